@@ -1,0 +1,158 @@
+/* child_process.c - fork/exec a program under test with a controlled environment, capturing its
+ * output through files in a scratch directory (files rather than pipes: no risk of the child
+ * blocking on a full pipe while we wait for it, and no poll loop). */
+#include "child_process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Variables that would make the child pick up lockhound without the test asking for it. */
+static const char *const inherited_lockhound_vars[] = {
+    "LD_PRELOAD", "LOCKHOUND_RUN_DIR", "LOCKHOUND_SESSION", "LOCKHOUND_SUPERVISED",
+    "LOCKHOUND_BIN", "LOCKHOUND_LIB", NULL,
+};
+
+char *lh_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *bigger = realloc(buf, 2 * cap + 1);
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        return NULL;
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t put = len ? fwrite(data, 1, len, f) : 0;
+    return (fclose(f) == 0 && put == len) ? 0 : -1;
+}
+
+static void redirect(int fd, const char *path, int flags)
+{
+    int src = open(path, flags, 0600);
+    if (src < 0 || dup2(src, fd) < 0) {
+        perror(path);
+        _exit(125);
+    }
+    close(src);
+}
+
+static void exec_child(const struct lh_child_spec *spec, const char *in, const char *out,
+                       const char *err)
+{
+    redirect(STDIN_FILENO, in, O_RDONLY);
+    redirect(STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC);
+    redirect(STDERR_FILENO, err, O_WRONLY | O_CREAT | O_TRUNC);
+    for (const char *const *v = inherited_lockhound_vars; *v; v++)
+        unsetenv(*v);
+    for (const char *const *e = spec->env_set; e && *e; e++)
+        putenv((char *)*e);
+    execv(spec->argv[0], (char *const *)spec->argv);
+    fprintf(stderr, "cannot execute %s: %s\n", spec->argv[0], strerror(errno));
+    _exit(127);
+}
+
+int lh_run_child(const struct lh_child_spec *spec, struct lh_child_result *result)
+{
+    char in[4096], out[4096], err[4096];
+    memset(result, 0, sizeof *result);
+    snprintf(in, sizeof in, "%s/child.stdin", spec->work_dir);
+    snprintf(out, sizeof out, "%s/child.stdout", spec->work_dir);
+    snprintf(err, sizeof err, "%s/child.stderr", spec->work_dir);
+    if (write_file(in, spec->stdin_data ? spec->stdin_data : "", spec->stdin_len) != 0) {
+        fprintf(stderr, "cannot write %s: %s\n", in, strerror(errno));
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("fork");
+        return -1;
+    }
+    if (pid == 0)
+        exec_child(spec, in, out, err);
+    while (waitpid(pid, &result->status, 0) < 0) {
+        if (errno != EINTR) {
+            perror("waitpid");
+            return -1;
+        }
+    }
+    result->exit_code = WIFEXITED(result->status) ? WEXITSTATUS(result->status)
+                                                  : 128 + WTERMSIG(result->status);
+    result->out = lh_read_file(out, &result->out_len);
+    result->err = lh_read_file(err, &result->err_len);
+    if (!result->out || !result->err) {
+        fprintf(stderr, "cannot read the child's output in %s\n", spec->work_dir);
+        return -1;
+    }
+    return 0;
+}
+
+void lh_child_result_free(struct lh_child_result *result)
+{
+    free(result->out);
+    free(result->err);
+    result->out = result->err = NULL;
+}
+
+char *lh_make_temp_dir(const char *label)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *path = NULL;
+    if (asprintf(&path, "%s/lh-test-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", label) < 0)
+        return NULL;
+    if (!mkdtemp(path)) {
+        fprintf(stderr, "mkdtemp %s: %s\n", path, strerror(errno));
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void lh_remove_tree(const char *path)
+{
+    if (path)
+        nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
