@@ -1,0 +1,509 @@
+/* symbolize.c - turning module-relative addresses into source locations and variable names.
+ *
+ * One libdw Dwfl session per module path, opened on first use with the offline callbacks: the
+ * file is reported with dwfl_report_elf at base 0 (relative to its own p_vaddr), so a
+ * module-relative address is the ELF virtual address, whether the module is an executable, a
+ * PIE or a shared library. dwfl_standard_find_debuginfo finds separate debug info
+ * (/usr/lib/debug/.build-id/xx/yyyy.debug, .gnu_debuglink; debuginfod when the user set
+ * DEBUGINFOD_URLS). A module that cannot be opened (missing, not ELF, a directory) is
+ * remembered as unavailable and never retried.
+ *
+ * Code: dwarf_getscopes finds the innermost scope holding the pc, dwarf_getscopes_die its
+ * lexical nesting; every DW_TAG_inlined_subroutine on the way is one frame, whose caller's
+ * line is the DW_AT_call_file/DW_AT_call_line of that inlined DIE; the innermost line comes
+ * from the line table. Without DWARF, the function is the ELF symbol (STT_FUNC) holding pc.
+ *
+ * Data: the STT_OBJECT symbol holding the address gives the object's start; the DWARF
+ * variable at that start (dwarf_names.c) gives its source name and the type walk
+ * ("accounts[3].lock"). Without DWARF: "symbol+0xOFF", a gcc local-static suffix ".N" removed.
+ *
+ * Every answer is cached per (module, address) and every string interned, so repeated frames
+ * cost one hash lookup and strings stay valid until lh_sym_free. Not thread-safe. */
+#include "symbolize.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "dwarf_names.h"
+#include "dwarf_units.h"
+
+enum { LH_MAX_INLINE_DEPTH = 32, LH_EXPR_MAX = 512 };
+
+struct interned {
+  UT_hash_handle hh;
+  char text[]; /* key */
+};
+
+struct code_entry {
+  uint64_t pc; /* key: module-relative */
+  size_t count;
+  struct lh_source_loc *locs;
+  UT_hash_handle hh;
+};
+
+struct data_entry {
+  uint64_t addr; /* key: module-relative */
+  const char *name, *decl_file;
+  int decl_line;
+  UT_hash_handle hh;
+};
+
+struct object_symbol {
+  uint64_t start, size; /* Dwfl addresses */
+  const char *name;     /* interned */
+  bool local;
+};
+
+struct sym_module {
+  char *path; /* key */
+  Dwfl *dwfl; /* NULL: the module could not be opened */
+  Dwfl_Module *mod;
+  GElf_Addr bias; /* Dwfl address = module-relative address + bias */
+  struct code_entry *code;
+  struct data_entry *data;
+  bool objects_loaded, dwarf_loaded, vars_loaded, units_loaded;
+  struct object_symbol *objects; /* STT_OBJECT symbols, sorted by start */
+  size_t nobjects;
+  struct lh_dwarf_vars *vars;   /* NULL when there is no DWARF */
+  struct lh_dwarf_units *units; /* NULL when there is no DWARF */
+  Dwarf *dwarf;
+  Dwarf_Addr dwarf_bias; /* Dwfl address = DWARF address + dwarf_bias */
+  UT_hash_handle hh;
+};
+
+struct lh_symbolizer {
+  struct sym_module *modules;
+  struct interned *strings;
+};
+
+/* ---- strings ---------------------------------------------------------------------------- */
+
+static const char *intern(struct lh_symbolizer *sym, const char *s) {
+  if (s == NULL)
+    return NULL;
+  struct interned *found;
+  HASH_FIND_STR(sym->strings, s, found);
+  if (found != NULL)
+    return found->text;
+  size_t len = strlen(s);
+  found = malloc(sizeof *found + len + 1);
+  if (found == NULL)
+    return NULL;
+  memcpy(found->text, s, len + 1);
+  HASH_ADD_KEYPTR(hh, sym->strings, found->text, len, found);
+  return found->text;
+}
+
+/* ---- modules ---------------------------------------------------------------------------- */
+
+static const Dwfl_Callbacks offline_callbacks = {
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = dwfl_offline_section_address,
+};
+
+static void open_module(struct sym_module *m) {
+  m->dwfl = dwfl_begin(&offline_callbacks);
+  if (m->dwfl == NULL)
+    return;
+  dwfl_report_begin(m->dwfl);
+  m->mod = dwfl_report_elf(m->dwfl, m->path, m->path, -1, 0, true);
+  if (m->mod == NULL || dwfl_report_end(m->dwfl, NULL, NULL) != 0 ||
+      dwfl_module_getelf(m->mod, &m->bias) == NULL) {
+    dwfl_end(m->dwfl);
+    m->dwfl = NULL;
+    m->mod = NULL;
+  }
+}
+
+static struct sym_module *module_for(struct lh_symbolizer *sym, const char *path) {
+  if (sym == NULL || path == NULL)
+    return NULL;
+  struct sym_module *m;
+  HASH_FIND_STR(sym->modules, path, m);
+  if (m == NULL) {
+    m = calloc(1, sizeof *m);
+    if (m == NULL || (m->path = strdup(path)) == NULL) {
+      free(m);
+      return NULL;
+    }
+    open_module(m);
+    HASH_ADD_KEYPTR(hh, sym->modules, m->path, strlen(m->path), m);
+  }
+  return m->dwfl != NULL ? m : NULL;
+}
+
+static void free_module(struct sym_module *m) {
+  struct code_entry *c, *ctmp;
+  HASH_ITER(hh, m->code, c, ctmp) {
+    HASH_DEL(m->code, c);
+    free(c->locs);
+    free(c);
+  }
+  struct data_entry *d, *dtmp;
+  HASH_ITER(hh, m->data, d, dtmp) {
+    HASH_DEL(m->data, d);
+    free(d);
+  }
+  free(m->objects);
+  lh_dwarf_vars_free(m->vars);
+  lh_dwarf_units_free(m->units);
+  if (m->dwfl != NULL)
+    dwfl_end(m->dwfl);
+  free(m->path);
+  free(m);
+}
+
+struct lh_symbolizer *lh_sym_new(void) {
+  return calloc(1, sizeof(struct lh_symbolizer));
+}
+
+void lh_sym_free(struct lh_symbolizer *sym) {
+  if (sym == NULL)
+    return;
+  struct sym_module *m, *mtmp;
+  HASH_ITER(hh, sym->modules, m, mtmp) {
+    HASH_DEL(sym->modules, m);
+    free_module(m);
+  }
+  struct interned *s, *stmp;
+  HASH_ITER(hh, sym->strings, s, stmp) {
+    HASH_DEL(sym->strings, s);
+    free(s);
+  }
+  free(sym);
+}
+
+/* The module's DWARF (from the file itself or separate debug info), or NULL. */
+static Dwarf *module_dwarf(struct sym_module *m) {
+  if (!m->dwarf_loaded) {
+    m->dwarf_loaded = true;
+    m->dwarf = dwfl_module_getdwarf(m->mod, &m->dwarf_bias);
+  }
+  return m->dwarf;
+}
+
+/* The unit whose code holds addr (a Dwfl address); *bias converts to DWARF addresses. */
+static bool unit_at(struct sym_module *m, Dwarf_Addr addr, Dwarf_Die *cudie, Dwarf_Addr *bias) {
+  Dwarf_Die *found = dwfl_module_addrdie(m->mod, addr, bias);
+  if (found != NULL) {
+    *cudie = *found;
+    return true;
+  }
+  if (module_dwarf(m) == NULL)
+    return false;
+  if (!m->units_loaded) {
+    m->units_loaded = true;
+    m->units = lh_dwarf_units_new(m->dwarf);
+  }
+  *bias = m->dwarf_bias;
+  return m->units != NULL && lh_dwarf_units_find(m->units, m->dwarf, addr - *bias, cudie);
+}
+
+/* ---- code ------------------------------------------------------------------------------- */
+
+static bool is_function_scope(int tag) {
+  return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+         tag == DW_TAG_entry_point;
+}
+
+/* Source name of a function DIE; abstract origins and specifications are followed. */
+static const char *function_name(Dwarf_Die *die) {
+  Dwarf_Attribute attr;
+  const char *name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
+  if (name == NULL)
+    name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
+  if (name == NULL)
+    name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr));
+  return name;
+}
+
+/* The ELF function symbol holding addr, or NULL. */
+static const char *function_symbol(Dwfl_Module *mod, Dwarf_Addr addr) {
+  GElf_Off off;
+  GElf_Sym symbol;
+  const char *name = dwfl_module_addrinfo(mod, addr, &off, &symbol, NULL, NULL, NULL);
+  if (name == NULL)
+    return NULL;
+  int type = GELF_ST_TYPE(symbol.st_info);
+  if (type != STT_FUNC && type != STT_GNU_IFUNC)
+    return NULL;
+  if (symbol.st_size != 0 && off >= symbol.st_size)
+    return NULL;
+  return name;
+}
+
+static int udata(Dwarf_Die *die, unsigned int name) {
+  Dwarf_Attribute attr;
+  Dwarf_Word w;
+  if (dwarf_formudata(dwarf_attr(die, name, &attr), &w) != 0 || w > INT32_MAX)
+    return 0;
+  return (int)w;
+}
+
+/* The caller's position of an inlined call: DW_AT_call_file indexes the unit's file table. */
+static void call_site(struct lh_symbolizer *sym, Dwarf_Die *inlined, Dwarf_Files *files,
+                      size_t nfiles, struct lh_source_loc *caller) {
+  Dwarf_Attribute attr;
+  Dwarf_Word index;
+  caller->file = NULL;
+  if (files != NULL && dwarf_formudata(dwarf_attr(inlined, DW_AT_call_file, &attr), &index) == 0 &&
+      index < nfiles)
+    caller->file = intern(sym, dwarf_filesrc(files, index, NULL, NULL));
+  caller->line = udata(inlined, DW_AT_call_line);
+  caller->column = udata(inlined, DW_AT_call_column);
+}
+
+/* The function DIEs (innermost first) lexically holding pc in its unit. */
+static size_t function_chain(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die *chain, size_t max) {
+  Dwarf_Die *scopes = NULL;
+  int n = dwarf_getscopes(cudie, pc, &scopes);
+  if (n <= 0) {
+    free(scopes);
+    return 0;
+  }
+  /* dwarf_getscopes continues past an inlined instance with its abstract origin's
+   * scopes; the nesting of the concrete DIE is what says where it was inlined. */
+  Dwarf_Die innermost = scopes[0];
+  free(scopes);
+  scopes = NULL;
+  n = dwarf_getscopes_die(&innermost, &scopes);
+  size_t count = 0;
+  for (int i = 0; i < n && count < max; i++) {
+    int tag = dwarf_tag(&scopes[i]);
+    if (!is_function_scope(tag))
+      continue;
+    chain[count++] = scopes[i];
+    if (tag != DW_TAG_inlined_subroutine)
+      break; /* the out-of-line function: outermost frame */
+  }
+  free(scopes);
+  return count;
+}
+
+/* Innermost position, from the unit's line table (pc is a DWARF address). */
+static void line_of(struct lh_symbolizer *sym, Dwarf_Die *cudie, Dwarf_Addr pc,
+                    struct lh_source_loc *loc) {
+  Dwarf_Line *line = dwarf_getsrc_die(cudie, pc);
+  int lineno = 0, col = 0;
+  if (line == NULL)
+    return;
+  loc->file = intern(sym, dwarf_linesrc(line, NULL, NULL));
+  loc->line = dwarf_lineno(line, &lineno) == 0 ? lineno : 0;
+  loc->column = dwarf_linecol(line, &col) == 0 ? col : 0;
+}
+
+static size_t resolve_code(struct lh_symbolizer *sym, struct sym_module *m, Dwarf_Addr addr,
+                           struct lh_source_loc *locs) {
+  Dwarf_Die chain[LH_MAX_INLINE_DEPTH];
+  size_t count = 0;
+  Dwarf_Addr cubias;
+  Dwarf_Die cudie;
+  bool have_unit = unit_at(m, addr, &cudie, &cubias);
+  if (have_unit)
+    count = function_chain(&cudie, addr - cubias, chain, LH_MAX_INLINE_DEPTH);
+
+  memset(locs, 0, sizeof *locs * (count ? count : 1));
+  if (have_unit)
+    line_of(sym, &cudie, addr - cubias, &locs[0]);
+  if (count == 0) {
+    locs[0].function = intern(sym, function_symbol(m->mod, addr));
+    return locs[0].function != NULL || locs[0].file != NULL ? 1 : 0;
+  }
+  Dwarf_Files *files = NULL;
+  size_t nfiles = 0;
+  if (dwarf_getsrcfiles(&cudie, &files, &nfiles) != 0)
+    files = NULL;
+  for (size_t i = 0; i < count; i++) {
+    bool inlined = dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
+    locs[i].function = intern(sym, function_name(&chain[i]));
+    locs[i].inlined = inlined && i + 1 < count;
+    if (inlined && i + 1 < count)
+      call_site(sym, &chain[i], files, nfiles, &locs[i + 1]);
+  }
+  if (locs[count - 1].function == NULL)
+    locs[count - 1].function = intern(sym, function_symbol(m->mod, addr));
+  return count;
+}
+
+static struct code_entry *code_entry_for(struct lh_symbolizer *sym, struct sym_module *m,
+                                         uint64_t rel_pc) {
+  struct code_entry *e;
+  HASH_FIND(hh, m->code, &rel_pc, sizeof rel_pc, e);
+  if (e != NULL)
+    return e;
+  struct lh_source_loc locs[LH_MAX_INLINE_DEPTH];
+  size_t count = resolve_code(sym, m, rel_pc + m->bias, locs);
+  e = calloc(1, sizeof *e);
+  if (e == NULL)
+    return NULL;
+  if (count > 0 && (e->locs = malloc(count * sizeof *e->locs)) == NULL) {
+    free(e);
+    return NULL;
+  }
+  if (count > 0)
+    memcpy(e->locs, locs, count * sizeof *locs);
+  e->pc = rel_pc;
+  e->count = count;
+  HASH_ADD(hh, m->code, pc, sizeof e->pc, e);
+  return e;
+}
+
+size_t lh_sym_code(struct lh_symbolizer *sym, const char *module_path, uint64_t rel_pc,
+                   struct lh_source_loc *out, size_t max) {
+  struct sym_module *m = module_for(sym, module_path);
+  if (m == NULL || out == NULL || max == 0)
+    return 0;
+  struct code_entry *e = code_entry_for(sym, m, rel_pc);
+  if (e == NULL)
+    return 0;
+  size_t n = e->count < max ? e->count : max;
+  memcpy(out, e->locs, n * sizeof *out);
+  return n;
+}
+
+/* ---- data ------------------------------------------------------------------------------- */
+
+static int object_order(const void *a, const void *b) {
+  const struct object_symbol *x = a, *y = b;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->local != y->local)
+    return x->local ? 1 : -1; /* the global name of an aliased object first */
+  return 0;
+}
+
+static void load_objects(struct lh_symbolizer *sym, struct sym_module *m) {
+  m->objects_loaded = true;
+  int n = dwfl_module_getsymtab(m->mod);
+  if (n <= 0 || (m->objects = calloc((size_t)n, sizeof *m->objects)) == NULL)
+    return;
+  for (int i = 1; i < n; i++) {
+    GElf_Sym s;
+    GElf_Addr addr;
+    GElf_Word shndx;
+    const char *name = dwfl_module_getsym_info(m->mod, i, &s, &addr, &shndx, NULL, NULL);
+    if (name == NULL || *name == '\0' || GELF_ST_TYPE(s.st_info) != STT_OBJECT ||
+        s.st_size == 0 || shndx == SHN_UNDEF)
+      continue;
+    m->objects[m->nobjects++] = (struct object_symbol){
+        addr, s.st_size, intern(sym, name), GELF_ST_BIND(s.st_info) == STB_LOCAL};
+  }
+  if (m->nobjects > 1)
+    qsort(m->objects, m->nobjects, sizeof *m->objects, object_order);
+}
+
+static const struct object_symbol *object_at(struct lh_symbolizer *sym, struct sym_module *m,
+                                             Dwarf_Addr addr) {
+  if (!m->objects_loaded)
+    load_objects(sym, m);
+  size_t lo = 0, hi = m->nobjects;
+  while (lo < hi) { /* first symbol starting after addr */
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->objects[mid].start <= addr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  /* Walk back to the first of the symbols sharing the nearest start (the global alias),
+   * then further back in case a larger object encloses addr. */
+  const struct object_symbol *best = NULL;
+  for (size_t i = lo, looked = 0; i > 0 && looked < 16; i--, looked++) {
+    const struct object_symbol *o = &m->objects[i - 1];
+    if (addr - o->start < o->size)
+      best = o;
+    else if (best != NULL)
+      break;
+  }
+  return best;
+}
+
+static void load_vars(struct sym_module *m) {
+  m->vars_loaded = true;
+  if (module_dwarf(m) != NULL)
+    m->vars = lh_dwarf_vars_new(m->dwarf);
+}
+
+/* The source name of a function-local static from its symbol: gcc calls "counter" in f
+ * "counter.0", clang "f.counter". */
+static void local_source_name(char *name) {
+  char *dot = strrchr(name, '.');
+  if (dot != NULL && dot != name && dot[1] != '\0' &&
+      strspn(dot + 1, "0123456789") == strlen(dot + 1))
+    *dot = '\0';
+  dot = strrchr(name, '.');
+  if (dot != NULL && dot[1] != '\0')
+    memmove(name, dot + 1, strlen(dot + 1) + 1);
+}
+
+static void name_from_symbol(const struct object_symbol *o, Dwarf_Addr addr, char *buf,
+                             size_t size) {
+  snprintf(buf, size, "%s", o->name);
+  if (o->local)
+    local_source_name(buf);
+  if (addr != o->start) {
+    size_t len = strlen(buf);
+    snprintf(buf + len, size - len, "+0x%" PRIx64, (uint64_t)(addr - o->start));
+  }
+}
+
+static void resolve_data(struct lh_symbolizer *sym, struct sym_module *m, Dwarf_Addr addr,
+                         struct data_entry *e) {
+  const struct object_symbol *o = object_at(sym, m, addr);
+  if (!m->vars_loaded)
+    load_vars(m);
+  Dwarf_Die var;
+  bool found = false;
+  uint64_t start = 0;
+  if (m->vars != NULL) {
+    if (o != NULL) {
+      start = o->start;
+      found = lh_dwarf_vars_at(m->vars, m->dwarf, o->start - m->dwarf_bias, &var);
+    } else if (lh_dwarf_vars_containing(m->vars, m->dwarf, addr - m->dwarf_bias, &var,
+                                        &start)) {
+      start += m->dwarf_bias;
+      found = true;
+    }
+  }
+  char buf[LH_EXPR_MAX];
+  if (found && lh_dwarf_var_expression(&var, addr - start, buf, sizeof buf)) {
+    int line = 0;
+    e->name = intern(sym, buf);
+    e->decl_file = intern(sym, lh_dwarf_decl_file(&var));
+    e->decl_line = dwarf_decl_line(&var, &line) == 0 ? line : 0;
+  } else if (o != NULL) {
+    name_from_symbol(o, addr, buf, sizeof buf);
+    e->name = intern(sym, buf);
+  }
+}
+
+const char *lh_sym_data(struct lh_symbolizer *sym, const char *module_path, uint64_t rel_addr,
+                        const char **decl_file, int *decl_line) {
+  if (decl_file != NULL)
+    *decl_file = NULL;
+  if (decl_line != NULL)
+    *decl_line = 0;
+  struct sym_module *m = module_for(sym, module_path);
+  if (m == NULL)
+    return NULL;
+  struct data_entry *e;
+  HASH_FIND(hh, m->data, &rel_addr, sizeof rel_addr, e);
+  if (e == NULL) {
+    if ((e = calloc(1, sizeof *e)) == NULL)
+      return NULL;
+    e->addr = rel_addr;
+    resolve_data(sym, m, rel_addr + m->bias, e);
+    HASH_ADD(hh, m->data, addr, sizeof e->addr, e);
+  }
+  if (decl_file != NULL)
+    *decl_file = e->decl_file;
+  if (decl_line != NULL)
+    *decl_line = e->decl_line;
+  return e->name;
+}

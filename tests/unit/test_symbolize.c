@@ -1,0 +1,394 @@
+/* test_symbolize.c - the symbolizer names code and data of real ELF files.
+ *
+ * The ELF under test is this test binary itself (built with -g): its globals are the locks to
+ * name, its functions the code to locate. Module-relative addresses are computed the way the
+ * analyzer computes them from a run file: runtime address minus the module's load bias. */
+#include <criterion/criterion.h>
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "symbolize.h"
+
+/* Functions whose code the tests locate must stay out of line and unchanged (no clones, no
+ * tail calls). */
+#if defined(__clang__)
+#define LH_KEEP __attribute__((noinline, used))
+#else
+#define LH_KEEP __attribute__((noipa, used))
+#endif
+
+/* ---- the objects to name ---------------------------------------------------------------- */
+
+struct bank {
+  long balance;
+  pthread_mutex_t lock;
+};
+struct account {
+  int id;
+  pthread_mutex_t lock;
+};
+struct bucket {
+  void *head;
+  pthread_mutex_t mutex;
+};
+struct table {
+  int size;
+  struct bucket buckets[4];
+};
+
+pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
+static const int lock_a_line = __LINE__ - 1;
+pthread_mutex_t forks[5];
+struct bank bank;
+struct account accounts[8];
+struct table table;
+pthread_rwlock_t grid[3][4];
+char buffer[64];
+static pthread_mutex_t file_lock = PTHREAD_MUTEX_INITIALIZER;
+
+LH_KEEP static pthread_mutex_t *local_static_lock(void) {
+  static pthread_mutex_t counter = PTHREAD_MUTEX_INITIALIZER;
+  return &counter;
+}
+
+/* ---- the code to locate ----------------------------------------------------------------- */
+
+static volatile int sink;
+
+LH_KEEP static uintptr_t return_address(void) {
+  return (uintptr_t)__builtin_return_address(0);
+}
+
+/* Returns the return address of a call made on line *line, inside this function. */
+LH_KEEP static uintptr_t code_marker(int *line) {
+  *line = __LINE__ + 1;
+  uintptr_t ra = return_address();
+  sink++;
+  return ra;
+}
+
+__attribute__((always_inline)) static inline uintptr_t inlined_body(int *line) {
+  *line = __LINE__ + 1;
+  uintptr_t ra = return_address();
+  sink++;
+  return ra;
+}
+
+/* The call of return_address sits in inlined_body, inlined here on line *call_line. */
+LH_KEEP static uintptr_t inlining_caller(int *inner_line, int *call_line) {
+  *call_line = __LINE__ + 1;
+  uintptr_t ra = inlined_body(inner_line);
+  sink++;
+  return ra;
+}
+
+/* ---- where this module is --------------------------------------------------------------- */
+
+struct module_info {
+  const void *probe;
+  uintptr_t bias;
+  char path[PATH_MAX];
+  bool found;
+};
+
+static int find_module(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  struct module_info *m = data;
+  uintptr_t probe = (uintptr_t)m->probe;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type != PT_LOAD || probe < start || probe >= start + ph->p_memsz)
+      continue;
+    m->bias = info->dlpi_addr;
+    if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0')
+      snprintf(m->path, sizeof m->path, "%s", info->dlpi_name);
+    else if (realpath("/proc/self/exe", m->path) == NULL)
+      return 0;
+    m->found = true;
+    return 1;
+  }
+  return 0;
+}
+
+static struct module_info module_of(const void *probe) {
+  struct module_info m = {.probe = probe};
+  dl_iterate_phdr(find_module, &m);
+  cr_assert(m.found, "no loaded module holds %p", probe);
+  return m;
+}
+
+static uint64_t rel(const struct module_info *m, const void *p) {
+  return (uint64_t)((uintptr_t)p - m->bias);
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static struct lh_symbolizer *sym;
+static struct module_info self;
+
+static void setup(void) {
+  sym = lh_sym_new();
+  cr_assert_not_null(sym);
+  self = module_of(&lock_a);
+}
+
+static void teardown(void) {
+  lh_sym_free(sym);
+}
+
+static const char *data_name(const void *p) {
+  return lh_sym_data(sym, self.path, rel(&self, p), NULL, NULL);
+}
+
+TestSuite(symbolize, .init = setup, .fini = teardown);
+
+/* ---- data ------------------------------------------------------------------------------- */
+
+Test(symbolize, global_mutex_is_named_by_its_variable) {
+  const char *file = NULL;
+  int line = 0;
+  const char *name = lh_sym_data(sym, self.path, rel(&self, &lock_a), &file, &line);
+  cr_assert_str_eq(name, "lock_a");
+  cr_assert_not_null(file);
+  cr_assert(ends_with(file, "test_symbolize.c"), "decl file %s", file);
+  cr_assert_eq(line, lock_a_line);
+}
+
+Test(symbolize, array_element_is_named_with_its_index) {
+  cr_assert_str_eq(data_name(&forks[2]), "forks[2]");
+  cr_assert_str_eq(data_name(&forks[0]), "forks[0]");
+}
+
+Test(symbolize, structure_member_is_named_with_a_dot) {
+  cr_assert_str_eq(data_name(&bank.lock), "bank.lock");
+}
+
+Test(symbolize, member_of_an_array_element_is_named_with_both) {
+  cr_assert_str_eq(data_name(&accounts[3].lock), "accounts[3].lock");
+}
+
+Test(symbolize, nested_arrays_and_members_are_named_to_the_lock) {
+  cr_assert_str_eq(data_name(&table.buckets[2].mutex), "table.buckets[2].mutex");
+}
+
+Test(symbolize, multi_dimensional_array_gets_one_index_per_dimension) {
+  cr_assert_str_eq(data_name(&grid[1][2]), "grid[1][2]");
+  cr_assert_str_eq(data_name(&grid[2][3]), "grid[2][3]");
+}
+
+Test(symbolize, file_scope_static_is_named) {
+  cr_assert_str_eq(data_name(&file_lock), "file_lock");
+}
+
+Test(symbolize, function_local_static_has_its_source_name) {
+  cr_assert_str_eq(data_name(local_static_lock()), "counter");
+}
+
+Test(symbolize, address_inside_a_lock_is_an_offset_from_it) {
+  cr_assert_str_eq(data_name((char *)&lock_a + 4), "lock_a+0x4");
+}
+
+Test(symbolize, byte_of_a_char_array_is_an_element) {
+  cr_assert_str_eq(data_name(&buffer[5]), "buffer[5]");
+}
+
+Test(symbolize, address_of_code_has_no_data_name) {
+  const char *file = "unset";
+  int line = -1;
+  cr_assert_null(lh_sym_data(sym, self.path, rel(&self, (void *)code_marker), &file, &line));
+  cr_assert_null(file);
+  cr_assert_eq(line, 0);
+}
+
+Test(symbolize, names_are_owned_by_the_symbolizer_and_stable) {
+  const char *first = data_name(&forks[2]);
+  const char *second = data_name(&forks[2]);
+  cr_assert_not_null(first);
+  cr_assert_eq(first, second);
+}
+
+/* ---- code ------------------------------------------------------------------------------- */
+
+Test(symbolize, call_site_gives_function_file_and_line) {
+  int line = 0;
+  uintptr_t ra = code_marker(&line);
+  struct lh_source_loc loc[4];
+  size_t n = lh_sym_code(sym, self.path, rel(&self, (void *)(ra - 1)), loc, 4);
+  cr_assert_eq(n, 1);
+  cr_assert_str_eq(loc[0].function, "code_marker");
+  cr_assert_not_null(loc[0].file);
+  cr_assert(ends_with(loc[0].file, "test_symbolize.c"), "file %s", loc[0].file);
+  cr_assert_eq(loc[0].line, line);
+  cr_assert_not(loc[0].inlined);
+}
+
+Test(symbolize, inlined_call_gives_inlined_frame_then_caller) {
+  int inner_line = 0, call_line = 0;
+  uintptr_t ra = inlining_caller(&inner_line, &call_line);
+  struct lh_source_loc loc[4];
+  size_t n = lh_sym_code(sym, self.path, rel(&self, (void *)(ra - 1)), loc, 4);
+  cr_assert_eq(n, 2);
+  cr_assert_str_eq(loc[0].function, "inlined_body");
+  cr_assert_eq(loc[0].line, inner_line);
+  cr_assert(loc[0].inlined);
+  cr_assert_str_eq(loc[1].function, "inlining_caller");
+  cr_assert_not_null(loc[1].file);
+  cr_assert(ends_with(loc[1].file, "test_symbolize.c"), "file %s", loc[1].file);
+  cr_assert_eq(loc[1].line, call_line);
+  cr_assert_not(loc[1].inlined);
+}
+
+Test(symbolize, output_is_limited_to_max_innermost_first) {
+  int inner_line = 0, call_line = 0;
+  uintptr_t ra = inlining_caller(&inner_line, &call_line);
+  struct lh_source_loc loc[1];
+  size_t n = lh_sym_code(sym, self.path, rel(&self, (void *)(ra - 1)), loc, 1);
+  cr_assert_eq(n, 1);
+  cr_assert_str_eq(loc[0].function, "inlined_body");
+}
+
+/* ---- modules that cannot be read ---------------------------------------------------------- */
+
+static void assert_nothing_from(const char *path) {
+  struct lh_source_loc loc[4];
+  for (int attempt = 0; attempt < 2; attempt++) { /* the second one comes from the cache */
+    cr_assert_eq(lh_sym_code(sym, path, 0x1000, loc, 4), 0);
+    cr_assert_null(lh_sym_data(sym, path, 0x1000, NULL, NULL));
+  }
+}
+
+Test(symbolize, missing_module_gives_nothing) {
+  assert_nothing_from("/nonexistent/lockhound/module.so");
+}
+
+Test(symbolize, non_elf_file_gives_nothing) {
+  char path[] = "/tmp/lh-sym-notelf-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  const char text[] = "this is not an ELF file\n";
+  cr_assert_eq(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+  close(fd);
+  assert_nothing_from(path);
+  unlink(path);
+}
+
+Test(symbolize, empty_file_gives_nothing) {
+  char path[] = "/tmp/lh-sym-empty-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  close(fd);
+  assert_nothing_from(path);
+  unlink(path);
+}
+
+Test(symbolize, directory_gives_nothing) {
+  assert_nothing_from("/tmp");
+}
+
+Test(symbolize, null_module_path_gives_nothing) {
+  assert_nothing_from(NULL);
+}
+
+/* ---- stripped copies of this binary ------------------------------------------------------- */
+
+/* Copies this binary through `strip OPTIONS`; returns the copy's path (caller frees). */
+static char *stripped_copy(const char *options) {
+  char *path = strdup("/tmp/lh-sym-stripped-XXXXXX");
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  close(fd);
+  char command[3 * PATH_MAX];
+  snprintf(command, sizeof command, "strip %s -o '%s' '%s'", options, path, self.path);
+  cr_assert_eq(system(command), 0, "failed: %s", command);
+  return path;
+}
+
+Test(symbolize, without_debug_info_functions_and_globals_come_from_the_symbol_table) {
+  char *copy = stripped_copy("--strip-debug");
+  int line = 0;
+  uintptr_t ra = code_marker(&line);
+  struct lh_source_loc loc[4];
+  size_t n = lh_sym_code(sym, copy, rel(&self, (void *)(ra - 1)), loc, 4);
+  cr_assert_eq(n, 1);
+  cr_assert_str_eq(loc[0].function, "code_marker");
+  cr_assert_null(loc[0].file);
+  cr_assert_eq(loc[0].line, 0);
+
+  const char *file = "unset";
+  cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, &lock_a), &file, NULL), "lock_a");
+  cr_assert_null(file);
+  char expected[64];
+  snprintf(expected, sizeof expected, "forks+0x%zx", 2 * sizeof(pthread_mutex_t));
+  cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, &forks[2]), NULL, NULL), expected);
+  cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, local_static_lock()), NULL, NULL),
+                   "counter");
+  unlink(copy);
+  free(copy);
+}
+
+Test(symbolize, fully_stripped_binary_gives_no_names_and_no_crash) {
+  char *copy = stripped_copy("--strip-all");
+  int line = 0;
+  uintptr_t ra = code_marker(&line);
+  struct lh_source_loc loc[4];
+  size_t n = lh_sym_code(sym, copy, rel(&self, (void *)(ra - 1)), loc, 4);
+  cr_assert(n == 0 || (loc[0].file == NULL && loc[0].line == 0));
+  cr_assert_null(lh_sym_data(sym, copy, rel(&self, &lock_a), NULL, NULL));
+  unlink(copy);
+  free(copy);
+}
+
+/* ---- speed -------------------------------------------------------------------------------- */
+
+static int find_text(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  uintptr_t *range = data; /* in: probe; out: start, end of its executable segment */
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && range[0] >= start &&
+        range[0] < start + ph->p_memsz) {
+      range[0] = start;
+      range[1] = start + ph->p_memsz;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+Test(symbolize, thousands_of_distinct_frames_take_well_under_a_second) {
+  uintptr_t range[2] = {(uintptr_t)code_marker, 0};
+  dl_iterate_phdr(find_text, range);
+  cr_assert_neq(range[1], 0);
+  enum { FRAMES = 4000 };
+  uintptr_t step = (range[1] - range[0]) / FRAMES;
+  cr_assert_gt(step, 0);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  size_t named = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < FRAMES; i++) {
+      struct lh_source_loc loc[8];
+      uintptr_t pc = range[0] + i * step;
+      named += lh_sym_code(sym, self.path, rel(&self, (void *)pc), loc, 8) > 0;
+    }
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  cr_assert_gt(named, FRAMES, "only %zu frames named", named);
+  cr_assert_lt(seconds, 0.5, "took %.3f s", seconds);
+}
