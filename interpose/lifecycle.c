@@ -1,0 +1,56 @@
+/* lifecycle.c - start-up and shut-down of the preload library.
+ *
+ * Start-up (constructor): fill the real-function table, load the unwinder, register the main
+ * thread, and open the run file when running under `lockhound run`. Shut-down (destructor, at
+ * exit): write the closing records and, when the program was preloaded by hand, run the
+ * analyzer on the file so that the report appears with no other step. A preloaded lockhound
+ * command (LD_PRELOAD inherited by accident) switches the library off. */
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "real_functions.h"
+#include "recorder.h"
+#include "report_at_exit.h"
+#include "run_file.h"
+#include "stack_capture.h"
+#include "thread_state.h"
+
+static bool is_lockhound_itself(void) {
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = 0;
+  const char *base = strrchr(exe, '/');
+  return base && strcmp(base + 1, "lockhound") == 0;
+}
+
+__attribute__((constructor)) static void lh_start(void) {
+  lh_real_ensure();
+  if (is_lockhound_itself())
+    return;
+  lh_report_remember_library();
+  lh_recorder_lock();
+  lh_stack_warm_up();
+  lh_recorder_unlock();
+  lh_thread_key_init();
+  lh_thread_init_main();
+  lh_recorder_lock();
+  lh_run_file_start();
+  lh_recorder_unlock();
+  __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
+}
+
+__attribute__((destructor)) static void lh_stop(void) {
+  if (!lh_enabled)
+    return;
+  lh_recorder_lock();
+  const char *path = lh_run_file_finish();
+  static char copy[4096];
+  if (path)
+    strncpy(copy, path, sizeof copy - 1);
+  bool supervised = lh_run_supervised();
+  lh_recorder_unlock();
+  __atomic_store_n(&lh_enabled, false, __ATOMIC_RELEASE);
+  if (path && !supervised)
+    lh_report_at_exit(copy);
+}

@@ -1,0 +1,49 @@
+/* lock_cache.h - each thread's cache of "address -> lock id".
+ *
+ * Every lock call needs the lock's id; asking the global registry would mean a global lock on
+ * the hot path. Instead each thread keeps a small direct-mapped cache. A destroyed lock must
+ * never be found again under its old id, so the registry bumps a global epoch counter for the
+ * address's bucket on destroy and re-init (lh_lock_epochs), and a cache entry is valid only
+ * while its bucket's epoch is unchanged: one relaxed load of a rarely written cache line. */
+#ifndef LH_LOCK_CACHE_H
+#define LH_LOCK_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LH_LOCK_CACHE_SIZE 128  /* entries per thread, power of two */
+#define LH_LOCK_EPOCHS 4096     /* global epoch buckets, power of two */
+
+struct lh_lock_cache_entry {
+  uintptr_t addr;
+  uint32_t id;
+  uint32_t epoch;
+  uint8_t recursive; /* a recursive mutex: its holder may take it again */
+};
+
+struct lh_lock_cache {
+  struct lh_lock_cache_entry e[LH_LOCK_CACHE_SIZE];
+};
+
+/* Written by the registry under the recorder lock, read by every thread without it. */
+extern uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
+
+static inline uint32_t lh_addr_hash(uintptr_t addr) {
+  uint64_t h = (uint64_t)addr * 0x9e3779b97f4a7c15ull;
+  return (uint32_t)(h >> 40);
+}
+
+static inline uint32_t lh_lock_epoch_of(uintptr_t addr) {
+  return __atomic_load_n(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)],
+                         __ATOMIC_ACQUIRE);
+}
+
+static inline struct lh_lock_cache_entry *lh_lock_cache_hit(struct lh_lock_cache *c,
+                                                            uintptr_t addr) {
+  struct lh_lock_cache_entry *e = &c->e[lh_addr_hash(addr) & (LH_LOCK_CACHE_SIZE - 1)];
+  if (e->addr == addr && e->epoch == lh_lock_epoch_of(addr))
+    return e;
+  return 0;
+}
+
+#endif

@@ -1,0 +1,209 @@
+/* lock_registry.c - see lock_registry.h.
+ *
+ * Attributes are read from glibc's public lock layout (pthread_mutex_t.__data.__kind holds the
+ * type in its low two bits, the robust flag as 16 and the process-shared flag as 128; an rwlock's
+ * __data.__flags is 2 for PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP, the only setting under
+ * which a reader waits behind a waiting writer). Reading them at registration covers locks made
+ * with an attribute object and statically initialised ones alike. */
+#include "lock_registry.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "lock_cache.h"
+#include "recorder.h"
+#include "run_file.h"
+#include "stack_capture.h"
+#include "thread_state.h"
+
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
+enum lh_lock_how { LH_LOCK_INIT, LH_LOCK_STATIC };
+
+struct lh_lock_rec {
+  uintptr_t addr;
+  uint32_t id, gen, stack;
+  uint8_t kind, how;
+  int type; /* glibc mutex kind bits, or C11 mtx type */
+  bool alive, written;
+  bool recursive, robust, pshared, prefer_writer;
+  UT_hash_handle hh;
+};
+
+uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
+/* Owned by the recorder lock. */
+static struct lh_lock_rec *by_addr; /* the latest lock at each address, alive or destroyed */
+static struct lh_lock_rec **by_id;
+static uint32_t nlocks, caplocks;
+
+static void bump_epoch(uintptr_t addr) {
+  __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,
+                     __ATOMIC_RELEASE);
+}
+
+static void read_attributes(struct lh_lock_rec *r, const void *obj) {
+  if (r->kind == LH_KIND_MUTEX || r->kind == LH_KIND_C11_MUTEX) {
+    int k = ((const pthread_mutex_t *)obj)->__data.__kind;
+    r->type = k & 3;
+    r->recursive = r->type == PTHREAD_MUTEX_RECURSIVE_NP;
+    r->robust = k & 16;
+    r->pshared = k & 128;
+  } else if (r->kind == LH_KIND_RWLOCK) {
+    const pthread_rwlock_t *rw = obj;
+    r->prefer_writer = rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+    r->pshared = rw->__data.__shared != 0;
+  }
+}
+
+/* A new lock at obj, replacing whatever was registered there. */
+static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how) {
+  uintptr_t addr = (uintptr_t)obj;
+  struct lh_lock_rec *old;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
+  if (nlocks == caplocks) {
+    uint32_t cap = caplocks ? caplocks * 2 : 1024;
+    struct lh_lock_rec **v = realloc(by_id, cap * sizeof *v);
+    if (!v)
+      return NULL;
+    by_id = v;
+    caplocks = cap;
+  }
+  struct lh_lock_rec *r = calloc(1, sizeof *r);
+  if (!r)
+    return NULL;
+  r->addr = addr;
+  r->id = nlocks;
+  r->kind = kind;
+  r->how = how;
+  r->alive = true;
+  r->stack = lh_stack_here();
+  read_attributes(r, obj);
+  if (old) {
+    r->gen = old->gen + 1;
+    old->alive = false;
+    HASH_DEL(by_addr, old); /* stays reachable by id */
+    bump_epoch(addr);
+  }
+  HASH_ADD(hh, by_addr, addr, sizeof r->addr, r);
+  by_id[nlocks++] = r;
+  return r;
+}
+
+static void cache(const struct lh_lock_rec *r) {
+  struct lh_lock_cache_entry *e =
+      &lh_self.locks.e[lh_addr_hash(r->addr) & (LH_LOCK_CACHE_SIZE - 1)];
+  e->addr = r->addr;
+  e->id = r->id;
+  e->epoch = lh_lock_epoch_of(r->addr);
+  e->recursive = r->recursive;
+}
+
+uint32_t lh_lock_id(const void *obj, uint8_t kind, bool *recursive) {
+  struct lh_lock_cache_entry *e = lh_lock_cache_hit(&lh_self.locks, (uintptr_t)obj);
+  if (__builtin_expect(e != NULL, 1)) {
+    *recursive = e->recursive;
+    return e->id;
+  }
+  lh_recorder_lock();
+  uintptr_t addr = (uintptr_t)obj;
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  if (!r || !r->alive || r->kind != kind)
+    r = add(obj, kind, LH_LOCK_STATIC);
+  uint32_t id = UINT32_MAX;
+  *recursive = false;
+  if (r) {
+    cache(r);
+    id = r->id;
+    *recursive = r->recursive;
+  }
+  lh_recorder_unlock();
+  return id;
+}
+
+void lh_lock_initialised(const void *obj, uint8_t kind) {
+  lh_recorder_lock();
+  add(obj, kind, LH_LOCK_INIT);
+  lh_recorder_unlock();
+}
+
+struct destroy_ctx {
+  uint32_t lock;
+  int32_t thread;
+  uint32_t stack;
+};
+
+static void fill_destroy(struct lh_json_line *jl, const void *p) {
+  const struct destroy_ctx *d = p;
+  lh_jl_kv_int(jl, "lock", d->lock);
+  lh_jl_kv_int(jl, "thread", d->thread);
+  lh_jl_kv_int(jl, "stack", d->stack == LH_NO_STACK ? -1 : (int64_t)d->stack);
+}
+
+void lh_lock_destroyed(const void *obj) {
+  lh_recorder_lock();
+  uintptr_t addr = (uintptr_t)obj;
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  if (r && r->alive) {
+    r->alive = false;
+    bump_epoch(addr);
+    if (r->written) {
+      struct destroy_ctx d = {r->id, lh_self.id, lh_stack_here()};
+      lh_thread_ensure_written(lh_self.id);
+      lh_stack_ensure_written(d.stack);
+      lh_run_write("destroy", fill_destroy, &d);
+    }
+  }
+  lh_recorder_unlock();
+}
+
+static const char *kind_name(uint8_t kind) {
+  switch (kind) {
+  case LH_KIND_RWLOCK: return "rwlock";
+  case LH_KIND_SPIN: return "spinlock";
+  case LH_KIND_C11_MUTEX: return "c11_mutex";
+  default: return "mutex";
+  }
+}
+
+static const char *type_name(const struct lh_lock_rec *r) {
+  static const char *const mutex_types[] = {"normal", "recursive", "errorcheck", "adaptive"};
+  if (r->kind == LH_KIND_MUTEX || r->kind == LH_KIND_C11_MUTEX)
+    return mutex_types[r->type & 3];
+  return NULL;
+}
+
+static void fill_lock(struct lh_json_line *jl, const void *p) {
+  const struct lh_lock_rec *r = p;
+  lh_jl_kv_int(jl, "id", r->id);
+  lh_jl_kv_str(jl, "kind", kind_name(r->kind));
+  lh_jl_kv_hex(jl, "addr", r->addr);
+  lh_jl_kv_int(jl, "gen", r->gen);
+  lh_jl_kv_str(jl, "how", r->how == LH_LOCK_INIT ? "init" : "static");
+  lh_jl_kv_int(jl, "stack", r->stack == LH_NO_STACK ? -1 : (int64_t)r->stack);
+  const char *type = type_name(r);
+  if (type)
+    lh_jl_kv_str(jl, "type", type);
+  if (r->robust)
+    lh_jl_kv_bool(jl, "robust", true);
+  if (r->pshared)
+    lh_jl_kv_bool(jl, "pshared", true);
+  if (r->kind == LH_KIND_RWLOCK)
+    lh_jl_kv_str(jl, "prefer", r->prefer_writer ? "writer" : "reader");
+}
+
+void lh_lock_ensure_written(uint32_t id) {
+  if (id >= nlocks || by_id[id]->written || !lh_run_file_active())
+    return;
+  struct lh_lock_rec *r = by_id[id];
+  lh_stack_ensure_written(r->stack);
+  r->written = true;
+  lh_run_write("lock", fill_lock, r);
+}
+
+void lh_locks_mark_unwritten(void) {
+  for (uint32_t i = 0; i < nlocks; i++)
+    by_id[i]->written = false;
+}

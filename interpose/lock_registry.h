@@ -1,0 +1,33 @@
+/* lock_registry.h - the identity of every lock the program uses.
+ *
+ * A lock is identified by its address *and* its generation: destroying a lock and initialising
+ * another at the same address (memory freed and reused, an object pool) makes a new lock with a
+ * new id, never merged with the old one. Locks initialised statically (PTHREAD_MUTEX_INITIALIZER)
+ * are registered at their first use. The registry is a uthash table keyed by address plus a
+ * table by id, both owned by the recorder lock; the hot path never reaches it (lock_cache.h).
+ *
+ * Limit: memory freed without pthread_*_destroy and reused for a lock without an init call (for
+ * instance calloc'd memory used as a PTHREAD_MUTEX_INITIALIZER mutex) keeps the old identity,
+ * since lockhound does not see free() in this mode. */
+#ifndef LH_LOCK_REGISTRY_H
+#define LH_LOCK_REGISTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum lh_lock_kind { LH_KIND_MUTEX, LH_KIND_RWLOCK, LH_KIND_SPIN, LH_KIND_C11_MUTEX };
+
+/* The id of the lock at obj, from the calling thread's cache or else the registry (which
+ * registers it as statically initialised when it is new). Sets *recursive for a recursive
+ * mutex. */
+uint32_t lh_lock_id(const void *obj, uint8_t kind, bool *recursive);
+/* After a successful init call: a new lock at obj, replacing any earlier one there. */
+void lh_lock_initialised(const void *obj, uint8_t kind);
+/* After a successful destroy call. */
+void lh_lock_destroyed(const void *obj);
+/* Under the recorder lock: writes the lock's record (and its stack) if not yet written. */
+void lh_lock_ensure_written(uint32_t id);
+/* In a fork child, under the recorder lock: the new run file has no lock records yet. */
+void lh_locks_mark_unwritten(void);
+
+#endif

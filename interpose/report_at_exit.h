@@ -1,0 +1,15 @@
+/* report_at_exit.h - the report of a program preloaded by hand (no `lockhound run`).
+ *
+ * At exit the library runs `lockhound report --at-exit RUNFILE` and waits for it, so that
+ * `LD_PRELOAD=liblockhound.so ./prog` prints the same report as `lockhound run`. The command is
+ * found next to the library (the build tree's bin/ beside lib/, or the installed layout), or
+ * through LOCKHOUND_BIN. It runs without LD_PRELOAD, writes on the program's stderr and does not
+ * change the program's exit code. */
+#ifndef LH_REPORT_AT_EXIT_H
+#define LH_REPORT_AT_EXIT_H
+
+/* At start-up, while the path the library was loaded from still means what it meant. */
+void lh_report_remember_library(void);
+void lh_report_at_exit(const char *run_file);
+
+#endif

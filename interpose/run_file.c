@@ -1,0 +1,292 @@
+/* run_file.c - see run_file.h.
+ *
+ * Safety of the directory: the library creates only the last component, with mode 0700, and
+ * then checks with lstat that it is a real directory (not a symlink), owned by the user and not
+ * writable by group or others; anything else is refused, because another user could otherwise
+ * read or plant files there. The file itself is created with O_EXCL|O_NOFOLLOW, mode 0600. */
+#include "run_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lock_registry.h"
+#include "module_map.h"
+#include "run_file_format.h"
+#include "stack_capture.h"
+#include "thread_state.h"
+
+/* All owned by the recorder lock. */
+static int run_fd = -1;
+static bool run_disabled;  /* recording is off for good in this process */
+static bool run_finished;  /* the end record was written */
+static bool supervised;
+static char run_dir[4096];
+static char run_path[4096];
+static char session[64];
+static char lineage[256];
+static pid_t forked_from;
+
+void lh_warn(const char *fmt, ...) {
+  char buf[1024];
+  int n = snprintf(buf, sizeof buf, "lockhound: ");
+  va_list ap;
+  va_start(ap, fmt);
+  int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+  va_end(ap);
+  size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
+  if (len > sizeof buf - 2)
+    len = sizeof buf - 2;
+  buf[len++] = '\n';
+  ssize_t w = write(2, buf, len);
+  (void)w;
+}
+
+bool lh_run_supervised(void) { return supervised; }
+
+static void make_session(void) {
+  const char *env = getenv(LH_ENV_SESSION);
+  if (env && *env && strlen(env) < sizeof session && !strchr(env, '/')) {
+    strcpy(session, env);
+    return;
+  }
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
+  x *= 0x9e3779b97f4a7c15ull;
+  snprintf(session, sizeof session, "%08x", (unsigned)(x >> 32));
+}
+
+void lh_run_file_start(void) {
+  const char *s = getenv(LH_ENV_SUPERVISED);
+  supervised = s && strcmp(s, "1") == 0;
+  const char *dir = getenv(LH_ENV_RUN_DIR);
+  if (dir && *dir) {
+    snprintf(run_dir, sizeof run_dir, "%s", dir);
+  } else {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(run_dir, sizeof run_dir, "%s/lockhound-%u", tmp && *tmp ? tmp : "/tmp",
+             (unsigned)getuid());
+  }
+  make_session();
+  if (supervised)
+    lh_run_file_active();
+}
+
+static bool dir_is_private(void) {
+  if (mkdir(run_dir, 0700) != 0 && errno != EEXIST) {
+    lh_warn("cannot create the run directory %s: %s; nothing is recorded (set %s to a "
+            "directory of yours)", run_dir, strerror(errno), LH_ENV_RUN_DIR);
+    return false;
+  }
+  struct stat st;
+  const char *why = NULL;
+  if (lstat(run_dir, &st) != 0)
+    why = strerror(errno);
+  else if (S_ISLNK(st.st_mode))
+    why = "it is a symbolic link";
+  else if (!S_ISDIR(st.st_mode))
+    why = "it is not a directory";
+  else if (st.st_uid != geteuid())
+    why = "it belongs to another user";
+  else if (st.st_mode & 022)
+    why = "others can write to it";
+  if (why) {
+    lh_warn("refusing the run directory %s: %s; nothing is recorded (set %s to a private "
+            "directory)", run_dir, why, LH_ENV_RUN_DIR);
+    return false;
+  }
+  return true;
+}
+
+static const char *program_name(char *exe, size_t cap) {
+  ssize_t n = readlink("/proc/self/exe", exe, cap - 1);
+  exe[n > 0 ? n : 0] = 0;
+  const char *slash = strrchr(exe, '/');
+  return slash ? slash + 1 : (*exe ? exe : "program");
+}
+
+static bool open_file(void) {
+  char exe[4096];
+  const char *prog = program_name(exe, sizeof exe);
+  for (int attempt = 0; attempt < 100; attempt++) {
+    char suffix[16] = "";
+    if (attempt > 0)
+      snprintf(suffix, sizeof suffix, "-%d", attempt);
+    int n = snprintf(run_path, sizeof run_path, "%s/%s.%d.%s%s%s", run_dir, prog, (int)getpid(),
+                     session, suffix, LH_RUN_FILE_SUFFIX);
+    if (n < 0 || (size_t)n >= sizeof run_path) {
+      errno = ENAMETOOLONG;
+      break;
+    }
+    run_fd = open(run_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND,
+                  0600);
+    if (run_fd >= 0)
+      return true;
+    if (errno != EEXIST)
+      break;
+  }
+  lh_warn("cannot create a run file in %s: %s; nothing is recorded", run_dir, strerror(errno));
+  return false;
+}
+
+struct header_ctx {
+  const char *exe;
+  const char *cmdline;
+  size_t cmdline_len;
+};
+
+static void fill_header(struct lh_json_line *jl, const void *p) {
+  const struct header_ctx *h = p;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  lh_jl_kv_str(jl, "format", LH_RUN_FORMAT_NAME);
+  lh_jl_kv_int(jl, "version", LH_RUN_FORMAT_VERSION);
+  lh_jl_kv_int(jl, "pid", getpid());
+  lh_jl_kv_int(jl, "ppid", getppid());
+  lh_jl_kv_str(jl, "exe", h->exe);
+  lh_jl_key(jl, "argv");
+  lh_jl_open(jl, '[');
+  for (size_t i = 0; i < h->cmdline_len; i += strlen(h->cmdline + i) + 1)
+    lh_jl_str(jl, h->cmdline + i);
+  lh_jl_close(jl, ']');
+  lh_jl_kv_str(jl, "session", session);
+  lh_jl_kv_str(jl, "lineage", lineage);
+  lh_jl_kv_int(jl, "start_ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+  if (forked_from)
+    lh_jl_kv_int(jl, "forked_from", forked_from);
+}
+
+static void write_header(void) {
+  struct header_ctx h;
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = 0;
+  h.exe = exe;
+  static char cmdline[65536];
+  int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+  ssize_t len = fd >= 0 ? read(fd, cmdline, sizeof cmdline - 1) : 0;
+  if (fd >= 0)
+    close(fd);
+  if (len < 0)
+    len = 0;
+  cmdline[len] = 0;
+  h.cmdline = cmdline;
+  h.cmdline_len = (size_t)len;
+  lh_run_write("run", fill_header, &h);
+}
+
+bool lh_run_file_active(void) {
+  if (run_fd >= 0)
+    return true;
+  if (run_disabled || run_finished)
+    return false;
+  if (!dir_is_private() || !open_file()) {
+    run_disabled = true;
+    return false;
+  }
+  write_header();
+  lh_modules_write_all();
+  return true;
+}
+
+static void write_all(const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(run_fd, buf, len);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      lh_warn("writing the run file %s failed: %s; recording stops here", run_path,
+              w < 0 ? strerror(errno) : "nothing written");
+      close(run_fd);
+      run_fd = -1;
+      run_disabled = true;
+      return;
+    }
+    buf += w;
+    len -= (size_t)w;
+  }
+}
+
+void lh_run_write(const char *type, lh_record_fill fill, const void *ctx) {
+  if (!lh_run_file_active())
+    return;
+  static char small[8192]; /* owned by the recorder lock */
+  char *buf = small;
+  size_t cap = sizeof small;
+  struct lh_json_line jl;
+  for (;;) {
+    lh_jl_init(&jl, buf, cap);
+    lh_jl_begin(&jl, type);
+    if (fill)
+      fill(&jl, ctx);
+    lh_jl_end(&jl);
+    if (!jl.overflow)
+      break;
+    if (buf != small)
+      free(buf);
+    cap *= 4;
+    buf = malloc(cap);
+    if (!buf)
+      return;
+  }
+  write_all(jl.buf, jl.len);
+  if (buf != small)
+    free(buf);
+}
+
+static void fill_calls(struct lh_json_line *jl, const void *p) {
+  const uint64_t *counts = p;
+  lh_jl_key(jl, "counts");
+  lh_jl_open(jl, '{');
+  for (int i = 0; i < LH_NWRAPPED; i++) {
+    if (counts[i]) {
+      lh_jl_key(jl, lh_wrapped_names[i]);
+      lh_jl_uint(jl, counts[i]);
+    }
+  }
+  lh_jl_close(jl, '}');
+}
+
+static void fill_end(struct lh_json_line *jl, const void *p) {
+  (void)p;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  lh_jl_kv_int(jl, "ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+const char *lh_run_file_finish(void) {
+  if (run_fd < 0 || run_finished)
+    return NULL;
+  static uint64_t counts[LH_NWRAPPED];
+  lh_thread_sum_calls(counts);
+  lh_run_write("calls", fill_calls, counts);
+  lh_run_write("end", fill_end, NULL);
+  if (run_fd >= 0)
+    close(run_fd);
+  run_fd = -1;
+  run_finished = true;
+  return run_path;
+}
+
+void lh_run_file_fork_child(unsigned fork_number) {
+  if (run_fd >= 0)
+    close(run_fd);
+  run_fd = -1;
+  run_finished = false;
+  size_t n = strlen(lineage);
+  snprintf(lineage + n, sizeof lineage - n, "/f%u", fork_number);
+  forked_from = getppid();
+  lh_locks_mark_unwritten();
+  lh_stacks_mark_unwritten();
+  lh_modules_mark_unwritten();
+  if (supervised && !run_disabled)
+    lh_run_file_active();
+}

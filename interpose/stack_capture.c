@@ -1,0 +1,105 @@
+/* stack_capture.c - see stack_capture.h. */
+#include "stack_capture.h"
+
+#include <execinfo.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "module_map.h"
+#include "run_file.h"
+
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
+struct lh_stack {
+  uint32_t id;
+  uint32_t n;
+  bool written;
+  uintptr_t *pcs;
+  UT_hash_handle hh;
+};
+
+/* Owned by the recorder lock. */
+static struct lh_stack *by_content;
+static struct lh_stack **by_id;
+static uint32_t nstacks, capstacks;
+static uintptr_t self_lo, self_hi;
+static bool self_known;
+
+void lh_stack_warm_up(void) {
+  void *pcs[4];
+  backtrace(pcs, 4);
+  self_known = lh_modules_self_range(&self_lo, &self_hi);
+}
+
+static bool is_ours(uintptr_t pc) { return self_known && pc >= self_lo && pc < self_hi; }
+
+static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
+  struct lh_stack *s;
+  HASH_FIND(hh, by_content, pcs, n * sizeof *pcs, s);
+  if (s)
+    return s->id;
+  if (nstacks == capstacks) {
+    uint32_t cap = capstacks ? capstacks * 2 : 256;
+    struct lh_stack **v = realloc(by_id, cap * sizeof *v);
+    if (!v)
+      return LH_NO_STACK;
+    by_id = v;
+    capstacks = cap;
+  }
+  s = calloc(1, sizeof *s);
+  uintptr_t *copy = malloc(n ? n * sizeof *pcs : 1);
+  if (!s || !copy) {
+    free(s);
+    free(copy);
+    return LH_NO_STACK;
+  }
+  memcpy(copy, pcs, n * sizeof *pcs);
+  s->pcs = copy;
+  s->n = n;
+  s->id = nstacks;
+  HASH_ADD_KEYPTR(hh, by_content, s->pcs, n * sizeof *pcs, s);
+  by_id[nstacks++] = s;
+  return s->id;
+}
+
+uint32_t lh_stack_here(void) {
+  void *raw[LH_STACK_MAX + 16];
+  int n = backtrace(raw, LH_STACK_MAX + 16);
+  uintptr_t pcs[LH_STACK_MAX];
+  uint32_t m = 0;
+  /* Our frames are dropped wherever they are: the wrapper on top, and the thread trampoline
+   * near the bottom, which the program never wrote. */
+  for (int i = 0; i < n && m < LH_STACK_MAX; i++)
+    if (!is_ours((uintptr_t)raw[i]))
+      pcs[m++] = (uintptr_t)raw[i];
+  return intern(pcs, m);
+}
+
+static void fill_stack(struct lh_json_line *jl, const void *p) {
+  const struct lh_stack *s = p;
+  lh_jl_kv_int(jl, "id", s->id);
+  lh_jl_key(jl, "pcs");
+  lh_jl_open(jl, '[');
+  for (uint32_t i = 0; i < s->n; i++)
+    lh_jl_hex(jl, s->pcs[i]);
+  lh_jl_close(jl, ']');
+}
+
+void lh_stack_ensure_written(uint32_t id) {
+  if (id >= nstacks || by_id[id]->written)
+    return;
+  struct lh_stack *s = by_id[id];
+  if (!lh_run_file_active())
+    return;
+  for (uint32_t i = 0; i < s->n; i++)
+    lh_modules_cover(s->pcs[i]);
+  s->written = true;
+  lh_run_write("stack", fill_stack, s);
+}
+
+void lh_stacks_mark_unwritten(void) {
+  for (uint32_t i = 0; i < nstacks; i++)
+    by_id[i]->written = false;
+}

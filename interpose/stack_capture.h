@@ -1,0 +1,28 @@
+/* stack_capture.h - capturing call stacks and giving identical stacks one id.
+ *
+ * Stacks are taken only on slow paths (a new lock, a new acquisition tuple, a new thread), with
+ * glibc's backtrace(), which works on code built without frame pointers (libc itself); it costs
+ * a few microseconds, which is why the hot path never calls it. lockhound's own frames are
+ * dropped (the wrapper on top, the thread trampoline below), so the first address is the return
+ * address into the program's caller. Stacks are
+ * interned in a uthash table keyed by their addresses; ids are dense from 0. All functions here
+ * run under the recorder lock.
+ *
+ * Limit: at most LH_STACK_MAX frames are kept (the outermost are dropped). */
+#ifndef LH_STACK_CAPTURE_H
+#define LH_STACK_CAPTURE_H
+
+#include <stdint.h>
+
+#define LH_STACK_MAX 48
+#define LH_NO_STACK UINT32_MAX
+
+/* Takes the caller's stack and returns its id (its record is written when first referred to). */
+uint32_t lh_stack_here(void);
+/* Writes the stack's record (and any module it needs) if not yet in the run file. */
+void lh_stack_ensure_written(uint32_t id);
+void lh_stacks_mark_unwritten(void);
+/* Loads the unwinder once, early, so that backtrace() never runs dlopen inside a wrapper. */
+void lh_stack_warm_up(void);
+
+#endif

@@ -1,0 +1,294 @@
+/* thread_state.c - see thread_state.h. */
+#include "thread_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "recorder.h"
+#include "run_file.h"
+#include "stack_capture.h"
+
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
+__thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));
+
+const char *const lh_wrapped_names[LH_NWRAPPED] = {
+#define X(name) #name,
+#include "wrapped_functions.def"
+#undef X
+};
+
+struct lh_thread_info {
+  int32_t id;
+  int32_t parent;      /* -1: unknown */
+  uint32_t parent_seg;
+  uint32_t stack;      /* creation stack id or LH_NO_STACK */
+  uint8_t how;         /* enum lh_thread_how */
+  pid_t tid;
+  pthread_t handle;
+  bool written;        /* its `thread` record is in the current run file */
+  bool alive, detached, in_map;
+  struct lh_thread *tls; /* the live thread's own state, NULL once it has exited */
+  UT_hash_handle hh;     /* in `by_handle`, keyed by handle, while it can still be joined */
+};
+
+/* Owned by the recorder lock. */
+static struct lh_thread_info **infos;
+static uint32_t ninfos;
+static struct lh_thread_info *by_handle;
+static uint64_t calls_exited[LH_NWRAPPED];
+static int32_t next_id = 1;
+static pthread_key_t exit_key;
+
+static const char *const how_names[] = {"main", "pthread_create", "thrd_create", "fork",
+                                        "adopted"};
+
+static struct lh_thread_info *info_new(int32_t id) {
+  if ((uint32_t)id >= ninfos) {
+    uint32_t n = ninfos ? ninfos : 64;
+    while (n <= (uint32_t)id)
+      n *= 2;
+    struct lh_thread_info **v = realloc(infos, n * sizeof *v);
+    if (!v)
+      return NULL;
+    memset(v + ninfos, 0, (n - ninfos) * sizeof *v);
+    infos = v;
+    ninfos = n;
+  }
+  struct lh_thread_info *t = calloc(1, sizeof *t);
+  if (!t)
+    return NULL;
+  t->id = id;
+  t->parent = -1;
+  t->stack = LH_NO_STACK;
+  infos[id] = t;
+  return t;
+}
+
+static struct lh_thread_info *info_of(int32_t id) {
+  return id >= 0 && (uint32_t)id < ninfos ? infos[id] : NULL;
+}
+
+/* Registers the calling thread under the recorder lock. */
+static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint32_t stack,
+                          uint8_t how) {
+  struct lh_thread_info *t = info_new(id);
+  lh_self.registered = true;
+  lh_self.id = id;
+  lh_self.seg = 0;
+  if (!t)
+    return;
+  t->parent = parent;
+  t->parent_seg = parent_seg;
+  t->stack = stack;
+  t->how = how;
+  t->tid = gettid();
+  t->handle = pthread_self();
+  t->alive = true;
+  t->tls = &lh_self;
+  struct lh_thread_info *stale;
+  HASH_FIND(hh, by_handle, &t->handle, sizeof t->handle, stale);
+  if (stale) { /* an exited detached thread whose handle was reused */
+    HASH_DEL(by_handle, stale);
+    stale->in_map = false;
+  }
+  HASH_ADD(hh, by_handle, handle, sizeof t->handle, t);
+  t->in_map = true;
+}
+
+static void thread_exited(void *p);
+
+void lh_thread_key_init(void) {
+  pthread_key_create(&exit_key, thread_exited);
+}
+
+void lh_thread_init_main(void) {
+  lh_recorder_lock();
+  if (!lh_self.registered)
+    register_self(0, -1, 0, LH_NO_STACK, LH_HOW_MAIN);
+  lh_recorder_unlock();
+}
+
+void lh_thread_adopt(void) {
+  lh_recorder_lock();
+  if (!lh_self.registered) {
+    bool main_thread = gettid() == getpid() && !info_of(0);
+    register_self(main_thread ? 0 : next_id++, -1, 0, LH_NO_STACK,
+                  main_thread ? LH_HOW_MAIN : LH_HOW_ADOPTED);
+  }
+  lh_recorder_unlock();
+  if (lh_self.id != 0)
+    pthread_setspecific(exit_key, &lh_self);
+}
+
+struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
+  (void)pc;
+  lh_thread_ensure();
+  struct lh_thread_start *s = malloc(sizeof *s);
+  if (!s)
+    return NULL;
+  memset(s, 0, sizeof *s);
+  lh_recorder_lock();
+  s->id = next_id++;
+  s->parent = lh_self.id;
+  s->parent_seg = lh_self.seg;
+  s->stack = lh_stack_here();
+  s->how = how;
+  lh_recorder_unlock();
+  return s;
+}
+
+void lh_thread_created(struct lh_thread_start *s, bool ok) {
+  if (ok)
+    lh_self.seg++; /* the creator's later work may run alongside the new thread */
+  else
+    free(s);
+}
+
+void lh_thread_begin(const struct lh_thread_start *s) {
+  lh_recorder_lock();
+  register_self(s->id, s->parent, s->parent_seg, s->stack, s->how);
+  lh_recorder_unlock();
+  pthread_setspecific(exit_key, &lh_self);
+}
+
+static void fill_thread(struct lh_json_line *jl, const void *p) {
+  const struct lh_thread_info *t = p;
+  lh_jl_kv_int(jl, "id", t->id);
+  lh_jl_kv_int(jl, "tid", t->tid);
+  lh_jl_kv_int(jl, "parent", t->parent);
+  lh_jl_kv_int(jl, "parent_seg", t->parent_seg);
+  lh_jl_kv_int(jl, "stack", t->stack == LH_NO_STACK ? -1 : (int64_t)t->stack);
+  lh_jl_kv_str(jl, "how", how_names[t->how]);
+}
+
+void lh_thread_ensure_written(int32_t id) {
+  struct lh_thread_info *t = info_of(id);
+  if (!t || t->written || !lh_run_file_active())
+    return;
+  if (t->parent >= 0)
+    lh_thread_ensure_written(t->parent);
+  lh_stack_ensure_written(t->stack);
+  t->written = true;
+  lh_run_write("thread", fill_thread, t);
+}
+
+struct seg_ctx {
+  int32_t thread, other;
+  uint32_t seg;
+};
+
+static void fill_join(struct lh_json_line *jl, const void *p) {
+  const struct seg_ctx *c = p;
+  lh_jl_kv_int(jl, "thread", c->thread);
+  lh_jl_kv_int(jl, "seg", c->seg);
+  lh_jl_kv_int(jl, "joined", c->other);
+}
+
+static void fill_exit(struct lh_json_line *jl, const void *p) {
+  const struct seg_ctx *c = p;
+  lh_jl_kv_int(jl, "thread", c->thread);
+  lh_jl_kv_int(jl, "seg", c->seg);
+}
+
+void lh_thread_joined(pthread_t handle) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (t) {
+    /* A joined thread that recorded nothing orders nothing: no record needed. */
+    if (t->written) {
+      struct seg_ctx c = {lh_self.id, t->id, lh_self.seg};
+      lh_thread_ensure_written(lh_self.id);
+      lh_run_write("join", fill_join, &c);
+    }
+    HASH_DEL(by_handle, t);
+    t->in_map = false;
+  }
+  lh_self.seg++;
+  lh_recorder_unlock();
+}
+
+void lh_thread_detached(pthread_t handle) {
+  lh_recorder_lock();
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (t) {
+    t->detached = true;
+    if (!t->alive) {
+      HASH_DEL(by_handle, t);
+      t->in_map = false;
+    }
+  }
+  lh_recorder_unlock();
+}
+
+/* The pthread key destructor: runs as the thread ends (return, pthread_exit or cancel). */
+static void thread_exited(void *p) {
+  (void)p;
+  lh_recorder_lock();
+  struct lh_thread_info *t = info_of(lh_self.id);
+  for (int i = 0; i < LH_NWRAPPED; i++) {
+    calls_exited[i] += lh_self.calls[i];
+    lh_self.calls[i] = 0;
+  }
+  if (t) {
+    if (t->written) {
+      struct seg_ctx c = {t->id, -1, lh_self.seg};
+      lh_run_write("exit", fill_exit, &c);
+    }
+    t->alive = false;
+    t->tls = NULL;
+    if (t->detached && t->in_map) {
+      HASH_DEL(by_handle, t);
+      t->in_map = false;
+    }
+  }
+  lh_recorder_unlock();
+  lh_held_free(&lh_self.held);
+  lh_tuple_cache_clear(&lh_self.tuples);
+}
+
+void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
+  memcpy(out, calls_exited, sizeof calls_exited);
+  for (uint32_t id = 0; id < ninfos; id++) {
+    struct lh_thread_info *t = infos[id];
+    if (!t || !t->tls)
+      continue;
+    for (int i = 0; i < LH_NWRAPPED; i++)
+      out[i] += __atomic_load_n(&t->tls->calls[i], __ATOMIC_RELAXED);
+  }
+}
+
+void lh_thread_fork_child(void) {
+  struct lh_thread_info *t, *tmp;
+  HASH_ITER(hh, by_handle, t, tmp) {
+    HASH_DEL(by_handle, t);
+    t->in_map = false;
+  }
+  for (uint32_t id = 0; id < ninfos; id++) {
+    if (!infos[id])
+      continue;
+    infos[id]->written = false;
+    if ((int32_t)id != lh_self.id) {
+      infos[id]->alive = false;
+      infos[id]->tls = NULL;
+    }
+  }
+  memset(calls_exited, 0, sizeof calls_exited);
+  memset(lh_self.calls, 0, sizeof lh_self.calls);
+  lh_tuple_cache_clear(&lh_self.tuples);
+  struct lh_thread_info *self = info_of(lh_self.id);
+  if (self) {
+    self->how = LH_HOW_FORK;
+    self->parent = -1;
+    self->stack = LH_NO_STACK;
+    self->tid = gettid();
+    self->handle = pthread_self();
+    HASH_ADD(hh, by_handle, handle, sizeof self->handle, self);
+    self->in_map = true;
+  }
+}

@@ -1,0 +1,77 @@
+/* thread_state.h - what lockhound knows about each thread.
+ *
+ * Two halves:
+ * - struct lh_thread, the calling thread's own state in static TLS (lh_self): its id, segment,
+ *   held locks, tuple cache, lock look-up cache and call counters. Only its thread writes it
+ *   (other threads read the counters at exit, racily, which is fine for statistics).
+ * - a record per thread ever seen (thread_state.c), kept in a global table indexed by thread
+ *   id and never freed (the run file refers to threads by id after they end). The table and
+ *   the pthread_t -> thread map are owned by the recorder lock.
+ *
+ * Segments: a thread's segment number grows by one at each thread it creates and each thread
+ * it joins (docs/run-file-format.md), which is how the analyzer knows what create/join orders. */
+#ifndef LH_THREAD_STATE_H
+#define LH_THREAD_STATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "call_counts.h"
+#include "held_locks.h"
+#include "lock_cache.h"
+#include "tuple_cache.h"
+
+enum lh_thread_how { LH_HOW_MAIN, LH_HOW_PTHREAD, LH_HOW_THRD, LH_HOW_FORK, LH_HOW_ADOPTED };
+
+struct lh_thread {
+  bool registered;
+  int32_t id;
+  uint32_t seg;
+  int in_runtime; /* >0 while lockhound's own code runs on this thread: wrappers pass through */
+  int saved_errno; /* the program's errno while the recorder lock is held */
+  struct lh_held_set held;
+  struct lh_tuple_cache tuples;
+  struct lh_lock_cache locks;
+  uint64_t calls[LH_NWRAPPED];
+};
+
+extern __thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));
+
+/* What a creating thread hands to the thread it creates. */
+struct lh_thread_start {
+  int32_t id, parent;
+  uint32_t parent_seg, stack;
+  uint8_t how;
+  void *(*fn)(void *);
+  int (*thrd_fn)(void *);
+  void *arg;
+};
+
+/* Registers the calling thread if it is new to lockhound (a thread we did not see created). */
+static inline void lh_thread_ensure(void) {
+  void lh_thread_adopt(void);
+  if (__builtin_expect(!lh_self.registered, 0))
+    lh_thread_adopt();
+}
+
+void lh_thread_init_main(void);
+/* In the creator, before the real create: a heap block for the new thread, or NULL. */
+struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc);
+/* In the creator, after the real create: success moves it to its next segment. */
+void lh_thread_created(struct lh_thread_start *s, bool ok);
+/* In the new thread, first thing: registers it and writes its record. */
+void lh_thread_begin(const struct lh_thread_start *s);
+void lh_thread_joined(pthread_t handle);
+void lh_thread_detached(pthread_t handle);
+/* Sums every thread's call counters (live and exited) into out. */
+void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
+/* Under the recorder lock: writes the thread's record (and its creator's) if not yet written. */
+void lh_thread_ensure_written(int32_t id);
+/* In a fork child, under the recorder lock: forget every other thread, keep the caller. */
+void lh_thread_fork_child(void);
+/* The pthread key whose destructor records thread exit; created at start-up. */
+void lh_thread_key_init(void);
+
+#endif

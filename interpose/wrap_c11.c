@@ -1,0 +1,142 @@
+/* wrap_c11.c - C11 <threads.h>: mtx_*, cnd_*, thrd_*. glibc implements them apart from the
+ * pthread_* entry points (its internal calls do not go through our wrappers), so they need
+ * their own. An mtx_t is a glibc mutex underneath, so its type is read the same way. */
+#include <stdlib.h>
+#include <threads.h>
+
+#include "lock_registry.h"
+#include "wrapper.h"
+
+#define C11 LH_KIND_C11_MUTEX
+
+LH_EXPORT int mtx_init(mtx_t *m, int type) {
+  LH_COUNT(mtx_init);
+  int rc = (lh_real_ensure(), real_mtx_init(m, type));
+  if (rc == thrd_success && !lh_pass())
+    lh_lock_initialised(m, C11);
+  return rc;
+}
+
+LH_EXPORT void mtx_destroy(mtx_t *m) {
+  LH_COUNT(mtx_destroy);
+  lh_real_ensure();
+  real_mtx_destroy(m);
+  if (!lh_pass())
+    lh_lock_destroyed(m);
+}
+
+LH_EXPORT int mtx_lock(mtx_t *m) {
+  LH_COUNT(mtx_lock);
+  if (lh_pass())
+    return real_mtx_lock(m);
+  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, 0, real_mtx_lock(m), rc == thrd_success);
+}
+
+LH_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t) {
+  LH_COUNT(mtx_timedlock);
+  if (lh_pass())
+    return real_mtx_timedlock(m, t);
+  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, LH_ACQ_TIMED, real_mtx_timedlock(m, t),
+                      rc == thrd_success);
+}
+
+LH_EXPORT int mtx_trylock(mtx_t *m) {
+  LH_COUNT(mtx_trylock);
+  if (lh_pass())
+    return real_mtx_trylock(m);
+  LH_ACQUIRE_TRY(m, C11, LH_MODE_WRITE, real_mtx_trylock(m), rc == thrd_success);
+}
+
+LH_EXPORT int mtx_unlock(mtx_t *m) {
+  LH_COUNT(mtx_unlock);
+  if (!lh_pass())
+    lh_lock_released(m);
+  return real_mtx_unlock(m);
+}
+
+LH_EXPORT int cnd_init(cnd_t *c) {
+  LH_COUNT(cnd_init);
+  lh_real_ensure();
+  return real_cnd_init(c);
+}
+
+LH_EXPORT void cnd_destroy(cnd_t *c) {
+  LH_COUNT(cnd_destroy);
+  lh_real_ensure();
+  real_cnd_destroy(c);
+}
+
+LH_EXPORT int cnd_signal(cnd_t *c) {
+  LH_COUNT(cnd_signal);
+  lh_real_ensure();
+  return real_cnd_signal(c);
+}
+
+LH_EXPORT int cnd_broadcast(cnd_t *c) {
+  LH_COUNT(cnd_broadcast);
+  lh_real_ensure();
+  return real_cnd_broadcast(c);
+}
+
+#define C11_RELOCKED (rc == thrd_success || rc == thrd_timedout)
+
+LH_EXPORT int cnd_wait(cnd_t *c, mtx_t *m) {
+  LH_COUNT(cnd_wait);
+  if (lh_pass())
+    return real_cnd_wait(c, m);
+  LH_COND_WAIT(m, C11, real_cnd_wait(c, m), C11_RELOCKED);
+}
+
+LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
+                            const struct timespec *restrict t) {
+  LH_COUNT(cnd_timedwait);
+  if (lh_pass())
+    return real_cnd_timedwait(c, m, t);
+  LH_COND_WAIT(m, C11, real_cnd_timedwait(c, m, t), C11_RELOCKED);
+}
+
+static int thrd_trampoline(void *p) {
+  struct lh_thread_start s = *(struct lh_thread_start *)p;
+  free(p);
+  lh_thread_begin(&s);
+  return s.thrd_fn(s.arg);
+}
+
+LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
+  LH_COUNT(thrd_create);
+  if (lh_pass())
+    return real_thrd_create(t, fn, arg);
+  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_THRD, LH_PC);
+  if (!s)
+    return real_thrd_create(t, fn, arg);
+  s->thrd_fn = fn;
+  s->arg = arg;
+  int rc = real_thrd_create(t, thrd_trampoline, s);
+  lh_thread_created(s, rc == thrd_success);
+  return rc;
+}
+
+LH_EXPORT int thrd_join(thrd_t t, int *res) {
+  LH_COUNT(thrd_join);
+  lh_real_ensure();
+  int rc = real_thrd_join(t, res);
+  if (rc == thrd_success && !lh_pass())
+    lh_thread_joined((pthread_t)t);
+  return rc;
+}
+
+LH_EXPORT int thrd_detach(thrd_t t) {
+  LH_COUNT(thrd_detach);
+  lh_real_ensure();
+  int rc = real_thrd_detach(t);
+  if (rc == thrd_success && !lh_pass())
+    lh_thread_detached((pthread_t)t);
+  return rc;
+}
+
+LH_EXPORT void thrd_exit(int res) {
+  LH_COUNT(thrd_exit);
+  lh_real_ensure();
+  real_thrd_exit(res);
+  __builtin_unreachable();
+}

@@ -1,0 +1,84 @@
+/* wrap_thread.c - pthread thread life cycle: create, join (all variants), detach, exit,
+ * cancel. Creation runs the new thread through a trampoline that registers it before the
+ * program's start routine runs; a successful create or join moves the calling thread to its
+ * next segment (thread_state.h). */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "wrapper.h"
+
+static void *pthread_trampoline(void *p) {
+  struct lh_thread_start s = *(struct lh_thread_start *)p;
+  free(p);
+  lh_thread_begin(&s);
+  return s.fn(s.arg);
+}
+
+LH_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *),
+                             void *arg) {
+  LH_COUNT(pthread_create);
+  if (lh_pass())
+    return real_pthread_create(t, attr, fn, arg);
+  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_PTHREAD, LH_PC);
+  if (!s)
+    return real_pthread_create(t, attr, fn, arg);
+  s->fn = fn;
+  s->arg = arg;
+  int rc = real_pthread_create(t, attr, pthread_trampoline, s);
+  lh_thread_created(s, rc == 0);
+  return rc;
+}
+
+/* After any successful join. */
+static int joined(int rc, pthread_t t) {
+  if (rc == 0 && !lh_pass())
+    lh_thread_joined(t);
+  return rc;
+}
+
+LH_EXPORT int pthread_join(pthread_t t, void **ret) {
+  LH_COUNT(pthread_join);
+  lh_real_ensure();
+  return joined(real_pthread_join(t, ret), t);
+}
+
+LH_EXPORT int pthread_tryjoin_np(pthread_t t, void **ret) {
+  LH_COUNT(pthread_tryjoin_np);
+  lh_real_ensure();
+  return joined(real_pthread_tryjoin_np(t, ret), t);
+}
+
+LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime) {
+  LH_COUNT(pthread_timedjoin_np);
+  lh_real_ensure();
+  return joined(real_pthread_timedjoin_np(t, ret, abstime), t);
+}
+
+LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
+                                   const struct timespec *abstime) {
+  LH_COUNT(pthread_clockjoin_np);
+  lh_real_ensure();
+  return joined(real_pthread_clockjoin_np(t, ret, c, abstime), t);
+}
+
+LH_EXPORT int pthread_detach(pthread_t t) {
+  LH_COUNT(pthread_detach);
+  lh_real_ensure();
+  int rc = real_pthread_detach(t);
+  if (rc == 0 && !lh_pass())
+    lh_thread_detached(t);
+  return rc;
+}
+
+LH_EXPORT void pthread_exit(void *ret) {
+  LH_COUNT(pthread_exit);
+  lh_real_ensure();
+  real_pthread_exit(ret);
+  __builtin_unreachable();
+}
+
+LH_EXPORT int pthread_cancel(pthread_t t) {
+  LH_COUNT(pthread_cancel);
+  lh_real_ensure();
+  return real_pthread_cancel(t);
+}
