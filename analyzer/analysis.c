@@ -1,0 +1,51 @@
+/* analysis.c - the lock-order pipeline: lock graph, cycles, iGoodlock check, findings.
+ *
+ * lock_graph.c builds the graph from the tuples, cycle_search.c hands each elementary cycle (up
+ * to the length limit) to check_cycle below, which asks igoodlock.c whether some choice of
+ * acquisitions can really deadlock and records the verdict as a finding: an error for a potential
+ * deadlock, a note for a cycle that only thread creation/join ordering prevents. Limits on the
+ * number of cycles and on search steps keep a pathological graph from running for ever. */
+#include "analysis.h"
+
+#include <stdlib.h>
+
+#include "grow.h"
+#include "igoodlock.h"
+#include "lock_graph.h"
+#include "segments.h"
+
+#define MAX_CYCLES 100000
+#define MAX_STEPS 50000000
+
+struct pipeline {
+  const struct lh_model *m;
+  const struct lh_lock_graph *g;
+  struct lh_segments *sg;
+  struct lh_findings *findings;
+};
+
+static bool check_cycle(void *ctx, const uint32_t *edges, size_t len) {
+  struct pipeline *p = ctx;
+  struct lh_step witness[LH_MAX_CYCLE_LENGTH_LIMIT];
+  uint32_t locks[LH_MAX_CYCLE_LENGTH_LIMIT];
+  enum lh_verdict v = lh_igoodlock_check(p->m, p->g, p->sg, edges, len, 0, witness);
+  if (v == LH_VERDICT_NONE) return true;
+  for (size_t i = 0; i < len; i++) locks[i] = p->g->edges[edges[i]].from;
+  lh_findings_add_cycle(p->findings, p->m, v == LH_VERDICT_DEADLOCK ? LH_LEVEL_ERROR : LH_LEVEL_NOTE,
+                        locks, witness, len);
+  return true;
+}
+
+struct lh_findings *lh_analyse(const struct lh_model *m, const struct lh_analysis_options *o,
+                               struct lh_analysis_stats *stats) {
+  struct lh_lock_graph *g = lh_lock_graph_build(m);
+  struct pipeline p = {m, g, lh_segments_new(m), lh_findings_new()};
+  struct lh_cycle_limits limits = {o->max_cycle_length ? o->max_cycle_length : 8, MAX_CYCLES, MAX_STEPS};
+  if (limits.max_length > LH_MAX_CYCLE_LENGTH_LIMIT) limits.max_length = LH_MAX_CYCLE_LENGTH_LIMIT;
+  stats->edges = g->nedges;
+  lh_cycle_search(g, &limits, check_cycle, &p, &stats->cycles);
+  lh_findings_sort(p.findings);
+  lh_segments_free(p.sg);
+  lh_lock_graph_free(g);
+  return p.findings;
+}

@@ -1,0 +1,72 @@
+/* command_report.c - `lockhound report RUNFILE...`: load, merge, analyse and report.
+ *
+ * All files are loaded into one model (merged as model.h explains), analysed once, and reported
+ * as text on stderr and, with --json, as JSON. With --at-exit (the preload library calls this as
+ * its process exits, when no `lockhound run` supervises it) a run that saw no thread and no lock
+ * prints nothing at all, and the status is always 0 so that the program's own exit status is
+ * not disturbed. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "analysis.h"
+#include "commands.h"
+#include "lock_names.h"
+#include "model.h"
+#include "report.h"
+#include "run_loader.h"
+#include "symbolize.h"
+
+static bool saw_nothing(const struct lh_model *m) {
+  for (size_t i = 0; i < m->nfiles; i++)
+    if (m->files[i].threads_created || m->files[i].locks_seen) return false;
+  return true;
+}
+
+static int report_model(const struct lh_options *o, struct lh_model *m, size_t *errors) {
+  struct lh_analysis_options ao = {o->max_cycle_length};
+  struct lh_analysis_stats stats;
+  struct lh_findings *findings = lh_analyse(m, &ao, &stats);
+  struct lh_symbolizer *sym = lh_sym_new();
+  char **names = lh_lock_names(sym, m);
+  struct lh_report r = {m, findings, &stats, names, sym, o->verbose};
+  int rc = 0;
+  fflush(stdout);
+  lh_report_text(stderr, &r);
+  if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
+  *errors = lh_findings_count(findings, LH_LEVEL_ERROR);
+  lh_lock_names_free(names, m->nlocks);
+  lh_sym_free(sym);
+  lh_findings_free(findings);
+  return rc;
+}
+
+int lh_report_files(const struct lh_options *o, char *const *files, size_t nfiles, size_t *errors) {
+  struct lh_model *m = lh_model_new();
+  /* At exit, messages wait until we know the run is worth reporting at all. */
+  char *held = NULL;
+  size_t held_len = 0;
+  FILE *diag = o->at_exit ? open_memstream(&held, &held_len) : stderr;
+  if (!diag) diag = stderr;
+  int rc = 0;
+  *errors = 0;
+  for (size_t i = 0; i < nfiles && rc == 0; i++)
+    if (lh_load_run_file(m, files[i], diag) != 0) rc = LH_EXIT_USAGE;
+  if (diag != stderr) fclose(diag);
+  bool quiet = o->at_exit && rc == 0 && saw_nothing(m);
+  if (held && !quiet) fputs(held, stderr);
+  free(held);
+  if (rc == 0 && !quiet) {
+    lh_model_finish(m);
+    rc = report_model(o, m, errors);
+  }
+  lh_model_free(m);
+  return rc;
+}
+
+int lh_command_report(const struct lh_options *o) {
+  size_t errors;
+  int rc = lh_report_files(o, o->operands, (size_t)o->noperands, &errors);
+  if (o->at_exit) return 0;
+  if (rc != 0) return rc;
+  return errors ? o->error_exitcode : 0;
+}

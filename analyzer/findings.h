@@ -1,0 +1,57 @@
+/* findings.h - the list of findings: one per distinct problem, in a stable order, with stable ids. */
+#ifndef LH_FINDINGS_H
+#define LH_FINDINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "igoodlock.h"
+#include "model.h"
+
+enum lh_finding_kind {
+#define X(e, rule, title) e,
+#include "finding_kinds.def"
+#undef X
+  LH_KIND_COUNT
+};
+
+enum lh_level { LH_LEVEL_ERROR, LH_LEVEL_NOTE };
+
+const char *lh_kind_rule(enum lh_finding_kind kind);  /* "lock-order-inversion" */
+const char *lh_kind_title(enum lh_finding_kind kind); /* "potential deadlock (...)" */
+const char *lh_level_name(enum lh_level level);       /* "error" / "note" */
+
+struct lh_finding {
+  enum lh_finding_kind kind;
+  enum lh_level level;
+  char *key;         /* what makes it distinct; the order of findings is the order of keys */
+  char id[17];       /* 16 hex digits: FNV-1a 64 of the key */
+  size_t n;          /* cycle length */
+  uint32_t *locks;   /* l_1 .. l_n: step i holds locks[i] and wants locks[(i+1) % n] */
+  struct lh_step *steps;
+};
+
+struct lh_findings {
+  struct lh_finding *items;
+  size_t n, cap;
+  struct lh_finding_index *index; /* key -> finding, for deduplication */
+};
+
+struct lh_findings *lh_findings_new(void);
+void lh_findings_free(struct lh_findings *f);
+
+/* Adds a lock-order cycle found by the search (locks[i] -> locks[i+1] by steps[i]). The cycle is
+ * rotated to start at the lock with the smallest key; a cycle whose key is already present is
+ * dropped. Returns whether it was added. */
+bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum lh_level level,
+                           const uint32_t *locks, const struct lh_step *steps, size_t n);
+
+/* Sorts by key: the same input gives the same order. */
+void lh_findings_sort(struct lh_findings *f);
+
+size_t lh_findings_count(const struct lh_findings *f, enum lh_level level);
+
+/* FNV-1a 64 of text as 16 lower-case hex digits. */
+void lh_stable_id(const char *text, char out[17]);
+
+#endif

@@ -1,0 +1,12 @@
+/* lock_names.h - names for locks that a reader recognises. */
+#ifndef LH_LOCK_NAMES_H
+#define LH_LOCK_NAMES_H
+
+#include "model.h"
+#include "symbolize.h"
+
+/* One name per model lock (see lock_names.c). The array and its strings are the caller's. */
+char **lh_lock_names(struct lh_symbolizer *sym, const struct lh_model *m);
+void lh_lock_names_free(char **names, size_t n);
+
+#endif

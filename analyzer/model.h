@@ -1,0 +1,140 @@
+/* model.h - what the analyzer knows after loading run files: one model for all files merged.
+ *
+ * Everything is held in arrays indexed by small integers (model indices, not the file-local ids
+ * of the run file): files, modules, stacks, threads, locks, acquisition tuples and joins.
+ *  - modules are merged by path, and every frame is stored as (module index, module-relative
+ *    address), so the same code in two processes gives the same frame;
+ *  - stacks are merged by content, so equal stack indices mean equal call paths;
+ *  - threads are never merged across files: each belongs to exactly one file;
+ *  - locks merge across the files of one lineage group by their lock key (see lh_model_lock_key
+ *    in run_loader.c): a global lock by its module and offset, any other lock by the stack that
+ *    created it and its rank among the locks created there. Locks of different groups never merge.
+ * The model owns every string and array it points to; lh_model_free releases all of it. */
+#ifndef LH_MODEL_H
+#define LH_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LH_NONE (-1)
+
+enum lh_mode { LH_MODE_WRITE = 0, LH_MODE_READ = 1 };
+enum lh_lock_kind { LH_LOCK_MUTEX, LH_LOCK_RWLOCK, LH_LOCK_SPINLOCK, LH_LOCK_C11_MUTEX };
+
+struct lh_run_file {
+  char *path;
+  long long pid, ppid;
+  char *exe;
+  char *lineage;
+  char *session;
+  uint32_t group;       /* lineage group: files whose locks may merge */
+  bool ended;           /* an `end` record was seen: the program shut down in order */
+  bool truncated;       /* the last line was cut short */
+  uint32_t thread_begin, thread_end; /* this file's threads: [begin, end) */
+  uint32_t locks_seen;  /* lock records accepted */
+  uint32_t threads_created; /* thread records other than the main thread */
+  uint32_t bad_records;
+};
+
+struct lh_group { char *key; }; /* exe "\x1f" lineage */
+
+struct lh_module { char *path; };
+
+struct lh_frame {
+  int32_t module; /* LH_NONE: the address lies in no known module; rel is then absolute */
+  uint64_t rel;   /* return address relative to the module's load bias */
+};
+
+struct lh_stack {
+  uint32_t n;
+  struct lh_frame *frames; /* innermost first */
+};
+
+struct lh_thread {
+  uint32_t file;
+  int32_t id;         /* lockhound's thread number in its file: 0 is the main thread */
+  long long tid;
+  int32_t parent;     /* model index of the creator, or LH_NONE */
+  int32_t parent_seg; /* creator's segment at the creation */
+  int32_t stack;      /* creation stack, or LH_NONE */
+  char *how;
+  uint32_t first_join, njoins; /* this thread's joins, in model->joins (sorted by thread) */
+};
+
+struct lh_lock {
+  char *key;           /* merge key, unique in the model (group-prefixed) */
+  uint32_t file;       /* file where it was first seen (for naming) */
+  int32_t file_id;     /* its id there */
+  enum lh_lock_kind kind;
+  uint64_t addr;
+  int32_t module;      /* module of a global lock, LH_NONE for any other */
+  uint64_t rel;        /* module-relative address of a global lock */
+  int32_t gen;
+  bool init;           /* how == "init"; else first seen in use */
+  int32_t stack;       /* init or first-use stack, or LH_NONE */
+  bool prefer_writer;  /* rwlock that makes new readers wait behind a waiting writer */
+  char *type;
+};
+
+struct lh_held {
+  uint32_t lock;
+  uint8_t mode;   /* enum lh_mode */
+  int32_t stack;  /* where it was taken, or LH_NONE */
+};
+
+struct lh_tuple {
+  uint32_t thread;
+  int32_t seg;
+  uint32_t lock;
+  uint8_t mode;
+  int32_t stack;
+  uint32_t nheld;
+  struct lh_held *held; /* oldest first */
+  bool is_try, timed, cond;
+};
+
+struct lh_join {
+  uint32_t thread; /* joiner */
+  int32_t seg;     /* joiner's segment at the join */
+  uint32_t joined;
+};
+
+struct lh_model {
+  struct lh_run_file *files;   size_t nfiles, cap_files;
+  struct lh_group *groups;     size_t ngroups, cap_groups;
+  struct lh_module *modules;   size_t nmodules, cap_modules;
+  struct lh_stack *stacks;     size_t nstacks, cap_stacks;
+  struct lh_thread *threads;   size_t nthreads, cap_threads;
+  struct lh_lock *locks;       size_t nlocks, cap_locks;
+  struct lh_tuple *tuples;     size_t ntuples, cap_tuples;
+  struct lh_join *joins;       size_t njoins, cap_joins;
+  struct lh_model_index *index; /* hash tables for merging (model.c) */
+};
+
+struct lh_model *lh_model_new(void);
+void lh_model_free(struct lh_model *m);
+
+/* Merging lookups: each returns the model index, adding the entry when it is new. */
+uint32_t lh_model_group(struct lh_model *m, const char *exe, const char *lineage);
+uint32_t lh_model_module(struct lh_model *m, const char *path);
+uint32_t lh_model_stack(struct lh_model *m, const struct lh_frame *frames, uint32_t n);
+/* Returns the lock with this key, or adds *proto (taking ownership of its strings) under it.
+ * *added tells which happened. */
+uint32_t lh_model_lock(struct lh_model *m, const char *key, struct lh_lock *proto, bool *added);
+
+/* Appending records that are never merged. */
+struct lh_run_file *lh_model_add_file(struct lh_model *m, const char *path);
+uint32_t lh_model_add_thread(struct lh_model *m, const struct lh_thread *t);
+void lh_model_add_tuple(struct lh_model *m, const struct lh_tuple *t); /* takes t->held */
+void lh_model_add_join(struct lh_model *m, const struct lh_join *j);
+
+/* Called once after the last file: sorts joins by thread and fills first_join/njoins. */
+void lh_model_finish(struct lh_model *m);
+
+/* Names for the record vocabulary. */
+const char *lh_mode_name(enum lh_mode mode);          /* "write" / "read" */
+const char *lh_lock_kind_name(enum lh_lock_kind kind); /* "mutex", "rwlock", "spinlock", "c11_mutex" */
+const char *lh_lock_kind_word(enum lh_lock_kind kind); /* in prose: "mutex", ..., "mtx" */
+
+#endif

@@ -1,0 +1,130 @@
+/* options.c - parsing the command line of `lockhound run` and `lockhound report`.
+ *
+ * getopt_long; for `run` in POSIX mode ("+"): option parsing stops at the program's name (or at
+ * "--"), so the program's own options are never taken for ours. `report` accepts options after
+ * the file names too. getopt's own messages are turned
+ * off; every mistake gets one message of ours saying what is wrong and what to do. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cycle_search.h"
+
+enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION };
+
+static const struct option long_options[] = {
+    {"json", required_argument, NULL, OPT_JSON},
+    {"error-exitcode", required_argument, NULL, OPT_ERROR_EXITCODE},
+    {"max-cycle-length", required_argument, NULL, OPT_MAX_CYCLE},
+    {"verbose", no_argument, NULL, 'v'},
+    {"at-exit", no_argument, NULL, OPT_AT_EXIT},
+    {"run-dir", required_argument, NULL, OPT_RUN_DIR},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+void lh_usage(FILE *out) {
+  fputs("usage: lockhound run [options] [--] PROG [ARGS...]   run PROG and report at its end\n"
+        "       lockhound report [options] RUNFILE...       analyse recorded run files\n"
+        "\n"
+        "options:\n"
+        "  --json FILE             also write the findings as JSON to FILE (- for stdout)\n"
+        "  --error-exitcode=N      exit status when something is found (default 66)\n"
+        "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
+        "  -v, --verbose           also show notes and statistics\n"
+        "  --run-dir=DIR           (run) where run files go (default ${TMPDIR:-/tmp}/lockhound-UID)\n"
+        "  --at-exit               (report) quiet mode used by the preload library at exit\n"
+        "  --help, --version\n"
+        "\n"
+        "exit status: report: 0 nothing found, N (66) found something, 2 usage or unreadable input;\n"
+        "run: the program's own status when nothing was found, 66 when something was, 2 usage,\n"
+        "127 program not found, 126 program cannot be run (or is statically linked).\n",
+        out);
+}
+
+static bool number(const char *s, long min, long max, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end || errno || v < min || v > max) return false;
+  *out = v;
+  return true;
+}
+
+static int bad_option(char **argv) {
+  const char *arg = argv[optind - 1];
+  if (optopt && optopt < 256 && strncmp(arg, "--", 2) != 0)
+    fprintf(stderr, "lockhound: unknown option '-%c'; 'lockhound --help' lists the options\n", optopt);
+  else
+    fprintf(stderr, "lockhound: unknown option '%s'; 'lockhound --help' lists the options\n", arg);
+  return LH_EXIT_USAGE;
+}
+
+static int missing_value(char **argv) {
+  fprintf(stderr, "lockhound: option '%s' needs a value\n", argv[optind - 1]);
+  return LH_EXIT_USAGE;
+}
+
+int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_options *o) {
+  memset(o, 0, sizeof *o);
+  o->error_exitcode = LH_DEFAULT_ERROR_EXITCODE;
+  o->max_cycle_length = LH_DEFAULT_MAX_CYCLE_LENGTH;
+  opterr = 0;
+  optind = 0; /* glibc: a full reset, in case options were parsed before */
+  int c;
+  long v;
+  while ((c = getopt_long(argc, argv, cmd == LH_CMD_RUN ? "+:vh" : ":vh", long_options, NULL)) != -1) {
+    switch (c) {
+    case OPT_JSON: o->json_path = optarg; break;
+    case OPT_ERROR_EXITCODE:
+      if (!number(optarg, 0, 255, &v)) {
+        fprintf(stderr, "lockhound: --error-exitcode needs a number from 0 to 255, not '%s'\n", optarg);
+        return LH_EXIT_USAGE;
+      }
+      o->error_exitcode = (int)v;
+      break;
+    case OPT_MAX_CYCLE:
+      if (!number(optarg, 2, LH_MAX_CYCLE_LENGTH_LIMIT, &v)) {
+        fprintf(stderr, "lockhound: --max-cycle-length needs a number from 2 to %d, not '%s'\n",
+                LH_MAX_CYCLE_LENGTH_LIMIT, optarg);
+        return LH_EXIT_USAGE;
+      }
+      o->max_cycle_length = (unsigned)v;
+      break;
+    case 'v': o->verbose = true; break;
+    case OPT_AT_EXIT:
+      if (cmd != LH_CMD_REPORT) {
+        fputs("lockhound: --at-exit only applies to 'lockhound report'\n", stderr);
+        return LH_EXIT_USAGE;
+      }
+      o->at_exit = true;
+      break;
+    case OPT_RUN_DIR:
+      if (cmd != LH_CMD_RUN) {
+        fputs("lockhound: --run-dir only applies to 'lockhound run'\n", stderr);
+        return LH_EXIT_USAGE;
+      }
+      o->run_dir = optarg;
+      break;
+    case 'h': lh_usage(stdout); return -1;
+    case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;
+    case ':': return missing_value(argv);
+    default: return bad_option(argv);
+    }
+  }
+  o->operands = argv + optind;
+  o->noperands = argc - optind;
+  if (o->noperands == 0 && cmd == LH_CMD_RUN) {
+    fputs("lockhound: 'lockhound run' needs a program to run: lockhound run [options] -- PROG [ARGS...]\n", stderr);
+    return LH_EXIT_USAGE;
+  }
+  if (o->noperands == 0) {
+    fputs("lockhound: 'lockhound report' needs at least one run file: lockhound report [options] RUNFILE...\n", stderr);
+    return LH_EXIT_USAGE;
+  }
+  return 0;
+}

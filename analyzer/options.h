@@ -1,0 +1,31 @@
+/* options.h - the command line of `lockhound run` and `lockhound report`. */
+#ifndef LH_OPTIONS_H
+#define LH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum lh_command { LH_CMD_RUN, LH_CMD_REPORT };
+
+#define LH_DEFAULT_ERROR_EXITCODE 66
+#define LH_DEFAULT_MAX_CYCLE_LENGTH 8
+#define LH_EXIT_USAGE 2
+
+struct lh_options {
+  const char *json_path;     /* --json FILE, or NULL */
+  int error_exitcode;        /* --error-exitcode=N */
+  unsigned max_cycle_length; /* --max-cycle-length=N */
+  bool verbose;              /* -v, --verbose */
+  bool at_exit;              /* --at-exit (report only) */
+  const char *run_dir;       /* --run-dir=DIR (run only), or NULL */
+  char **operands;           /* run: PROG ARGS...; report: run files */
+  int noperands;
+};
+
+/* Parses argv (argv[0] is the command's name). Returns 0 to go on, -1 after printing --help or
+ * --version (exit 0), or LH_EXIT_USAGE after printing what is wrong on stderr. */
+int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_options *o);
+
+void lh_usage(FILE *out);
+
+#endif

@@ -1,0 +1,125 @@
+/* report_json.c - the findings as JSON (--json FILE), in the shape of the contract in
+ * docs/usage.md: tool, runs, findings (threads, locks, steps with stacks), summary.
+ * Written with jansson, keys in a fixed order and two-space indentation, so the same input gives
+ * byte-identical output (CI systems diff it). Notes are included with level "note"; consumers that
+ * only want problems filter on level "error". */
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "frames.h"
+#include "report.h"
+
+#define JSON_FRAMES 16
+
+static json_t *frames_json(const struct lh_report *r, int32_t stack) {
+  struct lh_shown_frame frames[JSON_FRAMES];
+  size_t n = lh_frames_of_stack(r->sym, r->m, stack, frames, JSON_FRAMES);
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *f = json_object();
+    char off[32];
+    if (frames[i].function) json_object_set_new(f, "function", json_string(frames[i].function));
+    if (frames[i].file) json_object_set_new(f, "file", json_string(frames[i].file));
+    if (frames[i].line > 0) json_object_set_new(f, "line", json_integer(frames[i].line));
+    if (frames[i].module) json_object_set_new(f, "module", json_string(frames[i].module));
+    snprintf(off, sizeof off, "0x%" PRIx64, frames[i].offset);
+    json_object_set_new(f, "offset", json_string(off));
+    json_array_append_new(a, f);
+  }
+  return a;
+}
+
+static json_t *acquisition_json(const struct lh_report *r, uint32_t lock, uint8_t mode, int32_t stack) {
+  json_t *o = json_object();
+  json_object_set_new(o, "lock", json_string(r->lock_names[lock]));
+  json_object_set_new(o, "mode", json_string(lh_mode_name(mode)));
+  json_object_set_new(o, "stack", frames_json(r, stack));
+  return o;
+}
+
+static json_t *finding_json(const struct lh_report *r, const struct lh_finding *f) {
+  const struct lh_model *m = r->m;
+  json_t *o = json_object(), *threads = json_array(), *locks = json_array(), *steps = json_array();
+  json_object_set_new(o, "kind", json_string(lh_kind_rule(f->kind)));
+  json_object_set_new(o, "level", json_string(lh_level_name(f->level)));
+  json_object_set_new(o, "title", json_string(lh_kind_title(f->kind)));
+  json_object_set_new(o, "id", json_string(f->id));
+  for (size_t i = 0; i < f->n; i++) {
+    const struct lh_tuple *t = &m->tuples[f->steps[i].tuple];
+    const struct lh_held *h = &t->held[f->steps[i].held];
+    const struct lh_thread *th = &m->threads[t->thread];
+    const struct lh_lock *l = &m->locks[f->locks[i]];
+    char label[64];
+    lh_thread_label(m, t->thread, label, sizeof label);
+    json_t *tj = json_object(), *lj = json_object(), *sj = json_object();
+    json_object_set_new(tj, "id", json_string(label));
+    json_object_set_new(tj, "pid", json_integer(m->files[th->file].pid));
+    json_object_set_new(tj, "created_at", frames_json(r, th->stack));
+    json_array_append_new(threads, tj);
+    json_object_set_new(lj, "name", json_string(r->lock_names[f->locks[i]]));
+    json_object_set_new(lj, "kind", json_string(lh_lock_kind_name(l->kind)));
+    json_object_set_new(lj, "where", frames_json(r, l->stack));
+    json_array_append_new(locks, lj);
+    json_object_set_new(sj, "thread", json_string(label));
+    json_object_set_new(sj, "holds", acquisition_json(r, h->lock, h->mode, h->stack));
+    json_object_set_new(sj, "wants", acquisition_json(r, t->lock, t->mode, t->stack));
+    json_array_append_new(steps, sj);
+  }
+  json_object_set_new(o, "threads", threads);
+  json_object_set_new(o, "locks", locks);
+  json_object_set_new(o, "steps", steps);
+  return o;
+}
+
+static json_t *runs_json(const struct lh_model *m) {
+  json_t *runs = json_array();
+  for (size_t i = 0; i < m->nfiles; i++) {
+    const struct lh_run_file *f = &m->files[i];
+    json_t *o = json_object();
+    json_object_set_new(o, "file", json_string(f->path));
+    json_object_set_new(o, "pid", json_integer(f->pid));
+    json_object_set_new(o, "exe", json_string(f->exe));
+    json_object_set_new(o, "complete", json_boolean(f->ended && !f->truncated));
+    json_array_append_new(runs, o);
+  }
+  return runs;
+}
+
+static json_t *summary_json(const struct lh_findings *fs) {
+  json_t *o = json_object(), *by_kind = json_object();
+  size_t counts[LH_KIND_COUNT] = {0};
+  for (size_t i = 0; i < fs->n; i++)
+    if (fs->items[i].level == LH_LEVEL_ERROR) counts[fs->items[i].kind]++;
+  json_object_set_new(o, "errors", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_ERROR)));
+  json_object_set_new(o, "notes", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_NOTE)));
+  for (int k = 0; k < LH_KIND_COUNT; k++)
+    if (counts[k]) json_object_set_new(by_kind, lh_kind_rule((enum lh_finding_kind)k), json_integer((json_int_t)counts[k]));
+  json_object_set_new(o, "by_kind", by_kind);
+  return o;
+}
+
+int lh_report_json(const char *path, const struct lh_report *r) {
+  json_t *root = json_object(), *tool = json_object(), *findings = json_array();
+  json_object_set_new(tool, "name", json_string("lockhound"));
+  json_object_set_new(tool, "version", json_string(LH_VERSION));
+  json_object_set_new(root, "tool", tool);
+  json_object_set_new(root, "runs", runs_json(r->m));
+  for (size_t i = 0; i < r->findings->n; i++)
+    json_array_append_new(findings, finding_json(r, &r->findings->items[i]));
+  json_object_set_new(root, "findings", findings);
+  json_object_set_new(root, "summary", summary_json(r->findings));
+  size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER;
+  bool to_stdout = strcmp(path, "-") == 0;
+  FILE *out = to_stdout ? stdout : fopen(path, "we");
+  int rc = 0;
+  if (!out) rc = -1;
+  else {
+    if (json_dumpf(root, out, flags) != 0 || fputc('\n', out) == EOF) rc = -1;
+    if ((to_stdout ? fflush(out) : fclose(out)) != 0) rc = -1;
+  }
+  if (rc != 0) fprintf(stderr, "lockhound: cannot write %s: %s\n", path, strerror(errno));
+  json_decref(root);
+  return rc;
+}

@@ -1,0 +1,146 @@
+/* report_text.c - the human-readable report, on stderr, in the style people know from valgrind
+ * (every line prefixed ==PID==, a closing ERROR SUMMARY) and lockdep (the whole cycle, a stack per
+ * step, and a table of the interleaving that deadlocks).
+ *
+ * Each finding says what happened in one sentence, then for each thread of the cycle which lock
+ * it holds (and where it took it) and which lock it wants (and where), then the scenario table.
+ * Notes (cycles that thread creation/join keeps from deadlocking) are shown with --verbose only
+ * and never count as errors. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "frames.h"
+#include "report.h"
+
+#define TEXT_FRAMES 8
+
+struct text {
+  FILE *out;
+  char prefix[48];
+  const struct lh_report *r;
+};
+
+static void frame_line(const struct text *x, size_t i, const struct lh_shown_frame *f) {
+  fprintf(x->out, "%s       #%zu ", x->prefix, i);
+  if (f->function) fputs(f->function, x->out);
+  else fprintf(x->out, "0x%" PRIx64, f->offset);
+  if (f->file && f->line > 0) fprintf(x->out, " %s:%d", lh_basename(f->file), f->line);
+  else if (f->module) fprintf(x->out, " (%s)", lh_basename(f->module));
+  fputc('\n', x->out);
+}
+
+static void stack_lines(const struct text *x, int32_t stack) {
+  struct lh_shown_frame frames[TEXT_FRAMES];
+  size_t n = lh_frames_of_stack(x->r->sym, x->r->m, stack, frames, TEXT_FRAMES);
+  if (n == 0) fprintf(x->out, "%s       (no stack recorded)\n", x->prefix);
+  for (size_t i = 0; i < n; i++) frame_line(x, i, &frames[i]);
+}
+
+/* "(created at worker_main prog.c:41)", "(main thread)". */
+static void thread_origin(const struct text *x, uint32_t thread) {
+  const struct lh_thread *t = &x->r->m->threads[thread];
+  if (strcmp(t->how, "main") == 0) {
+    fputs("(main thread)", x->out);
+    return;
+  }
+  if (strcmp(t->how, "fork") == 0) {
+    fputs("(the thread of a forked child)", x->out);
+    return;
+  }
+  struct lh_shown_frame f[1];
+  if (lh_frames_of_stack(x->r->sym, x->r->m, t->stack, f, 1) == 0) {
+    fputs("(created at an unknown place)", x->out);
+    return;
+  }
+  fputs("(created at ", x->out);
+  if (f[0].function) fputs(f[0].function, x->out);
+  else fprintf(x->out, "0x%" PRIx64, f[0].offset);
+  if (f[0].file && f[0].line > 0) fprintf(x->out, " %s:%d", lh_basename(f[0].file), f[0].line);
+  fputc(')', x->out);
+}
+
+static const char *mode_note(const struct lh_report *r, uint32_t lock, uint8_t mode) {
+  if (r->m->locks[lock].kind != LH_LOCK_RWLOCK) return "";
+  return mode == LH_MODE_READ ? " (for reading)" : " (for writing)";
+}
+
+static void step_lines(const struct text *x, const struct lh_finding *f, size_t i) {
+  const struct lh_report *r = x->r;
+  const struct lh_tuple *t = &r->m->tuples[f->steps[i].tuple];
+  const struct lh_held *h = &t->held[f->steps[i].held];
+  char label[64];
+  lh_thread_label(r->m, t->thread, label, sizeof label);
+  fprintf(x->out, "%s   %s ", x->prefix, label);
+  thread_origin(x, t->thread);
+  fprintf(x->out, " holds %s%s, taken at\n", r->lock_names[h->lock], mode_note(r, h->lock, h->mode));
+  stack_lines(x, h->stack);
+  fprintf(x->out, "%s     and wants %s%s, at\n", x->prefix, r->lock_names[t->lock],
+          mode_note(r, t->lock, t->mode));
+  stack_lines(x, t->stack);
+  fprintf(x->out, "%s\n", x->prefix);
+}
+
+static void chain(const struct text *x, const struct lh_finding *f) {
+  for (size_t i = 0; i <= f->n; i++)
+    fprintf(x->out, "%s%s", i ? " -> " : "", x->r->lock_names[f->locks[i % f->n]]);
+}
+
+static void finding(const struct text *x, const struct lh_finding *f) {
+  bool note = f->level == LH_LEVEL_NOTE;
+  fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix, note ? "note: " : "",
+          lh_kind_rule(f->kind),
+          note ? "lock order inversion kept apart by thread creation/join" : lh_kind_title(f->kind),
+          f->id);
+  fprintf(x->out, "%s   %zu threads take %zu locks %s: ", x->prefix, f->n, f->n,
+          f->n == 2 ? "in opposite orders" : "in a cycle");
+  chain(x, f);
+  fputc('\n', x->out);
+  if (note)
+    fprintf(x->out,
+            "%s   but never at the same time: thread creation or join orders them, so this run\n"
+            "%s   cannot deadlock; it would if these threads ever ran concurrently.\n",
+            x->prefix, x->prefix);
+  fprintf(x->out, "%s\n", x->prefix);
+  for (size_t i = 0; i < f->n; i++) step_lines(x, f, i);
+  if (!note) {
+    lh_scenario_table(x->out, x->prefix, x->r, f);
+    fprintf(x->out, "%s\n", x->prefix);
+  }
+}
+
+static void summary(const struct text *x) {
+  const struct lh_findings *fs = x->r->findings;
+  size_t errors = lh_findings_count(fs, LH_LEVEL_ERROR), notes = lh_findings_count(fs, LH_LEVEL_NOTE);
+  size_t by_kind[LH_KIND_COUNT] = {0};
+  for (size_t i = 0; i < fs->n; i++)
+    if (fs->items[i].level == LH_LEVEL_ERROR) by_kind[fs->items[i].kind]++;
+  if (notes && !x->r->verbose)
+    fprintf(x->out, "%s lockhound: %zu note%s not shown (-v shows %s)\n", x->prefix, notes,
+            notes == 1 ? "" : "s", notes == 1 ? "it" : "them");
+  fprintf(x->out, "%s ERROR SUMMARY: %zu error%s from %zu context%s", x->prefix, errors,
+          errors == 1 ? "" : "s", errors, errors == 1 ? "" : "s");
+  const char *sep = " (";
+  for (int k = 0; k < LH_KIND_COUNT; k++)
+    if (by_kind[k]) {
+      fprintf(x->out, "%s%s: %zu", sep, lh_kind_rule((enum lh_finding_kind)k), by_kind[k]);
+      sep = ", ";
+    }
+  fputs(*sep == ',' ? ")\n" : "\n", x->out);
+}
+
+void lh_report_text(FILE *out, const struct lh_report *r) {
+  struct text x = {.out = out, .r = r};
+  snprintf(x.prefix, sizeof x.prefix, "==%lld==", r->m->nfiles ? r->m->files[0].pid : 0LL);
+  for (size_t i = 0; i < r->findings->n; i++) {
+    const struct lh_finding *f = &r->findings->items[i];
+    if (f->level == LH_LEVEL_NOTE && !r->verbose) continue;
+    finding(&x, f);
+  }
+  if (r->stats && r->stats->cycles.truncated)
+    fprintf(out, "%s lockhound: the cycle search hit its limit: some cycles may be missing\n", x.prefix);
+  if (r->verbose && r->stats)
+    fprintf(out, "%s lockhound: %zu run file%s, %zu threads, %zu locks, %zu lock-order edges, %zu cycles checked\n",
+            x.prefix, r->m->nfiles, r->m->nfiles == 1 ? "" : "s", r->m->nthreads, r->m->nlocks,
+            r->stats->edges, r->stats->cycles.cycles);
+  summary(&x);
+}

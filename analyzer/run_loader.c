@@ -1,0 +1,654 @@
+/* run_loader.c - reading run files (JSON Lines, docs/run-file-format.md) into the model.
+ *
+ * Each line is parsed on its own with jansson, validated field by field, and turned into model
+ * entries. The loader trusts nothing: every id must name a record of the same file that came
+ * before, every number must be in range, every address a 0x-prefixed hex string; a line that
+ * fails is skipped with one warning "FILE:LINE: what is wrong; record skipped" and loading goes
+ * on (warnings stop after LH_MAX_WARNINGS per file, then one line counts the rest). Only a file
+ * that is not a run file at all, or is of a newer version, is refused as a whole.
+ *
+ * File-local ids are mapped to model indices through uthash tables that live for one file. Lock
+ * keys, which decide what merges across files, are built here:
+ *   global lock (address inside a PT_LOAD segment of a module):  G:<module path>+<rel hex>#<gen>
+ *   any other lock: S:<site of its init/first-use stack>#<rank among this file's locks with that
+ *   site, in record order>
+ * both prefixed by the file's lineage group (exe and lineage), so locks of different programs or
+ * of a fork child and its parent never merge. */
+#include "run_loader.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "grow.h"
+#include "run_file_format.h"
+
+#define LH_MAX_WARNINGS 10
+#define LH_MAX_ID INT32_MAX
+#define LH_MAX_SEG (INT32_MAX - 2)
+
+struct seg_range { uint64_t start, end; };
+
+struct file_module { /* a module record of this file */
+  uint32_t model_index;
+  uint64_t base;
+  struct seg_range *segs;
+  size_t nsegs;
+};
+
+struct id_entry {
+  int64_t id;
+  uint32_t index;
+  UT_hash_handle hh;
+};
+
+struct site_count {
+  char *site;
+  uint32_t count;
+  UT_hash_handle hh;
+};
+
+struct loader {
+  struct lh_model *m;
+  struct lh_run_file *file; /* NULL until the run record is read */
+  uint32_t file_index;
+  const char *name;
+  FILE *diag;
+  unsigned long line;
+  unsigned warnings;
+  char why[256];                /* what is wrong with the current record */
+  struct file_module *modules;  /* indexed by position, looked up through module_ids */
+  size_t nmodules, cap_modules;
+  struct id_entry *module_ids, *stack_ids, *thread_ids, *lock_ids;
+  struct site_count *sites;
+};
+
+/* ---- small validators: each returns false and fills ld->why when the field is wrong ---- */
+
+static bool fail(struct loader *ld, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ld->why, sizeof ld->why, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
+static bool get_int(struct loader *ld, json_t *rec, const char *key, int64_t min, int64_t max,
+                    bool required, int64_t dflt, int64_t *out) {
+  json_t *v = json_object_get(rec, key);
+  if (!v) {
+    if (required) return fail(ld, "field '%s' is missing", key);
+    *out = dflt;
+    return true;
+  }
+  if (!json_is_integer(v)) return fail(ld, "field '%s' is not an integer", key);
+  json_int_t x = json_integer_value(v);
+  if (x < min || x > max) return fail(ld, "field '%s' is out of range (%" JSON_INTEGER_FORMAT ")", key, x);
+  *out = x;
+  return true;
+}
+
+static bool parse_hex(const char *s, uint64_t *out) {
+  if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return false;
+  size_t n = strlen(s + 2);
+  if (n == 0 || n > 16) return false;
+  uint64_t v = 0;
+  for (const char *p = s + 2; *p; p++) {
+    int d;
+    if (*p >= '0' && *p <= '9') d = *p - '0';
+    else if (*p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
+    else if (*p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
+    else return false;
+    v = v << 4 | (uint64_t)d;
+  }
+  *out = v;
+  return true;
+}
+
+static bool hex_value(struct loader *ld, json_t *v, const char *what, uint64_t *out) {
+  if (!json_is_string(v) || !parse_hex(json_string_value(v), out))
+    return fail(ld, "%s is not a 0x-prefixed hexadecimal address", what);
+  return true;
+}
+
+static bool get_hex(struct loader *ld, json_t *rec, const char *key, uint64_t *out) {
+  json_t *v = json_object_get(rec, key);
+  if (!v) return fail(ld, "field '%s' is missing", key);
+  return hex_value(ld, v, key, out);
+}
+
+static const char *get_str(struct loader *ld, json_t *rec, const char *key, const char *dflt) {
+  json_t *v = json_object_get(rec, key);
+  if (!v) {
+    if (!dflt) fail(ld, "field '%s' is missing", key);
+    return dflt;
+  }
+  if (!json_is_string(v)) {
+    fail(ld, "field '%s' is not a string", key);
+    return NULL;
+  }
+  return json_string_value(v);
+}
+
+static bool get_bool(struct loader *ld, json_t *rec, const char *key, bool *out) {
+  json_t *v = json_object_get(rec, key);
+  if (!v) {
+    *out = false;
+    return true;
+  }
+  if (!json_is_boolean(v)) return fail(ld, "field '%s' is not true or false", key);
+  *out = json_is_true(v);
+  return true;
+}
+
+static bool parse_mode(struct loader *ld, json_t *v, const char *what, uint8_t *out) {
+  const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+  if (s && strcmp(s, "w") == 0) *out = LH_MODE_WRITE;
+  else if (s && strcmp(s, "r") == 0) *out = LH_MODE_READ;
+  else return fail(ld, "%s is not \"r\" or \"w\"", what);
+  return true;
+}
+
+/* ---- file-local id tables ---- */
+
+static struct id_entry *find_id(struct id_entry *table, int64_t id) {
+  struct id_entry *e;
+  HASH_FIND(hh, table, &id, sizeof id, e);
+  return e;
+}
+
+static void add_id(struct id_entry **table, int64_t id, uint32_t index) {
+  struct id_entry *e = lh_xcalloc(1, sizeof *e);
+  e->id = id;
+  e->index = index;
+  HASH_ADD(hh, *table, id, sizeof e->id, e);
+}
+
+static void free_ids(struct id_entry **table) {
+  struct id_entry *e, *tmp;
+  HASH_ITER(hh, *table, e, tmp) {
+    HASH_DEL(*table, e);
+    free(e);
+  }
+}
+
+/* A new record's own id: in range and not used before by a record of its type. */
+static bool new_id(struct loader *ld, json_t *rec, struct id_entry *table, int64_t *id) {
+  if (!get_int(ld, rec, "id", 0, LH_MAX_ID, true, 0, id)) return false;
+  if (find_id(table, *id)) return fail(ld, "id %" PRId64 " is used twice", *id);
+  return true;
+}
+
+/* A reference to an earlier record; allow_none accepts -1 (mapped to LH_NONE). */
+static bool ref_id(struct loader *ld, json_t *v, const char *what, struct id_entry *table,
+                   bool allow_none, int32_t *out) {
+  if (!v) return fail(ld, "field '%s' is missing", what);
+  if (!json_is_integer(v)) return fail(ld, "%s is not an integer", what);
+  json_int_t id = json_integer_value(v);
+  if (allow_none && id == -1) {
+    *out = LH_NONE;
+    return true;
+  }
+  struct id_entry *e = find_id(table, id);
+  if (!e) return fail(ld, "%s %" JSON_INTEGER_FORMAT " refers to no earlier record", what, id);
+  *out = (int32_t)e->index;
+  return true;
+}
+
+static bool ref_field(struct loader *ld, json_t *rec, const char *key, struct id_entry *table,
+                      bool allow_none, int32_t *out) {
+  return ref_id(ld, json_object_get(rec, key), key, table, allow_none, out);
+}
+
+/* ---- addresses ---- */
+
+/* The module of this file whose PT_LOAD segments hold addr, or NULL. */
+static const struct file_module *module_of(const struct loader *ld, uint64_t addr) {
+  for (size_t i = 0; i < ld->nmodules; i++)
+    for (size_t s = 0; s < ld->modules[i].nsegs; s++)
+      if (addr >= ld->modules[i].segs[s].start && addr < ld->modules[i].segs[s].end)
+        return &ld->modules[i];
+  return NULL;
+}
+
+static struct lh_frame frame_of(const struct loader *ld, uint64_t pc) {
+  struct lh_frame f = {LH_NONE, pc};
+  const struct file_module *mod = module_of(ld, pc);
+  if (mod) {
+    f.module = (int32_t)mod->model_index;
+    f.rel = pc - mod->base;
+  }
+  return f;
+}
+
+/* ---- records ---- */
+
+static bool rec_module(struct loader *ld, json_t *rec) {
+  int64_t id;
+  uint64_t base;
+  if (!new_id(ld, rec, ld->module_ids, &id)) return false;
+  const char *path = get_str(ld, rec, "path", NULL);
+  if (!path || !get_hex(ld, rec, "base", &base)) return false;
+  json_t *segs = json_object_get(rec, "segs");
+  if (!json_is_array(segs)) return fail(ld, "field 'segs' is missing or not an array");
+  struct seg_range *ranges = lh_xcalloc(json_array_size(segs), sizeof *ranges);
+  for (size_t i = 0; i < json_array_size(segs); i++) {
+    json_t *pair = json_array_get(segs, i);
+    if (!json_is_array(pair) || json_array_size(pair) != 2 ||
+        !hex_value(ld, json_array_get(pair, 0), "a segment start", &ranges[i].start) ||
+        !hex_value(ld, json_array_get(pair, 1), "a segment end", &ranges[i].end) ||
+        ranges[i].end < ranges[i].start) {
+      free(ranges);
+      if (!ld->why[0]) fail(ld, "segment %zu is not a [start, end] pair of addresses", i);
+      return false;
+    }
+  }
+  struct file_module *fm = LH_PUSH(ld->modules, ld->nmodules, ld->cap_modules);
+  fm->model_index = lh_model_module(ld->m, path);
+  fm->base = base;
+  fm->segs = ranges;
+  fm->nsegs = json_array_size(segs);
+  add_id(&ld->module_ids, id, (uint32_t)(ld->nmodules - 1));
+  return true;
+}
+
+static bool rec_stack(struct loader *ld, json_t *rec) {
+  int64_t id;
+  if (!new_id(ld, rec, ld->stack_ids, &id)) return false;
+  json_t *pcs = json_object_get(rec, "pcs");
+  if (!json_is_array(pcs)) return fail(ld, "field 'pcs' is missing or not an array");
+  size_t n = json_array_size(pcs);
+  if (n > 4096) return fail(ld, "stack of %zu frames is implausibly deep", n);
+  struct lh_frame *frames = lh_xcalloc(n ? n : 1, sizeof *frames);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t pc;
+    if (!hex_value(ld, json_array_get(pcs, i), "a pc", &pc)) {
+      free(frames);
+      return false;
+    }
+    frames[i] = frame_of(ld, pc);
+  }
+  add_id(&ld->stack_ids, id, lh_model_stack(ld->m, frames, (uint32_t)n));
+  free(frames);
+  return true;
+}
+
+static bool rec_thread(struct loader *ld, json_t *rec) {
+  int64_t id, tid, pseg;
+  struct lh_thread t = {.file = ld->file_index, .parent = LH_NONE, .stack = LH_NONE};
+  if (!new_id(ld, rec, ld->thread_ids, &id) ||
+      !get_int(ld, rec, "tid", INT64_MIN, INT64_MAX, false, 0, &tid) ||
+      (json_object_get(rec, "parent") &&
+       !ref_field(ld, rec, "parent", ld->thread_ids, true, &t.parent)) ||
+      !get_int(ld, rec, "parent_seg", 0, LH_MAX_SEG, t.parent != LH_NONE, 0, &pseg))
+    return false;
+  json_t *stack = json_object_get(rec, "stack");
+  if (stack && !ref_id(ld, stack, "stack", ld->stack_ids, true, &t.stack)) return false;
+  const char *how = get_str(ld, rec, "how", "adopted");
+  if (!how) return false;
+  t.id = (int32_t)id;
+  t.tid = tid;
+  t.parent_seg = (int32_t)pseg;
+  t.how = lh_xstrdup(how);
+  add_id(&ld->thread_ids, id, lh_model_add_thread(ld->m, &t));
+  ld->file->thread_end = (uint32_t)ld->m->nthreads;
+  if (strcmp(how, "main") != 0 && strcmp(how, "fork") != 0) ld->file->threads_created++;
+  return true;
+}
+
+static bool rec_join(struct loader *ld, json_t *rec) {
+  int64_t seg;
+  int32_t thread, joined;
+  if (!ref_field(ld, rec, "thread", ld->thread_ids, false, &thread) ||
+      !get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
+      !ref_field(ld, rec, "joined", ld->thread_ids, false, &joined))
+    return false;
+  if (thread == joined) return fail(ld, "a thread cannot join itself");
+  struct lh_join j = {(uint32_t)thread, (int32_t)seg, (uint32_t)joined};
+  lh_model_add_join(ld->m, &j);
+  return true;
+}
+
+static bool rec_exit(struct loader *ld, json_t *rec) {
+  int64_t seg;
+  int32_t thread;
+  return ref_field(ld, rec, "thread", ld->thread_ids, false, &thread) &&
+         get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg);
+}
+
+static bool lock_kind(struct loader *ld, const char *s, enum lh_lock_kind *kind) {
+  static const struct { const char *name; enum lh_lock_kind kind; } kinds[] = {
+      {"mutex", LH_LOCK_MUTEX}, {"rwlock", LH_LOCK_RWLOCK},
+      {"spinlock", LH_LOCK_SPINLOCK}, {"c11_mutex", LH_LOCK_C11_MUTEX}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (strcmp(s, kinds[i].name) == 0) {
+      *kind = kinds[i].kind;
+      return true;
+    }
+  return fail(ld, "unknown lock kind '%.40s'", s);
+}
+
+/* Appends text to a growing string. */
+static void append(char **buf, size_t *len, size_t *cap, const char *text) {
+  size_t n = strlen(text);
+  lh_grow(buf, cap, *len + n + 1, 1);
+  memcpy(*buf + *len, text, n + 1);
+  *len += n;
+}
+
+/* The merge key of a lock (see the top of this file). */
+static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct file_module *mod) {
+  char *key = NULL, num[64];
+  size_t len = 0, cap = 0;
+  append(&key, &len, &cap, ld->m->groups[ld->file->group].key);
+  append(&key, &len, &cap, "\x1e");
+  if (mod) {
+    append(&key, &len, &cap, "G:");
+    append(&key, &len, &cap, ld->m->modules[mod->model_index].path);
+    snprintf(num, sizeof num, "+%" PRIx64 "#%d", l->rel, l->gen);
+    append(&key, &len, &cap, num);
+    return key;
+  }
+  char *site = NULL;
+  size_t slen = 0, scap = 0;
+  append(&site, &slen, &scap, "S:");
+  if (l->stack == LH_NONE) append(&site, &slen, &scap, "?");
+  else {
+    const struct lh_stack *s = &ld->m->stacks[l->stack];
+    for (uint32_t i = 0; i < s->n; i++) {
+      const struct lh_frame *f = &s->frames[i];
+      append(&site, &slen, &scap, f->module == LH_NONE ? "?" : ld->m->modules[f->module].path);
+      snprintf(num, sizeof num, "+%" PRIx64 ";", f->rel);
+      append(&site, &slen, &scap, num);
+    }
+  }
+  struct site_count *sc;
+  HASH_FIND_STR(ld->sites, site, sc);
+  if (!sc) {
+    sc = lh_xcalloc(1, sizeof *sc);
+    sc->site = site;
+    HASH_ADD_KEYPTR(hh, ld->sites, sc->site, strlen(sc->site), sc);
+  } else {
+    free(site);
+  }
+  append(&key, &len, &cap, sc->site);
+  snprintf(num, sizeof num, "#%" PRIu32, sc->count++);
+  append(&key, &len, &cap, num);
+  return key;
+}
+
+static bool rec_lock(struct loader *ld, json_t *rec) {
+  int64_t id, gen;
+  struct lh_lock l = {.file = ld->file_index, .module = LH_NONE, .stack = LH_NONE};
+  if (!new_id(ld, rec, ld->lock_ids, &id)) return false;
+  const char *kind = get_str(ld, rec, "kind", NULL);
+  if (!kind || !lock_kind(ld, kind, &l.kind) || !get_hex(ld, rec, "addr", &l.addr) ||
+      !get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
+    return false;
+  json_t *stack = json_object_get(rec, "stack");
+  if (stack && !ref_id(ld, stack, "stack", ld->stack_ids, true, &l.stack)) return false;
+  const char *how = get_str(ld, rec, "how", "static");
+  const char *type = get_str(ld, rec, "type", "default");
+  const char *prefer = get_str(ld, rec, "prefer", "reader");
+  if (!how || !type || !prefer) return false;
+  l.file_id = (int32_t)id;
+  l.gen = (int32_t)gen;
+  l.init = strcmp(how, "init") == 0;
+  l.prefer_writer = strcmp(prefer, "writer") == 0;
+  l.type = lh_xstrdup(type);
+  const struct file_module *mod = module_of(ld, l.addr);
+  if (mod) {
+    l.module = (int32_t)mod->model_index;
+    l.rel = l.addr - mod->base;
+  }
+  char *key = lock_key(ld, &l, mod);
+  bool added;
+  uint32_t index = lh_model_lock(ld->m, key, &l, &added);
+  free(key);
+  add_id(&ld->lock_ids, id, index);
+  ld->file->locks_seen++;
+  return true;
+}
+
+static bool rec_destroy(struct loader *ld, json_t *rec) {
+  int32_t lock, thread;
+  return ref_field(ld, rec, "lock", ld->lock_ids, false, &lock) &&
+         ref_field(ld, rec, "thread", ld->thread_ids, false, &thread);
+}
+
+static bool held_entry(struct loader *ld, json_t *v, size_t i, struct lh_held *h) {
+  int32_t lock, stack;
+  if (!json_is_array(v) || json_array_size(v) != 3)
+    return fail(ld, "held entry %zu is not a [lock, mode, stack] triple", i);
+  if (!ref_id(ld, json_array_get(v, 0), "held lock", ld->lock_ids, false, &lock) ||
+      !parse_mode(ld, json_array_get(v, 1), "held mode", &h->mode) ||
+      !ref_id(ld, json_array_get(v, 2), "held stack", ld->stack_ids, true, &stack))
+    return false;
+  h->lock = (uint32_t)lock;
+  h->stack = stack;
+  return true;
+}
+
+static bool rec_acq(struct loader *ld, json_t *rec) {
+  struct lh_tuple t = {.stack = LH_NONE};
+  int32_t thread, lock;
+  int64_t seg;
+  if (!ref_field(ld, rec, "thread", ld->thread_ids, false, &thread) ||
+      !get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
+      !ref_field(ld, rec, "lock", ld->lock_ids, false, &lock) ||
+      !parse_mode(ld, json_object_get(rec, "mode"), "field 'mode'", &t.mode) ||
+      !ref_field(ld, rec, "stack", ld->stack_ids, true, &t.stack) ||
+      !get_bool(ld, rec, "try", &t.is_try) || !get_bool(ld, rec, "timed", &t.timed) ||
+      !get_bool(ld, rec, "cond", &t.cond))
+    return false;
+  json_t *held = json_object_get(rec, "held");
+  if (held && !json_is_array(held)) return fail(ld, "field 'held' is not an array");
+  size_t n = held ? json_array_size(held) : 0;
+  t.held = n ? lh_xcalloc(n, sizeof *t.held) : NULL;
+  for (size_t i = 0; i < n; i++)
+    if (!held_entry(ld, json_array_get(held, i), i, &t.held[i])) {
+      free(t.held);
+      return false;
+    }
+  t.thread = (uint32_t)thread;
+  t.seg = (int32_t)seg;
+  t.lock = (uint32_t)lock;
+  t.nheld = (uint32_t)n;
+  lh_model_add_tuple(ld->m, &t);
+  return true;
+}
+
+static bool rec_calls(struct loader *ld, json_t *rec) {
+  if (!json_is_object(json_object_get(rec, "counts")))
+    return fail(ld, "field 'counts' is missing or not an object");
+  return true;
+}
+
+static bool rec_end(struct loader *ld, json_t *rec) {
+  (void)rec;
+  ld->file->ended = true;
+  return true;
+}
+
+static bool rec_run_again(struct loader *ld, json_t *rec) {
+  (void)rec;
+  return fail(ld, "a second 'run' record");
+}
+
+static const struct {
+  const char *type;
+  bool (*handle)(struct loader *, json_t *);
+} handlers[] = {
+    {"module", rec_module}, {"stack", rec_stack},     {"thread", rec_thread},
+    {"join", rec_join},     {"exit", rec_exit},       {"lock", rec_lock},
+    {"destroy", rec_destroy}, {"acq", rec_acq},       {"calls", rec_calls},
+    {"end", rec_end},       {"run", rec_run_again},
+};
+
+/* ---- lines ---- */
+
+static void warn(struct loader *ld) {
+  ld->file->bad_records++;
+  if (++ld->warnings <= LH_MAX_WARNINGS)
+    fprintf(ld->diag, "lockhound: %s:%lu: %s; record skipped\n", ld->name, ld->line, ld->why);
+}
+
+static void record(struct loader *ld, const char *text, size_t len) {
+  json_error_t err;
+  ld->why[0] = '\0';
+  json_t *rec = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+  if (!rec) {
+    fail(ld, "not valid JSON (%s)", err.text);
+    warn(ld);
+    return;
+  }
+  const char *type = json_is_object(rec) ? get_str(ld, rec, "t", NULL) : NULL;
+  if (!json_is_object(rec)) fail(ld, "not a JSON object");
+  bool ok = false, known = false;
+  for (size_t i = 0; type && i < sizeof handlers / sizeof handlers[0]; i++)
+    if (strcmp(type, handlers[i].type) == 0) {
+      known = true;
+      ok = handlers[i].handle(ld, rec);
+    }
+  if (type && !known) fail(ld, "unknown record type '%.40s'", type);
+  if (!ok) warn(ld);
+  json_decref(rec);
+}
+
+/* The first line: returns 0 and registers the file, or prints why the file is refused. */
+static int first_record(struct loader *ld, const char *text, size_t len) {
+  json_t *rec = json_loadb(text, len, 0, NULL);
+  json_t *format = json_object_get(rec, "format"), *version = json_object_get(rec, "version");
+  const char *t = json_string_value(json_object_get(rec, "t"));
+  if (!rec || !t || strcmp(t, "run") != 0 || !json_is_string(format) ||
+      strcmp(json_string_value(format), LH_RUN_FORMAT_NAME) != 0 || !json_is_integer(version)) {
+    fprintf(ld->diag,
+            "lockhound: %s is not a lockhound run file (its first line is not a \"%s\" record)\n",
+            ld->name, LH_RUN_FORMAT_NAME);
+    json_decref(rec);
+    return -1;
+  }
+  if (json_integer_value(version) > LH_RUN_FORMAT_VERSION || json_integer_value(version) < 1) {
+    fprintf(ld->diag,
+            "lockhound: %s is in run-file format version %" JSON_INTEGER_FORMAT
+            ", but this lockhound reads version %d only; analyse it with the lockhound that "
+            "recorded it\n",
+            ld->name, json_integer_value(version), LH_RUN_FORMAT_VERSION);
+    json_decref(rec);
+    return -1;
+  }
+  int64_t pid = 0, ppid = 0;
+  const char *exe = get_str(ld, rec, "exe", "?"), *lineage = get_str(ld, rec, "lineage", ""),
+             *session = get_str(ld, rec, "session", "");
+  get_int(ld, rec, "pid", 0, INT64_MAX, false, 0, &pid);
+  get_int(ld, rec, "ppid", 0, INT64_MAX, false, 0, &ppid);
+  ld->file = lh_model_add_file(ld->m, ld->name);
+  ld->file_index = (uint32_t)(ld->m->nfiles - 1);
+  ld->file->pid = pid;
+  ld->file->ppid = ppid;
+  ld->file->exe = lh_xstrdup(exe ? exe : "?");
+  ld->file->lineage = lh_xstrdup(lineage ? lineage : "");
+  ld->file->session = lh_xstrdup(session ? session : "");
+  ld->file->group = lh_model_group(ld->m, ld->file->exe, ld->file->lineage);
+  json_decref(rec);
+  return 0;
+}
+
+static void loader_free(struct loader *ld) {
+  for (size_t i = 0; i < ld->nmodules; i++) free(ld->modules[i].segs);
+  free(ld->modules);
+  free_ids(&ld->module_ids);
+  free_ids(&ld->stack_ids);
+  free_ids(&ld->thread_ids);
+  free_ids(&ld->lock_ids);
+  struct site_count *sc, *tmp;
+  HASH_ITER(hh, ld->sites, sc, tmp) {
+    HASH_DEL(ld->sites, sc);
+    free(sc->site);
+    free(sc);
+  }
+}
+
+static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *diag) {
+  struct loader ld = {.m = m, .name = name, .diag = diag};
+  char *buf = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int rc = 0;
+  while ((n = getline(&buf, &cap, in)) > 0) {
+    ld.line++;
+    bool complete = buf[n - 1] == '\n';
+    if (!ld.file) {
+      if (!complete || first_record(&ld, buf, (size_t)(complete ? n - 1 : n)) != 0) {
+        if (!complete)
+          fprintf(diag, "lockhound: %s is not a lockhound run file (its first line is incomplete)\n",
+                  name);
+        rc = -1;
+        break;
+      }
+      continue;
+    }
+    if (!complete) {
+      ld.file->truncated = true;
+      fprintf(diag,
+              "lockhound: %s:%lu: the last line is incomplete: the program was cut off while "
+              "writing it; everything before it is used\n",
+              name, ld.line);
+      break;
+    }
+    record(&ld, buf, (size_t)n - 1);
+  }
+  if (rc == 0 && ferror(in)) {
+    fprintf(diag, "lockhound: cannot read %s: %s\n", name, strerror(errno));
+    rc = -1;
+  }
+  if (rc == 0 && !ld.file) {
+    fprintf(diag, "lockhound: %s is empty: not a lockhound run file\n", name);
+    rc = -1;
+  }
+  if (rc == 0) {
+    if (ld.warnings > LH_MAX_WARNINGS)
+      fprintf(diag, "lockhound: %s: %u more bad records skipped\n", name,
+              ld.warnings - LH_MAX_WARNINGS);
+    if (!ld.file->ended)
+      fprintf(diag,
+              "lockhound: %s: the program ended abruptly (signal, _exit, exec or crash); its "
+              "report is built from what was recorded before\n",
+              name);
+  }
+  free(buf);
+  loader_free(&ld);
+  return rc;
+}
+
+int lh_load_run_file(struct lh_model *m, const char *path, FILE *diag) {
+  FILE *in = fopen(path, "re");
+  if (!in) {
+    fprintf(diag, "lockhound: cannot read %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  int rc = load_stream(m, path, in, diag);
+  fclose(in);
+  return rc;
+}
+
+int lh_load_run_text(struct lh_model *m, const char *name, const char *text, size_t len,
+                     FILE *diag) {
+  if (len == 0) {
+    fprintf(diag, "lockhound: %s is empty: not a lockhound run file\n", name);
+    return -1;
+  }
+  FILE *in = fmemopen((void *)text, len, "r");
+  if (!in) {
+    fprintf(diag, "lockhound: cannot read %s: %s\n", name, strerror(errno));
+    return -1;
+  }
+  int rc = load_stream(m, name, in, diag);
+  fclose(in);
+  return rc;
+}
