@@ -5,13 +5,13 @@
  * module-relative address is the ELF virtual address, whether the module is an executable, a
  * PIE or a shared library. dwfl_standard_find_debuginfo finds separate debug info
  * (/usr/lib/debug/.build-id/xx/yyyy.debug, .gnu_debuglink; debuginfod when the user set
- * DEBUGINFOD_URLS). A module that cannot be opened (missing, not ELF, a directory) is
- * remembered as unavailable and never retried.
+ * DEBUGINFOD_URLS). A module that cannot be opened (missing, not ELF, not a regular file)
+ * is remembered as unavailable and never retried.
  *
- * Code: dwarf_getscopes finds the innermost scope holding the pc, dwarf_getscopes_die its
- * lexical nesting; every DW_TAG_inlined_subroutine on the way is one frame, whose caller's
- * line is the DW_AT_call_file/DW_AT_call_line of that inlined DIE; the innermost line comes
- * from the line table. Without DWARF, the function is the ELF symbol (STT_FUNC) holding pc.
+ * Code: the unit holding pc (dwfl_module_addrdie, else dwarf_units.c) is indexed once
+ * (dwarf_functions.c) to give the inlined instances holding pc and the function they were
+ * inlined into; each is one frame, whose caller's line is the DW_AT_call_file/DW_AT_call_line
+ * of the inlined DIE; the innermost line comes from the line table. Without DWARF, the function is the ELF symbol (STT_FUNC) holding pc.
  *
  * Data: the STT_OBJECT symbol holding the address gives the object's start; the DWARF
  * variable at that start (dwarf_names.c) gives its source name and the type walk
@@ -28,8 +28,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uthash.h>
 
+#include "dwarf_functions.h"
 #include "dwarf_names.h"
 #include "dwarf_units.h"
 
@@ -54,6 +56,12 @@ struct data_entry {
   UT_hash_handle hh;
 };
 
+struct unit_entry {
+  Dwarf_Off cu; /* key: offset of the unit DIE */
+  struct lh_unit_functions *functions;
+  UT_hash_handle hh;
+};
+
 struct object_symbol {
   uint64_t start, size; /* Dwfl addresses */
   const char *name;     /* interned */
@@ -72,6 +80,7 @@ struct sym_module {
   size_t nobjects;
   struct lh_dwarf_vars *vars;   /* NULL when there is no DWARF */
   struct lh_dwarf_units *units; /* NULL when there is no DWARF */
+  struct unit_entry *unit_functions;
   Dwarf *dwarf;
   Dwarf_Addr dwarf_bias; /* Dwfl address = DWARF address + dwarf_bias */
   UT_hash_handle hh;
@@ -109,6 +118,11 @@ static const Dwfl_Callbacks offline_callbacks = {
 };
 
 static void open_module(struct sym_module *m) {
+  /* Only regular files: a FIFO or device named by a damaged run file would block or never
+   * end. */
+  struct stat st;
+  if (stat(m->path, &st) != 0 || !S_ISREG(st.st_mode))
+    return;
   m->dwfl = dwfl_begin(&offline_callbacks);
   if (m->dwfl == NULL)
     return;
@@ -154,6 +168,12 @@ static void free_module(struct sym_module *m) {
   free(m->objects);
   lh_dwarf_vars_free(m->vars);
   lh_dwarf_units_free(m->units);
+  struct unit_entry *u, *utmp;
+  HASH_ITER(hh, m->unit_functions, u, utmp) {
+    HASH_DEL(m->unit_functions, u);
+    lh_unit_functions_free(u->functions);
+    free(u);
+  }
   if (m->dwfl != NULL)
     dwfl_end(m->dwfl);
   free(m->path);
@@ -208,11 +228,6 @@ static bool unit_at(struct sym_module *m, Dwarf_Addr addr, Dwarf_Die *cudie, Dwa
 
 /* ---- code ------------------------------------------------------------------------------- */
 
-static bool is_function_scope(int tag) {
-  return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
-         tag == DW_TAG_entry_point;
-}
-
 /* Source name of a function DIE; abstract origins and specifications are followed. */
 static const char *function_name(Dwarf_Die *die) {
   Dwarf_Attribute attr;
@@ -260,31 +275,20 @@ static void call_site(struct lh_symbolizer *sym, Dwarf_Die *inlined, Dwarf_Files
   caller->column = udata(inlined, DW_AT_call_column);
 }
 
-/* The function DIEs (innermost first) lexically holding pc in its unit. */
-static size_t function_chain(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die *chain, size_t max) {
-  Dwarf_Die *scopes = NULL;
-  int n = dwarf_getscopes(cudie, pc, &scopes);
-  if (n <= 0) {
-    free(scopes);
-    return 0;
+/* The function DIEs holding pc (a DWARF address) in the unit, innermost first. */
+static size_t function_chain(struct sym_module *m, Dwarf_Die *cudie, Dwarf_Addr pc,
+                             Dwarf_Die *chain, size_t max) {
+  Dwarf_Off key = dwarf_dieoffset(cudie);
+  struct unit_entry *u;
+  HASH_FIND(hh, m->unit_functions, &key, sizeof key, u);
+  if (u == NULL) {
+    if ((u = calloc(1, sizeof *u)) == NULL)
+      return 0;
+    u->cu = key;
+    u->functions = lh_unit_functions_new(cudie);
+    HASH_ADD(hh, m->unit_functions, cu, sizeof u->cu, u);
   }
-  /* dwarf_getscopes continues past an inlined instance with its abstract origin's
-   * scopes; the nesting of the concrete DIE is what says where it was inlined. */
-  Dwarf_Die innermost = scopes[0];
-  free(scopes);
-  scopes = NULL;
-  n = dwarf_getscopes_die(&innermost, &scopes);
-  size_t count = 0;
-  for (int i = 0; i < n && count < max; i++) {
-    int tag = dwarf_tag(&scopes[i]);
-    if (!is_function_scope(tag))
-      continue;
-    chain[count++] = scopes[i];
-    if (tag != DW_TAG_inlined_subroutine)
-      break; /* the out-of-line function: outermost frame */
-  }
-  free(scopes);
-  return count;
+  return u->functions != NULL ? lh_unit_functions_at(u->functions, pc, chain, max) : 0;
 }
 
 /* Innermost position, from the unit's line table (pc is a DWARF address). */
@@ -307,7 +311,7 @@ static size_t resolve_code(struct lh_symbolizer *sym, struct sym_module *m, Dwar
   Dwarf_Die cudie;
   bool have_unit = unit_at(m, addr, &cudie, &cubias);
   if (have_unit)
-    count = function_chain(&cudie, addr - cubias, chain, LH_MAX_INLINE_DEPTH);
+    count = function_chain(m, &cudie, addr - cubias, chain, LH_MAX_INLINE_DEPTH);
 
   memset(locs, 0, sizeof *locs * (count ? count : 1));
   if (have_unit)

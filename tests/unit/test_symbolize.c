@@ -299,6 +299,17 @@ Test(symbolize, directory_gives_nothing) {
   assert_nothing_from("/tmp");
 }
 
+Test(symbolize, fifo_gives_nothing_without_blocking, .timeout = 10) {
+  char dir[] = "/tmp/lh-sym-fifo-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/fifo", dir);
+  cr_assert_eq(mkfifo(path, 0600), 0);
+  assert_nothing_from(path);
+  unlink(path);
+  rmdir(dir);
+}
+
 Test(symbolize, null_module_path_gives_nothing) {
   assert_nothing_from(NULL);
 }
@@ -350,6 +361,119 @@ Test(symbolize, fully_stripped_binary_gives_no_names_and_no_crash) {
   cr_assert_null(lh_sym_data(sym, copy, rel(&self, &lock_a), NULL, NULL));
   unlink(copy);
   free(copy);
+}
+
+/* ---- other modules ------------------------------------------------------------------------ */
+
+/* Writes text to dir/name. */
+static void write_file(const char *dir, const char *name, const char *text) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f, "cannot write %s", path);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* Two units, each with a file-scope static called "lock" of a different type; the program
+ * prints both module-relative addresses. */
+static const char two_units_a[] =
+    "#include <pthread.h>\n"
+    "static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\n"
+    "pthread_mutex_t *lock_in_a(void) { return &lock; }\n";
+static const char two_units_b[] =
+    "#define _GNU_SOURCE\n"
+    "#include <dlfcn.h>\n"
+    "#include <pthread.h>\n"
+    "#include <stdio.h>\n"
+    "pthread_mutex_t *lock_in_a(void);\n"
+    "\n"
+    "static struct { int users; pthread_mutex_t m; } lock;\n"
+    "int main(void) {\n"
+    "  Dl_info info;\n"
+    "  dladdr((void *)main, &info);\n"
+    "  char *base = info.dli_fbase;\n"
+    "  printf(\"%lx %lx\\n\", (unsigned long)((char *)lock_in_a() - base),\n"
+    "         (unsigned long)((char *)&lock.m - base));\n"
+    "  return 0;\n"
+    "}\n";
+
+Test(symbolize, same_named_statics_of_two_units_are_told_apart_by_address) {
+  char dir[] = "/tmp/lh-sym-units-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  write_file(dir, "a.c", two_units_a);
+  write_file(dir, "b.c", two_units_b);
+  char command[4 * PATH_MAX];
+  snprintf(command, sizeof command, "cc -g -O1 -o '%s/prog' '%s/a.c' '%s/b.c' -lpthread -ldl",
+           dir, dir, dir);
+  cr_assert_eq(system(command), 0, "failed: %s", command);
+  snprintf(command, sizeof command, "'%s/prog'", dir);
+  FILE *out = popen(command, "r");
+  cr_assert_not_null(out);
+  unsigned long in_a = 0, in_b = 0;
+  cr_assert_eq(fscanf(out, "%lx %lx", &in_a, &in_b), 2);
+  cr_assert_eq(pclose(out), 0);
+
+  char prog[PATH_MAX];
+  snprintf(prog, sizeof prog, "%s/prog", dir);
+  const char *file_a = NULL, *file_b = NULL;
+  int line_a = 0, line_b = 0;
+  cr_assert_str_eq(lh_sym_data(sym, prog, in_a, &file_a, &line_a), "lock");
+  cr_assert_str_eq(lh_sym_data(sym, prog, in_b, &file_b, &line_b), "lock.m");
+  cr_assert(file_a != NULL && ends_with(file_a, "/a.c"), "decl file %s", file_a);
+  cr_assert(file_b != NULL && ends_with(file_b, "/b.c"), "decl file %s", file_b);
+  cr_assert_eq(line_a, 2);
+  cr_assert_eq(line_b, 7);
+  snprintf(command, sizeof command, "rm -rf '%s'", dir);
+  cr_assert_eq(system(command), 0);
+}
+
+/* Path of the separate debug file of a loaded module, from its GNU build-id note, or "". */
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  char *path = data; /* in: the module's path; out: its debug file's path */
+  if (info->dlpi_name == NULL || strcmp(info->dlpi_name, path) != 0)
+    return 0;
+  path[0] = '\0';
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_NOTE)
+      continue;
+    const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+    while (p + sizeof(ElfW(Nhdr)) <= end) {
+      const ElfW(Nhdr) *note = (const ElfW(Nhdr) *)p;
+      const unsigned char *desc =
+          (const unsigned char *)p + sizeof *note + ((note->n_namesz + 3) & ~3u);
+      if (note->n_type == NT_GNU_BUILD_ID && note->n_descsz > 1) {
+        int len = snprintf(path, PATH_MAX, "/usr/lib/debug/.build-id/%02x/", desc[0]);
+        for (unsigned k = 1; k < note->n_descsz; k++)
+          len += snprintf(path + len, PATH_MAX - (size_t)len, "%02x", desc[k]);
+        snprintf(path + len, PATH_MAX - (size_t)len, ".debug");
+        return 1;
+      }
+      p = (const char *)desc + ((note->n_descsz + 3) & ~3u);
+    }
+  }
+  return 1;
+}
+
+Test(symbolize, separate_debug_info_of_a_shared_library_gives_file_and_line) {
+  Dl_info info;
+  cr_assert(dladdr((void *)pthread_mutex_lock, &info) != 0 && info.dli_fname != NULL);
+  char debug_file[PATH_MAX];
+  snprintf(debug_file, sizeof debug_file, "%s", info.dli_fname);
+  dl_iterate_phdr(find_build_id, debug_file);
+  if (debug_file[0] == '\0' || access(debug_file, R_OK) != 0)
+    cr_skip_test("no separate debug info for %s (install libc6-dbg)", info.dli_fname);
+  struct module_info libc = module_of((void *)pthread_mutex_lock);
+  struct lh_source_loc loc[8];
+  size_t n = lh_sym_code(sym, libc.path, rel(&libc, (void *)pthread_mutex_lock), loc, 8);
+  cr_assert_geq(n, 1);
+  cr_assert_not_null(loc[n - 1].function);
+  cr_assert_not_null(strstr(loc[n - 1].function, "pthread_mutex_lock"), "function %s",
+                     loc[n - 1].function);
+  cr_assert_not_null(loc[0].file);
+  cr_assert_gt(loc[0].line, 0);
 }
 
 /* ---- speed -------------------------------------------------------------------------------- */
