@@ -139,22 +139,33 @@ static bool ends_with(const char *s, const char *suffix) {
 
 static struct lh_symbolizer *sym;
 static struct module_info self;
+static char scratch[] = "/tmp/lh-sym-XXXXXX"; /* files a test makes; removed after it */
 
 static void setup(void) {
   sym = lh_sym_new();
   cr_assert_not_null(sym);
   self = module_of(&lock_a);
+  cr_assert_not_null(mkdtemp(scratch));
 }
 
 static void teardown(void) {
   lh_sym_free(sym);
+  char command[PATH_MAX + 16];
+  snprintf(command, sizeof command, "rm -rf '%s'", scratch);
+  if (system(command) != 0)
+    cr_log_warn("could not remove %s", scratch);
+}
+
+/* out (PATH_MAX bytes) = the path of name in the test's scratch directory. */
+static void scratch_path(char *out, const char *name) {
+  snprintf(out, PATH_MAX, "%s/%s", scratch, name);
 }
 
 static const char *data_name(const void *p) {
   return lh_sym_data(sym, self.path, rel(&self, p), NULL, NULL);
 }
 
-TestSuite(symbolize, .init = setup, .fini = teardown);
+TestSuite(symbolize, .init = setup, .fini = teardown, .timeout = 30);
 
 /* ---- data ------------------------------------------------------------------------------- */
 
@@ -276,38 +287,33 @@ Test(symbolize, missing_module_gives_nothing) {
 }
 
 Test(symbolize, non_elf_file_gives_nothing) {
-  char path[] = "/tmp/lh-sym-notelf-XXXXXX";
-  int fd = mkstemp(path);
-  cr_assert_geq(fd, 0);
-  const char text[] = "this is not an ELF file\n";
-  cr_assert_eq(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
-  close(fd);
+  char path[PATH_MAX];
+  scratch_path(path, "not-elf");
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  fputs("this is not an ELF file\n", f);
+  fclose(f);
   assert_nothing_from(path);
-  unlink(path);
 }
 
 Test(symbolize, empty_file_gives_nothing) {
-  char path[] = "/tmp/lh-sym-empty-XXXXXX";
-  int fd = mkstemp(path);
-  cr_assert_geq(fd, 0);
-  close(fd);
+  char path[PATH_MAX];
+  scratch_path(path, "empty");
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  fclose(f);
   assert_nothing_from(path);
-  unlink(path);
 }
 
 Test(symbolize, directory_gives_nothing) {
-  assert_nothing_from("/tmp");
+  assert_nothing_from(scratch);
 }
 
-Test(symbolize, fifo_gives_nothing_without_blocking, .timeout = 10) {
-  char dir[] = "/tmp/lh-sym-fifo-XXXXXX";
-  cr_assert_not_null(mkdtemp(dir));
+Test(symbolize, fifo_gives_nothing_without_blocking) {
   char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/fifo", dir);
+  scratch_path(path, "fifo");
   cr_assert_eq(mkfifo(path, 0600), 0);
   assert_nothing_from(path);
-  unlink(path);
-  rmdir(dir);
 }
 
 Test(symbolize, null_module_path_gives_nothing) {
@@ -316,20 +322,21 @@ Test(symbolize, null_module_path_gives_nothing) {
 
 /* ---- stripped copies of this binary ------------------------------------------------------- */
 
-/* Copies this binary through `strip OPTIONS`; returns the copy's path (caller frees). */
-static char *stripped_copy(const char *options) {
-  char *path = strdup("/tmp/lh-sym-stripped-XXXXXX");
-  int fd = mkstemp(path);
-  cr_assert_geq(fd, 0);
-  close(fd);
+/* Copies this binary into the scratch directory, then runs `TOOL OPTIONS` on the copy
+ * (strip, objcopy); returns the copy's path (caller frees). */
+static char *copy_through(const char *tool, const char *options) {
+  char *path = malloc(PATH_MAX);
+  cr_assert_not_null(path);
+  scratch_path(path, "copy");
   char command[3 * PATH_MAX];
-  snprintf(command, sizeof command, "strip %s -o '%s' '%s'", options, path, self.path);
+  snprintf(command, sizeof command, "cp '%s' '%s' && %s %s '%s'", self.path, path, tool, options,
+           path);
   cr_assert_eq(system(command), 0, "failed: %s", command);
   return path;
 }
 
 Test(symbolize, without_debug_info_functions_and_globals_come_from_the_symbol_table) {
-  char *copy = stripped_copy("--strip-debug");
+  char *copy = copy_through("strip", "--strip-debug");
   int line = 0;
   uintptr_t ra = code_marker(&line);
   struct lh_source_loc loc[4];
@@ -347,19 +354,25 @@ Test(symbolize, without_debug_info_functions_and_globals_come_from_the_symbol_ta
   cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, &forks[2]), NULL, NULL), expected);
   cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, local_static_lock()), NULL, NULL),
                    "counter");
-  unlink(copy);
   free(copy);
 }
 
 Test(symbolize, fully_stripped_binary_gives_no_names_and_no_crash) {
-  char *copy = stripped_copy("--strip-all");
+  char *copy = copy_through("strip", "--strip-all");
   int line = 0;
   uintptr_t ra = code_marker(&line);
   struct lh_source_loc loc[4];
   size_t n = lh_sym_code(sym, copy, rel(&self, (void *)(ra - 1)), loc, 4);
   cr_assert(n == 0 || (loc[0].file == NULL && loc[0].line == 0));
   cr_assert_null(lh_sym_data(sym, copy, rel(&self, &lock_a), NULL, NULL));
-  unlink(copy);
+  free(copy);
+}
+
+Test(symbolize, without_a_symbol_the_dwarf_variable_alone_names_the_lock) {
+  char *copy = copy_through("objcopy", "--strip-symbol=bank --strip-symbol=accounts");
+  cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, &bank.lock), NULL, NULL), "bank.lock");
+  cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, &accounts[3].lock), NULL, NULL),
+                   "accounts[3].lock");
   free(copy);
 }
 
@@ -399,8 +412,7 @@ static const char two_units_b[] =
     "}\n";
 
 Test(symbolize, same_named_statics_of_two_units_are_told_apart_by_address) {
-  char dir[] = "/tmp/lh-sym-units-XXXXXX";
-  cr_assert_not_null(mkdtemp(dir));
+  const char *dir = scratch;
   write_file(dir, "a.c", two_units_a);
   write_file(dir, "b.c", two_units_b);
   char command[4 * PATH_MAX];
@@ -424,8 +436,6 @@ Test(symbolize, same_named_statics_of_two_units_are_told_apart_by_address) {
   cr_assert(file_b != NULL && ends_with(file_b, "/b.c"), "decl file %s", file_b);
   cr_assert_eq(line_a, 2);
   cr_assert_eq(line_b, 7);
-  snprintf(command, sizeof command, "rm -rf '%s'", dir);
-  cr_assert_eq(system(command), 0);
 }
 
 /* Path of the separate debug file of a loaded module, from its GNU build-id note, or "". */
