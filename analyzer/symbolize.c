@@ -11,11 +11,13 @@
  * Code: the unit holding pc (dwfl_module_addrdie, else dwarf_units.c) is indexed once
  * (dwarf_functions.c) to give the inlined instances holding pc and the function they were
  * inlined into; each is one frame, whose caller's line is the DW_AT_call_file/DW_AT_call_line
- * of the inlined DIE; the innermost line comes from the line table. Without DWARF, the function is the ELF symbol (STT_FUNC) holding pc.
+ * of the inlined DIE; the innermost line comes from the line table. Without DWARF, the
+ * function is the ELF symbol (STT_FUNC) holding pc.
  *
  * Data: the STT_OBJECT symbol holding the address gives the object's start; the DWARF
  * variable at that start (dwarf_names.c) gives its source name and the type walk
- * ("accounts[3].lock"). Without DWARF: "symbol+0xOFF", a gcc local-static suffix ".N" removed.
+ * ("accounts[3].lock"); when no symbol holds the address, the DWARF variable alone. Without
+ * DWARF: "symbol+0xOFF", with the compiler's decoration of local statics removed.
  *
  * Every answer is cached per (module, address) and every string interned, so repeated frames
  * cost one hash lookup and strings stay valid until lh_sym_free. Not thread-safe. */
@@ -268,7 +270,8 @@ static void call_site(struct lh_symbolizer *sym, Dwarf_Die *inlined, Dwarf_Files
   Dwarf_Attribute attr;
   Dwarf_Word index;
   caller->file = NULL;
-  if (files != NULL && dwarf_formudata(dwarf_attr(inlined, DW_AT_call_file, &attr), &index) == 0 &&
+  if (files != NULL &&
+      dwarf_formudata(dwarf_attr(inlined, DW_AT_call_file, &attr), &index) == 0 &&
       index < nfiles)
     caller->file = intern(sym, dwarf_filesrc(files, index, NULL, NULL));
   caller->line = udata(inlined, DW_AT_call_line);
