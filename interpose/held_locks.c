@@ -3,7 +3,6 @@
 #include "held_locks.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 void lh_held_init(struct lh_held_set *s) {
   s->v = s->inline_v;
@@ -13,7 +12,7 @@ void lh_held_init(struct lh_held_set *s) {
 }
 
 void lh_held_free(struct lh_held_set *s) {
-  if (s->v != s->inline_v)
+  if (s->v && s->v != s->inline_v)
     free(s->v);
   lh_held_init(s);
 }
@@ -27,14 +26,11 @@ uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack) {
   return x ^ (x >> 31);
 }
 
-int lh_held_find(const struct lh_held_set *s, uintptr_t addr) {
-  for (int i = (int)s->n - 1; i >= 0; i--)
-    if (s->v[i].addr == addr)
-      return i;
-  return -1;
-}
-
-static bool grow(struct lh_held_set *s) {
+bool lh_held_grow(struct lh_held_set *s) {
+  if (!s->v) {
+    lh_held_init(s);
+    return true;
+  }
   uint32_t cap = s->cap * 2;
   struct lh_held_entry *v = malloc(cap * sizeof *v);
   if (!v)
@@ -45,21 +41,4 @@ static bool grow(struct lh_held_set *s) {
   s->v = v;
   s->cap = cap;
   return true;
-}
-
-bool lh_held_push(struct lh_held_set *s, const struct lh_held_entry *e) {
-  if (s->v == NULL)
-    lh_held_init(s);
-  if (s->n == s->cap && !grow(s))
-    return false;
-  s->v[s->n++] = *e;
-  s->hash += lh_held_entry_hash(e->lock, e->mode, e->stack);
-  return true;
-}
-
-void lh_held_remove(struct lh_held_set *s, int i) {
-  struct lh_held_entry *e = &s->v[i];
-  s->hash -= lh_held_entry_hash(e->lock, e->mode, e->stack);
-  memmove(e, e + 1, (s->n - (uint32_t)i - 1) * sizeof *e);
-  s->n--;
 }

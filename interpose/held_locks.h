@@ -2,19 +2,20 @@
  *
  * Each entry remembers the lock's address (unlock finds entries by address, so it needs no
  * registry look-up), its lockhound id, the mode, where it was taken (the stack id of its
- * acquisition tuple) and a recursion count (a recursive mutex or a read lock taken again by its
- * holder). The set keeps an order-independent hash of its (lock, mode, site) entries, updated
- * in O(1) on push and remove, so that the tuple cache can key acquisitions by "what is held"
- * without walking the list.
+ * acquisition tuple), a recursion count (a recursive mutex or a read lock taken again by its
+ * holder) and its hash. The set keeps the sum of its entries' hashes, updated in O(1) on push
+ * and remove, so that the tuple cache can key acquisitions by "what is held" (locks, modes and
+ * sites, in any order) without walking the list.
  *
  * The first LH_HELD_INLINE entries live inside the set itself (no allocation for the usual
- * nesting depth); deeper nesting grows a heap array without any fixed cap. Owned by one thread;
- * never shared. */
+ * nesting depth); deeper nesting grows a heap array without any fixed cap. Push, find and
+ * remove are inline: they run on every lock call. Owned by one thread; never shared. */
 #ifndef LH_HELD_LOCKS_H
 #define LH_HELD_LOCKS_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #define LH_HELD_INLINE 16
 
@@ -22,6 +23,7 @@ enum lh_mode { LH_MODE_WRITE = 0, LH_MODE_READ = 1 };
 
 struct lh_held_entry {
   uintptr_t addr;
+  uint64_t hash;  /* lh_held_entry_hash(lock, mode, stack) */
   uint32_t lock;  /* lockhound lock id */
   uint32_t stack; /* where it was taken: stack id */
   uint32_t count; /* times taken by this thread without release */
@@ -29,20 +31,43 @@ struct lh_held_entry {
 };
 
 struct lh_held_set {
-  struct lh_held_entry *v; /* inline_v or a heap array */
+  struct lh_held_entry *v; /* inline_v or a heap array; NULL until first use */
   uint32_t n, cap;
-  uint64_t hash; /* sum of lh_held_entry_hash over entries */
+  uint64_t hash; /* sum of the entries' hashes */
   struct lh_held_entry inline_v[LH_HELD_INLINE];
 };
 
 void lh_held_init(struct lh_held_set *s);
 void lh_held_free(struct lh_held_set *s);
-/* Index of the most recent entry for addr, or -1. */
-int lh_held_find(const struct lh_held_set *s, uintptr_t addr);
-/* Appends; false only when memory runs out (the entry is then not tracked). */
-bool lh_held_push(struct lh_held_set *s, const struct lh_held_entry *e);
-/* Removes entry i, keeping the others in acquisition order. */
-void lh_held_remove(struct lh_held_set *s, int i);
+/* Makes room for one more entry; false only when memory runs out. */
+bool lh_held_grow(struct lh_held_set *s);
 uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack);
+
+/* Index of the most recent entry for addr, or -1. */
+static inline int lh_held_find(const struct lh_held_set *s, uintptr_t addr) {
+  for (int i = (int)s->n - 1; i >= 0; i--)
+    if (s->v[i].addr == addr)
+      return i;
+  return -1;
+}
+
+/* Appends e (whose hash field must be set); false when memory runs out (then not tracked). */
+static inline bool lh_held_push(struct lh_held_set *s, const struct lh_held_entry *e) {
+  if (__builtin_expect(s->n == s->cap || !s->v, 0) && !lh_held_grow(s))
+    return false;
+  s->v[s->n++] = *e;
+  s->hash += e->hash;
+  return true;
+}
+
+/* Removes entry i, keeping the others in acquisition order. */
+static inline void lh_held_remove(struct lh_held_set *s, int i) {
+  struct lh_held_entry *e = &s->v[i];
+  s->hash -= e->hash;
+  uint32_t tail = s->n - (uint32_t)i - 1;
+  if (tail)
+    memmove(e, e + 1, tail * sizeof *e);
+  s->n--;
+}
 
 #endif

@@ -63,8 +63,8 @@ static void fill_acq(struct lh_json_line *jl, const void *p) {
     lh_jl_kv_bool(jl, "cond", true);
 }
 
-/* Slow path: a tuple this thread has not recorded yet. Returns the stack id of the site. */
-static uint32_t record_tuple(struct lh_acquire *a, uint8_t flags) {
+/* Slow path: a tuple this thread has not recorded yet; sets a->stack to its site. */
+static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   lh_recorder_lock();
   a->stack = lh_stack_here();
   if (lh_run_file_active()) {
@@ -79,47 +79,33 @@ static uint32_t record_tuple(struct lh_acquire *a, uint8_t flags) {
     lh_run_write("acq", fill_acq, &c);
   }
   lh_recorder_unlock();
-  return a->stack;
 }
 
-void lh_lock_request(struct lh_acquire *a, const void *obj, uint8_t kind, uint8_t mode,
-                     uint8_t flags, uintptr_t pc) {
-  lh_thread_ensure();
+void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
+                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale) {
+  /* The epoch is read before the id: a destroy in between leaves a stale epoch, so the next
+   * call comes here again rather than trusting an id that no longer holds. */
+  uint32_t epoch = lh_lock_epoch_of(a->addr);
   bool recursive;
-  a->addr = (uintptr_t)obj;
-  a->mode = mode;
   a->lock = lh_lock_id(obj, kind, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
   int i = lh_held_find(&lh_self.held, a->addr);
   a->again = i >= 0;
-  if (a->again) { /* taken again by its holder: no new ordering */
+  if (a->again)
     a->stack = lh_self.held.v[i].stack;
-    return;
-  }
-  struct lh_tuple_key key = {lh_self.held.hash, pc, a->lock, lh_self.seg, mode, flags};
-  if (lh_tuple_cache_get(&lh_self.tuples, &key, &a->stack))
-    return;
-  record_tuple(a, flags);
-  lh_tuple_cache_put(&lh_self.tuples, &key, a->stack);
+  else if (stale && stale->value.lock == a->lock)
+    a->stack = stale->value.stack; /* only the epoch moved (another address's destroy) */
+  else
+    record_tuple(a, lh_tuple_flags(key));
+  a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
+  struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again};
+  lh_tuple_cache_put(&lh_self.tuples, key, &v);
 }
 
-void lh_lock_acquired(const struct lh_acquire *a) {
-  if (a->again) {
-    int i = lh_held_find(&lh_self.held, a->addr);
-    if (i >= 0)
-      lh_self.held.v[i].count++;
-    return;
-  }
-  struct lh_held_entry e = {a->addr, a->lock, a->stack, 1, a->mode};
-  lh_held_push(&lh_self.held, &e);
-}
-
-void lh_lock_released(const void *obj) {
-  int i = lh_held_find(&lh_self.held, (uintptr_t)obj);
-  if (i < 0) /* not ours: taken before lockhound started, or a misuse */
-    return;
-  if (--lh_self.held.v[i].count == 0)
-    lh_held_remove(&lh_self.held, i);
+void lh_lock_again(const struct lh_acquire *a) {
+  int i = lh_held_find(&lh_self.held, a->addr);
+  if (i >= 0)
+    lh_self.held.v[i].count++;
 }
 
 void lh_fork_prepare(void) {

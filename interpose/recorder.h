@@ -5,9 +5,9 @@
  * call (so that a run which then really deadlocks has already recorded the acquisition that
  * closes the cycle) and lh_lock_acquired after it succeeds; a trylock calls both after success.
  *
- * Fast path (nothing new): a thread-local look-up of the lock id, a scan of the held set for
- * re-entry, a probe of the thread's tuple cache, a push on the held set: no global lock, no
- * allocation, no stack walk. Slow path (a new lock, a new tuple): the recorder lock, a stack
+ * Fast path (nothing new), inline here: one probe of the thread's tuple cache (which also
+ * gives the lock id and site) checked against the address's destroy epoch, then a push on the
+ * held set; release pops it. No global lock, no allocation, no stack walk. Slow path (a new lock, a new tuple): the recorder lock, a stack
  * walk, records appended to the run file. */
 #ifndef LH_RECORDER_H
 #define LH_RECORDER_H
@@ -16,12 +16,16 @@
 #include <stdint.h>
 
 #include "held_locks.h"
+#include "lock_cache.h"
 #include "lock_registry.h"
+#include "thread_state.h"
+#include "tuple_cache.h"
 
 enum lh_acq_flags { LH_ACQ_TRY = 1, LH_ACQ_TIMED = 2, LH_ACQ_COND = 4 };
 
 struct lh_acquire {
   uintptr_t addr;
+  uint64_t hash; /* the held entry's hash */
   uint32_t lock;
   uint32_t stack;
   uint8_t mode;
@@ -34,10 +38,46 @@ extern bool lh_enabled;
 void lh_recorder_lock(void);
 void lh_recorder_unlock(void);
 
-void lh_lock_request(struct lh_acquire *a, const void *obj, uint8_t kind, uint8_t mode,
-                     uint8_t flags, uintptr_t pc);
-void lh_lock_acquired(const struct lh_acquire *a);
-void lh_lock_released(const void *obj);
+/* Out of line: a tuple the thread has not seen under the lock's current identity. */
+void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
+                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale);
+void lh_lock_again(const struct lh_acquire *a);
+
+__attribute__((always_inline)) static inline void lh_lock_request(struct lh_acquire *a, const void *obj, uint8_t kind,
+                                   uint8_t mode, uint8_t flags, uintptr_t pc) {
+  lh_thread_ensure();
+  a->addr = (uintptr_t)obj;
+  a->mode = mode;
+  struct lh_tuple_key key = {lh_self.held.hash, pc, a->addr,
+                             lh_tuple_meta(lh_self.seg, mode, flags)};
+  const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
+  if (__builtin_expect(s && s->value.epoch == lh_lock_epoch_of(a->addr), 1)) {
+    a->lock = s->value.lock;
+    a->stack = s->value.stack;
+    a->hash = s->value.entry_hash;
+    a->again = s->value.again;
+    return;
+  }
+  lh_lock_request_slow(a, obj, kind, &key, s);
+}
+
+static inline void lh_lock_acquired(const struct lh_acquire *a) {
+  if (__builtin_expect(a->again, 0)) {
+    lh_lock_again(a);
+    return;
+  }
+  struct lh_held_entry e = {a->addr, a->hash, a->lock, a->stack, 1, a->mode};
+  lh_held_push(&lh_self.held, &e);
+}
+
+static inline void lh_lock_released(const void *obj) {
+  struct lh_held_set *h = &lh_self.held;
+  int i = lh_held_find(h, (uintptr_t)obj);
+  if (i < 0) /* not ours: taken before lockhound started, or a misuse */
+    return;
+  if (--h->v[i].count == 0)
+    lh_held_remove(h, i);
+}
 
 void lh_fork_prepare(void);
 void lh_fork_parent(void);

@@ -2,8 +2,12 @@
  *
  * The hot path of every lock call asks "has this thread already recorded this acquisition
  * tuple?" The key is what makes a tuple distinct (docs/run-file-format.md, `acq`): segment,
- * lock, mode, flags, the call site (the wrapper's return address) and the hash of the held set.
- * The value is the stack id recorded for it, which becomes the held entry's site.
+ * the lock's address, mode, flags, the call site (the wrapper's return address) and the hash of
+ * the held set. The value is everything the hot path then needs, so that one probe replaces
+ * every other look-up: the lock's id, the stack id recorded for the tuple (it becomes the held
+ * entry's site), the held entry's hash, whether the caller already holds the lock, and the
+ * address epoch (lock_cache.h) under which the lock id was valid — a lock destroyed and created
+ * again at the same address changes the epoch, and the entry no longer counts.
  *
  * Open addressing with linear probing, power-of-two capacity, grown at half load; no deletion
  * (tuples are never forgotten, except that a fork child empties its cache). Owned by one
@@ -14,18 +18,34 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* seg, mode and flags share one word (lh_tuple_meta): the key is built and compared as whole
+ * 64-bit words, since narrow stores read back as a wide load stall the store buffer. */
 struct lh_tuple_key {
   uint64_t held_hash;
   uintptr_t pc;
+  uintptr_t addr;
+  uint64_t meta;
+};
+
+static inline uint64_t lh_tuple_meta(uint32_t seg, uint8_t mode, uint8_t flags) {
+  return (uint64_t)seg | ((uint64_t)mode << 32) | ((uint64_t)flags << 40);
+}
+
+static inline uint8_t lh_tuple_flags(const struct lh_tuple_key *k) {
+  return (uint8_t)(k->meta >> 40);
+}
+
+struct lh_tuple_value {
+  uint64_t entry_hash;
   uint32_t lock;
-  uint32_t seg;
-  uint8_t mode;
-  uint8_t flags;
+  uint32_t stack;
+  uint32_t epoch;
+  bool again;
 };
 
 struct lh_tuple_slot {
   struct lh_tuple_key key;
-  uint32_t stack;
+  struct lh_tuple_value value;
   bool used;
 };
 
@@ -34,12 +54,35 @@ struct lh_tuple_cache {
   uint32_t cap, n;
 };
 
-/* The stack id stored for key, or false when the key is new. */
-bool lh_tuple_cache_get(const struct lh_tuple_cache *c, const struct lh_tuple_key *key,
-                        uint32_t *stack);
-/* Remembers key -> stack; false when memory runs out (the tuple is then recorded again the
- * next time, which is harmless: the analyzer deduplicates). */
-bool lh_tuple_cache_put(struct lh_tuple_cache *c, const struct lh_tuple_key *key, uint32_t stack);
+static inline uint64_t lh_tuple_key_hash(const struct lh_tuple_key *k) {
+  uint64_t h = k->held_hash ^ (k->addr * 0x9e3779b97f4a7c15ull) ^ (k->pc * 0xff51afd7ed558ccdull);
+  h ^= k->meta * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 29);
+}
+
+static inline bool lh_tuple_key_eq(const struct lh_tuple_key *a, const struct lh_tuple_key *b) {
+  return a->held_hash == b->held_hash && a->pc == b->pc && a->addr == b->addr &&
+         a->meta == b->meta;
+}
+
+/* The slot for key, or NULL when the key is new. */
+static inline struct lh_tuple_slot *lh_tuple_cache_get(const struct lh_tuple_cache *c,
+                                                       const struct lh_tuple_key *key) {
+  if (__builtin_expect(c->cap == 0, 0))
+    return 0;
+  uint32_t i = (uint32_t)lh_tuple_key_hash(key) & (c->cap - 1);
+  while (c->slots[i].used) {
+    if (lh_tuple_key_eq(&c->slots[i].key, key))
+      return &c->slots[i];
+    i = (i + 1) & (c->cap - 1);
+  }
+  return 0;
+}
+
+/* Remembers key -> value (replacing an older value); false when memory runs out (the tuple is
+ * then recorded again the next time, which is harmless: the analyzer deduplicates). */
+bool lh_tuple_cache_put(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
+                        const struct lh_tuple_value *value);
 void lh_tuple_cache_clear(struct lh_tuple_cache *c);
 
 #endif

@@ -4,7 +4,8 @@
 #include "held_locks.h"
 
 static struct lh_held_entry entry(uintptr_t addr, uint32_t lock, uint32_t stack) {
-  struct lh_held_entry e = {addr, lock, stack, 1, LH_MODE_WRITE};
+  struct lh_held_entry e = {addr, lh_held_entry_hash(lock, LH_MODE_WRITE, stack), lock, stack, 1,
+                            LH_MODE_WRITE};
   return e;
 }
 

@@ -3,67 +3,86 @@
 
 #include "tuple_cache.h"
 
-static struct lh_tuple_key key(uint32_t lock, uintptr_t pc, uint64_t held) {
-  struct lh_tuple_key k = {held, pc, lock, 0, 0, 0};
+static struct lh_tuple_key key(uintptr_t addr, uintptr_t pc, uint64_t held) {
+  struct lh_tuple_key k = {held, pc, addr, lh_tuple_meta(0, 0, 0)};
   return k;
+}
+
+static struct lh_tuple_value value(uint32_t stack) {
+  struct lh_tuple_value v = {0x1234, 5, stack, 0, false};
+  return v;
 }
 
 Test(tuple_cache, an_empty_cache_knows_nothing) {
   struct lh_tuple_cache c = {0};
-  struct lh_tuple_key k = key(1, 0x400000, 0);
-  uint32_t stack;
-  cr_expect_not(lh_tuple_cache_get(&c, &k, &stack));
+  struct lh_tuple_key k = key(0x1000, 0x400000, 0);
+  cr_expect_null(lh_tuple_cache_get(&c, &k));
 }
 
-Test(tuple_cache, a_recorded_tuple_gives_back_its_stack) {
+Test(tuple_cache, a_recorded_tuple_gives_back_its_lock_and_site) {
   struct lh_tuple_cache c = {0};
-  struct lh_tuple_key k = key(1, 0x400000, 0);
-  uint32_t stack = 0;
-  lh_tuple_cache_put(&c, &k, 42);
-  cr_assert(lh_tuple_cache_get(&c, &k, &stack));
-  cr_expect_eq(stack, 42);
+  struct lh_tuple_key k = key(0x1000, 0x400000, 0);
+  struct lh_tuple_value v = value(42);
+  lh_tuple_cache_put(&c, &k, &v);
+  struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &k);
+  cr_assert_not_null(s);
+  cr_expect_eq(s->value.stack, 42);
+  cr_expect_eq(s->value.lock, 5);
+  cr_expect_eq(s->value.entry_hash, 0x1234);
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, putting_a_known_key_again_replaces_its_value) {
+  struct lh_tuple_cache c = {0};
+  struct lh_tuple_key k = key(0x1000, 0x400000, 0);
+  struct lh_tuple_value v1 = value(1), v2 = value(2);
+  lh_tuple_cache_put(&c, &k, &v1);
+  lh_tuple_cache_put(&c, &k, &v2);
+  cr_expect_eq(c.n, 1);
+  cr_expect_eq(lh_tuple_cache_get(&c, &k)->value.stack, 2);
   lh_tuple_cache_clear(&c);
 }
 
 Test(tuple_cache, every_field_of_the_key_tells_tuples_apart) {
   struct lh_tuple_cache c = {0};
-  struct lh_tuple_key base = key(1, 0x400000, 99);
-  lh_tuple_cache_put(&c, &base, 1);
+  struct lh_tuple_key base = key(0x1000, 0x400000, 99);
+  struct lh_tuple_value v = value(1);
+  lh_tuple_cache_put(&c, &base, &v);
   struct lh_tuple_key variants[6];
   for (int i = 0; i < 6; i++)
     variants[i] = base;
-  variants[0].lock = 2;
+  variants[0].addr = 0x2000;
   variants[1].pc = 0x400004;
   variants[2].held_hash = 100;
-  variants[3].seg = 1;
-  variants[4].mode = 1;
-  variants[5].flags = 1;
-  uint32_t stack;
+  variants[3].meta = lh_tuple_meta(1, 0, 0);
+  variants[4].meta = lh_tuple_meta(0, 1, 0);
+  variants[5].meta = lh_tuple_meta(0, 0, 1);
   for (int i = 0; i < 6; i++)
-    cr_expect_not(lh_tuple_cache_get(&c, &variants[i], &stack), "variant %d", i);
+    cr_expect_null(lh_tuple_cache_get(&c, &variants[i]), "variant %d", i);
   lh_tuple_cache_clear(&c);
 }
 
 Test(tuple_cache, it_grows_past_many_tuples_and_forgets_none) {
   struct lh_tuple_cache c = {0};
   for (uint32_t i = 0; i < 100000; i++) {
-    struct lh_tuple_key k = key(i, 0x400000 + i, i * 7);
-    cr_assert(lh_tuple_cache_put(&c, &k, i));
+    struct lh_tuple_key k = key(0x1000 + 64 * (uintptr_t)i, 0x400000 + i, i * 7);
+    struct lh_tuple_value v = value(i);
+    cr_assert(lh_tuple_cache_put(&c, &k, &v));
   }
   for (uint32_t i = 0; i < 100000; i++) {
-    struct lh_tuple_key k = key(i, 0x400000 + i, i * 7);
-    uint32_t stack;
-    cr_assert(lh_tuple_cache_get(&c, &k, &stack));
-    cr_assert_eq(stack, i);
+    struct lh_tuple_key k = key(0x1000 + 64 * (uintptr_t)i, 0x400000 + i, i * 7);
+    struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &k);
+    cr_assert_not_null(s);
+    cr_assert_eq(s->value.stack, i);
   }
   lh_tuple_cache_clear(&c);
 }
 
 Test(tuple_cache, a_cleared_cache_is_empty_again) {
   struct lh_tuple_cache c = {0};
-  struct lh_tuple_key k = key(1, 0x400000, 0);
-  lh_tuple_cache_put(&c, &k, 1);
+  struct lh_tuple_key k = key(0x1000, 0x400000, 0);
+  struct lh_tuple_value v = value(1);
+  lh_tuple_cache_put(&c, &k, &v);
   lh_tuple_cache_clear(&c);
-  uint32_t stack;
-  cr_expect_not(lh_tuple_cache_get(&c, &k, &stack));
+  cr_expect_null(lh_tuple_cache_get(&c, &k));
 }
