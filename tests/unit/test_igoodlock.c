@@ -1,0 +1,209 @@
+/* test_igoodlock.c - which lock-order cycles are potential deadlocks (the iGoodlock filters).
+ * Each test writes the acquisitions of a small program as a run file and checks the verdict. */
+#include <criterion/criterion.h>
+
+#include "../fixtures/runs/run_text.h"
+
+static size_t count(struct lh_findings *f, enum lh_level level) { return lh_findings_count(f, level); }
+
+/* T1: lock 0 then 1; T2: lock 1 then 0 - the classic inversion. */
+static void ab_ba(struct rb *rb, const char *t1_extra, const char *t2_extra) {
+  rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]%s}", t1_extra);
+  rb_add(rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]%s}", t2_extra);
+}
+
+Test(igoodlock, two_threads_taking_two_locks_in_opposite_orders_is_a_deadlock) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  ab_ba(&rb, "", "");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  cr_assert_eq(f->items[0].n, 2);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, one_thread_taking_locks_in_both_orders_cannot_deadlock_with_itself) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 2);
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(f->n, 0);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, a_gate_lock_held_around_both_orders_prevents_the_deadlock) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 3); /* lock 2 is the gate */
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'w',6],[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'w',6],[1,'w',4]]}");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(f->n, 0);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, a_rwlock_held_for_reading_by_both_is_no_gate) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  rb_add(&rb, "{'t':'lock','id':2,'kind':'rwlock','addr':'0x8400','gen':0,'how':'init','stack':6,'prefer':'reader'}");
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'r',6],[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'r',6],[1,'w',4]]}");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, threads_ordered_by_join_give_a_note_not_an_error) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 2);
+  /* main creates T1 (main seg 0), joins it in seg 1, then creates T2 in seg 2 */
+  rb_add(&rb, "{'t':'join','thread':0,'seg':1,'joined':1}");
+  rb_add(&rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':0,'how':'pthread_create'}");
+  ab_ba(&rb, "", "");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 0);
+  cr_assert_eq(count(f, LH_LEVEL_NOTE), 1);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, a_parent_taking_the_other_order_before_creating_the_child_gives_a_note) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 2); /* T1 created by main in main's segment 0 */
+  rb_add(&rb, "{'t':'acq','thread':0,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 0);
+  cr_assert_eq(count(f, LH_LEVEL_NOTE), 1);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, a_trylock_adds_no_ordering_edge) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  ab_ba(&rb, "", ",'try':true");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(f->n, 0);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, a_timed_lock_can_still_block_and_counts) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  ab_ba(&rb, "", ",'timed':true");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+/* Two rwlocks (ids 2 and 3) taken in opposite orders with the given modes. */
+static struct lh_findings *rwlock_inversion(const char *prefer, char t1_held, char t1_wants,
+                                            char t2_held, char t2_wants) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 0);
+  rb_add(&rb, "{'t':'lock','id':2,'kind':'rwlock','addr':'0x8400','how':'init','stack':6,'prefer':'%s'}", prefer);
+  rb_add(&rb, "{'t':'lock','id':3,'kind':'rwlock','addr':'0x8440','how':'init','stack':7,'prefer':'%s'}", prefer);
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':3,'mode':'%c','stack':3,'held':[[2,'%c',2]]}", t1_wants, t1_held);
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':2,'mode':'%c','stack':5,'held':[[3,'%c',4]]}", t2_wants, t2_held);
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  free(rb.buf);
+  return f;
+}
+
+Test(igoodlock, readers_only_on_reader_preferring_rwlocks_never_block_each_other) {
+  struct lh_findings *f = rwlock_inversion("reader", 'r', 'r', 'r', 'r');
+  cr_assert_eq(f->n, 0);
+  lh_findings_free(f);
+}
+
+Test(igoodlock, a_reader_waiting_for_a_reader_is_harmless_but_the_other_step_must_block_too) {
+  /* T1 holds 2 for reading and wants 3 for reading; T2 holds 3 for reading: T1 gets it. */
+  struct lh_findings *f = rwlock_inversion("reader", 'r', 'r', 'r', 'w');
+  cr_assert_eq(f->n, 0);
+  lh_findings_free(f);
+}
+
+Test(igoodlock, a_writer_against_a_reader_is_a_deadlock) {
+  struct lh_findings *f = rwlock_inversion("reader", 'r', 'w', 'r', 'w');
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  lh_findings_free(f);
+}
+
+Test(igoodlock, readers_on_writer_preferring_rwlocks_can_deadlock) {
+  struct lh_findings *f = rwlock_inversion("writer", 'r', 'r', 'r', 'r');
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  lh_findings_free(f);
+}
+
+Test(igoodlock, a_lock_recreated_at_the_same_address_is_another_lock) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 1);
+  /* lock 1 at 0x8100; destroyed, then lock 2 at the same address, generation 1 */
+  rb_add(&rb, "{'t':'lock','id':1,'kind':'mutex','addr':'0x8100','gen':0,'how':'init','stack':1}");
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(&rb, "{'t':'destroy','lock':1,'thread':1,'stack':7}");
+  rb_add(&rb, "{'t':'lock','id':2,'kind':'mutex','addr':'0x8100','gen':1,'how':'init','stack':1}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'w',4]]}");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(f->n, 0);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, three_threads_in_a_ring_deadlock) {
+  struct rb rb = {0};
+  rb_standard(&rb, 3, 3);
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':2,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  rb_add(&rb, "{'t':'acq','thread':3,'seg':0,'lock':0,'mode':'w','stack':7,'held':[[2,'w',6]]}");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  cr_assert_eq(f->items[0].n, 3);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, a_ring_closed_twice_by_the_same_thread_is_not_a_deadlock) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 3);
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':2,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':7,'held':[[2,'w',6]]}");
+  struct lh_findings *f = rb_findings(&rb, NULL);
+  cr_assert_eq(f->n, 0);
+  lh_findings_free(f);
+  free(rb.buf);
+}
+
+Test(igoodlock, a_valid_choice_is_found_among_many_acquisitions_of_one_edge) {
+  struct rb rb = {0};
+  rb_standard(&rb, 3, 2);
+  /* T1 takes 0 -> 1 twice (under gate lock 2, then without); T2 takes 1 -> 0 under the gate;
+   * T3 takes 1 -> 0 without it */
+  rb_add(&rb, "{'t':'lock','id':2,'kind':'mutex','addr':'0x8400','how':'static','stack':9}");
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'w',9],[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'w',9],[1,'w',4]]}");
+  rb_add(&rb, "{'t':'acq','thread':3,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  struct lh_model *m;
+  struct lh_findings *f = rb_findings(&rb, &m);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  /* T2 shares the gate with both of T1's acquisitions: only T3 can close the cycle */
+  bool has_t3 = false;
+  for (size_t i = 0; i < 2; i++) {
+    const struct lh_tuple *t = &m->tuples[f->items[0].steps[i].tuple];
+    cr_assert_neq(m->threads[t->thread].id, 2);
+    has_t3 |= m->threads[t->thread].id == 3;
+  }
+  cr_assert(has_t3);
+  lh_findings_free(f);
+  lh_model_free(m);
+  free(rb.buf);
+}

@@ -1,0 +1,82 @@
+/* test_segments.c - which thread segments thread creation and join put in order. */
+#include <criterion/criterion.h>
+
+#include "../fixtures/runs/run_text.h"
+#include "segments.h"
+
+/* main (0) creates T1 in seg 0 and T2 in seg 1; T1 creates T3 in its seg 0; main joins T1 in seg 2. */
+static struct lh_model *family(void) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 0);
+  rb_add(&rb, "{'t':'thread','id':3,'tid':103,'parent':1,'parent_seg':0,'stack':0,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'join','thread':0,'seg':2,'joined':1}");
+  struct lh_model *m = rb_model(&rb, NULL);
+  free(rb.buf);
+  return m;
+}
+
+Test(segments, a_thread_is_ordered_with_itself) {
+  struct lh_model *m = family();
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert(lh_segments_before(sg, 0, 0, 0, 3));
+  cr_assert_not(lh_segments_parallel(sg, 0, 0, 0, 3));
+  cr_assert_not(lh_segments_before(sg, 0, 3, 0, 0));
+  lh_segments_free(sg);
+  lh_model_free(m);
+}
+
+Test(segments, the_creator_before_the_creation_precedes_the_child) {
+  struct lh_model *m = family();
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert(lh_segments_before(sg, 0, 0, 1, 0));
+  cr_assert(lh_segments_before(sg, 0, 1, 2, 0));
+  cr_assert(lh_segments_parallel(sg, 0, 1, 1, 0), "after creating it, main runs alongside T1");
+  lh_segments_free(sg);
+  lh_model_free(m);
+}
+
+Test(segments, sibling_threads_run_in_parallel) {
+  struct lh_model *m = family();
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert(lh_segments_parallel(sg, 1, 0, 2, 0));
+  lh_segments_free(sg);
+  lh_model_free(m);
+}
+
+Test(segments, creation_orders_transitively) {
+  struct lh_model *m = family();
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert(lh_segments_before(sg, 0, 0, 3, 0), "main's seg 0 precedes its grandchild");
+  cr_assert(lh_segments_parallel(sg, 3, 0, 2, 0));
+  lh_segments_free(sg);
+  lh_model_free(m);
+}
+
+Test(segments, a_joined_thread_precedes_what_the_joiner_does_next) {
+  struct lh_model *m = family();
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert(lh_segments_before(sg, 1, 0, 0, 3));
+  cr_assert(lh_segments_before(sg, 3, 0, 0, 3) == false, "T3 itself was never joined");
+  cr_assert(lh_segments_parallel(sg, 1, 0, 0, 2), "before the join they overlap");
+  lh_segments_free(sg);
+  lh_model_free(m);
+}
+
+Test(segments, threads_of_different_files_are_always_parallel) {
+  struct rb rb[2] = {{0}, {0}};
+  rb_standard(&rb[0], 1, 0);
+  rb_standard(&rb[1], 1, 0);
+  struct lh_model *m = lh_model_new();
+  char *diag;
+  rb_load_all(m, rb, 2, &diag);
+  lh_model_finish(m);
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert_eq(m->nthreads, 4);
+  cr_assert(lh_segments_parallel(sg, 0, 0, 2, 0));
+  cr_assert(lh_segments_parallel(sg, 1, 0, 3, 0));
+  lh_segments_free(sg);
+  lh_model_free(m);
+  free(diag);
+  free(rb[0].buf);
+  free(rb[1].buf);
+}
