@@ -1,0 +1,131 @@
+/* test_report_text.c - the text report: what a user reads on stderr. */
+#include <criterion/criterion.h>
+
+#include "../fixtures/runs/run_text.h"
+#include "lock_names.h"
+#include "report.h"
+
+/* Analyses the run text and returns the text report. */
+static char *report_of(struct rb *rb, bool verbose) {
+  struct lh_model *m = rb_model(rb, NULL);
+  free(rb->buf);
+  struct lh_analysis_options o = {8};
+  struct lh_analysis_stats stats;
+  struct lh_findings *f = lh_analyse(m, &o, &stats);
+  struct lh_symbolizer *sym = lh_sym_new();
+  char **names = lh_lock_names(sym, m);
+  struct lh_report r = {m, f, &stats, names, sym, verbose};
+  char *text = NULL;
+  size_t len;
+  FILE *out = open_memstream(&text, &len);
+  lh_report_text(out, &r);
+  fclose(out);
+  lh_lock_names_free(names, m->nlocks);
+  lh_sym_free(sym);
+  lh_findings_free(f);
+  lh_model_free(m);
+  return text;
+}
+
+static void ab_ba(struct rb *rb) {
+  rb_standard(rb, 2, 2);
+  rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+}
+
+Test(report_text, an_inversion_is_told_as_a_chain_with_both_threads_and_a_scenario) {
+  struct rb rb = {0};
+  ab_ba(&rb);
+  char *t = report_of(&rb, false);
+  cr_assert(strstr(t, "==4242== lockhound: lock-order-inversion: potential deadlock (lock order inversion) [id "), "%s", t);
+  cr_assert(strstr(t, "==4242==   2 threads take 2 locks in opposite orders: mutex first used at 0x100 (prog) -> "
+                      "mutex first used at 0x110 (prog) -> mutex first used at 0x100 (prog)\n"), "%s", t);
+  cr_assert(strstr(t, "==4242==   T1 (created at 0x100) holds mutex first used at 0x100 (prog), taken at\n"
+                      "==4242==       #0 0x120 (prog)\n"
+                      "==4242==     and wants mutex first used at 0x110 (prog), at\n"
+                      "==4242==       #0 0x130 (prog)\n"), "%s", t);
+  cr_assert(strstr(t, "==4242==   T2 (created at 0x100) holds mutex first used at 0x110 (prog)"), "%s", t);
+  cr_assert(strstr(t, "==4242==   Possible unsafe locking scenario:\n"), "%s", t);
+  cr_assert(strstr(t, "==4242==     lock(mutex first used at 0x100 (prog));\n"), "%s", t);
+  cr_assert(strstr(t, "==4242==    *** DEADLOCK ***\n"), "%s", t);
+  cr_assert(strstr(t, "==4242== ERROR SUMMARY: 1 error from 1 context (lock-order-inversion: 1)\n"), "%s", t);
+  free(t);
+}
+
+/* The column where `label` starts in the table's header line. */
+static long column_of(const char *header, const char *label) {
+  const char *p = strstr(header, label);
+  return p ? p - header : -1;
+}
+
+Test(report_text, the_scenario_puts_each_thread_in_its_own_column_in_deadlock_order) {
+  struct rb rb = {0};
+  ab_ba(&rb);
+  char *t = report_of(&rb, false);
+  char *table = strstr(t, "Possible unsafe locking scenario");
+  cr_assert(table);
+  char *lines[8] = {0};
+  char *save = NULL;
+  strtok_r(table, "\n", &save); /* the title */
+  strtok_r(NULL, "\n", &save);  /* empty line */
+  for (int i = 0; i < 8; i++) lines[i] = strtok_r(NULL, "\n", &save);
+  long t1 = column_of(lines[0], "T1"), t2 = column_of(lines[0], "T2");
+  cr_assert(t1 > 0 && t2 > t1, "%s", lines[0]);
+  cr_assert_eq(column_of(lines[2], "lock(mutex first used at 0x100"), t1, "T1 takes its lock: %s", lines[2]);
+  cr_assert_eq(column_of(lines[3], "lock(mutex first used at 0x110"), t2, "T2 takes its lock: %s", lines[3]);
+  cr_assert_eq(column_of(lines[4], "lock(mutex first used at 0x110"), t1, "T1 asks for T2's: %s", lines[4]);
+  cr_assert_eq(column_of(lines[5], "lock(mutex first used at 0x100"), t2, "T2 asks for T1's: %s", lines[5]);
+  free(t);
+}
+
+Test(report_text, rwlock_calls_show_the_mode) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 1);
+  rb_add(&rb, "{'t':'lock','id':1,'kind':'rwlock','addr':'0x8400','how':'init','stack':1}");
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'r','stack':3,'held':[[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  char *t = report_of(&rb, false);
+  cr_assert(strstr(t, "read_lock(rwlock initialised at 0x110 (prog));"), "%s", t);
+  cr_assert(strstr(t, "write_lock(rwlock initialised at 0x110 (prog));"), "%s", t);
+  cr_assert(strstr(t, "and wants rwlock initialised at 0x110 (prog) (for reading)"), "%s", t);
+  free(t);
+}
+
+static void ordered_by_join(struct rb *rb) {
+  rb_standard(rb, 1, 2);
+  rb_add(rb, "{'t':'join','thread':0,'seg':1,'joined':1}");
+  rb_add(rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':0,'how':'pthread_create'}");
+  rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+}
+
+Test(report_text, notes_are_hidden_unless_verbose_and_never_counted) {
+  struct rb rb = {0};
+  ordered_by_join(&rb);
+  char *t = report_of(&rb, false);
+  cr_assert_null(strstr(t, "note: lock-order-inversion"), "%s", t);
+  cr_assert(strstr(t, "==4242== lockhound: 1 note not shown (-v shows it)\n"), "%s", t);
+  cr_assert(strstr(t, "==4242== ERROR SUMMARY: 0 errors from 0 contexts\n"), "%s", t);
+  free(t);
+}
+
+Test(report_text, verbose_shows_notes_without_a_deadlock_scenario) {
+  struct rb rb = {0};
+  ordered_by_join(&rb);
+  char *t = report_of(&rb, true);
+  cr_assert(strstr(t, "==4242== lockhound: note: lock-order-inversion: lock order inversion kept apart by "
+                      "thread creation/join [id "), "%s", t);
+  cr_assert(strstr(t, "thread creation or join orders them"), "%s", t);
+  cr_assert_null(strstr(t, "*** DEADLOCK ***"));
+  cr_assert(strstr(t, "==4242== ERROR SUMMARY: 0 errors from 0 contexts\n"), "%s", t);
+  free(t);
+}
+
+Test(report_text, a_clean_run_ends_with_a_zero_summary_only) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 2);
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  char *t = report_of(&rb, false);
+  cr_assert_str_eq(t, "==4242== ERROR SUMMARY: 0 errors from 0 contexts\n");
+  free(t);
+}
