@@ -1,0 +1,191 @@
+/* recorder_scenarios.c - small programs, one per scenario, that the recorder tests run under
+ * the preload library and whose run files they inspect. `recorder_scenarios NAME` runs one.
+ * Each scenario is deterministic: threads are sequenced with semaphores and joins, so no test
+ * depends on a lucky schedule. */
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEPTH 1000
+
+/* A thread takes 1000 locks nested, then releases them. */
+static int hold_a_thousand(void) {
+  static pthread_mutex_t locks[DEPTH];
+  for (int i = 0; i < DEPTH; i++)
+    pthread_mutex_init(&locks[i], NULL);
+  for (int i = 0; i < DEPTH; i++)
+    pthread_mutex_lock(&locks[i]);
+  for (int i = DEPTH - 1; i >= 0; i--)
+    pthread_mutex_unlock(&locks[i]);
+  return 0;
+}
+
+/* One address, two locks: `slot` is initialised, used under `outer`, destroyed, initialised
+ * again and used again. */
+static int reuse_address(void) {
+  static pthread_mutex_t outer = PTHREAD_MUTEX_INITIALIZER;
+  static pthread_mutex_t slot;
+  for (int round = 0; round < 2; round++) {
+    pthread_mutex_init(&slot, NULL);
+    pthread_mutex_lock(&outer);
+    pthread_mutex_lock(&slot);
+    pthread_mutex_unlock(&slot);
+    pthread_mutex_unlock(&outer);
+    pthread_mutex_destroy(&slot);
+  }
+  return 0;
+}
+
+/* A statically initialised mutex is registered at its first use. */
+static int static_initialiser(void) {
+  static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_lock(&m);
+  pthread_mutex_unlock(&m);
+  return 0;
+}
+
+/* Nested locks are recorded as they happen: killed with SIGKILL, the run keeps them. */
+static int killed_while_holding(void) {
+  static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_lock(&a);
+  pthread_mutex_lock(&b);
+  raise(SIGKILL);
+  return 1;
+}
+
+/* The child of a fork records into its own file, keeping the lock it held at the fork. */
+static int fork_child_records(void) {
+  static pthread_mutex_t held = PTHREAD_MUTEX_INITIALIZER, later = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_lock(&held);
+  pid_t pid = fork();
+  if (pid == 0) {
+    pthread_mutex_lock(&later); /* ordered after `held`, which the child still holds */
+    pthread_mutex_unlock(&later);
+    pthread_mutex_unlock(&held);
+    exit(0);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  pthread_mutex_unlock(&held);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+/* A trylock is recorded as such; a condvar wait gives the mutex back and takes it again. */
+static int trylock_and_cond(void) {
+  static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+  static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+  pthread_mutex_lock(&a);
+  if (pthread_mutex_trylock(&b) == 0)
+    pthread_mutex_unlock(&b);
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  pthread_cond_timedwait(&c, &a, &t); /* times out at once, re-locking a */
+  pthread_mutex_lock(&b);             /* held: {a} again */
+  pthread_mutex_unlock(&b);
+  pthread_mutex_unlock(&a);
+  return 0;
+}
+
+/* Read and write modes of an rwlock are kept apart; a read lock taken twice is one hold. */
+static int rwlock_modes(void) {
+  static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+  static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  pthread_rwlock_rdlock(&rw);
+  pthread_rwlock_rdlock(&rw);
+  pthread_mutex_lock(&m);
+  pthread_mutex_unlock(&m);
+  pthread_rwlock_unlock(&rw);
+  pthread_rwlock_unlock(&rw);
+  pthread_rwlock_wrlock(&rw);
+  pthread_mutex_lock(&m);
+  pthread_mutex_unlock(&m);
+  pthread_rwlock_unlock(&rw);
+  return 0;
+}
+
+/* A recursive mutex taken again by its holder adds no tuple and stays held until the last
+ * unlock. */
+static int recursive_relock(void) {
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+  static pthread_mutex_t r, inner = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_init(&r, &attr);
+  pthread_mutex_lock(&r);
+  pthread_mutex_lock(&r);
+  pthread_mutex_unlock(&r);
+  pthread_mutex_lock(&inner); /* r is still held once */
+  pthread_mutex_unlock(&inner);
+  pthread_mutex_unlock(&r);
+  return 0;
+}
+
+static sem_t go;
+static pthread_mutex_t shared = PTHREAD_MUTEX_INITIALIZER;
+
+static void *child_thread(void *arg) {
+  (void)arg;
+  sem_wait(&go);
+  pthread_mutex_lock(&shared);
+  pthread_mutex_unlock(&shared);
+  return NULL;
+}
+
+/* Create and join cut the main thread into segments; the thread record names its creator. */
+static int create_and_join(void) {
+  sem_init(&go, 0, 0);
+  pthread_mutex_lock(&shared);
+  pthread_mutex_unlock(&shared);
+  pthread_t t;
+  pthread_create(&t, NULL, child_thread, NULL);
+  sem_post(&go);
+  pthread_join(t, NULL);
+  pthread_mutex_lock(&shared);
+  pthread_mutex_unlock(&shared);
+  return 0;
+}
+
+/* Wrappers leave errno as the real call set it. */
+static int errno_preserved(void) {
+  sem_t s;
+  sem_init(&s, 0, 0);
+  errno = 0;
+  if (sem_trywait(&s) != -1 || errno != EAGAIN)
+    return 2;
+  static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  errno = 1234;
+  pthread_mutex_lock(&m); /* first use: the slow path writes the run file */
+  pthread_mutex_unlock(&m);
+  return errno == 1234 ? 0 : 3;
+}
+
+/* A program that never touches a lock. */
+static int no_locks(void) {
+  puts("hello");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  static const struct {
+    const char *name;
+    int (*run)(void);
+  } scenarios[] = {
+      {"hold_a_thousand", hold_a_thousand},   {"reuse_address", reuse_address},
+      {"static_initialiser", static_initialiser}, {"killed_while_holding", killed_while_holding},
+      {"fork_child_records", fork_child_records}, {"trylock_and_cond", trylock_and_cond},
+      {"rwlock_modes", rwlock_modes},         {"recursive_relock", recursive_relock},
+      {"create_and_join", create_and_join},   {"errno_preserved", errno_preserved},
+      {"no_locks", no_locks},
+  };
+  for (size_t i = 0; argc > 1 && i < sizeof scenarios / sizeof *scenarios; i++)
+    if (strcmp(argv[1], scenarios[i].name) == 0)
+      return scenarios[i].run();
+  fprintf(stderr, "usage: %s SCENARIO\n", argv[0]);
+  return 64;
+}

@@ -1,0 +1,356 @@
+/* What the preload library records: each test runs one scenario of recorder_scenarios under
+ * LD_PRELOAD as a child process and reads the run file it leaves (docs/run-file-format.md). */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child_process.h"
+
+#define MAX_RUNS 4
+
+struct run {
+  json_t *records[MAX_RUNS]; /* one JSON array of records per run file */
+  int nfiles;
+  struct lh_child_result child;
+};
+
+static char *work_dir;
+
+static void make_work_dir(void) { work_dir = lh_make_temp_dir("recorder"); }
+static void remove_work_dir(void) { lh_remove_tree(work_dir); }
+
+static json_t *load_run_file(const char *path) {
+  size_t len;
+  char *text = lh_read_file(path, &len);
+  cr_assert_not_null(text, "cannot read %s", path);
+  json_t *records = json_array();
+  for (char *line = text, *nl; line < text + len; line = nl + 1) {
+    nl = memchr(line, '\n', (size_t)(text + len - line));
+    cr_assert_not_null(nl, "%s ends in an incomplete line", path);
+    json_error_t err;
+    json_t *r = json_loadb(line, (size_t)(nl - line), 0, &err);
+    cr_assert_not_null(r, "%s: not JSON: %.*s", path, (int)(nl - line), line);
+    json_array_append_new(records, r);
+  }
+  free(text);
+  return records;
+}
+
+/* Runs a scenario with the run files going to dir (made private first unless it exists). */
+static void run_in(const char *scenario, const char *dir, bool supervised, struct run *run) {
+  char program[4096], preload[4096], run_dir[4096];
+  snprintf(program, sizeof program, "%s/recorder_scenarios", LH_TEST_PROGRAM_DIR);
+  snprintf(preload, sizeof preload, "LD_PRELOAD=%s/liblockhound.so", LH_LIB_DIR);
+  snprintf(run_dir, sizeof run_dir, "LOCKHOUND_RUN_DIR=%s", dir);
+  const char *argv[] = {program, scenario, NULL};
+  const char *env[] = {preload, run_dir, supervised ? "LOCKHOUND_SUPERVISED=1" : NULL, NULL};
+  struct lh_child_spec spec = {argv, env, NULL, 0, work_dir};
+  cr_assert_eq(lh_run_child(&spec, &run->child), 0);
+  run->nfiles = 0;
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    if (!strstr(e->d_name, ".lhrun"))
+      continue;
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    cr_assert_lt(run->nfiles, MAX_RUNS);
+    run->records[run->nfiles++] = load_run_file(path);
+  }
+  if (d)
+    closedir(d);
+}
+
+static void run_scenario(const char *scenario, struct run *run) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in(scenario, dir, true, run);
+  cr_assert_eq(run->child.exit_code, 0, "%s exited with %d: %s", scenario, run->child.exit_code,
+               run->child.err);
+  cr_assert_eq(run->nfiles, 1, "%s left %d run files", scenario, run->nfiles);
+}
+
+static const char *type_of(json_t *r) { return json_string_value(json_object_get(r, "t")); }
+static json_int_t int_of(json_t *r, const char *k) { return json_integer_value(json_object_get(r, k)); }
+
+static size_t count(json_t *records, const char *type) {
+  size_t n = 0, i;
+  json_t *r;
+  json_array_foreach(records, i, r) n += strcmp(type_of(r), type) == 0;
+  return n;
+}
+
+/* The i-th record of a type, or NULL. */
+static json_t *nth(json_t *records, const char *type, size_t want) {
+  size_t i;
+  json_t *r;
+  json_array_foreach(records, i, r) if (strcmp(type_of(r), type) == 0 && want-- == 0) return r;
+  return NULL;
+}
+
+static json_t *by_id(json_t *records, const char *type, json_int_t id) {
+  size_t i;
+  json_t *r;
+  json_array_foreach(records, i, r) if (strcmp(type_of(r), type) == 0 && int_of(r, "id") == id) return r;
+  return NULL;
+}
+
+Test(recorder, every_record_refers_only_to_records_written_before_it, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("create_and_join", &run);
+  json_t *records = run.records[0], *r;
+  size_t i;
+  cr_expect_str_eq(type_of(json_array_get(records, 0)), "run");
+  json_array_foreach(records, i, r) {
+    json_t *seen = json_array();
+    for (size_t j = 0; j < i; j++)
+      json_array_append(seen, json_array_get(records, j));
+    if (strcmp(type_of(r), "acq") == 0) {
+      cr_expect_not_null(by_id(seen, "lock", int_of(r, "lock")), "acq before its lock");
+      cr_expect_not_null(by_id(seen, "stack", int_of(r, "stack")), "acq before its stack");
+      cr_expect_not_null(by_id(seen, "thread", int_of(r, "thread")), "acq before its thread");
+    } else if (strcmp(type_of(r), "thread") == 0 && int_of(r, "parent") >= 0) {
+      cr_expect_not_null(by_id(seen, "thread", int_of(r, "parent")), "thread before its parent");
+    }
+    json_decref(seen);
+  }
+}
+
+Test(recorder, a_thread_holding_a_thousand_locks_is_recorded_whole, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("hold_a_thousand", &run);
+  json_t *records = run.records[0];
+  cr_expect_eq(count(records, "lock"), 1000);
+  cr_expect_eq(count(records, "acq"), 1000);
+  json_t *last = nth(records, "acq", 999);
+  cr_assert_not_null(last);
+  cr_expect_eq(json_array_size(json_object_get(last, "held")), 999);
+}
+
+Test(recorder, a_lock_destroyed_and_initialised_again_at_one_address_is_a_new_lock,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("reuse_address", &run);
+  json_t *records = run.records[0];
+  cr_assert_eq(count(records, "lock"), 3); /* outer, slot (gen 0), slot (gen 1) */
+  json_t *first = nth(records, "lock", 1), *second = nth(records, "lock", 2);
+  cr_expect_str_eq(json_string_value(json_object_get(first, "addr")),
+                   json_string_value(json_object_get(second, "addr")));
+  cr_expect_neq(int_of(first, "id"), int_of(second, "id"));
+  cr_expect_eq(int_of(first, "gen"), 0);
+  cr_expect_eq(int_of(second, "gen"), 1);
+  cr_expect_str_eq(json_string_value(json_object_get(second, "how")), "init");
+  cr_expect_eq(count(records, "destroy"), 2);
+}
+
+Test(recorder, a_statically_initialised_mutex_is_registered_at_first_use, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("static_initialiser", &run);
+  json_t *lock = nth(run.records[0], "lock", 0);
+  cr_assert_not_null(lock);
+  cr_expect_str_eq(json_string_value(json_object_get(lock, "how")), "static");
+  cr_expect_str_eq(json_string_value(json_object_get(lock, "type")), "normal");
+  cr_expect_geq(int_of(lock, "stack"), 0);
+}
+
+Test(recorder, a_run_killed_by_sigkill_keeps_everything_recorded_before, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in("killed_while_holding", dir, true, &run);
+  cr_assert_eq(run.child.exit_code, 128 + SIGKILL);
+  cr_assert_eq(run.nfiles, 1);
+  json_t *records = run.records[0];
+  cr_expect_eq(count(records, "acq"), 2);
+  cr_expect_eq(json_array_size(json_object_get(nth(records, "acq", 1), "held")), 1);
+  cr_expect_eq(count(records, "end"), 0, "no orderly end after SIGKILL");
+}
+
+Test(recorder, a_fork_child_records_into_its_own_file_and_keeps_its_held_lock,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in("fork_child_records", dir, true, &run);
+  cr_assert_eq(run.child.exit_code, 0);
+  cr_assert_eq(run.nfiles, 2);
+  json_t *child = NULL;
+  for (int i = 0; i < 2; i++)
+    if (json_object_get(json_array_get(run.records[i], 0), "forked_from"))
+      child = run.records[i];
+  cr_assert_not_null(child, "no run file says it was forked");
+  json_t *header = json_array_get(child, 0);
+  cr_expect_str_eq(json_string_value(json_object_get(header, "lineage")), "/f1");
+  json_t *acq = nth(child, "acq", 0);
+  cr_assert_not_null(acq);
+  cr_expect_eq(json_array_size(json_object_get(acq, "held")), 1, "the lock held at the fork");
+  json_t *held_lock = json_array_get(json_array_get(json_object_get(acq, "held"), 0), 0);
+  cr_expect_not_null(by_id(child, "lock", json_integer_value(held_lock)),
+                     "the child's file describes the inherited lock itself");
+  cr_expect_str_eq(json_string_value(json_object_get(nth(child, "thread", 0), "how")), "fork");
+}
+
+Test(recorder, a_trylock_is_flagged_and_a_condvar_wait_retakes_its_mutex, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("trylock_and_cond", &run);
+  json_t *records = run.records[0], *r;
+  size_t i;
+  int tries = 0, conds = 0, plain_b_under_a = 0;
+  json_array_foreach(records, i, r) {
+    if (strcmp(type_of(r), "acq") != 0)
+      continue;
+    tries += json_is_true(json_object_get(r, "try"));
+    conds += json_is_true(json_object_get(r, "cond"));
+    if (!json_object_get(r, "try") && json_array_size(json_object_get(r, "held")) == 1)
+      plain_b_under_a++;
+  }
+  cr_expect_eq(tries, 1);
+  cr_expect_eq(conds, 1);
+  cr_expect_eq(plain_b_under_a, 1, "b taken under a after the wait, a held again");
+}
+
+Test(recorder, read_and_write_holds_of_an_rwlock_are_told_apart, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("rwlock_modes", &run);
+  json_t *records = run.records[0], *r;
+  size_t i;
+  int under_read = 0, under_write = 0;
+  json_array_foreach(records, i, r) {
+    if (strcmp(type_of(r), "acq") != 0)
+      continue;
+    json_t *held = json_object_get(r, "held");
+    if (json_array_size(held) != 1)
+      continue;
+    const char *mode = json_string_value(json_array_get(json_array_get(held, 0), 1));
+    under_read += strcmp(mode, "r") == 0;
+    under_write += strcmp(mode, "w") == 0;
+  }
+  cr_expect_eq(under_read, 1, "the second read lock is a re-entry, not a nested acquisition");
+  cr_expect_eq(under_write, 1);
+  json_t *rw = nth(records, "lock", 0);
+  cr_expect_str_eq(json_string_value(json_object_get(rw, "kind")), "rwlock");
+  cr_expect_str_eq(json_string_value(json_object_get(rw, "prefer")), "reader");
+}
+
+Test(recorder, a_recursive_mutex_retaken_by_its_holder_adds_no_tuple_and_stays_held,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("recursive_relock", &run);
+  json_t *records = run.records[0];
+  cr_expect_eq(count(records, "acq"), 2, "r once, inner under r");
+  json_t *inner = nth(records, "acq", 1);
+  cr_expect_eq(json_array_size(json_object_get(inner, "held")), 1);
+  cr_expect_str_eq(json_string_value(json_object_get(nth(records, "lock", 0), "type")),
+                   "recursive");
+}
+
+Test(recorder, create_and_join_cut_the_creator_into_segments, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("create_and_join", &run);
+  json_t *records = run.records[0], *r;
+  size_t i;
+  json_t *child = NULL;
+  json_array_foreach(records, i, r) if (strcmp(type_of(r), "thread") == 0 && int_of(r, "id") != 0) child = r;
+  cr_assert_not_null(child);
+  cr_expect_eq(int_of(child, "parent"), 0);
+  cr_expect_eq(int_of(child, "parent_seg"), 0);
+  cr_expect_str_eq(json_string_value(json_object_get(child, "how")), "pthread_create");
+  json_t *join = nth(records, "join", 0);
+  cr_assert_not_null(join);
+  cr_expect_eq(int_of(join, "thread"), 0);
+  cr_expect_eq(int_of(join, "seg"), 1);
+  cr_expect_eq(int_of(join, "joined"), int_of(child, "id"));
+  json_t *last = nth(records, "acq", count(records, "acq") - 1);
+  cr_expect_eq(int_of(last, "thread"), 0);
+  cr_expect_eq(int_of(last, "seg"), 2, "after the join, main is in its third segment");
+}
+
+Test(recorder, wrappers_leave_errno_as_the_real_call_set_it, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("errno_preserved", &run);
+}
+
+Test(recorder, a_process_that_never_locks_leaves_no_file_when_preloaded_by_hand,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in("no_locks", dir, false, &run);
+  cr_expect_eq(run.child.exit_code, 0);
+  cr_expect_str_eq(run.child.out, "hello\n");
+  cr_expect_eq(run.nfiles, 0);
+  cr_expect_str_eq(run.child.err, "");
+}
+
+Test(run_directory, a_symlink_as_run_directory_is_refused_with_one_message, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  char target[4096], link[4096];
+  snprintf(target, sizeof target, "%s/target", work_dir);
+  snprintf(link, sizeof link, "%s/link", work_dir);
+  mkdir(target, 0700);
+  cr_assert_eq(symlink(target, link), 0);
+  struct run run;
+  run_in("static_initialiser", link, true, &run);
+  cr_expect_eq(run.child.exit_code, 0, "the program runs on unharmed");
+  cr_expect_eq(run.nfiles, 0);
+  cr_expect(strstr(run.child.err, "refusing the run directory") != NULL, "stderr: %s",
+            run.child.err);
+  cr_expect(strstr(run.child.err, "symbolic link") != NULL);
+  DIR *d = opendir(target);
+  int entries = 0;
+  while (readdir(d))
+    entries++;
+  closedir(d);
+  cr_expect_eq(entries, 2, "nothing was written through the link");
+}
+
+Test(run_directory, a_run_directory_others_can_write_to_is_refused, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/open", work_dir);
+  mkdir(dir, 0700);
+  chmod(dir, 0777);
+  struct run run;
+  run_in("static_initialiser", dir, true, &run);
+  cr_expect_eq(run.child.exit_code, 0);
+  cr_expect_eq(run.nfiles, 0);
+  cr_expect(strstr(run.child.err, "others can write to it") != NULL, "stderr: %s", run.child.err);
+}
+
+Test(run_directory, a_missing_run_directory_is_created_private, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/fresh", work_dir);
+  struct run run;
+  run_in("static_initialiser", dir, true, &run);
+  cr_expect_eq(run.nfiles, 1);
+  struct stat st;
+  cr_assert_eq(stat(dir, &st), 0);
+  cr_expect_eq(st.st_mode & 0777, 0700);
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strstr(e->d_name, ".lhrun"))
+      continue;
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    stat(path, &st);
+    cr_expect_eq(st.st_mode & 0777, 0600, "a run file is private");
+  }
+  closedir(d);
+}
