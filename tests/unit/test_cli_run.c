@@ -1,0 +1,150 @@
+/* test_cli_run.c - `lockhound run`: refusing what cannot work before running it, the run
+ * directory's safety checks, and exit statuses (the program's own when nothing is found). */
+#include <criterion/criterion.h>
+#include <sys/stat.h>
+
+#include "../cli/cli_support.h"
+
+#define LOCKHOUND (char *)cli_lockhound()
+
+static char run_dir[64];
+static char run_dir_opt[96];
+
+static void make_run_dir(void) {
+  snprintf(run_dir, sizeof run_dir, "/tmp/lh-cli-run-XXXXXX");
+  cr_assert_not_null(mkdtemp(run_dir));
+  snprintf(run_dir_opt, sizeof run_dir_opt, "--run-dir=%s", run_dir);
+}
+
+static void remove_run_dir(void) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", run_dir);
+  if (system(cmd) != 0) cr_log_warn("could not remove %s", run_dir);
+}
+
+static bool library_built(void) {
+  char lib[PATH_MAX + 64];
+  snprintf(lib, sizeof lib, "%s/lib/liblockhound.so", cli_build_dir());
+  return access(lib, R_OK) == 0;
+}
+
+TestSuite(cli_run, .init = make_run_dir, .fini = remove_run_dir);
+
+Test(cli_run, run_without_a_program_is_a_usage_error) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: 'lockhound run' needs a program to run: lockhound run [options] -- "
+                          "PROG [ARGS...]\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_missing_program_exits_127) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "--", "no-such-program-lh", NULL});
+  cr_assert_eq(r.status, 127);
+  cr_assert_str_eq(r.err, "lockhound: cannot run 'no-such-program-lh': No such file or directory\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_missing_program_path_exits_127) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "./nowhere/prog", NULL});
+  cr_assert_eq(r.status, 127);
+  cr_assert_str_eq(r.err, "lockhound: cannot run './nowhere/prog': No such file or directory\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_file_that_is_not_executable_exits_126) {
+  char path[128];
+  snprintf(path, sizeof path, "%s/data.txt", run_dir);
+  FILE *f = fopen(path, "w");
+  fputs("just data\n", f);
+  fclose(f);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, path, NULL});
+  cr_assert_eq(r.status, 126);
+  cr_assert(strstr(r.err, "': Permission denied\n"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_static_program_is_refused_before_it_runs) {
+  char src[128], exe[128], cmd[512];
+  snprintf(src, sizeof src, "%s/hello.c", run_dir);
+  snprintf(exe, sizeof exe, "%s/hello-static", run_dir);
+  FILE *f = fopen(src, "w");
+  fputs("#include <stdio.h>\nint main(void) { puts(\"ran\"); return 0; }\n", f);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "cc -static -o '%s' '%s' 2>/dev/null", exe, src);
+  if (system(cmd) != 0) cr_skip_test("cannot link statically here (no libc.a)");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "--", exe, NULL});
+  cr_assert_eq(r.status, 126);
+  cr_assert_str_empty(r.out, "the program must not run");
+  cr_assert(strstr(r.err, "it is statically linked, so the preload library cannot be loaded into it; "
+                          "link it dynamically (without -static) and try again\n"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_missing_preload_library_is_named) {
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/true", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/nonexistent/liblockhound.so", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: LOCKHOUND_LIB=/nonexistent/liblockhound.so: No such file or directory\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_run_directory_others_can_write_is_refused) {
+  char dir[128], opt[160];
+  snprintf(dir, sizeof dir, "%s/open", run_dir);
+  mkdir(dir, 0700);
+  chmod(dir, 0777);
+  snprintf(opt, sizeof opt, "--run-dir=%s", dir);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", opt, "/bin/true", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert(strstr(r.err, "lockhound: refusing run directory "), "%s", r.err);
+  cr_assert(strstr(r.err, "/open: others can write to it; remove it or choose another with --run-dir\n"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_run_directory_that_is_a_symlink_is_refused) {
+  char link_path[128], opt[160];
+  snprintf(link_path, sizeof link_path, "%s/link", run_dir);
+  cr_assert_eq(symlink(run_dir, link_path), 0);
+  snprintf(opt, sizeof opt, "--run-dir=%s", link_path);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", opt, "/bin/true", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert(strstr(r.err, "/link: it is a symbolic link; remove it or choose another with --run-dir\n"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_program_that_never_loads_the_library_is_explained) {
+  /* libm is a real shared object but not lockhound: nothing gets recorded */
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/sh", "-c", "exit 3", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/lib/x86_64-linux-gnu/libm.so.6", NULL});
+  cr_assert_eq(r.status, 3, "the program's own status");
+  cr_assert(strstr(r.err, "lockhound: '/bin/sh' left no run file in "), "%s", r.err);
+  cr_assert(strstr(r.err, "it did not load liblockhound.so"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, nothing_found_gives_the_program_s_own_exit_status) {
+  if (!library_built()) cr_skip_test("liblockhound.so is not built");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/sh", "-c", "exit 7", NULL});
+  cr_assert_eq(r.status, 7, "%s", r.err);
+  cr_assert(strstr(r.err, "ERROR SUMMARY: 0 errors from 0 contexts"), "%s", r.err);
+  cr_assert(strstr(r.err, "lockhound: run recorded in "), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_program_killed_by_a_signal_gives_128_plus_the_signal) {
+  if (!library_built()) cr_skip_test("liblockhound.so is not built");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/sh", "-c", "kill -TERM $$", NULL});
+  cr_assert_eq(r.status, 128 + 15, "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_program_with_an_inversion_exits_66) {
+  char sample[PATH_MAX + 64];
+  snprintf(sample, sizeof sample, "%s/samples/deadlock/ab_ba", cli_build_dir());
+  if (!library_built() || access(sample, X_OK) != 0) cr_skip_test("library or sample not built");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, sample, NULL});
+  cr_assert_eq(r.status, 66, "%s", r.err);
+  cr_assert(strstr(r.err, "lock_a -> lock_b -> lock_a"), "%s", r.err);
+  cli_free(&r);
+}
