@@ -44,13 +44,15 @@ static json_t *load_run_file(const char *path) {
 }
 
 /* Runs a scenario with the run files going to dir (made private first unless it exists). */
-static void run_in(const char *scenario, const char *dir, bool supervised, struct run *run) {
+static void run_in_env(const char *scenario, const char *dir, bool supervised, const char *extra,
+                       struct run *run) {
   char program[4096], preload[4096], run_dir[4096];
   snprintf(program, sizeof program, "%s/recorder_scenarios", LH_TEST_PROGRAM_DIR);
   snprintf(preload, sizeof preload, "LD_PRELOAD=%s/liblockhound.so", LH_LIB_DIR);
   snprintf(run_dir, sizeof run_dir, "LOCKHOUND_RUN_DIR=%s", dir);
   const char *argv[] = {program, scenario, NULL};
-  const char *env[] = {preload, run_dir, supervised ? "LOCKHOUND_SUPERVISED=1" : NULL, NULL};
+  const char *env[] = {preload, run_dir, extra ? extra : "LOCKHOUND_NOTHING=",
+                       supervised ? "LOCKHOUND_SUPERVISED=1" : NULL, NULL};
   struct lh_child_spec spec = {argv, env, NULL, 0, work_dir};
   cr_assert_eq(lh_run_child(&spec, &run->child), 0);
   run->nfiles = 0;
@@ -66,6 +68,10 @@ static void run_in(const char *scenario, const char *dir, bool supervised, struc
   }
   if (d)
     closedir(d);
+}
+
+static void run_in(const char *scenario, const char *dir, bool supervised, struct run *run) {
+  run_in_env(scenario, dir, supervised, NULL, run);
 }
 
 static void run_scenario(const char *scenario, struct run *run) {
@@ -353,4 +359,43 @@ Test(run_directory, a_missing_run_directory_is_created_private, .init = make_wor
     cr_expect_eq(st.st_mode & 0777, 0600, "a run file is private");
   }
   closedir(d);
+}
+
+Test(run_directory, a_run_directory_that_cannot_be_created_is_said_once, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/no/such/parent", work_dir);
+  struct run run;
+  run_in("static_initialiser", dir, true, &run);
+  cr_expect_eq(run.child.exit_code, 0);
+  cr_expect(strstr(run.child.err, "cannot create the run directory") != NULL, "stderr: %s",
+            run.child.err);
+  cr_expect(strstr(run.child.err, "LOCKHOUND_RUN_DIR") != NULL, "it says what to do");
+  const char *second = strstr(run.child.err, "lockhound:");
+  cr_expect_null(second ? strstr(second + 1, "lockhound:") : NULL, "one message only");
+}
+
+Test(at_exit, a_missing_lockhound_command_is_said_with_the_run_file_to_report_later,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  struct run run;
+  run_in_env("static_initialiser", dir, false, "LOCKHOUND_BIN=/nonexistent/lockhound", &run);
+  cr_expect_eq(run.child.exit_code, 0, "the program's exit code is untouched");
+  cr_expect_eq(run.nfiles, 1);
+  cr_expect(strstr(run.child.err, "the lockhound command was not found") != NULL, "stderr: %s",
+            run.child.err);
+  cr_expect(strstr(run.child.err, "lockhound report") != NULL, "it says what to do");
+}
+
+Test(at_exit, a_program_preloaded_by_hand_reports_on_its_own_stderr, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  char dir[4096], bin[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  snprintf(bin, sizeof bin, "LOCKHOUND_BIN=%s/../bin/lockhound", LH_LIB_DIR);
+  struct run run;
+  run_in_env("create_and_join", dir, false, bin, &run);
+  cr_expect_eq(run.child.exit_code, 0);
+  cr_expect(strstr(run.child.err, "ERROR SUMMARY: 0 errors") != NULL, "stderr: %s",
+            run.child.err);
 }
