@@ -36,7 +36,10 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_thread_init_main();
   lh_recorder_lock();
   lh_run_file_start();
+  bool report_here = !lh_run_supervised();
   lh_recorder_unlock();
+  if (report_here)
+    lh_report_save_stderr();
   __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
 }
 

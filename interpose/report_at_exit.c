@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +20,34 @@ extern char **environ;
 
 /* Set once at start-up, read at exit. */
 static char lib_dir[PATH_MAX];
+/* A close-on-exec copy of the stderr the program started with, and what it was: programs like
+ * xz and coreutils close stderr before exit, and the report must still reach the user. */
+static int saved_stderr = -1;
+static struct stat saved_stderr_stat;
+
+void lh_report_save_stderr(void) {
+  struct stat st;
+  if (fstat(2, &st) != 0)
+    return;
+  int fd = fcntl(2, F_DUPFD_CLOEXEC, 100);
+  if (fd < 0)
+    return;
+  saved_stderr = fd;
+  saved_stderr_stat = st;
+}
+
+/* Where the report goes: the program's stderr if it is still open, else the saved copy, but
+ * only if that descriptor still is what was saved (the program may have closed it and reused
+ * the number for a file of its own, which the report must never be written into). */
+static int report_fd(void) {
+  struct stat st;
+  if (fcntl(2, F_GETFD) != -1)
+    return 2;
+  if (saved_stderr >= 0 && fstat(saved_stderr, &st) == 0 &&
+      st.st_dev == saved_stderr_stat.st_dev && st.st_ino == saved_stderr_stat.st_ino)
+    return saved_stderr;
+  return -1;
+}
 
 void lh_report_remember_library(void) {
   Dl_info di;
@@ -74,10 +104,20 @@ void lh_report_at_exit(const char *run_file) {
     errno = saved;
     return;
   }
+  int fd = report_fd();
+  if (fd < 0) { /* nowhere to write a report: the run file keeps it */
+    errno = saved;
+    return;
+  }
   char *argv[] = {cmd, "report", "--at-exit", (char *)run_file, NULL};
   char **env = environment_without_preload();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (fd != 2)
+    posix_spawn_file_actions_adddup2(&actions, fd, 2);
   pid_t pid;
-  int rc = posix_spawn(&pid, cmd, NULL, NULL, argv, env ? env : environ);
+  int rc = posix_spawn(&pid, cmd, &actions, NULL, argv, env ? env : environ);
+  posix_spawn_file_actions_destroy(&actions);
   free(env);
   if (rc != 0) {
     lh_warn("cannot run %s: %s; the run is recorded in %s", cmd, strerror(rc), run_file);

@@ -4,12 +4,16 @@
  * `LD_PRELOAD=liblockhound.so ./prog` prints the same report as `lockhound run`. The command is
  * found next to the library (the build tree's bin/ beside lib/, or the installed layout), or
  * through LOCKHOUND_BIN. It runs without LD_PRELOAD, writes on the program's stderr and does not
- * change the program's exit code. */
+ * change the program's exit code. If the program closed its stderr before exit, the report goes
+ * to the stderr it started with. */
 #ifndef LH_REPORT_AT_EXIT_H
 #define LH_REPORT_AT_EXIT_H
 
 /* At start-up, while the path the library was loaded from still means what it meant. */
 void lh_report_remember_library(void);
+/* At start-up, when the library will report at exit: keeps a close-on-exec copy (fd >= 100) of
+ * the program's stderr, for programs that close theirs before exit. */
+void lh_report_save_stderr(void);
 void lh_report_at_exit(const char *run_file);
 
 #endif

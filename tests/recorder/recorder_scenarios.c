@@ -165,6 +165,15 @@ static int errno_preserved(void) {
   return errno == 1234 ? 0 : 3;
 }
 
+/* Like xz and coreutils: stderr is closed before exit. */
+static int closes_stderr(void) {
+  static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_lock(&m);
+  pthread_mutex_unlock(&m);
+  close(2);
+  return 0;
+}
+
 /* A program that never touches a lock. */
 static int no_locks(void) {
   puts("hello");
@@ -181,7 +190,7 @@ int main(int argc, char **argv) {
       {"fork_child_records", fork_child_records}, {"trylock_and_cond", trylock_and_cond},
       {"rwlock_modes", rwlock_modes},         {"recursive_relock", recursive_relock},
       {"create_and_join", create_and_join},   {"errno_preserved", errno_preserved},
-      {"no_locks", no_locks},
+      {"closes_stderr", closes_stderr},       {"no_locks", no_locks},
   };
   for (size_t i = 0; argc > 1 && i < sizeof scenarios / sizeof *scenarios; i++)
     if (strcmp(argv[1], scenarios[i].name) == 0)

@@ -399,3 +399,14 @@ Test(at_exit, a_program_preloaded_by_hand_reports_on_its_own_stderr, .init = mak
   cr_expect(strstr(run.child.err, "ERROR SUMMARY: 0 errors") != NULL, "stderr: %s",
             run.child.err);
 }
+
+Test(at_exit, the_report_reaches_the_original_stderr_when_the_program_closed_its_own,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  char dir[4096], bin[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  snprintf(bin, sizeof bin, "LOCKHOUND_BIN=%s/../bin/lockhound", LH_LIB_DIR);
+  struct run run;
+  run_in_env("closes_stderr", dir, false, bin, &run);
+  cr_expect_eq(run.child.exit_code, 0);
+  cr_expect(strstr(run.child.err, "ERROR SUMMARY") != NULL, "stderr: %s", run.child.err);
+}
