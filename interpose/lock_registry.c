@@ -57,7 +57,7 @@ static void read_attributes(struct lh_lock_rec *r, const void *obj) {
 }
 
 /* A new lock at obj, replacing whatever was registered there. */
-static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how) {
+static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintptr_t pc) {
   uintptr_t addr = (uintptr_t)obj;
   struct lh_lock_rec *old;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
@@ -77,7 +77,7 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how) {
   r->kind = kind;
   r->how = how;
   r->alive = true;
-  r->stack = lh_stack_here();
+  r->stack = lh_stack_of_site(pc);
   read_attributes(r, obj);
   if (old) {
     r->gen = old->gen + 1;
@@ -99,7 +99,7 @@ static void cache(const struct lh_lock_rec *r) {
   e->recursive = r->recursive;
 }
 
-uint32_t lh_lock_id(const void *obj, uint8_t kind, bool *recursive) {
+uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive) {
   struct lh_lock_cache_entry *e = lh_lock_cache_hit(&lh_self.locks, (uintptr_t)obj);
   if (__builtin_expect(e != NULL, 1)) {
     *recursive = e->recursive;
@@ -110,7 +110,7 @@ uint32_t lh_lock_id(const void *obj, uint8_t kind, bool *recursive) {
   struct lh_lock_rec *r;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
   if (!r || !r->alive || r->kind != kind)
-    r = add(obj, kind, LH_LOCK_STATIC);
+    r = add(obj, kind, LH_LOCK_STATIC, pc);
   uint32_t id = UINT32_MAX;
   *recursive = false;
   if (r) {
@@ -122,9 +122,9 @@ uint32_t lh_lock_id(const void *obj, uint8_t kind, bool *recursive) {
   return id;
 }
 
-void lh_lock_initialised(const void *obj, uint8_t kind) {
+void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc) {
   lh_recorder_lock();
-  add(obj, kind, LH_LOCK_INIT);
+  add(obj, kind, LH_LOCK_INIT, pc);
   lh_recorder_unlock();
 }
 

@@ -3,7 +3,9 @@
  * A lock is identified by its address *and* its generation: destroying a lock and initialising
  * another at the same address (memory freed and reused, an object pool) makes a new lock with a
  * new id, never merged with the old one. Locks initialised statically (PTHREAD_MUTEX_INITIALIZER)
- * are registered at their first use. The registry is a uthash table keyed by address plus a
+ * are registered at their first use. Where a lock was initialised or first used is kept as one
+ * frame, the call site: enough to name the lock, and no stack walk for programs that create many
+ * short-lived locks. The registry is a uthash table keyed by address plus a
  * table by id, both owned by the recorder lock; the hot path never reaches it (lock_cache.h).
  *
  * Limit: memory freed without pthread_*_destroy and reused for a lock without an init call (for
@@ -18,11 +20,11 @@
 enum lh_lock_kind { LH_KIND_MUTEX, LH_KIND_RWLOCK, LH_KIND_SPIN, LH_KIND_C11_MUTEX };
 
 /* The id of the lock at obj, from the calling thread's cache or else the registry (which
- * registers it as statically initialised when it is new). Sets *recursive for a recursive
- * mutex. */
-uint32_t lh_lock_id(const void *obj, uint8_t kind, bool *recursive);
-/* After a successful init call: a new lock at obj, replacing any earlier one there. */
-void lh_lock_initialised(const void *obj, uint8_t kind);
+ * registers it as statically initialised, first used at pc, when it is new). Sets *recursive
+ * for a recursive mutex. */
+uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive);
+/* After a successful init call at pc: a new lock at obj, replacing any earlier one there. */
+void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc);
 /* After a successful destroy call. */
 void lh_lock_destroyed(const void *obj);
 /* Under the recorder lock: writes the lock's record (and its stack) if not yet written. */

@@ -19,17 +19,25 @@ bool lh_enabled;
 static pthread_mutex_t recorder_mutex = PTHREAD_MUTEX_INITIALIZER;
 static unsigned fork_count; /* forks made by this process: names the children's lineage */
 
+/* Cancellation is disabled while the lock is held: lockhound's own write(2) and open(2) are
+ * cancellation points, and a thread cancelled there would leave the recorder lock taken for
+ * ever. A cancel that arrives meanwhile stays pending until the program's next cancellation
+ * point. */
 void lh_recorder_lock(void) {
   lh_real_ensure();
-  if (lh_self.in_runtime++ == 0)
+  if (lh_self.in_runtime++ == 0) {
     lh_self.saved_errno = errno;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &lh_self.saved_cancel_state);
+  }
   real_pthread_mutex_lock(&recorder_mutex);
 }
 
 void lh_recorder_unlock(void) {
   real_pthread_mutex_unlock(&recorder_mutex);
-  if (--lh_self.in_runtime == 0)
+  if (--lh_self.in_runtime == 0) {
+    pthread_setcancelstate(lh_self.saved_cancel_state, NULL);
     errno = lh_self.saved_errno;
+  }
 }
 
 struct acq_ctx {
@@ -63,11 +71,13 @@ static void fill_acq(struct lh_json_line *jl, const void *p) {
     lh_jl_kv_bool(jl, "cond", true);
 }
 
-/* Slow path: a tuple this thread has not recorded yet; sets a->stack to its site. */
+/* Slow path: a tuple this thread has not seen yet; sets a->stack to its site. */
 static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   lh_recorder_lock();
   a->stack = lh_stack_here();
-  if (lh_run_file_active()) {
+  /* Nothing held: no ordering edge, so nothing to write. The stack is still kept: it becomes the
+   * held entry's site if a nested acquisition follows. */
+  if (lh_self.held.n > 0 && lh_run_file_active()) {
     lh_thread_ensure_written(lh_self.id);
     lh_lock_ensure_written(a->lock);
     lh_stack_ensure_written(a->stack);
@@ -87,7 +97,7 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
    * call comes here again rather than trusting an id that no longer holds. */
   uint32_t epoch = lh_lock_epoch_of(a->addr);
   bool recursive;
-  a->lock = lh_lock_id(obj, kind, &recursive);
+  a->lock = lh_lock_id(obj, kind, key->pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
   int i = lh_held_find(&lh_self.held, a->addr);
   a->again = i >= 0;

@@ -77,6 +77,8 @@ uint32_t lh_stack_here(void) {
   return intern(pcs, m);
 }
 
+uint32_t lh_stack_of_site(uintptr_t pc) { return intern(&pc, 1); }
+
 static void fill_stack(struct lh_json_line *jl, const void *p) {
   const struct lh_stack *s = p;
   lh_jl_kv_int(jl, "id", s->id);

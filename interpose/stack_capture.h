@@ -19,6 +19,8 @@
 
 /* Takes the caller's stack and returns its id (its record is written when first referred to). */
 uint32_t lh_stack_here(void);
+/* A one-frame stack: just the call site pc, without walking the stack. */
+uint32_t lh_stack_of_site(uintptr_t pc);
 /* Writes the stack's record (and any module it needs) if not yet in the run file. */
 void lh_stack_ensure_written(uint32_t id);
 void lh_stacks_mark_unwritten(void);

@@ -150,6 +150,9 @@ void lh_thread_created(struct lh_thread_start *s, bool ok) {
 void lh_thread_begin(const struct lh_thread_start *s) {
   lh_recorder_lock();
   register_self(s->id, s->parent, s->parent_seg, s->stack, s->how);
+  /* Written now, not when first referred to: who created whom is worth keeping even for a
+   * thread that never nests locks. */
+  lh_thread_ensure_written(s->id);
   lh_recorder_unlock();
   pthread_setspecific(exit_key, &lh_self);
 }

@@ -30,7 +30,8 @@ struct lh_thread {
   int32_t id;
   uint32_t seg;
   int in_runtime; /* >0 while lockhound's own code runs on this thread: wrappers pass through */
-  int saved_errno; /* the program's errno while the recorder lock is held */
+  int saved_errno;        /* the program's errno while the recorder lock is held */
+  int saved_cancel_state; /* the program's cancel state while the recorder lock is held */
   struct lh_held_set held;
   struct lh_tuple_cache tuples;
   struct lh_lock_cache locks;

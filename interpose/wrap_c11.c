@@ -13,7 +13,7 @@ LH_EXPORT int mtx_init(mtx_t *m, int type) {
   LH_COUNT(mtx_init);
   int rc = (lh_real_ensure(), real_mtx_init(m, type));
   if (rc == thrd_success && !lh_pass())
-    lh_lock_initialised(m, C11);
+    lh_lock_initialised(m, C11, LH_PC);
   return rc;
 }
 

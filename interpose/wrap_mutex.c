@@ -12,7 +12,7 @@ LH_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *
   LH_COUNT(pthread_mutex_init);
   int rc = (lh_real_ensure(), real_pthread_mutex_init(m, attr));
   if (rc == 0 && !lh_pass())
-    lh_lock_initialised(m, LH_KIND_MUTEX);
+    lh_lock_initialised(m, LH_KIND_MUTEX, LH_PC);
   return rc;
 }
 

@@ -11,7 +11,7 @@ LH_EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_
   LH_COUNT(pthread_rwlock_init);
   int rc = (lh_real_ensure(), real_pthread_rwlock_init(l, attr));
   if (rc == 0 && !lh_pass())
-    lh_lock_initialised(l, RW);
+    lh_lock_initialised(l, RW, LH_PC);
   return rc;
 }
 

@@ -8,7 +8,7 @@ LH_EXPORT int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
   LH_COUNT(pthread_spin_init);
   int rc = (lh_real_ensure(), real_pthread_spin_init(l, pshared));
   if (rc == 0 && !lh_pass())
-    lh_lock_initialised((const void *)l, LH_KIND_SPIN);
+    lh_lock_initialised((const void *)l, LH_KIND_SPIN, LH_PC);
   return rc;
 }
 

@@ -14,6 +14,9 @@
 
 #define DEPTH 1000
 
+/* An outer lock: acquisitions are written only when something is held (no edge otherwise). */
+static pthread_mutex_t outer = PTHREAD_MUTEX_INITIALIZER;
+
 /* A thread takes 1000 locks nested, then releases them. */
 static int hold_a_thousand(void) {
   static pthread_mutex_t locks[DEPTH];
@@ -29,7 +32,6 @@ static int hold_a_thousand(void) {
 /* One address, two locks: `slot` is initialised, used under `outer`, destroyed, initialised
  * again and used again. */
 static int reuse_address(void) {
-  static pthread_mutex_t outer = PTHREAD_MUTEX_INITIALIZER;
   static pthread_mutex_t slot;
   for (int round = 0; round < 2; round++) {
     pthread_mutex_init(&slot, NULL);
@@ -42,11 +44,14 @@ static int reuse_address(void) {
   return 0;
 }
 
-/* A statically initialised mutex is registered at its first use. */
+/* A statically initialised mutex is registered at its first use (taken under `outer`, so that
+ * the acquisition orders something and is written). */
 static int static_initialiser(void) {
   static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_lock(&outer);
   pthread_mutex_lock(&m);
   pthread_mutex_unlock(&m);
+  pthread_mutex_unlock(&outer);
   return 0;
 }
 
@@ -76,19 +81,22 @@ static int fork_child_records(void) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
-/* A trylock is recorded as such; a condvar wait gives the mutex back and takes it again. */
+/* A trylock is recorded as such; a condvar wait gives the mutex back and takes it again (under
+ * `outer`, still held, so the re-acquisition is written). */
 static int trylock_and_cond(void) {
   static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
   static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+  pthread_mutex_lock(&outer);
   pthread_mutex_lock(&a);
   if (pthread_mutex_trylock(&b) == 0)
     pthread_mutex_unlock(&b);
   struct timespec t;
   clock_gettime(CLOCK_REALTIME, &t);
   pthread_cond_timedwait(&c, &a, &t); /* times out at once, re-locking a */
-  pthread_mutex_lock(&b);             /* held: {a} again */
+  pthread_mutex_lock(&b);             /* held: {outer, a} again */
   pthread_mutex_unlock(&b);
   pthread_mutex_unlock(&a);
+  pthread_mutex_unlock(&outer);
   return 0;
 }
 
@@ -129,25 +137,29 @@ static int recursive_relock(void) {
 static sem_t go;
 static pthread_mutex_t shared = PTHREAD_MUTEX_INITIALIZER;
 
+static void nested(void) {
+  pthread_mutex_lock(&outer);
+  pthread_mutex_lock(&shared);
+  pthread_mutex_unlock(&shared);
+  pthread_mutex_unlock(&outer);
+}
+
 static void *child_thread(void *arg) {
   (void)arg;
   sem_wait(&go);
-  pthread_mutex_lock(&shared);
-  pthread_mutex_unlock(&shared);
+  nested();
   return NULL;
 }
 
 /* Create and join cut the main thread into segments; the thread record names its creator. */
 static int create_and_join(void) {
   sem_init(&go, 0, 0);
-  pthread_mutex_lock(&shared);
-  pthread_mutex_unlock(&shared);
+  nested();
   pthread_t t;
   pthread_create(&t, NULL, child_thread, NULL);
   sem_post(&go);
   pthread_join(t, NULL);
-  pthread_mutex_lock(&shared);
-  pthread_mutex_unlock(&shared);
+  nested();
   return 0;
 }
 
@@ -160,16 +172,37 @@ static int errno_preserved(void) {
     return 2;
   static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
   errno = 1234;
-  pthread_mutex_lock(&m); /* first use: the slow path writes the run file */
+  pthread_mutex_lock(&outer);
+  pthread_mutex_lock(&m); /* first use under outer: the slow path writes the run file */
   pthread_mutex_unlock(&m);
+  pthread_mutex_unlock(&outer);
   return errno == 1234 ? 0 : 3;
+}
+
+static void *pause_for_ever(void *arg) {
+  (void)arg;
+  for (;;)
+    pause();
+  return NULL;
+}
+
+/* Threads cancelled at once, while lockhound may still be registering them: a cancellation must
+ * never fire inside lockhound's own code (it would leave its lock taken and hang everyone). */
+static int cancel_at_start(void) {
+  for (int i = 0; i < 200; i++) {
+    pthread_t t;
+    void *res;
+    if (pthread_create(&t, NULL, pause_for_ever, NULL) != 0 || pthread_cancel(t) != 0 ||
+        pthread_join(t, &res) != 0 || res != PTHREAD_CANCELED)
+      return 2;
+  }
+  nested();
+  return 0;
 }
 
 /* Like xz and coreutils: stderr is closed before exit. */
 static int closes_stderr(void) {
-  static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
-  pthread_mutex_lock(&m);
-  pthread_mutex_unlock(&m);
+  static_initialiser();
   close(2);
   return 0;
 }
@@ -190,7 +223,7 @@ int main(int argc, char **argv) {
       {"fork_child_records", fork_child_records}, {"trylock_and_cond", trylock_and_cond},
       {"rwlock_modes", rwlock_modes},         {"recursive_relock", recursive_relock},
       {"create_and_join", create_and_join},   {"errno_preserved", errno_preserved},
-      {"closes_stderr", closes_stderr},       {"no_locks", no_locks},
+      {"closes_stderr", closes_stderr},       {"cancel_at_start", cancel_at_start},       {"no_locks", no_locks},
   };
   for (size_t i = 0; argc > 1 && i < sizeof scenarios / sizeof *scenarios; i++)
     if (strcmp(argv[1], scenarios[i].name) == 0)
