@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "lock_cache.h"
+#include "pointer_table.h"
 #include "recorder.h"
 #include "run_file.h"
 #include "stack_capture.h"
@@ -34,8 +35,10 @@ struct lh_lock_rec {
 uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
 /* Owned by the recorder lock. */
 static struct lh_lock_rec *by_addr; /* the latest lock at each address, alive or destroyed */
-static struct lh_lock_rec **by_id;
-static uint32_t nlocks, caplocks;
+static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id */
+static uint32_t nlocks;
+
+static struct lh_lock_rec *lock_at(uint32_t id) { return by_id.v[id]; }
 
 static void bump_epoch(uintptr_t addr) {
   __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,
@@ -61,14 +64,8 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   uintptr_t addr = (uintptr_t)obj;
   struct lh_lock_rec *old;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
-  if (nlocks == caplocks) {
-    uint32_t cap = caplocks ? caplocks * 2 : 1024;
-    struct lh_lock_rec **v = realloc(by_id, cap * sizeof *v);
-    if (!v)
-      return NULL;
-    by_id = v;
-    caplocks = cap;
-  }
+  if (!lh_pointer_table_reserve(&by_id, nlocks))
+    return NULL;
   struct lh_lock_rec *r = calloc(1, sizeof *r);
   if (!r)
     return NULL;
@@ -86,7 +83,7 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
     bump_epoch(addr);
   }
   HASH_ADD(hh, by_addr, addr, sizeof r->addr, r);
-  by_id[nlocks++] = r;
+  by_id.v[nlocks++] = r;
   return r;
 }
 
@@ -195,9 +192,9 @@ static void fill_lock(struct lh_json_line *jl, const void *p) {
 }
 
 void lh_lock_ensure_written(uint32_t id) {
-  if (id >= nlocks || by_id[id]->written || !lh_run_file_active())
+  if (id >= nlocks || lock_at(id)->written || !lh_run_file_active())
     return;
-  struct lh_lock_rec *r = by_id[id];
+  struct lh_lock_rec *r = lock_at(id);
   lh_stack_ensure_written(r->stack);
   r->written = true;
   lh_run_write("lock", fill_lock, r);
@@ -205,5 +202,5 @@ void lh_lock_ensure_written(uint32_t id) {
 
 void lh_locks_mark_unwritten(void) {
   for (uint32_t i = 0; i < nlocks; i++)
-    by_id[i]->written = false;
+    lock_at(i)->written = false;
 }

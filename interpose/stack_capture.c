@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "module_map.h"
+#include "pointer_table.h"
 #include "run_file.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
@@ -22,8 +23,8 @@ struct lh_stack {
 
 /* Owned by the recorder lock. */
 static struct lh_stack *by_content;
-static struct lh_stack **by_id;
-static uint32_t nstacks, capstacks;
+static struct lh_pointer_table by_id; /* struct lh_stack *, by id */
+static uint32_t nstacks;
 static uintptr_t self_lo, self_hi;
 static bool self_known;
 
@@ -33,6 +34,8 @@ void lh_stack_warm_up(void) {
   self_known = lh_modules_self_range(&self_lo, &self_hi);
 }
 
+static struct lh_stack *stack_at(uint32_t id) { return by_id.v[id]; }
+
 static bool is_ours(uintptr_t pc) { return self_known && pc >= self_lo && pc < self_hi; }
 
 static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
@@ -40,14 +43,8 @@ static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
   HASH_FIND(hh, by_content, pcs, n * sizeof *pcs, s);
   if (s)
     return s->id;
-  if (nstacks == capstacks) {
-    uint32_t cap = capstacks ? capstacks * 2 : 256;
-    struct lh_stack **v = realloc(by_id, cap * sizeof *v);
-    if (!v)
-      return LH_NO_STACK;
-    by_id = v;
-    capstacks = cap;
-  }
+  if (!lh_pointer_table_reserve(&by_id, nstacks))
+    return LH_NO_STACK;
   s = calloc(1, sizeof *s);
   uintptr_t *copy = malloc(n ? n * sizeof *pcs : 1);
   if (!s || !copy) {
@@ -60,7 +57,7 @@ static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
   s->n = n;
   s->id = nstacks;
   HASH_ADD_KEYPTR(hh, by_content, s->pcs, n * sizeof *pcs, s);
-  by_id[nstacks++] = s;
+  by_id.v[nstacks++] = s;
   return s->id;
 }
 
@@ -90,9 +87,9 @@ static void fill_stack(struct lh_json_line *jl, const void *p) {
 }
 
 void lh_stack_ensure_written(uint32_t id) {
-  if (id >= nstacks || by_id[id]->written)
+  if (id >= nstacks || stack_at(id)->written)
     return;
-  struct lh_stack *s = by_id[id];
+  struct lh_stack *s = stack_at(id);
   if (!lh_run_file_active())
     return;
   for (uint32_t i = 0; i < s->n; i++)
@@ -103,5 +100,5 @@ void lh_stack_ensure_written(uint32_t id) {
 
 void lh_stacks_mark_unwritten(void) {
   for (uint32_t i = 0; i < nstacks; i++)
-    by_id[i]->written = false;
+    stack_at(i)->written = false;
 }

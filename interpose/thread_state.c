@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pointer_table.h"
 #include "recorder.h"
 #include "run_file.h"
 #include "stack_capture.h"
@@ -35,8 +36,7 @@ struct lh_thread_info {
 };
 
 /* Owned by the recorder lock. */
-static struct lh_thread_info **infos;
-static uint32_t ninfos;
+static struct lh_pointer_table infos; /* struct lh_thread_info *, by thread id */
 static struct lh_thread_info *by_handle;
 static uint64_t calls_exited[LH_NWRAPPED];
 static int32_t next_id = 1;
@@ -46,29 +46,20 @@ static const char *const how_names[] = {"main", "pthread_create", "thrd_create",
                                         "adopted"};
 
 static struct lh_thread_info *info_new(int32_t id) {
-  if ((uint32_t)id >= ninfos) {
-    uint32_t n = ninfos ? ninfos : 64;
-    while (n <= (uint32_t)id)
-      n *= 2;
-    struct lh_thread_info **v = realloc(infos, n * sizeof *v);
-    if (!v)
-      return NULL;
-    memset(v + ninfos, 0, (n - ninfos) * sizeof *v);
-    infos = v;
-    ninfos = n;
-  }
+  if (id < 0 || !lh_pointer_table_reserve(&infos, (uint32_t)id))
+    return NULL;
   struct lh_thread_info *t = calloc(1, sizeof *t);
   if (!t)
     return NULL;
   t->id = id;
   t->parent = -1;
   t->stack = LH_NO_STACK;
-  infos[id] = t;
+  infos.v[id] = t;
   return t;
 }
 
 static struct lh_thread_info *info_of(int32_t id) {
-  return id >= 0 && (uint32_t)id < ninfos ? infos[id] : NULL;
+  return id >= 0 && (uint32_t)id < infos.cap ? infos.v[id] : NULL;
 }
 
 /* Registers the calling thread under the recorder lock. */
@@ -257,8 +248,8 @@ static void thread_exited(void *p) {
 
 void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
   memcpy(out, calls_exited, sizeof calls_exited);
-  for (uint32_t id = 0; id < ninfos; id++) {
-    struct lh_thread_info *t = infos[id];
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
     if (!t || !t->tls)
       continue;
     for (int i = 0; i < LH_NWRAPPED; i++)
@@ -272,13 +263,14 @@ void lh_thread_fork_child(void) {
     HASH_DEL(by_handle, t);
     t->in_map = false;
   }
-  for (uint32_t id = 0; id < ninfos; id++) {
-    if (!infos[id])
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
+    if (!t)
       continue;
-    infos[id]->written = false;
+    t->written = false;
     if ((int32_t)id != lh_self.id) {
-      infos[id]->alive = false;
-      infos[id]->tls = NULL;
+      t->alive = false;
+      t->tls = NULL;
     }
   }
   memset(calls_exited, 0, sizeof calls_exited);
