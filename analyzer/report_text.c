@@ -138,9 +138,12 @@ void lh_report_text(FILE *out, const struct lh_report *r) {
   }
   if (r->stats && r->stats->cycles.truncated)
     fprintf(out, "%s lockhound: the cycle search hit its limit: some cycles may be missing\n", x.prefix);
-  if (r->verbose && r->stats)
-    fprintf(out, "%s lockhound: %zu run file%s, %zu threads, %zu locks, %zu lock-order edges, %zu cycles checked\n",
-            x.prefix, r->m->nfiles, r->m->nfiles == 1 ? "" : "s", r->m->nthreads, r->m->nlocks,
-            r->stats->edges, r->stats->cycles.cycles);
+  if (r->verbose && r->stats) {
+    const struct lh_model *m = r->m;
+    size_t cycles = r->stats->cycles.cycles;
+    fprintf(out, "%s lockhound: %zu run file%s, %zu threads, %zu locks, %zu lock-order edges, %zu cycle%s checked\n",
+            x.prefix, m->nfiles, m->nfiles == 1 ? "" : "s", m->nthreads, m->nlocks, r->stats->edges,
+            cycles, cycles == 1 ? "" : "s");
+  }
   summary(&x);
 }

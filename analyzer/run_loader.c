@@ -29,7 +29,7 @@
 #include "run_file_format.h"
 
 #define LH_MAX_WARNINGS 10
-#define LH_MAX_ID INT32_MAX
+#define LH_MAX_ID ((1 << 24) - 1) /* ids are small: dense tables indexed by id */
 #define LH_MAX_SEG (INT32_MAX - 2)
 
 struct seg_range { uint64_t start, end; };
@@ -41,10 +41,11 @@ struct file_module { /* a module record of this file */
   size_t nsegs;
 };
 
-struct id_entry {
-  int64_t id;
-  uint32_t index;
-  UT_hash_handle hh;
+/* File-local id -> model index, as a table indexed by id (ids are small and dense in practice;
+ * LH_MAX_ID bounds the table even for a hostile file). slot[id] is index + 1, 0 when unused. */
+struct id_map {
+  uint32_t *slot;
+  size_t cap;
 };
 
 struct site_count {
@@ -64,8 +65,10 @@ struct loader {
   char why[256];                /* what is wrong with the current record */
   struct file_module *modules;  /* indexed by position, looked up through module_ids */
   size_t nmodules, cap_modules;
-  struct id_entry *module_ids, *stack_ids, *thread_ids, *lock_ids;
+  struct id_map module_ids, stack_ids, thread_ids, lock_ids;
   struct site_count *sites;
+  struct site_count **stack_sites; /* memo: model stack index + 1 -> its site entry */
+  size_t cap_stack_sites;
 };
 
 /* ---- small validators: each returns false and fills ld->why when the field is wrong ---- */
@@ -156,36 +159,35 @@ static bool parse_mode(struct loader *ld, json_t *v, const char *what, uint8_t *
 
 /* ---- file-local id tables ---- */
 
-static struct id_entry *find_id(struct id_entry *table, int64_t id) {
-  struct id_entry *e;
-  HASH_FIND(hh, table, &id, sizeof id, e);
-  return e;
+static bool find_id(const struct id_map *map, int64_t id, uint32_t *index) {
+  if (id < 0 || (uint64_t)id >= map->cap || map->slot[id] == 0) return false;
+  *index = map->slot[id] - 1;
+  return true;
 }
 
-static void add_id(struct id_entry **table, int64_t id, uint32_t index) {
-  struct id_entry *e = lh_xcalloc(1, sizeof *e);
-  e->id = id;
-  e->index = index;
-  HASH_ADD(hh, *table, id, sizeof e->id, e);
+static void add_id(struct id_map *map, int64_t id, uint32_t index) {
+  size_t old = map->cap;
+  lh_grow(&map->slot, &map->cap, (size_t)id + 1, sizeof *map->slot);
+  memset(map->slot + old, 0, (map->cap - old) * sizeof *map->slot);
+  map->slot[id] = index + 1;
 }
 
-static void free_ids(struct id_entry **table) {
-  struct id_entry *e, *tmp;
-  HASH_ITER(hh, *table, e, tmp) {
-    HASH_DEL(*table, e);
-    free(e);
-  }
+static void free_ids(struct id_map *map) {
+  free(map->slot);
+  map->slot = NULL;
+  map->cap = 0;
 }
 
 /* A new record's own id: in range and not used before by a record of its type. */
-static bool new_id(struct loader *ld, json_t *rec, struct id_entry *table, int64_t *id) {
+static bool new_id(struct loader *ld, json_t *rec, const struct id_map *table, int64_t *id) {
+  uint32_t index;
   if (!get_int(ld, rec, "id", 0, LH_MAX_ID, true, 0, id)) return false;
-  if (find_id(table, *id)) return fail(ld, "id %" PRId64 " is used twice", *id);
+  if (find_id(table, *id, &index)) return fail(ld, "id %" PRId64 " is used twice", *id);
   return true;
 }
 
 /* A reference to an earlier record; allow_none accepts -1 (mapped to LH_NONE). */
-static bool ref_id(struct loader *ld, json_t *v, const char *what, struct id_entry *table,
+static bool ref_id(struct loader *ld, json_t *v, const char *what, const struct id_map *table,
                    bool allow_none, int32_t *out) {
   if (!v) return fail(ld, "field '%s' is missing", what);
   if (!json_is_integer(v)) return fail(ld, "%s is not an integer", what);
@@ -194,13 +196,14 @@ static bool ref_id(struct loader *ld, json_t *v, const char *what, struct id_ent
     *out = LH_NONE;
     return true;
   }
-  struct id_entry *e = find_id(table, id);
-  if (!e) return fail(ld, "%s %" JSON_INTEGER_FORMAT " refers to no earlier record", what, id);
-  *out = (int32_t)e->index;
+  uint32_t index;
+  if (!find_id(table, id, &index))
+    return fail(ld, "%s %" JSON_INTEGER_FORMAT " refers to no earlier record", what, id);
+  *out = (int32_t)index;
   return true;
 }
 
-static bool ref_field(struct loader *ld, json_t *rec, const char *key, struct id_entry *table,
+static bool ref_field(struct loader *ld, json_t *rec, const char *key, const struct id_map *table,
                       bool allow_none, int32_t *out) {
   return ref_id(ld, json_object_get(rec, key), key, table, allow_none, out);
 }
@@ -231,7 +234,7 @@ static struct lh_frame frame_of(const struct loader *ld, uint64_t pc) {
 static bool rec_module(struct loader *ld, json_t *rec) {
   int64_t id;
   uint64_t base;
-  if (!new_id(ld, rec, ld->module_ids, &id)) return false;
+  if (!new_id(ld, rec, &ld->module_ids, &id)) return false;
   const char *path = get_str(ld, rec, "path", NULL);
   if (!path || !get_hex(ld, rec, "base", &base)) return false;
   json_t *segs = json_object_get(rec, "segs");
@@ -259,7 +262,7 @@ static bool rec_module(struct loader *ld, json_t *rec) {
 
 static bool rec_stack(struct loader *ld, json_t *rec) {
   int64_t id;
-  if (!new_id(ld, rec, ld->stack_ids, &id)) return false;
+  if (!new_id(ld, rec, &ld->stack_ids, &id)) return false;
   json_t *pcs = json_object_get(rec, "pcs");
   if (!json_is_array(pcs)) return fail(ld, "field 'pcs' is missing or not an array");
   size_t n = json_array_size(pcs);
@@ -281,14 +284,14 @@ static bool rec_stack(struct loader *ld, json_t *rec) {
 static bool rec_thread(struct loader *ld, json_t *rec) {
   int64_t id, tid, pseg;
   struct lh_thread t = {.file = ld->file_index, .parent = LH_NONE, .stack = LH_NONE};
-  if (!new_id(ld, rec, ld->thread_ids, &id) ||
+  if (!new_id(ld, rec, &ld->thread_ids, &id) ||
       !get_int(ld, rec, "tid", INT64_MIN, INT64_MAX, false, 0, &tid) ||
       (json_object_get(rec, "parent") &&
-       !ref_field(ld, rec, "parent", ld->thread_ids, true, &t.parent)) ||
+       !ref_field(ld, rec, "parent", &ld->thread_ids, true, &t.parent)) ||
       !get_int(ld, rec, "parent_seg", 0, LH_MAX_SEG, t.parent != LH_NONE, 0, &pseg))
     return false;
   json_t *stack = json_object_get(rec, "stack");
-  if (stack && !ref_id(ld, stack, "stack", ld->stack_ids, true, &t.stack)) return false;
+  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &t.stack)) return false;
   const char *how = get_str(ld, rec, "how", "adopted");
   if (!how) return false;
   t.id = (int32_t)id;
@@ -304,9 +307,9 @@ static bool rec_thread(struct loader *ld, json_t *rec) {
 static bool rec_join(struct loader *ld, json_t *rec) {
   int64_t seg;
   int32_t thread, joined;
-  if (!ref_field(ld, rec, "thread", ld->thread_ids, false, &thread) ||
+  if (!ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
       !get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
-      !ref_field(ld, rec, "joined", ld->thread_ids, false, &joined))
+      !ref_field(ld, rec, "joined", &ld->thread_ids, false, &joined))
     return false;
   if (thread == joined) return fail(ld, "a thread cannot join itself");
   struct lh_join j = {(uint32_t)thread, (int32_t)seg, (uint32_t)joined};
@@ -317,7 +320,7 @@ static bool rec_join(struct loader *ld, json_t *rec) {
 static bool rec_exit(struct loader *ld, json_t *rec) {
   int64_t seg;
   int32_t thread;
-  return ref_field(ld, rec, "thread", ld->thread_ids, false, &thread) &&
+  return ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) &&
          get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg);
 }
 
@@ -341,25 +344,16 @@ static void append(char **buf, size_t *len, size_t *cap, const char *text) {
   *len += n;
 }
 
-/* The merge key of a lock (see the top of this file). */
-static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct file_module *mod) {
-  char *key = NULL, num[64];
-  size_t len = 0, cap = 0;
-  append(&key, &len, &cap, ld->m->groups[ld->file->group].key);
-  append(&key, &len, &cap, "\x1e");
-  if (mod) {
-    append(&key, &len, &cap, "G:");
-    append(&key, &len, &cap, ld->m->modules[mod->model_index].path);
-    snprintf(num, sizeof num, "+%" PRIx64 "#%d", l->rel, l->gen);
-    append(&key, &len, &cap, num);
-    return key;
-  }
-  char *site = NULL;
+/* The site entry of a stack (its frames as module path + offset), memoised per stack. */
+static struct site_count *site_of(struct loader *ld, int32_t stack) {
+  size_t slot = (size_t)(stack + 1);
+  if (slot < ld->cap_stack_sites && ld->stack_sites[slot]) return ld->stack_sites[slot];
+  char *site = NULL, num[32];
   size_t slen = 0, scap = 0;
   append(&site, &slen, &scap, "S:");
-  if (l->stack == LH_NONE) append(&site, &slen, &scap, "?");
+  if (stack == LH_NONE) append(&site, &slen, &scap, "?");
   else {
-    const struct lh_stack *s = &ld->m->stacks[l->stack];
+    const struct lh_stack *s = &ld->m->stacks[stack];
     for (uint32_t i = 0; i < s->n; i++) {
       const struct lh_frame *f = &s->frames[i];
       append(&site, &slen, &scap, f->module == LH_NONE ? "?" : ld->m->modules[f->module].path);
@@ -376,6 +370,27 @@ static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct f
   } else {
     free(site);
   }
+  size_t old = ld->cap_stack_sites;
+  lh_grow(&ld->stack_sites, &ld->cap_stack_sites, slot + 1, sizeof *ld->stack_sites);
+  memset(ld->stack_sites + old, 0, (ld->cap_stack_sites - old) * sizeof *ld->stack_sites);
+  ld->stack_sites[slot] = sc;
+  return sc;
+}
+
+/* The merge key of a lock (see the top of this file). */
+static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct file_module *mod) {
+  char *key = NULL, num[64];
+  size_t len = 0, cap = 0;
+  append(&key, &len, &cap, ld->m->groups[ld->file->group].key);
+  append(&key, &len, &cap, "\x1e");
+  if (mod) {
+    append(&key, &len, &cap, "G:");
+    append(&key, &len, &cap, ld->m->modules[mod->model_index].path);
+    snprintf(num, sizeof num, "+%" PRIx64 "#%d", l->rel, l->gen);
+    append(&key, &len, &cap, num);
+    return key;
+  }
+  struct site_count *sc = site_of(ld, l->stack);
   append(&key, &len, &cap, sc->site);
   snprintf(num, sizeof num, "#%" PRIu32, sc->count++);
   append(&key, &len, &cap, num);
@@ -385,13 +400,13 @@ static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct f
 static bool rec_lock(struct loader *ld, json_t *rec) {
   int64_t id, gen;
   struct lh_lock l = {.file = ld->file_index, .module = LH_NONE, .stack = LH_NONE};
-  if (!new_id(ld, rec, ld->lock_ids, &id)) return false;
+  if (!new_id(ld, rec, &ld->lock_ids, &id)) return false;
   const char *kind = get_str(ld, rec, "kind", NULL);
   if (!kind || !lock_kind(ld, kind, &l.kind) || !get_hex(ld, rec, "addr", &l.addr) ||
       !get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
     return false;
   json_t *stack = json_object_get(rec, "stack");
-  if (stack && !ref_id(ld, stack, "stack", ld->stack_ids, true, &l.stack)) return false;
+  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &l.stack)) return false;
   const char *how = get_str(ld, rec, "how", "static");
   const char *type = get_str(ld, rec, "type", "default");
   const char *prefer = get_str(ld, rec, "prefer", "reader");
@@ -417,17 +432,17 @@ static bool rec_lock(struct loader *ld, json_t *rec) {
 
 static bool rec_destroy(struct loader *ld, json_t *rec) {
   int32_t lock, thread;
-  return ref_field(ld, rec, "lock", ld->lock_ids, false, &lock) &&
-         ref_field(ld, rec, "thread", ld->thread_ids, false, &thread);
+  return ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock) &&
+         ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread);
 }
 
 static bool held_entry(struct loader *ld, json_t *v, size_t i, struct lh_held *h) {
   int32_t lock, stack;
   if (!json_is_array(v) || json_array_size(v) != 3)
     return fail(ld, "held entry %zu is not a [lock, mode, stack] triple", i);
-  if (!ref_id(ld, json_array_get(v, 0), "held lock", ld->lock_ids, false, &lock) ||
+  if (!ref_id(ld, json_array_get(v, 0), "held lock", &ld->lock_ids, false, &lock) ||
       !parse_mode(ld, json_array_get(v, 1), "held mode", &h->mode) ||
-      !ref_id(ld, json_array_get(v, 2), "held stack", ld->stack_ids, true, &stack))
+      !ref_id(ld, json_array_get(v, 2), "held stack", &ld->stack_ids, true, &stack))
     return false;
   h->lock = (uint32_t)lock;
   h->stack = stack;
@@ -438,11 +453,11 @@ static bool rec_acq(struct loader *ld, json_t *rec) {
   struct lh_tuple t = {.stack = LH_NONE};
   int32_t thread, lock;
   int64_t seg;
-  if (!ref_field(ld, rec, "thread", ld->thread_ids, false, &thread) ||
+  if (!ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
       !get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
-      !ref_field(ld, rec, "lock", ld->lock_ids, false, &lock) ||
+      !ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock) ||
       !parse_mode(ld, json_object_get(rec, "mode"), "field 'mode'", &t.mode) ||
-      !ref_field(ld, rec, "stack", ld->stack_ids, true, &t.stack) ||
+      !ref_field(ld, rec, "stack", &ld->stack_ids, true, &t.stack) ||
       !get_bool(ld, rec, "try", &t.is_try) || !get_bool(ld, rec, "timed", &t.timed) ||
       !get_bool(ld, rec, "cond", &t.cond))
     return false;
@@ -566,6 +581,7 @@ static void loader_free(struct loader *ld) {
   free_ids(&ld->stack_ids);
   free_ids(&ld->thread_ids);
   free_ids(&ld->lock_ids);
+  free(ld->stack_sites);
   struct site_count *sc, *tmp;
   HASH_ITER(hh, ld->sites, sc, tmp) {
     HASH_DEL(ld->sites, sc);
