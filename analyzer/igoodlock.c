@@ -3,7 +3,8 @@
  * A cycle l1 -> l2 -> ... -> ln -> l1 in the lock graph only says that each edge was taken by
  * some thread at some time. It is a potential deadlock when we can pick one acquisition per edge,
  * tau_i = (thread t_i holds l_i and acquires l_{i+1}), such that
- *   1. the threads t_i are pairwise distinct (one thread cannot wait for itself this way);
+ *   1. the threads t_i are pairwise distinct (one thread cannot wait for itself this way; the main
+ *      threads of two runs of one program count as one thread);
  *   2. the held sets are pairwise disjoint: a lock held by two of them (a gate lock) lets only one
  *      in at a time -- unless both hold it in read mode, which does not exclude the other;
  *   3. the acquisitions' segments are pairwise parallel: thread creation and join do not order
@@ -110,10 +111,20 @@ static bool can_block(const struct check *c, const struct candidate *from, const
   return c->m->locks[from->t->lock].prefer_writer;
 }
 
+/* Condition 1. Threads of different files are different threads, except the main threads of two
+ * runs of the same program (same lineage group): they run the same code, one after the other, and
+ * a single-threaded program run twice must not deadlock with itself. */
+static bool same_thread(const struct lh_model *m, uint32_t a, uint32_t b) {
+  if (a == b) return true;
+  const struct lh_thread *x = &m->threads[a], *y = &m->threads[b];
+  return x->file != y->file && m->files[x->file].group == m->files[y->file].group &&
+         strcmp(x->how, "main") == 0 && strcmp(y->how, "main") == 0;
+}
+
 static bool compatible(struct check *c, size_t k, const struct candidate *x) {
   for (size_t i = 0; i < k; i++) {
     const struct candidate *y = c->chosen[i];
-    if (x->t->thread == y->t->thread || !held_disjoint(x->t, y->t)) return false;
+    if (same_thread(c->m, x->t->thread, y->t->thread) || !held_disjoint(x->t, y->t)) return false;
     if (c->parallel && !lh_segments_parallel(c->sg, x->t->thread, x->t->seg, y->t->thread, y->t->seg))
       return false;
   }

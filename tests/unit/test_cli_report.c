@@ -122,6 +122,15 @@ Test(cli_report, a_deadlock_found_exits_66_with_the_report_on_stderr) {
   cli_free(&r);
 }
 
+Test(cli_report, a_file_given_twice_is_read_once) {
+  char *f = (char *)cli_fixture("ab_ba.lhrun");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", f, f, NULL});
+  cr_assert_eq(r.status, 66);
+  cr_assert(strstr(r.err, "ab_ba.lhrun is given more than once; it is read once\n"), "%s", r.err);
+  cr_assert(strstr(r.err, "==3100==   T1 (created"), "thread labels stay those of one process: %s", r.err);
+  cli_free(&r);
+}
+
 Test(cli_report, error_exitcode_chooses_the_status_for_findings) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--error-exitcode=3",
                                            (char *)cli_fixture("ab_ba.lhrun"), NULL});

@@ -122,3 +122,18 @@ Test(model_merge, an_inversion_split_across_two_runs_is_found) {
   lh_findings_free(f);
   lh_model_free(m);
 }
+
+Test(model_merge, a_single_threaded_program_run_twice_does_not_deadlock_with_itself) {
+  struct rb rb[2] = {{0}, {0}};
+  rb_standard(&rb[0], 0, 2);
+  rb_add(&rb[0], "{'t':'acq','thread':0,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_standard(&rb[1], 0, 2);
+  rb_add(&rb[1], "{'t':'acq','thread':0,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  struct lh_model *m = load_two(rb);
+  struct lh_analysis_options o = {8};
+  struct lh_analysis_stats s;
+  struct lh_findings *f = lh_analyse(m, &o, &s);
+  cr_assert_eq(f->n, 0, "the two main threads are one thread of the program");
+  lh_findings_free(f);
+  lh_model_free(m);
+}
