@@ -33,6 +33,7 @@
 
 #define EXIT_NOT_FOUND 127
 #define EXIT_CANNOT_RUN 126
+#define MAX_LISTED_FILES 4 /* more run files are named by one pattern */
 
 /* ---- 1. the program ---- */
 
@@ -235,8 +236,12 @@ static int report_session(const struct lh_options *o, const char *dir, const cha
   }
   size_t errors = 0;
   int rc = lh_report_files(o, g.gl_pathv, g.gl_pathc, &errors);
-  for (size_t i = 0; i < g.gl_pathc; i++)
-    fprintf(stderr, "lockhound: run recorded in %s\n", g.gl_pathv[i]);
+  if (g.gl_pathc <= MAX_LISTED_FILES)
+    for (size_t i = 0; i < g.gl_pathc; i++)
+      fprintf(stderr, "lockhound: run recorded in %s\n", g.gl_pathv[i]);
+  else
+    fprintf(stderr, "lockhound: run recorded in %zu files: %s/*.%s%s\n", g.gl_pathc, dir, session,
+            LH_RUN_FILE_SUFFIX);
   globfree(&g);
   if (rc != 0) return rc;
   return errors ? o->error_exitcode : program_status;

@@ -25,6 +25,7 @@ enum lh_lock_kind { LH_LOCK_MUTEX, LH_LOCK_RWLOCK, LH_LOCK_SPINLOCK, LH_LOCK_C11
 struct lh_run_file {
   char *path;
   long long pid, ppid;
+  long long start_ns;   /* when the process started (0 when unknown) */
   char *exe;
   char *lineage;
   char *session;

@@ -130,7 +130,12 @@ static void summary(const struct text *x) {
 
 void lh_report_text(FILE *out, const struct lh_report *r) {
   struct text x = {.out = out, .r = r};
-  snprintf(x.prefix, sizeof x.prefix, "==%lld==", r->m->nfiles ? r->m->files[0].pid : 0LL);
+  /* Like valgrind, lines carry a pid: that of the process that started first (the program that
+   * `lockhound run` started, when it forked or exec'd others). */
+  const struct lh_run_file *first = r->m->nfiles ? &r->m->files[0] : NULL;
+  for (size_t i = 1; i < r->m->nfiles; i++)
+    if (r->m->files[i].start_ns < first->start_ns) first = &r->m->files[i];
+  snprintf(x.prefix, sizeof x.prefix, "==%lld==", first ? first->pid : 0LL);
   for (size_t i = 0; i < r->findings->n; i++) {
     const struct lh_finding *f = &r->findings->items[i];
     if (f->level == LH_LEVEL_NOTE && !r->verbose) continue;

@@ -557,15 +557,17 @@ static int first_record(struct loader *ld, const char *text, size_t len) {
     json_decref(rec);
     return -1;
   }
-  int64_t pid = 0, ppid = 0;
+  int64_t pid = 0, ppid = 0, start_ns = 0;
   const char *exe = get_str(ld, rec, "exe", "?"), *lineage = get_str(ld, rec, "lineage", ""),
              *session = get_str(ld, rec, "session", "");
   get_int(ld, rec, "pid", 0, INT64_MAX, false, 0, &pid);
   get_int(ld, rec, "ppid", 0, INT64_MAX, false, 0, &ppid);
+  get_int(ld, rec, "start_ns", 0, INT64_MAX, false, 0, &start_ns);
   ld->file = lh_model_add_file(ld->m, ld->name);
   ld->file_index = (uint32_t)(ld->m->nfiles - 1);
   ld->file->pid = pid;
   ld->file->ppid = ppid;
+  ld->file->start_ns = start_ns;
   ld->file->exe = lh_xstrdup(exe ? exe : "?");
   ld->file->lineage = lh_xstrdup(lineage ? lineage : "");
   ld->file->session = lh_xstrdup(session ? session : "");
@@ -631,7 +633,8 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
     if (ld.warnings > LH_MAX_WARNINGS)
       fprintf(diag, "lockhound: %s: %u more bad records skipped\n", name,
               ld.warnings - LH_MAX_WARNINGS);
-    if (!ld.file->ended)
+    /* Only worth saying when the file recorded something the report is built from. */
+    if (!ld.file->ended && (ld.file->locks_seen || ld.file->threads_created))
       fprintf(diag,
               "lockhound: %s: the program ended abruptly (signal, _exit, exec or crash); its "
               "report is built from what was recorded before\n",

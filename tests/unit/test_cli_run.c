@@ -132,6 +132,19 @@ Test(cli_run, nothing_found_gives_the_program_s_own_exit_status) {
   cli_free(&r);
 }
 
+Test(cli_run, many_run_files_are_named_by_one_pattern) {
+  if (!library_built()) cr_skip_test("liblockhound.so is not built");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/sh", "-c",
+                                           "/bin/true; /bin/true; /bin/true; /bin/true; /bin/true; :", NULL});
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  char want[128];
+  snprintf(want, sizeof want, " files: %s/*.", run_dir);
+  cr_assert(strstr(r.err, "lockhound: run recorded in "), "%s", r.err);
+  cr_assert(strstr(r.err, want), "%s", r.err);
+  cr_assert(strstr(r.err, ".lhrun\n"), "%s", r.err);
+  cli_free(&r);
+}
+
 Test(cli_run, a_program_killed_by_a_signal_gives_128_plus_the_signal) {
   if (!library_built()) cr_skip_test("liblockhound.so is not built");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/sh", "-c", "kill -TERM $$", NULL});

@@ -193,6 +193,15 @@ Test(run_loader, a_file_without_an_end_record_says_the_program_ended_abruptly) {
   unload(&l);
 }
 
+Test(run_loader, an_abrupt_end_goes_unmentioned_when_nothing_was_recorded) {
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 0); /* the main thread only: no lock, no other thread */
+  struct loaded l = load_rb(&rb);
+  cr_assert_eq(l.rc, 0);
+  cr_assert_str_empty(l.diag);
+  unload(&l);
+}
+
 Test(run_loader, a_file_whose_first_line_is_not_a_run_record_is_refused) {
   struct loaded l = load_text("{\"t\":\"lock\",\"id\":0}\n");
   cr_assert_eq(l.rc, -1);
