@@ -3,12 +3,15 @@
  * Step 1, Tarjan's strongly connected components (iterative, so 100,000 locks in a chain cannot
  * overflow the C stack): a cycle never leaves its component, and components of one lock have no
  * cycle, so the usual case -- no inversion at all -- costs one linear pass.
- * Step 2, per component with two or more locks, for each lock s in increasing order: the cycles
- * whose lowest lock is s, by depth-first search from s through locks > s of the same component.
- * Every cycle is thus found exactly once, starting at its lowest lock. A backward breadth-first
- * search from s first computes each lock's distance back to s (up to the length limit); the
- * depth-first search never enters a lock from which s cannot be reached within the remaining
- * length, so it only walks paths that can still close into a cycle.
+ * Step 2, by increasing length L = 2, 3, ... up to the limit, and per component with two or more
+ * locks, for each lock s in increasing order: the cycles of length L whose lowest lock is s, by
+ * depth-first search from s through locks > s of the same component. Every cycle is thus found
+ * exactly once, starting at its lowest lock, and short cycles (the clearest reports) all come
+ * before long ones, even when a limit stops the search. A backward breadth-first search from s
+ * first computes each lock's distance back to s (up to L - 1); the depth-first search never enters
+ * a lock from which s cannot be reached within the remaining length, so it only walks paths that
+ * can still close into a cycle of length L. Repeating the search per length costs at most a
+ * factor of the length limit, and nothing at all when there is no cycle.
  * Limits: the number of elementary cycles can grow exponentially with a dense component; the
  * search stops after max_cycles cycles or max_steps edge visits and says so (stats->truncated). */
 #include "cycle_search.h"
@@ -85,6 +88,7 @@ struct search {
   void *ctx;
   struct lh_cycle_stats *stats;
   uint32_t start;
+  size_t length;      /* the length of the cycles looked for in this pass */
   uint32_t *dist;     /* edges from a node back to start; UNSEEN when too far or not allowed */
   uint32_t *touched;  /* nodes whose dist was set, to reset them */
   size_t ntouched;
@@ -107,8 +111,9 @@ static void distances_to_start(struct search *s) {
   s->touched[s->ntouched++] = s->start;
   while (head < s->ntouched) {
     uint32_t v = s->touched[head++];
-    if (s->dist[v] + 1 >= s->limits->max_length) continue;
+    if (s->dist[v] + 1 >= s->length) continue;
     for (uint32_t k = g->in_start[v]; k < g->in_start[v + 1]; k++) {
+      s->steps++;
       uint32_t u = g->edges[g->in[k]].from;
       if (!allowed(s, u) || s->dist[u] != UNSEEN) continue;
       s->dist[u] = s->dist[v] + 1;
@@ -126,6 +131,7 @@ static void walk(struct search *s, uint32_t v, size_t depth) {
       return;
     }
     if (w == s->start) {
+      if (depth + 1 != s->length) continue;
       s->path[depth] = e;
       s->stats->cycles++;
       if (!s->fn(s->ctx, s->path, depth + 1)) s->stop = true;
@@ -135,7 +141,7 @@ static void walk(struct search *s, uint32_t v, size_t depth) {
       continue;
     }
     if (!allowed(s, w) || s->on_path[w] || s->dist[w] == UNSEEN ||
-        depth + 1 + s->dist[w] > s->limits->max_length)
+        depth + 1 + s->dist[w] > s->length)
       continue;
     s->path[depth] = e;
     s->on_path[w] = true;
@@ -159,15 +165,16 @@ void lh_cycle_search(const struct lh_lock_graph *g, const struct lh_cycle_limits
   for (size_t v = 0; v < n; v++) s.dist[v] = UNSEEN;
   s.touched = lh_xmalloc(n * sizeof *s.touched);
   s.on_path = lh_xcalloc(n, sizeof *s.on_path);
-  for (uint32_t v = 0; v < n && !s.stop; v++) {
-    if (size[comp[v]] < 2) continue;
-    s.start = v;
-    distances_to_start(&s);
-    s.on_path[v] = true;
-    walk(&s, v, 0);
-    s.on_path[v] = false;
-    for (size_t i = 0; i < s.ntouched; i++) s.dist[s.touched[i]] = UNSEEN;
-  }
+  for (s.length = 2; s.length <= limits->max_length && !s.stop; s.length++)
+    for (uint32_t v = 0; v < n && !s.stop; v++) {
+      if (size[comp[v]] < 2) continue;
+      s.start = v;
+      distances_to_start(&s);
+      s.on_path[v] = true;
+      walk(&s, v, 0);
+      s.on_path[v] = false;
+      for (size_t i = 0; i < s.ntouched; i++) s.dist[s.touched[i]] = UNSEEN;
+    }
   free(s.dist);
   free(s.touched);
   free(s.on_path);

@@ -23,7 +23,8 @@ struct lh_cycle_stats {
 };
 
 /* Receives one cycle as `len` edge indices; edge i ends where edge i+1 starts and the last ends
- * where the first starts, which is the cycle's lowest-numbered lock. Returns false to stop. */
+ * where the first starts, which is the cycle's lowest-numbered lock. Cycles come by increasing
+ * length. Returns false to stop. */
 typedef bool (*lh_cycle_fn)(void *ctx, const uint32_t *edges, size_t len);
 
 void lh_cycle_search(const struct lh_lock_graph *g, const struct lh_cycle_limits *limits,

@@ -5,14 +5,17 @@
  * Each finding says what happened in one sentence, then for each thread of the cycle which lock
  * it holds (and where it took it) and which lock it wants (and where), then the scenario table.
  * Notes (cycles that thread creation/join keeps from deadlocking) are shown with --verbose only
- * and never count as errors. */
+ * and never count as errors. After 1000 findings the rest are only counted (the JSON report has
+ * them all). */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frames.h"
 #include "report.h"
 
 #define TEXT_FRAMES 8
+#define LH_MAX_SHOWN_FINDINGS 1000 /* like valgrind: past this, more reports help nobody */
 
 struct text {
   FILE *out;
@@ -128,6 +131,25 @@ static void summary(const struct text *x) {
   fputs(*sep == ',' ? ")\n" : "\n", x->out);
 }
 
+/* One finding, formatted in memory and written at once: stderr is unbuffered, and a report of
+ * thousands of lines would otherwise cost one write(2) per piece of a line. */
+static void finding_at_once(struct text *x, const struct lh_finding *f) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  if (!mem) {
+    finding(x, f);
+    return;
+  }
+  FILE *out = x->out;
+  x->out = mem;
+  finding(x, f);
+  fclose(mem);
+  x->out = out;
+  fwrite(buf, 1, len, out);
+  free(buf);
+}
+
 void lh_report_text(FILE *out, const struct lh_report *r) {
   struct text x = {.out = out, .r = r};
   /* Like valgrind, lines carry a pid: that of the process that started first (the program that
@@ -136,11 +158,24 @@ void lh_report_text(FILE *out, const struct lh_report *r) {
   for (size_t i = 1; i < r->m->nfiles; i++)
     if (r->m->files[i].start_ns < first->start_ns) first = &r->m->files[i];
   snprintf(x.prefix, sizeof x.prefix, "==%lld==", first ? first->pid : 0LL);
+  size_t shown = 0, unshown = 0;
   for (size_t i = 0; i < r->findings->n; i++) {
     const struct lh_finding *f = &r->findings->items[i];
     if (f->level == LH_LEVEL_NOTE && !r->verbose) continue;
-    finding(&x, f);
+    if (shown == LH_MAX_SHOWN_FINDINGS) {
+      unshown++;
+      continue;
+    }
+    finding_at_once(&x, f);
+    shown++;
   }
+  if (unshown)
+    fprintf(out, "%s lockhound: more than %d findings; %zu more are not shown (--json FILE lists them all)\n",
+            x.prefix, LH_MAX_SHOWN_FINDINGS, unshown);
+  if (r->stats && r->stats->covered)
+    fprintf(out, "%s lockhound: %zu longer cycle%s made only of lock pairs reported above %s not shown\n",
+            x.prefix, r->stats->covered, r->stats->covered == 1 ? "" : "s",
+            r->stats->covered == 1 ? "is" : "are");
   if (r->stats && r->stats->cycles.truncated)
     fprintf(out, "%s lockhound: the cycle search hit its limit: some cycles may be missing\n", x.prefix);
   if (r->verbose && r->stats) {

@@ -123,6 +123,7 @@ Test(cycle_search, a_component_with_several_cycles_yields_each_exactly_once) {
   /* elementary cycles of the complete digraph on 3 nodes: 3 two-cycles and 2 three-cycles */
   cr_assert_eq(f.n, 5);
   cr_assert_eq(s.sccs, 1);
+  for (size_t i = 0; i < 5; i++) cr_assert_eq(f.lengths[i], i < 3 ? 2 : 3, "shortest cycles first");
 }
 
 Test(cycle_search, separate_components_are_searched_separately) {

@@ -129,3 +129,24 @@ Test(report_text, a_clean_run_ends_with_a_zero_summary_only) {
   cr_assert_str_eq(t, "==4242== ERROR SUMMARY: 0 errors from 0 contexts\n");
   free(t);
 }
+
+Test(report_text, past_a_thousand_findings_the_rest_are_only_counted) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 0);
+  for (int l = 0; l < 50; l++)
+    rb_add(&rb, "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','how':'static','stack':1}", l, 0x8000 + 0x40 * l);
+  /* T1 takes every pair in increasing order, T2 in decreasing order: 50 * 49 / 2 = 1225 inversions */
+  for (int a = 0; a < 50; a++)
+    for (int b = a + 1; b < 50; b++) {
+      rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}", b, a);
+      rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':%d,'mode':'w','stack':5,'held':[[%d,'w',4]]}", a, b);
+    }
+  char *t = report_of(&rb, false);
+  size_t shown = 0;
+  for (const char *p = t; (p = strstr(p, "[id ")); p++) shown++;
+  cr_assert_eq(shown, 1000);
+  cr_assert(strstr(t, "==4242== lockhound: more than 1000 findings; 225 more are not shown (--json FILE lists "
+                      "them all)\n"), "%.300s", strstr(t, "more than") ? strstr(t, "more than") : "");
+  cr_assert(strstr(t, "==4242== ERROR SUMMARY: 1225 errors from 1225 contexts (lock-order-inversion: 1225)\n"));
+  free(t);
+}
