@@ -15,7 +15,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
+#include <dirent.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -219,30 +219,54 @@ static int run_program(char **argv) {
 
 /* ---- 5. the report ---- */
 
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The session's run files in dir (named *.<session>.lhrun), sorted. Read with readdir rather
+ * than glob so that a directory name with * or [ in it is no pattern. */
+static char **session_files(const char *dir, const char *session, size_t *n) {
+  char *suffix;
+  char **files = NULL;
+  size_t cap = 0;
+  *n = 0;
+  if (asprintf(&suffix, ".%s%s", session, LH_RUN_FILE_SUFFIX) < 0) return NULL;
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    size_t len = strlen(e->d_name), slen = strlen(suffix);
+    if (len <= slen || strcmp(e->d_name + len - slen, suffix) != 0) continue;
+    char *path;
+    if (asprintf(&path, "%s/%s", dir, e->d_name) < 0) continue;
+    *LH_PUSH(files, *n, cap) = path;
+  }
+  if (d) closedir(d);
+  free(suffix);
+  if (*n > 1) qsort(files, *n, sizeof *files, name_cmp);
+  return files;
+}
+
 static int report_session(const struct lh_options *o, const char *dir, const char *session,
                           int program_status) {
-  char *pattern;
-  glob_t g = {0};
-  if (asprintf(&pattern, "%s/*.%s%s", dir, session, LH_RUN_FILE_SUFFIX) < 0) return LH_EXIT_USAGE;
-  int grc = glob(pattern, 0, NULL, &g);
-  free(pattern);
-  if (grc != 0 || g.gl_pathc == 0) {
+  size_t n;
+  char **files = session_files(dir, session, &n);
+  if (n == 0) {
     fprintf(stderr,
             "lockhound: '%s' left no run file in %s: it did not load liblockhound.so (a setuid "
             "program, or one that clears LD_PRELOAD, cannot be watched), so nothing was recorded\n",
             o->operands[0], dir);
-    globfree(&g);
+    free(files);
     return program_status;
   }
   size_t errors = 0;
-  int rc = lh_report_files(o, g.gl_pathv, g.gl_pathc, &errors);
-  if (g.gl_pathc <= MAX_LISTED_FILES)
-    for (size_t i = 0; i < g.gl_pathc; i++)
-      fprintf(stderr, "lockhound: run recorded in %s\n", g.gl_pathv[i]);
+  int rc = lh_report_files(o, files, n, &errors);
+  if (n <= MAX_LISTED_FILES)
+    for (size_t i = 0; i < n; i++) fprintf(stderr, "lockhound: run recorded in %s\n", files[i]);
   else
-    fprintf(stderr, "lockhound: run recorded in %zu files: %s/*.%s%s\n", g.gl_pathc, dir, session,
+    fprintf(stderr, "lockhound: run recorded in %zu files: %s/*.%s%s\n", n, dir, session,
             LH_RUN_FILE_SUFFIX);
-  globfree(&g);
+  for (size_t i = 0; i < n; i++) free(files[i]);
+  free(files);
   if (rc != 0) return rc;
   return errors ? o->error_exitcode : program_status;
 }
