@@ -33,7 +33,9 @@
 struct candidate {
   const struct lh_tuple *t;
   struct lh_step step;
-  uint8_t held_mode; /* mode in which t holds the edge's source lock */
+  uint8_t held_mode;   /* mode in which t holds the edge's source lock */
+  uint32_t *key;       /* thread, segment, modes, then the held set as sorted lock << 1 | mode */
+  uint32_t nheld;
 };
 
 struct class_entry {
@@ -80,28 +82,36 @@ static struct candidate *candidates(const struct lh_model *m, const struct lh_ed
       continue;
     }
     c = lh_xcalloc(1, sizeof *c);
-    c->key = key;
+    c->key = key; /* owned by the candidate from now on */
     c->key_len = klen;
     HASH_ADD_KEYPTR(hh, seen, c->key, klen * sizeof *key, c);
-    out[*n] = (struct candidate){t, {e->refs[r].tuple, e->refs[r].held}, (uint8_t)key[3]};
+    out[*n] = (struct candidate){t, {e->refs[r].tuple, e->refs[r].held}, (uint8_t)key[3], key, t->nheld};
     (*n)++;
   }
   struct class_entry *c, *tmp;
   HASH_ITER(hh, seen, c, tmp) {
     HASH_DEL(seen, c);
-    free(c->key);
     free(c);
   }
   return out;
 }
 
-/* Condition 2: no lock held by both, unless both hold it in read mode. */
-static bool held_disjoint(const struct lh_tuple *a, const struct lh_tuple *b) {
-  for (uint32_t i = 0; i < a->nheld; i++)
-    for (uint32_t j = 0; j < b->nheld; j++)
-      if (a->held[i].lock == b->held[j].lock &&
-          !(a->held[i].mode == LH_MODE_READ && b->held[j].mode == LH_MODE_READ))
-        return false;
+/* Condition 2: no lock held by both, unless both hold it in read mode. A merge of the two sorted
+ * held sets, so a thread holding many locks costs no more than a sort. */
+static bool held_disjoint(const struct candidate *a, const struct candidate *b) {
+  const uint32_t *x = a->key + 4, *y = b->key + 4;
+  uint32_t i = 0, j = 0;
+  while (i < a->nheld && j < b->nheld) {
+    uint32_t lx = x[i] >> 1, ly = y[j] >> 1;
+    if (lx < ly) i++;
+    else if (ly < lx) j++;
+    else if ((x[i] & 1) == LH_MODE_READ && (y[j] & 1) == LH_MODE_READ) {
+      i++;
+      j++;
+    } else {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -124,7 +134,7 @@ static bool same_thread(const struct lh_model *m, uint32_t a, uint32_t b) {
 static bool compatible(struct check *c, size_t k, const struct candidate *x) {
   for (size_t i = 0; i < k; i++) {
     const struct candidate *y = c->chosen[i];
-    if (same_thread(c->m, x->t->thread, y->t->thread) || !held_disjoint(x->t, y->t)) return false;
+    if (same_thread(c->m, x->t->thread, y->t->thread) || !held_disjoint(x, y)) return false;
     if (c->parallel && !lh_segments_parallel(c->sg, x->t->thread, x->t->seg, y->t->thread, y->t->seg))
       return false;
   }
@@ -166,7 +176,10 @@ enum lh_verdict lh_igoodlock_check(const struct lh_model *m, const struct lh_loc
   enum lh_verdict v = LH_VERDICT_NONE;
   if (search(&c, true, budget, witness)) v = LH_VERDICT_DEADLOCK;
   else if (search(&c, false, budget, witness)) v = LH_VERDICT_ORDERED;
-  for (size_t i = 0; i < len; i++) free(c.cands[i]);
+  for (size_t i = 0; i < len; i++) {
+    for (size_t k = 0; k < c.ncands[i]; k++) free(c.cands[i][k].key);
+    free(c.cands[i]);
+  }
   free(c.cands);
   free(c.ncands);
   free(c.chosen);
