@@ -371,7 +371,8 @@ size_t lh_sym_code(struct lh_symbolizer *sym, const char *module_path, uint64_t 
   if (e == NULL)
     return 0;
   size_t n = e->count < max ? e->count : max;
-  memcpy(out, e->locs, n * sizeof *out);
+  if (n > 0) /* e->locs is NULL when nothing is known */
+    memcpy(out, e->locs, n * sizeof *out);
   return n;
 }
 
