@@ -43,6 +43,10 @@ static bool check_cycle(void *ctx, const uint32_t *edges, size_t len) {
   uint32_t locks[LH_MAX_CYCLE_LENGTH_LIMIT];
   enum lh_verdict v = lh_igoodlock_check(p->m, p->g, p->sg, edges, len, 0, witness);
   if (v == LH_VERDICT_NONE) return true;
+  if (v == LH_VERDICT_UNDECIDED) {
+    p->stats->undecided++;
+    return true;
+  }
   bool error = v == LH_VERDICT_DEADLOCK;
   if (all_covered(error ? p->in_error : p->in_finding, edges, len)) {
     p->stats->covered++;
@@ -63,6 +67,7 @@ struct lh_findings *lh_analyse(const struct lh_model *m, const struct lh_analysi
   struct pipeline p = {m, g, lh_segments_new(m), lh_findings_new(), lh_xcalloc(g->nedges, sizeof(bool)),
                        lh_xcalloc(g->nedges, sizeof(bool)), stats};
   stats->covered = 0;
+  stats->undecided = 0;
   struct lh_cycle_limits limits = {o->max_cycle_length ? o->max_cycle_length : 8, MAX_CYCLES, MAX_STEPS};
   if (limits.max_length > LH_MAX_CYCLE_LENGTH_LIMIT) limits.max_length = LH_MAX_CYCLE_LENGTH_LIMIT;
   stats->edges = g->nedges;

@@ -18,7 +18,8 @@
  * class per step, checking each new choice against those already made, and stops at the first
  * valid assignment. When none exists, the search is repeated without condition 3: success then
  * means the cycle is prevented only by create/join ordering (reported as a note). The number of
- * choices tried is bounded (budget); past it the cycle is treated as not a deadlock. */
+ * choices tried is bounded (budget); past it the cycle is UNDECIDED, which the report says
+ * (it is never silently taken for "no deadlock"). */
 #include "igoodlock.h"
 
 #include <stdbool.h>
@@ -175,6 +176,7 @@ enum lh_verdict lh_igoodlock_check(const struct lh_model *m, const struct lh_loc
   if (!budget) budget = DEFAULT_BUDGET;
   enum lh_verdict v = LH_VERDICT_NONE;
   if (search(&c, true, budget, witness)) v = LH_VERDICT_DEADLOCK;
+  else if (c.budget == 0) v = LH_VERDICT_UNDECIDED;
   else if (search(&c, false, budget, witness)) v = LH_VERDICT_ORDERED;
   for (size_t i = 0; i < len; i++) {
     for (size_t k = 0; k < c.ncands[i]; k++) free(c.cands[i][k].key);

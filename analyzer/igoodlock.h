@@ -20,6 +20,7 @@ enum lh_verdict {
   LH_VERDICT_NONE,     /* no choice of acquisitions can deadlock */
   LH_VERDICT_DEADLOCK, /* a potential deadlock: threads, held sets, timing and modes allow it */
   LH_VERDICT_ORDERED,  /* it would be one, but thread creation/join orders the acquisitions */
+  LH_VERDICT_UNDECIDED, /* the search ran out of budget before finding an answer */
 };
 
 /* Checks the cycle given as `len` edge indices of g. On DEADLOCK or ORDERED, witness[0..len)

@@ -176,6 +176,10 @@ void lh_report_text(FILE *out, const struct lh_report *r) {
     fprintf(out, "%s lockhound: %zu longer cycle%s made only of lock pairs reported above %s not shown\n",
             x.prefix, r->stats->covered, r->stats->covered == 1 ? "" : "s",
             r->stats->covered == 1 ? "is" : "are");
+  if (r->stats && r->stats->undecided)
+    fprintf(out, "%s lockhound: %zu cycle%s had too many ways to choose their acquisitions to be "
+            "checked fully; they are not reported, and may hide a deadlock\n",
+            x.prefix, r->stats->undecided, r->stats->undecided == 1 ? "" : "s");
   if (r->stats && r->stats->cycles.truncated)
     fprintf(out, "%s lockhound: the cycle search hit its limit: some cycles may be missing\n", x.prefix);
   if (r->verbose && r->stats) {

@@ -207,3 +207,26 @@ Test(igoodlock, a_valid_choice_is_found_among_many_acquisitions_of_one_edge) {
   lh_model_free(m);
   free(rb.buf);
 }
+
+Test(igoodlock, a_cycle_the_search_cannot_finish_is_undecided_not_cleared) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  ab_ba(&rb, "", "");
+  struct lh_model *m = rb_model(&rb, NULL);
+  struct lh_lock_graph *g = lh_lock_graph_build(m);
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert_eq(g->nedges, 2);
+  uint32_t edges[2] = {0, 1};
+  if (g->edges[0].from != g->edges[1].to) { /* the two edges in cycle order */
+    edges[0] = 1;
+    edges[1] = 0;
+  }
+  struct lh_step witness[2];
+  cr_expect_eq(lh_igoodlock_check(m, g, sg, edges, 2, 1, witness), LH_VERDICT_UNDECIDED,
+               "one choice cannot pick two acquisitions");
+  cr_expect_eq(lh_igoodlock_check(m, g, sg, edges, 2, 0, witness), LH_VERDICT_DEADLOCK);
+  lh_segments_free(sg);
+  lh_lock_graph_free(g);
+  lh_model_free(m);
+  free(rb.buf);
+}
