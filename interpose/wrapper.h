@@ -21,9 +21,14 @@
 /* The return address into the program: the call site that keys acquisition tuples. */
 #define LH_PC ((uintptr_t)__builtin_return_address(0))
 
+/* lh_enabled implies that the real-function table is filled (the constructor fills it before
+ * enabling), so the common case costs one global and one thread-local load. */
 static inline bool lh_pass(void) {
-  lh_real_ensure();
-  return !__atomic_load_n(&lh_enabled, __ATOMIC_RELAXED) || lh_self.in_runtime;
+  if (__builtin_expect(!__atomic_load_n(&lh_enabled, __ATOMIC_RELAXED), 0)) {
+    lh_real_ensure();
+    return true;
+  }
+  return lh_self.in_runtime;
 }
 
 /* A blocking acquisition: recorded before the call, held after it succeeds. ok_expr may use rc. */
