@@ -9,7 +9,10 @@
  * Against floods of reports: cycles arrive shortest first, and a cycle all of whose edges already
  * belong to reported cycles is only counted, not reported. Six locks inverted pairwise by many
  * threads give 15 two-lock findings instead of 409 findings of every length; the longer cycles
- * are made of the same inversions, and ordering the locks consistently removes them all. */
+ * are made of the same inversions, and ordering the locks consistently removes them all.
+ *
+ * Then every incident (what the library saw happen at run time: a deadlock, a stall, a misuse)
+ * becomes a finding of its own kind (incident_findings.c), deduplicated like the cycles. */
 #include "analysis.h"
 
 #include <stdlib.h>
@@ -72,6 +75,7 @@ struct lh_findings *lh_analyse(const struct lh_model *m, const struct lh_analysi
   if (limits.max_length > LH_MAX_CYCLE_LENGTH_LIMIT) limits.max_length = LH_MAX_CYCLE_LENGTH_LIMIT;
   stats->edges = g->nedges;
   lh_cycle_search(g, &limits, check_cycle, &p, &stats->cycles);
+  for (size_t i = 0; i < m->nincidents; i++) lh_findings_add_incident(p.findings, m, (uint32_t)i);
   lh_findings_sort(p.findings);
   lh_segments_free(p.sg);
   free(p.in_error);

@@ -39,7 +39,7 @@ static int report_model(const struct lh_options *o, struct lh_model *m, size_t *
   struct lh_findings *findings = lh_analyse(m, &ao, &stats);
   struct lh_symbolizer *sym = lh_sym_new();
   char **names = lh_lock_names(sym, m);
-  struct lh_report r = {m, findings, &stats, names, sym, o->verbose};
+  struct lh_report r = {m, findings, &stats, names, sym, o->verbose, o->error_exitcode};
   int rc = 0;
   fflush(stdout);
   lh_report_text(stderr, &r);

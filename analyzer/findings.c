@@ -24,19 +24,33 @@ struct lh_finding_index {
 };
 
 static const char *const rules[] = {
-#define X(e, rule, title) rule,
+#define X(e, rule, level, title) rule,
 #include "finding_kinds.def"
 #undef X
 };
 static const char *const titles[] = {
-#define X(e, rule, title) title,
+#define X(e, rule, level, title) title,
+#include "finding_kinds.def"
+#undef X
+};
+static const enum lh_level levels[] = {
+#define X(e, rule, level, title) level,
 #include "finding_kinds.def"
 #undef X
 };
 
 const char *lh_kind_rule(enum lh_finding_kind kind) { return kind < LH_KIND_COUNT ? rules[kind] : "?"; }
 const char *lh_kind_title(enum lh_finding_kind kind) { return kind < LH_KIND_COUNT ? titles[kind] : "?"; }
-const char *lh_level_name(enum lh_level level) { return level == LH_LEVEL_NOTE ? "note" : "error"; }
+const char *lh_level_name(enum lh_level level) {
+  return level == LH_LEVEL_NOTE ? "note" : level == LH_LEVEL_WARNING ? "warning" : "error";
+}
+enum lh_level lh_kind_level(enum lh_finding_kind kind) { return kind < LH_KIND_COUNT ? levels[kind] : LH_LEVEL_ERROR; }
+
+int lh_kind_of_rule(const char *rule) {
+  for (int k = 0; k < LH_KIND_COUNT; k++)
+    if (strcmp(rules[k], rule) == 0) return k;
+  return -1;
+}
 
 struct lh_findings *lh_findings_new(void) {
   struct lh_findings *f = lh_xcalloc(1, sizeof *f);
@@ -56,6 +70,8 @@ void lh_findings_free(struct lh_findings *f) {
     free(f->items[i].key);
     free(f->items[i].locks);
     free(f->items[i].steps);
+    free(f->items[i].about);
+    free(f->items[i].objects);
   }
   free(f->items);
   free(f);
@@ -70,38 +86,38 @@ void lh_stable_id(const char *text, char out[17]) {
   snprintf(out, 17, "%016" PRIx64, h);
 }
 
-static void append(char **buf, size_t *len, size_t *cap, const char *text) {
+void lh_key_append(char **buf, size_t *len, size_t *cap, const char *text) {
   size_t n = strlen(text);
   lh_grow(buf, cap, *len + n + 1, 1);
   memcpy(*buf + *len, text, n + 1);
   *len += n;
 }
 
-static void append_site(char **buf, size_t *len, size_t *cap, const struct lh_model *m, int32_t stack) {
+void lh_key_append_site(char **buf, size_t *len, size_t *cap, const struct lh_model *m, int32_t stack) {
   if (stack == LH_NONE || m->stacks[stack].n == 0) {
-    append(buf, len, cap, "?");
+    lh_key_append(buf, len, cap, "?");
     return;
   }
   const struct lh_frame *f = &m->stacks[stack].frames[0];
   char num[32];
-  append(buf, len, cap, f->module == LH_NONE ? "?" : m->modules[f->module].path);
+  lh_key_append(buf, len, cap, f->module == LH_NONE ? "?" : m->modules[f->module].path);
   snprintf(num, sizeof num, "+%" PRIx64, f->rel);
-  append(buf, len, cap, num);
+  lh_key_append(buf, len, cap, num);
 }
 
 static char *cycle_key(const struct lh_model *m, enum lh_finding_kind kind, const uint32_t *locks,
                        const struct lh_step *steps, size_t n) {
   char *key = NULL;
   size_t len = 0, cap = 0;
-  append(&key, &len, &cap, lh_kind_rule(kind));
+  lh_key_append(&key, &len, &cap, lh_kind_rule(kind));
   for (size_t i = 0; i < n; i++) {
     const struct lh_tuple *t = &m->tuples[steps[i].tuple];
-    append(&key, &len, &cap, "\n");
-    append(&key, &len, &cap, m->locks[locks[i]].key);
-    append(&key, &len, &cap, "\x1f");
-    append_site(&key, &len, &cap, m, t->held[steps[i].held].stack);
-    append(&key, &len, &cap, "\x1f");
-    append_site(&key, &len, &cap, m, t->stack);
+    lh_key_append(&key, &len, &cap, "\n");
+    lh_key_append(&key, &len, &cap, m->locks[locks[i]].key);
+    lh_key_append(&key, &len, &cap, "\x1f");
+    lh_key_append_site(&key, &len, &cap, m, t->held[steps[i].held].stack);
+    lh_key_append(&key, &len, &cap, "\x1f");
+    lh_key_append_site(&key, &len, &cap, m, t->stack);
   }
   return key;
 }
@@ -130,24 +146,26 @@ bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum
     rl[i] = locks[(first + lead + i) % n];
     rs[i] = steps[(first + lead + i) % n];
   }
+  struct lh_finding x = {.kind = LH_KIND_LOCK_ORDER_INVERSION, .level = level, .key = key, .n = n,
+                         .locks = rl, .steps = rs, .incident = LH_NONE};
+  return lh_findings_insert(f, &x);
+}
+
+bool lh_findings_insert(struct lh_findings *f, struct lh_finding *x) {
   struct key_entry *e;
-  HASH_FIND_STR(f->index->keys, key, e);
+  HASH_FIND_STR(f->index->keys, x->key, e);
   if (e) {
-    free(key);
-    free(rl);
-    free(rs);
+    free(x->key);
+    free(x->locks);
+    free(x->steps);
+    free(x->about);
+    free(x->objects);
     return false;
   }
-  struct lh_finding *x = LH_PUSH(f->items, f->n, f->cap);
-  x->kind = LH_KIND_LOCK_ORDER_INVERSION;
-  x->level = level;
-  x->key = key;
-  lh_stable_id(key, x->id);
-  x->n = n;
-  x->locks = rl;
-  x->steps = rs;
+  lh_stable_id(x->key, x->id);
+  *LH_PUSH(f->items, f->n, f->cap) = *x;
   e = lh_xcalloc(1, sizeof *e);
-  e->key = key;
+  e->key = x->key;
   HASH_ADD_KEYPTR(hh, f->index->keys, e->key, strlen(e->key), e);
   return true;
 }

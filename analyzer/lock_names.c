@@ -7,6 +7,9 @@
  * stack that has a source line. Without any line: the function, else module and offset. When
  * several locks of one run (lineage group) end up with the same name, each gets " #N", N
  * counting from 1 in lock order, so names stay unique within a report.
+ * Objects (semaphores, condition variables, barriers) are named the same way ("start_line",
+ * "barrier initialised at FILE:LINE", "condition variable first used at FILE:LINE"), a named
+ * semaphore by its name ("semaphore /jobs").
  * Cost: the stack-based part is memoised per (stack, kind, how), so 100,000 locks created at one
  * site cost one symbolisation. */
 #include "lock_names.h"
@@ -34,11 +37,11 @@ struct name_count {
   UT_hash_handle hh;
 };
 
-static char *site_name(struct lh_symbolizer *sym, const struct lh_model *m, const struct lh_lock *l) {
-  const char *kind = lh_lock_kind_word(l->kind);
-  const char *how = l->init ? "initialised" : "first used";
+static char *site_name(struct lh_symbolizer *sym, const struct lh_model *m, const char *kind, bool init,
+                       int32_t stack) {
+  const char *how = init ? "initialised" : "first used";
   struct lh_shown_frame frames[MAX_FRAMES];
-  size_t n = lh_frames_of_stack(sym, m, l->stack, frames, MAX_FRAMES);
+  size_t n = lh_frames_of_stack(sym, m, stack, frames, MAX_FRAMES);
   char *name = NULL;
   for (size_t i = 0; i < n && !name; i++)
     if (frames[i].file && frames[i].line > 0)
@@ -55,39 +58,59 @@ static char *site_name(struct lh_symbolizer *sym, const struct lh_model *m, cons
   return name ? name : lh_xstrdup(kind);
 }
 
-static char *base_name(struct lh_symbolizer *sym, const struct lh_model *m, const struct lh_lock *l,
-                       struct memo **memo) {
-  if (l->module != LH_NONE && sym) {
-    const char *var = lh_sym_data(sym, m->modules[l->module].path, l->rel, NULL, NULL);
+/* What a thing is called before numbering: its variable, else where it came to be. kind_id tells
+ * kinds apart in the memo (lock kinds, then 100 + object kinds). */
+static char *base_name(struct lh_symbolizer *sym, const struct lh_model *m, int32_t module, uint64_t rel,
+                       const char *word, int32_t kind_id, bool init, int32_t stack, struct memo **memo) {
+  if (module != LH_NONE && sym) {
+    const char *var = lh_sym_data(sym, m->modules[module].path, rel, NULL, NULL);
     if (var) return lh_xstrdup(var);
   }
-  struct memo_key key = {l->stack, (int32_t)l->kind, l->init};
+  struct memo_key key = {stack, kind_id, init};
   struct memo *e;
   HASH_FIND(hh, *memo, &key, sizeof key, e);
   if (!e) {
     e = lh_xcalloc(1, sizeof *e);
     e->key = key;
-    e->name = site_name(sym, m, l);
+    e->name = site_name(sym, m, word, init, stack);
     HASH_ADD(hh, *memo, key, sizeof e->key, e);
   }
   return lh_xstrdup(e->name);
 }
 
-static char *count_key(const struct lh_model *m, uint32_t lock, const char *name) {
+static char *count_key(const struct lh_model *m, uint32_t file, const char *name) {
   char *key;
-  if (asprintf(&key, "%" PRIu32 "\x1f%s", m->files[m->locks[lock].file].group, name) < 0)
-    return lh_xstrdup(name);
+  if (asprintf(&key, "%" PRIu32 "\x1f%s", m->files[file].group, name) < 0) return lh_xstrdup(name);
   return key;
 }
 
-char **lh_lock_names(struct lh_symbolizer *sym, const struct lh_model *m) {
-  char **names = lh_xcalloc(m->nlocks, sizeof *names);
+static char *lock_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i, struct memo **memo) {
+  const struct lh_lock *l = &m->locks[i];
+  return base_name(sym, m, l->module, l->rel, lh_lock_kind_word(l->kind), (int32_t)l->kind, l->init, l->stack, memo);
+}
+
+static char *object_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i, struct memo **memo) {
+  const struct lh_object *o = &m->objects[i];
+  char *name;
+  if (o->name) {
+    if (asprintf(&name, "%s %s", lh_object_kind_word(o->kind), o->name) < 0) name = lh_xstrdup(o->name);
+    return name;
+  }
+  return base_name(sym, m, o->module, o->rel, lh_object_kind_word(o->kind), 100 + (int32_t)o->kind, o->init,
+                   o->stack, memo);
+}
+
+/* Names for n things (locks or objects), numbered " #N" where a name repeats within a group. */
+static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size_t n,
+                       char *(*base)(struct lh_symbolizer *, const struct lh_model *, size_t, struct memo **),
+                       uint32_t (*file_of)(const struct lh_model *, size_t)) {
+  char **names = lh_xcalloc(n ? n : 1, sizeof *names);
   struct memo *memo = NULL;
   struct name_count *counts = NULL, *c, *tmp;
-  char **keys = lh_xcalloc(m->nlocks, sizeof *keys);
-  for (size_t i = 0; i < m->nlocks; i++) {
-    names[i] = base_name(sym, m, &m->locks[i], &memo);
-    keys[i] = count_key(m, (uint32_t)i, names[i]);
+  char **keys = lh_xcalloc(n ? n : 1, sizeof *keys);
+  for (size_t i = 0; i < n; i++) {
+    names[i] = base(sym, m, i, &memo);
+    keys[i] = count_key(m, file_of(m, i), names[i]);
     HASH_FIND_STR(counts, keys[i], c);
     if (!c) {
       c = lh_xcalloc(1, sizeof *c);
@@ -96,7 +119,7 @@ char **lh_lock_names(struct lh_symbolizer *sym, const struct lh_model *m) {
     }
     c->total++;
   }
-  for (size_t i = 0; i < m->nlocks; i++) {
+  for (size_t i = 0; i < n; i++) {
     HASH_FIND_STR(counts, keys[i], c);
     if (c->total > 1) {
       char *numbered;
@@ -120,6 +143,17 @@ char **lh_lock_names(struct lh_symbolizer *sym, const struct lh_model *m) {
     free(e);
   }
   return names;
+}
+
+static uint32_t lock_file(const struct lh_model *m, size_t i) { return m->locks[i].file; }
+static uint32_t object_file(const struct lh_model *m, size_t i) { return m->objects[i].file; }
+
+char **lh_lock_names(struct lh_symbolizer *sym, const struct lh_model *m) {
+  return names_of(sym, m, m->nlocks, lock_base_name, lock_file);
+}
+
+char **lh_object_names(struct lh_symbolizer *sym, const struct lh_model *m) {
+  return names_of(sym, m, m->nobjects, object_base_name, object_file);
 }
 
 void lh_lock_names_free(char **names, size_t n) {

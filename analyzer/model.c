@@ -24,7 +24,7 @@ struct stack_entry {
 };
 
 struct lh_model_index {
-  struct str_entry *groups, *modules, *locks;
+  struct str_entry *groups, *modules, *locks, *objects;
   struct stack_entry *stacks;
 };
 
@@ -48,6 +48,7 @@ void lh_model_free(struct lh_model *m) {
   free_str_table(&m->index->groups);
   free_str_table(&m->index->modules);
   free_str_table(&m->index->locks);
+  free_str_table(&m->index->objects);
   struct stack_entry *se, *stmp;
   HASH_ITER(hh, m->index->stacks, se, stmp) {
     HASH_DEL(m->index->stacks, se);
@@ -69,6 +70,13 @@ void lh_model_free(struct lh_model *m) {
     free(m->locks[i].type);
   }
   for (size_t i = 0; i < m->ntuples; i++) free(m->tuples[i].held);
+  for (size_t i = 0; i < m->nobjects; i++) {
+    free(m->objects[i].key);
+    free(m->objects[i].name);
+  }
+  for (size_t i = 0; i < m->nincidents; i++) lh_incident_free(&m->incidents[i]);
+  free(m->objects);
+  free(m->incidents);
   free(m->files);
   free(m->groups);
   free(m->modules);
@@ -150,6 +158,19 @@ uint32_t lh_model_lock(struct lh_model *m, const char *key, struct lh_lock *prot
   return i;
 }
 
+uint32_t lh_model_object(struct lh_model *m, const char *key, struct lh_object *proto, bool *added) {
+  uint32_t i = intern(&m->index->objects, key, (uint32_t)m->nobjects, added);
+  if (*added) {
+    struct lh_object *o = LH_PUSH(m->objects, m->nobjects, m->cap_objects);
+    *o = *proto;
+    o->key = lh_xstrdup(key);
+  } else {
+    free(proto->name);
+  }
+  proto->name = NULL;
+  return i;
+}
+
 struct lh_run_file *lh_model_add_file(struct lh_model *m, const char *path) {
   struct lh_run_file *f = LH_PUSH(m->files, m->nfiles, m->cap_files);
   f->path = lh_xstrdup(path);
@@ -168,6 +189,24 @@ void lh_model_add_tuple(struct lh_model *m, const struct lh_tuple *t) {
 
 void lh_model_add_join(struct lh_model *m, const struct lh_join *j) {
   *LH_PUSH(m->joins, m->njoins, m->cap_joins) = *j;
+}
+
+void lh_model_add_incident(struct lh_model *m, const struct lh_incident *x) {
+  *LH_PUSH(m->incidents, m->nincidents, m->cap_incidents) = *x;
+}
+
+void lh_incident_free(struct lh_incident *x) {
+  for (uint32_t i = 0; i < x->nthreads; i++) {
+    free(x->threads[i].waits.call);
+    free(x->threads[i].holds);
+  }
+  for (uint32_t i = 0; i < x->nrelated; i++) free(x->related[i].what);
+  free(x->threads);
+  free(x->related);
+  free(x->states);
+  free(x->action);
+  free(x->detail);
+  memset(x, 0, sizeof *x);
 }
 
 static int join_cmp(const void *a, const void *b) {
@@ -200,4 +239,20 @@ const char *lh_lock_kind_name(enum lh_lock_kind kind) {
 
 const char *lh_lock_kind_word(enum lh_lock_kind kind) {
   return kind == LH_LOCK_C11_MUTEX ? "mtx" : lh_lock_kind_name(kind);
+}
+
+const char *lh_object_kind_name(enum lh_object_kind kind) {
+  switch (kind) {
+  case LH_OBJECT_COND: return "cond";
+  case LH_OBJECT_BARRIER: return "barrier";
+  default: return "sem";
+  }
+}
+
+const char *lh_object_kind_word(enum lh_object_kind kind) {
+  switch (kind) {
+  case LH_OBJECT_COND: return "condition variable";
+  case LH_OBJECT_BARRIER: return "barrier";
+  default: return "semaphore";
+  }
 }

@@ -9,6 +9,9 @@
  *  - locks merge across the files of one lineage group by their lock key (see lh_model_lock_key
  *    in run_loader.c): a global lock by its module and offset, any other lock by the stack that
  *    created it and its rank among the locks created there. Locks of different groups never merge.
+ *  - objects (semaphores, condition variables, barriers) merge like locks, by an object key;
+ *  - incidents, the library's `finding` records (what it saw happen at run time), are kept as
+ *    recorded, one per record; findings.c turns them into findings and removes duplicates.
  * The model owns every string and array it points to; lh_model_free releases all of it. */
 #ifndef LH_MODEL_H
 #define LH_MODEL_H
@@ -32,6 +35,7 @@ struct lh_run_file {
   uint32_t group;       /* lineage group: files whose locks may merge */
   bool ended;           /* an `end` record was seen: the program shut down in order */
   bool truncated;       /* the last line was cut short */
+  bool stopped;         /* lockhound itself ended or aborted the program (a finding's action) */
   uint32_t thread_begin, thread_end; /* this file's threads: [begin, end) */
   uint32_t locks_seen;  /* lock records accepted */
   uint32_t threads_created; /* thread records other than the main thread */
@@ -78,6 +82,21 @@ struct lh_lock {
   char *type;
 };
 
+enum lh_object_kind { LH_OBJECT_SEM, LH_OBJECT_COND, LH_OBJECT_BARRIER };
+
+struct lh_object {
+  char *key;           /* merge key, unique in the model (group-prefixed) */
+  uint32_t file;       /* file where it was first seen (for naming) */
+  enum lh_object_kind kind;
+  uint64_t addr;
+  int32_t module;      /* module of a global object, LH_NONE for any other */
+  uint64_t rel;        /* module-relative address of a global object */
+  int32_t stack;       /* init or first-use stack, or LH_NONE */
+  bool init;           /* seen in its init call (`how`: "init"; the default for sem and barrier) */
+  int64_t count;       /* barriers: how many threads it waits for; 0 when unknown */
+  char *name;          /* named semaphores: the name given to sem_open, else NULL */
+};
+
 struct lh_held {
   uint32_t lock;
   uint8_t mode;   /* enum lh_mode */
@@ -101,6 +120,66 @@ struct lh_join {
   uint32_t joined;
 };
 
+/* ---- incidents: the library's `finding` records ---- */
+
+enum lh_wait_on { LH_WAIT_NONE, LH_WAIT_LOCK, LH_WAIT_COND, LH_WAIT_SEM, LH_WAIT_BARRIER, LH_WAIT_JOIN };
+
+struct lh_wait {           /* what a thread is blocked in */
+  enum lh_wait_on on;      /* LH_WAIT_NONE: the entry has no `waits` */
+  char *call;              /* "pthread_mutex_lock" */
+  int32_t lock;            /* on lock: the lock, else LH_NONE */
+  uint8_t mode;            /* on lock */
+  int32_t object;          /* on cond, sem, barrier: the object, else LH_NONE */
+  int32_t mutex;           /* on cond: its mutex, or LH_NONE */
+  int32_t joins;           /* on join: the thread waited for (model index), else LH_NONE */
+  int32_t stack;           /* where it blocks, or LH_NONE */
+  int64_t since_ns;        /* 0 when unknown */
+  bool timed;
+};
+
+struct lh_tries {          /* livelock: failed trylocks since the last success */
+  int32_t lock;            /* LH_NONE: the entry has no `tries` */
+  int64_t failures, since_ns;
+};
+
+struct lh_incident_thread {
+  uint32_t thread;
+  struct lh_wait waits;
+  uint32_t nholds;
+  struct lh_held *holds;   /* oldest first */
+  int32_t stack;           /* where it did what the incident is about, or LH_NONE */
+  struct lh_tries tries;
+};
+
+struct lh_related {        /* another place that matters */
+  int32_t thread;          /* LH_NONE when not given */
+  int32_t stack;
+  char *what;              /* the library's words, e.g. "taken" */
+};
+
+struct lh_object_state {   /* an object's state at the incident */
+  uint32_t object;
+  bool has_value, has_count;
+  int64_t value;           /* semaphores */
+  int64_t count, arrived;  /* barriers */
+};
+
+struct lh_incident {
+  uint32_t file;
+  int kind;                /* enum lh_finding_kind (findings.h) */
+  int64_t ns;
+  char *action;            /* "exit", "abort", "wait" or "continue" */
+  char *detail;            /* sub-kind, or NULL */
+  int64_t exitcode;        /* the exit code the library ended the run with, -1 when not given */
+  uint32_t nthreads;
+  struct lh_incident_thread *threads;
+  int32_t lock, object, thread; /* what it is about, each LH_NONE when not given */
+  uint32_t nrelated;
+  struct lh_related *related;
+  uint32_t nstates;
+  struct lh_object_state *states;
+};
+
 struct lh_model {
   struct lh_run_file *files;   size_t nfiles, cap_files;
   struct lh_group *groups;     size_t ngroups, cap_groups;
@@ -110,6 +189,8 @@ struct lh_model {
   struct lh_lock *locks;       size_t nlocks, cap_locks;
   struct lh_tuple *tuples;     size_t ntuples, cap_tuples;
   struct lh_join *joins;       size_t njoins, cap_joins;
+  struct lh_object *objects;   size_t nobjects, cap_objects;
+  struct lh_incident *incidents; size_t nincidents, cap_incidents;
   struct lh_model_index *index; /* hash tables for merging (model.c) */
 };
 
@@ -124,11 +205,16 @@ uint32_t lh_model_stack(struct lh_model *m, const struct lh_frame *frames, uint3
  * *added tells which happened. */
 uint32_t lh_model_lock(struct lh_model *m, const char *key, struct lh_lock *proto, bool *added);
 
+/* The same for objects. */
+uint32_t lh_model_object(struct lh_model *m, const char *key, struct lh_object *proto, bool *added);
+
 /* Appending records that are never merged. */
 struct lh_run_file *lh_model_add_file(struct lh_model *m, const char *path);
 uint32_t lh_model_add_thread(struct lh_model *m, const struct lh_thread *t);
 void lh_model_add_tuple(struct lh_model *m, const struct lh_tuple *t); /* takes t->held */
 void lh_model_add_join(struct lh_model *m, const struct lh_join *j);
+void lh_model_add_incident(struct lh_model *m, const struct lh_incident *x); /* takes its arrays */
+void lh_incident_free(struct lh_incident *x);
 
 /* Called once after the last file: sorts joins by thread and fills first_join/njoins. */
 void lh_model_finish(struct lh_model *m);
@@ -137,5 +223,7 @@ void lh_model_finish(struct lh_model *m);
 const char *lh_mode_name(enum lh_mode mode);          /* "write" / "read" */
 const char *lh_lock_kind_name(enum lh_lock_kind kind); /* "mutex", "rwlock", "spinlock", "c11_mutex" */
 const char *lh_lock_kind_word(enum lh_lock_kind kind); /* in prose: "mutex", ..., "mtx" */
+const char *lh_object_kind_name(enum lh_object_kind kind); /* "sem", "cond", "barrier" */
+const char *lh_object_kind_word(enum lh_object_kind kind); /* "semaphore", "condition variable", ... */
 
 #endif

@@ -3,6 +3,7 @@
 #define LH_REPORT_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stdio.h>
 
 #include "analysis.h"
@@ -17,7 +18,46 @@ struct lh_report {
   char **lock_names;          /* per model lock (lock_names.c) */
   struct lh_symbolizer *sym;
   bool verbose;               /* also show notes */
+  int error_exitcode;         /* the exit code a run ended by lockhound had, when the record does
+                                 not say; 0 when unknown */
 };
+
+/* The text report being written (report_text.c): where, with which line prefix, and the names. */
+struct lh_text {
+  FILE *out;
+  char prefix[48];
+  const struct lh_report *r;
+  char **object_names;        /* per model object */
+};
+
+/* The frames of a stack, one line each ("(no stack recorded)" when there is none). */
+void lh_text_stack(const struct lh_text *x, int32_t stack);
+/* "(created at worker_main prog.c:41)", "(main thread)". */
+void lh_text_thread_origin(const struct lh_text *x, uint32_t thread);
+
+/* A finding that comes from an incident (report_incident.c). */
+void lh_text_incident(const struct lh_text *x, const struct lh_finding *f);
+/* Its JSON fields (threads, locks, objects, steps, action, detail) added to o. */
+void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names, const struct lh_finding *f);
+/* The JSON frames of a stack (report_json.c). */
+json_t *lh_json_frames(const struct lh_report *r, int32_t stack);
+
+/* One column of a scenario table: a thread, the calls that took what it holds, the call it is
+ * blocked in (NULL when none). */
+struct lh_scenario_column {
+  const char *label;
+  char **held;
+  size_t nheld;
+  char *wanted;
+};
+
+/* A scenario table: title, one column per thread, first every column's held rows, then every
+ * column's wanted row (followed by wanted_mark), then the banner. */
+void lh_scenario_rows(FILE *out, const char *prefix, const char *title,
+                      const struct lh_scenario_column *cols, size_t n, const char *wanted_mark,
+                      const char *banner);
+/* "lock(lock_a);", "read_lock(rw);": the call of a lock in a scenario table (caller frees). */
+char *lh_scenario_call(const struct lh_report *r, uint32_t lock, uint8_t mode);
 
 /* "T1", or "T1@4242" when the report covers several processes (thread numbers repeat). */
 void lh_thread_label(const struct lh_model *m, uint32_t thread, char *buf, size_t size);

@@ -1,19 +1,21 @@
 /* report_json.c - the findings as JSON (--json FILE), in the shape of the contract in
  * docs/usage.md: tool, runs, findings (threads, locks, steps with stacks), summary.
  * Written with jansson, keys in a fixed order and two-space indentation, so the same input gives
- * byte-identical output (CI systems diff it). Notes are included with level "note"; consumers that
- * only want problems filter on level "error". */
+ * byte-identical output (CI systems diff it). Notes are included with level "note" and warnings
+ * with level "warning"; consumers that only want problems filter on level "error". Findings the
+ * library saw happen at run time get their fields from report_incident.c. */
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <string.h>
 
 #include "frames.h"
+#include "lock_names.h"
 #include "report.h"
 
 #define JSON_FRAMES 16
 
-static json_t *frames_json(const struct lh_report *r, int32_t stack) {
+json_t *lh_json_frames(const struct lh_report *r, int32_t stack) {
   struct lh_shown_frame frames[JSON_FRAMES];
   size_t n = lh_frames_of_stack(r->sym, r->m, stack, frames, JSON_FRAMES);
   json_t *a = json_array();
@@ -35,17 +37,22 @@ static json_t *acquisition_json(const struct lh_report *r, uint32_t lock, uint8_
   json_t *o = json_object();
   json_object_set_new(o, "lock", json_string(r->lock_names[lock]));
   json_object_set_new(o, "mode", json_string(lh_mode_name(mode)));
-  json_object_set_new(o, "stack", frames_json(r, stack));
+  json_object_set_new(o, "stack", lh_json_frames(r, stack));
   return o;
 }
 
-static json_t *finding_json(const struct lh_report *r, const struct lh_finding *f) {
+static json_t *finding_json(const struct lh_report *r, char **object_names, const struct lh_finding *f) {
   const struct lh_model *m = r->m;
-  json_t *o = json_object(), *threads = json_array(), *locks = json_array(), *steps = json_array();
+  json_t *o = json_object();
   json_object_set_new(o, "kind", json_string(lh_kind_rule(f->kind)));
   json_object_set_new(o, "level", json_string(lh_level_name(f->level)));
   json_object_set_new(o, "title", json_string(lh_kind_title(f->kind)));
   json_object_set_new(o, "id", json_string(f->id));
+  if (f->incident != LH_NONE) {
+    lh_json_incident(o, r, object_names, f);
+    return o;
+  }
+  json_t *threads = json_array(), *locks = json_array(), *steps = json_array();
   for (size_t i = 0; i < f->n; i++) {
     const struct lh_tuple *t = &m->tuples[f->steps[i].tuple];
     const struct lh_held *h = &t->held[f->steps[i].held];
@@ -56,11 +63,11 @@ static json_t *finding_json(const struct lh_report *r, const struct lh_finding *
     json_t *tj = json_object(), *lj = json_object(), *sj = json_object();
     json_object_set_new(tj, "id", json_string(label));
     json_object_set_new(tj, "pid", json_integer(m->files[th->file].pid));
-    json_object_set_new(tj, "created_at", frames_json(r, th->stack));
+    json_object_set_new(tj, "created_at", lh_json_frames(r, th->stack));
     json_array_append_new(threads, tj);
     json_object_set_new(lj, "name", json_string(r->lock_names[f->locks[i]]));
     json_object_set_new(lj, "kind", json_string(lh_lock_kind_name(l->kind)));
-    json_object_set_new(lj, "where", frames_json(r, l->stack));
+    json_object_set_new(lj, "where", lh_json_frames(r, l->stack));
     json_array_append_new(locks, lj);
     json_object_set_new(sj, "thread", json_string(label));
     json_object_set_new(sj, "holds", acquisition_json(r, h->lock, h->mode, h->stack));
@@ -93,6 +100,7 @@ static json_t *summary_json(const struct lh_findings *fs) {
   for (size_t i = 0; i < fs->n; i++)
     if (fs->items[i].level == LH_LEVEL_ERROR) counts[fs->items[i].kind]++;
   json_object_set_new(o, "errors", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_ERROR)));
+  json_object_set_new(o, "warnings", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_WARNING)));
   json_object_set_new(o, "notes", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_NOTE)));
   for (int k = 0; k < LH_KIND_COUNT; k++)
     if (counts[k]) json_object_set_new(by_kind, lh_kind_rule((enum lh_finding_kind)k), json_integer((json_int_t)counts[k]));
@@ -106,8 +114,10 @@ int lh_report_json(const char *path, const struct lh_report *r) {
   json_object_set_new(tool, "version", json_string(LH_VERSION));
   json_object_set_new(root, "tool", tool);
   json_object_set_new(root, "runs", runs_json(r->m));
+  char **object_names = lh_object_names(r->sym, r->m);
   for (size_t i = 0; i < r->findings->n; i++)
-    json_array_append_new(findings, finding_json(r, &r->findings->items[i]));
+    json_array_append_new(findings, finding_json(r, object_names, &r->findings->items[i]));
+  lh_lock_names_free(object_names, r->m->nobjects);
   json_object_set_new(root, "findings", findings);
   json_object_set_new(root, "summary", summary_json(r->findings));
   size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER;

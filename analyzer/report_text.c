@@ -5,7 +5,8 @@
  * Each finding says what happened in one sentence, then for each thread of the cycle which lock
  * it holds (and where it took it) and which lock it wants (and where), then the scenario table.
  * Notes (cycles that thread creation/join keeps from deadlocking) are shown with --verbose only
- * and never count as errors. After 1000 findings the rest are only counted (the JSON report has
+ * and never count as errors; warnings (a wait cycle that a timeout will break) are shown and
+ * counted apart. Findings the library saw happen at run time are told by report_incident.c. After 1000 findings the rest are only counted (the JSON report has
  * them all). */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -17,11 +18,9 @@
 #define TEXT_FRAMES 8
 #define LH_MAX_SHOWN_FINDINGS 1000 /* like valgrind: past this, more reports help nobody */
 
-struct text {
-  FILE *out;
-  char prefix[48];
-  const struct lh_report *r;
-};
+#include "lock_names.h"
+
+#define text lh_text
 
 static void frame_line(const struct text *x, size_t i, const struct lh_shown_frame *f) {
   fprintf(x->out, "%s       #%zu ", x->prefix, i);
@@ -32,15 +31,14 @@ static void frame_line(const struct text *x, size_t i, const struct lh_shown_fra
   fputc('\n', x->out);
 }
 
-static void stack_lines(const struct text *x, int32_t stack) {
+void lh_text_stack(const struct text *x, int32_t stack) {
   struct lh_shown_frame frames[TEXT_FRAMES];
   size_t n = lh_frames_of_stack(x->r->sym, x->r->m, stack, frames, TEXT_FRAMES);
   if (n == 0) fprintf(x->out, "%s       (no stack recorded)\n", x->prefix);
   for (size_t i = 0; i < n; i++) frame_line(x, i, &frames[i]);
 }
 
-/* "(created at worker_main prog.c:41)", "(main thread)". */
-static void thread_origin(const struct text *x, uint32_t thread) {
+void lh_text_thread_origin(const struct text *x, uint32_t thread) {
   const struct lh_thread *t = &x->r->m->threads[thread];
   if (strcmp(t->how, "main") == 0) {
     fputs("(main thread)", x->out);
@@ -74,12 +72,12 @@ static void step_lines(const struct text *x, const struct lh_finding *f, size_t 
   char label[64];
   lh_thread_label(r->m, t->thread, label, sizeof label);
   fprintf(x->out, "%s   %s ", x->prefix, label);
-  thread_origin(x, t->thread);
+  lh_text_thread_origin(x, t->thread);
   fprintf(x->out, " holds %s%s, taken at\n", r->lock_names[h->lock], mode_note(r, h->lock, h->mode));
-  stack_lines(x, h->stack);
+  lh_text_stack(x, h->stack);
   fprintf(x->out, "%s     and wants %s%s, at\n", x->prefix, r->lock_names[t->lock],
           mode_note(r, t->lock, t->mode));
-  stack_lines(x, t->stack);
+  lh_text_stack(x, t->stack);
   fprintf(x->out, "%s\n", x->prefix);
 }
 
@@ -89,6 +87,10 @@ static void chain(const struct text *x, const struct lh_finding *f) {
 }
 
 static void finding(const struct text *x, const struct lh_finding *f) {
+  if (f->incident != LH_NONE) {
+    lh_text_incident(x, f);
+    return;
+  }
   bool note = f->level == LH_LEVEL_NOTE;
   fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix, note ? "note: " : "",
           lh_kind_rule(f->kind),
@@ -113,7 +115,8 @@ static void finding(const struct text *x, const struct lh_finding *f) {
 
 static void summary(const struct text *x) {
   const struct lh_findings *fs = x->r->findings;
-  size_t errors = lh_findings_count(fs, LH_LEVEL_ERROR), notes = lh_findings_count(fs, LH_LEVEL_NOTE);
+  size_t errors = lh_findings_count(fs, LH_LEVEL_ERROR), notes = lh_findings_count(fs, LH_LEVEL_NOTE),
+         warnings = lh_findings_count(fs, LH_LEVEL_WARNING);
   size_t by_kind[LH_KIND_COUNT] = {0};
   for (size_t i = 0; i < fs->n; i++)
     if (fs->items[i].level == LH_LEVEL_ERROR) by_kind[fs->items[i].kind]++;
@@ -128,7 +131,9 @@ static void summary(const struct text *x) {
       fprintf(x->out, "%s%s: %zu", sep, lh_kind_rule((enum lh_finding_kind)k), by_kind[k]);
       sep = ", ";
     }
-  fputs(*sep == ',' ? ")\n" : "\n", x->out);
+  if (*sep == ',') fputc(')', x->out);
+  if (warnings) fprintf(x->out, "; %zu warning%s", warnings, warnings == 1 ? "" : "s");
+  fputc('\n', x->out);
 }
 
 /* One finding, formatted in memory and written at once: stderr is unbuffered, and a report of
@@ -151,7 +156,7 @@ static void finding_at_once(struct text *x, const struct lh_finding *f) {
 }
 
 void lh_report_text(FILE *out, const struct lh_report *r) {
-  struct text x = {.out = out, .r = r};
+  struct text x = {.out = out, .r = r, .object_names = lh_object_names(r->sym, r->m)};
   /* Like valgrind, lines carry a pid: that of the process that started first (the program that
    * `lockhound run` started, when it forked or exec'd others). */
   const struct lh_run_file *first = r->m->nfiles ? &r->m->files[0] : NULL;
@@ -190,4 +195,5 @@ void lh_report_text(FILE *out, const struct lh_report *r) {
             cycles, cycles == 1 ? "" : "s");
   }
   summary(&x);
+  lh_lock_names_free(x.object_names, r->m->nobjects);
 }

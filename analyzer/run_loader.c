@@ -13,7 +13,11 @@
  *   any other lock: S:<site of its init/first-use stack>#<rank among this file's locks with that
  *   site, in record order>
  * both prefixed by the file's lineage group (exe and lineage), so locks of different programs or
- * of a fork child and its parent never merge. */
+ * of a fork child and its parent never merge. Objects (semaphores, condition variables,
+ * barriers) get keys the same way, with O:<kind>: before the G: or S: part and their own ranks.
+ *
+ * `finding` records (the library's run-time findings) become model incidents; every lock,
+ * object, thread and stack they name must have been recorded before, like everywhere else. */
 #include "run_loader.h"
 
 #include <errno.h>
@@ -25,6 +29,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "findings.h"
 #include "grow.h"
 #include "run_file_format.h"
 
@@ -50,7 +55,8 @@ struct id_map {
 
 struct site_count {
   char *site;
-  uint32_t count;
+  uint32_t count;     /* locks created at this site so far */
+  uint32_t objects;   /* objects created at this site so far */
   UT_hash_handle hh;
 };
 
@@ -65,7 +71,7 @@ struct loader {
   char why[256];                /* what is wrong with the current record */
   struct file_module *modules;  /* indexed by position, looked up through module_ids */
   size_t nmodules, cap_modules;
-  struct id_map module_ids, stack_ids, thread_ids, lock_ids;
+  struct id_map module_ids, stack_ids, thread_ids, lock_ids, object_ids;
   struct site_count *sites;
   struct site_count **stack_sites; /* memo: model stack index + 1 -> its site entry */
   size_t cap_stack_sites;
@@ -478,6 +484,222 @@ static bool rec_acq(struct loader *ld, json_t *rec) {
   return true;
 }
 
+/* ---- objects: semaphores, condition variables, barriers ---- */
+
+static bool object_kind(struct loader *ld, const char *s, enum lh_object_kind *kind) {
+  if (strcmp(s, "sem") == 0) *kind = LH_OBJECT_SEM;
+  else if (strcmp(s, "cond") == 0) *kind = LH_OBJECT_COND;
+  else if (strcmp(s, "barrier") == 0) *kind = LH_OBJECT_BARRIER;
+  else return fail(ld, "unknown object kind '%.40s'", s);
+  return true;
+}
+
+static char *object_key(struct loader *ld, const struct lh_object *o, const struct file_module *mod,
+                        int64_t gen) {
+  char *key = NULL, num[64];
+  size_t len = 0, cap = 0;
+  append(&key, &len, &cap, ld->m->groups[ld->file->group].key);
+  append(&key, &len, &cap, "\x1eO:");
+  append(&key, &len, &cap, lh_object_kind_name(o->kind));
+  append(&key, &len, &cap, ":");
+  if (o->name) { /* a named semaphore is the same semaphore wherever it is mapped */
+    append(&key, &len, &cap, "N:");
+    append(&key, &len, &cap, o->name);
+    return key;
+  }
+  if (mod) {
+    append(&key, &len, &cap, "G:");
+    append(&key, &len, &cap, ld->m->modules[mod->model_index].path);
+    snprintf(num, sizeof num, "+%" PRIx64 "#%" PRId64, o->rel, gen);
+    append(&key, &len, &cap, num);
+    return key;
+  }
+  struct site_count *sc = site_of(ld, o->stack);
+  append(&key, &len, &cap, sc->site);
+  snprintf(num, sizeof num, "#%" PRIu32, sc->objects++);
+  append(&key, &len, &cap, num);
+  return key;
+}
+
+static bool rec_object(struct loader *ld, json_t *rec) {
+  int64_t id, count, gen;
+  struct lh_object o = {.file = ld->file_index, .module = LH_NONE, .stack = LH_NONE};
+  if (!new_id(ld, rec, &ld->object_ids, &id)) return false;
+  const char *kind = get_str(ld, rec, "kind", NULL);
+  if (!kind || !object_kind(ld, kind, &o.kind) || !get_hex(ld, rec, "addr", &o.addr) ||
+      !get_int(ld, rec, "count", 0, INT32_MAX, false, 0, &count) ||
+      !get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
+    return false;
+  json_t *stack = json_object_get(rec, "stack");
+  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &o.stack)) return false;
+  const char *how = get_str(ld, rec, "how", o.kind == LH_OBJECT_COND ? "static" : "init");
+  const char *name = get_str(ld, rec, "name", "");
+  if (!how || !name) return false;
+  o.init = strcmp(how, "init") == 0;
+  o.count = count;
+  o.name = *name ? lh_xstrdup(name) : NULL;
+  const struct file_module *mod = module_of(ld, o.addr);
+  if (mod) {
+    o.module = (int32_t)mod->model_index;
+    o.rel = o.addr - mod->base;
+  }
+  char *key = object_key(ld, &o, mod, gen);
+  bool added;
+  add_id(&ld->object_ids, id, lh_model_object(ld->m, key, &o, &added));
+  free(key);
+  return true;
+}
+
+/* ---- finding: what the library saw happen ---- */
+
+static bool opt_ref(struct loader *ld, json_t *rec, const char *key, const struct id_map *table, int32_t *out) {
+  *out = LH_NONE;
+  json_t *v = json_object_get(rec, key);
+  return !v || ref_id(ld, v, key, table, true, out);
+}
+
+static bool wait_on(struct loader *ld, const char *s, enum lh_wait_on *on) {
+  static const char *const names[] = {"lock", "cond", "sem", "barrier", "join"};
+  for (int i = 0; i < 5; i++)
+    if (strcmp(s, names[i]) == 0) {
+      *on = (enum lh_wait_on)(LH_WAIT_LOCK + i);
+      return true;
+    }
+  return fail(ld, "waits: unknown 'on' value '%.40s'", s);
+}
+
+static bool waits_entry(struct loader *ld, json_t *v, struct lh_wait *w) {
+  if (!json_is_object(v)) return fail(ld, "field 'waits' is not an object");
+  const char *on = get_str(ld, v, "on", NULL), *call = get_str(ld, v, "call", "");
+  if (!on || !call || !wait_on(ld, on, &w->on) || !opt_ref(ld, v, "lock", &ld->lock_ids, &w->lock) ||
+      !opt_ref(ld, v, "object", &ld->object_ids, &w->object) ||
+      !opt_ref(ld, v, "mutex", &ld->lock_ids, &w->mutex) ||
+      !opt_ref(ld, v, "joins", &ld->thread_ids, &w->joins) ||
+      !opt_ref(ld, v, "stack", &ld->stack_ids, &w->stack) ||
+      !get_int(ld, v, "since_ns", INT64_MIN, INT64_MAX, false, 0, &w->since_ns) ||
+      !get_bool(ld, v, "timed", &w->timed))
+    return false;
+  w->mode = LH_MODE_WRITE;
+  if (json_object_get(v, "mode") && !parse_mode(ld, json_object_get(v, "mode"), "waits: 'mode'", &w->mode))
+    return false;
+  if (w->on == LH_WAIT_LOCK && w->lock == LH_NONE) return fail(ld, "waits: a wait on a lock names no 'lock'");
+  if (w->on == LH_WAIT_JOIN && w->joins == LH_NONE) return fail(ld, "waits: a join names no thread in 'joins'");
+  if (w->on != LH_WAIT_LOCK && w->on != LH_WAIT_JOIN && w->object == LH_NONE)
+    return fail(ld, "waits: a wait on a %s names no 'object'", on);
+  w->call = *call ? lh_xstrdup(call) : NULL;
+  return true;
+}
+
+static bool tries_entry(struct loader *ld, json_t *v, struct lh_tries *t) {
+  if (!json_is_object(v)) return fail(ld, "field 'tries' is not an object");
+  return ref_field(ld, v, "lock", &ld->lock_ids, false, &t->lock) &&
+         get_int(ld, v, "failures", 0, INT64_MAX, false, 0, &t->failures) &&
+         get_int(ld, v, "since_ns", INT64_MIN, INT64_MAX, false, 0, &t->since_ns);
+}
+
+static bool thread_entry(struct loader *ld, json_t *v, size_t i, struct lh_incident_thread *t) {
+  int32_t thread;
+  t->waits = (struct lh_wait){.lock = LH_NONE, .object = LH_NONE, .mutex = LH_NONE, .joins = LH_NONE,
+                              .stack = LH_NONE};
+  t->tries.lock = LH_NONE;
+  t->stack = LH_NONE;
+  if (!json_is_object(v)) return fail(ld, "thread entry %zu is not an object", i);
+  if (!ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) ||
+      !opt_ref(ld, v, "stack", &ld->stack_ids, &t->stack))
+    return false;
+  t->thread = (uint32_t)thread;
+  json_t *waits = json_object_get(v, "waits"), *holds = json_object_get(v, "holds"),
+         *tries = json_object_get(v, "tries");
+  if (waits && !waits_entry(ld, waits, &t->waits)) return false;
+  if (tries && !tries_entry(ld, tries, &t->tries)) return false;
+  if (holds && !json_is_array(holds)) return fail(ld, "field 'holds' is not an array");
+  size_t n = holds ? json_array_size(holds) : 0;
+  t->holds = n ? lh_xcalloc(n, sizeof *t->holds) : NULL;
+  t->nholds = (uint32_t)n;
+  for (size_t h = 0; h < n; h++)
+    if (!held_entry(ld, json_array_get(holds, h), h, &t->holds[h])) return false;
+  return true;
+}
+
+static bool related_entry(struct loader *ld, json_t *v, size_t i, struct lh_related *r) {
+  if (!json_is_object(v)) return fail(ld, "related entry %zu is not an object", i);
+  const char *what = get_str(ld, v, "what", "");
+  if (!what || !opt_ref(ld, v, "thread", &ld->thread_ids, &r->thread) ||
+      !opt_ref(ld, v, "stack", &ld->stack_ids, &r->stack))
+    return false;
+  r->what = *what ? lh_xstrdup(what) : NULL;
+  return true;
+}
+
+static bool state_entry(struct loader *ld, json_t *v, size_t i, struct lh_object_state *st) {
+  int32_t object;
+  if (!json_is_object(v)) return fail(ld, "objects entry %zu is not an object", i);
+  if (!ref_field(ld, v, "object", &ld->object_ids, false, &object) ||
+      !get_int(ld, v, "value", INT64_MIN, INT64_MAX, false, 0, &st->value) ||
+      !get_int(ld, v, "count", 0, INT64_MAX, false, 0, &st->count) ||
+      !get_int(ld, v, "arrived", 0, INT64_MAX, false, 0, &st->arrived))
+    return false;
+  st->object = (uint32_t)object;
+  st->has_value = json_object_get(v, "value") != NULL;
+  st->has_count = json_object_get(v, "count") != NULL || json_object_get(v, "arrived") != NULL;
+  return true;
+}
+
+static bool finding_kind(struct loader *ld, json_t *rec, struct lh_incident *x) {
+  const char *kind = get_str(ld, rec, "kind", NULL);
+  if (!kind) return false;
+  x->kind = lh_kind_of_rule(kind);
+  if (x->kind < 0) return fail(ld, "unknown finding kind '%.40s'", kind);
+  if (x->kind == LH_KIND_LOCK_ORDER_INVERSION)
+    return fail(ld, "'%s' is found by the analyzer, not recorded at run time", kind);
+  const char *action = get_str(ld, rec, "action", "continue");
+  if (!action) return false;
+  if (strcmp(action, "exit") != 0 && strcmp(action, "abort") != 0 && strcmp(action, "wait") != 0 &&
+      strcmp(action, "continue") != 0)
+    return fail(ld, "field 'action' is not \"exit\", \"abort\", \"wait\" or \"continue\"");
+  const char *detail = get_str(ld, rec, "detail", "");
+  if (!detail) return false;
+  x->action = lh_xstrdup(action);
+  x->detail = *detail ? lh_xstrdup(detail) : NULL;
+  return true;
+}
+
+/* Each element of the array field `key` (optional) through parse into items[i]; *n gets the size. */
+#define LH_ARRAY_FIELD(ld, rec, key, items, n, parse)                                        \
+  do {                                                                                       \
+    json_t *a_ = json_object_get(rec, key);                                                  \
+    if (a_ && !json_is_array(a_)) return fail(ld, "field '%s' is not an array", key);       \
+    (n) = a_ ? (uint32_t)json_array_size(a_) : 0;                                            \
+    (items) = (n) ? lh_xcalloc((n), sizeof *(items)) : NULL;                                 \
+    for (size_t i_ = 0; i_ < (n); i_++)                                                      \
+      if (!parse(ld, json_array_get(a_, i_), i_, &(items)[i_])) return false;               \
+  } while (0)
+
+static bool finding_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
+  if (!finding_kind(ld, rec, x) || !get_int(ld, rec, "ns", INT64_MIN, INT64_MAX, false, 0, &x->ns) ||
+      !get_int(ld, rec, "exitcode", 0, 255, false, -1, &x->exitcode) ||
+      !opt_ref(ld, rec, "lock", &ld->lock_ids, &x->lock) ||
+      !opt_ref(ld, rec, "object", &ld->object_ids, &x->object) ||
+      !opt_ref(ld, rec, "thread", &ld->thread_ids, &x->thread))
+    return false;
+  if (!json_is_array(json_object_get(rec, "threads"))) return fail(ld, "field 'threads' is missing or not an array");
+  LH_ARRAY_FIELD(ld, rec, "threads", x->threads, x->nthreads, thread_entry);
+  LH_ARRAY_FIELD(ld, rec, "related", x->related, x->nrelated, related_entry);
+  LH_ARRAY_FIELD(ld, rec, "objects", x->states, x->nstates, state_entry);
+  return true;
+}
+
+static bool rec_finding(struct loader *ld, json_t *rec) {
+  struct lh_incident x = {.file = ld->file_index, .lock = LH_NONE, .object = LH_NONE, .thread = LH_NONE};
+  if (!finding_body(ld, rec, &x)) {
+    lh_incident_free(&x);
+    return false;
+  }
+  if (strcmp(x.action, "exit") == 0 || strcmp(x.action, "abort") == 0) ld->file->stopped = true;
+  lh_model_add_incident(ld->m, &x);
+  return true;
+}
+
 static bool rec_calls(struct loader *ld, json_t *rec) {
   if (!json_is_object(json_object_get(rec, "counts")))
     return fail(ld, "field 'counts' is missing or not an object");
@@ -502,7 +724,8 @@ static const struct {
     {"module", rec_module}, {"stack", rec_stack},     {"thread", rec_thread},
     {"join", rec_join},     {"exit", rec_exit},       {"lock", rec_lock},
     {"destroy", rec_destroy}, {"acq", rec_acq},       {"calls", rec_calls},
-    {"end", rec_end},       {"run", rec_run_again},
+    {"end", rec_end},       {"run", rec_run_again},   {"object", rec_object},
+    {"finding", rec_finding},
 };
 
 /* ---- lines ---- */
@@ -583,6 +806,7 @@ static void loader_free(struct loader *ld) {
   free_ids(&ld->stack_ids);
   free_ids(&ld->thread_ids);
   free_ids(&ld->lock_ids);
+  free_ids(&ld->object_ids);
   free(ld->stack_sites);
   struct site_count *sc, *tmp;
   HASH_ITER(hh, ld->sites, sc, tmp) {
@@ -633,8 +857,9 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
     if (ld.warnings > LH_MAX_WARNINGS)
       fprintf(diag, "lockhound: %s: %u more bad records skipped\n", name,
               ld.warnings - LH_MAX_WARNINGS);
-    /* Only worth saying when the file recorded something the report is built from. */
-    if (!ld.file->ended && (ld.file->locks_seen || ld.file->threads_created))
+    /* Only worth saying when the file recorded something the report is built from, and when it
+     * was not lockhound that ended the program (its finding says so). */
+    if (!ld.file->ended && !ld.file->stopped && (ld.file->locks_seen || ld.file->threads_created))
       fprintf(diag,
               "lockhound: %s: the program ended abruptly (signal, _exit, exec or crash); its "
               "report is built from what was recorded before\n",

@@ -18,7 +18,7 @@ static char *json_of(const char *text) {
   struct lh_findings *f = lh_analyse(m, &o, &stats);
   struct lh_symbolizer *sym = lh_sym_new();
   char **names = lh_lock_names(sym, m);
-  struct lh_report r = {m, f, &stats, names, sym, false};
+  struct lh_report r = {m, f, &stats, names, sym, false, 66};
   char path[] = "/tmp/lh-json-XXXXXX";
   close(mkstemp(path));
   cr_assert_eq(lh_report_json(path, &r), 0);

@@ -14,7 +14,7 @@ static char *report_of(struct rb *rb, bool verbose) {
   struct lh_findings *f = lh_analyse(m, &o, &stats);
   struct lh_symbolizer *sym = lh_sym_new();
   char **names = lh_lock_names(sym, m);
-  struct lh_report r = {m, f, &stats, names, sym, verbose};
+  struct lh_report r = {m, f, &stats, names, sym, verbose, 66};
   char *text = NULL;
   size_t len;
   FILE *out = open_memstream(&text, &len);

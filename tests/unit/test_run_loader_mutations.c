@@ -63,7 +63,7 @@ static void survive(const char *text, size_t len) {
     struct lh_analysis_stats stats;
     struct lh_findings *f = lh_analyse(m, &o, &stats);
     char **names = lh_lock_names(sym, m);
-    struct lh_report r = {m, f, &stats, names, sym, true};
+    struct lh_report r = {m, f, &stats, names, sym, true, 66};
     lh_report_text(null, &r);
     lh_report_json("/dev/null", &r);
     lh_lock_names_free(names, m->nlocks);

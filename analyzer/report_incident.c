@@ -1,0 +1,640 @@
+/* report_incident.c - telling what the library saw happen at run time: deadlocks, wait cycles that
+ * a timeout will break, self-deadlocks, stalls, livelocks and misuse of the API.
+ *
+ * Text: one sentence saying what happened, then per thread what it is blocked in (with the
+ * stack), what it holds (with where it took it) and who holds what it waits for, so that a student
+ * can follow the cycle with the source open; a scenario table for deadlocks; how to fix it; and
+ * what lockhound did to the program (ended it, aborted it, left it hanging). Misuse is one
+ * sentence per kind and detail, the stack of the bad call and the other stacks that matter.
+ * JSON: the same facts as fields (threads with waits/holds/stack, locks, objects, steps).
+ * Everything is built from the incident as recorded; nothing is guessed. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+#include "report.h"
+
+/* ---- names ---- */
+
+static const char *lock_name(const struct lh_text *x, int32_t l) { return l == LH_NONE ? "?" : x->r->lock_names[l]; }
+static const char *object_name(const struct lh_text *x, int32_t o) { return o == LH_NONE ? "?" : x->object_names[o]; }
+
+struct label { char s[64]; };
+
+static struct label label_of(const struct lh_model *m, int32_t thread) {
+  struct label l = {"?"};
+  if (thread != LH_NONE) lh_thread_label(m, (uint32_t)thread, l.s, sizeof l.s);
+  return l;
+}
+
+static const struct lh_incident *incident_of(const struct lh_report *r, const struct lh_finding *f) {
+  return &r->m->incidents[f->incident];
+}
+
+/* The function a wait is blocked in, when the record does not say. */
+static const char *default_call(const struct lh_model *m, const struct lh_wait *w) {
+  switch (w->on) {
+  case LH_WAIT_LOCK:
+    switch (m->locks[w->lock].kind) {
+    case LH_LOCK_RWLOCK: return w->mode == LH_MODE_READ ? "pthread_rwlock_rdlock" : "pthread_rwlock_wrlock";
+    case LH_LOCK_SPINLOCK: return "pthread_spin_lock";
+    case LH_LOCK_C11_MUTEX: return "mtx_lock";
+    default: return "pthread_mutex_lock";
+    }
+  case LH_WAIT_COND: return "pthread_cond_wait";
+  case LH_WAIT_SEM: return "sem_wait";
+  case LH_WAIT_BARRIER: return "pthread_barrier_wait";
+  case LH_WAIT_JOIN: return "pthread_join";
+  default: return "?";
+  }
+}
+
+/* "pthread_mutex_lock(lock_b)", "pthread_join(T2)", "sem_wait(items)". */
+static char *wait_call(const struct lh_text *x, const struct lh_wait *w) {
+  const char *call = w->call ? w->call : default_call(x->r->m, w);
+  const char *what = "?";
+  struct label l = label_of(x->r->m, w->joins);
+  if (w->on == LH_WAIT_LOCK) what = lock_name(x, w->lock);
+  else if (w->on == LH_WAIT_JOIN) what = l.s;
+  else what = object_name(x, w->object);
+  char *s;
+  if (asprintf(&s, "%s(%s)", call, what) < 0) return lh_xstrdup(call);
+  return s;
+}
+
+/* The incident's state of an object, or NULL. */
+static const struct lh_object_state *state_of(const struct lh_incident *in, int32_t object) {
+  for (uint32_t i = 0; i < in->nstates; i++)
+    if ((int32_t)in->states[i].object == object) return &in->states[i];
+  return NULL;
+}
+
+/* ---- lines shared by the kinds ---- */
+
+static void blank(const struct lh_text *x) { fprintf(x->out, "%s\n", x->prefix); }
+
+/* "  T1 (created at main prog.c:58) " */
+static void thread_intro(const struct lh_text *x, uint32_t thread) {
+  struct label l = label_of(x->r->m, (int32_t)thread);
+  fprintf(x->out, "%s   %s ", x->prefix, l.s);
+  lh_text_thread_origin(x, thread);
+}
+
+static void holds_lines(const struct lh_text *x, const struct lh_incident_thread *t) {
+  for (uint32_t h = 0; h < t->nholds; h++) {
+    const struct lh_held *held = &t->holds[h];
+    const char *how = x->r->m->locks[held->lock].kind != LH_LOCK_RWLOCK ? ""
+                      : held->mode == LH_MODE_READ ? " (for reading)" : " (for writing)";
+    fprintf(x->out, "%s     holding %s%s, taken at\n", x->prefix, lock_name(x, (int32_t)held->lock), how);
+    lh_text_stack(x, held->stack);
+  }
+}
+
+/* Who holds lock l among the incident's threads (other than `self`): "held by T2", "held by T2
+ * and T3". Returns false when nobody in the incident does. */
+static bool holders(const struct lh_text *x, const struct lh_incident *in, uint32_t lock, int32_t self,
+                    char *out, size_t size) {
+  size_t n = 0;
+  out[0] = '\0';
+  for (uint32_t i = 0; i < in->nthreads; i++) {
+    if ((int32_t)in->threads[i].thread == self) continue;
+    for (uint32_t h = 0; h < in->threads[i].nholds; h++)
+      if (in->threads[i].holds[h].lock == lock) {
+        struct label l = label_of(x->r->m, (int32_t)in->threads[i].thread);
+        size_t len = strlen(out);
+        snprintf(out + len, size - len, "%s%s", n++ ? " and " : "", l.s);
+        break;
+      }
+  }
+  return n > 0;
+}
+
+/* The stack where `thread` took `lock`, per the incident, or LH_NONE. */
+static int32_t taken_at(const struct lh_incident *in, uint32_t thread, uint32_t lock) {
+  for (uint32_t i = 0; i < in->nthreads; i++)
+    if (in->threads[i].thread == thread)
+      for (uint32_t h = 0; h < in->threads[i].nholds; h++)
+        if (in->threads[i].holds[h].lock == lock) return in->threads[i].holds[h].stack;
+  return LH_NONE;
+}
+
+/* "    lock_b is held by T2" (the stack where T2 took it is in T2's own paragraph). */
+static void lock_holder_line(const struct lh_text *x, const struct lh_incident *in, const struct lh_incident_thread *t) {
+  char who[256];
+  uint32_t lock = (uint32_t)t->waits.lock;
+  if (holders(x, in, lock, (int32_t)t->thread, who, sizeof who))
+    fprintf(x->out, "%s     %s is held by %s\n", x->prefix, lock_name(x, (int32_t)lock), who);
+  else
+    fprintf(x->out, "%s     %s is held by a thread this report does not show\n", x->prefix,
+            lock_name(x, (int32_t)lock));
+}
+
+/* "  T1 (created at ...) is blocked in pthread_mutex_lock(lock_b) at" + its stack. */
+static void blocked_in(const struct lh_text *x, const struct lh_incident_thread *t) {
+  thread_intro(x, t->thread);
+  char *call = wait_call(x, &t->waits);
+  fprintf(x->out, " is blocked in %s%s at\n", call, t->waits.timed ? " (with a timeout)" : "");
+  free(call);
+  lh_text_stack(x, t->waits.stack != LH_NONE ? t->waits.stack : t->stack);
+}
+
+static void action_line(const struct lh_text *x, const struct lh_incident *in) {
+  if (strcmp(in->action, "exit") == 0) {
+    int64_t code = in->exitcode >= 0 ? in->exitcode : x->r->error_exitcode;
+    if (code > 0)
+      fprintf(x->out, "%s   lockhound ended the program (exit code %" PRId64 "); run with "
+              "--on-deadlock=wait to keep it hanging for a debugger\n", x->prefix, code);
+    else
+      fprintf(x->out, "%s   lockhound ended the program; run with --on-deadlock=wait to keep it "
+              "hanging for a debugger\n", x->prefix);
+  } else if (strcmp(in->action, "abort") == 0) {
+    fprintf(x->out, "%s   lockhound aborted the program (SIGABRT: a core dump for the debugger, where "
+            "core dumps are enabled), as --on-deadlock=abort asked\n", x->prefix);
+  } else if (strcmp(in->action, "wait") == 0) {
+    fprintf(x->out, "%s   lockhound left the program hanging, as --on-deadlock=wait asked: attach a "
+            "debugger to it (gdb -p PID), or stop it with Ctrl-C\n", x->prefix);
+  }
+}
+
+static void fix_line(const struct lh_text *x, const char *text) {
+  fprintf(x->out, "%s   How to fix it: %s\n", x->prefix, text);
+}
+
+/* ---- deadlock and timed-wait-cycle ---- */
+
+/* The scenario of a wait cycle: per thread the locks it holds that another thread of the cycle
+ * waits for, then the call it is blocked in. */
+static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in, bool timed) {
+  size_t n = in->nthreads;
+  struct lh_scenario_column *cols = lh_xcalloc(n ? n : 1, sizeof *cols);
+  struct label *labels = lh_xcalloc(n ? n : 1, sizeof *labels);
+  for (size_t i = 0; i < n; i++) {
+    const struct lh_incident_thread *t = &in->threads[i];
+    labels[i] = label_of(x->r->m, (int32_t)t->thread);
+    cols[i].label = labels[i].s;
+    cols[i].held = lh_xcalloc(t->nholds ? t->nholds : 1, sizeof *cols[i].held);
+    for (uint32_t h = 0; h < t->nholds; h++) {
+      bool wanted = false;
+      for (size_t j = 0; j < n; j++)
+        wanted |= j != i && in->threads[j].waits.on == LH_WAIT_LOCK &&
+                  (uint32_t)in->threads[j].waits.lock == t->holds[h].lock;
+      if (wanted) cols[i].held[cols[i].nheld++] = lh_scenario_call(x->r, t->holds[h].lock, t->holds[h].mode);
+    }
+    if (t->waits.on == LH_WAIT_LOCK) cols[i].wanted = lh_scenario_call(x->r, (uint32_t)t->waits.lock, t->waits.mode);
+    else if (t->waits.on == LH_WAIT_JOIN) {
+      struct label l = label_of(x->r->m, t->waits.joins);
+      if (asprintf(&cols[i].wanted, "pthread_join(%s);", l.s) < 0) cols[i].wanted = NULL;
+    }
+  }
+  lh_scenario_rows(x->out, x->prefix, "What happened, one column per thread:", cols, n,
+                   timed ? "   <- waits" : "   <- blocked",
+                   timed ? "*** WAIT CYCLE (until a timeout) ***" : "*** DEADLOCK ***");
+  for (size_t i = 0; i < n; i++) {
+    for (size_t h = 0; h < cols[i].nheld; h++) free(cols[i].held[h]);
+    free(cols[i].held);
+    free(cols[i].wanted);
+  }
+  free(cols);
+  free(labels);
+}
+
+static void cycle(const struct lh_text *x, const struct lh_incident *in) {
+  bool timed = in->kind == LH_KIND_TIMED_WAIT_CYCLE;
+  if (timed)
+    fprintf(x->out, "%s   %u threads wait for each other in a cycle, but at least one wait has a timeout:\n"
+            "%s   when it expires the cycle breaks, so the program probably retries or fails (the\n"
+            "%s   timed call returns ETIMEDOUT) instead of hanging\n",
+            x->prefix, in->nthreads, x->prefix, x->prefix);
+  else
+    fprintf(x->out, "%s   %u threads are deadlocked: each waits for a lock (or the end of a thread) that "
+            "the next one holds\n", x->prefix, in->nthreads);
+  blank(x);
+  for (uint32_t i = 0; i < in->nthreads; i++) {
+    const struct lh_incident_thread *t = &in->threads[i];
+    blocked_in(x, t);
+    holds_lines(x, t);
+    if (t->waits.on == LH_WAIT_LOCK) lock_holder_line(x, in, t);
+    else if (t->waits.on == LH_WAIT_JOIN) {
+      struct label l = label_of(x->r->m, t->waits.joins);
+      fprintf(x->out, "%s     waits for %s to end, but %s is blocked too\n", x->prefix, l.s, l.s);
+    }
+    blank(x);
+  }
+  cycle_scenario(x, in, timed);
+  blank(x);
+  if (timed)
+    fix_line(x, "as for a deadlock: take the locks in one global order, or do not hold a lock while "
+                "waiting for another thread; a timeout only turns the hang into a failure");
+  else
+    fix_line(x, "take the locks in one global order (every thread the same), and never join a "
+                "thread while holding a lock it needs");
+  action_line(x, in);
+}
+
+/* ---- self-deadlock ---- */
+
+static void self_deadlock(const struct lh_text *x, const struct lh_incident *in) {
+  const struct lh_incident_thread *t = in->nthreads ? &in->threads[0] : NULL;
+  int32_t lock = in->lock != LH_NONE ? in->lock : t ? t->waits.lock : LH_NONE;
+  if (!t || lock == LH_NONE) {
+    fprintf(x->out, "%s   a thread locks a lock it already holds, and waits for itself for ever\n", x->prefix);
+    action_line(x, in);
+    return;
+  }
+  const struct lh_lock *l = &x->r->m->locks[lock];
+  thread_intro(x, t->thread);
+  fprintf(x->out, " locks %s, which it already holds: %s is a non-recursive %s (type %s),\n"
+          "%s   so the thread waits for itself for ever\n",
+          lock_name(x, lock), lock_name(x, lock), lh_lock_kind_word(l->kind), l->type ? l->type : "default",
+          x->prefix);
+  fprintf(x->out, "%s   it took %s first at\n", x->prefix, lock_name(x, lock));
+  lh_text_stack(x, taken_at(in, t->thread, (uint32_t)lock));
+  fprintf(x->out, "%s   and takes it again at\n", x->prefix);
+  lh_text_stack(x, t->waits.stack != LH_NONE ? t->waits.stack : t->stack);
+  blank(x);
+  fix_line(x, "do not lock again what the thread already holds (split the function into a part that "
+              "locks and a part that expects the lock to be held), or, if re-entry is intended, make "
+              "it a recursive mutex (PTHREAD_MUTEX_RECURSIVE)");
+  action_line(x, in);
+}
+
+/* ---- stall ---- */
+
+static void stall_reason(const struct lh_text *x, const struct lh_incident *in, const struct lh_incident_thread *t) {
+  const struct lh_wait *w = &t->waits;
+  const struct lh_object_state *st = state_of(in, w->object);
+  struct label l = label_of(x->r->m, w->joins);
+  switch (w->on) {
+  case LH_WAIT_BARRIER:
+    if (st && st->has_count)
+      fprintf(x->out, "%s     barrier %s: %" PRId64 " of %" PRId64 " threads arrived; no other thread can arrive\n",
+              x->prefix, object_name(x, w->object), st->arrived, st->count);
+    else
+      fprintf(x->out, "%s     barrier %s: no other thread can arrive\n", x->prefix, object_name(x, w->object));
+    break;
+  case LH_WAIT_SEM:
+    if (st && st->has_value)
+      fprintf(x->out, "%s     semaphore %s: value %" PRId64 "; no thread is left to post it\n", x->prefix,
+              object_name(x, w->object), st->value);
+    else
+      fprintf(x->out, "%s     semaphore %s: no thread is left to post it\n", x->prefix, object_name(x, w->object));
+    break;
+  case LH_WAIT_COND:
+    if (w->mutex != LH_NONE)
+      fprintf(x->out, "%s     condition variable %s (with mutex %s): no thread is left to signal it\n", x->prefix,
+              object_name(x, w->object), lock_name(x, w->mutex));
+    else
+      fprintf(x->out, "%s     condition variable %s: no thread is left to signal it\n", x->prefix,
+              object_name(x, w->object));
+    break;
+  case LH_WAIT_JOIN:
+    fprintf(x->out, "%s     waits for %s to end, but %s is blocked too\n", x->prefix, l.s, l.s);
+    break;
+  case LH_WAIT_LOCK: lock_holder_line(x, in, t); break;
+  default: fprintf(x->out, "%s     (what it waits for was not recorded)\n", x->prefix);
+  }
+}
+
+static void stall(const struct lh_text *x, const struct lh_incident *in) {
+  fprintf(x->out, "%s   every thread is blocked and none can wake the others (%u thread%s)\n", x->prefix,
+          in->nthreads, in->nthreads == 1 ? "" : "s");
+  blank(x);
+  for (uint32_t i = 0; i < in->nthreads; i++) {
+    const struct lh_incident_thread *t = &in->threads[i];
+    blocked_in(x, t);
+    stall_reason(x, in, t);
+    holds_lines(x, t);
+    blank(x);
+  }
+  fix_line(x, "make sure that whatever a thread waits for still happens: every barrier waited for by "
+              "as many threads as its count, a post for every wait, the condition set and signalled "
+              "under the mutex (and waited for in a loop that checks it), no thread joined that "
+              "cannot end");
+  action_line(x, in);
+}
+
+/* ---- livelock ---- */
+
+static void livelock(const struct lh_text *x, const struct lh_incident *in) {
+  fprintf(x->out, "%s   %u threads keep failing to take locks that the others hold, and none gets "
+          "anywhere: a livelock\n", x->prefix, in->nthreads);
+  blank(x);
+  for (uint32_t i = 0; i < in->nthreads; i++) {
+    const struct lh_incident_thread *t = &in->threads[i];
+    thread_intro(x, t->thread);
+    if (t->tries.lock != LH_NONE) {
+      fprintf(x->out, " failed to take %s %" PRId64 " time%s", lock_name(x, t->tries.lock), t->tries.failures,
+              t->tries.failures == 1 ? "" : "s");
+      int64_t ns = in->ns - t->tries.since_ns;
+      if (t->tries.since_ns > 0 && ns > 0 && ns < 86400LL * 1000000000LL)
+        fprintf(x->out, " in %.1f s", (double)ns / 1e9);
+      fputs(" without one success\n", x->out);
+    } else {
+      fputs(" keeps failing its trylocks\n", x->out);
+    }
+    if (t->stack != LH_NONE) {
+      fprintf(x->out, "%s     at\n", x->prefix);
+      lh_text_stack(x, t->stack);
+    }
+    holds_lines(x, t);
+    char who[256];
+    if (t->tries.lock != LH_NONE && holders(x, in, (uint32_t)t->tries.lock, (int32_t)t->thread, who, sizeof who))
+      fprintf(x->out, "%s     %s is held by %s\n", x->prefix, lock_name(x, t->tries.lock), who);
+    blank(x);
+  }
+  fix_line(x, "after a failed trylock, release what you hold and back off for a random, growing "
+              "delay before trying again; or take the locks in one global order, so that no "
+              "trylock is needed");
+  action_line(x, in);
+}
+
+/* ---- misuse of the API ---- */
+
+struct misuse {
+  const struct lh_incident *in;
+  const struct lh_incident_thread *actor; /* the thread that made the bad call, or NULL */
+  struct label who;                       /* its label */
+  int32_t lock, object;
+  const char *detail;
+};
+
+static bool detail_is(const struct misuse *u, const char *d) { return u->detail && strcmp(u->detail, d) == 0; }
+
+static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
+  const char *p = x->prefix, *T = u->who.s, *L = lock_name(x, u->lock), *O = object_name(x, u->object);
+  const struct lh_wait *w = u->actor ? &u->actor->waits : NULL;
+  int32_t mutex = w && w->mutex != LH_NONE ? w->mutex : u->lock;
+  struct label target = label_of(x->r->m, u->in->thread);
+  FILE *o = x->out;
+  switch ((enum lh_finding_kind)u->in->kind) {
+  case LH_KIND_UNLOCK_UNOWNED: fprintf(o, "%s   %s unlocks %s, which it does not hold\n", p, T, L); break;
+  case LH_KIND_UNLOCK_UNLOCKED:
+    fprintf(o, "%s   %s unlocks %s, which is not locked (unlocked twice, or never locked)\n", p, T, L);
+    break;
+  case LH_KIND_DESTROY_LOCKED: fprintf(o, "%s   %s destroys %s while it is locked\n", p, T, L); break;
+  case LH_KIND_COND_WAIT_UNOWNED_MUTEX:
+    fprintf(o, "%s   %s waits on condition variable %s with mutex %s, which it does not hold: a\n"
+            "%s   condition wait must be made with its mutex locked\n", p, T, O, lock_name(x, mutex), p);
+    break;
+  case LH_KIND_COND_MULTIPLE_MUTEXES:
+    fprintf(o, "%s   %s waits on condition variable %s with mutex %s while another thread waits on it\n"
+            "%s   with another mutex: all waits on one condition variable must use the same mutex\n",
+            p, T, O, lock_name(x, mutex), p);
+    break;
+  case LH_KIND_EXIT_HOLDING_LOCK:
+    fprintf(o, "%s   %s ends while it holds %s: no other thread can ever take %s again\n", p, T,
+            u->lock != LH_NONE ? L : "locks", u->lock != LH_NONE ? "it" : "them");
+    break;
+  case LH_KIND_BARRIER_MISUSE:
+    if (detail_is(u, "count-zero"))
+      fprintf(o, "%s   %s initialises barrier %s with a count of 0: a barrier must wait for at least one\n"
+              "%s   thread (the call fails with EINVAL)\n", p, T, O, p);
+    else if (detail_is(u, "reinit-while-waited"))
+      fprintf(o, "%s   %s initialises barrier %s again while threads wait on it\n", p, T, O);
+    else if (detail_is(u, "destroy-while-waited"))
+      fprintf(o, "%s   %s destroys barrier %s while threads wait on it\n", p, T, O);
+    else
+      fprintf(o, "%s   %s misuses barrier %s (%s)\n", p, T, O, u->detail ? u->detail : "no detail given");
+    break;
+  case LH_KIND_SEMAPHORE_MISUSE:
+    if (detail_is(u, "destroy-while-waited"))
+      fprintf(o, "%s   %s destroys semaphore %s while threads wait on it\n", p, T, O);
+    else if (detail_is(u, "post-overflow"))
+      fprintf(o, "%s   %s posts semaphore %s, whose value is already the largest a semaphore can hold\n"
+              "%s   (SEM_VALUE_MAX): sem_post fails with EOVERFLOW and the post is lost\n", p, T, O, p);
+    else
+      fprintf(o, "%s   %s misuses semaphore %s (%s)\n", p, T, O, u->detail ? u->detail : "no detail given");
+    break;
+  case LH_KIND_API_ERROR:
+    if (detail_is(u, "join-detached"))
+      fprintf(o, "%s   %s joins %s, which is detached: a detached thread cannot be joined (EINVAL)\n", p, T,
+              target.s);
+    else if (detail_is(u, "join-joined"))
+      fprintf(o, "%s   %s joins %s, which was joined already: a thread can be joined only once\n", p, T,
+              target.s);
+    else if (detail_is(u, "join-self"))
+      fprintf(o, "%s   %s joins itself, which can never end (EDEADLK)\n", p, T);
+    else
+      fprintf(o, "%s   %s made a pthread call that failed, and the program went on as if it had worked (%s)\n",
+              p, T, u->detail ? u->detail : "no detail given");
+    break;
+  default: fprintf(o, "%s   %s: %s\n", p, T, lh_kind_title((enum lh_finding_kind)u->in->kind));
+  }
+}
+
+static const char *misuse_fix(enum lh_finding_kind kind) {
+  switch (kind) {
+  case LH_KIND_UNLOCK_UNOWNED: return "only the thread that locked a mutex may unlock it; hand work to the other thread instead of the lock";
+  case LH_KIND_UNLOCK_UNLOCKED: return "unlock exactly once per lock, on every path (an early return or an error path often unlocks twice)";
+  case LH_KIND_DESTROY_LOCKED: return "destroy a lock only when no thread holds it or will use it again (join the threads first)";
+  case LH_KIND_COND_WAIT_UNOWNED_MUTEX: return "lock the mutex, check the condition in a loop, wait, and unlock after the loop";
+  case LH_KIND_COND_MULTIPLE_MUTEXES: return "protect the condition with one mutex and use that mutex in every wait on the condition variable";
+  case LH_KIND_EXIT_HOLDING_LOCK: return "unlock everything before the thread returns or calls pthread_exit (check early returns and error paths)";
+  case LH_KIND_BARRIER_MISUSE: return "initialise a barrier once, with the number of threads that will wait on it, and destroy it after the last wait";
+  case LH_KIND_SEMAPHORE_MISUSE: return "destroy a semaphore only after its last wait, and keep posts matched with waits";
+  default: return "check the return value of every pthread call, and join each joinable thread exactly once";
+  }
+}
+
+/* The other places that matter: who holds the lock, who waits, the related stacks. */
+static void misuse_context(const struct lh_text *x, const struct misuse *u) {
+  const struct lh_incident *in = u->in;
+  bool about_holder = in->kind == LH_KIND_UNLOCK_UNOWNED || in->kind == LH_KIND_DESTROY_LOCKED;
+  bool holder_told = false;
+  if (about_holder && u->lock != LH_NONE)
+    for (uint32_t i = 0; i < in->nthreads && !holder_told; i++)
+      for (uint32_t h = 0; h < in->threads[i].nholds && !holder_told; h++)
+        if ((int32_t)in->threads[i].holds[h].lock == u->lock) {
+          struct label l = label_of(x->r->m, (int32_t)in->threads[i].thread);
+          fprintf(x->out, "%s   %s is held by %s, taken at\n", x->prefix, lock_name(x, u->lock), l.s);
+          lh_text_stack(x, in->threads[i].holds[h].stack);
+          holder_told = true;
+        }
+  if (in->kind == LH_KIND_EXIT_HOLDING_LOCK && u->actor)
+    for (uint32_t h = 0; h < u->actor->nholds; h++) {
+      fprintf(x->out, "%s   %s was taken at\n", x->prefix, lock_name(x, (int32_t)u->actor->holds[h].lock));
+      lh_text_stack(x, u->actor->holds[h].stack);
+    }
+  for (uint32_t i = 0; i < in->nthreads; i++) {
+    const struct lh_incident_thread *t = &in->threads[i];
+    if (t == u->actor || t->waits.on == LH_WAIT_NONE) continue;
+    blocked_in(x, t);
+    if (t->waits.mutex != LH_NONE)
+      fprintf(x->out, "%s     (with mutex %s)\n", x->prefix, lock_name(x, t->waits.mutex));
+  }
+  for (uint32_t i = 0; i < in->nrelated; i++) {
+    const struct lh_related *rel = &in->related[i];
+    struct label l = label_of(x->r->m, rel->thread);
+    if (about_holder && !holder_told && u->lock != LH_NONE && rel->thread != LH_NONE) {
+      fprintf(x->out, "%s   %s is held by %s, taken at\n", x->prefix, lock_name(x, u->lock), l.s);
+      holder_told = true;
+    } else {
+      fprintf(x->out, "%s   %s%s%s, at\n", x->prefix, rel->what ? rel->what : "related",
+              rel->thread != LH_NONE ? " by " : "", rel->thread != LH_NONE ? l.s : "");
+    }
+    lh_text_stack(x, rel->stack);
+  }
+}
+
+static void misuse(const struct lh_text *x, const struct lh_incident *in) {
+  struct misuse u = {.in = in, .actor = in->nthreads ? &in->threads[0] : NULL, .lock = in->lock,
+                     .object = in->object, .detail = in->detail};
+  u.who = label_of(x->r->m, u.actor ? (int32_t)u.actor->thread : in->thread);
+  if (u.actor && u.lock == LH_NONE) u.lock = u.actor->waits.lock != LH_NONE ? u.actor->waits.lock : u.actor->waits.mutex;
+  if (u.actor && u.lock == LH_NONE && u.actor->nholds) u.lock = (int32_t)u.actor->holds[0].lock;
+  if (u.actor && u.object == LH_NONE) u.object = u.actor->waits.object;
+  misuse_sentence(x, &u);
+  if (u.actor) {
+    int32_t stack = u.actor->stack != LH_NONE ? u.actor->stack : u.actor->waits.stack;
+    fprintf(x->out, "%s   %s ", x->prefix, u.who.s);
+    lh_text_thread_origin(x, u.actor->thread);
+    fputs(" did it at\n", x->out);
+    lh_text_stack(x, stack);
+  }
+  misuse_context(x, &u);
+  blank(x);
+  fix_line(x, misuse_fix((enum lh_finding_kind)in->kind));
+}
+
+void lh_text_incident(const struct lh_text *x, const struct lh_finding *f) {
+  const struct lh_incident *in = incident_of(x->r, f);
+  fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix, f->level == LH_LEVEL_WARNING ? "warning: " : "",
+          lh_kind_rule(f->kind), lh_kind_title(f->kind), f->id);
+  switch (f->kind) {
+  case LH_KIND_DEADLOCK:
+  case LH_KIND_TIMED_WAIT_CYCLE: cycle(x, in); break;
+  case LH_KIND_SELF_DEADLOCK: self_deadlock(x, in); break;
+  case LH_KIND_STALL: stall(x, in); break;
+  case LH_KIND_LIVELOCK: livelock(x, in); break;
+  default: misuse(x, in);
+  }
+  blank(x);
+}
+
+/* ---- JSON ---- */
+
+static json_t *held_json(const struct lh_report *r, const struct lh_held *h) {
+  json_t *o = json_object();
+  json_object_set_new(o, "lock", json_string(r->lock_names[h->lock]));
+  json_object_set_new(o, "mode", json_string(lh_mode_name((enum lh_mode)h->mode)));
+  json_object_set_new(o, "stack", lh_json_frames(r, h->stack));
+  return o;
+}
+
+static const char *const on_names[] = {"", "lock", "cond", "sem", "barrier", "join"};
+
+static json_t *waits_json(const struct lh_report *r, char **object_names, const struct lh_wait *w) {
+  json_t *o = json_object();
+  json_object_set_new(o, "call", json_string(w->call ? w->call : default_call(r->m, w)));
+  json_object_set_new(o, "on", json_string(on_names[w->on]));
+  if (w->lock != LH_NONE) {
+    json_object_set_new(o, "lock", json_string(r->lock_names[w->lock]));
+    json_object_set_new(o, "mode", json_string(lh_mode_name((enum lh_mode)w->mode)));
+  }
+  if (w->object != LH_NONE) json_object_set_new(o, "object", json_string(object_names[w->object]));
+  if (w->mutex != LH_NONE) json_object_set_new(o, "mutex", json_string(r->lock_names[w->mutex]));
+  if (w->joins != LH_NONE) {
+    char label[64];
+    lh_thread_label(r->m, (uint32_t)w->joins, label, sizeof label);
+    json_object_set_new(o, "thread", json_string(label));
+  }
+  json_object_set_new(o, "stack", lh_json_frames(r, w->stack));
+  json_object_set_new(o, "timed", json_boolean(w->timed));
+  return o;
+}
+
+static json_t *thread_json(const struct lh_report *r, char **object_names, const struct lh_incident_thread *t) {
+  const struct lh_thread *th = &r->m->threads[t->thread];
+  char label[64];
+  lh_thread_label(r->m, t->thread, label, sizeof label);
+  json_t *o = json_object();
+  json_object_set_new(o, "id", json_string(label));
+  json_object_set_new(o, "pid", json_integer(r->m->files[th->file].pid));
+  json_object_set_new(o, "created_at", lh_json_frames(r, th->stack));
+  if (t->waits.on != LH_WAIT_NONE) json_object_set_new(o, "waits", waits_json(r, object_names, &t->waits));
+  if (t->nholds) {
+    json_t *holds = json_array();
+    for (uint32_t h = 0; h < t->nholds; h++) json_array_append_new(holds, held_json(r, &t->holds[h]));
+    json_object_set_new(o, "holds", holds);
+  }
+  if (t->stack != LH_NONE) json_object_set_new(o, "stack", lh_json_frames(r, t->stack));
+  if (t->tries.lock != LH_NONE) {
+    json_t *tries = json_object();
+    json_object_set_new(tries, "lock", json_string(r->lock_names[t->tries.lock]));
+    json_object_set_new(tries, "failures", json_integer(t->tries.failures));
+    json_object_set_new(o, "tries", tries);
+  }
+  return o;
+}
+
+/* Deadlocks made of locks only also get "steps" like a lock-order inversion: thread i holds the
+ * lock thread i-1 waits for, and wants the lock it waits for. */
+static json_t *steps_json(const struct lh_report *r, const struct lh_incident *in) {
+  json_t *steps = json_array();
+  for (uint32_t i = 0; i < in->nthreads; i++) {
+    const struct lh_incident_thread *t = &in->threads[i], *prev = &in->threads[(i + in->nthreads - 1) % in->nthreads];
+    if (t->waits.on != LH_WAIT_LOCK || prev->waits.on != LH_WAIT_LOCK) {
+      json_decref(steps);
+      return NULL;
+    }
+    const struct lh_held *held = NULL;
+    for (uint32_t h = 0; h < t->nholds; h++)
+      if ((int32_t)t->holds[h].lock == prev->waits.lock) held = &t->holds[h];
+    if (!held) {
+      json_decref(steps);
+      return NULL;
+    }
+    char label[64];
+    lh_thread_label(r->m, t->thread, label, sizeof label);
+    struct lh_held wants = {(uint32_t)t->waits.lock, t->waits.mode, t->waits.stack};
+    json_t *s = json_object();
+    json_object_set_new(s, "thread", json_string(label));
+    json_object_set_new(s, "holds", held_json(r, held));
+    json_object_set_new(s, "wants", held_json(r, &wants));
+    json_array_append_new(steps, s);
+  }
+  return steps;
+}
+
+void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names, const struct lh_finding *f) {
+  const struct lh_incident *in = incident_of(r, f);
+  json_object_set_new(o, "action", json_string(in->action));
+  if (in->detail) json_object_set_new(o, "detail", json_string(in->detail));
+  json_t *threads = json_array(), *locks = json_array(), *objects = json_array();
+  for (uint32_t i = 0; i < in->nthreads; i++) json_array_append_new(threads, thread_json(r, object_names, &in->threads[i]));
+  if (in->thread != LH_NONE) {
+    char label[64];
+    lh_thread_label(r->m, (uint32_t)in->thread, label, sizeof label);
+    json_object_set_new(o, "thread", json_string(label));
+  }
+  for (size_t i = 0; i < f->nabout; i++) {
+    const struct lh_lock *l = &r->m->locks[f->about[i]];
+    json_t *lj = json_object();
+    json_object_set_new(lj, "name", json_string(r->lock_names[f->about[i]]));
+    json_object_set_new(lj, "kind", json_string(lh_lock_kind_name(l->kind)));
+    json_object_set_new(lj, "where", lh_json_frames(r, l->stack));
+    json_array_append_new(locks, lj);
+  }
+  for (size_t i = 0; i < f->nobjects; i++) {
+    const struct lh_object *ob = &r->m->objects[f->objects[i]];
+    const struct lh_object_state *st = state_of(in, (int32_t)f->objects[i]);
+    json_t *oj = json_object();
+    json_object_set_new(oj, "name", json_string(object_names[f->objects[i]]));
+    json_object_set_new(oj, "kind", json_string(lh_object_kind_name(ob->kind)));
+    json_object_set_new(oj, "where", lh_json_frames(r, ob->stack));
+    if (st && st->has_value) json_object_set_new(oj, "value", json_integer(st->value));
+    if (st && st->has_count) {
+      json_object_set_new(oj, "count", json_integer(st->count));
+      json_object_set_new(oj, "arrived", json_integer(st->arrived));
+    }
+    json_array_append_new(objects, oj);
+  }
+  json_object_set_new(o, "threads", threads);
+  json_object_set_new(o, "locks", locks);
+  json_object_set_new(o, "objects", objects);
+  if (in->kind == LH_KIND_DEADLOCK || in->kind == LH_KIND_TIMED_WAIT_CYCLE) {
+    json_t *steps = in->nthreads ? steps_json(r, in) : NULL;
+    if (steps) json_object_set_new(o, "steps", steps);
+  }
+}
