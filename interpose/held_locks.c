@@ -6,6 +6,7 @@
 
 void lh_held_init(struct lh_held_set *s) {
   s->v = s->inline_v;
+  s->retired = NULL;
   s->n = 0;
   s->cap = LH_HELD_INLINE;
   s->hash = 0;
@@ -14,6 +15,11 @@ void lh_held_init(struct lh_held_set *s) {
 void lh_held_free(struct lh_held_set *s) {
   if (s->v && s->v != s->inline_v)
     free(s->v);
+  while (s->retired) {
+    void *next = *(void **)s->retired;
+    free(s->retired);
+    s->retired = next;
+  }
   lh_held_init(s);
 }
 
@@ -36,9 +42,13 @@ bool lh_held_grow(struct lh_held_set *s) {
   if (!v)
     return false;
   memcpy(v, s->v, s->n * sizeof *v);
-  if (s->v != s->inline_v)
-    free(s->v);
-  s->v = v;
+  /* The old array is retired, not freed: the watchdog may be reading it (it reads held sets of
+   * blocked threads without stopping them). Retired arrays go with the set, at thread exit. */
+  if (s->v != s->inline_v) {
+    *(void **)s->v = s->retired;
+    s->retired = s->v;
+  }
+  __atomic_store_n(&s->v, v, __ATOMIC_RELEASE);
   s->cap = cap;
   return true;
 }

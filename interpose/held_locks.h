@@ -8,7 +8,8 @@
  * sites, in any order) without walking the list.
  *
  * The first LH_HELD_INLINE entries live inside the set itself (no allocation for the usual
- * nesting depth); deeper nesting grows a heap array without any fixed cap. Push, find and
+ * nesting depth); deeper nesting grows a heap array without any fixed cap. An outgrown array is
+ * kept until the set is freed, since another thread may be reading it (watchdog.h). Push, find and
  * remove are inline: they run on every lock call. Owned by one thread; never shared. */
 #ifndef LH_HELD_LOCKS_H
 #define LH_HELD_LOCKS_H
@@ -34,6 +35,7 @@ struct lh_held_set {
   struct lh_held_entry *v; /* inline_v or a heap array; NULL until first use */
   uint32_t n, cap;
   uint64_t hash; /* sum of the entries' hashes */
+  void *retired;  /* outgrown heap arrays, chained through their first word; freed with the set */
   struct lh_held_entry inline_v[LH_HELD_INLINE];
 };
 

@@ -1,20 +1,24 @@
 /* lifecycle.c - start-up and shut-down of the preload library.
  *
- * Start-up (constructor): fill the real-function table, load the unwinder, register the main
- * thread, and open the run file when running under `lockhound run`. Shut-down (destructor, at
+ * Start-up (constructor): read LOCKHOUND_OPTIONS, fill the real-function table, load the
+ * unwinder, register the main thread, open the run file when running under `lockhound run`, and
+ * start the watchdog thread. Shut-down (destructor, at
  * exit): write the closing records and, when the program was preloaded by hand, run the
  * analyzer on the file so that the report appears with no other step. A preloaded lockhound
  * command (LD_PRELOAD inherited by accident) switches the library off. */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "real_functions.h"
 #include "recorder.h"
 #include "report_at_exit.h"
 #include "run_file.h"
 #include "stack_capture.h"
 #include "thread_state.h"
+#include "watchdog.h"
 
 static bool is_lockhound_itself(void) {
   char exe[4096];
@@ -28,6 +32,7 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_real_ensure();
   if (is_lockhound_itself())
     return;
+  lh_options_parse(getenv("LOCKHOUND_OPTIONS"));
   lh_report_remember_library();
   lh_recorder_lock();
   lh_stack_warm_up();
@@ -41,6 +46,7 @@ __attribute__((constructor)) static void lh_start(void) {
   if (report_here)
     lh_report_save_stderr();
   __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
+  lh_watchdog_start();
 }
 
 __attribute__((destructor)) static void lh_stop(void) {

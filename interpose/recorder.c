@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include "object_registry.h"
 #include "real_functions.h"
 #include "run_file.h"
 #include "stack_capture.h"
 #include "thread_state.h"
+#include "watchdog.h"
 
 bool lh_enabled;
 /* Guards the registry, stack table, module map, thread table and the run file. */
@@ -118,6 +120,19 @@ void lh_lock_again(const struct lh_acquire *a) {
     lh_self.held.v[i].count++;
 }
 
+void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
+                          const char *name) {
+  lh_recorder_lock();
+  lh_object_initialised(addr, kind, pc, count, name);
+  lh_recorder_unlock();
+}
+
+void lh_object_destroy_event(const void *addr) {
+  lh_recorder_lock();
+  lh_object_destroyed(addr);
+  lh_recorder_unlock();
+}
+
 void lh_fork_prepare(void) {
   lh_thread_ensure();
   lh_recorder_lock();
@@ -133,4 +148,5 @@ void lh_fork_child(void) {
   lh_run_file_fork_child(fork_count);
   fork_count = 0;
   lh_recorder_unlock();
+  lh_watchdog_start(); /* the parent's watchdog does not exist here */
 }

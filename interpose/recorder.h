@@ -21,7 +21,8 @@
 #include "thread_state.h"
 #include "tuple_cache.h"
 
-enum lh_acq_flags { LH_ACQ_TRY = 1, LH_ACQ_TIMED = 2, LH_ACQ_COND = 4 };
+/* LH_ACQ_SITE marks tuple-cache entries that remember a wait site's stack (blocking.c). */
+enum lh_acq_flags { LH_ACQ_TRY = 1, LH_ACQ_TIMED = 2, LH_ACQ_COND = 4, LH_ACQ_SITE = 0x80 };
 
 struct lh_acquire {
   uintptr_t addr;
@@ -78,6 +79,11 @@ static inline void lh_lock_released(const void *obj) {
   if (--h->v[i].count == 0)
     lh_held_remove(h, i);
 }
+
+/* Semaphores, condvars and barriers being created and destroyed (object_registry.h). */
+void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
+                          const char *name);
+void lh_object_destroy_event(const void *addr);
 
 void lh_fork_prepare(void);
 void lh_fork_parent(void);

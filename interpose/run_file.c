@@ -19,6 +19,7 @@
 
 #include "lock_registry.h"
 #include "module_map.h"
+#include "object_registry.h"
 #include "run_file_format.h"
 #include "stack_capture.h"
 #include "thread_state.h"
@@ -285,6 +286,7 @@ void lh_run_file_fork_child(unsigned fork_number) {
   snprintf(lineage + n, sizeof lineage - n, "/f%u", fork_number);
   forked_from = getppid();
   lh_locks_mark_unwritten();
+  lh_objects_mark_unwritten();
   lh_stacks_mark_unwritten();
   lh_modules_mark_unwritten();
   if (supervised && !run_disabled)

@@ -69,6 +69,7 @@ static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint3
   lh_self.registered = true;
   lh_self.id = id;
   lh_self.seg = 0;
+  lh_self.tid = gettid();
   if (!t)
     return;
   t->parent = parent;
@@ -100,6 +101,9 @@ void lh_thread_init_main(void) {
   if (!lh_self.registered)
     register_self(0, -1, 0, LH_NO_STACK, LH_HOW_MAIN);
   lh_recorder_unlock();
+  /* A main thread that leaves with pthread_exit runs key destructors too: it is then gone, and
+   * must not count as a running thread (watchdog.h). */
+  pthread_setspecific(exit_key, &lh_self);
 }
 
 void lh_thread_adopt(void) {
@@ -276,6 +280,7 @@ void lh_thread_fork_child(void) {
   memset(calls_exited, 0, sizeof calls_exited);
   memset(lh_self.calls, 0, sizeof lh_self.calls);
   lh_tuple_cache_clear(&lh_self.tuples);
+  lh_self.tid = gettid();
   struct lh_thread_info *self = info_of(lh_self.id);
   if (self) {
     self->how = LH_HOW_FORK;
@@ -286,4 +291,25 @@ void lh_thread_fork_child(void) {
     HASH_ADD(hh, by_handle, handle, sizeof self->handle, self);
     self->in_map = true;
   }
+}
+
+void lh_threads_each(void (*fn)(int32_t id, struct lh_thread *t, void *ctx), void *ctx) {
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
+    if (t && t->alive && t->tls)
+      fn(t->id, t->tls, ctx);
+  }
+}
+
+int32_t lh_thread_of_handle(pthread_t handle) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  return t ? t->id : -1;
+}
+
+bool lh_thread_is_detached(pthread_t handle, bool *known) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  *known = t != NULL;
+  return t && t->detached;
 }

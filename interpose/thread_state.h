@@ -22,6 +22,7 @@
 #include "held_locks.h"
 #include "lock_cache.h"
 #include "tuple_cache.h"
+#include "wait_state.h"
 
 enum lh_thread_how { LH_HOW_MAIN, LH_HOW_PTHREAD, LH_HOW_THRD, LH_HOW_FORK, LH_HOW_ADOPTED };
 
@@ -36,6 +37,14 @@ struct lh_thread {
   struct lh_tuple_cache tuples;
   struct lh_lock_cache locks;
   uint64_t calls[LH_NWRAPPED];
+  pid_t tid;           /* the kernel's id, which glibc stores as a mutex's owner */
+  struct lh_wait wait; /* what it is blocked in, for the watchdog (wait_state.h) */
+  /* Failed trylocks since the last success, for livelock detection; written by the thread,
+   * read by the watchdog (relaxed atomics). */
+  uint32_t try_failures;
+  uint32_t try_fail_lock; /* the lock of the last failure */
+  pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
+  uint64_t try_fail_since_ns;
 };
 
 extern __thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));
@@ -72,6 +81,12 @@ void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
 void lh_thread_ensure_written(int32_t id);
 /* In a fork child, under the recorder lock: forget every other thread, keep the caller. */
 void lh_thread_fork_child(void);
+/* Under the recorder lock: fn for every live thread lockhound knows, with its state. */
+void lh_threads_each(void (*fn)(int32_t id, struct lh_thread *t, void *ctx), void *ctx);
+/* Under the recorder lock: the thread id of a joinable thread's handle, or -1. */
+int32_t lh_thread_of_handle(pthread_t handle);
+/* Under the recorder lock: whether a handle is a detached thread (*known: a thread we track). */
+bool lh_thread_is_detached(pthread_t handle, bool *known);
 /* The pthread key whose destructor records thread exit; created at start-up. */
 void lh_thread_key_init(void);
 

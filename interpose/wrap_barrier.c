@@ -1,24 +1,34 @@
-/* wrap_barrier.c - barriers. They order no locks; counted here for the stall detector and the
- * race runtime to build on. */
+/* wrap_barrier.c - barriers. Init records how many threads a barrier waits for, and a wait is
+ * published for the watchdog: a barrier sized for more threads than ever arrive is a stall. */
 #include <pthread.h>
 
+#include "object_registry.h"
 #include "wrapper.h"
 
 LH_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *attr,
                                    unsigned count) {
   LH_COUNT(pthread_barrier_init);
   lh_real_ensure();
-  return real_pthread_barrier_init(b, attr, count);
+  int rc = real_pthread_barrier_init(b, attr, count);
+  if (rc == 0 && !lh_pass())
+    lh_object_init_event(b, LH_OBJ_BARRIER, LH_PC, count, NULL);
+  return rc;
 }
 
 LH_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b) {
   LH_COUNT(pthread_barrier_destroy);
   lh_real_ensure();
-  return real_pthread_barrier_destroy(b);
+  int rc = real_pthread_barrier_destroy(b);
+  if (rc == 0 && !lh_pass())
+    lh_object_destroy_event(b);
+  return rc;
 }
 
 LH_EXPORT int pthread_barrier_wait(pthread_barrier_t *b) {
   LH_COUNT(pthread_barrier_wait);
-  lh_real_ensure();
-  return real_pthread_barrier_wait(b);
+  if (lh_pass())
+    return real_pthread_barrier_wait(b);
+  LH_WAIT_AROUND(lh_wait_object_begin(LH_WAIT_BARRIER, b, LH_W_pthread_barrier_wait, false,
+                                      LH_PC),
+                 real_pthread_barrier_wait(b));
 }

@@ -5,6 +5,7 @@
 #include <threads.h>
 
 #include "lock_registry.h"
+#include "object_registry.h"
 #include "wrapper.h"
 
 #define C11 LH_KIND_C11_MUTEX
@@ -29,22 +30,24 @@ LH_EXPORT int mtx_lock(mtx_t *m) {
   LH_COUNT(mtx_lock);
   if (lh_pass())
     return real_mtx_lock(m);
-  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, 0, real_mtx_lock(m), rc == thrd_success);
+  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, 0, mtx_lock, real_mtx_trylock(m), real_mtx_lock(m),
+                      rc == thrd_busy, rc == thrd_success);
 }
 
 LH_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t) {
   LH_COUNT(mtx_timedlock);
   if (lh_pass())
     return real_mtx_timedlock(m, t);
-  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, LH_ACQ_TIMED, real_mtx_timedlock(m, t),
-                      rc == thrd_success);
+  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, LH_ACQ_TIMED, mtx_timedlock, real_mtx_trylock(m),
+                      real_mtx_timedlock(m, t), rc == thrd_busy, rc == thrd_success);
 }
 
 LH_EXPORT int mtx_trylock(mtx_t *m) {
   LH_COUNT(mtx_trylock);
   if (lh_pass())
     return real_mtx_trylock(m);
-  LH_ACQUIRE_TRY(m, C11, LH_MODE_WRITE, real_mtx_trylock(m), rc == thrd_success);
+  LH_ACQUIRE_TRY(m, C11, LH_MODE_WRITE, real_mtx_trylock(m), rc == thrd_success,
+                 rc == thrd_busy);
 }
 
 LH_EXPORT int mtx_unlock(mtx_t *m) {
@@ -57,7 +60,10 @@ LH_EXPORT int mtx_unlock(mtx_t *m) {
 LH_EXPORT int cnd_init(cnd_t *c) {
   LH_COUNT(cnd_init);
   lh_real_ensure();
-  return real_cnd_init(c);
+  int rc = real_cnd_init(c);
+  if (rc == thrd_success && !lh_pass())
+    lh_object_init_event(c, LH_OBJ_COND, LH_PC, 0, NULL);
+  return rc;
 }
 
 LH_EXPORT void cnd_destroy(cnd_t *c) {
@@ -84,7 +90,7 @@ LH_EXPORT int cnd_wait(cnd_t *c, mtx_t *m) {
   LH_COUNT(cnd_wait);
   if (lh_pass())
     return real_cnd_wait(c, m);
-  LH_COND_WAIT(m, C11, real_cnd_wait(c, m), C11_RELOCKED);
+  LH_COND_WAIT(c, m, C11, cnd_wait, false, real_cnd_wait(c, m), C11_RELOCKED);
 }
 
 LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
@@ -92,7 +98,7 @@ LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
   LH_COUNT(cnd_timedwait);
   if (lh_pass())
     return real_cnd_timedwait(c, m, t);
-  LH_COND_WAIT(m, C11, real_cnd_timedwait(c, m, t), C11_RELOCKED);
+  LH_COND_WAIT(c, m, C11, cnd_timedwait, true, real_cnd_timedwait(c, m, t), C11_RELOCKED);
 }
 
 static int thrd_trampoline(void *p) {
@@ -119,7 +125,11 @@ LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
 LH_EXPORT int thrd_join(thrd_t t, int *res) {
   LH_COUNT(thrd_join);
   lh_real_ensure();
+  if (lh_pass())
+    return real_thrd_join(t, res);
+  lh_wait_join_begin((pthread_t)t, LH_W_thrd_join, false, LH_PC);
   int rc = real_thrd_join(t, res);
+  lh_wait_done(&lh_self.wait);
   if (rc == thrd_success && !lh_pass())
     lh_thread_joined((pthread_t)t);
   return rc;

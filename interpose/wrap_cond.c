@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "lock_registry.h"
+#include "object_registry.h"
 #include "wrapper.h"
 
 /* The mutex is held again after the wait unless the call was refused outright. */
@@ -12,7 +13,10 @@
 LH_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr) {
   LH_COUNT(pthread_cond_init);
   lh_real_ensure();
-  return real_pthread_cond_init(c, attr);
+  int rc = real_pthread_cond_init(c, attr);
+  if (rc == 0 && !lh_pass())
+    lh_object_init_event(c, LH_OBJ_COND, LH_PC, 0, NULL);
+  return rc;
 }
 
 LH_EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
@@ -37,7 +41,8 @@ LH_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
   LH_COUNT(pthread_cond_wait);
   if (lh_pass())
     return real_pthread_cond_wait(c, m);
-  LH_COND_WAIT(m, LH_KIND_MUTEX, real_pthread_cond_wait(c, m), RELOCKED);
+  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_wait, false, real_pthread_cond_wait(c, m),
+               RELOCKED);
 }
 
 LH_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
@@ -45,7 +50,8 @@ LH_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
   LH_COUNT(pthread_cond_timedwait);
   if (lh_pass())
     return real_pthread_cond_timedwait(c, m, t);
-  LH_COND_WAIT(m, LH_KIND_MUTEX, real_pthread_cond_timedwait(c, m, t), RELOCKED);
+  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_timedwait, true,
+               real_pthread_cond_timedwait(c, m, t), RELOCKED);
 }
 
 LH_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
@@ -53,5 +59,6 @@ LH_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, cloc
   LH_COUNT(pthread_cond_clockwait);
   if (lh_pass())
     return real_pthread_cond_clockwait(c, m, clk, t);
-  LH_COND_WAIT(m, LH_KIND_MUTEX, real_pthread_cond_clockwait(c, m, clk, t), RELOCKED);
+  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_clockwait, true,
+               real_pthread_cond_clockwait(c, m, clk, t), RELOCKED);
 }

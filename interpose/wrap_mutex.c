@@ -28,30 +28,35 @@ LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_lock);
   if (lh_pass())
     return real_pthread_mutex_lock(m);
-  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, 0, real_pthread_mutex_lock(m), MUTEX_OK);
+  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, 0, pthread_mutex_lock,
+                      real_pthread_mutex_trylock(m), real_pthread_mutex_lock(m), rc == EBUSY,
+                      MUTEX_OK);
 }
 
 LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_trylock);
   if (lh_pass())
     return real_pthread_mutex_trylock(m);
-  LH_ACQUIRE_TRY(m, LH_KIND_MUTEX, LH_MODE_WRITE, real_pthread_mutex_trylock(m), MUTEX_OK);
+  LH_ACQUIRE_TRY(m, LH_KIND_MUTEX, LH_MODE_WRITE, real_pthread_mutex_trylock(m), MUTEX_OK,
+                 rc == EBUSY);
 }
 
 LH_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t) {
   LH_COUNT(pthread_mutex_timedlock);
   if (lh_pass())
     return real_pthread_mutex_timedlock(m, t);
-  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED,
-                      real_pthread_mutex_timedlock(m, t), MUTEX_OK);
+  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_mutex_timedlock,
+                      real_pthread_mutex_trylock(m), real_pthread_mutex_timedlock(m, t),
+                      rc == EBUSY, MUTEX_OK);
 }
 
 LH_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const struct timespec *t) {
   LH_COUNT(pthread_mutex_clocklock);
   if (lh_pass())
     return real_pthread_mutex_clocklock(m, c, t);
-  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED,
-                      real_pthread_mutex_clocklock(m, c, t), MUTEX_OK);
+  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_mutex_clocklock,
+                      real_pthread_mutex_trylock(m), real_pthread_mutex_clocklock(m, c, t),
+                      rc == EBUSY, MUTEX_OK);
 }
 
 LH_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m) {

@@ -27,22 +27,23 @@ LH_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_rdlock);
   if (lh_pass())
     return real_pthread_rwlock_rdlock(l);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, 0, real_pthread_rwlock_rdlock(l), rc == 0);
+  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, 0, pthread_rwlock_rdlock, real_pthread_rwlock_tryrdlock(l), real_pthread_rwlock_rdlock(l),
+                      rc == EBUSY, rc == 0);
 }
 
 LH_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_tryrdlock);
   if (lh_pass())
     return real_pthread_rwlock_tryrdlock(l);
-  LH_ACQUIRE_TRY(l, RW, LH_MODE_READ, real_pthread_rwlock_tryrdlock(l), rc == 0);
+  LH_ACQUIRE_TRY(l, RW, LH_MODE_READ, real_pthread_rwlock_tryrdlock(l), rc == 0, rc == EBUSY);
 }
 
 LH_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *t) {
   LH_COUNT(pthread_rwlock_timedrdlock);
   if (lh_pass())
     return real_pthread_rwlock_timedrdlock(l, t);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, LH_ACQ_TIMED, real_pthread_rwlock_timedrdlock(l, t),
-                      rc == 0);
+  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, LH_ACQ_TIMED, pthread_rwlock_timedrdlock, real_pthread_rwlock_tryrdlock(l), real_pthread_rwlock_timedrdlock(l, t),
+                      rc == EBUSY, rc == 0);
 }
 
 LH_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c,
@@ -50,30 +51,31 @@ LH_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c,
   LH_COUNT(pthread_rwlock_clockrdlock);
   if (lh_pass())
     return real_pthread_rwlock_clockrdlock(l, c, t);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, LH_ACQ_TIMED,
-                      real_pthread_rwlock_clockrdlock(l, c, t), rc == 0);
+  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, LH_ACQ_TIMED, pthread_rwlock_clockrdlock, real_pthread_rwlock_tryrdlock(l), real_pthread_rwlock_clockrdlock(l, c, t),
+                      rc == EBUSY, rc == 0);
 }
 
 LH_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_wrlock);
   if (lh_pass())
     return real_pthread_rwlock_wrlock(l);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, 0, real_pthread_rwlock_wrlock(l), rc == 0);
+  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, 0, pthread_rwlock_wrlock, real_pthread_rwlock_trywrlock(l), real_pthread_rwlock_wrlock(l),
+                      rc == EBUSY, rc == 0);
 }
 
 LH_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_trywrlock);
   if (lh_pass())
     return real_pthread_rwlock_trywrlock(l);
-  LH_ACQUIRE_TRY(l, RW, LH_MODE_WRITE, real_pthread_rwlock_trywrlock(l), rc == 0);
+  LH_ACQUIRE_TRY(l, RW, LH_MODE_WRITE, real_pthread_rwlock_trywrlock(l), rc == 0, rc == EBUSY);
 }
 
 LH_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *t) {
   LH_COUNT(pthread_rwlock_timedwrlock);
   if (lh_pass())
     return real_pthread_rwlock_timedwrlock(l, t);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, real_pthread_rwlock_timedwrlock(l, t),
-                      rc == 0);
+  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_rwlock_timedwrlock, real_pthread_rwlock_trywrlock(l), real_pthread_rwlock_timedwrlock(l, t),
+                      rc == EBUSY, rc == 0);
 }
 
 LH_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c,
@@ -81,8 +83,8 @@ LH_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c,
   LH_COUNT(pthread_rwlock_clockwrlock);
   if (lh_pass())
     return real_pthread_rwlock_clockwrlock(l, c, t);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, LH_ACQ_TIMED,
-                      real_pthread_rwlock_clockwrlock(l, c, t), rc == 0);
+  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_rwlock_clockwrlock, real_pthread_rwlock_trywrlock(l), real_pthread_rwlock_clockwrlock(l, c, t),
+                      rc == EBUSY, rc == 0);
 }
 
 LH_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l) {

@@ -1,36 +1,59 @@
-/* wrap_semaphore.c - POSIX semaphores, unnamed and named. A semaphore orders no locks, so for
- * lock-order analysis these wrappers only count; they exist so that stall detection and the
- * race runtime have one place to hook. sem_post is async-signal-safe and is called from signal
+/* wrap_semaphore.c - POSIX semaphores, unnamed and named. A semaphore orders no locks; what
+ * matters is waiting on one: a wait that cannot be satisfied at once is published for the
+ * watchdog (a stall: no thread left to post). The try comes first so that a semaphore with a
+ * positive value costs no publication. sem_post is async-signal-safe and is called from signal
  * handlers: its wrapper touches nothing but a thread-local counter. */
 #include <fcntl.h>
 #include <semaphore.h>
 #include <stdarg.h>
 
+#include "object_registry.h"
 #include "wrapper.h"
 
 LH_EXPORT int sem_init(sem_t *s, int pshared, unsigned value) {
   LH_COUNT(sem_init);
   lh_real_ensure();
-  return real_sem_init(s, pshared, value);
+  int rc = real_sem_init(s, pshared, value);
+  if (rc == 0 && !lh_pass()) {
+    int saved = errno;
+    lh_object_init_event(s, LH_OBJ_SEM, LH_PC, 0, NULL);
+    errno = saved;
+  }
+  return rc;
 }
 
 LH_EXPORT int sem_destroy(sem_t *s) {
   LH_COUNT(sem_destroy);
   lh_real_ensure();
-  return real_sem_destroy(s);
+  int rc = real_sem_destroy(s);
+  if (rc == 0 && !lh_pass()) {
+    int saved = errno;
+    lh_object_destroy_event(s);
+    errno = saved;
+  }
+  return rc;
 }
 
 LH_EXPORT sem_t *sem_open(const char *name, int oflag, ...) {
   LH_COUNT(sem_open);
   lh_real_ensure();
-  if (!(oflag & O_CREAT))
-    return real_sem_open(name, oflag);
-  va_list ap;
-  va_start(ap, oflag);
-  mode_t mode = va_arg(ap, mode_t);
-  unsigned value = va_arg(ap, unsigned);
-  va_end(ap);
-  return real_sem_open(name, oflag, mode, value);
+  sem_t *s;
+  if (oflag & O_CREAT) {
+    va_list ap;
+    va_start(ap, oflag);
+    mode_t mode = va_arg(ap, mode_t);
+    unsigned value = va_arg(ap, unsigned);
+    va_end(ap);
+    s = real_sem_open(name, oflag, mode, value);
+  } else {
+    s = real_sem_open(name, oflag);
+  }
+  if (s != SEM_FAILED && !lh_pass()) {
+    int saved = errno;
+    lh_object_init_event(s, LH_OBJ_SEM, LH_PC, 0, name);
+    errno = saved;
+  }
+  return s;
 }
 
 LH_EXPORT int sem_close(sem_t *s) {
@@ -39,10 +62,22 @@ LH_EXPORT int sem_close(sem_t *s) {
   return real_sem_close(s);
 }
 
+/* A try first: only a semaphore at zero makes the thread wait. */
+static bool available(sem_t *s) {
+  int saved = errno;
+  bool ok = real_sem_trywait(s) == 0;
+  errno = saved;
+  return ok;
+}
+
 LH_EXPORT int sem_wait(sem_t *s) {
   LH_COUNT(sem_wait);
-  lh_real_ensure();
-  return real_sem_wait(s);
+  if (lh_pass())
+    return real_sem_wait(s);
+  if (available(s))
+    return 0;
+  LH_WAIT_AROUND(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC),
+                 real_sem_wait(s));
 }
 
 LH_EXPORT int sem_trywait(sem_t *s) {
@@ -53,14 +88,22 @@ LH_EXPORT int sem_trywait(sem_t *s) {
 
 LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
   LH_COUNT(sem_timedwait);
-  lh_real_ensure();
-  return real_sem_timedwait(s, t);
+  if (lh_pass())
+    return real_sem_timedwait(s, t);
+  if (available(s))
+    return 0;
+  LH_WAIT_AROUND(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC),
+                 real_sem_timedwait(s, t));
 }
 
 LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
   LH_COUNT(sem_clockwait);
-  lh_real_ensure();
-  return real_sem_clockwait(s, c, t);
+  if (lh_pass())
+    return real_sem_clockwait(s, c, t);
+  if (available(s))
+    return 0;
+  LH_WAIT_AROUND(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC),
+                 real_sem_clockwait(s, c, t));
 }
 
 LH_EXPORT int sem_post(sem_t *s) {

@@ -24,7 +24,8 @@ LH_EXPORT int pthread_spin_lock(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_lock);
   if (lh_pass())
     return real_pthread_spin_lock(l);
-  LH_ACQUIRE_BLOCKING((const void *)l, LH_KIND_SPIN, LH_MODE_WRITE, 0, real_pthread_spin_lock(l),
+  LH_ACQUIRE_BLOCKING((const void *)l, LH_KIND_SPIN, LH_MODE_WRITE, 0, pthread_spin_lock,
+                      real_pthread_spin_trylock(l), real_pthread_spin_lock(l), rc == EBUSY,
                       rc == 0);
 }
 
@@ -33,7 +34,7 @@ LH_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l) {
   if (lh_pass())
     return real_pthread_spin_trylock(l);
   LH_ACQUIRE_TRY((const void *)l, LH_KIND_SPIN, LH_MODE_WRITE, real_pthread_spin_trylock(l),
-                 rc == 0);
+                 rc == 0, rc == EBUSY);
 }
 
 LH_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l) {

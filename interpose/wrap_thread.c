@@ -38,8 +38,12 @@ static int joined(int rc, pthread_t t) {
 
 LH_EXPORT int pthread_join(pthread_t t, void **ret) {
   LH_COUNT(pthread_join);
-  lh_real_ensure();
-  return joined(real_pthread_join(t, ret), t);
+  if (lh_pass())
+    return real_pthread_join(t, ret);
+  lh_wait_join_begin(t, LH_W_pthread_join, false, LH_PC);
+  int rc = real_pthread_join(t, ret);
+  lh_wait_done(&lh_self.wait);
+  return joined(rc, t);
 }
 
 LH_EXPORT int pthread_tryjoin_np(pthread_t t, void **ret) {
@@ -50,15 +54,23 @@ LH_EXPORT int pthread_tryjoin_np(pthread_t t, void **ret) {
 
 LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime) {
   LH_COUNT(pthread_timedjoin_np);
-  lh_real_ensure();
-  return joined(real_pthread_timedjoin_np(t, ret, abstime), t);
+  if (lh_pass())
+    return real_pthread_timedjoin_np(t, ret, abstime);
+  lh_wait_join_begin(t, LH_W_pthread_timedjoin_np, true, LH_PC);
+  int rc = real_pthread_timedjoin_np(t, ret, abstime);
+  lh_wait_done(&lh_self.wait);
+  return joined(rc, t);
 }
 
 LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
                                    const struct timespec *abstime) {
   LH_COUNT(pthread_clockjoin_np);
-  lh_real_ensure();
-  return joined(real_pthread_clockjoin_np(t, ret, c, abstime), t);
+  if (lh_pass())
+    return real_pthread_clockjoin_np(t, ret, c, abstime);
+  lh_wait_join_begin(t, LH_W_pthread_clockjoin_np, true, LH_PC);
+  int rc = real_pthread_clockjoin_np(t, ret, c, abstime);
+  lh_wait_done(&lh_self.wait);
+  return joined(rc, t);
 }
 
 LH_EXPORT int pthread_detach(pthread_t t) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "blocking.h"
 #include "call_counts.h"
 #include "real_functions.h"
 #include "recorder.h"
@@ -31,19 +32,32 @@ static inline bool lh_pass(void) {
   return lh_self.in_runtime;
 }
 
-/* A blocking acquisition: recorded before the call, held after it succeeds. ok_expr may use rc. */
-#define LH_ACQUIRE_BLOCKING(obj, kind, mode, flags, call, ok_expr)                               \
+/* A blocking acquisition: recorded before the call, held after it succeeds. The lock is tried
+ * first (same outcome, same cost when it is free); only when it is taken does the thread check
+ * that it is not waiting for itself, publish its wait for the watchdog and block. Any other
+ * outcome of the try goes to the real call, which decides. ok_expr and busy_expr may use rc. */
+#define LH_ACQUIRE_BLOCKING(obj, kind, mode, flags, name, try_call, call, busy_expr, ok_expr)    \
   do {                                                                                         \
     struct lh_acquire acq_;                                                                    \
     lh_lock_request(&acq_, (obj), (kind), (mode), (flags), LH_PC);                             \
-    int rc = (call);                                                                           \
+    if (__builtin_expect(acq_.again, 0) && !((flags) & LH_ACQ_TIMED))                          \
+      lh_self_deadlock_check(&acq_, (obj), (kind), LH_W_##name, LH_PC);                        \
+    int rc = (try_call);                                                                       \
+    if (busy_expr) {                                                                           \
+      lh_wait_lock_begin(&acq_, (kind), LH_W_##name, ((flags) & LH_ACQ_TIMED) != 0);           \
+      rc = (call);                                                                             \
+      lh_wait_done(&lh_self.wait);                                                             \
+    } else if (!(ok_expr)) {                                                                   \
+      rc = (call);                                                                             \
+    }                                                                                          \
     if (ok_expr)                                                                               \
       lh_lock_acquired(&acq_);                                                                 \
     return rc;                                                                                 \
   } while (0)
 
-/* A try acquisition: cannot block, so it is recorded only once it succeeded. */
-#define LH_ACQUIRE_TRY(obj, kind, mode, call, ok_expr)                                           \
+/* A try acquisition: cannot block, so it is recorded only once it succeeded; a failure because
+ * the lock is taken is counted for livelock detection. */
+#define LH_ACQUIRE_TRY(obj, kind, mode, call, ok_expr, busy_expr)                                \
   do {                                                                                         \
     int rc = (call);                                                                           \
     if (ok_expr) {                                                                             \
@@ -51,21 +65,38 @@ static inline bool lh_pass(void) {
       struct lh_acquire acq_;                                                                  \
       lh_lock_request(&acq_, (obj), (kind), (mode), LH_ACQ_TRY, LH_PC);                        \
       lh_lock_acquired(&acq_);                                                                 \
+      lh_try_succeeded(&acq_);                                                                 \
       errno = saved_;                                                                          \
+    } else if (busy_expr) {                                                                    \
+      lh_try_failed((obj), (kind), LH_PC);                                                     \
     }                                                                                          \
     return rc;                                                                                 \
   } while (0)
 
-/* A condition-variable wait releases the mutex and takes it again before returning. */
-#define LH_COND_WAIT(mutex, kind, call, relocked_expr)                                           \
+/* A condition-variable wait releases the mutex, waits (published for the watchdog), and takes
+ * the mutex again before returning. */
+#define LH_COND_WAIT(cond, mutex, kind, name, timed, call, relocked_expr)                        \
   do {                                                                                         \
     lh_lock_released(mutex);                                                                   \
+    lh_wait_cond_begin((cond), (mutex), (kind), LH_W_##name, (timed), LH_PC);                  \
     int rc = (call);                                                                           \
+    lh_wait_done(&lh_self.wait);                                                               \
     if (relocked_expr) {                                                                       \
       struct lh_acquire acq_;                                                                  \
       lh_lock_request(&acq_, (mutex), (kind), LH_MODE_WRITE, LH_ACQ_COND, LH_PC);              \
       lh_lock_acquired(&acq_);                                                                 \
     }                                                                                          \
+    return rc;                                                                                 \
+  } while (0)
+
+/* Any other wait (semaphore, barrier, join): published around the real call, errno kept. */
+#define LH_WAIT_AROUND(begin, call)                                                              \
+  do {                                                                                         \
+    begin;                                                                                     \
+    int rc = (call);                                                                           \
+    int errno_ = errno;                                                                        \
+    lh_wait_done(&lh_self.wait);                                                               \
+    errno = errno_;                                                                            \
     return rc;                                                                                 \
   } while (0)
 

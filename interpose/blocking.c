@@ -1,0 +1,102 @@
+/* blocking.c - see blocking.h. */
+#include "blocking.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "call_counts.h"
+#include "lock_registry.h"
+#include "runtime_findings.h"
+#include "stack_capture.h"
+#include "tuple_cache.h"
+
+/* glibc's mutex type (pthread_mutex_t.__data.__kind & 3), also under an mtx_t. */
+static int mutex_type(const void *obj) { return ((const pthread_mutex_t *)obj)->__data.__kind & 3; }
+
+static bool blocks_for_ever(const void *obj, uint8_t kind, uint8_t mode, uint8_t held_mode) {
+  switch (kind) {
+  case LH_KIND_SPIN:
+    return true;
+  case LH_KIND_MUTEX:
+  case LH_KIND_C11_MUTEX: {
+    int type = mutex_type(obj);
+    return type == PTHREAD_MUTEX_NORMAL || type == PTHREAD_MUTEX_ADAPTIVE_NP;
+  }
+  case LH_KIND_RWLOCK: /* glibc refuses (EDEADLK) a lock over one's own write lock */
+    return mode == LH_MODE_WRITE && held_mode == LH_MODE_READ;
+  default:
+    return false;
+  }
+}
+
+void lh_self_deadlock_check(const struct lh_acquire *a, const void *obj, uint8_t kind,
+                            uint16_t call, uintptr_t pc) {
+  (void)pc;
+  int i = lh_held_find(&lh_self.held, a->addr);
+  if (i < 0 || !blocks_for_ever(obj, kind, a->mode, lh_self.held.v[i].mode))
+    return;
+  static struct lh_finding f; /* guarded by the recorder lock */
+  lh_recorder_lock();
+  lh_finding_init(&f, "self-deadlock", lh_finding_end_action());
+  struct lh_finding_thread *t = &f.threads[f.nthreads++];
+  t->thread = lh_self.id;
+  t->stack = lh_stack_here();
+  t->nheld = lh_self.held.n < LH_FINDING_MAX_HELD ? lh_self.held.n : LH_FINDING_MAX_HELD;
+  for (uint32_t k = 0; k < t->nheld; k++)
+    t->held[k] = lh_self.held.v[k];
+  t->has_wait = true;
+  t->wait.on = LH_WAIT_LOCK;
+  t->wait.mode = a->mode;
+  t->wait.kind = kind;
+  t->wait.lock = a->lock;
+  t->wait.addr = a->addr;
+  t->wait.call = call;
+  t->wait.stack = t->stack;
+  t->wait.since_ns = lh_now_ns();
+  f.lock = a->lock;
+  f.related[f.nrelated++] = (struct lh_finding_related){lh_self.id, lh_self.held.v[i].stack,
+                                                        "took it first here"};
+  lh_finding_write(&f);
+  lh_recorder_unlock();
+  lh_finding_end_run("self-deadlock");
+}
+
+static pid_t owner_of(const void *obj, uint8_t kind) {
+  if (kind == LH_KIND_MUTEX || kind == LH_KIND_C11_MUTEX)
+    return ((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff;
+  if (kind == LH_KIND_RWLOCK)
+    return ((const volatile pthread_rwlock_t *)obj)->__data.__cur_writer;
+  return 0;
+}
+
+void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc) {
+  int saved = errno;
+  lh_thread_ensure();
+  bool recursive;
+  uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
+  if (lh_self.try_failures == 0)
+    __atomic_store_n(&lh_self.try_fail_since_ns, lh_now_ns(), __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_self.try_fail_lock, lock, __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_self.try_fail_owner, owner_of(obj, kind), __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_self.try_failures, lh_self.try_failures + 1, __ATOMIC_RELAXED);
+  errno = saved;
+}
+
+uint32_t lh_wait_site_stack(uintptr_t pc) {
+  struct lh_tuple_key key = {0, pc, 0, lh_tuple_meta(0, 0, LH_ACQ_SITE)};
+  const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
+  if (s)
+    return s->value.stack;
+  lh_recorder_lock();
+  struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false};
+  lh_recorder_unlock();
+  lh_tuple_cache_put(&lh_self.tuples, &key, &v);
+  return v.stack;
+}
+
+int32_t lh_join_target(pthread_t handle) {
+  lh_recorder_lock();
+  int32_t id = lh_thread_of_handle(handle);
+  lh_recorder_unlock();
+  return id;
+}

@@ -1,0 +1,108 @@
+/* object_registry.c - see object_registry.h. */
+#include "object_registry.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pointer_table.h"
+#include "run_file.h"
+#include "stack_capture.h"
+
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
+struct lh_object {
+  uintptr_t addr;
+  uint32_t id, stack;
+  uint8_t kind;
+  unsigned count;
+  char *name;
+  bool written;
+  UT_hash_handle hh;
+};
+
+/* Owned by the recorder lock. */
+static struct lh_object *by_addr; /* the live object at each address */
+static struct lh_pointer_table by_id;
+static uint32_t nobjects;
+
+static struct lh_object *object_at(uint32_t id) { return by_id.v[id]; }
+
+static struct lh_object *add(const void *addr, uint8_t kind, uintptr_t pc) {
+  lh_object_destroyed(addr);
+  if (!lh_pointer_table_reserve(&by_id, nobjects))
+    return NULL;
+  struct lh_object *o = calloc(1, sizeof *o);
+  if (!o)
+    return NULL;
+  o->addr = (uintptr_t)addr;
+  o->id = nobjects;
+  o->kind = kind;
+  o->stack = pc ? lh_stack_of_site(pc) : LH_NO_STACK;
+  HASH_ADD(hh, by_addr, addr, sizeof o->addr, o);
+  by_id.v[nobjects++] = o;
+  return o;
+}
+
+void lh_object_initialised(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
+                           const char *name) {
+  struct lh_object *o = add(addr, kind, pc);
+  if (!o)
+    return;
+  o->count = count;
+  o->name = name ? strdup(name) : NULL;
+}
+
+void lh_object_destroyed(const void *addr) {
+  uintptr_t a = (uintptr_t)addr;
+  struct lh_object *o;
+  HASH_FIND(hh, by_addr, &a, sizeof a, o);
+  if (o)
+    HASH_DEL(by_addr, o); /* stays reachable by id for records that name it */
+}
+
+static struct lh_object *find(const void *addr) {
+  uintptr_t a = (uintptr_t)addr;
+  struct lh_object *o;
+  HASH_FIND(hh, by_addr, &a, sizeof a, o);
+  return o;
+}
+
+uint32_t lh_object_ref(const void *addr, uint8_t kind, uintptr_t pc) {
+  struct lh_object *o = find(addr);
+  if (!o || o->kind != kind)
+    o = add(addr, kind, pc);
+  return o ? o->id : UINT32_MAX;
+}
+
+unsigned lh_object_barrier_count(const void *addr) {
+  struct lh_object *o = find(addr);
+  return o && o->kind == LH_OBJ_BARRIER ? o->count : 0;
+}
+
+static void fill_object(struct lh_json_line *jl, const void *p) {
+  static const char *const kinds[] = {"sem", "cond", "barrier"};
+  const struct lh_object *o = p;
+  lh_jl_kv_int(jl, "id", o->id);
+  lh_jl_kv_str(jl, "kind", kinds[o->kind]);
+  lh_jl_kv_hex(jl, "addr", o->addr);
+  lh_jl_kv_int(jl, "stack", o->stack == LH_NO_STACK ? -1 : (int64_t)o->stack);
+  if (o->kind == LH_OBJ_BARRIER && o->count)
+    lh_jl_kv_int(jl, "count", o->count);
+  if (o->name)
+    lh_jl_kv_str(jl, "name", o->name);
+}
+
+void lh_object_ensure_written(uint32_t id) {
+  if (id >= nobjects || object_at(id)->written || !lh_run_file_active())
+    return;
+  struct lh_object *o = object_at(id);
+  lh_stack_ensure_written(o->stack);
+  o->written = true;
+  lh_run_write("object", fill_object, o);
+}
+
+void lh_objects_mark_unwritten(void) {
+  for (uint32_t i = 0; i < nobjects; i++)
+    object_at(i)->written = false;
+}

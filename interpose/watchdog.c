@@ -1,0 +1,443 @@
+/* watchdog.c - see watchdog.h. */
+#include "watchdog.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lock_registry.h"
+#include "object_registry.h"
+#include "options.h"
+#include "real_functions.h"
+#include "recorder.h"
+#include "runtime_findings.h"
+#include "stack_capture.h"
+#include "thread_state.h"
+
+struct snap {
+  int32_t id;
+  pid_t tid;
+  bool blocked;  /* a consistent picture of a thread in a published wait */
+  uint32_t seq;
+  struct lh_wait wait;
+  uint32_t nheld;
+  bool held_complete;
+  struct lh_held_entry held[LH_FINDING_MAX_HELD];
+  uint32_t try_failures, try_lock;
+  pid_t try_owner;
+  uint64_t try_since;
+};
+
+struct scan {
+  struct snap *t;
+  uint32_t n, cap;
+  uint64_t now;
+};
+
+/* What the previous scan saw, by thread id: owned by the watchdog thread. */
+struct memory {
+  uint32_t *seq;
+  uint32_t *failures;
+  uint32_t *reported_seq; /* a wait already reported (timed-wait-cycle), +1; 0: none */
+  uint32_t cap;
+};
+
+static struct memory seen;
+
+static void copy_wait(struct lh_wait *dst, struct lh_wait *src) {
+  dst->on = LH_WGET(src, on);
+  dst->mode = LH_WGET(src, mode);
+  dst->kind = LH_WGET(src, kind);
+  dst->timed = LH_WGET(src, timed);
+  dst->call = LH_WGET(src, call);
+  dst->lock = LH_WGET(src, lock);
+  dst->joins = LH_WGET(src, joins);
+  dst->stack = LH_WGET(src, stack);
+  dst->addr = LH_WGET(src, addr);
+  dst->mutex = LH_WGET(src, mutex);
+  dst->since_ns = LH_WGET(src, since_ns);
+}
+
+static void copy_held(struct snap *s, struct lh_held_set *h) {
+  struct lh_held_entry *v = __atomic_load_n(&h->v, __ATOMIC_ACQUIRE);
+  uint32_t n = __atomic_load_n(&h->n, __ATOMIC_RELAXED);
+  s->held_complete = n <= LH_FINDING_MAX_HELD;
+  s->nheld = s->held_complete ? n : LH_FINDING_MAX_HELD;
+  for (uint32_t i = 0; v && i < s->nheld; i++) {
+    s->held[i].addr = __atomic_load_n(&v[i].addr, __ATOMIC_RELAXED);
+    s->held[i].lock = __atomic_load_n(&v[i].lock, __ATOMIC_RELAXED);
+    s->held[i].stack = __atomic_load_n(&v[i].stack, __ATOMIC_RELAXED);
+    s->held[i].mode = __atomic_load_n(&v[i].mode, __ATOMIC_RELAXED);
+  }
+}
+
+/* Called under the recorder lock for each live thread. */
+static void collect(int32_t id, struct lh_thread *t, void *ctx) {
+  struct scan *sc = ctx;
+  if (sc->n == sc->cap) {
+    uint32_t cap = sc->cap ? sc->cap * 2 : 64;
+    struct snap *v = realloc(sc->t, cap * sizeof *v);
+    if (!v)
+      return;
+    sc->t = v;
+    sc->cap = cap;
+  }
+  struct snap *s = &sc->t[sc->n++];
+  memset(s, 0, offsetof(struct snap, held));
+  s->id = id;
+  s->tid = __atomic_load_n(&t->tid, __ATOMIC_RELAXED);
+  s->try_failures = __atomic_load_n(&t->try_failures, __ATOMIC_RELAXED);
+  s->try_lock = __atomic_load_n(&t->try_fail_lock, __ATOMIC_RELAXED);
+  s->try_owner = __atomic_load_n(&t->try_fail_owner, __ATOMIC_RELAXED);
+  s->try_since = __atomic_load_n(&t->try_fail_since_ns, __ATOMIC_RELAXED);
+  uint32_t seq = __atomic_load_n(&t->wait.seq, __ATOMIC_ACQUIRE);
+  if (!(seq & 1))
+    return;
+  copy_wait(&s->wait, &t->wait);
+  copy_held(s, &t->held);
+  __atomic_thread_fence(__ATOMIC_ACQUIRE);
+  s->seq = seq;
+  s->blocked = __atomic_load_n(&t->wait.seq, __ATOMIC_RELAXED) == seq;
+}
+
+static void remember_grow(int32_t id) {
+  if ((uint32_t)id < seen.cap)
+    return;
+  uint32_t cap = seen.cap ? seen.cap : 64;
+  while (cap <= (uint32_t)id)
+    cap *= 2;
+  uint32_t *a = realloc(seen.seq, cap * sizeof *a), *b, *c;
+  if (a) seen.seq = a;
+  b = realloc(seen.failures, cap * sizeof *b);
+  if (b) seen.failures = b;
+  c = realloc(seen.reported_seq, cap * sizeof *c);
+  if (c) seen.reported_seq = c;
+  if (!a || !b || !c)
+    return;
+  memset(seen.seq + seen.cap, 0, (cap - seen.cap) * sizeof *a);
+  memset(seen.failures + seen.cap, 0, (cap - seen.cap) * sizeof *b);
+  memset(seen.reported_seq + seen.cap, 0, (cap - seen.cap) * sizeof *c);
+  seen.cap = cap;
+}
+
+/* Same wait, same thread, as in the previous scan: it has not moved for a whole period. */
+static bool unchanged(const struct snap *s) {
+  return (uint32_t)s->id < seen.cap && seen.seq[s->id] == s->seq;
+}
+
+static int index_of(const struct scan *sc, int32_t id) {
+  for (uint32_t i = 0; i < sc->n; i++)
+    if (sc->t[i].id == id)
+      return (int)i;
+  return -1;
+}
+
+static int index_of_tid(const struct scan *sc, pid_t tid) {
+  for (uint32_t i = 0; tid && i < sc->n; i++)
+    if (sc->t[i].tid == tid)
+      return (int)i;
+  return -1;
+}
+
+static bool holds(const struct snap *s, uint32_t lock, bool write_only) {
+  for (uint32_t i = 0; i < s->nheld; i++)
+    if (s->held[i].lock == lock && (!write_only || s->held[i].mode == LH_MODE_WRITE))
+      return true;
+  return false;
+}
+
+/* glibc's own view of who holds a lock, where it keeps one: it must agree with ours. */
+static bool owner_agrees(const struct lh_wait *w, pid_t tid) {
+  if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX) {
+    const volatile pthread_mutex_t *m = (const void *)w->addr;
+    return (m->__data.__owner & 0x3fffffff) == tid;
+  }
+  if (w->kind == LH_KIND_RWLOCK && w->mode == LH_MODE_WRITE) {
+    const volatile pthread_rwlock_t *rw = (const void *)w->addr;
+    int writer = rw->__data.__cur_writer;
+    return writer == 0 || writer == tid; /* readers are not recorded by glibc */
+  }
+  return true;
+}
+
+/* The blocked thread that thread i waits for, or -1. */
+static int blocker(const struct scan *sc, int i) {
+  const struct snap *s = &sc->t[i];
+  if (s->wait.on == LH_WAIT_JOIN) {
+    int j = index_of(sc, s->wait.joins);
+    return j >= 0 && sc->t[j].blocked ? j : -1;
+  }
+  if (s->wait.on != LH_WAIT_LOCK)
+    return -1;
+  for (uint32_t j = 0; j < sc->n; j++) {
+    const struct snap *h = &sc->t[j];
+    if ((int)j == i || !h->blocked || !holds(h, s->wait.lock, s->wait.mode == LH_MODE_READ))
+      continue;
+    if (owner_agrees(&s->wait, h->tid))
+      return (int)j;
+  }
+  return -1;
+}
+
+static void fill_thread_entry(struct lh_finding_thread *e, const struct snap *s) {
+  memset(e, 0, sizeof *e);
+  e->thread = s->id;
+  e->stack = LH_NO_STACK;
+  e->nheld = s->nheld;
+  memcpy(e->held, s->held, s->nheld * sizeof *s->held);
+  if (s->blocked) {
+    e->has_wait = true;
+    e->wait = s->wait;
+    if (s->wait.on != LH_WAIT_COND)
+      e->wait.lock = s->wait.on == LH_WAIT_LOCK ? s->wait.lock : UINT32_MAX;
+    static const uint8_t object_kind[] = {0, LH_OBJ_COND, LH_OBJ_SEM, LH_OBJ_BARRIER, 0};
+    if (s->wait.on == LH_WAIT_COND || s->wait.on == LH_WAIT_SEM || s->wait.on == LH_WAIT_BARRIER)
+      e->wait_object = lh_object_ref((const void *)s->wait.addr, object_kind[s->wait.on], 0);
+  }
+}
+
+/* Under the recorder lock: writes the finding about the threads cyc[0..n). */
+static void write_cycle(const struct scan *sc, const int *cyc, int n, const char *kind,
+                        const char *action) {
+  static struct lh_finding f;
+  lh_finding_init(&f, kind, action);
+  for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++)
+    fill_thread_entry(&f.threads[f.nthreads++], &sc->t[cyc[k]]);
+  lh_finding_write(&f);
+}
+
+/* A cycle of blocked threads through cycle_next, found from start; its length or 0. */
+static int find_cycle(const struct scan *sc, const int *next, int start, int *cyc) {
+  int steps = 0, i = start;
+  while (i >= 0 && steps <= (int)sc->n) {
+    i = next[i];
+    steps++;
+  }
+  if (i < 0)
+    return 0;
+  /* i is on the cycle now (more steps than threads) */
+  int n = 0, j = i;
+  do {
+    cyc[n++] = j;
+    j = next[j];
+  } while (j != i && n < (int)sc->n);
+  return n;
+}
+
+static bool cycle_confirmed(const struct scan *sc, const int *cyc, int n, bool *timed) {
+  *timed = false;
+  for (int k = 0; k < n; k++) {
+    const struct snap *s = &sc->t[cyc[k]];
+    if (!unchanged(s))
+      return false;
+    *timed |= s->wait.timed;
+  }
+  return true;
+}
+
+static bool already_reported(const struct scan *sc, const int *cyc, int n) {
+  for (int k = 0; k < n; k++) {
+    const struct snap *s = &sc->t[cyc[k]];
+    if ((uint32_t)s->id >= seen.cap || seen.reported_seq[s->id] != s->seq + 1)
+      return false;
+  }
+  return true;
+}
+
+static void mark_reported(const struct scan *sc, const int *cyc, int n) {
+  for (int k = 0; k < n; k++)
+    if ((uint32_t)sc->t[cyc[k]].id < seen.cap)
+      seen.reported_seq[sc->t[cyc[k]].id] = sc->t[cyc[k]].seq + 1;
+}
+
+/* Returns true when the run was ended (or is left hanging on purpose). */
+static bool check_deadlock(struct scan *sc) {
+  int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
+  bool ended = false;
+  if (!next || !cyc)
+    goto out;
+  for (uint32_t i = 0; i < sc->n; i++)
+    next[i] = sc->t[i].blocked ? blocker(sc, (int)i) : -1;
+  for (uint32_t i = 0; i < sc->n && !ended; i++) {
+    int n = find_cycle(sc, next, (int)i, cyc);
+    bool timed;
+    if (n < 2 || !cycle_confirmed(sc, cyc, n, &timed) || already_reported(sc, cyc, n))
+      continue; /* a cycle of one is a self-deadlock: the thread reported it itself */
+    mark_reported(sc, cyc, n);
+    lh_recorder_lock();
+    write_cycle(sc, cyc, n, timed ? "timed-wait-cycle" : "deadlock",
+                timed ? "continue" : lh_finding_end_action());
+    lh_recorder_unlock();
+    if (!timed) {
+      lh_finding_end_run("deadlock");
+      ended = true;
+    }
+  }
+out:
+  free(next);
+  free(cyc);
+  return ended;
+}
+
+static int count_tasks(void) {
+  DIR *d = opendir("/proc/self/task");
+  if (!d)
+    return -1;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    n += e->d_name[0] != '.';
+  closedir(d);
+  return n;
+}
+
+static void add_object_state(struct lh_finding *f, const struct scan *sc, const struct snap *s,
+                             uint32_t object) {
+  for (uint32_t i = 0; i < f->nobjects; i++)
+    if (f->objects[i].object == object)
+      return;
+  if (f->nobjects == LH_FINDING_MAX_OBJECTS)
+    return;
+  struct lh_finding_object_state *o = &f->objects[f->nobjects++];
+  memset(o, 0, sizeof *o);
+  o->object = object;
+  if (s->wait.on == LH_WAIT_BARRIER) {
+    o->is_barrier = true;
+    o->count = lh_object_barrier_count((const void *)s->wait.addr);
+    for (uint32_t j = 0; j < sc->n; j++)
+      o->arrived += sc->t[j].blocked && sc->t[j].wait.on == LH_WAIT_BARRIER &&
+                    sc->t[j].wait.addr == s->wait.addr;
+  } else {
+    sem_getvalue((sem_t *)s->wait.addr, &o->value);
+  }
+}
+
+static bool check_stall(struct scan *sc) {
+  static bool reported; /* with on_deadlock=wait, one stall report is enough */
+  if (sc->n == 0 || reported)
+    return false;
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    if (!s->blocked || s->wait.timed || !unchanged(s) ||
+        sc->now - s->wait.since_ns < lh_options.stall_timeout_ns)
+      return false;
+  }
+  if (count_tasks() != (int)sc->n + 1) /* a thread lockhound does not know may still run */
+    return false;
+  static struct lh_finding f;
+  lh_recorder_lock();
+  lh_finding_init(&f, "stall", lh_finding_end_action());
+  for (uint32_t i = 0; i < sc->n && f.nthreads < LH_FINDING_MAX_THREADS; i++) {
+    struct lh_finding_thread *e = &f.threads[f.nthreads++];
+    fill_thread_entry(e, &sc->t[i]);
+    if (sc->t[i].wait.on == LH_WAIT_SEM || sc->t[i].wait.on == LH_WAIT_BARRIER)
+      add_object_state(&f, sc, &sc->t[i], e->wait_object);
+  }
+  lh_finding_write(&f);
+  lh_recorder_unlock();
+  reported = true;
+  lh_finding_end_run("stall");
+  return true;
+}
+
+static bool check_livelock(struct scan *sc) {
+  static bool reported; /* with on_deadlock=wait, one livelock report is enough */
+  if (reported)
+    return false;
+  int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
+  bool ended = false;
+  if (!next || !cyc)
+    goto out;
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    bool failing = s->try_failures >= 2 && sc->now - s->try_since >= lh_options.livelock_timeout_ns &&
+                   (uint32_t)s->id < seen.cap && s->try_failures != seen.failures[s->id];
+    next[i] = failing ? index_of_tid(sc, s->try_owner) : -1;
+  }
+  for (uint32_t i = 0; i < sc->n && !ended; i++)
+    if (next[i] >= 0 && next[next[i]] < 0)
+      next[i] = -1; /* the holder is not failing trylocks itself */
+  for (uint32_t i = 0; i < sc->n && !ended; i++) {
+    int n = find_cycle(sc, next, (int)i, cyc);
+    if (n < 2)
+      continue;
+    static struct lh_finding f;
+    lh_recorder_lock();
+    lh_finding_init(&f, "livelock", lh_finding_end_action());
+    for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++) {
+      const struct snap *s = &sc->t[cyc[k]];
+      struct lh_finding_thread *e = &f.threads[f.nthreads++];
+      memset(e, 0, sizeof *e);
+      e->thread = s->id;
+      e->stack = LH_NO_STACK;
+      e->has_tries = true;
+      e->try_lock = s->try_lock;
+      e->try_failures = s->try_failures;
+      e->try_since_ns = s->try_since;
+    }
+    lh_finding_write(&f);
+    lh_recorder_unlock();
+    reported = true;
+    lh_finding_end_run("livelock");
+    ended = true;
+  }
+out:
+  free(next);
+  free(cyc);
+  return ended;
+}
+
+static void remember(const struct scan *sc) {
+  for (uint32_t i = 0; i < sc->n; i++) {
+    remember_grow(sc->t[i].id);
+    if ((uint32_t)sc->t[i].id < seen.cap) {
+      seen.seq[sc->t[i].id] = sc->t[i].blocked ? sc->t[i].seq : 0;
+      seen.failures[sc->t[i].id] = sc->t[i].try_failures;
+    }
+  }
+}
+
+static void *watchdog_main(void *arg) {
+  (void)arg;
+  lh_self.in_runtime = 1; /* everything this thread calls passes through the wrappers */
+  struct scan sc = {0};
+  struct timespec period = {0, LH_WATCHDOG_PERIOD_MS * 1000000L};
+  for (;;) {
+    while (nanosleep(&period, &period) != 0 && errno == EINTR)
+      ;
+    period.tv_nsec = LH_WATCHDOG_PERIOD_MS * 1000000L;
+    if (!__atomic_load_n(&lh_enabled, __ATOMIC_ACQUIRE))
+      continue;
+    sc.n = 0;
+    lh_recorder_lock();
+    lh_threads_each(collect, &sc);
+    lh_recorder_unlock();
+    sc.now = lh_now_ns();
+    /* Each check ends the run, or, with on_deadlock=wait, reports once and lets it hang. */
+    if (!check_deadlock(&sc) && !check_stall(&sc))
+      check_livelock(&sc);
+    remember(&sc);
+  }
+  return NULL;
+}
+
+void lh_watchdog_start(void) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  pthread_t t;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 256 * 1024);
+  if (real_pthread_create(&t, &attr, watchdog_main, NULL) == 0)
+    pthread_setname_np(t, "lockhound");
+  pthread_attr_destroy(&attr);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+}

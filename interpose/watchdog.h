@@ -1,0 +1,26 @@
+/* watchdog.h - the thread that notices deadlocks, stalls and livelocks as they happen.
+ *
+ * Every LH_WATCHDOG_PERIOD_MS it takes a snapshot of every thread's published wait state
+ * (wait_state.h) and, for the blocked ones, of the locks they hold. From it:
+ * - deadlock: a cycle in the wait-for graph (a thread waits for a lock held by a thread, or for
+ *   the end of a thread) made of blocked threads. It is reported only when two snapshots in a row
+ *   show the very same waits (every thread's wait sequence number unchanged, so none of them
+ *   moved in between) and, for mutexes, glibc's own owner field agrees with who lockhound thinks
+ *   holds the lock: a report is never made from a torn or passing state.
+ * - stall: every thread of the process (counted in /proc/self/task, so a thread lockhound does not
+ *   know about counts as running) is blocked in an untimed wait that lockhound sees, all since
+ *   longer than the stall timeout, unchanged over two snapshots.
+ * - livelock: threads that keep failing trylocks on locks held by each other, without a single
+ *   success, for longer than the livelock timeout.
+ * A cycle with a timed wait in it gives a warning once and does not end the run.
+ *
+ * The thread is created with every signal blocked (the program's signals are never delivered to
+ * it), named "lockhound", calls only real functions, and is created again in a fork child. */
+#ifndef LH_WATCHDOG_H
+#define LH_WATCHDOG_H
+
+#define LH_WATCHDOG_PERIOD_MS 100
+
+void lh_watchdog_start(void);
+
+#endif
