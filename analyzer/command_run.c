@@ -7,8 +7,8 @@
  *    (bin/../lib) first, then the installed layout; LOCKHOUND_LIB overrides both.
  * 3. Make the run directory safely: mode 0700, and refuse a symlink, a directory of another user or
  *    one that others can write (anyone who can write there could plant or swap run files).
- * 4. Run PROG with the library preloaded and a fresh random session id, stdin/stdout/stderr
- *    inherited; while waiting, lockhound ignores SIGINT and SIGQUIT so that Ctrl-C stops the
+ * 4. Run PROG with the library preloaded, a fresh random session id and the library's options in
+ *    LOCKHOUND_OPTIONS (after any the user set, so ours win), stdin/stdout/stderr inherited; while waiting, lockhound ignores SIGINT and SIGQUIT so that Ctrl-C stops the
  *    program (which gets it) but not the report.
  * 5. Analyse every run file of the session (one per process: fork children and exec'd programs
  *    write their own) and say where they are, so `lockhound report` can be run on them again. */
@@ -34,6 +34,7 @@
 #define EXIT_NOT_FOUND 127
 #define EXIT_CANNOT_RUN 126
 #define MAX_LISTED_FILES 4 /* more run files are named by one pattern */
+#define LH_ENV_OPTIONS "LOCKHOUND_OPTIONS" /* the library's options (docs/run-file-format.md) */
 
 /* ---- 1. the program ---- */
 
@@ -178,13 +179,19 @@ static void new_session(char out[17]) {
   for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", bytes[i]);
 }
 
-static int set_environment(const char *lib, const char *dir, const char *session) {
+static int set_environment(const struct lh_options *o, const char *lib, const char *dir, const char *session) {
   const char *old = getenv("LD_PRELOAD");
-  char *preload;
-  if (asprintf(&preload, "%s%s%s", lib, old && *old ? ":" : "", old && *old ? old : "") < 0) return -1;
+  char *preload, *options = lh_library_options(o, getenv(LH_ENV_OPTIONS));
+  if (!options) return -1;
+  if (asprintf(&preload, "%s%s%s", lib, old && *old ? ":" : "", old && *old ? old : "") < 0) {
+    free(options);
+    return -1;
+  }
   int rc = setenv("LD_PRELOAD", preload, 1) | setenv(LH_ENV_RUN_DIR, dir, 1) |
-           setenv(LH_ENV_SESSION, session, 1) | setenv(LH_ENV_SUPERVISED, "1", 1);
+           setenv(LH_ENV_SESSION, session, 1) | setenv(LH_ENV_SUPERVISED, "1", 1) |
+           setenv(LH_ENV_OPTIONS, options, 1);
   free(preload);
+  free(options);
   return rc;
 }
 
@@ -304,7 +311,7 @@ int lh_command_run(const struct lh_options *o) {
   }
   char session[17];
   new_session(session);
-  if (set_environment(lib, real, session) != 0) {
+  if (set_environment(o, lib, real, session) != 0) {
     fprintf(stderr, "lockhound: cannot set the environment: %s\n", strerror(errno));
     free(lib);
     free(dir);

@@ -3,7 +3,9 @@
  * getopt_long; for `run` in POSIX mode ("+"): option parsing stops at the program's name (or at
  * "--"), so the program's own options are never taken for ours. `report` accepts options after
  * the file names too. getopt's own messages are turned
- * off; every mistake gets one message of ours saying what is wrong and what to do. */
+ * off; every mistake gets one message of ours saying what is wrong and what to do.
+ * The options of the preload library (--on-deadlock, --stall-timeout, --livelock-timeout and the
+ * error exit code) are checked here and handed to the program in LOCKHOUND_OPTIONS. */
 #include "options.h"
 
 #include <errno.h>
@@ -13,7 +15,10 @@
 
 #include "cycle_search.h"
 
-enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION };
+enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
+       OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT };
+
+#define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
 
 static const struct option long_options[] = {
     {"json", required_argument, NULL, OPT_JSON},
@@ -22,6 +27,9 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"at-exit", no_argument, NULL, OPT_AT_EXIT},
     {"run-dir", required_argument, NULL, OPT_RUN_DIR},
+    {"on-deadlock", required_argument, NULL, OPT_ON_DEADLOCK},
+    {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
+    {"livelock-timeout", required_argument, NULL, OPT_LIVELOCK_TIMEOUT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -37,6 +45,11 @@ void lh_usage(FILE *out) {
         "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
         "  -v, --verbose           also show notes and statistics\n"
         "  --run-dir=DIR           (run) where run files go (default ${TMPDIR:-/tmp}/lockhound-UID)\n"
+        "  --on-deadlock=ACTION    (run) after a deadlock, stall or livelock: exit (default: end the\n"
+        "                          program with the error exit code), abort (a core dump), or wait\n"
+        "                          (leave it hanging for a debugger)\n"
+        "  --stall-timeout=SECONDS (run) how long every thread must be blocked to be a stall (default 2)\n"
+        "  --livelock-timeout=SECONDS (run) how long trylocks must keep failing to be a livelock (default 2)\n"
         "  --at-exit               (report) quiet mode used by the preload library at exit\n"
         "  --help, --version\n"
         "\n"
@@ -53,6 +66,46 @@ static bool number(const char *s, long min, long max, long *out) {
   if (!*s || *end || errno || v < min || v > max) return false;
   *out = v;
   return true;
+}
+
+/* Seconds: digits with at most one decimal point, more than 0 and at most a day. strtod alone
+ * would also take "inf", "nan", hex and exponents, which the library does not read. */
+static bool seconds(const char *s) {
+  size_t digits = 0, dots = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p >= '0' && *p <= '9') digits++;
+    else if (*p == '.') dots++;
+    else return false;
+  }
+  if (digits == 0 || dots > 1) return false;
+  double v = strtod(s, NULL);
+  return v > 0 && v <= LH_MAX_TIMEOUT;
+}
+
+static int run_only(enum lh_command cmd, const char *option) {
+  if (cmd == LH_CMD_RUN) return 0;
+  fprintf(stderr, "lockhound: %s only applies to 'lockhound run'\n", option);
+  return LH_EXIT_USAGE;
+}
+
+static int bad_seconds(const char *option, const char *value) {
+  fprintf(stderr, "lockhound: %s needs a number of seconds greater than 0 and at most %.0f (decimals "
+          "allowed, e.g. 0.5), not '%s'\n", option, LH_MAX_TIMEOUT, value);
+  return LH_EXIT_USAGE;
+}
+
+char *lh_library_options(const struct lh_options *o, const char *existing) {
+  char *s = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&s, &len);
+  if (!out) return NULL;
+  if (existing && *existing) fprintf(out, "%s:", existing);
+  if (o->on_deadlock) fprintf(out, "on_deadlock=%s:", o->on_deadlock);
+  if (o->stall_timeout) fprintf(out, "stall_timeout=%s:", o->stall_timeout);
+  if (o->livelock_timeout) fprintf(out, "livelock_timeout=%s:", o->livelock_timeout);
+  fprintf(out, "exitcode=%d", o->error_exitcode);
+  fclose(out);
+  return s;
 }
 
 static int bad_option(char **argv) {
@@ -109,6 +162,24 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
         return LH_EXIT_USAGE;
       }
       o->run_dir = optarg;
+      break;
+    case OPT_ON_DEADLOCK:
+      if (run_only(cmd, "--on-deadlock")) return LH_EXIT_USAGE;
+      if (strcmp(optarg, "exit") != 0 && strcmp(optarg, "abort") != 0 && strcmp(optarg, "wait") != 0) {
+        fprintf(stderr, "lockhound: --on-deadlock needs exit, abort or wait, not '%s'\n", optarg);
+        return LH_EXIT_USAGE;
+      }
+      o->on_deadlock = optarg;
+      break;
+    case OPT_STALL_TIMEOUT:
+      if (run_only(cmd, "--stall-timeout")) return LH_EXIT_USAGE;
+      if (!seconds(optarg)) return bad_seconds("--stall-timeout", optarg);
+      o->stall_timeout = optarg;
+      break;
+    case OPT_LIVELOCK_TIMEOUT:
+      if (run_only(cmd, "--livelock-timeout")) return LH_EXIT_USAGE;
+      if (!seconds(optarg)) return bad_seconds("--livelock-timeout", optarg);
+      o->livelock_timeout = optarg;
       break;
     case 'h': lh_usage(stdout); return -1;
     case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;

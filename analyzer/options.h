@@ -18,6 +18,9 @@ struct lh_options {
   bool verbose;              /* -v, --verbose */
   bool at_exit;              /* --at-exit (report only) */
   const char *run_dir;       /* --run-dir=DIR (run only), or NULL */
+  const char *on_deadlock;   /* --on-deadlock=exit|abort|wait (run only), or NULL */
+  const char *stall_timeout; /* --stall-timeout=SECONDS (run only), as given, or NULL */
+  const char *livelock_timeout; /* --livelock-timeout=SECONDS (run only), as given, or NULL */
   char **operands;           /* run: PROG ARGS...; report: run files */
   int noperands;
 };
@@ -27,5 +30,10 @@ struct lh_options {
 int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_options *o);
 
 void lh_usage(FILE *out);
+
+/* The LOCKHOUND_OPTIONS that `lockhound run` gives the program: `existing` (the variable as set
+ * before, or NULL) followed by our keys (on_deadlock, stall_timeout, livelock_timeout, exitcode),
+ * so that ours win. Caller frees. */
+char *lh_library_options(const struct lh_options *o, const char *existing);
 
 #endif
