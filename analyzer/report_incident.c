@@ -20,6 +20,27 @@
 static const char *lock_name(const struct lh_text *x, int32_t l) { return l == LH_NONE ? "?" : x->r->lock_names[l]; }
 static const char *object_name(const struct lh_text *x, int32_t o) { return o == LH_NONE ? "?" : x->object_names[o]; }
 
+/* "barrier start_line", "semaphore /jobs", "barrier initialised at b.c:9": the object with its
+ * kind in front, unless its name already starts with it. */
+struct phrase { char s[320]; };
+
+static struct phrase object_phrase(const struct lh_text *x, int32_t o) {
+  struct phrase p;
+  const char *word = o == LH_NONE ? "object" : lh_object_kind_word(x->r->m->objects[o].kind);
+  const char *name = object_name(x, o);
+  if (strncmp(name, word, strlen(word)) == 0) snprintf(p.s, sizeof p.s, "%s", name);
+  else snprintf(p.s, sizeof p.s, "%s %s", word, name);
+  return p;
+}
+
+/* "mutex m", "mutex initialised at a.c:3": a condition wait's mutex. */
+static struct phrase mutex_phrase(const struct lh_text *x, int32_t l) {
+  struct phrase p;
+  const char *name = lock_name(x, l);
+  snprintf(p.s, sizeof p.s, "%s%s", strncmp(name, "mutex ", 6) == 0 ? "" : "mutex ", name);
+  return p;
+}
+
 struct label { char s[64]; };
 
 static struct label label_of(const struct lh_model *m, int32_t thread) {
@@ -244,10 +265,9 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
   }
   const struct lh_lock *l = &x->r->m->locks[lock];
   thread_intro(x, t->thread);
-  fprintf(x->out, " locks %s, which it already holds: %s is a non-recursive %s (type %s),\n"
-          "%s   so the thread waits for itself for ever\n",
-          lock_name(x, lock), lock_name(x, lock), lh_lock_kind_word(l->kind), l->type ? l->type : "default",
-          x->prefix);
+  fprintf(x->out, " locks %s, which it already holds:\n"
+          "%s   it is a non-recursive %s (type %s), so the thread waits for itself for ever\n",
+          lock_name(x, lock), x->prefix, lh_lock_kind_word(l->kind), l->type ? l->type : "default");
   fprintf(x->out, "%s   it took %s first at\n", x->prefix, lock_name(x, lock));
   lh_text_stack(x, taken_at(in, t->thread, (uint32_t)lock));
   fprintf(x->out, "%s   and takes it again at\n", x->prefix);
@@ -268,25 +288,24 @@ static void stall_reason(const struct lh_text *x, const struct lh_incident *in, 
   switch (w->on) {
   case LH_WAIT_BARRIER:
     if (st && st->has_count)
-      fprintf(x->out, "%s     barrier %s: %" PRId64 " of %" PRId64 " threads arrived; no other thread can arrive\n",
-              x->prefix, object_name(x, w->object), st->arrived, st->count);
+      fprintf(x->out, "%s     %s: %" PRId64 " of %" PRId64 " threads arrived; no other thread can arrive\n",
+              x->prefix, object_phrase(x, w->object).s, st->arrived, st->count);
     else
-      fprintf(x->out, "%s     barrier %s: no other thread can arrive\n", x->prefix, object_name(x, w->object));
+      fprintf(x->out, "%s     %s: no other thread can arrive\n", x->prefix, object_phrase(x, w->object).s);
     break;
   case LH_WAIT_SEM:
     if (st && st->has_value)
-      fprintf(x->out, "%s     semaphore %s: value %" PRId64 "; no thread is left to post it\n", x->prefix,
-              object_name(x, w->object), st->value);
+      fprintf(x->out, "%s     %s: value %" PRId64 "; no thread is left to post it\n", x->prefix,
+              object_phrase(x, w->object).s, st->value);
     else
-      fprintf(x->out, "%s     semaphore %s: no thread is left to post it\n", x->prefix, object_name(x, w->object));
+      fprintf(x->out, "%s     %s: no thread is left to post it\n", x->prefix, object_phrase(x, w->object).s);
     break;
   case LH_WAIT_COND:
     if (w->mutex != LH_NONE)
-      fprintf(x->out, "%s     condition variable %s (with mutex %s): no thread is left to signal it\n", x->prefix,
-              object_name(x, w->object), lock_name(x, w->mutex));
+      fprintf(x->out, "%s     %s (with %s): no thread is left to signal it\n", x->prefix,
+              object_phrase(x, w->object).s, mutex_phrase(x, w->mutex).s);
     else
-      fprintf(x->out, "%s     condition variable %s: no thread is left to signal it\n", x->prefix,
-              object_name(x, w->object));
+      fprintf(x->out, "%s     %s: no thread is left to signal it\n", x->prefix, object_phrase(x, w->object).s);
     break;
   case LH_WAIT_JOIN:
     fprintf(x->out, "%s     waits for %s to end, but %s is blocked too\n", x->prefix, l.s, l.s);
@@ -327,7 +346,7 @@ static void livelock(const struct lh_text *x, const struct lh_incident *in) {
       fprintf(x->out, " failed to take %s %" PRId64 " time%s", lock_name(x, t->tries.lock), t->tries.failures,
               t->tries.failures == 1 ? "" : "s");
       int64_t ns = in->ns - t->tries.since_ns;
-      if (t->tries.since_ns > 0 && ns > 0 && ns < 86400LL * 1000000000LL)
+      if (t->tries.since_ns > 0 && ns >= 100000000LL && ns < 86400LL * 1000000000LL)
         fprintf(x->out, " in %.1f s", (double)ns / 1e9);
       fputs(" without one success\n", x->out);
     } else {
@@ -362,7 +381,8 @@ struct misuse {
 static bool detail_is(const struct misuse *u, const char *d) { return u->detail && strcmp(u->detail, d) == 0; }
 
 static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
-  const char *p = x->prefix, *T = u->who.s, *L = lock_name(x, u->lock), *O = object_name(x, u->object);
+  struct phrase op = object_phrase(x, u->object);
+  const char *p = x->prefix, *T = u->who.s, *L = lock_name(x, u->lock), *O = op.s;
   const struct lh_wait *w = u->actor ? &u->actor->waits : NULL;
   int32_t mutex = w && w->mutex != LH_NONE ? w->mutex : u->lock;
   struct label target = label_of(x->r->m, u->in->thread);
@@ -374,13 +394,13 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
     break;
   case LH_KIND_DESTROY_LOCKED: fprintf(o, "%s   %s destroys %s while it is locked\n", p, T, L); break;
   case LH_KIND_COND_WAIT_UNOWNED_MUTEX:
-    fprintf(o, "%s   %s waits on condition variable %s with mutex %s, which it does not hold: a\n"
-            "%s   condition wait must be made with its mutex locked\n", p, T, O, lock_name(x, mutex), p);
+    fprintf(o, "%s   %s waits on %s with %s, which it does not hold: a\n"
+            "%s   condition wait must be made with its mutex locked\n", p, T, O, mutex_phrase(x, mutex).s, p);
     break;
   case LH_KIND_COND_MULTIPLE_MUTEXES:
-    fprintf(o, "%s   %s waits on condition variable %s with mutex %s while another thread waits on it\n"
+    fprintf(o, "%s   %s waits on %s with %s while another thread waits on it\n"
             "%s   with another mutex: all waits on one condition variable must use the same mutex\n",
-            p, T, O, lock_name(x, mutex), p);
+            p, T, O, mutex_phrase(x, mutex).s, p);
     break;
   case LH_KIND_EXIT_HOLDING_LOCK:
     fprintf(o, "%s   %s ends while it holds %s: no other thread can ever take %s again\n", p, T,
@@ -388,23 +408,23 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
     break;
   case LH_KIND_BARRIER_MISUSE:
     if (detail_is(u, "count-zero"))
-      fprintf(o, "%s   %s initialises barrier %s with a count of 0: a barrier must wait for at least one\n"
+      fprintf(o, "%s   %s initialises %s with a count of 0: a barrier must wait for at least one\n"
               "%s   thread (the call fails with EINVAL)\n", p, T, O, p);
     else if (detail_is(u, "reinit-while-waited"))
-      fprintf(o, "%s   %s initialises barrier %s again while threads wait on it\n", p, T, O);
+      fprintf(o, "%s   %s initialises %s again while threads wait on it\n", p, T, O);
     else if (detail_is(u, "destroy-while-waited"))
-      fprintf(o, "%s   %s destroys barrier %s while threads wait on it\n", p, T, O);
+      fprintf(o, "%s   %s destroys %s while threads wait on it\n", p, T, O);
     else
-      fprintf(o, "%s   %s misuses barrier %s (%s)\n", p, T, O, u->detail ? u->detail : "no detail given");
+      fprintf(o, "%s   %s misuses %s (%s)\n", p, T, O, u->detail ? u->detail : "no detail given");
     break;
   case LH_KIND_SEMAPHORE_MISUSE:
     if (detail_is(u, "destroy-while-waited"))
-      fprintf(o, "%s   %s destroys semaphore %s while threads wait on it\n", p, T, O);
+      fprintf(o, "%s   %s destroys %s while threads wait on it\n", p, T, O);
     else if (detail_is(u, "post-overflow"))
-      fprintf(o, "%s   %s posts semaphore %s, whose value is already the largest a semaphore can hold\n"
+      fprintf(o, "%s   %s posts %s, whose value is already the largest a semaphore can hold\n"
               "%s   (SEM_VALUE_MAX): sem_post fails with EOVERFLOW and the post is lost\n", p, T, O, p);
     else
-      fprintf(o, "%s   %s misuses semaphore %s (%s)\n", p, T, O, u->detail ? u->detail : "no detail given");
+      fprintf(o, "%s   %s misuses %s (%s)\n", p, T, O, u->detail ? u->detail : "no detail given");
     break;
   case LH_KIND_API_ERROR:
     if (detail_is(u, "join-detached"))
@@ -442,6 +462,7 @@ static void misuse_context(const struct lh_text *x, const struct misuse *u) {
   const struct lh_incident *in = u->in;
   bool about_holder = in->kind == LH_KIND_UNLOCK_UNOWNED || in->kind == LH_KIND_DESTROY_LOCKED;
   bool holder_told = false;
+  int32_t told_stack = LH_NONE;
   if (about_holder && u->lock != LH_NONE)
     for (uint32_t i = 0; i < in->nthreads && !holder_told; i++)
       for (uint32_t h = 0; h < in->threads[i].nholds && !holder_told; h++)
@@ -449,6 +470,7 @@ static void misuse_context(const struct lh_text *x, const struct misuse *u) {
           struct label l = label_of(x->r->m, (int32_t)in->threads[i].thread);
           fprintf(x->out, "%s   %s is held by %s, taken at\n", x->prefix, lock_name(x, u->lock), l.s);
           lh_text_stack(x, in->threads[i].holds[h].stack);
+          told_stack = in->threads[i].holds[h].stack;
           holder_told = true;
         }
   if (in->kind == LH_KIND_EXIT_HOLDING_LOCK && u->actor)
@@ -461,11 +483,12 @@ static void misuse_context(const struct lh_text *x, const struct misuse *u) {
     if (t == u->actor || t->waits.on == LH_WAIT_NONE) continue;
     blocked_in(x, t);
     if (t->waits.mutex != LH_NONE)
-      fprintf(x->out, "%s     (with mutex %s)\n", x->prefix, lock_name(x, t->waits.mutex));
+      fprintf(x->out, "%s     (with %s)\n", x->prefix, mutex_phrase(x, t->waits.mutex).s);
   }
   for (uint32_t i = 0; i < in->nrelated; i++) {
     const struct lh_related *rel = &in->related[i];
     struct label l = label_of(x->r->m, rel->thread);
+    if (holder_told && rel->stack == told_stack) continue; /* said above */
     if (about_holder && !holder_told && u->lock != LH_NONE && rel->thread != LH_NONE) {
       fprintf(x->out, "%s   %s is held by %s, taken at\n", x->prefix, lock_name(x, u->lock), l.s);
       holder_told = true;
