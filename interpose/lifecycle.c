@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "misuse.h"
 #include "options.h"
 #include "real_functions.h"
 #include "recorder.h"
@@ -52,6 +53,7 @@ __attribute__((constructor)) static void lh_start(void) {
 __attribute__((destructor)) static void lh_stop(void) {
   if (!lh_enabled)
     return;
+  lh_misuse_report_pending();
   lh_recorder_lock();
   const char *path = lh_run_file_finish();
   static char copy[4096];

@@ -18,6 +18,8 @@ struct lh_object {
   unsigned count;
   char *name;
   bool written;
+  uintptr_t cond_mutex; /* condvars: the mutex of the current waiters */
+  uint32_t cond_waiters;
   UT_hash_handle hh;
 };
 
@@ -78,6 +80,23 @@ uint32_t lh_object_ref(const void *addr, uint8_t kind, uintptr_t pc) {
 unsigned lh_object_barrier_count(const void *addr) {
   struct lh_object *o = find(addr);
   return o && o->kind == LH_OBJ_BARRIER ? o->count : 0;
+}
+
+uintptr_t lh_object_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
+  lh_object_ref(cond, LH_OBJ_COND, pc);
+  struct lh_object *o = find(cond);
+  if (!o)
+    return 0;
+  uintptr_t other = o->cond_waiters && o->cond_mutex != (uintptr_t)mutex ? o->cond_mutex : 0;
+  o->cond_mutex = (uintptr_t)mutex;
+  o->cond_waiters++;
+  return other;
+}
+
+void lh_object_cond_leave(const void *cond) {
+  struct lh_object *o = find(cond);
+  if (o && o->cond_waiters)
+    o->cond_waiters--;
 }
 
 static void fill_object(struct lh_json_line *jl, const void *p) {

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "object_registry.h"
 #include "real_functions.h"
@@ -17,8 +18,10 @@
 #include "watchdog.h"
 
 bool lh_enabled;
-/* Guards the registry, stack table, module map, thread table and the run file. */
-static pthread_mutex_t recorder_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* Guards the registry, stack table, module map, thread table and the run file. Recursive: code
+ * under it that looks up a lock or an object may need it again, and a nested take must never
+ * hang the program. */
+static pthread_mutex_t recorder_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static unsigned fork_count; /* forks made by this process: names the children's lineage */
 
 /* Cancellation is disabled while the lock is held: lockhound's own write(2) and open(2) are
@@ -34,12 +37,16 @@ void lh_recorder_lock(void) {
   real_pthread_mutex_lock(&recorder_mutex);
 }
 
-void lh_recorder_unlock(void) {
-  real_pthread_mutex_unlock(&recorder_mutex);
+static void leave_runtime(void) {
   if (--lh_self.in_runtime == 0) {
     pthread_setcancelstate(lh_self.saved_cancel_state, NULL);
     errno = lh_self.saved_errno;
   }
+}
+
+void lh_recorder_unlock(void) {
+  real_pthread_mutex_unlock(&recorder_mutex);
+  leave_runtime();
 }
 
 struct acq_ctx {
@@ -147,6 +154,10 @@ void lh_fork_child(void) {
   lh_thread_fork_child();
   lh_run_file_fork_child(fork_count);
   fork_count = 0;
-  lh_recorder_unlock();
+  /* A fresh lock, not an unlock: glibc's recursive mutex knows its owner by kernel tid, which
+   * the child does not share with the thread that forked. */
+  static const pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+  memcpy(&recorder_mutex, &fresh, sizeof fresh);
+  leave_runtime();
   lh_watchdog_start(); /* the parent's watchdog does not exist here */
 }

@@ -71,13 +71,15 @@ static inline void lh_lock_acquired(const struct lh_acquire *a) {
   lh_held_push(&lh_self.held, &e);
 }
 
-static inline void lh_lock_released(const void *obj) {
+/* False when the caller does not hold the lock (a misuse, or taken before lockhound started). */
+static inline bool lh_lock_released(const void *obj) {
   struct lh_held_set *h = &lh_self.held;
   int i = lh_held_find(h, (uintptr_t)obj);
-  if (i < 0) /* not ours: taken before lockhound started, or a misuse */
-    return;
+  if (i < 0)
+    return false;
   if (--h->v[i].count == 0)
     lh_held_remove(h, i);
+  return true;
 }
 
 /* Semaphores, condvars and barriers being created and destroyed (object_registry.h). */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "misuse.h"
 #include "pointer_table.h"
 #include "recorder.h"
 #include "run_file.h"
@@ -31,6 +32,8 @@ struct lh_thread_info {
   pthread_t handle;
   bool written;        /* its `thread` record is in the current run file */
   bool alive, detached, in_map;
+  bool exited;           /* it ran and ended (alive is also false before it first runs) */
+  int32_t joiner;        /* the thread joining it right now, -1: none */
   struct lh_thread *tls; /* the live thread's own state, NULL once it has exited */
   UT_hash_handle hh;     /* in `by_handle`, keyed by handle, while it can still be joined */
 };
@@ -38,6 +41,21 @@ struct lh_thread_info {
 /* Owned by the recorder lock. */
 static struct lh_pointer_table infos; /* struct lh_thread_info *, by thread id */
 static struct lh_thread_info *by_handle;
+/* Handles of threads already joined (until a new thread gets the same handle). */
+struct joined_handle {
+  pthread_t handle;
+  UT_hash_handle hh;
+};
+static struct joined_handle *joined_handles;
+
+static void forget_joined(pthread_t handle) {
+  struct joined_handle *j;
+  HASH_FIND(hh, joined_handles, &handle, sizeof handle, j);
+  if (j) {
+    HASH_DEL(joined_handles, j);
+    free(j);
+  }
+}
 static uint64_t calls_exited[LH_NWRAPPED];
 static int32_t next_id = 1;
 static pthread_key_t exit_key;
@@ -53,6 +71,7 @@ static struct lh_thread_info *info_new(int32_t id) {
     return NULL;
   t->id = id;
   t->parent = -1;
+  t->joiner = -1;
   t->stack = LH_NO_STACK;
   infos.v[id] = t;
   return t;
@@ -63,9 +82,31 @@ static struct lh_thread_info *info_of(int32_t id) {
 }
 
 /* Registers the calling thread under the recorder lock. */
+/* Puts thread t in the handle map (once), dropping a stale thread that had its handle. */
+static void map_handle(struct lh_thread_info *t, pthread_t handle) {
+  if (t->in_map)
+    return;
+  t->handle = handle;
+  struct lh_thread_info *stale;
+  HASH_FIND(hh, by_handle, &t->handle, sizeof t->handle, stale);
+  if (stale) { /* an exited detached thread whose handle was reused */
+    HASH_DEL(by_handle, stale);
+    stale->in_map = false;
+  }
+  HASH_ADD(hh, by_handle, handle, sizeof t->handle, t);
+  t->in_map = true;
+  forget_joined(t->handle);
+}
+
+/* The record of thread id, made by whichever of the thread and its creator gets there first. */
+static struct lh_thread_info *info_get(int32_t id) {
+  struct lh_thread_info *t = info_of(id);
+  return t ? t : info_new(id);
+}
+
 static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint32_t stack,
                           uint8_t how) {
-  struct lh_thread_info *t = info_new(id);
+  struct lh_thread_info *t = info_get(id);
   lh_self.registered = true;
   lh_self.id = id;
   lh_self.seg = 0;
@@ -77,17 +118,9 @@ static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint3
   t->stack = stack;
   t->how = how;
   t->tid = gettid();
-  t->handle = pthread_self();
   t->alive = true;
   t->tls = &lh_self;
-  struct lh_thread_info *stale;
-  HASH_FIND(hh, by_handle, &t->handle, sizeof t->handle, stale);
-  if (stale) { /* an exited detached thread whose handle was reused */
-    HASH_DEL(by_handle, stale);
-    stale->in_map = false;
-  }
-  HASH_ADD(hh, by_handle, handle, sizeof t->handle, t);
-  t->in_map = true;
+  map_handle(t, pthread_self());
 }
 
 static void thread_exited(void *p);
@@ -135,11 +168,19 @@ struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
   return s;
 }
 
-void lh_thread_created(struct lh_thread_start *s, bool ok) {
-  if (ok)
-    lh_self.seg++; /* the creator's later work may run alongside the new thread */
-  else
+void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle) {
+  if (!ok) {
     free(s);
+    return;
+  }
+  lh_self.seg++; /* the creator's later work may run alongside the new thread */
+  /* The handle is known from now on, even if the new thread has not run yet: the creator may
+   * join or detach it at once (s itself may already be freed by the new thread). */
+  lh_recorder_lock();
+  struct lh_thread_info *t = info_get(id);
+  if (t)
+    map_handle(t, handle);
+  lh_recorder_unlock();
 }
 
 void lh_thread_begin(const struct lh_thread_start *s) {
@@ -205,6 +246,11 @@ void lh_thread_joined(pthread_t handle) {
     }
     HASH_DEL(by_handle, t);
     t->in_map = false;
+    struct joined_handle *j = calloc(1, sizeof *j);
+    if (j) {
+      j->handle = handle;
+      HASH_ADD(hh, joined_handles, handle, sizeof j->handle, j);
+    }
   }
   lh_self.seg++;
   lh_recorder_unlock();
@@ -216,7 +262,7 @@ void lh_thread_detached(pthread_t handle) {
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
   if (t) {
     t->detached = true;
-    if (!t->alive) {
+    if (t->exited) {
       HASH_DEL(by_handle, t);
       t->in_map = false;
     }
@@ -228,6 +274,8 @@ void lh_thread_detached(pthread_t handle) {
 static void thread_exited(void *p) {
   (void)p;
   lh_recorder_lock();
+  if (lh_self.held.n > 0)
+    lh_misuse_thread_exit();
   struct lh_thread_info *t = info_of(lh_self.id);
   for (int i = 0; i < LH_NWRAPPED; i++) {
     calls_exited[i] += lh_self.calls[i];
@@ -239,6 +287,7 @@ static void thread_exited(void *p) {
       lh_run_write("exit", fill_exit, &c);
     }
     t->alive = false;
+    t->exited = true;
     t->tls = NULL;
     if (t->detached && t->in_map) {
       HASH_DEL(by_handle, t);
@@ -312,4 +361,28 @@ bool lh_thread_is_detached(pthread_t handle, bool *known) {
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
   *known = t != NULL;
   return t && t->detached;
+}
+
+bool lh_thread_was_joined(pthread_t handle) {
+  struct joined_handle *j;
+  HASH_FIND(hh, joined_handles, &handle, sizeof handle, j);
+  return j != NULL;
+}
+
+int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (!t)
+    return -1;
+  int32_t previous = t->joiner;
+  if (previous < 0)
+    t->joiner = joiner;
+  return previous;
+}
+
+void lh_thread_release_join(pthread_t handle, int32_t joiner) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (t && t->joiner == joiner)
+    t->joiner = -1;
 }

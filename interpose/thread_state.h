@@ -69,8 +69,9 @@ static inline void lh_thread_ensure(void) {
 void lh_thread_init_main(void);
 /* In the creator, before the real create: a heap block for the new thread, or NULL. */
 struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc);
-/* In the creator, after the real create: success moves it to its next segment. */
-void lh_thread_created(struct lh_thread_start *s, bool ok);
+/* In the creator, after the real create of thread `id`: success moves the creator to its next
+ * segment and makes the new thread's handle known. */
+void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle);
 /* In the new thread, first thing: registers it and writes its record. */
 void lh_thread_begin(const struct lh_thread_start *s);
 void lh_thread_joined(pthread_t handle);
@@ -87,6 +88,12 @@ void lh_threads_each(void (*fn)(int32_t id, struct lh_thread *t, void *ctx), voi
 int32_t lh_thread_of_handle(pthread_t handle);
 /* Under the recorder lock: whether a handle is a detached thread (*known: a thread we track). */
 bool lh_thread_is_detached(pthread_t handle, bool *known);
+/* Under the recorder lock: records that `joiner` joins the thread; returns who else already
+ * does (-1: nobody). Released when the join returns. */
+int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner);
+void lh_thread_release_join(pthread_t handle, int32_t joiner);
+/* Under the recorder lock: a handle that lockhound saw joined (and not reused since). */
+bool lh_thread_was_joined(pthread_t handle);
 /* The pthread key whose destructor records thread exit; created at start-up. */
 void lh_thread_key_init(void);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "lock_registry.h"
+#include "misuse.h"
 #include "object_registry.h"
 #include "options.h"
 #include "real_functions.h"
@@ -414,6 +415,7 @@ static void *watchdog_main(void *arg) {
     period.tv_nsec = LH_WATCHDOG_PERIOD_MS * 1000000L;
     if (!__atomic_load_n(&lh_enabled, __ATOMIC_ACQUIRE))
       continue;
+    lh_misuse_report_pending();
     sc.n = 0;
     lh_recorder_lock();
     lh_threads_each(collect, &sc);

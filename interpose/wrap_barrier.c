@@ -9,6 +9,8 @@ LH_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierat
                                    unsigned count) {
   LH_COUNT(pthread_barrier_init);
   lh_real_ensure();
+  if (!lh_pass())
+    lh_misuse_barrier_init(b, count, LH_PC);
   int rc = real_pthread_barrier_init(b, attr, count);
   if (rc == 0 && !lh_pass())
     lh_object_init_event(b, LH_OBJ_BARRIER, LH_PC, count, NULL);
@@ -18,6 +20,8 @@ LH_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierat
 LH_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b) {
   LH_COUNT(pthread_barrier_destroy);
   lh_real_ensure();
+  if (!lh_pass())
+    lh_misuse_barrier_destroy(b, LH_PC);
   int rc = real_pthread_barrier_destroy(b);
   if (rc == 0 && !lh_pass())
     lh_object_destroy_event(b);

@@ -21,6 +21,8 @@ LH_EXPORT int mtx_init(mtx_t *m, int type) {
 LH_EXPORT void mtx_destroy(mtx_t *m) {
   LH_COUNT(mtx_destroy);
   lh_real_ensure();
+  if (!lh_pass())
+    lh_misuse_destroy_lock(m, C11, LH_PC);
   real_mtx_destroy(m);
   if (!lh_pass())
     lh_lock_destroyed(m);
@@ -52,8 +54,7 @@ LH_EXPORT int mtx_trylock(mtx_t *m) {
 
 LH_EXPORT int mtx_unlock(mtx_t *m) {
   LH_COUNT(mtx_unlock);
-  if (!lh_pass())
-    lh_lock_released(m);
+  LH_RELEASE(m, C11);
   return real_mtx_unlock(m);
 }
 
@@ -117,8 +118,9 @@ LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
     return real_thrd_create(t, fn, arg);
   s->thrd_fn = fn;
   s->arg = arg;
+  int32_t id = s->id;
   int rc = real_thrd_create(t, thrd_trampoline, s);
-  lh_thread_created(s, rc == thrd_success);
+  lh_thread_created(s, id, rc == thrd_success, rc == thrd_success ? (pthread_t)*t : 0);
   return rc;
 }
 

@@ -18,7 +18,10 @@ LH_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *
 
 LH_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_destroy);
-  int rc = (lh_real_ensure(), real_pthread_mutex_destroy(m));
+  lh_real_ensure();
+  if (!lh_pass())
+    lh_misuse_destroy_lock(m, LH_KIND_MUTEX, LH_PC);
+  int rc = real_pthread_mutex_destroy(m);
   if (rc == 0 && !lh_pass())
     lh_lock_destroyed(m);
   return rc;
@@ -61,8 +64,7 @@ LH_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const str
 
 LH_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_unlock);
-  if (!lh_pass())
-    lh_lock_released(m);
+  LH_RELEASE(m, LH_KIND_MUTEX);
   return real_pthread_mutex_unlock(m);
 }
 

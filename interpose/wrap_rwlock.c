@@ -17,7 +17,10 @@ LH_EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_
 
 LH_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_destroy);
-  int rc = (lh_real_ensure(), real_pthread_rwlock_destroy(l));
+  lh_real_ensure();
+  if (!lh_pass())
+    lh_misuse_destroy_lock(l, RW, LH_PC);
+  int rc = real_pthread_rwlock_destroy(l);
   if (rc == 0 && !lh_pass())
     lh_lock_destroyed(l);
   return rc;
@@ -89,7 +92,6 @@ LH_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c,
 
 LH_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_unlock);
-  if (!lh_pass())
-    lh_lock_released(l);
+  LH_RELEASE(l, RW);
   return real_pthread_rwlock_unlock(l);
 }

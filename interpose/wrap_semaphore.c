@@ -2,7 +2,8 @@
  * matters is waiting on one: a wait that cannot be satisfied at once is published for the
  * watchdog (a stall: no thread left to post). The try comes first so that a semaphore with a
  * positive value costs no publication. sem_post is async-signal-safe and is called from signal
- * handlers: its wrapper touches nothing but a thread-local counter. */
+ * handlers: its wrapper touches nothing but a thread-local counter and, when the post overflows,
+ * one atomic slot that the watchdog reports from (misuse.h). */
 #include <fcntl.h>
 #include <semaphore.h>
 #include <stdarg.h>
@@ -25,6 +26,11 @@ LH_EXPORT int sem_init(sem_t *s, int pshared, unsigned value) {
 LH_EXPORT int sem_destroy(sem_t *s) {
   LH_COUNT(sem_destroy);
   lh_real_ensure();
+  if (!lh_pass()) {
+    int saved = errno;
+    lh_misuse_sem_destroy(s, LH_PC);
+    errno = saved;
+  }
   int rc = real_sem_destroy(s);
   if (rc == 0 && !lh_pass()) {
     int saved = errno;
@@ -109,5 +115,8 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
 LH_EXPORT int sem_post(sem_t *s) {
   LH_COUNT(sem_post);
   lh_real_ensure();
-  return real_sem_post(s);
+  int rc = real_sem_post(s);
+  if (rc != 0 && errno == EOVERFLOW) /* only atomics: sem_post may run in a signal handler */
+    lh_misuse_sem_overflow(s, LH_PC);
+  return rc;
 }

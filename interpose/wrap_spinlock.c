@@ -14,7 +14,10 @@ LH_EXPORT int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
 
 LH_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_destroy);
-  int rc = (lh_real_ensure(), real_pthread_spin_destroy(l));
+  lh_real_ensure();
+  if (!lh_pass())
+    lh_misuse_destroy_lock((const void *)l, LH_KIND_SPIN, LH_PC);
+  int rc = real_pthread_spin_destroy(l);
   if (rc == 0 && !lh_pass())
     lh_lock_destroyed((const void *)l);
   return rc;
@@ -39,7 +42,6 @@ LH_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l) {
 
 LH_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_unlock);
-  if (!lh_pass())
-    lh_lock_released((const void *)l);
+  LH_RELEASE((const void *)l, LH_KIND_SPIN);
   return real_pthread_spin_unlock(l);
 }

@@ -24,15 +24,19 @@ LH_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*f
     return real_pthread_create(t, attr, fn, arg);
   s->fn = fn;
   s->arg = arg;
+  int32_t id = s->id;
   int rc = real_pthread_create(t, attr, pthread_trampoline, s);
-  lh_thread_created(s, rc == 0);
+  lh_thread_created(s, id, rc == 0, rc == 0 ? *t : 0);
   return rc;
 }
 
-/* After any successful join. */
-static int joined(int rc, pthread_t t) {
+/* After any join: a success moves the joiner to its next segment; an error that means misuse
+ * (joining oneself, a thread that cannot be joined) is reported. */
+static int joined(int rc, pthread_t t, uint16_t call, uintptr_t pc) {
   if (rc == 0 && !lh_pass())
     lh_thread_joined(t);
+  else if (rc != 0 && rc != EBUSY && rc != ETIMEDOUT && !lh_pass())
+    lh_misuse_api_error(call, rc, pc);
   return rc;
 }
 
@@ -40,26 +44,32 @@ LH_EXPORT int pthread_join(pthread_t t, void **ret) {
   LH_COUNT(pthread_join);
   if (lh_pass())
     return real_pthread_join(t, ret);
+  if (lh_misuse_join(t, LH_PC))
+    return real_pthread_join(t, ret); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_join, false, LH_PC);
   int rc = real_pthread_join(t, ret);
   lh_wait_done(&lh_self.wait);
-  return joined(rc, t);
+  lh_misuse_join_done(t);
+  return joined(rc, t, LH_W_pthread_join, LH_PC);
 }
 
 LH_EXPORT int pthread_tryjoin_np(pthread_t t, void **ret) {
   LH_COUNT(pthread_tryjoin_np);
   lh_real_ensure();
-  return joined(real_pthread_tryjoin_np(t, ret), t);
+  return joined(real_pthread_tryjoin_np(t, ret), t, LH_W_pthread_tryjoin_np, LH_PC);
 }
 
 LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime) {
   LH_COUNT(pthread_timedjoin_np);
   if (lh_pass())
     return real_pthread_timedjoin_np(t, ret, abstime);
+  if (lh_misuse_join(t, LH_PC))
+    return real_pthread_timedjoin_np(t, ret, abstime); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_timedjoin_np, true, LH_PC);
   int rc = real_pthread_timedjoin_np(t, ret, abstime);
   lh_wait_done(&lh_self.wait);
-  return joined(rc, t);
+  lh_misuse_join_done(t);
+  return joined(rc, t, LH_W_pthread_timedjoin_np, LH_PC);
 }
 
 LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
@@ -67,10 +77,13 @@ LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
   LH_COUNT(pthread_clockjoin_np);
   if (lh_pass())
     return real_pthread_clockjoin_np(t, ret, c, abstime);
+  if (lh_misuse_join(t, LH_PC))
+    return real_pthread_clockjoin_np(t, ret, c, abstime); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_clockjoin_np, true, LH_PC);
   int rc = real_pthread_clockjoin_np(t, ret, c, abstime);
   lh_wait_done(&lh_self.wait);
-  return joined(rc, t);
+  lh_misuse_join_done(t);
+  return joined(rc, t, LH_W_pthread_clockjoin_np, LH_PC);
 }
 
 LH_EXPORT int pthread_detach(pthread_t t) {
@@ -79,6 +92,8 @@ LH_EXPORT int pthread_detach(pthread_t t) {
   int rc = real_pthread_detach(t);
   if (rc == 0 && !lh_pass())
     lh_thread_detached(t);
+  else if (rc != 0 && !lh_pass())
+    lh_misuse_api_error(LH_W_pthread_detach, rc, LH_PC);
   return rc;
 }
 

@@ -13,11 +13,19 @@
 
 #include "blocking.h"
 #include "call_counts.h"
+#include "misuse.h"
 #include "real_functions.h"
 #include "recorder.h"
 #include "thread_state.h"
 
 #define LH_EXPORT __attribute__((visibility("default")))
+
+/* An unlock: the lock leaves the caller's held set, or the unlock is a misuse. */
+#define LH_RELEASE(obj, kind)                                                                    \
+  do {                                                                                         \
+    if (!lh_pass() && !lh_lock_released(obj))                                                  \
+      lh_misuse_unlock((obj), (kind), LH_PC);                                                  \
+  } while (0)
 #define LH_COUNT(name) (lh_self.calls[LH_W_##name]++)
 /* The return address into the program: the call site that keys acquisition tuples. */
 #define LH_PC ((uintptr_t)__builtin_return_address(0))
@@ -52,6 +60,8 @@ static inline bool lh_pass(void) {
     }                                                                                          \
     if (ok_expr)                                                                               \
       lh_lock_acquired(&acq_);                                                                 \
+    else if (rc == EDEADLK || rc == EINVAL)                                                    \
+      lh_misuse_api_error(LH_W_##name, rc, LH_PC);                                             \
     return rc;                                                                                 \
   } while (0)
 
@@ -74,13 +84,17 @@ static inline bool lh_pass(void) {
   } while (0)
 
 /* A condition-variable wait releases the mutex, waits (published for the watchdog), and takes
- * the mutex again before returning. */
+ * the mutex again before returning. The mutex must be the caller's, and the same for every
+ * current waiter of the condvar (misuse.h). */
 #define LH_COND_WAIT(cond, mutex, kind, name, timed, call, relocked_expr)                        \
   do {                                                                                         \
-    lh_lock_released(mutex);                                                                   \
+    if (!lh_lock_released(mutex))                                                              \
+      lh_misuse_cond_unowned((cond), (mutex), (kind), LH_PC);                                  \
+    lh_misuse_cond_enter((cond), (mutex), LH_PC);                                              \
     lh_wait_cond_begin((cond), (mutex), (kind), LH_W_##name, (timed), LH_PC);                  \
     int rc = (call);                                                                           \
     lh_wait_done(&lh_self.wait);                                                               \
+    lh_misuse_cond_leave(cond);                                                                \
     if (relocked_expr) {                                                                       \
       struct lh_acquire acq_;                                                                  \
       lh_lock_request(&acq_, (mutex), (kind), LH_MODE_WRITE, LH_ACQ_COND, LH_PC);              \
