@@ -161,3 +161,100 @@ Test(cli_run, a_program_with_an_inversion_exits_66) {
   cr_assert(strstr(r.err, "lock_a -> lock_b -> lock_a"), "%s", r.err);
   cli_free(&r);
 }
+
+/* ---- the library's options ---- */
+
+#define NO_LIBRARY (char *[]){"LOCKHOUND_LIB=/lib/x86_64-linux-gnu/libm.so.6", NULL}
+
+Test(cli_run, on_deadlock_must_be_exit_abort_or_wait) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", "--on-deadlock=never", "/bin/true", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: --on-deadlock needs exit, abort or wait, not 'never'\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_stall_timeout_of_zero_is_refused) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", "--stall-timeout=0", "/bin/true", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: --stall-timeout needs a number of seconds greater than 0 and at most 86400 "
+                          "(decimals allowed, e.g. 0.5), not '0'\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_stall_timeout_that_is_not_a_plain_number_is_refused) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", "--stall-timeout=1e3", "/bin/true", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert(strstr(r.err, "--stall-timeout needs a number of seconds greater than 0"), "%s", r.err);
+  cr_assert(strstr(r.err, "not '1e3'\n"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_livelock_timeout_longer_than_a_day_is_refused) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", "--livelock-timeout=90000", "/bin/true", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: --livelock-timeout needs a number of seconds greater than 0 and at most "
+                          "86400 (decimals allowed, e.g. 0.5), not '90000'\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_timeout_without_a_value_is_refused) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", "--livelock-timeout", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: option '--livelock-timeout' needs a value\n");
+  cli_free(&r);
+}
+
+Test(cli_run, the_library_options_only_apply_to_run) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--on-deadlock=wait", "x.lhrun", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: --on-deadlock only applies to 'lockhound run'\n");
+  cli_free(&r);
+}
+
+Test(cli_run, the_program_gets_the_options_in_LOCKHOUND_OPTIONS) {
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--on-deadlock=wait", "--stall-timeout=0.5",
+                                               "--livelock-timeout=3", "--error-exitcode=9", "--", "/usr/bin/env", NULL},
+                                    NO_LIBRARY);
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert(strstr(r.out, "\nLOCKHOUND_OPTIONS=on_deadlock=wait:stall_timeout=0.5:livelock_timeout=3:exitcode=9\n"),
+            "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_run, without_options_the_program_gets_the_exit_code_alone) {
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/usr/bin/env", NULL}, NO_LIBRARY);
+  cr_assert(strstr(r.out, "\nLOCKHOUND_OPTIONS=exitcode=66\n"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_run, options_already_in_LOCKHOUND_OPTIONS_are_kept_before_ours) {
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--stall-timeout=5", "/usr/bin/env", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/lib/x86_64-linux-gnu/libm.so.6",
+                                               "LOCKHOUND_OPTIONS=stall_timeout=9,verbose=1", NULL});
+  cr_assert(strstr(r.out, "\nLOCKHOUND_OPTIONS=stall_timeout=9,verbose=1:stall_timeout=5:exitcode=66\n"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_run, a_program_aborted_after_a_deadlock_is_still_reported_with_the_error_status) {
+  /* Stands in for the library with on_deadlock=abort: the program leaves a run file with the
+   * finding, then dies of SIGABRT. */
+  char fake[160], script[512];
+  snprintf(fake, sizeof fake, "%s/recorded.txt", run_dir);
+  FILE *f = fopen(fake, "w");
+  fputs("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":77,\"exe\":\"/bin/prog\"}\n"
+        "{\"t\":\"thread\",\"id\":0,\"how\":\"main\"}\n"
+        "{\"t\":\"thread\",\"id\":1,\"parent\":0,\"parent_seg\":0,\"how\":\"pthread_create\"}\n"
+        "{\"t\":\"lock\",\"id\":0,\"kind\":\"mutex\",\"addr\":\"0x10\"}\n"
+        "{\"t\":\"finding\",\"kind\":\"self-deadlock\",\"action\":\"abort\",\"lock\":0,"
+        "\"threads\":[{\"thread\":1,\"waits\":{\"on\":\"lock\",\"lock\":0},\"holds\":[[0,\"w\",-1]]}]}\n",
+        f);
+  fclose(f);
+  snprintf(script, sizeof script, "cp '%s' \"$LOCKHOUND_RUN_DIR/prog.77.$LOCKHOUND_SESSION.lhrun\"; kill -ABRT $$", fake);
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--on-deadlock=abort", "/bin/sh", "-c",
+                                               script, NULL},
+                                    NO_LIBRARY);
+  cr_assert_eq(r.status, 66, "%s", r.err);
+  cr_assert(strstr(r.err, "lockhound: self-deadlock: a thread locks a mutex it already holds"), "%s", r.err);
+  cr_assert(strstr(r.err, "lockhound aborted the program (SIGABRT"), "%s", r.err);
+  cli_free(&r);
+}
