@@ -2,8 +2,8 @@
  *
  * Lock state comes from glibc's public lock layout: a mutex's __data.__lock is nonzero while it
  * is locked and __data.__owner is the holder's kernel tid; an rwlock's __data.__cur_writer is the
- * writer's tid and __data.__readers >> 3 the number of readers; a spinlock is nonzero while
- * held. Who holds a lock, and where they took it, comes from the holders' held sets, which are
+ * writer's tid and __data.__readers >> 3 the number of readers; a spinlock is free at 1 on x86
+ * and at 0 elsewhere. Who holds a lock, and where they took it, comes from the holders' held sets, which are
  * safe to read under the recorder lock (held_locks.h keeps outgrown arrays alive). */
 #include "misuse.h"
 
@@ -98,6 +98,15 @@ static void add_holder(struct lh_finding *f, uint32_t lock, pid_t tid, const cha
 
 enum lock_state { UNLOCKED, HELD_BY_SELF, HELD_BY_OTHER };
 
+/* glibc's x86 spinlock counts down from 1 (free) to 0 (taken); the generic one is 0 when free. */
+static bool spin_is_free(int value) {
+#if defined(__x86_64__) || defined(__i386__)
+  return value > 0;
+#else
+  return value == 0;
+#endif
+}
+
 static enum lock_state state_of(const void *obj, uint8_t kind, pid_t *owner) {
   *owner = 0;
   if (kind == LH_KIND_MUTEX || kind == LH_KIND_C11_MUTEX) {
@@ -111,7 +120,7 @@ static enum lock_state state_of(const void *obj, uint8_t kind, pid_t *owner) {
     if (*owner == 0 && (rw->__data.__readers >> 3) == 0)
       return UNLOCKED;
   } else if (kind == LH_KIND_SPIN) {
-    if (*(const volatile int *)obj == 0)
+    if (spin_is_free(*(const volatile int *)obj))
       return UNLOCKED;
   }
   return *owner && *owner == lh_self.tid ? HELD_BY_SELF : HELD_BY_OTHER;
