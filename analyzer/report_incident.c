@@ -184,6 +184,22 @@ static void fix_line(const struct lh_text *x, const char *text) {
 
 /* ---- deadlock and timed-wait-cycle ---- */
 
+/* A wait cycle is told from its earliest thread (the one a reader of the program meets first),
+ * whichever thread the library found it from: entry (first + i) % n is the i-th told. */
+static uint32_t cycle_first(const struct lh_model *m, const struct lh_incident *in) {
+  if (in->kind != LH_KIND_DEADLOCK && in->kind != LH_KIND_TIMED_WAIT_CYCLE) return 0;
+  uint32_t first = 0;
+  for (uint32_t i = 1; i < in->nthreads; i++) {
+    const struct lh_thread *a = &m->threads[in->threads[i].thread], *b = &m->threads[in->threads[first].thread];
+    if (a->file < b->file || (a->file == b->file && a->id < b->id)) first = i;
+  }
+  return first;
+}
+
+static const struct lh_incident_thread *told(const struct lh_model *m, const struct lh_incident *in, uint32_t i) {
+  return &in->threads[(cycle_first(m, in) + i) % in->nthreads];
+}
+
 /* The scenario of a wait cycle: per thread the locks it holds that another thread of the cycle
  * waits for, then the call it is blocked in. */
 static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in, bool timed) {
@@ -191,14 +207,14 @@ static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in
   struct lh_scenario_column *cols = lh_xcalloc(n ? n : 1, sizeof *cols);
   struct label *labels = lh_xcalloc(n ? n : 1, sizeof *labels);
   for (size_t i = 0; i < n; i++) {
-    const struct lh_incident_thread *t = &in->threads[i];
+    const struct lh_incident_thread *t = told(x->r->m, in, (uint32_t)i);
     labels[i] = label_of(x->r->m, (int32_t)t->thread);
     cols[i].label = labels[i].s;
     cols[i].held = lh_xcalloc(t->nholds ? t->nholds : 1, sizeof *cols[i].held);
     for (uint32_t h = 0; h < t->nholds; h++) {
       bool wanted = false;
       for (size_t j = 0; j < n; j++)
-        wanted |= j != i && in->threads[j].waits.on == LH_WAIT_LOCK &&
+        wanted |= &in->threads[j] != t && in->threads[j].waits.on == LH_WAIT_LOCK &&
                   (uint32_t)in->threads[j].waits.lock == t->holds[h].lock;
       if (wanted) cols[i].held[cols[i].nheld++] = lh_scenario_call(x->r, t->holds[h].lock, t->holds[h].mode);
     }
@@ -231,8 +247,11 @@ static void cycle(const struct lh_text *x, const struct lh_incident *in) {
     fprintf(x->out, "%s   %u threads are deadlocked: each waits for a lock (or the end of a thread) that "
             "the next one holds\n", x->prefix, in->nthreads);
   blank(x);
+  bool joins = false, locks = false;
   for (uint32_t i = 0; i < in->nthreads; i++) {
-    const struct lh_incident_thread *t = &in->threads[i];
+    const struct lh_incident_thread *t = told(x->r->m, in, i);
+    joins |= t->waits.on == LH_WAIT_JOIN;
+    locks |= t->waits.on == LH_WAIT_LOCK;
     blocked_in(x, t);
     holds_lines(x, t);
     if (t->waits.on == LH_WAIT_LOCK) lock_holder_line(x, in, t);
@@ -247,9 +266,15 @@ static void cycle(const struct lh_text *x, const struct lh_incident *in) {
   if (timed)
     fix_line(x, "as for a deadlock: take the locks in one global order, or do not hold a lock while "
                 "waiting for another thread; a timeout only turns the hang into a failure");
+  else if (locks && joins)
+    fix_line(x, "never join a thread while holding a lock it needs, and take the locks in one "
+                "global order (every thread the same)");
+  else if (joins)
+    fix_line(x, "let one thread (usually main) join the others, or join in the order the threads "
+                "were created: a thread must never wait for a thread that waits for it");
   else
-    fix_line(x, "take the locks in one global order (every thread the same), and never join a "
-                "thread while holding a lock it needs");
+    fix_line(x, "take the locks in one global order (every thread the same), or hold one lock at "
+                "a time");
   action_line(x, in);
 }
 
@@ -596,7 +621,7 @@ static json_t *thread_json(const struct lh_report *r, char **object_names, const
 static json_t *steps_json(const struct lh_report *r, const struct lh_incident *in) {
   json_t *steps = json_array();
   for (uint32_t i = 0; i < in->nthreads; i++) {
-    const struct lh_incident_thread *t = &in->threads[i], *prev = &in->threads[(i + in->nthreads - 1) % in->nthreads];
+    const struct lh_incident_thread *t = told(r->m, in, i), *prev = told(r->m, in, i + in->nthreads - 1);
     if (t->waits.on != LH_WAIT_LOCK || prev->waits.on != LH_WAIT_LOCK) {
       json_decref(steps);
       return NULL;
@@ -625,7 +650,8 @@ void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names,
   json_object_set_new(o, "action", json_string(in->action));
   if (in->detail) json_object_set_new(o, "detail", json_string(in->detail));
   json_t *threads = json_array(), *locks = json_array(), *objects = json_array();
-  for (uint32_t i = 0; i < in->nthreads; i++) json_array_append_new(threads, thread_json(r, object_names, &in->threads[i]));
+  for (uint32_t i = 0; i < in->nthreads; i++)
+    json_array_append_new(threads, thread_json(r, object_names, told(r->m, in, i)));
   if (in->thread != LH_NONE) {
     char label[64];
     lh_thread_label(r->m, (uint32_t)in->thread, label, sizeof label);

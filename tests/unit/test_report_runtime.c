@@ -425,3 +425,24 @@ Test(report_runtime, a_run_time_error_gives_the_error_exit_status) {
   cr_assert(strstr(r.err, "lockhound ended the program (exit code 9)"), "%s", r.err);
   cli_free(&r);
 }
+
+Test(report_runtime, a_deadlock_is_told_from_its_earliest_thread_whichever_the_library_started_from) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  rb_deadlock(&rb, "deadlock", 2);
+  struct out x = report_of(&rb);
+  char *t1 = strstr(x.text, "T1 (created at 0x100) is blocked in"), *t2 = strstr(x.text, "T2 (created at 0x100) is blocked in");
+  cr_assert(t1 && t2 && t1 < t2, "%s", x.text);
+  cr_assert_str_eq(str(x.json, "findings.0.threads.0.id"), "T1");
+  cr_assert_str_eq(str(x.json, "findings.0.steps.0.thread"), "T1");
+  out_free(&x);
+}
+
+Test(report_runtime, a_cycle_of_joins_gets_advice_about_joins) {
+  struct out x = report_with("{'t':'finding','kind':'deadlock','action':'exit','threads':["
+                             "{'thread':1,'waits':{'on':'join','joins':2,'stack':3}},"
+                             "{'thread':2,'waits':{'on':'join','joins':1,'stack':5}}]}");
+  HAS(x, "How to fix it: let one thread (usually main) join the others");
+  cr_assert_eq(json_array_size(get(x.json, "findings.0.locks")), 0);
+  out_free(&x);
+}
