@@ -207,6 +207,78 @@ static int closes_stderr(void) {
   return 0;
 }
 
+/* Two threads that really deadlock: each takes one lock, meets the other at a barrier, then
+ * wants the other's lock. */
+static pthread_mutex_t dl_a = PTHREAD_MUTEX_INITIALIZER, dl_b = PTHREAD_MUTEX_INITIALIZER;
+static pthread_barrier_t dl_meet;
+
+static void *dl_first(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&dl_a);
+  pthread_barrier_wait(&dl_meet);
+  pthread_mutex_lock(&dl_b);
+  return NULL;
+}
+
+static void *dl_second(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&dl_b);
+  pthread_barrier_wait(&dl_meet);
+  pthread_mutex_lock(&dl_a);
+  return NULL;
+}
+
+static int really_deadlock(void) {
+  pthread_barrier_init(&dl_meet, NULL, 2);
+  pthread_t t1, t2;
+  pthread_create(&t1, NULL, dl_first, NULL);
+  pthread_create(&t2, NULL, dl_second, NULL);
+  pthread_join(t1, NULL);
+  pthread_join(t2, NULL);
+  return 0;
+}
+
+/* The deadlock happens in a fork child, whose own watchdog must end it. */
+static int deadlock_in_child(void) {
+  pid_t pid = fork();
+  if (pid == 0)
+    _exit(really_deadlock());
+  int status;
+  waitpid(pid, &status, 0);
+  printf("child %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  return 0;
+}
+
+/* Process-directed signals go to a program thread, never to lockhound's watchdog. */
+static volatile pid_t handled_by;
+static void on_usr1(int sig) {
+  (void)sig;
+  handled_by = gettid();
+}
+
+static int signals_reach_program_threads(void) {
+  signal(SIGUSR1, on_usr1);
+  for (int i = 0; i < 50; i++) {
+    handled_by = 0;
+    kill(getpid(), SIGUSR1);
+    while (!handled_by)
+      ;
+    char comm[64] = "";
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)handled_by);
+    FILE *f = fopen(path, "r");
+    if (f) {
+      if (!fgets(comm, sizeof comm, f))
+        comm[0] = 0;
+      fclose(f);
+    }
+    if (strncmp(comm, "lockhound", 9) == 0)
+      return 3;
+    usleep(2000);
+  }
+  return 0;
+}
+
 /* A program that never touches a lock. */
 static int no_locks(void) {
   puts("hello");
@@ -223,7 +295,9 @@ int main(int argc, char **argv) {
       {"fork_child_records", fork_child_records}, {"trylock_and_cond", trylock_and_cond},
       {"rwlock_modes", rwlock_modes},         {"recursive_relock", recursive_relock},
       {"create_and_join", create_and_join},   {"errno_preserved", errno_preserved},
-      {"closes_stderr", closes_stderr},       {"cancel_at_start", cancel_at_start},       {"no_locks", no_locks},
+      {"closes_stderr", closes_stderr},       {"cancel_at_start", cancel_at_start},
+      {"really_deadlock", really_deadlock},   {"deadlock_in_child", deadlock_in_child},
+      {"signals_reach_program_threads", signals_reach_program_threads},       {"no_locks", no_locks},
   };
   for (size_t i = 0; argc > 1 && i < sizeof scenarios / sizeof *scenarios; i++)
     if (strcmp(argv[1], scenarios[i].name) == 0)

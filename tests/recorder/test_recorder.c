@@ -309,6 +309,96 @@ Test(recorder, threads_cancelled_as_they_start_leave_lockhound_working, .init = 
   cr_expect_eq(count(run.records[0], "thread"), 201);
 }
 
+static json_t *finding_of(json_t *records, const char *kind) {
+  size_t i;
+  json_t *r;
+  json_array_foreach(records, i, r) {
+    if (strcmp(type_of(r), "finding") == 0 &&
+        strcmp(json_string_value(json_object_get(r, "kind")), kind) == 0)
+      return r;
+  }
+  return NULL;
+}
+
+Test(watchdog, a_real_deadlock_is_recorded_and_ends_the_run_with_exit_code_66,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 30) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in("really_deadlock", dir, true, &run);
+  cr_expect_eq(run.child.exit_code, 66);
+  cr_assert_eq(run.nfiles, 1);
+  json_t *f = finding_of(run.records[0], "deadlock");
+  cr_assert_not_null(f, "no deadlock finding");
+  cr_expect_str_eq(json_string_value(json_object_get(f, "action")), "exit");
+  json_t *threads = json_object_get(f, "threads");
+  cr_assert_eq(json_array_size(threads), 2);
+  for (size_t i = 0; i < 2; i++) {
+    json_t *t = json_array_get(threads, i);
+    json_t *w = json_object_get(t, "waits");
+    cr_expect_str_eq(json_string_value(json_object_get(w, "on")), "lock");
+    cr_expect_eq(json_array_size(json_object_get(t, "holds")), 1, "each holds the other's lock");
+    /* thread i waits for the lock the next thread holds */
+    json_t *next = json_array_get(threads, (i + 1) % 2);
+    json_int_t held = json_integer_value(
+        json_array_get(json_array_get(json_object_get(next, "holds"), 0), 0));
+    cr_expect_eq(json_integer_value(json_object_get(w, "lock")), held);
+  }
+  cr_expect_not_null(nth(run.records[0], "end", 0), "the run file was finished");
+}
+
+Test(watchdog, with_on_deadlock_abort_the_program_aborts, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 30) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in_env("really_deadlock", dir, true, "LOCKHOUND_OPTIONS=on_deadlock=abort", &run);
+  cr_expect_eq(run.child.exit_code, 128 + SIGABRT);
+  cr_expect_not_null(finding_of(run.records[0], "deadlock"));
+}
+
+Test(watchdog, the_exit_code_is_an_option, .init = make_work_dir, .fini = remove_work_dir,
+     .timeout = 30) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in_env("really_deadlock", dir, true, "LOCKHOUND_OPTIONS=exitcode=3", &run);
+  cr_expect_eq(run.child.exit_code, 3);
+}
+
+Test(watchdog, a_bad_option_is_said_once_and_ignored, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in_env("static_initialiser", dir, true, "LOCKHOUND_OPTIONS=on_deadlock=maybe:colour=red",
+             &run);
+  cr_expect_eq(run.child.exit_code, 0);
+  cr_expect(strstr(run.child.err, "ignoring 'on_deadlock=maybe'") != NULL, "%s", run.child.err);
+  cr_expect(strstr(run.child.err, "ignoring 'colour=red'") != NULL, "%s", run.child.err);
+}
+
+Test(watchdog, a_fork_child_has_a_watchdog_of_its_own, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 30) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in("deadlock_in_child", dir, true, &run);
+  cr_expect_eq(run.child.exit_code, 0);
+  cr_expect_str_eq(run.child.out, "child 66\n");
+  cr_assert_eq(run.nfiles, 2);
+  bool found = false;
+  for (int i = 0; i < 2; i++)
+    found |= finding_of(run.records[i], "deadlock") != NULL;
+  cr_expect(found, "the child's run file has the deadlock");
+}
+
+Test(watchdog, process_directed_signals_never_reach_the_watchdog, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 30) {
+  struct run run;
+  run_scenario("signals_reach_program_threads", &run);
+}
+
 Test(recorder, wrappers_leave_errno_as_the_real_call_set_it, .init = make_work_dir,
      .fini = remove_work_dir) {
   struct run run;
