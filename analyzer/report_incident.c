@@ -294,7 +294,9 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
           "%s   it is a non-recursive %s (type %s), so the thread waits for itself for ever\n",
           lock_name(x, lock), x->prefix, lh_lock_kind_word(l->kind), l->type ? l->type : "default");
   fprintf(x->out, "%s   it took %s first at\n", x->prefix, lock_name(x, lock));
-  lh_text_stack(x, taken_at(in, t->thread, (uint32_t)lock));
+  int32_t first = taken_at(in, t->thread, (uint32_t)lock);
+  if (first == LH_NONE && in->nrelated) first = in->related[0].stack; /* "took it first here" */
+  lh_text_stack(x, first);
   fprintf(x->out, "%s   and takes it again at\n", x->prefix);
   lh_text_stack(x, t->waits.stack != LH_NONE ? t->waits.stack : t->stack);
   blank(x);
@@ -458,6 +460,9 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
     else if (detail_is(u, "join-joined"))
       fprintf(o, "%s   %s joins %s, which was joined already: a thread can be joined only once\n", p, T,
               target.s);
+    else if (detail_is(u, "join-concurrent"))
+      fprintf(o, "%s   %s joins %s while another thread is joining it: only one thread may join a thread\n",
+              p, T, target.s);
     else if (detail_is(u, "join-self"))
       fprintf(o, "%s   %s joins itself, which can never end (EDEADLK)\n", p, T);
     else

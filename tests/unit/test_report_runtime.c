@@ -378,10 +378,12 @@ Test(report_runtime, api_error_has_a_sentence_per_detail) {
   struct out x = report_with(
       "{'t':'finding','kind':'api-error','detail':'join-detached','action':'continue','thread':2,'threads':[{'thread':0,'stack':6}]}\n"
       "{'t':'finding','kind':'api-error','detail':'join-joined','action':'continue','thread':1,'threads':[{'thread':0,'stack':7}]}\n"
+      "{'t':'finding','kind':'api-error','detail':'join-concurrent','action':'continue','thread':3,'threads':[{'thread':0,'stack':9}]}\n"
       "{'t':'finding','kind':'api-error','detail':'something-new','action':'continue','threads':[{'thread':3,'stack':8}]}");
   HAS(x, "==4242==   T0 joins T2, which is detached: a detached thread cannot be joined (EINVAL)\n"
          "==4242==   T0 (main thread) did it at\n");
   HAS(x, "==4242==   T0 joins T1, which was joined already: a thread can be joined only once\n");
+  HAS(x, "==4242==   T0 joins T3 while another thread is joining it: only one thread may join a thread\n");
   HAS(x, "T3 made a pthread call that failed, and the program went on as if it had worked (something-new)\n");
   cr_assert_str_eq(str(x.json, "findings.0.thread"), "T2");
   out_free(&x);
