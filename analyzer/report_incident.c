@@ -372,9 +372,9 @@ static void livelock(const struct lh_text *x, const struct lh_incident *in) {
     if (t->tries.lock != LH_NONE) {
       fprintf(x->out, " failed to take %s %" PRId64 " time%s", lock_name(x, t->tries.lock), t->tries.failures,
               t->tries.failures == 1 ? "" : "s");
-      int64_t ns = in->ns - t->tries.since_ns;
-      if (t->tries.since_ns > 0 && ns >= 100000000LL && ns < 86400LL * 1000000000LL)
-        fprintf(x->out, " in %.1f s", (double)ns / 1e9);
+      /* both positive and in order, so the difference cannot overflow */
+      int64_t ns = t->tries.since_ns > 0 && in->ns > t->tries.since_ns ? in->ns - t->tries.since_ns : 0;
+      if (ns >= 100000000LL && ns < 86400LL * 1000000000LL) fprintf(x->out, " in %.1f s", (double)ns / 1e9);
       fputs(" without one success\n", x->out);
     } else {
       fputs(" keeps failing its trylocks\n", x->out);
