@@ -18,6 +18,7 @@
 #include "symbolize.h"
 
 static bool saw_nothing(const struct lh_model *m) {
+  if (m->nincidents) return false; /* the library saw something happen, even in one thread */
   for (size_t i = 0; i < m->nfiles; i++)
     if (m->files[i].threads_created || m->files[i].locks_seen) return false;
   return true;

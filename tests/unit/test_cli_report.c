@@ -172,6 +172,21 @@ Test(cli_report, at_exit_says_nothing_about_a_run_without_threads_or_locks) {
   cli_free(&r);
 }
 
+Test(cli_report, at_exit_reports_a_run_time_finding_of_a_single_thread) {
+  char *path = write_temp("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":9}\n"
+                          "{\"t\":\"thread\",\"id\":0,\"tid\":9,\"parent\":-1,\"how\":\"main\"}\n"
+                          "{\"t\":\"object\",\"id\":0,\"kind\":\"sem\",\"addr\":\"0x10\"}\n"
+                          "{\"t\":\"finding\",\"kind\":\"semaphore-misuse\",\"detail\":\"post-overflow\","
+                          "\"action\":\"continue\",\"object\":0,\"threads\":[{\"thread\":0}]}\n"
+                          "{\"t\":\"end\",\"ns\":2}\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--at-exit", path, NULL});
+  cr_assert_eq(r.status, 0);
+  cr_assert(strstr(r.err, "T0 posts semaphore initialised at an unknown place, whose value is already"), "%s", r.err);
+  cr_assert(strstr(r.err, "ERROR SUMMARY: 1 error from 1 context (semaphore-misuse: 1)"), "%s", r.err);
+  unlink(path);
+  cli_free(&r);
+}
+
 Test(cli_report, help_and_version_go_to_stdout_and_exit_0) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "--help", NULL});
   cr_assert_eq(r.status, 0);
