@@ -1,6 +1,10 @@
 /* child_process.c - fork/exec a program under test with a controlled environment, capturing its
  * output through files in a scratch directory (files rather than pipes: no risk of the child
- * blocking on a full pipe while we wait for it, and no poll loop). */
+ * blocking on a full pipe while we wait for it, and no read loop).
+ *
+ * A timeout is a limit, not a schedule: the parent sleeps in poll() on a pidfd of the child,
+ * which wakes the moment the child ends; only a child that is still there when the limit runs
+ * out is killed, with its whole process group (the program `lockhound run` started is in it). */
 #include "child_process.h"
 
 #include <errno.h>
@@ -9,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,9 +77,11 @@ static void redirect(int fd, const char *path, int flags)
     close(src);
 }
 
-static void exec_child(const struct lh_child_spec *spec, const char *in, const char *out,
-                       const char *err)
+static void exec_child(const struct lh_child_spec *spec, double limit_s, const char *in,
+                       const char *out, const char *err)
 {
+    if (limit_s > 0)
+        setpgid(0, 0);
     redirect(STDIN_FILENO, in, O_RDONLY);
     redirect(STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC);
     redirect(STDERR_FILENO, err, O_WRONLY | O_CREAT | O_TRUNC);
@@ -85,7 +94,30 @@ static void exec_child(const struct lh_child_spec *spec, const char *in, const c
     _exit(127);
 }
 
+/* 1 when the child ended within the limit, 0 when it is still running. */
+static int wait_for_end(pid_t pid, double timeout_s)
+{
+    int fd = pidfd_open(pid, 0);
+    if (fd < 0) {
+        perror("pidfd_open");
+        return 1; /* cannot watch it: fall back to an unlimited waitpid */
+    }
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int ready;
+    do
+        ready = poll(&p, 1, (int)(timeout_s * 1000));
+    while (ready < 0 && errno == EINTR);
+    close(fd);
+    return ready != 0;
+}
+
 int lh_run_child(const struct lh_child_spec *spec, struct lh_child_result *result)
+{
+    return lh_run_child_limited(spec, 0, result);
+}
+
+int lh_run_child_limited(const struct lh_child_spec *spec, double limit_s,
+                         struct lh_child_result *result)
 {
     char in[4096], out[4096], err[4096];
     memset(result, 0, sizeof *result);
@@ -103,7 +135,13 @@ int lh_run_child(const struct lh_child_spec *spec, struct lh_child_result *resul
         return -1;
     }
     if (pid == 0)
-        exec_child(spec, in, out, err);
+        exec_child(spec, limit_s, in, out, err);
+    if (limit_s > 0) {
+        setpgid(pid, pid); /* also here: no race with a kill before the child ran setpgid */
+        result->timed_out = !wait_for_end(pid, limit_s);
+        if (result->timed_out)
+            kill(-pid, SIGKILL);
+    }
     while (waitpid(pid, &result->status, 0) < 0) {
         if (errno != EINTR) {
             perror("waitpid");

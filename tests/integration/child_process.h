@@ -24,12 +24,18 @@ struct lh_child_result {
     size_t out_len;
     char *err;        /* captured stderr, NUL-terminated */
     size_t err_len;
+    int timed_out;    /* the child outlived its time limit and was killed with SIGKILL */
 };
 
 /* Run the child and wait for it. The child's environment is the test's own minus every
  * variable lockhound reads (LD_PRELOAD, LOCKHOUND_*), plus spec->env_set. Returns 0, or -1 with
  * a message on stderr when the child could not be run at all. */
 int lh_run_child(const struct lh_child_spec *spec, struct lh_child_result *result);
+/* The same with a time limit: the child leads a process group of its own and, when it is still
+ * running after limit_s seconds, the whole group (with the program `lockhound run` started) is
+ * killed with SIGKILL and result->timed_out is set. */
+int lh_run_child_limited(const struct lh_child_spec *spec, double limit_s,
+                         struct lh_child_result *result);
 void lh_child_result_free(struct lh_child_result *result);
 
 /* A fresh private directory under ${TMPDIR:-/tmp}; the caller owns the returned string. */

@@ -1,5 +1,6 @@
-/* expectations.c - parse `lockhound-expect:` lines and report findings into sorted key lists
- * (see expectations.h for the key format). */
+/* expectations.c - parse a sample's expectation lines (`lockhound-expect:`, `-expect-warning:`,
+ * `-exit:`, `-options:`, `-pending:`) and a report's findings into sorted key lists (see
+ * expectations.h for the key format). */
 #include "expectations.h"
 
 #include "child_process.h"
@@ -9,6 +10,10 @@
 #include <string.h>
 
 #define EXPECT_TAG "lockhound-expect:"
+#define WARNING_TAG "lockhound-expect-warning:"
+#define EXIT_TAG "lockhound-exit:"
+#define OPTIONS_TAG "lockhound-options:"
+#define PENDING_TAG "lockhound-pending:"
 
 static int compare_strings(const void *a, const void *b)
 {
@@ -87,59 +92,148 @@ static int fail(char **error, const char *path, const char *what)
     return -1;
 }
 
-int lh_expect_from_source(const char *path, struct lh_key_list *list, char **error)
+/* The rest of the line after a tag, trimmed, without a closing comment. Caller frees. */
+static char *rest_of_line(const char *p)
 {
-    char *text = lh_read_file(path, NULL);
-    int lines = 0, saw_none = 0;
-    list->keys = NULL;
-    list->count = 0;
-    if (!text)
-        return fail(error, path, "cannot read the sample source");
-    for (char *line = strstr(text, EXPECT_TAG); line; line = strstr(line + 1, EXPECT_TAG)) {
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t n = strcspn(p, "\r\n");
+    const char *close = strstr(p, "*/");
+    if (close && (size_t)(close - p) < n)
+        n = (size_t)(close - p);
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    return strndup(p, n);
+}
+
+/* Every `tag` line with findings adds a key to list; `none` sets *saw_none. */
+static int read_finding_lines(const char *text, const char *tag, struct lh_key_list *list,
+                              int *lines, int *saw_none)
+{
+    for (const char *line = strstr(text, tag); line; line = strstr(line + 1, tag)) {
         char **tokens;
         size_t n;
-        lines++;
-        if (tokenize(line + strlen(EXPECT_TAG), &tokens, &n) != 0 || n == 0) {
-            free(text);
-            return fail(error, path, "malformed lockhound-expect line");
-        }
+        (*lines)++;
+        if (tokenize(line + strlen(tag), &tokens, &n) != 0 || n == 0)
+            return -1;
         if (n == 1 && strcmp(tokens[0], "none") == 0)
-            saw_none = 1;
+            *saw_none = 1;
         else
             push(&list->keys, &list->count, make_key(tokens[0], tokens + 1, n - 1));
         free_strings(tokens, n);
     }
-    free(text);
-    if (lines == 0)
-        return fail(error, path, "no lockhound-expect line in the top comment");
-    if (saw_none && list->count > 0)
-        return fail(error, path, "lockhound-expect: none together with expected findings");
     qsort(list->keys, list->count, sizeof *list->keys, compare_strings);
     return 0;
 }
 
+static int read_exit_line(const char *text, int *exit_code)
+{
+    const char *line = strstr(text, EXIT_TAG);
+    if (!line)
+        return 0;
+    char *value = rest_of_line(line + strlen(EXIT_TAG)), *end;
+    long code = strtol(value, &end, 10);
+    int ok = *value && !*end && code >= 0 && code <= 255;
+    free(value);
+    if (!ok)
+        return -1;
+    *exit_code = (int)code;
+    return 0;
+}
+
+static int read_option_lines(const char *text, struct lh_sample_spec *spec)
+{
+    for (const char *line = strstr(text, OPTIONS_TAG); line; line = strstr(line + 1, OPTIONS_TAG)) {
+        char **tokens;
+        size_t n;
+        if (tokenize(line + strlen(OPTIONS_TAG), &tokens, &n) != 0 || n == 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            push(&spec->options, &spec->option_count, tokens[i]);
+        free(tokens);
+    }
+    return 0;
+}
+
+int lh_sample_spec_read(const char *path, struct lh_sample_spec *spec, char **error)
+{
+    char *text = lh_read_file(path, NULL);
+    int lines = 0, saw_none = 0, warning_lines = 0, no_warning = 0;
+    memset(spec, 0, sizeof *spec);
+    if (!text)
+        return fail(error, path, "cannot read the sample source");
+    const char *problem = NULL;
+    if (read_finding_lines(text, EXPECT_TAG, &spec->errors, &lines, &saw_none) != 0)
+        problem = "malformed lockhound-expect line";
+    else if (read_finding_lines(text, WARNING_TAG, &spec->warnings, &warning_lines,
+                                &no_warning) != 0 || no_warning)
+        problem = "malformed lockhound-expect-warning line (no warning expected: leave it out)";
+    else if (lines == 0)
+        problem = "no lockhound-expect line in the top comment";
+    else if (saw_none && spec->errors.count > 0)
+        problem = "lockhound-expect: none together with expected findings";
+    else if (read_option_lines(text, spec) != 0)
+        problem = "malformed lockhound-options line";
+    spec->exit_code = spec->errors.count ? LH_FOUND_EXIT_CODE : 0;
+    if (!problem && read_exit_line(text, &spec->exit_code) != 0)
+        problem = "malformed lockhound-exit line (want a number from 0 to 255)";
+    const char *pending = strstr(text, PENDING_TAG);
+    if (!problem && pending)
+        spec->pending = rest_of_line(pending + strlen(PENDING_TAG));
+    free(text);
+    if (problem) {
+        lh_sample_spec_free(spec);
+        return fail(error, path, problem);
+    }
+    return 0;
+}
+
+void lh_sample_spec_free(struct lh_sample_spec *spec)
+{
+    lh_key_list_free(&spec->errors);
+    lh_key_list_free(&spec->warnings);
+    free_strings(spec->options, spec->option_count);
+    free(spec->pending);
+    memset(spec, 0, sizeof *spec);
+}
+
+/* Appends the "name" of every element of a finding's array field (locks, objects). */
+static int push_names(const json_t *finding, const char *field, char ***names, size_t *n)
+{
+    const json_t *items = json_object_get(finding, field);
+    if (!items)
+        return 0;
+    if (!json_is_array(items))
+        return -1;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        const char *name = json_string_value(json_object_get(json_array_get(items, i), "name"));
+        if (!name)
+            return -1;
+        push(names, n, (char *)name);
+    }
+    return 0;
+}
+
+/* A finding's key: its kind, then the names of its locks and objects. "locks" is required by
+ * the JSON contract; "objects" appears on findings about semaphores, condvars and barriers. */
 static int key_of_finding(const json_t *finding, char **key)
 {
     const char *kind = json_string_value(json_object_get(finding, "kind"));
-    const json_t *locks = json_object_get(finding, "locks");
-    if (!kind || !json_is_array(locks))
+    char **names = NULL;
+    size_t n = 0;
+    if (!kind || !json_is_array(json_object_get(finding, "locks")) ||
+        push_names(finding, "locks", &names, &n) != 0 ||
+        push_names(finding, "objects", &names, &n) != 0) {
+        free(names);
         return -1;
-    size_t n = json_array_size(locks);
-    char **names = calloc(n + 1, sizeof *names);
-    for (size_t i = 0; i < n; i++) {
-        const char *name = json_string_value(json_object_get(json_array_get(locks, i), "name"));
-        if (!name) {
-            free(names);
-            return -1;
-        }
-        names[i] = (char *)name;
     }
     *key = make_key(kind, names, n);
     free(names);
     return 0;
 }
 
-int lh_expect_from_report(const json_t *report, struct lh_key_list *list, char **error)
+int lh_expect_from_report(const json_t *report, const char *level, struct lh_key_list *list,
+                          char **error)
 {
     const json_t *findings = json_object_get(report, "findings");
     list->keys = NULL;
@@ -148,14 +242,20 @@ int lh_expect_from_report(const json_t *report, struct lh_key_list *list, char *
         return fail(error, "report", "no \"findings\" array");
     for (size_t i = 0; i < json_array_size(findings); i++) {
         const json_t *f = json_array_get(findings, i);
-        const char *level = json_string_value(json_object_get(f, "level"));
+        const char *found_level = json_string_value(json_object_get(f, "level"));
         char *key;
-        if (!level)
+        if (!found_level) {
+            lh_key_list_free(list);
             return fail(error, "report", "a finding has no \"level\"");
-        if (strcmp(level, "error") != 0)
+        }
+        if (strcmp(found_level, level) != 0)
             continue;
-        if (key_of_finding(f, &key) != 0)
-            return fail(error, "report", "a finding has no \"kind\" or a lock without \"name\"");
+        if (key_of_finding(f, &key) != 0) {
+            lh_key_list_free(list);
+            return fail(error, "report",
+                        "a finding has no \"kind\", no \"locks\" array, or a lock or object "
+                        "without \"name\"");
+        }
         push(&list->keys, &list->count, key);
     }
     qsort(list->keys, list->count, sizeof *list->keys, compare_strings);
