@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocking.h"
 #include "call_counts.h"
 #include "lock_registry.h"
 #include "object_registry.h"
@@ -184,8 +185,13 @@ void lh_misuse_cond_unowned(const void *cond, const void *mutex, uint8_t kind, u
 }
 
 void lh_misuse_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
+  lh_thread_ensure();
+  uint32_t here = lh_wait_site_stack(pc);
+  int32_t other_thread;
+  uint32_t other_stack;
   lh_recorder_lock();
-  uintptr_t other = lh_object_cond_enter(cond, mutex, pc);
+  uintptr_t other = lh_object_cond_enter(cond, mutex, pc, lh_self.id, here, &other_thread,
+                                         &other_stack);
   bool report = other && first_time("cond-multiple-mutexes", NULL, pc);
   lh_recorder_unlock();
   if (!report)
@@ -208,6 +214,9 @@ void lh_misuse_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
       t->wait.stack = t->stack;
       t->wait_object = (uint32_t)f->object;
     }
+    if (other_thread >= 0)
+      f->related[f->nrelated++] = (struct lh_finding_related){
+          other_thread, other_stack, "waits on it with the other mutex here"};
     lh_finding_write(f);
   }
   lh_recorder_unlock();
@@ -223,6 +232,8 @@ void lh_misuse_thread_exit(void) {
   if (!first_time("exit-holding-lock", NULL, (uintptr_t)lh_self.held.v[0].stack))
     return;
   struct lh_finding *f = begin("exit-holding-lock", NULL);
+  f->threads[0].stack = LH_NO_STACK; /* where it ends is the thread machinery: the held locks'
+                                        sites are what matters */
   f->lock = lh_self.held.v[0].lock;
   lh_finding_write(f);
 }

@@ -18,8 +18,11 @@ struct lh_object {
   unsigned count;
   char *name;
   bool written;
+  bool initialised; /* seen in its init call (else first seen in use) */
   uintptr_t cond_mutex; /* condvars: the mutex of the current waiters */
   uint32_t cond_waiters;
+  int32_t cond_thread;  /* the waiter that brought cond_mutex, and where it waits */
+  uint32_t cond_stack;
   UT_hash_handle hh;
 };
 
@@ -51,6 +54,7 @@ void lh_object_initialised(const void *addr, uint8_t kind, uintptr_t pc, unsigne
   struct lh_object *o = add(addr, kind, pc);
   if (!o)
     return;
+  o->initialised = true;
   o->count = count;
   o->name = name ? strdup(name) : NULL;
 }
@@ -82,12 +86,20 @@ unsigned lh_object_barrier_count(const void *addr) {
   return o && o->kind == LH_OBJ_BARRIER ? o->count : 0;
 }
 
-uintptr_t lh_object_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
+uintptr_t lh_object_cond_enter(const void *cond, const void *mutex, uintptr_t pc,
+                               int32_t thread, uint32_t stack, int32_t *other_thread,
+                               uint32_t *other_stack) {
   lh_object_ref(cond, LH_OBJ_COND, pc);
   struct lh_object *o = find(cond);
   if (!o)
     return 0;
   uintptr_t other = o->cond_waiters && o->cond_mutex != (uintptr_t)mutex ? o->cond_mutex : 0;
+  *other_thread = o->cond_thread;
+  *other_stack = o->cond_stack;
+  if (!o->cond_waiters || other) {
+    o->cond_thread = thread;
+    o->cond_stack = stack;
+  }
   o->cond_mutex = (uintptr_t)mutex;
   o->cond_waiters++;
   return other;
@@ -105,6 +117,7 @@ static void fill_object(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_int(jl, "id", o->id);
   lh_jl_kv_str(jl, "kind", kinds[o->kind]);
   lh_jl_kv_hex(jl, "addr", o->addr);
+  lh_jl_kv_str(jl, "how", o->initialised ? "init" : "static");
   lh_jl_kv_int(jl, "stack", o->stack == LH_NO_STACK ? -1 : (int64_t)o->stack);
   if (o->kind == LH_OBJ_BARRIER && o->count)
     lh_jl_kv_int(jl, "count", o->count);

@@ -22,9 +22,12 @@ void lh_object_destroyed(const void *addr);
 uint32_t lh_object_ref(const void *addr, uint8_t kind, uintptr_t pc);
 /* A barrier's count as given to its init call, 0 if unknown. */
 unsigned lh_object_barrier_count(const void *addr);
-/* A condvar waiter with `mutex` arrives: returns the mutex the condvar's other current waiters
- * use when it is another one, else 0. */
-uintptr_t lh_object_cond_enter(const void *cond, const void *mutex, uintptr_t pc);
+/* A condvar waiter (thread, waiting at stack) with `mutex` arrives: returns the mutex the
+ * condvar's other current waiters use when it is another one, else 0, and then the thread that
+ * brought that mutex and where it waits. */
+uintptr_t lh_object_cond_enter(const void *cond, const void *mutex, uintptr_t pc,
+                               int32_t thread, uint32_t stack, int32_t *other_thread,
+                               uint32_t *other_stack);
 void lh_object_cond_leave(const void *cond);
 void lh_object_ensure_written(uint32_t id);
 void lh_objects_mark_unwritten(void);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "call_counts.h"
@@ -38,6 +39,15 @@ const char *lh_finding_end_action(void) {
 
 static const char *const wait_on_names[] = {"lock", "cond", "sem", "barrier", "join"};
 
+/* Waits are timed with CLOCK_MONOTONIC (immune to clock changes); records use CLOCK_REALTIME,
+ * like every other time in the run file. */
+static int64_t realtime_of(uint64_t monotonic_ns) {
+  struct timespec rt;
+  clock_gettime(CLOCK_REALTIME, &rt);
+  int64_t now_rt = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec;
+  return now_rt - (int64_t)(lh_now_ns() - monotonic_ns);
+}
+
 static void fill_wait(struct lh_json_line *jl, const struct lh_finding_thread *t) {
   const struct lh_wait *w = &t->wait;
   lh_jl_key(jl, "waits");
@@ -56,7 +66,7 @@ static void fill_wait(struct lh_json_line *jl, const struct lh_finding_thread *t
   }
   if (w->stack != LH_NO_STACK)
     lh_jl_kv_int(jl, "stack", w->stack);
-  lh_jl_kv_int(jl, "since_ns", (int64_t)w->since_ns);
+  lh_jl_kv_int(jl, "since_ns", realtime_of(w->since_ns));
   lh_jl_kv_bool(jl, "timed", w->timed);
   lh_jl_close(jl, '}');
 }
@@ -83,7 +93,9 @@ static void fill_thread(struct lh_json_line *jl, const struct lh_finding_thread 
     lh_jl_open(jl, '{');
     lh_jl_kv_int(jl, "lock", t->try_lock);
     lh_jl_kv_int(jl, "failures", t->try_failures);
-    lh_jl_kv_int(jl, "since_ns", (int64_t)t->try_since_ns);
+    lh_jl_kv_int(jl, "since_ns", realtime_of(t->try_since_ns));
+    if (t->try_holder >= 0)
+      lh_jl_kv_int(jl, "holder", t->try_holder);
     lh_jl_close(jl, '}');
   }
   lh_jl_close(jl, '}');
@@ -96,6 +108,8 @@ static void fill_finding(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_str(jl, "kind", f->kind);
   lh_jl_kv_int(jl, "ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
   lh_jl_kv_str(jl, "action", f->action);
+  if (strcmp(f->action, "exit") == 0)
+    lh_jl_kv_int(jl, "exitcode", lh_options.exitcode);
   if (f->detail)
     lh_jl_kv_str(jl, "detail", f->detail);
   lh_jl_key(jl, "threads");
@@ -153,15 +167,20 @@ static void write_referents(const struct lh_finding *f) {
     lh_stack_ensure_written(t->stack);
     if (t->has_wait) {
       lh_stack_ensure_written(t->wait.stack);
-      if (t->wait.on == LH_WAIT_LOCK || (t->wait.on == LH_WAIT_COND && t->wait.lock != UINT32_MAX))
+      if (t->wait.on == LH_WAIT_LOCK)
         lh_lock_ensure_written(t->wait.lock);
       else if (t->wait.on == LH_WAIT_JOIN)
         lh_thread_ensure_written(t->wait.joins);
       else
         lh_object_ensure_written(t->wait_object);
+      if (t->wait.on == LH_WAIT_COND && t->wait.lock != UINT32_MAX) /* and its mutex */
+        lh_lock_ensure_written(t->wait.lock);
     }
-    if (t->has_tries)
+    if (t->has_tries) {
       lh_lock_ensure_written(t->try_lock);
+      if (t->try_holder >= 0)
+        lh_thread_ensure_written(t->try_holder);
+    }
   }
   if (f->lock >= 0)
     lh_lock_ensure_written((uint32_t)f->lock);

@@ -27,7 +27,8 @@ struct lh_finding_thread {
   uint32_t stack;            /* the bad call, LH_NO_STACK if none */
   bool has_tries;
   uint32_t try_lock, try_failures;
-  uint64_t try_since_ns;
+  int32_t try_holder;        /* the thread holding try_lock at the last failure, -1: unknown */
+  uint64_t try_since_ns;     /* CLOCK_MONOTONIC, like wait.since_ns */
 };
 
 struct lh_finding_related {

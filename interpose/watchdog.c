@@ -380,6 +380,7 @@ static bool check_livelock(struct scan *sc) {
       e->has_tries = true;
       e->try_lock = s->try_lock;
       e->try_failures = s->try_failures;
+      e->try_holder = sc->t[cyc[(k + 1) % n]].id; /* by construction: the next in the cycle */
       e->try_since_ns = s->try_since;
     }
     lh_finding_write(&f);
