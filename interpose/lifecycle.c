@@ -53,15 +53,5 @@ __attribute__((constructor)) static void lh_start(void) {
 __attribute__((destructor)) static void lh_stop(void) {
   if (!lh_enabled)
     return;
-  lh_misuse_report_pending();
-  lh_recorder_lock();
-  const char *path = lh_run_file_finish();
-  static char copy[4096];
-  if (path)
-    strncpy(copy, path, sizeof copy - 1);
-  bool supervised = lh_run_supervised();
-  lh_recorder_unlock();
-  __atomic_store_n(&lh_enabled, false, __ATOMIC_RELEASE);
-  if (path && !supervised)
-    lh_report_at_exit(copy);
+  lh_run_end();
 }

@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "misuse.h"
+#include "recorder.h"
 #include "run_file.h"
 #include "run_file_format.h"
 
@@ -127,4 +129,27 @@ void lh_report_at_exit(const char *run_file) {
       ;
   }
   errno = saved;
+}
+
+static void flush_if_free(FILE *stream) {
+  if (ftrylockfile(stream) == 0) {
+    fflush_unlocked(stream);
+    funlockfile(stream);
+  }
+}
+
+void lh_run_end(void) {
+  lh_misuse_report_pending();
+  lh_recorder_lock();
+  const char *path = lh_run_file_finish();
+  static char copy[PATH_MAX]; /* the path outlives the recorder lock */
+  if (path)
+    snprintf(copy, sizeof copy, "%s", path);
+  bool supervised = lh_run_supervised();
+  lh_recorder_unlock();
+  __atomic_store_n(&lh_enabled, false, __ATOMIC_RELEASE);
+  flush_if_free(stdout);
+  flush_if_free(stderr);
+  if (path && !supervised)
+    lh_report_at_exit(copy);
 }

@@ -15,5 +15,9 @@ void lh_report_remember_library(void);
  * the program's stderr, for programs that close theirs before exit. */
 void lh_report_save_stderr(void);
 void lh_report_at_exit(const char *run_file);
+/* The end of recording, at exit or when lockhound ends the run: pending misuse reported, run
+ * file finished, recording off, stdout and stderr flushed when no thread holds their stdio lock
+ * (a deadlocked one may), and, preloaded by hand, the report printed. */
+void lh_run_end(void);
 
 #endif

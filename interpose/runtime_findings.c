@@ -1,9 +1,8 @@
 /* runtime_findings.c - see runtime_findings.h.
  *
- * Ending the run: the run file is finished (calls, end), then, for a program preloaded by hand,
- * the analyzer prints the report (report_at_exit.c); stdout and stderr are flushed when no
- * deadlocked thread holds their stdio lock (ftrylockfile), and the process leaves with _exit:
- * the program's own atexit handlers could take the very locks that are deadlocked. */
+ * Ending the run: lh_run_end (report_at_exit.c) finishes the run file and reports, then the
+ * process leaves with _exit: the program's own atexit handlers could take the very locks that
+ * are deadlocked. */
 #include "runtime_findings.h"
 
 #include <stdio.h>
@@ -203,31 +202,13 @@ void lh_finding_write(const struct lh_finding *f) {
   lh_run_write("finding", fill_finding, f);
 }
 
-static void flush_if_free(FILE *stream) {
-  if (ftrylockfile(stream) == 0) {
-    fflush_unlocked(stream);
-    funlockfile(stream);
-  }
-}
-
 void lh_finding_end_run(const char *what) {
   if (lh_options.on_deadlock == LH_ON_DEADLOCK_WAIT) {
     lh_warn("%s: the program is left hanging as asked (--on-deadlock=wait); attach a debugger "
             "to pid %d, or kill it to see the report", what, (int)getpid());
     return;
   }
-  lh_recorder_lock();
-  const char *path = lh_run_file_finish();
-  static char copy[4096];
-  if (path)
-    strncpy(copy, path, sizeof copy - 1);
-  bool supervised = lh_run_supervised();
-  lh_recorder_unlock();
-  __atomic_store_n(&lh_enabled, false, __ATOMIC_RELEASE);
-  flush_if_free(stdout);
-  flush_if_free(stderr);
-  if (path && !supervised)
-    lh_report_at_exit(copy);
+  lh_run_end();
   if (lh_options.on_deadlock == LH_ON_DEADLOCK_ABORT)
     abort();
   _exit(lh_options.exitcode);
