@@ -12,7 +12,6 @@
  * barrier needs at least one thread, and usefully two.
  *
  * lockhound-expect: barrier-misuse phase_barrier
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -14,7 +14,6 @@
  * the condvar signals changes of *that* state), or one mutex for both flags.
  *
  * lockhound-expect: cond-multiple-mutexes changed lock_one lock_two
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <pthread.h>
 #include <semaphore.h>

@@ -14,7 +14,6 @@
  * basics/event_flag.c.
  *
  * lockhound-expect: cond-wait-unowned-mutex ready_cond ready_lock
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <pthread.h>
 #include <semaphore.h>

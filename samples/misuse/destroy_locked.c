@@ -11,7 +11,6 @@
  * How to fix: stop and join every thread that may use the lock before destroying it.
  *
  * lockhound-expect: destroy-locked cache_lock
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <pthread.h>
 #include <semaphore.h>

@@ -7,14 +7,13 @@
  * detached thread that has already ended is worse: its pthread_t may be reused), so this sample
  * is safe; main then waits on a semaphore for the worker's real end.
  *
- * What to look for: an `api-error` (join of a detached thread) with main's stack at the join and
- * where the thread was detached. The program goes on; lockhound exits 66.
+ * What to look for: an `api-error`: "T0 joins T1, which is detached", with main's stack at the
+ * join. The program goes on; lockhound exits 66.
  *
  * How to fix: decide once, at creation, whether a thread is joined or detached; to learn that a
  * detached thread is done, have it post a semaphore (as this sample does, after the bug).
  *
  * lockhound-expect: api-error
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <pthread.h>
 #include <semaphore.h>

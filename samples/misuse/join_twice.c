@@ -8,14 +8,14 @@
  * end, so that main's join is the only one that completes. (Joining a thread that has already
  * been joined is worse still: its pthread_t may be reused; never do it even for a demo.)
  *
- * What to look for: an `api-error` (a thread joined by two threads), with the stacks of both
- * joins. The program goes on; lockhound exits 66.
+ * What to look for: an `api-error`: one thread "joins T1 while another thread is joining it",
+ * with the stack of that second join (main's or the supervisor's: whichever came second). The
+ * program goes on; lockhound exits 66.
  *
  * How to fix: give each thread exactly one owner that joins it; anyone else who needs to know
  * that it has finished waits for a semaphore or condition variable that the owner signals.
  *
  * lockhound-expect: api-error
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <pthread.h>
 #include <semaphore.h>

@@ -12,7 +12,6 @@
  * return value; for "unlimited", do not use a semaphore at all.
  *
  * lockhound-expect: semaphore-misuse permits
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <limits.h>
 #include <pthread.h>

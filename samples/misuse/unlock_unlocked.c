@@ -12,7 +12,6 @@
  * can unlock twice.
  *
  * lockhound-expect: unlock-unlocked stats_lock
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -13,7 +13,6 @@
  * semaphore or a condition variable.
  *
  * lockhound-expect: unlock-unowned config_lock
- * lockhound-pending: the library does not check this misuse yet (issue 3)
  */
 #include <pthread.h>
 #include <semaphore.h>

@@ -17,7 +17,6 @@
  * event_correct.c is this program, fixed, with the same unlucky order forced.
  *
  * lockhound-expect: stall data_ready
- * lockhound-pending: the library does not detect stalls yet (issue 3)
  */
 #include <pthread.h>
 #include <semaphore.h>

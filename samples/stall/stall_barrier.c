@@ -14,7 +14,6 @@
  * (pthread_barrier_init(&start_line, NULL, WORKERS)); basics/barrier_phases.c does.
  *
  * lockhound-expect: stall start_line
- * lockhound-pending: the library does not detect stalls yet (issue 3)
  */
 #include <pthread.h>
 #include <stdio.h>

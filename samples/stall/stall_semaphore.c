@@ -13,7 +13,6 @@
  * consumer with a "no more work" job so that the consumers can leave).
  *
  * lockhound-expect: stall job_ready
- * lockhound-pending: the library does not detect stalls yet (issue 3)
  */
 #include <pthread.h>
 #include <semaphore.h>
