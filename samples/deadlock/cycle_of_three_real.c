@@ -11,6 +11,11 @@
  * How to fix: number the locks and always take the lower-numbered first: the third thread then
  * takes lock_a before lock_c, and the ring cannot close.
  *
+ * Its test runs it with --on-deadlock=abort, as you would to get a core dump of the three
+ * blocked threads for a debugger (`ulimit -c unlimited` first): the report is the same, the
+ * program dies of SIGABRT, and `lockhound run` still exits 66.
+ *
+ * lockhound-options: --on-deadlock=abort
  * lockhound-expect: deadlock lock_a lock_b lock_c
  * lockhound-expect: lock-order-inversion lock_a lock_b lock_c
  */
