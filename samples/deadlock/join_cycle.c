@@ -3,9 +3,10 @@
  * What it shows: three threads each join the next one (1 joins 2, 2 joins 3, 3 joins 1). They
  * learn each other's pthread_t through a shared array, and a barrier makes sure every id is
  * known before anyone joins. No thread can finish before the one it joins has finished: a ring,
- * and nobody ever ends. (With two threads joining each other, glibc usually notices and makes the
- * second pthread_join return EDEADLK - only usually, the manual calls it a "may" error; with a
- * ring of three it never does.)
+ * and nobody ever ends. (Two threads joining each other would be the smallest join cycle, but
+ * POSIX lets pthread_join return EDEADLK when it notices that one - a "may" error that glibc 2.36
+ * does not raise in practice, yet could. No implementation looks further than the pair, so a ring
+ * of three deadlocks everywhere.)
  *
  * What to look for: a `deadlock` whose three threads each wait in pthread_join for the next; the
  * report has no lock in it. The main thread waits on a semaphore and is not part of the cycle.
