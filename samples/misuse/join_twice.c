@@ -2,10 +2,10 @@
  *
  * What it shows: a thread can be joined once, by one thread. Here main joins the worker, and a
  * "supervisor" thread joins it too, at the same moment (a barrier lines them up). POSIX says the
- * result is undefined; glibc 2.36 lets both wait, and when the worker ends both would return and
- * both try to release its resources. To keep this sample safe, the supervisor's join is timed: it gives
- * up after 1 second, while the worker is still alive and blocked, and only then lets the worker
- * end, so that main's join is the only one that completes. (Joining a thread that has already
+ * result is undefined; glibc 2.36 lets both wait, and when the worker ends both would return
+ * and both try to release its resources. To keep this sample safe, the supervisor's join is
+ * timed: it gives up after 1 second, while the worker is still alive and blocked, and only then
+ * lets the worker end, so that main's join is the only one that completes. (Joining a thread that has already
  * been joined is worse still: its pthread_t may be reused; never do it even for a demo.)
  *
  * What to look for: an `api-error`: one thread "joins T1 while another thread is joining it",
