@@ -6,7 +6,8 @@
  * only *tries* it and reports that it is stuck, so that the program ends.
  *
  * What to look for: an `exit-holding-lock` on log_lock: which thread ended holding it, and where
- * it took the lock (the thread's end itself has no stack: it is the return from logger()). The program goes on; lockhound exits 66.
+ * it took the lock (the thread's end itself has no stack: it is the return from logger()). The
+ * program goes on; lockhound exits 66.
  *
  * How to fix: unlock on every path out of the function (one exit path, "goto out"), or keep
  * the lock's scope inside one function that cannot return early.

@@ -5,8 +5,9 @@
  * result is undefined; glibc 2.36 lets both wait, and when the worker ends both would return
  * and both try to release its resources. To keep this sample safe, the supervisor's join is
  * timed: it gives up after 1 second, while the worker is still alive and blocked, and only then
- * lets the worker end, so that main's join is the only one that completes. (Joining a thread that has already
- * been joined is worse still: its pthread_t may be reused; never do it even for a demo.)
+ * lets the worker end, so that main's join is the only one that completes. (Joining a thread
+ * that has already been joined is worse still: its pthread_t may be reused; never do it even
+ * for a demo.)
  *
  * What to look for: an `api-error`: one thread "joins T1 while another thread is joining it",
  * with the stack of that second join (main's or the supervisor's: whichever came second). The
