@@ -50,6 +50,9 @@ struct memory {
 };
 
 static struct memory seen;
+/* A deadlock was reported and the program left hanging (on_deadlock=wait): the same blocked
+ * threads are not reported again as a stall. Owned by the watchdog thread. */
+static bool deadlock_reported;
 
 static void copy_wait(struct lh_wait *dst, struct lh_wait *src) {
   dst->on = LH_WGET(src, on);
@@ -276,6 +279,7 @@ static bool check_deadlock(struct scan *sc) {
                 timed ? "continue" : lh_finding_end_action());
     lh_recorder_unlock();
     if (!timed) {
+      deadlock_reported = true;
       lh_finding_end_run("deadlock");
       ended = true;
     }
@@ -321,7 +325,7 @@ static void add_object_state(struct lh_finding *f, const struct scan *sc, const 
 
 static bool check_stall(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one stall report is enough */
-  if (sc->n == 0 || reported)
+  if (sc->n == 0 || reported || deadlock_reported)
     return false;
   for (uint32_t i = 0; i < sc->n; i++) {
     const struct snap *s = &sc->t[i];

@@ -163,6 +163,8 @@ Test(deadlock, on_deadlock_wait_says_so_and_leaves_the_program_hanging)
     cr_expect_not_null(strstr(res.err, "left hanging"),
                        "no word on stderr that the deadlocked program is left hanging:\n%s",
                        res.err);
+    cr_expect_null(strstr(res.err, "stall:"),
+                   "the deadlocked threads were reported again as a stall:\n%s", res.err);
     lh_child_result_free(&res);
 }
 
