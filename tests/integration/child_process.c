@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +81,9 @@ static void redirect(int fd, const char *path, int flags)
 static void exec_child(const struct lh_child_spec *spec, double limit_s, const char *in,
                        const char *out, const char *err)
 {
+    /* If the test dies (a Criterion timeout kills it), the program under test dies with it
+     * instead of running on as an orphan. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (limit_s > 0)
         setpgid(0, 0);
     redirect(STDIN_FILENO, in, O_RDONLY);
