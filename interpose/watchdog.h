@@ -9,7 +9,8 @@
  *   holds the lock: a report is never made from a torn or passing state.
  * - stall: every thread of the process (counted in /proc/self/task, so a thread lockhound does not
  *   know about counts as running) is blocked in an untimed wait that lockhound sees, all since
- *   longer than the stall timeout, unchanged over two snapshots.
+ *   longer than the stall timeout, unchanged over two snapshots, with no timer pending (its
+ *   signal handler could wake a thread). A signal sent from outside cannot be foreseen.
  * - livelock: threads that keep failing trylocks on locks held by each other, without a single
  *   success, for longer than the livelock timeout.
  * A cycle with a timed wait in it gives a warning once and does not end the run.

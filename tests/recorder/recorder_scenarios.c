@@ -279,6 +279,24 @@ static int signals_reach_program_threads(void) {
   return 0;
 }
 
+/* Every thread blocked, but an alarm will wake the semaphore from its signal handler: not a
+ * stall (LOCKHOUND_OPTIONS stall_timeout=0.5 in the test, the alarm rings after 2 s). */
+static sem_t rung;
+static void on_alarm(int sig) {
+  (void)sig;
+  sem_post(&rung);
+}
+
+static int woken_by_alarm(void) {
+  sem_init(&rung, 0, 0);
+  signal(SIGALRM, on_alarm);
+  alarm(2);
+  while (sem_wait(&rung) != 0)
+    ;
+  puts("woken");
+  return 0;
+}
+
 /* A program that never touches a lock. */
 static int no_locks(void) {
   puts("hello");
@@ -297,7 +315,8 @@ int main(int argc, char **argv) {
       {"create_and_join", create_and_join},   {"errno_preserved", errno_preserved},
       {"closes_stderr", closes_stderr},       {"cancel_at_start", cancel_at_start},
       {"really_deadlock", really_deadlock},   {"deadlock_in_child", deadlock_in_child},
-      {"signals_reach_program_threads", signals_reach_program_threads},       {"no_locks", no_locks},
+      {"signals_reach_program_threads", signals_reach_program_threads},
+      {"woken_by_alarm", woken_by_alarm},       {"no_locks", no_locks},
   };
   for (size_t i = 0; argc > 1 && i < sizeof scenarios / sizeof *scenarios; i++)
     if (strcmp(argv[1], scenarios[i].name) == 0)

@@ -393,6 +393,17 @@ Test(watchdog, a_fork_child_has_a_watchdog_of_its_own, .init = make_work_dir,
   cr_expect(found, "the child's run file has the deadlock");
 }
 
+Test(watchdog, threads_an_alarm_will_wake_are_not_a_stall, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 30) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in_env("woken_by_alarm", dir, true, "LOCKHOUND_OPTIONS=stall_timeout=0.5", &run);
+  cr_expect_eq(run.child.exit_code, 0, "stderr: %s", run.child.err);
+  cr_expect_str_eq(run.child.out, "woken\n");
+  cr_expect_null(finding_of(run.records[0], "stall"));
+}
+
 Test(watchdog, process_directed_signals_never_reach_the_watchdog, .init = make_work_dir,
      .fini = remove_work_dir, .timeout = 30) {
   struct run run;
