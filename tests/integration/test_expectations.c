@@ -1,6 +1,7 @@
-/* test_expectations.c - how a sample's expectation lines are read (expectations.c), and how a
- * report's findings are keyed: the sample tests are only as good as this parser, and a sample
- * writer's malformed line must get a clear message rather than a silently wrong expectation. */
+/* test_expectations.c - how a sample's expectation lines are read (analyzer/expectations.c, shared
+ * with `lockhound check`), how a report's findings are keyed, and how two key lists differ: the
+ * sample tests and `lockhound check` are only as good as this parser, and a sample writer's
+ * malformed line must get a clear message rather than a silently wrong expectation. */
 #include "child_process.h"
 #include "expectations.h"
 
@@ -28,7 +29,7 @@ static void remove_work_dir(void)
 TestSuite(expectations, .init = make_work_dir, .fini = remove_work_dir, .timeout = 10);
 
 /* Writes a sample whose top comment is `comment` and reads its expectations. */
-static int read_spec(const char *comment, struct lh_sample_spec *spec, char **error)
+static int read_spec(const char *comment, struct lh_expect_spec *spec, char **error)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/sample.c", work_dir);
@@ -37,12 +38,12 @@ static int read_spec(const char *comment, struct lh_sample_spec *spec, char **er
     fprintf(f, "/* a sample\n%s */\nint main(void) { return 0; }\n", comment);
     fclose(f);
     *error = NULL;
-    return lh_sample_spec_read(path, spec, error);
+    return lh_expect_read_spec(path, spec, error);
 }
 
 static void expect_rejected(const char *comment, const char *message)
 {
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     char *error;
     cr_assert_eq(read_spec(comment, &spec, &error), -1, "accepted: %s", comment);
     cr_expect_not_null(strstr(error, message), "message \"%s\" lacks \"%s\"", error, message);
@@ -51,7 +52,7 @@ static void expect_rejected(const char *comment, const char *message)
 
 Test(expectations, names_are_sorted_and_a_name_with_spaces_is_quoted)
 {
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     char *error;
     cr_assert_eq(read_spec(" * lockhound-expect: stall \"barrier initialised at x.c:12\" b_sem\n"
                            " * lockhound-expect: deadlock lock_b lock_a\n",
@@ -59,24 +60,24 @@ Test(expectations, names_are_sorted_and_a_name_with_spaces_is_quoted)
     cr_assert_eq(spec.errors.count, 2);
     cr_expect_str_eq(spec.errors.keys[0], "deadlock lock_a lock_b");
     cr_expect_str_eq(spec.errors.keys[1], "stall b_sem \"barrier initialised at x.c:12\"");
-    cr_expect_eq(spec.exit_code, LH_FOUND_EXIT_CODE, "an expected error means exit code 66");
+    cr_expect_eq(spec.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "an expected error means exit code 66");
     cr_expect_null(spec.pending);
-    lh_sample_spec_free(&spec);
+    lh_expect_spec_free(&spec);
 }
 
 Test(expectations, a_finding_without_names_is_its_kind_alone)
 {
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     char *error;
     cr_assert_eq(read_spec(" * lockhound-expect: api-error\n", &spec, &error), 0, "%s", error);
     cr_assert_eq(spec.errors.count, 1);
     cr_expect_str_eq(spec.errors.keys[0], "api-error");
-    lh_sample_spec_free(&spec);
+    lh_expect_spec_free(&spec);
 }
 
 Test(expectations, warnings_options_exit_code_and_pending_are_read)
 {
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     char *error;
     cr_assert_eq(read_spec(" * lockhound-expect: none\n"
                            " * lockhound-expect-warning: timed-wait-cycle lock_b lock_a\n"
@@ -92,28 +93,28 @@ Test(expectations, warnings_options_exit_code_and_pending_are_read)
     cr_expect_str_eq(spec.options[1], "--stall-timeout=0.5");
     cr_expect_eq(spec.exit_code, 3);
     cr_expect_str_eq(spec.pending, "the library cannot yet");
-    lh_sample_spec_free(&spec);
+    lh_expect_spec_free(&spec);
 }
 
 Test(expectations, only_a_warning_leaves_the_default_exit_code_at_0)
 {
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     char *error;
     cr_assert_eq(read_spec(" * lockhound-expect: none\n"
                            " * lockhound-expect-warning: timed-wait-cycle m\n", &spec, &error),
                  0, "%s", error);
     cr_expect_eq(spec.exit_code, 0);
-    lh_sample_spec_free(&spec);
+    lh_expect_spec_free(&spec);
 }
 
 Test(expectations, a_line_closing_the_comment_ends_before_the_close)
 {
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     char *error;
     cr_assert_eq(read_spec(" * lockhound-expect: none\n * lockhound-pending: soon", &spec,
                            &error), 0, "%s", error);
     cr_expect_str_eq(spec.pending, "soon");
-    lh_sample_spec_free(&spec);
+    lh_expect_spec_free(&spec);
 }
 
 Test(expectations, malformed_lines_are_refused_with_what_is_wrong)
@@ -135,10 +136,10 @@ Test(expectations, malformed_lines_are_refused_with_what_is_wrong)
 
 Test(expectations, an_unreadable_sample_is_said_so)
 {
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     char *error = NULL, path[4096];
     snprintf(path, sizeof path, "%s/missing.c", work_dir);
-    cr_assert_eq(lh_sample_spec_read(path, &spec, &error), -1);
+    cr_assert_eq(lh_expect_read_spec(path, &spec, &error), -1);
     cr_expect_not_null(strstr(error, "cannot read the sample source"), "%s", error);
     free(error);
 }
@@ -159,7 +160,7 @@ Test(expectations, a_findings_key_joins_lock_and_object_names_by_level)
         "  \"objects\": [{\"name\": \"barrier initialised at x.c:12\"}, {\"name\": \"a_sem\"}]},"
         " {\"kind\": \"timed-wait-cycle\", \"level\": \"warning\", \"locks\": [{\"name\": \"z\"}]},"
         " {\"kind\": \"lock-order-inversion\", \"level\": \"note\", \"locks\": []}]}");
-    struct lh_key_list errors, warnings;
+    struct lh_expect_keys errors, warnings;
     char *error = NULL;
     cr_assert_eq(lh_expect_from_report(report, "error", &errors, &error), 0, "%s", error);
     cr_assert_eq(lh_expect_from_report(report, "warning", &warnings, &error), 0, "%s", error);
@@ -167,14 +168,14 @@ Test(expectations, a_findings_key_joins_lock_and_object_names_by_level)
     cr_expect_str_eq(errors.keys[0], "stall a_sem \"barrier initialised at x.c:12\" m");
     cr_assert_eq(warnings.count, 1);
     cr_expect_str_eq(warnings.keys[0], "timed-wait-cycle z");
-    lh_key_list_free(&errors);
-    lh_key_list_free(&warnings);
+    lh_expect_keys_free(&errors);
+    lh_expect_keys_free(&warnings);
     json_decref(report);
 }
 
 Test(expectations, a_report_off_the_contract_is_refused)
 {
-    struct lh_key_list keys;
+    struct lh_expect_keys keys;
     char *error = NULL;
     json_t *no_findings = report_of("{\"runs\": []}");
     cr_expect_eq(lh_expect_from_report(no_findings, "error", &keys, &error), -1);
@@ -188,4 +189,31 @@ Test(expectations, a_report_off_the_contract_is_refused)
     free(error);
     json_decref(no_findings);
     json_decref(unnamed);
+}
+
+/* A sorted key list of the given keys (copies). */
+static struct lh_expect_keys keys_of(const char *const *keys, size_t n)
+{
+    struct lh_expect_keys list = {calloc(n ? n : 1, sizeof(char *)), n};
+    for (size_t i = 0; i < n; i++)
+        list.keys[i] = strdup(keys[i]);
+    return list;
+}
+
+Test(expectations, the_difference_of_key_lists_counts_repeated_keys)
+{
+    const char *expected[] = {"deadlock a b", "deadlock a b", "stall s"};
+    const char *found[] = {"deadlock a b", "lock-order-inversion a b"};
+    struct lh_expect_keys want = keys_of(expected, 3), got = keys_of(found, 2), missing, extra;
+    lh_expect_keys_minus(&want, &got, &missing);
+    lh_expect_keys_minus(&got, &want, &extra);
+    cr_assert_eq(missing.count, 2);
+    cr_expect_str_eq(missing.keys[0], "deadlock a b");
+    cr_expect_str_eq(missing.keys[1], "stall s");
+    cr_assert_eq(extra.count, 1);
+    cr_expect_str_eq(extra.keys[0], "lock-order-inversion a b");
+    lh_expect_keys_free(&want);
+    lh_expect_keys_free(&got);
+    lh_expect_keys_free(&missing);
+    lh_expect_keys_free(&extra);
 }

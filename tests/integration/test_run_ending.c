@@ -46,12 +46,12 @@ static void remove_work_dir(void)
 static void skip_if_pending(const char *sample)
 {
     char source[4096], *error = NULL;
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     snprintf(source, sizeof source, "%s/%s.c", LH_SAMPLES_SOURCE_DIR, sample);
-    cr_assert_eq(lh_sample_spec_read(source, &spec, &error), 0, "%s", error);
+    cr_assert_eq(lh_expect_read_spec(source, &spec, &error), 0, "%s", error);
     if (spec.pending && !getenv("LH_RUN_PENDING"))
         cr_skip_test("lockhound-pending: %s: %s", sample, spec.pending);
-    lh_sample_spec_free(&spec);
+    lh_expect_spec_free(&spec);
 }
 
 static double now_s(void)
@@ -124,7 +124,7 @@ Test(deadlock, is_reported_and_ended_with_exit_code_66_within_seconds)
     const json_t *f = finding_of_kind(report, "deadlock");
     cr_expect_not_null(f, "no deadlock finding; stderr:\n%s", res.err);
     cr_expect_str_eq(json_string_value(json_object_get(f, "action")) ?: "(none)", "exit");
-    cr_expect_eq(res.exit_code, LH_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
                  res.err);
     cr_expect_lt(took, DEADLOCK_LIMIT_S, "the deadlock took %.2f s to end", took);
     json_decref(report);
@@ -143,7 +143,7 @@ Test(deadlock, on_deadlock_abort_aborts_the_program_and_run_still_exits_66)
     cr_expect_not_null(strstr(res.err, "SIGABRT"), "the report does not say that lockhound "
                        "aborted the program; stderr:\n%s", res.err);
     /* run's contract: 66 when something was found, whatever the program died of */
-    cr_expect_eq(res.exit_code, LH_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
                  res.err);
     json_decref(report);
     lh_child_result_free(&res);
@@ -190,7 +190,7 @@ Test(deadlock, preloaded_by_hand_reports_on_stderr_and_exits_66)
     const char *argv[] = {program, NULL};
     run_timed(argv, PRELOAD, NULL, RUN_LIMIT_S, &res);
     cr_assert(!res.timed_out, "the preloaded program was not ended; stderr:\n%s", res.err);
-    cr_expect(WIFEXITED(res.status) && res.exit_code == LH_FOUND_EXIT_CODE,
+    cr_expect(WIFEXITED(res.status) && res.exit_code == LH_EXPECT_FOUND_EXIT_CODE,
               "the preloaded program ended with %d, not exit code 66; stderr:\n%s",
               res.exit_code, res.err);
     cr_expect_not_null(strstr(res.err, "deadlock: threads wait for each other"),
@@ -226,7 +226,7 @@ Test(stall, is_not_reported_before_the_default_stall_timeout)
     json_t *report = run_sample(STALLS, NULL, &res, &took);
     cr_expect_not_null(finding_of_kind(report, "stall"), "no stall finding; stderr:\n%s", res.err);
     cr_expect_geq(took, 2.0, "the stall was ended after %.2f s, before the 2 s default", took);
-    cr_expect_eq(res.exit_code, LH_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
     json_decref(report);
     lh_child_result_free(&res);
 }
@@ -240,7 +240,7 @@ Test(stall, stall_timeout_option_reports_it_sooner)
     cr_expect_not_null(finding_of_kind(report, "stall"), "no stall finding; stderr:\n%s", res.err);
     cr_expect_geq(took, 0.5, "the stall was ended after %.2f s, before its timeout", took);
     cr_expect_lt(took, 1.8, "with --stall-timeout=0.5 the stall took %.2f s to end", took);
-    cr_expect_eq(res.exit_code, LH_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
     json_decref(report);
     lh_child_result_free(&res);
 }
@@ -255,7 +255,7 @@ Test(livelock, livelock_timeout_option_reports_it_sooner)
                        res.err);
     cr_expect_geq(took, 0.5, "the livelock was ended after %.2f s, before its timeout", took);
     cr_expect_lt(took, 1.8, "with --livelock-timeout=0.5 the livelock took %.2f s to end", took);
-    cr_expect_eq(res.exit_code, LH_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
     json_decref(report);
     lh_child_result_free(&res);
 }

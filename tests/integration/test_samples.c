@@ -41,7 +41,7 @@ static void remove_work_dir(void)
     work_dir = NULL;
 }
 
-static json_t *run_sample(const char *program, const struct lh_sample_spec *spec, int *exit_code,
+static json_t *run_sample(const char *program, const struct lh_expect_spec *spec, int *exit_code,
                           char **err_text)
 {
     char json_path[4096], tmpdir_env[4200];
@@ -81,7 +81,7 @@ static json_t *run_sample(const char *program, const struct lh_sample_spec *spec
  * deadlock - so at least its run file is complete. (A fork child that leaves with _exit() skips
  * the library's orderly shutdown: its file is incomplete by design, see docs/run-file-format.md;
  * so is a process that lockhound ended with abort().) */
-static void check_a_run_is_complete(const json_t *report, const struct lh_sample_spec *spec,
+static void check_a_run_is_complete(const json_t *report, const struct lh_expect_spec *spec,
                                     const char *err_text)
 {
     const json_t *runs = json_object_get(report, "runs");
@@ -97,29 +97,29 @@ static void check_a_run_is_complete(const json_t *report, const struct lh_sample
 }
 
 static void check_level(const char *topic, const char *name, const json_t *report,
-                        const char *level, const struct lh_key_list *expected, const char *tag,
+                        const char *level, const struct lh_expect_keys *expected, const char *tag,
                         const char *err_text)
 {
-    struct lh_key_list found;
+    struct lh_expect_keys found;
     char *error = NULL;
     cr_assert_eq(lh_expect_from_report(report, level, &found, &error), 0, "%s", error);
-    char *want = lh_key_list_format(expected), *got = lh_key_list_format(&found);
-    cr_expect(lh_key_list_equal(expected, &found),
+    char *want = lh_expect_keys_format(expected), *got = lh_expect_keys_format(&found);
+    cr_expect(lh_expect_keys_equal(expected, &found),
               "%s/%s: %s findings differ from the %s lines\n  expected: %s\n  found: %s\n"
               "stderr of lockhound run:\n%s", topic, name, level, tag, want, got, err_text);
     free(want);
     free(got);
-    lh_key_list_free(&found);
+    lh_expect_keys_free(&found);
 }
 
 static void check_sample(const char *topic, const char *name)
 {
     char source[4096], program[4096], *error = NULL, *err_text;
-    struct lh_sample_spec spec;
+    struct lh_expect_spec spec;
     int exit_code;
     snprintf(source, sizeof source, "%s/%s/%s.c", LH_SAMPLES_SOURCE_DIR, topic, name);
     snprintf(program, sizeof program, "%s/%s/%s", LH_SAMPLES_BUILD_DIR, topic, name);
-    cr_assert_eq(lh_sample_spec_read(source, &spec, &error), 0, "%s", error);
+    cr_assert_eq(lh_expect_read_spec(source, &spec, &error), 0, "%s", error);
     if (spec.pending && !getenv("LH_RUN_PENDING"))
         cr_skip_test("lockhound-pending: %s/%s: %s", topic, name, spec.pending);
 
@@ -131,7 +131,7 @@ static void check_sample(const char *topic, const char *name)
     cr_expect_eq(exit_code, spec.exit_code, "%s/%s: lockhound run exited with %d, expected %d\n"
                  "stderr:\n%s", topic, name, exit_code, spec.exit_code, err_text);
     free(err_text);
-    lh_sample_spec_free(&spec);
+    lh_expect_spec_free(&spec);
     json_decref(report);
 }
 
