@@ -9,6 +9,10 @@
 /* `lockhound report`: returns the exit status. */
 int lh_command_report(const struct lh_options *o);
 
+/* `lockhound graph [options] RUNFILE...` (command_graph.c): argv[0] is "graph"; returns the exit
+ * status. */
+int lh_command_graph(int argc, char **argv);
+
 /* `lockhound run`: returns the exit status. */
 int lh_command_run(const struct lh_options *o);
 

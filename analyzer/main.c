@@ -24,6 +24,7 @@ int main(int argc, char **argv) {
     printf("lockhound %s\n", LH_VERSION);
     return 0;
   }
+  if (strcmp(cmd, "graph") == 0) return lh_command_graph(argc - 1, argv + 1); /* command_graph.c */
   enum lh_command which;
   if (strcmp(cmd, "run") == 0) which = LH_CMD_RUN;
   else if (strcmp(cmd, "report") == 0) which = LH_CMD_REPORT;
