@@ -1,0 +1,171 @@
+/* test_cli_graph.c - `lockhound graph` as a user meets it: DOT on stdout, SVG and PNG through
+ * graphviz's dot, and every error message with its exit status (2). */
+#include <criterion/criterion.h>
+
+#include <sys/stat.h>
+
+#include "../cli/cli_support.h"
+
+#define LOCKHOUND (char *)cli_lockhound()
+#define AB_BA (char *)cli_fixture("ab_ba.lhrun")
+
+static bool dot_installed(void) { return system("command -v dot >/dev/null 2>&1") == 0; }
+
+/* An empty directory, for a PATH in which no dot can be found. */
+static char *empty_dir(void) {
+  static char dir[] = "/tmp/lh-graph-path-XXXXXX";
+  cr_assert(mkdtemp(dir));
+  return dir;
+}
+
+Test(cli_graph, a_run_file_gives_dot_on_stdout_and_status_0) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", AB_BA, NULL});
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert(strncmp(r.out, "digraph lockhound {\n", 20) == 0, "%s", r.out);
+  cr_assert(strstr(r.out, "lock-order graph of ab_ba (2 locks, 2 orders)"), "%s", r.out);
+  cr_assert(strstr(r.out, "[label=\"T1 at 0x1237 (ab_ba)\", color=red"), "%s", r.out);
+  cr_assert_str_eq(r.err, "");
+  cli_free(&r);
+}
+
+Test(cli_graph, two_runs_of_the_command_write_the_same_bytes) {
+  struct cli_result a = cli_run((char *[]){LOCKHOUND, "graph", AB_BA, NULL});
+  struct cli_result b = cli_run((char *[]){LOCKHOUND, "graph", AB_BA, NULL});
+  cr_assert_str_eq(a.out, b.out);
+  cli_free(&a);
+  cli_free(&b);
+}
+
+Test(cli_graph, output_writes_the_dot_into_the_file) {
+  char path[] = "/tmp/lh-graph-XXXXXX.dot";
+  close(mkstemps(path, 4));
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--output", path, AB_BA, NULL});
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert_str_eq(r.out, "");
+  char *text = cli_slurp(path);
+  cr_assert(strncmp(text, "digraph lockhound {\n", 20) == 0, "%s", text);
+  free(text);
+  unlink(path);
+  cli_free(&r);
+}
+
+Test(cli_graph, format_svg_renders_with_graphviz) {
+  if (!dot_installed()) cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--format", "svg", AB_BA, NULL});
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert(strstr(r.out, "<svg"), "%s", r.out);
+  cr_assert(strstr(r.out, "T1 at 0x1237 (ab_ba)"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_graph, an_output_ending_in_png_is_rendered_as_png) {
+  if (!dot_installed()) cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
+  char path[] = "/tmp/lh-graph-XXXXXX.png";
+  close(mkstemps(path, 4));
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "-o", path, AB_BA, NULL});
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  char *image = cli_slurp(path);
+  cr_assert(strncmp(image, "\x89PNG", 4) == 0, "not a PNG");
+  free(image);
+  unlink(path);
+  cli_free(&r);
+}
+
+Test(cli_graph, without_graphviz_svg_is_refused_with_what_to_do) {
+  char *dir = empty_dir(), path_env[64];
+  snprintf(path_env, sizeof path_env, "PATH=%s", dir);
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "graph", "--format", "svg", AB_BA, NULL},
+                                    (char *[]){path_env, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: graphviz's dot is not installed (apt-get install graphviz); write DOT "
+                          "with --format dot\n");
+  cr_assert_str_eq(r.out, "");
+  rmdir(dir);
+  cli_free(&r);
+}
+
+Test(cli_graph, without_graphviz_dot_output_still_works) {
+  char *dir = empty_dir(), path_env[64];
+  snprintf(path_env, sizeof path_env, "PATH=%s", dir);
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "graph", AB_BA, NULL}, (char *[]){path_env, NULL});
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert(strncmp(r.out, "digraph lockhound {\n", 20) == 0, "%s", r.out);
+  rmdir(dir);
+  cli_free(&r);
+}
+
+Test(cli_graph, an_unknown_format_is_refused) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--format", "jpg", AB_BA, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: --format needs dot, svg or png, not 'jpg'\n");
+  cli_free(&r);
+}
+
+Test(cli_graph, an_unreadable_file_exits_2_with_the_reason) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "/nonexistent/run.lhrun", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: cannot read /nonexistent/run.lhrun: No such file or directory\n");
+  cr_assert_str_eq(r.out, "");
+  cli_free(&r);
+}
+
+Test(cli_graph, an_output_that_cannot_be_written_exits_2) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--output", "/nonexistent/g.dot", AB_BA, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: cannot write /nonexistent/g.dot: No such file or directory\n");
+  cli_free(&r);
+}
+
+Test(cli_graph, graph_without_files_is_a_usage_error) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: 'lockhound graph' needs at least one run file: lockhound graph "
+                          "[--output FILE] [--format dot|svg|png] RUNFILE...\n");
+  cli_free(&r);
+}
+
+Test(cli_graph, an_unknown_option_is_named) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--colour", AB_BA, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: unknown option '--colour'; 'lockhound graph --help' lists the options\n");
+  cli_free(&r);
+}
+
+Test(cli_graph, an_option_without_its_value_says_so) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", AB_BA, "--output", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: option '--output' needs a value\n");
+  cli_free(&r);
+}
+
+Test(cli_graph, a_bad_max_cycle_length_is_refused) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--max-cycle-length=1", AB_BA, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: --max-cycle-length needs a number from 2 to 64, not '1'\n");
+  cli_free(&r);
+}
+
+Test(cli_graph, help_describes_the_command_and_exits_0) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--help", NULL});
+  cr_assert_eq(r.status, 0);
+  cr_assert(strstr(r.out, "usage: lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_graph, a_failing_dot_is_reported_with_what_to_do) {
+  char *dir = empty_dir(), script[96], path_env[64];
+  snprintf(script, sizeof script, "%s/dot", dir);
+  FILE *f = fopen(script, "w");
+  fputs("#!/bin/sh\ncat >/dev/null\necho 'dot: out of ink' >&2\nexit 1\n", f);
+  fclose(f);
+  chmod(script, 0755);
+  snprintf(path_env, sizeof path_env, "PATH=%s:/usr/bin:/bin", dir);
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "graph", "--format", "svg", AB_BA, NULL},
+                                    (char *[]){path_env, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "dot: out of ink\nlockhound: graphviz's dot could not render the graph as svg (see its "
+                          "message above); 'lockhound graph --format dot' writes the DOT itself\n");
+  unlink(script);
+  rmdir(dir);
+  cli_free(&r);
+}
