@@ -38,6 +38,8 @@ static const struct option long_options[] = {
 void lh_usage(FILE *out) {
   fputs("usage: lockhound run [options] [--] PROG [ARGS...]   run PROG and report at its end\n"
         "       lockhound report [options] RUNFILE...       analyse recorded run files\n"
+        "       lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"
+        "                                                   draw the lock-order graph (graph --help)\n"
         "\n"
         "options:\n"
         "  --json FILE             also write the findings as JSON to FILE (- for stdout)\n"

@@ -169,3 +169,10 @@ Test(cli_graph, a_failing_dot_is_reported_with_what_to_do) {
   rmdir(dir);
   cli_free(&r);
 }
+
+Test(cli_graph, lockhound_help_lists_the_graph_command) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "--help", NULL});
+  cr_assert_eq(r.status, 0);
+  cr_assert(strstr(r.out, "       lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"), "%s", r.out);
+  cli_free(&r);
+}
