@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "command_check.h"
 #include "commands.h"
 #include "options.h"
 
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
     printf("lockhound %s\n", LH_VERSION);
     return 0;
   }
+  if (strcmp(cmd, "check") == 0) return lh_command_check(argc - 1, argv + 1); /* command_check.c */
   if (strcmp(cmd, "graph") == 0) return lh_command_graph(argc - 1, argv + 1); /* command_graph.c */
   enum lh_command which;
   if (strcmp(cmd, "run") == 0) which = LH_CMD_RUN;

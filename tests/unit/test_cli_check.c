@@ -1,0 +1,245 @@
+/* test_cli_check.c - `lockhound check`: one line per program saying whether lockhound's findings
+ * match the program's declared expectations, a closing count, and the exit status (0 all match,
+ * 1 a mismatch, 2 usage error). Programs are written into a scratch directory and compiled by
+ * `lockhound check` itself, or taken from the built samples; every run is a real run under the
+ * preload library, as a child process. */
+#include <criterion/criterion.h>
+#include <sys/stat.h>
+
+#include "../cli/cli_support.h"
+
+#define LOCKHOUND (char *)cli_lockhound()
+
+static char dir[64];
+
+static void make_dir(void) {
+  snprintf(dir, sizeof dir, "/tmp/lh-cli-check-XXXXXX");
+  cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) cr_log_warn("could not remove %s", dir);
+}
+
+TestSuite(cli_check, .init = make_dir, .fini = remove_dir, .timeout = 120);
+
+/* AB/BA in two coexisting threads taking turns through a semaphore (which does not order them
+ * for lockhound): a lock-order inversion, never a hang. */
+static const char *ab_ba_body =
+    "#include <pthread.h>\n#include <semaphore.h>\n"
+    "pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER, lock_b = PTHREAD_MUTEX_INITIALIZER;\n"
+    "sem_t turn;\n"
+    "static void *ab(void *p) { pthread_mutex_lock(&lock_a); pthread_mutex_lock(&lock_b);\n"
+    "  pthread_mutex_unlock(&lock_b); pthread_mutex_unlock(&lock_a); sem_post(&turn); return p; }\n"
+    "static void *ba(void *p) { sem_wait(&turn); pthread_mutex_lock(&lock_b);\n"
+    "  pthread_mutex_lock(&lock_a);\n"
+    "  pthread_mutex_unlock(&lock_a); pthread_mutex_unlock(&lock_b); return p; }\n"
+    "int main(void) { pthread_t t, u; sem_init(&turn, 0, 0);\n"
+    "  pthread_create(&t, 0, ab, 0); pthread_create(&u, 0, ba, 0);\n"
+    "  pthread_join(t, 0); pthread_join(u, 0); return 0; }\n";
+
+/* Writes dir/name with a top comment holding `expectations` and then `body`; returns its path. */
+static char *write_program(const char *name, const char *expectations, const char *body) {
+  static char path[2][128];
+  static int which;
+  which ^= 1;
+  snprintf(path[which], sizeof path[which], "%s/%s", dir, name);
+  FILE *f = fopen(path[which], "w");
+  cr_assert_not_null(f);
+  fprintf(f, "/* a student's program\n%s */\n%s", expectations, body);
+  fclose(f);
+  return path[which];
+}
+
+static bool contains(const char *text, const char *part) { return strstr(text, part) != NULL; }
+
+Test(cli_check, nothing_to_check_is_a_usage_error) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound check: nothing to check: give programs, C sources or "
+                          "directories of sources (lockhound check samples/)\n");
+  cli_free(&r);
+}
+
+Test(cli_check, a_missing_argument_is_a_usage_error_before_anything_runs) {
+  char *ok = write_program("ok.c", " * lockhound-expect: none\n", "int main(void) { return 0; }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", ok, "no/such.c", NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect(contains(r.err, "cannot check 'no/such.c': No such file or directory"), "%s", r.err);
+  cr_expect_str_eq(r.out, "", "nothing was run");
+  cli_free(&r);
+}
+
+Test(cli_check, bad_options_are_usage_errors) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--timeout=soon", dir, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect(contains(r.err, "--timeout needs a number of seconds greater than 0"), "%s", r.err);
+  cli_free(&r);
+  r = cli_run((char *[]){LOCKHOUND, "check", "--fast", dir, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect(contains(r.err, "unknown option '--fast'"), "%s", r.err);
+  cli_free(&r);
+  r = cli_run((char *[]){LOCKHOUND, "check", "--expect", NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect(contains(r.err, "option '--expect' needs a value"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_check, a_directory_without_sources_is_a_usage_error) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", dir, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect(contains(r.err, "no *.c file below the directory"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_check, expect_with_a_directory_is_a_usage_error) {
+  write_program("ok.c", " * lockhound-expect: none\n", "int main(void) { return 0; }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--expect", "x.c", dir, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect(contains(r.err, "--expect gives the expectations of single programs"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_check, a_built_sample_that_matches_passes) {
+  char sample[PATH_MAX + 64];
+  snprintf(sample, sizeof sample, "%s/samples/deadlock/ab_ba.c", cli_source_dir());
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", sample, NULL});
+  char want[PATH_MAX + 128];
+  snprintf(want, sizeof want, "PASS %s\n1 passed, 0 failed\n", sample);
+  cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+  cr_expect_str_eq(r.out, want);
+  cr_expect_str_eq(r.err, "", "a sample's built binary is used, nothing is compiled");
+  cli_free(&r);
+}
+
+Test(cli_check, a_source_without_a_binary_is_compiled_and_a_wrong_expectation_fails) {
+  char *src = write_program("student.c", " * lockhound-expect: none\n", ab_ba_body);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "FAIL %s: expected none; got lock-order-inversion lock_a lock_b; "
+           "exit code 66, expected 0\n0 passed, 1 failed\n", src);
+  cr_expect_eq(r.status, 1);
+  cr_expect_str_eq(r.out, want);
+  cr_expect(contains(r.err, "compiling it: cc -g -pthread -O1"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_check, a_missing_finding_is_named) {
+  char *src = write_program("quiet.c", " * lockhound-expect: deadlock lock_a lock_b\n",
+                            "int main(void) { return 0; }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "FAIL %s: expected deadlock lock_a lock_b; got none; exit code 0, "
+           "expected 66\n0 passed, 1 failed\n", src);
+  cr_expect_eq(r.status, 1);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
+Test(cli_check, a_binary_takes_its_expectations_from_the_source_next_to_it) {
+  char *src = write_program("prog.c", " * lockhound-expect: lock-order-inversion lock_b lock_a\n",
+                            ab_ba_body);
+  char binary[128];
+  snprintf(binary, sizeof binary, "%s/prog", dir);
+  struct cli_result cc = cli_run((char *[]){"/usr/bin/cc", "-g", "-pthread", "-o", binary, src,
+                                            NULL});
+  cr_assert_eq(cc.status, 0, "%s", cc.err);
+  cli_free(&cc);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", binary, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "PASS %s\n1 passed, 0 failed\n", binary);
+  cr_expect_eq(r.status, 0, "%s", r.err);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
+Test(cli_check, expect_file_gives_a_binary_its_expectations) {
+  char *src = write_program("prog.c", " * lockhound-expect: none\n", ab_ba_body);
+  char *spec = write_program("spec.txt", " * lockhound-expect: lock-order-inversion lock_a lock_b\n",
+                             "");
+  char binary[128];
+  snprintf(binary, sizeof binary, "%s/prog", dir);
+  struct cli_result cc = cli_run((char *[]){"/usr/bin/cc", "-g", "-pthread", "-o", binary, src,
+                                            NULL});
+  cr_assert_eq(cc.status, 0, "%s", cc.err);
+  cli_free(&cc);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--expect", spec, binary, NULL});
+  cr_expect_eq(r.status, 0, "%s", r.out);
+  cr_expect(contains(r.out, "PASS "), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, a_binary_without_expectations_fails_with_what_to_do) {
+  char binary[128];
+  snprintf(binary, sizeof binary, "%s/true", dir);
+  struct cli_result cp = cli_run((char *[]){"/bin/cp", "/bin/true", binary, NULL});
+  cli_free(&cp);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", binary, NULL});
+  cr_expect_eq(r.status, 1);
+  cr_expect(contains(r.out, "no expectations: write "), "%s", r.out);
+  cr_expect(contains(r.out, "or give them with --expect FILE"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, a_malformed_expectation_fails_with_the_parsers_message) {
+  char *src = write_program("bad.c", " * lockhound-expect: none\n * lockhound-exit: sixty\n",
+                            "int main(void) { return 0; }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  cr_expect_eq(r.status, 1);
+  cr_expect(contains(r.out, "malformed lockhound-exit line"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, a_source_that_does_not_compile_fails) {
+  char *src = write_program("broken.c", " * lockhound-expect: none\n", "int main(void) { oops }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  cr_expect_eq(r.status, 1);
+  cr_expect(contains(r.out, "cannot compile it"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, a_pending_program_is_skipped_with_its_reason) {
+  char *src = write_program("later.c", " * lockhound-expect: data-race counter\n"
+                                       " * lockhound-pending: races are not detected yet\n",
+                            "int main(void) { return 0; }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "SKIP %s: lockhound-pending: races are not detected yet\n"
+           "1 skipped (lockhound-pending)\n0 passed, 0 failed\n", src);
+  cr_expect_eq(r.status, 0);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
+Test(cli_check, a_run_past_the_timeout_is_killed_with_its_children_and_fails) {
+  char *src = write_program("hang.c", " * lockhound-expect: none\n",
+                            "#include <unistd.h>\n"
+                            "int main(void) { fork(); pause(); return 0; }\n");
+  char binary[128];
+  snprintf(binary, sizeof binary, "%s/hang", dir);
+  struct cli_result cc = cli_run((char *[]){"/usr/bin/cc", "-o", binary, src, NULL});
+  cr_assert_eq(cc.status, 0, "%s", cc.err);
+  cli_free(&cc);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--timeout=1", binary, NULL});
+  cr_expect_eq(r.status, 1);
+  cr_expect(contains(r.out, "did not end within 1 s: killed"), "%s", r.out);
+  cli_free(&r);
+  /* Both processes of the program were in the killed group: none is left running. */
+  struct cli_result left = cli_run((char *[]){"/usr/bin/pgrep", "-f", binary, NULL});
+  cr_expect_str_eq(left.out, "", "processes left behind: %s", left.out);
+  cli_free(&left);
+}
+
+Test(cli_check, a_directory_is_checked_in_sorted_order_with_a_count) {
+  write_program("b.c", " * lockhound-expect: none\n", "int main(void) { return 0; }\n");
+  write_program("a.c", " * lockhound-expect: none\n", "int main(void) { return 3; }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", dir, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "FAIL %s/a.c: exit code 3, expected 0\nPASS %s/b.c\n"
+           "1 passed, 1 failed\n", dir, dir);
+  cr_expect_eq(r.status, 1);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
