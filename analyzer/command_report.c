@@ -43,7 +43,7 @@ static int report_model(const struct lh_options *o, struct lh_model *m, size_t *
   struct lh_report r = {m, findings, &stats, names, sym, o->verbose, o->error_exitcode};
   int rc = 0;
   fflush(stdout);
-  lh_report_text(stderr, &r);
+  lh_report_text_styled(stderr, &r, (struct lh_text_style){o->lang, o->explain});
   if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
   *errors = lh_findings_count(findings, LH_LEVEL_ERROR);
   lh_lock_names_free(names, m->nlocks);

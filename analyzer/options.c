@@ -16,7 +16,8 @@
 #include "cycle_search.h"
 
 enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
-       OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT };
+       OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT,
+       OPT_EXPLAIN, OPT_LANG };
 
 #define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
 
@@ -30,6 +31,8 @@ static const struct option long_options[] = {
     {"on-deadlock", required_argument, NULL, OPT_ON_DEADLOCK},
     {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
     {"livelock-timeout", required_argument, NULL, OPT_LIVELOCK_TIMEOUT},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"lang", required_argument, NULL, OPT_LANG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -46,6 +49,8 @@ void lh_usage(FILE *out) {
         "  --error-exitcode=N      exit status when something is found (default 66)\n"
         "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
         "  -v, --verbose           also show notes and statistics\n"
+        "  --explain               explain each finding's kind for a student, with the schedule that fails\n"
+        "  --lang=LANG             language of the text report: en (default) or ru\n"
         "  --run-dir=DIR           (run) where run files go (default ${TMPDIR:-/tmp}/lockhound-UID)\n"
         "  --on-deadlock=ACTION    (run) after a deadlock, stall or livelock: exit (default: end the\n"
         "                          program with the error exit code), abort (a core dump), or wait\n"
@@ -182,6 +187,13 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
       if (run_only(cmd, "--livelock-timeout")) return LH_EXIT_USAGE;
       if (!seconds(optarg)) return bad_seconds("--livelock-timeout", optarg);
       o->livelock_timeout = optarg;
+      break;
+    case OPT_EXPLAIN: o->explain = true; break;
+    case OPT_LANG:
+      if (!lh_lang_parse(optarg, &o->lang)) {
+        fprintf(stderr, "lockhound: --lang needs en or ru, not '%s'\n", optarg);
+        return LH_EXIT_USAGE;
+      }
       break;
     case 'h': lh_usage(stdout); return -1;
     case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "messages.h"
+
 enum lh_command { LH_CMD_RUN, LH_CMD_REPORT };
 
 #define LH_DEFAULT_ERROR_EXITCODE 66
@@ -21,6 +23,8 @@ struct lh_options {
   const char *on_deadlock;   /* --on-deadlock=exit|abort|wait (run only), or NULL */
   const char *stall_timeout; /* --stall-timeout=SECONDS (run only), as given, or NULL */
   const char *livelock_timeout; /* --livelock-timeout=SECONDS (run only), as given, or NULL */
+  enum lh_lang lang;         /* --lang=en|ru: the language of the text report */
+  bool explain;              /* --explain: explain each finding's kind for a student */
   char **operands;           /* run: PROG ARGS...; report: run files */
   int noperands;
 };

@@ -8,6 +8,7 @@
 
 #include "analysis.h"
 #include "findings.h"
+#include "messages.h"
 #include "model.h"
 #include "symbolize.h"
 
@@ -28,6 +29,14 @@ struct lh_text {
   char prefix[48];
   const struct lh_report *r;
   char **object_names;        /* per model object */
+  enum lh_lang lang;          /* --lang: the language of every sentence (messages.h) */
+  bool explain;               /* --explain: each finding's kind explained for a student */
+};
+
+/* How the text report is written: in which language, with explanations or not. */
+struct lh_text_style {
+  enum lh_lang lang;
+  bool explain;
 };
 
 /* The frames of a stack, one line each ("(no stack recorded)" when there is none). */
@@ -49,6 +58,7 @@ struct lh_scenario_column {
   char **held;
   size_t nheld;
   char *wanted;
+  const char *wanted_from;    /* label of the thread holding what it wants, or NULL */
 };
 
 /* A scenario table: title, one column per thread, first every column's held rows, then every
@@ -64,11 +74,22 @@ void lh_thread_label(const struct lh_model *m, uint32_t thread, char *buf, size_
 
 /* The text report on out (report_text.c). */
 void lh_report_text(FILE *out, const struct lh_report *r);
+/* The same in another language or with --explain (lh_report_text is English, no explanations). */
+void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_style style);
 
 /* The "Possible unsafe locking scenario" table of a finding (scenario_table.c); every line
  * starts with prefix. */
-void lh_scenario_table(FILE *out, const char *prefix, const struct lh_report *r,
-                       const struct lh_finding *f);
+void lh_scenario_table(const struct lh_text *x, const struct lh_finding *f);
+
+/* --explain's step-by-step interleaving (scenario_table.c): a numbered row per call, time flowing
+ * down, one column per thread; each held call "got it", each wanted call waits for the thread in
+ * wanted_from, and a last row says every thread is stuck (for ever, or until a timeout). */
+void lh_scenario_steps(const struct lh_text *x, const struct lh_scenario_column *cols, size_t n, bool timed);
+/* The columns of a lock-order inversion (held: the lock each step holds; wanted: the next one). */
+struct lh_scenario_column *lh_scenario_columns(const struct lh_report *r, const struct lh_finding *f);
+void lh_scenario_columns_free(struct lh_scenario_column *cols, size_t n);
+/* --explain for a run-time cycle: the steps of what happened (report_incident.c). */
+void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f);
 
 /* The JSON report into path (report_json.c). Returns 0, or -1 after a message on stderr. */
 int lh_report_json(const char *path, const struct lh_report *r);

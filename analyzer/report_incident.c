@@ -200,12 +200,14 @@ static const struct lh_incident_thread *told(const struct lh_model *m, const str
   return &in->threads[(cycle_first(m, in) + i) % in->nthreads];
 }
 
-/* The scenario of a wait cycle: per thread the locks it holds that another thread of the cycle
- * waits for, then the call it is blocked in. */
-static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in, bool timed) {
+/* The columns of a wait cycle: per thread the locks it holds that another thread of the cycle
+ * waits for, then the call it is blocked in, and who holds what it waits for. */
+static struct lh_scenario_column *cycle_columns(const struct lh_text *x, const struct lh_incident *in,
+                                                struct label **labels_out) {
   size_t n = in->nthreads;
   struct lh_scenario_column *cols = lh_xcalloc(n ? n : 1, sizeof *cols);
   struct label *labels = lh_xcalloc(n ? n : 1, sizeof *labels);
+  *labels_out = labels;
   for (size_t i = 0; i < n; i++) {
     const struct lh_incident_thread *t = told(x->r->m, in, (uint32_t)i);
     labels[i] = label_of(x->r->m, (int32_t)t->thread);
@@ -224,9 +226,22 @@ static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in
       if (asprintf(&cols[i].wanted, "pthread_join(%s);", l.s) < 0) cols[i].wanted = NULL;
     }
   }
-  lh_scenario_rows(x->out, x->prefix, "What happened, one column per thread:", cols, n,
-                   timed ? "   <- waits" : "   <- blocked",
-                   timed ? "*** WAIT CYCLE (until a timeout) ***" : "*** DEADLOCK ***");
+  /* who holds what each waits for: the thread it joins, or the holder of its lock */
+  for (size_t i = 0; i < n; i++) {
+    const struct lh_incident_thread *t = told(x->r->m, in, (uint32_t)i);
+    for (size_t j = 0; j < n; j++) {
+      const struct lh_incident_thread *o = told(x->r->m, in, (uint32_t)j);
+      bool holds = false;
+      for (uint32_t h = 0; h < o->nholds; h++)
+        holds |= t->waits.on == LH_WAIT_LOCK && (int32_t)o->holds[h].lock == t->waits.lock;
+      if (o != t && (holds || (t->waits.on == LH_WAIT_JOIN && (int32_t)o->thread == t->waits.joins)))
+        cols[i].wanted_from = labels[j].s;
+    }
+  }
+  return cols;
+}
+
+static void cycle_columns_free(struct lh_scenario_column *cols, struct label *labels, size_t n) {
   for (size_t i = 0; i < n; i++) {
     for (size_t h = 0; h < cols[i].nheld; h++) free(cols[i].held[h]);
     free(cols[i].held);
@@ -234,6 +249,24 @@ static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in
   }
   free(cols);
   free(labels);
+}
+
+static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in, bool timed) {
+  struct label *labels;
+  struct lh_scenario_column *cols = cycle_columns(x, in, &labels);
+  lh_scenario_rows(x->out, x->prefix, lh_msg(x->lang, LH_MSG_HAPPENED_TITLE), cols, in->nthreads,
+                   lh_msg(x->lang, timed ? LH_MSG_MARK_WAITS : LH_MSG_MARK_BLOCKED),
+                   lh_msg(x->lang, timed ? LH_MSG_BANNER_WAIT_CYCLE : LH_MSG_BANNER_DEADLOCK));
+  cycle_columns_free(cols, labels, in->nthreads);
+}
+
+void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f) {
+  const struct lh_incident *in = incident_of(x->r, f);
+  if (in->kind != LH_KIND_DEADLOCK && in->kind != LH_KIND_TIMED_WAIT_CYCLE) return;
+  struct label *labels;
+  struct lh_scenario_column *cols = cycle_columns(x, in, &labels);
+  lh_scenario_steps(x, cols, in->nthreads, in->kind == LH_KIND_TIMED_WAIT_CYCLE);
+  cycle_columns_free(cols, labels, in->nthreads);
 }
 
 static void cycle(const struct lh_text *x, const struct lh_incident *in) {
@@ -552,8 +585,9 @@ static void misuse(const struct lh_text *x, const struct lh_incident *in) {
 
 void lh_text_incident(const struct lh_text *x, const struct lh_finding *f) {
   const struct lh_incident *in = incident_of(x->r, f);
-  fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix, f->level == LH_LEVEL_WARNING ? "warning: " : "",
-          lh_kind_rule(f->kind), lh_kind_title(f->kind), f->id);
+  fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix,
+          f->level == LH_LEVEL_WARNING ? lh_msg(x->lang, LH_MSG_WARNING_PREFIX) : "", lh_kind_rule(f->kind),
+          lh_kind_title_in(x->lang, f->kind), f->id);
   switch (f->kind) {
   case LH_KIND_DEADLOCK:
   case LH_KIND_TIMED_WAIT_CYCLE: cycle(x, in); break;
