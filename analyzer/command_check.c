@@ -373,7 +373,7 @@ static bool compare_level(FILE *out, const char *level, const struct lh_expect_k
   lh_expect_keys_minus(found, expected, &unexpected);
   bool warning = strcmp(level, "warning") == 0;
   fprintf(out, "%sexpected ", first ? "" : "; ");
-  print_keys(out, &missing, warning ? "warning " : "", warning ? "no other warning" : "none");
+  print_keys(out, &missing, warning ? "warning " : "", warning ? "no warning" : "none");
   fputs("; got ", out);
   print_keys(out, &unexpected, warning ? "warning " : "", warning ? "no warning" : "none");
   lh_expect_keys_free(&missing);

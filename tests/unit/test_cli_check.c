@@ -243,3 +243,59 @@ Test(cli_check, a_directory_is_checked_in_sorted_order_with_a_count) {
   cr_expect_str_eq(r.out, want);
   cli_free(&r);
 }
+
+Test(cli_check, a_file_that_is_neither_a_program_nor_a_source_fails) {
+  char *notes = write_program("notes.txt", " * lockhound-expect: none\n", "");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", notes, NULL});
+  cr_expect_eq(r.status, 1);
+  cr_expect(contains(r.out, "not a program (not executable) and not a C source (*.c)"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, a_missing_warning_and_an_unexpected_one_are_named) {
+  char sample[PATH_MAX + 64];
+  snprintf(sample, sizeof sample, "%s/samples/deadlock/timed_join_cycle", cli_build_dir());
+  char *spec = write_program("spec.txt", " * lockhound-expect: none\n"
+                                         " * lockhound-expect-warning: timed-wait-cycle other\n", "");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--expect", spec, sample, NULL});
+  cr_expect_eq(r.status, 1);
+  cr_expect(contains(r.out, ": expected warning timed-wait-cycle other; got warning "
+                            "timed-wait-cycle reports_lock\n"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, verbose_shows_what_a_failing_run_printed) {
+  char *src = write_program("talk.c", " * lockhound-expect: none\n",
+                            "#include <stdio.h>\n"
+                            "int main(void) { puts(\"hello from the program\"); return 5; }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "-v", src, NULL});
+  cr_expect_eq(r.status, 1);
+  cr_expect(contains(r.out, "exit code 5, expected 0\n    | hello from the program\n"), "%s", r.out);
+  cli_free(&r);
+  r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  cr_expect(!contains(r.out, "hello from the program"), "without -v: %s", r.out);
+  cli_free(&r);
+}
+
+/* A copy of a sample in samples/<topic>/ uses the built binary only when it is not older than
+ * the source: an edited sample is compiled again rather than judged by its old binary. */
+Test(cli_check, a_sample_edited_after_its_build_is_compiled_again) {
+  char topic[128], copy[160], orig[PATH_MAX + 64];
+  snprintf(topic, sizeof topic, "%s/samples/deadlock", dir);
+  snprintf(copy, sizeof copy, "%s/ab_ba.c", topic);
+  snprintf(orig, sizeof orig, "%s/samples/deadlock/ab_ba.c", cli_source_dir());
+  struct cli_result mk = cli_run((char *[]){"/bin/mkdir", "-p", topic, NULL});
+  cli_free(&mk);
+  struct cli_result cp = cli_run((char *[]){"/bin/cp", orig, copy, NULL}); /* newer than the build */
+  cli_free(&cp);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", copy, NULL});
+  cr_expect_eq(r.status, 0, "%s", r.out);
+  cr_expect(contains(r.err, "no up-to-date built binary for"), "%s", r.err);
+  cli_free(&r);
+  struct cli_result old = cli_run((char *[]){"/usr/bin/touch", "-d", "2000-01-01", copy, NULL});
+  cli_free(&old);
+  r = cli_run((char *[]){LOCKHOUND, "check", copy, NULL});
+  cr_expect_eq(r.status, 0, "%s", r.out);
+  cr_expect_str_eq(r.err, "", "an older source is checked with the built binary");
+  cli_free(&r);
+}
