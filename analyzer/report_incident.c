@@ -9,6 +9,7 @@
  * JSON: the same facts as fields (threads with waits/holds/stack, locks, objects, steps).
  * Everything is built from the incident as recorded; nothing is guessed. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +28,11 @@ struct phrase { char s[320]; };
 static struct phrase object_phrase(const struct lh_text *x, int32_t o) {
   struct phrase p;
   const char *word = o == LH_NONE ? "object" : lh_object_kind_word(x->r->m->objects[o].kind);
+  const char *shown = o == LH_NONE ? lh_msg(x->lang, LH_MSG_OBJECT) : lh_object_kind_word_in(x->lang, x->r->m->objects[o].kind);
   const char *name = object_name(x, o);
+  /* names are English ("barrier initialised at b.c:9"): they carry their kind already */
   if (strncmp(name, word, strlen(word)) == 0) snprintf(p.s, sizeof p.s, "%s", name);
+  else if (x->lang != LH_LANG_EN) snprintf(p.s, sizeof p.s, "%s %s", shown, name);
   else snprintf(p.s, sizeof p.s, "%s %s", word, name);
   return p;
 }
@@ -37,7 +41,8 @@ static struct phrase object_phrase(const struct lh_text *x, int32_t o) {
 static struct phrase mutex_phrase(const struct lh_text *x, int32_t l) {
   struct phrase p;
   const char *name = lock_name(x, l);
-  snprintf(p.s, sizeof p.s, "%s%s", strncmp(name, "mutex ", 6) == 0 ? "" : "mutex ", name);
+  if (strncmp(name, "mutex ", 6) == 0) snprintf(p.s, sizeof p.s, "%s", name);
+  else snprintf(p.s, sizeof p.s, "%s %s", lh_msg(x->lang, LH_MSG_MUTEX), name);
   return p;
 }
 
@@ -106,8 +111,10 @@ static void holds_lines(const struct lh_text *x, const struct lh_incident_thread
   for (uint32_t h = 0; h < t->nholds; h++) {
     const struct lh_held *held = &t->holds[h];
     const char *how = x->r->m->locks[held->lock].kind != LH_LOCK_RWLOCK ? ""
-                      : held->mode == LH_MODE_READ ? " (for reading)" : " (for writing)";
-    fprintf(x->out, "%s     holding %s%s, taken at\n", x->prefix, lock_name(x, (int32_t)held->lock), how);
+                      : lh_msg(x->lang, held->mode == LH_MODE_READ ? LH_MSG_FOR_READING : LH_MSG_FOR_WRITING);
+    fprintf(x->out, "%s     ", x->prefix);
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_HOLDING_TAKEN_AT), lock_name(x, (int32_t)held->lock), how);
+    fputc('\n', x->out);
     lh_text_stack(x, held->stack);
   }
 }
@@ -124,7 +131,7 @@ static bool holders(const struct lh_text *x, const struct lh_incident *in, uint3
       if (in->threads[i].holds[h].lock == lock) {
         struct label l = label_of(x->r->m, (int32_t)in->threads[i].thread);
         size_t len = strlen(out);
-        snprintf(out + len, size - len, "%s%s", n++ ? " and " : "", l.s);
+        snprintf(out + len, size - len, "%s%s", n++ ? lh_msg(x->lang, LH_MSG_AND) : "", l.s);
         break;
       }
   }
@@ -144,42 +151,50 @@ static int32_t taken_at(const struct lh_incident *in, uint32_t thread, uint32_t 
 static void lock_holder_line(const struct lh_text *x, const struct lh_incident *in, const struct lh_incident_thread *t) {
   char who[256];
   uint32_t lock = (uint32_t)t->waits.lock;
+  fprintf(x->out, "%s     ", x->prefix);
   if (holders(x, in, lock, (int32_t)t->thread, who, sizeof who))
-    fprintf(x->out, "%s     %s is held by %s\n", x->prefix, lock_name(x, (int32_t)lock), who);
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY), lock_name(x, (int32_t)lock), who);
   else
-    fprintf(x->out, "%s     %s is held by a thread this report does not show\n", x->prefix,
-            lock_name(x, (int32_t)lock));
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY_UNSHOWN), lock_name(x, (int32_t)lock));
+  fputc('\n', x->out);
 }
 
 /* "  T1 (created at ...) is blocked in pthread_mutex_lock(lock_b) at" + its stack. */
 static void blocked_in(const struct lh_text *x, const struct lh_incident_thread *t) {
   thread_intro(x, t->thread);
   char *call = wait_call(x, &t->waits);
-  fprintf(x->out, " is blocked in %s%s at\n", call, t->waits.timed ? " (with a timeout)" : "");
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_BLOCKED_IN), call, t->waits.timed ? lh_msg(x->lang, LH_MSG_WITH_A_TIMEOUT) : "");
+  fputc('\n', x->out);
   free(call);
   lh_text_stack(x, t->waits.stack != LH_NONE ? t->waits.stack : t->stack);
+}
+
+/* "    waits for T2 to end, but T2 is blocked too" */
+static void waits_for_end(const struct lh_text *x, int32_t thread) {
+  struct label l = label_of(x->r->m, thread);
+  fprintf(x->out, "%s     ", x->prefix);
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_WAITS_FOR_END), l.s, l.s);
+  fputc('\n', x->out);
 }
 
 static void action_line(const struct lh_text *x, const struct lh_incident *in) {
   if (strcmp(in->action, "exit") == 0) {
     int64_t code = in->exitcode >= 0 ? in->exitcode : x->r->error_exitcode;
-    if (code > 0)
-      fprintf(x->out, "%s   lockhound ended the program (exit code %" PRId64 "); run with "
-              "--on-deadlock=wait to keep it hanging for a debugger\n", x->prefix, code);
-    else
-      fprintf(x->out, "%s   lockhound ended the program; run with --on-deadlock=wait to keep it "
-              "hanging for a debugger\n", x->prefix);
+    fprintf(x->out, "%s   ", x->prefix);
+    if (code > 0) fprintf(x->out, lh_msg(x->lang, LH_MSG_ENDED_WITH_CODE), code);
+    else fputs(lh_msg(x->lang, LH_MSG_ENDED), x->out);
+    fputc('\n', x->out);
   } else if (strcmp(in->action, "abort") == 0) {
-    fprintf(x->out, "%s   lockhound aborted the program (SIGABRT: a core dump for the debugger, where "
-            "core dumps are enabled), as --on-deadlock=abort asked\n", x->prefix);
+    fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_ABORTED));
   } else if (strcmp(in->action, "wait") == 0) {
-    fprintf(x->out, "%s   lockhound left the program hanging, as --on-deadlock=wait asked: attach a "
-            "debugger to it (gdb -p PID), or stop it with Ctrl-C\n", x->prefix);
+    fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_LEFT_HANGING));
   }
 }
 
-static void fix_line(const struct lh_text *x, const char *text) {
-  fprintf(x->out, "%s   How to fix it: %s\n", x->prefix, text);
+static void fix_line(const struct lh_text *x, enum lh_msg text) {
+  fprintf(x->out, "%s   ", x->prefix);
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_HOW_TO_FIX), lh_msg(x->lang, text));
+  fputc('\n', x->out);
 }
 
 /* ---- deadlock and timed-wait-cycle ---- */
@@ -271,14 +286,13 @@ void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f)
 
 static void cycle(const struct lh_text *x, const struct lh_incident *in) {
   bool timed = in->kind == LH_KIND_TIMED_WAIT_CYCLE;
+  const char *threads = lh_word(x->lang, LH_WORD_THREAD, in->nthreads);
+  fprintf(x->out, "%s   ", x->prefix);
+  fprintf(x->out, lh_msg(x->lang, timed ? LH_MSG_TIMED_CYCLE_1 : LH_MSG_DEADLOCKED), in->nthreads, threads);
+  fputc('\n', x->out);
   if (timed)
-    fprintf(x->out, "%s   %u threads wait for each other in a cycle, but at least one wait has a timeout:\n"
-            "%s   when it expires the cycle breaks, so the program probably retries or fails (the\n"
-            "%s   timed call returns ETIMEDOUT) instead of hanging\n",
-            x->prefix, in->nthreads, x->prefix, x->prefix);
-  else
-    fprintf(x->out, "%s   %u threads are deadlocked: each waits for a lock (or the end of a thread) that "
-            "the next one holds\n", x->prefix, in->nthreads);
+    fprintf(x->out, "%s   %s\n%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_TIMED_CYCLE_2), x->prefix,
+            lh_msg(x->lang, LH_MSG_TIMED_CYCLE_3));
   blank(x);
   bool joins = false, locks = false;
   for (uint32_t i = 0; i < in->nthreads; i++) {
@@ -288,26 +302,15 @@ static void cycle(const struct lh_text *x, const struct lh_incident *in) {
     blocked_in(x, t);
     holds_lines(x, t);
     if (t->waits.on == LH_WAIT_LOCK) lock_holder_line(x, in, t);
-    else if (t->waits.on == LH_WAIT_JOIN) {
-      struct label l = label_of(x->r->m, t->waits.joins);
-      fprintf(x->out, "%s     waits for %s to end, but %s is blocked too\n", x->prefix, l.s, l.s);
-    }
+    else if (t->waits.on == LH_WAIT_JOIN) waits_for_end(x, t->waits.joins);
     blank(x);
   }
   cycle_scenario(x, in, timed);
   blank(x);
-  if (timed)
-    fix_line(x, "as for a deadlock: take the locks in one global order, or do not hold a lock while "
-                "waiting for another thread; a timeout only turns the hang into a failure");
-  else if (locks && joins)
-    fix_line(x, "never join a thread while holding a lock it needs, and take the locks in one "
-                "global order (every thread the same)");
-  else if (joins)
-    fix_line(x, "let one thread (usually main) join the others, or join in the order the threads "
-                "were created: a thread must never wait for a thread that waits for it");
-  else
-    fix_line(x, "take the locks in one global order (every thread the same), or hold one lock at "
-                "a time");
+  if (timed) fix_line(x, LH_MSG_FIX_TIMED);
+  else if (locks && joins) fix_line(x, LH_MSG_FIX_LOCKS_AND_JOINS);
+  else if (joins) fix_line(x, LH_MSG_FIX_JOINS);
+  else fix_line(x, LH_MSG_FIX_LOCKS);
   action_line(x, in);
 }
 
@@ -317,25 +320,26 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
   const struct lh_incident_thread *t = in->nthreads ? &in->threads[0] : NULL;
   int32_t lock = in->lock != LH_NONE ? in->lock : t ? t->waits.lock : LH_NONE;
   if (!t || lock == LH_NONE) {
-    fprintf(x->out, "%s   a thread locks a lock it already holds, and waits for itself for ever\n", x->prefix);
+    fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_SELF_UNKNOWN));
     action_line(x, in);
     return;
   }
   const struct lh_lock *l = &x->r->m->locks[lock];
   thread_intro(x, t->thread);
-  fprintf(x->out, " locks %s, which it already holds:\n"
-          "%s   it is a non-recursive %s (type %s), so the thread waits for itself for ever\n",
-          lock_name(x, lock), x->prefix, lh_lock_kind_word(l->kind), l->type ? l->type : "default");
-  fprintf(x->out, "%s   it took %s first at\n", x->prefix, lock_name(x, lock));
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_LOCKS_AGAIN), lock_name(x, lock));
+  fprintf(x->out, "\n%s   ", x->prefix);
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_NON_RECURSIVE), lh_lock_kind_word_in(x->lang, l->kind),
+          l->type ? l->type : "default");
+  fprintf(x->out, "\n%s   ", x->prefix);
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_TOOK_FIRST), lock_name(x, lock));
+  fputc('\n', x->out);
   int32_t first = taken_at(in, t->thread, (uint32_t)lock);
   if (first == LH_NONE && in->nrelated) first = in->related[0].stack; /* "took it first here" */
   lh_text_stack(x, first);
-  fprintf(x->out, "%s   and takes it again at\n", x->prefix);
+  fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_SELF_TAKES_AGAIN));
   lh_text_stack(x, t->waits.stack != LH_NONE ? t->waits.stack : t->stack);
   blank(x);
-  fix_line(x, "do not lock again what the thread already holds (split the function into a part that "
-              "locks and a part that expects the lock to be held), or, if re-entry is intended, make "
-              "it a recursive mutex (PTHREAD_MUTEX_RECURSIVE)");
+  fix_line(x, LH_MSG_FIX_SELF);
   action_line(x, in);
 }
 
@@ -344,40 +348,40 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
 static void stall_reason(const struct lh_text *x, const struct lh_incident *in, const struct lh_incident_thread *t) {
   const struct lh_wait *w = &t->waits;
   const struct lh_object_state *st = state_of(in, w->object);
-  struct label l = label_of(x->r->m, w->joins);
+  struct phrase op = object_phrase(x, w->object);
+  const char *o = op.s;
+  enum lh_lang lang = x->lang;
+  if (w->on == LH_WAIT_JOIN) {
+    waits_for_end(x, w->joins);
+    return;
+  }
+  if (w->on == LH_WAIT_LOCK) {
+    lock_holder_line(x, in, t);
+    return;
+  }
+  fprintf(x->out, "%s     ", x->prefix);
   switch (w->on) {
   case LH_WAIT_BARRIER:
-    if (st && st->has_count)
-      fprintf(x->out, "%s     %s: %" PRId64 " of %" PRId64 " threads arrived; no other thread can arrive\n",
-              x->prefix, object_phrase(x, w->object).s, st->arrived, st->count);
-    else
-      fprintf(x->out, "%s     %s: no other thread can arrive\n", x->prefix, object_phrase(x, w->object).s);
+    if (st && st->has_count) fprintf(x->out, lh_msg(lang, LH_MSG_STALL_BARRIER_COUNT), o, st->arrived, st->count);
+    else fprintf(x->out, lh_msg(lang, LH_MSG_STALL_BARRIER), o);
     break;
   case LH_WAIT_SEM:
-    if (st && st->has_value)
-      fprintf(x->out, "%s     %s: value %" PRId64 "; no thread is left to post it\n", x->prefix,
-              object_phrase(x, w->object).s, st->value);
-    else
-      fprintf(x->out, "%s     %s: no thread is left to post it\n", x->prefix, object_phrase(x, w->object).s);
+    if (st && st->has_value) fprintf(x->out, lh_msg(lang, LH_MSG_STALL_SEM_VALUE), o, st->value);
+    else fprintf(x->out, lh_msg(lang, LH_MSG_STALL_SEM), o);
     break;
   case LH_WAIT_COND:
-    if (w->mutex != LH_NONE)
-      fprintf(x->out, "%s     %s (with %s): no thread is left to signal it\n", x->prefix,
-              object_phrase(x, w->object).s, mutex_phrase(x, w->mutex).s);
-    else
-      fprintf(x->out, "%s     %s: no thread is left to signal it\n", x->prefix, object_phrase(x, w->object).s);
+    if (w->mutex != LH_NONE) fprintf(x->out, lh_msg(lang, LH_MSG_STALL_COND_MUTEX), o, mutex_phrase(x, w->mutex).s);
+    else fprintf(x->out, lh_msg(lang, LH_MSG_STALL_COND), o);
     break;
-  case LH_WAIT_JOIN:
-    fprintf(x->out, "%s     waits for %s to end, but %s is blocked too\n", x->prefix, l.s, l.s);
-    break;
-  case LH_WAIT_LOCK: lock_holder_line(x, in, t); break;
-  default: fprintf(x->out, "%s     (what it waits for was not recorded)\n", x->prefix);
+  default: fputs(lh_msg(lang, LH_MSG_STALL_UNKNOWN_WAIT), x->out);
   }
+  fputc('\n', x->out);
 }
 
 static void stall(const struct lh_text *x, const struct lh_incident *in) {
-  fprintf(x->out, "%s   every thread is blocked and none can wake the others (%u thread%s)\n", x->prefix,
-          in->nthreads, in->nthreads == 1 ? "" : "s");
+  fprintf(x->out, "%s   ", x->prefix);
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_STALL_SUMMARY), in->nthreads, lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
+  fputc('\n', x->out);
   blank(x);
   for (uint32_t i = 0; i < in->nthreads; i++) {
     const struct lh_incident_thread *t = &in->threads[i];
@@ -386,45 +390,45 @@ static void stall(const struct lh_text *x, const struct lh_incident *in) {
     holds_lines(x, t);
     blank(x);
   }
-  fix_line(x, "make sure that whatever a thread waits for still happens: every barrier waited for by "
-              "as many threads as its count, a post for every wait, the condition set and signalled "
-              "under the mutex (and waited for in a loop that checks it), no thread joined that "
-              "cannot end");
+  fix_line(x, LH_MSG_FIX_STALL);
   action_line(x, in);
 }
 
 /* ---- livelock ---- */
 
 static void livelock(const struct lh_text *x, const struct lh_incident *in) {
-  fprintf(x->out, "%s   %u threads keep failing to take locks that the others hold, and none gets "
-          "anywhere: a livelock\n", x->prefix, in->nthreads);
+  fprintf(x->out, "%s   ", x->prefix);
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_LIVELOCK_SUMMARY), in->nthreads, lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
+  fputc('\n', x->out);
   blank(x);
   for (uint32_t i = 0; i < in->nthreads; i++) {
     const struct lh_incident_thread *t = &in->threads[i];
     thread_intro(x, t->thread);
     if (t->tries.lock != LH_NONE) {
-      fprintf(x->out, " failed to take %s %" PRId64 " time%s", lock_name(x, t->tries.lock), t->tries.failures,
-              t->tries.failures == 1 ? "" : "s");
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_LIVELOCK_FAILED), lock_name(x, t->tries.lock), t->tries.failures,
+              lh_word(x->lang, LH_WORD_TIME, t->tries.failures));
       /* both positive and in order, so the difference cannot overflow */
       int64_t ns = t->tries.since_ns > 0 && in->ns > t->tries.since_ns ? in->ns - t->tries.since_ns : 0;
-      if (ns >= 100000000LL && ns < 86400LL * 1000000000LL) fprintf(x->out, " in %.1f s", (double)ns / 1e9);
-      fputs(" without one success\n", x->out);
+      if (ns >= 100000000LL && ns < 86400LL * 1000000000LL)
+        fprintf(x->out, lh_msg(x->lang, LH_MSG_LIVELOCK_IN_SECONDS), (double)ns / 1e9);
+      fprintf(x->out, "%s\n", lh_msg(x->lang, LH_MSG_LIVELOCK_NO_SUCCESS));
     } else {
-      fputs(" keeps failing its trylocks\n", x->out);
+      fprintf(x->out, "%s\n", lh_msg(x->lang, LH_MSG_LIVELOCK_KEEPS_FAILING));
     }
     if (t->stack != LH_NONE) {
-      fprintf(x->out, "%s     at\n", x->prefix);
+      fprintf(x->out, "%s     %s\n", x->prefix, lh_msg(x->lang, LH_MSG_AT));
       lh_text_stack(x, t->stack);
     }
     holds_lines(x, t);
     char who[256];
-    if (t->tries.lock != LH_NONE && holders(x, in, (uint32_t)t->tries.lock, (int32_t)t->thread, who, sizeof who))
-      fprintf(x->out, "%s     %s is held by %s\n", x->prefix, lock_name(x, t->tries.lock), who);
+    if (t->tries.lock != LH_NONE && holders(x, in, (uint32_t)t->tries.lock, (int32_t)t->thread, who, sizeof who)) {
+      fprintf(x->out, "%s     ", x->prefix);
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY), lock_name(x, t->tries.lock), who);
+      fputc('\n', x->out);
+    }
     blank(x);
   }
-  fix_line(x, "after a failed trylock, release what you hold and back off for a random, growing "
-              "delay before trying again; or take the locks in one global order, so that no "
-              "trylock is needed");
+  fix_line(x, LH_MSG_FIX_LIVELOCK);
   action_line(x, in);
 }
 
@@ -440,83 +444,79 @@ struct misuse {
 
 static bool detail_is(const struct misuse *u, const char *d) { return u->detail && strcmp(u->detail, d) == 0; }
 
+/* Prints message id (a format taking the arguments given) on a line of its own. */
+__attribute__((format(printf, 3, 4))) static void line_of(const struct lh_text *x, const char *indent,
+                                                           const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(x->out, "%s%s", x->prefix, indent);
+  vfprintf(x->out, fmt, ap);
+  fputc('\n', x->out);
+  va_end(ap);
+}
+
+#define MSG(id) lh_msg(x->lang, id)
+
 static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
   struct phrase op = object_phrase(x, u->object);
-  const char *p = x->prefix, *T = u->who.s, *L = lock_name(x, u->lock), *O = op.s;
+  const char *T = u->who.s, *L = lock_name(x, u->lock), *O = op.s, *in = "   ";
   const struct lh_wait *w = u->actor ? &u->actor->waits : NULL;
   int32_t mutex = w && w->mutex != LH_NONE ? w->mutex : u->lock;
   struct label target = label_of(x->r->m, u->in->thread);
-  FILE *o = x->out;
+  const char *detail = u->detail ? u->detail : MSG(LH_MSG_NO_DETAIL);
   switch ((enum lh_finding_kind)u->in->kind) {
-  case LH_KIND_UNLOCK_UNOWNED: fprintf(o, "%s   %s unlocks %s, which it does not hold\n", p, T, L); break;
-  case LH_KIND_UNLOCK_UNLOCKED:
-    fprintf(o, "%s   %s unlocks %s, which is not locked (unlocked twice, or never locked)\n", p, T, L);
-    break;
-  case LH_KIND_DESTROY_LOCKED: fprintf(o, "%s   %s destroys %s while it is locked\n", p, T, L); break;
+  case LH_KIND_UNLOCK_UNOWNED: line_of(x, in, MSG(LH_MSG_UNLOCK_UNOWNED), T, L); break;
+  case LH_KIND_UNLOCK_UNLOCKED: line_of(x, in, MSG(LH_MSG_UNLOCK_UNLOCKED), T, L); break;
+  case LH_KIND_DESTROY_LOCKED: line_of(x, in, MSG(LH_MSG_DESTROY_LOCKED), T, L); break;
   case LH_KIND_COND_WAIT_UNOWNED_MUTEX:
-    fprintf(o, "%s   %s waits on %s with %s, which it does not hold: a\n"
-            "%s   condition wait must be made with its mutex locked\n", p, T, O, mutex_phrase(x, mutex).s, p);
+    line_of(x, in, MSG(LH_MSG_COND_UNOWNED_1), T, O, mutex_phrase(x, mutex).s);
+    line_of(x, in, "%s", MSG(LH_MSG_COND_UNOWNED_2));
     break;
   case LH_KIND_COND_MULTIPLE_MUTEXES:
-    fprintf(o, "%s   %s waits on %s with %s while another thread waits on it\n"
-            "%s   with another mutex: all waits on one condition variable must use the same mutex\n",
-            p, T, O, mutex_phrase(x, mutex).s, p);
+    line_of(x, in, MSG(LH_MSG_COND_MULTIPLE_1), T, O, mutex_phrase(x, mutex).s);
+    line_of(x, in, "%s", MSG(LH_MSG_COND_MULTIPLE_2));
     break;
   case LH_KIND_EXIT_HOLDING_LOCK:
-    fprintf(o, "%s   %s ends while it holds %s: no other thread can ever take %s again\n", p, T,
-            u->lock != LH_NONE ? L : "locks", u->lock != LH_NONE ? "it" : "them");
+    if (u->lock != LH_NONE) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCK), T, L);
+    else line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCKS), T);
     break;
   case LH_KIND_BARRIER_MISUSE:
-    if (detail_is(u, "count-zero"))
-      fprintf(o, "%s   %s initialises %s with a count of 0: a barrier must wait for at least one\n"
-              "%s   thread (the call fails with EINVAL)\n", p, T, O, p);
-    else if (detail_is(u, "reinit-while-waited"))
-      fprintf(o, "%s   %s initialises %s again while threads wait on it\n", p, T, O);
-    else if (detail_is(u, "destroy-while-waited"))
-      fprintf(o, "%s   %s destroys %s while threads wait on it\n", p, T, O);
-    else
-      fprintf(o, "%s   %s misuses %s (%s)\n", p, T, O, u->detail ? u->detail : "no detail given");
+    if (detail_is(u, "count-zero")) {
+      line_of(x, in, MSG(LH_MSG_BARRIER_COUNT_ZERO_1), T, O);
+      line_of(x, in, "%s", MSG(LH_MSG_BARRIER_COUNT_ZERO_2));
+    } else if (detail_is(u, "reinit-while-waited")) line_of(x, in, MSG(LH_MSG_BARRIER_REINIT), T, O);
+    else if (detail_is(u, "destroy-while-waited")) line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
+    else line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
     break;
   case LH_KIND_SEMAPHORE_MISUSE:
-    if (detail_is(u, "destroy-while-waited"))
-      fprintf(o, "%s   %s destroys %s while threads wait on it\n", p, T, O);
-    else if (detail_is(u, "post-overflow"))
-      fprintf(o, "%s   %s posts %s, whose value is already the largest a semaphore can hold\n"
-              "%s   (SEM_VALUE_MAX): sem_post fails with EOVERFLOW and the post is lost\n", p, T, O, p);
-    else
-      fprintf(o, "%s   %s misuses %s (%s)\n", p, T, O, u->detail ? u->detail : "no detail given");
+    if (detail_is(u, "destroy-while-waited")) line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
+    else if (detail_is(u, "post-overflow")) {
+      line_of(x, in, MSG(LH_MSG_SEM_OVERFLOW_1), T, O);
+      line_of(x, in, "%s", MSG(LH_MSG_SEM_OVERFLOW_2));
+    } else line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
     break;
   case LH_KIND_API_ERROR:
-    if (detail_is(u, "join-detached"))
-      fprintf(o, "%s   %s joins %s, which is detached: a detached thread cannot be joined (EINVAL)\n", p, T,
-              target.s);
-    else if (detail_is(u, "join-joined"))
-      fprintf(o, "%s   %s joins %s, which was joined already: a thread can be joined only once\n", p, T,
-              target.s);
-    else if (detail_is(u, "join-concurrent"))
-      fprintf(o, "%s   %s joins %s while another thread is joining it: only one thread may join a thread\n",
-              p, T, target.s);
-    else if (detail_is(u, "join-self"))
-      fprintf(o, "%s   %s joins itself, which can never end (EDEADLK)\n", p, T);
-    else
-      fprintf(o, "%s   %s made a pthread call that failed, and the program went on as if it had worked (%s)\n",
-              p, T, u->detail ? u->detail : "no detail given");
+    if (detail_is(u, "join-detached")) line_of(x, in, MSG(LH_MSG_JOIN_DETACHED), T, target.s);
+    else if (detail_is(u, "join-joined")) line_of(x, in, MSG(LH_MSG_JOIN_JOINED), T, target.s);
+    else if (detail_is(u, "join-concurrent")) line_of(x, in, MSG(LH_MSG_JOIN_CONCURRENT), T, target.s);
+    else if (detail_is(u, "join-self")) line_of(x, in, MSG(LH_MSG_JOIN_SELF), T);
+    else line_of(x, in, MSG(LH_MSG_API_FAILED), T, detail);
     break;
-  default: fprintf(o, "%s   %s: %s\n", p, T, lh_kind_title((enum lh_finding_kind)u->in->kind));
+  default: line_of(x, in, "%s: %s", T, lh_kind_title_in(x->lang, (enum lh_finding_kind)u->in->kind));
   }
 }
 
-static const char *misuse_fix(enum lh_finding_kind kind) {
+static enum lh_msg misuse_fix(enum lh_finding_kind kind) {
   switch (kind) {
-  case LH_KIND_UNLOCK_UNOWNED: return "only the thread that locked a mutex may unlock it; hand work to the other thread instead of the lock";
-  case LH_KIND_UNLOCK_UNLOCKED: return "unlock exactly once per lock, on every path (an early return or an error path often unlocks twice)";
-  case LH_KIND_DESTROY_LOCKED: return "destroy a lock only when no thread holds it or will use it again (join the threads first)";
-  case LH_KIND_COND_WAIT_UNOWNED_MUTEX: return "lock the mutex, check the condition in a loop, wait, and unlock after the loop";
-  case LH_KIND_COND_MULTIPLE_MUTEXES: return "protect the condition with one mutex and use that mutex in every wait on the condition variable";
-  case LH_KIND_EXIT_HOLDING_LOCK: return "unlock everything before the thread returns or calls pthread_exit (check early returns and error paths)";
-  case LH_KIND_BARRIER_MISUSE: return "initialise a barrier once, with the number of threads that will wait on it, and destroy it after the last wait";
-  case LH_KIND_SEMAPHORE_MISUSE: return "destroy a semaphore only after its last wait, and keep posts matched with waits";
-  default: return "check the return value of every pthread call, and join each joinable thread exactly once";
+  case LH_KIND_UNLOCK_UNOWNED: return LH_MSG_FIX_UNLOCK_UNOWNED;
+  case LH_KIND_UNLOCK_UNLOCKED: return LH_MSG_FIX_UNLOCK_UNLOCKED;
+  case LH_KIND_DESTROY_LOCKED: return LH_MSG_FIX_DESTROY_LOCKED;
+  case LH_KIND_COND_WAIT_UNOWNED_MUTEX: return LH_MSG_FIX_COND_UNOWNED;
+  case LH_KIND_COND_MULTIPLE_MUTEXES: return LH_MSG_FIX_COND_MULTIPLE;
+  case LH_KIND_EXIT_HOLDING_LOCK: return LH_MSG_FIX_EXIT_HOLDING;
+  case LH_KIND_BARRIER_MISUSE: return LH_MSG_FIX_BARRIER;
+  case LH_KIND_SEMAPHORE_MISUSE: return LH_MSG_FIX_SEMAPHORE;
+  default: return LH_MSG_FIX_API;
   }
 }
 
@@ -531,14 +531,14 @@ static void misuse_context(const struct lh_text *x, const struct misuse *u) {
       for (uint32_t h = 0; h < in->threads[i].nholds && !holder_told; h++)
         if ((int32_t)in->threads[i].holds[h].lock == u->lock) {
           struct label l = label_of(x->r->m, (int32_t)in->threads[i].thread);
-          fprintf(x->out, "%s   %s is held by %s, taken at\n", x->prefix, lock_name(x, u->lock), l.s);
+          line_of(x, "   ", MSG(LH_MSG_HELD_BY_TAKEN_AT), lock_name(x, u->lock), l.s);
           lh_text_stack(x, in->threads[i].holds[h].stack);
           told_stack = in->threads[i].holds[h].stack;
           holder_told = true;
         }
   if (in->kind == LH_KIND_EXIT_HOLDING_LOCK && u->actor)
     for (uint32_t h = 0; h < u->actor->nholds; h++) {
-      fprintf(x->out, "%s   %s was taken at\n", x->prefix, lock_name(x, (int32_t)u->actor->holds[h].lock));
+      line_of(x, "   ", MSG(LH_MSG_WAS_TAKEN_AT), lock_name(x, (int32_t)u->actor->holds[h].lock));
       lh_text_stack(x, u->actor->holds[h].stack);
     }
   for (uint32_t i = 0; i < in->nthreads; i++) {
@@ -546,18 +546,19 @@ static void misuse_context(const struct lh_text *x, const struct misuse *u) {
     if (t == u->actor || t->waits.on == LH_WAIT_NONE) continue;
     blocked_in(x, t);
     if (t->waits.mutex != LH_NONE)
-      fprintf(x->out, "%s     (with %s)\n", x->prefix, mutex_phrase(x, t->waits.mutex).s);
+      line_of(x, "     ", MSG(LH_MSG_WITH_MUTEX), mutex_phrase(x, t->waits.mutex).s);
   }
   for (uint32_t i = 0; i < in->nrelated; i++) {
     const struct lh_related *rel = &in->related[i];
     struct label l = label_of(x->r->m, rel->thread);
     if (holder_told && rel->stack == told_stack) continue; /* said above */
     if (about_holder && !holder_told && u->lock != LH_NONE && rel->thread != LH_NONE) {
-      fprintf(x->out, "%s   %s is held by %s, taken at\n", x->prefix, lock_name(x, u->lock), l.s);
+      line_of(x, "   ", MSG(LH_MSG_HELD_BY_TAKEN_AT), lock_name(x, u->lock), l.s);
       holder_told = true;
+    } else if (rel->thread != LH_NONE) {
+      line_of(x, "   ", MSG(LH_MSG_RELATED_BY), rel->what ? rel->what : "related", l.s);
     } else {
-      fprintf(x->out, "%s   %s%s%s, at\n", x->prefix, rel->what ? rel->what : "related",
-              rel->thread != LH_NONE ? " by " : "", rel->thread != LH_NONE ? l.s : "");
+      line_of(x, "   ", MSG(LH_MSG_RELATED), rel->what ? rel->what : "related");
     }
     lh_text_stack(x, rel->stack);
   }
@@ -575,7 +576,7 @@ static void misuse(const struct lh_text *x, const struct lh_incident *in) {
     int32_t stack = u.actor->stack != LH_NONE ? u.actor->stack : u.actor->waits.stack;
     fprintf(x->out, "%s   %s ", x->prefix, u.who.s);
     lh_text_thread_origin(x, u.actor->thread);
-    fputs(" did it at\n", x->out);
+    fprintf(x->out, "%s\n", MSG(LH_MSG_DID_IT_AT));
     lh_text_stack(x, stack);
   }
   misuse_context(x, &u);
