@@ -103,10 +103,10 @@ Test(cli_check, expect_with_a_directory_is_a_usage_error) {
 }
 
 Test(cli_check, a_built_sample_that_matches_passes) {
-  char sample[PATH_MAX + 64];
+  char sample[2 * PATH_MAX];
   snprintf(sample, sizeof sample, "%s/samples/deadlock/ab_ba.c", cli_source_dir());
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", sample, NULL});
-  char want[PATH_MAX + 128];
+  char want[3 * PATH_MAX];
   snprintf(want, sizeof want, "PASS %s\n1 passed, 0 failed\n", sample);
   cr_expect_eq(r.status, 0, "stderr: %s", r.err);
   cr_expect_str_eq(r.out, want);
@@ -253,7 +253,7 @@ Test(cli_check, a_file_that_is_neither_a_program_nor_a_source_fails) {
 }
 
 Test(cli_check, a_missing_warning_and_an_unexpected_one_are_named) {
-  char sample[PATH_MAX + 64];
+  char sample[2 * PATH_MAX];
   snprintf(sample, sizeof sample, "%s/samples/deadlock/timed_join_cycle", cli_build_dir());
   char *spec = write_program("spec.txt", " * lockhound-expect: none\n"
                                          " * lockhound-expect-warning: timed-wait-cycle other\n", "");
@@ -280,7 +280,7 @@ Test(cli_check, verbose_shows_what_a_failing_run_printed) {
 /* A copy of a sample in samples/<topic>/ uses the built binary only when it is not older than
  * the source: an edited sample is compiled again rather than judged by its old binary. */
 Test(cli_check, a_sample_edited_after_its_build_is_compiled_again) {
-  char topic[128], copy[160], orig[PATH_MAX + 64];
+  char topic[128], copy[160], orig[2 * PATH_MAX];
   snprintf(topic, sizeof topic, "%s/samples/deadlock", dir);
   snprintf(copy, sizeof copy, "%s/ab_ba.c", topic);
   snprintf(orig, sizeof orig, "%s/samples/deadlock/ab_ba.c", cli_source_dir());
