@@ -31,8 +31,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "run") == 0) which = LH_CMD_RUN;
   else if (strcmp(cmd, "report") == 0) which = LH_CMD_REPORT;
   else {
-    fprintf(stderr, "lockhound: unknown command '%s'; the commands are 'run' and 'report' "
-                    "('lockhound --help' shows how to use them)\n", cmd);
+    fprintf(stderr, "lockhound: unknown command '%s'; the commands are 'run', 'report', "
+                    "'check' and 'graph' ('lockhound --help' shows how to use them)\n", cmd);
     return LH_EXIT_USAGE;
   }
   struct lh_options o;
