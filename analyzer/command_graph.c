@@ -136,26 +136,10 @@ static bool have_dot(void) {
   return found;
 }
 
-/* As in command_report.c: a file given twice is read once. */
-static bool given_before(char *const *files, size_t i) {
-  struct stat a, b;
-  if (stat(files[i], &a) != 0) return false;
-  for (size_t j = 0; j < i; j++)
-    if (stat(files[j], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return true;
-  return false;
-}
-
 /* The DOT of the files into *dot (caller frees). Returns 0 or LH_EXIT_USAGE after a message. */
 static int draw(const struct graph_options *o, char **dot) {
   struct lh_model *m = lh_model_new();
-  int rc = 0;
-  for (size_t i = 0; i < o->nfiles && rc == 0; i++) {
-    if (given_before(o->files, i)) {
-      fprintf(stderr, "lockhound: %s is given more than once; it is read once\n", o->files[i]);
-      continue;
-    }
-    if (lh_load_run_file(m, o->files[i], stderr) != 0) rc = LH_EXIT_USAGE;
-  }
+  int rc = lh_load_run_files(m, o->files, o->nfiles, stderr) != 0 ? LH_EXIT_USAGE : 0;
   if (rc == 0) {
     lh_model_finish(m);
     struct lh_analysis_options ao = {o->max_cycle_length};

@@ -24,16 +24,6 @@ static bool saw_nothing(const struct lh_model *m) {
   return true;
 }
 
-/* Whether files[i] names the same file as an earlier one: loading it twice would make its threads
- * look like other threads, and its lock-order reversals like inversions between runs. */
-static bool given_before(char *const *files, size_t i) {
-  struct stat a, b;
-  if (stat(files[i], &a) != 0) return false;
-  for (size_t j = 0; j < i; j++)
-    if (stat(files[j], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return true;
-  return false;
-}
-
 static int report_model(const struct lh_options *o, struct lh_model *m, size_t *errors) {
   struct lh_analysis_options ao = {o->max_cycle_length};
   struct lh_analysis_stats stats;
@@ -59,15 +49,8 @@ int lh_report_files(const struct lh_options *o, char *const *files, size_t nfile
   size_t held_len = 0;
   FILE *diag = o->at_exit ? open_memstream(&held, &held_len) : stderr;
   if (!diag) diag = stderr;
-  int rc = 0;
   *errors = 0;
-  for (size_t i = 0; i < nfiles && rc == 0; i++) {
-    if (given_before(files, i)) {
-      fprintf(diag, "lockhound: %s is given more than once; it is read once\n", files[i]);
-      continue;
-    }
-    if (lh_load_run_file(m, files[i], diag) != 0) rc = LH_EXIT_USAGE;
-  }
+  int rc = lh_load_run_files(m, files, nfiles, diag) != 0 ? LH_EXIT_USAGE : 0;
   if (diag != stderr) fclose(diag);
   bool quiet = o->at_exit && rc == 0 && saw_nothing(m);
   if (held && !quiet) fputs(held, stderr);

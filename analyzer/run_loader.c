@@ -20,6 +20,8 @@
  * object, thread and stack they name must have been recorded before, like everywhere else. */
 #include "run_loader.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -894,5 +896,25 @@ int lh_load_run_text(struct lh_model *m, const char *name, const char *text, siz
   }
   int rc = load_stream(m, name, in, diag);
   fclose(in);
+  return rc;
+}
+
+static bool given_before(char *const *files, size_t i) {
+  struct stat a, b;
+  if (stat(files[i], &a) != 0) return false;
+  for (size_t j = 0; j < i; j++)
+    if (stat(files[j], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return true;
+  return false;
+}
+
+int lh_load_run_files(struct lh_model *m, char *const *files, size_t n, FILE *diag) {
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    if (given_before(files, i)) {
+      fprintf(diag, "lockhound: %s is given more than once; it is read once\n", files[i]);
+      continue;
+    }
+    rc = lh_load_run_file(m, files[i], diag);
+  }
   return rc;
 }
