@@ -14,6 +14,7 @@
 #include "lock_names.h"
 #include "model.h"
 #include "report.h"
+#include "report_contention.h"
 #include "run_loader.h"
 #include "symbolize.h"
 
@@ -34,6 +35,11 @@ static int report_model(const struct lh_options *o, struct lh_model *m, size_t *
   int rc = 0;
   fflush(stdout);
   lh_report_text_styled(stderr, &r, (struct lh_text_style){o->lang, o->explain});
+  if (o->contention) {
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "==%lld==", m->nfiles ? (long long)m->files[0].pid : 0LL);
+    lh_report_contention(stderr, m, names, prefix);
+  }
   if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
   *errors = lh_findings_count(findings, LH_LEVEL_ERROR);
   lh_lock_names_free(names, m->nlocks);

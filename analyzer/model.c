@@ -77,6 +77,7 @@ void lh_model_free(struct lh_model *m) {
   for (size_t i = 0; i < m->nincidents; i++) lh_incident_free(&m->incidents[i]);
   free(m->objects);
   free(m->incidents);
+  free(m->profiles);
   free(m->files);
   free(m->groups);
   free(m->modules);

@@ -82,6 +82,12 @@ struct lh_lock {
   char *type;
 };
 
+/* One `contention` record: how one lock was used in one run (--contention). */
+struct lh_lock_profile {
+  uint32_t lock; /* model index */
+  uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
+};
+
 enum lh_object_kind { LH_OBJECT_SEM, LH_OBJECT_COND, LH_OBJECT_BARRIER };
 
 struct lh_object {
@@ -191,6 +197,7 @@ struct lh_model {
   struct lh_join *joins;       size_t njoins, cap_joins;
   struct lh_object *objects;   size_t nobjects, cap_objects;
   struct lh_incident *incidents; size_t nincidents, cap_incidents;
+  struct lh_lock_profile *profiles; size_t nprofiles, cap_profiles; /* `contention` records */
   struct lh_model_index *index; /* hash tables for merging (model.c) */
 };
 

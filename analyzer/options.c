@@ -17,7 +17,7 @@
 
 enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
        OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT,
-       OPT_EXPLAIN, OPT_LANG };
+       OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION };
 
 #define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
 
@@ -32,6 +32,7 @@ static const struct option long_options[] = {
     {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
     {"livelock-timeout", required_argument, NULL, OPT_LIVELOCK_TIMEOUT},
     {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"contention", no_argument, NULL, OPT_CONTENTION},
     {"lang", required_argument, NULL, OPT_LANG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -53,6 +54,8 @@ void lh_usage(FILE *out) {
         "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
         "  -v, --verbose           also show notes and statistics\n"
         "  --explain               explain each finding's kind for a student, with the schedule that fails\n"
+        "  --contention            a per-lock profile: acquisitions, waits, wait and hold times\n"
+        "                          (run: also measures them; costs a clock read per lock call)\n"
         "  --lang=LANG             language of the text report: en (default) or ru\n"
         "  --run-dir=DIR           (run) where run files go (default ${TMPDIR:-/tmp}/lockhound-UID)\n"
         "  --on-deadlock=ACTION    (run) after a deadlock, stall or livelock: exit (default: end the\n"
@@ -113,6 +116,7 @@ char *lh_library_options(const struct lh_options *o, const char *existing) {
   if (o->on_deadlock) fprintf(out, "on_deadlock=%s:", o->on_deadlock);
   if (o->stall_timeout) fprintf(out, "stall_timeout=%s:", o->stall_timeout);
   if (o->livelock_timeout) fprintf(out, "livelock_timeout=%s:", o->livelock_timeout);
+  if (o->contention) fputs("contention=1:", out);
   fprintf(out, "exitcode=%d", o->error_exitcode);
   fclose(out);
   return s;
@@ -192,6 +196,7 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
       o->livelock_timeout = optarg;
       break;
     case OPT_EXPLAIN: o->explain = true; break;
+    case OPT_CONTENTION: o->contention = true; break;
     case OPT_LANG:
       if (!lh_lang_parse(optarg, &o->lang)) {
         fprintf(stderr, "lockhound: --lang needs en or ru, not '%s'\n", optarg);

@@ -25,6 +25,7 @@ struct lh_options {
   const char *livelock_timeout; /* --livelock-timeout=SECONDS (run only), as given, or NULL */
   enum lh_lang lang;         /* --lang=en|ru: the language of the text report */
   bool explain;              /* --explain: explain each finding's kind for a student */
+  bool contention;           /* --contention: the per-lock profile (run: also records it) */
   char **operands;           /* run: PROG ARGS...; report: run files */
   int noperands;
 };

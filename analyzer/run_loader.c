@@ -702,6 +702,32 @@ static bool rec_finding(struct loader *ld, json_t *rec) {
   return true;
 }
 
+static bool rec_contention(struct loader *ld, json_t *rec) {
+  struct lh_lock_profile p;
+  int32_t lock;
+  int64_t v[6];
+  static const char *const keys[6] = {"acquisitions", "contended", "wait_ns",
+                                      "max_wait_ns", "hold_ns", "max_hold_ns"};
+  if (!ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock))
+    return false;
+  for (int i = 0; i < 6; i++)
+    if (!get_int(ld, rec, keys[i], 0, INT64_MAX, true, 0, &v[i]))
+      return false;
+  if (v[1] > v[0] || v[3] > v[2] || v[5] > v[4])
+    return fail(ld, "contention figures that cannot be (more waits than acquisitions, or a "
+                    "longest time above the total)");
+  p.lock = (uint32_t)lock;
+  p.acquisitions = (uint64_t)v[0];
+  p.contended = (uint64_t)v[1];
+  p.wait_ns = (uint64_t)v[2];
+  p.max_wait_ns = (uint64_t)v[3];
+  p.hold_ns = (uint64_t)v[4];
+  p.max_hold_ns = (uint64_t)v[5];
+  lh_grow(&ld->m->profiles, &ld->m->cap_profiles, ld->m->nprofiles + 1, sizeof p);
+  ld->m->profiles[ld->m->nprofiles++] = p;
+  return true;
+}
+
 static bool rec_calls(struct loader *ld, json_t *rec) {
   if (!json_is_object(json_object_get(rec, "counts")))
     return fail(ld, "field 'counts' is missing or not an object");
@@ -725,7 +751,7 @@ static const struct {
 } handlers[] = {
     {"module", rec_module}, {"stack", rec_stack},     {"thread", rec_thread},
     {"join", rec_join},     {"exit", rec_exit},       {"lock", rec_lock},
-    {"destroy", rec_destroy}, {"acq", rec_acq},       {"calls", rec_calls},
+    {"destroy", rec_destroy}, {"acq", rec_acq},       {"calls", rec_calls}, {"contention", rec_contention},
     {"end", rec_end},       {"run", rec_run_again},   {"object", rec_object},
     {"finding", rec_finding},
 };

@@ -29,6 +29,7 @@ struct lh_held_entry {
   uint32_t stack; /* where it was taken: stack id */
   uint32_t count; /* times taken by this thread without release */
   uint8_t mode;   /* enum lh_mode */
+  uint64_t since_ns; /* when taken (CLOCK_MONOTONIC), only with the contention profile on */
 };
 
 struct lh_held_set {

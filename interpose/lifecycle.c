@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "contention.h"
 #include "misuse.h"
 #include "options.h"
 #include "real_functions.h"
@@ -34,6 +35,7 @@ __attribute__((constructor)) static void lh_start(void) {
   if (is_lockhound_itself())
     return;
   lh_options_parse(getenv("LOCKHOUND_OPTIONS"));
+  lh_contention_on = lh_options.contention;
   lh_report_remember_library();
   lh_recorder_lock();
   lh_stack_warm_up();

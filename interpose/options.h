@@ -4,6 +4,7 @@
 #ifndef LH_OPTIONS_H
 #define LH_OPTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum lh_on_deadlock { LH_ON_DEADLOCK_EXIT, LH_ON_DEADLOCK_ABORT, LH_ON_DEADLOCK_WAIT };
@@ -13,6 +14,7 @@ struct lh_options {
   int exitcode;
   uint64_t stall_timeout_ns;
   uint64_t livelock_timeout_ns;
+  bool contention; /* per-lock profile (contention.h) */
 };
 
 extern struct lh_options lh_options;

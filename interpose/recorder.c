@@ -125,6 +125,39 @@ void lh_lock_again(const struct lh_acquire *a) {
   int i = lh_held_find(&lh_self.held, a->addr);
   if (i >= 0)
     lh_self.held.v[i].count++;
+  if (lh_contention_on)
+    lh_profile_acquired(a->lock);
+}
+
+uint64_t lh_profile_acquired(uint32_t lock) {
+  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, lock);
+  if (s)
+    s->acquisitions++;
+  return lh_now_ns();
+}
+
+/* Right after a blocking call that had to wait: the wait began when it was published. */
+void lh_profile_waited(uint32_t lock) {
+  uint64_t waited = lh_now_ns() - lh_self.wait.since_ns;
+  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, lock);
+  if (!s)
+    return;
+  s->contended++;
+  s->wait_ns += waited;
+  if (waited > s->max_wait_ns)
+    s->max_wait_ns = waited;
+}
+
+void lh_profile_released(const struct lh_held_entry *e) {
+  if (!e->since_ns)
+    return;
+  uint64_t held = lh_now_ns() - e->since_ns;
+  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, e->lock);
+  if (!s)
+    return;
+  s->hold_ns += held;
+  if (held > s->max_hold_ns)
+    s->max_hold_ns = held;
 }
 
 void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,

@@ -43,6 +43,10 @@ void lh_recorder_unlock(void);
 void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
                           const struct lh_tuple_key *key, const struct lh_tuple_slot *stale);
 void lh_lock_again(const struct lh_acquire *a);
+/* The contention profile's events (contention.h): out of line, only when it is on. */
+uint64_t lh_profile_acquired(uint32_t lock);
+void lh_profile_waited(uint32_t lock);
+void lh_profile_released(const struct lh_held_entry *e);
 
 __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acquire *a, const void *obj, uint8_t kind,
                                    uint8_t mode, uint8_t flags, uintptr_t pc) {
@@ -67,7 +71,9 @@ static inline void lh_lock_acquired(const struct lh_acquire *a) {
     lh_lock_again(a);
     return;
   }
-  struct lh_held_entry e = {a->addr, a->hash, a->lock, a->stack, 1, a->mode};
+  struct lh_held_entry e = {a->addr, a->hash, a->lock, a->stack, 1, a->mode, 0};
+  if (__builtin_expect(lh_contention_on, 0))
+    e.since_ns = lh_profile_acquired(a->lock);
   lh_held_push(&lh_self.held, &e);
 }
 
@@ -77,8 +83,11 @@ static inline bool lh_lock_released(const void *obj) {
   int i = lh_held_find(h, (uintptr_t)obj);
   if (i < 0)
     return false;
-  if (--h->v[i].count == 0)
+  if (--h->v[i].count == 0) {
+    if (__builtin_expect(lh_contention_on, 0))
+      lh_profile_released(&h->v[i]);
     lh_held_remove(h, i);
+  }
   return true;
 }
 

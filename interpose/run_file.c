@@ -267,6 +267,7 @@ const char *lh_run_file_finish(void) {
   if (run_fd < 0 || run_finished)
     return NULL;
   static uint64_t counts[LH_NWRAPPED];
+  lh_contention_write(&lh_self.contention);
   lh_thread_sum_calls(counts);
   lh_run_write("calls", fill_calls, counts);
   lh_run_write("end", fill_end, NULL);

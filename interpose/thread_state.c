@@ -276,6 +276,7 @@ static void thread_exited(void *p) {
   lh_recorder_lock();
   if (lh_self.held.n > 0)
     lh_misuse_thread_exit();
+  lh_contention_thread_done(&lh_self.contention);
   struct lh_thread_info *t = info_of(lh_self.id);
   for (int i = 0; i < LH_NWRAPPED; i++) {
     calls_exited[i] += lh_self.calls[i];

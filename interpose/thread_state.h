@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "call_counts.h"
+#include "contention.h"
 #include "held_locks.h"
 #include "lock_cache.h"
 #include "tuple_cache.h"
@@ -45,6 +46,7 @@ struct lh_thread {
   uint32_t try_fail_lock; /* the lock of the last failure */
   pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
   uint64_t try_fail_since_ns;
+  struct lh_contention_table contention; /* this thread's per-lock profile, when on */
 };
 
 extern __thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));

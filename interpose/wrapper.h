@@ -55,6 +55,8 @@ static inline bool lh_pass(void) {
       lh_wait_lock_begin(&acq_, (kind), LH_W_##name, ((flags) & LH_ACQ_TIMED) != 0);           \
       rc = (call);                                                                             \
       lh_wait_done(&lh_self.wait);                                                             \
+      if (__builtin_expect(lh_contention_on, 0))                                               \
+        lh_profile_waited(acq_.lock);                                                          \
     } else if (!(ok_expr)) {                                                                   \
       rc = (call);                                                                             \
     }                                                                                          \

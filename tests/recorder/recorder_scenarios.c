@@ -297,6 +297,29 @@ static int woken_by_alarm(void) {
   return 0;
 }
 
+/* Four threads take one lock 1000 times each (the contention profile's scenario). */
+static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
+static long counter;
+
+static void *count_up(void *arg) {
+  (void)arg;
+  for (int i = 0; i < 1000; i++) {
+    pthread_mutex_lock(&counter_lock);
+    counter++;
+    pthread_mutex_unlock(&counter_lock);
+  }
+  return NULL;
+}
+
+static int contended_counter(void) {
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++)
+    pthread_create(&t[i], NULL, count_up, NULL);
+  for (int i = 0; i < 4; i++)
+    pthread_join(t[i], NULL);
+  return counter == 4000 ? 0 : 1;
+}
+
 /* A program that never touches a lock. */
 static int no_locks(void) {
   puts("hello");
@@ -316,7 +339,7 @@ int main(int argc, char **argv) {
       {"closes_stderr", closes_stderr},       {"cancel_at_start", cancel_at_start},
       {"really_deadlock", really_deadlock},   {"deadlock_in_child", deadlock_in_child},
       {"signals_reach_program_threads", signals_reach_program_threads},
-      {"woken_by_alarm", woken_by_alarm},       {"no_locks", no_locks},
+      {"woken_by_alarm", woken_by_alarm},     {"contended_counter", contended_counter},       {"no_locks", no_locks},
   };
   for (size_t i = 0; argc > 1 && i < sizeof scenarios / sizeof *scenarios; i++)
     if (strcmp(argv[1], scenarios[i].name) == 0)

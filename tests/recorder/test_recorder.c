@@ -410,6 +410,33 @@ Test(watchdog, process_directed_signals_never_reach_the_watchdog, .init = make_w
   run_scenario("signals_reach_program_threads", &run);
 }
 
+Test(contention, the_profile_counts_every_acquisition_and_its_times, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in_env("contended_counter", dir, true, "LOCKHOUND_OPTIONS=contention=1", &run);
+  cr_assert_eq(run.child.exit_code, 0);
+  cr_assert_eq(count(run.records[0], "contention"), 1, "one lock, one record");
+  json_t *c = nth(run.records[0], "contention", 0);
+  cr_expect_eq(int_of(c, "acquisitions"), 4000);
+  cr_expect_leq(int_of(c, "contended"), 4000);
+  cr_expect_gt(int_of(c, "hold_ns"), 0);
+  cr_expect_leq(int_of(c, "max_hold_ns"), int_of(c, "hold_ns"));
+  cr_expect_leq(int_of(c, "max_wait_ns"), int_of(c, "wait_ns"));
+  cr_expect_not_null(by_id(run.records[0], "lock", int_of(c, "lock")), "its lock is described");
+}
+
+Test(contention, without_the_option_there_is_no_profile, .init = make_work_dir,
+     .fini = remove_work_dir) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in("contended_counter", dir, true, &run);
+  cr_assert_eq(run.child.exit_code, 0);
+  cr_expect_eq(count(run.records[0], "contention"), 0);
+}
+
 Test(recorder, wrappers_leave_errno_as_the_real_call_set_it, .init = make_work_dir,
      .fini = remove_work_dir) {
   struct run run;

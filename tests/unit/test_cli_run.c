@@ -221,6 +221,15 @@ Test(cli_run, the_program_gets_the_options_in_LOCKHOUND_OPTIONS) {
   cli_free(&r);
 }
 
+Test(cli_run, contention_asks_the_library_for_the_profile) {
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--contention", "--",
+                                               "/usr/bin/env", NULL},
+                                    NO_LIBRARY);
+  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert(strstr(r.out, "\nLOCKHOUND_OPTIONS=contention=1:exitcode=66\n"), "%s", r.out);
+  cli_free(&r);
+}
+
 Test(cli_run, without_options_the_program_gets_the_exit_code_alone) {
   struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/usr/bin/env", NULL}, NO_LIBRARY);
   cr_assert(strstr(r.out, "\nLOCKHOUND_OPTIONS=exitcode=66\n"), "%s", r.out);

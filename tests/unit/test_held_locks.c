@@ -5,7 +5,7 @@
 
 static struct lh_held_entry entry(uintptr_t addr, uint32_t lock, uint32_t stack) {
   struct lh_held_entry e = {addr, lh_held_entry_hash(lock, LH_MODE_WRITE, stack), lock, stack, 1,
-                            LH_MODE_WRITE};
+                            LH_MODE_WRITE, 0};
   return e;
 }
 
