@@ -113,3 +113,13 @@ Test(report_html, without_graphviz_the_graph_is_its_dot_source) {
   cr_assert_null(strstr(p, "<svg"), "%s", p);
   free(p);
 }
+
+Test(report_html, a_page_that_cannot_be_written_is_one_clear_error) {
+  char *argv[] = {(char *)cli_lockhound(), "report", "--html", "/nonexistent-lockhound-dir/page.html",
+                  (char *)cli_fixture("ab_ba.lhrun"), NULL};
+  struct cli_result r = cli_run(argv);
+  cr_assert_eq(r.status, 2, "%s", r.err);
+  cr_assert(strstr(r.err, "lockhound: cannot write /nonexistent-lockhound-dir/page.html: No such file or directory\n"),
+            "%s", r.err);
+  cli_free(&r);
+}
