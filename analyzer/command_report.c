@@ -1,7 +1,7 @@
 /* command_report.c - `lockhound report RUNFILE...`: load, merge, analyse and report.
  *
  * All files are loaded into one model (merged as model.h explains), analysed once, and reported
- * as text on stderr and, with --json, as JSON. With --at-exit (the preload library calls this as
+ * as text on stderr and, with --json, as JSON, with --html, as an HTML page. With --at-exit (the preload library calls this as
  * its process exits, when no `lockhound run` supervises it) a run that saw no thread and no lock
  * prints nothing at all, and the status is always 0 so that the program's own exit status is
  * not disturbed. */
@@ -14,6 +14,7 @@
 #include "lock_names.h"
 #include "model.h"
 #include "report.h"
+#include "report_html.h"
 #include "report_contention.h"
 #include "run_loader.h"
 #include "symbolize.h"
@@ -41,6 +42,8 @@ static int report_model(const struct lh_options *o, struct lh_model *m, size_t *
     lh_report_contention(stderr, m, names, prefix);
   }
   if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
+  if (o->html_path && lh_report_html(o->html_path, &r, (struct lh_text_style){o->lang, o->explain}) != 0)
+    rc = LH_EXIT_USAGE;
   *errors = lh_findings_count(findings, LH_LEVEL_ERROR);
   lh_lock_names_free(names, m->nlocks);
   lh_sym_free(sym);

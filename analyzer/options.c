@@ -17,12 +17,13 @@
 
 enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
        OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT,
-       OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION };
+       OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION, OPT_HTML };
 
 #define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
 
 static const struct option long_options[] = {
     {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
     {"error-exitcode", required_argument, NULL, OPT_ERROR_EXITCODE},
     {"max-cycle-length", required_argument, NULL, OPT_MAX_CYCLE},
     {"verbose", no_argument, NULL, 'v'},
@@ -50,6 +51,7 @@ void lh_usage(FILE *out) {
         "\n"
         "options:\n"
         "  --json FILE             also write the findings as JSON to FILE (- for stdout)\n"
+        "  --html FILE             also write the findings as one HTML page to FILE (- for stdout)\n"
         "  --error-exitcode=N      exit status when something is found (default 66)\n"
         "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
         "  -v, --verbose           also show notes and statistics\n"
@@ -147,6 +149,7 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
   while ((c = getopt_long(argc, argv, cmd == LH_CMD_RUN ? "+:vh" : ":vh", long_options, NULL)) != -1) {
     switch (c) {
     case OPT_JSON: o->json_path = optarg; break;
+    case OPT_HTML: o->html_path = optarg; break;
     case OPT_ERROR_EXITCODE:
       if (!number(optarg, 0, 255, &v)) {
         fprintf(stderr, "lockhound: --error-exitcode needs a number from 0 to 255, not '%s'\n", optarg);

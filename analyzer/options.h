@@ -15,6 +15,7 @@ enum lh_command { LH_CMD_RUN, LH_CMD_REPORT };
 
 struct lh_options {
   const char *json_path;     /* --json FILE, or NULL */
+  const char *html_path;     /* --html FILE, or NULL */
   int error_exitcode;        /* --error-exitcode=N */
   unsigned max_cycle_length; /* --max-cycle-length=N */
   bool verbose;              /* -v, --verbose */
