@@ -16,6 +16,7 @@
 #include "report.h"
 #include "report_html.h"
 #include "report_contention.h"
+#include "suppressions.h"
 #include "run_loader.h"
 #include "symbolize.h"
 
@@ -26,6 +27,20 @@ static bool saw_nothing(const struct lh_model *m) {
   return true;
 }
 
+/* Removes the findings the --suppressions files hide; returns how many. */
+static size_t suppress(const struct lh_options *o, const struct lh_report *r,
+                       struct lh_findings *findings) {
+  if (!o->nsuppressions) return 0;
+  struct lh_suppressions *s = lh_suppressions_new();
+  for (size_t i = 0; i < o->nsuppressions; i++)
+    lh_suppressions_load(s, o->suppressions[i], stderr); /* checked when the options were read */
+  char **object_names = lh_object_names(r->sym, r->m);
+  size_t hidden = lh_suppressions_apply(s, r, findings, object_names);
+  lh_lock_names_free(object_names, r->m->nobjects);
+  lh_suppressions_free(s);
+  return hidden;
+}
+
 static int report_model(const struct lh_options *o, struct lh_model *m, size_t *errors) {
   struct lh_analysis_options ao = {o->max_cycle_length};
   struct lh_analysis_stats stats;
@@ -34,13 +49,16 @@ static int report_model(const struct lh_options *o, struct lh_model *m, size_t *
   char **names = lh_lock_names(sym, m);
   struct lh_report r = {m, findings, &stats, names, sym, o->verbose, o->error_exitcode};
   int rc = 0;
+  size_t hidden = suppress(o, &r, findings);
   fflush(stdout);
   lh_report_text_styled(stderr, &r, (struct lh_text_style){o->lang, o->explain});
-  if (o->contention) {
-    char prefix[32];
-    snprintf(prefix, sizeof prefix, "==%lld==", m->nfiles ? (long long)m->files[0].pid : 0LL);
+  char prefix[32];
+  snprintf(prefix, sizeof prefix, "==%lld==", m->nfiles ? (long long)m->files[0].pid : 0LL);
+  if (hidden)
+    fprintf(stderr, "%s lockhound: %zu finding%s suppressed (--suppressions)\n", prefix, hidden,
+            hidden == 1 ? "" : "s");
+  if (o->contention)
     lh_report_contention(stderr, m, names, prefix);
-  }
   if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
   if (o->html_path && lh_report_html(o->html_path, &r, (struct lh_text_style){o->lang, o->explain}) != 0)
     rc = LH_EXIT_USAGE;

@@ -170,6 +170,23 @@ bool lh_findings_insert(struct lh_findings *f, struct lh_finding *x) {
   return true;
 }
 
+void lh_findings_remove(struct lh_findings *f, size_t i) {
+  struct lh_finding *x = &f->items[i];
+  struct key_entry *e;
+  HASH_FIND_STR(f->index->keys, x->key, e);
+  if (e) {
+    HASH_DEL(f->index->keys, e);
+    free(e);
+  }
+  free(x->key);
+  free(x->locks);
+  free(x->steps);
+  free(x->about);
+  free(x->objects);
+  memmove(x, x + 1, (f->n - i - 1) * sizeof *x);
+  f->n--;
+}
+
 static int finding_cmp(const void *a, const void *b) {
   const struct lh_finding *x = a, *y = b;
   return strcmp(x->key, y->key);

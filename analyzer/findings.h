@@ -66,6 +66,8 @@ bool lh_findings_add_incident(struct lh_findings *f, const struct lh_model *m, u
 void lh_findings_sort(struct lh_findings *f);
 
 size_t lh_findings_count(const struct lh_findings *f, enum lh_level level);
+/* Drops finding i (a suppressed one); the others keep their order. */
+void lh_findings_remove(struct lh_findings *f, size_t i);
 
 /* Building keys: text appended to a growing string; a stack's site (its first frame as module path
  * + module-relative offset, "?" when unknown). */

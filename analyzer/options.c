@@ -7,6 +7,7 @@
  * The options of the preload library (--on-deadlock, --stall-timeout, --livelock-timeout and the
  * error exit code) are checked here and handed to the program in LOCKHOUND_OPTIONS. */
 #include "options.h"
+#include "suppressions.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +18,7 @@
 
 enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
        OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT,
-       OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION, OPT_HTML };
+       OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION, OPT_HTML, OPT_SUPPRESSIONS };
 
 #define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
 
@@ -34,6 +35,7 @@ static const struct option long_options[] = {
     {"livelock-timeout", required_argument, NULL, OPT_LIVELOCK_TIMEOUT},
     {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"contention", no_argument, NULL, OPT_CONTENTION},
+    {"suppressions", required_argument, NULL, OPT_SUPPRESSIONS},
     {"lang", required_argument, NULL, OPT_LANG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -56,6 +58,7 @@ void lh_usage(FILE *out) {
         "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
         "  -v, --verbose           also show notes and statistics\n"
         "  --explain               explain each finding's kind for a student, with the schedule that fails\n"
+        "  --suppressions=FILE     hide the findings FILE's KIND:PATTERN lines match (repeatable)\n"
         "  --contention            a per-lock profile: acquisitions, waits, wait and hold times\n"
         "                          (run: also measures them; costs a clock read per lock call)\n"
         "  --lang=LANG             language of the text report: en (default) or ru\n"
@@ -149,6 +152,19 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
   while ((c = getopt_long(argc, argv, cmd == LH_CMD_RUN ? "+:vh" : ":vh", long_options, NULL)) != -1) {
     switch (c) {
     case OPT_JSON: o->json_path = optarg; break;
+    case OPT_SUPPRESSIONS: {
+      /* Checked now, so that a bad file never costs a run. */
+      struct lh_suppressions *s = lh_suppressions_new();
+      int bad = lh_suppressions_load(s, optarg, stderr);
+      lh_suppressions_free(s);
+      if (bad) return LH_EXIT_USAGE;
+      if (o->nsuppressions == LH_MAX_SUPPRESSION_FILES) {
+        fprintf(stderr, "lockhound: at most %d --suppressions files\n", LH_MAX_SUPPRESSION_FILES);
+        return LH_EXIT_USAGE;
+      }
+      o->suppressions[o->nsuppressions++] = optarg;
+      break;
+    }
     case OPT_HTML: o->html_path = optarg; break;
     case OPT_ERROR_EXITCODE:
       if (!number(optarg, 0, 255, &v)) {

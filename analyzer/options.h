@@ -15,6 +15,9 @@ enum lh_command { LH_CMD_RUN, LH_CMD_REPORT };
 
 struct lh_options {
   const char *json_path;     /* --json FILE, or NULL */
+#define LH_MAX_SUPPRESSION_FILES 16
+  const char *suppressions[LH_MAX_SUPPRESSION_FILES]; /* --suppressions=FILE, in order */
+  size_t nsuppressions;
   const char *html_path;     /* --html FILE, or NULL */
   int error_exitcode;        /* --error-exitcode=N */
   unsigned max_cycle_length; /* --max-cycle-length=N */

@@ -50,6 +50,8 @@ void lh_text_incident(const struct lh_text *x, const struct lh_finding *f);
 void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names, const struct lh_finding *f);
 /* The JSON frames of a stack (report_json.c). */
 json_t *lh_json_frames(const struct lh_report *r, int32_t stack);
+/* One finding as the JSON report writes it (names, threads, stacks). */
+json_t *lh_json_finding(const struct lh_report *r, char **object_names, const struct lh_finding *f);
 
 /* One column of a scenario table: a thread, the calls that took what it holds, the call it is
  * blocked in (NULL when none). */

@@ -41,7 +41,7 @@ static json_t *acquisition_json(const struct lh_report *r, uint32_t lock, uint8_
   return o;
 }
 
-static json_t *finding_json(const struct lh_report *r, char **object_names, const struct lh_finding *f) {
+json_t *lh_json_finding(const struct lh_report *r, char **object_names, const struct lh_finding *f) {
   const struct lh_model *m = r->m;
   json_t *o = json_object();
   json_object_set_new(o, "kind", json_string(lh_kind_rule(f->kind)));
@@ -116,7 +116,7 @@ int lh_report_json(const char *path, const struct lh_report *r) {
   json_object_set_new(root, "runs", runs_json(r->m));
   char **object_names = lh_object_names(r->sym, r->m);
   for (size_t i = 0; i < r->findings->n; i++)
-    json_array_append_new(findings, finding_json(r, object_names, &r->findings->items[i]));
+    json_array_append_new(findings, lh_json_finding(r, object_names, &r->findings->items[i]));
   lh_lock_names_free(object_names, r->m->nobjects);
   json_object_set_new(root, "findings", findings);
   json_object_set_new(root, "summary", summary_json(r->findings));

@@ -1,0 +1,143 @@
+/* suppressions.c - see suppressions.h. Each finding is matched through its JSON form
+ * (lh_json_finding), so the names a rule can match are exactly those the reports show. */
+#include "suppressions.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings.h"
+#include "grow.h"
+
+struct rule {
+  char *kind; /* a rule id, or "*" */
+  char *pattern;
+};
+
+struct lh_suppressions {
+  struct rule *rules;
+  size_t n, cap;
+};
+
+struct lh_suppressions *lh_suppressions_new(void) { return lh_xcalloc(1, sizeof(struct lh_suppressions)); }
+
+void lh_suppressions_free(struct lh_suppressions *s) {
+  if (!s) return;
+  for (size_t i = 0; i < s->n; i++) {
+    free(s->rules[i].kind);
+    free(s->rules[i].pattern);
+  }
+  free(s->rules);
+  free(s);
+}
+
+static bool known_kind(const char *kind) {
+  if (strcmp(kind, "*") == 0) return true;
+  for (int k = 0; k < LH_KIND_COUNT; k++)
+    if (strcmp(lh_kind_rule((enum lh_finding_kind)k), kind) == 0) return true;
+  return false;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  size_t n = strlen(s);
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = 0;
+  return s;
+}
+
+int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  int rc = 0;
+  for (unsigned no = 1; getline(&line, &cap, f) >= 0; no++) {
+    char *hash = strchr(line, '#');
+    if (hash) *hash = 0;
+    char *text = trim(line);
+    if (!*text) continue;
+    char *colon = strchr(text, ':');
+    if (colon) *colon = 0;
+    char *kind = trim(text), *pattern = colon ? trim(colon + 1) : NULL;
+    if (!pattern || !*pattern) {
+      fprintf(diag, "lockhound: %s:%u: a suppression is KIND:PATTERN, e.g. "
+                    "lock-order-inversion:log_lock\n", path, no);
+      rc = 1;
+      break;
+    }
+    if (!known_kind(kind)) {
+      fprintf(diag, "lockhound: %s:%u: unknown finding kind '%s' (docs/findings.md lists the "
+                    "kinds; * matches any)\n", path, no, kind);
+      rc = 1;
+      break;
+    }
+    struct rule *r = LH_PUSH(s->rules, s->n, s->cap);
+    r->kind = lh_xstrdup(kind);
+    r->pattern = lh_xstrdup(pattern);
+  }
+  free(line);
+  fclose(f);
+  return rc;
+}
+
+static bool name_matches(const char *pattern, const char *key, const char *value) {
+  if (fnmatch(pattern, value, 0) == 0) return true;
+  const char *slash = strrchr(value, '/');
+  return slash && (strcmp(key, "file") == 0 || strcmp(key, "module") == 0) &&
+         fnmatch(pattern, slash + 1, 0) == 0;
+}
+
+/* Any "name", "lock", "function", "file" or "module" string anywhere in v matches pattern. */
+static bool any_name_matches(const char *pattern, json_t *v) {
+  if (json_is_array(v)) {
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e) if (any_name_matches(pattern, e)) return true;
+    return false;
+  }
+  if (!json_is_object(v)) return false;
+  const char *key;
+  json_t *e;
+  json_object_foreach(v, key, e) {
+    if (json_is_string(e)) {
+      bool named = !strcmp(key, "name") || !strcmp(key, "lock") || !strcmp(key, "function") ||
+                   !strcmp(key, "file") || !strcmp(key, "module");
+      if (named && name_matches(pattern, key, json_string_value(e))) return true;
+    } else if (any_name_matches(pattern, e)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static bool suppressed(const struct lh_suppressions *s, json_t *finding) {
+  const char *kind = json_string_value(json_object_get(finding, "kind"));
+  for (size_t i = 0; i < s->n; i++) {
+    const struct rule *r = &s->rules[i];
+    if ((strcmp(r->kind, "*") == 0 || (kind && strcmp(r->kind, kind) == 0)) &&
+        any_name_matches(r->pattern, finding))
+      return true;
+  }
+  return false;
+}
+
+size_t lh_suppressions_apply(const struct lh_suppressions *s, const struct lh_report *r,
+                             struct lh_findings *findings, char **object_names) {
+  size_t removed = 0;
+  for (size_t i = 0; s && s->n && i < findings->n;) {
+    json_t *j = lh_json_finding(r, object_names, &findings->items[i]);
+    bool drop = suppressed(s, j);
+    json_decref(j);
+    if (drop) {
+      lh_findings_remove(findings, i);
+      removed++;
+    } else {
+      i++;
+    }
+  }
+  return removed;
+}
