@@ -246,9 +246,11 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                             "destroy it after the last wait",
                             "инициализируйте барьер один раз числом потоков, которые будут его ждать, и уничтожайте "
                             "его после последнего ожидания"},
-    [LH_MSG_FIX_SEMAPHORE] = {"destroy a semaphore only after its last wait, and keep posts matched with waits",
+    [LH_MSG_FIX_SEMAPHORE] = {"destroy a semaphore only after its last wait, and keep posts matched with waits "
+                              "(a semaphore posted far more often than waited for overflows at SEM_VALUE_MAX)",
                               "уничтожайте семафор только после последнего ожидания и следите, чтобы sem_post "
-                              "соответствовали ожиданиям"},
+                              "соответствовали ожиданиям (семафор, который увеличивают намного чаще, чем ждут, "
+                              "переполняется на SEM_VALUE_MAX)"},
     [LH_MSG_FIX_API] = {"check the return value of every pthread call, and join each joinable thread exactly once",
                         "проверяйте результат каждого вызова pthread и ждите через join каждый присоединяемый поток "
                         "ровно один раз"},

@@ -572,8 +572,10 @@ static void misuse(const struct lh_text *x, const struct lh_incident *in) {
   if (u.actor && u.lock == LH_NONE && u.actor->nholds) u.lock = (int32_t)u.actor->holds[0].lock;
   if (u.actor && u.object == LH_NONE) u.object = u.actor->waits.object;
   misuse_sentence(x, &u);
-  if (u.actor) {
-    int32_t stack = u.actor->stack != LH_NONE ? u.actor->stack : u.actor->waits.stack;
+  int32_t stack = !u.actor ? LH_NONE : u.actor->stack != LH_NONE ? u.actor->stack : u.actor->waits.stack;
+  /* A thread that ended holding locks has no "bad call" of its own: the held locks' sites,
+   * told next, are what matters. */
+  if (u.actor && stack != LH_NONE) {
     fprintf(x->out, "%s   %s ", x->prefix, u.who.s);
     lh_text_thread_origin(x, u.actor->thread);
     fprintf(x->out, "%s\n", MSG(LH_MSG_DID_IT_AT));

@@ -2,7 +2,8 @@
  * (course: what is a process, how do processes exchange data).
  *
  * What it shows: the parent sets `counter` to 1 and forks. The child adds 100 to its counter
- * under its lock and exits; the parent's counter is still 1. After fork(), parent and child have
+ * under its lock and exits; the parent's counter is still 1 when it adds its own 1, so it prints
+ * 2, not 102. After fork(), parent and child have
  * separate copies of every variable - including the mutex: locking it in the child does not lock
  * it in the parent. (The pages are shared until one side writes them: copy-on-write makes fork
  * cheap.) To send data back, the child needs a pipe, a file, or memory mapped MAP_SHARED - see

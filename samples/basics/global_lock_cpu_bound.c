@@ -13,7 +13,9 @@
  *
  * What to look for: the printed times, and no finding from lockhound - a single lock can never
  * be part of a lock-order cycle. Then run `lockhound run --contention -- <this program>`: the
- * profile shows `gil` held for nearly the whole run, the one lock every thread waits for.
+ * profile shows `gil` held for most of the run - whoever does not hold it cannot compute. Few of
+ * its acquisitions "had to wait": glibc's mutex is not fair, so the thread that lets it go often
+ * takes it straight back, and the other thread waits long stretches instead of many short ones.
  *
  * lockhound-expect: none
  */

@@ -44,7 +44,7 @@ int main(void)
     pthread_create(&t, NULL, logger, NULL);
     pthread_join(t, NULL);
     if (pthread_mutex_trylock(&log_lock) != 0)
-        printf("log_lock is still held by a thread that has ended (%d entries)\n", entries);
+        printf("log_lock is still held by a thread that has ended (entries written: %d)\n", entries);
     else
         pthread_mutex_unlock(&log_lock);
     return 0;
