@@ -238,7 +238,8 @@ static struct lh_scenario_column *cycle_columns(const struct lh_text *x, const s
     if (t->waits.on == LH_WAIT_LOCK) cols[i].wanted = lh_scenario_call(x->r, (uint32_t)t->waits.lock, t->waits.mode);
     else if (t->waits.on == LH_WAIT_JOIN) {
       struct label l = label_of(x->r->m, t->waits.joins);
-      if (asprintf(&cols[i].wanted, "pthread_join(%s);", l.s) < 0) cols[i].wanted = NULL;
+      const char *call = t->waits.call ? t->waits.call : "pthread_join"; /* or timedjoin, thrd_join */
+      if (asprintf(&cols[i].wanted, "%s(%s);", call, l.s) < 0) cols[i].wanted = NULL;
     }
   }
   /* who holds what each waits for: the thread it joins, or the holder of its lock */
