@@ -58,7 +58,7 @@ static int report_model(const struct lh_options *o, struct lh_model *m, size_t *
     fprintf(stderr, "%s lockhound: %zu finding%s suppressed (--suppressions)\n", prefix, hidden,
             hidden == 1 ? "" : "s");
   if (o->contention)
-    lh_report_contention(stderr, m, names, prefix);
+    lh_report_contention(stderr, m, names, prefix, o->lang);
   if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
   if (o->html_path && lh_report_html(o->html_path, &r, (struct lh_text_style){o->lang, o->explain}) != 0)
     rc = LH_EXIT_USAGE;

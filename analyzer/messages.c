@@ -260,6 +260,22 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_RELATED] = {"%s, at", "%s; место:"},
     [LH_MSG_RELATED_BY] = {"%s by %s, at", "%s (поток %s); место:"},
     [LH_MSG_DID_IT_AT] = {" did it at", " сделал это здесь:"},
+    [LH_MSG_CONTENTION_NONE] = {"no contention profile in these runs (record one with `lockhound run --contention`)",
+                                "в этих запусках нет профиля конкуренции за блокировки (запишите его: "
+                                "`lockhound run --contention`)"},
+    [LH_MSG_CONTENTION_HEADER] = {"lock contention, the locks threads waited for most first:",
+                                  "конкуренция за блокировки, сначала те, которых потоки ждали дольше всего:"},
+    [LH_MSG_COL_LOCK] = {"lock", "блокировка"},
+    [LH_MSG_COL_ACQUISITIONS] = {"acquisitions", "захватов"},
+    [LH_MSG_COL_HAD_TO_WAIT] = {"had to wait", "с ожиданием"},
+    [LH_MSG_COL_TOTAL_WAIT] = {"total wait", "ждали всего"},
+    [LH_MSG_COL_LONGEST] = {"longest", "дольше всего"},
+    [LH_MSG_COL_TOTAL_HOLD] = {"total hold", "держали всего"},
+    [LH_MSG_MORE_LOCKS] = {"(%zu more locks)", "(ещё блокировок: %zu)"},
+    [LH_MSG_UNIT_S] = {"s", "с"},
+    [LH_MSG_UNIT_MS] = {"ms", "мс"},
+    [LH_MSG_UNIT_US] = {"us", "мкс"},
+    [LH_MSG_UNIT_NS] = {"ns", "нс"},
 };
 
 /* [kind][lang]; English is finding_kinds.def's title. */

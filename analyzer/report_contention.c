@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "messages.h"
 
 #define LH_CONTENTION_ROWS 20
 
@@ -26,12 +27,25 @@ static int by_wait(const void *a, const void *b) {
   return strcmp(x->name, y->name);
 }
 
-/* A duration for people: "1.25 s", "71.8 ms", "640 us", "90 ns". */
-static void duration(char *buf, size_t cap, uint64_t ns) {
-  if (ns >= 1000000000ull) snprintf(buf, cap, "%.2f s", ns / 1e9);
-  else if (ns >= 1000000ull) snprintf(buf, cap, "%.1f ms", ns / 1e6);
-  else if (ns >= 1000ull) snprintf(buf, cap, "%.0f us", ns / 1e3);
-  else snprintf(buf, cap, "%llu ns", (unsigned long long)ns);
+/* A duration for people: "1.25 s", "71.8 ms", "640 us", "90 ns"; in Russian with a decimal comma
+ * and Russian units ("71,8 мс"). */
+static void duration(char *buf, size_t cap, uint64_t ns, enum lh_lang lang) {
+  if (ns >= 1000000000ull) snprintf(buf, cap, "%.2f %s", ns / 1e9, lh_msg(lang, LH_MSG_UNIT_S));
+  else if (ns >= 1000000ull) snprintf(buf, cap, "%.1f %s", ns / 1e6, lh_msg(lang, LH_MSG_UNIT_MS));
+  else if (ns >= 1000ull) snprintf(buf, cap, "%.0f %s", ns / 1e3, lh_msg(lang, LH_MSG_UNIT_US));
+  else snprintf(buf, cap, "%llu %s", (unsigned long long)ns, lh_msg(lang, LH_MSG_UNIT_NS));
+  if (lang == LH_LANG_RU) {
+    char *dot = strchr(buf, '.');
+    if (dot) *dot = ',';
+  }
+}
+
+/* s padded to width display columns (UTF-8 aware), left- or right-aligned. */
+static void cell(FILE *out, const char *s, size_t width, bool right) {
+  size_t w = lh_text_width(s);
+  size_t pad = w < width ? width - w : 0;
+  if (right) fprintf(out, " %*s%s", (int)pad, "", s);
+  else fprintf(out, " %s%*s", s, (int)pad, "");
 }
 
 static size_t collect(const struct lh_model *m, char **names, struct row **out) {
@@ -64,31 +78,46 @@ static size_t collect(const struct lh_model *m, char **names, struct row **out) 
   return n;
 }
 
-void lh_report_contention(FILE *out, const struct lh_model *m, char **names, const char *prefix) {
+void lh_report_contention(FILE *out, const struct lh_model *m, char **names, const char *prefix,
+                          enum lh_lang lang) {
   struct row *rows;
   size_t n = collect(m, names, &rows);
   if (n == 0) {
-    fprintf(out, "%s lockhound: no contention profile in these runs (record one with "
-                 "`lockhound run --contention`)\n", prefix);
+    fprintf(out, "%s lockhound: %s\n", prefix, lh_msg(lang, LH_MSG_CONTENTION_NONE));
     free(rows);
     return;
   }
-  fprintf(out, "%s lockhound: lock contention, the locks threads waited for most first:\n", prefix);
-  fprintf(out, "%s   %-28s %12s %18s %11s %11s %11s %11s\n", prefix, "lock", "acquisitions",
-          "had to wait", "total wait", "longest", "total hold", "longest");
+  static const size_t widths[7] = {28, 12, 18, 14, 14, 14, 14};
+  static const enum lh_msg heads[7] = {LH_MSG_COL_LOCK, LH_MSG_COL_ACQUISITIONS,
+                                       LH_MSG_COL_HAD_TO_WAIT, LH_MSG_COL_TOTAL_WAIT,
+                                       LH_MSG_COL_LONGEST, LH_MSG_COL_TOTAL_HOLD, LH_MSG_COL_LONGEST};
+  fprintf(out, "%s lockhound: %s\n", prefix, lh_msg(lang, LH_MSG_CONTENTION_HEADER));
+  fprintf(out, "%s  ", prefix);
+  for (int c = 0; c < 7; c++) cell(out, lh_msg(lang, heads[c]), widths[c], c > 0);
+  fputc('\n', out);
   for (size_t i = 0; i < n && i < LH_CONTENTION_ROWS; i++) {
     const struct lh_lock_profile *p = &rows[i].p;
-    char tw[24], mw[24], th[24], mh[24], waited[40];
-    duration(tw, sizeof tw, p->wait_ns);
-    duration(mw, sizeof mw, p->max_wait_ns);
-    duration(th, sizeof th, p->hold_ns);
-    duration(mh, sizeof mh, p->max_hold_ns);
-    snprintf(waited, sizeof waited, "%llu (%.1f%%)", (unsigned long long)p->contended,
+    char text[7][64];
+    snprintf(text[0], sizeof text[0], "%s", rows[i].name);
+    snprintf(text[1], sizeof text[1], "%llu", (unsigned long long)p->acquisitions);
+    snprintf(text[2], sizeof text[2], "%llu (%.1f%%)", (unsigned long long)p->contended,
              p->acquisitions ? 100.0 * (double)p->contended / (double)p->acquisitions : 0.0);
-    fprintf(out, "%s   %-28s %12llu %18s %11s %11s %11s %11s\n", prefix, rows[i].name,
-            (unsigned long long)p->acquisitions, waited, tw, mw, th, mh);
+    if (lang == LH_LANG_RU) {
+      char *dot = strchr(text[2], '.');
+      if (dot) *dot = ',';
+    }
+    duration(text[3], sizeof text[3], p->wait_ns, lang);
+    duration(text[4], sizeof text[4], p->max_wait_ns, lang);
+    duration(text[5], sizeof text[5], p->hold_ns, lang);
+    duration(text[6], sizeof text[6], p->max_hold_ns, lang);
+    fprintf(out, "%s  ", prefix);
+    for (int c = 0; c < 7; c++) cell(out, text[c], widths[c], c > 0);
+    fputc('\n', out);
   }
-  if (n > LH_CONTENTION_ROWS)
-    fprintf(out, "%s   (%zu more locks)\n", prefix, n - LH_CONTENTION_ROWS);
+  if (n > LH_CONTENTION_ROWS) {
+    fprintf(out, "%s   ", prefix);
+    fprintf(out, lh_msg(lang, LH_MSG_MORE_LOCKS), n - LH_CONTENTION_ROWS);
+    fputc('\n', out);
+  }
   free(rows);
 }

@@ -4,9 +4,12 @@
 
 #include <stdio.h>
 
+#include "messages.h"
 #include "model.h"
 
-/* Writes the profile of m's `contention` records, lock names from names[], lines prefixed. */
-void lh_report_contention(FILE *out, const struct lh_model *m, char **names, const char *prefix);
+/* Writes the profile of m's `contention` records, lock names from names[], lines prefixed, in
+ * lang. */
+void lh_report_contention(FILE *out, const struct lh_model *m, char **names, const char *prefix,
+                          enum lh_lang lang);
 
 #endif

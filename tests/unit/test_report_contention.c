@@ -10,16 +10,18 @@
 
 static char *names[] = {"queue_lock", "the_gil", "log_lock"};
 
-static char *profile_of(struct rb *rb) {
+static char *profile_in(struct rb *rb, enum lh_lang lang) {
   struct lh_model *m = rb_model(rb, NULL);
   char *text = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&text, &len);
-  lh_report_contention(out, m, names, "==1==");
+  lh_report_contention(out, m, names, "==1==", lang);
   fclose(out);
   lh_model_free(m);
   return text;
 }
+
+static char *profile_of(struct rb *rb) { return profile_in(rb, LH_LANG_EN); }
 
 static void contention(struct rb *rb, int lock, long acq, long waited, long wait_ns, long hold_ns) {
   rb_add(rb, "{'t':'contention','lock':%d,'acquisitions':%ld,'contended':%ld,'wait_ns':%ld,"
@@ -75,5 +77,19 @@ Test(contention, impossible_figures_are_skipped_with_a_warning) {
   cr_expect(diag && strstr(diag, "contention figures that cannot be"), "%s", diag ? diag : "");
   lh_model_free(m);
   free(diag);
+  free(rb.buf);
+}
+
+Test(contention, in_russian_the_profile_has_russian_words_units_and_decimal_commas) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 3);
+  contention(&rb, 1, 80000, 40000, 900000000, 3000000000);
+  char *p = profile_in(&rb, LH_LANG_RU);
+  cr_expect(strstr(p, "конкуренция за блокировки") != NULL, "%s", p);
+  cr_expect(strstr(p, "захватов") != NULL, "%s", p);
+  cr_expect(strstr(p, "40000 (50,0%)") != NULL, "%s", p);
+  cr_expect(strstr(p, "900,0 мс") != NULL, "%s", p);
+  cr_expect(strstr(p, "3,00 с") != NULL, "%s", p);
+  free(p);
   free(rb.buf);
 }
