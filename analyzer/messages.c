@@ -165,7 +165,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                                  "%u %s раз за разом не могут захватить блокировки, которые удерживают другие, и никто "
                                  "не продвигается: активная блокировка (livelock)"},
     [LH_MSG_LIVELOCK_FAILED] = {" failed to take %s %" PRId64 " %s", " не смог захватить блокировку %s %" PRId64 " %s"},
-    [LH_MSG_LIVELOCK_IN_SECONDS] = {" in %.1f s", " за %.1f с"},
+    [LH_MSG_LIVELOCK_IN_SECONDS] = {" in %s s", " за %s с"}, /* a decimal: "2.0" / "2,0" */
     [LH_MSG_LIVELOCK_NO_SUCCESS] = {" without one success", " без единого успеха"},
     [LH_MSG_LIVELOCK_KEEPS_FAILING] = {" keeps failing its trylocks", " раз за разом безуспешно вызывает trylock"},
     [LH_MSG_AT] = {"at", "место:"},

@@ -410,8 +410,13 @@ static void livelock(const struct lh_text *x, const struct lh_incident *in) {
               lh_word(x->lang, LH_WORD_TIME, t->tries.failures));
       /* both positive and in order, so the difference cannot overflow */
       int64_t ns = t->tries.since_ns > 0 && in->ns > t->tries.since_ns ? in->ns - t->tries.since_ns : 0;
-      if (ns >= 100000000LL && ns < 86400LL * 1000000000LL)
-        fprintf(x->out, lh_msg(x->lang, LH_MSG_LIVELOCK_IN_SECONDS), (double)ns / 1e9);
+      if (ns >= 100000000LL && ns < 86400LL * 1000000000LL) {
+        char seconds[32];
+        snprintf(seconds, sizeof seconds, "%.1f", (double)ns / 1e9);
+        char *dot = x->lang == LH_LANG_RU ? strchr(seconds, '.') : NULL;
+        if (dot) *dot = ','; /* Russian writes a decimal comma */
+        fprintf(x->out, lh_msg(x->lang, LH_MSG_LIVELOCK_IN_SECONDS), seconds);
+      }
       fprintf(x->out, "%s\n", lh_msg(x->lang, LH_MSG_LIVELOCK_NO_SUCCESS));
     } else {
       fprintf(x->out, "%s\n", lh_msg(x->lang, LH_MSG_LIVELOCK_KEEPS_FAILING));
