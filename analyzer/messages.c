@@ -194,7 +194,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_EXIT_HOLDING_LOCKS] = {"%s ends while it holds locks: no other thread can ever take them again",
                                    "%s завершается, удерживая блокировки: ни один другой поток больше не сможет их захватить"},
     [LH_MSG_BARRIER_COUNT_ZERO_1] = {"%s initialises %s with a count of 0: a barrier must wait for at least one",
-                                     "%s инициализирует со счётчиком 0: %s; барьер должен ждать хотя бы один"},
+                                     "%s инициализирует %s со счётчиком 0: барьер должен ждать хотя бы один"},
     [LH_MSG_BARRIER_COUNT_ZERO_2] = {"thread (the call fails with EINVAL)", "поток (вызов завершится с EINVAL)"},
     [LH_MSG_BARRIER_REINIT] = {"%s initialises %s again while threads wait on it",
                                "%s повторно инициализирует объект, которого ждут потоки: %s"},
