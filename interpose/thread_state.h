@@ -22,6 +22,7 @@
 #include "contention.h"
 #include "held_locks.h"
 #include "lock_cache.h"
+#include "race_thread.h"
 #include "tuple_cache.h"
 #include "wait_state.h"
 
@@ -47,6 +48,7 @@ struct lh_thread {
   pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
   uint64_t try_fail_since_ns;
   struct lh_contention_table contention; /* this thread's per-lock profile, when on */
+  struct lh_race_thread race;            /* the race detector's state (race_thread.h) */
 };
 
 extern __thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));

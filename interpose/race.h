@@ -1,0 +1,83 @@
+/* race.h - the race detector's event interface.
+ *
+ * A program built with `lockhound cc` calls the compiler's `__tsan_*` entry points
+ * (tsan_entry_points.c, tsan_atomics.c) and, through libc, our memory wrappers (wrap_memory.c);
+ * the pthread wrappers add the synchronisation that orders threads. All of them report here, as
+ * plain events on addresses: an access, an acquire or release of a synchronisation address, a
+ * function entered or left. The detector behind it (race_detector.c) never sees a pthread type.
+ *
+ * Nothing here runs unless the program is instrumented: __tsan_init switches lh_race_on on. In a
+ * program that is only preloaded every hook costs one predictable branch.
+ *
+ * The rule (docs/races.md): two accesses to the same bytes from different threads, at least one a
+ * write and not both atomic, race when (a) no happens-before path from synchronisation other than
+ * plain locks orders them (create/join, semaphores, barriers, condvar signal->wake, release/acquire
+ * atomics, once, and mutexes used as monitors with a condition variable), and (b) no lock was
+ * held at both (held for writing by at least one of them). */
+#ifndef LH_RACE_H
+#define LH_RACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "race_thread.h"
+#include "thread_state.h"
+
+/* Set once by __tsan_init (the program is instrumented), unless LOCKHOUND_OPTIONS says races=0.
+ * Written before the program's threads exist; read everywhere with relaxed loads. */
+extern bool lh_race_on;
+
+enum lh_race_access_flags {
+  LH_RACE_READ = 0,
+  LH_RACE_WRITE = 1,
+  LH_RACE_ATOMIC = 2,
+};
+
+/* __tsan_init: switches detection on (idempotent). */
+void lh_race_init(void);
+
+/* An access of size bytes (any size >= 1, any alignment) at addr by the calling thread; pc is the
+ * return address of the instrumentation call (the access's own site). */
+void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc);
+
+/* Happens-before through a synchronisation address (an atomic variable, a semaphore, a condvar, a
+ * barrier, a once control, a monitor mutex, or a synthetic key): release joins the thread's
+ * clock into the address's clock and starts a new epoch; acquire joins the address's clock into
+ * the thread's; release_store replaces the address's clock by the thread's. */
+void lh_race_acquire(uintptr_t sync);
+void lh_race_release(uintptr_t sync);
+void lh_race_release_store(uintptr_t sync);
+
+/* The pthread wrappers' events (race_sync.c), all no-ops unless lh_race_on. */
+void lh_race_lock_acquired(uintptr_t lock);   /* after any successful lock / relock */
+void lh_race_lock_releasing(uintptr_t lock);  /* before the real unlock */
+void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex); /* before the real wait */
+void lh_race_cond_woken(uintptr_t cond);      /* after the real wait returned */
+void lh_race_cond_signalling(uintptr_t cond); /* before the real signal or broadcast */
+void lh_race_thread_exiting(void);            /* the thread's last event */
+void lh_race_thread_joined(int32_t id);       /* after a successful join of thread id */
+/* A block of memory that becomes new (malloc) or dead (free, a thread's stack when it starts):
+ * its history is forgotten. */
+void lh_race_forget(uintptr_t addr, size_t size);
+
+/* The shadow call stack, fed by __tsan_func_entry/__tsan_func_exit: every access gets its full
+ * stack without unwinding. Inline: it runs on every call of an instrumented function. */
+static inline void lh_race_func_entry(uintptr_t caller_pc) {
+  struct lh_race_thread *r = &lh_self.race;
+  if (__builtin_expect(r->depth < r->cap, 1)) {
+    r->frames[r->depth].pc = caller_pc;
+    r->frames[r->depth].node = 0;
+  } else {
+    lh_race_frames_grow(r, caller_pc);
+  }
+  r->depth++;
+}
+
+static inline void lh_race_func_exit(void) {
+  struct lh_race_thread *r = &lh_self.race;
+  if (__builtin_expect(r->depth > 0, 1))
+    r->depth--;
+}
+
+#endif

@@ -1,0 +1,37 @@
+/* race_thread.h - what the race detector keeps per thread, inside lh_self (thread_state.h).
+ *
+ * - The shadow call stack: one frame per instrumented function being run, its caller's return
+ *   address and, computed only when an access needs its stack, the id of the stack up to it
+ *   (race_stacks.h). Grown on the heap without a fixed cap.
+ * - The vector clock: vc[u] is the latest epoch of thread u that happens before this thread's
+ *   present; vc[own slot] is its own epoch, which grows at each release.
+ * - Caches that keep the access fast path free of global tables: the lockset id of the current
+ *   held set, and the id of the current access stack.
+ * Owned by its thread; only the thread itself reads or writes it. */
+#ifndef LH_RACE_THREAD_H
+#define LH_RACE_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct lh_race_frame {
+  uintptr_t pc;  /* the return address into the caller of the function entered */
+  uint32_t node; /* race stack id of the frames up to this one, 0: not computed yet */
+};
+
+struct lh_race_thread {
+  struct lh_race_frame *frames;
+  uint32_t depth, cap; /* depth may exceed cap when memory ran out: frames past cap are lost */
+  uint32_t slot;       /* index in vector clocks (the lockhound thread id); valid when tracked */
+  bool tracked;        /* false: too many threads, or not an instrumented program */
+  uint32_t *vc;
+  uint32_t vc_len;
+  uint64_t ls_hash;    /* the held set's hash for which lsid is valid */
+  uint32_t lsid;       /* lockset id of the held set (0: no locks) */
+  bool ls_valid;
+};
+
+struct lh_race_thread;
+void lh_race_frames_grow(struct lh_race_thread *r, uintptr_t caller_pc);
+
+#endif
