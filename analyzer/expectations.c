@@ -230,15 +230,28 @@ static int push_names(const json_t *finding, const char *field, char ***names, s
   return 0;
 }
 
-/* A finding's key: its kind, then the names of its locks and objects. "locks" is required by
- * the JSON contract; "objects" appears on findings about semaphores, condvars and barriers. */
+/* Appends the name of a finding's "variable" (data races), when it has one. */
+static int push_variable(const json_t *finding, char ***names, size_t *n) {
+  const json_t *variable = json_object_get(finding, "variable");
+  if (!variable)
+    return 0;
+  const char *name = json_string_value(json_object_get(variable, "name"));
+  if (!name)
+    return -1;
+  push(names, n, (char *)name);
+  return 0;
+}
+
+/* A finding's key: its kind, then the names of its locks, its objects and its variable. "locks"
+ * is required by the JSON contract; "objects" appears on findings about semaphores, condvars and
+ * barriers, "variable" on data races (whose "locks" is empty). */
 static int key_of_finding(const json_t *finding, char **key) {
   const char *kind = json_string_value(json_object_get(finding, "kind"));
   char **names = NULL;
   size_t n = 0;
   if (!kind || !json_is_array(json_object_get(finding, "locks")) ||
       push_names(finding, "locks", &names, &n) != 0 ||
-      push_names(finding, "objects", &names, &n) != 0) {
+      push_names(finding, "objects", &names, &n) != 0 || push_variable(finding, &names, &n) != 0) {
     free(names);
     return -1;
   }
@@ -267,7 +280,7 @@ int lh_expect_from_report(const json_t *report, const char *level, struct lh_exp
     if (key_of_finding(f, &key) != 0) {
       lh_expect_keys_free(list);
       return fail(error, "report",
-                  "a finding has no \"kind\", no \"locks\" array, or a lock or object "
+                  "a finding has no \"kind\", no \"locks\" array, or a lock, object or variable "
                   "without \"name\"");
     }
     push(&list->keys, &list->count, key);

@@ -6,7 +6,12 @@
  * A finding is reduced to its key: the kind, then the names of its locks and of its objects
  * (semaphores, condition variables, barriers) together, sorted, each written as in a
  * `lockhound-expect:` line (a name containing a space in double quotes), separated by single
- * spaces - e.g. `lock-order-inversion lock_a lock_b`, `stall start_line`. A program passes when
+ * spaces - e.g. `lock-order-inversion lock_a lock_b`, `stall start_line`. A data race is keyed
+ * by its variable alone, named as the report names it: a global's DWARF path (`data-race counter`,
+ * `data-race acct.balance`, `data-race table[3]`), heap memory by the innermost function of the
+ * allocation stack that is not malloc, calloc or realloc itself (`data-race heap:make_node`), any
+ * other memory by its address (`data-race addr:0x7ffc1234`: it changes from run to run, so a
+ * sample cannot expect it). A program passes when
  * the sorted keys of its level-"error" findings equal those of its `lockhound-expect:` lines and
  * the keys of its level-"warning" findings those of its `lockhound-expect-warning:` lines.
  *

@@ -91,6 +91,14 @@ static const struct lh_explanation *const english[LH_KIND_COUNT] = {
         {"Joining a detached thread, or a thread that was joined already, fails with an error", NULL},
         {"check the return value of every pthread call",
          "join each joinable thread exactly once, from one thread; never join a detached one", NULL}},
+    E(LH_KIND_DATA_RACE){
+        {"Two threads touch the same memory, one of them writing, and nothing orders the two.", NULL},
+        {"`x++` is a read then a write: two threads can both read the old value, and one update is",
+         "lost; a reader can see a half-written value; the compiler and the CPU reorder plain",
+         "accesses or keep them in registers, as they assume that no other thread looks at them."},
+        {"take the same mutex around every access, in every thread, reads included",
+         "or make the variable atomic (<stdatomic.h>: atomic_fetch_add, release/acquire)",
+         "or hand the data over: before pthread_create, after pthread_join, through a semaphore"}},
 };
 
 static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
@@ -180,6 +188,14 @@ static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
         {"join для отсоединённого потока или для уже дожданного потока возвращает ошибку.", NULL},
         {"проверяйте результат каждого вызова pthread",
          "ждите через join каждый присоединяемый поток ровно один раз и из одного потока", NULL}},
+    E(LH_KIND_DATA_RACE){
+        {"Два потока обращаются к одной памяти, хотя бы один пишет, и ничто их не упорядочивает.", NULL},
+        {"`x++` — это чтение и затем запись: оба потока могут прочитать старое значение, и одно",
+         "обновление потеряется; читатель может увидеть полузаписанное значение; компилятор и",
+         "процессор переставляют обычные обращения и держат их в регистрах: других потоков не ждут."},
+        {"захватывайте один мьютекс вокруг каждого обращения во всех потоках, и при чтении тоже",
+         "или сделайте переменную атомарной (<stdatomic.h>: atomic_fetch_add, release/acquire)",
+         "или передавайте данные явно: до pthread_create, после pthread_join, через семафор"}},
 };
 
 static const struct lh_explanation *const *const tables[LH_LANG_COUNT] = {english, russian};
@@ -195,5 +211,6 @@ const struct lh_explanation *lh_explanation(enum lh_lang lang, enum lh_finding_k
 }
 
 bool lh_explain_has_steps(enum lh_finding_kind kind) {
-  return kind == LH_KIND_LOCK_ORDER_INVERSION || kind == LH_KIND_DEADLOCK || kind == LH_KIND_TIMED_WAIT_CYCLE;
+  return kind == LH_KIND_LOCK_ORDER_INVERSION || kind == LH_KIND_DEADLOCK || kind == LH_KIND_TIMED_WAIT_CYCLE ||
+         kind == LH_KIND_DATA_RACE;
 }

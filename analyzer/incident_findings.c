@@ -11,13 +11,14 @@
  * thread entry what it waits on, holds and tried, each with its site (the first frame of the
  * stack, module path + offset), those lines sorted so that a cycle recorded from another thread
  * is the same key. Thread numbers, counts and times are left out: the same deadlock in two runs is
- * one finding. */
+ * one finding. A data race is keyed by its two code sites instead (race_findings.c). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "findings.h"
 #include "grow.h"
+#include "race_findings.h"
 
 struct keyed { /* an index with the key it sorts by */
   uint32_t index;
@@ -139,6 +140,7 @@ static char *incident_key(const struct lh_model *m, const struct lh_incident *x,
 
 bool lh_findings_add_incident(struct lh_findings *f, const struct lh_model *m, uint32_t i) {
   const struct lh_incident *x = &m->incidents[i];
+  if (x->race) return lh_findings_add_race(f, m, i); /* keyed by its two sites instead */
   struct set locks = {0}, objects = {0};
   about(m, x, &locks, &objects);
   struct lh_finding fx = {.kind = (enum lh_finding_kind)x->kind,

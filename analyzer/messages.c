@@ -260,6 +260,69 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_RELATED] = {"%s, at", "%s; место:"},
     [LH_MSG_RELATED_BY] = {"%s by %s, at", "%s (поток %s); место:"},
     [LH_MSG_DID_IT_AT] = {" did it at", " сделал это здесь:"},
+
+    [LH_MSG_RACE_SUMMARY] = {"%s and %s access the same memory, at least one of them writing, and nothing orders "
+                             "the two accesses",
+                             "%s и %s обращаются к одной и той же памяти, хотя бы один из них пишет, и ничто не "
+                             "упорядочивает эти обращения"},
+    [LH_MSG_RACE_GLOBAL_AT] = {"the memory: %s, a global or static variable defined at %s:%d",
+                               "память: %s, глобальная или статическая переменная, определена в %s:%d"},
+    [LH_MSG_RACE_GLOBAL] = {"the memory: %s, a global or static variable",
+                            "память: %s, глобальная или статическая переменная"},
+    [LH_MSG_RACE_HEAP_BY] = {"the memory: %" PRIu64 " %s at offset %" PRIu64 " of a block of %" PRIu64 " %s "
+                             "allocated by %s, at",
+                             "память: %" PRIu64 " %s со смещением %" PRIu64 " в блоке размером %" PRIu64 " %s, "
+                             "который выделил %s; место выделения:"},
+    [LH_MSG_RACE_HEAP] = {"the memory: %" PRIu64 " %s at offset %" PRIu64 " of a block of %" PRIu64 " %s, "
+                          "allocated at",
+                          "память: %" PRIu64 " %s со смещением %" PRIu64 " в блоке размером %" PRIu64 " %s; "
+                          "место выделения:"},
+    [LH_MSG_RACE_OTHER] = {"the memory: %" PRIu64 " %s at %s, neither a global variable nor a heap block (a "
+                           "thread's stack, or memory lockhound does not follow)",
+                           "память: %" PRIu64 " %s по адресу %s, не глобальная переменная и не блок из кучи "
+                           "(стек потока или память, за которой lockhound не следит)"},
+    [LH_MSG_RACE_ACCESS] = {"%s of %" PRIu32 " %s by %s %s, %s, at", "%s: %" PRIu32 " %s, поток %s %s, %s; место:"},
+    [LH_MSG_RACE_EARLIER] = {"earlier, %s of %" PRIu32 " %s by %s %s, %s, at",
+                             "раньше — %s: %" PRIu32 " %s, поток %s %s, %s; место:"},
+    [LH_MSG_RACE_READ] = {"read", "чтение"},
+    [LH_MSG_RACE_WRITE] = {"write", "запись"},
+    [LH_MSG_RACE_ATOMIC_READ] = {"atomic read", "атомарное чтение"},
+    [LH_MSG_RACE_ATOMIC_WRITE] = {"atomic write", "атомарная запись"},
+    [LH_MSG_RACE_HOLDING] = {"holding %s", "удерживая %s"},
+    [LH_MSG_RACE_HOLDING_NOTHING] = {"holding no lock", "не удерживая блокировок"},
+    [LH_MSG_RACE_WHY_NO_COMMON_LOCK] = {"why nothing protects it: %s held {%s}, %s held {%s}: no lock was held at "
+                                        "both accesses,",
+                                        "почему её ничто не защищает: %s удерживал {%s}, %s удерживал {%s} — ни одна "
+                                        "блокировка не была захвачена при обоих обращениях,"},
+    [LH_MSG_RACE_WHY_READERS] = {"why nothing protects it: %s held {%s}, %s held {%s}: the lock both held, %s, was "
+                                 "held for reading by both, which lets them in together,",
+                                 "почему её ничто не защищает: %s удерживал {%s}, %s удерживал {%s} — общую "
+                                 "блокировку %s оба удерживали только для чтения, а это пускает их одновременно,"},
+    [LH_MSG_RACE_WHY_UNORDERED] = {"and no thread creation or join, semaphore, barrier, condition variable or atomic "
+                                   "orders the two accesses",
+                                   "и никакие создание или join потока, семафор, барьер, условная переменная или "
+                                   "атомарная операция не упорядочивают эти обращения"},
+    [LH_MSG_FIX_RACE] = {"protect every access to this memory, reads too, with the same mutex in every thread; or "
+                         "make it atomic (<stdatomic.h>); or hand it over: write it before pthread_create, read it "
+                         "after pthread_join, or pass it through a semaphore or a barrier",
+                         "защитите каждое обращение к этой памяти, и чтение тоже, одним и тем же мьютексом во всех "
+                         "потоках; или сделайте её атомарной (<stdatomic.h>); или передавайте её явно: пишите до "
+                         "pthread_create, читайте после pthread_join или передавайте через семафор или барьер"},
+    [LH_MSG_FIX_RACE_READERS] = {"a thread that writes must hold the rwlock for writing (pthread_rwlock_wrlock), "
+                                 "so that no reader is inside at the same time",
+                                 "поток, который пишет, должен удерживать блокировку чтения-записи для записи "
+                                 "(pthread_rwlock_wrlock), чтобы одновременно с ним не было читателей"},
+    [LH_MSG_RACE_STEP] = {"%s %s, holding {%s}", "%s %s, блокировки {%s}"},
+    [LH_MSG_RACE_LOST_UPDATE] = {"both read the old value: one of the two updates is lost",
+                                 "оба прочитали старое значение: одно из двух обновлений потеряно"},
+    [LH_MSG_RACE_READ_OUTCOME] = {"%s may read before, after or in the middle of the write of %s: nothing decides "
+                                  "which",
+                                  "%s может прочитать до, после или посреди записи, которую делает %s: ничто не "
+                                  "решает, как будет"},
+    [LH_MSG_RACE_WRITE_OUTCOME] = {"the two writes land in an order nobody chose: one value is lost, or a torn mix "
+                                   "of both stays",
+                                   "две записи выполняются в порядке, который никто не выбирал: одно значение "
+                                   "теряется или остаётся смесь обоих"},
     [LH_MSG_CONTENTION_NONE] = {"no contention profile in these runs (record one with `lockhound run --contention`)",
                                 "в этих запусках нет профиля конкуренции за блокировки (запишите его: "
                                 "`lockhound run --contention`)"},
@@ -295,6 +358,7 @@ static const char *const titles_ru[LH_KIND_COUNT] = {
     [LH_KIND_BARRIER_MISUSE] = "неправильное использование барьера",
     [LH_KIND_SEMAPHORE_MISUSE] = "неправильное использование семафора",
     [LH_KIND_API_ERROR] = "вызов pthread, который программа сделала неправильно",
+    [LH_KIND_DATA_RACE] = "гонка данных",
 };
 
 /* English: singular, plural. Russian: 1 (21, 31...), 2-4 (22-24...), 5-20 and the rest. The
@@ -305,6 +369,7 @@ static const char *const words[LH_WORD_COUNT][LH_LANG_COUNT][3] = {
     [LH_WORD_TIME] = {{"time", "times"}, {"раз", "раза", "раз"}},
     [LH_WORD_RUN_FILE] = {{"run file", "run files"}, {"файл запуска", "файла запуска", "файлов запуска"}},
     [LH_WORD_CYCLE] = {{"cycle", "cycles"}, {"цикл", "цикла", "циклов"}},
+    [LH_WORD_BYTE] = {{"byte", "bytes"}, {"байт", "байта", "байт"}},
 };
 
 static const char *const lock_words_ru[] = {"мьютекс", "блокировка чтения-записи", "спин-блокировка", "мьютекс C11"};

@@ -149,6 +149,30 @@ enum lh_msg {
   LH_MSG_RELATED,
   LH_MSG_RELATED_BY,
   LH_MSG_DID_IT_AT,
+  /* data races (report_race.c, scenario_table.c) */
+  LH_MSG_RACE_SUMMARY,
+  LH_MSG_RACE_GLOBAL_AT,
+  LH_MSG_RACE_GLOBAL,
+  LH_MSG_RACE_HEAP_BY,
+  LH_MSG_RACE_HEAP,
+  LH_MSG_RACE_OTHER,
+  LH_MSG_RACE_ACCESS,
+  LH_MSG_RACE_EARLIER,
+  LH_MSG_RACE_READ,
+  LH_MSG_RACE_WRITE,
+  LH_MSG_RACE_ATOMIC_READ,
+  LH_MSG_RACE_ATOMIC_WRITE,
+  LH_MSG_RACE_HOLDING,
+  LH_MSG_RACE_HOLDING_NOTHING,
+  LH_MSG_RACE_WHY_NO_COMMON_LOCK,
+  LH_MSG_RACE_WHY_READERS,
+  LH_MSG_RACE_WHY_UNORDERED,
+  LH_MSG_FIX_RACE,
+  LH_MSG_FIX_RACE_READERS,
+  LH_MSG_RACE_STEP,
+  LH_MSG_RACE_LOST_UPDATE,
+  LH_MSG_RACE_READ_OUTCOME,
+  LH_MSG_RACE_WRITE_OUTCOME,
   /* the contention profile (report_contention.c) */
   LH_MSG_CONTENTION_NONE,
   LH_MSG_CONTENTION_HEADER,
@@ -167,7 +191,7 @@ enum lh_msg {
 };
 
 /* Words with a number: "thread"/"threads"; Russian has three forms (1, 2-4, 5 and more). */
-enum lh_word { LH_WORD_THREAD, LH_WORD_LOCK, LH_WORD_TIME, LH_WORD_RUN_FILE, LH_WORD_CYCLE, LH_WORD_COUNT };
+enum lh_word { LH_WORD_THREAD, LH_WORD_LOCK, LH_WORD_TIME, LH_WORD_RUN_FILE, LH_WORD_CYCLE, LH_WORD_BYTE, LH_WORD_COUNT };
 
 /* The message in lang (English when lang is out of range). Never NULL. */
 const char *lh_msg(enum lh_lang lang, enum lh_msg id);

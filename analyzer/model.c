@@ -205,6 +205,11 @@ void lh_incident_free(struct lh_incident *x) {
   free(x->threads);
   free(x->related);
   free(x->states);
+  if (x->race) {
+    free(x->race->access[0].locks);
+    free(x->race->access[1].locks);
+    free(x->race);
+  }
   free(x->action);
   free(x->detail);
   memset(x, 0, sizeof *x);

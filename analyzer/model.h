@@ -11,7 +11,8 @@
  *    created it and its rank among the locks created there. Locks of different groups never merge.
  *  - objects (semaphores, condition variables, barriers) merge like locks, by an object key;
  *  - incidents, the library's `finding` records (what it saw happen at run time), are kept as
- *    recorded, one per record; findings.c turns them into findings and removes duplicates.
+ *    recorded, one per record; findings.c turns them into findings and removes duplicates. A
+ *    data race is an incident too, with its two accesses and the memory in `race`.
  * The model owns every string and array it points to; lh_model_free releases all of it. */
 #ifndef LH_MODEL_H
 #define LH_MODEL_H
@@ -170,6 +171,28 @@ struct lh_object_state {   /* an object's state at the incident */
   int64_t count, arrived;  /* barriers */
 };
 
+/* ---- data races: a `finding` of kind data-race, with its two accesses ---- */
+
+struct lh_access {         /* one of the two accesses of a data race */
+  uint32_t thread;
+  uint64_t addr;           /* the bytes it touched: [addr, addr + size) */
+  uint32_t size;
+  bool write, atomic;
+  int32_t stack;           /* the access's site first, then its callers; or LH_NONE */
+  uint32_t nlocks;
+  struct lh_held *locks;   /* held at the access, oldest first (their stack is LH_NONE) */
+};
+
+struct lh_race {
+  uint64_t addr;           /* the first byte both accesses touch */
+  int32_t module;          /* the module whose PT_LOAD segments hold addr (a global), else LH_NONE */
+  uint64_t rel;            /* addr relative to that module's load bias */
+  struct lh_access access[2]; /* [0] the access that found the race (the later), [1] the earlier */
+  bool heap;               /* addr lies in a malloc'ed block: the block_ fields are set */
+  uint64_t block_addr, block_size;
+  int32_t block_thread, block_stack; /* who allocated it, and where (LH_NONE when unknown) */
+};
+
 struct lh_incident {
   uint32_t file;
   int kind;                /* enum lh_finding_kind (findings.h) */
@@ -184,6 +207,7 @@ struct lh_incident {
   struct lh_related *related;
   uint32_t nstates;
   struct lh_object_state *states;
+  struct lh_race *race;    /* data-race only, else NULL */
 };
 
 struct lh_model {

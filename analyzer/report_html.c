@@ -4,7 +4,9 @@
  *
  * The facts are those of the JSON report: a lock-order cycle is turned into the same threads,
  * locks and steps (cycle_json), a finding seen at run time comes from report_incident.c
- * (lh_json_incident), and the page is drawn from that JSON, so both reports say the same. The
+ * (lh_json_incident), a data race from report_race.c (lh_json_race: its two accesses, each a
+ * stack, and a heap block's allocation stack), and the page is drawn from that JSON, so both
+ * reports say the same. The
  * sentences come from the message catalogue (messages.c) and explanations.c in the report's
  * language; the few words only the page uses (headings) are in page_words below, in every
  * language. Every stack is a <details> block, one frame per line, and under each frame whose
@@ -35,6 +37,7 @@
 #include "grow.h"
 #include "lock_names.h"
 #include "report_dot.h"
+#include "report_race.h"
 
 #define CONTEXT_LINES 2
 #define MAX_FINDINGS 1000
@@ -46,7 +49,7 @@ enum page_word {
   W_TITLE, W_PROGRAM, W_RUNS, W_RUN_FILE, W_PID, W_COMPLETE, W_INCOMPLETE, W_SUMMARY, W_KIND,
   W_ERRORS, W_WARNINGS, W_NOTES, W_NOTHING_FOUND, W_THREADS, W_LOCKS, W_OBJECTS, W_CREATED_AT,
   W_WHERE, W_HOLDS, W_WAITS_IN, W_WHAT_HAPPENED, W_EXPLAIN, W_GRAPH, W_NO_DOT, W_VALUE, W_TRIES,
-  W_STEPS, W_STACK, W_COUNT
+  W_STEPS, W_STACK, W_ACCESSES, W_ALLOCATED_AT, W_COUNT
 };
 
 static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
@@ -81,6 +84,8 @@ static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
     [W_TRIES] = {"failed trylocks on", "неудачных trylock на"},
     [W_STEPS] = {"What each thread holds and wants", "Что удерживает и чего хочет каждый поток"},
     [W_STACK] = {"stack", "стек"},
+    [W_ACCESSES] = {"The two accesses", "Два обращения"},
+    [W_ALLOCATED_AT] = {"the block was allocated at", "место выделения блока"},
 };
 
 static const char *word(enum lh_lang lang, enum page_word w) {
@@ -514,7 +519,8 @@ static void incident_text(struct html *h, const struct lh_finding *f) {
   size_t len = 0;
   x.out = open_memstream(&s, &len);
   if (!x.out) return;
-  lh_text_incident(&x, f);
+  if (f->kind == LH_KIND_DATA_RACE) lh_text_race(&x, f);
+  else lh_text_incident(&x, f);
   fclose(x.out);
   fputs("<details class=\"text\" open><summary>", h->out);
   esc(h->out, word(h->lang, W_WHAT_HAPPENED));
@@ -524,10 +530,33 @@ static void incident_text(struct html *h, const struct lh_finding *f) {
   free(s);
 }
 
+/* A data race: each access's stack (with its source lines), and where a heap block came from. */
+static void race_html(struct html *h, const json_t *o) {
+  fputs("<h3>", h->out);
+  esc(h->out, word(h->lang, W_ACCESSES));
+  fputs("</h3>\n", h->out);
+  size_t i;
+  json_t *a;
+  json_array_foreach(json_object_get(o, "accesses"), i, a) {
+    bool write = strcmp(jstr(a, "access"), "write") == 0, atomic = json_is_true(json_object_get(a, "atomic"));
+    enum lh_msg what = atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
+                              : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
+    char *title;
+    if (asprintf(&title, "%s: %s", jstr(a, "thread"), lh_msg(h->lang, what)) < 0) title = lh_xstrdup("?");
+    stack_html(h, title, json_object_get(a, "stack"), true);
+    free(title);
+  }
+  const json_t *block = json_object_get(json_object_get(o, "variable"), "block");
+  if (block) stack_html(h, word(h->lang, W_ALLOCATED_AT), json_object_get(block, "allocated_at"), true);
+}
+
 static void finding_html(struct html *h, const struct lh_finding *f) {
   const char *level = lh_level_name(f->level);
   json_t *o;
-  if (f->incident != LH_NONE) {
+  if (f->kind == LH_KIND_DATA_RACE) {
+    o = json_object();
+    lh_json_race(o, h->r, f);
+  } else if (f->incident != LH_NONE) {
     o = json_object();
     lh_json_incident(o, h->r, h->object_names, f);
   } else {
@@ -546,6 +575,7 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
   bool timed = f->kind == LH_KIND_TIMED_WAIT_CYCLE;
   if (json_array_size(steps) && f->level != LH_LEVEL_NOTE) scenario_html(h, steps, locks, timed);
   if (f->incident == LH_NONE) steps_html(h, steps, locks);
+  if (f->kind == LH_KIND_DATA_RACE) race_html(h, o);
   fputs("<h3>", h->out);
   esc(h->out, word(h->lang, W_THREADS));
   fputs("</h3>\n", h->out);

@@ -3,7 +3,8 @@
  * Written with jansson, keys in a fixed order and two-space indentation, so the same input gives
  * byte-identical output (CI systems diff it). Notes are included with level "note" and warnings
  * with level "warning"; consumers that only want problems filter on level "error". Findings the
- * library saw happen at run time get their fields from report_incident.c. */
+ * library saw happen at run time get their fields from report_incident.c, data races theirs from
+ * report_race.c (variable, accesses). */
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -12,6 +13,7 @@
 #include "frames.h"
 #include "lock_names.h"
 #include "report.h"
+#include "report_race.h"
 
 #define JSON_FRAMES 16
 
@@ -48,6 +50,10 @@ json_t *lh_json_finding(const struct lh_report *r, char **object_names, const st
   json_object_set_new(o, "level", json_string(lh_level_name(f->level)));
   json_object_set_new(o, "title", json_string(lh_kind_title(f->kind)));
   json_object_set_new(o, "id", json_string(f->id));
+  if (f->kind == LH_KIND_DATA_RACE) {
+    lh_json_race(o, r, f);
+    return o;
+  }
   if (f->incident != LH_NONE) {
     lh_json_incident(o, r, object_names, f);
     return o;

@@ -6,7 +6,8 @@
  * it holds (and where it took it) and which lock it wants (and where), then the scenario table.
  * Notes (cycles that thread creation/join keeps from deadlocking) are shown with --verbose only
  * and never count as errors; warnings (a wait cycle that a timeout will break) are shown and
- * counted apart. Findings the library saw happen at run time are told by report_incident.c. After 1000 findings the rest are only counted (the JSON report has
+ * counted apart. Findings the library saw happen at run time are told by report_incident.c, data
+ * races by report_race.c. After 1000 findings the rest are only counted (the JSON report has
  * them all). */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "explanations.h"
 #include "frames.h"
 #include "report.h"
+#include "report_race.h"
 
 #define TEXT_FRAMES 8
 #define LH_MAX_SHOWN_FINDINGS 1000 /* like valgrind: past this, more reports help nobody */
@@ -93,6 +95,10 @@ static void chain(const struct text *x, const struct lh_finding *f) {
 }
 
 static void finding(const struct text *x, const struct lh_finding *f) {
+  if (f->kind == LH_KIND_DATA_RACE) {
+    lh_text_race(x, f);
+    return;
+  }
   if (f->incident != LH_NONE) {
     lh_text_incident(x, f);
     return;
@@ -160,7 +166,9 @@ static void explanation(const struct text *x, const struct lh_finding *f) {
   for (size_t i = 0; i < LH_EXPLAIN_LINES && e->fixes[i]; i++) fprintf(x->out, "%s       - %s\n", p, e->fixes[i]);
   fprintf(x->out, "%s\n", p);
   if (!lh_explain_has_steps(f->kind)) return;
-  if (f->incident != LH_NONE) {
+  if (f->kind == LH_KIND_DATA_RACE) {
+    lh_text_race_steps(x, f);
+  } else if (f->incident != LH_NONE) {
     lh_text_incident_steps(x, f);
   } else {
     struct lh_scenario_column *cols = lh_scenario_columns(x->r, f);

@@ -17,7 +17,11 @@
  * barriers) get keys the same way, with O:<kind>: before the G: or S: part and their own ranks.
  *
  * `finding` records (the library's run-time findings) become model incidents; every lock,
- * object, thread and stack they name must have been recorded before, like everywhere else. */
+ * object, thread and stack they name must have been recorded before, like everywhere else. A
+ * data race also needs its two accesses (different threads, at least one writing, not both
+ * atomic, no lock held at both unless only for reading, both touching the raced byte), and its optional heap block must hold that byte; the
+ * raced byte of a race without a block is placed in a module when a PT_LOAD segment holds it
+ * (a global variable). */
 #include "run_loader.h"
 
 #include <sys/stat.h>
@@ -691,9 +695,89 @@ static bool finding_body(struct loader *ld, json_t *rec, struct lh_incident *x) 
   return true;
 }
 
+/* ---- data races: the memory and the two accesses of a `finding` of kind data-race ---- */
+
+static bool race_lock_entry(struct loader *ld, json_t *v, size_t i, struct lh_held *h) {
+  int32_t lock;
+  if (!json_is_array(v) || json_array_size(v) != 2)
+    return fail(ld, "lock entry %zu of an access is not a [lock, mode] pair", i);
+  if (!ref_id(ld, json_array_get(v, 0), "an access's lock", &ld->lock_ids, false, &lock) ||
+      !parse_mode(ld, json_array_get(v, 1), "an access's lock mode", &h->mode))
+    return false;
+  h->lock = (uint32_t)lock;
+  h->stack = LH_NONE;
+  return true;
+}
+
+static bool access_entry(struct loader *ld, json_t *v, size_t i, struct lh_access *a) {
+  int32_t thread;
+  int64_t size;
+  if (!json_is_object(v)) return fail(ld, "access entry %zu is not an object", i);
+  if (!ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) || !get_hex(ld, v, "addr", &a->addr) ||
+      !get_int(ld, v, "size", 1, INT32_MAX, true, 0, &size) || !get_bool(ld, v, "write", &a->write) ||
+      !get_bool(ld, v, "atomic", &a->atomic) || !ref_field(ld, v, "stack", &ld->stack_ids, true, &a->stack))
+    return false;
+  a->thread = (uint32_t)thread;
+  a->size = (uint32_t)size;
+  LH_ARRAY_FIELD(ld, v, "locks", a->locks, a->nlocks, race_lock_entry);
+  return true;
+}
+
+/* Whether [start, start + size) holds addr (without overflowing at the top of the space). */
+static bool holds_addr(uint64_t start, uint64_t size, uint64_t addr) { return addr >= start && addr - start < size; }
+
+static bool block_entry(struct loader *ld, json_t *v, struct lh_race *r) {
+  int64_t size;
+  if (!json_is_object(v)) return fail(ld, "field 'block' is not an object");
+  if (!get_hex(ld, v, "addr", &r->block_addr) || !get_int(ld, v, "size", 1, INT64_MAX, true, 0, &size) ||
+      !opt_ref(ld, v, "thread", &ld->thread_ids, &r->block_thread) ||
+      !opt_ref(ld, v, "stack", &ld->stack_ids, &r->block_stack))
+    return false;
+  r->block_size = (uint64_t)size;
+  r->heap = true;
+  if (!holds_addr(r->block_addr, r->block_size, r->addr)) return fail(ld, "the block does not hold 'addr'");
+  return true;
+}
+
+/* Whether a lock held at both accesses, by one of them for writing, keeps them apart. */
+static bool share_a_lock(const struct lh_access *a, const struct lh_access *b) {
+  for (uint32_t i = 0; i < a->nlocks; i++)
+    for (uint32_t j = 0; j < b->nlocks; j++)
+      if (a->locks[i].lock == b->locks[j].lock &&
+          (a->locks[i].mode == LH_MODE_WRITE || b->locks[j].mode == LH_MODE_WRITE))
+        return true;
+  return false;
+}
+
+static bool race_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
+  struct lh_race *r = x->race = lh_xcalloc(1, sizeof *r); /* attached first: freed with x on failure */
+  r->module = r->block_thread = r->block_stack = LH_NONE;
+  json_t *accesses = json_object_get(rec, "accesses"), *block = json_object_get(rec, "block");
+  if (!get_hex(ld, rec, "addr", &r->addr)) return false;
+  if (!json_is_array(accesses) || json_array_size(accesses) != 2)
+    return fail(ld, "a data race needs 'accesses': an array of its two access entries");
+  for (size_t i = 0; i < 2; i++)
+    if (!access_entry(ld, json_array_get(accesses, i), i, &r->access[i])) return false;
+  const struct lh_access *a = r->access, *b = r->access + 1;
+  if (a->thread == b->thread) return fail(ld, "the two accesses of a data race are by the same thread");
+  if ((!a->write && !b->write) || (a->atomic && b->atomic))
+    return fail(ld, "these two accesses cannot race (both reads, or both atomic)");
+  if (share_a_lock(a, b)) return fail(ld, "these two accesses hold a common lock, so they cannot race");
+  for (size_t i = 0; i < 2; i++)
+    if (!holds_addr(r->access[i].addr, r->access[i].size, r->addr))
+      return fail(ld, "access entry %zu does not touch 'addr'", i);
+  if (block) return block_entry(ld, block, r);
+  const struct file_module *mod = module_of(ld, r->addr);
+  if (mod) {
+    r->module = (int32_t)mod->model_index;
+    r->rel = r->addr - mod->base;
+  }
+  return true;
+}
+
 static bool rec_finding(struct loader *ld, json_t *rec) {
   struct lh_incident x = {.file = ld->file_index, .lock = LH_NONE, .object = LH_NONE, .thread = LH_NONE};
-  if (!finding_body(ld, rec, &x)) {
+  if (!finding_body(ld, rec, &x) || (x.kind == LH_KIND_DATA_RACE && !race_body(ld, rec, &x))) {
     lh_incident_free(&x);
     return false;
   }

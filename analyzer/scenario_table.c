@@ -7,13 +7,15 @@
  * Read/write acquisitions of rwlocks are written read_lock()/write_lock(). lh_scenario_rows is the
  * layout alone; deadlocks seen at run time (report_incident.c) use it with what really happened.
  * The steps table is the same schedule with a step number per row, what each call got ("got it",
- * "waits for T2") and a last row where every thread is stuck. Widths are counted in characters,
- * not bytes, so that Russian text lines up too. */
+ * "waits for T2") and a last row where every thread is stuck. A data race gets the same layout
+ * (lh_race_steps_table): a row per access, in the column of its thread, and a last row with what
+ * can come of it. Widths are counted in characters, not bytes, so that Russian text lines up too. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "grow.h"
 #include "report.h"
+#include "report_race.h"
 
 #define MIN_COLUMN 22
 
@@ -156,4 +158,30 @@ void lh_scenario_steps(const struct lh_text *x, const struct lh_scenario_column 
   for (size_t j = 0; j < nrows; j++) free(texts[j]);
   free(texts);
   free(column);
+}
+
+/* ---- --explain: a data race, step by step ---- */
+
+void lh_race_steps_table(const struct lh_text *x, const char *const *labels, size_t ncols,
+                         const struct lh_race_step *rows, size_t nrows, const char *outcome) {
+  FILE *out = x->out;
+  size_t width = MIN_COLUMN;
+  for (size_t j = 0; j < nrows; j++)
+    if (lh_text_width(rows[j].text) + 4 > width) width = lh_text_width(rows[j].text) + 4;
+  const char *step = lh_msg(x->lang, LH_MSG_STEPS_STEP);
+  size_t step_width = lh_text_width(step) + 2;
+  if (step_width < 6) step_width = 6;
+  fprintf(out, "%s   %s\n%s\n%s     ", x->prefix, lh_msg(x->lang, LH_MSG_STEPS_TITLE), x->prefix, x->prefix);
+  cell(out, step, step_width, false);
+  for (size_t i = 0; i < ncols; i++) cell(out, labels[i], width, i + 1 == ncols);
+  fprintf(out, "\n%s     ", x->prefix);
+  cell(out, "----", step_width, false);
+  for (size_t i = 0; i < ncols; i++) cell(out, "----", width, i + 1 == ncols);
+  fputc('\n', out);
+  for (size_t j = 0; j < nrows; j++) step_row(out, x->prefix, j + 1, step_width, width, rows[j].column, rows[j].text);
+  char num[24];
+  snprintf(num, sizeof num, "%zu", nrows + 1);
+  fprintf(out, "%s     ", x->prefix);
+  cell(out, num, step_width, false);
+  fprintf(out, "%s\n%s\n", outcome, x->prefix);
 }
