@@ -29,6 +29,7 @@
 
 #include "commands.h"
 #include "grow.h"
+#include "library_path.h"
 #include "run_file_format.h"
 
 #define EXIT_NOT_FOUND 127
@@ -100,40 +101,7 @@ static bool is_static_elf(const char *path) {
   return is_static;
 }
 
-/* ---- 2. the library ---- */
-
-static char *find_library(void) {
-  const char *env = getenv(LH_ENV_LIB);
-  if (env && *env) {
-    if (access(env, R_OK) == 0) return lh_xstrdup(env);
-    fprintf(stderr, "lockhound: %s=%s: %s\n", LH_ENV_LIB, env, strerror(errno));
-    return NULL;
-  }
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n < 0) n = 0;
-  self[n] = '\0';
-  char *slash = strrchr(self, '/');
-  if (slash) *slash = '\0';
-  const char *rel[] = {LH_BUILD_BIN_TO_LIB, LH_BIN_TO_LIB};
-  char *tried[2] = {NULL, NULL};
-  for (int i = 0; i < 2; i++) {
-    if (asprintf(&tried[i], "%s/%s/liblockhound.so", self, rel[i]) < 0) tried[i] = NULL;
-    char real[PATH_MAX];
-    if (tried[i] && realpath(tried[i], real) && access(real, R_OK) == 0) {
-      free(tried[0]);
-      free(tried[1]);
-      return lh_xstrdup(real);
-    }
-  }
-  fprintf(stderr,
-          "lockhound: cannot find the preload library liblockhound.so (looked for %s and %s); "
-          "build it, or set %s to its path\n",
-          tried[0] ? tried[0] : "?", tried[1] ? tried[1] : "?", LH_ENV_LIB);
-  free(tried[0]);
-  free(tried[1]);
-  return NULL;
-}
+/* ---- 2. the library: lh_find_library (library_path.c) ---- */
 
 /* ---- 3. the run directory ---- */
 
@@ -300,7 +268,7 @@ int lh_command_run(const struct lh_options *o) {
     return EXIT_CANNOT_RUN;
   }
   free(path);
-  char *lib = find_library();
+  char *lib = lh_find_library("lockhound", "the preload library");
   if (!lib) return LH_EXIT_USAGE;
   char *dir = o->run_dir ? lh_xstrdup(o->run_dir) : default_run_dir();
   char real[PATH_MAX];
