@@ -13,6 +13,10 @@ int lh_command_report(const struct lh_options *o);
  * status. */
 int lh_command_graph(int argc, char **argv);
 
+/* `lockhound cc [--cc=PATH] [COMPILER] ARGS...` (command_cc.c): argv[0] is "cc"; execs the
+ * compiler, or returns the exit status. */
+int lh_command_cc(int argc, char **argv);
+
 /* `lockhound run`: returns the exit status. */
 int lh_command_run(const struct lh_options *o);
 

@@ -2,6 +2,7 @@
  *
  * lockhound run [options] [--] PROG [ARGS...]   (command_run.c)
  * lockhound report [options] RUNFILE...         (command_report.c)
+ * lockhound cc [--cc=PATH] [COMPILER] ARGS...   (command_cc.c)
  * docs/usage.md describes both. */
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "check") == 0) return lh_command_check(argc - 1, argv + 1); /* command_check.c */
   if (strcmp(cmd, "graph") == 0) return lh_command_graph(argc - 1, argv + 1); /* command_graph.c */
+  if (strcmp(cmd, "cc") == 0) return lh_command_cc(argc - 1, argv + 1);       /* command_cc.c */
   enum lh_command which;
   if (strcmp(cmd, "run") == 0) which = LH_CMD_RUN;
   else if (strcmp(cmd, "report") == 0) which = LH_CMD_REPORT;
