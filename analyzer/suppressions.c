@@ -1,5 +1,9 @@
 /* suppressions.c - see suppressions.h. Each finding is matched through its JSON form
- * (lh_json_finding), so the names a rule can match are exactly those the reports show. */
+ * (lh_json_finding), so the names a rule can match are exactly those the reports show. A data
+ * race shows its variable's name, the functions, files and modules of both accesses' stacks and
+ * of a heap block's allocation stack, and the locks held. ThreadSanitizer's kinds for races are
+ * taken too, so that its suppression files work as they are: `race:` is `data-race:`, and
+ * `race_top:` a data-race rule matched against the innermost frame of each access only. */
 #include "suppressions.h"
 
 #include <errno.h>
@@ -13,7 +17,14 @@
 struct rule {
   char *kind; /* a rule id, or "*" */
   char *pattern;
+  bool top;   /* match only the innermost frame of each access (ThreadSanitizer's race_top) */
 };
+
+/* ThreadSanitizer's suppression kinds that have a lockhound kind. */
+static const struct {
+  const char *tsan, *kind;
+  bool top;
+} tsan_kinds[] = {{"race", "data-race", false}, {"race_top", "data-race", true}};
 
 struct lh_suppressions {
   struct rule *rules;
@@ -30,6 +41,17 @@ void lh_suppressions_free(struct lh_suppressions *s) {
   }
   free(s->rules);
   free(s);
+}
+
+/* A ThreadSanitizer kind becomes the lockhound kind it means (*top: matched at the top frames). */
+static const char *tsan_kind(const char *kind, bool *top) {
+  *top = false;
+  for (size_t i = 0; i < sizeof tsan_kinds / sizeof *tsan_kinds; i++)
+    if (strcmp(kind, tsan_kinds[i].tsan) == 0) {
+      *top = tsan_kinds[i].top;
+      return tsan_kinds[i].kind;
+    }
+  return kind;
 }
 
 static bool known_kind(const char *kind) {
@@ -62,7 +84,9 @@ int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag
     if (!*text) continue;
     char *colon = strchr(text, ':');
     if (colon) *colon = 0;
-    char *kind = trim(text), *pattern = colon ? trim(colon + 1) : NULL;
+    bool top;
+    char *pattern = colon ? trim(colon + 1) : NULL;
+    const char *kind = tsan_kind(trim(text), &top);
     if (!pattern || !*pattern) {
       fprintf(diag, "lockhound: %s:%u: a suppression is KIND:PATTERN, e.g. "
                     "lock-order-inversion:log_lock\n", path, no);
@@ -78,6 +102,7 @@ int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag
     struct rule *r = LH_PUSH(s->rules, s->n, s->cap);
     r->kind = lh_xstrdup(kind);
     r->pattern = lh_xstrdup(pattern);
+    r->top = top;
   }
   free(line);
   fclose(f);
@@ -114,13 +139,23 @@ static bool any_name_matches(const char *pattern, json_t *v) {
   return false;
 }
 
+/* The innermost frame of some access of a data race matches pattern. */
+static bool top_frame_matches(const char *pattern, json_t *finding) {
+  size_t i;
+  json_t *access;
+  json_array_foreach(json_object_get(finding, "accesses"), i, access) {
+    json_t *top = json_array_get(json_object_get(access, "stack"), 0);
+    if (top && any_name_matches(pattern, top)) return true;
+  }
+  return false;
+}
+
 static bool suppressed(const struct lh_suppressions *s, json_t *finding) {
   const char *kind = json_string_value(json_object_get(finding, "kind"));
   for (size_t i = 0; i < s->n; i++) {
     const struct rule *r = &s->rules[i];
-    if ((strcmp(r->kind, "*") == 0 || (kind && strcmp(r->kind, kind) == 0)) &&
-        any_name_matches(r->pattern, finding))
-      return true;
+    if (strcmp(r->kind, "*") != 0 && (!kind || strcmp(r->kind, kind) != 0)) continue;
+    if (r->top ? top_frame_matches(r->pattern, finding) : any_name_matches(r->pattern, finding)) return true;
   }
   return false;
 }

@@ -4,8 +4,10 @@
  * rule id of finding_kinds.def (`deadlock`, `lock-order-inversion`, ...) or `*` for any, and
  * PATTERN a shell glob (fnmatch) matched against every name a finding shows: its locks' and
  * objects' names, and the function, source file (full or basename) and module of every frame of
- * its stacks. `#` starts a comment; blank lines are ignored. A finding is suppressed when one
- * rule's kind and pattern both match. */
+ * its stacks (a data race: also its variable's name, `counter`, `heap:make_node`). `#` starts a
+ * comment; blank lines are ignored. A finding is suppressed when one rule's kind and pattern both
+ * match. ThreadSanitizer's `race:` means `data-race:`, and its `race_top:` a data-race rule that
+ * only looks at the innermost frame of each access. */
 #ifndef LH_SUPPRESSIONS_H
 #define LH_SUPPRESSIONS_H
 
