@@ -530,8 +530,21 @@ static void incident_text(struct html *h, const struct lh_finding *f) {
   free(s);
 }
 
-/* A data race: each access's stack (with its source lines), and where a heap block came from. */
-static void race_html(struct html *h, const json_t *o) {
+/* A data race: the interleaving (as the text report draws it with --explain), each access's stack
+ * with its source lines, and where a heap block came from. */
+static void race_html(struct html *h, const struct lh_finding *f, const json_t *o) {
+  struct lh_text x = {.r = h->r, .object_names = h->object_names, .lang = h->lang};
+  char *steps = NULL;
+  size_t len = 0;
+  x.out = open_memstream(&steps, &len);
+  if (x.out) {
+    lh_text_race_steps(&x, f);
+    fclose(x.out);
+    fputs("<pre class=\"text\">", h->out);
+    esc(h->out, steps);
+    fputs("</pre>\n", h->out);
+  }
+  free(steps);
   fputs("<h3>", h->out);
   esc(h->out, word(h->lang, W_ACCESSES));
   fputs("</h3>\n", h->out);
@@ -575,7 +588,7 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
   bool timed = f->kind == LH_KIND_TIMED_WAIT_CYCLE;
   if (json_array_size(steps) && f->level != LH_LEVEL_NOTE) scenario_html(h, steps, locks, timed);
   if (f->incident == LH_NONE) steps_html(h, steps, locks);
-  if (f->kind == LH_KIND_DATA_RACE) race_html(h, o);
+  if (f->kind == LH_KIND_DATA_RACE) race_html(h, f, o);
   fputs("<h3>", h->out);
   esc(h->out, word(h->lang, W_THREADS));
   fputs("</h3>\n", h->out);

@@ -287,6 +287,8 @@ Test(race_report, the_html_page_shows_the_race_with_its_stacks_and_explanation) 
   HAS(x.html, "the memory: counter, a global or static variable defined at test_race_report.c:");
   HAS(x.html, "write of 4 bytes by T2");
   HAS(x.html, "<code class=\"fn\">increment</code>");
+  HAS(x.html, "How it goes wrong, step by step");
+  HAS(x.html, "both read the old value: one of the two updates is lost");
   HAS(x.html, "What this means");
   out_free(&x);
 }
