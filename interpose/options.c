@@ -6,7 +6,7 @@
 
 #include "run_file.h"
 
-struct lh_options lh_options = {LH_ON_DEADLOCK_EXIT, 66, 2000000000ull, 2000000000ull, false};
+struct lh_options lh_options = {LH_ON_DEADLOCK_EXIT, 66, 2000000000ull, 2000000000ull, false, true};
 
 static bool is_separator(char c) { return c == ':' || c == ',' || c == ' ' || c == '\t'; }
 
@@ -55,6 +55,12 @@ static bool set(const char *k, size_t kn, const char *v, size_t vn) {
       return false;
     return true;
   }
+  if (equals(k, kn, "races")) {
+    if (!equals(v, vn, "0") && !equals(v, vn, "1"))
+      return false;
+    lh_options.races = v[0] == '1';
+    return true;
+  }
   if (equals(k, kn, "contention")) {
     if (!equals(v, vn, "0") && !equals(v, vn, "1"))
       return false;
@@ -83,6 +89,6 @@ void lh_options_parse(const char *text) {
     const char *eq = memchr(item, '=', n);
     if (!eq || !set(item, (size_t)(eq - item), eq + 1, (size_t)(item + n - eq - 1)))
       lh_warn("LOCKHOUND_OPTIONS: ignoring '%.*s' (known: on_deadlock=exit|abort|wait, "
-              "exitcode=N, stall_timeout=SECONDS, livelock_timeout=SECONDS, contention=0|1)", (int)n, item);
+              "exitcode=N, stall_timeout=SECONDS, livelock_timeout=SECONDS, contention=0|1, races=0|1)", (int)n, item);
   }
 }

@@ -15,6 +15,7 @@ struct lh_options {
   uint64_t stall_timeout_ns;
   uint64_t livelock_timeout_ns;
   bool contention; /* per-lock profile (contention.h) */
+  bool races;      /* race detection in instrumented programs (race.h); default on */
 };
 
 extern struct lh_options lh_options;

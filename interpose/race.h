@@ -57,9 +57,29 @@ void lh_race_cond_woken(uintptr_t cond);      /* after the real wait returned */
 void lh_race_cond_signalling(uintptr_t cond); /* before the real signal or broadcast */
 void lh_race_thread_exiting(void);            /* the thread's last event */
 void lh_race_thread_joined(int32_t id);       /* after a successful join of thread id */
+/* Thread creation (thread_state.c): the creator's clock travels in the start block. */
+struct lh_thread_start;
+void lh_race_thread_prepare(struct lh_thread_start *s);
+void lh_race_thread_start_failed(struct lh_thread_start *s);
+void lh_race_thread_begin(const struct lh_thread_start *s);
+void lh_race_thread_done(void);
+void lh_race_fork_prepare(void);
+void lh_race_fork_parent(void);
+void lh_race_fork_child(int32_t next_thread_id);
 /* A block of memory that becomes new (malloc) or dead (free, a thread's stack when it starts):
  * its history is forgotten. */
 void lh_race_forget(uintptr_t addr, size_t size);
+
+/* For the race modules: the calling thread's state, ready for an event, or NULL when this thread
+ * is not checked (inside lockhound, or too many threads). */
+struct lh_race_thread *lh_race_ready(void);
+
+/* Runs a race event only in an instrumented program: one relaxed load otherwise. */
+#define LH_RACE_EVENT(call)                                                                      \
+  do {                                                                                         \
+    if (__builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0))                   \
+      call;                                                                                    \
+  } while (0)
 
 /* The shadow call stack, fed by __tsan_func_entry/__tsan_func_exit: every access gets its full
  * stack without unwinding. Inline: it runs on every call of an instrumented function. */

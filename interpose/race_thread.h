@@ -23,12 +23,18 @@ struct lh_race_thread {
   struct lh_race_frame *frames;
   uint32_t depth, cap; /* depth may exceed cap when memory ran out: frames past cap are lost */
   uint32_t slot;       /* index in vector clocks (the lockhound thread id); valid when tracked */
-  bool tracked;        /* false: too many threads, or not an instrumented program */
+  bool tracked;        /* false: not yet seen an access, or gave_up */
+  bool gave_up;        /* too many threads (slots are 16 bits): this thread is not checked */
+  int busy;            /* >0 inside the detector: a signal handler's events are dropped */
   uint32_t *vc;
   uint32_t vc_len;
   uint64_t ls_hash;    /* the held set's hash for which lsid is valid */
   uint32_t lsid;       /* lockset id of the held set (0: no locks) */
   bool ls_valid;
+  uintptr_t chunk_key; /* address >> 16 of the last shadow chunk used, with its shadow */
+  void *chunk;
+  void *stack_cache;   /* (parent, pc) -> stack id, direct-mapped (race_stacks.c) */
+  uint64_t reported;   /* races this thread reported (for tests and the run's summary) */
 };
 
 struct lh_race_thread;

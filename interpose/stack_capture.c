@@ -76,6 +76,15 @@ uint32_t lh_stack_here(void) {
 
 uint32_t lh_stack_of_site(uintptr_t pc) { return intern(&pc, 1); }
 
+uint32_t lh_stack_of_pcs(const uintptr_t *pcs, uint32_t n) {
+  uintptr_t kept[LH_STACK_MAX];
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < n && m < LH_STACK_MAX; i++)
+    if (!is_ours(pcs[i])) /* e.g. the thread trampoline that called the thread's function */
+      kept[m++] = pcs[i];
+  return intern(kept, m);
+}
+
 static void fill_stack(struct lh_json_line *jl, const void *p) {
   const struct lh_stack *s = p;
   lh_jl_kv_int(jl, "id", s->id);

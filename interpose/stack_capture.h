@@ -21,6 +21,9 @@
 uint32_t lh_stack_here(void);
 /* A one-frame stack: just the call site pc, without walking the stack. */
 uint32_t lh_stack_of_site(uintptr_t pc);
+/* A stack known by its pcs, innermost first (the race detector's shadow stacks); at most
+ * LH_STACK_MAX are kept. */
+uint32_t lh_stack_of_pcs(const uintptr_t *pcs, uint32_t n);
 /* Writes the stack's record (and any module it needs) if not yet in the run file. */
 void lh_stack_ensure_written(uint32_t id);
 void lh_stacks_mark_unwritten(void);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "misuse.h"
+#include "race.h"
 #include "pointer_table.h"
 #include "recorder.h"
 #include "run_file.h"
@@ -165,11 +166,13 @@ struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
   s->stack = lh_stack_here();
   s->how = how;
   lh_recorder_unlock();
+  LH_RACE_EVENT(lh_race_thread_prepare(s));
   return s;
 }
 
 void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle) {
   if (!ok) {
+    lh_race_thread_start_failed(s);
     free(s);
     return;
   }
@@ -191,6 +194,7 @@ void lh_thread_begin(const struct lh_thread_start *s) {
   lh_thread_ensure_written(s->id);
   lh_recorder_unlock();
   pthread_setspecific(exit_key, &lh_self);
+  LH_RACE_EVENT(lh_race_thread_begin(s));
 }
 
 static void fill_thread(struct lh_json_line *jl, const void *p) {
@@ -236,8 +240,10 @@ void lh_thread_joined(pthread_t handle) {
   lh_thread_ensure();
   lh_recorder_lock();
   struct lh_thread_info *t;
+  int32_t joined = -1;
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
   if (t) {
+    joined = t->id;
     /* A joined thread that recorded nothing orders nothing: no record needed. */
     if (t->written) {
       struct seg_ctx c = {lh_self.id, t->id, lh_self.seg};
@@ -254,6 +260,8 @@ void lh_thread_joined(pthread_t handle) {
   }
   lh_self.seg++;
   lh_recorder_unlock();
+  if (joined >= 0)
+    LH_RACE_EVENT(lh_race_thread_joined(joined));
 }
 
 void lh_thread_detached(pthread_t handle) {
@@ -273,6 +281,7 @@ void lh_thread_detached(pthread_t handle) {
 /* The pthread key destructor: runs as the thread ends (return, pthread_exit or cancel). */
 static void thread_exited(void *p) {
   (void)p;
+  LH_RACE_EVENT(lh_race_thread_exiting());
   lh_recorder_lock();
   if (lh_self.held.n > 0)
     lh_misuse_thread_exit();
@@ -298,7 +307,10 @@ static void thread_exited(void *p) {
   lh_recorder_unlock();
   lh_held_free(&lh_self.held);
   lh_tuple_cache_clear(&lh_self.tuples);
+  LH_RACE_EVENT(lh_race_thread_done());
 }
+
+int32_t lh_thread_next_id(void) { return next_id; }
 
 void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
   memcpy(out, calls_exited, sizeof calls_exited);

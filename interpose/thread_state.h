@@ -61,6 +61,8 @@ struct lh_thread_start {
   void *(*fn)(void *);
   int (*thrd_fn)(void *);
   void *arg;
+  uint32_t *race_vc; /* race mode: the creator's vector clock at the creation (race_sync.c) */
+  uint32_t race_vc_len;
 };
 
 /* Registers the calling thread if it is new to lockhound (a thread we did not see created). */
@@ -86,6 +88,8 @@ void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
 void lh_thread_ensure_written(int32_t id);
 /* In a fork child, under the recorder lock: forget every other thread, keep the caller. */
 void lh_thread_fork_child(void);
+/* The id the next new thread will get. */
+int32_t lh_thread_next_id(void);
 /* Under the recorder lock: fn for every live thread lockhound knows, with its state. */
 void lh_threads_each(void (*fn)(int32_t id, struct lh_thread *t, void *ctx), void *ctx);
 /* Under the recorder lock: the thread id of a joinable thread's handle, or -1. */

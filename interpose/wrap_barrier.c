@@ -32,7 +32,10 @@ LH_EXPORT int pthread_barrier_wait(pthread_barrier_t *b) {
   LH_COUNT(pthread_barrier_wait);
   if (lh_pass())
     return real_pthread_barrier_wait(b);
-  LH_WAIT_AROUND(lh_wait_object_begin(LH_WAIT_BARRIER, b, LH_W_pthread_barrier_wait, false,
-                                      LH_PC),
-                 real_pthread_barrier_wait(b));
+  /* Everything each thread did before the barrier happens before what any does after it. */
+  LH_RACE_EVENT(lh_race_release((uintptr_t)b));
+  LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_BARRIER, b, LH_W_pthread_barrier_wait, false,
+                                           LH_PC),
+                      real_pthread_barrier_wait(b),
+                      LH_RACE_EVENT(lh_race_acquire((uintptr_t)b)));
 }

@@ -76,12 +76,16 @@ LH_EXPORT void cnd_destroy(cnd_t *c) {
 LH_EXPORT int cnd_signal(cnd_t *c) {
   LH_COUNT(cnd_signal);
   lh_real_ensure();
+  if (!lh_pass())
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
   return real_cnd_signal(c);
 }
 
 LH_EXPORT int cnd_broadcast(cnd_t *c) {
   LH_COUNT(cnd_broadcast);
   lh_real_ensure();
+  if (!lh_pass())
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
   return real_cnd_broadcast(c);
 }
 

@@ -28,12 +28,16 @@ LH_EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
 LH_EXPORT int pthread_cond_signal(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_signal);
   lh_real_ensure();
+  if (!lh_pass())
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
   return real_pthread_cond_signal(c);
 }
 
 LH_EXPORT int pthread_cond_broadcast(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_broadcast);
   lh_real_ensure();
+  if (!lh_pass())
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
   return real_pthread_cond_broadcast(c);
 }
 

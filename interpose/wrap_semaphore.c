@@ -68,6 +68,13 @@ LH_EXPORT int sem_close(sem_t *s) {
   return real_sem_close(s);
 }
 
+/* A successful wait (rc 0) acquires what posters released (race mode); errno kept. */
+static int sem_taken(sem_t *s, int rc) {
+  if (rc == 0)
+    LH_RACE_EVENT(lh_race_acquire((uintptr_t)s));
+  return rc;
+}
+
 /* A try first: only a semaphore at zero makes the thread wait. */
 static bool available(sem_t *s) {
   int saved = errno;
@@ -81,15 +88,16 @@ LH_EXPORT int sem_wait(sem_t *s) {
   if (lh_pass())
     return real_sem_wait(s);
   if (available(s))
-    return 0;
-  LH_WAIT_AROUND(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC),
-                 real_sem_wait(s));
+    return sem_taken(s, 0);
+  LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC),
+                      real_sem_wait(s), sem_taken(s, rc));
 }
 
 LH_EXPORT int sem_trywait(sem_t *s) {
   LH_COUNT(sem_trywait);
-  lh_real_ensure();
-  return real_sem_trywait(s);
+  if (lh_pass())
+    return real_sem_trywait(s);
+  return sem_taken(s, real_sem_trywait(s));
 }
 
 LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
@@ -97,9 +105,9 @@ LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
   if (lh_pass())
     return real_sem_timedwait(s, t);
   if (available(s))
-    return 0;
-  LH_WAIT_AROUND(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC),
-                 real_sem_timedwait(s, t));
+    return sem_taken(s, 0);
+  LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC),
+                      real_sem_timedwait(s, t), sem_taken(s, rc));
 }
 
 LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
@@ -107,14 +115,16 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
   if (lh_pass())
     return real_sem_clockwait(s, c, t);
   if (available(s))
-    return 0;
-  LH_WAIT_AROUND(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC),
-                 real_sem_clockwait(s, c, t));
+    return sem_taken(s, 0);
+  LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC),
+                      real_sem_clockwait(s, c, t), sem_taken(s, rc));
 }
 
 LH_EXPORT int sem_post(sem_t *s) {
   LH_COUNT(sem_post);
   lh_real_ensure();
+  if (!lh_pass()) /* what the poster did happens before what the taker does next */
+    LH_RACE_EVENT(lh_race_release((uintptr_t)s));
   int rc = real_sem_post(s);
   if (rc != 0 && errno == EOVERFLOW) /* only atomics: sem_post may run in a signal handler */
     lh_misuse_sem_overflow(s, LH_PC);

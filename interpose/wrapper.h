@@ -14,6 +14,7 @@
 #include "blocking.h"
 #include "call_counts.h"
 #include "misuse.h"
+#include "race.h"
 #include "real_functions.h"
 #include "recorder.h"
 #include "thread_state.h"
@@ -23,8 +24,11 @@
 /* An unlock: the lock leaves the caller's held set, or the unlock is a misuse. */
 #define LH_RELEASE(obj, kind)                                                                    \
   do {                                                                                         \
-    if (!lh_pass() && !lh_lock_released(obj))                                                  \
-      lh_misuse_unlock((obj), (kind), LH_PC);                                                  \
+    if (!lh_pass()) {                                                                          \
+      LH_RACE_EVENT(lh_race_lock_releasing((uintptr_t)(obj)));                                 \
+      if (!lh_lock_released(obj))                                                              \
+        lh_misuse_unlock((obj), (kind), LH_PC);                                                \
+    }                                                                                          \
   } while (0)
 #define LH_COUNT(name) (lh_self.calls[LH_W_##name]++)
 /* The return address into the program: the call site that keys acquisition tuples. */
@@ -60,9 +64,10 @@ static inline bool lh_pass(void) {
     } else if (!(ok_expr)) {                                                                   \
       rc = (call);                                                                             \
     }                                                                                          \
-    if (ok_expr)                                                                               \
+    if (ok_expr) {                                                                             \
       lh_lock_acquired(&acq_);                                                                 \
-    else if (rc == EDEADLK || rc == EINVAL)                                                    \
+      LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)(obj)));                                  \
+    } else if (rc == EDEADLK || rc == EINVAL)                                                    \
       lh_misuse_api_error(LH_W_##name, rc, LH_PC);                                             \
     return rc;                                                                                 \
   } while (0)
@@ -78,6 +83,7 @@ static inline bool lh_pass(void) {
       lh_lock_request(&acq_, (obj), (kind), (mode), LH_ACQ_TRY, LH_PC);                        \
       lh_lock_acquired(&acq_);                                                                 \
       lh_try_succeeded(&acq_);                                                                 \
+      LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)(obj)));                                  \
       errno = saved_;                                                                          \
     } else if (busy_expr) {                                                                    \
       lh_try_failed((obj), (kind), LH_PC);                                                     \
@@ -92,28 +98,34 @@ static inline bool lh_pass(void) {
   do {                                                                                         \
     if (!lh_lock_released(mutex))                                                              \
       lh_misuse_cond_unowned((cond), (mutex), (kind), LH_PC);                                  \
+    LH_RACE_EVENT(lh_race_cond_waiting((uintptr_t)(cond), (uintptr_t)(mutex)));               \
     lh_misuse_cond_enter((cond), (mutex), LH_PC);                                              \
     lh_wait_cond_begin((cond), (mutex), (kind), LH_W_##name, (timed), LH_PC);                  \
     int rc = (call);                                                                           \
     lh_wait_done(&lh_self.wait);                                                               \
     lh_misuse_cond_leave(cond);                                                                \
+    LH_RACE_EVENT(lh_race_cond_woken((uintptr_t)(cond)));                                      \
     if (relocked_expr) {                                                                       \
       struct lh_acquire acq_;                                                                  \
       lh_lock_request(&acq_, (mutex), (kind), LH_MODE_WRITE, LH_ACQ_COND, LH_PC);              \
       lh_lock_acquired(&acq_);                                                                 \
+      LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)(mutex)));                                \
     }                                                                                          \
     return rc;                                                                                 \
   } while (0)
 
-/* Any other wait (semaphore, barrier, join): published around the real call, errno kept. */
-#define LH_WAIT_AROUND(begin, call)                                                              \
+/* Any other wait (semaphore, barrier, join): published around the real call, errno kept; `then`
+ * runs after it (it may use rc). */
+#define LH_WAIT_AROUND_THEN(begin, call, then)                                                   \
   do {                                                                                         \
     begin;                                                                                     \
     int rc = (call);                                                                           \
     int errno_ = errno;                                                                        \
     lh_wait_done(&lh_self.wait);                                                               \
+    then;                                                                                      \
     errno = errno_;                                                                            \
     return rc;                                                                                 \
   } while (0)
+#define LH_WAIT_AROUND(begin, call) LH_WAIT_AROUND_THEN(begin, call, (void)0)
 
 #endif

@@ -473,6 +473,29 @@ static int thread_cancel(void)
     return 0;
 }
 
+/* ---- once-only initialisation ---- */
+
+static int once_runs;
+static void once_routine(void) { once_runs++; }
+
+static int thread_once(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    EXPECT(pthread_once(&once, once_routine), 0);
+    EXPECT(pthread_once(&once, once_routine), 0);
+    EXPECT(once_runs, 1);
+    return 0;
+}
+
+static int c11_call_once(void)
+{
+    static once_flag flag = ONCE_FLAG_INIT;
+    call_once(&flag, once_routine);
+    call_once(&flag, once_routine);
+    EXPECT(once_runs, 1);
+    return 0;
+}
+
 /* ---- processes ---- */
 
 static int process_fork(void)
@@ -561,6 +584,8 @@ static const struct scenario {
     {"pthread_detach", thread_detach},
     {"pthread_exit", thread_exit},
     {"pthread_cancel", thread_cancel},
+    {"pthread_once", thread_once},
+    {"call_once", c11_call_once},
     {"fork", process_fork},
 };
 

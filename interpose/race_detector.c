@@ -1,0 +1,213 @@
+/* race_detector.c - the access check: hybrid happens-before + lockset race detection.
+ *
+ * For each access the thread computes its cell (slot, epoch, bytes, write/atomic) and its lockset
+ * id, then looks at the granule's two cells (race_shadow.h):
+ * - fast path: the same access is already there (this thread, this epoch, same bytes, same
+ *   locks), or, for a read, this thread's own write covers it: nothing to do. Repeated accesses between
+ *   two synchronisations of a thread all end here: no global table, no allocation.
+ * - otherwise each stored access of another thread that overlaps the bytes, where at least one is
+ *   a write and not both are atomic, races unless it happens before us (its epoch is within our
+ *   vector clock: create/join, semaphores, barriers, condvars, atomics, once, monitors) or a lock
+ *   protects both (race_locksets.h). Plain mutexes give no happens-before, which is why a race
+ *   that a lucky lock order hid in this run is still found.
+ * - then the access is remembered in one of the granule's cells (cell_for), with its stack.
+ *
+ * Limits: only LH_SHADOW_CELLS accesses of each 8 bytes are remembered, so when more threads or
+ * fields share 8 bytes a race may be missed (never a false one); slots are 16 bits, so
+ * threads past the 65535th are not checked. */
+#include "race.h"
+
+#include "options.h"
+#include "race_clocks.h"
+#include "race_locksets.h"
+#include "race_report.h"
+#include "race_shadow.h"
+#include "race_stacks.h"
+
+bool lh_race_on;
+
+#define MAX_SLOT 0xfffe
+
+static bool track(struct lh_race_thread *r) {
+  if (r->gave_up)
+    return false;
+  lh_thread_ensure();
+  r->busy++;
+  bool room = lh_self.id >= 0 && lh_self.id <= MAX_SLOT && lh_vc_reserve(r, (uint32_t)lh_self.id + 1);
+  r->busy--;
+  if (!room) {
+    r->gave_up = true;
+    return false;
+  }
+  r->slot = (uint32_t)lh_self.id;
+  if (r->vc[r->slot] == 0)
+    r->vc[r->slot] = 1;
+  r->tracked = true;
+  return true;
+}
+
+void lh_race_init(void) {
+  if (__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED) || !lh_options.races)
+    return;
+  track(&lh_self.race);
+  __atomic_store_n(&lh_race_on, true, __ATOMIC_RELEASE);
+}
+
+/* The thread's state, ready for an event; NULL when this thread is not checked. */
+static inline struct lh_race_thread *ready(void) {
+  struct lh_race_thread *r = &lh_self.race;
+  if (__builtin_expect(r->busy || lh_self.in_runtime, 0))
+    return NULL;
+  if (__builtin_expect(!r->tracked, 0) && !track(r))
+    return NULL;
+  return r;
+}
+
+static inline uint32_t current_lockset(struct lh_race_thread *r) {
+  const struct lh_held_set *h = &lh_self.held;
+  if (h->n == 0)
+    return 0;
+  if (!r->ls_valid || r->ls_hash != h->hash) {
+    r->lsid = lh_lockset_intern_held(h);
+    r->ls_hash = h->hash;
+    r->ls_valid = true;
+  }
+  return r->lsid;
+}
+
+static inline struct lh_race_granule *granule(struct lh_race_thread *r, uintptr_t a) {
+  uintptr_t key = a >> LH_SHADOW_CHUNK_BITS;
+  size_t i = (a >> 3) & (LH_SHADOW_GRANULES - 1);
+  if (__builtin_expect(r->chunk && r->chunk_key == key, 1))
+    return (struct lh_race_granule *)r->chunk + i;
+  struct lh_race_granule *g = lh_shadow_granule_slow(a);
+  if (g) {
+    r->chunk = g - i;
+    r->chunk_key = key;
+  }
+  return g;
+}
+
+static inline uint64_t load(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+static inline void store(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+
+/* Whether the stored access c and ours (cur, lsid) race; c belongs to another thread. */
+static bool conflicts(const struct lh_race_thread *r, uint64_t c0, uint64_t c1, uint64_t cur,
+                      uint32_t lsid) {
+  uint32_t slot = lh_cell_slot(c0);
+  if (c0 == 0 || slot == r->slot)
+    return false;
+  unsigned co = lh_cell_off(c0), cl = lh_cell_len(c0), o = lh_cell_off(cur), l = lh_cell_len(cur);
+  if (co + cl <= o || o + l <= co)
+    return false;
+  if (!((c0 | cur) & LH_CELL_WRITE) || (c0 & cur & LH_CELL_ATOMIC))
+    return false;
+  if (slot < r->vc_len && lh_cell_epoch(c0) <= r->vc[slot])
+    return false; /* happens before us */
+  if (lh_race_forked_below && slot < lh_race_forked_below)
+    return false; /* a thread of the parent process, before fork */
+  return !lh_lockset_protects((uint32_t)c1, lsid);
+}
+
+/* Which cell the access goes to: its own earlier access of the same bytes (unless that was a
+ * write and this a read: the write says more), else an empty cell, else one picked by the site's
+ * address bits (a cheap, reproducible coin: the access that is forgotten may hide a race, never
+ * make one). -1: keep what is there. */
+static int cell_for(const uint64_t c0[LH_SHADOW_CELLS], uint64_t cur, uintptr_t pc) {
+  const uint64_t same = 0xffff00000000ull | 0x3full << LH_CELL_OFF_SHIFT; /* slot, offset, length */
+  for (int i = 0; i < LH_SHADOW_CELLS; i++)
+    if (c0[i] && (c0[i] & same) == (cur & same))
+      return (c0[i] & LH_CELL_WRITE) && !(cur & LH_CELL_WRITE) &&
+                     lh_cell_epoch(c0[i]) == lh_cell_epoch(cur)
+                 ? -1
+                 : i;
+  for (int i = 0; i < LH_SHADOW_CELLS; i++)
+    if (!c0[i])
+      return i;
+  return (int)((pc >> 2) % LH_SHADOW_CELLS);
+}
+
+static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uintptr_t base,
+                        uint64_t cur, uint32_t lsid, uintptr_t pc) {
+  uint32_t stack = lh_race_stack_here(r, pc);
+  uint64_t c0[LH_SHADOW_CELLS];
+  for (int i = 0; i < LH_SHADOW_CELLS; i++) {
+    c0[i] = load(&g->cell[i].w0);
+    uint64_t c1 = load(&g->cell[i].w1);
+    if (conflicts(r, c0[i], c1, cur, lsid)) {
+      struct lh_race_side now = {cur, lsid, stack}, before = {c0[i], (uint32_t)c1, (uint32_t)(c1 >> 32)};
+      lh_race_report(base, &now, &before);
+    }
+  }
+  int i = cell_for(c0, cur, pc);
+  if (i < 0)
+    return;
+  store(&g->cell[i].w1, lh_cell_w1(lsid, stack));
+  store(&g->cell[i].w0, cur);
+}
+
+/* The fast path: this very access (or, for a read, this thread's write of the same bytes in the
+ * same epoch under the same locks) is already remembered. */
+static inline bool already_known(const struct lh_race_granule *g, uint64_t cur, uint32_t lsid) {
+  const uint64_t who = 0xffffffffffffull; /* epoch and slot */
+  for (int i = 0; i < LH_SHADOW_CELLS; i++) {
+    uint64_t c0 = load(&g->cell[i].w0);
+    if (c0 == cur || (!(cur & LH_CELL_WRITE) && (c0 & who) == (cur & who) && (c0 & LH_CELL_WRITE) &&
+                      lh_cell_off(c0) <= lh_cell_off(cur) &&
+                      lh_cell_off(c0) + lh_cell_len(c0) >= lh_cell_off(cur) + lh_cell_len(cur)))
+      if ((uint32_t)load(&g->cell[i].w1) == lsid)
+        return true;
+  }
+  return false;
+}
+
+static inline void access_granule(struct lh_race_thread *r, uintptr_t a, unsigned len,
+                                  unsigned flags, uintptr_t pc) {
+  struct lh_race_granule *g = granule(r, a);
+  if (__builtin_expect(!g, 0))
+    return;
+  uint32_t lsid = current_lockset(r);
+  uint64_t cur = lh_cell_w0(r->vc[r->slot], r->slot, a & 7, len, flags);
+  if (already_known(g, cur, lsid))
+    return;
+  slow_access(r, g, a & ~(uintptr_t)7, cur, lsid, pc);
+}
+
+void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
+  struct lh_race_thread *r = ready();
+  if (!r || size == 0)
+    return;
+  r->busy++; /* our own memset and malloc calls below are not the program's */
+  while (size > 0) {
+    unsigned n = 8 - (unsigned)(addr & 7);
+    if (n > size)
+      n = (unsigned)size;
+    access_granule(r, addr, n, flags, pc);
+    addr += n;
+    size -= n;
+  }
+  r->busy--;
+}
+
+void lh_race_acquire(uintptr_t sync) {
+  struct lh_race_thread *r = ready();
+  if (!r)
+    return;
+  r->busy++;
+  lh_sync_acquire(r, sync);
+  r->busy--;
+}
+
+static void release(uintptr_t sync, bool store_clock) {
+  struct lh_race_thread *r = ready();
+  if (!r)
+    return;
+  r->busy++;
+  lh_sync_release(r, sync, store_clock);
+  r->busy--;
+}
+
+void lh_race_release(uintptr_t sync) { release(sync, false); }
+void lh_race_release_store(uintptr_t sync) { release(sync, true); }
+
+struct lh_race_thread *lh_race_ready(void) { return ready(); }
