@@ -35,6 +35,7 @@
  * Strings made here are not freed: the process execs or exits right after building the command. */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,10 +66,13 @@ static void push(struct words *w, const char *s) {
   w->v[w->n] = NULL;
 }
 
-static char *xasprintf(const char *fmt, const char *a, const char *b) {
+__attribute__((format(printf, 1, 2))) static char *xasprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   char *s;
-  if (asprintf(&s, fmt, a, b) < 0) return lh_xstrdup("?");
-  return s;
+  int n = vasprintf(&s, fmt, ap);
+  va_end(ap);
+  return n < 0 ? lh_xstrdup("?") : s;
 }
 
 static const char *base_name(const char *path) {
@@ -214,11 +218,11 @@ static bool names_lockhound(const char *cc) {
 /* How the user chose the compiler, for messages: "--cc=X", "X", "LOCKHOUND_CC=X", "gcc (the
  * default)". */
 static const char *origin_of(const struct cc_options *o, const char *name) {
-  if (o->cc_flag) return xasprintf("%s%s", "--cc=", name);
-  if (o->positional) return xasprintf("'%s'%s", name, "");
+  if (o->cc_flag) return xasprintf("--cc=%s", name);
+  if (o->positional) return xasprintf("'%s'", name);
   const char *env = getenv(ENV_CC);
   if (env && *env) return xasprintf("%s=%s", ENV_CC, name);
-  return xasprintf("%s%s", name, " (the default)");
+  return xasprintf("%s (the default)", name);
 }
 
 static int compiler_not_found(const char *origin, const char *name, int err) {
@@ -229,9 +233,9 @@ static int compiler_not_found(const char *origin, const char *name, int err) {
             origin);
   else
     fprintf(stderr,
-            "lockhound cc: cannot find the compiler %s: %s; install it, or name another with "
+            "lockhound cc: cannot %s the compiler %s: %s; install it, or name another with "
             "--cc=PATH or %s\n",
-            origin, strerror(err), ENV_CC);
+            err == EACCES ? "run" : "find", origin, strerror(err), ENV_CC);
   return err == EACCES ? EXIT_CANNOT_RUN : EXIT_NOT_FOUND;
 }
 
@@ -340,9 +344,9 @@ static const char *scan_sanitize(struct cc_scan *s, const char *a) {
   size_t nkept = 0;
   for (char *save, *item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
     for (size_t i = 0; i < sizeof incompatible / sizeof *incompatible; i++)
-      if (strcmp(item, incompatible[i]) == 0 && !s->clash) s->clash = xasprintf("-fsanitize=%s%s", item, "");
+      if (strcmp(item, incompatible[i]) == 0 && !s->clash) s->clash = xasprintf("-fsanitize=%s", item);
     if (strcmp(item, "thread") == 0) continue;
-    char *longer = xasprintf(nkept++ ? "%s,%s" : "%s%s", kept, item);
+    char *longer = xasprintf("%s%s%s", kept, nkept++ ? "," : "", item);
     free(kept);
     kept = longer;
   }
