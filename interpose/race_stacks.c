@@ -4,7 +4,6 @@
 
 #include <uthash.h>
 
-#include "race.h"
 #include "race_spin.h"
 
 #define PAGE_BITS 14

@@ -1,0 +1,214 @@
+/* test_race_engine.c - the race detector's engines, without threads: shadow memory, locksets,
+ * vector and sync clocks, the stack trie (interpose/race_*.c, linked from lh_interpose_core). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "held_locks.h"
+#include "race_clocks.h"
+#include "race_locksets.h"
+#include "race_shadow.h"
+#include "race_stacks.h"
+#include "race_thread.h"
+
+static struct lh_race_granule *granule_of(const void *p) {
+  return lh_shadow_granule_slow((uintptr_t)p);
+}
+
+Test(race_shadow, a_granule_starts_empty_and_keeps_what_is_written) {
+  static long var;
+  struct lh_race_granule *g = granule_of(&var);
+  cr_assert_not_null(g);
+  cr_assert_eq(g->cell[0].w0, 0);
+  g->cell[0].w0 = lh_cell_w0(7, 3, 4, 4, 1);
+  cr_assert_eq(granule_of(&var)->cell[0].w0, g->cell[0].w0);
+}
+
+Test(race_shadow, a_cell_packs_epoch_slot_bytes_and_kind) {
+  uint64_t w0 = lh_cell_w0(123456, 42, 6, 2, 3);
+  cr_assert_eq(lh_cell_epoch(w0), 123456);
+  cr_assert_eq(lh_cell_slot(w0), 42);
+  cr_assert_eq(lh_cell_off(w0), 6);
+  cr_assert_eq(lh_cell_len(w0), 2);
+  cr_assert(w0 & LH_CELL_WRITE);
+  cr_assert(w0 & LH_CELL_ATOMIC);
+}
+
+Test(race_shadow, neighbouring_granules_have_their_own_shadow) {
+  static long two[2];
+  cr_assert_neq(granule_of(&two[0]), granule_of(&two[1]));
+}
+
+Test(race_shadow, forgetting_a_block_clears_its_granules_and_no_others) {
+  static long block[1024], after;
+  for (int i = 0; i < 1024; i++)
+    granule_of(&block[i])->cell[0].w0 = 1;
+  granule_of(&after)->cell[0].w0 = 1;
+  lh_shadow_forget((uintptr_t)block, sizeof block);
+  for (int i = 0; i < 1024; i++)
+    cr_assert_eq(granule_of(&block[i])->cell[0].w0, 0, "granule %d", i);
+  cr_assert_eq(granule_of(&after)->cell[0].w0, 1);
+}
+
+Test(race_shadow, forgetting_whole_chunks_reads_back_as_empty) {
+  size_t n = (size_t)4 << 16;
+  char *p = aligned_alloc(1 << 16, n);
+  cr_assert_not_null(p);
+  for (size_t i = 0; i < n; i += 8)
+    granule_of(p + i)->cell[1].w1 = 9;
+  lh_shadow_forget((uintptr_t)p, n);
+  for (size_t i = 0; i < n; i += 4096)
+    cr_assert_eq(granule_of(p + i)->cell[1].w1, 0);
+  free(p);
+}
+
+Test(race_shadow, kernel_and_null_page_addresses_have_no_shadow) {
+  cr_assert_null(lh_shadow_granule_slow(0x10));
+  cr_assert_null(lh_shadow_granule_slow((uintptr_t)1 << 60));
+}
+
+static void hold(struct lh_held_set *h, uint32_t lock, uint8_t mode) {
+  struct lh_held_entry e = {0};
+  e.addr = 0x1000 + lock;
+  e.lock = lock;
+  e.mode = mode;
+  e.count = 1;
+  e.hash = lh_held_entry_hash(lock, mode, 0);
+  cr_assert(lh_held_push(h, &e));
+}
+
+static uint32_t lockset(int n, const uint32_t *locks, uint8_t mode) {
+  struct lh_held_set h;
+  lh_held_init(&h);
+  for (int i = 0; i < n; i++)
+    hold(&h, locks[i], mode);
+  uint32_t id = lh_lockset_intern_held(&h);
+  lh_held_free(&h);
+  return id;
+}
+
+Test(race_locksets, no_locks_is_the_empty_set_zero) {
+  cr_assert_eq(lockset(0, NULL, LH_MODE_WRITE), 0);
+  cr_assert_null(lh_lockset_get(0));
+}
+
+Test(race_locksets, the_same_locks_in_any_order_are_one_set) {
+  uint32_t ab[] = {10, 11}, ba[] = {11, 10};
+  uint32_t x = lockset(2, ab, LH_MODE_WRITE), y = lockset(2, ba, LH_MODE_WRITE);
+  cr_assert_neq(x, 0);
+  cr_assert_eq(x, y);
+  cr_assert_eq(lh_lockset_get(x)->n, 2);
+}
+
+Test(race_locksets, a_common_lock_protects) {
+  uint32_t a[] = {20, 21}, b[] = {21, 22};
+  cr_assert(lh_lockset_protects(lockset(2, a, LH_MODE_WRITE), lockset(2, b, LH_MODE_WRITE)));
+}
+
+Test(race_locksets, disjoint_locks_do_not_protect) {
+  uint32_t a[] = {30}, b[] = {31};
+  cr_assert_not(lh_lockset_protects(lockset(1, a, LH_MODE_WRITE), lockset(1, b, LH_MODE_WRITE)));
+}
+
+Test(race_locksets, no_lock_on_one_side_does_not_protect) {
+  uint32_t a[] = {40};
+  cr_assert_not(lh_lockset_protects(lockset(1, a, LH_MODE_WRITE), 0));
+}
+
+Test(race_locksets, two_read_locks_do_not_exclude_each_other) {
+  uint32_t a[] = {50};
+  uint32_t r = lockset(1, a, LH_MODE_READ);
+  cr_assert_not(lh_lockset_protects(r, r));
+}
+
+Test(race_locksets, a_write_lock_against_a_read_lock_protects) {
+  uint32_t a[] = {60};
+  cr_assert(lh_lockset_protects(lockset(1, a, LH_MODE_WRITE), lockset(1, a, LH_MODE_READ)));
+}
+
+static struct lh_race_thread thread_at(uint32_t slot) {
+  struct lh_race_thread r = {0};
+  r.slot = slot;
+  cr_assert(lh_vc_reserve(&r, slot + 1));
+  r.vc[slot] = 1;
+  return r;
+}
+
+Test(race_clocks, a_release_then_acquire_orders_the_releaser_before_the_acquirer) {
+  struct lh_race_thread a = thread_at(1), b = thread_at(2);
+  a.vc[1] = 5;
+  lh_sync_release(&a, 0x5000, false);
+  cr_assert_eq(a.vc[1], 6, "the releaser starts a new epoch");
+  lh_sync_acquire(&b, 0x5000);
+  cr_assert_eq(b.vc[1], 5);
+}
+
+Test(race_clocks, acquiring_an_address_nobody_released_orders_nothing) {
+  struct lh_race_thread b = thread_at(2);
+  lh_sync_acquire(&b, 0x5100);
+  cr_assert_eq(b.vc_len >= 3, true);
+  cr_assert_eq(b.vc[0], 0);
+  cr_assert_eq(b.vc[1], 0);
+}
+
+Test(race_clocks, release_store_replaces_what_earlier_releasers_published) {
+  struct lh_race_thread a = thread_at(1), c = thread_at(3), b = thread_at(2);
+  a.vc[1] = 9;
+  lh_sync_release(&a, 0x5200, false);
+  lh_sync_release(&c, 0x5200, true);
+  lh_sync_acquire(&b, 0x5200);
+  cr_assert_eq(b.vc[1], 0);
+  cr_assert_eq(b.vc[3], 1);
+}
+
+Test(race_clocks, a_plain_mutex_orders_nothing_until_it_becomes_a_monitor) {
+  struct lh_race_thread a = thread_at(1), b = thread_at(2);
+  a.vc[1] = 4;
+  lh_sync_monitor_release(&a, 0x5300);
+  lh_sync_monitor_acquire(&b, 0x5300);
+  cr_assert_eq(b.vc[1], 0);
+  lh_sync_mark_monitor(0x5300);
+  lh_sync_monitor_release(&a, 0x5300);
+  lh_sync_monitor_acquire(&b, 0x5300);
+  cr_assert_eq(b.vc[1], 4);
+}
+
+Test(race_stacks, the_same_calls_give_the_same_stack_id) {
+  struct lh_race_thread r = {0};
+  lh_race_frames_grow(&r, 0x100);
+  r.depth = 1;
+  uint32_t x = lh_race_stack_here(&r, 0x200);
+  uint32_t y = lh_race_stack_here(&r, 0x200);
+  cr_assert_eq(x, y);
+  cr_assert_neq(x, lh_race_stack_here(&r, 0x204));
+}
+
+Test(race_stacks, a_stack_reads_back_innermost_first) {
+  struct lh_race_thread r = {0};
+  lh_race_frames_grow(&r, 0x1000);
+  r.depth = 1;
+  r.frames[1].pc = 0x2000;
+  r.frames[1].node = 0;
+  r.depth = 2;
+  uintptr_t pcs[8];
+  uint32_t n = lh_race_stack_pcs(lh_race_stack_here(&r, 0x3000), pcs, 8);
+  cr_assert_eq(n, 3);
+  cr_assert_eq(pcs[0], 0x3000);
+  cr_assert_eq(pcs[1], 0x2000);
+  cr_assert_eq(pcs[2], 0x1000);
+}
+
+Test(race_stacks, a_frame_popped_and_pushed_again_gets_its_new_caller) {
+  struct lh_race_thread r = {0};
+  lh_race_frames_grow(&r, 0x1000);
+  r.depth = 1;
+  r.frames[1] = (struct lh_race_frame){0x2000, 0};
+  r.depth = 2;
+  uint32_t first = lh_race_stack_here(&r, 0x3000);
+  r.frames[1] = (struct lh_race_frame){0x2100, 0}; /* func_exit then func_entry from elsewhere */
+  uint32_t second = lh_race_stack_here(&r, 0x3000);
+  cr_assert_neq(first, second);
+  uintptr_t pcs[8];
+  lh_race_stack_pcs(second, pcs, 8);
+  cr_assert_eq(pcs[1], 0x2100);
+}
