@@ -34,7 +34,7 @@ int main(int argc, char **argv) {
   else if (strcmp(cmd, "report") == 0) which = LH_CMD_REPORT;
   else {
     fprintf(stderr, "lockhound: unknown command '%s'; the commands are 'run', 'report', "
-                    "'check' and 'graph' ('lockhound --help' shows how to use them)\n", cmd);
+                    "'check', 'graph' and 'cc' ('lockhound --help' shows how to use them)\n", cmd);
     return LH_EXIT_USAGE;
   }
   struct lh_options o;

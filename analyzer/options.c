@@ -50,6 +50,8 @@ void lh_usage(FILE *out) {
         "       lockhound check [--timeout=SECONDS] SOURCE-OR-PROGRAM-OR-DIR...\n"
         "                                                   check programs against their declared\n"
         "                                                   findings (check --help)\n"
+        "       lockhound cc [--cc=PATH] [COMPILER] ARGS...  compile and link for race detection\n"
+        "                                                   (cc --help)\n"
         "\n"
         "options:\n"
         "  --json FILE             also write the findings as JSON to FILE (- for stdout)\n"

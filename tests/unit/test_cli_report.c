@@ -27,7 +27,7 @@ Test(cli_report, an_unknown_command_names_the_real_ones) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "analyse", "x", NULL});
   cr_assert_eq(r.status, 2);
   cr_assert_str_eq(r.err, "lockhound: unknown command 'analyse'; the commands are 'run', 'report', "
-                          "'check' and 'graph' ('lockhound --help' shows how to use them)\n");
+                          "'check', 'graph' and 'cc' ('lockhound --help' shows how to use them)\n");
   cli_free(&r);
 }
 
