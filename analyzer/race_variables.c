@@ -34,10 +34,17 @@ static char *format(const char *fmt, ...) {
   return rc < 0 ? lh_xstrdup("?") : s;
 }
 
+/* An allocator, under its own name or the one the C library or a sanitizer's interceptor gives it
+ * (__libc_malloc, __interceptor_malloc). */
 static bool is_allocator(const char *function) {
   static const char *const names[] = {"malloc", "calloc", "realloc", "reallocarray", "aligned_alloc",
-                                      "posix_memalign", "memalign", "valloc", "pvalloc", "strdup",
-                                      "strndup", "__libc_malloc", "__libc_calloc", "__libc_realloc"};
+                                      "posix_memalign", "memalign", "valloc", "pvalloc", "strdup", "strndup"};
+  static const char *const prefixes[] = {"___interceptor_", "__interceptor_", "__libc_"};
+  for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++)
+    if (strncmp(function, prefixes[p], strlen(prefixes[p])) == 0) {
+      function += strlen(prefixes[p]);
+      break;
+    }
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     if (strcmp(function, names[i]) == 0) return true;
   return false;
