@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "race_shadow.h"
 #include "race_thread.h"
 #include "thread_state.h"
 
@@ -38,8 +39,9 @@ enum lh_race_access_flags {
 void lh_race_init(void);
 
 /* An access of size bytes (any size >= 1, any alignment) at addr by the calling thread; pc is the
- * return address of the instrumentation call (the access's own site). */
-void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc);
+ * return address of the instrumentation call (the access's own site). lh_race_access (below) is
+ * the inline fast path; this is everything else. */
+void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc);
 
 /* Happens-before through a synchronisation address (an atomic variable, a semaphore, a condvar, a
  * barrier, a once control, a monitor mutex, or a synthetic key): release joins the thread's
@@ -80,6 +82,33 @@ struct lh_race_thread *lh_race_ready(void);
     if (__builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0))                   \
       call;                                                                                    \
   } while (0)
+
+/* The fast path of every access, inline in each entry point: an access within one granule, with
+ * no lock held, that this thread already made in this epoch (or a read of bytes it wrote in this
+ * epoch) is already known; nothing else to do. Everything else goes to race_detector.c. */
+static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
+  struct lh_race_thread *r = &lh_self.race;
+  if (__builtin_expect(r->tracked & !r->pending & (r->busy == 0) & (lh_self.held.n == 0) &
+                           ((addr & 7) + size <= 8) & (r->chunk_key == addr >> LH_SHADOW_CHUNK_BITS),
+                       1) &&
+      r->chunk) {
+    const struct lh_race_granule *g =
+        (const struct lh_race_granule *)r->chunk + ((addr >> 3) & (LH_SHADOW_GRANULES - 1));
+    uint64_t cur = lh_cell_make(r->vc[r->slot], r->slot, addr & 7, (unsigned)size, flags) |
+                   LH_CELL_LOCKLESS;
+    const uint64_t ctx_mask = ~0ull << LH_CELL_CTX_SHIFT;
+    for (int i = 0; i < LH_SHADOW_CELLS; i++) {
+      uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED) & ~ctx_mask;
+      if (c == cur)
+        return;
+      /* a read covered by this thread's own lockless write in this epoch */
+      if (!(flags & 1) && (c & ~0xffull) == ((cur | LH_CELL_WRITE) & ~0xffull) &&
+          (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur))
+        return;
+    }
+  }
+  lh_race_access_slow(addr, size, flags, pc);
+}
 
 /* The shadow call stack, fed by __tsan_func_entry/__tsan_func_exit: every access gets its full
  * stack without unwinding. Inline: it runs on every call of an instrumented function. */

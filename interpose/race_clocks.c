@@ -110,8 +110,20 @@ static void release(struct lh_race_thread *r, uintptr_t key, bool store, bool mo
     done = true;
   }
   lh_spin_unlock(&stripes[s].lock);
-  if (done && r->slot < r->vc_len)
-    r->vc[r->slot]++; /* later accesses are not covered by what was just published */
+  if (done)
+    lh_vc_new_epoch(r);
+}
+
+void lh_vc_new_epoch(struct lh_race_thread *r) {
+  /* Later accesses must not be covered by what was just published. When nothing was stored in
+   * the current epoch, no cell names it yet: the new epoch waits for the next store (pending),
+   * so that a loop of releases without accesses does not use up epochs. */
+  if (r->dirty && r->slot < r->vc_len) {
+    r->vc[r->slot]++;
+    r->dirty = false;
+  } else {
+    r->pending = true;
+  }
 }
 
 void lh_sync_acquire(struct lh_race_thread *r, uintptr_t key) { acquire(r, key, false); }

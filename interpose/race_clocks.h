@@ -32,6 +32,8 @@ extern uint32_t lh_race_forked_below;
 bool lh_vc_reserve(struct lh_race_thread *r, uint32_t need);
 /* r->vc = max(r->vc, v[0..n)). */
 void lh_vc_join(struct lh_race_thread *r, const uint32_t *v, uint32_t n);
+/* After the thread published its clock: the accesses it makes next are in a new epoch. */
+void lh_vc_new_epoch(struct lh_race_thread *r);
 
 void lh_sync_acquire(struct lh_race_thread *r, uintptr_t key);
 /* store: the address's clock becomes the thread's (instead of the join of both). */

@@ -14,11 +14,13 @@
  *
  * Limits: only LH_SHADOW_CELLS accesses of each 8 bytes are remembered, so when more threads or
  * fields share 8 bytes a race may be missed (never a false one); slots are 16 bits, so
- * threads past the 65535th are not checked. */
+ * threads past the 8191st are not checked, and a thread that used up its 2^23 epochs (releases
+ * with accesses in between) is checked no more. */
 #include "race.h"
 
 #include "options.h"
 #include "race_clocks.h"
+#include "race_contexts.h"
 #include "race_locksets.h"
 #include "race_report.h"
 #include "race_shadow.h"
@@ -26,14 +28,14 @@
 
 bool lh_race_on;
 
-#define MAX_SLOT 0xfffe
+#define MAX_SLOT LH_CELL_MAX_SLOT
 
 static bool track(struct lh_race_thread *r) {
   if (r->gave_up)
     return false;
   lh_thread_ensure();
   r->busy++;
-  bool room = lh_self.id >= 0 && lh_self.id <= MAX_SLOT && lh_vc_reserve(r, (uint32_t)lh_self.id + 1);
+  bool room = lh_self.id >= 0 && (uint32_t)lh_self.id <= MAX_SLOT && lh_vc_reserve(r, (uint32_t)lh_self.id + 1);
   r->busy--;
   if (!room) {
     r->gave_up = true;
@@ -88,75 +90,109 @@ static inline struct lh_race_granule *granule(struct lh_race_thread *r, uintptr_
   return g;
 }
 
-static inline uint64_t load(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
-static inline void store(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 
-/* Whether the stored access c and ours (cur, lsid) race; c belongs to another thread. */
-static bool conflicts(const struct lh_race_thread *r, uint64_t c0, uint64_t c1, uint64_t cur,
-                      uint32_t lsid) {
-  uint32_t slot = lh_cell_slot(c0);
-  if (c0 == 0 || slot == r->slot)
+/* The lockset of a cell's context; false when unknown. */
+static inline bool cell_lockset(const struct lh_race_thread *r, uint64_t c, uint32_t *lsid) {
+  uint32_t ctx = lh_cell_ctx(c);
+  if (lh_cell_slot(c) == r->slot && ctx == r->last_ctx && ctx) {
+    *lsid = r->last_ctx_lsid;
+    return true;
+  }
+  struct lh_race_ctx x;
+  if (!lh_ctx_get(lh_cell_slot(c), ctx, &x))
     return false;
-  unsigned co = lh_cell_off(c0), cl = lh_cell_len(c0), o = lh_cell_off(cur), l = lh_cell_len(cur);
-  if (co + cl <= o || o + l <= co)
+  *lsid = x.lsid;
+  return true;
+}
+
+/* Whether the stored access c and ours (cur, lsid) race. */
+static bool conflicts(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid,
+                      struct lh_race_ctx *other) {
+  uint32_t slot = lh_cell_slot(c);
+  if (c == 0 || slot == r->slot || !(lh_cell_mask(c) & lh_cell_mask(cur)))
     return false;
-  if (!((c0 | cur) & LH_CELL_WRITE) || (c0 & cur & LH_CELL_ATOMIC))
+  if (!((c | cur) & LH_CELL_WRITE) || (c & cur & LH_CELL_ATOMIC))
     return false;
-  if (slot < r->vc_len && lh_cell_epoch(c0) <= r->vc[slot])
+  if (slot < r->vc_len && lh_cell_epoch(c) <= r->vc[slot])
     return false; /* happens before us */
   if (lh_race_forked_below && slot < lh_race_forked_below)
     return false; /* a thread of the parent process, before fork */
-  return !lh_lockset_protects((uint32_t)c1, lsid);
+  if (!lh_ctx_get(slot, lh_cell_ctx(c), other))
+    return false; /* its locks are unknown: they may have protected it */
+  return !lh_lockset_protects(other->lsid, lsid);
 }
 
 /* Which cell the access goes to: its own earlier access of the same bytes (unless that was a
  * write and this a read: the write says more), else an empty cell, else one picked by the site's
  * address bits (a cheap, reproducible coin: the access that is forgotten may hide a race, never
  * make one). -1: keep what is there. */
-static int cell_for(const uint64_t c0[LH_SHADOW_CELLS], uint64_t cur, uintptr_t pc) {
-  const uint64_t same = 0xffff00000000ull | 0x3full << LH_CELL_OFF_SHIFT; /* slot, offset, length */
+static int cell_for(const uint64_t c[LH_SHADOW_CELLS], uint64_t cur, uintptr_t pc) {
+  const uint64_t same = 0xffull | (uint64_t)LH_CELL_MAX_SLOT << LH_CELL_SLOT_SHIFT;
   for (int i = 0; i < LH_SHADOW_CELLS; i++)
-    if (c0[i] && (c0[i] & same) == (cur & same))
-      return (c0[i] & LH_CELL_WRITE) && !(cur & LH_CELL_WRITE) &&
-                     lh_cell_epoch(c0[i]) == lh_cell_epoch(cur)
+    if (c[i] && (c[i] & same) == (cur & same))
+      return (c[i] & LH_CELL_WRITE) && !(cur & LH_CELL_WRITE) &&
+                     lh_cell_epoch(c[i]) == lh_cell_epoch(cur)
                  ? -1
                  : i;
   for (int i = 0; i < LH_SHADOW_CELLS; i++)
-    if (!c0[i])
+    if (!c[i])
       return i;
   return (int)((pc >> 2) % LH_SHADOW_CELLS);
 }
 
+/* A new epoch, when one is due (a release since the last store) and there is room for it. */
+static inline bool next_epoch(struct lh_race_thread *r) {
+  if (r->vc[r->slot] >= LH_CELL_MAX_EPOCH) {
+    r->gave_up = true; /* epochs exhausted: this thread is checked no more */
+    r->tracked = false;
+    return false;
+  }
+  r->vc[r->slot]++;
+  return true;
+}
+
 static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uintptr_t base,
                         uint64_t cur, uint32_t lsid, uintptr_t pc) {
+  if (r->pending) {
+    r->pending = false;
+    if (!next_epoch(r))
+      return;
+    cur = (cur & ~((uint64_t)LH_CELL_MAX_EPOCH << LH_CELL_EPOCH_SHIFT)) |
+          (uint64_t)r->vc[r->slot] << LH_CELL_EPOCH_SHIFT;
+  }
   uint32_t stack = lh_race_stack_here(r, pc);
-  uint64_t c0[LH_SHADOW_CELLS];
+  uint64_t c[LH_SHADOW_CELLS];
   for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-    c0[i] = load(&g->cell[i].w0);
-    uint64_t c1 = load(&g->cell[i].w1);
-    if (conflicts(r, c0[i], c1, cur, lsid)) {
-      struct lh_race_side now = {cur, lsid, stack}, before = {c0[i], (uint32_t)c1, (uint32_t)(c1 >> 32)};
+    c[i] = __atomic_load_n(&g->cell[i], __ATOMIC_ACQUIRE);
+    struct lh_race_ctx other;
+    if (conflicts(r, c[i], cur, lsid, &other)) {
+      struct lh_race_side now = {cur, lsid, stack}, before = {c[i], other.lsid, other.stack};
       lh_race_report(base, &now, &before);
     }
   }
-  int i = cell_for(c0, cur, pc);
+  int i = cell_for(c, cur, pc);
   if (i < 0)
     return;
-  store(&g->cell[i].w1, lh_cell_w1(lsid, stack));
-  store(&g->cell[i].w0, cur);
+  uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack);
+  r->last_ctx = ctx;
+  r->last_ctx_lsid = lsid;
+  r->dirty = true;
+  __atomic_store_n(&g->cell[i], cur | (uint64_t)ctx << LH_CELL_CTX_SHIFT, __ATOMIC_RELEASE);
 }
 
 /* The fast path: this very access (or, for a read, this thread's write of the same bytes in the
- * same epoch under the same locks) is already remembered. */
-static inline bool already_known(const struct lh_race_granule *g, uint64_t cur, uint32_t lsid) {
-  const uint64_t who = 0xffffffffffffull; /* epoch and slot */
+ * same epoch) under the same locks is already remembered. */
+static inline bool already_known(const struct lh_race_thread *r, const struct lh_race_granule *g,
+                                 uint64_t cur, uint32_t lsid) {
+  const uint64_t who = ~LH_CELL_CTX_MASK & ~0x3ffull & ~LH_CELL_LOCKLESS; /* slot and epoch */
   for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-    uint64_t c0 = load(&g->cell[i].w0);
-    if (c0 == cur || (!(cur & LH_CELL_WRITE) && (c0 & who) == (cur & who) && (c0 & LH_CELL_WRITE) &&
-                      lh_cell_off(c0) <= lh_cell_off(cur) &&
-                      lh_cell_off(c0) + lh_cell_len(c0) >= lh_cell_off(cur) + lh_cell_len(cur)))
-      if ((uint32_t)load(&g->cell[i].w1) == lsid)
-        return true;
+    uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+    uint64_t bare = c & ~LH_CELL_CTX_MASK;
+    uint32_t have;
+    if ((bare == cur || (!(cur & LH_CELL_WRITE) && (c & LH_CELL_WRITE) && (c & who) == (cur & who) &&
+                         (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur))) &&
+        cell_lockset(r, c, &have) && have == lsid)
+      return true;
   }
   return false;
 }
@@ -167,13 +203,14 @@ static inline void access_granule(struct lh_race_thread *r, uintptr_t a, unsigne
   if (__builtin_expect(!g, 0))
     return;
   uint32_t lsid = current_lockset(r);
-  uint64_t cur = lh_cell_w0(r->vc[r->slot], r->slot, a & 7, len, flags);
-  if (already_known(g, cur, lsid))
+  uint64_t cur = lh_cell_make(r->vc[r->slot], r->slot, a & 7, len, flags) |
+                 (lsid == 0 ? LH_CELL_LOCKLESS : 0);
+  if (!r->pending && already_known(r, g, cur, lsid))
     return;
   slow_access(r, g, a & ~(uintptr_t)7, cur, lsid, pc);
 }
 
-void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
+void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
   struct lh_race_thread *r = ready();
   if (!r || size == 0)
     return;

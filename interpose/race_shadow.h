@@ -1,11 +1,10 @@
 /* race_shadow.h - shadow memory: what the race detector remembers about every 8 bytes.
  *
- * Each 8-byte granule of the program's memory has a shadow granule of LH_SHADOW_CELLS cells, each
- * one remembered access (2 cells of 16 bytes: 4x the memory the program touches, the same ratio as
- * ThreadSanitizer's shadow, without its trace buffers). A cell says who accessed (thread slot and
- * epoch), which bytes of the granule (offset and length), how (write, atomic), under which locks
- * (lockset id) and from where (race stack id). Which access a new one replaces is decided in
- * race_detector.c.
+ * Each 8-byte granule of the program's memory has a shadow granule of LH_SHADOW_CELLS cells of
+ * 8 bytes, each one remembered access (16 bytes: 2x the memory the program touches, as
+ * ThreadSanitizer's). A cell says which bytes of the granule (a byte mask), how (write, atomic),
+ * who (thread slot) and when (epoch), and what the thread was doing (its context id: lockset and
+ * stack, race_contexts.h). Which access a new one replaces is decided in race_detector.c.
  *
  * Layout: a two-level table, like a page table. Address bits 46..32 index a static first level;
  * bits 31..16 index a second level (512 KiB, mapped on first use); each entry points to the
@@ -28,36 +27,44 @@
 #define LH_SHADOW_CHUNK_BITS 16 /* 64 KiB of program memory per chunk */
 #define LH_SHADOW_GRANULES (1u << (LH_SHADOW_CHUNK_BITS - 3))
 
-struct lh_race_cell {
-  uint64_t w0; /* epoch:32 | slot:16 | offset:3 | length-1:3 | write:1 | atomic:1; 0 = empty */
-  uint64_t w1; /* lockset id:32 | stack id:32 */
-};
+/* A cell: mask:8 | write:1 | atomic:1 | slot:13 | epoch:23 | lockless:1 | context:17. 0 = empty.
+ * lockless says that the access held no lock, so that the fast path of the most common case needs
+ * no look-up of the context's lockset. */
+#define LH_CELL_WRITE (1ull << 8)
+#define LH_CELL_ATOMIC (1ull << 9)
+#define LH_CELL_SLOT_SHIFT 10
+#define LH_CELL_SLOT_BITS 13
+#define LH_CELL_EPOCH_SHIFT 23
+#define LH_CELL_EPOCH_BITS 23
+#define LH_CELL_LOCKLESS (1ull << 46)
+#define LH_CELL_CTX_SHIFT 47
+#define LH_CELL_MAX_SLOT ((1u << LH_CELL_SLOT_BITS) - 1)
+#define LH_CELL_MAX_EPOCH ((1u << LH_CELL_EPOCH_BITS) - 1)
+#define LH_CELL_CTX_MASK (~0ull << LH_CELL_CTX_SHIFT)
 
 #define LH_SHADOW_CELLS 2
 
 struct lh_race_granule {
-  struct lh_race_cell cell[LH_SHADOW_CELLS];
+  uint64_t cell[LH_SHADOW_CELLS];
 };
 
-#define LH_CELL_SLOT_SHIFT 32
-#define LH_CELL_OFF_SHIFT 48
-#define LH_CELL_LEN_SHIFT 51
-#define LH_CELL_WRITE (1ull << 54)
-#define LH_CELL_ATOMIC (1ull << 55)
-
-static inline uint64_t lh_cell_w0(uint32_t epoch, uint32_t slot, unsigned off, unsigned len,
-                                  unsigned flags) {
-  return (uint64_t)epoch | (uint64_t)(slot & 0xffff) << LH_CELL_SLOT_SHIFT |
-         (uint64_t)off << LH_CELL_OFF_SHIFT | (uint64_t)(len - 1) << LH_CELL_LEN_SHIFT |
-         ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
+/* The cell of an access to len bytes at offset off of its granule, without its context. */
+static inline uint64_t lh_cell_make(uint32_t epoch, uint32_t slot, unsigned off, unsigned len,
+                                    unsigned flags) {
+  return (uint64_t)(((1u << len) - 1) << off) | ((flags & 1) ? LH_CELL_WRITE : 0) |
+         ((flags & 2) ? LH_CELL_ATOMIC : 0) | (uint64_t)slot << LH_CELL_SLOT_SHIFT |
+         (uint64_t)epoch << LH_CELL_EPOCH_SHIFT;
 }
-static inline uint32_t lh_cell_epoch(uint64_t w0) { return (uint32_t)w0; }
-static inline uint32_t lh_cell_slot(uint64_t w0) { return (uint32_t)(w0 >> LH_CELL_SLOT_SHIFT) & 0xffff; }
-static inline unsigned lh_cell_off(uint64_t w0) { return (unsigned)(w0 >> LH_CELL_OFF_SHIFT) & 7; }
-static inline unsigned lh_cell_len(uint64_t w0) { return ((unsigned)(w0 >> LH_CELL_LEN_SHIFT) & 7) + 1; }
-static inline uint64_t lh_cell_w1(uint32_t lsid, uint32_t stack) {
-  return (uint64_t)lsid | (uint64_t)stack << 32;
+static inline unsigned lh_cell_mask(uint64_t c) { return (unsigned)c & 0xff; }
+static inline uint32_t lh_cell_slot(uint64_t c) {
+  return (uint32_t)(c >> LH_CELL_SLOT_SHIFT) & LH_CELL_MAX_SLOT;
 }
+static inline uint32_t lh_cell_epoch(uint64_t c) {
+  return (uint32_t)(c >> LH_CELL_EPOCH_SHIFT) & LH_CELL_MAX_EPOCH;
+}
+static inline uint32_t lh_cell_ctx(uint64_t c) { return (uint32_t)(c >> LH_CELL_CTX_SHIFT); }
+static inline unsigned lh_cell_off(uint64_t c) { return (unsigned)__builtin_ctz(lh_cell_mask(c) | 0x100); }
+static inline unsigned lh_cell_len(uint64_t c) { return (unsigned)__builtin_popcount(lh_cell_mask(c)); }
 
 /* The shadow granule of addr's 8 bytes (mapping it if needed), or NULL (out of range, or out of
  * memory: then the access is not checked). */

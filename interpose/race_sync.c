@@ -20,6 +20,7 @@
 
 #include "race.h"
 #include "race_clocks.h"
+#include "race_contexts.h"
 #include "race_heap.h"
 #include "race_locksets.h"
 #include "race_report.h"
@@ -80,7 +81,7 @@ void lh_race_thread_prepare(struct lh_thread_start *s) {
     memcpy(s->race_vc, r->vc, r->vc_len * sizeof *r->vc);
     s->race_vc_len = r->vc_len;
   }
-  r->vc[r->slot]++;
+  lh_vc_new_epoch(r);
 }
 
 void lh_race_thread_start_failed(struct lh_thread_start *s) { __libc_free(s->race_vc); }
@@ -123,6 +124,7 @@ void lh_race_thread_done(void) {
  * the others are taken), then stacks, locksets, sync clocks, reports. */
 static void fork_lock_all(bool take) {
   lh_heap_fork_lock(take);
+  lh_ctx_fork_lock(take);
   lh_race_stacks_fork_lock(take);
   lh_lockset_fork_lock(take);
   lh_sync_fork_lock(take);

@@ -35,6 +35,9 @@ struct lh_race_thread {
   void *chunk;
   void *stack_cache;   /* (parent, pc) -> stack id, direct-mapped (race_stacks.c) */
   uint64_t reported;   /* races this thread reported (for tests and the run's summary) */
+  bool dirty;          /* a cell was stored in the current epoch */
+  bool pending;        /* released while clean: start a new epoch before the next store */
+  uint32_t last_ctx, last_ctx_lsid; /* the context of the last store and its lockset */
 };
 
 struct lh_race_thread;

@@ -6,6 +6,7 @@
 
 #include "held_locks.h"
 #include "race_clocks.h"
+#include "race_contexts.h"
 #include "race_locksets.h"
 #include "race_shadow.h"
 #include "race_stacks.h"
@@ -19,19 +20,39 @@ Test(race_shadow, a_granule_starts_empty_and_keeps_what_is_written) {
   static long var;
   struct lh_race_granule *g = granule_of(&var);
   cr_assert_not_null(g);
-  cr_assert_eq(g->cell[0].w0, 0);
-  g->cell[0].w0 = lh_cell_w0(7, 3, 4, 4, 1);
-  cr_assert_eq(granule_of(&var)->cell[0].w0, g->cell[0].w0);
+  cr_assert_eq(g->cell[0], 0);
+  g->cell[0] = lh_cell_make(7, 3, 4, 4, 1);
+  cr_assert_eq(granule_of(&var)->cell[0], g->cell[0]);
 }
 
-Test(race_shadow, a_cell_packs_epoch_slot_bytes_and_kind) {
-  uint64_t w0 = lh_cell_w0(123456, 42, 6, 2, 3);
-  cr_assert_eq(lh_cell_epoch(w0), 123456);
-  cr_assert_eq(lh_cell_slot(w0), 42);
-  cr_assert_eq(lh_cell_off(w0), 6);
-  cr_assert_eq(lh_cell_len(w0), 2);
-  cr_assert(w0 & LH_CELL_WRITE);
-  cr_assert(w0 & LH_CELL_ATOMIC);
+Test(race_shadow, a_cell_packs_bytes_kind_slot_epoch_and_context) {
+  uint64_t c = lh_cell_make(LH_CELL_MAX_EPOCH, LH_CELL_MAX_SLOT, 6, 2, 3) | LH_CELL_LOCKLESS |
+               (uint64_t)5 << LH_CELL_CTX_SHIFT;
+  cr_assert_eq(lh_cell_epoch(c), LH_CELL_MAX_EPOCH);
+  cr_assert_eq(lh_cell_slot(c), LH_CELL_MAX_SLOT);
+  cr_assert_eq(lh_cell_mask(c), 0xc0);
+  cr_assert_eq(lh_cell_off(c), 6);
+  cr_assert_eq(lh_cell_len(c), 2);
+  cr_assert_eq(lh_cell_ctx(c), 5);
+  cr_assert(c & LH_CELL_WRITE);
+  cr_assert(c & LH_CELL_ATOMIC);
+}
+
+Test(race_contexts, a_thread_numbers_its_lockset_and_stack_pairs_once) {
+  uint32_t a = lh_ctx_intern(7, 3, 100), b = lh_ctx_intern(7, 3, 100), c = lh_ctx_intern(7, 0, 100);
+  cr_assert_neq(a, 0);
+  cr_assert_eq(a, b);
+  cr_assert_neq(a, c);
+  struct lh_race_ctx x;
+  cr_assert(lh_ctx_get(7, c, &x));
+  cr_assert_eq(x.lsid, 0);
+  cr_assert_eq(x.stack, 100);
+}
+
+Test(race_contexts, an_unknown_context_is_said_to_be_unknown) {
+  struct lh_race_ctx x;
+  cr_assert_not(lh_ctx_get(8, 1, &x));
+  cr_assert_not(lh_ctx_get(7, 0, &x));
 }
 
 Test(race_shadow, neighbouring_granules_have_their_own_shadow) {
@@ -42,12 +63,12 @@ Test(race_shadow, neighbouring_granules_have_their_own_shadow) {
 Test(race_shadow, forgetting_a_block_clears_its_granules_and_no_others) {
   static long block[1024], after;
   for (int i = 0; i < 1024; i++)
-    granule_of(&block[i])->cell[0].w0 = 1;
-  granule_of(&after)->cell[0].w0 = 1;
+    granule_of(&block[i])->cell[0] = 1;
+  granule_of(&after)->cell[0] = 1;
   lh_shadow_forget((uintptr_t)block, sizeof block);
   for (int i = 0; i < 1024; i++)
-    cr_assert_eq(granule_of(&block[i])->cell[0].w0, 0, "granule %d", i);
-  cr_assert_eq(granule_of(&after)->cell[0].w0, 1);
+    cr_assert_eq(granule_of(&block[i])->cell[0], 0, "granule %d", i);
+  cr_assert_eq(granule_of(&after)->cell[0], 1);
 }
 
 Test(race_shadow, forgetting_whole_chunks_reads_back_as_empty) {
@@ -55,10 +76,10 @@ Test(race_shadow, forgetting_whole_chunks_reads_back_as_empty) {
   char *p = aligned_alloc(1 << 16, n);
   cr_assert_not_null(p);
   for (size_t i = 0; i < n; i += 8)
-    granule_of(p + i)->cell[1].w1 = 9;
+    granule_of(p + i)->cell[1] = 9;
   lh_shadow_forget((uintptr_t)p, n);
   for (size_t i = 0; i < n; i += 4096)
-    cr_assert_eq(granule_of(p + i)->cell[1].w1, 0);
+    cr_assert_eq(granule_of(p + i)->cell[1], 0);
   free(p);
 }
 
@@ -137,10 +158,19 @@ static struct lh_race_thread thread_at(uint32_t slot) {
 Test(race_clocks, a_release_then_acquire_orders_the_releaser_before_the_acquirer) {
   struct lh_race_thread a = thread_at(1), b = thread_at(2);
   a.vc[1] = 5;
+  a.dirty = true;
   lh_sync_release(&a, 0x5000, false);
   cr_assert_eq(a.vc[1], 6, "the releaser starts a new epoch");
   lh_sync_acquire(&b, 0x5000);
   cr_assert_eq(b.vc[1], 5);
+}
+
+Test(race_clocks, a_release_with_no_access_since_the_last_defers_the_new_epoch) {
+  struct lh_race_thread a = thread_at(1);
+  a.vc[1] = 5;
+  lh_sync_release(&a, 0x5400, false);
+  cr_assert_eq(a.vc[1], 5);
+  cr_assert(a.pending, "the next stored access starts the new epoch");
 }
 
 Test(race_clocks, acquiring_an_address_nobody_released_orders_nothing) {

@@ -1,0 +1,34 @@
+/* race_contexts.h - what an access was doing: its lockset and stack, as a small per-thread number.
+ *
+ * A shadow cell has room for 8 bytes only (race_shadow.h), not for a lockset id and a stack id.
+ * So each thread numbers the (lockset, stack) pairs of its own accesses: context ids, dense from
+ * 1, in a table of its own that lives as long as the process (the cells of a thread that ended
+ * still name its contexts). The owner appends; any thread reads an entry it found in a cell: the
+ * table is made of pages that never move, published with release stores before any cell names
+ * them. The owner finds its pairs again through a direct-mapped cache; a miss adds an entry (a pair
+ * may thus have two ids, which is harmless).
+ *
+ * Limit: LH_CTX_MAX contexts per thread; past that, accesses get context 0 ("unknown"), whose races
+ * are not reported (an unknown lockset could have protected them). */
+#ifndef LH_RACE_CONTEXTS_H
+#define LH_RACE_CONTEXTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LH_CTX_BITS 17
+#define LH_CTX_MAX ((1u << LH_CTX_BITS) - 1)
+
+struct lh_race_ctx {
+  uint32_t lsid;
+  uint32_t stack;
+};
+
+/* The calling thread's context id for (lsid, stack) in slot's table; 0 when out of room. */
+uint32_t lh_ctx_intern(uint32_t slot, uint32_t lsid, uint32_t stack);
+/* The context `ctx` of thread `slot`; false when unknown. */
+bool lh_ctx_get(uint32_t slot, uint32_t ctx, struct lh_race_ctx *out);
+/* Around fork: the table-of-tables lock. */
+void lh_ctx_fork_lock(bool take);
+
+#endif
