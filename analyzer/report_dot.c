@@ -426,7 +426,8 @@ static int wait_cmp(const void *a, const void *b, void *ctx) {
 }
 
 static void put_waits(struct dot *d) {
-  qsort_r(d->waits, d->nwaits, sizeof *d->waits, wait_cmp, d);
+  if (d->nwaits > 1) /* qsort_r must not be given a NULL array, even empty */
+    qsort_r(d->waits, d->nwaits, sizeof *d->waits, wait_cmp, d);
   for (size_t i = 0; i < d->nwaits; i++) {
     struct wait_edge *w = &d->waits[i];
     /* The label holds "site\x1fthread" pairs, one per line. */
