@@ -123,9 +123,10 @@ static bool conflicts(const struct lh_race_thread *r, uint64_t c, uint64_t cur, 
 }
 
 /* Which cell the access goes to: its own earlier access of the same bytes (unless that was a
- * write and this a read: the write says more), else an empty cell, else one picked by the site's
- * address bits (a cheap, reproducible coin: the access that is forgotten may hide a race, never
- * make one). -1: keep what is there. */
+ * write and this a read: the write says more), else an empty cell, else a cell about some of the
+ * same bytes (so that the history of the granule's other bytes survives: two variables often
+ * share 8 bytes), else one picked by the site's address bits (a cheap, reproducible coin). A
+ * forgotten access may hide a race, never make one. -1: keep what is there. */
 static int cell_for(const uint64_t c[LH_SHADOW_CELLS], uint64_t cur, uintptr_t pc) {
   const uint64_t same = 0xffull | (uint64_t)LH_CELL_MAX_SLOT << LH_CELL_SLOT_SHIFT;
   for (int i = 0; i < LH_SHADOW_CELLS; i++)
@@ -136,6 +137,9 @@ static int cell_for(const uint64_t c[LH_SHADOW_CELLS], uint64_t cur, uintptr_t p
                  : i;
   for (int i = 0; i < LH_SHADOW_CELLS; i++)
     if (!c[i])
+      return i;
+  for (int i = 0; i < LH_SHADOW_CELLS; i++)
+    if (lh_cell_mask(c[i]) & lh_cell_mask(cur))
       return i;
   return (int)((pc >> 2) % LH_SHADOW_CELLS);
 }
