@@ -4,12 +4,15 @@
  * same thread would find a NULL pointer; the wrappers then pretend success (wrapper.h), which is
  * only sound because resolution happens before the program has created any thread. */
 #include "real_functions.h"
+#include "real_memory.h"
 
 #include <dlfcn.h>
 #include <string.h>
 
 #define X(name) __typeof__(name) *real_##name;
+#define X_MEMORY(name) X(name) /* declared in real_memory.h */
 #include "wrapped_functions.def"
+#undef X_MEMORY
 #undef X
 
 bool lh_real_ready;
@@ -28,7 +31,9 @@ void lh_real_resolve(void) {
   /* Plain assignments: racing resolvers store the same values, and each pointer is written
    * whole, so a reader sees either NULL (and resolves itself) or the right function. */
 #define X(name) __atomic_store_n(&real_##name, (__typeof__(real_##name))lookup(#name), __ATOMIC_RELAXED);
+#define X_MEMORY(name) X(name)
 #include "wrapped_functions.def"
+#undef X_MEMORY
 #undef X
   __atomic_store_n(&lh_real_ready, true, __ATOMIC_RELEASE);
 }

@@ -1,0 +1,14 @@
+/* wrap_memory.h - the bodies of the memcpy, memmove and memset wrappers (wrap_memory.c), with the
+ * program's call site as a parameter, so that clang's __tsan_memcpy/__tsan_memmove/__tsan_memset
+ * (tsan_entry_points.c) report exactly as the plain calls do. */
+#ifndef LH_WRAP_MEMORY_H
+#define LH_WRAP_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *lh_memory_copy(void *dst, const void *src, size_t n, uintptr_t pc);
+void *lh_memory_move(void *dst, const void *src, size_t n, uintptr_t pc);
+void *lh_memory_set(void *dst, int c, size_t n, uintptr_t pc);
+
+#endif
