@@ -1,0 +1,34 @@
+# race_samples.cmake - one test per data-race sample and compiler, included by CMakeLists.txt here.
+#
+# samples/races/CMakeLists.txt builds each samples/races/<name>.c with `lockhound cc` for gcc and
+# clang and lists the builds ("gcc/<name>", "clang/<name>") in the global property
+# LH_RACE_SAMPLE_BUILDS. Each build is the test integration.race_sample.<cc>/<name>: `lockhound
+# check` runs it under `lockhound run` as a child process and compares its findings and exit code
+# with the lockhound-expect: lines of its source (the expectation parser of test_samples and
+# `lockhound check`, analyzer/expectations.c); a mismatch prints the findings missing and those not
+# expected, with the run's output (-v).
+#
+# Also sets LH_CHECK_ALL_SAMPLES_DIRS, what integration.check_all_samples checks: the whole samples/
+# tree when the race samples are built, else every topic but races/ (whose sources would be
+# compiled without instrumentation and could not give their races).
+get_property(LH_RACE_SAMPLE_BUILDS GLOBAL PROPERTY LH_RACE_SAMPLE_BUILDS)
+foreach(build ${LH_RACE_SAMPLE_BUILDS})
+  get_filename_component(name ${build} NAME)
+  add_test(NAME integration.race_sample.${build}
+           COMMAND lockhound check -v --timeout=60 --expect
+                   ${PROJECT_SOURCE_DIR}/samples/races/${name}.c
+                   ${CMAKE_BINARY_DIR}/samples/races/${build})
+  set_tests_properties(integration.race_sample.${build} PROPERTIES TIMEOUT 120)
+endforeach()
+
+if(LH_RACE_SAMPLE_BUILDS)
+  set(LH_CHECK_ALL_SAMPLES_DIRS ${PROJECT_SOURCE_DIR}/samples)
+else()
+  file(GLOB entries LIST_DIRECTORIES true ${PROJECT_SOURCE_DIR}/samples/*)
+  set(LH_CHECK_ALL_SAMPLES_DIRS)
+  foreach(entry ${entries})
+    if(IS_DIRECTORY ${entry} AND NOT entry MATCHES "/races$")
+      list(APPEND LH_CHECK_ALL_SAMPLES_DIRS ${entry})
+    endif()
+  endforeach()
+endif()
