@@ -7,8 +7,10 @@
  * does, read from the arguments as the gcc driver reads them:
  *  - when it compiles (-c, -S, -E, -M, -MM, -fsyntax-only, or sources given to a linking command):
  *    -g before the user's flags (their -g0 or -g3 wins), then -fsanitize=thread
- *    -fno-omit-frame-pointer -fno-builtin after them (no memcpy or strlen expanded inline, where
- *    the runtime's wrappers could not see its accesses);
+ *    -fno-omit-frame-pointer -fno-builtin -U_FORTIFY_SOURCE after them (no memcpy or strlen
+ *    expanded inline or fortified, where the runtime's wrappers could not see its accesses), and
+ *    -Wno-tsan for gcc (its fence warning would break -Werror builds) or -mcx16 for clang on
+ *    x86-64 (its 128-bit atomics then reach the runtime instead of libatomic);
  *  - when it links (none of those, nor -r): liblockhound.so by its path, before every user input so
  *    that it comes before libc in DT_NEEDED and its pthread wrappers win symbol lookup; inside
  *    --no-as-needed, since Debian's gcc links --as-needed and nothing may refer to the library
@@ -490,6 +492,15 @@ static void build_command(const struct compiler *c, const struct cc_scan *s, con
   if (p->compile == COMPILE_AND_LINK) push(cmd, c->clang ? "-fno-sanitize-link-runtime" : "-Wp,-fsanitize=thread");
   push(cmd, "-fno-omit-frame-pointer");
   push(cmd, "-fno-builtin");
+  /* glibc's fortified copies (__memcpy_chk...) are not among the runtime's memory wrappers */
+  push(cmd, "-U_FORTIFY_SOURCE");
+  if (c->clang) {
+#if defined(__x86_64__)
+    push(cmd, "-mcx16"); /* else clang leaves 128-bit atomics to libatomic, unseen */
+#endif
+  } else {
+    push(cmd, "-Wno-tsan"); /* gcc warns that fences are not instrumented: the runtime knows */
+  }
 }
 
 /* One shell word: quoted unless it is made of characters the shell leaves alone. */

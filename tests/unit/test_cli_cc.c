@@ -64,7 +64,8 @@ static char *link_flags(void) {
            dir, dir);
   return s;
 }
-#define COMPILE_TAIL "-fno-omit-frame-pointer -fno-builtin"
+#define COMPILE_TAIL "-fno-omit-frame-pointer -fno-builtin -U_FORTIFY_SOURCE -Wno-tsan"
+#define CLANG_TAIL "-fno-omit-frame-pointer -fno-builtin -U_FORTIFY_SOURCE -mcx16"
 
 static void expect_command(struct cli_result r, const char *expected) {
   cr_expect_eq(r.status, 0, "status %d, stderr: %s", r.status, r.err);
@@ -159,7 +160,7 @@ Test(cli_cc, gcc_compiling_and_linking_instruments_through_the_compiler_proper_o
 
 Test(cli_cc, clang_compiling_and_linking_leaves_out_clangs_runtime) {
   expect_command(CC("--print-command", "--cc=clang", "-o", "prog", "a.c"),
-                 line("clang -g %s -o prog a.c -fsanitize=thread -fno-sanitize-link-runtime " COMPILE_TAIL "\n",
+                 line("clang -g %s -o prog a.c -fsanitize=thread -fno-sanitize-link-runtime " CLANG_TAIL "\n",
                       link_flags()));
 }
 
@@ -202,20 +203,20 @@ Test(cli_cc, arguments_are_quoted_for_the_shell) {
 
 Test(cli_cc, the_compiler_is_chosen_with_cc) {
   expect_command(CC("--print-command", "--cc=clang", "-c", "a.c"),
-                 "clang -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
+                 "clang -g -c a.c -fsanitize=thread " CLANG_TAIL "\n");
   expect_command(CC("--print-command", "--cc", "/usr/bin/clang", "-c", "a.c"),
-                 "/usr/bin/clang -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
+                 "/usr/bin/clang -g -c a.c -fsanitize=thread " CLANG_TAIL "\n");
 }
 
 Test(cli_cc, the_compiler_is_chosen_with_the_environment) {
   expect_command(CC_ENV("LOCKHOUND_CC=clang", "--print-command", "-o", "prog", "a.c"),
-                 line("clang -g %s -o prog a.c -fsanitize=thread -fno-sanitize-link-runtime " COMPILE_TAIL "\n",
+                 line("clang -g %s -o prog a.c -fsanitize=thread -fno-sanitize-link-runtime " CLANG_TAIL "\n",
                       link_flags()));
 }
 
 Test(cli_cc, a_compiler_named_first_is_used_as_a_launcher_does) {
   expect_command(CC("--print-command", "/usr/bin/clang", "-c", "a.c", "-o", "a.o"),
-                 "/usr/bin/clang -g -c a.c -o a.o -fsanitize=thread " COMPILE_TAIL "\n");
+                 "/usr/bin/clang -g -c a.c -o a.o -fsanitize=thread " CLANG_TAIL "\n");
   expect_command(CC("--print-command", "/usr/bin/cc", "a.o", "-o", "prog"),
                  line("/usr/bin/cc %s a.o -o prog\n", link_flags()));
 }
@@ -229,7 +230,7 @@ Test(cli_cc, the_compiler_named_first_beats_the_environment_and_cc_beats_both) {
   expect_command(CC_ENV("LOCKHOUND_CC=clang", "--print-command", "gcc", "-c", "a.c"),
                  "gcc -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
   expect_command(CC_ENV("LOCKHOUND_CC=gcc", "--print-command", "--cc=clang", "gcc", "-c", "a.c"),
-                 "clang -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
+                 "clang -g -c a.c -fsanitize=thread " CLANG_TAIL "\n");
 }
 
 Test(cli_cc, a_missing_compiler_exits_127) {
@@ -398,7 +399,7 @@ Test(cli_cc, lto_with_gcc_is_refused) {
 
 Test(cli_cc, lto_with_clang_is_fine) {
   expect_command(CC("--print-command", "--cc=clang", "-flto=thin", "-c", "a.c"),
-                 "clang -g -flto=thin -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
+                 "clang -g -flto=thin -c a.c -fsanitize=thread " CLANG_TAIL "\n");
 }
 
 #define ONE_STEP_REFUSAL                                                                         \
