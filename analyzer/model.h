@@ -40,6 +40,7 @@ struct lh_run_file {
   uint32_t thread_begin, thread_end; /* this file's threads: [begin, end) */
   uint32_t locks_seen;  /* lock records accepted */
   uint32_t threads_created; /* thread records other than the main thread */
+  bool fork_child;      /* its first thread came from fork(): leaving with _exit is normal */
   uint32_t bad_records;
 };
 

@@ -313,6 +313,7 @@ static bool rec_thread(struct loader *ld, json_t *rec) {
   add_id(&ld->thread_ids, id, lh_model_add_thread(ld->m, &t));
   ld->file->thread_end = (uint32_t)ld->m->nthreads;
   if (strcmp(how, "main") != 0 && strcmp(how, "fork") != 0) ld->file->threads_created++;
+  if (strcmp(how, "fork") == 0) ld->file->fork_child = true;
   return true;
 }
 
@@ -971,11 +972,18 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
               ld.warnings - LH_MAX_WARNINGS);
     /* Only worth saying when the file recorded something the report is built from, and when it
      * was not lockhound that ended the program (its finding says so). */
-    if (!ld.file->ended && !ld.file->stopped && (ld.file->locks_seen || ld.file->threads_created))
-      fprintf(diag,
-              "lockhound: %s: the program ended abruptly (signal, _exit, exec or crash); its "
-              "report is built from what was recorded before\n",
-              name);
+    if (!ld.file->ended && !ld.file->stopped && (ld.file->locks_seen || ld.file->threads_created)) {
+      if (ld.file->fork_child) /* the usual way for a fork child to end: no cause for alarm */
+        fprintf(diag,
+                "lockhound: %s: a fork child that left without exit() (as with _exit, exec or a "
+                "signal); its report is built from what it recorded\n",
+                name);
+      else
+        fprintf(diag,
+                "lockhound: %s: the program ended abruptly (signal, _exit, exec or crash); its "
+                "report is built from what was recorded before\n",
+                name);
+    }
   }
   free(buf);
   loader_free(&ld);

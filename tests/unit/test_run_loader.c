@@ -193,6 +193,22 @@ Test(run_loader, a_file_without_an_end_record_says_the_program_ended_abruptly) {
   unload(&l);
 }
 
+Test(run_loader, a_fork_child_that_left_with_exit_underscore_is_not_called_abrupt) {
+  struct rb rb = {0};
+  rb_run(&rb, 4243, "/bin/prog", "4242.1");
+  rb_add(&rb, "{'t':'module','id':0,'path':'/bin/prog','base':'0x1000','segs':[['0x1000','0x9000']]}");
+  rb_add(&rb, "{'t':'stack','id':0,'pcs':['0x1100']}");
+  rb_add(&rb, "{'t':'thread','id':0,'tid':200,'parent':-1,'parent_seg':0,'stack':-1,'how':'fork'}");
+  rb_add(&rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x8000','gen':0,'how':'static','stack':0,'type':'normal'}");
+  struct loaded l = load_rb(&rb);
+  cr_assert_eq(l.rc, 0);
+  cr_assert(strstr(l.diag, "lockhound: run1.lhrun: a fork child that left without exit() (as with "
+                           "_exit, exec or a signal); its report is built from what it recorded"),
+            "%s", l.diag);
+  cr_assert_null(strstr(l.diag, "abruptly"));
+  unload(&l);
+}
+
 Test(run_loader, an_abrupt_end_goes_unmentioned_when_nothing_was_recorded) {
   struct rb rb = {0};
   rb_standard(&rb, 0, 0); /* the main thread only: no lock, no other thread */
