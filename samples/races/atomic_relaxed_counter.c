@@ -9,8 +9,9 @@
  *
  * What to look for: nothing. Two atomic accesses never race, whatever their memory order.
  *
- * Classic mistake to try: read the counter with a plain `hits` instead of atomic_load() while the
- * threads run: a plain access and an atomic write to the same bytes race.
+ * Classic mistake to try: make it a plain `long hits` incremented with `hits++`: lockhound reports
+ * a data race on hits, the lost update of lost_update_counter.c. (Reading an atomic_long by its
+ * name alone is still an atomic load; only a non-atomic type makes the accesses plain.)
  *
  * lockhound-expect: none
  */

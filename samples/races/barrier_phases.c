@@ -11,9 +11,8 @@
  * What to look for: nothing. lockhound takes the barrier's ordering into account; no lock is
  * needed here and none is held.
  *
- * Classic mistake to try: remove the second pthread_barrier_wait(): a fast thread then writes its
- * cell for the next round while a slow one is still reading it for this round, and lockhound
- * reports a data race on a cell of `cells`.
+ * Classic mistake to try: remove the first pthread_barrier_wait(): a thread then writes its cell
+ * while its neighbours may still be reading it, and lockhound reports data races on `cells`.
  *
  * lockhound-expect: none
  */

@@ -16,8 +16,9 @@
  * Main queues the first job only once both consumers wait on queue_changed, as a pool waits for
  * its workers to start; this also makes every run hand the jobs over the same way.
  *
- * Classic mistake to try: change a job's numbers after push_job() has shared it: lockhound
- * reports a data race on the job's heap block (heap:main, the function that allocated it).
+ * Classic mistake to try: in consumer(), peek at `head` without the lock before locking (to skip
+ * the lock when the queue looks empty): lockhound reports a data race on `head` in every run in
+ * which a peek and a push are not kept apart by the lock.
  *
  * lockhound-expect: none
  */
