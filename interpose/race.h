@@ -57,7 +57,12 @@ void lh_race_lock_releasing(uintptr_t lock);  /* before the real unlock */
 void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex); /* before the real wait */
 void lh_race_cond_woken(uintptr_t cond);      /* after the real wait returned */
 void lh_race_cond_signalling(uintptr_t cond); /* before the real signal or broadcast */
-void lh_race_thread_exiting(void);            /* the thread's last event */
+void lh_race_thread_exiting(void);
+/* Barriers (wrap_barrier.c): init gives the count; a wait arrives (returns its round) and
+ * leaves. */
+void lh_race_barrier_init(uintptr_t b, unsigned count);
+uint64_t lh_race_barrier_arrive(uintptr_t b);
+void lh_race_barrier_leave(uintptr_t b, uint64_t round);            /* the thread's last event */
 void lh_race_thread_joined(int32_t id);       /* after a successful join of thread id */
 /* Thread creation (thread_state.c): the creator's clock travels in the start block. */
 struct lh_thread_start;

@@ -9,11 +9,21 @@
 
 #define STRIPES 256
 
+/* A barrier's clocks, one per round (two alternate: round r + 2 begins only after every thread
+ * left round r and acquired its clock, so its clock can be reused). */
+struct barrier_rounds {
+  unsigned count;    /* threads per round */
+  uint64_t arrivals; /* since init */
+  uint32_t *vc[2];
+  uint32_t n[2];
+};
+
 struct sync_entry {
   uintptr_t key;
   uint32_t *vc;
   uint32_t n;
   bool monitor;
+  struct barrier_rounds *bar; /* barriers only */
   UT_hash_handle hh;
 };
 
@@ -74,21 +84,25 @@ static struct sync_entry *find_or_add(unsigned s, uintptr_t key) {
   return e;
 }
 
-/* Joins the thread's clock into the entry's (or replaces it). */
-static void publish(struct sync_entry *e, const struct lh_race_thread *r, bool store) {
-  if (e->n < r->vc_len) {
-    uint32_t *v = __libc_realloc(e->vc, r->vc_len * sizeof *v);
+/* Joins the thread's clock into the clock (*vc, *n) (or replaces it). */
+static void publish_into(uint32_t **vc, uint32_t *n, const struct lh_race_thread *r, bool store) {
+  if (*n < r->vc_len) {
+    uint32_t *v = __libc_realloc(*vc, r->vc_len * sizeof *v);
     if (!v)
       return;
-    memset(v + e->n, 0, (r->vc_len - e->n) * sizeof *v);
-    e->vc = v;
-    e->n = r->vc_len;
+    memset(v + *n, 0, (r->vc_len - *n) * sizeof *v);
+    *vc = v;
+    *n = r->vc_len;
   }
   for (uint32_t i = 0; i < r->vc_len; i++)
-    if (store || r->vc[i] > e->vc[i])
-      e->vc[i] = r->vc[i];
+    if (store || r->vc[i] > (*vc)[i])
+      (*vc)[i] = r->vc[i];
   if (store)
-    memset(e->vc + r->vc_len, 0, (e->n - r->vc_len) * sizeof *e->vc);
+    memset(*vc + r->vc_len, 0, (*n - r->vc_len) * sizeof **vc);
+}
+
+static void publish(struct sync_entry *e, const struct lh_race_thread *r, bool store) {
+  publish_into(&e->vc, &e->n, r, store);
 }
 
 static void acquire(struct lh_race_thread *r, uintptr_t key, bool monitors_only) {
@@ -133,6 +147,55 @@ void lh_sync_release(struct lh_race_thread *r, uintptr_t key, bool store) {
 void lh_sync_monitor_acquire(struct lh_race_thread *r, uintptr_t key) { acquire(r, key, true); }
 void lh_sync_monitor_release(struct lh_race_thread *r, uintptr_t key) {
   release(r, key, false, true);
+}
+
+void lh_sync_barrier_init(uintptr_t b, unsigned count) {
+  unsigned s = stripe_of(b);
+  lh_spin_lock(&stripes[s].lock);
+  struct sync_entry *e = find_or_add(s, b);
+  if (e && (e->bar || (e->bar = __libc_calloc(1, sizeof *e->bar)))) {
+    e->bar->count = count;
+    e->bar->arrivals = 0;
+    for (int p = 0; p < 2; p++)
+      if (e->bar->vc[p])
+        memset(e->bar->vc[p], 0, e->bar->n[p] * sizeof *e->bar->vc[p]);
+  }
+  lh_spin_unlock(&stripes[s].lock);
+}
+
+uint64_t lh_sync_barrier_arrive(struct lh_race_thread *r, uintptr_t b) {
+  unsigned s = stripe_of(b);
+  uint64_t round = LH_SYNC_NO_ROUND;
+  lh_spin_lock(&stripes[s].lock);
+  struct sync_entry *e = find_or_add(s, b);
+  if (e && e->bar && e->bar->count) {
+    struct barrier_rounds *x = e->bar;
+    uint64_t idx = x->arrivals++;
+    round = idx / x->count;
+    int p = (int)(round & 1);
+    if (idx % x->count == 0 && x->vc[p]) /* the first to arrive: the clock of round - 2 is done */
+      memset(x->vc[p], 0, x->n[p] * sizeof *x->vc[p]);
+    publish_into(&x->vc[p], &x->n[p], r, false);
+  } else if (e) {
+    publish(e, r, false); /* a barrier lockhound did not see initialised: one clock for all */
+  }
+  lh_spin_unlock(&stripes[s].lock);
+  lh_vc_new_epoch(r);
+  return round;
+}
+
+void lh_sync_barrier_leave(struct lh_race_thread *r, uintptr_t b, uint64_t round) {
+  unsigned s = stripe_of(b);
+  lh_spin_lock(&stripes[s].lock);
+  struct sync_entry *e = find(s, b);
+  if (e && round != LH_SYNC_NO_ROUND && e->bar) {
+    int p = (int)(round & 1);
+    if (e->bar->vc[p])
+      lh_vc_join(r, e->bar->vc[p], e->bar->n[p]);
+  } else if (e && e->vc) {
+    lh_vc_join(r, e->vc, e->n);
+  }
+  lh_spin_unlock(&stripes[s].lock);
 }
 
 void lh_sync_fork_lock(bool lock) {

@@ -44,6 +44,14 @@ void lh_sync_mark_monitor(uintptr_t key);
 void lh_sync_monitor_acquire(struct lh_race_thread *r, uintptr_t key);
 void lh_sync_monitor_release(struct lh_race_thread *r, uintptr_t key);
 
+/* Barriers: one clock per round, so that what a thread does after round r is not ordered with
+ * what another does before round r + 1 (a missing second barrier is a race). init gives the
+ * count; arrive releases into the clock of the thread's round (returned), leave acquires it. */
+#define LH_SYNC_NO_ROUND UINT64_MAX
+void lh_sync_barrier_init(uintptr_t b, unsigned count);
+uint64_t lh_sync_barrier_arrive(struct lh_race_thread *r, uintptr_t b);
+void lh_sync_barrier_leave(struct lh_race_thread *r, uintptr_t b, uint64_t round);
+
 /* Around fork: holds (lock) or frees every stripe, so the child never inherits a taken one. */
 void lh_sync_fork_lock(bool lock);
 

@@ -155,6 +155,15 @@ static inline bool next_epoch(struct lh_race_thread *r) {
   return true;
 }
 
+static void check_cell(struct lh_race_thread *r, uintptr_t base, uint64_t c, uint64_t cur,
+                       uint32_t lsid, uint32_t stack) {
+  struct lh_race_ctx other;
+  if (conflicts(r, c, cur, lsid, &other)) {
+    struct lh_race_side now = {cur, lsid, stack}, before = {c, other.lsid, other.stack};
+    lh_race_report(base, &now, &before);
+  }
+}
+
 static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uintptr_t base,
                         uint64_t cur, uint32_t lsid, uintptr_t pc) {
   if (r->pending) {
@@ -168,20 +177,31 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
   uint64_t c[LH_SHADOW_CELLS];
   for (int i = 0; i < LH_SHADOW_CELLS; i++) {
     c[i] = __atomic_load_n(&g->cell[i], __ATOMIC_ACQUIRE);
-    struct lh_race_ctx other;
-    if (conflicts(r, c[i], cur, lsid, &other)) {
-      struct lh_race_side now = {cur, lsid, stack}, before = {c[i], other.lsid, other.stack};
-      lh_race_report(base, &now, &before);
-    }
+    check_cell(r, base, c[i], cur, lsid, stack);
   }
   int i = cell_for(c, cur, pc);
-  if (i < 0)
-    return;
-  uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack);
-  r->last_ctx = ctx;
-  r->last_ctx_lsid = lsid;
-  r->dirty = true;
-  __atomic_store_n(&g->cell[i], cur | (uint64_t)ctx << LH_CELL_CTX_SHIFT, __ATOMIC_RELEASE);
+  if (i >= 0) {
+    uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack);
+    r->last_ctx = ctx;
+    r->last_ctx_lsid = lsid;
+    r->dirty = true;
+    uint64_t mine = cur | (uint64_t)ctx << LH_CELL_CTX_SHIFT;
+    /* Store-then-recheck: a compare-and-swap, so that an access stored in the chosen cell since
+     * the check is seen, not overwritten; then (the CAS is a full fence) every other cell again,
+     * so that of two accesses checked at the same moment at least one sees the other. */
+    while (!__atomic_compare_exchange_n(&g->cell[i], &c[i], mine, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_ACQUIRE))
+      check_cell(r, base, c[i], cur, lsid, stack);
+  } else {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  }
+  for (int j = 0; j < LH_SHADOW_CELLS; j++) {
+    if (j == i)
+      continue;
+    uint64_t now = __atomic_load_n(&g->cell[j], __ATOMIC_ACQUIRE);
+    if (now != c[j])
+      check_cell(r, base, now, cur, lsid, stack);
+  }
 }
 
 /* The fast path: this very access (or, for a read, this thread's write of the same bytes in the

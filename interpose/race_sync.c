@@ -71,6 +71,27 @@ void lh_race_thread_joined(int32_t id) { lh_race_acquire(LH_SYNC_THREAD_EXIT(id)
 
 void lh_race_forget(uintptr_t addr, size_t size) { lh_shadow_forget(addr, size); }
 
+void lh_race_barrier_init(uintptr_t b, unsigned count) { lh_sync_barrier_init(b, count); }
+
+uint64_t lh_race_barrier_arrive(uintptr_t b) {
+  struct lh_race_thread *r = lh_race_ready();
+  if (!r)
+    return LH_SYNC_NO_ROUND;
+  r->busy++;
+  uint64_t round = lh_sync_barrier_arrive(r, b);
+  r->busy--;
+  return round;
+}
+
+void lh_race_barrier_leave(uintptr_t b, uint64_t round) {
+  struct lh_race_thread *r = lh_race_ready();
+  if (!r)
+    return;
+  r->busy++;
+  lh_sync_barrier_leave(r, b, round);
+  r->busy--;
+}
+
 /* In the creator, before the real create: the clock the new thread starts from. */
 void lh_race_thread_prepare(struct lh_thread_start *s) {
   struct lh_race_thread *r = lh_race_ready();

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include "object_registry.h"
+#include "race_clocks.h"
 #include "wrapper.h"
 
 LH_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *attr,
@@ -12,8 +13,10 @@ LH_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierat
   if (!lh_pass())
     lh_misuse_barrier_init(b, count, LH_PC);
   int rc = real_pthread_barrier_init(b, attr, count);
-  if (rc == 0 && !lh_pass())
+  if (rc == 0 && !lh_pass()) {
     lh_object_init_event(b, LH_OBJ_BARRIER, LH_PC, count, NULL);
+    LH_RACE_EVENT(lh_race_barrier_init((uintptr_t)b, count));
+  }
   return rc;
 }
 
@@ -32,10 +35,12 @@ LH_EXPORT int pthread_barrier_wait(pthread_barrier_t *b) {
   LH_COUNT(pthread_barrier_wait);
   if (lh_pass())
     return real_pthread_barrier_wait(b);
-  /* Everything each thread did before the barrier happens before what any does after it. */
-  LH_RACE_EVENT(lh_race_release((uintptr_t)b));
+  /* Everything each thread did before a round of the barrier happens before what any does after
+   * that round (and only that round: each has its own clock). */
+  uint64_t round = LH_SYNC_NO_ROUND;
+  LH_RACE_EVENT(round = lh_race_barrier_arrive((uintptr_t)b));
   LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_BARRIER, b, LH_W_pthread_barrier_wait, false,
                                            LH_PC),
                       real_pthread_barrier_wait(b),
-                      LH_RACE_EVENT(lh_race_acquire((uintptr_t)b)));
+                      LH_RACE_EVENT(lh_race_barrier_leave((uintptr_t)b, round)));
 }

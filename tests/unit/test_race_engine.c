@@ -242,3 +242,20 @@ Test(race_stacks, a_frame_popped_and_pushed_again_gets_its_new_caller) {
   lh_race_stack_pcs(second, pcs, 8);
   cr_assert_eq(pcs[1], 0x2100);
 }
+
+Test(race_clocks, a_barrier_round_orders_only_what_came_before_that_round) {
+  struct lh_race_thread a = thread_at(1), b = thread_at(2);
+  uintptr_t bar = 0x6000;
+  lh_sync_barrier_init(bar, 2);
+  a.vc[1] = 3;
+  a.dirty = true;
+  uint64_t ra = lh_sync_barrier_arrive(&a, bar);
+  uint64_t rb = lh_sync_barrier_arrive(&b, bar);
+  cr_assert_eq(ra, 0);
+  cr_assert_eq(rb, 0);
+  a.vc[1] = 7; /* a goes on into round 1 before b has left round 0 */
+  a.dirty = true;
+  cr_assert_eq(lh_sync_barrier_arrive(&a, bar), 1);
+  lh_sync_barrier_leave(&b, bar, rb);
+  cr_assert_eq(b.vc[1], 3, "b sees a's round-0 work, not what a did after it");
+}
