@@ -269,15 +269,26 @@ static int run_to_file(char *const argv[], const char *out_path, bool own_group)
 }
 
 /* Compiles source into the scratch directory; returns the binary, or NULL (the compiler said
- * why on stderr). */
-static char *compile(const struct check_config *cfg, const char *source, const char *why) {
+ * why on stderr). A program that expects data races is built for race detection, with this
+ * lockhound's `cc` at -O0 (as samples/races are: optimisation moves accesses between lines). */
+static char *compile(const struct check_config *cfg, const char *source, const char *why,
+                     bool races) {
   const char *base = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
   char *binary;
   if (asprintf(&binary, "%s/%.*s", cfg->work, (int)(strlen(base) - 2), base) < 0) abort();
-  fprintf(stderr, "lockhound check: %s %s: compiling it: " COMPILER " -g -pthread -O1 -o %s %s\n",
-          why, source, binary, source);
-  char *argv[] = {COMPILER, "-g", "-pthread", "-O1", "-o", binary, (char *)source, NULL};
-  if (run_to_file(argv, NULL, false) != 0) {
+  char self[PATH_MAX];
+  ssize_t n = races ? readlink("/proc/self/exe", self, sizeof self - 1) : -1;
+  self[n > 0 ? n : 0] = '\0';
+  if (races && n > 0) {
+    fprintf(stderr, "lockhound check: %s %s: compiling it for race detection: lockhound cc -g "
+                    "-pthread -O0 -o %s %s\n", why, source, binary, source);
+  } else {
+    fprintf(stderr, "lockhound check: %s %s: compiling it: " COMPILER " -g -pthread -O1 -o %s %s\n",
+            why, source, binary, source);
+  }
+  char *plain[] = {COMPILER, "-g", "-pthread", "-O1", "-o", binary, (char *)source, NULL};
+  char *instrumented[] = {self, "cc", "-g", "-pthread", "-O0", "-o", binary, (char *)source, NULL};
+  if (run_to_file(races && n > 0 ? instrumented : plain, NULL, false) != 0) {
     free(binary);
     return NULL;
   }
@@ -442,11 +453,22 @@ static char *spec_path_of(const struct check_config *cfg, const char *path, bool
   return spec;
 }
 
-static char *binary_of(const struct check_config *cfg, const char *path, bool is_source) {
+/* Whether a program declares data races among its expected findings. */
+static bool expects_races(const struct lh_expect_spec *spec) {
+  for (size_t i = 0; i < spec->errors.count; i++)
+    if (strncmp(spec->errors.keys[i], "data-race", 9) == 0) return true;
+  for (size_t i = 0; i < spec->warnings.count; i++)
+    if (strncmp(spec->warnings.keys[i], "data-race", 9) == 0) return true;
+  return false;
+}
+
+static char *binary_of(const struct check_config *cfg, const char *path, bool is_source,
+                       const struct lh_expect_spec *spec) {
   if (!is_source) return lh_xstrdup(path);
   char *binary = sample_binary(cfg, path);
   if (binary) return binary;
-  return compile(cfg, path, "no up-to-date built binary for");
+  return compile(cfg, path, "no up-to-date built binary for",
+                 expects_races(spec) || strstr(path, "/races/") != NULL);
 }
 
 static enum verdict check_one(const struct check_config *cfg, const char *path) {
@@ -477,7 +499,7 @@ static enum verdict check_one(const struct check_config *cfg, const char *path) 
   if (spec.pending) {
     printf("SKIP %s: lockhound-pending: %s\n", path, spec.pending);
     v = CHECK_SKIP;
-  } else if (!(binary = binary_of(cfg, path, is_source))) {
+  } else if (!(binary = binary_of(cfg, path, is_source, &spec))) {
     fail(path, "cannot compile it (the compiler's messages are above)");
   } else if (run_under_lockhound(cfg, binary, &spec, &r) != 0) {
     fail(path, strerror(errno));

@@ -126,6 +126,27 @@ Test(cli_check, a_source_without_a_binary_is_compiled_and_a_wrong_expectation_fa
   cli_free(&r);
 }
 
+Test(cli_check, a_source_that_expects_a_data_race_is_built_for_race_detection) {
+  char *src = write_program("lost.c", " * lockhound-expect: data-race counter\n",
+                            "#include <pthread.h>\n"
+                            "int counter;\n"
+                            "static void *work(void *a) { (void)a; counter++; return 0; }\n"
+                            "int main(void) {\n"
+                            "  pthread_t t[2];\n"
+                            "  for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, work, 0);\n"
+                            "  for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
+                            "  return 0;\n"
+                            "}\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "PASS %s\n1 passed, 0 failed\n", src);
+  cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+  cr_expect_str_eq(r.out, want);
+  cr_expect(contains(r.err, "compiling it for race detection: lockhound cc -g -pthread -O0"), "%s",
+            r.err);
+  cli_free(&r);
+}
+
 Test(cli_check, a_missing_finding_is_named) {
   char *src = write_program("quiet.c", " * lockhound-expect: deadlock lock_a lock_b\n",
                             "int main(void) { return 0; }\n");
