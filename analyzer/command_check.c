@@ -383,10 +383,25 @@ static bool compare_level(FILE *out, const char *level, const struct lh_expect_k
   lh_expect_keys_minus(expected, found, &missing);
   lh_expect_keys_minus(found, expected, &unexpected);
   bool warning = strcmp(level, "warning") == 0;
-  fprintf(out, "%sexpected ", first ? "" : "; ");
-  print_keys(out, &missing, warning ? "warning " : "", warning ? "no warning" : "none");
-  fputs("; got ", out);
-  print_keys(out, &unexpected, warning ? "warning " : "", warning ? "no warning" : "none");
+  const char *prefix = warning ? "warning " : "", *none = warning ? "no warning" : "none";
+  fputs(first ? "" : "; ", out);
+  if (missing.count == 0 && expected->count > 0) {
+    /* all were found, and more: "expected none" would read as if nothing was expected */
+    fputs("expected only ", out);
+    print_keys(out, expected, prefix, none);
+    fputs("; got also ", out);
+    print_keys(out, &unexpected, prefix, none);
+  } else if (unexpected.count == 0 && found->count > 0) {
+    fputs("expected also ", out);
+    print_keys(out, &missing, prefix, none);
+    fputs("; got only ", out);
+    print_keys(out, found, prefix, none);
+  } else {
+    fputs("expected ", out);
+    print_keys(out, &missing, prefix, none);
+    fputs("; got ", out);
+    print_keys(out, &unexpected, prefix, none);
+  }
   lh_expect_keys_free(&missing);
   lh_expect_keys_free(&unexpected);
   return true;

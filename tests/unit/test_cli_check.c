@@ -147,6 +147,32 @@ Test(cli_check, a_source_that_expects_a_data_race_is_built_for_race_detection) {
   cli_free(&r);
 }
 
+Test(cli_check, a_finding_more_than_expected_is_named_as_extra) {
+  char *src = write_program("two.c", " * lockhound-expect: data-race counter\n",
+                            "#include <pthread.h>\n"
+                            "int counter;\n"
+                            "long other;\n"
+                            "static void *work(void *a) {\n"
+                            "  (void)a;\n"
+                            "  counter++;\n"
+                            "  other++;\n"
+                            "  return 0;\n"
+                            "}\n"
+                            "int main(void) {\n"
+                            "  pthread_t t[2];\n"
+                            "  for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, work, 0);\n"
+                            "  for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
+                            "  return 0;\n"
+                            "}\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "FAIL %s: expected only data-race counter; got also data-race other\n"
+           "0 passed, 1 failed\n", src);
+  cr_expect_eq(r.status, 1, "stderr: %s", r.err);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
 Test(cli_check, a_missing_finding_is_named) {
   char *src = write_program("quiet.c", " * lockhound-expect: deadlock lock_a lock_b\n",
                             "int main(void) { return 0; }\n");
