@@ -28,7 +28,7 @@
 #include <time.h>
 
 #define THREADS 4
-#define DEFAULT_PASSES 50L
+#define DEFAULT_PASSES 400L
 #define DEFAULT_ELEMENTS (1L << 20) /* per array: 8 MiB */
 #define UPDATE_EVERY 4096           /* elements between two locked shared updates */
 #define BUCKETS 64
