@@ -4,10 +4,12 @@
  * Four threads each own two heap arrays of 64-bit integers (8 MiB each by default: 64 MiB of
  * arrays in all, so that a race detector's shadow memory shows in the peak RSS). Each thread
  * fills its arrays, then makes PASSES passes over them: every element is read twice and written
- * twice, with some integer arithmetic between. Every UPDATE_EVERY elements the thread takes one
- * mutex and adds what it computed since the last update to a shared structure. This is the
- * shape of most real parallel code - private work, occasional locked sharing - and the path a
- * race detector must make cheap: accesses that nobody else makes.
+ * twice, with some integer arithmetic between (gcc instruments all four accesses; clang 14 only
+ * the two writes, since each read is followed by a write of the same element in the same basic
+ * block, which conflicts with everything the read would). Every UPDATE_EVERY elements the
+ * thread takes one mutex and adds what it computed since the last update to a shared structure.
+ * This is the shape of most real parallel code - private work, occasional locked sharing - and
+ * the path a race detector must make cheap: accesses that nobody else makes.
  *
  * The program is race-free: the arrays are private to their thread (main reads them only after
  * the joins), the shared structure is only touched under its mutex (and by main after the
@@ -62,21 +64,25 @@ static void publish(uint64_t partial)
 
 static void fill(struct worker *w)
 {
-    uint64_t seed = 0x243F6A8885A308D3ull * (uint64_t)(w->index + 1);
-    for (size_t i = 0; i < w->elements; i++) {
+    uint64_t seed = 0x243F6A8885A308D3ull * (uint64_t)(w->index + 1), *a = w->a, *b = w->b;
+    size_t n = w->elements;
+    for (size_t i = 0; i < n; i++) {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        w->a[i] = seed;
-        w->b[i] = seed >> 11;
+        a[i] = seed;
+        b[i] = seed >> 11;
     }
 }
 
 /* One pass: two reads and two writes per element, and a shared update now and then. */
 static uint64_t run_pass(struct worker *w, uint64_t pass)
 {
+    /* n in a local: the stores to a and b could alias w->elements (also an unsigned long), so
+     * the compiler would otherwise load it, an instrumented read, at every element */
     uint64_t *a = w->a, *b = w->b, partial = 0, folded = 0;
-    for (size_t i = 0; i < w->elements; i++) {
+    size_t n = w->elements;
+    for (size_t i = 0; i < n; i++) {
         uint64_t x = a[i], y = b[i];
         y = (y ^ (x >> 7)) * 0x9E3779B97F4A7C15ull + pass;
         a[i] = x + (y >> 31);
