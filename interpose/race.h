@@ -93,14 +93,15 @@ struct lh_race_thread *lh_race_ready(void);
  * epoch) is already known; nothing else to do. Everything else goes to race_detector.c. */
 static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
   struct lh_race_thread *r = &lh_self.race;
-  if (__builtin_expect(r->tracked & !r->pending & (r->busy == 0) & (lh_self.held.n == 0) &
+  uint64_t base = r->cell_base;
+  if (__builtin_expect((base != 0) & (r->busy == 0) & (lh_self.held.n == 0) &
                            ((addr & 7) + size <= 8) & (r->chunk_key == addr >> LH_SHADOW_CHUNK_BITS),
                        1) &&
       r->chunk) {
     const struct lh_race_granule *g =
         (const struct lh_race_granule *)r->chunk + ((addr >> 3) & (LH_SHADOW_GRANULES - 1));
-    uint64_t cur = lh_cell_make(r->vc[r->slot], r->slot, addr & 7, (unsigned)size, flags) |
-                   LH_CELL_LOCKLESS;
+    uint64_t cur = base | (uint64_t)(((1u << size) - 1) << (addr & 7)) |
+                   ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
     const uint64_t ctx_mask = ~0ull << LH_CELL_CTX_SHIFT;
     for (int i = 0; i < LH_SHADOW_CELLS; i++) {
       uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED) & ~ctx_mask;

@@ -138,6 +138,7 @@ void lh_vc_new_epoch(struct lh_race_thread *r) {
   } else {
     r->pending = true;
   }
+  lh_race_rebase(r);
 }
 
 void lh_sync_acquire(struct lh_race_thread *r, uintptr_t key) { acquire(r, key, false); }

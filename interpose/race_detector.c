@@ -45,6 +45,7 @@ static bool track(struct lh_race_thread *r) {
   if (r->vc[r->slot] == 0)
     r->vc[r->slot] = 1;
   r->tracked = true;
+  lh_race_rebase(r);
   return true;
 }
 
@@ -149,9 +150,11 @@ static inline bool next_epoch(struct lh_race_thread *r) {
   if (r->vc[r->slot] >= LH_CELL_MAX_EPOCH) {
     r->gave_up = true; /* epochs exhausted: this thread is checked no more */
     r->tracked = false;
+    lh_race_rebase(r);
     return false;
   }
   r->vc[r->slot]++;
+  lh_race_rebase(r);
   return true;
 }
 
@@ -168,6 +171,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
                         uint64_t cur, uint32_t lsid, uintptr_t pc) {
   if (r->pending) {
     r->pending = false;
+    lh_race_rebase(r);
     if (!next_epoch(r))
       return;
     cur = (cur & ~((uint64_t)LH_CELL_MAX_EPOCH << LH_CELL_EPOCH_SHIFT)) |

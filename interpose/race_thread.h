@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "race_shadow.h"
+
 struct lh_race_frame {
   uintptr_t pc;  /* the return address into the caller of the function entered */
   uint32_t node; /* race stack id of the frames up to this one, 0: not computed yet */
@@ -38,7 +40,19 @@ struct lh_race_thread {
   bool dirty;          /* a cell was stored in the current epoch */
   bool pending;        /* released while clean: start a new epoch before the next store */
   uint32_t last_ctx, last_ctx_lsid; /* the context of the last store and its lockset */
+  /* The slot, epoch and lockless bits of this thread's cells now (race_shadow.h), or 0 when the
+   * inline fast path must not run (not tracked, or a new epoch is pending). Kept by
+   * lh_race_rebase at every change of those. */
+  uint64_t cell_base;
 };
+
+/* Recomputes cell_base after the slot, the epoch, tracked or pending changed. */
+static inline void lh_race_rebase(struct lh_race_thread *r) {
+  r->cell_base = r->tracked && !r->pending && r->slot < r->vc_len
+                     ? (uint64_t)r->slot << LH_CELL_SLOT_SHIFT |
+                           (uint64_t)r->vc[r->slot] << LH_CELL_EPOCH_SHIFT | LH_CELL_LOCKLESS
+                     : 0;
+}
 
 struct lh_race_thread;
 void lh_race_frames_grow(struct lh_race_thread *r, uintptr_t caller_pc);
