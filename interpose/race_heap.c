@@ -32,6 +32,8 @@ static struct block *bigs;
 static unsigned stripe_of(uintptr_t a) { return (unsigned)((a >> 4) * 0x9e3779b97f4a7c15ull >> 58); }
 
 void lh_heap_allocated(uintptr_t addr, size_t size, uintptr_t pc) {
+  if (size >= ((size_t)2 << LH_SHADOW_CHUNK_BITS))
+    lh_shadow_prefer_huge_pages(addr, size);
   struct block *k = __libc_calloc(1, sizeof *k);
   if (!k)
     return;

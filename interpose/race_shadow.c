@@ -6,7 +6,7 @@
 #include <sys/mman.h>
 
 #define L1_BITS 15 /* address bits 46..32 */
-#define L2_BITS 16 /* address bits 31..16 */
+#define L2_BITS (32 - LH_SHADOW_CHUNK_BITS) /* address bits 31..20 */
 #define CHUNK_BYTES ((size_t)LH_SHADOW_GRANULES * sizeof(struct lh_race_granule))
 #define L2_BYTES (((size_t)1 << L2_BITS) * sizeof(void *))
 
@@ -15,11 +15,18 @@
 static struct lh_race_granule **l1[1u << L1_BITS];
 static size_t mapped_bytes;
 
+/* Maps n zeroed bytes aligned to n (a power of two), so that a chunk can be one huge page. */
 static void *map_zeroed(size_t n) {
-  void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
+  const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  char *p = mmap(NULL, 2 * n, PROT_READ | PROT_WRITE, flags, -1, 0);
   if (p == MAP_FAILED)
     return NULL;
+  char *aligned = (char *)(((uintptr_t)p + n - 1) & ~(uintptr_t)(n - 1));
+  if (aligned > p)
+    munmap(p, (size_t)(aligned - p));
+  if (aligned + n < p + 2 * n)
+    munmap(aligned + n, (size_t)(p + 2 * n - (aligned + n)));
+  p = aligned;
   __atomic_add_fetch(&mapped_bytes, n, __ATOMIC_RELAXED);
   return p;
 }
@@ -82,6 +89,16 @@ void lh_shadow_forget(uintptr_t addr, size_t size) {
     if (next <= lo)
       break;
     lo = next;
+  }
+}
+
+void lh_shadow_prefer_huge_pages(uintptr_t addr, size_t size) {
+  const uintptr_t chunk = (uintptr_t)1 << LH_SHADOW_CHUNK_BITS;
+  uintptr_t lo = (addr + chunk - 1) & ~(chunk - 1), end = addr + size;
+  for (; lo + chunk <= end && lo + chunk > lo; lo += chunk) {
+    struct lh_race_granule *c = chunk_of(lo, true);
+    if (c)
+      madvise(c, CHUNK_BYTES, MADV_HUGEPAGE);
   }
 }
 

@@ -7,8 +7,9 @@
  * stack, race_contexts.h). Which access a new one replaces is decided in race_detector.c.
  *
  * Layout: a two-level table, like a page table. Address bits 46..32 index a static first level;
- * bits 31..16 index a second level (512 KiB, mapped on first use); each entry points to the
- * shadow of 64 KiB of program memory (256 KiB, mapped on first use). Only what the program
+ * bits 31..20 index a second level (32 KiB, mapped on first use); each entry points to the
+ * shadow of 1 MiB of program memory (2 MiB, aligned so that it can be one huge page, mapped on
+ * first use). Only what the program
  * touches is ever backed by pages. New levels are installed with a compare-and-swap, so the
  * lookup takes no lock; a thread keeps the last chunk it used (race_thread.h).
  *
@@ -24,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LH_SHADOW_CHUNK_BITS 16 /* 64 KiB of program memory per chunk */
+#define LH_SHADOW_CHUNK_BITS 20 /* 1 MiB of program memory per chunk: 2 MiB of shadow */
 #define LH_SHADOW_GRANULES (1u << (LH_SHADOW_CHUNK_BITS - 3))
 
 /* A cell: mask:8 | write:1 | atomic:1 | slot:13 | epoch:23 | lockless:1 | context:17. 0 = empty.
@@ -73,6 +74,11 @@ struct lh_race_granule *lh_shadow_granule_slow(uintptr_t addr);
 /* Forgets every access to [addr, addr + size): freed memory, a new thread's stack. Whole chunks
  * give their pages back to the system. */
 void lh_shadow_forget(uintptr_t addr, size_t size);
+
+/* The shadow of the whole chunks inside [addr, addr + size), a big block the program will likely
+ * sweep, is backed by huge pages when the kernel allows (fewer TLB misses on every access). Small
+ * or sparse memory keeps 4 KiB pages: a huge page would cost 2 MiB for a few bytes touched. */
+void lh_shadow_prefer_huge_pages(uintptr_t addr, size_t size);
 
 /* Bytes of shadow mapped so far (for docs and tests). */
 size_t lh_shadow_mapped_bytes(void);
