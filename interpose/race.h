@@ -94,12 +94,11 @@ struct lh_race_thread *lh_race_ready(void);
 static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
   struct lh_race_thread *r = &lh_self.race;
   uint64_t base = r->cell_base;
+  const struct lh_race_granule *g;
   if (__builtin_expect((base != 0) & (r->busy == 0) & (lh_self.held.n == 0) &
-                           ((addr & 7) + size <= 8) & (r->chunk_key == addr >> LH_SHADOW_CHUNK_BITS),
+                           ((addr & 7) + size <= 8),
                        1) &&
-      r->chunk) {
-    const struct lh_race_granule *g =
-        (const struct lh_race_granule *)r->chunk + ((addr >> 3) & (LH_SHADOW_GRANULES - 1));
+      (g = lh_shadow_granule_fast(addr))) {
     uint64_t cur = base | (uint64_t)(((1u << size) - 1) << (addr & 7)) |
                    ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
     const uint64_t ctx_mask = ~0ull << LH_CELL_CTX_SHIFT;

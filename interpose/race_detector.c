@@ -78,17 +78,9 @@ static inline uint32_t current_lockset(struct lh_race_thread *r) {
   return r->lsid;
 }
 
-static inline struct lh_race_granule *granule(struct lh_race_thread *r, uintptr_t a) {
-  uintptr_t key = a >> LH_SHADOW_CHUNK_BITS;
-  size_t i = (a >> 3) & (LH_SHADOW_GRANULES - 1);
-  if (__builtin_expect(r->chunk && r->chunk_key == key, 1))
-    return (struct lh_race_granule *)r->chunk + i;
-  struct lh_race_granule *g = lh_shadow_granule_slow(a);
-  if (g) {
-    r->chunk = g - i;
-    r->chunk_key = key;
-  }
-  return g;
+static inline struct lh_race_granule *granule(uintptr_t a) {
+  struct lh_race_granule *g = lh_shadow_granule_fast(a);
+  return __builtin_expect(g != NULL, 1) ? g : lh_shadow_granule_slow(a);
 }
 
 
@@ -217,9 +209,12 @@ static inline bool already_known(const struct lh_race_thread *r, const struct lh
     uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
     uint64_t bare = c & ~LH_CELL_CTX_MASK;
     uint32_t have;
-    if ((bare == cur || (!(cur & LH_CELL_WRITE) && (c & LH_CELL_WRITE) && (c & who) == (cur & who) &&
-                         (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur))) &&
-        cell_lockset(r, c, &have) && have == lsid)
+    bool same = bare == cur || (!(cur & LH_CELL_WRITE) && (c & LH_CELL_WRITE) &&
+                                (c & who) == (cur & who) &&
+                                (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur));
+    if (same && (cur & c & LH_CELL_LOCKLESS))
+      return true; /* both held no lock: no lockset to compare */
+    if (same && cell_lockset(r, c, &have) && have == lsid)
       return true;
   }
   return false;
@@ -227,7 +222,7 @@ static inline bool already_known(const struct lh_race_thread *r, const struct lh
 
 static inline void access_granule(struct lh_race_thread *r, uintptr_t a, unsigned len,
                                   unsigned flags, uintptr_t pc) {
-  struct lh_race_granule *g = granule(r, a);
+  struct lh_race_granule *g = granule(a);
   if (__builtin_expect(!g, 0))
     return;
   uint32_t lsid = current_lockset(r);

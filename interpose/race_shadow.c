@@ -5,14 +5,15 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define L1_BITS 15 /* address bits 46..32 */
-#define L2_BITS (32 - LH_SHADOW_CHUNK_BITS) /* address bits 31..20 */
+#define L1_BITS LH_SHADOW_L1_BITS
+#define L2_BITS LH_SHADOW_L2_BITS
 #define CHUNK_BYTES ((size_t)LH_SHADOW_GRANULES * sizeof(struct lh_race_granule))
 #define L2_BYTES (((size_t)1 << L2_BITS) * sizeof(void *))
 
 /* The first level: written only by compare-and-swap from NULL to a mapped second level, never
  * changed again; read by every thread without a lock. */
-static struct lh_race_granule **l1[1u << L1_BITS];
+struct lh_race_granule **lh_shadow_l1[1u << L1_BITS];
+#define l1 lh_shadow_l1
 static size_t mapped_bytes;
 
 /* Maps n zeroed bytes aligned to n (a power of two), so that a chunk can be one huge page. */

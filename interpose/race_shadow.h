@@ -27,6 +27,8 @@
 
 #define LH_SHADOW_CHUNK_BITS 20 /* 1 MiB of program memory per chunk: 2 MiB of shadow */
 #define LH_SHADOW_GRANULES (1u << (LH_SHADOW_CHUNK_BITS - 3))
+#define LH_SHADOW_L1_BITS 15                          /* address bits 46..32 */
+#define LH_SHADOW_L2_BITS (32 - LH_SHADOW_CHUNK_BITS) /* address bits 31..20 */
 
 /* A cell: mask:8 | write:1 | atomic:1 | slot:13 | epoch:23 | lockless:1 | context:17. 0 = empty.
  * lockless says that the access held no lock, so that the fast path of the most common case needs
@@ -66,6 +68,26 @@ static inline uint32_t lh_cell_epoch(uint64_t c) {
 static inline uint32_t lh_cell_ctx(uint64_t c) { return (uint32_t)(c >> LH_CELL_CTX_SHIFT); }
 static inline unsigned lh_cell_off(uint64_t c) { return (unsigned)__builtin_ctz(lh_cell_mask(c) | 0x100); }
 static inline unsigned lh_cell_len(uint64_t c) { return (unsigned)__builtin_popcount(lh_cell_mask(c)); }
+
+struct lh_race_granule;
+/* The first level of the table (race_shadow.c): entries go from NULL to a second level once,
+ * by compare-and-swap, and never change again; read without a lock. */
+extern struct lh_race_granule **lh_shadow_l1[1u << LH_SHADOW_L1_BITS]
+    __attribute__((visibility("hidden")));
+
+/* The shadow granule of addr's 8 bytes if it is mapped already, else NULL: two loads, inline on
+ * every access. */
+static inline struct lh_race_granule *lh_shadow_granule_fast(uintptr_t addr) {
+  uintptr_t i = addr >> 32;
+  if (__builtin_expect(i >= (1u << LH_SHADOW_L1_BITS), 0))
+    return NULL;
+  struct lh_race_granule **l2 = __atomic_load_n(&lh_shadow_l1[i], __ATOMIC_ACQUIRE);
+  if (__builtin_expect(!l2, 0))
+    return NULL;
+  struct lh_race_granule *c = __atomic_load_n(
+      &l2[(addr >> LH_SHADOW_CHUNK_BITS) & ((1u << LH_SHADOW_L2_BITS) - 1)], __ATOMIC_ACQUIRE);
+  return c ? c + ((addr >> 3) & (LH_SHADOW_GRANULES - 1)) : NULL;
+}
 
 /* The shadow granule of addr's 8 bytes (mapping it if needed), or NULL (out of range, or out of
  * memory: then the access is not checked). */

@@ -33,8 +33,6 @@ struct lh_race_thread {
   uint64_t ls_hash;    /* the held set's hash for which lsid is valid */
   uint32_t lsid;       /* lockset id of the held set (0: no locks) */
   bool ls_valid;
-  uintptr_t chunk_key; /* address >> 16 of the last shadow chunk used, with its shadow */
-  void *chunk;
   void *stack_cache;   /* (parent, pc) -> stack id, direct-mapped (race_stacks.c) */
   uint64_t reported;   /* races this thread reported (for tests and the run's summary) */
   bool dirty;          /* a cell was stored in the current epoch */
