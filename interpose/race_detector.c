@@ -13,7 +13,7 @@
  * - then the access is remembered in one of the granule's cells (cell_for), with its stack.
  *
  * Limits: only LH_SHADOW_CELLS accesses of each 8 bytes are remembered, so when more threads or
- * fields share 8 bytes a race may be missed (never a false one); slots are 16 bits, so
+ * fields share 8 bytes a race may be missed (never a false one); slots are 13 bits, so
  * threads past the 8191st are not checked, and a thread that used up its 2^23 epochs (releases
  * with accesses in between) is checked no more. */
 #include "race.h"

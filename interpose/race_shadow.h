@@ -18,7 +18,7 @@
  * word 0 only when two threads write the same cell at the same moment, which means they already
  * race without a common lock.
  *
- * Limits: addresses above 2^47 (kernel space) and below 64 KiB are ignored. */
+ * Limits: addresses above 2^47 (kernel space) and in the first 1 MiB are ignored. */
 #ifndef LH_RACE_SHADOW_H
 #define LH_RACE_SHADOW_H
 

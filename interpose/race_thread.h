@@ -26,7 +26,7 @@ struct lh_race_thread {
   uint32_t depth, cap; /* depth may exceed cap when memory ran out: frames past cap are lost */
   uint32_t slot;       /* index in vector clocks (the lockhound thread id); valid when tracked */
   bool tracked;        /* false: not yet seen an access, or gave_up */
-  bool gave_up;        /* too many threads (slots are 16 bits): this thread is not checked */
+  bool gave_up;        /* too many threads (slots are 13 bits) or epochs used up: not checked */
   int busy;            /* >0 inside the detector: a signal handler's events are dropped */
   uint32_t *vc;
   uint32_t vc_len;
