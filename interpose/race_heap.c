@@ -31,6 +31,20 @@ static struct block *bigs;
 
 static unsigned stripe_of(uintptr_t a) { return (unsigned)((a >> 4) * 0x9e3779b97f4a7c15ull >> 58); }
 
+/* Takes a big block out of the big-block list (nothing for a small one). */
+static void unlink_big(struct block *k) {
+  if (k->b.size < BIG)
+    return;
+  lh_spin_lock(&big_lock);
+  if (k->prev_big)
+    k->prev_big->next_big = k->next_big;
+  else
+    bigs = k->next_big;
+  if (k->next_big)
+    k->next_big->prev_big = k->prev_big;
+  lh_spin_unlock(&big_lock);
+}
+
 void lh_heap_allocated(uintptr_t addr, size_t size, uintptr_t pc) {
   if (size >= ((size_t)2 << LH_SHADOW_CHUNK_BITS))
     lh_shadow_prefer_huge_pages(addr, size);
@@ -58,12 +72,8 @@ void lh_heap_allocated(uintptr_t addr, size_t size, uintptr_t pc) {
     lh_spin_unlock(&big_lock);
   }
   lh_spin_unlock(&stripes[s].lock);
-  if (old && old->b.size >= BIG) {
-    lh_spin_lock(&big_lock);
-    if (old->prev_big) old->prev_big->next_big = old->next_big; else bigs = old->next_big;
-    if (old->next_big) old->next_big->prev_big = old->prev_big;
-    lh_spin_unlock(&big_lock);
-  }
+  if (old)
+    unlink_big(old);
   __libc_free(old);
 }
 
@@ -75,12 +85,7 @@ void lh_heap_freeing(void *p) {
   HASH_FIND(hh, stripes[s].map, &addr, sizeof addr, k);
   if (k) {
     HASH_DEL(stripes[s].map, k);
-    if (k->b.size >= BIG) {
-      lh_spin_lock(&big_lock);
-      if (k->prev_big) k->prev_big->next_big = k->next_big; else bigs = k->next_big;
-      if (k->next_big) k->next_big->prev_big = k->prev_big;
-      lh_spin_unlock(&big_lock);
-    }
+    unlink_big(k);
   }
   lh_spin_unlock(&stripes[s].lock);
   lh_shadow_forget(addr, malloc_usable_size(p));
