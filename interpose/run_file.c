@@ -20,6 +20,7 @@
 #include "lock_registry.h"
 #include "module_map.h"
 #include "object_registry.h"
+#include "options.h"
 #include "run_file_format.h"
 #include "stack_capture.h"
 #include "thread_state.h"
@@ -53,7 +54,7 @@ void lh_warn(const char *fmt, ...) {
 bool lh_run_supervised(void) { return supervised; }
 
 static void make_session(void) {
-  const char *env = getenv(LH_ENV_SESSION);
+  const char *env = lh_getenv(LH_ENV_SESSION);
   if (env && *env && strlen(env) < sizeof session && !strchr(env, '/')) {
     strcpy(session, env);
     return;
@@ -66,13 +67,13 @@ static void make_session(void) {
 }
 
 void lh_run_file_start(void) {
-  const char *s = getenv(LH_ENV_SUPERVISED);
+  const char *s = lh_getenv(LH_ENV_SUPERVISED);
   supervised = s && strcmp(s, "1") == 0;
-  const char *dir = getenv(LH_ENV_RUN_DIR);
+  const char *dir = lh_getenv(LH_ENV_RUN_DIR);
   if (dir && *dir) {
     snprintf(run_dir, sizeof run_dir, "%s", dir);
   } else {
-    const char *tmp = getenv("TMPDIR");
+    const char *tmp = lh_getenv("TMPDIR");
     snprintf(run_dir, sizeof run_dir, "%s/lockhound-%u", tmp && *tmp ? tmp : "/tmp",
              (unsigned)getuid());
   }

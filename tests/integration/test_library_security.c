@@ -1,0 +1,166 @@
+/* test_library_security.c - the preload library is safe in a setuid program (docs/promises.md,
+ * "secure").
+ *
+ * - A setuid program built with `lockhound cc` (liblockhound.so is one of its DT_NEEDED libraries,
+ *   loaded even in a secure process) runs exactly as natively: it reads none of lockhound's
+ *   variables, runs no program (LOCKHOUND_BIN) and writes no file.
+ *
+ * The tests that need another user's files run as root (as CI does) and are skipped otherwise. */
+#include "child_process.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LOCKHOUND LH_BIN_DIR "/lockhound"
+#define LIBRARY LH_LIB_DIR "/liblockhound.so"
+#define SECURE_LOCKER LH_TEST_PROGRAM_DIR "/programs/secure_locker"
+
+static char *work_dir;
+
+static void make_work_dir(void)
+{
+    work_dir = lh_make_temp_dir("security");
+    cr_assert_not_null(work_dir, "cannot make a scratch directory");
+    /* Another user (nobody) must be able to reach what the tests put here. */
+    cr_assert_eq(chmod(work_dir, 0755), 0);
+}
+
+static void remove_work_dir(void)
+{
+    lh_remove_tree(work_dir);
+    free(work_dir);
+    work_dir = NULL;
+}
+
+TestSuite(security, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
+
+/* work_dir/name, in one of 8 static buffers used in turn (keep a copy of a path used later). */
+static const char *in_work(const char *name)
+{
+    static char bufs[8][4200];
+    static int next;
+    char *b = bufs[next++ % 8];
+    snprintf(b, sizeof bufs[0], "%s/%s", work_dir, name);
+    return b;
+}
+
+static void make_dir(const char *path, mode_t mode, uid_t owner)
+{
+    cr_assert_eq(mkdir(path, mode), 0, "mkdir %s: %s", path, strerror(errno));
+    cr_assert_eq(chmod(path, mode), 0); /* whatever the umask */
+    cr_assert_eq(chown(path, owner, (gid_t)-1), 0, "chown %s: %s", path, strerror(errno));
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(chmod(path, mode), 0);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char *data = lh_read_file(from, &len);
+    cr_assert_not_null(data, "cannot read %s", from);
+    int fd = open(to, O_WRONLY | O_CREAT | O_EXCL, 0755);
+    cr_assert_geq(fd, 0, "cannot create %s", to);
+    cr_assert_eq(write(fd, data, len), (ssize_t)len);
+    cr_assert_eq(close(fd), 0);
+    free(data);
+}
+
+/* The number of entries of dir (its tree, depth first), "." and ".." aside; -1 if it cannot be
+ * read. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        n++;
+        if (e->d_type == DT_DIR) {
+            char sub[4200];
+            snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+            int m = count_entries(sub);
+            n += m > 0 ? m : 0;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+static uid_t nobody_uid(void)
+{
+    struct passwd *pw = getpwnam("nobody");
+    return pw ? pw->pw_uid : 65534;
+}
+
+static void run(const char *const *argv, const char *const *env, struct lh_child_result *res)
+{
+    struct lh_child_spec spec = {.argv = argv, .env_set = env, .work_dir = work_dir};
+    cr_assert_eq(lh_run_child_limited(&spec, 30, res), 0, "cannot run %s", argv[0]);
+    cr_assert(!res->timed_out, "%s did not end; stderr:\n%s", argv[0], res->err);
+}
+
+/* ---- 1. a setuid program ---- */
+
+Test(security, a_setuid_program_reads_no_lockhound_variable_and_runs_nothing)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root, to make a program setuid to another user");
+    uid_t nobody = nobody_uid();
+    /* The program, setuid nobody: run by root it has ruid 0 and euid nobody, so AT_SECURE. */
+    make_dir(in_work("bin"), 0755, 0);
+    char prog[4200];
+    snprintf(prog, sizeof prog, "%s", in_work("bin/secure_locker"));
+    copy_file(SECURE_LOCKER, prog);
+    cr_assert_eq(chown(prog, nobody, (gid_t)-1), 0);
+    cr_assert_eq(chmod(prog, 04755), 0);
+    /* What an attacker sets: a "lockhound" command that leaves a mark, and directories the
+     * process (euid nobody) could write to. */
+    make_dir(in_work("marks"), 0777, 0);
+    make_dir(in_work("evil"), 0755, 0);
+    char script[8800];
+    snprintf(script, sizeof script,
+             "#!/bin/sh\necho LOCKHOUND_BIN_RAN >&2\ntouch '%s'\n", in_work("marks/ran"));
+    write_file(in_work("evil/lockhound"), script, 0755);
+    make_dir(in_work("runs"), 0700, nobody);
+    make_dir(in_work("tmp"), 0777, 0);
+
+    static char bin_env[4300], dir_env[4300], tmp_env[4300];
+    snprintf(bin_env, sizeof bin_env, "LOCKHOUND_BIN=%s", in_work("evil/lockhound"));
+    snprintf(dir_env, sizeof dir_env, "LOCKHOUND_RUN_DIR=%s", in_work("runs"));
+    snprintf(tmp_env, sizeof tmp_env, "TMPDIR=%s", in_work("tmp"));
+    const char *argv[] = {prog, NULL};
+    const char *env_by_hand[] = {bin_env, dir_env, tmp_env, "LOCKHOUND_SESSION=chosen",
+                                 "LOCKHOUND_OPTIONS=on_deadlock=wait:exitcode=9", NULL};
+    const char *env_supervised[] = {bin_env, dir_env, tmp_env, "LOCKHOUND_SUPERVISED=1",
+                                    "LOCKHOUND_SESSION=chosen", NULL};
+    const char *const *envs[] = {env_by_hand, env_supervised};
+    for (int i = 0; i < 2; i++) {
+        struct lh_child_result res;
+        run(argv, envs[i], &res);
+        cr_expect_eq(res.exit_code, 3, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+        cr_expect_str_eq(res.out, "locked 200000 atomic 200000\n");
+        cr_expect_str_eq(res.err, "", "lockhound wrote on the program's stderr:\n%s", res.err);
+        cr_expect_eq(access(in_work("marks/ran"), F_OK), -1, "LOCKHOUND_BIN was run");
+        cr_expect_eq(count_entries(in_work("runs")), 0, "a file was written in LOCKHOUND_RUN_DIR");
+        cr_expect_eq(count_entries(in_work("tmp")), 0, "a file was written under TMPDIR");
+        lh_child_result_free(&res);
+    }
+}
