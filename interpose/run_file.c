@@ -1,9 +1,15 @@
 /* run_file.c - see run_file.h.
  *
- * Safety of the directory: the library creates only the last component, with mode 0700, and
- * then checks with lstat that it is a real directory (not a symlink), owned by the user and not
- * writable by group or others; anything else is refused, because another user could otherwise
- * read or plant files there. The file itself is created with O_EXCL|O_NOFOLLOW, mode 0600. */
+ * Safety of the directory: the library creates only the last component, with mode 0700, then
+ * opens it once (O_DIRECTORY|O_NOFOLLOW: a symbolic link is refused) and checks what it opened
+ * with fstat: a directory owned by the user and not writable by group or others. The run file
+ * is then created relative to that descriptor (openat, O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600), so
+ * that nobody who can rename entries of the parent (a world-writable TMPDIR without the sticky
+ * bit) can swap the directory between the check and the creation: what was checked is where the
+ * file goes. Anything else is refused, because another user could otherwise read or plant files
+ * there. The descriptor is closed once the file is open (no descriptor is kept for it).
+ *
+ * Limits: the directories above the last component are trusted (TMPDIR's own parents). */
 #include "run_file.h"
 
 #include <errno.h>
@@ -82,30 +88,51 @@ void lh_run_file_start(void) {
     lh_run_file_active();
 }
 
-static bool dir_is_private(void) {
+/* Opens dir without following a final symbolic link and checks, on the descriptor, that it is a
+ * directory of ours that no one else may write to; -1 with *why set otherwise. */
+static int open_private_dir(const char *dir, const char **why) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
+    struct stat st;
+    int err = errno;
+    if (err == ELOOP || (err == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)))
+      *why = "it is a symbolic link";
+    else
+      *why = err == ENOTDIR ? "it is not a directory" : strerror(err);
+    return -1;
+  }
+  struct stat st;
+  *why = NULL;
+  if (fstat(fd, &st) != 0)
+    *why = strerror(errno);
+  else if (!S_ISDIR(st.st_mode))
+    *why = "it is not a directory";
+  else if (st.st_uid != geteuid())
+    *why = "it belongs to another user";
+  else if (st.st_mode & 022)
+    *why = "others can write to it";
+  if (*why) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* The run directory, created if missing, opened and checked (open_private_dir); -1 after one
+ * message on stderr. */
+static int open_run_dir(void) {
   if (mkdir(run_dir, 0700) != 0 && errno != EEXIST) {
     lh_warn("cannot create the run directory %s: %s; nothing is recorded (set %s to a "
             "directory of yours)", run_dir, strerror(errno), LH_ENV_RUN_DIR);
-    return false;
+    return -1;
   }
-  struct stat st;
-  const char *why = NULL;
-  if (lstat(run_dir, &st) != 0)
-    why = strerror(errno);
-  else if (S_ISLNK(st.st_mode))
-    why = "it is a symbolic link";
-  else if (!S_ISDIR(st.st_mode))
-    why = "it is not a directory";
-  else if (st.st_uid != geteuid())
-    why = "it belongs to another user";
-  else if (st.st_mode & 022)
-    why = "others can write to it";
-  if (why) {
+  const char *why;
+  int fd = open_private_dir(run_dir, &why);
+  if (fd < 0)
     lh_warn("refusing the run directory %s: %s; nothing is recorded (set %s to a private "
             "directory)", run_dir, why, LH_ENV_RUN_DIR);
-    return false;
-  }
-  return true;
+  return fd;
 }
 
 static const char *program_name(char *exe, size_t cap) {
@@ -116,8 +143,12 @@ static const char *program_name(char *exe, size_t cap) {
 }
 
 static bool open_file(void) {
+  int dir_fd = open_run_dir();
+  if (dir_fd < 0)
+    return false;
   char exe[4096];
   const char *prog = program_name(exe, sizeof exe);
+  size_t dir_len = strlen(run_dir);
   for (int attempt = 0; attempt < 100; attempt++) {
     char suffix[16] = "";
     if (attempt > 0)
@@ -128,14 +159,18 @@ static bool open_file(void) {
       errno = ENAMETOOLONG;
       break;
     }
-    run_fd = open(run_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND,
-                  0600);
+    run_fd = openat(dir_fd, run_path + dir_len + 1,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND, 0600);
     if (run_fd >= 0)
-      return true;
+      break;
     if (errno != EEXIST)
       break;
   }
-  lh_warn("cannot create a run file in %s: %s; nothing is recorded", run_dir, strerror(errno));
+  int err = errno;
+  close(dir_fd);
+  if (run_fd >= 0)
+    return true;
+  lh_warn("cannot create a run file in %s: %s; nothing is recorded", run_dir, strerror(err));
   return false;
 }
 
@@ -190,7 +225,7 @@ bool lh_run_file_active(void) {
     return true;
   if (run_disabled || run_finished)
     return false;
-  if (!dir_is_private() || !open_file()) {
+  if (!open_file()) {
     run_disabled = true;
     return false;
   }

@@ -1,9 +1,12 @@
-/* test_library_security.c - the preload library is safe in a setuid program (docs/promises.md,
- * "secure").
+/* test_library_security.c - the preload library and `lockhound run` are safe in a setuid program
+ * and in a shared TMPDIR (docs/promises.md, "secure").
  *
  * - A setuid program built with `lockhound cc` (liblockhound.so is one of its DT_NEEDED libraries,
  *   loaded even in a secure process) runs exactly as natively: it reads none of lockhound's
  *   variables, runs no program (LOCKHOUND_BIN) and writes no file.
+ * - A run directory swapped for a symbolic link right after it was checked (an attacker in a
+ *   world-writable, non-sticky TMPDIR; swap_dir_shim.so does it deterministically at the moment of
+ *   the check) never makes lockhound create a file in the link's target.
  *
  * The tests that need another user's files run as root (as CI does) and are skipped otherwise. */
 #include "child_process.h"
@@ -21,7 +24,9 @@
 
 #define LOCKHOUND LH_BIN_DIR "/lockhound"
 #define LIBRARY LH_LIB_DIR "/liblockhound.so"
+#define SHIM LH_TEST_PROGRAM_DIR "/programs/swap_dir_shim.so"
 #define SECURE_LOCKER LH_TEST_PROGRAM_DIR "/programs/secure_locker"
+#define AB_BA LH_SAMPLES_BUILD_DIR "/deadlock/ab_ba"
 
 static char *work_dir;
 
@@ -104,6 +109,31 @@ static int count_entries(const char *dir)
     return n;
 }
 
+/* The run files (*.lhrun) in the directories of parent whose name starts with prefix. */
+static int count_run_files(const char *parent, const char *prefix)
+{
+    DIR *d = opendir(parent);
+    cr_assert_not_null(d, "cannot read %s", parent);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        char sub[4200];
+        snprintf(sub, sizeof sub, "%s/%s", parent, e->d_name);
+        DIR *s = opendir(sub);
+        struct dirent *f;
+        while (s && (f = readdir(s))) {
+            size_t len = strlen(f->d_name);
+            n += len > 6 && strcmp(f->d_name + len - 6, ".lhrun") == 0;
+        }
+        if (s)
+            closedir(s);
+    }
+    closedir(d);
+    return n;
+}
+
 static uid_t nobody_uid(void)
 {
     struct passwd *pw = getpwnam("nobody");
@@ -163,4 +193,68 @@ Test(security, a_setuid_program_reads_no_lockhound_variable_and_runs_nothing)
         cr_expect_eq(count_entries(in_work("tmp")), 0, "a file was written under TMPDIR");
         lh_child_result_free(&res);
     }
+}
+
+/* ---- 2. a run directory swapped after its check ---- */
+
+/* The default run directory's name under tmp for this user. */
+static const char *default_dir_name(void)
+{
+    static char name[64];
+    snprintf(name, sizeof name, "lockhound-%u", (unsigned)getuid());
+    return name;
+}
+
+/* Where swap_dir_shim moves the run directory it swaps. */
+static const char *moved_name(void)
+{
+    static char name[80];
+    snprintf(name, sizeof name, "%s.moved", default_dir_name());
+    return name;
+}
+
+/* A world-writable, non-sticky TMPDIR whose run directory an attacker swaps for a link to
+ * "victim" right after lockhound checked it. */
+static void prepare_swap(char *shim_dir_env, char *shim_victim_env, char *tmp_env, size_t cap)
+{
+    make_dir(in_work("tmp"), 0777, 0);
+    make_dir(in_work("victim"), 0700, geteuid());
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/%s", in_work("tmp"), default_dir_name());
+    make_dir(dir, 0700, geteuid());
+    snprintf(shim_dir_env, cap, "LH_SHIM_RUN_DIR=%s", dir);
+    snprintf(shim_victim_env, cap, "LH_SHIM_VICTIM=%s", in_work("victim"));
+    snprintf(tmp_env, cap, "TMPDIR=%s", in_work("tmp"));
+}
+
+Test(security, a_preloaded_library_never_creates_its_file_through_a_swapped_directory)
+{
+    static char dir_env[4300], victim_env[4300], tmp_env[4300];
+    prepare_swap(dir_env, victim_env, tmp_env, sizeof dir_env);
+    const char *argv[] = {AB_BA, NULL};
+    const char *env[] = {"LD_PRELOAD=" SHIM ":" LIBRARY, dir_env, victim_env, tmp_env, NULL};
+    struct lh_child_result res;
+    run(argv, env, &res);
+    cr_expect_eq(count_entries(in_work("victim")), 0,
+                 "a file was created in the directory the link points to; stderr:\n%s", res.err);
+    cr_expect_eq(count_run_files(in_work("tmp"), moved_name()), 1,
+                 "the run file is not in the directory that was checked; stderr:\n%s", res.err);
+    lh_child_result_free(&res);
+}
+
+Test(security, lockhound_run_never_lets_the_library_record_through_a_swapped_directory)
+{
+    static char dir_env[4300], victim_env[4300], tmp_env[4300];
+    prepare_swap(dir_env, victim_env, tmp_env, sizeof dir_env);
+    const char *argv[] = {LOCKHOUND, "run", "--", AB_BA, NULL};
+    const char *env[] = {"LD_PRELOAD=" SHIM, dir_env, victim_env, tmp_env, NULL};
+    struct lh_child_result res;
+    run(argv, env, &res);
+    cr_expect_eq(count_entries(in_work("victim")), 0,
+                 "a file was created in the directory the link points to; stderr:\n%s", res.err);
+    cr_expect_eq(count_run_files(in_work("tmp"), moved_name()), 1,
+                 "the run file is not in the directory that was checked; stderr:\n%s", res.err);
+    cr_expect_not_null(strstr(res.err, "lock-order-inversion"), "no report:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    lh_child_result_free(&res);
 }
