@@ -1,13 +1,20 @@
 /* run_file.c - see run_file.h.
  *
  * Safety of the directory: the library creates only the last component, with mode 0700, then
- * opens it once (O_DIRECTORY|O_NOFOLLOW: a symbolic link is refused) and checks what it opened
- * with fstat: a directory owned by the user and not writable by group or others. The run file
- * is then created relative to that descriptor (openat, O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600), so
+ * opens it once (O_PATH|O_DIRECTORY|O_NOFOLLOW: a symbolic link is refused, and a directory of
+ * another user needs no read permission to be checked) and checks what it opened with fstat: a
+ * directory owned by the user and not writable by group or others. The run file is then created relative to that descriptor (openat, O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600), so
  * that nobody who can rename entries of the parent (a world-writable TMPDIR without the sticky
  * bit) can swap the directory between the check and the creation: what was checked is where the
  * file goes. Anything else is refused, because another user could otherwise read or plant files
  * there. The descriptor is closed once the file is open (no descriptor is kept for it).
+ *
+ * The default directory (${TMPDIR:-/tmp}/lockhound-UID, no LOCKHOUND_RUN_DIR) may have been made
+ * by another user, or as a link, before this user's first run: that would stop all recording, so
+ * the library then makes a fresh private one beside it (mkdtemp: lockhound-UID-XXXXXX, created
+ * 0700 and failing if the name exists), checks it the same way and says once on stderr why and
+ * where. A directory named by LOCKHOUND_RUN_DIR is never replaced: it was chosen (by the user, or
+ * by `lockhound run`, which reads its files from there).
  *
  * Limits: the directories above the last component are trusted (TMPDIR's own parents). */
 #include "run_file.h"
@@ -37,6 +44,7 @@ static bool run_disabled;  /* recording is off for good in this process */
 static bool run_finished;  /* the end record was written */
 static bool supervised;
 static char run_dir[4096];
+static bool run_dir_named; /* by LOCKHOUND_RUN_DIR: refused rather than replaced */
 static char run_path[4096];
 static char session[64];
 static char lineage[256];
@@ -76,7 +84,8 @@ void lh_run_file_start(void) {
   const char *s = lh_getenv(LH_ENV_SUPERVISED);
   supervised = s && strcmp(s, "1") == 0;
   const char *dir = lh_getenv(LH_ENV_RUN_DIR);
-  if (dir && *dir) {
+  run_dir_named = dir && *dir;
+  if (run_dir_named) {
     snprintf(run_dir, sizeof run_dir, "%s", dir);
   } else {
     const char *tmp = lh_getenv("TMPDIR");
@@ -91,7 +100,7 @@ void lh_run_file_start(void) {
 /* Opens dir without following a final symbolic link and checks, on the descriptor, that it is a
  * directory of ours that no one else may write to; -1 with *why set otherwise. */
 static int open_private_dir(const char *dir, const char **why) {
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
     struct stat st;
@@ -119,8 +128,32 @@ static int open_private_dir(const char *dir, const char **why) {
   return fd;
 }
 
-/* The run directory, created if missing, opened and checked (open_private_dir); -1 after one
- * message on stderr. */
+/* The default run directory cannot be used (why): a fresh private one beside it becomes the run
+ * directory (for fork children too), said once; -1 after one message when none can be made. */
+static int open_fresh_dir(const char *why) {
+  char fresh[sizeof run_dir];
+  const char *why_fresh = NULL;
+  int fd = -1;
+  int n = snprintf(fresh, sizeof fresh, "%s-XXXXXX", run_dir);
+  if (n < 0 || (size_t)n >= sizeof fresh)
+    why_fresh = strerror(ENAMETOOLONG);
+  else if (!mkdtemp(fresh))
+    why_fresh = strerror(errno);
+  else
+    fd = open_private_dir(fresh, &why_fresh);
+  if (fd < 0) {
+    lh_warn("the run directory %s cannot be used (%s) and no other can be made beside it (%s); "
+            "nothing is recorded (set %s to a private directory)", run_dir, why, why_fresh,
+            LH_ENV_RUN_DIR);
+    return -1;
+  }
+  lh_warn("the run directory %s cannot be used: %s; recording in %s instead", run_dir, why, fresh);
+  memcpy(run_dir, fresh, (size_t)n + 1);
+  return fd;
+}
+
+/* The run directory, created if missing, opened and checked (open_private_dir), or a fresh one
+ * when the default one is taken (open_fresh_dir); -1 after one message on stderr. */
 static int open_run_dir(void) {
   if (mkdir(run_dir, 0700) != 0 && errno != EEXIST) {
     lh_warn("cannot create the run directory %s: %s; nothing is recorded (set %s to a "
@@ -129,10 +162,13 @@ static int open_run_dir(void) {
   }
   const char *why;
   int fd = open_private_dir(run_dir, &why);
-  if (fd < 0)
-    lh_warn("refusing the run directory %s: %s; nothing is recorded (set %s to a private "
-            "directory)", run_dir, why, LH_ENV_RUN_DIR);
-  return fd;
+  if (fd >= 0)
+    return fd;
+  if (!run_dir_named)
+    return open_fresh_dir(why);
+  lh_warn("refusing the run directory %s: %s; nothing is recorded (set %s to a private "
+          "directory)", run_dir, why, LH_ENV_RUN_DIR);
+  return -1;
 }
 
 static const char *program_name(char *exe, size_t cap) {

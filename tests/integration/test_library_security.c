@@ -7,6 +7,9 @@
  * - A run directory swapped for a symbolic link right after it was checked (an attacker in a
  *   world-writable, non-sticky TMPDIR; swap_dir_shim.so does it deterministically at the moment of
  *   the check) never makes lockhound create a file in the link's target.
+ * - A default run directory that another user pre-created, or made a symbolic link, does not stop
+ *   the recording: lockhound says so once and records in a fresh private directory beside it; when
+ *   no directory can be made there either, it says so in one message.
  *
  * The tests that need another user's files run as root (as CI does) and are skipped otherwise. */
 #include "child_process.h"
@@ -256,5 +259,162 @@ Test(security, lockhound_run_never_lets_the_library_record_through_a_swapped_dir
                  "the run file is not in the directory that was checked; stderr:\n%s", res.err);
     cr_expect_not_null(strstr(res.err, "lock-order-inversion"), "no report:\n%s", res.err);
     cr_expect_eq(res.exit_code, 66, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    lh_child_result_free(&res);
+}
+
+/* ---- 3. a default run directory taken by someone else ---- */
+
+/* tmp/lockhound-UID is made another user's directory (as_link false) or a symbolic link to a
+ * directory of ours (as_link true), before lockhound runs. */
+static void take_default_dir(bool as_link)
+{
+    make_dir(in_work("tmp"), 01777, 0);
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/%s", in_work("tmp"), default_dir_name());
+    if (as_link) {
+        make_dir(in_work("victim"), 0700, geteuid());
+        cr_assert_eq(symlink(in_work("victim"), dir), 0);
+    } else {
+        make_dir(dir, 0700, nobody_uid());
+    }
+}
+
+static void expect_fallback(const struct lh_child_result *res, const char *why)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/%s", in_work("tmp"), default_dir_name());
+    char *note = strstr(res->err, "lockhound: the run directory ");
+    cr_assert_not_null(note, "no note about the run directory; stderr:\n%s", res->err);
+    cr_expect(strncmp(note + strlen("lockhound: the run directory "), dir, strlen(dir)) == 0,
+              "the note does not name %s:\n%s", dir, res->err);
+    cr_expect_not_null(strstr(note, why), "the note does not say '%s':\n%s", why, res->err);
+    char fresh[4300];
+    snprintf(fresh, sizeof fresh, "recording in %s-", dir);
+    cr_expect_not_null(strstr(note, fresh), "the note does not say where it records:\n%s",
+                       res->err);
+    cr_expect_null(strstr(note + 1, "lockhound: the run directory "), "more than one note:\n%s",
+                   res->err);
+    cr_expect_not_null(strstr(res->err, "lock-order-inversion"), "no report:\n%s", res->err);
+    char prefix[80];
+    snprintf(prefix, sizeof prefix, "%s-", default_dir_name());
+    cr_expect_eq(count_run_files(in_work("tmp"), prefix), 1, "no run file in a fresh directory");
+}
+
+static void preload_with_taken_dir(bool as_link, const char *why)
+{
+    take_default_dir(as_link);
+    static char tmp_env[4300];
+    snprintf(tmp_env, sizeof tmp_env, "TMPDIR=%s", in_work("tmp"));
+    const char *argv[] = {AB_BA, NULL};
+    const char *env[] = {"LD_PRELOAD=" LIBRARY, tmp_env, NULL};
+    struct lh_child_result res;
+    run(argv, env, &res);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    expect_fallback(&res, why);
+    if (as_link)
+        cr_expect_eq(count_entries(in_work("victim")), 0, "a file was created through the link");
+    lh_child_result_free(&res);
+}
+
+static void run_with_taken_dir(bool as_link, const char *why)
+{
+    take_default_dir(as_link);
+    static char tmp_env[4300];
+    snprintf(tmp_env, sizeof tmp_env, "TMPDIR=%s", in_work("tmp"));
+    const char *argv[] = {LOCKHOUND, "run", "--", AB_BA, NULL};
+    const char *env[] = {tmp_env, NULL};
+    struct lh_child_result res;
+    run(argv, env, &res);
+    cr_expect_eq(res.exit_code, 66, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    expect_fallback(&res, why);
+    if (as_link)
+        cr_expect_eq(count_entries(in_work("victim")), 0, "a file was created through the link");
+    lh_child_result_free(&res);
+}
+
+Test(security, a_preloaded_program_records_elsewhere_when_another_user_owns_its_directory)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root, to make a directory of another user");
+    preload_with_taken_dir(false, "it belongs to another user");
+}
+
+Test(security, a_preloaded_program_records_elsewhere_when_its_directory_is_a_link)
+{
+    preload_with_taken_dir(true, "it is a symbolic link");
+}
+
+Test(security, lockhound_run_records_elsewhere_when_another_user_owns_the_directory)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root, to make a directory of another user");
+    run_with_taken_dir(false, "it belongs to another user");
+}
+
+Test(security, lockhound_run_records_elsewhere_when_the_directory_is_a_link)
+{
+    run_with_taken_dir(true, "it is a symbolic link");
+}
+
+/* As nobody (setpriv), in a TMPDIR nobody cannot write, whose lockhound-<nobody's uid> is root's:
+ * neither the default directory nor a fresh one can be used. */
+static void run_as_nobody_in_closed_tmp(const char *const *argv, struct lh_child_result *res)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root, to run as another user");
+    if (access("/usr/bin/setpriv", X_OK) != 0)
+        cr_skip_test("needs /usr/bin/setpriv, to run as another user");
+    make_dir(in_work("closed"), 0755, 0);
+    char taken[4200];
+    snprintf(taken, sizeof taken, "%s/lockhound-%u", in_work("closed"), (unsigned)nobody_uid());
+    make_dir(taken, 0700, 0);
+    static char tmp_env[4300], uid_opt[64];
+    snprintf(tmp_env, sizeof tmp_env, "TMPDIR=%s", in_work("closed"));
+    snprintf(uid_opt, sizeof uid_opt, "--reuid=%u", (unsigned)nobody_uid());
+    /* The library is preloaded into the program only (env), never into setpriv. */
+    const char *full_argv[16] = {"/usr/bin/setpriv", uid_opt, "--regid=65534", "--clear-groups",
+                                 "--"};
+    size_t n = 5;
+    if (strcmp(argv[0], LOCKHOUND) != 0) {
+        full_argv[n++] = "/usr/bin/env";
+        full_argv[n++] = "LD_PRELOAD=" LIBRARY;
+    }
+    for (size_t i = 0; argv[i] && n < 15; i++)
+        full_argv[n++] = argv[i];
+    full_argv[n] = NULL;
+    const char *env[] = {tmp_env, NULL};
+    run(full_argv, env, res);
+    cr_expect_eq(count_entries(taken), 0, "a file was written in the other user's directory");
+}
+
+Test(security, a_preloaded_program_says_once_when_no_run_directory_can_be_made)
+{
+    const char *argv[] = {AB_BA, NULL};
+    struct lh_child_result res;
+    run_as_nobody_in_closed_tmp(argv, &res);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    char want[4400];
+    snprintf(want, sizeof want,
+             "lockhound: the run directory %s/lockhound-%u cannot be used (it belongs to another "
+             "user) and no other can be made beside it (Permission denied); nothing is recorded "
+             "(set LOCKHOUND_RUN_DIR to a private directory)\n",
+             in_work("closed"), (unsigned)nobody_uid());
+    cr_expect_str_eq(res.err, want);
+    lh_child_result_free(&res);
+}
+
+Test(security, lockhound_run_says_once_when_no_run_directory_can_be_made)
+{
+    const char *argv[] = {LOCKHOUND, "run", "--", AB_BA, NULL};
+    struct lh_child_result res;
+    run_as_nobody_in_closed_tmp(argv, &res);
+    cr_expect_eq(res.exit_code, 2, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    char want[4400];
+    snprintf(want, sizeof want,
+             "lockhound: cannot use run directory %s/lockhound-%u (it belongs to another user) nor "
+             "make another beside it (Permission denied); choose one with --run-dir\n",
+             in_work("closed"), (unsigned)nobody_uid());
+    cr_expect_str_eq(res.err, want);
+    cr_expect_str_eq(res.out, "", "the program ran");
     lh_child_result_free(&res);
 }
