@@ -116,9 +116,10 @@ static int refuse_dir(const char *dir, const char *why) {
 }
 
 /* Opens dir once without following a final symbolic link and checks what it opened (fstat on the
- * descriptor): a directory of this user that others cannot write to. Returns the descriptor, or
+ * descriptor): a directory of this user that others cannot write to (own: the default directory,
+ * which lockhound makes 0700 itself, that no one else may use at all). Returns the descriptor, or
  * -1 with *why set. */
-static int open_private_dir(const char *dir, const char **why) {
+static int open_private_dir(const char *dir, bool own, const char **why) {
   int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
@@ -134,6 +135,7 @@ static int open_private_dir(const char *dir, const char **why) {
   else if (!S_ISDIR(st.st_mode)) *why = "it is not a directory";
   else if (st.st_uid != getuid()) *why = "it belongs to another user";
   else if (st.st_mode & (S_IWGRP | S_IWOTH)) *why = "others can write to it";
+  else if (own && (st.st_mode & 077)) *why = "others can read or enter it (it is not mode 0700)";
   if (*why) {
     close(fd);
     return -1;
@@ -149,7 +151,7 @@ static int open_fresh_dir(const char *dir, const char *why) {
   const char *why_fresh = NULL;
   int fd = -1;
   if (!mkdtemp(fresh)) why_fresh = strerror(errno);
-  else fd = open_private_dir(fresh, &why_fresh);
+  else fd = open_private_dir(fresh, true, &why_fresh);
   if (fd < 0)
     fprintf(stderr,
             "lockhound: cannot use run directory %s (%s) nor make another beside it (%s); "
@@ -175,7 +177,7 @@ static int make_run_dir(const char *dir, bool is_default, char real[PATH_MAX]) {
     return -1;
   }
   const char *why;
-  int fd = open_private_dir(dir, &why);
+  int fd = open_private_dir(dir, is_default, &why);
   if (fd < 0 && !is_default) return refuse_dir(dir, why);
   if (fd < 0 && (fd = open_fresh_dir(dir, why)) < 0) return -1;
   char link[64];

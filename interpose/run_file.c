@@ -3,7 +3,8 @@
  * Safety of the directory: the library creates only the last component, with mode 0700, then
  * opens it once (O_PATH|O_DIRECTORY|O_NOFOLLOW: a symbolic link is refused, and a directory of
  * another user needs no read permission to be checked) and checks what it opened with fstat: a
- * directory owned by the user and not writable by group or others. The run file is then created
+ * directory owned by the user and not writable by group or others (the default directory, which
+ * lockhound makes itself, must be mode 0700 exactly). The run file is then created
  * relative to that descriptor (openat, O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600), so that nobody who
  * can rename entries of the parent (a world-writable TMPDIR without the sticky bit) can swap the
  * directory between the check and the creation: what was checked is where the file goes. Anything
@@ -99,8 +100,9 @@ void lh_run_file_start(void) {
 }
 
 /* Opens dir without following a final symbolic link and checks, on the descriptor, that it is a
- * directory of ours that no one else may write to; -1 with *why set otherwise. */
-static int open_private_dir(const char *dir, const char **why) {
+ * directory of ours that no one else may write to (own: lockhound's own directory, which it makes
+ * 0700, that no one else may use at all); -1 with *why set otherwise. */
+static int open_private_dir(const char *dir, bool own, const char **why) {
   int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
@@ -122,6 +124,8 @@ static int open_private_dir(const char *dir, const char **why) {
     *why = "it belongs to another user";
   else if (st.st_mode & 022)
     *why = "others can write to it";
+  else if (own && (st.st_mode & 077))
+    *why = "others can read or enter it (it is not mode 0700)";
   if (*why) {
     close(fd);
     return -1;
@@ -141,7 +145,7 @@ static int open_fresh_dir(const char *why) {
   else if (!mkdtemp(fresh))
     why_fresh = strerror(errno);
   else
-    fd = open_private_dir(fresh, &why_fresh);
+    fd = open_private_dir(fresh, true, &why_fresh);
   if (fd < 0) {
     lh_warn("the run directory %s cannot be used (%s) and no other can be made beside it (%s); "
             "nothing is recorded (set %s to a private directory)", run_dir, why, why_fresh,
@@ -162,7 +166,7 @@ static int open_run_dir(void) {
     return -1;
   }
   const char *why;
-  int fd = open_private_dir(run_dir, &why);
+  int fd = open_private_dir(run_dir, !run_dir_named, &why);
   if (fd >= 0)
     return fd;
   if (!run_dir_named)

@@ -264,18 +264,21 @@ Test(security, lockhound_run_never_lets_the_library_record_through_a_swapped_dir
 
 /* ---- 3. a default run directory taken by someone else ---- */
 
-/* tmp/lockhound-UID is made another user's directory (as_link false) or a symbolic link to a
- * directory of ours (as_link true), before lockhound runs. */
-static void take_default_dir(bool as_link)
+enum taken { BY_ANOTHER_USER, BY_A_LINK, OPEN_TO_OTHERS };
+
+/* Before lockhound runs, tmp/lockhound-UID is made another user's directory, a symbolic link to a
+ * directory of ours, or a directory of ours that others may read and enter (mode 0755). */
+static void take_default_dir(enum taken how)
 {
     make_dir(in_work("tmp"), 01777, 0);
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/%s", in_work("tmp"), default_dir_name());
-    if (as_link) {
+    if (how == BY_A_LINK) {
         make_dir(in_work("victim"), 0700, geteuid());
         cr_assert_eq(symlink(in_work("victim"), dir), 0);
     } else {
-        make_dir(dir, 0700, nobody_uid());
+        make_dir(dir, how == OPEN_TO_OTHERS ? 0755 : 0700,
+                 how == OPEN_TO_OTHERS ? geteuid() : nobody_uid());
     }
 }
 
@@ -300,9 +303,9 @@ static void expect_fallback(const struct lh_child_result *res, const char *why)
     cr_expect_eq(count_run_files(in_work("tmp"), prefix), 1, "no run file in a fresh directory");
 }
 
-static void preload_with_taken_dir(bool as_link, const char *why)
+static void preload_with_taken_dir(enum taken how, const char *why)
 {
-    take_default_dir(as_link);
+    take_default_dir(how);
     static char tmp_env[4300];
     snprintf(tmp_env, sizeof tmp_env, "TMPDIR=%s", in_work("tmp"));
     const char *argv[] = {AB_BA, NULL};
@@ -311,14 +314,14 @@ static void preload_with_taken_dir(bool as_link, const char *why)
     run(argv, env, &res);
     cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
     expect_fallback(&res, why);
-    if (as_link)
+    if (how == BY_A_LINK)
         cr_expect_eq(count_entries(in_work("victim")), 0, "a file was created through the link");
     lh_child_result_free(&res);
 }
 
-static void run_with_taken_dir(bool as_link, const char *why)
+static void run_with_taken_dir(enum taken how, const char *why)
 {
-    take_default_dir(as_link);
+    take_default_dir(how);
     static char tmp_env[4300];
     snprintf(tmp_env, sizeof tmp_env, "TMPDIR=%s", in_work("tmp"));
     const char *argv[] = {LOCKHOUND, "run", "--", AB_BA, NULL};
@@ -327,7 +330,7 @@ static void run_with_taken_dir(bool as_link, const char *why)
     run(argv, env, &res);
     cr_expect_eq(res.exit_code, 66, "exit code %d; stderr:\n%s", res.exit_code, res.err);
     expect_fallback(&res, why);
-    if (as_link)
+    if (how == BY_A_LINK)
         cr_expect_eq(count_entries(in_work("victim")), 0, "a file was created through the link");
     lh_child_result_free(&res);
 }
@@ -336,24 +339,34 @@ Test(security, a_preloaded_program_records_elsewhere_when_another_user_owns_its_
 {
     if (geteuid() != 0)
         cr_skip_test("needs root, to make a directory of another user");
-    preload_with_taken_dir(false, "it belongs to another user");
+    preload_with_taken_dir(BY_ANOTHER_USER, "it belongs to another user");
 }
 
 Test(security, a_preloaded_program_records_elsewhere_when_its_directory_is_a_link)
 {
-    preload_with_taken_dir(true, "it is a symbolic link");
+    preload_with_taken_dir(BY_A_LINK, "it is a symbolic link");
+}
+
+Test(security, a_preloaded_program_records_elsewhere_when_its_directory_is_open_to_others)
+{
+    preload_with_taken_dir(OPEN_TO_OTHERS, "others can read or enter it (it is not mode 0700)");
+}
+
+Test(security, lockhound_run_records_elsewhere_when_the_directory_is_open_to_others)
+{
+    run_with_taken_dir(OPEN_TO_OTHERS, "others can read or enter it (it is not mode 0700)");
 }
 
 Test(security, lockhound_run_records_elsewhere_when_another_user_owns_the_directory)
 {
     if (geteuid() != 0)
         cr_skip_test("needs root, to make a directory of another user");
-    run_with_taken_dir(false, "it belongs to another user");
+    run_with_taken_dir(BY_ANOTHER_USER, "it belongs to another user");
 }
 
 Test(security, lockhound_run_records_elsewhere_when_the_directory_is_a_link)
 {
-    run_with_taken_dir(true, "it is a symbolic link");
+    run_with_taken_dir(BY_A_LINK, "it is a symbolic link");
 }
 
 /* As nobody (setpriv), in a TMPDIR nobody cannot write, whose lockhound-<nobody's uid> is root's:
