@@ -8,8 +8,8 @@
  * 3. Make the run directory safely: mode 0700, opened once and checked on the descriptor (fstat);
  *    refuse a symlink, a directory of another user or one that others can write (anyone who can
  *    write there could plant or swap run files); the library gets the path of what was checked.
- *    The default directory, when another user made it or a link took its name, is replaced by a
- *    fresh private one beside it (mkdtemp), with one note, rather than refused.
+ *    The default directory, when another user made it, a link took its name or it is not mode
+ *    0700, is replaced by a fresh private one beside it (mkdtemp), with one note, not refused.
  * 4. Run PROG with the library preloaded, a fresh random session id and the library's options in
  *    LOCKHOUND_OPTIONS (after any the user set, so ours win), stdin/stdout/stderr inherited; while waiting, lockhound ignores SIGINT and SIGQUIT so that Ctrl-C stops the
  *    program (which gets it) but not the report.
@@ -169,8 +169,8 @@ static int open_fresh_dir(const char *dir, const char *why) {
  * from the descriptor, not resolved again from dir: an entry of a world-writable TMPDIR without
  * the sticky bit can be swapped for a link at any moment). The library checks it again itself
  * before it creates its files there, relative to its own descriptor. The default directory
- * (is_default), when another user made it or a link took its name, is replaced by a fresh one
- * beside it; a directory given with --run-dir is refused instead. */
+ * (is_default), when another user made it, a link took its name or it is not mode 0700, is
+ * replaced by a fresh one beside it; a directory given with --run-dir is refused instead. */
 static int make_run_dir(const char *dir, bool is_default, char real[PATH_MAX]) {
   if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
     fprintf(stderr, "lockhound: cannot create run directory %s: %s\n", dir, strerror(errno));

@@ -4,12 +4,12 @@
  * opens it once (O_PATH|O_DIRECTORY|O_NOFOLLOW: a symbolic link is refused, and a directory of
  * another user needs no read permission to be checked) and checks what it opened with fstat: a
  * directory owned by the user and not writable by group or others (the default directory, which
- * lockhound makes itself, must be mode 0700 exactly). The run file is then created
- * relative to that descriptor (openat, O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600), so that nobody who
- * can rename entries of the parent (a world-writable TMPDIR without the sticky bit) can swap the
- * directory between the check and the creation: what was checked is where the file goes. Anything
- * else is refused, because another user could otherwise read or plant files there. The descriptor
- * is closed once the file is open (no descriptor is kept for it).
+ * lockhound makes itself, must be mode 0700 exactly). The run file is then created relative to
+ * that descriptor (openat, O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600), so that nobody who can rename
+ * entries of the parent (a world-writable TMPDIR without the sticky bit) can swap the directory
+ * between the check and the creation: what was checked is where the file goes. Anything else is
+ * refused, because another user could otherwise read or plant files there. The descriptor is
+ * closed once the file is open (no descriptor is kept for it).
  *
  * The default directory (${TMPDIR:-/tmp}/lockhound-UID, no LOCKHOUND_RUN_DIR) may have been made
  * by another user, or as a link, before this user's first run: that would stop all recording, so
