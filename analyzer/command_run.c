@@ -5,8 +5,11 @@
  *    PT_INTERP program header has no dynamic loader, so LD_PRELOAD can never take effect).
  * 2. Find liblockhound.so relative to this command (/proc/self/exe): the build tree layout
  *    (bin/../lib) first, then the installed layout; LOCKHOUND_LIB overrides both.
- * 3. Make the run directory safely: mode 0700, and refuse a symlink, a directory of another user or
- *    one that others can write (anyone who can write there could plant or swap run files).
+ * 3. Make the run directory safely: mode 0700, opened once and checked on the descriptor (fstat);
+ *    refuse a symlink, a directory of another user or one that others can write (anyone who can
+ *    write there could plant or swap run files); the library gets the path of what was checked.
+ *    The default directory, when another user made it, a link took its name or it is not mode
+ *    0700, is replaced by a fresh private one beside it (mkdtemp), with one note, not refused.
  * 4. Run PROG with the library preloaded, a fresh random session id and the library's options in
  *    LOCKHOUND_OPTIONS (after any the user set, so ours win), stdin/stdout/stderr inherited; while waiting, lockhound ignores SIGINT and SIGQUIT so that Ctrl-C stops the
  *    program (which gets it) but not the report.
@@ -112,20 +115,82 @@ static int refuse_dir(const char *dir, const char *why) {
   return -1;
 }
 
-static int make_run_dir(const char *dir) {
+/* Opens dir once without following a final symbolic link and checks what it opened (fstat on the
+ * descriptor): a directory of this user that others cannot write to (own: the default directory,
+ * which lockhound makes 0700 itself, that no one else may use at all). Returns the descriptor, or
+ * -1 with *why set. */
+static int open_private_dir(const char *dir, bool own, const char **why) {
+  int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
+    struct stat st;
+    int err = errno;
+    if (err == ELOOP || (err == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))) *why = "it is a symbolic link";
+    else *why = err == ENOTDIR ? "it is not a directory" : strerror(err);
+    return -1;
+  }
+  struct stat st;
+  *why = NULL;
+  if (fstat(fd, &st) != 0) *why = strerror(errno);
+  else if (!S_ISDIR(st.st_mode)) *why = "it is not a directory";
+  else if (st.st_uid != getuid()) *why = "it belongs to another user";
+  else if (st.st_mode & (S_IWGRP | S_IWOTH)) *why = "others can write to it";
+  else if (own && (st.st_mode & 077)) *why = "others can read or enter it (it is not mode 0700)";
+  if (*why) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* The default run directory cannot be used (why): a fresh private one beside it (mkdtemp), opened
+ * and checked, said once on stderr; -1 after one message when none can be made. */
+static int open_fresh_dir(const char *dir, const char *why) {
+  char *fresh;
+  if (asprintf(&fresh, "%s-XXXXXX", dir) < 0) return -1;
+  const char *why_fresh = NULL;
+  int fd = -1;
+  if (!mkdtemp(fresh)) why_fresh = strerror(errno);
+  else fd = open_private_dir(fresh, true, &why_fresh);
+  if (fd < 0)
+    fprintf(stderr,
+            "lockhound: cannot use run directory %s (%s) nor make another beside it (%s); "
+            "choose one with --run-dir\n",
+            dir, why, why_fresh);
+  else
+    fprintf(stderr, "lockhound: the run directory %s cannot be used: %s; recording in %s instead\n", dir,
+            why, fresh);
+  free(fresh);
+  return fd;
+}
+
+/* Makes the run directory (mode 0700) or takes the existing one, checked through one descriptor
+ * (open_private_dir), and puts in real the absolute path of the very directory checked (read back
+ * from the descriptor, not resolved again from dir: an entry of a world-writable TMPDIR without
+ * the sticky bit can be swapped for a link at any moment). The library checks it again itself
+ * before it creates its files there, relative to its own descriptor. The default directory
+ * (is_default), when another user made it, a link took its name or it is not mode 0700, is
+ * replaced by a fresh one beside it; a directory given with --run-dir is refused instead. */
+static int make_run_dir(const char *dir, bool is_default, char real[PATH_MAX]) {
   if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
     fprintf(stderr, "lockhound: cannot create run directory %s: %s\n", dir, strerror(errno));
     return -1;
   }
-  struct stat st;
-  if (lstat(dir, &st) != 0) {
-    fprintf(stderr, "lockhound: cannot use run directory %s: %s\n", dir, strerror(errno));
+  const char *why;
+  int fd = open_private_dir(dir, is_default, &why);
+  if (fd < 0 && !is_default) return refuse_dir(dir, why);
+  if (fd < 0 && (fd = open_fresh_dir(dir, why)) < 0) return -1;
+  char link[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, real, PATH_MAX - 1);
+  int err = errno;
+  close(fd);
+  if (n <= 0 || real[0] != '/') {
+    fprintf(stderr, "lockhound: cannot use run directory %s: %s\n", dir,
+            n < 0 ? strerror(err) : "its path cannot be read back (is /proc mounted?)");
     return -1;
   }
-  if (S_ISLNK(st.st_mode)) return refuse_dir(dir, "it is a symbolic link");
-  if (!S_ISDIR(st.st_mode)) return refuse_dir(dir, "it is not a directory");
-  if (st.st_uid != getuid()) return refuse_dir(dir, "it belongs to another user");
-  if (st.st_mode & (S_IWGRP | S_IWOTH)) return refuse_dir(dir, "others can write to it");
+  real[n] = 0;
   return 0;
 }
 
@@ -272,7 +337,7 @@ int lh_command_run(const struct lh_options *o) {
   if (!lib) return LH_EXIT_USAGE;
   char *dir = o->run_dir ? lh_xstrdup(o->run_dir) : default_run_dir();
   char real[PATH_MAX];
-  if (!dir || make_run_dir(dir) != 0 || !realpath(dir, real)) {
+  if (!dir || make_run_dir(dir, !o->run_dir, real) != 0) {
     free(lib);
     free(dir);
     return LH_EXIT_USAGE;

@@ -5,7 +5,12 @@
  * start the watchdog thread. Shut-down (destructor, at
  * exit): write the closing records and, when the program was preloaded by hand, run the
  * analyzer on the file so that the report appears with no other step. A preloaded lockhound
- * command (LD_PRELOAD inherited by accident) switches the library off. */
+ * command (LD_PRELOAD inherited by accident) switches the library off, and so does a secure
+ * process (setuid, setgid, file capabilities: options.h), where `lockhound cc` makes the library
+ * a DT_NEEDED one that the dynamic loader loads even though it ignores LD_PRELOAD: there the
+ * library reads no variable, writes no file, runs no program and starts no thread; every wrapper
+ * and every atomic of the race runtime just does what the program asked (lh_enabled and
+ * lh_race_on stay false), so the program runs as it would natively. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +37,9 @@ static bool is_lockhound_itself(void) {
 
 __attribute__((constructor)) static void lh_start(void) {
   lh_real_ensure();
-  if (is_lockhound_itself())
+  if (lh_secure_process() || is_lockhound_itself())
     return;
-  lh_options_parse(getenv("LOCKHOUND_OPTIONS"));
+  lh_options_parse(lh_getenv("LOCKHOUND_OPTIONS"));
   lh_contention_on = lh_options.contention;
   lh_report_remember_library();
   lh_recorder_lock();

@@ -25,8 +25,9 @@
 #include "race_thread.h"
 #include "thread_state.h"
 
-/* Set once by __tsan_init (the program is instrumented), unless LOCKHOUND_OPTIONS says races=0.
- * Written before the program's threads exist; read everywhere with relaxed loads. */
+/* Set once by __tsan_init (the program is instrumented), unless LOCKHOUND_OPTIONS says races=0 or
+ * the process is secure (options.h: a setuid program records nothing). Written before the
+ * program's threads exist; read everywhere with relaxed loads. */
 extern bool lh_race_on;
 
 enum lh_race_access_flags {

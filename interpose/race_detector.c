@@ -50,7 +50,9 @@ static bool track(struct lh_race_thread *r) {
 }
 
 void lh_race_init(void) {
-  if (__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED) || !lh_options.races)
+  /* A secure process records nothing (lifecycle.c): the runtime then only performs the atomics
+   * and memory functions, whatever order __tsan_init and the library's constructor run in. */
+  if (__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED) || !lh_options.races || lh_secure_process())
     return;
   track(&lh_self.race);
   __atomic_store_n(&lh_race_on, true, __ATOMIC_RELEASE);

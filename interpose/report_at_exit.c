@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "misuse.h"
+#include "options.h"
 #include "recorder.h"
 #include "run_file.h"
 #include "run_file_format.h"
@@ -64,7 +65,7 @@ void lh_report_remember_library(void) {
 }
 
 static bool find_command(char *out, size_t cap) {
-  const char *env = getenv(LH_ENV_BIN);
+  const char *env = lh_getenv(LH_ENV_BIN);
   if (env && *env) {
     snprintf(out, cap, "%s", env);
     return access(out, X_OK) == 0;
@@ -97,6 +98,8 @@ static char **environment_without_preload(void) {
 }
 
 void lh_report_at_exit(const char *run_file) {
+  if (lh_secure_process()) /* never reached (the library is off there); never run a program */
+    return;
   int saved = errno;
   char cmd[PATH_MAX];
   if (!find_command(cmd, sizeof cmd)) {

@@ -1,9 +1,24 @@
 /* run_file.c - see run_file.h.
  *
- * Safety of the directory: the library creates only the last component, with mode 0700, and
- * then checks with lstat that it is a real directory (not a symlink), owned by the user and not
- * writable by group or others; anything else is refused, because another user could otherwise
- * read or plant files there. The file itself is created with O_EXCL|O_NOFOLLOW, mode 0600. */
+ * Safety of the directory: the library creates only the last component, with mode 0700, then
+ * opens it once (O_PATH|O_DIRECTORY|O_NOFOLLOW: a symbolic link is refused, and a directory of
+ * another user needs no read permission to be checked) and checks what it opened with fstat: a
+ * directory owned by the user and not writable by group or others (the default directory, which
+ * lockhound makes itself, must be mode 0700 exactly). The run file is then created relative to
+ * that descriptor (openat, O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600), so that nobody who can rename
+ * entries of the parent (a world-writable TMPDIR without the sticky bit) can swap the directory
+ * between the check and the creation: what was checked is where the file goes. Anything else is
+ * refused, because another user could otherwise read or plant files there. The descriptor is
+ * closed once the file is open (no descriptor is kept for it).
+ *
+ * The default directory (${TMPDIR:-/tmp}/lockhound-UID, no LOCKHOUND_RUN_DIR) may have been made
+ * by another user, or as a link, before this user's first run: that would stop all recording, so
+ * the library then makes a fresh private one beside it (mkdtemp: lockhound-UID-XXXXXX, created
+ * 0700 and failing if the name exists), checks it the same way and says once on stderr why and
+ * where. A directory named by LOCKHOUND_RUN_DIR is never replaced: it was chosen (by the user, or
+ * by `lockhound run`, which reads its files from there).
+ *
+ * Limits: the directories above the last component are trusted (TMPDIR's own parents). */
 #include "run_file.h"
 
 #include <errno.h>
@@ -20,6 +35,7 @@
 #include "lock_registry.h"
 #include "module_map.h"
 #include "object_registry.h"
+#include "options.h"
 #include "run_file_format.h"
 #include "stack_capture.h"
 #include "thread_state.h"
@@ -30,6 +46,7 @@ static bool run_disabled;  /* recording is off for good in this process */
 static bool run_finished;  /* the end record was written */
 static bool supervised;
 static char run_dir[4096];
+static bool run_dir_named; /* by LOCKHOUND_RUN_DIR: refused rather than replaced */
 static char run_path[4096];
 static char session[64];
 static char lineage[256];
@@ -53,7 +70,7 @@ void lh_warn(const char *fmt, ...) {
 bool lh_run_supervised(void) { return supervised; }
 
 static void make_session(void) {
-  const char *env = getenv(LH_ENV_SESSION);
+  const char *env = lh_getenv(LH_ENV_SESSION);
   if (env && *env && strlen(env) < sizeof session && !strchr(env, '/')) {
     strcpy(session, env);
     return;
@@ -66,13 +83,14 @@ static void make_session(void) {
 }
 
 void lh_run_file_start(void) {
-  const char *s = getenv(LH_ENV_SUPERVISED);
+  const char *s = lh_getenv(LH_ENV_SUPERVISED);
   supervised = s && strcmp(s, "1") == 0;
-  const char *dir = getenv(LH_ENV_RUN_DIR);
-  if (dir && *dir) {
+  const char *dir = lh_getenv(LH_ENV_RUN_DIR);
+  run_dir_named = dir && *dir;
+  if (run_dir_named) {
     snprintf(run_dir, sizeof run_dir, "%s", dir);
   } else {
-    const char *tmp = getenv("TMPDIR");
+    const char *tmp = lh_getenv("TMPDIR");
     snprintf(run_dir, sizeof run_dir, "%s/lockhound-%u", tmp && *tmp ? tmp : "/tmp",
              (unsigned)getuid());
   }
@@ -81,30 +99,81 @@ void lh_run_file_start(void) {
     lh_run_file_active();
 }
 
-static bool dir_is_private(void) {
+/* Opens dir without following a final symbolic link and checks, on the descriptor, that it is a
+ * directory of ours that no one else may write to (own: lockhound's own directory, which it makes
+ * 0700, that no one else may use at all); -1 with *why set otherwise. */
+static int open_private_dir(const char *dir, bool own, const char **why) {
+  int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
+    struct stat st;
+    int err = errno;
+    if (err == ELOOP || (err == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)))
+      *why = "it is a symbolic link";
+    else
+      *why = err == ENOTDIR ? "it is not a directory" : strerror(err);
+    return -1;
+  }
+  struct stat st;
+  *why = NULL;
+  if (fstat(fd, &st) != 0)
+    *why = strerror(errno);
+  else if (!S_ISDIR(st.st_mode))
+    *why = "it is not a directory";
+  else if (st.st_uid != geteuid())
+    *why = "it belongs to another user";
+  else if (st.st_mode & 022)
+    *why = "others can write to it";
+  else if (own && (st.st_mode & 077))
+    *why = "others can read or enter it (it is not mode 0700)";
+  if (*why) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* The default run directory cannot be used (why): a fresh private one beside it becomes the run
+ * directory (for fork children too), said once; -1 after one message when none can be made. */
+static int open_fresh_dir(const char *why) {
+  char fresh[sizeof run_dir];
+  const char *why_fresh = NULL;
+  int fd = -1;
+  int n = snprintf(fresh, sizeof fresh, "%s-XXXXXX", run_dir);
+  if (n < 0 || (size_t)n >= sizeof fresh)
+    why_fresh = strerror(ENAMETOOLONG);
+  else if (!mkdtemp(fresh))
+    why_fresh = strerror(errno);
+  else
+    fd = open_private_dir(fresh, true, &why_fresh);
+  if (fd < 0) {
+    lh_warn("the run directory %s cannot be used (%s) and no other can be made beside it (%s); "
+            "nothing is recorded (set %s to a private directory)", run_dir, why, why_fresh,
+            LH_ENV_RUN_DIR);
+    return -1;
+  }
+  lh_warn("the run directory %s cannot be used: %s; recording in %s instead", run_dir, why, fresh);
+  memcpy(run_dir, fresh, (size_t)n + 1);
+  return fd;
+}
+
+/* The run directory, created if missing, opened and checked (open_private_dir), or a fresh one
+ * when the default one is taken (open_fresh_dir); -1 after one message on stderr. */
+static int open_run_dir(void) {
   if (mkdir(run_dir, 0700) != 0 && errno != EEXIST) {
     lh_warn("cannot create the run directory %s: %s; nothing is recorded (set %s to a "
             "directory of yours)", run_dir, strerror(errno), LH_ENV_RUN_DIR);
-    return false;
+    return -1;
   }
-  struct stat st;
-  const char *why = NULL;
-  if (lstat(run_dir, &st) != 0)
-    why = strerror(errno);
-  else if (S_ISLNK(st.st_mode))
-    why = "it is a symbolic link";
-  else if (!S_ISDIR(st.st_mode))
-    why = "it is not a directory";
-  else if (st.st_uid != geteuid())
-    why = "it belongs to another user";
-  else if (st.st_mode & 022)
-    why = "others can write to it";
-  if (why) {
-    lh_warn("refusing the run directory %s: %s; nothing is recorded (set %s to a private "
-            "directory)", run_dir, why, LH_ENV_RUN_DIR);
-    return false;
-  }
-  return true;
+  const char *why;
+  int fd = open_private_dir(run_dir, !run_dir_named, &why);
+  if (fd >= 0)
+    return fd;
+  if (!run_dir_named)
+    return open_fresh_dir(why);
+  lh_warn("refusing the run directory %s: %s; nothing is recorded (set %s to a private "
+          "directory)", run_dir, why, LH_ENV_RUN_DIR);
+  return -1;
 }
 
 static const char *program_name(char *exe, size_t cap) {
@@ -115,8 +184,12 @@ static const char *program_name(char *exe, size_t cap) {
 }
 
 static bool open_file(void) {
+  int dir_fd = open_run_dir();
+  if (dir_fd < 0)
+    return false;
   char exe[4096];
   const char *prog = program_name(exe, sizeof exe);
+  size_t dir_len = strlen(run_dir);
   for (int attempt = 0; attempt < 100; attempt++) {
     char suffix[16] = "";
     if (attempt > 0)
@@ -127,14 +200,18 @@ static bool open_file(void) {
       errno = ENAMETOOLONG;
       break;
     }
-    run_fd = open(run_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND,
-                  0600);
+    run_fd = openat(dir_fd, run_path + dir_len + 1,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND, 0600);
     if (run_fd >= 0)
-      return true;
+      break;
     if (errno != EEXIST)
       break;
   }
-  lh_warn("cannot create a run file in %s: %s; nothing is recorded", run_dir, strerror(errno));
+  int err = errno;
+  close(dir_fd);
+  if (run_fd >= 0)
+    return true;
+  lh_warn("cannot create a run file in %s: %s; nothing is recorded", run_dir, strerror(err));
   return false;
 }
 
@@ -189,7 +266,7 @@ bool lh_run_file_active(void) {
     return true;
   if (run_disabled || run_finished)
     return false;
-  if (!dir_is_private() || !open_file()) {
+  if (!open_file()) {
     run_disabled = true;
     return false;
   }
