@@ -198,7 +198,7 @@ static char **expand_arguments(int argc, char **argv, const struct check_config 
       fprintf(stderr, "lockhound check: no *.c file below the directory '%s'\n", argv[i]);
       goto usage_error;
     }
-    qsort(paths + first, *n - first, sizeof *paths, path_cmp);
+    lh_sort(paths + first, *n - first, sizeof *paths, path_cmp);
   }
   return paths;
 usage_error:

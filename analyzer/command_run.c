@@ -217,7 +217,7 @@ static char **session_files(const char *dir, const char *session, size_t *n) {
   }
   if (d) closedir(d);
   free(suffix);
-  if (*n > 1) qsort(files, *n, sizeof *files, name_cmp);
+  lh_sort(files, *n, sizeof *files, name_cmp);
   return files;
 }
 

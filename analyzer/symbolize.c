@@ -22,6 +22,7 @@
  * Every answer is cached per (module, address) and every string interned, so repeated frames
  * cost one hash lookup and strings stay valid until lh_sym_free. Not thread-safe. */
 #include "symbolize.h"
+#include "grow.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -404,7 +405,7 @@ static void load_objects(struct lh_symbolizer *sym, struct sym_module *m) {
         addr, s.st_size, intern(sym, name), GELF_ST_BIND(s.st_info) == STB_LOCAL};
   }
   if (m->nobjects > 1)
-    qsort(m->objects, m->nobjects, sizeof *m->objects, object_order);
+    lh_sort(m->objects, m->nobjects, sizeof *m->objects, object_order);
 }
 
 static const struct object_symbol *object_at(struct lh_symbolizer *sym, struct sym_module *m,
