@@ -8,8 +8,10 @@
  * 3. Make the run directory safely: mode 0700, and refuse a symlink, a directory of another user or
  *    one that others can write (anyone who can write there could plant or swap run files).
  * 4. Run PROG with the library preloaded, a fresh random session id and the library's options in
- *    LOCKHOUND_OPTIONS (after any the user set, so ours win), stdin/stdout/stderr inherited; while waiting, lockhound ignores SIGINT and SIGQUIT so that Ctrl-C stops the
- *    program (which gets it) but not the report.
+ *    LOCKHOUND_OPTIONS (after any the user set, so ours win), stdin/stdout/stderr inherited, in
+ *    lockhound's process group. A signal sent to lockhound is forwarded to the program, and
+ *    lockhound waits for it to end whatever it receives (see "Signals" below), so that the
+ *    report is never lost to a kill, a timeout or Ctrl-C.
  * 5. Analyse every run file of the session (one per process: fork children and exec'd programs
  *    write their own) and say where they are, so `lockhound report` can be run on them again. */
 #include <elf.h>
@@ -163,22 +165,75 @@ static int set_environment(const struct lh_options *o, const char *lib, const ch
   return rc;
 }
 
-/* Runs the program and returns its status as a shell would: exit code, or 128 + signal. */
+/* Signals while the program runs. lockhound and the program share a process group, so that the
+ * terminal's Ctrl-C, Ctrl-\ and hang-up reach the program as they would without lockhound. Those
+ * come from the kernel (si_code SI_KERNEL) and are not repeated. A signal sent to lockhound by a
+ * process (kill, timeout, a service manager: SI_USER, SI_QUEUE, SI_TKILL) is forwarded to the
+ * program's pid, and lockhound keeps waiting: the program ends as it would have, and its report is
+ * printed (before, lockhound died of the signal, left the program running and printed nothing).
+ * One that the program sent itself is not repeated either. A sender that signals the whole process
+ * group (timeout without --foreground does: its child, then the group) reaches the program twice,
+ * once directly and once forwarded, as it would have reached a program run by timeout directly.
+ *
+ * Once the program has ended, the analysis runs with the same handlers: a forwarded signal that
+ * arrives late (timeout's second copy) is dropped rather than killing the report, and a Ctrl-C from
+ * the terminal stops lockhound at once (so a second Ctrl-C within a short time, or one during a
+ * long analysis, still stops everything).
+ *
+ * Owned by this single-threaded command: set before the program starts (signals blocked around the
+ * fork, so that none is lost between fork and the store), read by the handler. */
+static const int forwarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM};
+#define NFORWARDED (sizeof forwarded_signals / sizeof *forwarded_signals)
+static volatile sig_atomic_t program_pid;     /* 0 until started, -1 once it has ended */
+static struct sigaction saved_actions[NFORWARDED]; /* the dispositions lockhound was started with */
+
+static void on_signal(int sig, siginfo_t *info, void *context) {
+  (void)context;
+  int saved_errno = errno;
+  pid_t pid = program_pid;
+  bool from_terminal = info->si_code == SI_KERNEL;
+  if (pid > 0 && !from_terminal && info->si_pid != pid) kill(pid, sig);
+  else if (pid < 0 && from_terminal && (sig == SIGINT || sig == SIGQUIT)) {
+    signal(sig, SIG_DFL); /* the program has ended: Ctrl-C stops the analysis */
+    raise(sig);
+  }
+  errno = saved_errno;
+}
+
+static void forwarded_mask(sigset_t *set) {
+  sigemptyset(set);
+  for (size_t i = 0; i < NFORWARDED; i++) sigaddset(set, forwarded_signals[i]);
+}
+
+static void catch_signals(void) {
+  struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
+  forwarded_mask(&sa.sa_mask); /* one handler at a time: forwarded in the order received */
+  for (size_t i = 0; i < NFORWARDED; i++) sigaction(forwarded_signals[i], &sa, &saved_actions[i]);
+}
+
+static void restore_signals(void) {
+  for (size_t i = 0; i < NFORWARDED; i++) sigaction(forwarded_signals[i], &saved_actions[i], NULL);
+}
+
+/* Runs the program and returns its status as a shell would: exit code, or 128 + signal. The
+ * signal handlers stay installed (see above) until restore_signals(). */
 static int run_program(char **argv) {
-  struct sigaction ignore = {.sa_handler = SIG_IGN}, old_int, old_quit;
-  sigemptyset(&ignore.sa_mask);
-  sigaction(SIGINT, &ignore, &old_int);
-  sigaction(SIGQUIT, &ignore, &old_quit);
+  sigset_t block, old_mask;
+  forwarded_mask(&block);
+  sigprocmask(SIG_BLOCK, &block, &old_mask);
+  catch_signals();
   fflush(NULL);
   pid_t pid = fork();
   if (pid == 0) {
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGQUIT, &old_quit, NULL);
+    restore_signals();
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
     execvp(argv[0], argv);
     int err = errno;
     fprintf(stderr, "lockhound: cannot run '%s': %s\n", argv[0], strerror(err));
     _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
   }
+  program_pid = pid > 0 ? pid : -1;
+  sigprocmask(SIG_SETMASK, &old_mask, NULL);
   int status = 0, rc;
   if (pid < 0) {
     fprintf(stderr, "lockhound: cannot start '%s': %s\n", argv[0], strerror(errno));
@@ -187,8 +242,7 @@ static int run_program(char **argv) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
   }
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGQUIT, &old_quit, NULL);
+  program_pid = -1;
   return rc;
 }
 
@@ -287,6 +341,7 @@ int lh_command_run(const struct lh_options *o) {
   }
   int status = run_program(o->operands);
   int rc = report_session(o, real, session, status);
+  restore_signals();
   free(lib);
   free(dir);
   return rc;
