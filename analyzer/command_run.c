@@ -4,7 +4,10 @@
  *    is missing (127), not executable (126) or statically linked (126: an ELF file without a
  *    PT_INTERP program header has no dynamic loader, so LD_PRELOAD can never take effect).
  * 2. Find liblockhound.so relative to this command (/proc/self/exe): the build tree layout
- *    (bin/../lib) first, then the installed layout; LOCKHOUND_LIB overrides both.
+ *    (bin/../lib) first, then the installed layout; LOCKHOUND_LIB overrides both. Refuse (2)
+ *    a library no program could load (not an ELF shared object of this machine, a path with a
+ *    space or colon) and a program it certainly cannot get into (another ELF class or machine,
+ *    setuid or setgid to someone else).
  * 3. Make the run directory safely: mode 0700, and refuse a symlink, a directory of another user or
  *    one that others can write (anyone who can write there could plant or swap run files).
  * 4. Run PROG with the library preloaded, a fresh random session id and the library's options in
@@ -13,8 +16,11 @@
  *    lockhound waits for it to end whatever it receives (see "Signals" below), so that the
  *    report is never lost to a kill, a timeout or Ctrl-C.
  * 5. Analyse every run file of the session (one per process: fork children and exec'd programs
- *    write their own) and say where they are, so `lockhound report` can be run on them again. */
+ *    write their own) and say where they are, so `lockhound report` can be run on them again.
+ *    When none is the program's own (PROG.PID.SESSION), it never loaded the library: say so and
+ *    fail (2) rather than pass its status on as if it had been checked. */
 #include <elf.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
@@ -103,7 +109,89 @@ static bool is_static_elf(const char *path) {
   return is_static;
 }
 
-/* ---- 2. the library: lh_find_library (library_path.c) ---- */
+/* ---- 2. the library: lh_find_library (library_path.c), then what could keep it out ---- */
+
+/* What the ELF header of a file says (all zero when it is not a readable regular ELF file). */
+struct elf_id {
+  bool elf;
+  unsigned char bits;    /* 32 or 64 */
+  uint16_t type, machine;
+};
+
+static struct elf_id elf_id_of(const char *path) {
+  struct elf_id id = {0};
+  unsigned char h[20]; /* e_ident, e_type, e_machine: the same offsets in both classes */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block us */
+  struct stat st;
+  if (fd < 0) return id;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
+      memcmp(h, ELFMAG, SELFMAG) == 0 && (h[EI_CLASS] == ELFCLASS32 || h[EI_CLASS] == ELFCLASS64)) {
+    bool lsb = h[EI_DATA] == ELFDATA2LSB;
+    id.elf = true;
+    id.bits = h[EI_CLASS] == ELFCLASS32 ? 32 : 64;
+    id.type = (uint16_t)(lsb ? h[16] | h[17] << 8 : h[16] << 8 | h[17]);
+    id.machine = (uint16_t)(lsb ? h[18] | h[19] << 8 : h[18] << 8 | h[19]);
+  }
+  close(fd);
+  return id;
+}
+
+/* "LOCKHOUND_LIB=/x" when the user chose the library, else its path. */
+static const char *library_label(const char *lib, char *buf, size_t size) {
+  const char *env = getenv(LH_ENV_LIB);
+  if (env && *env) snprintf(buf, size, "%s=%s", LH_ENV_LIB, env);
+  else snprintf(buf, size, "the preload library %s", lib);
+  return buf;
+}
+
+/* The library must be a shared object the dynamic loader can put into a program of this machine,
+ * at a path LD_PRELOAD can carry; else no run could be watched. Returns 0 or LH_EXIT_USAGE. */
+static int check_library(const char *lib, struct elf_id *lib_id) {
+  char label[PATH_MAX + 64];
+  const char *fix = getenv(LH_ENV_LIB) && *getenv(LH_ENV_LIB) ? "point it at liblockhound.so"
+                                                                : "build or install lockhound again";
+  if (strpbrk(lib, " :")) {
+    fprintf(stderr, "lockhound: cannot preload %s: LD_PRELOAD splits paths at spaces and colons; "
+            "move it to a path without them\n", library_label(lib, label, sizeof label));
+    return LH_EXIT_USAGE;
+  }
+  *lib_id = elf_id_of(lib);
+  struct elf_id self = elf_id_of("/proc/self/exe");
+  const char *why = NULL;
+  if (!lib_id->elf) why = "it is not a shared library (not an ELF file)";
+  else if (lib_id->type != ET_DYN) why = "it is not a shared library (an ELF file of another type)";
+  else if (self.elf && (lib_id->bits != self.bits || lib_id->machine != self.machine))
+    why = "it is a shared library for another machine than this lockhound's";
+  if (!why) return 0;
+  fprintf(stderr, "lockhound: %s: %s, so no program could load it; %s\n",
+          library_label(lib, label, sizeof label), why, fix);
+  return LH_EXIT_USAGE;
+}
+
+/* Refuses, before it runs, a program the library certainly cannot get into: one of another ELF
+ * class or machine (a 32-bit program: the loader skips a 64-bit library with a warning), or one
+ * that runs with other privileges (setuid to another user, setgid to another group: the loader
+ * ignores LD_PRELOAD's paths in a secure program). Returns 0 or LH_EXIT_USAGE. */
+static int check_program(const char *prog, const char *path, const struct elf_id *lib_id) {
+  struct elf_id id = elf_id_of(path);
+  struct stat st;
+  const char *why = NULL;
+  char buf[160];
+  if (id.elf && id.bits != lib_id->bits) {
+    snprintf(buf, sizeof buf, "it is a %u-bit program and the preload library is %u-bit, so the dynamic "
+             "loader cannot load it; build the program for %u bits", id.bits, lib_id->bits, lib_id->bits);
+    why = buf;
+  } else if (id.elf && id.machine != lib_id->machine) {
+    why = "it is built for another machine than the preload library";
+  } else if (stat(path, &st) == 0 && (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
+                                      ((st.st_mode & S_ISGID) && st.st_gid != getegid()))) {
+    why = "it is setuid or setgid, and the dynamic loader ignores LD_PRELOAD in such a program; "
+          "run a copy without that bit";
+  }
+  if (!why) return 0;
+  fprintf(stderr, "lockhound: cannot watch '%s': %s\n", prog, why);
+  return LH_EXIT_USAGE;
+}
 
 /* ---- 3. the run directory ---- */
 
@@ -185,6 +273,7 @@ static int set_environment(const struct lh_options *o, const char *lib, const ch
 static const int forwarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM};
 #define NFORWARDED (sizeof forwarded_signals / sizeof *forwarded_signals)
 static volatile sig_atomic_t program_pid;     /* 0 until started, -1 once it has ended */
+static pid_t started_pid; /* the program's pid, kept after it ended (report_session) */
 static struct sigaction saved_actions[NFORWARDED]; /* the dispositions lockhound was started with */
 
 static void on_signal(int sig, siginfo_t *info, void *context) {
@@ -233,6 +322,7 @@ static int run_program(char **argv) {
     _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
   }
   program_pid = pid > 0 ? pid : -1;
+  started_pid = pid;
   sigprocmask(SIG_SETMASK, &old_mask, NULL);
   int status = 0, rc;
   if (pid < 0) {
@@ -275,17 +365,34 @@ static char **session_files(const char *dir, const char *session, size_t *n) {
   return files;
 }
 
+/* Whether one of the run files is the program's own: the library opens it as it starts, under
+ * `lockhound run`, and names it PROG.PID.SESSION[-N].lhrun. Without it, the program lockhound
+ * started never loaded the library (whatever its children did), and nothing it did was checked. */
+static bool program_left_a_file(char **files, size_t n, pid_t pid, const char *session) {
+  char needle[96];
+  snprintf(needle, sizeof needle, ".%lld.%s", (long long)pid, session);
+  for (size_t i = 0; i < n; i++) {
+    const char *base = strrchr(files[i], '/');
+    const char *at = strstr(base ? base + 1 : files[i], needle);
+    if (at && (at[strlen(needle)] == '.' || at[strlen(needle)] == '-')) return true;
+  }
+  return false;
+}
+
 static int report_session(const struct lh_options *o, const char *dir, const char *session,
                           int program_status) {
   size_t n;
   char **files = session_files(dir, session, &n);
-  if (n == 0) {
+  if (started_pid > 0 && !program_left_a_file(files, n, started_pid, session)) {
+    /* Never the program's status: that would say it was checked. */
     fprintf(stderr,
-            "lockhound: '%s' left no run file in %s: it did not load liblockhound.so (a setuid "
-            "program, or one that clears LD_PRELOAD, cannot be watched), so nothing was recorded\n",
-            o->operands[0], dir);
+            "lockhound: '%s' was not watched: it did not load the preload library (the dynamic "
+            "loader's message, if any, is above; a program that is setuid or has file capabilities "
+            "ignores LD_PRELOAD), so nothing it did was checked\n",
+            o->operands[0]);
+    for (size_t i = 0; i < n; i++) free(files[i]);
     free(files);
-    return program_status;
+    return LH_EXIT_USAGE;
   }
   size_t errors = 0;
   int rc = lh_report_files(o, files, n, &errors);
@@ -321,9 +428,14 @@ int lh_command_run(const struct lh_options *o) {
     free(path);
     return EXIT_CANNOT_RUN;
   }
-  free(path);
   char *lib = lh_find_library("lockhound", "the preload library");
-  if (!lib) return LH_EXIT_USAGE;
+  struct elf_id lib_id;
+  if (!lib || check_library(lib, &lib_id) != 0 || check_program(prog, path, &lib_id) != 0) {
+    free(lib);
+    free(path);
+    return LH_EXIT_USAGE;
+  }
+  free(path);
   char *dir = o->run_dir ? lh_xstrdup(o->run_dir) : default_run_dir();
   char real[PATH_MAX];
   if (!dir || make_run_dir(dir) != 0 || !realpath(dir, real)) {

@@ -74,7 +74,8 @@ void lh_usage(FILE *out) {
         "  --help, --version\n"
         "\n"
         "exit status: report: 0 nothing found, N (66) found something, 2 usage or unreadable input;\n"
-        "run: the program's own status when nothing was found, 66 when something was, 2 usage,\n"
+        "run: the program's own status when nothing was found, 66 when something was, 2 usage or\n"
+        "the program was not watched (the preload library did not get into it),\n"
         "127 program not found, 126 program cannot be run (or is statically linked).\n",
         out);
 }
