@@ -7,6 +7,7 @@
  * The options of the preload library (--on-deadlock, --stall-timeout, --livelock-timeout and the
  * error exit code) are checked here and handed to the program in LOCKHOUND_OPTIONS. */
 #include "options.h"
+#include "outputs.h"
 #include "suppressions.h"
 
 #include <errno.h>
@@ -54,8 +55,8 @@ void lh_usage(FILE *out) {
         "                                                   (cc --help)\n"
         "\n"
         "options:\n"
-        "  --json FILE             also write the findings as JSON to FILE (- for stdout)\n"
-        "  --html FILE             also write the findings as one HTML page to FILE (- for stdout)\n"
+        "  --json FILE             also write the findings as JSON to FILE (report: - for stdout)\n"
+        "  --html FILE             also write the findings as one HTML page to FILE (report: - for stdout)\n"
         "  --error-exitcode=N      exit status when something is found (default 66)\n"
         "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
         "  -v, --verbose           also show notes and statistics\n"
@@ -241,5 +242,5 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
     fputs("lockhound: 'lockhound report' needs at least one run file: lockhound report [options] RUNFILE...\n", stderr);
     return LH_EXIT_USAGE;
   }
-  return 0;
+  return lh_outputs_check(o, cmd); /* outputs.c: before anything runs or is read */
 }
