@@ -39,6 +39,7 @@
 #include "grow.h"
 #include "library_path.h"
 #include "run_file_format.h"
+#include "text_escape.h"
 
 #define EXIT_NOT_FOUND 127
 #define EXIT_CANNOT_RUN 126
@@ -189,7 +190,7 @@ static int check_program(const char *prog, const char *path, const struct elf_id
           "run a copy without that bit";
   }
   if (!why) return 0;
-  fprintf(stderr, "lockhound: cannot watch '%s': %s\n", prog, why);
+  fprintf(stderr, "lockhound: cannot watch '%s': %s\n", lh_shown(prog), why);
   return LH_EXIT_USAGE;
 }
 
@@ -318,7 +319,7 @@ static int run_program(char **argv) {
     sigprocmask(SIG_SETMASK, &old_mask, NULL);
     execvp(argv[0], argv);
     int err = errno;
-    fprintf(stderr, "lockhound: cannot run '%s': %s\n", argv[0], strerror(err));
+    fprintf(stderr, "lockhound: cannot run '%s': %s\n", lh_shown(argv[0]), strerror(err));
     _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
   }
   program_pid = pid > 0 ? pid : -1;
@@ -326,7 +327,7 @@ static int run_program(char **argv) {
   sigprocmask(SIG_SETMASK, &old_mask, NULL);
   int status = 0, rc;
   if (pid < 0) {
-    fprintf(stderr, "lockhound: cannot start '%s': %s\n", argv[0], strerror(errno));
+    fprintf(stderr, "lockhound: cannot start '%s': %s\n", lh_shown(argv[0]), strerror(errno));
     rc = EXIT_CANNOT_RUN;
   } else {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
@@ -389,7 +390,7 @@ static int report_session(const struct lh_options *o, const char *dir, const cha
             "lockhound: '%s' was not watched: it did not load the preload library (the dynamic "
             "loader's message, if any, is above; a program that is setuid or has file capabilities "
             "ignores LD_PRELOAD), so nothing it did was checked\n",
-            o->operands[0]);
+            lh_shown(o->operands[0]));
     for (size_t i = 0; i < n; i++) free(files[i]);
     free(files);
     return LH_EXIT_USAGE;
@@ -397,9 +398,9 @@ static int report_session(const struct lh_options *o, const char *dir, const cha
   size_t errors = 0;
   int rc = lh_report_files(o, files, n, &errors);
   if (n <= MAX_LISTED_FILES)
-    for (size_t i = 0; i < n; i++) fprintf(stderr, "lockhound: run recorded in %s\n", files[i]);
+    for (size_t i = 0; i < n; i++) fprintf(stderr, "lockhound: run recorded in %s\n", lh_shown(files[i]));
   else
-    fprintf(stderr, "lockhound: run recorded in %zu files: %s/*.%s%s\n", n, dir, session,
+    fprintf(stderr, "lockhound: run recorded in %zu files: %s/*.%s%s\n", n, lh_shown(dir), session,
             LH_RUN_FILE_SUFFIX);
   for (size_t i = 0; i < n; i++) free(files[i]);
   free(files);
@@ -411,11 +412,11 @@ int lh_command_run(const struct lh_options *o) {
   const char *prog = o->operands[0];
   char *path = find_program(prog);
   if (!path) {
-    fprintf(stderr, "lockhound: cannot run '%s': %s\n", prog, strerror(errno));
+    fprintf(stderr, "lockhound: cannot run '%s': %s\n", lh_shown(prog), strerror(errno));
     return errno == ENOENT || errno == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
   }
   if (access(path, X_OK) != 0 || !executable_file(path)) {
-    fprintf(stderr, "lockhound: cannot run '%s': %s\n", prog,
+    fprintf(stderr, "lockhound: cannot run '%s': %s\n", lh_shown(prog),
             executable_file(path) ? strerror(errno) : "not a regular file");
     free(path);
     return EXIT_CANNOT_RUN;
@@ -424,7 +425,7 @@ int lh_command_run(const struct lh_options *o) {
     fprintf(stderr,
             "lockhound: cannot watch '%s': it is statically linked, so the preload library cannot "
             "be loaded into it; link it dynamically (without -static) and try again\n",
-            prog);
+            lh_shown(prog));
     free(path);
     return EXIT_CANNOT_RUN;
   }
