@@ -104,3 +104,17 @@ Test(cli_names, a_source_file_name_with_control_characters_forges_no_line) {
   cr_assert(strstr(r.err, "evil\\n" FORGED "\\e[2J.c:"), "%s", r.err);
   cli_free(&r);
 }
+
+Test(cli_names, a_checked_program_named_with_a_newline_forges_no_pass_line) {
+  char exe[128], cmd[320];
+  snprintf(exe, sizeof exe, "%s/t\nPASS fake", dir);
+  snprintf(cmd, sizeof cmd, "cp /bin/true '%s'", exe);
+  cr_assert_eq(system(cmd), 0);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", exe, NULL});
+  cr_assert_eq(r.status, 1, "no expectations: a failure; %s", r.out);
+  for (const char *line = r.out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+    cr_assert(strncmp(line, "PASS", 4) != 0, "a forged PASS line in:\n%s", r.out);
+  cr_assert(strstr(r.out, "FAIL "), "%s", r.out);
+  cr_assert(strstr(r.out, "/t\\nPASS fake: no expectations: write "), "%s", r.out);
+  cli_free(&r);
+}
