@@ -275,6 +275,7 @@ static const int forwarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR
 #define NFORWARDED (sizeof forwarded_signals / sizeof *forwarded_signals)
 static volatile sig_atomic_t program_pid;     /* 0 until started, -1 once it has ended */
 static pid_t started_pid; /* the program's pid, kept after it ended (report_session) */
+static bool program_ran;  /* exec succeeded: there is a run to report on */
 static struct sigaction saved_actions[NFORWARDED]; /* the dispositions lockhound was started with */
 
 static void on_signal(int sig, siginfo_t *info, void *context) {
@@ -313,6 +314,10 @@ static int run_program(char **argv) {
   sigprocmask(SIG_BLOCK, &block, &old_mask);
   catch_signals();
   fflush(NULL);
+  /* The child tells through this close-on-exec pipe why exec failed; it closes unread when exec
+   * works. Then the program never ran, and there is nothing to report on. */
+  int exec_pipe[2];
+  if (pipe2(exec_pipe, O_CLOEXEC) != 0) exec_pipe[0] = exec_pipe[1] = -1;
   pid_t pid = fork();
   if (pid == 0) {
     restore_signals();
@@ -320,19 +325,25 @@ static int run_program(char **argv) {
     execvp(argv[0], argv);
     int err = errno;
     fprintf(stderr, "lockhound: cannot run '%s': %s\n", lh_shown(argv[0]), strerror(err));
+    if (exec_pipe[1] >= 0 && write(exec_pipe[1], &err, sizeof err) < 0) {}
     _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
   }
   program_pid = pid > 0 ? pid : -1;
   started_pid = pid;
   sigprocmask(SIG_SETMASK, &old_mask, NULL);
-  int status = 0, rc;
+  if (exec_pipe[1] >= 0) close(exec_pipe[1]);
+  int status = 0, rc, err;
   if (pid < 0) {
     fprintf(stderr, "lockhound: cannot start '%s': %s\n", lh_shown(argv[0]), strerror(errno));
     rc = EXIT_CANNOT_RUN;
   } else {
+    ssize_t got;
+    while ((got = read(exec_pipe[0], &err, sizeof err)) < 0 && errno == EINTR) {}
+    program_ran = got == 0 || exec_pipe[0] < 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
   }
+  if (exec_pipe[0] >= 0) close(exec_pipe[0]);
   program_pid = -1;
   return rc;
 }
@@ -453,7 +464,7 @@ int lh_command_run(const struct lh_options *o) {
     return LH_EXIT_USAGE;
   }
   int status = run_program(o->operands);
-  int rc = report_session(o, real, session, status);
+  int rc = program_ran ? report_session(o, real, session, status) : status;
   restore_signals();
   free(lib);
   free(dir);

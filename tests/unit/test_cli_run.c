@@ -64,6 +64,24 @@ Test(cli_run, a_file_that_is_not_executable_exits_126) {
   cli_free(&r);
 }
 
+/* The checks before the run pass, and exec fails (a program open for writing is "busy"): the
+ * status says it could not run, with no report and no "not watched" message. */
+Test(cli_run, a_program_exec_refuses_exits_126_without_a_report) {
+  char exe[128], cmd[320];
+  snprintf(exe, sizeof exe, "%s/busy", run_dir);
+  snprintf(cmd, sizeof cmd, "cp /bin/true '%s'", exe);
+  cr_assert_eq(system(cmd), 0);
+  int writer = open(exe, O_WRONLY);
+  cr_assert(writer >= 0);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "--", exe, NULL});
+  close(writer);
+  cr_assert_eq(r.status, 126, "%s", r.err);
+  cr_assert(strstr(r.err, "/busy': Text file busy\n"), "%s", r.err);
+  cr_assert_not(strstr(r.err, "not watched"), "%s", r.err);
+  cr_assert_not(strstr(r.err, "ERROR SUMMARY"), "%s", r.err);
+  cli_free(&r);
+}
+
 Test(cli_run, a_static_program_is_refused_before_it_runs) {
   char src[128], exe[128], cmd[512];
   snprintf(src, sizeof src, "%s/hello.c", run_dir);
