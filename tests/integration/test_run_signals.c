@@ -24,6 +24,7 @@
 #define LOCKHOUND LH_BIN_DIR "/lockhound"
 #define WAITER LH_TEST_PROGRAM_DIR "/signal_waiter"
 #define READY_FD "3"
+#define TIMEOUT_S "3"
 
 static char *work_dir;
 
@@ -188,10 +189,12 @@ Test(run_signals, without_findings_lockhound_exits_as_the_program_died_of_the_si
     ended_free(&e);
 }
 
-/* timeout signals its child (lockhound) and then its whole process group (with the program). */
+/* timeout signals its child (lockhound) and then its whole process group (with the program). Its
+ * limit only has to outlast the program's start (a few milliseconds; "ready" is checked): 3 s
+ * leave a loaded machine a wide margin. */
 Test(run_signals, under_timeout_the_program_ends_and_the_report_is_printed)
 {
-    struct started s = start((char *[]){"timeout", "1", LOCKHOUND, "run", "--", WAITER,
+    struct started s = start((char *[]){"timeout", TIMEOUT_S, LOCKHOUND, "run", "--", WAITER,
                                         "inversion", "die", READY_FD, NULL},
                              false);
     pid_t program = read_ready(&s);
@@ -205,7 +208,7 @@ Test(run_signals, under_timeout_the_program_ends_and_the_report_is_printed)
 /* timeout --foreground signals lockhound only: the program gets the signal from lockhound. */
 Test(run_signals, under_timeout_foreground_the_program_ends_and_the_report_is_printed)
 {
-    struct started s = start((char *[]){"timeout", "--foreground", "1", LOCKHOUND, "run", "--",
+    struct started s = start((char *[]){"timeout", "--foreground", TIMEOUT_S, LOCKHOUND, "run", "--",
                                         WAITER, "inversion", "die", READY_FD, NULL},
                              false);
     pid_t program = read_ready(&s);
