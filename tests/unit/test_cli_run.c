@@ -152,6 +152,52 @@ Test(cli_run, a_preload_library_that_is_not_a_library_is_refused_before_the_prog
   cli_free(&r);
 }
 
+Test(cli_run, a_preload_library_that_is_an_object_file_is_refused) {
+  const char *object = "/usr/lib/x86_64-linux-gnu/crt1.o";
+  if (access(object, R_OK) != 0) cr_skip_test("no %s here", object);
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/true", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/usr/lib/x86_64-linux-gnu/crt1.o", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: LOCKHOUND_LIB=/usr/lib/x86_64-linux-gnu/crt1.o: it is not a shared library "
+                          "(an ELF file of another type), so no program could load it; point it at liblockhound.so\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_preload_library_for_another_machine_is_refused) {
+  const char *lib32 = "/usr/lib32/libc.so.6";
+  if (access(lib32, R_OK) != 0) cr_skip_test("no 32-bit C library here");
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/true", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/usr/lib32/libc.so.6", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: LOCKHOUND_LIB=/usr/lib32/libc.so.6: it is a shared library for another "
+                          "machine than this lockhound's, so no program could load it; point it at liblockhound.so\n");
+  cli_free(&r);
+}
+
+/* An ELF header for AArch64 with a PT_INTERP program header (a dynamically linked program of
+ * another machine): refused before exec is even tried. */
+Test(cli_run, a_program_for_another_machine_is_refused_before_it_runs) {
+  char exe[128];
+  snprintf(exe, sizeof exe, "%s/arm-program", run_dir);
+  unsigned char image[64 + 56] = {0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* LSB */, 1};
+  image[16] = 2;                  /* ET_EXEC */
+  image[18] = 183;                /* EM_AARCH64 */
+  image[20] = 1;                  /* EV_CURRENT */
+  image[32] = 64;                 /* e_phoff */
+  image[52] = 64;                 /* e_ehsize */
+  image[54] = 56;                 /* e_phentsize */
+  image[56] = 1;                  /* e_phnum */
+  image[64] = 3;                  /* p_type PT_INTERP */
+  FILE *f = fopen(exe, "wb");
+  cr_assert_eq(fwrite(image, 1, sizeof image, f), sizeof image);
+  fclose(f);
+  chmod(exe, 0755);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "--", exe, NULL});
+  cr_assert_eq(r.status, 2, "%s", r.err);
+  cr_assert(strstr(r.err, "/arm-program': it is built for another machine than the preload library\n"), "%s", r.err);
+  cli_free(&r);
+}
+
 /* A position-independent program looks like a shared library in its ELF header: the dynamic
  * loader refuses it with a message of its own, and the program runs without the library. */
 Test(cli_run, a_preload_library_the_loader_refuses_fails_with_2_after_the_run) {
