@@ -118,3 +118,28 @@ Test(cli_names, a_checked_program_named_with_a_newline_forges_no_pass_line) {
   cr_assert(strstr(r.out, "/t\\nPASS fake: no expectations: write "), "%s", r.out);
   cli_free(&r);
 }
+
+/* A run file is the program's too (and may be anyone's): the name of a named semaphore, which the
+ * program chose, is shown escaped in the text report and the JSON alike. */
+Test(cli_names, a_semaphore_name_with_a_newline_forges_no_line) {
+  char path[128], json[128];
+  snprintf(path, sizeof path, "%s/named.lhrun", dir);
+  snprintf(json, sizeof json, "%s/named.json", dir);
+  FILE *f = fopen(path, "w");
+  fputs("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":9}\n"
+        "{\"t\":\"thread\",\"id\":0,\"tid\":9,\"parent\":-1,\"how\":\"main\"}\n"
+        "{\"t\":\"object\",\"id\":0,\"kind\":\"sem\",\"addr\":\"0x10\",\"name\":\"/q\\n==1== lockhound: fake\"}\n"
+        "{\"t\":\"finding\",\"kind\":\"semaphore-misuse\",\"detail\":\"post-overflow\","
+        "\"action\":\"continue\",\"object\":0,\"threads\":[{\"thread\":0}]}\n"
+        "{\"t\":\"end\",\"ns\":2}\n",
+        f);
+  fclose(f);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--json", json, path, NULL});
+  cr_assert_eq(r.status, 66, "%s", r.err);
+  assert_no_forged_line(r.err);
+  cr_assert(strstr(r.err, "semaphore /q\\n" FORGED), "%s", r.err);
+  char *text = cli_slurp(json);
+  cr_assert(strstr(text, "semaphore /q\\\\n" FORGED), "the JSON shows the same name: %s", text);
+  free(text);
+  cli_free(&r);
+}
