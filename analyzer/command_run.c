@@ -398,9 +398,10 @@ static int report_session(const struct lh_options *o, const char *dir, const cha
   if (started_pid > 0 && !program_left_a_file(files, n, started_pid, session)) {
     /* Never the program's status: that would say it was checked. */
     fprintf(stderr,
-            "lockhound: '%s' was not watched: it did not load the preload library (the dynamic "
-            "loader's message, if any, is above; a program that is setuid or has file capabilities "
-            "ignores LD_PRELOAD), so nothing it did was checked\n",
+            "lockhound: '%s' was not watched: it left no run file of its own, so the preload library "
+            "did not get into it or could not record (see any message above from the dynamic loader "
+            "or the library; a program with file capabilities ignores LD_PRELOAD); nothing it did "
+            "was checked\n",
             lh_shown(o->operands[0]));
     for (size_t i = 0; i < n; i++) free(files[i]);
     free(files);
