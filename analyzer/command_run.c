@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -176,6 +177,7 @@ static int check_library(const char *lib, struct elf_id *lib_id) {
 static int check_program(const char *prog, const char *path, const struct elf_id *lib_id) {
   struct elf_id id = elf_id_of(path);
   struct stat st;
+  struct statvfs fs;
   const char *why = NULL;
   char buf[160];
   if (id.elf && id.bits != lib_id->bits) {
@@ -184,8 +186,10 @@ static int check_program(const char *prog, const char *path, const struct elf_id
     why = buf;
   } else if (id.elf && id.machine != lib_id->machine) {
     why = "it is built for another machine than the preload library";
-  } else if (stat(path, &st) == 0 && (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
-                                      ((st.st_mode & S_ISGID) && st.st_gid != getegid()))) {
+  } else if (stat(path, &st) == 0 && (((st.st_mode & S_ISUID) && st.st_uid != getuid()) ||
+                                      ((st.st_mode & S_ISGID) && st.st_gid != getgid())) &&
+             !(statvfs(path, &fs) == 0 && (fs.f_flag & ST_NOSUID))) {
+    /* after exec the ids would differ from the real ones: AT_SECURE (not on a nosuid mount) */
     why = "it is setuid or setgid, and the dynamic loader ignores LD_PRELOAD in such a program; "
           "run a copy without that bit";
   }
