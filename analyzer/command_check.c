@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "command_check.h"
+#include "text_escape.h"
 #include "expectations.h"
 #include "grow.h"
 #include "options.h"
@@ -198,7 +199,7 @@ static char **expand_arguments(int argc, char **argv, const struct check_config 
       fprintf(stderr, "lockhound check: no *.c file below the directory '%s'\n", argv[i]);
       goto usage_error;
     }
-    qsort(paths + first, *n - first, sizeof *paths, path_cmp);
+    lh_sort(paths + first, *n - first, sizeof *paths, path_cmp);
   }
   return paths;
 usage_error:
@@ -455,7 +456,7 @@ static void show_output(const char *path) {
 /* ---- one program ---- */
 
 static enum verdict fail(const char *path, const char *why) {
-  printf("FAIL %s: %s\n", path, why);
+  printf("FAIL %s: %s\n", lh_shown(path), lh_shown(why)); /* a file name must not forge a PASS line */
   return CHECK_FAIL;
 }
 
@@ -512,7 +513,7 @@ static enum verdict check_one(const struct check_config *cfg, const char *path) 
   char *binary = NULL;
   struct run_result r;
   if (spec.pending) {
-    printf("SKIP %s: lockhound-pending: %s\n", path, spec.pending);
+    printf("SKIP %s: lockhound-pending: %s\n", lh_shown(path), lh_shown(spec.pending));
     v = CHECK_SKIP;
   } else if (!(binary = binary_of(cfg, path, is_source, &spec))) {
     fail(path, "cannot compile it (the compiler's messages are above)");
@@ -530,7 +531,7 @@ static enum verdict check_one(const struct check_config *cfg, const char *path) 
       fail(path, diff);
       if (cfg->verbose) show_output(r.out_path);
     } else {
-      printf("PASS %s\n", path);
+      printf("PASS %s\n", lh_shown(path));
       v = CHECK_PASS;
     }
     free(diff);

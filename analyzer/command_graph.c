@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "analysis.h"
@@ -179,18 +180,38 @@ static bool write_all(int fd, const char *s, size_t n) {
   return true;
 }
 
-/* Runs `dot -T<format>` with the DOT on its stdin and fd as its stdout. */
-static int render(const char *format, const char *dot, int fd) {
+/* Copies what dot wrote into the memory file to fd: dot ignores its own write errors (on a full
+ * disk it writes nothing and exits 0), so the output is written here, where a failure is seen. */
+static int copy_rendered(int from, int fd, const char *output) {
+  char buf[65536];
+  ssize_t n;
+  if (lseek(from, 0, SEEK_SET) != 0) n = -1;
+  else
+    while ((n = read(from, buf, sizeof buf)) > 0)
+      if (!write_all(fd, buf, (size_t)n)) {
+        n = -1;
+        break;
+      }
+  if (n == 0) return 0;
+  fprintf(stderr, "lockhound: cannot write %s: %s\n", output ? output : "the output", strerror(errno));
+  return LH_EXIT_USAGE;
+}
+
+/* Runs `dot -T<format>` with the DOT on its stdin and a memory file as its stdout, then copies
+ * that to fd. */
+static int render(const char *format, const char *dot, int fd, const char *output) {
   int pipefd[2];
-  if (pipe2(pipefd, O_CLOEXEC) != 0) {
+  int rendered = memfd_create("lockhound-graph", MFD_CLOEXEC);
+  if (rendered < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
     fprintf(stderr, "lockhound: cannot run graphviz's dot: %s\n", strerror(errno));
+    if (rendered >= 0) close(rendered);
     return LH_EXIT_USAGE;
   }
   fflush(NULL);
   pid_t pid = fork();
   if (pid == 0) {
     dup2(pipefd[0], STDIN_FILENO);
-    dup2(fd, STDOUT_FILENO);
+    dup2(rendered, STDOUT_FILENO);
     char type[16];
     snprintf(type, sizeof type, "-T%s", format);
     execlp("dot", "dot", type, (char *)NULL);
@@ -205,9 +226,12 @@ static int render(const char *format, const char *dot, int fd) {
   if (pid < 0 || !written || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     fprintf(stderr, "lockhound: graphviz's dot could not render the graph as %s (see its message "
                     "above); 'lockhound graph --format dot' writes the DOT itself\n", format);
+    close(rendered);
     return LH_EXIT_USAGE;
   }
-  return 0;
+  int rc = copy_rendered(rendered, fd, output);
+  close(rendered);
+  return rc;
 }
 
 int lh_command_graph(int argc, char **argv) {
@@ -226,7 +250,7 @@ int lh_command_graph(int argc, char **argv) {
   if (rc != 0) return rc;
   int fd = open_output(o.output);
   if (fd < 0) rc = LH_EXIT_USAGE;
-  else if (rendered) rc = render(o.format, dot, fd);
+  else if (rendered) rc = render(o.format, dot, fd, o.output);
   else if (!write_all(fd, dot, strlen(dot))) {
     fprintf(stderr, "lockhound: cannot write %s: %s\n", o.output ? o.output : "the output", strerror(errno));
     rc = LH_EXIT_USAGE;

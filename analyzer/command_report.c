@@ -62,6 +62,9 @@ static int report_model(const struct lh_options *o, struct lh_model *m, size_t *
   if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
   if (o->html_path && lh_report_html(o->html_path, &r, (struct lh_text_style){o->lang, o->explain}) != 0)
     rc = LH_EXIT_USAGE;
+  /* The text report is an output too: when stderr could not take it (a full disk, a closed
+   * descriptor), nobody can be told, but the status must not say all went well. */
+  if (ferror(stderr)) rc = LH_EXIT_USAGE;
   *errors = lh_findings_count(findings, LH_LEVEL_ERROR);
   lh_lock_names_free(names, m->nlocks);
   lh_sym_free(sym);

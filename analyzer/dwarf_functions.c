@@ -13,6 +13,7 @@
  * nested in another function (GNU C nested functions) is reported as its own outermost
  * frame. */
 #include "dwarf_functions.h"
+#include "grow.h"
 
 #include <dwarf.h>
 #include <stdbool.h>
@@ -135,7 +136,7 @@ struct lh_unit_functions *lh_unit_functions_new(Dwarf_Die *cudie) {
   }
   if (f->nranges > 0) {
     memcpy(f->by_start, f->by_node, f->nranges * sizeof *f->by_start);
-    qsort(f->by_start, f->nranges, sizeof *f->by_start, range_order);
+    lh_sort(f->by_start, f->nranges, sizeof *f->by_start, range_order);
   }
   return f;
 }

@@ -13,6 +13,7 @@
  * lists are not indexed; bit-fields are never chosen as members; in a union the first member
  * holding the offset wins; C++ base classes are not named. */
 #include "dwarf_names.h"
+#include "grow.h"
 
 #include <dwarf.h>
 #include <inttypes.h>
@@ -135,7 +136,7 @@ struct lh_dwarf_vars *lh_dwarf_vars_new(Dwarf *dwarf) {
     }
   }
   if (vars->count > 1)
-    qsort(vars->entries, vars->count, sizeof *vars->entries, entry_order);
+    lh_sort(vars->entries, vars->count, sizeof *vars->entries, entry_order);
   return vars;
 }
 

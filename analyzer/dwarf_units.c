@@ -7,6 +7,7 @@
  *
  * Limits: type units and partial units hold no code and are skipped. */
 #include "dwarf_units.h"
+#include "grow.h"
 
 #include <dwarf.h>
 #include <stdint.h>
@@ -66,7 +67,7 @@ struct lh_dwarf_units *lh_dwarf_units_new(Dwarf *dwarf) {
     }
   }
   if (units->count > 1)
-    qsort(units->ranges, units->count, sizeof *units->ranges, range_order);
+    lh_sort(units->ranges, units->count, sizeof *units->ranges, range_order);
   return units;
 }
 

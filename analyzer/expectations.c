@@ -35,7 +35,7 @@ static int push(char ***items, size_t *count, char *item) {
 
 /* kind + sorted names, names with a space quoted. Takes ownership of nothing. */
 static char *make_key(const char *kind, char **names, size_t n) {
-  if (n > 1) qsort(names, n, sizeof *names, compare_strings);
+  lh_sort(names, n, sizeof *names, compare_strings);
   size_t len = strlen(kind) + 1;
   for (size_t i = 0; i < n; i++)
     len += strlen(names[i]) + 3;
@@ -142,7 +142,7 @@ static int read_finding_lines(const char *text, const char *tag, struct lh_expec
       push(&list->keys, &list->count, make_key(tokens[0], tokens + 1, n - 1));
     free_strings(tokens, n);
   }
-  if (list->count > 1) qsort(list->keys, list->count, sizeof *list->keys, compare_strings);
+  lh_sort(list->keys, list->count, sizeof *list->keys, compare_strings);
   return 0;
 }
 
@@ -285,7 +285,7 @@ int lh_expect_from_report(const json_t *report, const char *level, struct lh_exp
     }
     push(&list->keys, &list->count, key);
   }
-  if (list->count > 1) qsort(list->keys, list->count, sizeof *list->keys, compare_strings);
+  lh_sort(list->keys, list->count, sizeof *list->keys, compare_strings);
   return 0;
 }
 

@@ -193,7 +193,7 @@ static int finding_cmp(const void *a, const void *b) {
 }
 
 void lh_findings_sort(struct lh_findings *f) {
-  if (f->n > 1) qsort(f->items, f->n, sizeof *f->items, finding_cmp);
+  lh_sort(f->items, f->n, sizeof *f->items, finding_cmp);
 }
 
 size_t lh_findings_count(const struct lh_findings *f, enum lh_level level) {

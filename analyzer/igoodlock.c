@@ -75,7 +75,7 @@ static struct candidate *candidates(const struct lh_model *m, const struct lh_ed
     key[2] = t->mode;
     key[3] = t->held[e->refs[r].held].mode;
     for (uint32_t h = 0; h < t->nheld; h++) key[4 + h] = t->held[h].lock << 1 | t->held[h].mode;
-    qsort(key + 4, t->nheld, sizeof *key, u32_cmp);
+    lh_sort(key + 4, t->nheld, sizeof *key, u32_cmp);
     struct class_entry *c;
     HASH_FIND(hh, seen, key, klen * sizeof *key, c);
     if (c) {

@@ -48,7 +48,7 @@ static int keyed_cmp(const void *a, const void *b) {
 /* Sorted indices, as a fresh array (NULL when empty). */
 static uint32_t *set_sorted(struct set *s) {
   if (s->n == 0) return NULL;
-  qsort(s->items, s->n, sizeof *s->items, keyed_cmp);
+  lh_sort(s->items, s->n, sizeof *s->items, keyed_cmp);
   uint32_t *out = lh_xcalloc(s->n, sizeof *out);
   for (size_t i = 0; i < s->n; i++) out[i] = s->items[i].index;
   return out;
@@ -128,7 +128,7 @@ static char *incident_key(const struct lh_model *m, const struct lh_incident *x,
     lh_key_append_site(&s, &sl, &sc, m, x->related[i].stack);
     lines[n++] = s;
   }
-  if (n > 1) qsort(lines, n, sizeof *lines, str_cmp);
+  lh_sort(lines, n, sizeof *lines, str_cmp);
   for (size_t i = 0; i < n; i++) {
     lh_key_append(&key, &len, &cap, "\n");
     lh_key_append(&key, &len, &cap, lines[i]);

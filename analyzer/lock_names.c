@@ -13,6 +13,7 @@
  * Cost: the stack-based part is memoised per (stack, kind, how), so 100,000 locks created at one
  * site cost one symbolisation. */
 #include "lock_names.h"
+#include "text_escape.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -50,7 +51,7 @@ static char *site_name(struct lh_symbolizer *sym, const struct lh_model *m, cons
     if (asprintf(&name, "%s %s in %s", kind, how, frames[0].function) < 0) name = NULL;
   } else if (!name && n > 0) {
     if (asprintf(&name, "%s %s at 0x%" PRIx64 " (%s)", kind, how, frames[0].offset,
-                 frames[0].module ? lh_basename(frames[0].module) : "unknown module") < 0)
+                 frames[0].module ? lh_shown(lh_basename(frames[0].module)) : "unknown module") < 0)
       name = NULL;
   } else if (!name) {
     if (asprintf(&name, "%s %s at an unknown place", kind, how) < 0) name = NULL;

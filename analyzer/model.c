@@ -223,7 +223,7 @@ static int join_cmp(const void *a, const void *b) {
 }
 
 void lh_model_finish(struct lh_model *m) {
-  if (m->njoins) qsort(m->joins, m->njoins, sizeof *m->joins, join_cmp);
+  lh_sort(m->joins, m->njoins, sizeof *m->joins, join_cmp);
   for (size_t i = 0; i < m->nthreads; i++) m->threads[i].first_join = m->threads[i].njoins = 0;
   for (size_t i = m->njoins; i-- > 0;) {
     struct lh_thread *t = &m->threads[m->joins[i].thread];

@@ -7,6 +7,7 @@
  * The options of the preload library (--on-deadlock, --stall-timeout, --livelock-timeout and the
  * error exit code) are checked here and handed to the program in LOCKHOUND_OPTIONS. */
 #include "options.h"
+#include "outputs.h"
 #include "suppressions.h"
 
 #include <errno.h>
@@ -54,8 +55,8 @@ void lh_usage(FILE *out) {
         "                                                   (cc --help)\n"
         "\n"
         "options:\n"
-        "  --json FILE             also write the findings as JSON to FILE (- for stdout)\n"
-        "  --html FILE             also write the findings as one HTML page to FILE (- for stdout)\n"
+        "  --json FILE             also write the findings as JSON to FILE (report: - for stdout)\n"
+        "  --html FILE             also write the findings as one HTML page to FILE (report: - for stdout)\n"
         "  --error-exitcode=N      exit status when something is found (default 66)\n"
         "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
         "  -v, --verbose           also show notes and statistics\n"
@@ -74,7 +75,8 @@ void lh_usage(FILE *out) {
         "  --help, --version\n"
         "\n"
         "exit status: report: 0 nothing found, N (66) found something, 2 usage or unreadable input;\n"
-        "run: the program's own status when nothing was found, 66 when something was, 2 usage,\n"
+        "run: the program's own status when nothing was found, 66 when something was, 2 usage or\n"
+        "the program was not watched (the preload library did not get into it),\n"
         "127 program not found, 126 program cannot be run (or is statically linked).\n",
         out);
 }
@@ -240,5 +242,5 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
     fputs("lockhound: 'lockhound report' needs at least one run file: lockhound report [options] RUNFILE...\n", stderr);
     return LH_EXIT_USAGE;
   }
-  return 0;
+  return lh_outputs_check(o, cmd); /* outputs.c: before anything runs or is read */
 }

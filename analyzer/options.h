@@ -13,6 +13,14 @@ enum lh_command { LH_CMD_RUN, LH_CMD_REPORT };
 #define LH_DEFAULT_MAX_CYCLE_LENGTH 8
 #define LH_EXIT_USAGE 2
 
+/* The machine-readable outputs: (option, field of struct lh_options). A new format (SARIF,
+ * JUnit) is one more row here and its writer; outputs.c checks every row against the others, the
+ * inputs and stdout. */
+#define LH_MACHINE_OUTPUTS(X) \
+  X("--json", json_path)      \
+  X("--html", html_path)
+#define LH_MAX_OUTPUTS 8
+
 struct lh_options {
   const char *json_path;     /* --json FILE, or NULL */
 #define LH_MAX_SUPPRESSION_FILES 16

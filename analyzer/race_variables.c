@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "frames.h"
+#include "text_escape.h"
 #include "grow.h"
 #include "race_findings.h"
 
@@ -57,7 +58,7 @@ static char *allocator_caller(struct lh_symbolizer *sym, const struct lh_model *
   for (size_t i = 0; i < n; i++) {
     if (frames[i].function && is_allocator(frames[i].function)) continue;
     if (frames[i].function) return lh_xstrdup(frames[i].function);
-    return format("%s+0x%" PRIx64, frames[i].module ? lh_basename(frames[i].module) : "?", frames[i].offset);
+    return format("%s+0x%" PRIx64, frames[i].module ? lh_shown(lh_basename(frames[i].module)) : "?", frames[i].offset);
   }
   return lh_xstrdup("unknown");
 }
@@ -75,7 +76,7 @@ static void global_variable(struct lh_symbolizer *sym, const struct lh_model *m,
   const char *path = m->modules[r->module].path;
   const char *name = sym ? lh_sym_data(sym, path, r->rel, &v->decl_file, &v->decl_line) : NULL;
   v->module = path;
-  v->name = name ? lh_xstrdup(name) : format("%s+0x%" PRIx64, lh_basename(path), r->rel);
+  v->name = name ? lh_xstrdup(name) : format("%s+0x%" PRIx64, lh_shown(lh_basename(path)), r->rel);
   v->shown = lh_xstrdup(v->name);
 }
 

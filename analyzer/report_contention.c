@@ -73,7 +73,7 @@ static size_t collect(const struct lh_model *m, char **names, struct row **out) 
   }
   free(seen);
   free(slot);
-  qsort(rows, n, sizeof *rows, by_wait);
+  lh_sort(rows, n, sizeof *rows, by_wait);
   *out = rows;
   return n;
 }

@@ -112,7 +112,7 @@ static int version_cmp(const void *a, const void *b) {
 
 /* Sorts and removes duplicates; returns the new count (the duplicates are freed). */
 static size_t sort_unique(char **items, size_t n) {
-  qsort(items, n, sizeof *items, version_cmp);
+  lh_sort(items, n, sizeof *items, version_cmp);
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     if (k > 0 && strcmp(items[k - 1], items[i]) == 0) free(items[i]);
@@ -345,7 +345,7 @@ static void number_nodes(struct dot *d) {
   d->order = lh_xcalloc(n ? n : 1, sizeof *d->order);
   for (uint32_t v = 0; v < n; v++)
     if (drawn[v]) d->order[d->norder++] = v;
-  qsort_r(d->order, d->norder, sizeof *d->order, lock_cmp, (void *)d->r);
+  lh_sort_r(d->order, d->norder, sizeof *d->order, lock_cmp, (void *)d->r);
   for (size_t v = 0; v < n; v++) d->rank[v] = LH_NONE;
   for (size_t i = 0; i < d->norder; i++) d->rank[d->order[i]] = (int32_t)i;
   free(drawn);
@@ -406,7 +406,7 @@ static void put_edges(struct dot *d) {
   size_t n = 0;
   for (uint32_t i = 0; i < d->g->nedges; i++)
     if (d->rank[d->g->edges[i].from] != LH_NONE && d->rank[d->g->edges[i].to] != LH_NONE) edges[n++] = i;
-  qsort_r(edges, n, sizeof *edges, edge_cmp, d);
+  lh_sort_r(edges, n, sizeof *edges, edge_cmp, d);
   for (size_t i = 0; i < n; i++) {
     const struct lh_edge *e = &d->g->edges[edges[i]];
     char *label = edge_label(d, e);
@@ -426,8 +426,7 @@ static int wait_cmp(const void *a, const void *b, void *ctx) {
 }
 
 static void put_waits(struct dot *d) {
-  if (d->nwaits > 1) /* qsort_r must not be given a NULL array, even empty */
-    qsort_r(d->waits, d->nwaits, sizeof *d->waits, wait_cmp, d);
+  lh_sort_r(d->waits, d->nwaits, sizeof *d->waits, wait_cmp, d);
   for (size_t i = 0; i < d->nwaits; i++) {
     struct wait_edge *w = &d->waits[i];
     /* The label holds "site\x1fthread" pairs, one per line. */

@@ -21,6 +21,7 @@
  * everything in the order of the findings and of their JSON. Limits: at most MAX_FINDINGS
  * findings are drawn (the JSON has them all); a source line is cut at MAX_SOURCE_LINE bytes. */
 #include "report_html.h"
+#include "outputs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -796,15 +797,8 @@ void lh_report_html_to(FILE *out, const struct lh_report *r, struct lh_text_styl
 }
 
 int lh_report_html(const char *path, const struct lh_report *r, struct lh_text_style style) {
-  bool to_stdout = strcmp(path, "-") == 0;
-  FILE *out = to_stdout ? stdout : fopen(path, "we");
-  int rc = 0;
-  if (!out) rc = -1;
-  else {
-    lh_report_html_to(out, r, style);
-    if (ferror(out)) rc = -1;
-    if ((to_stdout ? fflush(out) : fclose(out)) != 0) rc = -1;
-  }
-  if (rc != 0) fprintf(stderr, "lockhound: cannot write %s: %s\n", path, strerror(errno ? errno : EIO));
-  return rc;
+  FILE *out = lh_output_open(path);
+  if (!out) return -1;
+  lh_report_html_to(out, r, style);
+  return lh_output_close(out, path);
 }

@@ -13,6 +13,7 @@
 #include "frames.h"
 #include "lock_names.h"
 #include "report.h"
+#include "outputs.h"
 #include "report_race.h"
 
 #define JSON_FRAMES 16
@@ -127,15 +128,14 @@ int lh_report_json(const char *path, const struct lh_report *r) {
   json_object_set_new(root, "findings", findings);
   json_object_set_new(root, "summary", summary_json(r->findings));
   size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER;
-  bool to_stdout = strcmp(path, "-") == 0;
-  FILE *out = to_stdout ? stdout : fopen(path, "we");
-  int rc = 0;
-  if (!out) rc = -1;
-  else {
-    if (json_dumpf(root, out, flags) != 0 || fputc('\n', out) == EOF) rc = -1;
-    if ((to_stdout ? fflush(out) : fclose(out)) != 0) rc = -1;
+  FILE *out = lh_output_open(path);
+  int rc = -1;
+  if (out) {
+    /* a failed write is remembered by the stream (ferror) and reported by lh_output_close */
+    (void)json_dumpf(root, out, flags);
+    fputc('\n', out);
+    rc = lh_output_close(out, path);
   }
-  if (rc != 0) fprintf(stderr, "lockhound: cannot write %s: %s\n", path, strerror(errno));
   json_decref(root);
   return rc;
 }

@@ -17,6 +17,7 @@
 #include "frames.h"
 #include "report.h"
 #include "report_race.h"
+#include "text_escape.h"
 
 #define TEXT_FRAMES 8
 #define LH_MAX_SHOWN_FINDINGS 1000 /* like valgrind: past this, more reports help nobody */
@@ -30,7 +31,7 @@ static void frame_line(const struct text *x, size_t i, const struct lh_shown_fra
   if (f->function) fputs(f->function, x->out);
   else fprintf(x->out, "0x%" PRIx64, f->offset);
   if (f->file && f->line > 0) fprintf(x->out, " %s:%d", lh_basename(f->file), f->line);
-  else if (f->module) fprintf(x->out, " (%s)", lh_basename(f->module));
+  else if (f->module) fprintf(x->out, " (%s)", lh_shown(lh_basename(f->module))); /* the program's file name */
   fputc('\n', x->out);
 }
 

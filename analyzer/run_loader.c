@@ -38,6 +38,7 @@
 #include "findings.h"
 #include "grow.h"
 #include "run_file_format.h"
+#include "text_escape.h"
 
 #define LH_MAX_WARNINGS 10
 #define LH_MAX_ID ((1 << 24) - 1) /* ids are small: dense tables indexed by id */
@@ -309,7 +310,7 @@ static bool rec_thread(struct loader *ld, json_t *rec) {
   t.id = (int32_t)id;
   t.tid = tid;
   t.parent_seg = (int32_t)pseg;
-  t.how = lh_xstrdup(how);
+  t.how = lh_text_escaped(how);
   add_id(&ld->thread_ids, id, lh_model_add_thread(ld->m, &t));
   ld->file->thread_end = (uint32_t)ld->m->nthreads;
   if (strcmp(how, "main") != 0 && strcmp(how, "fork") != 0) ld->file->threads_created++;
@@ -428,7 +429,7 @@ static bool rec_lock(struct loader *ld, json_t *rec) {
   l.gen = (int32_t)gen;
   l.init = strcmp(how, "init") == 0;
   l.prefer_writer = strcmp(prefer, "writer") == 0;
-  l.type = lh_xstrdup(type);
+  l.type = lh_text_escaped(type);
   const struct file_module *mod = module_of(ld, l.addr);
   if (mod) {
     l.module = (int32_t)mod->model_index;
@@ -544,7 +545,7 @@ static bool rec_object(struct loader *ld, json_t *rec) {
   if (!how || !name) return false;
   o.init = strcmp(how, "init") == 0;
   o.count = count;
-  o.name = *name ? lh_xstrdup(name) : NULL;
+  o.name = *name ? lh_text_escaped(name) : NULL; /* shown in reports: text_escape.h */
   const struct file_module *mod = module_of(ld, o.addr);
   if (mod) {
     o.module = (int32_t)mod->model_index;
@@ -593,7 +594,7 @@ static bool waits_entry(struct loader *ld, json_t *v, struct lh_wait *w) {
   if (w->on == LH_WAIT_JOIN && w->joins == LH_NONE) return fail(ld, "waits: a join names no thread in 'joins'");
   if (w->on != LH_WAIT_LOCK && w->on != LH_WAIT_JOIN && w->object == LH_NONE)
     return fail(ld, "waits: a wait on a %s names no 'object'", on);
-  w->call = *call ? lh_xstrdup(call) : NULL;
+  w->call = *call ? lh_text_escaped(call) : NULL;
   return true;
 }
 
@@ -634,7 +635,7 @@ static bool related_entry(struct loader *ld, json_t *v, size_t i, struct lh_rela
   if (!what || !opt_ref(ld, v, "thread", &ld->thread_ids, &r->thread) ||
       !opt_ref(ld, v, "stack", &ld->stack_ids, &r->stack))
     return false;
-  r->what = *what ? lh_xstrdup(what) : NULL;
+  r->what = *what ? lh_text_escaped(what) : NULL;
   return true;
 }
 
@@ -666,8 +667,8 @@ static bool finding_kind(struct loader *ld, json_t *rec, struct lh_incident *x) 
     return fail(ld, "field 'action' is not \"exit\", \"abort\", \"wait\" or \"continue\"");
   const char *detail = get_str(ld, rec, "detail", "");
   if (!detail) return false;
-  x->action = lh_xstrdup(action);
-  x->detail = *detail ? lh_xstrdup(detail) : NULL;
+  x->action = lh_text_escaped(action);
+  x->detail = *detail ? lh_text_escaped(detail) : NULL;
   return true;
 }
 
@@ -846,7 +847,7 @@ static const struct {
 static void warn(struct loader *ld) {
   ld->file->bad_records++;
   if (++ld->warnings <= LH_MAX_WARNINGS)
-    fprintf(ld->diag, "lockhound: %s:%lu: %s; record skipped\n", ld->name, ld->line, ld->why);
+    fprintf(ld->diag, "lockhound: %s:%lu: %s; record skipped\n", ld->name, ld->line, lh_shown(ld->why));
 }
 
 static void record(struct loader *ld, const char *text, size_t len) {
@@ -991,13 +992,17 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
 }
 
 int lh_load_run_file(struct lh_model *m, const char *path, FILE *diag) {
+  /* The file's name is shown (messages, the model): a run file is named after its program */
+  char *shown = lh_text_escaped(path);
   FILE *in = fopen(path, "re");
+  int rc = -1;
   if (!in) {
-    fprintf(diag, "lockhound: cannot read %s: %s\n", path, strerror(errno));
-    return -1;
+    fprintf(diag, "lockhound: cannot read %s: %s\n", shown, strerror(errno));
+  } else {
+    rc = load_stream(m, shown, in, diag);
+    fclose(in);
   }
-  int rc = load_stream(m, path, in, diag);
-  fclose(in);
+  free(shown);
   return rc;
 }
 
@@ -1029,7 +1034,7 @@ int lh_load_run_files(struct lh_model *m, char *const *files, size_t n, FILE *di
   int rc = 0;
   for (size_t i = 0; i < n && rc == 0; i++) {
     if (given_before(files, i)) {
-      fprintf(diag, "lockhound: %s is given more than once; it is read once\n", files[i]);
+      fprintf(diag, "lockhound: %s is given more than once; it is read once\n", lh_shown(files[i]));
       continue;
     }
     rc = lh_load_run_file(m, files[i], diag);

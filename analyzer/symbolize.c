@@ -22,6 +22,8 @@
  * Every answer is cached per (module, address) and every string interned, so repeated frames
  * cost one hash lookup and strings stay valid until lh_sym_free. Not thread-safe. */
 #include "symbolize.h"
+#include "grow.h"
+#include "text_escape.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -95,20 +97,27 @@ struct lh_symbolizer {
 
 /* ---- strings ---------------------------------------------------------------------------- */
 
-static const char *intern(struct lh_symbolizer *sym, const char *s) {
-  if (s == NULL)
+/* Every name the symbolizer gives (functions, files, variables) is interned with its control
+ * characters escaped (text_escape.h): the debug information is the program's, and a newline in a
+ * name must not start a line of the report. Every output shows the same escaped name, and a
+ * suppression pattern matches what the report shows. */
+static const char *intern(struct lh_symbolizer *sym, const char *raw) {
+  if (raw == NULL)
     return NULL;
+  char *escaped = lh_text_needs_escape(raw) ? lh_text_escaped(raw) : NULL;
+  const char *s = escaped ? escaped : raw;
   struct interned *found;
   HASH_FIND_STR(sym->strings, s, found);
-  if (found != NULL)
-    return found->text;
-  size_t len = strlen(s);
-  found = malloc(sizeof *found + len + 1);
-  if (found == NULL)
-    return NULL;
-  memcpy(found->text, s, len + 1);
-  HASH_ADD_KEYPTR(hh, sym->strings, found->text, len, found);
-  return found->text;
+  if (found == NULL) {
+    size_t len = strlen(s);
+    found = malloc(sizeof *found + len + 1);
+    if (found != NULL) {
+      memcpy(found->text, s, len + 1);
+      HASH_ADD_KEYPTR(hh, sym->strings, found->text, len, found);
+    }
+  }
+  free(escaped);
+  return found ? found->text : NULL;
 }
 
 /* ---- modules ---------------------------------------------------------------------------- */
@@ -404,7 +413,7 @@ static void load_objects(struct lh_symbolizer *sym, struct sym_module *m) {
         addr, s.st_size, intern(sym, name), GELF_ST_BIND(s.st_info) == STB_LOCAL};
   }
   if (m->nobjects > 1)
-    qsort(m->objects, m->nobjects, sizeof *m->objects, object_order);
+    lh_sort(m->objects, m->nobjects, sizeof *m->objects, object_order);
 }
 
 static const struct object_symbol *object_at(struct lh_symbolizer *sym, struct sym_module *m,

@@ -55,7 +55,7 @@ static inline const char *cli_source_dir(void) {
 
 /* tests/fixtures/runs/<name> in the source tree. */
 static inline const char *cli_fixture(const char *name) {
-  static char path[2][PATH_MAX + 64];
+  static char path[2][PATH_MAX + 64 + 128]; /* the source tree, then tests/fixtures/runs/NAME */
   static int which;
   which ^= 1;
   snprintf(path[which], sizeof path[which], "%s/tests/fixtures/runs/%s", cli_source_dir(), name);

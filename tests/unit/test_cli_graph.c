@@ -71,6 +71,15 @@ Test(cli_graph, an_output_ending_in_png_is_rendered_as_png) {
   cli_free(&r);
 }
 
+/* dot itself ignores a failed write (it exits 0 on a full disk): lockhound writes its output. */
+Test(cli_graph, a_rendered_graph_on_a_full_disk_exits_2) {
+  if (!dot_installed()) cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--format", "svg", "--output", "/dev/full", AB_BA, NULL});
+  cr_assert_eq(r.status, 2, "%s", r.err);
+  cr_assert_str_eq(r.err, "lockhound: cannot write /dev/full: No space left on device\n");
+  cli_free(&r);
+}
+
 Test(cli_graph, without_graphviz_svg_is_refused_with_what_to_do) {
   char *dir = empty_dir(), path_env[64];
   snprintf(path_env, sizeof path_env, "PATH=%s", dir);

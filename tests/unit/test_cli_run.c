@@ -2,6 +2,7 @@
  * directory's safety checks, and exit statuses (the program's own when nothing is found). */
 #include <criterion/criterion.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "../cli/cli_support.h"
 
@@ -64,6 +65,24 @@ Test(cli_run, a_file_that_is_not_executable_exits_126) {
   cli_free(&r);
 }
 
+/* The checks before the run pass, and exec fails (a program open for writing is "busy"): the
+ * status says it could not run, with no report and no "not watched" message. */
+Test(cli_run, a_program_exec_refuses_exits_126_without_a_report) {
+  char exe[128], cmd[320];
+  snprintf(exe, sizeof exe, "%s/busy", run_dir);
+  snprintf(cmd, sizeof cmd, "cp /bin/true '%s'", exe);
+  cr_assert_eq(system(cmd), 0);
+  int writer = open(exe, O_WRONLY);
+  cr_assert(writer >= 0);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "--", exe, NULL});
+  close(writer);
+  cr_assert_eq(r.status, 126, "%s", r.err);
+  cr_assert(strstr(r.err, "/busy': Text file busy\n"), "%s", r.err);
+  cr_assert_not(strstr(r.err, "not watched"), "%s", r.err);
+  cr_assert_not(strstr(r.err, "ERROR SUMMARY"), "%s", r.err);
+  cli_free(&r);
+}
+
 Test(cli_run, a_static_program_is_refused_before_it_runs) {
   char src[128], exe[128], cmd[512];
   snprintf(src, sizeof src, "%s/hello.c", run_dir);
@@ -113,13 +132,132 @@ Test(cli_run, a_run_directory_that_is_a_symlink_is_refused) {
   cli_free(&r);
 }
 
-Test(cli_run, a_program_that_never_loads_the_library_is_explained) {
-  /* libm is a real shared object but not lockhound: nothing gets recorded */
+Test(cli_run, a_program_that_never_loads_the_library_fails_with_2_not_its_own_status) {
+  /* libm is a real shared object but not lockhound: the program runs, and nothing is recorded */
   struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/sh", "-c", "exit 3", NULL},
                                     (char *[]){"LOCKHOUND_LIB=/lib/x86_64-linux-gnu/libm.so.6", NULL});
-  cr_assert_eq(r.status, 3, "the program's own status");
-  cr_assert(strstr(r.err, "lockhound: '/bin/sh' left no run file in "), "%s", r.err);
-  cr_assert(strstr(r.err, "it did not load liblockhound.so"), "%s", r.err);
+  cr_assert_eq(r.status, 2, "never the program's own status (3): nothing was checked; %s", r.err);
+  cr_assert_str_eq(r.err, "lockhound: '/bin/sh' was not watched: it left no run file of its own, so the preload "
+                          "library did not get into it or could not record (see any message above from the "
+                          "dynamic loader or the library; a program with file capabilities ignores LD_PRELOAD); "
+                          "nothing it did was checked\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_preload_library_that_is_not_a_library_is_refused_before_the_program_runs) {
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/sh", "-c", "echo ran", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/etc/passwd", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_empty(r.out, "the program must not run");
+  cr_assert_str_eq(r.err, "lockhound: LOCKHOUND_LIB=/etc/passwd: it is not a shared library (not an ELF file), "
+                          "so no program could load it; point it at liblockhound.so\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_preload_library_that_is_an_object_file_is_refused) {
+  const char *object = "/usr/lib/x86_64-linux-gnu/crt1.o";
+  if (access(object, R_OK) != 0) cr_skip_test("no %s here", object);
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/true", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/usr/lib/x86_64-linux-gnu/crt1.o", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: LOCKHOUND_LIB=/usr/lib/x86_64-linux-gnu/crt1.o: it is not a shared library "
+                          "(an ELF file of another type), so no program could load it; point it at liblockhound.so\n");
+  cli_free(&r);
+}
+
+Test(cli_run, a_preload_library_for_another_machine_is_refused) {
+  const char *lib32 = "/usr/lib32/libc.so.6";
+  if (access(lib32, R_OK) != 0) cr_skip_test("no 32-bit C library here");
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/true", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/usr/lib32/libc.so.6", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: LOCKHOUND_LIB=/usr/lib32/libc.so.6: it is a shared library for another "
+                          "machine than this lockhound's, so no program could load it; point it at liblockhound.so\n");
+  cli_free(&r);
+}
+
+/* An ELF header for AArch64 with a PT_INTERP program header (a dynamically linked program of
+ * another machine): refused before exec is even tried. */
+Test(cli_run, a_program_for_another_machine_is_refused_before_it_runs) {
+  char exe[128];
+  snprintf(exe, sizeof exe, "%s/arm-program", run_dir);
+  unsigned char image[64 + 56] = {0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* LSB */, 1};
+  image[16] = 2;                  /* ET_EXEC */
+  image[18] = 183;                /* EM_AARCH64 */
+  image[20] = 1;                  /* EV_CURRENT */
+  image[32] = 64;                 /* e_phoff */
+  image[52] = 64;                 /* e_ehsize */
+  image[54] = 56;                 /* e_phentsize */
+  image[56] = 1;                  /* e_phnum */
+  image[64] = 3;                  /* p_type PT_INTERP */
+  FILE *f = fopen(exe, "wb");
+  cr_assert_eq(fwrite(image, 1, sizeof image, f), sizeof image);
+  fclose(f);
+  chmod(exe, 0755);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "--", exe, NULL});
+  cr_assert_eq(r.status, 2, "%s", r.err);
+  cr_assert(strstr(r.err, "/arm-program': it is built for another machine than the preload library\n"), "%s", r.err);
+  cli_free(&r);
+}
+
+/* A position-independent program looks like a shared library in its ELF header: the dynamic
+ * loader refuses it with a message of its own, and the program runs without the library. */
+Test(cli_run, a_preload_library_the_loader_refuses_fails_with_2_after_the_run) {
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/sh", "-c", "exit 0", NULL},
+                                    (char *[]){"LOCKHOUND_LIB=/bin/sh", NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert(strstr(r.err, "ld.so: object '/bin/sh' from LD_PRELOAD cannot be preloaded"), "%s", r.err);
+  cr_assert(strstr(r.err, "lockhound: '/bin/sh' was not watched: it left no run file of its own"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_preload_library_path_with_a_colon_is_refused) {
+  char link_path[128], env[160];
+  snprintf(link_path, sizeof link_path, "%s/lib:lockhound.so", run_dir);
+  cr_assert_eq(symlink("/lib/x86_64-linux-gnu/libm.so.6", link_path), 0);
+  snprintf(env, sizeof env, "LOCKHOUND_LIB=%s", link_path);
+  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "/bin/true", NULL}, (char *[]){env, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert(strstr(r.err, "/lib:lockhound.so: LD_PRELOAD splits paths at spaces and colons; move it to a path "
+                          "without them\n"), "%s", r.err);
+  cli_free(&r);
+}
+
+/* A 32-bit program, linked by hand against the 32-bit C library when it is installed (gcc -m32
+ * alone needs the 32-bit crt files, which are often missing). */
+Test(cli_run, a_32_bit_program_is_refused_before_it_runs) {
+  char src[128], exe[128], cmd[640];
+  snprintf(src, sizeof src, "%s/hello32.c", run_dir);
+  snprintf(exe, sizeof exe, "%s/hello32", run_dir);
+  FILE *f = fopen(src, "w");
+  fputs("extern int puts(const char *); extern void exit(int);\n"
+        "void _start(void) { puts(\"ran\"); exit(0); }\n", f);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "cc -m32 -fno-pie -no-pie -nostdlib -o '%s' '%s' /usr/lib32/libc.so.6 "
+           "-Wl,-dynamic-linker,/lib/ld-linux.so.2 2>/dev/null && '%s' >/dev/null 2>&1", exe, src, exe);
+  if (system(cmd) != 0) cr_skip_test("cannot build and run a 32-bit program here (no 32-bit C library)");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "--", exe, NULL});
+  cr_assert_eq(r.status, 2, "%s", r.err);
+  cr_assert_str_empty(r.out, "the program must not run");
+  cr_assert(strstr(r.err, "/hello32': it is a 32-bit program and the preload library is 64-bit, so the dynamic "
+                          "loader cannot load it; build the program for 64 bits\n"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_run, a_program_setuid_to_another_user_is_refused_before_it_runs) {
+  if (geteuid() != 0) cr_skip_test("only root can make a program setuid to another user");
+  struct statvfs fs;
+  if (statvfs(run_dir, &fs) == 0 && (fs.f_flag & ST_NOSUID))
+    cr_skip_test("%s is on a nosuid mount: the setuid bit has no effect there", run_dir);
+  char exe[128];
+  snprintf(exe, sizeof exe, "%s/setuid-true", run_dir);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "cp /bin/true '%s' && chown 65534 '%s' && chmod 4755 '%s'", exe, exe, exe);
+  cr_assert_eq(system(cmd), 0);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", run_dir_opt, "--", exe, NULL});
+  cr_assert_eq(r.status, 2, "%s", r.err);
+  cr_assert(strstr(r.err, "/setuid-true': it is setuid or setgid, and the dynamic loader ignores LD_PRELOAD in such "
+                          "a program; run a copy without that bit\n"), "%s", r.err);
   cli_free(&r);
 }
 
@@ -164,6 +302,8 @@ Test(cli_run, a_program_with_an_inversion_exits_66) {
 
 /* ---- the library's options ---- */
 
+/* A real shared library that is not lockhound's: the program runs and shows what it was given,
+ * and lockhound then says it was not watched (2). */
 #define NO_LIBRARY (char *[]){"LOCKHOUND_LIB=/lib/x86_64-linux-gnu/libm.so.6", NULL}
 
 Test(cli_run, on_deadlock_must_be_exit_abort_or_wait) {
@@ -215,7 +355,7 @@ Test(cli_run, the_program_gets_the_options_in_LOCKHOUND_OPTIONS) {
   struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--on-deadlock=wait", "--stall-timeout=0.5",
                                                "--livelock-timeout=3", "--error-exitcode=9", "--", "/usr/bin/env", NULL},
                                     NO_LIBRARY);
-  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert_eq(r.status, 2, "not watched (no library): %s", r.err);
   cr_assert(strstr(r.out, "\nLOCKHOUND_OPTIONS=on_deadlock=wait:stall_timeout=0.5:livelock_timeout=3:exitcode=9\n"),
             "%s", r.out);
   cli_free(&r);
@@ -225,7 +365,7 @@ Test(cli_run, contention_asks_the_library_for_the_profile) {
   struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--contention", "--",
                                                "/usr/bin/env", NULL},
                                     NO_LIBRARY);
-  cr_assert_eq(r.status, 0, "%s", r.err);
+  cr_assert_eq(r.status, 2, "not watched (no library): %s", r.err);
   cr_assert(strstr(r.out, "\nLOCKHOUND_OPTIONS=contention=1:exitcode=66\n"), "%s", r.out);
   cli_free(&r);
 }
@@ -258,7 +398,7 @@ Test(cli_run, a_program_aborted_after_a_deadlock_is_still_reported_with_the_erro
         "\"threads\":[{\"thread\":1,\"waits\":{\"on\":\"lock\",\"lock\":0},\"holds\":[[0,\"w\",-1]]}]}\n",
         f);
   fclose(f);
-  snprintf(script, sizeof script, "cp '%s' \"$LOCKHOUND_RUN_DIR/prog.77.$LOCKHOUND_SESSION.lhrun\"; kill -ABRT $$", fake);
+  snprintf(script, sizeof script, "cp '%s' \"$LOCKHOUND_RUN_DIR/prog.$$.$LOCKHOUND_SESSION.lhrun\"; kill -ABRT $$", fake);
   struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--on-deadlock=abort", "/bin/sh", "-c",
                                                script, NULL},
                                     NO_LIBRARY);
