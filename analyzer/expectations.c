@@ -9,6 +9,7 @@
 #include "expectations.h"
 
 #include "grow.h"
+#include "input_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,27 +86,11 @@ static int tokenize(const char *p, char ***tokens, size_t *count) {
   }
 }
 
-/* The whole file as a string, or NULL. */
-static char *read_text(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return NULL;
-  char *text = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&text, &len);
-  char buf[4096];
-  size_t got;
-  while (out && (got = fread(buf, 1, sizeof buf, f)) > 0)
-    fwrite(buf, 1, got, out);
-  int failed = ferror(f);
-  fclose(f);
-  if (out)
-    fclose(out);
-  if (failed) {
-    free(text);
-    return NULL;
-  }
-  return text;
+/* The whole file as a string, or NULL with the reason in why (input_file.c: a regular file of at
+ * most 64 MiB, so that a FIFO or /dev/zero named as a source never blocks or fills memory). */
+static char *read_text(const char *path, char why[LH_INPUT_WHY_SIZE]) {
+  size_t len;
+  return lh_input_slurp(path, LH_INPUT_EXPECTATIONS, &len, why);
 }
 
 static int fail(char **error, const char *path, const char *what) {
@@ -174,11 +159,14 @@ static int read_option_lines(const char *text, struct lh_expect_spec *spec) {
 }
 
 int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **error) {
-  char *text = read_text(path);
+  char why[LH_INPUT_WHY_SIZE], what[LH_INPUT_WHY_SIZE + 32];
+  char *text = read_text(path, why);
   int lines = 0, saw_none = 0, warning_lines = 0, no_warning = 0;
   memset(spec, 0, sizeof *spec);
-  if (!text)
-    return fail(error, path, "cannot read the sample source");
+  if (!text) {
+    snprintf(what, sizeof what, "cannot read the expectations: %s", why);
+    return fail(error, path, what);
+  }
   const char *problem = NULL;
   if (read_finding_lines(text, EXPECT_TAG, &spec->errors, &lines, &saw_none) != 0)
     problem = "malformed lockhound-expect line";

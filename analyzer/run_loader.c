@@ -37,6 +37,7 @@
 
 #include "findings.h"
 #include "grow.h"
+#include "input_file.h"
 #include "run_file_format.h"
 
 #define LH_MAX_WARNINGS 10
@@ -929,14 +930,49 @@ static void loader_free(struct loader *ld) {
   }
 }
 
-static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *diag) {
+/* What the rest of load_stream says when reading stopped before the end of the file. */
+static void stopped_early(struct loader *ld, ssize_t why, FILE *diag) {
+  char limit[32];
+  ld->file->truncated = true;
+  if (why == LH_INPUT_TOO_LONG) {
+    lh_input_format_size(lh_input_max_line(LH_INPUT_RUN), limit, sizeof limit);
+    fprintf(diag,
+            "lockhound: %s:%lu: a line longer than %s, which lockhound never writes: the file is "
+            "damaged; the rest of it is not read, everything before is used\n",
+            ld->name, ld->line, limit);
+  } else {
+    lh_input_format_size(lh_input_max_size(LH_INPUT_RUN), limit, sizeof limit);
+    fprintf(diag,
+            "lockhound: %s grew past the %s a run file may have while it was read; the rest of "
+            "it is not read, everything before is used\n",
+            ld->name, limit);
+  }
+}
+
+static int load_stream(struct lh_model *m, const char *name, struct lh_input *in, FILE *diag) {
   struct loader ld = {.m = m, .name = name, .diag = diag};
   char *buf = NULL;
   size_t cap = 0;
   ssize_t n;
   int rc = 0;
-  while ((n = getline(&buf, &cap, in)) > 0) {
+  while ((n = lh_input_line(in, &buf, &cap)) > 0 || n == LH_INPUT_TOO_LONG ||
+         n == LH_INPUT_TOO_BIG) {
     ld.line++;
+    if (n < 0 && !ld.file) {
+      char limit[32];
+      lh_input_format_size(n == LH_INPUT_TOO_LONG ? lh_input_max_line(LH_INPUT_RUN)
+                                                  : lh_input_max_size(LH_INPUT_RUN),
+                           limit, sizeof limit);
+      fprintf(diag, "lockhound: %s is not a lockhound run file (its first line is longer than %s)\n",
+              name, limit);
+      rc = -1;
+      break;
+    }
+    if (n < 0) {
+      stopped_early(&ld, n, diag);
+      n = LH_INPUT_END;
+      break;
+    }
     bool complete = buf[n - 1] == '\n';
     if (!ld.file) {
       if (!complete || first_record(&ld, buf, (size_t)(complete ? n - 1 : n)) != 0) {
@@ -958,7 +994,7 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
     }
     record(&ld, buf, (size_t)n - 1);
   }
-  if (rc == 0 && ferror(in)) {
+  if (rc == 0 && n == LH_INPUT_ERROR) {
     fprintf(diag, "lockhound: cannot read %s: %s\n", name, strerror(errno));
     rc = -1;
   }
@@ -991,13 +1027,14 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
 }
 
 int lh_load_run_file(struct lh_model *m, const char *path, FILE *diag) {
-  FILE *in = fopen(path, "re");
-  if (!in) {
-    fprintf(diag, "lockhound: cannot read %s: %s\n", path, strerror(errno));
+  struct lh_input in;
+  char why[LH_INPUT_WHY_SIZE];
+  if (lh_input_open(&in, path, LH_INPUT_RUN, why) != 0) {
+    fprintf(diag, "lockhound: cannot read %s: %s\n", path, why);
     return -1;
   }
-  int rc = load_stream(m, path, in, diag);
-  fclose(in);
+  int rc = load_stream(m, path, &in, diag);
+  lh_input_close(&in);
   return rc;
 }
 
@@ -1007,13 +1044,10 @@ int lh_load_run_text(struct lh_model *m, const char *name, const char *text, siz
     fprintf(diag, "lockhound: %s is empty: not a lockhound run file\n", name);
     return -1;
   }
-  FILE *in = fmemopen((void *)text, len, "r");
-  if (!in) {
-    fprintf(diag, "lockhound: cannot read %s: %s\n", name, strerror(errno));
-    return -1;
-  }
-  int rc = load_stream(m, name, in, diag);
-  fclose(in);
+  struct lh_input in;
+  lh_input_from_memory(&in, text, len, LH_INPUT_RUN);
+  int rc = load_stream(m, name, &in, diag);
+  lh_input_close(&in);
   return rc;
 }
 

@@ -13,6 +13,7 @@
 
 #include "findings.h"
 #include "grow.h"
+#include "input_file.h"
 
 struct rule {
   char *kind; /* a rule id, or "*" */
@@ -69,15 +70,36 @@ static char *trim(char *s) {
 }
 
 int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag) {
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, strerror(errno));
+  struct lh_input in;
+  char why[LH_INPUT_WHY_SIZE], limit[32];
+  if (lh_input_open(&in, path, LH_INPUT_SUPPRESSIONS, why) != 0) {
+    fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, why);
     return 1;
   }
   char *line = NULL;
   size_t cap = 0;
+  ssize_t n;
   int rc = 0;
-  for (unsigned no = 1; getline(&line, &cap, f) >= 0; no++) {
+  for (unsigned no = 1; (n = lh_input_line(&in, &line, &cap)) != LH_INPUT_END; no++) {
+    if (n == LH_INPUT_TOO_LONG) {
+      lh_input_format_size(lh_input_max_line(LH_INPUT_SUPPRESSIONS), limit, sizeof limit);
+      fprintf(diag, "lockhound: %s:%u: a line longer than %s: a suppression is one short "
+                    "KIND:PATTERN line\n", path, no, limit);
+      rc = 1;
+      break;
+    }
+    if (n == LH_INPUT_TOO_BIG) {
+      lh_input_format_size(lh_input_max_size(LH_INPUT_SUPPRESSIONS), limit, sizeof limit);
+      fprintf(diag, "lockhound: the suppression file %s grew past the %s it may have while it "
+                    "was read\n", path, limit);
+      rc = 1;
+      break;
+    }
+    if (n == LH_INPUT_ERROR) {
+      fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, strerror(errno));
+      rc = 1;
+      break;
+    }
     char *hash = strchr(line, '#');
     if (hash) *hash = 0;
     char *text = trim(line);
@@ -105,7 +127,7 @@ int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag
     r->top = top;
   }
   free(line);
-  fclose(f);
+  lh_input_close(&in);
   return rc;
 }
 
