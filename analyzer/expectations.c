@@ -146,13 +146,25 @@ static int read_exit_line(const char *text, int *exit_code) {
 }
 
 static int read_option_lines(const char *text, struct lh_expect_spec *spec) {
+  int line_no = 1;
+  const char *counted = text;
   for (const char *line = strstr(text, OPTIONS_TAG); line; line = strstr(line + 1, OPTIONS_TAG)) {
     char **tokens;
     size_t n;
+    for (; counted < line; counted++) /* the line number, counted once over the whole text */
+      line_no += *counted == '\n';
     if (tokenize(line + strlen(OPTIONS_TAG), &tokens, &n) != 0 || n == 0)
       return -1;
-    for (size_t i = 0; i < n; i++)
-      push(&spec->options, &spec->option_count, tokens[i]);
+    for (size_t i = 0; i < n; i++) {
+      size_t count = spec->option_count;
+      if (push(&spec->options, &spec->option_count, tokens[i]) != 0)
+        abort();
+      int *lines = realloc(spec->option_lines, spec->option_count * sizeof *lines);
+      if (!lines)
+        abort();
+      spec->option_lines = lines;
+      spec->option_lines[count] = line_no;
+    }
     free(tokens);
   }
   return 0;
@@ -198,6 +210,7 @@ void lh_expect_spec_free(struct lh_expect_spec *spec) {
   lh_expect_keys_free(&spec->errors);
   lh_expect_keys_free(&spec->warnings);
   free_strings(spec->options, spec->option_count);
+  free(spec->option_lines);
   free(spec->pending);
   memset(spec, 0, sizeof *spec);
 }

@@ -18,7 +18,9 @@
  * The other lines of a program's top comment:
  *   lockhound-exit: N          the exit code of `lockhound run` (default: 66 when an error is
  *                              expected, else 0)
- *   lockhound-options: OPT...  extra options for `lockhound run`, before the `--`
+ *   lockhound-options: OPT...  extra options for `lockhound run`, before the `--` (lockhound
+ *                              check takes only those that cannot write files or change the
+ *                              verdict: command_check.c)
  *   lockhound-pending: REASON  the tools cannot give the expected findings yet: the check is
  *                              skipped with REASON, the sample still builds
  * Limits: the tags are found anywhere in the file (not only in the top comment), and only the
@@ -41,6 +43,7 @@ struct lh_expect_spec {
   struct lh_expect_keys warnings; /* lockhound-expect-warning: */
   int exit_code;                  /* lockhound-exit:, or the default */
   char **options;                 /* lockhound-options:, in order */
+  int *option_lines;              /* the line of the file each option is on */
   size_t option_count;
   char *pending;                  /* lockhound-pending: reason, or NULL */
 };
