@@ -27,6 +27,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,9 @@ struct sym_module {
   GElf_Addr bias; /* Dwfl address = module-relative address + bias */
   struct code_entry *code;
   struct data_entry *data;
-  bool objects_loaded, dwarf_loaded, vars_loaded, units_loaded;
+  bool objects_loaded, dwarf_loaded, vars_loaded, units_loaded, dirs_loaded;
+  const char **source_dirs; /* lh_sym_source_dirs: interned, resolved */
+  size_t nsource_dirs;
   struct object_symbol *objects; /* STT_OBJECT symbols, sorted by start */
   size_t nobjects;
   struct lh_dwarf_vars *vars;   /* NULL when there is no DWARF */
@@ -91,6 +94,8 @@ struct sym_module {
 struct lh_symbolizer {
   struct sym_module *modules;
   struct interned *strings;
+  const char **roots; /* --source-root, interned; replaces every module's source dirs */
+  size_t nroots;
 };
 
 /* ---- strings ---------------------------------------------------------------------------- */
@@ -168,6 +173,7 @@ static void free_module(struct sym_module *m) {
     free(d);
   }
   free(m->objects);
+  free(m->source_dirs);
   lh_dwarf_vars_free(m->vars);
   lh_dwarf_units_free(m->units);
   struct unit_entry *u, *utmp;
@@ -194,6 +200,7 @@ void lh_sym_free(struct lh_symbolizer *sym) {
     HASH_DEL(sym->modules, m);
     free_module(m);
   }
+  free(sym->roots);
   struct interned *s, *stmp;
   HASH_ITER(hh, sym->strings, s, stmp) {
     HASH_DEL(sym->strings, s);
@@ -514,4 +521,98 @@ const char *lh_sym_data(struct lh_symbolizer *sym, const char *module_path, uint
   if (decl_line != NULL)
     *decl_line = e->decl_line;
   return e->name;
+}
+
+/* ---- source directories ------------------------------------------------------------------ */
+
+bool lh_path_under(const char *path, const char *const *dirs, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    size_t n = strlen(dirs[i]);
+    if (strncmp(path, dirs[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+      return true;
+  }
+  return false;
+}
+
+bool lh_path_is_pseudo(const char *path) {
+  static const char *const pseudo[] = {"/proc", "/sys", "/dev"};
+  return lh_path_under(path, pseudo, sizeof pseudo / sizeof *pseudo);
+}
+
+/* Adds dir (resolved) to the module's source directories, once. */
+static void add_source_dir(struct lh_symbolizer *sym, struct sym_module *m, const char *dir) {
+  char real[PATH_MAX];
+  if (dir == NULL || realpath(dir, real) == NULL || strcmp(real, "/") == 0 ||
+      lh_path_is_pseudo(real))
+    return;
+  const char *s = intern(sym, real);
+  for (size_t i = 0; i < m->nsource_dirs; i++)
+    if (m->source_dirs[i] == s) /* interned: equal strings are the same pointer */
+      return;
+  const char **bigger = realloc(m->source_dirs, (m->nsource_dirs + 1) * sizeof *bigger);
+  if (bigger == NULL)
+    return;
+  m->source_dirs = bigger;
+  m->source_dirs[m->nsource_dirs++] = s;
+}
+
+static void load_source_dirs(struct lh_symbolizer *sym, struct sym_module *m) {
+  m->dirs_loaded = true;
+  Dwarf *dw = module_dwarf(m);
+  if (dw == NULL)
+    return;
+  /* Units with the same directories are common (every unit of a program): resolve each
+   * distinct string once. */
+  const char *last_comp = NULL, *last_name_dir = NULL;
+  Dwarf_CU *cu = NULL;
+  Dwarf_Die cudie;
+  uint8_t unit_type;
+  while (dwarf_get_units(dw, cu, &cu, NULL, &unit_type, &cudie, NULL) == 0) {
+    Dwarf_Attribute attr;
+    const char *comp = dwarf_formstring(dwarf_attr(&cudie, DW_AT_comp_dir, &attr));
+    const char *name = dwarf_diename(&cudie);
+    comp = intern(sym, comp);
+    if (comp != NULL && comp != last_comp) {
+      add_source_dir(sym, m, comp);
+      last_comp = comp;
+    }
+    if (name == NULL || strrchr(name, '/') == NULL)
+      name = NULL;
+    char dir[PATH_MAX];
+    if (name != NULL && name[0] == '/')
+      snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(name, '/') - name), name);
+    else if (name != NULL && comp != NULL)
+      snprintf(dir, sizeof dir, "%s/%.*s", comp, (int)(strrchr(name, '/') - name), name);
+    else
+      continue;
+    const char *d = intern(sym, dir[0] ? dir : "/");
+    if (d != last_name_dir) {
+      add_source_dir(sym, m, d);
+      last_name_dir = d;
+    }
+  }
+}
+
+void lh_sym_set_source_roots(struct lh_symbolizer *sym, const char *const *roots, size_t count) {
+  free(sym->roots);
+  sym->roots = count ? calloc(count, sizeof *sym->roots) : NULL;
+  sym->nroots = 0;
+  for (size_t i = 0; sym->roots != NULL && i < count; i++)
+    sym->roots[sym->nroots++] = intern(sym, roots[i]);
+}
+
+const char *const *lh_sym_source_dirs(struct lh_symbolizer *sym, const char *module_path,
+                                      size_t *count) {
+  *count = 0;
+  if (sym != NULL && sym->nroots > 0) {
+    *count = sym->nroots;
+    return sym->roots;
+  }
+  struct sym_module *m = module_for(sym, module_path);
+  if (m == NULL)
+    return NULL;
+  if (!m->dirs_loaded)
+    load_source_dirs(sym, m);
+  *count = m->nsource_dirs;
+  return m->source_dirs;
 }
