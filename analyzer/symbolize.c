@@ -26,17 +26,21 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uthash.h>
 
 #include "dwarf_functions.h"
 #include "dwarf_names.h"
 #include "dwarf_units.h"
+#include "input_file.h"
 
 enum { LH_MAX_INLINE_DEPTH = 32, LH_EXPR_MAX = 512 };
 
@@ -118,23 +122,123 @@ static const char *intern(struct lh_symbolizer *sym, const char *s) {
 
 /* ---- modules ---------------------------------------------------------------------------- */
 
+/* The CRC-32 (the one .gnu_debuglink records: reflected, polynomial 0xedb88320) of the rest of
+ * fd, or false when it cannot be read. */
+static bool file_crc32(int fd, uint32_t *crc_out) {
+  static uint32_t table[256]; /* filled once; the symbolizer is not thread-safe anyway */
+  if (table[1] == 0)
+    for (uint32_t i = 0; i < 256; i++) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; k++)
+        c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+  uint32_t crc = 0xffffffffu;
+  unsigned char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return false;
+    for (ssize_t i = 0; i < n; i++)
+      crc = table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
+  }
+  *crc_out = crc ^ 0xffffffffu;
+  return true;
+}
+
+/* name in dir, opened as separate debug info when it is a regular file (input_file.c: never a
+ * FIFO or device, which would block libdw's open), is not the main file itself, and has the CRC
+ * the debuglink records (0: not recorded). */
+static int try_debug_file(const char *dir, const char *name, const struct stat *main_st,
+                          GElf_Word crc, char **found) {
+  char path[PATH_MAX], why[LH_INPUT_WHY_SIZE];
+  if (snprintf(path, sizeof path, "%s%s%s", dir, *dir ? "/" : "", name) >= (int)sizeof path)
+    return -1;
+  int fd = lh_input_open_fd(path, LH_INPUT_DEBUG_INFO, why);
+  struct stat st;
+  uint32_t got;
+  if (fd < 0)
+    return -1;
+  if (fstat(fd, &st) != 0 || (main_st && st.st_dev == main_st->st_dev && st.st_ino == main_st->st_ino) ||
+      (crc != 0 && (!file_crc32(fd, &got) || got != crc)) || lseek(fd, 0, SEEK_SET) != 0) {
+    close(fd);
+    return -1;
+  }
+  *found = strdup(path);
+  return fd;
+}
+
+/* find_debuginfo for libdwfl. libdw's standard search opens every place a .gnu_debuglink name
+ * can be with a plain open(), which blocks for ever on a FIFO; so the search by name is ours,
+ * through try_debug_file, in the standard order (libdwfl.h: the main file's directory, its .debug
+ * subdirectory, then /usr/lib/debug + that directory and each shorter tail of it, down to
+ * /usr/lib/debug itself), for the debuglink name or else <file>.debug. Before it, the build ID
+ * (only under /usr/lib/debug/.build-id); after it, the standard function without any name, which
+ * then only does the build-ID look-up again and debuginfod (when DEBUGINFOD_URLS is set). */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+                          Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+                          GElf_Word debuglink_crc, char **debuginfo_file_name) {
+  int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                        debuglink_crc, debuginfo_file_name);
+  if (fd >= 0 || file_name == NULL)
+    return fd >= 0 ? fd : dwfl_standard_find_debuginfo(mod, userdata, modname, base, NULL, NULL,
+                                                       0, debuginfo_file_name);
+  char name[PATH_MAX], dir[PATH_MAX], debug_dir[PATH_MAX + 32];
+  const char *slash = strrchr(file_name, '/');
+  if (debuglink_file != NULL)
+    snprintf(name, sizeof name, "%s", debuglink_file);
+  else
+    snprintf(name, sizeof name, "%s.debug", slash ? slash + 1 : file_name);
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file_name) : 0, file_name);
+  struct stat main_st;
+  bool have_main = stat(file_name, &main_st) == 0;
+  const struct stat *self = have_main ? &main_st : NULL;
+  const char *main_dir = !slash ? "." : slash == file_name ? "/" : dir;
+  if (name[0] == '/') {
+    fd = try_debug_file("", name, self, debuglink_crc, debuginfo_file_name);
+  } else {
+    fd = try_debug_file(main_dir, name, self, debuglink_crc, debuginfo_file_name);
+    if (fd < 0) {
+      snprintf(debug_dir, sizeof debug_dir, "%s/.debug", main_dir);
+      fd = try_debug_file(debug_dir, name, self, debuglink_crc, debuginfo_file_name);
+    }
+    for (const char *tail = dir; fd < 0 && dir[0] == '/'; tail = strchr(tail + 1, '/')) {
+      snprintf(debug_dir, sizeof debug_dir, "/usr/lib/debug%s", tail ? tail : "");
+      fd = try_debug_file(debug_dir, name, self, debuglink_crc, debuginfo_file_name);
+      if (tail == NULL)
+        break;
+    }
+  }
+  if (fd >= 0)
+    return fd;
+  return dwfl_standard_find_debuginfo(mod, userdata, modname, base, NULL, NULL, 0,
+                                      debuginfo_file_name);
+}
+
 static const Dwfl_Callbacks offline_callbacks = {
     .find_elf = dwfl_build_id_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = find_debuginfo,
     .section_address = dwfl_offline_section_address,
 };
 
 static void open_module(struct sym_module *m) {
-  /* Only regular files: a FIFO or device named by a damaged run file would block or never
-   * end. */
-  struct stat st;
-  if (stat(m->path, &st) != 0 || !S_ISREG(st.st_mode))
+  /* Only regular files (input_file.c): a FIFO or device named by a damaged run file would block
+   * or never end. The descriptor checked is the one libdw reads, and it keeps it. */
+  char why[LH_INPUT_WHY_SIZE];
+  int fd = lh_input_open_fd(m->path, LH_INPUT_DEBUG_INFO, why);
+  if (fd < 0)
     return;
   m->dwfl = dwfl_begin(&offline_callbacks);
-  if (m->dwfl == NULL)
+  if (m->dwfl == NULL) {
+    close(fd);
     return;
+  }
   dwfl_report_begin(m->dwfl);
-  m->mod = dwfl_report_elf(m->dwfl, m->path, m->path, -1, 0, true);
+  m->mod = dwfl_report_elf(m->dwfl, m->path, m->path, fd, 0, true);
+  if (m->mod == NULL)
+    close(fd); /* consumed only on success */
   if (m->mod == NULL || dwfl_report_end(m->dwfl, NULL, NULL) != 0 ||
       dwfl_module_getelf(m->mod, &m->bias) == NULL) {
     dwfl_end(m->dwfl);

@@ -194,3 +194,65 @@ Test(input_files, a_huge_expectation_file_fails_its_check) {
             "%s", r.out);
   cli_free(&r);
 }
+
+/* ---- separate debug info named by .gnu_debuglink ---- */
+
+static const char *ab_ba_program =
+    "#include <pthread.h>\n#include <semaphore.h>\n"
+    "pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER, lock_b = PTHREAD_MUTEX_INITIALIZER;\n"
+    "sem_t turn;\n"
+    "static void *ab(void *p) { pthread_mutex_lock(&lock_a); pthread_mutex_lock(&lock_b);\n"
+    "  pthread_mutex_unlock(&lock_b); pthread_mutex_unlock(&lock_a); sem_post(&turn); return p; }\n"
+    "static void *ba(void *p) { sem_wait(&turn); pthread_mutex_lock(&lock_b);\n"
+    "  pthread_mutex_lock(&lock_a);\n"
+    "  pthread_mutex_unlock(&lock_a); pthread_mutex_unlock(&lock_b); return p; }\n"
+    "int main(void) { pthread_t t, u; sem_init(&turn, 0, 0);\n"
+    "  pthread_create(&t, 0, ab, 0); pthread_create(&u, 0, ba, 0);\n"
+    "  pthread_join(t, 0); pthread_join(u, 0); return 0; }\n";
+
+/* The report of the run file in runs/ (one program's). */
+static struct cli_result report_runs(void) {
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "ls %s/runs/*.lhrun > %s/runs.txt", dir, dir);
+  cr_assert_eq(system(cmd), 0);
+  char *list = cli_slurp(in_dir("runs.txt"));
+  list[strcspn(list, "\n")] = '\0';
+  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "report", list, NULL}, LIMIT_S);
+  free(list);
+  return r;
+}
+
+Test(input_files, a_fifo_or_device_named_by_gnu_debuglink_is_never_opened) {
+  char cmd[1024];
+  char *src = make_file("prog.c", ab_ba_program, 0);
+  /* No build ID: the debug info can only be found through the debuglink name. */
+  snprintf(cmd, sizeof cmd,
+           "cd %s && cc -g -O0 -pthread -Wl,--build-id=none -o prog %s && "
+           "objcopy --only-keep-debug prog prog.debug && "
+           "objcopy --strip-debug --add-gnu-debuglink=prog.debug prog", dir, src);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  char run_dir[160];
+  snprintf(run_dir, sizeof run_dir, "--run-dir=%s/runs", dir);
+  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "run", run_dir, "--", in_dir("prog"),
+                                                   NULL}, LIMIT_S);
+  cr_expect_eq(r.status, 66, "%s", r.err);
+  cr_expect(strstr(r.err, "prog.c:5"), "the separate debug info is found: %s", r.err);
+  cli_free(&r);
+
+  /* The same name, now a FIFO: never opened (libdw's own open would block for ever). */
+  cr_assert_eq(unlink(in_dir("prog.debug")), 0);
+  make_fifo("prog.debug");
+  r = report_runs();
+  cr_expect_eq(r.status, 66, "%s", r.err);
+  cr_expect(strstr(r.err, "lock-order-inversion"), "%s", r.err);
+  cr_expect_null(strstr(r.err, "prog.c:5"), "no debug info was read: %s", r.err);
+  cli_free(&r);
+
+  /* A character device (a link to /dev/zero): the same. */
+  cr_assert_eq(unlink(in_dir("prog.debug")), 0);
+  cr_assert_eq(symlink("/dev/zero", in_dir("prog.debug")), 0);
+  r = report_runs();
+  cr_expect_eq(r.status, 66, "%s", r.err);
+  cr_expect_null(strstr(r.err, "prog.c:5"), "no debug info was read: %s", r.err);
+  cli_free(&r);
+}
