@@ -60,7 +60,8 @@ static void free_strings(char **items, size_t n) {
   free(items);
 }
 
-/* Split the rest of an expectation line into tokens: "quoted words" or runs of non-space. */
+/* Split the rest of an expectation line into tokens: "quoted words" or runs of non-space. On
+ * failure (a quote without its end) nothing is left allocated. */
 static int tokenize(const char *p, char ***tokens, size_t *count) {
   *tokens = NULL;
   *count = 0;
@@ -73,8 +74,12 @@ static int tokenize(const char *p, char ***tokens, size_t *count) {
     if (*p == '"') {
       start = ++p;
       end = strchr(p, '"');
-      if (!end)
+      if (!end) {
+        free_strings(*tokens, *count);
+        *tokens = NULL;
+        *count = 0;
         return -1;
+      }
       p = end + 1;
     } else {
       while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
@@ -170,15 +175,9 @@ static int read_option_lines(const char *text, struct lh_expect_spec *spec) {
   return 0;
 }
 
-int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **error) {
-  char why[LH_INPUT_WHY_SIZE], what[LH_INPUT_WHY_SIZE + 32];
-  char *text = read_text(path, why);
+/* Parses text (NUL-terminated; freed here) as the expectations of path. */
+static int parse_spec(const char *path, char *text, struct lh_expect_spec *spec, char **error) {
   int lines = 0, saw_none = 0, warning_lines = 0, no_warning = 0;
-  memset(spec, 0, sizeof *spec);
-  if (!text) {
-    snprintf(what, sizeof what, "cannot read the expectations: %s", why);
-    return fail(error, path, what);
-  }
   const char *problem = NULL;
   if (read_finding_lines(text, EXPECT_TAG, &spec->errors, &lines, &saw_none) != 0)
     problem = "malformed lockhound-expect line";
@@ -204,6 +203,30 @@ int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **er
     return fail(error, path, problem);
   }
   return 0;
+}
+
+int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **error) {
+  char why[LH_INPUT_WHY_SIZE], what[LH_INPUT_WHY_SIZE + 32];
+  char *text = read_text(path, why);
+  memset(spec, 0, sizeof *spec);
+  if (!text) {
+    snprintf(what, sizeof what, "cannot read the expectations: %s", why);
+    return fail(error, path, what);
+  }
+  return parse_spec(path, text, spec, error);
+}
+
+int lh_expect_read_spec_text(const char *name, const char *text, size_t len,
+                             struct lh_expect_spec *spec, char **error) {
+  memset(spec, 0, sizeof *spec);
+  if ((uint64_t)len > lh_input_max_size(LH_INPUT_EXPECTATIONS))
+    return fail(error, name, "cannot read the expectations: too big");
+  char *copy = malloc(len + 1);
+  if (!copy)
+    return fail(error, name, "cannot read the expectations: out of memory");
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  return parse_spec(name, copy, spec, error);
 }
 
 void lh_expect_spec_free(struct lh_expect_spec *spec) {

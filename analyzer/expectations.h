@@ -52,6 +52,10 @@ struct lh_expect_spec {
  * (caller frees) when the file is unreadable, has no `lockhound-expect:` line, mixes `none` with
  * findings, or has a malformed line. */
 int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **error);
+/* The same for text already in memory (the fuzz harness); name is the file name messages give.
+ * A NUL byte ends the text, as it would end a line of the file. */
+int lh_expect_read_spec_text(const char *name, const char *text, size_t len,
+                             struct lh_expect_spec *spec, char **error);
 void lh_expect_spec_free(struct lh_expect_spec *spec);
 
 /* Keys of the findings of one level ("error", "warning") in a report (the --json document).

@@ -69,18 +69,14 @@ static char *trim(char *s) {
   return s;
 }
 
-int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag) {
-  struct lh_input in;
-  char why[LH_INPUT_WHY_SIZE], limit[32];
-  if (lh_input_open(&in, path, LH_INPUT_SUPPRESSIONS, why) != 0) {
-    fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, why);
-    return 1;
-  }
+/* The rules of one open file (path: its name in messages). */
+static int load_rules(struct lh_suppressions *s, const char *path, struct lh_input *in, FILE *diag) {
+  char limit[32];
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
   int rc = 0;
-  for (unsigned no = 1; (n = lh_input_line(&in, &line, &cap)) != LH_INPUT_END; no++) {
+  for (unsigned no = 1; (n = lh_input_line(in, &line, &cap)) != LH_INPUT_END; no++) {
     if (n == LH_INPUT_TOO_LONG) {
       lh_input_format_size(lh_input_max_line(LH_INPUT_SUPPRESSIONS), limit, sizeof limit);
       fprintf(diag, "lockhound: %s:%u: a line longer than %s: a suppression is one short "
@@ -127,6 +123,26 @@ int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag
     r->top = top;
   }
   free(line);
+  return rc;
+}
+
+int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag) {
+  struct lh_input in;
+  char why[LH_INPUT_WHY_SIZE];
+  if (lh_input_open(&in, path, LH_INPUT_SUPPRESSIONS, why) != 0) {
+    fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, why);
+    return 1;
+  }
+  int rc = load_rules(s, path, &in, diag);
+  lh_input_close(&in);
+  return rc;
+}
+
+int lh_suppressions_load_text(struct lh_suppressions *s, const char *name, const char *text,
+                              size_t len, FILE *diag) {
+  struct lh_input in;
+  lh_input_from_memory(&in, text, len, LH_INPUT_SUPPRESSIONS);
+  int rc = load_rules(s, name, &in, diag);
   lh_input_close(&in);
   return rc;
 }
