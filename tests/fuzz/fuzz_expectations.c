@@ -5,7 +5,7 @@
  * Each input is a source file, parsed from memory; an accepted one has its keys formatted and
  * compared with themselves, so that every list it built is walked. Build and run (clang only;
  * tests/fuzz/CMakeLists.txt):
- *   build-fuzz/fuzz_expectations -max_total_time=60 samples/deadlock */
+ *   build-fuzz/fuzz_expectations -max_total_time=60 /tmp/corpus/expect samples/deadlock */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * Each input is a suppression file: read from memory under the same limits as a file, and when
  * accepted, applied to the findings of tests/fixtures/runs/ab_ba.lhrun (analysed afresh for each
  * input, since applying removes findings). Build and run (clang only; tests/fuzz/CMakeLists.txt):
- *   build-fuzz/fuzz_suppressions -max_total_time=60 */
+ *   build-fuzz/fuzz_suppressions -max_total_time=60 /tmp/corpus/supp */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
