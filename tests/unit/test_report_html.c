@@ -209,6 +209,22 @@ Test(html_sources, a_line_directive_naming_etc_passwd_does_not_leak_it) {
   free(first);
 }
 
+Test(html_sources, a_symbolic_link_in_the_build_directory_does_not_lead_out) {
+  char *first = cli_slurp("/etc/passwd");
+  if (!*first) cr_skip_test("no /etc/passwd to leak");
+  first[strcspn(first, "\n")] = '\0';
+  char link[128];
+  snprintf(link, sizeof link, "%s/link.c", html_dir);
+  cr_assert_eq(symlink("/etc/passwd", link), 0);
+  char *page = page_of_program(link, link);
+  char *text = run_for_page(page, NULL, NULL);
+  cr_expect(strstr(text, "REAL-SOURCE-MARK"), "the program's own source is shown");
+  cr_expect_null(strstr(text, first), "the page shows /etc/passwd through a link: %s", first);
+  free(text);
+  free(page);
+  free(first);
+}
+
 Test(html_sources, proc_self_environ_is_never_shown) {
   setenv("LH_HTML_SECRET", "very-secret-value", 1);
   char *page = page_of_program("/proc/self/environ", "/proc/self/environ");
