@@ -276,3 +276,13 @@ Test(html_sources, a_source_root_that_is_no_directory_is_refused) {
                           "directory)\n");
   cli_free(&r);
 }
+
+Test(html_sources, at_most_16_source_roots) {
+  char *argv[24] = {(char *)cli_lockhound(), "report"};
+  for (int i = 0; i < 17; i++) argv[2 + i] = "--source-root=/tmp";
+  argv[19] = (char *)cli_fixture("ab_ba.lhrun");
+  struct cli_result r = cli_run(argv);
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound: at most 16 --source-root directories\n");
+  cli_free(&r);
+}
