@@ -138,10 +138,10 @@ static bool fill(struct lh_input *in) {
   if (in->pos < in->end) return true;
   if (in->eof || in->too_big || in->error) return false;
   in->pos = in->end = 0;
-  /* One byte more than the limit allows, to tell "exactly at the limit" from "beyond it". */
-  size_t want = in->left < READ_CHUNK ? (size_t)in->left + 1 : READ_CHUNK;
+  /* A whole chunk even near the limit: what comes beyond it tells "exactly at the limit" from
+   * "past it" (and some /proc files refuse reads of odd sizes). */
   ssize_t got;
-  while ((got = read(in->fd, in->buf, want)) < 0 && errno == EINTR) {}
+  while ((got = read(in->fd, in->buf, READ_CHUNK)) < 0 && errno == EINTR) {}
   if (got < 0) {
     in->error = errno;
     return false;

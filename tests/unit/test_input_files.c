@@ -256,3 +256,18 @@ Test(input_files, a_fifo_or_device_named_by_gnu_debuglink_is_never_opened) {
   cr_expect_null(strstr(r.err, "prog.c:5"), "no debug info was read: %s", r.err);
   cli_free(&r);
 }
+
+/* /proc/self/pagemap says it has 0 bytes and reads as 8 bytes per page of the address space
+ * (hundreds of GB): the reading stops at the limit, whatever the size said. */
+Test(input_files, a_file_that_reads_past_its_size_is_cut_at_the_limit) {
+  int fd = open("/proc/self/pagemap", O_RDONLY);
+  if (fd < 0) cr_skip_test("no /proc/self/pagemap here");
+  close(fd);
+  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "check", "--expect",
+                                                   "/proc/self/pagemap", "/bin/true", NULL},
+                                        LIMIT_S);
+  cr_expect_eq(r.status, 1);
+  cr_expect(strstr(r.out, "FAIL /bin/true: /proc/self/pagemap: cannot read the expectations: it "
+                          "grew past the 64 MiB a checked source may have\n"), "%s", r.out);
+  cli_free(&r);
+}
