@@ -170,21 +170,9 @@ static int try_debug_file(const char *dir, const char *name, const struct stat *
   return fd;
 }
 
-/* find_debuginfo for libdwfl. libdw's standard search opens every place a .gnu_debuglink name
- * can be with a plain open(), which blocks for ever on a FIFO; so the search by name is ours,
- * through try_debug_file, in the standard order (libdwfl.h: the main file's directory, its .debug
- * subdirectory, then /usr/lib/debug + that directory and each shorter tail of it, down to
- * /usr/lib/debug itself), for the debuglink name or else <file>.debug. Before it, the build ID
- * (only under /usr/lib/debug/.build-id); after it, the standard function without any name, which
- * then only does the build-ID look-up again and debuginfod (when DEBUGINFOD_URLS is set). */
-static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
-                          Dwarf_Addr base, const char *file_name, const char *debuglink_file,
-                          GElf_Word debuglink_crc, char **debuginfo_file_name) {
-  int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
-                                        debuglink_crc, debuginfo_file_name);
-  if (fd >= 0 || file_name == NULL)
-    return fd >= 0 ? fd : dwfl_standard_find_debuginfo(mod, userdata, modname, base, NULL, NULL,
-                                                       0, debuginfo_file_name);
+/* The search by name for the debug info of file_name (see find_debuginfo); -1 when not found. */
+static int debug_file_by_name(const char *file_name, const char *debuglink_file,
+                              GElf_Word debuglink_crc, char **found) {
   char name[PATH_MAX], dir[PATH_MAX], debug_dir[PATH_MAX + 32];
   const char *slash = strrchr(file_name, '/');
   if (debuglink_file != NULL)
@@ -193,24 +181,43 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
     snprintf(name, sizeof name, "%s.debug", slash ? slash + 1 : file_name);
   snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file_name) : 0, file_name);
   struct stat main_st;
-  bool have_main = stat(file_name, &main_st) == 0;
-  const struct stat *self = have_main ? &main_st : NULL;
+  const struct stat *self = stat(file_name, &main_st) == 0 ? &main_st : NULL;
+  if (name[0] == '/')
+    return try_debug_file("", name, self, debuglink_crc, found);
   const char *main_dir = !slash ? "." : slash == file_name ? "/" : dir;
-  if (name[0] == '/') {
-    fd = try_debug_file("", name, self, debuglink_crc, debuginfo_file_name);
-  } else {
-    fd = try_debug_file(main_dir, name, self, debuglink_crc, debuginfo_file_name);
-    if (fd < 0) {
-      snprintf(debug_dir, sizeof debug_dir, "%s/.debug", main_dir);
-      fd = try_debug_file(debug_dir, name, self, debuglink_crc, debuginfo_file_name);
-    }
-    for (const char *tail = dir; fd < 0 && dir[0] == '/'; tail = strchr(tail + 1, '/')) {
-      snprintf(debug_dir, sizeof debug_dir, "/usr/lib/debug%s", tail ? tail : "");
-      fd = try_debug_file(debug_dir, name, self, debuglink_crc, debuginfo_file_name);
-      if (tail == NULL)
-        break;
-    }
+  int fd = try_debug_file(main_dir, name, self, debuglink_crc, found);
+  if (fd < 0) {
+    snprintf(debug_dir, sizeof debug_dir, "%s/.debug", main_dir);
+    fd = try_debug_file(debug_dir, name, self, debuglink_crc, found);
   }
+  /* /usr/lib/debug/opt/x, then /usr/lib/debug/x, then /usr/lib/debug, for /opt/x/prog. */
+  for (const char *tail = dir; fd < 0 && dir[0] == '/'; tail = strchr(tail + 1, '/')) {
+    snprintf(debug_dir, sizeof debug_dir, "/usr/lib/debug%s", tail ? tail : "");
+    fd = try_debug_file(debug_dir, name, self, debuglink_crc, found);
+    if (tail == NULL)
+      break;
+  }
+  return fd;
+}
+
+/* find_debuginfo for libdwfl. libdw's standard search opens every place a .gnu_debuglink name
+ * can be with a plain open(), which blocks for ever on a FIFO; so the search by name is ours,
+ * through try_debug_file, in the standard order (libdwfl.h: the main file's directory, its .debug
+ * subdirectory, then /usr/lib/debug + that directory and each shorter tail of it, down to
+ * /usr/lib/debug itself), for the debuglink name or else <file>.debug, and again from the file's
+ * real path when it is a symbolic link. Before it, the build ID (only under
+ * /usr/lib/debug/.build-id); after it, the standard function without any name, which then only
+ * does the build-ID look-up again and debuginfod (when DEBUGINFOD_URLS is set). */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+                          Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+                          GElf_Word debuglink_crc, char **debuginfo_file_name) {
+  int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                        debuglink_crc, debuginfo_file_name);
+  char real[PATH_MAX];
+  if (fd < 0 && file_name != NULL)
+    fd = debug_file_by_name(file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
+  if (fd < 0 && file_name != NULL && realpath(file_name, real) && strcmp(real, file_name) != 0)
+    fd = debug_file_by_name(real, debuglink_file, debuglink_crc, debuginfo_file_name);
   if (fd >= 0)
     return fd;
   return dwfl_standard_find_debuginfo(mod, userdata, modname, base, NULL, NULL, 0,
