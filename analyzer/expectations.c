@@ -5,7 +5,8 @@
  * Algorithm: plain string search for each tag over the whole file, a tokenizer for the rest of
  * the line ("quoted names" or runs of non-space, ending at the line's end or a comment's close);
  * keys are built by sorting the names, so the order in which a line or a report lists them never
- * matters. Used by `lockhound check` and by the integration tests. */
+ * matters. Used by `lockhound check` and by the integration tests. The file is read whole
+ * through input_file.c (a regular file of at most 64 MiB: a FIFO named as a source never blocks). */
 #include "expectations.h"
 
 #include "grow.h"

@@ -21,7 +21,11 @@
  * data race also needs its two accesses (different threads, at least one writing, not both
  * atomic, no lock held at both unless only for reading, both touching the raced byte), and its optional heap block must hold that byte; the
  * raced byte of a race without a block is placed in a module when a PT_LOAD segment holds it
- * (a global variable). */
+ * (a global variable).
+ *
+ * The file is opened and read through input_file.c: a regular file of at most 4 GiB, lines of at
+ * most 64 MiB (a longer one is damage: reading stops there). Files given twice are found by
+ * (device, inode) in a hash set, one stat each. */
 #include "run_loader.h"
 
 #include <sys/stat.h>

@@ -3,7 +3,9 @@
  * race shows its variable's name, the functions, files and modules of both accesses' stacks and
  * of a heap block's allocation stack, and the locks held. ThreadSanitizer's kinds for races are
  * taken too, so that its suppression files work as they are: `race:` is `data-race:`, and
- * `race_top:` a data-race rule matched against the innermost frame of each access only. */
+ * `race_top:` a data-race rule matched against the innermost frame of each access only.
+ * The file is read through input_file.c: a regular file of at most 16 MiB, lines of at most
+ * 64 KiB (a longer line is an error naming it). */
 #include "suppressions.h"
 
 #include <errno.h>
