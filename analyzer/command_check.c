@@ -453,6 +453,59 @@ static void show_output(const char *path) {
   if (f) fclose(f);
 }
 
+/* ---- lockhound-options: lines ---- */
+
+/* The options a checked program's `lockhound-options:` lines may give `lockhound run`: those
+ * that tune what the run looks for and how its text reads. Everything else is refused, because a
+ * source may come from someone else (a student's submission): --json, --html, --run-dir and
+ * --suppressions name files to write or read (and --json would replace the report the verdict is
+ * read from), --error-exitcode changes the exit code the verdict compares, and "--" or a word that
+ * is not an option would end our options and make the rest the program to run. Names are compared
+ * whole: getopt_long would take an abbreviation (--js for --json). */
+static const struct {
+  const char *name;
+  bool value; /* takes a value: --name=VALUE, or VALUE as the next word */
+} allowed_options[] = {
+    {"--on-deadlock", true},      {"--stall-timeout", true}, {"--livelock-timeout", true},
+    {"--max-cycle-length", true}, {"--lang", true},          {"--contention", false},
+    {"--explain", false},         {"--verbose", false},      {"-v", false},
+};
+
+static int allowed_option(const char *word, bool *takes_next) {
+  size_t len = strcspn(word, "=");
+  for (size_t i = 0; i < sizeof allowed_options / sizeof *allowed_options; i++) {
+    const char *name = allowed_options[i].name;
+    if (strlen(name) != len || strncmp(word, name, len) != 0) continue;
+    if (word[len] == '=' && !allowed_options[i].value) return 0;
+    *takes_next = allowed_options[i].value && word[len] != '=';
+    return 1;
+  }
+  return 0;
+}
+
+/* NULL when every option of spec may be used, else the message of the first that may not. */
+static char *refused_option(const struct lh_expect_spec *spec, const char *spec_path) {
+  for (size_t i = 0; i < spec->option_count; i++) {
+    bool takes_next = false;
+    if (allowed_option(spec->options[i], &takes_next)) {
+      i += takes_next; /* its value */
+      continue;
+    }
+    char *why, names[256] = "";
+    for (size_t k = 0; k < sizeof allowed_options / sizeof *allowed_options; k++)
+      snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "",
+               allowed_options[k].name);
+    size_t len = strcspn(spec->options[i], "=");
+    if (asprintf(&why, "%s:%d: lockhound-options: '%.*s' is refused by lockhound check: a checked "
+                       "source may only tune the run (%s), not write or read files, change the "
+                       "exit code or name another program", spec_path, spec->option_lines[i],
+                 (int)(len < 200 ? len : 200), spec->options[i], names) < 0)
+      abort();
+    return why;
+  }
+  return NULL;
+}
+
 /* ---- one program ---- */
 
 static enum verdict fail(const char *path, const char *why) {
@@ -503,6 +556,10 @@ static enum verdict check_one(const struct check_config *cfg, const char *path) 
   }
   struct lh_expect_spec spec;
   int rc = lh_expect_read_spec(spec_path, &spec, &error);
+  if (rc == 0 && (error = refused_option(&spec, spec_path)) != NULL) {
+    lh_expect_spec_free(&spec);
+    rc = -1;
+  }
   free(spec_path);
   if (rc != 0) {
     fail(path, error);

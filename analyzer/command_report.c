@@ -46,6 +46,7 @@ static int report_model(const struct lh_options *o, struct lh_model *m, size_t *
   struct lh_analysis_stats stats;
   struct lh_findings *findings = lh_analyse(m, &ao, &stats);
   struct lh_symbolizer *sym = lh_sym_new();
+  lh_sym_set_source_roots(sym, (const char *const *)o->source_roots, o->nsource_roots);
   char **names = lh_lock_names(sym, m);
   struct lh_report r = {m, findings, &stats, names, sym, o->verbose, o->error_exitcode};
   int rc = 0;

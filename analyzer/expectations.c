@@ -5,10 +5,12 @@
  * Algorithm: plain string search for each tag over the whole file, a tokenizer for the rest of
  * the line ("quoted names" or runs of non-space, ending at the line's end or a comment's close);
  * keys are built by sorting the names, so the order in which a line or a report lists them never
- * matters. Used by `lockhound check` and by the integration tests. */
+ * matters. Used by `lockhound check` and by the integration tests. The file is read whole
+ * through input_file.c (a regular file of at most 64 MiB: a FIFO named as a source never blocks). */
 #include "expectations.h"
 
 #include "grow.h"
+#include "input_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +61,8 @@ static void free_strings(char **items, size_t n) {
   free(items);
 }
 
-/* Split the rest of an expectation line into tokens: "quoted words" or runs of non-space. */
+/* Split the rest of an expectation line into tokens: "quoted words" or runs of non-space. On
+ * failure (a quote without its end) nothing is left allocated. */
 static int tokenize(const char *p, char ***tokens, size_t *count) {
   *tokens = NULL;
   *count = 0;
@@ -72,8 +75,12 @@ static int tokenize(const char *p, char ***tokens, size_t *count) {
     if (*p == '"') {
       start = ++p;
       end = strchr(p, '"');
-      if (!end)
+      if (!end) {
+        free_strings(*tokens, *count);
+        *tokens = NULL;
+        *count = 0;
         return -1;
+      }
       p = end + 1;
     } else {
       while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
@@ -85,27 +92,11 @@ static int tokenize(const char *p, char ***tokens, size_t *count) {
   }
 }
 
-/* The whole file as a string, or NULL. */
-static char *read_text(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return NULL;
-  char *text = NULL;
-  size_t len = 0;
-  FILE *out = open_memstream(&text, &len);
-  char buf[4096];
-  size_t got;
-  while (out && (got = fread(buf, 1, sizeof buf, f)) > 0)
-    fwrite(buf, 1, got, out);
-  int failed = ferror(f);
-  fclose(f);
-  if (out)
-    fclose(out);
-  if (failed) {
-    free(text);
-    return NULL;
-  }
-  return text;
+/* The whole file as a string, or NULL with the reason in why (input_file.c: a regular file of at
+ * most 64 MiB, so that a FIFO or /dev/zero named as a source never blocks or fills memory). */
+static char *read_text(const char *path, char why[LH_INPUT_WHY_SIZE]) {
+  size_t len;
+  return lh_input_slurp(path, LH_INPUT_EXPECTATIONS, &len, why);
 }
 
 static int fail(char **error, const char *path, const char *what) {
@@ -161,24 +152,33 @@ static int read_exit_line(const char *text, int *exit_code) {
 }
 
 static int read_option_lines(const char *text, struct lh_expect_spec *spec) {
+  int line_no = 1;
+  const char *counted = text;
   for (const char *line = strstr(text, OPTIONS_TAG); line; line = strstr(line + 1, OPTIONS_TAG)) {
     char **tokens;
     size_t n;
+    for (; counted < line; counted++) /* the line number, counted once over the whole text */
+      line_no += *counted == '\n';
     if (tokenize(line + strlen(OPTIONS_TAG), &tokens, &n) != 0 || n == 0)
       return -1;
-    for (size_t i = 0; i < n; i++)
-      push(&spec->options, &spec->option_count, tokens[i]);
+    for (size_t i = 0; i < n; i++) {
+      size_t count = spec->option_count;
+      if (push(&spec->options, &spec->option_count, tokens[i]) != 0)
+        abort();
+      int *lines = realloc(spec->option_lines, spec->option_count * sizeof *lines);
+      if (!lines)
+        abort();
+      spec->option_lines = lines;
+      spec->option_lines[count] = line_no;
+    }
     free(tokens);
   }
   return 0;
 }
 
-int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **error) {
-  char *text = read_text(path);
+/* Parses text (NUL-terminated; freed here) as the expectations of path. */
+static int parse_spec(const char *path, char *text, struct lh_expect_spec *spec, char **error) {
   int lines = 0, saw_none = 0, warning_lines = 0, no_warning = 0;
-  memset(spec, 0, sizeof *spec);
-  if (!text)
-    return fail(error, path, "cannot read the sample source");
   const char *problem = NULL;
   if (read_finding_lines(text, EXPECT_TAG, &spec->errors, &lines, &saw_none) != 0)
     problem = "malformed lockhound-expect line";
@@ -206,10 +206,35 @@ int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **er
   return 0;
 }
 
+int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **error) {
+  char why[LH_INPUT_WHY_SIZE], what[LH_INPUT_WHY_SIZE + 32];
+  char *text = read_text(path, why);
+  memset(spec, 0, sizeof *spec);
+  if (!text) {
+    snprintf(what, sizeof what, "cannot read the expectations: %s", why);
+    return fail(error, path, what);
+  }
+  return parse_spec(path, text, spec, error);
+}
+
+int lh_expect_read_spec_text(const char *name, const char *text, size_t len,
+                             struct lh_expect_spec *spec, char **error) {
+  memset(spec, 0, sizeof *spec);
+  if ((uint64_t)len > lh_input_max_size(LH_INPUT_EXPECTATIONS))
+    return fail(error, name, "cannot read the expectations: too big");
+  char *copy = malloc(len + 1);
+  if (!copy)
+    return fail(error, name, "cannot read the expectations: out of memory");
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  return parse_spec(name, copy, spec, error);
+}
+
 void lh_expect_spec_free(struct lh_expect_spec *spec) {
   lh_expect_keys_free(&spec->errors);
   lh_expect_keys_free(&spec->warnings);
   free_strings(spec->options, spec->option_count);
+  free(spec->option_lines);
   free(spec->pending);
   memset(spec, 0, sizeof *spec);
 }

@@ -18,7 +18,9 @@
  * The other lines of a program's top comment:
  *   lockhound-exit: N          the exit code of `lockhound run` (default: 66 when an error is
  *                              expected, else 0)
- *   lockhound-options: OPT...  extra options for `lockhound run`, before the `--`
+ *   lockhound-options: OPT...  extra options for `lockhound run`, before the `--` (lockhound
+ *                              check takes only those that cannot write files or change the
+ *                              verdict: command_check.c)
  *   lockhound-pending: REASON  the tools cannot give the expected findings yet: the check is
  *                              skipped with REASON, the sample still builds
  * Limits: the tags are found anywhere in the file (not only in the top comment), and only the
@@ -41,6 +43,7 @@ struct lh_expect_spec {
   struct lh_expect_keys warnings; /* lockhound-expect-warning: */
   int exit_code;                  /* lockhound-exit:, or the default */
   char **options;                 /* lockhound-options:, in order */
+  int *option_lines;              /* the line of the file each option is on */
   size_t option_count;
   char *pending;                  /* lockhound-pending: reason, or NULL */
 };
@@ -49,6 +52,10 @@ struct lh_expect_spec {
  * (caller frees) when the file is unreadable, has no `lockhound-expect:` line, mixes `none` with
  * findings, or has a malformed line. */
 int lh_expect_read_spec(const char *path, struct lh_expect_spec *spec, char **error);
+/* The same for text already in memory (the fuzz harness); name is the file name messages give.
+ * A NUL byte ends the text, as it would end a line of the file. */
+int lh_expect_read_spec_text(const char *name, const char *text, size_t len,
+                             struct lh_expect_spec *spec, char **error);
 void lh_expect_spec_free(struct lh_expect_spec *spec);
 
 /* Keys of the findings of one level ("error", "warning") in a report (the --json document).

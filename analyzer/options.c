@@ -12,14 +12,17 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cycle_search.h"
+#include "grow.h"
 
 enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
        OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT,
-       OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION, OPT_HTML, OPT_SUPPRESSIONS };
+       OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION, OPT_HTML, OPT_SUPPRESSIONS, OPT_SOURCE_ROOT };
 
 #define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
 
@@ -37,6 +40,7 @@ static const struct option long_options[] = {
     {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"contention", no_argument, NULL, OPT_CONTENTION},
     {"suppressions", required_argument, NULL, OPT_SUPPRESSIONS},
+    {"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
     {"lang", required_argument, NULL, OPT_LANG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -57,6 +61,8 @@ void lh_usage(FILE *out) {
         "options:\n"
         "  --json FILE             also write the findings as JSON to FILE (report: - for stdout)\n"
         "  --html FILE             also write the findings as one HTML page to FILE (report: - for stdout)\n"
+        "  --source-root=DIR       the page shows source lines only of files under DIR (repeatable;\n"
+        "                          default: the directories the program was built in)\n"
         "  --error-exitcode=N      exit status when something is found (default 66)\n"
         "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
         "  -v, --verbose           also show notes and statistics\n"
@@ -170,6 +176,24 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
       break;
     }
     case OPT_HTML: o->html_path = optarg; break;
+    case OPT_SOURCE_ROOT: {
+      char real[PATH_MAX];
+      struct stat st;
+      int err = !realpath(optarg, real) || stat(real, &st) != 0 ? errno
+                : !S_ISDIR(st.st_mode)                            ? ENOTDIR
+                                                                  : 0;
+      if (err) {
+        fprintf(stderr, "lockhound: --source-root needs a directory, not '%s' (%s)\n", optarg,
+                strerror(err));
+        return LH_EXIT_USAGE;
+      }
+      if (o->nsource_roots == LH_MAX_SOURCE_ROOTS) {
+        fprintf(stderr, "lockhound: at most %d --source-root directories\n", LH_MAX_SOURCE_ROOTS);
+        return LH_EXIT_USAGE;
+      }
+      o->source_roots[o->nsource_roots++] = lh_xstrdup(real);
+      break;
+    }
     case OPT_ERROR_EXITCODE:
       if (!number(optarg, 0, 255, &v)) {
         fprintf(stderr, "lockhound: --error-exitcode needs a number from 0 to 255, not '%s'\n", optarg);

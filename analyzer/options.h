@@ -38,6 +38,10 @@ struct lh_options {
   enum lh_lang lang;         /* --lang=en|ru: the language of the text report */
   bool explain;              /* --explain: explain each finding's kind for a student */
   bool contention;           /* --contention: the per-lock profile (run: also records it) */
+#define LH_MAX_SOURCE_ROOTS 16
+  char *source_roots[LH_MAX_SOURCE_ROOTS]; /* --source-root=DIR, resolved by realpath (owned:
+                                              they live as long as the command) */
+  size_t nsource_roots;
   char **operands;           /* run: PROG ARGS...; report: run files */
   int noperands;
 };

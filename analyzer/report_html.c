@@ -11,7 +11,9 @@
  * language; the few words only the page uses (headings) are in page_words below, in every
  * language. Every stack is a <details> block, one frame per line, and under each frame whose
  * source file is on disk the lines around the site (CONTEXT_LINES either side, the site's line
- * highlighted); a file that is missing or too short is skipped silently (library frames).
+ * highlighted); a file that is missing or too short is skipped silently (library frames), and so
+ * is one that may not be shown: only regular files under the directories the module was built
+ * from, or under --source-root (may_show), because debug info can name any file.
  * The lock-order graph is report_dot.c's DOT: rendered to SVG by graphviz's `dot` (a child
  * process, DOT on its stdin) and inlined, without the XML prologue and namespace URLs that an
  * inline <svg> does not need; when dot cannot be run, the DOT itself is shown with a note.
@@ -27,6 +29,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,6 +39,7 @@
 #include "explanations.h"
 #include "frames.h"
 #include "grow.h"
+#include "input_file.h"
 #include "lock_names.h"
 #include "report_dot.h"
 #include "report_race.h"
@@ -187,16 +191,36 @@ static const char CSS[] =
 
 /* ---- source lines and stacks ---- */
 
-/* The lines around `line` of file, the site's line highlighted; nothing when the file cannot be
- * read or is shorter. */
-static void source_lines(struct html *h, const char *file, int line) {
-  FILE *f = fopen(file, "re");
-  if (!f) return;
+/* Whether the page may show lines of file, named by the debug info of module: only a file whose
+ * real path (symbolic links resolved, so that a link cannot lead out) lies under a --source-root
+ * directory when any was given, else under a directory the module was built from
+ * (lh_sym_source_dirs); never one of /proc, /sys or /dev. Debug info can name any path
+ * (`#line "/etc/shadow"`), and the page is made to be passed around. */
+static bool may_show(const struct html *h, const char *module, const char *file,
+                     char real[PATH_MAX]) {
+  if (!module || !realpath(file, real) || lh_path_is_pseudo(real)) return false;
+  size_t n;
+  const char *const *dirs = lh_sym_source_dirs(h->r->sym, module, &n);
+  return lh_path_under(real, dirs, n);
+}
+
+/* The lines around `line` of file, the site's line highlighted; nothing when the file may not be
+ * shown (may_show), cannot be read as a regular file of at most 64 MiB (input_file.c: a FIFO
+ * never blocks), or is shorter. */
+static void source_lines(struct html *h, const char *module, const char *file, int line) {
+  char real[PATH_MAX], why[LH_INPUT_WHY_SIZE];
+  struct lh_input in;
+  if (!may_show(h, module, file, real) || lh_input_open(&in, real, LH_INPUT_SHOWN_SOURCE, why) != 0)
+    return;
   char *buf = NULL, *text = NULL;
   size_t cap = 0, len = 0;
   FILE *mem = open_memstream(&text, &len);
   bool hit = false;
-  for (int n = 1; mem && getline(&buf, &cap, f) != -1 && n <= line + CONTEXT_LINES; n++) {
+  ssize_t got;
+  for (int n = 1; mem && n <= line + CONTEXT_LINES; n++) {
+    got = lh_input_line(&in, &buf, &cap);
+    if (got == LH_INPUT_TOO_LONG) lh_input_skip_line(&in); /* shown cut anyway */
+    else if (got <= 0) break;
     if (n < line - CONTEXT_LINES) continue;
     buf[strcspn(buf, "\r\n")] = '\0';
     if (strlen(buf) > MAX_SOURCE_LINE) buf[MAX_SOURCE_LINE] = '\0';
@@ -209,7 +233,7 @@ static void source_lines(struct html *h, const char *file, int line) {
   if (hit) fprintf(h->out, "<pre class=\"src\">%s</pre>", text);
   free(text);
   free(buf);
-  fclose(f);
+  lh_input_close(&in);
 }
 
 static void frame_html(struct html *h, const json_t *fr) {
@@ -231,7 +255,7 @@ static void frame_html(struct html *h, const json_t *fr) {
     esc(h->out, lh_basename(module));
     fputs(")</code>", h->out);
   }
-  if (file && line > 0 && line < INT32_MAX) source_lines(h, file, (int)line);
+  if (file && line > 0 && line < INT32_MAX) source_lines(h, module, file, (int)line);
   fputs("</li>\n", h->out);
 }
 

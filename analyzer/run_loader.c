@@ -21,7 +21,11 @@
  * data race also needs its two accesses (different threads, at least one writing, not both
  * atomic, no lock held at both unless only for reading, both touching the raced byte), and its optional heap block must hold that byte; the
  * raced byte of a race without a block is placed in a module when a PT_LOAD segment holds it
- * (a global variable). */
+ * (a global variable).
+ *
+ * The file is opened and read through input_file.c: a regular file of at most 4 GiB, lines of at
+ * most 64 MiB (a longer one is damage: reading stops there). Files given twice are found by
+ * (device, inode) in a hash set, one stat each. */
 #include "run_loader.h"
 
 #include <sys/stat.h>
@@ -37,6 +41,7 @@
 
 #include "findings.h"
 #include "grow.h"
+#include "input_file.h"
 #include "run_file_format.h"
 #include "text_escape.h"
 
@@ -930,14 +935,49 @@ static void loader_free(struct loader *ld) {
   }
 }
 
-static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *diag) {
+/* What the rest of load_stream says when reading stopped before the end of the file. */
+static void stopped_early(struct loader *ld, ssize_t why, FILE *diag) {
+  char limit[32];
+  ld->file->truncated = true;
+  if (why == LH_INPUT_TOO_LONG) {
+    lh_input_format_size(lh_input_max_line(LH_INPUT_RUN), limit, sizeof limit);
+    fprintf(diag,
+            "lockhound: %s:%lu: a line longer than %s, which lockhound never writes: the file is "
+            "damaged; the rest of it is not read, everything before is used\n",
+            ld->name, ld->line, limit);
+  } else {
+    lh_input_format_size(lh_input_max_size(LH_INPUT_RUN), limit, sizeof limit);
+    fprintf(diag,
+            "lockhound: %s grew past the %s a run file may have while it was read; the rest of "
+            "it is not read, everything before is used\n",
+            ld->name, limit);
+  }
+}
+
+static int load_stream(struct lh_model *m, const char *name, struct lh_input *in, FILE *diag) {
   struct loader ld = {.m = m, .name = name, .diag = diag};
   char *buf = NULL;
   size_t cap = 0;
   ssize_t n;
   int rc = 0;
-  while ((n = getline(&buf, &cap, in)) > 0) {
+  while ((n = lh_input_line(in, &buf, &cap)) > 0 || n == LH_INPUT_TOO_LONG ||
+         n == LH_INPUT_TOO_BIG) {
     ld.line++;
+    if (n < 0 && !ld.file) {
+      char limit[32];
+      lh_input_format_size(n == LH_INPUT_TOO_LONG ? lh_input_max_line(LH_INPUT_RUN)
+                                                  : lh_input_max_size(LH_INPUT_RUN),
+                           limit, sizeof limit);
+      fprintf(diag, "lockhound: %s is not a lockhound run file (its first line is longer than %s)\n",
+              name, limit);
+      rc = -1;
+      break;
+    }
+    if (n < 0) {
+      stopped_early(&ld, n, diag);
+      n = LH_INPUT_END;
+      break;
+    }
     bool complete = buf[n - 1] == '\n';
     if (!ld.file) {
       if (!complete || first_record(&ld, buf, (size_t)(complete ? n - 1 : n)) != 0) {
@@ -959,7 +999,7 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
     }
     record(&ld, buf, (size_t)n - 1);
   }
-  if (rc == 0 && ferror(in)) {
+  if (rc == 0 && n == LH_INPUT_ERROR) {
     fprintf(diag, "lockhound: cannot read %s: %s\n", name, strerror(errno));
     rc = -1;
   }
@@ -994,13 +1034,14 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
 int lh_load_run_file(struct lh_model *m, const char *path, FILE *diag) {
   /* The file's name is shown (messages, the model): a run file is named after its program */
   char *shown = lh_text_escaped(path);
-  FILE *in = fopen(path, "re");
+  struct lh_input in;
+  char why[LH_INPUT_WHY_SIZE];
   int rc = -1;
-  if (!in) {
-    fprintf(diag, "lockhound: cannot read %s: %s\n", shown, strerror(errno));
+  if (lh_input_open(&in, path, LH_INPUT_RUN, why) != 0) {
+    fprintf(diag, "lockhound: cannot read %s: %s\n", shown, why);
   } else {
-    rc = load_stream(m, shown, in, diag);
-    fclose(in);
+    rc = load_stream(m, shown, &in, diag);
+    lh_input_close(&in);
   }
   free(shown);
   return rc;
@@ -1012,32 +1053,47 @@ int lh_load_run_text(struct lh_model *m, const char *name, const char *text, siz
     fprintf(diag, "lockhound: %s is empty: not a lockhound run file\n", name);
     return -1;
   }
-  FILE *in = fmemopen((void *)text, len, "r");
-  if (!in) {
-    fprintf(diag, "lockhound: cannot read %s: %s\n", name, strerror(errno));
-    return -1;
-  }
-  int rc = load_stream(m, name, in, diag);
-  fclose(in);
+  struct lh_input in;
+  lh_input_from_memory(&in, text, len, LH_INPUT_RUN);
+  int rc = load_stream(m, name, &in, diag);
+  lh_input_close(&in);
   return rc;
 }
 
-static bool given_before(char *const *files, size_t i) {
-  struct stat a, b;
-  if (stat(files[i], &a) != 0) return false;
-  for (size_t j = 0; j < i; j++)
-    if (stat(files[j], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return true;
-  return false;
-}
+/* A file already read, by device and inode: a hash set, so that checking n files costs n look-ups
+ * (one stat each), not n^2/2 stats. */
+struct file_identity {
+  struct {
+    dev_t dev;
+    ino_t ino;
+  } key;
+  UT_hash_handle hh;
+};
 
 int lh_load_run_files(struct lh_model *m, char *const *files, size_t n, FILE *diag) {
+  struct file_identity *seen = NULL, *e, *tmp;
   int rc = 0;
   for (size_t i = 0; i < n && rc == 0; i++) {
-    if (given_before(files, i)) {
-      fprintf(diag, "lockhound: %s is given more than once; it is read once\n", lh_shown(files[i]));
-      continue;
+    struct stat st;
+    /* A file that cannot be stat'ed is left to lh_load_run_file to report. */
+    if (stat(files[i], &st) == 0) {
+      e = lh_xcalloc(1, sizeof *e);
+      e->key.dev = st.st_dev;
+      e->key.ino = st.st_ino;
+      struct file_identity *found;
+      HASH_FIND(hh, seen, &e->key, sizeof e->key, found);
+      if (found) {
+        free(e);
+        fprintf(diag, "lockhound: %s is given more than once; it is read once\n", lh_shown(files[i]));
+        continue;
+      }
+      HASH_ADD(hh, seen, key, sizeof e->key, e);
     }
     rc = lh_load_run_file(m, files[i], diag);
+  }
+  HASH_ITER(hh, seen, e, tmp) {
+    HASH_DEL(seen, e);
+    free(e);
   }
   return rc;
 }

@@ -3,7 +3,9 @@
  * race shows its variable's name, the functions, files and modules of both accesses' stacks and
  * of a heap block's allocation stack, and the locks held. ThreadSanitizer's kinds for races are
  * taken too, so that its suppression files work as they are: `race:` is `data-race:`, and
- * `race_top:` a data-race rule matched against the innermost frame of each access only. */
+ * `race_top:` a data-race rule matched against the innermost frame of each access only.
+ * The file is read through input_file.c: a regular file of at most 16 MiB, lines of at most
+ * 64 KiB (a longer line is an error naming it). */
 #include "suppressions.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 
 #include "findings.h"
 #include "grow.h"
+#include "input_file.h"
 
 struct rule {
   char *kind; /* a rule id, or "*" */
@@ -68,16 +71,33 @@ static char *trim(char *s) {
   return s;
 }
 
-int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag) {
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, strerror(errno));
-    return 1;
-  }
+/* The rules of one open file (path: its name in messages). */
+static int load_rules(struct lh_suppressions *s, const char *path, struct lh_input *in, FILE *diag) {
+  char limit[32];
   char *line = NULL;
   size_t cap = 0;
+  ssize_t n;
   int rc = 0;
-  for (unsigned no = 1; getline(&line, &cap, f) >= 0; no++) {
+  for (unsigned no = 1; (n = lh_input_line(in, &line, &cap)) != LH_INPUT_END; no++) {
+    if (n == LH_INPUT_TOO_LONG) {
+      lh_input_format_size(lh_input_max_line(LH_INPUT_SUPPRESSIONS), limit, sizeof limit);
+      fprintf(diag, "lockhound: %s:%u: a line longer than %s: a suppression is one short "
+                    "KIND:PATTERN line\n", path, no, limit);
+      rc = 1;
+      break;
+    }
+    if (n == LH_INPUT_TOO_BIG) {
+      lh_input_format_size(lh_input_max_size(LH_INPUT_SUPPRESSIONS), limit, sizeof limit);
+      fprintf(diag, "lockhound: the suppression file %s grew past the %s it may have while it "
+                    "was read\n", path, limit);
+      rc = 1;
+      break;
+    }
+    if (n == LH_INPUT_ERROR) {
+      fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, strerror(errno));
+      rc = 1;
+      break;
+    }
     char *hash = strchr(line, '#');
     if (hash) *hash = 0;
     char *text = trim(line);
@@ -105,7 +125,27 @@ int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag
     r->top = top;
   }
   free(line);
-  fclose(f);
+  return rc;
+}
+
+int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag) {
+  struct lh_input in;
+  char why[LH_INPUT_WHY_SIZE];
+  if (lh_input_open(&in, path, LH_INPUT_SUPPRESSIONS, why) != 0) {
+    fprintf(diag, "lockhound: cannot read the suppression file %s: %s\n", path, why);
+    return 1;
+  }
+  int rc = load_rules(s, path, &in, diag);
+  lh_input_close(&in);
+  return rc;
+}
+
+int lh_suppressions_load_text(struct lh_suppressions *s, const char *name, const char *text,
+                              size_t len, FILE *diag) {
+  struct lh_input in;
+  lh_input_from_memory(&in, text, len, LH_INPUT_SUPPRESSIONS);
+  int rc = load_rules(s, name, &in, diag);
+  lh_input_close(&in);
   return rc;
 }
 

@@ -22,6 +22,9 @@ struct lh_suppressions *lh_suppressions_new(void);
 void lh_suppressions_free(struct lh_suppressions *s);
 /* Adds the rules of path; 0, or nonzero after one message on diag naming the file and line. */
 int lh_suppressions_load(struct lh_suppressions *s, const char *path, FILE *diag);
+/* The same for rules already in memory (the fuzz harness); name is the file name messages give. */
+int lh_suppressions_load_text(struct lh_suppressions *s, const char *name, const char *text,
+                              size_t len, FILE *diag);
 /* Removes from findings (the list r reports) the suppressed ones; returns how many. */
 size_t lh_suppressions_apply(const struct lh_suppressions *s, const struct lh_report *r,
                              struct lh_findings *findings, char **object_names);

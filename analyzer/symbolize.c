@@ -28,16 +28,21 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uthash.h>
 
 #include "dwarf_functions.h"
 #include "dwarf_names.h"
 #include "dwarf_units.h"
+#include "input_file.h"
 
 enum { LH_MAX_INLINE_DEPTH = 32, LH_EXPR_MAX = 512 };
 
@@ -79,7 +84,9 @@ struct sym_module {
   GElf_Addr bias; /* Dwfl address = module-relative address + bias */
   struct code_entry *code;
   struct data_entry *data;
-  bool objects_loaded, dwarf_loaded, vars_loaded, units_loaded;
+  bool objects_loaded, dwarf_loaded, vars_loaded, units_loaded, dirs_loaded;
+  const char **source_dirs; /* lh_sym_source_dirs: interned, resolved */
+  size_t nsource_dirs;
   struct object_symbol *objects; /* STT_OBJECT symbols, sorted by start */
   size_t nobjects;
   struct lh_dwarf_vars *vars;   /* NULL when there is no DWARF */
@@ -93,6 +100,8 @@ struct sym_module {
 struct lh_symbolizer {
   struct sym_module *modules;
   struct interned *strings;
+  const char **roots; /* --source-root, interned; replaces every module's source dirs */
+  size_t nroots;
 };
 
 /* ---- strings ---------------------------------------------------------------------------- */
@@ -122,23 +131,130 @@ static const char *intern(struct lh_symbolizer *sym, const char *raw) {
 
 /* ---- modules ---------------------------------------------------------------------------- */
 
+/* The CRC-32 (the one .gnu_debuglink records: reflected, polynomial 0xedb88320) of the rest of
+ * fd, or false when it cannot be read. */
+static bool file_crc32(int fd, uint32_t *crc_out) {
+  static uint32_t table[256]; /* filled once; the symbolizer is not thread-safe anyway */
+  if (table[1] == 0)
+    for (uint32_t i = 0; i < 256; i++) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; k++)
+        c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+  uint32_t crc = 0xffffffffu;
+  unsigned char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return false;
+    for (ssize_t i = 0; i < n; i++)
+      crc = table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
+  }
+  *crc_out = crc ^ 0xffffffffu;
+  return true;
+}
+
+/* name in dir, opened as separate debug info when it is a regular file (input_file.c: never a
+ * FIFO or device, which would block libdw's open), is not the main file itself, and has the CRC
+ * the debuglink records (0: not recorded). */
+static int try_debug_file(const char *dir, const char *name, const struct stat *main_st,
+                          GElf_Word crc, char **found) {
+  char path[PATH_MAX], why[LH_INPUT_WHY_SIZE];
+  if (snprintf(path, sizeof path, "%s%s%s", dir, *dir ? "/" : "", name) >= (int)sizeof path)
+    return -1;
+  int fd = lh_input_open_fd(path, LH_INPUT_DEBUG_INFO, why);
+  struct stat st;
+  uint32_t got;
+  if (fd < 0)
+    return -1;
+  if (fstat(fd, &st) != 0 || (main_st && st.st_dev == main_st->st_dev && st.st_ino == main_st->st_ino) ||
+      (crc != 0 && (!file_crc32(fd, &got) || got != crc)) || lseek(fd, 0, SEEK_SET) != 0) {
+    close(fd);
+    return -1;
+  }
+  *found = strdup(path);
+  return fd;
+}
+
+/* The search by name for the debug info of file_name (see find_debuginfo); -1 when not found. */
+static int debug_file_by_name(const char *file_name, const char *debuglink_file,
+                              GElf_Word debuglink_crc, char **found) {
+  char name[PATH_MAX], dir[PATH_MAX], debug_dir[PATH_MAX + 32];
+  const char *slash = strrchr(file_name, '/');
+  if (debuglink_file != NULL)
+    snprintf(name, sizeof name, "%s", debuglink_file);
+  else
+    snprintf(name, sizeof name, "%s.debug", slash ? slash + 1 : file_name);
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file_name) : 0, file_name);
+  struct stat main_st;
+  const struct stat *self = stat(file_name, &main_st) == 0 ? &main_st : NULL;
+  if (name[0] == '/')
+    return try_debug_file("", name, self, debuglink_crc, found);
+  const char *main_dir = !slash ? "." : slash == file_name ? "/" : dir;
+  int fd = try_debug_file(main_dir, name, self, debuglink_crc, found);
+  if (fd < 0) {
+    snprintf(debug_dir, sizeof debug_dir, "%s/.debug", main_dir);
+    fd = try_debug_file(debug_dir, name, self, debuglink_crc, found);
+  }
+  /* /usr/lib/debug/opt/x, then /usr/lib/debug/x, then /usr/lib/debug, for /opt/x/prog. */
+  for (const char *tail = dir; fd < 0 && dir[0] == '/'; tail = strchr(tail + 1, '/')) {
+    snprintf(debug_dir, sizeof debug_dir, "/usr/lib/debug%s", tail ? tail : "");
+    fd = try_debug_file(debug_dir, name, self, debuglink_crc, found);
+    if (tail == NULL)
+      break;
+  }
+  return fd;
+}
+
+/* find_debuginfo for libdwfl. libdw's standard search opens every place a .gnu_debuglink name
+ * can be with a plain open(), which blocks for ever on a FIFO; so the search by name is ours,
+ * through try_debug_file, in the standard order (libdwfl.h: the main file's directory, its .debug
+ * subdirectory, then /usr/lib/debug + that directory and each shorter tail of it, down to
+ * /usr/lib/debug itself), for the debuglink name or else <file>.debug, and again from the file's
+ * real path when it is a symbolic link. Before it, the build ID (only under
+ * /usr/lib/debug/.build-id); after it, the standard function without any name, which then only
+ * does the build-ID look-up again and debuginfod (when DEBUGINFOD_URLS is set). */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+                          Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+                          GElf_Word debuglink_crc, char **debuginfo_file_name) {
+  int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                        debuglink_crc, debuginfo_file_name);
+  char real[PATH_MAX];
+  if (fd < 0 && file_name != NULL)
+    fd = debug_file_by_name(file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
+  if (fd < 0 && file_name != NULL && realpath(file_name, real) && strcmp(real, file_name) != 0)
+    fd = debug_file_by_name(real, debuglink_file, debuglink_crc, debuginfo_file_name);
+  if (fd >= 0)
+    return fd;
+  return dwfl_standard_find_debuginfo(mod, userdata, modname, base, NULL, NULL, 0,
+                                      debuginfo_file_name);
+}
+
 static const Dwfl_Callbacks offline_callbacks = {
     .find_elf = dwfl_build_id_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = find_debuginfo,
     .section_address = dwfl_offline_section_address,
 };
 
 static void open_module(struct sym_module *m) {
-  /* Only regular files: a FIFO or device named by a damaged run file would block or never
-   * end. */
-  struct stat st;
-  if (stat(m->path, &st) != 0 || !S_ISREG(st.st_mode))
+  /* Only regular files (input_file.c): a FIFO or device named by a damaged run file would block
+   * or never end. The descriptor checked is the one libdw reads, and it keeps it. */
+  char why[LH_INPUT_WHY_SIZE];
+  int fd = lh_input_open_fd(m->path, LH_INPUT_DEBUG_INFO, why);
+  if (fd < 0)
     return;
   m->dwfl = dwfl_begin(&offline_callbacks);
-  if (m->dwfl == NULL)
+  if (m->dwfl == NULL) {
+    close(fd);
     return;
+  }
   dwfl_report_begin(m->dwfl);
-  m->mod = dwfl_report_elf(m->dwfl, m->path, m->path, -1, 0, true);
+  m->mod = dwfl_report_elf(m->dwfl, m->path, m->path, fd, 0, true);
+  if (m->mod == NULL)
+    close(fd); /* consumed only on success */
   if (m->mod == NULL || dwfl_report_end(m->dwfl, NULL, NULL) != 0 ||
       dwfl_module_getelf(m->mod, &m->bias) == NULL) {
     dwfl_end(m->dwfl);
@@ -177,6 +293,7 @@ static void free_module(struct sym_module *m) {
     free(d);
   }
   free(m->objects);
+  free(m->source_dirs);
   lh_dwarf_vars_free(m->vars);
   lh_dwarf_units_free(m->units);
   struct unit_entry *u, *utmp;
@@ -203,6 +320,7 @@ void lh_sym_free(struct lh_symbolizer *sym) {
     HASH_DEL(sym->modules, m);
     free_module(m);
   }
+  free(sym->roots);
   struct interned *s, *stmp;
   HASH_ITER(hh, sym->strings, s, stmp) {
     HASH_DEL(sym->strings, s);
@@ -523,4 +641,98 @@ const char *lh_sym_data(struct lh_symbolizer *sym, const char *module_path, uint
   if (decl_line != NULL)
     *decl_line = e->decl_line;
   return e->name;
+}
+
+/* ---- source directories ------------------------------------------------------------------ */
+
+bool lh_path_under(const char *path, const char *const *dirs, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    size_t n = strlen(dirs[i]);
+    if (strncmp(path, dirs[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+      return true;
+  }
+  return false;
+}
+
+bool lh_path_is_pseudo(const char *path) {
+  static const char *const pseudo[] = {"/proc", "/sys", "/dev"};
+  return lh_path_under(path, pseudo, sizeof pseudo / sizeof *pseudo);
+}
+
+/* Adds dir (resolved) to the module's source directories, once. */
+static void add_source_dir(struct lh_symbolizer *sym, struct sym_module *m, const char *dir) {
+  char real[PATH_MAX];
+  if (dir == NULL || realpath(dir, real) == NULL || strcmp(real, "/") == 0 ||
+      lh_path_is_pseudo(real))
+    return;
+  const char *s = intern(sym, real);
+  for (size_t i = 0; i < m->nsource_dirs; i++)
+    if (m->source_dirs[i] == s) /* interned: equal strings are the same pointer */
+      return;
+  const char **bigger = realloc(m->source_dirs, (m->nsource_dirs + 1) * sizeof *bigger);
+  if (bigger == NULL)
+    return;
+  m->source_dirs = bigger;
+  m->source_dirs[m->nsource_dirs++] = s;
+}
+
+static void load_source_dirs(struct lh_symbolizer *sym, struct sym_module *m) {
+  m->dirs_loaded = true;
+  Dwarf *dw = module_dwarf(m);
+  if (dw == NULL)
+    return;
+  /* Units with the same directories are common (every unit of a program): resolve each
+   * distinct string once. */
+  const char *last_comp = NULL, *last_name_dir = NULL;
+  Dwarf_CU *cu = NULL;
+  Dwarf_Die cudie;
+  uint8_t unit_type;
+  while (dwarf_get_units(dw, cu, &cu, NULL, &unit_type, &cudie, NULL) == 0) {
+    Dwarf_Attribute attr;
+    const char *comp = dwarf_formstring(dwarf_attr(&cudie, DW_AT_comp_dir, &attr));
+    const char *name = dwarf_diename(&cudie);
+    comp = intern(sym, comp);
+    if (comp != NULL && comp != last_comp) {
+      add_source_dir(sym, m, comp);
+      last_comp = comp;
+    }
+    if (name == NULL || strrchr(name, '/') == NULL)
+      name = NULL;
+    char dir[PATH_MAX];
+    if (name != NULL && name[0] == '/')
+      snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(name, '/') - name), name);
+    else if (name != NULL && comp != NULL)
+      snprintf(dir, sizeof dir, "%s/%.*s", comp, (int)(strrchr(name, '/') - name), name);
+    else
+      continue;
+    const char *d = intern(sym, dir[0] ? dir : "/");
+    if (d != last_name_dir) {
+      add_source_dir(sym, m, d);
+      last_name_dir = d;
+    }
+  }
+}
+
+void lh_sym_set_source_roots(struct lh_symbolizer *sym, const char *const *roots, size_t count) {
+  free(sym->roots);
+  sym->roots = count ? calloc(count, sizeof *sym->roots) : NULL;
+  sym->nroots = 0;
+  for (size_t i = 0; sym->roots != NULL && i < count; i++)
+    sym->roots[sym->nroots++] = intern(sym, roots[i]);
+}
+
+const char *const *lh_sym_source_dirs(struct lh_symbolizer *sym, const char *module_path,
+                                      size_t *count) {
+  *count = 0;
+  if (sym != NULL && sym->nroots > 0) {
+    *count = sym->nroots;
+    return sym->roots;
+  }
+  struct sym_module *m = module_for(sym, module_path);
+  if (m == NULL)
+    return NULL;
+  if (!m->dirs_loaded)
+    load_source_dirs(sym, m);
+  *count = m->nsource_dirs;
+  return m->source_dirs;
 }

@@ -41,4 +41,23 @@ size_t lh_sym_code(struct lh_symbolizer *sym, const char *module_path, uint64_t 
 const char *lh_sym_data(struct lh_symbolizer *sym, const char *module_path, uint64_t rel_addr,
                         const char **decl_file, int *decl_line);
 
+/* The directories whose files a report may show source lines of, for frames of the module
+ * (report_html.c). The --source-root directories when any were set (lh_sym_set_source_roots),
+ * else the directories the module was built from: each unit's DW_AT_comp_dir and the directory
+ * of its primary source file (DW_AT_name, against comp_dir: a CMake build compiles a file of the
+ * source tree in the build tree), each resolved with realpath; directories that do not exist
+ * here, "/", and anything under /proc, /sys or /dev are left out. Computed once per module;
+ * *count 0 when the module has no DWARF. The strings live until lh_sym_free. */
+const char *const *lh_sym_source_dirs(struct lh_symbolizer *sym, const char *module_path,
+                                      size_t *count);
+
+/* Sets the --source-root directories (resolved by realpath; copied). */
+void lh_sym_set_source_roots(struct lh_symbolizer *sym, const char *const *roots, size_t count);
+
+/* Whether path (already resolved by realpath) lies under one of dirs (resolved too). */
+bool lh_path_under(const char *path, const char *const *dirs, size_t count);
+/* Whether a resolved path is on a pseudo file system whose files are never shown as sources
+ * (/proc, /sys, /dev). */
+bool lh_path_is_pseudo(const char *path);
+
 #endif

@@ -106,6 +106,31 @@ static inline struct cli_result cli_run_env(char *const argv[], char *const env[
 
 static inline struct cli_result cli_run(char *const argv[]) { return cli_run_env(argv, NULL); }
 
+/* The same, for a command that must not hang: it gets SIGALRM (status 142) after limit_s seconds
+ * (the alarm survives exec). A limit that only catches hangs, never a timing assertion. */
+static inline struct cli_result cli_run_limited(char *const argv[], unsigned limit_s) {
+  char out_path[] = "/tmp/lh-cli-out-XXXXXX", err_path[] = "/tmp/lh-cli-err-XXXXXX";
+  int out = mkstemp(out_path), err = mkstemp(err_path);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out, 1);
+    dup2(err, 2);
+    alarm(limit_s);
+    execv(argv[0], argv);
+    _exit(255);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out);
+  close(err);
+  struct cli_result r = {WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status),
+                         cli_slurp(out_path), cli_slurp(err_path)};
+  unlink(out_path);
+  unlink(err_path);
+  return r;
+}
+
 static inline void cli_free(struct cli_result *r) {
   free(r->out);
   free(r->err);

@@ -4,8 +4,8 @@
  * (text and JSON to /dev/null), so any input that crashes or corrupts memory anywhere in the
  * pipeline is found. Build and run (clang only; see tests/fuzz/CMakeLists.txt):
  *   cmake -S tests/fuzz -B build-fuzz -DCMAKE_C_COMPILER=clang && cmake --build build-fuzz
- *   build-fuzz/fuzz_run_loader -max_total_time=60 tests/fixtures/runs
- * The fixtures directory is a good seed corpus. */
+ *   build-fuzz/fuzz_run_loader -max_total_time=60 /tmp/corpus/run tests/fixtures/runs
+ * The fixtures directory is a good seed corpus (given second: libFuzzer writes into the first). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

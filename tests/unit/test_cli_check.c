@@ -346,3 +346,61 @@ Test(cli_check, a_sample_edited_after_its_build_is_compiled_again) {
   cr_expect_str_eq(r.err, "", "an older source is checked with the built binary");
   cli_free(&r);
 }
+
+/* A checked source names `lockhound run` options that write a file (and that would make the
+ * report the verdict reads from someone else's), change the exit code or end the options: each
+ * is refused with its line, and nothing runs (no file is written, the program is not built). */
+static void expect_option_refused(const char *options_line, const char *option, int line) {
+  char expectations[512], witness[128], want[1024];
+  snprintf(witness, sizeof witness, "%s/written", dir);
+  snprintf(expectations, sizeof expectations, " * lockhound-expect: lock-order-inversion lock_a "
+           "lock_b\n * lockhound-options: %s\n", options_line);
+  char *src = write_program("sneaky.c", expectations, ab_ba_body);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  snprintf(want, sizeof want, "FAIL %s: %s:%d: lockhound-options: '%s' is refused by lockhound "
+           "check: a checked source may only tune the run (--on-deadlock, --stall-timeout, "
+           "--livelock-timeout, --max-cycle-length, --lang, --contention, --explain, --verbose, "
+           "-v), not write or read files, change the exit code or name another program\n"
+           "0 passed, 1 failed\n", src, src, line, option);
+  cr_expect_eq(r.status, 1, "%s", options_line);
+  cr_expect_str_eq(r.out, want);
+  cr_expect_str_eq(r.err, "", "nothing was compiled or run: %s", r.err);
+  cr_expect_neq(access(witness, F_OK), 0, "no file was written");
+  cli_free(&r);
+}
+
+Test(cli_check, options_that_write_files_are_refused) {
+  char opt[160];
+  snprintf(opt, sizeof opt, "--json %s/written", dir);
+  expect_option_refused(opt, "--json", 3);
+  snprintf(opt, sizeof opt, "--html=%s/written", dir);
+  expect_option_refused(opt, "--html", 3);
+  snprintf(opt, sizeof opt, "--run-dir=%s/written", dir);
+  expect_option_refused(opt, "--run-dir", 3);
+  snprintf(opt, sizeof opt, "--on-deadlock=abort --js %s/written", dir);
+  expect_option_refused(opt, "--js", 3);
+}
+
+Test(cli_check, options_that_change_the_verdict_are_refused) {
+  expect_option_refused("--error-exitcode=0", "--error-exitcode", 3);
+  expect_option_refused("--suppressions=/etc/passwd", "--suppressions", 3);
+  expect_option_refused("--explain=yes", "--explain", 3);
+}
+
+Test(cli_check, options_that_would_name_another_program_are_refused) {
+  expect_option_refused("-- /bin/sh -c exit", "--", 3);
+  expect_option_refused("--stall-timeout 1 /bin/true", "/bin/true", 3);
+}
+
+Test(cli_check, options_that_tune_the_run_are_taken_in_both_forms) {
+  char *src = write_program("tuned.c", " * lockhound-expect: lock-order-inversion lock_a lock_b\n"
+                                       " * lockhound-options: --on-deadlock=abort --stall-timeout 5\n"
+                                       " * lockhound-options: --max-cycle-length=4 -v --lang ru\n",
+                            ab_ba_body);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "PASS %s\n1 passed, 0 failed\n", src);
+  cr_expect_eq(r.status, 0, "%s", r.out);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}

@@ -197,3 +197,106 @@ Test(cli_report, help_and_version_go_to_stdout_and_exit_0) {
   cr_assert_str_eq(r.out, "lockhound " LH_VERSION "\n");
   cli_free(&r);
 }
+
+/* Writes n tiny run files of n processes into dir; returns their paths (caller frees). */
+static char **many_run_files(const char *dir, int n) {
+  char **paths = calloc((size_t)n, sizeof *paths);
+  for (int i = 0; i < n; i++) {
+    cr_assert_geq(asprintf(&paths[i], "%s/p%d.lhrun", dir, i), 0);
+    FILE *f = fopen(paths[i], "w");
+    cr_assert_not_null(f);
+    fprintf(f, "{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":%d,\"ppid\":1,"
+               "\"exe\":\"/opt/demo/many\",\"argv\":[\"many\"],\"session\":\"0123456789abcdef\","
+               "\"lineage\":\"\",\"start_ns\":1}\n{\"t\":\"end\",\"ns\":2}\n", 1000 + i);
+    fclose(f);
+  }
+  return paths;
+}
+
+static void remove_run_files(const char *dir, char **paths, int n) {
+  for (int i = 0; i < n; i++) {
+    unlink(paths[i]);
+    free(paths[i]);
+  }
+  free(paths);
+  rmdir(dir);
+}
+
+/* 10,000 run files of 10,000 processes, two of them named again (one through a symbolic link):
+ * each is read once, and the whole report ends (checking each file against every earlier one
+ * with stat made 50 million calls: minutes). The limit only catches that; it is no speed
+ * assertion - the next test counts the calls. */
+Test(cli_report, ten_thousand_run_files_are_read_once_each, .timeout = 200) {
+  enum { FILES = 10000 };
+  char dir[] = "/tmp/lh-cli-many-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char **paths = many_run_files(dir, FILES);
+  char **argv = calloc(FILES + 5, sizeof *argv);
+  size_t argc = 0;
+  argv[argc++] = LOCKHOUND;
+  argv[argc++] = "report";
+  for (int i = 0; i < FILES; i++) argv[argc++] = paths[i];
+  char link[64];
+  snprintf(link, sizeof link, "%s/again.lhrun", dir);
+  cr_assert_eq(symlink(paths[0], link), 0);
+  argv[argc++] = link;
+  argv[argc++] = paths[FILES - 1];
+  struct cli_result r = cli_run_limited(argv, 120);
+  cr_expect_eq(r.status, 0, "%s", r.err);
+  cr_expect(strstr(r.err, "again.lhrun is given more than once; it is read once\n"), "%s", r.err);
+  cr_expect(strstr(r.err, "p9999.lhrun is given more than once; it is read once\n"), "%s", r.err);
+  unlink(link);
+  free(argv);
+  remove_run_files(dir, paths, FILES);
+  cli_free(&r);
+}
+
+/* The number of stat-family system calls `lockhound report` makes for n files, counted by
+ * strace -c; -1 when strace cannot be run here. */
+static long stat_calls_for(int n) {
+  char dir[] = "/tmp/lh-cli-stat-XXXXXX", out[96];
+  cr_assert_not_null(mkdtemp(dir));
+  char **paths = many_run_files(dir, n);
+  snprintf(out, sizeof out, "%s/strace.txt", dir);
+  char **argv = calloc((size_t)n + 16, sizeof *argv);
+  size_t argc = 0;
+  argv[argc++] = "/usr/bin/strace";
+  argv[argc++] = "-f";
+  argv[argc++] = "-c";
+  argv[argc++] = "-o";
+  argv[argc++] = out;
+  argv[argc++] = "-e";
+  argv[argc++] = "trace=stat,lstat,fstat,newfstatat,statx";
+  argv[argc++] = LOCKHOUND;
+  argv[argc++] = "report";
+  for (int i = 0; i < n; i++) argv[argc++] = paths[i];
+  struct cli_result r = cli_run_limited(argv, 120);
+  long calls = -1;
+  FILE *f = r.status == 0 ? fopen(out, "r") : NULL;
+  char line[256];
+  while (f && fgets(line, sizeof line, f)) {
+    char name[64];
+    long count;
+    double pct, secs;
+    long usecs;
+    if (sscanf(line, "%lf %lf %ld %ld", &pct, &secs, &usecs, &count) == 4 &&
+        sscanf(strrchr(line, ' ') + 1, "%63s", name) == 1 && strcmp(name, "total") != 0)
+      calls = (calls < 0 ? 0 : calls) + count;
+  }
+  if (f) fclose(f);
+  unlink(out);
+  free(argv);
+  remove_run_files(dir, paths, n);
+  cli_free(&r);
+  return calls;
+}
+
+Test(cli_report, the_stat_calls_grow_linearly_with_the_run_files, .timeout = 200) {
+  if (access("/usr/bin/strace", X_OK) != 0) cr_skip_test("strace is not installed");
+  long hundred = stat_calls_for(100), thousand = stat_calls_for(1000);
+  if (hundred < 0 || thousand < 0) cr_skip_test("strace cannot trace here");
+  /* Linear: ten times the files, at most ten times the calls (plus the fixed ones). */
+  cr_expect_leq(thousand, 10 * hundred + 100, "100 files: %ld stat calls, 1000 files: %ld",
+                hundred, thousand);
+  cr_expect_leq(thousand, 4 * 1000 + 100, "1000 files: %ld stat calls", thousand);
+}

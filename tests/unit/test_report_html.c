@@ -1,6 +1,7 @@
 /* test_report_html.c - the findings as one HTML page (report_html.c, --html FILE). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../cli/cli_support.h"
@@ -121,5 +122,167 @@ Test(report_html, a_page_that_cannot_be_written_is_one_clear_error) {
   cr_assert_eq(r.status, 2, "%s", r.err);
   cr_assert(strstr(r.err, "lockhound: cannot write /nonexistent-lockhound-dir/page.html: No such file or directory\n"),
             "%s", r.err);
+  cli_free(&r);
+}
+
+/* ---- which source lines the page may show ----
+ * A program whose debug info names files it was not built from (#line), run under lockhound with
+ * --html: the page shows lines only of files under the directories the program was built from, or
+ * under --source-root. take() stays in the real source and marks its line, so that the page
+ * showing real sources is checked too. */
+
+static char html_dir[64];
+
+static void make_html_dir(void) {
+  snprintf(html_dir, sizeof html_dir, "/tmp/lh-html-src-XXXXXX");
+  cr_assert_not_null(mkdtemp(html_dir));
+}
+
+static void remove_html_dir(void) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", html_dir);
+  if (system(cmd) != 0) cr_log_warn("could not remove %s", html_dir);
+}
+
+/* Builds html_dir/prog with ab() said to be in ab_file and ba() in ba_file; returns the path its
+ * page is to be written to. */
+static char *page_of_program(const char *ab_file, const char *ba_file) {
+  char src[128], prog[128], page[128], cmd[512];
+  snprintf(src, sizeof src, "%s/prog.c", html_dir);
+  snprintf(prog, sizeof prog, "%s/prog", html_dir);
+  snprintf(page, sizeof page, "%s/page.html", html_dir);
+  FILE *f = fopen(src, "w");
+  cr_assert_not_null(f);
+  fprintf(f,
+          "#include <pthread.h>\n#include <semaphore.h>\n"
+          "pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER, lock_b = PTHREAD_MUTEX_INITIALIZER;\n"
+          "sem_t turn;\n"
+          "__attribute__((noinline)) void take(pthread_mutex_t *m) {\n"
+          "  pthread_mutex_lock(m); /* REAL-SOURCE-MARK */\n}\n"
+          "#line 2 \"%s\"\n"
+          "static void *ab(void *p) { take(&lock_a); take(&lock_b);\n"
+          "  pthread_mutex_unlock(&lock_b); pthread_mutex_unlock(&lock_a); sem_post(&turn); return p; }\n"
+          "#line 1 \"%s\"\n"
+          "static void *ba(void *p) { sem_wait(&turn); take(&lock_b);\n"
+          "  take(&lock_a);\n"
+          "  pthread_mutex_unlock(&lock_a); pthread_mutex_unlock(&lock_b); return p; }\n"
+          "#line 30 \"%s\"\n"
+          "int main(void) { pthread_t t, u; sem_init(&turn, 0, 0);\n"
+          "  pthread_create(&t, 0, ab, 0); pthread_create(&u, 0, ba, 0);\n"
+          "  pthread_join(t, 0); pthread_join(u, 0); return 0; }\n",
+          ab_file, ba_file, src);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "cc -g -O0 -pthread -o %s %s", prog, src);
+  cr_assert_eq(system(cmd), 0, "%s", cmd);
+  return strdup(page);
+}
+
+/* Runs html_dir/prog under `lockhound run --html page` with the extra option (or NULL), fifo (or
+ * NULL) made a FIFO first, and returns the page. */
+static char *run_for_page(const char *page, const char *option, const char *fifo) {
+  char prog[128];
+  snprintf(prog, sizeof prog, "%s/prog", html_dir);
+  if (fifo) cr_assert_eq(mkfifo(fifo, 0600), 0);
+  char *argv[] = {(char *)cli_lockhound(), "run", "--html", (char *)page,
+                  (char *)(option ? option : "-v"), "--", prog, NULL};
+  struct cli_result r = cli_run_limited(argv, 60);
+  cr_assert_eq(r.status, 66, "%s", r.err);
+  cli_free(&r);
+  char *text = cli_slurp(page);
+  cr_assert(strstr(text, "lock_a"), "the page was written: %s", text);
+  return text;
+}
+
+TestSuite(html_sources, .init = make_html_dir, .fini = remove_html_dir, .timeout = 120);
+
+Test(html_sources, a_line_directive_naming_etc_passwd_does_not_leak_it) {
+  char *first = cli_slurp("/etc/passwd");
+  if (!*first) cr_skip_test("no /etc/passwd to leak");
+  first[strcspn(first, "\n")] = '\0';
+  char *page = page_of_program("/etc/passwd", "/etc/passwd");
+  char *text = run_for_page(page, NULL, NULL);
+  cr_expect(strstr(text, "REAL-SOURCE-MARK"), "the program's own source is shown");
+  cr_expect(strstr(text, "passwd:2"), "the frame still names the file and line");
+  cr_expect_null(strstr(text, first), "the page shows /etc/passwd: %s", first);
+  free(text);
+  free(page);
+  free(first);
+}
+
+Test(html_sources, a_symbolic_link_in_the_build_directory_does_not_lead_out) {
+  char *first = cli_slurp("/etc/passwd");
+  if (!*first) cr_skip_test("no /etc/passwd to leak");
+  first[strcspn(first, "\n")] = '\0';
+  char link[128];
+  snprintf(link, sizeof link, "%s/link.c", html_dir);
+  cr_assert_eq(symlink("/etc/passwd", link), 0);
+  char *page = page_of_program(link, link);
+  char *text = run_for_page(page, NULL, NULL);
+  cr_expect(strstr(text, "REAL-SOURCE-MARK"), "the program's own source is shown");
+  cr_expect_null(strstr(text, first), "the page shows /etc/passwd through a link: %s", first);
+  free(text);
+  free(page);
+  free(first);
+}
+
+Test(html_sources, proc_self_environ_is_never_shown) {
+  setenv("LH_HTML_SECRET", "very-secret-value", 1);
+  char *page = page_of_program("/proc/self/environ", "/proc/self/environ");
+  char *text = run_for_page(page, NULL, NULL);
+  cr_expect(strstr(text, "REAL-SOURCE-MARK"), "the program's own source is shown");
+  cr_expect_null(strstr(text, "very-secret-value"), "the page shows the analyzer's environment");
+  /* Its entries are NUL-separated: a page showing its "line 1" shows the first entry. */
+  extern char **environ;
+  cr_expect_null(strstr(text, environ[0]), "the page shows the analyzer's environment: %s", environ[0]);
+  free(text);
+  free(page);
+}
+
+Test(html_sources, a_fifo_named_by_the_debug_info_does_not_block_the_page) {
+  char fifo[128];
+  snprintf(fifo, sizeof fifo, "%s/fifo.c", html_dir);
+  char *page = page_of_program(fifo, fifo);
+  char *text = run_for_page(page, NULL, fifo);
+  cr_expect(strstr(text, "REAL-SOURCE-MARK"), "the program's own source is shown");
+  free(text);
+  free(page);
+}
+
+Test(html_sources, source_root_replaces_the_build_directories) {
+  char *first = cli_slurp("/etc/passwd");
+  if (!*first) cr_skip_test("no /etc/passwd to show");
+  first[strcspn(first, "\n")] = '\0';
+  char *page = page_of_program("/etc/passwd", "/etc/passwd");
+  char *text = run_for_page(page, "--source-root=/etc", NULL);
+  cr_expect(strstr(text, first), "a file under --source-root is shown");
+  cr_expect_null(strstr(text, "REAL-SOURCE-MARK"), "only --source-root is searched when given");
+  free(text);
+  free(page);
+  free(first);
+}
+
+Test(html_sources, a_source_root_that_is_no_directory_is_refused) {
+  struct cli_result r = cli_run((char *[]){(char *)cli_lockhound(), "report",
+                                           "--source-root=/nonexistent-lockhound-dir",
+                                           (char *)cli_fixture("ab_ba.lhrun"), NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound: --source-root needs a directory, not "
+                          "'/nonexistent-lockhound-dir' (No such file or directory)\n");
+  cli_free(&r);
+  r = cli_run((char *[]){(char *)cli_lockhound(), "report", "--source-root=/etc/passwd",
+                         (char *)cli_fixture("ab_ba.lhrun"), NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound: --source-root needs a directory, not '/etc/passwd' (Not a "
+                          "directory)\n");
+  cli_free(&r);
+}
+
+Test(html_sources, at_most_16_source_roots) {
+  char *argv[24] = {(char *)cli_lockhound(), "report"};
+  for (int i = 0; i < 17; i++) argv[2 + i] = "--source-root=/tmp";
+  argv[19] = (char *)cli_fixture("ab_ba.lhrun");
+  struct cli_result r = cli_run(argv);
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound: at most 16 --source-root directories\n");
   cli_free(&r);
 }
