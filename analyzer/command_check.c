@@ -152,6 +152,8 @@ static int path_cmp(const void *a, const void *b) {
 }
 
 /* Every *.c below dir, recursively, appended to *paths. */
+/* Below a directory given, links to directories are not followed (a link to '.' or to a parent
+ * would make the walk endless), as find does without -L; a link to a source is taken. */
 static void collect_sources(const char *dir, char ***paths, size_t *n, size_t *cap) {
   DIR *d = opendir(dir);
   struct dirent *e;
@@ -159,7 +161,10 @@ static void collect_sources(const char *dir, char ***paths, size_t *n, size_t *c
     if (e->d_name[0] == '.') continue;
     char *path = join_path(dir, e->d_name);
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+    if ((link ? stat(path, &st) : lstat(path, &st)) != 0) {
+      free(path);
+    } else if (S_ISDIR(st.st_mode) && !link) {
       collect_sources(path, paths, n, cap);
       free(path);
     } else if (S_ISREG(st.st_mode) && ends_with(e->d_name, ".c")) {

@@ -291,6 +291,20 @@ Test(cli_check, a_directory_is_checked_in_sorted_order_with_a_count) {
   cli_free(&r);
 }
 
+Test(cli_check, a_link_to_a_directory_below_is_not_followed, .timeout = 60) {
+  /* loop -> . would make the walk recurse until the paths are too long */
+  write_program("a.c", " * lockhound-expect: none\n", "int main(void) { return 0; }\n");
+  char link[256];
+  snprintf(link, sizeof link, "%s/loop", dir);
+  cr_assert_eq(symlink(".", link), 0);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", dir, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "PASS %s/a.c\n1 passed, 0 failed\n", dir);
+  cr_expect_eq(r.status, 0);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
 Test(cli_check, a_file_that_is_neither_a_program_nor_a_source_fails) {
   char *notes = write_program("notes.txt", " * lockhound-expect: none\n", "");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", notes, NULL});
