@@ -49,6 +49,8 @@ void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t 
  * clock into the address's clock and starts a new epoch; acquire joins the address's clock into
  * the thread's; release_store replaces the address's clock by the thread's. */
 void lh_race_acquire(uintptr_t sync);
+/* The same for a sync address acquired at most once (a thread's exit): its clock is dropped. */
+void lh_race_acquire_last(uintptr_t sync);
 void lh_race_release(uintptr_t sync);
 void lh_race_release_store(uintptr_t sync);
 

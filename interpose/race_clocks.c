@@ -114,6 +114,22 @@ static void acquire(struct lh_race_thread *r, uintptr_t key, bool monitors_only)
   lh_spin_unlock(&stripes[s].lock);
 }
 
+void lh_sync_acquire_last(struct lh_race_thread *r, uintptr_t key) {
+  unsigned s = stripe_of(key);
+  lh_spin_lock(&stripes[s].lock);
+  struct sync_entry *e = find(s, key);
+  if (e) {
+    if (r && e->vc)
+      lh_vc_join(r, e->vc, e->n);
+    HASH_DEL(stripes[s].map, e);
+  }
+  lh_spin_unlock(&stripes[s].lock);
+  if (e) {
+    __libc_free(e->vc);
+    __libc_free(e);
+  }
+}
+
 static void release(struct lh_race_thread *r, uintptr_t key, bool store, bool monitors_only) {
   unsigned s = stripe_of(key);
   bool done = false;

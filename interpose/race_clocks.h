@@ -36,6 +36,10 @@ void lh_vc_join(struct lh_race_thread *r, const uint32_t *v, uint32_t n);
 void lh_vc_new_epoch(struct lh_race_thread *r);
 
 void lh_sync_acquire(struct lh_race_thread *r, uintptr_t key);
+/* Acquire, then drop the address's clock: for a sync address acquired at most once (the exit of a
+ * thread, which only one join can take), so that its clock does not outlive its use. r may be
+ * NULL (a joiner that is not checked): the clock is only dropped. */
+void lh_sync_acquire_last(struct lh_race_thread *r, uintptr_t key);
 /* store: the address's clock becomes the thread's (instead of the join of both). */
 void lh_sync_release(struct lh_race_thread *r, uintptr_t key, bool store);
 /* A mutex that is a monitor (used with a condition variable) orders like a sync address. */

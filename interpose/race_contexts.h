@@ -6,7 +6,8 @@
  * still name its contexts). The owner appends; any thread reads an entry it found in a cell: the
  * table is made of pages that never move, published with release stores before any cell names
  * them. The owner finds its pairs again through a direct-mapped cache; a miss adds an entry (a pair
- * may thus have two ids, which is harmless).
+ * may thus have two ids, which is harmless). The cache goes when the thread ends; its pages (8
+ * bytes a context, in pages of 512) stay: cells may still name them.
  *
  * Limit: LH_CTX_MAX contexts per thread; past that, accesses get context 0 ("unknown"), whose races
  * are not reported (an unknown lockset could have protected them). */
@@ -26,6 +27,8 @@ struct lh_race_ctx {
 
 /* The calling thread's context id for (lsid, stack) in slot's table; 0 when out of room. */
 uint32_t lh_ctx_intern(uint32_t slot, uint32_t lsid, uint32_t stack);
+/* The thread of `slot` ended (called by that thread): its cache goes, its contexts stay. */
+void lh_ctx_thread_done(uint32_t slot);
 /* The context `ctx` of thread `slot`; false when unknown. */
 bool lh_ctx_get(uint32_t slot, uint32_t ctx, struct lh_race_ctx *out);
 /* Around fork: the table-of-tables lock. */

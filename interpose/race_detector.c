@@ -260,6 +260,15 @@ void lh_race_acquire(uintptr_t sync) {
   r->busy--;
 }
 
+void lh_race_acquire_last(uintptr_t sync) {
+  struct lh_race_thread *r = ready();
+  if (r)
+    r->busy++;
+  lh_sync_acquire_last(r, sync);
+  if (r)
+    r->busy--;
+}
+
 static void release(uintptr_t sync, bool store_clock) {
   struct lh_race_thread *r = ready();
   if (!r)

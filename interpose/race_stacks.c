@@ -106,6 +106,10 @@ void lh_race_stacks_fork_lock(bool take) { take ? lh_spin_lock(&lock) : lh_spin_
 void lh_race_stacks_thread_done(struct lh_race_thread *r) {
   __libc_free(r->stack_cache);
   r->stack_cache = NULL;
+  /* The shadow call stack: a late func_entry (a destructor run after this) grows it again. */
+  __libc_free(r->frames);
+  r->frames = NULL;
+  r->cap = 0;
 }
 
 void lh_race_frames_grow(struct lh_race_thread *r, uintptr_t caller_pc) {
@@ -113,6 +117,8 @@ void lh_race_frames_grow(struct lh_race_thread *r, uintptr_t caller_pc) {
   if (d >= MAX_FRAMES)
     return;
   uint32_t cap = r->cap ? r->cap * 2 : 256;
+  while (cap <= d) /* after thread_done, depth may exceed what a first allocation holds */
+    cap *= 2;
   struct lh_race_frame *f = __libc_realloc(r->frames, cap * sizeof *f);
   if (!f)
     return;

@@ -67,7 +67,9 @@ void lh_race_thread_exiting(void) {
     lh_race_release_store(LH_SYNC_THREAD_EXIT(lh_self.id));
 }
 
-void lh_race_thread_joined(int32_t id) { lh_race_acquire(LH_SYNC_THREAD_EXIT(id)); }
+/* A thread is joined once: its exit clock goes with the join (kept, it made memory grow with the
+ * square of the number of threads: each clock is as long as the number of threads seen). */
+void lh_race_thread_joined(int32_t id) { lh_race_acquire_last(LH_SYNC_THREAD_EXIT(id)); }
 
 void lh_race_forget(uintptr_t addr, size_t size) { lh_shadow_forget(addr, size); }
 
@@ -138,6 +140,16 @@ void lh_race_thread_begin(const struct lh_thread_start *s) {
 void lh_race_thread_done(void) {
   struct lh_race_thread *r = &lh_self.race;
   lh_race_stacks_thread_done(r);
+  if (r->tracked)
+    lh_ctx_thread_done(r->slot);
+  /* Its clock too: nothing of the thread is checked after this (gave_up keeps track() from
+   * taking a slot again for a late event, from another library's TSD destructor). */
+  r->tracked = false;
+  r->gave_up = true;
+  lh_race_rebase(r);
+  __libc_free(r->vc);
+  r->vc = NULL;
+  r->vc_len = 0;
 }
 
 /* Around fork, every table's lock is held so that the child never inherits one that another
