@@ -99,6 +99,18 @@ static const struct lh_explanation *const english[LH_KIND_COUNT] = {
         {"take the same mutex around every access, in every thread, reads included",
          "or make the variable atomic (<stdatomic.h>: atomic_fetch_add, release/acquire)",
          "or hand the data over: before pthread_create, after pthread_join, through a semaphore"}},
+    E(LH_KIND_POSSIBLE_STALL){
+        {"Every thread was blocked for a long time, but something outside them could still wake one.", NULL},
+        {"A signal handler may post a semaphore, another process may release a process-shared",
+         "object: a daemon waiting for SIGTERM looks like this. lockhound let the program run.", NULL},
+        {"nothing, if the wake-up is meant to come (a shutdown signal, a partner process)",
+         "if it may never come, fix it as a stall: a post or a signal for every wait", NULL}},
+    E(LH_KIND_POSSIBLE_LIVELOCK){
+        {"Threads kept failing trylocks on each other's locks, but another thread could still run.", NULL},
+        {"A thread that is not blocked (or a timed wait) may end the polling: a bounded polling",
+         "phase looks like this for a while. lockhound let the program run.", NULL},
+        {"back off for a random, growing delay after a failed trylock",
+         "better: take the locks in one global order, so that no trylock is needed", NULL}},
 };
 
 static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
@@ -196,6 +208,18 @@ static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
         {"захватывайте один мьютекс вокруг каждого обращения во всех потоках, и при чтении тоже",
          "или сделайте переменную атомарной (<stdatomic.h>: atomic_fetch_add, release/acquire)",
          "или передавайте данные явно: до pthread_create, после pthread_join, через семафор"}},
+    E(LH_KIND_POSSIBLE_STALL){
+        {"Все потоки долго были заблокированы, но что-то извне ещё могло разбудить один из них.", NULL},
+        {"Обработчик сигнала может вызвать sem_post, другой процесс может освободить общий объект:",
+         "так выглядит демон, который ждёт SIGTERM. lockhound не стал завершать программу.", NULL},
+        {"ничего, если пробуждение должно прийти (сигнал завершения, процесс-партнёр)",
+         "если оно может не прийти, исправьте как зависание: sem_post или сигнал на каждое ожидание", NULL}},
+    E(LH_KIND_POSSIBLE_LIVELOCK){
+        {"Потоки раз за разом не могли захватить блокировки друг друга, но другой поток ещё работал.", NULL},
+        {"Поток, который не заблокирован (или ждёт с тайм-аутом), может прекратить опрос: так",
+         "какое-то время выглядит ограниченная фаза опроса. lockhound не стал завершать программу.", NULL},
+        {"после неудачного trylock выждите случайную, растущую паузу",
+         "лучше: захватывайте блокировки в одном порядке, тогда trylock не нужен", NULL}},
 };
 
 static const struct lh_explanation *const *const tables[LH_LANG_COUNT] = {english, russian};

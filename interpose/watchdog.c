@@ -305,22 +305,175 @@ static int count_tasks(void) {
   return n;
 }
 
-/* A timer that will fire (alarm, setitimer, timer_create) can wake a blocked thread through a
- * signal handler (a sem_post, say): while one is pending, the process may still make progress. */
-static bool timer_pending(void) {
-  static const int which[] = {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF};
-  for (size_t i = 0; i < sizeof which / sizeof *which; i++) {
-    struct itimerval v;
-    if (getitimer(which[i], &v) == 0 && (v.it_value.tv_sec || v.it_value.tv_usec))
+/* ---- what may still wake a blocked thread from outside the threads lockhound sees ----
+ *
+ * A stall ends the program, so it is claimed only when no wake-up can come. Two can come from
+ * outside the blocked threads:
+ * - a signal handler: the one wake-up a handler may legally make is sem_post (the only
+ *   async-signal-safe wake-up call), so a thread in sem_wait is not stuck while the program has a
+ *   handler for a signal that can arrive. A pending timer (alarm, setitimer(ITIMER_REAL),
+ *   timer_create) whose signal the program catches is a wake-up already on its way. Signals with
+ *   the default action or ignored wake nobody (a default action that ends the process ends it as it
+ *   would without lockhound); fault signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) and
+ *   SIGABRT are raised by a running thread, and every thread is blocked, so their handlers (crash
+ *   reporters) do not count; glibc's own SIGCANCEL and SIGSETXID are refused by sigaction. The
+ *   CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF) do not advance while every thread is blocked.
+ * - another process: an object that is process-shared (the pshared attribute, a named semaphore,
+ *   or any object in a MAP_SHARED mapping) can be released by a process lockhound does not see.
+ * The handlers are found with sigaction queries made by the watchdog (no wrapper), the shared
+ * mappings in /proc/self/maps, the pshared attribute in glibc's own fields (below). All of it is
+ * read only when every thread already looks stuck. */
+
+enum wake_from { WAKE_NONE = 0, WAKE_TIMER = 1, WAKE_SIGNAL = 2, WAKE_PROCESS = 4 };
+
+static bool is_fault_signal(int sig) {
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP ||
+         sig == SIGSYS || sig == SIGABRT;
+}
+
+/* The program has a handler of its own for sig (not SIG_DFL, not SIG_IGN). */
+static bool catches(int sig) {
+  struct sigaction sa;
+  if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) != 0)
+    return false;
+  if (sa.sa_flags & SA_SIGINFO)
+    return sa.sa_sigaction != NULL;
+  return sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
+}
+
+static bool catches_async_signal(void) {
+  for (int sig = 1; sig < NSIG; sig++)
+    if (!is_fault_signal(sig) && catches(sig))
       return true;
-  }
-  int fd = open("/proc/self/timers", O_RDONLY | O_CLOEXEC);
+  return false;
+}
+
+/* Calls line(text, ctx) for each line of a /proc file (lines longer than the buffer are cut);
+ * stops when it returns true, and returns that. No stdio: the watchdog allocates nothing here. */
+static bool each_proc_line(const char *path, bool (*line)(const char *text, void *ctx), void *ctx) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return false;
-  char c;
-  bool any = read(fd, &c, 1) == 1;
+  char buf[4096];
+  size_t have = 0;
+  bool found = false;
+  for (;;) {
+    ssize_t got = read(fd, buf + have, sizeof buf - 1 - have);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      if (have) {
+        buf[have] = 0;
+        found = line(buf, ctx);
+      }
+      break;
+    }
+    have += (size_t)got;
+    char *start = buf, *nl;
+    while (!found && (nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+      *nl = 0;
+      found = line(start, ctx);
+      start = nl + 1;
+    }
+    if (found)
+      break;
+    have -= (size_t)(start - buf);
+    memmove(buf, start, have);
+    if (have == sizeof buf - 1)
+      have = 0; /* a line longer than the buffer: its end is dropped */
+  }
   close(fd);
-  return any;
+  return found;
+}
+
+/* /proc/self/timers: "signal: N/..." for each POSIX timer (armed or not: the file does not say). */
+static bool timer_signal_caught(const char *text, void *ctx) {
+  (void)ctx;
+  return strncmp(text, "signal: ", 8) == 0 && catches(atoi(text + 8));
+}
+
+/* A timer that will deliver a signal the program catches: its handler may post a semaphore. */
+static bool caught_timer_pending(void) {
+  struct itimerval v;
+  if (getitimer(ITIMER_REAL, &v) == 0 && (v.it_value.tv_sec || v.it_value.tv_usec) && catches(SIGALRM))
+    return true;
+  return each_proc_line("/proc/self/timers", timer_signal_caught, NULL);
+}
+
+/* /proc/self/maps: "start-end perms ...", perms[3] is 's' for a shared mapping. */
+static bool maps_line_shared(const char *text, void *ctx) {
+  uintptr_t addr = *(const uintptr_t *)ctx;
+  char *end;
+  unsigned long lo = strtoul(text, &end, 16);
+  if (*end != '-')
+    return false;
+  unsigned long hi = strtoul(end + 1, &end, 16);
+  return addr >= lo && addr < hi && *end == ' ' && strlen(end) > 4 && end[4] == 's';
+}
+
+static bool in_shared_mapping(uintptr_t addr) {
+  return addr && each_proc_line("/proc/self/maps", maps_line_shared, &addr);
+}
+
+/* glibc's process-shared flag of the object a thread waits on (glibc 2.34+ layouts, 64-bit):
+ * a mutex's kind has PTHREAD_MUTEX_PSHARED_BIT (128), an rwlock its __shared, a condvar bit 0 of
+ * __wrefs; a semaphore (sem_init with pshared, sem_open) and a barrier keep the futex flag
+ * LLL_SHARED (128, 0 when private) in their int at offsets 8 and 12. */
+static bool pshared_attribute(const struct lh_wait *w) {
+  const volatile void *p = (const void *)w->addr;
+  int flag;
+  switch (w->on) {
+  case LH_WAIT_LOCK:
+    if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX)
+      return (((const volatile pthread_mutex_t *)p)->__data.__kind & 128) != 0;
+    if (w->kind == LH_KIND_RWLOCK)
+      return ((const volatile pthread_rwlock_t *)p)->__data.__shared != 0;
+    return false; /* a spinlock keeps no attribute */
+  case LH_WAIT_COND:
+    return (((const volatile pthread_cond_t *)p)->__data.__wrefs & 1) != 0 ||
+           (w->mutex && (((const volatile pthread_mutex_t *)w->mutex)->__data.__kind & 128) != 0);
+  case LH_WAIT_SEM:
+    _Static_assert(sizeof(sem_t) >= 12, "glibc's sem_t holds its futex flag at offset 8");
+    memcpy(&flag, (const char *)p + 8, sizeof flag);
+    return flag != 0;
+  case LH_WAIT_BARRIER:
+    _Static_assert(sizeof(pthread_barrier_t) >= 16, "glibc's barrier holds its flag at offset 12");
+    memcpy(&flag, (const char *)p + 12, sizeof flag);
+    return flag != 0;
+  default:
+    return false;
+  }
+}
+
+/* What can still wake a blocked thread from outside (enum wake_from bits). */
+static unsigned wake_from(const struct snap *s, bool catching) {
+  unsigned from = WAKE_NONE;
+  if (s->wait.on == LH_WAIT_JOIN)
+    return from;
+  if (s->wait.on == LH_WAIT_SEM && catching)
+    from |= WAKE_SIGNAL;
+  if (pshared_attribute(&s->wait) || in_shared_mapping(s->wait.addr) ||
+      (s->wait.on == LH_WAIT_COND && in_shared_mapping(s->wait.mutex)))
+    from |= WAKE_PROCESS;
+  return from;
+}
+
+/* What can still wake one of the threads of a stall-looking snapshot; WAKE_NONE: nothing. */
+static unsigned outside_wakeup(const struct scan *sc, const bool *among) {
+  bool catching = catches_async_signal();
+  unsigned from = caught_timer_pending() ? WAKE_TIMER : WAKE_NONE;
+  for (uint32_t i = 0; i < sc->n; i++)
+    if (!among || among[i])
+      from |= wake_from(&sc->t[i], catching);
+  return from;
+}
+
+static const char *wake_detail(unsigned from) {
+  if (from & WAKE_PROCESS)
+    return "other-process";
+  if (from & WAKE_SIGNAL)
+    return "signal-handler";
+  return "timer";
 }
 
 static void add_object_state(struct lh_finding *f, const struct scan *sc, const struct snap *s,
@@ -344,8 +497,19 @@ static void add_object_state(struct lh_finding *f, const struct scan *sc, const 
   }
 }
 
+/* Under the recorder lock: the threads and the state of the objects they wait on. */
+static void fill_stall(struct lh_finding *f, const struct scan *sc) {
+  for (uint32_t i = 0; i < sc->n && f->nthreads < LH_FINDING_MAX_THREADS; i++) {
+    struct lh_finding_thread *e = &f->threads[f->nthreads++];
+    fill_thread_entry(e, &sc->t[i]);
+    if (sc->t[i].wait.on == LH_WAIT_SEM || sc->t[i].wait.on == LH_WAIT_BARRIER)
+      add_object_state(f, sc, &sc->t[i], e->wait_object);
+  }
+}
+
 static bool check_stall(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one stall report is enough */
+  static bool warned;   /* one possible-stall warning per run is enough */
   if (sc->n == 0 || reported || deadlock_reported)
     return false;
   for (uint32_t i = 0; i < sc->n; i++) {
@@ -356,17 +520,24 @@ static bool check_stall(struct scan *sc) {
   }
   if (count_tasks() != (int)sc->n + 1) /* a thread lockhound does not know may still run */
     return false;
-  if (timer_pending())
-    return false;
   static struct lh_finding f;
+  unsigned from = outside_wakeup(sc, NULL);
+  if (from != WAKE_NONE) {
+    /* Not certain: a warning, and the program goes on. */
+    if (warned)
+      return false;
+    warned = true;
+    lh_recorder_lock();
+    lh_finding_init(&f, "possible-stall", "continue");
+    f.detail = wake_detail(from);
+    fill_stall(&f, sc);
+    lh_finding_write(&f);
+    lh_recorder_unlock();
+    return false;
+  }
   lh_recorder_lock();
   lh_finding_init(&f, "stall", lh_finding_end_action());
-  for (uint32_t i = 0; i < sc->n && f.nthreads < LH_FINDING_MAX_THREADS; i++) {
-    struct lh_finding_thread *e = &f.threads[f.nthreads++];
-    fill_thread_entry(e, &sc->t[i]);
-    if (sc->t[i].wait.on == LH_WAIT_SEM || sc->t[i].wait.on == LH_WAIT_BARRIER)
-      add_object_state(&f, sc, &sc->t[i], e->wait_object);
-  }
+  fill_stall(&f, sc);
   lh_finding_write(&f);
   lh_recorder_unlock();
   reported = true;

@@ -1,0 +1,218 @@
+/* test_no_false_kills.c - a run-time verdict that ENDS a program (deadlock, self-deadlock, stall,
+ * livelock) must be certain; when it is not, lockhound writes a warning and lets the program live.
+ * And lockhound itself never crashes a correct program.
+ *
+ * The programs are small C programs of tests/integration/programs/ (built next to the tests):
+ * correct programs that once were ended (a daemon waiting for SIGTERM, processes waiting on each
+ * other through process-shared objects, a mutex re-initialised, a bounded trylock polling phase, a
+ * thread on a stack the program unmaps) and real hangs that must still be ended. Every run has a
+ * time limit (lh_run_child_limited), so a hang fails the test instead of blocking CI. A signal the
+ * test sends is sent once the program printed "ready <pid>" (lh_run_child_signalled). */
+#include "child_process.h"
+#include "expectations.h"
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LOCKHOUND LH_BIN_DIR "/lockhound"
+#define PROGRAM(name) LH_TEST_PROGRAM_DIR "/" name
+#define RUN_LIMIT_S 30.0
+
+static char *work_dir;
+static char json_path[4096];
+static char tmpdir_env[4200];
+
+static void make_work_dir(void)
+{
+    work_dir = lh_make_temp_dir("no-false-kills");
+    cr_assert_not_null(work_dir, "cannot make a scratch directory");
+    snprintf(json_path, sizeof json_path, "%s/findings.json", work_dir);
+    snprintf(tmpdir_env, sizeof tmpdir_env, "TMPDIR=%s", work_dir);
+}
+
+static void remove_work_dir(void)
+{
+    lh_remove_tree(work_dir);
+    free(work_dir);
+    work_dir = NULL;
+}
+
+/* `lockhound run --json FILE [options] -- program args`: argv is {options..., "--", program,
+ * args..., NULL}. With a ready word, SIGTERM is sent delay_s after the program printed it. */
+static json_t *run_json(const char *const *args, const char *ready, double delay_s,
+                        struct lh_child_result *res)
+{
+    const char *argv[32] = {LOCKHOUND, "run", "--json", json_path};
+    size_t n = 4;
+    for (size_t i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    const char *env[] = {tmpdir_env, NULL};
+    struct lh_child_spec spec = {.argv = argv, .env_set = env, .work_dir = work_dir};
+    int rc = ready ? lh_run_child_signalled(&spec, ready, delay_s, SIGTERM, RUN_LIMIT_S, res)
+                   : lh_run_child_limited(&spec, RUN_LIMIT_S, res);
+    cr_assert_eq(rc, 0, "cannot run lockhound");
+    cr_assert(!res->timed_out, "the run did not end within %.0f s; stdout:\n%s\nstderr:\n%s",
+              RUN_LIMIT_S, res->out, res->err);
+    json_error_t jerr;
+    json_t *report = json_load_file(json_path, 0, &jerr);
+    cr_assert_not_null(report, "no readable JSON report (%s); stderr:\n%s", jerr.text, res->err);
+    return report;
+}
+
+/* The first finding of a kind in a report, or NULL. */
+static const json_t *finding_of_kind(const json_t *report, const char *kind)
+{
+    const json_t *findings = json_object_get(report, "findings");
+    for (size_t i = 0; i < json_array_size(findings); i++) {
+        const json_t *f = json_array_get(findings, i);
+        if (strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* Only findings of the given kinds (NULL-terminated), at most. */
+static void expect_only_kinds(const json_t *report, const char *const *allowed, const char *err)
+{
+    const json_t *findings = json_object_get(report, "findings");
+    for (size_t i = 0; i < json_array_size(findings); i++) {
+        const char *kind = json_string_value(json_object_get(json_array_get(findings, i), "kind")) ?: "";
+        bool ok = false;
+        for (size_t k = 0; allowed[k]; k++)
+            ok |= strcmp(kind, allowed[k]) == 0;
+        cr_expect(ok, "unexpected finding '%s'; stderr:\n%s", kind, err);
+    }
+}
+
+static const char *const at_most_a_possible_stall[] = {"possible-stall", NULL};
+
+/* ---- item: a stall while a wake-up can still come ---- */
+
+TestSuite(wakeup, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
+
+/* Workers wait on a condvar, main in sem_wait for its SIGTERM handler's sem_post: it lives past
+ * the stall timeout, and exits 0 on SIGTERM with a clean shutdown. */
+Test(wakeup, sigterm_daemon_lives_past_the_stall_timeout_and_shuts_down_cleanly)
+{
+    struct lh_child_result res;
+    const char *args[] = {"--stall-timeout=0.5", "--", PROGRAM("sigterm_daemon"), NULL};
+    json_t *report = run_json(args, "ready ", 1.5, &res);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    cr_expect_not_null(strstr(res.out, "clean shutdown"), "stdout:\n%s", res.out);
+    expect_only_kinds(report, at_most_a_possible_stall, res.err);
+    const json_t *w = finding_of_kind(report, "possible-stall");
+    cr_expect_not_null(w, "the long wait for a signal gave no warning; stderr:\n%s", res.err);
+    cr_expect_str_eq(json_string_value(json_object_get(w, "level")) ?: "", "warning");
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+static void released_by_another_process(const char *what, const char *delay, const char *timeout)
+{
+    struct lh_child_result res;
+    const char *with_timeout[] = {timeout, "--", PROGRAM("pshared_wait"), what, delay, NULL};
+    const char *without[] = {"--", PROGRAM("pshared_wait"), what, delay, NULL};
+    json_t *report = run_json(timeout ? with_timeout : without, NULL, 0, &res);
+    cr_expect_eq(res.exit_code, 0, "%s: exit code %d; stderr:\n%s", what, res.exit_code, res.err);
+    cr_expect_str_eq(res.out, "released\n", "%s", what);
+    expect_only_kinds(report, at_most_a_possible_stall, res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* The brief's case: the default stall timeout (2 s), the other process posts after 3 s. */
+Test(wakeup, process_shared_semaphore_posted_by_another_process_after_3_s)
+{
+    released_by_another_process("sem", "3", NULL);
+}
+
+Test(wakeup, named_semaphore_posted_by_another_process)
+{
+    released_by_another_process("named", "1.5", "--stall-timeout=0.5");
+}
+
+Test(wakeup, process_shared_mutex_unlocked_by_another_process)
+{
+    released_by_another_process("mutex", "1.5", "--stall-timeout=0.5");
+}
+
+Test(wakeup, process_shared_condvar_signalled_by_another_process)
+{
+    released_by_another_process("cond", "1.5", "--stall-timeout=0.5");
+}
+
+/* An ignored alarm wakes nobody: the real stall behind it is still one (it used to hide it). */
+Test(wakeup, ignored_alarm_does_not_hide_a_real_stall)
+{
+    struct lh_child_result res;
+    const char *args[] = {"--stall-timeout=0.5", "--", PROGRAM("alarm_stall"), "ignore", "30", NULL};
+    json_t *report = run_json(args, NULL, 0, &res);
+    cr_expect_not_null(finding_of_kind(report, "stall"), "no stall; stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* An alarm with the default action wakes nobody either: it ends the process. */
+Test(wakeup, alarm_with_the_default_action_does_not_hide_a_real_stall)
+{
+    struct lh_child_result res;
+    const char *args[] = {"--stall-timeout=0.5", "--", PROGRAM("alarm_stall"), "default", "30", NULL};
+    json_t *report = run_json(args, NULL, 0, &res);
+    cr_expect_not_null(finding_of_kind(report, "stall"), "no stall; stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* ... and when it rings before the stall timeout, the program dies of it as it would natively. */
+Test(wakeup, alarm_with_the_default_action_ends_the_program_as_natively)
+{
+    struct lh_child_result res;
+    const char *args[] = {"--", PROGRAM("alarm_stall"), "default", "1", NULL};
+    json_t *report = run_json(args, NULL, 0, &res);
+    cr_expect_eq(res.exit_code, 128 + SIGALRM, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    cr_expect_null(finding_of_kind(report, "stall"), "stderr:\n%s", res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* The real python3 binary (the one on PATH may be a wrapper script), or "" when there is none. */
+static void find_python(char *buf, size_t size)
+{
+    buf[0] = 0;
+    FILE *p = popen("python3 -c 'import sys; print(sys.executable)' 2>/dev/null", "r");
+    if (!p)
+        return;
+    if (!fgets(buf, (int)size, p))
+        buf[0] = 0;
+    pclose(p);
+    buf[strcspn(buf, "\n")] = 0;
+    if (buf[0] && access(buf, X_OK) != 0)
+        buf[0] = 0;
+}
+
+/* Queue workers and main in Event.wait() until SIGTERM: CPython's locks are semaphores. */
+Test(wakeup, python_service_waiting_for_sigterm_is_not_ended)
+{
+    char python[4096];
+    find_python(python, sizeof python);
+    if (!python[0])
+        cr_skip_test("python3 is not installed");
+    struct lh_child_result res;
+    const char *args[] = {"--stall-timeout=0.5", "--", python,
+                          LH_TEST_PROGRAM_SOURCE_DIR "/python_service.py", NULL};
+    json_t *report = run_json(args, "ready ", 2.0, &res);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    cr_expect_not_null(strstr(res.out, "clean shutdown"), "stdout:\n%s", res.out);
+    expect_only_kinds(report, at_most_a_possible_stall, res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
