@@ -545,8 +545,28 @@ static bool check_stall(struct scan *sc) {
   return true;
 }
 
+/* Whether anything but the failing threads (next[i] >= 0) may still make progress and end their
+ * polling: a thread not blocked, or in a timed wait, or not unchanged since the last snapshot, a
+ * thread lockhound does not know, or a wake-up from outside (outside_wakeup). A livelock ends the
+ * program only when nothing may: a polling phase that another thread ends is no livelock. */
+static bool others_may_progress(const struct scan *sc, const int *next) {
+  bool *others = calloc(sc->n ? sc->n : 1, sizeof *others);
+  if (!others)
+    return true;
+  bool may = count_tasks() != (int)sc->n + 1;
+  for (uint32_t i = 0; i < sc->n && !may; i++) {
+    const struct snap *s = &sc->t[i];
+    others[i] = next[i] < 0;
+    may = others[i] && (!s->blocked || s->wait.timed || !unchanged(s));
+  }
+  may = may || outside_wakeup(sc, others) != WAKE_NONE;
+  free(others);
+  return may;
+}
+
 static bool check_livelock(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one livelock report is enough */
+  static bool warned;   /* one possible-livelock warning per run is enough */
   if (reported)
     return false;
   int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
@@ -566,9 +586,13 @@ static bool check_livelock(struct scan *sc) {
     int n = find_cycle(sc, next, (int)i, cyc);
     if (n < 2)
       continue;
+    bool certain = !others_may_progress(sc, next);
+    if (!certain && warned)
+      break;
     static struct lh_finding f;
     lh_recorder_lock();
-    lh_finding_init(&f, "livelock", lh_finding_end_action());
+    lh_finding_init(&f, certain ? "livelock" : "possible-livelock",
+                    certain ? lh_finding_end_action() : "continue");
     for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++) {
       const struct snap *s = &sc->t[cyc[k]];
       struct lh_finding_thread *e = &f.threads[f.nthreads++];
@@ -583,6 +607,10 @@ static bool check_livelock(struct scan *sc) {
     }
     lh_finding_write(&f);
     lh_recorder_unlock();
+    if (!certain) {
+      warned = true;
+      break;
+    }
     reported = true;
     lh_finding_end_run("livelock");
     ended = true;

@@ -14,7 +14,8 @@
  *   is caught, another process releasing a process-shared object. If something can, the
  *   warning possible-stall is written once and the program goes on (watchdog.c says the rule).
  * - livelock: threads that keep failing trylocks on locks held by each other, without a single
- *   success, for longer than the livelock timeout.
+ *   success, for longer than the livelock timeout (10 s by default), while no other thread can
+ *   progress; if one may, the warning possible-livelock is written once and the program goes on.
  * A cycle with a timed wait in it gives a warning once and does not end the run.
  *
  * The thread is created with every signal blocked (the program's signals are never delivered to

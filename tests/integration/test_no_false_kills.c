@@ -216,3 +216,39 @@ Test(wakeup, python_service_waiting_for_sigterm_is_not_ended)
     json_decref(report);
     lh_child_result_free(&res);
 }
+
+/* ---- item: a livelock that ends by itself ---- */
+
+TestSuite(polling, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
+
+static const char *const at_most_a_possible_livelock[] = {"possible-livelock", NULL};
+
+/* Two threads poll each other's lock for 3 s by their own clock: with the default livelock
+ * timeout (10 s, longer than a plausible polling phase) nothing ends them. */
+Test(polling, bounded_trylock_polling_of_3_s_is_not_ended)
+{
+    struct lh_child_result res;
+    const char *args[] = {"--", PROGRAM("bounded_polling"), "self", "3", NULL};
+    json_t *report = run_json(args, NULL, 0, &res);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    cr_expect_str_eq(res.out, "polling ended\n");
+    expect_only_kinds(report, at_most_a_possible_livelock, res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* The polling outlasts even a short livelock timeout, but main is running (it ends the polling
+ * after 1.5 s): something else may progress, so it is a warning, and the program lives. */
+Test(polling, polling_that_another_thread_ends_is_a_warning_at_most)
+{
+    struct lh_child_result res;
+    const char *args[] = {"--livelock-timeout=0.3", "--", PROGRAM("bounded_polling"), "main", "1.5",
+                          NULL};
+    json_t *report = run_json(args, NULL, 0, &res);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    cr_expect_str_eq(res.out, "polling ended\n");
+    expect_only_kinds(report, at_most_a_possible_livelock, res.err);
+    cr_expect_not_null(finding_of_kind(report, "possible-livelock"), "stderr:\n%s", res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
