@@ -109,6 +109,16 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
   a->lock = lh_lock_id(obj, kind, key->pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
   int i = lh_held_find(&lh_self.held, a->addr);
+  if (i >= 0 && lh_self.held.v[i].lock != a->lock) {
+    /* The lock this thread took at that address was initialised again since (a new lock id):
+     * the entry is of a lock that no longer exists. Forget it; the tuple key changes with the
+     * held set, so the value is cached under the new key. */
+    lh_held_remove(&lh_self.held, i);
+    struct lh_tuple_key fresh = *key;
+    fresh.held_hash = lh_self.held.hash;
+    lh_lock_request_slow(a, obj, kind, &fresh, NULL);
+    return;
+  }
   a->again = i >= 0;
   if (a->again)
     a->stack = lh_self.held.v[i].stack;

@@ -252,3 +252,54 @@ Test(polling, polling_that_another_thread_ends_is_a_warning_at_most)
     json_decref(report);
     lh_child_result_free(&res);
 }
+
+/* ---- item: a self-deadlock that is not one ---- */
+
+TestSuite(stale_holder, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
+
+/* The program takes again a lock that lockhound believed it still held, but that is free: it
+ * must run to the end ("done"), with no self-deadlock. `allowed` are the findings it may have
+ * (an unlock by another thread is a real misuse). */
+static void takes_a_free_lock_again(const char *what, const char *const *allowed, int exit_code)
+{
+    struct lh_child_result res;
+    const char *args[] = {"--", PROGRAM("stale_holder"), what, NULL};
+    json_t *report = run_json(args, NULL, 0, &res);
+    cr_expect_str_eq(res.out, "done\n", "%s: stderr:\n%s", what, res.err);
+    cr_expect_null(finding_of_kind(report, "self-deadlock"), "%s: stderr:\n%s", what, res.err);
+    expect_only_kinds(report, allowed, res.err);
+    cr_expect_eq(res.exit_code, exit_code, "%s: exit code %d; stderr:\n%s", what, res.exit_code,
+                 res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+static const char *const nothing[] = {NULL};
+static const char *const unlock_unowned[] = {"unlock-unowned", NULL};
+
+Test(stale_holder, mutex_initialised_again_while_held_then_locked)
+{
+    takes_a_free_lock_again("reinit-self", nothing, 0);
+}
+
+Test(stale_holder, mutex_initialised_again_by_another_thread_then_locked_by_the_holder)
+{
+    takes_a_free_lock_again("reinit-other", nothing, 0);
+}
+
+/* Undefined for a normal mutex, but it happens: the unlock is reported (an error, hence 66 from
+ * `lockhound run`), the holder's next lock is not. */
+Test(stale_holder, mutex_unlocked_by_another_thread_then_locked_by_the_holder)
+{
+    takes_a_free_lock_again("unlock-mutex", unlock_unowned, LH_EXPECT_FOUND_EXIT_CODE);
+}
+
+Test(stale_holder, read_lock_released_by_another_thread_then_write_locked_by_the_holder)
+{
+    takes_a_free_lock_again("unlock-rwlock", unlock_unowned, LH_EXPECT_FOUND_EXIT_CODE);
+}
+
+Test(stale_holder, spinlock_unlocked_by_another_thread_then_locked_by_the_holder)
+{
+    takes_a_free_lock_again("unlock-spin", unlock_unowned, LH_EXPECT_FOUND_EXIT_CODE);
+}
