@@ -73,7 +73,8 @@ static const struct lh_explanation *const english[LH_KIND_COUNT] = {
         {"protect each condition with one mutex, and use it in every wait on that variable", NULL}},
     E(LH_KIND_EXIT_HOLDING_LOCK){
         {"A thread ends while it still holds locks.", NULL},
-        {"Nobody can ever unlock them, so the next thread that needs one hangs.", NULL},
+        {"Nobody can unlock them: the next thread that needs one hangs (a robust mutex is handed",
+         "on with EOWNERDEAD instead, and the data it protects may be half-updated).", NULL},
         {"unlock before every return (check early returns and error paths)",
          "pthread_cleanup_push can unlock on cancellation and pthread_exit", NULL}},
     E(LH_KIND_BARRIER_MISUSE){
@@ -87,7 +88,7 @@ static const struct lh_explanation *const english[LH_KIND_COUNT] = {
          "with EOVERFLOW and the post is lost.", NULL},
         {"destroy a semaphore after its last wait; keep posts matched with waits", NULL}},
     E(LH_KIND_API_ERROR){
-        {"A pthread call failed, and the program went on as if it had worked.", NULL},
+        {"A pthread call failed: what it should have done did not happen.", NULL},
         {"Joining a detached thread, or a thread that was joined already, fails with an error", NULL},
         {"check the return value of every pthread call",
          "join each joinable thread exactly once, from one thread; never join a detached one", NULL}},
@@ -180,7 +181,8 @@ static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
         {"защищайте каждое условие одним мьютексом и используйте его во всех ожиданиях", NULL}},
     E(LH_KIND_EXIT_HOLDING_LOCK){
         {"Поток завершается, всё ещё удерживая блокировки.", NULL},
-        {"Их уже никто не освободит, и следующий поток, которому они нужны, зависнет.", NULL},
+        {"Их уже никто не освободит: следующий поток, которому они нужны, зависнет (робастный мьютекс",
+         "вместо этого передаётся с EOWNERDEAD, а защищаемые им данные могут быть недописаны).", NULL},
         {"освобождайте блокировки перед каждым return (проверьте ранние выходы и обработку ошибок)",
          "pthread_cleanup_push может освободить их при отмене потока и pthread_exit", NULL}},
     E(LH_KIND_BARRIER_MISUSE){
@@ -196,7 +198,7 @@ static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
         {"уничтожайте семафор после последнего ожидания; число sem_post должно соответствовать ожиданиям",
          NULL}},
     E(LH_KIND_API_ERROR){
-        {"Вызов pthread завершился ошибкой, а программа продолжила работу, будто он удался.", NULL},
+        {"Вызов pthread завершился ошибкой: то, что он должен был сделать, не произошло.", NULL},
         {"join для отсоединённого потока или для уже дожданного потока возвращает ошибку.", NULL},
         {"проверяйте результат каждого вызова pthread",
          "ждите через join каждый присоединяемый поток ровно один раз и из одного потока", NULL}},

@@ -213,8 +213,15 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                                 "с другим мьютексом: все ожидания одной условной переменной должны быть с одним мьютексом"},
     [LH_MSG_EXIT_HOLDING_LOCK] = {"%s ends while it holds %s: no other thread can ever take it again",
                                   "%s завершается, удерживая блокировку %s: ни один другой поток больше не сможет её захватить"},
-    [LH_MSG_EXIT_HOLDING_LOCKS] = {"%s ends while it holds locks: no other thread can ever take them again",
-                                   "%s завершается, удерживая блокировки: ни один другой поток больше не сможет их захватить"},
+    [LH_MSG_EXIT_HOLDING_LOCKS] = {"%s ends while it holds locks: a thread that locks one of them waits for ever "
+                                   "(or, for a robust mutex, gets EOWNERDEAD)",
+                                   "%s завершается, удерживая блокировки: поток, который захватит одну из них, будет "
+                                   "ждать вечно (или, если это робастный мьютекс, получит EOWNERDEAD)"},
+    [LH_MSG_EXIT_HOLDING_ROBUST] = {"%s ends while it holds %s, a robust mutex: the next thread to lock it gets "
+                                    "EOWNERDEAD, and must repair what it protects and call pthread_mutex_consistent",
+                                    "%s завершается, удерживая робастный мьютекс %s: следующий захвативший его поток "
+                                    "получит EOWNERDEAD и должен восстановить защищаемые данные и вызвать "
+                                    "pthread_mutex_consistent"},
     [LH_MSG_BARRIER_COUNT_ZERO_1] = {"%s initialises %s with a count of 0: a barrier must wait for at least one",
                                      "%s инициализирует %s со счётчиком 0: барьер должен ждать хотя бы один"},
     [LH_MSG_BARRIER_COUNT_ZERO_2] = {"thread (the call fails with EINVAL)", "поток (вызов завершится с EINVAL)"},
@@ -238,9 +245,10 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                                 "только один поток"},
     [LH_MSG_JOIN_SELF] = {"%s joins itself, which can never end (EDEADLK)",
                           "%s вызывает join для самого себя, а это ожидание никогда не закончится (EDEADLK)"},
-    [LH_MSG_API_FAILED] = {"%s made a pthread call that failed, and the program went on as if it had worked (%s)",
-                           "%s сделал вызов pthread, который завершился ошибкой, а программа продолжила работу, "
-                           "будто он удался (%s)"},
+    [LH_MSG_API_FAILED] = {"%s made a pthread call that failed (%s): the call did nothing, so the program "
+                           "must not go on as if it had worked",
+                           "%s сделал вызов pthread, который завершился ошибкой (%s): вызов ничего не сделал, и "
+                           "программа не должна продолжать работу так, будто он удался"},
     [LH_MSG_FIX_UNLOCK_UNOWNED] = {"only the thread that locked a mutex may unlock it; hand work to the other "
                                    "thread instead of the lock",
                                    "освобождать мьютекс может только захвативший его поток; передавайте другому "

@@ -508,7 +508,8 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
     line_of(x, in, "%s", MSG(LH_MSG_COND_MULTIPLE_2));
     break;
   case LH_KIND_EXIT_HOLDING_LOCK:
-    if (u->lock != LH_NONE) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCK), T, L);
+    if (u->lock != LH_NONE && x->r->m->locks[u->lock].robust) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_ROBUST), T, L);
+    else if (u->lock != LH_NONE) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCK), T, L);
     else line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCKS), T);
     break;
   case LH_KIND_BARRIER_MISUSE:

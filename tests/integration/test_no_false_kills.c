@@ -303,3 +303,48 @@ Test(stale_holder, spinlock_unlocked_by_another_thread_then_locked_by_the_holder
 {
     takes_a_free_lock_again("unlock-spin", unlock_unowned, LH_EXPECT_FOUND_EXIT_CODE);
 }
+
+/* ---- item: findings whose words are true whether or not the program handles the error ---- */
+
+TestSuite(wording, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
+
+static void report_says(const char *what, const char *lang, const char *expected_out,
+                        const char *says, const char *never)
+{
+    struct lh_child_result res;
+    const char *args[] = {"--lang", lang, "--", PROGRAM("owner_died"), what, NULL};
+    json_t *report = run_json(args, NULL, 0, &res);
+    cr_expect_str_eq(res.out, expected_out, "%s", what);
+    cr_expect_not_null(strstr(res.err, says), "%s (%s): the report does not say \"%s\":\n%s", what,
+                       lang, says, res.err);
+    cr_expect_null(strstr(res.err, never), "%s (%s): the report says \"%s\":\n%s", what, lang, never,
+                   res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* The next locker of a robust mutex whose owner died gets EOWNERDEAD and recovers it. */
+Test(wording, robust_mutex_whose_owner_died_can_be_recovered)
+{
+    report_says("robust", "en", "recovered\n",
+                "T1 ends while it holds m, a robust mutex: the next thread to lock it gets EOWNERDEAD, "
+                "and must repair what it protects and call pthread_mutex_consistent",
+                "no other thread can ever take it again");
+    report_says("robust", "ru", "recovered\n",
+                "T1 завершается, удерживая робастный мьютекс m: следующий захвативший его поток "
+                "получит EOWNERDEAD",
+                "ни один другой поток больше не сможет её захватить");
+}
+
+/* The program checked EDEADLK: the report must not say that it went on as if the call worked. */
+Test(wording, errorcheck_relock_is_told_truly_when_the_program_checks_the_error)
+{
+    report_says("errorcheck", "en", "relock refused\n",
+                "T0 made a pthread call that failed (EDEADLK): the call did nothing, so the program "
+                "must not go on as if it had worked",
+                "and the program went on as if it had worked");
+    report_says("errorcheck", "ru", "relock refused\n",
+                "T0 сделал вызов pthread, который завершился ошибкой (EDEADLK): вызов ничего не "
+                "сделал",
+                "а программа продолжила работу");
+}
