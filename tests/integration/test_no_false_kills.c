@@ -348,3 +348,23 @@ Test(wording, errorcheck_relock_is_told_truly_when_the_program_checks_the_error)
                 "сделал",
                 "а программа продолжила работу");
 }
+
+/* ---- item: lockhound never reads a thread's state in memory the program freed ---- */
+
+TestSuite(own_memory, .init = make_work_dir, .fini = remove_work_dir, .timeout = 180);
+
+/* Threads on stacks the program maps and unmaps itself (their TLS is inside): 20 runs, each exits
+ * 0 with "done". */
+Test(own_memory, threads_on_stacks_the_program_unmaps_20_runs)
+{
+    for (int run = 0; run < 20; run++) {
+        struct lh_child_result res;
+        const char *args[] = {"--", PROGRAM("stack_teardown"), NULL};
+        json_t *report = run_json(args, NULL, 0, &res);
+        cr_assert_eq(res.exit_code, 0, "run %d: exit code %d; stderr:\n%s", run, res.exit_code,
+                     res.err);
+        cr_assert_str_eq(res.out, "done\n", "run %d", run);
+        json_decref(report);
+        lh_child_result_free(&res);
+    }
+}
