@@ -368,3 +368,10 @@ Test(own_memory, threads_on_stacks_the_program_unmaps_20_runs)
         lh_child_result_free(&res);
     }
 }
+
+/* A trylock (which the self-deadlock check does not see) succeeds on the stale lock: it is held
+ * once, and its one unlock releases it - no lock is left held when the thread ends. */
+Test(stale_holder, mutex_unlocked_by_another_thread_then_trylocked_by_the_holder)
+{
+    takes_a_free_lock_again("unlock-trylock", unlock_unowned, LH_EXPECT_FOUND_EXIT_CODE);
+}

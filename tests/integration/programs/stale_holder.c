@@ -6,6 +6,7 @@
  *                  the first locks it again
  *   unlock-rwlock  the same with a read lock, then a write lock over it
  *   unlock-spin    the same with a spinlock
+ *   unlock-trylock the unlock-mutex case, where the first thread takes the mutex again with trylock
  * The hand-overs go through semaphores: the order is the same on every schedule. Prints "done"
  * and exits 0. */
 #include <pthread.h>
@@ -37,6 +38,9 @@ static void take_again_and_release(void)
     } else if (strcmp(what, "unlock-spin") == 0) {
         pthread_spin_lock(&spin);
         pthread_spin_unlock(&spin);
+    } else if (strcmp(what, "unlock-trylock") == 0) {
+        if (pthread_mutex_trylock(&mutex) == 0)
+            pthread_mutex_unlock(&mutex);
     } else {
         pthread_mutex_lock(&mutex);
         pthread_mutex_unlock(&mutex);
