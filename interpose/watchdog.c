@@ -324,7 +324,7 @@ static int count_tasks(void) {
  * mappings in /proc/self/maps, the pshared attribute in glibc's own fields (below). All of it is
  * read only when every thread already looks stuck. */
 
-enum wake_from { WAKE_NONE = 0, WAKE_TIMER = 1, WAKE_SIGNAL = 2, WAKE_PROCESS = 4 };
+enum wake_from { WAKE_NONE, WAKE_TIMER, WAKE_SIGNAL, WAKE_PROCESS };
 
 static bool is_fault_signal(int sig) {
   return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP ||
@@ -400,19 +400,33 @@ static bool caught_timer_pending(void) {
   return each_proc_line("/proc/self/timers", timer_signal_caught, NULL);
 }
 
-/* /proc/self/maps: "start-end perms ...", perms[3] is 's' for a shared mapping. */
+/* The addresses waited on, checked against /proc/self/maps in one read: "start-end perms ...",
+ * perms[3] is 's' for a shared mapping. */
+struct shared_query {
+  const struct scan *sc;
+  const bool *among;
+};
+
+static bool waits_in(const struct snap *s, unsigned long lo, unsigned long hi) {
+  if (s->wait.on == LH_WAIT_JOIN)
+    return false;
+  bool in = s->wait.addr >= lo && s->wait.addr < hi;
+  return in || (s->wait.on == LH_WAIT_COND && s->wait.mutex >= lo && s->wait.mutex < hi);
+}
+
 static bool maps_line_shared(const char *text, void *ctx) {
-  uintptr_t addr = *(const uintptr_t *)ctx;
+  const struct shared_query *q = ctx;
   char *end;
   unsigned long lo = strtoul(text, &end, 16);
   if (*end != '-')
     return false;
   unsigned long hi = strtoul(end + 1, &end, 16);
-  return addr >= lo && addr < hi && *end == ' ' && strlen(end) > 4 && end[4] == 's';
-}
-
-static bool in_shared_mapping(uintptr_t addr) {
-  return addr && each_proc_line("/proc/self/maps", maps_line_shared, &addr);
+  if (*end != ' ' || strlen(end) < 5 || end[4] != 's')
+    return false;
+  for (uint32_t i = 0; i < q->sc->n; i++)
+    if ((!q->among || q->among[i]) && q->sc->t[i].blocked && waits_in(&q->sc->t[i], lo, hi))
+      return true;
+  return false;
 }
 
 /* glibc's process-shared flag of the object a thread waits on (glibc 2.34+ layouts, 64-bit):
@@ -445,35 +459,29 @@ static bool pshared_attribute(const struct lh_wait *w) {
   }
 }
 
-/* What can still wake a blocked thread from outside (enum wake_from bits). */
-static unsigned wake_from(const struct snap *s, bool catching) {
-  unsigned from = WAKE_NONE;
-  if (s->wait.on == LH_WAIT_JOIN)
-    return from;
-  if (s->wait.on == LH_WAIT_SEM && catching)
-    from |= WAKE_SIGNAL;
-  if (pshared_attribute(&s->wait) || in_shared_mapping(s->wait.addr) ||
-      (s->wait.on == LH_WAIT_COND && in_shared_mapping(s->wait.mutex)))
-    from |= WAKE_PROCESS;
-  return from;
-}
-
-/* What can still wake one of the threads of a stall-looking snapshot; WAKE_NONE: nothing. */
+/* What can still wake one of the threads of a stall-looking snapshot (among: the threads to look
+ * at, NULL: all); WAKE_NONE: nothing. The cheap questions first, and the first answer ends it:
+ * this runs at each scan for as long as every thread stays blocked (an idle daemon). */
 static unsigned outside_wakeup(const struct scan *sc, const bool *among) {
-  bool catching = catches_async_signal();
-  unsigned from = caught_timer_pending() ? WAKE_TIMER : WAKE_NONE;
-  for (uint32_t i = 0; i < sc->n; i++)
-    if (!among || among[i])
-      from |= wake_from(&sc->t[i], catching);
-  return from;
+  bool sem_waits = false;
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    if ((among && !among[i]) || !s->blocked)
+      continue;
+    if (pshared_attribute(&s->wait))
+      return WAKE_PROCESS;
+    sem_waits |= s->wait.on == LH_WAIT_SEM;
+  }
+  if (sem_waits && catches_async_signal())
+    return WAKE_SIGNAL;
+  struct shared_query q = {sc, among};
+  if (each_proc_line("/proc/self/maps", maps_line_shared, &q))
+    return WAKE_PROCESS;
+  return caught_timer_pending() ? WAKE_TIMER : WAKE_NONE;
 }
 
 static const char *wake_detail(unsigned from) {
-  if (from & WAKE_PROCESS)
-    return "other-process";
-  if (from & WAKE_SIGNAL)
-    return "signal-handler";
-  return "timer";
+  return from == WAKE_PROCESS ? "other-process" : from == WAKE_SIGNAL ? "signal-handler" : "timer";
 }
 
 static void add_object_state(struct lh_finding *f, const struct scan *sc, const struct snap *s,

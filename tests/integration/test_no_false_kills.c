@@ -375,3 +375,10 @@ Test(stale_holder, mutex_unlocked_by_another_thread_then_trylocked_by_the_holder
 {
     takes_a_free_lock_again("unlock-trylock", unlock_unowned, LH_EXPECT_FOUND_EXIT_CODE);
 }
+
+/* A spinlock keeps no pshared attribute: only its MAP_SHARED mapping says that another process
+ * may hold it (read in /proc/self/maps). */
+Test(wakeup, spinlock_in_a_shared_mapping_unlocked_by_another_process)
+{
+    released_by_another_process("spin", "1.5", "--stall-timeout=0.5");
+}

@@ -5,6 +5,8 @@
  *   pshared_wait named   a named semaphore from sem_open; the child posts it
  *   pshared_wait mutex   a PTHREAD_PROCESS_SHARED mutex the child holds, then unlocks
  *   pshared_wait cond    a process-shared condvar and mutex; the child sets a flag and signals
+ *   pshared_wait spin    a spinlock (which keeps no pshared attribute: only its MAP_SHARED mapping
+ *                        says that another process may hold it) the child holds, then unlocks
  * Prints "released" and exits 0 once the parent got through and the child ended. */
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,6 +22,7 @@
 struct shared {
     sem_t sem, child_ready;
     pthread_mutex_t mutex;
+    pthread_spinlock_t spin;
     pthread_cond_t cond;
     int flag;
 };
@@ -48,6 +51,7 @@ int main(int argc, char **argv)
     pthread_mutex_init(&sh->mutex, &ma);
     pthread_cond_init(&sh->cond, &ca);
     sem_init(&sh->sem, 1, 0);
+    pthread_spin_init(&sh->spin, PTHREAD_PROCESS_SHARED);
     sem_init(&sh->child_ready, 1, 0);
     char name[64];
     snprintf(name, sizeof name, "/lockhound-pshared-%d", (int)getpid());
@@ -60,6 +64,8 @@ int main(int argc, char **argv)
     if (child == 0) {
         if (strcmp(what, "mutex") == 0)
             pthread_mutex_lock(&sh->mutex);
+        else if (strcmp(what, "spin") == 0)
+            pthread_spin_lock(&sh->spin);
         sem_post(&sh->child_ready);
         pause_s(delay);
         if (strcmp(what, "sem") == 0)
@@ -68,6 +74,8 @@ int main(int argc, char **argv)
             sem_post(named);
         else if (strcmp(what, "mutex") == 0)
             pthread_mutex_unlock(&sh->mutex);
+        else if (strcmp(what, "spin") == 0)
+            pthread_spin_unlock(&sh->spin);
         else {
             pthread_mutex_lock(&sh->mutex);
             sh->flag = 1;
@@ -86,6 +94,9 @@ int main(int argc, char **argv)
             ;
         sem_close(named);
         sem_unlink(name);
+    } else if (strcmp(what, "spin") == 0) {
+        pthread_spin_lock(&sh->spin);
+        pthread_spin_unlock(&sh->spin);
     } else {
         pthread_mutex_lock(&sh->mutex);
         while (strcmp(what, "cond") == 0 && !sh->flag)
