@@ -336,8 +336,7 @@ static bool catches(int sig) {
   struct sigaction sa;
   if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) != 0)
     return false;
-  if (sa.sa_flags & SA_SIGINFO)
-    return sa.sa_sigaction != NULL;
+  /* sa_handler and sa_sigaction share their storage: SIG_DFL and SIG_IGN read the same either way */
   return sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
 }
 
