@@ -1,17 +1,20 @@
 /* stack_teardown.c - threads run on stacks the program maps itself (pthread_attr_setstack). glibc
  * keeps such a thread's static TLS (lockhound's per-thread state included) inside that stack. Each
- * round, three threads take nested and contended locks (so that they publish waits the watchdog
- * reads) and end three ways: by returning, by pthread_exit, and cancelled in a condition wait. Each
- * is joined, its stack unmapped, and main goes on taking locks through two watchdog scans
- * (100 ms each) before the next round. Prints "done" and exits 0. */
+ * round, four threads take nested and contended locks (so that they publish waits the watchdog
+ * reads) and end four ways: by returning, by pthread_exit, cancelled in a condition wait, and by
+ * the exit system call itself (no glibc exit path, no key destructor: the kernel still ends the
+ * join). Each is joined, its stack unmapped, and main goes on taking locks through two watchdog
+ * scans (100 ms each) before the next round. Prints "done" and exits 0. */
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #define STACK_SIZE (256 * 1024)
 #define ROUNDS 3
-#define THREADS 3
+#define THREADS 4
 
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t never = PTHREAD_COND_INITIALIZER;
@@ -42,6 +45,8 @@ static void *worker(void *arg)
     }
     if (how == 1)
         pthread_exit(NULL);
+    if (how == 3)
+        syscall(SYS_exit, 0); /* this thread only: the process goes on */
     return NULL;
 }
 
