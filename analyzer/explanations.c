@@ -73,7 +73,8 @@ static const struct lh_explanation *const english[LH_KIND_COUNT] = {
         {"protect each condition with one mutex, and use it in every wait on that variable", NULL}},
     E(LH_KIND_EXIT_HOLDING_LOCK){
         {"A thread ends while it still holds locks.", NULL},
-        {"Nobody can ever unlock them, so the next thread that needs one hangs.", NULL},
+        {"Nobody can unlock them: the next thread that needs one hangs (a robust mutex is handed",
+         "on with EOWNERDEAD instead, and the data it protects may be half-updated).", NULL},
         {"unlock before every return (check early returns and error paths)",
          "pthread_cleanup_push can unlock on cancellation and pthread_exit", NULL}},
     E(LH_KIND_BARRIER_MISUSE){
@@ -87,7 +88,7 @@ static const struct lh_explanation *const english[LH_KIND_COUNT] = {
          "with EOVERFLOW and the post is lost.", NULL},
         {"destroy a semaphore after its last wait; keep posts matched with waits", NULL}},
     E(LH_KIND_API_ERROR){
-        {"A pthread call failed, and the program went on as if it had worked.", NULL},
+        {"A pthread call failed: what it should have done did not happen.", NULL},
         {"Joining a detached thread, or a thread that was joined already, fails with an error", NULL},
         {"check the return value of every pthread call",
          "join each joinable thread exactly once, from one thread; never join a detached one", NULL}},
@@ -99,6 +100,18 @@ static const struct lh_explanation *const english[LH_KIND_COUNT] = {
         {"take the same mutex around every access, in every thread, reads included",
          "or make the variable atomic (<stdatomic.h>: atomic_fetch_add, release/acquire)",
          "or hand the data over: before pthread_create, after pthread_join, through a semaphore"}},
+    E(LH_KIND_POSSIBLE_STALL){
+        {"Every thread was blocked for a long time, but something outside them could still wake one.", NULL},
+        {"A signal handler may post a semaphore, another process may release a process-shared",
+         "object: a daemon waiting for SIGTERM looks like this. lockhound let the program run.", NULL},
+        {"nothing, if the wake-up is meant to come (a shutdown signal, a partner process)",
+         "if it may never come, fix it as a stall: a post or a signal for every wait", NULL}},
+    E(LH_KIND_POSSIBLE_LIVELOCK){
+        {"Threads kept failing trylocks on each other's locks, but another thread could still run.", NULL},
+        {"A thread that is not blocked (or a timed wait) may end the polling: a bounded polling",
+         "phase looks like this for a while. lockhound let the program run.", NULL},
+        {"back off for a random, growing delay after a failed trylock",
+         "better: take the locks in one global order, so that no trylock is needed", NULL}},
 };
 
 static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
@@ -168,7 +181,8 @@ static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
         {"защищайте каждое условие одним мьютексом и используйте его во всех ожиданиях", NULL}},
     E(LH_KIND_EXIT_HOLDING_LOCK){
         {"Поток завершается, всё ещё удерживая блокировки.", NULL},
-        {"Их уже никто не освободит, и следующий поток, которому они нужны, зависнет.", NULL},
+        {"Их уже никто не освободит: следующий поток, которому они нужны, зависнет (робастный мьютекс",
+         "вместо этого передаётся с EOWNERDEAD, а защищаемые им данные могут быть недописаны).", NULL},
         {"освобождайте блокировки перед каждым return (проверьте ранние выходы и обработку ошибок)",
          "pthread_cleanup_push может освободить их при отмене потока и pthread_exit", NULL}},
     E(LH_KIND_BARRIER_MISUSE){
@@ -184,7 +198,7 @@ static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
         {"уничтожайте семафор после последнего ожидания; число sem_post должно соответствовать ожиданиям",
          NULL}},
     E(LH_KIND_API_ERROR){
-        {"Вызов pthread завершился ошибкой, а программа продолжила работу, будто он удался.", NULL},
+        {"Вызов pthread завершился ошибкой: то, что он должен был сделать, не произошло.", NULL},
         {"join для отсоединённого потока или для уже дожданного потока возвращает ошибку.", NULL},
         {"проверяйте результат каждого вызова pthread",
          "ждите через join каждый присоединяемый поток ровно один раз и из одного потока", NULL}},
@@ -196,6 +210,18 @@ static const struct lh_explanation *const russian[LH_KIND_COUNT] = {
         {"захватывайте один мьютекс вокруг каждого обращения во всех потоках, и при чтении тоже",
          "или сделайте переменную атомарной (<stdatomic.h>: atomic_fetch_add, release/acquire)",
          "или передавайте данные явно: до pthread_create, после pthread_join, через семафор"}},
+    E(LH_KIND_POSSIBLE_STALL){
+        {"Все потоки долго были заблокированы, но что-то извне ещё могло разбудить один из них.", NULL},
+        {"Обработчик сигнала может вызвать sem_post, другой процесс может освободить общий объект:",
+         "так выглядит демон, который ждёт SIGTERM. lockhound не стал завершать программу.", NULL},
+        {"ничего, если пробуждение должно прийти (сигнал завершения, процесс-партнёр)",
+         "если оно может не прийти, исправьте как зависание: sem_post или сигнал на каждое ожидание", NULL}},
+    E(LH_KIND_POSSIBLE_LIVELOCK){
+        {"Потоки раз за разом не могли захватить блокировки друг друга, но другой поток ещё работал.", NULL},
+        {"Поток, который не заблокирован (или ждёт с тайм-аутом), может прекратить опрос: так",
+         "какое-то время выглядит ограниченная фаза опроса. lockhound не стал завершать программу.", NULL},
+        {"после неудачного trylock выждите случайную, растущую паузу",
+         "лучше: захватывайте блокировки в одном порядке, тогда trylock не нужен", NULL}},
 };
 
 static const struct lh_explanation *const *const tables[LH_LANG_COUNT] = {english, russian};

@@ -161,6 +161,28 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                           "сигнализируется под мьютексом (а ждут его в цикле с проверкой), никто не ждёт через join "
                           "поток, который не может завершиться"},
 
+    [LH_MSG_POSSIBLE_STALL_SUMMARY] = {"every thread is blocked (%u %s), but a wake-up can still come from outside "
+                                       "the program's threads:",
+                                       "все потоки заблокированы (%u %s), но разбудить их ещё может что-то извне "
+                                       "потоков программы:"},
+    [LH_MSG_WAKE_SIGNAL_HANDLER] = {"the program handles signals, and a handler may post the semaphore a thread waits on",
+                                    "программа обрабатывает сигналы, и обработчик может вызвать sem_post для семафора, "
+                                    "которого ждёт поток"},
+    [LH_MSG_WAKE_OTHER_PROCESS] = {"a thread waits on a process-shared object, which another process may release",
+                                   "поток ждёт объект, общий для нескольких процессов: его может освободить другой "
+                                   "процесс"},
+    [LH_MSG_WAKE_TIMER] = {"a timer is pending whose signal the program handles",
+                           "взведён таймер, сигнал которого программа обрабатывает"},
+    [LH_MSG_LET_RUN] = {"lockhound is not certain, and let the program run",
+                        "lockhound не уверен и не стал завершать программу"},
+    [LH_MSG_FIX_POSSIBLE_STALL] = {"nothing, if the wake-up comes (a shutdown signal, another process); if it may "
+                                   "never come, fix it as a stall",
+                                   "ничего, если пробуждение придёт (сигнал завершения, другой процесс); если оно "
+                                   "может не прийти, исправьте как зависание (stall)"},
+    [LH_MSG_POSSIBLE_LIVELOCK_SUMMARY] = {"%u %s keep failing to take locks that the others hold, but another thread "
+                                          "may still make progress and end it",
+                                          "%u %s раз за разом не могут захватить блокировки, которые удерживают "
+                                          "другие, но другой поток ещё может продвинуться и прекратить это"},
     [LH_MSG_LIVELOCK_SUMMARY] = {"%u %s keep failing to take locks that the others hold, and none gets anywhere: a livelock",
                                  "%u %s раз за разом не могут захватить блокировки, которые удерживают другие, и никто "
                                  "не продвигается: активная блокировка (livelock)"},
@@ -191,8 +213,15 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                                 "с другим мьютексом: все ожидания одной условной переменной должны быть с одним мьютексом"},
     [LH_MSG_EXIT_HOLDING_LOCK] = {"%s ends while it holds %s: no other thread can ever take it again",
                                   "%s завершается, удерживая блокировку %s: ни один другой поток больше не сможет её захватить"},
-    [LH_MSG_EXIT_HOLDING_LOCKS] = {"%s ends while it holds locks: no other thread can ever take them again",
-                                   "%s завершается, удерживая блокировки: ни один другой поток больше не сможет их захватить"},
+    [LH_MSG_EXIT_HOLDING_LOCKS] = {"%s ends while it holds locks: a thread that locks one of them waits for ever "
+                                   "(or, for a robust mutex, gets EOWNERDEAD)",
+                                   "%s завершается, удерживая блокировки: поток, который захватит одну из них, будет "
+                                   "ждать вечно (или, если это робастный мьютекс, получит EOWNERDEAD)"},
+    [LH_MSG_EXIT_HOLDING_ROBUST] = {"%s ends while it holds %s, a robust mutex: the next thread to lock it gets "
+                                    "EOWNERDEAD, and must repair what it protects and call pthread_mutex_consistent",
+                                    "%s завершается, удерживая робастный мьютекс %s: следующий захвативший его поток "
+                                    "получит EOWNERDEAD и должен восстановить защищаемые данные и вызвать "
+                                    "pthread_mutex_consistent"},
     [LH_MSG_BARRIER_COUNT_ZERO_1] = {"%s initialises %s with a count of 0: a barrier must wait for at least one",
                                      "%s инициализирует %s со счётчиком 0: барьер должен ждать хотя бы один"},
     [LH_MSG_BARRIER_COUNT_ZERO_2] = {"thread (the call fails with EINVAL)", "поток (вызов завершится с EINVAL)"},
@@ -216,9 +245,10 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                                 "только один поток"},
     [LH_MSG_JOIN_SELF] = {"%s joins itself, which can never end (EDEADLK)",
                           "%s вызывает join для самого себя, а это ожидание никогда не закончится (EDEADLK)"},
-    [LH_MSG_API_FAILED] = {"%s made a pthread call that failed, and the program went on as if it had worked (%s)",
-                           "%s сделал вызов pthread, который завершился ошибкой, а программа продолжила работу, "
-                           "будто он удался (%s)"},
+    [LH_MSG_API_FAILED] = {"%s made a pthread call that failed (%s): the call did nothing, so the program "
+                           "must not go on as if it had worked",
+                           "%s сделал вызов pthread, который завершился ошибкой (%s): вызов ничего не сделал, и "
+                           "программа не должна продолжать работу так, будто он удался"},
     [LH_MSG_FIX_UNLOCK_UNOWNED] = {"only the thread that locked a mutex may unlock it; hand work to the other "
                                    "thread instead of the lock",
                                    "освобождать мьютекс может только захвативший его поток; передавайте другому "
@@ -359,6 +389,8 @@ static const char *const titles_ru[LH_KIND_COUNT] = {
     [LH_KIND_SEMAPHORE_MISUSE] = "неправильное использование семафора",
     [LH_KIND_API_ERROR] = "вызов pthread, который программа сделала неправильно",
     [LH_KIND_DATA_RACE] = "гонка данных",
+    [LH_KIND_POSSIBLE_STALL] = "все потоки заблокированы, но их ещё может разбудить что-то извне",
+    [LH_KIND_POSSIBLE_LIVELOCK] = "потоки раз за разом безуспешно вызывают trylock, но программа ещё может продвинуться",
 };
 
 /* English: singular, plural. Russian: 1 (21, 31...), 2-4 (22-24...), 5-20 and the rest. The

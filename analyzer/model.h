@@ -81,6 +81,7 @@ struct lh_lock {
   bool init;           /* how == "init"; else first seen in use */
   int32_t stack;       /* init or first-use stack, or LH_NONE */
   bool prefer_writer;  /* rwlock that makes new readers wait behind a waiting writer */
+  bool robust;         /* a robust mutex: its owner's death hands it on with EOWNERDEAD */
   char *type;
 };
 

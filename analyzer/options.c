@@ -76,7 +76,7 @@ void lh_usage(FILE *out) {
         "                          program with the error exit code), abort (a core dump), or wait\n"
         "                          (leave it hanging for a debugger)\n"
         "  --stall-timeout=SECONDS (run) how long every thread must be blocked to be a stall (default 2)\n"
-        "  --livelock-timeout=SECONDS (run) how long trylocks must keep failing to be a livelock (default 2)\n"
+        "  --livelock-timeout=SECONDS (run) how long trylocks must keep failing to be a livelock (default 10)\n"
         "  --at-exit               (report) quiet mode used by the preload library at exit\n"
         "  --help, --version\n"
         "\n"

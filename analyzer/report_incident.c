@@ -395,11 +395,35 @@ static void stall(const struct lh_text *x, const struct lh_incident *in) {
   action_line(x, in);
 }
 
+/* A stall-looking state that something outside the blocked threads may still end: the record's
+ * detail says what (watchdog.c). */
+static void possible_stall(const struct lh_text *x, const struct lh_incident *in) {
+  fprintf(x->out, "%s   ", x->prefix);
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_POSSIBLE_STALL_SUMMARY), in->nthreads,
+          lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
+  fputc('\n', x->out);
+  enum lh_msg why = LH_MSG_WAKE_TIMER;
+  if (in->detail && strcmp(in->detail, "signal-handler") == 0) why = LH_MSG_WAKE_SIGNAL_HANDLER;
+  if (in->detail && strcmp(in->detail, "other-process") == 0) why = LH_MSG_WAKE_OTHER_PROCESS;
+  fprintf(x->out, "%s     %s\n", x->prefix, lh_msg(x->lang, why));
+  blank(x);
+  for (uint32_t i = 0; i < in->nthreads; i++) {
+    const struct lh_incident_thread *t = &in->threads[i];
+    blocked_in(x, t);
+    holds_lines(x, t);
+    blank(x);
+  }
+  fix_line(x, LH_MSG_FIX_POSSIBLE_STALL);
+  fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_LET_RUN));
+}
+
 /* ---- livelock ---- */
 
 static void livelock(const struct lh_text *x, const struct lh_incident *in) {
+  bool possible = in->kind == LH_KIND_POSSIBLE_LIVELOCK;
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_LIVELOCK_SUMMARY), in->nthreads, lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
+  fprintf(x->out, lh_msg(x->lang, possible ? LH_MSG_POSSIBLE_LIVELOCK_SUMMARY : LH_MSG_LIVELOCK_SUMMARY),
+          in->nthreads, lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
   fputc('\n', x->out);
   blank(x);
   for (uint32_t i = 0; i < in->nthreads; i++) {
@@ -435,7 +459,8 @@ static void livelock(const struct lh_text *x, const struct lh_incident *in) {
     blank(x);
   }
   fix_line(x, LH_MSG_FIX_LIVELOCK);
-  action_line(x, in);
+  if (possible) fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_LET_RUN));
+  else action_line(x, in);
 }
 
 /* ---- misuse of the API ---- */
@@ -483,7 +508,8 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
     line_of(x, in, "%s", MSG(LH_MSG_COND_MULTIPLE_2));
     break;
   case LH_KIND_EXIT_HOLDING_LOCK:
-    if (u->lock != LH_NONE) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCK), T, L);
+    if (u->lock != LH_NONE && x->r->m->locks[u->lock].robust) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_ROBUST), T, L);
+    else if (u->lock != LH_NONE) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCK), T, L);
     else line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCKS), T);
     break;
   case LH_KIND_BARRIER_MISUSE:
@@ -602,7 +628,9 @@ void lh_text_incident(const struct lh_text *x, const struct lh_finding *f) {
   case LH_KIND_TIMED_WAIT_CYCLE: cycle(x, in); break;
   case LH_KIND_SELF_DEADLOCK: self_deadlock(x, in); break;
   case LH_KIND_STALL: stall(x, in); break;
-  case LH_KIND_LIVELOCK: livelock(x, in); break;
+  case LH_KIND_POSSIBLE_STALL: possible_stall(x, in); break;
+  case LH_KIND_LIVELOCK:
+  case LH_KIND_POSSIBLE_LIVELOCK: livelock(x, in); break;
   default: misuse(x, in);
   }
   blank(x);

@@ -434,6 +434,7 @@ static bool rec_lock(struct loader *ld, json_t *rec) {
   l.gen = (int32_t)gen;
   l.init = strcmp(how, "init") == 0;
   l.prefer_writer = strcmp(prefer, "writer") == 0;
+  l.robust = json_is_true(json_object_get(rec, "robust"));
   l.type = lh_text_escaped(type);
   const struct file_module *mod = module_of(ld, l.addr);
   if (mod) {

@@ -29,11 +29,42 @@ static bool blocks_for_ever(const void *obj, uint8_t kind, uint8_t mode, uint8_t
   }
 }
 
-void lh_self_deadlock_check(const struct lh_acquire *a, const void *obj, uint8_t kind,
-                            uint16_t call, uintptr_t pc) {
-  (void)pc;
+/* glibc's own view: does the calling thread hold obj as lockhound believes (in held_mode)? A
+ * mutex keeps its owner's kernel tid for every type; an rwlock its writer's tid, and only a count
+ * of readers (so a read lock is believed while there is any reader); a spinlock only whether it
+ * is taken. Where glibc cannot name the holder, the belief is kept: a self-deadlock is reported
+ * only when glibc does not contradict it. */
+static bool really_held(const void *obj, uint8_t kind, uint8_t held_mode) {
+  switch (kind) {
+  case LH_KIND_MUTEX:
+  case LH_KIND_C11_MUTEX:
+    return (((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff) == lh_self.tid;
+  case LH_KIND_RWLOCK: {
+    const volatile pthread_rwlock_t *rw = obj;
+    if (held_mode == LH_MODE_READ)
+      return (rw->__data.__readers >> 3) > 0; /* PTHREAD_RWLOCK_READER_SHIFT */
+    return rw->__data.__cur_writer == lh_self.tid;
+  }
+  case LH_KIND_SPIN:
+    return !lh_spin_is_free(*(const volatile pthread_spinlock_t *)obj);
+  default:
+    return true;
+  }
+}
+
+void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind, uint16_t call,
+                            uintptr_t pc) {
   int i = lh_held_find(&lh_self.held, a->addr);
-  if (i < 0 || !blocks_for_ever(obj, kind, a->mode, lh_self.held.v[i].mode))
+  if (i < 0)
+    return;
+  if (!really_held(obj, kind, lh_self.held.v[i].mode)) {
+    /* A stale entry: forget it, and take the lock as a first acquisition (a new held-set hash,
+     * so a new tuple key). */
+    lh_held_remove(&lh_self.held, i);
+    lh_lock_request(a, obj, kind, a->mode, 0, pc);
+    return;
+  }
+  if (!blocks_for_ever(obj, kind, a->mode, lh_self.held.v[i].mode))
     return;
   static struct lh_finding f; /* guarded by the recorder lock */
   lh_recorder_lock();

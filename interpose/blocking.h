@@ -13,11 +13,14 @@
 #include "thread_state.h"
 #include "wait_state.h"
 
-/* Before blocking on a lock the caller already holds (a->again): reports a self-deadlock when
- * the call can never return (a non-recursive mutex, a spinlock, a write lock over one's own read
- * lock) and ends the run as the options say. */
-void lh_self_deadlock_check(const struct lh_acquire *a, const void *obj, uint8_t kind,
-                            uint16_t call, uintptr_t pc);
+/* Before blocking on a lock the caller believes it holds (a->again): first asks glibc whether it
+ * really does (a mutex's owner field, an rwlock's readers or writer, a spinlock's word). When it
+ * does not (the lock was initialised again, or unlocked by another thread), the belief was stale:
+ * the entry leaves the held set, a is made again as a first acquisition, and nothing is reported.
+ * When it does, reports a self-deadlock if the call can never return (a non-recursive mutex, a
+ * spinlock, a write lock over one's own read lock) and ends the run as the options say. */
+void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind, uint16_t call,
+                            uintptr_t pc);
 /* A trylock failed: the lock is held by someone else. */
 void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc);
 /* The stack of a wait site that is not a lock acquisition (first one seen at that pc). */

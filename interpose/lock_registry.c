@@ -120,6 +120,13 @@ uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive
 }
 
 void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc) {
+  /* A lock initialised again while this thread believed it held: it is a fresh, free lock now.
+   * Other threads' held sets are their own; each forgets such an entry when it next takes a lock
+   * at that address (the lock id differs: recorder.c) or, before blocking, when glibc says it
+   * does not hold it (blocking.c). */
+  int i = lh_held_find(&lh_self.held, (uintptr_t)obj);
+  if (i >= 0)
+    lh_held_remove(&lh_self.held, i);
   lh_recorder_lock();
   add(obj, kind, LH_LOCK_INIT, pc);
   lh_recorder_unlock();

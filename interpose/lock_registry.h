@@ -19,6 +19,15 @@
 
 enum lh_lock_kind { LH_KIND_MUTEX, LH_KIND_RWLOCK, LH_KIND_SPIN, LH_KIND_C11_MUTEX };
 
+/* glibc's x86 spinlock counts down from 1 (free) to 0 (taken); the generic one is 0 when free. */
+static inline bool lh_spin_is_free(int value) {
+#if defined(__x86_64__) || defined(__i386__)
+  return value > 0;
+#else
+  return value == 0;
+#endif
+}
+
 /* The id of the lock at obj, from the calling thread's cache or else the registry (which
  * registers it as statically initialised, first used at pc, when it is new). Sets *recursive
  * for a recursive mutex. */

@@ -99,15 +99,6 @@ static void add_holder(struct lh_finding *f, uint32_t lock, pid_t tid, const cha
 
 enum lock_state { UNLOCKED, HELD_BY_SELF, HELD_BY_OTHER };
 
-/* glibc's x86 spinlock counts down from 1 (free) to 0 (taken); the generic one is 0 when free. */
-static bool spin_is_free(int value) {
-#if defined(__x86_64__) || defined(__i386__)
-  return value > 0;
-#else
-  return value == 0;
-#endif
-}
-
 static enum lock_state state_of(const void *obj, uint8_t kind, pid_t *owner) {
   *owner = 0;
   if (kind == LH_KIND_MUTEX || kind == LH_KIND_C11_MUTEX) {
@@ -121,7 +112,7 @@ static enum lock_state state_of(const void *obj, uint8_t kind, pid_t *owner) {
     if (*owner == 0 && (rw->__data.__readers >> 3) == 0)
       return UNLOCKED;
   } else if (kind == LH_KIND_SPIN) {
-    if (spin_is_free(*(const volatile int *)obj))
+    if (lh_spin_is_free(*(const volatile int *)obj))
       return UNLOCKED;
   }
   return *owner && *owner == lh_self.tid ? HELD_BY_SELF : HELD_BY_OTHER;

@@ -109,6 +109,16 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
   a->lock = lh_lock_id(obj, kind, key->pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
   int i = lh_held_find(&lh_self.held, a->addr);
+  if (i >= 0 && lh_self.held.v[i].lock != a->lock) {
+    /* The lock this thread took at that address was initialised again since (a new lock id):
+     * the entry is of a lock that no longer exists. Forget it; the tuple key changes with the
+     * held set, so the value is cached under the new key. */
+    lh_held_remove(&lh_self.held, i);
+    struct lh_tuple_key fresh = *key;
+    fresh.held_hash = lh_self.held.hash;
+    lh_lock_request_slow(a, obj, kind, &fresh, NULL);
+    return;
+  }
   a->again = i >= 0;
   if (a->again)
     a->stack = lh_self.held.v[i].stack;
@@ -121,9 +131,24 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
   lh_tuple_cache_put(&lh_self.tuples, key, &v);
 }
 
+/* Whether glibc lets the holder of a lock take it again: a recursive mutex, a read lock over a
+ * read lock. Any other acquisition that succeeds shows that the thread did not hold it. */
+static bool reentrant(const struct lh_acquire *a, uint8_t held_mode) {
+  if (a->kind == LH_KIND_MUTEX || a->kind == LH_KIND_C11_MUTEX)
+    return (((const pthread_mutex_t *)a->addr)->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
+  if (a->kind == LH_KIND_RWLOCK)
+    return a->mode == LH_MODE_READ && held_mode == LH_MODE_READ;
+  return false;
+}
+
 void lh_lock_again(const struct lh_acquire *a) {
   int i = lh_held_find(&lh_self.held, a->addr);
-  if (i >= 0)
+  /* A lock believed held that is taken again where glibc allows no second hold (a trylock or a
+   * timed lock, which the self-deadlock check does not see) was free: the entry was stale (the
+   * lock was unlocked by another thread), and it now stands for this one hold. */
+  if (i >= 0 && !reentrant(a, lh_self.held.v[i].mode))
+    lh_self.held.v[i].count = 1;
+  else if (i >= 0)
     lh_self.held.v[i].count++;
   if (lh_contention_on)
     lh_profile_acquired(a->lock);

@@ -30,6 +30,7 @@ struct lh_acquire {
   uint32_t lock;
   uint32_t stack;
   uint8_t mode;
+  uint8_t kind; /* enum lh_lock_kind */
   bool again; /* the caller already holds it (recursive mutex, read lock): no new tuple */
 };
 
@@ -53,6 +54,7 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
   lh_thread_ensure();
   a->addr = (uintptr_t)obj;
   a->mode = mode;
+  a->kind = kind;
   struct lh_tuple_key key = {lh_self.held.hash, pc, a->addr,
                              lh_tuple_meta(lh_self.seg, mode, flags)};
   const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);

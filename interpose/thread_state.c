@@ -236,12 +236,33 @@ static void fill_exit(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_int(jl, "seg", c->seg);
 }
 
+/* Under the recorder lock, in the joiner, right after a successful join of thread t whose key
+ * destructor never ran: it ended without glibc's exit path (a raw exit system call), so it is
+ * still "alive" here, with its state in its TLS. That TLS is in the thread's stack, which the
+ * program may unmap as soon as the join returns (a stack it supplied with pthread_attr_setstack):
+ * what is kept of it is taken now, while it is still mapped, and nobody reads it again. */
+static void ended_unseen(struct lh_thread_info *t) {
+  struct lh_thread *dead = t->tls;
+  for (int i = 0; i < LH_NWRAPPED; i++)
+    calls_exited[i] += __atomic_load_n(&dead->calls[i], __ATOMIC_RELAXED);
+  lh_contention_thread_done(&dead->contention);
+  if (t->written) {
+    struct seg_ctx c = {t->id, -1, dead->seg};
+    lh_run_write("exit", fill_exit, &c);
+  }
+  t->alive = false;
+  t->exited = true;
+  t->tls = NULL;
+}
+
 void lh_thread_joined(pthread_t handle) {
   lh_thread_ensure();
   lh_recorder_lock();
   struct lh_thread_info *t;
   int32_t joined = -1;
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (t && t->tls)
+    ended_unseen(t);
   if (t) {
     joined = t->id;
     /* A joined thread that recorded nothing orders nothing: no record needed. */

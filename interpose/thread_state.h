@@ -6,7 +6,10 @@
  *   (other threads read the counters at exit, racily, which is fine for statistics).
  * - a record per thread ever seen (thread_state.c), kept in a global table indexed by thread
  *   id and never freed (the run file refers to threads by id after they end). The table and
- *   the pthread_t -> thread map are owned by the recorder lock.
+ *   the pthread_t -> thread map are owned by the recorder lock. A record points to its thread's
+ *   TLS only while the thread is alive: the key destructor, or for a thread that ended without
+ *   one (a raw exit system call) its successful join, clears it before the TLS can go away (it
+ *   is inside a stack the program supplied and may unmap).
  *
  * Segments: a thread's segment number grows by one at each thread it creates and each thread
  * it joins (docs/run-file-format.md), which is how the analyzer knows what create/join orders. */

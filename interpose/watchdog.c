@@ -305,22 +305,182 @@ static int count_tasks(void) {
   return n;
 }
 
-/* A timer that will fire (alarm, setitimer, timer_create) can wake a blocked thread through a
- * signal handler (a sem_post, say): while one is pending, the process may still make progress. */
-static bool timer_pending(void) {
-  static const int which[] = {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF};
-  for (size_t i = 0; i < sizeof which / sizeof *which; i++) {
-    struct itimerval v;
-    if (getitimer(which[i], &v) == 0 && (v.it_value.tv_sec || v.it_value.tv_usec))
+/* ---- what may still wake a blocked thread from outside the threads lockhound sees ----
+ *
+ * A stall ends the program, so it is claimed only when no wake-up can come. Two can come from
+ * outside the blocked threads:
+ * - a signal handler: the one wake-up a handler may legally make is sem_post (the only
+ *   async-signal-safe wake-up call), so a thread in sem_wait is not stuck while the program has a
+ *   handler for a signal that can arrive. A pending timer (alarm, setitimer(ITIMER_REAL),
+ *   timer_create) whose signal the program catches is a wake-up already on its way. Signals with
+ *   the default action or ignored wake nobody (a default action that ends the process ends it as it
+ *   would without lockhound); fault signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) and
+ *   SIGABRT are raised by a running thread, and every thread is blocked, so their handlers (crash
+ *   reporters) do not count; glibc's own SIGCANCEL and SIGSETXID are refused by sigaction. The
+ *   CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF) do not advance while every thread is blocked.
+ * - another process: an object that is process-shared (the pshared attribute, a named semaphore,
+ *   or any object in a MAP_SHARED mapping) can be released by a process lockhound does not see.
+ * The handlers are found with sigaction queries made by the watchdog (no wrapper), the shared
+ * mappings in /proc/self/maps, the pshared attribute in glibc's own fields (below). All of it is
+ * read only when every thread already looks stuck. */
+
+enum wake_from { WAKE_NONE, WAKE_TIMER, WAKE_SIGNAL, WAKE_PROCESS };
+
+static bool is_fault_signal(int sig) {
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP ||
+         sig == SIGSYS || sig == SIGABRT;
+}
+
+/* The program has a handler of its own for sig (not SIG_DFL, not SIG_IGN). */
+static bool catches(int sig) {
+  struct sigaction sa;
+  if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) != 0)
+    return false;
+  /* sa_handler and sa_sigaction share their storage: SIG_DFL and SIG_IGN read the same either way */
+  return sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
+}
+
+static bool catches_async_signal(void) {
+  for (int sig = 1; sig < NSIG; sig++)
+    if (!is_fault_signal(sig) && catches(sig))
       return true;
-  }
-  int fd = open("/proc/self/timers", O_RDONLY | O_CLOEXEC);
+  return false;
+}
+
+/* Calls line(text, ctx) for each line of a /proc file (lines longer than the buffer are cut);
+ * stops when it returns true, and returns that. No stdio: the watchdog allocates nothing here. */
+static bool each_proc_line(const char *path, bool (*line)(const char *text, void *ctx), void *ctx) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return false;
-  char c;
-  bool any = read(fd, &c, 1) == 1;
+  char buf[4096];
+  size_t have = 0;
+  bool found = false;
+  for (;;) {
+    ssize_t got = read(fd, buf + have, sizeof buf - 1 - have);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      if (have) {
+        buf[have] = 0;
+        found = line(buf, ctx);
+      }
+      break;
+    }
+    have += (size_t)got;
+    char *start = buf, *nl;
+    while (!found && (nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+      *nl = 0;
+      found = line(start, ctx);
+      start = nl + 1;
+    }
+    if (found)
+      break;
+    have -= (size_t)(start - buf);
+    memmove(buf, start, have);
+    if (have == sizeof buf - 1)
+      have = 0; /* a line longer than the buffer: its end is dropped */
+  }
   close(fd);
-  return any;
+  return found;
+}
+
+/* /proc/self/timers: "signal: N/..." for each POSIX timer (armed or not: the file does not say). */
+static bool timer_signal_caught(const char *text, void *ctx) {
+  (void)ctx;
+  return strncmp(text, "signal: ", 8) == 0 && catches(atoi(text + 8));
+}
+
+/* A timer that will deliver a signal the program catches: its handler may post a semaphore. */
+static bool caught_timer_pending(void) {
+  struct itimerval v;
+  if (getitimer(ITIMER_REAL, &v) == 0 && (v.it_value.tv_sec || v.it_value.tv_usec) && catches(SIGALRM))
+    return true;
+  return each_proc_line("/proc/self/timers", timer_signal_caught, NULL);
+}
+
+/* The addresses waited on, checked against /proc/self/maps in one read: "start-end perms ...",
+ * perms[3] is 's' for a shared mapping. */
+struct shared_query {
+  const struct scan *sc;
+  const bool *among;
+};
+
+static bool waits_in(const struct snap *s, unsigned long lo, unsigned long hi) {
+  if (s->wait.on == LH_WAIT_JOIN)
+    return false;
+  bool in = s->wait.addr >= lo && s->wait.addr < hi;
+  return in || (s->wait.on == LH_WAIT_COND && s->wait.mutex >= lo && s->wait.mutex < hi);
+}
+
+static bool maps_line_shared(const char *text, void *ctx) {
+  const struct shared_query *q = ctx;
+  char *end;
+  unsigned long lo = strtoul(text, &end, 16);
+  if (*end != '-')
+    return false;
+  unsigned long hi = strtoul(end + 1, &end, 16);
+  if (*end != ' ' || strlen(end) < 5 || end[4] != 's')
+    return false;
+  for (uint32_t i = 0; i < q->sc->n; i++)
+    if ((!q->among || q->among[i]) && q->sc->t[i].blocked && waits_in(&q->sc->t[i], lo, hi))
+      return true;
+  return false;
+}
+
+/* glibc's process-shared flag of the object a thread waits on (glibc 2.34+ layouts, 64-bit):
+ * a mutex's kind has PTHREAD_MUTEX_PSHARED_BIT (128), an rwlock its __shared, a condvar bit 0 of
+ * __wrefs; a semaphore (sem_init with pshared, sem_open) and a barrier keep the futex flag
+ * LLL_SHARED (128, 0 when private) in their int at offsets 8 and 12. */
+static bool pshared_attribute(const struct lh_wait *w) {
+  const volatile void *p = (const void *)w->addr;
+  int flag;
+  switch (w->on) {
+  case LH_WAIT_LOCK:
+    if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX)
+      return (((const volatile pthread_mutex_t *)p)->__data.__kind & 128) != 0;
+    if (w->kind == LH_KIND_RWLOCK)
+      return ((const volatile pthread_rwlock_t *)p)->__data.__shared != 0;
+    return false; /* a spinlock keeps no attribute */
+  case LH_WAIT_COND:
+    return (((const volatile pthread_cond_t *)p)->__data.__wrefs & 1) != 0 ||
+           (w->mutex && (((const volatile pthread_mutex_t *)w->mutex)->__data.__kind & 128) != 0);
+  case LH_WAIT_SEM:
+    _Static_assert(sizeof(sem_t) >= 12, "glibc's sem_t holds its futex flag at offset 8");
+    memcpy(&flag, (const char *)p + 8, sizeof flag);
+    return flag != 0;
+  case LH_WAIT_BARRIER:
+    _Static_assert(sizeof(pthread_barrier_t) >= 16, "glibc's barrier holds its flag at offset 12");
+    memcpy(&flag, (const char *)p + 12, sizeof flag);
+    return flag != 0;
+  default:
+    return false;
+  }
+}
+
+/* What can still wake one of the threads of a stall-looking snapshot (among: the threads to look
+ * at, NULL: all); WAKE_NONE: nothing. The cheap questions first, and the first answer ends it:
+ * this runs at each scan for as long as every thread stays blocked (an idle daemon). */
+static unsigned outside_wakeup(const struct scan *sc, const bool *among) {
+  bool sem_waits = false;
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    if ((among && !among[i]) || !s->blocked)
+      continue;
+    if (pshared_attribute(&s->wait))
+      return WAKE_PROCESS;
+    sem_waits |= s->wait.on == LH_WAIT_SEM;
+  }
+  if (sem_waits && catches_async_signal())
+    return WAKE_SIGNAL;
+  struct shared_query q = {sc, among};
+  if (each_proc_line("/proc/self/maps", maps_line_shared, &q))
+    return WAKE_PROCESS;
+  return caught_timer_pending() ? WAKE_TIMER : WAKE_NONE;
+}
+
+static const char *wake_detail(unsigned from) {
+  return from == WAKE_PROCESS ? "other-process" : from == WAKE_SIGNAL ? "signal-handler" : "timer";
 }
 
 static void add_object_state(struct lh_finding *f, const struct scan *sc, const struct snap *s,
@@ -344,8 +504,19 @@ static void add_object_state(struct lh_finding *f, const struct scan *sc, const 
   }
 }
 
+/* Under the recorder lock: the threads and the state of the objects they wait on. */
+static void fill_stall(struct lh_finding *f, const struct scan *sc) {
+  for (uint32_t i = 0; i < sc->n && f->nthreads < LH_FINDING_MAX_THREADS; i++) {
+    struct lh_finding_thread *e = &f->threads[f->nthreads++];
+    fill_thread_entry(e, &sc->t[i]);
+    if (sc->t[i].wait.on == LH_WAIT_SEM || sc->t[i].wait.on == LH_WAIT_BARRIER)
+      add_object_state(f, sc, &sc->t[i], e->wait_object);
+  }
+}
+
 static bool check_stall(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one stall report is enough */
+  static bool warned;   /* one possible-stall warning per run is enough */
   if (sc->n == 0 || reported || deadlock_reported)
     return false;
   for (uint32_t i = 0; i < sc->n; i++) {
@@ -356,17 +527,24 @@ static bool check_stall(struct scan *sc) {
   }
   if (count_tasks() != (int)sc->n + 1) /* a thread lockhound does not know may still run */
     return false;
-  if (timer_pending())
-    return false;
   static struct lh_finding f;
+  unsigned from = outside_wakeup(sc, NULL);
+  if (from != WAKE_NONE) {
+    /* Not certain: a warning, and the program goes on. */
+    if (warned)
+      return false;
+    warned = true;
+    lh_recorder_lock();
+    lh_finding_init(&f, "possible-stall", "continue");
+    f.detail = wake_detail(from);
+    fill_stall(&f, sc);
+    lh_finding_write(&f);
+    lh_recorder_unlock();
+    return false;
+  }
   lh_recorder_lock();
   lh_finding_init(&f, "stall", lh_finding_end_action());
-  for (uint32_t i = 0; i < sc->n && f.nthreads < LH_FINDING_MAX_THREADS; i++) {
-    struct lh_finding_thread *e = &f.threads[f.nthreads++];
-    fill_thread_entry(e, &sc->t[i]);
-    if (sc->t[i].wait.on == LH_WAIT_SEM || sc->t[i].wait.on == LH_WAIT_BARRIER)
-      add_object_state(&f, sc, &sc->t[i], e->wait_object);
-  }
+  fill_stall(&f, sc);
   lh_finding_write(&f);
   lh_recorder_unlock();
   reported = true;
@@ -374,8 +552,28 @@ static bool check_stall(struct scan *sc) {
   return true;
 }
 
+/* Whether anything but the failing threads (next[i] >= 0) may still make progress and end their
+ * polling: a thread not blocked, or in a timed wait, or not unchanged since the last snapshot, a
+ * thread lockhound does not know, or a wake-up from outside (outside_wakeup). A livelock ends the
+ * program only when nothing may: a polling phase that another thread ends is no livelock. */
+static bool others_may_progress(const struct scan *sc, const int *next) {
+  bool *others = calloc(sc->n ? sc->n : 1, sizeof *others);
+  if (!others)
+    return true;
+  bool may = count_tasks() != (int)sc->n + 1;
+  for (uint32_t i = 0; i < sc->n && !may; i++) {
+    const struct snap *s = &sc->t[i];
+    others[i] = next[i] < 0;
+    may = others[i] && (!s->blocked || s->wait.timed || !unchanged(s));
+  }
+  may = may || outside_wakeup(sc, others) != WAKE_NONE;
+  free(others);
+  return may;
+}
+
 static bool check_livelock(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one livelock report is enough */
+  static bool warned;   /* one possible-livelock warning per run is enough */
   if (reported)
     return false;
   int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
@@ -395,9 +593,13 @@ static bool check_livelock(struct scan *sc) {
     int n = find_cycle(sc, next, (int)i, cyc);
     if (n < 2)
       continue;
+    bool certain = !others_may_progress(sc, next);
+    if (!certain && warned)
+      break;
     static struct lh_finding f;
     lh_recorder_lock();
-    lh_finding_init(&f, "livelock", lh_finding_end_action());
+    lh_finding_init(&f, certain ? "livelock" : "possible-livelock",
+                    certain ? lh_finding_end_action() : "continue");
     for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++) {
       const struct snap *s = &sc->t[cyc[k]];
       struct lh_finding_thread *e = &f.threads[f.nthreads++];
@@ -412,6 +614,10 @@ static bool check_livelock(struct scan *sc) {
     }
     lh_finding_write(&f);
     lh_recorder_unlock();
+    if (!certain) {
+      warned = true;
+      break;
+    }
     reported = true;
     lh_finding_end_run("livelock");
     ended = true;

@@ -9,10 +9,13 @@
  *   holds the lock: a report is never made from a torn or passing state.
  * - stall: every thread of the process (counted in /proc/self/task, so a thread lockhound does not
  *   know about counts as running) is blocked in an untimed wait that lockhound sees, all since
- *   longer than the stall timeout, unchanged over two snapshots, with no timer pending (its
- *   signal handler could wake a thread). A signal sent from outside cannot be foreseen.
+ *   longer than the stall timeout, unchanged over two snapshots, and nothing outside them can
+ *   wake one: a signal handler that may post a semaphore waited on, a pending timer whose signal
+ *   is caught, another process releasing a process-shared object. If something can, the
+ *   warning possible-stall is written once and the program goes on (watchdog.c says the rule).
  * - livelock: threads that keep failing trylocks on locks held by each other, without a single
- *   success, for longer than the livelock timeout.
+ *   success, for longer than the livelock timeout (10 s by default), while no other thread can
+ *   progress; if one may, the warning possible-livelock is written once and the program goes on.
  * A cycle with a timed wait in it gives a warning once and does not end the run.
  *
  * The thread is created with every signal blocked (the program's signals are never delivered to

@@ -7,7 +7,8 @@
  * a livelock, forced here on every round. Without lockhound this program never ends
  * (deadlock/livelock_polite.c is the same dance for five rounds only).
  *
- * What to look for: after the livelock timeout (2 s; `--livelock-timeout=SEC`), a `livelock` on
+ * What to look for: after the livelock timeout (10 s by default, 2 s as this sample's tests run
+ * it: `--livelock-timeout=SEC`), a `livelock` on
  * lock_a and lock_b: each thread's failed trylocks since its last success and the lock it keeps
  * failing on, held by the other. Then lockhound ends the program. There is no lock-order
  * inversion: a trylock never waits, so it orders nothing.
@@ -16,6 +17,7 @@
  * threads fall out of step: livelock_random_backoff.c.
  *
  * lockhound-expect: livelock lock_a lock_b
+ * lockhound-options: --livelock-timeout=2
  */
 #include <pthread.h>
 #include <stdio.h>

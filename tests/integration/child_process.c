@@ -4,7 +4,9 @@
  *
  * A timeout is a limit, not a schedule: the parent sleeps in poll() on a pidfd of the child,
  * which wakes the moment the child ends; only a child that is still there when the limit runs
- * out is killed, with its whole process group (the program `lockhound run` started is in it). */
+ * out is killed, with its whole process group (the program `lockhound run` started is in it).
+ * lh_run_child_signalled also sends a signal once the child printed that it is ready: the only
+ * polling here, of the capture file, since nothing can wake the test when a file grows. */
 #include "child_process.h"
 
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -120,8 +123,53 @@ int lh_run_child(const struct lh_child_spec *spec, struct lh_child_result *resul
     return lh_run_child_limited(spec, 0, result);
 }
 
-int lh_run_child_limited(const struct lh_child_spec *spec, double limit_s,
-                         struct lh_child_result *result)
+/* A signal to send once the child said it is ready (lh_run_child_signalled). */
+struct signal_plan {
+    const char *ready;
+    double delay_s;
+    int sig;
+};
+
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void pause_s(double s)
+{
+    struct timespec t = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
+        ;
+}
+
+/* Waits (polling the capture file: the child writes it, nothing wakes us) until the child's
+ * stdout holds plan->ready and a pid, then plan->delay_s more, and signals that pid; gives up
+ * when the child ended or the limit ran out first. */
+static void carry_out(const struct signal_plan *plan, pid_t child, const char *out_path,
+                        double limit_s, double start)
+{
+    for (;;) {
+        char *out = lh_read_file(out_path, NULL);
+        const char *at = out ? strstr(out, plan->ready) : NULL;
+        long pid = at ? strtol(at + strlen(plan->ready), NULL, 10) : 0;
+        free(out);
+        if (pid > 0) {
+            pause_s(plan->delay_s);
+            kill((pid_t)pid, plan->sig);
+            return;
+        }
+        siginfo_t info = {0};
+        if (waitid(P_PID, (id_t)child, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid ||
+            monotonic_s() - start >= limit_s)
+            return;
+        pause_s(0.02);
+    }
+}
+
+static int run_child(const struct lh_child_spec *spec, double limit_s, const struct signal_plan *plan,
+                     struct lh_child_result *result)
 {
     char in[4096], out[4096], err[4096];
     memset(result, 0, sizeof *result);
@@ -141,8 +189,12 @@ int lh_run_child_limited(const struct lh_child_spec *spec, double limit_s,
     if (pid == 0)
         exec_child(spec, limit_s, in, out, err);
     if (limit_s > 0) {
+        double start = monotonic_s();
         setpgid(pid, pid); /* also here: no race with a kill before the child ran setpgid */
-        result->timed_out = !wait_for_end(pid, limit_s);
+        if (plan)
+            carry_out(plan, pid, out, limit_s, start);
+        double left = limit_s - (monotonic_s() - start);
+        result->timed_out = !wait_for_end(pid, left > 0.001 ? left : 0.001);
         if (result->timed_out)
             kill(-pid, SIGKILL);
     }
@@ -161,6 +213,19 @@ int lh_run_child_limited(const struct lh_child_spec *spec, double limit_s,
         return -1;
     }
     return 0;
+}
+
+int lh_run_child_limited(const struct lh_child_spec *spec, double limit_s,
+                         struct lh_child_result *result)
+{
+    return run_child(spec, limit_s, NULL, result);
+}
+
+int lh_run_child_signalled(const struct lh_child_spec *spec, const char *ready, double delay_s,
+                           int sig, double limit_s, struct lh_child_result *result)
+{
+    struct signal_plan plan = {ready, delay_s, sig};
+    return run_child(spec, limit_s, &plan, result);
 }
 
 void lh_child_result_free(struct lh_child_result *result)

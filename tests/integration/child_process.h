@@ -36,6 +36,12 @@ int lh_run_child(const struct lh_child_spec *spec, struct lh_child_result *resul
  * killed with SIGKILL and result->timed_out is set. */
 int lh_run_child_limited(const struct lh_child_spec *spec, double limit_s,
                          struct lh_child_result *result);
+/* The same, and once the child's stdout holds `ready` followed by a pid ("ready 1234"; the
+ * process to signal, which under `lockhound run` is the program, not the child itself), waits
+ * delay_s seconds more and sends that pid sig. The limit counts from the start; a child that never
+ * prints the word is killed at the limit like any other. */
+int lh_run_child_signalled(const struct lh_child_spec *spec, const char *ready, double delay_s,
+                           int sig, double limit_s, struct lh_child_result *result);
 void lh_child_result_free(struct lh_child_result *result);
 
 /* A fresh private directory under ${TMPDIR:-/tmp}; the caller owns the returned string. */
