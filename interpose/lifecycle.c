@@ -1,8 +1,8 @@
 /* lifecycle.c - start-up and shut-down of the preload library.
  *
  * Start-up (constructor): read LOCKHOUND_OPTIONS, fill the real-function table, load the
- * unwinder, register the main thread, open the run file when running under `lockhound run`, and
- * start the watchdog thread. Shut-down (destructor, at
+ * unwinder, register the main thread, and open the run file when running under `lockhound run`
+ * (the watchdog thread starts later, when first needed: watchdog.h). Shut-down (destructor, at
  * exit): write the closing records and, when the program was preloaded by hand, run the
  * analyzer on the file so that the report appears with no other step. A preloaded lockhound
  * command (LD_PRELOAD inherited by accident) switches the library off, and so does a secure
@@ -25,7 +25,6 @@
 #include "run_file.h"
 #include "stack_capture.h"
 #include "thread_state.h"
-#include "watchdog.h"
 
 static bool is_lockhound_itself(void) {
   char exe[4096];
@@ -54,7 +53,7 @@ __attribute__((constructor)) static void lh_start(void) {
   if (report_here)
     lh_report_save_stderr();
   __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
-  lh_watchdog_start();
+  /* no watchdog yet: it starts with a second thread or a first wait (watchdog.h) */
 }
 
 __attribute__((destructor)) static void lh_stop(void) {

@@ -217,5 +217,5 @@ void lh_fork_child(void) {
   static const pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
   memcpy(&recorder_mutex, &fresh, sizeof fresh);
   leave_runtime();
-  lh_watchdog_start(); /* the parent's watchdog does not exist here */
+  lh_watchdog_fork_child(); /* the parent's watchdog does not exist here */
 }

@@ -11,6 +11,7 @@
 #include "recorder.h"
 #include "run_file.h"
 #include "stack_capture.h"
+#include "watchdog.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
@@ -155,6 +156,7 @@ void lh_thread_adopt(void) {
 struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
   (void)pc;
   lh_thread_ensure();
+  lh_watchdog_ensure(); /* a second thread: now something can deadlock */
   struct lh_thread_start *s = malloc(sizeof *s);
   if (!s)
     return NULL;

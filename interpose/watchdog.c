@@ -663,6 +663,21 @@ static void *watchdog_main(void *arg) {
   return NULL;
 }
 
+/* Whether this process has its watchdog: set once by the thread that starts it (compare and
+ * swap), cleared by the fork child (the parent's watchdog does not exist there). */
+static bool running;
+
+void lh_watchdog_start_slow(void) {
+  bool no = false;
+  if (!__atomic_compare_exchange_n(&running, &no, true, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+    return;
+  lh_watchdog_start();
+}
+
+bool lh_watchdog_running(void) { return __atomic_load_n(&running, __ATOMIC_ACQUIRE); }
+
+void lh_watchdog_fork_child(void) { __atomic_store_n(&running, false, __ATOMIC_RELEASE); }
+
 void lh_watchdog_start(void) {
   sigset_t all, old;
   sigfillset(&all);

@@ -19,12 +19,30 @@
  * A cycle with a timed wait in it gives a warning once and does not end the run.
  *
  * The thread is created with every signal blocked (the program's signals are never delivered to
- * it), named "lockhound", calls only real functions, and is created again in a fork child. */
+ * it), named "lockhound", calls only real functions, and is created again in a fork child when it needs one. */
 #ifndef LH_WATCHDOG_H
 #define LH_WATCHDOG_H
 
+#include <stdbool.h>
+
 #define LH_WATCHDOG_PERIOD_MS 100
 
+/* The watchdog starts only when the process first needs it: when it gets a second thread
+ * (lh_thread_prepare) or when its one thread is about to block (lh_wait_publish). So a program
+ * with one thread keeps exactly one: a thread of lockhound's would take part in glibc's setxid
+ * broadcast (setuid, setgid... apply to every thread) and, lacking a capability that the program
+ * gave back to its own thread only (setpriv does: capset is per thread), fail it and make glibc
+ * abort the program. What the watchdog watches needs a wait anyway; self-deadlocks are caught at
+ * the call. */
+bool lh_watchdog_running(void);
+void lh_watchdog_start_slow(void);
+static inline void lh_watchdog_ensure(void) {
+  if (__builtin_expect(!lh_watchdog_running(), 0))
+    lh_watchdog_start_slow();
+}
+/* In a fork child: the parent's watchdog is not here; the next need starts one. */
+void lh_watchdog_fork_child(void);
+/* Creates the thread (lh_watchdog_ensure decides when). */
 void lh_watchdog_start(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_transparency.c - lockhound does not change what a program does: its stdout bytes, what it
  * reads from stdin, its exit code and its death by a signal are the same natively, under
- * `lockhound run` and under a plain LD_PRELOAD of liblockhound.so. */
+ * `lockhound run` and under a plain LD_PRELOAD of liblockhound.so; a program with one thread has
+ * exactly one (lockhound's watchdog starts when first needed). */
 #include "child_process.h"
 
 #include <criterion/criterion.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define PASSTHROUGH LH_SAMPLES_BUILD_DIR "/basics/passthrough"
 #define LOCKHOUND LH_BIN_DIR "/lockhound"
@@ -144,5 +146,68 @@ Test(preload, reports_no_inversion_for_a_gate_lock, .init = make_work_dir,
     cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
     cr_expect_null(strstr(res.err, "lock-order-inversion"),
                    "a false alarm on stderr:\n%s", res.err);
+    lh_child_result_free(&res);
+}
+
+/* setpriv drops its user id, gives its one thread capabilities back (capset is per thread), then
+ * changes its group id, which glibc applies to every thread of the process: a thread of
+ * lockhound's own would lack the capability, fail, and glibc would abort the process. A program
+ * with one thread must have exactly one (the watchdog starts with the second thread, or when the
+ * one thread blocks). Needs root (to change ids) and setpriv (util-linux). */
+static void check_credentials_change(enum how how)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root, to change user and group ids");
+    if (access("/usr/bin/setpriv", X_OK) != 0)
+        cr_skip_test("needs /usr/bin/setpriv (util-linux)");
+    struct lh_child_result native, res;
+    static const char *const args[] = {"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
+                                       "--clear-groups", "/bin/echo", "changed", NULL};
+    static char tmpdir_env[4200];
+    snprintf(tmpdir_env, sizeof tmpdir_env, "TMPDIR=%s", work_dir);
+    const char *run[] = {LOCKHOUND, "run", "--", args[0], args[1], args[2], args[3], args[4],
+                         args[5], NULL};
+    const char *env_plain[] = {tmpdir_env, NULL};
+    const char *env_preload[] = {tmpdir_env, "LD_PRELOAD=" LH_LIB_DIR "/liblockhound.so", NULL};
+    struct lh_child_spec native_spec = {.argv = args, .env_set = env_plain, .work_dir = work_dir};
+    struct lh_child_spec spec = {.argv = how == UNDER_RUN ? run : args,
+                                 .env_set = how == UNDER_PRELOAD ? env_preload : env_plain,
+                                 .work_dir = work_dir};
+    cr_assert_eq(lh_run_child(&native_spec, &native), 0);
+    cr_assert_eq(native.exit_code, 0, "setpriv fails natively: %s", native.err);
+    cr_assert_eq(lh_run_child(&spec, &res), 0);
+    cr_expect_eq(res.exit_code, 0, "exit code %d (natively 0); stderr:\n%s", res.exit_code,
+                 res.err);
+    cr_expect_str_eq(res.out, native.out);
+    lh_child_result_free(&native);
+    lh_child_result_free(&res);
+}
+
+Test(threads, a_single_threaded_credential_change_works_under_preload, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    check_credentials_change(UNDER_PRELOAD);
+}
+
+Test(threads, a_single_threaded_credential_change_works_under_run, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    check_credentials_change(UNDER_RUN);
+}
+
+Test(threads, a_single_thread_blocked_for_ever_is_still_a_stall, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    static char tmpdir_env[4200];
+    snprintf(tmpdir_env, sizeof tmpdir_env, "TMPDIR=%s", work_dir);
+    const char *run[] = {LOCKHOUND, "run", "--stall-timeout=0.3", "--",
+                         LH_TEST_PROGRAM_DIR "/lonely_wait", NULL};
+    const char *env[] = {tmpdir_env, NULL};
+    struct lh_child_spec spec = {.argv = run, .env_set = env, .work_dir = work_dir};
+    struct lh_child_result res;
+    cr_assert_eq(lh_run_child_limited(&spec, 30.0, &res), 0);
+    cr_expect(!res.timed_out, "the lonely wait was never ended");
+    cr_expect_eq(res.exit_code, 66, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    cr_expect_not_null(strstr(res.err, "lockhound: stall:"), "no stall report:\n%s", res.err);
     lh_child_result_free(&res);
 }
