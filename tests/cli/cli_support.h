@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <errno.h>
 #include <unistd.h>
 
 /* <build> (the parent of the directory holding this test binary). */
@@ -80,8 +81,11 @@ struct cli_result {
 };
 
 /* Runs argv (argv[0] a path) with its stdout and stderr captured; env entries "NAME=value" are
- * added to the environment of the child (NULL for none). */
-static inline struct cli_result cli_run_env(char *const argv[], char *const env[]) {
+ * added to the environment of the child (NULL for none); limit_s > 0 sends it SIGALRM (status 142)
+ * after that many seconds (the alarm survives exec): a limit that only catches hangs, never a
+ * timing assertion. */
+static inline struct cli_result cli_run_full(char *const argv[], char *const env[],
+                                             unsigned limit_s) {
   char out_path[] = "/tmp/lh-cli-out-XXXXXX", err_path[] = "/tmp/lh-cli-err-XXXXXX";
   int out = mkstemp(out_path), err = mkstemp(err_path);
   fflush(NULL);
@@ -90,6 +94,7 @@ static inline struct cli_result cli_run_env(char *const argv[], char *const env[
     dup2(out, 1);
     dup2(err, 2);
     for (int i = 0; env && env[i]; i++) putenv(env[i]);
+    if (limit_s) alarm(limit_s);
     execv(argv[0], argv);
     _exit(255);
   }
@@ -104,31 +109,30 @@ static inline struct cli_result cli_run_env(char *const argv[], char *const env[
   return r;
 }
 
-static inline struct cli_result cli_run(char *const argv[]) { return cli_run_env(argv, NULL); }
+static inline struct cli_result cli_run_env(char *const argv[], char *const env[]) {
+  return cli_run_full(argv, env, 0);
+}
 
-/* The same, for a command that must not hang: it gets SIGALRM (status 142) after limit_s seconds
- * (the alarm survives exec). A limit that only catches hangs, never a timing assertion. */
+static inline struct cli_result cli_run(char *const argv[]) { return cli_run_full(argv, NULL, 0); }
+
 static inline struct cli_result cli_run_limited(char *const argv[], unsigned limit_s) {
-  char out_path[] = "/tmp/lh-cli-out-XXXXXX", err_path[] = "/tmp/lh-cli-err-XXXXXX";
-  int out = mkstemp(out_path), err = mkstemp(err_path);
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out, 1);
-    dup2(err, 2);
-    alarm(limit_s);
-    execv(argv[0], argv);
-    _exit(255);
+  return cli_run_full(argv, NULL, limit_s);
+}
+
+/* A scratch directory per test: /tmp/lh-<label>-XXXXXX into dir (64 bytes), removed with all it
+ * holds by cli_scratch_remove. */
+static inline void cli_scratch_make(char dir[64], const char *label) {
+  snprintf(dir, 64, "/tmp/lh-%s-XXXXXX", label);
+  if (!mkdtemp(dir)) {
+    fprintf(stderr, "cannot make %s: %s\n", dir, strerror(errno));
+    abort();
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(out);
-  close(err);
-  struct cli_result r = {WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status),
-                         cli_slurp(out_path), cli_slurp(err_path)};
-  unlink(out_path);
-  unlink(err_path);
-  return r;
+}
+
+static inline void cli_scratch_remove(const char dir[64]) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
 }
 
 static inline void cli_free(struct cli_result *r) {

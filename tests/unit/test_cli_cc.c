@@ -20,8 +20,7 @@ static char lib_env[160]; /* LOCKHOUND_LIB=<dir>/lib dir/liblockhound.so */
 static char tmp_env[96];  /* TMPDIR=<dir> */
 
 static void make_dir(void) {
-  snprintf(dir, sizeof dir, "/tmp/lh-cli-cc-XXXXXX");
-  cr_assert_not_null(mkdtemp(dir));
+  cli_scratch_make(dir, "cli-cc");
   char path[128];
   snprintf(path, sizeof path, "%s/lib dir", dir);
   cr_assert_eq(mkdir(path, 0755), 0);
@@ -32,11 +31,7 @@ static void make_dir(void) {
   snprintf(tmp_env, sizeof tmp_env, "TMPDIR=%s", dir);
 }
 
-static void remove_dir(void) {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0) cr_log_warn("could not remove %s", dir);
-}
+static void remove_dir(void) { cli_scratch_remove(dir); }
 
 TestSuite(cli_cc, .init = make_dir, .fini = remove_dir, .timeout = 60);
 

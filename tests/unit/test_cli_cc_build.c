@@ -48,18 +48,13 @@ static void write_file(const char *name, const char *text) {
 }
 
 static void make_dir(void) {
-  snprintf(dir, sizeof dir, "/tmp/lh-cli-cc-build-XXXXXX");
-  cr_assert_not_null(mkdtemp(dir));
+  cli_scratch_make(dir, "cli-cc-build");
   snprintf(tmp_env, sizeof tmp_env, "TMPDIR=%s", dir);
   write_file("main.c", main_c);
   write_file("add.c", add_c);
 }
 
-static void remove_dir(void) {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0) cr_log_warn("could not remove %s", dir);
-}
+static void remove_dir(void) { cli_scratch_remove(dir); }
 
 TestSuite(cli_cc_build, .init = make_dir, .fini = remove_dir, .timeout = 120);
 

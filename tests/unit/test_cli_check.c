@@ -12,16 +12,9 @@
 
 static char dir[64];
 
-static void make_dir(void) {
-  snprintf(dir, sizeof dir, "/tmp/lh-cli-check-XXXXXX");
-  cr_assert_not_null(mkdtemp(dir));
-}
+static void make_dir(void) { cli_scratch_make(dir, "cli-check"); }
 
-static void remove_dir(void) {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0) cr_log_warn("could not remove %s", dir);
-}
+static void remove_dir(void) { cli_scratch_remove(dir); }
 
 TestSuite(cli_check, .init = make_dir, .fini = remove_dir, .timeout = 120);
 

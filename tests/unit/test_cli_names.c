@@ -13,16 +13,11 @@
 static char dir[64], run_dir_opt[128];
 
 static void make_dir(void) {
-  snprintf(dir, sizeof dir, "/tmp/lh-cli-names-XXXXXX");
-  cr_assert_not_null(mkdtemp(dir));
+  cli_scratch_make(dir, "cli-names");
   snprintf(run_dir_opt, sizeof run_dir_opt, "--run-dir=%s/runs", dir);
 }
 
-static void remove_dir(void) {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0) cr_log_warn("could not remove %s", dir);
-}
+static void remove_dir(void) { cli_scratch_remove(dir); }
 
 TestSuite(cli_names, .init = make_dir, .fini = remove_dir, .timeout = 60);
 
