@@ -14,6 +14,7 @@
 #include "contention.h"
 #include "misuse.h"
 #include "options.h"
+#include "own_stack.h"
 #include "real_functions.h"
 #include "recorder.h"
 #include "report_at_exit.h"
@@ -37,6 +38,7 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_options_parse(getenv("LOCKHOUND_OPTIONS"));
   lh_contention_on = lh_options.contention;
   lh_report_remember_library();
+  lh_own_stack_init();
   lh_recorder_lock();
   lh_stack_warm_up();
   lh_recorder_unlock();

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "object_registry.h"
+#include "own_stack.h"
 #include "real_functions.h"
 #include "run_file.h"
 #include "stack_capture.h"
@@ -100,25 +101,48 @@ static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   lh_recorder_unlock();
 }
 
-void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
-                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale) {
+struct request_ctx {
+  struct lh_acquire *a;
+  const void *obj;
+  uint8_t kind;
+  const struct lh_tuple_key *key;
+  const struct lh_tuple_slot *stale;
+};
+
+/* On lockhound's own stack, under the recorder lock (own_stack.h). */
+static void request_slow(void *p) {
+  const struct request_ctx *c = p;
+  struct lh_acquire *a = c->a;
   /* The epoch is read before the id: a destroy in between leaves a stale epoch, so the next
    * call comes here again rather than trusting an id that no longer holds. */
   uint32_t epoch = lh_lock_epoch_of(a->addr);
   bool recursive;
-  a->lock = lh_lock_id(obj, kind, key->pc, &recursive);
+  a->lock = lh_lock_id(c->obj, c->kind, c->key->pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
   int i = lh_held_find(&lh_self.held, a->addr);
   a->again = i >= 0;
   if (a->again)
     a->stack = lh_self.held.v[i].stack;
-  else if (stale && stale->value.lock == a->lock)
-    a->stack = stale->value.stack; /* only the epoch moved (another address's destroy) */
+  else if (c->stale && c->stale->value.lock == a->lock)
+    a->stack = c->stale->value.stack; /* only the epoch moved (another address's destroy) */
   else
-    record_tuple(a, lh_tuple_flags(key));
+    record_tuple(a, lh_tuple_flags(c->key));
   a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
   struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again};
-  lh_tuple_cache_put(&lh_self.tuples, key, &v);
+  lh_tuple_cache_put(&lh_self.tuples, c->key, &v);
+  /* Room for the push that follows the acquisition, made here, on our stack and with
+   * cancellation off: the fast path then never allocates (a cached tuple implies the same
+   * held set, and the array never shrinks). */
+  if (!a->again && (!lh_self.held.v || lh_self.held.n == lh_self.held.cap))
+    lh_held_grow(&lh_self.held);
+}
+
+void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
+                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale) {
+  struct request_ctx c = {a, obj, kind, key, stale};
+  lh_recorder_lock();
+  lh_own_stack_call(request_slow, &c);
+  lh_recorder_unlock();
 }
 
 void lh_lock_again(const struct lh_acquire *a) {
@@ -160,16 +184,33 @@ void lh_profile_released(const struct lh_held_entry *e) {
     s->max_hold_ns = held;
 }
 
+struct object_ctx {
+  const void *addr;
+  uint8_t kind;
+  uintptr_t pc;
+  unsigned count;
+  const char *name;
+};
+
+static void object_init(void *p) {
+  const struct object_ctx *c = p;
+  lh_object_initialised(c->addr, c->kind, c->pc, c->count, c->name);
+}
+
+static void object_destroy(void *p) { lh_object_destroyed(((const struct object_ctx *)p)->addr); }
+
 void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
                           const char *name) {
+  struct object_ctx c = {addr, kind, pc, count, name};
   lh_recorder_lock();
-  lh_object_initialised(addr, kind, pc, count, name);
+  lh_own_stack_call(object_init, &c);
   lh_recorder_unlock();
 }
 
 void lh_object_destroy_event(const void *addr) {
+  struct object_ctx c = {addr, 0, 0, 0, NULL};
   lh_recorder_lock();
-  lh_object_destroyed(addr);
+  lh_own_stack_call(object_destroy, &c);
   lh_recorder_unlock();
 }
 

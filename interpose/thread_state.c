@@ -307,6 +307,8 @@ static void thread_exited(void *p) {
   lh_recorder_unlock();
   lh_held_free(&lh_self.held);
   lh_tuple_cache_clear(&lh_self.tuples);
+  free(lh_self.locks);
+  lh_self.locks = NULL;
   LH_RACE_EVENT(lh_race_thread_done());
 }
 

@@ -37,7 +37,9 @@ struct lh_thread {
   int saved_cancel_state; /* the program's cancel state while the recorder lock is held */
   struct lh_held_set held;
   struct lh_tuple_cache tuples;
-  struct lh_lock_cache locks;
+  /* On the heap, made at the thread's first lock look-up: static TLS is carved out of every
+   * thread's stack, and a 16 KiB stack cannot spare 3 KiB for it (own_stack.h). */
+  struct lh_lock_cache *locks;
   uint64_t calls[LH_NWRAPPED];
   pid_t tid;           /* the kernel's id, which glibc stores as a mutex's owner */
   struct lh_wait wait; /* what it is blocked in, for the watchdog (wait_state.h) */

@@ -1,0 +1,94 @@
+/* test_library_robustness.c - lockhound's own code never crashes, hangs or loses the report:
+ * small thread stacks, asynchronous cancellation, processes that end by exec, _exit or a fatal
+ * signal, a program that closes its stderr. Each program under test (tests/integration/programs/)
+ * runs natively, under `lockhound run` and under a plain LD_PRELOAD, as a child with a time limit,
+ * and must end exactly as it does natively. */
+#include "child_process.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define LOCKHOUND LH_BIN_DIR "/lockhound"
+#define PRELOAD "LD_PRELOAD=" LH_LIB_DIR "/liblockhound.so"
+#define PROGRAM(name) LH_TEST_PROGRAM_DIR "/" name
+#define LIMIT_S 60.0
+
+enum how { NATIVE, UNDER_RUN, UNDER_PRELOAD };
+static const char *const how_names[] = {"natively", "under lockhound run", "preloaded"};
+
+static char *work_dir;
+
+static void make_work_dir(void)
+{
+    work_dir = lh_make_temp_dir("robustness");
+    cr_assert_not_null(work_dir, "cannot make a scratch directory");
+}
+
+static void remove_work_dir(void)
+{
+    lh_remove_tree(work_dir);
+    free(work_dir);
+    work_dir = NULL;
+}
+
+/* Runs argv (at most 6 words) natively, under `lockhound run` or preloaded, with TMPDIR in the
+ * scratch directory (where the run files go) and an extra variable if given. */
+static void run_how(enum how how, const char *const *argv, const char *extra_env,
+                    struct lh_child_result *res)
+{
+    static char tmpdir_env[4200];
+    snprintf(tmpdir_env, sizeof tmpdir_env, "TMPDIR=%s", work_dir);
+    const char *args[12] = {LOCKHOUND, "run", "--"};
+    size_t n = how == UNDER_RUN ? 3 : 0;
+    for (size_t i = 0; argv[i] && n < 11; i++)
+        args[n++] = argv[i];
+    args[n] = NULL;
+    const char *env[] = {tmpdir_env, how == UNDER_PRELOAD ? PRELOAD : extra_env,
+                         how == UNDER_PRELOAD ? extra_env : NULL, NULL};
+    struct lh_child_spec spec = {.argv = args, .env_set = env, .work_dir = work_dir};
+    cr_assert_eq(lh_run_child_limited(&spec, LIMIT_S, res), 0, "cannot run %s", args[0]);
+    cr_assert(!res->timed_out, "%s hung %s (killed after %.0f s); stderr:\n%s", argv[0],
+              how_names[how], LIMIT_S, res->err);
+}
+
+/* The program ends as natively (exit code or signal, stdout) under run and preloaded. */
+static void check_as_native(const char *const *argv)
+{
+    struct lh_child_result native, traced;
+    run_how(NATIVE, argv, NULL, &native);
+    cr_assert(WIFEXITED(native.status) && WEXITSTATUS(native.status) == 0,
+              "the native run of %s failed (status %d); stderr:\n%s", argv[0], native.status,
+              native.err);
+    for (enum how how = UNDER_RUN; how <= UNDER_PRELOAD; how++) {
+        run_how(how, argv, NULL, &traced);
+        cr_expect_eq(traced.exit_code, native.exit_code, "%s %s %s %s: exit code %d, natively %d; "
+                     "stderr:\n%s", argv[0], argv[1], argv[2], how_names[how], traced.exit_code,
+                     native.exit_code, traced.err);
+        cr_expect_str_eq(traced.out, native.out, "%s: stdout differs %s", argv[0],
+                         how_names[how]);
+        lh_child_result_free(&traced);
+    }
+    lh_child_result_free(&native);
+}
+
+/* ---- 1. small thread stacks ---- */
+
+#define SMALL_STACK(kib, mode, bytes)                                                           \
+    Test(small_stack, kib##_kib_##mode##_##bytes, .init = make_work_dir,                        \
+         .fini = remove_work_dir, .timeout = 180)                                               \
+    {                                                                                           \
+        const char *argv[] = {PROGRAM("small_stack"), #kib, #mode, #bytes, NULL};               \
+        check_as_native(argv);                                                                  \
+    }
+/* Deep recursion leaving 256 bytes of the stack: lockhound's slow paths (stack walk, malloc,
+ * records) must run elsewhere. */
+SMALL_STACK(16, leave, 256)
+SMALL_STACK(32, leave, 256)
+/* A fixed depth that leaves about 3 KiB natively: lockhound's static TLS is carved out of the
+ * same stack and must stay small. */
+SMALL_STACK(16, use, 9000)
+SMALL_STACK(32, use, 25000)
