@@ -89,8 +89,8 @@ uint32_t lh_wait_site_stack(uintptr_t pc) {
     return s->value.stack;
   lh_recorder_lock();
   struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false};
+  lh_tuple_cache_put(&lh_self.tuples, &key, &v); /* may allocate: inside the runtime */
   lh_recorder_unlock();
-  lh_tuple_cache_put(&lh_self.tuples, &key, &v);
   return v.stack;
 }
 

@@ -25,25 +25,55 @@ bool lh_enabled;
 static pthread_mutex_t recorder_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static unsigned fork_count; /* forks made by this process: names the children's lineage */
 
-/* Cancellation is disabled while the lock is held: lockhound's own write(2) and open(2) are
- * cancellation points, and a thread cancelled there would leave the recorder lock taken for
- * ever. A cancel that arrives meanwhile stays pending until the program's next cancellation
- * point. */
+/* lockhound's own code is not cancellable (lh_runtime_enter): in PTHREAD_CANCEL_ASYNCHRONOUS
+ * mode a cancel may land on any instruction - inside malloc (the dying thread then blocks for
+ * ever in free, in its exit handlers), or with the recorder lock taken (every other thread then
+ * hangs). Entering, before anything else, the type goes to deferred, then the state to disabled
+ * (in that order: glibc 2.36's cancel-signal handler looks at the type only, so a signal sent
+ * just before we entered finds the deferred type and merely marks the thread cancelled). The
+ * runtime makes no cancellation point (raw_syscalls.h), which would switch the type back to
+ * asynchronous for its duration. Leaving, a cancel that arrived meanwhile:
+ * - deferred mode: stays pending until the program's next cancellation point, as natively (a
+ *   lock call is none);
+ * - asynchronous mode: is acted on at once, as it would have been natively: state enabled (still
+ *   deferred: glibc 2.36, re-enabled in asynchronous mode with a cancel pending, ends the thread
+ *   without setting its result, and pthread_join gets NULL instead of PTHREAD_CANCELED), then
+ *   pthread_testcancel(), which sets the result, then the type back to asynchronous. A cancel
+ *   that comes between those last two meets the glibc bug (a window of a few instructions).
+ * Cost: four atomic operations per slow path. */
+void lh_runtime_enter(void) {
+  if (lh_self.in_runtime == 0) {
+    int state, type;
+    pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, &type);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
+    lh_self.saved_cancel_state = state;
+    lh_self.saved_cancel_type = type;
+    lh_self.saved_errno = errno;
+  }
+  lh_self.in_runtime++;
+}
+
+void lh_runtime_leave(void) {
+  if (--lh_self.in_runtime > 0)
+    return;
+  int saved_errno = lh_self.saved_errno;
+  if (lh_self.saved_cancel_state == PTHREAD_CANCEL_ENABLE) {
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+    if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+      pthread_testcancel();
+  }
+  if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+    pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, NULL);
+  errno = saved_errno;
+}
+
 void lh_recorder_lock(void) {
   lh_real_ensure();
-  if (lh_self.in_runtime++ == 0) {
-    lh_self.saved_errno = errno;
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &lh_self.saved_cancel_state);
-  }
+  lh_runtime_enter();
   real_pthread_mutex_lock(&recorder_mutex);
 }
 
-static void leave_runtime(void) {
-  if (--lh_self.in_runtime == 0) {
-    pthread_setcancelstate(lh_self.saved_cancel_state, NULL);
-    errno = lh_self.saved_errno;
-  }
-}
+static void leave_runtime(void) { lh_runtime_leave(); }
 
 void lh_recorder_unlock(void) {
   real_pthread_mutex_unlock(&recorder_mutex);
@@ -153,8 +183,19 @@ void lh_lock_again(const struct lh_acquire *a) {
     lh_profile_acquired(a->lock);
 }
 
+/* The profile's table grows (an allocation) inside the runtime: not cancellable. */
+static struct lh_lock_stats *profile_entry(uint32_t lock) {
+  struct lh_contention_table *t = &lh_self.contention;
+  if ((t->n + 1) * 2 <= t->cap)
+    return lh_contention_entry(t, lock);
+  lh_runtime_enter();
+  struct lh_lock_stats *s = lh_contention_entry(t, lock);
+  lh_runtime_leave();
+  return s;
+}
+
 uint64_t lh_profile_acquired(uint32_t lock) {
-  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, lock);
+  struct lh_lock_stats *s = profile_entry(lock);
   if (s)
     s->acquisitions++;
   return lh_now_ns();
@@ -163,7 +204,7 @@ uint64_t lh_profile_acquired(uint32_t lock) {
 /* Right after a blocking call that had to wait: the wait began when it was published. */
 void lh_profile_waited(uint32_t lock) {
   uint64_t waited = lh_now_ns() - lh_self.wait.since_ns;
-  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, lock);
+  struct lh_lock_stats *s = profile_entry(lock);
   if (!s)
     return;
   s->contended++;
@@ -176,7 +217,7 @@ void lh_profile_released(const struct lh_held_entry *e) {
   if (!e->since_ns)
     return;
   uint64_t held = lh_now_ns() - e->since_ns;
-  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, e->lock);
+  struct lh_lock_stats *s = profile_entry(e->lock);
   if (!s)
     return;
   s->hold_ns += held;

@@ -36,6 +36,11 @@ struct lh_acquire {
 /* False before the constructor finished and after the destructor: wrappers pass through. */
 extern bool lh_enabled;
 
+/* lockhound's own code on this thread, not cancellable (recorder.c says how a cancel that
+ * arrives meanwhile is acted on); wrappers pass through while inside. Nests. Every slow path
+ * (allocations included) runs inside it; lh_recorder_lock enters it. */
+void lh_runtime_enter(void);
+void lh_runtime_leave(void);
 void lh_recorder_lock(void);
 void lh_recorder_unlock(void);
 

@@ -20,6 +20,7 @@
 #include "lock_registry.h"
 #include "module_map.h"
 #include "object_registry.h"
+#include "raw_syscalls.h"
 #include "run_file_format.h"
 #include "stack_capture.h"
 #include "thread_state.h"
@@ -46,7 +47,7 @@ void lh_warn(const char *fmt, ...) {
   if (len > sizeof buf - 2)
     len = sizeof buf - 2;
   buf[len++] = '\n';
-  ssize_t w = write(2, buf, len);
+  ssize_t w = lh_sys_write(2, buf, len);
   (void)w;
 }
 
@@ -127,8 +128,8 @@ static bool open_file(void) {
       errno = ENAMETOOLONG;
       break;
     }
-    run_fd = open(run_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND,
-                  0600);
+    run_fd = lh_sys_open(run_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND,
+                       0600);
     if (run_fd >= 0)
       return true;
     if (errno != EEXIST)
@@ -172,10 +173,10 @@ static void write_header(void) {
   exe[n > 0 ? n : 0] = 0;
   h.exe = exe;
   static char cmdline[65536];
-  int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-  ssize_t len = fd >= 0 ? read(fd, cmdline, sizeof cmdline - 1) : 0;
+  int fd = lh_sys_open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC, 0);
+  ssize_t len = fd >= 0 ? lh_sys_read(fd, cmdline, sizeof cmdline - 1) : 0;
   if (fd >= 0)
-    close(fd);
+    lh_sys_close(fd);
   if (len < 0)
     len = 0;
   cmdline[len] = 0;
@@ -200,13 +201,13 @@ bool lh_run_file_active(void) {
 
 static void write_all(const char *buf, size_t len) {
   while (len > 0) {
-    ssize_t w = write(run_fd, buf, len);
+    ssize_t w = lh_sys_write(run_fd, buf, len);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0) {
       lh_warn("writing the run file %s failed: %s; recording stops here", run_path,
               w < 0 ? strerror(errno) : "nothing written");
-      close(run_fd);
+      lh_sys_close(run_fd);
       run_fd = -1;
       run_disabled = true;
       return;
@@ -272,7 +273,7 @@ const char *lh_run_file_finish(void) {
   lh_run_write("calls", fill_calls, counts);
   lh_run_write("end", fill_end, NULL);
   if (run_fd >= 0)
-    close(run_fd);
+    lh_sys_close(run_fd);
   run_fd = -1;
   run_finished = true;
   return run_path;
@@ -280,7 +281,7 @@ const char *lh_run_file_finish(void) {
 
 void lh_run_file_fork_child(unsigned fork_number) {
   if (run_fd >= 0)
-    close(run_fd);
+    lh_sys_close(run_fd);
   run_fd = -1;
   run_finished = false;
   size_t n = strlen(lineage);

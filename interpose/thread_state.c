@@ -155,11 +155,13 @@ void lh_thread_adopt(void) {
 struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
   (void)pc;
   lh_thread_ensure();
+  lh_recorder_lock(); /* malloc too: not cancellable (recorder.h) */
   struct lh_thread_start *s = malloc(sizeof *s);
-  if (!s)
+  if (!s) {
+    lh_recorder_unlock();
     return NULL;
+  }
   memset(s, 0, sizeof *s);
-  lh_recorder_lock();
   s->id = next_id++;
   s->parent = lh_self.id;
   s->parent_seg = lh_self.seg;

@@ -34,7 +34,8 @@ struct lh_thread {
   uint32_t seg;
   int in_runtime; /* >0 while lockhound's own code runs on this thread: wrappers pass through */
   int saved_errno;        /* the program's errno while the recorder lock is held */
-  int saved_cancel_state; /* the program's cancel state while the recorder lock is held */
+  int saved_cancel_state; /* the program's cancel state and type while in the runtime */
+  int saved_cancel_type;
   struct lh_held_set held;
   struct lh_tuple_cache tuples;
   /* On the heap, made at the thread's first lock look-up: static TLS is carved out of every

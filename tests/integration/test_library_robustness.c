@@ -92,3 +92,27 @@ SMALL_STACK(32, leave, 256)
  * same stack and must stay small. */
 SMALL_STACK(16, use, 9000)
 SMALL_STACK(32, use, 25000)
+
+/* ---- 2. asynchronous cancellation ---- */
+
+/* 200 threads in asynchronous mode, each cancelled while it takes new locks in a loop: the
+ * cancels land in lockhound's slow paths too. The program finishes with every join giving
+ * PTHREAD_CANCELED. Under `lockhound run` a thread cancelled with its lock taken is reported
+ * (exit-holding-lock, a true finding: exit code 66); preloaded, the exit code is the program's. */
+Test(async_cancel, two_hundred_threads_cancelled_in_lockhound_code, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 240)
+{
+    const char *argv[] = {PROGRAM("async_cancel"), "200", NULL};
+    struct lh_child_result native, traced;
+    run_how(NATIVE, argv, NULL, &native);
+    cr_assert_eq(native.exit_code, 0, "the native run failed; stderr:\n%s", native.err);
+    for (enum how how = UNDER_RUN; how <= UNDER_PRELOAD; how++) {
+        run_how(how, argv, NULL, &traced);
+        cr_expect_str_eq(traced.out, native.out, "stdout differs %s; stderr:\n%s",
+                         how_names[how], traced.err);
+        cr_expect(traced.exit_code == 0 || (how == UNDER_RUN && traced.exit_code == 66),
+                  "exit code %d %s; stderr:\n%s", traced.exit_code, how_names[how], traced.err);
+        lh_child_result_free(&traced);
+    }
+    lh_child_result_free(&native);
+}
