@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,17 +39,19 @@ void lh_report_save_stderr(void) {
   saved_stderr_stat = st;
 }
 
-/* Where the report goes: the program's stderr if it is still open, else the saved copy, but
- * only if that descriptor still is what was saved (the program may have closed it and reused
- * the number for a file of its own, which the report must never be written into). */
-static int report_fd(void) {
+/* Where the report goes: the stderr the program started with, through the saved copy, and only
+ * while that copy still is what was saved (the program may have closed it and reused the number
+ * for a file of its own); else nowhere (the run file keeps it). Never descriptor 2 as it is at
+ * exit: a program that closed stderr and opened a file got that file as descriptor 2, and the
+ * report would be appended to the program's data. */
+static bool same_file(int fd, const struct stat *want) {
   struct stat st;
-  if (fcntl(2, F_GETFD) != -1)
-    return 2;
-  if (saved_stderr >= 0 && fstat(saved_stderr, &st) == 0 &&
-      st.st_dev == saved_stderr_stat.st_dev && st.st_ino == saved_stderr_stat.st_ino)
-    return saved_stderr;
-  return -1;
+  return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == want->st_dev &&
+         st.st_ino == want->st_ino;
+}
+
+static int report_fd(void) {
+  return same_file(saved_stderr, &saved_stderr_stat) ? saved_stderr : -1;
 }
 
 void lh_report_remember_library(void) {

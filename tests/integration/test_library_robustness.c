@@ -116,3 +116,26 @@ Test(async_cancel, two_hundred_threads_cancelled_in_lockhound_code, .init = make
     }
     lh_child_result_free(&native);
 }
+
+/* ---- 5. the report never goes into the program's files ---- */
+
+/* Preloaded by hand, a program that closed stderr and opened a data file as descriptor 2: the
+ * report goes to the stderr it started with, and the file holds only what the program wrote. */
+Test(report_destination, never_into_a_file_that_took_descriptor_2, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    char data[4200];
+    snprintf(data, sizeof data, "%s/data", work_dir);
+    const char *argv[] = {PROGRAM("closed_stderr"), data, NULL};
+    struct lh_child_result res;
+    run_how(UNDER_PRELOAD, argv, NULL, &res);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    size_t len;
+    char *text = lh_read_file(data, &len);
+    cr_assert_not_null(text, "the program wrote no data file");
+    cr_expect_str_eq(text, "data\n", "the data file holds more than the program wrote:\n%s", text);
+    cr_expect_not_null(strstr(res.err, "lock-order-inversion"),
+                       "the report did not reach the original stderr:\n%s", res.err);
+    free(text);
+    lh_child_result_free(&res);
+}
