@@ -31,6 +31,7 @@
 #include "grow.h"
 #include "library_path.h"
 #include "run_file_format.h"
+#include "run_loader.h"
 
 #define EXIT_NOT_FOUND 127
 #define EXIT_CANNOT_RUN 126
@@ -186,6 +187,7 @@ static int run_program(char **argv) {
   } else {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) lh_loader_note_killed(pid, WTERMSIG(status));
   }
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGQUIT, &old_quit, NULL);

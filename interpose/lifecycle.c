@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "contention.h"
+#include "fatal_signals.h"
 #include "misuse.h"
 #include "options.h"
 #include "own_stack.h"
@@ -51,6 +52,7 @@ __attribute__((constructor)) static void lh_start(void) {
   if (report_here)
     lh_report_save_stderr();
   __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
+  lh_fatal_signals_install();
   lh_watchdog_start();
 }
 

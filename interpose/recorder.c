@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "object_registry.h"
 #include "own_stack.h"
@@ -74,6 +77,21 @@ void lh_recorder_lock(void) {
 }
 
 static void leave_runtime(void) { lh_runtime_leave(); }
+
+bool lh_recorder_trylock_for(unsigned ms) {
+  lh_real_ensure();
+  lh_runtime_enter();
+  for (unsigned i = 0;; i++) {
+    if (real_pthread_mutex_trylock(&recorder_mutex) == 0)
+      return true;
+    if (i >= ms)
+      break;
+    struct timespec ms1 = {0, 1000000};
+    syscall(SYS_nanosleep, &ms1, NULL); /* not nanosleep(): a cancellation point */
+  }
+  lh_runtime_leave();
+  return false;
+}
 
 void lh_recorder_unlock(void) {
   real_pthread_mutex_unlock(&recorder_mutex);

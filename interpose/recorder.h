@@ -42,6 +42,9 @@ extern bool lh_enabled;
 void lh_runtime_enter(void);
 void lh_runtime_leave(void);
 void lh_recorder_lock(void);
+/* For a dying process (a fatal signal): the recorder lock if it is free within ms milliseconds
+ * (another thread may hold it for ever: it crashed, or the signal interrupted it). */
+bool lh_recorder_trylock_for(unsigned ms);
 void lh_recorder_unlock(void);
 
 /* Out of line: a tuple the thread has not seen under the lock's current identity. */

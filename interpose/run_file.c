@@ -35,6 +35,7 @@ static char run_path[4096];
 static char session[64];
 static char lineage[256];
 static pid_t forked_from;
+static pid_t owner_pid; /* the process the file belongs to: set at start-up and in a fork child */
 
 void lh_warn(const char *fmt, ...) {
   char buf[1024];
@@ -53,6 +54,8 @@ void lh_warn(const char *fmt, ...) {
 
 bool lh_run_supervised(void) { return supervised; }
 
+bool lh_run_file_owner(void) { return getpid() == owner_pid; }
+
 static void make_session(void) {
   const char *env = getenv(LH_ENV_SESSION);
   if (env && *env && strlen(env) < sizeof session && !strchr(env, '/')) {
@@ -67,6 +70,7 @@ static void make_session(void) {
 }
 
 void lh_run_file_start(void) {
+  owner_pid = getpid();
   const char *s = getenv(LH_ENV_SUPERVISED);
   supervised = s && strcmp(s, "1") == 0;
   const char *dir = getenv(LH_ENV_RUN_DIR);
@@ -257,21 +261,30 @@ static void fill_calls(struct lh_json_line *jl, const void *p) {
   lh_jl_close(jl, '}');
 }
 
+struct end_ctx {
+  const char *how;
+  int sig;
+};
+
 static void fill_end(struct lh_json_line *jl, const void *p) {
-  (void)p;
+  const struct end_ctx *e = p;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   lh_jl_kv_int(jl, "ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+  lh_jl_kv_str(jl, "how", e->how);
+  if (e->sig > 0)
+    lh_jl_kv_int(jl, "signal", e->sig);
 }
 
-const char *lh_run_file_finish(void) {
+const char *lh_run_file_finish(const char *how, int sig) {
   if (run_fd < 0 || run_finished)
     return NULL;
+  struct end_ctx end = {how, sig};
   static uint64_t counts[LH_NWRAPPED];
   lh_contention_write(&lh_self.contention);
   lh_thread_sum_calls(counts);
   lh_run_write("calls", fill_calls, counts);
-  lh_run_write("end", fill_end, NULL);
+  lh_run_write("end", fill_end, &end);
   if (run_fd >= 0)
     lh_sys_close(run_fd);
   run_fd = -1;
@@ -279,7 +292,23 @@ const char *lh_run_file_finish(void) {
   return run_path;
 }
 
+/* Everything the new file refers to is written again when first referred to, as in a fork
+ * child; the file gets the next free name (a "-N" suffix). */
+void lh_run_file_resume(void) {
+  if (!run_finished)
+    return;
+  run_finished = false;
+  lh_threads_mark_unwritten();
+  lh_locks_mark_unwritten();
+  lh_objects_mark_unwritten();
+  lh_stacks_mark_unwritten();
+  lh_modules_mark_unwritten();
+  if (supervised && !run_disabled)
+    lh_run_file_active();
+}
+
 void lh_run_file_fork_child(unsigned fork_number) {
+  owner_pid = getpid();
   if (run_fd >= 0)
     lh_sys_close(run_fd);
   run_fd = -1;

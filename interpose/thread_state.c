@@ -327,6 +327,14 @@ void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
   }
 }
 
+void lh_threads_mark_unwritten(void) {
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
+    if (t)
+      t->written = false;
+  }
+}
+
 void lh_thread_fork_child(void) {
   struct lh_thread_info *t, *tmp;
   HASH_ITER(hh, by_handle, t, tmp) {

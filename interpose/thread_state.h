@@ -91,6 +91,8 @@ void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
 void lh_thread_ensure_written(int32_t id);
 /* In a fork child, under the recorder lock: forget every other thread, keep the caller. */
 void lh_thread_fork_child(void);
+/* Under the recorder lock: every thread's record is to be written again (a new run file). */
+void lh_threads_mark_unwritten(void);
 /* The id the next new thread will get. */
 int32_t lh_thread_next_id(void);
 /* Under the recorder lock: fn for every live thread lockhound knows, with its state. */

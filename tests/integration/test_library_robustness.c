@@ -139,3 +139,86 @@ Test(report_destination, never_into_a_file_that_took_descriptor_2, .init = make_
     free(text);
     lh_child_result_free(&res);
 }
+
+/* ---- 3. the report of a process that ends by exec, _exit or a fatal signal ---- */
+
+/* `ending HOW` takes two locks in both orders, then ends by HOW. Preloaded by hand it ends
+ * exactly as natively (exit status or signal, stdout) and prints the inversion's report. */
+static void check_report_at(const char *how)
+{
+    const char *argv[] = {PROGRAM("ending"), how, NULL};
+    struct lh_child_result native, res;
+    run_how(NATIVE, argv, NULL, &native);
+    run_how(UNDER_PRELOAD, argv, NULL, &res);
+    cr_expect_eq(res.status, native.status, "%s: wait status %#x, natively %#x; stderr:\n%s",
+                 how, res.status, native.status, res.err);
+    cr_expect_str_eq(res.out, native.out, "%s: stdout differs", how);
+    cr_expect_not_null(strstr(res.err, "lock-order-inversion"),
+                       "%s: no report of the inversion on stderr:\n%s", how, res.err);
+    lh_child_result_free(&native);
+    lh_child_result_free(&res);
+}
+
+#define REPORT_AT(how)                                                                          \
+    Test(ending, report_at_##how, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60) \
+    {                                                                                           \
+        check_report_at(#how);                                                                  \
+    }
+REPORT_AT(execv)
+REPORT_AT(execl)
+REPORT_AT(execvp)
+REPORT_AT(execlp)
+REPORT_AT(execle)
+REPORT_AT(execve)
+REPORT_AT(fexecve)
+REPORT_AT(_exit)
+REPORT_AT(_Exit)
+REPORT_AT(segv)
+REPORT_AT(abort)
+/* A fork child's inversion before it execs. */
+REPORT_AT(fork_exec)
+/* An exec that cannot succeed ends nothing; one that looked runnable but failed (ENOEXEC)
+ * leaves recording on: either way the program goes on and exits 4, reported. */
+REPORT_AT(noexec)
+REPORT_AT(badexec)
+
+/* ---- 4. the signal a program died of is named ---- */
+
+Test(ending, a_crash_is_named_when_preloaded, .init = make_work_dir, .fini = remove_work_dir,
+     .timeout = 60)
+{
+    const char *argv[] = {PROGRAM("ending"), "segv", NULL};
+    struct lh_child_result res;
+    run_how(UNDER_PRELOAD, argv, NULL, &res);
+    cr_expect(WIFSIGNALED(res.status) && WTERMSIG(res.status) == SIGSEGV,
+              "did not die of SIGSEGV (status %#x)", res.status);
+    cr_expect_not_null(strstr(res.err, "the program was killed by signal SIGSEGV (11)"),
+                       "the crash is not named:\n%s", res.err);
+    lh_child_result_free(&res);
+}
+
+Test(ending, a_crash_is_named_under_run, .init = make_work_dir, .fini = remove_work_dir,
+     .timeout = 60)
+{
+    const char *argv[] = {PROGRAM("ending"), "segv", NULL};
+    struct lh_child_result res;
+    run_how(UNDER_RUN, argv, NULL, &res);
+    cr_expect_not_null(strstr(res.err, "the program was killed by signal SIGSEGV (11)"),
+                       "the crash is not named:\n%s", res.err);
+    cr_expect_not_null(strstr(res.err, "lock-order-inversion"), "no report:\n%s", res.err);
+    lh_child_result_free(&res);
+}
+
+/* SIGKILL cannot be caught: the run file has no end, and `lockhound run` names the signal from
+ * the wait status. */
+Test(ending, an_uncatchable_kill_is_named_under_run, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    const char *argv[] = {PROGRAM("ending"), "kill", NULL};
+    struct lh_child_result res;
+    run_how(UNDER_RUN, argv, NULL, &res);
+    cr_expect_eq(res.exit_code, 66, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    cr_expect_not_null(strstr(res.err, "the program was killed by signal SIGKILL (9)"),
+                       "the kill is not named:\n%s", res.err);
+    lh_child_result_free(&res);
+}
