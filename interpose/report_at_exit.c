@@ -100,9 +100,10 @@ static char **environment_without_preload(void) {
   return env;
 }
 
-/* Runs the analyzer on the run file and waits for it. dying: called from a fatal signal's
- * handler, where only async-signal-safe means are used: no file actions (they allocate), the
- * report's descriptor is put on 2 directly (the process is about to die). */
+/* Runs the analyzer on the run file and waits for it. dying: the process ends right after (a
+ * fatal signal, _exit), maybe in a signal handler that interrupted malloc: only async-signal-safe
+ * means are used, no file actions (they allocate): the report's descriptor is put on 2 directly,
+ * which nothing will see. */
 static void report_now(const char *run_file, bool dying) {
   int saved = errno;
   char cmd[PATH_MAX];
@@ -176,8 +177,8 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
     flush_if_free(stdout);
     flush_if_free(stderr);
   }
-  if (path && !supervised)
-    report_now(copy, how == LH_END_SIGNAL);
+  if (path && !supervised) /* an exec's new program must find descriptor 2 as it was */
+    report_now(copy, how == LH_END_SIGNAL || how == LH_END_UNDERSCORE_EXIT);
   return path != NULL;
 }
 
