@@ -281,7 +281,8 @@ const char *lh_run_file_finish(const char *how, int sig) {
     return NULL;
   struct end_ctx end = {how, sig};
   static uint64_t counts[LH_NWRAPPED];
-  lh_contention_write(&lh_self.contention);
+  if (sig == 0) /* merging the profiles may allocate: not in a fatal signal's handler */
+    lh_contention_write(&lh_self.contention);
   lh_thread_sum_calls(counts);
   lh_run_write("calls", fill_calls, counts);
   lh_run_write("end", fill_end, &end);
