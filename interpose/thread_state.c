@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "misuse.h"
+#include "own_stack.h"
 #include "race.h"
 #include "pointer_table.h"
 #include "recorder.h"
@@ -152,24 +153,36 @@ void lh_thread_adopt(void) {
     pthread_setspecific(exit_key, &lh_self);
 }
 
-struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
-  (void)pc;
-  lh_thread_ensure();
-  lh_recorder_lock(); /* malloc too: not cancellable (recorder.h) */
+struct prepare_ctx {
+  uint8_t how;
+  struct lh_thread_start *s;
+};
+
+/* Under the recorder lock (malloc too: not cancellable, recorder.h), on lockhound's own stack. */
+static void prepare(void *p) {
+  struct prepare_ctx *c = p;
   struct lh_thread_start *s = malloc(sizeof *s);
-  if (!s) {
-    lh_recorder_unlock();
-    return NULL;
-  }
+  c->s = s;
+  if (!s)
+    return;
   memset(s, 0, sizeof *s);
   s->id = next_id++;
   s->parent = lh_self.id;
   s->parent_seg = lh_self.seg;
   s->stack = lh_stack_here();
-  s->how = how;
+  s->how = c->how;
+}
+
+struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
+  (void)pc;
+  lh_thread_ensure();
+  struct prepare_ctx c = {how, NULL};
+  lh_recorder_lock();
+  lh_own_stack_call(prepare, &c);
   lh_recorder_unlock();
-  LH_RACE_EVENT(lh_race_thread_prepare(s));
-  return s;
+  if (c.s)
+    LH_RACE_EVENT(lh_race_thread_prepare(c.s));
+  return c.s;
 }
 
 void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle) {
