@@ -1004,10 +1004,10 @@ static int load_stream(struct lh_model *m, const char *name, FILE *in, FILE *dia
               "recorded before\n",
               name, words);
     } else if (!ld.file->ended && !ld.file->stopped && recorded) {
-      if (ld.file->fork_child) /* the usual way for a fork child to end: no cause for alarm */
+      if (ld.file->fork_child) /* killed by its parent, usually: no cause for alarm */
         fprintf(diag,
-                "lockhound: %s: a fork child that left without exit() (as with _exit, exec or a "
-                "signal); its report is built from what it recorded\n",
+                "lockhound: %s: a fork child that ended by a signal (or was recorded by a library "
+                "older than _exit and exec records); its report is built from what it recorded\n",
                 name);
       else
         fprintf(diag,
