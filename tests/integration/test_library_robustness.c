@@ -178,9 +178,13 @@ REPORT_AT(abort)
 /* A fork child's inversion before it execs. */
 REPORT_AT(fork_exec)
 /* An exec that cannot succeed ends nothing; one that looked runnable but failed (ENOEXEC)
- * leaves recording on: either way the program goes on and exits 4, reported. */
+ * leaves recording on: either way the program goes on, takes the locks after the failed exec and
+ * exits 4, reported. */
 REPORT_AT(noexec)
 REPORT_AT(badexec)
+/* A vfork child shares lockhound's memory: its exec must not end the parent's run, whose
+ * inversion comes after. */
+REPORT_AT(vfork_exec)
 
 /* ---- 4. the signal a program died of is named ---- */
 

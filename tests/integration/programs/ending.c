@@ -4,8 +4,10 @@
  *   _exit, _Exit: leaves with status 3;
  *   segv: dies of SIGSEGV (a write through a null pointer); abort: dies of SIGABRT;
  *   kill: dies of SIGKILL, which no handler can catch;
- *   noexec: an exec of a path that does not exist fails, then it exits with 4;
- *   badexec: an exec of an executable text file without "#!" fails (ENOEXEC), then it exits 4;
+ *   noexec: an exec of a path that does not exist fails, *then* it takes the locks and exits 4;
+ *   badexec: an exec of an executable text file without "#!" fails (ENOEXEC), then likewise;
+ *   vfork_exec: a vfork child replaces itself with /bin/true; then the parent takes the locks
+ *   and exits 0 (the child shares lockhound's memory: it must not end the parent's run);
  *   fork_exec: a fork child takes the locks and replaces itself with /bin/true; the parent
  *   waits for it and exits 0.
  * Prints "ending: HOW" first (flushed). Whatever the way, lockhound must keep the run and,
@@ -46,7 +48,8 @@ static int exec_by(const char *how) {
   return 1; /* the exec failed */
 }
 
-/* An executable text file without "#!": execv fails with ENOEXEC. */
+/* An executable text file without "#!": execv fails with ENOEXEC (lockhound ended the run before
+ * it, since the file looked runnable, and must go on recording). */
 static int bad_exec(void) {
   const char *dir = getenv("TMPDIR");
   char path[4096];
@@ -57,6 +60,7 @@ static int bad_exec(void) {
   execv(path, true_argv);
   int err = errno;
   unlink(path);
+  take_inverted_locks(); /* recorded: the failed exec left recording on */
   return err == ENOEXEC ? 4 : 6;
 }
 
@@ -77,6 +81,24 @@ int main(int argc, char **argv) {
     waitpid(pid, &status, 0);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 8;
   }
+  if (strcmp(how, "vfork_exec") == 0) {
+    pid_t pid = vfork();
+    if (pid == 0) {
+      execv("/bin/true", true_argv);
+      _exit(7);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    take_inverted_locks();
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 8;
+  }
+  if (strcmp(how, "noexec") == 0) {
+    execv("/nonexistent/program", true_argv);
+    take_inverted_locks();
+    return 4;
+  }
+  if (strcmp(how, "badexec") == 0)
+    return bad_exec();
   take_inverted_locks();
   if (strcmp(how, "_exit") == 0)
     _exit(3);
@@ -90,11 +112,5 @@ int main(int argc, char **argv) {
     abort();
   if (strcmp(how, "kill") == 0)
     raise(SIGKILL);
-  if (strcmp(how, "noexec") == 0) {
-    execv("/nonexistent/program", true_argv);
-    return 4;
-  }
-  if (strcmp(how, "badexec") == 0)
-    return bad_exec();
   return exec_by(how) < 0 ? 2 : 9;
 }
