@@ -1,4 +1,5 @@
-/* wrap_exit.c - the ends of a process other than exit(): _exit, _Exit and the exec family.
+/* wrap_exit.c - the ends of a process other than exit(): _exit, _Exit, quick_exit and the exec
+ * family.
  *
  * exit() runs the library's destructor, which finishes the run file and, preloaded by hand,
  * prints the report (report_at_exit.c). A process that leaves with _exit (a fork child, very
@@ -44,6 +45,16 @@ LH_EXPORT void _Exit(int status) {
   if (lockhound_ends_here())
     lh_run_end_as(LH_END_UNDERSCORE_EXIT, 0);
   real__Exit(status);
+  __builtin_unreachable();
+}
+
+/* quick_exit runs the at_quick_exit handlers, then _exit inside glibc (not through the wrapper
+ * above): the run ends first, as a program that reaches the handlers has finished its work. */
+LH_EXPORT void quick_exit(int status) {
+  LH_COUNT(quick_exit);
+  if (lockhound_ends_here())
+    lh_run_end_as(LH_END_UNDERSCORE_EXIT, 0);
+  real_quick_exit(status);
   __builtin_unreachable();
 }
 

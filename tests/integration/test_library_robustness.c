@@ -173,6 +173,7 @@ REPORT_AT(execve)
 REPORT_AT(fexecve)
 REPORT_AT(_exit)
 REPORT_AT(_Exit)
+REPORT_AT(quick_exit)
 REPORT_AT(segv)
 REPORT_AT(abort)
 /* A fork child's inversion before it execs. */

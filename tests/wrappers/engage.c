@@ -517,6 +517,7 @@ static int process_fork(void)
  * the process leaves or replaces itself with /bin/true. */
 static int process_underscore_exit(void) { _exit(0); }
 static int process_underscore_capital_exit(void) { _Exit(0); }
+static int process_quick_exit(void) { quick_exit(0); }
 
 extern char **environ;
 static char *const true_argv[] = {"/bin/true", NULL};
@@ -610,6 +611,7 @@ static const struct scenario {
     {"fork", process_fork},
     {"_exit", process_underscore_exit},
     {"_Exit", process_underscore_capital_exit},
+    {"quick_exit", process_quick_exit},
     {"execve", exec_execve},
     {"execv", exec_execv},
     {"execvp", exec_execvp},

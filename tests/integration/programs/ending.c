@@ -1,7 +1,7 @@
 /* ending.c - a process that takes two locks in both orders, then ends other than by exit().
  * Usage: ending HOW, HOW one of:
  *   execv, execl, execvp, execlp, execle, execve, fexecve: replaces itself with /bin/true (0);
- *   _exit, _Exit: leaves with status 3;
+ *   _exit, _Exit, quick_exit: leaves with status 3;
  *   segv: dies of SIGSEGV (a write through a null pointer); abort: dies of SIGABRT;
  *   kill: dies of SIGKILL, which no handler can catch;
  *   noexec: an exec of a path that does not exist fails, *then* it takes the locks and exits 4;
@@ -104,6 +104,8 @@ int main(int argc, char **argv) {
     _exit(3);
   if (strcmp(how, "_Exit") == 0)
     _Exit(3);
+  if (strcmp(how, "quick_exit") == 0)
+    quick_exit(3);
   if (strcmp(how, "segv") == 0) {
     volatile int *volatile nowhere = NULL;
     *nowhere = 1;
