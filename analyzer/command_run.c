@@ -43,6 +43,7 @@
 #include "grow.h"
 #include "library_path.h"
 #include "run_file_format.h"
+#include "run_loader.h"
 #include "text_escape.h"
 
 #define EXIT_NOT_FOUND 127
@@ -411,6 +412,7 @@ static int run_program(char **argv) {
     program_ran = got == 0 || exec_pipe[0] < 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) lh_loader_note_killed(pid, WTERMSIG(status));
   }
   if (exec_pipe[0] >= 0) close(exec_pipe[0]);
   program_pid = -1;

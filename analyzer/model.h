@@ -35,6 +35,8 @@ struct lh_run_file {
   char *session;
   uint32_t group;       /* lineage group: files whose locks may merge */
   bool ended;           /* an `end` record was seen: the program shut down in order */
+  int signal;           /* the signal the process died of (the `end` record's, or the wait
+                         * status `lockhound run` saw), 0: none known */
   bool truncated;       /* the last line was cut short */
   bool stopped;         /* lockhound itself ended or aborted the program (a finding's action) */
   uint32_t thread_begin, thread_end; /* this file's threads: [begin, end) */

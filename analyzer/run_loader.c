@@ -34,6 +34,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -827,9 +828,29 @@ static bool rec_calls(struct loader *ld, json_t *rec) {
 }
 
 static bool rec_end(struct loader *ld, json_t *rec) {
-  (void)rec;
   ld->file->ended = true;
+  int64_t sig = 0; /* absent in files of older libraries, and when no signal ended it */
+  if (get_int(ld, rec, "signal", 1, 64, false, 0, &sig))
+    ld->file->signal = (int)sig;
   return true;
+}
+
+/* Set by `lockhound run` from the wait status: the program (this pid) was killed by sig. */
+static long long killed_pid;
+static int killed_signal;
+
+void lh_loader_note_killed(long long pid, int sig) {
+  killed_pid = pid;
+  killed_signal = sig;
+}
+
+/* "SIGSEGV (11)", or "signal 11" when glibc has no name for it. */
+static void signal_words(char *buf, size_t cap, int sig) {
+  const char *abbrev = sigabbrev_np(sig);
+  if (abbrev)
+    snprintf(buf, cap, "signal SIG%s (%d)", abbrev, sig);
+  else
+    snprintf(buf, cap, "signal %d", sig);
 }
 
 static bool rec_run_again(struct loader *ld, json_t *rec) {
@@ -1014,15 +1035,25 @@ static int load_stream(struct lh_model *m, const char *name, struct lh_input *in
               ld.warnings - LH_MAX_WARNINGS);
     /* Only worth saying when the file recorded something the report is built from, and when it
      * was not lockhound that ended the program (its finding says so). */
-    if (!ld.file->ended && !ld.file->stopped && (ld.file->locks_seen || ld.file->threads_created)) {
-      if (ld.file->fork_child) /* the usual way for a fork child to end: no cause for alarm */
+    if (!ld.file->ended && killed_signal && ld.file->pid == killed_pid)
+      ld.file->signal = killed_signal;
+    bool recorded = ld.file->locks_seen || ld.file->threads_created;
+    if (ld.file->signal && !ld.file->stopped && recorded) {
+      char words[64];
+      signal_words(words, sizeof words, ld.file->signal);
+      fprintf(diag,
+              "lockhound: %s: the program was killed by %s; its report is built from what was "
+              "recorded before\n",
+              name, words);
+    } else if (!ld.file->ended && !ld.file->stopped && recorded) {
+      if (ld.file->fork_child) /* killed by its parent, usually: no cause for alarm */
         fprintf(diag,
-                "lockhound: %s: a fork child that left without exit() (as with _exit, exec or a "
-                "signal); its report is built from what it recorded\n",
+                "lockhound: %s: a fork child that ended by a signal (or was recorded by a library "
+                "older than _exit and exec records); its report is built from what it recorded\n",
                 name);
       else
         fprintf(diag,
-                "lockhound: %s: the program ended abruptly (signal, _exit, exec or crash); its "
+                "lockhound: %s: the program ended abruptly (a signal lockhound could not catch); its "
                 "report is built from what was recorded before\n",
                 name);
     }

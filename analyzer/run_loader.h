@@ -10,6 +10,9 @@
  * file that was cut short are written there too. Returns 0 when the file was used, -1 when it
  * cannot be used at all (unreadable, not a run file, a newer format); the message is on diag. */
 int lh_load_run_file(struct lh_model *m, const char *path, FILE *diag);
+/* `lockhound run` saw its program (process pid) killed by signal sig: a run file of that pid
+ * without an `end` record is said to have died of it, by name. */
+void lh_loader_note_killed(long long pid, int sig);
 /* Loads files[0..n) into m, reading a file given twice only once (else its threads would look
  * like other threads, and its lock-order reversals like inversions between runs). Returns 0, or
  * nonzero after the first file that cannot be read, with messages on diag. */

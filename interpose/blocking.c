@@ -6,6 +6,7 @@
 
 #include "call_counts.h"
 #include "lock_registry.h"
+#include "own_stack.h"
 #include "runtime_findings.h"
 #include "stack_capture.h"
 #include "tuple_cache.h"
@@ -113,16 +114,29 @@ void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc) {
   errno = saved;
 }
 
+struct site_ctx {
+  const struct lh_tuple_key *key;
+  uint32_t stack;
+};
+
+/* Under the recorder lock, on lockhound's own stack: the cache may allocate. */
+static void site_stack(void *p) {
+  struct site_ctx *c = p;
+  struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false};
+  lh_tuple_cache_put(&lh_self.tuples, c->key, &v);
+  c->stack = v.stack;
+}
+
 uint32_t lh_wait_site_stack(uintptr_t pc) {
   struct lh_tuple_key key = {0, pc, 0, lh_tuple_meta(0, 0, LH_ACQ_SITE)};
   const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
   if (s)
     return s->value.stack;
+  struct site_ctx c = {&key, 0};
   lh_recorder_lock();
-  struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false};
+  lh_own_stack_call(site_stack, &c);
   lh_recorder_unlock();
-  lh_tuple_cache_put(&lh_self.tuples, &key, &v);
-  return v.stack;
+  return c.stack;
 }
 
 int32_t lh_join_target(pthread_t handle) {

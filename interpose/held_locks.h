@@ -8,7 +8,9 @@
  * sites, in any order) without walking the list.
  *
  * The first LH_HELD_INLINE entries live inside the set itself (no allocation for the usual
- * nesting depth); deeper nesting grows a heap array without any fixed cap. An outgrown array is
+ * nesting depth); deeper nesting grows a heap array without any fixed cap. Only 4 inline: the set
+ * lives in static TLS, which glibc carves out of every thread's stack (own_stack.h), and the
+ * recorder grows the array on its slow path, before the push that needs it. An outgrown array is
  * kept until the set is freed, since another thread may be reading it (watchdog.h). Push, find and
  * remove are inline: they run on every lock call. Owned by one thread; never shared. */
 #ifndef LH_HELD_LOCKS_H
@@ -18,7 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LH_HELD_INLINE 16
+#define LH_HELD_INLINE 4
 
 enum lh_mode { LH_MODE_WRITE = 0, LH_MODE_READ = 1 };
 

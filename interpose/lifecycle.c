@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "contention.h"
+#include "fatal_signals.h"
 #include "misuse.h"
 #include "options.h"
+#include "own_stack.h"
 #include "real_functions.h"
 #include "recorder.h"
 #include "report_at_exit.h"
@@ -41,6 +43,7 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_options_parse(lh_getenv("LOCKHOUND_OPTIONS"));
   lh_contention_on = lh_options.contention;
   lh_report_remember_library();
+  lh_own_stack_init();
   lh_recorder_lock();
   lh_stack_warm_up();
   lh_recorder_unlock();
@@ -53,6 +56,7 @@ __attribute__((constructor)) static void lh_start(void) {
   if (report_here)
     lh_report_save_stderr();
   __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
+  lh_fatal_signals_install();
   /* no watchdog yet: it starts with a second thread or a first wait (watchdog.h) */
 }
 

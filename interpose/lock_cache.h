@@ -40,6 +40,8 @@ static inline uint32_t lh_lock_epoch_of(uintptr_t addr) {
 
 static inline struct lh_lock_cache_entry *lh_lock_cache_hit(struct lh_lock_cache *c,
                                                             uintptr_t addr) {
+  if (!c)
+    return 0;
   struct lh_lock_cache_entry *e = &c->e[lh_addr_hash(addr) & (LH_LOCK_CACHE_SIZE - 1)];
   if (e->addr == addr && e->epoch == lh_lock_epoch_of(addr))
     return e;

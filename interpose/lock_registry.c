@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "lock_cache.h"
+#include "own_stack.h"
 #include "pointer_table.h"
 #include "recorder.h"
 #include "run_file.h"
@@ -88,8 +89,10 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
 }
 
 static void cache(const struct lh_lock_rec *r) {
+  if (!lh_self.locks && !(lh_self.locks = calloc(1, sizeof *lh_self.locks)))
+    return; /* no cache: every look-up takes this path */
   struct lh_lock_cache_entry *e =
-      &lh_self.locks.e[lh_addr_hash(r->addr) & (LH_LOCK_CACHE_SIZE - 1)];
+      &lh_self.locks->e[lh_addr_hash(r->addr) & (LH_LOCK_CACHE_SIZE - 1)];
   e->addr = r->addr;
   e->id = r->id;
   e->epoch = lh_lock_epoch_of(r->addr);
@@ -97,7 +100,7 @@ static void cache(const struct lh_lock_rec *r) {
 }
 
 uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive) {
-  struct lh_lock_cache_entry *e = lh_lock_cache_hit(&lh_self.locks, (uintptr_t)obj);
+  struct lh_lock_cache_entry *e = lh_lock_cache_hit(lh_self.locks, (uintptr_t)obj);
   if (__builtin_expect(e != NULL, 1)) {
     *recursive = e->recursive;
     return e->id;
@@ -119,6 +122,17 @@ uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive
   return id;
 }
 
+struct init_ctx {
+  const void *obj;
+  uint8_t kind;
+  uintptr_t pc;
+};
+
+static void initialised(void *p) { /* on lockhound's own stack (own_stack.h) */
+  const struct init_ctx *c = p;
+  add(c->obj, c->kind, LH_LOCK_INIT, c->pc);
+}
+
 void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc) {
   /* A lock initialised again while this thread believed it held: it is a fresh, free lock now.
    * Other threads' held sets are their own; each forgets such an entry when it next takes a lock
@@ -127,8 +141,9 @@ void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc) {
   int i = lh_held_find(&lh_self.held, (uintptr_t)obj);
   if (i >= 0)
     lh_held_remove(&lh_self.held, i);
+  struct init_ctx c = {obj, kind, pc};
   lh_recorder_lock();
-  add(obj, kind, LH_LOCK_INIT, pc);
+  lh_own_stack_call(initialised, &c);
   lh_recorder_unlock();
 }
 
@@ -145,8 +160,7 @@ static void fill_destroy(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_int(jl, "stack", d->stack == LH_NO_STACK ? -1 : (int64_t)d->stack);
 }
 
-void lh_lock_destroyed(const void *obj) {
-  lh_recorder_lock();
+static void destroyed(void *obj) { /* on lockhound's own stack (own_stack.h) */
   uintptr_t addr = (uintptr_t)obj;
   struct lh_lock_rec *r;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
@@ -160,6 +174,11 @@ void lh_lock_destroyed(const void *obj) {
       lh_run_write("destroy", fill_destroy, &d);
     }
   }
+}
+
+void lh_lock_destroyed(const void *obj) {
+  lh_recorder_lock();
+  lh_own_stack_call(destroyed, (void *)obj);
   lh_recorder_unlock();
 }
 

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <threads.h>
 #include <unistd.h>
 

@@ -9,8 +9,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "object_registry.h"
+#include "own_stack.h"
 #include "real_functions.h"
 #include "run_file.h"
 #include "stack_capture.h"
@@ -24,24 +28,69 @@ bool lh_enabled;
 static pthread_mutex_t recorder_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static unsigned fork_count; /* forks made by this process: names the children's lineage */
 
-/* Cancellation is disabled while the lock is held: lockhound's own write(2) and open(2) are
- * cancellation points, and a thread cancelled there would leave the recorder lock taken for
- * ever. A cancel that arrives meanwhile stays pending until the program's next cancellation
- * point. */
+/* lockhound's own code is not cancellable (lh_runtime_enter): in PTHREAD_CANCEL_ASYNCHRONOUS
+ * mode a cancel may land on any instruction - inside malloc (the dying thread then blocks for
+ * ever in free, in its exit handlers), or with the recorder lock taken (every other thread then
+ * hangs). Entering, before anything else, the type goes to deferred, then the state to disabled
+ * (in that order: glibc 2.36's cancel-signal handler looks at the type only, so a signal sent
+ * just before we entered finds the deferred type and merely marks the thread cancelled). The
+ * runtime makes no cancellation point (raw_syscalls.h), which would switch the type back to
+ * asynchronous for its duration. Leaving, a cancel that arrived meanwhile:
+ * - deferred mode: stays pending until the program's next cancellation point, as natively (a
+ *   lock call is none);
+ * - asynchronous mode: is acted on at once, as it would have been natively: state enabled (still
+ *   deferred: glibc 2.36, re-enabled in asynchronous mode with a cancel pending, ends the thread
+ *   without setting its result, and pthread_join gets NULL instead of PTHREAD_CANCELED), then
+ *   pthread_testcancel(), which sets the result, then the type back to asynchronous. A cancel
+ *   that comes between those last two meets the glibc bug (a window of a few instructions).
+ * Cost: four atomic operations per slow path. */
+void lh_runtime_enter(void) {
+  if (lh_self.in_runtime == 0) {
+    int state, type;
+    pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, &type);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
+    lh_self.saved_cancel_state = state;
+    lh_self.saved_cancel_type = type;
+    lh_self.saved_errno = errno;
+  }
+  lh_self.in_runtime++;
+}
+
+void lh_runtime_leave(void) {
+  if (--lh_self.in_runtime > 0)
+    return;
+  int saved_errno = lh_self.saved_errno;
+  if (lh_self.saved_cancel_state == PTHREAD_CANCEL_ENABLE) {
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+    if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+      pthread_testcancel();
+  }
+  if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+    pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, NULL);
+  errno = saved_errno;
+}
+
 void lh_recorder_lock(void) {
   lh_real_ensure();
-  if (lh_self.in_runtime++ == 0) {
-    lh_self.saved_errno = errno;
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &lh_self.saved_cancel_state);
-  }
+  lh_runtime_enter();
   real_pthread_mutex_lock(&recorder_mutex);
 }
 
-static void leave_runtime(void) {
-  if (--lh_self.in_runtime == 0) {
-    pthread_setcancelstate(lh_self.saved_cancel_state, NULL);
-    errno = lh_self.saved_errno;
+static void leave_runtime(void) { lh_runtime_leave(); }
+
+bool lh_recorder_trylock_for(unsigned ms) {
+  lh_real_ensure();
+  lh_runtime_enter();
+  for (unsigned i = 0;; i++) {
+    if (real_pthread_mutex_trylock(&recorder_mutex) == 0)
+      return true;
+    if (i >= ms)
+      break;
+    struct timespec ms1 = {0, 1000000};
+    syscall(SYS_nanosleep, &ms1, NULL); /* not nanosleep(): a cancellation point */
   }
+  lh_runtime_leave();
+  return false;
 }
 
 void lh_recorder_unlock(void) {
@@ -100,24 +149,37 @@ static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   lh_recorder_unlock();
 }
 
-void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
-                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale) {
+struct request_ctx {
+  struct lh_acquire *a;
+  const void *obj;
+  uint8_t kind;
+  const struct lh_tuple_key *key;
+  const struct lh_tuple_slot *stale;
+};
+
+/* On lockhound's own stack, under the recorder lock (own_stack.h). */
+static void request_slow(void *p) {
+  const struct request_ctx *c = p;
+  struct lh_acquire *a = c->a;
+  const struct lh_tuple_key *key = c->key;
+  const struct lh_tuple_slot *stale = c->stale;
+  struct lh_tuple_key fresh;
   /* The epoch is read before the id: a destroy in between leaves a stale epoch, so the next
    * call comes here again rather than trusting an id that no longer holds. */
   uint32_t epoch = lh_lock_epoch_of(a->addr);
   bool recursive;
-  a->lock = lh_lock_id(obj, kind, key->pc, &recursive);
+  a->lock = lh_lock_id(c->obj, c->kind, key->pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
-  int i = lh_held_find(&lh_self.held, a->addr);
-  if (i >= 0 && lh_self.held.v[i].lock != a->lock) {
+  int i;
+  while ((i = lh_held_find(&lh_self.held, a->addr)) >= 0 && lh_self.held.v[i].lock != a->lock) {
     /* The lock this thread took at that address was initialised again since (a new lock id):
      * the entry is of a lock that no longer exists. Forget it; the tuple key changes with the
      * held set, so the value is cached under the new key. */
     lh_held_remove(&lh_self.held, i);
-    struct lh_tuple_key fresh = *key;
+    fresh = *key;
     fresh.held_hash = lh_self.held.hash;
-    lh_lock_request_slow(a, obj, kind, &fresh, NULL);
-    return;
+    key = &fresh;
+    stale = NULL;
   }
   a->again = i >= 0;
   if (a->again)
@@ -129,6 +191,19 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
   a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
   struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again};
   lh_tuple_cache_put(&lh_self.tuples, key, &v);
+  /* Room for the push that follows the acquisition, made here, on our stack and with
+   * cancellation off: the fast path then never allocates (a cached tuple implies the same
+   * held set, and the array never shrinks). */
+  if (!a->again && (!lh_self.held.v || lh_self.held.n == lh_self.held.cap))
+    lh_held_grow(&lh_self.held);
+}
+
+void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
+                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale) {
+  struct request_ctx c = {a, obj, kind, key, stale};
+  lh_recorder_lock();
+  lh_own_stack_call(request_slow, &c);
+  lh_recorder_unlock();
 }
 
 /* Whether glibc lets the holder of a lock take it again: a recursive mutex, a read lock over a
@@ -154,8 +229,19 @@ void lh_lock_again(const struct lh_acquire *a) {
     lh_profile_acquired(a->lock);
 }
 
+/* The profile's table grows (an allocation) inside the runtime: not cancellable. */
+static struct lh_lock_stats *profile_entry(uint32_t lock) {
+  struct lh_contention_table *t = &lh_self.contention;
+  if ((t->n + 1) * 2 <= t->cap)
+    return lh_contention_entry(t, lock);
+  lh_runtime_enter();
+  struct lh_lock_stats *s = lh_contention_entry(t, lock);
+  lh_runtime_leave();
+  return s;
+}
+
 uint64_t lh_profile_acquired(uint32_t lock) {
-  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, lock);
+  struct lh_lock_stats *s = profile_entry(lock);
   if (s)
     s->acquisitions++;
   return lh_now_ns();
@@ -164,7 +250,7 @@ uint64_t lh_profile_acquired(uint32_t lock) {
 /* Right after a blocking call that had to wait: the wait began when it was published. */
 void lh_profile_waited(uint32_t lock) {
   uint64_t waited = lh_now_ns() - lh_self.wait.since_ns;
-  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, lock);
+  struct lh_lock_stats *s = profile_entry(lock);
   if (!s)
     return;
   s->contended++;
@@ -177,7 +263,7 @@ void lh_profile_released(const struct lh_held_entry *e) {
   if (!e->since_ns)
     return;
   uint64_t held = lh_now_ns() - e->since_ns;
-  struct lh_lock_stats *s = lh_contention_entry(&lh_self.contention, e->lock);
+  struct lh_lock_stats *s = profile_entry(e->lock);
   if (!s)
     return;
   s->hold_ns += held;
@@ -185,16 +271,33 @@ void lh_profile_released(const struct lh_held_entry *e) {
     s->max_hold_ns = held;
 }
 
+struct object_ctx {
+  const void *addr;
+  uint8_t kind;
+  uintptr_t pc;
+  unsigned count;
+  const char *name;
+};
+
+static void object_init(void *p) {
+  const struct object_ctx *c = p;
+  lh_object_initialised(c->addr, c->kind, c->pc, c->count, c->name);
+}
+
+static void object_destroy(void *p) { lh_object_destroyed(((const struct object_ctx *)p)->addr); }
+
 void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
                           const char *name) {
+  struct object_ctx c = {addr, kind, pc, count, name};
   lh_recorder_lock();
-  lh_object_initialised(addr, kind, pc, count, name);
+  lh_own_stack_call(object_init, &c);
   lh_recorder_unlock();
 }
 
 void lh_object_destroy_event(const void *addr) {
+  struct object_ctx c = {addr, 0, 0, 0, NULL};
   lh_recorder_lock();
-  lh_object_destroyed(addr);
+  lh_own_stack_call(object_destroy, &c);
   lh_recorder_unlock();
 }
 

@@ -37,7 +37,15 @@ struct lh_acquire {
 /* False before the constructor finished and after the destructor: wrappers pass through. */
 extern bool lh_enabled;
 
+/* lockhound's own code on this thread, not cancellable (recorder.c says how a cancel that
+ * arrives meanwhile is acted on); wrappers pass through while inside. Nests. Every slow path
+ * (allocations included) runs inside it; lh_recorder_lock enters it. */
+void lh_runtime_enter(void);
+void lh_runtime_leave(void);
 void lh_recorder_lock(void);
+/* For a dying process (a fatal signal): the recorder lock if it is free within ms milliseconds
+ * (another thread may hold it for ever: it crashed, or the signal interrupted it). */
+bool lh_recorder_trylock_for(unsigned ms);
 void lh_recorder_unlock(void);
 
 /* Out of line: a tuple the thread has not seen under the lock's current identity. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "misuse.h"
 #include "options.h"
+#include "raw_syscalls.h"
 #include "recorder.h"
 #include "run_file.h"
 #include "run_file_format.h"
@@ -39,17 +41,19 @@ void lh_report_save_stderr(void) {
   saved_stderr_stat = st;
 }
 
-/* Where the report goes: the program's stderr if it is still open, else the saved copy, but
- * only if that descriptor still is what was saved (the program may have closed it and reused
- * the number for a file of its own, which the report must never be written into). */
-static int report_fd(void) {
+/* Where the report goes: the stderr the program started with, through the saved copy, and only
+ * while that copy still is what was saved (the program may have closed it and reused the number
+ * for a file of its own); else nowhere (the run file keeps it). Never descriptor 2 as it is at
+ * exit: a program that closed stderr and opened a file got that file as descriptor 2, and the
+ * report would be appended to the program's data. */
+static bool same_file(int fd, const struct stat *want) {
   struct stat st;
-  if (fcntl(2, F_GETFD) != -1)
-    return 2;
-  if (saved_stderr >= 0 && fstat(saved_stderr, &st) == 0 &&
-      st.st_dev == saved_stderr_stat.st_dev && st.st_ino == saved_stderr_stat.st_ino)
-    return saved_stderr;
-  return -1;
+  return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == want->st_dev &&
+         st.st_ino == want->st_ino;
+}
+
+static int report_fd(void) {
+  return same_file(saved_stderr, &saved_stderr_stat) ? saved_stderr : -1;
 }
 
 void lh_report_remember_library(void) {
@@ -81,23 +85,27 @@ static bool find_command(char *out, size_t cap) {
   return false;
 }
 
-/* The environment without LD_PRELOAD: the analyzer must not record itself. */
+/* The environment without LD_PRELOAD (the analyzer must not record itself), in a static
+ * array: this also runs in a signal handler, where malloc may be the thing that crashed. Past
+ * its size the environment is passed whole (a preloaded lockhound switches itself off). */
 static char **environment_without_preload(void) {
-  size_t n = 0;
-  while (environ && environ[n])
-    n++;
-  char **env = malloc((n + 1) * sizeof *env);
-  if (!env)
-    return NULL;
+  static char *env[4096];
   size_t m = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; environ && environ[i]; i++) {
+    if (m + 1 >= sizeof env / sizeof *env)
+      return environ;
     if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
       env[m++] = environ[i];
+  }
   env[m] = NULL;
   return env;
 }
 
-void lh_report_at_exit(const char *run_file) {
+/* Runs the analyzer on the run file and waits for it. dying: the process ends right after (a
+ * fatal signal, _exit), maybe in a signal handler that interrupted malloc: only async-signal-safe
+ * means are used, no file actions (they allocate): the report's descriptor is put on 2 directly,
+ * which nothing will see. */
+static void report_now(const char *run_file, bool dying) {
   if (lh_secure_process()) /* never reached (the library is off there); never run a program */
     return;
   int saved = errno;
@@ -116,23 +124,31 @@ void lh_report_at_exit(const char *run_file) {
   }
   char *argv[] = {cmd, "report", "--at-exit", (char *)run_file, NULL};
   char **env = environment_without_preload();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (fd != 2)
-    posix_spawn_file_actions_adddup2(&actions, fd, 2);
+  posix_spawn_file_actions_t actions, *pa = NULL;
+  if (fd != 2) {
+    if (dying) {
+      dup2(fd, 2);
+    } else {
+      posix_spawn_file_actions_init(&actions);
+      posix_spawn_file_actions_adddup2(&actions, fd, 2);
+      pa = &actions;
+    }
+  }
   pid_t pid;
-  int rc = posix_spawn(&pid, cmd, &actions, NULL, argv, env ? env : environ);
-  posix_spawn_file_actions_destroy(&actions);
-  free(env);
+  int rc = posix_spawn(&pid, cmd, pa, NULL, argv, env);
+  if (pa)
+    posix_spawn_file_actions_destroy(pa);
   if (rc != 0) {
     lh_warn("cannot run %s: %s; the run is recorded in %s", cmd, strerror(rc), run_file);
   } else {
     int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    while (lh_sys_waitpid(pid, &status, 0) < 0 && errno == EINTR)
       ;
   }
   errno = saved;
 }
+
+void lh_report_at_exit(const char *run_file) { report_now(run_file, false); }
 
 static void flush_if_free(FILE *stream) {
   if (ftrylockfile(stream) == 0) {
@@ -141,18 +157,39 @@ static void flush_if_free(FILE *stream) {
   }
 }
 
-void lh_run_end(void) {
-  lh_misuse_report_pending();
-  lh_recorder_lock();
-  const char *path = lh_run_file_finish();
+static const char *const end_names[] = {"exit", "_exit", "exec", "signal"};
+
+bool lh_run_end_as(enum lh_end_how how, int sig) {
+  if (how == LH_END_SIGNAL) {
+    if (!lh_recorder_trylock_for(1000))
+      return false;
+  } else {
+    lh_misuse_report_pending();
+    lh_recorder_lock();
+  }
+  const char *path = lh_run_file_finish(end_names[how], sig);
   static char copy[PATH_MAX]; /* the path outlives the recorder lock */
   if (path)
     snprintf(copy, sizeof copy, "%s", path);
   bool supervised = lh_run_supervised();
   lh_recorder_unlock();
   __atomic_store_n(&lh_enabled, false, __ATOMIC_RELEASE);
-  flush_if_free(stdout);
-  flush_if_free(stderr);
-  if (path && !supervised)
-    lh_report_at_exit(copy);
+  /* Natively, exit flushes stdio and _exit, exec and a fatal signal do not: so only at exit is
+   * it flushed here first (for the report to come after the program's output). */
+  if (how == LH_END_EXIT) {
+    flush_if_free(stdout);
+    flush_if_free(stderr);
+  }
+  if (path && !supervised) /* an exec's new program must find descriptor 2 as it was */
+    report_now(copy, how == LH_END_SIGNAL || how == LH_END_UNDERSCORE_EXIT);
+  return path != NULL;
+}
+
+void lh_run_end(void) { lh_run_end_as(LH_END_EXIT, 0); }
+
+void lh_run_resume(void) {
+  lh_recorder_lock();
+  lh_run_file_resume();
+  lh_recorder_unlock();
+  __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
 }

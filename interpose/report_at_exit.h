@@ -9,6 +9,8 @@
 #ifndef LH_REPORT_AT_EXIT_H
 #define LH_REPORT_AT_EXIT_H
 
+#include <stdbool.h>
+
 /* At start-up, while the path the library was loaded from still means what it meant. */
 void lh_report_remember_library(void);
 /* At start-up, when the library will report at exit: keeps a close-on-exec copy (fd >= 100) of
@@ -19,5 +21,14 @@ void lh_report_at_exit(const char *run_file);
  * file finished, recording off, stdout and stderr flushed when no thread holds their stdio lock
  * (a deadlocked one may), and, preloaded by hand, the report printed. */
 void lh_run_end(void);
+/* How a process ends. */
+enum lh_end_how { LH_END_EXIT, LH_END_UNDERSCORE_EXIT, LH_END_EXEC, LH_END_SIGNAL };
+/* The end of recording as the process ends otherwise: by _exit, by an exec (stdio not flushed,
+ * as natively), or by the fatal signal sig (called from its handler: async-signal-safe, and gives
+ * up when the recorder lock stays taken for a second). The `end` record says how. Returns
+ * whether a run file was finished. */
+bool lh_run_end_as(enum lh_end_how how, int sig);
+/* After an exec that failed: recording goes on (lh_run_file_resume). */
+void lh_run_resume(void);
 
 #endif

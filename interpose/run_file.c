@@ -36,6 +36,7 @@
 #include "module_map.h"
 #include "object_registry.h"
 #include "options.h"
+#include "raw_syscalls.h"
 #include "run_file_format.h"
 #include "stack_capture.h"
 #include "thread_state.h"
@@ -51,6 +52,7 @@ static char run_path[4096];
 static char session[64];
 static char lineage[256];
 static pid_t forked_from;
+static pid_t owner_pid; /* the process the file belongs to: set at start-up and in a fork child */
 
 void lh_warn(const char *fmt, ...) {
   char buf[1024];
@@ -63,11 +65,13 @@ void lh_warn(const char *fmt, ...) {
   if (len > sizeof buf - 2)
     len = sizeof buf - 2;
   buf[len++] = '\n';
-  ssize_t w = write(2, buf, len);
+  ssize_t w = lh_sys_write(2, buf, len);
   (void)w;
 }
 
 bool lh_run_supervised(void) { return supervised; }
+
+bool lh_run_file_owner(void) { return getpid() == owner_pid; }
 
 static void make_session(void) {
   const char *env = lh_getenv(LH_ENV_SESSION);
@@ -83,6 +87,7 @@ static void make_session(void) {
 }
 
 void lh_run_file_start(void) {
+  owner_pid = getpid();
   const char *s = lh_getenv(LH_ENV_SUPERVISED);
   supervised = s && strcmp(s, "1") == 0;
   const char *dir = lh_getenv(LH_ENV_RUN_DIR);
@@ -103,7 +108,7 @@ void lh_run_file_start(void) {
  * directory of ours that no one else may write to (own: lockhound's own directory, which it makes
  * 0700, that no one else may use at all); -1 with *why set otherwise. */
 static int open_private_dir(const char *dir, bool own, const char **why) {
-  int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = lh_sys_open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
   if (fd < 0) {
     /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
     struct stat st;
@@ -127,7 +132,7 @@ static int open_private_dir(const char *dir, bool own, const char **why) {
   else if (own && (st.st_mode & 077))
     *why = "others can read or enter it (it is not mode 0700)";
   if (*why) {
-    close(fd);
+    lh_sys_close(fd);
     return -1;
   }
   return fd;
@@ -200,15 +205,15 @@ static bool open_file(void) {
       errno = ENAMETOOLONG;
       break;
     }
-    run_fd = openat(dir_fd, run_path + dir_len + 1,
-                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND, 0600);
+    run_fd = lh_sys_openat(dir_fd, run_path + dir_len + 1,
+                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND, 0600);
     if (run_fd >= 0)
       break;
     if (errno != EEXIST)
       break;
   }
   int err = errno;
-  close(dir_fd);
+  lh_sys_close(dir_fd);
   if (run_fd >= 0)
     return true;
   lh_warn("cannot create a run file in %s: %s; nothing is recorded", run_dir, strerror(err));
@@ -249,10 +254,10 @@ static void write_header(void) {
   exe[n > 0 ? n : 0] = 0;
   h.exe = exe;
   static char cmdline[65536];
-  int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-  ssize_t len = fd >= 0 ? read(fd, cmdline, sizeof cmdline - 1) : 0;
+  int fd = lh_sys_open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC, 0);
+  ssize_t len = fd >= 0 ? lh_sys_read(fd, cmdline, sizeof cmdline - 1) : 0;
   if (fd >= 0)
-    close(fd);
+    lh_sys_close(fd);
   if (len < 0)
     len = 0;
   cmdline[len] = 0;
@@ -277,13 +282,13 @@ bool lh_run_file_active(void) {
 
 static void write_all(const char *buf, size_t len) {
   while (len > 0) {
-    ssize_t w = write(run_fd, buf, len);
+    ssize_t w = lh_sys_write(run_fd, buf, len);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0) {
       lh_warn("writing the run file %s failed: %s; recording stops here", run_path,
               w < 0 ? strerror(errno) : "nothing written");
-      close(run_fd);
+      lh_sys_close(run_fd);
       run_fd = -1;
       run_disabled = true;
       return;
@@ -333,31 +338,57 @@ static void fill_calls(struct lh_json_line *jl, const void *p) {
   lh_jl_close(jl, '}');
 }
 
+struct end_ctx {
+  const char *how;
+  int sig;
+};
+
 static void fill_end(struct lh_json_line *jl, const void *p) {
-  (void)p;
+  const struct end_ctx *e = p;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   lh_jl_kv_int(jl, "ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+  lh_jl_kv_str(jl, "how", e->how);
+  if (e->sig > 0)
+    lh_jl_kv_int(jl, "signal", e->sig);
 }
 
-const char *lh_run_file_finish(void) {
+const char *lh_run_file_finish(const char *how, int sig) {
   if (run_fd < 0 || run_finished)
     return NULL;
+  struct end_ctx end = {how, sig};
   static uint64_t counts[LH_NWRAPPED];
-  lh_contention_write(&lh_self.contention);
+  if (sig == 0) /* merging the profiles may allocate: not in a fatal signal's handler */
+    lh_contention_write(&lh_self.contention);
   lh_thread_sum_calls(counts);
   lh_run_write("calls", fill_calls, counts);
-  lh_run_write("end", fill_end, NULL);
+  lh_run_write("end", fill_end, &end);
   if (run_fd >= 0)
-    close(run_fd);
+    lh_sys_close(run_fd);
   run_fd = -1;
   run_finished = true;
   return run_path;
 }
 
+/* Everything the new file refers to is written again when first referred to, as in a fork
+ * child; the file gets the next free name (a "-N" suffix). */
+void lh_run_file_resume(void) {
+  if (!run_finished)
+    return;
+  run_finished = false;
+  lh_threads_mark_unwritten();
+  lh_locks_mark_unwritten();
+  lh_objects_mark_unwritten();
+  lh_stacks_mark_unwritten();
+  lh_modules_mark_unwritten();
+  if (supervised && !run_disabled)
+    lh_run_file_active();
+}
+
 void lh_run_file_fork_child(unsigned fork_number) {
+  owner_pid = getpid();
   if (run_fd >= 0)
-    close(run_fd);
+    lh_sys_close(run_fd);
   run_fd = -1;
   run_finished = false;
   size_t n = strlen(lineage);

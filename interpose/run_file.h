@@ -22,8 +22,15 @@ void lh_run_file_start(void);
 bool lh_run_file_active(void);
 /* Appends one record {"t":type, ...fill...}. */
 void lh_run_write(const char *type, lh_record_fill fill, const void *ctx);
-/* Writes the closing records and closes the file; returns its path, or NULL if none was made. */
-const char *lh_run_file_finish(void);
+/* Writes the closing records and closes the file; returns its path, or NULL if none was made.
+ * how is how the process ends ("exit", "_exit", "exec", "signal"), sig the fatal signal (0: none):
+ * the `end` record says both. */
+const char *lh_run_file_finish(const char *how, int sig);
+/* After an exec that failed: recording goes on, in a new file that repeats what it refers to. */
+void lh_run_file_resume(void);
+/* Whether the calling process is the one this run file belongs to (not a vfork or clone child
+ * that shares lockhound's memory without going through the fork wrapper). */
+bool lh_run_file_owner(void);
 /* In a fork child: forgets the parent's file; the child's own file starts at its next record. */
 void lh_run_file_fork_child(unsigned fork_number);
 bool lh_run_supervised(void);

@@ -1,4 +1,14 @@
-/* stack_capture.c - see stack_capture.h. */
+/* stack_capture.c - see stack_capture.h.
+ *
+ * The walk runs on lockhound's own stack (own_stack.h): backtrace() runs libgcc's DWARF
+ * unwinder, which needs about 6 KiB of stack, and a program thread with a 16 KiB stack deep in a
+ * recursion has far less than that left. The unwinder steps from our stack back onto the
+ * program's through the stack switch's unwind information, so the stack it returns is the same
+ * as before; it only *reads* the program's stack.
+ *
+ * Why not a frame-pointer walk, which needs no stack: libc and most distribution libraries are
+ * built without frame pointers, so such a walk stops early or wanders; the unwinder's stacks are
+ * the ones the analyzer symbolises well. */
 #include "stack_capture.h"
 
 #include <execinfo.h>
@@ -7,6 +17,7 @@
 #include <string.h>
 
 #include "module_map.h"
+#include "own_stack.h"
 #include "pointer_table.h"
 #include "run_file.h"
 
@@ -61,17 +72,29 @@ static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
   return s->id;
 }
 
-uint32_t lh_stack_here(void) {
+/* The walk itself, on whichever stack it is called: writes the program's pcs into out. Our
+ * frames are dropped wherever they are: the wrapper on top, the stack switch, and the thread
+ * trampoline near the bottom, which the program never wrote. */
+struct walk {
+  uintptr_t pcs[LH_STACK_MAX];
+  uint32_t n;
+};
+
+static void walk(void *p) {
+  struct walk *w = p;
   void *raw[LH_STACK_MAX + 16];
   int n = backtrace(raw, LH_STACK_MAX + 16);
-  uintptr_t pcs[LH_STACK_MAX];
-  uint32_t m = 0;
-  /* Our frames are dropped wherever they are: the wrapper on top, and the thread trampoline
-   * near the bottom, which the program never wrote. */
-  for (int i = 0; i < n && m < LH_STACK_MAX; i++)
+  w->n = 0;
+  for (int i = 0; i < n && w->n < LH_STACK_MAX; i++)
     if (!is_ours((uintptr_t)raw[i]))
-      pcs[m++] = (uintptr_t)raw[i];
-  return intern(pcs, m);
+      w->pcs[w->n++] = (uintptr_t)raw[i];
+}
+
+uint32_t lh_stack_here(void) {
+  /* Owned by the recorder lock, like the private stack: kept off the program's stack. */
+  static struct walk w;
+  lh_own_stack_call(walk, &w);
+  return intern(w.pcs, w.n);
 }
 
 uint32_t lh_stack_of_site(uintptr_t pc) { return intern(&pc, 1); }

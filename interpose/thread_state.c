@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "misuse.h"
+#include "own_stack.h"
 #include "race.h"
 #include "pointer_table.h"
 #include "recorder.h"
@@ -153,23 +154,37 @@ void lh_thread_adopt(void) {
     pthread_setspecific(exit_key, &lh_self);
 }
 
-struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
-  (void)pc;
-  lh_thread_ensure();
-  lh_watchdog_ensure(); /* a second thread: now something can deadlock */
+struct prepare_ctx {
+  uint8_t how;
+  struct lh_thread_start *s;
+};
+
+/* Under the recorder lock (malloc too: not cancellable, recorder.h), on lockhound's own stack. */
+static void prepare(void *p) {
+  struct prepare_ctx *c = p;
   struct lh_thread_start *s = malloc(sizeof *s);
+  c->s = s;
   if (!s)
-    return NULL;
+    return;
   memset(s, 0, sizeof *s);
-  lh_recorder_lock();
   s->id = next_id++;
   s->parent = lh_self.id;
   s->parent_seg = lh_self.seg;
   s->stack = lh_stack_here();
-  s->how = how;
+  s->how = c->how;
+}
+
+struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
+  (void)pc;
+  lh_thread_ensure();
+  lh_watchdog_ensure(); /* a second thread: now something can deadlock */
+  struct prepare_ctx c = {how, NULL};
+  lh_recorder_lock();
+  lh_own_stack_call(prepare, &c);
   lh_recorder_unlock();
-  LH_RACE_EVENT(lh_race_thread_prepare(s));
-  return s;
+  if (c.s)
+    LH_RACE_EVENT(lh_race_thread_prepare(c.s));
+  return c.s;
 }
 
 void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle) {
@@ -330,6 +345,8 @@ static void thread_exited(void *p) {
   lh_recorder_unlock();
   lh_held_free(&lh_self.held);
   lh_tuple_cache_clear(&lh_self.tuples);
+  free(lh_self.locks);
+  lh_self.locks = NULL;
   LH_RACE_EVENT(lh_race_thread_done());
 }
 
@@ -343,6 +360,14 @@ void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
       continue;
     for (int i = 0; i < LH_NWRAPPED; i++)
       out[i] += __atomic_load_n(&t->tls->calls[i], __ATOMIC_RELAXED);
+  }
+}
+
+void lh_threads_mark_unwritten(void) {
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
+    if (t)
+      t->written = false;
   }
 }
 

@@ -37,10 +37,13 @@ struct lh_thread {
   uint32_t seg;
   int in_runtime; /* >0 while lockhound's own code runs on this thread: wrappers pass through */
   int saved_errno;        /* the program's errno while the recorder lock is held */
-  int saved_cancel_state; /* the program's cancel state while the recorder lock is held */
+  int saved_cancel_state; /* the program's cancel state and type while in the runtime */
+  int saved_cancel_type;
   struct lh_held_set held;
   struct lh_tuple_cache tuples;
-  struct lh_lock_cache locks;
+  /* On the heap, made at the thread's first lock look-up: static TLS is carved out of every
+   * thread's stack, and a 16 KiB stack cannot spare 3 KiB for it (own_stack.h). */
+  struct lh_lock_cache *locks;
   uint64_t calls[LH_NWRAPPED];
   pid_t tid;           /* the kernel's id, which glibc stores as a mutex's owner */
   struct lh_wait wait; /* what it is blocked in, for the watchdog (wait_state.h) */
@@ -91,6 +94,8 @@ void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
 void lh_thread_ensure_written(int32_t id);
 /* In a fork child, under the recorder lock: forget every other thread, keep the caller. */
 void lh_thread_fork_child(void);
+/* Under the recorder lock: every thread's record is to be written again (a new run file). */
+void lh_threads_mark_unwritten(void);
 /* The id the next new thread will get. */
 int32_t lh_thread_next_id(void);
 /* Under the recorder lock: fn for every live thread lockhound knows, with its state. */

@@ -187,9 +187,50 @@ Test(run_loader, a_file_without_an_end_record_says_the_program_ended_abruptly) {
   rb_standard(&rb, 1, 1);
   struct loaded l = load_rb(&rb);
   cr_assert_eq(l.rc, 0);
-  cr_assert(strstr(l.diag, "lockhound: run1.lhrun: the program ended abruptly (signal, _exit, exec or "
-                           "crash); its report is built from what was recorded before"), "%s", l.diag);
+  cr_assert(strstr(l.diag, "lockhound: run1.lhrun: the program ended abruptly (a signal lockhound "
+                           "could not catch); its report is built from what was recorded before"),
+            "%s", l.diag);
   cr_assert_not(l.m->files[0].ended);
+  unload(&l);
+}
+
+Test(run_loader, an_end_record_with_a_signal_names_the_signal) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 1);
+  rb_add(&rb, "{'t':'end','ns':5,'how':'signal','signal':11}");
+  struct loaded l = load_rb(&rb);
+  cr_assert_eq(l.rc, 0);
+  cr_assert(strstr(l.diag, "lockhound: run1.lhrun: the program was killed by signal SIGSEGV (11); "
+                           "its report is built from what was recorded before"), "%s", l.diag);
+  cr_assert_null(strstr(l.diag, "abruptly"), "%s", l.diag);
+  cr_assert_eq(l.m->files[0].signal, 11);
+  unload(&l);
+}
+
+Test(run_loader, an_end_record_of_exec_or_underscore_exit_or_an_old_library_is_an_orderly_end) {
+  const char *ends[] = {"{'t':'end','ns':5,'how':'exec'}", "{'t':'end','ns':5,'how':'_exit'}",
+                        "{'t':'end','ns':5}"};
+  for (size_t i = 0; i < 3; i++) {
+    struct rb rb = {0};
+    rb_standard(&rb, 1, 1);
+    rb_add(&rb, ends[i]);
+    struct loaded l = load_rb(&rb);
+    cr_assert_eq(l.rc, 0);
+    cr_assert_str_empty(l.diag, "%s: %s", ends[i], l.diag);
+    cr_assert(l.m->files[0].ended);
+    unload(&l);
+  }
+}
+
+Test(run_loader, a_kill_that_lockhound_run_saw_is_named_for_the_program_s_file) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 1); /* pid 4242, no end record */
+  lh_loader_note_killed(4242, 9);
+  struct loaded l = load_rb(&rb);
+  lh_loader_note_killed(0, 0);
+  cr_assert_eq(l.rc, 0);
+  cr_assert(strstr(l.diag, "lockhound: run1.lhrun: the program was killed by signal SIGKILL (9); "
+                           "its report is built from what was recorded before"), "%s", l.diag);
   unload(&l);
 }
 
@@ -202,8 +243,9 @@ Test(run_loader, a_fork_child_that_left_with_exit_underscore_is_not_called_abrup
   rb_add(&rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x8000','gen':0,'how':'static','stack':0,'type':'normal'}");
   struct loaded l = load_rb(&rb);
   cr_assert_eq(l.rc, 0);
-  cr_assert(strstr(l.diag, "lockhound: run1.lhrun: a fork child that left without exit() (as with "
-                           "_exit, exec or a signal); its report is built from what it recorded"),
+  cr_assert(strstr(l.diag, "lockhound: run1.lhrun: a fork child that ended by a signal (or was "
+                           "recorded by a library older than _exit and exec records); its report "
+                           "is built from what it recorded"),
             "%s", l.diag);
   cr_assert_null(strstr(l.diag, "abruptly"));
   unload(&l);

@@ -513,6 +513,28 @@ static int process_fork(void)
     return 0;
 }
 
+/* The ends other than exit (wrap_exit.c): the run file is finished, calls record included, before
+ * the process leaves or replaces itself with /bin/true. */
+static int process_underscore_exit(void) { _exit(0); }
+static int process_underscore_capital_exit(void) { _Exit(0); }
+static int process_quick_exit(void) { quick_exit(0); }
+
+extern char **environ;
+static char *const true_argv[] = {"/bin/true", NULL};
+static int exec_execve(void) { execve("/bin/true", true_argv, environ); return 1; }
+static int exec_execv(void) { execv("/bin/true", true_argv); return 1; }
+static int exec_execvp(void) { execvp("true", true_argv); return 1; }
+static int exec_execvpe(void) { execvpe("true", true_argv, environ); return 1; }
+static int exec_execl(void) { execl("/bin/true", "true", (char *)NULL); return 1; }
+static int exec_execlp(void) { execlp("true", "true", (char *)NULL); return 1; }
+static int exec_execle(void) { execle("/bin/true", "true", (char *)NULL, environ); return 1; }
+static int exec_fexecve(void)
+{
+    int fd = open("/bin/true", O_RDONLY | O_CLOEXEC);
+    fexecve(fd, true_argv, environ);
+    return 1;
+}
+
 static const struct scenario {
     const char *function;
     int (*run)(void);
@@ -587,6 +609,17 @@ static const struct scenario {
     {"pthread_once", thread_once},
     {"call_once", c11_call_once},
     {"fork", process_fork},
+    {"_exit", process_underscore_exit},
+    {"_Exit", process_underscore_capital_exit},
+    {"quick_exit", process_quick_exit},
+    {"execve", exec_execve},
+    {"execv", exec_execv},
+    {"execvp", exec_execvp},
+    {"execvpe", exec_execvpe},
+    {"execl", exec_execl},
+    {"execlp", exec_execlp},
+    {"execle", exec_execle},
+    {"fexecve", exec_fexecve},
 };
 
 int main(int argc, char **argv)
