@@ -10,8 +10,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "contention.h"
 #include "lock_cache.h"
 #include "pointer_table.h"
+#include "race.h"
 #include "recorder.h"
 #include "run_file.h"
 #include "stack_capture.h"
@@ -28,17 +30,20 @@ struct lh_lock_rec {
   uint8_t kind, how;
   int type; /* glibc mutex kind bits, or C11 mtx type */
   bool alive, written;
+  bool in_addr, in_id; /* in by_addr, in by_id: freed when in neither */
   bool recursive, robust, pshared, prefer_writer;
   UT_hash_handle hh;
 };
 
 uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
 /* Owned by the recorder lock. */
-static struct lh_lock_rec *by_addr; /* the latest lock at each address, alive or destroyed */
-static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id */
-static uint32_t nlocks;
+static struct lh_lock_rec *by_addr; /* the latest lock at each address: alive, or a tombstone */
+static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id; NULL once forgotten */
+static uint32_t nlocks;               /* ids below this have been handed out */
+static uint32_t *free_ids;            /* ids of forgotten, never written locks, to hand out again */
+static uint32_t nfree_ids, cap_free_ids;
 
-static struct lh_lock_rec *lock_at(uint32_t id) { return by_id.v[id]; }
+static struct lh_lock_rec *lock_at(uint32_t id) { return id < nlocks ? by_id.v[id] : NULL; }
 
 static void bump_epoch(uintptr_t addr) {
   __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,
@@ -59,18 +64,69 @@ static void read_attributes(struct lh_lock_rec *r, const void *obj) {
   }
 }
 
+/* Something may still name the lock by its id once it is no longer the live lock at its address:
+ * a contention profile (written at exit) or a data-race report's lockset, which keep ids of any
+ * age, or the calling thread's own held set (a lock destroyed or re-initialised while held: the
+ * holder's next tuple lists it). Held by another thread, a mutex cannot be destroyed (EBUSY), and
+ * destroying any other held lock is reported as destroy-locked, which writes its record. */
+static bool still_named(const struct lh_lock_rec *r) {
+  return lh_contention_on || __atomic_load_n(&lh_race_on, __ATOMIC_RELAXED) ||
+         lh_held_find(&lh_self.held, r->addr) >= 0;
+}
+
+static void drop_if_unreferenced(struct lh_lock_rec *r) {
+  if (!r->in_addr && !r->in_id)
+    free(r);
+}
+
+/* r is no longer the live lock at its address (destroyed, or replaced by a new init). Its id
+ * stays valid while something may name it (still_named). Otherwise it is forgotten: a written
+ * lock keeps its id for ever (the run file uses it), an unwritten one gives its id back for the
+ * next new lock. The record stays in by_addr as a tombstone only when its generation matters,
+ * that is when some lock at this address was written (so that a later one gets a higher gen):
+ * memory then follows the locks that are alive or written, not every lock ever initialised. */
+static void retire(struct lh_lock_rec *r) {
+  r->alive = false;
+  if (r->in_id && !still_named(r)) {
+    by_id.v[r->id] = NULL;
+    r->in_id = false;
+    if (!r->written) {
+      if (nfree_ids == cap_free_ids) {
+        uint32_t cap = cap_free_ids ? 2 * cap_free_ids : 64;
+        uint32_t *v = realloc(free_ids, cap * sizeof *v);
+        if (v) {
+          free_ids = v;
+          cap_free_ids = cap;
+        }
+      }
+      if (nfree_ids < cap_free_ids)
+        free_ids[nfree_ids++] = r->id; /* else the id is simply never handed out again */
+    }
+  }
+  if (r->in_addr && !r->written && r->gen == 0) {
+    HASH_DEL(by_addr, r);
+    r->in_addr = false;
+  }
+  drop_if_unreferenced(r);
+}
+
 /* A new lock at obj, replacing whatever was registered there. */
 static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintptr_t pc) {
   uintptr_t addr = (uintptr_t)obj;
   struct lh_lock_rec *old;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
-  if (!lh_pointer_table_reserve(&by_id, nlocks))
+  uint32_t id = nfree_ids ? free_ids[nfree_ids - 1] : nlocks;
+  if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id))
     return NULL;
   struct lh_lock_rec *r = calloc(1, sizeof *r);
   if (!r)
     return NULL;
+  if (nfree_ids)
+    nfree_ids--;
+  else
+    nlocks++;
   r->addr = addr;
-  r->id = nlocks;
+  r->id = id;
   r->kind = kind;
   r->how = how;
   r->alive = true;
@@ -78,12 +134,18 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   read_attributes(r, obj);
   if (old) {
     r->gen = old->gen + 1;
-    old->alive = false;
-    HASH_DEL(by_addr, old); /* stays reachable by id */
+    HASH_DEL(by_addr, old);
+    old->in_addr = false;
     bump_epoch(addr);
+    if (old->alive)
+      retire(old); /* re-initialised without a destroy */
+    else
+      drop_if_unreferenced(old);
   }
   HASH_ADD(hh, by_addr, addr, sizeof r->addr, r);
-  by_id.v[nlocks++] = r;
+  r->in_addr = true;
+  by_id.v[id] = r;
+  r->in_id = true;
   return r;
 }
 
@@ -144,7 +206,6 @@ void lh_lock_destroyed(const void *obj) {
   struct lh_lock_rec *r;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
   if (r && r->alive) {
-    r->alive = false;
     bump_epoch(addr);
     if (r->written) {
       struct destroy_ctx d = {r->id, lh_self.id, lh_stack_here()};
@@ -152,6 +213,7 @@ void lh_lock_destroyed(const void *obj) {
       lh_stack_ensure_written(d.stack);
       lh_run_write("destroy", fill_destroy, &d);
     }
+    retire(r);
   }
   lh_recorder_unlock();
 }
@@ -192,9 +254,9 @@ static void fill_lock(struct lh_json_line *jl, const void *p) {
 }
 
 void lh_lock_ensure_written(uint32_t id) {
-  if (id >= nlocks || lock_at(id)->written || !lh_run_file_active())
-    return;
   struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->written || !lh_run_file_active())
+    return;
   lh_stack_ensure_written(r->stack);
   r->written = true;
   lh_run_write("lock", fill_lock, r);
@@ -202,5 +264,6 @@ void lh_lock_ensure_written(uint32_t id) {
 
 void lh_locks_mark_unwritten(void) {
   for (uint32_t i = 0; i < nlocks; i++)
-    lock_at(i)->written = false;
+    if (lock_at(i))
+      lock_at(i)->written = false;
 }

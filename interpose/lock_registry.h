@@ -8,6 +8,11 @@
  * short-lived locks. The registry is a uthash table keyed by address plus a
  * table by id, both owned by the recorder lock; the hot path never reaches it (lock_cache.h).
  *
+ * Memory follows the live locks and the written ones, not every lock ever initialised: a lock
+ * destroyed (or initialised again) is forgotten unless something may still name it (see retire()
+ * in lock_registry.c); a never-written lock's id is handed out again. The run file holds a lock
+ * record only for a lock that a tuple, finding or profile names.
+ *
  * Limit: memory freed without pthread_*_destroy and reused for a lock without an init call (for
  * instance calloc'd memory used as a PTHREAD_MUTEX_INITIALIZER mutex) keeps the old identity,
  * since lockhound does not see free() in this mode. */
