@@ -80,3 +80,41 @@ Test(segments, threads_of_different_files_are_always_parallel) {
   free(rb[0].buf);
   free(rb[1].buf);
 }
+
+/* A segment's whole reach (before and after, at once) agrees with the pairwise test, for every
+ * pair of segments 0..4 of the family's threads and of a chain of created-then-joined threads. */
+static void check_reach_agrees(struct lh_model *m) {
+  struct lh_segments *sg = lh_segments_new(m);
+  for (uint32_t ta = 0; ta < m->nthreads; ta++)
+    for (int32_t sa = 0; sa < 5; sa++) {
+      struct lh_segment_reach r;
+      lh_segments_reach(sg, ta, sa, &r);
+      for (uint32_t tb = 0; tb < m->nthreads; tb++)
+        for (int32_t sb = 0; sb < 5; sb++)
+          cr_assert_eq(lh_segments_reach_parallel(&r, m->threads[tb].file, tb, sb),
+                       lh_segments_parallel(sg, ta, sa, tb, sb), "(T%u,%d) and (T%u,%d)", ta, sa,
+                       tb, sb);
+    }
+  lh_segments_free(sg);
+}
+
+Test(segments, the_reach_of_a_segment_agrees_with_the_pairwise_test) {
+  struct lh_model *m = family();
+  check_reach_agrees(m);
+  lh_model_free(m);
+  /* main creates T1 in seg 0, joins it in seg 1, creates T2 in seg 2, T2 creates T3 in its seg 1,
+   * main joins T2 in seg 3 and T3 in seg 4 */
+  struct rb rb = {0};
+  rb_run(&rb, 4242, "/bin/prog", "");
+  rb_add(&rb, "{'t':'thread','id':0,'tid':100,'parent':-1,'parent_seg':0,'stack':-1,'how':'main'}");
+  rb_add(&rb, "{'t':'thread','id':1,'tid':101,'parent':0,'parent_seg':0,'stack':-1,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'join','thread':0,'seg':1,'joined':1}");
+  rb_add(&rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':-1,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'thread','id':3,'tid':103,'parent':2,'parent_seg':1,'stack':-1,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'join','thread':0,'seg':3,'joined':2}");
+  rb_add(&rb, "{'t':'join','thread':0,'seg':4,'joined':3}");
+  m = rb_model(&rb, NULL);
+  free(rb.buf);
+  check_reach_agrees(m);
+  lh_model_free(m);
+}
