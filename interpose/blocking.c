@@ -1,11 +1,14 @@
 /* blocking.c - see blocking.h. */
 #include "blocking.h"
 
+#include "module_map.h"
+
 #include <errno.h>
 #include <stdio.h>
 
 #include "call_counts.h"
 #include "lock_registry.h"
+#include "module_map.h"
 #include "runtime_findings.h"
 #include "stack_capture.h"
 #include "tuple_cache.h"
@@ -85,10 +88,11 @@ void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc) {
 uint32_t lh_wait_site_stack(uintptr_t pc) {
   struct lh_tuple_key key = {0, pc, 0, lh_tuple_meta(0, 0, LH_ACQ_SITE)};
   const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
-  if (s)
+  uint16_t code_gen = (uint16_t)lh_module_generation_now();
+  if (s && s->value.code_gen == code_gen) /* else a library at this pc was replaced */
     return s->value.stack;
   lh_recorder_lock();
-  struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false};
+  struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false, code_gen};
   lh_recorder_unlock();
   lh_tuple_cache_put(&lh_self.tuples, &key, &v);
   return v.stack;

@@ -50,6 +50,11 @@ static void bump_epoch(uintptr_t addr) {
                      __ATOMIC_RELEASE);
 }
 
+void lh_locks_code_changed(void) {
+  for (uint32_t i = 0; i < LH_LOCK_EPOCHS; i++)
+    __atomic_fetch_add(&lh_lock_epochs[i], 1, __ATOMIC_RELEASE);
+}
+
 static void read_attributes(struct lh_lock_rec *r, const void *obj) {
   if (r->kind == LH_KIND_MUTEX || r->kind == LH_KIND_C11_MUTEX) {
     int k = ((const pthread_mutex_t *)obj)->__data.__kind;

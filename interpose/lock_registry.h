@@ -34,6 +34,9 @@ void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc);
 void lh_lock_destroyed(const void *obj);
 /* Under the recorder lock: writes the lock's record (and its stack) if not yet written. */
 void lh_lock_ensure_written(uint32_t id);
+/* Under the recorder lock, when a library was unloaded or replaced: every thread's cached lock
+ * ids and tuples are checked again (all address epochs move). */
+void lh_locks_code_changed(void);
 /* In a fork child, under the recorder lock: the new run file has no lock records yet. */
 void lh_locks_mark_unwritten(void);
 

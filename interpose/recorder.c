@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "module_map.h"
 #include "object_registry.h"
 #include "real_functions.h"
 #include "run_file.h"
@@ -105,6 +106,7 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
   /* The epoch is read before the id: a destroy in between leaves a stale epoch, so the next
    * call comes here again rather than trusting an id that no longer holds. */
   uint32_t epoch = lh_lock_epoch_of(a->addr);
+  uint16_t code_gen = (uint16_t)lh_module_generation_now();
   bool recursive;
   a->lock = lh_lock_id(obj, kind, key->pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
@@ -112,12 +114,12 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
   a->again = i >= 0;
   if (a->again)
     a->stack = lh_self.held.v[i].stack;
-  else if (stale && stale->value.lock == a->lock)
+  else if (stale && stale->value.lock == a->lock && stale->value.code_gen == code_gen)
     a->stack = stale->value.stack; /* only the epoch moved (another address's destroy) */
   else
     record_tuple(a, lh_tuple_flags(key));
   a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
-  struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again};
+  struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again, code_gen};
   lh_tuple_cache_put(&lh_self.tuples, key, &v);
 }
 

@@ -1,4 +1,10 @@
-/* stack_capture.c - see stack_capture.h. */
+/* stack_capture.c - see stack_capture.h.
+ *
+ * Interning is per module generation (module_map.h): when a library was unloaded or replaced,
+ * the same addresses may now be other code, so the table by content is emptied (the stacks stay
+ * valid by id) and every lock epoch is bumped, which makes each thread's tuple cache, whose
+ * entries carry stack ids, look its tuples up again. Each stack remembers its generation, and
+ * its record is written after the records of the modules of that generation. */
 #include "stack_capture.h"
 
 #include <execinfo.h>
@@ -6,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock_registry.h"
 #include "module_map.h"
 #include "pointer_table.h"
 #include "run_file.h"
@@ -16,6 +23,7 @@
 struct lh_stack {
   uint32_t id;
   uint32_t n;
+  uint32_t gen; /* the module generation it was captured in */
   bool written;
   uintptr_t *pcs;
   UT_hash_handle hh;
@@ -38,7 +46,15 @@ static struct lh_stack *stack_at(uint32_t id) { return by_id.v[id]; }
 
 static bool is_ours(uintptr_t pc) { return self_known && pc >= self_lo && pc < self_hi; }
 
+/* A library was unloaded or replaced: addresses may mean other code from now on. */
+static void new_generation(void) {
+  HASH_CLEAR(hh, by_content);
+  lh_locks_code_changed();
+}
+
 static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
+  if (lh_modules_refresh())
+    new_generation();
   struct lh_stack *s;
   HASH_FIND(hh, by_content, pcs, n * sizeof *pcs, s);
   if (s)
@@ -55,6 +71,7 @@ static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
   memcpy(copy, pcs, n * sizeof *pcs);
   s->pcs = copy;
   s->n = n;
+  s->gen = lh_module_generation;
   s->id = nstacks;
   HASH_ADD_KEYPTR(hh, by_content, s->pcs, n * sizeof *pcs, s);
   by_id.v[nstacks++] = s;
@@ -102,7 +119,7 @@ void lh_stack_ensure_written(uint32_t id) {
   if (!lh_run_file_active())
     return;
   for (uint32_t i = 0; i < s->n; i++)
-    lh_modules_cover(s->pcs[i]);
+    lh_modules_cover(s->pcs[i], s->gen);
   s->written = true;
   lh_run_write("stack", fill_stack, s);
 }

@@ -151,3 +151,50 @@ Test(resources, a_real_inversion_is_found_after_900_ordered_threads_took_the_sam
     json_decref(report);
     lh_child_result_free(&res);
 }
+
+/* "function file-basename" of the innermost frame of what thread `thread` holds and wants in
+ * the first finding's steps, e.g. "second_takes_y_then_x order_second.c". */
+static void innermost_frames(json_t *report, const char *thread, char *holds, char *wants, size_t size)
+{
+    json_t *finding = json_array_get(json_object_get(report, "findings"), 0);
+    size_t i;
+    json_t *step;
+    holds[0] = wants[0] = 0;
+    json_array_foreach(json_object_get(finding, "steps"), i, step) {
+        if (strcmp(json_string_value(json_object_get(step, "thread")), thread) != 0)
+            continue;
+        for (int w = 0; w < 2; w++) {
+            json_t *frame = json_array_get(
+                json_object_get(json_object_get(step, w ? "wants" : "holds"), "stack"), 0);
+            const char *fn = json_string_value(json_object_get(frame, "function"));
+            const char *file = json_string_value(json_object_get(frame, "file"));
+            const char *base = file && strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+            snprintf(w ? wants : holds, size, "%s %s", fn ? fn : "?", base ? base : "?");
+        }
+    }
+}
+
+/* Before: the second library, loaded where the first had been, was never recorded as a module,
+ * and T2's acquisitions were shown as first_takes_x_then_y in order_first.c. */
+Test(resources, a_library_loaded_where_another_was_unloaded_names_its_own_functions,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("dlopen_same_address"), LH_TEST_PROGRAM_DIR, NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    if (res.exit_code == 77)
+        cr_skip_test("the loader put the second library elsewhere: %s", res.out);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion lock_x lock_y\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    char holds[256], wants[256];
+    innermost_frames(report, "T1", holds, wants, sizeof holds);
+    cr_expect_str_eq(holds, "first_takes_x_then_y order_first.c");
+    cr_expect_str_eq(wants, "first_takes_x_then_y order_first.c");
+    innermost_frames(report, "T2", holds, wants, sizeof holds);
+    cr_expect_str_eq(holds, "second_takes_y_then_x order_second.c", "stderr:\n%s", res.err);
+    cr_expect_str_eq(wants, "second_takes_y_then_x order_second.c", "stderr:\n%s", res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}

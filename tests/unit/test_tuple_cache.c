@@ -9,7 +9,7 @@ static struct lh_tuple_key key(uintptr_t addr, uintptr_t pc, uint64_t held) {
 }
 
 static struct lh_tuple_value value(uint32_t stack) {
-  struct lh_tuple_value v = {0x1234, 5, stack, 0, false};
+  struct lh_tuple_value v = {0x1234, 5, stack, 0, false, 0};
   return v;
 }
 
