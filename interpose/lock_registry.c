@@ -9,8 +9,10 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "contention.h"
+#include "leaf_tuples.h"
 #include "lock_cache.h"
 #include "pointer_table.h"
 #include "race.h"
@@ -31,6 +33,9 @@ struct lh_lock_rec {
   int type; /* glibc mutex kind bits, or C11 mtx type */
   bool alive, written;
   bool in_addr, in_id; /* in by_addr, in by_id: freed when in neither */
+  bool nested;         /* held while another lock was acquired: not a leaf (leaf_tuples.h) */
+  uint32_t *kept;      /* shapes of its tuples kept back while it is a leaf */
+  uint32_t nkept, cap_kept;
   bool recursive, robust, pshared, prefer_writer;
   UT_hash_handle hh;
 };
@@ -69,6 +74,18 @@ static void read_attributes(struct lh_lock_rec *r, const void *obj) {
   }
 }
 
+/* The (lock class, tuple shape) pairs already written: a class is the kind, attributes and
+ * init (or first-use) site of a lock. A leaf's tuple whose pair is in the run file is kept back
+ * (leaf_tuples.h). Owned by the recorder lock; bounded by the distinct pairs. */
+struct leaf_pair {
+  uint32_t key[6];
+  UT_hash_handle hh;
+};
+
+static struct leaf_pair *written_pairs;
+
+static void drop_kept(struct lh_lock_rec *r);
+
 /* Something may still name the lock by its id once it is no longer the live lock at its address:
  * a contention profile (written at exit) or a data-race report's lockset, which keep ids of any
  * age, or the calling thread's own held set (a lock destroyed or re-initialised while held: the
@@ -79,9 +96,17 @@ static bool still_named(const struct lh_lock_rec *r) {
          lh_held_find(&lh_self.held, r->addr) >= 0;
 }
 
+static void drop_kept(struct lh_lock_rec *r) {
+  free(r->kept);
+  r->kept = NULL;
+  r->nkept = r->cap_kept = 0;
+}
+
 static void drop_if_unreferenced(struct lh_lock_rec *r) {
-  if (!r->in_addr && !r->in_id)
+  if (!r->in_addr && !r->in_id) {
+    drop_kept(r);
     free(r);
+  }
 }
 
 /* r is no longer the live lock at its address (destroyed, or replaced by a new init). Its id
@@ -92,7 +117,10 @@ static void drop_if_unreferenced(struct lh_lock_rec *r) {
  * memory then follows the locks that are alive or written, not every lock ever initialised. */
 static void retire(struct lh_lock_rec *r) {
   r->alive = false;
-  if (r->in_id && !still_named(r)) {
+  bool named = still_named(r);
+  if (!named)
+    drop_kept(r); /* a leaf for ever: its kept-back tuples can close no cycle */
+  if (r->in_id && !named) {
     by_id.v[r->id] = NULL;
     r->in_id = false;
     if (!r->written) {
@@ -268,7 +296,59 @@ void lh_lock_ensure_written(uint32_t id) {
 }
 
 void lh_locks_mark_unwritten(void) {
+  /* A fork child: the tuples kept back are the parent's (its threads, its run file), and the new
+   * file has none of the pairs. */
   for (uint32_t i = 0; i < nlocks; i++)
-    if (lock_at(i))
+    if (lock_at(i)) {
       lock_at(i)->written = false;
+      drop_kept(lock_at(i));
+    }
+  struct leaf_pair *p, *tmp;
+  HASH_ITER(hh, written_pairs, p, tmp) {
+    HASH_DEL(written_pairs, p);
+    free(p);
+  }
 }
+
+bool lh_lock_keep_back(uint32_t id, uint32_t shape) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->nested || shape == UINT32_MAX)
+    return false;
+  struct leaf_pair probe = {.key = {r->kind, r->how, (uint32_t)r->type,
+                                    r->robust | r->pshared << 1 | r->prefer_writer << 2,
+                                    r->stack, shape}};
+  struct leaf_pair *p;
+  HASH_FIND(hh, written_pairs, probe.key, sizeof probe.key, p);
+  if (!p) { /* the first of its kind: written now, and it stands for the others */
+    p = malloc(sizeof *p);
+    if (p) {
+      memcpy(p->key, probe.key, sizeof p->key);
+      HASH_ADD(hh, written_pairs, key, sizeof p->key, p);
+    }
+    return false;
+  }
+  for (uint32_t i = 0; i < r->nkept; i++)
+    if (r->kept[i] == shape)
+      return true;
+  if (r->nkept == r->cap_kept) {
+    uint32_t cap = r->cap_kept ? 2 * r->cap_kept : 2;
+    uint32_t *v = realloc(r->kept, cap * sizeof *v);
+    if (!v)
+      return false;
+    r->kept = v;
+    r->cap_kept = cap;
+  }
+  r->kept[r->nkept++] = shape;
+  return true;
+}
+
+void lh_lock_held_over(uint32_t id) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->nested)
+    return;
+  r->nested = true;
+  for (uint32_t i = 0; i < r->nkept; i++)
+    lh_leaf_write(r->kept[i], id);
+  drop_kept(r);
+}
+

@@ -34,6 +34,13 @@ void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc);
 void lh_lock_destroyed(const void *obj);
 /* Under the recorder lock: writes the lock's record (and its stack) if not yet written. */
 void lh_lock_ensure_written(uint32_t id);
+/* Under the recorder lock (leaf_tuples.h): keeps tuple shape `shape` back for the lock while it
+ * is a leaf and a lock of its class already has that tuple in the run file, and returns true;
+ * false when the caller must write it (not a leaf, the first of its class, or unknown). */
+bool lh_lock_keep_back(uint32_t id, uint32_t shape);
+/* Under the recorder lock: the lock is held while another is acquired, so it is no leaf; writes
+ * the tuples kept back for it. */
+void lh_lock_held_over(uint32_t id);
 /* Under the recorder lock, when a library was unloaded or replaced: every thread's cached lock
  * ids and tuples are checked again (all address epochs move). */
 void lh_locks_code_changed(void);

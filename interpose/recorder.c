@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "leaf_tuples.h"
 #include "module_map.h"
 #include "object_registry.h"
 #include "real_functions.h"
@@ -50,37 +51,6 @@ void lh_recorder_unlock(void) {
   leave_runtime();
 }
 
-struct acq_ctx {
-  const struct lh_acquire *a;
-  uint8_t flags;
-};
-
-static void fill_acq(struct lh_json_line *jl, const void *p) {
-  const struct acq_ctx *c = p;
-  lh_jl_kv_int(jl, "thread", lh_self.id);
-  lh_jl_kv_int(jl, "seg", lh_self.seg);
-  lh_jl_kv_int(jl, "lock", c->a->lock);
-  lh_jl_kv_str(jl, "mode", c->a->mode == LH_MODE_READ ? "r" : "w");
-  lh_jl_kv_int(jl, "stack", c->a->stack == LH_NO_STACK ? -1 : (int64_t)c->a->stack);
-  lh_jl_key(jl, "held");
-  lh_jl_open(jl, '[');
-  for (uint32_t i = 0; i < lh_self.held.n; i++) {
-    const struct lh_held_entry *e = &lh_self.held.v[i];
-    lh_jl_open(jl, '[');
-    lh_jl_int(jl, e->lock);
-    lh_jl_str(jl, e->mode == LH_MODE_READ ? "r" : "w");
-    lh_jl_int(jl, e->stack == LH_NO_STACK ? -1 : (int64_t)e->stack);
-    lh_jl_close(jl, ']');
-  }
-  lh_jl_close(jl, ']');
-  if (c->flags & LH_ACQ_TRY)
-    lh_jl_kv_bool(jl, "try", true);
-  if (c->flags & LH_ACQ_TIMED)
-    lh_jl_kv_bool(jl, "timed", true);
-  if (c->flags & LH_ACQ_COND)
-    lh_jl_kv_bool(jl, "cond", true);
-}
-
 /* Slow path: a tuple this thread has not seen yet; sets a->stack to its site. */
 static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   lh_recorder_lock();
@@ -88,15 +58,13 @@ static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   /* Nothing held: no ordering edge, so nothing to write. The stack is still kept: it becomes the
    * held entry's site if a nested acquisition follows. */
   if (lh_self.held.n > 0 && lh_run_file_active()) {
-    lh_thread_ensure_written(lh_self.id);
-    lh_lock_ensure_written(a->lock);
-    lh_stack_ensure_written(a->stack);
-    for (uint32_t i = 0; i < lh_self.held.n; i++) {
-      lh_lock_ensure_written(lh_self.held.v[i].lock);
-      lh_stack_ensure_written(lh_self.held.v[i].stack);
-    }
-    struct acq_ctx c = {a, flags};
-    lh_run_write("acq", fill_acq, &c);
+    lh_thread_ensure_written(lh_self.id); /* even if the tuple is kept back: its joins matter */
+    /* The held locks are leaves no more: their kept-back tuples come first (leaf_tuples.h). */
+    for (uint32_t i = 0; i < lh_self.held.n; i++)
+      lh_lock_held_over(lh_self.held.v[i].lock);
+    uint32_t shape = lh_leaf_shape_here(a->mode, flags, a->stack);
+    if (!lh_lock_keep_back(a->lock, shape))
+      lh_leaf_write(shape, a->lock);
   }
   lh_recorder_unlock();
 }
