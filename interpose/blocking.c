@@ -1,8 +1,6 @@
 /* blocking.c - see blocking.h. */
 #include "blocking.h"
 
-#include "module_map.h"
-
 #include <errno.h>
 #include <stdio.h>
 
@@ -94,7 +92,7 @@ uint32_t lh_wait_site_stack(uintptr_t pc) {
   lh_recorder_lock();
   struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false, code_gen};
   lh_recorder_unlock();
-  lh_tuple_cache_put(&lh_self.tuples, &key, &v);
+  lh_tuple_remember(&key, &v);
   return v.stack;
 }
 

@@ -310,6 +310,12 @@ void lh_locks_mark_unwritten(void) {
   }
 }
 
+bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  return r && r->alive && r->id == id;
+}
+
 bool lh_lock_keep_back(uint32_t id, uint32_t shape) {
   struct lh_lock_rec *r = lock_at(id);
   if (!r || r->nested || shape == UINT32_MAX)

@@ -34,6 +34,8 @@ void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc);
 void lh_lock_destroyed(const void *obj);
 /* Under the recorder lock: writes the lock's record (and its stack) if not yet written. */
 void lh_lock_ensure_written(uint32_t id);
+/* Under the recorder lock: whether the lock registered at addr is still lock id, alive. */
+bool lh_lock_is_live(uintptr_t addr, uint32_t id);
 /* Under the recorder lock (leaf_tuples.h): keeps tuple shape `shape` back for the lock while it
  * is a leaf and a lock of its class already has that tuple in the run file, and returns true;
  * false when the caller must write it (not a leaf, the first of its class, or unknown). */

@@ -88,7 +88,30 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
     record_tuple(a, lh_tuple_flags(key));
   a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
   struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again, code_gen};
-  lh_tuple_cache_put(&lh_self.tuples, key, &v);
+  lh_tuple_remember(key, &v);
+}
+
+/* Under the recorder lock: an entry is worth keeping while the lock at its address is still the
+ * one it names (its epoch moved for another lock of its bucket, or not at all), and, for a wait
+ * site, while no library was replaced. */
+static bool tuple_worth_keeping(const struct lh_tuple_slot *s) {
+  if (s->value.code_gen != (uint16_t)lh_module_generation_now())
+    return false;
+  if (lh_tuple_flags(&s->key) & LH_ACQ_SITE)
+    return true;
+  return s->value.epoch == lh_lock_epoch_of(s->key.addr) ||
+         lh_lock_is_live(s->key.addr, s->value.lock);
+}
+
+void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value) {
+  struct lh_tuple_cache *c = &lh_self.tuples;
+  if (!lh_tuple_cache_will_rebuild(c)) {
+    lh_tuple_cache_put(c, key, value);
+    return;
+  }
+  lh_recorder_lock();
+  lh_tuple_cache_put_pruning(c, key, value, tuple_worth_keeping);
+  lh_recorder_unlock();
 }
 
 void lh_lock_again(const struct lh_acquire *a) {
