@@ -6,7 +6,6 @@
 
 #include "call_counts.h"
 #include "lock_registry.h"
-#include "module_map.h"
 #include "runtime_findings.h"
 #include "stack_capture.h"
 #include "tuple_cache.h"
@@ -86,7 +85,7 @@ void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc) {
 uint32_t lh_wait_site_stack(uintptr_t pc) {
   struct lh_tuple_key key = {0, pc, 0, lh_tuple_meta(0, 0, LH_ACQ_SITE)};
   const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
-  uint16_t code_gen = (uint16_t)lh_module_generation_now();
+  uint16_t code_gen = (uint16_t)lh_stack_epoch_now();
   if (s && s->value.code_gen == code_gen) /* else a library at this pc was replaced */
     return s->value.stack;
   lh_recorder_lock();

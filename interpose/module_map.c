@@ -162,6 +162,13 @@ bool lh_modules_refresh(void) {
   return scan();
 }
 
+bool lh_modules_just_retired(uintptr_t addr) {
+  for (size_t i = 0; i < nmods; i++)
+    if (mods[i].gone == lh_module_generation && module_contains(&mods[i], addr))
+      return true;
+  return false;
+}
+
 static void fill_module(struct lh_json_line *jl, const void *p) {
   const struct lh_module *m = p;
   lh_jl_kv_int(jl, "id", next_id);

@@ -28,6 +28,9 @@ static inline uint32_t lh_module_generation_now(void) {
 /* Under the recorder lock: reads the loaded objects again if the loader's counters moved since
  * the last time; returns true when a module was retired (a new generation began). */
 bool lh_modules_refresh(void);
+/* Under the recorder lock: whether addr lies in a module retired when the current generation
+ * began. */
+bool lh_modules_just_retired(uintptr_t addr);
 /* Under the recorder lock: makes sure the module that contained addr in generation gen (if any)
  * is, in the run file, the latest module record covering addr; rescans the loaded objects when
  * gen is the current generation and addr is in no known module. */

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "leaf_tuples.h"
-#include "module_map.h"
 #include "object_registry.h"
 #include "real_functions.h"
 #include "run_file.h"
@@ -74,7 +73,7 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
   /* The epoch is read before the id: a destroy in between leaves a stale epoch, so the next
    * call comes here again rather than trusting an id that no longer holds. */
   uint32_t epoch = lh_lock_epoch_of(a->addr);
-  uint16_t code_gen = (uint16_t)lh_module_generation_now();
+  uint16_t code_gen = (uint16_t)lh_stack_epoch_now();
   bool recursive;
   a->lock = lh_lock_id(obj, kind, key->pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
@@ -95,7 +94,7 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
  * one it names (its epoch moved for another lock of its bucket, or not at all), and, for a wait
  * site, while no library was replaced. */
 static bool tuple_worth_keeping(const struct lh_tuple_slot *s) {
-  if (s->value.code_gen != (uint16_t)lh_module_generation_now())
+  if (s->value.code_gen != (uint16_t)lh_stack_epoch_now())
     return false;
   if (lh_tuple_flags(&s->key) & LH_ACQ_SITE)
     return true;

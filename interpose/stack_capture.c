@@ -1,10 +1,10 @@
 /* stack_capture.c - see stack_capture.h.
  *
- * Interning is per module generation (module_map.h): when a library was unloaded or replaced,
- * the same addresses may now be other code, so the table by content is emptied (the stacks stay
- * valid by id) and every lock epoch is bumped, which makes each thread's tuple cache, whose
- * entries carry stack ids, look its tuples up again. Each stack remembers its generation, and
- * its record is written after the records of the modules of that generation. */
+ * Interning follows the module generations (module_map.h): when a library was unloaded or
+ * replaced, the same addresses may now be other code, so the stacks through it leave the table by
+ * content (they stay valid by id) and every lock epoch is bumped, which makes each thread's tuple
+ * cache, whose entries carry stack ids, look its tuples up again. Each stack remembers its
+ * generation, and its record is written after the records of the modules of that generation. */
 #include "stack_capture.h"
 
 #include <execinfo.h>
@@ -29,6 +29,7 @@ struct lh_stack {
   UT_hash_handle hh;
 };
 
+uint32_t lh_stack_epoch;
 /* Owned by the recorder lock. */
 static struct lh_stack *by_content;
 static struct lh_pointer_table by_id; /* struct lh_stack *, by id */
@@ -46,10 +47,25 @@ static struct lh_stack *stack_at(uint32_t id) { return by_id.v[id]; }
 
 static bool is_ours(uintptr_t pc) { return self_known && pc >= self_lo && pc < self_hi; }
 
-/* A library was unloaded or replaced: addresses may mean other code from now on. */
+/* A library was unloaded or replaced: its addresses may mean other code from now on. Stacks
+ * through it are no longer found by content (they stay valid by id), and, if there were any,
+ * every thread's cached tuples are checked again. A library that never appeared in a stack
+ * (most plugins loaded and unloaded in a loop) costs nothing more. */
 static void new_generation(void) {
-  HASH_CLEAR(hh, by_content);
-  lh_locks_code_changed();
+  bool affected = false;
+  struct lh_stack *s, *tmp;
+  HASH_ITER(hh, by_content, s, tmp) {
+    for (uint32_t i = 0; i < s->n; i++)
+      if (lh_modules_just_retired(s->pcs[i])) {
+        HASH_DEL(by_content, s);
+        affected = true;
+        break;
+      }
+  }
+  if (affected) {
+    __atomic_store_n(&lh_stack_epoch, lh_stack_epoch + 1, __ATOMIC_RELEASE);
+    lh_locks_code_changed();
+  }
 }
 
 static uint32_t intern(const uintptr_t *pcs, uint32_t n) {

@@ -45,7 +45,7 @@ struct lh_tuple_value {
   uint32_t stack;
   uint32_t epoch;
   bool again;
-  uint16_t code_gen; /* low bits of the module generation the stack was taken in (module_map.h) */
+  uint16_t code_gen; /* low bits of the stack epoch the stack was taken in (stack_capture.h) */
 };
 
 struct lh_tuple_slot {
