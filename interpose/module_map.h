@@ -4,9 +4,13 @@
  * added and removed (dlpi_adds, dlpi_subs) have moved. A library that is unloaded, or replaced by
  * another object at the same address (dlclose, then dlopen of another library that the loader
  * maps where the first one was), is *retired*, not forgotten: an address recorded while it was
- * there still names it. Each change of the set of objects starts a new *module generation*; a
- * module is live from the generation it was seen in until the one it was retired in, and a stack
- * is symbolised with the modules live in the generation it was captured in.
+ * there still names it. Each retirement starts a new *module generation*; a module is live from
+ * the generation it was seen in until the one it was retired in, and a stack is symbolised with
+ * the modules live in the generation it was captured in.
+ *
+ * Limit: a retired module's entry is kept for the rest of the run (a few hundred bytes per
+ * library unloaded after a scan saw it loaded), since a stack captured while it was loaded may
+ * still have to be written.
  *
  * In the run file a later `module` record covering an address supersedes earlier ones for the
  * records that follow (docs/run-file-format.md); the library writes a module's record again
