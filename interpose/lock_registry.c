@@ -84,8 +84,6 @@ struct leaf_pair {
 
 static struct leaf_pair *written_pairs;
 
-static void drop_kept(struct lh_lock_rec *r);
-
 /* Something may still name the lock by its id once it is no longer the live lock at its address:
  * a contention profile (written at exit) or a data-race report's lockset, which keep ids of any
  * age, or the calling thread's own held set (a lock destroyed or re-initialised while held: the
