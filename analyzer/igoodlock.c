@@ -21,10 +21,10 @@
  *     short-lived threads taking A -> B at one place make one group of 900 members;
  *   - a backtracking search picks one group per step, checking held sets and modes against the
  *     groups already chosen; when every step has a group, the members are chosen: for a cycle of
- *     two locks (the usual case) exactly, by taking each member of the first group with its
- *     whole reach (segments.c: what comes before and after it, computed once) and testing every
- *     member of the second group against it in O(1) - O(a * (threads + b)) for groups of a and b
- *     members, no budget involved; for longer cycles by backtracking over members.
+ *     two locks (the usual case) exactly, by a sweep over the members of both groups in a
+ *     topological order of their segments (pick_pair_parallel below): its cost grows with the
+ *     number of members times the number of them that run at the same time, not with the
+ *     square of the number of threads; for longer cycles by backtracking over members.
  * It stops at the first valid assignment. When none exists, the search is repeated without
  * condition 3: success then means the cycle is prevented only by create/join ordering (reported
  * as a note). The number of choices tried (groups, and members of cycles of three locks or more)
@@ -208,14 +208,12 @@ static bool member_compatible(struct check *c, size_t k, const struct member *x)
   return true;
 }
 
-/* Two steps: for each member of the first, its reach once, then every member of the second. */
-static bool pick_pair(struct check *c) {
+/* Two steps without condition 3: any two members of different threads. */
+static bool pick_pair_any(struct check *c) {
   const struct candidate *a = c->chosen[0], *b = c->chosen[1];
   for (size_t i = 0; i < a->nmembers; i++) {
     const struct member *x = &a->members[i];
-    if (!c->parallel && !x->thread_first) continue;
-    struct lh_segment_reach reach;
-    if (c->parallel) lh_segments_reach(c->sg, x->thread, x->seg, &reach);
+    if (!x->thread_first) continue;
     for (size_t j = 0; j < b->nmembers; j++) {
       const struct member *y = &b->members[j];
       if (c->pair_budget == 0) {
@@ -223,15 +221,118 @@ static bool pick_pair(struct check *c) {
         return false;
       }
       c->pair_budget--;
-      if (!c->parallel && !y->thread_first) continue;
-      if (same_thread(c->m, x->thread, y->thread)) continue;
-      if (c->parallel && !lh_segments_reach_parallel(&reach, y->file, y->thread, y->seg)) continue;
+      if (!y->thread_first || same_thread(c->m, x->thread, y->thread)) continue;
       c->picked[0] = x;
       c->picked[1] = y;
       return true;
     }
   }
   return false;
+}
+
+struct swept {
+  const struct member *x;
+  uint32_t order; /* lh_segments_order */
+  bool first;     /* of the first step's candidate */
+};
+
+static int swept_cmp(const void *a, const void *b) {
+  const struct swept *x = a, *y = b;
+  if (x->order != y->order) return x->order < y->order ? -1 : 1;
+  if (x->first != y->first) return x->first ? -1 : 1;
+  return (x->x > y->x) - (x->x < y->x);
+}
+
+/* Two steps with condition 3, members of one file. A sweep in a topological order of their
+ * segments keeps, for each step, the members seen so far that nothing seen since comes after
+ * (the maximal ones). A new member is parallel to some earlier member of the other step exactly
+ * when it does not come after one of the other step's maximal ones (an earlier member comes
+ * before a maximal one, and the new one cannot come before anything earlier in the order); if it
+ * comes after all of them, it replaces those of its own step that come before it. Members of one
+ * thread are always ordered. The cost is the number of members times the number of maximal ones
+ * (1 for threads created and joined one after another, however many), each test a backward
+ * search that usually stops in a few steps. */
+static bool sweep_file(struct check *c, struct swept *v, size_t n) {
+  qsort(v, n, sizeof *v, swept_cmp);
+  const struct member **maxima[2];
+  size_t nmax[2] = {0, 0};
+  maxima[0] = lh_xcalloc(n, sizeof *maxima[0]);
+  maxima[1] = lh_xcalloc(n, sizeof *maxima[1]);
+  bool found = false;
+  for (size_t i = 0; i < n && !found; i++) {
+    const struct member *p = v[i].x;
+    int own = v[i].first ? 0 : 1, other = 1 - own;
+    for (size_t k = 0; k < nmax[other]; k++) {
+      const struct member *q = maxima[other][k];
+      if (c->pair_budget == 0) {
+        c->budget = 0; /* undecided */
+        goto done;
+      }
+      c->pair_budget--;
+      if (!lh_segments_before_once(c->sg, q->thread, q->seg, p->thread, p->seg)) {
+        c->picked[own] = p;
+        c->picked[other] = q;
+        found = true;
+        goto done;
+      }
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < nmax[own]; k++) {
+      const struct member *q = maxima[own][k];
+      if (!lh_segments_before_once(c->sg, q->thread, q->seg, p->thread, p->seg))
+        maxima[own][kept++] = q;
+    }
+    maxima[own][kept++] = p;
+    nmax[own] = kept;
+  }
+done:
+  free(maxima[0]);
+  free(maxima[1]);
+  return found;
+}
+
+/* Two steps with condition 3. Members of different files always run in parallel (unless they are
+ * the main threads of two runs of one program: the same thread); within a file, a sweep. */
+static bool pick_pair_parallel(struct check *c) {
+  const struct candidate *a = c->chosen[0], *b = c->chosen[1];
+  bool one_file = true;
+  uint32_t file = a->nmembers ? a->members[0].file : 0;
+  for (size_t i = 0; i < a->nmembers && one_file; i++) one_file = a->members[i].file == file;
+  for (size_t j = 0; j < b->nmembers && one_file; j++) one_file = b->members[j].file == file;
+  if (!one_file)
+    for (size_t i = 0; i < a->nmembers; i++)
+      for (size_t j = 0; j < b->nmembers; j++) {
+        const struct member *x = &a->members[i], *y = &b->members[j];
+        if (c->pair_budget == 0) {
+          c->budget = 0;
+          return false;
+        }
+        c->pair_budget--;
+        if (x->file == y->file || same_thread(c->m, x->thread, y->thread)) continue;
+        c->picked[0] = x;
+        c->picked[1] = y;
+        return true;
+      }
+  /* Per file, the members of both steps in that file. */
+  size_t n = a->nmembers + b->nmembers;
+  struct swept *all = lh_xcalloc(n ? n : 1, sizeof *all);
+  bool *done = lh_xcalloc(n ? n : 1, sizeof *done);
+  bool found = false;
+  for (size_t start = 0; start < n && !found && c->budget; start++) {
+    const struct member *s0 = start < a->nmembers ? &a->members[start] : &b->members[start - a->nmembers];
+    if (done[start]) continue;
+    size_t k = 0;
+    for (size_t i = start; i < n; i++) {
+      const struct member *x = i < a->nmembers ? &a->members[i] : &b->members[i - a->nmembers];
+      if (x->file != s0->file) continue;
+      done[i] = true;
+      all[k++] = (struct swept){x, lh_segments_order(c->sg, x->thread, x->seg), i < a->nmembers};
+    }
+    found = sweep_file(c, all, k);
+  }
+  free(all);
+  free(done);
+  return found;
 }
 
 static bool pick_members(struct check *c, size_t k) {
@@ -250,7 +351,10 @@ static bool pick_members(struct check *c, size_t k) {
 }
 
 static bool assign(struct check *c, size_t k) {
-  if (k == c->len) return c->len == 2 ? pick_pair(c) : pick_members(c, 0);
+  if (k == c->len) {
+    if (c->len != 2) return pick_members(c, 0);
+    return c->parallel ? pick_pair_parallel(c) : pick_pair_any(c);
+  }
   for (size_t i = 0; i < c->ncands[k]; i++) {
     if (c->budget == 0) return false;
     c->budget--;

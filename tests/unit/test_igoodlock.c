@@ -292,3 +292,55 @@ Test(igoodlock, many_ordered_threads_alone_give_a_note_not_an_undecided_cycle) {
   lh_model_free(m);
   free(rb.buf);
 }
+
+/* 1000 threads running at the same time take 0 -> 1; main joins them all, then takes 1 -> 0:
+ * every pair is ordered by the joins (a note), although the threads of the first edge are all
+ * parallel to each other. */
+Test(igoodlock, many_parallel_threads_all_joined_before_the_other_order_give_a_note) {
+  enum { PARALLEL = 1000 };
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 2);
+  for (int i = 1; i <= PARALLEL; i++) {
+    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+           i, 1000 + i, i - 1);
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+  }
+  for (int i = 1; i <= PARALLEL; i++)
+    rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", PARALLEL + i - 1, i);
+  rb_add(&rb, "{'t':'acq','thread':0,'seg':%d,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", 2 * PARALLEL);
+  struct lh_model *m = rb_model(&rb, NULL);
+  struct lh_analysis_options o = {0};
+  struct lh_analysis_stats stats = {0};
+  struct lh_findings *f = lh_analyse(m, &o, &stats);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 0);
+  cr_assert_eq(count(f, LH_LEVEL_NOTE), 1);
+  cr_assert_eq(stats.undecided, 0);
+  lh_findings_free(f);
+  lh_model_free(m);
+  free(rb.buf);
+}
+
+/* The same, but main takes 1 -> 0 before joining the last thread: that one runs in parallel. */
+Test(igoodlock, the_one_thread_not_yet_joined_is_found_among_many_parallel_ones) {
+  enum { PARALLEL = 1000 };
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 2);
+  for (int i = 1; i <= PARALLEL; i++) {
+    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+           i, 1000 + i, i - 1);
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+  }
+  for (int i = 1; i < PARALLEL; i++)
+    rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", PARALLEL + i - 1, i);
+  rb_add(&rb, "{'t':'acq','thread':0,'seg':%d,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", 2 * PARALLEL - 1);
+  struct lh_model *m;
+  struct lh_findings *f = rb_findings(&rb, &m);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  bool has_last = false;
+  for (size_t i = 0; i < 2; i++)
+    has_last |= m->threads[m->tuples[f->items[0].steps[i].tuple].thread].id == PARALLEL;
+  cr_expect(has_last, "the witness is the thread not joined");
+  lh_findings_free(f);
+  lh_model_free(m);
+  free(rb.buf);
+}
