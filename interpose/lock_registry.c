@@ -14,6 +14,7 @@
 #include "contention.h"
 #include "leaf_tuples.h"
 #include "lock_cache.h"
+#include "module_map.h"
 #include "pointer_table.h"
 #include "race.h"
 #include "recorder.h"
@@ -110,9 +111,11 @@ static void drop_if_unreferenced(struct lh_lock_rec *r) {
 /* r is no longer the live lock at its address (destroyed, or replaced by a new init). Its id
  * stays valid while something may name it (still_named). Otherwise it is forgotten: a written
  * lock keeps its id for ever (the run file uses it), an unwritten one gives its id back for the
- * next new lock. The record stays in by_addr as a tombstone only when its generation matters,
- * that is when some lock at this address was written (so that a later one gets a higher gen):
- * memory then follows the locks that are alive or written, not every lock ever initialised. */
+ * next new lock. The record stays in by_addr as a tombstone only when its generation matters:
+ * at a global or static address (the analyzer merges such locks across runs by address and
+ * generation, so every lock there is counted; there are only so many such addresses), or when
+ * some lock at this address was written (so that a later one gets a higher gen). Memory then
+ * follows the locks that are alive or written, not every lock ever initialised. */
 static void retire(struct lh_lock_rec *r) {
   r->alive = false;
   bool named = still_named(r);
@@ -134,7 +137,7 @@ static void retire(struct lh_lock_rec *r) {
         free_ids[nfree_ids++] = r->id; /* else the id is simply never handed out again */
     }
   }
-  if (r->in_addr && !r->written && r->gen == 0) {
+  if (r->in_addr && !r->written && r->gen == 0 && !lh_modules_contains(r->addr)) {
     HASH_DEL(by_addr, r);
     r->in_addr = false;
   }

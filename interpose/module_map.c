@@ -162,6 +162,8 @@ bool lh_modules_refresh(void) {
   return scan();
 }
 
+bool lh_modules_contains(uintptr_t addr) { return find(addr, lh_module_generation) != NULL; }
+
 bool lh_modules_just_retired(uintptr_t addr) {
   for (size_t i = 0; i < nmods; i++)
     if (mods[i].gone == lh_module_generation && module_contains(&mods[i], addr))

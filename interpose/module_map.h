@@ -32,6 +32,9 @@ static inline uint32_t lh_module_generation_now(void) {
 /* Under the recorder lock: reads the loaded objects again if the loader's counters moved since
  * the last time; returns true when a module was retired (a new generation began). */
 bool lh_modules_refresh(void);
+/* Under the recorder lock: whether addr lies in a loaded module (a global or static variable),
+ * without reading the loaded objects again. */
+bool lh_modules_contains(uintptr_t addr);
 /* Under the recorder lock: whether addr lies in a module retired when the current generation
  * began. */
 bool lh_modules_just_retired(uintptr_t addr);
