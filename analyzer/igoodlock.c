@@ -24,7 +24,9 @@
  *     two locks (the usual case) exactly, by a sweep over the members of both groups in a
  *     topological order of their segments (pick_pair_parallel below): its cost grows with the
  *     number of members times the number of them that run at the same time, not with the
- *     square of the number of threads; for longer cycles by backtracking over members.
+ *     square of the number of threads; for longer cycles by backtracking over members, after
+ *     dropping (exactly, by two sweeps per pair of steps) the members that run in parallel with
+ *     no member of some other step.
  * It stops at the first valid assignment. When none exists, the search is repeated without
  * condition 3: success then means the cycle is prevented only by create/join ordering (reported
  * as a note). The number of choices tried (groups, and members of cycles of three locks or more)
@@ -335,6 +337,117 @@ static bool pick_pair_parallel(struct check *c) {
   return found;
 }
 
+/* Marks in has[] the members of a that run in parallel with some member of b (b's members in
+ * other files count as parallel: only one file is swept). Two sweeps in the topological order of
+ * segments: forwards, a member has an earlier partner unless it comes after all of b's maximal
+ * members seen so far; backwards, a later one unless it comes before all of b's minimal members
+ * seen so far. False when the budget ran out. */
+static bool mark_partners(struct check *c, const struct candidate *a, const struct candidate *b, bool *has) {
+  size_t n = a->nmembers + b->nmembers;
+  struct swept *v = lh_xcalloc(n ? n : 1, sizeof *v);
+  const struct member **ends = lh_xcalloc(n ? n : 1, sizeof *ends);
+  size_t k = 0;
+  for (size_t i = 0; i < a->nmembers; i++) {
+    const struct member *x = &a->members[i];
+    bool elsewhere = false;
+    for (size_t j = 0; j < b->nmembers && !elsewhere; j++) elsewhere = b->members[j].file != x->file;
+    has[i] = elsewhere;
+    v[k++] = (struct swept){x, lh_segments_order(c->sg, x->thread, x->seg), true};
+  }
+  for (size_t j = 0; j < b->nmembers; j++)
+    v[k++] = (struct swept){&b->members[j], lh_segments_order(c->sg, b->members[j].thread, b->members[j].seg), false};
+  qsort(v, n, sizeof *v, swept_cmp);
+  bool ok = true;
+  for (int backwards = 0; backwards < 2 && ok; backwards++) {
+    size_t nends = 0;
+    for (size_t step = 0; step < n && ok; step++) {
+      const struct swept *w = &v[backwards ? n - 1 - step : step];
+      const struct member *p = w->x;
+      if (w->first) {
+        size_t i = (size_t)(p - a->members);
+        for (size_t e = 0; e < nends && !has[i]; e++) {
+          if (c->pair_budget == 0) {
+            ok = false;
+            break;
+          }
+          c->pair_budget--;
+          const struct member *q = ends[e];
+          if (q->file == p->file &&
+              !(backwards ? lh_segments_before_once(c->sg, p->thread, p->seg, q->thread, q->seg)
+                          : lh_segments_before_once(c->sg, q->thread, q->seg, p->thread, p->seg)))
+            has[i] = true;
+        }
+        continue;
+      }
+      size_t kept = 0;
+      for (size_t e = 0; e < nends; e++) {
+        const struct member *q = ends[e];
+        bool covered = q->file == p->file &&
+                       (backwards ? lh_segments_before_once(c->sg, p->thread, p->seg, q->thread, q->seg)
+                                  : lh_segments_before_once(c->sg, q->thread, q->seg, p->thread, p->seg));
+        if (!covered) ends[kept++] = q;
+      }
+      ends[kept++] = p;
+      nends = kept;
+    }
+  }
+  free(v);
+  free(ends);
+  return ok;
+}
+
+static bool pick_members(struct check *c, size_t k);
+
+/* Cycles of three locks or more, with condition 3: a member that runs in parallel with no member
+ * of some other step can be in no valid choice; dropping those first (exactly, by sweeps) leaves
+ * out, for instance, every thread created and joined before the threads of a real cycle,
+ * however many took the same edges. */
+static bool pick_members_parallel(struct check *c) {
+  struct candidate *pruned = lh_xcalloc(c->len, sizeof *pruned);
+  const struct candidate **original = lh_xcalloc(c->len, sizeof *original);
+  bool ok = true, found = false;
+  for (size_t i = 0; i < c->len && ok; i++) {
+    const struct candidate *g = c->chosen[i];
+    bool *keep = lh_xmalloc((g->nmembers ? g->nmembers : 1) * sizeof *keep);
+    bool *has = lh_xmalloc((g->nmembers ? g->nmembers : 1) * sizeof *has);
+    for (size_t x = 0; x < g->nmembers; x++) keep[x] = true;
+    for (size_t j = 0; j < c->len && ok; j++) {
+      if (j == i) continue;
+      ok = mark_partners(c, g, c->chosen[j], has);
+      for (size_t x = 0; x < g->nmembers; x++) keep[x] = keep[x] && has[x];
+    }
+    pruned[i] = *g;
+    pruned[i].members = lh_xcalloc(g->nmembers ? g->nmembers : 1, sizeof *pruned[i].members);
+    pruned[i].nmembers = 0;
+    for (size_t x = 0; x < g->nmembers; x++)
+      if (!ok || keep[x]) pruned[i].members[pruned[i].nmembers++] = g->members[x];
+    free(keep);
+    free(has);
+  }
+  if (!ok) {
+    c->budget = 0; /* undecided */
+  } else {
+    for (size_t i = 0; i < c->len; i++) {
+      original[i] = c->chosen[i];
+      c->chosen[i] = &pruned[i];
+    }
+    found = pick_members(c, 0);
+    for (size_t i = 0; i < c->len; i++) c->chosen[i] = original[i];
+  }
+  if (found) /* the picked members point into the pruned copies: back to the originals */
+    for (size_t i = 0; i < c->len; i++)
+      for (size_t x = 0; x < original[i]->nmembers; x++)
+        if (original[i]->members[x].step.tuple == c->picked[i]->step.tuple &&
+            original[i]->members[x].step.held == c->picked[i]->step.held) {
+          c->picked[i] = &original[i]->members[x];
+          break;
+        }
+  for (size_t i = 0; i < c->len; i++) free(pruned[i].members);
+  free(pruned);
+  free(original);
+  return found;
+}
+
 static bool pick_members(struct check *c, size_t k) {
   if (k == c->len) return true;
   const struct candidate *g = c->chosen[k];
@@ -352,7 +465,7 @@ static bool pick_members(struct check *c, size_t k) {
 
 static bool assign(struct check *c, size_t k) {
   if (k == c->len) {
-    if (c->len != 2) return pick_members(c, 0);
+    if (c->len != 2) return c->parallel ? pick_members_parallel(c) : pick_members(c, 0);
     return c->parallel ? pick_pair_parallel(c) : pick_pair_any(c);
   }
   for (size_t i = 0; i < c->ncands[k]; i++) {
