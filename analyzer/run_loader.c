@@ -230,8 +230,11 @@ static bool ref_field(struct loader *ld, json_t *rec, const char *key, const str
 /* ---- addresses ---- */
 
 /* The module of this file whose PT_LOAD segments hold addr, or NULL. */
+/* The module of addr for the records read so far: the latest module record that covers it (a
+ * library unloaded and another one loaded at its address has a later record, which supersedes
+ * the first for everything after it). */
 static const struct file_module *module_of(const struct loader *ld, uint64_t addr) {
-  for (size_t i = 0; i < ld->nmodules; i++)
+  for (size_t i = ld->nmodules; i-- > 0;)
     for (size_t s = 0; s < ld->modules[i].nsegs; s++)
       if (addr >= ld->modules[i].segs[s].start && addr < ld->modules[i].segs[s].end)
         return &ld->modules[i];

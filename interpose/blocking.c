@@ -116,23 +116,25 @@ void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc) {
 
 struct site_ctx {
   const struct lh_tuple_key *key;
+  uint16_t code_gen;
   uint32_t stack;
 };
 
 /* Under the recorder lock, on lockhound's own stack: the cache may allocate. */
 static void site_stack(void *p) {
   struct site_ctx *c = p;
-  struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false};
-  lh_tuple_cache_put(&lh_self.tuples, c->key, &v);
+  struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false, c->code_gen};
+  lh_tuple_remember(c->key, &v);
   c->stack = v.stack;
 }
 
 uint32_t lh_wait_site_stack(uintptr_t pc) {
   struct lh_tuple_key key = {0, pc, 0, lh_tuple_meta(0, 0, LH_ACQ_SITE)};
   const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
-  if (s)
+  uint16_t code_gen = (uint16_t)lh_stack_epoch_now();
+  if (s && s->value.code_gen == code_gen) /* else a library at this pc was replaced */
     return s->value.stack;
-  struct site_ctx c = {&key, 0};
+  struct site_ctx c = {&key, code_gen, 0};
   lh_recorder_lock();
   lh_own_stack_call(site_stack, &c);
   lh_recorder_unlock();

@@ -9,10 +9,15 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "contention.h"
+#include "leaf_tuples.h"
 #include "lock_cache.h"
+#include "module_map.h"
 #include "own_stack.h"
 #include "pointer_table.h"
+#include "race.h"
 #include "recorder.h"
 #include "run_file.h"
 #include "stack_capture.h"
@@ -29,21 +34,32 @@ struct lh_lock_rec {
   uint8_t kind, how;
   int type; /* glibc mutex kind bits, or C11 mtx type */
   bool alive, written;
+  bool in_addr, in_id; /* in by_addr, in by_id: freed when in neither */
+  bool nested;         /* held while another lock was acquired: not a leaf (leaf_tuples.h) */
+  uint32_t *kept;      /* shapes of its tuples kept back while it is a leaf */
+  uint32_t nkept, cap_kept;
   bool recursive, robust, pshared, prefer_writer;
   UT_hash_handle hh;
 };
 
 uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
 /* Owned by the recorder lock. */
-static struct lh_lock_rec *by_addr; /* the latest lock at each address, alive or destroyed */
-static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id */
-static uint32_t nlocks;
+static struct lh_lock_rec *by_addr; /* the latest lock at each address: alive, or a tombstone */
+static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id; NULL once forgotten */
+static uint32_t nlocks;               /* ids below this have been handed out */
+static uint32_t *free_ids;            /* ids of forgotten, never written locks, to hand out again */
+static uint32_t nfree_ids, cap_free_ids;
 
-static struct lh_lock_rec *lock_at(uint32_t id) { return by_id.v[id]; }
+static struct lh_lock_rec *lock_at(uint32_t id) { return id < nlocks ? by_id.v[id] : NULL; }
 
 static void bump_epoch(uintptr_t addr) {
   __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,
                      __ATOMIC_RELEASE);
+}
+
+void lh_locks_code_changed(void) {
+  for (uint32_t i = 0; i < LH_LOCK_EPOCHS; i++)
+    __atomic_fetch_add(&lh_lock_epochs[i], 1, __ATOMIC_RELEASE);
 }
 
 static void read_attributes(struct lh_lock_rec *r, const void *obj) {
@@ -60,18 +76,92 @@ static void read_attributes(struct lh_lock_rec *r, const void *obj) {
   }
 }
 
+/* The (lock class, tuple shape) pairs already written: a class is the kind, attributes and
+ * init (or first-use) site of a lock. A leaf's tuple whose pair is in the run file is kept back
+ * (leaf_tuples.h). Owned by the recorder lock; bounded by the distinct pairs. */
+struct leaf_pair {
+  uint32_t key[6];
+  UT_hash_handle hh;
+};
+
+static struct leaf_pair *written_pairs;
+
+/* Something may still name the lock by its id once it is no longer the live lock at its address:
+ * a contention profile (written at exit) or a data-race report's lockset, which keep ids of any
+ * age, or the calling thread's own held set (a lock destroyed or re-initialised while held: the
+ * holder's next tuple lists it). Held by another thread, a mutex cannot be destroyed (EBUSY), and
+ * destroying any other held lock is reported as destroy-locked, which writes its record. */
+static bool still_named(const struct lh_lock_rec *r) {
+  return lh_contention_on || __atomic_load_n(&lh_race_on, __ATOMIC_RELAXED) ||
+         lh_held_find(&lh_self.held, r->addr) >= 0;
+}
+
+static void drop_kept(struct lh_lock_rec *r) {
+  free(r->kept);
+  r->kept = NULL;
+  r->nkept = r->cap_kept = 0;
+}
+
+static void drop_if_unreferenced(struct lh_lock_rec *r) {
+  if (!r->in_addr && !r->in_id) {
+    drop_kept(r);
+    free(r);
+  }
+}
+
+/* r is no longer the live lock at its address (destroyed, or replaced by a new init). Its id
+ * stays valid while something may name it (still_named). Otherwise it is forgotten: a written
+ * lock keeps its id for ever (the run file uses it), an unwritten one gives its id back for the
+ * next new lock. The record stays in by_addr as a tombstone only when its generation matters:
+ * at a global or static address (the analyzer merges such locks across runs by address and
+ * generation, so every lock there is counted; there are only so many such addresses), or when
+ * some lock at this address was written (so that a later one gets a higher gen). Memory then
+ * follows the locks that are alive or written, not every lock ever initialised. */
+static void retire(struct lh_lock_rec *r) {
+  r->alive = false;
+  bool named = still_named(r);
+  if (!named)
+    drop_kept(r); /* a leaf for ever: its kept-back tuples can close no cycle */
+  if (r->in_id && !named) {
+    by_id.v[r->id] = NULL;
+    r->in_id = false;
+    if (!r->written) {
+      if (nfree_ids == cap_free_ids) {
+        uint32_t cap = cap_free_ids ? 2 * cap_free_ids : 64;
+        uint32_t *v = realloc(free_ids, cap * sizeof *v);
+        if (v) {
+          free_ids = v;
+          cap_free_ids = cap;
+        }
+      }
+      if (nfree_ids < cap_free_ids)
+        free_ids[nfree_ids++] = r->id; /* else the id is simply never handed out again */
+    }
+  }
+  if (r->in_addr && !r->written && r->gen == 0 && !lh_modules_contains(r->addr)) {
+    HASH_DEL(by_addr, r);
+    r->in_addr = false;
+  }
+  drop_if_unreferenced(r);
+}
+
 /* A new lock at obj, replacing whatever was registered there. */
 static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintptr_t pc) {
   uintptr_t addr = (uintptr_t)obj;
   struct lh_lock_rec *old;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
-  if (!lh_pointer_table_reserve(&by_id, nlocks))
+  uint32_t id = nfree_ids ? free_ids[nfree_ids - 1] : nlocks;
+  if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id))
     return NULL;
   struct lh_lock_rec *r = calloc(1, sizeof *r);
   if (!r)
     return NULL;
+  if (nfree_ids)
+    nfree_ids--;
+  else
+    nlocks++;
   r->addr = addr;
-  r->id = nlocks;
+  r->id = id;
   r->kind = kind;
   r->how = how;
   r->alive = true;
@@ -79,12 +169,18 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   read_attributes(r, obj);
   if (old) {
     r->gen = old->gen + 1;
-    old->alive = false;
-    HASH_DEL(by_addr, old); /* stays reachable by id */
+    HASH_DEL(by_addr, old);
+    old->in_addr = false;
     bump_epoch(addr);
+    if (old->alive)
+      retire(old); /* re-initialised without a destroy */
+    else
+      drop_if_unreferenced(old);
   }
   HASH_ADD(hh, by_addr, addr, sizeof r->addr, r);
-  by_id.v[nlocks++] = r;
+  r->in_addr = true;
+  by_id.v[id] = r;
+  r->in_id = true;
   return r;
 }
 
@@ -165,7 +261,6 @@ static void destroyed(void *obj) { /* on lockhound's own stack (own_stack.h) */
   struct lh_lock_rec *r;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
   if (r && r->alive) {
-    r->alive = false;
     bump_epoch(addr);
     if (r->written) {
       struct destroy_ctx d = {r->id, lh_self.id, lh_stack_here()};
@@ -173,6 +268,7 @@ static void destroyed(void *obj) { /* on lockhound's own stack (own_stack.h) */
       lh_stack_ensure_written(d.stack);
       lh_run_write("destroy", fill_destroy, &d);
     }
+    retire(r);
   }
 }
 
@@ -218,15 +314,74 @@ static void fill_lock(struct lh_json_line *jl, const void *p) {
 }
 
 void lh_lock_ensure_written(uint32_t id) {
-  if (id >= nlocks || lock_at(id)->written || !lh_run_file_active())
-    return;
   struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->written || !lh_run_file_active())
+    return;
   lh_stack_ensure_written(r->stack);
   r->written = true;
   lh_run_write("lock", fill_lock, r);
 }
 
 void lh_locks_mark_unwritten(void) {
+  /* A fork child: the tuples kept back are the parent's (its threads, its run file), and the new
+   * file has none of the pairs. */
   for (uint32_t i = 0; i < nlocks; i++)
-    lock_at(i)->written = false;
+    if (lock_at(i)) {
+      lock_at(i)->written = false;
+      drop_kept(lock_at(i));
+    }
+  struct leaf_pair *p, *tmp;
+  HASH_ITER(hh, written_pairs, p, tmp) {
+    HASH_DEL(written_pairs, p);
+    free(p);
+  }
 }
+
+bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  return r && r->alive && r->id == id;
+}
+
+bool lh_lock_keep_back(uint32_t id, uint32_t shape) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->nested || shape == UINT32_MAX)
+    return false;
+  struct leaf_pair probe = {.key = {r->kind, r->how, (uint32_t)r->type,
+                                    r->robust | r->pshared << 1 | r->prefer_writer << 2,
+                                    r->stack, shape}};
+  struct leaf_pair *p;
+  HASH_FIND(hh, written_pairs, probe.key, sizeof probe.key, p);
+  if (!p) { /* the first of its kind: written now, and it stands for the others */
+    p = malloc(sizeof *p);
+    if (p) {
+      memcpy(p->key, probe.key, sizeof p->key);
+      HASH_ADD(hh, written_pairs, key, sizeof p->key, p);
+    }
+    return false;
+  }
+  for (uint32_t i = 0; i < r->nkept; i++)
+    if (r->kept[i] == shape)
+      return true;
+  if (r->nkept == r->cap_kept) {
+    uint32_t cap = r->cap_kept ? 2 * r->cap_kept : 2;
+    uint32_t *v = realloc(r->kept, cap * sizeof *v);
+    if (!v)
+      return false;
+    r->kept = v;
+    r->cap_kept = cap;
+  }
+  r->kept[r->nkept++] = shape;
+  return true;
+}
+
+void lh_lock_held_over(uint32_t id) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->nested)
+    return;
+  r->nested = true;
+  for (uint32_t i = 0; i < r->nkept; i++)
+    lh_leaf_write(r->kept[i], id);
+  drop_kept(r);
+}
+

@@ -8,6 +8,11 @@
  * short-lived locks. The registry is a uthash table keyed by address plus a
  * table by id, both owned by the recorder lock; the hot path never reaches it (lock_cache.h).
  *
+ * Memory follows the live locks and the written ones, not every lock ever initialised: a lock
+ * destroyed (or initialised again) is forgotten unless something may still name it (see retire()
+ * in lock_registry.c); a never-written lock's id is handed out again. The run file holds a lock
+ * record only for a lock that a tuple, finding or profile names.
+ *
  * Limit: memory freed without pthread_*_destroy and reused for a lock without an init call (for
  * instance calloc'd memory used as a PTHREAD_MUTEX_INITIALIZER mutex) keeps the old identity,
  * since lockhound does not see free() in this mode. */
@@ -38,6 +43,18 @@ void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc);
 void lh_lock_destroyed(const void *obj);
 /* Under the recorder lock: writes the lock's record (and its stack) if not yet written. */
 void lh_lock_ensure_written(uint32_t id);
+/* Under the recorder lock: whether the lock registered at addr is still lock id, alive. */
+bool lh_lock_is_live(uintptr_t addr, uint32_t id);
+/* Under the recorder lock (leaf_tuples.h): keeps tuple shape `shape` back for the lock while it
+ * is a leaf and a lock of its class already has that tuple in the run file, and returns true;
+ * false when the caller must write it (not a leaf, the first of its class, or unknown). */
+bool lh_lock_keep_back(uint32_t id, uint32_t shape);
+/* Under the recorder lock: the lock is held while another is acquired, so it is no leaf; writes
+ * the tuples kept back for it. */
+void lh_lock_held_over(uint32_t id);
+/* Under the recorder lock, when a library was unloaded or replaced: every thread's cached lock
+ * ids and tuples are checked again (all address epochs move). */
+void lh_locks_code_changed(void);
 /* In a fork child, under the recorder lock: the new run file has no lock records yet. */
 void lh_locks_mark_unwritten(void);
 

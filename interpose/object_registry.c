@@ -1,4 +1,10 @@
-/* object_registry.c - see object_registry.h. */
+/* object_registry.c - see object_registry.h.
+ *
+ * Memory follows the live objects: a destroyed object is forgotten at once. Nothing keeps an
+ * object's id across a recorder-lock section (a finding looks its objects up and writes them in
+ * one section), so a destroyed object that was never written gives its id back for the next new
+ * one, and a written one leaves only a NULL slot behind (its id stays taken: the run file uses
+ * it). */
 #include "object_registry.h"
 
 #include <stdlib.h>
@@ -28,24 +34,31 @@ struct lh_object {
 
 /* Owned by the recorder lock. */
 static struct lh_object *by_addr; /* the live object at each address */
-static struct lh_pointer_table by_id;
-static uint32_t nobjects;
+static struct lh_pointer_table by_id; /* NULL once destroyed */
+static uint32_t nobjects;             /* ids below this have been handed out */
+static uint32_t *free_ids;            /* ids of destroyed, never written objects */
+static uint32_t nfree_ids, cap_free_ids;
 
-static struct lh_object *object_at(uint32_t id) { return by_id.v[id]; }
+static struct lh_object *object_at(uint32_t id) { return id < nobjects ? by_id.v[id] : NULL; }
 
 static struct lh_object *add(const void *addr, uint8_t kind, uintptr_t pc) {
   lh_object_destroyed(addr);
-  if (!lh_pointer_table_reserve(&by_id, nobjects))
+  uint32_t id = nfree_ids ? free_ids[nfree_ids - 1] : nobjects;
+  if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id))
     return NULL;
   struct lh_object *o = calloc(1, sizeof *o);
   if (!o)
     return NULL;
+  if (nfree_ids)
+    nfree_ids--;
+  else
+    nobjects++;
   o->addr = (uintptr_t)addr;
-  o->id = nobjects;
+  o->id = id;
   o->kind = kind;
   o->stack = pc ? lh_stack_of_site(pc) : LH_NO_STACK;
   HASH_ADD(hh, by_addr, addr, sizeof o->addr, o);
-  by_id.v[nobjects++] = o;
+  by_id.v[id] = o;
   return o;
 }
 
@@ -63,8 +76,24 @@ void lh_object_destroyed(const void *addr) {
   uintptr_t a = (uintptr_t)addr;
   struct lh_object *o;
   HASH_FIND(hh, by_addr, &a, sizeof a, o);
-  if (o)
-    HASH_DEL(by_addr, o); /* stays reachable by id for records that name it */
+  if (!o)
+    return;
+  HASH_DEL(by_addr, o);
+  by_id.v[o->id] = NULL;
+  if (!o->written) {
+    if (nfree_ids == cap_free_ids) {
+      uint32_t cap = cap_free_ids ? 2 * cap_free_ids : 64;
+      uint32_t *v = realloc(free_ids, cap * sizeof *v);
+      if (v) {
+        free_ids = v;
+        cap_free_ids = cap;
+      }
+    }
+    if (nfree_ids < cap_free_ids)
+      free_ids[nfree_ids++] = o->id; /* else the id is simply never handed out again */
+  }
+  free(o->name);
+  free(o);
 }
 
 static struct lh_object *find(const void *addr) {
@@ -126,9 +155,9 @@ static void fill_object(struct lh_json_line *jl, const void *p) {
 }
 
 void lh_object_ensure_written(uint32_t id) {
-  if (id >= nobjects || object_at(id)->written || !lh_run_file_active())
-    return;
   struct lh_object *o = object_at(id);
+  if (!o || o->written || !lh_run_file_active())
+    return;
   lh_stack_ensure_written(o->stack);
   o->written = true;
   lh_run_write("object", fill_object, o);
@@ -136,5 +165,6 @@ void lh_object_ensure_written(uint32_t id) {
 
 void lh_objects_mark_unwritten(void) {
   for (uint32_t i = 0; i < nobjects; i++)
-    object_at(i)->written = false;
+    if (object_at(i))
+      object_at(i)->written = false;
 }

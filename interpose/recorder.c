@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "leaf_tuples.h"
 #include "object_registry.h"
 #include "own_stack.h"
 #include "real_functions.h"
@@ -98,37 +99,6 @@ void lh_recorder_unlock(void) {
   leave_runtime();
 }
 
-struct acq_ctx {
-  const struct lh_acquire *a;
-  uint8_t flags;
-};
-
-static void fill_acq(struct lh_json_line *jl, const void *p) {
-  const struct acq_ctx *c = p;
-  lh_jl_kv_int(jl, "thread", lh_self.id);
-  lh_jl_kv_int(jl, "seg", lh_self.seg);
-  lh_jl_kv_int(jl, "lock", c->a->lock);
-  lh_jl_kv_str(jl, "mode", c->a->mode == LH_MODE_READ ? "r" : "w");
-  lh_jl_kv_int(jl, "stack", c->a->stack == LH_NO_STACK ? -1 : (int64_t)c->a->stack);
-  lh_jl_key(jl, "held");
-  lh_jl_open(jl, '[');
-  for (uint32_t i = 0; i < lh_self.held.n; i++) {
-    const struct lh_held_entry *e = &lh_self.held.v[i];
-    lh_jl_open(jl, '[');
-    lh_jl_int(jl, e->lock);
-    lh_jl_str(jl, e->mode == LH_MODE_READ ? "r" : "w");
-    lh_jl_int(jl, e->stack == LH_NO_STACK ? -1 : (int64_t)e->stack);
-    lh_jl_close(jl, ']');
-  }
-  lh_jl_close(jl, ']');
-  if (c->flags & LH_ACQ_TRY)
-    lh_jl_kv_bool(jl, "try", true);
-  if (c->flags & LH_ACQ_TIMED)
-    lh_jl_kv_bool(jl, "timed", true);
-  if (c->flags & LH_ACQ_COND)
-    lh_jl_kv_bool(jl, "cond", true);
-}
-
 /* Slow path: a tuple this thread has not seen yet; sets a->stack to its site. */
 static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   lh_recorder_lock();
@@ -136,15 +106,13 @@ static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   /* Nothing held: no ordering edge, so nothing to write. The stack is still kept: it becomes the
    * held entry's site if a nested acquisition follows. */
   if (lh_self.held.n > 0 && lh_run_file_active()) {
-    lh_thread_ensure_written(lh_self.id);
-    lh_lock_ensure_written(a->lock);
-    lh_stack_ensure_written(a->stack);
-    for (uint32_t i = 0; i < lh_self.held.n; i++) {
-      lh_lock_ensure_written(lh_self.held.v[i].lock);
-      lh_stack_ensure_written(lh_self.held.v[i].stack);
-    }
-    struct acq_ctx c = {a, flags};
-    lh_run_write("acq", fill_acq, &c);
+    lh_thread_ensure_written(lh_self.id); /* even if the tuple is kept back: its joins matter */
+    /* The held locks are leaves no more: their kept-back tuples come first (leaf_tuples.h). */
+    for (uint32_t i = 0; i < lh_self.held.n; i++)
+      lh_lock_held_over(lh_self.held.v[i].lock);
+    uint32_t shape = lh_leaf_shape_here(a->mode, flags, a->stack);
+    if (!lh_lock_keep_back(a->lock, shape))
+      lh_leaf_write(shape, a->lock);
   }
   lh_recorder_unlock();
 }
@@ -167,6 +135,7 @@ static void request_slow(void *p) {
   /* The epoch is read before the id: a destroy in between leaves a stale epoch, so the next
    * call comes here again rather than trusting an id that no longer holds. */
   uint32_t epoch = lh_lock_epoch_of(a->addr);
+  uint16_t code_gen = (uint16_t)lh_stack_epoch_now();
   bool recursive;
   a->lock = lh_lock_id(c->obj, c->kind, key->pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
@@ -184,13 +153,13 @@ static void request_slow(void *p) {
   a->again = i >= 0;
   if (a->again)
     a->stack = lh_self.held.v[i].stack;
-  else if (stale && stale->value.lock == a->lock)
+  else if (stale && stale->value.lock == a->lock && stale->value.code_gen == code_gen)
     a->stack = stale->value.stack; /* only the epoch moved (another address's destroy) */
   else
     record_tuple(a, lh_tuple_flags(key));
   a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
-  struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again};
-  lh_tuple_cache_put(&lh_self.tuples, key, &v);
+  struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again, code_gen};
+  lh_tuple_remember(key, &v);
   /* Room for the push that follows the acquisition, made here, on our stack and with
    * cancellation off: the fast path then never allocates (a cached tuple implies the same
    * held set, and the array never shrinks). */
@@ -203,6 +172,29 @@ void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
   struct request_ctx c = {a, obj, kind, key, stale};
   lh_recorder_lock();
   lh_own_stack_call(request_slow, &c);
+  lh_recorder_unlock();
+}
+
+/* Under the recorder lock: an entry is worth keeping while the lock at its address is still the
+ * one it names (its epoch moved for another lock of its bucket, or not at all), and, for a wait
+ * site, while no library was replaced. */
+static bool tuple_worth_keeping(const struct lh_tuple_slot *s) {
+  if (s->value.code_gen != (uint16_t)lh_stack_epoch_now())
+    return false;
+  if (lh_tuple_flags(&s->key) & LH_ACQ_SITE)
+    return true;
+  return s->value.epoch == lh_lock_epoch_of(s->key.addr) ||
+         lh_lock_is_live(s->key.addr, s->value.lock);
+}
+
+void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value) {
+  struct lh_tuple_cache *c = &lh_self.tuples;
+  if (!lh_tuple_cache_will_rebuild(c)) {
+    lh_tuple_cache_put(c, key, value);
+    return;
+  }
+  lh_recorder_lock();
+  lh_tuple_cache_put_pruning(c, key, value, tuple_worth_keeping);
   lh_recorder_unlock();
 }
 

@@ -52,6 +52,9 @@ void lh_recorder_unlock(void);
 void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
                           const struct lh_tuple_key *key, const struct lh_tuple_slot *stale);
 void lh_lock_again(const struct lh_acquire *a);
+/* Puts key -> value in the calling thread's tuple cache; when that rebuilds the table, drops the
+ * entries of locks destroyed since (under the recorder lock, which the check needs). */
+void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value);
 /* The contention profile's events (contention.h): out of line, only when it is on. */
 uint64_t lh_profile_acquired(uint32_t lock);
 void lh_profile_waited(uint32_t lock);

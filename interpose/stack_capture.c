@@ -8,7 +8,13 @@
  *
  * Why not a frame-pointer walk, which needs no stack: libc and most distribution libraries are
  * built without frame pointers, so such a walk stops early or wanders; the unwinder's stacks are
- * the ones the analyzer symbolises well. */
+ * the ones the analyzer symbolises well.
+ *
+ * Interning follows the module generations (module_map.h): when a library was unloaded or
+ * replaced, the same addresses may now be other code, so the stacks through it leave the table by
+ * content (they stay valid by id) and every lock epoch is bumped, which makes each thread's tuple
+ * cache, whose entries carry stack ids, look its tuples up again. Each stack remembers its
+ * generation, and its record is written after the records of the modules of that generation. */
 #include "stack_capture.h"
 
 #include <execinfo.h>
@@ -16,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock_registry.h"
 #include "module_map.h"
 #include "own_stack.h"
 #include "pointer_table.h"
@@ -27,11 +34,13 @@
 struct lh_stack {
   uint32_t id;
   uint32_t n;
+  uint32_t gen; /* the module generation it was captured in */
   bool written;
   uintptr_t *pcs;
   UT_hash_handle hh;
 };
 
+uint32_t lh_stack_epoch;
 /* Owned by the recorder lock. */
 static struct lh_stack *by_content;
 static struct lh_pointer_table by_id; /* struct lh_stack *, by id */
@@ -49,7 +58,30 @@ static struct lh_stack *stack_at(uint32_t id) { return by_id.v[id]; }
 
 static bool is_ours(uintptr_t pc) { return self_known && pc >= self_lo && pc < self_hi; }
 
+/* A library was unloaded or replaced: its addresses may mean other code from now on. Stacks
+ * through it are no longer found by content (they stay valid by id), and, if there were any,
+ * every thread's cached tuples are checked again. A library that never appeared in a stack
+ * (most plugins loaded and unloaded in a loop) costs nothing more. */
+static void new_generation(void) {
+  bool affected = false;
+  struct lh_stack *s, *tmp;
+  HASH_ITER(hh, by_content, s, tmp) {
+    for (uint32_t i = 0; i < s->n; i++)
+      if (lh_modules_just_retired(s->pcs[i])) {
+        HASH_DEL(by_content, s);
+        affected = true;
+        break;
+      }
+  }
+  if (affected) {
+    __atomic_store_n(&lh_stack_epoch, lh_stack_epoch + 1, __ATOMIC_RELEASE);
+    lh_locks_code_changed();
+  }
+}
+
 static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
+  if (lh_modules_refresh())
+    new_generation();
   struct lh_stack *s;
   HASH_FIND(hh, by_content, pcs, n * sizeof *pcs, s);
   if (s)
@@ -66,6 +98,7 @@ static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
   memcpy(copy, pcs, n * sizeof *pcs);
   s->pcs = copy;
   s->n = n;
+  s->gen = lh_module_generation;
   s->id = nstacks;
   HASH_ADD_KEYPTR(hh, by_content, s->pcs, n * sizeof *pcs, s);
   by_id.v[nstacks++] = s;
@@ -125,7 +158,7 @@ void lh_stack_ensure_written(uint32_t id) {
   if (!lh_run_file_active())
     return;
   for (uint32_t i = 0; i < s->n; i++)
-    lh_modules_cover(s->pcs[i]);
+    lh_modules_cover(s->pcs[i], s->gen);
   s->written = true;
   lh_run_write("stack", fill_stack, s);
 }

@@ -17,6 +17,14 @@
 #define LH_STACK_MAX 48
 #define LH_NO_STACK UINT32_MAX
 
+/* How many times stacks already given out may have changed meaning (a library they pass through
+ * was unloaded or replaced): cached stack ids taken under another value are stale. Written under
+ * the recorder lock, read by any thread. */
+extern uint32_t lh_stack_epoch;
+static inline uint32_t lh_stack_epoch_now(void) {
+  return __atomic_load_n(&lh_stack_epoch, __ATOMIC_ACQUIRE);
+}
+
 /* Takes the caller's stack and returns its id (its record is written when first referred to). */
 uint32_t lh_stack_here(void);
 /* A one-frame stack: just the call site pc, without walking the stack. */

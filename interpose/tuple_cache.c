@@ -11,8 +11,16 @@ static struct lh_tuple_slot *probe(struct lh_tuple_slot *slots, uint32_t cap,
   return &slots[i];
 }
 
-static bool grow(struct lh_tuple_cache *c) {
-  uint32_t cap = c->cap ? c->cap * 2 : 64;
+/* Drops the entries keep rejects, then lays the rest out again, in a table twice as large when
+ * they still fill more than a quarter of this one. */
+static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
+  if (keep)
+    for (uint32_t i = 0; i < c->cap; i++)
+      if (c->slots[i].used && !keep(&c->slots[i])) {
+        c->slots[i].used = false; /* the old table is only read from now on */
+        c->n--;
+      }
+  uint32_t cap = c->cap == 0 ? 64 : (c->n + 1) * 4 > c->cap ? c->cap * 2 : c->cap;
   struct lh_tuple_slot *slots = calloc(cap, sizeof *slots);
   if (!slots)
     return false;
@@ -25,9 +33,9 @@ static bool grow(struct lh_tuple_cache *c) {
   return true;
 }
 
-bool lh_tuple_cache_put(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
-                        const struct lh_tuple_value *value) {
-  if ((c->n + 1) * 2 > c->cap && !grow(c))
+bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
+                                const struct lh_tuple_value *value, lh_tuple_keep_fn keep) {
+  if (lh_tuple_cache_will_rebuild(c) && !rebuild(c, keep))
     return false;
   struct lh_tuple_slot *s = probe(c->slots, c->cap, key);
   if (!s->used) {

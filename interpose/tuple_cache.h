@@ -9,9 +9,13 @@
  * address epoch (lock_cache.h) under which the lock id was valid — a lock destroyed and created
  * again at the same address changes the epoch, and the entry no longer counts.
  *
- * Open addressing with linear probing, power-of-two capacity, grown at half load; no deletion
- * (tuples are never forgotten, except that a fork child empties its cache). Owned by one
- * thread; never shared, so no atomics. */
+ * Open addressing with linear probing, power-of-two capacity. At half load the table is rebuilt:
+ * first without the entries the caller's `keep` function rejects (those of locks destroyed since:
+ * their addresses will hold other locks, so the entries can never be hit again), then at twice the
+ * capacity only if it is still more than a quarter full. So a thread that goes through millions of
+ * short-lived locks at ever new addresses keeps a table the size of what it uses now, at O(1)
+ * amortised cost per insertion. A fork child empties its cache. Owned by one thread; never
+ * shared, so no atomics. */
 #ifndef LH_TUPLE_CACHE_H
 #define LH_TUPLE_CACHE_H
 
@@ -41,6 +45,7 @@ struct lh_tuple_value {
   uint32_t stack;
   uint32_t epoch;
   bool again;
+  uint16_t code_gen; /* low bits of the stack epoch the stack was taken in (stack_capture.h) */
 };
 
 struct lh_tuple_slot {
@@ -82,9 +87,19 @@ static inline struct lh_tuple_slot *lh_tuple_cache_get(const struct lh_tuple_cac
 }
 
 /* Remembers key -> value (replacing an older value); false when memory runs out (the tuple is
- * then recorded again the next time, which is harmless: the analyzer deduplicates). */
-bool lh_tuple_cache_put(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
-                        const struct lh_tuple_value *value);
+ * then recorded again the next time, which is harmless: the analyzer deduplicates). When the
+ * table is rebuilt, entries for which keep (if not NULL) returns false are dropped. */
+typedef bool (*lh_tuple_keep_fn)(const struct lh_tuple_slot *slot);
+bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
+                                const struct lh_tuple_value *value, lh_tuple_keep_fn keep);
+/* Whether the next put rebuilds the table (and so calls keep on every entry). */
+static inline bool lh_tuple_cache_will_rebuild(const struct lh_tuple_cache *c) {
+  return (c->n + 1) * 2 > c->cap;
+}
+static inline bool lh_tuple_cache_put(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
+                                      const struct lh_tuple_value *value) {
+  return lh_tuple_cache_put_pruning(c, key, value, 0);
+}
 void lh_tuple_cache_clear(struct lh_tuple_cache *c);
 
 #endif

@@ -71,6 +71,8 @@ LH_EXPORT void cnd_destroy(cnd_t *c) {
   LH_COUNT(cnd_destroy);
   lh_real_ensure();
   real_cnd_destroy(c);
+  if (!lh_pass())
+    lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
 }
 
 LH_EXPORT int cnd_signal(cnd_t *c) {

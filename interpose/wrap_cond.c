@@ -22,7 +22,10 @@ LH_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *att
 LH_EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_destroy);
   lh_real_ensure();
-  return real_pthread_cond_destroy(c);
+  int rc = real_pthread_cond_destroy(c);
+  if (rc == 0 && !lh_pass())
+    lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
+  return rc;
 }
 
 LH_EXPORT int pthread_cond_signal(pthread_cond_t *c) {

@@ -44,6 +44,23 @@ static int reuse_address(void) {
   return 0;
 }
 
+/* A global mutex initialised, used alone and destroyed five times (nothing is recorded for
+ * those), then a sixth time taken under `outer`: its generation still counts the five. */
+static int reinit_global(void) {
+  static pthread_mutex_t slot;
+  for (volatile int round = 0; round < 6; round++) {
+    pthread_mutex_init(&slot, NULL);
+    if (round == 5)
+      pthread_mutex_lock(&outer);
+    pthread_mutex_lock(&slot);
+    pthread_mutex_unlock(&slot);
+    if (round == 5)
+      pthread_mutex_unlock(&outer);
+    pthread_mutex_destroy(&slot);
+  }
+  return 0;
+}
+
 /* A statically initialised mutex is registered at its first use (taken under `outer`, so that
  * the acquisition orders something and is written). */
 static int static_initialiser(void) {
@@ -331,7 +348,7 @@ int main(int argc, char **argv) {
     const char *name;
     int (*run)(void);
   } scenarios[] = {
-      {"hold_a_thousand", hold_a_thousand},   {"reuse_address", reuse_address},
+      {"hold_a_thousand", hold_a_thousand},   {"reuse_address", reuse_address}, {"reinit_global", reinit_global},
       {"static_initialiser", static_initialiser}, {"killed_while_holding", killed_while_holding},
       {"fork_child_records", fork_child_records}, {"trylock_and_cond", trylock_and_cond},
       {"rwlock_modes", rwlock_modes},         {"recursive_relock", recursive_relock},

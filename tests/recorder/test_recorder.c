@@ -175,6 +175,19 @@ Test(recorder, a_lock_destroyed_and_initialised_again_at_one_address_is_a_new_lo
   cr_expect_eq(count(records, "destroy"), 2);
 }
 
+/* Locks that were never recorded are forgotten, but at a global address every one still counts
+ * in the generation (the analyzer merges global locks of several runs by address and gen). */
+Test(recorder, a_global_lock_counts_every_earlier_lock_at_its_address_recorded_or_not,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("reinit_global", &run);
+  json_t *records = run.records[0];
+  cr_assert_eq(count(records, "lock"), 2); /* outer, and the sixth slot */
+  json_t *slot = lock_with(records, "how", "init");
+  cr_assert_not_null(slot);
+  cr_expect_eq(int_of(slot, "gen"), 5);
+}
+
 Test(recorder, a_statically_initialised_mutex_is_registered_at_first_use, .init = make_work_dir,
      .fini = remove_work_dir) {
   struct run run;

@@ -230,3 +230,153 @@ Test(igoodlock, a_cycle_the_search_cannot_finish_is_undecided_not_cleared) {
   lh_model_free(m);
   free(rb.buf);
 }
+
+/* 2000 threads, each created and joined by main before the next, take 0 -> 1 and 1 -> 0 in turn
+ * at the same two places: create/join orders every pair of them. Then T2001 and T2002 run at the
+ * same time and invert. The 1000 x 1000 pairs of ordered acquisitions used to exhaust the
+ * search's budget (the cycle was undecided, so the real deadlock went unreported); grouped, the
+ * pair is found. */
+Test(igoodlock, many_ordered_threads_on_the_same_edges_do_not_hide_the_parallel_pair) {
+  enum { ORDERED = 2000 };
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 2);
+  for (int i = 1; i <= ORDERED; i++) {
+    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+           i, 1000 + i, 2 * (i - 1));
+    if (i % 2)
+      rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+    else
+      rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", i);
+    rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", 2 * (i - 1) + 1, i);
+  }
+  rb_add(&rb, "{'t':'thread','id':%d,'tid':9001,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+         ORDERED + 1, 2 * ORDERED);
+  rb_add(&rb, "{'t':'thread','id':%d,'tid':9002,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+         ORDERED + 2, 2 * ORDERED + 1);
+  rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", ORDERED + 1);
+  rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", ORDERED + 2);
+  struct lh_model *m;
+  struct lh_findings *f = rb_findings(&rb, &m);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  for (size_t i = 0; i < 2; i++) {
+    const struct lh_tuple *t = &m->tuples[f->items[0].steps[i].tuple];
+    cr_expect_gt(m->threads[t->thread].id, ORDERED, "the witness is the parallel pair");
+  }
+  lh_findings_free(f);
+  lh_model_free(m);
+  free(rb.buf);
+}
+
+/* The same without the parallel pair: every pair is ordered, so a note, decided (not undecided). */
+Test(igoodlock, many_ordered_threads_alone_give_a_note_not_an_undecided_cycle) {
+  enum { ORDERED = 2000 };
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 2);
+  for (int i = 1; i <= ORDERED; i++) {
+    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+           i, 1000 + i, 2 * (i - 1));
+    if (i % 2)
+      rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+    else
+      rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", i);
+    rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", 2 * (i - 1) + 1, i);
+  }
+  struct lh_model *m = rb_model(&rb, NULL);
+  struct lh_analysis_options o = {0};
+  struct lh_analysis_stats stats = {0};
+  struct lh_findings *f = lh_analyse(m, &o, &stats);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 0);
+  cr_assert_eq(count(f, LH_LEVEL_NOTE), 1);
+  cr_assert_eq(stats.undecided, 0);
+  lh_findings_free(f);
+  lh_model_free(m);
+  free(rb.buf);
+}
+
+/* 1000 threads running at the same time take 0 -> 1; main joins them all, then takes 1 -> 0:
+ * every pair is ordered by the joins (a note), although the threads of the first edge are all
+ * parallel to each other. */
+Test(igoodlock, many_parallel_threads_all_joined_before_the_other_order_give_a_note) {
+  enum { PARALLEL = 1000 };
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 2);
+  for (int i = 1; i <= PARALLEL; i++) {
+    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+           i, 1000 + i, i - 1);
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+  }
+  for (int i = 1; i <= PARALLEL; i++)
+    rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", PARALLEL + i - 1, i);
+  rb_add(&rb, "{'t':'acq','thread':0,'seg':%d,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", 2 * PARALLEL);
+  struct lh_model *m = rb_model(&rb, NULL);
+  struct lh_analysis_options o = {0};
+  struct lh_analysis_stats stats = {0};
+  struct lh_findings *f = lh_analyse(m, &o, &stats);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 0);
+  cr_assert_eq(count(f, LH_LEVEL_NOTE), 1);
+  cr_assert_eq(stats.undecided, 0);
+  lh_findings_free(f);
+  lh_model_free(m);
+  free(rb.buf);
+}
+
+/* The same, but main takes 1 -> 0 before joining the last thread: that one runs in parallel. */
+Test(igoodlock, the_one_thread_not_yet_joined_is_found_among_many_parallel_ones) {
+  enum { PARALLEL = 1000 };
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 2);
+  for (int i = 1; i <= PARALLEL; i++) {
+    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+           i, 1000 + i, i - 1);
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+  }
+  for (int i = 1; i < PARALLEL; i++)
+    rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", PARALLEL + i - 1, i);
+  rb_add(&rb, "{'t':'acq','thread':0,'seg':%d,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", 2 * PARALLEL - 1);
+  struct lh_model *m;
+  struct lh_findings *f = rb_findings(&rb, &m);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  bool has_last = false;
+  for (size_t i = 0; i < 2; i++)
+    has_last |= m->threads[m->tuples[f->items[0].steps[i].tuple].thread].id == PARALLEL;
+  cr_expect(has_last, "the witness is the thread not joined");
+  lh_findings_free(f);
+  lh_model_free(m);
+  free(rb.buf);
+}
+
+/* A ring of three locks: 1500 threads created and joined one after another take its three edges
+ * in turn, then three threads running at the same time close it. The ordered threads run in
+ * parallel with none of the others and are dropped before the backtracking, which would
+ * otherwise face 500 x 500 x 500 choices (undecided). */
+Test(igoodlock, a_ring_of_three_is_found_after_many_ordered_threads_took_its_edges) {
+  enum { ORDERED = 1500 };
+  static const char *const edge[3] = {"'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]",
+                                      "'lock':2,'mode':'w','stack':5,'held':[[1,'w',4]]",
+                                      "'lock':0,'mode':'w','stack':7,'held':[[2,'w',6]]"};
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 3);
+  for (int i = 1; i <= ORDERED; i++) {
+    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+           i, 1000 + i, 2 * (i - 1));
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,%s}", i, edge[i % 3]);
+    rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", 2 * (i - 1) + 1, i);
+  }
+  for (int k = 0; k < 3; k++) {
+    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+           ORDERED + 1 + k, 9000 + k, 2 * ORDERED + k);
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,%s}", ORDERED + 1 + k, edge[k]);
+  }
+  struct lh_model *m = rb_model(&rb, NULL);
+  struct lh_analysis_options o = {0};
+  struct lh_analysis_stats stats = {0};
+  struct lh_findings *f = lh_analyse(m, &o, &stats);
+  cr_assert_eq(stats.undecided, 0);
+  cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
+  cr_assert_eq(f->items[0].n, 3);
+  for (size_t i = 0; i < 3; i++)
+    cr_expect_gt(m->threads[m->tuples[f->items[0].steps[i].tuple].thread].id, ORDERED);
+  lh_findings_free(f);
+  lh_model_free(m);
+  free(rb.buf);
+}

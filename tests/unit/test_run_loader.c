@@ -66,6 +66,24 @@ Test(run_loader, stack_frames_are_stored_relative_to_their_module) {
   unload(&l);
 }
 
+/* A library unloaded and another loaded at its address (dlclose, dlopen): the later module
+ * record covers the address for the records after it, the earlier one for those before. */
+Test(run_loader, a_later_module_record_at_the_same_address_names_the_stacks_after_it) {
+  struct rb rb = {0};
+  rb_standard(&rb, 0, 0);
+  rb_add(&rb, "{'t':'module','id':1,'path':'/lib/first.so','base':'0x70000','segs':[['0x70000','0x71000']]}");
+  rb_add(&rb, "{'t':'stack','id':20,'pcs':['0x70010']}");
+  rb_add(&rb, "{'t':'module','id':2,'path':'/lib/second.so','base':'0x70000','segs':[['0x70000','0x71000']]}");
+  rb_add(&rb, "{'t':'stack','id':21,'pcs':['0x70020']}");
+  struct loaded l = load_rb(&rb);
+  cr_assert_str_empty(l.diag);
+  const struct lh_stack *before = &l.m->stacks[l.m->nstacks - 2], *after = &l.m->stacks[l.m->nstacks - 1];
+  cr_assert_str_eq(l.m->modules[before->frames[0].module].path, "/lib/first.so");
+  cr_assert_str_eq(l.m->modules[after->frames[0].module].path, "/lib/second.so");
+  cr_assert_eq(after->frames[0].rel, 0x20);
+  unload(&l);
+}
+
 Test(run_loader, a_line_that_is_not_json_is_skipped_with_its_line_number) {
   struct rb rb = {0};
   rb_standard(&rb, 1, 1);

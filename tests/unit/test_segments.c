@@ -80,3 +80,43 @@ Test(segments, threads_of_different_files_are_always_parallel) {
   free(rb[0].buf);
   free(rb[1].buf);
 }
+
+/* The one-off search agrees with the memoised clocks, and the order numbers every segment after
+ * all that come before it, for every pair of segments 0..4 of the family's threads and of a
+ * chain of created-then-joined threads. */
+static void check_sweep_tools_agree(struct lh_model *m) {
+  struct lh_segments *sg = lh_segments_new(m);
+  for (uint32_t ta = 0; ta < m->nthreads; ta++)
+    for (int32_t sa = 0; sa < 5; sa++)
+      for (uint32_t tb = 0; tb < m->nthreads; tb++)
+        for (int32_t sb = 0; sb < 5; sb++) {
+          bool before = lh_segments_before(sg, ta, sa, tb, sb);
+          cr_assert_eq(lh_segments_before_once(sg, ta, sa, tb, sb), before,
+                       "(T%u,%d) before (T%u,%d)", ta, sa, tb, sb);
+          if (before && (ta != tb || sa < sb))
+            cr_assert_leq(lh_segments_order(sg, ta, sa), lh_segments_order(sg, tb, sb),
+                          "(T%u,%d) numbered after (T%u,%d)", ta, sa, tb, sb);
+        }
+  lh_segments_free(sg);
+}
+
+Test(segments, the_sweep_tools_agree_with_the_pairwise_test) {
+  struct lh_model *m = family();
+  check_sweep_tools_agree(m);
+  lh_model_free(m);
+  /* main creates T1 in seg 0, joins it in seg 1, creates T2 in seg 2, T2 creates T3 in its seg 1,
+   * main joins T2 in seg 3 and T3 in seg 4 */
+  struct rb rb = {0};
+  rb_run(&rb, 4242, "/bin/prog", "");
+  rb_add(&rb, "{'t':'thread','id':0,'tid':100,'parent':-1,'parent_seg':0,'stack':-1,'how':'main'}");
+  rb_add(&rb, "{'t':'thread','id':1,'tid':101,'parent':0,'parent_seg':0,'stack':-1,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'join','thread':0,'seg':1,'joined':1}");
+  rb_add(&rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':-1,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'thread','id':3,'tid':103,'parent':2,'parent_seg':1,'stack':-1,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'join','thread':0,'seg':3,'joined':2}");
+  rb_add(&rb, "{'t':'join','thread':0,'seg':4,'joined':3}");
+  m = rb_model(&rb, NULL);
+  free(rb.buf);
+  check_sweep_tools_agree(m);
+  lh_model_free(m);
+}

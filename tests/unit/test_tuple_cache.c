@@ -9,7 +9,7 @@ static struct lh_tuple_key key(uintptr_t addr, uintptr_t pc, uint64_t held) {
 }
 
 static struct lh_tuple_value value(uint32_t stack) {
-  struct lh_tuple_value v = {0x1234, 5, stack, 0, false};
+  struct lh_tuple_value v = {0x1234, 5, stack, 0, false, 0};
   return v;
 }
 
@@ -85,4 +85,33 @@ Test(tuple_cache, a_cleared_cache_is_empty_again) {
   lh_tuple_cache_put(&c, &k, &v);
   lh_tuple_cache_clear(&c);
   cr_expect_null(lh_tuple_cache_get(&c, &k));
+}
+
+/* Entries of locks that are gone: here, every stack but the last 100 puts' and the kept ones. */
+static uint32_t prune_below;
+static bool keep_recent_or_even(const struct lh_tuple_slot *s) {
+  return s->value.stack >= prune_below || s->value.stack % 1000 == 0;
+}
+
+Test(tuple_cache, rebuilding_drops_what_keep_rejects_so_the_table_stays_the_size_of_what_is_kept) {
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 200000; i++) {
+    prune_below = i > 100 ? i - 100 : 0;
+    struct lh_tuple_key k = key(0x1000 + 64 * (uintptr_t)i, 0x400000, 0);
+    struct lh_tuple_value v = value(i);
+    cr_assert(lh_tuple_cache_put_pruning(&c, &k, &v, keep_recent_or_even));
+  }
+  /* 200 kept ones, the last 100 and what came since the last rebuild (at most half the
+   * capacity): without pruning the table would hold 200,000 */
+  cr_expect_leq(c.n, 2048, "%u entries", c.n);
+  cr_expect_leq(c.cap, 4096, "capacity %u", c.cap);
+  for (uint32_t i = 0; i < 200000; i += 1000) {
+    struct lh_tuple_key k = key(0x1000 + 64 * (uintptr_t)i, 0x400000, 0);
+    struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &k);
+    cr_assert_not_null(s, "kept entry %u lost", i);
+    cr_assert_eq(s->value.stack, i);
+  }
+  struct lh_tuple_key last = key(0x1000 + 64 * (uintptr_t)199999, 0x400000, 0);
+  cr_expect_not_null(lh_tuple_cache_get(&c, &last));
+  lh_tuple_cache_clear(&c);
 }

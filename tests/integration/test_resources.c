@@ -1,0 +1,279 @@
+/* test_resources.c - lockhound's memory and run file follow what the program has now and what
+ * matters for the analysis, not how many locks, threads or libraries it went through: short-lived
+ * locks are forgotten, many threads taking the same lock order cost the search as much as one,
+ * and a library loaded where another one was gets its own module. Each program runs as a child
+ * process (tests/integration/programs/). */
+#include "child_process.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define LOCKHOUND LH_BIN_DIR "/lockhound"
+#define PROGRAM(name) LH_TEST_PROGRAM_DIR "/" name
+
+static char *work_dir;
+
+static void make_work_dir(void)
+{
+    work_dir = lh_make_temp_dir("resources");
+    cr_assert_not_null(work_dir, "cannot make a scratch directory");
+}
+
+static void remove_work_dir(void)
+{
+    lh_remove_tree(work_dir);
+    free(work_dir);
+    work_dir = NULL;
+}
+
+/* Total size of the regular files in dir. */
+static long long dir_bytes(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open %s", dir);
+    long long total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char path[4608];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            total += st.st_size;
+    }
+    closedir(d);
+    return total;
+}
+
+/* Runs `program arg mode` preloaded, its run file in a directory of its own; returns what the
+ * program printed as a number and sets *file_bytes to the size of its run file. */
+static long run_preloaded(const char *program, const char *arg, const char *mode, long long *file_bytes)
+{
+    static int n;
+    char dir[4200], dir_env[4300];
+    snprintf(dir, sizeof dir, "%s/run%d", work_dir, n++);
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    snprintf(dir_env, sizeof dir_env, "LOCKHOUND_RUN_DIR=%s", dir);
+    const char *argv[] = {program, arg, mode, NULL};
+    const char *env[] = {"LD_PRELOAD=" LH_LIB_DIR "/liblockhound.so", dir_env,
+                         "LOCKHOUND_SUPERVISED=1", NULL};
+    struct lh_child_spec spec = {.argv = argv, .env_set = env, .work_dir = work_dir};
+    struct lh_child_result res;
+    cr_assert_eq(lh_run_child_limited(&spec, 100, &res), 0);
+    cr_assert_eq(res.exit_code, 0, "%s %s exited with %d; stderr:\n%s", program, arg,
+                 res.exit_code, res.err);
+    long printed = atol(res.out);
+    cr_assert_gt(printed, 0, "nothing printed: %s", res.out);
+    *file_bytes = dir_bytes(dir);
+    lh_child_result_free(&res);
+    return printed;
+}
+
+/* Before: ~118 bytes kept per mutex ever initialised and more per condvar or semaphore (the
+ * 500,000 rounds, 4 million objects, took hundreds of MB). Now the registries keep the live
+ * locks and objects and the written ones only: ten times more rounds cost no more memory, and
+ * nothing is written for locks that never nested. */
+Test(resources, memory_and_run_file_do_not_grow_with_short_lived_locks,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    long long small_file, big_file;
+    long small = run_preloaded(PROGRAM("short_lived_locks"), "50000", "flat", &small_file);
+    long big = run_preloaded(PROGRAM("short_lived_locks"), "500000", "flat", &big_file);
+    cr_expect_lt(big, small + 4096, "peak RSS %ld KiB after 500,000 rounds, %ld KiB after 50,000",
+                 big, small);
+    cr_expect_lt(big_file, small_file + 1024,
+                 "run file %lld bytes after 500,000 rounds, %lld bytes after 50,000", big_file,
+                 small_file);
+}
+
+/* Runs `lockhound run --json REPORT -- program args...` with TMPDIR in the scratch directory;
+ * returns the parsed report (the caller frees it). */
+static json_t *run_under_lockhound(const char *const *program_argv, struct lh_child_result *res)
+{
+    static char tmpdir_env[4200], json_path[4200];
+    snprintf(tmpdir_env, sizeof tmpdir_env, "TMPDIR=%s", work_dir);
+    snprintf(json_path, sizeof json_path, "%s/report.json", work_dir);
+    const char *argv[16] = {LOCKHOUND, "run", "--json", json_path, "--"};
+    size_t n = 5;
+    for (size_t i = 0; program_argv[i] && n < 15; i++)
+        argv[n++] = program_argv[i];
+    argv[n] = NULL;
+    const char *env[] = {tmpdir_env, NULL};
+    struct lh_child_spec spec = {.argv = argv, .env_set = env, .work_dir = work_dir};
+    cr_assert_eq(lh_run_child_limited(&spec, 100, res), 0);
+    cr_assert_not(res->timed_out, "the run did not end; stderr:\n%s", res->err);
+    json_error_t err;
+    json_t *report = json_load_file(json_path, 0, &err);
+    cr_assert_not_null(report, "no JSON report (%s); stderr:\n%s", err.text, res->err);
+    return report;
+}
+
+/* "kind lock lock..." of each finding of the given level, in the report's order, one per line. */
+static char *findings_of_level(json_t *report, const char *level)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    size_t i;
+    json_t *finding;
+    json_array_foreach(json_object_get(report, "findings"), i, finding) {
+        if (strcmp(json_string_value(json_object_get(finding, "level")), level) != 0)
+            continue;
+        fprintf(f, "%s", json_string_value(json_object_get(finding, "kind")));
+        size_t k;
+        json_t *lock;
+        json_array_foreach(json_object_get(finding, "locks"), k, lock)
+            fprintf(f, " %s", json_string_value(json_object_get(lock, "name")));
+        fprintf(f, "\n");
+    }
+    fclose(f);
+    return out;
+}
+
+/* Before: with 900 short-lived threads ordered by create/join on the same two locks, the
+ * search's budget ran out on the 450 x 450 choices, the cycle was "undecided" (one warning) and
+ * the real inversion of the last two threads went unreported: exit 0. */
+Test(resources, a_real_inversion_is_found_after_900_ordered_threads_took_the_same_edges,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("joined_threads_then_inversion"), "900", NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion lock_a lock_b\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    cr_expect_null(strstr(res.err, "too many ways"), "stderr:\n%s", res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* "function file-basename" of the innermost frame of what thread `thread` holds and wants in
+ * the first finding's steps, e.g. "second_takes_y_then_x order_second.c". */
+static void innermost_frames(json_t *report, const char *thread, char *holds, char *wants, size_t size)
+{
+    json_t *finding = json_array_get(json_object_get(report, "findings"), 0);
+    size_t i;
+    json_t *step;
+    holds[0] = wants[0] = 0;
+    json_array_foreach(json_object_get(finding, "steps"), i, step) {
+        if (strcmp(json_string_value(json_object_get(step, "thread")), thread) != 0)
+            continue;
+        for (int w = 0; w < 2; w++) {
+            json_t *frame = json_array_get(
+                json_object_get(json_object_get(step, w ? "wants" : "holds"), "stack"), 0);
+            const char *fn = json_string_value(json_object_get(frame, "function"));
+            const char *file = json_string_value(json_object_get(frame, "file"));
+            const char *base = file && strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+            snprintf(w ? wants : holds, size, "%s %s", fn ? fn : "?", base ? base : "?");
+        }
+    }
+}
+
+/* Before: the second library, loaded where the first had been, was never recorded as a module,
+ * and T2's acquisitions were shown as first_takes_x_then_y in order_first.c. */
+Test(resources, a_library_loaded_where_another_was_unloaded_names_its_own_functions,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("dlopen_same_address"), LH_TEST_PROGRAM_DIR, NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    if (res.exit_code == 77)
+        cr_skip_test("the loader put the second library elsewhere: %s", res.out);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion lock_x lock_y\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    char holds[256], wants[256];
+    innermost_frames(report, "T1", holds, wants, sizeof holds);
+    cr_expect_str_eq(holds, "first_takes_x_then_y order_first.c");
+    cr_expect_str_eq(wants, "first_takes_x_then_y order_first.c");
+    innermost_frames(report, "T2", holds, wants, sizeof holds);
+    cr_expect_str_eq(holds, "second_takes_y_then_x order_second.c", "stderr:\n%s", res.err);
+    cr_expect_str_eq(wants, "second_takes_y_then_x order_second.c", "stderr:\n%s", res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* Runs spread_locks natively; returns the peak RSS it printed. */
+static long run_native(const char *program, const char *arg)
+{
+    const char *argv[] = {program, arg, NULL};
+    struct lh_child_spec spec = {.argv = argv, .work_dir = work_dir};
+    struct lh_child_result res;
+    cr_assert_eq(lh_run_child_limited(&spec, 100, &res), 0);
+    cr_assert_eq(res.exit_code, 0);
+    long printed = atol(res.out);
+    lh_child_result_free(&res);
+    return printed;
+}
+
+/* Before: each thread's tuple cache kept an entry per lock address it ever took, destroyed or
+ * not: 1,000,000 short-lived locks at distinct addresses cost 94 MB more than natively, 100,000
+ * cost 23 MB. Now its rebuilds drop the entries of destroyed locks. */
+Test(resources, memory_does_not_grow_with_short_lived_locks_at_distinct_addresses,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    long long file_bytes;
+    long small = run_preloaded(PROGRAM("spread_locks"), "100000", NULL, &file_bytes) -
+                 run_native(PROGRAM("spread_locks"), "100000");
+    long big = run_preloaded(PROGRAM("spread_locks"), "1000000", NULL, &file_bytes) -
+               run_native(PROGRAM("spread_locks"), "1000000");
+    cr_expect_lt(big, small + 4096,
+                 "lockhound added %ld KiB to the peak RSS with 1,000,000 locks, %ld KiB with 100,000",
+                 big, small);
+}
+
+/* Before: one `lock` and one `acq` record per lock instance taken under another (about 250 bytes
+ * each: 200,000 distinct nested locks wrote 45 MB). Now a leaf lock taken the same way as one
+ * already written is kept back: the file follows the distinct (lock site, tuple) pairs. The same
+ * for nested locks that are destroyed after use. */
+Test(resources, the_run_file_does_not_grow_with_distinct_nested_locks, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    long long small_file, big_file;
+    run_preloaded(PROGRAM("distinct_nested_locks"), "20000", NULL, &small_file);
+    run_preloaded(PROGRAM("distinct_nested_locks"), "200000", NULL, &big_file);
+    cr_expect_lt(big_file, small_file + 1024,
+                 "run file %lld bytes with 200,000 nested locks, %lld bytes with 20,000", big_file,
+                 small_file);
+    run_preloaded(PROGRAM("short_lived_locks"), "20000", "nested", &small_file);
+    run_preloaded(PROGRAM("short_lived_locks"), "200000", "nested", &big_file);
+    cr_expect_lt(big_file, small_file + 1024,
+                 "run file %lld bytes after 200,000 nested rounds, %lld bytes after 20,000",
+                 big_file, small_file);
+}
+
+/* A leaf whose tuple was kept back (the same as an earlier lock's) and that later takes part in
+ * an inversion: its kept-back tuple is written when it is first held over another acquisition. */
+Test(resources, an_inversion_through_a_kept_back_leaf_is_reported, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("inversion_through_kept_back_leaf"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion table item[1]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* Before: every library unloaded made lockhound forget every stack and record the program's lock
+ * orders again, 1.4 KB of run file per dlopen/dlclose cycle (2.9 MB after 2,000). Now only the
+ * stacks through the unloaded library are forgotten, and this one was never on a stack. */
+Test(resources, loading_and_unloading_a_library_does_not_grow_the_run_file,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    long long small_file, big_file;
+    run_preloaded(PROGRAM("plugin_cycles"), "200", LH_TEST_PROGRAM_DIR, &small_file);
+    run_preloaded(PROGRAM("plugin_cycles"), "2000", LH_TEST_PROGRAM_DIR, &big_file);
+    cr_expect_lt(big_file, small_file + 1024,
+                 "run file %lld bytes after 2,000 dlopen/dlclose cycles, %lld bytes after 200",
+                 big_file, small_file);
+}
