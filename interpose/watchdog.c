@@ -173,6 +173,34 @@ static bool owner_agrees(const struct lh_wait *w, pid_t tid) {
   return true;
 }
 
+/* Whether glibc says nobody holds the lock a thread waits for: then its wake-up is on its way (the
+ * holder released it and the waiter has not run yet; on a loaded machine that can last longer
+ * than two snapshots), and the wait is not stuck. Only where glibc's word tells it plainly: a
+ * mutex's lock word, a spinlock, an rwlock with neither a writer nor readers. */
+static bool lock_is_free(const struct lh_wait *w) {
+  if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX)
+    return ((const volatile pthread_mutex_t *)w->addr)->__data.__lock == 0;
+  if (w->kind == LH_KIND_SPIN)
+    return lh_spin_is_free(*(const volatile int *)w->addr);
+  if (w->kind == LH_KIND_RWLOCK) {
+    const volatile pthread_rwlock_t *rw = (const void *)w->addr;
+    /* __readers: bit 1 a writer holds it, bits 3 and up the readers holding it */
+    return rw->__data.__cur_writer == 0 && (rw->__data.__readers & ~7u) == 0 &&
+           !(rw->__data.__readers & 2u);
+  }
+  return false;
+}
+
+/* Whether the wait of a blocked thread is still certain to last: not a join of a thread that has
+ * already ended (the join returns), not a lock that is free. */
+static bool wait_can_last(const struct scan *sc, const struct snap *s) {
+  if (s->wait.on == LH_WAIT_JOIN)
+    return index_of(sc, s->wait.joins) >= 0;
+  if (s->wait.on == LH_WAIT_LOCK)
+    return !lock_is_free(&s->wait);
+  return true;
+}
+
 /* The blocked thread that thread i waits for, or -1. */
 static int blocker(const struct scan *sc, int i) {
   const struct snap *s = &sc->t[i];
@@ -522,7 +550,7 @@ static bool check_stall(struct scan *sc) {
   for (uint32_t i = 0; i < sc->n; i++) {
     const struct snap *s = &sc->t[i];
     if (!s->blocked || s->wait.timed || !unchanged(s) ||
-        sc->now - s->wait.since_ns < lh_options.stall_timeout_ns)
+        sc->now - s->wait.since_ns < lh_options.stall_timeout_ns || !wait_can_last(sc, s))
       return false;
   }
   if (count_tasks() != (int)sc->n + 1) /* a thread lockhound does not know may still run */

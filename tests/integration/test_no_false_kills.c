@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -240,6 +242,79 @@ Test(wakeup, python_service_waiting_for_sigterm_is_not_ended)
 }
 
 /* ---- item: a livelock that ends by itself ---- */
+
+/* Whether thread tid sits in a futex wait (system call 202 on x86_64): blocked on the mutex. */
+static bool in_futex_wait(pid_t pid, pid_t tid)
+{
+    char path[96], buf[64] = "";
+    snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", pid, tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool yes = fgets(buf, sizeof buf, f) && strncmp(buf, "202 ", 4) == 0;
+    fclose(f);
+    return yes;
+}
+
+Test(wakeup, lock_waiter_whose_lock_was_released_but_has_not_run_is_not_stalled)
+{
+    /* lockhound run --stall-timeout=0.3, its stdin and stdout through pipes, stderr to a file */
+    int in[2], out[2];
+    char err_path[4200];
+    snprintf(err_path, sizeof err_path, "%s/stderr", work_dir);
+    cr_assert(pipe(in) == 0 && pipe(out) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        FILE *err = fopen(err_path, "w");
+        if (err)
+            dup2(fileno(err), 2);
+        close(in[1]);
+        close(out[0]);
+        unsetenv("LD_PRELOAD");
+        setenv("TMPDIR", work_dir, 1);
+        execl(LOCKHOUND, LOCKHOUND, "run", "--stall-timeout=0.3", "--",
+              PROGRAM("released_waiter"), (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    FILE *from = fdopen(out[0], "r");
+    int pid = 0, tid = 0;
+    cr_assert(fscanf(from, "waiter %d %d", &pid, &tid) == 2, "the program did not start");
+    for (int i = 0; i < 1000 && !in_futex_wait(pid, tid); i++)
+        usleep(10000);
+    cr_assert(in_futex_wait(pid, tid), "the waiter never blocked on the mutex");
+    /* stop the waiter where it is, then free the mutex: its wake-up is on its way, not taken */
+    cr_assert_eq(ptrace(PTRACE_SEIZE, tid, NULL, NULL), 0, "ptrace: %s", strerror(errno));
+    cr_assert_eq(ptrace(PTRACE_INTERRUPT, tid, NULL, NULL), 0);
+    int st;
+    cr_assert_eq(waitpid(tid, &st, __WALL), tid);
+    cr_assert(write(in[1], "go\n", 3) == 3);
+    usleep(1500 * 1000); /* five stall timeouts: a stall would have been claimed by now */
+    ptrace(PTRACE_DETACH, tid, NULL, NULL);
+    /* Had lockhound ended the program meanwhile, the stopped thread would be ours to reap (we
+     * trace it) before its process could end: reap it while waiting. */
+    int status;
+    pid_t ended;
+    while ((ended = waitpid(child, &status, WNOHANG)) == 0) {
+        waitpid(tid, &st, __WALL | WNOHANG);
+        usleep(10000);
+    }
+    cr_assert_eq(ended, child);
+    char rest[64] = "";
+    size_t got = fread(rest, 1, sizeof rest - 1, from);
+    rest[got] = 0;
+    fclose(from);
+    close(in[1]);
+    char *err = lh_read_file(err_path, NULL);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "lockhound run ended with %d:\n%s",
+              status, err ? err : "");
+    cr_expect(strstr(rest, "done") != NULL, "the program did not finish: stdout '%s'", rest);
+    cr_expect(err && !strstr(err, "stall"), "a stall was reported:\n%s", err ? err : "");
+    free(err);
+}
 
 TestSuite(polling, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
 
