@@ -16,6 +16,7 @@
 #include "lock_cache.h"
 #include "module_map.h"
 #include "own_stack.h"
+#include "id_pool.h"
 #include "pointer_table.h"
 #include "race.h"
 #include "recorder.h"
@@ -46,11 +47,9 @@ uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
 /* Owned by the recorder lock. */
 static struct lh_lock_rec *by_addr; /* the latest lock at each address: alive, or a tombstone */
 static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id; NULL once forgotten */
-static uint32_t nlocks;               /* ids below this have been handed out */
-static uint32_t *free_ids;            /* ids of forgotten, never written locks, to hand out again */
-static uint32_t nfree_ids, cap_free_ids;
+static struct lh_id_pool ids;       /* forgotten ids that were never written are handed out again */
 
-static struct lh_lock_rec *lock_at(uint32_t id) { return id < nlocks ? by_id.v[id] : NULL; }
+static struct lh_lock_rec *lock_at(uint32_t id) { return id < ids.next ? by_id.v[id] : NULL; }
 
 static void bump_epoch(uintptr_t addr) {
   __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,
@@ -126,16 +125,7 @@ static void retire(struct lh_lock_rec *r) {
     by_id.v[r->id] = NULL;
     r->in_id = false;
     if (!r->written) {
-      if (nfree_ids == cap_free_ids) {
-        uint32_t cap = cap_free_ids ? 2 * cap_free_ids : 64;
-        uint32_t *v = realloc(free_ids, cap * sizeof *v);
-        if (v) {
-          free_ids = v;
-          cap_free_ids = cap;
-        }
-      }
-      if (nfree_ids < cap_free_ids)
-        free_ids[nfree_ids++] = r->id; /* else the id is simply never handed out again */
+      lh_id_give_back(&ids, r->id);
     }
   }
   if (r->in_addr && !r->written && r->gen == 0 && !lh_modules_contains(r->addr)) {
@@ -150,16 +140,13 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   uintptr_t addr = (uintptr_t)obj;
   struct lh_lock_rec *old;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
-  uint32_t id = nfree_ids ? free_ids[nfree_ids - 1] : nlocks;
+  uint32_t id = lh_id_peek(&ids);
   if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id))
     return NULL;
   struct lh_lock_rec *r = calloc(1, sizeof *r);
   if (!r)
     return NULL;
-  if (nfree_ids)
-    nfree_ids--;
-  else
-    nlocks++;
+  lh_id_take(&ids);
   r->addr = addr;
   r->id = id;
   r->kind = kind;
@@ -325,7 +312,7 @@ void lh_lock_ensure_written(uint32_t id) {
 void lh_locks_mark_unwritten(void) {
   /* A fork child: the tuples kept back are the parent's (its threads, its run file), and the new
    * file has none of the pairs. */
-  for (uint32_t i = 0; i < nlocks; i++)
+  for (uint32_t i = 0; i < ids.next; i++)
     if (lock_at(i)) {
       lock_at(i)->written = false;
       drop_kept(lock_at(i));

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "id_pool.h"
 #include "pointer_table.h"
 #include "run_file.h"
 #include "stack_capture.h"
@@ -35,24 +36,19 @@ struct lh_object {
 /* Owned by the recorder lock. */
 static struct lh_object *by_addr; /* the live object at each address */
 static struct lh_pointer_table by_id; /* NULL once destroyed */
-static uint32_t nobjects;             /* ids below this have been handed out */
-static uint32_t *free_ids;            /* ids of destroyed, never written objects */
-static uint32_t nfree_ids, cap_free_ids;
+static struct lh_id_pool ids;       /* forgotten ids that were never written are handed out again */
 
-static struct lh_object *object_at(uint32_t id) { return id < nobjects ? by_id.v[id] : NULL; }
+static struct lh_object *object_at(uint32_t id) { return id < ids.next ? by_id.v[id] : NULL; }
 
 static struct lh_object *add(const void *addr, uint8_t kind, uintptr_t pc) {
   lh_object_destroyed(addr);
-  uint32_t id = nfree_ids ? free_ids[nfree_ids - 1] : nobjects;
+  uint32_t id = lh_id_peek(&ids);
   if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id))
     return NULL;
   struct lh_object *o = calloc(1, sizeof *o);
   if (!o)
     return NULL;
-  if (nfree_ids)
-    nfree_ids--;
-  else
-    nobjects++;
+  lh_id_take(&ids);
   o->addr = (uintptr_t)addr;
   o->id = id;
   o->kind = kind;
@@ -81,16 +77,7 @@ void lh_object_destroyed(const void *addr) {
   HASH_DEL(by_addr, o);
   by_id.v[o->id] = NULL;
   if (!o->written) {
-    if (nfree_ids == cap_free_ids) {
-      uint32_t cap = cap_free_ids ? 2 * cap_free_ids : 64;
-      uint32_t *v = realloc(free_ids, cap * sizeof *v);
-      if (v) {
-        free_ids = v;
-        cap_free_ids = cap;
-      }
-    }
-    if (nfree_ids < cap_free_ids)
-      free_ids[nfree_ids++] = o->id; /* else the id is simply never handed out again */
+    lh_id_give_back(&ids, o->id);
   }
   free(o->name);
   free(o);
@@ -164,7 +151,7 @@ void lh_object_ensure_written(uint32_t id) {
 }
 
 void lh_objects_mark_unwritten(void) {
-  for (uint32_t i = 0; i < nobjects; i++)
+  for (uint32_t i = 0; i < ids.next; i++)
     if (object_at(i))
       object_at(i)->written = false;
 }
