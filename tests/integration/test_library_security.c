@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,12 +155,31 @@ static void run(const char *const *argv, const char *const *env, struct lh_child
 
 /* ---- 1. a setuid program ---- */
 
+/* Whether another user can reach path: every directory above it lets others through. The build
+ * tree may lie in a private directory (a clone under /root, a mktemp -d): the dynamic loader of a
+ * program running as nobody could not load liblockhound.so from it. */
+static bool reachable_by_others(const char *path)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *slash; (slash = strrchr(dir, '/')) && slash != dir;) {
+        *slash = 0;
+        struct stat st;
+        if (stat(dir, &st) != 0 || !(st.st_mode & S_IXOTH))
+            return false;
+    }
+    return true;
+}
+
 Test(security, a_setuid_program_reads_no_lockhound_variable_and_runs_nothing)
 {
     if (geteuid() != 0)
         cr_skip_test("needs root, to make a program setuid to another user");
     uid_t nobody = nobody_uid();
-    /* The program, setuid nobody: run by root it has ruid 0 and euid nobody, so AT_SECURE. */
+    /* The program, setuid nobody: run by root it has ruid 0 and euid nobody, so AT_SECURE. When
+     * nobody cannot reach the build tree (where the program's runpath finds liblockhound.so), it
+     * is setgid nogroup instead: ruid = euid = 0 but egid nogroup, AT_SECURE all the same. */
+    bool setuid_ok = reachable_by_others(LIBRARY);
     make_dir(in_work("bin"), 0755, geteuid());
     struct statvfs fs;
     if (statvfs(in_work("bin"), &fs) == 0 && (fs.f_flag & ST_NOSUID))
@@ -167,9 +187,9 @@ Test(security, a_setuid_program_reads_no_lockhound_variable_and_runs_nothing)
     char prog[4200];
     snprintf(prog, sizeof prog, "%s", in_work("bin/secure_locker"));
     copy_file(SECURE_LOCKER, prog);
-    if (chown(prog, nobody, (gid_t)-1) != 0)
+    if (chown(prog, setuid_ok ? nobody : (uid_t)-1, setuid_ok ? (gid_t)-1 : 65534) != 0)
         cr_skip_test("root cannot give a file to nobody here: %s", strerror(errno));
-    cr_assert_eq(chmod(prog, 04755), 0);
+    cr_assert_eq(chmod(prog, setuid_ok ? 04755 : 02755), 0);
     /* What an attacker sets: a "lockhound" command that leaves a mark, and directories the
      * process (euid nobody) could write to. */
     make_dir(in_work("marks"), 0777, geteuid());
@@ -375,6 +395,21 @@ Test(security, lockhound_run_records_elsewhere_when_the_directory_is_a_link)
     run_with_taken_dir(BY_A_LINK, "it is a symbolic link");
 }
 
+/* Copies of the command, the library (bin/ and lib/ side by side, as the command looks for it)
+ * and ab_ba in the scratch directory, which nobody can reach whatever the build tree's parents. */
+#define STAGED_LOCKHOUND "stage/bin/lockhound"
+#define STAGED_LIBRARY "stage/lib/liblockhound.so"
+#define STAGED_AB_BA "stage/ab_ba"
+static void stage_for_nobody(void)
+{
+    make_dir(in_work("stage"), 0755, geteuid());
+    make_dir(in_work("stage/bin"), 0755, geteuid());
+    make_dir(in_work("stage/lib"), 0755, geteuid());
+    copy_file(LOCKHOUND, in_work(STAGED_LOCKHOUND));
+    copy_file(LIBRARY, in_work(STAGED_LIBRARY));
+    copy_file(AB_BA, in_work(STAGED_AB_BA));
+}
+
 /* As nobody (setpriv), in a TMPDIR nobody cannot write, whose lockhound-<nobody's uid> is root's:
  * neither the default directory nor a fresh one can be used. */
 static void run_as_nobody_in_closed_tmp(const char *const *argv, struct lh_child_result *res)
@@ -394,9 +429,11 @@ static void run_as_nobody_in_closed_tmp(const char *const *argv, struct lh_child
     const char *full_argv[16] = {"/usr/bin/setpriv", uid_opt, "--regid=65534", "--clear-groups",
                                  "--"};
     size_t n = 5;
-    if (strcmp(argv[0], LOCKHOUND) != 0) {
+    if (!strstr(argv[0], "/lockhound")) {
         full_argv[n++] = "/usr/bin/env";
-        full_argv[n++] = "LD_PRELOAD=" LIBRARY;
+        static char preload[4300];
+        snprintf(preload, sizeof preload, "LD_PRELOAD=%s", in_work(STAGED_LIBRARY));
+        full_argv[n++] = preload;
     }
     for (size_t i = 0; argv[i] && n < 15; i++)
         full_argv[n++] = argv[i];
@@ -406,9 +443,13 @@ static void run_as_nobody_in_closed_tmp(const char *const *argv, struct lh_child
     cr_expect_eq(count_entries(taken), 0, "a file was written in the other user's directory");
 }
 
+
 Test(security, a_preloaded_program_says_once_when_no_run_directory_can_be_made)
 {
-    const char *argv[] = {AB_BA, NULL};
+    stage_for_nobody();
+    char prog[4200];
+    snprintf(prog, sizeof prog, "%s", in_work(STAGED_AB_BA));
+    const char *argv[] = {prog, NULL};
     struct lh_child_result res;
     run_as_nobody_in_closed_tmp(argv, &res);
     cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
@@ -424,7 +465,11 @@ Test(security, a_preloaded_program_says_once_when_no_run_directory_can_be_made)
 
 Test(security, lockhound_run_says_once_when_no_run_directory_can_be_made)
 {
-    const char *argv[] = {LOCKHOUND, "run", "--", AB_BA, NULL};
+    stage_for_nobody();
+    char cmd[4200], prog[4200];
+    snprintf(cmd, sizeof cmd, "%s", in_work(STAGED_LOCKHOUND));
+    snprintf(prog, sizeof prog, "%s", in_work(STAGED_AB_BA));
+    const char *argv[] = {cmd, "run", "--", prog, NULL};
     struct lh_child_result res;
     run_as_nobody_in_closed_tmp(argv, &res);
     cr_expect_eq(res.exit_code, 2, "exit code %d; stderr:\n%s", res.exit_code, res.err);
