@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,5 +39,15 @@ void lh_fatal_signals_install(void) {
     if (sigaction(fatal_signals[i], NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
         old.sa_handler == SIG_DFL)
       sigaction(fatal_signals[i], &ours, NULL);
+  }
+}
+
+bool lh_fatal_signals_is_ours(void (*h)(int)) { return (uintptr_t)h == (uintptr_t)on_fatal_signal; }
+
+void lh_fatal_signals_disguise(struct sigaction *old) {
+  if (old && (old->sa_flags & SA_SIGINFO) && old->sa_sigaction == on_fatal_signal) {
+    old->sa_handler = SIG_DFL;
+    old->sa_flags = 0;
+    sigemptyset(&old->sa_mask);
   }
 }

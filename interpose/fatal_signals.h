@@ -17,14 +17,22 @@
  *
  * Limits: a crash on an exhausted stack (stack overflow) cannot run any handler (there is no
  * alternate signal stack): the process dies as natively, its report lost. A program that asks
- * for a signal's current action (sigaction(sig, NULL, &old)) sees lockhound's handler instead of
- * SIG_DFL. A process killed by a signal it cannot catch (SIGKILL) or by one left to its default
+ * for a signal's current action (sigaction's old action, signal's return value) is told SIG_DFL
+ * where lockhound's handler stands in for it (wrap_signal.c). A process killed by a signal it cannot catch (SIGKILL) or by one left to its default
  * action here (SIGTERM, SIGINT...) still ends without an `end` record; under `lockhound run` the
  * command names that signal from the wait status. */
 #ifndef LH_FATAL_SIGNALS_H
 #define LH_FATAL_SIGNALS_H
 
+#include <signal.h>
+#include <stdbool.h>
+
 /* At start-up, after recording is on. */
 void lh_fatal_signals_install(void);
+/* Where old holds lockhound's own handler, makes it read as the default action it stands in for.
+ * Async-signal-safe (it compares a pointer). */
+void lh_fatal_signals_disguise(struct sigaction *old);
+/* Whether h is lockhound's handler, as signal() returns it. */
+bool lh_fatal_signals_is_ours(void (*h)(int));
 
 #endif

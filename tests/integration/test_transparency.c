@@ -211,3 +211,32 @@ Test(threads, a_single_thread_blocked_for_ever_is_still_a_stall, .init = make_wo
     cr_expect_not_null(strstr(res.err, "lockhound: stall:"), "no stall report:\n%s", res.err);
     lh_child_result_free(&res);
 }
+
+/* lockhound reports a crash through handlers of its own for the fault signals a program left at
+ * the default action; asked, they must still read as the default action (sigaction's old action,
+ * signal's return value), as natively. */
+static void check_signal_query(enum how how)
+{
+    struct lh_child_result native, res;
+    run_program(NATIVE, LH_TEST_PROGRAM_DIR "/signal_query", NULL, NULL, 0, &native);
+    run_program(how, LH_TEST_PROGRAM_DIR "/signal_query", NULL, NULL, 0, &res);
+    cr_assert_str_eq(native.out, "sigaction SIGSEGV: default\nsignal SIGBUS: default\n"
+                                 "signal SIGBUS again: ignored\n"
+                                 "sigaction SIGFPE before ours: default\n");
+    cr_expect_str_eq(res.out, native.out);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    lh_child_result_free(&native);
+    lh_child_result_free(&res);
+}
+
+Test(signal, fault_signals_read_as_default_under_preload, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    check_signal_query(UNDER_PRELOAD);
+}
+
+Test(signal, fault_signals_read_as_default_under_run, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    check_signal_query(UNDER_RUN);
+}

@@ -519,6 +519,16 @@ static int process_underscore_exit(void) { _exit(0); }
 static int process_underscore_capital_exit(void) { _Exit(0); }
 static int process_quick_exit(void) { quick_exit(0); }
 
+/* Signal dispositions (wrap_signal.c): asked and set as a program does. */
+static void on_usr1(int sig) { (void)sig; }
+static int signal_sigaction(void)
+{
+    struct sigaction sa = {.sa_handler = on_usr1}, old;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGUSR1, &sa, &old) == 0 && old.sa_handler == SIG_DFL ? 0 : 1;
+}
+static int signal_signal(void) { return signal(SIGUSR1, on_usr1) == SIG_DFL ? 0 : 1; }
+
 extern char **environ;
 static char *const true_argv[] = {"/bin/true", NULL};
 static int exec_execve(void) { execve("/bin/true", true_argv, environ); return 1; }
@@ -612,6 +622,8 @@ static const struct scenario {
     {"_exit", process_underscore_exit},
     {"_Exit", process_underscore_capital_exit},
     {"quick_exit", process_quick_exit},
+    {"sigaction", signal_sigaction},
+    {"signal", signal_signal},
     {"execve", exec_execve},
     {"execv", exec_execv},
     {"execvp", exec_execvp},
