@@ -372,17 +372,23 @@ const char *lh_run_file_finish(const char *how, int sig) {
 
 /* Everything the new file refers to is written again when first referred to, as in a fork
  * child; the file gets the next free name (a "-N" suffix). */
-void lh_run_file_resume(void) {
-  if (!run_finished)
-    return;
-  run_finished = false;
-  lh_threads_mark_unwritten();
+/* A new run file (after a failed exec, in a fork child) repeats every record it needs: what the
+ * old file held is not in it. Supervised, it is opened at once, so that lockhound run finds it. */
+static void start_afresh(void) {
   lh_locks_mark_unwritten();
   lh_objects_mark_unwritten();
   lh_stacks_mark_unwritten();
   lh_modules_mark_unwritten();
   if (supervised && !run_disabled)
     lh_run_file_active();
+}
+
+void lh_run_file_resume(void) {
+  if (!run_finished)
+    return;
+  run_finished = false;
+  lh_threads_mark_unwritten();
+  start_afresh();
 }
 
 void lh_run_file_fork_child(unsigned fork_number) {
@@ -394,10 +400,5 @@ void lh_run_file_fork_child(unsigned fork_number) {
   size_t n = strlen(lineage);
   snprintf(lineage + n, sizeof lineage - n, "/f%u", fork_number);
   forked_from = getppid();
-  lh_locks_mark_unwritten();
-  lh_objects_mark_unwritten();
-  lh_stacks_mark_unwritten();
-  lh_modules_mark_unwritten();
-  if (supervised && !run_disabled)
-    lh_run_file_active();
+  start_afresh();
 }
