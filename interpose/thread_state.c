@@ -110,6 +110,8 @@ static struct lh_thread_info *info_get(int32_t id) {
 static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint32_t stack,
                           uint8_t how) {
   struct lh_thread_info *t = info_get(id);
+  if (!lh_self.calls) /* before t->tls is set: others read the counters through it */
+    lh_self.calls = calloc(LH_NWRAPPED, sizeof *lh_self.calls);
   lh_self.registered = true;
   lh_self.id = id;
   lh_self.seg = 0;
@@ -260,8 +262,11 @@ static void fill_exit(struct lh_json_line *jl, const void *p) {
  * what is kept of it is taken now, while it is still mapped, and nobody reads it again. */
 static void ended_unseen(struct lh_thread_info *t) {
   struct lh_thread *dead = t->tls;
-  for (int i = 0; i < LH_NWRAPPED; i++)
-    calls_exited[i] += __atomic_load_n(&dead->calls[i], __ATOMIC_RELAXED);
+  uint64_t *calls = dead->calls;
+  dead->calls = NULL;
+  for (int i = 0; calls && i < LH_NWRAPPED; i++)
+    calls_exited[i] += calls[i];
+  free(calls);
   lh_contention_thread_done(&dead->contention);
   if (t->written) {
     struct seg_ctx c = {t->id, -1, dead->seg};
@@ -325,10 +330,12 @@ static void thread_exited(void *p) {
     lh_misuse_thread_exit();
   lh_contention_thread_done(&lh_self.contention);
   struct lh_thread_info *t = info_of(lh_self.id);
-  for (int i = 0; i < LH_NWRAPPED; i++) {
-    calls_exited[i] += lh_self.calls[i];
-    lh_self.calls[i] = 0;
-  }
+  /* Counts made after this (other key destructors) are dropped: the block goes now. */
+  uint64_t *calls = lh_self.calls;
+  lh_self.calls = NULL;
+  for (int i = 0; calls && i < LH_NWRAPPED; i++)
+    calls_exited[i] += calls[i];
+  free(calls);
   if (t) {
     if (t->written) {
       struct seg_ctx c = {t->id, -1, lh_self.seg};
@@ -356,10 +363,9 @@ void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
   memcpy(out, calls_exited, sizeof calls_exited);
   for (uint32_t id = 0; id < infos.cap; id++) {
     struct lh_thread_info *t = infos.v[id];
-    if (!t || !t->tls)
-      continue;
-    for (int i = 0; i < LH_NWRAPPED; i++)
-      out[i] += __atomic_load_n(&t->tls->calls[i], __ATOMIC_RELAXED);
+    const uint64_t *calls = t && t->tls ? t->tls->calls : NULL;
+    for (int i = 0; calls && i < LH_NWRAPPED; i++)
+      out[i] += __atomic_load_n(&calls[i], __ATOMIC_RELAXED);
   }
 }
 
@@ -388,7 +394,8 @@ void lh_thread_fork_child(void) {
     }
   }
   memset(calls_exited, 0, sizeof calls_exited);
-  memset(lh_self.calls, 0, sizeof lh_self.calls);
+  if (lh_self.calls)
+    memset(lh_self.calls, 0, LH_NWRAPPED * sizeof *lh_self.calls);
   lh_tuple_cache_clear(&lh_self.tuples);
   lh_self.tid = gettid();
   struct lh_thread_info *self = info_of(lh_self.id);

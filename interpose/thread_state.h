@@ -44,7 +44,9 @@ struct lh_thread {
   /* On the heap, made at the thread's first lock look-up: static TLS is carved out of every
    * thread's stack, and a 16 KiB stack cannot spare 3 KiB for it (own_stack.h). */
   struct lh_lock_cache *locks;
-  uint64_t calls[LH_NWRAPPED];
+  /* Per-wrapper call counts, on the heap for the same reason (LH_NWRAPPED counters are 700
+   * bytes): made when the thread registers, NULL before and after its end (counts then dropped). */
+  uint64_t *calls;
   pid_t tid;           /* the kernel's id, which glibc stores as a mutex's owner */
   struct lh_wait wait; /* what it is blocked in, for the watchdog (wait_state.h) */
   /* Failed trylocks since the last success, for livelock detection; written by the thread,

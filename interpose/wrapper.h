@@ -30,7 +30,12 @@
         lh_misuse_unlock((obj), (kind), LH_PC);                                                \
     }                                                                                          \
   } while (0)
-#define LH_COUNT(name) (lh_self.calls[LH_W_##name]++)
+#define LH_COUNT(name)                                                                           \
+  do {                                                                                         \
+    uint64_t *lh_calls_ = lh_self.calls;                                                       \
+    if (__builtin_expect(lh_calls_ != NULL, 1))                                                \
+      lh_calls_[LH_W_##name]++;                                                                \
+  } while (0)
 /* The return address into the program: the call site that keys acquisition tuples. */
 #define LH_PC ((uintptr_t)__builtin_return_address(0))
 
