@@ -10,6 +10,7 @@
 #include "child_process.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -262,4 +263,15 @@ void lh_remove_tree(const char *path)
 {
     if (path)
         nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const json_t *lh_report_finding(const json_t *report, const char *kind)
+{
+    const json_t *findings = json_object_get(report, "findings");
+    for (size_t i = 0; i < json_array_size(findings); i++) {
+        const json_t *f = json_array_get(findings, i);
+        if (strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind) == 0)
+            return f;
+    }
+    return NULL;
 }

@@ -52,4 +52,8 @@ void lh_remove_tree(const char *path);
 /* Read a whole file; NULL when it cannot be read. The caller frees. */
 char *lh_read_file(const char *path, size_t *len);
 
+/* The first finding of a kind in a JSON report (`lockhound --json`), or NULL. */
+typedef struct json_t json_t;
+const json_t *lh_report_finding(const json_t *report, const char *kind);
+
 #endif

@@ -68,18 +68,6 @@ static json_t *run_json(const char *const *args, const char *ready, double delay
     return report;
 }
 
-/* The first finding of a kind in a report, or NULL. */
-static const json_t *finding_of_kind(const json_t *report, const char *kind)
-{
-    const json_t *findings = json_object_get(report, "findings");
-    for (size_t i = 0; i < json_array_size(findings); i++) {
-        const json_t *f = json_array_get(findings, i);
-        if (strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind) == 0)
-            return f;
-    }
-    return NULL;
-}
-
 /* Only findings of the given kinds (NULL-terminated), at most. */
 static void expect_only_kinds(const json_t *report, const char *const *allowed, const char *err)
 {
@@ -109,7 +97,7 @@ Test(wakeup, sigterm_daemon_lives_past_the_stall_timeout_and_shuts_down_cleanly)
     cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
     cr_expect_not_null(strstr(res.out, "clean shutdown"), "stdout:\n%s", res.out);
     expect_only_kinds(report, at_most_a_possible_stall, res.err);
-    const json_t *w = finding_of_kind(report, "possible-stall");
+    const json_t *w = lh_report_finding(report, "possible-stall");
     cr_expect_not_null(w, "the long wait for a signal gave no warning; stderr:\n%s", res.err);
     cr_expect_str_eq(json_string_value(json_object_get(w, "level")) ?: "", "warning");
     cr_expect_not_null(strstr(res.err, "the program handles signals, and a handler may post the "
@@ -129,7 +117,7 @@ static void released_by_another_process(const char *what, const char *delay, con
     cr_expect_eq(res.exit_code, 0, "%s: exit code %d; stderr:\n%s", what, res.exit_code, res.err);
     cr_expect_str_eq(res.out, "released\n", "%s", what);
     expect_only_kinds(report, at_most_a_possible_stall, res.err);
-    if (finding_of_kind(report, "possible-stall"))
+    if (lh_report_finding(report, "possible-stall"))
         cr_expect_not_null(strstr(res.err, "a thread waits on a process-shared object, which another "
                                            "process may release\n"), "stderr:\n%s", res.err);
     json_decref(report);
@@ -163,7 +151,7 @@ Test(wakeup, ignored_alarm_does_not_hide_a_real_stall)
     struct lh_child_result res;
     const char *args[] = {"--stall-timeout=0.5", "--", PROGRAM("alarm_stall"), "ignore", "30", NULL};
     json_t *report = run_json(args, NULL, 0, &res);
-    cr_expect_not_null(finding_of_kind(report, "stall"), "no stall; stderr:\n%s", res.err);
+    cr_expect_not_null(lh_report_finding(report, "stall"), "no stall; stderr:\n%s", res.err);
     cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
     json_decref(report);
     lh_child_result_free(&res);
@@ -175,7 +163,7 @@ Test(wakeup, alarm_with_the_default_action_does_not_hide_a_real_stall)
     struct lh_child_result res;
     const char *args[] = {"--stall-timeout=0.5", "--", PROGRAM("alarm_stall"), "default", "30", NULL};
     json_t *report = run_json(args, NULL, 0, &res);
-    cr_expect_not_null(finding_of_kind(report, "stall"), "no stall; stderr:\n%s", res.err);
+    cr_expect_not_null(lh_report_finding(report, "stall"), "no stall; stderr:\n%s", res.err);
     cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
     json_decref(report);
     lh_child_result_free(&res);
@@ -188,7 +176,7 @@ Test(wakeup, alarm_with_the_default_action_ends_the_program_as_natively)
     const char *args[] = {"--", PROGRAM("alarm_stall"), "default", "1", NULL};
     json_t *report = run_json(args, NULL, 0, &res);
     cr_expect_eq(res.exit_code, 128 + SIGALRM, "exit code %d; stderr:\n%s", res.exit_code, res.err);
-    cr_expect_null(finding_of_kind(report, "stall"), "stderr:\n%s", res.err);
+    cr_expect_null(lh_report_finding(report, "stall"), "stderr:\n%s", res.err);
     json_decref(report);
     lh_child_result_free(&res);
 }
@@ -345,7 +333,7 @@ Test(polling, polling_that_another_thread_ends_is_a_warning_at_most)
     cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
     cr_expect_str_eq(res.out, "polling ended\n");
     expect_only_kinds(report, at_most_a_possible_livelock, res.err);
-    cr_expect_not_null(finding_of_kind(report, "possible-livelock"), "stderr:\n%s", res.err);
+    cr_expect_not_null(lh_report_finding(report, "possible-livelock"), "stderr:\n%s", res.err);
     cr_expect_not_null(strstr(res.err, "2 threads keep failing to take locks that the others hold, "
                                        "but another thread may still make progress and end it\n"),
                        "stderr:\n%s", res.err);
@@ -368,7 +356,7 @@ static void takes_a_free_lock_again(const char *what, const char *const *allowed
     const char *args[] = {"--", PROGRAM("stale_holder"), what, NULL};
     json_t *report = run_json(args, NULL, 0, &res);
     cr_expect_str_eq(res.out, "done\n", "%s: stderr:\n%s", what, res.err);
-    cr_expect_null(finding_of_kind(report, "self-deadlock"), "%s: stderr:\n%s", what, res.err);
+    cr_expect_null(lh_report_finding(report, "self-deadlock"), "%s: stderr:\n%s", what, res.err);
     expect_only_kinds(report, allowed, res.err);
     cr_expect_eq(res.exit_code, exit_code, "%s: exit code %d; stderr:\n%s", what, res.exit_code,
                  res.err);

@@ -99,18 +99,6 @@ static json_t *run_sample(const char *sample, const char *option, struct lh_chil
     return report;
 }
 
-/* The one finding of a kind in a report, or NULL. */
-static const json_t *finding_of_kind(const json_t *report, const char *kind)
-{
-    const json_t *findings = json_object_get(report, "findings");
-    for (size_t i = 0; i < json_array_size(findings); i++) {
-        const json_t *f = json_array_get(findings, i);
-        if (strcmp(json_string_value(json_object_get(f, "kind")) ?: "", kind) == 0)
-            return f;
-    }
-    return NULL;
-}
-
 TestSuite(deadlock, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
 TestSuite(stall, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
 TestSuite(livelock, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
@@ -121,7 +109,7 @@ Test(deadlock, is_reported_and_ended_with_exit_code_66_within_seconds)
     struct lh_child_result res;
     double took;
     json_t *report = run_sample(REALLY_DEADLOCKS, NULL, &res, &took);
-    const json_t *f = finding_of_kind(report, "deadlock");
+    const json_t *f = lh_report_finding(report, "deadlock");
     cr_expect_not_null(f, "no deadlock finding; stderr:\n%s", res.err);
     cr_expect_str_eq(json_string_value(json_object_get(f, "action")) ?: "(none)", "exit");
     cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
@@ -137,7 +125,7 @@ Test(deadlock, on_deadlock_abort_aborts_the_program_and_run_still_exits_66)
     struct lh_child_result res;
     double took;
     json_t *report = run_sample(REALLY_DEADLOCKS, "--on-deadlock=abort", &res, &took);
-    const json_t *f = finding_of_kind(report, "deadlock");
+    const json_t *f = lh_report_finding(report, "deadlock");
     cr_assert_not_null(f, "no deadlock finding; stderr:\n%s", res.err);
     cr_expect_str_eq(json_string_value(json_object_get(f, "action")) ?: "(none)", "abort");
     cr_expect_not_null(strstr(res.err, "SIGABRT"), "the report does not say that lockhound "
@@ -224,7 +212,7 @@ Test(stall, is_not_reported_before_the_default_stall_timeout)
     struct lh_child_result res;
     double took;
     json_t *report = run_sample(STALLS, NULL, &res, &took);
-    cr_expect_not_null(finding_of_kind(report, "stall"), "no stall finding; stderr:\n%s", res.err);
+    cr_expect_not_null(lh_report_finding(report, "stall"), "no stall finding; stderr:\n%s", res.err);
     cr_expect_geq(took, 2.0, "the stall was ended after %.2f s, before the 2 s default", took);
     cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
     json_decref(report);
@@ -237,7 +225,7 @@ Test(stall, stall_timeout_option_reports_it_sooner)
     struct lh_child_result res;
     double took;
     json_t *report = run_sample(STALLS, "--stall-timeout=0.5", &res, &took);
-    cr_expect_not_null(finding_of_kind(report, "stall"), "no stall finding; stderr:\n%s", res.err);
+    cr_expect_not_null(lh_report_finding(report, "stall"), "no stall finding; stderr:\n%s", res.err);
     cr_expect_geq(took, 0.5, "the stall was ended after %.2f s, before its timeout", took);
     cr_expect_lt(took, 1.8, "with --stall-timeout=0.5 the stall took %.2f s to end", took);
     cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d", res.exit_code);
@@ -251,7 +239,7 @@ Test(livelock, livelock_timeout_option_reports_it_sooner)
     struct lh_child_result res;
     double took;
     json_t *report = run_sample(LIVELOCKS, "--livelock-timeout=0.5", &res, &took);
-    cr_expect_not_null(finding_of_kind(report, "livelock"), "no livelock finding; stderr:\n%s",
+    cr_expect_not_null(lh_report_finding(report, "livelock"), "no livelock finding; stderr:\n%s",
                        res.err);
     cr_expect_geq(took, 0.5, "the livelock was ended after %.2f s, before its timeout", took);
     cr_expect_lt(took, 1.8, "with --livelock-timeout=0.5 the livelock took %.2f s to end", took);
