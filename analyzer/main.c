@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "command_check.h"
-#include "commands.h"
-#include "options.h"
+#include "commands/command_check.h"
+#include "commands/commands.h"
+#include "commands/options.h"
 
 int main(int argc, char **argv) {
   if (argc < 2) {

@@ -16,17 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "contention.h"
-#include "fatal_signals.h"
-#include "misuse.h"
-#include "options.h"
-#include "own_stack.h"
-#include "real_functions.h"
-#include "recorder.h"
-#include "report_at_exit.h"
-#include "run_file.h"
-#include "stack_capture.h"
-#include "thread_state.h"
+#include "lockorder/contention.h"
+#include "watch/fatal_signals.h"
+#include "lockorder/misuse.h"
+#include "base/options.h"
+#include "base/own_stack.h"
+#include "base/real_functions.h"
+#include "lockorder/recorder.h"
+#include "watch/report_at_exit.h"
+#include "runfile/run_file.h"
+#include "registry/stack_capture.h"
+#include "registry/thread_state.h"
 
 static bool is_lockhound_itself(void) {
   char exe[4096];

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "expectations.h"
+#include "commands/expectations.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct lh_expect_spec spec;

@@ -10,12 +10,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "analysis.h"
-#include "lock_names.h"
-#include "model.h"
-#include "report.h"
-#include "run_loader.h"
-#include "symbolize.h"
+#include "analysis/analysis.h"
+#include "symbols/lock_names.h"
+#include "model/model.h"
+#include "report/report.h"
+#include "model/run_loader.h"
+#include "symbols/symbolize.h"
 
 /* One symbolizer for the whole fuzzing session (owned here, never freed: the process ends). */
 static struct lh_symbolizer *sym;

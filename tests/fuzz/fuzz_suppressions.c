@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "analysis.h"
-#include "lock_names.h"
-#include "model.h"
-#include "report.h"
-#include "run_loader.h"
-#include "suppressions.h"
-#include "symbolize.h"
+#include "analysis/analysis.h"
+#include "symbols/lock_names.h"
+#include "model/model.h"
+#include "report/report.h"
+#include "model/run_loader.h"
+#include "analysis/suppressions.h"
+#include "symbols/symbolize.h"
 
 /* The fixture's model and a symbolizer, for the whole fuzzing session (owned here, never freed:
  * the process ends). */

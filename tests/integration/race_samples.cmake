@@ -5,7 +5,7 @@
 # LH_RACE_SAMPLE_BUILDS. Each build is the test integration.race_sample.<cc>/<name>: `lockhound
 # check` runs it under `lockhound run` as a child process and compares its findings and exit code
 # with the lockhound-expect: lines of its source (the expectation parser of test_samples and
-# `lockhound check`, analyzer/expectations.c); a mismatch prints the findings missing and those not
+# `lockhound check`, analyzer/commands/expectations.c); a mismatch prints the findings missing and those not
 # expected, with the run's output (-v).
 #
 # Also sets LH_CHECK_ALL_SAMPLES_DIRS, what integration.check_all_samples checks: the whole samples/

@@ -1,9 +1,9 @@
-/* test_expectations.c - how a sample's expectation lines are read (analyzer/expectations.c, shared
+/* test_expectations.c - how a sample's expectation lines are read (analyzer/commands/expectations.c, shared
  * with `lockhound check`), how a report's findings are keyed, and how two key lists differ: the
  * sample tests and `lockhound check` are only as good as this parser, and a sample writer's
  * malformed line must get a clear message rather than a silently wrong expectation. */
 #include "child_process.h"
-#include "expectations.h"
+#include "commands/expectations.h"
 
 #include <criterion/criterion.h>
 #include <jansson.h>

@@ -9,7 +9,7 @@
  * time limit (lh_run_child_limited), so a hang fails the test instead of blocking CI. A signal the
  * test sends is sent once the program printed "ready <pid>" (lh_run_child_signalled). */
 #include "child_process.h"
-#include "expectations.h"
+#include "commands/expectations.h"
 
 #include <criterion/criterion.h>
 #include <jansson.h>

@@ -8,7 +8,7 @@
  * the sample's reason: the feature has not landed. Every run has a time limit (the child's whole
  * process group is killed after it), so a hang fails the test instead of blocking CI. */
 #include "child_process.h"
-#include "expectations.h"
+#include "commands/expectations.h"
 
 #include <criterion/criterion.h>
 #include <jansson.h>

@@ -14,7 +14,7 @@
  * A sample marked `lockhound-pending:` is skipped with its reason, unless LH_RUN_PENDING is set in
  * the environment (to see how far the tools are from the expectation). */
 #include "child_process.h"
-#include "expectations.h"
+#include "commands/expectations.h"
 
 #include <criterion/criterion.h>
 #include <criterion/logging.h>

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "child_process.h"
-#include "run_file_format.h"
+#include "common/run_file_format.h"
 
 static char *work_dir; /* scratch: capture files and run directories */
 static int run_count;  /* numbers the run directories of one test */

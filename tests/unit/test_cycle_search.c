@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cycle_search.h"
-#include "grow.h"
-#include "lock_graph.h"
-#include "model.h"
+#include "analysis/cycle_search.h"
+#include "base/grow.h"
+#include "analysis/lock_graph.h"
+#include "model/model.h"
 
 /* A model with nlocks locks and one thread that takes lock `to` while holding `from` for each
  * (from, to) pair: the lock graph then has exactly these edges. */

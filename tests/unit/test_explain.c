@@ -7,9 +7,9 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "explanations.h"
-#include "lock_names.h"
-#include "report.h"
+#include "report/i18n/explanations.h"
+#include "symbols/lock_names.h"
+#include "report/report.h"
 
 #define LOCKHOUND (char *)cli_lockhound()
 #define LOCK0 "mutex first used at 0x100 (prog)"

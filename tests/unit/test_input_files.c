@@ -1,5 +1,5 @@
 /* test_input_files.c - the analyzer never blocks or grows without bound on what it is given to
- * read (analyzer/input_file.c): a FIFO, /dev/zero, a huge file or a line without end given as a
+ * read (analyzer/base/input_file.c): a FIFO, /dev/zero, a huge file or a line without end given as a
  * run file, a suppression file or an expectation file gets one clear message, at once. Every
  * command runs as a child with a time limit (cli_run_limited), so a hang fails the test (status
  * 142, SIGALRM) instead of blocking it. Huge files are sparse: they cost no disk. */

@@ -3,7 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "json_line.h"
+#include "runfile/json_line.h"
 
 static json_t *parse(const struct lh_json_line *jl) {
   cr_assert(!jl->overflow);

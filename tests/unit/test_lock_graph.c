@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 
 #include "../fixtures/runs/run_text.h"
-#include "lock_graph.h"
+#include "analysis/lock_graph.h"
 
 static struct lh_lock_graph *graph_of(struct rb *rb, struct lh_model **m) {
   *m = rb_model(rb, NULL);

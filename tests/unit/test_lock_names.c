@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
+#include "symbols/lock_names.h"
 
 pthread_mutex_t named_global_lock = PTHREAD_MUTEX_INITIALIZER;
 

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "messages.h"
+#include "report/i18n/messages.h"
 
 /* The printf conversions of a format, in order ("%s%zu%"PRId64 -> "s zu ld "). */
 static void conversions(const char *fmt, char *out, size_t size) {

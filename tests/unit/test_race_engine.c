@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "held_locks.h"
-#include "race_clocks.h"
-#include "race_contexts.h"
-#include "race_locksets.h"
-#include "race_shadow.h"
-#include "race_stacks.h"
-#include "race_thread.h"
+#include "lockorder/held_locks.h"
+#include "race/race_clocks.h"
+#include "race/race_contexts.h"
+#include "race/race_locksets.h"
+#include "race/race_shadow.h"
+#include "race/race_stacks.h"
+#include "race/race_thread.h"
 
 static struct lh_race_granule *granule_of(const void *p) {
   return lh_shadow_granule_slow((uintptr_t)p);

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "../fixtures/runs/race_text.h"
-#include "lock_names.h"
-#include "report.h"
-#include "suppressions.h"
+#include "symbols/lock_names.h"
+#include "report/report.h"
+#include "analysis/suppressions.h"
 
 #if defined(__clang__)
 #define LH_KEEP __attribute__((noinline, used))

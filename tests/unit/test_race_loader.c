@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "../fixtures/runs/run_text.h"
-#include "race_findings.h"
+#include "analysis/race_findings.h"
 
 #define W1 "{'thread':1,'addr':'0x8100','size':4,'write':true,'atomic':false,'stack':1,'locks':[[0,'w']]}"
 #define R2 "{'thread':2,'addr':'0x8100','size':4,'write':false,'atomic':false,'stack':2,'locks':[]}"

@@ -9,9 +9,9 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
-#include "report.h"
-#include "grow.h"
+#include "symbols/lock_names.h"
+#include "report/report.h"
+#include "base/grow.h"
 
 static char *fixture;
 static size_t fixture_len;

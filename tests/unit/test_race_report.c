@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "../fixtures/runs/race_text.h"
-#include "expectations.h"
-#include "lock_names.h"
-#include "report.h"
-#include "report_html.h"
+#include "commands/expectations.h"
+#include "symbols/lock_names.h"
+#include "report/report.h"
+#include "report/report_html.h"
 
 #if defined(__clang__)
 #define LH_KEEP __attribute__((noinline, used))

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../fixtures/runs/run_text.h"
-#include "report_contention.h"
+#include "report/report_contention.h"
 
 static char *names[] = {"queue_lock", "the_gil", "log_lock"};
 

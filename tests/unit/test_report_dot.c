@@ -3,8 +3,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
-#include "report_dot.h"
+#include "symbols/lock_names.h"
+#include "report/report_dot.h"
 
 /* The DOT of a finished model; names, when given, replace the lock names. */
 static char *dot_of_model(struct lh_model *m, char **names) {

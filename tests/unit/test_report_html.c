@@ -6,8 +6,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
-#include "report_html.h"
+#include "symbols/lock_names.h"
+#include "report/report_html.h"
 
 /* The page of the ab_ba fixture; names, when given, replace the lock names. */
 static char *page_of_ab_ba(char **names, enum lh_lang lang) {

@@ -5,8 +5,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
-#include "report.h"
+#include "symbols/lock_names.h"
+#include "report/report.h"
 
 static char *json_of(const char *text) {
   struct rb rb = {0};

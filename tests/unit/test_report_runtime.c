@@ -9,8 +9,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
-#include "report.h"
+#include "symbols/lock_names.h"
+#include "report/report.h"
 
 #define LOCK0 "mutex first used at 0x100 (prog)"
 #define LOCK1 "mutex first used at 0x110 (prog)"

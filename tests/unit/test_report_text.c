@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
-#include "report.h"
+#include "symbols/lock_names.h"
+#include "report/report.h"
 
 /* Analyses the run text and returns the text report. */
 static char *report_of(struct rb *rb, bool verbose) {

@@ -10,8 +10,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
-#include "report.h"
+#include "symbols/lock_names.h"
+#include "report/report.h"
 
 static char *fixture;
 static size_t fixture_len;

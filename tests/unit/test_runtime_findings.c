@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 
 #include "../fixtures/runs/run_text.h"
-#include "lock_names.h"
+#include "symbols/lock_names.h"
 
 struct loaded {
   struct lh_model *m;

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 
 #include "../fixtures/runs/run_text.h"
-#include "segments.h"
+#include "analysis/segments.h"
 
 /* main (0) creates T1 in seg 0 and T2 in seg 1; T1 creates T3 in its seg 0; main joins T1 in seg 2. */
 static struct lh_model *family(void) {

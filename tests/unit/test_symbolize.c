@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "symbolize.h"
+#include "symbols/symbolize.h"
 
 /* Functions whose code the tests locate must stay out of line and unchanged (no clones, no
  * tail calls). */

@@ -1,8 +1,8 @@
-/* test_text_escape.c - how names from the program are shown (analyzer/text_escape.c). */
+/* test_text_escape.c - how names from the program are shown (analyzer/base/text_escape.c). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "text_escape.h"
+#include "base/text_escape.h"
 
 static void expect(const char *in, const char *want) {
   char *got = lh_text_escaped(in);

@@ -1,4 +1,4 @@
-/* test_wrap_memory.c - the memory and string wrappers (interpose/wrap_memory.c) on their own.
+/* test_wrap_memory.c - the memory and string wrappers (interpose/wrappers/wrap_memory.c) on their own.
  *
  * The file is compiled into this test with its exported names renamed (memcpy becomes
  * lh_test_memcpy, and so on), so that Criterion and libc keep their own; the race detector and
@@ -14,12 +14,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "thread_state.h"
+#include "registry/thread_state.h"
 
 /* The wrappers under their test names, with libc's types. */
 #define X(name)
 #define X_MEMORY(name) __typeof__(name) lh_test_##name;
-#include "wrapped_functions.def"
+#include "base/wrapped_functions.def"
 #undef X_MEMORY
 #undef X
 
@@ -45,7 +45,7 @@
 #define strrchr lh_test_strrchr
 #define strdup lh_test_strdup
 #define strndup lh_test_strndup
-#include "wrap_memory.c"
+#include "wrappers/wrap_memory.c"
 #undef memcpy
 #undef mempcpy
 #undef memmove
@@ -73,7 +73,7 @@
 
 #define X(name)
 #define X_MEMORY(name) __typeof__(name) *real_##name;
-#include "wrapped_functions.def"
+#include "base/wrapped_functions.def"
 #undef X_MEMORY
 #undef X
 
@@ -103,7 +103,7 @@ void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t 
 static void resolve(bool real) {
 #define X(name)
 #define X_MEMORY(name) real_##name = real ? name : NULL;
-#include "wrapped_functions.def"
+#include "base/wrapped_functions.def"
 #undef X_MEMORY
 #undef X
 }

@@ -2,7 +2,7 @@
  * correctly and without ever blocking for long, so that tests/wrappers/ can check that the
  * preload library's wrapper for it ran (the run file's `calls` record counts it).
  *
- * Usage: engage FUNCTION   (a name from interpose/wrapped_functions.def)
+ * Usage: engage FUNCTION   (a name from interpose/base/wrapped_functions.def)
  * Exit: 0 when the call did what it should, 1 when it returned something unexpected, 2 for an
  * unknown name. Each scenario is the smallest correct use of its function; where a call could
  * block (waits, joins, cancellation), the scenario arranges that it returns promptly. */

@@ -1,4 +1,4 @@
-/* test_engage.c - every wrapper listed in interpose/wrapped_functions.def engages: a program that
+/* test_engage.c - every wrapper listed in interpose/base/wrapped_functions.def engages: a program that
  * calls the function under LD_PRELOAD=liblockhound.so gets it counted in its run file.
  *
  * One test per function, "<function>_engages", generated from wrapped_functions.def with an X
@@ -8,7 +8,7 @@
  * the process whose `run` record has argv[1] == FUNCTION and no `forked_from` (for fork: the
  * parent) must have a `calls` record with counts[FUNCTION] >= 1. */
 #include "child_process.h"
-#include "run_file_format.h"
+#include "common/run_file_format.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -121,5 +121,5 @@ static void check_engages(const char *function)
     {                                                                                           \
         check_engages(#function);                                                               \
     }
-#include "wrapped_functions.def"
+#include "base/wrapped_functions.def"
 #undef X

@@ -1,0 +1,663 @@
+/* command_check.c - `lockhound check [options] PROGRAM-or-SOURCE-or-DIR...`: run programs under
+ * `lockhound run --json` and say for each whether lockhound's findings match the expectations its
+ * source declares (`lockhound-expect:` lines, parsed by expectations.c, the parser the
+ * integration tests use too).
+ *
+ * 1. Arguments: a directory stands for every *.c below it (hidden entries skipped), in sorted
+ *    order; every argument must exist before anything runs (else a usage error, 2).
+ * 2. A C source is checked through its binary: the sample build's <build>/samples/<topic>/<name>
+ *    when the source is samples/<topic>/<name>.c and that binary is not older than it, else the
+ *    source is compiled into a scratch directory with `cc -g -pthread -O1` (said on stderr).
+ *    A binary's expectations come from FILE.c next to it, or from --expect FILE.
+ * 3. Each run is this very command (/proc/self/exe) as `lockhound run --json F --run-dir=D
+ *    OPTIONS -- BINARY`, in a process group of its own, output captured to a file, stdin from
+ *    /dev/null. A run that outlives --timeout has its whole group killed (SIGKILL) and fails.
+ * 4. The keys of the error- and warning-level findings are compared as multisets with the
+ *    expectation lines, the exit code with `lockhound-exit:`; `lockhound-pending:` skips a check.
+ * Output: one line per program (PASS / FAIL with the missing and unexpected findings / SKIP),
+ * then "N passed, M failed". Exit 0 when all matched, 1 on any mismatch, 2 on a usage error.
+ * Limits: runs one program at a time; timings of the programs are never judged. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands/command_check.h"
+#include "base/text_escape.h"
+#include "commands/expectations.h"
+#include "base/grow.h"
+#include "commands/options.h"
+
+#define CHECK_EXIT_MISMATCH 1
+#define DEFAULT_TIMEOUT_S 60.0
+#define MAX_TIMEOUT_S 86400.0
+#define COMPILER "cc"
+
+enum verdict { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
+
+struct check_config {
+  double timeout_s;
+  const char *expect_path; /* --expect FILE, or NULL */
+  bool verbose;
+  char self[PATH_MAX];   /* this command, to run `lockhound run` */
+  char build[PATH_MAX];  /* <build>: the parent of the directory holding this command */
+  char work[PATH_MAX];   /* scratch directory, removed at the end */
+};
+
+/* The process group of the run in progress (0: none). Written only by run_program around its
+ * wait; read by the SIGINT/SIGTERM handler, so that stopping `lockhound check` does not leave a
+ * run (and the program under it) behind. */
+static volatile sig_atomic_t running_group;
+
+static void stop_running_group(int sig) {
+  if (running_group > 0) kill(-(pid_t)running_group, SIGKILL);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void usage(FILE *out) {
+  fputs("usage: lockhound check [options] PROGRAM-or-SOURCE-or-DIR...\n"
+        "run each program under 'lockhound run' and say whether its findings match the\n"
+        "lockhound-expect: lines of its source (docs/samples.md); a directory stands for every\n"
+        "*.c below it, a source without a built binary is compiled with cc -g -pthread -O1\n"
+        "\n"
+        "options:\n"
+        "  --timeout=SECONDS  end a run that takes longer, and fail it (default 60)\n"
+        "  --expect FILE      read the expectations from FILE instead of the program's source\n"
+        "  -v, --verbose      show the output of a run that does not match\n"
+        "  --help\n"
+        "\n"
+        "exit status: 0 all matched, 1 a mismatch, 2 usage error\n",
+        out);
+}
+
+/* ---- arguments ---- */
+
+static bool parse_seconds(const char *s, double *out) {
+  size_t digits = 0, dots = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p >= '0' && *p <= '9') digits++;
+    else if (*p == '.') dots++;
+    else return false;
+  }
+  if (digits == 0 || dots > 1) return false;
+  *out = strtod(s, NULL);
+  return *out > 0 && *out <= MAX_TIMEOUT_S;
+}
+
+static int parse_check_options(int argc, char **argv, struct check_config *cfg) {
+  static const struct option longs[] = {
+      {"timeout", required_argument, NULL, 't'}, {"expect", required_argument, NULL, 'e'},
+      {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  int c;
+  cfg->timeout_s = DEFAULT_TIMEOUT_S;
+  opterr = 0;
+  optind = 0;
+  while ((c = getopt_long(argc, argv, ":vh", longs, NULL)) != -1) {
+    switch (c) {
+    case 't':
+      if (!parse_seconds(optarg, &cfg->timeout_s)) {
+        fprintf(stderr, "lockhound check: --timeout needs a number of seconds greater than 0 and "
+                        "at most %.0f, not '%s'\n", MAX_TIMEOUT_S, optarg);
+        return LH_EXIT_USAGE;
+      }
+      break;
+    case 'e': cfg->expect_path = optarg; break;
+    case 'v': cfg->verbose = true; break;
+    case 'h': usage(stdout); return -1;
+    case ':':
+      fprintf(stderr, "lockhound check: option '%s' needs a value\n", argv[optind - 1]);
+      return LH_EXIT_USAGE;
+    default:
+      fprintf(stderr, "lockhound check: unknown option '%s'; 'lockhound check --help' lists the "
+                      "options\n", argv[optind - 1]);
+      return LH_EXIT_USAGE;
+    }
+  }
+  if (optind == argc) {
+    fputs("lockhound check: nothing to check: give programs, C sources or directories of "
+          "sources (lockhound check samples/)\n", stderr);
+    return LH_EXIT_USAGE;
+  }
+  return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static char *join_path(const char *dir, const char *name) {
+  char *path;
+  bool slash = ends_with(dir, "/");
+  if (asprintf(&path, "%s%s%s", dir, slash ? "" : "/", name) < 0) abort();
+  return path;
+}
+
+static int path_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.c below dir, recursively, appended to *paths. */
+/* Below a directory given, links to directories are not followed (a link to '.' or to a parent
+ * would make the walk endless), as find does without -L; a link to a source is taken. */
+static void collect_sources(const char *dir, char ***paths, size_t *n, size_t *cap) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char *path = join_path(dir, e->d_name);
+    struct stat st;
+    bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+    if ((link ? stat(path, &st) : lstat(path, &st)) != 0) {
+      free(path);
+    } else if (S_ISDIR(st.st_mode) && !link) {
+      collect_sources(path, paths, n, cap);
+      free(path);
+    } else if (S_ISREG(st.st_mode) && ends_with(e->d_name, ".c")) {
+      *LH_PUSH(*paths, *n, *cap) = path;
+    } else {
+      free(path);
+    }
+  }
+  if (d) closedir(d);
+}
+
+/* The programs to check, in the order given (a directory's sources sorted), or NULL after a
+ * usage message. */
+static char **expand_arguments(int argc, char **argv, const struct check_config *cfg, size_t *n) {
+  char **paths = NULL;
+  size_t cap = 0;
+  *n = 0;
+  for (int i = 0; i < argc; i++) {
+    struct stat st;
+    if (stat(argv[i], &st) != 0) {
+      fprintf(stderr, "lockhound check: cannot check '%s': %s; give a program, a C source or a "
+                      "directory of sources\n", argv[i], strerror(errno));
+      goto usage_error;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      *LH_PUSH(paths, *n, cap) = lh_xstrdup(argv[i]);
+      continue;
+    }
+    if (cfg->expect_path) {
+      fprintf(stderr, "lockhound check: --expect gives the expectations of single programs, not "
+                      "of the directory '%s' (its sources declare their own)\n", argv[i]);
+      goto usage_error;
+    }
+    size_t first = *n;
+    collect_sources(argv[i], &paths, n, &cap);
+    if (*n == first) {
+      fprintf(stderr, "lockhound check: no *.c file below the directory '%s'\n", argv[i]);
+      goto usage_error;
+    }
+    lh_sort(paths + first, *n - first, sizeof *paths, path_cmp);
+  }
+  return paths;
+usage_error:
+  for (size_t i = 0; i < *n; i++) free(paths[i]);
+  free(paths);
+  return NULL;
+}
+
+/* ---- finding or making the binary ---- */
+
+static bool newer_or_same(const char *binary, const char *source) {
+  struct stat b, s;
+  return stat(binary, &b) == 0 && stat(source, &s) == 0 && S_ISREG(b.st_mode) &&
+         (b.st_mtim.tv_sec > s.st_mtim.tv_sec ||
+          (b.st_mtim.tv_sec == s.st_mtim.tv_sec && b.st_mtim.tv_nsec >= s.st_mtim.tv_nsec));
+}
+
+/* <build>/samples/<topic>/<name> for .../samples/<topic>/<name>.c, when it is up to date. */
+static char *sample_binary(const struct check_config *cfg, const char *source) {
+  char *copy = lh_xstrdup(source), *result = NULL;
+  char *slash = strrchr(copy, '/');
+  if (slash) {
+    *slash = '\0';
+    const char *name = slash + 1;
+    char *topic_slash = strrchr(copy, '/');
+    const char *topic = topic_slash ? topic_slash + 1 : copy;
+    size_t prefix = (size_t)(topic - copy);
+    bool in_samples = prefix >= 8 ? strncmp(topic - 8, "samples/", 8) == 0 &&
+                                        (prefix == 8 || topic[-9] == '/')
+                                  : false;
+    if (in_samples &&
+        asprintf(&result, "%s/samples/%s/%.*s", cfg->build, topic, (int)(strlen(name) - 2),
+                 name) >= 0 &&
+        !newer_or_same(result, source)) {
+      free(result);
+      result = NULL;
+    }
+  }
+  free(copy);
+  return result;
+}
+
+/* Runs argv with stdout and stderr going to out_path (NULL: inherited); returns its status as a
+ * shell would, or -1 when it cannot be started. */
+static int run_to_file(char *const argv[], const char *out_path, bool own_group) {
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (own_group) setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int in = open("/dev/null", O_RDONLY);
+    if (in >= 0) dup2(in, 0);
+    if (out_path) {
+      int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (out >= 0) {
+        dup2(out, 1);
+        dup2(out, 2);
+      }
+    }
+    execvp(argv[0], argv);
+    fprintf(stderr, "lockhound check: cannot run '%s': %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+/* Compiles source into the scratch directory; returns the binary, or NULL (the compiler said
+ * why on stderr). A program that expects data races is built for race detection, with this
+ * lockhound's `cc` at -O0 (as samples/races are: optimisation moves accesses between lines). */
+static char *compile(const struct check_config *cfg, const char *source, const char *why,
+                     bool races) {
+  const char *base = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
+  char *binary;
+  if (asprintf(&binary, "%s/%.*s", cfg->work, (int)(strlen(base) - 2), base) < 0) abort();
+  char self[PATH_MAX];
+  ssize_t n = races ? readlink("/proc/self/exe", self, sizeof self - 1) : -1;
+  self[n > 0 ? n : 0] = '\0';
+  if (races && n > 0) {
+    fprintf(stderr, "lockhound check: %s %s: compiling it for race detection: lockhound cc -g "
+                    "-pthread -O0 -o %s %s\n", why, source, binary, source);
+  } else {
+    fprintf(stderr, "lockhound check: %s %s: compiling it: " COMPILER " -g -pthread -O1 -o %s %s\n",
+            why, source, binary, source);
+  }
+  char *plain[] = {COMPILER, "-g", "-pthread", "-O1", "-o", binary, (char *)source, NULL};
+  char *instrumented[] = {self, "cc", "-g", "-pthread", "-O0", "-o", binary, (char *)source, NULL};
+  if (run_to_file(races && n > 0 ? instrumented : plain, NULL, false) != 0) {
+    free(binary);
+    return NULL;
+  }
+  return binary;
+}
+
+/* ---- running ---- */
+
+struct run_result {
+  int status;     /* exit status of `lockhound run`, or 128 + signal */
+  bool timed_out;
+  char out_path[PATH_MAX + 16]; /* its stdout and stderr */
+  char json_path[PATH_MAX + 16];
+};
+
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int run_under_lockhound(const struct check_config *cfg, const char *binary,
+                               const struct lh_expect_spec *spec, struct run_result *r) {
+  char run_dir[PATH_MAX + 32];
+  snprintf(r->out_path, sizeof r->out_path, "%s/output.txt", cfg->work);
+  snprintf(r->json_path, sizeof r->json_path, "%s/findings.json", cfg->work);
+  snprintf(run_dir, sizeof run_dir, "--run-dir=%s/runs", cfg->work);
+  unlink(r->json_path);
+  char **argv = lh_xcalloc(spec->option_count + 8, sizeof *argv);
+  size_t argc = 0;
+  argv[argc++] = (char *)cfg->self;
+  argv[argc++] = "run";
+  argv[argc++] = "--json";
+  argv[argc++] = r->json_path;
+  argv[argc++] = run_dir;
+  for (size_t i = 0; i < spec->option_count; i++) argv[argc++] = spec->options[i];
+  argv[argc++] = "--";
+  argv[argc++] = (char *)binary;
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int in = open("/dev/null", O_RDONLY), out = open(r->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) _exit(126);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  free(argv);
+  if (pid < 0) return -1;
+  setpgid(pid, pid); /* also here: the group must exist before a timeout kills it */
+  running_group = pid;
+  double deadline = now_s() + cfg->timeout_s;
+  int status = 0;
+  pid_t done;
+  r->timed_out = false;
+  while ((done = waitpid(pid, &status, WNOHANG)) == 0 || (done < 0 && errno == EINTR)) {
+    if (now_s() >= deadline) {
+      r->timed_out = true;
+      kill(-pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+      break;
+    }
+    sleep_ms(10);
+  }
+  running_group = 0;
+  r->status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  return 0;
+}
+
+/* ---- comparing ---- */
+
+/* "a, b" (each key after prefix), or none_text. */
+static void print_keys(FILE *out, const struct lh_expect_keys *keys, const char *prefix,
+                       const char *none_text) {
+  if (keys->count == 0) fputs(none_text, out);
+  for (size_t i = 0; i < keys->count; i++)
+    fprintf(out, "%s%s%s", i ? ", " : "", prefix, keys->keys[i]);
+}
+
+/* Appends "expected X; got Y" (X the expected findings not found, Y the found ones not
+ * expected) to out when the two lists differ; returns whether they did. */
+static bool compare_level(FILE *out, const char *level, const struct lh_expect_keys *expected,
+                          const struct lh_expect_keys *found, bool first) {
+  if (lh_expect_keys_equal(expected, found)) return false;
+  struct lh_expect_keys missing, unexpected;
+  lh_expect_keys_minus(expected, found, &missing);
+  lh_expect_keys_minus(found, expected, &unexpected);
+  bool warning = strcmp(level, "warning") == 0;
+  const char *prefix = warning ? "warning " : "", *none = warning ? "no warning" : "none";
+  fputs(first ? "" : "; ", out);
+  if (missing.count == 0 && expected->count > 0) {
+    /* all were found, and more: "expected none" would read as if nothing was expected */
+    fputs("expected only ", out);
+    print_keys(out, expected, prefix, none);
+    fputs("; got also ", out);
+    print_keys(out, &unexpected, prefix, none);
+  } else if (unexpected.count == 0 && found->count > 0) {
+    fputs("expected also ", out);
+    print_keys(out, &missing, prefix, none);
+    fputs("; got only ", out);
+    print_keys(out, found, prefix, none);
+  } else {
+    fputs("expected ", out);
+    print_keys(out, &missing, prefix, none);
+    fputs("; got ", out);
+    print_keys(out, &unexpected, prefix, none);
+  }
+  lh_expect_keys_free(&missing);
+  lh_expect_keys_free(&unexpected);
+  return true;
+}
+
+/* The mismatches between a run and its expectations, or NULL when they match. */
+static char *compare_run(const struct lh_expect_spec *spec, const struct run_result *r) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  bool differs = false;
+  json_error_t jerr;
+  json_t *report = json_load_file(r->json_path, 0, &jerr);
+  struct lh_expect_keys errors = {0}, warnings = {0};
+  char *error = NULL;
+  if (!report) {
+    fprintf(out, "lockhound run wrote no report (exit code %d)", r->status);
+    differs = true;
+  } else if (lh_expect_from_report(report, "error", &errors, &error) != 0 ||
+             lh_expect_from_report(report, "warning", &warnings, &error) != 0) {
+    fprintf(out, "%s", error);
+    differs = true;
+  } else {
+    differs = compare_level(out, "error", &spec->errors, &errors, true);
+    differs |= compare_level(out, "warning", &spec->warnings, &warnings, !differs);
+    if (r->status != spec->exit_code) {
+      fprintf(out, "%sexit code %d, expected %d", differs ? "; " : "", r->status,
+              spec->exit_code);
+      differs = true;
+    }
+  }
+  free(error);
+  lh_expect_keys_free(&errors);
+  lh_expect_keys_free(&warnings);
+  json_decref(report);
+  fclose(out);
+  if (!differs) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+static void show_output(const char *path) {
+  FILE *f = fopen(path, "r");
+  char line[4096];
+  while (f && fgets(line, sizeof line, f)) printf("    | %s%s", line, strchr(line, '\n') ? "" : "\n");
+  if (f) fclose(f);
+}
+
+/* ---- lockhound-options: lines ---- */
+
+/* The options a checked program's `lockhound-options:` lines may give `lockhound run`: those
+ * that tune what the run looks for and how its text reads. Everything else is refused, because a
+ * source may come from someone else (a student's submission): --json, --html, --run-dir and
+ * --suppressions name files to write or read (and --json would replace the report the verdict is
+ * read from), --error-exitcode changes the exit code the verdict compares, and "--" or a word that
+ * is not an option would end our options and make the rest the program to run. Names are compared
+ * whole: getopt_long would take an abbreviation (--js for --json). */
+static const struct {
+  const char *name;
+  bool value; /* takes a value: --name=VALUE, or VALUE as the next word */
+} allowed_options[] = {
+    {"--on-deadlock", true},      {"--stall-timeout", true}, {"--livelock-timeout", true},
+    {"--max-cycle-length", true}, {"--lang", true},          {"--contention", false},
+    {"--explain", false},         {"--verbose", false},      {"-v", false},
+};
+
+static int allowed_option(const char *word, bool *takes_next) {
+  size_t len = strcspn(word, "=");
+  for (size_t i = 0; i < sizeof allowed_options / sizeof *allowed_options; i++) {
+    const char *name = allowed_options[i].name;
+    if (strlen(name) != len || strncmp(word, name, len) != 0) continue;
+    if (word[len] == '=' && !allowed_options[i].value) return 0;
+    *takes_next = allowed_options[i].value && word[len] != '=';
+    return 1;
+  }
+  return 0;
+}
+
+/* NULL when every option of spec may be used, else the message of the first that may not. */
+static char *refused_option(const struct lh_expect_spec *spec, const char *spec_path) {
+  for (size_t i = 0; i < spec->option_count; i++) {
+    bool takes_next = false;
+    if (allowed_option(spec->options[i], &takes_next)) {
+      i += takes_next; /* its value */
+      continue;
+    }
+    char *why, names[256] = "";
+    for (size_t k = 0; k < sizeof allowed_options / sizeof *allowed_options; k++)
+      snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "",
+               allowed_options[k].name);
+    size_t len = strcspn(spec->options[i], "=");
+    if (asprintf(&why, "%s:%d: lockhound-options: '%.*s' is refused by lockhound check: a checked "
+                       "source may only tune the run (%s), not write or read files, change the "
+                       "exit code or name another program", spec_path, spec->option_lines[i],
+                 (int)(len < 200 ? len : 200), spec->options[i], names) < 0)
+      abort();
+    return why;
+  }
+  return NULL;
+}
+
+/* ---- one program ---- */
+
+static enum verdict fail(const char *path, const char *why) {
+  printf("FAIL %s: %s\n", lh_shown(path), lh_shown(why)); /* a file name must not forge a PASS line */
+  return CHECK_FAIL;
+}
+
+/* Where the expectations of path are: --expect, the source itself, or FILE.c next to a binary. */
+static char *spec_path_of(const struct check_config *cfg, const char *path, bool is_source) {
+  if (cfg->expect_path) return lh_xstrdup(cfg->expect_path);
+  if (is_source) return lh_xstrdup(path);
+  char *spec;
+  if (asprintf(&spec, "%s.c", path) < 0) abort();
+  return spec;
+}
+
+/* Whether a program declares data races among its expected findings. */
+static bool expects_races(const struct lh_expect_spec *spec) {
+  for (size_t i = 0; i < spec->errors.count; i++)
+    if (strncmp(spec->errors.keys[i], "data-race", 9) == 0) return true;
+  for (size_t i = 0; i < spec->warnings.count; i++)
+    if (strncmp(spec->warnings.keys[i], "data-race", 9) == 0) return true;
+  return false;
+}
+
+static char *binary_of(const struct check_config *cfg, const char *path, bool is_source,
+                       const struct lh_expect_spec *spec) {
+  if (!is_source) return lh_xstrdup(path);
+  char *binary = sample_binary(cfg, path);
+  if (binary) return binary;
+  return compile(cfg, path, "no up-to-date built binary for",
+                 expects_races(spec) || strstr(path, "/races/") != NULL);
+}
+
+static enum verdict check_one(const struct check_config *cfg, const char *path) {
+  bool is_source = ends_with(path, ".c");
+  if (!is_source && access(path, X_OK) != 0)
+    return fail(path, "not a program (not executable) and not a C source (*.c)");
+  char *spec_path = spec_path_of(cfg, path, is_source), *error = NULL;
+  if (!is_source && !cfg->expect_path && access(spec_path, R_OK) != 0) {
+    char *why;
+    if (asprintf(&why, "no expectations: write %s with lockhound-expect: lines, or give them "
+                       "with --expect FILE", spec_path) < 0) abort();
+    fail(path, why);
+    free(why);
+    free(spec_path);
+    return CHECK_FAIL;
+  }
+  struct lh_expect_spec spec;
+  int rc = lh_expect_read_spec(spec_path, &spec, &error);
+  if (rc == 0 && (error = refused_option(&spec, spec_path)) != NULL) {
+    lh_expect_spec_free(&spec);
+    rc = -1;
+  }
+  free(spec_path);
+  if (rc != 0) {
+    fail(path, error);
+    free(error);
+    return CHECK_FAIL;
+  }
+  enum verdict v = CHECK_FAIL;
+  char *binary = NULL;
+  struct run_result r;
+  if (spec.pending) {
+    printf("SKIP %s: lockhound-pending: %s\n", lh_shown(path), lh_shown(spec.pending));
+    v = CHECK_SKIP;
+  } else if (!(binary = binary_of(cfg, path, is_source, &spec))) {
+    fail(path, "cannot compile it (the compiler's messages are above)");
+  } else if (run_under_lockhound(cfg, binary, &spec, &r) != 0) {
+    fail(path, strerror(errno));
+  } else if (r.timed_out) {
+    char why[128];
+    snprintf(why, sizeof why, "did not end within %g s: killed (a hang lockhound did not end?)",
+             cfg->timeout_s);
+    fail(path, why);
+    if (cfg->verbose) show_output(r.out_path);
+  } else {
+    char *diff = compare_run(&spec, &r);
+    if (diff) {
+      fail(path, diff);
+      if (cfg->verbose) show_output(r.out_path);
+    } else {
+      printf("PASS %s\n", lh_shown(path));
+      v = CHECK_PASS;
+    }
+    free(diff);
+  }
+  fflush(stdout);
+  free(binary);
+  lh_expect_spec_free(&spec);
+  return v;
+}
+
+/* ---- the command ---- */
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  (void)st;
+  (void)type;
+  (void)ftw;
+  remove(path);
+  return 0;
+}
+
+static int locate_self(struct check_config *cfg) {
+  ssize_t n = readlink("/proc/self/exe", cfg->self, sizeof cfg->self - 1);
+  if (n <= 0) {
+    fprintf(stderr, "lockhound check: cannot find this command (/proc/self/exe): %s\n",
+            strerror(errno));
+    return -1;
+  }
+  cfg->self[n] = '\0';
+  snprintf(cfg->build, sizeof cfg->build, "%s", cfg->self);
+  for (int i = 0; i < 2; i++) {
+    char *slash = strrchr(cfg->build, '/');
+    if (slash) *slash = '\0';
+  }
+  const char *tmp = getenv("TMPDIR");
+  snprintf(cfg->work, sizeof cfg->work, "%s/lockhound-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  if (!mkdtemp(cfg->work)) {
+    fprintf(stderr, "lockhound check: cannot make a scratch directory %s: %s\n", cfg->work,
+            strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+int lh_command_check(int argc, char **argv) {
+  struct check_config cfg = {0};
+  int rc = parse_check_options(argc, argv, &cfg);
+  if (rc != 0) return rc < 0 ? 0 : rc;
+  size_t n;
+  char **paths = expand_arguments(argc - optind, argv + optind, &cfg, &n);
+  if (!paths) return LH_EXIT_USAGE;
+  if (locate_self(&cfg) != 0) return LH_EXIT_USAGE;
+  signal(SIGINT, stop_running_group);
+  signal(SIGTERM, stop_running_group);
+  size_t passed = 0, failed = 0, skipped = 0;
+  for (size_t i = 0; i < n; i++) {
+    enum verdict v = check_one(&cfg, paths[i]);
+    passed += v == CHECK_PASS;
+    failed += v == CHECK_FAIL;
+    skipped += v == CHECK_SKIP;
+    free(paths[i]);
+  }
+  free(paths);
+  nftw(cfg.work, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  if (skipped) printf("%zu skipped (lockhound-pending)\n", skipped);
+  printf("%zu passed, %zu failed\n", passed, failed);
+  return failed ? CHECK_EXIT_MISMATCH : 0;
+}

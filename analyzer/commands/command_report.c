@@ -1,0 +1,103 @@
+/* command_report.c - `lockhound report RUNFILE...`: load, merge, analyse and report.
+ *
+ * All files are loaded into one model (merged as model.h explains), analysed once, and reported
+ * as text on stderr and, with --json, as JSON, with --html, as an HTML page. With --at-exit (the preload library calls this as
+ * its process exits, when no `lockhound run` supervises it) a run that saw no thread and no lock
+ * prints nothing at all, and the status is always 0 so that the program's own exit status is
+ * not disturbed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "analysis/analysis.h"
+#include "commands/commands.h"
+#include "symbols/lock_names.h"
+#include "model/model.h"
+#include "report/report.h"
+#include "report/report_html.h"
+#include "report/report_contention.h"
+#include "analysis/suppressions.h"
+#include "model/run_loader.h"
+#include "symbols/symbolize.h"
+
+static bool saw_nothing(const struct lh_model *m) {
+  if (m->nincidents) return false; /* the library saw something happen, even in one thread */
+  for (size_t i = 0; i < m->nfiles; i++)
+    if (m->files[i].threads_created || m->files[i].locks_seen) return false;
+  return true;
+}
+
+/* Removes the findings the --suppressions files hide; returns how many. */
+static size_t suppress(const struct lh_options *o, const struct lh_report *r,
+                       struct lh_findings *findings) {
+  if (!o->nsuppressions) return 0;
+  struct lh_suppressions *s = lh_suppressions_new();
+  for (size_t i = 0; i < o->nsuppressions; i++)
+    lh_suppressions_load(s, o->suppressions[i], stderr); /* checked when the options were read */
+  char **object_names = lh_object_names(r->sym, r->m);
+  size_t hidden = lh_suppressions_apply(s, r, findings, object_names);
+  lh_lock_names_free(object_names, r->m->nobjects);
+  lh_suppressions_free(s);
+  return hidden;
+}
+
+static int report_model(const struct lh_options *o, struct lh_model *m, size_t *errors) {
+  struct lh_analysis_options ao = {o->max_cycle_length};
+  struct lh_analysis_stats stats;
+  struct lh_findings *findings = lh_analyse(m, &ao, &stats);
+  struct lh_symbolizer *sym = lh_sym_new();
+  lh_sym_set_source_roots(sym, (const char *const *)o->source_roots, o->nsource_roots);
+  char **names = lh_lock_names(sym, m);
+  struct lh_report r = {m, findings, &stats, names, sym, o->verbose, o->error_exitcode};
+  int rc = 0;
+  size_t hidden = suppress(o, &r, findings);
+  fflush(stdout);
+  lh_report_text_styled(stderr, &r, (struct lh_text_style){o->lang, o->explain});
+  char prefix[32];
+  snprintf(prefix, sizeof prefix, "==%lld==", m->nfiles ? (long long)m->files[0].pid : 0LL);
+  if (hidden)
+    fprintf(stderr, "%s lockhound: %zu finding%s suppressed (--suppressions)\n", prefix, hidden,
+            hidden == 1 ? "" : "s");
+  if (o->contention)
+    lh_report_contention(stderr, m, names, prefix, o->lang);
+  if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
+  if (o->html_path && lh_report_html(o->html_path, &r, (struct lh_text_style){o->lang, o->explain}) != 0)
+    rc = LH_EXIT_USAGE;
+  /* The text report is an output too: when stderr could not take it (a full disk, a closed
+   * descriptor), nobody can be told, but the status must not say all went well. */
+  if (ferror(stderr)) rc = LH_EXIT_USAGE;
+  *errors = lh_findings_count(findings, LH_LEVEL_ERROR);
+  lh_lock_names_free(names, m->nlocks);
+  lh_sym_free(sym);
+  lh_findings_free(findings);
+  return rc;
+}
+
+int lh_report_files(const struct lh_options *o, char *const *files, size_t nfiles, size_t *errors) {
+  struct lh_model *m = lh_model_new();
+  /* At exit, messages wait until we know the run is worth reporting at all. */
+  char *held = NULL;
+  size_t held_len = 0;
+  FILE *diag = o->at_exit ? open_memstream(&held, &held_len) : stderr;
+  if (!diag) diag = stderr;
+  *errors = 0;
+  int rc = lh_load_run_files(m, files, nfiles, diag) != 0 ? LH_EXIT_USAGE : 0;
+  if (diag != stderr) fclose(diag);
+  bool quiet = o->at_exit && rc == 0 && saw_nothing(m);
+  if (held && !quiet) fputs(held, stderr);
+  free(held);
+  if (rc == 0 && !quiet) {
+    lh_model_finish(m);
+    rc = report_model(o, m, errors);
+  }
+  lh_model_free(m);
+  return rc;
+}
+
+int lh_command_report(const struct lh_options *o) {
+  size_t errors;
+  int rc = lh_report_files(o, o->operands, (size_t)o->noperands, &errors);
+  if (o->at_exit) return 0;
+  if (rc != 0) return rc;
+  return errors ? o->error_exitcode : 0;
+}

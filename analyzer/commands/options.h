@@ -1,0 +1,60 @@
+/* options.h - the command line of `lockhound run` and `lockhound report`. */
+#ifndef LH_OPTIONS_H
+#define LH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "report/i18n/messages.h"
+
+enum lh_command { LH_CMD_RUN, LH_CMD_REPORT };
+
+#define LH_DEFAULT_ERROR_EXITCODE 66
+#define LH_DEFAULT_MAX_CYCLE_LENGTH 8
+#define LH_EXIT_USAGE 2
+
+/* The machine-readable outputs: (option, field of struct lh_options). A new format (SARIF,
+ * JUnit) is one more row here and its writer; outputs.c checks every row against the others, the
+ * inputs and stdout. */
+#define LH_MACHINE_OUTPUTS(X) \
+  X("--json", json_path)      \
+  X("--html", html_path)
+#define LH_MAX_OUTPUTS 8
+
+struct lh_options {
+  const char *json_path;     /* --json FILE, or NULL */
+#define LH_MAX_SUPPRESSION_FILES 16
+  const char *suppressions[LH_MAX_SUPPRESSION_FILES]; /* --suppressions=FILE, in order */
+  size_t nsuppressions;
+  const char *html_path;     /* --html FILE, or NULL */
+  int error_exitcode;        /* --error-exitcode=N */
+  unsigned max_cycle_length; /* --max-cycle-length=N */
+  bool verbose;              /* -v, --verbose */
+  bool at_exit;              /* --at-exit (report only) */
+  const char *run_dir;       /* --run-dir=DIR (run only), or NULL */
+  const char *on_deadlock;   /* --on-deadlock=exit|abort|wait (run only), or NULL */
+  const char *stall_timeout; /* --stall-timeout=SECONDS (run only), as given, or NULL */
+  const char *livelock_timeout; /* --livelock-timeout=SECONDS (run only), as given, or NULL */
+  enum lh_lang lang;         /* --lang=en|ru: the language of the text report */
+  bool explain;              /* --explain: explain each finding's kind for a student */
+  bool contention;           /* --contention: the per-lock profile (run: also records it) */
+#define LH_MAX_SOURCE_ROOTS 16
+  char *source_roots[LH_MAX_SOURCE_ROOTS]; /* --source-root=DIR, resolved by realpath (owned:
+                                              they live as long as the command) */
+  size_t nsource_roots;
+  char **operands;           /* run: PROG ARGS...; report: run files */
+  int noperands;
+};
+
+/* Parses argv (argv[0] is the command's name). Returns 0 to go on, -1 after printing --help or
+ * --version (exit 0), or LH_EXIT_USAGE after printing what is wrong on stderr. */
+int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_options *o);
+
+void lh_usage(FILE *out);
+
+/* The LOCKHOUND_OPTIONS that `lockhound run` gives the program: `existing` (the variable as set
+ * before, or NULL) followed by our keys (on_deadlock, stall_timeout, livelock_timeout, exitcode),
+ * so that ours win. Caller frees. */
+char *lh_library_options(const struct lh_options *o, const char *existing);
+
+#endif

@@ -1,0 +1,264 @@
+/* model.c - the merged model of all run files: storage and the merging lookups.
+ *
+ * Merging uses uthash tables keyed by string (groups, modules, locks) or by the bytes of a frame
+ * array (stacks). The tables live in struct lh_model_index, owned by the model. Every lookup is
+ * expected O(1), so loading stays linear in the size of the input. */
+#include "model/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "base/grow.h"
+
+struct str_entry {
+  char *key;
+  uint32_t index;
+  UT_hash_handle hh;
+};
+
+struct stack_entry {
+  uint32_t index; /* key bytes are the stack's frames in the model */
+  UT_hash_handle hh;
+};
+
+struct lh_model_index {
+  struct str_entry *groups, *modules, *locks, *objects;
+  struct stack_entry *stacks;
+};
+
+struct lh_model *lh_model_new(void) {
+  struct lh_model *m = lh_xcalloc(1, sizeof *m);
+  m->index = lh_xcalloc(1, sizeof *m->index);
+  return m;
+}
+
+static void free_str_table(struct str_entry **table) {
+  struct str_entry *e, *tmp;
+  HASH_ITER(hh, *table, e, tmp) {
+    HASH_DEL(*table, e);
+    free(e->key);
+    free(e);
+  }
+}
+
+void lh_model_free(struct lh_model *m) {
+  if (!m) return;
+  free_str_table(&m->index->groups);
+  free_str_table(&m->index->modules);
+  free_str_table(&m->index->locks);
+  free_str_table(&m->index->objects);
+  struct stack_entry *se, *stmp;
+  HASH_ITER(hh, m->index->stacks, se, stmp) {
+    HASH_DEL(m->index->stacks, se);
+    free(se);
+  }
+  free(m->index);
+  for (size_t i = 0; i < m->nfiles; i++) {
+    free(m->files[i].path);
+    free(m->files[i].exe);
+    free(m->files[i].lineage);
+    free(m->files[i].session);
+  }
+  for (size_t i = 0; i < m->ngroups; i++) free(m->groups[i].key);
+  for (size_t i = 0; i < m->nmodules; i++) free(m->modules[i].path);
+  for (size_t i = 0; i < m->nstacks; i++) free(m->stacks[i].frames);
+  for (size_t i = 0; i < m->nthreads; i++) free(m->threads[i].how);
+  for (size_t i = 0; i < m->nlocks; i++) {
+    free(m->locks[i].key);
+    free(m->locks[i].type);
+  }
+  for (size_t i = 0; i < m->ntuples; i++) free(m->tuples[i].held);
+  for (size_t i = 0; i < m->nobjects; i++) {
+    free(m->objects[i].key);
+    free(m->objects[i].name);
+  }
+  for (size_t i = 0; i < m->nincidents; i++) lh_incident_free(&m->incidents[i]);
+  free(m->objects);
+  free(m->incidents);
+  free(m->profiles);
+  free(m->files);
+  free(m->groups);
+  free(m->modules);
+  free(m->stacks);
+  free(m->threads);
+  free(m->locks);
+  free(m->tuples);
+  free(m->joins);
+  free(m);
+}
+
+/* Looks key up in table; when absent, adds it with index `next` and sets *added. */
+static uint32_t intern(struct str_entry **table, const char *key, uint32_t next, bool *added) {
+  struct str_entry *e;
+  HASH_FIND_STR(*table, key, e);
+  if (e) {
+    *added = false;
+    return e->index;
+  }
+  e = lh_xcalloc(1, sizeof *e);
+  e->key = lh_xstrdup(key);
+  e->index = next;
+  HASH_ADD_KEYPTR(hh, *table, e->key, strlen(e->key), e);
+  *added = true;
+  return next;
+}
+
+uint32_t lh_model_group(struct lh_model *m, const char *exe, const char *lineage) {
+  size_t len = strlen(exe) + strlen(lineage) + 2;
+  char *key = lh_xmalloc(len);
+  snprintf(key, len, "%s\x1f%s", exe, lineage);
+  bool added;
+  uint32_t i = intern(&m->index->groups, key, (uint32_t)m->ngroups, &added);
+  if (added) LH_PUSH(m->groups, m->ngroups, m->cap_groups)->key = key;
+  else free(key);
+  return i;
+}
+
+uint32_t lh_model_module(struct lh_model *m, const char *path) {
+  bool added;
+  uint32_t i = intern(&m->index->modules, path, (uint32_t)m->nmodules, &added);
+  if (added) LH_PUSH(m->modules, m->nmodules, m->cap_modules)->path = lh_xstrdup(path);
+  return i;
+}
+
+uint32_t lh_model_stack(struct lh_model *m, const struct lh_frame *frames, uint32_t n) {
+  size_t bytes = n * sizeof *frames;
+  struct stack_entry *e;
+  /* uthash compares key bytes; frames are zero-padded by construction (see below). */
+  struct lh_frame *copy = lh_xcalloc(n ? n : 1, sizeof *copy);
+  for (uint32_t i = 0; i < n; i++) {
+    copy[i].module = frames[i].module;
+    copy[i].rel = frames[i].rel;
+  }
+  HASH_FIND(hh, m->index->stacks, copy, bytes, e);
+  if (e) {
+    free(copy);
+    return e->index;
+  }
+  struct lh_stack *s = LH_PUSH(m->stacks, m->nstacks, m->cap_stacks);
+  s->n = n;
+  s->frames = copy;
+  e = lh_xcalloc(1, sizeof *e);
+  e->index = (uint32_t)(m->nstacks - 1);
+  HASH_ADD_KEYPTR(hh, m->index->stacks, s->frames, bytes, e);
+  return e->index;
+}
+
+uint32_t lh_model_lock(struct lh_model *m, const char *key, struct lh_lock *proto, bool *added) {
+  uint32_t i = intern(&m->index->locks, key, (uint32_t)m->nlocks, added);
+  if (*added) {
+    struct lh_lock *l = LH_PUSH(m->locks, m->nlocks, m->cap_locks);
+    *l = *proto;
+    l->key = lh_xstrdup(key);
+  } else {
+    free(proto->type);
+  }
+  proto->type = NULL;
+  return i;
+}
+
+uint32_t lh_model_object(struct lh_model *m, const char *key, struct lh_object *proto, bool *added) {
+  uint32_t i = intern(&m->index->objects, key, (uint32_t)m->nobjects, added);
+  if (*added) {
+    struct lh_object *o = LH_PUSH(m->objects, m->nobjects, m->cap_objects);
+    *o = *proto;
+    o->key = lh_xstrdup(key);
+  } else {
+    free(proto->name);
+  }
+  proto->name = NULL;
+  return i;
+}
+
+struct lh_run_file *lh_model_add_file(struct lh_model *m, const char *path) {
+  struct lh_run_file *f = LH_PUSH(m->files, m->nfiles, m->cap_files);
+  f->path = lh_xstrdup(path);
+  f->thread_begin = f->thread_end = (uint32_t)m->nthreads;
+  return f;
+}
+
+uint32_t lh_model_add_thread(struct lh_model *m, const struct lh_thread *t) {
+  *LH_PUSH(m->threads, m->nthreads, m->cap_threads) = *t;
+  return (uint32_t)(m->nthreads - 1);
+}
+
+void lh_model_add_tuple(struct lh_model *m, const struct lh_tuple *t) {
+  *LH_PUSH(m->tuples, m->ntuples, m->cap_tuples) = *t;
+}
+
+void lh_model_add_join(struct lh_model *m, const struct lh_join *j) {
+  *LH_PUSH(m->joins, m->njoins, m->cap_joins) = *j;
+}
+
+void lh_model_add_incident(struct lh_model *m, const struct lh_incident *x) {
+  *LH_PUSH(m->incidents, m->nincidents, m->cap_incidents) = *x;
+}
+
+void lh_incident_free(struct lh_incident *x) {
+  for (uint32_t i = 0; i < x->nthreads; i++) {
+    free(x->threads[i].waits.call);
+    free(x->threads[i].holds);
+  }
+  for (uint32_t i = 0; i < x->nrelated; i++) free(x->related[i].what);
+  free(x->threads);
+  free(x->related);
+  free(x->states);
+  if (x->race) {
+    free(x->race->access[0].locks);
+    free(x->race->access[1].locks);
+    free(x->race);
+  }
+  free(x->action);
+  free(x->detail);
+  memset(x, 0, sizeof *x);
+}
+
+static int join_cmp(const void *a, const void *b) {
+  const struct lh_join *x = a, *y = b;
+  if (x->thread != y->thread) return x->thread < y->thread ? -1 : 1;
+  if (x->seg != y->seg) return x->seg < y->seg ? -1 : 1;
+  return (x->joined > y->joined) - (x->joined < y->joined);
+}
+
+void lh_model_finish(struct lh_model *m) {
+  lh_sort(m->joins, m->njoins, sizeof *m->joins, join_cmp);
+  for (size_t i = 0; i < m->nthreads; i++) m->threads[i].first_join = m->threads[i].njoins = 0;
+  for (size_t i = m->njoins; i-- > 0;) {
+    struct lh_thread *t = &m->threads[m->joins[i].thread];
+    t->first_join = (uint32_t)i;
+    t->njoins++;
+  }
+}
+
+const char *lh_mode_name(enum lh_mode mode) { return mode == LH_MODE_READ ? "read" : "write"; }
+
+const char *lh_lock_kind_name(enum lh_lock_kind kind) {
+  switch (kind) {
+  case LH_LOCK_RWLOCK: return "rwlock";
+  case LH_LOCK_SPINLOCK: return "spinlock";
+  case LH_LOCK_C11_MUTEX: return "c11_mutex";
+  default: return "mutex";
+  }
+}
+
+const char *lh_lock_kind_word(enum lh_lock_kind kind) {
+  return kind == LH_LOCK_C11_MUTEX ? "mtx" : lh_lock_kind_name(kind);
+}
+
+const char *lh_object_kind_name(enum lh_object_kind kind) {
+  switch (kind) {
+  case LH_OBJECT_COND: return "cond";
+  case LH_OBJECT_BARRIER: return "barrier";
+  default: return "sem";
+  }
+}
+
+const char *lh_object_kind_word(enum lh_object_kind kind) {
+  switch (kind) {
+  case LH_OBJECT_COND: return "condition variable";
+  case LH_OBJECT_BARRIER: return "barrier";
+  default: return "semaphore";
+  }
+}

@@ -1,0 +1,1134 @@
+/* run_loader.c - reading run files (JSON Lines, docs/run-file-format.md) into the model.
+ *
+ * Each line is parsed on its own with jansson, validated field by field, and turned into model
+ * entries. The loader trusts nothing: every id must name a record of the same file that came
+ * before, every number must be in range, every address a 0x-prefixed hex string; a line that
+ * fails is skipped with one warning "FILE:LINE: what is wrong; record skipped" and loading goes
+ * on (warnings stop after LH_MAX_WARNINGS per file, then one line counts the rest). Only a file
+ * that is not a run file at all, or is of a newer version, is refused as a whole.
+ *
+ * File-local ids are mapped to model indices through uthash tables that live for one file. Lock
+ * keys, which decide what merges across files, are built here:
+ *   global lock (address inside a PT_LOAD segment of a module):  G:<module path>+<rel hex>#<gen>
+ *   any other lock: S:<site of its init/first-use stack>#<rank among this file's locks with that
+ *   site, in record order>
+ * both prefixed by the file's lineage group (exe and lineage), so locks of different programs or
+ * of a fork child and its parent never merge. Objects (semaphores, condition variables,
+ * barriers) get keys the same way, with O:<kind>: before the G: or S: part and their own ranks.
+ *
+ * `finding` records (the library's run-time findings) become model incidents; every lock,
+ * object, thread and stack they name must have been recorded before, like everywhere else. A
+ * data race also needs its two accesses (different threads, at least one writing, not both
+ * atomic, no lock held at both unless only for reading, both touching the raced byte), and its optional heap block must hold that byte; the
+ * raced byte of a race without a block is placed in a module when a PT_LOAD segment holds it
+ * (a global variable).
+ *
+ * The file is opened and read through input_file.c: a regular file of at most 4 GiB, lines of at
+ * most 64 MiB (a longer one is damage: reading stops there). Files given twice are found by
+ * (device, inode) in a hash set, one stat each. */
+#include "model/run_loader.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "analysis/findings.h"
+#include "base/grow.h"
+#include "base/input_file.h"
+#include "common/run_file_format.h"
+#include "base/text_escape.h"
+
+#define LH_MAX_WARNINGS 10
+#define LH_MAX_ID ((1 << 24) - 1) /* ids are small: dense tables indexed by id */
+#define LH_MAX_SEG (INT32_MAX - 2)
+
+struct seg_range { uint64_t start, end; };
+
+struct file_module { /* a module record of this file */
+  uint32_t model_index;
+  uint64_t base;
+  struct seg_range *segs;
+  size_t nsegs;
+};
+
+/* File-local id -> model index, as a table indexed by id (ids are small and dense in practice;
+ * LH_MAX_ID bounds the table even for a hostile file). slot[id] is index + 1, 0 when unused. */
+struct id_map {
+  uint32_t *slot;
+  size_t cap;
+};
+
+struct site_count {
+  char *site;
+  uint32_t count;     /* locks created at this site so far */
+  uint32_t objects;   /* objects created at this site so far */
+  UT_hash_handle hh;
+};
+
+struct loader {
+  struct lh_model *m;
+  struct lh_run_file *file; /* NULL until the run record is read */
+  uint32_t file_index;
+  const char *name;
+  FILE *diag;
+  unsigned long line;
+  unsigned warnings;
+  char why[256];                /* what is wrong with the current record */
+  struct file_module *modules;  /* indexed by position, looked up through module_ids */
+  size_t nmodules, cap_modules;
+  struct id_map module_ids, stack_ids, thread_ids, lock_ids, object_ids;
+  struct site_count *sites;
+  struct site_count **stack_sites; /* memo: model stack index + 1 -> its site entry */
+  size_t cap_stack_sites;
+};
+
+/* ---- small validators: each returns false and fills ld->why when the field is wrong ---- */
+
+static bool fail(struct loader *ld, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ld->why, sizeof ld->why, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
+static bool get_int(struct loader *ld, json_t *rec, const char *key, int64_t min, int64_t max,
+                    bool required, int64_t dflt, int64_t *out) {
+  json_t *v = json_object_get(rec, key);
+  if (!v) {
+    if (required) return fail(ld, "field '%s' is missing", key);
+    *out = dflt;
+    return true;
+  }
+  if (!json_is_integer(v)) return fail(ld, "field '%s' is not an integer", key);
+  json_int_t x = json_integer_value(v);
+  if (x < min || x > max) return fail(ld, "field '%s' is out of range (%" JSON_INTEGER_FORMAT ")", key, x);
+  *out = x;
+  return true;
+}
+
+static bool parse_hex(const char *s, uint64_t *out) {
+  if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return false;
+  size_t n = strlen(s + 2);
+  if (n == 0 || n > 16) return false;
+  uint64_t v = 0;
+  for (const char *p = s + 2; *p; p++) {
+    int d;
+    if (*p >= '0' && *p <= '9') d = *p - '0';
+    else if (*p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
+    else if (*p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
+    else return false;
+    v = v << 4 | (uint64_t)d;
+  }
+  *out = v;
+  return true;
+}
+
+static bool hex_value(struct loader *ld, json_t *v, const char *what, uint64_t *out) {
+  if (!json_is_string(v) || !parse_hex(json_string_value(v), out))
+    return fail(ld, "%s is not a 0x-prefixed hexadecimal address", what);
+  return true;
+}
+
+static bool get_hex(struct loader *ld, json_t *rec, const char *key, uint64_t *out) {
+  json_t *v = json_object_get(rec, key);
+  if (!v) return fail(ld, "field '%s' is missing", key);
+  return hex_value(ld, v, key, out);
+}
+
+static const char *get_str(struct loader *ld, json_t *rec, const char *key, const char *dflt) {
+  json_t *v = json_object_get(rec, key);
+  if (!v) {
+    if (!dflt) fail(ld, "field '%s' is missing", key);
+    return dflt;
+  }
+  if (!json_is_string(v)) {
+    fail(ld, "field '%s' is not a string", key);
+    return NULL;
+  }
+  return json_string_value(v);
+}
+
+static bool get_bool(struct loader *ld, json_t *rec, const char *key, bool *out) {
+  json_t *v = json_object_get(rec, key);
+  if (!v) {
+    *out = false;
+    return true;
+  }
+  if (!json_is_boolean(v)) return fail(ld, "field '%s' is not true or false", key);
+  *out = json_is_true(v);
+  return true;
+}
+
+static bool parse_mode(struct loader *ld, json_t *v, const char *what, uint8_t *out) {
+  const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+  if (s && strcmp(s, "w") == 0) *out = LH_MODE_WRITE;
+  else if (s && strcmp(s, "r") == 0) *out = LH_MODE_READ;
+  else return fail(ld, "%s is not \"r\" or \"w\"", what);
+  return true;
+}
+
+/* ---- file-local id tables ---- */
+
+static bool find_id(const struct id_map *map, int64_t id, uint32_t *index) {
+  if (id < 0 || (uint64_t)id >= map->cap || map->slot[id] == 0) return false;
+  *index = map->slot[id] - 1;
+  return true;
+}
+
+static void add_id(struct id_map *map, int64_t id, uint32_t index) {
+  size_t old = map->cap;
+  lh_grow(&map->slot, &map->cap, (size_t)id + 1, sizeof *map->slot);
+  memset(map->slot + old, 0, (map->cap - old) * sizeof *map->slot);
+  map->slot[id] = index + 1;
+}
+
+static void free_ids(struct id_map *map) {
+  free(map->slot);
+  map->slot = NULL;
+  map->cap = 0;
+}
+
+/* A new record's own id: in range and not used before by a record of its type. */
+static bool new_id(struct loader *ld, json_t *rec, const struct id_map *table, int64_t *id) {
+  uint32_t index;
+  if (!get_int(ld, rec, "id", 0, LH_MAX_ID, true, 0, id)) return false;
+  if (find_id(table, *id, &index)) return fail(ld, "id %" PRId64 " is used twice", *id);
+  return true;
+}
+
+/* A reference to an earlier record; allow_none accepts -1 (mapped to LH_NONE). */
+static bool ref_id(struct loader *ld, json_t *v, const char *what, const struct id_map *table,
+                   bool allow_none, int32_t *out) {
+  if (!v) return fail(ld, "field '%s' is missing", what);
+  if (!json_is_integer(v)) return fail(ld, "%s is not an integer", what);
+  json_int_t id = json_integer_value(v);
+  if (allow_none && id == -1) {
+    *out = LH_NONE;
+    return true;
+  }
+  uint32_t index;
+  if (!find_id(table, id, &index))
+    return fail(ld, "%s %" JSON_INTEGER_FORMAT " refers to no earlier record", what, id);
+  *out = (int32_t)index;
+  return true;
+}
+
+static bool ref_field(struct loader *ld, json_t *rec, const char *key, const struct id_map *table,
+                      bool allow_none, int32_t *out) {
+  return ref_id(ld, json_object_get(rec, key), key, table, allow_none, out);
+}
+
+/* ---- addresses ---- */
+
+/* The module of this file whose PT_LOAD segments hold addr, or NULL. */
+/* The module of addr for the records read so far: the latest module record that covers it (a
+ * library unloaded and another one loaded at its address has a later record, which supersedes
+ * the first for everything after it). */
+static const struct file_module *module_of(const struct loader *ld, uint64_t addr) {
+  for (size_t i = ld->nmodules; i-- > 0;)
+    for (size_t s = 0; s < ld->modules[i].nsegs; s++)
+      if (addr >= ld->modules[i].segs[s].start && addr < ld->modules[i].segs[s].end)
+        return &ld->modules[i];
+  return NULL;
+}
+
+static struct lh_frame frame_of(const struct loader *ld, uint64_t pc) {
+  struct lh_frame f = {LH_NONE, pc};
+  const struct file_module *mod = module_of(ld, pc);
+  if (mod) {
+    f.module = (int32_t)mod->model_index;
+    f.rel = pc - mod->base;
+  }
+  return f;
+}
+
+/* ---- records ---- */
+
+static bool rec_module(struct loader *ld, json_t *rec) {
+  int64_t id;
+  uint64_t base;
+  if (!new_id(ld, rec, &ld->module_ids, &id)) return false;
+  const char *path = get_str(ld, rec, "path", NULL);
+  if (!path || !get_hex(ld, rec, "base", &base)) return false;
+  json_t *segs = json_object_get(rec, "segs");
+  if (!json_is_array(segs)) return fail(ld, "field 'segs' is missing or not an array");
+  struct seg_range *ranges = lh_xcalloc(json_array_size(segs), sizeof *ranges);
+  for (size_t i = 0; i < json_array_size(segs); i++) {
+    json_t *pair = json_array_get(segs, i);
+    if (!json_is_array(pair) || json_array_size(pair) != 2 ||
+        !hex_value(ld, json_array_get(pair, 0), "a segment start", &ranges[i].start) ||
+        !hex_value(ld, json_array_get(pair, 1), "a segment end", &ranges[i].end) ||
+        ranges[i].end < ranges[i].start) {
+      free(ranges);
+      if (!ld->why[0]) fail(ld, "segment %zu is not a [start, end] pair of addresses", i);
+      return false;
+    }
+  }
+  struct file_module *fm = LH_PUSH(ld->modules, ld->nmodules, ld->cap_modules);
+  fm->model_index = lh_model_module(ld->m, path);
+  fm->base = base;
+  fm->segs = ranges;
+  fm->nsegs = json_array_size(segs);
+  add_id(&ld->module_ids, id, (uint32_t)(ld->nmodules - 1));
+  return true;
+}
+
+static bool rec_stack(struct loader *ld, json_t *rec) {
+  int64_t id;
+  if (!new_id(ld, rec, &ld->stack_ids, &id)) return false;
+  json_t *pcs = json_object_get(rec, "pcs");
+  if (!json_is_array(pcs)) return fail(ld, "field 'pcs' is missing or not an array");
+  size_t n = json_array_size(pcs);
+  if (n > 4096) return fail(ld, "stack of %zu frames is implausibly deep", n);
+  struct lh_frame *frames = lh_xcalloc(n ? n : 1, sizeof *frames);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t pc;
+    if (!hex_value(ld, json_array_get(pcs, i), "a pc", &pc)) {
+      free(frames);
+      return false;
+    }
+    frames[i] = frame_of(ld, pc);
+  }
+  add_id(&ld->stack_ids, id, lh_model_stack(ld->m, frames, (uint32_t)n));
+  free(frames);
+  return true;
+}
+
+static bool rec_thread(struct loader *ld, json_t *rec) {
+  int64_t id, tid, pseg;
+  struct lh_thread t = {.file = ld->file_index, .parent = LH_NONE, .stack = LH_NONE};
+  if (!new_id(ld, rec, &ld->thread_ids, &id) ||
+      !get_int(ld, rec, "tid", INT64_MIN, INT64_MAX, false, 0, &tid) ||
+      (json_object_get(rec, "parent") &&
+       !ref_field(ld, rec, "parent", &ld->thread_ids, true, &t.parent)) ||
+      !get_int(ld, rec, "parent_seg", 0, LH_MAX_SEG, t.parent != LH_NONE, 0, &pseg))
+    return false;
+  json_t *stack = json_object_get(rec, "stack");
+  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &t.stack)) return false;
+  const char *how = get_str(ld, rec, "how", "adopted");
+  if (!how) return false;
+  t.id = (int32_t)id;
+  t.tid = tid;
+  t.parent_seg = (int32_t)pseg;
+  t.how = lh_text_escaped(how);
+  add_id(&ld->thread_ids, id, lh_model_add_thread(ld->m, &t));
+  ld->file->thread_end = (uint32_t)ld->m->nthreads;
+  if (strcmp(how, "main") != 0 && strcmp(how, "fork") != 0) ld->file->threads_created++;
+  if (strcmp(how, "fork") == 0) ld->file->fork_child = true;
+  return true;
+}
+
+static bool rec_join(struct loader *ld, json_t *rec) {
+  int64_t seg;
+  int32_t thread, joined;
+  if (!ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
+      !get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
+      !ref_field(ld, rec, "joined", &ld->thread_ids, false, &joined))
+    return false;
+  if (thread == joined) return fail(ld, "a thread cannot join itself");
+  struct lh_join j = {(uint32_t)thread, (int32_t)seg, (uint32_t)joined};
+  lh_model_add_join(ld->m, &j);
+  return true;
+}
+
+static bool rec_exit(struct loader *ld, json_t *rec) {
+  int64_t seg;
+  int32_t thread;
+  return ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) &&
+         get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg);
+}
+
+static bool lock_kind(struct loader *ld, const char *s, enum lh_lock_kind *kind) {
+  static const struct { const char *name; enum lh_lock_kind kind; } kinds[] = {
+      {"mutex", LH_LOCK_MUTEX}, {"rwlock", LH_LOCK_RWLOCK},
+      {"spinlock", LH_LOCK_SPINLOCK}, {"c11_mutex", LH_LOCK_C11_MUTEX}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (strcmp(s, kinds[i].name) == 0) {
+      *kind = kinds[i].kind;
+      return true;
+    }
+  return fail(ld, "unknown lock kind '%.40s'", s);
+}
+
+/* Appends text to a growing string. */
+static void append(char **buf, size_t *len, size_t *cap, const char *text) {
+  size_t n = strlen(text);
+  lh_grow(buf, cap, *len + n + 1, 1);
+  memcpy(*buf + *len, text, n + 1);
+  *len += n;
+}
+
+/* The site entry of a stack (its frames as module path + offset), memoised per stack. */
+static struct site_count *site_of(struct loader *ld, int32_t stack) {
+  size_t slot = (size_t)(stack + 1);
+  if (slot < ld->cap_stack_sites && ld->stack_sites[slot]) return ld->stack_sites[slot];
+  char *site = NULL, num[32];
+  size_t slen = 0, scap = 0;
+  append(&site, &slen, &scap, "S:");
+  if (stack == LH_NONE) append(&site, &slen, &scap, "?");
+  else {
+    const struct lh_stack *s = &ld->m->stacks[stack];
+    for (uint32_t i = 0; i < s->n; i++) {
+      const struct lh_frame *f = &s->frames[i];
+      append(&site, &slen, &scap, f->module == LH_NONE ? "?" : ld->m->modules[f->module].path);
+      snprintf(num, sizeof num, "+%" PRIx64 ";", f->rel);
+      append(&site, &slen, &scap, num);
+    }
+  }
+  struct site_count *sc;
+  HASH_FIND_STR(ld->sites, site, sc);
+  if (!sc) {
+    sc = lh_xcalloc(1, sizeof *sc);
+    sc->site = site;
+    HASH_ADD_KEYPTR(hh, ld->sites, sc->site, strlen(sc->site), sc);
+  } else {
+    free(site);
+  }
+  size_t old = ld->cap_stack_sites;
+  lh_grow(&ld->stack_sites, &ld->cap_stack_sites, slot + 1, sizeof *ld->stack_sites);
+  memset(ld->stack_sites + old, 0, (ld->cap_stack_sites - old) * sizeof *ld->stack_sites);
+  ld->stack_sites[slot] = sc;
+  return sc;
+}
+
+/* The merge key of a lock (see the top of this file). */
+static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct file_module *mod) {
+  char *key = NULL, num[64];
+  size_t len = 0, cap = 0;
+  append(&key, &len, &cap, ld->m->groups[ld->file->group].key);
+  append(&key, &len, &cap, "\x1e");
+  if (mod) {
+    append(&key, &len, &cap, "G:");
+    append(&key, &len, &cap, ld->m->modules[mod->model_index].path);
+    snprintf(num, sizeof num, "+%" PRIx64 "#%d", l->rel, l->gen);
+    append(&key, &len, &cap, num);
+    return key;
+  }
+  struct site_count *sc = site_of(ld, l->stack);
+  append(&key, &len, &cap, sc->site);
+  snprintf(num, sizeof num, "#%" PRIu32, sc->count++);
+  append(&key, &len, &cap, num);
+  return key;
+}
+
+static bool rec_lock(struct loader *ld, json_t *rec) {
+  int64_t id, gen;
+  struct lh_lock l = {.file = ld->file_index, .module = LH_NONE, .stack = LH_NONE};
+  if (!new_id(ld, rec, &ld->lock_ids, &id)) return false;
+  const char *kind = get_str(ld, rec, "kind", NULL);
+  if (!kind || !lock_kind(ld, kind, &l.kind) || !get_hex(ld, rec, "addr", &l.addr) ||
+      !get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
+    return false;
+  json_t *stack = json_object_get(rec, "stack");
+  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &l.stack)) return false;
+  const char *how = get_str(ld, rec, "how", "static");
+  const char *type = get_str(ld, rec, "type", "default");
+  const char *prefer = get_str(ld, rec, "prefer", "reader");
+  if (!how || !type || !prefer) return false;
+  l.file_id = (int32_t)id;
+  l.gen = (int32_t)gen;
+  l.init = strcmp(how, "init") == 0;
+  l.prefer_writer = strcmp(prefer, "writer") == 0;
+  l.robust = json_is_true(json_object_get(rec, "robust"));
+  l.type = lh_text_escaped(type);
+  const struct file_module *mod = module_of(ld, l.addr);
+  if (mod) {
+    l.module = (int32_t)mod->model_index;
+    l.rel = l.addr - mod->base;
+  }
+  char *key = lock_key(ld, &l, mod);
+  bool added;
+  uint32_t index = lh_model_lock(ld->m, key, &l, &added);
+  free(key);
+  add_id(&ld->lock_ids, id, index);
+  ld->file->locks_seen++;
+  return true;
+}
+
+static bool rec_destroy(struct loader *ld, json_t *rec) {
+  int32_t lock, thread;
+  return ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock) &&
+         ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread);
+}
+
+static bool held_entry(struct loader *ld, json_t *v, size_t i, struct lh_held *h) {
+  int32_t lock, stack;
+  if (!json_is_array(v) || json_array_size(v) != 3)
+    return fail(ld, "held entry %zu is not a [lock, mode, stack] triple", i);
+  if (!ref_id(ld, json_array_get(v, 0), "held lock", &ld->lock_ids, false, &lock) ||
+      !parse_mode(ld, json_array_get(v, 1), "held mode", &h->mode) ||
+      !ref_id(ld, json_array_get(v, 2), "held stack", &ld->stack_ids, true, &stack))
+    return false;
+  h->lock = (uint32_t)lock;
+  h->stack = stack;
+  return true;
+}
+
+static bool rec_acq(struct loader *ld, json_t *rec) {
+  struct lh_tuple t = {.stack = LH_NONE};
+  int32_t thread, lock;
+  int64_t seg;
+  if (!ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
+      !get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
+      !ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock) ||
+      !parse_mode(ld, json_object_get(rec, "mode"), "field 'mode'", &t.mode) ||
+      !ref_field(ld, rec, "stack", &ld->stack_ids, true, &t.stack) ||
+      !get_bool(ld, rec, "try", &t.is_try) || !get_bool(ld, rec, "timed", &t.timed) ||
+      !get_bool(ld, rec, "cond", &t.cond))
+    return false;
+  json_t *held = json_object_get(rec, "held");
+  if (held && !json_is_array(held)) return fail(ld, "field 'held' is not an array");
+  size_t n = held ? json_array_size(held) : 0;
+  t.held = n ? lh_xcalloc(n, sizeof *t.held) : NULL;
+  for (size_t i = 0; i < n; i++)
+    if (!held_entry(ld, json_array_get(held, i), i, &t.held[i])) {
+      free(t.held);
+      return false;
+    }
+  t.thread = (uint32_t)thread;
+  t.seg = (int32_t)seg;
+  t.lock = (uint32_t)lock;
+  t.nheld = (uint32_t)n;
+  lh_model_add_tuple(ld->m, &t);
+  return true;
+}
+
+/* ---- objects: semaphores, condition variables, barriers ---- */
+
+static bool object_kind(struct loader *ld, const char *s, enum lh_object_kind *kind) {
+  if (strcmp(s, "sem") == 0) *kind = LH_OBJECT_SEM;
+  else if (strcmp(s, "cond") == 0) *kind = LH_OBJECT_COND;
+  else if (strcmp(s, "barrier") == 0) *kind = LH_OBJECT_BARRIER;
+  else return fail(ld, "unknown object kind '%.40s'", s);
+  return true;
+}
+
+static char *object_key(struct loader *ld, const struct lh_object *o, const struct file_module *mod,
+                        int64_t gen) {
+  char *key = NULL, num[64];
+  size_t len = 0, cap = 0;
+  append(&key, &len, &cap, ld->m->groups[ld->file->group].key);
+  append(&key, &len, &cap, "\x1eO:");
+  append(&key, &len, &cap, lh_object_kind_name(o->kind));
+  append(&key, &len, &cap, ":");
+  if (o->name) { /* a named semaphore is the same semaphore wherever it is mapped */
+    append(&key, &len, &cap, "N:");
+    append(&key, &len, &cap, o->name);
+    return key;
+  }
+  if (mod) {
+    append(&key, &len, &cap, "G:");
+    append(&key, &len, &cap, ld->m->modules[mod->model_index].path);
+    snprintf(num, sizeof num, "+%" PRIx64 "#%" PRId64, o->rel, gen);
+    append(&key, &len, &cap, num);
+    return key;
+  }
+  struct site_count *sc = site_of(ld, o->stack);
+  append(&key, &len, &cap, sc->site);
+  snprintf(num, sizeof num, "#%" PRIu32, sc->objects++);
+  append(&key, &len, &cap, num);
+  return key;
+}
+
+static bool rec_object(struct loader *ld, json_t *rec) {
+  int64_t id, count, gen;
+  struct lh_object o = {.file = ld->file_index, .module = LH_NONE, .stack = LH_NONE};
+  if (!new_id(ld, rec, &ld->object_ids, &id)) return false;
+  const char *kind = get_str(ld, rec, "kind", NULL);
+  if (!kind || !object_kind(ld, kind, &o.kind) || !get_hex(ld, rec, "addr", &o.addr) ||
+      !get_int(ld, rec, "count", 0, INT32_MAX, false, 0, &count) ||
+      !get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
+    return false;
+  json_t *stack = json_object_get(rec, "stack");
+  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &o.stack)) return false;
+  const char *how = get_str(ld, rec, "how", o.kind == LH_OBJECT_COND ? "static" : "init");
+  const char *name = get_str(ld, rec, "name", "");
+  if (!how || !name) return false;
+  o.init = strcmp(how, "init") == 0;
+  o.count = count;
+  o.name = *name ? lh_text_escaped(name) : NULL; /* shown in reports: text_escape.h */
+  const struct file_module *mod = module_of(ld, o.addr);
+  if (mod) {
+    o.module = (int32_t)mod->model_index;
+    o.rel = o.addr - mod->base;
+  }
+  char *key = object_key(ld, &o, mod, gen);
+  bool added;
+  add_id(&ld->object_ids, id, lh_model_object(ld->m, key, &o, &added));
+  free(key);
+  return true;
+}
+
+/* ---- finding: what the library saw happen ---- */
+
+static bool opt_ref(struct loader *ld, json_t *rec, const char *key, const struct id_map *table, int32_t *out) {
+  *out = LH_NONE;
+  json_t *v = json_object_get(rec, key);
+  return !v || ref_id(ld, v, key, table, true, out);
+}
+
+static bool wait_on(struct loader *ld, const char *s, enum lh_wait_on *on) {
+  static const char *const names[] = {"lock", "cond", "sem", "barrier", "join"};
+  for (int i = 0; i < 5; i++)
+    if (strcmp(s, names[i]) == 0) {
+      *on = (enum lh_wait_on)(LH_WAIT_LOCK + i);
+      return true;
+    }
+  return fail(ld, "waits: unknown 'on' value '%.40s'", s);
+}
+
+static bool waits_entry(struct loader *ld, json_t *v, struct lh_wait *w) {
+  if (!json_is_object(v)) return fail(ld, "field 'waits' is not an object");
+  const char *on = get_str(ld, v, "on", NULL), *call = get_str(ld, v, "call", "");
+  if (!on || !call || !wait_on(ld, on, &w->on) || !opt_ref(ld, v, "lock", &ld->lock_ids, &w->lock) ||
+      !opt_ref(ld, v, "object", &ld->object_ids, &w->object) ||
+      !opt_ref(ld, v, "mutex", &ld->lock_ids, &w->mutex) ||
+      !opt_ref(ld, v, "joins", &ld->thread_ids, &w->joins) ||
+      !opt_ref(ld, v, "stack", &ld->stack_ids, &w->stack) ||
+      !get_int(ld, v, "since_ns", INT64_MIN, INT64_MAX, false, 0, &w->since_ns) ||
+      !get_bool(ld, v, "timed", &w->timed))
+    return false;
+  w->mode = LH_MODE_WRITE;
+  if (json_object_get(v, "mode") && !parse_mode(ld, json_object_get(v, "mode"), "waits: 'mode'", &w->mode))
+    return false;
+  if (w->on == LH_WAIT_LOCK && w->lock == LH_NONE) return fail(ld, "waits: a wait on a lock names no 'lock'");
+  if (w->on == LH_WAIT_JOIN && w->joins == LH_NONE) return fail(ld, "waits: a join names no thread in 'joins'");
+  if (w->on != LH_WAIT_LOCK && w->on != LH_WAIT_JOIN && w->object == LH_NONE)
+    return fail(ld, "waits: a wait on a %s names no 'object'", on);
+  w->call = *call ? lh_text_escaped(call) : NULL;
+  return true;
+}
+
+static bool tries_entry(struct loader *ld, json_t *v, struct lh_tries *t) {
+  if (!json_is_object(v)) return fail(ld, "field 'tries' is not an object");
+  return ref_field(ld, v, "lock", &ld->lock_ids, false, &t->lock) &&
+         get_int(ld, v, "failures", 0, INT64_MAX, false, 0, &t->failures) &&
+         get_int(ld, v, "since_ns", INT64_MIN, INT64_MAX, false, 0, &t->since_ns);
+}
+
+static bool thread_entry(struct loader *ld, json_t *v, size_t i, struct lh_incident_thread *t) {
+  int32_t thread;
+  t->waits = (struct lh_wait){.lock = LH_NONE, .object = LH_NONE, .mutex = LH_NONE, .joins = LH_NONE,
+                              .stack = LH_NONE};
+  t->tries.lock = LH_NONE;
+  t->stack = LH_NONE;
+  if (!json_is_object(v)) return fail(ld, "thread entry %zu is not an object", i);
+  if (!ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) ||
+      !opt_ref(ld, v, "stack", &ld->stack_ids, &t->stack))
+    return false;
+  t->thread = (uint32_t)thread;
+  json_t *waits = json_object_get(v, "waits"), *holds = json_object_get(v, "holds"),
+         *tries = json_object_get(v, "tries");
+  if (waits && !waits_entry(ld, waits, &t->waits)) return false;
+  if (tries && !tries_entry(ld, tries, &t->tries)) return false;
+  if (holds && !json_is_array(holds)) return fail(ld, "field 'holds' is not an array");
+  size_t n = holds ? json_array_size(holds) : 0;
+  t->holds = n ? lh_xcalloc(n, sizeof *t->holds) : NULL;
+  t->nholds = (uint32_t)n;
+  for (size_t h = 0; h < n; h++)
+    if (!held_entry(ld, json_array_get(holds, h), h, &t->holds[h])) return false;
+  return true;
+}
+
+static bool related_entry(struct loader *ld, json_t *v, size_t i, struct lh_related *r) {
+  if (!json_is_object(v)) return fail(ld, "related entry %zu is not an object", i);
+  const char *what = get_str(ld, v, "what", "");
+  if (!what || !opt_ref(ld, v, "thread", &ld->thread_ids, &r->thread) ||
+      !opt_ref(ld, v, "stack", &ld->stack_ids, &r->stack))
+    return false;
+  r->what = *what ? lh_text_escaped(what) : NULL;
+  return true;
+}
+
+static bool state_entry(struct loader *ld, json_t *v, size_t i, struct lh_object_state *st) {
+  int32_t object;
+  if (!json_is_object(v)) return fail(ld, "objects entry %zu is not an object", i);
+  if (!ref_field(ld, v, "object", &ld->object_ids, false, &object) ||
+      !get_int(ld, v, "value", INT64_MIN, INT64_MAX, false, 0, &st->value) ||
+      !get_int(ld, v, "count", 0, INT64_MAX, false, 0, &st->count) ||
+      !get_int(ld, v, "arrived", 0, INT64_MAX, false, 0, &st->arrived))
+    return false;
+  st->object = (uint32_t)object;
+  st->has_value = json_object_get(v, "value") != NULL;
+  st->has_count = json_object_get(v, "count") != NULL || json_object_get(v, "arrived") != NULL;
+  return true;
+}
+
+static bool finding_kind(struct loader *ld, json_t *rec, struct lh_incident *x) {
+  const char *kind = get_str(ld, rec, "kind", NULL);
+  if (!kind) return false;
+  x->kind = lh_kind_of_rule(kind);
+  if (x->kind < 0) return fail(ld, "unknown finding kind '%.40s'", kind);
+  if (x->kind == LH_KIND_LOCK_ORDER_INVERSION)
+    return fail(ld, "'%s' is found by the analyzer, not recorded at run time", kind);
+  const char *action = get_str(ld, rec, "action", "continue");
+  if (!action) return false;
+  if (strcmp(action, "exit") != 0 && strcmp(action, "abort") != 0 && strcmp(action, "wait") != 0 &&
+      strcmp(action, "continue") != 0)
+    return fail(ld, "field 'action' is not \"exit\", \"abort\", \"wait\" or \"continue\"");
+  const char *detail = get_str(ld, rec, "detail", "");
+  if (!detail) return false;
+  x->action = lh_text_escaped(action);
+  x->detail = *detail ? lh_text_escaped(detail) : NULL;
+  return true;
+}
+
+/* Each element of the array field `key` (optional) through parse into items[i]; *n gets the size. */
+#define LH_ARRAY_FIELD(ld, rec, key, items, n, parse)                                        \
+  do {                                                                                       \
+    json_t *a_ = json_object_get(rec, key);                                                  \
+    if (a_ && !json_is_array(a_)) return fail(ld, "field '%s' is not an array", key);       \
+    (n) = a_ ? (uint32_t)json_array_size(a_) : 0;                                            \
+    (items) = (n) ? lh_xcalloc((n), sizeof *(items)) : NULL;                                 \
+    for (size_t i_ = 0; i_ < (n); i_++)                                                      \
+      if (!parse(ld, json_array_get(a_, i_), i_, &(items)[i_])) return false;               \
+  } while (0)
+
+static bool finding_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
+  if (!finding_kind(ld, rec, x) || !get_int(ld, rec, "ns", INT64_MIN, INT64_MAX, false, 0, &x->ns) ||
+      !get_int(ld, rec, "exitcode", 0, 255, false, -1, &x->exitcode) ||
+      !opt_ref(ld, rec, "lock", &ld->lock_ids, &x->lock) ||
+      !opt_ref(ld, rec, "object", &ld->object_ids, &x->object) ||
+      !opt_ref(ld, rec, "thread", &ld->thread_ids, &x->thread))
+    return false;
+  if (!json_is_array(json_object_get(rec, "threads"))) return fail(ld, "field 'threads' is missing or not an array");
+  LH_ARRAY_FIELD(ld, rec, "threads", x->threads, x->nthreads, thread_entry);
+  LH_ARRAY_FIELD(ld, rec, "related", x->related, x->nrelated, related_entry);
+  LH_ARRAY_FIELD(ld, rec, "objects", x->states, x->nstates, state_entry);
+  return true;
+}
+
+/* ---- data races: the memory and the two accesses of a `finding` of kind data-race ---- */
+
+static bool race_lock_entry(struct loader *ld, json_t *v, size_t i, struct lh_held *h) {
+  int32_t lock;
+  if (!json_is_array(v) || json_array_size(v) != 2)
+    return fail(ld, "lock entry %zu of an access is not a [lock, mode] pair", i);
+  if (!ref_id(ld, json_array_get(v, 0), "an access's lock", &ld->lock_ids, false, &lock) ||
+      !parse_mode(ld, json_array_get(v, 1), "an access's lock mode", &h->mode))
+    return false;
+  h->lock = (uint32_t)lock;
+  h->stack = LH_NONE;
+  return true;
+}
+
+static bool access_entry(struct loader *ld, json_t *v, size_t i, struct lh_access *a) {
+  int32_t thread;
+  int64_t size;
+  if (!json_is_object(v)) return fail(ld, "access entry %zu is not an object", i);
+  if (!ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) || !get_hex(ld, v, "addr", &a->addr) ||
+      !get_int(ld, v, "size", 1, INT32_MAX, true, 0, &size) || !get_bool(ld, v, "write", &a->write) ||
+      !get_bool(ld, v, "atomic", &a->atomic) || !ref_field(ld, v, "stack", &ld->stack_ids, true, &a->stack))
+    return false;
+  a->thread = (uint32_t)thread;
+  a->size = (uint32_t)size;
+  LH_ARRAY_FIELD(ld, v, "locks", a->locks, a->nlocks, race_lock_entry);
+  return true;
+}
+
+/* Whether [start, start + size) holds addr (without overflowing at the top of the space). */
+static bool holds_addr(uint64_t start, uint64_t size, uint64_t addr) { return addr >= start && addr - start < size; }
+
+static bool block_entry(struct loader *ld, json_t *v, struct lh_race *r) {
+  int64_t size;
+  if (!json_is_object(v)) return fail(ld, "field 'block' is not an object");
+  if (!get_hex(ld, v, "addr", &r->block_addr) || !get_int(ld, v, "size", 1, INT64_MAX, true, 0, &size) ||
+      !opt_ref(ld, v, "thread", &ld->thread_ids, &r->block_thread) ||
+      !opt_ref(ld, v, "stack", &ld->stack_ids, &r->block_stack))
+    return false;
+  r->block_size = (uint64_t)size;
+  r->heap = true;
+  if (!holds_addr(r->block_addr, r->block_size, r->addr)) return fail(ld, "the block does not hold 'addr'");
+  return true;
+}
+
+/* Whether a lock held at both accesses, by one of them for writing, keeps them apart. */
+static bool share_a_lock(const struct lh_access *a, const struct lh_access *b) {
+  for (uint32_t i = 0; i < a->nlocks; i++)
+    for (uint32_t j = 0; j < b->nlocks; j++)
+      if (a->locks[i].lock == b->locks[j].lock &&
+          (a->locks[i].mode == LH_MODE_WRITE || b->locks[j].mode == LH_MODE_WRITE))
+        return true;
+  return false;
+}
+
+static bool race_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
+  struct lh_race *r = x->race = lh_xcalloc(1, sizeof *r); /* attached first: freed with x on failure */
+  r->module = r->block_thread = r->block_stack = LH_NONE;
+  json_t *accesses = json_object_get(rec, "accesses"), *block = json_object_get(rec, "block");
+  if (!get_hex(ld, rec, "addr", &r->addr)) return false;
+  if (!json_is_array(accesses) || json_array_size(accesses) != 2)
+    return fail(ld, "a data race needs 'accesses': an array of its two access entries");
+  for (size_t i = 0; i < 2; i++)
+    if (!access_entry(ld, json_array_get(accesses, i), i, &r->access[i])) return false;
+  const struct lh_access *a = r->access, *b = r->access + 1;
+  if (a->thread == b->thread) return fail(ld, "the two accesses of a data race are by the same thread");
+  if ((!a->write && !b->write) || (a->atomic && b->atomic))
+    return fail(ld, "these two accesses cannot race (both reads, or both atomic)");
+  if (share_a_lock(a, b)) return fail(ld, "these two accesses hold a common lock, so they cannot race");
+  for (size_t i = 0; i < 2; i++)
+    if (!holds_addr(r->access[i].addr, r->access[i].size, r->addr))
+      return fail(ld, "access entry %zu does not touch 'addr'", i);
+  if (block) return block_entry(ld, block, r);
+  const struct file_module *mod = module_of(ld, r->addr);
+  if (mod) {
+    r->module = (int32_t)mod->model_index;
+    r->rel = r->addr - mod->base;
+  }
+  return true;
+}
+
+static bool rec_finding(struct loader *ld, json_t *rec) {
+  struct lh_incident x = {.file = ld->file_index, .lock = LH_NONE, .object = LH_NONE, .thread = LH_NONE};
+  if (!finding_body(ld, rec, &x) || (x.kind == LH_KIND_DATA_RACE && !race_body(ld, rec, &x))) {
+    lh_incident_free(&x);
+    return false;
+  }
+  if (strcmp(x.action, "exit") == 0 || strcmp(x.action, "abort") == 0) ld->file->stopped = true;
+  lh_model_add_incident(ld->m, &x);
+  return true;
+}
+
+static bool rec_contention(struct loader *ld, json_t *rec) {
+  struct lh_lock_profile p;
+  int32_t lock;
+  int64_t v[6];
+  static const char *const keys[6] = {"acquisitions", "contended", "wait_ns",
+                                      "max_wait_ns", "hold_ns", "max_hold_ns"};
+  if (!ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock))
+    return false;
+  for (int i = 0; i < 6; i++)
+    if (!get_int(ld, rec, keys[i], 0, INT64_MAX, true, 0, &v[i]))
+      return false;
+  if (v[1] > v[0] || v[3] > v[2] || v[5] > v[4])
+    return fail(ld, "contention figures that cannot be (more waits than acquisitions, or a "
+                    "longest time above the total)");
+  p.lock = (uint32_t)lock;
+  p.acquisitions = (uint64_t)v[0];
+  p.contended = (uint64_t)v[1];
+  p.wait_ns = (uint64_t)v[2];
+  p.max_wait_ns = (uint64_t)v[3];
+  p.hold_ns = (uint64_t)v[4];
+  p.max_hold_ns = (uint64_t)v[5];
+  lh_grow(&ld->m->profiles, &ld->m->cap_profiles, ld->m->nprofiles + 1, sizeof p);
+  ld->m->profiles[ld->m->nprofiles++] = p;
+  return true;
+}
+
+static bool rec_calls(struct loader *ld, json_t *rec) {
+  if (!json_is_object(json_object_get(rec, "counts")))
+    return fail(ld, "field 'counts' is missing or not an object");
+  return true;
+}
+
+static bool rec_end(struct loader *ld, json_t *rec) {
+  ld->file->ended = true;
+  int64_t sig = 0; /* absent in files of older libraries, and when no signal ended it */
+  if (get_int(ld, rec, "signal", 1, 64, false, 0, &sig))
+    ld->file->signal = (int)sig;
+  return true;
+}
+
+/* Set by `lockhound run` from the wait status: the program (this pid) was killed by sig. */
+static long long killed_pid;
+static int killed_signal;
+
+void lh_loader_note_killed(long long pid, int sig) {
+  killed_pid = pid;
+  killed_signal = sig;
+}
+
+/* "SIGSEGV (11)", or "signal 11" when glibc has no name for it. */
+static void signal_words(char *buf, size_t cap, int sig) {
+  const char *abbrev = sigabbrev_np(sig);
+  if (abbrev)
+    snprintf(buf, cap, "signal SIG%s (%d)", abbrev, sig);
+  else
+    snprintf(buf, cap, "signal %d", sig);
+}
+
+static bool rec_run_again(struct loader *ld, json_t *rec) {
+  (void)rec;
+  return fail(ld, "a second 'run' record");
+}
+
+static const struct {
+  const char *type;
+  bool (*handle)(struct loader *, json_t *);
+} handlers[] = {
+    {"module", rec_module}, {"stack", rec_stack},     {"thread", rec_thread},
+    {"join", rec_join},     {"exit", rec_exit},       {"lock", rec_lock},
+    {"destroy", rec_destroy}, {"acq", rec_acq},       {"calls", rec_calls}, {"contention", rec_contention},
+    {"end", rec_end},       {"run", rec_run_again},   {"object", rec_object},
+    {"finding", rec_finding},
+};
+
+/* ---- lines ---- */
+
+static void warn(struct loader *ld) {
+  ld->file->bad_records++;
+  if (++ld->warnings <= LH_MAX_WARNINGS)
+    fprintf(ld->diag, "lockhound: %s:%lu: %s; record skipped\n", ld->name, ld->line, lh_shown(ld->why));
+}
+
+static void record(struct loader *ld, const char *text, size_t len) {
+  json_error_t err;
+  ld->why[0] = '\0';
+  json_t *rec = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+  if (!rec) {
+    fail(ld, "not valid JSON (%s)", err.text);
+    warn(ld);
+    return;
+  }
+  const char *type = json_is_object(rec) ? get_str(ld, rec, "t", NULL) : NULL;
+  if (!json_is_object(rec)) fail(ld, "not a JSON object");
+  bool ok = false, known = false;
+  for (size_t i = 0; type && i < sizeof handlers / sizeof handlers[0]; i++)
+    if (strcmp(type, handlers[i].type) == 0) {
+      known = true;
+      ok = handlers[i].handle(ld, rec);
+    }
+  if (type && !known) fail(ld, "unknown record type '%.40s'", type);
+  if (!ok) warn(ld);
+  json_decref(rec);
+}
+
+/* The first line: returns 0 and registers the file, or prints why the file is refused. */
+static int first_record(struct loader *ld, const char *text, size_t len) {
+  json_t *rec = json_loadb(text, len, 0, NULL);
+  json_t *format = json_object_get(rec, "format"), *version = json_object_get(rec, "version");
+  const char *t = json_string_value(json_object_get(rec, "t"));
+  if (!rec || !t || strcmp(t, "run") != 0 || !json_is_string(format) ||
+      strcmp(json_string_value(format), LH_RUN_FORMAT_NAME) != 0 || !json_is_integer(version)) {
+    fprintf(ld->diag,
+            "lockhound: %s is not a lockhound run file (its first line is not a \"%s\" record)\n",
+            ld->name, LH_RUN_FORMAT_NAME);
+    json_decref(rec);
+    return -1;
+  }
+  if (json_integer_value(version) > LH_RUN_FORMAT_VERSION || json_integer_value(version) < 1) {
+    fprintf(ld->diag,
+            "lockhound: %s is in run-file format version %" JSON_INTEGER_FORMAT
+            ", but this lockhound reads version %d only; analyse it with the lockhound that "
+            "recorded it\n",
+            ld->name, json_integer_value(version), LH_RUN_FORMAT_VERSION);
+    json_decref(rec);
+    return -1;
+  }
+  int64_t pid = 0, ppid = 0, start_ns = 0;
+  const char *exe = get_str(ld, rec, "exe", "?"), *lineage = get_str(ld, rec, "lineage", ""),
+             *session = get_str(ld, rec, "session", "");
+  get_int(ld, rec, "pid", 0, INT64_MAX, false, 0, &pid);
+  get_int(ld, rec, "ppid", 0, INT64_MAX, false, 0, &ppid);
+  get_int(ld, rec, "start_ns", 0, INT64_MAX, false, 0, &start_ns);
+  ld->file = lh_model_add_file(ld->m, ld->name);
+  ld->file_index = (uint32_t)(ld->m->nfiles - 1);
+  ld->file->pid = pid;
+  ld->file->ppid = ppid;
+  ld->file->start_ns = start_ns;
+  ld->file->exe = lh_xstrdup(exe ? exe : "?");
+  ld->file->lineage = lh_xstrdup(lineage ? lineage : "");
+  ld->file->session = lh_xstrdup(session ? session : "");
+  ld->file->group = lh_model_group(ld->m, ld->file->exe, ld->file->lineage);
+  json_decref(rec);
+  return 0;
+}
+
+static void loader_free(struct loader *ld) {
+  for (size_t i = 0; i < ld->nmodules; i++) free(ld->modules[i].segs);
+  free(ld->modules);
+  free_ids(&ld->module_ids);
+  free_ids(&ld->stack_ids);
+  free_ids(&ld->thread_ids);
+  free_ids(&ld->lock_ids);
+  free_ids(&ld->object_ids);
+  free(ld->stack_sites);
+  struct site_count *sc, *tmp;
+  HASH_ITER(hh, ld->sites, sc, tmp) {
+    HASH_DEL(ld->sites, sc);
+    free(sc->site);
+    free(sc);
+  }
+}
+
+/* What the rest of load_stream says when reading stopped before the end of the file. */
+static void stopped_early(struct loader *ld, ssize_t why, FILE *diag) {
+  char limit[32];
+  ld->file->truncated = true;
+  if (why == LH_INPUT_TOO_LONG) {
+    lh_input_format_size(lh_input_max_line(LH_INPUT_RUN), limit, sizeof limit);
+    fprintf(diag,
+            "lockhound: %s:%lu: a line longer than %s, which lockhound never writes: the file is "
+            "damaged; the rest of it is not read, everything before is used\n",
+            ld->name, ld->line, limit);
+  } else {
+    lh_input_format_size(lh_input_max_size(LH_INPUT_RUN), limit, sizeof limit);
+    fprintf(diag,
+            "lockhound: %s grew past the %s a run file may have while it was read; the rest of "
+            "it is not read, everything before is used\n",
+            ld->name, limit);
+  }
+}
+
+static int load_stream(struct lh_model *m, const char *name, struct lh_input *in, FILE *diag) {
+  struct loader ld = {.m = m, .name = name, .diag = diag};
+  char *buf = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int rc = 0;
+  while ((n = lh_input_line(in, &buf, &cap)) > 0 || n == LH_INPUT_TOO_LONG ||
+         n == LH_INPUT_TOO_BIG) {
+    ld.line++;
+    if (n < 0 && !ld.file) {
+      char limit[32];
+      lh_input_format_size(n == LH_INPUT_TOO_LONG ? lh_input_max_line(LH_INPUT_RUN)
+                                                  : lh_input_max_size(LH_INPUT_RUN),
+                           limit, sizeof limit);
+      fprintf(diag, "lockhound: %s is not a lockhound run file (its first line is longer than %s)\n",
+              name, limit);
+      rc = -1;
+      break;
+    }
+    if (n < 0) {
+      stopped_early(&ld, n, diag);
+      n = LH_INPUT_END;
+      break;
+    }
+    bool complete = buf[n - 1] == '\n';
+    if (!ld.file) {
+      if (!complete || first_record(&ld, buf, (size_t)(complete ? n - 1 : n)) != 0) {
+        if (!complete)
+          fprintf(diag, "lockhound: %s is not a lockhound run file (its first line is incomplete)\n",
+                  name);
+        rc = -1;
+        break;
+      }
+      continue;
+    }
+    if (!complete) {
+      ld.file->truncated = true;
+      fprintf(diag,
+              "lockhound: %s:%lu: the last line is incomplete: the program was cut off while "
+              "writing it; everything before it is used\n",
+              name, ld.line);
+      break;
+    }
+    record(&ld, buf, (size_t)n - 1);
+  }
+  if (rc == 0 && n == LH_INPUT_ERROR) {
+    fprintf(diag, "lockhound: cannot read %s: %s\n", name, strerror(errno));
+    rc = -1;
+  }
+  if (rc == 0 && !ld.file) {
+    fprintf(diag, "lockhound: %s is empty: not a lockhound run file\n", name);
+    rc = -1;
+  }
+  if (rc == 0) {
+    if (ld.warnings > LH_MAX_WARNINGS)
+      fprintf(diag, "lockhound: %s: %u more bad records skipped\n", name,
+              ld.warnings - LH_MAX_WARNINGS);
+    /* Only worth saying when the file recorded something the report is built from, and when it
+     * was not lockhound that ended the program (its finding says so). */
+    if (!ld.file->ended && killed_signal && ld.file->pid == killed_pid)
+      ld.file->signal = killed_signal;
+    bool recorded = ld.file->locks_seen || ld.file->threads_created;
+    if (ld.file->signal && !ld.file->stopped && recorded) {
+      char words[64];
+      signal_words(words, sizeof words, ld.file->signal);
+      fprintf(diag,
+              "lockhound: %s: the program was killed by %s; its report is built from what was "
+              "recorded before\n",
+              name, words);
+    } else if (!ld.file->ended && !ld.file->stopped && recorded) {
+      if (ld.file->fork_child) /* killed by its parent, usually: no cause for alarm */
+        fprintf(diag,
+                "lockhound: %s: a fork child that ended by a signal (or was recorded by a library "
+                "older than _exit and exec records); its report is built from what it recorded\n",
+                name);
+      else
+        fprintf(diag,
+                "lockhound: %s: the program ended abruptly (a signal lockhound could not catch); its "
+                "report is built from what was recorded before\n",
+                name);
+    }
+  }
+  free(buf);
+  loader_free(&ld);
+  return rc;
+}
+
+int lh_load_run_file(struct lh_model *m, const char *path, FILE *diag) {
+  /* The file's name is shown (messages, the model): a run file is named after its program */
+  char *shown = lh_text_escaped(path);
+  struct lh_input in;
+  char why[LH_INPUT_WHY_SIZE];
+  int rc = -1;
+  if (lh_input_open(&in, path, LH_INPUT_RUN, why) != 0) {
+    fprintf(diag, "lockhound: cannot read %s: %s\n", shown, why);
+  } else {
+    rc = load_stream(m, shown, &in, diag);
+    lh_input_close(&in);
+  }
+  free(shown);
+  return rc;
+}
+
+int lh_load_run_text(struct lh_model *m, const char *name, const char *text, size_t len,
+                     FILE *diag) {
+  if (len == 0) {
+    fprintf(diag, "lockhound: %s is empty: not a lockhound run file\n", name);
+    return -1;
+  }
+  struct lh_input in;
+  lh_input_from_memory(&in, text, len, LH_INPUT_RUN);
+  int rc = load_stream(m, name, &in, diag);
+  lh_input_close(&in);
+  return rc;
+}
+
+/* A file already read, by device and inode: a hash set, so that checking n files costs n look-ups
+ * (one stat each), not n^2/2 stats. */
+struct file_identity {
+  struct {
+    dev_t dev;
+    ino_t ino;
+  } key;
+  UT_hash_handle hh;
+};
+
+int lh_load_run_files(struct lh_model *m, char *const *files, size_t n, FILE *diag) {
+  struct file_identity *seen = NULL, *e, *tmp;
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    struct stat st;
+    /* A file that cannot be stat'ed is left to lh_load_run_file to report. */
+    if (stat(files[i], &st) == 0) {
+      e = lh_xcalloc(1, sizeof *e);
+      e->key.dev = st.st_dev;
+      e->key.ino = st.st_ino;
+      struct file_identity *found;
+      HASH_FIND(hh, seen, &e->key, sizeof e->key, found);
+      if (found) {
+        free(e);
+        fprintf(diag, "lockhound: %s is given more than once; it is read once\n", lh_shown(files[i]));
+        continue;
+      }
+      HASH_ADD(hh, seen, key, sizeof e->key, e);
+    }
+    rc = lh_load_run_file(m, files[i], diag);
+  }
+  HASH_ITER(hh, seen, e, tmp) {
+    HASH_DEL(seen, e);
+    free(e);
+  }
+  return rc;
+}

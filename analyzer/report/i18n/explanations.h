@@ -1,0 +1,25 @@
+/* explanations.h - what --explain adds to a finding: its kind told for a student, in every
+ * language of the report. One entry per finding kind (finding_kinds.def); test_explain.c fails
+ * when a kind has none in some language. */
+#ifndef LH_EXPLANATIONS_H
+#define LH_EXPLANATIONS_H
+
+#include "analysis/findings.h"
+#include "report/i18n/messages.h"
+
+#define LH_EXPLAIN_LINES 4 /* per part, NULL-terminated: at most 3 lines */
+
+struct lh_explanation {
+  const char *what[LH_EXPLAIN_LINES]; /* what goes wrong */
+  const char *why[LH_EXPLAIN_LINES];  /* why it goes wrong */
+  const char *fixes[LH_EXPLAIN_LINES]; /* the usual fixes, one per line */
+};
+
+/* The explanation of kind in lang (English when lang has none); NULL for an unknown kind. */
+const struct lh_explanation *lh_explanation(enum lh_lang lang, enum lh_finding_kind kind);
+/* The table entry itself, NULL when missing (for the completeness test). */
+const struct lh_explanation *lh_explanation_raw(enum lh_lang lang, enum lh_finding_kind kind);
+/* Whether --explain shows an interleaving table for kind (the cycles). */
+bool lh_explain_has_steps(enum lh_finding_kind kind);
+
+#endif

@@ -1,0 +1,99 @@
+/* report.h - what every report format needs: the model, the findings and how to name things. */
+#ifndef LH_REPORT_H
+#define LH_REPORT_H
+
+#include <stdbool.h>
+#include <jansson.h>
+#include <stdio.h>
+
+#include "analysis/analysis.h"
+#include "analysis/findings.h"
+#include "report/i18n/messages.h"
+#include "model/model.h"
+#include "symbols/symbolize.h"
+
+struct lh_report {
+  const struct lh_model *m;
+  const struct lh_findings *findings;
+  const struct lh_analysis_stats *stats;
+  char **lock_names;          /* per model lock (lock_names.c) */
+  struct lh_symbolizer *sym;
+  bool verbose;               /* also show notes */
+  int error_exitcode;         /* the exit code a run ended by lockhound had, when the record does
+                                 not say; 0 when unknown */
+};
+
+/* The text report being written (report_text.c): where, with which line prefix, and the names. */
+struct lh_text {
+  FILE *out;
+  char prefix[48];
+  const struct lh_report *r;
+  char **object_names;        /* per model object */
+  enum lh_lang lang;          /* --lang: the language of every sentence (messages.h) */
+  bool explain;               /* --explain: each finding's kind explained for a student */
+};
+
+/* How the text report is written: in which language, with explanations or not. */
+struct lh_text_style {
+  enum lh_lang lang;
+  bool explain;
+};
+
+/* The frames of a stack, one line each ("(no stack recorded)" when there is none). */
+void lh_text_stack(const struct lh_text *x, int32_t stack);
+/* "(created at worker_main prog.c:41)", "(main thread)". */
+void lh_text_thread_origin(const struct lh_text *x, uint32_t thread);
+
+/* A finding that comes from an incident (report_incident.c). */
+void lh_text_incident(const struct lh_text *x, const struct lh_finding *f);
+/* Its JSON fields (threads, locks, objects, steps, action, detail) added to o. */
+void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names, const struct lh_finding *f);
+/* The JSON frames of a stack (report_json.c). */
+json_t *lh_json_frames(const struct lh_report *r, int32_t stack);
+/* One finding as the JSON report writes it (names, threads, stacks). */
+json_t *lh_json_finding(const struct lh_report *r, char **object_names, const struct lh_finding *f);
+
+/* One column of a scenario table: a thread, the calls that took what it holds, the call it is
+ * blocked in (NULL when none). */
+struct lh_scenario_column {
+  const char *label;
+  char **held;
+  size_t nheld;
+  char *wanted;
+  const char *wanted_from;    /* label of the thread holding what it wants, or NULL */
+};
+
+/* A scenario table: title, one column per thread, first every column's held rows, then every
+ * column's wanted row (followed by wanted_mark), then the banner. */
+void lh_scenario_rows(FILE *out, const char *prefix, const char *title,
+                      const struct lh_scenario_column *cols, size_t n, const char *wanted_mark,
+                      const char *banner);
+/* "lock(lock_a);", "read_lock(rw);": the call of a lock in a scenario table (caller frees). */
+char *lh_scenario_call(const struct lh_report *r, uint32_t lock, uint8_t mode);
+
+/* "T1", or "T1@4242" when the report covers several processes (thread numbers repeat). */
+void lh_thread_label(const struct lh_model *m, uint32_t thread, char *buf, size_t size);
+
+/* The text report on out (report_text.c). */
+void lh_report_text(FILE *out, const struct lh_report *r);
+/* The same in another language or with --explain (lh_report_text is English, no explanations). */
+void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_style style);
+
+/* The "Possible unsafe locking scenario" table of a finding (scenario_table.c); every line
+ * starts with prefix. */
+void lh_scenario_table(const struct lh_text *x, const struct lh_finding *f);
+
+/* --explain's step-by-step interleaving (scenario_table.c): a numbered row per call, time flowing
+ * down, one column per thread; each held call "got it", each wanted call waits for the thread in
+ * wanted_from, and a last row says every thread is stuck (for ever, or until a timeout). */
+void lh_scenario_steps(const struct lh_text *x, const struct lh_scenario_column *cols, size_t n, bool timed);
+/* The columns of a lock-order inversion (held: the lock each step holds; wanted: the next one). */
+struct lh_scenario_column *lh_scenario_columns(const struct lh_report *r, const struct lh_finding *f);
+void lh_scenario_columns_free(struct lh_scenario_column *cols, size_t n);
+/* --explain for a run-time cycle: the steps of what happened (report_incident.c). */
+void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f);
+
+/* The JSON report into path (report_json.c). Returns 0, or -1 after a message on stderr. */
+int lh_report_json(const char *path, const struct lh_report *r);
+
+#endif

@@ -1,0 +1,17 @@
+/* report_dot.h - the lock-order graph as Graphviz DOT (`lockhound graph`). */
+#ifndef LH_REPORT_DOT_H
+#define LH_REPORT_DOT_H
+
+#include <stdio.h>
+
+#include "report/report.h"
+
+/* Above this many locks, only the locks on cycles and their neighbours are drawn. */
+#define LH_DOT_MAX_NODES 200
+
+/* Writes the graph of r's model as DOT on out: nodes named by r->lock_names, edges labelled
+ * with threads and sites, the parts of error-level lock-order inversions and deadlocks in red.
+ * r->verbose and r->stats are not used. The same model gives the same bytes. */
+void lh_report_dot(FILE *out, const struct lh_report *r);
+
+#endif

@@ -1,0 +1,828 @@
+/* report_html.c - the findings as one self-contained HTML page (--html FILE), for a student to
+ * read in a browser: what was found, where in the source, in which schedule it bites, what it
+ * means and the lock-order graph.
+ *
+ * The facts are those of the JSON report: a lock-order cycle is turned into the same threads,
+ * locks and steps (cycle_json), a finding seen at run time comes from report_incident.c
+ * (lh_json_incident), a data race from report_race.c (lh_json_race: its two accesses, each a
+ * stack, and a heap block's allocation stack), and the page is drawn from that JSON, so both
+ * reports say the same. The
+ * sentences come from the message catalogue (messages.c) and explanations.c in the report's
+ * language; the few words only the page uses (headings) are in page_words below, in every
+ * language. Every stack is a <details> block, one frame per line, and under each frame whose
+ * source file is on disk the lines around the site (CONTEXT_LINES either side, the site's line
+ * highlighted); a file that is missing or too short is skipped silently (library frames), and so
+ * is one that may not be shown: only regular files under the directories the module was built
+ * from, or under --source-root (may_show), because debug info can name any file.
+ * The lock-order graph is report_dot.c's DOT: rendered to SVG by graphviz's `dot` (a child
+ * process, DOT on its stdin) and inlined, without the XML prologue and namespace URLs that an
+ * inline <svg> does not need; when dot cannot be run, the DOT itself is shown with a note.
+ *
+ * Self-contained: inline CSS, no script, no font, image or link to fetch. Every text from the run
+ * (names, paths, source lines) is escaped; control bytes become '?'. Deterministic: no dates, and
+ * everything in the order of the findings and of their JSON. Limits: at most MAX_FINDINGS
+ * findings are drawn (the JSON has them all); a source line is cut at MAX_SOURCE_LINE bytes. */
+#include "report/report_html.h"
+#include "commands/outputs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report/i18n/explanations.h"
+#include "symbols/frames.h"
+#include "base/grow.h"
+#include "base/input_file.h"
+#include "symbols/lock_names.h"
+#include "report/report_dot.h"
+#include "report/report_race.h"
+
+#define CONTEXT_LINES 2
+#define MAX_FINDINGS 1000
+#define MAX_SOURCE_LINE 400
+
+/* ---- the page's own words ---- */
+
+enum page_word {
+  W_TITLE, W_PROGRAM, W_RUNS, W_RUN_FILE, W_PID, W_COMPLETE, W_INCOMPLETE, W_SUMMARY, W_KIND,
+  W_ERRORS, W_WARNINGS, W_NOTES, W_NOTHING_FOUND, W_THREADS, W_LOCKS, W_OBJECTS, W_CREATED_AT,
+  W_WHERE, W_HOLDS, W_WAITS_IN, W_WHAT_HAPPENED, W_EXPLAIN, W_GRAPH, W_NO_DOT, W_VALUE, W_TRIES,
+  W_STEPS, W_STACK, W_ACCESSES, W_ALLOCATED_AT, W_COUNT
+};
+
+static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
+    [W_TITLE] = {"lockhound report", "отчёт lockhound"},
+    [W_PROGRAM] = {"Program", "Программа"},
+    [W_RUNS] = {"Runs", "Запуски"},
+    [W_RUN_FILE] = {"run file", "файл записи"},
+    [W_PID] = {"pid", "pid"},
+    [W_COMPLETE] = {"complete", "полная"},
+    [W_INCOMPLETE] = {"incomplete", "неполная"},
+    [W_SUMMARY] = {"Summary", "Итог"},
+    [W_KIND] = {"kind", "вид"},
+    [W_ERRORS] = {"errors", "ошибки"},
+    [W_WARNINGS] = {"warnings", "предупреждения"},
+    [W_NOTES] = {"notes", "примечания"},
+    [W_NOTHING_FOUND] = {"Nothing was found.", "Ничего не найдено."},
+    [W_THREADS] = {"Threads", "Потоки"},
+    [W_LOCKS] = {"Locks", "Блокировки"},
+    [W_OBJECTS] = {"Objects", "Объекты"},
+    [W_CREATED_AT] = {"created at", "создан в"},
+    [W_WHERE] = {"initialised or first used at", "инициализирован или впервые использован в"},
+    [W_HOLDS] = {"holds", "удерживает"},
+    [W_WAITS_IN] = {"blocked in", "заблокирован в"},
+    [W_WHAT_HAPPENED] = {"In the text report", "В текстовом отчёте"},
+    [W_EXPLAIN] = {"What this means", "Что это значит"},
+    [W_GRAPH] = {"Lock-order graph", "Граф порядка захвата блокировок"},
+    [W_NO_DOT] = {"graphviz's dot could not be run (apt-get install graphviz), so the graph is shown as "
+                  "its DOT source; `dot -Tsvg` draws it.",
+                  "не удалось запустить dot из graphviz (apt-get install graphviz), поэтому граф показан "
+                  "исходным текстом DOT; его рисует `dot -Tsvg`."},
+    [W_VALUE] = {"value", "значение"},
+    [W_TRIES] = {"failed trylocks on", "неудачных trylock на"},
+    [W_STEPS] = {"What each thread holds and wants", "Что удерживает и чего хочет каждый поток"},
+    [W_STACK] = {"stack", "стек"},
+    [W_ACCESSES] = {"The two accesses", "Два обращения"},
+    [W_ALLOCATED_AT] = {"the block was allocated at", "место выделения блока"},
+};
+
+static const char *word(enum lh_lang lang, enum page_word w) {
+  return page_words[w][lang < LH_LANG_COUNT ? lang : LH_LANG_EN];
+}
+
+struct html {
+  FILE *out;
+  const struct lh_report *r;
+  enum lh_lang lang;
+  char **object_names;
+};
+
+/* ---- escaping ---- */
+
+static void esc(FILE *out, const char *text) {
+  for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
+    switch (*s) {
+    case '&': fputs("&amp;", out); break;
+    case '<': fputs("&lt;", out); break;
+    case '>': fputs("&gt;", out); break;
+    case '"': fputs("&quot;", out); break;
+    case '\'': fputs("&#39;", out); break;
+    case '\n': case '\t': fputc(*s, out); break;
+    default: fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+    }
+  }
+}
+
+/* printf into a string, then escaped. */
+__attribute__((format(printf, 2, 3))) static void escf(FILE *out, const char *fmt, ...) {
+  char *s = NULL;
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = vasprintf(&s, fmt, ap);
+  va_end(ap);
+  if (rc >= 0) esc(out, s);
+  free(s);
+}
+
+static const char *jstr(const json_t *o, const char *key) {
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
+}
+
+/* ---- the CSS ---- */
+
+static const char CSS[] =
+    "body{font-family:system-ui,'Segoe UI','DejaVu Sans','Liberation Sans',Arial,sans-serif;"
+    "font-size:15px;line-height:1.45;color:#1d232b;background:#f4f5f7;margin:0}\n"
+    "main{max-width:1100px;margin:0 auto;padding:24px 28px 48px}\n"
+    "header{background:#1f2a37;color:#f3f4f6;padding:22px 28px}\n"
+    "header .inner{max-width:1100px;margin:0 auto}\n"
+    "header h1{margin:0 0 6px;font-size:26px;font-weight:600}\n"
+    "header table{border-collapse:collapse;margin-top:8px;font-size:13px}\n"
+    "header td,header th{padding:2px 14px 2px 0;text-align:left;vertical-align:top}\n"
+    "header th{color:#9ca3af;font-weight:500}\n"
+    "code,pre,.mono{font-family:'DejaVu Sans Mono','Liberation Mono',Menlo,Consolas,monospace;font-size:13px}\n"
+    ".counts{display:flex;gap:10px;flex-wrap:wrap;margin-top:12px}\n"
+    ".count{border-radius:6px;padding:4px 12px;font-weight:600;background:#374151}\n"
+    ".count.error{background:#b42318}.count.warning{background:#b54708}.count.note{background:#475467}\n"
+    "h2{font-size:21px;margin:0 0 6px}h3{font-size:16px;margin:18px 0 6px;color:#344054}\n"
+    "h4{font-size:14px;margin:10px 0 4px}\n"
+    "section.finding,section.graph,section.summary{background:#fff;border:1px solid #d0d5dd;"
+    "border-radius:10px;padding:18px 22px;margin:22px 0;box-shadow:0 1px 2px rgba(16,24,40,.06)}\n"
+    "section.finding.error{border-left:6px solid #d92d20}\n"
+    "section.finding.warning{border-left:6px solid #f79009}\n"
+    "section.finding.note{border-left:6px solid #667085}\n"
+    ".badge{display:inline-block;font-size:12px;font-weight:700;text-transform:uppercase;"
+    "border-radius:4px;padding:1px 7px;margin-right:8px;vertical-align:middle;color:#fff;background:#667085}\n"
+    ".badge.error{background:#d92d20}.badge.warning{background:#f79009}\n"
+    ".rule{color:#475467;font-weight:500}.id{color:#667085;font-size:12px}\n"
+    ".sentence{font-size:15px;margin:8px 0}\n"
+    "table.grid{border-collapse:collapse;margin:6px 0 10px}\n"
+    "table.grid th,table.grid td{border:1px solid #d0d5dd;padding:5px 10px;text-align:left;vertical-align:top}\n"
+    "table.grid th{background:#eef1f5;font-weight:600}\n"
+    "table.scenario td.step{text-align:right;color:#667085;width:3em}\n"
+    "table.scenario td.got{background:#ecfdf3}table.scenario td.waits{background:#fef3f2}\n"
+    "table.scenario td.stuck{background:#fee4e2;color:#912018;font-weight:600}\n"
+    ".got-it{color:#067647;font-size:12px;display:block}.waits-for{color:#b42318;font-size:12px;display:block}\n"
+    ".banner{font-weight:700;color:#b42318;letter-spacing:.04em}\n"
+    "details{margin:4px 0 6px}summary{cursor:pointer;color:#344054}\n"
+    "summary:hover{color:#1849a9}\n"
+    "ol.frames{margin:4px 0 4px;padding-left:2.2em}ol.frames li{margin:2px 0}\n"
+    ".fn{font-weight:600;color:#1d2939}.loc{color:#1849a9}.mod{color:#667085}\n"
+    "pre.src{background:#101828;color:#e4e7ec;border-radius:6px;padding:6px 0;margin:4px 0 8px;"
+    "overflow-x:auto;tab-size:4}\n"
+    "pre.src span.l{display:block;padding:0 12px}pre.src span.hit{background:#7a2e0e;color:#fff}\n"
+    "pre.src span.n{display:inline-block;width:3.5em;color:#98a2b3;user-select:none}\n"
+    "pre.src span.hit span.n{color:#fedf89}\n"
+    "pre.text,pre.dot{background:#f8f9fb;border:1px solid #e4e7ec;border-radius:6px;padding:8px 12px;overflow-x:auto;"
+    "white-space:pre-wrap}\n"
+    ".explain{background:#eff8ff;border:1px solid #b2ddff;border-radius:8px;padding:4px 16px 10px;margin-top:14px}\n"
+    ".explain ul{margin:4px 0}.explain p{margin:4px 0}\n"
+    ".thread,.lock{border-top:1px solid #eaecf0;padding:6px 0}\n"
+    ".graph svg{max-width:100%;height:auto;display:block;margin:10px auto}\n"
+    ".muted{color:#667085}\n";
+
+/* ---- source lines and stacks ---- */
+
+/* Whether the page may show lines of file, named by the debug info of module: only a file whose
+ * real path (symbolic links resolved, so that a link cannot lead out) lies under a --source-root
+ * directory when any was given, else under a directory the module was built from
+ * (lh_sym_source_dirs); never one of /proc, /sys or /dev. Debug info can name any path
+ * (`#line "/etc/shadow"`), and the page is made to be passed around. */
+static bool may_show(const struct html *h, const char *module, const char *file,
+                     char real[PATH_MAX]) {
+  if (!module || !realpath(file, real) || lh_path_is_pseudo(real)) return false;
+  size_t n;
+  const char *const *dirs = lh_sym_source_dirs(h->r->sym, module, &n);
+  return lh_path_under(real, dirs, n);
+}
+
+/* The lines around `line` of file, the site's line highlighted; nothing when the file may not be
+ * shown (may_show), cannot be read as a regular file of at most 64 MiB (input_file.c: a FIFO
+ * never blocks), or is shorter. */
+static void source_lines(struct html *h, const char *module, const char *file, int line) {
+  char real[PATH_MAX], why[LH_INPUT_WHY_SIZE];
+  struct lh_input in;
+  if (!may_show(h, module, file, real) || lh_input_open(&in, real, LH_INPUT_SHOWN_SOURCE, why) != 0)
+    return;
+  char *buf = NULL, *text = NULL;
+  size_t cap = 0, len = 0;
+  FILE *mem = open_memstream(&text, &len);
+  bool hit = false;
+  ssize_t got;
+  for (int n = 1; mem && n <= line + CONTEXT_LINES; n++) {
+    got = lh_input_line(&in, &buf, &cap);
+    if (got == LH_INPUT_TOO_LONG) lh_input_skip_line(&in); /* shown cut anyway */
+    else if (got <= 0) break;
+    if (n < line - CONTEXT_LINES) continue;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    if (strlen(buf) > MAX_SOURCE_LINE) buf[MAX_SOURCE_LINE] = '\0';
+    fprintf(mem, "<span class=\"l%s\"><span class=\"n\">%d</span>", n == line ? " hit" : "", n);
+    esc(mem, buf);
+    fputs("</span>", mem);
+    hit = hit || n == line;
+  }
+  if (mem) fclose(mem);
+  if (hit) fprintf(h->out, "<pre class=\"src\">%s</pre>", text);
+  free(text);
+  free(buf);
+  lh_input_close(&in);
+}
+
+static void frame_html(struct html *h, const json_t *fr) {
+  const char *fn = json_string_value(json_object_get(fr, "function"));
+  const char *file = json_string_value(json_object_get(fr, "file"));
+  const char *module = json_string_value(json_object_get(fr, "module"));
+  json_int_t line = json_integer_value(json_object_get(fr, "line"));
+  fputs("<li><code class=\"fn\">", h->out);
+  esc(h->out, fn ? fn : jstr(fr, "offset"));
+  fputs("</code>", h->out);
+  if (file && line > 0) {
+    fputs(" <code class=\"loc\" title=\"", h->out);
+    esc(h->out, file);
+    fputs("\">", h->out);
+    escf(h->out, "%s:%lld", lh_basename(file), (long long)line);
+    fputs("</code>", h->out);
+  } else if (module) {
+    fputs(" <code class=\"mod\">(", h->out);
+    esc(h->out, lh_basename(module));
+    fputs(")</code>", h->out);
+  }
+  if (file && line > 0 && line < INT32_MAX) source_lines(h, module, file, (int)line);
+  fputs("</li>\n", h->out);
+}
+
+/* A stack as a <details>: the summary says what it is and its innermost frame. */
+static void stack_html(struct html *h, const char *what, const json_t *frames, bool open) {
+  size_t n = json_array_size(frames);
+  if (n == 0) {
+    fputs("<p class=\"muted\">", h->out);
+    esc(h->out, what);
+    fputs(" ", h->out);
+    esc(h->out, lh_msg(h->lang, LH_MSG_NO_STACK));
+    fputs("</p>\n", h->out);
+    return;
+  }
+  const json_t *top = json_array_get(frames, 0);
+  const char *fn = json_string_value(json_object_get(top, "function"));
+  const char *file = json_string_value(json_object_get(top, "file"));
+  json_int_t line = json_integer_value(json_object_get(top, "line"));
+  fprintf(h->out, "<details class=\"stack\"%s><summary>", open ? " open" : "");
+  esc(h->out, what);
+  fputs(" <code class=\"fn\">", h->out);
+  esc(h->out, fn ? fn : jstr(top, "offset"));
+  fputs("</code>", h->out);
+  if (file && line > 0) {
+    fputs(" <code class=\"loc\">", h->out);
+    escf(h->out, "%s:%lld", lh_basename(file), (long long)line);
+    fputs("</code>", h->out);
+  }
+  fputs("</summary>\n<ol class=\"frames\" start=\"0\">\n", h->out);
+  for (size_t i = 0; i < n; i++) frame_html(h, json_array_get(frames, i));
+  fputs("</ol></details>\n", h->out);
+}
+
+/* ---- the facts of a finding ---- */
+
+/* A lock-order cycle as the JSON report has it: threads, locks, steps. */
+static json_t *cycle_json(const struct lh_report *r, const struct lh_finding *f) {
+  const struct lh_model *m = r->m;
+  json_t *o = json_object(), *threads = json_array(), *locks = json_array(), *steps = json_array();
+  for (size_t i = 0; i < f->n; i++) {
+    const struct lh_tuple *t = &m->tuples[f->steps[i].tuple];
+    const struct lh_held *held = &t->held[f->steps[i].held];
+    const struct lh_lock *l = &m->locks[f->locks[i]];
+    char label[64];
+    lh_thread_label(m, t->thread, label, sizeof label);
+    json_t *tj = json_object(), *lj = json_object(), *sj = json_object(), *hj = json_object(), *wj = json_object();
+    json_object_set_new(tj, "id", json_string(label));
+    json_object_set_new(tj, "created_at", lh_json_frames(r, m->threads[t->thread].stack));
+    json_array_append_new(threads, tj);
+    json_object_set_new(lj, "name", json_string(r->lock_names[f->locks[i]]));
+    json_object_set_new(lj, "kind", json_string(lh_lock_kind_name(l->kind)));
+    json_object_set_new(lj, "where", lh_json_frames(r, l->stack));
+    json_array_append_new(locks, lj);
+    json_object_set_new(hj, "lock", json_string(r->lock_names[held->lock]));
+    json_object_set_new(hj, "mode", json_string(lh_mode_name((enum lh_mode)held->mode)));
+    json_object_set_new(hj, "stack", lh_json_frames(r, held->stack));
+    json_object_set_new(wj, "lock", json_string(r->lock_names[t->lock]));
+    json_object_set_new(wj, "mode", json_string(lh_mode_name((enum lh_mode)t->mode)));
+    json_object_set_new(wj, "stack", lh_json_frames(r, t->stack));
+    json_object_set_new(sj, "thread", json_string(label));
+    json_object_set_new(sj, "holds", hj);
+    json_object_set_new(sj, "wants", wj);
+    json_array_append_new(steps, sj);
+  }
+  json_object_set_new(o, "threads", threads);
+  json_object_set_new(o, "locks", locks);
+  json_object_set_new(o, "steps", steps);
+  return o;
+}
+
+/* "lock(a);", "read_lock(rw);": as in the text report's scenario tables. */
+static char *call_text(const json_t *locks, const json_t *acq) {
+  const char *name = jstr(acq, "lock"), *fn = "lock";
+  size_t i;
+  json_t *l;
+  json_array_foreach(locks, i, l)
+    if (strcmp(jstr(l, "name"), name) == 0 && strcmp(jstr(l, "kind"), "rwlock") == 0)
+      fn = strcmp(jstr(acq, "mode"), "read") == 0 ? "read_lock" : "write_lock";
+  char *s;
+  if (asprintf(&s, "%s(%s);", fn, name) < 0) return lh_xstrdup("?");
+  return s;
+}
+
+static void scenario_cell(struct html *h, const char *cls, const char *call, const char *note) {
+  fprintf(h->out, "<td class=\"%s\"><code>", cls);
+  esc(h->out, call);
+  fprintf(h->out, "</code><span class=\"%s\">", strcmp(cls, "got") == 0 ? "got-it" : "waits-for");
+  esc(h->out, note);
+  fputs("</span></td>", h->out);
+}
+
+/* The interleaving that hangs: one column per thread, time flowing down; every thread first takes
+ * what it holds, then asks for what the next one holds; a last row where all are stuck. */
+static void scenario_html(struct html *h, const json_t *steps, const json_t *locks, bool timed) {
+  size_t n = json_array_size(steps);
+  fputs("<h3>", h->out);
+  esc(h->out, lh_msg(h->lang, LH_MSG_STEPS_TITLE));
+  fputs("</h3>\n<table class=\"grid scenario\"><thead><tr><th>", h->out);
+  esc(h->out, lh_msg(h->lang, LH_MSG_STEPS_STEP));
+  fputs("</th>", h->out);
+  for (size_t i = 0; i < n; i++) {
+    fputs("<th>", h->out);
+    esc(h->out, jstr(json_array_get(steps, i), "thread"));
+    fputs("</th>", h->out);
+  }
+  fputs("</tr></thead>\n<tbody>\n", h->out);
+  for (size_t row = 0; row < 2 * n; row++) {
+    size_t col = row % n;
+    const json_t *s = json_array_get(steps, col);
+    bool held = row < n;
+    char *call = call_text(locks, json_object_get(s, held ? "holds" : "wants"));
+    char *note = NULL;
+    if (held) note = lh_xstrdup(lh_msg(h->lang, LH_MSG_STEPS_GOT_IT));
+    else if (asprintf(&note, lh_msg(h->lang, LH_MSG_STEPS_WAITS_FOR), jstr(json_array_get(steps, (col + 1) % n), "thread")) < 0)
+      note = lh_xstrdup("?");
+    fprintf(h->out, "<tr><td class=\"step\">%zu</td>", row + 1);
+    for (size_t c = 0; c < n; c++)
+      if (c == col) scenario_cell(h, held ? "got" : "waits", call, note);
+      else fputs("<td></td>", h->out);
+    fputs("</tr>\n", h->out);
+    free(call);
+    free(note);
+  }
+  fprintf(h->out, "<tr><td class=\"step\">%zu</td>", 2 * n + 1);
+  for (size_t c = 0; c < n; c++) {
+    fputs("<td class=\"stuck\">", h->out);
+    esc(h->out, lh_msg(h->lang, timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER));
+    fputs("</td>", h->out);
+  }
+  fputs("</tr>\n</tbody></table>\n<p class=\"banner\">", h->out);
+  esc(h->out, lh_msg(h->lang, timed ? LH_MSG_BANNER_WAIT_CYCLE : LH_MSG_BANNER_DEADLOCK));
+  fputs("</p>\n", h->out);
+}
+
+/* ---- the parts of a finding ---- */
+
+static const char *mode_note(struct html *h, const json_t *locks, const json_t *acq) {
+  size_t i;
+  json_t *l;
+  json_array_foreach(locks, i, l)
+    if (strcmp(jstr(l, "name"), jstr(acq, "lock")) == 0 && strcmp(jstr(l, "kind"), "rwlock") == 0)
+      return lh_msg(h->lang, strcmp(jstr(acq, "mode"), "read") == 0 ? LH_MSG_FOR_READING : LH_MSG_FOR_WRITING);
+  return "";
+}
+
+/* A message of the catalogue with two %s (a lock name and a mode note), without its leading
+ * space, as a string (caller frees). */
+static char *lock_sentence(struct html *h, enum lh_msg id, const json_t *locks, const json_t *acq) {
+  char *s;
+  const char *fmt = lh_msg(h->lang, id);
+  while (*fmt == ' ') fmt++;
+  if (asprintf(&s, fmt, jstr(acq, "lock"), mode_note(h, locks, acq)) < 0) return lh_xstrdup("?");
+  return s;
+}
+
+static void steps_html(struct html *h, const json_t *steps, const json_t *locks) {
+  size_t i;
+  json_t *s;
+  fputs("<h3>", h->out);
+  esc(h->out, word(h->lang, W_STEPS));
+  fputs("</h3>\n", h->out);
+  json_array_foreach(steps, i, s) {
+    const json_t *holds = json_object_get(s, "holds"), *wants = json_object_get(s, "wants");
+    fputs("<div class=\"thread\"><h4>", h->out);
+    esc(h->out, jstr(s, "thread"));
+    fputs("</h4>\n", h->out);
+    char *a = lock_sentence(h, LH_MSG_HOLDS_TAKEN_AT, locks, holds);
+    char *b = lock_sentence(h, LH_MSG_AND_WANTS_AT, locks, wants);
+    stack_html(h, a, json_object_get(holds, "stack"), true);
+    stack_html(h, b, json_object_get(wants, "stack"), true);
+    free(a);
+    free(b);
+    fputs("</div>\n", h->out);
+  }
+}
+
+static void thread_html(struct html *h, const json_t *t) {
+  fputs("<div class=\"thread\"><h4>", h->out);
+  esc(h->out, jstr(t, "id"));
+  fputs("</h4>\n", h->out);
+  const json_t *waits = json_object_get(t, "waits"), *tries = json_object_get(t, "tries");
+  if (waits) {
+    char *what;
+    if (asprintf(&what, "%s %s", word(h->lang, W_WAITS_IN), jstr(waits, "call")) < 0) what = lh_xstrdup("?");
+    stack_html(h, what, json_object_get(waits, "stack"), true);
+    free(what);
+  }
+  size_t i;
+  json_t *held;
+  json_array_foreach(json_object_get(t, "holds"), i, held) {
+    char *what;
+    if (asprintf(&what, "%s %s", word(h->lang, W_HOLDS), jstr(held, "lock")) < 0) what = lh_xstrdup("?");
+    stack_html(h, what, json_object_get(held, "stack"), true);
+    free(what);
+  }
+  if (json_object_get(t, "stack")) stack_html(h, word(h->lang, W_STACK), json_object_get(t, "stack"), true);
+  if (tries) {
+    fputs("<p>", h->out);
+    escf(h->out, "%lld %s %s", (long long)json_integer_value(json_object_get(tries, "failures")),
+         word(h->lang, W_TRIES), jstr(tries, "lock"));
+    fputs("</p>\n", h->out);
+  }
+  stack_html(h, word(h->lang, W_CREATED_AT), json_object_get(t, "created_at"), false);
+  fputs("</div>\n", h->out);
+}
+
+/* Locks or objects: name, kind (and a semaphore's value, a barrier's count), where it was made. */
+static void named_html(struct html *h, enum page_word heading, const json_t *items) {
+  if (json_array_size(items) == 0) return;
+  fputs("<h3>", h->out);
+  esc(h->out, word(h->lang, heading));
+  fputs("</h3>\n", h->out);
+  size_t i;
+  json_t *it;
+  json_array_foreach(items, i, it) {
+    fputs("<div class=\"lock\"><code class=\"fn\">", h->out);
+    esc(h->out, jstr(it, "name"));
+    fputs("</code> <span class=\"muted\">", h->out);
+    esc(h->out, jstr(it, "kind"));
+    if (json_object_get(it, "value"))
+      escf(h->out, ", %s %lld", word(h->lang, W_VALUE), (long long)json_integer_value(json_object_get(it, "value")));
+    if (json_object_get(it, "count"))
+      escf(h->out, ", %lld/%lld", (long long)json_integer_value(json_object_get(it, "arrived")),
+           (long long)json_integer_value(json_object_get(it, "count")));
+    fputs("</span>\n", h->out);
+    stack_html(h, word(h->lang, W_WHERE), json_object_get(it, "where"), false);
+    fputs("</div>\n", h->out);
+  }
+}
+
+static void lines_html(struct html *h, const char *const *lines, bool list) {
+  fputs(list ? "<ul>" : "<p>", h->out);
+  for (size_t i = 0; i < LH_EXPLAIN_LINES && lines[i]; i++) {
+    if (list) fputs("<li>", h->out);
+    else if (i) fputc(' ', h->out);
+    esc(h->out, lines[i]);
+    if (list) fputs("</li>", h->out);
+  }
+  fputs(list ? "</ul>\n" : "</p>\n", h->out);
+}
+
+static void explanation_html(struct html *h, enum lh_finding_kind kind) {
+  const struct lh_explanation *e = lh_explanation(h->lang, kind);
+  if (!e) return;
+  fputs("<div class=\"explain\"><h3>", h->out);
+  esc(h->out, word(h->lang, W_EXPLAIN));
+  fputs("</h3>\n<h4>", h->out);
+  esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_WHAT));
+  fputs("</h4>", h->out);
+  lines_html(h, e->what, false);
+  fputs("<h4>", h->out);
+  esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_WHY));
+  fputs("</h4>", h->out);
+  lines_html(h, e->why, false);
+  fputs("<h4>", h->out);
+  esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_FIXES));
+  fputs("</h4>", h->out);
+  lines_html(h, e->fixes, true);
+  fputs("</div>\n", h->out);
+}
+
+/* "2 threads take 2 locks in opposite orders: a -> b -> a", and for a note why it cannot hang. */
+static void cycle_sentence(struct html *h, const struct lh_finding *f) {
+  char *s = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&s, &len);
+  if (!mem) return;
+  enum lh_lang lang = h->lang;
+  fprintf(mem, lh_msg(lang, LH_MSG_TAKE_LOCKS), f->n, lh_word(lang, LH_WORD_THREAD, (long long)f->n), f->n,
+          lh_word(lang, LH_WORD_LOCK, (long long)f->n),
+          lh_msg(lang, f->n == 2 ? LH_MSG_IN_OPPOSITE_ORDERS : LH_MSG_IN_A_CYCLE));
+  for (size_t i = 0; i <= f->n; i++) fprintf(mem, "%s%s", i ? " -> " : "", h->r->lock_names[f->locks[i % f->n]]);
+  if (f->level == LH_LEVEL_NOTE)
+    fprintf(mem, "\n%s %s", lh_msg(lang, LH_MSG_NOTE_APART_1), lh_msg(lang, LH_MSG_NOTE_APART_2));
+  fclose(mem);
+  fputs("<p class=\"sentence\">", h->out);
+  esc(h->out, s);
+  fputs("</p>\n", h->out);
+  free(s);
+}
+
+/* What the text report says of a run-time finding, in the report's language. */
+static void incident_text(struct html *h, const struct lh_finding *f) {
+  struct lh_text x = {.r = h->r, .object_names = h->object_names, .lang = h->lang};
+  char *s = NULL;
+  size_t len = 0;
+  x.out = open_memstream(&s, &len);
+  if (!x.out) return;
+  if (f->kind == LH_KIND_DATA_RACE) lh_text_race(&x, f);
+  else lh_text_incident(&x, f);
+  fclose(x.out);
+  fputs("<details class=\"text\" open><summary>", h->out);
+  esc(h->out, word(h->lang, W_WHAT_HAPPENED));
+  fputs("</summary><pre class=\"text\">", h->out);
+  esc(h->out, s);
+  fputs("</pre></details>\n", h->out);
+  free(s);
+}
+
+/* A data race: the interleaving (as the text report draws it with --explain), each access's stack
+ * with its source lines, and where a heap block came from. */
+static void race_html(struct html *h, const struct lh_finding *f, const json_t *o) {
+  struct lh_text x = {.r = h->r, .object_names = h->object_names, .lang = h->lang};
+  char *steps = NULL;
+  size_t len = 0;
+  x.out = open_memstream(&steps, &len);
+  if (x.out) {
+    lh_text_race_steps(&x, f);
+    fclose(x.out);
+    fputs("<pre class=\"text\">", h->out);
+    esc(h->out, steps);
+    fputs("</pre>\n", h->out);
+  }
+  free(steps);
+  fputs("<h3>", h->out);
+  esc(h->out, word(h->lang, W_ACCESSES));
+  fputs("</h3>\n", h->out);
+  size_t i;
+  json_t *a;
+  json_array_foreach(json_object_get(o, "accesses"), i, a) {
+    bool write = strcmp(jstr(a, "access"), "write") == 0, atomic = json_is_true(json_object_get(a, "atomic"));
+    enum lh_msg what = atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
+                              : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
+    char *title;
+    if (asprintf(&title, "%s: %s", jstr(a, "thread"), lh_msg(h->lang, what)) < 0) title = lh_xstrdup("?");
+    stack_html(h, title, json_object_get(a, "stack"), true);
+    free(title);
+  }
+  const json_t *block = json_object_get(json_object_get(o, "variable"), "block");
+  if (block) stack_html(h, word(h->lang, W_ALLOCATED_AT), json_object_get(block, "allocated_at"), true);
+}
+
+static void finding_html(struct html *h, const struct lh_finding *f) {
+  const char *level = lh_level_name(f->level);
+  json_t *o;
+  if (f->kind == LH_KIND_DATA_RACE) {
+    o = json_object();
+    lh_json_race(o, h->r, f);
+  } else if (f->incident != LH_NONE) {
+    o = json_object();
+    lh_json_incident(o, h->r, h->object_names, f);
+  } else {
+    o = cycle_json(h->r, f);
+  }
+  fprintf(h->out, "<section class=\"finding %s\" id=\"f-%s\">\n<h2><span class=\"badge %s\">%s</span>", level,
+          f->id, level, level);
+  esc(h->out, f->level == LH_LEVEL_NOTE && f->incident == LH_NONE ? lh_msg(h->lang, LH_MSG_NOTE_TITLE)
+                                                                  : lh_kind_title_in(h->lang, f->kind));
+  fputs("</h2>\n<p><code class=\"rule\">", h->out);
+  esc(h->out, lh_kind_rule(f->kind));
+  fprintf(h->out, "</code> <span class=\"id\">id %s</span></p>\n", f->id);
+  if (f->incident != LH_NONE) incident_text(h, f);
+  else cycle_sentence(h, f);
+  const json_t *steps = json_object_get(o, "steps"), *locks = json_object_get(o, "locks");
+  bool timed = f->kind == LH_KIND_TIMED_WAIT_CYCLE;
+  if (json_array_size(steps) && f->level != LH_LEVEL_NOTE) scenario_html(h, steps, locks, timed);
+  if (f->incident == LH_NONE) steps_html(h, steps, locks);
+  if (f->kind == LH_KIND_DATA_RACE) race_html(h, f, o);
+  fputs("<h3>", h->out);
+  esc(h->out, word(h->lang, W_THREADS));
+  fputs("</h3>\n", h->out);
+  size_t i;
+  json_t *t;
+  json_array_foreach(json_object_get(o, "threads"), i, t) thread_html(h, t);
+  named_html(h, W_LOCKS, locks);
+  named_html(h, W_OBJECTS, json_object_get(o, "objects"));
+  explanation_html(h, f->kind);
+  fputs("</section>\n", h->out);
+  json_decref(o);
+}
+
+/* ---- header and summary ---- */
+
+static void header_html(struct html *h) {
+  const struct lh_model *m = h->r->m;
+  fputs("<header><div class=\"inner\"><h1>", h->out);
+  esc(h->out, word(h->lang, W_TITLE));
+  for (size_t i = 0; i < m->nfiles; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++) seen = strcmp(m->files[j].exe, m->files[i].exe) == 0;
+    if (seen) continue;
+    fputs(i ? ", " : ": ", h->out);
+    esc(h->out, lh_basename(m->files[i].exe));
+  }
+  fputs("</h1>\n<table><tr><th>", h->out);
+  esc(h->out, word(h->lang, W_PROGRAM));
+  fputs("</th><th>", h->out);
+  esc(h->out, word(h->lang, W_PID));
+  fputs("</th><th>", h->out);
+  esc(h->out, word(h->lang, W_RUN_FILE));
+  fputs("</th><th></th></tr>\n", h->out);
+  for (size_t i = 0; i < m->nfiles; i++) {
+    const struct lh_run_file *f = &m->files[i];
+    fputs("<tr><td class=\"mono\">", h->out);
+    esc(h->out, f->exe);
+    fprintf(h->out, "</td><td>%lld</td><td class=\"mono\">", (long long)f->pid);
+    esc(h->out, f->path);
+    fputs("</td><td>", h->out);
+    esc(h->out, word(h->lang, f->ended && !f->truncated ? W_COMPLETE : W_INCOMPLETE));
+    fputs("</td></tr>\n", h->out);
+  }
+  fputs("</table>\n<div class=\"counts\">", h->out);
+  static const enum lh_level levels[] = {LH_LEVEL_ERROR, LH_LEVEL_WARNING, LH_LEVEL_NOTE};
+  static const enum page_word names[] = {W_ERRORS, W_WARNINGS, W_NOTES};
+  for (size_t i = 0; i < 3; i++) {
+    fprintf(h->out, "<span class=\"count %s\">", lh_level_name(levels[i]));
+    esc(h->out, word(h->lang, names[i]));
+    fprintf(h->out, ": %zu</span>", lh_findings_count(h->r->findings, levels[i]));
+  }
+  fputs("</div></div></header>\n", h->out);
+}
+
+/* A table of kinds by level, or "Nothing was found." */
+static void summary_html(struct html *h) {
+  const struct lh_findings *fs = h->r->findings;
+  size_t counts[LH_KIND_COUNT][3] = {{0}};
+  for (size_t i = 0; i < fs->n; i++) counts[fs->items[i].kind][fs->items[i].level]++;
+  fputs("<section class=\"summary\"><h2>", h->out);
+  esc(h->out, word(h->lang, W_SUMMARY));
+  fputs("</h2>\n", h->out);
+  if (fs->n == 0) {
+    fputs("<p>", h->out);
+    esc(h->out, word(h->lang, W_NOTHING_FOUND));
+    fputs("</p></section>\n", h->out);
+    return;
+  }
+  fputs("<table class=\"grid\"><tr><th>", h->out);
+  esc(h->out, word(h->lang, W_KIND));
+  fputs("</th><th>", h->out);
+  esc(h->out, word(h->lang, W_ERRORS));
+  fputs("</th><th>", h->out);
+  esc(h->out, word(h->lang, W_WARNINGS));
+  fputs("</th><th>", h->out);
+  esc(h->out, word(h->lang, W_NOTES));
+  fputs("</th></tr>\n", h->out);
+  for (int k = 0; k < LH_KIND_COUNT; k++) {
+    size_t *c = counts[k];
+    if (!c[LH_LEVEL_ERROR] && !c[LH_LEVEL_WARNING] && !c[LH_LEVEL_NOTE]) continue;
+    fputs("<tr><td><code>", h->out);
+    esc(h->out, lh_kind_rule((enum lh_finding_kind)k));
+    fputs("</code> ", h->out);
+    esc(h->out, lh_kind_title_in(h->lang, (enum lh_finding_kind)k));
+    fprintf(h->out, "</td><td>%zu</td><td>%zu</td><td>%zu</td></tr>\n", c[LH_LEVEL_ERROR], c[LH_LEVEL_WARNING],
+            c[LH_LEVEL_NOTE]);
+  }
+  fputs("</table>\n", h->out);
+  size_t notes = lh_findings_count(fs, LH_LEVEL_NOTE);
+  if (notes && !h->r->verbose) {
+    fputs("<p class=\"muted\">", h->out);
+    escf(h->out, lh_msg(h->lang, notes == 1 ? LH_MSG_NOTE_NOT_SHOWN : LH_MSG_NOTES_NOT_SHOWN), notes);
+    fputs("</p>\n", h->out);
+  }
+  fputs("</section>\n", h->out);
+}
+
+/* ---- the graph ---- */
+
+/* The SVG that `dot -Tsvg` draws from dot_text (caller frees), or NULL when dot cannot be run
+ * or fails. The DOT goes in through a memory file, so that no pipe can fill up both ways. */
+static char *render_svg(const char *dot_text) {
+  int in = memfd_create("lockhound-dot", MFD_CLOEXEC), pipefd[2];
+  if (in < 0) return NULL;
+  size_t n = strlen(dot_text);
+  if (write(in, dot_text, n) != (ssize_t)n || lseek(in, 0, SEEK_SET) != 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
+    close(in);
+    return NULL;
+  }
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    dup2(in, STDIN_FILENO);
+    dup2(pipefd[1], STDOUT_FILENO);
+    if (null >= 0) dup2(null, STDERR_FILENO); /* a failing dot is told by the note instead */
+    execlp("dot", "dot", "-Tsvg", (char *)NULL);
+    _exit(127);
+  }
+  close(in);
+  close(pipefd[1]);
+  char *svg = NULL, chunk[8192];
+  size_t len = 0;
+  FILE *mem = open_memstream(&svg, &len);
+  ssize_t k;
+  while (pid > 0 && mem && ((k = read(pipefd[0], chunk, sizeof chunk)) > 0 || (k < 0 && errno == EINTR)))
+    if (k > 0) fwrite(chunk, 1, (size_t)k, mem);
+  close(pipefd[0]);
+  if (mem) fclose(mem);
+  int status = 0;
+  if (pid > 0) while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (pid <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !svg || !strstr(svg, "<svg")) {
+    free(svg);
+    return NULL;
+  }
+  return svg;
+}
+
+/* Removes every occurrence of attr from s, in place. */
+static void drop(char *s, const char *attr) {
+  size_t n = strlen(attr);
+  for (char *p = strstr(s, attr); p; p = strstr(p, attr)) memmove(p, p + n, strlen(p + n) + 1);
+}
+
+static void graph_html(struct html *h) {
+  char *dot_text = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&dot_text, &len);
+  if (!mem) return;
+  lh_report_dot(mem, h->r);
+  fclose(mem);
+  fputs("<section class=\"graph\"><h2>", h->out);
+  esc(h->out, word(h->lang, W_GRAPH));
+  fputs("</h2>\n", h->out);
+  char *svg = render_svg(dot_text);
+  if (svg) {
+    /* Inline SVG takes its namespace from the HTML parser; the page names no URL at all. */
+    char *start = strstr(svg, "<svg");
+    drop(start, " xmlns=\"http://www.w3.org/2000/svg\"");
+    drop(start, " xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
+    fputs(start, h->out);
+  } else {
+    fputs("<p class=\"muted\">", h->out);
+    esc(h->out, word(h->lang, W_NO_DOT));
+    fputs("</p>\n<pre class=\"dot\">", h->out);
+    esc(h->out, dot_text);
+    fputs("</pre>\n", h->out);
+  }
+  fputs("</section>\n", h->out);
+  free(svg);
+  free(dot_text);
+}
+
+/* ---- the page ---- */
+
+void lh_report_html_to(FILE *out, const struct lh_report *r, struct lh_text_style style) {
+  struct html h = {out, r, style.lang < LH_LANG_COUNT ? style.lang : LH_LANG_EN, lh_object_names(r->sym, r->m)};
+  fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+          lh_lang_name(h.lang));
+  esc(out, word(h.lang, W_TITLE));
+  fprintf(out, "</title>\n<meta name=\"generator\" content=\"lockhound %s\">\n<style>\n%s</style>\n</head>\n<body>\n",
+          LH_VERSION, CSS);
+  header_html(&h);
+  fputs("<main>\n", out);
+  summary_html(&h);
+  size_t shown = 0, unshown = 0;
+  for (size_t i = 0; i < r->findings->n; i++) {
+    const struct lh_finding *f = &r->findings->items[i];
+    if (f->level == LH_LEVEL_NOTE && !r->verbose) continue;
+    if (shown == MAX_FINDINGS) unshown++;
+    else {
+      finding_html(&h, f);
+      shown++;
+    }
+  }
+  if (unshown) {
+    fputs("<p class=\"muted\">", out);
+    escf(out, lh_msg(h.lang, LH_MSG_MORE_FINDINGS), MAX_FINDINGS, unshown);
+    fputs("</p>\n", out);
+  }
+  graph_html(&h);
+  fputs("</main>\n</body>\n</html>\n", out);
+  lh_lock_names_free(h.object_names, r->m->nobjects);
+}
+
+int lh_report_html(const char *path, const struct lh_report *r, struct lh_text_style style) {
+  FILE *out = lh_output_open(path);
+  if (!out) return -1;
+  lh_report_html_to(out, r, style);
+  return lh_output_close(out, path);
+}

@@ -1,0 +1,29 @@
+/* frames.h - a recorded stack as the frames a report shows: function, file:line, module. */
+#ifndef LH_FRAMES_H
+#define LH_FRAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+#include "symbols/symbolize.h"
+
+struct lh_shown_frame {
+  const char *function; /* NULL when unknown; strings belong to the symbolizer or the model */
+  const char *file;     /* as in the debug info; NULL when unknown */
+  int line;             /* 0 when unknown */
+  const char *module;   /* module path, NULL when the address lies in no known module */
+  uint64_t offset;      /* module-relative return address (absolute without a module) */
+};
+
+/* The frames of stack (LH_NONE gives none), innermost first, inlined calls expanded, cut after
+ * main or start_thread (what lies below is the C library starting the program or the thread) and
+ * after max frames. Returns how many were written to out. */
+size_t lh_frames_of_stack(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
+                          struct lh_shown_frame *out, size_t max);
+
+/* The part of a path after its last '/'. */
+const char *lh_basename(const char *path);
+
+#endif

@@ -1,0 +1,164 @@
+/* lock_names.c - names for locks that a reader recognises.
+ *
+ * A global lock is named by the C expression of the variable it lies in, from the debug info
+ * ("lock_a", "forks[2]", "bank.lock"). Any other lock is named by where it came to be:
+ * "mutex initialised at FILE:LINE" when it was seen in its init call, "mutex first used at
+ * FILE:LINE" when it was statically initialised, with FILE:LINE from the innermost frame of that
+ * stack that has a source line. Without any line: the function, else module and offset. When
+ * several locks of one run (lineage group) end up with the same name, each gets " #N", N
+ * counting from 1 in lock order, so names stay unique within a report.
+ * Objects (semaphores, condition variables, barriers) are named the same way ("start_line",
+ * "barrier initialised at FILE:LINE", "condition variable first used at FILE:LINE"), a named
+ * semaphore by its name ("semaphore /jobs").
+ * Cost: the stack-based part is memoised per (stack, kind, how), so 100,000 locks created at one
+ * site cost one symbolisation. */
+#include "symbols/lock_names.h"
+#include "base/text_escape.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "symbols/frames.h"
+#include "base/grow.h"
+
+#define MAX_FRAMES 16
+
+struct memo {
+  struct memo_key { int32_t stack; int32_t kind; int32_t init; } key;
+  char *name;
+  UT_hash_handle hh;
+};
+
+struct name_count {
+  char *key; /* group index + "\x1f" + name */
+  uint32_t total, next;
+  UT_hash_handle hh;
+};
+
+static char *site_name(struct lh_symbolizer *sym, const struct lh_model *m, const char *kind, bool init,
+                       int32_t stack) {
+  const char *how = init ? "initialised" : "first used";
+  struct lh_shown_frame frames[MAX_FRAMES];
+  size_t n = lh_frames_of_stack(sym, m, stack, frames, MAX_FRAMES);
+  char *name = NULL;
+  for (size_t i = 0; i < n && !name; i++)
+    if (frames[i].file && frames[i].line > 0)
+      if (asprintf(&name, "%s %s at %s:%d", kind, how, lh_basename(frames[i].file), frames[i].line) < 0) name = NULL;
+  if (!name && n > 0 && frames[0].function) {
+    if (asprintf(&name, "%s %s in %s", kind, how, frames[0].function) < 0) name = NULL;
+  } else if (!name && n > 0) {
+    if (asprintf(&name, "%s %s at 0x%" PRIx64 " (%s)", kind, how, frames[0].offset,
+                 frames[0].module ? lh_shown(lh_basename(frames[0].module)) : "unknown module") < 0)
+      name = NULL;
+  } else if (!name) {
+    if (asprintf(&name, "%s %s at an unknown place", kind, how) < 0) name = NULL;
+  }
+  return name ? name : lh_xstrdup(kind);
+}
+
+/* What a thing is called before numbering: its variable, else where it came to be. kind_id tells
+ * kinds apart in the memo (lock kinds, then 100 + object kinds). */
+static char *base_name(struct lh_symbolizer *sym, const struct lh_model *m, int32_t module, uint64_t rel,
+                       const char *word, int32_t kind_id, bool init, int32_t stack, struct memo **memo) {
+  if (module != LH_NONE && sym) {
+    const char *var = lh_sym_data(sym, m->modules[module].path, rel, NULL, NULL);
+    if (var) return lh_xstrdup(var);
+  }
+  struct memo_key key = {stack, kind_id, init};
+  struct memo *e;
+  HASH_FIND(hh, *memo, &key, sizeof key, e);
+  if (!e) {
+    e = lh_xcalloc(1, sizeof *e);
+    e->key = key;
+    e->name = site_name(sym, m, word, init, stack);
+    HASH_ADD(hh, *memo, key, sizeof e->key, e);
+  }
+  return lh_xstrdup(e->name);
+}
+
+static char *count_key(const struct lh_model *m, uint32_t file, const char *name) {
+  char *key;
+  if (asprintf(&key, "%" PRIu32 "\x1f%s", m->files[file].group, name) < 0) return lh_xstrdup(name);
+  return key;
+}
+
+static char *lock_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i, struct memo **memo) {
+  const struct lh_lock *l = &m->locks[i];
+  return base_name(sym, m, l->module, l->rel, lh_lock_kind_word(l->kind), (int32_t)l->kind, l->init, l->stack, memo);
+}
+
+static char *object_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i, struct memo **memo) {
+  const struct lh_object *o = &m->objects[i];
+  char *name;
+  if (o->name) {
+    if (asprintf(&name, "%s %s", lh_object_kind_word(o->kind), o->name) < 0) name = lh_xstrdup(o->name);
+    return name;
+  }
+  return base_name(sym, m, o->module, o->rel, lh_object_kind_word(o->kind), 100 + (int32_t)o->kind, o->init,
+                   o->stack, memo);
+}
+
+/* Names for n things (locks or objects), numbered " #N" where a name repeats within a group. */
+static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size_t n,
+                       char *(*base)(struct lh_symbolizer *, const struct lh_model *, size_t, struct memo **),
+                       uint32_t (*file_of)(const struct lh_model *, size_t)) {
+  char **names = lh_xcalloc(n ? n : 1, sizeof *names);
+  struct memo *memo = NULL;
+  struct name_count *counts = NULL, *c, *tmp;
+  char **keys = lh_xcalloc(n ? n : 1, sizeof *keys);
+  for (size_t i = 0; i < n; i++) {
+    names[i] = base(sym, m, i, &memo);
+    keys[i] = count_key(m, file_of(m, i), names[i]);
+    HASH_FIND_STR(counts, keys[i], c);
+    if (!c) {
+      c = lh_xcalloc(1, sizeof *c);
+      c->key = lh_xstrdup(keys[i]);
+      HASH_ADD_KEYPTR(hh, counts, c->key, strlen(c->key), c);
+    }
+    c->total++;
+  }
+  for (size_t i = 0; i < n; i++) {
+    HASH_FIND_STR(counts, keys[i], c);
+    if (c->total > 1) {
+      char *numbered;
+      if (asprintf(&numbered, "%s #%" PRIu32, names[i], ++c->next) >= 0) {
+        free(names[i]);
+        names[i] = numbered;
+      }
+    }
+    free(keys[i]);
+  }
+  free(keys);
+  HASH_ITER(hh, counts, c, tmp) {
+    HASH_DEL(counts, c);
+    free(c->key);
+    free(c);
+  }
+  struct memo *e, *etmp;
+  HASH_ITER(hh, memo, e, etmp) {
+    HASH_DEL(memo, e);
+    free(e->name);
+    free(e);
+  }
+  return names;
+}
+
+static uint32_t lock_file(const struct lh_model *m, size_t i) { return m->locks[i].file; }
+static uint32_t object_file(const struct lh_model *m, size_t i) { return m->objects[i].file; }
+
+char **lh_lock_names(struct lh_symbolizer *sym, const struct lh_model *m) {
+  return names_of(sym, m, m->nlocks, lock_base_name, lock_file);
+}
+
+char **lh_object_names(struct lh_symbolizer *sym, const struct lh_model *m) {
+  return names_of(sym, m, m->nobjects, object_base_name, object_file);
+}
+
+void lh_lock_names_free(char **names, size_t n) {
+  if (!names) return;
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  free(names);
+}

@@ -1,0 +1,18 @@
+/* run_file_format.h - constants of the run file, shared by its writer (interpose/runfile/run_file.c)
+ * and its reader (analyzer/model/run_loader.c). docs/run-file-format.md is the full contract; this
+ * header only pins the values both halves must agree on. */
+#ifndef LH_RUN_FILE_FORMAT_H
+#define LH_RUN_FILE_FORMAT_H
+
+#define LH_RUN_FORMAT_NAME "lockhound-run"
+#define LH_RUN_FORMAT_VERSION 1
+#define LH_RUN_FILE_SUFFIX ".lhrun"
+
+/* Environment the command and the library use to talk to each other. */
+#define LH_ENV_RUN_DIR "LOCKHOUND_RUN_DIR"       /* where run files go */
+#define LH_ENV_SESSION "LOCKHOUND_SESSION"       /* session id shared by one `lockhound run` */
+#define LH_ENV_SUPERVISED "LOCKHOUND_SUPERVISED" /* "1": `lockhound run` reports, not the library */
+#define LH_ENV_BIN "LOCKHOUND_BIN"               /* override: path of the lockhound command */
+#define LH_ENV_LIB "LOCKHOUND_LIB"               /* override: path of liblockhound.so */
+
+#endif

@@ -1,0 +1,34 @@
+/* real_functions.h - pointers to the real libc functions behind every wrapper, in one table.
+ *
+ * real_<name> has exactly the type of <name> (declared with __typeof__ from the libc headers),
+ * generated from wrapped_functions.def, plus a few functions the runtime needs unwrapped.
+ * lh_real_resolve() fills the table with dlsym(RTLD_NEXT); the condvar functions are looked up
+ * with their default symbol version (GLIBC_2.3.2), since plain dlsym may return the old
+ * 2.2.5 compatibility versions. Resolution runs in the library constructor and again lazily
+ * from any wrapper that finds the table empty (another library's constructor may take a lock
+ * before ours runs). */
+#ifndef LH_REAL_FUNCTIONS_H
+#define LH_REAL_FUNCTIONS_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <threads.h>
+#include <unistd.h>
+
+#define X(name) extern __typeof__(name) *real_##name;
+#include "base/wrapped_functions.def"
+#undef X
+
+/* True once every pointer is set. */
+extern bool lh_real_ready;
+void lh_real_resolve(void);
+
+static inline void lh_real_ensure(void) {
+  if (__builtin_expect(!lh_real_ready, 0))
+    lh_real_resolve();
+}
+
+#endif

@@ -1,0 +1,79 @@
+/* blocking.h - the events around calls that may block: published waits (wait_state.h), the
+ * self-deadlock check before a thread blocks on a lock it holds, and failed trylocks (for
+ * livelock detection). Used by the wrappers; the out-of-line parts are in blocking.c. */
+#ifndef LH_BLOCKING_H
+#define LH_BLOCKING_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "registry/lock_registry.h"
+#include "lockorder/recorder.h"
+#include "registry/thread_state.h"
+#include "watch/wait_state.h"
+
+/* Before blocking on a lock the caller believes it holds (a->again): first asks glibc whether it
+ * really does (a mutex's owner field, an rwlock's readers or writer, a spinlock's word). When it
+ * does not (the lock was initialised again, or unlocked by another thread), the belief was stale:
+ * the entry leaves the held set, a is made again as a first acquisition, and nothing is reported.
+ * When it does, reports a self-deadlock if the call can never return (a non-recursive mutex, a
+ * spinlock, a write lock over one's own read lock) and ends the run as the options say. */
+void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind, uint16_t call,
+                            uintptr_t pc);
+/* A trylock failed: the lock is held by someone else. */
+void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc);
+/* The stack of a wait site that is not a lock acquisition (first one seen at that pc). */
+uint32_t lh_wait_site_stack(uintptr_t pc);
+/* The thread id of a joinable thread's handle, or -1. */
+int32_t lh_join_target(pthread_t handle);
+
+static inline void lh_wait_lock_begin(const struct lh_acquire *a, uint8_t kind, uint16_t call,
+                                      bool timed) {
+  struct lh_wait *w = &lh_self.wait;
+  LH_WSET(w, on, LH_WAIT_LOCK);
+  LH_WSET(w, mode, a->mode);
+  LH_WSET(w, kind, kind);
+  LH_WSET(w, lock, a->lock);
+  LH_WSET(w, addr, a->addr);
+  lh_wait_publish(w, call, a->stack, timed);
+}
+
+/* Waits that are not lock acquisitions: condvars, semaphores, barriers, joins. */
+static inline void lh_wait_object_begin(uint8_t on, const void *obj, uint16_t call, bool timed,
+                                        uintptr_t pc) {
+  struct lh_wait *w = &lh_self.wait;
+  LH_WSET(w, on, on);
+  LH_WSET(w, addr, (uintptr_t)obj);
+  LH_WSET(w, lock, UINT32_MAX);
+  lh_wait_publish(w, call, lh_wait_site_stack(pc), timed);
+}
+
+static inline void lh_wait_cond_begin(const void *cond, const void *mutex, uint8_t kind,
+                                      uint16_t call, bool timed, uintptr_t pc) {
+  bool recursive;
+  uint32_t lock = lh_lock_id(mutex, kind, pc, &recursive);
+  struct lh_wait *w = &lh_self.wait;
+  LH_WSET(w, on, LH_WAIT_COND);
+  LH_WSET(w, addr, (uintptr_t)cond);
+  LH_WSET(w, mutex, (uintptr_t)mutex);
+  LH_WSET(w, lock, lock);
+  lh_wait_publish(w, call, lh_wait_site_stack(pc), timed);
+}
+
+static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool timed,
+                                      uintptr_t pc) {
+  struct lh_wait *w = &lh_self.wait;
+  LH_WSET(w, on, LH_WAIT_JOIN);
+  LH_WSET(w, joins, lh_join_target(handle));
+  LH_WSET(w, addr, 0);
+  LH_WSET(w, lock, UINT32_MAX);
+  lh_wait_publish(w, call, lh_wait_site_stack(pc), timed);
+}
+
+static inline void lh_try_succeeded(const struct lh_acquire *a) {
+  if (__builtin_expect(lh_self.try_failures != 0, 0) && a->lock == lh_self.try_fail_lock)
+    __atomic_store_n(&lh_self.try_failures, 0, __ATOMIC_RELAXED);
+}
+
+#endif

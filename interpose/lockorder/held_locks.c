@@ -1,0 +1,54 @@
+/* held_locks.c - see held_locks.h. Removal is usually of the last entry (locks are mostly
+ * released in reverse order); out-of-order release shifts the tail down, O(depth). */
+#include "lockorder/held_locks.h"
+
+#include <stdlib.h>
+
+void lh_held_init(struct lh_held_set *s) {
+  s->v = s->inline_v;
+  s->retired = NULL;
+  s->n = 0;
+  s->cap = LH_HELD_INLINE;
+  s->hash = 0;
+}
+
+void lh_held_free(struct lh_held_set *s) {
+  if (s->v && s->v != s->inline_v)
+    free(s->v);
+  while (s->retired) {
+    void *next = *(void **)s->retired;
+    free(s->retired);
+    s->retired = next;
+  }
+  lh_held_init(s);
+}
+
+/* A 64-bit mix (splitmix64 finaliser): entries are summed, so each must spread its bits. */
+uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack) {
+  uint64_t x = ((uint64_t)lock << 32) ^ ((uint64_t)stack << 1) ^ mode;
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+bool lh_held_grow(struct lh_held_set *s) {
+  if (!s->v) {
+    lh_held_init(s);
+    return true;
+  }
+  uint32_t cap = s->cap * 2;
+  struct lh_held_entry *v = malloc(cap * sizeof *v);
+  if (!v)
+    return false;
+  memcpy(v, s->v, s->n * sizeof *v);
+  /* The old array is retired, not freed: the watchdog may be reading it (it reads held sets of
+   * blocked threads without stopping them). Retired arrays go with the set, at thread exit. */
+  if (s->v != s->inline_v) {
+    *(void **)s->v = s->retired;
+    s->retired = s->v;
+  }
+  __atomic_store_n(&s->v, v, __ATOMIC_RELEASE);
+  s->cap = cap;
+  return true;
+}

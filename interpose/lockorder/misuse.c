@@ -1,0 +1,364 @@
+/* misuse.c - see misuse.h.
+ *
+ * Lock state comes from glibc's public lock layout: a mutex's __data.__lock is nonzero while it
+ * is locked and __data.__owner is the holder's kernel tid; an rwlock's __data.__cur_writer is the
+ * writer's tid and __data.__readers >> 3 the number of readers; a spinlock is free at 1 on x86
+ * and at 0 elsewhere. Who holds a lock, and where they took it, comes from the holders' held sets, which are
+ * safe to read under the recorder lock (held_locks.h keeps outgrown arrays alive). */
+#include "lockorder/misuse.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lockorder/blocking.h"
+#include "base/call_counts.h"
+#include "registry/lock_registry.h"
+#include "registry/object_registry.h"
+#include "lockorder/recorder.h"
+#include "watch/runtime_findings.h"
+#include "registry/stack_capture.h"
+#include "registry/thread_state.h"
+
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
+/* Kind, detail and call site already reported: owned by the recorder lock. */
+struct reported {
+  struct {
+    const char *kind, *detail;
+    uintptr_t pc;
+  } key;
+  UT_hash_handle hh;
+};
+static struct reported *reported;
+/* The one finding being built: owned by the recorder lock. */
+static struct lh_finding finding;
+
+static bool first_time(const char *kind, const char *detail, uintptr_t pc) {
+  struct reported probe, *r;
+  memset(&probe, 0, sizeof probe);
+  probe.key.kind = kind;
+  probe.key.detail = detail;
+  probe.key.pc = pc;
+  HASH_FIND(hh, reported, &probe.key, sizeof probe.key, r);
+  if (r)
+    return false;
+  r = calloc(1, sizeof *r);
+  if (r) {
+    r->key = probe.key;
+    HASH_ADD(hh, reported, key, sizeof r->key, r);
+  }
+  return true;
+}
+
+/* Under the recorder lock: a finding about the calling thread at its current call. */
+static struct lh_finding *begin(const char *kind, const char *detail) {
+  lh_finding_init(&finding, kind, "continue");
+  finding.detail = detail;
+  struct lh_finding_thread *t = &finding.threads[finding.nthreads++];
+  t->thread = lh_self.id;
+  t->stack = lh_stack_here();
+  t->nheld = lh_self.held.n < LH_FINDING_MAX_HELD ? lh_self.held.n : LH_FINDING_MAX_HELD;
+  for (uint32_t i = 0; i < t->nheld; i++)
+    t->held[i] = lh_self.held.v[i];
+  return &finding;
+}
+
+struct holder_search {
+  uint32_t lock;
+  pid_t tid; /* 0: anyone */
+  int32_t id;
+  uint32_t stack;
+};
+
+static void look_for_holder(int32_t id, struct lh_thread *t, void *ctx) {
+  struct holder_search *h = ctx;
+  if (h->id >= 0 || id == lh_self.id || (h->tid && t->tid != h->tid))
+    return;
+  struct lh_held_entry *v = __atomic_load_n(&t->held.v, __ATOMIC_ACQUIRE);
+  uint32_t n = __atomic_load_n(&t->held.n, __ATOMIC_RELAXED);
+  for (uint32_t i = 0; v && i < n; i++) {
+    if (v[i].lock == h->lock) {
+      h->id = id;
+      h->stack = v[i].stack;
+      return;
+    }
+  }
+  if (h->tid) /* glibc says this thread holds it, even if lockhound did not see it taken */
+    h->id = id, h->stack = LH_NO_STACK;
+}
+
+/* Adds "held by T, taken at ..." to the finding when the holder is found. */
+static void add_holder(struct lh_finding *f, uint32_t lock, pid_t tid, const char *what) {
+  struct holder_search h = {lock, tid, -1, LH_NO_STACK};
+  lh_threads_each(look_for_holder, &h);
+  if (h.id >= 0 && f->nrelated < LH_FINDING_MAX_RELATED)
+    f->related[f->nrelated++] = (struct lh_finding_related){h.id, h.stack, what};
+}
+
+enum lock_state { UNLOCKED, HELD_BY_SELF, HELD_BY_OTHER };
+
+static enum lock_state state_of(const void *obj, uint8_t kind, pid_t *owner) {
+  *owner = 0;
+  if (kind == LH_KIND_MUTEX || kind == LH_KIND_C11_MUTEX) {
+    const volatile pthread_mutex_t *m = obj;
+    if (m->__data.__lock == 0)
+      return UNLOCKED;
+    *owner = m->__data.__owner & 0x3fffffff;
+  } else if (kind == LH_KIND_RWLOCK) {
+    const volatile pthread_rwlock_t *rw = obj;
+    *owner = rw->__data.__cur_writer;
+    if (*owner == 0 && (rw->__data.__readers >> 3) == 0)
+      return UNLOCKED;
+  } else if (kind == LH_KIND_SPIN) {
+    if (lh_spin_is_free(*(const volatile int *)obj))
+      return UNLOCKED;
+  }
+  return *owner && *owner == lh_self.tid ? HELD_BY_SELF : HELD_BY_OTHER;
+}
+
+void lh_misuse_unlock(const void *obj, uint8_t kind, uintptr_t pc) {
+  pid_t owner;
+  enum lock_state st = state_of(obj, kind, &owner);
+  if (st == HELD_BY_SELF) /* taken before lockhound watched, or through a path it cannot see */
+    return;
+  lh_thread_ensure();
+  bool recursive;
+  uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
+  const char *kind_name = st == UNLOCKED ? "unlock-unlocked" : "unlock-unowned";
+  lh_recorder_lock();
+  if (first_time(kind_name, NULL, pc)) {
+    struct lh_finding *f = begin(kind_name, NULL);
+    f->lock = lock;
+    if (st == HELD_BY_OTHER)
+      add_holder(f, lock, owner, "holds it, taken here");
+    lh_finding_write(f);
+  }
+  lh_recorder_unlock();
+}
+
+void lh_misuse_destroy_lock(const void *obj, uint8_t kind, uintptr_t pc) {
+  pid_t owner;
+  if (state_of(obj, kind, &owner) == UNLOCKED)
+    return;
+  lh_thread_ensure();
+  bool recursive;
+  uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
+  lh_recorder_lock();
+  if (first_time("destroy-locked", NULL, pc)) {
+    struct lh_finding *f = begin("destroy-locked", NULL);
+    f->lock = lock;
+    add_holder(f, lock, owner, "holds it, taken here");
+    lh_finding_write(f);
+  }
+  lh_recorder_unlock();
+}
+
+void lh_misuse_cond_unowned(const void *cond, const void *mutex, uint8_t kind, uintptr_t pc) {
+  pid_t owner;
+  enum lock_state st = state_of(mutex, kind, &owner);
+  if (st == HELD_BY_SELF)
+    return;
+  lh_thread_ensure();
+  bool recursive;
+  uint32_t lock = lh_lock_id(mutex, kind, pc, &recursive);
+  lh_recorder_lock();
+  if (first_time("cond-wait-unowned-mutex", NULL, pc)) {
+    struct lh_finding *f = begin("cond-wait-unowned-mutex", st == UNLOCKED ? "unlocked" : "other");
+    f->lock = lock;
+    f->object = lh_object_ref(cond, LH_OBJ_COND, pc);
+    if (st == HELD_BY_OTHER)
+      add_holder(f, lock, owner, "holds the mutex, taken here");
+    lh_finding_write(f);
+  }
+  lh_recorder_unlock();
+}
+
+void lh_misuse_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
+  lh_thread_ensure();
+  uint32_t here = lh_wait_site_stack(pc);
+  int32_t other_thread;
+  uint32_t other_stack;
+  lh_recorder_lock();
+  uintptr_t other = lh_object_cond_enter(cond, mutex, pc, lh_self.id, here, &other_thread,
+                                         &other_stack);
+  bool report = other && first_time("cond-multiple-mutexes", NULL, pc);
+  lh_recorder_unlock();
+  if (!report)
+    return;
+  bool recursive; /* the ids first: looking one up may take the recorder lock */
+  uint32_t lock = lh_lock_id(mutex, LH_KIND_MUTEX, pc, &recursive);
+  uint32_t other_lock = lh_lock_id((const void *)other, LH_KIND_MUTEX, pc, &recursive);
+  lh_recorder_lock();
+  {
+    struct lh_finding *f = begin("cond-multiple-mutexes", NULL);
+    f->object = lh_object_ref(cond, LH_OBJ_COND, pc);
+    f->lock = lock;
+    /* the other waiters' mutex: the mutex of the wait this thread's entry shows */
+    struct lh_finding_thread *t = &f->threads[0];
+    if (t->nheld < LH_FINDING_MAX_HELD) {
+      t->has_wait = true;
+      t->wait.on = LH_WAIT_COND;
+      t->wait.call = LH_W_pthread_cond_wait;
+      t->wait.lock = other_lock;
+      t->wait.stack = t->stack;
+      t->wait_object = (uint32_t)f->object;
+    }
+    if (other_thread >= 0)
+      f->related[f->nrelated++] = (struct lh_finding_related){
+          other_thread, other_stack, "waits on it with the other mutex here"};
+    lh_finding_write(f);
+  }
+  lh_recorder_unlock();
+}
+
+void lh_misuse_cond_leave(const void *cond) {
+  lh_recorder_lock();
+  lh_object_cond_leave(cond);
+  lh_recorder_unlock();
+}
+
+void lh_misuse_thread_exit(void) {
+  if (!first_time("exit-holding-lock", NULL, (uintptr_t)lh_self.held.v[0].stack))
+    return;
+  struct lh_finding *f = begin("exit-holding-lock", NULL);
+  f->threads[0].stack = LH_NO_STACK; /* where it ends is the thread machinery: the held locks'
+                                        sites are what matters */
+  f->lock = lh_self.held.v[0].lock;
+  lh_finding_write(f);
+}
+
+struct waiter_count {
+  uintptr_t addr;
+  uint8_t on;
+  unsigned n;
+};
+
+static void count_waiter(int32_t id, struct lh_thread *t, void *ctx) {
+  (void)id;
+  struct waiter_count *c = ctx;
+  uint32_t seq = __atomic_load_n(&t->wait.seq, __ATOMIC_ACQUIRE);
+  c->n += (seq & 1) && LH_WGET(&t->wait, on) == c->on && LH_WGET(&t->wait, addr) == c->addr;
+}
+
+static unsigned waiters_on(const void *addr, uint8_t on) {
+  struct waiter_count c = {(uintptr_t)addr, on, 0};
+  lh_threads_each(count_waiter, &c);
+  return c.n;
+}
+
+static void object_misuse(const char *kind, const char *detail, const void *obj, uint8_t okind,
+                          uintptr_t pc) {
+  if (first_time(kind, detail, pc)) {
+    struct lh_finding *f = begin(kind, detail);
+    f->object = lh_object_ref(obj, okind, pc);
+    lh_finding_write(f);
+  }
+}
+
+void lh_misuse_barrier_init(const void *b, unsigned count, uintptr_t pc) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  if (count == 0)
+    object_misuse("barrier-misuse", "count-zero", b, LH_OBJ_BARRIER, pc);
+  else if (waiters_on(b, LH_WAIT_BARRIER))
+    object_misuse("barrier-misuse", "reinit-while-waited", b, LH_OBJ_BARRIER, pc);
+  lh_recorder_unlock();
+}
+
+void lh_misuse_barrier_destroy(const void *b, uintptr_t pc) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  if (waiters_on(b, LH_WAIT_BARRIER))
+    object_misuse("barrier-misuse", "destroy-while-waited", b, LH_OBJ_BARRIER, pc);
+  lh_recorder_unlock();
+}
+
+void lh_misuse_sem_destroy(const void *s, uintptr_t pc) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  if (waiters_on(s, LH_WAIT_SEM))
+    object_misuse("semaphore-misuse", "destroy-while-waited", s, LH_OBJ_SEM, pc);
+  lh_recorder_unlock();
+}
+
+/* One pending overflow, set from sem_post (perhaps in a signal handler) with atomics only. */
+static uintptr_t pending_sem, pending_pc;
+static int32_t pending_thread = -1;
+
+void lh_misuse_sem_overflow(const void *s, uintptr_t pc) {
+  uintptr_t expected = 0;
+  if (__atomic_compare_exchange_n(&pending_sem, &expected, (uintptr_t)s, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_RELAXED)) {
+    __atomic_store_n(&pending_thread, lh_self.registered ? lh_self.id : -1, __ATOMIC_RELAXED);
+    __atomic_store_n(&pending_pc, pc, __ATOMIC_RELEASE);
+  }
+}
+
+void lh_misuse_report_pending(void) {
+  uintptr_t pc = __atomic_load_n(&pending_pc, __ATOMIC_ACQUIRE);
+  if (!pc)
+    return;
+  uintptr_t sem = __atomic_load_n(&pending_sem, __ATOMIC_RELAXED);
+  int32_t thread = __atomic_load_n(&pending_thread, __ATOMIC_RELAXED);
+  lh_recorder_lock();
+  if (first_time("semaphore-misuse", "post-overflow", pc) && thread >= 0) {
+    lh_finding_init(&finding, "semaphore-misuse", "continue");
+    finding.detail = "post-overflow";
+    struct lh_finding_thread *t = &finding.threads[finding.nthreads++];
+    t->thread = thread;
+    t->stack = lh_stack_of_site(pc);
+    finding.object = lh_object_ref((const void *)sem, LH_OBJ_SEM, pc);
+    lh_finding_write(&finding);
+  }
+  lh_recorder_unlock();
+  __atomic_store_n(&pending_pc, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&pending_sem, 0, __ATOMIC_RELEASE);
+}
+
+bool lh_misuse_join(pthread_t t, uintptr_t pc) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  bool known;
+  bool detached = lh_thread_is_detached(t, &known);
+  const char *detail = detached ? "join-detached"
+                       : !known && lh_thread_was_joined(t) ? "join-joined"
+                                                           : NULL;
+  /* Two joins of one thread at once: glibc lets the second one wait (and time out), so only
+   * lockhound's own bookkeeping sees it. */
+  bool concurrent = !detail && known && lh_thread_claim_join(t, lh_self.id) >= 0;
+  const char *what = concurrent ? "join-concurrent" : detail;
+  if (what && first_time("api-error", what, pc)) {
+    struct lh_finding *f = begin("api-error", what);
+    int32_t target = lh_thread_of_handle(t);
+    if (target >= 0)
+      f->thread = target;
+    lh_finding_write(f);
+  }
+  lh_recorder_unlock();
+  return detail != NULL;
+}
+
+void lh_misuse_join_done(pthread_t t) {
+  lh_recorder_lock();
+  lh_thread_release_join(t, lh_self.id);
+  lh_recorder_unlock();
+}
+
+void lh_misuse_api_error(uint16_t call, int error, uintptr_t pc) {
+  (void)call;
+  const char *detail;
+  switch (error) {
+  case EDEADLK: detail = "EDEADLK"; break;
+  case EINVAL: detail = "EINVAL"; break;
+  case ESRCH: detail = "ESRCH"; break;
+  case EPERM: detail = "EPERM"; break;
+  default: return; /* resource errors (EAGAIN, ENOMEM...) are not misuse */
+  }
+  lh_thread_ensure();
+  lh_recorder_lock();
+  if (first_time("api-error", detail, pc))
+    lh_finding_write(begin("api-error", detail));
+  lh_recorder_unlock();
+}

@@ -1,0 +1,316 @@
+/* recorder.c - see recorder.h.
+ *
+ * The recorder lock is a plain glibc mutex taken through the real function, never through our
+ * own wrapper. Code holding it never waits for a program lock, so it cannot take part in the
+ * program's deadlocks. While it is held the thread is "inside the runtime": lock calls made by
+ * libraries we call (the unwinder behind backtrace() takes a mutex) pass straight through. */
+#include "lockorder/recorder.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lockorder/leaf_tuples.h"
+#include "registry/object_registry.h"
+#include "base/own_stack.h"
+#include "base/real_functions.h"
+#include "runfile/run_file.h"
+#include "registry/stack_capture.h"
+#include "registry/thread_state.h"
+#include "watch/watchdog.h"
+
+bool lh_enabled;
+/* Guards the registry, stack table, module map, thread table and the run file. Recursive: code
+ * under it that looks up a lock or an object may need it again, and a nested take must never
+ * hang the program. */
+static pthread_mutex_t recorder_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static unsigned fork_count; /* forks made by this process: names the children's lineage */
+
+/* lockhound's own code is not cancellable (lh_runtime_enter): in PTHREAD_CANCEL_ASYNCHRONOUS
+ * mode a cancel may land on any instruction - inside malloc (the dying thread then blocks for
+ * ever in free, in its exit handlers), or with the recorder lock taken (every other thread then
+ * hangs). Entering, before anything else, the type goes to deferred, then the state to disabled
+ * (in that order: glibc 2.36's cancel-signal handler looks at the type only, so a signal sent
+ * just before we entered finds the deferred type and merely marks the thread cancelled). The
+ * runtime makes no cancellation point (raw_syscalls.h), which would switch the type back to
+ * asynchronous for its duration. Leaving, a cancel that arrived meanwhile:
+ * - deferred mode: stays pending until the program's next cancellation point, as natively (a
+ *   lock call is none);
+ * - asynchronous mode: is acted on at once, as it would have been natively: state enabled (still
+ *   deferred: glibc 2.36, re-enabled in asynchronous mode with a cancel pending, ends the thread
+ *   without setting its result, and pthread_join gets NULL instead of PTHREAD_CANCELED), then
+ *   pthread_testcancel(), which sets the result, then the type back to asynchronous. A cancel
+ *   that comes between those last two meets the glibc bug (a window of a few instructions).
+ * Cost: four atomic operations per slow path. */
+void lh_runtime_enter(void) {
+  if (lh_self.in_runtime == 0) {
+    int state, type;
+    pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, &type);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
+    lh_self.saved_cancel_state = state;
+    lh_self.saved_cancel_type = type;
+    lh_self.saved_errno = errno;
+  }
+  lh_self.in_runtime++;
+}
+
+void lh_runtime_leave(void) {
+  if (--lh_self.in_runtime > 0)
+    return;
+  int saved_errno = lh_self.saved_errno;
+  if (lh_self.saved_cancel_state == PTHREAD_CANCEL_ENABLE) {
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+    if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+      pthread_testcancel();
+  }
+  if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+    pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, NULL);
+  errno = saved_errno;
+}
+
+void lh_recorder_lock(void) {
+  lh_real_ensure();
+  lh_runtime_enter();
+  real_pthread_mutex_lock(&recorder_mutex);
+}
+
+static void leave_runtime(void) { lh_runtime_leave(); }
+
+bool lh_recorder_trylock_for(unsigned ms) {
+  lh_real_ensure();
+  lh_runtime_enter();
+  for (unsigned i = 0;; i++) {
+    if (real_pthread_mutex_trylock(&recorder_mutex) == 0)
+      return true;
+    if (i >= ms)
+      break;
+    struct timespec ms1 = {0, 1000000};
+    syscall(SYS_nanosleep, &ms1, NULL); /* not nanosleep(): a cancellation point */
+  }
+  lh_runtime_leave();
+  return false;
+}
+
+void lh_recorder_unlock(void) {
+  real_pthread_mutex_unlock(&recorder_mutex);
+  leave_runtime();
+}
+
+/* Slow path: a tuple this thread has not seen yet; sets a->stack to its site. */
+static void record_tuple(struct lh_acquire *a, uint8_t flags) {
+  lh_recorder_lock();
+  a->stack = lh_stack_here();
+  /* Nothing held: no ordering edge, so nothing to write. The stack is still kept: it becomes the
+   * held entry's site if a nested acquisition follows. */
+  if (lh_self.held.n > 0 && lh_run_file_active()) {
+    lh_thread_ensure_written(lh_self.id); /* even if the tuple is kept back: its joins matter */
+    /* The held locks are leaves no more: their kept-back tuples come first (leaf_tuples.h). */
+    for (uint32_t i = 0; i < lh_self.held.n; i++)
+      lh_lock_held_over(lh_self.held.v[i].lock);
+    uint32_t shape = lh_leaf_shape_here(a->mode, flags, a->stack);
+    if (!lh_lock_keep_back(a->lock, shape))
+      lh_leaf_write(shape, a->lock);
+  }
+  lh_recorder_unlock();
+}
+
+struct request_ctx {
+  struct lh_acquire *a;
+  const void *obj;
+  uint8_t kind;
+  const struct lh_tuple_key *key;
+  const struct lh_tuple_slot *stale;
+};
+
+/* On lockhound's own stack, under the recorder lock (own_stack.h). */
+static void request_slow(void *p) {
+  const struct request_ctx *c = p;
+  struct lh_acquire *a = c->a;
+  const struct lh_tuple_key *key = c->key;
+  const struct lh_tuple_slot *stale = c->stale;
+  struct lh_tuple_key fresh;
+  /* The epoch is read before the id: a destroy in between leaves a stale epoch, so the next
+   * call comes here again rather than trusting an id that no longer holds. */
+  uint32_t epoch = lh_lock_epoch_of(a->addr);
+  uint16_t code_gen = (uint16_t)lh_stack_epoch_now();
+  bool recursive;
+  a->lock = lh_lock_id(c->obj, c->kind, key->pc, &recursive);
+  (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
+  int i;
+  while ((i = lh_held_find(&lh_self.held, a->addr)) >= 0 && lh_self.held.v[i].lock != a->lock) {
+    /* The lock this thread took at that address was initialised again since (a new lock id):
+     * the entry is of a lock that no longer exists. Forget it; the tuple key changes with the
+     * held set, so the value is cached under the new key. */
+    lh_held_remove(&lh_self.held, i);
+    fresh = *key;
+    fresh.held_hash = lh_self.held.hash;
+    key = &fresh;
+    stale = NULL;
+  }
+  a->again = i >= 0;
+  if (a->again)
+    a->stack = lh_self.held.v[i].stack;
+  else if (stale && stale->value.lock == a->lock && stale->value.code_gen == code_gen)
+    a->stack = stale->value.stack; /* only the epoch moved (another address's destroy) */
+  else
+    record_tuple(a, lh_tuple_flags(key));
+  a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
+  struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again, code_gen};
+  lh_tuple_remember(key, &v);
+  /* Room for the push that follows the acquisition, made here, on our stack and with
+   * cancellation off: the fast path then never allocates (a cached tuple implies the same
+   * held set, and the array never shrinks). */
+  if (!a->again && (!lh_self.held.v || lh_self.held.n == lh_self.held.cap))
+    lh_held_grow(&lh_self.held);
+}
+
+void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
+                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale) {
+  struct request_ctx c = {a, obj, kind, key, stale};
+  lh_recorder_lock();
+  lh_own_stack_call(request_slow, &c);
+  lh_recorder_unlock();
+}
+
+/* Under the recorder lock: an entry is worth keeping while the lock at its address is still the
+ * one it names (its epoch moved for another lock of its bucket, or not at all), and, for a wait
+ * site, while no library was replaced. */
+static bool tuple_worth_keeping(const struct lh_tuple_slot *s) {
+  if (s->value.code_gen != (uint16_t)lh_stack_epoch_now())
+    return false;
+  if (lh_tuple_flags(&s->key) & LH_ACQ_SITE)
+    return true;
+  return s->value.epoch == lh_lock_epoch_of(s->key.addr) ||
+         lh_lock_is_live(s->key.addr, s->value.lock);
+}
+
+void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value) {
+  struct lh_tuple_cache *c = &lh_self.tuples;
+  if (!lh_tuple_cache_will_rebuild(c)) {
+    lh_tuple_cache_put(c, key, value);
+    return;
+  }
+  lh_recorder_lock();
+  lh_tuple_cache_put_pruning(c, key, value, tuple_worth_keeping);
+  lh_recorder_unlock();
+}
+
+/* Whether glibc lets the holder of a lock take it again: a recursive mutex, a read lock over a
+ * read lock. Any other acquisition that succeeds shows that the thread did not hold it. */
+static bool reentrant(const struct lh_acquire *a, uint8_t held_mode) {
+  if (a->kind == LH_KIND_MUTEX || a->kind == LH_KIND_C11_MUTEX)
+    return (((const pthread_mutex_t *)a->addr)->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
+  if (a->kind == LH_KIND_RWLOCK)
+    return a->mode == LH_MODE_READ && held_mode == LH_MODE_READ;
+  return false;
+}
+
+void lh_lock_again(const struct lh_acquire *a) {
+  int i = lh_held_find(&lh_self.held, a->addr);
+  /* A lock believed held that is taken again where glibc allows no second hold (a trylock or a
+   * timed lock, which the self-deadlock check does not see) was free: the entry was stale (the
+   * lock was unlocked by another thread), and it now stands for this one hold. */
+  if (i >= 0 && !reentrant(a, lh_self.held.v[i].mode))
+    lh_self.held.v[i].count = 1;
+  else if (i >= 0)
+    lh_self.held.v[i].count++;
+  if (lh_contention_on)
+    lh_profile_acquired(a->lock);
+}
+
+/* The profile's table grows (an allocation) inside the runtime: not cancellable. */
+static struct lh_lock_stats *profile_entry(uint32_t lock) {
+  struct lh_contention_table *t = &lh_self.contention;
+  if ((t->n + 1) * 2 <= t->cap)
+    return lh_contention_entry(t, lock);
+  lh_runtime_enter();
+  struct lh_lock_stats *s = lh_contention_entry(t, lock);
+  lh_runtime_leave();
+  return s;
+}
+
+uint64_t lh_profile_acquired(uint32_t lock) {
+  struct lh_lock_stats *s = profile_entry(lock);
+  if (s)
+    s->acquisitions++;
+  return lh_now_ns();
+}
+
+/* Right after a blocking call that had to wait: the wait began when it was published. */
+void lh_profile_waited(uint32_t lock) {
+  uint64_t waited = lh_now_ns() - lh_self.wait.since_ns;
+  struct lh_lock_stats *s = profile_entry(lock);
+  if (!s)
+    return;
+  s->contended++;
+  s->wait_ns += waited;
+  if (waited > s->max_wait_ns)
+    s->max_wait_ns = waited;
+}
+
+void lh_profile_released(const struct lh_held_entry *e) {
+  if (!e->since_ns)
+    return;
+  uint64_t held = lh_now_ns() - e->since_ns;
+  struct lh_lock_stats *s = profile_entry(e->lock);
+  if (!s)
+    return;
+  s->hold_ns += held;
+  if (held > s->max_hold_ns)
+    s->max_hold_ns = held;
+}
+
+struct object_ctx {
+  const void *addr;
+  uint8_t kind;
+  uintptr_t pc;
+  unsigned count;
+  const char *name;
+};
+
+static void object_init(void *p) {
+  const struct object_ctx *c = p;
+  lh_object_initialised(c->addr, c->kind, c->pc, c->count, c->name);
+}
+
+static void object_destroy(void *p) { lh_object_destroyed(((const struct object_ctx *)p)->addr); }
+
+void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
+                          const char *name) {
+  struct object_ctx c = {addr, kind, pc, count, name};
+  lh_recorder_lock();
+  lh_own_stack_call(object_init, &c);
+  lh_recorder_unlock();
+}
+
+void lh_object_destroy_event(const void *addr) {
+  struct object_ctx c = {addr, 0, 0, 0, NULL};
+  lh_recorder_lock();
+  lh_own_stack_call(object_destroy, &c);
+  lh_recorder_unlock();
+}
+
+void lh_fork_prepare(void) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  fork_count++;
+}
+
+void lh_fork_parent(void) { lh_recorder_unlock(); }
+
+void lh_fork_child(void) {
+  /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
+   * consistent state. */
+  lh_thread_fork_child();
+  lh_run_file_fork_child(fork_count);
+  fork_count = 0;
+  /* A fresh lock, not an unlock: glibc's recursive mutex knows its owner by kernel tid, which
+   * the child does not share with the thread that forked. */
+  static const pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+  memcpy(&recorder_mutex, &fresh, sizeof fresh);
+  leave_runtime();
+  lh_watchdog_fork_child(); /* the parent's watchdog does not exist here */
+}

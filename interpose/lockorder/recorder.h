@@ -1,0 +1,116 @@
+/* recorder.h - the events the wrappers report, and the lock that guards lockhound's tables.
+ *
+ * The wrappers know pthread types; everything behind this interface knows only addresses, lock
+ * kinds and modes. For a blocking acquisition a wrapper calls lh_lock_request *before* the real
+ * call (so that a run which then really deadlocks has already recorded the acquisition that
+ * closes the cycle) and lh_lock_acquired after it succeeds; a trylock calls both after success.
+ *
+ * Fast path (nothing new), inline here: one probe of the thread's tuple cache (which also
+ * gives the lock id and site) checked against the address's destroy epoch, then a push on the
+ * held set; release pops it. No global lock, no allocation, no stack walk. Slow path (a new lock, a new tuple): the recorder lock, a stack
+ * walk, records appended to the run file. */
+#ifndef LH_RECORDER_H
+#define LH_RECORDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lockorder/held_locks.h"
+#include "registry/lock_cache.h"
+#include "registry/lock_registry.h"
+#include "registry/thread_state.h"
+#include "lockorder/tuple_cache.h"
+
+/* LH_ACQ_SITE marks tuple-cache entries that remember a wait site's stack (blocking.c). */
+enum lh_acq_flags { LH_ACQ_TRY = 1, LH_ACQ_TIMED = 2, LH_ACQ_COND = 4, LH_ACQ_SITE = 0x80 };
+
+struct lh_acquire {
+  uintptr_t addr;
+  uint64_t hash; /* the held entry's hash */
+  uint32_t lock;
+  uint32_t stack;
+  uint8_t mode;
+  uint8_t kind; /* enum lh_lock_kind */
+  bool again; /* the caller already holds it (recursive mutex, read lock): no new tuple */
+};
+
+/* False before the constructor finished and after the destructor: wrappers pass through. */
+extern bool lh_enabled;
+
+/* lockhound's own code on this thread, not cancellable (recorder.c says how a cancel that
+ * arrives meanwhile is acted on); wrappers pass through while inside. Nests. Every slow path
+ * (allocations included) runs inside it; lh_recorder_lock enters it. */
+void lh_runtime_enter(void);
+void lh_runtime_leave(void);
+void lh_recorder_lock(void);
+/* For a dying process (a fatal signal): the recorder lock if it is free within ms milliseconds
+ * (another thread may hold it for ever: it crashed, or the signal interrupted it). */
+bool lh_recorder_trylock_for(unsigned ms);
+void lh_recorder_unlock(void);
+
+/* Out of line: a tuple the thread has not seen under the lock's current identity. */
+void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
+                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale);
+void lh_lock_again(const struct lh_acquire *a);
+/* Puts key -> value in the calling thread's tuple cache; when that rebuilds the table, drops the
+ * entries of locks destroyed since (under the recorder lock, which the check needs). */
+void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value);
+/* The contention profile's events (contention.h): out of line, only when it is on. */
+uint64_t lh_profile_acquired(uint32_t lock);
+void lh_profile_waited(uint32_t lock);
+void lh_profile_released(const struct lh_held_entry *e);
+
+__attribute__((always_inline)) static inline void lh_lock_request(struct lh_acquire *a, const void *obj, uint8_t kind,
+                                   uint8_t mode, uint8_t flags, uintptr_t pc) {
+  lh_thread_ensure();
+  a->addr = (uintptr_t)obj;
+  a->mode = mode;
+  a->kind = kind;
+  struct lh_tuple_key key = {lh_self.held.hash, pc, a->addr,
+                             lh_tuple_meta(lh_self.seg, mode, flags)};
+  const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
+  if (__builtin_expect(s && s->value.epoch == lh_lock_epoch_of(a->addr), 1)) {
+    a->lock = s->value.lock;
+    a->stack = s->value.stack;
+    a->hash = s->value.entry_hash;
+    a->again = s->value.again;
+    return;
+  }
+  lh_lock_request_slow(a, obj, kind, &key, s);
+}
+
+static inline void lh_lock_acquired(const struct lh_acquire *a) {
+  if (__builtin_expect(a->again, 0)) {
+    lh_lock_again(a);
+    return;
+  }
+  struct lh_held_entry e = {a->addr, a->hash, a->lock, a->stack, 1, a->mode, 0};
+  if (__builtin_expect(lh_contention_on, 0))
+    e.since_ns = lh_profile_acquired(a->lock);
+  lh_held_push(&lh_self.held, &e);
+}
+
+/* False when the caller does not hold the lock (a misuse, or taken before lockhound started). */
+static inline bool lh_lock_released(const void *obj) {
+  struct lh_held_set *h = &lh_self.held;
+  int i = lh_held_find(h, (uintptr_t)obj);
+  if (i < 0)
+    return false;
+  if (--h->v[i].count == 0) {
+    if (__builtin_expect(lh_contention_on, 0))
+      lh_profile_released(&h->v[i]);
+    lh_held_remove(h, i);
+  }
+  return true;
+}
+
+/* Semaphores, condvars and barriers being created and destroyed (object_registry.h). */
+void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
+                          const char *name);
+void lh_object_destroy_event(const void *addr);
+
+void lh_fork_prepare(void);
+void lh_fork_parent(void);
+void lh_fork_child(void);
+
+#endif

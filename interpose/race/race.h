@@ -1,0 +1,140 @@
+/* race.h - the race detector's event interface.
+ *
+ * A program built with `lockhound cc` calls the compiler's `__tsan_*` entry points
+ * (tsan_entry_points.c, tsan_atomics.c) and, through libc, our memory wrappers (wrap_memory.c);
+ * the pthread wrappers add the synchronisation that orders threads. All of them report here, as
+ * plain events on addresses: an access, an acquire or release of a synchronisation address, a
+ * function entered or left. The detector behind it (race_detector.c) never sees a pthread type.
+ *
+ * Nothing here runs unless the program is instrumented: __tsan_init switches lh_race_on on. In a
+ * program that is only preloaded every hook costs one predictable branch.
+ *
+ * The rule (docs/races.md): two accesses to the same bytes from different threads, at least one a
+ * write and not both atomic, race when (a) no happens-before path from synchronisation other than
+ * plain locks orders them (create/join, semaphores, barriers, condvar signal->wake, release/acquire
+ * atomics, once, and mutexes used as monitors with a condition variable), and (b) no lock was
+ * held at both (held for writing by at least one of them). */
+#ifndef LH_RACE_H
+#define LH_RACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "race/race_shadow.h"
+#include "race/race_thread.h"
+#include "registry/thread_state.h"
+
+/* Set once by __tsan_init (the program is instrumented), unless LOCKHOUND_OPTIONS says races=0 or
+ * the process is secure (options.h: a setuid program records nothing). Written before the
+ * program's threads exist; read everywhere with relaxed loads. */
+extern bool lh_race_on;
+
+enum lh_race_access_flags {
+  LH_RACE_READ = 0,
+  LH_RACE_WRITE = 1,
+  LH_RACE_ATOMIC = 2,
+};
+
+/* __tsan_init: switches detection on (idempotent). */
+void lh_race_init(void);
+
+/* An access of size bytes (any size >= 1, any alignment) at addr by the calling thread; pc is the
+ * return address of the instrumentation call (the access's own site). lh_race_access (below) is
+ * the inline fast path; this is everything else. */
+void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc);
+
+/* Happens-before through a synchronisation address (an atomic variable, a semaphore, a condvar, a
+ * barrier, a once control, a monitor mutex, or a synthetic key): release joins the thread's
+ * clock into the address's clock and starts a new epoch; acquire joins the address's clock into
+ * the thread's; release_store replaces the address's clock by the thread's. */
+void lh_race_acquire(uintptr_t sync);
+/* The same for a sync address acquired at most once (a thread's exit): its clock is dropped. */
+void lh_race_acquire_last(uintptr_t sync);
+void lh_race_release(uintptr_t sync);
+void lh_race_release_store(uintptr_t sync);
+
+/* The pthread wrappers' events (race_sync.c), all no-ops unless lh_race_on. */
+void lh_race_lock_acquired(uintptr_t lock);   /* after any successful lock / relock */
+void lh_race_lock_releasing(uintptr_t lock);  /* before the real unlock */
+void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex); /* before the real wait */
+void lh_race_cond_woken(uintptr_t cond);      /* after the real wait returned */
+void lh_race_cond_signalling(uintptr_t cond); /* before the real signal or broadcast */
+void lh_race_thread_exiting(void);
+/* Barriers (wrap_barrier.c): init gives the count; a wait arrives (returns its round) and
+ * leaves. */
+void lh_race_barrier_init(uintptr_t b, unsigned count);
+uint64_t lh_race_barrier_arrive(uintptr_t b);
+void lh_race_barrier_leave(uintptr_t b, uint64_t round);            /* the thread's last event */
+void lh_race_thread_joined(int32_t id);       /* after a successful join of thread id */
+/* Thread creation (thread_state.c): the creator's clock travels in the start block. */
+struct lh_thread_start;
+void lh_race_thread_prepare(struct lh_thread_start *s);
+void lh_race_thread_start_failed(struct lh_thread_start *s);
+void lh_race_thread_begin(const struct lh_thread_start *s);
+void lh_race_thread_done(void);
+void lh_race_fork_prepare(void);
+void lh_race_fork_parent(void);
+void lh_race_fork_child(int32_t next_thread_id);
+/* A block of memory that becomes new (malloc) or dead (free, a thread's stack when it starts):
+ * its history is forgotten. */
+void lh_race_forget(uintptr_t addr, size_t size);
+
+/* For the race modules: the calling thread's state, ready for an event, or NULL when this thread
+ * is not checked (inside lockhound, or too many threads). */
+struct lh_race_thread *lh_race_ready(void);
+
+/* Runs a race event only in an instrumented program: one relaxed load otherwise. */
+#define LH_RACE_EVENT(call)                                                                      \
+  do {                                                                                         \
+    if (__builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0))                   \
+      call;                                                                                    \
+  } while (0)
+
+/* The fast path of every access, inline in each entry point: an access within one granule, with
+ * no lock held, that this thread already made in this epoch (or a read of bytes it wrote in this
+ * epoch) is already known; nothing else to do. Everything else goes to race_detector.c. */
+static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
+  struct lh_race_thread *r = &lh_self.race;
+  uint64_t base = r->cell_base;
+  const struct lh_race_granule *g;
+  if (__builtin_expect((base != 0) & (r->busy == 0) & (lh_self.held.n == 0) &
+                           ((addr & 7) + size <= 8),
+                       1) &&
+      (g = lh_shadow_granule_fast(addr))) {
+    uint64_t cur = base | (uint64_t)(((1u << size) - 1) << (addr & 7)) |
+                   ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
+    const uint64_t ctx_mask = ~0ull << LH_CELL_CTX_SHIFT;
+    for (int i = 0; i < LH_SHADOW_CELLS; i++) {
+      uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED) & ~ctx_mask;
+      if (c == cur)
+        return;
+      /* a read covered by this thread's own lockless write in this epoch */
+      if (!(flags & 1) && (c & ~0xffull) == ((cur | LH_CELL_WRITE) & ~0xffull) &&
+          (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur))
+        return;
+    }
+  }
+  lh_race_access_slow(addr, size, flags, pc);
+}
+
+/* The shadow call stack, fed by __tsan_func_entry/__tsan_func_exit: every access gets its full
+ * stack without unwinding. Inline: it runs on every call of an instrumented function. */
+static inline void lh_race_func_entry(uintptr_t caller_pc) {
+  struct lh_race_thread *r = &lh_self.race;
+  if (__builtin_expect(r->depth < r->cap, 1)) {
+    r->frames[r->depth].pc = caller_pc;
+    r->frames[r->depth].node = 0;
+  } else {
+    lh_race_frames_grow(r, caller_pc);
+  }
+  r->depth++;
+}
+
+static inline void lh_race_func_exit(void) {
+  struct lh_race_thread *r = &lh_self.race;
+  if (__builtin_expect(r->depth > 0, 1))
+    r->depth--;
+}
+
+#endif

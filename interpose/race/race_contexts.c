@@ -1,0 +1,107 @@
+/* race_contexts.c - per-thread tables of access contexts (race_contexts.h). */
+#include "race/race_alloc.h"
+#include "race/race_contexts.h"
+
+#include "race/race_spin.h"
+
+/* Pages that double: page k holds FIRST_PAGE << k contexts, so a thread that used a few dozen
+ * keeps half a KiB after its end (its pages stay: cells may name them), and one that used all
+ * LH_CTX_MAX has NPAGES pages. */
+#define FIRST_PAGE_BITS 6
+#define NPAGES (LH_CTX_BITS - FIRST_PAGE_BITS + 1)
+
+/* Page k covers ids [F * (2^k - 1), F * (2^(k+1) - 1)), F = 1 << FIRST_PAGE_BITS. */
+static inline unsigned page_of(uint32_t id, uint32_t *offset) {
+  unsigned k = 31u - (unsigned)__builtin_clz((id >> FIRST_PAGE_BITS) + 1);
+  *offset = id - (((1u << k) - 1) << FIRST_PAGE_BITS);
+  return k;
+}
+#define CACHE_BITS 12
+#define MAX_SLOTS 8192
+
+struct cache_entry {
+  uint32_t lsid, stack, ctx;
+};
+
+struct table {
+  struct lh_race_ctx *pages[NPAGES]; /* published with release stores; never moved or freed */
+  uint32_t next;                     /* owner only */
+  struct cache_entry *cache;         /* owner only: made at its first miss, freed at its end */
+};
+
+/* tables[slot]: created by the slot's thread under `lock`, then never changed or freed. */
+static lh_spin lock;
+static struct table *tables[MAX_SLOTS];
+
+static struct table *table_of(uint32_t slot, bool create) {
+  if (slot >= MAX_SLOTS)
+    return NULL;
+  struct table *t = __atomic_load_n(&tables[slot], __ATOMIC_ACQUIRE);
+  if (t || !create)
+    return t;
+  lh_spin_lock(&lock);
+  t = tables[slot];
+  if (!t && (t = __libc_calloc(1, sizeof *t))) {
+    t->next = 1;
+    __atomic_store_n(&tables[slot], t, __ATOMIC_RELEASE);
+  }
+  lh_spin_unlock(&lock);
+  return t;
+}
+
+static uint32_t append(struct table *t, uint32_t lsid, uint32_t stack) {
+  uint32_t id = t->next;
+  if (id > LH_CTX_MAX)
+    return 0;
+  uint32_t offset;
+  unsigned k = page_of(id, &offset);
+  struct lh_race_ctx *page = t->pages[k];
+  if (!page) {
+    page = __libc_calloc((size_t)1 << (FIRST_PAGE_BITS + k), sizeof *page);
+    if (!page)
+      return 0;
+    __atomic_store_n(&t->pages[k], page, __ATOMIC_RELEASE);
+  }
+  page[offset] = (struct lh_race_ctx){lsid, stack};
+  __atomic_thread_fence(__ATOMIC_RELEASE); /* the entry is visible before any cell names it */
+  t->next = id + 1;
+  return id;
+}
+
+uint32_t lh_ctx_intern(uint32_t slot, uint32_t lsid, uint32_t stack) {
+  struct table *t = table_of(slot, true);
+  if (!t)
+    return 0;
+  uint32_t h = (uint32_t)(((uint64_t)lsid * 0x9e3779b97f4a7c15ull ^ stack) * 0xff51afd7ed558ccdull >> 40);
+  if (!t->cache)
+    t->cache = __libc_calloc((size_t)1 << CACHE_BITS, sizeof *t->cache);
+  struct cache_entry *e = t->cache ? &t->cache[h & ((1u << CACHE_BITS) - 1)] : NULL;
+  if (e && e->ctx && e->lsid == lsid && e->stack == stack)
+    return e->ctx;
+  uint32_t id = append(t, lsid, stack);
+  if (id && e)
+    *e = (struct cache_entry){lsid, stack, id};
+  return id;
+}
+
+void lh_ctx_thread_done(uint32_t slot) {
+  struct table *t = table_of(slot, false);
+  if (t) {
+    __libc_free(t->cache);
+    t->cache = NULL;
+  }
+}
+
+bool lh_ctx_get(uint32_t slot, uint32_t ctx, struct lh_race_ctx *out) {
+  struct table *t = table_of(slot, false);
+  if (!t || ctx == 0 || ctx > LH_CTX_MAX)
+    return false;
+  uint32_t offset;
+  struct lh_race_ctx *page = __atomic_load_n(&t->pages[page_of(ctx, &offset)], __ATOMIC_ACQUIRE);
+  if (!page)
+    return false;
+  *out = page[offset];
+  return true;
+}
+
+void lh_ctx_fork_lock(bool take) { take ? lh_spin_lock(&lock) : lh_spin_unlock(&lock); }

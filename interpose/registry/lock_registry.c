@@ -1,0 +1,374 @@
+/* lock_registry.c - see lock_registry.h.
+ *
+ * Attributes are read from glibc's public lock layout (pthread_mutex_t.__data.__kind holds the
+ * type in its low two bits, the robust flag as 16 and the process-shared flag as 128; an rwlock's
+ * __data.__flags is 2 for PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP, the only setting under
+ * which a reader waits behind a waiting writer). Reading them at registration covers locks made
+ * with an attribute object and statically initialised ones alike. */
+#include "registry/lock_registry.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lockorder/contention.h"
+#include "lockorder/leaf_tuples.h"
+#include "registry/lock_cache.h"
+#include "registry/module_map.h"
+#include "base/own_stack.h"
+#include "base/id_pool.h"
+#include "base/pointer_table.h"
+#include "race/race.h"
+#include "lockorder/recorder.h"
+#include "runfile/run_file.h"
+#include "registry/stack_capture.h"
+#include "registry/thread_state.h"
+
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
+enum lh_lock_how { LH_LOCK_INIT, LH_LOCK_STATIC };
+
+struct lh_lock_rec {
+  uintptr_t addr;
+  uint32_t id, gen, stack;
+  uint8_t kind, how;
+  int type; /* glibc mutex kind bits, or C11 mtx type */
+  bool alive, written;
+  bool in_addr, in_id; /* in by_addr, in by_id: freed when in neither */
+  bool nested;         /* held while another lock was acquired: not a leaf (leaf_tuples.h) */
+  uint32_t *kept;      /* shapes of its tuples kept back while it is a leaf */
+  uint32_t nkept, cap_kept;
+  bool recursive, robust, pshared, prefer_writer;
+  UT_hash_handle hh;
+};
+
+uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
+/* Owned by the recorder lock. */
+static struct lh_lock_rec *by_addr; /* the latest lock at each address: alive, or a tombstone */
+static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id; NULL once forgotten */
+static struct lh_id_pool ids;       /* forgotten ids that were never written are handed out again */
+
+static struct lh_lock_rec *lock_at(uint32_t id) { return id < ids.next ? by_id.v[id] : NULL; }
+
+static void bump_epoch(uintptr_t addr) {
+  __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,
+                     __ATOMIC_RELEASE);
+}
+
+void lh_locks_code_changed(void) {
+  for (uint32_t i = 0; i < LH_LOCK_EPOCHS; i++)
+    __atomic_fetch_add(&lh_lock_epochs[i], 1, __ATOMIC_RELEASE);
+}
+
+static void read_attributes(struct lh_lock_rec *r, const void *obj) {
+  if (r->kind == LH_KIND_MUTEX || r->kind == LH_KIND_C11_MUTEX) {
+    int k = ((const pthread_mutex_t *)obj)->__data.__kind;
+    r->type = k & 3;
+    r->recursive = r->type == PTHREAD_MUTEX_RECURSIVE_NP;
+    r->robust = k & 16;
+    r->pshared = k & 128;
+  } else if (r->kind == LH_KIND_RWLOCK) {
+    const pthread_rwlock_t *rw = obj;
+    r->prefer_writer = rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+    r->pshared = rw->__data.__shared != 0;
+  }
+}
+
+/* The (lock class, tuple shape) pairs already written: a class is the kind, attributes and
+ * init (or first-use) site of a lock. A leaf's tuple whose pair is in the run file is kept back
+ * (leaf_tuples.h). Owned by the recorder lock; bounded by the distinct pairs. */
+struct leaf_pair {
+  uint32_t key[6];
+  UT_hash_handle hh;
+};
+
+static struct leaf_pair *written_pairs;
+
+/* Something may still name the lock by its id once it is no longer the live lock at its address:
+ * a contention profile (written at exit) or a data-race report's lockset, which keep ids of any
+ * age, or the calling thread's own held set (a lock destroyed or re-initialised while held: the
+ * holder's next tuple lists it). Held by another thread, a mutex cannot be destroyed (EBUSY), and
+ * destroying any other held lock is reported as destroy-locked, which writes its record. */
+static bool still_named(const struct lh_lock_rec *r) {
+  return lh_contention_on || __atomic_load_n(&lh_race_on, __ATOMIC_RELAXED) ||
+         lh_held_find(&lh_self.held, r->addr) >= 0;
+}
+
+static void drop_kept(struct lh_lock_rec *r) {
+  free(r->kept);
+  r->kept = NULL;
+  r->nkept = r->cap_kept = 0;
+}
+
+static void drop_if_unreferenced(struct lh_lock_rec *r) {
+  if (!r->in_addr && !r->in_id) {
+    drop_kept(r);
+    free(r);
+  }
+}
+
+/* r is no longer the live lock at its address (destroyed, or replaced by a new init). Its id
+ * stays valid while something may name it (still_named). Otherwise it is forgotten: a written
+ * lock keeps its id for ever (the run file uses it), an unwritten one gives its id back for the
+ * next new lock. The record stays in by_addr as a tombstone only when its generation matters:
+ * at a global or static address (the analyzer merges such locks across runs by address and
+ * generation, so every lock there is counted; there are only so many such addresses), or when
+ * some lock at this address was written (so that a later one gets a higher gen). Memory then
+ * follows the locks that are alive or written, not every lock ever initialised. */
+static void retire(struct lh_lock_rec *r) {
+  r->alive = false;
+  bool named = still_named(r);
+  if (!named)
+    drop_kept(r); /* a leaf for ever: its kept-back tuples can close no cycle */
+  if (r->in_id && !named) {
+    by_id.v[r->id] = NULL;
+    r->in_id = false;
+    if (!r->written) {
+      lh_id_give_back(&ids, r->id);
+    }
+  }
+  if (r->in_addr && !r->written && r->gen == 0 && !lh_modules_contains(r->addr)) {
+    HASH_DEL(by_addr, r);
+    r->in_addr = false;
+  }
+  drop_if_unreferenced(r);
+}
+
+/* A new lock at obj, replacing whatever was registered there. */
+static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintptr_t pc) {
+  uintptr_t addr = (uintptr_t)obj;
+  struct lh_lock_rec *old;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
+  uint32_t id = lh_id_peek(&ids);
+  if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id))
+    return NULL;
+  struct lh_lock_rec *r = calloc(1, sizeof *r);
+  if (!r)
+    return NULL;
+  lh_id_take(&ids);
+  r->addr = addr;
+  r->id = id;
+  r->kind = kind;
+  r->how = how;
+  r->alive = true;
+  r->stack = lh_stack_of_site(pc);
+  read_attributes(r, obj);
+  if (old) {
+    r->gen = old->gen + 1;
+    HASH_DEL(by_addr, old);
+    old->in_addr = false;
+    bump_epoch(addr);
+    if (old->alive)
+      retire(old); /* re-initialised without a destroy */
+    else
+      drop_if_unreferenced(old);
+  }
+  HASH_ADD(hh, by_addr, addr, sizeof r->addr, r);
+  r->in_addr = true;
+  by_id.v[id] = r;
+  r->in_id = true;
+  return r;
+}
+
+static void cache(const struct lh_lock_rec *r) {
+  if (!lh_self.locks && !(lh_self.locks = calloc(1, sizeof *lh_self.locks)))
+    return; /* no cache: every look-up takes this path */
+  struct lh_lock_cache_entry *e =
+      &lh_self.locks->e[lh_addr_hash(r->addr) & (LH_LOCK_CACHE_SIZE - 1)];
+  e->addr = r->addr;
+  e->id = r->id;
+  e->epoch = lh_lock_epoch_of(r->addr);
+  e->recursive = r->recursive;
+}
+
+uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive) {
+  struct lh_lock_cache_entry *e = lh_lock_cache_hit(lh_self.locks, (uintptr_t)obj);
+  if (__builtin_expect(e != NULL, 1)) {
+    *recursive = e->recursive;
+    return e->id;
+  }
+  lh_recorder_lock();
+  uintptr_t addr = (uintptr_t)obj;
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  if (!r || !r->alive || r->kind != kind)
+    r = add(obj, kind, LH_LOCK_STATIC, pc);
+  uint32_t id = UINT32_MAX;
+  *recursive = false;
+  if (r) {
+    cache(r);
+    id = r->id;
+    *recursive = r->recursive;
+  }
+  lh_recorder_unlock();
+  return id;
+}
+
+struct init_ctx {
+  const void *obj;
+  uint8_t kind;
+  uintptr_t pc;
+};
+
+static void initialised(void *p) { /* on lockhound's own stack (own_stack.h) */
+  const struct init_ctx *c = p;
+  add(c->obj, c->kind, LH_LOCK_INIT, c->pc);
+}
+
+void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc) {
+  /* A lock initialised again while this thread believed it held: it is a fresh, free lock now.
+   * Other threads' held sets are their own; each forgets such an entry when it next takes a lock
+   * at that address (the lock id differs: recorder.c) or, before blocking, when glibc says it
+   * does not hold it (blocking.c). */
+  int i = lh_held_find(&lh_self.held, (uintptr_t)obj);
+  if (i >= 0)
+    lh_held_remove(&lh_self.held, i);
+  struct init_ctx c = {obj, kind, pc};
+  lh_recorder_lock();
+  lh_own_stack_call(initialised, &c);
+  lh_recorder_unlock();
+}
+
+struct destroy_ctx {
+  uint32_t lock;
+  int32_t thread;
+  uint32_t stack;
+};
+
+static void fill_destroy(struct lh_json_line *jl, const void *p) {
+  const struct destroy_ctx *d = p;
+  lh_jl_kv_int(jl, "lock", d->lock);
+  lh_jl_kv_int(jl, "thread", d->thread);
+  lh_jl_kv_int(jl, "stack", d->stack == LH_NO_STACK ? -1 : (int64_t)d->stack);
+}
+
+static void destroyed(void *obj) { /* on lockhound's own stack (own_stack.h) */
+  uintptr_t addr = (uintptr_t)obj;
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  if (r && r->alive) {
+    bump_epoch(addr);
+    if (r->written) {
+      struct destroy_ctx d = {r->id, lh_self.id, lh_stack_here()};
+      lh_thread_ensure_written(lh_self.id);
+      lh_stack_ensure_written(d.stack);
+      lh_run_write("destroy", fill_destroy, &d);
+    }
+    retire(r);
+  }
+}
+
+void lh_lock_destroyed(const void *obj) {
+  lh_recorder_lock();
+  lh_own_stack_call(destroyed, (void *)obj);
+  lh_recorder_unlock();
+}
+
+static const char *kind_name(uint8_t kind) {
+  switch (kind) {
+  case LH_KIND_RWLOCK: return "rwlock";
+  case LH_KIND_SPIN: return "spinlock";
+  case LH_KIND_C11_MUTEX: return "c11_mutex";
+  default: return "mutex";
+  }
+}
+
+static const char *type_name(const struct lh_lock_rec *r) {
+  static const char *const mutex_types[] = {"normal", "recursive", "errorcheck", "adaptive"};
+  if (r->kind == LH_KIND_MUTEX || r->kind == LH_KIND_C11_MUTEX)
+    return mutex_types[r->type & 3];
+  return NULL;
+}
+
+static void fill_lock(struct lh_json_line *jl, const void *p) {
+  const struct lh_lock_rec *r = p;
+  lh_jl_kv_int(jl, "id", r->id);
+  lh_jl_kv_str(jl, "kind", kind_name(r->kind));
+  lh_jl_kv_hex(jl, "addr", r->addr);
+  lh_jl_kv_int(jl, "gen", r->gen);
+  lh_jl_kv_str(jl, "how", r->how == LH_LOCK_INIT ? "init" : "static");
+  lh_jl_kv_int(jl, "stack", r->stack == LH_NO_STACK ? -1 : (int64_t)r->stack);
+  const char *type = type_name(r);
+  if (type)
+    lh_jl_kv_str(jl, "type", type);
+  if (r->robust)
+    lh_jl_kv_bool(jl, "robust", true);
+  if (r->pshared)
+    lh_jl_kv_bool(jl, "pshared", true);
+  if (r->kind == LH_KIND_RWLOCK)
+    lh_jl_kv_str(jl, "prefer", r->prefer_writer ? "writer" : "reader");
+}
+
+void lh_lock_ensure_written(uint32_t id) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->written || !lh_run_file_active())
+    return;
+  lh_stack_ensure_written(r->stack);
+  r->written = true;
+  lh_run_write("lock", fill_lock, r);
+}
+
+void lh_locks_mark_unwritten(void) {
+  /* A fork child: the tuples kept back are the parent's (its threads, its run file), and the new
+   * file has none of the pairs. */
+  for (uint32_t i = 0; i < ids.next; i++)
+    if (lock_at(i)) {
+      lock_at(i)->written = false;
+      drop_kept(lock_at(i));
+    }
+  struct leaf_pair *p, *tmp;
+  HASH_ITER(hh, written_pairs, p, tmp) {
+    HASH_DEL(written_pairs, p);
+    free(p);
+  }
+}
+
+bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  return r && r->alive && r->id == id;
+}
+
+bool lh_lock_keep_back(uint32_t id, uint32_t shape) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->nested || shape == UINT32_MAX)
+    return false;
+  struct leaf_pair probe = {.key = {r->kind, r->how, (uint32_t)r->type,
+                                    r->robust | r->pshared << 1 | r->prefer_writer << 2,
+                                    r->stack, shape}};
+  struct leaf_pair *p;
+  HASH_FIND(hh, written_pairs, probe.key, sizeof probe.key, p);
+  if (!p) { /* the first of its kind: written now, and it stands for the others */
+    p = malloc(sizeof *p);
+    if (p) {
+      memcpy(p->key, probe.key, sizeof p->key);
+      HASH_ADD(hh, written_pairs, key, sizeof p->key, p);
+    }
+    return false;
+  }
+  for (uint32_t i = 0; i < r->nkept; i++)
+    if (r->kept[i] == shape)
+      return true;
+  if (r->nkept == r->cap_kept) {
+    uint32_t cap = r->cap_kept ? 2 * r->cap_kept : 2;
+    uint32_t *v = realloc(r->kept, cap * sizeof *v);
+    if (!v)
+      return false;
+    r->kept = v;
+    r->cap_kept = cap;
+  }
+  r->kept[r->nkept++] = shape;
+  return true;
+}
+
+void lh_lock_held_over(uint32_t id) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r || r->nested)
+    return;
+  r->nested = true;
+  for (uint32_t i = 0; i < r->nkept; i++)
+    lh_leaf_write(r->kept[i], id);
+  drop_kept(r);
+}
+

@@ -1,0 +1,169 @@
+/* stack_capture.c - see stack_capture.h.
+ *
+ * The walk runs on lockhound's own stack (own_stack.h): backtrace() runs libgcc's DWARF
+ * unwinder, which needs about 6 KiB of stack, and a program thread with a 16 KiB stack deep in a
+ * recursion has far less than that left. The unwinder steps from our stack back onto the
+ * program's through the stack switch's unwind information, so the stack it returns is the same
+ * as before; it only *reads* the program's stack.
+ *
+ * Why not a frame-pointer walk, which needs no stack: libc and most distribution libraries are
+ * built without frame pointers, so such a walk stops early or wanders; the unwinder's stacks are
+ * the ones the analyzer symbolises well.
+ *
+ * Interning follows the module generations (module_map.h): when a library was unloaded or
+ * replaced, the same addresses may now be other code, so the stacks through it leave the table by
+ * content (they stay valid by id) and every lock epoch is bumped, which makes each thread's tuple
+ * cache, whose entries carry stack ids, look its tuples up again. Each stack remembers its
+ * generation, and its record is written after the records of the modules of that generation. */
+#include "registry/stack_capture.h"
+
+#include <execinfo.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry/lock_registry.h"
+#include "registry/module_map.h"
+#include "base/own_stack.h"
+#include "base/pointer_table.h"
+#include "runfile/run_file.h"
+
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
+struct lh_stack {
+  uint32_t id;
+  uint32_t n;
+  uint32_t gen; /* the module generation it was captured in */
+  bool written;
+  uintptr_t *pcs;
+  UT_hash_handle hh;
+};
+
+uint32_t lh_stack_epoch;
+/* Owned by the recorder lock. */
+static struct lh_stack *by_content;
+static struct lh_pointer_table by_id; /* struct lh_stack *, by id */
+static uint32_t nstacks;
+static uintptr_t self_lo, self_hi;
+static bool self_known;
+
+void lh_stack_warm_up(void) {
+  void *pcs[4];
+  backtrace(pcs, 4);
+  self_known = lh_modules_self_range(&self_lo, &self_hi);
+}
+
+static struct lh_stack *stack_at(uint32_t id) { return by_id.v[id]; }
+
+static bool is_ours(uintptr_t pc) { return self_known && pc >= self_lo && pc < self_hi; }
+
+/* A library was unloaded or replaced: its addresses may mean other code from now on. Stacks
+ * through it are no longer found by content (they stay valid by id), and, if there were any,
+ * every thread's cached tuples are checked again. A library that never appeared in a stack
+ * (most plugins loaded and unloaded in a loop) costs nothing more. */
+static void new_generation(void) {
+  bool affected = false;
+  struct lh_stack *s, *tmp;
+  HASH_ITER(hh, by_content, s, tmp) {
+    for (uint32_t i = 0; i < s->n; i++)
+      if (lh_modules_just_retired(s->pcs[i])) {
+        HASH_DEL(by_content, s);
+        affected = true;
+        break;
+      }
+  }
+  if (affected) {
+    __atomic_store_n(&lh_stack_epoch, lh_stack_epoch + 1, __ATOMIC_RELEASE);
+    lh_locks_code_changed();
+  }
+}
+
+static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
+  if (lh_modules_refresh())
+    new_generation();
+  struct lh_stack *s;
+  HASH_FIND(hh, by_content, pcs, n * sizeof *pcs, s);
+  if (s)
+    return s->id;
+  if (!lh_pointer_table_reserve(&by_id, nstacks))
+    return LH_NO_STACK;
+  s = calloc(1, sizeof *s);
+  uintptr_t *copy = malloc(n ? n * sizeof *pcs : 1);
+  if (!s || !copy) {
+    free(s);
+    free(copy);
+    return LH_NO_STACK;
+  }
+  memcpy(copy, pcs, n * sizeof *pcs);
+  s->pcs = copy;
+  s->n = n;
+  s->gen = lh_module_generation;
+  s->id = nstacks;
+  HASH_ADD_KEYPTR(hh, by_content, s->pcs, n * sizeof *pcs, s);
+  by_id.v[nstacks++] = s;
+  return s->id;
+}
+
+/* The walk itself, on whichever stack it is called: writes the program's pcs into out. Our
+ * frames are dropped wherever they are: the wrapper on top, the stack switch, and the thread
+ * trampoline near the bottom, which the program never wrote. */
+struct walk {
+  uintptr_t pcs[LH_STACK_MAX];
+  uint32_t n;
+};
+
+static void walk(void *p) {
+  struct walk *w = p;
+  void *raw[LH_STACK_MAX + 16];
+  int n = backtrace(raw, LH_STACK_MAX + 16);
+  w->n = 0;
+  for (int i = 0; i < n && w->n < LH_STACK_MAX; i++)
+    if (!is_ours((uintptr_t)raw[i]))
+      w->pcs[w->n++] = (uintptr_t)raw[i];
+}
+
+uint32_t lh_stack_here(void) {
+  /* Owned by the recorder lock, like the private stack: kept off the program's stack. */
+  static struct walk w;
+  lh_own_stack_call(walk, &w);
+  return intern(w.pcs, w.n);
+}
+
+uint32_t lh_stack_of_site(uintptr_t pc) { return intern(&pc, 1); }
+
+uint32_t lh_stack_of_pcs(const uintptr_t *pcs, uint32_t n) {
+  uintptr_t kept[LH_STACK_MAX];
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < n && m < LH_STACK_MAX; i++)
+    if (!is_ours(pcs[i])) /* e.g. the thread trampoline that called the thread's function */
+      kept[m++] = pcs[i];
+  return intern(kept, m);
+}
+
+static void fill_stack(struct lh_json_line *jl, const void *p) {
+  const struct lh_stack *s = p;
+  lh_jl_kv_int(jl, "id", s->id);
+  lh_jl_key(jl, "pcs");
+  lh_jl_open(jl, '[');
+  for (uint32_t i = 0; i < s->n; i++)
+    lh_jl_hex(jl, s->pcs[i]);
+  lh_jl_close(jl, ']');
+}
+
+void lh_stack_ensure_written(uint32_t id) {
+  if (id >= nstacks || stack_at(id)->written)
+    return;
+  struct lh_stack *s = stack_at(id);
+  if (!lh_run_file_active())
+    return;
+  for (uint32_t i = 0; i < s->n; i++)
+    lh_modules_cover(s->pcs[i], s->gen);
+  s->written = true;
+  lh_run_write("stack", fill_stack, s);
+}
+
+void lh_stacks_mark_unwritten(void) {
+  for (uint32_t i = 0; i < nstacks; i++)
+    stack_at(i)->written = false;
+}

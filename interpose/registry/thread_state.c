@@ -1,0 +1,456 @@
+/* thread_state.c - see thread_state.h. */
+#include "registry/thread_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lockorder/misuse.h"
+#include "base/own_stack.h"
+#include "race/race.h"
+#include "base/pointer_table.h"
+#include "lockorder/recorder.h"
+#include "runfile/run_file.h"
+#include "registry/stack_capture.h"
+#include "watch/watchdog.h"
+
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
+__thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));
+
+const char *const lh_wrapped_names[LH_NWRAPPED] = {
+#define X(name) #name,
+#include "base/wrapped_functions.def"
+#undef X
+};
+
+struct lh_thread_info {
+  int32_t id;
+  int32_t parent;      /* -1: unknown */
+  uint32_t parent_seg;
+  uint32_t stack;      /* creation stack id or LH_NO_STACK */
+  uint8_t how;         /* enum lh_thread_how */
+  pid_t tid;
+  pthread_t handle;
+  bool written;        /* its `thread` record is in the current run file */
+  bool alive, detached, in_map;
+  bool exited;           /* it ran and ended (alive is also false before it first runs) */
+  int32_t joiner;        /* the thread joining it right now, -1: none */
+  struct lh_thread *tls; /* the live thread's own state, NULL once it has exited */
+  UT_hash_handle hh;     /* in `by_handle`, keyed by handle, while it can still be joined */
+};
+
+/* Owned by the recorder lock. */
+static struct lh_pointer_table infos; /* struct lh_thread_info *, by thread id */
+static struct lh_thread_info *by_handle;
+/* Handles of threads already joined (until a new thread gets the same handle). */
+struct joined_handle {
+  pthread_t handle;
+  UT_hash_handle hh;
+};
+static struct joined_handle *joined_handles;
+
+static void forget_joined(pthread_t handle) {
+  struct joined_handle *j;
+  HASH_FIND(hh, joined_handles, &handle, sizeof handle, j);
+  if (j) {
+    HASH_DEL(joined_handles, j);
+    free(j);
+  }
+}
+static uint64_t calls_exited[LH_NWRAPPED];
+static int32_t next_id = 1;
+static pthread_key_t exit_key;
+
+static const char *const how_names[] = {"main", "pthread_create", "thrd_create", "fork",
+                                        "adopted"};
+
+static struct lh_thread_info *info_new(int32_t id) {
+  if (id < 0 || !lh_pointer_table_reserve(&infos, (uint32_t)id))
+    return NULL;
+  struct lh_thread_info *t = calloc(1, sizeof *t);
+  if (!t)
+    return NULL;
+  t->id = id;
+  t->parent = -1;
+  t->joiner = -1;
+  t->stack = LH_NO_STACK;
+  infos.v[id] = t;
+  return t;
+}
+
+static struct lh_thread_info *info_of(int32_t id) {
+  return id >= 0 && (uint32_t)id < infos.cap ? infos.v[id] : NULL;
+}
+
+/* Registers the calling thread under the recorder lock. */
+/* Puts thread t in the handle map (once), dropping a stale thread that had its handle. */
+static void map_handle(struct lh_thread_info *t, pthread_t handle) {
+  if (t->in_map)
+    return;
+  t->handle = handle;
+  struct lh_thread_info *stale;
+  HASH_FIND(hh, by_handle, &t->handle, sizeof t->handle, stale);
+  if (stale) { /* an exited detached thread whose handle was reused */
+    HASH_DEL(by_handle, stale);
+    stale->in_map = false;
+  }
+  HASH_ADD(hh, by_handle, handle, sizeof t->handle, t);
+  t->in_map = true;
+  forget_joined(t->handle);
+}
+
+/* The record of thread id, made by whichever of the thread and its creator gets there first. */
+static struct lh_thread_info *info_get(int32_t id) {
+  struct lh_thread_info *t = info_of(id);
+  return t ? t : info_new(id);
+}
+
+static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint32_t stack,
+                          uint8_t how) {
+  struct lh_thread_info *t = info_get(id);
+  if (!lh_self.calls) /* before t->tls is set: others read the counters through it */
+    lh_self.calls = calloc(LH_NWRAPPED, sizeof *lh_self.calls);
+  lh_self.registered = true;
+  lh_self.id = id;
+  lh_self.seg = 0;
+  lh_self.tid = gettid();
+  if (!t)
+    return;
+  t->parent = parent;
+  t->parent_seg = parent_seg;
+  t->stack = stack;
+  t->how = how;
+  t->tid = gettid();
+  t->alive = true;
+  t->tls = &lh_self;
+  map_handle(t, pthread_self());
+}
+
+static void thread_exited(void *p);
+
+void lh_thread_key_init(void) {
+  pthread_key_create(&exit_key, thread_exited);
+}
+
+void lh_thread_init_main(void) {
+  lh_recorder_lock();
+  if (!lh_self.registered)
+    register_self(0, -1, 0, LH_NO_STACK, LH_HOW_MAIN);
+  lh_recorder_unlock();
+  /* A main thread that leaves with pthread_exit runs key destructors too: it is then gone, and
+   * must not count as a running thread (watchdog.h). */
+  pthread_setspecific(exit_key, &lh_self);
+}
+
+void lh_thread_adopt(void) {
+  lh_recorder_lock();
+  if (!lh_self.registered) {
+    bool main_thread = gettid() == getpid() && !info_of(0);
+    register_self(main_thread ? 0 : next_id++, -1, 0, LH_NO_STACK,
+                  main_thread ? LH_HOW_MAIN : LH_HOW_ADOPTED);
+  }
+  lh_recorder_unlock();
+  if (lh_self.id != 0)
+    pthread_setspecific(exit_key, &lh_self);
+}
+
+struct prepare_ctx {
+  uint8_t how;
+  struct lh_thread_start *s;
+};
+
+/* Under the recorder lock (malloc too: not cancellable, recorder.h), on lockhound's own stack. */
+static void prepare(void *p) {
+  struct prepare_ctx *c = p;
+  struct lh_thread_start *s = malloc(sizeof *s);
+  c->s = s;
+  if (!s)
+    return;
+  memset(s, 0, sizeof *s);
+  s->id = next_id++;
+  s->parent = lh_self.id;
+  s->parent_seg = lh_self.seg;
+  s->stack = lh_stack_here();
+  s->how = c->how;
+}
+
+struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
+  (void)pc;
+  lh_thread_ensure();
+  lh_watchdog_ensure(); /* a second thread: now something can deadlock */
+  struct prepare_ctx c = {how, NULL};
+  lh_recorder_lock();
+  lh_own_stack_call(prepare, &c);
+  lh_recorder_unlock();
+  if (c.s)
+    LH_RACE_EVENT(lh_race_thread_prepare(c.s));
+  return c.s;
+}
+
+void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle) {
+  if (!ok) {
+    lh_race_thread_start_failed(s);
+    free(s);
+    return;
+  }
+  lh_self.seg++; /* the creator's later work may run alongside the new thread */
+  /* The handle is known from now on, even if the new thread has not run yet: the creator may
+   * join or detach it at once (s itself may already be freed by the new thread). */
+  lh_recorder_lock();
+  struct lh_thread_info *t = info_get(id);
+  if (t)
+    map_handle(t, handle);
+  lh_recorder_unlock();
+}
+
+void lh_thread_begin(const struct lh_thread_start *s) {
+  lh_recorder_lock();
+  register_self(s->id, s->parent, s->parent_seg, s->stack, s->how);
+  /* Written now, not when first referred to: who created whom is worth keeping even for a
+   * thread that never nests locks. */
+  lh_thread_ensure_written(s->id);
+  lh_recorder_unlock();
+  pthread_setspecific(exit_key, &lh_self);
+  LH_RACE_EVENT(lh_race_thread_begin(s));
+}
+
+static void fill_thread(struct lh_json_line *jl, const void *p) {
+  const struct lh_thread_info *t = p;
+  lh_jl_kv_int(jl, "id", t->id);
+  lh_jl_kv_int(jl, "tid", t->tid);
+  lh_jl_kv_int(jl, "parent", t->parent);
+  lh_jl_kv_int(jl, "parent_seg", t->parent_seg);
+  lh_jl_kv_int(jl, "stack", t->stack == LH_NO_STACK ? -1 : (int64_t)t->stack);
+  lh_jl_kv_str(jl, "how", how_names[t->how]);
+}
+
+void lh_thread_ensure_written(int32_t id) {
+  struct lh_thread_info *t = info_of(id);
+  if (!t || t->written || !lh_run_file_active())
+    return;
+  if (t->parent >= 0)
+    lh_thread_ensure_written(t->parent);
+  lh_stack_ensure_written(t->stack);
+  t->written = true;
+  lh_run_write("thread", fill_thread, t);
+}
+
+struct seg_ctx {
+  int32_t thread, other;
+  uint32_t seg;
+};
+
+static void fill_join(struct lh_json_line *jl, const void *p) {
+  const struct seg_ctx *c = p;
+  lh_jl_kv_int(jl, "thread", c->thread);
+  lh_jl_kv_int(jl, "seg", c->seg);
+  lh_jl_kv_int(jl, "joined", c->other);
+}
+
+static void fill_exit(struct lh_json_line *jl, const void *p) {
+  const struct seg_ctx *c = p;
+  lh_jl_kv_int(jl, "thread", c->thread);
+  lh_jl_kv_int(jl, "seg", c->seg);
+}
+
+/* Under the recorder lock, in the joiner, right after a successful join of thread t whose key
+ * destructor never ran: it ended without glibc's exit path (a raw exit system call), so it is
+ * still "alive" here, with its state in its TLS. That TLS is in the thread's stack, which the
+ * program may unmap as soon as the join returns (a stack it supplied with pthread_attr_setstack):
+ * what is kept of it is taken now, while it is still mapped, and nobody reads it again. */
+static void ended_unseen(struct lh_thread_info *t) {
+  struct lh_thread *dead = t->tls;
+  uint64_t *calls = dead->calls;
+  dead->calls = NULL;
+  for (int i = 0; calls && i < LH_NWRAPPED; i++)
+    calls_exited[i] += calls[i];
+  free(calls);
+  lh_contention_thread_done(&dead->contention);
+  if (t->written) {
+    struct seg_ctx c = {t->id, -1, dead->seg};
+    lh_run_write("exit", fill_exit, &c);
+  }
+  t->alive = false;
+  t->exited = true;
+  t->tls = NULL;
+}
+
+void lh_thread_joined(pthread_t handle) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  struct lh_thread_info *t;
+  int32_t joined = -1;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (t && t->tls)
+    ended_unseen(t);
+  if (t) {
+    joined = t->id;
+    /* A joined thread that recorded nothing orders nothing: no record needed. */
+    if (t->written) {
+      struct seg_ctx c = {lh_self.id, t->id, lh_self.seg};
+      lh_thread_ensure_written(lh_self.id);
+      lh_run_write("join", fill_join, &c);
+    }
+    HASH_DEL(by_handle, t);
+    t->in_map = false;
+    struct joined_handle *j = calloc(1, sizeof *j);
+    if (j) {
+      j->handle = handle;
+      HASH_ADD(hh, joined_handles, handle, sizeof j->handle, j);
+    }
+  }
+  lh_self.seg++;
+  lh_recorder_unlock();
+  if (joined >= 0)
+    LH_RACE_EVENT(lh_race_thread_joined(joined));
+}
+
+void lh_thread_detached(pthread_t handle) {
+  lh_recorder_lock();
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (t) {
+    t->detached = true;
+    if (t->exited) {
+      HASH_DEL(by_handle, t);
+      t->in_map = false;
+    }
+  }
+  lh_recorder_unlock();
+}
+
+/* The pthread key destructor: runs as the thread ends (return, pthread_exit or cancel). */
+static void thread_exited(void *p) {
+  (void)p;
+  LH_RACE_EVENT(lh_race_thread_exiting());
+  lh_recorder_lock();
+  if (lh_self.held.n > 0)
+    lh_misuse_thread_exit();
+  lh_contention_thread_done(&lh_self.contention);
+  struct lh_thread_info *t = info_of(lh_self.id);
+  /* Counts made after this (other key destructors) are dropped: the block goes now. */
+  uint64_t *calls = lh_self.calls;
+  lh_self.calls = NULL;
+  for (int i = 0; calls && i < LH_NWRAPPED; i++)
+    calls_exited[i] += calls[i];
+  free(calls);
+  if (t) {
+    if (t->written) {
+      struct seg_ctx c = {t->id, -1, lh_self.seg};
+      lh_run_write("exit", fill_exit, &c);
+    }
+    t->alive = false;
+    t->exited = true;
+    t->tls = NULL;
+    if (t->detached && t->in_map) {
+      HASH_DEL(by_handle, t);
+      t->in_map = false;
+    }
+  }
+  lh_recorder_unlock();
+  lh_held_free(&lh_self.held);
+  lh_tuple_cache_clear(&lh_self.tuples);
+  free(lh_self.locks);
+  lh_self.locks = NULL;
+  LH_RACE_EVENT(lh_race_thread_done());
+}
+
+int32_t lh_thread_next_id(void) { return next_id; }
+
+void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
+  memcpy(out, calls_exited, sizeof calls_exited);
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
+    const uint64_t *calls = t && t->tls ? t->tls->calls : NULL;
+    for (int i = 0; calls && i < LH_NWRAPPED; i++)
+      out[i] += __atomic_load_n(&calls[i], __ATOMIC_RELAXED);
+  }
+}
+
+void lh_threads_mark_unwritten(void) {
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
+    if (t)
+      t->written = false;
+  }
+}
+
+void lh_thread_fork_child(void) {
+  struct lh_thread_info *t, *tmp;
+  HASH_ITER(hh, by_handle, t, tmp) {
+    HASH_DEL(by_handle, t);
+    t->in_map = false;
+  }
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
+    if (!t)
+      continue;
+    t->written = false;
+    if ((int32_t)id != lh_self.id) {
+      t->alive = false;
+      t->tls = NULL;
+    }
+  }
+  memset(calls_exited, 0, sizeof calls_exited);
+  if (lh_self.calls)
+    memset(lh_self.calls, 0, LH_NWRAPPED * sizeof *lh_self.calls);
+  lh_tuple_cache_clear(&lh_self.tuples);
+  lh_self.tid = gettid();
+  struct lh_thread_info *self = info_of(lh_self.id);
+  if (self) {
+    self->how = LH_HOW_FORK;
+    self->parent = -1;
+    self->stack = LH_NO_STACK;
+    self->tid = gettid();
+    self->handle = pthread_self();
+    HASH_ADD(hh, by_handle, handle, sizeof self->handle, self);
+    self->in_map = true;
+  }
+}
+
+void lh_threads_each(void (*fn)(int32_t id, struct lh_thread *t, void *ctx), void *ctx) {
+  for (uint32_t id = 0; id < infos.cap; id++) {
+    struct lh_thread_info *t = infos.v[id];
+    if (t && t->alive && t->tls)
+      fn(t->id, t->tls, ctx);
+  }
+}
+
+int32_t lh_thread_of_handle(pthread_t handle) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  return t ? t->id : -1;
+}
+
+bool lh_thread_is_detached(pthread_t handle, bool *known) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  *known = t != NULL;
+  return t && t->detached;
+}
+
+bool lh_thread_was_joined(pthread_t handle) {
+  struct joined_handle *j;
+  HASH_FIND(hh, joined_handles, &handle, sizeof handle, j);
+  return j != NULL;
+}
+
+int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (!t)
+    return -1;
+  int32_t previous = t->joiner;
+  if (previous < 0)
+    t->joiner = joiner;
+  return previous;
+}
+
+void lh_thread_release_join(pthread_t handle, int32_t joiner) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  if (t && t->joiner == joiner)
+    t->joiner = -1;
+}

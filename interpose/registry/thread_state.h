@@ -1,0 +1,118 @@
+/* thread_state.h - what lockhound knows about each thread.
+ *
+ * Two halves:
+ * - struct lh_thread, the calling thread's own state in static TLS (lh_self): its id, segment,
+ *   held locks, tuple cache, lock look-up cache and call counters. Only its thread writes it
+ *   (other threads read the counters at exit, racily, which is fine for statistics).
+ * - a record per thread ever seen (thread_state.c), kept in a global table indexed by thread
+ *   id and never freed (the run file refers to threads by id after they end). The table and
+ *   the pthread_t -> thread map are owned by the recorder lock. A record points to its thread's
+ *   TLS only while the thread is alive: the key destructor, or for a thread that ended without
+ *   one (a raw exit system call) its successful join, clears it before the TLS can go away (it
+ *   is inside a stack the program supplied and may unmap).
+ *
+ * Segments: a thread's segment number grows by one at each thread it creates and each thread
+ * it joins (docs/run-file-format.md), which is how the analyzer knows what create/join orders. */
+#ifndef LH_THREAD_STATE_H
+#define LH_THREAD_STATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/call_counts.h"
+#include "lockorder/contention.h"
+#include "lockorder/held_locks.h"
+#include "registry/lock_cache.h"
+#include "race/race_thread.h"
+#include "lockorder/tuple_cache.h"
+#include "watch/wait_state.h"
+
+enum lh_thread_how { LH_HOW_MAIN, LH_HOW_PTHREAD, LH_HOW_THRD, LH_HOW_FORK, LH_HOW_ADOPTED };
+
+struct lh_thread {
+  bool registered;
+  int32_t id;
+  uint32_t seg;
+  int in_runtime; /* >0 while lockhound's own code runs on this thread: wrappers pass through */
+  int saved_errno;        /* the program's errno while the recorder lock is held */
+  int saved_cancel_state; /* the program's cancel state and type while in the runtime */
+  int saved_cancel_type;
+  struct lh_held_set held;
+  struct lh_tuple_cache tuples;
+  /* On the heap, made at the thread's first lock look-up: static TLS is carved out of every
+   * thread's stack, and a 16 KiB stack cannot spare 3 KiB for it (own_stack.h). */
+  struct lh_lock_cache *locks;
+  /* Per-wrapper call counts, on the heap for the same reason (LH_NWRAPPED counters are 700
+   * bytes): made when the thread registers, NULL before and after its end (counts then dropped). */
+  uint64_t *calls;
+  pid_t tid;           /* the kernel's id, which glibc stores as a mutex's owner */
+  struct lh_wait wait; /* what it is blocked in, for the watchdog (wait_state.h) */
+  /* Failed trylocks since the last success, for livelock detection; written by the thread,
+   * read by the watchdog (relaxed atomics). */
+  uint32_t try_failures;
+  uint32_t try_fail_lock; /* the lock of the last failure */
+  pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
+  uint64_t try_fail_since_ns;
+  struct lh_contention_table contention; /* this thread's per-lock profile, when on */
+  struct lh_race_thread race;            /* the race detector's state (race_thread.h) */
+};
+
+extern __thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));
+
+/* What a creating thread hands to the thread it creates. */
+struct lh_thread_start {
+  int32_t id, parent;
+  uint32_t parent_seg, stack;
+  uint8_t how;
+  void *(*fn)(void *);
+  int (*thrd_fn)(void *);
+  void *arg;
+  uint32_t *race_vc; /* race mode: the creator's vector clock at the creation (race_sync.c) */
+  uint32_t race_vc_len;
+};
+
+/* Registers the calling thread if it is new to lockhound (a thread we did not see created). */
+static inline void lh_thread_ensure(void) {
+  void lh_thread_adopt(void);
+  if (__builtin_expect(!lh_self.registered, 0))
+    lh_thread_adopt();
+}
+
+void lh_thread_init_main(void);
+/* In the creator, before the real create: a heap block for the new thread, or NULL. */
+struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc);
+/* In the creator, after the real create of thread `id`: success moves the creator to its next
+ * segment and makes the new thread's handle known. */
+void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle);
+/* In the new thread, first thing: registers it and writes its record. */
+void lh_thread_begin(const struct lh_thread_start *s);
+void lh_thread_joined(pthread_t handle);
+void lh_thread_detached(pthread_t handle);
+/* Sums every thread's call counters (live and exited) into out. */
+void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
+/* Under the recorder lock: writes the thread's record (and its creator's) if not yet written. */
+void lh_thread_ensure_written(int32_t id);
+/* In a fork child, under the recorder lock: forget every other thread, keep the caller. */
+void lh_thread_fork_child(void);
+/* Under the recorder lock: every thread's record is to be written again (a new run file). */
+void lh_threads_mark_unwritten(void);
+/* The id the next new thread will get. */
+int32_t lh_thread_next_id(void);
+/* Under the recorder lock: fn for every live thread lockhound knows, with its state. */
+void lh_threads_each(void (*fn)(int32_t id, struct lh_thread *t, void *ctx), void *ctx);
+/* Under the recorder lock: the thread id of a joinable thread's handle, or -1. */
+int32_t lh_thread_of_handle(pthread_t handle);
+/* Under the recorder lock: whether a handle is a detached thread (*known: a thread we track). */
+bool lh_thread_is_detached(pthread_t handle, bool *known);
+/* Under the recorder lock: records that `joiner` joins the thread; returns who else already
+ * does (-1: nobody). Released when the join returns. */
+int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner);
+void lh_thread_release_join(pthread_t handle, int32_t joiner);
+/* Under the recorder lock: a handle that lockhound saw joined (and not reused since). */
+bool lh_thread_was_joined(pthread_t handle);
+/* The pthread key whose destructor records thread exit; created at start-up. */
+void lh_thread_key_init(void);
+
+#endif

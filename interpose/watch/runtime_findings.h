@@ -1,0 +1,70 @@
+/* runtime_findings.h - findings the library makes while the program runs, and ending the run.
+ *
+ * A finding is built as a struct lh_finding, written as one `finding` record (with every lock,
+ * object, thread and stack it names written before it), and then acted on: a deadlock, stall or
+ * livelock ends the run as LOCKHOUND_OPTIONS' on_deadlock says; misuse lets it go on. */
+#ifndef LH_RUNTIME_FINDINGS_H
+#define LH_RUNTIME_FINDINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lockorder/held_locks.h"
+#include "watch/wait_state.h"
+
+#define LH_FINDING_MAX_THREADS 64
+#define LH_FINDING_MAX_HELD 32
+#define LH_FINDING_MAX_RELATED 4
+#define LH_FINDING_MAX_OBJECTS 16
+
+struct lh_finding_thread {
+  int32_t thread;
+  bool has_wait;
+  struct lh_wait wait;       /* a consistent copy */
+  uint32_t wait_object;      /* cond/sem/barrier waits: the object id */
+  uint32_t nheld;
+  struct lh_held_entry held[LH_FINDING_MAX_HELD];
+  uint32_t stack;            /* the bad call, LH_NO_STACK if none */
+  bool has_tries;
+  uint32_t try_lock, try_failures;
+  int32_t try_holder;        /* the thread holding try_lock at the last failure, -1: unknown */
+  uint64_t try_since_ns;     /* CLOCK_MONOTONIC, like wait.since_ns */
+};
+
+struct lh_finding_related {
+  int32_t thread;
+  uint32_t stack;
+  const char *what;
+};
+
+struct lh_finding_object_state {
+  uint32_t object;
+  bool is_barrier;
+  int value;              /* semaphores */
+  unsigned count, arrived; /* barriers */
+};
+
+struct lh_finding {
+  const char *kind;
+  const char *detail;  /* NULL: none */
+  const char *action;  /* "exit", "abort", "wait", "continue" */
+  uint32_t nthreads;
+  struct lh_finding_thread threads[LH_FINDING_MAX_THREADS];
+  int64_t lock, object, thread; /* the subject, -1: none */
+  uint32_t nrelated;
+  struct lh_finding_related related[LH_FINDING_MAX_RELATED];
+  uint32_t nobjects;
+  struct lh_finding_object_state objects[LH_FINDING_MAX_OBJECTS];
+};
+
+/* A finding with no subject and nothing in it yet. */
+void lh_finding_init(struct lh_finding *f, const char *kind, const char *action);
+/* The action on_deadlock asks for, as the record names it. */
+const char *lh_finding_end_action(void);
+/* Under the recorder lock: writes the record. */
+void lh_finding_write(const struct lh_finding *f);
+/* Not under the recorder lock: ends the run as the options say (exit or abort), or says on
+ * stderr that it is left hanging (wait), in which case it returns. */
+void lh_finding_end_run(const char *what);
+
+#endif

@@ -1,0 +1,722 @@
+/* watchdog.c - see watchdog.h. */
+#include "watch/watchdog.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <fcntl.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "registry/lock_registry.h"
+#include "lockorder/misuse.h"
+#include "registry/object_registry.h"
+#include "base/options.h"
+#include "base/real_functions.h"
+#include "lockorder/recorder.h"
+#include "watch/runtime_findings.h"
+#include "registry/stack_capture.h"
+#include "registry/thread_state.h"
+
+struct snap {
+  int32_t id;
+  pid_t tid;
+  bool blocked;  /* a consistent picture of a thread in a published wait */
+  uint32_t seq;
+  struct lh_wait wait;
+  uint32_t nheld;
+  bool held_complete;
+  struct lh_held_entry held[LH_FINDING_MAX_HELD];
+  uint32_t try_failures, try_lock;
+  pid_t try_owner;
+  uint64_t try_since;
+};
+
+struct scan {
+  struct snap *t;
+  uint32_t n, cap;
+  uint64_t now;
+};
+
+/* What the previous scan saw, by thread id: owned by the watchdog thread. */
+struct memory {
+  uint32_t *seq;
+  uint32_t *failures;
+  uint32_t *reported_seq; /* a wait already reported (timed-wait-cycle), +1; 0: none */
+  uint32_t cap;
+};
+
+static struct memory seen;
+/* A deadlock was reported and the program left hanging (on_deadlock=wait): the same blocked
+ * threads are not reported again as a stall. Owned by the watchdog thread. */
+static bool deadlock_reported;
+
+static void copy_wait(struct lh_wait *dst, struct lh_wait *src) {
+  dst->on = LH_WGET(src, on);
+  dst->mode = LH_WGET(src, mode);
+  dst->kind = LH_WGET(src, kind);
+  dst->timed = LH_WGET(src, timed);
+  dst->call = LH_WGET(src, call);
+  dst->lock = LH_WGET(src, lock);
+  dst->joins = LH_WGET(src, joins);
+  dst->stack = LH_WGET(src, stack);
+  dst->addr = LH_WGET(src, addr);
+  dst->mutex = LH_WGET(src, mutex);
+  dst->since_ns = LH_WGET(src, since_ns);
+}
+
+static void copy_held(struct snap *s, struct lh_held_set *h) {
+  struct lh_held_entry *v = __atomic_load_n(&h->v, __ATOMIC_ACQUIRE);
+  uint32_t n = __atomic_load_n(&h->n, __ATOMIC_RELAXED);
+  s->held_complete = n <= LH_FINDING_MAX_HELD;
+  s->nheld = s->held_complete ? n : LH_FINDING_MAX_HELD;
+  for (uint32_t i = 0; v && i < s->nheld; i++) {
+    s->held[i].addr = __atomic_load_n(&v[i].addr, __ATOMIC_RELAXED);
+    s->held[i].lock = __atomic_load_n(&v[i].lock, __ATOMIC_RELAXED);
+    s->held[i].stack = __atomic_load_n(&v[i].stack, __ATOMIC_RELAXED);
+    s->held[i].mode = __atomic_load_n(&v[i].mode, __ATOMIC_RELAXED);
+  }
+}
+
+/* Called under the recorder lock for each live thread. */
+static void collect(int32_t id, struct lh_thread *t, void *ctx) {
+  struct scan *sc = ctx;
+  if (sc->n == sc->cap) {
+    uint32_t cap = sc->cap ? sc->cap * 2 : 64;
+    struct snap *v = realloc(sc->t, cap * sizeof *v);
+    if (!v)
+      return;
+    sc->t = v;
+    sc->cap = cap;
+  }
+  struct snap *s = &sc->t[sc->n++];
+  memset(s, 0, offsetof(struct snap, held));
+  s->id = id;
+  s->tid = __atomic_load_n(&t->tid, __ATOMIC_RELAXED);
+  s->try_failures = __atomic_load_n(&t->try_failures, __ATOMIC_RELAXED);
+  s->try_lock = __atomic_load_n(&t->try_fail_lock, __ATOMIC_RELAXED);
+  s->try_owner = __atomic_load_n(&t->try_fail_owner, __ATOMIC_RELAXED);
+  s->try_since = __atomic_load_n(&t->try_fail_since_ns, __ATOMIC_RELAXED);
+  uint32_t seq = __atomic_load_n(&t->wait.seq, __ATOMIC_ACQUIRE);
+  if (!(seq & 1))
+    return;
+  copy_wait(&s->wait, &t->wait);
+  copy_held(s, &t->held);
+  __atomic_thread_fence(__ATOMIC_ACQUIRE);
+  s->seq = seq;
+  s->blocked = __atomic_load_n(&t->wait.seq, __ATOMIC_RELAXED) == seq;
+}
+
+static void remember_grow(int32_t id) {
+  if ((uint32_t)id < seen.cap)
+    return;
+  uint32_t cap = seen.cap ? seen.cap : 64;
+  while (cap <= (uint32_t)id)
+    cap *= 2;
+  uint32_t *a = realloc(seen.seq, cap * sizeof *a), *b, *c;
+  if (a) seen.seq = a;
+  b = realloc(seen.failures, cap * sizeof *b);
+  if (b) seen.failures = b;
+  c = realloc(seen.reported_seq, cap * sizeof *c);
+  if (c) seen.reported_seq = c;
+  if (!a || !b || !c)
+    return;
+  memset(seen.seq + seen.cap, 0, (cap - seen.cap) * sizeof *a);
+  memset(seen.failures + seen.cap, 0, (cap - seen.cap) * sizeof *b);
+  memset(seen.reported_seq + seen.cap, 0, (cap - seen.cap) * sizeof *c);
+  seen.cap = cap;
+}
+
+/* Same wait, same thread, as in the previous scan: it has not moved for a whole period. */
+static bool unchanged(const struct snap *s) {
+  return (uint32_t)s->id < seen.cap && seen.seq[s->id] == s->seq;
+}
+
+static int index_of(const struct scan *sc, int32_t id) {
+  for (uint32_t i = 0; i < sc->n; i++)
+    if (sc->t[i].id == id)
+      return (int)i;
+  return -1;
+}
+
+static int index_of_tid(const struct scan *sc, pid_t tid) {
+  for (uint32_t i = 0; tid && i < sc->n; i++)
+    if (sc->t[i].tid == tid)
+      return (int)i;
+  return -1;
+}
+
+static bool holds(const struct snap *s, uint32_t lock, bool write_only) {
+  for (uint32_t i = 0; i < s->nheld; i++)
+    if (s->held[i].lock == lock && (!write_only || s->held[i].mode == LH_MODE_WRITE))
+      return true;
+  return false;
+}
+
+/* glibc's own view of who holds a lock, where it keeps one: it must agree with ours. */
+static bool owner_agrees(const struct lh_wait *w, pid_t tid) {
+  if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX) {
+    const volatile pthread_mutex_t *m = (const void *)w->addr;
+    return (m->__data.__owner & 0x3fffffff) == tid;
+  }
+  if (w->kind == LH_KIND_RWLOCK && w->mode == LH_MODE_WRITE) {
+    const volatile pthread_rwlock_t *rw = (const void *)w->addr;
+    int writer = rw->__data.__cur_writer;
+    return writer == 0 || writer == tid; /* readers are not recorded by glibc */
+  }
+  return true;
+}
+
+/* Whether glibc says nobody holds the lock a thread waits for: then its wake-up is on its way (the
+ * holder released it and the waiter has not run yet; on a loaded machine that can last longer
+ * than two snapshots), and the wait is not stuck. Only where glibc's word tells it plainly: a
+ * mutex's lock word, a spinlock, an rwlock with neither a writer nor readers. */
+static bool lock_is_free(const struct lh_wait *w) {
+  if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX)
+    return ((const volatile pthread_mutex_t *)w->addr)->__data.__lock == 0;
+  if (w->kind == LH_KIND_SPIN)
+    return lh_spin_is_free(*(const volatile int *)w->addr);
+  if (w->kind == LH_KIND_RWLOCK) {
+    const volatile pthread_rwlock_t *rw = (const void *)w->addr;
+    /* __readers: bit 1 a writer holds it, bits 3 and up the readers holding it */
+    return rw->__data.__cur_writer == 0 && (rw->__data.__readers & ~7u) == 0 &&
+           !(rw->__data.__readers & 2u);
+  }
+  return false;
+}
+
+/* Whether the wait of a blocked thread is still certain to last: not a join of a thread that has
+ * already ended (the join returns), not a lock that is free. */
+static bool wait_can_last(const struct scan *sc, const struct snap *s) {
+  if (s->wait.on == LH_WAIT_JOIN)
+    return index_of(sc, s->wait.joins) >= 0;
+  if (s->wait.on == LH_WAIT_LOCK)
+    return !lock_is_free(&s->wait);
+  return true;
+}
+
+/* The blocked thread that thread i waits for, or -1. */
+static int blocker(const struct scan *sc, int i) {
+  const struct snap *s = &sc->t[i];
+  if (s->wait.on == LH_WAIT_JOIN) {
+    int j = index_of(sc, s->wait.joins);
+    return j >= 0 && sc->t[j].blocked ? j : -1;
+  }
+  if (s->wait.on != LH_WAIT_LOCK)
+    return -1;
+  for (uint32_t j = 0; j < sc->n; j++) {
+    const struct snap *h = &sc->t[j];
+    if ((int)j == i || !h->blocked || !holds(h, s->wait.lock, s->wait.mode == LH_MODE_READ))
+      continue;
+    if (owner_agrees(&s->wait, h->tid))
+      return (int)j;
+  }
+  return -1;
+}
+
+static void fill_thread_entry(struct lh_finding_thread *e, const struct snap *s) {
+  memset(e, 0, sizeof *e);
+  e->thread = s->id;
+  e->stack = LH_NO_STACK;
+  e->nheld = s->nheld;
+  memcpy(e->held, s->held, s->nheld * sizeof *s->held);
+  if (s->blocked) {
+    e->has_wait = true;
+    e->wait = s->wait;
+    if (s->wait.on != LH_WAIT_COND)
+      e->wait.lock = s->wait.on == LH_WAIT_LOCK ? s->wait.lock : UINT32_MAX;
+    static const uint8_t object_kind[] = {0, LH_OBJ_COND, LH_OBJ_SEM, LH_OBJ_BARRIER, 0};
+    if (s->wait.on == LH_WAIT_COND || s->wait.on == LH_WAIT_SEM || s->wait.on == LH_WAIT_BARRIER)
+      e->wait_object = lh_object_ref((const void *)s->wait.addr, object_kind[s->wait.on], 0);
+  }
+}
+
+/* Under the recorder lock: writes the finding about the threads cyc[0..n). */
+static void write_cycle(const struct scan *sc, const int *cyc, int n, const char *kind,
+                        const char *action) {
+  static struct lh_finding f;
+  lh_finding_init(&f, kind, action);
+  for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++)
+    fill_thread_entry(&f.threads[f.nthreads++], &sc->t[cyc[k]]);
+  lh_finding_write(&f);
+}
+
+/* A cycle of blocked threads through cycle_next, found from start; its length or 0. */
+static int find_cycle(const struct scan *sc, const int *next, int start, int *cyc) {
+  int steps = 0, i = start;
+  while (i >= 0 && steps <= (int)sc->n) {
+    i = next[i];
+    steps++;
+  }
+  if (i < 0)
+    return 0;
+  /* i is on the cycle now (more steps than threads) */
+  int n = 0, j = i;
+  do {
+    cyc[n++] = j;
+    j = next[j];
+  } while (j != i && n < (int)sc->n);
+  return n;
+}
+
+static bool cycle_confirmed(const struct scan *sc, const int *cyc, int n, bool *timed) {
+  *timed = false;
+  for (int k = 0; k < n; k++) {
+    const struct snap *s = &sc->t[cyc[k]];
+    if (!unchanged(s))
+      return false;
+    *timed |= s->wait.timed;
+  }
+  return true;
+}
+
+static bool already_reported(const struct scan *sc, const int *cyc, int n) {
+  for (int k = 0; k < n; k++) {
+    const struct snap *s = &sc->t[cyc[k]];
+    if ((uint32_t)s->id >= seen.cap || seen.reported_seq[s->id] != s->seq + 1)
+      return false;
+  }
+  return true;
+}
+
+static void mark_reported(const struct scan *sc, const int *cyc, int n) {
+  for (int k = 0; k < n; k++)
+    if ((uint32_t)sc->t[cyc[k]].id < seen.cap)
+      seen.reported_seq[sc->t[cyc[k]].id] = sc->t[cyc[k]].seq + 1;
+}
+
+/* Returns true when the run was ended (or is left hanging on purpose). */
+static bool check_deadlock(struct scan *sc) {
+  int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
+  bool ended = false;
+  if (!next || !cyc)
+    goto out;
+  for (uint32_t i = 0; i < sc->n; i++)
+    next[i] = sc->t[i].blocked ? blocker(sc, (int)i) : -1;
+  for (uint32_t i = 0; i < sc->n && !ended; i++) {
+    int n = find_cycle(sc, next, (int)i, cyc);
+    bool timed;
+    if (n < 2 || !cycle_confirmed(sc, cyc, n, &timed) || already_reported(sc, cyc, n))
+      continue; /* a cycle of one is a self-deadlock: the thread reported it itself */
+    mark_reported(sc, cyc, n);
+    lh_recorder_lock();
+    write_cycle(sc, cyc, n, timed ? "timed-wait-cycle" : "deadlock",
+                timed ? "continue" : lh_finding_end_action());
+    lh_recorder_unlock();
+    if (!timed) {
+      deadlock_reported = true;
+      lh_finding_end_run("deadlock");
+      ended = true;
+    }
+  }
+out:
+  free(next);
+  free(cyc);
+  return ended;
+}
+
+static int count_tasks(void) {
+  DIR *d = opendir("/proc/self/task");
+  if (!d)
+    return -1;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    n += e->d_name[0] != '.';
+  closedir(d);
+  return n;
+}
+
+/* ---- what may still wake a blocked thread from outside the threads lockhound sees ----
+ *
+ * A stall ends the program, so it is claimed only when no wake-up can come. Two can come from
+ * outside the blocked threads:
+ * - a signal handler: the one wake-up a handler may legally make is sem_post (the only
+ *   async-signal-safe wake-up call), so a thread in sem_wait is not stuck while the program has a
+ *   handler for a signal that can arrive. A pending timer (alarm, setitimer(ITIMER_REAL),
+ *   timer_create) whose signal the program catches is a wake-up already on its way. Signals with
+ *   the default action or ignored wake nobody (a default action that ends the process ends it as it
+ *   would without lockhound); fault signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS) and
+ *   SIGABRT are raised by a running thread, and every thread is blocked, so their handlers (crash
+ *   reporters) do not count; glibc's own SIGCANCEL and SIGSETXID are refused by sigaction. The
+ *   CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF) do not advance while every thread is blocked.
+ * - another process: an object that is process-shared (the pshared attribute, a named semaphore,
+ *   or any object in a MAP_SHARED mapping) can be released by a process lockhound does not see.
+ * The handlers are found with sigaction queries made by the watchdog (no wrapper), the shared
+ * mappings in /proc/self/maps, the pshared attribute in glibc's own fields (below). All of it is
+ * read only when every thread already looks stuck. */
+
+enum wake_from { WAKE_NONE, WAKE_TIMER, WAKE_SIGNAL, WAKE_PROCESS };
+
+static bool is_fault_signal(int sig) {
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP ||
+         sig == SIGSYS || sig == SIGABRT;
+}
+
+/* The program has a handler of its own for sig (not SIG_DFL, not SIG_IGN). */
+static bool catches(int sig) {
+  struct sigaction sa;
+  if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &sa) != 0)
+    return false;
+  /* sa_handler and sa_sigaction share their storage: SIG_DFL and SIG_IGN read the same either way */
+  return sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
+}
+
+static bool catches_async_signal(void) {
+  for (int sig = 1; sig < NSIG; sig++)
+    if (!is_fault_signal(sig) && catches(sig))
+      return true;
+  return false;
+}
+
+/* Calls line(text, ctx) for each line of a /proc file (lines longer than the buffer are cut);
+ * stops when it returns true, and returns that. No stdio: the watchdog allocates nothing here. */
+static bool each_proc_line(const char *path, bool (*line)(const char *text, void *ctx), void *ctx) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  char buf[4096];
+  size_t have = 0;
+  bool found = false;
+  for (;;) {
+    ssize_t got = read(fd, buf + have, sizeof buf - 1 - have);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      if (have) {
+        buf[have] = 0;
+        found = line(buf, ctx);
+      }
+      break;
+    }
+    have += (size_t)got;
+    char *start = buf, *nl;
+    while (!found && (nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+      *nl = 0;
+      found = line(start, ctx);
+      start = nl + 1;
+    }
+    if (found)
+      break;
+    have -= (size_t)(start - buf);
+    memmove(buf, start, have);
+    if (have == sizeof buf - 1)
+      have = 0; /* a line longer than the buffer: its end is dropped */
+  }
+  close(fd);
+  return found;
+}
+
+/* /proc/self/timers: "signal: N/..." for each POSIX timer (armed or not: the file does not say). */
+static bool timer_signal_caught(const char *text, void *ctx) {
+  (void)ctx;
+  return strncmp(text, "signal: ", 8) == 0 && catches(atoi(text + 8));
+}
+
+/* A timer that will deliver a signal the program catches: its handler may post a semaphore. */
+static bool caught_timer_pending(void) {
+  struct itimerval v;
+  if (getitimer(ITIMER_REAL, &v) == 0 && (v.it_value.tv_sec || v.it_value.tv_usec) && catches(SIGALRM))
+    return true;
+  return each_proc_line("/proc/self/timers", timer_signal_caught, NULL);
+}
+
+/* The addresses waited on, checked against /proc/self/maps in one read: "start-end perms ...",
+ * perms[3] is 's' for a shared mapping. */
+struct shared_query {
+  const struct scan *sc;
+  const bool *among;
+};
+
+static bool waits_in(const struct snap *s, unsigned long lo, unsigned long hi) {
+  if (s->wait.on == LH_WAIT_JOIN)
+    return false;
+  bool in = s->wait.addr >= lo && s->wait.addr < hi;
+  return in || (s->wait.on == LH_WAIT_COND && s->wait.mutex >= lo && s->wait.mutex < hi);
+}
+
+static bool maps_line_shared(const char *text, void *ctx) {
+  const struct shared_query *q = ctx;
+  char *end;
+  unsigned long lo = strtoul(text, &end, 16);
+  if (*end != '-')
+    return false;
+  unsigned long hi = strtoul(end + 1, &end, 16);
+  if (*end != ' ' || strlen(end) < 5 || end[4] != 's')
+    return false;
+  for (uint32_t i = 0; i < q->sc->n; i++)
+    if ((!q->among || q->among[i]) && q->sc->t[i].blocked && waits_in(&q->sc->t[i], lo, hi))
+      return true;
+  return false;
+}
+
+/* glibc's process-shared flag of the object a thread waits on (glibc 2.34+ layouts, 64-bit):
+ * a mutex's kind has PTHREAD_MUTEX_PSHARED_BIT (128), an rwlock its __shared, a condvar bit 0 of
+ * __wrefs; a semaphore (sem_init with pshared, sem_open) and a barrier keep the futex flag
+ * LLL_SHARED (128, 0 when private) in their int at offsets 8 and 12. */
+static bool pshared_attribute(const struct lh_wait *w) {
+  const volatile void *p = (const void *)w->addr;
+  int flag;
+  switch (w->on) {
+  case LH_WAIT_LOCK:
+    if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX)
+      return (((const volatile pthread_mutex_t *)p)->__data.__kind & 128) != 0;
+    if (w->kind == LH_KIND_RWLOCK)
+      return ((const volatile pthread_rwlock_t *)p)->__data.__shared != 0;
+    return false; /* a spinlock keeps no attribute */
+  case LH_WAIT_COND:
+    return (((const volatile pthread_cond_t *)p)->__data.__wrefs & 1) != 0 ||
+           (w->mutex && (((const volatile pthread_mutex_t *)w->mutex)->__data.__kind & 128) != 0);
+  case LH_WAIT_SEM:
+    _Static_assert(sizeof(sem_t) >= 12, "glibc's sem_t holds its futex flag at offset 8");
+    memcpy(&flag, (const char *)p + 8, sizeof flag);
+    return flag != 0;
+  case LH_WAIT_BARRIER:
+    _Static_assert(sizeof(pthread_barrier_t) >= 16, "glibc's barrier holds its flag at offset 12");
+    memcpy(&flag, (const char *)p + 12, sizeof flag);
+    return flag != 0;
+  default:
+    return false;
+  }
+}
+
+/* What can still wake one of the threads of a stall-looking snapshot (among: the threads to look
+ * at, NULL: all); WAKE_NONE: nothing. The cheap questions first, and the first answer ends it:
+ * this runs at each scan for as long as every thread stays blocked (an idle daemon). */
+static unsigned outside_wakeup(const struct scan *sc, const bool *among) {
+  bool sem_waits = false;
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    if ((among && !among[i]) || !s->blocked)
+      continue;
+    if (pshared_attribute(&s->wait))
+      return WAKE_PROCESS;
+    sem_waits |= s->wait.on == LH_WAIT_SEM;
+  }
+  if (sem_waits && catches_async_signal())
+    return WAKE_SIGNAL;
+  struct shared_query q = {sc, among};
+  if (each_proc_line("/proc/self/maps", maps_line_shared, &q))
+    return WAKE_PROCESS;
+  return caught_timer_pending() ? WAKE_TIMER : WAKE_NONE;
+}
+
+static const char *wake_detail(unsigned from) {
+  return from == WAKE_PROCESS ? "other-process" : from == WAKE_SIGNAL ? "signal-handler" : "timer";
+}
+
+static void add_object_state(struct lh_finding *f, const struct scan *sc, const struct snap *s,
+                             uint32_t object) {
+  for (uint32_t i = 0; i < f->nobjects; i++)
+    if (f->objects[i].object == object)
+      return;
+  if (f->nobjects == LH_FINDING_MAX_OBJECTS)
+    return;
+  struct lh_finding_object_state *o = &f->objects[f->nobjects++];
+  memset(o, 0, sizeof *o);
+  o->object = object;
+  if (s->wait.on == LH_WAIT_BARRIER) {
+    o->is_barrier = true;
+    o->count = lh_object_barrier_count((const void *)s->wait.addr);
+    for (uint32_t j = 0; j < sc->n; j++)
+      o->arrived += sc->t[j].blocked && sc->t[j].wait.on == LH_WAIT_BARRIER &&
+                    sc->t[j].wait.addr == s->wait.addr;
+  } else {
+    sem_getvalue((sem_t *)s->wait.addr, &o->value);
+  }
+}
+
+/* Under the recorder lock: the threads and the state of the objects they wait on. */
+static void fill_stall(struct lh_finding *f, const struct scan *sc) {
+  for (uint32_t i = 0; i < sc->n && f->nthreads < LH_FINDING_MAX_THREADS; i++) {
+    struct lh_finding_thread *e = &f->threads[f->nthreads++];
+    fill_thread_entry(e, &sc->t[i]);
+    if (sc->t[i].wait.on == LH_WAIT_SEM || sc->t[i].wait.on == LH_WAIT_BARRIER)
+      add_object_state(f, sc, &sc->t[i], e->wait_object);
+  }
+}
+
+static bool check_stall(struct scan *sc) {
+  static bool reported; /* with on_deadlock=wait, one stall report is enough */
+  static bool warned;   /* one possible-stall warning per run is enough */
+  if (sc->n == 0 || reported || deadlock_reported)
+    return false;
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    if (!s->blocked || s->wait.timed || !unchanged(s) ||
+        sc->now - s->wait.since_ns < lh_options.stall_timeout_ns || !wait_can_last(sc, s))
+      return false;
+  }
+  if (count_tasks() != (int)sc->n + 1) /* a thread lockhound does not know may still run */
+    return false;
+  static struct lh_finding f;
+  unsigned from = outside_wakeup(sc, NULL);
+  if (from != WAKE_NONE) {
+    /* Not certain: a warning, and the program goes on. */
+    if (warned)
+      return false;
+    warned = true;
+    lh_recorder_lock();
+    lh_finding_init(&f, "possible-stall", "continue");
+    f.detail = wake_detail(from);
+    fill_stall(&f, sc);
+    lh_finding_write(&f);
+    lh_recorder_unlock();
+    return false;
+  }
+  lh_recorder_lock();
+  lh_finding_init(&f, "stall", lh_finding_end_action());
+  fill_stall(&f, sc);
+  lh_finding_write(&f);
+  lh_recorder_unlock();
+  reported = true;
+  lh_finding_end_run("stall");
+  return true;
+}
+
+/* Whether anything but the failing threads (next[i] >= 0) may still make progress and end their
+ * polling: a thread not blocked, or in a timed wait, or not unchanged since the last snapshot, a
+ * thread lockhound does not know, or a wake-up from outside (outside_wakeup). A livelock ends the
+ * program only when nothing may: a polling phase that another thread ends is no livelock. */
+static bool others_may_progress(const struct scan *sc, const int *next) {
+  bool *others = calloc(sc->n ? sc->n : 1, sizeof *others);
+  if (!others)
+    return true;
+  bool may = count_tasks() != (int)sc->n + 1;
+  for (uint32_t i = 0; i < sc->n && !may; i++) {
+    const struct snap *s = &sc->t[i];
+    others[i] = next[i] < 0;
+    may = others[i] && (!s->blocked || s->wait.timed || !unchanged(s));
+  }
+  may = may || outside_wakeup(sc, others) != WAKE_NONE;
+  free(others);
+  return may;
+}
+
+static bool check_livelock(struct scan *sc) {
+  static bool reported; /* with on_deadlock=wait, one livelock report is enough */
+  static bool warned;   /* one possible-livelock warning per run is enough */
+  if (reported)
+    return false;
+  int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
+  bool ended = false;
+  if (!next || !cyc)
+    goto out;
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    bool failing = s->try_failures >= 2 && sc->now - s->try_since >= lh_options.livelock_timeout_ns &&
+                   (uint32_t)s->id < seen.cap && s->try_failures != seen.failures[s->id];
+    next[i] = failing ? index_of_tid(sc, s->try_owner) : -1;
+  }
+  for (uint32_t i = 0; i < sc->n && !ended; i++)
+    if (next[i] >= 0 && next[next[i]] < 0)
+      next[i] = -1; /* the holder is not failing trylocks itself */
+  for (uint32_t i = 0; i < sc->n && !ended; i++) {
+    int n = find_cycle(sc, next, (int)i, cyc);
+    if (n < 2)
+      continue;
+    bool certain = !others_may_progress(sc, next);
+    if (!certain && warned)
+      break;
+    static struct lh_finding f;
+    lh_recorder_lock();
+    lh_finding_init(&f, certain ? "livelock" : "possible-livelock",
+                    certain ? lh_finding_end_action() : "continue");
+    for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++) {
+      const struct snap *s = &sc->t[cyc[k]];
+      struct lh_finding_thread *e = &f.threads[f.nthreads++];
+      memset(e, 0, sizeof *e);
+      e->thread = s->id;
+      e->stack = LH_NO_STACK;
+      e->has_tries = true;
+      e->try_lock = s->try_lock;
+      e->try_failures = s->try_failures;
+      e->try_holder = sc->t[cyc[(k + 1) % n]].id; /* by construction: the next in the cycle */
+      e->try_since_ns = s->try_since;
+    }
+    lh_finding_write(&f);
+    lh_recorder_unlock();
+    if (!certain) {
+      warned = true;
+      break;
+    }
+    reported = true;
+    lh_finding_end_run("livelock");
+    ended = true;
+  }
+out:
+  free(next);
+  free(cyc);
+  return ended;
+}
+
+static void remember(const struct scan *sc) {
+  for (uint32_t i = 0; i < sc->n; i++) {
+    remember_grow(sc->t[i].id);
+    if ((uint32_t)sc->t[i].id < seen.cap) {
+      seen.seq[sc->t[i].id] = sc->t[i].blocked ? sc->t[i].seq : 0;
+      seen.failures[sc->t[i].id] = sc->t[i].try_failures;
+    }
+  }
+}
+
+static void *watchdog_main(void *arg) {
+  (void)arg;
+  lh_self.in_runtime = 1; /* everything this thread calls passes through the wrappers */
+  struct scan sc = {0};
+  struct timespec period = {0, LH_WATCHDOG_PERIOD_MS * 1000000L};
+  for (;;) {
+    while (nanosleep(&period, &period) != 0 && errno == EINTR)
+      ;
+    period.tv_nsec = LH_WATCHDOG_PERIOD_MS * 1000000L;
+    if (!__atomic_load_n(&lh_enabled, __ATOMIC_ACQUIRE))
+      continue;
+    lh_misuse_report_pending();
+    sc.n = 0;
+    lh_recorder_lock();
+    lh_threads_each(collect, &sc);
+    lh_recorder_unlock();
+    sc.now = lh_now_ns();
+    /* Each check ends the run, or, with on_deadlock=wait, reports once and lets it hang. */
+    if (!check_deadlock(&sc) && !check_stall(&sc))
+      check_livelock(&sc);
+    remember(&sc);
+  }
+  return NULL;
+}
+
+/* Whether this process has its watchdog: set once by the thread that starts it (compare and
+ * swap), cleared by the fork child (the parent's watchdog does not exist there). */
+static bool running;
+
+void lh_watchdog_start_slow(void) {
+  bool no = false;
+  if (!__atomic_compare_exchange_n(&running, &no, true, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+    return;
+  lh_watchdog_start();
+}
+
+bool lh_watchdog_running(void) { return __atomic_load_n(&running, __ATOMIC_ACQUIRE); }
+
+void lh_watchdog_fork_child(void) { __atomic_store_n(&running, false, __ATOMIC_RELEASE); }
+
+void lh_watchdog_start(void) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  pthread_t t;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 256 * 1024);
+  if (real_pthread_create(&t, &attr, watchdog_main, NULL) == 0)
+    pthread_setname_np(t, "lockhound");
+  pthread_attr_destroy(&attr);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+}

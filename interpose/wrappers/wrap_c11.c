@@ -1,0 +1,160 @@
+/* wrap_c11.c - C11 <threads.h>: mtx_*, cnd_*, thrd_*. glibc implements them apart from the
+ * pthread_* entry points (its internal calls do not go through our wrappers), so they need
+ * their own. An mtx_t is a glibc mutex underneath, so its type is read the same way. */
+#include <stdlib.h>
+#include <threads.h>
+
+#include "registry/lock_registry.h"
+#include "registry/object_registry.h"
+#include "wrappers/wrapper.h"
+
+#define C11 LH_KIND_C11_MUTEX
+
+LH_EXPORT int mtx_init(mtx_t *m, int type) {
+  LH_COUNT(mtx_init);
+  int rc = (lh_real_ensure(), real_mtx_init(m, type));
+  if (rc == thrd_success && !lh_pass())
+    lh_lock_initialised(m, C11, LH_PC);
+  return rc;
+}
+
+LH_EXPORT void mtx_destroy(mtx_t *m) {
+  LH_COUNT(mtx_destroy);
+  lh_real_ensure();
+  if (!lh_pass())
+    lh_misuse_destroy_lock(m, C11, LH_PC);
+  real_mtx_destroy(m);
+  if (!lh_pass())
+    lh_lock_destroyed(m);
+}
+
+LH_EXPORT int mtx_lock(mtx_t *m) {
+  LH_COUNT(mtx_lock);
+  if (lh_pass())
+    return real_mtx_lock(m);
+  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, 0, mtx_lock, real_mtx_trylock(m), real_mtx_lock(m),
+                      rc == thrd_busy, rc == thrd_success);
+}
+
+LH_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t) {
+  LH_COUNT(mtx_timedlock);
+  if (lh_pass())
+    return real_mtx_timedlock(m, t);
+  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, LH_ACQ_TIMED, mtx_timedlock, real_mtx_trylock(m),
+                      real_mtx_timedlock(m, t), rc == thrd_busy, rc == thrd_success);
+}
+
+LH_EXPORT int mtx_trylock(mtx_t *m) {
+  LH_COUNT(mtx_trylock);
+  if (lh_pass())
+    return real_mtx_trylock(m);
+  LH_ACQUIRE_TRY(m, C11, LH_MODE_WRITE, real_mtx_trylock(m), rc == thrd_success,
+                 rc == thrd_busy);
+}
+
+LH_EXPORT int mtx_unlock(mtx_t *m) {
+  LH_COUNT(mtx_unlock);
+  LH_RELEASE(m, C11);
+  return real_mtx_unlock(m);
+}
+
+LH_EXPORT int cnd_init(cnd_t *c) {
+  LH_COUNT(cnd_init);
+  lh_real_ensure();
+  int rc = real_cnd_init(c);
+  if (rc == thrd_success && !lh_pass())
+    lh_object_init_event(c, LH_OBJ_COND, LH_PC, 0, NULL);
+  return rc;
+}
+
+LH_EXPORT void cnd_destroy(cnd_t *c) {
+  LH_COUNT(cnd_destroy);
+  lh_real_ensure();
+  real_cnd_destroy(c);
+  if (!lh_pass())
+    lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
+}
+
+LH_EXPORT int cnd_signal(cnd_t *c) {
+  LH_COUNT(cnd_signal);
+  lh_real_ensure();
+  if (!lh_pass())
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  return real_cnd_signal(c);
+}
+
+LH_EXPORT int cnd_broadcast(cnd_t *c) {
+  LH_COUNT(cnd_broadcast);
+  lh_real_ensure();
+  if (!lh_pass())
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  return real_cnd_broadcast(c);
+}
+
+#define C11_RELOCKED (rc == thrd_success || rc == thrd_timedout)
+
+LH_EXPORT int cnd_wait(cnd_t *c, mtx_t *m) {
+  LH_COUNT(cnd_wait);
+  if (lh_pass())
+    return real_cnd_wait(c, m);
+  LH_COND_WAIT(c, m, C11, cnd_wait, false, real_cnd_wait(c, m), C11_RELOCKED);
+}
+
+LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
+                            const struct timespec *restrict t) {
+  LH_COUNT(cnd_timedwait);
+  if (lh_pass())
+    return real_cnd_timedwait(c, m, t);
+  LH_COND_WAIT(c, m, C11, cnd_timedwait, true, real_cnd_timedwait(c, m, t), C11_RELOCKED);
+}
+
+static int thrd_trampoline(void *p) {
+  struct lh_thread_start s = *(struct lh_thread_start *)p;
+  free(p);
+  lh_thread_begin(&s);
+  return s.thrd_fn(s.arg);
+}
+
+LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
+  LH_COUNT(thrd_create);
+  if (lh_pass())
+    return real_thrd_create(t, fn, arg);
+  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_THRD, LH_PC);
+  if (!s)
+    return real_thrd_create(t, fn, arg);
+  s->thrd_fn = fn;
+  s->arg = arg;
+  int32_t id = s->id;
+  int rc = real_thrd_create(t, thrd_trampoline, s);
+  lh_thread_created(s, id, rc == thrd_success, rc == thrd_success ? (pthread_t)*t : 0);
+  return rc;
+}
+
+LH_EXPORT int thrd_join(thrd_t t, int *res) {
+  LH_COUNT(thrd_join);
+  lh_real_ensure();
+  if (lh_pass())
+    return real_thrd_join(t, res);
+  lh_wait_join_begin((pthread_t)t, LH_W_thrd_join, false, LH_PC);
+  int rc = real_thrd_join(t, res);
+  lh_wait_done(&lh_self.wait);
+  if (rc == thrd_success && !lh_pass())
+    lh_thread_joined((pthread_t)t);
+  return rc;
+}
+
+LH_EXPORT int thrd_detach(thrd_t t) {
+  LH_COUNT(thrd_detach);
+  lh_real_ensure();
+  int rc = real_thrd_detach(t);
+  if (rc == thrd_success && !lh_pass())
+    lh_thread_detached((pthread_t)t);
+  return rc;
+}
+
+LH_EXPORT void thrd_exit(int res) {
+  LH_COUNT(thrd_exit);
+  lh_real_ensure();
+  real_thrd_exit(res);
+  __builtin_unreachable();
+}

@@ -1,0 +1,71 @@
+/* wrap_cond.c - pthread condition variables. A wait releases its mutex and takes it again
+ * before returning (also on timeout), so the mutex leaves the held set for the duration of the
+ * wait and its re-acquisition is an ordinary ordering event (flagged `cond`). */
+#include <pthread.h>
+
+#include "registry/lock_registry.h"
+#include "registry/object_registry.h"
+#include "wrappers/wrapper.h"
+
+/* The mutex is held again after the wait unless the call was refused outright. */
+#define RELOCKED (rc == 0 || rc == ETIMEDOUT || rc == EOWNERDEAD)
+
+LH_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr) {
+  LH_COUNT(pthread_cond_init);
+  lh_real_ensure();
+  int rc = real_pthread_cond_init(c, attr);
+  if (rc == 0 && !lh_pass())
+    lh_object_init_event(c, LH_OBJ_COND, LH_PC, 0, NULL);
+  return rc;
+}
+
+LH_EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
+  LH_COUNT(pthread_cond_destroy);
+  lh_real_ensure();
+  int rc = real_pthread_cond_destroy(c);
+  if (rc == 0 && !lh_pass())
+    lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
+  return rc;
+}
+
+LH_EXPORT int pthread_cond_signal(pthread_cond_t *c) {
+  LH_COUNT(pthread_cond_signal);
+  lh_real_ensure();
+  if (!lh_pass())
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  return real_pthread_cond_signal(c);
+}
+
+LH_EXPORT int pthread_cond_broadcast(pthread_cond_t *c) {
+  LH_COUNT(pthread_cond_broadcast);
+  lh_real_ensure();
+  if (!lh_pass())
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  return real_pthread_cond_broadcast(c);
+}
+
+LH_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
+  LH_COUNT(pthread_cond_wait);
+  if (lh_pass())
+    return real_pthread_cond_wait(c, m);
+  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_wait, false, real_pthread_cond_wait(c, m),
+               RELOCKED);
+}
+
+LH_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+                                     const struct timespec *t) {
+  LH_COUNT(pthread_cond_timedwait);
+  if (lh_pass())
+    return real_pthread_cond_timedwait(c, m, t);
+  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_timedwait, true,
+               real_pthread_cond_timedwait(c, m, t), RELOCKED);
+}
+
+LH_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
+                                     const struct timespec *t) {
+  LH_COUNT(pthread_cond_clockwait);
+  if (lh_pass())
+    return real_pthread_cond_clockwait(c, m, clk, t);
+  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_clockwait, true,
+               real_pthread_cond_clockwait(c, m, clk, t), RELOCKED);
+}

@@ -1,0 +1,26 @@
+/* wrap_fork.c - fork. The recorder lock is taken across the fork so that the child's copy of
+ * lockhound's tables is consistent; the child then forgets the other threads (they do not
+ * exist there), keeps the locks its one thread holds, and records into a run file of its own. */
+#include <unistd.h>
+
+#include "race/race.h"
+#include "wrappers/wrapper.h"
+
+LH_EXPORT pid_t fork(void) {
+  LH_COUNT(fork);
+  if (lh_pass())
+    return real_fork();
+  lh_race_fork_prepare();
+  lh_fork_prepare();
+  pid_t pid = real_fork();
+  int saved = errno;
+  if (pid == 0) {
+    lh_fork_child();
+    lh_race_fork_child(lh_thread_next_id());
+  } else {
+    lh_fork_parent();
+    lh_race_fork_parent();
+  }
+  errno = saved;
+  return pid;
+}
