@@ -16,7 +16,7 @@
 #include "report/report.h"
 #include "report/report_html.h"
 #include "report/report_contention.h"
-#include "analysis/suppressions.h"
+#include "report/suppressions.h"
 #include "model/run_loader.h"
 #include "symbols/symbolize.h"
 

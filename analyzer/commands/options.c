@@ -8,7 +8,7 @@
  * error exit code) are checked here and handed to the program in LOCKHOUND_OPTIONS. */
 #include "commands/options.h"
 #include "commands/outputs.h"
-#include "analysis/suppressions.h"
+#include "report/suppressions.h"
 
 #include <errno.h>
 #include <getopt.h>

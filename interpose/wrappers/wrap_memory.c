@@ -29,7 +29,7 @@
 #include <strings.h>
 
 #include "base/real_memory.h"
-#include "race/tsan/tsan_runtime.h"
+#include "wrappers/tsan/tsan_runtime.h"
 #include "wrappers/wrap_memory.h"
 
 /* ---- fallbacks: before the real table is filled; they call nothing ---- */

@@ -15,7 +15,7 @@
 #include "model/model.h"
 #include "report/report.h"
 #include "model/run_loader.h"
-#include "analysis/suppressions.h"
+#include "report/suppressions.h"
 #include "symbols/symbolize.h"
 
 /* The fixture's model and a symbolizer, for the whole fuzzing session (owned here, never freed:

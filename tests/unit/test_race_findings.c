@@ -11,7 +11,7 @@
 #include "../fixtures/runs/race_text.h"
 #include "symbols/lock_names.h"
 #include "report/report.h"
-#include "analysis/suppressions.h"
+#include "report/suppressions.h"
 
 #if defined(__clang__)
 #define LH_KEEP __attribute__((noinline, used))

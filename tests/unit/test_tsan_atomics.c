@@ -1,4 +1,4 @@
-/* test_tsan_atomics.c - the atomic entry points (interpose/race/tsan/tsan_atomics.c) on their own, compiled
+/* test_tsan_atomics.c - the atomic entry points (interpose/wrappers/tsan/tsan_atomics.c) on their own, compiled
  * into this test with the race detector replaced by stubs that log each event together with the
  * value the variable holds at that moment. Checked:
  * - each operation, at each width, returns and stores what the operation should;
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "race/tsan/tsan_atomics.c"
+#include "wrappers/tsan/tsan_atomics.c"
 
 bool lh_race_on;
 __thread struct lh_thread lh_self;

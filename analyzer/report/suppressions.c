@@ -6,7 +6,7 @@
  * `race_top:` a data-race rule matched against the innermost frame of each access only.
  * The file is read through input_file.c: a regular file of at most 16 MiB, lines of at most
  * 64 KiB (a longer line is an error naming it). */
-#include "analysis/suppressions.h"
+#include "report/suppressions.h"
 
 #include <errno.h>
 #include <fnmatch.h>

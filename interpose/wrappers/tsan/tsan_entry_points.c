@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "race/race.h"
-#include "race/tsan/tsan_runtime.h"
+#include "wrappers/tsan/tsan_runtime.h"
 #include "wrappers/wrap_memory.h"
 
 LH_EXPORT void __tsan_init(void) { lh_race_init(); }

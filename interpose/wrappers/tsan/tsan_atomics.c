@@ -45,7 +45,7 @@
 #include <stdint.h>
 
 #include "race/race.h"
-#include "race/tsan/tsan_runtime.h"
+#include "wrappers/tsan/tsan_runtime.h"
 
 enum { MO_RELAXED, MO_CONSUME, MO_ACQUIRE, MO_RELEASE, MO_ACQ_REL, MO_SEQ_CST };
 
