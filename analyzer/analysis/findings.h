@@ -6,23 +6,8 @@
 #include <stdint.h>
 
 #include "analysis/igoodlock.h"
+#include "base/finding_kinds.h"
 #include "model/model.h"
-
-enum lh_level { LH_LEVEL_ERROR, LH_LEVEL_NOTE, LH_LEVEL_WARNING };
-
-enum lh_finding_kind {
-#define X(e, rule, level, title) e,
-#include "common/finding_kinds.def"
-#undef X
-  LH_KIND_COUNT
-};
-
-const char *lh_kind_rule(enum lh_finding_kind kind);  /* "lock-order-inversion" */
-const char *lh_kind_title(enum lh_finding_kind kind); /* "potential deadlock (...)" */
-const char *lh_level_name(enum lh_level level);       /* "error" / "note" / "warning" */
-enum lh_level lh_kind_level(enum lh_finding_kind kind);
-/* The kind of a rule id, or -1 when there is none. */
-int lh_kind_of_rule(const char *rule);
 
 struct lh_finding {
   enum lh_finding_kind kind;

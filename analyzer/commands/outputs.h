@@ -24,10 +24,6 @@ size_t lh_outputs_of(const struct lh_options *o, struct lh_output out[LH_MAX_OUT
  * LH_EXIT_USAGE after one message on stderr. */
 int lh_outputs_check(const struct lh_options *o, enum lh_command cmd);
 
-/* Opens an output for writing ("-": stdout); NULL after a message on stderr. */
-FILE *lh_output_open(const char *path);
-/* Flushes and closes it (stdout is flushed, not closed); a write that failed at any point, or the
- * close, gives one message on stderr and -1. */
-int lh_output_close(FILE *out, const char *path);
+/* Opening and closing one of them: base/output_file.h. */
 
 #endif

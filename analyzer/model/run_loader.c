@@ -40,7 +40,7 @@
 #include <string.h>
 #include <uthash.h>
 
-#include "analysis/findings.h"
+#include "base/finding_kinds.h"
 #include "base/grow.h"
 #include "base/input_file.h"
 #include "common/run_file_format.h"

@@ -23,7 +23,7 @@
  * everything in the order of the findings and of their JSON. Limits: at most MAX_FINDINGS
  * findings are drawn (the JSON has them all); a source line is cut at MAX_SOURCE_LINE bytes. */
 #include "report/report_html.h"
-#include "commands/outputs.h"
+#include "base/output_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

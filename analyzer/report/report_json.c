@@ -13,7 +13,7 @@
 #include "symbols/frames.h"
 #include "symbols/lock_names.h"
 #include "report/report.h"
-#include "commands/outputs.h"
+#include "base/output_file.h"
 #include "report/report_race.h"
 
 #define JSON_FRAMES 16
