@@ -1,10 +1,79 @@
-/* report.c - naming helpers shared by the report formats. */
+/* report.c - what the report formats share: thread labels, and a stack as text lines or as JSON
+ * frames. The writers (report_text.c, report_json.c) call the families (report_incident.c,
+ * report_race.c), and all of them call down to here, never back up. */
 #include "report/report.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "base/text_escape.h"
+#include "symbols/frames.h"
+
+#define TEXT_FRAMES 8
+#define JSON_FRAMES 16
 
 void lh_thread_label(const struct lh_model *m, uint32_t thread, char *buf, size_t size) {
   const struct lh_thread *t = &m->threads[thread];
   if (m->nfiles > 1) snprintf(buf, size, "T%d@%lld", t->id, m->files[t->file].pid);
   else snprintf(buf, size, "T%d", t->id);
+}
+
+static void frame_line(const struct lh_text *x, size_t i, const struct lh_shown_frame *f) {
+  fprintf(x->out, "%s       #%zu ", x->prefix, i);
+  if (f->function) fputs(f->function, x->out);
+  else fprintf(x->out, "0x%" PRIx64, f->offset);
+  if (f->file && f->line > 0) fprintf(x->out, " %s:%d", lh_basename(f->file), f->line);
+  else if (f->module) fprintf(x->out, " (%s)", lh_shown(lh_basename(f->module))); /* the program's file name */
+  fputc('\n', x->out);
+}
+
+void lh_text_stack(const struct lh_text *x, int32_t stack) {
+  struct lh_shown_frame frames[TEXT_FRAMES];
+  size_t n = lh_frames_of_stack(x->r->sym, x->r->m, stack, frames, TEXT_FRAMES);
+  if (n == 0) fprintf(x->out, "%s       %s\n", x->prefix, lh_msg(x->lang, LH_MSG_NO_STACK));
+  for (size_t i = 0; i < n; i++) frame_line(x, i, &frames[i]);
+}
+
+void lh_text_thread_origin(const struct lh_text *x, uint32_t thread) {
+  const struct lh_thread *t = &x->r->m->threads[thread];
+  if (strcmp(t->how, "main") == 0) {
+    fputs(lh_msg(x->lang, LH_MSG_MAIN_THREAD), x->out);
+    return;
+  }
+  if (strcmp(t->how, "fork") == 0) {
+    fputs(lh_msg(x->lang, LH_MSG_FORK_THREAD), x->out);
+    return;
+  }
+  struct lh_shown_frame f[1];
+  if (lh_frames_of_stack(x->r->sym, x->r->m, t->stack, f, 1) == 0) {
+    fputs(lh_msg(x->lang, LH_MSG_CREATED_UNKNOWN), x->out);
+    return;
+  }
+  char where[512];
+  int len;
+  if (f[0].function) len = snprintf(where, sizeof where, "%s", f[0].function);
+  else len = snprintf(where, sizeof where, "0x%" PRIx64, f[0].offset);
+  if (len < 0 || (size_t)len >= sizeof where) len = (int)sizeof where - 1;
+  if (f[0].file && f[0].line > 0)
+    snprintf(where + len, sizeof where - (size_t)len, " %s:%d", lh_basename(f[0].file), f[0].line);
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_CREATED_AT), where);
+}
+
+json_t *lh_json_frames(const struct lh_report *r, int32_t stack) {
+  struct lh_shown_frame frames[JSON_FRAMES];
+  size_t n = lh_frames_of_stack(r->sym, r->m, stack, frames, JSON_FRAMES);
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *f = json_object();
+    char off[32];
+    if (frames[i].function) json_object_set_new(f, "function", json_string(frames[i].function));
+    if (frames[i].file) json_object_set_new(f, "file", json_string(frames[i].file));
+    if (frames[i].line > 0) json_object_set_new(f, "line", json_integer(frames[i].line));
+    if (frames[i].module) json_object_set_new(f, "module", json_string(frames[i].module));
+    snprintf(off, sizeof off, "0x%" PRIx64, frames[i].offset);
+    json_object_set_new(f, "offset", json_string(off));
+    json_array_append_new(a, f);
+  }
+  return a;
 }

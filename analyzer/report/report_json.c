@@ -16,26 +16,6 @@
 #include "base/output_file.h"
 #include "report/report_race.h"
 
-#define JSON_FRAMES 16
-
-json_t *lh_json_frames(const struct lh_report *r, int32_t stack) {
-  struct lh_shown_frame frames[JSON_FRAMES];
-  size_t n = lh_frames_of_stack(r->sym, r->m, stack, frames, JSON_FRAMES);
-  json_t *a = json_array();
-  for (size_t i = 0; i < n; i++) {
-    json_t *f = json_object();
-    char off[32];
-    if (frames[i].function) json_object_set_new(f, "function", json_string(frames[i].function));
-    if (frames[i].file) json_object_set_new(f, "file", json_string(frames[i].file));
-    if (frames[i].line > 0) json_object_set_new(f, "line", json_integer(frames[i].line));
-    if (frames[i].module) json_object_set_new(f, "module", json_string(frames[i].module));
-    snprintf(off, sizeof off, "0x%" PRIx64, frames[i].offset);
-    json_object_set_new(f, "offset", json_string(off));
-    json_array_append_new(a, f);
-  }
-  return a;
-}
-
 static json_t *acquisition_json(const struct lh_report *r, uint32_t lock, uint8_t mode, int32_t stack) {
   json_t *o = json_object();
   json_object_set_new(o, "lock", json_string(r->lock_names[lock]));

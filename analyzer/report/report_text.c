@@ -19,53 +19,11 @@
 #include "report/report_race.h"
 #include "base/text_escape.h"
 
-#define TEXT_FRAMES 8
 #define LH_MAX_SHOWN_FINDINGS 1000 /* like valgrind: past this, more reports help nobody */
 
 #include "symbols/lock_names.h"
 
 #define text lh_text
-
-static void frame_line(const struct text *x, size_t i, const struct lh_shown_frame *f) {
-  fprintf(x->out, "%s       #%zu ", x->prefix, i);
-  if (f->function) fputs(f->function, x->out);
-  else fprintf(x->out, "0x%" PRIx64, f->offset);
-  if (f->file && f->line > 0) fprintf(x->out, " %s:%d", lh_basename(f->file), f->line);
-  else if (f->module) fprintf(x->out, " (%s)", lh_shown(lh_basename(f->module))); /* the program's file name */
-  fputc('\n', x->out);
-}
-
-void lh_text_stack(const struct text *x, int32_t stack) {
-  struct lh_shown_frame frames[TEXT_FRAMES];
-  size_t n = lh_frames_of_stack(x->r->sym, x->r->m, stack, frames, TEXT_FRAMES);
-  if (n == 0) fprintf(x->out, "%s       %s\n", x->prefix, lh_msg(x->lang, LH_MSG_NO_STACK));
-  for (size_t i = 0; i < n; i++) frame_line(x, i, &frames[i]);
-}
-
-void lh_text_thread_origin(const struct text *x, uint32_t thread) {
-  const struct lh_thread *t = &x->r->m->threads[thread];
-  if (strcmp(t->how, "main") == 0) {
-    fputs(lh_msg(x->lang, LH_MSG_MAIN_THREAD), x->out);
-    return;
-  }
-  if (strcmp(t->how, "fork") == 0) {
-    fputs(lh_msg(x->lang, LH_MSG_FORK_THREAD), x->out);
-    return;
-  }
-  struct lh_shown_frame f[1];
-  if (lh_frames_of_stack(x->r->sym, x->r->m, t->stack, f, 1) == 0) {
-    fputs(lh_msg(x->lang, LH_MSG_CREATED_UNKNOWN), x->out);
-    return;
-  }
-  char where[512];
-  int len;
-  if (f[0].function) len = snprintf(where, sizeof where, "%s", f[0].function);
-  else len = snprintf(where, sizeof where, "0x%" PRIx64, f[0].offset);
-  if (len < 0 || (size_t)len >= sizeof where) len = (int)sizeof where - 1;
-  if (f[0].file && f[0].line > 0)
-    snprintf(where + len, sizeof where - (size_t)len, " %s:%d", lh_basename(f[0].file), f[0].line);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_CREATED_AT), where);
-}
 
 static const char *mode_note(const struct text *x, uint32_t lock, uint8_t mode) {
   if (x->r->m->locks[lock].kind != LH_LOCK_RWLOCK) return "";
