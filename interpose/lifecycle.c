@@ -1,4 +1,4 @@
-/* lifecycle.c - start-up and shut-down of the preload library.
+/* lifecycle.c - start-up, fork and shut-down of the preload library (lifecycle.h).
  *
  * Start-up (constructor): read LOCKHOUND_OPTIONS, fill the real-function table, load the
  * unwinder, register the main thread, and open the run file when running under `lockhound run`
@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lifecycle.h"
+
 #include "lockorder/contention.h"
 #include "watch/fatal_signals.h"
 #include "lockorder/misuse.h"
@@ -26,7 +28,9 @@
 #include "watch/report_at_exit.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"
+#include "race/race.h"
 #include "registry/thread_state.h"
+#include "watch/watchdog.h"
 
 static bool is_lockhound_itself(void) {
   char exe[4096];
@@ -64,4 +68,30 @@ __attribute__((destructor)) static void lh_stop(void) {
   if (!lh_enabled)
     return;
   lh_run_end();
+}
+
+/* Forks made by this process: names the children's lineage. Owned by the recorder lock. */
+static unsigned fork_count;
+
+void lh_fork_prepare(void) {
+  lh_race_fork_prepare();
+  lh_thread_ensure();
+  lh_recorder_lock();
+  fork_count++;
+}
+
+void lh_fork_parent(void) {
+  lh_recorder_unlock();
+  lh_race_fork_parent();
+}
+
+void lh_fork_child(void) {
+  /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
+   * consistent state. */
+  lh_thread_fork_child();
+  lh_run_file_fork_child(fork_count);
+  fork_count = 0;
+  lh_recorder_lock_fork_child();
+  lh_watchdog_fork_child(); /* the parent's watchdog does not exist here */
+  lh_race_fork_child(lh_thread_next_id());
 }

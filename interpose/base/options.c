@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 
-#include "runfile/run_file.h"
+#include "base/warnings.h"
 
 /* The livelock timeout is long (10 s): a bounded polling phase that ends by itself (a clock the
  * threads check is invisible to lockhound) must not be called a livelock and ended. */

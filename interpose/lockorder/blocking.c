@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "base/clock.h"
 #include "base/call_counts.h"
 #include "registry/lock_registry.h"
 #include "base/own_stack.h"

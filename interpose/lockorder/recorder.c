@@ -1,9 +1,4 @@
-/* recorder.c - see recorder.h.
- *
- * The recorder lock is a plain glibc mutex taken through the real function, never through our
- * own wrapper. Code holding it never waits for a program lock, so it cannot take part in the
- * program's deadlocks. While it is held the thread is "inside the runtime": lock calls made by
- * libraries we call (the unwinder behind backtrace() takes a mutex) pass straight through. */
+/* recorder.c - see recorder.h. Every slow path takes the recorder lock (registry/recorder_lock.h). */
 #include "lockorder/recorder.h"
 
 #include <errno.h>
@@ -13,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "lockorder/leaf_tuples.h"
 #include "registry/object_registry.h"
 #include "base/own_stack.h"
@@ -22,82 +18,6 @@
 #include "registry/thread_state.h"
 #include "watch/watchdog.h"
 
-bool lh_enabled;
-/* Guards the registry, stack table, module map, thread table and the run file. Recursive: code
- * under it that looks up a lock or an object may need it again, and a nested take must never
- * hang the program. */
-static pthread_mutex_t recorder_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
-static unsigned fork_count; /* forks made by this process: names the children's lineage */
-
-/* lockhound's own code is not cancellable (lh_runtime_enter): in PTHREAD_CANCEL_ASYNCHRONOUS
- * mode a cancel may land on any instruction - inside malloc (the dying thread then blocks for
- * ever in free, in its exit handlers), or with the recorder lock taken (every other thread then
- * hangs). Entering, before anything else, the type goes to deferred, then the state to disabled
- * (in that order: glibc 2.36's cancel-signal handler looks at the type only, so a signal sent
- * just before we entered finds the deferred type and merely marks the thread cancelled). The
- * runtime makes no cancellation point (raw_syscalls.h), which would switch the type back to
- * asynchronous for its duration. Leaving, a cancel that arrived meanwhile:
- * - deferred mode: stays pending until the program's next cancellation point, as natively (a
- *   lock call is none);
- * - asynchronous mode: is acted on at once, as it would have been natively: state enabled (still
- *   deferred: glibc 2.36, re-enabled in asynchronous mode with a cancel pending, ends the thread
- *   without setting its result, and pthread_join gets NULL instead of PTHREAD_CANCELED), then
- *   pthread_testcancel(), which sets the result, then the type back to asynchronous. A cancel
- *   that comes between those last two meets the glibc bug (a window of a few instructions).
- * Cost: four atomic operations per slow path. */
-void lh_runtime_enter(void) {
-  if (lh_self.in_runtime == 0) {
-    int state, type;
-    pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, &type);
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
-    lh_self.saved_cancel_state = state;
-    lh_self.saved_cancel_type = type;
-    lh_self.saved_errno = errno;
-  }
-  lh_self.in_runtime++;
-}
-
-void lh_runtime_leave(void) {
-  if (--lh_self.in_runtime > 0)
-    return;
-  int saved_errno = lh_self.saved_errno;
-  if (lh_self.saved_cancel_state == PTHREAD_CANCEL_ENABLE) {
-    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-    if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
-      pthread_testcancel();
-  }
-  if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
-    pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, NULL);
-  errno = saved_errno;
-}
-
-void lh_recorder_lock(void) {
-  lh_real_ensure();
-  lh_runtime_enter();
-  real_pthread_mutex_lock(&recorder_mutex);
-}
-
-static void leave_runtime(void) { lh_runtime_leave(); }
-
-bool lh_recorder_trylock_for(unsigned ms) {
-  lh_real_ensure();
-  lh_runtime_enter();
-  for (unsigned i = 0;; i++) {
-    if (real_pthread_mutex_trylock(&recorder_mutex) == 0)
-      return true;
-    if (i >= ms)
-      break;
-    struct timespec ms1 = {0, 1000000};
-    syscall(SYS_nanosleep, &ms1, NULL); /* not nanosleep(): a cancellation point */
-  }
-  lh_runtime_leave();
-  return false;
-}
-
-void lh_recorder_unlock(void) {
-  real_pthread_mutex_unlock(&recorder_mutex);
-  leave_runtime();
-}
 
 /* Slow path: a tuple this thread has not seen yet; sets a->stack to its site. */
 static void record_tuple(struct lh_acquire *a, uint8_t flags) {
@@ -291,26 +211,4 @@ void lh_object_destroy_event(const void *addr) {
   lh_recorder_lock();
   lh_own_stack_call(object_destroy, &c);
   lh_recorder_unlock();
-}
-
-void lh_fork_prepare(void) {
-  lh_thread_ensure();
-  lh_recorder_lock();
-  fork_count++;
-}
-
-void lh_fork_parent(void) { lh_recorder_unlock(); }
-
-void lh_fork_child(void) {
-  /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
-   * consistent state. */
-  lh_thread_fork_child();
-  lh_run_file_fork_child(fork_count);
-  fork_count = 0;
-  /* A fresh lock, not an unlock: glibc's recursive mutex knows its owner by kernel tid, which
-   * the child does not share with the thread that forked. */
-  static const pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
-  memcpy(&recorder_mutex, &fresh, sizeof fresh);
-  leave_runtime();
-  lh_watchdog_fork_child(); /* the parent's watchdog does not exist here */
 }

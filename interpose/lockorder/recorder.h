@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "lockorder/held_locks.h"
+#include "registry/recorder_lock.h"
 #include "registry/lock_cache.h"
 #include "registry/lock_registry.h"
 #include "registry/thread_state.h"
@@ -34,19 +35,6 @@ struct lh_acquire {
   bool again; /* the caller already holds it (recursive mutex, read lock): no new tuple */
 };
 
-/* False before the constructor finished and after the destructor: wrappers pass through. */
-extern bool lh_enabled;
-
-/* lockhound's own code on this thread, not cancellable (recorder.c says how a cancel that
- * arrives meanwhile is acted on); wrappers pass through while inside. Nests. Every slow path
- * (allocations included) runs inside it; lh_recorder_lock enters it. */
-void lh_runtime_enter(void);
-void lh_runtime_leave(void);
-void lh_recorder_lock(void);
-/* For a dying process (a fatal signal): the recorder lock if it is free within ms milliseconds
- * (another thread may hold it for ever: it crashed, or the signal interrupted it). */
-bool lh_recorder_trylock_for(unsigned ms);
-void lh_recorder_unlock(void);
 
 /* Out of line: a tuple the thread has not seen under the lock's current identity. */
 void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
@@ -108,9 +96,5 @@ static inline bool lh_lock_released(const void *obj) {
 void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
                           const char *name);
 void lh_object_destroy_event(const void *addr);
-
-void lh_fork_prepare(void);
-void lh_fork_parent(void);
-void lh_fork_child(void);
 
 #endif

@@ -13,7 +13,7 @@
 #include "race/race_shadow.h"
 #include "race/race_spin.h"
 #include "race/race_stacks.h"
-#include "lockorder/recorder.h"
+#include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"
 

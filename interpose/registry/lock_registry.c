@@ -19,7 +19,7 @@
 #include "base/id_pool.h"
 #include "base/pointer_table.h"
 #include "race/race.h"
-#include "lockorder/recorder.h"
+#include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"

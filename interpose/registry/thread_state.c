@@ -9,7 +9,7 @@
 #include "base/own_stack.h"
 #include "race/race.h"
 #include "base/pointer_table.h"
-#include "lockorder/recorder.h"
+#include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"
 #include "watch/watchdog.h"

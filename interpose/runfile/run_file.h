@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "base/warnings.h" /* lh_warn: many writers of records warn too */
 #include "runfile/json_line.h"
 
 typedef void (*lh_record_fill)(struct lh_json_line *jl, const void *ctx);
@@ -34,7 +35,5 @@ bool lh_run_file_owner(void);
 /* In a fork child: forgets the parent's file; the child's own file starts at its next record. */
 void lh_run_file_fork_child(unsigned fork_number);
 bool lh_run_supervised(void);
-/* Writes a message "lockhound: ..." on stderr without stdio. */
-void lh_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -8,7 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "lockorder/recorder.h"
+#include "registry/recorder_lock.h"
 #include "watch/report_at_exit.h"
 #include "runfile/run_file.h"
 #include "registry/thread_state.h"

@@ -17,7 +17,7 @@
 #include "lockorder/misuse.h"
 #include "base/options.h"
 #include "base/raw_syscalls.h"
-#include "lockorder/recorder.h"
+#include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "common/run_file_format.h"
 

@@ -11,11 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/call_counts.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
 #include "base/options.h"
-#include "lockorder/recorder.h"
+#include "registry/recorder_lock.h"
 #include "watch/report_at_exit.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "watch/watchdog.h"
 
 enum lh_wait_on { LH_WAIT_LOCK, LH_WAIT_COND, LH_WAIT_SEM, LH_WAIT_BARRIER, LH_WAIT_JOIN };
@@ -36,12 +37,6 @@ struct lh_wait {
   uintptr_t mutex;     /* LH_WAIT_COND: the mutex's address */
   uint64_t since_ns;   /* CLOCK_MONOTONIC */
 };
-
-static inline uint64_t lh_now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 #define LH_WSET(w, field, value) __atomic_store_n(&(w)->field, (value), __ATOMIC_RELAXED)
 #define LH_WGET(w, field) __atomic_load_n(&(w)->field, __ATOMIC_RELAXED)

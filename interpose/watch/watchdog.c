@@ -14,12 +14,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "registry/lock_registry.h"
 #include "lockorder/misuse.h"
 #include "registry/object_registry.h"
 #include "base/options.h"
 #include "base/real_functions.h"
-#include "lockorder/recorder.h"
+#include "registry/recorder_lock.h"
 #include "watch/runtime_findings.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"

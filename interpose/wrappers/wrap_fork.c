@@ -3,24 +3,20 @@
  * exist there), keeps the locks its one thread holds, and records into a run file of its own. */
 #include <unistd.h>
 
-#include "race/race.h"
+#include "lifecycle.h"
 #include "wrappers/wrapper.h"
 
 LH_EXPORT pid_t fork(void) {
   LH_COUNT(fork);
   if (lh_pass())
     return real_fork();
-  lh_race_fork_prepare();
   lh_fork_prepare();
   pid_t pid = real_fork();
   int saved = errno;
-  if (pid == 0) {
+  if (pid == 0)
     lh_fork_child();
-    lh_race_fork_child(lh_thread_next_id());
-  } else {
+  else
     lh_fork_parent();
-    lh_race_fork_parent();
-  }
   errno = saved;
   return pid;
 }

@@ -5,8 +5,8 @@ and no two files call each other round a loop.
 Usage: check_layers.py SOURCE_DIR [--debts FILE] [--print]
 
 Each half of the tree (interpose/, analyzer/) is a stack of folders, lowest first (LAYERS below); common/
-is below both. A file's layer is its folder's (a sub-folder belongs to its parent: race/tsan/ is race/);
-a file at a half's root (lifecycle.c, main.c) is above every folder.
+is below both. A file's layer is its folder's (a sub-folder belongs to its parent: wrappers/tsan/ is
+wrappers/); the files at a half's root have the layer LAYERS calls '.'.
 
 Checked, per half:
   include  `#include "dir/x.h"` of a header in a higher layer;
@@ -27,20 +27,19 @@ import os
 import re
 import sys
 
+# '.' is the files at the half's root: lifecycle.c orchestrates the engines below it and is what
+# the wrappers call for a process's moments (start, fork, thread start and end); main.c is the
+# analyzer's entry point, above everything.
 LAYERS = {
-    'interpose': ['base', 'runfile', 'registry', 'lockorder', 'watch', 'race', 'wrappers'],
-    'analyzer': ['base', 'model', 'symbols', 'analysis', 'report', 'commands'],
+    'interpose': ['base', 'runfile', 'registry', 'lockorder', 'watch', 'race', '.', 'wrappers'],
+    'analyzer': ['base', 'model', 'symbols', 'analysis', 'report', 'commands', '.'],
 }
-ROOT_LAYER = 100  # a file at the half's root orchestrates: above every folder
-COMMON_LAYER = -1
 
 
 def layer_of(half, rel):
-    """rel: path inside the half, e.g. 'race/tsan/tsan_atomics.c'."""
+    """rel: path inside the half, e.g. 'wrappers/tsan/tsan_atomics.c'."""
     parts = rel.split('/')
-    if len(parts) == 1:
-        return ROOT_LAYER
-    return LAYERS[half].index(parts[0])
+    return LAYERS[half].index(parts[0] if len(parts) > 1 else '.')
 
 
 def bodies(text):
