@@ -18,7 +18,7 @@
 
 #include "lifecycle.h"
 
-#include "lockorder/contention.h"
+#include "watch/contention.h"
 #include "watch/fatal_signals.h"
 #include "lockorder/misuse.h"
 #include "base/options.h"

@@ -10,7 +10,7 @@
 #include "base/own_stack.h"
 #include "watch/runtime_findings.h"
 #include "registry/stack_capture.h"
-#include "lockorder/tuple_cache.h"
+#include "registry/tuple_cache.h"
 
 /* glibc's mutex type (pthread_mutex_t.__data.__kind & 3), also under an mtx_t. */
 static int mutex_type(const void *obj) { return ((const pthread_mutex_t *)obj)->__data.__kind & 3; }

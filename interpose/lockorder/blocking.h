@@ -11,7 +11,7 @@
 #include "registry/lock_registry.h"
 #include "lockorder/recorder.h"
 #include "registry/thread_state.h"
-#include "watch/wait_state.h"
+#include "registry/wait_state.h"
 
 /* Before blocking on a lock the caller believes it holds (a->again): first asks glibc whether it
  * really does (a mutex's owner field, an rwlock's readers or writer, a spinlock's word). When it

@@ -15,12 +15,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lockorder/held_locks.h"
+#include "registry/held_locks.h"
 #include "registry/recorder_lock.h"
 #include "registry/lock_cache.h"
 #include "registry/lock_registry.h"
 #include "registry/thread_state.h"
-#include "lockorder/tuple_cache.h"
+#include "registry/tuple_cache.h"
 
 /* LH_ACQ_SITE marks tuple-cache entries that remember a wait site's stack (blocking.c). */
 enum lh_acq_flags { LH_ACQ_TRY = 1, LH_ACQ_TIMED = 2, LH_ACQ_COND = 4, LH_ACQ_SITE = 0x80 };

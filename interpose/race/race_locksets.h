@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lockorder/held_locks.h"
+#include "registry/held_locks.h"
 
 struct lh_lockset {
   uint32_t n;

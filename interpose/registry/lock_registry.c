@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockorder/contention.h"
+#include "watch/contention.h"
 #include "lockorder/leaf_tuples.h"
 #include "registry/lock_cache.h"
 #include "registry/module_map.h"

@@ -22,12 +22,12 @@
 #include <sys/types.h>
 
 #include "base/call_counts.h"
-#include "lockorder/contention.h"
-#include "lockorder/held_locks.h"
+#include "watch/contention.h"
+#include "registry/held_locks.h"
 #include "registry/lock_cache.h"
 #include "race/race_thread.h"
-#include "lockorder/tuple_cache.h"
-#include "watch/wait_state.h"
+#include "registry/tuple_cache.h"
+#include "registry/wait_state.h"
 
 enum lh_thread_how { LH_HOW_MAIN, LH_HOW_PTHREAD, LH_HOW_THRD, LH_HOW_FORK, LH_HOW_ADOPTED };
 

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lockorder/held_locks.h"
-#include "watch/wait_state.h"
+#include "registry/held_locks.h"
+#include "registry/wait_state.h"
 
 #define LH_FINDING_MAX_THREADS 64
 #define LH_FINDING_MAX_HELD 32

@@ -1,7 +1,7 @@
 /* The held-lock set: what a thread holds, in order, with a hash that does not depend on order. */
 #include <criterion/criterion.h>
 
-#include "lockorder/held_locks.h"
+#include "registry/held_locks.h"
 
 static struct lh_held_entry entry(uintptr_t addr, uint32_t lock, uint32_t stack) {
   struct lh_held_entry e = {addr, lh_held_entry_hash(lock, LH_MODE_WRITE, stack), lock, stack, 1,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockorder/held_locks.h"
+#include "registry/held_locks.h"
 #include "race/race_clocks.h"
 #include "race/race_contexts.h"
 #include "race/race_locksets.h"

@@ -1,7 +1,7 @@
 /* The tuple cache: an acquisition already recorded by this thread is recognised. */
 #include <criterion/criterion.h>
 
-#include "lockorder/tuple_cache.h"
+#include "registry/tuple_cache.h"
 
 static struct lh_tuple_key key(uintptr_t addr, uintptr_t pc, uint64_t held) {
   struct lh_tuple_key k = {held, pc, addr, lh_tuple_meta(0, 0, 0)};

@@ -1,5 +1,5 @@
 /* tuple_cache.c - see tuple_cache.h. */
-#include "lockorder/tuple_cache.h"
+#include "registry/tuple_cache.h"
 
 #include <stdlib.h>
 

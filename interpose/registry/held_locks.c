@@ -1,6 +1,6 @@
 /* held_locks.c - see held_locks.h. Removal is usually of the last entry (locks are mostly
  * released in reverse order); out-of-order release shifts the tail down, O(depth). */
-#include "lockorder/held_locks.h"
+#include "registry/held_locks.h"
 
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
 /* contention.c - see contention.h. Open addressing by lock id, grown at half load. */
-#include "lockorder/contention.h"
+#include "watch/contention.h"
 
 #include <stdlib.h>
 #include <string.h>
