@@ -12,6 +12,7 @@
 #include "lockorder/recorder.h"
 #include "registry/thread_state.h"
 #include "registry/wait_state.h"
+#include "watch/watchdog.h"
 
 /* Before blocking on a lock the caller believes it holds (a->again): first asks glibc whether it
  * really does (a mutex's owner field, an rwlock's readers or writer, a spinlock's word). When it
@@ -28,6 +29,14 @@ uint32_t lh_wait_site_stack(uintptr_t pc);
 /* The thread id of a joinable thread's handle, or -1. */
 int32_t lh_join_target(pthread_t handle);
 
+/* Publishes a wait, starting the watchdog first if the process has none yet: its one thread may
+ * be about to block for ever (watchdog.h). */
+static inline void lh_wait_publish_watched(struct lh_wait *w, uint16_t call, uint32_t stack,
+                                           bool timed) {
+  lh_watchdog_ensure();
+  lh_wait_publish(w, call, stack, timed);
+}
+
 static inline void lh_wait_lock_begin(const struct lh_acquire *a, uint8_t kind, uint16_t call,
                                       bool timed) {
   struct lh_wait *w = &lh_self.wait;
@@ -36,7 +45,7 @@ static inline void lh_wait_lock_begin(const struct lh_acquire *a, uint8_t kind, 
   LH_WSET(w, kind, kind);
   LH_WSET(w, lock, a->lock);
   LH_WSET(w, addr, a->addr);
-  lh_wait_publish(w, call, a->stack, timed);
+  lh_wait_publish_watched(w, call, a->stack, timed);
 }
 
 /* Waits that are not lock acquisitions: condvars, semaphores, barriers, joins. */
@@ -46,7 +55,7 @@ static inline void lh_wait_object_begin(uint8_t on, const void *obj, uint16_t ca
   LH_WSET(w, on, on);
   LH_WSET(w, addr, (uintptr_t)obj);
   LH_WSET(w, lock, UINT32_MAX);
-  lh_wait_publish(w, call, lh_wait_site_stack(pc), timed);
+  lh_wait_publish_watched(w, call, lh_wait_site_stack(pc), timed);
 }
 
 static inline void lh_wait_cond_begin(const void *cond, const void *mutex, uint8_t kind,
@@ -58,7 +67,7 @@ static inline void lh_wait_cond_begin(const void *cond, const void *mutex, uint8
   LH_WSET(w, addr, (uintptr_t)cond);
   LH_WSET(w, mutex, (uintptr_t)mutex);
   LH_WSET(w, lock, lock);
-  lh_wait_publish(w, call, lh_wait_site_stack(pc), timed);
+  lh_wait_publish_watched(w, call, lh_wait_site_stack(pc), timed);
 }
 
 static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool timed,
@@ -68,7 +77,7 @@ static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool time
   LH_WSET(w, joins, lh_join_target(handle));
   LH_WSET(w, addr, 0);
   LH_WSET(w, lock, UINT32_MAX);
-  lh_wait_publish(w, call, lh_wait_site_stack(pc), timed);
+  lh_wait_publish_watched(w, call, lh_wait_site_stack(pc), timed);
 }
 
 static inline void lh_try_succeeded(const struct lh_acquire *a) {

@@ -20,37 +20,8 @@
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
 
-#define uthash_nonfatal_oom(e) ((void)0)
-#include <uthash.h>
-
-/* Kind, detail and call site already reported: owned by the recorder lock. */
-struct reported {
-  struct {
-    const char *kind, *detail;
-    uintptr_t pc;
-  } key;
-  UT_hash_handle hh;
-};
-static struct reported *reported;
 /* The one finding being built: owned by the recorder lock. */
 static struct lh_finding finding;
-
-static bool first_time(const char *kind, const char *detail, uintptr_t pc) {
-  struct reported probe, *r;
-  memset(&probe, 0, sizeof probe);
-  probe.key.kind = kind;
-  probe.key.detail = detail;
-  probe.key.pc = pc;
-  HASH_FIND(hh, reported, &probe.key, sizeof probe.key, r);
-  if (r)
-    return false;
-  r = calloc(1, sizeof *r);
-  if (r) {
-    r->key = probe.key;
-    HASH_ADD(hh, reported, key, sizeof r->key, r);
-  }
-  return true;
-}
 
 /* Under the recorder lock: a finding about the calling thread at its current call. */
 static struct lh_finding *begin(const char *kind, const char *detail) {
@@ -128,7 +99,7 @@ void lh_misuse_unlock(const void *obj, uint8_t kind, uintptr_t pc) {
   uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
   const char *kind_name = st == UNLOCKED ? "unlock-unlocked" : "unlock-unowned";
   lh_recorder_lock();
-  if (first_time(kind_name, NULL, pc)) {
+  if (lh_finding_first_at(kind_name, NULL, pc)) {
     struct lh_finding *f = begin(kind_name, NULL);
     f->lock = lock;
     if (st == HELD_BY_OTHER)
@@ -146,7 +117,7 @@ void lh_misuse_destroy_lock(const void *obj, uint8_t kind, uintptr_t pc) {
   bool recursive;
   uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
   lh_recorder_lock();
-  if (first_time("destroy-locked", NULL, pc)) {
+  if (lh_finding_first_at("destroy-locked", NULL, pc)) {
     struct lh_finding *f = begin("destroy-locked", NULL);
     f->lock = lock;
     add_holder(f, lock, owner, "holds it, taken here");
@@ -164,7 +135,7 @@ void lh_misuse_cond_unowned(const void *cond, const void *mutex, uint8_t kind, u
   bool recursive;
   uint32_t lock = lh_lock_id(mutex, kind, pc, &recursive);
   lh_recorder_lock();
-  if (first_time("cond-wait-unowned-mutex", NULL, pc)) {
+  if (lh_finding_first_at("cond-wait-unowned-mutex", NULL, pc)) {
     struct lh_finding *f = begin("cond-wait-unowned-mutex", st == UNLOCKED ? "unlocked" : "other");
     f->lock = lock;
     f->object = lh_object_ref(cond, LH_OBJ_COND, pc);
@@ -183,7 +154,7 @@ void lh_misuse_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
   lh_recorder_lock();
   uintptr_t other = lh_object_cond_enter(cond, mutex, pc, lh_self.id, here, &other_thread,
                                          &other_stack);
-  bool report = other && first_time("cond-multiple-mutexes", NULL, pc);
+  bool report = other && lh_finding_first_at("cond-multiple-mutexes", NULL, pc);
   lh_recorder_unlock();
   if (!report)
     return;
@@ -220,7 +191,7 @@ void lh_misuse_cond_leave(const void *cond) {
 }
 
 void lh_misuse_thread_exit(void) {
-  if (!first_time("exit-holding-lock", NULL, (uintptr_t)lh_self.held.v[0].stack))
+  if (!lh_finding_first_at("exit-holding-lock", NULL, (uintptr_t)lh_self.held.v[0].stack))
     return;
   struct lh_finding *f = begin("exit-holding-lock", NULL);
   f->threads[0].stack = LH_NO_STACK; /* where it ends is the thread machinery: the held locks'
@@ -250,7 +221,7 @@ static unsigned waiters_on(const void *addr, uint8_t on) {
 
 static void object_misuse(const char *kind, const char *detail, const void *obj, uint8_t okind,
                           uintptr_t pc) {
-  if (first_time(kind, detail, pc)) {
+  if (lh_finding_first_at(kind, detail, pc)) {
     struct lh_finding *f = begin(kind, detail);
     f->object = lh_object_ref(obj, okind, pc);
     lh_finding_write(f);
@@ -283,38 +254,9 @@ void lh_misuse_sem_destroy(const void *s, uintptr_t pc) {
   lh_recorder_unlock();
 }
 
-/* One pending overflow, set from sem_post (perhaps in a signal handler) with atomics only. */
-static uintptr_t pending_sem, pending_pc;
-static int32_t pending_thread = -1;
-
 void lh_misuse_sem_overflow(const void *s, uintptr_t pc) {
-  uintptr_t expected = 0;
-  if (__atomic_compare_exchange_n(&pending_sem, &expected, (uintptr_t)s, false, __ATOMIC_ACQ_REL,
-                                  __ATOMIC_RELAXED)) {
-    __atomic_store_n(&pending_thread, lh_self.registered ? lh_self.id : -1, __ATOMIC_RELAXED);
-    __atomic_store_n(&pending_pc, pc, __ATOMIC_RELEASE);
-  }
-}
-
-void lh_misuse_report_pending(void) {
-  uintptr_t pc = __atomic_load_n(&pending_pc, __ATOMIC_ACQUIRE);
-  if (!pc)
-    return;
-  uintptr_t sem = __atomic_load_n(&pending_sem, __ATOMIC_RELAXED);
-  int32_t thread = __atomic_load_n(&pending_thread, __ATOMIC_RELAXED);
-  lh_recorder_lock();
-  if (first_time("semaphore-misuse", "post-overflow", pc) && thread >= 0) {
-    lh_finding_init(&finding, "semaphore-misuse", "continue");
-    finding.detail = "post-overflow";
-    struct lh_finding_thread *t = &finding.threads[finding.nthreads++];
-    t->thread = thread;
-    t->stack = lh_stack_of_site(pc);
-    finding.object = lh_object_ref((const void *)sem, LH_OBJ_SEM, pc);
-    lh_finding_write(&finding);
-  }
-  lh_recorder_unlock();
-  __atomic_store_n(&pending_pc, 0, __ATOMIC_RELAXED);
-  __atomic_store_n(&pending_sem, 0, __ATOMIC_RELEASE);
+  /* sem_post may run in a signal handler: nothing may be written here */
+  lh_finding_defer("semaphore-misuse", "post-overflow", s, LH_OBJ_SEM, pc);
 }
 
 bool lh_misuse_join(pthread_t t, uintptr_t pc) {
@@ -329,7 +271,7 @@ bool lh_misuse_join(pthread_t t, uintptr_t pc) {
    * lockhound's own bookkeeping sees it. */
   bool concurrent = !detail && known && lh_thread_claim_join(t, lh_self.id) >= 0;
   const char *what = concurrent ? "join-concurrent" : detail;
-  if (what && first_time("api-error", what, pc)) {
+  if (what && lh_finding_first_at("api-error", what, pc)) {
     struct lh_finding *f = begin("api-error", what);
     int32_t target = lh_thread_of_handle(t);
     if (target >= 0)
@@ -358,7 +300,7 @@ void lh_misuse_api_error(uint16_t call, int error, uintptr_t pc) {
   }
   lh_thread_ensure();
   lh_recorder_lock();
-  if (first_time("api-error", detail, pc))
+  if (lh_finding_first_at("api-error", detail, pc))
     lh_finding_write(begin("api-error", detail));
   lh_recorder_unlock();
 }

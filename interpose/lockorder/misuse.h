@@ -30,7 +30,6 @@ void lh_misuse_sem_destroy(const void *s, uintptr_t pc);
 /* sem_post failed with EOVERFLOW: only noted (sem_post may run in a signal handler); the
  * watchdog reports it. */
 void lh_misuse_sem_overflow(const void *s, uintptr_t pc);
-void lh_misuse_report_pending(void);
 /* Before a join: reports joining a detached or already joined thread (true: the join is
  * undefined behaviour, do nothing more than the program asked), or one that another thread is
  * joining right now (false: a normal join follows). */

@@ -19,7 +19,6 @@
 #include <time.h>
 
 #include "base/clock.h"
-#include "watch/watchdog.h"
 
 enum lh_wait_on { LH_WAIT_LOCK, LH_WAIT_COND, LH_WAIT_SEM, LH_WAIT_BARRIER, LH_WAIT_JOIN };
 
@@ -43,7 +42,6 @@ struct lh_wait {
 
 /* Publishes a wait; the caller has set the other fields with LH_WSET just before. */
 static inline void lh_wait_publish(struct lh_wait *w, uint16_t call, uint32_t stack, bool timed) {
-  lh_watchdog_ensure(); /* the one thread of a process may be about to block for ever */
   LH_WSET(w, call, call);
   LH_WSET(w, stack, stack);
   LH_WSET(w, timed, timed);

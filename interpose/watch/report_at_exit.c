@@ -14,12 +14,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lockorder/misuse.h"
 #include "base/options.h"
 #include "base/raw_syscalls.h"
 #include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "common/run_file_format.h"
+#include "watch/runtime_findings.h"
 
 extern char **environ;
 
@@ -164,7 +164,7 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
     if (!lh_recorder_trylock_for(1000))
       return false;
   } else {
-    lh_misuse_report_pending();
+    lh_finding_write_deferred();
     lh_recorder_lock();
   }
   const char *path = lh_run_file_finish(end_names[how], sig);

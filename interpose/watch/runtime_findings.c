@@ -22,6 +22,9 @@
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
 
+#define uthash_nonfatal_oom(e) ((void)0)
+#include <uthash.h>
+
 void lh_finding_init(struct lh_finding *f, const char *kind, const char *action) {
   memset(f, 0, sizeof *f);
   f->kind = kind;
@@ -213,4 +216,78 @@ void lh_finding_end_run(const char *what) {
   if (lh_options.on_deadlock == LH_ON_DEADLOCK_ABORT)
     abort();
   _exit(lh_options.exitcode);
+}
+
+/* Kind, detail and call site already written: owned by the recorder lock. */
+struct reported {
+  struct {
+    const char *kind, *detail;
+    uintptr_t pc;
+  } key;
+  UT_hash_handle hh;
+};
+static struct reported *reported;
+
+bool lh_finding_first_at(const char *kind, const char *detail, uintptr_t pc) {
+  struct reported probe, *r;
+  memset(&probe, 0, sizeof probe);
+  probe.key.kind = kind;
+  probe.key.detail = detail;
+  probe.key.pc = pc;
+  HASH_FIND(hh, reported, &probe.key, sizeof probe.key, r);
+  if (r)
+    return false;
+  r = calloc(1, sizeof *r);
+  if (r) {
+    r->key = probe.key;
+    HASH_ADD(hh, reported, key, sizeof r->key, r);
+  }
+  return true;
+}
+
+/* The one deferred finding, set with atomics only (deferred_pc last, with release: it says the
+ * others are there) and cleared once written. */
+static const char *deferred_kind, *deferred_detail;
+static uintptr_t deferred_obj, deferred_pc;
+static uint8_t deferred_okind;
+static int32_t deferred_thread = -1;
+
+void lh_finding_defer(const char *kind, const char *detail, const void *obj, uint8_t okind,
+                      uintptr_t pc) {
+  uintptr_t expected = 0;
+  if (__atomic_compare_exchange_n(&deferred_obj, &expected, (uintptr_t)obj, false,
+                                  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+    __atomic_store_n(&deferred_kind, kind, __ATOMIC_RELAXED);
+    __atomic_store_n(&deferred_detail, detail, __ATOMIC_RELAXED);
+    __atomic_store_n(&deferred_okind, okind, __ATOMIC_RELAXED);
+    __atomic_store_n(&deferred_thread, lh_self.registered ? lh_self.id : -1, __ATOMIC_RELAXED);
+    __atomic_store_n(&deferred_pc, pc, __ATOMIC_RELEASE);
+  }
+}
+
+/* Owned by the recorder lock. */
+static struct lh_finding deferred;
+
+void lh_finding_write_deferred(void) {
+  uintptr_t pc = __atomic_load_n(&deferred_pc, __ATOMIC_ACQUIRE);
+  if (!pc)
+    return;
+  const char *kind = __atomic_load_n(&deferred_kind, __ATOMIC_RELAXED);
+  const char *detail = __atomic_load_n(&deferred_detail, __ATOMIC_RELAXED);
+  uintptr_t obj = __atomic_load_n(&deferred_obj, __ATOMIC_RELAXED);
+  uint8_t okind = __atomic_load_n(&deferred_okind, __ATOMIC_RELAXED);
+  int32_t thread = __atomic_load_n(&deferred_thread, __ATOMIC_RELAXED);
+  lh_recorder_lock();
+  if (lh_finding_first_at(kind, detail, pc) && thread >= 0) {
+    lh_finding_init(&deferred, kind, "continue");
+    deferred.detail = detail;
+    struct lh_finding_thread *t = &deferred.threads[deferred.nthreads++];
+    t->thread = thread;
+    t->stack = lh_stack_of_site(pc);
+    deferred.object = lh_object_ref((const void *)obj, okind, pc);
+    lh_finding_write(&deferred);
+  }
+  lh_recorder_unlock();
+  __atomic_store_n(&deferred_pc, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&deferred_obj, 0, __ATOMIC_RELEASE);
 }

@@ -63,6 +63,18 @@ void lh_finding_init(struct lh_finding *f, const char *kind, const char *action)
 const char *lh_finding_end_action(void);
 /* Under the recorder lock: writes the record. */
 void lh_finding_write(const struct lh_finding *f);
+/* Under the recorder lock: whether a finding of this kind and detail (NULL: none) at this call
+ * site is new, remembering it - a misuse is written once per site, however often it is made. */
+bool lh_finding_first_at(const char *kind, const char *detail, uintptr_t pc);
+/* From anywhere, a signal handler included (atomics only): a finding about object obj (okind:
+ * object_registry.h) made by the calling thread at pc, written later by
+ * lh_finding_write_deferred. One waits at a time: others made meanwhile are dropped. kind and
+ * detail must be string literals. */
+void lh_finding_defer(const char *kind, const char *detail, const void *obj, uint8_t okind,
+                      uintptr_t pc);
+/* Not under the recorder lock, where writing is safe (the watchdog's scans, the end of a run):
+ * writes the deferred finding, if there is one and its site is new. */
+void lh_finding_write_deferred(void);
 /* Not under the recorder lock: ends the run as the options say (exit or abort), or says on
  * stderr that it is left hanging (wait), in which case it returns. */
 void lh_finding_end_run(const char *what);

@@ -16,7 +16,6 @@
 
 #include "base/clock.h"
 #include "registry/lock_registry.h"
-#include "lockorder/misuse.h"
 #include "registry/object_registry.h"
 #include "base/options.h"
 #include "base/real_functions.h"
@@ -678,7 +677,7 @@ static void *watchdog_main(void *arg) {
     period.tv_nsec = LH_WATCHDOG_PERIOD_MS * 1000000L;
     if (!__atomic_load_n(&lh_enabled, __ATOMIC_ACQUIRE))
       continue;
-    lh_misuse_report_pending();
+    lh_finding_write_deferred();
     sc.n = 0;
     lh_recorder_lock();
     lh_threads_each(collect, &sc);

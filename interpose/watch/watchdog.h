@@ -28,7 +28,7 @@
 #define LH_WATCHDOG_PERIOD_MS 100
 
 /* The watchdog starts only when the process first needs it: when it gets a second thread
- * (lh_thread_prepare) or when its one thread is about to block (lh_wait_publish). So a program
+ * (lh_thread_prepare) or when its one thread is about to block (lh_wait_publish_watched). So a program
  * with one thread keeps exactly one: a thread of lockhound's would take part in glibc's setxid
  * broadcast (setuid, setgid... apply to every thread) and, lacking a capability that the program
  * gave back to its own thread only (setpriv does: capset is per thread), fail it and make glibc
