@@ -27,6 +27,9 @@
 #include "lockorder/recorder.h"
 #include "watch/report_at_exit.h"
 #include "runfile/run_file.h"
+#include "registry/lock_registry.h"
+#include "registry/module_map.h"
+#include "registry/object_registry.h"
 #include "registry/stack_capture.h"
 #include "race/race.h"
 #include "registry/thread_state.h"
@@ -54,7 +57,7 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_thread_key_init();
   lh_thread_init_main();
   lh_recorder_lock();
-  lh_run_file_start();
+  lh_run_file_start(lh_modules_write_all);
   bool report_here = !lh_run_supervised();
   lh_recorder_unlock();
   if (report_here)
@@ -68,6 +71,24 @@ __attribute__((destructor)) static void lh_stop(void) {
   if (!lh_enabled)
     return;
   lh_run_end();
+}
+
+/* Under the recorder lock: a new run file is coming (a fork child's, or after a failed exec),
+ * which must repeat every record it refers to - none of those the old file held is in it. */
+static void forget_written(void) {
+  lh_threads_mark_unwritten();
+  lh_locks_mark_unwritten();
+  lh_objects_mark_unwritten();
+  lh_stacks_mark_unwritten();
+  lh_modules_mark_unwritten();
+}
+
+void lh_run_resume(void) {
+  lh_recorder_lock();
+  forget_written();
+  lh_run_file_resume();
+  lh_recorder_unlock();
+  __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
 }
 
 /* Forks made by this process: names the children's lineage. Owned by the recorder lock. */
@@ -89,6 +110,7 @@ void lh_fork_child(void) {
   /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
    * consistent state. */
   lh_thread_fork_child();
+  forget_written();
   lh_run_file_fork_child(fork_count);
   fork_count = 0;
   lh_recorder_lock_fork_child();

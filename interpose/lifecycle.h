@@ -1,6 +1,6 @@
 /* lifecycle.h - the moments of a process's life that every engine takes part in, in one place
- * (lifecycle.c): start, fork, end. The wrappers call these; the engines never call each other
- * for them. */
+ * (lifecycle.c): start, fork, a failed exec, end. The wrappers call these; the engines never
+ * call each other for them. */
 #ifndef LH_LIFECYCLE_H
 #define LH_LIFECYCLE_H
 
@@ -10,5 +10,8 @@
 void lh_fork_prepare(void);
 void lh_fork_parent(void);
 void lh_fork_child(void);
+
+/* After an exec that failed: recording goes on, in a new run file. */
+void lh_run_resume(void);
 
 #endif

@@ -369,6 +369,25 @@ void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
   }
 }
 
+static void fill_calls(struct lh_json_line *jl, const void *p) {
+  const uint64_t *counts = p;
+  lh_jl_key(jl, "counts");
+  lh_jl_open(jl, '{');
+  for (int i = 0; i < LH_NWRAPPED; i++) {
+    if (counts[i]) {
+      lh_jl_key(jl, lh_wrapped_names[i]);
+      lh_jl_uint(jl, counts[i]);
+    }
+  }
+  lh_jl_close(jl, '}');
+}
+
+void lh_threads_write_calls(void) {
+  static uint64_t counts[LH_NWRAPPED]; /* owned by the recorder lock; a signal handler's stack is small */
+  lh_thread_sum_calls(counts);
+  lh_run_write("calls", fill_calls, counts);
+}
+
 void lh_threads_mark_unwritten(void) {
   for (uint32_t id = 0; id < infos.cap; id++) {
     struct lh_thread_info *t = infos.v[id];

@@ -92,6 +92,8 @@ void lh_thread_joined(pthread_t handle);
 void lh_thread_detached(pthread_t handle);
 /* Sums every thread's call counters (live and exited) into out. */
 void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
+/* Under the recorder lock: the run file's `calls` record, those sums by function name. */
+void lh_threads_write_calls(void);
 /* Under the recorder lock: writes the thread's record (and its creator's) if not yet written. */
 void lh_thread_ensure_written(int32_t id);
 /* In a fork child, under the recorder lock: forget every other thread, keep the caller. */

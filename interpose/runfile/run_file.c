@@ -32,14 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "registry/lock_registry.h"
-#include "registry/module_map.h"
-#include "registry/object_registry.h"
 #include "base/options.h"
 #include "base/raw_syscalls.h"
 #include "common/run_file_format.h"
-#include "registry/stack_capture.h"
-#include "registry/thread_state.h"
 
 /* All owned by the recorder lock. */
 static int run_fd = -1;
@@ -53,6 +48,7 @@ static char session[64];
 static char lineage[256];
 static pid_t forked_from;
 static pid_t owner_pid; /* the process the file belongs to: set at start-up and in a fork child */
+static void (*first_records)(void); /* set once at start-up, before any other thread */
 
 bool lh_run_supervised(void) { return supervised; }
 
@@ -71,7 +67,8 @@ static void make_session(void) {
   snprintf(session, sizeof session, "%08x", (unsigned)(x >> 32));
 }
 
-void lh_run_file_start(void) {
+void lh_run_file_start(void (*first)(void)) {
+  first_records = first;
   owner_pid = getpid();
   const char *s = lh_getenv(LH_ENV_SUPERVISED);
   supervised = s && strcmp(s, "1") == 0;
@@ -261,7 +258,8 @@ bool lh_run_file_active(void) {
     return false;
   }
   write_header();
-  lh_modules_write_all();
+  if (first_records)
+    first_records();
   return true;
 }
 
@@ -310,19 +308,6 @@ void lh_run_write(const char *type, lh_record_fill fill, const void *ctx) {
     free(buf);
 }
 
-static void fill_calls(struct lh_json_line *jl, const void *p) {
-  const uint64_t *counts = p;
-  lh_jl_key(jl, "counts");
-  lh_jl_open(jl, '{');
-  for (int i = 0; i < LH_NWRAPPED; i++) {
-    if (counts[i]) {
-      lh_jl_key(jl, lh_wrapped_names[i]);
-      lh_jl_uint(jl, counts[i]);
-    }
-  }
-  lh_jl_close(jl, '}');
-}
-
 struct end_ctx {
   const char *how;
   int sig;
@@ -338,15 +323,12 @@ static void fill_end(struct lh_json_line *jl, const void *p) {
     lh_jl_kv_int(jl, "signal", e->sig);
 }
 
+bool lh_run_file_writing(void) { return run_fd >= 0 && !run_finished; }
+
 const char *lh_run_file_finish(const char *how, int sig) {
   if (run_fd < 0 || run_finished)
     return NULL;
   struct end_ctx end = {how, sig};
-  static uint64_t counts[LH_NWRAPPED];
-  if (sig == 0) /* merging the profiles may allocate: not in a fatal signal's handler */
-    lh_contention_write(&lh_self.contention);
-  lh_thread_sum_calls(counts);
-  lh_run_write("calls", fill_calls, counts);
   lh_run_write("end", fill_end, &end);
   if (run_fd >= 0)
     lh_sys_close(run_fd);
@@ -360,10 +342,6 @@ const char *lh_run_file_finish(const char *how, int sig) {
 /* A new run file (after a failed exec, in a fork child) repeats every record it needs: what the
  * old file held is not in it. Supervised, it is opened at once, so that lockhound run finds it. */
 static void start_afresh(void) {
-  lh_locks_mark_unwritten();
-  lh_objects_mark_unwritten();
-  lh_stacks_mark_unwritten();
-  lh_modules_mark_unwritten();
   if (supervised && !run_disabled)
     lh_run_file_active();
 }
@@ -372,7 +350,6 @@ void lh_run_file_resume(void) {
   if (!run_finished)
     return;
   run_finished = false;
-  lh_threads_mark_unwritten();
   start_afresh();
 }
 

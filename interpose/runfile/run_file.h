@@ -16,18 +16,23 @@
 
 typedef void (*lh_record_fill)(struct lh_json_line *jl, const void *ctx);
 
-/* Reads the environment; opens the file now when supervised. */
-void lh_run_file_start(void);
+/* Reads the environment; opens the file now when supervised. first_records writes what every
+ * new file begins with after its header (the module map: lifecycle.c passes it, as the run file
+ * knows nothing of what goes into it); it is called under the recorder lock. */
+void lh_run_file_start(void (*first_records)(void));
 /* Opens the file if it is not open yet; false when recording is off (a refused directory, a
  * failed open: said once on stderr) or already finished. */
 bool lh_run_file_active(void);
 /* Appends one record {"t":type, ...fill...}. */
 void lh_run_write(const char *type, lh_record_fill fill, const void *ctx);
-/* Writes the closing records and closes the file; returns its path, or NULL if none was made.
+/* Whether records written now go into a file that is open and not finished. */
+bool lh_run_file_writing(void);
+/* Writes the `end` record and closes the file; returns its path, or NULL if none was made.
  * how is how the process ends ("exit", "_exit", "exec", "signal"), sig the fatal signal (0: none):
- * the `end` record says both. */
+ * the `end` record says both. The records before it (call counts, profile) are the caller's. */
 const char *lh_run_file_finish(const char *how, int sig);
-/* After an exec that failed: recording goes on, in a new file that repeats what it refers to. */
+/* After an exec that failed: recording goes on, in a new file that repeats what it refers to
+ * (the caller first marks every record unwritten; the same in a fork child). */
 void lh_run_file_resume(void);
 /* Whether the calling process is the one this run file belongs to (not a vfork or clone child
  * that shares lockhound's memory without going through the fork wrapper). */

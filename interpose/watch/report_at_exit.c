@@ -19,6 +19,8 @@
 #include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "common/run_file_format.h"
+#include "registry/thread_state.h"
+#include "watch/contention.h"
 #include "watch/runtime_findings.h"
 
 extern char **environ;
@@ -167,6 +169,11 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
     lh_finding_write_deferred();
     lh_recorder_lock();
   }
+  if (lh_run_file_writing()) {
+    if (sig == 0) /* merging the profiles may allocate: not in a fatal signal's handler */
+      lh_contention_write(&lh_self.contention);
+    lh_threads_write_calls();
+  }
   const char *path = lh_run_file_finish(end_names[how], sig);
   static char copy[PATH_MAX]; /* the path outlives the recorder lock */
   if (path)
@@ -186,10 +193,3 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
 }
 
 void lh_run_end(void) { lh_run_end_as(LH_END_EXIT, 0); }
-
-void lh_run_resume(void) {
-  lh_recorder_lock();
-  lh_run_file_resume();
-  lh_recorder_unlock();
-  __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
-}

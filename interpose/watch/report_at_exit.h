@@ -28,7 +28,5 @@ enum lh_end_how { LH_END_EXIT, LH_END_UNDERSCORE_EXIT, LH_END_EXEC, LH_END_SIGNA
  * up when the recorder lock stays taken for a second). The `end` record says how. Returns
  * whether a run file was finished. */
 bool lh_run_end_as(enum lh_end_how how, int sig);
-/* After an exec that failed: recording goes on (lh_run_file_resume). */
-void lh_run_resume(void);
 
 #endif

@@ -29,6 +29,7 @@
 #include "base/options.h"
 #include "watch/report_at_exit.h"
 #include "runfile/run_file.h"
+#include "lifecycle.h"
 #include "wrappers/wrapper.h"
 
 static bool lockhound_ends_here(void) { return !lh_pass() && lh_run_file_owner(); }
