@@ -43,6 +43,8 @@ static bool is_lockhound_itself(void) {
   return base && strcmp(base + 1, "lockhound") == 0;
 }
 
+static void thread_ended(void *p);
+
 __attribute__((constructor)) static void lh_start(void) {
   lh_real_ensure();
   if (lh_secure_process() || is_lockhound_itself())
@@ -54,7 +56,7 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_recorder_lock();
   lh_stack_warm_up();
   lh_recorder_unlock();
-  lh_thread_key_init();
+  lh_thread_key_init(thread_ended);
   lh_thread_init_main();
   lh_recorder_lock();
   lh_run_file_start(lh_modules_write_all);
@@ -116,4 +118,53 @@ void lh_fork_child(void) {
   lh_recorder_lock_fork_child();
   lh_watchdog_fork_child(); /* the parent's watchdog does not exist here */
   lh_race_fork_child(lh_thread_next_id());
+}
+
+struct lh_thread_start *lh_thread_prepare(uint8_t how) {
+  lh_thread_ensure();
+  lh_watchdog_ensure(); /* a second thread: now something can deadlock */
+  struct lh_thread_start *s = lh_thread_start_block(how);
+  if (s)
+    LH_RACE_EVENT(lh_race_thread_prepare(s));
+  return s;
+}
+
+void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle) {
+  if (!ok) {
+    lh_race_thread_start_failed(s);
+    free(s);
+    return;
+  }
+  lh_thread_created_as(id, handle);
+}
+
+void lh_thread_begin(const struct lh_thread_start *s) {
+  lh_thread_register_start(s);
+  LH_RACE_EVENT(lh_race_thread_begin(s));
+}
+
+void lh_thread_joined(pthread_t handle) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  struct lh_thread *dead = lh_thread_ended_unseen(handle);
+  if (dead) /* its stack may be unmapped once the join returns: take its profile now */
+    lh_contention_thread_done(&dead->contention);
+  int32_t joined = lh_thread_join_record(handle);
+  lh_recorder_unlock();
+  if (joined >= 0)
+    LH_RACE_EVENT(lh_race_thread_joined(joined));
+}
+
+/* The pthread key's destructor: runs as a thread ends (return, pthread_exit or cancel). */
+static void thread_ended(void *p) {
+  (void)p;
+  LH_RACE_EVENT(lh_race_thread_exiting());
+  lh_recorder_lock();
+  if (lh_self.held.n > 0)
+    lh_misuse_thread_exit();
+  lh_contention_thread_done(&lh_self.contention);
+  lh_thread_exit_record();
+  lh_recorder_unlock();
+  lh_thread_free_parts();
+  LH_RACE_EVENT(lh_race_thread_done());
 }

@@ -4,6 +4,24 @@
 #ifndef LH_LIFECYCLE_H
 #define LH_LIFECYCLE_H
 
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "registry/thread_state.h"
+
+/* A thread's life, as the create and join wrappers see it. In the creator before the real
+ * create: a heap block for the new thread, or NULL (and the watchdog starts: now something can
+ * deadlock). */
+struct lh_thread_start *lh_thread_prepare(uint8_t how);
+/* In the creator after the real create (ok: it succeeded; handle: the new thread's); frees s on
+ * failure. */
+void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle);
+/* In the new thread, first thing. */
+void lh_thread_begin(const struct lh_thread_start *s);
+/* In a joiner whose join succeeded. */
+void lh_thread_joined(pthread_t handle);
+
 /* Around fork(): prepare takes the recorder lock (the child's copy of the tables is then
  * consistent); the parent lets it go; the child forgets the other threads, starts a run file of
  * its own and has no watchdog until it needs one. */

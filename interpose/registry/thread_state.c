@@ -5,14 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lockorder/misuse.h"
 #include "base/own_stack.h"
-#include "race/race.h"
 #include "base/pointer_table.h"
 #include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"
-#include "watch/watchdog.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
@@ -128,10 +125,8 @@ static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint3
   map_handle(t, pthread_self());
 }
 
-static void thread_exited(void *p);
-
-void lh_thread_key_init(void) {
-  pthread_key_create(&exit_key, thread_exited);
+void lh_thread_key_init(void (*on_exit)(void *)) {
+  pthread_key_create(&exit_key, on_exit);
 }
 
 void lh_thread_init_main(void) {
@@ -176,25 +171,15 @@ static void prepare(void *p) {
   s->how = c->how;
 }
 
-struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
-  (void)pc;
-  lh_thread_ensure();
-  lh_watchdog_ensure(); /* a second thread: now something can deadlock */
+struct lh_thread_start *lh_thread_start_block(uint8_t how) {
   struct prepare_ctx c = {how, NULL};
   lh_recorder_lock();
   lh_own_stack_call(prepare, &c);
   lh_recorder_unlock();
-  if (c.s)
-    LH_RACE_EVENT(lh_race_thread_prepare(c.s));
   return c.s;
 }
 
-void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle) {
-  if (!ok) {
-    lh_race_thread_start_failed(s);
-    free(s);
-    return;
-  }
+void lh_thread_created_as(int32_t id, pthread_t handle) {
   lh_self.seg++; /* the creator's later work may run alongside the new thread */
   /* The handle is known from now on, even if the new thread has not run yet: the creator may
    * join or detach it at once (s itself may already be freed by the new thread). */
@@ -205,7 +190,7 @@ void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t
   lh_recorder_unlock();
 }
 
-void lh_thread_begin(const struct lh_thread_start *s) {
+void lh_thread_register_start(const struct lh_thread_start *s) {
   lh_recorder_lock();
   register_self(s->id, s->parent, s->parent_seg, s->stack, s->how);
   /* Written now, not when first referred to: who created whom is worth keeping even for a
@@ -213,7 +198,6 @@ void lh_thread_begin(const struct lh_thread_start *s) {
   lh_thread_ensure_written(s->id);
   lh_recorder_unlock();
   pthread_setspecific(exit_key, &lh_self);
-  LH_RACE_EVENT(lh_race_thread_begin(s));
 }
 
 static void fill_thread(struct lh_json_line *jl, const void *p) {
@@ -267,7 +251,6 @@ static void ended_unseen(struct lh_thread_info *t) {
   for (int i = 0; calls && i < LH_NWRAPPED; i++)
     calls_exited[i] += calls[i];
   free(calls);
-  lh_contention_thread_done(&dead->contention);
   if (t->written) {
     struct seg_ctx c = {t->id, -1, dead->seg};
     lh_run_write("exit", fill_exit, &c);
@@ -277,9 +260,13 @@ static void ended_unseen(struct lh_thread_info *t) {
   t->tls = NULL;
 }
 
-void lh_thread_joined(pthread_t handle) {
-  lh_thread_ensure();
-  lh_recorder_lock();
+struct lh_thread *lh_thread_ended_unseen(pthread_t handle) {
+  struct lh_thread_info *t;
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  return t ? t->tls : NULL;
+}
+
+int32_t lh_thread_join_record(pthread_t handle) {
   struct lh_thread_info *t;
   int32_t joined = -1;
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
@@ -302,9 +289,7 @@ void lh_thread_joined(pthread_t handle) {
     }
   }
   lh_self.seg++;
-  lh_recorder_unlock();
-  if (joined >= 0)
-    LH_RACE_EVENT(lh_race_thread_joined(joined));
+  return joined;
 }
 
 void lh_thread_detached(pthread_t handle) {
@@ -321,14 +306,7 @@ void lh_thread_detached(pthread_t handle) {
   lh_recorder_unlock();
 }
 
-/* The pthread key destructor: runs as the thread ends (return, pthread_exit or cancel). */
-static void thread_exited(void *p) {
-  (void)p;
-  LH_RACE_EVENT(lh_race_thread_exiting());
-  lh_recorder_lock();
-  if (lh_self.held.n > 0)
-    lh_misuse_thread_exit();
-  lh_contention_thread_done(&lh_self.contention);
+void lh_thread_exit_record(void) {
   struct lh_thread_info *t = info_of(lh_self.id);
   /* Counts made after this (other key destructors) are dropped: the block goes now. */
   uint64_t *calls = lh_self.calls;
@@ -349,12 +327,13 @@ static void thread_exited(void *p) {
       t->in_map = false;
     }
   }
-  lh_recorder_unlock();
+}
+
+void lh_thread_free_parts(void) {
   lh_held_free(&lh_self.held);
   lh_tuple_cache_clear(&lh_self.tuples);
   free(lh_self.locks);
   lh_self.locks = NULL;
-  LH_RACE_EVENT(lh_race_thread_done());
 }
 
 int32_t lh_thread_next_id(void) { return next_id; }

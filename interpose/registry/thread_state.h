@@ -81,14 +81,27 @@ static inline void lh_thread_ensure(void) {
 }
 
 void lh_thread_init_main(void);
-/* In the creator, before the real create: a heap block for the new thread, or NULL. */
-struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc);
-/* In the creator, after the real create of thread `id`: success moves the creator to its next
+/* The steps of a thread's life in the thread table; lifecycle.c strings them together with the
+ * other engines' steps (lh_thread_prepare, lh_thread_created... in lifecycle.h). */
+/* In the creator, before the real create: a heap block for the new thread (its id, creator and
+ * creation stack), or NULL. */
+struct lh_thread_start *lh_thread_start_block(uint8_t how);
+/* In the creator, after a successful create of thread `id`: moves the creator to its next
  * segment and makes the new thread's handle known. */
-void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle);
+void lh_thread_created_as(int32_t id, pthread_t handle);
 /* In the new thread, first thing: registers it and writes its record. */
-void lh_thread_begin(const struct lh_thread_start *s);
-void lh_thread_joined(pthread_t handle);
+void lh_thread_register_start(const struct lh_thread_start *s);
+/* Under the recorder lock, in a joiner whose join of handle succeeded: the joined thread's state
+ * if it ended without the key destructor (a raw exit system call) - still readable now, not
+ * after lh_thread_join_record - else NULL. */
+struct lh_thread *lh_thread_ended_unseen(pthread_t handle);
+/* Under the recorder lock: records the join (and the end the joined thread did not record);
+ * moves the joiner to its next segment; returns the joined thread's id, or -1 if unknown. */
+int32_t lh_thread_join_record(pthread_t handle);
+/* Under the recorder lock, in an ending thread: its call counts and `exit` record. */
+void lh_thread_exit_record(void);
+/* In an ending thread, after lh_thread_exit_record: frees its held set, caches and counters. */
+void lh_thread_free_parts(void);
 void lh_thread_detached(pthread_t handle);
 /* Sums every thread's call counters (live and exited) into out. */
 void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
@@ -114,7 +127,8 @@ int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner);
 void lh_thread_release_join(pthread_t handle, int32_t joiner);
 /* Under the recorder lock: a handle that lockhound saw joined (and not reused since). */
 bool lh_thread_was_joined(pthread_t handle);
-/* The pthread key whose destructor records thread exit; created at start-up. */
-void lh_thread_key_init(void);
+/* The pthread key whose destructor, on_exit, runs as a thread ends (return, pthread_exit or
+ * cancel); created at start-up. */
+void lh_thread_key_init(void (*on_exit)(void *));
 
 #endif

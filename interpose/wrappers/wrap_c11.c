@@ -6,6 +6,7 @@
 
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
+#include "lifecycle.h"
 #include "wrappers/wrapper.h"
 
 #define C11 LH_KIND_C11_MUTEX
@@ -119,7 +120,7 @@ LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
   LH_COUNT(thrd_create);
   if (lh_pass())
     return real_thrd_create(t, fn, arg);
-  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_THRD, LH_PC);
+  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_THRD);
   if (!s)
     return real_thrd_create(t, fn, arg);
   s->thrd_fn = fn;

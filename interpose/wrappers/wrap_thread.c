@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "lifecycle.h"
 #include "wrappers/wrapper.h"
 
 static void *pthread_trampoline(void *p) {
@@ -19,7 +20,7 @@ LH_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*f
   LH_COUNT(pthread_create);
   if (lh_pass())
     return real_pthread_create(t, attr, fn, arg);
-  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_PTHREAD, LH_PC);
+  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_PTHREAD);
   if (!s)
     return real_pthread_create(t, attr, fn, arg);
   s->fn = fn;
