@@ -8,6 +8,7 @@
 #include "base/call_counts.h"
 #include "registry/lock_registry.h"
 #include "base/own_stack.h"
+#include "watch/report_at_exit.h"
 #include "watch/runtime_findings.h"
 #include "registry/stack_capture.h"
 #include "registry/tuple_cache.h"
@@ -91,7 +92,7 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
                                                         "took it first here"};
   lh_finding_write(&f);
   lh_recorder_unlock();
-  lh_finding_end_run("self-deadlock");
+  lh_run_end_for("self-deadlock");
 }
 
 static pid_t owner_of(const void *obj, uint8_t kind) {

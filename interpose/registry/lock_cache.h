@@ -25,8 +25,15 @@ struct lh_lock_cache {
   struct lh_lock_cache_entry e[LH_LOCK_CACHE_SIZE];
 };
 
-/* Written by the registry under the recorder lock, read by every thread without it. */
+/* Written under the recorder lock (lock_cache.c), read by every thread without it. */
 extern uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
+
+/* Under the recorder lock: the lock at addr was destroyed or initialised again - every thread's
+ * cache entry for it (and for the other addresses of its bucket) is stale. */
+void lh_lock_epoch_bump(uintptr_t addr);
+/* Under the recorder lock: code was unloaded, so the sites of cached tuples may mean other code -
+ * every cache entry is stale. */
+void lh_lock_epochs_bump_all(void);
 
 static inline uint32_t lh_addr_hash(uintptr_t addr) {
   uint64_t h = (uint64_t)addr * 0x9e3779b97f4a7c15ull;

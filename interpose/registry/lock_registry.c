@@ -43,23 +43,12 @@ struct lh_lock_rec {
   UT_hash_handle hh;
 };
 
-uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
 /* Owned by the recorder lock. */
 static struct lh_lock_rec *by_addr; /* the latest lock at each address: alive, or a tombstone */
 static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id; NULL once forgotten */
 static struct lh_id_pool ids;       /* forgotten ids that were never written are handed out again */
 
 static struct lh_lock_rec *lock_at(uint32_t id) { return id < ids.next ? by_id.v[id] : NULL; }
-
-static void bump_epoch(uintptr_t addr) {
-  __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,
-                     __ATOMIC_RELEASE);
-}
-
-void lh_locks_code_changed(void) {
-  for (uint32_t i = 0; i < LH_LOCK_EPOCHS; i++)
-    __atomic_fetch_add(&lh_lock_epochs[i], 1, __ATOMIC_RELEASE);
-}
 
 static void read_attributes(struct lh_lock_rec *r, const void *obj) {
   if (r->kind == LH_KIND_MUTEX || r->kind == LH_KIND_C11_MUTEX) {
@@ -158,7 +147,7 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
     r->gen = old->gen + 1;
     HASH_DEL(by_addr, old);
     old->in_addr = false;
-    bump_epoch(addr);
+    lh_lock_epoch_bump(addr);
     if (old->alive)
       retire(old); /* re-initialised without a destroy */
     else
@@ -248,7 +237,7 @@ static void destroyed(void *obj) { /* on lockhound's own stack (own_stack.h) */
   struct lh_lock_rec *r;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
   if (r && r->alive) {
-    bump_epoch(addr);
+    lh_lock_epoch_bump(addr);
     if (r->written) {
       struct destroy_ctx d = {r->id, lh_self.id, lh_stack_here()};
       lh_thread_ensure_written(lh_self.id);

@@ -52,9 +52,6 @@ bool lh_lock_keep_back(uint32_t id, uint32_t shape);
 /* Under the recorder lock: the lock is held while another is acquired, so it is no leaf; writes
  * the tuples kept back for it. */
 void lh_lock_held_over(uint32_t id);
-/* Under the recorder lock, when a library was unloaded or replaced: every thread's cached lock
- * ids and tuples are checked again (all address epochs move). */
-void lh_locks_code_changed(void);
 /* In a fork child, under the recorder lock: the new run file has no lock records yet. */
 void lh_locks_mark_unwritten(void);
 

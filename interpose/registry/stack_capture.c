@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry/lock_registry.h"
+#include "registry/lock_cache.h"
 #include "registry/module_map.h"
 #include "base/own_stack.h"
 #include "base/pointer_table.h"
@@ -75,7 +75,7 @@ static void new_generation(void) {
   }
   if (affected) {
     __atomic_store_n(&lh_stack_epoch, lh_stack_epoch + 1, __ATOMIC_RELEASE);
-    lh_locks_code_changed();
+    lh_lock_epochs_bump_all();
   }
 }
 

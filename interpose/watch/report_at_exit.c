@@ -193,3 +193,15 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
 }
 
 void lh_run_end(void) { lh_run_end_as(LH_END_EXIT, 0); }
+
+void lh_run_end_for(const char *what) {
+  if (lh_options.on_deadlock == LH_ON_DEADLOCK_WAIT) {
+    lh_warn("%s: the program is left hanging as asked (--on-deadlock=wait); attach a debugger "
+            "to pid %d, or kill it to see the report", what, (int)getpid());
+    return;
+  }
+  lh_run_end();
+  if (lh_options.on_deadlock == LH_ON_DEADLOCK_ABORT)
+    abort();
+  _exit(lh_options.exitcode);
+}

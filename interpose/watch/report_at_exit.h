@@ -29,4 +29,9 @@ enum lh_end_how { LH_END_EXIT, LH_END_UNDERSCORE_EXIT, LH_END_EXEC, LH_END_SIGNA
  * whether a run file was finished. */
 bool lh_run_end_as(enum lh_end_how how, int sig);
 
+/* Not under the recorder lock, after a finding that ends the run (what: "deadlock", "stall"...):
+ * ends it as the options say (exit or abort), or says on stderr that it is left hanging (wait),
+ * in which case it returns. */
+void lh_run_end_for(const char *what);
+
 #endif

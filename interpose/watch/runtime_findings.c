@@ -17,7 +17,6 @@
 #include "registry/object_registry.h"
 #include "base/options.h"
 #include "registry/recorder_lock.h"
-#include "watch/report_at_exit.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
@@ -204,18 +203,6 @@ void lh_finding_write(const struct lh_finding *f) {
     return;
   write_referents(f);
   lh_run_write("finding", fill_finding, f);
-}
-
-void lh_finding_end_run(const char *what) {
-  if (lh_options.on_deadlock == LH_ON_DEADLOCK_WAIT) {
-    lh_warn("%s: the program is left hanging as asked (--on-deadlock=wait); attach a debugger "
-            "to pid %d, or kill it to see the report", what, (int)getpid());
-    return;
-  }
-  lh_run_end();
-  if (lh_options.on_deadlock == LH_ON_DEADLOCK_ABORT)
-    abort();
-  _exit(lh_options.exitcode);
 }
 
 /* Kind, detail and call site already written: owned by the recorder lock. */

@@ -1,4 +1,5 @@
-/* runtime_findings.h - findings the library makes while the program runs, and ending the run.
+/* runtime_findings.h - findings the library makes while the program runs (ending the run after
+ * one: report_at_exit.h).
  *
  * A finding is built as a struct lh_finding, written as one `finding` record (with every lock,
  * object, thread and stack it names written before it), and then acted on: a deadlock, stall or
@@ -75,8 +76,5 @@ void lh_finding_defer(const char *kind, const char *detail, const void *obj, uin
 /* Not under the recorder lock, where writing is safe (the watchdog's scans, the end of a run):
  * writes the deferred finding, if there is one and its site is new. */
 void lh_finding_write_deferred(void);
-/* Not under the recorder lock: ends the run as the options say (exit or abort), or says on
- * stderr that it is left hanging (wait), in which case it returns. */
-void lh_finding_end_run(const char *what);
 
 #endif

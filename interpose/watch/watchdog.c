@@ -20,6 +20,7 @@
 #include "base/options.h"
 #include "base/real_functions.h"
 #include "registry/recorder_lock.h"
+#include "watch/report_at_exit.h"
 #include "watch/runtime_findings.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
@@ -311,7 +312,7 @@ static bool check_deadlock(struct scan *sc) {
     lh_recorder_unlock();
     if (!timed) {
       deadlock_reported = true;
-      lh_finding_end_run("deadlock");
+      lh_run_end_for("deadlock");
       ended = true;
     }
   }
@@ -576,7 +577,7 @@ static bool check_stall(struct scan *sc) {
   lh_finding_write(&f);
   lh_recorder_unlock();
   reported = true;
-  lh_finding_end_run("stall");
+  lh_run_end_for("stall");
   return true;
 }
 
@@ -647,7 +648,7 @@ static bool check_livelock(struct scan *sc) {
       break;
     }
     reported = true;
-    lh_finding_end_run("livelock");
+    lh_run_end_for("livelock");
     ended = true;
   }
 out:
