@@ -51,6 +51,8 @@ __attribute__((constructor)) static void lh_start(void) {
     return;
   lh_options_parse(lh_getenv("LOCKHOUND_OPTIONS"));
   lh_contention_on = lh_options.contention;
+  if (lh_contention_on) /* the profile names locks by id at exit */
+    lh_locks_named_forever();
   lh_report_remember_library();
   lh_own_stack_init();
   lh_recorder_lock();

@@ -19,6 +19,7 @@
 #include "race/race.h"
 
 #include "base/options.h"
+#include "registry/lock_registry.h"
 #include "race/race_clocks.h"
 #include "race/race_contexts.h"
 #include "race/race_locksets.h"
@@ -55,6 +56,7 @@ void lh_race_init(void) {
   if (__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED) || !lh_options.races || lh_secure_process())
     return;
   track(&lh_self.race);
+  lh_locks_named_forever(); /* locksets name locks by id in reports of any age */
   __atomic_store_n(&lh_race_on, true, __ATOMIC_RELEASE);
 }
 

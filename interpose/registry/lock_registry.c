@@ -11,14 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "watch/contention.h"
 #include "lockorder/leaf_tuples.h"
 #include "registry/lock_cache.h"
 #include "registry/module_map.h"
 #include "base/own_stack.h"
 #include "base/id_pool.h"
 #include "base/pointer_table.h"
-#include "race/race.h"
 #include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"
@@ -79,8 +77,12 @@ static struct leaf_pair *written_pairs;
  * age, or the calling thread's own held set (a lock destroyed or re-initialised while held: the
  * holder's next tuple lists it). Held by another thread, a mutex cannot be destroyed (EBUSY), and
  * destroying any other held lock is reported as destroy-locked, which writes its record. */
+static bool ids_kept_elsewhere; /* lh_locks_named_forever was called; read without the lock */
+
+void lh_locks_named_forever(void) { __atomic_store_n(&ids_kept_elsewhere, true, __ATOMIC_RELEASE); }
+
 static bool still_named(const struct lh_lock_rec *r) {
-  return lh_contention_on || __atomic_load_n(&lh_race_on, __ATOMIC_RELAXED) ||
+  return __atomic_load_n(&ids_kept_elsewhere, __ATOMIC_ACQUIRE) ||
          lh_held_find(&lh_self.held, r->addr) >= 0;
 }
 

@@ -30,6 +30,10 @@ static inline bool lh_spin_is_free(int value) {
   return value > 0;
 #else
   return value == 0;
+/* From now on some engine keeps lock ids of any age (the contention profile, written at exit;
+ * the race detector's locksets): a destroyed lock is never forgotten. */
+void lh_locks_named_forever(void);
+
 #endif
 }
 
@@ -54,5 +58,9 @@ bool lh_lock_keep_back(uint32_t id, uint32_t shape);
 void lh_lock_held_over(uint32_t id);
 /* In a fork child, under the recorder lock: the new run file has no lock records yet. */
 void lh_locks_mark_unwritten(void);
+
+/* From now on some engine keeps lock ids of any age (the contention profile, written at exit;
+ * the race detector's locksets): a destroyed lock is never forgotten. */
+void lh_locks_named_forever(void);
 
 #endif
