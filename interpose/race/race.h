@@ -76,9 +76,6 @@ void lh_race_thread_done(void);
 void lh_race_fork_prepare(void);
 void lh_race_fork_parent(void);
 void lh_race_fork_child(int32_t next_thread_id);
-/* A block of memory that becomes new (malloc) or dead (free, a thread's stack when it starts):
- * its history is forgotten. */
-void lh_race_forget(uintptr_t addr, size_t size);
 
 /* For the race modules: the calling thread's state, ready for an event, or NULL when this thread
  * is not checked (inside lockhound, or too many threads). */

@@ -14,7 +14,6 @@
  * changed again; read by every thread without a lock. */
 struct lh_race_granule **lh_shadow_l1[1u << L1_BITS];
 #define l1 lh_shadow_l1
-static size_t mapped_bytes;
 
 /* Maps n zeroed bytes aligned to n (a power of two), so that a chunk can be one huge page. */
 static void *map_zeroed(size_t n) {
@@ -28,7 +27,6 @@ static void *map_zeroed(size_t n) {
   if (aligned + n < p + 2 * n)
     munmap(aligned + n, (size_t)(p + 2 * n - (aligned + n)));
   p = aligned;
-  __atomic_add_fetch(&mapped_bytes, n, __ATOMIC_RELAXED);
   return p;
 }
 
@@ -43,7 +41,6 @@ static void *install(void **slot, size_t n) {
   if (__atomic_compare_exchange_n(slot, &cur, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
     return fresh;
   munmap(fresh, n);
-  __atomic_sub_fetch(&mapped_bytes, n, __ATOMIC_RELAXED);
   return cur;
 }
 
@@ -103,4 +100,3 @@ void lh_shadow_prefer_huge_pages(uintptr_t addr, size_t size) {
   }
 }
 
-size_t lh_shadow_mapped_bytes(void) { return __atomic_load_n(&mapped_bytes, __ATOMIC_RELAXED); }

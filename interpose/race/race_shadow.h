@@ -102,7 +102,4 @@ void lh_shadow_forget(uintptr_t addr, size_t size);
  * or sparse memory keeps 4 KiB pages: a huge page would cost 2 MiB for a few bytes touched. */
 void lh_shadow_prefer_huge_pages(uintptr_t addr, size_t size);
 
-/* Bytes of shadow mapped so far (for docs and tests). */
-size_t lh_shadow_mapped_bytes(void);
-
 #endif

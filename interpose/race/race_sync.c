@@ -71,7 +71,6 @@ void lh_race_thread_exiting(void) {
  * square of the number of threads: each clock is as long as the number of threads seen). */
 void lh_race_thread_joined(int32_t id) { lh_race_acquire_last(LH_SYNC_THREAD_EXIT(id)); }
 
-void lh_race_forget(uintptr_t addr, size_t size) { lh_shadow_forget(addr, size); }
 
 void lh_race_barrier_init(uintptr_t b, unsigned count) { lh_sync_barrier_init(b, count); }
 

@@ -131,6 +131,5 @@ static inline bool lh_pass(void) {
     errno = errno_;                                                                            \
     return rc;                                                                                 \
   } while (0)
-#define LH_WAIT_AROUND(begin, call) LH_WAIT_AROUND_THEN(begin, call, (void)0)
 
 #endif
