@@ -264,6 +264,54 @@ Test(resources, an_inversion_through_a_kept_back_leaf_is_reported, .init = make_
     lh_child_result_free(&res);
 }
 
+/* Before: chained nested locks (i, i+1) are no leaves - each is held *and* taken under another -
+ * so every pair was written (about 250 bytes a lock: 200,000 wrote 50 MB). Now a tuple whose
+ * (lock site, held site) pair is in the file already is kept back while its edges lie on no cycle
+ * of the lock graph: the file follows the two distinct pairs, not the locks. */
+Test(resources, the_run_file_does_not_grow_with_a_chain_of_nested_locks, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    long long small_file, big_file;
+    run_preloaded(PROGRAM("nested_chain"), "20000", NULL, &small_file);
+    run_preloaded(PROGRAM("nested_chain"), "200000", NULL, &big_file);
+    cr_expect_lt(big_file, small_file + 1024,
+                 "run file %lld bytes with a chain of 200,000 nested locks, %lld bytes with 20,000",
+                 big_file, small_file);
+}
+
+/* The tuple of chain[3] under chain[2] is kept back (the same pair as chain[1] under chain[0]);
+ * T2's chain[2] under chain[3] closes a cycle through it, which writes it first. */
+Test(resources, an_inversion_through_a_kept_back_chain_tuple_is_reported, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("inversion_through_kept_back_chain"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion chain[2] chain[3]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* Three threads, one call site: the second pair is kept back (the first stands for it) until the
+ * third closes the ring. */
+Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("ring_from_one_site"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion ring[0] ring[1] ring[2]\n", "stderr:\n%s",
+                     res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* Before: every library unloaded made lockhound forget every stack and record the program's lock
  * orders again, 1.4 KB of run file per dlopen/dlclose cycle (2.9 MB after 2,000). Now only the
  * stacks through the unloaded library are forgotten, and this one was never on a stack. */
