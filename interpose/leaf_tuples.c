@@ -331,15 +331,18 @@ void lh_leaf_lock_gone(uint32_t node) {
     lh_order_node_dead(&graph, node);
 }
 
+void lh_leaf_start_afresh(void) {
+  struct pair *p, *tmp;
+  HASH_ITER(hh, written_pairs, p, tmp) {
+    HASH_DEL(written_pairs, p);
+    free(p);
+  }
+}
+
 void lh_leaf_fork_child(void) {
   for (uint32_t e = 0; e < graph.nedges; e++) {
     struct kept *k = graph.edges[e].data;
     graph.edges[e].data = NULL;
     release_kept(k, false, false);
-  }
-  struct pair *p, *tmp;
-  HASH_ITER(hh, written_pairs, p, tmp) {
-    HASH_DEL(written_pairs, p);
-    free(p);
   }
 }

@@ -48,7 +48,11 @@
 void lh_leaf_record(uint32_t lock, uint8_t mode, uint8_t flags, uint32_t stack);
 /* A lock's node of the graph whose lock is gone (lock_registry.c). */
 void lh_leaf_lock_gone(uint32_t node);
-/* In a fork child: the kept-back tuples are the parent's, and the new file has no pair yet. */
+/* A new run file (a fork child's, or after a failed exec): it has no pair yet. */
+void lh_leaf_start_afresh(void);
+/* In a fork child, before the above: the kept-back tuples are the parent's threads' (the forking
+ * thread records its own again: its tuple cache is emptied), the parent's file holds or drops
+ * them. After a failed exec they stay: the same threads may still close a cycle with them. */
 void lh_leaf_fork_child(void);
 
 #endif

@@ -332,9 +332,7 @@ void lh_locks_mark_unwritten(void) {
   for (uint32_t i = 0; i < ids.next; i++)
     if (lock_at(i))
       lock_at(i)->written = false;
-  /* A fork child: the tuples kept back are the parent's (its threads, its run file), and the new
-   * file has none of the pairs. */
-  lh_leaf_fork_child();
+  lh_leaf_start_afresh(); /* the new file has none of the pairs */
 }
 
 bool lh_lock_is_live(uintptr_t addr, uint32_t id) {

@@ -300,6 +300,7 @@ void lh_fork_child(void) {
   /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
    * consistent state. */
   lh_thread_fork_child();
+  lh_leaf_fork_child();
   lh_run_file_fork_child(fork_count);
   fork_count = 0;
   /* A fresh lock, not an unlock: glibc's recursive mutex knows its owner by kernel tid, which

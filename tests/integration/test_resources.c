@@ -17,6 +17,7 @@
 #define PROGRAM(name) LH_TEST_PROGRAM_DIR "/" name
 
 static char *work_dir;
+static char last_run_dir[4200]; /* the run directory of the last run_preloaded */
 
 static void make_work_dir(void)
 {
@@ -57,6 +58,7 @@ static long run_preloaded(const char *program, const char *arg, const char *mode
     char dir[4200], dir_env[4300];
     snprintf(dir, sizeof dir, "%s/run%d", work_dir, n++);
     cr_assert_eq(mkdir(dir, 0700), 0);
+    snprintf(last_run_dir, sizeof last_run_dir, "%s", dir);
     snprintf(dir_env, sizeof dir_env, "LOCKHOUND_RUN_DIR=%s", dir);
     const char *argv[] = {program, arg, mode, NULL};
     const char *env[] = {"LD_PRELOAD=" LH_LIB_DIR "/liblockhound.so", dir_env,
@@ -310,6 +312,49 @@ Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = m
     free(errors);
     json_decref(report);
     lh_child_result_free(&res);
+}
+
+/* How many lines of the regular files in dir hold needle. */
+static long lines_with(const char *dir, const char *needle)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open %s", dir);
+    long count = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char path[4608];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = e->d_name[0] == '.' ? NULL : fopen(path, "r");
+        if (!f)
+            continue;
+        char *line = NULL;
+        size_t cap = 0;
+        while (getline(&line, &cap, f) > 0)
+            count += strstr(line, needle) != NULL;
+        free(line);
+        fclose(f);
+    }
+    closedir(d);
+    return count;
+}
+
+/* Another process could close a cycle through a lock it shares: the tuples of a chain of
+ * process-shared locks, or of locks in a MAP_SHARED mapping, are all written; a private chain's
+ * are kept back after the first. */
+Test(resources, tuples_of_locks_another_process_may_share_are_never_kept_back,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    long long bytes;
+    run_preloaded(PROGRAM("shared_chain"), "200", "private", &bytes);
+    cr_expect_eq(lines_with(last_run_dir, "\"t\":\"acq\""), 1, "private chain: %ld acq records",
+                 lines_with(last_run_dir, "\"t\":\"acq\""));
+    run_preloaded(PROGRAM("shared_chain"), "200", "pshared", &bytes);
+    cr_expect_eq(lines_with(last_run_dir, "\"t\":\"acq\""), 199, "pshared chain: %ld acq records",
+                 lines_with(last_run_dir, "\"t\":\"acq\""));
+    run_preloaded(PROGRAM("shared_chain"), "200", "map-shared", &bytes);
+    cr_expect_eq(lines_with(last_run_dir, "\"t\":\"acq\""), 199,
+                 "chain in a MAP_SHARED mapping: %ld acq records",
+                 lines_with(last_run_dir, "\"t\":\"acq\""));
 }
 
 /* Before: every library unloaded made lockhound forget every stack and record the program's lock
