@@ -297,6 +297,22 @@ Test(resources, an_inversion_through_a_kept_back_chain_tuple_is_reported, .init 
     lh_child_result_free(&res);
 }
 
+/* The same with a chain of 30,000 links: the search from chain[2] runs past its budget, so
+ * lockhound cannot tell whether the edge closed a cycle and writes everything it kept back. */
+Test(resources, an_inversion_past_the_search_budget_is_reported, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("inversion_through_kept_back_chain"), "30000", NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion chain[2] chain[3]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* Three threads, one call site: the second pair is kept back (the first stands for it) until the
  * third closes the ring. */
 Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = make_work_dir,

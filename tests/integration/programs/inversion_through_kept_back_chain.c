@@ -3,14 +3,18 @@
  * lockhound keeps its tuple back while its edge lies on no cycle. T2, running at the same time,
  * then holds chain[3] while it takes chain[2]: that edge closes the cycle chain[2] -> chain[3] ->
  * chain[2], and T1's kept-back tuple (chain[3] under chain[2]) must be written, or the inversion
- * would be missed. A semaphore hand-off lets the run end. */
+ * would be missed. A semaphore hand-off lets the run end.
+ * With an argument, the chain has that many links (at most 40,000): past lockhound's search
+ * budget, the edge's search cannot tell, and everything kept back must be written. */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#define LINKS 8
+#define MAX_LINKS 40000
 
-static pthread_mutex_t chain[LINKS];
+static pthread_mutex_t chain[MAX_LINKS];
+static int links = 8;
 static sem_t first_done;
 
 static void take_pair(int i) {
@@ -22,7 +26,7 @@ static void take_pair(int i) {
 
 static void *first(void *arg) {
   (void)arg;
-  for (int i = 0; i + 1 < LINKS; i++) /* one call site: the tuples differ only by their locks */
+  for (int i = 0; i + 1 < links; i++) /* one call site: the tuples differ only by their locks */
     take_pair(i);
   sem_post(&first_done);
   return NULL;
@@ -38,8 +42,12 @@ static void *second(void *arg) {
   return NULL;
 }
 
-int main(void) {
-  for (int i = 0; i < LINKS; i++)
+int main(int argc, char **argv) {
+  if (argc > 1)
+    links = atoi(argv[1]);
+  if (links < 4 || links > MAX_LINKS)
+    return 2;
+  for (int i = 0; i < links; i++)
     pthread_mutex_init(&chain[i], NULL);
   sem_init(&first_done, 0, 0);
   pthread_t t1, t2;
