@@ -45,7 +45,10 @@ struct pair {
   UT_hash_handle hh;
 };
 
-/* Tuples kept back on an edge of the graph: records of 2 + nheld words. */
+/* Tuples kept back on an edge of the graph: records of 2 + nheld words. The commonest case, one
+ * tuple with one held lock, takes no memory of its own: the edge's data is then its shape, tagged
+ * (shape << 1 | 1), and its locks are the owners of the edge's nodes (they keep their ids while
+ * the tuple names them). */
 struct kept {
   uint32_t n, cap;
   uint32_t w[];
@@ -174,19 +177,33 @@ static void write_tuple(uint32_t shape, uint32_t lock, const uint32_t *held) {
   lh_run_write("acq", fill_acq, &c);
 }
 
-/* The tuples kept on an edge: written (write: always; write_shared: those with more than one held
+static bool tagged(const void *data) { return ((uintptr_t)data & 1) != 0; }
+
+static void release_one(uint32_t lock, uint32_t shape, const uint32_t *held, bool write) {
+  uint32_t nheld = shape_at(shape)->nheld;
+  if (write)
+    write_tuple(shape, lock, held);
+  lh_lock_unref(lock);
+  for (uint32_t j = 0; j < nheld; j++)
+    lh_lock_unref(held[j]);
+}
+
+/* The tuples kept on edge e: written (write: always; write_shared: those with more than one held
  * lock, whose other edges may still be on a cycle) or dropped; their locks let go. */
-static void release_kept(struct kept *k, bool write, bool write_shared) {
-  if (!k)
+static void release_kept(struct lh_order_edge *e, bool write, bool write_shared) {
+  void *data = e->data;
+  e->data = NULL;
+  if (!data)
     return;
+  if (tagged(data)) {
+    uint32_t held = graph.nodes[e->from].owner;
+    release_one(graph.nodes[e->to].owner, (uint32_t)((uintptr_t)data >> 1), &held, write);
+    return;
+  }
+  struct kept *k = data;
   for (uint32_t i = 0; i < k->n;) {
     uint32_t lock = k->w[i], shape = k->w[i + 1], nheld = shape_at(shape)->nheld;
-    const uint32_t *held = &k->w[i + 2];
-    if (write || (write_shared && nheld > 1))
-      write_tuple(shape, lock, held);
-    lh_lock_unref(lock);
-    for (uint32_t j = 0; j < nheld; j++)
-      lh_lock_unref(held[j]);
+    release_one(lock, shape, &k->w[i + 2], write || (write_shared && nheld > 1));
     i += 2 + nheld;
   }
   free(k);
@@ -194,17 +211,15 @@ static void release_kept(struct kept *k, bool write, bool write_shared) {
 
 static void edge_gone(void *ctx, struct lh_order_edge *e, bool to_gone) {
   (void)ctx;
-  struct kept *k = e->data;
-  e->data = NULL;
   /* The edge's target gone: no edge of these tuples is left. Its source gone: a tuple with one
    * held lock has no edge left either; one with more may still have an edge on a cycle to be,
    * and is written rather than followed. */
-  release_kept(k, false, !to_gone);
+  release_kept(e, false, !to_gone);
 }
 
-static bool keep(uint32_t edge, uint32_t lock, uint32_t shape, const uint32_t *held) {
+static bool append(struct kept **kp, uint32_t lock, uint32_t shape, const uint32_t *held) {
   uint32_t nheld = shape_at(shape)->nheld, need = 2 + nheld;
-  struct kept *k = graph.edges[edge].data;
+  struct kept *k = *kp;
   uint32_t n = k ? k->n : 0, cap = k ? k->cap : 0;
   if (n + need > cap) {
     uint32_t c = cap ? 2 * cap : need;
@@ -216,13 +231,37 @@ static bool keep(uint32_t edge, uint32_t lock, uint32_t shape, const uint32_t *h
     if (!k)
       v->n = 0;
     v->cap = c;
-    k = v;
-    graph.edges[edge].data = k;
+    *kp = k = v;
   }
   k->w[k->n++] = lock;
   k->w[k->n++] = shape;
   memcpy(&k->w[k->n], held, nheld * sizeof *held);
   k->n += nheld;
+  return true;
+}
+
+static bool keep(uint32_t edge, uint32_t lock, uint32_t shape, const uint32_t *held) {
+  struct lh_order_edge *e = &graph.edges[edge];
+  uint32_t nheld = shape_at(shape)->nheld;
+  if (!e->data && nheld == 1 && graph.nodes[e->to].owner == lock &&
+      graph.nodes[e->from].owner == held[0] && (shape >> 31) == 0) {
+    e->data = (void *)((uintptr_t)shape << 1 | 1);
+  } else {
+    struct kept *k = NULL;
+    if (tagged(e->data)) { /* a second tuple on this edge: the first moves into a list */
+      uint32_t first_held = graph.nodes[e->from].owner;
+      if (!append(&k, graph.nodes[e->to].owner, (uint32_t)((uintptr_t)e->data >> 1), &first_held))
+        return false;
+    } else {
+      k = e->data;
+    }
+    if (!append(&k, lock, shape, held)) {
+      if (tagged(e->data))
+        free(k);
+      return false;
+    }
+    e->data = k;
+  }
   lh_lock_ref(lock);
   for (uint32_t i = 0; i < nheld; i++)
     lh_lock_ref(held[i]);
@@ -235,18 +274,14 @@ static void write_component(void) {
   for (uint32_t i = 0; i < graph.nfound; i++)
     for (uint32_t e = graph.nodes[graph.found[i]].in; e != LH_ORDER_NONE;
          e = graph.edges[e].next_in) {
-      struct kept *k = graph.edges[e].data;
-      graph.edges[e].data = NULL;
-      release_kept(k, true, true);
+      release_kept(&graph.edges[e], true, true);
     }
 }
 
 /* Writes everything kept back and stops keeping back (see leaf_tuples.h). */
 static void give_up(void) {
   for (uint32_t e = 0; e < graph.nedges; e++) {
-    struct kept *k = graph.edges[e].data;
-    graph.edges[e].data = NULL;
-    release_kept(k, true, true);
+    release_kept(&graph.edges[e], true, true);
   }
   lh_order_free(&graph);
   given_up = true;
@@ -341,8 +376,6 @@ void lh_leaf_start_afresh(void) {
 
 void lh_leaf_fork_child(void) {
   for (uint32_t e = 0; e < graph.nedges; e++) {
-    struct kept *k = graph.edges[e].data;
-    graph.edges[e].data = NULL;
-    release_kept(k, false, false);
+    release_kept(&graph.edges[e], false, false);
   }
 }
