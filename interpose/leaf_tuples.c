@@ -62,7 +62,10 @@ static struct lh_pointer_table by_id;
 static uint32_t nshapes, npatterns;
 static struct pair *written_pairs;
 static struct lh_order_graph graph = {.edge_gone = edge_gone};
-static bool given_up; /* a search ran out of budget: everything is written from then on */
+/* What may be kept back: tuples on no cycle; once a search could not tell (its budget or the
+ * run's was spent), only tuples of leaves (locks with no out-edge: the scheme before the graph
+ * searched); once memory ran out, nothing. */
+static enum { KEEP_OFF_CYCLES, KEEP_LEAVES, KEEP_NOTHING } keeping;
 
 static const struct shape_key *shape_at(uint32_t id) {
   return &((struct shape *)by_id.v[id])->key;
@@ -278,13 +281,27 @@ static void write_component(void) {
     }
 }
 
-/* Writes everything kept back and stops keeping back (see leaf_tuples.h). */
-static void give_up(void) {
-  for (uint32_t e = 0; e < graph.nedges; e++) {
+/* The tuples kept back for lock node n (on its in-edges) are written. */
+static void write_kept_for(uint32_t n) {
+  for (uint32_t e = graph.nodes[n].in; e != LH_ORDER_NONE; e = graph.edges[e].next_in)
     release_kept(&graph.edges[e], true, true);
-  }
+}
+
+/* A search could not tell whether an edge closed a cycle: from now on only leaves' tuples are
+ * kept back, and every other kept-back tuple is written (see leaf_tuples.h). */
+static void keep_leaves_only(void) {
+  for (uint32_t e = 0; e < graph.nedges; e++)
+    if (graph.edges[e].data && graph.nodes[graph.edges[e].to].nout > 0)
+      release_kept(&graph.edges[e], true, true);
+  keeping = KEEP_LEAVES;
+}
+
+/* Out of memory: everything kept back is written, nothing is kept back any more. */
+static void keep_nothing(void) {
+  for (uint32_t e = 0; e < graph.nedges; e++)
+    release_kept(&graph.edges[e], true, true);
   lh_order_free(&graph);
-  given_up = true;
+  keeping = KEEP_NOTHING;
 }
 
 static uint32_t node_of(uint32_t lock) {
@@ -312,49 +329,64 @@ static bool first_of_pair(uint32_t lock, uint32_t shape) {
 
 #define HELD_ON_STACK 16
 
+/* Adds the edges of the tuple (lock under held[0..n-1]) to the graph, writing first what they
+ * make unsafe to keep back; returns whether the tuple itself may be kept back and sets *edge to
+ * the innermost held lock's edge. */
+static bool add_edges(uint32_t lock, const uint32_t *held, uint32_t n, uint32_t *edge) {
+  bool may_keep = true;
+  uint32_t to = node_of(lock);
+  for (uint32_t i = 0; i < n && keeping != KEEP_NOTHING; i++) {
+    uint32_t from = to == LH_ORDER_NONE ? LH_ORDER_NONE : node_of(held[i]);
+    if (from == LH_ORDER_NONE) {
+      keep_nothing();
+      break;
+    }
+    if (keeping == KEEP_LEAVES) {
+      bool was_leaf = graph.nodes[from].nout == 0;
+      *edge = lh_order_edge_put(&graph, from, to);
+      if (*edge == LH_ORDER_NONE)
+        keep_nothing();
+      else if (was_leaf && graph.nodes[from].nout > 0)
+        write_kept_for(from); /* a leaf no more: before this tuple */
+      continue;
+    }
+    enum lh_order_verdict v = lh_order_edge_add(&graph, from, to, edge);
+    if (v == LH_ORDER_CYCLIC) {
+      may_keep = false;
+      if (graph.nfound)
+        write_component(); /* before this tuple: a deadlock right after has them all */
+    } else if (v == LH_ORDER_UNKNOWN) {
+      if (*edge == LH_ORDER_NONE)
+        keep_nothing();
+      else
+        keep_leaves_only(); /* the edges to come are added as leaves would be */
+    }
+  }
+  if (keeping == KEEP_NOTHING)
+    return false;
+  return may_keep && (keeping != KEEP_LEAVES || graph.nodes[to].nout == 0);
+}
+
 void lh_leaf_record(uint32_t lock, uint8_t mode, uint8_t flags, uint32_t stack) {
   uint32_t n = lh_self.held.n, on_stack[HELD_ON_STACK];
   uint32_t *held = n <= HELD_ON_STACK ? on_stack : malloc(n * sizeof *held);
   uint32_t shape = shape_here(mode, flags, stack);
   if (!held || shape == UINT32_MAX) {
     /* Out of memory: no shape to write, and the graph can no longer be trusted. */
-    if (!given_up)
-      give_up();
+    if (keeping != KEEP_NOTHING)
+      keep_nothing();
     if (held != on_stack)
       free(held);
     return;
   }
   for (uint32_t i = 0; i < n; i++)
     held[i] = lh_self.held.v[i].lock;
-  bool may_keep = !given_up;
   uint32_t edge = LH_ORDER_NONE;
-  if (!given_up) {
-    uint32_t to = node_of(lock);
-    bool unknown = to == LH_ORDER_NONE;
-    for (uint32_t i = 0; i < n && !unknown; i++) {
-      uint32_t from = node_of(held[i]);
-      if (from == LH_ORDER_NONE) {
-        unknown = true;
-        break;
-      }
-      enum lh_order_verdict v = lh_order_edge_add(&graph, from, to, &edge);
-      if (v == LH_ORDER_CYCLIC) {
-        may_keep = false;
-        if (graph.nfound)
-          write_component(); /* before this tuple: a deadlock right after has them all */
-      } else if (v == LH_ORDER_UNKNOWN) {
-        unknown = true;
-      }
-    }
-    if (unknown) {
-      give_up();
-      may_keep = false;
-    }
-  }
+  bool may_keep = keeping != KEEP_NOTHING && add_edges(lock, held, n, &edge);
   for (uint32_t i = 0; i < n && may_keep; i++)
     may_keep = !lh_lock_may_be_shared(held[i]);
   may_keep = may_keep && !lh_lock_may_be_shared(lock);
-  bool first = given_up || first_of_pair(lock, shape);
+  bool first = keeping == KEEP_NOTHING || first_of_pair(lock, shape);
   if (!(may_keep && !first && edge != LH_ORDER_NONE && keep(edge, lock, shape, held)))
     write_tuple(shape, lock, held);
   if (held != on_stack)
@@ -362,7 +394,7 @@ void lh_leaf_record(uint32_t lock, uint8_t mode, uint8_t flags, uint32_t stack) 
 }
 
 void lh_leaf_lock_gone(uint32_t node) {
-  if (!given_up)
+  if (keeping != KEEP_NOTHING)
     lh_order_node_dead(&graph, node);
 }
 

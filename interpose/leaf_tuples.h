@@ -25,10 +25,11 @@
  *     the rest are dropped when the run ends;
  *   - tuples naming a lock that another process may share (pshared, or in a MAP_SHARED mapping)
  *     are always written: a process lockhound does not see could close the cycle;
- *   - when a search of the graph runs past its budget (or out of memory), whether the edge closed
- *     a cycle is unknown: everything kept back is written, and keep-back stops for the rest of
- *     the run (the run file is then what it was before this scheme): never lose a tuple to save
- *     time.
+ *   - when a search of the graph runs past its budget (its own, or the run's: lock_order.h),
+ *     whether the edge closed a cycle is unknown: every kept-back tuple whose lock is not a leaf
+ *     (has an out-edge) is written, and from then on only leaves' tuples are kept back, each
+ *     written the moment its lock is held over another (the scheme before the graph searched):
+ *     never lose a tuple to save time. Out of memory, everything is written and nothing kept.
  * The run file thus grows with the distinct (lock site, held site) pairs, not with lock instances,
  * and every cycle's tuples are in it, so no finding appears or disappears.
  * Limits: `lockhound graph` shows one lock (per pair) of the locks kept back; merged with other

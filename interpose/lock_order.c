@@ -153,6 +153,68 @@ static bool backward(struct lh_order_graph *g, uint32_t u, uint32_t reach, uint3
   return true;
 }
 
+/* One side of the two-way search for a way from v to u: a depth-first walk, one edge a step. */
+struct walk {
+  uint32_t **stack, *cap, top;
+  uint32_t edge; /* next edge of the node being looked at, LH_ORDER_NONE between nodes */
+  bool out;      /* forward from v along out-edges, or backward from u along in-edges */
+  uint32_t mine, theirs;
+};
+
+enum step { STEP_ON, STEP_MET, STEP_DONE, STEP_NO_MEMORY };
+
+static enum step step(struct lh_order_graph *g, struct walk *w) {
+  while (w->edge == LH_ORDER_NONE) {
+    if (w->top == 0)
+      return STEP_DONE;
+    uint32_t x = (*w->stack)[--w->top];
+    w->edge = w->out ? g->nodes[x].out : g->nodes[x].in;
+  }
+  const struct lh_order_edge *e = &g->edges[w->edge];
+  uint32_t y = w->out ? e->to : e->from;
+  w->edge = w->out ? e->next_out : e->next_in;
+  if (g->nodes[y].mark == w->theirs)
+    return STEP_MET;
+  if (g->nodes[y].mark != w->mine) {
+    g->nodes[y].mark = w->mine;
+    if (!grow((void **)w->stack, w->cap, w->top, sizeof **w->stack))
+      return STEP_NO_MEMORY;
+    (*w->stack)[w->top++] = y;
+  }
+  return STEP_ON;
+}
+
+/* Whether v reaches u: forward from v and backward from u by turns, one edge each, until they
+ * meet (true) or either side has seen all it can reach (false): the cost is about twice the
+ * smaller side, so a new lock with few ancestors held over a lock with a large graph below it
+ * is cheap, and so is the reverse. *unknown when the budget or memory ran out. */
+static bool reaches(struct lh_order_graph *g, uint32_t v, uint32_t u, uint32_t *spent,
+                    bool *unknown) {
+  uint32_t fwd = ++g->stamp, bwd = ++g->stamp;
+  struct walk f = {&g->stack, &g->cap_stack, 0, LH_ORDER_NONE, true, fwd, bwd};
+  struct walk b = {&g->stack2, &g->cap_stack2, 0, LH_ORDER_NONE, false, bwd, fwd};
+  g->nodes[v].mark = fwd;
+  g->nodes[u].mark = bwd;
+  *unknown = true;
+  if (!grow((void **)f.stack, f.cap, 0, sizeof **f.stack) ||
+      !grow((void **)b.stack, b.cap, 0, sizeof **b.stack))
+    return false;
+  (*f.stack)[f.top++] = v;
+  (*b.stack)[b.top++] = u;
+  for (;;) {
+    for (int side = 0; side < 2; side++) {
+      if (++*spent > g->budget)
+        return false;
+      switch (step(g, side ? &b : &f)) {
+      case STEP_ON: break;
+      case STEP_MET: *unknown = false; return true;
+      case STEP_DONE: *unknown = false; return false;
+      case STEP_NO_MEMORY: return false;
+      }
+    }
+  }
+}
+
 static enum lh_order_verdict verdict(struct lh_order_graph *g, uint32_t u, uint32_t v) {
   struct lh_order_node *nu = &g->nodes[u], *nv = &g->nodes[v];
   if (u == v)
@@ -161,22 +223,33 @@ static enum lh_order_verdict verdict(struct lh_order_graph *g, uint32_t u, uint3
     return LH_ORDER_CYCLIC;
   if (nu->nin == 0 || nv->nout == 0)
     return LH_ORDER_ACYCLIC;
-  if (g->stamp > UINT32_MAX - 2) { /* stamps wrap: forget every old mark */
+  if (g->stamp > UINT32_MAX - 4) { /* stamps wrap: forget every old mark */
     for (uint32_t i = 0; i < g->nnodes; i++)
       g->nodes[i].mark = 0;
     g->stamp = 0;
   }
-  uint32_t reach = ++g->stamp, both = ++g->stamp, spent = 0;
   if (!g->budget)
     g->budget = LH_ORDER_BUDGET;
-  if (!forward(g, v, reach, &spent))
-    return LH_ORDER_UNKNOWN;
-  if (g->nodes[u].mark != reach)
-    return LH_ORDER_ACYCLIC;
-  if (!backward(g, u, reach, both, &spent)) {
+  if (!g->per_edge)
+    g->per_edge = LH_ORDER_PER_EDGE;
+  if (!g->base)
+    g->base = LH_ORDER_BASE;
+  if (g->spent > g->base + g->added * g->per_edge)
+    return LH_ORDER_UNKNOWN; /* the run's searches are spent: see lock_order.h */
+  uint32_t spent = 0;
+  bool unknown;
+  bool cycle = reaches(g, v, u, &spent, &unknown);
+  if (cycle) { /* the component: reachable from v (forward), and among those, reaching u */
+    uint32_t reach = ++g->stamp, both = ++g->stamp;
+    unknown = !forward(g, v, reach, &spent) || !backward(g, u, reach, both, &spent);
+  }
+  g->spent += spent;
+  if (unknown) {
     g->nfound = 0;
     return LH_ORDER_UNKNOWN;
   }
+  if (!cycle)
+    return LH_ORDER_ACYCLIC;
   /* v reaches u, so it is among the found; each old component touched is wholly inside. */
   uint32_t comp = ++g->next_comp;
   if (comp == 0)
@@ -202,7 +275,20 @@ enum lh_order_verdict lh_order_edge_add(struct lh_order_graph *g, uint32_t from,
   *edge = new_edge(g, from, to);
   if (*edge == LH_ORDER_NONE)
     return LH_ORDER_UNKNOWN;
+  g->added++;
   return r;
+}
+
+uint32_t lh_order_edge_put(struct lh_order_graph *g, uint32_t from, uint32_t to) {
+  uint32_t look = 0;
+  for (uint32_t e = g->nodes[from].out; e != LH_ORDER_NONE && look < DUPLICATE_LOOK;
+       e = g->edges[e].next_out, look++)
+    if (g->edges[e].to == to)
+      return e;
+  uint32_t e = new_edge(g, from, to);
+  if (e != LH_ORDER_NONE)
+    g->added++;
+  return e;
 }
 
 void lh_order_node_dead(struct lh_order_graph *g, uint32_t node) {
@@ -246,12 +332,16 @@ void lh_order_free(struct lh_order_graph *g) {
   free(g->nodes);
   free(g->edges);
   free(g->stack);
+  free(g->stack2);
   free(g->found);
-  uint32_t budget = g->budget;
+  uint32_t budget = g->budget, per_edge = g->per_edge;
+  uint64_t base = g->base;
   void (*edge_gone)(void *, struct lh_order_edge *, bool) = g->edge_gone;
   void *ctx = g->ctx;
   memset(g, 0, sizeof *g);
   g->budget = budget;
+  g->per_edge = per_edge;
+  g->base = base;
   g->edge_gone = edge_gone;
   g->ctx = ctx;
 }

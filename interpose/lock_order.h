@@ -14,15 +14,22 @@
  *   - u has no in-edge or v no out-edge: it closes no cycle, in O(1). This covers leaves under a
  *     table lock, new locks at either end of a chain (chains built in either direction), and
  *     hubs;
- *   - otherwise a forward search from v, bounded: if it does not meet u, the edge closes no
- *     cycle; if it does, a backward search from u among the nodes found gives the new component
+ *   - otherwise a search forward from v and backward from u by turns, one edge each: if either
+ *     side has seen all it can reach before they meet, the edge closes no cycle, at a cost of
+ *     about twice the smaller side (a new lock with few ancestors held over a lock with a large
+ *     graph below it is cheap, and so is the reverse). If they meet, it closes one: a forward
+ *     search from v, then a backward one from u among the nodes found, gives the new component
  *     exactly (the nodes both reachable from v and reaching u), which swallows every component
  *     it touches (each is reachable from and reaches any of its members).
- * Both searches together visit at most `budget` nodes and edges; past it the answer is
+ * The searches of one edge together take at most `budget` steps; past it the answer is
  * LH_ORDER_UNKNOWN and the caller must assume the worst (it writes everything: leaf_tuples.c).
- * A Pearce-Kelly topological order would cut the search to the region between u and v when the
- * edge agrees with nothing cheaper; the degree test already makes the programs' patterns O(1)
- * and needs no order to maintain through the merging of components.
+ * The searches of the whole run are bounded too, to LH_ORDER_BASE visits plus LH_ORDER_PER_EDGE
+ * per edge added: a program that keeps adding edges each needing a long search that finds
+ * nothing (new locks, each taken under another, then held over a lock with a big graph below it)
+ * would otherwise cost a search per edge, quadratic; past that allowance the answer is UNKNOWN.
+ * A Pearce-Kelly topological order would cut the search to the region between u and v; the
+ * degree test already makes the usual patterns O(1), the two-way search bounds the rest by the
+ * smaller side, and neither needs an order kept through the merging of components.
  *
  * Removal: a node whose lock is gone (destroyed) gets no new edge, so once it has no in-edge or
  * no out-edge it can never be on a cycle again: it is removed with its edges (edge_gone is called
@@ -40,7 +47,9 @@
 #include <stdint.h>
 
 #define LH_ORDER_NONE UINT32_MAX
-#define LH_ORDER_BUDGET 20000 /* nodes plus edges a new edge's searches may visit */
+#define LH_ORDER_BUDGET 20000    /* steps (edges looked at) a new edge's searches may take */
+#define LH_ORDER_BASE 2000000    /* visits all the searches of a run may make, ... */
+#define LH_ORDER_PER_EDGE 64     /* ... and more per edge added */
 
 enum lh_order_verdict {
   LH_ORDER_ACYCLIC, /* the edge lies on no cycle */
@@ -70,8 +79,11 @@ struct lh_order_graph {
   struct lh_order_edge *edges;
   uint32_t nedges, cap_edges, free_edges;
   uint32_t stamp, next_comp;
-  uint32_t budget; /* LH_ORDER_BUDGET unless a test sets it */
-  uint32_t *stack, cap_stack;
+  uint32_t budget;     /* LH_ORDER_BUDGET unless a test sets it */
+  uint32_t per_edge;   /* LH_ORDER_PER_EDGE unless a test sets it */
+  uint64_t base;       /* LH_ORDER_BASE unless a test sets it */
+  uint64_t spent, added; /* visits made by all searches, edges added */
+  uint32_t *stack, cap_stack, *stack2, cap_stack2; /* the searches' */
   uint32_t *found, nfound, cap_found; /* the component the last CYCLIC verdict formed, if new */
   uint32_t live_nodes, live_edges;
   /* Called for each edge removed with its node, before it is freed; `to_gone` says whether it
@@ -87,6 +99,9 @@ uint32_t lh_order_node_add(struct lh_order_graph *g, uint32_t owner);
  * a new cycle; then g->found lists the nodes of the (possibly grown) component. */
 enum lh_order_verdict lh_order_edge_add(struct lh_order_graph *g, uint32_t from, uint32_t to,
                                         uint32_t *edge);
+/* Adds edge from -> to without asking whether it lies on a cycle; its index, LH_ORDER_NONE when
+ * memory ran out. */
+uint32_t lh_order_edge_put(struct lh_order_graph *g, uint32_t from, uint32_t to);
 /* The node's lock is gone: no edge will come to or from it again. */
 void lh_order_node_dead(struct lh_order_graph *g, uint32_t node);
 /* Frees everything (edge_gone is not called). */

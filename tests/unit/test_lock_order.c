@@ -131,6 +131,48 @@ Test(lock_order, past_the_budget_the_answer_is_unknown) {
   lh_order_free(&g);
 }
 
+/* a new lock a under x, held over a hub with 10,000 locks below it: the backward side, from a,
+ * ends after one step, so the search costs a few steps, not 10,000. */
+Test(lock_order, a_lock_with_few_ancestors_over_a_large_graph_costs_a_short_search) {
+  struct lh_order_graph g = {.budget = 20};
+  uint32_t hub = nodes(&g, 10001);
+  for (uint32_t i = 1; i <= 10000; i++)
+    add(&g, hub, hub + i);
+  uint32_t x = nodes(&g, 1);
+  for (int i = 0; i < 100; i++) {
+    uint32_t a = nodes(&g, 1);
+    add(&g, x, a);
+    cr_expect_eq(add(&g, a, hub), LH_ORDER_ACYCLIC);
+  }
+  lh_order_free(&g);
+}
+
+/* roots_j -> top -> a_i -> hub -> leaves: every a_i -> hub needs a search of about 100 steps a
+ * side that finds nothing. With 1,000 steps for the run and 10 per edge, most are refused. */
+Test(lock_order, searches_that_keep_finding_nothing_are_bounded_over_the_run) {
+  struct lh_order_graph g = {.base = 1000, .per_edge = 10};
+  uint32_t hub = nodes(&g, 101), top = nodes(&g, 101);
+  for (uint32_t i = 1; i <= 100; i++) {
+    add(&g, hub, hub + i);
+    add(&g, top + i, top);
+  }
+  int acyclic = 0, unknown = 0;
+  for (int i = 0; i < 100; i++) {
+    uint32_t a = nodes(&g, 1);
+    add(&g, top, a);
+    enum lh_order_verdict v = add(&g, a, hub);
+    acyclic += v == LH_ORDER_ACYCLIC;
+    unknown += v == LH_ORDER_UNKNOWN;
+  }
+  /* about 200 steps a search against 1,000 + 10 per edge (two edges a round): a handful of
+   * searches, then one now and then - the library stops searching at the first UNKNOWN anyway */
+  cr_expect_gt(acyclic, 0);
+  cr_expect_lt(acyclic, 30, "%d searches of about 200 steps", acyclic);
+  cr_expect_eq(acyclic + unknown, 100);
+  cr_expect_leq(g.spent, g.base + g.added * g.per_edge + 2 * 202);
+  lh_order_free(&g);
+}
+
 static int gone_count, gone_with_target;
 
 static void count_gone(void *ctx, struct lh_order_edge *e, bool to_gone) {
