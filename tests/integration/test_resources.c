@@ -313,6 +313,22 @@ Test(resources, an_inversion_past_the_search_budget_is_reported, .init = make_wo
     lh_child_result_free(&res);
 }
 
+/* After a search ran past its budget, leaves' tuples are still kept back, and written when their
+ * lock is held over another. */
+Test(resources, after_the_search_budget_a_kept_back_leaf_still_makes_its_inversion,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("leaf_inversion_after_budget"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion table item[1]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* Three threads, one call site: the second pair is kept back (the first stands for it) until the
  * third closes the ring. */
 Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = make_work_dir,
