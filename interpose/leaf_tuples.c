@@ -90,12 +90,9 @@ static uint32_t shape_here(uint8_t mode, uint8_t flags, uint32_t stack) {
   uint32_t n = lh_self.held.n;
   size_t key_len = sizeof(struct shape_key) + n * sizeof(struct shape_held);
   size_t size = sizeof(struct shape) + n * sizeof(struct shape_held);
-  struct shape *s = calloc(1, size), *p = calloc(1, size);
-  if (!s || !p) {
-    free(s);
-    free(p);
+  struct shape *s = calloc(1, size), *p;
+  if (!s)
     return UINT32_MAX;
-  }
   s->key.thread = lh_self.id;
   s->key.seg = lh_self.seg;
   s->key.stack = stack;
@@ -110,12 +107,10 @@ static uint32_t shape_here(uint8_t mode, uint8_t flags, uint32_t stack) {
   HASH_FIND(hh, by_key, &s->key, key_len, old);
   if (old) {
     free(s);
-    free(p);
     return old->id;
   }
-  if (!lh_pointer_table_reserve(&by_id, nshapes)) {
+  if (!lh_pointer_table_reserve(&by_id, nshapes) || !(p = calloc(1, size))) {
     free(s);
-    free(p);
     return UINT32_MAX;
   }
   memcpy(&p->key, &s->key, key_len);

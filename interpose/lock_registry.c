@@ -201,27 +201,40 @@ static void cache(const struct lh_lock_rec *r) {
   e->recursive = r->recursive;
 }
 
+struct lookup_ctx {
+  const void *obj;
+  uint8_t kind;
+  uintptr_t pc;
+  uint32_t id;
+  bool recursive;
+};
+
+static void look_up(void *p) { /* on lockhound's own stack (own_stack.h) */
+  struct lookup_ctx *c = p;
+  uintptr_t addr = (uintptr_t)c->obj;
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  if (!r || !r->alive || r->kind != c->kind)
+    r = add(c->obj, c->kind, LH_LOCK_STATIC, c->pc);
+  if (r) {
+    cache(r);
+    c->id = r->id;
+    c->recursive = r->recursive;
+  }
+}
+
 uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive) {
   struct lh_lock_cache_entry *e = lh_lock_cache_hit(lh_self.locks, (uintptr_t)obj);
   if (__builtin_expect(e != NULL, 1)) {
     *recursive = e->recursive;
     return e->id;
   }
+  struct lookup_ctx c = {obj, kind, pc, UINT32_MAX, false};
   lh_recorder_lock();
-  uintptr_t addr = (uintptr_t)obj;
-  struct lh_lock_rec *r;
-  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
-  if (!r || !r->alive || r->kind != kind)
-    r = add(obj, kind, LH_LOCK_STATIC, pc);
-  uint32_t id = UINT32_MAX;
-  *recursive = false;
-  if (r) {
-    cache(r);
-    id = r->id;
-    *recursive = r->recursive;
-  }
+  lh_own_stack_call(look_up, &c); /* add() may retire a lock, which may write tuples */
   lh_recorder_unlock();
-  return id;
+  *recursive = c.recursive;
+  return c.id;
 }
 
 struct init_ctx {
