@@ -233,3 +233,19 @@ Test(lock_order, a_dead_lock_between_two_live_ones_stays_on_their_cycles) {
   lh_order_free(&g);
   lh_order_free(&h);
 }
+
+/* Once the library keeps back leaves only, edges go in without a question (lh_order_edge_put):
+ * no search, no component, an edge there already not added again. */
+Test(lock_order, an_edge_put_without_a_question_makes_no_search) {
+  struct lh_order_graph g = {.budget = 1};
+  uint32_t a = nodes(&g, 3);
+  cr_expect_neq(lh_order_edge_put(&g, a, a + 1), LH_ORDER_NONE);
+  cr_expect_neq(lh_order_edge_put(&g, a + 1, a + 2), LH_ORDER_NONE);
+  uint32_t e = lh_order_edge_put(&g, a + 2, a);
+  cr_expect_neq(e, LH_ORDER_NONE);
+  cr_expect_eq(lh_order_edge_put(&g, a + 2, a), e);
+  cr_expect_eq(g.live_edges, 3);
+  cr_expect_eq(g.nodes[a].comp, 0);
+  cr_expect_eq(g.spent, 0);
+  lh_order_free(&g);
+}
