@@ -329,6 +329,23 @@ Test(resources, after_the_search_budget_a_kept_back_leaf_still_makes_its_inversi
     lh_child_result_free(&res);
 }
 
+/* A fork child keeps its parent's lock graph but not its kept-back tuples; its own are written
+ * when its threads close a cycle through them. The report is the one without keep-back (same
+ * finding id, locks in the same order). */
+Test(resources, an_inversion_in_a_fork_child_through_its_kept_back_chain_tuple_is_reported,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("fork_chain_inversion"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion chain[3] chain[2]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* Three threads, one call site: the second pair is kept back (the first stands for it) until the
  * third closes the ring. */
 Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = make_work_dir,
