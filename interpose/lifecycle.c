@@ -20,6 +20,7 @@
 
 #include "watch/contention.h"
 #include "watch/fatal_signals.h"
+#include "lockorder/leaf_tuples.h"
 #include "lockorder/misuse.h"
 #include "base/options.h"
 #include "base/own_stack.h"
@@ -82,6 +83,7 @@ __attribute__((destructor)) static void lh_stop(void) {
 static void forget_written(void) {
   lh_threads_mark_unwritten();
   lh_locks_mark_unwritten();
+  lh_leaf_start_afresh(); /* the new file has none of the (site, held site) pairs */
   lh_objects_mark_unwritten();
   lh_stacks_mark_unwritten();
   lh_modules_mark_unwritten();
@@ -114,6 +116,7 @@ void lh_fork_child(void) {
   /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
    * consistent state. */
   lh_thread_fork_child();
+  lh_leaf_fork_child();
   forget_written();
   lh_run_file_fork_child(fork_count);
   fork_count = 0;

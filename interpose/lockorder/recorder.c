@@ -27,12 +27,7 @@ static void record_tuple(struct lh_acquire *a, uint8_t flags) {
    * held entry's site if a nested acquisition follows. */
   if (lh_self.held.n > 0 && lh_run_file_active()) {
     lh_thread_ensure_written(lh_self.id); /* even if the tuple is kept back: its joins matter */
-    /* The held locks are leaves no more: their kept-back tuples come first (leaf_tuples.h). */
-    for (uint32_t i = 0; i < lh_self.held.n; i++)
-      lh_lock_held_over(lh_self.held.v[i].lock);
-    uint32_t shape = lh_leaf_shape_here(a->mode, flags, a->stack);
-    if (!lh_lock_keep_back(a->lock, shape))
-      lh_leaf_write(shape, a->lock);
+    lh_leaf_record(a->lock, a->mode, flags, a->stack); /* written or kept back (leaf_tuples.h) */
   }
   lh_recorder_unlock();
 }

@@ -7,16 +7,19 @@
  * with an attribute object and statically initialised ones alike. */
 #include "registry/lock_registry.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lockorder/leaf_tuples.h"
+#include "lockorder/lock_order.h"
 #include "registry/lock_cache.h"
 #include "registry/module_map.h"
 #include "base/own_stack.h"
 #include "base/id_pool.h"
 #include "base/pointer_table.h"
+#include "base/raw_syscalls.h"
 #include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 #include "registry/stack_capture.h"
@@ -34,9 +37,11 @@ struct lh_lock_rec {
   int type; /* glibc mutex kind bits, or C11 mtx type */
   bool alive, written;
   bool in_addr, in_id; /* in by_addr, in by_id: freed when in neither */
-  bool nested;         /* held while another lock was acquired: not a leaf (leaf_tuples.h) */
-  uint32_t *kept;      /* shapes of its tuples kept back while it is a leaf */
-  uint32_t nkept, cap_kept;
+  bool named_at_retire; /* still named when it went: kept for ever (still_named) */
+  bool shared_known, shared; /* may be shared with another process (lh_lock_may_be_shared) */
+  uint32_t cls;  /* interned class (kind, attributes, site), LH_NO_CLASS until asked for */
+  uint32_t node; /* its node in the lock graph (leaf_tuples.h), LH_ORDER_NONE if none */
+  uint32_t refs; /* kept-back tuples naming it: its id stays valid while they are there */
   bool recursive, robust, pshared, prefer_writer;
   UT_hash_handle hh;
 };
@@ -62,15 +67,17 @@ static void read_attributes(struct lh_lock_rec *r, const void *obj) {
   }
 }
 
-/* The (lock class, tuple shape) pairs already written: a class is the kind, attributes and
- * init (or first-use) site of a lock. A leaf's tuple whose pair is in the run file is kept back
- * (leaf_tuples.h). Owned by the recorder lock; bounded by the distinct pairs. */
-struct leaf_pair {
-  uint32_t key[6];
+/* Lock classes: the kind, attributes and init (or first-use) site of a lock, interned
+ * (leaf_tuples.h keys tuples by them). Owned by the recorder lock; bounded by the program's lock
+ * sites. */
+struct lock_class {
+  uint32_t key[5];
+  uint32_t id;
   UT_hash_handle hh;
 };
 
-static struct leaf_pair *written_pairs;
+static struct lock_class *classes;
+static uint32_t nclasses;
 
 /* Something may still name the lock by its id once it is no longer the live lock at its address:
  * a contention profile (written at exit) or a data-race report's lockset, which keep ids of any
@@ -86,17 +93,9 @@ static bool still_named(const struct lh_lock_rec *r) {
          lh_held_find(&lh_self.held, r->addr) >= 0;
 }
 
-static void drop_kept(struct lh_lock_rec *r) {
-  free(r->kept);
-  r->kept = NULL;
-  r->nkept = r->cap_kept = 0;
-}
-
 static void drop_if_unreferenced(struct lh_lock_rec *r) {
-  if (!r->in_addr && !r->in_id) {
-    drop_kept(r);
+  if (!r->in_addr && !r->in_id)
     free(r);
-  }
 }
 
 /* r is no longer the live lock at its address (destroyed, or replaced by a new init). Its id
@@ -106,13 +105,31 @@ static void drop_if_unreferenced(struct lh_lock_rec *r) {
  * at a global or static address (the analyzer merges such locks across runs by address and
  * generation, so every lock there is counted; there are only so many such addresses), or when
  * some lock at this address was written (so that a later one gets a higher gen). Memory then
- * follows the locks that are alive or written, not every lock ever initialised. */
+ * follows the locks that are alive or written, not every lock ever initialised - and those that
+ * tuples kept back still name (refs), which the lock graph lets go as soon as they can be on no
+ * cycle (a destroyed leaf or chain end at once). */
+static void forget(struct lh_lock_rec *r, bool named);
+
 static void retire(struct lh_lock_rec *r) {
   r->alive = false;
   bool named = still_named(r);
-  if (!named)
-    drop_kept(r); /* a leaf for ever: its kept-back tuples can close no cycle */
-  if (r->in_id && !named) {
+  r->named_at_retire = named;
+  if (!named && r->node != LH_ORDER_NONE) {
+    /* No edge will come to or from it: the graph may drop it, and the kept-back tuples that can
+     * no longer be on a cycle with it (leaf_tuples.h). Pinned meanwhile: those tuples name it. */
+    uint32_t node = r->node;
+    r->node = LH_ORDER_NONE;
+    r->refs++;
+    lh_leaf_lock_gone(node);
+    r->refs--;
+  }
+  forget(r, named);
+}
+
+/* Forgets what can be forgotten of a lock that is no longer alive (see retire). A lock that
+ * kept-back tuples name keeps its id and record until the last of them goes (lh_lock_unref). */
+static void forget(struct lh_lock_rec *r, bool named) {
+  if (r->in_id && !named && r->refs == 0) {
     by_id.v[r->id] = NULL;
     r->in_id = false;
     if (!r->written) {
@@ -143,6 +160,8 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   r->kind = kind;
   r->how = how;
   r->alive = true;
+  r->cls = LH_NO_CLASS;
+  r->node = LH_ORDER_NONE;
   r->stack = lh_stack_of_site(pc);
   read_attributes(r, obj);
   if (old) {
@@ -173,27 +192,40 @@ static void cache(const struct lh_lock_rec *r) {
   e->recursive = r->recursive;
 }
 
+struct lookup_ctx {
+  const void *obj;
+  uint8_t kind;
+  uintptr_t pc;
+  uint32_t id;
+  bool recursive;
+};
+
+static void look_up(void *p) { /* on lockhound's own stack (own_stack.h) */
+  struct lookup_ctx *c = p;
+  uintptr_t addr = (uintptr_t)c->obj;
+  struct lh_lock_rec *r;
+  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  if (!r || !r->alive || r->kind != c->kind)
+    r = add(c->obj, c->kind, LH_LOCK_STATIC, c->pc);
+  if (r) {
+    cache(r);
+    c->id = r->id;
+    c->recursive = r->recursive;
+  }
+}
+
 uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive) {
   struct lh_lock_cache_entry *e = lh_lock_cache_hit(lh_self.locks, (uintptr_t)obj);
   if (__builtin_expect(e != NULL, 1)) {
     *recursive = e->recursive;
     return e->id;
   }
+  struct lookup_ctx c = {obj, kind, pc, UINT32_MAX, false};
   lh_recorder_lock();
-  uintptr_t addr = (uintptr_t)obj;
-  struct lh_lock_rec *r;
-  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
-  if (!r || !r->alive || r->kind != kind)
-    r = add(obj, kind, LH_LOCK_STATIC, pc);
-  uint32_t id = UINT32_MAX;
-  *recursive = false;
-  if (r) {
-    cache(r);
-    id = r->id;
-    *recursive = r->recursive;
-  }
+  lh_own_stack_call(look_up, &c); /* add() may retire a lock, which may write tuples */
   lh_recorder_unlock();
-  return id;
+  *recursive = c.recursive;
+  return c.id;
 }
 
 struct init_ctx {
@@ -301,18 +333,9 @@ void lh_lock_ensure_written(uint32_t id) {
 }
 
 void lh_locks_mark_unwritten(void) {
-  /* A fork child: the tuples kept back are the parent's (its threads, its run file), and the new
-   * file has none of the pairs. */
   for (uint32_t i = 0; i < ids.next; i++)
-    if (lock_at(i)) {
+    if (lock_at(i))
       lock_at(i)->written = false;
-      drop_kept(lock_at(i));
-    }
-  struct leaf_pair *p, *tmp;
-  HASH_ITER(hh, written_pairs, p, tmp) {
-    HASH_DEL(written_pairs, p);
-    free(p);
-  }
 }
 
 bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
@@ -321,45 +344,139 @@ bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
   return r && r->alive && r->id == id;
 }
 
-bool lh_lock_keep_back(uint32_t id, uint32_t shape) {
+uint32_t lh_lock_class(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
-  if (!r || r->nested || shape == UINT32_MAX)
-    return false;
-  struct leaf_pair probe = {.key = {r->kind, r->how, (uint32_t)r->type,
-                                    r->robust | r->pshared << 1 | r->prefer_writer << 2,
-                                    r->stack, shape}};
-  struct leaf_pair *p;
-  HASH_FIND(hh, written_pairs, probe.key, sizeof probe.key, p);
-  if (!p) { /* the first of its kind: written now, and it stands for the others */
-    p = malloc(sizeof *p);
-    if (p) {
-      memcpy(p->key, probe.key, sizeof p->key);
-      HASH_ADD(hh, written_pairs, key, sizeof p->key, p);
-    }
-    return false;
+  if (!r)
+    return LH_NO_CLASS;
+  if (r->cls != LH_NO_CLASS)
+    return r->cls;
+  struct lock_class probe = {.key = {r->kind, r->how, (uint32_t)r->type,
+                                     r->robust | r->pshared << 1 | r->prefer_writer << 2,
+                                     r->stack}};
+  struct lock_class *c;
+  HASH_FIND(hh, classes, probe.key, sizeof probe.key, c);
+  if (!c) {
+    if (!(c = malloc(sizeof *c)))
+      return LH_NO_CLASS;
+    memcpy(c->key, probe.key, sizeof c->key);
+    c->id = nclasses++;
+    HASH_ADD(hh, classes, key, sizeof c->key, c);
   }
-  for (uint32_t i = 0; i < r->nkept; i++)
-    if (r->kept[i] == shape)
-      return true;
-  if (r->nkept == r->cap_kept) {
-    uint32_t cap = r->cap_kept ? 2 * r->cap_kept : 2;
-    uint32_t *v = realloc(r->kept, cap * sizeof *v);
-    if (!v)
-      return false;
-    r->kept = v;
-    r->cap_kept = cap;
-  }
-  r->kept[r->nkept++] = shape;
-  return true;
+  return r->cls = c->id;
 }
 
-void lh_lock_held_over(uint32_t id) {
+uint32_t lh_lock_node(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
-  if (!r || r->nested)
+  return r ? r->node : LH_ORDER_NONE;
+}
+
+void lh_lock_set_node(uint32_t id, uint32_t node) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (r)
+    r->node = node;
+}
+
+void lh_lock_ref(uint32_t id) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (r)
+    r->refs++;
+}
+
+void lh_lock_unref(uint32_t id) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (r && r->refs > 0 && --r->refs == 0 && !r->alive && !r->named_at_retire)
+    forget(r, false);
+}
+
+/* ---- may a lock be shared with another process? ----
+ * The pshared attribute says so; a lock in a MAP_SHARED mapping may be too (glibc's plain
+ * mutexes work across processes in practice). The mappings are read from /proc/self/maps
+ * (raw system calls: no cancellation point) into a sorted table, read again only when an address
+ * falls outside every mapping known: a new mapping, or the heap grown. Limit: a private mapping
+ * unmapped and replaced by a shared one at the same address after the last reading is taken for
+ * private. Owned by the recorder lock. */
+struct mapping {
+  uintptr_t lo, hi;
+  bool shared;
+};
+static struct mapping *maps;
+static uint32_t nmaps, cap_maps;
+
+static void maps_add(const char *line) {
+  char *end;
+  uintptr_t lo = strtoul(line, &end, 16);
+  if (*end != '-')
     return;
-  r->nested = true;
-  for (uint32_t i = 0; i < r->nkept; i++)
-    lh_leaf_write(r->kept[i], id);
-  drop_kept(r);
+  uintptr_t hi = strtoul(end + 1, &end, 16);
+  if (*end != ' ' || strlen(end) < 5)
+    return;
+  if (nmaps == cap_maps) {
+    uint32_t cap = cap_maps ? 2 * cap_maps : 64;
+    struct mapping *v = realloc(maps, cap * sizeof *v);
+    if (!v)
+      return;
+    maps = v;
+    cap_maps = cap;
+  }
+  maps[nmaps++] = (struct mapping){lo, hi, end[4] == 's'};
 }
 
+static void maps_read(void) {
+  nmaps = 0;
+  int fd = lh_sys_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  char buf[4096];
+  size_t have = 0;
+  for (;;) {
+    ssize_t got = lh_sys_read(fd, buf + have, sizeof buf - 1 - have);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      break;
+    have += (size_t)got;
+    buf[have] = 0;
+    char *start = buf, *nl;
+    while ((nl = strchr(start, '\n'))) {
+      *nl = 0;
+      maps_add(start);
+      start = nl + 1;
+    }
+    have -= (size_t)(start - buf);
+    memmove(buf, start, have);
+    if (have == sizeof buf - 1)
+      have = 0; /* a line longer than the buffer: its range was read with its start */
+  }
+  lh_sys_close(fd);
+}
+
+/* The mapping holding addr, or NULL (the kernel lists mappings in address order). */
+static const struct mapping *maps_find(uintptr_t addr) {
+  uint32_t lo = 0, hi = nmaps;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (addr < maps[mid].lo)
+      hi = mid;
+    else if (addr >= maps[mid].hi)
+      lo = mid + 1;
+    else
+      return &maps[mid];
+  }
+  return NULL;
+}
+
+bool lh_lock_may_be_shared(uint32_t id) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r)
+    return true;
+  if (!r->shared_known) {
+    const struct mapping *m = maps_find(r->addr);
+    if (!m) {
+      maps_read();
+      m = maps_find(r->addr);
+    }
+    r->shared = r->pshared || !m || m->shared; /* not found at all: assume the worst */
+    r->shared_known = true;
+  }
+  return r->shared;
+}

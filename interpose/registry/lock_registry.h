@@ -49,13 +49,19 @@ void lh_lock_destroyed(const void *obj);
 void lh_lock_ensure_written(uint32_t id);
 /* Under the recorder lock: whether the lock registered at addr is still lock id, alive. */
 bool lh_lock_is_live(uintptr_t addr, uint32_t id);
-/* Under the recorder lock (leaf_tuples.h): keeps tuple shape `shape` back for the lock while it
- * is a leaf and a lock of its class already has that tuple in the run file, and returns true;
- * false when the caller must write it (not a leaf, the first of its class, or unknown). */
-bool lh_lock_keep_back(uint32_t id, uint32_t shape);
-/* Under the recorder lock: the lock is held while another is acquired, so it is no leaf; writes
- * the tuples kept back for it. */
-void lh_lock_held_over(uint32_t id);
+/* Under the recorder lock, for leaf_tuples.c: ---- */
+#define LH_NO_CLASS UINT32_MAX
+/* The lock's class (kind, attributes, init or first-use site), interned; LH_NO_CLASS if unknown. */
+uint32_t lh_lock_class(uint32_t id);
+/* The lock's node in the lock graph (LH_ORDER_NONE: none yet, or the lock is unknown or gone). */
+uint32_t lh_lock_node(uint32_t id);
+void lh_lock_set_node(uint32_t id, uint32_t node);
+/* A kept-back tuple names the lock: its id and record stay until the matching unref. */
+void lh_lock_ref(uint32_t id);
+void lh_lock_unref(uint32_t id);
+/* The lock may be shared with another process (pshared, or in a MAP_SHARED mapping), which can
+ * close a cycle lockhound does not see: its tuples are never kept back. */
+bool lh_lock_may_be_shared(uint32_t id);
 /* In a fork child, under the recorder lock: the new run file has no lock records yet. */
 void lh_locks_mark_unwritten(void);
 

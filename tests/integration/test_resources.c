@@ -17,6 +17,7 @@
 #define PROGRAM(name) LH_TEST_PROGRAM_DIR "/" name
 
 static char *work_dir;
+static char last_run_dir[4200]; /* the run directory of the last run_preloaded */
 
 static void make_work_dir(void)
 {
@@ -57,6 +58,7 @@ static long run_preloaded(const char *program, const char *arg, const char *mode
     char dir[4200], dir_env[4300];
     snprintf(dir, sizeof dir, "%s/run%d", work_dir, n++);
     cr_assert_eq(mkdir(dir, 0700), 0);
+    snprintf(last_run_dir, sizeof last_run_dir, "%s", dir);
     snprintf(dir_env, sizeof dir_env, "LOCKHOUND_RUN_DIR=%s", dir);
     const char *argv[] = {program, arg, mode, NULL};
     const char *env[] = {"LD_PRELOAD=" LH_LIB_DIR "/liblockhound.so", dir_env,
@@ -262,6 +264,146 @@ Test(resources, an_inversion_through_a_kept_back_leaf_is_reported, .init = make_
     free(errors);
     json_decref(report);
     lh_child_result_free(&res);
+}
+
+/* Before: chained nested locks (i, i+1) are no leaves - each is held *and* taken under another -
+ * so every pair was written (about 250 bytes a lock: 200,000 wrote 50 MB). Now a tuple whose
+ * (lock site, held site) pair is in the file already is kept back while its edges lie on no cycle
+ * of the lock graph: the file follows the two distinct pairs, not the locks. */
+Test(resources, the_run_file_does_not_grow_with_a_chain_of_nested_locks, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    long long small_file, big_file;
+    run_preloaded(PROGRAM("nested_chain"), "20000", NULL, &small_file);
+    run_preloaded(PROGRAM("nested_chain"), "200000", NULL, &big_file);
+    cr_expect_lt(big_file, small_file + 1024,
+                 "run file %lld bytes with a chain of 200,000 nested locks, %lld bytes with 20,000",
+                 big_file, small_file);
+}
+
+/* The tuple of chain[3] under chain[2] is kept back (the same pair as chain[1] under chain[0]);
+ * T2's chain[2] under chain[3] closes a cycle through it, which writes it first. */
+Test(resources, an_inversion_through_a_kept_back_chain_tuple_is_reported, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("inversion_through_kept_back_chain"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion chain[2] chain[3]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* The same with a chain of 30,000 links: the search from chain[2] runs past its budget, so
+ * lockhound cannot tell whether the edge closed a cycle and writes everything it kept back. */
+Test(resources, an_inversion_past_the_search_budget_is_reported, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("inversion_through_kept_back_chain"), "30000", NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion chain[2] chain[3]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* After a search ran past its budget, leaves' tuples are still kept back, and written when their
+ * lock is held over another. */
+Test(resources, after_the_search_budget_a_kept_back_leaf_still_makes_its_inversion,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("leaf_inversion_after_budget"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion table item[1]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* A fork child keeps its parent's lock graph but not its kept-back tuples; its own are written
+ * when its threads close a cycle through them. The report is the one without keep-back (same
+ * finding id, locks in the same order). */
+Test(resources, an_inversion_in_a_fork_child_through_its_kept_back_chain_tuple_is_reported,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("fork_chain_inversion"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion chain[3] chain[2]\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* Three threads, one call site: the second pair is kept back (the first stands for it) until the
+ * third closes the ring. */
+Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("ring_from_one_site"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion ring[0] ring[1] ring[2]\n", "stderr:\n%s",
+                     res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* How many lines of the regular files in dir hold needle. */
+static long lines_with(const char *dir, const char *needle)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open %s", dir);
+    long count = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char path[4608];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = e->d_name[0] == '.' ? NULL : fopen(path, "r");
+        if (!f)
+            continue;
+        char *line = NULL;
+        size_t cap = 0;
+        while (getline(&line, &cap, f) > 0)
+            count += strstr(line, needle) != NULL;
+        free(line);
+        fclose(f);
+    }
+    closedir(d);
+    return count;
+}
+
+/* Another process could close a cycle through a lock it shares: the tuples of a chain of
+ * process-shared locks, or of locks in a MAP_SHARED mapping, are all written; a private chain's
+ * are kept back after the first. */
+Test(resources, tuples_of_locks_another_process_may_share_are_never_kept_back,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    long long bytes;
+    run_preloaded(PROGRAM("shared_chain"), "200", "private", &bytes);
+    cr_expect_eq(lines_with(last_run_dir, "\"t\":\"acq\""), 1, "private chain: %ld acq records",
+                 lines_with(last_run_dir, "\"t\":\"acq\""));
+    run_preloaded(PROGRAM("shared_chain"), "200", "pshared", &bytes);
+    cr_expect_eq(lines_with(last_run_dir, "\"t\":\"acq\""), 199, "pshared chain: %ld acq records",
+                 lines_with(last_run_dir, "\"t\":\"acq\""));
+    run_preloaded(PROGRAM("shared_chain"), "200", "map-shared", &bytes);
+    cr_expect_eq(lines_with(last_run_dir, "\"t\":\"acq\""), 199,
+                 "chain in a MAP_SHARED mapping: %ld acq records",
+                 lines_with(last_run_dir, "\"t\":\"acq\""));
 }
 
 /* Before: every library unloaded made lockhound forget every stack and record the program's lock
