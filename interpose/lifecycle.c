@@ -60,6 +60,7 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_stack_warm_up();
   lh_recorder_unlock();
   lh_thread_key_init(thread_ended);
+  lh_locks_on_retire(lh_leaf_lock_gone);
   lh_thread_init_main();
   lh_recorder_lock();
   lh_run_file_start(lh_modules_write_all);

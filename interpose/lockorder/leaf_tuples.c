@@ -16,6 +16,8 @@
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
 
+_Static_assert(LH_LOCK_NO_NODE == LH_ORDER_NONE, "the registry's no-node is the graph's");
+
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
 

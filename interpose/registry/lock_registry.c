@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockorder/leaf_tuples.h"
-#include "lockorder/lock_order.h"
 #include "registry/lock_cache.h"
 #include "registry/module_map.h"
 #include "base/own_stack.h"
@@ -40,7 +38,7 @@ struct lh_lock_rec {
   bool named_at_retire; /* still named when it went: kept for ever (still_named) */
   bool shared_known, shared; /* may be shared with another process (lh_lock_may_be_shared) */
   uint32_t cls;  /* interned class (kind, attributes, site), LH_NO_CLASS until asked for */
-  uint32_t node; /* its node in the lock graph (leaf_tuples.h), LH_ORDER_NONE if none */
+  uint32_t node; /* its node in the lock graph (leaf_tuples.h), LH_LOCK_NO_NODE if none */
   uint32_t refs; /* kept-back tuples naming it: its id stays valid while they are there */
   bool recursive, robust, pshared, prefer_writer;
   UT_hash_handle hh;
@@ -110,17 +108,23 @@ static void drop_if_unreferenced(struct lh_lock_rec *r) {
  * cycle (a destroyed leaf or chain end at once). */
 static void forget(struct lh_lock_rec *r, bool named);
 
+/* The lock graph's step for a node whose lock went (lh_locks_on_retire); set once at start-up. */
+static void (*node_gone)(uint32_t node);
+
+void lh_locks_on_retire(void (*gone)(uint32_t node)) { node_gone = gone; }
+
 static void retire(struct lh_lock_rec *r) {
   r->alive = false;
   bool named = still_named(r);
   r->named_at_retire = named;
-  if (!named && r->node != LH_ORDER_NONE) {
+  if (!named && r->node != LH_LOCK_NO_NODE) {
     /* No edge will come to or from it: the graph may drop it, and the kept-back tuples that can
      * no longer be on a cycle with it (leaf_tuples.h). Pinned meanwhile: those tuples name it. */
     uint32_t node = r->node;
-    r->node = LH_ORDER_NONE;
+    r->node = LH_LOCK_NO_NODE;
     r->refs++;
-    lh_leaf_lock_gone(node);
+    if (node_gone)
+      node_gone(node);
     r->refs--;
   }
   forget(r, named);
@@ -161,7 +165,7 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   r->how = how;
   r->alive = true;
   r->cls = LH_NO_CLASS;
-  r->node = LH_ORDER_NONE;
+  r->node = LH_LOCK_NO_NODE;
   r->stack = lh_stack_of_site(pc);
   read_attributes(r, obj);
   if (old) {
@@ -367,7 +371,7 @@ uint32_t lh_lock_class(uint32_t id) {
 
 uint32_t lh_lock_node(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
-  return r ? r->node : LH_ORDER_NONE;
+  return r ? r->node : LH_LOCK_NO_NODE;
 }
 
 void lh_lock_set_node(uint32_t id, uint32_t node) {

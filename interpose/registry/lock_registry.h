@@ -53,9 +53,15 @@ bool lh_lock_is_live(uintptr_t addr, uint32_t id);
 #define LH_NO_CLASS UINT32_MAX
 /* The lock's class (kind, attributes, init or first-use site), interned; LH_NO_CLASS if unknown. */
 uint32_t lh_lock_class(uint32_t id);
-/* The lock's node in the lock graph (LH_ORDER_NONE: none yet, or the lock is unknown or gone). */
+/* The lock's node in the lock graph, which the registry keeps for leaf_tuples.c without knowing
+ * the graph (LH_LOCK_NO_NODE: none yet, or the lock is unknown or gone). */
+#define LH_LOCK_NO_NODE UINT32_MAX
 uint32_t lh_lock_node(uint32_t id);
 void lh_lock_set_node(uint32_t id, uint32_t node);
+/* When a lock with a node goes (destroyed, or initialised again) and nothing names it any more,
+ * the registry hands the node to gone (the lock graph may drop it); passed once at start-up, by
+ * lifecycle.c. */
+void lh_locks_on_retire(void (*gone)(uint32_t node));
 /* A kept-back tuple names the lock: its id and record stay until the matching unref. */
 void lh_lock_ref(uint32_t id);
 void lh_lock_unref(uint32_t id);
