@@ -104,7 +104,7 @@ bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum
     rl[i] = locks[(first + i) % n];
     rs[i] = steps[(first + i) % n];
   }
-  char *key = cycle_key(m, LH_KIND_LOCK_ORDER_INVERSION, rl, rs, n);
+  char *key = cycle_key(m, LH_FINDING_LOCK_ORDER_INVERSION, rl, rs, n);
   /* The key starts at the smallest lock key; the report starts with the earliest thread (the one
    * a reader of the program meets first), which reads more naturally. */
   size_t lead = 0;
@@ -117,7 +117,7 @@ bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum
     rl[i] = locks[(first + lead + i) % n];
     rs[i] = steps[(first + lead + i) % n];
   }
-  struct lh_finding x = {.kind = LH_KIND_LOCK_ORDER_INVERSION, .level = level, .key = key, .n = n,
+  struct lh_finding x = {.kind = LH_FINDING_LOCK_ORDER_INVERSION, .level = level, .key = key, .n = n,
                          .locks = rl, .steps = rs, .incident = LH_NONE};
   return lh_findings_insert(f, &x);
 }

@@ -63,10 +63,10 @@ static void about(const struct lh_model *m, const struct lh_incident *x, struct 
   for (uint32_t i = 0; i < x->nthreads; i++) {
     const struct lh_incident_thread *t = &x->threads[i];
     set_add(locks, t->waits.lock, lock_key(m, t->waits.lock));
-    if (x->kind != LH_KIND_STALL && x->kind != LH_KIND_POSSIBLE_STALL) set_add(locks, t->waits.mutex, lock_key(m, t->waits.mutex));
+    if (x->kind != LH_FINDING_STALL && x->kind != LH_FINDING_POSSIBLE_STALL) set_add(locks, t->waits.mutex, lock_key(m, t->waits.mutex));
     set_add(locks, t->tries.lock, lock_key(m, t->tries.lock));
     set_add(objects, t->waits.object, object_key(m, t->waits.object));
-    if (x->kind == LH_KIND_EXIT_HOLDING_LOCK)
+    if (x->kind == LH_FINDING_EXIT_HOLDING_LOCK)
       for (uint32_t h = 0; h < t->nholds; h++)
         set_add(locks, (int32_t)t->holds[h].lock, lock_key(m, (int32_t)t->holds[h].lock));
   }

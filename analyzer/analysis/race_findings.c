@@ -65,14 +65,14 @@ bool lh_findings_add_race(struct lh_findings *f, const struct lh_model *m, uint3
   }
   char *key = NULL;
   size_t len = 0, cap = 0;
-  lh_key_append(&key, &len, &cap, lh_kind_rule(LH_KIND_DATA_RACE));
+  lh_key_append(&key, &len, &cap, lh_kind_rule(LH_FINDING_DATA_RACE));
   lh_key_append(&key, &len, &cap, "\n");
   lh_key_append(&key, &len, &cap, a);
   lh_key_append(&key, &len, &cap, "\n");
   lh_key_append(&key, &len, &cap, b);
   free(a);
   free(b);
-  struct lh_finding x = {.kind = LH_KIND_DATA_RACE, .level = lh_kind_level(LH_KIND_DATA_RACE), .key = key,
+  struct lh_finding x = {.kind = LH_FINDING_DATA_RACE, .level = lh_kind_level(LH_FINDING_DATA_RACE), .key = key,
                          .incident = (int32_t)i};
   return lh_findings_insert(f, &x);
 }

@@ -10,7 +10,7 @@ enum lh_finding_kind {
 #define X(e, rule, level, title) e,
 #include "common/finding_kinds.def"
 #undef X
-  LH_KIND_COUNT
+  LH_FINDING_KIND_COUNT
 };
 
 const char *lh_kind_rule(enum lh_finding_kind kind);  /* "lock-order-inversion" */

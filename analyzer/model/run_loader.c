@@ -668,7 +668,7 @@ static bool finding_kind(struct loader *ld, json_t *rec, struct lh_incident *x) 
   if (!kind) return false;
   x->kind = lh_kind_of_rule(kind);
   if (x->kind < 0) return fail(ld, "unknown finding kind '%.40s'", kind);
-  if (x->kind == LH_KIND_LOCK_ORDER_INVERSION)
+  if (x->kind == LH_FINDING_LOCK_ORDER_INVERSION)
     return fail(ld, "'%s' is found by the analyzer, not recorded at run time", kind);
   const char *action = get_str(ld, rec, "action", "continue");
   if (!action) return false;
@@ -789,7 +789,7 @@ static bool race_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
 
 static bool rec_finding(struct loader *ld, json_t *rec) {
   struct lh_incident x = {.file = ld->file_index, .lock = LH_NONE, .object = LH_NONE, .thread = LH_NONE};
-  if (!finding_body(ld, rec, &x) || (x.kind == LH_KIND_DATA_RACE && !race_body(ld, rec, &x))) {
+  if (!finding_body(ld, rec, &x) || (x.kind == LH_FINDING_DATA_RACE && !race_body(ld, rec, &x))) {
     lh_incident_free(&x);
     return false;
   }

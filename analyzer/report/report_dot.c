@@ -218,14 +218,14 @@ static void mark_red(struct dot *d) {
   const struct lh_findings *fs = d->r->findings;
   for (size_t i = 0; i < fs->n; i++) {
     const struct lh_finding *f = &fs->items[i];
-    if (f->kind == LH_KIND_LOCK_ORDER_INVERSION && f->level == LH_LEVEL_ERROR) {
+    if (f->kind == LH_FINDING_LOCK_ORDER_INVERSION && f->level == LH_LEVEL_ERROR) {
       for (size_t k = 0; k < f->n; k++) {
         uint32_t from = f->locks[k], to = f->locks[(k + 1) % f->n];
         d->red_node[from] = true;
         int32_t e = find_edge(d->g, from, to);
         if (e != LH_NONE) d->red_edge[e] = true;
       }
-    } else if (f->kind == LH_KIND_DEADLOCK && f->incident != LH_NONE) {
+    } else if (f->kind == LH_FINDING_DEADLOCK && f->incident != LH_NONE) {
       mark_deadlock(d, f);
     }
   }

@@ -544,7 +544,7 @@ static void incident_text(struct html *h, const struct lh_finding *f) {
   size_t len = 0;
   x.out = open_memstream(&s, &len);
   if (!x.out) return;
-  if (f->kind == LH_KIND_DATA_RACE) lh_text_race(&x, f);
+  if (f->kind == LH_FINDING_DATA_RACE) lh_text_race(&x, f);
   else lh_text_incident(&x, f);
   fclose(x.out);
   fputs("<details class=\"text\" open><summary>", h->out);
@@ -591,7 +591,7 @@ static void race_html(struct html *h, const struct lh_finding *f, const json_t *
 static void finding_html(struct html *h, const struct lh_finding *f) {
   const char *level = lh_level_name(f->level);
   json_t *o;
-  if (f->kind == LH_KIND_DATA_RACE) {
+  if (f->kind == LH_FINDING_DATA_RACE) {
     o = json_object();
     lh_json_race(o, h->r, f);
   } else if (f->incident != LH_NONE) {
@@ -610,10 +610,10 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
   if (f->incident != LH_NONE) incident_text(h, f);
   else cycle_sentence(h, f);
   const json_t *steps = json_object_get(o, "steps"), *locks = json_object_get(o, "locks");
-  bool timed = f->kind == LH_KIND_TIMED_WAIT_CYCLE;
+  bool timed = f->kind == LH_FINDING_TIMED_WAIT_CYCLE;
   if (json_array_size(steps) && f->level != LH_LEVEL_NOTE) scenario_html(h, steps, locks, timed);
   if (f->incident == LH_NONE) steps_html(h, steps, locks);
-  if (f->kind == LH_KIND_DATA_RACE) race_html(h, f, o);
+  if (f->kind == LH_FINDING_DATA_RACE) race_html(h, f, o);
   fputs("<h3>", h->out);
   esc(h->out, word(h->lang, W_THREADS));
   fputs("</h3>\n", h->out);
@@ -671,7 +671,7 @@ static void header_html(struct html *h) {
 /* A table of kinds by level, or "Nothing was found." */
 static void summary_html(struct html *h) {
   const struct lh_findings *fs = h->r->findings;
-  size_t counts[LH_KIND_COUNT][3] = {{0}};
+  size_t counts[LH_FINDING_KIND_COUNT][3] = {{0}};
   for (size_t i = 0; i < fs->n; i++) counts[fs->items[i].kind][fs->items[i].level]++;
   fputs("<section class=\"summary\"><h2>", h->out);
   esc(h->out, word(h->lang, W_SUMMARY));
@@ -691,7 +691,7 @@ static void summary_html(struct html *h) {
   fputs("</th><th>", h->out);
   esc(h->out, word(h->lang, W_NOTES));
   fputs("</th></tr>\n", h->out);
-  for (int k = 0; k < LH_KIND_COUNT; k++) {
+  for (int k = 0; k < LH_FINDING_KIND_COUNT; k++) {
     size_t *c = counts[k];
     if (!c[LH_LEVEL_ERROR] && !c[LH_LEVEL_WARNING] && !c[LH_LEVEL_NOTE]) continue;
     fputs("<tr><td><code>", h->out);

@@ -202,7 +202,7 @@ static void fix_line(const struct lh_text *x, enum lh_msg text) {
 /* A wait cycle is told from its earliest thread (the one a reader of the program meets first),
  * whichever thread the library found it from: entry (first + i) % n is the i-th told. */
 static uint32_t cycle_first(const struct lh_model *m, const struct lh_incident *in) {
-  if (in->kind != LH_KIND_DEADLOCK && in->kind != LH_KIND_TIMED_WAIT_CYCLE) return 0;
+  if (in->kind != LH_FINDING_DEADLOCK && in->kind != LH_FINDING_TIMED_WAIT_CYCLE) return 0;
   uint32_t first = 0;
   for (uint32_t i = 1; i < in->nthreads; i++) {
     const struct lh_thread *a = &m->threads[in->threads[i].thread], *b = &m->threads[in->threads[first].thread];
@@ -278,15 +278,15 @@ static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in
 
 void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f) {
   const struct lh_incident *in = incident_of(x->r, f);
-  if (in->kind != LH_KIND_DEADLOCK && in->kind != LH_KIND_TIMED_WAIT_CYCLE) return;
+  if (in->kind != LH_FINDING_DEADLOCK && in->kind != LH_FINDING_TIMED_WAIT_CYCLE) return;
   struct label *labels;
   struct lh_scenario_column *cols = cycle_columns(x, in, &labels);
-  lh_scenario_steps(x, cols, in->nthreads, in->kind == LH_KIND_TIMED_WAIT_CYCLE);
+  lh_scenario_steps(x, cols, in->nthreads, in->kind == LH_FINDING_TIMED_WAIT_CYCLE);
   cycle_columns_free(cols, labels, in->nthreads);
 }
 
 static void cycle(const struct lh_text *x, const struct lh_incident *in) {
-  bool timed = in->kind == LH_KIND_TIMED_WAIT_CYCLE;
+  bool timed = in->kind == LH_FINDING_TIMED_WAIT_CYCLE;
   const char *threads = lh_word(x->lang, LH_WORD_THREAD, in->nthreads);
   fprintf(x->out, "%s   ", x->prefix);
   fprintf(x->out, lh_msg(x->lang, timed ? LH_MSG_TIMED_CYCLE_1 : LH_MSG_DEADLOCKED), in->nthreads, threads);
@@ -420,7 +420,7 @@ static void possible_stall(const struct lh_text *x, const struct lh_incident *in
 /* ---- livelock ---- */
 
 static void livelock(const struct lh_text *x, const struct lh_incident *in) {
-  bool possible = in->kind == LH_KIND_POSSIBLE_LIVELOCK;
+  bool possible = in->kind == LH_FINDING_POSSIBLE_LIVELOCK;
   fprintf(x->out, "%s   ", x->prefix);
   fprintf(x->out, lh_msg(x->lang, possible ? LH_MSG_POSSIBLE_LIVELOCK_SUMMARY : LH_MSG_LIVELOCK_SUMMARY),
           in->nthreads, lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
@@ -496,23 +496,23 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
   struct label target = label_of(x->r->m, u->in->thread);
   const char *detail = u->detail ? u->detail : MSG(LH_MSG_NO_DETAIL);
   switch ((enum lh_finding_kind)u->in->kind) {
-  case LH_KIND_UNLOCK_UNOWNED: line_of(x, in, MSG(LH_MSG_UNLOCK_UNOWNED), T, L); break;
-  case LH_KIND_UNLOCK_UNLOCKED: line_of(x, in, MSG(LH_MSG_UNLOCK_UNLOCKED), T, L); break;
-  case LH_KIND_DESTROY_LOCKED: line_of(x, in, MSG(LH_MSG_DESTROY_LOCKED), T, L); break;
-  case LH_KIND_COND_WAIT_UNOWNED_MUTEX:
+  case LH_FINDING_UNLOCK_UNOWNED: line_of(x, in, MSG(LH_MSG_UNLOCK_UNOWNED), T, L); break;
+  case LH_FINDING_UNLOCK_UNLOCKED: line_of(x, in, MSG(LH_MSG_UNLOCK_UNLOCKED), T, L); break;
+  case LH_FINDING_DESTROY_LOCKED: line_of(x, in, MSG(LH_MSG_DESTROY_LOCKED), T, L); break;
+  case LH_FINDING_COND_WAIT_UNOWNED_MUTEX:
     line_of(x, in, MSG(LH_MSG_COND_UNOWNED_1), T, O, mutex_phrase(x, mutex).s);
     line_of(x, in, "%s", MSG(LH_MSG_COND_UNOWNED_2));
     break;
-  case LH_KIND_COND_MULTIPLE_MUTEXES:
+  case LH_FINDING_COND_MULTIPLE_MUTEXES:
     line_of(x, in, MSG(LH_MSG_COND_MULTIPLE_1), T, O, mutex_phrase(x, mutex).s);
     line_of(x, in, "%s", MSG(LH_MSG_COND_MULTIPLE_2));
     break;
-  case LH_KIND_EXIT_HOLDING_LOCK:
+  case LH_FINDING_EXIT_HOLDING_LOCK:
     if (u->lock != LH_NONE && x->r->m->locks[u->lock].robust) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_ROBUST), T, L);
     else if (u->lock != LH_NONE) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCK), T, L);
     else line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCKS), T);
     break;
-  case LH_KIND_BARRIER_MISUSE:
+  case LH_FINDING_BARRIER_MISUSE:
     if (detail_is(u, "count-zero")) {
       line_of(x, in, MSG(LH_MSG_BARRIER_COUNT_ZERO_1), T, O);
       line_of(x, in, "%s", MSG(LH_MSG_BARRIER_COUNT_ZERO_2));
@@ -520,14 +520,14 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
     else if (detail_is(u, "destroy-while-waited")) line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
     else line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
     break;
-  case LH_KIND_SEMAPHORE_MISUSE:
+  case LH_FINDING_SEMAPHORE_MISUSE:
     if (detail_is(u, "destroy-while-waited")) line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
     else if (detail_is(u, "post-overflow")) {
       line_of(x, in, MSG(LH_MSG_SEM_OVERFLOW_1), T, O);
       line_of(x, in, "%s", MSG(LH_MSG_SEM_OVERFLOW_2));
     } else line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
     break;
-  case LH_KIND_API_ERROR:
+  case LH_FINDING_API_ERROR:
     if (detail_is(u, "join-detached")) line_of(x, in, MSG(LH_MSG_JOIN_DETACHED), T, target.s);
     else if (detail_is(u, "join-joined")) line_of(x, in, MSG(LH_MSG_JOIN_JOINED), T, target.s);
     else if (detail_is(u, "join-concurrent")) line_of(x, in, MSG(LH_MSG_JOIN_CONCURRENT), T, target.s);
@@ -540,14 +540,14 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
 
 static enum lh_msg misuse_fix(enum lh_finding_kind kind) {
   switch (kind) {
-  case LH_KIND_UNLOCK_UNOWNED: return LH_MSG_FIX_UNLOCK_UNOWNED;
-  case LH_KIND_UNLOCK_UNLOCKED: return LH_MSG_FIX_UNLOCK_UNLOCKED;
-  case LH_KIND_DESTROY_LOCKED: return LH_MSG_FIX_DESTROY_LOCKED;
-  case LH_KIND_COND_WAIT_UNOWNED_MUTEX: return LH_MSG_FIX_COND_UNOWNED;
-  case LH_KIND_COND_MULTIPLE_MUTEXES: return LH_MSG_FIX_COND_MULTIPLE;
-  case LH_KIND_EXIT_HOLDING_LOCK: return LH_MSG_FIX_EXIT_HOLDING;
-  case LH_KIND_BARRIER_MISUSE: return LH_MSG_FIX_BARRIER;
-  case LH_KIND_SEMAPHORE_MISUSE: return LH_MSG_FIX_SEMAPHORE;
+  case LH_FINDING_UNLOCK_UNOWNED: return LH_MSG_FIX_UNLOCK_UNOWNED;
+  case LH_FINDING_UNLOCK_UNLOCKED: return LH_MSG_FIX_UNLOCK_UNLOCKED;
+  case LH_FINDING_DESTROY_LOCKED: return LH_MSG_FIX_DESTROY_LOCKED;
+  case LH_FINDING_COND_WAIT_UNOWNED_MUTEX: return LH_MSG_FIX_COND_UNOWNED;
+  case LH_FINDING_COND_MULTIPLE_MUTEXES: return LH_MSG_FIX_COND_MULTIPLE;
+  case LH_FINDING_EXIT_HOLDING_LOCK: return LH_MSG_FIX_EXIT_HOLDING;
+  case LH_FINDING_BARRIER_MISUSE: return LH_MSG_FIX_BARRIER;
+  case LH_FINDING_SEMAPHORE_MISUSE: return LH_MSG_FIX_SEMAPHORE;
   default: return LH_MSG_FIX_API;
   }
 }
@@ -555,7 +555,7 @@ static enum lh_msg misuse_fix(enum lh_finding_kind kind) {
 /* The other places that matter: who holds the lock, who waits, the related stacks. */
 static void misuse_context(const struct lh_text *x, const struct misuse *u) {
   const struct lh_incident *in = u->in;
-  bool about_holder = in->kind == LH_KIND_UNLOCK_UNOWNED || in->kind == LH_KIND_DESTROY_LOCKED;
+  bool about_holder = in->kind == LH_FINDING_UNLOCK_UNOWNED || in->kind == LH_FINDING_DESTROY_LOCKED;
   bool holder_told = false;
   int32_t told_stack = LH_NONE;
   if (about_holder && u->lock != LH_NONE)
@@ -568,7 +568,7 @@ static void misuse_context(const struct lh_text *x, const struct misuse *u) {
           told_stack = in->threads[i].holds[h].stack;
           holder_told = true;
         }
-  if (in->kind == LH_KIND_EXIT_HOLDING_LOCK && u->actor)
+  if (in->kind == LH_FINDING_EXIT_HOLDING_LOCK && u->actor)
     for (uint32_t h = 0; h < u->actor->nholds; h++) {
       line_of(x, "   ", MSG(LH_MSG_WAS_TAKEN_AT), lock_name(x, (int32_t)u->actor->holds[h].lock));
       lh_text_stack(x, u->actor->holds[h].stack);
@@ -624,13 +624,13 @@ void lh_text_incident(const struct lh_text *x, const struct lh_finding *f) {
           f->level == LH_LEVEL_WARNING ? lh_msg(x->lang, LH_MSG_WARNING_PREFIX) : "", lh_kind_rule(f->kind),
           lh_kind_title_in(x->lang, f->kind), f->id);
   switch (f->kind) {
-  case LH_KIND_DEADLOCK:
-  case LH_KIND_TIMED_WAIT_CYCLE: cycle(x, in); break;
-  case LH_KIND_SELF_DEADLOCK: self_deadlock(x, in); break;
-  case LH_KIND_STALL: stall(x, in); break;
-  case LH_KIND_POSSIBLE_STALL: possible_stall(x, in); break;
-  case LH_KIND_LIVELOCK:
-  case LH_KIND_POSSIBLE_LIVELOCK: livelock(x, in); break;
+  case LH_FINDING_DEADLOCK:
+  case LH_FINDING_TIMED_WAIT_CYCLE: cycle(x, in); break;
+  case LH_FINDING_SELF_DEADLOCK: self_deadlock(x, in); break;
+  case LH_FINDING_STALL: stall(x, in); break;
+  case LH_FINDING_POSSIBLE_STALL: possible_stall(x, in); break;
+  case LH_FINDING_LIVELOCK:
+  case LH_FINDING_POSSIBLE_LIVELOCK: livelock(x, in); break;
   default: misuse(x, in);
   }
   blank(x);
@@ -758,7 +758,7 @@ void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names,
   json_object_set_new(o, "threads", threads);
   json_object_set_new(o, "locks", locks);
   json_object_set_new(o, "objects", objects);
-  if (in->kind == LH_KIND_DEADLOCK || in->kind == LH_KIND_TIMED_WAIT_CYCLE) {
+  if (in->kind == LH_FINDING_DEADLOCK || in->kind == LH_FINDING_TIMED_WAIT_CYCLE) {
     json_t *steps = in->nthreads ? steps_json(r, in) : NULL;
     if (steps) json_object_set_new(o, "steps", steps);
   }

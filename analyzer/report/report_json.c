@@ -31,7 +31,7 @@ json_t *lh_json_finding(const struct lh_report *r, char **object_names, const st
   json_object_set_new(o, "level", json_string(lh_level_name(f->level)));
   json_object_set_new(o, "title", json_string(lh_kind_title(f->kind)));
   json_object_set_new(o, "id", json_string(f->id));
-  if (f->kind == LH_KIND_DATA_RACE) {
+  if (f->kind == LH_FINDING_DATA_RACE) {
     lh_json_race(o, r, f);
     return o;
   }
@@ -83,13 +83,13 @@ static json_t *runs_json(const struct lh_model *m) {
 
 static json_t *summary_json(const struct lh_findings *fs) {
   json_t *o = json_object(), *by_kind = json_object();
-  size_t counts[LH_KIND_COUNT] = {0};
+  size_t counts[LH_FINDING_KIND_COUNT] = {0};
   for (size_t i = 0; i < fs->n; i++)
     if (fs->items[i].level == LH_LEVEL_ERROR) counts[fs->items[i].kind]++;
   json_object_set_new(o, "errors", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_ERROR)));
   json_object_set_new(o, "warnings", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_WARNING)));
   json_object_set_new(o, "notes", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_NOTE)));
-  for (int k = 0; k < LH_KIND_COUNT; k++)
+  for (int k = 0; k < LH_FINDING_KIND_COUNT; k++)
     if (counts[k]) json_object_set_new(by_kind, lh_kind_rule((enum lh_finding_kind)k), json_integer((json_int_t)counts[k]));
   json_object_set_new(o, "by_kind", by_kind);
   return o;

@@ -54,7 +54,7 @@ static void chain(const struct text *x, const struct lh_finding *f) {
 }
 
 static void finding(const struct text *x, const struct lh_finding *f) {
-  if (f->kind == LH_KIND_DATA_RACE) {
+  if (f->kind == LH_FINDING_DATA_RACE) {
     lh_text_race(x, f);
     return;
   }
@@ -87,7 +87,7 @@ static void summary(const struct text *x) {
   const struct lh_findings *fs = x->r->findings;
   size_t errors = lh_findings_count(fs, LH_LEVEL_ERROR), notes = lh_findings_count(fs, LH_LEVEL_NOTE),
          warnings = lh_findings_count(fs, LH_LEVEL_WARNING);
-  size_t by_kind[LH_KIND_COUNT] = {0};
+  size_t by_kind[LH_FINDING_KIND_COUNT] = {0};
   for (size_t i = 0; i < fs->n; i++)
     if (fs->items[i].level == LH_LEVEL_ERROR) by_kind[fs->items[i].kind]++;
   if (notes && !x->r->verbose) {
@@ -99,7 +99,7 @@ static void summary(const struct text *x) {
   fprintf(x->out, "%s ERROR SUMMARY: %zu error%s from %zu context%s", x->prefix, errors,
           errors == 1 ? "" : "s", errors, errors == 1 ? "" : "s");
   const char *sep = " (";
-  for (int k = 0; k < LH_KIND_COUNT; k++)
+  for (int k = 0; k < LH_FINDING_KIND_COUNT; k++)
     if (by_kind[k]) {
       fprintf(x->out, "%s%s: %zu", sep, lh_kind_rule((enum lh_finding_kind)k), by_kind[k]);
       sep = ", ";
@@ -125,7 +125,7 @@ static void explanation(const struct text *x, const struct lh_finding *f) {
   for (size_t i = 0; i < LH_EXPLAIN_LINES && e->fixes[i]; i++) fprintf(x->out, "%s       - %s\n", p, e->fixes[i]);
   fprintf(x->out, "%s\n", p);
   if (!lh_explain_has_steps(f->kind)) return;
-  if (f->kind == LH_KIND_DATA_RACE) {
+  if (f->kind == LH_FINDING_DATA_RACE) {
     lh_text_race_steps(x, f);
   } else if (f->incident != LH_NONE) {
     lh_text_incident_steps(x, f);

@@ -59,7 +59,7 @@ static const char *tsan_kind(const char *kind, bool *top) {
 
 static bool known_kind(const char *kind) {
   if (strcmp(kind, "*") == 0) return true;
-  for (int k = 0; k < LH_KIND_COUNT; k++)
+  for (int k = 0; k < LH_FINDING_KIND_COUNT; k++)
     if (strcmp(lh_kind_rule((enum lh_finding_kind)k), kind) == 0) return true;
   return false;
 }

@@ -64,7 +64,7 @@ static size_t lines(const char *const *part) {
 
 Test(explain, every_finding_kind_is_explained_in_every_language) {
   for (int lang = 0; lang < LH_LANG_COUNT; lang++)
-    for (int k = 0; k < LH_KIND_COUNT; k++) {
+    for (int k = 0; k < LH_FINDING_KIND_COUNT; k++) {
       const char *rule = lh_kind_rule((enum lh_finding_kind)k);
       const struct lh_explanation *e = lh_explanation_raw((enum lh_lang)lang, (enum lh_finding_kind)k);
       cr_assert_not_null(e, "%s has no explanation in %s", rule, lh_lang_name((enum lh_lang)lang));
@@ -75,7 +75,7 @@ Test(explain, every_finding_kind_is_explained_in_every_language) {
 }
 
 Test(explain, every_russian_explanation_differs_from_the_english_one) {
-  for (int k = 0; k < LH_KIND_COUNT; k++) {
+  for (int k = 0; k < LH_FINDING_KIND_COUNT; k++) {
     const struct lh_explanation *en = lh_explanation_raw(LH_LANG_EN, (enum lh_finding_kind)k);
     const struct lh_explanation *ru = lh_explanation_raw(LH_LANG_RU, (enum lh_finding_kind)k);
     cr_assert_str_neq(en->what[0], ru->what[0], "%s", lh_kind_rule((enum lh_finding_kind)k));

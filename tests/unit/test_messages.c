@@ -41,7 +41,7 @@ Test(messages, every_translation_takes_the_same_printf_arguments) {
 }
 
 Test(messages, every_finding_kind_has_a_russian_title_unlike_the_english_one) {
-  for (int k = 0; k < LH_KIND_COUNT; k++) {
+  for (int k = 0; k < LH_FINDING_KIND_COUNT; k++) {
     const char *en = lh_kind_title_raw(LH_LANG_EN, (enum lh_finding_kind)k);
     const char *ru = lh_kind_title_raw(LH_LANG_RU, (enum lh_finding_kind)k);
     cr_assert_not_null(ru, "kind %s has no Russian title", lh_kind_rule((enum lh_finding_kind)k));

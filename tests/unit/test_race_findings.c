@@ -95,7 +95,7 @@ Test(race_findings, two_records_with_the_same_sites_are_one_finding) {
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
   cr_assert_eq(f->n, 1);
-  cr_assert_eq(f->items[0].kind, LH_KIND_DATA_RACE);
+  cr_assert_eq(f->items[0].kind, LH_FINDING_DATA_RACE);
   cr_assert_eq(f->items[0].level, LH_LEVEL_ERROR);
   cr_assert_eq(f->items[0].incident, 0, "the first record is the one shown");
   cr_assert_eq(lh_findings_count(f, LH_LEVEL_ERROR), 1);

@@ -56,7 +56,7 @@ Test(race_loader, a_race_on_a_global_keeps_both_accesses_and_its_place_in_the_mo
   cr_assert_str_eq(l.diag, "", "%s", l.diag);
   cr_assert_eq(l.m->nincidents, 1);
   const struct lh_incident *x = &l.m->incidents[0];
-  cr_assert_eq(x->kind, LH_KIND_DATA_RACE);
+  cr_assert_eq(x->kind, LH_FINDING_DATA_RACE);
   const struct lh_race *r = x->race;
   cr_assert_not_null(r);
   cr_assert_eq(r->addr, 0x8102);

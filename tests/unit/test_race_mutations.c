@@ -59,7 +59,7 @@ static size_t survive(const char *text, size_t len) {
   if (rc == 0) {
     lh_model_finish(m);
     for (size_t i = 0; i < m->nincidents; i++) {
-      cr_assert_eq(m->incidents[i].race != NULL, m->incidents[i].kind == LH_KIND_DATA_RACE);
+      cr_assert_eq(m->incidents[i].race != NULL, m->incidents[i].kind == LH_FINDING_DATA_RACE);
       if (m->incidents[i].race) check_race(m, m->incidents[i].race);
     }
     struct lh_analysis_options o = {8};

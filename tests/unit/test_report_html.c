@@ -88,7 +88,7 @@ Test(report_html, the_same_run_gives_the_same_bytes) {
 Test(report_html, lang_ru_gives_russian_titles_and_explanations) {
   char *p = page_of_ab_ba(NULL, LH_LANG_RU);
   cr_assert(strncmp(p, "<!DOCTYPE html>\n<html lang=\"ru\">", 32) == 0, "%.200s", p);
-  cr_assert(strstr(p, lh_kind_title_in(LH_LANG_RU, LH_KIND_LOCK_ORDER_INVERSION)), "%s", p);
+  cr_assert(strstr(p, lh_kind_title_in(LH_LANG_RU, LH_FINDING_LOCK_ORDER_INVERSION)), "%s", p);
   cr_assert(strstr(p, lh_msg(LH_LANG_RU, LH_MSG_EXPLAIN_FIXES)), "%s", p);
   cr_assert(strstr(p, "*** ВЗАИМНАЯ БЛОКИРОВКА ***"), "%s", p);
   cr_assert_null(strstr(p, "Usual fixes"), "%s", p);

@@ -38,7 +38,7 @@ static bool stack_ok(const struct lh_model *m, int32_t s) { return s == LH_NONE 
 static bool ref_ok(int32_t ref, size_t n) { return ref == LH_NONE || (ref >= 0 && (size_t)ref < n); }
 
 static void check_incident(const struct lh_model *m, const struct lh_incident *x) {
-  cr_assert(x->kind > LH_KIND_LOCK_ORDER_INVERSION && x->kind < LH_KIND_COUNT && x->action);
+  cr_assert(x->kind > LH_FINDING_LOCK_ORDER_INVERSION && x->kind < LH_FINDING_KIND_COUNT && x->action);
   cr_assert(ref_ok(x->lock, m->nlocks) && ref_ok(x->object, m->nobjects) && ref_ok(x->thread, m->nthreads));
   for (uint32_t i = 0; i < x->nthreads; i++) {
     const struct lh_incident_thread *t = &x->threads[i];

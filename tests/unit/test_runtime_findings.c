@@ -115,7 +115,7 @@ Test(runtime_loader, a_finding_record_becomes_an_incident_with_everything_it_nam
   cr_assert_str_empty(l.diag);
   cr_assert_eq(l.m->nincidents, 1);
   const struct lh_incident *x = &l.m->incidents[0];
-  cr_assert_eq(x->kind, LH_KIND_STALL);
+  cr_assert_eq(x->kind, LH_FINDING_STALL);
   cr_assert_str_eq(x->action, "abort");
   cr_assert_eq(x->nthreads, 2);
   cr_assert_eq(x->threads[0].waits.on, LH_WAIT_BARRIER);
@@ -250,7 +250,7 @@ Test(runtime_findings, a_deadlock_record_is_one_error_about_its_two_locks) {
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
   cr_assert_eq(f->n, 1);
-  cr_assert_eq(f->items[0].kind, LH_KIND_DEADLOCK);
+  cr_assert_eq(f->items[0].kind, LH_FINDING_DEADLOCK);
   cr_assert_eq(f->items[0].level, LH_LEVEL_ERROR);
   cr_assert_eq(f->items[0].nabout, 2);
   cr_assert_eq(f->items[0].nobjects, 0);
@@ -361,7 +361,7 @@ Test(runtime_findings, a_livelock_is_about_the_locks_tried) {
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
   cr_assert_eq(f->n, 1);
-  cr_assert_eq(f->items[0].kind, LH_KIND_LIVELOCK);
+  cr_assert_eq(f->items[0].kind, LH_FINDING_LIVELOCK);
   cr_assert_eq(f->items[0].nabout, 2);
   lh_findings_free(f);
   lh_model_free(m);
@@ -382,10 +382,10 @@ Test(runtime_findings, run_time_findings_sit_in_the_stable_order_with_lock_order
 }
 
 Test(runtime_findings, every_kind_has_a_rule_id_and_a_level) {
-  cr_assert_eq(lh_kind_of_rule("deadlock"), LH_KIND_DEADLOCK);
-  cr_assert_eq(lh_kind_of_rule("api-error"), LH_KIND_API_ERROR);
+  cr_assert_eq(lh_kind_of_rule("deadlock"), LH_FINDING_DEADLOCK);
+  cr_assert_eq(lh_kind_of_rule("api-error"), LH_FINDING_API_ERROR);
   cr_assert_eq(lh_kind_of_rule("no-such-kind"), -1);
-  cr_assert_eq(lh_kind_level(LH_KIND_TIMED_WAIT_CYCLE), LH_LEVEL_WARNING);
-  cr_assert_eq(lh_kind_level(LH_KIND_STALL), LH_LEVEL_ERROR);
+  cr_assert_eq(lh_kind_level(LH_FINDING_TIMED_WAIT_CYCLE), LH_LEVEL_WARNING);
+  cr_assert_eq(lh_kind_level(LH_FINDING_STALL), LH_LEVEL_ERROR);
   cr_assert_str_eq(lh_level_name(LH_LEVEL_WARNING), "warning");
 }

@@ -372,25 +372,25 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
 };
 
 /* [kind][lang]; English is finding_kinds.def's title. */
-static const char *const titles_ru[LH_KIND_COUNT] = {
-    [LH_KIND_LOCK_ORDER_INVERSION] = "возможная взаимная блокировка (нарушение порядка захвата блокировок)",
-    [LH_KIND_DEADLOCK] = "потоки вечно ждут друг друга (взаимная блокировка)",
-    [LH_KIND_TIMED_WAIT_CYCLE] = "потоки ждут друг друга до истечения тайм-аута",
-    [LH_KIND_SELF_DEADLOCK] = "поток захватывает мьютекс, который уже удерживает",
-    [LH_KIND_STALL] = "все потоки заблокированы",
-    [LH_KIND_LIVELOCK] = "потоки раз за разом безуспешно вызывают trylock (активная блокировка, livelock)",
-    [LH_KIND_UNLOCK_UNOWNED] = "освобождение блокировки, которую поток не удерживает",
-    [LH_KIND_UNLOCK_UNLOCKED] = "освобождение незахваченной блокировки",
-    [LH_KIND_DESTROY_LOCKED] = "уничтожение захваченной блокировки",
-    [LH_KIND_COND_WAIT_UNOWNED_MUTEX] = "ожидание условной переменной с мьютексом, который поток не удерживает",
-    [LH_KIND_COND_MULTIPLE_MUTEXES] = "одна условная переменная используется с двумя мьютексами",
-    [LH_KIND_EXIT_HOLDING_LOCK] = "поток завершается, удерживая блокировку",
-    [LH_KIND_BARRIER_MISUSE] = "неправильное использование барьера",
-    [LH_KIND_SEMAPHORE_MISUSE] = "неправильное использование семафора",
-    [LH_KIND_API_ERROR] = "вызов pthread, который программа сделала неправильно",
-    [LH_KIND_DATA_RACE] = "гонка данных",
-    [LH_KIND_POSSIBLE_STALL] = "все потоки заблокированы, но их ещё может разбудить что-то извне",
-    [LH_KIND_POSSIBLE_LIVELOCK] = "потоки раз за разом безуспешно вызывают trylock, но программа ещё может продвинуться",
+static const char *const titles_ru[LH_FINDING_KIND_COUNT] = {
+    [LH_FINDING_LOCK_ORDER_INVERSION] = "возможная взаимная блокировка (нарушение порядка захвата блокировок)",
+    [LH_FINDING_DEADLOCK] = "потоки вечно ждут друг друга (взаимная блокировка)",
+    [LH_FINDING_TIMED_WAIT_CYCLE] = "потоки ждут друг друга до истечения тайм-аута",
+    [LH_FINDING_SELF_DEADLOCK] = "поток захватывает мьютекс, который уже удерживает",
+    [LH_FINDING_STALL] = "все потоки заблокированы",
+    [LH_FINDING_LIVELOCK] = "потоки раз за разом безуспешно вызывают trylock (активная блокировка, livelock)",
+    [LH_FINDING_UNLOCK_UNOWNED] = "освобождение блокировки, которую поток не удерживает",
+    [LH_FINDING_UNLOCK_UNLOCKED] = "освобождение незахваченной блокировки",
+    [LH_FINDING_DESTROY_LOCKED] = "уничтожение захваченной блокировки",
+    [LH_FINDING_COND_WAIT_UNOWNED_MUTEX] = "ожидание условной переменной с мьютексом, который поток не удерживает",
+    [LH_FINDING_COND_MULTIPLE_MUTEXES] = "одна условная переменная используется с двумя мьютексами",
+    [LH_FINDING_EXIT_HOLDING_LOCK] = "поток завершается, удерживая блокировку",
+    [LH_FINDING_BARRIER_MISUSE] = "неправильное использование барьера",
+    [LH_FINDING_SEMAPHORE_MISUSE] = "неправильное использование семафора",
+    [LH_FINDING_API_ERROR] = "вызов pthread, который программа сделала неправильно",
+    [LH_FINDING_DATA_RACE] = "гонка данных",
+    [LH_FINDING_POSSIBLE_STALL] = "все потоки заблокированы, но их ещё может разбудить что-то извне",
+    [LH_FINDING_POSSIBLE_LIVELOCK] = "потоки раз за разом безуспешно вызывают trylock, но программа ещё может продвинуться",
 };
 
 /* English: singular, plural. Russian: 1 (21, 31...), 2-4 (22-24...), 5-20 and the rest. The
@@ -441,7 +441,7 @@ const char *lh_word_raw(enum lh_lang lang, enum lh_word word, size_t form) {
 }
 
 const char *lh_kind_title_raw(enum lh_lang lang, enum lh_finding_kind kind) {
-  if ((unsigned)kind >= LH_KIND_COUNT) return NULL;
+  if ((unsigned)kind >= LH_FINDING_KIND_COUNT) return NULL;
   switch (lang) {
   case LH_LANG_EN: return lh_kind_title(kind);
   case LH_LANG_RU: return titles_ru[kind];
