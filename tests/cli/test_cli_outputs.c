@@ -5,7 +5,7 @@
 #include <criterion/criterion.h>
 #include <sys/stat.h>
 
-#include "../cli/cli_support.h"
+#include "cli_support.h"
 
 #define LOCKHOUND (char *)cli_lockhound()
 #define RUN_FILE (char *)cli_fixture("ab_ba.lhrun")

@@ -11,7 +11,7 @@
 #include <criterion/criterion.h>
 #include <sys/stat.h>
 
-#include "../cli/cli_support.h"
+#include "cli_support.h"
 
 #define LOCKHOUND (char *)cli_lockhound()
 

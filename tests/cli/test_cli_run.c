@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#include "../cli/cli_support.h"
+#include "cli_support.h"
 
 #define LOCKHOUND (char *)cli_lockhound()
 

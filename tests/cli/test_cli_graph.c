@@ -4,7 +4,7 @@
 
 #include <sys/stat.h>
 
-#include "../cli/cli_support.h"
+#include "cli_support.h"
 
 #define LOCKHOUND (char *)cli_lockhound()
 #define AB_BA (char *)cli_fixture("ab_ba.lhrun")

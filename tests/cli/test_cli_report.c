@@ -2,7 +2,7 @@
  * message, and the exit statuses of the contract (0 nothing found, 66 found, 2 usage or input). */
 #include <criterion/criterion.h>
 
-#include "../cli/cli_support.h"
+#include "cli_support.h"
 
 #define LOCKHOUND (char *)cli_lockhound()
 

@@ -14,7 +14,7 @@
 #include <stdarg.h>
 #include <sys/stat.h>
 
-#include "../cli/cli_support.h"
+#include "cli_support.h"
 
 #define LOCKHOUND (char *)cli_lockhound()
 
