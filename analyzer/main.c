@@ -1,15 +1,28 @@
-/* main.c - the `lockhound` command: dispatch to `run` or `report`.
+/* main.c - the `lockhound` command: one table of commands, each with its entry point.
  *
- * lockhound run [options] [--] PROG [ARGS...]   (command_run.c)
- * lockhound report [options] RUNFILE...         (command_report.c)
- * lockhound cc [--cc=PATH] [COMPILER] ARGS...   (command_cc.c)
- * docs/usage.md describes both. */
+ * lockhound run [options] [--] PROG [ARGS...]   (commands/command_run.c)
+ * lockhound report [options] RUNFILE...         (commands/command_report.c)
+ * lockhound graph [options] RUNFILE...          (commands/command_graph.c)
+ * lockhound check [options] SOURCE-OR-PROGRAM-OR-DIR...  (commands/command_check.c)
+ * lockhound cc [--cc=PATH] [COMPILER] ARGS...   (commands/command_cc.c)
+ * Every command but cc reads its options through one parser (commands/options.c); cc's
+ * arguments are a compiler's, which it passes on. docs/usage.md describes them all. */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands/command_check.h"
 #include "commands/commands.h"
 #include "commands/options.h"
+
+static const struct command {
+  const char *name;
+  enum lh_command id;
+  int (*run)(const struct lh_options *o); /* NULL: takes its raw arguments (cc) */
+} commands[] = {
+    {"run", LH_CMD_RUN, lh_command_run},       {"report", LH_CMD_REPORT, lh_command_report},
+    {"graph", LH_CMD_GRAPH, lh_command_graph}, {"check", LH_CMD_CHECK, lh_command_check},
+    {"cc", LH_CMD_CC, NULL},
+};
 
 int main(int argc, char **argv) {
   if (argc < 2) {
@@ -26,20 +39,17 @@ int main(int argc, char **argv) {
     printf("lockhound %s\n", LH_VERSION);
     return 0;
   }
-  if (strcmp(cmd, "check") == 0) return lh_command_check(argc - 1, argv + 1); /* command_check.c */
-  if (strcmp(cmd, "graph") == 0) return lh_command_graph(argc - 1, argv + 1); /* command_graph.c */
-  if (strcmp(cmd, "cc") == 0) return lh_command_cc(argc - 1, argv + 1);       /* command_cc.c */
-  enum lh_command which;
-  if (strcmp(cmd, "run") == 0) which = LH_CMD_RUN;
-  else if (strcmp(cmd, "report") == 0) which = LH_CMD_REPORT;
-  else {
-    fprintf(stderr, "lockhound: unknown command '%s'; the commands are 'run', 'report', "
-                    "'check', 'graph' and 'cc' ('lockhound --help' shows how to use them)\n", cmd);
-    return LH_EXIT_USAGE;
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    const struct command *c = &commands[i];
+    if (strcmp(cmd, c->name) != 0) continue;
+    if (!c->run) return lh_command_cc(argc - 1, argv + 1);
+    struct lh_options o;
+    int rc = lh_parse_options(c->id, argc - 1, argv + 1, &o);
+    if (rc == -1) return 0;
+    if (rc != 0) return rc;
+    return c->run(&o);
   }
-  struct lh_options o;
-  int rc = lh_parse_options(which, argc - 1, argv + 1, &o);
-  if (rc == -1) return 0;
-  if (rc != 0) return rc;
-  return which == LH_CMD_RUN ? lh_command_run(&o) : lh_command_report(&o);
+  fprintf(stderr, "lockhound: unknown command '%s'; the commands are 'run', 'report', "
+                  "'check', 'graph' and 'cc' ('lockhound --help' shows how to use them)\n", cmd);
+  return LH_EXIT_USAGE;
 }

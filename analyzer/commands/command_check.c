@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -41,14 +40,12 @@
 #include "commands/options.h"
 
 #define CHECK_EXIT_MISMATCH 1
-#define DEFAULT_TIMEOUT_S 60.0
-#define MAX_TIMEOUT_S 86400.0
 #define COMPILER "cc"
 
 enum verdict { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
 
 struct check_config {
-  double timeout_s;
+  double timeout_s;        /* --timeout */
   const char *expect_path; /* --expect FILE, or NULL */
   bool verbose;
   char self[PATH_MAX];   /* this command, to run `lockhound run` */
@@ -67,73 +64,7 @@ static void stop_running_group(int sig) {
   raise(sig);
 }
 
-static void usage(FILE *out) {
-  fputs("usage: lockhound check [options] PROGRAM-or-SOURCE-or-DIR...\n"
-        "run each program under 'lockhound run' and say whether its findings match the\n"
-        "lockhound-expect: lines of its source (docs/samples.md); a directory stands for every\n"
-        "*.c below it, a source without a built binary is compiled with cc -g -pthread -O1\n"
-        "\n"
-        "options:\n"
-        "  --timeout=SECONDS  end a run that takes longer, and fail it (default 60)\n"
-        "  --expect FILE      read the expectations from FILE instead of the program's source\n"
-        "  -v, --verbose      show the output of a run that does not match\n"
-        "  --help\n"
-        "\n"
-        "exit status: 0 all matched, 1 a mismatch, 2 usage error\n",
-        out);
-}
-
 /* ---- arguments ---- */
-
-static bool parse_seconds(const char *s, double *out) {
-  size_t digits = 0, dots = 0;
-  for (const char *p = s; *p; p++) {
-    if (*p >= '0' && *p <= '9') digits++;
-    else if (*p == '.') dots++;
-    else return false;
-  }
-  if (digits == 0 || dots > 1) return false;
-  *out = strtod(s, NULL);
-  return *out > 0 && *out <= MAX_TIMEOUT_S;
-}
-
-static int parse_check_options(int argc, char **argv, struct check_config *cfg) {
-  static const struct option longs[] = {
-      {"timeout", required_argument, NULL, 't'}, {"expect", required_argument, NULL, 'e'},
-      {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  int c;
-  cfg->timeout_s = DEFAULT_TIMEOUT_S;
-  opterr = 0;
-  optind = 0;
-  while ((c = getopt_long(argc, argv, ":vh", longs, NULL)) != -1) {
-    switch (c) {
-    case 't':
-      if (!parse_seconds(optarg, &cfg->timeout_s)) {
-        fprintf(stderr, "lockhound check: --timeout needs a number of seconds greater than 0 and "
-                        "at most %.0f, not '%s'\n", MAX_TIMEOUT_S, optarg);
-        return LH_EXIT_USAGE;
-      }
-      break;
-    case 'e': cfg->expect_path = optarg; break;
-    case 'v': cfg->verbose = true; break;
-    case 'h': usage(stdout); return -1;
-    case ':':
-      fprintf(stderr, "lockhound check: option '%s' needs a value\n", argv[optind - 1]);
-      return LH_EXIT_USAGE;
-    default:
-      fprintf(stderr, "lockhound check: unknown option '%s'; 'lockhound check --help' lists the "
-                      "options\n", argv[optind - 1]);
-      return LH_EXIT_USAGE;
-    }
-  }
-  if (optind == argc) {
-    fputs("lockhound check: nothing to check: give programs, C sources or directories of "
-          "sources (lockhound check samples/)\n", stderr);
-    return LH_EXIT_USAGE;
-  }
-  return 0;
-}
 
 static bool ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);
@@ -637,12 +568,13 @@ static int locate_self(struct check_config *cfg) {
   return 0;
 }
 
-int lh_command_check(int argc, char **argv) {
+int lh_command_check(const struct lh_options *o) {
   struct check_config cfg = {0};
-  int rc = parse_check_options(argc, argv, &cfg);
-  if (rc != 0) return rc < 0 ? 0 : rc;
+  cfg.timeout_s = o->timeout_s;
+  cfg.expect_path = o->expect_path;
+  cfg.verbose = o->verbose;
   size_t n;
-  char **paths = expand_arguments(argc - optind, argv + optind, &cfg, &n);
+  char **paths = expand_arguments(o->noperands, o->operands, &cfg, &n);
   if (!paths) return LH_EXIT_USAGE;
   if (locate_self(&cfg) != 0) return LH_EXIT_USAGE;
   signal(SIGINT, stop_running_group);

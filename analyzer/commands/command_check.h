@@ -3,7 +3,9 @@
 #ifndef LH_COMMAND_CHECK_H
 #define LH_COMMAND_CHECK_H
 
-/* argv[0] is "check". Returns the exit status: 0 all matched, 1 a mismatch, 2 usage error. */
-int lh_command_check(int argc, char **argv);
+#include "commands/options.h"
+
+/* Returns the exit status: 0 all matched, 1 a mismatch, 2 usage error. */
+int lh_command_check(const struct lh_options *o);
 
 #endif

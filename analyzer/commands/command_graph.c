@@ -13,7 +13,6 @@
  * missing or failing `dot`. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,104 +21,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "analysis/analysis.h"
+#include "commands/analysed_runs.h"
 #include "commands/commands.h"
 #include "symbols/lock_names.h"
 #include "model/model.h"
 #include "report/report_dot.h"
 #include "model/run_loader.h"
 #include "symbols/symbolize.h"
-
-enum { OPT_FORMAT = 256, OPT_MAX_CYCLE, OPT_HELP };
-
-struct graph_options {
-  const char *output;  /* NULL: stdout */
-  const char *format;  /* "dot", "svg" or "png" */
-  unsigned max_cycle_length;
-  char **files;
-  size_t nfiles;
-};
-
-static void graph_usage(FILE *out) {
-  fputs("usage: lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"
-        "draws the lock-order graph of the run files (merged as by 'lockhound report'):\n"
-        "locks as nodes, an arrow A -> B where a thread took B while holding A, labelled with\n"
-        "the threads and where they took B; potential deadlocks in red.\n"
-        "\n"
-        "  -o, --output FILE       write to FILE instead of stdout\n"
-        "  --format FORMAT         dot (default), svg or png; svg and png need graphviz's dot.\n"
-        "                          Without --format, an output name ending in .svg or .png\n"
-        "                          chooses that format\n"
-        "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
-        "  --help\n"
-        "exit status: 0 graph written, 2 usage error, unreadable input or graphviz missing.\n",
-        out);
-}
-
-static bool ends_with(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static int parse(int argc, char **argv, struct graph_options *o) {
-  static const struct option longs[] = {
-      {"output", required_argument, NULL, 'o'},
-      {"format", required_argument, NULL, OPT_FORMAT},
-      {"max-cycle-length", required_argument, NULL, OPT_MAX_CYCLE},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
-  memset(o, 0, sizeof *o);
-  o->max_cycle_length = LH_DEFAULT_MAX_CYCLE_LENGTH;
-  opterr = 0;
-  optind = 0;
-  int c;
-  while ((c = getopt_long(argc, argv, ":o:", longs, NULL)) != -1) {
-    switch (c) {
-    case 'o': o->output = optarg; break;
-    case OPT_FORMAT:
-      if (strcmp(optarg, "dot") != 0 && strcmp(optarg, "svg") != 0 && strcmp(optarg, "png") != 0) {
-        fprintf(stderr, "lockhound: --format needs dot, svg or png, not '%s'\n", optarg);
-        return LH_EXIT_USAGE;
-      }
-      o->format = optarg;
-      break;
-    case OPT_MAX_CYCLE: {
-      char *end;
-      errno = 0;
-      long v = strtol(optarg, &end, 10);
-      if (!*optarg || *end || errno || v < 2 || v > LH_MAX_CYCLE_LENGTH_LIMIT) {
-        fprintf(stderr, "lockhound: --max-cycle-length needs a number from 2 to %d, not '%s'\n",
-                LH_MAX_CYCLE_LENGTH_LIMIT, optarg);
-        return LH_EXIT_USAGE;
-      }
-      o->max_cycle_length = (unsigned)v;
-      break;
-    }
-    case OPT_HELP: graph_usage(stdout); return -1;
-    case ':':
-      fprintf(stderr, "lockhound: option '%s' needs a value\n", argv[optind - 1]);
-      return LH_EXIT_USAGE;
-    default:
-      fprintf(stderr, "lockhound: unknown option '%s'; 'lockhound graph --help' lists the options\n",
-              argv[optind - 1]);
-      return LH_EXIT_USAGE;
-    }
-  }
-  if (!o->format) {
-    o->format = "dot";
-    if (o->output && ends_with(o->output, ".svg")) o->format = "svg";
-    if (o->output && ends_with(o->output, ".png")) o->format = "png";
-  }
-  o->files = argv + optind;
-  o->nfiles = (size_t)(argc - optind);
-  if (o->nfiles == 0) {
-    fputs("lockhound: 'lockhound graph' needs at least one run file: lockhound graph [--output FILE] "
-          "[--format dot|svg|png] RUNFILE...\n", stderr);
-    return LH_EXIT_USAGE;
-  }
-  return 0;
-}
 
 /* Whether `dot` is an executable file in one of PATH's directories. */
 static bool have_dot(void) {
@@ -138,27 +46,21 @@ static bool have_dot(void) {
 }
 
 /* The DOT of the files into *dot (caller frees). Returns 0 or LH_EXIT_USAGE after a message. */
-static int draw(const struct graph_options *o, char **dot) {
-  struct lh_model *m = lh_model_new();
-  int rc = lh_load_run_files(m, o->files, o->nfiles, stderr) != 0 ? LH_EXIT_USAGE : 0;
+static int draw(const struct lh_options *o, char **dot) {
+  struct lh_analysed_runs a;
+  int rc = lh_analysed_runs_load(&a, o->operands, (size_t)o->noperands, stderr);
   if (rc == 0) {
-    lh_model_finish(m);
-    struct lh_analysis_options ao = {o->max_cycle_length};
-    struct lh_analysis_stats stats;
-    struct lh_findings *findings = lh_analyse(m, &ao, &stats);
-    struct lh_symbolizer *sym = lh_sym_new();
-    char **names = lh_lock_names(sym, m);
-    struct lh_report r = {m, findings, &stats, names, sym, false, 0};
+    struct lh_options quiet = *o; /* a drawing shows no notes and ends no run */
+    quiet.verbose = false;
+    quiet.error_exitcode = 0;
+    lh_analysed_runs_analyse(&a, &quiet);
     size_t len = 0;
     FILE *out = open_memstream(dot, &len);
     if (!out) abort();
-    lh_report_dot(out, &r);
+    lh_report_dot(out, &a.report);
     fclose(out);
-    lh_lock_names_free(names, m->nlocks);
-    lh_sym_free(sym);
-    lh_findings_free(findings);
   }
-  lh_model_free(m);
+  lh_analysed_runs_free(&a);
   return rc;
 }
 
@@ -234,11 +136,9 @@ static int render(const char *format, const char *dot, int fd, const char *outpu
   return rc;
 }
 
-int lh_command_graph(int argc, char **argv) {
-  struct graph_options o;
-  int rc = parse(argc, argv, &o);
-  if (rc == -1) return 0;
-  if (rc != 0) return rc;
+int lh_command_graph(const struct lh_options *opts) {
+  const struct lh_options o = *opts;
+  int rc;
   bool rendered = strcmp(o.format, "dot") != 0;
   if (rendered && !have_dot()) {
     fputs("lockhound: graphviz's dot is not installed (apt-get install graphviz); write DOT with "

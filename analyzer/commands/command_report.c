@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "analysis/analysis.h"
+#include "commands/analysed_runs.h"
 #include "commands/commands.h"
 #include "symbols/lock_names.h"
 #include "model/model.h"
@@ -17,7 +17,6 @@
 #include "report/report_html.h"
 #include "report/report_contention.h"
 #include "report/suppressions.h"
-#include "model/run_loader.h"
 #include "symbols/symbolize.h"
 
 static bool saw_nothing(const struct lh_model *m) {
@@ -41,56 +40,48 @@ static size_t suppress(const struct lh_options *o, const struct lh_report *r,
   return hidden;
 }
 
-static int report_model(const struct lh_options *o, struct lh_model *m, size_t *errors) {
-  struct lh_analysis_options ao = {o->max_cycle_length};
-  struct lh_analysis_stats stats;
-  struct lh_findings *findings = lh_analyse(m, &ao, &stats);
-  struct lh_symbolizer *sym = lh_sym_new();
-  lh_sym_set_source_roots(sym, (const char *const *)o->source_roots, o->nsource_roots);
-  char **names = lh_lock_names(sym, m);
-  struct lh_report r = {m, findings, &stats, names, sym, o->verbose, o->error_exitcode};
+/* Writes every report the options ask for; *errors gets the number of error findings. */
+static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, size_t *errors) {
+  const struct lh_report *r = &a->report;
   int rc = 0;
-  size_t hidden = suppress(o, &r, findings);
+  size_t hidden = suppress(o, r, a->findings);
   fflush(stdout);
-  lh_report_text_styled(stderr, &r, (struct lh_text_style){o->lang, o->explain});
+  lh_report_text_styled(stderr, r, (struct lh_text_style){o->lang, o->explain});
   char prefix[32];
-  snprintf(prefix, sizeof prefix, "==%lld==", m->nfiles ? (long long)m->files[0].pid : 0LL);
+  snprintf(prefix, sizeof prefix, "==%lld==", a->m->nfiles ? (long long)a->m->files[0].pid : 0LL);
   if (hidden)
     fprintf(stderr, "%s lockhound: %zu finding%s suppressed (--suppressions)\n", prefix, hidden,
             hidden == 1 ? "" : "s");
   if (o->contention)
-    lh_report_contention(stderr, m, names, prefix, o->lang);
-  if (o->json_path && lh_report_json(o->json_path, &r) != 0) rc = LH_EXIT_USAGE;
-  if (o->html_path && lh_report_html(o->html_path, &r, (struct lh_text_style){o->lang, o->explain}) != 0)
+    lh_report_contention(stderr, a->m, a->lock_names, prefix, o->lang);
+  if (o->json_path && lh_report_json(o->json_path, r) != 0) rc = LH_EXIT_USAGE;
+  if (o->html_path && lh_report_html(o->html_path, r, (struct lh_text_style){o->lang, o->explain}) != 0)
     rc = LH_EXIT_USAGE;
   /* The text report is an output too: when stderr could not take it (a full disk, a closed
    * descriptor), nobody can be told, but the status must not say all went well. */
   if (ferror(stderr)) rc = LH_EXIT_USAGE;
-  *errors = lh_findings_count(findings, LH_LEVEL_ERROR);
-  lh_lock_names_free(names, m->nlocks);
-  lh_sym_free(sym);
-  lh_findings_free(findings);
+  *errors = lh_findings_count(a->findings, LH_LEVEL_ERROR);
   return rc;
 }
 
 int lh_report_files(const struct lh_options *o, char *const *files, size_t nfiles, size_t *errors) {
-  struct lh_model *m = lh_model_new();
+  struct lh_analysed_runs a;
   /* At exit, messages wait until we know the run is worth reporting at all. */
   char *held = NULL;
   size_t held_len = 0;
   FILE *diag = o->at_exit ? open_memstream(&held, &held_len) : stderr;
   if (!diag) diag = stderr;
   *errors = 0;
-  int rc = lh_load_run_files(m, files, nfiles, diag) != 0 ? LH_EXIT_USAGE : 0;
+  int rc = lh_analysed_runs_load(&a, files, nfiles, diag);
   if (diag != stderr) fclose(diag);
-  bool quiet = o->at_exit && rc == 0 && saw_nothing(m);
+  bool quiet = o->at_exit && rc == 0 && saw_nothing(a.m);
   if (held && !quiet) fputs(held, stderr);
   free(held);
   if (rc == 0 && !quiet) {
-    lh_model_finish(m);
-    rc = report_model(o, m, errors);
+    lh_analysed_runs_analyse(&a, o);
+    rc = report_all(o, &a, errors);
   }
-  lh_model_free(m);
+  lh_analysed_runs_free(&a);
   return rc;
 }
 

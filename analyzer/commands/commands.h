@@ -1,4 +1,4 @@
-/* commands.h - the two commands of `lockhound`. */
+/* commands.h - the commands of `lockhound` (main.c has the table; check: command_check.h). */
 #ifndef LH_COMMANDS_H
 #define LH_COMMANDS_H
 
@@ -9,9 +9,8 @@
 /* `lockhound report`: returns the exit status. */
 int lh_command_report(const struct lh_options *o);
 
-/* `lockhound graph [options] RUNFILE...` (command_graph.c): argv[0] is "graph"; returns the exit
- * status. */
-int lh_command_graph(int argc, char **argv);
+/* `lockhound graph [options] RUNFILE...` (command_graph.c): returns the exit status. */
+int lh_command_graph(const struct lh_options *o);
 
 /* `lockhound cc [--cc=PATH] [COMPILER] ARGS...` (command_cc.c): argv[0] is "cc"; execs the
  * compiler, or returns the exit status. */

@@ -1,11 +1,14 @@
-/* options.c - parsing the command line of `lockhound run` and `lockhound report`.
+/* options.c - the command line of `lockhound run`, `report`, `graph` and `check`: one table.
  *
- * getopt_long; for `run` in POSIX mode ("+"): option parsing stops at the program's name (or at
- * "--"), so the program's own options are never taken for ours. `report` accepts options after
- * the file names too. getopt's own messages are turned
- * off; every mistake gets one message of ours saying what is wrong and what to do.
- * The options of the preload library (--on-deadlock, --stall-timeout, --livelock-timeout and the
- * error exit code) are checked here and handed to the program in LOCKHOUND_OPTIONS. */
+ * Every option is a row: its long name, its short letter, whether it takes a value, and the
+ * commands it applies to. getopt_long is given the rows of the command being parsed; `run` is
+ * parsed in POSIX mode ("+"): option parsing stops at the program's name (or at "--"), so the
+ * program's own options are never taken for ours; the other commands accept options after their
+ * operands too. getopt's own messages are turned off: every mistake gets one message of ours
+ * saying what is wrong and what to do - an option of another command says which command it is
+ * for. The options of the preload library (--on-deadlock, --stall-timeout, --livelock-timeout
+ * and the error exit code) are checked here and handed to the program in LOCKHOUND_OPTIONS.
+ * Values are checked as they are read, so that a bad one never costs a run. */
 #include "commands/options.h"
 #include "commands/outputs.h"
 #include "report/suppressions.h"
@@ -20,32 +23,52 @@
 #include "analysis/cycle_search.h"
 #include "base/grow.h"
 
-enum { OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
-       OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT,
-       OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION, OPT_HTML, OPT_SUPPRESSIONS, OPT_SOURCE_ROOT };
+enum {
+  OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
+  OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT, OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION,
+  OPT_HTML, OPT_SUPPRESSIONS, OPT_SOURCE_ROOT, OPT_VERBOSE, OPT_HELP, OPT_OUTPUT, OPT_FORMAT,
+  OPT_TIMEOUT, OPT_EXPECT
+};
+
+#define RUN (1u << LH_CMD_RUN)
+#define REPORT (1u << LH_CMD_REPORT)
+#define GRAPH (1u << LH_CMD_GRAPH)
+#define CHECK (1u << LH_CMD_CHECK)
 
 #define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
 
-static const struct option long_options[] = {
-    {"json", required_argument, NULL, OPT_JSON},
-    {"html", required_argument, NULL, OPT_HTML},
-    {"error-exitcode", required_argument, NULL, OPT_ERROR_EXITCODE},
-    {"max-cycle-length", required_argument, NULL, OPT_MAX_CYCLE},
-    {"verbose", no_argument, NULL, 'v'},
-    {"at-exit", no_argument, NULL, OPT_AT_EXIT},
-    {"run-dir", required_argument, NULL, OPT_RUN_DIR},
-    {"on-deadlock", required_argument, NULL, OPT_ON_DEADLOCK},
-    {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
-    {"livelock-timeout", required_argument, NULL, OPT_LIVELOCK_TIMEOUT},
-    {"explain", no_argument, NULL, OPT_EXPLAIN},
-    {"contention", no_argument, NULL, OPT_CONTENTION},
-    {"suppressions", required_argument, NULL, OPT_SUPPRESSIONS},
-    {"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
-    {"lang", required_argument, NULL, OPT_LANG},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {NULL, 0, NULL, 0},
+static const struct option_row {
+  const char *name;
+  char short_name; /* 0: none */
+  int has_arg;
+  unsigned commands;
+  int id;
+} rows[] = {
+    {"json", 0, required_argument, RUN | REPORT, OPT_JSON},
+    {"html", 0, required_argument, RUN | REPORT, OPT_HTML},
+    {"error-exitcode", 0, required_argument, RUN | REPORT, OPT_ERROR_EXITCODE},
+    {"max-cycle-length", 0, required_argument, RUN | REPORT | GRAPH, OPT_MAX_CYCLE},
+    {"verbose", 'v', no_argument, RUN | REPORT | CHECK, OPT_VERBOSE},
+    {"at-exit", 0, no_argument, REPORT, OPT_AT_EXIT},
+    {"run-dir", 0, required_argument, RUN, OPT_RUN_DIR},
+    {"on-deadlock", 0, required_argument, RUN, OPT_ON_DEADLOCK},
+    {"stall-timeout", 0, required_argument, RUN, OPT_STALL_TIMEOUT},
+    {"livelock-timeout", 0, required_argument, RUN, OPT_LIVELOCK_TIMEOUT},
+    {"explain", 0, no_argument, RUN | REPORT, OPT_EXPLAIN},
+    {"contention", 0, no_argument, RUN | REPORT, OPT_CONTENTION},
+    {"suppressions", 0, required_argument, RUN | REPORT, OPT_SUPPRESSIONS},
+    {"source-root", 0, required_argument, RUN | REPORT, OPT_SOURCE_ROOT},
+    {"lang", 0, required_argument, RUN | REPORT, OPT_LANG},
+    {"output", 'o', required_argument, GRAPH, OPT_OUTPUT},
+    {"format", 0, required_argument, GRAPH, OPT_FORMAT},
+    {"timeout", 0, required_argument, CHECK, OPT_TIMEOUT},
+    {"expect", 0, required_argument, CHECK, OPT_EXPECT},
+    {"help", 'h', no_argument, RUN | REPORT | GRAPH | CHECK, OPT_HELP},
+    {"version", 0, no_argument, RUN | REPORT, OPT_VERSION},
 };
+#define NROWS (sizeof rows / sizeof rows[0])
+
+static const char *const command_names[] = {"run", "report", "graph", "check", "cc"};
 
 void lh_usage(FILE *out) {
   fputs("usage: lockhound run [options] [--] PROG [ARGS...]   run PROG and report at its end\n"
@@ -87,6 +110,57 @@ void lh_usage(FILE *out) {
         out);
 }
 
+static void graph_usage(FILE *out) {
+  fputs("usage: lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"
+        "draws the lock-order graph of the run files (merged as by 'lockhound report'):\n"
+        "locks as nodes, an arrow A -> B where a thread took B while holding A, labelled with\n"
+        "the threads and where they took B; potential deadlocks in red.\n"
+        "\n"
+        "  -o, --output FILE       write to FILE instead of stdout\n"
+        "  --format FORMAT         dot (default), svg or png; svg and png need graphviz's dot.\n"
+        "                          Without --format, an output name ending in .svg or .png\n"
+        "                          chooses that format\n"
+        "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
+        "  --help\n"
+        "exit status: 0 graph written, 2 usage error, unreadable input or graphviz missing.\n",
+        out);
+}
+
+static void check_usage(FILE *out) {
+  fputs("usage: lockhound check [options] PROGRAM-or-SOURCE-or-DIR...\n"
+        "run each program under 'lockhound run' and say whether its findings match the\n"
+        "lockhound-expect: lines of its source (docs/samples.md); a directory stands for every\n"
+        "*.c below it, a source without a built binary is compiled with cc -g -pthread -O1\n"
+        "\n"
+        "options:\n"
+        "  --timeout=SECONDS  end a run that takes longer, and fail it (default 60)\n"
+        "  --expect FILE      read the expectations from FILE instead of the program's source\n"
+        "  -v, --verbose      show the output of a run that does not match\n"
+        "  --help\n"
+        "\n"
+        "exit status: 0 all matched, 1 a mismatch, 2 usage error\n",
+        out);
+}
+
+static void command_usage(enum lh_command cmd, FILE *out) {
+  if (cmd == LH_CMD_GRAPH) graph_usage(out);
+  else if (cmd == LH_CMD_CHECK) check_usage(out);
+  else lh_usage(out);
+}
+
+/* How a command's messages begin: `check` runs other lockhound commands, whose messages it may
+ * show, so its own say who speaks. */
+static const char *prefix(enum lh_command cmd) {
+  return cmd == LH_CMD_CHECK ? "lockhound check: " : "lockhound: ";
+}
+
+/* Where to find a command's options: 'lockhound --help' for run and report, which it covers. */
+static const char *help_of(enum lh_command cmd) {
+  return cmd == LH_CMD_GRAPH ? "'lockhound graph --help'"
+         : cmd == LH_CMD_CHECK ? "'lockhound check --help'"
+                              : "'lockhound --help'";
+}
+
 static bool number(const char *s, long min, long max, long *out) {
   char *end;
   errno = 0;
@@ -110,12 +184,6 @@ static bool seconds(const char *s) {
   return v > 0 && v <= LH_MAX_TIMEOUT;
 }
 
-static int run_only(enum lh_command cmd, const char *option) {
-  if (cmd == LH_CMD_RUN) return 0;
-  fprintf(stderr, "lockhound: %s only applies to 'lockhound run'\n", option);
-  return LH_EXIT_USAGE;
-}
-
 static int bad_seconds(const char *option, const char *value) {
   fprintf(stderr, "lockhound: %s needs a number of seconds greater than 0 and at most %.0f (decimals "
           "allowed, e.g. 0.5), not '%s'\n", option, LH_MAX_TIMEOUT, value);
@@ -137,30 +205,72 @@ char *lh_library_options(const struct lh_options *o, const char *existing) {
   return s;
 }
 
-static int bad_option(char **argv) {
+/* An option that getopt did not know for this command: another command's (said so), or none. */
+static int bad_option(enum lh_command cmd, char **argv) {
   const char *arg = argv[optind - 1];
-  if (optopt && optopt < 256 && strncmp(arg, "--", 2) != 0)
-    fprintf(stderr, "lockhound: unknown option '-%c'; 'lockhound --help' lists the options\n", optopt);
-  else
-    fprintf(stderr, "lockhound: unknown option '%s'; 'lockhound --help' lists the options\n", arg);
+  if (optopt && optopt < 256 && strncmp(arg, "--", 2) != 0) {
+    fprintf(stderr, "%sunknown option '-%c'; %s lists the options\n", prefix(cmd), optopt, help_of(cmd));
+    return LH_EXIT_USAGE;
+  }
+  size_t len = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
+  for (size_t i = 0; len && i < NROWS; i++) {
+    if (strlen(rows[i].name) != len || strncmp(rows[i].name, arg + 2, len) != 0) continue;
+    unsigned others = rows[i].commands;
+    int only = -1, n = 0;
+    for (int c = 0; c <= LH_CMD_CHECK; c++)
+      if (others & (1u << c)) only = c, n++;
+    if (n == 1)
+      fprintf(stderr, "%s--%s only applies to 'lockhound %s'\n", prefix(cmd), rows[i].name,
+              command_names[only]);
+    else
+      fprintf(stderr, "%s--%s does not apply to 'lockhound %s'; %s lists its options\n",
+              prefix(cmd), rows[i].name, command_names[cmd], help_of(cmd));
+    return LH_EXIT_USAGE;
+  }
+  fprintf(stderr, "%sunknown option '%s'; %s lists the options\n", prefix(cmd), arg, help_of(cmd));
   return LH_EXIT_USAGE;
 }
 
-static int missing_value(char **argv) {
-  fprintf(stderr, "lockhound: option '%s' needs a value\n", argv[optind - 1]);
+static int missing_value(enum lh_command cmd, char **argv) {
+  fprintf(stderr, "%soption '%s' needs a value\n", prefix(cmd), argv[optind - 1]);
   return LH_EXIT_USAGE;
 }
 
-int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_options *o) {
-  memset(o, 0, sizeof *o);
-  o->error_exitcode = LH_DEFAULT_ERROR_EXITCODE;
-  o->max_cycle_length = LH_DEFAULT_MAX_CYCLE_LENGTH;
-  opterr = 0;
-  optind = 0; /* glibc: a full reset, in case options were parsed before */
-  int c;
+/* The getopt tables of one command: its rows only. */
+static void tables_of(enum lh_command cmd, struct option longs[NROWS + 1], char shorts[2 * NROWS + 3]) {
+  size_t nl = 0, ns = 0;
+  if (cmd == LH_CMD_RUN) shorts[ns++] = '+';
+  shorts[ns++] = ':';
+  for (size_t i = 0; i < NROWS; i++) {
+    if (!(rows[i].commands & (1u << cmd))) continue;
+    longs[nl++] = (struct option){rows[i].name, rows[i].has_arg, NULL, rows[i].id};
+    if (rows[i].short_name) {
+      shorts[ns++] = rows[i].short_name;
+      if (rows[i].has_arg == required_argument) shorts[ns++] = ':';
+    }
+  }
+  longs[nl] = (struct option){NULL, 0, NULL, 0};
+  shorts[ns] = 0;
+}
+
+static int id_of_short(enum lh_command cmd, int c) {
+  for (size_t i = 0; i < NROWS; i++)
+    if (rows[i].short_name == c && (rows[i].commands & (1u << cmd))) return rows[i].id;
+  return c;
+}
+
+/* Check's --timeout: seconds as for --stall-timeout, kept as a number. */
+static bool check_seconds(const char *s, double *out) {
+  if (!seconds(s)) return false;
+  *out = strtod(s, NULL);
+  return true;
+}
+
+/* One option with its value (NULL if it takes none): 0, -1 after --help or --version, or
+ * LH_EXIT_USAGE after a message. */
+static int apply(enum lh_command cmd, int id, struct lh_options *o) {
   long v;
-  while ((c = getopt_long(argc, argv, cmd == LH_CMD_RUN ? "+:vh" : ":vh", long_options, NULL)) != -1) {
-    switch (c) {
+  switch (id) {
     case OPT_JSON: o->json_path = optarg; break;
     case OPT_SUPPRESSIONS: {
       /* Checked now, so that a bad file never costs a run. */
@@ -209,23 +319,10 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
       }
       o->max_cycle_length = (unsigned)v;
       break;
-    case 'v': o->verbose = true; break;
-    case OPT_AT_EXIT:
-      if (cmd != LH_CMD_REPORT) {
-        fputs("lockhound: --at-exit only applies to 'lockhound report'\n", stderr);
-        return LH_EXIT_USAGE;
-      }
-      o->at_exit = true;
-      break;
-    case OPT_RUN_DIR:
-      if (cmd != LH_CMD_RUN) {
-        fputs("lockhound: --run-dir only applies to 'lockhound run'\n", stderr);
-        return LH_EXIT_USAGE;
-      }
-      o->run_dir = optarg;
-      break;
+    case OPT_VERBOSE: o->verbose = true; break;
+    case OPT_AT_EXIT: o->at_exit = true; break;
+    case OPT_RUN_DIR: o->run_dir = optarg; break;
     case OPT_ON_DEADLOCK:
-      if (run_only(cmd, "--on-deadlock")) return LH_EXIT_USAGE;
       if (strcmp(optarg, "exit") != 0 && strcmp(optarg, "abort") != 0 && strcmp(optarg, "wait") != 0) {
         fprintf(stderr, "lockhound: --on-deadlock needs exit, abort or wait, not '%s'\n", optarg);
         return LH_EXIT_USAGE;
@@ -233,12 +330,10 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
       o->on_deadlock = optarg;
       break;
     case OPT_STALL_TIMEOUT:
-      if (run_only(cmd, "--stall-timeout")) return LH_EXIT_USAGE;
       if (!seconds(optarg)) return bad_seconds("--stall-timeout", optarg);
       o->stall_timeout = optarg;
       break;
     case OPT_LIVELOCK_TIMEOUT:
-      if (run_only(cmd, "--livelock-timeout")) return LH_EXIT_USAGE;
       if (!seconds(optarg)) return bad_seconds("--livelock-timeout", optarg);
       o->livelock_timeout = optarg;
       break;
@@ -250,21 +345,77 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
         return LH_EXIT_USAGE;
       }
       break;
-    case 'h': lh_usage(stdout); return -1;
+    case OPT_OUTPUT: o->output = optarg; break;
+    case OPT_FORMAT:
+      if (strcmp(optarg, "dot") != 0 && strcmp(optarg, "svg") != 0 && strcmp(optarg, "png") != 0) {
+        fprintf(stderr, "lockhound: --format needs dot, svg or png, not '%s'\n", optarg);
+        return LH_EXIT_USAGE;
+      }
+      o->format = optarg;
+      break;
+    case OPT_TIMEOUT:
+      if (!check_seconds(optarg, &o->timeout_s)) {
+        fprintf(stderr, "lockhound check: --timeout needs a number of seconds greater than 0 and "
+                        "at most %.0f, not '%s'\n", LH_MAX_TIMEOUT, optarg);
+        return LH_EXIT_USAGE;
+      }
+      break;
+    case OPT_EXPECT: o->expect_path = optarg; break;
+    case OPT_HELP: command_usage(cmd, stdout); return -1;
     case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;
-    case ':': return missing_value(argv);
-    default: return bad_option(argv);
-    }
+  }
+  return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* What each command needs once its options are read. */
+static int finish(enum lh_command cmd, struct lh_options *o) {
+  if (o->noperands == 0) {
+    if (cmd == LH_CMD_RUN)
+      fputs("lockhound: 'lockhound run' needs a program to run: lockhound run [options] -- PROG [ARGS...]\n", stderr);
+    else if (cmd == LH_CMD_REPORT)
+      fputs("lockhound: 'lockhound report' needs at least one run file: lockhound report [options] RUNFILE...\n", stderr);
+    else if (cmd == LH_CMD_GRAPH)
+      fputs("lockhound: 'lockhound graph' needs at least one run file: lockhound graph [--output FILE] "
+            "[--format dot|svg|png] RUNFILE...\n", stderr);
+    else
+      fputs("lockhound check: nothing to check: give programs, C sources or directories of "
+            "sources (lockhound check samples/)\n", stderr);
+    return LH_EXIT_USAGE;
+  }
+  if (cmd == LH_CMD_GRAPH && !o->format) {
+    o->format = "dot";
+    if (o->output && ends_with(o->output, ".svg")) o->format = "svg";
+    if (o->output && ends_with(o->output, ".png")) o->format = "png";
+  }
+  if (cmd == LH_CMD_RUN || cmd == LH_CMD_REPORT)
+    return lh_outputs_check(o, cmd); /* outputs.c: before anything runs or is read */
+  return 0;
+}
+
+int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_options *o) {
+  memset(o, 0, sizeof *o);
+  o->command = cmd;
+  o->error_exitcode = LH_DEFAULT_ERROR_EXITCODE;
+  o->max_cycle_length = LH_DEFAULT_MAX_CYCLE_LENGTH;
+  o->timeout_s = LH_DEFAULT_CHECK_TIMEOUT;
+  struct option longs[NROWS + 1];
+  char shorts[2 * NROWS + 3];
+  tables_of(cmd, longs, shorts);
+  opterr = 0;
+  optind = 0; /* glibc: a full reset, in case options were parsed before */
+  int c;
+  while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+    if (c == ':') return missing_value(cmd, argv);
+    if (c == '?') return bad_option(cmd, argv);
+    int rc = apply(cmd, id_of_short(cmd, c), o);
+    if (rc != 0) return rc;
   }
   o->operands = argv + optind;
   o->noperands = argc - optind;
-  if (o->noperands == 0 && cmd == LH_CMD_RUN) {
-    fputs("lockhound: 'lockhound run' needs a program to run: lockhound run [options] -- PROG [ARGS...]\n", stderr);
-    return LH_EXIT_USAGE;
-  }
-  if (o->noperands == 0) {
-    fputs("lockhound: 'lockhound report' needs at least one run file: lockhound report [options] RUNFILE...\n", stderr);
-    return LH_EXIT_USAGE;
-  }
-  return lh_outputs_check(o, cmd); /* outputs.c: before anything runs or is read */
+  return finish(cmd, o);
 }

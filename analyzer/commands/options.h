@@ -1,4 +1,7 @@
-/* options.h - the command line of `lockhound run` and `lockhound report`. */
+/* options.h - the command line of every `lockhound` command but `cc`: one table of options
+ * (options.c), each naming the commands it applies to, parsed one way.
+ *
+ * `cc` is apart: its arguments are a compiler's, which lockhound passes on (command_cc.c). */
 #ifndef LH_OPTIONS_H
 #define LH_OPTIONS_H
 
@@ -7,10 +10,11 @@
 
 #include "report/i18n/messages.h"
 
-enum lh_command { LH_CMD_RUN, LH_CMD_REPORT };
+enum lh_command { LH_CMD_RUN, LH_CMD_REPORT, LH_CMD_GRAPH, LH_CMD_CHECK, LH_CMD_CC };
 
 #define LH_DEFAULT_ERROR_EXITCODE 66
 #define LH_DEFAULT_MAX_CYCLE_LENGTH 8
+#define LH_DEFAULT_CHECK_TIMEOUT 60.0
 #define LH_EXIT_USAGE 2
 
 /* The machine-readable outputs: (option, field of struct lh_options). A new format (SARIF,
@@ -22,14 +26,16 @@ enum lh_command { LH_CMD_RUN, LH_CMD_REPORT };
 #define LH_MAX_OUTPUTS 8
 
 struct lh_options {
+  enum lh_command command;
+  /* run and report */
   const char *json_path;     /* --json FILE, or NULL */
 #define LH_MAX_SUPPRESSION_FILES 16
   const char *suppressions[LH_MAX_SUPPRESSION_FILES]; /* --suppressions=FILE, in order */
   size_t nsuppressions;
   const char *html_path;     /* --html FILE, or NULL */
   int error_exitcode;        /* --error-exitcode=N */
-  unsigned max_cycle_length; /* --max-cycle-length=N */
-  bool verbose;              /* -v, --verbose */
+  unsigned max_cycle_length; /* --max-cycle-length=N (graph too) */
+  bool verbose;              /* -v, --verbose (check too) */
   bool at_exit;              /* --at-exit (report only) */
   const char *run_dir;       /* --run-dir=DIR (run only), or NULL */
   const char *on_deadlock;   /* --on-deadlock=exit|abort|wait (run only), or NULL */
@@ -42,7 +48,13 @@ struct lh_options {
   char *source_roots[LH_MAX_SOURCE_ROOTS]; /* --source-root=DIR, resolved by realpath (owned:
                                               they live as long as the command) */
   size_t nsource_roots;
-  char **operands;           /* run: PROG ARGS...; report: run files */
+  /* graph */
+  const char *output;        /* -o, --output FILE, or NULL: stdout */
+  const char *format;        /* --format dot|svg|png; after parsing never NULL */
+  /* check */
+  double timeout_s;          /* --timeout=SECONDS */
+  const char *expect_path;   /* --expect FILE, or NULL */
+  char **operands;           /* run: PROG ARGS...; report, graph: run files; check: what to check */
   int noperands;
 };
 
@@ -50,6 +62,7 @@ struct lh_options {
  * --version (exit 0), or LH_EXIT_USAGE after printing what is wrong on stderr. */
 int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_options *o);
 
+/* `lockhound --help`: every command in short, and the options of run and report. */
 void lh_usage(FILE *out);
 
 /* The LOCKHOUND_OPTIONS that `lockhound run` gives the program: `existing` (the variable as set

@@ -65,6 +65,13 @@ Test(cli_check, a_missing_argument_is_a_usage_error_before_anything_runs) {
   cli_free(&r);
 }
 
+Test(cli_check, an_option_of_run_is_named_as_run_s) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--run-dir=/tmp", dir, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound check: --run-dir only applies to 'lockhound run'\n");
+  cli_free(&r);
+}
+
 Test(cli_check, bad_options_are_usage_errors) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--timeout=soon", dir, NULL});
   cr_expect_eq(r.status, 2);

@@ -140,6 +140,21 @@ Test(cli_graph, an_unknown_option_is_named) {
   cli_free(&r);
 }
 
+Test(cli_graph, an_option_of_the_report_commands_is_named_as_theirs) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--json", "out.json", AB_BA, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: --json does not apply to 'lockhound graph'; 'lockhound graph "
+                          "--help' lists its options\n");
+  cli_free(&r);
+}
+
+Test(cli_graph, an_option_of_one_other_command_names_it) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--timeout=5", AB_BA, NULL});
+  cr_assert_eq(r.status, 2);
+  cr_assert_str_eq(r.err, "lockhound: --timeout only applies to 'lockhound check'\n");
+  cli_free(&r);
+}
+
 Test(cli_graph, an_option_without_its_value_says_so) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", AB_BA, "--output", NULL});
   cr_assert_eq(r.status, 2);
