@@ -105,12 +105,9 @@ static struct out report_of(struct rb *rb, struct lh_text_style style) {
   cr_assert_str_eq(diag, "", "the run text loads without a message: %s", diag);
   free(diag);
   free(rb->buf);
-  struct lh_analysis_options o = {8};
-  struct lh_analysis_stats stats;
-  struct lh_findings *f = lh_analyse(m, &o, &stats);
-  struct lh_symbolizer *sym = lh_sym_new();
-  char **names = lh_lock_names(sym, m);
-  struct lh_report r = {m, f, &stats, names, sym, false, 66};
+  struct rb_report made;
+  rb_report_make(&made, m, false);
+  struct lh_report r = made.r;
   struct out x = {0};
   size_t len;
   FILE *mem = open_memstream(&x.text, &len);
@@ -124,11 +121,8 @@ static struct out report_of(struct rb *rb, struct lh_text_style style) {
   cr_assert_eq(lh_report_html(path, &r, style), 0);
   x.html = slurp(path);
   unlink(path);
-  x.errors = lh_findings_count(f, LH_LEVEL_ERROR);
-  lh_lock_names_free(names, m->nlocks);
-  lh_sym_free(sym);
-  lh_findings_free(f);
-  lh_model_free(m);
+  x.errors = lh_findings_count(made.f, LH_LEVEL_ERROR);
+  rb_report_free(&made);
   return x;
 }
 

@@ -8,21 +8,16 @@
 
 /* The DOT of a finished model; names, when given, replace the lock names. */
 static char *dot_of_model(struct lh_model *m, char **names) {
-  struct lh_analysis_options o = {8};
-  struct lh_analysis_stats stats;
-  struct lh_findings *f = lh_analyse(m, &o, &stats);
-  struct lh_symbolizer *sym = lh_sym_new();
-  char **own = lh_lock_names(sym, m);
-  struct lh_report r = {m, f, &stats, names ? names : own, sym, false, 66};
+  struct rb_report made;
+  rb_report_make(&made, m, false);
+  if (names) made.r.lock_names = names;
+  struct lh_report r = made.r;
   char *text = NULL;
   size_t len;
   FILE *out = open_memstream(&text, &len);
   lh_report_dot(out, &r);
   fclose(out);
-  lh_lock_names_free(own, m->nlocks);
-  lh_sym_free(sym);
-  lh_findings_free(f);
-  lh_model_free(m);
+  rb_report_free(&made);
   return text;
 }
 

@@ -13,21 +13,15 @@ static char *json_of(const char *text) {
   rb_raw(&rb, text);
   struct lh_model *m = rb_model(&rb, NULL);
   free(rb.buf);
-  struct lh_analysis_options o = {8};
-  struct lh_analysis_stats stats;
-  struct lh_findings *f = lh_analyse(m, &o, &stats);
-  struct lh_symbolizer *sym = lh_sym_new();
-  char **names = lh_lock_names(sym, m);
-  struct lh_report r = {m, f, &stats, names, sym, false, 66};
+  struct rb_report made;
+  rb_report_make(&made, m, false);
+  struct lh_report r = made.r;
   char path[] = "/tmp/lh-json-XXXXXX";
   close(mkstemp(path));
   cr_assert_eq(lh_report_json(path, &r), 0);
   char *out = cli_slurp(path);
   unlink(path);
-  lh_lock_names_free(names, m->nlocks);
-  lh_sym_free(sym);
-  lh_findings_free(f);
-  lh_model_free(m);
+  rb_report_free(&made);
   return out;
 }
 

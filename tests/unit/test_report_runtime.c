@@ -23,12 +23,9 @@ struct out {
 static struct out report_of(struct rb *rb) {
   struct lh_model *m = rb_model(rb, NULL);
   free(rb->buf);
-  struct lh_analysis_options o = {8};
-  struct lh_analysis_stats stats;
-  struct lh_findings *f = lh_analyse(m, &o, &stats);
-  struct lh_symbolizer *sym = lh_sym_new();
-  char **names = lh_lock_names(sym, m);
-  struct lh_report r = {m, f, &stats, names, sym, false, 66};
+  struct rb_report made;
+  rb_report_make(&made, m, false);
+  struct lh_report r = made.r;
   struct out x = {0};
   size_t len;
   FILE *mem = open_memstream(&x.text, &len);
@@ -40,10 +37,7 @@ static struct out report_of(struct rb *rb) {
   x.json = json_load_file(path, 0, NULL);
   cr_assert_not_null(x.json);
   unlink(path);
-  lh_lock_names_free(names, m->nlocks);
-  lh_sym_free(sym);
-  lh_findings_free(f);
-  lh_model_free(m);
+  rb_report_free(&made);
   return x;
 }
 

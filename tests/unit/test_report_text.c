@@ -9,21 +9,15 @@
 static char *report_of(struct rb *rb, bool verbose) {
   struct lh_model *m = rb_model(rb, NULL);
   free(rb->buf);
-  struct lh_analysis_options o = {8};
-  struct lh_analysis_stats stats;
-  struct lh_findings *f = lh_analyse(m, &o, &stats);
-  struct lh_symbolizer *sym = lh_sym_new();
-  char **names = lh_lock_names(sym, m);
-  struct lh_report r = {m, f, &stats, names, sym, verbose, 66};
+  struct rb_report made;
+  rb_report_make(&made, m, verbose);
+  struct lh_report r = made.r;
   char *text = NULL;
   size_t len;
   FILE *out = open_memstream(&text, &len);
   lh_report_text(out, &r);
   fclose(out);
-  lh_lock_names_free(names, m->nlocks);
-  lh_sym_free(sym);
-  lh_findings_free(f);
-  lh_model_free(m);
+  rb_report_free(&made);
   return text;
 }
 
