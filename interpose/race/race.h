@@ -89,8 +89,9 @@ struct lh_race_thread *lh_race_ready(void);
   } while (0)
 
 /* The fast path of every access, inline in each entry point: an access within one granule, with
- * no lock held, that this thread already made in this epoch (or a read of bytes it wrote in this
- * epoch) is already known; nothing else to do. Everything else goes to race_detector.c. */
+ * no lock held, that a lockless cell already covers (lh_cell_covers: this thread made it in this
+ * epoch, or, for a read, wrote those bytes) is already known; nothing else to do. Everything else
+ * goes to race_detector.c, which asks the same question with locksets. */
 static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
   struct lh_race_thread *r = &lh_self.race;
   uint64_t base = r->cell_base;
@@ -101,14 +102,9 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
       (g = lh_shadow_granule_fast(addr))) {
     uint64_t cur = base | (uint64_t)(((1u << size) - 1) << (addr & 7)) |
                    ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
-    const uint64_t ctx_mask = ~0ull << LH_CELL_CTX_SHIFT;
     for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-      uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED) & ~ctx_mask;
-      if (c == cur)
-        return;
-      /* a read covered by this thread's own lockless write in this epoch */
-      if (!(flags & 1) && (c & ~0xffull) == ((cur | LH_CELL_WRITE) & ~0xffull) &&
-          (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur))
+      uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+      if ((c & LH_CELL_LOCKLESS) && lh_cell_covers(c, cur))
         return;
     }
   }

@@ -204,21 +204,18 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
   }
 }
 
-/* The fast path: this very access (or, for a read, this thread's write of the same bytes in the
- * same epoch) under the same locks is already remembered. */
+/* Already remembered: a cell covers this access (lh_cell_covers) and was made under the same
+ * locks - none (the inline fast path's case, race.h), or the same lockset. */
 static inline bool already_known(const struct lh_race_thread *r, const struct lh_race_granule *g,
                                  uint64_t cur, uint32_t lsid) {
-  const uint64_t who = ~LH_CELL_CTX_MASK & ~0x3ffull & ~LH_CELL_LOCKLESS; /* slot and epoch */
   for (int i = 0; i < LH_SHADOW_CELLS; i++) {
     uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
-    uint64_t bare = c & ~LH_CELL_CTX_MASK;
+    if (!lh_cell_covers(c, cur) || ((c ^ cur) & LH_CELL_LOCKLESS))
+      continue;
     uint32_t have;
-    bool same = bare == cur || (!(cur & LH_CELL_WRITE) && (c & LH_CELL_WRITE) &&
-                                (c & who) == (cur & who) &&
-                                (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur));
-    if (same && (cur & c & LH_CELL_LOCKLESS))
+    if (cur & LH_CELL_LOCKLESS)
       return true; /* both held no lock: no lockset to compare */
-    if (same && cell_lockset(r, c, &have) && have == lsid)
+    if (cell_lockset(r, c, &have) && have == lsid)
       return true;
   }
   return false;

@@ -23,6 +23,7 @@
 #define LH_RACE_SHADOW_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define LH_SHADOW_CHUNK_BITS 20 /* 1 MiB of program memory per chunk: 2 MiB of shadow */
@@ -68,6 +69,20 @@ static inline uint32_t lh_cell_epoch(uint64_t c) {
 static inline uint32_t lh_cell_ctx(uint64_t c) { return (uint32_t)(c >> LH_CELL_CTX_SHIFT); }
 static inline unsigned lh_cell_off(uint64_t c) { return (unsigned)__builtin_ctz(lh_cell_mask(c) | 0x100); }
 static inline unsigned lh_cell_len(uint64_t c) { return (unsigned)__builtin_popcount(lh_cell_mask(c)); }
+
+/* Whether cell c already stands for access cur, locks aside: the same thread and epoch, the same
+ * bytes and kind - or, for a read, that thread's own write in that epoch of at least those bytes
+ * (which any race of the read would race with too). The one test of "already known": the inline
+ * fast path asks it for lockless accesses (race.h), the detector for the others as well, with
+ * the locksets compared (race_detector.c). Context and lockless bits are not compared. */
+static inline bool lh_cell_covers(uint64_t c, uint64_t cur) {
+  const uint64_t aside = LH_CELL_CTX_MASK | LH_CELL_LOCKLESS;
+  if (((c ^ cur) & ~aside) == 0)
+    return true;
+  const uint64_t who = ~aside & ~(0xffull | LH_CELL_WRITE | LH_CELL_ATOMIC); /* slot and epoch */
+  return !(cur & LH_CELL_WRITE) && (c & LH_CELL_WRITE) && ((c ^ cur) & who) == 0 &&
+         (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur);
+}
 
 struct lh_race_granule;
 /* The first level of the table (race_shadow.c): entries go from NULL to a second level once,
