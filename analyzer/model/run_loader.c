@@ -16,17 +16,14 @@
  * of a fork child and its parent never merge. Objects (semaphores, condition variables,
  * barriers) get keys the same way, with O:<kind>: before the G: or S: part and their own ranks.
  *
- * `finding` records (the library's run-time findings) become model incidents; every lock,
- * object, thread and stack they name must have been recorded before, like everywhere else. A
- * data race also needs its two accesses (different threads, at least one writing, not both
- * atomic, no lock held at both unless only for reading, both touching the raced byte), and its optional heap block must hold that byte; the
- * raced byte of a race without a block is placed in a module when a PT_LOAD segment holds it
- * (a global variable).
+ * `finding` records (the library's run-time findings) become model incidents in
+ * finding_records.c; the validators and the file's state are in record_fields.{c,h}.
  *
  * The file is opened and read through input_file.c: a regular file of at most 4 GiB, lines of at
  * most 64 MiB (a longer one is damage: reading stops there). Files given twice are found by
  * (device, inode) in a hash set, one stat each. */
 #include "model/run_loader.h"
+#include "model/record_fields.h"
 
 #include <sys/stat.h>
 
@@ -46,230 +43,25 @@
 #include "common/run_file_format.h"
 #include "base/text_escape.h"
 
-#define LH_MAX_WARNINGS 10
-#define LH_MAX_ID ((1 << 24) - 1) /* ids are small: dense tables indexed by id */
-#define LH_MAX_SEG (INT32_MAX - 2)
-
-struct seg_range { uint64_t start, end; };
-
-struct file_module { /* a module record of this file */
-  uint32_t model_index;
-  uint64_t base;
-  struct seg_range *segs;
-  size_t nsegs;
-};
-
-/* File-local id -> model index, as a table indexed by id (ids are small and dense in practice;
- * LH_MAX_ID bounds the table even for a hostile file). slot[id] is index + 1, 0 when unused. */
-struct id_map {
-  uint32_t *slot;
-  size_t cap;
-};
-
-struct site_count {
-  char *site;
-  uint32_t count;     /* locks created at this site so far */
-  uint32_t objects;   /* objects created at this site so far */
-  UT_hash_handle hh;
-};
-
-struct loader {
-  struct lh_model *m;
-  struct lh_run_file *file; /* NULL until the run record is read */
-  uint32_t file_index;
-  const char *name;
-  FILE *diag;
-  unsigned long line;
-  unsigned warnings;
-  char why[256];                /* what is wrong with the current record */
-  struct file_module *modules;  /* indexed by position, looked up through module_ids */
-  size_t nmodules, cap_modules;
-  struct id_map module_ids, stack_ids, thread_ids, lock_ids, object_ids;
-  struct site_count *sites;
-  struct site_count **stack_sites; /* memo: model stack index + 1 -> its site entry */
-  size_t cap_stack_sites;
-};
-
-/* ---- small validators: each returns false and fills ld->why when the field is wrong ---- */
-
-static bool fail(struct loader *ld, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(ld->why, sizeof ld->why, fmt, ap);
-  va_end(ap);
-  return false;
-}
-
-static bool get_int(struct loader *ld, json_t *rec, const char *key, int64_t min, int64_t max,
-                    bool required, int64_t dflt, int64_t *out) {
-  json_t *v = json_object_get(rec, key);
-  if (!v) {
-    if (required) return fail(ld, "field '%s' is missing", key);
-    *out = dflt;
-    return true;
-  }
-  if (!json_is_integer(v)) return fail(ld, "field '%s' is not an integer", key);
-  json_int_t x = json_integer_value(v);
-  if (x < min || x > max) return fail(ld, "field '%s' is out of range (%" JSON_INTEGER_FORMAT ")", key, x);
-  *out = x;
-  return true;
-}
-
-static bool parse_hex(const char *s, uint64_t *out) {
-  if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return false;
-  size_t n = strlen(s + 2);
-  if (n == 0 || n > 16) return false;
-  uint64_t v = 0;
-  for (const char *p = s + 2; *p; p++) {
-    int d;
-    if (*p >= '0' && *p <= '9') d = *p - '0';
-    else if (*p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
-    else if (*p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
-    else return false;
-    v = v << 4 | (uint64_t)d;
-  }
-  *out = v;
-  return true;
-}
-
-static bool hex_value(struct loader *ld, json_t *v, const char *what, uint64_t *out) {
-  if (!json_is_string(v) || !parse_hex(json_string_value(v), out))
-    return fail(ld, "%s is not a 0x-prefixed hexadecimal address", what);
-  return true;
-}
-
-static bool get_hex(struct loader *ld, json_t *rec, const char *key, uint64_t *out) {
-  json_t *v = json_object_get(rec, key);
-  if (!v) return fail(ld, "field '%s' is missing", key);
-  return hex_value(ld, v, key, out);
-}
-
-static const char *get_str(struct loader *ld, json_t *rec, const char *key, const char *dflt) {
-  json_t *v = json_object_get(rec, key);
-  if (!v) {
-    if (!dflt) fail(ld, "field '%s' is missing", key);
-    return dflt;
-  }
-  if (!json_is_string(v)) {
-    fail(ld, "field '%s' is not a string", key);
-    return NULL;
-  }
-  return json_string_value(v);
-}
-
-static bool get_bool(struct loader *ld, json_t *rec, const char *key, bool *out) {
-  json_t *v = json_object_get(rec, key);
-  if (!v) {
-    *out = false;
-    return true;
-  }
-  if (!json_is_boolean(v)) return fail(ld, "field '%s' is not true or false", key);
-  *out = json_is_true(v);
-  return true;
-}
-
-static bool parse_mode(struct loader *ld, json_t *v, const char *what, uint8_t *out) {
-  const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-  if (s && strcmp(s, "w") == 0) *out = LH_MODE_WRITE;
-  else if (s && strcmp(s, "r") == 0) *out = LH_MODE_READ;
-  else return fail(ld, "%s is not \"r\" or \"w\"", what);
-  return true;
-}
-
-/* ---- file-local id tables ---- */
-
-static bool find_id(const struct id_map *map, int64_t id, uint32_t *index) {
-  if (id < 0 || (uint64_t)id >= map->cap || map->slot[id] == 0) return false;
-  *index = map->slot[id] - 1;
-  return true;
-}
-
-static void add_id(struct id_map *map, int64_t id, uint32_t index) {
-  size_t old = map->cap;
-  lh_grow(&map->slot, &map->cap, (size_t)id + 1, sizeof *map->slot);
-  memset(map->slot + old, 0, (map->cap - old) * sizeof *map->slot);
-  map->slot[id] = index + 1;
-}
-
-static void free_ids(struct id_map *map) {
-  free(map->slot);
-  map->slot = NULL;
-  map->cap = 0;
-}
-
-/* A new record's own id: in range and not used before by a record of its type. */
-static bool new_id(struct loader *ld, json_t *rec, const struct id_map *table, int64_t *id) {
-  uint32_t index;
-  if (!get_int(ld, rec, "id", 0, LH_MAX_ID, true, 0, id)) return false;
-  if (find_id(table, *id, &index)) return fail(ld, "id %" PRId64 " is used twice", *id);
-  return true;
-}
-
-/* A reference to an earlier record; allow_none accepts -1 (mapped to LH_NONE). */
-static bool ref_id(struct loader *ld, json_t *v, const char *what, const struct id_map *table,
-                   bool allow_none, int32_t *out) {
-  if (!v) return fail(ld, "field '%s' is missing", what);
-  if (!json_is_integer(v)) return fail(ld, "%s is not an integer", what);
-  json_int_t id = json_integer_value(v);
-  if (allow_none && id == -1) {
-    *out = LH_NONE;
-    return true;
-  }
-  uint32_t index;
-  if (!find_id(table, id, &index))
-    return fail(ld, "%s %" JSON_INTEGER_FORMAT " refers to no earlier record", what, id);
-  *out = (int32_t)index;
-  return true;
-}
-
-static bool ref_field(struct loader *ld, json_t *rec, const char *key, const struct id_map *table,
-                      bool allow_none, int32_t *out) {
-  return ref_id(ld, json_object_get(rec, key), key, table, allow_none, out);
-}
-
-/* ---- addresses ---- */
-
-/* The module of this file whose PT_LOAD segments hold addr, or NULL. */
-/* The module of addr for the records read so far: the latest module record that covers it (a
- * library unloaded and another one loaded at its address has a later record, which supersedes
- * the first for everything after it). */
-static const struct file_module *module_of(const struct loader *ld, uint64_t addr) {
-  for (size_t i = ld->nmodules; i-- > 0;)
-    for (size_t s = 0; s < ld->modules[i].nsegs; s++)
-      if (addr >= ld->modules[i].segs[s].start && addr < ld->modules[i].segs[s].end)
-        return &ld->modules[i];
-  return NULL;
-}
-
-static struct lh_frame frame_of(const struct loader *ld, uint64_t pc) {
-  struct lh_frame f = {LH_NONE, pc};
-  const struct file_module *mod = module_of(ld, pc);
-  if (mod) {
-    f.module = (int32_t)mod->model_index;
-    f.rel = pc - mod->base;
-  }
-  return f;
-}
-
 /* ---- records ---- */
 
 static bool rec_module(struct loader *ld, json_t *rec) {
   int64_t id;
   uint64_t base;
-  if (!new_id(ld, rec, &ld->module_ids, &id)) return false;
-  const char *path = get_str(ld, rec, "path", NULL);
-  if (!path || !get_hex(ld, rec, "base", &base)) return false;
+  if (!lh_rf_new_id(ld, rec, &ld->module_ids, &id)) return false;
+  const char *path = lh_rf_get_str(ld, rec, "path", NULL);
+  if (!path || !lh_rf_get_hex(ld, rec, "base", &base)) return false;
   json_t *segs = json_object_get(rec, "segs");
-  if (!json_is_array(segs)) return fail(ld, "field 'segs' is missing or not an array");
+  if (!json_is_array(segs)) return lh_rf_fail(ld, "field 'segs' is missing or not an array");
   struct seg_range *ranges = lh_xcalloc(json_array_size(segs), sizeof *ranges);
   for (size_t i = 0; i < json_array_size(segs); i++) {
     json_t *pair = json_array_get(segs, i);
     if (!json_is_array(pair) || json_array_size(pair) != 2 ||
-        !hex_value(ld, json_array_get(pair, 0), "a segment start", &ranges[i].start) ||
-        !hex_value(ld, json_array_get(pair, 1), "a segment end", &ranges[i].end) ||
+        !lh_rf_hex_value(ld, json_array_get(pair, 0), "a segment start", &ranges[i].start) ||
+        !lh_rf_hex_value(ld, json_array_get(pair, 1), "a segment end", &ranges[i].end) ||
         ranges[i].end < ranges[i].start) {
       free(ranges);
-      if (!ld->why[0]) fail(ld, "segment %zu is not a [start, end] pair of addresses", i);
+      if (!ld->why[0]) lh_rf_fail(ld, "segment %zu is not a [start, end] pair of addresses", i);
       return false;
     }
   }
@@ -278,27 +70,27 @@ static bool rec_module(struct loader *ld, json_t *rec) {
   fm->base = base;
   fm->segs = ranges;
   fm->nsegs = json_array_size(segs);
-  add_id(&ld->module_ids, id, (uint32_t)(ld->nmodules - 1));
+  lh_rf_add_id(&ld->module_ids, id, (uint32_t)(ld->nmodules - 1));
   return true;
 }
 
 static bool rec_stack(struct loader *ld, json_t *rec) {
   int64_t id;
-  if (!new_id(ld, rec, &ld->stack_ids, &id)) return false;
+  if (!lh_rf_new_id(ld, rec, &ld->stack_ids, &id)) return false;
   json_t *pcs = json_object_get(rec, "pcs");
-  if (!json_is_array(pcs)) return fail(ld, "field 'pcs' is missing or not an array");
+  if (!json_is_array(pcs)) return lh_rf_fail(ld, "field 'pcs' is missing or not an array");
   size_t n = json_array_size(pcs);
-  if (n > 4096) return fail(ld, "stack of %zu frames is implausibly deep", n);
+  if (n > 4096) return lh_rf_fail(ld, "stack of %zu frames is implausibly deep", n);
   struct lh_frame *frames = lh_xcalloc(n ? n : 1, sizeof *frames);
   for (size_t i = 0; i < n; i++) {
     uint64_t pc;
-    if (!hex_value(ld, json_array_get(pcs, i), "a pc", &pc)) {
+    if (!lh_rf_hex_value(ld, json_array_get(pcs, i), "a pc", &pc)) {
       free(frames);
       return false;
     }
-    frames[i] = frame_of(ld, pc);
+    frames[i] = lh_rf_frame_of(ld, pc);
   }
-  add_id(&ld->stack_ids, id, lh_model_stack(ld->m, frames, (uint32_t)n));
+  lh_rf_add_id(&ld->stack_ids, id, lh_model_stack(ld->m, frames, (uint32_t)n));
   free(frames);
   return true;
 }
@@ -306,21 +98,21 @@ static bool rec_stack(struct loader *ld, json_t *rec) {
 static bool rec_thread(struct loader *ld, json_t *rec) {
   int64_t id, tid, pseg;
   struct lh_thread t = {.file = ld->file_index, .parent = LH_NONE, .stack = LH_NONE};
-  if (!new_id(ld, rec, &ld->thread_ids, &id) ||
-      !get_int(ld, rec, "tid", INT64_MIN, INT64_MAX, false, 0, &tid) ||
+  if (!lh_rf_new_id(ld, rec, &ld->thread_ids, &id) ||
+      !lh_rf_get_int(ld, rec, "tid", INT64_MIN, INT64_MAX, false, 0, &tid) ||
       (json_object_get(rec, "parent") &&
-       !ref_field(ld, rec, "parent", &ld->thread_ids, true, &t.parent)) ||
-      !get_int(ld, rec, "parent_seg", 0, LH_MAX_SEG, t.parent != LH_NONE, 0, &pseg))
+       !lh_rf_ref_field(ld, rec, "parent", &ld->thread_ids, true, &t.parent)) ||
+      !lh_rf_get_int(ld, rec, "parent_seg", 0, LH_MAX_SEG, t.parent != LH_NONE, 0, &pseg))
     return false;
   json_t *stack = json_object_get(rec, "stack");
-  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &t.stack)) return false;
-  const char *how = get_str(ld, rec, "how", "adopted");
+  if (stack && !lh_rf_ref_id(ld, stack, "stack", &ld->stack_ids, true, &t.stack)) return false;
+  const char *how = lh_rf_get_str(ld, rec, "how", "adopted");
   if (!how) return false;
   t.id = (int32_t)id;
   t.tid = tid;
   t.parent_seg = (int32_t)pseg;
   t.how = lh_text_escaped(how);
-  add_id(&ld->thread_ids, id, lh_model_add_thread(ld->m, &t));
+  lh_rf_add_id(&ld->thread_ids, id, lh_model_add_thread(ld->m, &t));
   ld->file->thread_end = (uint32_t)ld->m->nthreads;
   if (strcmp(how, "main") != 0 && strcmp(how, "fork") != 0) ld->file->threads_created++;
   if (strcmp(how, "fork") == 0) ld->file->fork_child = true;
@@ -330,11 +122,11 @@ static bool rec_thread(struct loader *ld, json_t *rec) {
 static bool rec_join(struct loader *ld, json_t *rec) {
   int64_t seg;
   int32_t thread, joined;
-  if (!ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
-      !get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
-      !ref_field(ld, rec, "joined", &ld->thread_ids, false, &joined))
+  if (!lh_rf_ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
+      !lh_rf_get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
+      !lh_rf_ref_field(ld, rec, "joined", &ld->thread_ids, false, &joined))
     return false;
-  if (thread == joined) return fail(ld, "a thread cannot join itself");
+  if (thread == joined) return lh_rf_fail(ld, "a thread cannot join itself");
   struct lh_join j = {(uint32_t)thread, (int32_t)seg, (uint32_t)joined};
   lh_model_add_join(ld->m, &j);
   return true;
@@ -343,8 +135,8 @@ static bool rec_join(struct loader *ld, json_t *rec) {
 static bool rec_exit(struct loader *ld, json_t *rec) {
   int64_t seg;
   int32_t thread;
-  return ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) &&
-         get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg);
+  return lh_rf_ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) &&
+         lh_rf_get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg);
 }
 
 static bool lock_kind(struct loader *ld, const char *s, enum lh_lock_kind *kind) {
@@ -356,7 +148,7 @@ static bool lock_kind(struct loader *ld, const char *s, enum lh_lock_kind *kind)
       *kind = kinds[i].kind;
       return true;
     }
-  return fail(ld, "unknown lock kind '%.40s'", s);
+  return lh_rf_fail(ld, "unknown lock kind '%.40s'", s);
 }
 
 /* Appends text to a growing string. */
@@ -423,16 +215,16 @@ static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct f
 static bool rec_lock(struct loader *ld, json_t *rec) {
   int64_t id, gen;
   struct lh_lock l = {.file = ld->file_index, .module = LH_NONE, .stack = LH_NONE};
-  if (!new_id(ld, rec, &ld->lock_ids, &id)) return false;
-  const char *kind = get_str(ld, rec, "kind", NULL);
-  if (!kind || !lock_kind(ld, kind, &l.kind) || !get_hex(ld, rec, "addr", &l.addr) ||
-      !get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
+  if (!lh_rf_new_id(ld, rec, &ld->lock_ids, &id)) return false;
+  const char *kind = lh_rf_get_str(ld, rec, "kind", NULL);
+  if (!kind || !lock_kind(ld, kind, &l.kind) || !lh_rf_get_hex(ld, rec, "addr", &l.addr) ||
+      !lh_rf_get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
     return false;
   json_t *stack = json_object_get(rec, "stack");
-  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &l.stack)) return false;
-  const char *how = get_str(ld, rec, "how", "static");
-  const char *type = get_str(ld, rec, "type", "default");
-  const char *prefer = get_str(ld, rec, "prefer", "reader");
+  if (stack && !lh_rf_ref_id(ld, stack, "stack", &ld->stack_ids, true, &l.stack)) return false;
+  const char *how = lh_rf_get_str(ld, rec, "how", "static");
+  const char *type = lh_rf_get_str(ld, rec, "type", "default");
+  const char *prefer = lh_rf_get_str(ld, rec, "prefer", "reader");
   if (!how || !type || !prefer) return false;
   l.file_id = (int32_t)id;
   l.gen = (int32_t)gen;
@@ -440,7 +232,7 @@ static bool rec_lock(struct loader *ld, json_t *rec) {
   l.prefer_writer = strcmp(prefer, "writer") == 0;
   l.robust = json_is_true(json_object_get(rec, "robust"));
   l.type = lh_text_escaped(type);
-  const struct file_module *mod = module_of(ld, l.addr);
+  const struct file_module *mod = lh_rf_module_of(ld, l.addr);
   if (mod) {
     l.module = (int32_t)mod->model_index;
     l.rel = l.addr - mod->base;
@@ -449,48 +241,36 @@ static bool rec_lock(struct loader *ld, json_t *rec) {
   bool added;
   uint32_t index = lh_model_lock(ld->m, key, &l, &added);
   free(key);
-  add_id(&ld->lock_ids, id, index);
+  lh_rf_add_id(&ld->lock_ids, id, index);
   ld->file->locks_seen++;
   return true;
 }
 
 static bool rec_destroy(struct loader *ld, json_t *rec) {
   int32_t lock, thread;
-  return ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock) &&
-         ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread);
+  return lh_rf_ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock) &&
+         lh_rf_ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread);
 }
 
-static bool held_entry(struct loader *ld, json_t *v, size_t i, struct lh_held *h) {
-  int32_t lock, stack;
-  if (!json_is_array(v) || json_array_size(v) != 3)
-    return fail(ld, "held entry %zu is not a [lock, mode, stack] triple", i);
-  if (!ref_id(ld, json_array_get(v, 0), "held lock", &ld->lock_ids, false, &lock) ||
-      !parse_mode(ld, json_array_get(v, 1), "held mode", &h->mode) ||
-      !ref_id(ld, json_array_get(v, 2), "held stack", &ld->stack_ids, true, &stack))
-    return false;
-  h->lock = (uint32_t)lock;
-  h->stack = stack;
-  return true;
-}
 
 static bool rec_acq(struct loader *ld, json_t *rec) {
   struct lh_tuple t = {.stack = LH_NONE};
   int32_t thread, lock;
   int64_t seg;
-  if (!ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
-      !get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
-      !ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock) ||
-      !parse_mode(ld, json_object_get(rec, "mode"), "field 'mode'", &t.mode) ||
-      !ref_field(ld, rec, "stack", &ld->stack_ids, true, &t.stack) ||
-      !get_bool(ld, rec, "try", &t.is_try) || !get_bool(ld, rec, "timed", &t.timed) ||
-      !get_bool(ld, rec, "cond", &t.cond))
+  if (!lh_rf_ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
+      !lh_rf_get_int(ld, rec, "seg", 0, LH_MAX_SEG, true, 0, &seg) ||
+      !lh_rf_ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock) ||
+      !lh_rf_parse_mode(ld, json_object_get(rec, "mode"), "field 'mode'", &t.mode) ||
+      !lh_rf_ref_field(ld, rec, "stack", &ld->stack_ids, true, &t.stack) ||
+      !lh_rf_get_bool(ld, rec, "try", &t.is_try) || !lh_rf_get_bool(ld, rec, "timed", &t.timed) ||
+      !lh_rf_get_bool(ld, rec, "cond", &t.cond))
     return false;
   json_t *held = json_object_get(rec, "held");
-  if (held && !json_is_array(held)) return fail(ld, "field 'held' is not an array");
+  if (held && !json_is_array(held)) return lh_rf_fail(ld, "field 'held' is not an array");
   size_t n = held ? json_array_size(held) : 0;
   t.held = n ? lh_xcalloc(n, sizeof *t.held) : NULL;
   for (size_t i = 0; i < n; i++)
-    if (!held_entry(ld, json_array_get(held, i), i, &t.held[i])) {
+    if (!lh_rf_held_entry(ld, json_array_get(held, i), i, &t.held[i])) {
       free(t.held);
       return false;
     }
@@ -508,7 +288,7 @@ static bool object_kind(struct loader *ld, const char *s, enum lh_object_kind *k
   if (strcmp(s, "sem") == 0) *kind = LH_OBJECT_SEM;
   else if (strcmp(s, "cond") == 0) *kind = LH_OBJECT_COND;
   else if (strcmp(s, "barrier") == 0) *kind = LH_OBJECT_BARRIER;
-  else return fail(ld, "unknown object kind '%.40s'", s);
+  else return lh_rf_fail(ld, "unknown object kind '%.40s'", s);
   return true;
 }
 
@@ -542,259 +322,29 @@ static char *object_key(struct loader *ld, const struct lh_object *o, const stru
 static bool rec_object(struct loader *ld, json_t *rec) {
   int64_t id, count, gen;
   struct lh_object o = {.file = ld->file_index, .module = LH_NONE, .stack = LH_NONE};
-  if (!new_id(ld, rec, &ld->object_ids, &id)) return false;
-  const char *kind = get_str(ld, rec, "kind", NULL);
-  if (!kind || !object_kind(ld, kind, &o.kind) || !get_hex(ld, rec, "addr", &o.addr) ||
-      !get_int(ld, rec, "count", 0, INT32_MAX, false, 0, &count) ||
-      !get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
+  if (!lh_rf_new_id(ld, rec, &ld->object_ids, &id)) return false;
+  const char *kind = lh_rf_get_str(ld, rec, "kind", NULL);
+  if (!kind || !object_kind(ld, kind, &o.kind) || !lh_rf_get_hex(ld, rec, "addr", &o.addr) ||
+      !lh_rf_get_int(ld, rec, "count", 0, INT32_MAX, false, 0, &count) ||
+      !lh_rf_get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
     return false;
   json_t *stack = json_object_get(rec, "stack");
-  if (stack && !ref_id(ld, stack, "stack", &ld->stack_ids, true, &o.stack)) return false;
-  const char *how = get_str(ld, rec, "how", o.kind == LH_OBJECT_COND ? "static" : "init");
-  const char *name = get_str(ld, rec, "name", "");
+  if (stack && !lh_rf_ref_id(ld, stack, "stack", &ld->stack_ids, true, &o.stack)) return false;
+  const char *how = lh_rf_get_str(ld, rec, "how", o.kind == LH_OBJECT_COND ? "static" : "init");
+  const char *name = lh_rf_get_str(ld, rec, "name", "");
   if (!how || !name) return false;
   o.init = strcmp(how, "init") == 0;
   o.count = count;
   o.name = *name ? lh_text_escaped(name) : NULL; /* shown in reports: text_escape.h */
-  const struct file_module *mod = module_of(ld, o.addr);
+  const struct file_module *mod = lh_rf_module_of(ld, o.addr);
   if (mod) {
     o.module = (int32_t)mod->model_index;
     o.rel = o.addr - mod->base;
   }
   char *key = object_key(ld, &o, mod, gen);
   bool added;
-  add_id(&ld->object_ids, id, lh_model_object(ld->m, key, &o, &added));
+  lh_rf_add_id(&ld->object_ids, id, lh_model_object(ld->m, key, &o, &added));
   free(key);
-  return true;
-}
-
-/* ---- finding: what the library saw happen ---- */
-
-static bool opt_ref(struct loader *ld, json_t *rec, const char *key, const struct id_map *table, int32_t *out) {
-  *out = LH_NONE;
-  json_t *v = json_object_get(rec, key);
-  return !v || ref_id(ld, v, key, table, true, out);
-}
-
-static bool wait_on(struct loader *ld, const char *s, enum lh_wait_on *on) {
-  static const char *const names[] = {"lock", "cond", "sem", "barrier", "join"};
-  for (int i = 0; i < 5; i++)
-    if (strcmp(s, names[i]) == 0) {
-      *on = (enum lh_wait_on)(LH_WAIT_LOCK + i);
-      return true;
-    }
-  return fail(ld, "waits: unknown 'on' value '%.40s'", s);
-}
-
-static bool waits_entry(struct loader *ld, json_t *v, struct lh_wait *w) {
-  if (!json_is_object(v)) return fail(ld, "field 'waits' is not an object");
-  const char *on = get_str(ld, v, "on", NULL), *call = get_str(ld, v, "call", "");
-  if (!on || !call || !wait_on(ld, on, &w->on) || !opt_ref(ld, v, "lock", &ld->lock_ids, &w->lock) ||
-      !opt_ref(ld, v, "object", &ld->object_ids, &w->object) ||
-      !opt_ref(ld, v, "mutex", &ld->lock_ids, &w->mutex) ||
-      !opt_ref(ld, v, "joins", &ld->thread_ids, &w->joins) ||
-      !opt_ref(ld, v, "stack", &ld->stack_ids, &w->stack) ||
-      !get_int(ld, v, "since_ns", INT64_MIN, INT64_MAX, false, 0, &w->since_ns) ||
-      !get_bool(ld, v, "timed", &w->timed))
-    return false;
-  w->mode = LH_MODE_WRITE;
-  if (json_object_get(v, "mode") && !parse_mode(ld, json_object_get(v, "mode"), "waits: 'mode'", &w->mode))
-    return false;
-  if (w->on == LH_WAIT_LOCK && w->lock == LH_NONE) return fail(ld, "waits: a wait on a lock names no 'lock'");
-  if (w->on == LH_WAIT_JOIN && w->joins == LH_NONE) return fail(ld, "waits: a join names no thread in 'joins'");
-  if (w->on != LH_WAIT_LOCK && w->on != LH_WAIT_JOIN && w->object == LH_NONE)
-    return fail(ld, "waits: a wait on a %s names no 'object'", on);
-  w->call = *call ? lh_text_escaped(call) : NULL;
-  return true;
-}
-
-static bool tries_entry(struct loader *ld, json_t *v, struct lh_tries *t) {
-  if (!json_is_object(v)) return fail(ld, "field 'tries' is not an object");
-  return ref_field(ld, v, "lock", &ld->lock_ids, false, &t->lock) &&
-         get_int(ld, v, "failures", 0, INT64_MAX, false, 0, &t->failures) &&
-         get_int(ld, v, "since_ns", INT64_MIN, INT64_MAX, false, 0, &t->since_ns);
-}
-
-static bool thread_entry(struct loader *ld, json_t *v, size_t i, struct lh_incident_thread *t) {
-  int32_t thread;
-  t->waits = (struct lh_wait){.lock = LH_NONE, .object = LH_NONE, .mutex = LH_NONE, .joins = LH_NONE,
-                              .stack = LH_NONE};
-  t->tries.lock = LH_NONE;
-  t->stack = LH_NONE;
-  if (!json_is_object(v)) return fail(ld, "thread entry %zu is not an object", i);
-  if (!ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) ||
-      !opt_ref(ld, v, "stack", &ld->stack_ids, &t->stack))
-    return false;
-  t->thread = (uint32_t)thread;
-  json_t *waits = json_object_get(v, "waits"), *holds = json_object_get(v, "holds"),
-         *tries = json_object_get(v, "tries");
-  if (waits && !waits_entry(ld, waits, &t->waits)) return false;
-  if (tries && !tries_entry(ld, tries, &t->tries)) return false;
-  if (holds && !json_is_array(holds)) return fail(ld, "field 'holds' is not an array");
-  size_t n = holds ? json_array_size(holds) : 0;
-  t->holds = n ? lh_xcalloc(n, sizeof *t->holds) : NULL;
-  t->nholds = (uint32_t)n;
-  for (size_t h = 0; h < n; h++)
-    if (!held_entry(ld, json_array_get(holds, h), h, &t->holds[h])) return false;
-  return true;
-}
-
-static bool related_entry(struct loader *ld, json_t *v, size_t i, struct lh_related *r) {
-  if (!json_is_object(v)) return fail(ld, "related entry %zu is not an object", i);
-  const char *what = get_str(ld, v, "what", "");
-  if (!what || !opt_ref(ld, v, "thread", &ld->thread_ids, &r->thread) ||
-      !opt_ref(ld, v, "stack", &ld->stack_ids, &r->stack))
-    return false;
-  r->what = *what ? lh_text_escaped(what) : NULL;
-  return true;
-}
-
-static bool state_entry(struct loader *ld, json_t *v, size_t i, struct lh_object_state *st) {
-  int32_t object;
-  if (!json_is_object(v)) return fail(ld, "objects entry %zu is not an object", i);
-  if (!ref_field(ld, v, "object", &ld->object_ids, false, &object) ||
-      !get_int(ld, v, "value", INT64_MIN, INT64_MAX, false, 0, &st->value) ||
-      !get_int(ld, v, "count", 0, INT64_MAX, false, 0, &st->count) ||
-      !get_int(ld, v, "arrived", 0, INT64_MAX, false, 0, &st->arrived))
-    return false;
-  st->object = (uint32_t)object;
-  st->has_value = json_object_get(v, "value") != NULL;
-  st->has_count = json_object_get(v, "count") != NULL || json_object_get(v, "arrived") != NULL;
-  return true;
-}
-
-static bool finding_kind(struct loader *ld, json_t *rec, struct lh_incident *x) {
-  const char *kind = get_str(ld, rec, "kind", NULL);
-  if (!kind) return false;
-  x->kind = lh_kind_of_rule(kind);
-  if (x->kind < 0) return fail(ld, "unknown finding kind '%.40s'", kind);
-  if (x->kind == LH_FINDING_LOCK_ORDER_INVERSION)
-    return fail(ld, "'%s' is found by the analyzer, not recorded at run time", kind);
-  const char *action = get_str(ld, rec, "action", "continue");
-  if (!action) return false;
-  if (strcmp(action, "exit") != 0 && strcmp(action, "abort") != 0 && strcmp(action, "wait") != 0 &&
-      strcmp(action, "continue") != 0)
-    return fail(ld, "field 'action' is not \"exit\", \"abort\", \"wait\" or \"continue\"");
-  const char *detail = get_str(ld, rec, "detail", "");
-  if (!detail) return false;
-  x->action = lh_text_escaped(action);
-  x->detail = *detail ? lh_text_escaped(detail) : NULL;
-  return true;
-}
-
-/* Each element of the array field `key` (optional) through parse into items[i]; *n gets the size. */
-#define LH_ARRAY_FIELD(ld, rec, key, items, n, parse)                                        \
-  do {                                                                                       \
-    json_t *a_ = json_object_get(rec, key);                                                  \
-    if (a_ && !json_is_array(a_)) return fail(ld, "field '%s' is not an array", key);       \
-    (n) = a_ ? (uint32_t)json_array_size(a_) : 0;                                            \
-    (items) = (n) ? lh_xcalloc((n), sizeof *(items)) : NULL;                                 \
-    for (size_t i_ = 0; i_ < (n); i_++)                                                      \
-      if (!parse(ld, json_array_get(a_, i_), i_, &(items)[i_])) return false;               \
-  } while (0)
-
-static bool finding_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
-  if (!finding_kind(ld, rec, x) || !get_int(ld, rec, "ns", INT64_MIN, INT64_MAX, false, 0, &x->ns) ||
-      !get_int(ld, rec, "exitcode", 0, 255, false, -1, &x->exitcode) ||
-      !opt_ref(ld, rec, "lock", &ld->lock_ids, &x->lock) ||
-      !opt_ref(ld, rec, "object", &ld->object_ids, &x->object) ||
-      !opt_ref(ld, rec, "thread", &ld->thread_ids, &x->thread))
-    return false;
-  if (!json_is_array(json_object_get(rec, "threads"))) return fail(ld, "field 'threads' is missing or not an array");
-  LH_ARRAY_FIELD(ld, rec, "threads", x->threads, x->nthreads, thread_entry);
-  LH_ARRAY_FIELD(ld, rec, "related", x->related, x->nrelated, related_entry);
-  LH_ARRAY_FIELD(ld, rec, "objects", x->states, x->nstates, state_entry);
-  return true;
-}
-
-/* ---- data races: the memory and the two accesses of a `finding` of kind data-race ---- */
-
-static bool race_lock_entry(struct loader *ld, json_t *v, size_t i, struct lh_held *h) {
-  int32_t lock;
-  if (!json_is_array(v) || json_array_size(v) != 2)
-    return fail(ld, "lock entry %zu of an access is not a [lock, mode] pair", i);
-  if (!ref_id(ld, json_array_get(v, 0), "an access's lock", &ld->lock_ids, false, &lock) ||
-      !parse_mode(ld, json_array_get(v, 1), "an access's lock mode", &h->mode))
-    return false;
-  h->lock = (uint32_t)lock;
-  h->stack = LH_NONE;
-  return true;
-}
-
-static bool access_entry(struct loader *ld, json_t *v, size_t i, struct lh_access *a) {
-  int32_t thread;
-  int64_t size;
-  if (!json_is_object(v)) return fail(ld, "access entry %zu is not an object", i);
-  if (!ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) || !get_hex(ld, v, "addr", &a->addr) ||
-      !get_int(ld, v, "size", 1, INT32_MAX, true, 0, &size) || !get_bool(ld, v, "write", &a->write) ||
-      !get_bool(ld, v, "atomic", &a->atomic) || !ref_field(ld, v, "stack", &ld->stack_ids, true, &a->stack))
-    return false;
-  a->thread = (uint32_t)thread;
-  a->size = (uint32_t)size;
-  LH_ARRAY_FIELD(ld, v, "locks", a->locks, a->nlocks, race_lock_entry);
-  return true;
-}
-
-/* Whether [start, start + size) holds addr (without overflowing at the top of the space). */
-static bool holds_addr(uint64_t start, uint64_t size, uint64_t addr) { return addr >= start && addr - start < size; }
-
-static bool block_entry(struct loader *ld, json_t *v, struct lh_race *r) {
-  int64_t size;
-  if (!json_is_object(v)) return fail(ld, "field 'block' is not an object");
-  if (!get_hex(ld, v, "addr", &r->block_addr) || !get_int(ld, v, "size", 1, INT64_MAX, true, 0, &size) ||
-      !opt_ref(ld, v, "thread", &ld->thread_ids, &r->block_thread) ||
-      !opt_ref(ld, v, "stack", &ld->stack_ids, &r->block_stack))
-    return false;
-  r->block_size = (uint64_t)size;
-  r->heap = true;
-  if (!holds_addr(r->block_addr, r->block_size, r->addr)) return fail(ld, "the block does not hold 'addr'");
-  return true;
-}
-
-/* Whether a lock held at both accesses, by one of them for writing, keeps them apart. */
-static bool share_a_lock(const struct lh_access *a, const struct lh_access *b) {
-  for (uint32_t i = 0; i < a->nlocks; i++)
-    for (uint32_t j = 0; j < b->nlocks; j++)
-      if (a->locks[i].lock == b->locks[j].lock &&
-          (a->locks[i].mode == LH_MODE_WRITE || b->locks[j].mode == LH_MODE_WRITE))
-        return true;
-  return false;
-}
-
-static bool race_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
-  struct lh_race *r = x->race = lh_xcalloc(1, sizeof *r); /* attached first: freed with x on failure */
-  r->module = r->block_thread = r->block_stack = LH_NONE;
-  json_t *accesses = json_object_get(rec, "accesses"), *block = json_object_get(rec, "block");
-  if (!get_hex(ld, rec, "addr", &r->addr)) return false;
-  if (!json_is_array(accesses) || json_array_size(accesses) != 2)
-    return fail(ld, "a data race needs 'accesses': an array of its two access entries");
-  for (size_t i = 0; i < 2; i++)
-    if (!access_entry(ld, json_array_get(accesses, i), i, &r->access[i])) return false;
-  const struct lh_access *a = r->access, *b = r->access + 1;
-  if (a->thread == b->thread) return fail(ld, "the two accesses of a data race are by the same thread");
-  if ((!a->write && !b->write) || (a->atomic && b->atomic))
-    return fail(ld, "these two accesses cannot race (both reads, or both atomic)");
-  if (share_a_lock(a, b)) return fail(ld, "these two accesses hold a common lock, so they cannot race");
-  for (size_t i = 0; i < 2; i++)
-    if (!holds_addr(r->access[i].addr, r->access[i].size, r->addr))
-      return fail(ld, "access entry %zu does not touch 'addr'", i);
-  if (block) return block_entry(ld, block, r);
-  const struct file_module *mod = module_of(ld, r->addr);
-  if (mod) {
-    r->module = (int32_t)mod->model_index;
-    r->rel = r->addr - mod->base;
-  }
-  return true;
-}
-
-static bool rec_finding(struct loader *ld, json_t *rec) {
-  struct lh_incident x = {.file = ld->file_index, .lock = LH_NONE, .object = LH_NONE, .thread = LH_NONE};
-  if (!finding_body(ld, rec, &x) || (x.kind == LH_FINDING_DATA_RACE && !race_body(ld, rec, &x))) {
-    lh_incident_free(&x);
-    return false;
-  }
-  if (strcmp(x.action, "exit") == 0 || strcmp(x.action, "abort") == 0) ld->file->stopped = true;
-  lh_model_add_incident(ld->m, &x);
   return true;
 }
 
@@ -804,13 +354,13 @@ static bool rec_contention(struct loader *ld, json_t *rec) {
   int64_t v[6];
   static const char *const keys[6] = {"acquisitions", "contended", "wait_ns",
                                       "max_wait_ns", "hold_ns", "max_hold_ns"};
-  if (!ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock))
+  if (!lh_rf_ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock))
     return false;
   for (int i = 0; i < 6; i++)
-    if (!get_int(ld, rec, keys[i], 0, INT64_MAX, true, 0, &v[i]))
+    if (!lh_rf_get_int(ld, rec, keys[i], 0, INT64_MAX, true, 0, &v[i]))
       return false;
   if (v[1] > v[0] || v[3] > v[2] || v[5] > v[4])
-    return fail(ld, "contention figures that cannot be (more waits than acquisitions, or a "
+    return lh_rf_fail(ld, "contention figures that cannot be (more waits than acquisitions, or a "
                     "longest time above the total)");
   p.lock = (uint32_t)lock;
   p.acquisitions = (uint64_t)v[0];
@@ -826,14 +376,14 @@ static bool rec_contention(struct loader *ld, json_t *rec) {
 
 static bool rec_calls(struct loader *ld, json_t *rec) {
   if (!json_is_object(json_object_get(rec, "counts")))
-    return fail(ld, "field 'counts' is missing or not an object");
+    return lh_rf_fail(ld, "field 'counts' is missing or not an object");
   return true;
 }
 
 static bool rec_end(struct loader *ld, json_t *rec) {
   ld->file->ended = true;
   int64_t sig = 0; /* absent in files of older libraries, and when no signal ended it */
-  if (get_int(ld, rec, "signal", 1, 64, false, 0, &sig))
+  if (lh_rf_get_int(ld, rec, "signal", 1, 64, false, 0, &sig))
     ld->file->signal = (int)sig;
   return true;
 }
@@ -858,7 +408,7 @@ static void signal_words(char *buf, size_t cap, int sig) {
 
 static bool rec_run_again(struct loader *ld, json_t *rec) {
   (void)rec;
-  return fail(ld, "a second 'run' record");
+  return lh_rf_fail(ld, "a second 'run' record");
 }
 
 static const struct {
@@ -869,7 +419,7 @@ static const struct {
     {"join", rec_join},     {"exit", rec_exit},       {"lock", rec_lock},
     {"destroy", rec_destroy}, {"acq", rec_acq},       {"calls", rec_calls}, {"contention", rec_contention},
     {"end", rec_end},       {"run", rec_run_again},   {"object", rec_object},
-    {"finding", rec_finding},
+    {"finding", lh_rec_finding},
 };
 
 /* ---- lines ---- */
@@ -885,19 +435,19 @@ static void record(struct loader *ld, const char *text, size_t len) {
   ld->why[0] = '\0';
   json_t *rec = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
   if (!rec) {
-    fail(ld, "not valid JSON (%s)", err.text);
+    lh_rf_fail(ld, "not valid JSON (%s)", err.text);
     warn(ld);
     return;
   }
-  const char *type = json_is_object(rec) ? get_str(ld, rec, "t", NULL) : NULL;
-  if (!json_is_object(rec)) fail(ld, "not a JSON object");
+  const char *type = json_is_object(rec) ? lh_rf_get_str(ld, rec, "t", NULL) : NULL;
+  if (!json_is_object(rec)) lh_rf_fail(ld, "not a JSON object");
   bool ok = false, known = false;
   for (size_t i = 0; type && i < sizeof handlers / sizeof handlers[0]; i++)
     if (strcmp(type, handlers[i].type) == 0) {
       known = true;
       ok = handlers[i].handle(ld, rec);
     }
-  if (type && !known) fail(ld, "unknown record type '%.40s'", type);
+  if (type && !known) lh_rf_fail(ld, "unknown record type '%.40s'", type);
   if (!ok) warn(ld);
   json_decref(rec);
 }
@@ -925,11 +475,11 @@ static int first_record(struct loader *ld, const char *text, size_t len) {
     return -1;
   }
   int64_t pid = 0, ppid = 0, start_ns = 0;
-  const char *exe = get_str(ld, rec, "exe", "?"), *lineage = get_str(ld, rec, "lineage", ""),
-             *session = get_str(ld, rec, "session", "");
-  get_int(ld, rec, "pid", 0, INT64_MAX, false, 0, &pid);
-  get_int(ld, rec, "ppid", 0, INT64_MAX, false, 0, &ppid);
-  get_int(ld, rec, "start_ns", 0, INT64_MAX, false, 0, &start_ns);
+  const char *exe = lh_rf_get_str(ld, rec, "exe", "?"), *lineage = lh_rf_get_str(ld, rec, "lineage", ""),
+             *session = lh_rf_get_str(ld, rec, "session", "");
+  lh_rf_get_int(ld, rec, "pid", 0, INT64_MAX, false, 0, &pid);
+  lh_rf_get_int(ld, rec, "ppid", 0, INT64_MAX, false, 0, &ppid);
+  lh_rf_get_int(ld, rec, "start_ns", 0, INT64_MAX, false, 0, &start_ns);
   ld->file = lh_model_add_file(ld->m, ld->name);
   ld->file_index = (uint32_t)(ld->m->nfiles - 1);
   ld->file->pid = pid;
@@ -946,11 +496,11 @@ static int first_record(struct loader *ld, const char *text, size_t len) {
 static void loader_free(struct loader *ld) {
   for (size_t i = 0; i < ld->nmodules; i++) free(ld->modules[i].segs);
   free(ld->modules);
-  free_ids(&ld->module_ids);
-  free_ids(&ld->stack_ids);
-  free_ids(&ld->thread_ids);
-  free_ids(&ld->lock_ids);
-  free_ids(&ld->object_ids);
+  lh_rf_free_ids(&ld->module_ids);
+  lh_rf_free_ids(&ld->stack_ids);
+  lh_rf_free_ids(&ld->thread_ids);
+  lh_rf_free_ids(&ld->lock_ids);
+  lh_rf_free_ids(&ld->object_ids);
   free(ld->stack_sites);
   struct site_count *sc, *tmp;
   HASH_ITER(hh, ld->sites, sc, tmp) {
