@@ -14,127 +14,30 @@
  * highlighted); a file that is missing or too short is skipped silently (library frames), and so
  * is one that may not be shown: only regular files under the directories the module was built
  * from, or under --source-root (may_show), because debug info can name any file.
- * The lock-order graph is report_dot.c's DOT: rendered to SVG by graphviz's `dot` (a child
- * process, DOT on its stdin) and inlined, without the XML prologue and namespace URLs that an
- * inline <svg> does not need; when dot cannot be run, the DOT itself is shown with a note.
+ * The lock-order graph is report_dot.c's DOT drawn by graphviz (html_graph.c); the page's own
+ * words, escaping and the stacks with their source lines are html_page.c's.
  *
  * Self-contained: inline CSS, no script, no font, image or link to fetch. Every text from the run
  * (names, paths, source lines) is escaped; control bytes become '?'. Deterministic: no dates, and
  * everything in the order of the findings and of their JSON. Limits: at most MAX_FINDINGS
  * findings are drawn (the JSON has them all); a source line is cut at MAX_SOURCE_LINE bytes. */
 #include "report/report_html.h"
+#include "report/html_page.h"
 #include "base/output_file.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "report/i18n/explanations.h"
 #include "symbols/frames.h"
 #include "base/grow.h"
-#include "base/input_file.h"
 #include "symbols/lock_names.h"
-#include "report/report_dot.h"
 #include "report/report_race.h"
 
-#define CONTEXT_LINES 2
 #define MAX_FINDINGS 1000
-#define MAX_SOURCE_LINE 400
-
-/* ---- the page's own words ---- */
-
-enum page_word {
-  W_TITLE, W_PROGRAM, W_RUNS, W_RUN_FILE, W_PID, W_COMPLETE, W_INCOMPLETE, W_SUMMARY, W_KIND,
-  W_ERRORS, W_WARNINGS, W_NOTES, W_NOTHING_FOUND, W_THREADS, W_LOCKS, W_OBJECTS, W_CREATED_AT,
-  W_WHERE, W_HOLDS, W_WAITS_IN, W_WHAT_HAPPENED, W_EXPLAIN, W_GRAPH, W_NO_DOT, W_VALUE, W_TRIES,
-  W_STEPS, W_STACK, W_ACCESSES, W_ALLOCATED_AT, W_COUNT
-};
-
-static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
-    [W_TITLE] = {"lockhound report", "отчёт lockhound"},
-    [W_PROGRAM] = {"Program", "Программа"},
-    [W_RUNS] = {"Runs", "Запуски"},
-    [W_RUN_FILE] = {"run file", "файл записи"},
-    [W_PID] = {"pid", "pid"},
-    [W_COMPLETE] = {"complete", "полная"},
-    [W_INCOMPLETE] = {"incomplete", "неполная"},
-    [W_SUMMARY] = {"Summary", "Итог"},
-    [W_KIND] = {"kind", "вид"},
-    [W_ERRORS] = {"errors", "ошибки"},
-    [W_WARNINGS] = {"warnings", "предупреждения"},
-    [W_NOTES] = {"notes", "примечания"},
-    [W_NOTHING_FOUND] = {"Nothing was found.", "Ничего не найдено."},
-    [W_THREADS] = {"Threads", "Потоки"},
-    [W_LOCKS] = {"Locks", "Блокировки"},
-    [W_OBJECTS] = {"Objects", "Объекты"},
-    [W_CREATED_AT] = {"created at", "создан в"},
-    [W_WHERE] = {"initialised or first used at", "инициализирован или впервые использован в"},
-    [W_HOLDS] = {"holds", "удерживает"},
-    [W_WAITS_IN] = {"blocked in", "заблокирован в"},
-    [W_WHAT_HAPPENED] = {"In the text report", "В текстовом отчёте"},
-    [W_EXPLAIN] = {"What this means", "Что это значит"},
-    [W_GRAPH] = {"Lock-order graph", "Граф порядка захвата блокировок"},
-    [W_NO_DOT] = {"graphviz's dot could not be run (apt-get install graphviz), so the graph is shown as "
-                  "its DOT source; `dot -Tsvg` draws it.",
-                  "не удалось запустить dot из graphviz (apt-get install graphviz), поэтому граф показан "
-                  "исходным текстом DOT; его рисует `dot -Tsvg`."},
-    [W_VALUE] = {"value", "значение"},
-    [W_TRIES] = {"failed trylocks on", "неудачных trylock на"},
-    [W_STEPS] = {"What each thread holds and wants", "Что удерживает и чего хочет каждый поток"},
-    [W_STACK] = {"stack", "стек"},
-    [W_ACCESSES] = {"The two accesses", "Два обращения"},
-    [W_ALLOCATED_AT] = {"the block was allocated at", "место выделения блока"},
-};
-
-static const char *word(enum lh_lang lang, enum page_word w) {
-  return page_words[w][lang < LH_LANG_COUNT ? lang : LH_LANG_EN];
-}
-
-struct html {
-  FILE *out;
-  const struct lh_report *r;
-  enum lh_lang lang;
-  char **object_names;
-};
-
-/* ---- escaping ---- */
-
-static void esc(FILE *out, const char *text) {
-  for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", out); break;
-    case '<': fputs("&lt;", out); break;
-    case '>': fputs("&gt;", out); break;
-    case '"': fputs("&quot;", out); break;
-    case '\'': fputs("&#39;", out); break;
-    case '\n': case '\t': fputc(*s, out); break;
-    default: fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-    }
-  }
-}
-
-/* printf into a string, then escaped. */
-__attribute__((format(printf, 2, 3))) static void escf(FILE *out, const char *fmt, ...) {
-  char *s = NULL;
-  va_list ap;
-  va_start(ap, fmt);
-  int rc = vasprintf(&s, fmt, ap);
-  va_end(ap);
-  if (rc >= 0) esc(out, s);
-  free(s);
-}
-
-static const char *jstr(const json_t *o, const char *key) {
-  const char *s = json_string_value(json_object_get(o, key));
-  return s ? s : "";
-}
 
 /* ---- the CSS ---- */
 
@@ -189,106 +92,6 @@ static const char CSS[] =
     ".graph svg{max-width:100%;height:auto;display:block;margin:10px auto}\n"
     ".muted{color:#667085}\n";
 
-/* ---- source lines and stacks ---- */
-
-/* Whether the page may show lines of file, named by the debug info of module: only a file whose
- * real path (symbolic links resolved, so that a link cannot lead out) lies under a --source-root
- * directory when any was given, else under a directory the module was built from
- * (lh_sym_source_dirs); never one of /proc, /sys or /dev. Debug info can name any path
- * (`#line "/etc/shadow"`), and the page is made to be passed around. */
-static bool may_show(const struct html *h, const char *module, const char *file,
-                     char real[PATH_MAX]) {
-  if (!module || !realpath(file, real) || lh_path_is_pseudo(real)) return false;
-  size_t n;
-  const char *const *dirs = lh_sym_source_dirs(h->r->sym, module, &n);
-  return lh_path_under(real, dirs, n);
-}
-
-/* The lines around `line` of file, the site's line highlighted; nothing when the file may not be
- * shown (may_show), cannot be read as a regular file of at most 64 MiB (input_file.c: a FIFO
- * never blocks), or is shorter. */
-static void source_lines(struct html *h, const char *module, const char *file, int line) {
-  char real[PATH_MAX], why[LH_INPUT_WHY_SIZE];
-  struct lh_input in;
-  if (!may_show(h, module, file, real) || lh_input_open(&in, real, LH_INPUT_SHOWN_SOURCE, why) != 0)
-    return;
-  char *buf = NULL, *text = NULL;
-  size_t cap = 0, len = 0;
-  FILE *mem = open_memstream(&text, &len);
-  bool hit = false;
-  ssize_t got;
-  for (int n = 1; mem && n <= line + CONTEXT_LINES; n++) {
-    got = lh_input_line(&in, &buf, &cap);
-    if (got == LH_INPUT_TOO_LONG) lh_input_skip_line(&in); /* shown cut anyway */
-    else if (got <= 0) break;
-    if (n < line - CONTEXT_LINES) continue;
-    buf[strcspn(buf, "\r\n")] = '\0';
-    if (strlen(buf) > MAX_SOURCE_LINE) buf[MAX_SOURCE_LINE] = '\0';
-    fprintf(mem, "<span class=\"l%s\"><span class=\"n\">%d</span>", n == line ? " hit" : "", n);
-    esc(mem, buf);
-    fputs("</span>", mem);
-    hit = hit || n == line;
-  }
-  if (mem) fclose(mem);
-  if (hit) fprintf(h->out, "<pre class=\"src\">%s</pre>", text);
-  free(text);
-  free(buf);
-  lh_input_close(&in);
-}
-
-static void frame_html(struct html *h, const json_t *fr) {
-  const char *fn = json_string_value(json_object_get(fr, "function"));
-  const char *file = json_string_value(json_object_get(fr, "file"));
-  const char *module = json_string_value(json_object_get(fr, "module"));
-  json_int_t line = json_integer_value(json_object_get(fr, "line"));
-  fputs("<li><code class=\"fn\">", h->out);
-  esc(h->out, fn ? fn : jstr(fr, "offset"));
-  fputs("</code>", h->out);
-  if (file && line > 0) {
-    fputs(" <code class=\"loc\" title=\"", h->out);
-    esc(h->out, file);
-    fputs("\">", h->out);
-    escf(h->out, "%s:%lld", lh_basename(file), (long long)line);
-    fputs("</code>", h->out);
-  } else if (module) {
-    fputs(" <code class=\"mod\">(", h->out);
-    esc(h->out, lh_basename(module));
-    fputs(")</code>", h->out);
-  }
-  if (file && line > 0 && line < INT32_MAX) source_lines(h, module, file, (int)line);
-  fputs("</li>\n", h->out);
-}
-
-/* A stack as a <details>: the summary says what it is and its innermost frame. */
-static void stack_html(struct html *h, const char *what, const json_t *frames, bool open) {
-  size_t n = json_array_size(frames);
-  if (n == 0) {
-    fputs("<p class=\"muted\">", h->out);
-    esc(h->out, what);
-    fputs(" ", h->out);
-    esc(h->out, lh_msg(h->lang, LH_MSG_NO_STACK));
-    fputs("</p>\n", h->out);
-    return;
-  }
-  const json_t *top = json_array_get(frames, 0);
-  const char *fn = json_string_value(json_object_get(top, "function"));
-  const char *file = json_string_value(json_object_get(top, "file"));
-  json_int_t line = json_integer_value(json_object_get(top, "line"));
-  fprintf(h->out, "<details class=\"stack\"%s><summary>", open ? " open" : "");
-  esc(h->out, what);
-  fputs(" <code class=\"fn\">", h->out);
-  esc(h->out, fn ? fn : jstr(top, "offset"));
-  fputs("</code>", h->out);
-  if (file && line > 0) {
-    fputs(" <code class=\"loc\">", h->out);
-    escf(h->out, "%s:%lld", lh_basename(file), (long long)line);
-    fputs("</code>", h->out);
-  }
-  fputs("</summary>\n<ol class=\"frames\" start=\"0\">\n", h->out);
-  for (size_t i = 0; i < n; i++) frame_html(h, json_array_get(frames, i));
-  fputs("</ol></details>\n", h->out);
-}
-
 /* ---- the facts of a finding ---- */
 
 /* A lock-order cycle as the JSON report has it: threads, locks, steps. */
@@ -328,12 +131,12 @@ static json_t *cycle_json(const struct lh_report *r, const struct lh_finding *f)
 
 /* "lock(a);", "read_lock(rw);": as in the text report's scenario tables. */
 static char *call_text(const json_t *locks, const json_t *acq) {
-  const char *name = jstr(acq, "lock"), *fn = "lock";
+  const char *name = lh_html_jstr(acq, "lock"), *fn = "lock";
   size_t i;
   json_t *l;
   json_array_foreach(locks, i, l)
-    if (strcmp(jstr(l, "name"), name) == 0 && strcmp(jstr(l, "kind"), "rwlock") == 0)
-      fn = strcmp(jstr(acq, "mode"), "read") == 0 ? "read_lock" : "write_lock";
+    if (strcmp(lh_html_jstr(l, "name"), name) == 0 && strcmp(lh_html_jstr(l, "kind"), "rwlock") == 0)
+      fn = strcmp(lh_html_jstr(acq, "mode"), "read") == 0 ? "read_lock" : "write_lock";
   char *s;
   if (asprintf(&s, "%s(%s);", fn, name) < 0) return lh_xstrdup("?");
   return s;
@@ -341,9 +144,9 @@ static char *call_text(const json_t *locks, const json_t *acq) {
 
 static void scenario_cell(struct html *h, const char *cls, const char *call, const char *note) {
   fprintf(h->out, "<td class=\"%s\"><code>", cls);
-  esc(h->out, call);
+  lh_html_esc(h->out, call);
   fprintf(h->out, "</code><span class=\"%s\">", strcmp(cls, "got") == 0 ? "got-it" : "waits-for");
-  esc(h->out, note);
+  lh_html_esc(h->out, note);
   fputs("</span></td>", h->out);
 }
 
@@ -352,13 +155,13 @@ static void scenario_cell(struct html *h, const char *cls, const char *call, con
 static void scenario_html(struct html *h, const json_t *steps, const json_t *locks, bool timed) {
   size_t n = json_array_size(steps);
   fputs("<h3>", h->out);
-  esc(h->out, lh_msg(h->lang, LH_MSG_STEPS_TITLE));
+  lh_html_esc(h->out, lh_msg(h->lang, LH_MSG_STEPS_TITLE));
   fputs("</h3>\n<table class=\"grid scenario\"><thead><tr><th>", h->out);
-  esc(h->out, lh_msg(h->lang, LH_MSG_STEPS_STEP));
+  lh_html_esc(h->out, lh_msg(h->lang, LH_MSG_STEPS_STEP));
   fputs("</th>", h->out);
   for (size_t i = 0; i < n; i++) {
     fputs("<th>", h->out);
-    esc(h->out, jstr(json_array_get(steps, i), "thread"));
+    lh_html_esc(h->out, lh_html_jstr(json_array_get(steps, i), "thread"));
     fputs("</th>", h->out);
   }
   fputs("</tr></thead>\n<tbody>\n", h->out);
@@ -369,7 +172,7 @@ static void scenario_html(struct html *h, const json_t *steps, const json_t *loc
     char *call = call_text(locks, json_object_get(s, held ? "holds" : "wants"));
     char *note = NULL;
     if (held) note = lh_xstrdup(lh_msg(h->lang, LH_MSG_STEPS_GOT_IT));
-    else if (asprintf(&note, lh_msg(h->lang, LH_MSG_STEPS_WAITS_FOR), jstr(json_array_get(steps, (col + 1) % n), "thread")) < 0)
+    else if (asprintf(&note, lh_msg(h->lang, LH_MSG_STEPS_WAITS_FOR), lh_html_jstr(json_array_get(steps, (col + 1) % n), "thread")) < 0)
       note = lh_xstrdup("?");
     fprintf(h->out, "<tr><td class=\"step\">%zu</td>", row + 1);
     for (size_t c = 0; c < n; c++)
@@ -382,11 +185,11 @@ static void scenario_html(struct html *h, const json_t *steps, const json_t *loc
   fprintf(h->out, "<tr><td class=\"step\">%zu</td>", 2 * n + 1);
   for (size_t c = 0; c < n; c++) {
     fputs("<td class=\"stuck\">", h->out);
-    esc(h->out, lh_msg(h->lang, timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER));
+    lh_html_esc(h->out, lh_msg(h->lang, timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER));
     fputs("</td>", h->out);
   }
   fputs("</tr>\n</tbody></table>\n<p class=\"banner\">", h->out);
-  esc(h->out, lh_msg(h->lang, timed ? LH_MSG_BANNER_WAIT_CYCLE : LH_MSG_BANNER_DEADLOCK));
+  lh_html_esc(h->out, lh_msg(h->lang, timed ? LH_MSG_BANNER_WAIT_CYCLE : LH_MSG_BANNER_DEADLOCK));
   fputs("</p>\n", h->out);
 }
 
@@ -396,8 +199,8 @@ static const char *mode_note(struct html *h, const json_t *locks, const json_t *
   size_t i;
   json_t *l;
   json_array_foreach(locks, i, l)
-    if (strcmp(jstr(l, "name"), jstr(acq, "lock")) == 0 && strcmp(jstr(l, "kind"), "rwlock") == 0)
-      return lh_msg(h->lang, strcmp(jstr(acq, "mode"), "read") == 0 ? LH_MSG_FOR_READING : LH_MSG_FOR_WRITING);
+    if (strcmp(lh_html_jstr(l, "name"), lh_html_jstr(acq, "lock")) == 0 && strcmp(lh_html_jstr(l, "kind"), "rwlock") == 0)
+      return lh_msg(h->lang, strcmp(lh_html_jstr(acq, "mode"), "read") == 0 ? LH_MSG_FOR_READING : LH_MSG_FOR_WRITING);
   return "";
 }
 
@@ -407,7 +210,7 @@ static char *lock_sentence(struct html *h, enum lh_msg id, const json_t *locks, 
   char *s;
   const char *fmt = lh_msg(h->lang, id);
   while (*fmt == ' ') fmt++;
-  if (asprintf(&s, fmt, jstr(acq, "lock"), mode_note(h, locks, acq)) < 0) return lh_xstrdup("?");
+  if (asprintf(&s, fmt, lh_html_jstr(acq, "lock"), mode_note(h, locks, acq)) < 0) return lh_xstrdup("?");
   return s;
 }
 
@@ -415,17 +218,17 @@ static void steps_html(struct html *h, const json_t *steps, const json_t *locks)
   size_t i;
   json_t *s;
   fputs("<h3>", h->out);
-  esc(h->out, word(h->lang, W_STEPS));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_STEPS));
   fputs("</h3>\n", h->out);
   json_array_foreach(steps, i, s) {
     const json_t *holds = json_object_get(s, "holds"), *wants = json_object_get(s, "wants");
     fputs("<div class=\"thread\"><h4>", h->out);
-    esc(h->out, jstr(s, "thread"));
+    lh_html_esc(h->out, lh_html_jstr(s, "thread"));
     fputs("</h4>\n", h->out);
     char *a = lock_sentence(h, LH_MSG_HOLDS_TAKEN_AT, locks, holds);
     char *b = lock_sentence(h, LH_MSG_AND_WANTS_AT, locks, wants);
-    stack_html(h, a, json_object_get(holds, "stack"), true);
-    stack_html(h, b, json_object_get(wants, "stack"), true);
+    lh_html_stack(h, a, json_object_get(holds, "stack"), true);
+    lh_html_stack(h, b, json_object_get(wants, "stack"), true);
     free(a);
     free(b);
     fputs("</div>\n", h->out);
@@ -434,31 +237,31 @@ static void steps_html(struct html *h, const json_t *steps, const json_t *locks)
 
 static void thread_html(struct html *h, const json_t *t) {
   fputs("<div class=\"thread\"><h4>", h->out);
-  esc(h->out, jstr(t, "id"));
+  lh_html_esc(h->out, lh_html_jstr(t, "id"));
   fputs("</h4>\n", h->out);
   const json_t *waits = json_object_get(t, "waits"), *tries = json_object_get(t, "tries");
   if (waits) {
     char *what;
-    if (asprintf(&what, "%s %s", word(h->lang, W_WAITS_IN), jstr(waits, "call")) < 0) what = lh_xstrdup("?");
-    stack_html(h, what, json_object_get(waits, "stack"), true);
+    if (asprintf(&what, "%s %s", lh_html_word(h->lang, W_WAITS_IN), lh_html_jstr(waits, "call")) < 0) what = lh_xstrdup("?");
+    lh_html_stack(h, what, json_object_get(waits, "stack"), true);
     free(what);
   }
   size_t i;
   json_t *held;
   json_array_foreach(json_object_get(t, "holds"), i, held) {
     char *what;
-    if (asprintf(&what, "%s %s", word(h->lang, W_HOLDS), jstr(held, "lock")) < 0) what = lh_xstrdup("?");
-    stack_html(h, what, json_object_get(held, "stack"), true);
+    if (asprintf(&what, "%s %s", lh_html_word(h->lang, W_HOLDS), lh_html_jstr(held, "lock")) < 0) what = lh_xstrdup("?");
+    lh_html_stack(h, what, json_object_get(held, "stack"), true);
     free(what);
   }
-  if (json_object_get(t, "stack")) stack_html(h, word(h->lang, W_STACK), json_object_get(t, "stack"), true);
+  if (json_object_get(t, "stack")) lh_html_stack(h, lh_html_word(h->lang, W_STACK), json_object_get(t, "stack"), true);
   if (tries) {
     fputs("<p>", h->out);
-    escf(h->out, "%lld %s %s", (long long)json_integer_value(json_object_get(tries, "failures")),
-         word(h->lang, W_TRIES), jstr(tries, "lock"));
+    lh_html_escf(h->out, "%lld %s %s", (long long)json_integer_value(json_object_get(tries, "failures")),
+         lh_html_word(h->lang, W_TRIES), lh_html_jstr(tries, "lock"));
     fputs("</p>\n", h->out);
   }
-  stack_html(h, word(h->lang, W_CREATED_AT), json_object_get(t, "created_at"), false);
+  lh_html_stack(h, lh_html_word(h->lang, W_CREATED_AT), json_object_get(t, "created_at"), false);
   fputs("</div>\n", h->out);
 }
 
@@ -466,22 +269,22 @@ static void thread_html(struct html *h, const json_t *t) {
 static void named_html(struct html *h, enum page_word heading, const json_t *items) {
   if (json_array_size(items) == 0) return;
   fputs("<h3>", h->out);
-  esc(h->out, word(h->lang, heading));
+  lh_html_esc(h->out, lh_html_word(h->lang, heading));
   fputs("</h3>\n", h->out);
   size_t i;
   json_t *it;
   json_array_foreach(items, i, it) {
     fputs("<div class=\"lock\"><code class=\"fn\">", h->out);
-    esc(h->out, jstr(it, "name"));
+    lh_html_esc(h->out, lh_html_jstr(it, "name"));
     fputs("</code> <span class=\"muted\">", h->out);
-    esc(h->out, jstr(it, "kind"));
+    lh_html_esc(h->out, lh_html_jstr(it, "kind"));
     if (json_object_get(it, "value"))
-      escf(h->out, ", %s %lld", word(h->lang, W_VALUE), (long long)json_integer_value(json_object_get(it, "value")));
+      lh_html_escf(h->out, ", %s %lld", lh_html_word(h->lang, W_VALUE), (long long)json_integer_value(json_object_get(it, "value")));
     if (json_object_get(it, "count"))
-      escf(h->out, ", %lld/%lld", (long long)json_integer_value(json_object_get(it, "arrived")),
+      lh_html_escf(h->out, ", %lld/%lld", (long long)json_integer_value(json_object_get(it, "arrived")),
            (long long)json_integer_value(json_object_get(it, "count")));
     fputs("</span>\n", h->out);
-    stack_html(h, word(h->lang, W_WHERE), json_object_get(it, "where"), false);
+    lh_html_stack(h, lh_html_word(h->lang, W_WHERE), json_object_get(it, "where"), false);
     fputs("</div>\n", h->out);
   }
 }
@@ -491,7 +294,7 @@ static void lines_html(struct html *h, const char *const *lines, bool list) {
   for (size_t i = 0; i < LH_EXPLAIN_LINES && lines[i]; i++) {
     if (list) fputs("<li>", h->out);
     else if (i) fputc(' ', h->out);
-    esc(h->out, lines[i]);
+    lh_html_esc(h->out, lines[i]);
     if (list) fputs("</li>", h->out);
   }
   fputs(list ? "</ul>\n" : "</p>\n", h->out);
@@ -501,17 +304,17 @@ static void explanation_html(struct html *h, enum lh_finding_kind kind) {
   const struct lh_explanation *e = lh_explanation(h->lang, kind);
   if (!e) return;
   fputs("<div class=\"explain\"><h3>", h->out);
-  esc(h->out, word(h->lang, W_EXPLAIN));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_EXPLAIN));
   fputs("</h3>\n<h4>", h->out);
-  esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_WHAT));
+  lh_html_esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_WHAT));
   fputs("</h4>", h->out);
   lines_html(h, e->what, false);
   fputs("<h4>", h->out);
-  esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_WHY));
+  lh_html_esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_WHY));
   fputs("</h4>", h->out);
   lines_html(h, e->why, false);
   fputs("<h4>", h->out);
-  esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_FIXES));
+  lh_html_esc(h->out, lh_msg(h->lang, LH_MSG_EXPLAIN_FIXES));
   fputs("</h4>", h->out);
   lines_html(h, e->fixes, true);
   fputs("</div>\n", h->out);
@@ -532,7 +335,7 @@ static void cycle_sentence(struct html *h, const struct lh_finding *f) {
     fprintf(mem, "\n%s %s", lh_msg(lang, LH_MSG_NOTE_APART_1), lh_msg(lang, LH_MSG_NOTE_APART_2));
   fclose(mem);
   fputs("<p class=\"sentence\">", h->out);
-  esc(h->out, s);
+  lh_html_esc(h->out, s);
   fputs("</p>\n", h->out);
   free(s);
 }
@@ -548,9 +351,9 @@ static void incident_text(struct html *h, const struct lh_finding *f) {
   else lh_text_incident(&x, f);
   fclose(x.out);
   fputs("<details class=\"text\" open><summary>", h->out);
-  esc(h->out, word(h->lang, W_WHAT_HAPPENED));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_WHAT_HAPPENED));
   fputs("</summary><pre class=\"text\">", h->out);
-  esc(h->out, s);
+  lh_html_esc(h->out, s);
   fputs("</pre></details>\n", h->out);
   free(s);
 }
@@ -566,26 +369,26 @@ static void race_html(struct html *h, const struct lh_finding *f, const json_t *
     lh_text_race_steps(&x, f);
     fclose(x.out);
     fputs("<pre class=\"text\">", h->out);
-    esc(h->out, steps);
+    lh_html_esc(h->out, steps);
     fputs("</pre>\n", h->out);
   }
   free(steps);
   fputs("<h3>", h->out);
-  esc(h->out, word(h->lang, W_ACCESSES));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_ACCESSES));
   fputs("</h3>\n", h->out);
   size_t i;
   json_t *a;
   json_array_foreach(json_object_get(o, "accesses"), i, a) {
-    bool write = strcmp(jstr(a, "access"), "write") == 0, atomic = json_is_true(json_object_get(a, "atomic"));
+    bool write = strcmp(lh_html_jstr(a, "access"), "write") == 0, atomic = json_is_true(json_object_get(a, "atomic"));
     enum lh_msg what = atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
                               : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
     char *title;
-    if (asprintf(&title, "%s: %s", jstr(a, "thread"), lh_msg(h->lang, what)) < 0) title = lh_xstrdup("?");
-    stack_html(h, title, json_object_get(a, "stack"), true);
+    if (asprintf(&title, "%s: %s", lh_html_jstr(a, "thread"), lh_msg(h->lang, what)) < 0) title = lh_xstrdup("?");
+    lh_html_stack(h, title, json_object_get(a, "stack"), true);
     free(title);
   }
   const json_t *block = json_object_get(json_object_get(o, "variable"), "block");
-  if (block) stack_html(h, word(h->lang, W_ALLOCATED_AT), json_object_get(block, "allocated_at"), true);
+  if (block) lh_html_stack(h, lh_html_word(h->lang, W_ALLOCATED_AT), json_object_get(block, "allocated_at"), true);
 }
 
 static void finding_html(struct html *h, const struct lh_finding *f) {
@@ -602,10 +405,10 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
   }
   fprintf(h->out, "<section class=\"finding %s\" id=\"f-%s\">\n<h2><span class=\"badge %s\">%s</span>", level,
           f->id, level, level);
-  esc(h->out, f->level == LH_LEVEL_NOTE && f->incident == LH_NONE ? lh_msg(h->lang, LH_MSG_NOTE_TITLE)
+  lh_html_esc(h->out, f->level == LH_LEVEL_NOTE && f->incident == LH_NONE ? lh_msg(h->lang, LH_MSG_NOTE_TITLE)
                                                                   : lh_kind_title_in(h->lang, f->kind));
   fputs("</h2>\n<p><code class=\"rule\">", h->out);
-  esc(h->out, lh_kind_rule(f->kind));
+  lh_html_esc(h->out, lh_kind_rule(f->kind));
   fprintf(h->out, "</code> <span class=\"id\">id %s</span></p>\n", f->id);
   if (f->incident != LH_NONE) incident_text(h, f);
   else cycle_sentence(h, f);
@@ -615,7 +418,7 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
   if (f->incident == LH_NONE) steps_html(h, steps, locks);
   if (f->kind == LH_FINDING_DATA_RACE) race_html(h, f, o);
   fputs("<h3>", h->out);
-  esc(h->out, word(h->lang, W_THREADS));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_THREADS));
   fputs("</h3>\n", h->out);
   size_t i;
   json_t *t;
@@ -632,29 +435,29 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
 static void header_html(struct html *h) {
   const struct lh_model *m = h->r->m;
   fputs("<header><div class=\"inner\"><h1>", h->out);
-  esc(h->out, word(h->lang, W_TITLE));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_TITLE));
   for (size_t i = 0; i < m->nfiles; i++) {
     bool seen = false;
     for (size_t j = 0; j < i && !seen; j++) seen = strcmp(m->files[j].exe, m->files[i].exe) == 0;
     if (seen) continue;
     fputs(i ? ", " : ": ", h->out);
-    esc(h->out, lh_basename(m->files[i].exe));
+    lh_html_esc(h->out, lh_basename(m->files[i].exe));
   }
   fputs("</h1>\n<table><tr><th>", h->out);
-  esc(h->out, word(h->lang, W_PROGRAM));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_PROGRAM));
   fputs("</th><th>", h->out);
-  esc(h->out, word(h->lang, W_PID));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_PID));
   fputs("</th><th>", h->out);
-  esc(h->out, word(h->lang, W_RUN_FILE));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_RUN_FILE));
   fputs("</th><th></th></tr>\n", h->out);
   for (size_t i = 0; i < m->nfiles; i++) {
     const struct lh_run_file *f = &m->files[i];
     fputs("<tr><td class=\"mono\">", h->out);
-    esc(h->out, f->exe);
+    lh_html_esc(h->out, f->exe);
     fprintf(h->out, "</td><td>%lld</td><td class=\"mono\">", (long long)f->pid);
-    esc(h->out, f->path);
+    lh_html_esc(h->out, f->path);
     fputs("</td><td>", h->out);
-    esc(h->out, word(h->lang, f->ended && !f->truncated ? W_COMPLETE : W_INCOMPLETE));
+    lh_html_esc(h->out, lh_html_word(h->lang, f->ended && !f->truncated ? W_COMPLETE : W_INCOMPLETE));
     fputs("</td></tr>\n", h->out);
   }
   fputs("</table>\n<div class=\"counts\">", h->out);
@@ -662,7 +465,7 @@ static void header_html(struct html *h) {
   static const enum page_word names[] = {W_ERRORS, W_WARNINGS, W_NOTES};
   for (size_t i = 0; i < 3; i++) {
     fprintf(h->out, "<span class=\"count %s\">", lh_level_name(levels[i]));
-    esc(h->out, word(h->lang, names[i]));
+    lh_html_esc(h->out, lh_html_word(h->lang, names[i]));
     fprintf(h->out, ": %zu</span>", lh_findings_count(h->r->findings, levels[i]));
   }
   fputs("</div></div></header>\n", h->out);
@@ -674,30 +477,30 @@ static void summary_html(struct html *h) {
   size_t counts[LH_FINDING_KIND_COUNT][3] = {{0}};
   for (size_t i = 0; i < fs->n; i++) counts[fs->items[i].kind][fs->items[i].level]++;
   fputs("<section class=\"summary\"><h2>", h->out);
-  esc(h->out, word(h->lang, W_SUMMARY));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_SUMMARY));
   fputs("</h2>\n", h->out);
   if (fs->n == 0) {
     fputs("<p>", h->out);
-    esc(h->out, word(h->lang, W_NOTHING_FOUND));
+    lh_html_esc(h->out, lh_html_word(h->lang, W_NOTHING_FOUND));
     fputs("</p></section>\n", h->out);
     return;
   }
   fputs("<table class=\"grid\"><tr><th>", h->out);
-  esc(h->out, word(h->lang, W_KIND));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_KIND));
   fputs("</th><th>", h->out);
-  esc(h->out, word(h->lang, W_ERRORS));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_ERRORS));
   fputs("</th><th>", h->out);
-  esc(h->out, word(h->lang, W_WARNINGS));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_WARNINGS));
   fputs("</th><th>", h->out);
-  esc(h->out, word(h->lang, W_NOTES));
+  lh_html_esc(h->out, lh_html_word(h->lang, W_NOTES));
   fputs("</th></tr>\n", h->out);
   for (int k = 0; k < LH_FINDING_KIND_COUNT; k++) {
     size_t *c = counts[k];
     if (!c[LH_LEVEL_ERROR] && !c[LH_LEVEL_WARNING] && !c[LH_LEVEL_NOTE]) continue;
     fputs("<tr><td><code>", h->out);
-    esc(h->out, lh_kind_rule((enum lh_finding_kind)k));
+    lh_html_esc(h->out, lh_kind_rule((enum lh_finding_kind)k));
     fputs("</code> ", h->out);
-    esc(h->out, lh_kind_title_in(h->lang, (enum lh_finding_kind)k));
+    lh_html_esc(h->out, lh_kind_title_in(h->lang, (enum lh_finding_kind)k));
     fprintf(h->out, "</td><td>%zu</td><td>%zu</td><td>%zu</td></tr>\n", c[LH_LEVEL_ERROR], c[LH_LEVEL_WARNING],
             c[LH_LEVEL_NOTE]);
   }
@@ -705,86 +508,10 @@ static void summary_html(struct html *h) {
   size_t notes = lh_findings_count(fs, LH_LEVEL_NOTE);
   if (notes && !h->r->verbose) {
     fputs("<p class=\"muted\">", h->out);
-    escf(h->out, lh_msg(h->lang, notes == 1 ? LH_MSG_NOTE_NOT_SHOWN : LH_MSG_NOTES_NOT_SHOWN), notes);
+    lh_html_escf(h->out, lh_msg(h->lang, notes == 1 ? LH_MSG_NOTE_NOT_SHOWN : LH_MSG_NOTES_NOT_SHOWN), notes);
     fputs("</p>\n", h->out);
   }
   fputs("</section>\n", h->out);
-}
-
-/* ---- the graph ---- */
-
-/* The SVG that `dot -Tsvg` draws from dot_text (caller frees), or NULL when dot cannot be run
- * or fails. The DOT goes in through a memory file, so that no pipe can fill up both ways. */
-static char *render_svg(const char *dot_text) {
-  int in = memfd_create("lockhound-dot", MFD_CLOEXEC), pipefd[2];
-  if (in < 0) return NULL;
-  size_t n = strlen(dot_text);
-  if (write(in, dot_text, n) != (ssize_t)n || lseek(in, 0, SEEK_SET) != 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
-    close(in);
-    return NULL;
-  }
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    dup2(in, STDIN_FILENO);
-    dup2(pipefd[1], STDOUT_FILENO);
-    if (null >= 0) dup2(null, STDERR_FILENO); /* a failing dot is told by the note instead */
-    execlp("dot", "dot", "-Tsvg", (char *)NULL);
-    _exit(127);
-  }
-  close(in);
-  close(pipefd[1]);
-  char *svg = NULL, chunk[8192];
-  size_t len = 0;
-  FILE *mem = open_memstream(&svg, &len);
-  ssize_t k;
-  while (pid > 0 && mem && ((k = read(pipefd[0], chunk, sizeof chunk)) > 0 || (k < 0 && errno == EINTR)))
-    if (k > 0) fwrite(chunk, 1, (size_t)k, mem);
-  close(pipefd[0]);
-  if (mem) fclose(mem);
-  int status = 0;
-  if (pid > 0) while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (pid <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !svg || !strstr(svg, "<svg")) {
-    free(svg);
-    return NULL;
-  }
-  return svg;
-}
-
-/* Removes every occurrence of attr from s, in place. */
-static void drop(char *s, const char *attr) {
-  size_t n = strlen(attr);
-  for (char *p = strstr(s, attr); p; p = strstr(p, attr)) memmove(p, p + n, strlen(p + n) + 1);
-}
-
-static void graph_html(struct html *h) {
-  char *dot_text = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&dot_text, &len);
-  if (!mem) return;
-  lh_report_dot(mem, h->r);
-  fclose(mem);
-  fputs("<section class=\"graph\"><h2>", h->out);
-  esc(h->out, word(h->lang, W_GRAPH));
-  fputs("</h2>\n", h->out);
-  char *svg = render_svg(dot_text);
-  if (svg) {
-    /* Inline SVG takes its namespace from the HTML parser; the page names no URL at all. */
-    char *start = strstr(svg, "<svg");
-    drop(start, " xmlns=\"http://www.w3.org/2000/svg\"");
-    drop(start, " xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
-    fputs(start, h->out);
-  } else {
-    fputs("<p class=\"muted\">", h->out);
-    esc(h->out, word(h->lang, W_NO_DOT));
-    fputs("</p>\n<pre class=\"dot\">", h->out);
-    esc(h->out, dot_text);
-    fputs("</pre>\n", h->out);
-  }
-  fputs("</section>\n", h->out);
-  free(svg);
-  free(dot_text);
 }
 
 /* ---- the page ---- */
@@ -794,7 +521,7 @@ void lh_report_html_to(FILE *out, const struct lh_report *r, struct lh_text_styl
   fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
           lh_lang_name(h.lang));
-  esc(out, word(h.lang, W_TITLE));
+  lh_html_esc(out, lh_html_word(h.lang, W_TITLE));
   fprintf(out, "</title>\n<meta name=\"generator\" content=\"lockhound %s\">\n<style>\n%s</style>\n</head>\n<body>\n",
           LH_VERSION, CSS);
   header_html(&h);
@@ -812,10 +539,10 @@ void lh_report_html_to(FILE *out, const struct lh_report *r, struct lh_text_styl
   }
   if (unshown) {
     fputs("<p class=\"muted\">", out);
-    escf(out, lh_msg(h.lang, LH_MSG_MORE_FINDINGS), MAX_FINDINGS, unshown);
+    lh_html_escf(out, lh_msg(h.lang, LH_MSG_MORE_FINDINGS), MAX_FINDINGS, unshown);
     fputs("</p>\n", out);
   }
-  graph_html(&h);
+  lh_html_graph(&h);
   fputs("</main>\n</body>\n</html>\n", out);
   lh_lock_names_free(h.object_names, r->m->nobjects);
 }
