@@ -19,8 +19,10 @@ static const struct command {
   enum lh_command id;
   int (*run)(const struct lh_options *o); /* NULL: takes its raw arguments (cc) */
 } commands[] = {
-    {"run", LH_CMD_RUN, lh_command_run},       {"report", LH_CMD_REPORT, lh_command_report},
-    {"graph", LH_CMD_GRAPH, lh_command_graph}, {"check", LH_CMD_CHECK, lh_command_check},
+    {"run", LH_CMD_RUN, lh_command_run},
+    {"report", LH_CMD_REPORT, lh_command_report},
+    {"graph", LH_CMD_GRAPH, lh_command_graph},
+    {"check", LH_CMD_CHECK, lh_command_check},
     {"cc", LH_CMD_CC, NULL},
 };
 
@@ -49,7 +51,9 @@ int main(int argc, char **argv) {
     if (rc != 0) return rc;
     return c->run(&o);
   }
-  fprintf(stderr, "lockhound: unknown command '%s'; the commands are 'run', 'report', "
-                  "'check', 'graph' and 'cc' ('lockhound --help' shows how to use them)\n", cmd);
+  fprintf(stderr,
+          "lockhound: unknown command '%s'; the commands are 'run', 'report', "
+          "'check', 'graph' and 'cc' ('lockhound --help' shows how to use them)\n",
+          cmd);
   return LH_EXIT_USAGE;
 }

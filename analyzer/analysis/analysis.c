@@ -17,10 +17,10 @@
 
 #include <stdlib.h>
 
-#include "base/grow.h"
 #include "analysis/igoodlock.h"
 #include "analysis/lock_graph.h"
 #include "analysis/segments.h"
+#include "base/grow.h"
 
 #define MAX_CYCLES 100000
 #define MAX_STEPS 50000000
@@ -30,7 +30,7 @@ struct pipeline {
   const struct lh_lock_graph *g;
   struct lh_segments *sg;
   struct lh_findings *findings;
-  bool *in_error, *in_finding;  /* per edge: part of a reported error / of any finding */
+  bool *in_error, *in_finding; /* per edge: part of a reported error / of any finding */
   struct lh_analysis_stats *stats;
 };
 
@@ -60,18 +60,25 @@ static bool check_cycle(void *ctx, const uint32_t *edges, size_t len) {
     p->in_finding[edges[i]] = true;
     if (error) p->in_error[edges[i]] = true;
   }
-  lh_findings_add_cycle(p->findings, p->m, error ? LH_LEVEL_ERROR : LH_LEVEL_NOTE, locks, witness, len);
+  lh_findings_add_cycle(p->findings, p->m, error ? LH_LEVEL_ERROR : LH_LEVEL_NOTE, locks, witness,
+                        len);
   return true;
 }
 
 struct lh_findings *lh_analyse(const struct lh_model *m, const struct lh_analysis_options *o,
                                struct lh_analysis_stats *stats) {
   struct lh_lock_graph *g = lh_lock_graph_build(m);
-  struct pipeline p = {m, g, lh_segments_new(m), lh_findings_new(), lh_xcalloc(g->nedges, sizeof(bool)),
-                       lh_xcalloc(g->nedges, sizeof(bool)), stats};
+  struct pipeline p = {m,
+                       g,
+                       lh_segments_new(m),
+                       lh_findings_new(),
+                       lh_xcalloc(g->nedges, sizeof(bool)),
+                       lh_xcalloc(g->nedges, sizeof(bool)),
+                       stats};
   stats->covered = 0;
   stats->undecided = 0;
-  struct lh_cycle_limits limits = {o->max_cycle_length ? o->max_cycle_length : 8, MAX_CYCLES, MAX_STEPS};
+  struct lh_cycle_limits limits = {o->max_cycle_length ? o->max_cycle_length : 8, MAX_CYCLES,
+                                   MAX_STEPS};
   if (limits.max_length > LH_MAX_CYCLE_LENGTH_LIMIT) limits.max_length = LH_MAX_CYCLE_LENGTH_LIMIT;
   stats->edges = g->nedges;
   lh_cycle_search(g, &limits, check_cycle, &p, &stats->cycles);

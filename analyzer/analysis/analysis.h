@@ -11,10 +11,10 @@ struct lh_analysis_options {
 };
 
 struct lh_analysis_stats {
-  size_t edges;             /* lock-order edges */
+  size_t edges; /* lock-order edges */
   struct lh_cycle_stats cycles;
-  size_t covered;           /* cycles not reported: all their edges are in reported cycles */
-  size_t undecided;         /* cycles the iGoodlock search gave up on (too many choices) */
+  size_t covered;   /* cycles not reported: all their edges are in reported cycles */
+  size_t undecided; /* cycles the iGoodlock search gave up on (too many choices) */
 };
 
 /* Runs the lock-order pipeline on a finished model (lh_model_finish). */

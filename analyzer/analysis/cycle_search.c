@@ -26,9 +26,12 @@
 /* Tarjan's algorithm; returns the component number of each node (numbered in completion order). */
 static uint32_t *components(const struct lh_lock_graph *g) {
   size_t n = g->nnodes;
-  uint32_t *index = lh_xmalloc((n ? n : 1) * sizeof *index), *low = lh_xmalloc((n ? n : 1) * sizeof *low);
-  uint32_t *comp = lh_xmalloc((n ? n : 1) * sizeof *comp), *pos = lh_xmalloc((n ? n : 1) * sizeof *pos);
-  uint32_t *stack = lh_xmalloc((n ? n : 1) * sizeof *stack), *calls = lh_xmalloc((n ? n : 1) * sizeof *calls);
+  uint32_t *index = lh_xmalloc((n ? n : 1) * sizeof *index),
+           *low = lh_xmalloc((n ? n : 1) * sizeof *low);
+  uint32_t *comp = lh_xmalloc((n ? n : 1) * sizeof *comp),
+           *pos = lh_xmalloc((n ? n : 1) * sizeof *pos);
+  uint32_t *stack = lh_xmalloc((n ? n : 1) * sizeof *stack),
+           *calls = lh_xmalloc((n ? n : 1) * sizeof *calls);
   bool *on_stack = lh_xcalloc(n ? n : 1, sizeof *on_stack);
   size_t nstack = 0, ncalls = 0;
   uint32_t counter = 0, ncomp = 0;
@@ -88,9 +91,9 @@ struct search {
   void *ctx;
   struct lh_cycle_stats *stats;
   uint32_t start;
-  size_t length;      /* the length of the cycles looked for in this pass */
-  uint32_t *dist;     /* edges from a node back to start; UNSEEN when too far or not allowed */
-  uint32_t *touched;  /* nodes whose dist was set, to reset them */
+  size_t length;     /* the length of the cycles looked for in this pass */
+  uint32_t *dist;    /* edges from a node back to start; UNSEEN when too far or not allowed */
+  uint32_t *touched; /* nodes whose dist was set, to reset them */
   size_t ntouched;
   bool *on_path;
   uint32_t path[LH_MAX_CYCLE_LENGTH_LIMIT];

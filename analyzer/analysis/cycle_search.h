@@ -17,9 +17,9 @@ struct lh_cycle_limits {
 };
 
 struct lh_cycle_stats {
-  size_t sccs;     /* strongly connected components with at least two locks */
-  size_t cycles;   /* cycles handed to the callback */
-  bool truncated;  /* a limit stopped the search: some cycles may be missing */
+  size_t sccs;    /* strongly connected components with at least two locks */
+  size_t cycles;  /* cycles handed to the callback */
+  bool truncated; /* a limit stopped the search: some cycles may be missing */
 };
 
 /* Receives one cycle as `len` edge indices; edge i ends where edge i+1 starts and the last ends

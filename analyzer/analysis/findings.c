@@ -20,7 +20,7 @@ struct lh_finding_index {
   struct key_entry {
     char *key; /* owned by the finding */
     UT_hash_handle hh;
-  } *keys;
+  } * keys;
 };
 
 struct lh_findings *lh_findings_new(void) {
@@ -64,7 +64,8 @@ void lh_key_append(char **buf, size_t *len, size_t *cap, const char *text) {
   *len += n;
 }
 
-void lh_key_append_site(char **buf, size_t *len, size_t *cap, const struct lh_model *m, int32_t stack) {
+void lh_key_append_site(char **buf, size_t *len, size_t *cap, const struct lh_model *m,
+                        int32_t stack) {
   if (stack == LH_NONE || m->stacks[stack].n == 0) {
     lh_key_append(buf, len, cap, "?");
     return;
@@ -117,8 +118,13 @@ bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum
     rl[i] = locks[(first + lead + i) % n];
     rs[i] = steps[(first + lead + i) % n];
   }
-  struct lh_finding x = {.kind = LH_FINDING_LOCK_ORDER_INVERSION, .level = level, .key = key, .n = n,
-                         .locks = rl, .steps = rs, .incident = LH_NONE};
+  struct lh_finding x = {.kind = LH_FINDING_LOCK_ORDER_INVERSION,
+                         .level = level,
+                         .key = key,
+                         .n = n,
+                         .locks = rl,
+                         .steps = rs,
+                         .incident = LH_NONE};
   return lh_findings_insert(f, &x);
 }
 

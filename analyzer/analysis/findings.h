@@ -12,14 +12,14 @@
 struct lh_finding {
   enum lh_finding_kind kind;
   enum lh_level level;
-  char *key;         /* what makes it distinct; the order of findings is the order of keys */
-  char id[17];       /* 16 hex digits: FNV-1a 64 of the key */
+  char *key;   /* what makes it distinct; the order of findings is the order of keys */
+  char id[17]; /* 16 hex digits: FNV-1a 64 of the key */
   /* lock-order cycles: */
-  size_t n;          /* cycle length */
-  uint32_t *locks;   /* l_1 .. l_n: step i holds locks[i] and wants locks[(i+1) % n] */
+  size_t n;        /* cycle length */
+  uint32_t *locks; /* l_1 .. l_n: step i holds locks[i] and wants locks[(i+1) % n] */
   struct lh_step *steps;
   /* run-time findings (incident_findings.c): */
-  int32_t incident;  /* the model's incident it comes from; LH_NONE for a lock-order cycle */
+  int32_t incident; /* the model's incident it comes from; LH_NONE for a lock-order cycle */
   size_t nabout, nobjects;
   uint32_t *about;   /* the locks it is about (sorted by key, each once) */
   uint32_t *objects; /* the objects it is about (sorted by key, each once) */
@@ -57,7 +57,8 @@ void lh_findings_remove(struct lh_findings *f, size_t i);
 /* Building keys: text appended to a growing string; a stack's site (its first frame as module path
  * + module-relative offset, "?" when unknown). */
 void lh_key_append(char **buf, size_t *len, size_t *cap, const char *text);
-void lh_key_append_site(char **buf, size_t *len, size_t *cap, const struct lh_model *m, int32_t stack);
+void lh_key_append_site(char **buf, size_t *len, size_t *cap, const struct lh_model *m,
+                        int32_t stack);
 
 /* FNV-1a 64 of text as 16 lower-case hex digits. */
 void lh_stable_id(const char *text, char out[17]);

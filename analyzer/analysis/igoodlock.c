@@ -57,8 +57,8 @@ struct member {
 /* The acquisitions of one edge that conditions 2 and 4 cannot tell apart. */
 struct candidate {
   const struct lh_tuple *t; /* the first one, in tuple order */
-  uint8_t held_mode;   /* mode in which t holds the edge's source lock */
-  uint32_t *key;       /* modes, then the held set as sorted lock << 1 | mode */
+  uint8_t held_mode;        /* mode in which t holds the edge's source lock */
+  uint32_t *key;            /* modes, then the held set as sorted lock << 1 | mode */
   uint32_t nheld;
   struct member *members;
   size_t nmembers, cap_members;
@@ -79,7 +79,7 @@ struct check {
   size_t *ncands;
   const struct candidate **chosen;
   const struct member **picked; /* per step, once every step has a candidate */
-  bool parallel;      /* enforce condition 3 */
+  bool parallel;                /* enforce condition 3 */
   size_t budget;
   size_t pair_budget;
 };
@@ -90,7 +90,8 @@ static int u32_cmp(const void *a, const void *b) {
 }
 
 /* Finds or adds the entry of key (taking it) in *table; returns it and whether it was new. */
-static struct class_entry *intern(struct class_entry **table, uint32_t *key, size_t klen, bool *added) {
+static struct class_entry *intern(struct class_entry **table, uint32_t *key, size_t klen,
+                                  bool *added) {
   struct class_entry *c;
   HASH_FIND(hh, *table, key, klen * sizeof *key, c);
   *added = c == NULL;
@@ -131,7 +132,8 @@ static struct candidate *candidates(const struct lh_model *m, const struct lh_ed
     struct class_entry *g = intern(&groups, key, klen, &added);
     if (added) {
       g->index = (uint32_t)*n;
-      out[(*n)++] = (struct candidate){.t = t, .held_mode = (uint8_t)g->key[1], .key = g->key, .nheld = t->nheld};
+      out[(*n)++] = (struct candidate){
+          .t = t, .held_mode = (uint8_t)g->key[1], .key = g->key, .nheld = t->nheld};
     }
     struct candidate *c = &out[g->index];
     uint32_t *mkey = lh_xmalloc(3 * sizeof *mkey);
@@ -146,8 +148,11 @@ static struct candidate *candidates(const struct lh_model *m, const struct lh_ed
     bool first_of_thread;
     intern(&threads, tkey, 2, &first_of_thread);
     struct member *x = LH_PUSH(c->members, c->nmembers, c->cap_members);
-    *x = (struct member){t->thread, t->seg, m->threads[t->thread].file,
-                         {e->refs[r].tuple, e->refs[r].held}, first_of_thread};
+    *x = (struct member){t->thread,
+                         t->seg,
+                         m->threads[t->thread].file,
+                         {e->refs[r].tuple, e->refs[r].held},
+                         first_of_thread};
   }
   free_table(&groups, false); /* the keys belong to the candidates */
   free_table(&members, true);
@@ -162,8 +167,10 @@ static bool held_disjoint(const struct candidate *a, const struct candidate *b) 
   uint32_t i = 0, j = 0;
   while (i < a->nheld && j < b->nheld) {
     uint32_t lx = x[i] >> 1, ly = y[j] >> 1;
-    if (lx < ly) i++;
-    else if (ly < lx) j++;
+    if (lx < ly)
+      i++;
+    else if (ly < lx)
+      j++;
     else if ((x[i] & 1) == LH_MODE_READ && (y[j] & 1) == LH_MODE_READ) {
       i++;
       j++;
@@ -175,7 +182,8 @@ static bool held_disjoint(const struct candidate *a, const struct candidate *b) 
 }
 
 /* Condition 4 for the step from `from` (which wants the lock) to `next` (which holds it). */
-static bool can_block(const struct check *c, const struct candidate *from, const struct candidate *next) {
+static bool can_block(const struct check *c, const struct candidate *from,
+                      const struct candidate *next) {
   if (from->t->mode != LH_MODE_READ || next->held_mode != LH_MODE_READ) return true;
   return c->m->locks[from->t->lock].prefer_writer;
 }
@@ -321,7 +329,8 @@ static bool pick_pair_parallel(struct check *c) {
   bool *done = lh_xcalloc(n ? n : 1, sizeof *done);
   bool found = false;
   for (size_t start = 0; start < n && !found && c->budget; start++) {
-    const struct member *s0 = start < a->nmembers ? &a->members[start] : &b->members[start - a->nmembers];
+    const struct member *s0 =
+        start < a->nmembers ? &a->members[start] : &b->members[start - a->nmembers];
     if (done[start]) continue;
     size_t k = 0;
     for (size_t i = start; i < n; i++) {
@@ -342,7 +351,8 @@ static bool pick_pair_parallel(struct check *c) {
  * segments: forwards, a member has an earlier partner unless it comes after all of b's maximal
  * members seen so far; backwards, a later one unless it comes before all of b's minimal members
  * seen so far. False when the budget ran out. */
-static bool mark_partners(struct check *c, const struct candidate *a, const struct candidate *b, bool *has) {
+static bool mark_partners(struct check *c, const struct candidate *a, const struct candidate *b,
+                          bool *has) {
   size_t n = a->nmembers + b->nmembers;
   struct swept *v = lh_xcalloc(n ? n : 1, sizeof *v);
   const struct member **ends = lh_xcalloc(n ? n : 1, sizeof *ends);
@@ -350,12 +360,14 @@ static bool mark_partners(struct check *c, const struct candidate *a, const stru
   for (size_t i = 0; i < a->nmembers; i++) {
     const struct member *x = &a->members[i];
     bool elsewhere = false;
-    for (size_t j = 0; j < b->nmembers && !elsewhere; j++) elsewhere = b->members[j].file != x->file;
+    for (size_t j = 0; j < b->nmembers && !elsewhere; j++)
+      elsewhere = b->members[j].file != x->file;
     has[i] = elsewhere;
     v[k++] = (struct swept){x, lh_segments_order(c->sg, x->thread, x->seg), true};
   }
   for (size_t j = 0; j < b->nmembers; j++)
-    v[k++] = (struct swept){&b->members[j], lh_segments_order(c->sg, b->members[j].thread, b->members[j].seg), false};
+    v[k++] = (struct swept){
+        &b->members[j], lh_segments_order(c->sg, b->members[j].thread, b->members[j].seg), false};
   lh_sort(v, n, sizeof *v, swept_cmp);
   bool ok = true;
   for (int backwards = 0; backwards < 2 && ok; backwards++) {
@@ -382,9 +394,10 @@ static bool mark_partners(struct check *c, const struct candidate *a, const stru
       size_t kept = 0;
       for (size_t e = 0; e < nends; e++) {
         const struct member *q = ends[e];
-        bool covered = q->file == p->file &&
-                       (backwards ? lh_segments_before_once(c->sg, p->thread, p->seg, q->thread, q->seg)
-                                  : lh_segments_before_once(c->sg, q->thread, q->seg, p->thread, p->seg));
+        bool covered =
+            q->file == p->file &&
+            (backwards ? lh_segments_before_once(c->sg, p->thread, p->seg, q->thread, q->seg)
+                       : lh_segments_before_once(c->sg, q->thread, q->seg, p->thread, p->seg));
         if (!covered) ends[kept++] = q;
       }
       ends[kept++] = p;
@@ -500,9 +513,12 @@ enum lh_verdict lh_igoodlock_check(const struct lh_model *m, const struct lh_loc
   for (size_t i = 0; i < len; i++) c.cands[i] = candidates(m, &g->edges[edges[i]], &c.ncands[i]);
   if (!budget) budget = DEFAULT_BUDGET;
   enum lh_verdict v = LH_VERDICT_NONE;
-  if (search(&c, true, budget, witness)) v = LH_VERDICT_DEADLOCK;
-  else if (c.budget == 0) v = LH_VERDICT_UNDECIDED;
-  else if (search(&c, false, budget, witness)) v = LH_VERDICT_ORDERED;
+  if (search(&c, true, budget, witness))
+    v = LH_VERDICT_DEADLOCK;
+  else if (c.budget == 0)
+    v = LH_VERDICT_UNDECIDED;
+  else if (search(&c, false, budget, witness))
+    v = LH_VERDICT_ORDERED;
   for (size_t i = 0; i < len; i++) {
     for (size_t k = 0; k < c.ncands[i]; k++) {
       free(c.cands[i][k].key);

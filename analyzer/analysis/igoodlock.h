@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #include "analysis/lock_graph.h"
-#include "model/model.h"
 #include "analysis/segments.h"
+#include "model/model.h"
 
 /* Step i of a cycle: tuple `tuple` (thread t_i acquires lock l_{i+1}) while its held entry `held`
  * is l_i. */
@@ -17,9 +17,9 @@ struct lh_step {
 };
 
 enum lh_verdict {
-  LH_VERDICT_NONE,     /* no choice of acquisitions can deadlock */
-  LH_VERDICT_DEADLOCK, /* a potential deadlock: threads, held sets, timing and modes allow it */
-  LH_VERDICT_ORDERED,  /* it would be one, but thread creation/join orders the acquisitions */
+  LH_VERDICT_NONE,      /* no choice of acquisitions can deadlock */
+  LH_VERDICT_DEADLOCK,  /* a potential deadlock: threads, held sets, timing and modes allow it */
+  LH_VERDICT_ORDERED,   /* it would be one, but thread creation/join orders the acquisitions */
   LH_VERDICT_UNDECIDED, /* the search ran out of budget before finding an answer */
 };
 

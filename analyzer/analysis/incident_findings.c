@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "analysis/findings.h"
-#include "base/grow.h"
 #include "analysis/race_findings.h"
+#include "base/grow.h"
 
 struct keyed { /* an index with the key it sorts by */
   uint32_t index;
@@ -54,16 +54,22 @@ static uint32_t *set_sorted(struct set *s) {
   return out;
 }
 
-static const char *lock_key(const struct lh_model *m, int32_t l) { return l == LH_NONE ? "" : m->locks[l].key; }
-static const char *object_key(const struct lh_model *m, int32_t o) { return o == LH_NONE ? "" : m->objects[o].key; }
+static const char *lock_key(const struct lh_model *m, int32_t l) {
+  return l == LH_NONE ? "" : m->locks[l].key;
+}
+static const char *object_key(const struct lh_model *m, int32_t o) {
+  return o == LH_NONE ? "" : m->objects[o].key;
+}
 
-static void about(const struct lh_model *m, const struct lh_incident *x, struct set *locks, struct set *objects) {
+static void about(const struct lh_model *m, const struct lh_incident *x, struct set *locks,
+                  struct set *objects) {
   set_add(locks, x->lock, lock_key(m, x->lock));
   set_add(objects, x->object, object_key(m, x->object));
   for (uint32_t i = 0; i < x->nthreads; i++) {
     const struct lh_incident_thread *t = &x->threads[i];
     set_add(locks, t->waits.lock, lock_key(m, t->waits.lock));
-    if (x->kind != LH_FINDING_STALL && x->kind != LH_FINDING_POSSIBLE_STALL) set_add(locks, t->waits.mutex, lock_key(m, t->waits.mutex));
+    if (x->kind != LH_FINDING_STALL && x->kind != LH_FINDING_POSSIBLE_STALL)
+      set_add(locks, t->waits.mutex, lock_key(m, t->waits.mutex));
     set_add(locks, t->tries.lock, lock_key(m, t->tries.lock));
     set_add(objects, t->waits.object, object_key(m, t->waits.object));
     if (x->kind == LH_FINDING_EXIT_HOLDING_LOCK)
@@ -101,10 +107,13 @@ static char *entry_line(const struct lh_model *m, const struct lh_incident_threa
   return s;
 }
 
-static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int str_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-static char *incident_key(const struct lh_model *m, const struct lh_incident *x, const uint32_t *locks,
-                          size_t nlocks, const uint32_t *objects, size_t nobjects) {
+static char *incident_key(const struct lh_model *m, const struct lh_incident *x,
+                          const uint32_t *locks, size_t nlocks, const uint32_t *objects,
+                          size_t nobjects) {
   char *key = NULL;
   size_t len = 0, cap = 0;
   lh_key_append(&key, &len, &cap, lh_kind_rule((enum lh_finding_kind)x->kind));

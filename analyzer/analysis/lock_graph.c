@@ -21,7 +21,8 @@ struct edge_entry {
   UT_hash_handle hh;
 };
 
-static uint32_t edge_for(struct lh_lock_graph *g, struct edge_entry **table, uint32_t from, uint32_t to) {
+static uint32_t edge_for(struct lh_lock_graph *g, struct edge_entry **table, uint32_t from,
+                         uint32_t to) {
   uint64_t key = (uint64_t)from << 32 | to;
   struct edge_entry *e;
   HASH_FIND(hh, *table, &key, sizeof key, e);
@@ -38,16 +39,20 @@ static uint32_t edge_for(struct lh_lock_graph *g, struct edge_entry **table, uin
 
 /* Lays out edge indices grouped by node (by `from` when outgoing, by `to` otherwise); within a
  * node, edges are ordered by the other end. */
-static void layout(struct lh_lock_graph *g, bool outgoing, uint32_t **start_out, uint32_t **list_out) {
+static void layout(struct lh_lock_graph *g, bool outgoing, uint32_t **start_out,
+                   uint32_t **list_out) {
   uint32_t *start = lh_xcalloc(g->nnodes + 1, sizeof *start);
   uint32_t *list = lh_xcalloc(g->nedges, sizeof *list);
   /* Counting sort by the other end first, then a stable counting sort by the node. */
   uint32_t *tmp = lh_xcalloc(g->nedges, sizeof *tmp);
   uint32_t *count = lh_xcalloc(g->nnodes + 1, sizeof *count);
-  for (size_t i = 0; i < g->nedges; i++) count[(outgoing ? g->edges[i].to : g->edges[i].from) + 1]++;
+  for (size_t i = 0; i < g->nedges; i++)
+    count[(outgoing ? g->edges[i].to : g->edges[i].from) + 1]++;
   for (size_t v = 0; v < g->nnodes; v++) count[v + 1] += count[v];
-  for (size_t i = 0; i < g->nedges; i++) tmp[count[outgoing ? g->edges[i].to : g->edges[i].from]++] = (uint32_t)i;
-  for (size_t i = 0; i < g->nedges; i++) start[(outgoing ? g->edges[i].from : g->edges[i].to) + 1]++;
+  for (size_t i = 0; i < g->nedges; i++)
+    tmp[count[outgoing ? g->edges[i].to : g->edges[i].from]++] = (uint32_t)i;
+  for (size_t i = 0; i < g->nedges; i++)
+    start[(outgoing ? g->edges[i].from : g->edges[i].to) + 1]++;
   for (size_t v = 0; v < g->nnodes; v++) start[v + 1] += start[v];
   memcpy(count, start, (g->nnodes + 1) * sizeof *count);
   for (size_t k = 0; k < g->nedges; k++) {

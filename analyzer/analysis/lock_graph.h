@@ -20,7 +20,7 @@ struct lh_edge {
 };
 
 struct lh_lock_graph {
-  size_t nnodes;             /* = model locks */
+  size_t nnodes; /* = model locks */
   struct lh_edge *edges;
   size_t nedges, cap_edges;
   /* Compressed adjacency: out edges of node v are out[out_start[v] .. out_start[v+1]), sorted by

@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbols/frames.h"
 #include "base/grow.h"
+#include "symbols/frames.h"
 
 /* The symbolizer of race keys. Owned by this file: created on the first data race, kept for the
  * life of the process so that every later analysis reuses its open modules, freed at exit. The
@@ -72,7 +72,9 @@ bool lh_findings_add_race(struct lh_findings *f, const struct lh_model *m, uint3
   lh_key_append(&key, &len, &cap, b);
   free(a);
   free(b);
-  struct lh_finding x = {.kind = LH_FINDING_DATA_RACE, .level = lh_kind_level(LH_FINDING_DATA_RACE), .key = key,
+  struct lh_finding x = {.kind = LH_FINDING_DATA_RACE,
+                         .level = lh_kind_level(LH_FINDING_DATA_RACE),
+                         .key = key,
                          .incident = (int32_t)i};
   return lh_findings_insert(f, &x);
 }

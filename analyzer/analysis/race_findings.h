@@ -28,13 +28,13 @@ enum lh_race_memory { LH_RACE_GLOBAL, LH_RACE_HEAP, LH_RACE_OTHER };
 
 struct lh_race_variable {
   enum lh_race_memory memory;
-  char *name;            /* as expectations name it: "stats.hits", "heap:make_node", "addr:0x7ffc10" */
-  char *shown;           /* in sentences and tables: "stats.hits", "heap:make_node+16", "0x7ffc10" */
+  char *name;  /* as expectations name it: "stats.hits", "heap:make_node", "addr:0x7ffc10" */
+  char *shown; /* in sentences and tables: "stats.hits", "heap:make_node+16", "0x7ffc10" */
   const char *decl_file; /* a global's definition (DWARF), NULL when unknown; the symbolizer's */
   int decl_line;
-  const char *module;    /* a global's module path (the model's) */
-  uint64_t offset;       /* heap: from the start of the block */
-  uint64_t bytes;        /* how many bytes both accesses touch */
+  const char *module; /* a global's module path (the model's) */
+  uint64_t offset;    /* heap: from the start of the block */
+  uint64_t bytes;     /* how many bytes both accesses touch */
 };
 
 /* Names the memory of race r; sym may be NULL (then no DWARF names). Free with

@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbols/frames.h"
-#include "base/text_escape.h"
-#include "base/grow.h"
 #include "analysis/race_findings.h"
+#include "base/grow.h"
+#include "base/text_escape.h"
+#include "symbols/frames.h"
 
 #define ALLOC_FRAMES 16
 
@@ -38,8 +38,9 @@ static char *format(const char *fmt, ...) {
 /* An allocator, under its own name or the one the C library or a sanitizer's interceptor gives it
  * (__libc_malloc, __interceptor_malloc). */
 static bool is_allocator(const char *function) {
-  static const char *const names[] = {"malloc", "calloc", "realloc", "reallocarray", "aligned_alloc",
-                                      "posix_memalign", "memalign", "valloc", "pvalloc", "strdup", "strndup"};
+  static const char *const names[] = {"malloc",        "calloc",         "realloc",  "reallocarray",
+                                      "aligned_alloc", "posix_memalign", "memalign", "valloc",
+                                      "pvalloc",       "strdup",         "strndup"};
   static const char *const prefixes[] = {"___interceptor_", "__interceptor_", "__libc_"};
   for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++)
     if (strncmp(function, prefixes[p], strlen(prefixes[p])) == 0) {
@@ -58,7 +59,8 @@ static char *allocator_caller(struct lh_symbolizer *sym, const struct lh_model *
   for (size_t i = 0; i < n; i++) {
     if (frames[i].function && is_allocator(frames[i].function)) continue;
     if (frames[i].function) return lh_xstrdup(frames[i].function);
-    return format("%s+0x%" PRIx64, frames[i].module ? lh_shown(lh_basename(frames[i].module)) : "?", frames[i].offset);
+    return format("%s+0x%" PRIx64, frames[i].module ? lh_shown(lh_basename(frames[i].module)) : "?",
+                  frames[i].offset);
   }
   return lh_xstrdup("unknown");
 }
@@ -71,8 +73,8 @@ static uint64_t overlap(const struct lh_race *r) {
   return hi > lo ? hi - lo : 1;
 }
 
-static void global_variable(struct lh_symbolizer *sym, const struct lh_model *m, const struct lh_race *r,
-                            struct lh_race_variable *v) {
+static void global_variable(struct lh_symbolizer *sym, const struct lh_model *m,
+                            const struct lh_race *r, struct lh_race_variable *v) {
   const char *path = m->modules[r->module].path;
   const char *name = sym ? lh_sym_data(sym, path, r->rel, &v->decl_file, &v->decl_line) : NULL;
   v->module = path;

@@ -102,9 +102,10 @@ static void backward(struct lh_segments *sg, uint32_t thread, int32_t seg, int32
     uint32_t u = sg->work[--nwork];
     int32_t reach = latest[u - begin];
     const struct lh_thread *t = &m->threads[u];
-    if (t->parent != LH_NONE) raise_entry(sg, latest, begin, (uint32_t)t->parent, t->parent_seg, &nwork);
+    if (t->parent != LH_NONE)
+      raise_entry(sg, latest, begin, (uint32_t)t->parent, t->parent_seg, &nwork);
     for (uint32_t j = t->first_join; j < t->first_join + t->njoins; j++)
-      if (m->joins[j].seg < reach)  /* joined in seg s: everything it did precedes s + 1 */
+      if (m->joins[j].seg < reach) /* joined in seg s: everything it did precedes s + 1 */
         raise_entry(sg, latest, begin, m->joins[j].joined, ALL_SEGMENTS, &nwork);
   }
 }
@@ -132,14 +133,16 @@ bool lh_segments_before(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_
   return latest[ta - m->files[m->threads[tb].file].thread_begin] >= sa;
 }
 
-bool lh_segments_parallel(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_t tb, int32_t sb) {
+bool lh_segments_parallel(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_t tb,
+                          int32_t sb) {
   return !lh_segments_before(sg, ta, sa, tb, sb) && !lh_segments_before(sg, tb, sb, ta, sa);
 }
 
 /* Groups `count` items by key(i) < n into start[0..n] and list (counting sort, stable). */
 static void index_by(uint32_t n, size_t count, uint32_t (*key)(const struct lh_model *, size_t),
                      const struct lh_model *m, uint32_t **start_out, uint32_t **list_out) {
-  uint32_t *start = lh_xcalloc(n + 1, sizeof *start), *list = lh_xcalloc(count ? count : 1, sizeof *list);
+  uint32_t *start = lh_xcalloc(n + 1, sizeof *start),
+           *list = lh_xcalloc(count ? count : 1, sizeof *list);
   for (size_t i = 0; i < count; i++) start[key(m, i) + 1]++;
   for (uint32_t v = 0; v < n; v++) start[v + 1] += start[v];
   uint32_t *fill = lh_xmalloc((n + 1) * sizeof *fill);
@@ -167,7 +170,8 @@ static int by_parent_seg(const void *a, const void *b) {
   int32_t x = sorting_model->threads[*(const uint32_t *)a].parent_seg;
   int32_t y = sorting_model->threads[*(const uint32_t *)b].parent_seg;
   if (x != y) return x < y ? -1 : 1;
-  return (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
+  return (*(const uint32_t *)a > *(const uint32_t *)b) -
+         (*(const uint32_t *)a < *(const uint32_t *)b);
 }
 
 /* Kahn's algorithm over the segment graph: (t, s) -> (t, s + 1); the creator's (p, ps) -> (c, 0);
@@ -181,8 +185,10 @@ static void build_order(struct lh_segments *sg) {
     if (m->threads[t].parent != LH_NONE)
       note_seg(sg->nsegs, (uint32_t)m->threads[t].parent, m->threads[t].parent_seg);
   }
-  for (size_t j = 0; j < m->njoins; j++) note_seg(sg->nsegs, m->joins[j].thread, m->joins[j].seg + 1);
-  for (size_t i = 0; i < m->ntuples; i++) note_seg(sg->nsegs, m->tuples[i].thread, m->tuples[i].seg);
+  for (size_t j = 0; j < m->njoins; j++)
+    note_seg(sg->nsegs, m->joins[j].thread, m->joins[j].seg + 1);
+  for (size_t i = 0; i < m->ntuples; i++)
+    note_seg(sg->nsegs, m->tuples[i].thread, m->tuples[i].seg);
   sg->seg_start = lh_xcalloc(nt + 1, sizeof *sg->seg_start);
   for (size_t t = 0; t < nt; t++) sg->seg_start[t + 1] = sg->seg_start[t] + sg->nsegs[t];
   size_t n = sg->seg_start[nt];
@@ -191,7 +197,8 @@ static void build_order(struct lh_segments *sg) {
     for (uint32_t s = 1; s < sg->nsegs[t]; s++) indeg[sg->seg_start[t] + s]++;
     if (m->threads[t].parent != LH_NONE) indeg[sg->seg_start[t]]++;
   }
-  for (size_t j = 0; j < m->njoins; j++) indeg[sg->seg_start[m->joins[j].thread] + m->joins[j].seg + 1]++;
+  for (size_t j = 0; j < m->njoins; j++)
+    indeg[sg->seg_start[m->joins[j].thread] + m->joins[j].seg + 1]++;
   /* Children and joins by the thread they start from. */
   index_by((uint32_t)m->nthreads + 1, m->nthreads, parent_key, m, &sg->child_start, &sg->children);
   index_by((uint32_t)m->nthreads, m->njoins, joined_key, m, &sg->joined_start, &sg->joined_by);
@@ -200,7 +207,7 @@ static void build_order(struct lh_segments *sg) {
   sorting_model = m;
   for (size_t t = 0; t < nt; t++)
     lh_sort(sg->children + sg->child_start[t], sg->child_start[t + 1] - sg->child_start[t],
-          sizeof *sg->children, by_parent_seg);
+            sizeof *sg->children, by_parent_seg);
   uint32_t *cursor = lh_xmalloc((nt ? nt : 1) * sizeof *cursor);
   for (size_t t = 0; t < nt; t++) cursor[t] = sg->child_start[t];
   sg->order = lh_xcalloc(n ? n : 1, sizeof *sg->order);
@@ -216,10 +223,17 @@ static void build_order(struct lh_segments *sg) {
     uint32_t lo = 0, hi = (uint32_t)nt;
     while (hi - lo > 1) {
       uint32_t mid = (lo + hi) / 2;
-      if (sg->seg_start[mid] <= v) lo = mid; else hi = mid;
+      if (sg->seg_start[mid] <= v)
+        lo = mid;
+      else
+        hi = mid;
     }
     uint32_t t = lo, s = v - sg->seg_start[t];
-#define RELEASE(w) do { uint32_t w_ = (w); if (--indeg[w_] == 0) queue[tail++] = w_; } while (0)
+#define RELEASE(w)                                                                                 \
+  do {                                                                                             \
+    uint32_t w_ = (w);                                                                             \
+    if (--indeg[w_] == 0) queue[tail++] = w_;                                                      \
+  } while (0)
     if (s + 1 < sg->nsegs[t]) RELEASE(v + 1);
     while (cursor[t] < sg->child_start[t + 1] &&
            (uint32_t)m->threads[sg->children[cursor[t]]].parent_seg <= s)
@@ -257,7 +271,8 @@ static bool reach_once(struct lh_segments *sg, uint32_t u, int32_t seg) {
   return true;
 }
 
-bool lh_segments_before_once(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_t tb, int32_t sb) {
+bool lh_segments_before_once(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_t tb,
+                             int32_t sb) {
   const struct lh_model *m = sg->m;
   if (m->threads[ta].file != m->threads[tb].file) return false;
   if (!sg->stamp) {

@@ -27,6 +27,7 @@ uint32_t lh_segments_order(struct lh_segments *sg, uint32_t t, int32_t s);
 /* lh_segments_before without memoising a clock: a search backwards from (tb, sb) that stops as
  * soon as it reaches (ta, sa), visiting the latest joins first. For sweeps over many segments
  * (igoodlock.c), where most answers are found in a few steps. */
-bool lh_segments_before_once(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_t tb, int32_t sb);
+bool lh_segments_before_once(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_t tb,
+                             int32_t sb);
 
 #endif

@@ -19,12 +19,18 @@ static const enum lh_level levels[] = {
 #undef X
 };
 
-const char *lh_kind_rule(enum lh_finding_kind kind) { return kind < LH_FINDING_KIND_COUNT ? rules[kind] : "?"; }
-const char *lh_kind_title(enum lh_finding_kind kind) { return kind < LH_FINDING_KIND_COUNT ? titles[kind] : "?"; }
+const char *lh_kind_rule(enum lh_finding_kind kind) {
+  return kind < LH_FINDING_KIND_COUNT ? rules[kind] : "?";
+}
+const char *lh_kind_title(enum lh_finding_kind kind) {
+  return kind < LH_FINDING_KIND_COUNT ? titles[kind] : "?";
+}
 const char *lh_level_name(enum lh_level level) {
   return level == LH_LEVEL_NOTE ? "note" : level == LH_LEVEL_WARNING ? "warning" : "error";
 }
-enum lh_level lh_kind_level(enum lh_finding_kind kind) { return kind < LH_FINDING_KIND_COUNT ? levels[kind] : LH_LEVEL_ERROR; }
+enum lh_level lh_kind_level(enum lh_finding_kind kind) {
+  return kind < LH_FINDING_KIND_COUNT ? levels[kind] : LH_LEVEL_ERROR;
+}
 
 int lh_kind_of_rule(const char *rule) {
   for (int k = 0; k < LH_FINDING_KIND_COUNT; k++)

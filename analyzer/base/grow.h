@@ -19,15 +19,16 @@ void *lh_xcalloc(size_t count, size_t n);
 char *lh_xstrdup(const char *s);
 
 /* Appends one element: LH_PUSH(arr, len, cap) evaluates to a pointer to the new (zeroed) slot. */
-#define LH_PUSH(arr, len, cap)                                                    \
-  (lh_grow(&(arr), &(cap), (len) + 1, sizeof *(arr)),                             \
-   memset(&(arr)[(len)], 0, sizeof *(arr)), &(arr)[(len)++])
+#define LH_PUSH(arr, len, cap)                                                                     \
+  (lh_grow(&(arr), &(cap), (len) + 1, sizeof *(arr)), memset(&(arr)[(len)], 0, sizeof *(arr)),     \
+   &(arr)[(len)++])
 
 /* qsort and qsort_r for arrays that may be empty. An empty array is often a NULL pointer here (a
  * list nothing was pushed on), and the C library declares qsort's base nonnull: qsort(NULL, 0, ...)
  * is undefined behaviour (UBSan reports it) although it sorts nothing. Every sort of the analyzer
  * goes through these; tests/unit/CMakeLists.txt's lint.no_bare_qsort keeps it so. */
-static inline void lh_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+static inline void lh_sort(void *base, size_t n, size_t size,
+                           int (*cmp)(const void *, const void *)) {
   if (n > 1) qsort(base, n, size, cmp);
 }
 static inline void lh_sort_r(void *base, size_t n, size_t size,

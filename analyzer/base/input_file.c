@@ -58,10 +58,14 @@ uint64_t lh_input_max_size(enum lh_input_kind kind) { return limits[kind].max_si
 size_t lh_input_max_line(enum lh_input_kind kind) { return limits[kind].max_line; }
 
 void lh_input_format_size(uint64_t n, char *out, size_t size) {
-  if (n >= GIB && n % GIB == 0) snprintf(out, size, "%" PRIu64 " GiB", n / GIB);
-  else if (n >= MIB && n % MIB == 0) snprintf(out, size, "%" PRIu64 " MiB", n / MIB);
-  else if (n >= KIB && n % KIB == 0) snprintf(out, size, "%" PRIu64 " KiB", n / KIB);
-  else snprintf(out, size, "%" PRIu64 " bytes", n);
+  if (n >= GIB && n % GIB == 0)
+    snprintf(out, size, "%" PRIu64 " GiB", n / GIB);
+  else if (n >= MIB && n % MIB == 0)
+    snprintf(out, size, "%" PRIu64 " MiB", n / MIB);
+  else if (n >= KIB && n % KIB == 0)
+    snprintf(out, size, "%" PRIu64 " KiB", n / KIB);
+  else
+    snprintf(out, size, "%" PRIu64 " bytes", n);
 }
 
 static const char *type_name(mode_t mode) {
@@ -141,7 +145,8 @@ static bool fill(struct lh_input *in) {
   /* A whole chunk even near the limit: what comes beyond it tells "exactly at the limit" from
    * "past it" (and some /proc files refuse reads of odd sizes). */
   ssize_t got;
-  while ((got = read(in->fd, in->buf, READ_CHUNK)) < 0 && errno == EINTR) {}
+  while ((got = read(in->fd, in->buf, READ_CHUNK)) < 0 && errno == EINTR) {
+  }
   if (got < 0) {
     in->error = errno;
     return false;
@@ -220,12 +225,12 @@ char *lh_input_slurp(const char *path, enum lh_input_kind kind, size_t *len,
     in.pos = in.end;
   }
   if (in.error || in.too_big) {
-    if (in.error) snprintf(why, LH_INPUT_WHY_SIZE, "%s", strerror(in.error));
+    if (in.error)
+      snprintf(why, LH_INPUT_WHY_SIZE, "%s", strerror(in.error));
     else {
       char limit[32];
       lh_input_format_size(limits[kind].max_size, limit, sizeof limit);
-      snprintf(why, LH_INPUT_WHY_SIZE, "it grew past the %s %s may have", limit,
-               limits[kind].what);
+      snprintf(why, LH_INPUT_WHY_SIZE, "it grew past the %s %s may have", limit, limits[kind].what);
     }
     free(text);
     lh_input_close(&in);

@@ -31,14 +31,14 @@ size_t lh_input_max_line(enum lh_input_kind kind);
 
 /* A file being read. */
 struct lh_input {
-  int fd;              /* -1 when reading from memory */
-  const char *mem;     /* the text, when reading from memory */
-  char *buf;           /* read buffer (fd), or mem */
-  size_t pos, end;     /* unread bytes: buf[pos, end) */
-  uint64_t left;       /* bytes that may still be read before the size limit */
+  int fd;          /* -1 when reading from memory */
+  const char *mem; /* the text, when reading from memory */
+  char *buf;       /* read buffer (fd), or mem */
+  size_t pos, end; /* unread bytes: buf[pos, end) */
+  uint64_t left;   /* bytes that may still be read before the size limit */
   size_t max_line;
   bool eof, too_big;
-  int error;           /* errno of a failed read, or 0 */
+  int error; /* errno of a failed read, or 0 */
 };
 
 /* Opens path as a file of the given kind. Returns 0, or -1 with the reason in why (e.g.

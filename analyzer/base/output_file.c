@@ -19,8 +19,10 @@ FILE *lh_output_open(const char *path) {
 int lh_output_close(FILE *out, const char *path) {
   int failed_before = ferror(out), err = errno;
   int closed = out == stdout ? fflush(out) : fclose(out);
-  if (closed != 0) err = errno;
-  else if (!failed_before) return 0;
+  if (closed != 0)
+    err = errno;
+  else if (!failed_before)
+    return 0;
   fprintf(stderr, "lockhound: cannot write %s: %s\n", shown(path), strerror(err ? err : EIO));
   return -1;
 }

@@ -6,7 +6,8 @@
 #include "model/run_loader.h"
 #include "symbols/lock_names.h"
 
-int lh_analysed_runs_load(struct lh_analysed_runs *a, char *const *files, size_t nfiles, FILE *diag) {
+int lh_analysed_runs_load(struct lh_analysed_runs *a, char *const *files, size_t nfiles,
+                          FILE *diag) {
   memset(a, 0, sizeof *a);
   a->m = lh_model_new();
   return lh_load_run_files(a->m, files, nfiles, diag) != 0 ? LH_EXIT_USAGE : 0;
@@ -19,8 +20,8 @@ void lh_analysed_runs_analyse(struct lh_analysed_runs *a, const struct lh_option
   a->sym = lh_sym_new();
   lh_sym_set_source_roots(a->sym, (const char *const *)o->source_roots, o->nsource_roots);
   a->lock_names = lh_lock_names(a->sym, a->m);
-  a->report = (struct lh_report){a->m, a->findings, &a->stats, a->lock_names, a->sym, o->verbose,
-                                 o->error_exitcode};
+  a->report = (struct lh_report){a->m,   a->findings, &a->stats,        a->lock_names,
+                                 a->sym, o->verbose,  o->error_exitcode};
 }
 
 void lh_analysed_runs_free(struct lh_analysed_runs *a) {

@@ -14,16 +14,17 @@
 
 struct lh_analysed_runs {
   struct lh_model *m;
-  struct lh_findings *findings;   /* NULL until analysed */
+  struct lh_findings *findings; /* NULL until analysed */
   struct lh_analysis_stats stats;
   struct lh_symbolizer *sym;
   char **lock_names;
-  struct lh_report report;        /* over all of the above, once analysed */
+  struct lh_report report; /* over all of the above, once analysed */
 };
 
 /* Loads files into a new model, messages on diag. Returns 0, or LH_EXIT_USAGE when a file
  * cannot be used (the message is printed); a->m is made either way (lh_analysed_runs_free). */
-int lh_analysed_runs_load(struct lh_analysed_runs *a, char *const *files, size_t nfiles, FILE *diag);
+int lh_analysed_runs_load(struct lh_analysed_runs *a, char *const *files, size_t nfiles,
+                          FILE *diag);
 /* Merges, analyses (o->max_cycle_length) and names; the report shows notes when o->verbose, and
  * its sources only under o's --source-root directories (if any). */
 void lh_analysed_runs_analyse(struct lh_analysed_runs *a, const struct lh_options *o);

@@ -45,8 +45,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands/commands.h"
 #include "base/grow.h"
+#include "commands/commands.h"
 #include "commands/library_path.h"
 
 #define ENV_CC "LOCKHOUND_CC"
@@ -123,7 +123,8 @@ static bool names_a_compiler(const char *arg) {
   const char *base = base_name(arg);
   size_t len = strlen(base);
   const char *dash = strrchr(base, '-');
-  if (dash && dash[1] && strspn(dash + 1, "0123456789.") == strlen(dash + 1)) len = (size_t)(dash - base);
+  if (dash && dash[1] && strspn(dash + 1, "0123456789.") == strlen(dash + 1))
+    len = (size_t)(dash - base);
   static const char *const names[] = {"gcc", "cc", "clang", "c89", "c99"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     size_t n = strlen(names[i]);
@@ -253,10 +254,11 @@ static int fall_back_to_gcc(const char *origin, bool is_default, struct compiler
   free(c->path);
   c->path = find_program(DEFAULT_CC);
   if (!c->path || is_lockhound(c->path)) {
-    fprintf(stderr,
-            "lockhound cc: the compiler %s is lockhound itself, and %s cannot stand in for it (%s); "
-            "name the real compiler with --cc=PATH or %s\n",
-            origin, DEFAULT_CC, c->path ? "it is lockhound too" : "not found", ENV_CC);
+    fprintf(
+        stderr,
+        "lockhound cc: the compiler %s is lockhound itself, and %s cannot stand in for it (%s); "
+        "name the real compiler with --cc=PATH or %s\n",
+        origin, DEFAULT_CC, c->path ? "it is lockhound too" : "not found", ENV_CC);
     return LH_EXIT_USAGE;
   }
   fprintf(stderr, "lockhound cc: note: the compiler %s is lockhound itself; compiling with %s\n",
@@ -286,29 +288,63 @@ static int choose_compiler(const struct cc_options *o, struct compiler *c) {
 /* ---- what the arguments ask for ---- */
 
 struct cc_scan {
-  struct words user;     /* the user's arguments, with -fsanitize=thread taken out */
-  bool inputs;           /* any input: a file, -, @file, -l */
-  bool sources;          /* an input that gets compiled (or may: @file) */
-  bool preprocessed;     /* a .i input or -x cpp-output: gcc's -Wp route misses it */
-  bool no_link;          /* -c, -S, -E, -M, -MM, -fsyntax-only */
-  bool partial_link;     /* -r */
-  bool separate_cpp;     /* -save-temps, -no-integrated-cpp, -traditional-cpp, -traditional */
-  bool lto;              /* -flto, -flto=N */
-  bool link_static;      /* -static, -static-pie */
-  const char *lang;      /* the last -x, or NULL */
-  const char *clash;     /* a sanitizer that cannot run beside ours, e.g. "-fsanitize=address" */
+  struct words user;      /* the user's arguments, with -fsanitize=thread taken out */
+  bool inputs;            /* any input: a file, -, @file, -l */
+  bool sources;           /* an input that gets compiled (or may: @file) */
+  bool preprocessed;      /* a .i input or -x cpp-output: gcc's -Wp route misses it */
+  bool no_link;           /* -c, -S, -E, -M, -MM, -fsyntax-only */
+  bool partial_link;      /* -r */
+  bool separate_cpp;      /* -save-temps, -no-integrated-cpp, -traditional-cpp, -traditional */
+  bool lto;               /* -flto, -flto=N */
+  bool link_static;       /* -static, -static-pie */
+  const char *lang;       /* the last -x, or NULL */
+  const char *clash;      /* a sanitizer that cannot run beside ours, e.g. "-fsanitize=address" */
   const char *unsanitize; /* a -fno-sanitize= that turns thread off */
-  const char *dangling;  /* an option at the end that is missing its argument */
+  const char *dangling;   /* an option at the end that is missing its argument */
 };
 
 /* Options whose argument is the next word: that word is neither an input nor an option. */
 static bool takes_separate_argument(const char *a) {
-  static const char *const options[] = {
-      "-o", "-x", "-I", "-D", "-U", "-L", "-l", "-include", "-imacros", "-isystem", "-idirafter",
-      "-iquote", "-iprefix", "-iwithprefix", "-iwithprefixbefore", "-isysroot", "-imultilib",
-      "-MF", "-MT", "-MQ", "-T", "-u", "-e", "-z", "-Xlinker", "-Xassembler", "-Xpreprocessor",
-      "-Xclang", "-mllvm", "-aux-info", "--param", "-wrapper", "-dumpbase", "-dumpbase-ext",
-      "-dumpdir", "-B", "-A", "-target", "--sysroot", "-working-directory"};
+  static const char *const options[] = {"-o",
+                                        "-x",
+                                        "-I",
+                                        "-D",
+                                        "-U",
+                                        "-L",
+                                        "-l",
+                                        "-include",
+                                        "-imacros",
+                                        "-isystem",
+                                        "-idirafter",
+                                        "-iquote",
+                                        "-iprefix",
+                                        "-iwithprefix",
+                                        "-iwithprefixbefore",
+                                        "-isysroot",
+                                        "-imultilib",
+                                        "-MF",
+                                        "-MT",
+                                        "-MQ",
+                                        "-T",
+                                        "-u",
+                                        "-e",
+                                        "-z",
+                                        "-Xlinker",
+                                        "-Xassembler",
+                                        "-Xpreprocessor",
+                                        "-Xclang",
+                                        "-mllvm",
+                                        "-aux-info",
+                                        "--param",
+                                        "-wrapper",
+                                        "-dumpbase",
+                                        "-dumpbase-ext",
+                                        "-dumpdir",
+                                        "-B",
+                                        "-A",
+                                        "-target",
+                                        "--sysroot",
+                                        "-working-directory"};
   for (size_t i = 0; i < sizeof options / sizeof *options; i++)
     if (strcmp(a, options[i]) == 0) return true;
   return false;
@@ -323,13 +359,14 @@ static bool has_extension(const char *file, const char *const *exts, size_t n) {
 
 /* gcc treats a file with any other suffix as the linker's. */
 static void scan_input(struct cc_scan *s, const char *file) {
-  static const char *const compiled[] = {"c", "i", "h", "s", "S", "sx", "cc", "cp", "cxx", "cpp",
-                                         "CPP", "c++", "C", "ii"};
+  static const char *const compiled[] = {"c",  "i",   "h",   "s",   "S",   "sx", "cc",
+                                         "cp", "cxx", "cpp", "CPP", "c++", "C",  "ii"};
   static const char *const preprocessed[] = {"i", "ii"};
   s->inputs = true;
   if (s->lang && strcmp(s->lang, "none") != 0) {
     s->sources = true;
-    if (strcmp(s->lang, "cpp-output") == 0 || strcmp(s->lang, "c++-cpp-output") == 0) s->preprocessed = true;
+    if (strcmp(s->lang, "cpp-output") == 0 || strcmp(s->lang, "c++-cpp-output") == 0)
+      s->preprocessed = true;
   } else if (strcmp(file, "-") == 0 || file[0] == '@' ||
              has_extension(file, compiled, sizeof compiled / sizeof *compiled)) {
     s->sources = true;
@@ -340,13 +377,14 @@ static void scan_input(struct cc_scan *s, const char *file) {
 /* -fsanitize=LIST: records a clash, and returns the word to keep (NULL: none) with thread taken
  * out, since we add our own where it belongs. */
 static const char *scan_sanitize(struct cc_scan *s, const char *a) {
-  static const char *const incompatible[] = {"address", "kernel-address", "hwaddress",
-                                             "kernel-hwaddress", "memory", "leak"};
+  static const char *const incompatible[] = {"address",          "kernel-address", "hwaddress",
+                                             "kernel-hwaddress", "memory",         "leak"};
   char *kept = lh_xstrdup("-fsanitize="), *list = lh_xstrdup(a + strlen("-fsanitize="));
   size_t nkept = 0;
   for (char *save, *item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
     for (size_t i = 0; i < sizeof incompatible / sizeof *incompatible; i++)
-      if (strcmp(item, incompatible[i]) == 0 && !s->clash) s->clash = xasprintf("-fsanitize=%s", item);
+      if (strcmp(item, incompatible[i]) == 0 && !s->clash)
+        s->clash = xasprintf("-fsanitize=%s", item);
     if (strcmp(item, "thread") == 0) continue;
     char *longer = xasprintf("%s%s%s", kept, nkept++ ? "," : "", item);
     free(kept);
@@ -372,15 +410,24 @@ static bool is_one_of(const char *a, const char *const *set, size_t n) {
 /* One option (a word starting with '-'); returns the word to keep, or NULL to drop it. */
 static const char *scan_option(struct cc_scan *s, const char *a) {
   static const char *const no_link[] = {"-c", "-S", "-E", "-M", "-MM", "-fsyntax-only"};
-  static const char *const separate_cpp[] = {"-no-integrated-cpp", "-traditional-cpp", "-traditional"};
-  if (is_one_of(a, no_link, sizeof no_link / sizeof *no_link)) s->no_link = true;
-  else if (strcmp(a, "-r") == 0) s->partial_link = true;
-  else if (is_one_of(a, separate_cpp, 3) || strncmp(a, "-save-temps", 11) == 0) s->separate_cpp = true;
-  else if (strcmp(a, "-flto") == 0 || strncmp(a, "-flto=", 6) == 0) s->lto = true;
-  else if (strcmp(a, "-static") == 0 || strcmp(a, "-static-pie") == 0) s->link_static = true;
-  else if (strncmp(a, "-x", 2) == 0 && a[2]) s->lang = a + 2;
-  else if (strncmp(a, "-l", 2) == 0 && a[2]) s->inputs = true;
-  else if (strncmp(a, "-fsanitize=", 11) == 0) return scan_sanitize(s, a);
+  static const char *const separate_cpp[] = {"-no-integrated-cpp", "-traditional-cpp",
+                                             "-traditional"};
+  if (is_one_of(a, no_link, sizeof no_link / sizeof *no_link))
+    s->no_link = true;
+  else if (strcmp(a, "-r") == 0)
+    s->partial_link = true;
+  else if (is_one_of(a, separate_cpp, 3) || strncmp(a, "-save-temps", 11) == 0)
+    s->separate_cpp = true;
+  else if (strcmp(a, "-flto") == 0 || strncmp(a, "-flto=", 6) == 0)
+    s->lto = true;
+  else if (strcmp(a, "-static") == 0 || strcmp(a, "-static-pie") == 0)
+    s->link_static = true;
+  else if (strncmp(a, "-x", 2) == 0 && a[2])
+    s->lang = a + 2;
+  else if (strncmp(a, "-l", 2) == 0 && a[2])
+    s->inputs = true;
+  else if (strncmp(a, "-fsanitize=", 11) == 0)
+    return scan_sanitize(s, a);
   else if (strncmp(a, "-fno-sanitize=", 14) == 0 && !s->unsanitize &&
            (list_has(a + 14, "thread") || list_has(a + 14, "all")))
     s->unsanitize = a;
@@ -426,8 +473,10 @@ struct plan {
 static struct plan plan_for(const struct cc_scan *s) {
   struct plan p = {COMPILE_NONE, false};
   if (!s->inputs) return p; /* --version, -v, -dumpmachine, -print-*: the compiler as it is */
-  if (s->no_link) p.compile = COMPILE_PLAIN;
-  else if (s->sources) p.compile = COMPILE_AND_LINK;
+  if (s->no_link)
+    p.compile = COMPILE_PLAIN;
+  else if (s->sources)
+    p.compile = COMPILE_AND_LINK;
   p.link = !s->no_link && !s->partial_link;
   return p;
 }
@@ -489,7 +538,8 @@ static void build_command(const struct compiler *c, const struct cc_scan *s, con
   for (size_t i = 0; i < s->user.n; i++) push(cmd, s->user.v[i]);
   if (p->compile == COMPILE_NONE) return;
   if (p->compile == COMPILE_PLAIN || c->clang) push(cmd, "-fsanitize=thread");
-  if (p->compile == COMPILE_AND_LINK) push(cmd, c->clang ? "-fno-sanitize-link-runtime" : "-Wp,-fsanitize=thread");
+  if (p->compile == COMPILE_AND_LINK)
+    push(cmd, c->clang ? "-fno-sanitize-link-runtime" : "-Wp,-fsanitize=thread");
   push(cmd, "-fno-omit-frame-pointer");
   push(cmd, "-fno-builtin");
   /* glibc's fortified copies (__memcpy_chk...) are not among the runtime's memory wrappers */
@@ -505,14 +555,18 @@ static void build_command(const struct compiler *c, const struct cc_scan *s, con
 
 /* One shell word: quoted unless it is made of characters the shell leaves alone. */
 static void print_word(const char *w) {
-  if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+,./:=@%^-") == strlen(w)) {
+  if (*w &&
+      strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+,./:=@%^-") ==
+          strlen(w)) {
     fputs(w, stdout);
     return;
   }
   putchar('\'');
   for (const char *p = w; *p; p++) {
-    if (*p == '\'') fputs("'\\''", stdout);
-    else putchar(*p);
+    if (*p == '\'')
+      fputs("'\\''", stdout);
+    else
+      putchar(*p);
   }
   putchar('\'');
 }

@@ -33,10 +33,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands/command_check.h"
-#include "base/text_escape.h"
-#include "commands/expectations.h"
 #include "base/grow.h"
+#include "base/text_escape.h"
+#include "commands/command_check.h"
+#include "commands/expectations.h"
 #include "commands/options.h"
 
 #define CHECK_EXIT_MISMATCH 1
@@ -48,9 +48,9 @@ struct check_config {
   double timeout_s;        /* --timeout */
   const char *expect_path; /* --expect FILE, or NULL */
   bool verbose;
-  char self[PATH_MAX];   /* this command, to run `lockhound run` */
-  char build[PATH_MAX];  /* <build>: the parent of the directory holding this command */
-  char work[PATH_MAX];   /* scratch directory, removed at the end */
+  char self[PATH_MAX];  /* this command, to run `lockhound run` */
+  char build[PATH_MAX]; /* <build>: the parent of the directory holding this command */
+  char work[PATH_MAX];  /* scratch directory, removed at the end */
 };
 
 /* The process group of the run in progress (0: none). Written only by run_program around its
@@ -116,8 +116,10 @@ static char **expand_arguments(int argc, char **argv, const struct check_config 
   for (int i = 0; i < argc; i++) {
     struct stat st;
     if (stat(argv[i], &st) != 0) {
-      fprintf(stderr, "lockhound check: cannot check '%s': %s; give a program, a C source or a "
-                      "directory of sources\n", argv[i], strerror(errno));
+      fprintf(stderr,
+              "lockhound check: cannot check '%s': %s; give a program, a C source or a "
+              "directory of sources\n",
+              argv[i], strerror(errno));
       goto usage_error;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -125,8 +127,10 @@ static char **expand_arguments(int argc, char **argv, const struct check_config 
       continue;
     }
     if (cfg->expect_path) {
-      fprintf(stderr, "lockhound check: --expect gives the expectations of single programs, not "
-                      "of the directory '%s' (its sources declare their own)\n", argv[i]);
+      fprintf(stderr,
+              "lockhound check: --expect gives the expectations of single programs, not "
+              "of the directory '%s' (its sources declare their own)\n",
+              argv[i]);
       goto usage_error;
     }
     size_t first = *n;
@@ -163,12 +167,12 @@ static char *sample_binary(const struct check_config *cfg, const char *source) {
     char *topic_slash = strrchr(copy, '/');
     const char *topic = topic_slash ? topic_slash + 1 : copy;
     size_t prefix = (size_t)(topic - copy);
-    bool in_samples = prefix >= 8 ? strncmp(topic - 8, "samples/", 8) == 0 &&
-                                        (prefix == 8 || topic[-9] == '/')
-                                  : false;
+    bool in_samples =
+        prefix >= 8 ? strncmp(topic - 8, "samples/", 8) == 0 && (prefix == 8 || topic[-9] == '/')
+                    : false;
     if (in_samples &&
-        asprintf(&result, "%s/samples/%s/%.*s", cfg->build, topic, (int)(strlen(name) - 2),
-                 name) >= 0 &&
+        asprintf(&result, "%s/samples/%s/%.*s", cfg->build, topic, (int)(strlen(name) - 2), name) >=
+            0 &&
         !newer_or_same(result, source)) {
       free(result);
       result = NULL;
@@ -201,7 +205,8 @@ static int run_to_file(char *const argv[], const char *out_path, bool own_group)
     _exit(127);
   }
   int status;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
@@ -217,8 +222,10 @@ static char *compile(const struct check_config *cfg, const char *source, const c
   ssize_t n = races ? readlink("/proc/self/exe", self, sizeof self - 1) : -1;
   self[n > 0 ? n : 0] = '\0';
   if (races && n > 0) {
-    fprintf(stderr, "lockhound check: %s %s: compiling it for race detection: lockhound cc -g "
-                    "-pthread -O0 -o %s %s\n", why, source, binary, source);
+    fprintf(stderr,
+            "lockhound check: %s %s: compiling it for race detection: lockhound cc -g "
+            "-pthread -O0 -o %s %s\n",
+            why, source, binary, source);
   } else {
     fprintf(stderr, "lockhound check: %s %s: compiling it: " COMPILER " -g -pthread -O1 -o %s %s\n",
             why, source, binary, source);
@@ -235,7 +242,7 @@ static char *compile(const struct check_config *cfg, const char *source, const c
 /* ---- running ---- */
 
 struct run_result {
-  int status;     /* exit status of `lockhound run`, or 128 + signal */
+  int status; /* exit status of `lockhound run`, or 128 + signal */
   bool timed_out;
   char out_path[PATH_MAX + 16]; /* its stdout and stderr */
   char json_path[PATH_MAX + 16];
@@ -243,7 +250,8 @@ struct run_result {
 
 static void sleep_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
 }
 
 static double now_s(void) {
@@ -274,7 +282,8 @@ static int run_under_lockhound(const struct check_config *cfg, const char *binar
   if (pid == 0) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int in = open("/dev/null", O_RDONLY), out = open(r->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int in = open("/dev/null", O_RDONLY),
+        out = open(r->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) _exit(126);
     execv(argv[0], argv);
     _exit(127);
@@ -291,7 +300,8 @@ static int run_under_lockhound(const struct check_config *cfg, const char *binar
     if (now_s() >= deadline) {
       r->timed_out = true;
       kill(-pid, SIGKILL);
-      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
       break;
     }
     sleep_ms(10);
@@ -365,8 +375,7 @@ static char *compare_run(const struct lh_expect_spec *spec, const struct run_res
     differs = compare_level(out, "error", &spec->errors, &errors, true);
     differs |= compare_level(out, "warning", &spec->warnings, &warnings, !differs);
     if (r->status != spec->exit_code) {
-      fprintf(out, "%sexit code %d, expected %d", differs ? "; " : "", r->status,
-              spec->exit_code);
+      fprintf(out, "%sexit code %d, expected %d", differs ? "; " : "", r->status, spec->exit_code);
       differs = true;
     }
   }
@@ -385,7 +394,8 @@ static char *compare_run(const struct lh_expect_spec *spec, const struct run_res
 static void show_output(const char *path) {
   FILE *f = fopen(path, "r");
   char line[4096];
-  while (f && fgets(line, sizeof line, f)) printf("    | %s%s", line, strchr(line, '\n') ? "" : "\n");
+  while (f && fgets(line, sizeof line, f))
+    printf("    | %s%s", line, strchr(line, '\n') ? "" : "\n");
   if (f) fclose(f);
 }
 
@@ -432,10 +442,12 @@ static char *refused_option(const struct lh_expect_spec *spec, const char *spec_
       snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "",
                allowed_options[k].name);
     size_t len = strcspn(spec->options[i], "=");
-    if (asprintf(&why, "%s:%d: lockhound-options: '%.*s' is refused by lockhound check: a checked "
-                       "source may only tune the run (%s), not write or read files, change the "
-                       "exit code or name another program", spec_path, spec->option_lines[i],
-                 (int)(len < 200 ? len : 200), spec->options[i], names) < 0)
+    if (asprintf(&why,
+                 "%s:%d: lockhound-options: '%.*s' is refused by lockhound check: a checked "
+                 "source may only tune the run (%s), not write or read files, change the "
+                 "exit code or name another program",
+                 spec_path, spec->option_lines[i], (int)(len < 200 ? len : 200), spec->options[i],
+                 names) < 0)
       abort();
     return why;
   }
@@ -445,7 +457,8 @@ static char *refused_option(const struct lh_expect_spec *spec, const char *spec_
 /* ---- one program ---- */
 
 static enum verdict fail(const char *path, const char *why) {
-  printf("FAIL %s: %s\n", lh_shown(path), lh_shown(why)); /* a file name must not forge a PASS line */
+  printf("FAIL %s: %s\n", lh_shown(path),
+         lh_shown(why)); /* a file name must not forge a PASS line */
   return CHECK_FAIL;
 }
 
@@ -483,8 +496,11 @@ static enum verdict check_one(const struct check_config *cfg, const char *path) 
   char *spec_path = spec_path_of(cfg, path, is_source), *error = NULL;
   if (!is_source && !cfg->expect_path && access(spec_path, R_OK) != 0) {
     char *why;
-    if (asprintf(&why, "no expectations: write %s with lockhound-expect: lines, or give them "
-                       "with --expect FILE", spec_path) < 0) abort();
+    if (asprintf(&why,
+                 "no expectations: write %s with lockhound-expect: lines, or give them "
+                 "with --expect FILE",
+                 spec_path) < 0)
+      abort();
     fail(path, why);
     free(why);
     free(spec_path);

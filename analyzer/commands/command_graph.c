@@ -16,17 +16,17 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "commands/analysed_runs.h"
 #include "commands/commands.h"
-#include "symbols/lock_names.h"
 #include "model/model.h"
-#include "report/report_dot.h"
 #include "model/run_loader.h"
+#include "report/report_dot.h"
+#include "symbols/lock_names.h"
 #include "symbols/symbolize.h"
 
 /* Whether `dot` is an executable file in one of PATH's directories. */
@@ -87,7 +87,8 @@ static bool write_all(int fd, const char *s, size_t n) {
 static int copy_rendered(int from, int fd, const char *output) {
   char buf[65536];
   ssize_t n;
-  if (lseek(from, 0, SEEK_SET) != 0) n = -1;
+  if (lseek(from, 0, SEEK_SET) != 0)
+    n = -1;
   else
     while ((n = read(from, buf, sizeof buf)) > 0)
       if (!write_all(fd, buf, (size_t)n)) {
@@ -95,7 +96,8 @@ static int copy_rendered(int from, int fd, const char *output) {
         break;
       }
   if (n == 0) return 0;
-  fprintf(stderr, "lockhound: cannot write %s: %s\n", output ? output : "the output", strerror(errno));
+  fprintf(stderr, "lockhound: cannot write %s: %s\n", output ? output : "the output",
+          strerror(errno));
   return LH_EXIT_USAGE;
 }
 
@@ -124,10 +126,14 @@ static int render(const char *format, const char *dot, int fd, const char *outpu
   bool written = pid > 0 && write_all(pipefd[1], dot, strlen(dot));
   close(pipefd[1]);
   int status = 0;
-  if (pid > 0) while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (pid > 0)
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   if (pid < 0 || !written || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    fprintf(stderr, "lockhound: graphviz's dot could not render the graph as %s (see its message "
-                    "above); 'lockhound graph --format dot' writes the DOT itself\n", format);
+    fprintf(stderr,
+            "lockhound: graphviz's dot could not render the graph as %s (see its message "
+            "above); 'lockhound graph --format dot' writes the DOT itself\n",
+            format);
     close(rendered);
     return LH_EXIT_USAGE;
   }
@@ -142,17 +148,21 @@ int lh_command_graph(const struct lh_options *opts) {
   bool rendered = strcmp(o.format, "dot") != 0;
   if (rendered && !have_dot()) {
     fputs("lockhound: graphviz's dot is not installed (apt-get install graphviz); write DOT with "
-          "--format dot\n", stderr);
+          "--format dot\n",
+          stderr);
     return LH_EXIT_USAGE;
   }
   char *dot = NULL;
   rc = draw(&o, &dot);
   if (rc != 0) return rc;
   int fd = open_output(o.output);
-  if (fd < 0) rc = LH_EXIT_USAGE;
-  else if (rendered) rc = render(o.format, dot, fd, o.output);
+  if (fd < 0)
+    rc = LH_EXIT_USAGE;
+  else if (rendered)
+    rc = render(o.format, dot, fd, o.output);
   else if (!write_all(fd, dot, strlen(dot))) {
-    fprintf(stderr, "lockhound: cannot write %s: %s\n", o.output ? o.output : "the output", strerror(errno));
+    fprintf(stderr, "lockhound: cannot write %s: %s\n", o.output ? o.output : "the output",
+            strerror(errno));
     rc = LH_EXIT_USAGE;
   }
   if (fd > STDOUT_FILENO && close(fd) != 0 && rc == 0) {

@@ -11,12 +11,12 @@
 
 #include "commands/analysed_runs.h"
 #include "commands/commands.h"
-#include "symbols/lock_names.h"
 #include "model/model.h"
 #include "report/report.h"
-#include "report/report_html.h"
 #include "report/report_contention.h"
+#include "report/report_html.h"
 #include "report/suppressions.h"
+#include "symbols/lock_names.h"
 #include "symbols/symbolize.h"
 
 static bool saw_nothing(const struct lh_model *m) {
@@ -52,10 +52,10 @@ static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, si
   if (hidden)
     fprintf(stderr, "%s lockhound: %zu finding%s suppressed (--suppressions)\n", prefix, hidden,
             hidden == 1 ? "" : "s");
-  if (o->contention)
-    lh_report_contention(stderr, a->m, a->lock_names, prefix, o->lang);
+  if (o->contention) lh_report_contention(stderr, a->m, a->lock_names, prefix, o->lang);
   if (o->json_path && lh_report_json(o->json_path, r) != 0) rc = LH_EXIT_USAGE;
-  if (o->html_path && lh_report_html(o->html_path, r, (struct lh_text_style){o->lang, o->explain}) != 0)
+  if (o->html_path &&
+      lh_report_html(o->html_path, r, (struct lh_text_style){o->lang, o->explain}) != 0)
     rc = LH_EXIT_USAGE;
   /* The text report is an output too: when stderr could not take it (a full disk, a closed
    * descriptor), nobody can be told, but the status must not say all went well. */

@@ -22,13 +22,13 @@
  *    write their own) and say where they are, so `lockhound report` can be run on them again.
  *    When none is the program's own (PROG.PID.SESSION), it never loaded the library: say so and
  *    fail (2) rather than pass its status on as if it had been checked. */
+#include <dirent.h>
 #include <elf.h>
-#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,16 +39,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands/commands.h"
 #include "base/grow.h"
+#include "base/text_escape.h"
+#include "commands/commands.h"
 #include "commands/library_path.h"
 #include "common/run_file_format.h"
 #include "model/run_loader.h"
-#include "base/text_escape.h"
 
 #define EXIT_NOT_FOUND 127
 #define EXIT_CANNOT_RUN 126
-#define MAX_LISTED_FILES 4 /* more run files are named by one pattern */
+#define MAX_LISTED_FILES 4                 /* more run files are named by one pattern */
 #define LH_ENV_OPTIONS "LOCKHOUND_OPTIONS" /* the library's options (docs/run-file-format.md) */
 
 /* ---- 1. the program ---- */
@@ -77,8 +77,10 @@ static char *find_program(const char *name) {
         free(found_not_exec);
         return candidate;
       }
-      if (!found_not_exec) found_not_exec = candidate;
-      else free(candidate);
+      if (!found_not_exec)
+        found_not_exec = candidate;
+      else
+        free(candidate);
     } else {
       free(candidate);
     }
@@ -96,8 +98,9 @@ static bool is_static_elf(const char *path) {
   if (fd < 0) return false;
   Elf64_Ehdr eh;
   bool is_static = false;
-  if (pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
-      eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof(Elf64_Phdr) && eh.e_phnum < 4096) {
+  if (pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh &&
+      memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+      eh.e_phentsize == sizeof(Elf64_Phdr) && eh.e_phnum < 4096) {
     is_static = true;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
       Elf64_Phdr ph;
@@ -120,7 +123,7 @@ static bool is_static_elf(const char *path) {
 /* What the ELF header of a file says (all zero when it is not a readable regular ELF file). */
 struct elf_id {
   bool elf;
-  unsigned char bits;    /* 32 or 64 */
+  unsigned char bits; /* 32 or 64 */
   uint16_t type, machine;
 };
 
@@ -130,8 +133,9 @@ static struct elf_id elf_id_of(const char *path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block us */
   struct stat st;
   if (fd < 0) return id;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
-      memcmp(h, ELFMAG, SELFMAG) == 0 && (h[EI_CLASS] == ELFCLASS32 || h[EI_CLASS] == ELFCLASS64)) {
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+      pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h && memcmp(h, ELFMAG, SELFMAG) == 0 &&
+      (h[EI_CLASS] == ELFCLASS32 || h[EI_CLASS] == ELFCLASS64)) {
     bool lsb = h[EI_DATA] == ELFDATA2LSB;
     id.elf = true;
     id.bits = h[EI_CLASS] == ELFCLASS32 ? 32 : 64;
@@ -145,8 +149,10 @@ static struct elf_id elf_id_of(const char *path) {
 /* "LOCKHOUND_LIB=/x" when the user chose the library, else its path. */
 static const char *library_label(const char *lib, char *buf, size_t size) {
   const char *env = getenv(LH_ENV_LIB);
-  if (env && *env) snprintf(buf, size, "%s=%s", LH_ENV_LIB, env);
-  else snprintf(buf, size, "the preload library %s", lib);
+  if (env && *env)
+    snprintf(buf, size, "%s=%s", LH_ENV_LIB, env);
+  else
+    snprintf(buf, size, "the preload library %s", lib);
   return buf;
 }
 
@@ -155,17 +161,21 @@ static const char *library_label(const char *lib, char *buf, size_t size) {
 static int check_library(const char *lib, struct elf_id *lib_id) {
   char label[PATH_MAX + 64];
   const char *fix = getenv(LH_ENV_LIB) && *getenv(LH_ENV_LIB) ? "point it at liblockhound.so"
-                                                                : "build or install lockhound again";
+                                                              : "build or install lockhound again";
   if (strpbrk(lib, " :")) {
-    fprintf(stderr, "lockhound: cannot preload %s: LD_PRELOAD splits paths at spaces and colons; "
-            "move it to a path without them\n", library_label(lib, label, sizeof label));
+    fprintf(stderr,
+            "lockhound: cannot preload %s: LD_PRELOAD splits paths at spaces and colons; "
+            "move it to a path without them\n",
+            library_label(lib, label, sizeof label));
     return LH_EXIT_USAGE;
   }
   *lib_id = elf_id_of(lib);
   struct elf_id self = elf_id_of("/proc/self/exe");
   const char *why = NULL;
-  if (!lib_id->elf) why = "it is not a shared library (not an ELF file)";
-  else if (lib_id->type != ET_DYN) why = "it is not a shared library (an ELF file of another type)";
+  if (!lib_id->elf)
+    why = "it is not a shared library (not an ELF file)";
+  else if (lib_id->type != ET_DYN)
+    why = "it is not a shared library (an ELF file of another type)";
   else if (self.elf && (lib_id->bits != self.bits || lib_id->machine != self.machine))
     why = "it is a shared library for another machine than this lockhound's";
   if (!why) return 0;
@@ -185,13 +195,16 @@ static int check_program(const char *prog, const char *path, const struct elf_id
   const char *why = NULL;
   char buf[160];
   if (id.elf && id.bits != lib_id->bits) {
-    snprintf(buf, sizeof buf, "it is a %u-bit program and the preload library is %u-bit, so the dynamic "
-             "loader cannot load it; build the program for %u bits", id.bits, lib_id->bits, lib_id->bits);
+    snprintf(buf, sizeof buf,
+             "it is a %u-bit program and the preload library is %u-bit, so the dynamic "
+             "loader cannot load it; build the program for %u bits",
+             id.bits, lib_id->bits, lib_id->bits);
     why = buf;
   } else if (id.elf && id.machine != lib_id->machine) {
     why = "it is built for another machine than the preload library";
-  } else if (stat(path, &st) == 0 && (((st.st_mode & S_ISUID) && st.st_uid != getuid()) ||
-                                      ((st.st_mode & S_ISGID) && st.st_gid != getgid())) &&
+  } else if (stat(path, &st) == 0 &&
+             (((st.st_mode & S_ISUID) && st.st_uid != getuid()) ||
+              ((st.st_mode & S_ISGID) && st.st_gid != getgid())) &&
              !(statvfs(path, &fs) == 0 && (fs.f_flag & ST_NOSUID))) {
     /* after exec the ids would differ from the real ones: AT_SECURE (not on a nosuid mount) */
     why = "it is setuid or setgid, and the dynamic loader ignores LD_PRELOAD in such a program; "
@@ -221,17 +234,24 @@ static int open_private_dir(const char *dir, bool own, const char **why) {
     /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
     struct stat st;
     int err = errno;
-    if (err == ELOOP || (err == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))) *why = "it is a symbolic link";
-    else *why = err == ENOTDIR ? "it is not a directory" : strerror(err);
+    if (err == ELOOP || (err == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)))
+      *why = "it is a symbolic link";
+    else
+      *why = err == ENOTDIR ? "it is not a directory" : strerror(err);
     return -1;
   }
   struct stat st;
   *why = NULL;
-  if (fstat(fd, &st) != 0) *why = strerror(errno);
-  else if (!S_ISDIR(st.st_mode)) *why = "it is not a directory";
-  else if (st.st_uid != getuid()) *why = "it belongs to another user";
-  else if (st.st_mode & (S_IWGRP | S_IWOTH)) *why = "others can write to it";
-  else if (own && (st.st_mode & 077)) *why = "others can read or enter it (it is not mode 0700)";
+  if (fstat(fd, &st) != 0)
+    *why = strerror(errno);
+  else if (!S_ISDIR(st.st_mode))
+    *why = "it is not a directory";
+  else if (st.st_uid != getuid())
+    *why = "it belongs to another user";
+  else if (st.st_mode & (S_IWGRP | S_IWOTH))
+    *why = "others can write to it";
+  else if (own && (st.st_mode & 077))
+    *why = "others can read or enter it (it is not mode 0700)";
   if (*why) {
     close(fd);
     return -1;
@@ -246,16 +266,18 @@ static int open_fresh_dir(const char *dir, const char *why) {
   if (asprintf(&fresh, "%s-XXXXXX", dir) < 0) return -1;
   const char *why_fresh = NULL;
   int fd = -1;
-  if (!mkdtemp(fresh)) why_fresh = strerror(errno);
-  else fd = open_private_dir(fresh, true, &why_fresh);
+  if (!mkdtemp(fresh))
+    why_fresh = strerror(errno);
+  else
+    fd = open_private_dir(fresh, true, &why_fresh);
   if (fd < 0)
     fprintf(stderr,
             "lockhound: cannot use run directory %s (%s) nor make another beside it (%s); "
             "choose one with --run-dir\n",
             dir, why, why_fresh);
   else
-    fprintf(stderr, "lockhound: the run directory %s cannot be used: %s; recording in %s instead\n", dir,
-            why, fresh);
+    fprintf(stderr, "lockhound: the run directory %s cannot be used: %s; recording in %s instead\n",
+            dir, why, fresh);
   free(fresh);
   return fd;
 }
@@ -293,7 +315,8 @@ static int make_run_dir(const char *dir, bool is_default, char real[PATH_MAX]) {
 static char *default_run_dir(void) {
   const char *tmp = getenv("TMPDIR");
   char *dir;
-  if (asprintf(&dir, "%s/lockhound-%u", tmp && *tmp ? tmp : "/tmp", (unsigned)getuid()) < 0) return NULL;
+  if (asprintf(&dir, "%s/lockhound-%u", tmp && *tmp ? tmp : "/tmp", (unsigned)getuid()) < 0)
+    return NULL;
   return dir;
 }
 
@@ -308,7 +331,8 @@ static void new_session(char out[17]) {
   for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", bytes[i]);
 }
 
-static int set_environment(const struct lh_options *o, const char *lib, const char *dir, const char *session) {
+static int set_environment(const struct lh_options *o, const char *lib, const char *dir,
+                           const char *session) {
   const char *old = getenv("LD_PRELOAD");
   char *preload, *options = lh_library_options(o, getenv(LH_ENV_OPTIONS));
   if (!options) return -1;
@@ -341,9 +365,10 @@ static int set_environment(const struct lh_options *o, const char *lib, const ch
  *
  * Owned by this single-threaded command: set before the program starts (signals blocked around the
  * fork, so that none is lost between fork and the store), read by the handler. */
-static const int forwarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM};
+static const int forwarded_signals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
+                                        SIGUSR1, SIGUSR2, SIGALRM};
 #define NFORWARDED (sizeof forwarded_signals / sizeof *forwarded_signals)
-static volatile sig_atomic_t program_pid;     /* 0 until started, -1 once it has ended */
+static volatile sig_atomic_t program_pid; /* 0 until started, -1 once it has ended */
 static pid_t started_pid; /* the program's pid, kept after it ended (report_session) */
 static bool program_ran;  /* exec succeeded: there is a run to report on */
 static struct sigaction saved_actions[NFORWARDED]; /* the dispositions lockhound was started with */
@@ -353,7 +378,8 @@ static void on_signal(int sig, siginfo_t *info, void *context) {
   int saved_errno = errno;
   pid_t pid = program_pid;
   bool from_terminal = info->si_code == SI_KERNEL;
-  if (pid > 0 && !from_terminal && info->si_pid != pid) kill(pid, sig);
+  if (pid > 0 && !from_terminal && info->si_pid != pid)
+    kill(pid, sig);
   else if (pid < 0 && from_terminal && (sig == SIGINT || sig == SIGQUIT)) {
     signal(sig, SIG_DFL); /* the program has ended: Ctrl-C stops the analysis */
     raise(sig);
@@ -395,7 +421,8 @@ static int run_program(char **argv) {
     execvp(argv[0], argv);
     int err = errno;
     fprintf(stderr, "lockhound: cannot run '%s': %s\n", lh_shown(argv[0]), strerror(err));
-    if (exec_pipe[1] >= 0 && write(exec_pipe[1], &err, sizeof err) < 0) {}
+    if (exec_pipe[1] >= 0 && write(exec_pipe[1], &err, sizeof err) < 0) {
+    }
     _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
   }
   program_pid = pid > 0 ? pid : -1;
@@ -408,9 +435,11 @@ static int run_program(char **argv) {
     rc = EXIT_CANNOT_RUN;
   } else {
     ssize_t got;
-    while ((got = read(exec_pipe[0], &err, sizeof err)) < 0 && errno == EINTR) {}
+    while ((got = read(exec_pipe[0], &err, sizeof err)) < 0 && errno == EINTR) {
+    }
     program_ran = got == 0 || exec_pipe[0] < 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
     if (WIFSIGNALED(status)) lh_loader_note_killed(pid, WTERMSIG(status));
   }
@@ -468,12 +497,13 @@ static int report_session(const struct lh_options *o, const char *dir, const cha
   char **files = session_files(dir, session, &n);
   if (started_pid > 0 && !program_left_a_file(files, n, started_pid, session)) {
     /* Never the program's status: that would say it was checked. */
-    fprintf(stderr,
-            "lockhound: '%s' was not watched: it left no run file of its own, so the preload library "
-            "did not get into it or could not record (see any message above from the dynamic loader "
-            "or the library; a program with file capabilities ignores LD_PRELOAD); nothing it did "
-            "was checked\n",
-            lh_shown(o->operands[0]));
+    fprintf(
+        stderr,
+        "lockhound: '%s' was not watched: it left no run file of its own, so the preload library "
+        "did not get into it or could not record (see any message above from the dynamic loader "
+        "or the library; a program with file capabilities ignores LD_PRELOAD); nothing it did "
+        "was checked\n",
+        lh_shown(o->operands[0]));
     for (size_t i = 0; i < n; i++) free(files[i]);
     free(files);
     return LH_EXIT_USAGE;
@@ -481,7 +511,8 @@ static int report_session(const struct lh_options *o, const char *dir, const cha
   size_t errors = 0;
   int rc = lh_report_files(o, files, n, &errors);
   if (n <= MAX_LISTED_FILES)
-    for (size_t i = 0; i < n; i++) fprintf(stderr, "lockhound: run recorded in %s\n", lh_shown(files[i]));
+    for (size_t i = 0; i < n; i++)
+      fprintf(stderr, "lockhound: run recorded in %s\n", lh_shown(files[i]));
   else
     fprintf(stderr, "lockhound: run recorded in %zu files: %s/*.%s%s\n", n, lh_shown(dir), session,
             LH_RUN_FILE_SUFFIX);

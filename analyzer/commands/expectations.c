@@ -28,8 +28,7 @@ static int compare_strings(const void *a, const void *b) {
 
 static int push(char ***items, size_t *count, char *item) {
   char **bigger = realloc(*items, (*count + 1) * sizeof **items);
-  if (!bigger)
-    return -1;
+  if (!bigger) return -1;
   *items = bigger;
   (*items)[(*count)++] = item;
   return 0;
@@ -39,25 +38,21 @@ static int push(char ***items, size_t *count, char *item) {
 static char *make_key(const char *kind, char **names, size_t n) {
   lh_sort(names, n, sizeof *names, compare_strings);
   size_t len = strlen(kind) + 1;
-  for (size_t i = 0; i < n; i++)
-    len += strlen(names[i]) + 3;
+  for (size_t i = 0; i < n; i++) len += strlen(names[i]) + 3;
   char *key = malloc(len);
-  if (!key)
-    return NULL;
+  if (!key) return NULL;
   strcpy(key, kind);
   for (size_t i = 0; i < n; i++) {
     int quote = strchr(names[i], ' ') != NULL;
     strcat(key, quote ? " \"" : " ");
     strcat(key, names[i]);
-    if (quote)
-      strcat(key, "\"");
+    if (quote) strcat(key, "\"");
   }
   return key;
 }
 
 static void free_strings(char **items, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(items[i]);
+  for (size_t i = 0; i < n; i++) free(items[i]);
   free(items);
 }
 
@@ -67,10 +62,8 @@ static int tokenize(const char *p, char ***tokens, size_t *count) {
   *tokens = NULL;
   *count = 0;
   for (;;) {
-    while (*p == ' ' || *p == '\t' || *p == '\r')
-      p++;
-    if (!*p || *p == '\n' || (p[0] == '*' && p[1] == '/'))
-      return 0;
+    while (*p == ' ' || *p == '\t' || *p == '\r') p++;
+    if (!*p || *p == '\n' || (p[0] == '*' && p[1] == '/')) return 0;
     const char *start = p, *end;
     if (*p == '"') {
       start = ++p;
@@ -83,12 +76,10 @@ static int tokenize(const char *p, char ***tokens, size_t *count) {
       }
       p = end + 1;
     } else {
-      while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-        p++;
+      while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
       end = p;
     }
-    if (push(tokens, count, strndup(start, (size_t)(end - start))) != 0)
-      return -1;
+    if (push(tokens, count, strndup(start, (size_t)(end - start))) != 0) return -1;
   }
 }
 
@@ -100,21 +91,17 @@ static char *read_text(const char *path, char why[LH_INPUT_WHY_SIZE]) {
 }
 
 static int fail(char **error, const char *path, const char *what) {
-  if (asprintf(error, "%s: %s", path, what) < 0)
-    *error = NULL;
+  if (asprintf(error, "%s: %s", path, what) < 0) *error = NULL;
   return -1;
 }
 
 /* The rest of the line after a tag, trimmed, without a closing comment. Caller frees. */
 static char *rest_of_line(const char *p) {
-  while (*p == ' ' || *p == '\t')
-    p++;
+  while (*p == ' ' || *p == '\t') p++;
   size_t n = strcspn(p, "\r\n");
   const char *close = strstr(p, "*/");
-  if (close && (size_t)(close - p) < n)
-    n = (size_t)(close - p);
-  while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-    n--;
+  if (close && (size_t)(close - p) < n) n = (size_t)(close - p);
+  while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
   return strndup(p, n);
 }
 
@@ -125,8 +112,7 @@ static int read_finding_lines(const char *text, const char *tag, struct lh_expec
     char **tokens;
     size_t n;
     (*lines)++;
-    if (tokenize(line + strlen(tag), &tokens, &n) != 0 || n == 0)
-      return -1;
+    if (tokenize(line + strlen(tag), &tokens, &n) != 0 || n == 0) return -1;
     if (n == 1 && strcmp(tokens[0], "none") == 0)
       *saw_none = 1;
     else
@@ -139,14 +125,12 @@ static int read_finding_lines(const char *text, const char *tag, struct lh_expec
 
 static int read_exit_line(const char *text, int *exit_code) {
   const char *line = strstr(text, EXIT_TAG);
-  if (!line)
-    return 0;
+  if (!line) return 0;
   char *value = rest_of_line(line + strlen(EXIT_TAG)), *end;
   long code = strtol(value, &end, 10);
   int ok = *value && !*end && code >= 0 && code <= 255;
   free(value);
-  if (!ok)
-    return -1;
+  if (!ok) return -1;
   *exit_code = (int)code;
   return 0;
 }
@@ -159,15 +143,12 @@ static int read_option_lines(const char *text, struct lh_expect_spec *spec) {
     size_t n;
     for (; counted < line; counted++) /* the line number, counted once over the whole text */
       line_no += *counted == '\n';
-    if (tokenize(line + strlen(OPTIONS_TAG), &tokens, &n) != 0 || n == 0)
-      return -1;
+    if (tokenize(line + strlen(OPTIONS_TAG), &tokens, &n) != 0 || n == 0) return -1;
     for (size_t i = 0; i < n; i++) {
       size_t count = spec->option_count;
-      if (push(&spec->options, &spec->option_count, tokens[i]) != 0)
-        abort();
+      if (push(&spec->options, &spec->option_count, tokens[i]) != 0) abort();
       int *lines = realloc(spec->option_lines, spec->option_count * sizeof *lines);
-      if (!lines)
-        abort();
+      if (!lines) abort();
       spec->option_lines = lines;
       spec->option_lines[count] = line_no;
     }
@@ -196,8 +177,7 @@ static int parse_spec(const char *path, char *text, struct lh_expect_spec *spec,
   if (!problem && read_exit_line(text, &spec->exit_code) != 0)
     problem = "malformed lockhound-exit line (want a number from 0 to 255)";
   const char *pending = strstr(text, PENDING_TAG);
-  if (!problem && pending)
-    spec->pending = rest_of_line(pending + strlen(PENDING_TAG));
+  if (!problem && pending) spec->pending = rest_of_line(pending + strlen(PENDING_TAG));
   free(text);
   if (problem) {
     lh_expect_spec_free(spec);
@@ -223,8 +203,7 @@ int lh_expect_read_spec_text(const char *name, const char *text, size_t len,
   if ((uint64_t)len > lh_input_max_size(LH_INPUT_EXPECTATIONS))
     return fail(error, name, "cannot read the expectations: too big");
   char *copy = malloc(len + 1);
-  if (!copy)
-    return fail(error, name, "cannot read the expectations: out of memory");
+  if (!copy) return fail(error, name, "cannot read the expectations: out of memory");
   memcpy(copy, text, len);
   copy[len] = '\0';
   return parse_spec(name, copy, spec, error);
@@ -242,14 +221,11 @@ void lh_expect_spec_free(struct lh_expect_spec *spec) {
 /* Appends the "name" of every element of a finding's array field (locks, objects). */
 static int push_names(const json_t *finding, const char *field, char ***names, size_t *n) {
   const json_t *items = json_object_get(finding, field);
-  if (!items)
-    return 0;
-  if (!json_is_array(items))
-    return -1;
+  if (!items) return 0;
+  if (!json_is_array(items)) return -1;
   for (size_t i = 0; i < json_array_size(items); i++) {
     const char *name = json_string_value(json_object_get(json_array_get(items, i), "name"));
-    if (!name)
-      return -1;
+    if (!name) return -1;
     push(names, n, (char *)name);
   }
   return 0;
@@ -258,11 +234,9 @@ static int push_names(const json_t *finding, const char *field, char ***names, s
 /* Appends the name of a finding's "variable" (data races), when it has one. */
 static int push_variable(const json_t *finding, char ***names, size_t *n) {
   const json_t *variable = json_object_get(finding, "variable");
-  if (!variable)
-    return 0;
+  if (!variable) return 0;
   const char *name = json_string_value(json_object_get(variable, "name"));
-  if (!name)
-    return -1;
+  if (!name) return -1;
   push(names, n, (char *)name);
   return 0;
 }
@@ -290,8 +264,7 @@ int lh_expect_from_report(const json_t *report, const char *level, struct lh_exp
   const json_t *findings = json_object_get(report, "findings");
   list->keys = NULL;
   list->count = 0;
-  if (!json_is_array(findings))
-    return fail(error, "report", "no \"findings\" array");
+  if (!json_is_array(findings)) return fail(error, "report", "no \"findings\" array");
   for (size_t i = 0; i < json_array_size(findings); i++) {
     const json_t *f = json_array_get(findings, i);
     const char *found_level = json_string_value(json_object_get(f, "level"));
@@ -300,8 +273,7 @@ int lh_expect_from_report(const json_t *report, const char *level, struct lh_exp
       lh_expect_keys_free(list);
       return fail(error, "report", "a finding has no \"level\"");
     }
-    if (strcmp(found_level, level) != 0)
-      continue;
+    if (strcmp(found_level, level) != 0) continue;
     if (key_of_finding(f, &key) != 0) {
       lh_expect_keys_free(list);
       return fail(error, "report",
@@ -316,8 +288,7 @@ int lh_expect_from_report(const json_t *report, const char *level, struct lh_exp
 
 char *lh_expect_keys_format(const struct lh_expect_keys *list) {
   size_t len = 16;
-  for (size_t i = 0; i < list->count; i++)
-    len += strlen(list->keys[i]) + 6;
+  for (size_t i = 0; i < list->count; i++) len += strlen(list->keys[i]) + 6;
   char *text = malloc(len);
   strcpy(text, list->count ? "" : "(none)");
   for (size_t i = 0; i < list->count; i++) {
@@ -328,11 +299,9 @@ char *lh_expect_keys_format(const struct lh_expect_keys *list) {
 }
 
 int lh_expect_keys_equal(const struct lh_expect_keys *a, const struct lh_expect_keys *b) {
-  if (a->count != b->count)
-    return 0;
+  if (a->count != b->count) return 0;
   for (size_t i = 0; i < a->count; i++)
-    if (strcmp(a->keys[i], b->keys[i]) != 0)
-      return 0;
+    if (strcmp(a->keys[i], b->keys[i]) != 0) return 0;
   return 1;
 }
 

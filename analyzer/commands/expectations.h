@@ -45,7 +45,7 @@ struct lh_expect_spec {
   char **options;                 /* lockhound-options:, in order */
   int *option_lines;              /* the line of the file each option is on */
   size_t option_count;
-  char *pending;                  /* lockhound-pending: reason, or NULL */
+  char *pending; /* lockhound-pending: reason, or NULL */
 };
 
 /* Read the expectation lines of a source file. Returns 0, or -1 with a message in *error

@@ -24,10 +24,27 @@
 #include "base/grow.h"
 
 enum {
-  OPT_JSON = 256, OPT_ERROR_EXITCODE, OPT_MAX_CYCLE, OPT_AT_EXIT, OPT_RUN_DIR, OPT_VERSION,
-  OPT_ON_DEADLOCK, OPT_STALL_TIMEOUT, OPT_LIVELOCK_TIMEOUT, OPT_EXPLAIN, OPT_LANG, OPT_CONTENTION,
-  OPT_HTML, OPT_SUPPRESSIONS, OPT_SOURCE_ROOT, OPT_VERBOSE, OPT_HELP, OPT_OUTPUT, OPT_FORMAT,
-  OPT_TIMEOUT, OPT_EXPECT
+  OPT_JSON = 256,
+  OPT_ERROR_EXITCODE,
+  OPT_MAX_CYCLE,
+  OPT_AT_EXIT,
+  OPT_RUN_DIR,
+  OPT_VERSION,
+  OPT_ON_DEADLOCK,
+  OPT_STALL_TIMEOUT,
+  OPT_LIVELOCK_TIMEOUT,
+  OPT_EXPLAIN,
+  OPT_LANG,
+  OPT_CONTENTION,
+  OPT_HTML,
+  OPT_SUPPRESSIONS,
+  OPT_SOURCE_ROOT,
+  OPT_VERBOSE,
+  OPT_HELP,
+  OPT_OUTPUT,
+  OPT_FORMAT,
+  OPT_TIMEOUT,
+  OPT_EXPECT
 };
 
 #define RUN (1u << LH_CMD_RUN)
@@ -71,43 +88,50 @@ static const struct option_row {
 static const char *const command_names[] = {"run", "report", "graph", "check", "cc"};
 
 void lh_usage(FILE *out) {
-  fputs("usage: lockhound run [options] [--] PROG [ARGS...]   run PROG and report at its end\n"
-        "       lockhound report [options] RUNFILE...       analyse recorded run files\n"
-        "       lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"
-        "                                                   draw the lock-order graph (graph --help)\n"
-        "       lockhound check [--timeout=SECONDS] SOURCE-OR-PROGRAM-OR-DIR...\n"
-        "                                                   check programs against their declared\n"
-        "                                                   findings (check --help)\n"
-        "       lockhound cc [--cc=PATH] [COMPILER] ARGS...  compile and link for race detection\n"
-        "                                                   (cc --help)\n"
-        "\n"
-        "options:\n"
-        "  --json FILE             also write the findings as JSON to FILE (report: - for stdout)\n"
-        "  --html FILE             also write the findings as one HTML page to FILE (report: - for stdout)\n"
-        "  --source-root=DIR       the page shows source lines only of files under DIR (repeatable;\n"
-        "                          default: the directories the program was built in)\n"
-        "  --error-exitcode=N      exit status when something is found (default 66)\n"
-        "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
-        "  -v, --verbose           also show notes and statistics\n"
-        "  --explain               explain each finding's kind for a student, with the schedule that fails\n"
-        "  --suppressions=FILE     hide the findings FILE's KIND:PATTERN lines match (repeatable)\n"
-        "  --contention            a per-lock profile: acquisitions, waits, wait and hold times\n"
-        "                          (run: also measures them; costs a clock read per lock call)\n"
-        "  --lang=LANG             language of the text report: en (default) or ru\n"
-        "  --run-dir=DIR           (run) where run files go (default ${TMPDIR:-/tmp}/lockhound-UID)\n"
-        "  --on-deadlock=ACTION    (run) after a deadlock, stall or livelock: exit (default: end the\n"
-        "                          program with the error exit code), abort (a core dump), or wait\n"
-        "                          (leave it hanging for a debugger)\n"
-        "  --stall-timeout=SECONDS (run) how long every thread must be blocked to be a stall (default 2)\n"
-        "  --livelock-timeout=SECONDS (run) how long trylocks must keep failing to be a livelock (default 10)\n"
-        "  --at-exit               (report) quiet mode used by the preload library at exit\n"
-        "  --help, --version\n"
-        "\n"
-        "exit status: report: 0 nothing found, N (66) found something, 2 usage or unreadable input;\n"
-        "run: the program's own status when nothing was found, 66 when something was, 2 usage or\n"
-        "the program was not watched (the preload library did not get into it),\n"
-        "127 program not found, 126 program cannot be run (or is statically linked).\n",
-        out);
+  fputs(
+      "usage: lockhound run [options] [--] PROG [ARGS...]   run PROG and report at its end\n"
+      "       lockhound report [options] RUNFILE...       analyse recorded run files\n"
+      "       lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"
+      "                                                   draw the lock-order graph (graph "
+      "--help)\n"
+      "       lockhound check [--timeout=SECONDS] SOURCE-OR-PROGRAM-OR-DIR...\n"
+      "                                                   check programs against their declared\n"
+      "                                                   findings (check --help)\n"
+      "       lockhound cc [--cc=PATH] [COMPILER] ARGS...  compile and link for race detection\n"
+      "                                                   (cc --help)\n"
+      "\n"
+      "options:\n"
+      "  --json FILE             also write the findings as JSON to FILE (report: - for stdout)\n"
+      "  --html FILE             also write the findings as one HTML page to FILE (report: - for "
+      "stdout)\n"
+      "  --source-root=DIR       the page shows source lines only of files under DIR (repeatable;\n"
+      "                          default: the directories the program was built in)\n"
+      "  --error-exitcode=N      exit status when something is found (default 66)\n"
+      "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
+      "  -v, --verbose           also show notes and statistics\n"
+      "  --explain               explain each finding's kind for a student, with the schedule that "
+      "fails\n"
+      "  --suppressions=FILE     hide the findings FILE's KIND:PATTERN lines match (repeatable)\n"
+      "  --contention            a per-lock profile: acquisitions, waits, wait and hold times\n"
+      "                          (run: also measures them; costs a clock read per lock call)\n"
+      "  --lang=LANG             language of the text report: en (default) or ru\n"
+      "  --run-dir=DIR           (run) where run files go (default ${TMPDIR:-/tmp}/lockhound-UID)\n"
+      "  --on-deadlock=ACTION    (run) after a deadlock, stall or livelock: exit (default: end "
+      "the\n"
+      "                          program with the error exit code), abort (a core dump), or wait\n"
+      "                          (leave it hanging for a debugger)\n"
+      "  --stall-timeout=SECONDS (run) how long every thread must be blocked to be a stall "
+      "(default 2)\n"
+      "  --livelock-timeout=SECONDS (run) how long trylocks must keep failing to be a livelock "
+      "(default 10)\n"
+      "  --at-exit               (report) quiet mode used by the preload library at exit\n"
+      "  --help, --version\n"
+      "\n"
+      "exit status: report: 0 nothing found, N (66) found something, 2 usage or unreadable input;\n"
+      "run: the program's own status when nothing was found, 66 when something was, 2 usage or\n"
+      "the program was not watched (the preload library did not get into it),\n"
+      "127 program not found, 126 program cannot be run (or is statically linked).\n",
+      out);
 }
 
 static void graph_usage(FILE *out) {
@@ -143,9 +167,12 @@ static void check_usage(FILE *out) {
 }
 
 static void command_usage(enum lh_command cmd, FILE *out) {
-  if (cmd == LH_CMD_GRAPH) graph_usage(out);
-  else if (cmd == LH_CMD_CHECK) check_usage(out);
-  else lh_usage(out);
+  if (cmd == LH_CMD_GRAPH)
+    graph_usage(out);
+  else if (cmd == LH_CMD_CHECK)
+    check_usage(out);
+  else
+    lh_usage(out);
 }
 
 /* How a command's messages begin: `check` runs other lockhound commands, whose messages it may
@@ -156,9 +183,9 @@ static const char *prefix(enum lh_command cmd) {
 
 /* Where to find a command's options: 'lockhound --help' for run and report, which it covers. */
 static const char *help_of(enum lh_command cmd) {
-  return cmd == LH_CMD_GRAPH ? "'lockhound graph --help'"
+  return cmd == LH_CMD_GRAPH   ? "'lockhound graph --help'"
          : cmd == LH_CMD_CHECK ? "'lockhound check --help'"
-                              : "'lockhound --help'";
+                               : "'lockhound --help'";
 }
 
 static bool number(const char *s, long min, long max, long *out) {
@@ -175,9 +202,12 @@ static bool number(const char *s, long min, long max, long *out) {
 static bool seconds(const char *s) {
   size_t digits = 0, dots = 0;
   for (const char *p = s; *p; p++) {
-    if (*p >= '0' && *p <= '9') digits++;
-    else if (*p == '.') dots++;
-    else return false;
+    if (*p >= '0' && *p <= '9')
+      digits++;
+    else if (*p == '.')
+      dots++;
+    else
+      return false;
   }
   if (digits == 0 || dots > 1) return false;
   double v = strtod(s, NULL);
@@ -185,8 +215,10 @@ static bool seconds(const char *s) {
 }
 
 static int bad_seconds(const char *option, const char *value) {
-  fprintf(stderr, "lockhound: %s needs a number of seconds greater than 0 and at most %.0f (decimals "
-          "allowed, e.g. 0.5), not '%s'\n", option, LH_MAX_TIMEOUT, value);
+  fprintf(stderr,
+          "lockhound: %s needs a number of seconds greater than 0 and at most %.0f (decimals "
+          "allowed, e.g. 0.5), not '%s'\n",
+          option, LH_MAX_TIMEOUT, value);
   return LH_EXIT_USAGE;
 }
 
@@ -209,7 +241,8 @@ char *lh_library_options(const struct lh_options *o, const char *existing) {
 static int bad_option(enum lh_command cmd, char **argv) {
   const char *arg = argv[optind - 1];
   if (optopt && optopt < 256 && strncmp(arg, "--", 2) != 0) {
-    fprintf(stderr, "%sunknown option '-%c'; %s lists the options\n", prefix(cmd), optopt, help_of(cmd));
+    fprintf(stderr, "%sunknown option '-%c'; %s lists the options\n", prefix(cmd), optopt,
+            help_of(cmd));
     return LH_EXIT_USAGE;
   }
   size_t len = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
@@ -237,7 +270,8 @@ static int missing_value(enum lh_command cmd, char **argv) {
 }
 
 /* The getopt tables of one command: its rows only. */
-static void tables_of(enum lh_command cmd, struct option longs[NROWS + 1], char shorts[2 * NROWS + 3]) {
+static void tables_of(enum lh_command cmd, struct option longs[NROWS + 1],
+                      char shorts[2 * NROWS + 3]) {
   size_t nl = 0, ns = 0;
   if (cmd == LH_CMD_RUN) shorts[ns++] = '+';
   shorts[ns++] = ':';
@@ -271,98 +305,102 @@ static bool check_seconds(const char *s, double *out) {
 static int apply(enum lh_command cmd, int id, struct lh_options *o) {
   long v;
   switch (id) {
-    case OPT_JSON: o->json_path = optarg; break;
-    case OPT_SUPPRESSIONS: {
-      /* Checked now, so that a bad file never costs a run. */
-      struct lh_suppressions *s = lh_suppressions_new();
-      int bad = lh_suppressions_load(s, optarg, stderr);
-      lh_suppressions_free(s);
-      if (bad) return LH_EXIT_USAGE;
-      if (o->nsuppressions == LH_MAX_SUPPRESSION_FILES) {
-        fprintf(stderr, "lockhound: at most %d --suppressions files\n", LH_MAX_SUPPRESSION_FILES);
-        return LH_EXIT_USAGE;
-      }
-      o->suppressions[o->nsuppressions++] = optarg;
-      break;
+  case OPT_JSON: o->json_path = optarg; break;
+  case OPT_SUPPRESSIONS: {
+    /* Checked now, so that a bad file never costs a run. */
+    struct lh_suppressions *s = lh_suppressions_new();
+    int bad = lh_suppressions_load(s, optarg, stderr);
+    lh_suppressions_free(s);
+    if (bad) return LH_EXIT_USAGE;
+    if (o->nsuppressions == LH_MAX_SUPPRESSION_FILES) {
+      fprintf(stderr, "lockhound: at most %d --suppressions files\n", LH_MAX_SUPPRESSION_FILES);
+      return LH_EXIT_USAGE;
     }
-    case OPT_HTML: o->html_path = optarg; break;
-    case OPT_SOURCE_ROOT: {
-      char real[PATH_MAX];
-      struct stat st;
-      int err = !realpath(optarg, real) || stat(real, &st) != 0 ? errno
-                : !S_ISDIR(st.st_mode)                            ? ENOTDIR
-                                                                  : 0;
-      if (err) {
-        fprintf(stderr, "lockhound: --source-root needs a directory, not '%s' (%s)\n", optarg,
-                strerror(err));
-        return LH_EXIT_USAGE;
-      }
-      if (o->nsource_roots == LH_MAX_SOURCE_ROOTS) {
-        fprintf(stderr, "lockhound: at most %d --source-root directories\n", LH_MAX_SOURCE_ROOTS);
-        return LH_EXIT_USAGE;
-      }
-      o->source_roots[o->nsource_roots++] = lh_xstrdup(real);
-      break;
+    o->suppressions[o->nsuppressions++] = optarg;
+    break;
+  }
+  case OPT_HTML: o->html_path = optarg; break;
+  case OPT_SOURCE_ROOT: {
+    char real[PATH_MAX];
+    struct stat st;
+    int err = !realpath(optarg, real) || stat(real, &st) != 0 ? errno
+              : !S_ISDIR(st.st_mode)                          ? ENOTDIR
+                                                              : 0;
+    if (err) {
+      fprintf(stderr, "lockhound: --source-root needs a directory, not '%s' (%s)\n", optarg,
+              strerror(err));
+      return LH_EXIT_USAGE;
     }
-    case OPT_ERROR_EXITCODE:
-      if (!number(optarg, 0, 255, &v)) {
-        fprintf(stderr, "lockhound: --error-exitcode needs a number from 0 to 255, not '%s'\n", optarg);
-        return LH_EXIT_USAGE;
-      }
-      o->error_exitcode = (int)v;
-      break;
-    case OPT_MAX_CYCLE:
-      if (!number(optarg, 2, LH_MAX_CYCLE_LENGTH_LIMIT, &v)) {
-        fprintf(stderr, "lockhound: --max-cycle-length needs a number from 2 to %d, not '%s'\n",
-                LH_MAX_CYCLE_LENGTH_LIMIT, optarg);
-        return LH_EXIT_USAGE;
-      }
-      o->max_cycle_length = (unsigned)v;
-      break;
-    case OPT_VERBOSE: o->verbose = true; break;
-    case OPT_AT_EXIT: o->at_exit = true; break;
-    case OPT_RUN_DIR: o->run_dir = optarg; break;
-    case OPT_ON_DEADLOCK:
-      if (strcmp(optarg, "exit") != 0 && strcmp(optarg, "abort") != 0 && strcmp(optarg, "wait") != 0) {
-        fprintf(stderr, "lockhound: --on-deadlock needs exit, abort or wait, not '%s'\n", optarg);
-        return LH_EXIT_USAGE;
-      }
-      o->on_deadlock = optarg;
-      break;
-    case OPT_STALL_TIMEOUT:
-      if (!seconds(optarg)) return bad_seconds("--stall-timeout", optarg);
-      o->stall_timeout = optarg;
-      break;
-    case OPT_LIVELOCK_TIMEOUT:
-      if (!seconds(optarg)) return bad_seconds("--livelock-timeout", optarg);
-      o->livelock_timeout = optarg;
-      break;
-    case OPT_EXPLAIN: o->explain = true; break;
-    case OPT_CONTENTION: o->contention = true; break;
-    case OPT_LANG:
-      if (!lh_lang_parse(optarg, &o->lang)) {
-        fprintf(stderr, "lockhound: --lang needs en or ru, not '%s'\n", optarg);
-        return LH_EXIT_USAGE;
-      }
-      break;
-    case OPT_OUTPUT: o->output = optarg; break;
-    case OPT_FORMAT:
-      if (strcmp(optarg, "dot") != 0 && strcmp(optarg, "svg") != 0 && strcmp(optarg, "png") != 0) {
-        fprintf(stderr, "lockhound: --format needs dot, svg or png, not '%s'\n", optarg);
-        return LH_EXIT_USAGE;
-      }
-      o->format = optarg;
-      break;
-    case OPT_TIMEOUT:
-      if (!check_seconds(optarg, &o->timeout_s)) {
-        fprintf(stderr, "lockhound check: --timeout needs a number of seconds greater than 0 and "
-                        "at most %.0f, not '%s'\n", LH_MAX_TIMEOUT, optarg);
-        return LH_EXIT_USAGE;
-      }
-      break;
-    case OPT_EXPECT: o->expect_path = optarg; break;
-    case OPT_HELP: command_usage(cmd, stdout); return -1;
-    case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;
+    if (o->nsource_roots == LH_MAX_SOURCE_ROOTS) {
+      fprintf(stderr, "lockhound: at most %d --source-root directories\n", LH_MAX_SOURCE_ROOTS);
+      return LH_EXIT_USAGE;
+    }
+    o->source_roots[o->nsource_roots++] = lh_xstrdup(real);
+    break;
+  }
+  case OPT_ERROR_EXITCODE:
+    if (!number(optarg, 0, 255, &v)) {
+      fprintf(stderr, "lockhound: --error-exitcode needs a number from 0 to 255, not '%s'\n",
+              optarg);
+      return LH_EXIT_USAGE;
+    }
+    o->error_exitcode = (int)v;
+    break;
+  case OPT_MAX_CYCLE:
+    if (!number(optarg, 2, LH_MAX_CYCLE_LENGTH_LIMIT, &v)) {
+      fprintf(stderr, "lockhound: --max-cycle-length needs a number from 2 to %d, not '%s'\n",
+              LH_MAX_CYCLE_LENGTH_LIMIT, optarg);
+      return LH_EXIT_USAGE;
+    }
+    o->max_cycle_length = (unsigned)v;
+    break;
+  case OPT_VERBOSE: o->verbose = true; break;
+  case OPT_AT_EXIT: o->at_exit = true; break;
+  case OPT_RUN_DIR: o->run_dir = optarg; break;
+  case OPT_ON_DEADLOCK:
+    if (strcmp(optarg, "exit") != 0 && strcmp(optarg, "abort") != 0 &&
+        strcmp(optarg, "wait") != 0) {
+      fprintf(stderr, "lockhound: --on-deadlock needs exit, abort or wait, not '%s'\n", optarg);
+      return LH_EXIT_USAGE;
+    }
+    o->on_deadlock = optarg;
+    break;
+  case OPT_STALL_TIMEOUT:
+    if (!seconds(optarg)) return bad_seconds("--stall-timeout", optarg);
+    o->stall_timeout = optarg;
+    break;
+  case OPT_LIVELOCK_TIMEOUT:
+    if (!seconds(optarg)) return bad_seconds("--livelock-timeout", optarg);
+    o->livelock_timeout = optarg;
+    break;
+  case OPT_EXPLAIN: o->explain = true; break;
+  case OPT_CONTENTION: o->contention = true; break;
+  case OPT_LANG:
+    if (!lh_lang_parse(optarg, &o->lang)) {
+      fprintf(stderr, "lockhound: --lang needs en or ru, not '%s'\n", optarg);
+      return LH_EXIT_USAGE;
+    }
+    break;
+  case OPT_OUTPUT: o->output = optarg; break;
+  case OPT_FORMAT:
+    if (strcmp(optarg, "dot") != 0 && strcmp(optarg, "svg") != 0 && strcmp(optarg, "png") != 0) {
+      fprintf(stderr, "lockhound: --format needs dot, svg or png, not '%s'\n", optarg);
+      return LH_EXIT_USAGE;
+    }
+    o->format = optarg;
+    break;
+  case OPT_TIMEOUT:
+    if (!check_seconds(optarg, &o->timeout_s)) {
+      fprintf(stderr,
+              "lockhound check: --timeout needs a number of seconds greater than 0 and "
+              "at most %.0f, not '%s'\n",
+              LH_MAX_TIMEOUT, optarg);
+      return LH_EXIT_USAGE;
+    }
+    break;
+  case OPT_EXPECT: o->expect_path = optarg; break;
+  case OPT_HELP: command_usage(cmd, stdout); return -1;
+  case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;
   }
   return 0;
 }
@@ -376,15 +414,22 @@ static bool ends_with(const char *s, const char *suffix) {
 static int finish(enum lh_command cmd, struct lh_options *o) {
   if (o->noperands == 0) {
     if (cmd == LH_CMD_RUN)
-      fputs("lockhound: 'lockhound run' needs a program to run: lockhound run [options] -- PROG [ARGS...]\n", stderr);
+      fputs("lockhound: 'lockhound run' needs a program to run: lockhound run [options] -- PROG "
+            "[ARGS...]\n",
+            stderr);
     else if (cmd == LH_CMD_REPORT)
-      fputs("lockhound: 'lockhound report' needs at least one run file: lockhound report [options] RUNFILE...\n", stderr);
+      fputs("lockhound: 'lockhound report' needs at least one run file: lockhound report [options] "
+            "RUNFILE...\n",
+            stderr);
     else if (cmd == LH_CMD_GRAPH)
-      fputs("lockhound: 'lockhound graph' needs at least one run file: lockhound graph [--output FILE] "
-            "[--format dot|svg|png] RUNFILE...\n", stderr);
+      fputs("lockhound: 'lockhound graph' needs at least one run file: lockhound graph [--output "
+            "FILE] "
+            "[--format dot|svg|png] RUNFILE...\n",
+            stderr);
     else
       fputs("lockhound check: nothing to check: give programs, C sources or directories of "
-            "sources (lockhound check samples/)\n", stderr);
+            "sources (lockhound check samples/)\n",
+            stderr);
     return LH_EXIT_USAGE;
   }
   if (cmd == LH_CMD_GRAPH && !o->format) {

@@ -20,41 +20,41 @@ enum lh_command { LH_CMD_RUN, LH_CMD_REPORT, LH_CMD_GRAPH, LH_CMD_CHECK, LH_CMD_
 /* The machine-readable outputs: (option, field of struct lh_options). A new format (SARIF,
  * JUnit) is one more row here and its writer; outputs.c checks every row against the others, the
  * inputs and stdout. */
-#define LH_MACHINE_OUTPUTS(X) \
-  X("--json", json_path)      \
+#define LH_MACHINE_OUTPUTS(X)                                                                      \
+  X("--json", json_path)                                                                           \
   X("--html", html_path)
 #define LH_MAX_OUTPUTS 8
 
 struct lh_options {
   enum lh_command command;
   /* run and report */
-  const char *json_path;     /* --json FILE, or NULL */
+  const char *json_path; /* --json FILE, or NULL */
 #define LH_MAX_SUPPRESSION_FILES 16
   const char *suppressions[LH_MAX_SUPPRESSION_FILES]; /* --suppressions=FILE, in order */
   size_t nsuppressions;
-  const char *html_path;     /* --html FILE, or NULL */
-  int error_exitcode;        /* --error-exitcode=N */
-  unsigned max_cycle_length; /* --max-cycle-length=N (graph too) */
-  bool verbose;              /* -v, --verbose (check too) */
-  bool at_exit;              /* --at-exit (report only) */
-  const char *run_dir;       /* --run-dir=DIR (run only), or NULL */
-  const char *on_deadlock;   /* --on-deadlock=exit|abort|wait (run only), or NULL */
-  const char *stall_timeout; /* --stall-timeout=SECONDS (run only), as given, or NULL */
+  const char *html_path;        /* --html FILE, or NULL */
+  int error_exitcode;           /* --error-exitcode=N */
+  unsigned max_cycle_length;    /* --max-cycle-length=N (graph too) */
+  bool verbose;                 /* -v, --verbose (check too) */
+  bool at_exit;                 /* --at-exit (report only) */
+  const char *run_dir;          /* --run-dir=DIR (run only), or NULL */
+  const char *on_deadlock;      /* --on-deadlock=exit|abort|wait (run only), or NULL */
+  const char *stall_timeout;    /* --stall-timeout=SECONDS (run only), as given, or NULL */
   const char *livelock_timeout; /* --livelock-timeout=SECONDS (run only), as given, or NULL */
-  enum lh_lang lang;         /* --lang=en|ru: the language of the text report */
-  bool explain;              /* --explain: explain each finding's kind for a student */
-  bool contention;           /* --contention: the per-lock profile (run: also records it) */
+  enum lh_lang lang;            /* --lang=en|ru: the language of the text report */
+  bool explain;                 /* --explain: explain each finding's kind for a student */
+  bool contention;              /* --contention: the per-lock profile (run: also records it) */
 #define LH_MAX_SOURCE_ROOTS 16
   char *source_roots[LH_MAX_SOURCE_ROOTS]; /* --source-root=DIR, resolved by realpath (owned:
                                               they live as long as the command) */
   size_t nsource_roots;
   /* graph */
-  const char *output;        /* -o, --output FILE, or NULL: stdout */
-  const char *format;        /* --format dot|svg|png; after parsing never NULL */
+  const char *output; /* -o, --output FILE, or NULL: stdout */
+  const char *format; /* --format dot|svg|png; after parsing never NULL */
   /* check */
-  double timeout_s;          /* --timeout=SECONDS */
-  const char *expect_path;   /* --expect FILE, or NULL */
-  char **operands;           /* run: PROG ARGS...; report, graph: run files; check: what to check */
+  double timeout_s;        /* --timeout=SECONDS */
+  const char *expect_path; /* --expect FILE, or NULL */
+  char **operands;         /* run: PROG ARGS...; report, graph: run files; check: what to check */
   int noperands;
 };
 

@@ -23,7 +23,7 @@
 
 size_t lh_outputs_of(const struct lh_options *o, struct lh_output out[LH_MAX_OUTPUTS]) {
   size_t n = 0;
-#define LH_OUTPUT_ROW(option, field) \
+#define LH_OUTPUT_ROW(option, field)                                                               \
   if (o->field) out[n++] = (struct lh_output){option, o->field};
   LH_MACHINE_OUTPUTS(LH_OUTPUT_ROW)
 #undef LH_OUTPUT_ROW
@@ -34,7 +34,7 @@ struct identity {
   bool by_inode;
   dev_t dev;
   ino_t ino;
-  bool is_null;           /* /dev/null: writing there twice harms nothing */
+  bool is_null;            /* /dev/null: writing there twice harms nothing */
   char name[PATH_MAX * 2]; /* when not by inode */
 };
 
@@ -68,12 +68,16 @@ static bool same(const struct identity *a, const struct identity *b) {
 
 static int refuse_stdout_under_run(const struct lh_output *out) {
   if (strcmp(out->path, "-") == 0)
-    fprintf(stderr, "lockhound: %s - would mix the findings with the program's own output on stdout; "
-            "under 'lockhound run' give %s a file (or run 'lockhound report %s - RUNFILE' afterwards)\n",
+    fprintf(stderr,
+            "lockhound: %s - would mix the findings with the program's own output on stdout; "
+            "under 'lockhound run' give %s a file (or run 'lockhound report %s - RUNFILE' "
+            "afterwards)\n",
             out->option, out->option, out->option);
   else
-    fprintf(stderr, "lockhound: %s %s is this command's stdout, where the program writes too; under "
-            "'lockhound run' give %s another file\n", out->option, out->path, out->option);
+    fprintf(stderr,
+            "lockhound: %s %s is this command's stdout, where the program writes too; under "
+            "'lockhound run' give %s another file\n",
+            out->option, out->path, out->option);
   return LH_EXIT_USAGE;
 }
 
@@ -84,11 +88,14 @@ static int check_against_inputs(const struct lh_output *out, const struct identi
     identify(inputs[i], &in);
     if (!same(id, &in)) continue;
     if (strcmp(inputs[i], out->path) == 0)
-      fprintf(stderr, "lockhound: %s %s is also %s: writing it would destroy it; give %s another file\n",
+      fprintf(stderr,
+              "lockhound: %s %s is also %s: writing it would destroy it; give %s another file\n",
               out->option, out->path, what, out->option);
     else
-      fprintf(stderr, "lockhound: %s %s is also %s (as %s): writing it would destroy it; give %s another "
-              "file\n", out->option, out->path, what, inputs[i], out->option);
+      fprintf(stderr,
+              "lockhound: %s %s is also %s (as %s): writing it would destroy it; give %s another "
+              "file\n",
+              out->option, out->path, what, inputs[i], out->option);
     return LH_EXIT_USAGE;
   }
   return 0;
@@ -112,12 +119,14 @@ int lh_outputs_check(const struct lh_options *o, enum lh_command cmd) {
     for (size_t j = 0; j < i && rc == 0; j++) {
       bool either_dash = dash || strcmp(outs[j].path, "-") == 0;
       if (either_dash && (same(&ids[i], &ids[j]) || (dash && strcmp(outs[j].path, "-") == 0))) {
-        fprintf(stderr, "lockhound: %s %s and %s %s would write two documents to stdout, one after "
+        fprintf(stderr,
+                "lockhound: %s %s and %s %s would write two documents to stdout, one after "
                 "the other; send at most one output to stdout and the others to files\n",
                 outs[j].option, outs[j].path, outs[i].option, outs[i].path);
         rc = LH_EXIT_USAGE;
       } else if (same(&ids[i], &ids[j])) {
-        fprintf(stderr, "lockhound: %s %s and %s %s are the same file; give each output its own file\n",
+        fprintf(stderr,
+                "lockhound: %s %s and %s %s are the same file; give each output its own file\n",
                 outs[j].option, outs[j].path, outs[i].option, outs[i].path);
         rc = LH_EXIT_USAGE;
       }

@@ -17,7 +17,8 @@
 
 /* ---- finding: what the library saw happen ---- */
 
-static bool opt_ref(struct loader *ld, json_t *rec, const char *key, const struct id_map *table, int32_t *out) {
+static bool opt_ref(struct loader *ld, json_t *rec, const char *key, const struct id_map *table,
+                    int32_t *out) {
   *out = LH_NONE;
   json_t *v = json_object_get(rec, key);
   return !v || lh_rf_ref_id(ld, v, key, table, true, out);
@@ -36,7 +37,8 @@ static bool wait_on(struct loader *ld, const char *s, enum lh_wait_on *on) {
 static bool waits_entry(struct loader *ld, json_t *v, struct lh_wait *w) {
   if (!json_is_object(v)) return lh_rf_fail(ld, "field 'waits' is not an object");
   const char *on = lh_rf_get_str(ld, v, "on", NULL), *call = lh_rf_get_str(ld, v, "call", "");
-  if (!on || !call || !wait_on(ld, on, &w->on) || !opt_ref(ld, v, "lock", &ld->lock_ids, &w->lock) ||
+  if (!on || !call || !wait_on(ld, on, &w->on) ||
+      !opt_ref(ld, v, "lock", &ld->lock_ids, &w->lock) ||
       !opt_ref(ld, v, "object", &ld->object_ids, &w->object) ||
       !opt_ref(ld, v, "mutex", &ld->lock_ids, &w->mutex) ||
       !opt_ref(ld, v, "joins", &ld->thread_ids, &w->joins) ||
@@ -45,10 +47,13 @@ static bool waits_entry(struct loader *ld, json_t *v, struct lh_wait *w) {
       !lh_rf_get_bool(ld, v, "timed", &w->timed))
     return false;
   w->mode = LH_MODE_WRITE;
-  if (json_object_get(v, "mode") && !lh_rf_parse_mode(ld, json_object_get(v, "mode"), "waits: 'mode'", &w->mode))
+  if (json_object_get(v, "mode") &&
+      !lh_rf_parse_mode(ld, json_object_get(v, "mode"), "waits: 'mode'", &w->mode))
     return false;
-  if (w->on == LH_WAIT_LOCK && w->lock == LH_NONE) return lh_rf_fail(ld, "waits: a wait on a lock names no 'lock'");
-  if (w->on == LH_WAIT_JOIN && w->joins == LH_NONE) return lh_rf_fail(ld, "waits: a join names no thread in 'joins'");
+  if (w->on == LH_WAIT_LOCK && w->lock == LH_NONE)
+    return lh_rf_fail(ld, "waits: a wait on a lock names no 'lock'");
+  if (w->on == LH_WAIT_JOIN && w->joins == LH_NONE)
+    return lh_rf_fail(ld, "waits: a join names no thread in 'joins'");
   if (w->on != LH_WAIT_LOCK && w->on != LH_WAIT_JOIN && w->object == LH_NONE)
     return lh_rf_fail(ld, "waits: a wait on a %s names no 'object'", on);
   w->call = *call ? lh_text_escaped(call) : NULL;
@@ -64,8 +69,8 @@ static bool tries_entry(struct loader *ld, json_t *v, struct lh_tries *t) {
 
 static bool thread_entry(struct loader *ld, json_t *v, size_t i, struct lh_incident_thread *t) {
   int32_t thread;
-  t->waits = (struct lh_wait){.lock = LH_NONE, .object = LH_NONE, .mutex = LH_NONE, .joins = LH_NONE,
-                              .stack = LH_NONE};
+  t->waits = (struct lh_wait){
+      .lock = LH_NONE, .object = LH_NONE, .mutex = LH_NONE, .joins = LH_NONE, .stack = LH_NONE};
   t->tries.lock = LH_NONE;
   t->stack = LH_NONE;
   if (!json_is_object(v)) return lh_rf_fail(ld, "thread entry %zu is not an object", i);
@@ -130,24 +135,26 @@ static bool finding_kind(struct loader *ld, json_t *rec, struct lh_incident *x) 
 }
 
 /* Each element of the array field `key` (optional) through parse into items[i]; *n gets the size. */
-#define LH_ARRAY_FIELD(ld, rec, key, items, n, parse)                                        \
-  do {                                                                                       \
-    json_t *a_ = json_object_get(rec, key);                                                  \
-    if (a_ && !json_is_array(a_)) return lh_rf_fail(ld, "field '%s' is not an array", key);       \
-    (n) = a_ ? (uint32_t)json_array_size(a_) : 0;                                            \
-    (items) = (n) ? lh_xcalloc((n), sizeof *(items)) : NULL;                                 \
-    for (size_t i_ = 0; i_ < (n); i_++)                                                      \
-      if (!parse(ld, json_array_get(a_, i_), i_, &(items)[i_])) return false;               \
+#define LH_ARRAY_FIELD(ld, rec, key, items, n, parse)                                              \
+  do {                                                                                             \
+    json_t *a_ = json_object_get(rec, key);                                                        \
+    if (a_ && !json_is_array(a_)) return lh_rf_fail(ld, "field '%s' is not an array", key);        \
+    (n) = a_ ? (uint32_t)json_array_size(a_) : 0;                                                  \
+    (items) = (n) ? lh_xcalloc((n), sizeof *(items)) : NULL;                                       \
+    for (size_t i_ = 0; i_ < (n); i_++)                                                            \
+      if (!parse(ld, json_array_get(a_, i_), i_, &(items)[i_])) return false;                      \
   } while (0)
 
 static bool finding_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
-  if (!finding_kind(ld, rec, x) || !lh_rf_get_int(ld, rec, "ns", INT64_MIN, INT64_MAX, false, 0, &x->ns) ||
+  if (!finding_kind(ld, rec, x) ||
+      !lh_rf_get_int(ld, rec, "ns", INT64_MIN, INT64_MAX, false, 0, &x->ns) ||
       !lh_rf_get_int(ld, rec, "exitcode", 0, 255, false, -1, &x->exitcode) ||
       !opt_ref(ld, rec, "lock", &ld->lock_ids, &x->lock) ||
       !opt_ref(ld, rec, "object", &ld->object_ids, &x->object) ||
       !opt_ref(ld, rec, "thread", &ld->thread_ids, &x->thread))
     return false;
-  if (!json_is_array(json_object_get(rec, "threads"))) return lh_rf_fail(ld, "field 'threads' is missing or not an array");
+  if (!json_is_array(json_object_get(rec, "threads")))
+    return lh_rf_fail(ld, "field 'threads' is missing or not an array");
   LH_ARRAY_FIELD(ld, rec, "threads", x->threads, x->nthreads, thread_entry);
   LH_ARRAY_FIELD(ld, rec, "related", x->related, x->nrelated, related_entry);
   LH_ARRAY_FIELD(ld, rec, "objects", x->states, x->nstates, state_entry);
@@ -172,9 +179,11 @@ static bool access_entry(struct loader *ld, json_t *v, size_t i, struct lh_acces
   int32_t thread;
   int64_t size;
   if (!json_is_object(v)) return lh_rf_fail(ld, "access entry %zu is not an object", i);
-  if (!lh_rf_ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) || !lh_rf_get_hex(ld, v, "addr", &a->addr) ||
-      !lh_rf_get_int(ld, v, "size", 1, INT32_MAX, true, 0, &size) || !lh_rf_get_bool(ld, v, "write", &a->write) ||
-      !lh_rf_get_bool(ld, v, "atomic", &a->atomic) || !lh_rf_ref_field(ld, v, "stack", &ld->stack_ids, true, &a->stack))
+  if (!lh_rf_ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) ||
+      !lh_rf_get_hex(ld, v, "addr", &a->addr) ||
+      !lh_rf_get_int(ld, v, "size", 1, INT32_MAX, true, 0, &size) ||
+      !lh_rf_get_bool(ld, v, "write", &a->write) || !lh_rf_get_bool(ld, v, "atomic", &a->atomic) ||
+      !lh_rf_ref_field(ld, v, "stack", &ld->stack_ids, true, &a->stack))
     return false;
   a->thread = (uint32_t)thread;
   a->size = (uint32_t)size;
@@ -183,18 +192,22 @@ static bool access_entry(struct loader *ld, json_t *v, size_t i, struct lh_acces
 }
 
 /* Whether [start, start + size) holds addr (without overflowing at the top of the space). */
-static bool holds_addr(uint64_t start, uint64_t size, uint64_t addr) { return addr >= start && addr - start < size; }
+static bool holds_addr(uint64_t start, uint64_t size, uint64_t addr) {
+  return addr >= start && addr - start < size;
+}
 
 static bool block_entry(struct loader *ld, json_t *v, struct lh_race *r) {
   int64_t size;
   if (!json_is_object(v)) return lh_rf_fail(ld, "field 'block' is not an object");
-  if (!lh_rf_get_hex(ld, v, "addr", &r->block_addr) || !lh_rf_get_int(ld, v, "size", 1, INT64_MAX, true, 0, &size) ||
+  if (!lh_rf_get_hex(ld, v, "addr", &r->block_addr) ||
+      !lh_rf_get_int(ld, v, "size", 1, INT64_MAX, true, 0, &size) ||
       !opt_ref(ld, v, "thread", &ld->thread_ids, &r->block_thread) ||
       !opt_ref(ld, v, "stack", &ld->stack_ids, &r->block_stack))
     return false;
   r->block_size = (uint64_t)size;
   r->heap = true;
-  if (!holds_addr(r->block_addr, r->block_size, r->addr)) return lh_rf_fail(ld, "the block does not hold 'addr'");
+  if (!holds_addr(r->block_addr, r->block_size, r->addr))
+    return lh_rf_fail(ld, "the block does not hold 'addr'");
   return true;
 }
 
@@ -209,7 +222,8 @@ static bool share_a_lock(const struct lh_access *a, const struct lh_access *b) {
 }
 
 static bool race_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
-  struct lh_race *r = x->race = lh_xcalloc(1, sizeof *r); /* attached first: freed with x on failure */
+  struct lh_race *r = x->race =
+      lh_xcalloc(1, sizeof *r); /* attached first: freed with x on failure */
   r->module = r->block_thread = r->block_stack = LH_NONE;
   json_t *accesses = json_object_get(rec, "accesses"), *block = json_object_get(rec, "block");
   if (!lh_rf_get_hex(ld, rec, "addr", &r->addr)) return false;
@@ -218,10 +232,12 @@ static bool race_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
   for (size_t i = 0; i < 2; i++)
     if (!access_entry(ld, json_array_get(accesses, i), i, &r->access[i])) return false;
   const struct lh_access *a = r->access, *b = r->access + 1;
-  if (a->thread == b->thread) return lh_rf_fail(ld, "the two accesses of a data race are by the same thread");
+  if (a->thread == b->thread)
+    return lh_rf_fail(ld, "the two accesses of a data race are by the same thread");
   if ((!a->write && !b->write) || (a->atomic && b->atomic))
     return lh_rf_fail(ld, "these two accesses cannot race (both reads, or both atomic)");
-  if (share_a_lock(a, b)) return lh_rf_fail(ld, "these two accesses hold a common lock, so they cannot race");
+  if (share_a_lock(a, b))
+    return lh_rf_fail(ld, "these two accesses hold a common lock, so they cannot race");
   for (size_t i = 0; i < 2; i++)
     if (!holds_addr(r->access[i].addr, r->access[i].size, r->addr))
       return lh_rf_fail(ld, "access entry %zu does not touch 'addr'", i);
@@ -235,7 +251,8 @@ static bool race_body(struct loader *ld, json_t *rec, struct lh_incident *x) {
 }
 
 bool lh_rec_finding(struct loader *ld, json_t *rec) {
-  struct lh_incident x = {.file = ld->file_index, .lock = LH_NONE, .object = LH_NONE, .thread = LH_NONE};
+  struct lh_incident x = {
+      .file = ld->file_index, .lock = LH_NONE, .object = LH_NONE, .thread = LH_NONE};
   if (!finding_body(ld, rec, &x) || (x.kind == LH_FINDING_DATA_RACE && !race_body(ld, rec, &x))) {
     lh_incident_free(&x);
     return false;
@@ -244,4 +261,3 @@ bool lh_rec_finding(struct loader *ld, json_t *rec) {
   lh_model_add_incident(ld->m, &x);
   return true;
 }
-

@@ -111,8 +111,10 @@ uint32_t lh_model_group(struct lh_model *m, const char *exe, const char *lineage
   snprintf(key, len, "%s\x1f%s", exe, lineage);
   bool added;
   uint32_t i = intern(&m->index->groups, key, (uint32_t)m->ngroups, &added);
-  if (added) LH_PUSH(m->groups, m->ngroups, m->cap_groups)->key = key;
-  else free(key);
+  if (added)
+    LH_PUSH(m->groups, m->ngroups, m->cap_groups)->key = key;
+  else
+    free(key);
   return i;
 }
 
@@ -159,7 +161,8 @@ uint32_t lh_model_lock(struct lh_model *m, const char *key, struct lh_lock *prot
   return i;
 }
 
-uint32_t lh_model_object(struct lh_model *m, const char *key, struct lh_object *proto, bool *added) {
+uint32_t lh_model_object(struct lh_model *m, const char *key, struct lh_object *proto,
+                         bool *added) {
   uint32_t i = intern(&m->index->objects, key, (uint32_t)m->nobjects, added);
   if (*added) {
     struct lh_object *o = LH_PUSH(m->objects, m->nobjects, m->cap_objects);

@@ -29,26 +29,30 @@ enum lh_lock_kind { LH_LOCK_MUTEX, LH_LOCK_RWLOCK, LH_LOCK_SPINLOCK, LH_LOCK_C11
 struct lh_run_file {
   char *path;
   long long pid, ppid;
-  long long start_ns;   /* when the process started (0 when unknown) */
+  long long start_ns; /* when the process started (0 when unknown) */
   char *exe;
   char *lineage;
   char *session;
-  uint32_t group;       /* lineage group: files whose locks may merge */
-  bool ended;           /* an `end` record was seen: the program shut down in order */
-  int signal;           /* the signal the process died of (the `end` record's, or the wait
+  uint32_t group; /* lineage group: files whose locks may merge */
+  bool ended;     /* an `end` record was seen: the program shut down in order */
+  int signal;     /* the signal the process died of (the `end` record's, or the wait
                          * status `lockhound run` saw), 0: none known */
-  bool truncated;       /* the last line was cut short */
-  bool stopped;         /* lockhound itself ended or aborted the program (a finding's action) */
+  bool truncated; /* the last line was cut short */
+  bool stopped;   /* lockhound itself ended or aborted the program (a finding's action) */
   uint32_t thread_begin, thread_end; /* this file's threads: [begin, end) */
-  uint32_t locks_seen;  /* lock records accepted */
-  uint32_t threads_created; /* thread records other than the main thread */
-  bool fork_child;      /* its first thread came from fork(): leaving with _exit is normal */
+  uint32_t locks_seen;               /* lock records accepted */
+  uint32_t threads_created;          /* thread records other than the main thread */
+  bool fork_child; /* its first thread came from fork(): leaving with _exit is normal */
   uint32_t bad_records;
 };
 
-struct lh_group { char *key; }; /* exe "\x1f" lineage */
+struct lh_group {
+  char *key;
+}; /* exe "\x1f" lineage */
 
-struct lh_module { char *path; };
+struct lh_module {
+  char *path;
+};
 
 struct lh_frame {
   int32_t module; /* LH_NONE: the address lies in no known module; rel is then absolute */
@@ -62,7 +66,7 @@ struct lh_stack {
 
 struct lh_thread {
   uint32_t file;
-  int32_t id;         /* lockhound's thread number in its file: 0 is the main thread */
+  int32_t id; /* lockhound's thread number in its file: 0 is the main thread */
   long long tid;
   int32_t parent;     /* model index of the creator, or LH_NONE */
   int32_t parent_seg; /* creator's segment at the creation */
@@ -72,18 +76,18 @@ struct lh_thread {
 };
 
 struct lh_lock {
-  char *key;           /* merge key, unique in the model (group-prefixed) */
-  uint32_t file;       /* file where it was first seen (for naming) */
-  int32_t file_id;     /* its id there */
+  char *key;       /* merge key, unique in the model (group-prefixed) */
+  uint32_t file;   /* file where it was first seen (for naming) */
+  int32_t file_id; /* its id there */
   enum lh_lock_kind kind;
   uint64_t addr;
-  int32_t module;      /* module of a global lock, LH_NONE for any other */
-  uint64_t rel;        /* module-relative address of a global lock */
+  int32_t module; /* module of a global lock, LH_NONE for any other */
+  uint64_t rel;   /* module-relative address of a global lock */
   int32_t gen;
-  bool init;           /* how == "init"; else first seen in use */
-  int32_t stack;       /* init or first-use stack, or LH_NONE */
-  bool prefer_writer;  /* rwlock that makes new readers wait behind a waiting writer */
-  bool robust;         /* a robust mutex: its owner's death hands it on with EOWNERDEAD */
+  bool init;          /* how == "init"; else first seen in use */
+  int32_t stack;      /* init or first-use stack, or LH_NONE */
+  bool prefer_writer; /* rwlock that makes new readers wait behind a waiting writer */
+  bool robust;        /* a robust mutex: its owner's death hands it on with EOWNERDEAD */
   char *type;
 };
 
@@ -96,22 +100,22 @@ struct lh_lock_profile {
 enum lh_object_kind { LH_OBJECT_SEM, LH_OBJECT_COND, LH_OBJECT_BARRIER };
 
 struct lh_object {
-  char *key;           /* merge key, unique in the model (group-prefixed) */
-  uint32_t file;       /* file where it was first seen (for naming) */
+  char *key;     /* merge key, unique in the model (group-prefixed) */
+  uint32_t file; /* file where it was first seen (for naming) */
   enum lh_object_kind kind;
   uint64_t addr;
-  int32_t module;      /* module of a global object, LH_NONE for any other */
-  uint64_t rel;        /* module-relative address of a global object */
-  int32_t stack;       /* init or first-use stack, or LH_NONE */
-  bool init;           /* seen in its init call (`how`: "init"; the default for sem and barrier) */
-  int64_t count;       /* barriers: how many threads it waits for; 0 when unknown */
-  char *name;          /* named semaphores: the name given to sem_open, else NULL */
+  int32_t module; /* module of a global object, LH_NONE for any other */
+  uint64_t rel;   /* module-relative address of a global object */
+  int32_t stack;  /* init or first-use stack, or LH_NONE */
+  bool init;      /* seen in its init call (`how`: "init"; the default for sem and barrier) */
+  int64_t count;  /* barriers: how many threads it waits for; 0 when unknown */
+  char *name;     /* named semaphores: the name given to sem_open, else NULL */
 };
 
 struct lh_held {
   uint32_t lock;
-  uint8_t mode;   /* enum lh_mode */
-  int32_t stack;  /* where it was taken, or LH_NONE */
+  uint8_t mode;  /* enum lh_mode */
+  int32_t stack; /* where it was taken, or LH_NONE */
 };
 
 struct lh_tuple {
@@ -133,23 +137,30 @@ struct lh_join {
 
 /* ---- incidents: the library's `finding` records ---- */
 
-enum lh_wait_on { LH_WAIT_NONE, LH_WAIT_LOCK, LH_WAIT_COND, LH_WAIT_SEM, LH_WAIT_BARRIER, LH_WAIT_JOIN };
+enum lh_wait_on {
+  LH_WAIT_NONE,
+  LH_WAIT_LOCK,
+  LH_WAIT_COND,
+  LH_WAIT_SEM,
+  LH_WAIT_BARRIER,
+  LH_WAIT_JOIN
+};
 
-struct lh_wait {           /* what a thread is blocked in */
-  enum lh_wait_on on;      /* LH_WAIT_NONE: the entry has no `waits` */
-  char *call;              /* "pthread_mutex_lock" */
-  int32_t lock;            /* on lock: the lock, else LH_NONE */
-  uint8_t mode;            /* on lock */
-  int32_t object;          /* on cond, sem, barrier: the object, else LH_NONE */
-  int32_t mutex;           /* on cond: its mutex, or LH_NONE */
-  int32_t joins;           /* on join: the thread waited for (model index), else LH_NONE */
-  int32_t stack;           /* where it blocks, or LH_NONE */
-  int64_t since_ns;        /* 0 when unknown */
+struct lh_wait {      /* what a thread is blocked in */
+  enum lh_wait_on on; /* LH_WAIT_NONE: the entry has no `waits` */
+  char *call;         /* "pthread_mutex_lock" */
+  int32_t lock;       /* on lock: the lock, else LH_NONE */
+  uint8_t mode;       /* on lock */
+  int32_t object;     /* on cond, sem, barrier: the object, else LH_NONE */
+  int32_t mutex;      /* on cond: its mutex, or LH_NONE */
+  int32_t joins;      /* on join: the thread waited for (model index), else LH_NONE */
+  int32_t stack;      /* where it blocks, or LH_NONE */
+  int64_t since_ns;   /* 0 when unknown */
   bool timed;
 };
 
-struct lh_tries {          /* livelock: failed trylocks since the last success */
-  int32_t lock;            /* LH_NONE: the entry has no `tries` */
+struct lh_tries { /* livelock: failed trylocks since the last success */
+  int32_t lock;   /* LH_NONE: the entry has no `tries` */
   int64_t failures, since_ns;
 };
 
@@ -157,53 +168,53 @@ struct lh_incident_thread {
   uint32_t thread;
   struct lh_wait waits;
   uint32_t nholds;
-  struct lh_held *holds;   /* oldest first */
-  int32_t stack;           /* where it did what the incident is about, or LH_NONE */
+  struct lh_held *holds; /* oldest first */
+  int32_t stack;         /* where it did what the incident is about, or LH_NONE */
   struct lh_tries tries;
 };
 
-struct lh_related {        /* another place that matters */
-  int32_t thread;          /* LH_NONE when not given */
+struct lh_related { /* another place that matters */
+  int32_t thread;   /* LH_NONE when not given */
   int32_t stack;
-  char *what;              /* the library's words, e.g. "taken" */
+  char *what; /* the library's words, e.g. "taken" */
 };
 
-struct lh_object_state {   /* an object's state at the incident */
+struct lh_object_state { /* an object's state at the incident */
   uint32_t object;
   bool has_value, has_count;
-  int64_t value;           /* semaphores */
-  int64_t count, arrived;  /* barriers */
+  int64_t value;          /* semaphores */
+  int64_t count, arrived; /* barriers */
 };
 
 /* ---- data races: a `finding` of kind data-race, with its two accesses ---- */
 
-struct lh_access {         /* one of the two accesses of a data race */
+struct lh_access { /* one of the two accesses of a data race */
   uint32_t thread;
-  uint64_t addr;           /* the bytes it touched: [addr, addr + size) */
+  uint64_t addr; /* the bytes it touched: [addr, addr + size) */
   uint32_t size;
   bool write, atomic;
-  int32_t stack;           /* the access's site first, then its callers; or LH_NONE */
+  int32_t stack; /* the access's site first, then its callers; or LH_NONE */
   uint32_t nlocks;
-  struct lh_held *locks;   /* held at the access, oldest first (their stack is LH_NONE) */
+  struct lh_held *locks; /* held at the access, oldest first (their stack is LH_NONE) */
 };
 
 struct lh_race {
-  uint64_t addr;           /* the first byte both accesses touch */
-  int32_t module;          /* the module whose PT_LOAD segments hold addr (a global), else LH_NONE */
-  uint64_t rel;            /* addr relative to that module's load bias */
+  uint64_t addr;  /* the first byte both accesses touch */
+  int32_t module; /* the module whose PT_LOAD segments hold addr (a global), else LH_NONE */
+  uint64_t rel;   /* addr relative to that module's load bias */
   struct lh_access access[2]; /* [0] the access that found the race (the later), [1] the earlier */
-  bool heap;               /* addr lies in a malloc'ed block: the block_ fields are set */
+  bool heap;                  /* addr lies in a malloc'ed block: the block_ fields are set */
   uint64_t block_addr, block_size;
   int32_t block_thread, block_stack; /* who allocated it, and where (LH_NONE when unknown) */
 };
 
 struct lh_incident {
   uint32_t file;
-  int kind;                /* enum lh_finding_kind (findings.h) */
+  int kind; /* enum lh_finding_kind (findings.h) */
   int64_t ns;
-  char *action;            /* "exit", "abort", "wait" or "continue" */
-  char *detail;            /* sub-kind, or NULL */
-  int64_t exitcode;        /* the exit code the library ended the run with, -1 when not given */
+  char *action;     /* "exit", "abort", "wait" or "continue" */
+  char *detail;     /* sub-kind, or NULL */
+  int64_t exitcode; /* the exit code the library ended the run with, -1 when not given */
   uint32_t nthreads;
   struct lh_incident_thread *threads;
   int32_t lock, object, thread; /* what it is about, each LH_NONE when not given */
@@ -211,22 +222,33 @@ struct lh_incident {
   struct lh_related *related;
   uint32_t nstates;
   struct lh_object_state *states;
-  struct lh_race *race;    /* data-race only, else NULL */
+  struct lh_race *race; /* data-race only, else NULL */
 };
 
 struct lh_model {
-  struct lh_run_file *files;   size_t nfiles, cap_files;
-  struct lh_group *groups;     size_t ngroups, cap_groups;
-  struct lh_module *modules;   size_t nmodules, cap_modules;
-  struct lh_stack *stacks;     size_t nstacks, cap_stacks;
-  struct lh_thread *threads;   size_t nthreads, cap_threads;
-  struct lh_lock *locks;       size_t nlocks, cap_locks;
-  struct lh_tuple *tuples;     size_t ntuples, cap_tuples;
-  struct lh_join *joins;       size_t njoins, cap_joins;
-  struct lh_object *objects;   size_t nobjects, cap_objects;
-  struct lh_incident *incidents; size_t nincidents, cap_incidents;
-  struct lh_lock_profile *profiles; size_t nprofiles, cap_profiles; /* `contention` records */
-  struct lh_model_index *index; /* hash tables for merging (model.c) */
+  struct lh_run_file *files;
+  size_t nfiles, cap_files;
+  struct lh_group *groups;
+  size_t ngroups, cap_groups;
+  struct lh_module *modules;
+  size_t nmodules, cap_modules;
+  struct lh_stack *stacks;
+  size_t nstacks, cap_stacks;
+  struct lh_thread *threads;
+  size_t nthreads, cap_threads;
+  struct lh_lock *locks;
+  size_t nlocks, cap_locks;
+  struct lh_tuple *tuples;
+  size_t ntuples, cap_tuples;
+  struct lh_join *joins;
+  size_t njoins, cap_joins;
+  struct lh_object *objects;
+  size_t nobjects, cap_objects;
+  struct lh_incident *incidents;
+  size_t nincidents, cap_incidents;
+  struct lh_lock_profile *profiles;
+  size_t nprofiles, cap_profiles; /* `contention` records */
+  struct lh_model_index *index;   /* hash tables for merging (model.c) */
 };
 
 struct lh_model *lh_model_new(void);
@@ -255,10 +277,12 @@ void lh_incident_free(struct lh_incident *x);
 void lh_model_finish(struct lh_model *m);
 
 /* Names for the record vocabulary. */
-const char *lh_mode_name(enum lh_mode mode);          /* "write" / "read" */
-const char *lh_lock_kind_name(enum lh_lock_kind kind); /* "mutex", "rwlock", "spinlock", "c11_mutex" */
-const char *lh_lock_kind_word(enum lh_lock_kind kind); /* in prose: "mutex", ..., "mtx" */
+const char *lh_mode_name(enum lh_mode mode); /* "write" / "read" */
+const char *
+lh_lock_kind_name(enum lh_lock_kind kind); /* "mutex", "rwlock", "spinlock", "c11_mutex" */
+const char *lh_lock_kind_word(enum lh_lock_kind kind);     /* in prose: "mutex", ..., "mtx" */
 const char *lh_object_kind_name(enum lh_object_kind kind); /* "sem", "cond", "barrier" */
-const char *lh_object_kind_word(enum lh_object_kind kind); /* "semaphore", "condition variable", ... */
+const char *
+lh_object_kind_word(enum lh_object_kind kind); /* "semaphore", "condition variable", ... */
 
 #endif

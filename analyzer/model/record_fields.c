@@ -17,7 +17,7 @@ bool lh_rf_fail(struct loader *ld, const char *fmt, ...) {
 }
 
 bool lh_rf_get_int(struct loader *ld, json_t *rec, const char *key, int64_t min, int64_t max,
-                    bool required, int64_t dflt, int64_t *out) {
+                   bool required, int64_t dflt, int64_t *out) {
   json_t *v = json_object_get(rec, key);
   if (!v) {
     if (required) return lh_rf_fail(ld, "field '%s' is missing", key);
@@ -26,7 +26,8 @@ bool lh_rf_get_int(struct loader *ld, json_t *rec, const char *key, int64_t min,
   }
   if (!json_is_integer(v)) return lh_rf_fail(ld, "field '%s' is not an integer", key);
   json_int_t x = json_integer_value(v);
-  if (x < min || x > max) return lh_rf_fail(ld, "field '%s' is out of range (%" JSON_INTEGER_FORMAT ")", key, x);
+  if (x < min || x > max)
+    return lh_rf_fail(ld, "field '%s' is out of range (%" JSON_INTEGER_FORMAT ")", key, x);
   *out = x;
   return true;
 }
@@ -38,10 +39,14 @@ bool lh_rf_parse_hex(const char *s, uint64_t *out) {
   uint64_t v = 0;
   for (const char *p = s + 2; *p; p++) {
     int d;
-    if (*p >= '0' && *p <= '9') d = *p - '0';
-    else if (*p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
-    else if (*p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
-    else return false;
+    if (*p >= '0' && *p <= '9')
+      d = *p - '0';
+    else if (*p >= 'a' && *p <= 'f')
+      d = *p - 'a' + 10;
+    else if (*p >= 'A' && *p <= 'F')
+      d = *p - 'A' + 10;
+    else
+      return false;
     v = v << 4 | (uint64_t)d;
   }
   *out = v;
@@ -86,9 +91,12 @@ bool lh_rf_get_bool(struct loader *ld, json_t *rec, const char *key, bool *out) 
 
 bool lh_rf_parse_mode(struct loader *ld, json_t *v, const char *what, uint8_t *out) {
   const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-  if (s && strcmp(s, "w") == 0) *out = LH_MODE_WRITE;
-  else if (s && strcmp(s, "r") == 0) *out = LH_MODE_READ;
-  else return lh_rf_fail(ld, "%s is not \"r\" or \"w\"", what);
+  if (s && strcmp(s, "w") == 0)
+    *out = LH_MODE_WRITE;
+  else if (s && strcmp(s, "r") == 0)
+    *out = LH_MODE_READ;
+  else
+    return lh_rf_fail(ld, "%s is not \"r\" or \"w\"", what);
   return true;
 }
 
@@ -123,7 +131,7 @@ bool lh_rf_new_id(struct loader *ld, json_t *rec, const struct id_map *table, in
 
 /* A reference to an earlier record; allow_none accepts -1 (mapped to LH_NONE). */
 bool lh_rf_ref_id(struct loader *ld, json_t *v, const char *what, const struct id_map *table,
-                   bool allow_none, int32_t *out) {
+                  bool allow_none, int32_t *out) {
   if (!v) return lh_rf_fail(ld, "field '%s' is missing", what);
   if (!json_is_integer(v)) return lh_rf_fail(ld, "%s is not an integer", what);
   json_int_t id = json_integer_value(v);
@@ -139,7 +147,7 @@ bool lh_rf_ref_id(struct loader *ld, json_t *v, const char *what, const struct i
 }
 
 bool lh_rf_ref_field(struct loader *ld, json_t *rec, const char *key, const struct id_map *table,
-                      bool allow_none, int32_t *out) {
+                     bool allow_none, int32_t *out) {
   return lh_rf_ref_id(ld, json_object_get(rec, key), key, table, allow_none, out);
 }
 

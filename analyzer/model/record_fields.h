@@ -17,7 +17,9 @@
 #define LH_MAX_ID ((1 << 24) - 1) /* ids are small: dense tables indexed by id */
 #define LH_MAX_SEG (INT32_MAX - 2)
 
-struct seg_range { uint64_t start, end; };
+struct seg_range {
+  uint64_t start, end;
+};
 
 struct file_module { /* a module record of this file */
   uint32_t model_index;
@@ -35,8 +37,8 @@ struct id_map {
 
 struct site_count {
   char *site;
-  uint32_t count;     /* locks created at this site so far */
-  uint32_t objects;   /* objects created at this site so far */
+  uint32_t count;   /* locks created at this site so far */
+  uint32_t objects; /* objects created at this site so far */
   UT_hash_handle hh;
 };
 
@@ -48,8 +50,8 @@ struct loader {
   FILE *diag;
   unsigned long line;
   unsigned warnings;
-  char why[256];                /* what is wrong with the current record */
-  struct file_module *modules;  /* indexed by position, looked up through module_ids */
+  char why[256];               /* what is wrong with the current record */
+  struct file_module *modules; /* indexed by position, looked up through module_ids */
   size_t nmodules, cap_modules;
   struct id_map module_ids, stack_ids, thread_ids, lock_ids, object_ids;
   struct site_count *sites;

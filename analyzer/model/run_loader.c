@@ -40,8 +40,8 @@
 #include "base/finding_kinds.h"
 #include "base/grow.h"
 #include "base/input_file.h"
-#include "common/run_file_format.h"
 #include "base/text_escape.h"
+#include "common/run_file_format.h"
 
 /* ---- records ---- */
 
@@ -140,9 +140,13 @@ static bool rec_exit(struct loader *ld, json_t *rec) {
 }
 
 static bool lock_kind(struct loader *ld, const char *s, enum lh_lock_kind *kind) {
-  static const struct { const char *name; enum lh_lock_kind kind; } kinds[] = {
-      {"mutex", LH_LOCK_MUTEX}, {"rwlock", LH_LOCK_RWLOCK},
-      {"spinlock", LH_LOCK_SPINLOCK}, {"c11_mutex", LH_LOCK_C11_MUTEX}};
+  static const struct {
+    const char *name;
+    enum lh_lock_kind kind;
+  } kinds[] = {{"mutex", LH_LOCK_MUTEX},
+               {"rwlock", LH_LOCK_RWLOCK},
+               {"spinlock", LH_LOCK_SPINLOCK},
+               {"c11_mutex", LH_LOCK_C11_MUTEX}};
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
     if (strcmp(s, kinds[i].name) == 0) {
       *kind = kinds[i].kind;
@@ -166,7 +170,8 @@ static struct site_count *site_of(struct loader *ld, int32_t stack) {
   char *site = NULL, num[32];
   size_t slen = 0, scap = 0;
   append(&site, &slen, &scap, "S:");
-  if (stack == LH_NONE) append(&site, &slen, &scap, "?");
+  if (stack == LH_NONE)
+    append(&site, &slen, &scap, "?");
   else {
     const struct lh_stack *s = &ld->m->stacks[stack];
     for (uint32_t i = 0; i < s->n; i++) {
@@ -252,7 +257,6 @@ static bool rec_destroy(struct loader *ld, json_t *rec) {
          lh_rf_ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread);
 }
 
-
 static bool rec_acq(struct loader *ld, json_t *rec) {
   struct lh_tuple t = {.stack = LH_NONE};
   int32_t thread, lock;
@@ -285,10 +289,14 @@ static bool rec_acq(struct loader *ld, json_t *rec) {
 /* ---- objects: semaphores, condition variables, barriers ---- */
 
 static bool object_kind(struct loader *ld, const char *s, enum lh_object_kind *kind) {
-  if (strcmp(s, "sem") == 0) *kind = LH_OBJECT_SEM;
-  else if (strcmp(s, "cond") == 0) *kind = LH_OBJECT_COND;
-  else if (strcmp(s, "barrier") == 0) *kind = LH_OBJECT_BARRIER;
-  else return lh_rf_fail(ld, "unknown object kind '%.40s'", s);
+  if (strcmp(s, "sem") == 0)
+    *kind = LH_OBJECT_SEM;
+  else if (strcmp(s, "cond") == 0)
+    *kind = LH_OBJECT_COND;
+  else if (strcmp(s, "barrier") == 0)
+    *kind = LH_OBJECT_BARRIER;
+  else
+    return lh_rf_fail(ld, "unknown object kind '%.40s'", s);
   return true;
 }
 
@@ -353,15 +361,13 @@ static bool rec_contention(struct loader *ld, json_t *rec) {
   int32_t lock;
   int64_t v[6];
   static const char *const keys[6] = {"acquisitions", "contended", "wait_ns",
-                                      "max_wait_ns", "hold_ns", "max_hold_ns"};
-  if (!lh_rf_ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock))
-    return false;
+                                      "max_wait_ns",  "hold_ns",   "max_hold_ns"};
+  if (!lh_rf_ref_field(ld, rec, "lock", &ld->lock_ids, false, &lock)) return false;
   for (int i = 0; i < 6; i++)
-    if (!lh_rf_get_int(ld, rec, keys[i], 0, INT64_MAX, true, 0, &v[i]))
-      return false;
+    if (!lh_rf_get_int(ld, rec, keys[i], 0, INT64_MAX, true, 0, &v[i])) return false;
   if (v[1] > v[0] || v[3] > v[2] || v[5] > v[4])
     return lh_rf_fail(ld, "contention figures that cannot be (more waits than acquisitions, or a "
-                    "longest time above the total)");
+                          "longest time above the total)");
   p.lock = (uint32_t)lock;
   p.acquisitions = (uint64_t)v[0];
   p.contended = (uint64_t)v[1];
@@ -383,8 +389,7 @@ static bool rec_calls(struct loader *ld, json_t *rec) {
 static bool rec_end(struct loader *ld, json_t *rec) {
   ld->file->ended = true;
   int64_t sig = 0; /* absent in files of older libraries, and when no signal ended it */
-  if (lh_rf_get_int(ld, rec, "signal", 1, 64, false, 0, &sig))
-    ld->file->signal = (int)sig;
+  if (lh_rf_get_int(ld, rec, "signal", 1, 64, false, 0, &sig)) ld->file->signal = (int)sig;
   return true;
 }
 
@@ -415,11 +420,13 @@ static const struct {
   const char *type;
   bool (*handle)(struct loader *, json_t *);
 } handlers[] = {
-    {"module", rec_module}, {"stack", rec_stack},     {"thread", rec_thread},
-    {"join", rec_join},     {"exit", rec_exit},       {"lock", rec_lock},
-    {"destroy", rec_destroy}, {"acq", rec_acq},       {"calls", rec_calls}, {"contention", rec_contention},
-    {"end", rec_end},       {"run", rec_run_again},   {"object", rec_object},
-    {"finding", lh_rec_finding},
+    {"module", rec_module},   {"stack", rec_stack},
+    {"thread", rec_thread},   {"join", rec_join},
+    {"exit", rec_exit},       {"lock", rec_lock},
+    {"destroy", rec_destroy}, {"acq", rec_acq},
+    {"calls", rec_calls},     {"contention", rec_contention},
+    {"end", rec_end},         {"run", rec_run_again},
+    {"object", rec_object},   {"finding", lh_rec_finding},
 };
 
 /* ---- lines ---- */
@@ -427,7 +434,8 @@ static const struct {
 static void warn(struct loader *ld) {
   ld->file->bad_records++;
   if (++ld->warnings <= LH_MAX_WARNINGS)
-    fprintf(ld->diag, "lockhound: %s:%lu: %s; record skipped\n", ld->name, ld->line, lh_shown(ld->why));
+    fprintf(ld->diag, "lockhound: %s:%lu: %s; record skipped\n", ld->name, ld->line,
+            lh_shown(ld->why));
 }
 
 static void record(struct loader *ld, const char *text, size_t len) {
@@ -475,7 +483,8 @@ static int first_record(struct loader *ld, const char *text, size_t len) {
     return -1;
   }
   int64_t pid = 0, ppid = 0, start_ns = 0;
-  const char *exe = lh_rf_get_str(ld, rec, "exe", "?"), *lineage = lh_rf_get_str(ld, rec, "lineage", ""),
+  const char *exe = lh_rf_get_str(ld, rec, "exe", "?"),
+             *lineage = lh_rf_get_str(ld, rec, "lineage", ""),
              *session = lh_rf_get_str(ld, rec, "session", "");
   lh_rf_get_int(ld, rec, "pid", 0, INT64_MAX, false, 0, &pid);
   lh_rf_get_int(ld, rec, "ppid", 0, INT64_MAX, false, 0, &ppid);
@@ -543,7 +552,8 @@ static int load_stream(struct lh_model *m, const char *name, struct lh_input *in
       lh_input_format_size(n == LH_INPUT_TOO_LONG ? lh_input_max_line(LH_INPUT_RUN)
                                                   : lh_input_max_size(LH_INPUT_RUN),
                            limit, sizeof limit);
-      fprintf(diag, "lockhound: %s is not a lockhound run file (its first line is longer than %s)\n",
+      fprintf(diag,
+              "lockhound: %s is not a lockhound run file (its first line is longer than %s)\n",
               name, limit);
       rc = -1;
       break;
@@ -557,7 +567,8 @@ static int load_stream(struct lh_model *m, const char *name, struct lh_input *in
     if (!ld.file) {
       if (!complete || first_record(&ld, buf, (size_t)(complete ? n - 1 : n)) != 0) {
         if (!complete)
-          fprintf(diag, "lockhound: %s is not a lockhound run file (its first line is incomplete)\n",
+          fprintf(diag,
+                  "lockhound: %s is not a lockhound run file (its first line is incomplete)\n",
                   name);
         rc = -1;
         break;
@@ -605,10 +616,11 @@ static int load_stream(struct lh_model *m, const char *name, struct lh_input *in
                 "older than _exit and exec records); its report is built from what it recorded\n",
                 name);
       else
-        fprintf(diag,
-                "lockhound: %s: the program ended abruptly (a signal lockhound could not catch); its "
-                "report is built from what was recorded before\n",
-                name);
+        fprintf(
+            diag,
+            "lockhound: %s: the program ended abruptly (a signal lockhound could not catch); its "
+            "report is built from what was recorded before\n",
+            name);
     }
   }
   free(buf);
@@ -669,7 +681,8 @@ int lh_load_run_files(struct lh_model *m, char *const *files, size_t n, FILE *di
       HASH_FIND(hh, seen, &e->key, sizeof e->key, found);
       if (found) {
         free(e);
-        fprintf(diag, "lockhound: %s is given more than once; it is read once\n", lh_shown(files[i]));
+        fprintf(diag, "lockhound: %s is given more than once; it is read once\n",
+                lh_shown(files[i]));
         continue;
       }
       HASH_ADD(hh, seen, key, sizeof e->key, e);

@@ -20,6 +20,7 @@ int lh_load_run_files(struct lh_model *m, char *const *files, size_t n, FILE *di
 
 /* The same, for run-file text already in memory (the fuzz harness and the tests use it); `name`
  * is the file name the messages give. */
-int lh_load_run_text(struct lh_model *m, const char *name, const char *text, size_t len, FILE *diag);
+int lh_load_run_text(struct lh_model *m, const char *name, const char *text, size_t len,
+                     FILE *diag);
 
 #endif

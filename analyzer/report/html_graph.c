@@ -20,7 +20,8 @@ static char *render_svg(const char *dot_text) {
   int in = memfd_create("lockhound-dot", MFD_CLOEXEC), pipefd[2];
   if (in < 0) return NULL;
   size_t n = strlen(dot_text);
-  if (write(in, dot_text, n) != (ssize_t)n || lseek(in, 0, SEEK_SET) != 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
+  if (write(in, dot_text, n) != (ssize_t)n || lseek(in, 0, SEEK_SET) != 0 ||
+      pipe2(pipefd, O_CLOEXEC) != 0) {
     close(in);
     return NULL;
   }
@@ -40,12 +41,15 @@ static char *render_svg(const char *dot_text) {
   size_t len = 0;
   FILE *mem = open_memstream(&svg, &len);
   ssize_t k;
-  while (pid > 0 && mem && ((k = read(pipefd[0], chunk, sizeof chunk)) > 0 || (k < 0 && errno == EINTR)))
+  while (pid > 0 && mem &&
+         ((k = read(pipefd[0], chunk, sizeof chunk)) > 0 || (k < 0 && errno == EINTR)))
     if (k > 0) fwrite(chunk, 1, (size_t)k, mem);
   close(pipefd[0]);
   if (mem) fclose(mem);
   int status = 0;
-  if (pid > 0) while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (pid > 0)
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   if (pid <= 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !svg || !strstr(svg, "<svg")) {
     free(svg);
     return NULL;
@@ -87,4 +91,3 @@ void lh_html_graph(struct html *h) {
   free(svg);
   free(dot_text);
 }
-

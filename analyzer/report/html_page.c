@@ -14,7 +14,6 @@
 #define CONTEXT_LINES 2
 #define MAX_SOURCE_LINE 400
 
-
 static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
     [W_TITLE] = {"lockhound report", "отчёт lockhound"},
     [W_PROGRAM] = {"Program", "Программа"},
@@ -39,10 +38,11 @@ static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
     [W_WHAT_HAPPENED] = {"In the text report", "В текстовом отчёте"},
     [W_EXPLAIN] = {"What this means", "Что это значит"},
     [W_GRAPH] = {"Lock-order graph", "Граф порядка захвата блокировок"},
-    [W_NO_DOT] = {"graphviz's dot could not be run (apt-get install graphviz), so the graph is shown as "
-                  "its DOT source; `dot -Tsvg` draws it.",
-                  "не удалось запустить dot из graphviz (apt-get install graphviz), поэтому граф показан "
-                  "исходным текстом DOT; его рисует `dot -Tsvg`."},
+    [W_NO_DOT] =
+        {"graphviz's dot could not be run (apt-get install graphviz), so the graph is shown as "
+         "its DOT source; `dot -Tsvg` draws it.",
+         "не удалось запустить dot из graphviz (apt-get install graphviz), поэтому граф показан "
+         "исходным текстом DOT; его рисует `dot -Tsvg`."},
     [W_VALUE] = {"value", "значение"},
     [W_TRIES] = {"failed trylocks on", "неудачных trylock на"},
     [W_STEPS] = {"What each thread holds and wants", "Что удерживает и чего хочет каждый поток"},
@@ -55,7 +55,6 @@ const char *lh_html_word(enum lh_lang lang, enum page_word w) {
   return page_words[w][lang < LH_LANG_COUNT ? lang : LH_LANG_EN];
 }
 
-
 void lh_html_esc(FILE *out, const char *text) {
   for (const unsigned char *s = (const unsigned char *)text; *s; s++) {
     switch (*s) {
@@ -64,7 +63,8 @@ void lh_html_esc(FILE *out, const char *text) {
     case '>': fputs("&gt;", out); break;
     case '"': fputs("&quot;", out); break;
     case '\'': fputs("&#39;", out); break;
-    case '\n': case '\t': fputc(*s, out); break;
+    case '\n':
+    case '\t': fputc(*s, out); break;
     default: fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, out);
     }
   }
@@ -114,8 +114,10 @@ static void source_lines(struct html *h, const char *module, const char *file, i
   ssize_t got;
   for (int n = 1; mem && n <= line + CONTEXT_LINES; n++) {
     got = lh_input_line(&in, &buf, &cap);
-    if (got == LH_INPUT_TOO_LONG) lh_input_skip_line(&in); /* shown cut anyway */
-    else if (got <= 0) break;
+    if (got == LH_INPUT_TOO_LONG)
+      lh_input_skip_line(&in); /* shown cut anyway */
+    else if (got <= 0)
+      break;
     if (n < line - CONTEXT_LINES) continue;
     buf[strcspn(buf, "\r\n")] = '\0';
     if (strlen(buf) > MAX_SOURCE_LINE) buf[MAX_SOURCE_LINE] = '\0';
@@ -183,4 +185,3 @@ void lh_html_stack(struct html *h, const char *what, const json_t *frames, bool 
   for (size_t i = 0; i < n; i++) frame_html(h, json_array_get(frames, i));
   fputs("</ol></details>\n", h->out);
 }
-

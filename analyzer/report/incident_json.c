@@ -18,7 +18,8 @@ static const char *const on_names[] = {"", "lock", "cond", "sem", "barrier", "jo
 
 static json_t *waits_json(const struct lh_report *r, char **object_names, const struct lh_wait *w) {
   json_t *o = json_object();
-  json_object_set_new(o, "call", json_string(w->call ? w->call : lh_incident_default_call(r->m, w)));
+  json_object_set_new(o, "call",
+                      json_string(w->call ? w->call : lh_incident_default_call(r->m, w)));
   json_object_set_new(o, "on", json_string(on_names[w->on]));
   if (w->lock != LH_NONE) {
     json_object_set_new(o, "lock", json_string(r->lock_names[w->lock]));
@@ -36,7 +37,8 @@ static json_t *waits_json(const struct lh_report *r, char **object_names, const 
   return o;
 }
 
-static json_t *thread_json(const struct lh_report *r, char **object_names, const struct lh_incident_thread *t) {
+static json_t *thread_json(const struct lh_report *r, char **object_names,
+                           const struct lh_incident_thread *t) {
   const struct lh_thread *th = &r->m->threads[t->thread];
   char label[64];
   lh_thread_label(r->m, t->thread, label, sizeof label);
@@ -44,10 +46,12 @@ static json_t *thread_json(const struct lh_report *r, char **object_names, const
   json_object_set_new(o, "id", json_string(label));
   json_object_set_new(o, "pid", json_integer(r->m->files[th->file].pid));
   json_object_set_new(o, "created_at", lh_json_frames(r, th->stack));
-  if (t->waits.on != LH_WAIT_NONE) json_object_set_new(o, "waits", waits_json(r, object_names, &t->waits));
+  if (t->waits.on != LH_WAIT_NONE)
+    json_object_set_new(o, "waits", waits_json(r, object_names, &t->waits));
   if (t->nholds) {
     json_t *holds = json_array();
-    for (uint32_t h = 0; h < t->nholds; h++) json_array_append_new(holds, held_json(r, &t->holds[h]));
+    for (uint32_t h = 0; h < t->nholds; h++)
+      json_array_append_new(holds, held_json(r, &t->holds[h]));
     json_object_set_new(o, "holds", holds);
   }
   if (t->stack != LH_NONE) json_object_set_new(o, "stack", lh_json_frames(r, t->stack));
@@ -65,7 +69,8 @@ static json_t *thread_json(const struct lh_report *r, char **object_names, const
 static json_t *steps_json(const struct lh_report *r, const struct lh_incident *in) {
   json_t *steps = json_array();
   for (uint32_t i = 0; i < in->nthreads; i++) {
-    const struct lh_incident_thread *t = lh_incident_told(r->m, in, i), *prev = lh_incident_told(r->m, in, i + in->nthreads - 1);
+    const struct lh_incident_thread *t = lh_incident_told(r->m, in, i),
+                                    *prev = lh_incident_told(r->m, in, i + in->nthreads - 1);
     if (t->waits.on != LH_WAIT_LOCK || prev->waits.on != LH_WAIT_LOCK) {
       json_decref(steps);
       return NULL;
@@ -89,7 +94,8 @@ static json_t *steps_json(const struct lh_report *r, const struct lh_incident *i
   return steps;
 }
 
-void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names, const struct lh_finding *f) {
+void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names,
+                      const struct lh_finding *f) {
   const struct lh_incident *in = lh_incident_of(r, f);
   json_object_set_new(o, "action", json_string(in->action));
   if (in->detail) json_object_set_new(o, "detail", json_string(in->detail));

@@ -10,19 +10,26 @@
 
 /* ---- names ---- */
 
-const char *lh_incident_lock_name(const struct lh_text *x, int32_t l) { return l == LH_NONE ? "?" : x->r->lock_names[l]; }
-static const char *object_name(const struct lh_text *x, int32_t o) { return o == LH_NONE ? "?" : x->object_names[o]; }
-
+const char *lh_incident_lock_name(const struct lh_text *x, int32_t l) {
+  return l == LH_NONE ? "?" : x->r->lock_names[l];
+}
+static const char *object_name(const struct lh_text *x, int32_t o) {
+  return o == LH_NONE ? "?" : x->object_names[o];
+}
 
 struct phrase lh_incident_object_phrase(const struct lh_text *x, int32_t o) {
   struct phrase p;
   const char *word = o == LH_NONE ? "object" : lh_object_kind_word(x->r->m->objects[o].kind);
-  const char *shown = o == LH_NONE ? lh_msg(x->lang, LH_MSG_OBJECT) : lh_object_kind_word_in(x->lang, x->r->m->objects[o].kind);
+  const char *shown = o == LH_NONE ? lh_msg(x->lang, LH_MSG_OBJECT)
+                                   : lh_object_kind_word_in(x->lang, x->r->m->objects[o].kind);
   const char *name = object_name(x, o);
   /* names are English ("barrier initialised at b.c:9"): they carry their kind already */
-  if (strncmp(name, word, strlen(word)) == 0) snprintf(p.s, sizeof p.s, "%s", name);
-  else if (x->lang != LH_LANG_EN) snprintf(p.s, sizeof p.s, "%s %s", shown, name);
-  else snprintf(p.s, sizeof p.s, "%s %s", word, name);
+  if (strncmp(name, word, strlen(word)) == 0)
+    snprintf(p.s, sizeof p.s, "%s", name);
+  else if (x->lang != LH_LANG_EN)
+    snprintf(p.s, sizeof p.s, "%s %s", shown, name);
+  else
+    snprintf(p.s, sizeof p.s, "%s %s", word, name);
   return p;
 }
 
@@ -30,11 +37,12 @@ struct phrase lh_incident_object_phrase(const struct lh_text *x, int32_t o) {
 struct phrase lh_incident_mutex_phrase(const struct lh_text *x, int32_t l) {
   struct phrase p;
   const char *name = lh_incident_lock_name(x, l);
-  if (strncmp(name, "mutex ", 6) == 0) snprintf(p.s, sizeof p.s, "%s", name);
-  else snprintf(p.s, sizeof p.s, "%s %s", lh_msg(x->lang, LH_MSG_MUTEX), name);
+  if (strncmp(name, "mutex ", 6) == 0)
+    snprintf(p.s, sizeof p.s, "%s", name);
+  else
+    snprintf(p.s, sizeof p.s, "%s %s", lh_msg(x->lang, LH_MSG_MUTEX), name);
   return p;
 }
-
 
 struct label lh_incident_label_of(const struct lh_model *m, int32_t thread) {
   struct label l = {"?"};
@@ -51,7 +59,8 @@ const char *lh_incident_default_call(const struct lh_model *m, const struct lh_w
   switch (w->on) {
   case LH_WAIT_LOCK:
     switch (m->locks[w->lock].kind) {
-    case LH_LOCK_RWLOCK: return w->mode == LH_MODE_READ ? "pthread_rwlock_rdlock" : "pthread_rwlock_wrlock";
+    case LH_LOCK_RWLOCK:
+      return w->mode == LH_MODE_READ ? "pthread_rwlock_rdlock" : "pthread_rwlock_wrlock";
     case LH_LOCK_SPINLOCK: return "pthread_spin_lock";
     case LH_LOCK_C11_MUTEX: return "mtx_lock";
     default: return "pthread_mutex_lock";
@@ -69,9 +78,12 @@ static char *wait_call(const struct lh_text *x, const struct lh_wait *w) {
   const char *call = w->call ? w->call : lh_incident_default_call(x->r->m, w);
   const char *what = "?";
   struct label l = lh_incident_label_of(x->r->m, w->joins);
-  if (w->on == LH_WAIT_LOCK) what = lh_incident_lock_name(x, w->lock);
-  else if (w->on == LH_WAIT_JOIN) what = l.s;
-  else what = object_name(x, w->object);
+  if (w->on == LH_WAIT_LOCK)
+    what = lh_incident_lock_name(x, w->lock);
+  else if (w->on == LH_WAIT_JOIN)
+    what = l.s;
+  else
+    what = object_name(x, w->object);
   char *s;
   if (asprintf(&s, "%s(%s)", call, what) < 0) return lh_xstrdup(call);
   return s;
@@ -98,10 +110,13 @@ void lh_incident_thread_intro(const struct lh_text *x, uint32_t thread) {
 void lh_incident_holds_lines(const struct lh_text *x, const struct lh_incident_thread *t) {
   for (uint32_t h = 0; h < t->nholds; h++) {
     const struct lh_held *held = &t->holds[h];
-    const char *how = x->r->m->locks[held->lock].kind != LH_LOCK_RWLOCK ? ""
-                      : lh_msg(x->lang, held->mode == LH_MODE_READ ? LH_MSG_FOR_READING : LH_MSG_FOR_WRITING);
+    const char *how =
+        x->r->m->locks[held->lock].kind != LH_LOCK_RWLOCK
+            ? ""
+            : lh_msg(x->lang, held->mode == LH_MODE_READ ? LH_MSG_FOR_READING : LH_MSG_FOR_WRITING);
     fprintf(x->out, "%s     ", x->prefix);
-    fprintf(x->out, lh_msg(x->lang, LH_MSG_HOLDING_TAKEN_AT), lh_incident_lock_name(x, (int32_t)held->lock), how);
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_HOLDING_TAKEN_AT),
+            lh_incident_lock_name(x, (int32_t)held->lock), how);
     fputc('\n', x->out);
     lh_text_stack(x, held->stack);
   }
@@ -109,8 +124,8 @@ void lh_incident_holds_lines(const struct lh_text *x, const struct lh_incident_t
 
 /* Who holds lock l among the incident's threads (other than `self`): "held by T2", "held by T2
  * and T3". Returns false when nobody in the incident does. */
-bool lh_incident_holders(const struct lh_text *x, const struct lh_incident *in, uint32_t lock, int32_t self,
-                    char *out, size_t size) {
+bool lh_incident_holders(const struct lh_text *x, const struct lh_incident *in, uint32_t lock,
+                         int32_t self, char *out, size_t size) {
   size_t n = 0;
   out[0] = '\0';
   for (uint32_t i = 0; i < in->nthreads; i++) {
@@ -136,14 +151,17 @@ int32_t lh_incident_taken_at(const struct lh_incident *in, uint32_t thread, uint
 }
 
 /* "    lock_b is held by T2" (the stack where T2 took it is in T2's own paragraph). */
-void lh_incident_lock_holder_line(const struct lh_text *x, const struct lh_incident *in, const struct lh_incident_thread *t) {
+void lh_incident_lock_holder_line(const struct lh_text *x, const struct lh_incident *in,
+                                  const struct lh_incident_thread *t) {
   char who[256];
   uint32_t lock = (uint32_t)t->waits.lock;
   fprintf(x->out, "%s     ", x->prefix);
   if (lh_incident_holders(x, in, lock, (int32_t)t->thread, who, sizeof who))
-    fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY), lh_incident_lock_name(x, (int32_t)lock), who);
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY), lh_incident_lock_name(x, (int32_t)lock),
+            who);
   else
-    fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY_UNSHOWN), lh_incident_lock_name(x, (int32_t)lock));
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY_UNSHOWN),
+            lh_incident_lock_name(x, (int32_t)lock));
   fputc('\n', x->out);
 }
 
@@ -151,7 +169,8 @@ void lh_incident_lock_holder_line(const struct lh_text *x, const struct lh_incid
 void lh_incident_blocked_in(const struct lh_text *x, const struct lh_incident_thread *t) {
   lh_incident_thread_intro(x, t->thread);
   char *call = wait_call(x, &t->waits);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_BLOCKED_IN), call, t->waits.timed ? lh_msg(x->lang, LH_MSG_WITH_A_TIMEOUT) : "");
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_BLOCKED_IN), call,
+          t->waits.timed ? lh_msg(x->lang, LH_MSG_WITH_A_TIMEOUT) : "");
   fputc('\n', x->out);
   free(call);
   lh_text_stack(x, t->waits.stack != LH_NONE ? t->waits.stack : t->stack);
@@ -169,8 +188,10 @@ void lh_incident_action_line(const struct lh_text *x, const struct lh_incident *
   if (strcmp(in->action, "exit") == 0) {
     int64_t code = in->exitcode >= 0 ? in->exitcode : x->r->error_exitcode;
     fprintf(x->out, "%s   ", x->prefix);
-    if (code > 0) fprintf(x->out, lh_msg(x->lang, LH_MSG_ENDED_WITH_CODE), code);
-    else fputs(lh_msg(x->lang, LH_MSG_ENDED), x->out);
+    if (code > 0)
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_ENDED_WITH_CODE), code);
+    else
+      fputs(lh_msg(x->lang, LH_MSG_ENDED), x->out);
     fputc('\n', x->out);
   } else if (strcmp(in->action, "abort") == 0) {
     fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_ABORTED));
@@ -191,12 +212,14 @@ static uint32_t cycle_first(const struct lh_model *m, const struct lh_incident *
   if (in->kind != LH_FINDING_DEADLOCK && in->kind != LH_FINDING_TIMED_WAIT_CYCLE) return 0;
   uint32_t first = 0;
   for (uint32_t i = 1; i < in->nthreads; i++) {
-    const struct lh_thread *a = &m->threads[in->threads[i].thread], *b = &m->threads[in->threads[first].thread];
+    const struct lh_thread *a = &m->threads[in->threads[i].thread],
+                           *b = &m->threads[in->threads[first].thread];
     if (a->file < b->file || (a->file == b->file && a->id < b->id)) first = i;
   }
   return first;
 }
 
-const struct lh_incident_thread *lh_incident_told(const struct lh_model *m, const struct lh_incident *in, uint32_t i) {
+const struct lh_incident_thread *lh_incident_told(const struct lh_model *m,
+                                                  const struct lh_incident *in, uint32_t i) {
   return &in->threads[(cycle_first(m, in) + i) % in->nthreads];
 }

@@ -11,9 +11,13 @@
 
 /* "barrier start_line", "semaphore /jobs", "barrier initialised at b.c:9": an object or a mutex
  * with its kind in front, unless its name already starts with it. */
-struct phrase { char s[320]; };
+struct phrase {
+  char s[320];
+};
 /* "T1", "T1@4242": a thread as the report names it ("?" for none). */
-struct label { char s[64]; };
+struct label {
+  char s[64];
+};
 
 /* The incident a finding comes from. */
 const struct lh_incident *lh_incident_of(const struct lh_report *r, const struct lh_finding *f);

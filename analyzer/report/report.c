@@ -15,16 +15,22 @@
 
 void lh_thread_label(const struct lh_model *m, uint32_t thread, char *buf, size_t size) {
   const struct lh_thread *t = &m->threads[thread];
-  if (m->nfiles > 1) snprintf(buf, size, "T%d@%lld", t->id, m->files[t->file].pid);
-  else snprintf(buf, size, "T%d", t->id);
+  if (m->nfiles > 1)
+    snprintf(buf, size, "T%d@%lld", t->id, m->files[t->file].pid);
+  else
+    snprintf(buf, size, "T%d", t->id);
 }
 
 static void frame_line(const struct lh_text *x, size_t i, const struct lh_shown_frame *f) {
   fprintf(x->out, "%s       #%zu ", x->prefix, i);
-  if (f->function) fputs(f->function, x->out);
-  else fprintf(x->out, "0x%" PRIx64, f->offset);
-  if (f->file && f->line > 0) fprintf(x->out, " %s:%d", lh_basename(f->file), f->line);
-  else if (f->module) fprintf(x->out, " (%s)", lh_shown(lh_basename(f->module))); /* the program's file name */
+  if (f->function)
+    fputs(f->function, x->out);
+  else
+    fprintf(x->out, "0x%" PRIx64, f->offset);
+  if (f->file && f->line > 0)
+    fprintf(x->out, " %s:%d", lh_basename(f->file), f->line);
+  else if (f->module)
+    fprintf(x->out, " (%s)", lh_shown(lh_basename(f->module))); /* the program's file name */
   fputc('\n', x->out);
 }
 
@@ -52,8 +58,10 @@ void lh_text_thread_origin(const struct lh_text *x, uint32_t thread) {
   }
   char where[512];
   int len;
-  if (f[0].function) len = snprintf(where, sizeof where, "%s", f[0].function);
-  else len = snprintf(where, sizeof where, "0x%" PRIx64, f[0].offset);
+  if (f[0].function)
+    len = snprintf(where, sizeof where, "%s", f[0].function);
+  else
+    len = snprintf(where, sizeof where, "0x%" PRIx64, f[0].offset);
   if (len < 0 || (size_t)len >= sizeof where) len = (int)sizeof where - 1;
   if (f[0].file && f[0].line > 0)
     snprintf(where + len, sizeof where - (size_t)len, " %s:%d", lh_basename(f[0].file), f[0].line);

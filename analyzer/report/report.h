@@ -2,24 +2,24 @@
 #ifndef LH_REPORT_H
 #define LH_REPORT_H
 
-#include <stdbool.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analysis/analysis.h"
 #include "analysis/findings.h"
-#include "report/i18n/messages.h"
 #include "model/model.h"
+#include "report/i18n/messages.h"
 #include "symbols/symbolize.h"
 
 struct lh_report {
   const struct lh_model *m;
   const struct lh_findings *findings;
   const struct lh_analysis_stats *stats;
-  char **lock_names;          /* per model lock (lock_names.c) */
+  char **lock_names; /* per model lock (lock_names.c) */
   struct lh_symbolizer *sym;
-  bool verbose;               /* also show notes */
-  int error_exitcode;         /* the exit code a run ended by lockhound had, when the record does
+  bool verbose;       /* also show notes */
+  int error_exitcode; /* the exit code a run ended by lockhound had, when the record does
                                  not say; 0 when unknown */
 };
 
@@ -28,9 +28,9 @@ struct lh_text {
   FILE *out;
   char prefix[48];
   const struct lh_report *r;
-  char **object_names;        /* per model object */
-  enum lh_lang lang;          /* --lang: the language of every sentence (messages.h) */
-  bool explain;               /* --explain: each finding's kind explained for a student */
+  char **object_names; /* per model object */
+  enum lh_lang lang;   /* --lang: the language of every sentence (messages.h) */
+  bool explain;        /* --explain: each finding's kind explained for a student */
 };
 
 /* How the text report is written: in which language, with explanations or not. */
@@ -47,7 +47,8 @@ void lh_text_thread_origin(const struct lh_text *x, uint32_t thread);
 /* A finding that comes from an incident (report_incident.c). */
 void lh_text_incident(const struct lh_text *x, const struct lh_finding *f);
 /* Its JSON fields (threads, locks, objects, steps, action, detail) added to o. */
-void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names, const struct lh_finding *f);
+void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names,
+                      const struct lh_finding *f);
 /* The JSON frames of a stack (report_json.c). */
 json_t *lh_json_frames(const struct lh_report *r, int32_t stack);
 /* One finding as the JSON report writes it (names, threads, stacks). */
@@ -60,7 +61,7 @@ struct lh_scenario_column {
   char **held;
   size_t nheld;
   char *wanted;
-  const char *wanted_from;    /* label of the thread holding what it wants, or NULL */
+  const char *wanted_from; /* label of the thread holding what it wants, or NULL */
 };
 
 /* A scenario table: title, one column per thread, first every column's held rows, then every
@@ -86,9 +87,11 @@ void lh_scenario_table(const struct lh_text *x, const struct lh_finding *f);
 /* --explain's step-by-step interleaving (scenario_table.c): a numbered row per call, time flowing
  * down, one column per thread; each held call "got it", each wanted call waits for the thread in
  * wanted_from, and a last row says every thread is stuck (for ever, or until a timeout). */
-void lh_scenario_steps(const struct lh_text *x, const struct lh_scenario_column *cols, size_t n, bool timed);
+void lh_scenario_steps(const struct lh_text *x, const struct lh_scenario_column *cols, size_t n,
+                       bool timed);
 /* The columns of a lock-order inversion (held: the lock each step holds; wanted: the next one). */
-struct lh_scenario_column *lh_scenario_columns(const struct lh_report *r, const struct lh_finding *f);
+struct lh_scenario_column *lh_scenario_columns(const struct lh_report *r,
+                                               const struct lh_finding *f);
 void lh_scenario_columns_free(struct lh_scenario_column *cols, size_t n);
 /* --explain for a run-time cycle: the steps of what happened (report_incident.c). */
 void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f);

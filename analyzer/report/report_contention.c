@@ -30,10 +30,14 @@ static int by_wait(const void *a, const void *b) {
 /* A duration for people: "1.25 s", "71.8 ms", "640 us", "90 ns"; in Russian with a decimal comma
  * and Russian units ("71,8 мс"). */
 static void duration(char *buf, size_t cap, uint64_t ns, enum lh_lang lang) {
-  if (ns >= 1000000000ull) snprintf(buf, cap, "%.2f %s", ns / 1e9, lh_msg(lang, LH_MSG_UNIT_S));
-  else if (ns >= 1000000ull) snprintf(buf, cap, "%.1f %s", ns / 1e6, lh_msg(lang, LH_MSG_UNIT_MS));
-  else if (ns >= 1000ull) snprintf(buf, cap, "%.0f %s", ns / 1e3, lh_msg(lang, LH_MSG_UNIT_US));
-  else snprintf(buf, cap, "%llu %s", (unsigned long long)ns, lh_msg(lang, LH_MSG_UNIT_NS));
+  if (ns >= 1000000000ull)
+    snprintf(buf, cap, "%.2f %s", ns / 1e9, lh_msg(lang, LH_MSG_UNIT_S));
+  else if (ns >= 1000000ull)
+    snprintf(buf, cap, "%.1f %s", ns / 1e6, lh_msg(lang, LH_MSG_UNIT_MS));
+  else if (ns >= 1000ull)
+    snprintf(buf, cap, "%.0f %s", ns / 1e3, lh_msg(lang, LH_MSG_UNIT_US));
+  else
+    snprintf(buf, cap, "%llu %s", (unsigned long long)ns, lh_msg(lang, LH_MSG_UNIT_NS));
   if (lang == LH_LANG_RU) {
     char *dot = strchr(buf, '.');
     if (dot) *dot = ',';
@@ -44,8 +48,10 @@ static void duration(char *buf, size_t cap, uint64_t ns, enum lh_lang lang) {
 static void cell(FILE *out, const char *s, size_t width, bool right) {
   size_t w = lh_text_width(s);
   size_t pad = w < width ? width - w : 0;
-  if (right) fprintf(out, " %*s%s", (int)pad, "", s);
-  else fprintf(out, " %s%*s", s, (int)pad, "");
+  if (right)
+    fprintf(out, " %*s%s", (int)pad, "", s);
+  else
+    fprintf(out, " %s%*s", s, (int)pad, "");
 }
 
 static size_t collect(const struct lh_model *m, char **names, struct row **out) {
@@ -88,9 +94,9 @@ void lh_report_contention(FILE *out, const struct lh_model *m, char **names, con
     return;
   }
   static const size_t widths[7] = {28, 12, 18, 14, 14, 14, 14};
-  static const enum lh_msg heads[7] = {LH_MSG_COL_LOCK, LH_MSG_COL_ACQUISITIONS,
-                                       LH_MSG_COL_HAD_TO_WAIT, LH_MSG_COL_TOTAL_WAIT,
-                                       LH_MSG_COL_LONGEST, LH_MSG_COL_TOTAL_HOLD, LH_MSG_COL_LONGEST};
+  static const enum lh_msg heads[7] = {
+      LH_MSG_COL_LOCK,    LH_MSG_COL_ACQUISITIONS, LH_MSG_COL_HAD_TO_WAIT, LH_MSG_COL_TOTAL_WAIT,
+      LH_MSG_COL_LONGEST, LH_MSG_COL_TOTAL_HOLD,   LH_MSG_COL_LONGEST};
   fprintf(out, "%s lockhound: %s\n", prefix, lh_msg(lang, LH_MSG_CONTENTION_HEADER));
   fprintf(out, "%s  ", prefix);
   for (int c = 0; c < 7; c++) cell(out, lh_msg(lang, heads[c]), widths[c], c > 0);

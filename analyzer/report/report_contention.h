@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "report/i18n/messages.h"
 #include "model/model.h"
+#include "report/i18n/messages.h"
 
 /* Writes the profile of m's `contention` records, lock names from names[], lines prefixed, in
  * lang. */

@@ -28,9 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbols/frames.h"
-#include "base/grow.h"
 #include "analysis/lock_graph.h"
+#include "base/grow.h"
+#include "symbols/frames.h"
 
 #define MAX_SITES 4
 #define MAX_THREADS 4
@@ -44,21 +44,24 @@ struct dot {
   FILE *out;
   const struct lh_report *r;
   struct lh_lock_graph *g;
-  uint32_t *order;  /* drawable locks, by key */
+  uint32_t *order; /* drawable locks, by key */
   size_t norder;
-  int32_t *rank;    /* per lock: its node number, or LH_NONE when not drawn */
+  int32_t *rank; /* per lock: its node number, or LH_NONE when not drawn */
   bool *red_node, *red_edge, *cyclic;
   struct wait_edge *waits;
   size_t nwaits, cap_waits;
-  size_t left_out;  /* locks not drawn because the graph is large */
-  bool neighbours;  /* the neighbours of cycles are drawn */
+  size_t left_out; /* locks not drawn because the graph is large */
+  bool neighbours; /* the neighbours of cycles are drawn */
 };
 
 /* ---- escaping ---- */
 
 /* Length of the UTF-8 sequence starting at s, or 0 when it is not one. */
 static size_t utf8_len(const unsigned char *s) {
-  size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+  size_t n = s[0] >= 0xf0 && s[0] <= 0xf4  ? 4
+             : s[0] >= 0xe0                ? 3
+             : s[0] >= 0xc2 && s[0] < 0xe0 ? 2
+                                           : 0;
   for (size_t i = 1; i < n; i++)
     if ((s[i] & 0xc0) != 0x80) return 0;
   return n;
@@ -68,18 +71,23 @@ static size_t utf8_len(const unsigned char *s) {
 static void put_escaped(FILE *out, const char *text) {
   const unsigned char *s = (const unsigned char *)text;
   while (*s) {
-    if (*s == '\n') fputs("\\n", out);
-    else if (*s == '"' || *s == '\\') fprintf(out, "\\%c", *s);
-    else if (*s < 0x20 || *s == 0x7f) fputc('?', out);
+    if (*s == '\n')
+      fputs("\\n", out);
+    else if (*s == '"' || *s == '\\')
+      fprintf(out, "\\%c", *s);
+    else if (*s < 0x20 || *s == 0x7f)
+      fputc('?', out);
     else if (*s >= 0x80) {
       size_t n = utf8_len(s);
-      if (n == 0) fputc('?', out);
+      if (n == 0)
+        fputc('?', out);
       else {
         fwrite(s, 1, n, out);
         s += n;
         continue;
       }
-    } else fputc(*s, out);
+    } else
+      fputc(*s, out);
     s++;
   }
 }
@@ -97,12 +105,17 @@ static char *site_text(const struct lh_report *r, int32_t stack) {
   struct lh_shown_frame f;
   char *s = NULL;
   int rc;
-  if (lh_frames_of_stack(r->sym, r->m, stack, &f, 1) == 0) rc = asprintf(&s, "an unknown place");
+  if (lh_frames_of_stack(r->sym, r->m, stack, &f, 1) == 0)
+    rc = asprintf(&s, "an unknown place");
   else if (f.function && f.file && f.line > 0)
     rc = asprintf(&s, "%s %s:%d", f.function, lh_basename(f.file), f.line);
-  else if (f.function) rc = asprintf(&s, "%s", f.function);
-  else if (f.file && f.line > 0) rc = asprintf(&s, "%s:%d", lh_basename(f.file), f.line);
-  else rc = asprintf(&s, "0x%" PRIx64 " (%s)", f.offset, f.module ? lh_basename(f.module) : "unknown module");
+  else if (f.function)
+    rc = asprintf(&s, "%s", f.function);
+  else if (f.file && f.line > 0)
+    rc = asprintf(&s, "%s:%d", lh_basename(f.file), f.line);
+  else
+    rc = asprintf(&s, "0x%" PRIx64 " (%s)", f.offset,
+                  f.module ? lh_basename(f.module) : "unknown module");
   return rc < 0 ? lh_xstrdup("?") : s;
 }
 
@@ -115,8 +128,10 @@ static size_t sort_unique(char **items, size_t n) {
   lh_sort(items, n, sizeof *items, version_cmp);
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
-    if (k > 0 && strcmp(items[k - 1], items[i]) == 0) free(items[i]);
-    else items[k++] = items[i];
+    if (k > 0 && strcmp(items[k - 1], items[i]) == 0)
+      free(items[i]);
+    else
+      items[k++] = items[i];
   }
   return k;
 }
@@ -208,8 +223,10 @@ static void mark_deadlock(struct dot *d, const struct lh_finding *f) {
       if (from == to) continue;
       d->red_node[from] = true;
       int32_t e = find_edge(d->g, from, to);
-      if (e != LH_NONE) d->red_edge[e] = true;
-      else add_wait(d, from, to, pair_text(d->r, t->thread, t->waits.stack));
+      if (e != LH_NONE)
+        d->red_edge[e] = true;
+      else
+        add_wait(d, from, to, pair_text(d->r, t->thread, t->waits.stack));
     }
   }
 }
@@ -243,7 +260,8 @@ struct tarjan {
 static void tarjan_close(struct tarjan *t, uint32_t v, bool *cyclic) {
   if (t->low[v] != t->index[v]) return;
   size_t start = t->sp;
-  do start--; while (t->stack[start] != v);
+  do start--;
+  while (t->stack[start] != v);
   for (size_t i = start; i < t->sp; i++) {
     t->on_stack[t->stack[i]] = false;
     if (t->sp - start > 1) cyclic[t->stack[i]] = true;
@@ -280,9 +298,14 @@ static void tarjan_from(struct tarjan *t, uint32_t root, uint32_t *call, bool *c
 
 static void find_cyclic(struct dot *d) {
   size_t n = d->g->nnodes;
-  struct tarjan t = {d->g, lh_xcalloc(n, sizeof(uint32_t)), lh_xcalloc(n, sizeof(uint32_t)),
-                     lh_xcalloc(n, sizeof(uint32_t)), lh_xcalloc(n, sizeof(uint32_t)),
-                     lh_xcalloc(n, sizeof(bool)), 0, 0};
+  struct tarjan t = {d->g,
+                     lh_xcalloc(n, sizeof(uint32_t)),
+                     lh_xcalloc(n, sizeof(uint32_t)),
+                     lh_xcalloc(n, sizeof(uint32_t)),
+                     lh_xcalloc(n, sizeof(uint32_t)),
+                     lh_xcalloc(n, sizeof(bool)),
+                     0,
+                     0};
   uint32_t *call = lh_xcalloc(n, sizeof *call);
   for (uint32_t v = 0; v < n; v++)
     if (!t.index[v]) tarjan_from(&t, v, call, d->cyclic);
@@ -375,8 +398,10 @@ static char *title(const struct dot *d, size_t nedges) {
   fprintf(out, " (%zu lock%s, %zu order%s)\n", d->norder, d->norder == 1 ? "" : "s", nedges,
           nedges == 1 ? "" : "s");
   fputs("A -> B: a thread took B while holding A\n"
-        "red, bold: part of a reported potential deadlock", out);
-  if (d->nwaits) fputs("\ndashed: a thread waited for B while holding A in a deadlock that happened", out);
+        "red, bold: part of a reported potential deadlock",
+        out);
+  if (d->nwaits)
+    fputs("\ndashed: a thread waited for B while holding A in a deadlock that happened", out);
   if (d->left_out)
     fprintf(out, "\n%zu more locks not drawn: above %d locks only those on cycles%s are drawn",
             d->left_out, LH_DOT_MAX_NODES, d->neighbours ? " and their neighbours" : "");
@@ -386,7 +411,8 @@ static char *title(const struct dot *d, size_t nedges) {
 
 static int edge_cmp(const void *a, const void *b, void *ctx) {
   const struct dot *d = ctx;
-  const struct lh_edge *x = &d->g->edges[*(const uint32_t *)a], *y = &d->g->edges[*(const uint32_t *)b];
+  const struct lh_edge *x = &d->g->edges[*(const uint32_t *)a],
+                       *y = &d->g->edges[*(const uint32_t *)b];
   if (d->rank[x->from] != d->rank[y->from]) return d->rank[x->from] < d->rank[y->from] ? -1 : 1;
   return d->rank[x->to] < d->rank[y->to] ? -1 : d->rank[x->to] > d->rank[y->to];
 }
@@ -405,14 +431,16 @@ static void put_edges(struct dot *d) {
   uint32_t *edges = lh_xcalloc(d->g->nedges ? d->g->nedges : 1, sizeof *edges);
   size_t n = 0;
   for (uint32_t i = 0; i < d->g->nedges; i++)
-    if (d->rank[d->g->edges[i].from] != LH_NONE && d->rank[d->g->edges[i].to] != LH_NONE) edges[n++] = i;
+    if (d->rank[d->g->edges[i].from] != LH_NONE && d->rank[d->g->edges[i].to] != LH_NONE)
+      edges[n++] = i;
   lh_sort_r(edges, n, sizeof *edges, edge_cmp, d);
   for (size_t i = 0; i < n; i++) {
     const struct lh_edge *e = &d->g->edges[edges[i]];
     char *label = edge_label(d, e);
     fprintf(d->out, "  n%d -> n%d [", d->rank[e->from], d->rank[e->to]);
     put_label(d->out, label);
-    fprintf(d->out, ", %s%s];\n", d->red_edge[edges[i]] ? RED : GREY, d->red_edge[edges[i]] ? ", style=bold" : "");
+    fprintf(d->out, ", %s%s];\n", d->red_edge[edges[i]] ? RED : GREY,
+            d->red_edge[edges[i]] ? ", style=bold" : "");
     free(label);
   }
   free(edges);
@@ -434,7 +462,8 @@ static void put_waits(struct dot *d) {
     for (const char *p = w->label; *p; p++) n += *p == '\n';
     char **pairs = lh_xcalloc(n, sizeof *pairs);
     n = 0;
-    for (char *line = strtok(w->label, "\n"); line; line = strtok(NULL, "\n")) pairs[n++] = lh_xstrdup(line);
+    for (char *line = strtok(w->label, "\n"); line; line = strtok(NULL, "\n"))
+      pairs[n++] = lh_xstrdup(line);
     n = sort_unique(pairs, n);
     char *s = NULL;
     size_t len = 0;
@@ -467,11 +496,13 @@ void lh_report_dot(FILE *out, const struct lh_report *r) {
   put_label(out, t);
   fputs(", labelloc=t, fontname=\"Helvetica\", fontsize=12];\n"
         "  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=11];\n"
-        "  edge [fontname=\"Helvetica\", fontsize=9];\n", out);
+        "  edge [fontname=\"Helvetica\", fontsize=9];\n",
+        out);
   free(t);
   if (d.norder == 0)
     fputs("  note [shape=note, label=\"no lock was taken while another was held:\\n"
-          "there is no lock order to draw\"];\n", out);
+          "there is no lock order to draw\"];\n",
+          out);
   put_nodes(&d);
   put_edges(&d);
   put_waits(&d);

@@ -22,20 +22,20 @@
  * everything in the order of the findings and of their JSON. Limits: at most MAX_FINDINGS
  * findings are drawn (the JSON has them all); a source line is cut at MAX_SOURCE_LINE bytes. */
 #include "report/report_html.h"
-#include "report/html_page.h"
 #include "base/output_file.h"
+#include "report/html_page.h"
 
-#include <stdarg.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/i18n/explanations.h"
-#include "symbols/frames.h"
 #include "base/grow.h"
-#include "symbols/lock_names.h"
+#include "report/i18n/explanations.h"
 #include "report/report_race.h"
+#include "symbols/frames.h"
+#include "symbols/lock_names.h"
 
 #define MAX_FINDINGS 1000
 
@@ -51,10 +51,12 @@ static const char CSS[] =
     "header table{border-collapse:collapse;margin-top:8px;font-size:13px}\n"
     "header td,header th{padding:2px 14px 2px 0;text-align:left;vertical-align:top}\n"
     "header th{color:#9ca3af;font-weight:500}\n"
-    "code,pre,.mono{font-family:'DejaVu Sans Mono','Liberation Mono',Menlo,Consolas,monospace;font-size:13px}\n"
+    "code,pre,.mono{font-family:'DejaVu Sans Mono','Liberation "
+    "Mono',Menlo,Consolas,monospace;font-size:13px}\n"
     ".counts{display:flex;gap:10px;flex-wrap:wrap;margin-top:12px}\n"
     ".count{border-radius:6px;padding:4px 12px;font-weight:600;background:#374151}\n"
-    ".count.error{background:#b42318}.count.warning{background:#b54708}.count.note{background:#475467}\n"
+    ".count.error{background:#b42318}.count.warning{background:#b54708}.count.note{background:#"
+    "475467}\n"
     "h2{font-size:21px;margin:0 0 6px}h3{font-size:16px;margin:18px 0 6px;color:#344054}\n"
     "h4{font-size:14px;margin:10px 0 4px}\n"
     "section.finding,section.graph,section.summary{background:#fff;border:1px solid #d0d5dd;"
@@ -63,17 +65,20 @@ static const char CSS[] =
     "section.finding.warning{border-left:6px solid #f79009}\n"
     "section.finding.note{border-left:6px solid #667085}\n"
     ".badge{display:inline-block;font-size:12px;font-weight:700;text-transform:uppercase;"
-    "border-radius:4px;padding:1px 7px;margin-right:8px;vertical-align:middle;color:#fff;background:#667085}\n"
+    "border-radius:4px;padding:1px "
+    "7px;margin-right:8px;vertical-align:middle;color:#fff;background:#667085}\n"
     ".badge.error{background:#d92d20}.badge.warning{background:#f79009}\n"
     ".rule{color:#475467;font-weight:500}.id{color:#667085;font-size:12px}\n"
     ".sentence{font-size:15px;margin:8px 0}\n"
     "table.grid{border-collapse:collapse;margin:6px 0 10px}\n"
-    "table.grid th,table.grid td{border:1px solid #d0d5dd;padding:5px 10px;text-align:left;vertical-align:top}\n"
+    "table.grid th,table.grid td{border:1px solid #d0d5dd;padding:5px "
+    "10px;text-align:left;vertical-align:top}\n"
     "table.grid th{background:#eef1f5;font-weight:600}\n"
     "table.scenario td.step{text-align:right;color:#667085;width:3em}\n"
     "table.scenario td.got{background:#ecfdf3}table.scenario td.waits{background:#fef3f2}\n"
     "table.scenario td.stuck{background:#fee4e2;color:#912018;font-weight:600}\n"
-    ".got-it{color:#067647;font-size:12px;display:block}.waits-for{color:#b42318;font-size:12px;display:block}\n"
+    ".got-it{color:#067647;font-size:12px;display:block}.waits-for{color:#b42318;font-size:12px;"
+    "display:block}\n"
     ".banner{font-weight:700;color:#b42318;letter-spacing:.04em}\n"
     "details{margin:4px 0 6px}summary{cursor:pointer;color:#344054}\n"
     "summary:hover{color:#1849a9}\n"
@@ -84,9 +89,11 @@ static const char CSS[] =
     "pre.src span.l{display:block;padding:0 12px}pre.src span.hit{background:#7a2e0e;color:#fff}\n"
     "pre.src span.n{display:inline-block;width:3.5em;color:#98a2b3;user-select:none}\n"
     "pre.src span.hit span.n{color:#fedf89}\n"
-    "pre.text,pre.dot{background:#f8f9fb;border:1px solid #e4e7ec;border-radius:6px;padding:8px 12px;overflow-x:auto;"
+    "pre.text,pre.dot{background:#f8f9fb;border:1px solid #e4e7ec;border-radius:6px;padding:8px "
+    "12px;overflow-x:auto;"
     "white-space:pre-wrap}\n"
-    ".explain{background:#eff8ff;border:1px solid #b2ddff;border-radius:8px;padding:4px 16px 10px;margin-top:14px}\n"
+    ".explain{background:#eff8ff;border:1px solid #b2ddff;border-radius:8px;padding:4px 16px "
+    "10px;margin-top:14px}\n"
     ".explain ul{margin:4px 0}.explain p{margin:4px 0}\n"
     ".thread,.lock{border-top:1px solid #eaecf0;padding:6px 0}\n"
     ".graph svg{max-width:100%;height:auto;display:block;margin:10px auto}\n"
@@ -104,7 +111,8 @@ static json_t *cycle_json(const struct lh_report *r, const struct lh_finding *f)
     const struct lh_lock *l = &m->locks[f->locks[i]];
     char label[64];
     lh_thread_label(m, t->thread, label, sizeof label);
-    json_t *tj = json_object(), *lj = json_object(), *sj = json_object(), *hj = json_object(), *wj = json_object();
+    json_t *tj = json_object(), *lj = json_object(), *sj = json_object(), *hj = json_object(),
+           *wj = json_object();
     json_object_set_new(tj, "id", json_string(label));
     json_object_set_new(tj, "created_at", lh_json_frames(r, m->threads[t->thread].stack));
     json_array_append_new(threads, tj);
@@ -134,9 +142,9 @@ static char *call_text(const json_t *locks, const json_t *acq) {
   const char *name = lh_html_jstr(acq, "lock"), *fn = "lock";
   size_t i;
   json_t *l;
-  json_array_foreach(locks, i, l)
-    if (strcmp(lh_html_jstr(l, "name"), name) == 0 && strcmp(lh_html_jstr(l, "kind"), "rwlock") == 0)
-      fn = strcmp(lh_html_jstr(acq, "mode"), "read") == 0 ? "read_lock" : "write_lock";
+  json_array_foreach(locks, i, l) if (strcmp(lh_html_jstr(l, "name"), name) == 0 &&
+                                      strcmp(lh_html_jstr(l, "kind"), "rwlock") == 0) fn =
+      strcmp(lh_html_jstr(acq, "mode"), "read") == 0 ? "read_lock" : "write_lock";
   char *s;
   if (asprintf(&s, "%s(%s);", fn, name) < 0) return lh_xstrdup("?");
   return s;
@@ -171,13 +179,17 @@ static void scenario_html(struct html *h, const json_t *steps, const json_t *loc
     bool held = row < n;
     char *call = call_text(locks, json_object_get(s, held ? "holds" : "wants"));
     char *note = NULL;
-    if (held) note = lh_xstrdup(lh_msg(h->lang, LH_MSG_STEPS_GOT_IT));
-    else if (asprintf(&note, lh_msg(h->lang, LH_MSG_STEPS_WAITS_FOR), lh_html_jstr(json_array_get(steps, (col + 1) % n), "thread")) < 0)
+    if (held)
+      note = lh_xstrdup(lh_msg(h->lang, LH_MSG_STEPS_GOT_IT));
+    else if (asprintf(&note, lh_msg(h->lang, LH_MSG_STEPS_WAITS_FOR),
+                      lh_html_jstr(json_array_get(steps, (col + 1) % n), "thread")) < 0)
       note = lh_xstrdup("?");
     fprintf(h->out, "<tr><td class=\"step\">%zu</td>", row + 1);
     for (size_t c = 0; c < n; c++)
-      if (c == col) scenario_cell(h, held ? "got" : "waits", call, note);
-      else fputs("<td></td>", h->out);
+      if (c == col)
+        scenario_cell(h, held ? "got" : "waits", call, note);
+      else
+        fputs("<td></td>", h->out);
     fputs("</tr>\n", h->out);
     free(call);
     free(note);
@@ -185,7 +197,8 @@ static void scenario_html(struct html *h, const json_t *steps, const json_t *loc
   fprintf(h->out, "<tr><td class=\"step\">%zu</td>", 2 * n + 1);
   for (size_t c = 0; c < n; c++) {
     fputs("<td class=\"stuck\">", h->out);
-    lh_html_esc(h->out, lh_msg(h->lang, timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER));
+    lh_html_esc(h->out, lh_msg(h->lang,
+                               timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER));
     fputs("</td>", h->out);
   }
   fputs("</tr>\n</tbody></table>\n<p class=\"banner\">", h->out);
@@ -198,9 +211,12 @@ static void scenario_html(struct html *h, const json_t *steps, const json_t *loc
 static const char *mode_note(struct html *h, const json_t *locks, const json_t *acq) {
   size_t i;
   json_t *l;
-  json_array_foreach(locks, i, l)
-    if (strcmp(lh_html_jstr(l, "name"), lh_html_jstr(acq, "lock")) == 0 && strcmp(lh_html_jstr(l, "kind"), "rwlock") == 0)
-      return lh_msg(h->lang, strcmp(lh_html_jstr(acq, "mode"), "read") == 0 ? LH_MSG_FOR_READING : LH_MSG_FOR_WRITING);
+  json_array_foreach(
+      locks, i, l) if (strcmp(lh_html_jstr(l, "name"), lh_html_jstr(acq, "lock")) == 0 &&
+                       strcmp(lh_html_jstr(l, "kind"), "rwlock") ==
+                           0) return lh_msg(h->lang, strcmp(lh_html_jstr(acq, "mode"), "read") == 0
+                                                         ? LH_MSG_FOR_READING
+                                                         : LH_MSG_FOR_WRITING);
   return "";
 }
 
@@ -210,7 +226,8 @@ static char *lock_sentence(struct html *h, enum lh_msg id, const json_t *locks, 
   char *s;
   const char *fmt = lh_msg(h->lang, id);
   while (*fmt == ' ') fmt++;
-  if (asprintf(&s, fmt, lh_html_jstr(acq, "lock"), mode_note(h, locks, acq)) < 0) return lh_xstrdup("?");
+  if (asprintf(&s, fmt, lh_html_jstr(acq, "lock"), mode_note(h, locks, acq)) < 0)
+    return lh_xstrdup("?");
   return s;
 }
 
@@ -242,7 +259,9 @@ static void thread_html(struct html *h, const json_t *t) {
   const json_t *waits = json_object_get(t, "waits"), *tries = json_object_get(t, "tries");
   if (waits) {
     char *what;
-    if (asprintf(&what, "%s %s", lh_html_word(h->lang, W_WAITS_IN), lh_html_jstr(waits, "call")) < 0) what = lh_xstrdup("?");
+    if (asprintf(&what, "%s %s", lh_html_word(h->lang, W_WAITS_IN), lh_html_jstr(waits, "call")) <
+        0)
+      what = lh_xstrdup("?");
     lh_html_stack(h, what, json_object_get(waits, "stack"), true);
     free(what);
   }
@@ -250,15 +269,18 @@ static void thread_html(struct html *h, const json_t *t) {
   json_t *held;
   json_array_foreach(json_object_get(t, "holds"), i, held) {
     char *what;
-    if (asprintf(&what, "%s %s", lh_html_word(h->lang, W_HOLDS), lh_html_jstr(held, "lock")) < 0) what = lh_xstrdup("?");
+    if (asprintf(&what, "%s %s", lh_html_word(h->lang, W_HOLDS), lh_html_jstr(held, "lock")) < 0)
+      what = lh_xstrdup("?");
     lh_html_stack(h, what, json_object_get(held, "stack"), true);
     free(what);
   }
-  if (json_object_get(t, "stack")) lh_html_stack(h, lh_html_word(h->lang, W_STACK), json_object_get(t, "stack"), true);
+  if (json_object_get(t, "stack"))
+    lh_html_stack(h, lh_html_word(h->lang, W_STACK), json_object_get(t, "stack"), true);
   if (tries) {
     fputs("<p>", h->out);
-    lh_html_escf(h->out, "%lld %s %s", (long long)json_integer_value(json_object_get(tries, "failures")),
-         lh_html_word(h->lang, W_TRIES), lh_html_jstr(tries, "lock"));
+    lh_html_escf(h->out, "%lld %s %s",
+                 (long long)json_integer_value(json_object_get(tries, "failures")),
+                 lh_html_word(h->lang, W_TRIES), lh_html_jstr(tries, "lock"));
     fputs("</p>\n", h->out);
   }
   lh_html_stack(h, lh_html_word(h->lang, W_CREATED_AT), json_object_get(t, "created_at"), false);
@@ -279,10 +301,12 @@ static void named_html(struct html *h, enum page_word heading, const json_t *ite
     fputs("</code> <span class=\"muted\">", h->out);
     lh_html_esc(h->out, lh_html_jstr(it, "kind"));
     if (json_object_get(it, "value"))
-      lh_html_escf(h->out, ", %s %lld", lh_html_word(h->lang, W_VALUE), (long long)json_integer_value(json_object_get(it, "value")));
+      lh_html_escf(h->out, ", %s %lld", lh_html_word(h->lang, W_VALUE),
+                   (long long)json_integer_value(json_object_get(it, "value")));
     if (json_object_get(it, "count"))
-      lh_html_escf(h->out, ", %lld/%lld", (long long)json_integer_value(json_object_get(it, "arrived")),
-           (long long)json_integer_value(json_object_get(it, "count")));
+      lh_html_escf(h->out, ", %lld/%lld",
+                   (long long)json_integer_value(json_object_get(it, "arrived")),
+                   (long long)json_integer_value(json_object_get(it, "count")));
     fputs("</span>\n", h->out);
     lh_html_stack(h, lh_html_word(h->lang, W_WHERE), json_object_get(it, "where"), false);
     fputs("</div>\n", h->out);
@@ -292,8 +316,10 @@ static void named_html(struct html *h, enum page_word heading, const json_t *ite
 static void lines_html(struct html *h, const char *const *lines, bool list) {
   fputs(list ? "<ul>" : "<p>", h->out);
   for (size_t i = 0; i < LH_EXPLAIN_LINES && lines[i]; i++) {
-    if (list) fputs("<li>", h->out);
-    else if (i) fputc(' ', h->out);
+    if (list)
+      fputs("<li>", h->out);
+    else if (i)
+      fputc(' ', h->out);
     lh_html_esc(h->out, lines[i]);
     if (list) fputs("</li>", h->out);
   }
@@ -327,10 +353,12 @@ static void cycle_sentence(struct html *h, const struct lh_finding *f) {
   FILE *mem = open_memstream(&s, &len);
   if (!mem) return;
   enum lh_lang lang = h->lang;
-  fprintf(mem, lh_msg(lang, LH_MSG_TAKE_LOCKS), f->n, lh_word(lang, LH_WORD_THREAD, (long long)f->n), f->n,
+  fprintf(mem, lh_msg(lang, LH_MSG_TAKE_LOCKS), f->n,
+          lh_word(lang, LH_WORD_THREAD, (long long)f->n), f->n,
           lh_word(lang, LH_WORD_LOCK, (long long)f->n),
           lh_msg(lang, f->n == 2 ? LH_MSG_IN_OPPOSITE_ORDERS : LH_MSG_IN_A_CYCLE));
-  for (size_t i = 0; i <= f->n; i++) fprintf(mem, "%s%s", i ? " -> " : "", h->r->lock_names[f->locks[i % f->n]]);
+  for (size_t i = 0; i <= f->n; i++)
+    fprintf(mem, "%s%s", i ? " -> " : "", h->r->lock_names[f->locks[i % f->n]]);
   if (f->level == LH_LEVEL_NOTE)
     fprintf(mem, "\n%s %s", lh_msg(lang, LH_MSG_NOTE_APART_1), lh_msg(lang, LH_MSG_NOTE_APART_2));
   fclose(mem);
@@ -347,8 +375,10 @@ static void incident_text(struct html *h, const struct lh_finding *f) {
   size_t len = 0;
   x.out = open_memstream(&s, &len);
   if (!x.out) return;
-  if (f->kind == LH_FINDING_DATA_RACE) lh_text_race(&x, f);
-  else lh_text_incident(&x, f);
+  if (f->kind == LH_FINDING_DATA_RACE)
+    lh_text_race(&x, f);
+  else
+    lh_text_incident(&x, f);
   fclose(x.out);
   fputs("<details class=\"text\" open><summary>", h->out);
   lh_html_esc(h->out, lh_html_word(h->lang, W_WHAT_HAPPENED));
@@ -379,16 +409,20 @@ static void race_html(struct html *h, const struct lh_finding *f, const json_t *
   size_t i;
   json_t *a;
   json_array_foreach(json_object_get(o, "accesses"), i, a) {
-    bool write = strcmp(lh_html_jstr(a, "access"), "write") == 0, atomic = json_is_true(json_object_get(a, "atomic"));
+    bool write = strcmp(lh_html_jstr(a, "access"), "write") == 0,
+         atomic = json_is_true(json_object_get(a, "atomic"));
     enum lh_msg what = atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
                               : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
     char *title;
-    if (asprintf(&title, "%s: %s", lh_html_jstr(a, "thread"), lh_msg(h->lang, what)) < 0) title = lh_xstrdup("?");
+    if (asprintf(&title, "%s: %s", lh_html_jstr(a, "thread"), lh_msg(h->lang, what)) < 0)
+      title = lh_xstrdup("?");
     lh_html_stack(h, title, json_object_get(a, "stack"), true);
     free(title);
   }
   const json_t *block = json_object_get(json_object_get(o, "variable"), "block");
-  if (block) lh_html_stack(h, lh_html_word(h->lang, W_ALLOCATED_AT), json_object_get(block, "allocated_at"), true);
+  if (block)
+    lh_html_stack(h, lh_html_word(h->lang, W_ALLOCATED_AT), json_object_get(block, "allocated_at"),
+                  true);
 }
 
 static void finding_html(struct html *h, const struct lh_finding *f) {
@@ -403,15 +437,19 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
   } else {
     o = cycle_json(h->r, f);
   }
-  fprintf(h->out, "<section class=\"finding %s\" id=\"f-%s\">\n<h2><span class=\"badge %s\">%s</span>", level,
-          f->id, level, level);
-  lh_html_esc(h->out, f->level == LH_LEVEL_NOTE && f->incident == LH_NONE ? lh_msg(h->lang, LH_MSG_NOTE_TITLE)
-                                                                  : lh_kind_title_in(h->lang, f->kind));
+  fprintf(h->out,
+          "<section class=\"finding %s\" id=\"f-%s\">\n<h2><span class=\"badge %s\">%s</span>",
+          level, f->id, level, level);
+  lh_html_esc(h->out, f->level == LH_LEVEL_NOTE && f->incident == LH_NONE
+                          ? lh_msg(h->lang, LH_MSG_NOTE_TITLE)
+                          : lh_kind_title_in(h->lang, f->kind));
   fputs("</h2>\n<p><code class=\"rule\">", h->out);
   lh_html_esc(h->out, lh_kind_rule(f->kind));
   fprintf(h->out, "</code> <span class=\"id\">id %s</span></p>\n", f->id);
-  if (f->incident != LH_NONE) incident_text(h, f);
-  else cycle_sentence(h, f);
+  if (f->incident != LH_NONE)
+    incident_text(h, f);
+  else
+    cycle_sentence(h, f);
   const json_t *steps = json_object_get(o, "steps"), *locks = json_object_get(o, "locks");
   bool timed = f->kind == LH_FINDING_TIMED_WAIT_CYCLE;
   if (json_array_size(steps) && f->level != LH_LEVEL_NOTE) scenario_html(h, steps, locks, timed);
@@ -457,7 +495,8 @@ static void header_html(struct html *h) {
     fprintf(h->out, "</td><td>%lld</td><td class=\"mono\">", (long long)f->pid);
     lh_html_esc(h->out, f->path);
     fputs("</td><td>", h->out);
-    lh_html_esc(h->out, lh_html_word(h->lang, f->ended && !f->truncated ? W_COMPLETE : W_INCOMPLETE));
+    lh_html_esc(h->out,
+                lh_html_word(h->lang, f->ended && !f->truncated ? W_COMPLETE : W_INCOMPLETE));
     fputs("</td></tr>\n", h->out);
   }
   fputs("</table>\n<div class=\"counts\">", h->out);
@@ -501,14 +540,16 @@ static void summary_html(struct html *h) {
     lh_html_esc(h->out, lh_kind_rule((enum lh_finding_kind)k));
     fputs("</code> ", h->out);
     lh_html_esc(h->out, lh_kind_title_in(h->lang, (enum lh_finding_kind)k));
-    fprintf(h->out, "</td><td>%zu</td><td>%zu</td><td>%zu</td></tr>\n", c[LH_LEVEL_ERROR], c[LH_LEVEL_WARNING],
-            c[LH_LEVEL_NOTE]);
+    fprintf(h->out, "</td><td>%zu</td><td>%zu</td><td>%zu</td></tr>\n", c[LH_LEVEL_ERROR],
+            c[LH_LEVEL_WARNING], c[LH_LEVEL_NOTE]);
   }
   fputs("</table>\n", h->out);
   size_t notes = lh_findings_count(fs, LH_LEVEL_NOTE);
   if (notes && !h->r->verbose) {
     fputs("<p class=\"muted\">", h->out);
-    lh_html_escf(h->out, lh_msg(h->lang, notes == 1 ? LH_MSG_NOTE_NOT_SHOWN : LH_MSG_NOTES_NOT_SHOWN), notes);
+    lh_html_escf(h->out,
+                 lh_msg(h->lang, notes == 1 ? LH_MSG_NOTE_NOT_SHOWN : LH_MSG_NOTES_NOT_SHOWN),
+                 notes);
     fputs("</p>\n", h->out);
   }
   fputs("</section>\n", h->out);
@@ -517,12 +558,16 @@ static void summary_html(struct html *h) {
 /* ---- the page ---- */
 
 void lh_report_html_to(FILE *out, const struct lh_report *r, struct lh_text_style style) {
-  struct html h = {out, r, style.lang < LH_LANG_COUNT ? style.lang : LH_LANG_EN, lh_object_names(r->sym, r->m)};
-  fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+  struct html h = {out, r, style.lang < LH_LANG_COUNT ? style.lang : LH_LANG_EN,
+                   lh_object_names(r->sym, r->m)};
+  fprintf(out,
+          "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
           lh_lang_name(h.lang));
   lh_html_esc(out, lh_html_word(h.lang, W_TITLE));
-  fprintf(out, "</title>\n<meta name=\"generator\" content=\"lockhound %s\">\n<style>\n%s</style>\n</head>\n<body>\n",
+  fprintf(out,
+          "</title>\n<meta name=\"generator\" content=\"lockhound "
+          "%s\">\n<style>\n%s</style>\n</head>\n<body>\n",
           LH_VERSION, CSS);
   header_html(&h);
   fputs("<main>\n", out);
@@ -531,7 +576,8 @@ void lh_report_html_to(FILE *out, const struct lh_report *r, struct lh_text_styl
   for (size_t i = 0; i < r->findings->n; i++) {
     const struct lh_finding *f = &r->findings->items[i];
     if (f->level == LH_LEVEL_NOTE && !r->verbose) continue;
-    if (shown == MAX_FINDINGS) unshown++;
+    if (shown == MAX_FINDINGS)
+      unshown++;
     else {
       finding_html(&h, f);
       shown++;

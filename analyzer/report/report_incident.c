@@ -20,11 +20,10 @@
 
 /* ---- deadlock and timed-wait-cycle ---- */
 
-
 /* The columns of a wait cycle: per thread the locks it holds that another thread of the cycle
  * waits for, then the call it is blocked in, and who holds what it waits for. */
-static struct lh_scenario_column *cycle_columns(const struct lh_text *x, const struct lh_incident *in,
-                                                struct label **labels_out) {
+static struct lh_scenario_column *
+cycle_columns(const struct lh_text *x, const struct lh_incident *in, struct label **labels_out) {
   size_t n = in->nthreads;
   struct lh_scenario_column *cols = lh_xcalloc(n ? n : 1, sizeof *cols);
   struct label *labels = lh_xcalloc(n ? n : 1, sizeof *labels);
@@ -39,12 +38,15 @@ static struct lh_scenario_column *cycle_columns(const struct lh_text *x, const s
       for (size_t j = 0; j < n; j++)
         wanted |= &in->threads[j] != t && in->threads[j].waits.on == LH_WAIT_LOCK &&
                   (uint32_t)in->threads[j].waits.lock == t->holds[h].lock;
-      if (wanted) cols[i].held[cols[i].nheld++] = lh_scenario_call(x->r, t->holds[h].lock, t->holds[h].mode);
+      if (wanted)
+        cols[i].held[cols[i].nheld++] = lh_scenario_call(x->r, t->holds[h].lock, t->holds[h].mode);
     }
-    if (t->waits.on == LH_WAIT_LOCK) cols[i].wanted = lh_scenario_call(x->r, (uint32_t)t->waits.lock, t->waits.mode);
+    if (t->waits.on == LH_WAIT_LOCK)
+      cols[i].wanted = lh_scenario_call(x->r, (uint32_t)t->waits.lock, t->waits.mode);
     else if (t->waits.on == LH_WAIT_JOIN) {
       struct label l = lh_incident_label_of(x->r->m, t->waits.joins);
-      const char *call = t->waits.call ? t->waits.call : "pthread_join"; /* or timedjoin, thrd_join */
+      const char *call =
+          t->waits.call ? t->waits.call : "pthread_join"; /* or timedjoin, thrd_join */
       if (asprintf(&cols[i].wanted, "%s(%s);", call, l.s) < 0) cols[i].wanted = NULL;
     }
   }
@@ -56,7 +58,8 @@ static struct lh_scenario_column *cycle_columns(const struct lh_text *x, const s
       bool holds = false;
       for (uint32_t h = 0; h < o->nholds; h++)
         holds |= t->waits.on == LH_WAIT_LOCK && (int32_t)o->holds[h].lock == t->waits.lock;
-      if (o != t && (holds || (t->waits.on == LH_WAIT_JOIN && (int32_t)o->thread == t->waits.joins)))
+      if (o != t &&
+          (holds || (t->waits.on == LH_WAIT_JOIN && (int32_t)o->thread == t->waits.joins)))
         cols[i].wanted_from = labels[j].s;
     }
   }
@@ -95,11 +98,12 @@ static void cycle(const struct lh_text *x, const struct lh_incident *in) {
   bool timed = in->kind == LH_FINDING_TIMED_WAIT_CYCLE;
   const char *threads = lh_word(x->lang, LH_WORD_THREAD, in->nthreads);
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, timed ? LH_MSG_TIMED_CYCLE_1 : LH_MSG_DEADLOCKED), in->nthreads, threads);
+  fprintf(x->out, lh_msg(x->lang, timed ? LH_MSG_TIMED_CYCLE_1 : LH_MSG_DEADLOCKED), in->nthreads,
+          threads);
   fputc('\n', x->out);
   if (timed)
-    fprintf(x->out, "%s   %s\n%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_TIMED_CYCLE_2), x->prefix,
-            lh_msg(x->lang, LH_MSG_TIMED_CYCLE_3));
+    fprintf(x->out, "%s   %s\n%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_TIMED_CYCLE_2),
+            x->prefix, lh_msg(x->lang, LH_MSG_TIMED_CYCLE_3));
   lh_incident_blank(x);
   bool joins = false, locks = false;
   for (uint32_t i = 0; i < in->nthreads; i++) {
@@ -108,16 +112,22 @@ static void cycle(const struct lh_text *x, const struct lh_incident *in) {
     locks |= t->waits.on == LH_WAIT_LOCK;
     lh_incident_blocked_in(x, t);
     lh_incident_holds_lines(x, t);
-    if (t->waits.on == LH_WAIT_LOCK) lh_incident_lock_holder_line(x, in, t);
-    else if (t->waits.on == LH_WAIT_JOIN) lh_incident_waits_for_end(x, t->waits.joins);
+    if (t->waits.on == LH_WAIT_LOCK)
+      lh_incident_lock_holder_line(x, in, t);
+    else if (t->waits.on == LH_WAIT_JOIN)
+      lh_incident_waits_for_end(x, t->waits.joins);
     lh_incident_blank(x);
   }
   cycle_scenario(x, in, timed);
   lh_incident_blank(x);
-  if (timed) lh_incident_fix_line(x, LH_MSG_FIX_TIMED);
-  else if (locks && joins) lh_incident_fix_line(x, LH_MSG_FIX_LOCKS_AND_JOINS);
-  else if (joins) lh_incident_fix_line(x, LH_MSG_FIX_JOINS);
-  else lh_incident_fix_line(x, LH_MSG_FIX_LOCKS);
+  if (timed)
+    lh_incident_fix_line(x, LH_MSG_FIX_TIMED);
+  else if (locks && joins)
+    lh_incident_fix_line(x, LH_MSG_FIX_LOCKS_AND_JOINS);
+  else if (joins)
+    lh_incident_fix_line(x, LH_MSG_FIX_JOINS);
+  else
+    lh_incident_fix_line(x, LH_MSG_FIX_LOCKS);
   lh_incident_action_line(x, in);
 }
 
@@ -135,8 +145,8 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
   lh_incident_thread_intro(x, t->thread);
   fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_LOCKS_AGAIN), lh_incident_lock_name(x, lock));
   fprintf(x->out, "\n%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_NON_RECURSIVE), lh_lock_kind_word_in(x->lang, l->kind),
-          l->type ? l->type : "default");
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_NON_RECURSIVE),
+          lh_lock_kind_word_in(x->lang, l->kind), l->type ? l->type : "default");
   fprintf(x->out, "\n%s   ", x->prefix);
   fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_TOOK_FIRST), lh_incident_lock_name(x, lock));
   fputc('\n', x->out);
@@ -152,7 +162,8 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
 
 /* ---- stall ---- */
 
-static void stall_reason(const struct lh_text *x, const struct lh_incident *in, const struct lh_incident_thread *t) {
+static void stall_reason(const struct lh_text *x, const struct lh_incident *in,
+                         const struct lh_incident_thread *t) {
   const struct lh_wait *w = &t->waits;
   const struct lh_object_state *st = lh_incident_state_of(in, w->object);
   struct phrase op = lh_incident_object_phrase(x, w->object);
@@ -169,16 +180,23 @@ static void stall_reason(const struct lh_text *x, const struct lh_incident *in, 
   fprintf(x->out, "%s     ", x->prefix);
   switch (w->on) {
   case LH_WAIT_BARRIER:
-    if (st && st->has_count) fprintf(x->out, lh_msg(lang, LH_MSG_STALL_BARRIER_COUNT), o, st->arrived, st->count);
-    else fprintf(x->out, lh_msg(lang, LH_MSG_STALL_BARRIER), o);
+    if (st && st->has_count)
+      fprintf(x->out, lh_msg(lang, LH_MSG_STALL_BARRIER_COUNT), o, st->arrived, st->count);
+    else
+      fprintf(x->out, lh_msg(lang, LH_MSG_STALL_BARRIER), o);
     break;
   case LH_WAIT_SEM:
-    if (st && st->has_value) fprintf(x->out, lh_msg(lang, LH_MSG_STALL_SEM_VALUE), o, st->value);
-    else fprintf(x->out, lh_msg(lang, LH_MSG_STALL_SEM), o);
+    if (st && st->has_value)
+      fprintf(x->out, lh_msg(lang, LH_MSG_STALL_SEM_VALUE), o, st->value);
+    else
+      fprintf(x->out, lh_msg(lang, LH_MSG_STALL_SEM), o);
     break;
   case LH_WAIT_COND:
-    if (w->mutex != LH_NONE) fprintf(x->out, lh_msg(lang, LH_MSG_STALL_COND_MUTEX), o, lh_incident_mutex_phrase(x, w->mutex).s);
-    else fprintf(x->out, lh_msg(lang, LH_MSG_STALL_COND), o);
+    if (w->mutex != LH_NONE)
+      fprintf(x->out, lh_msg(lang, LH_MSG_STALL_COND_MUTEX), o,
+              lh_incident_mutex_phrase(x, w->mutex).s);
+    else
+      fprintf(x->out, lh_msg(lang, LH_MSG_STALL_COND), o);
     break;
   default: fputs(lh_msg(lang, LH_MSG_STALL_UNKNOWN_WAIT), x->out);
   }
@@ -187,7 +205,8 @@ static void stall_reason(const struct lh_text *x, const struct lh_incident *in, 
 
 static void stall(const struct lh_text *x, const struct lh_incident *in) {
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_STALL_SUMMARY), in->nthreads, lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_STALL_SUMMARY), in->nthreads,
+          lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
   fputc('\n', x->out);
   lh_incident_blank(x);
   for (uint32_t i = 0; i < in->nthreads; i++) {
@@ -228,7 +247,8 @@ static void possible_stall(const struct lh_text *x, const struct lh_incident *in
 static void livelock(const struct lh_text *x, const struct lh_incident *in) {
   bool possible = in->kind == LH_FINDING_POSSIBLE_LIVELOCK;
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, possible ? LH_MSG_POSSIBLE_LIVELOCK_SUMMARY : LH_MSG_LIVELOCK_SUMMARY),
+  fprintf(x->out,
+          lh_msg(x->lang, possible ? LH_MSG_POSSIBLE_LIVELOCK_SUMMARY : LH_MSG_LIVELOCK_SUMMARY),
           in->nthreads, lh_word(x->lang, LH_WORD_THREAD, in->nthreads));
   fputc('\n', x->out);
   lh_incident_blank(x);
@@ -236,10 +256,12 @@ static void livelock(const struct lh_text *x, const struct lh_incident *in) {
     const struct lh_incident_thread *t = &in->threads[i];
     lh_incident_thread_intro(x, t->thread);
     if (t->tries.lock != LH_NONE) {
-      fprintf(x->out, lh_msg(x->lang, LH_MSG_LIVELOCK_FAILED), lh_incident_lock_name(x, t->tries.lock), t->tries.failures,
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_LIVELOCK_FAILED),
+              lh_incident_lock_name(x, t->tries.lock), t->tries.failures,
               lh_word(x->lang, LH_WORD_TIME, t->tries.failures));
       /* both positive and in order, so the difference cannot overflow */
-      int64_t ns = t->tries.since_ns > 0 && in->ns > t->tries.since_ns ? in->ns - t->tries.since_ns : 0;
+      int64_t ns =
+          t->tries.since_ns > 0 && in->ns > t->tries.since_ns ? in->ns - t->tries.since_ns : 0;
       if (ns >= 100000000LL && ns < 86400LL * 1000000000LL) {
         char seconds[32];
         snprintf(seconds, sizeof seconds, "%.1f", (double)ns / 1e9);
@@ -257,23 +279,27 @@ static void livelock(const struct lh_text *x, const struct lh_incident *in) {
     }
     lh_incident_holds_lines(x, t);
     char who[256];
-    if (t->tries.lock != LH_NONE && lh_incident_holders(x, in, (uint32_t)t->tries.lock, (int32_t)t->thread, who, sizeof who)) {
+    if (t->tries.lock != LH_NONE &&
+        lh_incident_holders(x, in, (uint32_t)t->tries.lock, (int32_t)t->thread, who, sizeof who)) {
       fprintf(x->out, "%s     ", x->prefix);
-      fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY), lh_incident_lock_name(x, t->tries.lock), who);
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_IS_HELD_BY), lh_incident_lock_name(x, t->tries.lock),
+              who);
       fputc('\n', x->out);
     }
     lh_incident_blank(x);
   }
   lh_incident_fix_line(x, LH_MSG_FIX_LIVELOCK);
-  if (possible) fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_LET_RUN));
-  else lh_incident_action_line(x, in);
+  if (possible)
+    fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_LET_RUN));
+  else
+    lh_incident_action_line(x, in);
 }
 
 void lh_text_incident(const struct lh_text *x, const struct lh_finding *f) {
   const struct lh_incident *in = lh_incident_of(x->r, f);
   fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix,
-          f->level == LH_LEVEL_WARNING ? lh_msg(x->lang, LH_MSG_WARNING_PREFIX) : "", lh_kind_rule(f->kind),
-          lh_kind_title_in(x->lang, f->kind), f->id);
+          f->level == LH_LEVEL_WARNING ? lh_msg(x->lang, LH_MSG_WARNING_PREFIX) : "",
+          lh_kind_rule(f->kind), lh_kind_title_in(x->lang, f->kind), f->id);
   switch (f->kind) {
   case LH_FINDING_DEADLOCK:
   case LH_FINDING_TIMED_WAIT_CYCLE: cycle(x, in); break;
@@ -286,4 +312,3 @@ void lh_text_incident(const struct lh_text *x, const struct lh_finding *f) {
   }
   lh_incident_blank(x);
 }
-

@@ -10,13 +10,14 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "base/output_file.h"
+#include "report/report.h"
+#include "report/report_race.h"
 #include "symbols/frames.h"
 #include "symbols/lock_names.h"
-#include "report/report.h"
-#include "base/output_file.h"
-#include "report/report_race.h"
 
-static json_t *acquisition_json(const struct lh_report *r, uint32_t lock, uint8_t mode, int32_t stack) {
+static json_t *acquisition_json(const struct lh_report *r, uint32_t lock, uint8_t mode,
+                                int32_t stack) {
   json_t *o = json_object();
   json_object_set_new(o, "lock", json_string(r->lock_names[lock]));
   json_object_set_new(o, "mode", json_string(lh_mode_name(mode)));
@@ -24,7 +25,8 @@ static json_t *acquisition_json(const struct lh_report *r, uint32_t lock, uint8_
   return o;
 }
 
-json_t *lh_json_finding(const struct lh_report *r, char **object_names, const struct lh_finding *f) {
+json_t *lh_json_finding(const struct lh_report *r, char **object_names,
+                        const struct lh_finding *f) {
   const struct lh_model *m = r->m;
   json_t *o = json_object();
   json_object_set_new(o, "kind", json_string(lh_kind_rule(f->kind)));
@@ -87,10 +89,13 @@ static json_t *summary_json(const struct lh_findings *fs) {
   for (size_t i = 0; i < fs->n; i++)
     if (fs->items[i].level == LH_LEVEL_ERROR) counts[fs->items[i].kind]++;
   json_object_set_new(o, "errors", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_ERROR)));
-  json_object_set_new(o, "warnings", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_WARNING)));
+  json_object_set_new(o, "warnings",
+                      json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_WARNING)));
   json_object_set_new(o, "notes", json_integer((json_int_t)lh_findings_count(fs, LH_LEVEL_NOTE)));
   for (int k = 0; k < LH_FINDING_KIND_COUNT; k++)
-    if (counts[k]) json_object_set_new(by_kind, lh_kind_rule((enum lh_finding_kind)k), json_integer((json_int_t)counts[k]));
+    if (counts[k])
+      json_object_set_new(by_kind, lh_kind_rule((enum lh_finding_kind)k),
+                          json_integer((json_int_t)counts[k]));
   json_object_set_new(o, "by_kind", by_kind);
   return o;
 }

@@ -15,11 +15,13 @@ struct misuse {
   const char *detail;
 };
 
-static bool detail_is(const struct misuse *u, const char *d) { return u->detail && strcmp(u->detail, d) == 0; }
+static bool detail_is(const struct misuse *u, const char *d) {
+  return u->detail && strcmp(u->detail, d) == 0;
+}
 
 /* Prints message id (a format taking the arguments given) on a line of its own. */
-__attribute__((format(printf, 3, 4))) static void line_of(const struct lh_text *x, const char *indent,
-                                                           const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static void
+line_of(const struct lh_text *x, const char *indent, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   fprintf(x->out, "%s%s", x->prefix, indent);
@@ -50,33 +52,47 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
     line_of(x, in, "%s", MSG(LH_MSG_COND_MULTIPLE_2));
     break;
   case LH_FINDING_EXIT_HOLDING_LOCK:
-    if (u->lock != LH_NONE && x->r->m->locks[u->lock].robust) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_ROBUST), T, L);
-    else if (u->lock != LH_NONE) line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCK), T, L);
-    else line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCKS), T);
+    if (u->lock != LH_NONE && x->r->m->locks[u->lock].robust)
+      line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_ROBUST), T, L);
+    else if (u->lock != LH_NONE)
+      line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCK), T, L);
+    else
+      line_of(x, in, MSG(LH_MSG_EXIT_HOLDING_LOCKS), T);
     break;
   case LH_FINDING_BARRIER_MISUSE:
     if (detail_is(u, "count-zero")) {
       line_of(x, in, MSG(LH_MSG_BARRIER_COUNT_ZERO_1), T, O);
       line_of(x, in, "%s", MSG(LH_MSG_BARRIER_COUNT_ZERO_2));
-    } else if (detail_is(u, "reinit-while-waited")) line_of(x, in, MSG(LH_MSG_BARRIER_REINIT), T, O);
-    else if (detail_is(u, "destroy-while-waited")) line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
-    else line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
+    } else if (detail_is(u, "reinit-while-waited"))
+      line_of(x, in, MSG(LH_MSG_BARRIER_REINIT), T, O);
+    else if (detail_is(u, "destroy-while-waited"))
+      line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
+    else
+      line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
     break;
   case LH_FINDING_SEMAPHORE_MISUSE:
-    if (detail_is(u, "destroy-while-waited")) line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
+    if (detail_is(u, "destroy-while-waited"))
+      line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
     else if (detail_is(u, "post-overflow")) {
       line_of(x, in, MSG(LH_MSG_SEM_OVERFLOW_1), T, O);
       line_of(x, in, "%s", MSG(LH_MSG_SEM_OVERFLOW_2));
-    } else line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
+    } else
+      line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
     break;
   case LH_FINDING_API_ERROR:
-    if (detail_is(u, "join-detached")) line_of(x, in, MSG(LH_MSG_JOIN_DETACHED), T, target.s);
-    else if (detail_is(u, "join-joined")) line_of(x, in, MSG(LH_MSG_JOIN_JOINED), T, target.s);
-    else if (detail_is(u, "join-concurrent")) line_of(x, in, MSG(LH_MSG_JOIN_CONCURRENT), T, target.s);
-    else if (detail_is(u, "join-self")) line_of(x, in, MSG(LH_MSG_JOIN_SELF), T);
-    else line_of(x, in, MSG(LH_MSG_API_FAILED), T, detail);
+    if (detail_is(u, "join-detached"))
+      line_of(x, in, MSG(LH_MSG_JOIN_DETACHED), T, target.s);
+    else if (detail_is(u, "join-joined"))
+      line_of(x, in, MSG(LH_MSG_JOIN_JOINED), T, target.s);
+    else if (detail_is(u, "join-concurrent"))
+      line_of(x, in, MSG(LH_MSG_JOIN_CONCURRENT), T, target.s);
+    else if (detail_is(u, "join-self"))
+      line_of(x, in, MSG(LH_MSG_JOIN_SELF), T);
+    else
+      line_of(x, in, MSG(LH_MSG_API_FAILED), T, detail);
     break;
-  default: line_of(x, in, "%s: %s", T, lh_kind_title_in(x->lang, (enum lh_finding_kind)u->in->kind));
+  default:
+    line_of(x, in, "%s: %s", T, lh_kind_title_in(x->lang, (enum lh_finding_kind)u->in->kind));
   }
 }
 
@@ -97,7 +113,8 @@ static enum lh_msg misuse_fix(enum lh_finding_kind kind) {
 /* The other places that matter: who holds the lock, who waits, the related stacks. */
 static void misuse_context(const struct lh_text *x, const struct misuse *u) {
   const struct lh_incident *in = u->in;
-  bool about_holder = in->kind == LH_FINDING_UNLOCK_UNOWNED || in->kind == LH_FINDING_DESTROY_LOCKED;
+  bool about_holder =
+      in->kind == LH_FINDING_UNLOCK_UNOWNED || in->kind == LH_FINDING_DESTROY_LOCKED;
   bool holder_told = false;
   int32_t told_stack = LH_NONE;
   if (about_holder && u->lock != LH_NONE)
@@ -112,7 +129,8 @@ static void misuse_context(const struct lh_text *x, const struct misuse *u) {
         }
   if (in->kind == LH_FINDING_EXIT_HOLDING_LOCK && u->actor)
     for (uint32_t h = 0; h < u->actor->nholds; h++) {
-      line_of(x, "   ", MSG(LH_MSG_WAS_TAKEN_AT), lh_incident_lock_name(x, (int32_t)u->actor->holds[h].lock));
+      line_of(x, "   ", MSG(LH_MSG_WAS_TAKEN_AT),
+              lh_incident_lock_name(x, (int32_t)u->actor->holds[h].lock));
       lh_text_stack(x, u->actor->holds[h].stack);
     }
   for (uint32_t i = 0; i < in->nthreads; i++) {
@@ -139,14 +157,20 @@ static void misuse_context(const struct lh_text *x, const struct misuse *u) {
 }
 
 void lh_text_misuse(const struct lh_text *x, const struct lh_incident *in) {
-  struct misuse u = {.in = in, .actor = in->nthreads ? &in->threads[0] : NULL, .lock = in->lock,
-                     .object = in->object, .detail = in->detail};
+  struct misuse u = {.in = in,
+                     .actor = in->nthreads ? &in->threads[0] : NULL,
+                     .lock = in->lock,
+                     .object = in->object,
+                     .detail = in->detail};
   u.who = lh_incident_label_of(x->r->m, u.actor ? (int32_t)u.actor->thread : in->thread);
-  if (u.actor && u.lock == LH_NONE) u.lock = u.actor->waits.lock != LH_NONE ? u.actor->waits.lock : u.actor->waits.mutex;
+  if (u.actor && u.lock == LH_NONE)
+    u.lock = u.actor->waits.lock != LH_NONE ? u.actor->waits.lock : u.actor->waits.mutex;
   if (u.actor && u.lock == LH_NONE && u.actor->nholds) u.lock = (int32_t)u.actor->holds[0].lock;
   if (u.actor && u.object == LH_NONE) u.object = u.actor->waits.object;
   misuse_sentence(x, &u);
-  int32_t stack = !u.actor ? LH_NONE : u.actor->stack != LH_NONE ? u.actor->stack : u.actor->waits.stack;
+  int32_t stack = !u.actor                    ? LH_NONE
+                  : u.actor->stack != LH_NONE ? u.actor->stack
+                                              : u.actor->waits.stack;
   /* A thread that ended holding locks has no "bad call" of its own: the held locks' sites,
    * told next, are what matters. */
   if (u.actor && stack != LH_NONE) {
@@ -159,4 +183,3 @@ void lh_text_misuse(const struct lh_text *x, const struct lh_incident *in) {
   lh_incident_blank(x);
   lh_incident_fix_line(x, misuse_fix((enum lh_finding_kind)in->kind));
 }
-

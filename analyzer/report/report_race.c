@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbols/frames.h"
-#include "base/grow.h"
 #include "analysis/race_findings.h"
+#include "base/grow.h"
 #include "report/report_race.h"
+#include "symbols/frames.h"
 
 /* What the writers need of one race: the record, the memory named, the two thread labels. */
 struct race_view {
@@ -31,7 +31,8 @@ struct race_view {
 static void view_open(struct race_view *v, const struct lh_report *r, const struct lh_finding *f) {
   v->race = r->m->incidents[f->incident].race;
   lh_race_variable(r->sym, r->m, v->race, &v->var);
-  for (int i = 0; i < 2; i++) lh_thread_label(r->m, v->race->access[i].thread, v->label[i], sizeof v->label[i]);
+  for (int i = 0; i < 2; i++)
+    lh_thread_label(r->m, v->race->access[i].thread, v->label[i], sizeof v->label[i]);
 }
 
 static void view_close(struct race_view *v) { lh_race_variable_free(&v->var); }
@@ -49,8 +50,10 @@ static char *lock_list(const struct lh_text *x, const struct lh_access *a) {
   if (!mem) return lh_xstrdup("?");
   for (uint32_t i = 0; i < a->nlocks; i++) {
     uint32_t lock = a->locks[i].lock;
-    const char *mode = x->r->m->locks[lock].kind != LH_LOCK_RWLOCK ? ""
-                       : lh_msg(x->lang, a->locks[i].mode == LH_MODE_READ ? LH_MSG_FOR_READING : LH_MSG_FOR_WRITING);
+    const char *mode = x->r->m->locks[lock].kind != LH_LOCK_RWLOCK
+                           ? ""
+                           : lh_msg(x->lang, a->locks[i].mode == LH_MODE_READ ? LH_MSG_FOR_READING
+                                                                              : LH_MSG_FOR_WRITING);
     fprintf(mem, "%s%s%s", i ? ", " : "", x->r->lock_names[lock], mode);
   }
   fclose(mem);
@@ -92,7 +95,8 @@ static void memory_lines(const struct lh_text *x, const struct race_view *v) {
   switch (var->memory) {
   case LH_RACE_GLOBAL:
     if (var->decl_file && var->decl_line > 0)
-      fprintf(x->out, lh_msg(lang, LH_MSG_RACE_GLOBAL_AT), var->name, lh_basename(var->decl_file), var->decl_line);
+      fprintf(x->out, lh_msg(lang, LH_MSG_RACE_GLOBAL_AT), var->name, lh_basename(var->decl_file),
+              var->decl_line);
     else
       fprintf(x->out, lh_msg(lang, LH_MSG_RACE_GLOBAL), var->name);
     fputc('\n', x->out);
@@ -102,10 +106,11 @@ static void memory_lines(const struct lh_text *x, const struct race_view *v) {
     if (r->block_thread != LH_NONE) {
       char who[64];
       lh_thread_label(x->r->m, (uint32_t)r->block_thread, who, sizeof who);
-      fprintf(x->out, lh_msg(lang, LH_MSG_RACE_HEAP_BY), var->bytes, bytes, var->offset, r->block_size, size_word,
-              who);
+      fprintf(x->out, lh_msg(lang, LH_MSG_RACE_HEAP_BY), var->bytes, bytes, var->offset,
+              r->block_size, size_word, who);
     } else {
-      fprintf(x->out, lh_msg(lang, LH_MSG_RACE_HEAP), var->bytes, bytes, var->offset, r->block_size, size_word);
+      fprintf(x->out, lh_msg(lang, LH_MSG_RACE_HEAP), var->bytes, bytes, var->offset, r->block_size,
+              size_word);
     }
     fputc('\n', x->out);
     lh_text_stack(x, r->block_stack);
@@ -121,11 +126,14 @@ static void memory_lines(const struct lh_text *x, const struct race_view *v) {
 static void access_lines(const struct lh_text *x, const struct race_view *v, int i) {
   const struct lh_access *a = &v->race->access[i];
   char *locks = lock_list(x, a), *origin = origin_of(x, a->thread), *holding = NULL;
-  if (!*locks) holding = lh_xstrdup(lh_msg(x->lang, LH_MSG_RACE_HOLDING_NOTHING));
-  else if (asprintf(&holding, lh_msg(x->lang, LH_MSG_RACE_HOLDING), locks) < 0) holding = lh_xstrdup("?");
+  if (!*locks)
+    holding = lh_xstrdup(lh_msg(x->lang, LH_MSG_RACE_HOLDING_NOTHING));
+  else if (asprintf(&holding, lh_msg(x->lang, LH_MSG_RACE_HOLDING), locks) < 0)
+    holding = lh_xstrdup("?");
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, i == 0 ? LH_MSG_RACE_ACCESS : LH_MSG_RACE_EARLIER), lh_msg(x->lang, access_word(a)),
-          a->size, lh_word(x->lang, LH_WORD_BYTE, a->size), v->label[i], origin, holding);
+  fprintf(x->out, lh_msg(x->lang, i == 0 ? LH_MSG_RACE_ACCESS : LH_MSG_RACE_EARLIER),
+          lh_msg(x->lang, access_word(a)), a->size, lh_word(x->lang, LH_WORD_BYTE, a->size),
+          v->label[i], origin, holding);
   fputc('\n', x->out);
   lh_text_stack(x, a->stack);
   free(locks);
@@ -139,7 +147,8 @@ static void why_lines(const struct lh_text *x, const struct race_view *v) {
   int32_t common = common_lock(v->race);
   fprintf(x->out, "%s   ", x->prefix);
   if (common == LH_NONE)
-    fprintf(x->out, lh_msg(x->lang, LH_MSG_RACE_WHY_NO_COMMON_LOCK), v->label[0], l0, v->label[1], l1);
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_RACE_WHY_NO_COMMON_LOCK), v->label[0], l0, v->label[1],
+            l1);
   else
     fprintf(x->out, lh_msg(x->lang, LH_MSG_RACE_WHY_READERS), v->label[0], l0, v->label[1], l1,
             x->r->lock_names[common]);
@@ -156,8 +165,8 @@ static void why_lines(const struct lh_text *x, const struct race_view *v) {
 void lh_text_race(const struct lh_text *x, const struct lh_finding *f) {
   struct race_view v;
   view_open(&v, x->r, f);
-  fprintf(x->out, "%s lockhound: %s: %s [id %s]\n", x->prefix, lh_kind_rule(f->kind), lh_kind_title_in(x->lang, f->kind),
-          f->id);
+  fprintf(x->out, "%s lockhound: %s: %s [id %s]\n", x->prefix, lh_kind_rule(f->kind),
+          lh_kind_title_in(x->lang, f->kind), f->id);
   fprintf(x->out, "%s   ", x->prefix);
   fprintf(x->out, lh_msg(x->lang, LH_MSG_RACE_SUMMARY), v.label[0], v.label[1]);
   fputc('\n', x->out);
@@ -175,11 +184,13 @@ void lh_text_race(const struct lh_text *x, const struct lh_finding *f) {
 /* ---- --explain: the interleaving ---- */
 
 /* "read counter, holding {m}" (caller frees). */
-static char *step_text(const struct lh_text *x, const struct race_view *v, const struct lh_access *a, bool write) {
+static char *step_text(const struct lh_text *x, const struct race_view *v,
+                       const struct lh_access *a, bool write) {
   char *locks = lock_list(x, a), *s;
   enum lh_msg what = a->atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
                                : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
-  if (asprintf(&s, lh_msg(x->lang, LH_MSG_RACE_STEP), lh_msg(x->lang, what), v->var.shown, locks) < 0)
+  if (asprintf(&s, lh_msg(x->lang, LH_MSG_RACE_STEP), lh_msg(x->lang, what), v->var.shown, locks) <
+      0)
     s = lh_xstrdup("?");
   free(locks);
   return s;
@@ -190,7 +201,8 @@ static char *step_text(const struct lh_text *x, const struct race_view *v, const
 static bool lost_update(const struct lh_text *x, const struct lh_race *r) {
   const struct lh_access *a = &r->access[0], *b = &r->access[1];
   if (a->write == b->write || a->atomic || b->atomic) return false;
-  char *sa = lh_race_site(x->r->sym, x->r->m, a->stack), *sb = lh_race_site(x->r->sym, x->r->m, b->stack);
+  char *sa = lh_race_site(x->r->sym, x->r->m, a->stack),
+       *sb = lh_race_site(x->r->sym, x->r->m, b->stack);
   bool same = strcmp(sa, sb) == 0 && strcmp(sa, "?") != 0;
   free(sa);
   free(sb);
@@ -216,9 +228,10 @@ void lh_text_race_steps(const struct lh_text *x, const struct lh_finding *f) {
     rows[n++] = (struct lh_race_step){0, step_text(x, &v, first, first->write)};
     rows[n++] = (struct lh_race_step){1, step_text(x, &v, then, then->write)};
     bool reader_first = !first->write;
-    if (first->write && then->write) outcome = lh_xstrdup(lh_msg(x->lang, LH_MSG_RACE_WRITE_OUTCOME));
-    else if (asprintf(&outcome, lh_msg(x->lang, LH_MSG_RACE_READ_OUTCOME), labels[reader_first ? 0 : 1],
-                      labels[reader_first ? 1 : 0]) < 0)
+    if (first->write && then->write)
+      outcome = lh_xstrdup(lh_msg(x->lang, LH_MSG_RACE_WRITE_OUTCOME));
+    else if (asprintf(&outcome, lh_msg(x->lang, LH_MSG_RACE_READ_OUTCOME),
+                      labels[reader_first ? 0 : 1], labels[reader_first ? 1 : 0]) < 0)
       outcome = lh_xstrdup("?");
   }
   lh_race_steps_table(x, labels, 2, rows, n, outcome);

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text_escape.h"
 #include "report/i18n/explanations.h"
-#include "symbols/frames.h"
 #include "report/report.h"
 #include "report/report_race.h"
-#include "base/text_escape.h"
+#include "symbols/frames.h"
 
 #define LH_MAX_SHOWN_FINDINGS 1000 /* like valgrind: past this, more reports help nobody */
 
@@ -38,11 +38,13 @@ static void step_lines(const struct text *x, const struct lh_finding *f, size_t 
   lh_thread_label(r->m, t->thread, label, sizeof label);
   fprintf(x->out, "%s   %s ", x->prefix, label);
   lh_text_thread_origin(x, t->thread);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_HOLDS_TAKEN_AT), r->lock_names[h->lock], mode_note(x, h->lock, h->mode));
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_HOLDS_TAKEN_AT), r->lock_names[h->lock],
+          mode_note(x, h->lock, h->mode));
   fputc('\n', x->out);
   lh_text_stack(x, h->stack);
   fprintf(x->out, "%s     ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_AND_WANTS_AT), r->lock_names[t->lock], mode_note(x, t->lock, t->mode));
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_AND_WANTS_AT), r->lock_names[t->lock],
+          mode_note(x, t->lock, t->mode));
   fputc('\n', x->out);
   lh_text_stack(x, t->stack);
   fprintf(x->out, "%s\n", x->prefix);
@@ -64,10 +66,12 @@ static void finding(const struct text *x, const struct lh_finding *f) {
   }
   bool note = f->level == LH_LEVEL_NOTE;
   enum lh_lang lang = x->lang;
-  fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix, note ? lh_msg(lang, LH_MSG_NOTE_PREFIX) : "",
-          lh_kind_rule(f->kind), note ? lh_msg(lang, LH_MSG_NOTE_TITLE) : lh_kind_title_in(lang, f->kind), f->id);
+  fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix,
+          note ? lh_msg(lang, LH_MSG_NOTE_PREFIX) : "", lh_kind_rule(f->kind),
+          note ? lh_msg(lang, LH_MSG_NOTE_TITLE) : lh_kind_title_in(lang, f->kind), f->id);
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(lang, LH_MSG_TAKE_LOCKS), f->n, lh_word(lang, LH_WORD_THREAD, (long long)f->n), f->n,
+  fprintf(x->out, lh_msg(lang, LH_MSG_TAKE_LOCKS), f->n,
+          lh_word(lang, LH_WORD_THREAD, (long long)f->n), f->n,
           lh_word(lang, LH_WORD_LOCK, (long long)f->n),
           lh_msg(lang, f->n == 2 ? LH_MSG_IN_OPPOSITE_ORDERS : LH_MSG_IN_A_CYCLE));
   chain(x, f);
@@ -85,14 +89,16 @@ static void finding(const struct text *x, const struct lh_finding *f) {
 
 static void summary(const struct text *x) {
   const struct lh_findings *fs = x->r->findings;
-  size_t errors = lh_findings_count(fs, LH_LEVEL_ERROR), notes = lh_findings_count(fs, LH_LEVEL_NOTE),
+  size_t errors = lh_findings_count(fs, LH_LEVEL_ERROR),
+         notes = lh_findings_count(fs, LH_LEVEL_NOTE),
          warnings = lh_findings_count(fs, LH_LEVEL_WARNING);
   size_t by_kind[LH_FINDING_KIND_COUNT] = {0};
   for (size_t i = 0; i < fs->n; i++)
     if (fs->items[i].level == LH_LEVEL_ERROR) by_kind[fs->items[i].kind]++;
   if (notes && !x->r->verbose) {
     fprintf(x->out, "%s lockhound: ", x->prefix);
-    fprintf(x->out, lh_msg(x->lang, notes == 1 ? LH_MSG_NOTE_NOT_SHOWN : LH_MSG_NOTES_NOT_SHOWN), notes);
+    fprintf(x->out, lh_msg(x->lang, notes == 1 ? LH_MSG_NOTE_NOT_SHOWN : LH_MSG_NOTES_NOT_SHOWN),
+            notes);
     fputc('\n', x->out);
   }
   /* The summary line stays English in every language: like valgrind's, scripts and CI parse it. */
@@ -118,11 +124,14 @@ static void explanation(const struct text *x, const struct lh_finding *f) {
   const char *p = x->prefix;
   fprintf(x->out, "%s   %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_TITLE));
   fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHAT));
-  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->what[i]; i++) fprintf(x->out, "%s       %s\n", p, e->what[i]);
+  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->what[i]; i++)
+    fprintf(x->out, "%s       %s\n", p, e->what[i]);
   fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHY));
-  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->why[i]; i++) fprintf(x->out, "%s       %s\n", p, e->why[i]);
+  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->why[i]; i++)
+    fprintf(x->out, "%s       %s\n", p, e->why[i]);
   fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_FIXES));
-  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->fixes[i]; i++) fprintf(x->out, "%s       - %s\n", p, e->fixes[i]);
+  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->fixes[i]; i++)
+    fprintf(x->out, "%s       - %s\n", p, e->fixes[i]);
   fprintf(x->out, "%s\n", p);
   if (!lh_explain_has_steps(f->kind)) return;
   if (f->kind == LH_FINDING_DATA_RACE) {
@@ -163,7 +172,10 @@ void lh_report_text(FILE *out, const struct lh_report *r) {
 }
 
 void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_style style) {
-  struct text x = {.out = out, .r = r, .object_names = lh_object_names(r->sym, r->m), .lang = style.lang,
+  struct text x = {.out = out,
+                   .r = r,
+                   .object_names = lh_object_names(r->sym, r->m),
+                   .lang = style.lang,
                    .explain = style.explain};
   enum lh_lang lang = style.lang;
   /* Like valgrind, lines carry a pid: that of the process that started first (the program that
@@ -190,13 +202,16 @@ void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_
   }
   if (r->stats && r->stats->covered) {
     fprintf(out, "%s lockhound: ", x.prefix);
-    fprintf(out, lh_msg(lang, r->stats->covered == 1 ? LH_MSG_LONGER_CYCLE : LH_MSG_LONGER_CYCLES), r->stats->covered);
+    fprintf(out, lh_msg(lang, r->stats->covered == 1 ? LH_MSG_LONGER_CYCLE : LH_MSG_LONGER_CYCLES),
+            r->stats->covered);
     fputc('\n', out);
   }
   if (r->stats && r->stats->undecided) {
     fprintf(out, "%s lockhound: ", x.prefix);
-    fprintf(out, lh_msg(lang, r->stats->undecided == 1 ? LH_MSG_UNDECIDED_CYCLE : LH_MSG_UNDECIDED_CYCLES),
-            r->stats->undecided);
+    fprintf(
+        out,
+        lh_msg(lang, r->stats->undecided == 1 ? LH_MSG_UNDECIDED_CYCLE : LH_MSG_UNDECIDED_CYCLES),
+        r->stats->undecided);
     fputc('\n', out);
   }
   if (r->stats && r->stats->cycles.truncated)
@@ -205,8 +220,9 @@ void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_
     const struct lh_model *m = r->m;
     size_t cycles = r->stats->cycles.cycles;
     fprintf(out, "%s lockhound: ", x.prefix);
-    fprintf(out, lh_msg(lang, LH_MSG_STATISTICS), m->nfiles, lh_word(lang, LH_WORD_RUN_FILE, (long long)m->nfiles),
-            m->nthreads, m->nlocks, r->stats->edges, cycles, lh_word(lang, LH_WORD_CYCLE, (long long)cycles));
+    fprintf(out, lh_msg(lang, LH_MSG_STATISTICS), m->nfiles,
+            lh_word(lang, LH_WORD_RUN_FILE, (long long)m->nfiles), m->nthreads, m->nlocks,
+            r->stats->edges, cycles, lh_word(lang, LH_WORD_CYCLE, (long long)cycles));
     fputc('\n', out);
   }
   summary(&x);

@@ -21,7 +21,8 @@
 
 char *lh_scenario_call(const struct lh_report *r, uint32_t lock, uint8_t mode) {
   const char *fn = "lock";
-  if (r->m->locks[lock].kind == LH_LOCK_RWLOCK) fn = mode == LH_MODE_READ ? "read_lock" : "write_lock";
+  if (r->m->locks[lock].kind == LH_LOCK_RWLOCK)
+    fn = mode == LH_MODE_READ ? "read_lock" : "write_lock";
   char *s;
   if (asprintf(&s, "%s(%s);", fn, r->lock_names[lock]) < 0) return lh_xstrdup("?");
   return s;
@@ -35,7 +36,8 @@ static void cell(FILE *out, const char *text, size_t width, bool last) {
     for (; w < width; w++) fputc(' ', out);
 }
 
-static void row(FILE *out, const char *prefix, size_t width, size_t column, const char *text, const char *mark) {
+static void row(FILE *out, const char *prefix, size_t width, size_t column, const char *text,
+                const char *mark) {
   fprintf(out, "%s     %*s%s%s\n", prefix, (int)(width * column), "", text, mark);
 }
 
@@ -46,7 +48,8 @@ void lh_scenario_rows(FILE *out, const char *prefix, const char *title,
   for (size_t i = 0; i < n; i++) {
     for (size_t h = 0; h < cols[i].nheld; h++)
       if (lh_text_width(cols[i].held[h]) + 4 > width) width = lh_text_width(cols[i].held[h]) + 4;
-    if (cols[i].wanted && lh_text_width(cols[i].wanted) + 4 > width) width = lh_text_width(cols[i].wanted) + 4;
+    if (cols[i].wanted && lh_text_width(cols[i].wanted) + 4 > width)
+      width = lh_text_width(cols[i].wanted) + 4;
   }
   fprintf(out, "%s   %s\n%s\n", prefix, title, prefix);
   fprintf(out, "%s     ", prefix);
@@ -61,7 +64,8 @@ void lh_scenario_rows(FILE *out, const char *prefix, const char *title,
   fprintf(out, "%s\n%s    %s\n", prefix, prefix, banner);
 }
 
-struct lh_scenario_column *lh_scenario_columns(const struct lh_report *r, const struct lh_finding *f) {
+struct lh_scenario_column *lh_scenario_columns(const struct lh_report *r,
+                                               const struct lh_finding *f) {
   size_t n = f->n;
   struct lh_scenario_column *cols = lh_xcalloc(n ? n : 1, sizeof *cols);
   for (size_t i = 0; i < n; i++) {
@@ -101,8 +105,10 @@ void lh_scenario_table(const struct lh_text *x, const struct lh_finding *f) {
 /* "lock(lock_b);  waits for T2" (caller frees). */
 static char *step_text(const struct lh_text *x, const char *call, const char *from, bool got) {
   char *s, what[128] = "";
-  if (got) snprintf(what, sizeof what, "%s", lh_msg(x->lang, LH_MSG_STEPS_GOT_IT));
-  else if (from) snprintf(what, sizeof what, lh_msg(x->lang, LH_MSG_STEPS_WAITS_FOR), from);
+  if (got)
+    snprintf(what, sizeof what, "%s", lh_msg(x->lang, LH_MSG_STEPS_GOT_IT));
+  else if (from)
+    snprintf(what, sizeof what, lh_msg(x->lang, LH_MSG_STEPS_WAITS_FOR), from);
   if (asprintf(&s, "%s%s%s", call, *what ? "  " : "", what) < 0) return lh_xstrdup(call);
   return s;
 }
@@ -116,9 +122,11 @@ static void step_row(FILE *out, const char *prefix, size_t step, size_t step_wid
   fprintf(out, "%*s%s\n", (int)(width * column), "", text);
 }
 
-void lh_scenario_steps(const struct lh_text *x, const struct lh_scenario_column *cols, size_t n, bool timed) {
+void lh_scenario_steps(const struct lh_text *x, const struct lh_scenario_column *cols, size_t n,
+                       bool timed) {
   FILE *out = x->out;
-  const char *stuck = lh_msg(x->lang, timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER);
+  const char *stuck =
+      lh_msg(x->lang, timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER);
   size_t nrows = 0;
   for (size_t i = 0; i < n; i++) nrows += cols[i].nheld + (cols[i].wanted != NULL);
   char **texts = lh_xcalloc(nrows ? nrows : 1, sizeof *texts);
@@ -141,14 +149,16 @@ void lh_scenario_steps(const struct lh_text *x, const struct lh_scenario_column 
   size_t step_width = lh_text_width(step) + 2;
   if (step_width < 6) step_width = 6;
 
-  fprintf(out, "%s   %s\n%s\n%s     ", x->prefix, lh_msg(x->lang, LH_MSG_STEPS_TITLE), x->prefix, x->prefix);
+  fprintf(out, "%s   %s\n%s\n%s     ", x->prefix, lh_msg(x->lang, LH_MSG_STEPS_TITLE), x->prefix,
+          x->prefix);
   cell(out, step, step_width, false);
   for (size_t i = 0; i < n; i++) cell(out, cols[i].label, width, i + 1 == n);
   fprintf(out, "\n%s     ", x->prefix);
   cell(out, "----", step_width, false);
   for (size_t i = 0; i < n; i++) cell(out, "----", width, i + 1 == n);
   fputc('\n', out);
-  for (size_t j = 0; j < nrows; j++) step_row(out, x->prefix, j + 1, step_width, width, column[j], texts[j]);
+  for (size_t j = 0; j < nrows; j++)
+    step_row(out, x->prefix, j + 1, step_width, width, column[j], texts[j]);
   char num[24];
   snprintf(num, sizeof num, "%zu", nrows + 1);
   fprintf(out, "%s     ", x->prefix);
@@ -171,14 +181,16 @@ void lh_race_steps_table(const struct lh_text *x, const char *const *labels, siz
   const char *step = lh_msg(x->lang, LH_MSG_STEPS_STEP);
   size_t step_width = lh_text_width(step) + 2;
   if (step_width < 6) step_width = 6;
-  fprintf(out, "%s   %s\n%s\n%s     ", x->prefix, lh_msg(x->lang, LH_MSG_STEPS_TITLE), x->prefix, x->prefix);
+  fprintf(out, "%s   %s\n%s\n%s     ", x->prefix, lh_msg(x->lang, LH_MSG_STEPS_TITLE), x->prefix,
+          x->prefix);
   cell(out, step, step_width, false);
   for (size_t i = 0; i < ncols; i++) cell(out, labels[i], width, i + 1 == ncols);
   fprintf(out, "\n%s     ", x->prefix);
   cell(out, "----", step_width, false);
   for (size_t i = 0; i < ncols; i++) cell(out, "----", width, i + 1 == ncols);
   fputc('\n', out);
-  for (size_t j = 0; j < nrows; j++) step_row(out, x->prefix, j + 1, step_width, width, rows[j].column, rows[j].text);
+  for (size_t j = 0; j < nrows; j++)
+    step_row(out, x->prefix, j + 1, step_width, width, rows[j].column, rows[j].text);
   char num[24];
   snprintf(num, sizeof num, "%zu", nrows + 1);
   fprintf(out, "%s     ", x->prefix);

@@ -20,7 +20,7 @@
 struct rule {
   char *kind; /* a rule id, or "*" */
   char *pattern;
-  bool top;   /* match only the innermost frame of each access (ThreadSanitizer's race_top) */
+  bool top; /* match only the innermost frame of each access (ThreadSanitizer's race_top) */
 };
 
 /* ThreadSanitizer's suppression kinds that have a lockhound kind. */
@@ -34,7 +34,9 @@ struct lh_suppressions {
   size_t n, cap;
 };
 
-struct lh_suppressions *lh_suppressions_new(void) { return lh_xcalloc(1, sizeof(struct lh_suppressions)); }
+struct lh_suppressions *lh_suppressions_new(void) {
+  return lh_xcalloc(1, sizeof(struct lh_suppressions));
+}
 
 void lh_suppressions_free(struct lh_suppressions *s) {
   if (!s) return;
@@ -67,12 +69,14 @@ static bool known_kind(const char *kind) {
 static char *trim(char *s) {
   while (*s == ' ' || *s == '\t') s++;
   size_t n = strlen(s);
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = 0;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+    s[--n] = 0;
   return s;
 }
 
 /* The rules of one open file (path: its name in messages). */
-static int load_rules(struct lh_suppressions *s, const char *path, struct lh_input *in, FILE *diag) {
+static int load_rules(struct lh_suppressions *s, const char *path, struct lh_input *in,
+                      FILE *diag) {
   char limit[32];
   char *line = NULL;
   size_t cap = 0;
@@ -81,15 +85,19 @@ static int load_rules(struct lh_suppressions *s, const char *path, struct lh_inp
   for (unsigned no = 1; (n = lh_input_line(in, &line, &cap)) != LH_INPUT_END; no++) {
     if (n == LH_INPUT_TOO_LONG) {
       lh_input_format_size(lh_input_max_line(LH_INPUT_SUPPRESSIONS), limit, sizeof limit);
-      fprintf(diag, "lockhound: %s:%u: a line longer than %s: a suppression is one short "
-                    "KIND:PATTERN line\n", path, no, limit);
+      fprintf(diag,
+              "lockhound: %s:%u: a line longer than %s: a suppression is one short "
+              "KIND:PATTERN line\n",
+              path, no, limit);
       rc = 1;
       break;
     }
     if (n == LH_INPUT_TOO_BIG) {
       lh_input_format_size(lh_input_max_size(LH_INPUT_SUPPRESSIONS), limit, sizeof limit);
-      fprintf(diag, "lockhound: the suppression file %s grew past the %s it may have while it "
-                    "was read\n", path, limit);
+      fprintf(diag,
+              "lockhound: the suppression file %s grew past the %s it may have while it "
+              "was read\n",
+              path, limit);
       rc = 1;
       break;
     }
@@ -108,14 +116,18 @@ static int load_rules(struct lh_suppressions *s, const char *path, struct lh_inp
     char *pattern = colon ? trim(colon + 1) : NULL;
     const char *kind = tsan_kind(trim(text), &top);
     if (!pattern || !*pattern) {
-      fprintf(diag, "lockhound: %s:%u: a suppression is KIND:PATTERN, e.g. "
-                    "lock-order-inversion:log_lock\n", path, no);
+      fprintf(diag,
+              "lockhound: %s:%u: a suppression is KIND:PATTERN, e.g. "
+              "lock-order-inversion:log_lock\n",
+              path, no);
       rc = 1;
       break;
     }
     if (!known_kind(kind)) {
-      fprintf(diag, "lockhound: %s:%u: unknown finding kind '%s' (docs/findings.md lists the "
-                    "kinds; * matches any)\n", path, no, kind);
+      fprintf(diag,
+              "lockhound: %s:%u: unknown finding kind '%s' (docs/findings.md lists the "
+              "kinds; * matches any)\n",
+              path, no, kind);
       rc = 1;
       break;
     }
@@ -195,7 +207,8 @@ static bool suppressed(const struct lh_suppressions *s, json_t *finding) {
   for (size_t i = 0; i < s->n; i++) {
     const struct rule *r = &s->rules[i];
     if (strcmp(r->kind, "*") != 0 && (!kind || strcmp(r->kind, kind) != 0)) continue;
-    if (r->top ? top_frame_matches(r->pattern, finding) : any_name_matches(r->pattern, finding)) return true;
+    if (r->top ? top_frame_matches(r->pattern, finding) : any_name_matches(r->pattern, finding))
+      return true;
   }
   return false;
 }

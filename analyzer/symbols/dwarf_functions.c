@@ -46,20 +46,17 @@ struct lh_unit_functions {
 };
 
 static bool grow(void **array, size_t *cap, size_t count, size_t elem) {
-  if (count < *cap)
-    return true;
+  if (count < *cap) return true;
   size_t next = *cap ? *cap * 2 : 64;
   void *grown = realloc(*array, next * elem);
-  if (grown == NULL)
-    return false;
+  if (grown == NULL) return false;
   *array = grown;
   *cap = next;
   return true;
 }
 
 static bool is_function(int tag) {
-  return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
-         tag == DW_TAG_entry_point;
+  return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine || tag == DW_TAG_entry_point;
 }
 
 /* Scopes whose children can hold functions or inlined instances. */
@@ -70,64 +67,55 @@ static bool may_nest_functions(int tag) {
 
 /* Adds die as a node when it has code; returns its index, or LH_NO_PARENT when it has none.
  * *ok turns false when out of memory. */
-static size_t add_node(struct lh_unit_functions *f, Dwarf_Die *die, size_t parent,
-                       unsigned depth, bool *ok) {
+static size_t add_node(struct lh_unit_functions *f, Dwarf_Die *die, size_t parent, unsigned depth,
+                       bool *ok) {
   size_t index = f->nnodes, first = f->nranges;
   Dwarf_Addr base, start, end;
   ptrdiff_t next = 0;
   while ((next = dwarf_ranges(die, next, &base, &start, &end)) > 0) {
-    if (start >= end)
-      continue;
+    if (start >= end) continue;
     if (!grow((void **)&f->by_node, &f->range_cap, f->nranges, sizeof *f->by_node)) {
       *ok = false;
       return LH_NO_PARENT;
     }
     f->by_node[f->nranges++] = (struct fn_range){start, end, index, depth};
   }
-  if (f->nranges == first)
-    return LH_NO_PARENT; /* an abstract instance or a declaration: no code */
+  if (f->nranges == first) return LH_NO_PARENT; /* an abstract instance or a declaration: no code */
   if (!grow((void **)&f->nodes, &f->node_cap, f->nnodes, sizeof *f->nodes)) {
     *ok = false;
     return LH_NO_PARENT;
   }
-  f->nodes[f->nnodes++] = (struct fn_node){dwarf_dieoffset(die), parent, first,
-                                           f->nranges - first,
+  f->nodes[f->nnodes++] = (struct fn_node){dwarf_dieoffset(die), parent, first, f->nranges - first,
                                            dwarf_tag(die) == DW_TAG_inlined_subroutine};
   return index;
 }
 
 static bool walk(struct lh_unit_functions *f, Dwarf_Die *scope, size_t parent, unsigned depth) {
   Dwarf_Die child;
-  if (depth > LH_MAX_TREE_DEPTH || dwarf_child(scope, &child) != 0)
-    return true;
+  if (depth > LH_MAX_TREE_DEPTH || dwarf_child(scope, &child) != 0) return true;
   do {
     int tag = dwarf_tag(&child);
-    if (!may_nest_functions(tag))
-      continue;
+    if (!may_nest_functions(tag)) continue;
     bool ok = true;
     size_t inner = parent;
     if (is_function(tag)) {
       size_t node = add_node(f, &child, parent, depth, &ok);
-      if (node != LH_NO_PARENT)
-        inner = node;
+      if (node != LH_NO_PARENT) inner = node;
     }
-    if (!ok || !walk(f, &child, inner, depth + 1))
-      return false;
+    if (!ok || !walk(f, &child, inner, depth + 1)) return false;
   } while (dwarf_siblingof(&child, &child) == 0);
   return true;
 }
 
 static int range_order(const void *a, const void *b) {
   const struct fn_range *x = a, *y = b;
-  if (x->start != y->start)
-    return x->start < y->start ? -1 : 1;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
   return x->depth < y->depth ? -1 : x->depth > y->depth;
 }
 
 struct lh_unit_functions *lh_unit_functions_new(Dwarf_Die *cudie) {
   struct lh_unit_functions *f = calloc(1, sizeof *f);
-  if (f == NULL)
-    return NULL;
+  if (f == NULL) return NULL;
   f->dwarf = dwarf_cu_getdwarf(cudie->cu);
   if (!walk(f, cudie, LH_NO_PARENT, 0) ||
       (f->nranges > 0 && (f->by_start = malloc(f->nranges * sizeof *f->by_start)) == NULL)) {
@@ -142,8 +130,7 @@ struct lh_unit_functions *lh_unit_functions_new(Dwarf_Die *cudie) {
 }
 
 void lh_unit_functions_free(struct lh_unit_functions *f) {
-  if (f == NULL)
-    return;
+  if (f == NULL) return;
   free(f->nodes);
   free(f->by_node);
   free(f->by_start);
@@ -153,8 +140,7 @@ void lh_unit_functions_free(struct lh_unit_functions *f) {
 static bool node_holds(const struct lh_unit_functions *f, size_t node, Dwarf_Addr pc) {
   const struct fn_node *n = &f->nodes[node];
   for (size_t i = n->first_range; i < n->first_range + n->nranges; i++)
-    if (pc >= f->by_node[i].start && pc < f->by_node[i].end)
-      return true;
+    if (pc >= f->by_node[i].start && pc < f->by_node[i].end) return true;
   return false;
 }
 
@@ -168,24 +154,20 @@ static size_t innermost(const struct lh_unit_functions *f, Dwarf_Addr pc) {
     else
       hi = mid;
   }
-  if (lo == 0)
-    return LH_NO_PARENT;
+  if (lo == 0) return LH_NO_PARENT;
   size_t node = f->by_start[lo - 1].node;
-  while (node != LH_NO_PARENT && !node_holds(f, node, pc))
-    node = f->nodes[node].parent;
+  while (node != LH_NO_PARENT && !node_holds(f, node, pc)) node = f->nodes[node].parent;
   return node;
 }
 
-size_t lh_unit_functions_at(const struct lh_unit_functions *f, Dwarf_Addr pc,
-                            Dwarf_Die *chain, size_t max) {
+size_t lh_unit_functions_at(const struct lh_unit_functions *f, Dwarf_Addr pc, Dwarf_Die *chain,
+                            size_t max) {
   size_t count = 0;
   for (size_t node = innermost(f, pc); node != LH_NO_PARENT && count < max;
        node = f->nodes[node].parent) {
-    if (dwarf_offdie(f->dwarf, f->nodes[node].die, &chain[count]) == NULL)
-      break;
+    if (dwarf_offdie(f->dwarf, f->nodes[node].die, &chain[count]) == NULL) break;
     count++;
-    if (!f->nodes[node].inlined)
-      break; /* the out-of-line function: outermost frame */
+    if (!f->nodes[node].inlined) break; /* the out-of-line function: outermost frame */
   }
   return count;
 }

@@ -28,8 +28,7 @@ static bool add_range(struct lh_dwarf_units *units, Dwarf_Addr start, Dwarf_Addr
   if (units->count == units->capacity) {
     size_t cap = units->capacity ? units->capacity * 2 : 64;
     struct unit_range *grown = realloc(units->ranges, cap * sizeof *grown);
-    if (grown == NULL)
-      return false;
+    if (grown == NULL) return false;
     units->ranges = grown;
     units->capacity = cap;
   }
@@ -41,8 +40,7 @@ static bool add_unit(struct lh_dwarf_units *units, Dwarf_Die *cudie) {
   Dwarf_Addr base, start, end;
   ptrdiff_t next = 0;
   while ((next = dwarf_ranges(cudie, next, &base, &start, &end)) > 0) {
-    if (start < end && !add_range(units, start, end, dwarf_dieoffset(cudie)))
-      return false;
+    if (start < end && !add_range(units, start, end, dwarf_dieoffset(cudie))) return false;
   }
   return true;
 }
@@ -54,26 +52,22 @@ static int range_order(const void *a, const void *b) {
 
 struct lh_dwarf_units *lh_dwarf_units_new(Dwarf *dwarf) {
   struct lh_dwarf_units *units = calloc(1, sizeof *units);
-  if (units == NULL)
-    return NULL;
+  if (units == NULL) return NULL;
   Dwarf_CU *cu = NULL;
   Dwarf_Die cudie;
   while (dwarf_get_units(dwarf, cu, &cu, NULL, NULL, &cudie, NULL) == 0) {
-    if (dwarf_tag(&cudie) != DW_TAG_compile_unit)
-      continue;
+    if (dwarf_tag(&cudie) != DW_TAG_compile_unit) continue;
     if (!add_unit(units, &cudie)) {
       lh_dwarf_units_free(units);
       return NULL;
     }
   }
-  if (units->count > 1)
-    lh_sort(units->ranges, units->count, sizeof *units->ranges, range_order);
+  if (units->count > 1) lh_sort(units->ranges, units->count, sizeof *units->ranges, range_order);
   return units;
 }
 
 void lh_dwarf_units_free(struct lh_dwarf_units *units) {
-  if (units == NULL)
-    return;
+  if (units == NULL) return;
   free(units->ranges);
   free(units);
 }
@@ -88,8 +82,7 @@ bool lh_dwarf_units_find(const struct lh_dwarf_units *units, Dwarf *dwarf, Dwarf
     else
       hi = mid;
   }
-  if (lo == 0)
-    return false;
+  if (lo == 0) return false;
   const struct unit_range *r = &units->ranges[lo - 1];
   return addr < r->end && dwarf_offdie(dwarf, r->unit, cudie) != NULL;
 }

@@ -37,7 +37,8 @@ size_t lh_frames_of_stack(struct lh_symbolizer *sym, const struct lh_model *m, i
     }
     bool bottom = false;
     for (size_t k = 0; k < nlocs && n < max; k++) {
-      out[n++] = (struct lh_shown_frame){locs[k].function, locs[k].file, locs[k].line, module, f->rel};
+      out[n++] =
+          (struct lh_shown_frame){locs[k].function, locs[k].file, locs[k].line, module, f->rel};
       bottom |= is_bottom(locs[k].function);
     }
     if (bottom) break;

@@ -21,13 +21,17 @@
 #include <string.h>
 #include <uthash.h>
 
-#include "symbols/frames.h"
 #include "base/grow.h"
+#include "symbols/frames.h"
 
 #define MAX_FRAMES 16
 
 struct memo {
-  struct memo_key { int32_t stack; int32_t kind; int32_t init; } key;
+  struct memo_key {
+    int32_t stack;
+    int32_t kind;
+    int32_t init;
+  } key;
   char *name;
   UT_hash_handle hh;
 };
@@ -38,15 +42,17 @@ struct name_count {
   UT_hash_handle hh;
 };
 
-static char *site_name(struct lh_symbolizer *sym, const struct lh_model *m, const char *kind, bool init,
-                       int32_t stack) {
+static char *site_name(struct lh_symbolizer *sym, const struct lh_model *m, const char *kind,
+                       bool init, int32_t stack) {
   const char *how = init ? "initialised" : "first used";
   struct lh_shown_frame frames[MAX_FRAMES];
   size_t n = lh_frames_of_stack(sym, m, stack, frames, MAX_FRAMES);
   char *name = NULL;
   for (size_t i = 0; i < n && !name; i++)
     if (frames[i].file && frames[i].line > 0)
-      if (asprintf(&name, "%s %s at %s:%d", kind, how, lh_basename(frames[i].file), frames[i].line) < 0) name = NULL;
+      if (asprintf(&name, "%s %s at %s:%d", kind, how, lh_basename(frames[i].file),
+                   frames[i].line) < 0)
+        name = NULL;
   if (!name && n > 0 && frames[0].function) {
     if (asprintf(&name, "%s %s in %s", kind, how, frames[0].function) < 0) name = NULL;
   } else if (!name && n > 0) {
@@ -61,8 +67,9 @@ static char *site_name(struct lh_symbolizer *sym, const struct lh_model *m, cons
 
 /* What a thing is called before numbering: its variable, else where it came to be. kind_id tells
  * kinds apart in the memo (lock kinds, then 100 + object kinds). */
-static char *base_name(struct lh_symbolizer *sym, const struct lh_model *m, int32_t module, uint64_t rel,
-                       const char *word, int32_t kind_id, bool init, int32_t stack, struct memo **memo) {
+static char *base_name(struct lh_symbolizer *sym, const struct lh_model *m, int32_t module,
+                       uint64_t rel, const char *word, int32_t kind_id, bool init, int32_t stack,
+                       struct memo **memo) {
   if (module != LH_NONE && sym) {
     const char *var = lh_sym_data(sym, m->modules[module].path, rel, NULL, NULL);
     if (var) return lh_xstrdup(var);
@@ -85,25 +92,30 @@ static char *count_key(const struct lh_model *m, uint32_t file, const char *name
   return key;
 }
 
-static char *lock_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i, struct memo **memo) {
+static char *lock_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i,
+                            struct memo **memo) {
   const struct lh_lock *l = &m->locks[i];
-  return base_name(sym, m, l->module, l->rel, lh_lock_kind_word(l->kind), (int32_t)l->kind, l->init, l->stack, memo);
+  return base_name(sym, m, l->module, l->rel, lh_lock_kind_word(l->kind), (int32_t)l->kind, l->init,
+                   l->stack, memo);
 }
 
-static char *object_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i, struct memo **memo) {
+static char *object_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i,
+                              struct memo **memo) {
   const struct lh_object *o = &m->objects[i];
   char *name;
   if (o->name) {
-    if (asprintf(&name, "%s %s", lh_object_kind_word(o->kind), o->name) < 0) name = lh_xstrdup(o->name);
+    if (asprintf(&name, "%s %s", lh_object_kind_word(o->kind), o->name) < 0)
+      name = lh_xstrdup(o->name);
     return name;
   }
-  return base_name(sym, m, o->module, o->rel, lh_object_kind_word(o->kind), 100 + (int32_t)o->kind, o->init,
-                   o->stack, memo);
+  return base_name(sym, m, o->module, o->rel, lh_object_kind_word(o->kind), 100 + (int32_t)o->kind,
+                   o->init, o->stack, memo);
 }
 
 /* Names for n things (locks or objects), numbered " #N" where a name repeats within a group. */
 static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size_t n,
-                       char *(*base)(struct lh_symbolizer *, const struct lh_model *, size_t, struct memo **),
+                       char *(*base)(struct lh_symbolizer *, const struct lh_model *, size_t,
+                                     struct memo **),
                        uint32_t (*file_of)(const struct lh_model *, size_t)) {
   char **names = lh_xcalloc(n ? n : 1, sizeof *names);
   struct memo *memo = NULL;

@@ -39,10 +39,10 @@
 #include <unistd.h>
 #include <uthash.h>
 
+#include "base/input_file.h"
 #include "symbols/dwarf_functions.h"
 #include "symbols/dwarf_names.h"
 #include "symbols/dwarf_units.h"
-#include "base/input_file.h"
 
 enum { LH_MAX_INLINE_DEPTH = 32, LH_EXPR_MAX = 512 };
 
@@ -111,8 +111,7 @@ struct lh_symbolizer {
  * name must not start a line of the report. Every output shows the same escaped name, and a
  * suppression pattern matches what the report shows. */
 static const char *intern(struct lh_symbolizer *sym, const char *raw) {
-  if (raw == NULL)
-    return NULL;
+  if (raw == NULL) return NULL;
   char *escaped = lh_text_needs_escape(raw) ? lh_text_escaped(raw) : NULL;
   const char *s = escaped ? escaped : raw;
   struct interned *found;
@@ -138,20 +137,16 @@ static bool file_crc32(int fd, uint32_t *crc_out) {
   if (table[1] == 0)
     for (uint32_t i = 0; i < 256; i++) {
       uint32_t c = i;
-      for (int k = 0; k < 8; k++)
-        c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
       table[i] = c;
     }
   uint32_t crc = 0xffffffffu;
   unsigned char buf[65536];
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) != 0) {
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return false;
-    for (ssize_t i = 0; i < n; i++)
-      crc = table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    for (ssize_t i = 0; i < n; i++) crc = table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
   }
   *crc_out = crc ^ 0xffffffffu;
   return true;
@@ -168,9 +163,9 @@ static int try_debug_file(const char *dir, const char *name, const struct stat *
   int fd = lh_input_open_fd(path, LH_INPUT_DEBUG_INFO, why);
   struct stat st;
   uint32_t got;
-  if (fd < 0)
-    return -1;
-  if (fstat(fd, &st) != 0 || (main_st && st.st_dev == main_st->st_dev && st.st_ino == main_st->st_ino) ||
+  if (fd < 0) return -1;
+  if (fstat(fd, &st) != 0 ||
+      (main_st && st.st_dev == main_st->st_dev && st.st_ino == main_st->st_ino) ||
       (crc != 0 && (!file_crc32(fd, &got) || got != crc)) || lseek(fd, 0, SEEK_SET) != 0) {
     close(fd);
     return -1;
@@ -191,8 +186,7 @@ static int debug_file_by_name(const char *file_name, const char *debuglink_file,
   snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file_name) : 0, file_name);
   struct stat main_st;
   const struct stat *self = stat(file_name, &main_st) == 0 ? &main_st : NULL;
-  if (name[0] == '/')
-    return try_debug_file("", name, self, debuglink_crc, found);
+  if (name[0] == '/') return try_debug_file("", name, self, debuglink_crc, found);
   const char *main_dir = !slash ? "." : slash == file_name ? "/" : dir;
   int fd = try_debug_file(main_dir, name, self, debuglink_crc, found);
   if (fd < 0) {
@@ -203,8 +197,7 @@ static int debug_file_by_name(const char *file_name, const char *debuglink_file,
   for (const char *tail = dir; fd < 0 && dir[0] == '/'; tail = strchr(tail + 1, '/')) {
     snprintf(debug_dir, sizeof debug_dir, "/usr/lib/debug%s", tail ? tail : "");
     fd = try_debug_file(debug_dir, name, self, debuglink_crc, found);
-    if (tail == NULL)
-      break;
+    if (tail == NULL) break;
   }
   return fd;
 }
@@ -217,8 +210,8 @@ static int debug_file_by_name(const char *file_name, const char *debuglink_file,
  * real path when it is a symbolic link. Before it, the build ID (only under
  * /usr/lib/debug/.build-id); after it, the standard function without any name, which then only
  * does the build-ID look-up again and debuginfod (when DEBUGINFOD_URLS is set). */
-static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
-                          Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+                          const char *file_name, const char *debuglink_file,
                           GElf_Word debuglink_crc, char **debuginfo_file_name) {
   int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
                                         debuglink_crc, debuginfo_file_name);
@@ -227,8 +220,7 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
     fd = debug_file_by_name(file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
   if (fd < 0 && file_name != NULL && realpath(file_name, real) && strcmp(real, file_name) != 0)
     fd = debug_file_by_name(real, debuglink_file, debuglink_crc, debuginfo_file_name);
-  if (fd >= 0)
-    return fd;
+  if (fd >= 0) return fd;
   return dwfl_standard_find_debuginfo(mod, userdata, modname, base, NULL, NULL, 0,
                                       debuginfo_file_name);
 }
@@ -244,8 +236,7 @@ static void open_module(struct sym_module *m) {
    * or never end. The descriptor checked is the one libdw reads, and it keeps it. */
   char why[LH_INPUT_WHY_SIZE];
   int fd = lh_input_open_fd(m->path, LH_INPUT_DEBUG_INFO, why);
-  if (fd < 0)
-    return;
+  if (fd < 0) return;
   m->dwfl = dwfl_begin(&offline_callbacks);
   if (m->dwfl == NULL) {
     close(fd);
@@ -253,8 +244,7 @@ static void open_module(struct sym_module *m) {
   }
   dwfl_report_begin(m->dwfl);
   m->mod = dwfl_report_elf(m->dwfl, m->path, m->path, fd, 0, true);
-  if (m->mod == NULL)
-    close(fd); /* consumed only on success */
+  if (m->mod == NULL) close(fd); /* consumed only on success */
   if (m->mod == NULL || dwfl_report_end(m->dwfl, NULL, NULL) != 0 ||
       dwfl_module_getelf(m->mod, &m->bias) == NULL) {
     dwfl_end(m->dwfl);
@@ -264,8 +254,7 @@ static void open_module(struct sym_module *m) {
 }
 
 static struct sym_module *module_for(struct lh_symbolizer *sym, const char *path) {
-  if (sym == NULL || path == NULL)
-    return NULL;
+  if (sym == NULL || path == NULL) return NULL;
   struct sym_module *m;
   HASH_FIND_STR(sym->modules, path, m);
   if (m == NULL) {
@@ -302,8 +291,7 @@ static void free_module(struct sym_module *m) {
     lh_unit_functions_free(u->functions);
     free(u);
   }
-  if (m->dwfl != NULL)
-    dwfl_end(m->dwfl);
+  if (m->dwfl != NULL) dwfl_end(m->dwfl);
   free(m->path);
   free(m);
 }
@@ -313,8 +301,7 @@ struct lh_symbolizer *lh_sym_new(void) {
 }
 
 void lh_sym_free(struct lh_symbolizer *sym) {
-  if (sym == NULL)
-    return;
+  if (sym == NULL) return;
   struct sym_module *m, *mtmp;
   HASH_ITER(hh, sym->modules, m, mtmp) {
     HASH_DEL(sym->modules, m);
@@ -345,8 +332,7 @@ static bool unit_at(struct sym_module *m, Dwarf_Addr addr, Dwarf_Die *cudie, Dwa
     *cudie = *found;
     return true;
   }
-  if (module_dwarf(m) == NULL)
-    return false;
+  if (module_dwarf(m) == NULL) return false;
   if (!m->units_loaded) {
     m->units_loaded = true;
     m->units = lh_dwarf_units_new(m->dwarf);
@@ -361,8 +347,7 @@ static bool unit_at(struct sym_module *m, Dwarf_Addr addr, Dwarf_Die *cudie, Dwa
 static const char *function_name(Dwarf_Die *die) {
   Dwarf_Attribute attr;
   const char *name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
-  if (name == NULL)
-    name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
+  if (name == NULL) name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
   if (name == NULL)
     name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr));
   return name;
@@ -373,21 +358,17 @@ static const char *function_symbol(Dwfl_Module *mod, Dwarf_Addr addr) {
   GElf_Off off;
   GElf_Sym symbol;
   const char *name = dwfl_module_addrinfo(mod, addr, &off, &symbol, NULL, NULL, NULL);
-  if (name == NULL)
-    return NULL;
+  if (name == NULL) return NULL;
   int type = GELF_ST_TYPE(symbol.st_info);
-  if (type != STT_FUNC && type != STT_GNU_IFUNC)
-    return NULL;
-  if (symbol.st_size != 0 && off >= symbol.st_size)
-    return NULL;
+  if (type != STT_FUNC && type != STT_GNU_IFUNC) return NULL;
+  if (symbol.st_size != 0 && off >= symbol.st_size) return NULL;
   return name;
 }
 
 static int udata(Dwarf_Die *die, unsigned int name) {
   Dwarf_Attribute attr;
   Dwarf_Word w;
-  if (dwarf_formudata(dwarf_attr(die, name, &attr), &w) != 0 || w > INT32_MAX)
-    return 0;
+  if (dwarf_formudata(dwarf_attr(die, name, &attr), &w) != 0 || w > INT32_MAX) return 0;
   return (int)w;
 }
 
@@ -397,8 +378,7 @@ static void call_site(struct lh_symbolizer *sym, Dwarf_Die *inlined, Dwarf_Files
   Dwarf_Attribute attr;
   Dwarf_Word index;
   caller->file = NULL;
-  if (files != NULL &&
-      dwarf_formudata(dwarf_attr(inlined, DW_AT_call_file, &attr), &index) == 0 &&
+  if (files != NULL && dwarf_formudata(dwarf_attr(inlined, DW_AT_call_file, &attr), &index) == 0 &&
       index < nfiles)
     caller->file = intern(sym, dwarf_filesrc(files, index, NULL, NULL));
   caller->line = udata(inlined, DW_AT_call_line);
@@ -412,8 +392,7 @@ static size_t function_chain(struct sym_module *m, Dwarf_Die *cudie, Dwarf_Addr 
   struct unit_entry *u;
   HASH_FIND(hh, m->unit_functions, &key, sizeof key, u);
   if (u == NULL) {
-    if ((u = calloc(1, sizeof *u)) == NULL)
-      return 0;
+    if ((u = calloc(1, sizeof *u)) == NULL) return 0;
     u->cu = key;
     u->functions = lh_unit_functions_new(cudie);
     HASH_ADD(hh, m->unit_functions, cu, sizeof u->cu, u);
@@ -426,8 +405,7 @@ static void line_of(struct lh_symbolizer *sym, Dwarf_Die *cudie, Dwarf_Addr pc,
                     struct lh_source_loc *loc) {
   Dwarf_Line *line = dwarf_getsrc_die(cudie, pc);
   int lineno = 0, col = 0;
-  if (line == NULL)
-    return;
+  if (line == NULL) return;
   loc->file = intern(sym, dwarf_linesrc(line, NULL, NULL));
   loc->line = dwarf_lineno(line, &lineno) == 0 ? lineno : 0;
   loc->column = dwarf_linecol(line, &col) == 0 ? col : 0;
@@ -440,26 +418,22 @@ static size_t resolve_code(struct lh_symbolizer *sym, struct sym_module *m, Dwar
   Dwarf_Addr cubias;
   Dwarf_Die cudie;
   bool have_unit = unit_at(m, addr, &cudie, &cubias);
-  if (have_unit)
-    count = function_chain(m, &cudie, addr - cubias, chain, LH_MAX_INLINE_DEPTH);
+  if (have_unit) count = function_chain(m, &cudie, addr - cubias, chain, LH_MAX_INLINE_DEPTH);
 
   memset(locs, 0, sizeof *locs * (count ? count : 1));
-  if (have_unit)
-    line_of(sym, &cudie, addr - cubias, &locs[0]);
+  if (have_unit) line_of(sym, &cudie, addr - cubias, &locs[0]);
   if (count == 0) {
     locs[0].function = intern(sym, function_symbol(m->mod, addr));
     return locs[0].function != NULL || locs[0].file != NULL ? 1 : 0;
   }
   Dwarf_Files *files = NULL;
   size_t nfiles = 0;
-  if (dwarf_getsrcfiles(&cudie, &files, &nfiles) != 0)
-    files = NULL;
+  if (dwarf_getsrcfiles(&cudie, &files, &nfiles) != 0) files = NULL;
   for (size_t i = 0; i < count; i++) {
     bool inlined = dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
     locs[i].function = intern(sym, function_name(&chain[i]));
     locs[i].inlined = inlined && i + 1 < count;
-    if (inlined && i + 1 < count)
-      call_site(sym, &chain[i], files, nfiles, &locs[i + 1]);
+    if (inlined && i + 1 < count) call_site(sym, &chain[i], files, nfiles, &locs[i + 1]);
   }
   if (locs[count - 1].function == NULL)
     locs[count - 1].function = intern(sym, function_symbol(m->mod, addr));
@@ -470,19 +444,16 @@ static struct code_entry *code_entry_for(struct lh_symbolizer *sym, struct sym_m
                                          uint64_t rel_pc) {
   struct code_entry *e;
   HASH_FIND(hh, m->code, &rel_pc, sizeof rel_pc, e);
-  if (e != NULL)
-    return e;
+  if (e != NULL) return e;
   struct lh_source_loc locs[LH_MAX_INLINE_DEPTH];
   size_t count = resolve_code(sym, m, rel_pc + m->bias, locs);
   e = calloc(1, sizeof *e);
-  if (e == NULL)
-    return NULL;
+  if (e == NULL) return NULL;
   if (count > 0 && (e->locs = malloc(count * sizeof *e->locs)) == NULL) {
     free(e);
     return NULL;
   }
-  if (count > 0)
-    memcpy(e->locs, locs, count * sizeof *locs);
+  if (count > 0) memcpy(e->locs, locs, count * sizeof *locs);
   e->pc = rel_pc;
   e->count = count;
   HASH_ADD(hh, m->code, pc, sizeof e->pc, e);
@@ -492,11 +463,9 @@ static struct code_entry *code_entry_for(struct lh_symbolizer *sym, struct sym_m
 size_t lh_sym_code(struct lh_symbolizer *sym, const char *module_path, uint64_t rel_pc,
                    struct lh_source_loc *out, size_t max) {
   struct sym_module *m = module_for(sym, module_path);
-  if (m == NULL || out == NULL || max == 0)
-    return 0;
+  if (m == NULL || out == NULL || max == 0) return 0;
   struct code_entry *e = code_entry_for(sym, m, rel_pc);
-  if (e == NULL)
-    return 0;
+  if (e == NULL) return 0;
   size_t n = e->count < max ? e->count : max;
   if (n > 0) /* e->locs is NULL when nothing is known */
     memcpy(out, e->locs, n * sizeof *out);
@@ -507,8 +476,7 @@ size_t lh_sym_code(struct lh_symbolizer *sym, const char *module_path, uint64_t 
 
 static int object_order(const void *a, const void *b) {
   const struct object_symbol *x = a, *y = b;
-  if (x->start != y->start)
-    return x->start < y->start ? -1 : 1;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
   if (x->local != y->local)
     return x->local ? 1 : -1; /* the global name of an aliased object first */
   return 0;
@@ -517,27 +485,24 @@ static int object_order(const void *a, const void *b) {
 static void load_objects(struct lh_symbolizer *sym, struct sym_module *m) {
   m->objects_loaded = true;
   int n = dwfl_module_getsymtab(m->mod);
-  if (n <= 0 || (m->objects = calloc((size_t)n, sizeof *m->objects)) == NULL)
-    return;
+  if (n <= 0 || (m->objects = calloc((size_t)n, sizeof *m->objects)) == NULL) return;
   for (int i = 1; i < n; i++) {
     GElf_Sym s;
     GElf_Addr addr;
     GElf_Word shndx;
     const char *name = dwfl_module_getsym_info(m->mod, i, &s, &addr, &shndx, NULL, NULL);
-    if (name == NULL || *name == '\0' || GELF_ST_TYPE(s.st_info) != STT_OBJECT ||
-        s.st_size == 0 || shndx == SHN_UNDEF)
+    if (name == NULL || *name == '\0' || GELF_ST_TYPE(s.st_info) != STT_OBJECT || s.st_size == 0 ||
+        shndx == SHN_UNDEF)
       continue;
-    m->objects[m->nobjects++] = (struct object_symbol){
-        addr, s.st_size, intern(sym, name), GELF_ST_BIND(s.st_info) == STB_LOCAL};
+    m->objects[m->nobjects++] = (struct object_symbol){addr, s.st_size, intern(sym, name),
+                                                       GELF_ST_BIND(s.st_info) == STB_LOCAL};
   }
-  if (m->nobjects > 1)
-    lh_sort(m->objects, m->nobjects, sizeof *m->objects, object_order);
+  if (m->nobjects > 1) lh_sort(m->objects, m->nobjects, sizeof *m->objects, object_order);
 }
 
 static const struct object_symbol *object_at(struct lh_symbolizer *sym, struct sym_module *m,
                                              Dwarf_Addr addr) {
-  if (!m->objects_loaded)
-    load_objects(sym, m);
+  if (!m->objects_loaded) load_objects(sym, m);
   size_t lo = 0, hi = m->nobjects;
   while (lo < hi) { /* first symbol starting after addr */
     size_t mid = lo + (hi - lo) / 2;
@@ -561,8 +526,7 @@ static const struct object_symbol *object_at(struct lh_symbolizer *sym, struct s
 
 static void load_vars(struct sym_module *m) {
   m->vars_loaded = true;
-  if (module_dwarf(m) != NULL)
-    m->vars = lh_dwarf_vars_new(m->dwarf);
+  if (module_dwarf(m) != NULL) m->vars = lh_dwarf_vars_new(m->dwarf);
 }
 
 /* The source name of a function-local static from its symbol: gcc calls "counter" in f
@@ -573,15 +537,13 @@ static void local_source_name(char *name) {
       strspn(dot + 1, "0123456789") == strlen(dot + 1))
     *dot = '\0';
   dot = strrchr(name, '.');
-  if (dot != NULL && dot[1] != '\0')
-    memmove(name, dot + 1, strlen(dot + 1) + 1);
+  if (dot != NULL && dot[1] != '\0') memmove(name, dot + 1, strlen(dot + 1) + 1);
 }
 
 static void name_from_symbol(const struct object_symbol *o, Dwarf_Addr addr, char *buf,
                              size_t size) {
   snprintf(buf, size, "%s", o->name);
-  if (o->local)
-    local_source_name(buf);
+  if (o->local) local_source_name(buf);
   if (addr != o->start) {
     size_t len = strlen(buf);
     snprintf(buf + len, size - len, "+0x%" PRIx64, (uint64_t)(addr - o->start));
@@ -591,8 +553,7 @@ static void name_from_symbol(const struct object_symbol *o, Dwarf_Addr addr, cha
 static void resolve_data(struct lh_symbolizer *sym, struct sym_module *m, Dwarf_Addr addr,
                          struct data_entry *e) {
   const struct object_symbol *o = object_at(sym, m, addr);
-  if (!m->vars_loaded)
-    load_vars(m);
+  if (!m->vars_loaded) load_vars(m);
   Dwarf_Die var;
   bool found = false;
   uint64_t start = 0;
@@ -600,8 +561,7 @@ static void resolve_data(struct lh_symbolizer *sym, struct sym_module *m, Dwarf_
     if (o != NULL) {
       start = o->start;
       found = lh_dwarf_vars_at(m->vars, m->dwarf, o->start - m->dwarf_bias, &var);
-    } else if (lh_dwarf_vars_containing(m->vars, m->dwarf, addr - m->dwarf_bias, &var,
-                                        &start)) {
+    } else if (lh_dwarf_vars_containing(m->vars, m->dwarf, addr - m->dwarf_bias, &var, &start)) {
       start += m->dwarf_bias;
       found = true;
     }
@@ -620,26 +580,20 @@ static void resolve_data(struct lh_symbolizer *sym, struct sym_module *m, Dwarf_
 
 const char *lh_sym_data(struct lh_symbolizer *sym, const char *module_path, uint64_t rel_addr,
                         const char **decl_file, int *decl_line) {
-  if (decl_file != NULL)
-    *decl_file = NULL;
-  if (decl_line != NULL)
-    *decl_line = 0;
+  if (decl_file != NULL) *decl_file = NULL;
+  if (decl_line != NULL) *decl_line = 0;
   struct sym_module *m = module_for(sym, module_path);
-  if (m == NULL)
-    return NULL;
+  if (m == NULL) return NULL;
   struct data_entry *e;
   HASH_FIND(hh, m->data, &rel_addr, sizeof rel_addr, e);
   if (e == NULL) {
-    if ((e = calloc(1, sizeof *e)) == NULL)
-      return NULL;
+    if ((e = calloc(1, sizeof *e)) == NULL) return NULL;
     e->addr = rel_addr;
     resolve_data(sym, m, rel_addr + m->bias, e);
     HASH_ADD(hh, m->data, addr, sizeof e->addr, e);
   }
-  if (decl_file != NULL)
-    *decl_file = e->decl_file;
-  if (decl_line != NULL)
-    *decl_line = e->decl_line;
+  if (decl_file != NULL) *decl_file = e->decl_file;
+  if (decl_line != NULL) *decl_line = e->decl_line;
   return e->name;
 }
 
@@ -648,8 +602,7 @@ const char *lh_sym_data(struct lh_symbolizer *sym, const char *module_path, uint
 bool lh_path_under(const char *path, const char *const *dirs, size_t count) {
   for (size_t i = 0; i < count; i++) {
     size_t n = strlen(dirs[i]);
-    if (strncmp(path, dirs[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
-      return true;
+    if (strncmp(path, dirs[i], n) == 0 && (path[n] == '/' || path[n] == '\0')) return true;
   }
   return false;
 }
@@ -670,8 +623,7 @@ static void add_source_dir(struct lh_symbolizer *sym, struct sym_module *m, cons
     if (m->source_dirs[i] == s) /* interned: equal strings are the same pointer */
       return;
   const char **bigger = realloc(m->source_dirs, (m->nsource_dirs + 1) * sizeof *bigger);
-  if (bigger == NULL)
-    return;
+  if (bigger == NULL) return;
   m->source_dirs = bigger;
   m->source_dirs[m->nsource_dirs++] = s;
 }
@@ -679,8 +631,7 @@ static void add_source_dir(struct lh_symbolizer *sym, struct sym_module *m, cons
 static void load_source_dirs(struct lh_symbolizer *sym, struct sym_module *m) {
   m->dirs_loaded = true;
   Dwarf *dw = module_dwarf(m);
-  if (dw == NULL)
-    return;
+  if (dw == NULL) return;
   /* Units with the same directories are common (every unit of a program): resolve each
    * distinct string once. */
   const char *last_comp = NULL, *last_name_dir = NULL;
@@ -696,8 +647,7 @@ static void load_source_dirs(struct lh_symbolizer *sym, struct sym_module *m) {
       add_source_dir(sym, m, comp);
       last_comp = comp;
     }
-    if (name == NULL || strrchr(name, '/') == NULL)
-      name = NULL;
+    if (name == NULL || strrchr(name, '/') == NULL) name = NULL;
     char dir[PATH_MAX];
     if (name != NULL && name[0] == '/')
       snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(name, '/') - name), name);
@@ -729,10 +679,8 @@ const char *const *lh_sym_source_dirs(struct lh_symbolizer *sym, const char *mod
     return sym->roots;
   }
   struct sym_module *m = module_for(sym, module_path);
-  if (m == NULL)
-    return NULL;
-  if (!m->dirs_loaded)
-    load_source_dirs(sym, m);
+  if (m == NULL) return NULL;
+  if (!m->dirs_loaded) load_source_dirs(sym, m);
   *count = m->nsource_dirs;
   return m->source_dirs;
 }

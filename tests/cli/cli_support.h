@@ -7,13 +7,13 @@
 #ifndef LH_CLI_SUPPORT_H
 #define LH_CLI_SUPPORT_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <errno.h>
 #include <unistd.h>
 
 /* <build> (the parent of the directory holding this test binary). */

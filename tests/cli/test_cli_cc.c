@@ -87,28 +87,32 @@ static void expect_refusal(struct cli_result r, int status, const char *message)
 /* ---- usage ---- */
 
 Test(cli_cc, no_arguments_is_a_usage_error) {
-  expect_refusal(CC(NULL), 2,
-                 "lockhound cc: no compiler arguments; use it as a C compiler, e.g. 'lockhound cc -o "
-                 "prog prog.c' ('lockhound cc --help' shows more)\n");
+  expect_refusal(
+      CC(NULL), 2,
+      "lockhound cc: no compiler arguments; use it as a C compiler, e.g. 'lockhound cc -o "
+      "prog prog.c' ('lockhound cc --help' shows more)\n");
 }
 
 Test(cli_cc, a_compiler_alone_is_a_usage_error) {
-  expect_refusal(CC("gcc"), 2,
-                 "lockhound cc: no compiler arguments; use it as a C compiler, e.g. 'lockhound cc -o "
-                 "prog prog.c' ('lockhound cc --help' shows more)\n");
+  expect_refusal(
+      CC("gcc"), 2,
+      "lockhound cc: no compiler arguments; use it as a C compiler, e.g. 'lockhound cc -o "
+      "prog prog.c' ('lockhound cc --help' shows more)\n");
 }
 
 Test(cli_cc, help_prints_the_usage) {
   struct cli_result r = CC("--help");
   cr_expect_eq(r.status, 0);
-  cr_expect(strstr(r.out, "usage: lockhound cc [--cc=PATH] [--print-command] [COMPILER] ARGS...\n"), "%s", r.out);
+  cr_expect(strstr(r.out, "usage: lockhound cc [--cc=PATH] [--print-command] [COMPILER] ARGS...\n"),
+            "%s", r.out);
   cr_expect(strstr(r.out, "make CC=\"lockhound cc\""), "%s", r.out);
   cr_expect_str_eq(r.err, "");
   cli_free(&r);
 }
 
 Test(cli_cc, cc_without_a_value_is_a_usage_error) {
-  expect_refusal(CC("--cc"), 2, "lockhound cc: --cc needs the compiler to run: --cc=PATH (gcc or clang)\n");
+  expect_refusal(CC("--cc"), 2,
+                 "lockhound cc: --cc needs the compiler to run: --cc=PATH (gcc or clang)\n");
   expect_refusal(CC("--cc=", "-c", "a.c"), 2,
                  "lockhound cc: --cc needs the compiler to run: --cc=PATH (gcc or clang)\n");
 }
@@ -121,14 +125,17 @@ Test(cli_cc, compiling_adds_the_instrumentation_and_no_link_flags) {
 }
 
 Test(cli_cc, assembling_to_a_file_and_syntax_checks_are_compiling) {
-  expect_command(CC("--print-command", "-S", "a.c"), "gcc -g -S a.c -fsanitize=thread " COMPILE_TAIL "\n");
+  expect_command(CC("--print-command", "-S", "a.c"),
+                 "gcc -g -S a.c -fsanitize=thread " COMPILE_TAIL "\n");
   expect_command(CC("--print-command", "-fsyntax-only", "a.c"),
                  "gcc -g -fsyntax-only a.c -fsanitize=thread " COMPILE_TAIL "\n");
 }
 
 Test(cli_cc, preprocessing_adds_compile_flags_but_no_link_flags) {
-  expect_command(CC("--print-command", "-E", "a.c"), "gcc -g -E a.c -fsanitize=thread " COMPILE_TAIL "\n");
-  expect_command(CC("--print-command", "-MM", "a.c"), "gcc -g -MM a.c -fsanitize=thread " COMPILE_TAIL "\n");
+  expect_command(CC("--print-command", "-E", "a.c"),
+                 "gcc -g -E a.c -fsanitize=thread " COMPILE_TAIL "\n");
+  expect_command(CC("--print-command", "-MM", "a.c"),
+                 "gcc -g -MM a.c -fsanitize=thread " COMPILE_TAIL "\n");
 }
 
 Test(cli_cc, dependency_flags_pass_through) {
@@ -149,18 +156,21 @@ Test(cli_cc, a_users_thread_sanitizer_flag_is_left_out_of_a_link) {
 }
 
 Test(cli_cc, gcc_compiling_and_linking_instruments_through_the_compiler_proper_only) {
-  expect_command(CC("--print-command", "-o", "prog", "a.c", "b.c"),
-                 line("gcc -g %s -o prog a.c b.c -Wp,-fsanitize=thread " COMPILE_TAIL "\n", link_flags()));
+  expect_command(
+      CC("--print-command", "-o", "prog", "a.c", "b.c"),
+      line("gcc -g %s -o prog a.c b.c -Wp,-fsanitize=thread " COMPILE_TAIL "\n", link_flags()));
 }
 
 Test(cli_cc, clang_compiling_and_linking_leaves_out_clangs_runtime) {
-  expect_command(CC("--print-command", "--cc=clang", "-o", "prog", "a.c"),
-                 line("clang -g %s -o prog a.c -fsanitize=thread -fno-sanitize-link-runtime " CLANG_TAIL "\n",
-                      link_flags()));
+  expect_command(
+      CC("--print-command", "--cc=clang", "-o", "prog", "a.c"),
+      line("clang -g %s -o prog a.c -fsanitize=thread -fno-sanitize-link-runtime " CLANG_TAIL "\n",
+           link_flags()));
 }
 
 Test(cli_cc, a_partial_link_gets_no_library) {
-  expect_command(CC("--print-command", "-r", "a.o", "b.o", "-o", "ab.o"), "gcc -r a.o b.o -o ab.o\n");
+  expect_command(CC("--print-command", "-r", "a.o", "b.o", "-o", "ab.o"),
+                 "gcc -r a.o b.o -o ab.o\n");
 }
 
 Test(cli_cc, files_with_other_suffixes_are_linker_inputs) {
@@ -169,8 +179,9 @@ Test(cli_cc, files_with_other_suffixes_are_linker_inputs) {
 }
 
 Test(cli_cc, a_language_given_with_x_makes_any_file_a_source) {
-  expect_command(CC("--print-command", "-x", "c", "-", "-o", "prog"),
-                 line("gcc -g %s -x c - -o prog -Wp,-fsanitize=thread " COMPILE_TAIL "\n", link_flags()));
+  expect_command(
+      CC("--print-command", "-x", "c", "-", "-o", "prog"),
+      line("gcc -g %s -x c - -o prog -Wp,-fsanitize=thread " COMPILE_TAIL "\n", link_flags()));
 }
 
 Test(cli_cc, a_command_with_no_input_passes_through_unchanged) {
@@ -180,13 +191,15 @@ Test(cli_cc, a_command_with_no_input_passes_through_unchanged) {
 }
 
 Test(cli_cc, the_verbose_flag_passes_through_a_compile) {
-  expect_command(CC("--print-command", "-v", "-c", "a.c"), "gcc -g -v -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
+  expect_command(CC("--print-command", "-v", "-c", "a.c"),
+                 "gcc -g -v -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
 }
 
 Test(cli_cc, option_arguments_are_not_taken_for_inputs) {
   /* "-include x.h" and "-Xlinker -static" would otherwise look like a source and a refusal. */
   expect_command(CC("--print-command", "-include", "x.h", "-Xlinker", "--gc-sections", "-c", "a.c"),
-                 "gcc -g -include x.h -Xlinker --gc-sections -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
+                 "gcc -g -include x.h -Xlinker --gc-sections -c a.c -fsanitize=thread " COMPILE_TAIL
+                 "\n");
 }
 
 Test(cli_cc, arguments_are_quoted_for_the_shell) {
@@ -204,9 +217,10 @@ Test(cli_cc, the_compiler_is_chosen_with_cc) {
 }
 
 Test(cli_cc, the_compiler_is_chosen_with_the_environment) {
-  expect_command(CC_ENV("LOCKHOUND_CC=clang", "--print-command", "-o", "prog", "a.c"),
-                 line("clang -g %s -o prog a.c -fsanitize=thread -fno-sanitize-link-runtime " CLANG_TAIL "\n",
-                      link_flags()));
+  expect_command(
+      CC_ENV("LOCKHOUND_CC=clang", "--print-command", "-o", "prog", "a.c"),
+      line("clang -g %s -o prog a.c -fsanitize=thread -fno-sanitize-link-runtime " CLANG_TAIL "\n",
+           link_flags()));
 }
 
 Test(cli_cc, a_compiler_named_first_is_used_as_a_launcher_does) {
@@ -235,15 +249,17 @@ Test(cli_cc, a_missing_compiler_exits_127) {
 }
 
 Test(cli_cc, a_missing_compiler_from_the_environment_is_named_so) {
-  expect_refusal(CC_ENV("LOCKHOUND_CC=no-such-cc-lh", "-c", "a.c"), 127,
-                 "lockhound cc: cannot find the compiler LOCKHOUND_CC=no-such-cc-lh: No such file or "
-                 "directory; install it, or name another with --cc=PATH or LOCKHOUND_CC\n");
+  expect_refusal(
+      CC_ENV("LOCKHOUND_CC=no-such-cc-lh", "-c", "a.c"), 127,
+      "lockhound cc: cannot find the compiler LOCKHOUND_CC=no-such-cc-lh: No such file or "
+      "directory; install it, or name another with --cc=PATH or LOCKHOUND_CC\n");
 }
 
 Test(cli_cc, a_compiler_with_arguments_in_the_environment_is_refused) {
-  expect_refusal(CC_ENV("LOCKHOUND_CC=clang -m32", "-c", "a.c"), 127,
-                 "lockhound cc: cannot find the compiler LOCKHOUND_CC=clang -m32: it must name one "
-                 "program (gcc, clang, or a path), without arguments; put flags on the command line\n");
+  expect_refusal(
+      CC_ENV("LOCKHOUND_CC=clang -m32", "-c", "a.c"), 127,
+      "lockhound cc: cannot find the compiler LOCKHOUND_CC=clang -m32: it must name one "
+      "program (gcc, clang, or a path), without arguments; put flags on the command line\n");
 }
 
 Test(cli_cc, a_compiler_that_cannot_be_executed_exits_126) {
@@ -255,10 +271,11 @@ Test(cli_cc, a_compiler_that_cannot_be_executed_exits_126) {
   chmod(path, 0644);
   char opt[160];
   snprintf(opt, sizeof opt, "--cc=%s", path);
-  expect_refusal(CC(opt, "-c", "a.c"), 126,
-                 line("lockhound cc: cannot run the compiler --cc=%s: Permission denied; install it, "
-                      "or name another with --cc=PATH or LOCKHOUND_CC\n",
-                      path));
+  expect_refusal(
+      CC(opt, "-c", "a.c"), 126,
+      line("lockhound cc: cannot run the compiler --cc=%s: Permission denied; install it, "
+           "or name another with --cc=PATH or LOCKHOUND_CC\n",
+           path));
 }
 
 Test(cli_cc, the_compilers_exit_status_and_messages_are_its_own) {
@@ -310,10 +327,11 @@ static char *path_with_lockhound_as_gcc(void) {
 
 Test(cli_cc, a_default_gcc_that_is_lockhound_is_refused) {
   char *path = path_with_lockhound_as_gcc();
-  expect_refusal(CC_ENV(path, "-c", "a.c"), 2,
-                 line("lockhound cc: the compiler gcc (the default) is lockhound itself (%s/bin/gcc); "
-                      "name the real compiler with --cc=PATH or LOCKHOUND_CC\n",
-                      dir));
+  expect_refusal(
+      CC_ENV(path, "-c", "a.c"), 2,
+      line("lockhound cc: the compiler gcc (the default) is lockhound itself (%s/bin/gcc); "
+           "name the real compiler with --cc=PATH or LOCKHOUND_CC\n",
+           dir));
 }
 
 Test(cli_cc, no_fallback_when_gcc_is_lockhound_too) {
@@ -397,9 +415,9 @@ Test(cli_cc, lto_with_clang_is_fine) {
                  "clang -g -flto=thin -c a.c -fsanitize=thread " CLANG_TAIL "\n");
 }
 
-#define ONE_STEP_REFUSAL                                                                         \
-  "lockhound cc: gcc cannot compile and link in one command here (with -save-temps, "             \
-  "-no-integrated-cpp, -traditional-cpp or a preprocessed .i file, the instrumentation would be " \
+#define ONE_STEP_REFUSAL                                                                           \
+  "lockhound cc: gcc cannot compile and link in one command here (with -save-temps, "              \
+  "-no-integrated-cpp, -traditional-cpp or a preprocessed .i file, the instrumentation would be "  \
   "lost); compile with -c first, then link the objects\n"
 
 Test(cli_cc, gcc_compiling_and_linking_with_a_separate_preprocessor_is_refused) {
@@ -417,15 +435,19 @@ Test(cli_cc, save_temps_while_only_compiling_is_fine) {
 }
 
 Test(cli_cc, an_option_missing_its_argument_at_the_end_is_refused) {
-  expect_refusal(CC("a.c", "-o"), 2, "lockhound cc: '-o' at the end of the command needs an argument after it\n");
+  expect_refusal(CC("a.c", "-o"), 2,
+                 "lockhound cc: '-o' at the end of the command needs an argument after it\n");
 }
 
 Test(cli_cc, a_missing_library_is_refused_when_linking) {
   struct cli_result r = CC_ENV("LOCKHOUND_LIB=/nonexistent/liblockhound.so", "a.o");
-  expect_refusal(r, 2, "lockhound cc: LOCKHOUND_LIB=/nonexistent/liblockhound.so: No such file or directory\n");
+  expect_refusal(
+      r, 2,
+      "lockhound cc: LOCKHOUND_LIB=/nonexistent/liblockhound.so: No such file or directory\n");
 }
 
 Test(cli_cc, no_library_is_needed_to_compile) {
-  expect_command(CC_ENV("LOCKHOUND_LIB=/nonexistent/liblockhound.so", "--print-command", "-c", "a.c"),
-                 "gcc -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
+  expect_command(
+      CC_ENV("LOCKHOUND_LIB=/nonexistent/liblockhound.so", "--print-command", "-c", "a.c"),
+      "gcc -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
 }

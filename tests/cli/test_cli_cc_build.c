@@ -69,7 +69,8 @@ static struct cli_result shell(const char *fmt, ...) {
   char script[2300], lockhound[PATH_MAX + 64];
   snprintf(script, sizeof script, "cd '%s' && %s", dir, cmd);
   snprintf(lockhound, sizeof lockhound, "LOCKHOUND=%s", cli_lockhound());
-  char *env[] = {tmp_env, lockhound, "LOCKHOUND_CC=", "LOCKHOUND_LIB=", "LOCKHOUND_CC_DEPTH=", NULL};
+  char *env[] = {
+      tmp_env, lockhound, "LOCKHOUND_CC=", "LOCKHOUND_LIB=", "LOCKHOUND_CC_DEPTH=", NULL};
   return cli_run_env((char *[]){"/bin/sh", "-c", script, NULL}, env);
 }
 
@@ -112,12 +113,15 @@ static void expect_built_for_races(const char *prog) {
 }
 
 static void build_in_two_steps(const char *compiler, const char *prog) {
-  expect_ok(shell("\"$LOCKHOUND\" cc --cc=%s -c main.c -o main-%s.o", compiler, compiler), "compile main.c");
-  expect_ok(shell("\"$LOCKHOUND\" cc --cc=%s -c add.c -o add-%s.o", compiler, compiler), "compile add.c");
+  expect_ok(shell("\"$LOCKHOUND\" cc --cc=%s -c main.c -o main-%s.o", compiler, compiler),
+            "compile main.c");
+  expect_ok(shell("\"$LOCKHOUND\" cc --cc=%s -c add.c -o add-%s.o", compiler, compiler),
+            "compile add.c");
   struct cli_result r = shell("nm -u main-%s.o | grep -q __tsan_func_entry", compiler);
   cr_expect_eq(r.status, 0, "main-%s.o is not instrumented", compiler);
   cli_free(&r);
-  expect_ok(shell("\"$LOCKHOUND\" cc --cc=%s main-%s.o add-%s.o -o %s", compiler, compiler, compiler, prog),
+  expect_ok(shell("\"$LOCKHOUND\" cc --cc=%s main-%s.o add-%s.o -o %s", compiler, compiler,
+                  compiler, prog),
             "link");
 }
 

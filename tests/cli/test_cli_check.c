@@ -118,8 +118,10 @@ Test(cli_check, a_source_without_a_binary_is_compiled_and_a_wrong_expectation_fa
   char *src = write_program("student.c", " * lockhound-expect: none\n", ab_ba_body);
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
   char want[256];
-  snprintf(want, sizeof want, "FAIL %s: expected none; got lock-order-inversion lock_a lock_b; "
-           "exit code 66, expected 0\n0 passed, 1 failed\n", src);
+  snprintf(want, sizeof want,
+           "FAIL %s: expected none; got lock-order-inversion lock_a lock_b; "
+           "exit code 66, expected 0\n0 passed, 1 failed\n",
+           src);
   cr_expect_eq(r.status, 1);
   cr_expect_str_eq(r.out, want);
   cr_expect(contains(r.err, "compiling it: cc -g -pthread -O1"), "%s", r.err);
@@ -166,8 +168,10 @@ Test(cli_check, a_finding_more_than_expected_is_named_as_extra) {
                             "}\n");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
   char want[256];
-  snprintf(want, sizeof want, "FAIL %s: expected only data-race counter; got also data-race other\n"
-           "0 passed, 1 failed\n", src);
+  snprintf(want, sizeof want,
+           "FAIL %s: expected only data-race counter; got also data-race other\n"
+           "0 passed, 1 failed\n",
+           src);
   cr_expect_eq(r.status, 1, "stderr: %s", r.err);
   cr_expect_str_eq(r.out, want);
   cli_free(&r);
@@ -178,8 +182,10 @@ Test(cli_check, a_missing_finding_is_named) {
                             "int main(void) { return 0; }\n");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
   char want[256];
-  snprintf(want, sizeof want, "FAIL %s: expected deadlock lock_a lock_b; got none; exit code 0, "
-           "expected 66\n0 passed, 1 failed\n", src);
+  snprintf(want, sizeof want,
+           "FAIL %s: expected deadlock lock_a lock_b; got none; exit code 0, "
+           "expected 66\n0 passed, 1 failed\n",
+           src);
   cr_expect_eq(r.status, 1);
   cr_expect_str_eq(r.out, want);
   cli_free(&r);
@@ -190,8 +196,8 @@ Test(cli_check, a_binary_takes_its_expectations_from_the_source_next_to_it) {
                             ab_ba_body);
   char binary[128];
   snprintf(binary, sizeof binary, "%s/prog", dir);
-  struct cli_result cc = cli_run((char *[]){"/usr/bin/cc", "-g", "-pthread", "-o", binary, src,
-                                            NULL});
+  struct cli_result cc =
+      cli_run((char *[]){"/usr/bin/cc", "-g", "-pthread", "-o", binary, src, NULL});
   cr_assert_eq(cc.status, 0, "%s", cc.err);
   cli_free(&cc);
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", binary, NULL});
@@ -204,12 +210,12 @@ Test(cli_check, a_binary_takes_its_expectations_from_the_source_next_to_it) {
 
 Test(cli_check, expect_file_gives_a_binary_its_expectations) {
   char *src = write_program("prog.c", " * lockhound-expect: none\n", ab_ba_body);
-  char *spec = write_program("spec.txt", " * lockhound-expect: lock-order-inversion lock_a lock_b\n",
-                             "");
+  char *spec =
+      write_program("spec.txt", " * lockhound-expect: lock-order-inversion lock_a lock_b\n", "");
   char binary[128];
   snprintf(binary, sizeof binary, "%s/prog", dir);
-  struct cli_result cc = cli_run((char *[]){"/usr/bin/cc", "-g", "-pthread", "-o", binary, src,
-                                            NULL});
+  struct cli_result cc =
+      cli_run((char *[]){"/usr/bin/cc", "-g", "-pthread", "-o", binary, src, NULL});
   cr_assert_eq(cc.status, 0, "%s", cc.err);
   cli_free(&cc);
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--expect", spec, binary, NULL});
@@ -248,13 +254,16 @@ Test(cli_check, a_source_that_does_not_compile_fails) {
 }
 
 Test(cli_check, a_pending_program_is_skipped_with_its_reason) {
-  char *src = write_program("later.c", " * lockhound-expect: data-race counter\n"
-                                       " * lockhound-pending: races are not detected yet\n",
+  char *src = write_program("later.c",
+                            " * lockhound-expect: data-race counter\n"
+                            " * lockhound-pending: races are not detected yet\n",
                             "int main(void) { return 0; }\n");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
   char want[256];
-  snprintf(want, sizeof want, "SKIP %s: lockhound-pending: races are not detected yet\n"
-           "1 skipped (lockhound-pending)\n0 passed, 0 failed\n", src);
+  snprintf(want, sizeof want,
+           "SKIP %s: lockhound-pending: races are not detected yet\n"
+           "1 skipped (lockhound-pending)\n0 passed, 0 failed\n",
+           src);
   cr_expect_eq(r.status, 0);
   cr_expect_str_eq(r.out, want);
   cli_free(&r);
@@ -284,8 +293,10 @@ Test(cli_check, a_directory_is_checked_in_sorted_order_with_a_count) {
   write_program("a.c", " * lockhound-expect: none\n", "int main(void) { return 3; }\n");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", dir, NULL});
   char want[256];
-  snprintf(want, sizeof want, "FAIL %s/a.c: exit code 3, expected 0\nPASS %s/b.c\n"
-           "1 passed, 1 failed\n", dir, dir);
+  snprintf(want, sizeof want,
+           "FAIL %s/a.c: exit code 3, expected 0\nPASS %s/b.c\n"
+           "1 passed, 1 failed\n",
+           dir, dir);
   cr_expect_eq(r.status, 1);
   cr_expect_str_eq(r.out, want);
   cli_free(&r);
@@ -309,19 +320,23 @@ Test(cli_check, a_file_that_is_neither_a_program_nor_a_source_fails) {
   char *notes = write_program("notes.txt", " * lockhound-expect: none\n", "");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", notes, NULL});
   cr_expect_eq(r.status, 1);
-  cr_expect(contains(r.out, "not a program (not executable) and not a C source (*.c)"), "%s", r.out);
+  cr_expect(contains(r.out, "not a program (not executable) and not a C source (*.c)"), "%s",
+            r.out);
   cli_free(&r);
 }
 
 Test(cli_check, a_missing_warning_and_an_unexpected_one_are_named) {
   char sample[2 * PATH_MAX];
   snprintf(sample, sizeof sample, "%s/samples/deadlock/timed_join_cycle", cli_build_dir());
-  char *spec = write_program("spec.txt", " * lockhound-expect: none\n"
-                                         " * lockhound-expect-warning: timed-wait-cycle other\n", "");
+  char *spec = write_program("spec.txt",
+                             " * lockhound-expect: none\n"
+                             " * lockhound-expect-warning: timed-wait-cycle other\n",
+                             "");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--expect", spec, sample, NULL});
   cr_expect_eq(r.status, 1);
   cr_expect(contains(r.out, ": expected warning timed-wait-cycle other; got warning "
-                            "timed-wait-cycle reports_lock\n"), "%s", r.out);
+                            "timed-wait-cycle reports_lock\n"),
+            "%s", r.out);
   cli_free(&r);
 }
 
@@ -331,7 +346,8 @@ Test(cli_check, verbose_shows_what_a_failing_run_printed) {
                             "int main(void) { puts(\"hello from the program\"); return 5; }\n");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "-v", src, NULL});
   cr_expect_eq(r.status, 1);
-  cr_expect(contains(r.out, "exit code 5, expected 0\n    | hello from the program\n"), "%s", r.out);
+  cr_expect(contains(r.out, "exit code 5, expected 0\n    | hello from the program\n"), "%s",
+            r.out);
   cli_free(&r);
   r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
   cr_expect(!contains(r.out, "hello from the program"), "without -v: %s", r.out);
@@ -347,7 +363,8 @@ Test(cli_check, a_sample_edited_after_its_build_is_compiled_again) {
   snprintf(orig, sizeof orig, "%s/samples/deadlock/ab_ba.c", cli_source_dir());
   struct cli_result mk = cli_run((char *[]){"/bin/mkdir", "-p", topic, NULL});
   cli_free(&mk);
-  struct cli_result cp = cli_run((char *[]){"/bin/cp", orig, copy, NULL}); /* newer than the build */
+  struct cli_result cp =
+      cli_run((char *[]){"/bin/cp", orig, copy, NULL}); /* newer than the build */
   cli_free(&cp);
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", copy, NULL});
   cr_expect_eq(r.status, 0, "%s", r.out);
@@ -367,15 +384,19 @@ Test(cli_check, a_sample_edited_after_its_build_is_compiled_again) {
 static void expect_option_refused(const char *options_line, const char *option, int line) {
   char expectations[512], witness[128], want[1024];
   snprintf(witness, sizeof witness, "%s/written", dir);
-  snprintf(expectations, sizeof expectations, " * lockhound-expect: lock-order-inversion lock_a "
-           "lock_b\n * lockhound-options: %s\n", options_line);
+  snprintf(expectations, sizeof expectations,
+           " * lockhound-expect: lock-order-inversion lock_a "
+           "lock_b\n * lockhound-options: %s\n",
+           options_line);
   char *src = write_program("sneaky.c", expectations, ab_ba_body);
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
-  snprintf(want, sizeof want, "FAIL %s: %s:%d: lockhound-options: '%s' is refused by lockhound "
+  snprintf(want, sizeof want,
+           "FAIL %s: %s:%d: lockhound-options: '%s' is refused by lockhound "
            "check: a checked source may only tune the run (--on-deadlock, --stall-timeout, "
            "--livelock-timeout, --max-cycle-length, --lang, --contention, --explain, --verbose, "
            "-v), not write or read files, change the exit code or name another program\n"
-           "0 passed, 1 failed\n", src, src, line, option);
+           "0 passed, 1 failed\n",
+           src, src, line, option);
   cr_expect_eq(r.status, 1, "%s", options_line);
   cr_expect_str_eq(r.out, want);
   cr_expect_str_eq(r.err, "", "nothing was compiled or run: %s", r.err);
@@ -407,9 +428,10 @@ Test(cli_check, options_that_would_name_another_program_are_refused) {
 }
 
 Test(cli_check, options_that_tune_the_run_are_taken_in_both_forms) {
-  char *src = write_program("tuned.c", " * lockhound-expect: lock-order-inversion lock_a lock_b\n"
-                                       " * lockhound-options: --on-deadlock=abort --stall-timeout 5\n"
-                                       " * lockhound-options: --max-cycle-length=4 -v --lang ru\n",
+  char *src = write_program("tuned.c",
+                            " * lockhound-expect: lock-order-inversion lock_a lock_b\n"
+                            " * lockhound-options: --on-deadlock=abort --stall-timeout 5\n"
+                            " * lockhound-options: --max-cycle-length=4 -v --lang ru\n",
                             ab_ba_body);
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", src, NULL});
   char want[256];

@@ -50,7 +50,8 @@ Test(cli_graph, output_writes_the_dot_into_the_file) {
 }
 
 Test(cli_graph, format_svg_renders_with_graphviz) {
-  if (!dot_installed()) cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
+  if (!dot_installed())
+    cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--format", "svg", AB_BA, NULL});
   cr_assert_eq(r.status, 0, "%s", r.err);
   cr_assert(strstr(r.out, "<svg"), "%s", r.out);
@@ -59,7 +60,8 @@ Test(cli_graph, format_svg_renders_with_graphviz) {
 }
 
 Test(cli_graph, an_output_ending_in_png_is_rendered_as_png) {
-  if (!dot_installed()) cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
+  if (!dot_installed())
+    cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
   char path[] = "/tmp/lh-graph-XXXXXX.png";
   close(mkstemps(path, 4));
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "-o", path, AB_BA, NULL});
@@ -73,8 +75,10 @@ Test(cli_graph, an_output_ending_in_png_is_rendered_as_png) {
 
 /* dot itself ignores a failed write (it exits 0 on a full disk): lockhound writes its output. */
 Test(cli_graph, a_rendered_graph_on_a_full_disk_exits_2) {
-  if (!dot_installed()) cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--format", "svg", "--output", "/dev/full", AB_BA, NULL});
+  if (!dot_installed())
+    cr_skip_test("graphviz's dot is not installed (.ci/install-deps installs it)");
+  struct cli_result r = cli_run(
+      (char *[]){LOCKHOUND, "graph", "--format", "svg", "--output", "/dev/full", AB_BA, NULL});
   cr_assert_eq(r.status, 2, "%s", r.err);
   cr_assert_str_eq(r.err, "lockhound: cannot write /dev/full: No space left on device\n");
   cli_free(&r);
@@ -86,8 +90,9 @@ Test(cli_graph, without_graphviz_svg_is_refused_with_what_to_do) {
   struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "graph", "--format", "svg", AB_BA, NULL},
                                     (char *[]){path_env, NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: graphviz's dot is not installed (apt-get install graphviz); write DOT "
-                          "with --format dot\n");
+  cr_assert_str_eq(
+      r.err, "lockhound: graphviz's dot is not installed (apt-get install graphviz); write DOT "
+             "with --format dot\n");
   cr_assert_str_eq(r.out, "");
   rmdir(dir);
   cli_free(&r);
@@ -96,7 +101,8 @@ Test(cli_graph, without_graphviz_svg_is_refused_with_what_to_do) {
 Test(cli_graph, without_graphviz_dot_output_still_works) {
   char *dir = empty_dir(), path_env[64];
   snprintf(path_env, sizeof path_env, "PATH=%s", dir);
-  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "graph", AB_BA, NULL}, (char *[]){path_env, NULL});
+  struct cli_result r =
+      cli_run_env((char *[]){LOCKHOUND, "graph", AB_BA, NULL}, (char *[]){path_env, NULL});
   cr_assert_eq(r.status, 0, "%s", r.err);
   cr_assert(strncmp(r.out, "digraph lockhound {\n", 20) == 0, "%s", r.out);
   rmdir(dir);
@@ -113,30 +119,35 @@ Test(cli_graph, an_unknown_format_is_refused) {
 Test(cli_graph, an_unreadable_file_exits_2_with_the_reason) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "/nonexistent/run.lhrun", NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: cannot read /nonexistent/run.lhrun: No such file or directory\n");
+  cr_assert_str_eq(r.err,
+                   "lockhound: cannot read /nonexistent/run.lhrun: No such file or directory\n");
   cr_assert_str_eq(r.out, "");
   cli_free(&r);
 }
 
 Test(cli_graph, an_output_that_cannot_be_written_exits_2) {
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--output", "/nonexistent/g.dot", AB_BA, NULL});
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "graph", "--output", "/nonexistent/g.dot", AB_BA, NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: cannot write /nonexistent/g.dot: No such file or directory\n");
+  cr_assert_str_eq(r.err,
+                   "lockhound: cannot write /nonexistent/g.dot: No such file or directory\n");
   cli_free(&r);
 }
 
 Test(cli_graph, graph_without_files_is_a_usage_error) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: 'lockhound graph' needs at least one run file: lockhound graph "
-                          "[--output FILE] [--format dot|svg|png] RUNFILE...\n");
+  cr_assert_str_eq(r.err,
+                   "lockhound: 'lockhound graph' needs at least one run file: lockhound graph "
+                   "[--output FILE] [--format dot|svg|png] RUNFILE...\n");
   cli_free(&r);
 }
 
 Test(cli_graph, an_unknown_option_is_named) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--colour", AB_BA, NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: unknown option '--colour'; 'lockhound graph --help' lists the options\n");
+  cr_assert_str_eq(
+      r.err, "lockhound: unknown option '--colour'; 'lockhound graph --help' lists the options\n");
   cli_free(&r);
 }
 
@@ -163,7 +174,8 @@ Test(cli_graph, an_option_without_its_value_says_so) {
 }
 
 Test(cli_graph, a_bad_max_cycle_length_is_refused) {
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--max-cycle-length=1", AB_BA, NULL});
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "graph", "--max-cycle-length=1", AB_BA, NULL});
   cr_assert_eq(r.status, 2);
   cr_assert_str_eq(r.err, "lockhound: --max-cycle-length needs a number from 2 to 64, not '1'\n");
   cli_free(&r);
@@ -172,7 +184,9 @@ Test(cli_graph, a_bad_max_cycle_length_is_refused) {
 Test(cli_graph, help_describes_the_command_and_exits_0) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", "--help", NULL});
   cr_assert_eq(r.status, 0);
-  cr_assert(strstr(r.out, "usage: lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"), "%s", r.out);
+  cr_assert(
+      strstr(r.out, "usage: lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"),
+      "%s", r.out);
   cli_free(&r);
 }
 
@@ -187,8 +201,10 @@ Test(cli_graph, a_failing_dot_is_reported_with_what_to_do) {
   struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "graph", "--format", "svg", AB_BA, NULL},
                                     (char *[]){path_env, NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "dot: out of ink\nlockhound: graphviz's dot could not render the graph as svg (see its "
-                          "message above); 'lockhound graph --format dot' writes the DOT itself\n");
+  cr_assert_str_eq(
+      r.err,
+      "dot: out of ink\nlockhound: graphviz's dot could not render the graph as svg (see its "
+      "message above); 'lockhound graph --format dot' writes the DOT itself\n");
   unlink(script);
   rmdir(dir);
   cli_free(&r);
@@ -197,6 +213,8 @@ Test(cli_graph, a_failing_dot_is_reported_with_what_to_do) {
 Test(cli_graph, lockhound_help_lists_the_graph_command) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "--help", NULL});
   cr_assert_eq(r.status, 0);
-  cr_assert(strstr(r.out, "       lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"), "%s", r.out);
+  cr_assert(
+      strstr(r.out, "       lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"),
+      "%s", r.out);
   cli_free(&r);
 }

@@ -29,7 +29,8 @@ static bool library_built(void) {
 
 /* No line of text starts as a forged one. */
 static void assert_no_forged_line(const char *text) {
-  for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+  for (const char *line = text; line && *line;
+       line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
     cr_assert(strncmp(line, "==1== lockhound: fake", strlen("==1== lockhound: fake")) != 0,
               "a forged line in:\n%s", text);
 }
@@ -43,12 +44,16 @@ static void build_inversion(const char *line_file, const char *exe_name, char *e
   FILE *f = fopen(src, "w");
   if (line_file) fprintf(f, "#line 1 \"%s\"\n", line_file);
   fputs("#include <pthread.h>\n#include <semaphore.h>\n"
-        "static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER, lock_b = PTHREAD_MUTEX_INITIALIZER;\n"
+        "static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER, lock_b = "
+        "PTHREAD_MUTEX_INITIALIZER;\n"
         "static sem_t done;\n"
-        "static void *ab(void *p) { (void)p; pthread_mutex_lock(&lock_a); pthread_mutex_lock(&lock_b);\n"
-        "  pthread_mutex_unlock(&lock_b); pthread_mutex_unlock(&lock_a); sem_post(&done); return 0; }\n"
+        "static void *ab(void *p) { (void)p; pthread_mutex_lock(&lock_a); "
+        "pthread_mutex_lock(&lock_b);\n"
+        "  pthread_mutex_unlock(&lock_b); pthread_mutex_unlock(&lock_a); sem_post(&done); return "
+        "0; }\n"
         "static void *ba(void *p) { (void)p; sem_wait(&done); pthread_mutex_lock(&lock_b);\n"
-        "  pthread_mutex_lock(&lock_a); pthread_mutex_unlock(&lock_a); pthread_mutex_unlock(&lock_b); return 0; }\n"
+        "  pthread_mutex_lock(&lock_a); pthread_mutex_unlock(&lock_a); "
+        "pthread_mutex_unlock(&lock_b); return 0; }\n"
         "int main(void) { pthread_t x, y; sem_init(&done, 0, 0); pthread_create(&x, 0, ab, 0);\n"
         "  pthread_create(&y, 0, ba, 0); pthread_join(x, 0); pthread_join(y, 0); return 0; }\n",
         f);
@@ -60,7 +65,8 @@ static void build_inversion(const char *line_file, const char *exe_name, char *e
   }
   int status;
   waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) cr_skip_test("cannot compile a test program with cc");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    cr_skip_test("cannot compile a test program with cc");
 }
 
 Test(cli_names, a_program_file_name_with_a_newline_forges_no_line) {
@@ -79,8 +85,9 @@ Test(cli_names, a_symlink_named_with_a_newline_forges_no_line) {
   snprintf(link_path, sizeof link_path, "%s/%s", dir, EVIL_NAME);
   cr_assert_eq(symlink("/bin/true", link_path), 0);
   /* a library that is not lockhound's: the message about the program names it */
-  struct cli_result r = cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--", link_path, NULL},
-                                    (char *[]){"LOCKHOUND_LIB=/lib/x86_64-linux-gnu/libm.so.6", NULL});
+  struct cli_result r =
+      cli_run_env((char *[]){LOCKHOUND, "run", run_dir_opt, "--", link_path, NULL},
+                  (char *[]){"LOCKHOUND_LIB=/lib/x86_64-linux-gnu/libm.so.6", NULL});
   cr_assert_eq(r.status, 2, "%s", r.err);
   assert_no_forged_line(r.err);
   cr_assert(strstr(r.err, "/x\\n" FORGED "' was not watched"), "%s", r.err);
@@ -107,7 +114,8 @@ Test(cli_names, a_checked_program_named_with_a_newline_forges_no_pass_line) {
   cr_assert_eq(system(cmd), 0);
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", exe, NULL});
   cr_assert_eq(r.status, 1, "no expectations: a failure; %s", r.out);
-  for (const char *line = r.out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+  for (const char *line = r.out; line && *line;
+       line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
     cr_assert(strncmp(line, "PASS", 4) != 0, "a forged PASS line in:\n%s", r.out);
   cr_assert(strstr(r.out, "FAIL "), "%s", r.out);
   cr_assert(strstr(r.out, "/t\\nPASS fake: no expectations: write "), "%s", r.out);
@@ -123,7 +131,8 @@ Test(cli_names, a_semaphore_name_with_a_newline_forges_no_line) {
   FILE *f = fopen(path, "w");
   fputs("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":9}\n"
         "{\"t\":\"thread\",\"id\":0,\"tid\":9,\"parent\":-1,\"how\":\"main\"}\n"
-        "{\"t\":\"object\",\"id\":0,\"kind\":\"sem\",\"addr\":\"0x10\",\"name\":\"/q\\n==1== lockhound: fake\"}\n"
+        "{\"t\":\"object\",\"id\":0,\"kind\":\"sem\",\"addr\":\"0x10\",\"name\":\"/q\\n==1== "
+        "lockhound: fake\"}\n"
         "{\"t\":\"finding\",\"kind\":\"semaphore-misuse\",\"detail\":\"post-overflow\","
         "\"action\":\"continue\",\"object\":0,\"threads\":[{\"thread\":0}]}\n"
         "{\"t\":\"end\",\"ns\":2}\n",

@@ -34,7 +34,8 @@ Test(cli_report, an_unknown_command_names_the_real_ones) {
 Test(cli_report, an_unknown_option_is_named) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--frobnicate", "x.lhrun", NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: unknown option '--frobnicate'; 'lockhound --help' lists the options\n");
+  cr_assert_str_eq(
+      r.err, "lockhound: unknown option '--frobnicate'; 'lockhound --help' lists the options\n");
   cli_free(&r);
 }
 
@@ -53,7 +54,8 @@ Test(cli_report, an_option_without_its_value_says_so) {
 }
 
 Test(cli_report, a_bad_error_exitcode_is_refused) {
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--error-exitcode=lots", "x", NULL});
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "report", "--error-exitcode=lots", "x", NULL});
   cr_assert_eq(r.status, 2);
   cr_assert_str_eq(r.err, "lockhound: --error-exitcode needs a number from 0 to 255, not 'lots'\n");
   cli_free(&r);
@@ -76,15 +78,17 @@ Test(cli_report, run_dir_is_an_option_of_run_only) {
 Test(cli_report, report_without_files_is_a_usage_error) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: 'lockhound report' needs at least one run file: lockhound report "
-                          "[options] RUNFILE...\n");
+  cr_assert_str_eq(r.err,
+                   "lockhound: 'lockhound report' needs at least one run file: lockhound report "
+                   "[options] RUNFILE...\n");
   cli_free(&r);
 }
 
 Test(cli_report, an_unreadable_file_exits_2_with_the_reason) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "/nonexistent/run.lhrun", NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: cannot read /nonexistent/run.lhrun: No such file or directory\n");
+  cr_assert_str_eq(r.err,
+                   "lockhound: cannot read /nonexistent/run.lhrun: No such file or directory\n");
   cli_free(&r);
 }
 
@@ -108,17 +112,23 @@ Test(cli_report, a_newer_run_file_exits_2_naming_both_versions) {
   char *path = write_temp("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":2}\n");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", path, NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert(strstr(r.err, "is in run-file format version 2, but this lockhound reads version 1 only"), "%s", r.err);
+  cr_assert(
+      strstr(r.err, "is in run-file format version 2, but this lockhound reads version 1 only"),
+      "%s", r.err);
   unlink(path);
   cli_free(&r);
 }
 
 Test(cli_report, a_deadlock_found_exits_66_with_the_report_on_stderr) {
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", (char *)cli_fixture("ab_ba.lhrun"), NULL});
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "report", (char *)cli_fixture("ab_ba.lhrun"), NULL});
   cr_assert_eq(r.status, 66);
   cr_assert_str_empty(r.out);
-  cr_assert(strstr(r.err, "==3100== lockhound: lock-order-inversion: potential deadlock"), "%s", r.err);
-  cr_assert(strstr(r.err, "==3100== ERROR SUMMARY: 1 error from 1 context (lock-order-inversion: 1)\n"), "%s", r.err);
+  cr_assert(strstr(r.err, "==3100== lockhound: lock-order-inversion: potential deadlock"), "%s",
+            r.err);
+  cr_assert(
+      strstr(r.err, "==3100== ERROR SUMMARY: 1 error from 1 context (lock-order-inversion: 1)\n"),
+      "%s", r.err);
   cli_free(&r);
 }
 
@@ -127,7 +137,8 @@ Test(cli_report, a_file_given_twice_is_read_once) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", f, f, NULL});
   cr_assert_eq(r.status, 66);
   cr_assert(strstr(r.err, "ab_ba.lhrun is given more than once; it is read once\n"), "%s", r.err);
-  cr_assert(strstr(r.err, "==3100==   T1 (created"), "thread labels stay those of one process: %s", r.err);
+  cr_assert(strstr(r.err, "==3100==   T1 (created"), "thread labels stay those of one process: %s",
+            r.err);
   cli_free(&r);
 }
 
@@ -139,8 +150,8 @@ Test(cli_report, error_exitcode_chooses_the_status_for_findings) {
 }
 
 Test(cli_report, json_to_stdout_with_a_dash) {
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--json", "-",
-                                           (char *)cli_fixture("ab_ba.lhrun"), NULL});
+  struct cli_result r = cli_run(
+      (char *[]){LOCKHOUND, "report", "--json", "-", (char *)cli_fixture("ab_ba.lhrun"), NULL});
   cr_assert_eq(r.status, 66);
   cr_assert(strncmp(r.out, "{\n  \"tool\": {\n", 14) == 0, "%s", r.out);
   cli_free(&r);
@@ -150,13 +161,15 @@ Test(cli_report, an_unwritable_json_file_exits_2) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--json=/nonexistent/out.json",
                                            (char *)cli_fixture("ab_ba.lhrun"), NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert(strstr(r.err, "lockhound: cannot write /nonexistent/out.json: No such file or directory\n"), "%s", r.err);
+  cr_assert(
+      strstr(r.err, "lockhound: cannot write /nonexistent/out.json: No such file or directory\n"),
+      "%s", r.err);
   cli_free(&r);
 }
 
 Test(cli_report, at_exit_reports_but_always_exits_0) {
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--at-exit",
-                                           (char *)cli_fixture("ab_ba.lhrun"), NULL});
+  struct cli_result r = cli_run(
+      (char *[]){LOCKHOUND, "report", "--at-exit", (char *)cli_fixture("ab_ba.lhrun"), NULL});
   cr_assert_eq(r.status, 0);
   cr_assert(strstr(r.err, "ERROR SUMMARY: 1 error"), "%s", r.err);
   cli_free(&r);
@@ -173,16 +186,20 @@ Test(cli_report, at_exit_says_nothing_about_a_run_without_threads_or_locks) {
 }
 
 Test(cli_report, at_exit_reports_a_run_time_finding_of_a_single_thread) {
-  char *path = write_temp("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":9}\n"
-                          "{\"t\":\"thread\",\"id\":0,\"tid\":9,\"parent\":-1,\"how\":\"main\"}\n"
-                          "{\"t\":\"object\",\"id\":0,\"kind\":\"sem\",\"addr\":\"0x10\"}\n"
-                          "{\"t\":\"finding\",\"kind\":\"semaphore-misuse\",\"detail\":\"post-overflow\","
-                          "\"action\":\"continue\",\"object\":0,\"threads\":[{\"thread\":0}]}\n"
-                          "{\"t\":\"end\",\"ns\":2}\n");
+  char *path =
+      write_temp("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":9}\n"
+                 "{\"t\":\"thread\",\"id\":0,\"tid\":9,\"parent\":-1,\"how\":\"main\"}\n"
+                 "{\"t\":\"object\",\"id\":0,\"kind\":\"sem\",\"addr\":\"0x10\"}\n"
+                 "{\"t\":\"finding\",\"kind\":\"semaphore-misuse\",\"detail\":\"post-overflow\","
+                 "\"action\":\"continue\",\"object\":0,\"threads\":[{\"thread\":0}]}\n"
+                 "{\"t\":\"end\",\"ns\":2}\n");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--at-exit", path, NULL});
   cr_assert_eq(r.status, 0);
-  cr_assert(strstr(r.err, "T0 posts semaphore initialised at an unknown place, whose value is already"), "%s", r.err);
-  cr_assert(strstr(r.err, "ERROR SUMMARY: 1 error from 1 context (semaphore-misuse: 1)"), "%s", r.err);
+  cr_assert(
+      strstr(r.err, "T0 posts semaphore initialised at an unknown place, whose value is already"),
+      "%s", r.err);
+  cr_assert(strstr(r.err, "ERROR SUMMARY: 1 error from 1 context (semaphore-misuse: 1)"), "%s",
+            r.err);
   unlink(path);
   cli_free(&r);
 }
@@ -205,9 +222,11 @@ static char **many_run_files(const char *dir, int n) {
     cr_assert_geq(asprintf(&paths[i], "%s/p%d.lhrun", dir, i), 0);
     FILE *f = fopen(paths[i], "w");
     cr_assert_not_null(f);
-    fprintf(f, "{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":%d,\"ppid\":1,"
-               "\"exe\":\"/opt/demo/many\",\"argv\":[\"many\"],\"session\":\"0123456789abcdef\","
-               "\"lineage\":\"\",\"start_ns\":1}\n{\"t\":\"end\",\"ns\":2}\n", 1000 + i);
+    fprintf(f,
+            "{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":1,\"pid\":%d,\"ppid\":1,"
+            "\"exe\":\"/opt/demo/many\",\"argv\":[\"many\"],\"session\":\"0123456789abcdef\","
+            "\"lineage\":\"\",\"start_ns\":1}\n{\"t\":\"end\",\"ns\":2}\n",
+            1000 + i);
     fclose(f);
   }
   return paths;
@@ -296,7 +315,7 @@ Test(cli_report, the_stat_calls_grow_linearly_with_the_run_files, .timeout = 200
   long hundred = stat_calls_for(100), thousand = stat_calls_for(1000);
   if (hundred < 0 || thousand < 0) cr_skip_test("strace cannot trace here");
   /* Linear: ten times the files, at most ten times the calls (plus the fixed ones). */
-  cr_expect_leq(thousand, 10 * hundred + 100, "100 files: %ld stat calls, 1000 files: %ld",
-                hundred, thousand);
+  cr_expect_leq(thousand, 10 * hundred + 100, "100 files: %ld stat calls, 1000 files: %ld", hundred,
+                thousand);
   cr_expect_leq(thousand, 4 * 1000 + 100, "1000 files: %ld stat calls", thousand);
 }

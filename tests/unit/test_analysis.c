@@ -9,7 +9,8 @@ static struct lh_model *three_locks_inverted_pairwise(void) {
   rb_standard(&rb, 6, 3);
   const int pairs[6][2] = {{0, 1}, {1, 0}, {1, 2}, {2, 1}, {2, 0}, {0, 2}};
   for (int t = 0; t < 6; t++)
-    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':%d,'mode':'w','stack':%d,'held':[[%d,'w',%d]]}",
+    rb_add(&rb,
+           "{'t':'acq','thread':%d,'seg':0,'lock':%d,'mode':'w','stack':%d,'held':[[%d,'w',%d]]}",
            t + 1, pairs[t][1], 8 + t, pairs[t][0], 2 + t);
   struct lh_model *m = rb_model(&rb, NULL);
   free(rb.buf);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 
 #include "analysis/cycle_search.h"
-#include "base/grow.h"
 #include "analysis/lock_graph.h"
+#include "base/grow.h"
 #include "model/model.h"
 
 /* A model with nlocks locks and one thread that takes lock `to` while holding `from` for each
@@ -66,8 +66,8 @@ static bool collect_checked(void *ctx, const uint32_t *edges, size_t len) {
   return collect(&c->found, edges, len);
 }
 
-static struct found search(const uint32_t (*edges)[2], size_t nedges, size_t nlocks, unsigned max_len,
-                           struct lh_cycle_stats *stats) {
+static struct found search(const uint32_t (*edges)[2], size_t nedges, size_t nlocks,
+                           unsigned max_len, struct lh_cycle_stats *stats) {
   struct lh_model *m = model_with_edges(nlocks, edges, nedges);
   struct lh_lock_graph *g = lh_lock_graph_build(m);
   struct graph_ctx c = {.g = g};
@@ -136,13 +136,13 @@ Test(cycle_search, separate_components_are_searched_separately) {
 
 Test(cycle_search, a_long_chain_does_not_exhaust_the_stack) {
   size_t n = 200000;
-  uint32_t (*e)[2] = calloc(n, sizeof *e);
+  uint32_t(*e)[2] = calloc(n, sizeof *e);
   for (size_t i = 0; i < n; i++) {
     e[i][0] = (uint32_t)i;
     e[i][1] = (uint32_t)((i + 1) % n);
   }
   struct lh_cycle_stats s;
-  struct found f = search((const uint32_t (*)[2])e, n, n, 8, &s);
+  struct found f = search((const uint32_t(*)[2])e, n, n, 8, &s);
   cr_assert_eq(s.sccs, 1, "the ring is one component");
   cr_assert_eq(f.n, 0, "but its only cycle is far longer than the limit");
   free(e);
@@ -159,7 +159,7 @@ Test(cycle_search, the_cycle_limit_stops_the_search_and_says_so) {
         e[k][1] = b;
         k++;
       }
-  struct lh_model *m = model_with_edges(6, (const uint32_t (*)[2])e, k);
+  struct lh_model *m = model_with_edges(6, (const uint32_t(*)[2])e, k);
   struct lh_lock_graph *g = lh_lock_graph_build(m);
   struct found f = {0};
   struct lh_cycle_limits limits = {8, 10, 0};

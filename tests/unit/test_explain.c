@@ -8,8 +8,8 @@
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
 #include "report/i18n/explanations.h"
-#include "symbols/lock_names.h"
 #include "report/report.h"
+#include "symbols/lock_names.h"
 
 #define LOCKHOUND (char *)cli_lockhound()
 #define LOCK0 "mutex first used at 0x100 (prog)"
@@ -60,11 +60,14 @@ Test(explain, every_finding_kind_is_explained_in_every_language) {
   for (int lang = 0; lang < LH_LANG_COUNT; lang++)
     for (int k = 0; k < LH_FINDING_KIND_COUNT; k++) {
       const char *rule = lh_kind_rule((enum lh_finding_kind)k);
-      const struct lh_explanation *e = lh_explanation_raw((enum lh_lang)lang, (enum lh_finding_kind)k);
+      const struct lh_explanation *e =
+          lh_explanation_raw((enum lh_lang)lang, (enum lh_finding_kind)k);
       cr_assert_not_null(e, "%s has no explanation in %s", rule, lh_lang_name((enum lh_lang)lang));
       size_t what = lines(e->what), why = lines(e->why), fixes = lines(e->fixes);
-      cr_assert(what >= 1 && why >= 1 && fixes >= 1, "%s (%s) lacks a part", rule, lh_lang_name((enum lh_lang)lang));
-      cr_assert(what + why + fixes >= 3 && what + why + fixes <= 7, "%s: %zu lines", rule, what + why + fixes);
+      cr_assert(what >= 1 && why >= 1 && fixes >= 1, "%s (%s) lacks a part", rule,
+                lh_lang_name((enum lh_lang)lang));
+      cr_assert(what + why + fixes >= 3 && what + why + fixes <= 7, "%s: %zu lines", rule,
+                what + why + fixes);
     }
 }
 
@@ -87,7 +90,8 @@ Test(explain, explain_adds_what_goes_wrong_why_and_the_fixes_to_an_inversion) {
   HAS(t, "==4242==   What this means (--explain):\n==4242==     What goes wrong:\n"
          "==4242==       Two threads take the same locks in opposite orders.");
   HAS(t, "==4242==     Why:\n");
-  HAS(t, "==4242==     Usual fixes:\n==4242==       - take the locks in one global order in every thread");
+  HAS(t, "==4242==     Usual fixes:\n==4242==       - take the locks in one global order in every "
+         "thread");
   free(t);
 }
 
@@ -95,14 +99,18 @@ Test(explain, explain_shows_the_inversion_step_by_step_until_both_threads_are_bl
   struct rb rb = {0};
   ab_ba(&rb);
   char *t = report_of(&rb, english_explained, NULL);
-  HAS(t, "==4242==   How it goes wrong, step by step (time flows down, one column per thread):\n==4242==\n"
+  HAS(t, "==4242==   How it goes wrong, step by step (time flows down, one column per "
+         "thread):\n==4242==\n"
          "==4242==     step  T1                                                       T2\n"
          "==4242==     ----  ----                                                     ----\n"
          "==4242==     1     lock(" LOCK0 ");  got it\n"
-         "==4242==     2                                                              lock(" LOCK1 ");  got it\n"
+         "==4242==     2                                                              lock(" LOCK1
+         ");  got it\n"
          "==4242==     3     lock(" LOCK1 ");  waits for T2\n"
-         "==4242==     4                                                              lock(" LOCK0 ");  waits for T1\n"
-         "==4242==     5     (blocked for ever)                                       (blocked for ever)\n");
+         "==4242==     4                                                              lock(" LOCK0
+         ");  waits for T1\n"
+         "==4242==     5     (blocked for ever)                                       (blocked for "
+         "ever)\n");
   free(t);
 }
 
@@ -131,7 +139,8 @@ Test(explain, a_timed_wait_cycle_ends_waiting_until_a_timeout) {
 Test(explain, a_misuse_is_explained_without_a_table) {
   struct rb rb = {0};
   rb_standard(&rb, 1, 2);
-  rb_add(&rb, "{'t':'finding','kind':'unlock-unlocked','action':'continue','lock':1,'threads':[{'thread':1,'stack':6}]}");
+  rb_add(&rb, "{'t':'finding','kind':'unlock-unlocked','action':'continue','lock':1,'threads':[{'"
+              "thread':1,'stack':6}]}");
   char *t = report_of(&rb, english_explained, NULL);
   HAS(t, "A thread unlocks a mutex that nobody holds");
   cr_assert_null(strstr(t, "step by step"), "%s", t);
@@ -156,7 +165,8 @@ Test(explain, russian_inversion_report_has_russian_titles_and_sentences) {
   struct rb rb = {0};
   ab_ba(&rb);
   char *t = report_of(&rb, russian, NULL);
-  HAS(t, "==4242== lockhound: lock-order-inversion: возможная взаимная блокировка (нарушение порядка захвата "
+  HAS(t, "==4242== lockhound: lock-order-inversion: возможная взаимная блокировка (нарушение "
+         "порядка захвата "
          "блокировок) [id ");
   HAS(t, "==4242==   2 потока захватывают 2 блокировки в противоположном порядке: " LOCK0 " -> ");
   HAS(t, "==4242==   T1 (создан в 0x100) удерживает блокировку " LOCK0 "; место захвата:\n");
@@ -174,8 +184,10 @@ Test(explain, russian_deadlock_report_tells_who_waits_for_whom) {
   rb_deadlock(&rb, "deadlock", 1);
   char *t = report_of(&rb, russian, NULL);
   HAS(t, "==4242== lockhound: deadlock: потоки вечно ждут друг друга (взаимная блокировка) [id ");
-  HAS(t, "==4242==   2 потока во взаимной блокировке: каждый ждёт блокировку, которую удерживает следующий");
-  HAS(t, "==4242==   T1 (создан в 0x100) заблокирован в pthread_mutex_lock(" LOCK1 "); место вызова:\n");
+  HAS(t, "==4242==   2 потока во взаимной блокировке: каждый ждёт блокировку, которую удерживает "
+         "следующий");
+  HAS(t, "==4242==   T1 (создан в 0x100) заблокирован в pthread_mutex_lock(" LOCK1
+         "); место вызова:\n");
   HAS(t, "==4242==     удерживая блокировку " LOCK0 "; место захвата:\n");
   HAS(t, "==4242==     блокировку " LOCK1 " удерживает T2\n");
   HAS(t, "==4242==   Что произошло (по столбцу на поток):\n");
@@ -189,28 +201,35 @@ Test(explain, russian_stall_report_says_what_could_release_each_thread) {
   struct rb rb = {0};
   rb_standard(&rb, 3, 2);
   rb_objects(&rb);
-  rb_add(&rb, "{'t':'finding','kind':'stall','action':'exit','threads':["
-              "{'thread':0,'waits':{'call':'pthread_join','on':'join','joins':1,'stack':9}},"
-              "{'thread':1,'waits':{'call':'pthread_barrier_wait','on':'barrier','object':2,'stack':10}},"
-              "{'thread':2,'waits':{'call':'sem_wait','on':'sem','object':3,'stack':11}}],"
-              "'objects':[{'object':2,'count':3,'arrived':2},{'object':3,'value':0}]}");
+  rb_add(
+      &rb,
+      "{'t':'finding','kind':'stall','action':'exit','threads':["
+      "{'thread':0,'waits':{'call':'pthread_join','on':'join','joins':1,'stack':9}},"
+      "{'thread':1,'waits':{'call':'pthread_barrier_wait','on':'barrier','object':2,'stack':10}},"
+      "{'thread':2,'waits':{'call':'sem_wait','on':'sem','object':3,'stack':11}}],"
+      "'objects':[{'object':2,'count':3,'arrived':2},{'object':3,'value':0}]}");
   char *t = report_of(&rb, russian, NULL);
   HAS(t, "==4242== lockhound: stall: все потоки заблокированы [id ");
-  HAS(t, "==4242==   все потоки заблокированы, и ни один не может разбудить остальные (3 потока)\n");
+  HAS(t,
+      "==4242==   все потоки заблокированы, и ни один не может разбудить остальные (3 потока)\n");
   HAS(t, "==4242==   T0 (главный поток) заблокирован в pthread_join(T1); место вызова:\n");
   HAS(t, "==4242==     ждёт завершения T1, но T1 тоже заблокирован\n");
-  HAS(t, "==4242==     barrier initialised at 0x180 (prog): пришло 2 из 3 потоков; больше прийти некому\n");
-  HAS(t, "==4242==     semaphore /jobs: значение 0; не осталось потока, который вызвал бы sem_post\n");
+  HAS(t, "==4242==     barrier initialised at 0x180 (prog): пришло 2 из 3 потоков; больше прийти "
+         "некому\n");
+  HAS(t,
+      "==4242==     semaphore /jobs: значение 0; не осталось потока, который вызвал бы sem_post\n");
   free(t);
 }
 
 Test(explain, russian_misuse_report_has_its_sentence_and_fix) {
   struct rb rb = {0};
   rb_standard(&rb, 1, 2);
-  rb_add(&rb, "{'t':'finding','kind':'unlock-unlocked','action':'continue','lock':1,'threads':[{'thread':1,'stack':6}]}");
+  rb_add(&rb, "{'t':'finding','kind':'unlock-unlocked','action':'continue','lock':1,'threads':[{'"
+              "thread':1,'stack':6}]}");
   char *t = report_of(&rb, russian, NULL);
   HAS(t, "==4242== lockhound: unlock-unlocked: освобождение незахваченной блокировки [id ");
-  HAS(t, "==4242==   T1 освобождает блокировку " LOCK1 ", которая не захвачена (освобождена дважды или не "
+  HAS(t, "==4242==   T1 освобождает блокировку " LOCK1
+         ", которая не захвачена (освобождена дважды или не "
          "захватывалась вовсе)\n");
   HAS(t, "==4242==   T1 (создан в 0x100) сделал это здесь:\n");
   HAS(t, "==4242==   Как исправить: освобождайте каждую блокировку ровно один раз");
@@ -231,7 +250,8 @@ Test(explain, russian_explanation_and_steps_are_russian_too) {
 /* ---- the command line ---- */
 
 Test(explain, an_unknown_language_is_refused_with_one_message) {
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "report", "--lang=de", (char *)cli_fixture("ab_ba.lhrun"), NULL});
+  struct cli_result r = cli_run(
+      (char *[]){LOCKHOUND, "report", "--lang=de", (char *)cli_fixture("ab_ba.lhrun"), NULL});
   cr_assert_eq(r.status, 2);
   cr_assert_str_eq(r.err, "lockhound: --lang needs en or ru, not 'de'\n");
   cli_free(&r);
@@ -250,12 +270,15 @@ Test(explain, run_explain_lang_ru_explains_a_real_program) {
   char sample[PATH_MAX + 64], lib[PATH_MAX + 64], dir[] = "/tmp/lh-explain-XXXXXX", opt[64];
   snprintf(sample, sizeof sample, "%s/samples/deadlock/ab_ba", cli_build_dir());
   snprintf(lib, sizeof lib, "%s/lib/liblockhound.so", cli_build_dir());
-  if (access(sample, X_OK) != 0 || access(lib, R_OK) != 0) cr_skip_test("library or sample not built");
+  if (access(sample, X_OK) != 0 || access(lib, R_OK) != 0)
+    cr_skip_test("library or sample not built");
   cr_assert_not_null(mkdtemp(dir));
   snprintf(opt, sizeof opt, "--run-dir=%s", dir);
-  struct cli_result r = cli_run((char *[]){LOCKHOUND, "run", opt, "--explain", "--lang", "ru", "--", sample, NULL});
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "run", opt, "--explain", "--lang", "ru", "--", sample, NULL});
   cr_assert_eq(r.status, 66, "%s", r.err);
-  cr_assert(strstr(r.err, "lockhound: lock-order-inversion: возможная взаимная блокировка"), "%s", r.err);
+  cr_assert(strstr(r.err, "lockhound: lock-order-inversion: возможная взаимная блокировка"), "%s",
+            r.err);
   cr_assert(strstr(r.err, "lock_a -> lock_b -> lock_a"), "%s", r.err);
   cr_assert(strstr(r.err, "Что это значит (--explain):"), "%s", r.err);
   cr_assert(strstr(r.err, "lock(lock_b);  ждёт T2"), "%s", r.err);

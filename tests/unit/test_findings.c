@@ -77,6 +77,7 @@ Test(findings, the_report_starts_with_the_earliest_thread_and_the_key_with_the_s
 
 Test(findings, kind_names_come_from_the_one_list) {
   cr_assert_str_eq(lh_kind_rule(LH_FINDING_LOCK_ORDER_INVERSION), "lock-order-inversion");
-  cr_assert_str_eq(lh_kind_title(LH_FINDING_LOCK_ORDER_INVERSION), "potential deadlock (lock order inversion)");
+  cr_assert_str_eq(lh_kind_title(LH_FINDING_LOCK_ORDER_INVERSION),
+                   "potential deadlock (lock order inversion)");
   cr_assert_str_eq(lh_level_name(LH_LEVEL_NOTE), "note");
 }

@@ -4,8 +4,8 @@
 #include "registry/held_locks.h"
 
 static struct lh_held_entry entry(uintptr_t addr, uint32_t lock, uint32_t stack) {
-  struct lh_held_entry e = {addr, lh_held_entry_hash(lock, LH_MODE_WRITE, stack), lock, stack, 1,
-                            LH_MODE_WRITE, 0};
+  struct lh_held_entry e = {
+      addr, lh_held_entry_hash(lock, LH_MODE_WRITE, stack), lock, stack, 1, LH_MODE_WRITE, 0};
   return e;
 }
 
@@ -75,8 +75,7 @@ Test(held_locks, a_thread_can_hold_a_thousand_locks) {
   cr_expect_eq(s.n, 1000);
   cr_expect_eq(lh_held_find(&s, 0x1000), 0);
   cr_expect_eq(lh_held_find(&s, 0x1000 + 64 * 999), 999);
-  for (int i = 999; i >= 0; i--)
-    lh_held_remove(&s, i);
+  for (int i = 999; i >= 0; i--) lh_held_remove(&s, i);
   cr_expect_eq(s.hash, 0);
   lh_held_free(&s);
 }

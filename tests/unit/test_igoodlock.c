@@ -4,12 +4,16 @@
 
 #include "../fixtures/runs/run_text.h"
 
-static size_t count(struct lh_findings *f, enum lh_level level) { return lh_findings_count(f, level); }
+static size_t count(struct lh_findings *f, enum lh_level level) {
+  return lh_findings_count(f, level);
+}
 
 /* T1: lock 0 then 1; T2: lock 1 then 0 - the classic inversion. */
 static void ab_ba(struct rb *rb, const char *t1_extra, const char *t2_extra) {
-  rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]%s}", t1_extra);
-  rb_add(rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]%s}", t2_extra);
+  rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]%s}",
+         t1_extra);
+  rb_add(rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]%s}",
+         t2_extra);
 }
 
 Test(igoodlock, two_threads_taking_two_locks_in_opposite_orders_is_a_deadlock) {
@@ -37,8 +41,12 @@ Test(igoodlock, one_thread_taking_locks_in_both_orders_cannot_deadlock_with_itse
 Test(igoodlock, a_gate_lock_held_around_both_orders_prevents_the_deadlock) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 3); /* lock 2 is the gate */
-  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'w',6],[0,'w',2]]}");
-  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'w',6],[1,'w',4]]}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'w',6],[0,'w',2]]}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'w',6],[1,'w',4]]}");
   struct lh_findings *f = rb_findings(&rb, NULL);
   cr_assert_eq(f->n, 0);
   lh_findings_free(f);
@@ -48,9 +56,14 @@ Test(igoodlock, a_gate_lock_held_around_both_orders_prevents_the_deadlock) {
 Test(igoodlock, a_rwlock_held_for_reading_by_both_is_no_gate) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 2);
-  rb_add(&rb, "{'t':'lock','id':2,'kind':'rwlock','addr':'0x8400','gen':0,'how':'init','stack':6,'prefer':'reader'}");
-  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'r',6],[0,'w',2]]}");
-  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'r',6],[1,'w',4]]}");
+  rb_add(&rb, "{'t':'lock','id':2,'kind':'rwlock','addr':'0x8400','gen':0,'how':'init','stack':6,'"
+              "prefer':'reader'}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'r',6],[0,'w',2]]}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'r',6],[1,'w',4]]}");
   struct lh_findings *f = rb_findings(&rb, NULL);
   cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
   lh_findings_free(f);
@@ -62,7 +75,9 @@ Test(igoodlock, threads_ordered_by_join_give_a_note_not_an_error) {
   rb_standard(&rb, 1, 2);
   /* main creates T1 (main seg 0), joins it in seg 1, then creates T2 in seg 2 */
   rb_add(&rb, "{'t':'join','thread':0,'seg':1,'joined':1}");
-  rb_add(&rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':0,'how':'pthread_create'}");
+  rb_add(
+      &rb,
+      "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':0,'how':'pthread_create'}");
   ab_ba(&rb, "", "");
   struct lh_findings *f = rb_findings(&rb, NULL);
   cr_assert_eq(count(f, LH_LEVEL_ERROR), 0);
@@ -108,10 +123,16 @@ static struct lh_findings *rwlock_inversion(const char *prefer, char t1_held, ch
                                             char t2_held, char t2_wants) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 0);
-  rb_add(&rb, "{'t':'lock','id':2,'kind':'rwlock','addr':'0x8400','how':'init','stack':6,'prefer':'%s'}", prefer);
-  rb_add(&rb, "{'t':'lock','id':3,'kind':'rwlock','addr':'0x8440','how':'init','stack':7,'prefer':'%s'}", prefer);
-  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':3,'mode':'%c','stack':3,'held':[[2,'%c',2]]}", t1_wants, t1_held);
-  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':2,'mode':'%c','stack':5,'held':[[3,'%c',4]]}", t2_wants, t2_held);
+  rb_add(&rb,
+         "{'t':'lock','id':2,'kind':'rwlock','addr':'0x8400','how':'init','stack':6,'prefer':'%s'}",
+         prefer);
+  rb_add(&rb,
+         "{'t':'lock','id':3,'kind':'rwlock','addr':'0x8440','how':'init','stack':7,'prefer':'%s'}",
+         prefer);
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':3,'mode':'%c','stack':3,'held':[[2,'%c',2]]}",
+         t1_wants, t1_held);
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':2,'mode':'%c','stack':5,'held':[[3,'%c',4]]}",
+         t2_wants, t2_held);
   struct lh_findings *f = rb_findings(&rb, NULL);
   free(rb.buf);
   return f;
@@ -188,9 +209,13 @@ Test(igoodlock, a_valid_choice_is_found_among_many_acquisitions_of_one_edge) {
   /* T1 takes 0 -> 1 twice (under gate lock 2, then without); T2 takes 1 -> 0 under the gate;
    * T3 takes 1 -> 0 without it */
   rb_add(&rb, "{'t':'lock','id':2,'kind':'mutex','addr':'0x8400','how':'static','stack':9}");
-  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'w',9],[0,'w',2]]}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[2,'w',9],[0,'w',2]]}");
   rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
-  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'w',9],[1,'w',4]]}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[2,'w',9],[1,'w',4]]}");
   rb_add(&rb, "{'t':'acq','thread':3,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
   struct lh_model *m;
   struct lh_findings *f = rb_findings(&rb, &m);
@@ -241,20 +266,30 @@ Test(igoodlock, many_ordered_threads_on_the_same_edges_do_not_hide_the_parallel_
   struct rb rb = {0};
   rb_standard(&rb, 0, 2);
   for (int i = 1; i <= ORDERED; i++) {
-    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+    rb_add(&rb,
+           "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_"
+           "create'}",
            i, 1000 + i, 2 * (i - 1));
     if (i % 2)
-      rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+      rb_add(&rb,
+             "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
     else
-      rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", i);
+      rb_add(&rb,
+             "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", i);
     rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", 2 * (i - 1) + 1, i);
   }
-  rb_add(&rb, "{'t':'thread','id':%d,'tid':9001,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+  rb_add(&rb,
+         "{'t':'thread','id':%d,'tid':9001,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_"
+         "create'}",
          ORDERED + 1, 2 * ORDERED);
-  rb_add(&rb, "{'t':'thread','id':%d,'tid':9002,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+  rb_add(&rb,
+         "{'t':'thread','id':%d,'tid':9002,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_"
+         "create'}",
          ORDERED + 2, 2 * ORDERED + 1);
-  rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", ORDERED + 1);
-  rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", ORDERED + 2);
+  rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}",
+         ORDERED + 1);
+  rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}",
+         ORDERED + 2);
   struct lh_model *m;
   struct lh_findings *f = rb_findings(&rb, &m);
   cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
@@ -273,12 +308,16 @@ Test(igoodlock, many_ordered_threads_alone_give_a_note_not_an_undecided_cycle) {
   struct rb rb = {0};
   rb_standard(&rb, 0, 2);
   for (int i = 1; i <= ORDERED; i++) {
-    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+    rb_add(&rb,
+           "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_"
+           "create'}",
            i, 1000 + i, 2 * (i - 1));
     if (i % 2)
-      rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+      rb_add(&rb,
+             "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
     else
-      rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", i);
+      rb_add(&rb,
+             "{'t':'acq','thread':%d,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", i);
     rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", 2 * (i - 1) + 1, i);
   }
   struct lh_model *m = rb_model(&rb, NULL);
@@ -301,13 +340,17 @@ Test(igoodlock, many_parallel_threads_all_joined_before_the_other_order_give_a_n
   struct rb rb = {0};
   rb_standard(&rb, 0, 2);
   for (int i = 1; i <= PARALLEL; i++) {
-    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+    rb_add(&rb,
+           "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_"
+           "create'}",
            i, 1000 + i, i - 1);
-    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}",
+           i);
   }
   for (int i = 1; i <= PARALLEL; i++)
     rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", PARALLEL + i - 1, i);
-  rb_add(&rb, "{'t':'acq','thread':0,'seg':%d,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", 2 * PARALLEL);
+  rb_add(&rb, "{'t':'acq','thread':0,'seg':%d,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}",
+         2 * PARALLEL);
   struct lh_model *m = rb_model(&rb, NULL);
   struct lh_analysis_options o = {0};
   struct lh_analysis_stats stats = {0};
@@ -326,13 +369,17 @@ Test(igoodlock, the_one_thread_not_yet_joined_is_found_among_many_parallel_ones)
   struct rb rb = {0};
   rb_standard(&rb, 0, 2);
   for (int i = 1; i <= PARALLEL; i++) {
-    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+    rb_add(&rb,
+           "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_"
+           "create'}",
            i, 1000 + i, i - 1);
-    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", i);
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}",
+           i);
   }
   for (int i = 1; i < PARALLEL; i++)
     rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", PARALLEL + i - 1, i);
-  rb_add(&rb, "{'t':'acq','thread':0,'seg':%d,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}", 2 * PARALLEL - 1);
+  rb_add(&rb, "{'t':'acq','thread':0,'seg':%d,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}",
+         2 * PARALLEL - 1);
   struct lh_model *m;
   struct lh_findings *f = rb_findings(&rb, &m);
   cr_assert_eq(count(f, LH_LEVEL_ERROR), 1);
@@ -357,13 +404,17 @@ Test(igoodlock, a_ring_of_three_is_found_after_many_ordered_threads_took_its_edg
   struct rb rb = {0};
   rb_standard(&rb, 0, 3);
   for (int i = 1; i <= ORDERED; i++) {
-    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+    rb_add(&rb,
+           "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_"
+           "create'}",
            i, 1000 + i, 2 * (i - 1));
     rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,%s}", i, edge[i % 3]);
     rb_add(&rb, "{'t':'join','thread':0,'seg':%d,'joined':%d}", 2 * (i - 1) + 1, i);
   }
   for (int k = 0; k < 3; k++) {
-    rb_add(&rb, "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_create'}",
+    rb_add(&rb,
+           "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,'how':'pthread_"
+           "create'}",
            ORDERED + 1 + k, 9000 + k, 2 * ORDERED + k);
     rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,%s}", ORDERED + 1 + k, edge[k]);
   }

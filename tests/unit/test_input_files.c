@@ -59,12 +59,14 @@ Test(input_files, a_fifo_as_run_file_is_refused_without_blocking) {
   char *fifo = make_fifo("run.lhrun");
   struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "report", fifo, NULL}, LIMIT_S);
   cr_expect_eq(r.status, 2);
-  cr_expect_str_eq(r.err, message("lockhound: cannot read %s: it is a FIFO, not a regular file\n", fifo));
+  cr_expect_str_eq(r.err,
+                   message("lockhound: cannot read %s: it is a FIFO, not a regular file\n", fifo));
   cli_free(&r);
 }
 
 Test(input_files, dev_zero_as_run_file_is_refused) {
-  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "report", "/dev/zero", NULL}, LIMIT_S);
+  struct cli_result r =
+      cli_run_limited((char *[]){LOCKHOUND, "report", "/dev/zero", NULL}, LIMIT_S);
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, "lockhound: cannot read /dev/zero: it is a character device, not a "
                           "regular file\n");
@@ -76,7 +78,8 @@ Test(input_files, a_run_file_larger_than_4_gib_is_refused_before_reading) {
   struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "report", big, NULL}, LIMIT_S);
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, message("lockhound: cannot read %s: it has 5368709120 bytes, more than "
-                                  "the 4 GiB a run file may have\n", big));
+                                  "the 4 GiB a run file may have\n",
+                                  big));
   cli_free(&r);
 }
 
@@ -85,7 +88,8 @@ Test(input_files, two_gigabytes_without_a_newline_are_not_a_run_file) {
   struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "report", big, NULL}, LIMIT_S);
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, message("lockhound: %s is not a lockhound run file (its first line is "
-                                  "longer than 64 MiB)\n", big));
+                                  "longer than 64 MiB)\n",
+                                  big));
   cli_free(&r);
 }
 
@@ -97,7 +101,9 @@ Test(input_files, an_endless_line_after_good_records_stops_the_reading_there) {
   cr_expect_eq(r.status, 66, "the records before the damage are used");
   cr_expect(strstr(r.err, message("lockhound: %s:25: a line longer than 64 MiB, which lockhound "
                                   "never writes: the file is damaged; the rest of it is not "
-                                  "read, everything before is used\n", run)), "%s", r.err);
+                                  "read, everything before is used\n",
+                                  run)),
+            "%s", r.err);
   cr_expect(strstr(r.err, "lock-order-inversion"), "%s", r.err);
   cli_free(&r);
 }
@@ -107,8 +113,8 @@ Test(input_files, an_endless_line_after_good_records_stops_the_reading_there) {
 static struct cli_result report_with_suppressions(const char *file) {
   char opt[256];
   snprintf(opt, sizeof opt, "--suppressions=%s", file);
-  return cli_run_limited((char *[]){LOCKHOUND, "report", opt, (char *)cli_fixture("ab_ba.lhrun"),
-                                    NULL}, LIMIT_S);
+  return cli_run_limited(
+      (char *[]){LOCKHOUND, "report", opt, (char *)cli_fixture("ab_ba.lhrun"), NULL}, LIMIT_S);
 }
 
 Test(input_files, a_fifo_as_suppression_file_is_refused_without_blocking) {
@@ -116,7 +122,8 @@ Test(input_files, a_fifo_as_suppression_file_is_refused_without_blocking) {
   struct cli_result r = report_with_suppressions(fifo);
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, message("lockhound: cannot read the suppression file %s: it is a FIFO, "
-                                  "not a regular file\n", fifo));
+                                  "not a regular file\n",
+                                  fifo));
   cli_free(&r);
 }
 
@@ -134,7 +141,8 @@ Test(input_files, a_huge_suppression_file_is_refused) {
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, message("lockhound: cannot read the suppression file %s: it has "
                                   "1073741824 bytes, more than the 16 MiB a suppression file "
-                                  "may have\n", big));
+                                  "may have\n",
+                                  big));
   cli_free(&r);
 }
 
@@ -143,7 +151,8 @@ Test(input_files, a_suppression_line_without_end_is_one_error) {
   struct cli_result r = report_with_suppressions(big);
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, message("lockhound: %s:2: a line longer than 64 KiB: a suppression is "
-                                  "one short KIND:PATTERN line\n", big));
+                                  "one short KIND:PATTERN line\n",
+                                  big));
   cli_free(&r);
 }
 
@@ -151,11 +160,13 @@ Test(input_files, a_suppression_line_without_end_is_one_error) {
 
 Test(input_files, a_fifo_as_expectation_file_fails_its_check_without_blocking) {
   char *fifo = make_fifo("expect.c");
-  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "check", "--expect", fifo,
-                                                   "/bin/true", NULL}, LIMIT_S);
+  struct cli_result r =
+      cli_run_limited((char *[]){LOCKHOUND, "check", "--expect", fifo, "/bin/true", NULL}, LIMIT_S);
   cr_expect_eq(r.status, 1);
   cr_expect(strstr(r.out, message("FAIL /bin/true: %s: cannot read the expectations: it is a "
-                                  "FIFO, not a regular file\n", fifo)), "%s", r.out);
+                                  "FIFO, not a regular file\n",
+                                  fifo)),
+            "%s", r.out);
   cli_free(&r);
 }
 
@@ -164,26 +175,30 @@ Test(input_files, a_fifo_named_like_a_source_fails_its_check_without_blocking) {
   struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "check", fifo, NULL}, LIMIT_S);
   cr_expect_eq(r.status, 1);
   cr_expect(strstr(r.out, message("%s: cannot read the expectations: it is a FIFO, not a "
-                                  "regular file\n", fifo)), "%s", r.out);
+                                  "regular file\n",
+                                  fifo)),
+            "%s", r.out);
   cli_free(&r);
 }
 
 Test(input_files, dev_zero_as_expectation_file_fails_its_check) {
-  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "check", "--expect", "/dev/zero",
-                                                   "/bin/true", NULL}, LIMIT_S);
+  struct cli_result r = cli_run_limited(
+      (char *[]){LOCKHOUND, "check", "--expect", "/dev/zero", "/bin/true", NULL}, LIMIT_S);
   cr_expect_eq(r.status, 1);
   cr_expect(strstr(r.out, "FAIL /bin/true: /dev/zero: cannot read the expectations: it is a "
-                          "character device, not a regular file\n"), "%s", r.out);
+                          "character device, not a regular file\n"),
+            "%s", r.out);
   cli_free(&r);
 }
 
 Test(input_files, a_huge_expectation_file_fails_its_check) {
   char *big = make_file("big.c", "/* lockhound-expect: none */\n", (off_t)1 << 30);
-  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "check", "--expect", big,
-                                                   "/bin/true", NULL}, LIMIT_S);
+  struct cli_result r =
+      cli_run_limited((char *[]){LOCKHOUND, "check", "--expect", big, "/bin/true", NULL}, LIMIT_S);
   cr_expect_eq(r.status, 1);
   cr_expect(strstr(r.out, message("%s: cannot read the expectations: it has 1073741824 bytes, "
-                                  "more than the 64 MiB a checked source may have\n", big)),
+                                  "more than the 64 MiB a checked source may have\n",
+                                  big)),
             "%s", r.out);
   cli_free(&r);
 }
@@ -222,12 +237,13 @@ Test(input_files, a_fifo_or_device_named_by_gnu_debuglink_is_never_opened) {
   snprintf(cmd, sizeof cmd,
            "cd %s && cc -g -O0 -pthread -Wl,--build-id=none -o prog %s && "
            "objcopy --only-keep-debug prog prog.debug && "
-           "objcopy --strip-debug --add-gnu-debuglink=prog.debug prog", dir, src);
+           "objcopy --strip-debug --add-gnu-debuglink=prog.debug prog",
+           dir, src);
   cr_assert_eq(system(cmd), 0, "%s", cmd);
   char run_dir[160];
   snprintf(run_dir, sizeof run_dir, "--run-dir=%s/runs", dir);
-  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "run", run_dir, "--", in_dir("prog"),
-                                                   NULL}, LIMIT_S);
+  struct cli_result r =
+      cli_run_limited((char *[]){LOCKHOUND, "run", run_dir, "--", in_dir("prog"), NULL}, LIMIT_S);
   cr_expect_eq(r.status, 66, "%s", r.err);
   cr_expect(strstr(r.err, "prog.c:5"), "the separate debug info is found: %s", r.err);
   cli_free(&r);
@@ -256,11 +272,11 @@ Test(input_files, a_file_that_reads_past_its_size_is_cut_at_the_limit) {
   int fd = open("/proc/self/pagemap", O_RDONLY);
   if (fd < 0) cr_skip_test("no /proc/self/pagemap here");
   close(fd);
-  struct cli_result r = cli_run_limited((char *[]){LOCKHOUND, "check", "--expect",
-                                                   "/proc/self/pagemap", "/bin/true", NULL},
-                                        LIMIT_S);
+  struct cli_result r = cli_run_limited(
+      (char *[]){LOCKHOUND, "check", "--expect", "/proc/self/pagemap", "/bin/true", NULL}, LIMIT_S);
   cr_expect_eq(r.status, 1);
   cr_expect(strstr(r.out, "FAIL /bin/true: /proc/self/pagemap: cannot read the expectations: it "
-                          "grew past the 64 MiB a checked source may have\n"), "%s", r.out);
+                          "grew past the 64 MiB a checked source may have\n"),
+            "%s", r.out);
   cli_free(&r);
 }

@@ -19,7 +19,9 @@ static bool has_edge(const struct lh_lock_graph *g, uint32_t from, uint32_t to) 
 Test(lock_graph, every_held_lock_gets_an_edge_to_the_acquired_one) {
   struct rb rb = {0};
   rb_standard(&rb, 1, 3);
-  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':2,'mode':'w','stack':3,'held':[[0,'w',1],[1,'w',2]]}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':1,'seg':0,'lock':2,'mode':'w','stack':3,'held':[[0,'w',1],[1,'w',2]]}");
   struct lh_model *m;
   struct lh_lock_graph *g = graph_of(&rb, &m);
   cr_assert_eq(g->nedges, 2);
@@ -33,7 +35,9 @@ Test(lock_graph, every_held_lock_gets_an_edge_to_the_acquired_one) {
 Test(lock_graph, a_trylock_makes_no_edge) {
   struct rb rb = {0};
   rb_standard(&rb, 1, 2);
-  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',1]],'try':true}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',1]],'try':true}");
   struct lh_model *m;
   struct lh_lock_graph *g = graph_of(&rb, &m);
   cr_assert_eq(g->nedges, 0);

@@ -31,8 +31,9 @@ static int main_program(struct dl_phdr_info *info, size_t size, void *data) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     if (ph->p_type != PT_LOAD) continue;
     uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-    len += (size_t)snprintf(s->segs + len, sizeof s->segs - len, "%s['0x%" PRIxPTR "','0x%" PRIxPTR "']",
-                            len ? "," : "", start, start + ph->p_memsz);
+    len += (size_t)snprintf(s->segs + len, sizeof s->segs - len,
+                            "%s['0x%" PRIxPTR "','0x%" PRIxPTR "']", len ? "," : "", start,
+                            start + ph->p_memsz);
   }
   s->base = info->dlpi_addr;
   return 1; /* the first object is the program itself */
@@ -45,7 +46,8 @@ static void self_run(struct rb *rb) {
   s.path[n > 0 ? n : 0] = '\0';
   dl_iterate_phdr(main_program, &s);
   rb_run(rb, 77, s.path, "");
-  rb_add(rb, "{'t':'module','id':0,'path':'%s','base':'0x%" PRIxPTR "','segs':[%s]}", s.path, s.base, s.segs);
+  rb_add(rb, "{'t':'module','id':0,'path':'%s','base':'0x%" PRIxPTR "','segs':[%s]}", s.path,
+         s.base, s.segs);
   rb_add(rb, "{'t':'thread','id':0,'tid':77,'parent':-1,'parent_seg':0,'stack':-1,'how':'main'}");
 }
 
@@ -65,7 +67,8 @@ static void done(char **names, struct lh_model *m, struct lh_symbolizer *sym) {
 Test(lock_names, a_global_lock_is_named_by_its_variable) {
   struct rb rb = {0};
   self_run(&rb);
-  rb_add(&rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x%" PRIxPTR "','how':'static','stack':-1}",
+  rb_add(&rb,
+         "{'t':'lock','id':0,'kind':'mutex','addr':'0x%" PRIxPTR "','how':'static','stack':-1}",
          (uintptr_t)&named_global_lock);
   struct lh_model *m;
   struct lh_symbolizer *sym;
@@ -77,7 +80,10 @@ Test(lock_names, a_global_lock_is_named_by_its_variable) {
 Test(lock_names, a_heap_lock_is_named_by_the_line_that_initialised_it) {
   struct rb rb = {0};
   self_run(&rb);
+  /* one line on purpose: the test reads the line of the call back */
+  /* clang-format off */
   uintptr_t pc = return_address(); int line = __LINE__;
+  /* clang-format on */
   rb_add(&rb, "{'t':'stack','id':0,'pcs':['0x%" PRIxPTR "']}", pc);
   rb_add(&rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x10','how':'init','stack':0}");
   rb_add(&rb, "{'t':'lock','id':1,'kind':'rwlock','addr':'0x20','how':'static','stack':0}");
@@ -98,7 +104,10 @@ Test(lock_names, a_heap_lock_is_named_by_the_line_that_initialised_it) {
 Test(lock_names, locks_that_share_a_name_are_numbered_in_lock_order) {
   struct rb rb = {0};
   self_run(&rb);
+  /* one line on purpose: the test reads the line of the call back */
+  /* clang-format off */
   uintptr_t pc = return_address(); int line = __LINE__;
+  /* clang-format on */
   rb_add(&rb, "{'t':'stack','id':0,'pcs':['0x%" PRIxPTR "']}", pc);
   rb_add(&rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x10','how':'init','stack':0}");
   rb_add(&rb, "{'t':'lock','id':1,'kind':'mutex','addr':'0x20','how':'init','stack':0}");
@@ -117,7 +126,8 @@ Test(lock_names, without_debug_information_the_module_and_offset_name_the_place)
   struct rb rb = {0};
   rb_standard(&rb, 0, 0); /* /bin/prog does not exist: nothing can be symbolised */
   rb_add(&rb, "{'t':'stack','id':20,'pcs':['0x1234']}");
-  rb_add(&rb, "{'t':'lock','id':0,'kind':'spinlock','addr':'0x7f0000000000','how':'init','stack':20}");
+  rb_add(&rb,
+         "{'t':'lock','id':0,'kind':'spinlock','addr':'0x7f0000000000','how':'init','stack':20}");
   struct lh_model *m;
   struct lh_symbolizer *sym;
   char **names = names_of(&rb, &m, &sym);
@@ -128,7 +138,8 @@ Test(lock_names, without_debug_information_the_module_and_offset_name_the_place)
 Test(lock_names, a_lock_without_a_stack_is_named_by_its_kind_only) {
   struct rb rb = {0};
   rb_standard(&rb, 0, 0);
-  rb_add(&rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x7f0000000000','how':'static','stack':-1}");
+  rb_add(&rb,
+         "{'t':'lock','id':0,'kind':'mutex','addr':'0x7f0000000000','how':'static','stack':-1}");
   struct lh_model *m;
   struct lh_symbolizer *sym;
   char **names = names_of(&rb, &m, &sym);

@@ -9,8 +9,7 @@ static uint32_t nodes(struct lh_order_graph *g, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     uint32_t x = lh_order_node_add(g, 100 + i);
     cr_assert_neq(x, LH_ORDER_NONE);
-    if (i == 0)
-      first = x;
+    if (i == 0) first = x;
     cr_assert_eq(x, first + i);
   }
   return first;
@@ -25,8 +24,7 @@ static enum lh_order_verdict add(struct lh_order_graph *g, uint32_t from, uint32
 
 static bool found_has(const struct lh_order_graph *g, uint32_t n) {
   for (uint32_t i = 0; i < g->nfound; i++)
-    if (g->found[i] == n)
-      return true;
+    if (g->found[i] == n) return true;
   return false;
 }
 
@@ -45,8 +43,7 @@ Test(lock_order, chains_built_in_either_direction_cost_no_search) {
 Test(lock_order, leaves_under_a_table_lock_cost_no_search) {
   struct lh_order_graph g = {.budget = 1};
   uint32_t a = nodes(&g, 1001);
-  for (uint32_t i = 1; i <= 1000; i++)
-    cr_expect_eq(add(&g, a, a + i), LH_ORDER_ACYCLIC);
+  for (uint32_t i = 1; i <= 1000; i++) cr_expect_eq(add(&g, a, a + i), LH_ORDER_ACYCLIC);
   lh_order_free(&g);
 }
 
@@ -116,8 +113,7 @@ Test(lock_order, a_cycle_through_two_components_merges_them) {
 Test(lock_order, past_the_budget_the_answer_is_unknown) {
   struct lh_order_graph g = {.budget = 50};
   uint32_t a = nodes(&g, 101);
-  for (uint32_t i = 0; i < 100; i++)
-    add(&g, a + i, a + i + 1);
+  for (uint32_t i = 0; i < 100; i++) add(&g, a + i, a + i + 1);
   uint32_t x = nodes(&g, 1);
   add(&g, x, a + 50);
   /* a + 50 -> x: x has an in-edge, a + 50 out-edges; the way back is 50+ nodes long */
@@ -136,8 +132,7 @@ Test(lock_order, past_the_budget_the_answer_is_unknown) {
 Test(lock_order, a_lock_with_few_ancestors_over_a_large_graph_costs_a_short_search) {
   struct lh_order_graph g = {.budget = 20};
   uint32_t hub = nodes(&g, 10001);
-  for (uint32_t i = 1; i <= 10000; i++)
-    add(&g, hub, hub + i);
+  for (uint32_t i = 1; i <= 10000; i++) add(&g, hub, hub + i);
   uint32_t x = nodes(&g, 1);
   for (int i = 0; i < 100; i++) {
     uint32_t a = nodes(&g, 1);
@@ -191,8 +186,7 @@ Test(lock_order, a_chain_destroyed_from_one_end_goes_entirely) {
     lh_order_edge_add(&g, a + i, a + i + 1, &e);
     g.edges[e].data = &gone_count;
   }
-  for (uint32_t i = 0; i < 100; i++)
-    lh_order_node_dead(&g, a + i);
+  for (uint32_t i = 0; i < 100; i++) lh_order_node_dead(&g, a + i);
   cr_expect_eq(g.live_nodes, 0);
   cr_expect_eq(g.live_edges, 0);
   cr_expect_eq(gone_count, 99);

@@ -23,7 +23,8 @@ static void conversions(const char *fmt, char *out, size_t size) {
 
 Test(messages, every_message_exists_in_english_and_russian_and_is_translated) {
   for (int id = 0; id < LH_MSG_COUNT; id++) {
-    const char *en = lh_msg_raw(LH_LANG_EN, (enum lh_msg)id), *ru = lh_msg_raw(LH_LANG_RU, (enum lh_msg)id);
+    const char *en = lh_msg_raw(LH_LANG_EN, (enum lh_msg)id),
+               *ru = lh_msg_raw(LH_LANG_RU, (enum lh_msg)id);
     cr_assert_not_null(en, "message %d has no English text", id);
     cr_assert_not_null(ru, "message %d (\"%s\") has no Russian text", id, en);
     cr_assert_str_neq(en, ru, "message %d is not translated: \"%s\"", id, en);
@@ -51,9 +52,12 @@ Test(messages, every_finding_kind_has_a_russian_title_unlike_the_english_one) {
 
 Test(messages, every_counted_word_has_all_its_forms) {
   for (int w = 0; w < LH_WORD_COUNT; w++) {
-    for (size_t f = 0; f < 2; f++) cr_assert_not_null(lh_word_raw(LH_LANG_EN, (enum lh_word)w, f), "word %d", w);
-    for (size_t f = 0; f < 3; f++) cr_assert_not_null(lh_word_raw(LH_LANG_RU, (enum lh_word)w, f), "word %d", w);
-    cr_assert_str_neq(lh_word_raw(LH_LANG_EN, (enum lh_word)w, 1), lh_word_raw(LH_LANG_RU, (enum lh_word)w, 2));
+    for (size_t f = 0; f < 2; f++)
+      cr_assert_not_null(lh_word_raw(LH_LANG_EN, (enum lh_word)w, f), "word %d", w);
+    for (size_t f = 0; f < 3; f++)
+      cr_assert_not_null(lh_word_raw(LH_LANG_RU, (enum lh_word)w, f), "word %d", w);
+    cr_assert_str_neq(lh_word_raw(LH_LANG_EN, (enum lh_word)w, 1),
+                      lh_word_raw(LH_LANG_RU, (enum lh_word)w, 2));
   }
 }
 

@@ -17,7 +17,8 @@ static struct lh_model *load_two(struct rb rb[2]) {
 /* A second run of /bin/prog loaded at another address: same module, shifted by 0x100000. */
 static void shifted_run(struct rb *rb, const char *lineage) {
   rb_run(rb, 5151, "/bin/prog", lineage);
-  rb_add(rb, "{'t':'module','id':0,'path':'/bin/prog','base':'0x101000','segs':[['0x101000','0x109000']]}");
+  rb_add(rb, "{'t':'module','id':0,'path':'/bin/"
+             "prog','base':'0x101000','segs':[['0x101000','0x109000']]}");
   rb_add(rb, "{'t':'stack','id':0,'pcs':['0x101100']}");
   rb_add(rb, "{'t':'thread','id':0,'tid':200,'parent':-1,'parent_seg':0,'stack':-1,'how':'main'}");
   rb_add(rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x108000','how':'static','stack':0}");
@@ -79,7 +80,8 @@ Test(model_merge, different_programs_never_share_locks) {
  * with the other run's n-th. */
 static void heap_run(struct rb *rb, int pid, const char *addr_first, const char *addr_second) {
   rb_run(rb, pid, "/bin/prog", "");
-  rb_add(rb, "{'t':'module','id':0,'path':'/bin/prog','base':'0x1000','segs':[['0x1000','0x9000']]}");
+  rb_add(rb,
+         "{'t':'module','id':0,'path':'/bin/prog','base':'0x1000','segs':[['0x1000','0x9000']]}");
   rb_add(rb, "{'t':'stack','id':0,'pcs':['0x1200','0x1300']}");
   rb_add(rb, "{'t':'thread','id':0,'tid':1,'parent':-1,'parent_seg':0,'stack':-1,'how':'main'}");
   rb_add(rb, "{'t':'lock','id':0,'kind':'mutex','addr':'%s','how':'init','stack':0}", addr_first);

@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry/held_locks.h"
 #include "race/race_clocks.h"
 #include "race/race_contexts.h"
 #include "race/race_locksets.h"
 #include "race/race_shadow.h"
 #include "race/race_stacks.h"
 #include "race/race_thread.h"
+#include "registry/held_locks.h"
 
 static struct lh_race_granule *granule_of(const void *p) {
   return lh_shadow_granule_slow((uintptr_t)p);
@@ -62,12 +62,10 @@ Test(race_shadow, neighbouring_granules_have_their_own_shadow) {
 
 Test(race_shadow, forgetting_a_block_clears_its_granules_and_no_others) {
   static long block[1024], after;
-  for (int i = 0; i < 1024; i++)
-    granule_of(&block[i])->cell[0] = 1;
+  for (int i = 0; i < 1024; i++) granule_of(&block[i])->cell[0] = 1;
   granule_of(&after)->cell[0] = 1;
   lh_shadow_forget((uintptr_t)block, sizeof block);
-  for (int i = 0; i < 1024; i++)
-    cr_assert_eq(granule_of(&block[i])->cell[0], 0, "granule %d", i);
+  for (int i = 0; i < 1024; i++) cr_assert_eq(granule_of(&block[i])->cell[0], 0, "granule %d", i);
   cr_assert_eq(granule_of(&after)->cell[0], 1);
 }
 
@@ -75,11 +73,9 @@ Test(race_shadow, forgetting_whole_chunks_reads_back_as_empty) {
   size_t n = (size_t)4 << 16;
   char *p = aligned_alloc(1 << 16, n);
   cr_assert_not_null(p);
-  for (size_t i = 0; i < n; i += 8)
-    granule_of(p + i)->cell[1] = 9;
+  for (size_t i = 0; i < n; i += 8) granule_of(p + i)->cell[1] = 9;
   lh_shadow_forget((uintptr_t)p, n);
-  for (size_t i = 0; i < n; i += 4096)
-    cr_assert_eq(granule_of(p + i)->cell[1], 0);
+  for (size_t i = 0; i < n; i += 4096) cr_assert_eq(granule_of(p + i)->cell[1], 0);
   free(p);
 }
 
@@ -101,8 +97,7 @@ static void hold(struct lh_held_set *h, uint32_t lock, uint8_t mode) {
 static uint32_t lockset(int n, const uint32_t *locks, uint8_t mode) {
   struct lh_held_set h;
   lh_held_init(&h);
-  for (int i = 0; i < n; i++)
-    hold(&h, locks[i], mode);
+  for (int i = 0; i < n; i++) hold(&h, locks[i], mode);
   uint32_t id = lh_lockset_intern_held(&h);
   lh_held_free(&h);
   return id;

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "../fixtures/runs/race_text.h"
-#include "symbols/lock_names.h"
 #include "report/report.h"
 #include "report/suppressions.h"
+#include "symbols/lock_names.h"
 
 #if defined(__clang__)
 #define LH_KEEP __attribute__((noinline, used))
@@ -28,7 +28,8 @@ LH_KEEP static uintptr_t return_address(void) { return (uintptr_t)__builtin_retu
 
 /* Both halves of `counter++`: two pcs of one line. */
 LH_KEEP static void increment(uintptr_t pcs[2]) {
-  pcs[0] = return_address(); pcs[1] = return_address();
+  pcs[0] = return_address();
+  pcs[1] = return_address();
   sink++;
 }
 
@@ -75,7 +76,8 @@ static void preamble(struct rb *rb) {
 }
 
 /* T<later> reads at stack `rs`, after T<earlier> wrote at stack `ws`. */
-static void read_after_write(struct rb *rb, uintptr_t addr, int later, int rs, int earlier, int ws) {
+static void read_after_write(struct rb *rb, uintptr_t addr, int later, int rs, int earlier,
+                             int ws) {
   race_record(rb, addr, (struct race_access){later, addr, 4, 0, 0, rs, ""},
               (struct race_access){earlier, addr, 4, 1, 0, ws, ""}, "");
 }
@@ -120,7 +122,8 @@ Test(race_findings, the_pair_of_sites_is_unordered) {
   preamble(&rb);
   /* T2 reads after T1 wrote, and T1 writes after T2 read: one race seen both ways */
   read_after_write(&rb, (uintptr_t)&counter, 2, 2, 1, 1);
-  race_record(&rb, (uintptr_t)&counter, (struct race_access){1, (uintptr_t)&counter, 4, 1, 0, 1, ""},
+  race_record(&rb, (uintptr_t)&counter,
+              (struct race_access){1, (uintptr_t)&counter, 4, 1, 0, 1, ""},
               (struct race_access){2, (uintptr_t)&counter, 4, 0, 0, 2, ""}, "");
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
@@ -134,7 +137,8 @@ Test(race_findings, the_read_and_write_halves_of_one_line_are_one_site) {
   preamble(&rb);
   /* counter++ against counter++: read(T2) vs write(T1), and write(T2) vs read(T1) */
   read_after_write(&rb, (uintptr_t)&counter, 2, 5, 1, 6);
-  race_record(&rb, (uintptr_t)&counter, (struct race_access){2, (uintptr_t)&counter, 4, 1, 0, 6, ""},
+  race_record(&rb, (uintptr_t)&counter,
+              (struct race_access){2, (uintptr_t)&counter, 4, 1, 0, 6, ""},
               (struct race_access){1, (uintptr_t)&counter, 4, 0, 0, 5, ""}, "");
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
@@ -176,7 +180,8 @@ Test(race_findings, a_site_without_debug_info_is_keyed_by_its_pc) {
   struct lh_findings *f = findings_of(&rb, &m);
   cr_assert_eq(f->n, 1);
   cr_assert(strstr(f->items[0].key, "?+10"), "the pc outside any module: %s", f->items[0].key);
-  cr_assert(strstr(f->items[0].key, "test_race_findings.c:"), "the other site by file:line: %s", f->items[0].key);
+  cr_assert(strstr(f->items[0].key, "test_race_findings.c:"), "the other site by file:line: %s",
+            f->items[0].key);
   lh_findings_free(f);
   lh_model_free(m);
 }
@@ -186,8 +191,10 @@ Test(race_findings, the_same_race_in_two_runs_has_one_finding_and_the_same_id) {
   char id[2][17];
   for (int i = 0; i < 2; i++) {
     preamble(&runs[i]);
-    if (i == 0) read_after_write(&runs[i], (uintptr_t)&counter, 2, 2, 1, 1);
-    else read_after_write(&runs[i], (uintptr_t)&counter, 1, 4, 2, 3); /* other threads and callers */
+    if (i == 0)
+      read_after_write(&runs[i], (uintptr_t)&counter, 2, 2, 1, 1);
+    else
+      read_after_write(&runs[i], (uintptr_t)&counter, 1, 4, 2, 3); /* other threads and callers */
     struct lh_model *m;
     struct lh_findings *f = findings_of(&runs[i], &m);
     cr_assert_eq(f->n, 1);

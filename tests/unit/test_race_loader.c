@@ -8,7 +8,8 @@
 #include "../fixtures/runs/run_text.h"
 #include "analysis/race_findings.h"
 
-#define W1 "{'thread':1,'addr':'0x8100','size':4,'write':true,'atomic':false,'stack':1,'locks':[[0,'w']]}"
+#define W1                                                                                         \
+  "{'thread':1,'addr':'0x8100','size':4,'write':true,'atomic':false,'stack':1,'locks':[[0,'w']]}"
 #define R2 "{'thread':2,'addr':'0x8100','size':4,'write':false,'atomic':false,'stack':2,'locks':[]}"
 
 struct loaded {
@@ -80,7 +81,8 @@ Test(race_loader, a_race_on_a_global_keeps_both_accesses_and_its_place_in_the_mo
 }
 
 Test(race_loader, a_race_in_a_heap_block_keeps_the_block_and_no_module) {
-  struct loaded l = load_race("0xa010", "[" W1 "," R2 "]", ",'block':{'addr':'0xa000','size':48,'thread':0,'stack':5}");
+  struct loaded l = load_race("0xa010", "[" W1 "," R2 "]",
+                              ",'block':{'addr':'0xa000','size':48,'thread':0,'stack':5}");
   /* the accesses are at 0x8100, which does not touch 0xa010 */
   cr_assert_eq(l.m->nincidents, 0);
   unload(&l);
@@ -112,8 +114,9 @@ Test(race_loader, a_race_outside_every_module_and_block_is_other_memory) {
 }
 
 Test(race_loader, a_lock_both_hold_for_reading_does_not_keep_them_apart) {
-  const char *acc = "[{'thread':1,'addr':'0x8100','size':4,'write':true,'stack':1,'locks':[[1,'r']]},"
-                    "{'thread':2,'addr':'0x8100','size':4,'stack':2,'locks':[[1,'r'],[0,'w']]}]";
+  const char *acc =
+      "[{'thread':1,'addr':'0x8100','size':4,'write':true,'stack':1,'locks':[[1,'r']]},"
+      "{'thread':2,'addr':'0x8100','size':4,'stack':2,'locks':[[1,'r'],[0,'w']]}]";
   struct loaded l = load_race("0x8100", acc, "");
   cr_assert_str_eq(l.diag, "", "%s", l.diag);
   cr_assert_eq(l.m->nincidents, 1);
@@ -144,7 +147,8 @@ Test(race_loader, a_race_without_its_two_accesses_is_skipped) {
 
 Test(race_loader, a_race_without_an_address_is_skipped) {
   struct loaded l = load_race("8100", "[" W1 "," R2 "]", "");
-  cr_assert(strstr(l.diag, "addr is not a 0x-prefixed hexadecimal address; record skipped"), "%s", l.diag);
+  cr_assert(strstr(l.diag, "addr is not a 0x-prefixed hexadecimal address; record skipped"), "%s",
+            l.diag);
   cr_assert_eq(l.m->nincidents, 0);
   unload(&l);
 }
@@ -154,11 +158,13 @@ Test(race_loader, an_access_that_is_not_an_object_is_skipped) {
 }
 
 Test(race_loader, an_access_by_an_unknown_thread_is_skipped) {
-  assert_skipped("[" W1 ",{'thread':9,'addr':'0x8100','size':4,'stack':2}]", "", "thread 9 refers to no earlier record");
+  assert_skipped("[" W1 ",{'thread':9,'addr':'0x8100','size':4,'stack':2}]", "",
+                 "thread 9 refers to no earlier record");
 }
 
 Test(race_loader, an_access_of_no_bytes_is_skipped) {
-  assert_skipped("[" W1 ",{'thread':2,'addr':'0x8100','size':0,'stack':2}]", "", "field 'size' is out of range (0)");
+  assert_skipped("[" W1 ",{'thread':2,'addr':'0x8100','size':0,'stack':2}]", "",
+                 "field 'size' is out of range (0)");
 }
 
 Test(race_loader, an_access_without_a_stack_field_is_skipped) {
@@ -166,7 +172,8 @@ Test(race_loader, an_access_without_a_stack_field_is_skipped) {
 }
 
 Test(race_loader, an_access_whose_locks_are_not_an_array_is_skipped) {
-  assert_skipped("[" W1 ",{'thread':2,'addr':'0x8100','size':4,'stack':2,'locks':3}]", "", "field 'locks' is not an array");
+  assert_skipped("[" W1 ",{'thread':2,'addr':'0x8100','size':4,'stack':2,'locks':3}]", "",
+                 "field 'locks' is not an array");
 }
 
 Test(race_loader, a_held_lock_that_is_no_pair_is_skipped) {
@@ -203,7 +210,8 @@ Test(race_loader, accesses_under_a_common_lock_are_skipped) {
 }
 
 Test(race_loader, an_access_that_misses_the_raced_byte_is_skipped) {
-  assert_skipped("[" W1 ",{'thread':2,'addr':'0x8104','size':4,'stack':2}]", "", "access entry 1 does not touch 'addr'");
+  assert_skipped("[" W1 ",{'thread':2,'addr':'0x8104','size':4,'stack':2}]", "",
+                 "access entry 1 does not touch 'addr'");
 }
 
 Test(race_loader, a_block_that_is_not_an_object_is_skipped) {
@@ -216,7 +224,8 @@ Test(race_loader, a_block_that_does_not_hold_the_raced_byte_is_skipped) {
 }
 
 Test(race_loader, a_block_of_no_bytes_or_from_an_unknown_stack_is_skipped) {
-  assert_skipped("[" W1 "," R2 "]", ",'block':{'addr':'0x8100','size':0}", "field 'size' is out of range (0)");
+  assert_skipped("[" W1 "," R2 "]", ",'block':{'addr':'0x8100','size':0}",
+                 "field 'size' is out of range (0)");
   assert_skipped("[" W1 "," R2 "]", ",'block':{'addr':'0x8100','size':8,'stack':99}",
                  "stack 99 refers to no earlier record");
 }
@@ -224,17 +233,20 @@ Test(race_loader, a_block_of_no_bytes_or_from_an_unknown_stack_is_skipped) {
 /* ---- damage ---- */
 
 Test(race_loader, a_race_record_cut_or_garbled_anywhere_never_crashes_the_loader) {
-  const char *good = "{'t':'finding','kind':'data-race','action':'continue','addr':'0xa010','accesses':[" W1 ","
-                     "{'thread':2,'addr':'0xa010','size':8,'stack':2,'locks':[[1,'r']]}],'threads':[{'thread':1}],"
-                     "'block':{'addr':'0xa000','size':48,'thread':0,'stack':5}}";
+  const char *good =
+      "{'t':'finding','kind':'data-race','action':'continue','addr':'0xa010','accesses':[" W1 ","
+      "{'thread':2,'addr':'0xa010','size':8,'stack':2,'locks':[[1,'r']]}],'threads':[{'thread':1}],"
+      "'block':{'addr':'0xa000','size':48,'thread':0,'stack':5}}";
   size_t n = strlen(good);
   static const char replacements[] = "\"0-9]{x,:";
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k <= sizeof replacements - 1; k++) {
       char line[1024];
       snprintf(line, sizeof line, "%s", good);
-      if (k == sizeof replacements - 1) line[i] = '\0'; /* cut here */
-      else line[i] = replacements[k];
+      if (k == sizeof replacements - 1)
+        line[i] = '\0'; /* cut here */
+      else
+        line[i] = replacements[k];
       struct rb rb = {0};
       rb_standard(&rb, 2, 2);
       rb_add(&rb, "%s", line);

@@ -9,9 +9,9 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "symbols/lock_names.h"
-#include "report/report.h"
 #include "base/grow.h"
+#include "report/report.h"
+#include "symbols/lock_names.h"
 
 static char *fixture;
 static size_t fixture_len;
@@ -29,7 +29,9 @@ static void teardown(void) {
   lh_sym_free(sym);
 }
 
-static bool stack_ok(const struct lh_model *m, int32_t s) { return s == LH_NONE || (s >= 0 && (size_t)s < m->nstacks); }
+static bool stack_ok(const struct lh_model *m, int32_t s) {
+  return s == LH_NONE || (s >= 0 && (size_t)s < m->nstacks);
+}
 
 static void check_race(const struct lh_model *m, const struct lh_race *r) {
   for (int i = 0; i < 2; i++) {
@@ -42,7 +44,8 @@ static void check_race(const struct lh_model *m, const struct lh_race *r) {
   cr_assert(r->module == LH_NONE || (size_t)r->module < m->nmodules);
   if (r->heap) {
     cr_assert(r->module == LH_NONE && r->addr - r->block_addr < r->block_size);
-    cr_assert(stack_ok(m, r->block_stack) && (r->block_thread == LH_NONE || (size_t)r->block_thread < m->nthreads));
+    cr_assert(stack_ok(m, r->block_stack) &&
+              (r->block_thread == LH_NONE || (size_t)r->block_thread < m->nthreads));
   }
 }
 
@@ -115,7 +118,8 @@ Test(race_mutations, lines_dropped_or_repeated_are_survived) {
   for (const char *line = fixture; line < fixture + fixture_len;) {
     const char *end = strchr(line, '\n');
     end = end ? end + 1 : fixture + fixture_len;
-    size_t before = (size_t)(line - fixture), n = (size_t)(end - line), after = fixture_len - before - n;
+    size_t before = (size_t)(line - fixture), n = (size_t)(end - line),
+           after = fixture_len - before - n;
     memcpy(copy, fixture, before); /* dropped */
     memcpy(copy + before, end, after);
     survive(copy, before + after);
@@ -131,8 +135,8 @@ Test(race_mutations, every_number_made_huge_or_negative_is_survived) {
   static const char *const values[] = {"-1", "4294967296", "9223372036854775807", "0", "1"};
   char *copy = lh_xmalloc(fixture_len + 64);
   for (size_t i = 0; i < fixture_len; i++) {
-    bool starts = fixture[i] >= '0' && fixture[i] <= '9' && i > 0 && (fixture[i - 1] == ':' || fixture[i - 1] == ',' ||
-                                                                      fixture[i - 1] == '[');
+    bool starts = fixture[i] >= '0' && fixture[i] <= '9' && i > 0 &&
+                  (fixture[i - 1] == ':' || fixture[i - 1] == ',' || fixture[i - 1] == '[');
     if (!starts) continue;
     size_t end = i;
     while (end < fixture_len && fixture[end] >= '0' && fixture[end] <= '9') end++;

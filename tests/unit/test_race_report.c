@@ -12,9 +12,9 @@
 
 #include "../fixtures/runs/race_text.h"
 #include "commands/expectations.h"
-#include "symbols/lock_names.h"
 #include "report/report.h"
 #include "report/report_html.h"
+#include "symbols/lock_names.h"
 
 #if defined(__clang__)
 #define LH_KEEP __attribute__((noinline, used))
@@ -43,8 +43,11 @@ LH_KEEP static uintptr_t return_address(void) { return (uintptr_t)__builtin_retu
 
 /* Both halves of `counter++`: a read and a write, two pcs of one line. */
 LH_KEEP static void increment(uintptr_t pcs[2]) {
+  /* one line on purpose: the test reads the line of both calls back */
+  /* clang-format off */
   increment_line = __LINE__ + 1;
   pcs[0] = return_address(); pcs[1] = return_address();
+  /* clang-format on */
   sink++;
 }
 
@@ -141,14 +144,16 @@ static json_t *get(json_t *o, const char *path) {
   return o;
 }
 
-static const char *str(json_t *root, const char *path) { return json_string_value(get(root, path)); }
+static const char *str(json_t *root, const char *path) {
+  return json_string_value(get(root, path));
+}
 
 #define HAS(t, s) cr_assert(strstr(t, s), "want '%s' in:\n%s", s, t)
-#define HASF(t, ...)                                                                                \
-  do {                                                                                              \
-    char want_[512];                                                                                \
-    snprintf(want_, sizeof want_, __VA_ARGS__);                                                     \
-    HAS(t, want_);                                                                                  \
+#define HASF(t, ...)                                                                               \
+  do {                                                                                             \
+    char want_[512];                                                                               \
+    snprintf(want_, sizeof want_, __VA_ARGS__);                                                    \
+    HAS(t, want_);                                                                                 \
   } while (0)
 
 static const struct lh_text_style english = {LH_LANG_EN, false};
@@ -165,13 +170,17 @@ static void lost_update(struct rb *rb) {
   race_standard(rb, libc_malloc(), spawn());
   race_stack(rb, 1, inc[0], 0, 0, 0);
   race_stack(rb, 2, inc[1], 0, 0, 0);
-  rb_add(rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x%" PRIxPTR "','gen':0,'how':'static','stack':0}",
+  rb_add(rb,
+         "{'t':'lock','id':0,'kind':'mutex','addr':'0x%" PRIxPTR
+         "','gen':0,'how':'static','stack':0}",
          (uintptr_t)&stats_lock);
-  rb_add(rb, "{'t':'lock','id':1,'kind':'rwlock','addr':'0x%" PRIxPTR "','gen':0,'how':'static','stack':0}",
+  rb_add(rb,
+         "{'t':'lock','id':1,'kind':'rwlock','addr':'0x%" PRIxPTR
+         "','gen':0,'how':'static','stack':0}",
          (uintptr_t)&table_lock);
   uintptr_t a = (uintptr_t)&counter;
-  race_record(rb, a, (struct race_access){2, a, 4, 1, 0, 2, ""}, (struct race_access){1, a, 4, 0, 0, 1, "[0,'w']"},
-              "");
+  race_record(rb, a, (struct race_access){2, a, 4, 1, 0, 2, ""},
+              (struct race_access){1, a, 4, 0, 0, 1, "[0,'w']"}, "");
 }
 
 Test(race_report, a_global_is_named_with_its_definition_and_both_accesses_are_told) {
@@ -179,14 +188,22 @@ Test(race_report, a_global_is_named_with_its_definition_and_both_accesses_are_to
   lost_update(&rb);
   struct out x = report_of(&rb, english);
   HAS(x.text, "lockhound: data-race: data race [id ");
-  HAS(x.text, "T2 and T1 access the same memory, at least one of them writing, and nothing orders the two accesses");
-  HASF(x.text, "the memory: counter, a global or static variable defined at test_race_report.c:%d", counter_line);
-  HASF(x.text, "write of 4 bytes by T2 (created at spawn test_race_report.c:%d), holding no lock, at", spawn_line);
-  HASF(x.text, "#0 increment test_race_report.c:%d", increment_line);
-  HASF(x.text, "earlier, read of 4 bytes by T1 (created at spawn test_race_report.c:%d), holding stats_lock, at",
+  HAS(x.text, "T2 and T1 access the same memory, at least one of them writing, and nothing orders "
+              "the two accesses");
+  HASF(x.text, "the memory: counter, a global or static variable defined at test_race_report.c:%d",
+       counter_line);
+  HASF(x.text,
+       "write of 4 bytes by T2 (created at spawn test_race_report.c:%d), holding no lock, at",
        spawn_line);
-  HAS(x.text, "why nothing protects it: T2 held {}, T1 held {stats_lock}: no lock was held at both accesses,");
-  HAS(x.text, "and no thread creation or join, semaphore, barrier, condition variable or atomic orders the two");
+  HASF(x.text, "#0 increment test_race_report.c:%d", increment_line);
+  HASF(x.text,
+       "earlier, read of 4 bytes by T1 (created at spawn test_race_report.c:%d), holding "
+       "stats_lock, at",
+       spawn_line);
+  HAS(x.text, "why nothing protects it: T2 held {}, T1 held {stats_lock}: no lock was held at both "
+              "accesses,");
+  HAS(x.text, "and no thread creation or join, semaphore, barrier, condition variable or atomic "
+              "orders the two");
   HAS(x.text, "How to fix it: protect every access to this memory, reads too, with the same mutex");
   HAS(x.text, "ERROR SUMMARY: 1 error from 1 context (data-race: 1)");
   cr_assert_eq(x.errors, 1);
@@ -259,7 +276,8 @@ Test(race_report, the_russian_report_tells_the_race_in_russian) {
   struct out x = report_of(&rb, russian);
   HAS(x.text, "data-race: гонка данных [id ");
   HAS(x.text, "T2 и T1 обращаются к одной и той же памяти");
-  HASF(x.text, "память: counter, глобальная или статическая переменная, определена в test_race_report.c:%d",
+  HASF(x.text,
+       "память: counter, глобальная или статическая переменная, определена в test_race_report.c:%d",
        counter_line);
   HAS(x.text, "запись: 4 байта, поток T2 (создан в spawn");
   HAS(x.text, "раньше — чтение: 4 байта, поток T1");
@@ -296,15 +314,16 @@ static void simple_race(struct rb *rb, uintptr_t addr, int size, const char *ext
   race_stack(rb, 1, w, 0, 0, 0);
   race_stack(rb, 2, r, 0, 0, 0);
   race_stack(rb, 3, (uintptr_t)libc_malloc() + 4, alloc, 0, 0);
-  race_record(rb, addr, (struct race_access){2, addr, size, 0, 0, 2, ""}, (struct race_access){1, addr, size, 1, 0, 1, ""},
-              extra);
+  race_record(rb, addr, (struct race_access){2, addr, size, 0, 0, 2, ""},
+              (struct race_access){1, addr, size, 1, 0, 1, ""}, extra);
 }
 
 Test(race_report, a_struct_member_is_named_by_its_path) {
   struct rb rb = {0};
   simple_race(&rb, (uintptr_t)&stats.misses, 8, "");
   struct out x = report_of(&rb, english);
-  HAS(x.text, "the memory: stats.misses, a global or static variable defined at test_race_report.c:");
+  HAS(x.text,
+      "the memory: stats.misses, a global or static variable defined at test_race_report.c:");
   cr_assert_str_eq(str(x.json, "findings.0.variable.name"), "stats.misses");
   out_free(&x);
 }
@@ -322,7 +341,8 @@ Test(race_report, heap_memory_is_a_block_named_after_the_function_that_allocated
   struct rb rb = {0};
   uintptr_t block = 0x5555000010;
   char extra[256];
-  snprintf(extra, sizeof extra, ",'block':{'addr':'0x%" PRIxPTR "','size':48,'thread':0,'stack':3}", block);
+  snprintf(extra, sizeof extra, ",'block':{'addr':'0x%" PRIxPTR "','size':48,'thread':0,'stack':3}",
+           block);
   simple_race(&rb, block + 16, 8, extra);
   struct out x = report_of(&rb, explained);
   HAS(x.text, "the memory: 8 bytes at offset 16 of a block of 48 bytes allocated by T0, at");
@@ -360,7 +380,8 @@ Test(race_report, the_bytes_are_those_both_accesses_touch) {
   race_stack(&rb, 1, w, 0, 0, 0);
   race_stack(&rb, 2, r, 0, 0, 0);
   /* an 8-byte read of counts[0..1] against a 1-byte write of counts[1]'s first byte */
-  race_record(&rb, a, (struct race_access){2, a - 4, 8, 0, 0, 2, ""}, (struct race_access){1, a, 1, 1, 0, 1, ""}, "");
+  race_record(&rb, a, (struct race_access){2, a - 4, 8, 0, 0, 2, ""},
+              (struct race_access){1, a, 1, 1, 0, 1, ""}, "");
   struct out x = report_of(&rb, english);
   cr_assert_eq(json_integer_value(get(x.json, "findings.0.variable.bytes")), 1);
   HAS(x.text, "read of 8 bytes by T2");
@@ -381,7 +402,8 @@ static int column_of(const char *table, const char *row, const char *text) {
   line += strlen(want) - strlen(row);
   const char *end = strchr(line, '\n'), *hit = strstr(line, text);
   if (!hit || (end && hit > end)) return -1;
-  const char *header_start = header; /* "step  T1 ..." begins at the same column as the row number */
+  const char *header_start =
+      header; /* "step  T1 ..." begins at the same column as the row number */
   return (size_t)(hit - line) >= (size_t)(second - header_start) ? 1 : 0;
 }
 
@@ -393,7 +415,8 @@ Test(race_report, a_read_against_an_earlier_write_on_another_line_is_two_steps) 
   cr_assert_not_null(table, "%s", x.text);
   cr_assert_eq(column_of(table, "1 ", "write counter, holding {}"), 0, "%s", table);
   cr_assert_eq(column_of(table, "2 ", "read counter, holding {}"), 1, "%s", table);
-  HAS(table, "3     T2 may read before, after or in the middle of the write of T1: nothing decides which");
+  HAS(table,
+      "3     T2 may read before, after or in the middle of the write of T1: nothing decides which");
   cr_assert_null(strstr(table, "     4 "), "%s", table);
   out_free(&x);
 }
@@ -404,9 +427,11 @@ Test(race_report, two_writes_lose_one_value) {
   race_standard(&rb, libc_malloc(), spawn());
   race_stack(&rb, 1, w, 0, 0, 0);
   race_stack(&rb, 2, r, 0, 0, 0);
-  race_record(&rb, a, (struct race_access){2, a, 4, 1, 0, 2, ""}, (struct race_access){1, a, 4, 1, 0, 1, ""}, "");
+  race_record(&rb, a, (struct race_access){2, a, 4, 1, 0, 2, ""},
+              (struct race_access){1, a, 4, 1, 0, 1, ""}, "");
   struct out x = report_of(&rb, explained);
-  HAS(x.text, "3     the two writes land in an order nobody chose: one value is lost, or a torn mix of both stays");
+  HAS(x.text, "3     the two writes land in an order nobody chose: one value is lost, or a torn "
+              "mix of both stays");
   out_free(&x);
 }
 
@@ -416,7 +441,8 @@ Test(race_report, an_atomic_access_is_told_as_atomic) {
   race_standard(&rb, libc_malloc(), spawn());
   race_stack(&rb, 1, w, 0, 0, 0);
   race_stack(&rb, 2, r, 0, 0, 0);
-  race_record(&rb, a, (struct race_access){2, a, 4, 0, 0, 2, ""}, (struct race_access){1, a, 4, 1, 1, 1, ""}, "");
+  race_record(&rb, a, (struct race_access){2, a, 4, 0, 0, 2, ""},
+              (struct race_access){1, a, 4, 1, 1, 1, ""}, "");
   struct out x = report_of(&rb, english);
   HAS(x.text, "earlier, atomic write of 4 bytes by T1");
   cr_assert(json_is_true(get(x.json, "findings.0.accesses.1.atomic")));
@@ -429,14 +455,17 @@ Test(race_report, a_lock_both_hold_only_for_reading_is_named_as_the_reason) {
   race_standard(&rb, libc_malloc(), spawn());
   race_stack(&rb, 1, w, 0, 0, 0);
   race_stack(&rb, 2, r, 0, 0, 0);
-  rb_add(&rb, "{'t':'lock','id':0,'kind':'rwlock','addr':'0x%" PRIxPTR "','gen':0,'how':'static','stack':0}",
+  rb_add(&rb,
+         "{'t':'lock','id':0,'kind':'rwlock','addr':'0x%" PRIxPTR
+         "','gen':0,'how':'static','stack':0}",
          (uintptr_t)&table_lock);
   race_record(&rb, a, (struct race_access){2, a, 4, 0, 0, 2, "[0,'r']"},
               (struct race_access){1, a, 4, 1, 0, 1, "[0,'r']"}, "");
   struct out x = report_of(&rb, english);
   HAS(x.text, "holding table_lock (for reading), at");
-  HAS(x.text, "T2 held {table_lock (for reading)}, T1 held {table_lock (for reading)}: the lock both held, "
-              "table_lock, was held for reading by both");
+  HAS(x.text,
+      "T2 held {table_lock (for reading)}, T1 held {table_lock (for reading)}: the lock both held, "
+      "table_lock, was held for reading by both");
   HAS(x.text, "How to fix it: a thread that writes must hold the rwlock for writing");
   out_free(&x);
 }
@@ -445,9 +474,12 @@ Test(race_report, each_thread_is_told_with_where_it_was_created) {
   struct rb rb = {0};
   simple_race(&rb, (uintptr_t)&counter, 4, "");
   struct out x = report_of(&rb, english);
-  HASF(x.text, "read of 4 bytes by T2 (created at spawn test_race_report.c:%d), holding no lock, at", spawn_line);
+  HASF(x.text,
+       "read of 4 bytes by T2 (created at spawn test_race_report.c:%d), holding no lock, at",
+       spawn_line);
   HASF(x.text, "#0 reader test_race_report.c:%d", reader_line);
-  HASF(x.text, "earlier, write of 4 bytes by T1 (created at spawn test_race_report.c:%d)", spawn_line);
+  HASF(x.text, "earlier, write of 4 bytes by T1 (created at spawn test_race_report.c:%d)",
+       spawn_line);
   HASF(x.text, "#0 writer test_race_report.c:%d", writer_line);
   out_free(&x);
 }

@@ -24,8 +24,9 @@ static char *profile_in(struct rb *rb, enum lh_lang lang) {
 static char *profile_of(struct rb *rb) { return profile_in(rb, LH_LANG_EN); }
 
 static void contention(struct rb *rb, int lock, long acq, long waited, long wait_ns, long hold_ns) {
-  rb_add(rb, "{'t':'contention','lock':%d,'acquisitions':%ld,'contended':%ld,'wait_ns':%ld,"
-             "'max_wait_ns':%ld,'hold_ns':%ld,'max_hold_ns':%ld}",
+  rb_add(rb,
+         "{'t':'contention','lock':%d,'acquisitions':%ld,'contended':%ld,'wait_ns':%ld,"
+         "'max_wait_ns':%ld,'hold_ns':%ld,'max_hold_ns':%ld}",
          lock, acq, waited, wait_ns, wait_ns / 2, hold_ns, hold_ns / 2);
 }
 

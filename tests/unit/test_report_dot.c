@@ -3,8 +3,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "symbols/lock_names.h"
 #include "report/report_dot.h"
+#include "symbols/lock_names.h"
 
 /* The DOT of a finished model; names, when given, replace the lock names. */
 static char *dot_of_model(struct lh_model *m, char **names) {
@@ -66,11 +66,14 @@ Test(report_dot, the_ab_ba_fixture_draws_both_locks_and_both_orders_in_red) {
   cr_assert(strstr(d, "lock-order graph of ab_ba (2 locks, 2 orders)"), "%s", d);
   for (int l = 0; l < 2; l++) {
     char node[512];
-    snprintf(node, sizeof node, " [label=\"%s\", color=red, fontcolor=red, penwidth=2.5, "
-             "style=\"rounded,bold\"];\n", names[l]);
+    snprintf(node, sizeof node,
+             " [label=\"%s\", color=red, fontcolor=red, penwidth=2.5, "
+             "style=\"rounded,bold\"];\n",
+             names[l]);
     cr_assert(strstr(d, node), "lock %d: %s", l, d);
   }
-  char *t1 = line_with(d, "[label=\"T1 at 0x1237 (ab_ba)\""), *t2 = line_with(d, "[label=\"T2 at 0x11ea (ab_ba)\"");
+  char *t1 = line_with(d, "[label=\"T1 at 0x1237 (ab_ba)\""),
+       *t2 = line_with(d, "[label=\"T2 at 0x11ea (ab_ba)\"");
   cr_assert(t1 && strstr(t1, "color=red") && strstr(t1, "style=bold"), "%s", d);
   cr_assert(t2 && strstr(t2, "color=red") && strstr(t2, "style=bold"), "%s", d);
   cr_assert_eq(occurrences(d, " -> n"), 2, "%s", d);
@@ -85,9 +88,13 @@ Test(report_dot, locks_held_around_both_orders_leave_every_edge_grey) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 3); /* lock 0 is the gate */
   rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
-  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':2,'mode':'w','stack':4,'held':[[0,'w',2],[1,'w',3]]}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':1,'seg':0,'lock':2,'mode':'w','stack':4,'held':[[0,'w',2],[1,'w',3]]}");
   rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':2,'mode':'w','stack':6,'held':[[0,'w',5]]}");
-  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':1,'mode':'w','stack':7,'held':[[0,'w',5],[2,'w',6]]}");
+  rb_add(
+      &rb,
+      "{'t':'acq','thread':2,'seg':0,'lock':1,'mode':'w','stack':7,'held':[[0,'w',5],[2,'w',6]]}");
   char *d = dot_of(&rb);
   cr_assert(strstr(d, "(3 locks, 4 orders)"), "%s", d);
   cr_assert_eq(occurrences(d, " -> n"), 4, "%s", d);
@@ -106,7 +113,8 @@ Test(report_dot, the_same_run_draws_the_same_bytes) {
 static void half_run(struct rb *rb, int pid, int first, int second) {
   rb_run(rb, pid, "/bin/prog", "");
   rb_standard_body(rb, 1, 2);
-  rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}", second, first);
+  rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}",
+         second, first);
 }
 
 static char *dot_of_files(struct rb *files, size_t n) {
@@ -140,7 +148,8 @@ Test(report_dot, a_run_without_nested_locks_is_a_graph_with_a_note) {
   char *d = dot_of(&rb);
   cr_assert(strstr(d, "(0 locks, 0 orders)"), "%s", d);
   cr_assert(strstr(d, "  note [shape=note, label=\"no lock was taken while another was held:\\n"
-                      "there is no lock order to draw\"];\n"), "%s", d);
+                      "there is no lock order to draw\"];\n"),
+            "%s", d);
   cr_assert_eq(occurrences(d, "->"), 1, "only the legend's arrow: %s", d);
   free(d);
 }
@@ -165,9 +174,12 @@ Test(report_dot, a_deadlock_that_happened_draws_its_waits_as_dashed_red_edges) {
   rb_deadlock(&rb, "deadlock", 1);
   char *d = dot_of(&rb);
   char *wait1 = line_with(d, "n0 -> n1"), *wait2 = line_with(d, "n1 -> n0");
-  cr_assert(wait1 && strstr(wait1, "label=\"T1 waits at ") && strstr(wait1, "style=\"bold,dashed\""), "%s", d);
+  cr_assert(wait1 && strstr(wait1, "label=\"T1 waits at ") &&
+                strstr(wait1, "style=\"bold,dashed\""),
+            "%s", d);
   cr_assert(wait2 && strstr(wait2, "label=\"T2 waits at ") && strstr(wait2, "color=red"), "%s", d);
-  cr_assert(strstr(d, "dashed: a thread waited for B while holding A in a deadlock that happened"), "%s", d);
+  cr_assert(strstr(d, "dashed: a thread waited for B while holding A in a deadlock that happened"),
+            "%s", d);
   free(wait1);
   free(wait2);
   free(d);
@@ -177,7 +189,8 @@ Test(report_dot, many_threads_on_one_edge_are_capped_with_a_count) {
   struct rb rb = {0};
   rb_standard(&rb, 6, 2);
   for (int t = 1; t <= 6; t++)
-    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}", t);
+    rb_add(&rb, "{'t':'acq','thread':%d,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}",
+           t);
   char *d = dot_of(&rb);
   char *edge = line_with(d, "n0 -> n1");
   cr_assert(edge && strstr(edge, "label=\"T1, T2, T3, T4 +2 more at "), "%s", d);
@@ -201,10 +214,13 @@ Test(report_dot, threads_at_different_sites_get_one_line_per_site) {
 static void big_graph(struct rb *rb) {
   rb_standard(rb, 2, 0);
   for (int l = 0; l < 252; l++)
-    rb_add(rb, "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','gen':0,'how':'static','stack':%d,"
-               "'type':'normal'}", l, 0x10000 + 0x40 * l, l % 16);
+    rb_add(rb,
+           "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','gen':0,'how':'static','stack':%d,"
+           "'type':'normal'}",
+           l, 0x10000 + 0x40 * l, l % 16);
   for (int l = 0; l < 249; l++)
-    rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}", l + 1, l);
+    rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}",
+           l + 1, l);
   rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':251,'mode':'w','stack':3,'held':[[250,'w',2]]}");
   rb_add(rb, "{'t':'acq','thread':2,'seg':0,'lock':250,'mode':'w','stack':5,'held':[[251,'w',4]]}");
   rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':250,'mode':'w','stack':3,'held':[[5,'w',2]]}");
@@ -216,7 +232,8 @@ Test(report_dot, above_200_locks_only_cycles_and_their_neighbours_are_drawn) {
   char *d = dot_of(&rb);
   cr_assert(strstr(d, "(3 locks, 3 orders)"), "%s", d);
   cr_assert(strstr(d, "\\n249 more locks not drawn: above 200 locks only those on cycles and their "
-                      "neighbours are drawn"), "%s", d);
+                      "neighbours are drawn"),
+            "%s", d);
   cr_assert_eq(occurrences(d, "[label=\"mutex "), 3, "%s", d);
   cr_assert_eq(occurrences(d, "style=bold]"), 2, "the cycle is red: %s", d);
   free(d);

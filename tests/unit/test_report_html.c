@@ -6,8 +6,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "symbols/lock_names.h"
 #include "report/report_html.h"
+#include "symbols/lock_names.h"
 
 /* The page of the ab_ba fixture; names, when given, replace the lock names. */
 static char *page_of_ab_ba(char **names, enum lh_lang lang) {
@@ -29,7 +29,6 @@ static char *page_of_ab_ba(char **names, enum lh_lang lang) {
   return text;
 }
 
-
 Test(report_html, the_ab_ba_page_names_the_finding_both_locks_and_its_scenario) {
   char *names[] = {"first_lock", "second_lock"};
   char *p = page_of_ab_ba(names, LH_LANG_EN);
@@ -38,8 +37,11 @@ Test(report_html, the_ab_ba_page_names_the_finding_both_locks_and_its_scenario) 
   cr_assert(strstr(p, "potential deadlock (lock order inversion)"), "%s", p);
   cr_assert(strstr(p, "first_lock -&gt; second_lock -&gt; first_lock"), "%s", p);
   cr_assert(strstr(p, "<table class=\"grid scenario\">"), "%s", p);
-  cr_assert(strstr(p, "<code>lock(first_lock);</code><span class=\"got-it\">got it</span>"), "%s", p);
-  cr_assert(strstr(p, "<code>lock(second_lock);</code><span class=\"waits-for\">waits for T2</span>"), "%s", p);
+  cr_assert(strstr(p, "<code>lock(first_lock);</code><span class=\"got-it\">got it</span>"), "%s",
+            p);
+  cr_assert(
+      strstr(p, "<code>lock(second_lock);</code><span class=\"waits-for\">waits for T2</span>"),
+      "%s", p);
   cr_assert(strstr(p, "*** DEADLOCK ***"), "%s", p);
   cr_assert(strstr(p, "</html>\n"), "%s", p);
   free(p);
@@ -91,7 +93,8 @@ Test(report_html, lang_ru_gives_russian_titles_and_explanations) {
 }
 
 Test(report_html, with_graphviz_the_graph_is_inline_svg) {
-  cr_assert_eq(access("/usr/bin/dot", X_OK), 0, "graphviz's dot is needed: apt-get install graphviz");
+  cr_assert_eq(access("/usr/bin/dot", X_OK), 0,
+               "graphviz's dot is needed: apt-get install graphviz");
   setenv("PATH", "/usr/bin:/bin", 1);
   char *p = page_of_ab_ba(NULL, LH_LANG_EN);
   cr_assert(strstr(p, "<section class=\"graph\">"), "%s", p);
@@ -111,11 +114,16 @@ Test(report_html, without_graphviz_the_graph_is_its_dot_source) {
 }
 
 Test(report_html, a_page_that_cannot_be_written_is_one_clear_error) {
-  char *argv[] = {(char *)cli_lockhound(), "report", "--html", "/nonexistent-lockhound-dir/page.html",
-                  (char *)cli_fixture("ab_ba.lhrun"), NULL};
+  char *argv[] = {(char *)cli_lockhound(),
+                  "report",
+                  "--html",
+                  "/nonexistent-lockhound-dir/page.html",
+                  (char *)cli_fixture("ab_ba.lhrun"),
+                  NULL};
   struct cli_result r = cli_run(argv);
   cr_assert_eq(r.status, 2, "%s", r.err);
-  cr_assert(strstr(r.err, "lockhound: cannot write /nonexistent-lockhound-dir/page.html: No such file or directory\n"),
+  cr_assert(strstr(r.err, "lockhound: cannot write /nonexistent-lockhound-dir/page.html: No such "
+                          "file or directory\n"),
             "%s", r.err);
   cli_free(&r);
 }
@@ -148,24 +156,26 @@ static char *page_of_program(const char *ab_file, const char *ba_file) {
   snprintf(page, sizeof page, "%s/page.html", html_dir);
   FILE *f = fopen(src, "w");
   cr_assert_not_null(f);
-  fprintf(f,
-          "#include <pthread.h>\n#include <semaphore.h>\n"
-          "pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER, lock_b = PTHREAD_MUTEX_INITIALIZER;\n"
-          "sem_t turn;\n"
-          "__attribute__((noinline)) void take(pthread_mutex_t *m) {\n"
-          "  pthread_mutex_lock(m); /* REAL-SOURCE-MARK */\n}\n"
-          "#line 2 \"%s\"\n"
-          "static void *ab(void *p) { take(&lock_a); take(&lock_b);\n"
-          "  pthread_mutex_unlock(&lock_b); pthread_mutex_unlock(&lock_a); sem_post(&turn); return p; }\n"
-          "#line 1 \"%s\"\n"
-          "static void *ba(void *p) { sem_wait(&turn); take(&lock_b);\n"
-          "  take(&lock_a);\n"
-          "  pthread_mutex_unlock(&lock_a); pthread_mutex_unlock(&lock_b); return p; }\n"
-          "#line 30 \"%s\"\n"
-          "int main(void) { pthread_t t, u; sem_init(&turn, 0, 0);\n"
-          "  pthread_create(&t, 0, ab, 0); pthread_create(&u, 0, ba, 0);\n"
-          "  pthread_join(t, 0); pthread_join(u, 0); return 0; }\n",
-          ab_file, ba_file, src);
+  fprintf(
+      f,
+      "#include <pthread.h>\n#include <semaphore.h>\n"
+      "pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER, lock_b = PTHREAD_MUTEX_INITIALIZER;\n"
+      "sem_t turn;\n"
+      "__attribute__((noinline)) void take(pthread_mutex_t *m) {\n"
+      "  pthread_mutex_lock(m); /* REAL-SOURCE-MARK */\n}\n"
+      "#line 2 \"%s\"\n"
+      "static void *ab(void *p) { take(&lock_a); take(&lock_b);\n"
+      "  pthread_mutex_unlock(&lock_b); pthread_mutex_unlock(&lock_a); sem_post(&turn); return p; "
+      "}\n"
+      "#line 1 \"%s\"\n"
+      "static void *ba(void *p) { sem_wait(&turn); take(&lock_b);\n"
+      "  take(&lock_a);\n"
+      "  pthread_mutex_unlock(&lock_a); pthread_mutex_unlock(&lock_b); return p; }\n"
+      "#line 30 \"%s\"\n"
+      "int main(void) { pthread_t t, u; sem_init(&turn, 0, 0);\n"
+      "  pthread_create(&t, 0, ab, 0); pthread_create(&u, 0, ba, 0);\n"
+      "  pthread_join(t, 0); pthread_join(u, 0); return 0; }\n",
+      ab_file, ba_file, src);
   fclose(f);
   snprintf(cmd, sizeof cmd, "cc -g -O0 -pthread -o %s %s", prog, src);
   cr_assert_eq(system(cmd), 0, "%s", cmd);
@@ -178,8 +188,8 @@ static char *run_for_page(const char *page, const char *option, const char *fifo
   char prog[128];
   snprintf(prog, sizeof prog, "%s/prog", html_dir);
   if (fifo) cr_assert_eq(mkfifo(fifo, 0600), 0);
-  char *argv[] = {(char *)cli_lockhound(), "run", "--html", (char *)page,
-                  (char *)(option ? option : "-v"), "--", prog, NULL};
+  char *argv[] = {(char *)cli_lockhound(),          "run", "--html", (char *)page,
+                  (char *)(option ? option : "-v"), "--",  prog,     NULL};
   struct cli_result r = cli_run_limited(argv, 60);
   cr_assert_eq(r.status, 66, "%s", r.err);
   cli_free(&r);
@@ -228,7 +238,8 @@ Test(html_sources, proc_self_environ_is_never_shown) {
   cr_expect_null(strstr(text, "very-secret-value"), "the page shows the analyzer's environment");
   /* Its entries are NUL-separated: a page showing its "line 1" shows the first entry. */
   extern char **environ;
-  cr_expect_null(strstr(text, environ[0]), "the page shows the analyzer's environment: %s", environ[0]);
+  cr_expect_null(strstr(text, environ[0]), "the page shows the analyzer's environment: %s",
+                 environ[0]);
   free(text);
   free(page);
 }

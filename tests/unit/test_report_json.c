@@ -5,8 +5,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "symbols/lock_names.h"
 #include "report/report.h"
+#include "symbols/lock_names.h"
 
 static char *json_of(const char *text) {
   struct rb rb = {0};
@@ -55,22 +55,27 @@ Test(report_json, a_finding_has_the_contract_shape) {
   cr_assert(json_is_true(get(root, "runs.0.complete")));
   cr_assert_str_eq(json_string_value(get(root, "findings.0.kind")), "lock-order-inversion");
   cr_assert_str_eq(json_string_value(get(root, "findings.0.level")), "error");
-  cr_assert_str_eq(json_string_value(get(root, "findings.0.title")), "potential deadlock (lock order inversion)");
+  cr_assert_str_eq(json_string_value(get(root, "findings.0.title")),
+                   "potential deadlock (lock order inversion)");
   cr_assert_eq(strlen(json_string_value(get(root, "findings.0.id"))), 16);
   cr_assert_str_eq(json_string_value(get(root, "findings.0.threads.0.id")), "T1");
   cr_assert_eq(json_integer_value(get(root, "findings.0.threads.0.pid")), 4242);
   cr_assert(json_is_array(get(root, "findings.0.threads.0.created_at")));
-  cr_assert_str_eq(json_string_value(get(root, "findings.0.locks.0.name")), "mutex first used at 0x100 (prog)");
+  cr_assert_str_eq(json_string_value(get(root, "findings.0.locks.0.name")),
+                   "mutex first used at 0x100 (prog)");
   cr_assert_str_eq(json_string_value(get(root, "findings.0.locks.0.kind")), "mutex");
   cr_assert_str_eq(json_string_value(get(root, "findings.0.locks.0.where.0.module")), "/bin/prog");
   cr_assert_str_eq(json_string_value(get(root, "findings.0.locks.0.where.0.offset")), "0x100");
   cr_assert_null(json_object_get(get(root, "findings.0.locks.0.where.0"), "function"),
                  "unknown function, file and line are left out");
   cr_assert_str_eq(json_string_value(get(root, "findings.0.steps.0.thread")), "T1");
-  cr_assert_str_eq(json_string_value(get(root, "findings.0.steps.0.holds.lock")), "mutex first used at 0x100 (prog)");
+  cr_assert_str_eq(json_string_value(get(root, "findings.0.steps.0.holds.lock")),
+                   "mutex first used at 0x100 (prog)");
   cr_assert_str_eq(json_string_value(get(root, "findings.0.steps.0.holds.mode")), "write");
-  cr_assert_str_eq(json_string_value(get(root, "findings.0.steps.0.wants.lock")), "mutex first used at 0x110 (prog)");
-  cr_assert_str_eq(json_string_value(get(root, "findings.0.steps.0.wants.stack.0.offset")), "0x130");
+  cr_assert_str_eq(json_string_value(get(root, "findings.0.steps.0.wants.lock")),
+                   "mutex first used at 0x110 (prog)");
+  cr_assert_str_eq(json_string_value(get(root, "findings.0.steps.0.wants.stack.0.offset")),
+                   "0x130");
   cr_assert_eq(json_integer_value(get(root, "summary.errors")), 1);
   cr_assert_eq(json_integer_value(get(root, "summary.notes")), 0);
   cr_assert_eq(json_integer_value(get(root, "summary.by_kind.lock-order-inversion")), 1);
@@ -104,7 +109,9 @@ Test(report_json, a_run_cut_short_is_not_complete_and_notes_are_listed) {
   struct rb rb = {0};
   rb_standard(&rb, 1, 2);
   rb_add(&rb, "{'t':'join','thread':0,'seg':1,'joined':1}");
-  rb_add(&rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':0,'how':'pthread_create'}");
+  rb_add(
+      &rb,
+      "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':0,'how':'pthread_create'}");
   rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
   rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
   char *out = json_of(rb.buf);

@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 
 #include "../fixtures/runs/run_text.h"
-#include "symbols/lock_names.h"
 #include "report/report.h"
+#include "symbols/lock_names.h"
 
 /* Analyses the run text and returns the text report. */
 static char *report_of(struct rb *rb, bool verbose) {
@@ -31,18 +31,27 @@ Test(report_text, an_inversion_is_told_as_a_chain_with_both_threads_and_a_scenar
   struct rb rb = {0};
   ab_ba(&rb);
   char *t = report_of(&rb, false);
-  cr_assert(strstr(t, "==4242== lockhound: lock-order-inversion: potential deadlock (lock order inversion) [id "), "%s", t);
-  cr_assert(strstr(t, "==4242==   2 threads take 2 locks in opposite orders: mutex first used at 0x100 (prog) -> "
-                      "mutex first used at 0x110 (prog) -> mutex first used at 0x100 (prog)\n"), "%s", t);
-  cr_assert(strstr(t, "==4242==   T1 (created at 0x100) holds mutex first used at 0x100 (prog), taken at\n"
-                      "==4242==       #0 0x120 (prog)\n"
-                      "==4242==     and wants mutex first used at 0x110 (prog), at\n"
-                      "==4242==       #0 0x130 (prog)\n"), "%s", t);
-  cr_assert(strstr(t, "==4242==   T2 (created at 0x100) holds mutex first used at 0x110 (prog)"), "%s", t);
+  cr_assert(strstr(t, "==4242== lockhound: lock-order-inversion: potential deadlock (lock order "
+                      "inversion) [id "),
+            "%s", t);
+  cr_assert(strstr(t, "==4242==   2 threads take 2 locks in opposite orders: mutex first used at "
+                      "0x100 (prog) -> "
+                      "mutex first used at 0x110 (prog) -> mutex first used at 0x100 (prog)\n"),
+            "%s", t);
+  cr_assert(
+      strstr(t,
+             "==4242==   T1 (created at 0x100) holds mutex first used at 0x100 (prog), taken at\n"
+             "==4242==       #0 0x120 (prog)\n"
+             "==4242==     and wants mutex first used at 0x110 (prog), at\n"
+             "==4242==       #0 0x130 (prog)\n"),
+      "%s", t);
+  cr_assert(strstr(t, "==4242==   T2 (created at 0x100) holds mutex first used at 0x110 (prog)"),
+            "%s", t);
   cr_assert(strstr(t, "==4242==   Possible unsafe locking scenario:\n"), "%s", t);
   cr_assert(strstr(t, "==4242==     lock(mutex first used at 0x100 (prog));\n"), "%s", t);
   cr_assert(strstr(t, "==4242==    *** DEADLOCK ***\n"), "%s", t);
-  cr_assert(strstr(t, "==4242== ERROR SUMMARY: 1 error from 1 context (lock-order-inversion: 1)\n"), "%s", t);
+  cr_assert(strstr(t, "==4242== ERROR SUMMARY: 1 error from 1 context (lock-order-inversion: 1)\n"),
+            "%s", t);
   free(t);
 }
 
@@ -65,10 +74,14 @@ Test(report_text, the_scenario_puts_each_thread_in_its_own_column_in_deadlock_or
   for (int i = 0; i < 8; i++) lines[i] = strtok_r(NULL, "\n", &save);
   long t1 = column_of(lines[0], "T1"), t2 = column_of(lines[0], "T2");
   cr_assert(t1 > 0 && t2 > t1, "%s", lines[0]);
-  cr_assert_eq(column_of(lines[2], "lock(mutex first used at 0x100"), t1, "T1 takes its lock: %s", lines[2]);
-  cr_assert_eq(column_of(lines[3], "lock(mutex first used at 0x110"), t2, "T2 takes its lock: %s", lines[3]);
-  cr_assert_eq(column_of(lines[4], "lock(mutex first used at 0x110"), t1, "T1 asks for T2's: %s", lines[4]);
-  cr_assert_eq(column_of(lines[5], "lock(mutex first used at 0x100"), t2, "T2 asks for T1's: %s", lines[5]);
+  cr_assert_eq(column_of(lines[2], "lock(mutex first used at 0x100"), t1, "T1 takes its lock: %s",
+               lines[2]);
+  cr_assert_eq(column_of(lines[3], "lock(mutex first used at 0x110"), t2, "T2 takes its lock: %s",
+               lines[3]);
+  cr_assert_eq(column_of(lines[4], "lock(mutex first used at 0x110"), t1, "T1 asks for T2's: %s",
+               lines[4]);
+  cr_assert_eq(column_of(lines[5], "lock(mutex first used at 0x100"), t2, "T2 asks for T1's: %s",
+               lines[5]);
   free(t);
 }
 
@@ -88,7 +101,9 @@ Test(report_text, rwlock_calls_show_the_mode) {
 static void ordered_by_join(struct rb *rb) {
   rb_standard(rb, 1, 2);
   rb_add(rb, "{'t':'join','thread':0,'seg':1,'joined':1}");
-  rb_add(rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':0,'how':'pthread_create'}");
+  rb_add(
+      rb,
+      "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':0,'how':'pthread_create'}");
   rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
   rb_add(rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
 }
@@ -107,8 +122,11 @@ Test(report_text, verbose_shows_notes_without_a_deadlock_scenario) {
   struct rb rb = {0};
   ordered_by_join(&rb);
   char *t = report_of(&rb, true);
-  cr_assert(strstr(t, "==4242== lockhound: note: lock-order-inversion: lock order inversion kept apart by "
-                      "thread creation/join [id "), "%s", t);
+  cr_assert(
+      strstr(t,
+             "==4242== lockhound: note: lock-order-inversion: lock order inversion kept apart by "
+             "thread creation/join [id "),
+      "%s", t);
   cr_assert(strstr(t, "thread creation or join orders them"), "%s", t);
   cr_assert_null(strstr(t, "*** DEADLOCK ***"));
   cr_assert(strstr(t, "==4242== ERROR SUMMARY: 0 errors from 0 contexts\n"), "%s", t);
@@ -128,19 +146,29 @@ Test(report_text, past_a_thousand_findings_the_rest_are_only_counted) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 0);
   for (int l = 0; l < 50; l++)
-    rb_add(&rb, "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','how':'static','stack':1}", l, 0x8000 + 0x40 * l);
+    rb_add(&rb, "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','how':'static','stack':1}", l,
+           0x8000 + 0x40 * l);
   /* T1 takes every pair in increasing order, T2 in decreasing order: 50 * 49 / 2 = 1225 inversions */
   for (int a = 0; a < 50; a++)
     for (int b = a + 1; b < 50; b++) {
-      rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}", b, a);
-      rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':%d,'mode':'w','stack':5,'held':[[%d,'w',4]]}", a, b);
+      rb_add(&rb,
+             "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}", b,
+             a);
+      rb_add(&rb,
+             "{'t':'acq','thread':2,'seg':0,'lock':%d,'mode':'w','stack':5,'held':[[%d,'w',4]]}", a,
+             b);
     }
   char *t = report_of(&rb, false);
   size_t shown = 0;
   for (const char *p = t; (p = strstr(p, "[id ")); p++) shown++;
   cr_assert_eq(shown, 1000);
-  cr_assert(strstr(t, "==4242== lockhound: more than 1000 findings; 225 more are not shown (--json FILE lists "
-                      "them all)\n"), "%.300s", strstr(t, "more than") ? strstr(t, "more than") : "");
-  cr_assert(strstr(t, "==4242== ERROR SUMMARY: 1225 errors from 1225 contexts (lock-order-inversion: 1225)\n"));
+  cr_assert(
+      strstr(
+          t,
+          "==4242== lockhound: more than 1000 findings; 225 more are not shown (--json FILE lists "
+          "them all)\n"),
+      "%.300s", strstr(t, "more than") ? strstr(t, "more than") : "");
+  cr_assert(strstr(
+      t, "==4242== ERROR SUMMARY: 1225 errors from 1225 contexts (lock-order-inversion: 1225)\n"));
   free(t);
 }

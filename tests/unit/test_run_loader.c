@@ -71,13 +71,16 @@ Test(run_loader, stack_frames_are_stored_relative_to_their_module) {
 Test(run_loader, a_later_module_record_at_the_same_address_names_the_stacks_after_it) {
   struct rb rb = {0};
   rb_standard(&rb, 0, 0);
-  rb_add(&rb, "{'t':'module','id':1,'path':'/lib/first.so','base':'0x70000','segs':[['0x70000','0x71000']]}");
+  rb_add(&rb, "{'t':'module','id':1,'path':'/lib/"
+              "first.so','base':'0x70000','segs':[['0x70000','0x71000']]}");
   rb_add(&rb, "{'t':'stack','id':20,'pcs':['0x70010']}");
-  rb_add(&rb, "{'t':'module','id':2,'path':'/lib/second.so','base':'0x70000','segs':[['0x70000','0x71000']]}");
+  rb_add(&rb, "{'t':'module','id':2,'path':'/lib/"
+              "second.so','base':'0x70000','segs':[['0x70000','0x71000']]}");
   rb_add(&rb, "{'t':'stack','id':21,'pcs':['0x70020']}");
   struct loaded l = load_rb(&rb);
   cr_assert_str_empty(l.diag);
-  const struct lh_stack *before = &l.m->stacks[l.m->nstacks - 2], *after = &l.m->stacks[l.m->nstacks - 1];
+  const struct lh_stack *before = &l.m->stacks[l.m->nstacks - 2],
+                        *after = &l.m->stacks[l.m->nstacks - 1];
   cr_assert_str_eq(l.m->modules[before->frames[0].module].path, "/lib/first.so");
   cr_assert_str_eq(l.m->modules[after->frames[0].module].path, "/lib/second.so");
   cr_assert_eq(after->frames[0].rel, 0x20);
@@ -194,7 +197,8 @@ Test(run_loader, an_incomplete_last_line_is_dropped_with_a_note) {
   struct loaded l = load_rb(&rb);
   cr_assert_eq(l.rc, 0);
   cr_assert(strstr(l.diag, "run1.lhrun:23: the last line is incomplete: the program was cut off "
-                           "while writing it; everything before it is used"), "%s", l.diag);
+                           "while writing it; everything before it is used"),
+            "%s", l.diag);
   cr_assert(l.m->files[0].truncated);
   cr_assert_eq(l.m->ntuples, 1);
   unload(&l);
@@ -219,7 +223,8 @@ Test(run_loader, an_end_record_with_a_signal_names_the_signal) {
   struct loaded l = load_rb(&rb);
   cr_assert_eq(l.rc, 0);
   cr_assert(strstr(l.diag, "lockhound: run1.lhrun: the program was killed by signal SIGSEGV (11); "
-                           "its report is built from what was recorded before"), "%s", l.diag);
+                           "its report is built from what was recorded before"),
+            "%s", l.diag);
   cr_assert_null(strstr(l.diag, "abruptly"), "%s", l.diag);
   cr_assert_eq(l.m->files[0].signal, 11);
   unload(&l);
@@ -248,17 +253,20 @@ Test(run_loader, a_kill_that_lockhound_run_saw_is_named_for_the_program_s_file) 
   lh_loader_note_killed(0, 0);
   cr_assert_eq(l.rc, 0);
   cr_assert(strstr(l.diag, "lockhound: run1.lhrun: the program was killed by signal SIGKILL (9); "
-                           "its report is built from what was recorded before"), "%s", l.diag);
+                           "its report is built from what was recorded before"),
+            "%s", l.diag);
   unload(&l);
 }
 
 Test(run_loader, a_fork_child_that_left_with_exit_underscore_is_not_called_abrupt) {
   struct rb rb = {0};
   rb_run(&rb, 4243, "/bin/prog", "4242.1");
-  rb_add(&rb, "{'t':'module','id':0,'path':'/bin/prog','base':'0x1000','segs':[['0x1000','0x9000']]}");
+  rb_add(&rb,
+         "{'t':'module','id':0,'path':'/bin/prog','base':'0x1000','segs':[['0x1000','0x9000']]}");
   rb_add(&rb, "{'t':'stack','id':0,'pcs':['0x1100']}");
   rb_add(&rb, "{'t':'thread','id':0,'tid':200,'parent':-1,'parent_seg':0,'stack':-1,'how':'fork'}");
-  rb_add(&rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x8000','gen':0,'how':'static','stack':0,'type':'normal'}");
+  rb_add(&rb, "{'t':'lock','id':0,'kind':'mutex','addr':'0x8000','gen':0,'how':'static','stack':0,'"
+              "type':'normal'}");
   struct loaded l = load_rb(&rb);
   cr_assert_eq(l.rc, 0);
   cr_assert(strstr(l.diag, "lockhound: run1.lhrun: a fork child that ended by a signal (or was "
@@ -281,8 +289,9 @@ Test(run_loader, an_abrupt_end_goes_unmentioned_when_nothing_was_recorded) {
 Test(run_loader, a_file_whose_first_line_is_not_a_run_record_is_refused) {
   struct loaded l = load_text("{\"t\":\"lock\",\"id\":0}\n");
   cr_assert_eq(l.rc, -1);
-  cr_assert_str_eq(l.diag, "lockhound: run1.lhrun is not a lockhound run file (its first line is not a "
-                           "\"lockhound-run\" record)\n");
+  cr_assert_str_eq(l.diag,
+                   "lockhound: run1.lhrun is not a lockhound run file (its first line is not a "
+                   "\"lockhound-run\" record)\n");
   cr_assert_eq(l.m->nfiles, 0);
   unload(&l);
 }
@@ -302,10 +311,12 @@ Test(run_loader, an_empty_file_is_not_a_run_file) {
 }
 
 Test(run_loader, a_newer_format_version_is_refused_naming_both_versions) {
-  struct loaded l = load_text("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":7,\"pid\":1}\n");
+  struct loaded l =
+      load_text("{\"t\":\"run\",\"format\":\"lockhound-run\",\"version\":7,\"pid\":1}\n");
   cr_assert_eq(l.rc, -1);
   cr_assert(strstr(l.diag, "run1.lhrun is in run-file format version 7, but this lockhound reads "
-                           "version 1 only"), "%s", l.diag);
+                           "version 1 only"),
+            "%s", l.diag);
   unload(&l);
 }
 
@@ -316,7 +327,8 @@ Test(run_loader, an_unreadable_file_is_reported_with_the_reason) {
   FILE *d = open_memstream(&diag, &dlen);
   cr_assert_eq(lh_load_run_file(m, "/nonexistent/x.lhrun", d), -1);
   fclose(d);
-  cr_assert_str_eq(diag, "lockhound: cannot read /nonexistent/x.lhrun: No such file or directory\n");
+  cr_assert_str_eq(diag,
+                   "lockhound: cannot read /nonexistent/x.lhrun: No such file or directory\n");
   lh_model_free(m);
   free(diag);
 }

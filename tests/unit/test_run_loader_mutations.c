@@ -10,8 +10,8 @@
 
 #include "../cli/cli_support.h"
 #include "../fixtures/runs/run_text.h"
-#include "symbols/lock_names.h"
 #include "report/report.h"
+#include "symbols/lock_names.h"
 
 static char *fixture;
 static size_t fixture_len;
@@ -33,20 +33,27 @@ static void teardown(void) {
   lh_sym_free(sym);
 }
 
-static bool stack_ok(const struct lh_model *m, int32_t s) { return s == LH_NONE || (s >= 0 && (size_t)s < m->nstacks); }
+static bool stack_ok(const struct lh_model *m, int32_t s) {
+  return s == LH_NONE || (s >= 0 && (size_t)s < m->nstacks);
+}
 
-static bool ref_ok(int32_t ref, size_t n) { return ref == LH_NONE || (ref >= 0 && (size_t)ref < n); }
+static bool ref_ok(int32_t ref, size_t n) {
+  return ref == LH_NONE || (ref >= 0 && (size_t)ref < n);
+}
 
 static void check_incident(const struct lh_model *m, const struct lh_incident *x) {
-  cr_assert(x->kind > LH_FINDING_LOCK_ORDER_INVERSION && x->kind < LH_FINDING_KIND_COUNT && x->action);
-  cr_assert(ref_ok(x->lock, m->nlocks) && ref_ok(x->object, m->nobjects) && ref_ok(x->thread, m->nthreads));
+  cr_assert(x->kind > LH_FINDING_LOCK_ORDER_INVERSION && x->kind < LH_FINDING_KIND_COUNT &&
+            x->action);
+  cr_assert(ref_ok(x->lock, m->nlocks) && ref_ok(x->object, m->nobjects) &&
+            ref_ok(x->thread, m->nthreads));
   for (uint32_t i = 0; i < x->nthreads; i++) {
     const struct lh_incident_thread *t = &x->threads[i];
     cr_assert(t->thread < m->nthreads && stack_ok(m, t->stack) && stack_ok(m, t->waits.stack));
     cr_assert(ref_ok(t->waits.lock, m->nlocks) && ref_ok(t->waits.mutex, m->nlocks) &&
               ref_ok(t->waits.object, m->nobjects) && ref_ok(t->waits.joins, m->nthreads) &&
               ref_ok(t->tries.lock, m->nlocks));
-    for (uint32_t h = 0; h < t->nholds; h++) cr_assert(t->holds[h].lock < m->nlocks && stack_ok(m, t->holds[h].stack));
+    for (uint32_t h = 0; h < t->nholds; h++)
+      cr_assert(t->holds[h].lock < m->nlocks && stack_ok(m, t->holds[h].stack));
   }
   for (uint32_t i = 0; i < x->nrelated; i++)
     cr_assert(ref_ok(x->related[i].thread, m->nthreads) && stack_ok(m, x->related[i].stack));
@@ -56,7 +63,8 @@ static void check_incident(const struct lh_model *m, const struct lh_incident *x
 static void check_model(const struct lh_model *m) {
   for (size_t i = 0; i < m->nstacks; i++)
     for (uint32_t k = 0; k < m->stacks[i].n; k++)
-      cr_assert(m->stacks[i].frames[k].module == LH_NONE || (size_t)m->stacks[i].frames[k].module < m->nmodules);
+      cr_assert(m->stacks[i].frames[k].module == LH_NONE ||
+                (size_t)m->stacks[i].frames[k].module < m->nmodules);
   for (size_t i = 0; i < m->nthreads; i++) {
     const struct lh_thread *t = &m->threads[i];
     cr_assert(t->file < m->nfiles);
@@ -66,8 +74,10 @@ static void check_model(const struct lh_model *m) {
   for (size_t i = 0; i < m->nlocks; i++) cr_assert(stack_ok(m, m->locks[i].stack));
   for (size_t i = 0; i < m->ntuples; i++) {
     const struct lh_tuple *t = &m->tuples[i];
-    cr_assert(t->thread < m->nthreads && t->lock < m->nlocks && stack_ok(m, t->stack) && t->seg >= 0);
-    for (uint32_t h = 0; h < t->nheld; h++) cr_assert(t->held[h].lock < m->nlocks && stack_ok(m, t->held[h].stack));
+    cr_assert(t->thread < m->nthreads && t->lock < m->nlocks && stack_ok(m, t->stack) &&
+              t->seg >= 0);
+    for (uint32_t h = 0; h < t->nheld; h++)
+      cr_assert(t->held[h].lock < m->nlocks && stack_ok(m, t->held[h].stack));
   }
   for (size_t i = 0; i < m->njoins; i++)
     cr_assert(m->joins[i].thread < m->nthreads && m->joins[i].joined < m->nthreads);
@@ -106,7 +116,8 @@ Test(mutations, the_intact_fixture_reports_its_deadlock) {
   struct lh_analysis_options o = {8};
   struct lh_analysis_stats stats;
   struct lh_findings *f = lh_analyse(m, &o, &stats);
-  cr_assert_eq(lh_findings_count(f, LH_LEVEL_ERROR), 1, "the mutations start from a meaningful file");
+  cr_assert_eq(lh_findings_count(f, LH_LEVEL_ERROR), 1,
+               "the mutations start from a meaningful file");
   lh_findings_free(f);
   lh_model_free(m);
 }
@@ -117,7 +128,8 @@ static void cut_anywhere(void) {
 }
 
 static void replace_any_byte(void) {
-  static const char replacements[] = {'"', '{', '}', '[', ']', ',', ':', '0', '9', '-', 'x', '\n', '\0', '\\', (char)0xff};
+  static const char replacements[] = {'"', '{', '}', '[',  ']',  ',',  ':',       '0',
+                                      '9', '-', 'x', '\n', '\0', '\\', (char)0xff};
   char *copy = malloc(fixture_len);
   for (size_t i = 0; i < fixture_len; i++)
     for (size_t r = 0; r < sizeof replacements; r++) {
@@ -140,7 +152,8 @@ static size_t split_lines(const char **starts, size_t *lens, size_t max) {
   return n;
 }
 
-static void join_lines(char *out, size_t *len, const char **starts, const size_t *lens, const size_t *order, size_t n) {
+static void join_lines(char *out, size_t *len, const char **starts, const size_t *lens,
+                       const size_t *order, size_t n) {
   *len = 0;
   for (size_t i = 0; i < n; i++) {
     memcpy(out + *len, starts[order[i]], lens[order[i]]);
@@ -178,9 +191,21 @@ static void swap_drop_repeat_lines(void) {
 
 /* Replaces each JSON value that starts at a ':' or '[' or ',' with each of the replacements. */
 static void replace_every_value(void) {
-  static const char *values[] = {"9223372036854775807", "-9223372036854775808", "-1", "1e300", "4294967296",
-                                 "99999999999999999999999", "\"0xffffffffffffffff\"", "\"x\"", "[]", "{}",
-                                 "null", "true", "[[[[[[[[]]]]]]]]", "\"\"", "[-1,\"w\",-1]"};
+  static const char *values[] = {"9223372036854775807",
+                                 "-9223372036854775808",
+                                 "-1",
+                                 "1e300",
+                                 "4294967296",
+                                 "99999999999999999999999",
+                                 "\"0xffffffffffffffff\"",
+                                 "\"x\"",
+                                 "[]",
+                                 "{}",
+                                 "null",
+                                 "true",
+                                 "[[[[[[[[]]]]]]]]",
+                                 "\"\"",
+                                 "[-1,\"w\",-1]"};
   char *out = malloc(fixture_len + 64);
   for (size_t i = 0; i < fixture_len; i++) {
     char c = fixture[i];
@@ -212,7 +237,9 @@ static void replace_every_value(void) {
 Test(mutations, a_file_cut_at_any_byte_is_survived) { cut_anywhere(); }
 Test(mutations, any_byte_replaced_is_survived) { replace_any_byte(); }
 Test(mutations, lines_swapped_dropped_or_repeated_are_survived) { swap_drop_repeat_lines(); }
-Test(mutations, every_value_replaced_by_a_huge_number_or_a_wrong_type_is_survived) { replace_every_value(); }
+Test(mutations, every_value_replaced_by_a_huge_number_or_a_wrong_type_is_survived) {
+  replace_every_value();
+}
 
 TestSuite(runtime_mutations, .init = setup_runtime, .fini = teardown);
 
@@ -223,7 +250,8 @@ Test(runtime_mutations, the_intact_fixture_reports_every_run_time_finding) {
   struct lh_analysis_options o = {8};
   struct lh_analysis_stats stats;
   struct lh_findings *f = lh_analyse(m, &o, &stats);
-  cr_assert_eq(lh_findings_count(f, LH_LEVEL_ERROR), 7, "the mutations start from a meaningful file");
+  cr_assert_eq(lh_findings_count(f, LH_LEVEL_ERROR), 7,
+               "the mutations start from a meaningful file");
   cr_assert_eq(lh_findings_count(f, LH_LEVEL_WARNING), 1);
   lh_findings_free(f);
   lh_model_free(m);
@@ -231,5 +259,9 @@ Test(runtime_mutations, the_intact_fixture_reports_every_run_time_finding) {
 
 Test(runtime_mutations, a_file_cut_at_any_byte_is_survived) { cut_anywhere(); }
 Test(runtime_mutations, any_byte_replaced_is_survived) { replace_any_byte(); }
-Test(runtime_mutations, lines_swapped_dropped_or_repeated_are_survived) { swap_drop_repeat_lines(); }
-Test(runtime_mutations, every_value_replaced_by_a_huge_number_or_a_wrong_type_is_survived) { replace_every_value(); }
+Test(runtime_mutations, lines_swapped_dropped_or_repeated_are_survived) {
+  swap_drop_repeat_lines();
+}
+Test(runtime_mutations, every_value_replaced_by_a_huge_number_or_a_wrong_type_is_survived) {
+  replace_every_value();
+}

@@ -85,7 +85,8 @@ Test(runtime_loader, an_object_id_used_twice_is_skipped) {
 
 Test(runtime_loader, an_object_without_an_address_is_skipped) {
   struct loaded l = load_with("{'t':'object','id':4,'kind':'sem','addr':17}");
-  cr_assert(strstr(l.diag, "addr is not a 0x-prefixed hexadecimal address; record skipped"), "%s", l.diag);
+  cr_assert(strstr(l.diag, "addr is not a 0x-prefixed hexadecimal address; record skipped"), "%s",
+            l.diag);
   unload(&l);
 }
 
@@ -107,10 +108,13 @@ Test(runtime_loader, a_finding_record_becomes_an_incident_with_everything_it_nam
   struct rb rb = {0};
   rb_standard(&rb, 2, 2);
   rb_objects(&rb);
-  rb_add(&rb, "{'t':'finding','kind':'stall','ns':7,'action':'abort','threads':["
-              "{'thread':1,'waits':{'call':'pthread_barrier_wait','on':'barrier','object':2,'stack':3}},"
-              "{'thread':2,'waits':{'call':'pthread_cond_wait','on':'cond','object':1,'mutex':0,'stack':5},"
-              "'holds':[[1,'r',4]]}],'objects':[{'object':2,'count':3,'arrived':2},{'object':0,'value':0}]}");
+  rb_add(
+      &rb,
+      "{'t':'finding','kind':'stall','ns':7,'action':'abort','threads':["
+      "{'thread':1,'waits':{'call':'pthread_barrier_wait','on':'barrier','object':2,'stack':3}},"
+      "{'thread':2,'waits':{'call':'pthread_cond_wait','on':'cond','object':1,'mutex':0,'stack':5},"
+      "'holds':[[1,'r',4]]}],'objects':[{'object':2,'count':3,'arrived':2},{'object':0,'value':0}]"
+      "}");
   struct loaded l = load(&rb);
   cr_assert_str_empty(l.diag);
   cr_assert_eq(l.m->nincidents, 1);
@@ -150,7 +154,8 @@ static void assert_skipped(const char *record, const char *why) {
 }
 
 Test(runtime_loader, a_finding_of_an_unknown_kind_is_skipped) {
-  assert_skipped("{'t':'finding','kind':'gremlins','action':'exit','threads':[]}", "unknown finding kind 'gremlins'");
+  assert_skipped("{'t':'finding','kind':'gremlins','action':'exit','threads':[]}",
+                 "unknown finding kind 'gremlins'");
 }
 
 Test(runtime_loader, a_lock_order_inversion_is_not_a_run_time_finding) {
@@ -159,7 +164,8 @@ Test(runtime_loader, a_lock_order_inversion_is_not_a_run_time_finding) {
 }
 
 Test(runtime_loader, a_finding_without_threads_is_skipped) {
-  assert_skipped("{'t':'finding','kind':'stall','action':'exit'}", "field 'threads' is missing or not an array");
+  assert_skipped("{'t':'finding','kind':'stall','action':'exit'}",
+                 "field 'threads' is missing or not an array");
 }
 
 Test(runtime_loader, a_finding_with_an_unknown_action_is_skipped) {
@@ -168,7 +174,8 @@ Test(runtime_loader, a_finding_with_an_unknown_action_is_skipped) {
 }
 
 Test(runtime_loader, a_finding_about_an_unknown_lock_is_skipped) {
-  assert_skipped("{'t':'finding','kind':'unlock-unlocked','lock':9,'threads':[]}", "lock 9 refers to no earlier record");
+  assert_skipped("{'t':'finding','kind':'unlock-unlocked','lock':9,'threads':[]}",
+                 "lock 9 refers to no earlier record");
 }
 
 Test(runtime_loader, a_finding_about_an_unknown_object_is_skipped) {
@@ -177,7 +184,8 @@ Test(runtime_loader, a_finding_about_an_unknown_object_is_skipped) {
 }
 
 Test(runtime_loader, a_thread_entry_for_an_unknown_thread_is_skipped) {
-  assert_skipped("{'t':'finding','kind':'stall','threads':[{'thread':8}]}", "thread 8 refers to no earlier record");
+  assert_skipped("{'t':'finding','kind':'stall','threads':[{'thread':8}]}",
+                 "thread 8 refers to no earlier record");
 }
 
 Test(runtime_loader, a_thread_entry_that_is_not_an_object_is_skipped) {
@@ -185,8 +193,9 @@ Test(runtime_loader, a_thread_entry_that_is_not_an_object_is_skipped) {
 }
 
 Test(runtime_loader, a_wait_on_a_lock_must_name_the_lock) {
-  assert_skipped("{'t':'finding','kind':'deadlock','threads':[{'thread':1,'waits':{'on':'lock','stack':1}}]}",
-                 "waits: a wait on a lock names no 'lock'");
+  assert_skipped(
+      "{'t':'finding','kind':'deadlock','threads':[{'thread':1,'waits':{'on':'lock','stack':1}}]}",
+      "waits: a wait on a lock names no 'lock'");
 }
 
 Test(runtime_loader, a_join_must_name_the_thread) {
@@ -205,13 +214,15 @@ Test(runtime_loader, a_wait_on_something_unknown_is_skipped) {
 }
 
 Test(runtime_loader, a_held_entry_that_is_no_triple_is_skipped) {
-  assert_skipped("{'t':'finding','kind':'exit-holding-lock','threads':[{'thread':1,'holds':[[0,'w']]}]}",
-                 "held entry 0 is not a [lock, mode, stack] triple");
+  assert_skipped(
+      "{'t':'finding','kind':'exit-holding-lock','threads':[{'thread':1,'holds':[[0,'w']]}]}",
+      "held entry 0 is not a [lock, mode, stack] triple");
 }
 
 Test(runtime_loader, tries_must_name_a_recorded_lock) {
-  assert_skipped("{'t':'finding','kind':'livelock','threads':[{'thread':1,'tries':{'lock':5,'failures':3}}]}",
-                 "lock 5 refers to no earlier record");
+  assert_skipped(
+      "{'t':'finding','kind':'livelock','threads':[{'thread':1,'tries':{'lock':5,'failures':3}}]}",
+      "lock 5 refers to no earlier record");
 }
 
 Test(runtime_loader, an_object_state_for_an_unknown_object_is_skipped) {
@@ -327,8 +338,10 @@ Test(runtime_findings, the_same_deadlock_in_two_runs_of_a_program_is_one_finding
 Test(runtime_findings, the_same_misuse_at_two_places_is_two_findings) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 2);
-  rb_add(&rb, "{'t':'finding','kind':'unlock-unlocked','action':'continue','lock':0,'threads':[{'thread':1,'stack':3}]}");
-  rb_add(&rb, "{'t':'finding','kind':'unlock-unlocked','action':'continue','lock':0,'threads':[{'thread':1,'stack':4}]}");
+  rb_add(&rb, "{'t':'finding','kind':'unlock-unlocked','action':'continue','lock':0,'threads':[{'"
+              "thread':1,'stack':3}]}");
+  rb_add(&rb, "{'t':'finding','kind':'unlock-unlocked','action':'continue','lock':0,'threads':[{'"
+              "thread':1,'stack':4}]}");
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
   cr_assert_eq(f->n, 2);
@@ -346,7 +359,8 @@ Test(runtime_findings, a_stall_is_about_the_objects_waited_on_but_not_a_conditio
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
   cr_assert_eq(f->n, 1);
-  cr_assert_eq(f->items[0].nabout, 0, "the mutex is how the condition is waited for, not what blocks");
+  cr_assert_eq(f->items[0].nabout, 0,
+               "the mutex is how the condition is waited for, not what blocks");
   cr_assert_eq(f->items[0].nobjects, 2);
   lh_findings_free(f);
   lh_model_free(m);

@@ -8,7 +8,9 @@
 static struct lh_model *family(void) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 0);
-  rb_add(&rb, "{'t':'thread','id':3,'tid':103,'parent':1,'parent_seg':0,'stack':0,'how':'pthread_create'}");
+  rb_add(
+      &rb,
+      "{'t':'thread','id':3,'tid':103,'parent':1,'parent_seg':0,'stack':0,'how':'pthread_create'}");
   rb_add(&rb, "{'t':'join','thread':0,'seg':2,'joined':1}");
   struct lh_model *m = rb_model(&rb, NULL);
   free(rb.buf);
@@ -109,10 +111,13 @@ Test(segments, the_sweep_tools_agree_with_the_pairwise_test) {
   struct rb rb = {0};
   rb_run(&rb, 4242, "/bin/prog", "");
   rb_add(&rb, "{'t':'thread','id':0,'tid':100,'parent':-1,'parent_seg':0,'stack':-1,'how':'main'}");
-  rb_add(&rb, "{'t':'thread','id':1,'tid':101,'parent':0,'parent_seg':0,'stack':-1,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'thread','id':1,'tid':101,'parent':0,'parent_seg':0,'stack':-1,'how':'pthread_"
+              "create'}");
   rb_add(&rb, "{'t':'join','thread':0,'seg':1,'joined':1}");
-  rb_add(&rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':-1,'how':'pthread_create'}");
-  rb_add(&rb, "{'t':'thread','id':3,'tid':103,'parent':2,'parent_seg':1,'stack':-1,'how':'pthread_create'}");
+  rb_add(&rb, "{'t':'thread','id':2,'tid':102,'parent':0,'parent_seg':2,'stack':-1,'how':'pthread_"
+              "create'}");
+  rb_add(&rb, "{'t':'thread','id':3,'tid':103,'parent':2,'parent_seg':1,'stack':-1,'how':'pthread_"
+              "create'}");
   rb_add(&rb, "{'t':'join','thread':0,'seg':3,'joined':2}");
   rb_add(&rb, "{'t':'join','thread':0,'seg':4,'joined':3}");
   m = rb_model(&rb, NULL);

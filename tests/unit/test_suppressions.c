@@ -35,7 +35,8 @@ static void write_rules(const char *text) {
 
 static struct cli_result run_with_rules(const char *text) {
   write_rules(text);
-  return cli_run((char *[]){(char *)cli_lockhound(), "run", run_dir_opt, supp_opt, "--", sample, NULL});
+  return cli_run(
+      (char *[]){(char *)cli_lockhound(), "run", run_dir_opt, supp_opt, "--", sample, NULL});
 }
 
 TestSuite(suppressions, .init = setup, .fini = teardown);
@@ -76,8 +77,8 @@ Test(suppressions, a_pattern_that_matches_no_name_hides_nothing) {
 
 Test(suppressions, an_unknown_kind_is_refused_before_the_program_runs) {
   write_rules("\n# comment\ndeadlok:lock_a\n");
-  struct cli_result r = cli_run((char *[]){(char *)cli_lockhound(), "run", run_dir_opt, supp_opt, "--",
-                                           sample, NULL});
+  struct cli_result r = cli_run(
+      (char *[]){(char *)cli_lockhound(), "run", run_dir_opt, supp_opt, "--", sample, NULL});
   cr_expect_eq(r.status, 2);
   cr_expect(strstr(r.err, "supp.txt:3: unknown finding kind 'deadlok'") != NULL, "%s", r.err);
   cr_expect_str_empty(r.out, "the program did not run");
@@ -94,9 +95,9 @@ Test(suppressions, a_line_without_a_pattern_is_refused) {
 }
 
 Test(suppressions, an_unreadable_suppression_file_is_named) {
-  struct cli_result r = cli_run((char *[]){(char *)cli_lockhound(), "report",
-                                           "--suppressions=/nonexistent/supp.txt",
-                                           (char *)cli_fixture("ab_ba.lhrun"), NULL});
+  struct cli_result r =
+      cli_run((char *[]){(char *)cli_lockhound(), "report", "--suppressions=/nonexistent/supp.txt",
+                         (char *)cli_fixture("ab_ba.lhrun"), NULL});
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, "lockhound: cannot read the suppression file /nonexistent/supp.txt: "
                           "No such file or directory\n");

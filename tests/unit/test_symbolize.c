@@ -6,8 +6,8 @@
 #include <criterion/criterion.h>
 #include <dlfcn.h>
 #include <elf.h>
-#include <link.h>
 #include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,9 +65,7 @@ LH_KEEP static pthread_mutex_t *local_static_lock(void) {
 
 static volatile int sink;
 
-LH_KEEP static uintptr_t return_address(void) {
-  return (uintptr_t)__builtin_return_address(0);
-}
+LH_KEEP static uintptr_t return_address(void) { return (uintptr_t)__builtin_return_address(0); }
 
 /* Returns the return address of a call made on line *line, inside this function. */
 LH_KEEP static uintptr_t code_marker(int *line) {
@@ -108,8 +106,7 @@ static int find_module(struct dl_phdr_info *info, size_t size, void *data) {
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-    if (ph->p_type != PT_LOAD || probe < start || probe >= start + ph->p_memsz)
-      continue;
+    if (ph->p_type != PT_LOAD || probe < start || probe >= start + ph->p_memsz) continue;
     m->bias = info->dlpi_addr;
     if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0')
       snprintf(m->path, sizeof m->path, "%s", info->dlpi_name);
@@ -152,8 +149,7 @@ static void teardown(void) {
   lh_sym_free(sym);
   char command[PATH_MAX + 16];
   snprintf(command, sizeof command, "rm -rf '%s'", scratch);
-  if (system(command) != 0)
-    cr_log_warn("could not remove %s", scratch);
+  if (system(command) != 0) cr_log_warn("could not remove %s", scratch);
 }
 
 /* out (PATH_MAX bytes) = the path of name in the test's scratch directory. */
@@ -305,9 +301,7 @@ Test(symbolize, empty_file_gives_nothing) {
   assert_nothing_from(path);
 }
 
-Test(symbolize, directory_gives_nothing) {
-  assert_nothing_from(scratch);
-}
+Test(symbolize, directory_gives_nothing) { assert_nothing_from(scratch); }
 
 Test(symbolize, fifo_gives_nothing_without_blocking) {
   char path[PATH_MAX];
@@ -316,9 +310,7 @@ Test(symbolize, fifo_gives_nothing_without_blocking) {
   assert_nothing_from(path);
 }
 
-Test(symbolize, null_module_path_gives_nothing) {
-  assert_nothing_from(NULL);
-}
+Test(symbolize, null_module_path_gives_nothing) { assert_nothing_from(NULL); }
 
 /* ---- stripped copies of this binary ------------------------------------------------------- */
 
@@ -352,8 +344,7 @@ Test(symbolize, without_debug_info_functions_and_globals_come_from_the_symbol_ta
   char expected[64];
   snprintf(expected, sizeof expected, "forks+0x%zx", 2 * sizeof(pthread_mutex_t));
   cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, &forks[2]), NULL, NULL), expected);
-  cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, local_static_lock()), NULL, NULL),
-                   "counter");
+  cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, local_static_lock()), NULL, NULL), "counter");
   free(copy);
 }
 
@@ -390,10 +381,9 @@ static void write_file(const char *dir, const char *name, const char *text) {
 
 /* Two units, each with a file-scope static called "lock" of a different type; the program
  * prints both module-relative addresses. */
-static const char two_units_a[] =
-    "#include <pthread.h>\n"
-    "static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\n"
-    "pthread_mutex_t *lock_in_a(void) { return &lock; }\n";
+static const char two_units_a[] = "#include <pthread.h>\n"
+                                  "static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\n"
+                                  "pthread_mutex_t *lock_in_a(void) { return &lock; }\n";
 static const char two_units_b[] =
     "#define _GNU_SOURCE\n"
     "#include <dlfcn.h>\n"
@@ -416,8 +406,8 @@ Test(symbolize, same_named_statics_of_two_units_are_told_apart_by_address) {
   write_file(dir, "a.c", two_units_a);
   write_file(dir, "b.c", two_units_b);
   char command[4 * PATH_MAX];
-  snprintf(command, sizeof command, "cc -g -O1 -o '%s/prog' '%s/a.c' '%s/b.c' -lpthread -ldl",
-           dir, dir, dir);
+  snprintf(command, sizeof command, "cc -g -O1 -o '%s/prog' '%s/a.c' '%s/b.c' -lpthread -ldl", dir,
+           dir, dir);
   cr_assert_eq(system(command), 0, "failed: %s", command);
   snprintf(command, sizeof command, "'%s/prog'", dir);
   FILE *out = popen(command, "r");
@@ -442,13 +432,11 @@ Test(symbolize, same_named_statics_of_two_units_are_told_apart_by_address) {
 static int find_build_id(struct dl_phdr_info *info, size_t size, void *data) {
   (void)size;
   char *path = data; /* in: the module's path; out: its debug file's path */
-  if (info->dlpi_name == NULL || strcmp(info->dlpi_name, path) != 0)
-    return 0;
+  if (info->dlpi_name == NULL || strcmp(info->dlpi_name, path) != 0) return 0;
   path[0] = '\0';
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    if (ph->p_type != PT_NOTE)
-      continue;
+    if (ph->p_type != PT_NOTE) continue;
     const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
     while (p + sizeof(ElfW(Nhdr)) <= end) {
       const ElfW(Nhdr) *note = (const ElfW(Nhdr) *)p;

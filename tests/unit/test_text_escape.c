@@ -24,7 +24,9 @@ Test(text_escape, c0_controls_and_del_become_c_escapes) {
 }
 
 Test(text_escape, utf8_c1_controls_become_u_escapes) {
-  expect("a\xc2\x9b" "31m", "a\\u009b31m");
+  expect("a\xc2\x9b"
+         "31m",
+         "a\\u009b31m");
   expect("\xc2\xa0", "\xc2\xa0"); /* U+00A0 is not a control */
 }
 

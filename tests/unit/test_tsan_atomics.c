@@ -80,19 +80,19 @@ static void expect_events(const char *what, const enum kind *kinds, const long *
   nevents = 0;
 }
 
-#define EVENTS(what, var, ...)                                                                    \
-  do {                                                                                            \
-    const struct {                                                                                \
-      enum kind k;                                                                                \
-      long v;                                                                                     \
-    } e_[] = {__VA_ARGS__};                                                                       \
-    enum kind k_[8];                                                                              \
-    long v_[8];                                                                                   \
-    for (size_t i_ = 0; i_ < sizeof e_ / sizeof e_[0]; i_++) {                                    \
-      k_[i_] = e_[i_].k;                                                                          \
-      v_[i_] = e_[i_].v;                                                                          \
-    }                                                                                             \
-    expect_events(what, k_, v_, sizeof e_ / sizeof e_[0], (uintptr_t)&(var));                     \
+#define EVENTS(what, var, ...)                                                                     \
+  do {                                                                                             \
+    const struct {                                                                                 \
+      enum kind k;                                                                                 \
+      long v;                                                                                      \
+    } e_[] = {__VA_ARGS__};                                                                        \
+    enum kind k_[8];                                                                               \
+    long v_[8];                                                                                    \
+    for (size_t i_ = 0; i_ < sizeof e_ / sizeof e_[0]; i_++) {                                     \
+      k_[i_] = e_[i_].k;                                                                           \
+      v_[i_] = e_[i_].v;                                                                           \
+    }                                                                                              \
+    expect_events(what, k_, v_, sizeof e_ / sizeof e_[0], (uintptr_t) & (var));                    \
   } while (0)
 #define NO_EVENTS(what) expect_events(what, NULL, NULL, 0, 0)
 
@@ -113,8 +113,8 @@ Test(tsan_atomics, a_load_acquires_before_its_access_is_reported, .init = races_
   EVENTS("release load (invalid: seq_cst)", v, {ACQUIRE, 7}, {ACCESS_READ, 7});
 }
 
-Test(tsan_atomics, a_store_releases_after_its_access_and_before_the_value_changes,
-     .init = races_on, .fini = races_off) {
+Test(tsan_atomics, a_store_releases_after_its_access_and_before_the_value_changes, .init = races_on,
+     .fini = races_off) {
   int v = 0;
   __tsan_atomic32_store(&v, 1, RLX);
   EVENTS("relaxed store", v, {ACCESS_WRITE, 0});
@@ -158,8 +158,8 @@ Test(tsan_atomics, a_compare_exchange_that_succeeds_is_a_read_modify_write, .ini
   cr_expect_eq(v, 4);
 }
 
-Test(tsan_atomics, a_compare_exchange_that_fails_is_a_load_with_the_failure_order,
-     .init = races_on, .fini = races_off) {
+Test(tsan_atomics, a_compare_exchange_that_fails_is_a_load_with_the_failure_order, .init = races_on,
+     .fini = races_off) {
   int v = 5, e = 9;
   cr_expect(!__tsan_atomic32_compare_exchange_strong(&v, &e, 1, SC, RLX));
   cr_expect_eq(e, 5, "the expected value is updated");
@@ -204,40 +204,40 @@ Test(tsan_atomics, nothing_is_reported_when_races_are_off_or_inside_lockhound) {
 /* ---- values at every width ---- */
 
 /* T is the ABI's type, U its unsigned twin, for expectations that wrap. */
-#define CHECK_WIDTH(bits, T, U)                                                                   \
-  do {                                                                                            \
-    T v = 0, e;                                                                                   \
-    T big = (T)((T)1 << (bits - 2)); /* a high bit, for carries */                                \
-    __tsan_atomic##bits##_store(&v, big, SC);                                                     \
-    cr_expect(v == big, #bits ": store");                                                         \
-    cr_expect(__tsan_atomic##bits##_load(&v, ACQ) == big, #bits ": load");                        \
-    cr_expect(__tsan_atomic##bits##_exchange(&v, 6, AR) == big && v == 6, #bits ": exchange");    \
-    cr_expect(__tsan_atomic##bits##_fetch_add(&v, big, RLX) == 6 && v == (T)((U)big + 6),         \
-              #bits ": fetch_add");                                                               \
-    cr_expect(__tsan_atomic##bits##_fetch_add(&v, big, RLX) == (T)((U)big + 6) &&                 \
-                  v == (T)((U)big + (U)big + 6),                                                  \
-              #bits ": fetch_add carries");                                                       \
-    v = 6;                                                                                        \
-    cr_expect(__tsan_atomic##bits##_fetch_sub(&v, 8, REL) == 6 && v == (T)-2, #bits ": sub");    \
-    cr_expect(__tsan_atomic##bits##_fetch_and(&v, 12, SC) == (T)-2 && v == 12, #bits ": and");   \
-    cr_expect(__tsan_atomic##bits##_fetch_or(&v, 3, SC) == 12 && v == 15, #bits ": fetch_or");    \
-    cr_expect(__tsan_atomic##bits##_fetch_xor(&v, 5, SC) == 15 && v == 10, #bits ": fetch_xor");  \
-    cr_expect(__tsan_atomic##bits##_fetch_nand(&v, 6, SC) == 10 && v == (T)~(T)2,                 \
-              #bits ": fetch_nand");                                                              \
-    e = (T)~(T)2;                                                                                 \
-    cr_expect(__tsan_atomic##bits##_compare_exchange_strong(&v, &e, 1, SC, SC) && v == 1,         \
-              #bits ": strong succeeds");                                                         \
-    e = 5;                                                                                        \
-    cr_expect(!__tsan_atomic##bits##_compare_exchange_strong(&v, &e, 2, SC, SC) && e == 1,        \
-              #bits ": strong fails");                                                            \
-    e = 1;                                                                                        \
-    while (!__tsan_atomic##bits##_compare_exchange_weak(&v, &e, big, AR, ACQ))                    \
-      ;                                                                                           \
-    cr_expect(v == big, #bits ": weak");                                                          \
-    cr_expect(__tsan_atomic##bits##_compare_exchange_val(&v, big, 3, SC, RLX) == big && v == 3,   \
-              #bits ": val succeeds");                                                            \
-    cr_expect(__tsan_atomic##bits##_compare_exchange_val(&v, 4, 5, SC, RLX) == 3 && v == 3,       \
-              #bits ": val fails");                                                               \
+#define CHECK_WIDTH(bits, T, U)                                                                    \
+  do {                                                                                             \
+    T v = 0, e;                                                                                    \
+    T big = (T)((T)1 << (bits - 2)); /* a high bit, for carries */                                 \
+    __tsan_atomic##bits##_store(&v, big, SC);                                                      \
+    cr_expect(v == big, #bits ": store");                                                          \
+    cr_expect(__tsan_atomic##bits##_load(&v, ACQ) == big, #bits ": load");                         \
+    cr_expect(__tsan_atomic##bits##_exchange(&v, 6, AR) == big && v == 6, #bits ": exchange");     \
+    cr_expect(__tsan_atomic##bits##_fetch_add(&v, big, RLX) == 6 && v == (T)((U)big + 6),          \
+              #bits ": fetch_add");                                                                \
+    cr_expect(__tsan_atomic##bits##_fetch_add(&v, big, RLX) == (T)((U)big + 6) &&                  \
+                  v == (T)((U)big + (U)big + 6),                                                   \
+              #bits ": fetch_add carries");                                                        \
+    v = 6;                                                                                         \
+    cr_expect(__tsan_atomic##bits##_fetch_sub(&v, 8, REL) == 6 && v == (T)-2, #bits ": sub");      \
+    cr_expect(__tsan_atomic##bits##_fetch_and(&v, 12, SC) == (T)-2 && v == 12, #bits ": and");     \
+    cr_expect(__tsan_atomic##bits##_fetch_or(&v, 3, SC) == 12 && v == 15, #bits ": fetch_or");     \
+    cr_expect(__tsan_atomic##bits##_fetch_xor(&v, 5, SC) == 15 && v == 10, #bits ": fetch_xor");   \
+    cr_expect(__tsan_atomic##bits##_fetch_nand(&v, 6, SC) == 10 && v == (T) ~(T)2,                 \
+              #bits ": fetch_nand");                                                               \
+    e = (T) ~(T)2;                                                                                 \
+    cr_expect(__tsan_atomic##bits##_compare_exchange_strong(&v, &e, 1, SC, SC) && v == 1,          \
+              #bits ": strong succeeds");                                                          \
+    e = 5;                                                                                         \
+    cr_expect(!__tsan_atomic##bits##_compare_exchange_strong(&v, &e, 2, SC, SC) && e == 1,         \
+              #bits ": strong fails");                                                             \
+    e = 1;                                                                                         \
+    while (!__tsan_atomic##bits##_compare_exchange_weak(&v, &e, big, AR, ACQ))                     \
+      ;                                                                                            \
+    cr_expect(v == big, #bits ": weak");                                                           \
+    cr_expect(__tsan_atomic##bits##_compare_exchange_val(&v, big, 3, SC, RLX) == big && v == 3,    \
+              #bits ": val succeeds");                                                             \
+    cr_expect(__tsan_atomic##bits##_compare_exchange_val(&v, 4, 5, SC, RLX) == 3 && v == 3,        \
+              #bits ": val fails");                                                                \
   } while (0)
 
 static void check_every_width(void) {

@@ -49,16 +49,14 @@ Test(tuple_cache, every_field_of_the_key_tells_tuples_apart) {
   struct lh_tuple_value v = value(1);
   lh_tuple_cache_put(&c, &base, &v);
   struct lh_tuple_key variants[6];
-  for (int i = 0; i < 6; i++)
-    variants[i] = base;
+  for (int i = 0; i < 6; i++) variants[i] = base;
   variants[0].addr = 0x2000;
   variants[1].pc = 0x400004;
   variants[2].held_hash = 100;
   variants[3].meta = lh_tuple_meta(1, 0, 0);
   variants[4].meta = lh_tuple_meta(0, 1, 0);
   variants[5].meta = lh_tuple_meta(0, 0, 1);
-  for (int i = 0; i < 6; i++)
-    cr_expect_null(lh_tuple_cache_get(&c, &variants[i]), "variant %d", i);
+  for (int i = 0; i < 6; i++) cr_expect_null(lh_tuple_cache_get(&c, &variants[i]), "variant %d", i);
   lh_tuple_cache_clear(&c);
 }
 

@@ -120,8 +120,7 @@ static __typeof__(stpncpy) *volatile ref_stpncpy = stpncpy;
 static __typeof__(strncat) *volatile ref_strncat = strncat;
 
 static void fill(void) {
-  for (int i = 0; i < 128; i++)
-    mine[i] = libc[i] = (char)('a' + i % 26);
+  for (int i = 0; i < 128; i++) mine[i] = libc[i] = (char)('a' + i % 26);
 }
 
 static long off(const void *p, const void *base) {
@@ -132,7 +131,7 @@ static int sign(int v) { return (v > 0) - (v < 0); }
 
 #define SAME_BYTES(what) cr_expect_arr_eq(mine, libc, sizeof mine, "%s leaves other bytes", what)
 /* The same offset into its buffer from the wrapper and from libc. */
-#define SAME_OFFSET(call_mine, call_libc, what)                                                   \
+#define SAME_OFFSET(call_mine, call_libc, what)                                                    \
   cr_expect_eq(off(call_mine, mine), off(call_libc, libc), "%s returns another pointer", what)
 
 static void copies_and_fills(void) {
@@ -231,8 +230,8 @@ static void normal_mode(void) { lh_race_on = false; }
 static void expect_accesses(const char *what, const struct access *want, size_t n) {
   cr_expect_eq(nseen, n, "%s reported %zu accesses, not %zu", what, nseen, n);
   for (size_t i = 0; i < n && i < nseen; i++) {
-    cr_expect_eq(seen[i].addr, want[i].addr, "%s: access %zu at %+ld from where expected", what,
-                 i, (long)(seen[i].addr - want[i].addr));
+    cr_expect_eq(seen[i].addr, want[i].addr, "%s: access %zu at %+ld from where expected", what, i,
+                 (long)(seen[i].addr - want[i].addr));
     cr_expect_eq(seen[i].size, want[i].size, "%s: access %zu of %zu bytes, not %zu", what, i,
                  seen[i].size, want[i].size);
     cr_expect_eq(seen[i].flags, want[i].flags, "%s: access %zu flags %u, not %u", what, i,
@@ -241,12 +240,14 @@ static void expect_accesses(const char *what, const struct access *want, size_t 
   nseen = 0;
 }
 
-#define R(p, n) {(uintptr_t)(p), (n), LH_RACE_READ}
-#define W(p, n) {(uintptr_t)(p), (n), LH_RACE_WRITE}
-#define EXPECT(what, ...)                                                                         \
-  do {                                                                                            \
-    const struct access want_[] = {__VA_ARGS__};                                                  \
-    expect_accesses(what, want_, sizeof want_ / sizeof want_[0]);                                 \
+#define R(p, n)                                                                                    \
+  { (uintptr_t)(p), (n), LH_RACE_READ }
+#define W(p, n)                                                                                    \
+  { (uintptr_t)(p), (n), LH_RACE_WRITE }
+#define EXPECT(what, ...)                                                                          \
+  do {                                                                                             \
+    const struct access want_[] = {__VA_ARGS__};                                                   \
+    expect_accesses(what, want_, sizeof want_ / sizeof want_[0]);                                  \
   } while (0)
 #define EXPECT_NOTHING(what) expect_accesses(what, NULL, 0)
 

@@ -10,14 +10,17 @@
 
 static const struct lh_explanation *const english[LH_FINDING_KIND_COUNT] = {
     E(LH_FINDING_LOCK_ORDER_INVERSION){
-        {"Two threads take the same locks in opposite orders. This run was lucky; another may hang.", NULL},
+        {"Two threads take the same locks in opposite orders. This run was lucky; another may "
+         "hang.",
+         NULL},
         {"If each thread gets its first lock before the other gets its second, each waits for",
          "a lock the other holds, and neither can ever go on.", NULL},
         {"take the locks in one global order in every thread (by rank, by address)",
          "do not call out while holding a lock; or use one lock instead of two",
          "or take the second lock with trylock and, on failure, release the first and retry"}},
     E(LH_FINDING_DEADLOCK){
-        {"The threads of a cycle each wait for something the next one holds: the program hangs.", NULL},
+        {"The threads of a cycle each wait for something the next one holds: the program hangs.",
+         NULL},
         {"Each took a lock (or waits in a join) and then waits for a lock the next thread holds;",
          "nobody releases anything while waiting, so nobody ever gets through.", NULL},
         {"take the locks in one global order in every thread",
@@ -27,7 +30,8 @@ static const struct lh_explanation *const english[LH_FINDING_KIND_COUNT] = {
         {"Threads wait for each other in a cycle, but one wait has a timeout.", NULL},
         {"When the timeout expires the call fails with ETIMEDOUT and the cycle breaks:",
          "the work of that attempt is lost, and the retry can meet the same cycle.", NULL},
-        {"fix the lock order as for a deadlock: a timeout hides the bug, it does not remove it", NULL}},
+        {"fix the lock order as for a deadlock: a timeout hides the bug, it does not remove it",
+         NULL}},
     E(LH_FINDING_SELF_DEADLOCK){
         {"A thread locks a non-recursive mutex that it already holds, and waits for itself.", NULL},
         {"A normal mutex does not remember its owner's count: the second lock waits for an",
@@ -78,8 +82,11 @@ static const struct lh_explanation *const english[LH_FINDING_KIND_COUNT] = {
         {"unlock before every return (check early returns and error paths)",
          "pthread_cleanup_push can unlock on cancellation and pthread_exit", NULL}},
     E(LH_FINDING_BARRIER_MISUSE){
-        {"A barrier is initialised with a count of 0, or again or destroyed while threads wait on it.", NULL},
-        {"Threads waiting on it then wait on memory that is no longer the barrier they entered.", NULL},
+        {"A barrier is initialised with a count of 0, or again or destroyed while threads wait on "
+         "it.",
+         NULL},
+        {"Threads waiting on it then wait on memory that is no longer the barrier they entered.",
+         NULL},
         {"initialise a barrier once, with the number of threads that will wait on it",
          "destroy it after the last wait", NULL}},
     E(LH_FINDING_SEMAPHORE_MISUSE){
@@ -89,11 +96,14 @@ static const struct lh_explanation *const english[LH_FINDING_KIND_COUNT] = {
         {"destroy a semaphore after its last wait; keep posts matched with waits", NULL}},
     E(LH_FINDING_API_ERROR){
         {"A pthread call failed: what it should have done did not happen.", NULL},
-        {"Joining a detached thread, or a thread that was joined already, fails with an error", NULL},
+        {"Joining a detached thread, or a thread that was joined already, fails with an error",
+         NULL},
         {"check the return value of every pthread call",
-         "join each joinable thread exactly once, from one thread; never join a detached one", NULL}},
+         "join each joinable thread exactly once, from one thread; never join a detached one",
+         NULL}},
     E(LH_FINDING_DATA_RACE){
-        {"Two threads touch the same memory, one of them writing, and nothing orders the two.", NULL},
+        {"Two threads touch the same memory, one of them writing, and nothing orders the two.",
+         NULL},
         {"`x++` is a read then a write: two threads can both read the old value, and one update is",
          "lost; a reader can see a half-written value; the compiler and the CPU reorder plain",
          "accesses or keep them in registers, as they assume that no other thread looks at them."},
@@ -101,13 +111,17 @@ static const struct lh_explanation *const english[LH_FINDING_KIND_COUNT] = {
          "or make the variable atomic (<stdatomic.h>: atomic_fetch_add, release/acquire)",
          "or hand the data over: before pthread_create, after pthread_join, through a semaphore"}},
     E(LH_FINDING_POSSIBLE_STALL){
-        {"Every thread was blocked for a long time, but something outside them could still wake one.", NULL},
+        {"Every thread was blocked for a long time, but something outside them could still wake "
+         "one.",
+         NULL},
         {"A signal handler may post a semaphore, another process may release a process-shared",
-         "object: a daemon waiting for SIGTERM looks like this. lockhound let the program run.", NULL},
+         "object: a daemon waiting for SIGTERM looks like this. lockhound let the program run.",
+         NULL},
         {"nothing, if the wake-up is meant to come (a shutdown signal, a partner process)",
          "if it may never come, fix it as a stall: a post or a signal for every wait", NULL}},
     E(LH_FINDING_POSSIBLE_LIVELOCK){
-        {"Threads kept failing trylocks on each other's locks, but another thread could still run.", NULL},
+        {"Threads kept failing trylocks on each other's locks, but another thread could still run.",
+         NULL},
         {"A thread that is not blocked (or a timed wait) may end the polling: a bounded polling",
          "phase looks like this for a while. lockhound let the program run.", NULL},
         {"back off for a random, growing delay after a failed trylock",
@@ -119,12 +133,16 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
         {"Два потока захватывают одни и те же блокировки в противоположном порядке.",
          "В этот раз повезло, но другой запуск может зависнуть.", NULL},
         {"Если каждый поток успеет захватить первую блокировку раньше, чем другой — вторую, каждый",
-         "будет ждать блокировку, которую удерживает другой, и ни один не сможет продолжить.", NULL},
-        {"захватывайте блокировки в едином глобальном порядке во всех потоках (по рангу, по адресу)",
+         "будет ждать блокировку, которую удерживает другой, и ни один не сможет продолжить.",
+         NULL},
+        {"захватывайте блокировки в едином глобальном порядке во всех потоках (по рангу, по "
+         "адресу)",
          "не вызывайте чужой код, удерживая блокировку; или замените две блокировки одной",
          "или берите вторую через trylock и при неудаче освобождайте первую и повторяйте"}},
     E(LH_FINDING_DEADLOCK){
-        {"Потоки цикла ждут друг друга: каждый ждёт то, что удерживает следующий. Программа зависла.", NULL},
+        {"Потоки цикла ждут друг друга: каждый ждёт то, что удерживает следующий. Программа "
+         "зависла.",
+         NULL},
         {"Каждый захватил блокировку (или ждёт в join) и ждёт блокировку следующего потока;",
          "пока поток ждёт, он ничего не освобождает, поэтому не пройдёт никто.", NULL},
         {"захватывайте блокировки в едином глобальном порядке во всех потоках",
@@ -134,40 +152,54 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
         {"Потоки ждут друг друга по кругу, но одно из ожиданий ограничено тайм-аутом.", NULL},
         {"Когда тайм-аут истечёт, вызов вернёт ETIMEDOUT и цикл разорвётся: работа этой",
          "попытки потеряна, а повтор может снова попасть в тот же цикл.", NULL},
-        {"исправьте порядок захвата, как при взаимной блокировке: тайм-аут прячет ошибку, а не устраняет её",
+        {"исправьте порядок захвата, как при взаимной блокировке: тайм-аут прячет ошибку, а не "
+         "устраняет её",
          NULL}},
     E(LH_FINDING_SELF_DEADLOCK){
         {"Поток захватывает нерекурсивный мьютекс, который уже удерживает, и ждёт сам себя.", NULL},
         {"Обычный мьютекс не считает захваты владельца: второй захват ждёт освобождения, которое",
          "мог бы сделать только этот же, теперь заблокированный, поток.", NULL},
-        {"разделите функцию: одна часть захватывает блокировку, другая рассчитывает, что она захвачена",
+        {"разделите функцию: одна часть захватывает блокировку, другая рассчитывает, что она "
+         "захвачена",
          "делайте мьютекс рекурсивным, только если повторный вход действительно задуман", NULL}},
     E(LH_FINDING_STALL){
-        {"Все потоки заблокированы, и не осталось ни одного, кто мог бы разбудить остальных.", NULL},
+        {"Все потоки заблокированы, и не осталось ни одного, кто мог бы разбудить остальных.",
+         NULL},
         {"Барьер ждёт больше потоков, чем придёт; семафор, для которого никто не вызовет sem_post;",
          "или сигнал пришёл раньше ожидания и потерялся (ожидание не проверяло условие).", NULL},
-        {"задайте барьеру число потоков, которые действительно до него дойдут; один sem_post на ожидание",
+        {"задайте барьеру число потоков, которые действительно до него дойдут; один sem_post на "
+         "ожидание",
          "меняйте условие под мьютексом и ждите в цикле: while (!ready) wait(...)", NULL}},
     E(LH_FINDING_LIVELOCK){
-        {"Потоки работают, но не продвигаются: каждый trylock неудачен, потому что блокировку держит",
-         "другой поток, и они повторяют попытки в такт друг другу бесконечно (активная блокировка).", NULL},
-        {"Каждый захватывает одну блокировку, пробует другую, получает отказ, освобождает и начинает",
+        {"Потоки работают, но не продвигаются: каждый trylock неудачен, потому что блокировку "
+         "держит",
+         "другой поток, и они повторяют попытки в такт друг другу бесконечно (активная "
+         "блокировка).",
+         NULL},
+        {"Каждый захватывает одну блокировку, пробует другую, получает отказ, освобождает и "
+         "начинает",
          "заново в том же темпе, что и другой поток, поэтому они всё время сталкиваются.", NULL},
         {"после неудачи выждите случайную, растущую паузу",
-         "лучше: захватывайте блокировки в едином глобальном порядке, тогда trylock не нужен", NULL}},
+         "лучше: захватывайте блокировки в едином глобальном порядке, тогда trylock не нужен",
+         NULL}},
     E(LH_FINDING_UNLOCK_UNOWNED){
         {"Поток освобождает мьютекс, который удерживает другой поток.", NULL},
         {"Освобождать мьютекс может только владелец: критическая секция владельца нарушена,",
          "а для обычного мьютекса поведение не определено.", NULL},
         {"пусть мьютекс освобождает тот поток, который его захватил",
-         "чтобы передать работу, подайте сигнал другому потоку (условная переменная, семафор)", NULL}},
+         "чтобы передать работу, подайте сигнал другому потоку (условная переменная, семафор)",
+         NULL}},
     E(LH_FINDING_UNLOCK_UNLOCKED){
         {"Поток освобождает мьютекс, который никто не удерживает: дважды или без захвата.", NULL},
-        {"Обычно это путь обработки ошибки или ранний return, который освобождает второй раз.", NULL},
-        {"одно освобождение на один захват на каждом пути; помогает единая точка выхода (goto out;)", NULL}},
+        {"Обычно это путь обработки ошибки или ранний return, который освобождает второй раз.",
+         NULL},
+        {"одно освобождение на один захват на каждом пути; помогает единая точка выхода (goto "
+         "out;)",
+         NULL}},
     E(LH_FINDING_DESTROY_LOCKED){
         {"Блокировку уничтожают, пока её удерживает поток.", NULL},
-        {"Владелец потом освободит память, которая уже не блокировка: поведение не определено.", NULL},
+        {"Владелец потом освободит память, которая уже не блокировка: поведение не определено.",
+         NULL},
         {"дождитесь через join потоков, использующих блокировку, прежде чем её уничтожать", NULL}},
     E(LH_FINDING_COND_WAIT_UNOWNED_MUTEX){
         {"Ожидание условной переменной вызвано с мьютексом, который поток не удерживает.", NULL},
@@ -181,8 +213,10 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
         {"защищайте каждое условие одним мьютексом и используйте его во всех ожиданиях", NULL}},
     E(LH_FINDING_EXIT_HOLDING_LOCK){
         {"Поток завершается, всё ещё удерживая блокировки.", NULL},
-        {"Их уже никто не освободит: следующий поток, которому они нужны, зависнет (робастный мьютекс",
-         "вместо этого передаётся с EOWNERDEAD, а защищаемые им данные могут быть недописаны).", NULL},
+        {"Их уже никто не освободит: следующий поток, которому они нужны, зависнет (робастный "
+         "мьютекс",
+         "вместо этого передаётся с EOWNERDEAD, а защищаемые им данные могут быть недописаны).",
+         NULL},
         {"освобождайте блокировки перед каждым return (проверьте ранние выходы и обработку ошибок)",
          "pthread_cleanup_push может освободить их при отмене потока и pthread_exit", NULL}},
     E(LH_FINDING_BARRIER_MISUSE){
@@ -195,7 +229,8 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
         {"Семафор уничтожен, пока его ждут потоки, или sem_post превысил его максимум.", NULL},
         {"Ждущие уничтоженного семафора остаются в неопределённом состоянии; sem_post сверх",
          "SEM_VALUE_MAX завершается с EOVERFLOW, и сигнал теряется.", NULL},
-        {"уничтожайте семафор после последнего ожидания; число sem_post должно соответствовать ожиданиям",
+        {"уничтожайте семафор после последнего ожидания; число sem_post должно соответствовать "
+         "ожиданиям",
          NULL}},
     E(LH_FINDING_API_ERROR){
         {"Вызов pthread завершился ошибкой: то, что он должен был сделать, не произошло.", NULL},
@@ -203,23 +238,31 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
         {"проверяйте результат каждого вызова pthread",
          "ждите через join каждый присоединяемый поток ровно один раз и из одного потока", NULL}},
     E(LH_FINDING_DATA_RACE){
-        {"Два потока обращаются к одной памяти, хотя бы один пишет, и ничто их не упорядочивает.", NULL},
+        {"Два потока обращаются к одной памяти, хотя бы один пишет, и ничто их не упорядочивает.",
+         NULL},
         {"`x++` — это чтение и затем запись: оба потока могут прочитать старое значение, и одно",
          "обновление потеряется; читатель может увидеть полузаписанное значение; компилятор и",
-         "процессор переставляют обычные обращения и держат их в регистрах: других потоков не ждут."},
+         "процессор переставляют обычные обращения и держат их в регистрах: других потоков не "
+         "ждут."},
         {"захватывайте один мьютекс вокруг каждого обращения во всех потоках, и при чтении тоже",
          "или сделайте переменную атомарной (<stdatomic.h>: atomic_fetch_add, release/acquire)",
          "или передавайте данные явно: до pthread_create, после pthread_join, через семафор"}},
     E(LH_FINDING_POSSIBLE_STALL){
-        {"Все потоки долго были заблокированы, но что-то извне ещё могло разбудить один из них.", NULL},
+        {"Все потоки долго были заблокированы, но что-то извне ещё могло разбудить один из них.",
+         NULL},
         {"Обработчик сигнала может вызвать sem_post, другой процесс может освободить общий объект:",
          "так выглядит демон, который ждёт SIGTERM. lockhound не стал завершать программу.", NULL},
         {"ничего, если пробуждение должно прийти (сигнал завершения, процесс-партнёр)",
-         "если оно может не прийти, исправьте как зависание: sem_post или сигнал на каждое ожидание", NULL}},
+         "если оно может не прийти, исправьте как зависание: sem_post или сигнал на каждое "
+         "ожидание",
+         NULL}},
     E(LH_FINDING_POSSIBLE_LIVELOCK){
-        {"Потоки раз за разом не могли захватить блокировки друг друга, но другой поток ещё работал.", NULL},
+        {"Потоки раз за разом не могли захватить блокировки друг друга, но другой поток ещё "
+         "работал.",
+         NULL},
         {"Поток, который не заблокирован (или ждёт с тайм-аутом), может прекратить опрос: так",
-         "какое-то время выглядит ограниченная фаза опроса. lockhound не стал завершать программу.", NULL},
+         "какое-то время выглядит ограниченная фаза опроса. lockhound не стал завершать программу.",
+         NULL},
         {"после неудачного trylock выждите случайную, растущую паузу",
          "лучше: захватывайте блокировки в одном порядке, тогда trylock не нужен", NULL}},
 };
@@ -237,6 +280,6 @@ const struct lh_explanation *lh_explanation(enum lh_lang lang, enum lh_finding_k
 }
 
 bool lh_explain_has_steps(enum lh_finding_kind kind) {
-  return kind == LH_FINDING_LOCK_ORDER_INVERSION || kind == LH_FINDING_DEADLOCK || kind == LH_FINDING_TIMED_WAIT_CYCLE ||
-         kind == LH_FINDING_DATA_RACE;
+  return kind == LH_FINDING_LOCK_ORDER_INVERSION || kind == LH_FINDING_DEADLOCK ||
+         kind == LH_FINDING_TIMED_WAIT_CYCLE || kind == LH_FINDING_DATA_RACE;
 }

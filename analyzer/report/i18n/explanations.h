@@ -10,8 +10,8 @@
 #define LH_EXPLAIN_LINES 4 /* per part, NULL-terminated: at most 3 lines */
 
 struct lh_explanation {
-  const char *what[LH_EXPLAIN_LINES]; /* what goes wrong */
-  const char *why[LH_EXPLAIN_LINES];  /* why it goes wrong */
+  const char *what[LH_EXPLAIN_LINES];  /* what goes wrong */
+  const char *why[LH_EXPLAIN_LINES];   /* why it goes wrong */
   const char *fixes[LH_EXPLAIN_LINES]; /* the usual fixes, one per line */
 };
 

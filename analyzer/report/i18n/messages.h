@@ -199,7 +199,15 @@ enum lh_msg {
 };
 
 /* Words with a number: "thread"/"threads"; Russian has three forms (1, 2-4, 5 and more). */
-enum lh_word { LH_WORD_THREAD, LH_WORD_LOCK, LH_WORD_TIME, LH_WORD_RUN_FILE, LH_WORD_CYCLE, LH_WORD_BYTE, LH_WORD_COUNT };
+enum lh_word {
+  LH_WORD_THREAD,
+  LH_WORD_LOCK,
+  LH_WORD_TIME,
+  LH_WORD_RUN_FILE,
+  LH_WORD_CYCLE,
+  LH_WORD_BYTE,
+  LH_WORD_COUNT
+};
 
 /* The message in lang (English when lang is out of range). Never NULL. */
 const char *lh_msg(enum lh_lang lang, enum lh_msg id);
