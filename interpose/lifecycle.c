@@ -161,16 +161,19 @@ void lh_thread_joined(pthread_t handle) {
     LH_RACE_EVENT(lh_race_thread_joined(joined));
 }
 
-/* The pthread key's destructor: runs as a thread ends (return, pthread_exit or cancel). */
-static void thread_ended(void *p) {
+/* Under the recorder lock, on lockhound's own stack (records, frees): a thread's end. */
+static void thread_ended_locked(void *p) {
   (void)p;
-  LH_RACE_EVENT(lh_race_thread_exiting());
-  lh_recorder_lock();
   if (lh_self.held.n > 0)
     lh_misuse_thread_exit();
   lh_contention_thread_done(&lh_self.contention);
   lh_thread_exit_record();
-  lh_recorder_unlock();
-  lh_thread_free_parts();
+}
+
+/* The pthread key's destructor: runs as a thread ends (return, pthread_exit or cancel). */
+static void thread_ended(void *p) {
+  (void)p;
+  LH_RACE_EVENT(lh_race_thread_exiting());
+  lh_locked_on_own_stack(thread_ended_locked, NULL);
   LH_RACE_EVENT(lh_race_thread_done());
 }

@@ -4,8 +4,10 @@
  * recursion when it takes a lock. lockhound's slow paths need far more than the program's own
  * lock call: the stack walk (libgcc's unwinder, about 6 KiB), malloc (a thread's first one
  * creates an arena), the run file's records. So they run on a private stack: the program's
- * stack then holds only the wrapper's frame and the hot path's (a few hundred bytes; measured in
- * docs/preload-library.md).
+ * stack then holds only the wrapper's frame, the slow path's entry and the recorder lock's call
+ * (168 bytes more than the native call for a mutex's first nested lock, the worst measured; with
+ * the static TLS, lockhound's budget is 512 bytes of a thread's stack: docs/promises.md,
+ * tests/soak/measure-stacks).
  *
  * How: one private stack (128 KiB, mapped at start-up with a guard page below it, never
  * unmapped). It is used only under the recorder lock, so one thread at a time runs on it and no

@@ -41,12 +41,12 @@ static bool really_held(const void *obj, uint8_t kind, uint8_t held_mode) {
   switch (kind) {
   case LH_KIND_MUTEX:
   case LH_KIND_C11_MUTEX:
-    return (((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff) == lh_self.tid;
+    return (((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff) == lh_self.cold->tid;
   case LH_KIND_RWLOCK: {
     const volatile pthread_rwlock_t *rw = obj;
     if (held_mode == LH_MODE_READ)
       return (rw->__data.__readers >> 3) > 0; /* PTHREAD_RWLOCK_READER_SHIFT */
-    return rw->__data.__cur_writer == lh_self.tid;
+    return rw->__data.__cur_writer == lh_self.cold->tid;
   }
   case LH_KIND_SPIN:
     return !lh_spin_is_free(*(const volatile pthread_spinlock_t *)obj);
@@ -108,11 +108,11 @@ void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc) {
   lh_thread_ensure();
   bool recursive;
   uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
-  if (lh_self.try_failures == 0)
-    __atomic_store_n(&lh_self.try_fail_since_ns, lh_now_ns(), __ATOMIC_RELAXED);
-  __atomic_store_n(&lh_self.try_fail_lock, lock, __ATOMIC_RELAXED);
-  __atomic_store_n(&lh_self.try_fail_owner, owner_of(obj, kind), __ATOMIC_RELAXED);
-  __atomic_store_n(&lh_self.try_failures, lh_self.try_failures + 1, __ATOMIC_RELAXED);
+  if (lh_self.cold->try_failures == 0)
+    __atomic_store_n(&lh_self.cold->try_fail_since_ns, lh_now_ns(), __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_self.cold->try_fail_lock, lock, __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_self.cold->try_fail_owner, owner_of(obj, kind), __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_self.cold->try_failures, lh_self.cold->try_failures + 1, __ATOMIC_RELAXED);
   errno = saved;
 }
 

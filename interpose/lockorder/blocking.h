@@ -39,7 +39,7 @@ static inline void lh_wait_publish_watched(struct lh_wait *w, uint16_t call, uin
 
 static inline void lh_wait_lock_begin(const struct lh_acquire *a, uint8_t kind, uint16_t call,
                                       bool timed) {
-  struct lh_wait *w = &lh_self.wait;
+  struct lh_wait *w = &lh_self.cold->wait;
   LH_WSET(w, on, LH_WAIT_LOCK);
   LH_WSET(w, mode, a->mode);
   LH_WSET(w, kind, kind);
@@ -51,7 +51,8 @@ static inline void lh_wait_lock_begin(const struct lh_acquire *a, uint8_t kind, 
 /* Waits that are not lock acquisitions: condvars, semaphores, barriers, joins. */
 static inline void lh_wait_object_begin(uint8_t on, const void *obj, uint16_t call, bool timed,
                                         uintptr_t pc) {
-  struct lh_wait *w = &lh_self.wait;
+  lh_thread_ensure(); /* registering replaces `cold`: before the wait is written there */
+  struct lh_wait *w = &lh_self.cold->wait;
   LH_WSET(w, on, on);
   LH_WSET(w, addr, (uintptr_t)obj);
   LH_WSET(w, lock, UINT32_MAX);
@@ -60,9 +61,10 @@ static inline void lh_wait_object_begin(uint8_t on, const void *obj, uint16_t ca
 
 static inline void lh_wait_cond_begin(const void *cond, const void *mutex, uint8_t kind,
                                       uint16_t call, bool timed, uintptr_t pc) {
+  lh_thread_ensure();
   bool recursive;
   uint32_t lock = lh_lock_id(mutex, kind, pc, &recursive);
-  struct lh_wait *w = &lh_self.wait;
+  struct lh_wait *w = &lh_self.cold->wait;
   LH_WSET(w, on, LH_WAIT_COND);
   LH_WSET(w, addr, (uintptr_t)cond);
   LH_WSET(w, mutex, (uintptr_t)mutex);
@@ -72,7 +74,8 @@ static inline void lh_wait_cond_begin(const void *cond, const void *mutex, uint8
 
 static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool timed,
                                       uintptr_t pc) {
-  struct lh_wait *w = &lh_self.wait;
+  lh_thread_ensure();
+  struct lh_wait *w = &lh_self.cold->wait;
   LH_WSET(w, on, LH_WAIT_JOIN);
   LH_WSET(w, joins, lh_join_target(handle));
   LH_WSET(w, addr, 0);
@@ -81,8 +84,8 @@ static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool time
 }
 
 static inline void lh_try_succeeded(const struct lh_acquire *a) {
-  if (__builtin_expect(lh_self.try_failures != 0, 0) && a->lock == lh_self.try_fail_lock)
-    __atomic_store_n(&lh_self.try_failures, 0, __ATOMIC_RELAXED);
+  if (__builtin_expect(lh_self.cold->try_failures != 0, 0) && a->lock == lh_self.cold->try_fail_lock)
+    __atomic_store_n(&lh_self.cold->try_failures, 0, __ATOMIC_RELAXED);
 }
 
 #endif

@@ -45,7 +45,7 @@ struct holder_search {
 
 static void look_for_holder(int32_t id, struct lh_thread *t, void *ctx) {
   struct holder_search *h = ctx;
-  if (h->id >= 0 || id == lh_self.id || (h->tid && t->tid != h->tid))
+  if (h->id >= 0 || id == lh_self.id || (h->tid && t->cold->tid != h->tid))
     return;
   struct lh_held_entry *v = __atomic_load_n(&t->held.v, __ATOMIC_ACQUIRE);
   uint32_t n = __atomic_load_n(&t->held.n, __ATOMIC_RELAXED);
@@ -86,7 +86,7 @@ static enum lock_state state_of(const void *obj, uint8_t kind, pid_t *owner) {
     if (lh_spin_is_free(*(const volatile int *)obj))
       return UNLOCKED;
   }
-  return *owner && *owner == lh_self.tid ? HELD_BY_SELF : HELD_BY_OTHER;
+  return *owner && *owner == lh_self.cold->tid ? HELD_BY_SELF : HELD_BY_OTHER;
 }
 
 void lh_misuse_unlock(const void *obj, uint8_t kind, uintptr_t pc) {
@@ -146,18 +146,41 @@ void lh_misuse_cond_unowned(const void *cond, const void *mutex, uint8_t kind, u
   lh_recorder_unlock();
 }
 
+static void report_two_mutexes(const void *cond, const void *mutex, uintptr_t pc, uintptr_t other,
+                               int32_t other_thread, uint32_t other_stack);
+
+struct cond_enter_ctx {
+  const void *cond, *mutex;
+  uintptr_t pc, other;
+  uint32_t here, other_stack;
+  int32_t other_thread;
+  bool report;
+};
+
+/* Under the recorder lock, on lockhound's own stack: the condvar's table may allocate. */
+static void cond_enter(void *p) {
+  struct cond_enter_ctx *c = p;
+  c->other = lh_object_cond_enter(c->cond, c->mutex, c->pc, lh_self.id, c->here,
+                                  &c->other_thread, &c->other_stack);
+  c->report = c->other && lh_finding_first_at("cond-multiple-mutexes", NULL, c->pc);
+}
+
+static void cond_leave(void *cond) { lh_object_cond_leave(cond); }
+
 void lh_misuse_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
   lh_thread_ensure();
-  uint32_t here = lh_wait_site_stack(pc);
-  int32_t other_thread;
-  uint32_t other_stack;
-  lh_recorder_lock();
-  uintptr_t other = lh_object_cond_enter(cond, mutex, pc, lh_self.id, here, &other_thread,
-                                         &other_stack);
-  bool report = other && lh_finding_first_at("cond-multiple-mutexes", NULL, pc);
-  lh_recorder_unlock();
-  if (!report)
+  struct cond_enter_ctx c = {cond, mutex, pc, 0, lh_wait_site_stack(pc), 0, -1, false};
+  lh_locked_on_own_stack(cond_enter, &c);
+  if (__builtin_expect(!c.report, 1))
     return;
+  report_two_mutexes(cond, mutex, pc, c.other, c.other_thread, c.other_stack);
+}
+
+/* A second mutex for one condvar: out of line, its frame only on this rare path. */
+static __attribute__((noinline)) void report_two_mutexes(const void *cond, const void *mutex,
+                                                         uintptr_t pc, uintptr_t other,
+                                                         int32_t other_thread,
+                                                         uint32_t other_stack) {
   bool recursive; /* the ids first: looking one up may take the recorder lock */
   uint32_t lock = lh_lock_id(mutex, LH_KIND_MUTEX, pc, &recursive);
   uint32_t other_lock = lh_lock_id((const void *)other, LH_KIND_MUTEX, pc, &recursive);
@@ -184,11 +207,7 @@ void lh_misuse_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
   lh_recorder_unlock();
 }
 
-void lh_misuse_cond_leave(const void *cond) {
-  lh_recorder_lock();
-  lh_object_cond_leave(cond);
-  lh_recorder_unlock();
-}
+void lh_misuse_cond_leave(const void *cond) { lh_locked_on_own_stack(cond_leave, (void *)cond); }
 
 void lh_misuse_thread_exit(void) {
   if (!lh_finding_first_at("exit-holding-lock", NULL, (uintptr_t)lh_self.held.v[0].stack))
@@ -209,8 +228,8 @@ struct waiter_count {
 static void count_waiter(int32_t id, struct lh_thread *t, void *ctx) {
   (void)id;
   struct waiter_count *c = ctx;
-  uint32_t seq = __atomic_load_n(&t->wait.seq, __ATOMIC_ACQUIRE);
-  c->n += (seq & 1) && LH_WGET(&t->wait, on) == c->on && LH_WGET(&t->wait, addr) == c->addr;
+  uint32_t seq = __atomic_load_n(&t->cold->wait.seq, __ATOMIC_ACQUIRE);
+  c->n += (seq & 1) && LH_WGET(&t->cold->wait, on) == c->on && LH_WGET(&t->cold->wait, addr) == c->addr;
 }
 
 static unsigned waiters_on(const void *addr, uint8_t on) {

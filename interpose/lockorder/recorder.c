@@ -32,27 +32,23 @@ static void record_tuple(struct lh_acquire *a, uint8_t flags) {
   lh_recorder_unlock();
 }
 
-struct request_ctx {
-  struct lh_acquire *a;
-  const void *obj;
-  uint8_t kind;
-  const struct lh_tuple_key *key;
-  const struct lh_tuple_slot *stale;
-};
+/* The request of a thread whose cold block is the shared one (no memory for its own: thread_state.h),
+ * written only once the recorder lock is held. Owned by the recorder lock. */
+static struct lh_slow_request request_shared;
 
 /* On lockhound's own stack, under the recorder lock (own_stack.h). */
 static void request_slow(void *p) {
-  const struct request_ctx *c = p;
-  struct lh_acquire *a = c->a;
-  const struct lh_tuple_key *key = c->key;
-  const struct lh_tuple_slot *stale = c->stale;
-  struct lh_tuple_key fresh;
+  const struct lh_slow_request *request = p;
+  struct lh_acquire *a = request->a;
+  const struct lh_tuple_slot *stale = request->stale;
+  struct lh_tuple_key key = {lh_self.held.hash, request->pc, a->addr,
+                             lh_tuple_meta(lh_self.seg, a->mode, request->flags)};
   /* The epoch is read before the id: a destroy in between leaves a stale epoch, so the next
    * call comes here again rather than trusting an id that no longer holds. */
   uint32_t epoch = lh_lock_epoch_of(a->addr);
   uint16_t code_gen = (uint16_t)lh_stack_epoch_now();
   bool recursive;
-  a->lock = lh_lock_id(c->obj, c->kind, key->pc, &recursive);
+  a->lock = lh_lock_id((const void *)a->addr, a->kind, key.pc, &recursive);
   (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
   int i;
   while ((i = lh_held_find(&lh_self.held, a->addr)) >= 0 && lh_self.held.v[i].lock != a->lock) {
@@ -60,9 +56,7 @@ static void request_slow(void *p) {
      * the entry is of a lock that no longer exists. Forget it; the tuple key changes with the
      * held set, so the value is cached under the new key. */
     lh_held_remove(&lh_self.held, i);
-    fresh = *key;
-    fresh.held_hash = lh_self.held.hash;
-    key = &fresh;
+    key.held_hash = lh_self.held.hash;
     stale = NULL;
   }
   a->again = i >= 0;
@@ -71,10 +65,10 @@ static void request_slow(void *p) {
   else if (stale && stale->value.lock == a->lock && stale->value.code_gen == code_gen)
     a->stack = stale->value.stack; /* only the epoch moved (another address's destroy) */
   else
-    record_tuple(a, lh_tuple_flags(key));
+    record_tuple(a, request->flags);
   a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
   struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again, code_gen};
-  lh_tuple_remember(key, &v);
+  lh_tuple_remember(&key, &v);
   /* Room for the push that follows the acquisition, made here, on our stack and with
    * cancellation off: the fast path then never allocates (a cached tuple implies the same
    * held set, and the array never shrinks). */
@@ -82,11 +76,28 @@ static void request_slow(void *p) {
     lh_held_grow(&lh_self.held);
 }
 
-void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
-                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale) {
-  struct request_ctx c = {a, obj, kind, key, stale};
+static __attribute__((noinline)) void request_slow_shared(struct lh_acquire *a, uint8_t flags,
+                                                           uintptr_t pc,
+                                                           const struct lh_tuple_slot *stale) {
   lh_recorder_lock();
-  lh_own_stack_call(request_slow, &c);
+  request_shared = (struct lh_slow_request){a, pc, stale, flags};
+  lh_own_stack_call(request_slow, &request_shared);
+  lh_recorder_unlock();
+}
+
+/* The request goes into the thread's cold block, so that nothing stays live in this frame across
+ * the calls below (no saved registers): this frame and the ones under it, up to the switch to the
+ * private stack, are what the slow path takes of the program's stack. */
+void lh_lock_request_slow(struct lh_acquire *a, uint8_t flags, uintptr_t pc,
+                          const struct lh_tuple_slot *stale) {
+  struct lh_thread_cold *cold = lh_self.cold;
+  if (__builtin_expect(cold == &lh_thread_cold_none, 0)) {
+    request_slow_shared(a, flags, pc, stale);
+    return;
+  }
+  cold->request = (struct lh_slow_request){a, pc, stale, flags};
+  lh_recorder_lock();
+  lh_own_stack_call(request_slow, &lh_self.cold->request);
   lh_recorder_unlock();
 }
 
@@ -156,7 +167,7 @@ uint64_t lh_profile_acquired(uint32_t lock) {
 
 /* Right after a blocking call that had to wait: the wait began when it was published. */
 void lh_profile_waited(uint32_t lock) {
-  uint64_t waited = lh_now_ns() - lh_self.wait.since_ns;
+  uint64_t waited = lh_now_ns() - lh_self.cold->wait.since_ns;
   struct lh_lock_stats *s = profile_entry(lock);
   if (!s)
     return;
@@ -196,14 +207,10 @@ static void object_destroy(void *p) { lh_object_destroyed(((const struct object_
 void lh_object_init_event(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
                           const char *name) {
   struct object_ctx c = {addr, kind, pc, count, name};
-  lh_recorder_lock();
-  lh_own_stack_call(object_init, &c);
-  lh_recorder_unlock();
+  lh_locked_on_own_stack(object_init, &c);
 }
 
 void lh_object_destroy_event(const void *addr) {
   struct object_ctx c = {addr, 0, 0, 0, NULL};
-  lh_recorder_lock();
-  lh_own_stack_call(object_destroy, &c);
-  lh_recorder_unlock();
+  lh_locked_on_own_stack(object_destroy, &c);
 }

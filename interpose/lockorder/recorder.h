@@ -36,9 +36,11 @@ struct lh_acquire {
 };
 
 
-/* Out of line: a tuple the thread has not seen under the lock's current identity. */
-void lh_lock_request_slow(struct lh_acquire *a, const void *obj, uint8_t kind,
-                          const struct lh_tuple_key *key, const struct lh_tuple_slot *stale);
+/* Out of line: a tuple the thread has not seen under the lock's current identity (a->addr, mode
+ * and kind set; the key is made again from them, flags, pc and the thread's state, which is
+ * what lets the fast path keep its key in registers: docs/promises.md, small stacks). */
+void lh_lock_request_slow(struct lh_acquire *a, uint8_t flags, uintptr_t pc,
+                          const struct lh_tuple_slot *stale);
 void lh_lock_again(const struct lh_acquire *a);
 /* Puts key -> value in the calling thread's tuple cache; when that rebuilds the table, drops the
  * entries of locks destroyed since (under the recorder lock, which the check needs). */
@@ -64,7 +66,7 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
     a->again = s->value.again;
     return;
   }
-  lh_lock_request_slow(a, obj, kind, &key, s);
+  lh_lock_request_slow(a, flags, pc, s);
 }
 
 static inline void lh_lock_acquired(const struct lh_acquire *a) {
@@ -72,10 +74,18 @@ static inline void lh_lock_acquired(const struct lh_acquire *a) {
     lh_lock_again(a);
     return;
   }
-  struct lh_held_entry e = {a->addr, a->hash, a->lock, a->stack, 1, a->mode, 0};
+  /* Made in place, not copied from a local: the wrapper's frame stays small. */
+  struct lh_held_entry *e = lh_held_push_slot(&lh_self.held, a->hash);
+  if (__builtin_expect(!e, 0))
+    return;
+  e->addr = a->addr;
+  e->lock = a->lock;
+  e->stack = a->stack;
+  e->count = 1;
+  e->mode = a->mode;
+  e->since_ns = 0;
   if (__builtin_expect(lh_contention_on, 0))
-    e.since_ns = lh_profile_acquired(a->lock);
-  lh_held_push(&lh_self.held, &e);
+    e->since_ns = lh_profile_acquired(a->lock);
 }
 
 /* False when the caller does not hold the lock (a misuse, or taken before lockhound started). */

@@ -5,16 +5,15 @@
 #include <stdlib.h>
 
 void lh_held_init(struct lh_held_set *s) {
-  s->v = s->inline_v;
+  s->v = NULL;
   s->retired = NULL;
   s->n = 0;
-  s->cap = LH_HELD_INLINE;
+  s->cap = 0;
   s->hash = 0;
 }
 
 void lh_held_free(struct lh_held_set *s) {
-  if (s->v && s->v != s->inline_v)
-    free(s->v);
+  free(s->v);
   while (s->retired) {
     void *next = *(void **)s->retired;
     free(s->retired);
@@ -33,18 +32,15 @@ uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack) {
 }
 
 bool lh_held_grow(struct lh_held_set *s) {
-  if (!s->v) {
-    lh_held_init(s);
-    return true;
-  }
-  uint32_t cap = s->cap * 2;
+  uint32_t cap = s->v ? s->cap * 2 : LH_HELD_FIRST;
   struct lh_held_entry *v = malloc(cap * sizeof *v);
   if (!v)
     return false;
-  memcpy(v, s->v, s->n * sizeof *v);
+  if (s->v)
+    memcpy(v, s->v, s->n * sizeof *v);
   /* The old array is retired, not freed: the watchdog may be reading it (it reads held sets of
    * blocked threads without stopping them). Retired arrays go with the set, at thread exit. */
-  if (s->v != s->inline_v) {
+  if (s->v) {
     *(void **)s->v = s->retired;
     s->retired = s->v;
   }

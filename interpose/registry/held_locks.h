@@ -7,12 +7,12 @@
  * and remove, so that the tuple cache can key acquisitions by "what is held" (locks, modes and
  * sites, in any order) without walking the list.
  *
- * The first LH_HELD_INLINE entries live inside the set itself (no allocation for the usual
- * nesting depth); deeper nesting grows a heap array without any fixed cap. Only 4 inline: the set
- * lives in static TLS, which glibc carves out of every thread's stack (own_stack.h), and the
- * recorder grows the array on its slow path, before the push that needs it. An outgrown array is
- * kept until the set is freed, since another thread may be reading it (watchdog.h). Push, find and
- * remove are inline: they run on every lock call. Owned by one thread; never shared. */
+ * The entries are in a heap array (4 at first, doubled as needed, without any fixed cap), none
+ * inside the set: the set lives in static TLS, which glibc carves out of every thread's stack
+ * (own_stack.h), and the recorder grows the array on its slow path, on its own stack, before the
+ * push that needs it. An outgrown array is kept until the set is freed, since another thread may
+ * be reading it (watchdog.h). Push, find and remove are inline: they run on every lock call.
+ * Owned by one thread; never shared. */
 #ifndef LH_HELD_LOCKS_H
 #define LH_HELD_LOCKS_H
 
@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LH_HELD_INLINE 4
+#define LH_HELD_FIRST 4 /* entries of the first array */
 
 enum lh_mode { LH_MODE_WRITE = 0, LH_MODE_READ = 1 };
 
@@ -35,11 +35,10 @@ struct lh_held_entry {
 };
 
 struct lh_held_set {
-  struct lh_held_entry *v; /* inline_v or a heap array; NULL until first use */
+  struct lh_held_entry *v; /* a heap array; NULL until first use */
   uint32_t n, cap;
   uint64_t hash; /* sum of the entries' hashes */
   void *retired;  /* outgrown heap arrays, chained through their first word; freed with the set */
-  struct lh_held_entry inline_v[LH_HELD_INLINE];
 };
 
 void lh_held_init(struct lh_held_set *s);
@@ -65,6 +64,16 @@ static inline bool lh_held_push(struct lh_held_set *s, const struct lh_held_entr
   return true;
 }
 
+/* Appends an entry of the given hash, whose other fields the caller fills in place (no copy
+ * through the caller's frame); NULL when memory runs out (then not tracked). */
+static inline struct lh_held_entry *lh_held_push_slot(struct lh_held_set *s, uint64_t hash) {
+  if (__builtin_expect(s->n == s->cap || !s->v, 0) && !lh_held_grow(s))
+    return NULL;
+  struct lh_held_entry *e = &s->v[s->n++];
+  e->hash = hash;
+  s->hash += hash;
+  return e;
+}
 /* Removes entry i, keeping the others in acquisition order. */
 static inline void lh_held_remove(struct lh_held_set *s, int i) {
   struct lh_held_entry *e = &s->v[i];

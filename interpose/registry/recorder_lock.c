@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/own_stack.h"
 #include "base/real_functions.h"
 #include "registry/thread_state.h"
 
@@ -33,11 +34,9 @@ static pthread_mutex_t recorder_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
  * Cost: four atomic operations per slow path. */
 void lh_runtime_enter(void) {
   if (lh_self.in_runtime == 0) {
-    int state, type;
-    pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, &type);
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
-    lh_self.saved_cancel_state = state;
-    lh_self.saved_cancel_type = type;
+    /* straight into lh_self, not through locals: this frame is on the program's stack */
+    pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, &lh_self.saved_cancel_type);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &lh_self.saved_cancel_state);
     lh_self.saved_errno = errno;
   }
   lh_self.in_runtime++;
@@ -81,6 +80,12 @@ bool lh_recorder_trylock_for(unsigned ms) {
 void lh_recorder_unlock(void) {
   real_pthread_mutex_unlock(&recorder_mutex);
   lh_runtime_leave();
+}
+
+void lh_locked_on_own_stack(void (*fn)(void *), void *arg) {
+  lh_recorder_lock();
+  lh_own_stack_call(fn, arg);
+  lh_recorder_unlock();
 }
 
 void lh_recorder_lock_fork_child(void) {

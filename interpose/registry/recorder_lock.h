@@ -24,6 +24,9 @@ void lh_recorder_lock(void);
  * (another thread may hold it for ever: it crashed, or the signal interrupted it). */
 bool lh_recorder_trylock_for(unsigned ms);
 void lh_recorder_unlock(void);
+/* fn(arg) under the recorder lock, on lockhound's own stack (own_stack.h): for anything that
+ * allocates, walks the stack or writes records while the program's stack may be nearly full. */
+void lh_locked_on_own_stack(void (*fn)(void *), void *arg);
 /* In a fork child, which holds the lock (taken before the fork): a fresh lock, and the runtime
  * left. Not an unlock: glibc's recursive mutex knows its owner by kernel tid, which the child
  * does not share with the thread that forked. */

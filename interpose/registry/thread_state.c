@@ -14,7 +14,10 @@
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
 
-__thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));
+/* Each thread's copy starts with `cold` on the shared block (thread_state.h). */
+__thread struct lh_thread lh_self __attribute__((tls_model("initial-exec"))) = {
+    .cold = &lh_thread_cold_none};
+struct lh_thread_cold lh_thread_cold_none;
 
 const char *const lh_wrapped_names[LH_NWRAPPED] = {
 #define X(name) #name,
@@ -104,15 +107,31 @@ static struct lh_thread_info *info_get(int32_t id) {
   return t ? t : info_new(id);
 }
 
-static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint32_t stack,
-                          uint8_t how) {
+struct register_ctx {
+  int32_t id, parent;
+  uint32_t parent_seg, stack;
+  uint8_t how;
+  bool write; /* and write its record now */
+};
+
+/* Under the recorder lock, on lockhound's own stack (two allocations, maybe a record). */
+static void register_on_own_stack(void *p) {
+  const struct register_ctx *c = p;
+  int32_t id = c->id, parent = c->parent;
+  uint32_t parent_seg = c->parent_seg, stack = c->stack;
+  uint8_t how = c->how;
   struct lh_thread_info *t = info_get(id);
   if (!lh_self.calls) /* before t->tls is set: others read the counters through it */
     lh_self.calls = calloc(LH_NWRAPPED, sizeof *lh_self.calls);
+  if (lh_self.cold == &lh_thread_cold_none) { /* without memory, the shared block will do */
+    struct lh_thread_cold *cold = calloc(1, sizeof *cold);
+    if (cold)
+      lh_self.cold = cold;
+  }
   lh_self.registered = true;
   lh_self.id = id;
   lh_self.seg = 0;
-  lh_self.tid = gettid();
+  lh_self.cold->tid = gettid();
   if (!t)
     return;
   t->parent = parent;
@@ -123,6 +142,14 @@ static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint3
   t->alive = true;
   t->tls = &lh_self;
   map_handle(t, pthread_self());
+  if (c->write)
+    lh_thread_ensure_written(id);
+}
+
+static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint32_t stack,
+                          uint8_t how, bool write) {
+  struct register_ctx c = {id, parent, parent_seg, stack, how, write};
+  lh_own_stack_call(register_on_own_stack, &c);
 }
 
 void lh_thread_key_init(void (*on_exit)(void *)) {
@@ -132,7 +159,7 @@ void lh_thread_key_init(void (*on_exit)(void *)) {
 void lh_thread_init_main(void) {
   lh_recorder_lock();
   if (!lh_self.registered)
-    register_self(0, -1, 0, LH_NO_STACK, LH_HOW_MAIN);
+    register_self(0, -1, 0, LH_NO_STACK, LH_HOW_MAIN, false);
   lh_recorder_unlock();
   /* A main thread that leaves with pthread_exit runs key destructors too: it is then gone, and
    * must not count as a running thread (watchdog.h). */
@@ -144,7 +171,7 @@ void lh_thread_adopt(void) {
   if (!lh_self.registered) {
     bool main_thread = gettid() == getpid() && !info_of(0);
     register_self(main_thread ? 0 : next_id++, -1, 0, LH_NO_STACK,
-                  main_thread ? LH_HOW_MAIN : LH_HOW_ADOPTED);
+                  main_thread ? LH_HOW_MAIN : LH_HOW_ADOPTED, false);
   }
   lh_recorder_unlock();
   if (lh_self.id != 0)
@@ -192,10 +219,9 @@ void lh_thread_created_as(int32_t id, pthread_t handle) {
 
 void lh_thread_register_start(const struct lh_thread_start *s) {
   lh_recorder_lock();
-  register_self(s->id, s->parent, s->parent_seg, s->stack, s->how);
   /* Written now, not when first referred to: who created whom is worth keeping even for a
    * thread that never nests locks. */
-  lh_thread_ensure_written(s->id);
+  register_self(s->id, s->parent, s->parent_seg, s->stack, s->how, true);
   lh_recorder_unlock();
   pthread_setspecific(exit_key, &lh_self);
 }
@@ -251,6 +277,9 @@ static void ended_unseen(struct lh_thread_info *t) {
   for (int i = 0; calls && i < LH_NWRAPPED; i++)
     calls_exited[i] += calls[i];
   free(calls);
+  if (dead->cold != &lh_thread_cold_none)
+    free(dead->cold);
+  dead->cold = &lh_thread_cold_none;
   if (t->written) {
     struct seg_ctx c = {t->id, -1, dead->seg};
     lh_run_write("exit", fill_exit, &c);
@@ -327,9 +356,12 @@ void lh_thread_exit_record(void) {
       t->in_map = false;
     }
   }
-}
-
-void lh_thread_free_parts(void) {
+  /* Not listed any more (t->tls is NULL): nobody reads the block now. Waits published after this
+   * (other key destructors) go to the shared one. */
+  struct lh_thread_cold *cold = lh_self.cold;
+  lh_self.cold = &lh_thread_cold_none;
+  if (cold != &lh_thread_cold_none)
+    free(cold);
   lh_held_free(&lh_self.held);
   lh_tuple_cache_clear(&lh_self.tuples);
   free(lh_self.locks);
@@ -395,7 +427,7 @@ void lh_thread_fork_child(void) {
   if (lh_self.calls)
     memset(lh_self.calls, 0, LH_NWRAPPED * sizeof *lh_self.calls);
   lh_tuple_cache_clear(&lh_self.tuples);
-  lh_self.tid = gettid();
+  lh_self.cold->tid = gettid();
   struct lh_thread_info *self = info_of(lh_self.id);
   if (self) {
     self->how = LH_HOW_FORK;

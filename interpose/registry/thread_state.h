@@ -2,7 +2,8 @@
  *
  * Two halves:
  * - struct lh_thread, the calling thread's own state in static TLS (lh_self): its id, segment,
- *   held locks, tuple cache, lock look-up cache and call counters. Only its thread writes it
+ *   held locks, tuple cache, lock look-up cache and call counters, and behind `cold` what no
+ *   fast path reads (its kernel id, its wait, its failed trylocks). Only its thread writes it
  *   (other threads read the counters at exit, racily, which is fine for statistics).
  * - a record per thread ever seen (thread_state.c), kept in a global table indexed by thread
  *   id and never freed (the run file refers to threads by id after they end). The table and
@@ -31,6 +32,49 @@
 
 enum lh_thread_how { LH_HOW_MAIN, LH_HOW_PTHREAD, LH_HOW_THRD, LH_HOW_FORK, LH_HOW_ADOPTED };
 
+/* What of a thread's state no fast path reads: on the heap (lh_thread.cold), made when the thread
+ * registers and freed when it ends. Before and after that, `cold` points to one shared block
+ * (lh_thread_cold_none) that unregistered threads may scribble on: nothing reads it, since only
+ * registered threads are listed for the watchdog and for findings. */
+struct lh_acquire;
+struct lh_tuple_slot;
+/* A lock request on its way to the slow path (recorder.c): kept here rather than in the frames
+ * left on the program's stack. */
+struct lh_slow_request {
+  struct lh_acquire *a;
+  uintptr_t pc;
+  const struct lh_tuple_slot *stale;
+  uint8_t flags;
+};
+
+struct lh_thread_cold {
+  struct lh_slow_request request;
+  pid_t tid;           /* the kernel's id, which glibc stores as a mutex's owner */
+  struct lh_wait wait; /* what it is blocked in, for the watchdog (wait_state.h) */
+  /* Failed trylocks since the last success, for livelock detection; written by the thread,
+   * read by the watchdog (relaxed atomics). */
+  uint32_t try_failures;
+  uint32_t try_fail_lock; /* the lock of the last failure */
+  pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
+  uint64_t try_fail_since_ns;
+};
+extern struct lh_thread_cold lh_thread_cold_none;
+
+/* The thread's own state, in static TLS. glibc carves static TLS out of every thread's stack,
+ * the program's small stacks included (own_stack.h, docs/promises.md: a 16 KiB stack), so only
+ * what the hot paths read stays here, 224 bytes (with wrap_once.c's and wrap_memory.c's, 248 in
+ * all, against 480 before); the rest is behind `cold`. What each part costs:
+ * - registered, id, seg, in_runtime (16 bytes): read by every wrapper (lh_pass, the tuple key);
+ *   saved_errno and the saved cancel state (12): written by lh_runtime_enter, which runs before
+ *   a thread is registered (registering takes the recorder lock), so they cannot be on the heap;
+ * - held (32: the array itself is on the heap, grown on the slow path before the push that needs
+ *   it), tuples (16): the lock fast path's probe and push;
+ * - calls (8): the per-wrapper counters, one increment per call;
+ * - locks, cold (16): pointers to the lock look-up cache and to the cold part;
+ * - contention (16): the profile's table, grown by the thread itself at any time once on: a
+ *   shared block would not do;
+ * - race (104): the race detector's per-access state (race_thread.h), read on every memory access
+ *   of a program built with `lockhound cc`; an indirection there would cost a load per access. */
 struct lh_thread {
   bool registered;
   int32_t id;
@@ -41,20 +85,12 @@ struct lh_thread {
   int saved_cancel_type;
   struct lh_held_set held;
   struct lh_tuple_cache tuples;
-  /* On the heap, made at the thread's first lock look-up: static TLS is carved out of every
-   * thread's stack, and a 16 KiB stack cannot spare 3 KiB for it (own_stack.h). */
+  /* On the heap, made at the thread's first lock look-up. */
   struct lh_lock_cache *locks;
-  /* Per-wrapper call counts, on the heap for the same reason (LH_NWRAPPED counters are 700
-   * bytes): made when the thread registers, NULL before and after its end (counts then dropped). */
+  /* Per-wrapper call counts, on the heap (LH_NWRAPPED counters are 700 bytes): made when the
+   * thread registers, NULL before and after its end (counts then dropped). */
   uint64_t *calls;
-  pid_t tid;           /* the kernel's id, which glibc stores as a mutex's owner */
-  struct lh_wait wait; /* what it is blocked in, for the watchdog (wait_state.h) */
-  /* Failed trylocks since the last success, for livelock detection; written by the thread,
-   * read by the watchdog (relaxed atomics). */
-  uint32_t try_failures;
-  uint32_t try_fail_lock; /* the lock of the last failure */
-  pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
-  uint64_t try_fail_since_ns;
+  struct lh_thread_cold *cold; /* never NULL */
   struct lh_contention_table contention; /* this thread's per-lock profile, when on */
   struct lh_race_thread race;            /* the race detector's state (race_thread.h) */
 };
@@ -98,10 +134,9 @@ struct lh_thread *lh_thread_ended_unseen(pthread_t handle);
 /* Under the recorder lock: records the join (and the end the joined thread did not record);
  * moves the joiner to its next segment; returns the joined thread's id, or -1 if unknown. */
 int32_t lh_thread_join_record(pthread_t handle);
-/* Under the recorder lock, in an ending thread: its call counts and `exit` record. */
+/* Under the recorder lock, in an ending thread: its call counts and `exit` record; then frees its
+ * cold block, held set, caches and counters. */
 void lh_thread_exit_record(void);
-/* In an ending thread, after lh_thread_exit_record: frees its held set, caches and counters. */
-void lh_thread_free_parts(void);
 void lh_thread_detached(pthread_t handle);
 /* Sums every thread's call counters (live and exited) into out. */
 void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);

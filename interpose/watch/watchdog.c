@@ -99,19 +99,19 @@ static void collect(int32_t id, struct lh_thread *t, void *ctx) {
   struct snap *s = &sc->t[sc->n++];
   memset(s, 0, offsetof(struct snap, held));
   s->id = id;
-  s->tid = __atomic_load_n(&t->tid, __ATOMIC_RELAXED);
-  s->try_failures = __atomic_load_n(&t->try_failures, __ATOMIC_RELAXED);
-  s->try_lock = __atomic_load_n(&t->try_fail_lock, __ATOMIC_RELAXED);
-  s->try_owner = __atomic_load_n(&t->try_fail_owner, __ATOMIC_RELAXED);
-  s->try_since = __atomic_load_n(&t->try_fail_since_ns, __ATOMIC_RELAXED);
-  uint32_t seq = __atomic_load_n(&t->wait.seq, __ATOMIC_ACQUIRE);
+  s->tid = __atomic_load_n(&t->cold->tid, __ATOMIC_RELAXED);
+  s->try_failures = __atomic_load_n(&t->cold->try_failures, __ATOMIC_RELAXED);
+  s->try_lock = __atomic_load_n(&t->cold->try_fail_lock, __ATOMIC_RELAXED);
+  s->try_owner = __atomic_load_n(&t->cold->try_fail_owner, __ATOMIC_RELAXED);
+  s->try_since = __atomic_load_n(&t->cold->try_fail_since_ns, __ATOMIC_RELAXED);
+  uint32_t seq = __atomic_load_n(&t->cold->wait.seq, __ATOMIC_ACQUIRE);
   if (!(seq & 1))
     return;
-  copy_wait(&s->wait, &t->wait);
+  copy_wait(&s->wait, &t->cold->wait);
   copy_held(s, &t->held);
   __atomic_thread_fence(__ATOMIC_ACQUIRE);
   s->seq = seq;
-  s->blocked = __atomic_load_n(&t->wait.seq, __ATOMIC_RELAXED) == seq;
+  s->blocked = __atomic_load_n(&t->cold->wait.seq, __ATOMIC_RELAXED) == seq;
 }
 
 static void remember_grow(int32_t id) {

@@ -109,11 +109,22 @@ LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
   LH_COND_WAIT(c, m, C11, cnd_timedwait, true, real_cnd_timedwait(c, m, t), C11_RELOCKED);
 }
 
-static int thrd_trampoline(void *p) {
+struct start_call {
+  int (*fn)(void *);
+  void *arg;
+};
+
+/* As pthread_trampoline (wrap_thread.c): begins out of line, then a tail call. */
+static __attribute__((noinline)) struct start_call begin(void *p) {
   struct lh_thread_start s = *(struct lh_thread_start *)p;
   free(p);
   lh_thread_begin(&s);
-  return s.thrd_fn(s.arg);
+  return (struct start_call){s.thrd_fn, s.arg};
+}
+
+static int thrd_trampoline(void *p) {
+  struct start_call c = begin(p);
+  return c.fn(c.arg);
 }
 
 LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
@@ -138,7 +149,7 @@ LH_EXPORT int thrd_join(thrd_t t, int *res) {
     return real_thrd_join(t, res);
   lh_wait_join_begin((pthread_t)t, LH_W_thrd_join, false, LH_PC);
   int rc = real_thrd_join(t, res);
-  lh_wait_done(&lh_self.wait);
+  lh_wait_done(&lh_self.cold->wait);
   if (rc == thrd_success && !lh_pass())
     lh_thread_joined((pthread_t)t);
   return rc;

@@ -116,7 +116,8 @@ static size_t str_nlen(const char *s, size_t max) {
 
 /* Set while the thread is inside lh_race_access for a wrapper: the detector may itself copy or
  * clear memory (growing a vector clock), and those calls must come straight back here without
- * being reported into it again. Owned by its thread. */
+ * being reported into it again. Owned by its thread. 1 byte of static TLS (taken from every
+ * thread's stack, thread_state.h): it must work before the thread is registered. */
 static __thread bool reporting __attribute__((tls_model("initial-exec")));
 
 SLOW_PATH static void report(const void *addr, size_t n, unsigned flags, uintptr_t pc) {

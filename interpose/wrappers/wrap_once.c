@@ -10,7 +10,9 @@
 
 #include "wrappers/wrapper.h"
 
-/* The calling thread's current once call: set just before the real call, read by the trampoline. */
+/* The calling thread's current once call: set just before the real call, read by the trampoline.
+ * 16 bytes of static TLS (taken from every thread's stack, thread_state.h): the trampoline gets
+ * no argument, and the heap would need an allocation in the once call. */
 static __thread void (*once_routine)(void);
 static __thread uintptr_t once_control;
 

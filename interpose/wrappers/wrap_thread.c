@@ -8,11 +8,24 @@
 #include "lifecycle.h"
 #include "wrappers/wrapper.h"
 
-static void *pthread_trampoline(void *p) {
+struct start_call {
+  void *(*fn)(void *);
+  void *arg;
+};
+
+/* Out of line: its frame is gone before the program's start routine runs. */
+static __attribute__((noinline)) struct start_call begin(void *p) {
   struct lh_thread_start s = *(struct lh_thread_start *)p;
   free(p);
   lh_thread_begin(&s);
-  return s.fn(s.arg);
+  return (struct start_call){s.fn, s.arg};
+}
+
+/* The start routine is a tail call: the trampoline leaves no frame under the program's (a
+ * thread's whole stack may be 16 KiB: docs/promises.md). */
+static void *pthread_trampoline(void *p) {
+  struct start_call c = begin(p);
+  return c.fn(c.arg);
 }
 
 LH_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *),
@@ -49,7 +62,7 @@ LH_EXPORT int pthread_join(pthread_t t, void **ret) {
     return real_pthread_join(t, ret); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_join, false, LH_PC);
   int rc = real_pthread_join(t, ret);
-  lh_wait_done(&lh_self.wait);
+  lh_wait_done(&lh_self.cold->wait);
   lh_misuse_join_done(t);
   return joined(rc, t, LH_W_pthread_join, LH_PC);
 }
@@ -68,7 +81,7 @@ LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespe
     return real_pthread_timedjoin_np(t, ret, abstime); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_timedjoin_np, true, LH_PC);
   int rc = real_pthread_timedjoin_np(t, ret, abstime);
-  lh_wait_done(&lh_self.wait);
+  lh_wait_done(&lh_self.cold->wait);
   lh_misuse_join_done(t);
   return joined(rc, t, LH_W_pthread_timedjoin_np, LH_PC);
 }
@@ -82,7 +95,7 @@ LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
     return real_pthread_clockjoin_np(t, ret, c, abstime); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_clockjoin_np, true, LH_PC);
   int rc = real_pthread_clockjoin_np(t, ret, c, abstime);
-  lh_wait_done(&lh_self.wait);
+  lh_wait_done(&lh_self.cold->wait);
   lh_misuse_join_done(t);
   return joined(rc, t, LH_W_pthread_clockjoin_np, LH_PC);
 }

@@ -63,7 +63,7 @@ static inline bool lh_pass(void) {
     if (busy_expr) {                                                                           \
       lh_wait_lock_begin(&acq_, (kind), LH_W_##name, ((flags) & LH_ACQ_TIMED) != 0);           \
       rc = (call);                                                                             \
-      lh_wait_done(&lh_self.wait);                                                             \
+      lh_wait_done(&lh_self.cold->wait);                                                             \
       if (__builtin_expect(lh_contention_on, 0))                                               \
         lh_profile_waited(acq_.lock);                                                          \
     } else if (!(ok_expr)) {                                                                   \
@@ -107,7 +107,7 @@ static inline bool lh_pass(void) {
     lh_misuse_cond_enter((cond), (mutex), LH_PC);                                              \
     lh_wait_cond_begin((cond), (mutex), (kind), LH_W_##name, (timed), LH_PC);                  \
     int rc = (call);                                                                           \
-    lh_wait_done(&lh_self.wait);                                                               \
+    lh_wait_done(&lh_self.cold->wait);                                                               \
     lh_misuse_cond_leave(cond);                                                                \
     LH_RACE_EVENT(lh_race_cond_woken((uintptr_t)(cond)));                                      \
     if (relocked_expr) {                                                                       \
@@ -126,7 +126,7 @@ static inline bool lh_pass(void) {
     begin;                                                                                     \
     int rc = (call);                                                                           \
     int errno_ = errno;                                                                        \
-    lh_wait_done(&lh_self.wait);                                                               \
+    lh_wait_done(&lh_self.cold->wait);                                                               \
     then;                                                                                      \
     errno = errno_;                                                                            \
     return rc;                                                                                 \

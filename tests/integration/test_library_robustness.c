@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,86 @@ SMALL_STACK(32, leave, 256)
  * same stack and must stay small. */
 SMALL_STACK(16, use, 9000)
 SMALL_STACK(32, use, 25000)
+
+/* lockhound's share of a thread's stack, documented in docs/promises.md (small thread stacks):
+ * static TLS, the wrappers' frames on the program's stack, the start trampoline, all told. */
+#define STACK_BUDGET 512
+
+/* For each family of calls a thread makes at the bottom of a deep recursion on a 16 KiB stack,
+ * a depth that leaves natively the budget plus 256 bytes unused (programs/stack_budget.c finds it
+ * by running itself natively): the family must work under lockhound too. Before lockhound's
+ * static TLS went from 480 to 248 bytes and its frames shrank (it needed up to 816 bytes), the
+ * mutex and rwlock threads died of SIGSEGV here (trylock too when run by hand). */
+#define BUDGET_MARGIN(family)                                                                    \
+    Test(small_stack, family##_at_the_bottom_of_a_stack_leaving_the_budget_plus_256,             \
+         .init = make_work_dir, .fini = remove_work_dir, .timeout = 120)                         \
+    {                                                                                           \
+        char margin[16];                                                                        \
+        snprintf(margin, sizeof margin, "%d", STACK_BUDGET + 256);                              \
+        const char *argv[] = {PROGRAM("stack_budget"), "leave", #family, margin, NULL};         \
+        check_as_native(argv);                                                                  \
+    }
+BUDGET_MARGIN(mutex)
+BUDGET_MARGIN(trylock)
+BUDGET_MARGIN(rwlock)
+BUDGET_MARGIN(cond)
+BUDGET_MARGIN(sem)
+BUDGET_MARGIN(create)
+BUDGET_MARGIN(exit)
+
+/* One line of `stack_budget measure`: the family's numbers, or false. */
+struct stack_use {
+    long start, bottom, first, again, used;
+};
+static bool stack_use_of(const char *out, const char *family, struct stack_use *u)
+{
+    for (const char *line = out; line && *line; line = strchr(line, '\n')) {
+        line += *line == '\n';
+        char name[32];
+        if (sscanf(line, "%31s start %ld bottom %ld first %ld again %ld used %ld", name, &u->start,
+                   &u->bottom, &u->first, &u->again, &u->used) == 6 &&
+            strcmp(name, family) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The high-water marks of each family on a painted 16 KiB stack, natively and preloaded: how much
+ * deeper lockhound makes the thread go (TLS and trampoline above the thread function, frames below
+ * the call) stays within the budget, on the first run (slow paths) and on the second (fast
+ * paths). Before: 736 bytes for a mutex (480 of TLS, 48 of trampoline, 208 to 296 of frames). */
+Test(small_stack, lockhound_takes_at_most_its_budget_of_a_thread_stack, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 120)
+{
+#ifdef LH_LIBRARY_SANITIZED
+    cr_skip_test("the library is built with sanitizers: the budget is the release build's "
+                 "(a sanitized one has bigger frames and TLS; the margin tests still run)");
+#endif
+    const char *argv[] = {PROGRAM("stack_budget"), "measure", NULL};
+    struct lh_child_result native, traced;
+    run_how(NATIVE, argv, NULL, &native);
+    run_how(UNDER_PRELOAD, argv, NULL, &traced);
+    cr_assert_eq(native.exit_code, 0, "the native measure failed; stderr:\n%s", native.err);
+    cr_assert_eq(traced.exit_code, 0, "the measure failed preloaded; stderr:\n%s", traced.err);
+    static const char *const families[] = {"bind",   "none", "mutex",  "trylock", "rwlock",
+                                           "cond",   "sem",  "create", "exit"};
+    for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
+        struct stack_use n, t;
+        cr_assert(stack_use_of(native.out, families[i], &n) &&
+                      stack_use_of(traced.out, families[i], &t),
+                  "no line for %s:\n%s\n%s", families[i], native.out, traced.out);
+        long deeper[] = {t.used - n.used, t.bottom + t.first - n.bottom - n.first,
+                         t.bottom + t.again - n.bottom - n.again};
+        static const char *const what[] = {"whole thread", "first run", "second run"};
+        for (int k = 0; k < 3; k++)
+            cr_expect_leq(deeper[k], STACK_BUDGET,
+                          "%s: lockhound takes %ld bytes of the stack (%s), over its budget of %d;"
+                          "\nnatively:\n%s\npreloaded:\n%s",
+                          families[i], deeper[k], what[k], STACK_BUDGET, native.out, traced.out);
+    }
+    lh_child_result_free(&native);
+    lh_child_result_free(&traced);
+}
 
 /* ---- 2. asynchronous cancellation ---- */
 
