@@ -6,12 +6,7 @@
 
 enum lh_level { LH_LEVEL_ERROR, LH_LEVEL_NOTE, LH_LEVEL_WARNING };
 
-enum lh_finding_kind {
-#define X(e, rule, level, title) e,
-#include "common/finding_kinds.def"
-#undef X
-  LH_FINDING_KIND_COUNT
-};
+#include "common/finding_kinds.h"
 
 const char *lh_kind_rule(enum lh_finding_kind kind);  /* "lock-order-inversion" */
 const char *lh_kind_title(enum lh_finding_kind kind); /* "potential deadlock (...)" */

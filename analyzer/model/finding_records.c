@@ -25,12 +25,7 @@ static bool opt_ref(struct loader *ld, json_t *rec, const char *key, const struc
 }
 
 static bool wait_on(struct loader *ld, const char *s, enum lh_wait_on *on) {
-  static const char *const names[] = {"lock", "cond", "sem", "barrier", "join"};
-  for (int i = 0; i < 5; i++)
-    if (strcmp(s, names[i]) == 0) {
-      *on = (enum lh_wait_on)(LH_WAIT_LOCK + i);
-      return true;
-    }
+  if (lh_wait_on_of_name(s, on)) return true;
   return lh_rf_fail(ld, "waits: unknown 'on' value '%.40s'", s);
 }
 

@@ -237,13 +237,32 @@ void lh_model_finish(struct lh_model *m) {
 
 const char *lh_mode_name(enum lh_mode mode) { return mode == LH_MODE_READ ? "read" : "write"; }
 
+#define NAME(e, name) name,
+static const char *const lock_kind_names[] = {LH_LOCK_KINDS(NAME)};
+static const char *const object_kind_names[] = {LH_OBJECT_KINDS(NAME)};
+static const char *const wait_on_names[] = {LH_WAIT_ONS(NAME)};
+#undef NAME
+
 const char *lh_lock_kind_name(enum lh_lock_kind kind) {
-  switch (kind) {
-  case LH_LOCK_RWLOCK: return "rwlock";
-  case LH_LOCK_SPINLOCK: return "spinlock";
-  case LH_LOCK_C11_MUTEX: return "c11_mutex";
-  default: return "mutex";
-  }
+  return lock_kind_names[kind < LH_LOCK_KIND_COUNT ? kind : LH_LOCK_MUTEX];
+}
+
+bool lh_lock_kind_of_name(const char *s, enum lh_lock_kind *kind) {
+  for (int k = 0; k < LH_LOCK_KIND_COUNT; k++)
+    if (strcmp(s, lock_kind_names[k]) == 0) return *kind = (enum lh_lock_kind)k, true;
+  return false;
+}
+
+bool lh_object_kind_of_name(const char *s, enum lh_object_kind *kind) {
+  for (int k = 0; k < LH_OBJECT_KIND_COUNT; k++)
+    if (strcmp(s, object_kind_names[k]) == 0) return *kind = (enum lh_object_kind)k, true;
+  return false;
+}
+
+bool lh_wait_on_of_name(const char *s, enum lh_wait_on *on) {
+  for (int k = LH_WAIT_NONE + 1; k < LH_WAIT_ON_COUNT; k++) /* "none" is never written */
+    if (strcmp(s, wait_on_names[k]) == 0) return *on = (enum lh_wait_on)k, true;
+  return false;
 }
 
 const char *lh_lock_kind_word(enum lh_lock_kind kind) {
@@ -251,11 +270,7 @@ const char *lh_lock_kind_word(enum lh_lock_kind kind) {
 }
 
 const char *lh_object_kind_name(enum lh_object_kind kind) {
-  switch (kind) {
-  case LH_OBJECT_COND: return "cond";
-  case LH_OBJECT_BARRIER: return "barrier";
-  default: return "sem";
-  }
+  return object_kind_names[kind < LH_OBJECT_KIND_COUNT ? kind : LH_OBJECT_SEM];
 }
 
 const char *lh_object_kind_word(enum lh_object_kind kind) {

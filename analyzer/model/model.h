@@ -21,10 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/vocabulary.h"
+
 #define LH_NONE (-1)
 
-enum lh_mode { LH_MODE_WRITE = 0, LH_MODE_READ = 1 };
-enum lh_lock_kind { LH_LOCK_MUTEX, LH_LOCK_RWLOCK, LH_LOCK_SPINLOCK, LH_LOCK_C11_MUTEX };
 
 struct lh_run_file {
   char *path;
@@ -97,7 +97,6 @@ struct lh_lock_profile {
   uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
 };
 
-enum lh_object_kind { LH_OBJECT_SEM, LH_OBJECT_COND, LH_OBJECT_BARRIER };
 
 struct lh_object {
   char *key;     /* merge key, unique in the model (group-prefixed) */
@@ -136,15 +135,6 @@ struct lh_join {
 };
 
 /* ---- incidents: the library's `finding` records ---- */
-
-enum lh_wait_on {
-  LH_WAIT_NONE,
-  LH_WAIT_LOCK,
-  LH_WAIT_COND,
-  LH_WAIT_SEM,
-  LH_WAIT_BARRIER,
-  LH_WAIT_JOIN
-};
 
 struct lh_wait {      /* what a thread is blocked in */
   enum lh_wait_on on; /* LH_WAIT_NONE: the entry has no `waits` */
@@ -276,13 +266,17 @@ void lh_incident_free(struct lh_incident *x);
 /* Called once after the last file: sorts joins by thread and fills first_join/njoins. */
 void lh_model_finish(struct lh_model *m);
 
-/* Names for the record vocabulary. */
-const char *lh_mode_name(enum lh_mode mode); /* "write" / "read" */
-const char *
-lh_lock_kind_name(enum lh_lock_kind kind); /* "mutex", "rwlock", "spinlock", "c11_mutex" */
-const char *lh_lock_kind_word(enum lh_lock_kind kind);     /* in prose: "mutex", ..., "mtx" */
-const char *lh_object_kind_name(enum lh_object_kind kind); /* "sem", "cond", "barrier" */
-const char *
-lh_object_kind_word(enum lh_object_kind kind); /* "semaphore", "condition variable", ... */
+/* Names for the record vocabulary (common/vocabulary.h): a mode as "write" / "read"; a kind as
+ * the run file names it ("mutex", "rwlock", "spinlock", "c11_mutex"; "sem", "cond", "barrier")
+ * and in prose ("mtx"; "semaphore", "condition variable"); the kind or wait a run file's name
+ * stands for, false when none ("none" is never a wait read from a file). */
+const char *lh_mode_name(enum lh_mode mode);
+const char *lh_lock_kind_name(enum lh_lock_kind kind);
+const char *lh_lock_kind_word(enum lh_lock_kind kind);
+const char *lh_object_kind_name(enum lh_object_kind kind);
+const char *lh_object_kind_word(enum lh_object_kind kind);
+bool lh_lock_kind_of_name(const char *s, enum lh_lock_kind *kind);
+bool lh_object_kind_of_name(const char *s, enum lh_object_kind *kind);
+bool lh_wait_on_of_name(const char *s, enum lh_wait_on *on);
 
 #endif

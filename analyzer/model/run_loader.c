@@ -140,18 +140,7 @@ static bool rec_exit(struct loader *ld, json_t *rec) {
 }
 
 static bool lock_kind(struct loader *ld, const char *s, enum lh_lock_kind *kind) {
-  static const struct {
-    const char *name;
-    enum lh_lock_kind kind;
-  } kinds[] = {{"mutex", LH_LOCK_MUTEX},
-               {"rwlock", LH_LOCK_RWLOCK},
-               {"spinlock", LH_LOCK_SPINLOCK},
-               {"c11_mutex", LH_LOCK_C11_MUTEX}};
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-    if (strcmp(s, kinds[i].name) == 0) {
-      *kind = kinds[i].kind;
-      return true;
-    }
+  if (lh_lock_kind_of_name(s, kind)) return true;
   return lh_rf_fail(ld, "unknown lock kind '%.40s'", s);
 }
 
@@ -289,15 +278,8 @@ static bool rec_acq(struct loader *ld, json_t *rec) {
 /* ---- objects: semaphores, condition variables, barriers ---- */
 
 static bool object_kind(struct loader *ld, const char *s, enum lh_object_kind *kind) {
-  if (strcmp(s, "sem") == 0)
-    *kind = LH_OBJECT_SEM;
-  else if (strcmp(s, "cond") == 0)
-    *kind = LH_OBJECT_COND;
-  else if (strcmp(s, "barrier") == 0)
-    *kind = LH_OBJECT_BARRIER;
-  else
-    return lh_rf_fail(ld, "unknown object kind '%.40s'", s);
-  return true;
+  if (lh_object_kind_of_name(s, kind)) return true;
+  return lh_rf_fail(ld, "unknown object kind '%.40s'", s);
 }
 
 static char *object_key(struct loader *ld, const struct lh_object *o, const struct file_module *mod,

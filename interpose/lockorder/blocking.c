@@ -18,14 +18,14 @@ static int mutex_type(const void *obj) { return ((const pthread_mutex_t *)obj)->
 
 static bool blocks_for_ever(const void *obj, uint8_t kind, uint8_t mode, uint8_t held_mode) {
   switch (kind) {
-  case LH_KIND_SPIN:
+  case LH_LOCK_SPINLOCK:
     return true;
-  case LH_KIND_MUTEX:
-  case LH_KIND_C11_MUTEX: {
+  case LH_LOCK_MUTEX:
+  case LH_LOCK_C11_MUTEX: {
     int type = mutex_type(obj);
     return type == PTHREAD_MUTEX_NORMAL || type == PTHREAD_MUTEX_ADAPTIVE_NP;
   }
-  case LH_KIND_RWLOCK: /* glibc refuses (EDEADLK) a lock over one's own write lock */
+  case LH_LOCK_RWLOCK: /* glibc refuses (EDEADLK) a lock over one's own write lock */
     return mode == LH_MODE_WRITE && held_mode == LH_MODE_READ;
   default:
     return false;
@@ -39,16 +39,16 @@ static bool blocks_for_ever(const void *obj, uint8_t kind, uint8_t mode, uint8_t
  * only when glibc does not contradict it. */
 static bool really_held(const void *obj, uint8_t kind, uint8_t held_mode) {
   switch (kind) {
-  case LH_KIND_MUTEX:
-  case LH_KIND_C11_MUTEX:
+  case LH_LOCK_MUTEX:
+  case LH_LOCK_C11_MUTEX:
     return (((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff) == lh_self.cold->tid;
-  case LH_KIND_RWLOCK: {
+  case LH_LOCK_RWLOCK: {
     const volatile pthread_rwlock_t *rw = obj;
     if (held_mode == LH_MODE_READ)
       return (rw->__data.__readers >> 3) > 0; /* PTHREAD_RWLOCK_READER_SHIFT */
     return rw->__data.__cur_writer == lh_self.cold->tid;
   }
-  case LH_KIND_SPIN:
+  case LH_LOCK_SPINLOCK:
     return !lh_spin_is_free(*(const volatile pthread_spinlock_t *)obj);
   default:
     return true;
@@ -71,7 +71,7 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
     return;
   static struct lh_finding f; /* guarded by the recorder lock */
   lh_recorder_lock();
-  lh_finding_init(&f, "self-deadlock", lh_finding_end_action());
+  lh_finding_init(&f, LH_FINDING_SELF_DEADLOCK, lh_finding_end_action());
   struct lh_finding_thread *t = &f.threads[f.nthreads++];
   t->thread = lh_self.id;
   t->stack = lh_stack_here();
@@ -96,9 +96,9 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
 }
 
 static pid_t owner_of(const void *obj, uint8_t kind) {
-  if (kind == LH_KIND_MUTEX || kind == LH_KIND_C11_MUTEX)
+  if (kind == LH_LOCK_MUTEX || kind == LH_LOCK_C11_MUTEX)
     return ((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff;
-  if (kind == LH_KIND_RWLOCK)
+  if (kind == LH_LOCK_RWLOCK)
     return ((const volatile pthread_rwlock_t *)obj)->__data.__cur_writer;
   return 0;
 }

@@ -24,7 +24,7 @@
 static struct lh_finding finding;
 
 /* Under the recorder lock: a finding about the calling thread at its current call. */
-static struct lh_finding *begin(const char *kind, const char *detail) {
+static struct lh_finding *begin(enum lh_finding_kind kind, const char *detail) {
   lh_finding_init(&finding, kind, "continue");
   finding.detail = detail;
   struct lh_finding_thread *t = &finding.threads[finding.nthreads++];
@@ -72,17 +72,17 @@ enum lock_state { UNLOCKED, HELD_BY_SELF, HELD_BY_OTHER };
 
 static enum lock_state state_of(const void *obj, uint8_t kind, pid_t *owner) {
   *owner = 0;
-  if (kind == LH_KIND_MUTEX || kind == LH_KIND_C11_MUTEX) {
+  if (kind == LH_LOCK_MUTEX || kind == LH_LOCK_C11_MUTEX) {
     const volatile pthread_mutex_t *m = obj;
     if (m->__data.__lock == 0)
       return UNLOCKED;
     *owner = m->__data.__owner & 0x3fffffff;
-  } else if (kind == LH_KIND_RWLOCK) {
+  } else if (kind == LH_LOCK_RWLOCK) {
     const volatile pthread_rwlock_t *rw = obj;
     *owner = rw->__data.__cur_writer;
     if (*owner == 0 && (rw->__data.__readers >> 3) == 0)
       return UNLOCKED;
-  } else if (kind == LH_KIND_SPIN) {
+  } else if (kind == LH_LOCK_SPINLOCK) {
     if (lh_spin_is_free(*(const volatile int *)obj))
       return UNLOCKED;
   }
@@ -97,7 +97,7 @@ void lh_misuse_unlock(const void *obj, uint8_t kind, uintptr_t pc) {
   lh_thread_ensure();
   bool recursive;
   uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
-  const char *kind_name = st == UNLOCKED ? "unlock-unlocked" : "unlock-unowned";
+  enum lh_finding_kind kind_name = st == UNLOCKED ? LH_FINDING_UNLOCK_UNLOCKED : LH_FINDING_UNLOCK_UNOWNED;
   lh_recorder_lock();
   if (lh_finding_first_at(kind_name, NULL, pc)) {
     struct lh_finding *f = begin(kind_name, NULL);
@@ -117,8 +117,8 @@ void lh_misuse_destroy_lock(const void *obj, uint8_t kind, uintptr_t pc) {
   bool recursive;
   uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
   lh_recorder_lock();
-  if (lh_finding_first_at("destroy-locked", NULL, pc)) {
-    struct lh_finding *f = begin("destroy-locked", NULL);
+  if (lh_finding_first_at(LH_FINDING_DESTROY_LOCKED, NULL, pc)) {
+    struct lh_finding *f = begin(LH_FINDING_DESTROY_LOCKED, NULL);
     f->lock = lock;
     add_holder(f, lock, owner, "holds it, taken here");
     lh_finding_write(f);
@@ -135,10 +135,10 @@ void lh_misuse_cond_unowned(const void *cond, const void *mutex, uint8_t kind, u
   bool recursive;
   uint32_t lock = lh_lock_id(mutex, kind, pc, &recursive);
   lh_recorder_lock();
-  if (lh_finding_first_at("cond-wait-unowned-mutex", NULL, pc)) {
-    struct lh_finding *f = begin("cond-wait-unowned-mutex", st == UNLOCKED ? "unlocked" : "other");
+  if (lh_finding_first_at(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, NULL, pc)) {
+    struct lh_finding *f = begin(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, st == UNLOCKED ? "unlocked" : "other");
     f->lock = lock;
-    f->object = lh_object_ref(cond, LH_OBJ_COND, pc);
+    f->object = lh_object_ref(cond, LH_OBJECT_COND, pc);
     if (st == HELD_BY_OTHER)
       add_holder(f, lock, owner, "holds the mutex, taken here");
     lh_finding_write(f);
@@ -162,7 +162,7 @@ static void cond_enter(void *p) {
   struct cond_enter_ctx *c = p;
   c->other = lh_object_cond_enter(c->cond, c->mutex, c->pc, lh_self.id, c->here,
                                   &c->other_thread, &c->other_stack);
-  c->report = c->other && lh_finding_first_at("cond-multiple-mutexes", NULL, c->pc);
+  c->report = c->other && lh_finding_first_at(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL, c->pc);
 }
 
 static void cond_leave(void *cond) { lh_object_cond_leave(cond); }
@@ -182,12 +182,12 @@ static __attribute__((noinline)) void report_two_mutexes(const void *cond, const
                                                          int32_t other_thread,
                                                          uint32_t other_stack) {
   bool recursive; /* the ids first: looking one up may take the recorder lock */
-  uint32_t lock = lh_lock_id(mutex, LH_KIND_MUTEX, pc, &recursive);
-  uint32_t other_lock = lh_lock_id((const void *)other, LH_KIND_MUTEX, pc, &recursive);
+  uint32_t lock = lh_lock_id(mutex, LH_LOCK_MUTEX, pc, &recursive);
+  uint32_t other_lock = lh_lock_id((const void *)other, LH_LOCK_MUTEX, pc, &recursive);
   lh_recorder_lock();
   {
-    struct lh_finding *f = begin("cond-multiple-mutexes", NULL);
-    f->object = lh_object_ref(cond, LH_OBJ_COND, pc);
+    struct lh_finding *f = begin(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL);
+    f->object = lh_object_ref(cond, LH_OBJECT_COND, pc);
     f->lock = lock;
     /* the other waiters' mutex: the mutex of the wait this thread's entry shows */
     struct lh_finding_thread *t = &f->threads[0];
@@ -210,9 +210,9 @@ static __attribute__((noinline)) void report_two_mutexes(const void *cond, const
 void lh_misuse_cond_leave(const void *cond) { lh_locked_on_own_stack(cond_leave, (void *)cond); }
 
 void lh_misuse_thread_exit(void) {
-  if (!lh_finding_first_at("exit-holding-lock", NULL, (uintptr_t)lh_self.held.v[0].stack))
+  if (!lh_finding_first_at(LH_FINDING_EXIT_HOLDING_LOCK, NULL, (uintptr_t)lh_self.held.v[0].stack))
     return;
-  struct lh_finding *f = begin("exit-holding-lock", NULL);
+  struct lh_finding *f = begin(LH_FINDING_EXIT_HOLDING_LOCK, NULL);
   f->threads[0].stack = LH_NO_STACK; /* where it ends is the thread machinery: the held locks'
                                         sites are what matters */
   f->lock = lh_self.held.v[0].lock;
@@ -238,7 +238,7 @@ static unsigned waiters_on(const void *addr, uint8_t on) {
   return c.n;
 }
 
-static void object_misuse(const char *kind, const char *detail, const void *obj, uint8_t okind,
+static void object_misuse(enum lh_finding_kind kind, const char *detail, const void *obj, uint8_t okind,
                           uintptr_t pc) {
   if (lh_finding_first_at(kind, detail, pc)) {
     struct lh_finding *f = begin(kind, detail);
@@ -251,9 +251,9 @@ void lh_misuse_barrier_init(const void *b, unsigned count, uintptr_t pc) {
   lh_thread_ensure();
   lh_recorder_lock();
   if (count == 0)
-    object_misuse("barrier-misuse", "count-zero", b, LH_OBJ_BARRIER, pc);
+    object_misuse(LH_FINDING_BARRIER_MISUSE, "count-zero", b, LH_OBJECT_BARRIER, pc);
   else if (waiters_on(b, LH_WAIT_BARRIER))
-    object_misuse("barrier-misuse", "reinit-while-waited", b, LH_OBJ_BARRIER, pc);
+    object_misuse(LH_FINDING_BARRIER_MISUSE, "reinit-while-waited", b, LH_OBJECT_BARRIER, pc);
   lh_recorder_unlock();
 }
 
@@ -261,7 +261,7 @@ void lh_misuse_barrier_destroy(const void *b, uintptr_t pc) {
   lh_thread_ensure();
   lh_recorder_lock();
   if (waiters_on(b, LH_WAIT_BARRIER))
-    object_misuse("barrier-misuse", "destroy-while-waited", b, LH_OBJ_BARRIER, pc);
+    object_misuse(LH_FINDING_BARRIER_MISUSE, "destroy-while-waited", b, LH_OBJECT_BARRIER, pc);
   lh_recorder_unlock();
 }
 
@@ -269,13 +269,13 @@ void lh_misuse_sem_destroy(const void *s, uintptr_t pc) {
   lh_thread_ensure();
   lh_recorder_lock();
   if (waiters_on(s, LH_WAIT_SEM))
-    object_misuse("semaphore-misuse", "destroy-while-waited", s, LH_OBJ_SEM, pc);
+    object_misuse(LH_FINDING_SEMAPHORE_MISUSE, "destroy-while-waited", s, LH_OBJECT_SEM, pc);
   lh_recorder_unlock();
 }
 
 void lh_misuse_sem_overflow(const void *s, uintptr_t pc) {
   /* sem_post may run in a signal handler: nothing may be written here */
-  lh_finding_defer("semaphore-misuse", "post-overflow", s, LH_OBJ_SEM, pc);
+  lh_finding_defer(LH_FINDING_SEMAPHORE_MISUSE, "post-overflow", s, LH_OBJECT_SEM, pc);
 }
 
 bool lh_misuse_join(pthread_t t, uintptr_t pc) {
@@ -290,8 +290,8 @@ bool lh_misuse_join(pthread_t t, uintptr_t pc) {
    * lockhound's own bookkeeping sees it. */
   bool concurrent = !detail && known && lh_thread_claim_join(t, lh_self.id) >= 0;
   const char *what = concurrent ? "join-concurrent" : detail;
-  if (what && lh_finding_first_at("api-error", what, pc)) {
-    struct lh_finding *f = begin("api-error", what);
+  if (what && lh_finding_first_at(LH_FINDING_API_ERROR, what, pc)) {
+    struct lh_finding *f = begin(LH_FINDING_API_ERROR, what);
     int32_t target = lh_thread_of_handle(t);
     if (target >= 0)
       f->thread = target;
@@ -319,7 +319,7 @@ void lh_misuse_api_error(uint16_t call, int error, uintptr_t pc) {
   }
   lh_thread_ensure();
   lh_recorder_lock();
-  if (lh_finding_first_at("api-error", detail, pc))
-    lh_finding_write(begin("api-error", detail));
+  if (lh_finding_first_at(LH_FINDING_API_ERROR, detail, pc))
+    lh_finding_write(begin(LH_FINDING_API_ERROR, detail));
   lh_recorder_unlock();
 }

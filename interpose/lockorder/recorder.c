@@ -127,9 +127,9 @@ void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_val
 /* Whether glibc lets the holder of a lock take it again: a recursive mutex, a read lock over a
  * read lock. Any other acquisition that succeeds shows that the thread did not hold it. */
 static bool reentrant(const struct lh_acquire *a, uint8_t held_mode) {
-  if (a->kind == LH_KIND_MUTEX || a->kind == LH_KIND_C11_MUTEX)
+  if (a->kind == LH_LOCK_MUTEX || a->kind == LH_LOCK_C11_MUTEX)
     return (((const pthread_mutex_t *)a->addr)->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
-  if (a->kind == LH_KIND_RWLOCK)
+  if (a->kind == LH_LOCK_RWLOCK)
     return a->mode == LH_MODE_READ && held_mode == LH_MODE_READ;
   return false;
 }

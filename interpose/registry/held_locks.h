@@ -20,9 +20,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/vocabulary.h"
+
 #define LH_HELD_FIRST 4 /* entries of the first array */
 
-enum lh_mode { LH_MODE_WRITE = 0, LH_MODE_READ = 1 };
 
 struct lh_held_entry {
   uintptr_t addr;

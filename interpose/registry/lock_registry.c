@@ -52,13 +52,13 @@ static struct lh_id_pool ids;       /* forgotten ids that were never written are
 static struct lh_lock_rec *lock_at(uint32_t id) { return id < ids.next ? by_id.v[id] : NULL; }
 
 static void read_attributes(struct lh_lock_rec *r, const void *obj) {
-  if (r->kind == LH_KIND_MUTEX || r->kind == LH_KIND_C11_MUTEX) {
+  if (r->kind == LH_LOCK_MUTEX || r->kind == LH_LOCK_C11_MUTEX) {
     int k = ((const pthread_mutex_t *)obj)->__data.__kind;
     r->type = k & 3;
     r->recursive = r->type == PTHREAD_MUTEX_RECURSIVE_NP;
     r->robust = k & 16;
     r->pshared = k & 128;
-  } else if (r->kind == LH_KIND_RWLOCK) {
+  } else if (r->kind == LH_LOCK_RWLOCK) {
     const pthread_rwlock_t *rw = obj;
     r->prefer_writer = rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
     r->pshared = rw->__data.__shared != 0;
@@ -293,17 +293,15 @@ void lh_lock_destroyed(const void *obj) {
 }
 
 static const char *kind_name(uint8_t kind) {
-  switch (kind) {
-  case LH_KIND_RWLOCK: return "rwlock";
-  case LH_KIND_SPIN: return "spinlock";
-  case LH_KIND_C11_MUTEX: return "c11_mutex";
-  default: return "mutex";
-  }
+#define NAME(e, name) name,
+  static const char *const names[] = {LH_LOCK_KINDS(NAME)};
+#undef NAME
+  return kind < LH_LOCK_KIND_COUNT ? names[kind] : names[LH_LOCK_MUTEX];
 }
 
 static const char *type_name(const struct lh_lock_rec *r) {
   static const char *const mutex_types[] = {"normal", "recursive", "errorcheck", "adaptive"};
-  if (r->kind == LH_KIND_MUTEX || r->kind == LH_KIND_C11_MUTEX)
+  if (r->kind == LH_LOCK_MUTEX || r->kind == LH_LOCK_C11_MUTEX)
     return mutex_types[r->type & 3];
   return NULL;
 }
@@ -323,7 +321,7 @@ static void fill_lock(struct lh_json_line *jl, const void *p) {
     lh_jl_kv_bool(jl, "robust", true);
   if (r->pshared)
     lh_jl_kv_bool(jl, "pshared", true);
-  if (r->kind == LH_KIND_RWLOCK)
+  if (r->kind == LH_LOCK_RWLOCK)
     lh_jl_kv_str(jl, "prefer", r->prefer_writer ? "writer" : "reader");
 }
 

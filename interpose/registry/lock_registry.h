@@ -22,7 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum lh_lock_kind { LH_KIND_MUTEX, LH_KIND_RWLOCK, LH_KIND_SPIN, LH_KIND_C11_MUTEX };
+#include "common/vocabulary.h"
+
 
 /* glibc's x86 spinlock counts down from 1 (free) to 0 (taken); the generic one is 0 when free. */
 static inline bool lh_spin_is_free(int value) {

@@ -99,13 +99,13 @@ uint32_t lh_object_ref(const void *addr, uint8_t kind, uintptr_t pc) {
 
 unsigned lh_object_barrier_count(const void *addr) {
   struct lh_object *o = find(addr);
-  return o && o->kind == LH_OBJ_BARRIER ? o->count : 0;
+  return o && o->kind == LH_OBJECT_BARRIER ? o->count : 0;
 }
 
 uintptr_t lh_object_cond_enter(const void *cond, const void *mutex, uintptr_t pc,
                                int32_t thread, uint32_t stack, int32_t *other_thread,
                                uint32_t *other_stack) {
-  lh_object_ref(cond, LH_OBJ_COND, pc);
+  lh_object_ref(cond, LH_OBJECT_COND, pc);
   struct lh_object *o = find(cond);
   if (!o)
     return 0;
@@ -128,14 +128,16 @@ void lh_object_cond_leave(const void *cond) {
 }
 
 static void fill_object(struct lh_json_line *jl, const void *p) {
-  static const char *const kinds[] = {"sem", "cond", "barrier"};
+#define NAME(e, name) name,
+  static const char *const kinds[] = {LH_OBJECT_KINDS(NAME)};
+#undef NAME
   const struct lh_object *o = p;
   lh_jl_kv_int(jl, "id", o->id);
   lh_jl_kv_str(jl, "kind", kinds[o->kind]);
   lh_jl_kv_hex(jl, "addr", o->addr);
   lh_jl_kv_str(jl, "how", o->initialised ? "init" : "static");
   lh_jl_kv_int(jl, "stack", o->stack == LH_NO_STACK ? -1 : (int64_t)o->stack);
-  if (o->kind == LH_OBJ_BARRIER && o->count)
+  if (o->kind == LH_OBJECT_BARRIER && o->count)
     lh_jl_kv_int(jl, "count", o->count);
   if (o->name)
     lh_jl_kv_str(jl, "name", o->name);

@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum lh_object_kind { LH_OBJ_SEM, LH_OBJ_COND, LH_OBJ_BARRIER };
+#include "common/vocabulary.h"
+
 
 /* A new object at addr (an init call at pc); count: barriers; name: named semaphores. */
 void lh_object_initialised(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,

@@ -18,9 +18,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "common/vocabulary.h"
+
 #include "base/clock.h"
 
-enum lh_wait_on { LH_WAIT_LOCK, LH_WAIT_COND, LH_WAIT_SEM, LH_WAIT_BARRIER, LH_WAIT_JOIN };
 
 struct lh_wait {
   uint32_t seq;        /* odd while blocked */

@@ -24,7 +24,7 @@
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
 
-void lh_finding_init(struct lh_finding *f, const char *kind, const char *action) {
+void lh_finding_init(struct lh_finding *f, enum lh_finding_kind kind, const char *action) {
   memset(f, 0, sizeof *f);
   f->kind = kind;
   f->action = action;
@@ -39,7 +39,19 @@ const char *lh_finding_end_action(void) {
   }
 }
 
-static const char *const wait_on_names[] = {"lock", "cond", "sem", "barrier", "join"};
+#define NAME(e, name) name,
+static const char *const wait_on_names[] = {LH_WAIT_ONS(NAME)};
+#undef NAME
+
+/* A kind's rule id, the `kind` of its record (common/finding_kinds.def). */
+static const char *rule_of(enum lh_finding_kind kind) {
+#define X(e, rule, level, title) rule,
+  static const char *const rules[] = {
+#include "common/finding_kinds.def"
+  };
+#undef X
+  return kind < LH_FINDING_KIND_COUNT ? rules[kind] : "api-error";
+}
 
 /* Waits are timed with CLOCK_MONOTONIC (immune to clock changes); records use CLOCK_REALTIME,
  * like every other time in the run file. */
@@ -107,7 +119,7 @@ static void fill_finding(struct lh_json_line *jl, const void *p) {
   const struct lh_finding *f = p;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  lh_jl_kv_str(jl, "kind", f->kind);
+  lh_jl_kv_str(jl, "kind", rule_of(f->kind));
   lh_jl_kv_int(jl, "ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
   lh_jl_kv_str(jl, "action", f->action);
   if (strcmp(f->action, "exit") == 0)
@@ -208,14 +220,15 @@ void lh_finding_write(const struct lh_finding *f) {
 /* Kind, detail and call site already written: owned by the recorder lock. */
 struct reported {
   struct {
-    const char *kind, *detail;
+    enum lh_finding_kind kind;
+    const char *detail;
     uintptr_t pc;
   } key;
   UT_hash_handle hh;
 };
 static struct reported *reported;
 
-bool lh_finding_first_at(const char *kind, const char *detail, uintptr_t pc) {
+bool lh_finding_first_at(enum lh_finding_kind kind, const char *detail, uintptr_t pc) {
   struct reported probe, *r;
   memset(&probe, 0, sizeof probe);
   probe.key.kind = kind;
@@ -234,12 +247,13 @@ bool lh_finding_first_at(const char *kind, const char *detail, uintptr_t pc) {
 
 /* The one deferred finding, set with atomics only (deferred_pc last, with release: it says the
  * others are there) and cleared once written. */
-static const char *deferred_kind, *deferred_detail;
+static enum lh_finding_kind deferred_kind;
+static const char *deferred_detail;
 static uintptr_t deferred_obj, deferred_pc;
 static uint8_t deferred_okind;
 static int32_t deferred_thread = -1;
 
-void lh_finding_defer(const char *kind, const char *detail, const void *obj, uint8_t okind,
+void lh_finding_defer(enum lh_finding_kind kind, const char *detail, const void *obj, uint8_t okind,
                       uintptr_t pc) {
   uintptr_t expected = 0;
   if (__atomic_compare_exchange_n(&deferred_obj, &expected, (uintptr_t)obj, false,
@@ -259,7 +273,7 @@ void lh_finding_write_deferred(void) {
   uintptr_t pc = __atomic_load_n(&deferred_pc, __ATOMIC_ACQUIRE);
   if (!pc)
     return;
-  const char *kind = __atomic_load_n(&deferred_kind, __ATOMIC_RELAXED);
+  enum lh_finding_kind kind = __atomic_load_n(&deferred_kind, __ATOMIC_RELAXED);
   const char *detail = __atomic_load_n(&deferred_detail, __ATOMIC_RELAXED);
   uintptr_t obj = __atomic_load_n(&deferred_obj, __ATOMIC_RELAXED);
   uint8_t okind = __atomic_load_n(&deferred_okind, __ATOMIC_RELAXED);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/finding_kinds.h"
 #include "registry/held_locks.h"
 #include "registry/wait_state.h"
 
@@ -46,7 +47,7 @@ struct lh_finding_object_state {
 };
 
 struct lh_finding {
-  const char *kind;
+  enum lh_finding_kind kind; /* written as its rule id */
   const char *detail;  /* NULL: none */
   const char *action;  /* "exit", "abort", "wait", "continue" */
   uint32_t nthreads;
@@ -59,19 +60,19 @@ struct lh_finding {
 };
 
 /* A finding with no subject and nothing in it yet. */
-void lh_finding_init(struct lh_finding *f, const char *kind, const char *action);
+void lh_finding_init(struct lh_finding *f, enum lh_finding_kind kind, const char *action);
 /* The action on_deadlock asks for, as the record names it. */
 const char *lh_finding_end_action(void);
 /* Under the recorder lock: writes the record. */
 void lh_finding_write(const struct lh_finding *f);
 /* Under the recorder lock: whether a finding of this kind and detail (NULL: none) at this call
  * site is new, remembering it - a misuse is written once per site, however often it is made. */
-bool lh_finding_first_at(const char *kind, const char *detail, uintptr_t pc);
+bool lh_finding_first_at(enum lh_finding_kind kind, const char *detail, uintptr_t pc);
 /* From anywhere, a signal handler included (atomics only): a finding about object obj (okind:
  * object_registry.h) made by the calling thread at pc, written later by
- * lh_finding_write_deferred. One waits at a time: others made meanwhile are dropped. kind and
- * detail must be string literals. */
-void lh_finding_defer(const char *kind, const char *detail, const void *obj, uint8_t okind,
+ * lh_finding_write_deferred. One waits at a time: others made meanwhile are dropped. detail
+ * must be a string literal. */
+void lh_finding_defer(enum lh_finding_kind kind, const char *detail, const void *obj, uint8_t okind,
                       uintptr_t pc);
 /* Not under the recorder lock, where writing is safe (the watchdog's scans, the end of a run):
  * writes the deferred finding, if there is one and its site is new. */

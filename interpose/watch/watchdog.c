@@ -162,11 +162,11 @@ static bool holds(const struct snap *s, uint32_t lock, bool write_only) {
 
 /* glibc's own view of who holds a lock, where it keeps one: it must agree with ours. */
 static bool owner_agrees(const struct lh_wait *w, pid_t tid) {
-  if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX) {
+  if (w->kind == LH_LOCK_MUTEX || w->kind == LH_LOCK_C11_MUTEX) {
     const volatile pthread_mutex_t *m = (const void *)w->addr;
     return (m->__data.__owner & 0x3fffffff) == tid;
   }
-  if (w->kind == LH_KIND_RWLOCK && w->mode == LH_MODE_WRITE) {
+  if (w->kind == LH_LOCK_RWLOCK && w->mode == LH_MODE_WRITE) {
     const volatile pthread_rwlock_t *rw = (const void *)w->addr;
     int writer = rw->__data.__cur_writer;
     return writer == 0 || writer == tid; /* readers are not recorded by glibc */
@@ -179,11 +179,11 @@ static bool owner_agrees(const struct lh_wait *w, pid_t tid) {
  * than two snapshots), and the wait is not stuck. Only where glibc's word tells it plainly: a
  * mutex's lock word, a spinlock, an rwlock with neither a writer nor readers. */
 static bool lock_is_free(const struct lh_wait *w) {
-  if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX)
+  if (w->kind == LH_LOCK_MUTEX || w->kind == LH_LOCK_C11_MUTEX)
     return ((const volatile pthread_mutex_t *)w->addr)->__data.__lock == 0;
-  if (w->kind == LH_KIND_SPIN)
+  if (w->kind == LH_LOCK_SPINLOCK)
     return lh_spin_is_free(*(const volatile int *)w->addr);
-  if (w->kind == LH_KIND_RWLOCK) {
+  if (w->kind == LH_LOCK_RWLOCK) {
     const volatile pthread_rwlock_t *rw = (const void *)w->addr;
     /* __readers: bit 1 a writer holds it, bits 3 and up the readers holding it */
     return rw->__data.__cur_writer == 0 && (rw->__data.__readers & ~7u) == 0 &&
@@ -232,14 +232,14 @@ static void fill_thread_entry(struct lh_finding_thread *e, const struct snap *s)
     e->wait = s->wait;
     if (s->wait.on != LH_WAIT_COND)
       e->wait.lock = s->wait.on == LH_WAIT_LOCK ? s->wait.lock : UINT32_MAX;
-    static const uint8_t object_kind[] = {0, LH_OBJ_COND, LH_OBJ_SEM, LH_OBJ_BARRIER, 0};
+    static const uint8_t object_kind[] = {0, LH_OBJECT_COND, LH_OBJECT_SEM, LH_OBJECT_BARRIER, 0};
     if (s->wait.on == LH_WAIT_COND || s->wait.on == LH_WAIT_SEM || s->wait.on == LH_WAIT_BARRIER)
       e->wait_object = lh_object_ref((const void *)s->wait.addr, object_kind[s->wait.on], 0);
   }
 }
 
 /* Under the recorder lock: writes the finding about the threads cyc[0..n). */
-static void write_cycle(const struct scan *sc, const int *cyc, int n, const char *kind,
+static void write_cycle(const struct scan *sc, const int *cyc, int n, enum lh_finding_kind kind,
                         const char *action) {
   static struct lh_finding f;
   lh_finding_init(&f, kind, action);
@@ -307,7 +307,7 @@ static bool check_deadlock(struct scan *sc) {
       continue; /* a cycle of one is a self-deadlock: the thread reported it itself */
     mark_reported(sc, cyc, n);
     lh_recorder_lock();
-    write_cycle(sc, cyc, n, timed ? "timed-wait-cycle" : "deadlock",
+    write_cycle(sc, cyc, n, timed ? LH_FINDING_TIMED_WAIT_CYCLE : LH_FINDING_DEADLOCK,
                 timed ? "continue" : lh_finding_end_action());
     lh_recorder_unlock();
     if (!timed) {
@@ -466,9 +466,9 @@ static bool pshared_attribute(const struct lh_wait *w) {
   int flag;
   switch (w->on) {
   case LH_WAIT_LOCK:
-    if (w->kind == LH_KIND_MUTEX || w->kind == LH_KIND_C11_MUTEX)
+    if (w->kind == LH_LOCK_MUTEX || w->kind == LH_LOCK_C11_MUTEX)
       return (((const volatile pthread_mutex_t *)p)->__data.__kind & 128) != 0;
-    if (w->kind == LH_KIND_RWLOCK)
+    if (w->kind == LH_LOCK_RWLOCK)
       return ((const volatile pthread_rwlock_t *)p)->__data.__shared != 0;
     return false; /* a spinlock keeps no attribute */
   case LH_WAIT_COND:
@@ -564,7 +564,7 @@ static bool check_stall(struct scan *sc) {
       return false;
     warned = true;
     lh_recorder_lock();
-    lh_finding_init(&f, "possible-stall", "continue");
+    lh_finding_init(&f, LH_FINDING_POSSIBLE_STALL, "continue");
     f.detail = wake_detail(from);
     fill_stall(&f, sc);
     lh_finding_write(&f);
@@ -572,7 +572,7 @@ static bool check_stall(struct scan *sc) {
     return false;
   }
   lh_recorder_lock();
-  lh_finding_init(&f, "stall", lh_finding_end_action());
+  lh_finding_init(&f, LH_FINDING_STALL, lh_finding_end_action());
   fill_stall(&f, sc);
   lh_finding_write(&f);
   lh_recorder_unlock();
@@ -627,7 +627,7 @@ static bool check_livelock(struct scan *sc) {
       break;
     static struct lh_finding f;
     lh_recorder_lock();
-    lh_finding_init(&f, certain ? "livelock" : "possible-livelock",
+    lh_finding_init(&f, certain ? LH_FINDING_LIVELOCK : LH_FINDING_POSSIBLE_LIVELOCK,
                     certain ? lh_finding_end_action() : "continue");
     for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++) {
       const struct snap *s = &sc->t[cyc[k]];

@@ -14,7 +14,7 @@ LH_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierat
     lh_misuse_barrier_init(b, count, LH_PC);
   int rc = real_pthread_barrier_init(b, attr, count);
   if (rc == 0 && !lh_pass()) {
-    lh_object_init_event(b, LH_OBJ_BARRIER, LH_PC, count, NULL);
+    lh_object_init_event(b, LH_OBJECT_BARRIER, LH_PC, count, NULL);
     LH_RACE_EVENT(lh_race_barrier_init((uintptr_t)b, count));
   }
   return rc;

@@ -9,7 +9,7 @@
 #include "lifecycle.h"
 #include "wrappers/wrapper.h"
 
-#define C11 LH_KIND_C11_MUTEX
+#define C11 LH_LOCK_C11_MUTEX
 
 LH_EXPORT int mtx_init(mtx_t *m, int type) {
   LH_COUNT(mtx_init);
@@ -64,7 +64,7 @@ LH_EXPORT int cnd_init(cnd_t *c) {
   lh_real_ensure();
   int rc = real_cnd_init(c);
   if (rc == thrd_success && !lh_pass())
-    lh_object_init_event(c, LH_OBJ_COND, LH_PC, 0, NULL);
+    lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
   return rc;
 }
 

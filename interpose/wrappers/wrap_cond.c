@@ -15,7 +15,7 @@ LH_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *att
   lh_real_ensure();
   int rc = real_pthread_cond_init(c, attr);
   if (rc == 0 && !lh_pass())
-    lh_object_init_event(c, LH_OBJ_COND, LH_PC, 0, NULL);
+    lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
   return rc;
 }
 
@@ -48,7 +48,7 @@ LH_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
   LH_COUNT(pthread_cond_wait);
   if (lh_pass())
     return real_pthread_cond_wait(c, m);
-  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_wait, false, real_pthread_cond_wait(c, m),
+  LH_COND_WAIT(c, m, LH_LOCK_MUTEX, pthread_cond_wait, false, real_pthread_cond_wait(c, m),
                RELOCKED);
 }
 
@@ -57,7 +57,7 @@ LH_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
   LH_COUNT(pthread_cond_timedwait);
   if (lh_pass())
     return real_pthread_cond_timedwait(c, m, t);
-  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_timedwait, true,
+  LH_COND_WAIT(c, m, LH_LOCK_MUTEX, pthread_cond_timedwait, true,
                real_pthread_cond_timedwait(c, m, t), RELOCKED);
 }
 
@@ -66,6 +66,6 @@ LH_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, cloc
   LH_COUNT(pthread_cond_clockwait);
   if (lh_pass())
     return real_pthread_cond_clockwait(c, m, clk, t);
-  LH_COND_WAIT(c, m, LH_KIND_MUTEX, pthread_cond_clockwait, true,
+  LH_COND_WAIT(c, m, LH_LOCK_MUTEX, pthread_cond_clockwait, true,
                real_pthread_cond_clockwait(c, m, clk, t), RELOCKED);
 }

@@ -12,7 +12,7 @@ LH_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *
   LH_COUNT(pthread_mutex_init);
   int rc = (lh_real_ensure(), real_pthread_mutex_init(m, attr));
   if (rc == 0 && !lh_pass())
-    lh_lock_initialised(m, LH_KIND_MUTEX, LH_PC);
+    lh_lock_initialised(m, LH_LOCK_MUTEX, LH_PC);
   return rc;
 }
 
@@ -20,7 +20,7 @@ LH_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_destroy);
   lh_real_ensure();
   if (!lh_pass())
-    lh_misuse_destroy_lock(m, LH_KIND_MUTEX, LH_PC);
+    lh_misuse_destroy_lock(m, LH_LOCK_MUTEX, LH_PC);
   int rc = real_pthread_mutex_destroy(m);
   if (rc == 0 && !lh_pass())
     lh_lock_destroyed(m);
@@ -31,7 +31,7 @@ LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_lock);
   if (lh_pass())
     return real_pthread_mutex_lock(m);
-  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, 0, pthread_mutex_lock,
+  LH_ACQUIRE_BLOCKING(m, LH_LOCK_MUTEX, LH_MODE_WRITE, 0, pthread_mutex_lock,
                       real_pthread_mutex_trylock(m), real_pthread_mutex_lock(m), rc == EBUSY,
                       MUTEX_OK);
 }
@@ -40,7 +40,7 @@ LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_trylock);
   if (lh_pass())
     return real_pthread_mutex_trylock(m);
-  LH_ACQUIRE_TRY(m, LH_KIND_MUTEX, LH_MODE_WRITE, real_pthread_mutex_trylock(m), MUTEX_OK,
+  LH_ACQUIRE_TRY(m, LH_LOCK_MUTEX, LH_MODE_WRITE, real_pthread_mutex_trylock(m), MUTEX_OK,
                  rc == EBUSY);
 }
 
@@ -48,7 +48,7 @@ LH_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec 
   LH_COUNT(pthread_mutex_timedlock);
   if (lh_pass())
     return real_pthread_mutex_timedlock(m, t);
-  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_mutex_timedlock,
+  LH_ACQUIRE_BLOCKING(m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_mutex_timedlock,
                       real_pthread_mutex_trylock(m), real_pthread_mutex_timedlock(m, t),
                       rc == EBUSY, MUTEX_OK);
 }
@@ -57,14 +57,14 @@ LH_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const str
   LH_COUNT(pthread_mutex_clocklock);
   if (lh_pass())
     return real_pthread_mutex_clocklock(m, c, t);
-  LH_ACQUIRE_BLOCKING(m, LH_KIND_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_mutex_clocklock,
+  LH_ACQUIRE_BLOCKING(m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_mutex_clocklock,
                       real_pthread_mutex_trylock(m), real_pthread_mutex_clocklock(m, c, t),
                       rc == EBUSY, MUTEX_OK);
 }
 
 LH_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_unlock);
-  LH_RELEASE(m, LH_KIND_MUTEX);
+  LH_RELEASE(m, LH_LOCK_MUTEX);
   return real_pthread_mutex_unlock(m);
 }
 

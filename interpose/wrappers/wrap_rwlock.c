@@ -5,7 +5,7 @@
 #include "registry/lock_registry.h"
 #include "wrappers/wrapper.h"
 
-#define RW LH_KIND_RWLOCK
+#define RW LH_LOCK_RWLOCK
 
 LH_EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *attr) {
   LH_COUNT(pthread_rwlock_init);

@@ -17,7 +17,7 @@ LH_EXPORT int sem_init(sem_t *s, int pshared, unsigned value) {
   int rc = real_sem_init(s, pshared, value);
   if (rc == 0 && !lh_pass()) {
     int saved = errno;
-    lh_object_init_event(s, LH_OBJ_SEM, LH_PC, 0, NULL);
+    lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, NULL);
     errno = saved;
   }
   return rc;
@@ -56,7 +56,7 @@ LH_EXPORT sem_t *sem_open(const char *name, int oflag, ...) {
   }
   if (s != SEM_FAILED && !lh_pass()) {
     int saved = errno;
-    lh_object_init_event(s, LH_OBJ_SEM, LH_PC, 0, name);
+    lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, name);
     errno = saved;
   }
   return s;

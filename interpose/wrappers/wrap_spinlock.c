@@ -8,7 +8,7 @@ LH_EXPORT int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
   LH_COUNT(pthread_spin_init);
   int rc = (lh_real_ensure(), real_pthread_spin_init(l, pshared));
   if (rc == 0 && !lh_pass())
-    lh_lock_initialised((const void *)l, LH_KIND_SPIN, LH_PC);
+    lh_lock_initialised((const void *)l, LH_LOCK_SPINLOCK, LH_PC);
   return rc;
 }
 
@@ -16,7 +16,7 @@ LH_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_destroy);
   lh_real_ensure();
   if (!lh_pass())
-    lh_misuse_destroy_lock((const void *)l, LH_KIND_SPIN, LH_PC);
+    lh_misuse_destroy_lock((const void *)l, LH_LOCK_SPINLOCK, LH_PC);
   int rc = real_pthread_spin_destroy(l);
   if (rc == 0 && !lh_pass())
     lh_lock_destroyed((const void *)l);
@@ -27,7 +27,7 @@ LH_EXPORT int pthread_spin_lock(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_lock);
   if (lh_pass())
     return real_pthread_spin_lock(l);
-  LH_ACQUIRE_BLOCKING((const void *)l, LH_KIND_SPIN, LH_MODE_WRITE, 0, pthread_spin_lock,
+  LH_ACQUIRE_BLOCKING((const void *)l, LH_LOCK_SPINLOCK, LH_MODE_WRITE, 0, pthread_spin_lock,
                       real_pthread_spin_trylock(l), real_pthread_spin_lock(l), rc == EBUSY,
                       rc == 0);
 }
@@ -36,12 +36,12 @@ LH_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_trylock);
   if (lh_pass())
     return real_pthread_spin_trylock(l);
-  LH_ACQUIRE_TRY((const void *)l, LH_KIND_SPIN, LH_MODE_WRITE, real_pthread_spin_trylock(l),
+  LH_ACQUIRE_TRY((const void *)l, LH_LOCK_SPINLOCK, LH_MODE_WRITE, real_pthread_spin_trylock(l),
                  rc == 0, rc == EBUSY);
 }
 
 LH_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_unlock);
-  LH_RELEASE((const void *)l, LH_KIND_SPIN);
+  LH_RELEASE((const void *)l, LH_LOCK_SPINLOCK);
   return real_pthread_spin_unlock(l);
 }
