@@ -17,6 +17,7 @@
 #ifndef LH_RACE_H
 #define LH_RACE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,10 +83,15 @@ void lh_race_fork_child(int32_t next_thread_id);
 struct lh_race_thread *lh_race_ready(void);
 
 /* Runs a race event only in an instrumented program: one relaxed load otherwise. */
+/* A race-detector event, in race mode only; it keeps errno (the detector may allocate), so that a
+ * wrapper's errno stays the real call's (wrapper.h). */
 #define LH_RACE_EVENT(call)                                                                      \
   do {                                                                                         \
-    if (__builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0))                   \
+    if (__builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0)) {                 \
+      int lh_errno_ = errno;                                                                   \
       call;                                                                                    \
+      errno = lh_errno_;                                                                       \
+    }                                                                                          \
   } while (0)
 
 /* The fast path of every access, inline in each entry point: an access within one granule, with

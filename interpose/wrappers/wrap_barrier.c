@@ -39,8 +39,9 @@ LH_EXPORT int pthread_barrier_wait(pthread_barrier_t *b) {
    * that round (and only that round: each has its own clock). */
   uint64_t round = LH_SYNC_NO_ROUND;
   LH_RACE_EVENT(round = lh_race_barrier_arrive((uintptr_t)b));
-  LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_BARRIER, b, LH_W_pthread_barrier_wait, false,
-                                           LH_PC),
-                      real_pthread_barrier_wait(b),
-                      LH_RACE_EVENT(lh_race_barrier_leave((uintptr_t)b, round)));
+  lh_wait_object_begin(LH_WAIT_BARRIER, b, LH_W_pthread_barrier_wait, false, LH_PC);
+  int rc = real_pthread_barrier_wait(b);
+  lh_wait_end();
+  LH_RACE_EVENT(lh_race_barrier_leave((uintptr_t)b, round));
+  return rc;
 }

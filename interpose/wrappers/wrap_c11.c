@@ -33,29 +33,50 @@ LH_EXPORT int mtx_lock(mtx_t *m) {
   LH_COUNT(mtx_lock);
   if (lh_pass())
     return real_mtx_lock(m);
-  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, 0, mtx_lock, real_mtx_trylock(m), real_mtx_lock(m),
-                      rc == thrd_busy, rc == thrd_success);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, m, C11, LH_MODE_WRITE, 0, LH_W_mtx_lock, LH_PC);
+  int rc = real_mtx_trylock(m);
+  if (rc == thrd_busy) {
+    lh_acquire_wait(&a, C11, LH_W_mtx_lock, false);
+    rc = real_mtx_lock(m);
+    lh_acquire_waited(&a);
+  } else if (rc != thrd_success) {
+    rc = real_mtx_lock(m);
+  }
+  lh_acquire_end(&a, m, rc == thrd_success, rc, LH_W_mtx_lock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t) {
   LH_COUNT(mtx_timedlock);
   if (lh_pass())
     return real_mtx_timedlock(m, t);
-  LH_ACQUIRE_BLOCKING(m, C11, LH_MODE_WRITE, LH_ACQ_TIMED, mtx_timedlock, real_mtx_trylock(m),
-                      real_mtx_timedlock(m, t), rc == thrd_busy, rc == thrd_success);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, m, C11, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_mtx_timedlock, LH_PC);
+  int rc = real_mtx_trylock(m);
+  if (rc == thrd_busy) {
+    lh_acquire_wait(&a, C11, LH_W_mtx_timedlock, true);
+    rc = real_mtx_timedlock(m, t);
+    lh_acquire_waited(&a);
+  } else if (rc != thrd_success) {
+    rc = real_mtx_timedlock(m, t);
+  }
+  lh_acquire_end(&a, m, rc == thrd_success, rc, LH_W_mtx_timedlock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int mtx_trylock(mtx_t *m) {
   LH_COUNT(mtx_trylock);
   if (lh_pass())
     return real_mtx_trylock(m);
-  LH_ACQUIRE_TRY(m, C11, LH_MODE_WRITE, real_mtx_trylock(m), rc == thrd_success,
-                 rc == thrd_busy);
+  int rc = real_mtx_trylock(m);
+  lh_acquire_tried(m, C11, LH_MODE_WRITE, rc == thrd_success, rc == thrd_busy, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int mtx_unlock(mtx_t *m) {
   LH_COUNT(mtx_unlock);
-  LH_RELEASE(m, C11);
+  lh_release(m, C11, LH_PC);
   return real_mtx_unlock(m);
 }
 
@@ -92,13 +113,17 @@ LH_EXPORT int cnd_broadcast(cnd_t *c) {
   return real_cnd_broadcast(c);
 }
 
-#define C11_RELOCKED (rc == thrd_success || rc == thrd_timedout)
+/* A wait that returned with the mutex taken again: it woke, or timed out. */
+static inline bool c11_relocked(int rc) { return rc == thrd_success || rc == thrd_timedout; }
 
 LH_EXPORT int cnd_wait(cnd_t *c, mtx_t *m) {
   LH_COUNT(cnd_wait);
   if (lh_pass())
     return real_cnd_wait(c, m);
-  LH_COND_WAIT(c, m, C11, cnd_wait, false, real_cnd_wait(c, m), C11_RELOCKED);
+  lh_cond_wait_begin(c, m, C11, LH_W_cnd_wait, false, LH_PC);
+  int rc = real_cnd_wait(c, m);
+  lh_cond_wait_end(c, m, C11, c11_relocked(rc), LH_PC);
+  return rc;
 }
 
 LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
@@ -106,7 +131,10 @@ LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
   LH_COUNT(cnd_timedwait);
   if (lh_pass())
     return real_cnd_timedwait(c, m, t);
-  LH_COND_WAIT(c, m, C11, cnd_timedwait, true, real_cnd_timedwait(c, m, t), C11_RELOCKED);
+  lh_cond_wait_begin(c, m, C11, LH_W_cnd_timedwait, true, LH_PC);
+  int rc = real_cnd_timedwait(c, m, t);
+  lh_cond_wait_end(c, m, C11, c11_relocked(rc), LH_PC);
+  return rc;
 }
 
 struct start_call {

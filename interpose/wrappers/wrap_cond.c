@@ -8,7 +8,7 @@
 #include "wrappers/wrapper.h"
 
 /* The mutex is held again after the wait unless the call was refused outright. */
-#define RELOCKED (rc == 0 || rc == ETIMEDOUT || rc == EOWNERDEAD)
+static inline bool relocked(int rc) { return rc == 0 || rc == ETIMEDOUT || rc == EOWNERDEAD; }
 
 LH_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr) {
   LH_COUNT(pthread_cond_init);
@@ -48,8 +48,10 @@ LH_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
   LH_COUNT(pthread_cond_wait);
   if (lh_pass())
     return real_pthread_cond_wait(c, m);
-  LH_COND_WAIT(c, m, LH_LOCK_MUTEX, pthread_cond_wait, false, real_pthread_cond_wait(c, m),
-               RELOCKED);
+  lh_cond_wait_begin(c, m, LH_LOCK_MUTEX, LH_W_pthread_cond_wait, false, LH_PC);
+  int rc = real_pthread_cond_wait(c, m);
+  lh_cond_wait_end(c, m, LH_LOCK_MUTEX, relocked(rc), LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
@@ -57,8 +59,10 @@ LH_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
   LH_COUNT(pthread_cond_timedwait);
   if (lh_pass())
     return real_pthread_cond_timedwait(c, m, t);
-  LH_COND_WAIT(c, m, LH_LOCK_MUTEX, pthread_cond_timedwait, true,
-               real_pthread_cond_timedwait(c, m, t), RELOCKED);
+  lh_cond_wait_begin(c, m, LH_LOCK_MUTEX, LH_W_pthread_cond_timedwait, true, LH_PC);
+  int rc = real_pthread_cond_timedwait(c, m, t);
+  lh_cond_wait_end(c, m, LH_LOCK_MUTEX, relocked(rc), LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
@@ -66,6 +70,8 @@ LH_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, cloc
   LH_COUNT(pthread_cond_clockwait);
   if (lh_pass())
     return real_pthread_cond_clockwait(c, m, clk, t);
-  LH_COND_WAIT(c, m, LH_LOCK_MUTEX, pthread_cond_clockwait, true,
-               real_pthread_cond_clockwait(c, m, clk, t), RELOCKED);
+  lh_cond_wait_begin(c, m, LH_LOCK_MUTEX, LH_W_pthread_cond_clockwait, true, LH_PC);
+  int rc = real_pthread_cond_clockwait(c, m, clk, t);
+  lh_cond_wait_end(c, m, LH_LOCK_MUTEX, relocked(rc), LH_PC);
+  return rc;
 }

@@ -6,7 +6,8 @@
 #include "registry/lock_registry.h"
 #include "wrappers/wrapper.h"
 
-#define MUTEX_OK (rc == 0 || rc == EOWNERDEAD)
+/* A robust mutex whose owner died is acquired too (EOWNERDEAD). */
+static inline bool mutex_ok(int rc) { return rc == 0 || rc == EOWNERDEAD; }
 
 LH_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr) {
   LH_COUNT(pthread_mutex_init);
@@ -31,40 +32,68 @@ LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_lock);
   if (lh_pass())
     return real_pthread_mutex_lock(m);
-  LH_ACQUIRE_BLOCKING(m, LH_LOCK_MUTEX, LH_MODE_WRITE, 0, pthread_mutex_lock,
-                      real_pthread_mutex_trylock(m), real_pthread_mutex_lock(m), rc == EBUSY,
-                      MUTEX_OK);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, 0, LH_W_pthread_mutex_lock, LH_PC);
+  int rc = real_pthread_mutex_trylock(m);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, LH_LOCK_MUTEX, LH_W_pthread_mutex_lock, false);
+    rc = real_pthread_mutex_lock(m);
+    lh_acquire_waited(&a);
+  } else if (!mutex_ok(rc)) {
+    rc = real_pthread_mutex_lock(m);
+  }
+  lh_acquire_end(&a, m, mutex_ok(rc), rc, LH_W_pthread_mutex_lock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_trylock);
   if (lh_pass())
     return real_pthread_mutex_trylock(m);
-  LH_ACQUIRE_TRY(m, LH_LOCK_MUTEX, LH_MODE_WRITE, real_pthread_mutex_trylock(m), MUTEX_OK,
-                 rc == EBUSY);
+  int rc = real_pthread_mutex_trylock(m);
+  lh_acquire_tried(m, LH_LOCK_MUTEX, LH_MODE_WRITE, mutex_ok(rc), rc == EBUSY, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t) {
   LH_COUNT(pthread_mutex_timedlock);
   if (lh_pass())
     return real_pthread_mutex_timedlock(m, t);
-  LH_ACQUIRE_BLOCKING(m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_mutex_timedlock,
-                      real_pthread_mutex_trylock(m), real_pthread_mutex_timedlock(m, t),
-                      rc == EBUSY, MUTEX_OK);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_mutex_timedlock, LH_PC);
+  int rc = real_pthread_mutex_trylock(m);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, LH_LOCK_MUTEX, LH_W_pthread_mutex_timedlock, true);
+    rc = real_pthread_mutex_timedlock(m, t);
+    lh_acquire_waited(&a);
+  } else if (!mutex_ok(rc)) {
+    rc = real_pthread_mutex_timedlock(m, t);
+  }
+  lh_acquire_end(&a, m, mutex_ok(rc), rc, LH_W_pthread_mutex_timedlock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const struct timespec *t) {
   LH_COUNT(pthread_mutex_clocklock);
   if (lh_pass())
     return real_pthread_mutex_clocklock(m, c, t);
-  LH_ACQUIRE_BLOCKING(m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_mutex_clocklock,
-                      real_pthread_mutex_trylock(m), real_pthread_mutex_clocklock(m, c, t),
-                      rc == EBUSY, MUTEX_OK);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_mutex_clocklock, LH_PC);
+  int rc = real_pthread_mutex_trylock(m);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, LH_LOCK_MUTEX, LH_W_pthread_mutex_clocklock, true);
+    rc = real_pthread_mutex_clocklock(m, c, t);
+    lh_acquire_waited(&a);
+  } else if (!mutex_ok(rc)) {
+    rc = real_pthread_mutex_clocklock(m, c, t);
+  }
+  lh_acquire_end(&a, m, mutex_ok(rc), rc, LH_W_pthread_mutex_clocklock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_unlock);
-  LH_RELEASE(m, LH_LOCK_MUTEX);
+  lh_release(m, LH_LOCK_MUTEX, LH_PC);
   return real_pthread_mutex_unlock(m);
 }
 

@@ -30,23 +30,45 @@ LH_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_rdlock);
   if (lh_pass())
     return real_pthread_rwlock_rdlock(l);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, 0, pthread_rwlock_rdlock, real_pthread_rwlock_tryrdlock(l), real_pthread_rwlock_rdlock(l),
-                      rc == EBUSY, rc == 0);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, l, RW, LH_MODE_READ, 0, LH_W_pthread_rwlock_rdlock, LH_PC);
+  int rc = real_pthread_rwlock_tryrdlock(l);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, RW, LH_W_pthread_rwlock_rdlock, false);
+    rc = real_pthread_rwlock_rdlock(l);
+    lh_acquire_waited(&a);
+  } else if (rc != 0) {
+    rc = real_pthread_rwlock_rdlock(l);
+  }
+  lh_acquire_end(&a, l, rc == 0, rc, LH_W_pthread_rwlock_rdlock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_tryrdlock);
   if (lh_pass())
     return real_pthread_rwlock_tryrdlock(l);
-  LH_ACQUIRE_TRY(l, RW, LH_MODE_READ, real_pthread_rwlock_tryrdlock(l), rc == 0, rc == EBUSY);
+  int rc = real_pthread_rwlock_tryrdlock(l);
+  lh_acquire_tried(l, RW, LH_MODE_READ, rc == 0, rc == EBUSY, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *t) {
   LH_COUNT(pthread_rwlock_timedrdlock);
   if (lh_pass())
     return real_pthread_rwlock_timedrdlock(l, t);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, LH_ACQ_TIMED, pthread_rwlock_timedrdlock, real_pthread_rwlock_tryrdlock(l), real_pthread_rwlock_timedrdlock(l, t),
-                      rc == EBUSY, rc == 0);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, l, RW, LH_MODE_READ, LH_ACQ_TIMED, LH_W_pthread_rwlock_timedrdlock, LH_PC);
+  int rc = real_pthread_rwlock_tryrdlock(l);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, RW, LH_W_pthread_rwlock_timedrdlock, true);
+    rc = real_pthread_rwlock_timedrdlock(l, t);
+    lh_acquire_waited(&a);
+  } else if (rc != 0) {
+    rc = real_pthread_rwlock_timedrdlock(l, t);
+  }
+  lh_acquire_end(&a, l, rc == 0, rc, LH_W_pthread_rwlock_timedrdlock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c,
@@ -54,31 +76,63 @@ LH_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c,
   LH_COUNT(pthread_rwlock_clockrdlock);
   if (lh_pass())
     return real_pthread_rwlock_clockrdlock(l, c, t);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_READ, LH_ACQ_TIMED, pthread_rwlock_clockrdlock, real_pthread_rwlock_tryrdlock(l), real_pthread_rwlock_clockrdlock(l, c, t),
-                      rc == EBUSY, rc == 0);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, l, RW, LH_MODE_READ, LH_ACQ_TIMED, LH_W_pthread_rwlock_clockrdlock, LH_PC);
+  int rc = real_pthread_rwlock_tryrdlock(l);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, RW, LH_W_pthread_rwlock_clockrdlock, true);
+    rc = real_pthread_rwlock_clockrdlock(l, c, t);
+    lh_acquire_waited(&a);
+  } else if (rc != 0) {
+    rc = real_pthread_rwlock_clockrdlock(l, c, t);
+  }
+  lh_acquire_end(&a, l, rc == 0, rc, LH_W_pthread_rwlock_clockrdlock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_wrlock);
   if (lh_pass())
     return real_pthread_rwlock_wrlock(l);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, 0, pthread_rwlock_wrlock, real_pthread_rwlock_trywrlock(l), real_pthread_rwlock_wrlock(l),
-                      rc == EBUSY, rc == 0);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, l, RW, LH_MODE_WRITE, 0, LH_W_pthread_rwlock_wrlock, LH_PC);
+  int rc = real_pthread_rwlock_trywrlock(l);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, RW, LH_W_pthread_rwlock_wrlock, false);
+    rc = real_pthread_rwlock_wrlock(l);
+    lh_acquire_waited(&a);
+  } else if (rc != 0) {
+    rc = real_pthread_rwlock_wrlock(l);
+  }
+  lh_acquire_end(&a, l, rc == 0, rc, LH_W_pthread_rwlock_wrlock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_trywrlock);
   if (lh_pass())
     return real_pthread_rwlock_trywrlock(l);
-  LH_ACQUIRE_TRY(l, RW, LH_MODE_WRITE, real_pthread_rwlock_trywrlock(l), rc == 0, rc == EBUSY);
+  int rc = real_pthread_rwlock_trywrlock(l);
+  lh_acquire_tried(l, RW, LH_MODE_WRITE, rc == 0, rc == EBUSY, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *t) {
   LH_COUNT(pthread_rwlock_timedwrlock);
   if (lh_pass())
     return real_pthread_rwlock_timedwrlock(l, t);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_rwlock_timedwrlock, real_pthread_rwlock_trywrlock(l), real_pthread_rwlock_timedwrlock(l, t),
-                      rc == EBUSY, rc == 0);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_rwlock_timedwrlock, LH_PC);
+  int rc = real_pthread_rwlock_trywrlock(l);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, RW, LH_W_pthread_rwlock_timedwrlock, true);
+    rc = real_pthread_rwlock_timedwrlock(l, t);
+    lh_acquire_waited(&a);
+  } else if (rc != 0) {
+    rc = real_pthread_rwlock_timedwrlock(l, t);
+  }
+  lh_acquire_end(&a, l, rc == 0, rc, LH_W_pthread_rwlock_timedwrlock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c,
@@ -86,12 +140,22 @@ LH_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c,
   LH_COUNT(pthread_rwlock_clockwrlock);
   if (lh_pass())
     return real_pthread_rwlock_clockwrlock(l, c, t);
-  LH_ACQUIRE_BLOCKING(l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, pthread_rwlock_clockwrlock, real_pthread_rwlock_trywrlock(l), real_pthread_rwlock_clockwrlock(l, c, t),
-                      rc == EBUSY, rc == 0);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_rwlock_clockwrlock, LH_PC);
+  int rc = real_pthread_rwlock_trywrlock(l);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, RW, LH_W_pthread_rwlock_clockwrlock, true);
+    rc = real_pthread_rwlock_clockwrlock(l, c, t);
+    lh_acquire_waited(&a);
+  } else if (rc != 0) {
+    rc = real_pthread_rwlock_clockwrlock(l, c, t);
+  }
+  lh_acquire_end(&a, l, rc == 0, rc, LH_W_pthread_rwlock_clockwrlock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_unlock);
-  LH_RELEASE(l, RW);
+  lh_release(l, RW, LH_PC);
   return real_pthread_rwlock_unlock(l);
 }

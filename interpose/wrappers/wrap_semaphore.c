@@ -15,28 +15,19 @@ LH_EXPORT int sem_init(sem_t *s, int pshared, unsigned value) {
   LH_COUNT(sem_init);
   lh_real_ensure();
   int rc = real_sem_init(s, pshared, value);
-  if (rc == 0 && !lh_pass()) {
-    int saved = errno;
+  if (rc == 0 && !lh_pass())
     lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, NULL);
-    errno = saved;
-  }
   return rc;
 }
 
 LH_EXPORT int sem_destroy(sem_t *s) {
   LH_COUNT(sem_destroy);
   lh_real_ensure();
-  if (!lh_pass()) {
-    int saved = errno;
+  if (!lh_pass())
     lh_misuse_sem_destroy(s, LH_PC);
-    errno = saved;
-  }
   int rc = real_sem_destroy(s);
-  if (rc == 0 && !lh_pass()) {
-    int saved = errno;
+  if (rc == 0 && !lh_pass())
     lh_object_destroy_event(s);
-    errno = saved;
-  }
   return rc;
 }
 
@@ -54,11 +45,8 @@ LH_EXPORT sem_t *sem_open(const char *name, int oflag, ...) {
   } else {
     s = real_sem_open(name, oflag);
   }
-  if (s != SEM_FAILED && !lh_pass()) {
-    int saved = errno;
+  if (s != SEM_FAILED && !lh_pass())
     lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, name);
-    errno = saved;
-  }
   return s;
 }
 
@@ -89,8 +77,11 @@ LH_EXPORT int sem_wait(sem_t *s) {
     return real_sem_wait(s);
   if (available(s))
     return sem_taken(s, 0);
-  LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC),
-                      real_sem_wait(s), sem_taken(s, rc));
+  lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC);
+  int rc = real_sem_wait(s);
+  lh_wait_end();
+  sem_taken(s, rc);
+  return rc;
 }
 
 LH_EXPORT int sem_trywait(sem_t *s) {
@@ -106,8 +97,11 @@ LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
     return real_sem_timedwait(s, t);
   if (available(s))
     return sem_taken(s, 0);
-  LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC),
-                      real_sem_timedwait(s, t), sem_taken(s, rc));
+  lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC);
+  int rc = real_sem_timedwait(s, t);
+  lh_wait_end();
+  sem_taken(s, rc);
+  return rc;
 }
 
 LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
@@ -116,8 +110,11 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
     return real_sem_clockwait(s, c, t);
   if (available(s))
     return sem_taken(s, 0);
-  LH_WAIT_AROUND_THEN(lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC),
-                      real_sem_clockwait(s, c, t), sem_taken(s, rc));
+  lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC);
+  int rc = real_sem_clockwait(s, c, t);
+  lh_wait_end();
+  sem_taken(s, rc);
+  return rc;
 }
 
 LH_EXPORT int sem_post(sem_t *s) {

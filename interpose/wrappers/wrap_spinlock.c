@@ -27,21 +27,31 @@ LH_EXPORT int pthread_spin_lock(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_lock);
   if (lh_pass())
     return real_pthread_spin_lock(l);
-  LH_ACQUIRE_BLOCKING((const void *)l, LH_LOCK_SPINLOCK, LH_MODE_WRITE, 0, pthread_spin_lock,
-                      real_pthread_spin_trylock(l), real_pthread_spin_lock(l), rc == EBUSY,
-                      rc == 0);
+  struct lh_acquire a;
+  lh_acquire_begin(&a, (const void *)l, LH_LOCK_SPINLOCK, LH_MODE_WRITE, 0, LH_W_pthread_spin_lock, LH_PC);
+  int rc = real_pthread_spin_trylock(l);
+  if (rc == EBUSY) {
+    lh_acquire_wait(&a, LH_LOCK_SPINLOCK, LH_W_pthread_spin_lock, false);
+    rc = real_pthread_spin_lock(l);
+    lh_acquire_waited(&a);
+  } else if (rc != 0) {
+    rc = real_pthread_spin_lock(l);
+  }
+  lh_acquire_end(&a, (const void *)l, rc == 0, rc, LH_W_pthread_spin_lock, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_trylock);
   if (lh_pass())
     return real_pthread_spin_trylock(l);
-  LH_ACQUIRE_TRY((const void *)l, LH_LOCK_SPINLOCK, LH_MODE_WRITE, real_pthread_spin_trylock(l),
-                 rc == 0, rc == EBUSY);
+  int rc = real_pthread_spin_trylock(l);
+  lh_acquire_tried((const void *)l, LH_LOCK_SPINLOCK, LH_MODE_WRITE, rc == 0, rc == EBUSY, LH_PC);
+  return rc;
 }
 
 LH_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l) {
   LH_COUNT(pthread_spin_unlock);
-  LH_RELEASE((const void *)l, LH_LOCK_SPINLOCK);
+  lh_release((const void *)l, LH_LOCK_SPINLOCK, LH_PC);
   return real_pthread_spin_unlock(l);
 }

@@ -21,15 +21,6 @@
 
 #define LH_EXPORT __attribute__((visibility("default")))
 
-/* An unlock: the lock leaves the caller's held set, or the unlock is a misuse. */
-#define LH_RELEASE(obj, kind)                                                                    \
-  do {                                                                                         \
-    if (!lh_pass()) {                                                                          \
-      LH_RACE_EVENT(lh_race_lock_releasing((uintptr_t)(obj)));                                 \
-      if (!lh_lock_released(obj))                                                              \
-        lh_misuse_unlock((obj), (kind), LH_PC);                                                \
-    }                                                                                          \
-  } while (0)
 #define LH_COUNT(name)                                                                           \
   do {                                                                                         \
     uint64_t *lh_calls_ = lh_self.calls;                                                       \
@@ -49,87 +40,109 @@ static inline bool lh_pass(void) {
   return lh_self.in_runtime;
 }
 
-/* A blocking acquisition: recorded before the call, held after it succeeds. The lock is tried
- * first (same outcome, same cost when it is free); only when it is taken does the thread check
- * that it is not waiting for itself, publish its wait for the watchdog and block. Any other
- * outcome of the try goes to the real call, which decides. ok_expr and busy_expr may use rc. */
-#define LH_ACQUIRE_BLOCKING(obj, kind, mode, flags, name, try_call, call, busy_expr, ok_expr)    \
-  do {                                                                                         \
-    struct lh_acquire acq_;                                                                    \
-    lh_lock_request(&acq_, (obj), (kind), (mode), (flags), LH_PC);                             \
-    if (__builtin_expect(acq_.again, 0) && !((flags) & LH_ACQ_TIMED))                          \
-      lh_self_deadlock_check(&acq_, (obj), (kind), LH_W_##name, LH_PC);                        \
-    int rc = (try_call);                                                                       \
-    if (busy_expr) {                                                                           \
-      lh_wait_lock_begin(&acq_, (kind), LH_W_##name, ((flags) & LH_ACQ_TIMED) != 0);           \
-      rc = (call);                                                                             \
-      lh_wait_done(&lh_self.cold->wait);                                                             \
-      if (__builtin_expect(lh_contention_on, 0))                                               \
-        lh_profile_waited(acq_.lock);                                                          \
-    } else if (!(ok_expr)) {                                                                   \
-      rc = (call);                                                                             \
-    }                                                                                          \
-    if (ok_expr) {                                                                             \
-      lh_lock_acquired(&acq_);                                                                 \
-      LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)(obj)));                                  \
-    } else if (rc == EDEADLK || rc == EINVAL)                                                    \
-      lh_misuse_api_error(LH_W_##name, rc, LH_PC);                                             \
-    return rc;                                                                                 \
-  } while (0)
+/* ---- the steps a wrapper takes, in plain sight ----
+ * A wrapper makes the real calls itself and calls these steps around them:
+ *   blocking lock   lh_acquire_begin; rc = its trylock; if the lock was taken: lh_acquire_wait,
+ *                   rc = its blocking call, lh_acquire_waited; else if the try did not succeed:
+ *                   rc = its blocking call (which decides); lh_acquire_end
+ *   trylock         rc = its trylock; lh_acquire_tried
+ *   unlock          lh_release; its unlock
+ *   condition wait  lh_cond_wait_begin; rc = its wait; lh_cond_wait_end
+ *   other waits     lh_wait_*_begin (blocking.h); rc = its wait; lh_wait_end
+ * The lock is tried first (same outcome, same cost when it is free): only when it is taken does
+ * the thread publish its wait for the watchdog and block.
+ * The errno rule: the program sees errno as the real call left it. These steps never change it:
+ * their fast paths never touch it, their slow paths (a new tuple, a misuse, a finding) run inside
+ * lockhound's runtime, which puts errno back as it leaves (registry/recorder_lock.c), and race
+ * events keep it (LH_RACE_EVENT, race.h). Whatever else a wrapper does after its real call that
+ * may change errno - lifecycle's fork and failed-exec steps, the malloc family's heap tracking, a
+ * real call the program did not make (sem_wait's first try) - the wrapper brackets with a saved
+ * errno itself. Wrappers return the real call's result. */
 
-/* A try acquisition: cannot block, so it is recorded only once it succeeded; a failure because
- * the lock is taken is counted for livelock detection. */
-#define LH_ACQUIRE_TRY(obj, kind, mode, call, ok_expr, busy_expr)                                \
-  do {                                                                                         \
-    int rc = (call);                                                                           \
-    if (ok_expr) {                                                                             \
-      int saved_ = errno;                                                                      \
-      struct lh_acquire acq_;                                                                  \
-      lh_lock_request(&acq_, (obj), (kind), (mode), LH_ACQ_TRY, LH_PC);                        \
-      lh_lock_acquired(&acq_);                                                                 \
-      lh_try_succeeded(&acq_);                                                                 \
-      LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)(obj)));                                  \
-      errno = saved_;                                                                          \
-    } else if (busy_expr) {                                                                    \
-      lh_try_failed((obj), (kind), LH_PC);                                                     \
-    }                                                                                          \
-    return rc;                                                                                 \
-  } while (0)
+/* Steps are inlined into the wrapper: a call of their own would put another frame on the
+ * program's stack (own_stack.h: the wrapper's frame is all lockhound may take there). */
+#define LH_STEP __attribute__((always_inline)) static inline
 
-/* A condition-variable wait releases the mutex, waits (published for the watchdog), and takes
- * the mutex again before returning. The mutex must be the caller's, and the same for every
+LH_STEP void lh_acquire_begin(struct lh_acquire *a, const void *obj, uint8_t kind,
+                                    uint8_t mode, uint8_t flags, uint16_t call, uintptr_t pc) {
+  lh_lock_request(a, obj, kind, mode, flags, pc);
+  if (__builtin_expect(a->again, 0) && !(flags & LH_ACQ_TIMED))
+    lh_self_deadlock_check(a, obj, kind, call, pc);
+}
+
+LH_STEP void lh_acquire_wait(const struct lh_acquire *a, uint8_t kind, uint16_t call,
+                                   bool timed) {
+  lh_wait_lock_begin(a, kind, call, timed);
+}
+
+LH_STEP void lh_acquire_waited(const struct lh_acquire *a) {
+  lh_wait_done(&lh_self.cold->wait);
+  if (__builtin_expect(lh_contention_on, 0))
+    lh_profile_waited(a->lock);
+}
+
+/* ok: the lock is the caller's now; else rc, when an error the program made (EDEADLK, EINVAL),
+ * is reported as an api-error. */
+LH_STEP void lh_acquire_end(const struct lh_acquire *a, const void *obj, bool ok, int rc,
+                                  uint16_t call, uintptr_t pc) {
+  if (ok) {
+    lh_lock_acquired(a);
+    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj));
+  } else if (rc == EDEADLK || rc == EINVAL) {
+    lh_misuse_api_error(call, rc, pc);
+  }
+}
+
+/* A trylock cannot block, so it is recorded only once it succeeded (ok); a failure because the
+ * lock is taken (busy) is counted for livelock detection. */
+LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool ok, bool busy,
+                                    uintptr_t pc) {
+  if (ok) {
+    struct lh_acquire a;
+    lh_lock_request(&a, obj, kind, mode, LH_ACQ_TRY, pc);
+    lh_lock_acquired(&a);
+    lh_try_succeeded(&a);
+    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj));
+  } else if (busy) {
+    lh_try_failed(obj, kind, pc);
+  }
+}
+
+/* Before an unlock: the lock leaves the caller's held set, or the unlock is a misuse. */
+LH_STEP void lh_release(const void *obj, uint8_t kind, uintptr_t pc) {
+  if (lh_pass())
+    return;
+  LH_RACE_EVENT(lh_race_lock_releasing((uintptr_t)obj));
+  if (!lh_lock_released(obj))
+    lh_misuse_unlock(obj, kind, pc);
+}
+
+/* A condition wait releases the mutex, waits (published for the watchdog), and takes the mutex
+ * again before returning (relocked). The mutex must be the caller's, and the same for every
  * current waiter of the condvar (misuse.h). */
-#define LH_COND_WAIT(cond, mutex, kind, name, timed, call, relocked_expr)                        \
-  do {                                                                                         \
-    if (!lh_lock_released(mutex))                                                              \
-      lh_misuse_cond_unowned((cond), (mutex), (kind), LH_PC);                                  \
-    LH_RACE_EVENT(lh_race_cond_waiting((uintptr_t)(cond), (uintptr_t)(mutex)));               \
-    lh_misuse_cond_enter((cond), (mutex), LH_PC);                                              \
-    lh_wait_cond_begin((cond), (mutex), (kind), LH_W_##name, (timed), LH_PC);                  \
-    int rc = (call);                                                                           \
-    lh_wait_done(&lh_self.cold->wait);                                                               \
-    lh_misuse_cond_leave(cond);                                                                \
-    LH_RACE_EVENT(lh_race_cond_woken((uintptr_t)(cond)));                                      \
-    if (relocked_expr) {                                                                       \
-      struct lh_acquire acq_;                                                                  \
-      lh_lock_request(&acq_, (mutex), (kind), LH_MODE_WRITE, LH_ACQ_COND, LH_PC);              \
-      lh_lock_acquired(&acq_);                                                                 \
-      LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)(mutex)));                                \
-    }                                                                                          \
-    return rc;                                                                                 \
-  } while (0)
+LH_STEP void lh_cond_wait_begin(const void *cond, const void *mutex, uint8_t kind,
+                                      uint16_t call, bool timed, uintptr_t pc) {
+  if (!lh_lock_released(mutex))
+    lh_misuse_cond_unowned(cond, mutex, kind, pc);
+  LH_RACE_EVENT(lh_race_cond_waiting((uintptr_t)cond, (uintptr_t)mutex));
+  lh_misuse_cond_enter(cond, mutex, pc);
+  lh_wait_cond_begin(cond, mutex, kind, call, timed, pc);
+}
 
-/* Any other wait (semaphore, barrier, join): published around the real call, errno kept; `then`
- * runs after it (it may use rc). */
-#define LH_WAIT_AROUND_THEN(begin, call, then)                                                   \
-  do {                                                                                         \
-    begin;                                                                                     \
-    int rc = (call);                                                                           \
-    int errno_ = errno;                                                                        \
-    lh_wait_done(&lh_self.cold->wait);                                                               \
-    then;                                                                                      \
-    errno = errno_;                                                                            \
-    return rc;                                                                                 \
-  } while (0)
+LH_STEP void lh_cond_wait_end(const void *cond, const void *mutex, uint8_t kind,
+                                    bool relocked, uintptr_t pc) {
+  lh_wait_done(&lh_self.cold->wait);
+  lh_misuse_cond_leave(cond);
+  LH_RACE_EVENT(lh_race_cond_woken((uintptr_t)cond));
+  if (relocked) {
+    struct lh_acquire a;
+    lh_lock_request(&a, mutex, kind, LH_MODE_WRITE, LH_ACQ_COND, pc);
+    lh_lock_acquired(&a);
+    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)mutex));
+  }
+}
+
+/* After any other wait (semaphore, barrier, join): the wait is over. */
+LH_STEP void lh_wait_end(void) { lh_wait_done(&lh_self.cold->wait); }
 
 #endif
