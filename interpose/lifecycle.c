@@ -18,22 +18,22 @@
 
 #include "lifecycle.h"
 
-#include "watch/contention.h"
-#include "watch/fatal_signals.h"
-#include "lockorder/leaf_tuples.h"
-#include "lockorder/misuse.h"
 #include "base/options.h"
 #include "base/own_stack.h"
 #include "base/real_functions.h"
+#include "lockorder/leaf_tuples.h"
+#include "lockorder/misuse.h"
 #include "lockorder/recorder.h"
-#include "watch/report_at_exit.h"
-#include "runfile/run_file.h"
+#include "race/race.h"
 #include "registry/lock_registry.h"
 #include "registry/module_map.h"
 #include "registry/object_registry.h"
 #include "registry/stack_capture.h"
-#include "race/race.h"
 #include "registry/thread_state.h"
+#include "runfile/run_file.h"
+#include "watch/contention.h"
+#include "watch/fatal_signals.h"
+#include "watch/report_at_exit.h"
 #include "watch/watchdog.h"
 
 static bool is_lockhound_itself(void) {
@@ -48,8 +48,7 @@ static void thread_ended(void *p);
 
 __attribute__((constructor)) static void lh_start(void) {
   lh_real_ensure();
-  if (lh_secure_process() || is_lockhound_itself())
-    return;
+  if (lh_secure_process() || is_lockhound_itself()) return;
   lh_options_parse(lh_getenv("LOCKHOUND_OPTIONS"));
   lh_contention_on = lh_options.contention;
   if (lh_contention_on) /* the profile names locks by id at exit */
@@ -66,16 +65,14 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_run_file_start(lh_modules_write_all);
   bool report_here = !lh_run_supervised();
   lh_recorder_unlock();
-  if (report_here)
-    lh_report_save_stderr();
+  if (report_here) lh_report_save_stderr();
   __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
   lh_fatal_signals_install();
   /* no watchdog yet: it starts with a second thread or a first wait (watchdog.h) */
 }
 
 __attribute__((destructor)) static void lh_stop(void) {
-  if (!lh_enabled)
-    return;
+  if (!lh_enabled) return;
   lh_run_end();
 }
 
@@ -130,8 +127,7 @@ struct lh_thread_start *lh_thread_prepare(uint8_t how) {
   lh_thread_ensure();
   lh_watchdog_ensure(); /* a second thread: now something can deadlock */
   struct lh_thread_start *s = lh_thread_start_block(how);
-  if (s)
-    LH_RACE_EVENT(lh_race_thread_prepare(s));
+  if (s) LH_RACE_EVENT(lh_race_thread_prepare(s));
   return s;
 }
 
@@ -157,15 +153,13 @@ void lh_thread_joined(pthread_t handle) {
     lh_contention_thread_done(&dead->contention);
   int32_t joined = lh_thread_join_record(handle);
   lh_recorder_unlock();
-  if (joined >= 0)
-    LH_RACE_EVENT(lh_race_thread_joined(joined));
+  if (joined >= 0) LH_RACE_EVENT(lh_race_thread_joined(joined));
 }
 
 /* Under the recorder lock, on lockhound's own stack (records, frees): a thread's end. */
 static void thread_ended_locked(void *p) {
   (void)p;
-  if (lh_self.held.n > 0)
-    lh_misuse_thread_exit();
+  if (lh_self.held.n > 0) lh_misuse_thread_exit();
   lh_contention_thread_done(&lh_self.contention);
   lh_thread_exit_record();
 }

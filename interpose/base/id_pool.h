@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 struct lh_id_pool {
-  uint32_t next;         /* ids below this have been handed out */
+  uint32_t next; /* ids below this have been handed out */
   uint32_t *free, nfree, cap;
 };
 
@@ -32,8 +32,7 @@ static inline void lh_id_give_back(struct lh_id_pool *p, uint32_t id) {
   if (p->nfree == p->cap) {
     uint32_t cap = p->cap ? 2 * p->cap : 64;
     uint32_t *v = realloc(p->free, cap * sizeof *v);
-    if (!v)
-      return;
+    if (!v) return;
     p->free = v;
     p->cap = cap;
   }

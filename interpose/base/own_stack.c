@@ -43,15 +43,12 @@ __asm__(".text\n"
 
 void lh_own_stack_init(void) {
 #ifdef HAVE_CALL_ON_STACK
-  if (stack_top)
-    return;
+  if (stack_top) return;
   long page = sysconf(_SC_PAGESIZE);
-  if (page <= 0)
-    return;
+  if (page <= 0) return;
   size_t len = OWN_STACK_SIZE + (size_t)page;
   char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (m == MAP_FAILED)
-    return;
+  if (m == MAP_FAILED) return;
   mprotect(m, (size_t)page, PROT_NONE); /* the guard: an overflow faults, never corrupts */
   stack_top = m + len;
 #endif

@@ -21,8 +21,7 @@ bool lh_real_ready;
 static void *lookup(const char *name) {
   if (strncmp(name, "pthread_cond_", 13) == 0) {
     void *p = dlvsym(RTLD_NEXT, name, "GLIBC_2.3.2");
-    if (p)
-      return p;
+    if (p) return p;
   }
   return dlsym(RTLD_NEXT, name);
 }
@@ -30,7 +29,8 @@ static void *lookup(const char *name) {
 void lh_real_resolve(void) {
   /* Plain assignments: racing resolvers store the same values, and each pointer is written
    * whole, so a reader sees either NULL (and resolves itself) or the right function. */
-#define X(name) __atomic_store_n(&real_##name, (__typeof__(real_##name))lookup(#name), __ATOMIC_RELAXED);
+#define X(name)                                                                                    \
+  __atomic_store_n(&real_##name, (__typeof__(real_##name))lookup(#name), __ATOMIC_RELAXED);
 #define X_MEMORY(name) X(name)
 #include "base/wrapped_functions.def"
 #undef X_MEMORY

@@ -27,8 +27,7 @@ extern bool lh_real_ready;
 void lh_real_resolve(void);
 
 static inline void lh_real_ensure(void) {
-  if (__builtin_expect(!lh_real_ready, 0))
-    lh_real_resolve();
+  if (__builtin_expect(!lh_real_ready, 0)) lh_real_resolve();
 }
 
 #endif

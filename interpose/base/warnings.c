@@ -14,8 +14,7 @@ void lh_warn(const char *fmt, ...) {
   int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
   va_end(ap);
   size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
-  if (len > sizeof buf - 2)
-    len = sizeof buf - 2;
+  if (len > sizeof buf - 2) len = sizeof buf - 2;
   buf[len++] = '\n';
   ssize_t w = lh_sys_write(2, buf, len);
   (void)w;

@@ -4,22 +4,21 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "base/clock.h"
 #include "base/call_counts.h"
-#include "registry/lock_registry.h"
+#include "base/clock.h"
 #include "base/own_stack.h"
-#include "watch/report_at_exit.h"
-#include "watch/runtime_findings.h"
+#include "registry/lock_registry.h"
 #include "registry/stack_capture.h"
 #include "registry/tuple_cache.h"
+#include "watch/report_at_exit.h"
+#include "watch/runtime_findings.h"
 
 /* glibc's mutex type (pthread_mutex_t.__data.__kind & 3), also under an mtx_t. */
 static int mutex_type(const void *obj) { return ((const pthread_mutex_t *)obj)->__data.__kind & 3; }
 
 static bool blocks_for_ever(const void *obj, uint8_t kind, uint8_t mode, uint8_t held_mode) {
   switch (kind) {
-  case LH_LOCK_SPINLOCK:
-    return true;
+  case LH_LOCK_SPINLOCK: return true;
   case LH_LOCK_MUTEX:
   case LH_LOCK_C11_MUTEX: {
     int type = mutex_type(obj);
@@ -27,8 +26,7 @@ static bool blocks_for_ever(const void *obj, uint8_t kind, uint8_t mode, uint8_t
   }
   case LH_LOCK_RWLOCK: /* glibc refuses (EDEADLK) a lock over one's own write lock */
     return mode == LH_MODE_WRITE && held_mode == LH_MODE_READ;
-  default:
-    return false;
+  default: return false;
   }
 }
 
@@ -41,25 +39,23 @@ static bool really_held(const void *obj, uint8_t kind, uint8_t held_mode) {
   switch (kind) {
   case LH_LOCK_MUTEX:
   case LH_LOCK_C11_MUTEX:
-    return (((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff) == lh_self.cold->tid;
+    return (((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff) ==
+           lh_self.cold->tid;
   case LH_LOCK_RWLOCK: {
     const volatile pthread_rwlock_t *rw = obj;
     if (held_mode == LH_MODE_READ)
       return (rw->__data.__readers >> 3) > 0; /* PTHREAD_RWLOCK_READER_SHIFT */
     return rw->__data.__cur_writer == lh_self.cold->tid;
   }
-  case LH_LOCK_SPINLOCK:
-    return !lh_spin_is_free(*(const volatile pthread_spinlock_t *)obj);
-  default:
-    return true;
+  case LH_LOCK_SPINLOCK: return !lh_spin_is_free(*(const volatile pthread_spinlock_t *)obj);
+  default: return true;
   }
 }
 
 void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind, uint16_t call,
                             uintptr_t pc) {
   int i = lh_held_find(&lh_self.held, a->addr);
-  if (i < 0)
-    return;
+  if (i < 0) return;
   if (!really_held(obj, kind, lh_self.held.v[i].mode)) {
     /* A stale entry: forget it, and take the lock as a first acquisition (a new held-set hash,
      * so a new tuple key). */
@@ -67,8 +63,7 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
     lh_lock_request(a, obj, kind, a->mode, 0, pc);
     return;
   }
-  if (!blocks_for_ever(obj, kind, a->mode, lh_self.held.v[i].mode))
-    return;
+  if (!blocks_for_ever(obj, kind, a->mode, lh_self.held.v[i].mode)) return;
   static struct lh_finding f; /* guarded by the recorder lock */
   lh_recorder_lock();
   lh_finding_init(&f, LH_FINDING_SELF_DEADLOCK, lh_finding_end_action());
@@ -76,8 +71,7 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
   t->thread = lh_self.id;
   t->stack = lh_stack_here();
   t->nheld = lh_self.held.n < LH_FINDING_MAX_HELD ? lh_self.held.n : LH_FINDING_MAX_HELD;
-  for (uint32_t k = 0; k < t->nheld; k++)
-    t->held[k] = lh_self.held.v[k];
+  for (uint32_t k = 0; k < t->nheld; k++) t->held[k] = lh_self.held.v[k];
   t->has_wait = true;
   t->wait.on = LH_WAIT_LOCK;
   t->wait.mode = a->mode;
@@ -88,8 +82,8 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
   t->wait.stack = t->stack;
   t->wait.since_ns = lh_now_ns();
   f.lock = a->lock;
-  f.related[f.nrelated++] = (struct lh_finding_related){lh_self.id, lh_self.held.v[i].stack,
-                                                        "took it first here"};
+  f.related[f.nrelated++] =
+      (struct lh_finding_related){lh_self.id, lh_self.held.v[i].stack, "took it first here"};
   lh_finding_write(&f);
   lh_recorder_unlock();
   lh_run_end_for("self-deadlock");
@@ -98,8 +92,7 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
 static pid_t owner_of(const void *obj, uint8_t kind) {
   if (kind == LH_LOCK_MUTEX || kind == LH_LOCK_C11_MUTEX)
     return ((const volatile pthread_mutex_t *)obj)->__data.__owner & 0x3fffffff;
-  if (kind == LH_LOCK_RWLOCK)
-    return ((const volatile pthread_rwlock_t *)obj)->__data.__cur_writer;
+  if (kind == LH_LOCK_RWLOCK) return ((const volatile pthread_rwlock_t *)obj)->__data.__cur_writer;
   return 0;
 }
 

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "registry/lock_registry.h"
 #include "lockorder/recorder.h"
+#include "registry/lock_registry.h"
 #include "registry/thread_state.h"
 #include "registry/wait_state.h"
 #include "watch/watchdog.h"
@@ -72,8 +72,7 @@ static inline void lh_wait_cond_begin(const void *cond, const void *mutex, uint8
   lh_wait_publish_watched(w, call, lh_wait_site_stack(pc), timed);
 }
 
-static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool timed,
-                                      uintptr_t pc) {
+static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool timed, uintptr_t pc) {
   lh_thread_ensure();
   struct lh_wait *w = &lh_self.cold->wait;
   LH_WSET(w, on, LH_WAIT_JOIN);
@@ -84,7 +83,8 @@ static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool time
 }
 
 static inline void lh_try_succeeded(const struct lh_acquire *a) {
-  if (__builtin_expect(lh_self.cold->try_failures != 0, 0) && a->lock == lh_self.cold->try_fail_lock)
+  if (__builtin_expect(lh_self.cold->try_failures != 0, 0) &&
+      a->lock == lh_self.cold->try_fail_lock)
     __atomic_store_n(&lh_self.cold->try_failures, 0, __ATOMIC_RELAXED);
 }
 

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockorder/lock_order.h"
-#include "registry/lock_registry.h"
 #include "base/pointer_table.h"
+#include "lockorder/lock_order.h"
 #include "lockorder/recorder.h"
-#include "runfile/run_file.h"
+#include "registry/lock_registry.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
+#include "runfile/run_file.h"
 
 _Static_assert(LH_LOCK_NO_NODE == LH_ORDER_NONE, "the registry's no-node is the graph's");
 
@@ -69,9 +69,7 @@ static struct lh_order_graph graph = {.edge_gone = edge_gone};
  * searched); once memory ran out, nothing. */
 static enum { KEEP_OFF_CYCLES, KEEP_LEAVES, KEEP_NOTHING } keeping;
 
-static const struct shape_key *shape_at(uint32_t id) {
-  return &((struct shape *)by_id.v[id])->key;
-}
+static const struct shape_key *shape_at(uint32_t id) { return &((struct shape *)by_id.v[id])->key; }
 
 /* The interned copy of s (which it takes, or frees if one is there already). */
 static struct shape *intern(struct shape **table, struct shape *s, size_t key_len) {
@@ -93,8 +91,7 @@ static uint32_t shape_here(uint8_t mode, uint8_t flags, uint32_t stack) {
   size_t key_len = sizeof(struct shape_key) + n * sizeof(struct shape_held);
   size_t size = sizeof(struct shape) + n * sizeof(struct shape_held);
   struct shape *s = calloc(1, size), *p;
-  if (!s)
-    return UINT32_MAX;
+  if (!s) return UINT32_MAX;
   s->key.thread = lh_self.id;
   s->key.seg = lh_self.seg;
   s->key.stack = stack;
@@ -153,18 +150,14 @@ static void fill_acq(struct lh_json_line *jl, const void *p) {
     lh_jl_close(jl, ']');
   }
   lh_jl_close(jl, ']');
-  if (k->flags & LH_ACQ_TRY)
-    lh_jl_kv_bool(jl, "try", true);
-  if (k->flags & LH_ACQ_TIMED)
-    lh_jl_kv_bool(jl, "timed", true);
-  if (k->flags & LH_ACQ_COND)
-    lh_jl_kv_bool(jl, "cond", true);
+  if (k->flags & LH_ACQ_TRY) lh_jl_kv_bool(jl, "try", true);
+  if (k->flags & LH_ACQ_TIMED) lh_jl_kv_bool(jl, "timed", true);
+  if (k->flags & LH_ACQ_COND) lh_jl_kv_bool(jl, "cond", true);
 }
 
 /* Writes the `acq` record of shape for lock and held (and the thread, locks and stacks it names). */
 static void write_tuple(uint32_t shape, uint32_t lock, const uint32_t *held) {
-  if (!lh_run_file_active())
-    return;
+  if (!lh_run_file_active()) return;
   const struct shape_key *k = shape_at(shape);
   lh_thread_ensure_written(k->thread);
   lh_lock_ensure_written(lock);
@@ -181,11 +174,9 @@ static bool tagged(const void *data) { return ((uintptr_t)data & 1) != 0; }
 
 static void release_one(uint32_t lock, uint32_t shape, const uint32_t *held, bool write) {
   uint32_t nheld = shape_at(shape)->nheld;
-  if (write)
-    write_tuple(shape, lock, held);
+  if (write) write_tuple(shape, lock, held);
   lh_lock_unref(lock);
-  for (uint32_t j = 0; j < nheld; j++)
-    lh_lock_unref(held[j]);
+  for (uint32_t j = 0; j < nheld; j++) lh_lock_unref(held[j]);
 }
 
 /* The tuples kept on edge e: written (write: always; write_shared: those with more than one held
@@ -193,8 +184,7 @@ static void release_one(uint32_t lock, uint32_t shape, const uint32_t *held, boo
 static void release_kept(struct lh_order_edge *e, bool write, bool write_shared) {
   void *data = e->data;
   e->data = NULL;
-  if (!data)
-    return;
+  if (!data) return;
   if (tagged(data)) {
     uint32_t held = graph.nodes[e->from].owner;
     release_one(graph.nodes[e->to].owner, (uint32_t)((uintptr_t)data >> 1), &held, write);
@@ -223,13 +213,10 @@ static bool append(struct kept **kp, uint32_t lock, uint32_t shape, const uint32
   uint32_t n = k ? k->n : 0, cap = k ? k->cap : 0;
   if (n + need > cap) {
     uint32_t c = cap ? 2 * cap : need;
-    while (c < n + need)
-      c *= 2;
+    while (c < n + need) c *= 2;
     struct kept *v = realloc(k, sizeof *k + c * sizeof(uint32_t));
-    if (!v)
-      return false;
-    if (!k)
-      v->n = 0;
+    if (!v) return false;
+    if (!k) v->n = 0;
     v->cap = c;
     *kp = k = v;
   }
@@ -256,15 +243,13 @@ static bool keep(uint32_t edge, uint32_t lock, uint32_t shape, const uint32_t *h
       k = e->data;
     }
     if (!append(&k, lock, shape, held)) {
-      if (tagged(e->data))
-        free(k);
+      if (tagged(e->data)) free(k);
       return false;
     }
     e->data = k;
   }
   lh_lock_ref(lock);
-  for (uint32_t i = 0; i < nheld; i++)
-    lh_lock_ref(held[i]);
+  for (uint32_t i = 0; i < nheld; i++) lh_lock_ref(held[i]);
   return true;
 }
 
@@ -295,8 +280,7 @@ static void keep_leaves_only(void) {
 
 /* Out of memory: everything kept back is written, nothing is kept back any more. */
 static void keep_nothing(void) {
-  for (uint32_t e = 0; e < graph.nedges; e++)
-    release_kept(&graph.edges[e], true, true);
+  for (uint32_t e = 0; e < graph.nedges; e++) release_kept(&graph.edges[e], true, true);
   lh_order_free(&graph);
   keeping = KEEP_NOTHING;
 }
@@ -315,8 +299,7 @@ static bool first_of_pair(uint32_t lock, uint32_t shape) {
   struct pair probe = {.key = {lh_lock_class(lock), ((struct shape *)by_id.v[shape])->pattern}};
   struct pair *p;
   HASH_FIND(hh, written_pairs, probe.key, sizeof probe.key, p);
-  if (p)
-    return false;
+  if (p) return false;
   if ((p = malloc(sizeof *p))) {
     memcpy(p->key, probe.key, sizeof p->key);
     HASH_ADD(hh, written_pairs, key, sizeof p->key, p);
@@ -359,8 +342,7 @@ static bool add_edges(uint32_t lock, const uint32_t *held, uint32_t n, uint32_t 
         keep_leaves_only(); /* the edges to come are added as leaves would be */
     }
   }
-  if (keeping == KEEP_NOTHING)
-    return false;
+  if (keeping == KEEP_NOTHING) return false;
   return may_keep && (keeping != KEEP_LEAVES || graph.nodes[to].nout == 0);
 }
 
@@ -370,29 +352,23 @@ void lh_leaf_record(uint32_t lock, uint8_t mode, uint8_t flags, uint32_t stack) 
   uint32_t shape = shape_here(mode, flags, stack);
   if (!held || shape == UINT32_MAX) {
     /* Out of memory: no shape to write, and the graph can no longer be trusted. */
-    if (keeping != KEEP_NOTHING)
-      keep_nothing();
-    if (held != on_stack)
-      free(held);
+    if (keeping != KEEP_NOTHING) keep_nothing();
+    if (held != on_stack) free(held);
     return;
   }
-  for (uint32_t i = 0; i < n; i++)
-    held[i] = lh_self.held.v[i].lock;
+  for (uint32_t i = 0; i < n; i++) held[i] = lh_self.held.v[i].lock;
   uint32_t edge = LH_ORDER_NONE;
   bool may_keep = keeping != KEEP_NOTHING && add_edges(lock, held, n, &edge);
-  for (uint32_t i = 0; i < n && may_keep; i++)
-    may_keep = !lh_lock_may_be_shared(held[i]);
+  for (uint32_t i = 0; i < n && may_keep; i++) may_keep = !lh_lock_may_be_shared(held[i]);
   may_keep = may_keep && !lh_lock_may_be_shared(lock);
   bool first = keeping == KEEP_NOTHING || first_of_pair(lock, shape);
   if (!(may_keep && !first && edge != LH_ORDER_NONE && keep(edge, lock, shape, held)))
     write_tuple(shape, lock, held);
-  if (held != on_stack)
-    free(held);
+  if (held != on_stack) free(held);
 }
 
 void lh_leaf_lock_gone(uint32_t node) {
-  if (keeping != KEEP_NOTHING)
-    lh_order_node_dead(&graph, node);
+  if (keeping != KEEP_NOTHING) lh_order_node_dead(&graph, node);
 }
 
 void lh_leaf_start_afresh(void) {

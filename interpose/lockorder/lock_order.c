@@ -8,17 +8,14 @@
 #define DUPLICATE_LOOK 8 /* out-edges of u looked at for an edge already there */
 
 static bool grow(void **v, uint32_t *cap, uint32_t need, size_t size) {
-  if (need < *cap)
-    return true;
+  if (need < *cap) return true;
   uint32_t n = *cap ? *cap : 64;
   while (n <= need) {
-    if (n > UINT32_MAX / 2)
-      return false;
+    if (n > UINT32_MAX / 2) return false;
     n *= 2;
   }
   void *p = realloc(*v, (size_t)n * size);
-  if (!p)
-    return false;
+  if (!p) return false;
   *v = p;
   *cap = n;
   return true;
@@ -30,15 +27,14 @@ uint32_t lh_order_node_add(struct lh_order_graph *g, uint32_t owner) {
     n = g->free_nodes;
     g->free_nodes = g->nodes[n].out;
   } else {
-    if (g->nnodes == 0)
-      g->free_nodes = LH_ORDER_NONE;
+    if (g->nnodes == 0) g->free_nodes = LH_ORDER_NONE;
     if (g->nnodes == LH_ORDER_NONE - 1 ||
         !grow((void **)&g->nodes, &g->cap_nodes, g->nnodes, sizeof *g->nodes))
       return LH_ORDER_NONE;
     n = g->nnodes++;
   }
-  g->nodes[n] = (struct lh_order_node){.out = LH_ORDER_NONE, .in = LH_ORDER_NONE, .owner = owner,
-                                       .used = true};
+  g->nodes[n] = (struct lh_order_node){
+      .out = LH_ORDER_NONE, .in = LH_ORDER_NONE, .owner = owner, .used = true};
   g->live_nodes++;
   return n;
 }
@@ -49,8 +45,7 @@ static uint32_t new_edge(struct lh_order_graph *g, uint32_t from, uint32_t to) {
     e = g->free_edges;
     g->free_edges = g->edges[e].next_out;
   } else {
-    if (g->nedges == 0)
-      g->free_edges = LH_ORDER_NONE;
+    if (g->nedges == 0) g->free_edges = LH_ORDER_NONE;
     if (g->nedges == LH_ORDER_NONE - 1 ||
         !grow((void **)&g->edges, &g->cap_edges, g->nedges, sizeof *g->edges))
       return LH_ORDER_NONE;
@@ -58,12 +53,10 @@ static uint32_t new_edge(struct lh_order_graph *g, uint32_t from, uint32_t to) {
   }
   struct lh_order_node *f = &g->nodes[from], *t = &g->nodes[to];
   g->edges[e] = (struct lh_order_edge){from, to, f->out, LH_ORDER_NONE, t->in, LH_ORDER_NONE, NULL};
-  if (f->out != LH_ORDER_NONE)
-    g->edges[f->out].prev_out = e;
+  if (f->out != LH_ORDER_NONE) g->edges[f->out].prev_out = e;
   f->out = e;
   f->nout++;
-  if (t->in != LH_ORDER_NONE)
-    g->edges[t->in].prev_in = e;
+  if (t->in != LH_ORDER_NONE) g->edges[t->in].prev_in = e;
   t->in = e;
   t->nin++;
   g->live_edges++;
@@ -77,14 +70,12 @@ static void unlink_edge(struct lh_order_graph *g, uint32_t e) {
     g->edges[x->prev_out].next_out = x->next_out;
   else
     f->out = x->next_out;
-  if (x->next_out != LH_ORDER_NONE)
-    g->edges[x->next_out].prev_out = x->prev_out;
+  if (x->next_out != LH_ORDER_NONE) g->edges[x->next_out].prev_out = x->prev_out;
   if (x->prev_in != LH_ORDER_NONE)
     g->edges[x->prev_in].next_in = x->next_in;
   else
     t->in = x->next_in;
-  if (x->next_in != LH_ORDER_NONE)
-    g->edges[x->next_in].prev_in = x->prev_in;
+  if (x->next_in != LH_ORDER_NONE) g->edges[x->next_in].prev_in = x->prev_in;
   f->nout--;
   t->nin--;
   x->data = NULL;
@@ -94,15 +85,13 @@ static void unlink_edge(struct lh_order_graph *g, uint32_t e) {
 }
 
 static bool push(struct lh_order_graph *g, uint32_t *top, uint32_t n) {
-  if (!grow((void **)&g->stack, &g->cap_stack, *top, sizeof *g->stack))
-    return false;
+  if (!grow((void **)&g->stack, &g->cap_stack, *top, sizeof *g->stack)) return false;
   g->stack[(*top)++] = n;
   return true;
 }
 
 static bool found_add(struct lh_order_graph *g, uint32_t n) {
-  if (!grow((void **)&g->found, &g->cap_found, g->nfound, sizeof *g->found))
-    return false;
+  if (!grow((void **)&g->found, &g->cap_found, g->nfound, sizeof *g->found)) return false;
   g->found[g->nfound++] = n;
   return true;
 }
@@ -111,18 +100,15 @@ static bool found_add(struct lh_order_graph *g, uint32_t n) {
 static bool forward(struct lh_order_graph *g, uint32_t v, uint32_t reach, uint32_t *spent) {
   uint32_t top = 0;
   g->nodes[v].mark = reach;
-  if (!push(g, &top, v))
-    return false;
+  if (!push(g, &top, v)) return false;
   while (top > 0) {
     uint32_t x = g->stack[--top];
     for (uint32_t e = g->nodes[x].out; e != LH_ORDER_NONE; e = g->edges[e].next_out) {
-      if (++*spent > g->budget)
-        return false;
+      if (++*spent > g->budget) return false;
       uint32_t y = g->edges[e].to;
       if (g->nodes[y].mark != reach) {
         g->nodes[y].mark = reach;
-        if (!push(g, &top, y))
-          return false;
+        if (!push(g, &top, y)) return false;
       }
     }
   }
@@ -135,18 +121,15 @@ static bool backward(struct lh_order_graph *g, uint32_t u, uint32_t reach, uint3
   uint32_t top = 0;
   g->nfound = 0;
   g->nodes[u].mark = both;
-  if (!push(g, &top, u) || !found_add(g, u))
-    return false;
+  if (!push(g, &top, u) || !found_add(g, u)) return false;
   while (top > 0) {
     uint32_t x = g->stack[--top];
     for (uint32_t e = g->nodes[x].in; e != LH_ORDER_NONE; e = g->edges[e].next_in) {
-      if (++*spent > g->budget)
-        return false;
+      if (++*spent > g->budget) return false;
       uint32_t w = g->edges[e].from;
       if (g->nodes[w].mark == reach) {
         g->nodes[w].mark = both;
-        if (!push(g, &top, w) || !found_add(g, w))
-          return false;
+        if (!push(g, &top, w) || !found_add(g, w)) return false;
       }
     }
   }
@@ -165,20 +148,17 @@ enum step { STEP_ON, STEP_MET, STEP_DONE, STEP_NO_MEMORY };
 
 static enum step step(struct lh_order_graph *g, struct walk *w) {
   while (w->edge == LH_ORDER_NONE) {
-    if (w->top == 0)
-      return STEP_DONE;
+    if (w->top == 0) return STEP_DONE;
     uint32_t x = (*w->stack)[--w->top];
     w->edge = w->out ? g->nodes[x].out : g->nodes[x].in;
   }
   const struct lh_order_edge *e = &g->edges[w->edge];
   uint32_t y = w->out ? e->to : e->from;
   w->edge = w->out ? e->next_out : e->next_in;
-  if (g->nodes[y].mark == w->theirs)
-    return STEP_MET;
+  if (g->nodes[y].mark == w->theirs) return STEP_MET;
   if (g->nodes[y].mark != w->mine) {
     g->nodes[y].mark = w->mine;
-    if (!grow((void **)w->stack, w->cap, w->top, sizeof **w->stack))
-      return STEP_NO_MEMORY;
+    if (!grow((void **)w->stack, w->cap, w->top, sizeof **w->stack)) return STEP_NO_MEMORY;
     (*w->stack)[w->top++] = y;
   }
   return STEP_ON;
@@ -203,8 +183,7 @@ static bool reaches(struct lh_order_graph *g, uint32_t v, uint32_t u, uint32_t *
   (*b.stack)[b.top++] = u;
   for (;;) {
     for (int side = 0; side < 2; side++) {
-      if (++*spent > g->budget)
-        return false;
+      if (++*spent > g->budget) return false;
       switch (step(g, side ? &b : &f)) {
       case STEP_ON: break;
       case STEP_MET: *unknown = false; return true;
@@ -219,21 +198,15 @@ static enum lh_order_verdict verdict(struct lh_order_graph *g, uint32_t u, uint3
   struct lh_order_node *nu = &g->nodes[u], *nv = &g->nodes[v];
   if (u == v)
     return LH_ORDER_CYCLIC; /* a lock taken while held: never a tuple (recorder.c), but safe */
-  if (nu->comp != 0 && nu->comp == nv->comp)
-    return LH_ORDER_CYCLIC;
-  if (nu->nin == 0 || nv->nout == 0)
-    return LH_ORDER_ACYCLIC;
+  if (nu->comp != 0 && nu->comp == nv->comp) return LH_ORDER_CYCLIC;
+  if (nu->nin == 0 || nv->nout == 0) return LH_ORDER_ACYCLIC;
   if (g->stamp > UINT32_MAX - 4) { /* stamps wrap: forget every old mark */
-    for (uint32_t i = 0; i < g->nnodes; i++)
-      g->nodes[i].mark = 0;
+    for (uint32_t i = 0; i < g->nnodes; i++) g->nodes[i].mark = 0;
     g->stamp = 0;
   }
-  if (!g->budget)
-    g->budget = LH_ORDER_BUDGET;
-  if (!g->per_edge)
-    g->per_edge = LH_ORDER_PER_EDGE;
-  if (!g->base)
-    g->base = LH_ORDER_BASE;
+  if (!g->budget) g->budget = LH_ORDER_BUDGET;
+  if (!g->per_edge) g->per_edge = LH_ORDER_PER_EDGE;
+  if (!g->base) g->base = LH_ORDER_BASE;
   if (g->spent > g->base + g->added * g->per_edge)
     return LH_ORDER_UNKNOWN; /* the run's searches are spent: see lock_order.h */
   uint32_t spent = 0;
@@ -248,14 +221,11 @@ static enum lh_order_verdict verdict(struct lh_order_graph *g, uint32_t u, uint3
     g->nfound = 0;
     return LH_ORDER_UNKNOWN;
   }
-  if (!cycle)
-    return LH_ORDER_ACYCLIC;
+  if (!cycle) return LH_ORDER_ACYCLIC;
   /* v reaches u, so it is among the found; each old component touched is wholly inside. */
   uint32_t comp = ++g->next_comp;
-  if (comp == 0)
-    comp = ++g->next_comp;
-  for (uint32_t i = 0; i < g->nfound; i++)
-    g->nodes[g->found[i]].comp = comp;
+  if (comp == 0) comp = ++g->next_comp;
+  for (uint32_t i = 0; i < g->nfound; i++) g->nodes[g->found[i]].comp = comp;
   return LH_ORDER_CYCLIC;
 }
 
@@ -273,8 +243,7 @@ enum lh_order_verdict lh_order_edge_add(struct lh_order_graph *g, uint32_t from,
     }
   enum lh_order_verdict r = verdict(g, from, to);
   *edge = new_edge(g, from, to);
-  if (*edge == LH_ORDER_NONE)
-    return LH_ORDER_UNKNOWN;
+  if (*edge == LH_ORDER_NONE) return LH_ORDER_UNKNOWN;
   g->added++;
   return r;
 }
@@ -283,43 +252,34 @@ uint32_t lh_order_edge_put(struct lh_order_graph *g, uint32_t from, uint32_t to)
   uint32_t look = 0;
   for (uint32_t e = g->nodes[from].out; e != LH_ORDER_NONE && look < DUPLICATE_LOOK;
        e = g->edges[e].next_out, look++)
-    if (g->edges[e].to == to)
-      return e;
+    if (g->edges[e].to == to) return e;
   uint32_t e = new_edge(g, from, to);
-  if (e != LH_ORDER_NONE)
-    g->added++;
+  if (e != LH_ORDER_NONE) g->added++;
   return e;
 }
 
 void lh_order_node_dead(struct lh_order_graph *g, uint32_t node) {
-  if (node >= g->nnodes || !g->nodes[node].used)
-    return;
+  if (node >= g->nnodes || !g->nodes[node].used) return;
   g->nodes[node].dead = true;
   /* A work list of dead nodes to look at; without memory for it, the node stays (it costs
    * memory, never a wrong answer). */
   uint32_t top = 0;
-  if (!push(g, &top, node))
-    return;
+  if (!push(g, &top, node)) return;
   while (top > 0) {
     uint32_t x = g->stack[--top];
     struct lh_order_node *n = &g->nodes[x];
-    if (!n->used || !n->dead || (n->nin > 0 && n->nout > 0))
-      continue;
+    if (!n->used || !n->dead || (n->nin > 0 && n->nout > 0)) continue;
     while (n->in != LH_ORDER_NONE) {
       uint32_t e = n->in, w = g->edges[e].from;
-      if (g->edge_gone)
-        g->edge_gone(g->ctx, &g->edges[e], true);
+      if (g->edge_gone) g->edge_gone(g->ctx, &g->edges[e], true);
       unlink_edge(g, e);
-      if (g->nodes[w].dead && g->nodes[w].nout == 0 && !push(g, &top, w))
-        return;
+      if (g->nodes[w].dead && g->nodes[w].nout == 0 && !push(g, &top, w)) return;
     }
     while (n->out != LH_ORDER_NONE) {
       uint32_t e = n->out, y = g->edges[e].to;
-      if (g->edge_gone)
-        g->edge_gone(g->ctx, &g->edges[e], false);
+      if (g->edge_gone) g->edge_gone(g->ctx, &g->edges[e], false);
       unlink_edge(g, e);
-      if (g->nodes[y].dead && g->nodes[y].nin == 0 && !push(g, &top, y))
-        return;
+      if (g->nodes[y].dead && g->nodes[y].nin == 0 && !push(g, &top, y)) return;
     }
     n->used = false;
     n->out = g->free_nodes;

@@ -47,9 +47,9 @@
 #include <stdint.h>
 
 #define LH_ORDER_NONE UINT32_MAX
-#define LH_ORDER_BUDGET 20000    /* steps (edges looked at) a new edge's searches may take */
-#define LH_ORDER_BASE 2000000    /* visits all the searches of a run may make, ... */
-#define LH_ORDER_PER_EDGE 64     /* ... and more per edge added */
+#define LH_ORDER_BUDGET 20000 /* steps (edges looked at) a new edge's searches may take */
+#define LH_ORDER_BASE 2000000 /* visits all the searches of a run may make, ... */
+#define LH_ORDER_PER_EDGE 64  /* ... and more per edge added */
 
 enum lh_order_verdict {
   LH_ORDER_ACYCLIC, /* the edge lies on no cycle */
@@ -79,10 +79,10 @@ struct lh_order_graph {
   struct lh_order_edge *edges;
   uint32_t nedges, cap_edges, free_edges;
   uint32_t stamp, next_comp;
-  uint32_t budget;     /* LH_ORDER_BUDGET unless a test sets it */
-  uint32_t per_edge;   /* LH_ORDER_PER_EDGE unless a test sets it */
-  uint64_t base;       /* LH_ORDER_BASE unless a test sets it */
-  uint64_t spent, added; /* visits made by all searches, edges added */
+  uint32_t budget;                                 /* LH_ORDER_BUDGET unless a test sets it */
+  uint32_t per_edge;                               /* LH_ORDER_PER_EDGE unless a test sets it */
+  uint64_t base;                                   /* LH_ORDER_BASE unless a test sets it */
+  uint64_t spent, added;                           /* visits made by all searches, edges added */
   uint32_t *stack, cap_stack, *stack2, cap_stack2; /* the searches' */
   uint32_t *found, nfound, cap_found; /* the component the last CYCLIC verdict formed, if new */
   uint32_t live_nodes, live_edges;

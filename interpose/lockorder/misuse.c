@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockorder/blocking.h"
 #include "base/call_counts.h"
+#include "lockorder/blocking.h"
+#include "lockorder/recorder.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
-#include "lockorder/recorder.h"
-#include "watch/runtime_findings.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
+#include "watch/runtime_findings.h"
 
 /* The one finding being built: owned by the recorder lock. */
 static struct lh_finding finding;
@@ -31,8 +31,7 @@ static struct lh_finding *begin(enum lh_finding_kind kind, const char *detail) {
   t->thread = lh_self.id;
   t->stack = lh_stack_here();
   t->nheld = lh_self.held.n < LH_FINDING_MAX_HELD ? lh_self.held.n : LH_FINDING_MAX_HELD;
-  for (uint32_t i = 0; i < t->nheld; i++)
-    t->held[i] = lh_self.held.v[i];
+  for (uint32_t i = 0; i < t->nheld; i++) t->held[i] = lh_self.held.v[i];
   return &finding;
 }
 
@@ -45,8 +44,7 @@ struct holder_search {
 
 static void look_for_holder(int32_t id, struct lh_thread *t, void *ctx) {
   struct holder_search *h = ctx;
-  if (h->id >= 0 || id == lh_self.id || (h->tid && t->cold->tid != h->tid))
-    return;
+  if (h->id >= 0 || id == lh_self.id || (h->tid && t->cold->tid != h->tid)) return;
   struct lh_held_entry *v = __atomic_load_n(&t->held.v, __ATOMIC_ACQUIRE);
   uint32_t n = __atomic_load_n(&t->held.n, __ATOMIC_RELAXED);
   for (uint32_t i = 0; v && i < n; i++) {
@@ -74,17 +72,14 @@ static enum lock_state state_of(const void *obj, uint8_t kind, pid_t *owner) {
   *owner = 0;
   if (kind == LH_LOCK_MUTEX || kind == LH_LOCK_C11_MUTEX) {
     const volatile pthread_mutex_t *m = obj;
-    if (m->__data.__lock == 0)
-      return UNLOCKED;
+    if (m->__data.__lock == 0) return UNLOCKED;
     *owner = m->__data.__owner & 0x3fffffff;
   } else if (kind == LH_LOCK_RWLOCK) {
     const volatile pthread_rwlock_t *rw = obj;
     *owner = rw->__data.__cur_writer;
-    if (*owner == 0 && (rw->__data.__readers >> 3) == 0)
-      return UNLOCKED;
+    if (*owner == 0 && (rw->__data.__readers >> 3) == 0) return UNLOCKED;
   } else if (kind == LH_LOCK_SPINLOCK) {
-    if (lh_spin_is_free(*(const volatile int *)obj))
-      return UNLOCKED;
+    if (lh_spin_is_free(*(const volatile int *)obj)) return UNLOCKED;
   }
   return *owner && *owner == lh_self.cold->tid ? HELD_BY_SELF : HELD_BY_OTHER;
 }
@@ -97,13 +92,13 @@ void lh_misuse_unlock(const void *obj, uint8_t kind, uintptr_t pc) {
   lh_thread_ensure();
   bool recursive;
   uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
-  enum lh_finding_kind kind_name = st == UNLOCKED ? LH_FINDING_UNLOCK_UNLOCKED : LH_FINDING_UNLOCK_UNOWNED;
+  enum lh_finding_kind kind_name =
+      st == UNLOCKED ? LH_FINDING_UNLOCK_UNLOCKED : LH_FINDING_UNLOCK_UNOWNED;
   lh_recorder_lock();
   if (lh_finding_first_at(kind_name, NULL, pc)) {
     struct lh_finding *f = begin(kind_name, NULL);
     f->lock = lock;
-    if (st == HELD_BY_OTHER)
-      add_holder(f, lock, owner, "holds it, taken here");
+    if (st == HELD_BY_OTHER) add_holder(f, lock, owner, "holds it, taken here");
     lh_finding_write(f);
   }
   lh_recorder_unlock();
@@ -111,8 +106,7 @@ void lh_misuse_unlock(const void *obj, uint8_t kind, uintptr_t pc) {
 
 void lh_misuse_destroy_lock(const void *obj, uint8_t kind, uintptr_t pc) {
   pid_t owner;
-  if (state_of(obj, kind, &owner) == UNLOCKED)
-    return;
+  if (state_of(obj, kind, &owner) == UNLOCKED) return;
   lh_thread_ensure();
   bool recursive;
   uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
@@ -129,18 +123,17 @@ void lh_misuse_destroy_lock(const void *obj, uint8_t kind, uintptr_t pc) {
 void lh_misuse_cond_unowned(const void *cond, const void *mutex, uint8_t kind, uintptr_t pc) {
   pid_t owner;
   enum lock_state st = state_of(mutex, kind, &owner);
-  if (st == HELD_BY_SELF)
-    return;
+  if (st == HELD_BY_SELF) return;
   lh_thread_ensure();
   bool recursive;
   uint32_t lock = lh_lock_id(mutex, kind, pc, &recursive);
   lh_recorder_lock();
   if (lh_finding_first_at(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, NULL, pc)) {
-    struct lh_finding *f = begin(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, st == UNLOCKED ? "unlocked" : "other");
+    struct lh_finding *f =
+        begin(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, st == UNLOCKED ? "unlocked" : "other");
     f->lock = lock;
     f->object = lh_object_ref(cond, LH_OBJECT_COND, pc);
-    if (st == HELD_BY_OTHER)
-      add_holder(f, lock, owner, "holds the mutex, taken here");
+    if (st == HELD_BY_OTHER) add_holder(f, lock, owner, "holds the mutex, taken here");
     lh_finding_write(f);
   }
   lh_recorder_unlock();
@@ -160,8 +153,8 @@ struct cond_enter_ctx {
 /* Under the recorder lock, on lockhound's own stack: the condvar's table may allocate. */
 static void cond_enter(void *p) {
   struct cond_enter_ctx *c = p;
-  c->other = lh_object_cond_enter(c->cond, c->mutex, c->pc, lh_self.id, c->here,
-                                  &c->other_thread, &c->other_stack);
+  c->other = lh_object_cond_enter(c->cond, c->mutex, c->pc, lh_self.id, c->here, &c->other_thread,
+                                  &c->other_stack);
   c->report = c->other && lh_finding_first_at(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL, c->pc);
 }
 
@@ -171,8 +164,7 @@ void lh_misuse_cond_enter(const void *cond, const void *mutex, uintptr_t pc) {
   lh_thread_ensure();
   struct cond_enter_ctx c = {cond, mutex, pc, 0, lh_wait_site_stack(pc), 0, -1, false};
   lh_locked_on_own_stack(cond_enter, &c);
-  if (__builtin_expect(!c.report, 1))
-    return;
+  if (__builtin_expect(!c.report, 1)) return;
   report_two_mutexes(cond, mutex, pc, c.other, c.other_thread, c.other_stack);
 }
 
@@ -229,7 +221,8 @@ static void count_waiter(int32_t id, struct lh_thread *t, void *ctx) {
   (void)id;
   struct waiter_count *c = ctx;
   uint32_t seq = __atomic_load_n(&t->cold->wait.seq, __ATOMIC_ACQUIRE);
-  c->n += (seq & 1) && LH_WGET(&t->cold->wait, on) == c->on && LH_WGET(&t->cold->wait, addr) == c->addr;
+  c->n +=
+      (seq & 1) && LH_WGET(&t->cold->wait, on) == c->on && LH_WGET(&t->cold->wait, addr) == c->addr;
 }
 
 static unsigned waiters_on(const void *addr, uint8_t on) {
@@ -238,8 +231,8 @@ static unsigned waiters_on(const void *addr, uint8_t on) {
   return c.n;
 }
 
-static void object_misuse(enum lh_finding_kind kind, const char *detail, const void *obj, uint8_t okind,
-                          uintptr_t pc) {
+static void object_misuse(enum lh_finding_kind kind, const char *detail, const void *obj,
+                          uint8_t okind, uintptr_t pc) {
   if (lh_finding_first_at(kind, detail, pc)) {
     struct lh_finding *f = begin(kind, detail);
     f->object = lh_object_ref(obj, okind, pc);
@@ -283,7 +276,7 @@ bool lh_misuse_join(pthread_t t, uintptr_t pc) {
   lh_recorder_lock();
   bool known;
   bool detached = lh_thread_is_detached(t, &known);
-  const char *detail = detached ? "join-detached"
+  const char *detail = detached                            ? "join-detached"
                        : !known && lh_thread_was_joined(t) ? "join-joined"
                                                            : NULL;
   /* Two joins of one thread at once: glibc lets the second one wait (and time out), so only
@@ -293,8 +286,7 @@ bool lh_misuse_join(pthread_t t, uintptr_t pc) {
   if (what && lh_finding_first_at(LH_FINDING_API_ERROR, what, pc)) {
     struct lh_finding *f = begin(LH_FINDING_API_ERROR, what);
     int32_t target = lh_thread_of_handle(t);
-    if (target >= 0)
-      f->thread = target;
+    if (target >= 0) f->thread = target;
     lh_finding_write(f);
   }
   lh_recorder_unlock();

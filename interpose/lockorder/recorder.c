@@ -9,15 +9,14 @@
 #include <unistd.h>
 
 #include "base/clock.h"
-#include "lockorder/leaf_tuples.h"
-#include "registry/object_registry.h"
 #include "base/own_stack.h"
 #include "base/real_functions.h"
-#include "runfile/run_file.h"
+#include "lockorder/leaf_tuples.h"
+#include "registry/object_registry.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
+#include "runfile/run_file.h"
 #include "watch/watchdog.h"
-
 
 /* Slow path: a tuple this thread has not seen yet; sets a->stack to its site. */
 static void record_tuple(struct lh_acquire *a, uint8_t flags) {
@@ -77,8 +76,8 @@ static void request_slow(void *p) {
 }
 
 static __attribute__((noinline)) void request_slow_shared(struct lh_acquire *a, uint8_t flags,
-                                                           uintptr_t pc,
-                                                           const struct lh_tuple_slot *stale) {
+                                                          uintptr_t pc,
+                                                          const struct lh_tuple_slot *stale) {
   lh_recorder_lock();
   request_shared = (struct lh_slow_request){a, pc, stale, flags};
   lh_own_stack_call(request_slow, &request_shared);
@@ -105,10 +104,8 @@ void lh_lock_request_slow(struct lh_acquire *a, uint8_t flags, uintptr_t pc,
  * one it names (its epoch moved for another lock of its bucket, or not at all), and, for a wait
  * site, while no library was replaced. */
 static bool tuple_worth_keeping(const struct lh_tuple_slot *s) {
-  if (s->value.code_gen != (uint16_t)lh_stack_epoch_now())
-    return false;
-  if (lh_tuple_flags(&s->key) & LH_ACQ_SITE)
-    return true;
+  if (s->value.code_gen != (uint16_t)lh_stack_epoch_now()) return false;
+  if (lh_tuple_flags(&s->key) & LH_ACQ_SITE) return true;
   return s->value.epoch == lh_lock_epoch_of(s->key.addr) ||
          lh_lock_is_live(s->key.addr, s->value.lock);
 }
@@ -129,8 +126,7 @@ void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_val
 static bool reentrant(const struct lh_acquire *a, uint8_t held_mode) {
   if (a->kind == LH_LOCK_MUTEX || a->kind == LH_LOCK_C11_MUTEX)
     return (((const pthread_mutex_t *)a->addr)->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
-  if (a->kind == LH_LOCK_RWLOCK)
-    return a->mode == LH_MODE_READ && held_mode == LH_MODE_READ;
+  if (a->kind == LH_LOCK_RWLOCK) return a->mode == LH_MODE_READ && held_mode == LH_MODE_READ;
   return false;
 }
 
@@ -143,15 +139,13 @@ void lh_lock_again(const struct lh_acquire *a) {
     lh_self.held.v[i].count = 1;
   else if (i >= 0)
     lh_self.held.v[i].count++;
-  if (lh_contention_on)
-    lh_profile_acquired(a->lock);
+  if (lh_contention_on) lh_profile_acquired(a->lock);
 }
 
 /* The profile's table grows (an allocation) inside the runtime: not cancellable. */
 static struct lh_lock_stats *profile_entry(uint32_t lock) {
   struct lh_contention_table *t = &lh_self.contention;
-  if ((t->n + 1) * 2 <= t->cap)
-    return lh_contention_entry(t, lock);
+  if ((t->n + 1) * 2 <= t->cap) return lh_contention_entry(t, lock);
   lh_runtime_enter();
   struct lh_lock_stats *s = lh_contention_entry(t, lock);
   lh_runtime_leave();
@@ -160,8 +154,7 @@ static struct lh_lock_stats *profile_entry(uint32_t lock) {
 
 uint64_t lh_profile_acquired(uint32_t lock) {
   struct lh_lock_stats *s = profile_entry(lock);
-  if (s)
-    s->acquisitions++;
+  if (s) s->acquisitions++;
   return lh_now_ns();
 }
 
@@ -169,24 +162,19 @@ uint64_t lh_profile_acquired(uint32_t lock) {
 void lh_profile_waited(uint32_t lock) {
   uint64_t waited = lh_now_ns() - lh_self.cold->wait.since_ns;
   struct lh_lock_stats *s = profile_entry(lock);
-  if (!s)
-    return;
+  if (!s) return;
   s->contended++;
   s->wait_ns += waited;
-  if (waited > s->max_wait_ns)
-    s->max_wait_ns = waited;
+  if (waited > s->max_wait_ns) s->max_wait_ns = waited;
 }
 
 void lh_profile_released(const struct lh_held_entry *e) {
-  if (!e->since_ns)
-    return;
+  if (!e->since_ns) return;
   uint64_t held = lh_now_ns() - e->since_ns;
   struct lh_lock_stats *s = profile_entry(e->lock);
-  if (!s)
-    return;
+  if (!s) return;
   s->hold_ns += held;
-  if (held > s->max_hold_ns)
-    s->max_hold_ns = held;
+  if (held > s->max_hold_ns) s->max_hold_ns = held;
 }
 
 struct object_ctx {

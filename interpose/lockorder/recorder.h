@@ -16,9 +16,9 @@
 #include <stdint.h>
 
 #include "registry/held_locks.h"
-#include "registry/recorder_lock.h"
 #include "registry/lock_cache.h"
 #include "registry/lock_registry.h"
+#include "registry/recorder_lock.h"
 #include "registry/thread_state.h"
 #include "registry/tuple_cache.h"
 
@@ -32,9 +32,8 @@ struct lh_acquire {
   uint32_t stack;
   uint8_t mode;
   uint8_t kind; /* enum lh_lock_kind */
-  bool again; /* the caller already holds it (recursive mutex, read lock): no new tuple */
+  bool again;   /* the caller already holds it (recursive mutex, read lock): no new tuple */
 };
-
 
 /* Out of line: a tuple the thread has not seen under the lock's current identity (a->addr, mode
  * and kind set; the key is made again from them, flags, pc and the thread's state, which is
@@ -50,8 +49,10 @@ uint64_t lh_profile_acquired(uint32_t lock);
 void lh_profile_waited(uint32_t lock);
 void lh_profile_released(const struct lh_held_entry *e);
 
-__attribute__((always_inline)) static inline void lh_lock_request(struct lh_acquire *a, const void *obj, uint8_t kind,
-                                   uint8_t mode, uint8_t flags, uintptr_t pc) {
+__attribute__((always_inline)) static inline void lh_lock_request(struct lh_acquire *a,
+                                                                  const void *obj, uint8_t kind,
+                                                                  uint8_t mode, uint8_t flags,
+                                                                  uintptr_t pc) {
   lh_thread_ensure();
   a->addr = (uintptr_t)obj;
   a->mode = mode;
@@ -76,27 +77,23 @@ static inline void lh_lock_acquired(const struct lh_acquire *a) {
   }
   /* Made in place, not copied from a local: the wrapper's frame stays small. */
   struct lh_held_entry *e = lh_held_push_slot(&lh_self.held, a->hash);
-  if (__builtin_expect(!e, 0))
-    return;
+  if (__builtin_expect(!e, 0)) return;
   e->addr = a->addr;
   e->lock = a->lock;
   e->stack = a->stack;
   e->count = 1;
   e->mode = a->mode;
   e->since_ns = 0;
-  if (__builtin_expect(lh_contention_on, 0))
-    e->since_ns = lh_profile_acquired(a->lock);
+  if (__builtin_expect(lh_contention_on, 0)) e->since_ns = lh_profile_acquired(a->lock);
 }
 
 /* False when the caller does not hold the lock (a misuse, or taken before lockhound started). */
 static inline bool lh_lock_released(const void *obj) {
   struct lh_held_set *h = &lh_self.held;
   int i = lh_held_find(h, (uintptr_t)obj);
-  if (i < 0)
-    return false;
+  if (i < 0) return false;
   if (--h->v[i].count == 0) {
-    if (__builtin_expect(lh_contention_on, 0))
-      lh_profile_released(&h->v[i]);
+    if (__builtin_expect(lh_contention_on, 0)) lh_profile_released(&h->v[i]);
     lh_held_remove(h, i);
   }
   return true;

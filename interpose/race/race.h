@@ -56,18 +56,18 @@ void lh_race_release(uintptr_t sync);
 void lh_race_release_store(uintptr_t sync);
 
 /* The pthread wrappers' events (race_sync.c), all no-ops unless lh_race_on. */
-void lh_race_lock_acquired(uintptr_t lock);   /* after any successful lock / relock */
-void lh_race_lock_releasing(uintptr_t lock);  /* before the real unlock */
+void lh_race_lock_acquired(uintptr_t lock);                 /* after any successful lock / relock */
+void lh_race_lock_releasing(uintptr_t lock);                /* before the real unlock */
 void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex); /* before the real wait */
-void lh_race_cond_woken(uintptr_t cond);      /* after the real wait returned */
+void lh_race_cond_woken(uintptr_t cond);                    /* after the real wait returned */
 void lh_race_cond_signalling(uintptr_t cond); /* before the real signal or broadcast */
 void lh_race_thread_exiting(void);
 /* Barriers (wrap_barrier.c): init gives the count; a wait arrives (returns its round) and
  * leaves. */
 void lh_race_barrier_init(uintptr_t b, unsigned count);
 uint64_t lh_race_barrier_arrive(uintptr_t b);
-void lh_race_barrier_leave(uintptr_t b, uint64_t round);            /* the thread's last event */
-void lh_race_thread_joined(int32_t id);       /* after a successful join of thread id */
+void lh_race_barrier_leave(uintptr_t b, uint64_t round); /* the thread's last event */
+void lh_race_thread_joined(int32_t id);                  /* after a successful join of thread id */
 /* Thread creation (thread_state.c): the creator's clock travels in the start block. */
 struct lh_thread_start;
 void lh_race_thread_prepare(struct lh_thread_start *s);
@@ -85,13 +85,13 @@ struct lh_race_thread *lh_race_ready(void);
 /* Runs a race event only in an instrumented program: one relaxed load otherwise. */
 /* A race-detector event, in race mode only; it keeps errno (the detector may allocate), so that a
  * wrapper's errno stays the real call's (wrapper.h). */
-#define LH_RACE_EVENT(call)                                                                      \
-  do {                                                                                         \
-    if (__builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0)) {                 \
-      int lh_errno_ = errno;                                                                   \
-      call;                                                                                    \
-      errno = lh_errno_;                                                                       \
-    }                                                                                          \
+#define LH_RACE_EVENT(call)                                                                        \
+  do {                                                                                             \
+    if (__builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0)) {                     \
+      int lh_errno_ = errno;                                                                       \
+      call;                                                                                        \
+      errno = lh_errno_;                                                                           \
+    }                                                                                              \
   } while (0)
 
 /* The fast path of every access, inline in each entry point: an access within one granule, with
@@ -102,16 +102,14 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
   struct lh_race_thread *r = &lh_self.race;
   uint64_t base = r->cell_base;
   const struct lh_race_granule *g;
-  if (__builtin_expect((base != 0) & (r->busy == 0) & (lh_self.held.n == 0) &
-                           ((addr & 7) + size <= 8),
-                       1) &&
+  if (__builtin_expect(
+          (base != 0) & (r->busy == 0) & (lh_self.held.n == 0) & ((addr & 7) + size <= 8), 1) &&
       (g = lh_shadow_granule_fast(addr))) {
     uint64_t cur = base | (uint64_t)(((1u << size) - 1) << (addr & 7)) |
                    ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
     for (int i = 0; i < LH_SHADOW_CELLS; i++) {
       uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
-      if ((c & LH_CELL_LOCKLESS) && lh_cell_covers(c, cur))
-        return;
+      if ((c & LH_CELL_LOCKLESS) && lh_cell_covers(c, cur)) return;
     }
   }
   lh_race_access_slow(addr, size, flags, pc);
@@ -132,8 +130,7 @@ static inline void lh_race_func_entry(uintptr_t caller_pc) {
 
 static inline void lh_race_func_exit(void) {
   struct lh_race_thread *r = &lh_self.race;
-  if (__builtin_expect(r->depth > 0, 1))
-    r->depth--;
+  if (__builtin_expect(r->depth > 0, 1)) r->depth--;
 }
 
 #endif

@@ -1,6 +1,6 @@
 /* race_clocks.c - vector clocks and sync-address clocks (race_clocks.h). */
-#include "race/race_alloc.h"
 #include "race/race_clocks.h"
+#include "race/race_alloc.h"
 
 #include <string.h>
 #include <uthash.h>
@@ -35,14 +35,11 @@ static struct {
 } stripes[STRIPES];
 
 bool lh_vc_reserve(struct lh_race_thread *r, uint32_t need) {
-  if (need <= r->vc_len)
-    return true;
+  if (need <= r->vc_len) return true;
   uint32_t cap = r->vc_len ? r->vc_len : 8;
-  while (cap < need)
-    cap *= 2;
+  while (cap < need) cap *= 2;
   uint32_t *v = __libc_realloc(r->vc, cap * sizeof *v);
-  if (!v)
-    return false;
+  if (!v) return false;
   memset(v + r->vc_len, 0, (cap - r->vc_len) * sizeof *v);
   r->vc = v;
   r->vc_len = cap;
@@ -50,11 +47,9 @@ bool lh_vc_reserve(struct lh_race_thread *r, uint32_t need) {
 }
 
 void lh_vc_join(struct lh_race_thread *r, const uint32_t *v, uint32_t n) {
-  if (!lh_vc_reserve(r, n))
-    n = r->vc_len;
+  if (!lh_vc_reserve(r, n)) n = r->vc_len;
   for (uint32_t i = 0; i < n; i++)
-    if (v[i] > r->vc[i])
-      r->vc[i] = v[i];
+    if (v[i] > r->vc[i]) r->vc[i] = v[i];
 }
 
 static unsigned stripe_of(uintptr_t key) {
@@ -70,11 +65,9 @@ static struct sync_entry *find(unsigned s, uintptr_t key) {
 
 static struct sync_entry *find_or_add(unsigned s, uintptr_t key) {
   struct sync_entry *e = find(s, key);
-  if (e)
-    return e;
+  if (e) return e;
   e = __libc_calloc(1, sizeof *e);
-  if (!e)
-    return NULL;
+  if (!e) return NULL;
   e->key = key;
   HASH_ADD(hh, stripes[s].map, key, sizeof e->key, e);
   if (!find(s, key)) { /* the hash could not grow: drop the entry (a missed order, at worst) */
@@ -88,17 +81,14 @@ static struct sync_entry *find_or_add(unsigned s, uintptr_t key) {
 static void publish_into(uint32_t **vc, uint32_t *n, const struct lh_race_thread *r, bool store) {
   if (*n < r->vc_len) {
     uint32_t *v = __libc_realloc(*vc, r->vc_len * sizeof *v);
-    if (!v)
-      return;
+    if (!v) return;
     memset(v + *n, 0, (r->vc_len - *n) * sizeof *v);
     *vc = v;
     *n = r->vc_len;
   }
   for (uint32_t i = 0; i < r->vc_len; i++)
-    if (store || r->vc[i] > (*vc)[i])
-      (*vc)[i] = r->vc[i];
-  if (store)
-    memset(*vc + r->vc_len, 0, (*n - r->vc_len) * sizeof **vc);
+    if (store || r->vc[i] > (*vc)[i]) (*vc)[i] = r->vc[i];
+  if (store) memset(*vc + r->vc_len, 0, (*n - r->vc_len) * sizeof **vc);
 }
 
 static void publish(struct sync_entry *e, const struct lh_race_thread *r, bool store) {
@@ -109,8 +99,7 @@ static void acquire(struct lh_race_thread *r, uintptr_t key, bool monitors_only)
   unsigned s = stripe_of(key);
   lh_spin_lock(&stripes[s].lock);
   struct sync_entry *e = find(s, key);
-  if (e && e->vc && (!monitors_only || e->monitor))
-    lh_vc_join(r, e->vc, e->n);
+  if (e && e->vc && (!monitors_only || e->monitor)) lh_vc_join(r, e->vc, e->n);
   lh_spin_unlock(&stripes[s].lock);
 }
 
@@ -119,8 +108,7 @@ void lh_sync_acquire_last(struct lh_race_thread *r, uintptr_t key) {
   lh_spin_lock(&stripes[s].lock);
   struct sync_entry *e = find(s, key);
   if (e) {
-    if (r && e->vc)
-      lh_vc_join(r, e->vc, e->n);
+    if (r && e->vc) lh_vc_join(r, e->vc, e->n);
     HASH_DEL(stripes[s].map, e);
   }
   lh_spin_unlock(&stripes[s].lock);
@@ -140,8 +128,7 @@ static void release(struct lh_race_thread *r, uintptr_t key, bool store, bool mo
     done = true;
   }
   lh_spin_unlock(&stripes[s].lock);
-  if (done)
-    lh_vc_new_epoch(r);
+  if (done) lh_vc_new_epoch(r);
 }
 
 void lh_vc_new_epoch(struct lh_race_thread *r) {
@@ -174,8 +161,7 @@ void lh_sync_barrier_init(uintptr_t b, unsigned count) {
     e->bar->count = count;
     e->bar->arrivals = 0;
     for (int p = 0; p < 2; p++)
-      if (e->bar->vc[p])
-        memset(e->bar->vc[p], 0, e->bar->n[p] * sizeof *e->bar->vc[p]);
+      if (e->bar->vc[p]) memset(e->bar->vc[p], 0, e->bar->n[p] * sizeof *e->bar->vc[p]);
   }
   lh_spin_unlock(&stripes[s].lock);
 }
@@ -207,8 +193,7 @@ void lh_sync_barrier_leave(struct lh_race_thread *r, uintptr_t b, uint64_t round
   struct sync_entry *e = find(s, b);
   if (e && round != LH_SYNC_NO_ROUND && e->bar) {
     int p = (int)(round & 1);
-    if (e->bar->vc[p])
-      lh_vc_join(r, e->bar->vc[p], e->bar->n[p]);
+    if (e->bar->vc[p]) lh_vc_join(r, e->bar->vc[p], e->bar->n[p]);
   } else if (e && e->vc) {
     lh_vc_join(r, e->vc, e->n);
   }
@@ -224,7 +209,6 @@ void lh_sync_mark_monitor(uintptr_t key) {
   unsigned s = stripe_of(key);
   lh_spin_lock(&stripes[s].lock);
   struct sync_entry *e = find_or_add(s, key);
-  if (e)
-    e->monitor = true;
+  if (e) e->monitor = true;
   lh_spin_unlock(&stripes[s].lock);
 }

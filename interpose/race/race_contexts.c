@@ -1,6 +1,6 @@
 /* race_contexts.c - per-thread tables of access contexts (race_contexts.h). */
-#include "race/race_alloc.h"
 #include "race/race_contexts.h"
+#include "race/race_alloc.h"
 
 #include "race/race_spin.h"
 
@@ -34,11 +34,9 @@ static lh_spin lock;
 static struct table *tables[MAX_SLOTS];
 
 static struct table *table_of(uint32_t slot, bool create) {
-  if (slot >= MAX_SLOTS)
-    return NULL;
+  if (slot >= MAX_SLOTS) return NULL;
   struct table *t = __atomic_load_n(&tables[slot], __ATOMIC_ACQUIRE);
-  if (t || !create)
-    return t;
+  if (t || !create) return t;
   lh_spin_lock(&lock);
   t = tables[slot];
   if (!t && (t = __libc_calloc(1, sizeof *t))) {
@@ -51,15 +49,13 @@ static struct table *table_of(uint32_t slot, bool create) {
 
 static uint32_t append(struct table *t, uint32_t lsid, uint32_t stack) {
   uint32_t id = t->next;
-  if (id > LH_CTX_MAX)
-    return 0;
+  if (id > LH_CTX_MAX) return 0;
   uint32_t offset;
   unsigned k = page_of(id, &offset);
   struct lh_race_ctx *page = t->pages[k];
   if (!page) {
     page = __libc_calloc((size_t)1 << (FIRST_PAGE_BITS + k), sizeof *page);
-    if (!page)
-      return 0;
+    if (!page) return 0;
     __atomic_store_n(&t->pages[k], page, __ATOMIC_RELEASE);
   }
   page[offset] = (struct lh_race_ctx){lsid, stack};
@@ -70,17 +66,14 @@ static uint32_t append(struct table *t, uint32_t lsid, uint32_t stack) {
 
 uint32_t lh_ctx_intern(uint32_t slot, uint32_t lsid, uint32_t stack) {
   struct table *t = table_of(slot, true);
-  if (!t)
-    return 0;
-  uint32_t h = (uint32_t)(((uint64_t)lsid * 0x9e3779b97f4a7c15ull ^ stack) * 0xff51afd7ed558ccdull >> 40);
-  if (!t->cache)
-    t->cache = __libc_calloc((size_t)1 << CACHE_BITS, sizeof *t->cache);
+  if (!t) return 0;
+  uint32_t h =
+      (uint32_t)(((uint64_t)lsid * 0x9e3779b97f4a7c15ull ^ stack) * 0xff51afd7ed558ccdull >> 40);
+  if (!t->cache) t->cache = __libc_calloc((size_t)1 << CACHE_BITS, sizeof *t->cache);
   struct cache_entry *e = t->cache ? &t->cache[h & ((1u << CACHE_BITS) - 1)] : NULL;
-  if (e && e->ctx && e->lsid == lsid && e->stack == stack)
-    return e->ctx;
+  if (e && e->ctx && e->lsid == lsid && e->stack == stack) return e->ctx;
   uint32_t id = append(t, lsid, stack);
-  if (id && e)
-    *e = (struct cache_entry){lsid, stack, id};
+  if (id && e) *e = (struct cache_entry){lsid, stack, id};
   return id;
 }
 
@@ -94,12 +87,10 @@ void lh_ctx_thread_done(uint32_t slot) {
 
 bool lh_ctx_get(uint32_t slot, uint32_t ctx, struct lh_race_ctx *out) {
   struct table *t = table_of(slot, false);
-  if (!t || ctx == 0 || ctx > LH_CTX_MAX)
-    return false;
+  if (!t || ctx == 0 || ctx > LH_CTX_MAX) return false;
   uint32_t offset;
   struct lh_race_ctx *page = __atomic_load_n(&t->pages[page_of(ctx, &offset)], __ATOMIC_ACQUIRE);
-  if (!page)
-    return false;
+  if (!page) return false;
   *out = page[offset];
   return true;
 }

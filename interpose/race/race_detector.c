@@ -19,32 +19,31 @@
 #include "race/race.h"
 
 #include "base/options.h"
-#include "registry/lock_registry.h"
 #include "race/race_clocks.h"
 #include "race/race_contexts.h"
 #include "race/race_locksets.h"
 #include "race/race_report.h"
 #include "race/race_shadow.h"
 #include "race/race_stacks.h"
+#include "registry/lock_registry.h"
 
 bool lh_race_on;
 
 #define MAX_SLOT LH_CELL_MAX_SLOT
 
 static bool track(struct lh_race_thread *r) {
-  if (r->gave_up)
-    return false;
+  if (r->gave_up) return false;
   lh_thread_ensure();
   r->busy++;
-  bool room = lh_self.id >= 0 && (uint32_t)lh_self.id <= MAX_SLOT && lh_vc_reserve(r, (uint32_t)lh_self.id + 1);
+  bool room = lh_self.id >= 0 && (uint32_t)lh_self.id <= MAX_SLOT &&
+              lh_vc_reserve(r, (uint32_t)lh_self.id + 1);
   r->busy--;
   if (!room) {
     r->gave_up = true;
     return false;
   }
   r->slot = (uint32_t)lh_self.id;
-  if (r->vc[r->slot] == 0)
-    r->vc[r->slot] = 1;
+  if (r->vc[r->slot] == 0) r->vc[r->slot] = 1;
   r->tracked = true;
   lh_race_rebase(r);
   return true;
@@ -63,17 +62,14 @@ void lh_race_init(void) {
 /* The thread's state, ready for an event; NULL when this thread is not checked. */
 static inline struct lh_race_thread *ready(void) {
   struct lh_race_thread *r = &lh_self.race;
-  if (__builtin_expect(r->busy || lh_self.in_runtime, 0))
-    return NULL;
-  if (__builtin_expect(!r->tracked, 0) && !track(r))
-    return NULL;
+  if (__builtin_expect(r->busy || lh_self.in_runtime, 0)) return NULL;
+  if (__builtin_expect(!r->tracked, 0) && !track(r)) return NULL;
   return r;
 }
 
 static inline uint32_t current_lockset(struct lh_race_thread *r) {
   const struct lh_held_set *h = &lh_self.held;
-  if (h->n == 0)
-    return 0;
+  if (h->n == 0) return 0;
   if (!r->ls_valid || r->ls_hash != h->hash) {
     r->lsid = lh_lockset_intern_held(h);
     r->ls_hash = h->hash;
@@ -87,7 +83,6 @@ static inline struct lh_race_granule *granule(uintptr_t a) {
   return __builtin_expect(g != NULL, 1) ? g : lh_shadow_granule_slow(a);
 }
 
-
 /* The lockset of a cell's context; false when unknown. */
 static inline bool cell_lockset(const struct lh_race_thread *r, uint64_t c, uint32_t *lsid) {
   uint32_t ctx = lh_cell_ctx(c);
@@ -96,8 +91,7 @@ static inline bool cell_lockset(const struct lh_race_thread *r, uint64_t c, uint
     return true;
   }
   struct lh_race_ctx x;
-  if (!lh_ctx_get(lh_cell_slot(c), ctx, &x))
-    return false;
+  if (!lh_ctx_get(lh_cell_slot(c), ctx, &x)) return false;
   *lsid = x.lsid;
   return true;
 }
@@ -106,12 +100,9 @@ static inline bool cell_lockset(const struct lh_race_thread *r, uint64_t c, uint
 static bool conflicts(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid,
                       struct lh_race_ctx *other) {
   uint32_t slot = lh_cell_slot(c);
-  if (c == 0 || slot == r->slot || !(lh_cell_mask(c) & lh_cell_mask(cur)))
-    return false;
-  if (!((c | cur) & LH_CELL_WRITE) || (c & cur & LH_CELL_ATOMIC))
-    return false;
-  if (slot < r->vc_len && lh_cell_epoch(c) <= r->vc[slot])
-    return false; /* happens before us */
+  if (c == 0 || slot == r->slot || !(lh_cell_mask(c) & lh_cell_mask(cur))) return false;
+  if (!((c | cur) & LH_CELL_WRITE) || (c & cur & LH_CELL_ATOMIC)) return false;
+  if (slot < r->vc_len && lh_cell_epoch(c) <= r->vc[slot]) return false; /* happens before us */
   if (lh_race_forked_below && slot < lh_race_forked_below)
     return false; /* a thread of the parent process, before fork */
   if (!lh_ctx_get(slot, lh_cell_ctx(c), other))
@@ -133,11 +124,9 @@ static int cell_for(const uint64_t c[LH_SHADOW_CELLS], uint64_t cur, uintptr_t p
                  ? -1
                  : i;
   for (int i = 0; i < LH_SHADOW_CELLS; i++)
-    if (!c[i])
-      return i;
+    if (!c[i]) return i;
   for (int i = 0; i < LH_SHADOW_CELLS; i++)
-    if (lh_cell_mask(c[i]) & lh_cell_mask(cur))
-      return i;
+    if (lh_cell_mask(c[i]) & lh_cell_mask(cur)) return i;
   return (int)((pc >> 2) % LH_SHADOW_CELLS);
 }
 
@@ -168,8 +157,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
   if (r->pending) {
     r->pending = false;
     lh_race_rebase(r);
-    if (!next_epoch(r))
-      return;
+    if (!next_epoch(r)) return;
     cur = (cur & ~((uint64_t)LH_CELL_MAX_EPOCH << LH_CELL_EPOCH_SHIFT)) |
           (uint64_t)r->vc[r->slot] << LH_CELL_EPOCH_SHIFT;
   }
@@ -196,11 +184,9 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
   }
   for (int j = 0; j < LH_SHADOW_CELLS; j++) {
-    if (j == i)
-      continue;
+    if (j == i) continue;
     uint64_t now = __atomic_load_n(&g->cell[j], __ATOMIC_ACQUIRE);
-    if (now != c[j])
-      check_cell(r, base, now, cur, lsid, stack);
+    if (now != c[j]) check_cell(r, base, now, cur, lsid, stack);
   }
 }
 
@@ -210,13 +196,10 @@ static inline bool already_known(const struct lh_race_thread *r, const struct lh
                                  uint64_t cur, uint32_t lsid) {
   for (int i = 0; i < LH_SHADOW_CELLS; i++) {
     uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
-    if (!lh_cell_covers(c, cur) || ((c ^ cur) & LH_CELL_LOCKLESS))
-      continue;
+    if (!lh_cell_covers(c, cur) || ((c ^ cur) & LH_CELL_LOCKLESS)) continue;
     uint32_t have;
-    if (cur & LH_CELL_LOCKLESS)
-      return true; /* both held no lock: no lockset to compare */
-    if (cell_lockset(r, c, &have) && have == lsid)
-      return true;
+    if (cur & LH_CELL_LOCKLESS) return true; /* both held no lock: no lockset to compare */
+    if (cell_lockset(r, c, &have) && have == lsid) return true;
   }
   return false;
 }
@@ -224,25 +207,21 @@ static inline bool already_known(const struct lh_race_thread *r, const struct lh
 static inline void access_granule(struct lh_race_thread *r, uintptr_t a, unsigned len,
                                   unsigned flags, uintptr_t pc) {
   struct lh_race_granule *g = granule(a);
-  if (__builtin_expect(!g, 0))
-    return;
+  if (__builtin_expect(!g, 0)) return;
   uint32_t lsid = current_lockset(r);
-  uint64_t cur = lh_cell_make(r->vc[r->slot], r->slot, a & 7, len, flags) |
-                 (lsid == 0 ? LH_CELL_LOCKLESS : 0);
-  if (!r->pending && already_known(r, g, cur, lsid))
-    return;
+  uint64_t cur =
+      lh_cell_make(r->vc[r->slot], r->slot, a & 7, len, flags) | (lsid == 0 ? LH_CELL_LOCKLESS : 0);
+  if (!r->pending && already_known(r, g, cur, lsid)) return;
   slow_access(r, g, a & ~(uintptr_t)7, cur, lsid, pc);
 }
 
 void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
   struct lh_race_thread *r = ready();
-  if (!r || size == 0)
-    return;
+  if (!r || size == 0) return;
   r->busy++; /* our own memset and malloc calls below are not the program's */
   while (size > 0) {
     unsigned n = 8 - (unsigned)(addr & 7);
-    if (n > size)
-      n = (unsigned)size;
+    if (n > size) n = (unsigned)size;
     access_granule(r, addr, n, flags, pc);
     addr += n;
     size -= n;
@@ -252,8 +231,7 @@ void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t 
 
 void lh_race_acquire(uintptr_t sync) {
   struct lh_race_thread *r = ready();
-  if (!r)
-    return;
+  if (!r) return;
   r->busy++;
   lh_sync_acquire(r, sync);
   r->busy--;
@@ -261,17 +239,14 @@ void lh_race_acquire(uintptr_t sync) {
 
 void lh_race_acquire_last(uintptr_t sync) {
   struct lh_race_thread *r = ready();
-  if (r)
-    r->busy++;
+  if (r) r->busy++;
   lh_sync_acquire_last(r, sync);
-  if (r)
-    r->busy--;
+  if (r) r->busy--;
 }
 
 static void release(uintptr_t sync, bool store_clock) {
   struct lh_race_thread *r = ready();
-  if (!r)
-    return;
+  if (!r) return;
   r->busy++;
   lh_sync_release(r, sync, store_clock);
   r->busy--;
@@ -280,4 +255,6 @@ static void release(uintptr_t sync, bool store_clock) {
 void lh_race_release(uintptr_t sync) { release(sync, false); }
 void lh_race_release_store(uintptr_t sync) { release(sync, true); }
 
-struct lh_race_thread *lh_race_ready(void) { return ready(); }
+struct lh_race_thread *lh_race_ready(void) {
+  return ready();
+}

@@ -1,6 +1,6 @@
 /* race_heap.c - the heap block table (race_heap.h). */
-#include "race/race_alloc.h"
 #include "race/race_heap.h"
+#include "race/race_alloc.h"
 
 #include <malloc.h>
 #include <uthash.h>
@@ -16,7 +16,7 @@
 
 struct block {
   struct lh_heap_block b;
-  UT_hash_handle hh;   /* keyed by b.addr */
+  UT_hash_handle hh; /* keyed by b.addr */
   struct block *next_big, *prev_big;
 };
 
@@ -29,28 +29,26 @@ static struct {
 static lh_spin big_lock;
 static struct block *bigs;
 
-static unsigned stripe_of(uintptr_t a) { return (unsigned)((a >> 4) * 0x9e3779b97f4a7c15ull >> 58); }
+static unsigned stripe_of(uintptr_t a) {
+  return (unsigned)((a >> 4) * 0x9e3779b97f4a7c15ull >> 58);
+}
 
 /* Takes a big block out of the big-block list (nothing for a small one). */
 static void unlink_big(struct block *k) {
-  if (k->b.size < BIG)
-    return;
+  if (k->b.size < BIG) return;
   lh_spin_lock(&big_lock);
   if (k->prev_big)
     k->prev_big->next_big = k->next_big;
   else
     bigs = k->next_big;
-  if (k->next_big)
-    k->next_big->prev_big = k->prev_big;
+  if (k->next_big) k->next_big->prev_big = k->prev_big;
   lh_spin_unlock(&big_lock);
 }
 
 void lh_heap_allocated(uintptr_t addr, size_t size, uintptr_t pc) {
-  if (size >= ((size_t)2 << LH_SHADOW_CHUNK_BITS))
-    lh_shadow_prefer_huge_pages(addr, size);
+  if (size >= ((size_t)2 << LH_SHADOW_CHUNK_BITS)) lh_shadow_prefer_huge_pages(addr, size);
   struct block *k = __libc_calloc(1, sizeof *k);
-  if (!k)
-    return;
+  if (!k) return;
   struct lh_race_thread *r = &lh_self.race;
   k->b.addr = addr;
   k->b.size = size;
@@ -66,14 +64,12 @@ void lh_heap_allocated(uintptr_t addr, size_t size, uintptr_t pc) {
   if (size >= BIG) {
     lh_spin_lock(&big_lock);
     k->next_big = bigs;
-    if (bigs)
-      bigs->prev_big = k;
+    if (bigs) bigs->prev_big = k;
     bigs = k;
     lh_spin_unlock(&big_lock);
   }
   lh_spin_unlock(&stripes[s].lock);
-  if (old)
-    unlink_big(old);
+  if (old) unlink_big(old);
   __libc_free(old);
 }
 
@@ -115,8 +111,7 @@ static bool lookup_start(uintptr_t start, uintptr_t addr, struct lh_heap_block *
 bool lh_heap_block_of(uintptr_t addr, struct lh_heap_block *out) {
   uintptr_t a = addr & ~(uintptr_t)(ALIGN - 1);
   for (uintptr_t start = a; start + BIG > a && start > 0; start -= ALIGN)
-    if (lookup_start(start, addr, out))
-      return true;
+    if (lookup_start(start, addr, out)) return true;
   bool found = false;
   lh_spin_lock(&big_lock);
   for (struct block *k = bigs; k && !found; k = k->next_big)

@@ -1,6 +1,6 @@
 /* race_locksets.c - interning locksets (race_locksets.h). */
-#include "race/race_alloc.h"
 #include "race/race_locksets.h"
+#include "race/race_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +33,11 @@ static int cmp_u32(const void *a, const void *b) {
 static uint32_t publish(struct interned *s) {
   uint32_t id = next_id;
   uint32_t page = id >> PAGE_BITS;
-  if (page >= NPAGES)
-    return 0;
+  if (page >= NPAGES) return 0;
   const struct lh_lockset **p = __atomic_load_n(&by_id[page], __ATOMIC_RELAXED);
   if (!p) {
     p = __libc_calloc((size_t)1 << PAGE_BITS, sizeof *p);
-    if (!p)
-      return 0;
+    if (!p) return 0;
     __atomic_store_n(&by_id[page], p, __ATOMIC_RELEASE);
   }
   __atomic_store_n(&p[id & ((1u << PAGE_BITS) - 1)], &s->set, __ATOMIC_RELEASE);
@@ -71,35 +69,29 @@ static uint32_t intern(const uint32_t *e, uint32_t n) {
 }
 
 uint32_t lh_lockset_intern_held(const struct lh_held_set *h) {
-  if (h->n == 0)
-    return 0;
+  if (h->n == 0) return 0;
   uint32_t small[32];
   uint32_t *e = h->n <= 32 ? small : __libc_malloc(h->n * sizeof *e);
-  if (!e)
-    return 0;
+  if (!e) return 0;
   uint32_t n = 0;
-  for (uint32_t i = 0; i < h->n; i++)
-    e[n++] = h->v[i].lock << 1 | (h->v[i].mode == LH_MODE_READ);
+  for (uint32_t i = 0; i < h->n; i++) e[n++] = h->v[i].lock << 1 | (h->v[i].mode == LH_MODE_READ);
   qsort(e, n, sizeof *e, cmp_u32);
   uint32_t id = intern(e, n);
-  if (e != small)
-    __libc_free(e);
+  if (e != small) __libc_free(e);
   return id;
 }
 
 void lh_lockset_fork_lock(bool take) { take ? lh_spin_lock(&lock) : lh_spin_unlock(&lock); }
 
 const struct lh_lockset *lh_lockset_get(uint32_t id) {
-  if (id == 0 || (id >> PAGE_BITS) >= NPAGES)
-    return NULL;
+  if (id == 0 || (id >> PAGE_BITS) >= NPAGES) return NULL;
   const struct lh_lockset **p = __atomic_load_n(&by_id[id >> PAGE_BITS], __ATOMIC_ACQUIRE);
   return p ? __atomic_load_n(&p[id & ((1u << PAGE_BITS) - 1)], __ATOMIC_ACQUIRE) : NULL;
 }
 
 bool lh_lockset_protects(uint32_t a, uint32_t b) {
   const struct lh_lockset *x = lh_lockset_get(a), *y = lh_lockset_get(b);
-  if (!x || !y)
-    return false;
+  if (!x || !y) return false;
   for (uint32_t i = 0, j = 0; i < x->n && j < y->n;) {
     uint32_t lx = x->e[i] >> 1, ly = y->e[j] >> 1;
     if (lx < ly) {
@@ -107,8 +99,7 @@ bool lh_lockset_protects(uint32_t a, uint32_t b) {
     } else if (ly < lx) {
       j++;
     } else {
-      if (!(x->e[i] & 1) || !(y->e[j] & 1))
-        return true; /* one of them held it for writing */
+      if (!(x->e[i] & 1) || !(y->e[j] & 1)) return true; /* one of them held it for writing */
       i++;
       j++;
     }

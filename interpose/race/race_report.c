@@ -1,21 +1,21 @@
 /* race_report.c - writing data races (race_report.h). */
-#include "race/race_alloc.h"
 #include "race/race_report.h"
+#include "race/race_alloc.h"
 
 #include <time.h>
 #include <uthash.h>
 
-#include "runfile/json_line.h"
-#include "registry/lock_registry.h"
 #include "race/race.h"
 #include "race/race_heap.h"
 #include "race/race_locksets.h"
 #include "race/race_shadow.h"
 #include "race/race_spin.h"
 #include "race/race_stacks.h"
+#include "registry/lock_registry.h"
 #include "registry/recorder_lock.h"
-#include "runfile/run_file.h"
 #include "registry/stack_capture.h"
+#include "runfile/json_line.h"
+#include "runfile/run_file.h"
 
 #define MAX_REPORTS 10000
 
@@ -71,8 +71,7 @@ static uint32_t written_stack(uint32_t race_stack) {
   uintptr_t pcs[LH_STACK_MAX];
   uint32_t n = lh_race_stack_pcs(race_stack, pcs, LH_STACK_MAX);
   uint32_t id = lh_stack_of_pcs(pcs, n);
-  if (id != LH_NO_STACK)
-    lh_stack_ensure_written(id);
+  if (id != LH_NO_STACK) lh_stack_ensure_written(id);
   return id;
 }
 
@@ -155,8 +154,7 @@ void lh_race_report_fork_lock(bool take) {
 
 void lh_race_report(uintptr_t granule, const struct lh_race_side *now,
                     const struct lh_race_side *before) {
-  if (!first_time(now->stack, before->stack))
-    return;
+  if (!first_time(now->stack, before->stack)) return;
   lh_self.race.reported++;
   struct race_out out = {0};
   unsigned o1 = lh_cell_off(now->w0), o2 = lh_cell_off(before->w0);
@@ -171,8 +169,7 @@ void lh_race_report(uintptr_t granule, const struct lh_race_side *now,
   side_of(&out.side[1], granule, before);
   if (out.has_block) {
     out.block_stack = written_stack(out.block.stack);
-    if (out.block.thread >= 0)
-      lh_thread_ensure_written(out.block.thread);
+    if (out.block.thread >= 0) lh_thread_ensure_written(out.block.thread);
   }
   lh_run_write("finding", fill_race, &out);
   lh_recorder_unlock();

@@ -22,8 +22,8 @@
 #ifndef LH_RACE_SHADOW_H
 #define LH_RACE_SHADOW_H
 
-#include <stddef.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define LH_SHADOW_CHUNK_BITS 20 /* 1 MiB of program memory per chunk: 2 MiB of shadow */
@@ -67,8 +67,12 @@ static inline uint32_t lh_cell_epoch(uint64_t c) {
   return (uint32_t)(c >> LH_CELL_EPOCH_SHIFT) & LH_CELL_MAX_EPOCH;
 }
 static inline uint32_t lh_cell_ctx(uint64_t c) { return (uint32_t)(c >> LH_CELL_CTX_SHIFT); }
-static inline unsigned lh_cell_off(uint64_t c) { return (unsigned)__builtin_ctz(lh_cell_mask(c) | 0x100); }
-static inline unsigned lh_cell_len(uint64_t c) { return (unsigned)__builtin_popcount(lh_cell_mask(c)); }
+static inline unsigned lh_cell_off(uint64_t c) {
+  return (unsigned)__builtin_ctz(lh_cell_mask(c) | 0x100);
+}
+static inline unsigned lh_cell_len(uint64_t c) {
+  return (unsigned)__builtin_popcount(lh_cell_mask(c));
+}
 
 /* Whether cell c already stands for access cur, locks aside: the same thread and epoch, the same
  * bytes and kind - or, for a read, that thread's own write in that epoch of at least those bytes
@@ -77,8 +81,7 @@ static inline unsigned lh_cell_len(uint64_t c) { return (unsigned)__builtin_popc
  * the locksets compared (race_detector.c). Context and lockless bits are not compared. */
 static inline bool lh_cell_covers(uint64_t c, uint64_t cur) {
   const uint64_t aside = LH_CELL_CTX_MASK | LH_CELL_LOCKLESS;
-  if (((c ^ cur) & ~aside) == 0)
-    return true;
+  if (((c ^ cur) & ~aside) == 0) return true;
   const uint64_t who = ~aside & ~(0xffull | LH_CELL_WRITE | LH_CELL_ATOMIC); /* slot and epoch */
   return !(cur & LH_CELL_WRITE) && (c & LH_CELL_WRITE) && ((c ^ cur) & who) == 0 &&
          (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur);
@@ -94,11 +97,9 @@ extern struct lh_race_granule **lh_shadow_l1[1u << LH_SHADOW_L1_BITS]
  * every access. */
 static inline struct lh_race_granule *lh_shadow_granule_fast(uintptr_t addr) {
   uintptr_t i = addr >> 32;
-  if (__builtin_expect(i >= (1u << LH_SHADOW_L1_BITS), 0))
-    return NULL;
+  if (__builtin_expect(i >= (1u << LH_SHADOW_L1_BITS), 0)) return NULL;
   struct lh_race_granule **l2 = __atomic_load_n(&lh_shadow_l1[i], __ATOMIC_ACQUIRE);
-  if (__builtin_expect(!l2, 0))
-    return NULL;
+  if (__builtin_expect(!l2, 0)) return NULL;
   struct lh_race_granule *c = __atomic_load_n(
       &l2[(addr >> LH_SHADOW_CHUNK_BITS) & ((1u << LH_SHADOW_L2_BITS) - 1)], __ATOMIC_ACQUIRE);
   return c ? c + ((addr >> 3) & (LH_SHADOW_GRANULES - 1)) : NULL;

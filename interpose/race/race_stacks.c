@@ -1,6 +1,6 @@
 /* race_stacks.c - the stack trie and the shadow call stack's growth (race_stacks.h). */
-#include "race/race_alloc.h"
 #include "race/race_stacks.h"
+#include "race/race_alloc.h"
 
 #include <uthash.h>
 
@@ -60,14 +60,12 @@ static uint32_t intern_global(uint32_t parent, uintptr_t pc) {
 
 static uint32_t child(struct lh_race_thread *r, uint32_t parent, uintptr_t pc) {
   struct cache_entry *c = r->stack_cache;
-  if (!c)
-    c = r->stack_cache = __libc_calloc(CACHE_SIZE, sizeof *c);
+  if (!c) c = r->stack_cache = __libc_calloc(CACHE_SIZE, sizeof *c);
   struct cache_entry *e = NULL;
   if (c) {
     uint64_t h = ((uint64_t)pc ^ (uint64_t)parent * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
     e = &c[h >> (64 - 12)];
-    if (e->id && e->pc == pc && e->parent == parent)
-      return e->id;
+    if (e->id && e->pc == pc && e->parent == parent) return e->id;
   }
   uint32_t id = intern_global(parent, pc);
   if (e && id != parent) {
@@ -81,11 +79,9 @@ static uint32_t child(struct lh_race_thread *r, uint32_t parent, uintptr_t pc) {
 uint32_t lh_race_stack_here(struct lh_race_thread *r, uintptr_t pc) {
   uint32_t n = r->depth < r->cap ? r->depth : r->cap;
   uint32_t i = n;
-  while (i > 0 && r->frames[i - 1].node == 0)
-    i--;
+  while (i > 0 && r->frames[i - 1].node == 0) i--;
   uint32_t node = i > 0 ? r->frames[i - 1].node : 0;
-  for (; i < n; i++)
-    node = r->frames[i].node = child(r, node, r->frames[i].pc);
+  for (; i < n; i++) node = r->frames[i].node = child(r, node, r->frames[i].pc);
   return child(r, node, pc);
 }
 
@@ -96,8 +92,7 @@ static const struct node *node_at(uint32_t id) {
 
 uint32_t lh_race_stack_pcs(uint32_t id, uintptr_t *pcs, uint32_t max) {
   uint32_t n = 0;
-  for (const struct node *x; id && n < max && (x = node_at(id)); id = x->parent)
-    pcs[n++] = x->pc;
+  for (const struct node *x; id && n < max && (x = node_at(id)); id = x->parent) pcs[n++] = x->pc;
   return n;
 }
 
@@ -114,14 +109,12 @@ void lh_race_stacks_thread_done(struct lh_race_thread *r) {
 
 void lh_race_frames_grow(struct lh_race_thread *r, uintptr_t caller_pc) {
   uint32_t d = r->depth; /* the caller increments depth after this */
-  if (d >= MAX_FRAMES)
-    return;
+  if (d >= MAX_FRAMES) return;
   uint32_t cap = r->cap ? r->cap * 2 : 256;
   while (cap <= d) /* after thread_done, depth may exceed what a first allocation holds */
     cap *= 2;
   struct lh_race_frame *f = __libc_realloc(r->frames, cap * sizeof *f);
-  if (!f)
-    return;
+  if (!f) return;
   r->frames = f;
   r->cap = cap;
   f[d].pc = caller_pc;

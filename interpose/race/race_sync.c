@@ -31,8 +31,7 @@ uint32_t lh_race_forked_below;
 
 void lh_race_lock_acquired(uintptr_t lock) {
   struct lh_race_thread *r = lh_race_ready();
-  if (!r)
-    return;
+  if (!r) return;
   r->busy++;
   lh_sync_monitor_acquire(r, lock);
   r->busy--;
@@ -40,8 +39,7 @@ void lh_race_lock_acquired(uintptr_t lock) {
 
 void lh_race_lock_releasing(uintptr_t lock) {
   struct lh_race_thread *r = lh_race_ready();
-  if (!r)
-    return;
+  if (!r) return;
   r->busy++;
   lh_sync_monitor_release(r, lock);
   r->busy--;
@@ -57,27 +55,23 @@ void lh_race_cond_woken(uintptr_t cond) { lh_race_acquire(cond); }
 
 void lh_race_cond_signalling(uintptr_t cond) {
   const struct lh_held_set *h = &lh_self.held;
-  for (uint32_t i = 0; i < h->n; i++)
-    lh_sync_mark_monitor(h->v[i].addr);
+  for (uint32_t i = 0; i < h->n; i++) lh_sync_mark_monitor(h->v[i].addr);
   lh_race_release(cond);
 }
 
 void lh_race_thread_exiting(void) {
-  if (lh_self.registered)
-    lh_race_release_store(LH_SYNC_THREAD_EXIT(lh_self.id));
+  if (lh_self.registered) lh_race_release_store(LH_SYNC_THREAD_EXIT(lh_self.id));
 }
 
 /* A thread is joined once: its exit clock goes with the join (kept, it made memory grow with the
  * square of the number of threads: each clock is as long as the number of threads seen). */
 void lh_race_thread_joined(int32_t id) { lh_race_acquire_last(LH_SYNC_THREAD_EXIT(id)); }
 
-
 void lh_race_barrier_init(uintptr_t b, unsigned count) { lh_sync_barrier_init(b, count); }
 
 uint64_t lh_race_barrier_arrive(uintptr_t b) {
   struct lh_race_thread *r = lh_race_ready();
-  if (!r)
-    return LH_SYNC_NO_ROUND;
+  if (!r) return LH_SYNC_NO_ROUND;
   r->busy++;
   uint64_t round = lh_sync_barrier_arrive(r, b);
   r->busy--;
@@ -86,8 +80,7 @@ uint64_t lh_race_barrier_arrive(uintptr_t b) {
 
 void lh_race_barrier_leave(uintptr_t b, uint64_t round) {
   struct lh_race_thread *r = lh_race_ready();
-  if (!r)
-    return;
+  if (!r) return;
   r->busy++;
   lh_sync_barrier_leave(r, b, round);
   r->busy--;
@@ -96,8 +89,7 @@ void lh_race_barrier_leave(uintptr_t b, uint64_t round) {
 /* In the creator, before the real create: the clock the new thread starts from. */
 void lh_race_thread_prepare(struct lh_thread_start *s) {
   struct lh_race_thread *r = lh_race_ready();
-  if (!r)
-    return;
+  if (!r) return;
   s->race_vc = __libc_malloc(r->vc_len * sizeof *r->vc);
   if (s->race_vc) {
     memcpy(s->race_vc, r->vc, r->vc_len * sizeof *r->vc);
@@ -114,21 +106,17 @@ static void forget_own_stack(void) {
   pthread_attr_t a;
   void *lo;
   size_t size;
-  if (pthread_getattr_np(pthread_self(), &a) != 0)
-    return;
-  if (pthread_attr_getstack(&a, &lo, &size) == 0)
-    lh_shadow_forget((uintptr_t)lo, size);
+  if (pthread_getattr_np(pthread_self(), &a) != 0) return;
+  if (pthread_attr_getstack(&a, &lo, &size) == 0) lh_shadow_forget((uintptr_t)lo, size);
   pthread_attr_destroy(&a);
 }
 
 /* In the new thread, first thing. */
 void lh_race_thread_begin(const struct lh_thread_start *s) {
-  if (!s->race_vc)
-    return;
+  if (!s->race_vc) return;
   struct lh_race_thread *r = &lh_self.race;
   r->busy++;
-  if (lh_vc_reserve(r, s->race_vc_len))
-    lh_vc_join(r, s->race_vc, s->race_vc_len);
+  if (lh_vc_reserve(r, s->race_vc_len)) lh_vc_join(r, s->race_vc, s->race_vc_len);
   __libc_free(s->race_vc);
   r->busy--;
   forget_own_stack();
@@ -139,8 +127,7 @@ void lh_race_thread_begin(const struct lh_thread_start *s) {
 void lh_race_thread_done(void) {
   struct lh_race_thread *r = &lh_self.race;
   lh_race_stacks_thread_done(r);
-  if (r->tracked)
-    lh_ctx_thread_done(r->slot);
+  if (r->tracked) lh_ctx_thread_done(r->slot);
   /* Its clock too: nothing of the thread is checked after this (gave_up keeps track() from
    * taking a slot again for a late event, from another library's TSD destructor). */
   r->tracked = false;
@@ -164,18 +151,15 @@ static void fork_lock_all(bool take) {
 }
 
 void lh_race_fork_prepare(void) {
-  if (__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED))
-    fork_lock_all(true);
+  if (__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED)) fork_lock_all(true);
 }
 
 void lh_race_fork_parent(void) {
-  if (__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED))
-    fork_lock_all(false);
+  if (__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED)) fork_lock_all(false);
 }
 
 void lh_race_fork_child(int32_t next_thread_id) {
-  if (!__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED))
-    return;
+  if (!__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED)) return;
   fork_lock_all(false);
   lh_race_forked_below = (uint32_t)next_thread_id;
 }

@@ -34,10 +34,8 @@ uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack) {
 bool lh_held_grow(struct lh_held_set *s) {
   uint32_t cap = s->v ? s->cap * 2 : LH_HELD_FIRST;
   struct lh_held_entry *v = malloc(cap * sizeof *v);
-  if (!v)
-    return false;
-  if (s->v)
-    memcpy(v, s->v, s->n * sizeof *v);
+  if (!v) return false;
+  if (s->v) memcpy(v, s->v, s->n * sizeof *v);
   /* The old array is retired, not freed: the watchdog may be reading it (it reads held sets of
    * blocked threads without stopping them). Retired arrays go with the set, at thread exit. */
   if (s->v) {

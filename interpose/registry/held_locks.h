@@ -24,14 +24,13 @@
 
 #define LH_HELD_FIRST 4 /* entries of the first array */
 
-
 struct lh_held_entry {
   uintptr_t addr;
-  uint64_t hash;  /* lh_held_entry_hash(lock, mode, stack) */
-  uint32_t lock;  /* lockhound lock id */
-  uint32_t stack; /* where it was taken: stack id */
-  uint32_t count; /* times taken by this thread without release */
-  uint8_t mode;   /* enum lh_mode */
+  uint64_t hash;     /* lh_held_entry_hash(lock, mode, stack) */
+  uint32_t lock;     /* lockhound lock id */
+  uint32_t stack;    /* where it was taken: stack id */
+  uint32_t count;    /* times taken by this thread without release */
+  uint8_t mode;      /* enum lh_mode */
   uint64_t since_ns; /* when taken (CLOCK_MONOTONIC), only with the contention profile on */
 };
 
@@ -39,7 +38,7 @@ struct lh_held_set {
   struct lh_held_entry *v; /* a heap array; NULL until first use */
   uint32_t n, cap;
   uint64_t hash; /* sum of the entries' hashes */
-  void *retired;  /* outgrown heap arrays, chained through their first word; freed with the set */
+  void *retired; /* outgrown heap arrays, chained through their first word; freed with the set */
 };
 
 void lh_held_init(struct lh_held_set *s);
@@ -51,15 +50,13 @@ uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack);
 /* Index of the most recent entry for addr, or -1. */
 static inline int lh_held_find(const struct lh_held_set *s, uintptr_t addr) {
   for (int i = (int)s->n - 1; i >= 0; i--)
-    if (s->v[i].addr == addr)
-      return i;
+    if (s->v[i].addr == addr) return i;
   return -1;
 }
 
 /* Appends e (whose hash field must be set); false when memory runs out (then not tracked). */
 static inline bool lh_held_push(struct lh_held_set *s, const struct lh_held_entry *e) {
-  if (__builtin_expect(s->n == s->cap || !s->v, 0) && !lh_held_grow(s))
-    return false;
+  if (__builtin_expect(s->n == s->cap || !s->v, 0) && !lh_held_grow(s)) return false;
   s->v[s->n++] = *e;
   s->hash += e->hash;
   return true;
@@ -68,8 +65,7 @@ static inline bool lh_held_push(struct lh_held_set *s, const struct lh_held_entr
 /* Appends an entry of the given hash, whose other fields the caller fills in place (no copy
  * through the caller's frame); NULL when memory runs out (then not tracked). */
 static inline struct lh_held_entry *lh_held_push_slot(struct lh_held_set *s, uint64_t hash) {
-  if (__builtin_expect(s->n == s->cap || !s->v, 0) && !lh_held_grow(s))
-    return NULL;
+  if (__builtin_expect(s->n == s->cap || !s->v, 0) && !lh_held_grow(s)) return NULL;
   struct lh_held_entry *e = &s->v[s->n++];
   e->hash = hash;
   s->hash += hash;
@@ -80,8 +76,7 @@ static inline void lh_held_remove(struct lh_held_set *s, int i) {
   struct lh_held_entry *e = &s->v[i];
   s->hash -= e->hash;
   uint32_t tail = s->n - (uint32_t)i - 1;
-  if (tail)
-    memmove(e, e + 1, tail * sizeof *e);
+  if (tail) memmove(e, e + 1, tail * sizeof *e);
   s->n--;
 }
 

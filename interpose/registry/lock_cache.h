@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LH_LOCK_CACHE_SIZE 128  /* entries per thread, power of two */
-#define LH_LOCK_EPOCHS 4096     /* global epoch buckets, power of two */
+#define LH_LOCK_CACHE_SIZE 128 /* entries per thread, power of two */
+#define LH_LOCK_EPOCHS 4096    /* global epoch buckets, power of two */
 
 struct lh_lock_cache_entry {
   uintptr_t addr;
@@ -47,11 +47,9 @@ static inline uint32_t lh_lock_epoch_of(uintptr_t addr) {
 
 static inline struct lh_lock_cache_entry *lh_lock_cache_hit(struct lh_lock_cache *c,
                                                             uintptr_t addr) {
-  if (!c)
-    return 0;
+  if (!c) return 0;
   struct lh_lock_cache_entry *e = &c->e[lh_addr_hash(addr) & (LH_LOCK_CACHE_SIZE - 1)];
-  if (e->addr == addr && e->epoch == lh_lock_epoch_of(addr))
-    return e;
+  if (e->addr == addr && e->epoch == lh_lock_epoch_of(addr)) return e;
   return 0;
 }
 

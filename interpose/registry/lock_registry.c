@@ -12,16 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry/lock_cache.h"
-#include "registry/module_map.h"
-#include "base/own_stack.h"
 #include "base/id_pool.h"
+#include "base/own_stack.h"
 #include "base/pointer_table.h"
 #include "base/raw_syscalls.h"
+#include "registry/lock_cache.h"
+#include "registry/module_map.h"
 #include "registry/recorder_lock.h"
-#include "runfile/run_file.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
+#include "runfile/run_file.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
@@ -34,8 +34,8 @@ struct lh_lock_rec {
   uint8_t kind, how;
   int type; /* glibc mutex kind bits, or C11 mtx type */
   bool alive, written;
-  bool in_addr, in_id; /* in by_addr, in by_id: freed when in neither */
-  bool named_at_retire; /* still named when it went: kept for ever (still_named) */
+  bool in_addr, in_id;       /* in by_addr, in by_id: freed when in neither */
+  bool named_at_retire;      /* still named when it went: kept for ever (still_named) */
   bool shared_known, shared; /* may be shared with another process (lh_lock_may_be_shared) */
   uint32_t cls;  /* interned class (kind, attributes, site), LH_NO_CLASS until asked for */
   uint32_t node; /* its node in the lock graph (leaf_tuples.h), LH_LOCK_NO_NODE if none */
@@ -45,9 +45,9 @@ struct lh_lock_rec {
 };
 
 /* Owned by the recorder lock. */
-static struct lh_lock_rec *by_addr; /* the latest lock at each address: alive, or a tombstone */
+static struct lh_lock_rec *by_addr;   /* the latest lock at each address: alive, or a tombstone */
 static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id; NULL once forgotten */
-static struct lh_id_pool ids;       /* forgotten ids that were never written are handed out again */
+static struct lh_id_pool ids; /* forgotten ids that were never written are handed out again */
 
 static struct lh_lock_rec *lock_at(uint32_t id) { return id < ids.next ? by_id.v[id] : NULL; }
 
@@ -92,8 +92,7 @@ static bool still_named(const struct lh_lock_rec *r) {
 }
 
 static void drop_if_unreferenced(struct lh_lock_rec *r) {
-  if (!r->in_addr && !r->in_id)
-    free(r);
+  if (!r->in_addr && !r->in_id) free(r);
 }
 
 /* r is no longer the live lock at its address (destroyed, or replaced by a new init). Its id
@@ -123,8 +122,7 @@ static void retire(struct lh_lock_rec *r) {
     uint32_t node = r->node;
     r->node = LH_LOCK_NO_NODE;
     r->refs++;
-    if (node_gone)
-      node_gone(node);
+    if (node_gone) node_gone(node);
     r->refs--;
   }
   forget(r, named);
@@ -153,11 +151,9 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   struct lh_lock_rec *old;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
   uint32_t id = lh_id_peek(&ids);
-  if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id))
-    return NULL;
+  if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id)) return NULL;
   struct lh_lock_rec *r = calloc(1, sizeof *r);
-  if (!r)
-    return NULL;
+  if (!r) return NULL;
   lh_id_take(&ids);
   r->addr = addr;
   r->id = id;
@@ -209,8 +205,7 @@ static void look_up(void *p) { /* on lockhound's own stack (own_stack.h) */
   uintptr_t addr = (uintptr_t)c->obj;
   struct lh_lock_rec *r;
   HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
-  if (!r || !r->alive || r->kind != c->kind)
-    r = add(c->obj, c->kind, LH_LOCK_STATIC, c->pc);
+  if (!r || !r->alive || r->kind != c->kind) r = add(c->obj, c->kind, LH_LOCK_STATIC, c->pc);
   if (r) {
     cache(r);
     c->id = r->id;
@@ -249,8 +244,7 @@ void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc) {
    * at that address (the lock id differs: recorder.c) or, before blocking, when glibc says it
    * does not hold it (blocking.c). */
   int i = lh_held_find(&lh_self.held, (uintptr_t)obj);
-  if (i >= 0)
-    lh_held_remove(&lh_self.held, i);
+  if (i >= 0) lh_held_remove(&lh_self.held, i);
   struct init_ctx c = {obj, kind, pc};
   lh_recorder_lock();
   lh_own_stack_call(initialised, &c);
@@ -301,8 +295,7 @@ static const char *kind_name(uint8_t kind) {
 
 static const char *type_name(const struct lh_lock_rec *r) {
   static const char *const mutex_types[] = {"normal", "recursive", "errorcheck", "adaptive"};
-  if (r->kind == LH_LOCK_MUTEX || r->kind == LH_LOCK_C11_MUTEX)
-    return mutex_types[r->type & 3];
+  if (r->kind == LH_LOCK_MUTEX || r->kind == LH_LOCK_C11_MUTEX) return mutex_types[r->type & 3];
   return NULL;
 }
 
@@ -315,20 +308,15 @@ static void fill_lock(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_str(jl, "how", r->how == LH_LOCK_INIT ? "init" : "static");
   lh_jl_kv_int(jl, "stack", r->stack == LH_NO_STACK ? -1 : (int64_t)r->stack);
   const char *type = type_name(r);
-  if (type)
-    lh_jl_kv_str(jl, "type", type);
-  if (r->robust)
-    lh_jl_kv_bool(jl, "robust", true);
-  if (r->pshared)
-    lh_jl_kv_bool(jl, "pshared", true);
-  if (r->kind == LH_LOCK_RWLOCK)
-    lh_jl_kv_str(jl, "prefer", r->prefer_writer ? "writer" : "reader");
+  if (type) lh_jl_kv_str(jl, "type", type);
+  if (r->robust) lh_jl_kv_bool(jl, "robust", true);
+  if (r->pshared) lh_jl_kv_bool(jl, "pshared", true);
+  if (r->kind == LH_LOCK_RWLOCK) lh_jl_kv_str(jl, "prefer", r->prefer_writer ? "writer" : "reader");
 }
 
 void lh_lock_ensure_written(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
-  if (!r || r->written || !lh_run_file_active())
-    return;
+  if (!r || r->written || !lh_run_file_active()) return;
   lh_stack_ensure_written(r->stack);
   r->written = true;
   lh_run_write("lock", fill_lock, r);
@@ -336,8 +324,7 @@ void lh_lock_ensure_written(uint32_t id) {
 
 void lh_locks_mark_unwritten(void) {
   for (uint32_t i = 0; i < ids.next; i++)
-    if (lock_at(i))
-      lock_at(i)->written = false;
+    if (lock_at(i)) lock_at(i)->written = false;
 }
 
 bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
@@ -348,18 +335,15 @@ bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
 
 uint32_t lh_lock_class(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
-  if (!r)
-    return LH_NO_CLASS;
-  if (r->cls != LH_NO_CLASS)
-    return r->cls;
+  if (!r) return LH_NO_CLASS;
+  if (r->cls != LH_NO_CLASS) return r->cls;
   struct lock_class probe = {.key = {r->kind, r->how, (uint32_t)r->type,
                                      r->robust | r->pshared << 1 | r->prefer_writer << 2,
                                      r->stack}};
   struct lock_class *c;
   HASH_FIND(hh, classes, probe.key, sizeof probe.key, c);
   if (!c) {
-    if (!(c = malloc(sizeof *c)))
-      return LH_NO_CLASS;
+    if (!(c = malloc(sizeof *c))) return LH_NO_CLASS;
     memcpy(c->key, probe.key, sizeof c->key);
     c->id = nclasses++;
     HASH_ADD(hh, classes, key, sizeof c->key, c);
@@ -374,20 +358,17 @@ uint32_t lh_lock_node(uint32_t id) {
 
 void lh_lock_set_node(uint32_t id, uint32_t node) {
   struct lh_lock_rec *r = lock_at(id);
-  if (r)
-    r->node = node;
+  if (r) r->node = node;
 }
 
 void lh_lock_ref(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
-  if (r)
-    r->refs++;
+  if (r) r->refs++;
 }
 
 void lh_lock_unref(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
-  if (r && r->refs > 0 && --r->refs == 0 && !r->alive && !r->named_at_retire)
-    forget(r, false);
+  if (r && r->refs > 0 && --r->refs == 0 && !r->alive && !r->named_at_retire) forget(r, false);
 }
 
 /* ---- may a lock be shared with another process? ----
@@ -407,16 +388,13 @@ static uint32_t nmaps, cap_maps;
 static void maps_add(const char *line) {
   char *end;
   uintptr_t lo = strtoul(line, &end, 16);
-  if (*end != '-')
-    return;
+  if (*end != '-') return;
   uintptr_t hi = strtoul(end + 1, &end, 16);
-  if (*end != ' ' || strlen(end) < 5)
-    return;
+  if (*end != ' ' || strlen(end) < 5) return;
   if (nmaps == cap_maps) {
     uint32_t cap = cap_maps ? 2 * cap_maps : 64;
     struct mapping *v = realloc(maps, cap * sizeof *v);
-    if (!v)
-      return;
+    if (!v) return;
     maps = v;
     cap_maps = cap;
   }
@@ -426,16 +404,13 @@ static void maps_add(const char *line) {
 static void maps_read(void) {
   nmaps = 0;
   int fd = lh_sys_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    return;
+  if (fd < 0) return;
   char buf[4096];
   size_t have = 0;
   for (;;) {
     ssize_t got = lh_sys_read(fd, buf + have, sizeof buf - 1 - have);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got <= 0)
-      break;
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
     have += (size_t)got;
     buf[have] = 0;
     char *start = buf, *nl;
@@ -469,8 +444,7 @@ static const struct mapping *maps_find(uintptr_t addr) {
 
 bool lh_lock_may_be_shared(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
-  if (!r)
-    return true;
+  if (!r) return true;
   if (!r->shared_known) {
     const struct mapping *m = maps_find(r->addr);
     if (!m) {

@@ -24,16 +24,15 @@
 
 #include "common/vocabulary.h"
 
-
 /* glibc's x86 spinlock counts down from 1 (free) to 0 (taken); the generic one is 0 when free. */
 static inline bool lh_spin_is_free(int value) {
 #if defined(__x86_64__) || defined(__i386__)
   return value > 0;
 #else
   return value == 0;
-/* From now on some engine keeps lock ids of any age (the contention profile, written at exit;
+  /* From now on some engine keeps lock ids of any age (the contention profile, written at exit;
  * the race detector's locksets): a destroyed lock is never forgotten. */
-void lh_locks_named_forever(void);
+  void lh_locks_named_forever(void);
 
 #endif
 }

@@ -39,22 +39,22 @@ uint32_t lh_module_generation;
 static struct lh_module *mods;
 static size_t nmods, capmods;
 static unsigned long long seen_adds, seen_subs; /* the loader's counters at the last scan */
-static uint64_t records;     /* module records written to this run file */
-static uint32_t next_id;     /* the next module record's id */
+static uint64_t records;                        /* module records written to this run file */
+static uint32_t next_id;                        /* the next module record's id */
 
 static bool module_contains(const struct lh_module *m, uintptr_t addr) {
   for (int i = 0; i < m->nsegs; i++)
-    if (addr >= m->lo[i] && addr < m->hi[i])
-      return true;
+    if (addr >= m->lo[i] && addr < m->hi[i]) return true;
   return false;
 }
 
-static bool live_in(const struct lh_module *m, uint32_t gen) { return m->born <= gen && gen < m->gone; }
+static bool live_in(const struct lh_module *m, uint32_t gen) {
+  return m->born <= gen && gen < m->gone;
+}
 
 static struct lh_module *find(uintptr_t addr, uint32_t gen) {
   for (size_t i = nmods; i-- > 0;)
-    if (live_in(&mods[i], gen) && module_contains(&mods[i], addr))
-      return &mods[i];
+    if (live_in(&mods[i], gen) && module_contains(&mods[i], addr)) return &mods[i];
   return NULL;
 }
 
@@ -92,8 +92,7 @@ static int add_one(struct dl_phdr_info *info, size_t size, void *data) {
   if (nmods == capmods) {
     size_t cap = capmods ? capmods * 2 : 32;
     struct lh_module *m = realloc(mods, cap * sizeof *m);
-    if (!m)
-      return 1;
+    if (!m) return 1;
     mods = m;
     capmods = cap;
   }
@@ -102,15 +101,13 @@ static int add_one(struct dl_phdr_info *info, size_t size, void *data) {
   m->base = info->dlpi_addr;
   for (int i = 0; i < info->dlpi_phnum && m->nsegs < LH_MAX_SEGS; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    if (ph->p_type != PT_LOAD)
-      continue;
+    if (ph->p_type != PT_LOAD) continue;
     m->lo[m->nsegs] = info->dlpi_addr + ph->p_vaddr;
     m->hi[m->nsegs] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
     m->nsegs++;
   }
   m->path = strdup(path);
-  if (!m->path)
-    return 1;
+  if (!m->path) return 1;
   if (has_file) {
     m->dev = st.st_dev;
     m->ino = st.st_ino;
@@ -127,8 +124,7 @@ static int add_one(struct dl_phdr_info *info, size_t size, void *data) {
  * no generation has two live modules at one address. */
 static bool scan(void) {
   size_t first_new = nmods;
-  for (size_t i = 0; i < nmods; i++)
-    mods[i].seen = false;
+  for (size_t i = 0; i < nmods; i++) mods[i].seen = false;
   dl_iterate_phdr(add_one, NULL);
   bool retired = false;
   uint32_t next = lh_module_generation + 1;
@@ -138,8 +134,7 @@ static bool scan(void) {
       retired = true;
     }
   if (retired) {
-    for (size_t i = first_new; i < nmods; i++)
-      mods[i].born = next;
+    for (size_t i = first_new; i < nmods; i++) mods[i].born = next;
     __atomic_store_n(&lh_module_generation, next, __ATOMIC_RELEASE);
   }
   return retired;
@@ -157,8 +152,7 @@ static int read_counters(struct dl_phdr_info *info, size_t size, void *data) {
 bool lh_modules_refresh(void) {
   unsigned long long c[2] = {0, 0};
   dl_iterate_phdr(read_counters, c);
-  if (nmods > 0 && c[0] == seen_adds && c[1] == seen_subs)
-    return false;
+  if (nmods > 0 && c[0] == seen_adds && c[1] == seen_subs) return false;
   return scan();
 }
 
@@ -166,8 +160,7 @@ bool lh_modules_contains(uintptr_t addr) { return find(addr, lh_module_generatio
 
 bool lh_modules_just_retired(uintptr_t addr) {
   for (size_t i = 0; i < nmods; i++)
-    if (mods[i].gone == lh_module_generation && module_contains(&mods[i], addr))
-      return true;
+    if (mods[i].gone == lh_module_generation && module_contains(&mods[i], addr)) return true;
   return false;
 }
 
@@ -198,22 +191,18 @@ static void write_module(struct lh_module *m) {
 static bool superseded(const struct lh_module *m) {
   for (size_t i = 0; i < nmods; i++) {
     const struct lh_module *o = &mods[i];
-    if (o == m || o->written <= m->written)
-      continue;
+    if (o == m || o->written <= m->written) continue;
     for (int s = 0; s < o->nsegs; s++)
       for (int t = 0; t < m->nsegs; t++)
-        if (o->lo[s] < m->hi[t] && m->lo[t] < o->hi[s])
-          return true;
+        if (o->lo[s] < m->hi[t] && m->lo[t] < o->hi[s]) return true;
   }
   return false;
 }
 
 void lh_modules_write_all(void) {
-  if (nmods == 0)
-    scan();
+  if (nmods == 0) scan();
   for (size_t i = 0; i < nmods; i++)
-    if (mods[i].gone == LIVE && !mods[i].written)
-      write_module(&mods[i]);
+    if (mods[i].gone == LIVE && !mods[i].written) write_module(&mods[i]);
 }
 
 void lh_modules_cover(uintptr_t addr, uint32_t gen) {
@@ -221,27 +210,22 @@ void lh_modules_cover(uintptr_t addr, uint32_t gen) {
   if (!m && gen == lh_module_generation) {
     unsigned long long c[2] = {0, 0};
     dl_iterate_phdr(read_counters, c);
-    if (c[0] == seen_adds && c[1] == seen_subs && nmods > 0)
-      return;
+    if (c[0] == seen_adds && c[1] == seen_subs && nmods > 0) return;
     scan();
     m = find(addr, gen);
   }
-  if (m && (!m->written || superseded(m)))
-    write_module(m);
+  if (m && (!m->written || superseded(m))) write_module(m);
 }
 
 void lh_modules_mark_unwritten(void) {
-  for (size_t i = 0; i < nmods; i++)
-    mods[i].written = 0;
+  for (size_t i = 0; i < nmods; i++) mods[i].written = 0;
   records = 0;
 }
 
 bool lh_modules_self_range(uintptr_t *lo, uintptr_t *hi) {
   Dl_info di;
-  if (!dladdr((void *)lh_modules_self_range, &di) || !di.dli_fbase)
-    return false;
-  if (nmods == 0)
-    scan();
+  if (!dladdr((void *)lh_modules_self_range, &di) || !di.dli_fbase) return false;
+  if (nmods == 0) scan();
   for (size_t i = 0; i < nmods; i++) {
     struct lh_module *m = &mods[i];
     if (m->gone == LIVE && (m->base == (uintptr_t)di.dli_fbase ||

@@ -14,7 +14,6 @@
 
 #include "common/vocabulary.h"
 
-
 /* A new object at addr (an init call at pc); count: barriers; name: named semaphores. */
 void lh_object_initialised(const void *addr, uint8_t kind, uintptr_t pc, unsigned count,
                            const char *name);
@@ -26,9 +25,8 @@ unsigned lh_object_barrier_count(const void *addr);
 /* A condvar waiter (thread, waiting at stack) with `mutex` arrives: returns the mutex the
  * condvar's other current waiters use when it is another one, else 0, and then the thread that
  * brought that mutex and where it waits. */
-uintptr_t lh_object_cond_enter(const void *cond, const void *mutex, uintptr_t pc,
-                               int32_t thread, uint32_t stack, int32_t *other_thread,
-                               uint32_t *other_stack);
+uintptr_t lh_object_cond_enter(const void *cond, const void *mutex, uintptr_t pc, int32_t thread,
+                               uint32_t stack, int32_t *other_thread, uint32_t *other_stack);
 void lh_object_cond_leave(const void *cond);
 void lh_object_ensure_written(uint32_t id);
 void lh_objects_mark_unwritten(void);

@@ -43,13 +43,11 @@ void lh_runtime_enter(void) {
 }
 
 void lh_runtime_leave(void) {
-  if (--lh_self.in_runtime > 0)
-    return;
+  if (--lh_self.in_runtime > 0) return;
   int saved_errno = lh_self.saved_errno;
   if (lh_self.saved_cancel_state == PTHREAD_CANCEL_ENABLE) {
     pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-    if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
-      pthread_testcancel();
+    if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS) pthread_testcancel();
   }
   if (lh_self.saved_cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
     pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, NULL);
@@ -66,10 +64,8 @@ bool lh_recorder_trylock_for(unsigned ms) {
   lh_real_ensure();
   lh_runtime_enter();
   for (unsigned i = 0;; i++) {
-    if (real_pthread_mutex_trylock(&recorder_mutex) == 0)
-      return true;
-    if (i >= ms)
-      break;
+    if (real_pthread_mutex_trylock(&recorder_mutex) == 0) return true;
+    if (i >= ms) break;
     struct timespec ms1 = {0, 1000000};
     syscall(SYS_nanosleep, &ms1, NULL); /* not nanosleep(): a cancellation point */
   }

@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry/lock_cache.h"
-#include "registry/module_map.h"
 #include "base/own_stack.h"
 #include "base/pointer_table.h"
+#include "registry/lock_cache.h"
+#include "registry/module_map.h"
 #include "runfile/run_file.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
@@ -80,14 +80,11 @@ static void new_generation(void) {
 }
 
 static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
-  if (lh_modules_refresh())
-    new_generation();
+  if (lh_modules_refresh()) new_generation();
   struct lh_stack *s;
   HASH_FIND(hh, by_content, pcs, n * sizeof *pcs, s);
-  if (s)
-    return s->id;
-  if (!lh_pointer_table_reserve(&by_id, nstacks))
-    return LH_NO_STACK;
+  if (s) return s->id;
+  if (!lh_pointer_table_reserve(&by_id, nstacks)) return LH_NO_STACK;
   s = calloc(1, sizeof *s);
   uintptr_t *copy = malloc(n ? n * sizeof *pcs : 1);
   if (!s || !copy) {
@@ -119,8 +116,7 @@ static void walk(void *p) {
   int n = backtrace(raw, LH_STACK_MAX + 16);
   w->n = 0;
   for (int i = 0; i < n && w->n < LH_STACK_MAX; i++)
-    if (!is_ours((uintptr_t)raw[i]))
-      w->pcs[w->n++] = (uintptr_t)raw[i];
+    if (!is_ours((uintptr_t)raw[i])) w->pcs[w->n++] = (uintptr_t)raw[i];
 }
 
 uint32_t lh_stack_here(void) {
@@ -146,24 +142,19 @@ static void fill_stack(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_int(jl, "id", s->id);
   lh_jl_key(jl, "pcs");
   lh_jl_open(jl, '[');
-  for (uint32_t i = 0; i < s->n; i++)
-    lh_jl_hex(jl, s->pcs[i]);
+  for (uint32_t i = 0; i < s->n; i++) lh_jl_hex(jl, s->pcs[i]);
   lh_jl_close(jl, ']');
 }
 
 void lh_stack_ensure_written(uint32_t id) {
-  if (id >= nstacks || stack_at(id)->written)
-    return;
+  if (id >= nstacks || stack_at(id)->written) return;
   struct lh_stack *s = stack_at(id);
-  if (!lh_run_file_active())
-    return;
-  for (uint32_t i = 0; i < s->n; i++)
-    lh_modules_cover(s->pcs[i], s->gen);
+  if (!lh_run_file_active()) return;
+  for (uint32_t i = 0; i < s->n; i++) lh_modules_cover(s->pcs[i], s->gen);
   s->written = true;
   lh_run_write("stack", fill_stack, s);
 }
 
 void lh_stacks_mark_unwritten(void) {
-  for (uint32_t i = 0; i < nstacks; i++)
-    stack_at(i)->written = false;
+  for (uint32_t i = 0; i < nstacks; i++) stack_at(i)->written = false;
 }

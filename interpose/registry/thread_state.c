@@ -8,15 +8,15 @@
 #include "base/own_stack.h"
 #include "base/pointer_table.h"
 #include "registry/recorder_lock.h"
-#include "runfile/run_file.h"
 #include "registry/stack_capture.h"
+#include "runfile/run_file.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
 
 /* Each thread's copy starts with `cold` on the shared block (thread_state.h). */
-__thread struct lh_thread lh_self __attribute__((tls_model("initial-exec"))) = {
-    .cold = &lh_thread_cold_none};
+__thread struct lh_thread lh_self
+    __attribute__((tls_model("initial-exec"))) = {.cold = &lh_thread_cold_none};
 struct lh_thread_cold lh_thread_cold_none;
 
 const char *const lh_wrapped_names[LH_NWRAPPED] = {
@@ -27,13 +27,13 @@ const char *const lh_wrapped_names[LH_NWRAPPED] = {
 
 struct lh_thread_info {
   int32_t id;
-  int32_t parent;      /* -1: unknown */
+  int32_t parent; /* -1: unknown */
   uint32_t parent_seg;
-  uint32_t stack;      /* creation stack id or LH_NO_STACK */
-  uint8_t how;         /* enum lh_thread_how */
+  uint32_t stack; /* creation stack id or LH_NO_STACK */
+  uint8_t how;    /* enum lh_thread_how */
   pid_t tid;
   pthread_t handle;
-  bool written;        /* its `thread` record is in the current run file */
+  bool written; /* its `thread` record is in the current run file */
   bool alive, detached, in_map;
   bool exited;           /* it ran and ended (alive is also false before it first runs) */
   int32_t joiner;        /* the thread joining it right now, -1: none */
@@ -63,15 +63,12 @@ static uint64_t calls_exited[LH_NWRAPPED];
 static int32_t next_id = 1;
 static pthread_key_t exit_key;
 
-static const char *const how_names[] = {"main", "pthread_create", "thrd_create", "fork",
-                                        "adopted"};
+static const char *const how_names[] = {"main", "pthread_create", "thrd_create", "fork", "adopted"};
 
 static struct lh_thread_info *info_new(int32_t id) {
-  if (id < 0 || !lh_pointer_table_reserve(&infos, (uint32_t)id))
-    return NULL;
+  if (id < 0 || !lh_pointer_table_reserve(&infos, (uint32_t)id)) return NULL;
   struct lh_thread_info *t = calloc(1, sizeof *t);
-  if (!t)
-    return NULL;
+  if (!t) return NULL;
   t->id = id;
   t->parent = -1;
   t->joiner = -1;
@@ -87,8 +84,7 @@ static struct lh_thread_info *info_of(int32_t id) {
 /* Registers the calling thread under the recorder lock. */
 /* Puts thread t in the handle map (once), dropping a stale thread that had its handle. */
 static void map_handle(struct lh_thread_info *t, pthread_t handle) {
-  if (t->in_map)
-    return;
+  if (t->in_map) return;
   t->handle = handle;
   struct lh_thread_info *stale;
   HASH_FIND(hh, by_handle, &t->handle, sizeof t->handle, stale);
@@ -125,15 +121,13 @@ static void register_on_own_stack(void *p) {
     lh_self.calls = calloc(LH_NWRAPPED, sizeof *lh_self.calls);
   if (lh_self.cold == &lh_thread_cold_none) { /* without memory, the shared block will do */
     struct lh_thread_cold *cold = calloc(1, sizeof *cold);
-    if (cold)
-      lh_self.cold = cold;
+    if (cold) lh_self.cold = cold;
   }
   lh_self.registered = true;
   lh_self.id = id;
   lh_self.seg = 0;
   lh_self.cold->tid = gettid();
-  if (!t)
-    return;
+  if (!t) return;
   t->parent = parent;
   t->parent_seg = parent_seg;
   t->stack = stack;
@@ -142,8 +136,7 @@ static void register_on_own_stack(void *p) {
   t->alive = true;
   t->tls = &lh_self;
   map_handle(t, pthread_self());
-  if (c->write)
-    lh_thread_ensure_written(id);
+  if (c->write) lh_thread_ensure_written(id);
 }
 
 static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint32_t stack,
@@ -152,14 +145,11 @@ static void register_self(int32_t id, int32_t parent, uint32_t parent_seg, uint3
   lh_own_stack_call(register_on_own_stack, &c);
 }
 
-void lh_thread_key_init(void (*on_exit)(void *)) {
-  pthread_key_create(&exit_key, on_exit);
-}
+void lh_thread_key_init(void (*on_exit)(void *)) { pthread_key_create(&exit_key, on_exit); }
 
 void lh_thread_init_main(void) {
   lh_recorder_lock();
-  if (!lh_self.registered)
-    register_self(0, -1, 0, LH_NO_STACK, LH_HOW_MAIN, false);
+  if (!lh_self.registered) register_self(0, -1, 0, LH_NO_STACK, LH_HOW_MAIN, false);
   lh_recorder_unlock();
   /* A main thread that leaves with pthread_exit runs key destructors too: it is then gone, and
    * must not count as a running thread (watchdog.h). */
@@ -174,8 +164,7 @@ void lh_thread_adopt(void) {
                   main_thread ? LH_HOW_MAIN : LH_HOW_ADOPTED, false);
   }
   lh_recorder_unlock();
-  if (lh_self.id != 0)
-    pthread_setspecific(exit_key, &lh_self);
+  if (lh_self.id != 0) pthread_setspecific(exit_key, &lh_self);
 }
 
 struct prepare_ctx {
@@ -188,8 +177,7 @@ static void prepare(void *p) {
   struct prepare_ctx *c = p;
   struct lh_thread_start *s = malloc(sizeof *s);
   c->s = s;
-  if (!s)
-    return;
+  if (!s) return;
   memset(s, 0, sizeof *s);
   s->id = next_id++;
   s->parent = lh_self.id;
@@ -212,8 +200,7 @@ void lh_thread_created_as(int32_t id, pthread_t handle) {
    * join or detach it at once (s itself may already be freed by the new thread). */
   lh_recorder_lock();
   struct lh_thread_info *t = info_get(id);
-  if (t)
-    map_handle(t, handle);
+  if (t) map_handle(t, handle);
   lh_recorder_unlock();
 }
 
@@ -238,10 +225,8 @@ static void fill_thread(struct lh_json_line *jl, const void *p) {
 
 void lh_thread_ensure_written(int32_t id) {
   struct lh_thread_info *t = info_of(id);
-  if (!t || t->written || !lh_run_file_active())
-    return;
-  if (t->parent >= 0)
-    lh_thread_ensure_written(t->parent);
+  if (!t || t->written || !lh_run_file_active()) return;
+  if (t->parent >= 0) lh_thread_ensure_written(t->parent);
   lh_stack_ensure_written(t->stack);
   t->written = true;
   lh_run_write("thread", fill_thread, t);
@@ -274,11 +259,9 @@ static void ended_unseen(struct lh_thread_info *t) {
   struct lh_thread *dead = t->tls;
   uint64_t *calls = dead->calls;
   dead->calls = NULL;
-  for (int i = 0; calls && i < LH_NWRAPPED; i++)
-    calls_exited[i] += calls[i];
+  for (int i = 0; calls && i < LH_NWRAPPED; i++) calls_exited[i] += calls[i];
   free(calls);
-  if (dead->cold != &lh_thread_cold_none)
-    free(dead->cold);
+  if (dead->cold != &lh_thread_cold_none) free(dead->cold);
   dead->cold = &lh_thread_cold_none;
   if (t->written) {
     struct seg_ctx c = {t->id, -1, dead->seg};
@@ -299,8 +282,7 @@ int32_t lh_thread_join_record(pthread_t handle) {
   struct lh_thread_info *t;
   int32_t joined = -1;
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
-  if (t && t->tls)
-    ended_unseen(t);
+  if (t && t->tls) ended_unseen(t);
   if (t) {
     joined = t->id;
     /* A joined thread that recorded nothing orders nothing: no record needed. */
@@ -340,8 +322,7 @@ void lh_thread_exit_record(void) {
   /* Counts made after this (other key destructors) are dropped: the block goes now. */
   uint64_t *calls = lh_self.calls;
   lh_self.calls = NULL;
-  for (int i = 0; calls && i < LH_NWRAPPED; i++)
-    calls_exited[i] += calls[i];
+  for (int i = 0; calls && i < LH_NWRAPPED; i++) calls_exited[i] += calls[i];
   free(calls);
   if (t) {
     if (t->written) {
@@ -360,8 +341,7 @@ void lh_thread_exit_record(void) {
    * (other key destructors) go to the shared one. */
   struct lh_thread_cold *cold = lh_self.cold;
   lh_self.cold = &lh_thread_cold_none;
-  if (cold != &lh_thread_cold_none)
-    free(cold);
+  if (cold != &lh_thread_cold_none) free(cold);
   lh_held_free(&lh_self.held);
   lh_tuple_cache_clear(&lh_self.tuples);
   free(lh_self.locks);
@@ -394,7 +374,8 @@ static void fill_calls(struct lh_json_line *jl, const void *p) {
 }
 
 void lh_threads_write_calls(void) {
-  static uint64_t counts[LH_NWRAPPED]; /* owned by the recorder lock; a signal handler's stack is small */
+  static uint64_t
+      counts[LH_NWRAPPED]; /* owned by the recorder lock; a signal handler's stack is small */
   lh_thread_sum_calls(counts);
   lh_run_write("calls", fill_calls, counts);
 }
@@ -402,8 +383,7 @@ void lh_threads_write_calls(void) {
 void lh_threads_mark_unwritten(void) {
   for (uint32_t id = 0; id < infos.cap; id++) {
     struct lh_thread_info *t = infos.v[id];
-    if (t)
-      t->written = false;
+    if (t) t->written = false;
   }
 }
 
@@ -415,8 +395,7 @@ void lh_thread_fork_child(void) {
   }
   for (uint32_t id = 0; id < infos.cap; id++) {
     struct lh_thread_info *t = infos.v[id];
-    if (!t)
-      continue;
+    if (!t) continue;
     t->written = false;
     if ((int32_t)id != lh_self.id) {
       t->alive = false;
@@ -424,8 +403,7 @@ void lh_thread_fork_child(void) {
     }
   }
   memset(calls_exited, 0, sizeof calls_exited);
-  if (lh_self.calls)
-    memset(lh_self.calls, 0, LH_NWRAPPED * sizeof *lh_self.calls);
+  if (lh_self.calls) memset(lh_self.calls, 0, LH_NWRAPPED * sizeof *lh_self.calls);
   lh_tuple_cache_clear(&lh_self.tuples);
   lh_self.cold->tid = gettid();
   struct lh_thread_info *self = info_of(lh_self.id);
@@ -443,8 +421,7 @@ void lh_thread_fork_child(void) {
 void lh_threads_each(void (*fn)(int32_t id, struct lh_thread *t, void *ctx), void *ctx) {
   for (uint32_t id = 0; id < infos.cap; id++) {
     struct lh_thread_info *t = infos.v[id];
-    if (t && t->alive && t->tls)
-      fn(t->id, t->tls, ctx);
+    if (t && t->alive && t->tls) fn(t->id, t->tls, ctx);
   }
 }
 
@@ -470,17 +447,14 @@ bool lh_thread_was_joined(pthread_t handle) {
 int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner) {
   struct lh_thread_info *t;
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
-  if (!t)
-    return -1;
+  if (!t) return -1;
   int32_t previous = t->joiner;
-  if (previous < 0)
-    t->joiner = joiner;
+  if (previous < 0) t->joiner = joiner;
   return previous;
 }
 
 void lh_thread_release_join(pthread_t handle, int32_t joiner) {
   struct lh_thread_info *t;
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
-  if (t && t->joiner == joiner)
-    t->joiner = -1;
+  if (t && t->joiner == joiner) t->joiner = -1;
 }

@@ -23,12 +23,12 @@
 #include <sys/types.h>
 
 #include "base/call_counts.h"
-#include "watch/contention.h"
+#include "race/race_thread.h"
 #include "registry/held_locks.h"
 #include "registry/lock_cache.h"
-#include "race/race_thread.h"
 #include "registry/tuple_cache.h"
 #include "registry/wait_state.h"
+#include "watch/contention.h"
 
 enum lh_thread_how { LH_HOW_MAIN, LH_HOW_PTHREAD, LH_HOW_THRD, LH_HOW_FORK, LH_HOW_ADOPTED };
 
@@ -79,8 +79,8 @@ struct lh_thread {
   bool registered;
   int32_t id;
   uint32_t seg;
-  int in_runtime; /* >0 while lockhound's own code runs on this thread: wrappers pass through */
-  int saved_errno;        /* the program's errno while the recorder lock is held */
+  int in_runtime;  /* >0 while lockhound's own code runs on this thread: wrappers pass through */
+  int saved_errno; /* the program's errno while the recorder lock is held */
   int saved_cancel_state; /* the program's cancel state and type while in the runtime */
   int saved_cancel_type;
   struct lh_held_set held;
@@ -90,7 +90,7 @@ struct lh_thread {
   /* Per-wrapper call counts, on the heap (LH_NWRAPPED counters are 700 bytes): made when the
    * thread registers, NULL before and after its end (counts then dropped). */
   uint64_t *calls;
-  struct lh_thread_cold *cold; /* never NULL */
+  struct lh_thread_cold *cold;           /* never NULL */
   struct lh_contention_table contention; /* this thread's per-lock profile, when on */
   struct lh_race_thread race;            /* the race detector's state (race_thread.h) */
 };
@@ -112,8 +112,7 @@ struct lh_thread_start {
 /* Registers the calling thread if it is new to lockhound (a thread we did not see created). */
 static inline void lh_thread_ensure(void) {
   void lh_thread_adopt(void);
-  if (__builtin_expect(!lh_self.registered, 0))
-    lh_thread_adopt();
+  if (__builtin_expect(!lh_self.registered, 0)) lh_thread_adopt();
 }
 
 void lh_thread_init_main(void);

@@ -6,8 +6,7 @@
 static struct lh_tuple_slot *probe(struct lh_tuple_slot *slots, uint32_t cap,
                                    const struct lh_tuple_key *k) {
   uint32_t i = (uint32_t)lh_tuple_key_hash(k) & (cap - 1);
-  while (slots[i].used && !lh_tuple_key_eq(&slots[i].key, k))
-    i = (i + 1) & (cap - 1);
+  while (slots[i].used && !lh_tuple_key_eq(&slots[i].key, k)) i = (i + 1) & (cap - 1);
   return &slots[i];
 }
 
@@ -22,11 +21,9 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
       }
   uint32_t cap = c->cap == 0 ? 64 : (c->n + 1) * 4 > c->cap ? c->cap * 2 : c->cap;
   struct lh_tuple_slot *slots = calloc(cap, sizeof *slots);
-  if (!slots)
-    return false;
+  if (!slots) return false;
   for (uint32_t i = 0; i < c->cap; i++)
-    if (c->slots[i].used)
-      *probe(slots, cap, &c->slots[i].key) = c->slots[i];
+    if (c->slots[i].used) *probe(slots, cap, &c->slots[i].key) = c->slots[i];
   free(c->slots);
   c->slots = slots;
   c->cap = cap;
@@ -35,8 +32,7 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
 
 bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
                                 const struct lh_tuple_value *value, lh_tuple_keep_fn keep) {
-  if (lh_tuple_cache_will_rebuild(c) && !rebuild(c, keep))
-    return false;
+  if (lh_tuple_cache_will_rebuild(c) && !rebuild(c, keep)) return false;
   struct lh_tuple_slot *s = probe(c->slots, c->cap, key);
   if (!s->used) {
     s->used = true;

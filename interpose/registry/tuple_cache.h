@@ -68,19 +68,16 @@ static inline uint64_t lh_tuple_key_hash(const struct lh_tuple_key *k) {
 }
 
 static inline bool lh_tuple_key_eq(const struct lh_tuple_key *a, const struct lh_tuple_key *b) {
-  return a->held_hash == b->held_hash && a->pc == b->pc && a->addr == b->addr &&
-         a->meta == b->meta;
+  return a->held_hash == b->held_hash && a->pc == b->pc && a->addr == b->addr && a->meta == b->meta;
 }
 
 /* The slot for key, or NULL when the key is new. */
 static inline struct lh_tuple_slot *lh_tuple_cache_get(const struct lh_tuple_cache *c,
                                                        const struct lh_tuple_key *key) {
-  if (__builtin_expect(c->cap == 0, 0))
-    return 0;
+  if (__builtin_expect(c->cap == 0, 0)) return 0;
   uint32_t i = (uint32_t)lh_tuple_key_hash(key) & (c->cap - 1);
   while (c->slots[i].used) {
-    if (lh_tuple_key_eq(&c->slots[i].key, key))
-      return &c->slots[i];
+    if (lh_tuple_key_eq(&c->slots[i].key, key)) return &c->slots[i];
     i = (i + 1) & (c->cap - 1);
   }
   return 0;

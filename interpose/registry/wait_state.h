@@ -22,20 +22,19 @@
 
 #include "base/clock.h"
 
-
 struct lh_wait {
-  uint32_t seq;        /* odd while blocked */
-  uint8_t on;          /* enum lh_wait_on */
-  uint8_t mode;        /* LH_WAIT_LOCK: enum lh_mode */
-  uint8_t kind;        /* LH_WAIT_LOCK: enum lh_lock_kind */
-  uint8_t timed;       /* the call has a timeout: it cannot block for good */
-  uint16_t call;       /* enum lh_wrapped: the function blocked in */
-  uint32_t lock;       /* LH_WAIT_LOCK: the lock; LH_WAIT_COND: its mutex */
-  int32_t joins;       /* LH_WAIT_JOIN: the thread waited for */
-  uint32_t stack;      /* where the thread blocks */
-  uintptr_t addr;      /* the lock, condvar, semaphore or barrier */
-  uintptr_t mutex;     /* LH_WAIT_COND: the mutex's address */
-  uint64_t since_ns;   /* CLOCK_MONOTONIC */
+  uint32_t seq;      /* odd while blocked */
+  uint8_t on;        /* enum lh_wait_on */
+  uint8_t mode;      /* LH_WAIT_LOCK: enum lh_mode */
+  uint8_t kind;      /* LH_WAIT_LOCK: enum lh_lock_kind */
+  uint8_t timed;     /* the call has a timeout: it cannot block for good */
+  uint16_t call;     /* enum lh_wrapped: the function blocked in */
+  uint32_t lock;     /* LH_WAIT_LOCK: the lock; LH_WAIT_COND: its mutex */
+  int32_t joins;     /* LH_WAIT_JOIN: the thread waited for */
+  uint32_t stack;    /* where the thread blocks */
+  uintptr_t addr;    /* the lock, condvar, semaphore or barrier */
+  uintptr_t mutex;   /* LH_WAIT_COND: the mutex's address */
+  uint64_t since_ns; /* CLOCK_MONOTONIC */
 };
 
 #define LH_WSET(w, field, value) __atomic_store_n(&(w)->field, (value), __ATOMIC_RELAXED)

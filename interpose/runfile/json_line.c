@@ -24,8 +24,7 @@ static void put(struct lh_json_line *jl, const char *s, size_t n) {
 static void putc_(struct lh_json_line *jl, char c) { put(jl, &c, 1); }
 
 static void separate(struct lh_json_line *jl) {
-  if (jl->need_comma)
-    putc_(jl, ',');
+  if (jl->need_comma) putc_(jl, ',');
   jl->need_comma = true;
 }
 
@@ -102,8 +101,7 @@ void lh_jl_str(struct lh_json_line *jl, const char *s) {
       putc_(jl, '\\');
       putc_(jl, (char)*p);
     } else if (*p < 0x20) {
-      char esc[6] = {'\\', 'u', '0', '0', "0123456789abcdef"[*p >> 4],
-                     "0123456789abcdef"[*p & 15]};
+      char esc[6] = {'\\', 'u', '0', '0', "0123456789abcdef"[*p >> 4], "0123456789abcdef"[*p & 15]};
       put(jl, esc, sizeof esc);
     } else {
       putc_(jl, (char)*p);

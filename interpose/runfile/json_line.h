@@ -17,21 +17,21 @@ struct lh_json_line {
   char *buf;
   size_t cap;
   size_t len;
-  bool overflow;    /* something did not fit: the line is incomplete */
-  bool need_comma;  /* the next member or element needs a separating comma */
+  bool overflow;   /* something did not fit: the line is incomplete */
+  bool need_comma; /* the next member or element needs a separating comma */
 };
 
 void lh_jl_init(struct lh_json_line *jl, char *buf, size_t cap);
-void lh_jl_begin(struct lh_json_line *jl, const char *type);  /* {"t":"<type>" */
-void lh_jl_end(struct lh_json_line *jl);                      /* }\n */
-void lh_jl_key(struct lh_json_line *jl, const char *key);     /* ,"key": */
+void lh_jl_begin(struct lh_json_line *jl, const char *type); /* {"t":"<type>" */
+void lh_jl_end(struct lh_json_line *jl);                     /* }\n */
+void lh_jl_key(struct lh_json_line *jl, const char *key);    /* ,"key": */
 void lh_jl_int(struct lh_json_line *jl, int64_t v);
 void lh_jl_uint(struct lh_json_line *jl, uint64_t v);
-void lh_jl_hex(struct lh_json_line *jl, uint64_t v);           /* "0x..." */
+void lh_jl_hex(struct lh_json_line *jl, uint64_t v); /* "0x..." */
 void lh_jl_bool(struct lh_json_line *jl, bool v);
 void lh_jl_str(struct lh_json_line *jl, const char *s);
-void lh_jl_open(struct lh_json_line *jl, char bracket);        /* '[' or '{' */
-void lh_jl_close(struct lh_json_line *jl, char bracket);       /* ']' or '}' */
+void lh_jl_open(struct lh_json_line *jl, char bracket);  /* '[' or '{' */
+void lh_jl_close(struct lh_json_line *jl, char bracket); /* ']' or '}' */
 
 /* Shorthands for a member: ,"key":value */
 void lh_jl_kv_int(struct lh_json_line *jl, const char *key, int64_t v);

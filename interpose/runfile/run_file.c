@@ -38,8 +38,8 @@
 
 /* All owned by the recorder lock. */
 static int run_fd = -1;
-static bool run_disabled;  /* recording is off for good in this process */
-static bool run_finished;  /* the end record was written */
+static bool run_disabled; /* recording is off for good in this process */
+static bool run_finished; /* the end record was written */
 static bool supervised;
 static char run_dir[4096];
 static bool run_dir_named; /* by LOCKHOUND_RUN_DIR: refused rather than replaced */
@@ -82,8 +82,7 @@ void lh_run_file_start(void (*first)(void)) {
              (unsigned)getuid());
   }
   make_session();
-  if (supervised)
-    lh_run_file_active();
+  if (supervised) lh_run_file_active();
 }
 
 /* Opens dir without following a final symbolic link and checks, on the descriptor, that it is a
@@ -135,8 +134,8 @@ static int open_fresh_dir(const char *why) {
     fd = open_private_dir(fresh, true, &why_fresh);
   if (fd < 0) {
     lh_warn("the run directory %s cannot be used (%s) and no other can be made beside it (%s); "
-            "nothing is recorded (set %s to a private directory)", run_dir, why, why_fresh,
-            LH_ENV_RUN_DIR);
+            "nothing is recorded (set %s to a private directory)",
+            run_dir, why, why_fresh, LH_ENV_RUN_DIR);
     return -1;
   }
   lh_warn("the run directory %s cannot be used: %s; recording in %s instead", run_dir, why, fresh);
@@ -149,17 +148,17 @@ static int open_fresh_dir(const char *why) {
 static int open_run_dir(void) {
   if (mkdir(run_dir, 0700) != 0 && errno != EEXIST) {
     lh_warn("cannot create the run directory %s: %s; nothing is recorded (set %s to a "
-            "directory of yours)", run_dir, strerror(errno), LH_ENV_RUN_DIR);
+            "directory of yours)",
+            run_dir, strerror(errno), LH_ENV_RUN_DIR);
     return -1;
   }
   const char *why;
   int fd = open_private_dir(run_dir, !run_dir_named, &why);
-  if (fd >= 0)
-    return fd;
-  if (!run_dir_named)
-    return open_fresh_dir(why);
+  if (fd >= 0) return fd;
+  if (!run_dir_named) return open_fresh_dir(why);
   lh_warn("refusing the run directory %s: %s; nothing is recorded (set %s to a private "
-          "directory)", run_dir, why, LH_ENV_RUN_DIR);
+          "directory)",
+          run_dir, why, LH_ENV_RUN_DIR);
   return -1;
 }
 
@@ -172,15 +171,13 @@ static const char *program_name(char *exe, size_t cap) {
 
 static bool open_file(void) {
   int dir_fd = open_run_dir();
-  if (dir_fd < 0)
-    return false;
+  if (dir_fd < 0) return false;
   char exe[4096];
   const char *prog = program_name(exe, sizeof exe);
   size_t dir_len = strlen(run_dir);
   for (int attempt = 0; attempt < 100; attempt++) {
     char suffix[16] = "";
-    if (attempt > 0)
-      snprintf(suffix, sizeof suffix, "-%d", attempt);
+    if (attempt > 0) snprintf(suffix, sizeof suffix, "-%d", attempt);
     int n = snprintf(run_path, sizeof run_path, "%s/%s.%d.%s%s%s", run_dir, prog, (int)getpid(),
                      session, suffix, LH_RUN_FILE_SUFFIX);
     if (n < 0 || (size_t)n >= sizeof run_path) {
@@ -189,15 +186,12 @@ static bool open_file(void) {
     }
     run_fd = lh_sys_openat(dir_fd, run_path + dir_len + 1,
                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND, 0600);
-    if (run_fd >= 0)
-      break;
-    if (errno != EEXIST)
-      break;
+    if (run_fd >= 0) break;
+    if (errno != EEXIST) break;
   }
   int err = errno;
   lh_sys_close(dir_fd);
-  if (run_fd >= 0)
-    return true;
+  if (run_fd >= 0) return true;
   lh_warn("cannot create a run file in %s: %s; nothing is recorded", run_dir, strerror(err));
   return false;
 }
@@ -225,8 +219,7 @@ static void fill_header(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_str(jl, "session", session);
   lh_jl_kv_str(jl, "lineage", lineage);
   lh_jl_kv_int(jl, "start_ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-  if (forked_from)
-    lh_jl_kv_int(jl, "forked_from", forked_from);
+  if (forked_from) lh_jl_kv_int(jl, "forked_from", forked_from);
 }
 
 static void write_header(void) {
@@ -238,10 +231,8 @@ static void write_header(void) {
   static char cmdline[65536];
   int fd = lh_sys_open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC, 0);
   ssize_t len = fd >= 0 ? lh_sys_read(fd, cmdline, sizeof cmdline - 1) : 0;
-  if (fd >= 0)
-    lh_sys_close(fd);
-  if (len < 0)
-    len = 0;
+  if (fd >= 0) lh_sys_close(fd);
+  if (len < 0) len = 0;
   cmdline[len] = 0;
   h.cmdline = cmdline;
   h.cmdline_len = (size_t)len;
@@ -249,25 +240,21 @@ static void write_header(void) {
 }
 
 bool lh_run_file_active(void) {
-  if (run_fd >= 0)
-    return true;
-  if (run_disabled || run_finished)
-    return false;
+  if (run_fd >= 0) return true;
+  if (run_disabled || run_finished) return false;
   if (!open_file()) {
     run_disabled = true;
     return false;
   }
   write_header();
-  if (first_records)
-    first_records();
+  if (first_records) first_records();
   return true;
 }
 
 static void write_all(const char *buf, size_t len) {
   while (len > 0) {
     ssize_t w = lh_sys_write(run_fd, buf, len);
-    if (w < 0 && errno == EINTR)
-      continue;
+    if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
       lh_warn("writing the run file %s failed: %s; recording stops here", run_path,
               w < 0 ? strerror(errno) : "nothing written");
@@ -282,8 +269,7 @@ static void write_all(const char *buf, size_t len) {
 }
 
 void lh_run_write(const char *type, lh_record_fill fill, const void *ctx) {
-  if (!lh_run_file_active())
-    return;
+  if (!lh_run_file_active()) return;
   static char small[8192]; /* owned by the recorder lock */
   char *buf = small;
   size_t cap = sizeof small;
@@ -291,21 +277,16 @@ void lh_run_write(const char *type, lh_record_fill fill, const void *ctx) {
   for (;;) {
     lh_jl_init(&jl, buf, cap);
     lh_jl_begin(&jl, type);
-    if (fill)
-      fill(&jl, ctx);
+    if (fill) fill(&jl, ctx);
     lh_jl_end(&jl);
-    if (!jl.overflow)
-      break;
-    if (buf != small)
-      free(buf);
+    if (!jl.overflow) break;
+    if (buf != small) free(buf);
     cap *= 4;
     buf = malloc(cap);
-    if (!buf)
-      return;
+    if (!buf) return;
   }
   write_all(jl.buf, jl.len);
-  if (buf != small)
-    free(buf);
+  if (buf != small) free(buf);
 }
 
 struct end_ctx {
@@ -319,19 +300,16 @@ static void fill_end(struct lh_json_line *jl, const void *p) {
   clock_gettime(CLOCK_REALTIME, &ts);
   lh_jl_kv_int(jl, "ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
   lh_jl_kv_str(jl, "how", e->how);
-  if (e->sig > 0)
-    lh_jl_kv_int(jl, "signal", e->sig);
+  if (e->sig > 0) lh_jl_kv_int(jl, "signal", e->sig);
 }
 
 bool lh_run_file_writing(void) { return run_fd >= 0 && !run_finished; }
 
 const char *lh_run_file_finish(const char *how, int sig) {
-  if (run_fd < 0 || run_finished)
-    return NULL;
+  if (run_fd < 0 || run_finished) return NULL;
   struct end_ctx end = {how, sig};
   lh_run_write("end", fill_end, &end);
-  if (run_fd >= 0)
-    lh_sys_close(run_fd);
+  if (run_fd >= 0) lh_sys_close(run_fd);
   run_fd = -1;
   run_finished = true;
   return run_path;
@@ -342,21 +320,18 @@ const char *lh_run_file_finish(const char *how, int sig) {
 /* A new run file (after a failed exec, in a fork child) repeats every record it needs: what the
  * old file held is not in it. Supervised, it is opened at once, so that lockhound run finds it. */
 static void start_afresh(void) {
-  if (supervised && !run_disabled)
-    lh_run_file_active();
+  if (supervised && !run_disabled) lh_run_file_active();
 }
 
 void lh_run_file_resume(void) {
-  if (!run_finished)
-    return;
+  if (!run_finished) return;
   run_finished = false;
   start_afresh();
 }
 
 void lh_run_file_fork_child(unsigned fork_number) {
   owner_pid = getpid();
-  if (run_fd >= 0)
-    lh_sys_close(run_fd);
+  if (run_fd >= 0) lh_sys_close(run_fd);
   run_fd = -1;
   run_finished = false;
   size_t n = strlen(lineage);

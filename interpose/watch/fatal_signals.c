@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "registry/recorder_lock.h"
-#include "watch/report_at_exit.h"
-#include "runfile/run_file.h"
 #include "registry/thread_state.h"
+#include "runfile/run_file.h"
+#include "watch/report_at_exit.h"
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
 

@@ -3,23 +3,23 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/options.h"
 #include "base/raw_syscalls.h"
-#include "registry/recorder_lock.h"
-#include "runfile/run_file.h"
 #include "common/run_file_format.h"
+#include "registry/recorder_lock.h"
 #include "registry/thread_state.h"
+#include "runfile/run_file.h"
 #include "watch/contention.h"
 #include "watch/runtime_findings.h"
 
@@ -34,11 +34,9 @@ static struct stat saved_stderr_stat;
 
 void lh_report_save_stderr(void) {
   struct stat st;
-  if (fstat(2, &st) != 0)
-    return;
+  if (fstat(2, &st) != 0) return;
   int fd = fcntl(2, F_DUPFD_CLOEXEC, 100);
-  if (fd < 0)
-    return;
+  if (fd < 0) return;
   saved_stderr = fd;
   saved_stderr_stat = st;
 }
@@ -50,8 +48,7 @@ void lh_report_save_stderr(void) {
  * report would be appended to the program's data. */
 static bool same_file(int fd, const struct stat *want) {
   struct stat st;
-  return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == want->st_dev &&
-         st.st_ino == want->st_ino;
+  return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == want->st_dev && st.st_ino == want->st_ino;
 }
 
 static int report_fd(void) {
@@ -65,8 +62,7 @@ void lh_report_remember_library(void) {
       !realpath(di.dli_fname, real))
     return;
   char *slash = strrchr(real, '/');
-  if (slash)
-    *slash = 0;
+  if (slash) *slash = 0;
   snprintf(lib_dir, sizeof lib_dir, "%s", real);
 }
 
@@ -76,13 +72,11 @@ static bool find_command(char *out, size_t cap) {
     snprintf(out, cap, "%s", env);
     return access(out, X_OK) == 0;
   }
-  if (!*lib_dir)
-    return false;
+  if (!*lib_dir) return false;
   const char *relations[] = {LH_BUILD_LIB_TO_BIN, LH_LIB_TO_BIN};
   for (size_t i = 0; i < sizeof relations / sizeof *relations; i++) {
     int n = snprintf(out, cap, "%s/%s/lockhound", lib_dir, relations[i]);
-    if (n > 0 && (size_t)n < cap && access(out, X_OK) == 0)
-      return true;
+    if (n > 0 && (size_t)n < cap && access(out, X_OK) == 0) return true;
   }
   return false;
 }
@@ -94,10 +88,8 @@ static char **environment_without_preload(void) {
   static char *env[4096];
   size_t m = 0;
   for (size_t i = 0; environ && environ[i]; i++) {
-    if (m + 1 >= sizeof env / sizeof *env)
-      return environ;
-    if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
-      env[m++] = environ[i];
+    if (m + 1 >= sizeof env / sizeof *env) return environ;
+    if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0) env[m++] = environ[i];
   }
   env[m] = NULL;
   return env;
@@ -138,8 +130,7 @@ static void report_now(const char *run_file, bool dying) {
   }
   pid_t pid;
   int rc = posix_spawn(&pid, cmd, pa, NULL, argv, env);
-  if (pa)
-    posix_spawn_file_actions_destroy(pa);
+  if (pa) posix_spawn_file_actions_destroy(pa);
   if (rc != 0) {
     lh_warn("cannot run %s: %s; the run is recorded in %s", cmd, strerror(rc), run_file);
   } else {
@@ -163,8 +154,7 @@ static const char *const end_names[] = {"exit", "_exit", "exec", "signal"};
 
 bool lh_run_end_as(enum lh_end_how how, int sig) {
   if (how == LH_END_SIGNAL) {
-    if (!lh_recorder_trylock_for(1000))
-      return false;
+    if (!lh_recorder_trylock_for(1000)) return false;
   } else {
     lh_finding_write_deferred();
     lh_recorder_lock();
@@ -176,8 +166,7 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
   }
   const char *path = lh_run_file_finish(end_names[how], sig);
   static char copy[PATH_MAX]; /* the path outlives the recorder lock */
-  if (path)
-    snprintf(copy, sizeof copy, "%s", path);
+  if (path) snprintf(copy, sizeof copy, "%s", path);
   bool supervised = lh_run_supervised();
   lh_recorder_unlock();
   __atomic_store_n(&lh_enabled, false, __ATOMIC_RELEASE);
@@ -197,11 +186,11 @@ void lh_run_end(void) { lh_run_end_as(LH_END_EXIT, 0); }
 void lh_run_end_for(const char *what) {
   if (lh_options.on_deadlock == LH_ON_DEADLOCK_WAIT) {
     lh_warn("%s: the program is left hanging as asked (--on-deadlock=wait); attach a debugger "
-            "to pid %d, or kill it to see the report", what, (int)getpid());
+            "to pid %d, or kill it to see the report",
+            what, (int)getpid());
     return;
   }
   lh_run_end();
-  if (lh_options.on_deadlock == LH_ON_DEADLOCK_ABORT)
-    abort();
+  if (lh_options.on_deadlock == LH_ON_DEADLOCK_ABORT) abort();
   _exit(lh_options.exitcode);
 }

@@ -11,15 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/clock.h"
 #include "base/call_counts.h"
+#include "base/clock.h"
+#include "base/options.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
-#include "base/options.h"
 #include "registry/recorder_lock.h"
-#include "runfile/run_file.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
+#include "runfile/run_file.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
@@ -75,11 +75,9 @@ static void fill_wait(struct lh_json_line *jl, const struct lh_finding_thread *t
     lh_jl_kv_int(jl, "joins", w->joins);
   } else {
     lh_jl_kv_int(jl, "object", t->wait_object);
-    if (w->on == LH_WAIT_COND && w->lock != UINT32_MAX)
-      lh_jl_kv_int(jl, "mutex", w->lock);
+    if (w->on == LH_WAIT_COND && w->lock != UINT32_MAX) lh_jl_kv_int(jl, "mutex", w->lock);
   }
-  if (w->stack != LH_NO_STACK)
-    lh_jl_kv_int(jl, "stack", w->stack);
+  if (w->stack != LH_NO_STACK) lh_jl_kv_int(jl, "stack", w->stack);
   lh_jl_kv_int(jl, "since_ns", realtime_of(w->since_ns));
   lh_jl_kv_bool(jl, "timed", w->timed);
   lh_jl_close(jl, '}');
@@ -88,8 +86,7 @@ static void fill_wait(struct lh_json_line *jl, const struct lh_finding_thread *t
 static void fill_thread(struct lh_json_line *jl, const struct lh_finding_thread *t) {
   lh_jl_open(jl, '{');
   lh_jl_kv_int(jl, "thread", t->thread);
-  if (t->has_wait)
-    fill_wait(jl, t);
+  if (t->has_wait) fill_wait(jl, t);
   lh_jl_key(jl, "holds");
   lh_jl_open(jl, '[');
   for (uint32_t i = 0; i < t->nheld; i++) {
@@ -100,16 +97,14 @@ static void fill_thread(struct lh_json_line *jl, const struct lh_finding_thread 
     lh_jl_close(jl, ']');
   }
   lh_jl_close(jl, ']');
-  if (t->stack != LH_NO_STACK)
-    lh_jl_kv_int(jl, "stack", t->stack);
+  if (t->stack != LH_NO_STACK) lh_jl_kv_int(jl, "stack", t->stack);
   if (t->has_tries) {
     lh_jl_key(jl, "tries");
     lh_jl_open(jl, '{');
     lh_jl_kv_int(jl, "lock", t->try_lock);
     lh_jl_kv_int(jl, "failures", t->try_failures);
     lh_jl_kv_int(jl, "since_ns", realtime_of(t->try_since_ns));
-    if (t->try_holder >= 0)
-      lh_jl_kv_int(jl, "holder", t->try_holder);
+    if (t->try_holder >= 0) lh_jl_kv_int(jl, "holder", t->try_holder);
     lh_jl_close(jl, '}');
   }
   lh_jl_close(jl, '}');
@@ -122,29 +117,22 @@ static void fill_finding(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_str(jl, "kind", rule_of(f->kind));
   lh_jl_kv_int(jl, "ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
   lh_jl_kv_str(jl, "action", f->action);
-  if (strcmp(f->action, "exit") == 0)
-    lh_jl_kv_int(jl, "exitcode", lh_options.exitcode);
-  if (f->detail)
-    lh_jl_kv_str(jl, "detail", f->detail);
+  if (strcmp(f->action, "exit") == 0) lh_jl_kv_int(jl, "exitcode", lh_options.exitcode);
+  if (f->detail) lh_jl_kv_str(jl, "detail", f->detail);
   lh_jl_key(jl, "threads");
   lh_jl_open(jl, '[');
-  for (uint32_t i = 0; i < f->nthreads; i++)
-    fill_thread(jl, &f->threads[i]);
+  for (uint32_t i = 0; i < f->nthreads; i++) fill_thread(jl, &f->threads[i]);
   lh_jl_close(jl, ']');
-  if (f->lock >= 0)
-    lh_jl_kv_int(jl, "lock", f->lock);
-  if (f->object >= 0)
-    lh_jl_kv_int(jl, "object", f->object);
-  if (f->thread >= 0)
-    lh_jl_kv_int(jl, "thread", f->thread);
+  if (f->lock >= 0) lh_jl_kv_int(jl, "lock", f->lock);
+  if (f->object >= 0) lh_jl_kv_int(jl, "object", f->object);
+  if (f->thread >= 0) lh_jl_kv_int(jl, "thread", f->thread);
   if (f->nrelated) {
     lh_jl_key(jl, "related");
     lh_jl_open(jl, '[');
     for (uint32_t i = 0; i < f->nrelated; i++) {
       lh_jl_open(jl, '{');
       lh_jl_kv_int(jl, "thread", f->related[i].thread);
-      if (f->related[i].stack != LH_NO_STACK)
-        lh_jl_kv_int(jl, "stack", f->related[i].stack);
+      if (f->related[i].stack != LH_NO_STACK) lh_jl_kv_int(jl, "stack", f->related[i].stack);
       lh_jl_kv_str(jl, "what", f->related[i].what);
       lh_jl_close(jl, '}');
     }
@@ -192,27 +180,21 @@ static void write_referents(const struct lh_finding *f) {
     }
     if (t->has_tries) {
       lh_lock_ensure_written(t->try_lock);
-      if (t->try_holder >= 0)
-        lh_thread_ensure_written(t->try_holder);
+      if (t->try_holder >= 0) lh_thread_ensure_written(t->try_holder);
     }
   }
-  if (f->lock >= 0)
-    lh_lock_ensure_written((uint32_t)f->lock);
-  if (f->object >= 0)
-    lh_object_ensure_written((uint32_t)f->object);
-  if (f->thread >= 0)
-    lh_thread_ensure_written((int32_t)f->thread);
+  if (f->lock >= 0) lh_lock_ensure_written((uint32_t)f->lock);
+  if (f->object >= 0) lh_object_ensure_written((uint32_t)f->object);
+  if (f->thread >= 0) lh_thread_ensure_written((int32_t)f->thread);
   for (uint32_t i = 0; i < f->nrelated; i++) {
     lh_thread_ensure_written(f->related[i].thread);
     lh_stack_ensure_written(f->related[i].stack);
   }
-  for (uint32_t i = 0; i < f->nobjects; i++)
-    lh_object_ensure_written(f->objects[i].object);
+  for (uint32_t i = 0; i < f->nobjects; i++) lh_object_ensure_written(f->objects[i].object);
 }
 
 void lh_finding_write(const struct lh_finding *f) {
-  if (!lh_run_file_active())
-    return;
+  if (!lh_run_file_active()) return;
   write_referents(f);
   lh_run_write("finding", fill_finding, f);
 }
@@ -235,8 +217,7 @@ bool lh_finding_first_at(enum lh_finding_kind kind, const char *detail, uintptr_
   probe.key.detail = detail;
   probe.key.pc = pc;
   HASH_FIND(hh, reported, &probe.key, sizeof probe.key, r);
-  if (r)
-    return false;
+  if (r) return false;
   r = calloc(1, sizeof *r);
   if (r) {
     r->key = probe.key;
@@ -256,8 +237,8 @@ static int32_t deferred_thread = -1;
 void lh_finding_defer(enum lh_finding_kind kind, const char *detail, const void *obj, uint8_t okind,
                       uintptr_t pc) {
   uintptr_t expected = 0;
-  if (__atomic_compare_exchange_n(&deferred_obj, &expected, (uintptr_t)obj, false,
-                                  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+  if (__atomic_compare_exchange_n(&deferred_obj, &expected, (uintptr_t)obj, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_RELAXED)) {
     __atomic_store_n(&deferred_kind, kind, __ATOMIC_RELAXED);
     __atomic_store_n(&deferred_detail, detail, __ATOMIC_RELAXED);
     __atomic_store_n(&deferred_okind, okind, __ATOMIC_RELAXED);
@@ -271,8 +252,7 @@ static struct lh_finding deferred;
 
 void lh_finding_write_deferred(void) {
   uintptr_t pc = __atomic_load_n(&deferred_pc, __ATOMIC_ACQUIRE);
-  if (!pc)
-    return;
+  if (!pc) return;
   enum lh_finding_kind kind = __atomic_load_n(&deferred_kind, __ATOMIC_RELAXED);
   const char *detail = __atomic_load_n(&deferred_detail, __ATOMIC_RELAXED);
   uintptr_t obj = __atomic_load_n(&deferred_obj, __ATOMIC_RELAXED);

@@ -22,15 +22,15 @@
 struct lh_finding_thread {
   int32_t thread;
   bool has_wait;
-  struct lh_wait wait;       /* a consistent copy */
-  uint32_t wait_object;      /* cond/sem/barrier waits: the object id */
+  struct lh_wait wait;  /* a consistent copy */
+  uint32_t wait_object; /* cond/sem/barrier waits: the object id */
   uint32_t nheld;
   struct lh_held_entry held[LH_FINDING_MAX_HELD];
-  uint32_t stack;            /* the bad call, LH_NO_STACK if none */
+  uint32_t stack; /* the bad call, LH_NO_STACK if none */
   bool has_tries;
   uint32_t try_lock, try_failures;
-  int32_t try_holder;        /* the thread holding try_lock at the last failure, -1: unknown */
-  uint64_t try_since_ns;     /* CLOCK_MONOTONIC, like wait.since_ns */
+  int32_t try_holder;    /* the thread holding try_lock at the last failure, -1: unknown */
+  uint64_t try_since_ns; /* CLOCK_MONOTONIC, like wait.since_ns */
 };
 
 struct lh_finding_related {
@@ -42,14 +42,14 @@ struct lh_finding_related {
 struct lh_finding_object_state {
   uint32_t object;
   bool is_barrier;
-  int value;              /* semaphores */
+  int value;               /* semaphores */
   unsigned count, arrived; /* barriers */
 };
 
 struct lh_finding {
   enum lh_finding_kind kind; /* written as its rule id */
-  const char *detail;  /* NULL: none */
-  const char *action;  /* "exit", "abort", "wait", "continue" */
+  const char *detail;        /* NULL: none */
+  const char *action;        /* "exit", "abort", "wait", "continue" */
   uint32_t nthreads;
   struct lh_finding_thread threads[LH_FINDING_MAX_THREADS];
   int64_t lock, object, thread; /* the subject, -1: none */

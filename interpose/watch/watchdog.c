@@ -3,32 +3,32 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <fcntl.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
-#include "registry/lock_registry.h"
-#include "registry/object_registry.h"
 #include "base/options.h"
 #include "base/real_functions.h"
+#include "registry/lock_registry.h"
+#include "registry/object_registry.h"
 #include "registry/recorder_lock.h"
-#include "watch/report_at_exit.h"
-#include "watch/runtime_findings.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
+#include "watch/report_at_exit.h"
+#include "watch/runtime_findings.h"
 
 struct snap {
   int32_t id;
   pid_t tid;
-  bool blocked;  /* a consistent picture of a thread in a published wait */
+  bool blocked; /* a consistent picture of a thread in a published wait */
   uint32_t seq;
   struct lh_wait wait;
   uint32_t nheld;
@@ -91,8 +91,7 @@ static void collect(int32_t id, struct lh_thread *t, void *ctx) {
   if (sc->n == sc->cap) {
     uint32_t cap = sc->cap ? sc->cap * 2 : 64;
     struct snap *v = realloc(sc->t, cap * sizeof *v);
-    if (!v)
-      return;
+    if (!v) return;
     sc->t = v;
     sc->cap = cap;
   }
@@ -105,8 +104,7 @@ static void collect(int32_t id, struct lh_thread *t, void *ctx) {
   s->try_owner = __atomic_load_n(&t->cold->try_fail_owner, __ATOMIC_RELAXED);
   s->try_since = __atomic_load_n(&t->cold->try_fail_since_ns, __ATOMIC_RELAXED);
   uint32_t seq = __atomic_load_n(&t->cold->wait.seq, __ATOMIC_ACQUIRE);
-  if (!(seq & 1))
-    return;
+  if (!(seq & 1)) return;
   copy_wait(&s->wait, &t->cold->wait);
   copy_held(s, &t->held);
   __atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -115,19 +113,16 @@ static void collect(int32_t id, struct lh_thread *t, void *ctx) {
 }
 
 static void remember_grow(int32_t id) {
-  if ((uint32_t)id < seen.cap)
-    return;
+  if ((uint32_t)id < seen.cap) return;
   uint32_t cap = seen.cap ? seen.cap : 64;
-  while (cap <= (uint32_t)id)
-    cap *= 2;
+  while (cap <= (uint32_t)id) cap *= 2;
   uint32_t *a = realloc(seen.seq, cap * sizeof *a), *b, *c;
   if (a) seen.seq = a;
   b = realloc(seen.failures, cap * sizeof *b);
   if (b) seen.failures = b;
   c = realloc(seen.reported_seq, cap * sizeof *c);
   if (c) seen.reported_seq = c;
-  if (!a || !b || !c)
-    return;
+  if (!a || !b || !c) return;
   memset(seen.seq + seen.cap, 0, (cap - seen.cap) * sizeof *a);
   memset(seen.failures + seen.cap, 0, (cap - seen.cap) * sizeof *b);
   memset(seen.reported_seq + seen.cap, 0, (cap - seen.cap) * sizeof *c);
@@ -141,22 +136,19 @@ static bool unchanged(const struct snap *s) {
 
 static int index_of(const struct scan *sc, int32_t id) {
   for (uint32_t i = 0; i < sc->n; i++)
-    if (sc->t[i].id == id)
-      return (int)i;
+    if (sc->t[i].id == id) return (int)i;
   return -1;
 }
 
 static int index_of_tid(const struct scan *sc, pid_t tid) {
   for (uint32_t i = 0; tid && i < sc->n; i++)
-    if (sc->t[i].tid == tid)
-      return (int)i;
+    if (sc->t[i].tid == tid) return (int)i;
   return -1;
 }
 
 static bool holds(const struct snap *s, uint32_t lock, bool write_only) {
   for (uint32_t i = 0; i < s->nheld; i++)
-    if (s->held[i].lock == lock && (!write_only || s->held[i].mode == LH_MODE_WRITE))
-      return true;
+    if (s->held[i].lock == lock && (!write_only || s->held[i].mode == LH_MODE_WRITE)) return true;
   return false;
 }
 
@@ -181,8 +173,7 @@ static bool owner_agrees(const struct lh_wait *w, pid_t tid) {
 static bool lock_is_free(const struct lh_wait *w) {
   if (w->kind == LH_LOCK_MUTEX || w->kind == LH_LOCK_C11_MUTEX)
     return ((const volatile pthread_mutex_t *)w->addr)->__data.__lock == 0;
-  if (w->kind == LH_LOCK_SPINLOCK)
-    return lh_spin_is_free(*(const volatile int *)w->addr);
+  if (w->kind == LH_LOCK_SPINLOCK) return lh_spin_is_free(*(const volatile int *)w->addr);
   if (w->kind == LH_LOCK_RWLOCK) {
     const volatile pthread_rwlock_t *rw = (const void *)w->addr;
     /* __readers: bit 1 a writer holds it, bits 3 and up the readers holding it */
@@ -195,10 +186,8 @@ static bool lock_is_free(const struct lh_wait *w) {
 /* Whether the wait of a blocked thread is still certain to last: not a join of a thread that has
  * already ended (the join returns), not a lock that is free. */
 static bool wait_can_last(const struct scan *sc, const struct snap *s) {
-  if (s->wait.on == LH_WAIT_JOIN)
-    return index_of(sc, s->wait.joins) >= 0;
-  if (s->wait.on == LH_WAIT_LOCK)
-    return !lock_is_free(&s->wait);
+  if (s->wait.on == LH_WAIT_JOIN) return index_of(sc, s->wait.joins) >= 0;
+  if (s->wait.on == LH_WAIT_LOCK) return !lock_is_free(&s->wait);
   return true;
 }
 
@@ -209,14 +198,12 @@ static int blocker(const struct scan *sc, int i) {
     int j = index_of(sc, s->wait.joins);
     return j >= 0 && sc->t[j].blocked ? j : -1;
   }
-  if (s->wait.on != LH_WAIT_LOCK)
-    return -1;
+  if (s->wait.on != LH_WAIT_LOCK) return -1;
   for (uint32_t j = 0; j < sc->n; j++) {
     const struct snap *h = &sc->t[j];
     if ((int)j == i || !h->blocked || !holds(h, s->wait.lock, s->wait.mode == LH_MODE_READ))
       continue;
-    if (owner_agrees(&s->wait, h->tid))
-      return (int)j;
+    if (owner_agrees(&s->wait, h->tid)) return (int)j;
   }
   return -1;
 }
@@ -255,8 +242,7 @@ static int find_cycle(const struct scan *sc, const int *next, int start, int *cy
     i = next[i];
     steps++;
   }
-  if (i < 0)
-    return 0;
+  if (i < 0) return 0;
   /* i is on the cycle now (more steps than threads) */
   int n = 0, j = i;
   do {
@@ -270,8 +256,7 @@ static bool cycle_confirmed(const struct scan *sc, const int *cyc, int n, bool *
   *timed = false;
   for (int k = 0; k < n; k++) {
     const struct snap *s = &sc->t[cyc[k]];
-    if (!unchanged(s))
-      return false;
+    if (!unchanged(s)) return false;
     *timed |= s->wait.timed;
   }
   return true;
@@ -280,8 +265,7 @@ static bool cycle_confirmed(const struct scan *sc, const int *cyc, int n, bool *
 static bool already_reported(const struct scan *sc, const int *cyc, int n) {
   for (int k = 0; k < n; k++) {
     const struct snap *s = &sc->t[cyc[k]];
-    if ((uint32_t)s->id >= seen.cap || seen.reported_seq[s->id] != s->seq + 1)
-      return false;
+    if ((uint32_t)s->id >= seen.cap || seen.reported_seq[s->id] != s->seq + 1) return false;
   }
   return true;
 }
@@ -296,10 +280,8 @@ static void mark_reported(const struct scan *sc, const int *cyc, int n) {
 static bool check_deadlock(struct scan *sc) {
   int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
   bool ended = false;
-  if (!next || !cyc)
-    goto out;
-  for (uint32_t i = 0; i < sc->n; i++)
-    next[i] = sc->t[i].blocked ? blocker(sc, (int)i) : -1;
+  if (!next || !cyc) goto out;
+  for (uint32_t i = 0; i < sc->n; i++) next[i] = sc->t[i].blocked ? blocker(sc, (int)i) : -1;
   for (uint32_t i = 0; i < sc->n && !ended; i++) {
     int n = find_cycle(sc, next, (int)i, cyc);
     bool timed;
@@ -324,12 +306,10 @@ out:
 
 static int count_tasks(void) {
   DIR *d = opendir("/proc/self/task");
-  if (!d)
-    return -1;
+  if (!d) return -1;
   int n = 0;
   struct dirent *e;
-  while ((e = readdir(d)))
-    n += e->d_name[0] != '.';
+  while ((e = readdir(d))) n += e->d_name[0] != '.';
   closedir(d);
   return n;
 }
@@ -371,8 +351,7 @@ static bool catches(int sig) {
 
 static bool catches_async_signal(void) {
   for (int sig = 1; sig < NSIG; sig++)
-    if (!is_fault_signal(sig) && catches(sig))
-      return true;
+    if (!is_fault_signal(sig) && catches(sig)) return true;
   return false;
 }
 
@@ -380,15 +359,13 @@ static bool catches_async_signal(void) {
  * stops when it returns true, and returns that. No stdio: the watchdog allocates nothing here. */
 static bool each_proc_line(const char *path, bool (*line)(const char *text, void *ctx), void *ctx) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
+  if (fd < 0) return false;
   char buf[4096];
   size_t have = 0;
   bool found = false;
   for (;;) {
     ssize_t got = read(fd, buf + have, sizeof buf - 1 - have);
-    if (got < 0 && errno == EINTR)
-      continue;
+    if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
       if (have) {
         buf[have] = 0;
@@ -403,12 +380,10 @@ static bool each_proc_line(const char *path, bool (*line)(const char *text, void
       found = line(start, ctx);
       start = nl + 1;
     }
-    if (found)
-      break;
+    if (found) break;
     have -= (size_t)(start - buf);
     memmove(buf, start, have);
-    if (have == sizeof buf - 1)
-      have = 0; /* a line longer than the buffer: its end is dropped */
+    if (have == sizeof buf - 1) have = 0; /* a line longer than the buffer: its end is dropped */
   }
   close(fd);
   return found;
@@ -423,7 +398,8 @@ static bool timer_signal_caught(const char *text, void *ctx) {
 /* A timer that will deliver a signal the program catches: its handler may post a semaphore. */
 static bool caught_timer_pending(void) {
   struct itimerval v;
-  if (getitimer(ITIMER_REAL, &v) == 0 && (v.it_value.tv_sec || v.it_value.tv_usec) && catches(SIGALRM))
+  if (getitimer(ITIMER_REAL, &v) == 0 && (v.it_value.tv_sec || v.it_value.tv_usec) &&
+      catches(SIGALRM))
     return true;
   return each_proc_line("/proc/self/timers", timer_signal_caught, NULL);
 }
@@ -436,8 +412,7 @@ struct shared_query {
 };
 
 static bool waits_in(const struct snap *s, unsigned long lo, unsigned long hi) {
-  if (s->wait.on == LH_WAIT_JOIN)
-    return false;
+  if (s->wait.on == LH_WAIT_JOIN) return false;
   bool in = s->wait.addr >= lo && s->wait.addr < hi;
   return in || (s->wait.on == LH_WAIT_COND && s->wait.mutex >= lo && s->wait.mutex < hi);
 }
@@ -446,11 +421,9 @@ static bool maps_line_shared(const char *text, void *ctx) {
   const struct shared_query *q = ctx;
   char *end;
   unsigned long lo = strtoul(text, &end, 16);
-  if (*end != '-')
-    return false;
+  if (*end != '-') return false;
   unsigned long hi = strtoul(end + 1, &end, 16);
-  if (*end != ' ' || strlen(end) < 5 || end[4] != 's')
-    return false;
+  if (*end != ' ' || strlen(end) < 5 || end[4] != 's') return false;
   for (uint32_t i = 0; i < q->sc->n; i++)
     if ((!q->among || q->among[i]) && q->sc->t[i].blocked && waits_in(&q->sc->t[i], lo, hi))
       return true;
@@ -482,8 +455,7 @@ static bool pshared_attribute(const struct lh_wait *w) {
     _Static_assert(sizeof(pthread_barrier_t) >= 16, "glibc's barrier holds its flag at offset 12");
     memcpy(&flag, (const char *)p + 12, sizeof flag);
     return flag != 0;
-  default:
-    return false;
+  default: return false;
   }
 }
 
@@ -494,17 +466,13 @@ static unsigned outside_wakeup(const struct scan *sc, const bool *among) {
   bool sem_waits = false;
   for (uint32_t i = 0; i < sc->n; i++) {
     const struct snap *s = &sc->t[i];
-    if ((among && !among[i]) || !s->blocked)
-      continue;
-    if (pshared_attribute(&s->wait))
-      return WAKE_PROCESS;
+    if ((among && !among[i]) || !s->blocked) continue;
+    if (pshared_attribute(&s->wait)) return WAKE_PROCESS;
     sem_waits |= s->wait.on == LH_WAIT_SEM;
   }
-  if (sem_waits && catches_async_signal())
-    return WAKE_SIGNAL;
+  if (sem_waits && catches_async_signal()) return WAKE_SIGNAL;
   struct shared_query q = {sc, among};
-  if (each_proc_line("/proc/self/maps", maps_line_shared, &q))
-    return WAKE_PROCESS;
+  if (each_proc_line("/proc/self/maps", maps_line_shared, &q)) return WAKE_PROCESS;
   return caught_timer_pending() ? WAKE_TIMER : WAKE_NONE;
 }
 
@@ -515,10 +483,8 @@ static const char *wake_detail(unsigned from) {
 static void add_object_state(struct lh_finding *f, const struct scan *sc, const struct snap *s,
                              uint32_t object) {
   for (uint32_t i = 0; i < f->nobjects; i++)
-    if (f->objects[i].object == object)
-      return;
-  if (f->nobjects == LH_FINDING_MAX_OBJECTS)
-    return;
+    if (f->objects[i].object == object) return;
+  if (f->nobjects == LH_FINDING_MAX_OBJECTS) return;
   struct lh_finding_object_state *o = &f->objects[f->nobjects++];
   memset(o, 0, sizeof *o);
   o->object = object;
@@ -546,8 +512,7 @@ static void fill_stall(struct lh_finding *f, const struct scan *sc) {
 static bool check_stall(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one stall report is enough */
   static bool warned;   /* one possible-stall warning per run is enough */
-  if (sc->n == 0 || reported || deadlock_reported)
-    return false;
+  if (sc->n == 0 || reported || deadlock_reported) return false;
   for (uint32_t i = 0; i < sc->n; i++) {
     const struct snap *s = &sc->t[i];
     if (!s->blocked || s->wait.timed || !unchanged(s) ||
@@ -560,8 +525,7 @@ static bool check_stall(struct scan *sc) {
   unsigned from = outside_wakeup(sc, NULL);
   if (from != WAKE_NONE) {
     /* Not certain: a warning, and the program goes on. */
-    if (warned)
-      return false;
+    if (warned) return false;
     warned = true;
     lh_recorder_lock();
     lh_finding_init(&f, LH_FINDING_POSSIBLE_STALL, "continue");
@@ -587,8 +551,7 @@ static bool check_stall(struct scan *sc) {
  * program only when nothing may: a polling phase that another thread ends is no livelock. */
 static bool others_may_progress(const struct scan *sc, const int *next) {
   bool *others = calloc(sc->n ? sc->n : 1, sizeof *others);
-  if (!others)
-    return true;
+  if (!others) return true;
   bool may = count_tasks() != (int)sc->n + 1;
   for (uint32_t i = 0; i < sc->n && !may; i++) {
     const struct snap *s = &sc->t[i];
@@ -603,15 +566,14 @@ static bool others_may_progress(const struct scan *sc, const int *next) {
 static bool check_livelock(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one livelock report is enough */
   static bool warned;   /* one possible-livelock warning per run is enough */
-  if (reported)
-    return false;
+  if (reported) return false;
   int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
   bool ended = false;
-  if (!next || !cyc)
-    goto out;
+  if (!next || !cyc) goto out;
   for (uint32_t i = 0; i < sc->n; i++) {
     const struct snap *s = &sc->t[i];
-    bool failing = s->try_failures >= 2 && sc->now - s->try_since >= lh_options.livelock_timeout_ns &&
+    bool failing = s->try_failures >= 2 &&
+                   sc->now - s->try_since >= lh_options.livelock_timeout_ns &&
                    (uint32_t)s->id < seen.cap && s->try_failures != seen.failures[s->id];
     next[i] = failing ? index_of_tid(sc, s->try_owner) : -1;
   }
@@ -620,11 +582,9 @@ static bool check_livelock(struct scan *sc) {
       next[i] = -1; /* the holder is not failing trylocks itself */
   for (uint32_t i = 0; i < sc->n && !ended; i++) {
     int n = find_cycle(sc, next, (int)i, cyc);
-    if (n < 2)
-      continue;
+    if (n < 2) continue;
     bool certain = !others_may_progress(sc, next);
-    if (!certain && warned)
-      break;
+    if (!certain && warned) break;
     static struct lh_finding f;
     lh_recorder_lock();
     lh_finding_init(&f, certain ? LH_FINDING_LIVELOCK : LH_FINDING_POSSIBLE_LIVELOCK,
@@ -676,8 +636,7 @@ static void *watchdog_main(void *arg) {
     while (nanosleep(&period, &period) != 0 && errno == EINTR)
       ;
     period.tv_nsec = LH_WATCHDOG_PERIOD_MS * 1000000L;
-    if (!__atomic_load_n(&lh_enabled, __ATOMIC_ACQUIRE))
-      continue;
+    if (!__atomic_load_n(&lh_enabled, __ATOMIC_ACQUIRE)) continue;
     lh_finding_write_deferred();
     sc.n = 0;
     lh_recorder_lock();
@@ -685,8 +644,7 @@ static void *watchdog_main(void *arg) {
     lh_recorder_unlock();
     sc.now = lh_now_ns();
     /* Each check ends the run, or, with on_deadlock=wait, reports once and lets it hang. */
-    if (!check_deadlock(&sc) && !check_stall(&sc))
-      check_livelock(&sc);
+    if (!check_deadlock(&sc) && !check_stall(&sc)) check_livelock(&sc);
     remember(&sc);
   }
   return NULL;
@@ -716,8 +674,7 @@ void lh_watchdog_start(void) {
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&attr, 256 * 1024);
-  if (real_pthread_create(&t, &attr, watchdog_main, NULL) == 0)
-    pthread_setname_np(t, "lockhound");
+  if (real_pthread_create(&t, &attr, watchdog_main, NULL) == 0) pthread_setname_np(t, "lockhound");
   pthread_attr_destroy(&attr);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

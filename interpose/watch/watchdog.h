@@ -37,8 +37,7 @@
 bool lh_watchdog_running(void);
 void lh_watchdog_start_slow(void);
 static inline void lh_watchdog_ensure(void) {
-  if (__builtin_expect(!lh_watchdog_running(), 0))
-    lh_watchdog_start_slow();
+  if (__builtin_expect(!lh_watchdog_running(), 0)) lh_watchdog_start_slow();
 }
 /* In a fork child: the parent's watchdog is not here; the next need starts one. */
 void lh_watchdog_fork_child(void);

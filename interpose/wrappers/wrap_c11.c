@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <threads.h>
 
+#include "lifecycle.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
-#include "lifecycle.h"
 #include "wrappers/wrapper.h"
 
 #define C11 LH_LOCK_C11_MUTEX
@@ -14,25 +14,21 @@
 LH_EXPORT int mtx_init(mtx_t *m, int type) {
   LH_COUNT(mtx_init);
   int rc = (lh_real_ensure(), real_mtx_init(m, type));
-  if (rc == thrd_success && !lh_pass())
-    lh_lock_initialised(m, C11, LH_PC);
+  if (rc == thrd_success && !lh_pass()) lh_lock_initialised(m, C11, LH_PC);
   return rc;
 }
 
 LH_EXPORT void mtx_destroy(mtx_t *m) {
   LH_COUNT(mtx_destroy);
   lh_real_ensure();
-  if (!lh_pass())
-    lh_misuse_destroy_lock(m, C11, LH_PC);
+  if (!lh_pass()) lh_misuse_destroy_lock(m, C11, LH_PC);
   real_mtx_destroy(m);
-  if (!lh_pass())
-    lh_lock_destroyed(m);
+  if (!lh_pass()) lh_lock_destroyed(m);
 }
 
 LH_EXPORT int mtx_lock(mtx_t *m) {
   LH_COUNT(mtx_lock);
-  if (lh_pass())
-    return real_mtx_lock(m);
+  if (lh_pass()) return real_mtx_lock(m);
   struct lh_acquire a;
   lh_acquire_begin(&a, m, C11, LH_MODE_WRITE, 0, LH_W_mtx_lock, LH_PC);
   int rc = real_mtx_trylock(m);
@@ -49,8 +45,7 @@ LH_EXPORT int mtx_lock(mtx_t *m) {
 
 LH_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t) {
   LH_COUNT(mtx_timedlock);
-  if (lh_pass())
-    return real_mtx_timedlock(m, t);
+  if (lh_pass()) return real_mtx_timedlock(m, t);
   struct lh_acquire a;
   lh_acquire_begin(&a, m, C11, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_mtx_timedlock, LH_PC);
   int rc = real_mtx_trylock(m);
@@ -67,8 +62,7 @@ LH_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t
 
 LH_EXPORT int mtx_trylock(mtx_t *m) {
   LH_COUNT(mtx_trylock);
-  if (lh_pass())
-    return real_mtx_trylock(m);
+  if (lh_pass()) return real_mtx_trylock(m);
   int rc = real_mtx_trylock(m);
   lh_acquire_tried(m, C11, LH_MODE_WRITE, rc == thrd_success, rc == thrd_busy, LH_PC);
   return rc;
@@ -84,8 +78,7 @@ LH_EXPORT int cnd_init(cnd_t *c) {
   LH_COUNT(cnd_init);
   lh_real_ensure();
   int rc = real_cnd_init(c);
-  if (rc == thrd_success && !lh_pass())
-    lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
+  if (rc == thrd_success && !lh_pass()) lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
   return rc;
 }
 
@@ -93,23 +86,20 @@ LH_EXPORT void cnd_destroy(cnd_t *c) {
   LH_COUNT(cnd_destroy);
   lh_real_ensure();
   real_cnd_destroy(c);
-  if (!lh_pass())
-    lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
+  if (!lh_pass()) lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
 }
 
 LH_EXPORT int cnd_signal(cnd_t *c) {
   LH_COUNT(cnd_signal);
   lh_real_ensure();
-  if (!lh_pass())
-    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
   return real_cnd_signal(c);
 }
 
 LH_EXPORT int cnd_broadcast(cnd_t *c) {
   LH_COUNT(cnd_broadcast);
   lh_real_ensure();
-  if (!lh_pass())
-    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
   return real_cnd_broadcast(c);
 }
 
@@ -118,8 +108,7 @@ static inline bool c11_relocked(int rc) { return rc == thrd_success || rc == thr
 
 LH_EXPORT int cnd_wait(cnd_t *c, mtx_t *m) {
   LH_COUNT(cnd_wait);
-  if (lh_pass())
-    return real_cnd_wait(c, m);
+  if (lh_pass()) return real_cnd_wait(c, m);
   lh_cond_wait_begin(c, m, C11, LH_W_cnd_wait, false, LH_PC);
   int rc = real_cnd_wait(c, m);
   lh_cond_wait_end(c, m, C11, c11_relocked(rc), LH_PC);
@@ -129,8 +118,7 @@ LH_EXPORT int cnd_wait(cnd_t *c, mtx_t *m) {
 LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
                             const struct timespec *restrict t) {
   LH_COUNT(cnd_timedwait);
-  if (lh_pass())
-    return real_cnd_timedwait(c, m, t);
+  if (lh_pass()) return real_cnd_timedwait(c, m, t);
   lh_cond_wait_begin(c, m, C11, LH_W_cnd_timedwait, true, LH_PC);
   int rc = real_cnd_timedwait(c, m, t);
   lh_cond_wait_end(c, m, C11, c11_relocked(rc), LH_PC);
@@ -157,11 +145,9 @@ static int thrd_trampoline(void *p) {
 
 LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
   LH_COUNT(thrd_create);
-  if (lh_pass())
-    return real_thrd_create(t, fn, arg);
+  if (lh_pass()) return real_thrd_create(t, fn, arg);
   struct lh_thread_start *s = lh_thread_prepare(LH_HOW_THRD);
-  if (!s)
-    return real_thrd_create(t, fn, arg);
+  if (!s) return real_thrd_create(t, fn, arg);
   s->thrd_fn = fn;
   s->arg = arg;
   int32_t id = s->id;
@@ -173,13 +159,11 @@ LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
 LH_EXPORT int thrd_join(thrd_t t, int *res) {
   LH_COUNT(thrd_join);
   lh_real_ensure();
-  if (lh_pass())
-    return real_thrd_join(t, res);
+  if (lh_pass()) return real_thrd_join(t, res);
   lh_wait_join_begin((pthread_t)t, LH_W_thrd_join, false, LH_PC);
   int rc = real_thrd_join(t, res);
   lh_wait_done(&lh_self.cold->wait);
-  if (rc == thrd_success && !lh_pass())
-    lh_thread_joined((pthread_t)t);
+  if (rc == thrd_success && !lh_pass()) lh_thread_joined((pthread_t)t);
   return rc;
 }
 
@@ -187,8 +171,7 @@ LH_EXPORT int thrd_detach(thrd_t t) {
   LH_COUNT(thrd_detach);
   lh_real_ensure();
   int rc = real_thrd_detach(t);
-  if (rc == thrd_success && !lh_pass())
-    lh_thread_detached((pthread_t)t);
+  if (rc == thrd_success && !lh_pass()) lh_thread_detached((pthread_t)t);
   return rc;
 }
 

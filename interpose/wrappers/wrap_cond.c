@@ -14,8 +14,7 @@ LH_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *att
   LH_COUNT(pthread_cond_init);
   lh_real_ensure();
   int rc = real_pthread_cond_init(c, attr);
-  if (rc == 0 && !lh_pass())
-    lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
+  if (rc == 0 && !lh_pass()) lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
   return rc;
 }
 
@@ -31,23 +30,20 @@ LH_EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
 LH_EXPORT int pthread_cond_signal(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_signal);
   lh_real_ensure();
-  if (!lh_pass())
-    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
   return real_pthread_cond_signal(c);
 }
 
 LH_EXPORT int pthread_cond_broadcast(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_broadcast);
   lh_real_ensure();
-  if (!lh_pass())
-    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
   return real_pthread_cond_broadcast(c);
 }
 
 LH_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
   LH_COUNT(pthread_cond_wait);
-  if (lh_pass())
-    return real_pthread_cond_wait(c, m);
+  if (lh_pass()) return real_pthread_cond_wait(c, m);
   lh_cond_wait_begin(c, m, LH_LOCK_MUTEX, LH_W_pthread_cond_wait, false, LH_PC);
   int rc = real_pthread_cond_wait(c, m);
   lh_cond_wait_end(c, m, LH_LOCK_MUTEX, relocked(rc), LH_PC);
@@ -57,8 +53,7 @@ LH_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
 LH_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
                                      const struct timespec *t) {
   LH_COUNT(pthread_cond_timedwait);
-  if (lh_pass())
-    return real_pthread_cond_timedwait(c, m, t);
+  if (lh_pass()) return real_pthread_cond_timedwait(c, m, t);
   lh_cond_wait_begin(c, m, LH_LOCK_MUTEX, LH_W_pthread_cond_timedwait, true, LH_PC);
   int rc = real_pthread_cond_timedwait(c, m, t);
   lh_cond_wait_end(c, m, LH_LOCK_MUTEX, relocked(rc), LH_PC);
@@ -68,8 +63,7 @@ LH_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 LH_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
                                      const struct timespec *t) {
   LH_COUNT(pthread_cond_clockwait);
-  if (lh_pass())
-    return real_pthread_cond_clockwait(c, m, clk, t);
+  if (lh_pass()) return real_pthread_cond_clockwait(c, m, clk, t);
   lh_cond_wait_begin(c, m, LH_LOCK_MUTEX, LH_W_pthread_cond_clockwait, true, LH_PC);
   int rc = real_pthread_cond_clockwait(c, m, clk, t);
   lh_cond_wait_end(c, m, LH_LOCK_MUTEX, relocked(rc), LH_PC);

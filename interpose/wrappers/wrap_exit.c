@@ -27,25 +27,23 @@
 #include <unistd.h>
 
 #include "base/options.h"
-#include "watch/report_at_exit.h"
-#include "runfile/run_file.h"
 #include "lifecycle.h"
+#include "runfile/run_file.h"
+#include "watch/report_at_exit.h"
 #include "wrappers/wrapper.h"
 
 static bool lockhound_ends_here(void) { return !lh_pass() && lh_run_file_owner(); }
 
 LH_EXPORT void _exit(int status) {
   LH_COUNT(_exit);
-  if (lockhound_ends_here())
-    lh_run_end_as(LH_END_UNDERSCORE_EXIT, 0);
+  if (lockhound_ends_here()) lh_run_end_as(LH_END_UNDERSCORE_EXIT, 0);
   real__exit(status);
   __builtin_unreachable();
 }
 
 LH_EXPORT void _Exit(int status) {
   LH_COUNT(_Exit);
-  if (lockhound_ends_here())
-    lh_run_end_as(LH_END_UNDERSCORE_EXIT, 0);
+  if (lockhound_ends_here()) lh_run_end_as(LH_END_UNDERSCORE_EXIT, 0);
   real__Exit(status);
   __builtin_unreachable();
 }
@@ -54,8 +52,7 @@ LH_EXPORT void _Exit(int status) {
  * above): the run ends first, as a program that reaches the handlers has finished its work. */
 LH_EXPORT void quick_exit(int status) {
   LH_COUNT(quick_exit);
-  if (lockhound_ends_here())
-    lh_run_end_as(LH_END_UNDERSCORE_EXIT, 0);
+  if (lockhound_ends_here()) lh_run_end_as(LH_END_UNDERSCORE_EXIT, 0);
   real_quick_exit(status);
   __builtin_unreachable();
 }
@@ -70,30 +67,24 @@ static bool runnable(const char *path) {
 /* As execvp searches: a name with a slash is a path; else each PATH entry (empty: the current
  * directory), with glibc's default path when PATH is unset. */
 static bool runnable_in_path(const char *file) {
-  if (!*file)
-    return false;
-  if (strchr(file, '/'))
-    return runnable(file);
+  if (!*file) return false;
+  if (strchr(file, '/')) return runnable(file);
   const char *path = lh_getenv("PATH"); /* as execvp will read it (never in a secure process) */
-  if (!path)
-    path = "/bin:/usr/bin";
+  if (!path) path = "/bin:/usr/bin";
   char buf[4096];
   for (const char *p = path;; p++) {
     const char *end = strchr(p, ':');
     size_t n = end ? (size_t)(end - p) : strlen(p);
     int len = snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
-    if (len > 0 && (size_t)len < sizeof buf && runnable(buf))
-      return true;
-    if (!end)
-      return false;
+    if (len > 0 && (size_t)len < sizeof buf && runnable(buf)) return true;
+    if (!end) return false;
     p = end;
   }
 }
 
 /* Before the real exec: ends the run if the exec looks as if it will succeed. */
 static bool end_before_exec(bool looks_runnable) {
-  if (!looks_runnable || !lockhound_ends_here())
-    return false;
+  if (!looks_runnable || !lockhound_ends_here()) return false;
   lh_run_end_as(LH_END_EXEC, 0);
   return true;
 }
@@ -146,19 +137,17 @@ LH_EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
 
 /* The argument list of execl* as a vector on the stack (a NULL-terminated list, as for glibc;
  * envp: execle's environment after the NULL). */
-#define COLLECT_ARGS(arg, args, envp_out)                                                       \
-  size_t n_ = 1;                                                                               \
-  va_list ap_;                                                                                 \
-  va_start(ap_, arg);                                                                          \
-  while (va_arg(ap_, char *))                                                                  \
-    n_++;                                                                                      \
-  va_end(ap_);                                                                                 \
-  char *args[n_ + 1];                                                                          \
-  args[0] = (char *)(arg);                                                                     \
-  va_start(ap_, arg);                                                                          \
-  for (size_t i_ = 1; i_ <= n_; i_++)                                                          \
-    args[i_] = va_arg(ap_, char *);                                                            \
-  envp_out;                                                                                    \
+#define COLLECT_ARGS(arg, args, envp_out)                                                          \
+  size_t n_ = 1;                                                                                   \
+  va_list ap_;                                                                                     \
+  va_start(ap_, arg);                                                                              \
+  while (va_arg(ap_, char *)) n_++;                                                                \
+  va_end(ap_);                                                                                     \
+  char *args[n_ + 1];                                                                              \
+  args[0] = (char *)(arg);                                                                         \
+  va_start(ap_, arg);                                                                              \
+  for (size_t i_ = 1; i_ <= n_; i_++) args[i_] = va_arg(ap_, char *);                              \
+  envp_out;                                                                                        \
   va_end(ap_)
 
 LH_EXPORT int execl(const char *path, const char *arg, ...) {

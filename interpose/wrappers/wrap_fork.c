@@ -8,8 +8,7 @@
 
 LH_EXPORT pid_t fork(void) {
   LH_COUNT(fork);
-  if (lh_pass())
-    return real_fork();
+  if (lh_pass()) return real_fork();
   lh_fork_prepare();
   pid_t pid = real_fork();
   int saved = errno;

@@ -61,10 +61,8 @@ LH_EXPORT void free(void *p) {
 }
 
 LH_EXPORT void *realloc(void *p, size_t n) {
-  if (!p)
-    return allocated(__libc_malloc(n), n, LH_PC);
-  if (!watched())
-    return __libc_realloc(p, n);
+  if (!p) return allocated(__libc_malloc(n), n, LH_PC);
+  if (!watched()) return __libc_realloc(p, n);
   /* Treated as a new block plus a free of the old one: the bytes moved keep no history. */
   freeing(p);
   void *q = __libc_realloc(p, n);
@@ -95,17 +93,14 @@ LH_EXPORT void *pvalloc(size_t n) { return allocated(__libc_pvalloc(n), n, LH_PC
  * real ones are looked up once (dlsym may allocate: that goes to malloc above, which is fine). */
 LH_EXPORT int posix_memalign(void **out, size_t align, size_t n) {
   static int (*real)(void **, size_t, size_t);
-  if (!real)
-    real = (int (*)(void **, size_t, size_t))dlsym(RTLD_NEXT, "posix_memalign");
+  if (!real) real = (int (*)(void **, size_t, size_t))dlsym(RTLD_NEXT, "posix_memalign");
   int rc = real(out, align, n);
-  if (rc == 0)
-    allocated(*out, n, LH_PC);
+  if (rc == 0) allocated(*out, n, LH_PC);
   return rc;
 }
 
 LH_EXPORT void *aligned_alloc(size_t align, size_t n) {
   static void *(*real)(size_t, size_t);
-  if (!real)
-    real = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
+  if (!real) real = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
   return allocated(real(align, n), n, LH_PC);
 }

@@ -39,26 +39,22 @@ static void *fallback_copy(void *dst, const void *src, size_t n) {
   volatile unsigned char *d = dst;
   const volatile unsigned char *s = src;
   if (d < s) {
-    for (size_t i = 0; i < n; i++)
-      d[i] = s[i];
+    for (size_t i = 0; i < n; i++) d[i] = s[i];
   } else {
-    for (size_t i = n; i > 0; i--)
-      d[i - 1] = s[i - 1];
+    for (size_t i = n; i > 0; i--) d[i - 1] = s[i - 1];
   }
   return dst;
 }
 
 static void *fallback_set(void *dst, int c, size_t n) {
   volatile unsigned char *d = dst;
-  for (size_t i = 0; i < n; i++)
-    d[i] = (unsigned char)c;
+  for (size_t i = 0; i < n; i++) d[i] = (unsigned char)c;
   return dst;
 }
 
 static size_t fallback_strnlen(const char *s, size_t max) {
   size_t n = 0;
-  while (n < max && s[n])
-    n++;
+  while (n < max && s[n]) n++;
   return n;
 }
 
@@ -66,10 +62,8 @@ static size_t fallback_strnlen(const char *s, size_t max) {
 static int fallback_compare(const void *a, const void *b, size_t n, bool strings) {
   const unsigned char *x = a, *y = b;
   for (size_t i = 0; i < n; i++) {
-    if (x[i] != y[i])
-      return x[i] < y[i] ? -1 : 1;
-    if (strings && !x[i])
-      break;
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+    if (strings && !x[i]) break;
   }
   return 0;
 }
@@ -79,10 +73,8 @@ static int fallback_compare(const void *a, const void *b, size_t n, bool strings
 static void *fallback_find(const void *s, int c, size_t n, bool strings) {
   const unsigned char *p = s;
   for (size_t i = 0; i < n; i++) {
-    if (p[i] == (unsigned char)c)
-      return (void *)(p + i);
-    if (strings && !p[i])
-      break;
+    if (p[i] == (unsigned char)c) return (void *)(p + i);
+    if (strings && !p[i]) break;
   }
   return NULL;
 }
@@ -121,8 +113,7 @@ static size_t str_nlen(const char *s, size_t max) {
 static __thread bool reporting __attribute__((tls_model("initial-exec")));
 
 SLOW_PATH static void report(const void *addr, size_t n, unsigned flags, uintptr_t pc) {
-  if (!n || reporting)
-    return;
+  if (!n || reporting) return;
   reporting = true;
   lh_race_access((uintptr_t)addr, n, flags, pc);
   reporting = false;
@@ -142,8 +133,7 @@ static size_t bounded_extent(size_t len, size_t max) { return len < max ? len + 
 static size_t compared_extent(const void *a, const void *b, size_t n, bool strings) {
   const unsigned char *x = a, *y = b;
   size_t i = 0;
-  while (i < n && x[i] == y[i] && !(strings && !x[i]))
-    i++;
+  while (i < n && x[i] == y[i] && !(strings && !x[i])) i++;
   return i < n ? i + 1 : n;
 }
 
@@ -165,21 +155,18 @@ SLOW_PATH static void report_search(const void *s, const void *found, size_t non
 /* ---- copies and fills ---- */
 
 void *lh_memory_copy(void *dst, const void *src, size_t n, uintptr_t pc) {
-  if (RACE_MODE)
-    report_copy(dst, src, n, pc);
+  if (RACE_MODE) report_copy(dst, src, n, pc);
   return copy_bytes(dst, src, n);
 }
 
 void *lh_memory_move(void *dst, const void *src, size_t n, uintptr_t pc) {
-  if (RACE_MODE)
-    report_copy(dst, src, n, pc);
+  if (RACE_MODE) report_copy(dst, src, n, pc);
   __typeof__(memmove) *f = LH_REAL_MEMORY(memmove);
   return f ? f(dst, src, n) : fallback_copy(dst, src, n);
 }
 
 void *lh_memory_set(void *dst, int c, size_t n, uintptr_t pc) {
-  if (RACE_MODE)
-    report(dst, n, LH_RACE_WRITE, pc);
+  if (RACE_MODE) report(dst, n, LH_RACE_WRITE, pc);
   return set_bytes(dst, c, n);
 }
 
@@ -194,15 +181,13 @@ LH_EXPORT void *memmove(void *dst, const void *src, size_t n) {
 LH_EXPORT void *memset(void *dst, int c, size_t n) { return lh_memory_set(dst, c, n, LH_TSAN_PC); }
 
 LH_EXPORT void *mempcpy(void *restrict dst, const void *restrict src, size_t n) {
-  if (RACE_MODE)
-    report_copy(dst, src, n, LH_TSAN_PC);
+  if (RACE_MODE) report_copy(dst, src, n, LH_TSAN_PC);
   __typeof__(mempcpy) *f = LH_REAL_MEMORY(mempcpy);
   return f ? f(dst, src, n) : (char *)fallback_copy(dst, src, n) + n;
 }
 
 LH_EXPORT void bcopy(const void *src, void *dst, size_t n) {
-  if (RACE_MODE)
-    report_copy(dst, src, n, LH_TSAN_PC);
+  if (RACE_MODE) report_copy(dst, src, n, LH_TSAN_PC);
   __typeof__(bcopy) *f = LH_REAL_MEMORY(bcopy);
   if (f)
     f(src, dst, n);
@@ -211,8 +196,7 @@ LH_EXPORT void bcopy(const void *src, void *dst, size_t n) {
 }
 
 LH_EXPORT void bzero(void *dst, size_t n) {
-  if (RACE_MODE)
-    report(dst, n, LH_RACE_WRITE, LH_TSAN_PC);
+  if (RACE_MODE) report(dst, n, LH_RACE_WRITE, LH_TSAN_PC);
   __typeof__(bzero) *f = LH_REAL_MEMORY(bzero);
   if (f)
     f(dst, n);
@@ -223,22 +207,19 @@ LH_EXPORT void bzero(void *dst, size_t n) {
 /* ---- comparisons and searches ---- */
 
 LH_EXPORT int memcmp(const void *a, const void *b, size_t n) {
-  if (RACE_MODE)
-    report_compare(a, b, n, false, LH_TSAN_PC);
+  if (RACE_MODE) report_compare(a, b, n, false, LH_TSAN_PC);
   __typeof__(memcmp) *f = LH_REAL_MEMORY(memcmp);
   return f ? f(a, b, n) : fallback_compare(a, b, n, false);
 }
 
 LH_EXPORT int strcmp(const char *a, const char *b) {
-  if (RACE_MODE)
-    report_compare(a, b, SIZE_MAX, true, LH_TSAN_PC);
+  if (RACE_MODE) report_compare(a, b, SIZE_MAX, true, LH_TSAN_PC);
   __typeof__(strcmp) *f = LH_REAL_MEMORY(strcmp);
   return f ? f(a, b) : fallback_compare(a, b, SIZE_MAX, true);
 }
 
 LH_EXPORT int strncmp(const char *a, const char *b, size_t n) {
-  if (RACE_MODE)
-    report_compare(a, b, n, true, LH_TSAN_PC);
+  if (RACE_MODE) report_compare(a, b, n, true, LH_TSAN_PC);
   __typeof__(strncmp) *f = LH_REAL_MEMORY(strncmp);
   return f ? f(a, b, n) : fallback_compare(a, b, n, true);
 }
@@ -246,64 +227,54 @@ LH_EXPORT int strncmp(const char *a, const char *b, size_t n) {
 LH_EXPORT void *memchr(const void *s, int c, size_t n) {
   __typeof__(memchr) *f = LH_REAL_MEMORY(memchr);
   void *r = f ? f(s, c, n) : fallback_find(s, c, n, false);
-  if (RACE_MODE)
-    report_search(s, r, n, LH_TSAN_PC);
+  if (RACE_MODE) report_search(s, r, n, LH_TSAN_PC);
   return r;
 }
 
 LH_EXPORT char *strchr(const char *s, int c) {
   __typeof__(strchr) *f = LH_REAL_MEMORY(strchr);
   char *r = f ? f(s, c) : fallback_find(s, c, SIZE_MAX, true);
-  if (RACE_MODE)
-    report_search(s, r, str_len(s) + 1, LH_TSAN_PC);
+  if (RACE_MODE) report_search(s, r, str_len(s) + 1, LH_TSAN_PC);
   return r;
 }
 
 /* The last occurrence: the whole string is read whatever is found. */
 LH_EXPORT char *strrchr(const char *s, int c) {
-  if (RACE_MODE)
-    report(s, str_len(s) + 1, LH_RACE_READ, LH_TSAN_PC);
+  if (RACE_MODE) report(s, str_len(s) + 1, LH_RACE_READ, LH_TSAN_PC);
   __typeof__(strrchr) *f = LH_REAL_MEMORY(strrchr);
-  if (f)
-    return f(s, c);
+  if (f) return f(s, c);
   char *last = NULL;
   for (char *p = (char *)s; (p = fallback_find(p, c, SIZE_MAX, true)); p++) {
     last = p;
-    if (!*p)
-      break;
+    if (!*p) break;
   }
   return last;
 }
 
 LH_EXPORT size_t strlen(const char *s) {
   size_t n = str_len(s);
-  if (RACE_MODE)
-    report(s, n + 1, LH_RACE_READ, LH_TSAN_PC);
+  if (RACE_MODE) report(s, n + 1, LH_RACE_READ, LH_TSAN_PC);
   return n;
 }
 
 LH_EXPORT size_t strnlen(const char *s, size_t max) {
   size_t n = str_nlen(s, max);
-  if (RACE_MODE)
-    report(s, bounded_extent(n, max), LH_RACE_READ, LH_TSAN_PC);
+  if (RACE_MODE) report(s, bounded_extent(n, max), LH_RACE_READ, LH_TSAN_PC);
   return n;
 }
 
 /* ---- string copies ---- */
 
 LH_EXPORT char *strcpy(char *restrict dst, const char *restrict src) {
-  if (RACE_MODE)
-    report_copy(dst, src, str_len(src) + 1, LH_TSAN_PC);
+  if (RACE_MODE) report_copy(dst, src, str_len(src) + 1, LH_TSAN_PC);
   __typeof__(strcpy) *f = LH_REAL_MEMORY(strcpy);
   return f ? f(dst, src) : copy_bytes(dst, src, str_len(src) + 1);
 }
 
 LH_EXPORT char *stpcpy(char *restrict dst, const char *restrict src) {
-  if (RACE_MODE)
-    report_copy(dst, src, str_len(src) + 1, LH_TSAN_PC);
+  if (RACE_MODE) report_copy(dst, src, str_len(src) + 1, LH_TSAN_PC);
   __typeof__(stpcpy) *f = LH_REAL_MEMORY(stpcpy);
-  if (f)
-    return f(dst, src);
+  if (f) return f(dst, src);
   size_t n = str_len(src);
   copy_bytes(dst, src, n + 1);
   return dst + n;
@@ -324,18 +295,15 @@ SLOW_PATH static void report_ncopy(char *dst, const char *src, size_t n, uintptr
 }
 
 LH_EXPORT char *strncpy(char *restrict dst, const char *restrict src, size_t n) {
-  if (RACE_MODE)
-    report_ncopy(dst, src, n, LH_TSAN_PC);
+  if (RACE_MODE) report_ncopy(dst, src, n, LH_TSAN_PC);
   __typeof__(strncpy) *f = LH_REAL_MEMORY(strncpy);
-  if (f)
-    return f(dst, src, n);
+  if (f) return f(dst, src, n);
   fallback_stpncpy(dst, src, n);
   return dst;
 }
 
 LH_EXPORT char *stpncpy(char *restrict dst, const char *restrict src, size_t n) {
-  if (RACE_MODE)
-    report_ncopy(dst, src, n, LH_TSAN_PC);
+  if (RACE_MODE) report_ncopy(dst, src, n, LH_TSAN_PC);
   __typeof__(stpncpy) *f = LH_REAL_MEMORY(stpncpy);
   return f ? f(dst, src, n) : fallback_stpncpy(dst, src, n);
 }
@@ -358,15 +326,13 @@ static char *fallback_strncat(char *dst, const char *src, size_t n) {
 }
 
 LH_EXPORT char *strcat(char *restrict dst, const char *restrict src) {
-  if (RACE_MODE)
-    report_cat(dst, src, SIZE_MAX, LH_TSAN_PC);
+  if (RACE_MODE) report_cat(dst, src, SIZE_MAX, LH_TSAN_PC);
   __typeof__(strcat) *f = LH_REAL_MEMORY(strcat);
   return f ? f(dst, src) : fallback_strncat(dst, src, SIZE_MAX);
 }
 
 LH_EXPORT char *strncat(char *restrict dst, const char *restrict src, size_t n) {
-  if (RACE_MODE)
-    report_cat(dst, src, n, LH_TSAN_PC);
+  if (RACE_MODE) report_cat(dst, src, n, LH_TSAN_PC);
   __typeof__(strncat) *f = LH_REAL_MEMORY(strncat);
   return f ? f(dst, src, n) : fallback_strncat(dst, src, n);
 }
@@ -384,15 +350,13 @@ static char *fallback_strndup(const char *s, size_t n) {
 }
 
 LH_EXPORT char *strdup(const char *s) {
-  if (RACE_MODE)
-    report(s, str_len(s) + 1, LH_RACE_READ, LH_TSAN_PC);
+  if (RACE_MODE) report(s, str_len(s) + 1, LH_RACE_READ, LH_TSAN_PC);
   __typeof__(strdup) *f = LH_REAL_MEMORY(strdup);
   return f ? f(s) : fallback_strndup(s, SIZE_MAX);
 }
 
 LH_EXPORT char *strndup(const char *s, size_t n) {
-  if (RACE_MODE)
-    report(s, bounded_extent(str_nlen(s, n), n), LH_RACE_READ, LH_TSAN_PC);
+  if (RACE_MODE) report(s, bounded_extent(str_nlen(s, n), n), LH_RACE_READ, LH_TSAN_PC);
   __typeof__(strndup) *f = LH_REAL_MEMORY(strndup);
   return f ? f(s, n) : fallback_strndup(s, n);
 }

@@ -12,26 +12,22 @@ static inline bool mutex_ok(int rc) { return rc == 0 || rc == EOWNERDEAD; }
 LH_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr) {
   LH_COUNT(pthread_mutex_init);
   int rc = (lh_real_ensure(), real_pthread_mutex_init(m, attr));
-  if (rc == 0 && !lh_pass())
-    lh_lock_initialised(m, LH_LOCK_MUTEX, LH_PC);
+  if (rc == 0 && !lh_pass()) lh_lock_initialised(m, LH_LOCK_MUTEX, LH_PC);
   return rc;
 }
 
 LH_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_destroy);
   lh_real_ensure();
-  if (!lh_pass())
-    lh_misuse_destroy_lock(m, LH_LOCK_MUTEX, LH_PC);
+  if (!lh_pass()) lh_misuse_destroy_lock(m, LH_LOCK_MUTEX, LH_PC);
   int rc = real_pthread_mutex_destroy(m);
-  if (rc == 0 && !lh_pass())
-    lh_lock_destroyed(m);
+  if (rc == 0 && !lh_pass()) lh_lock_destroyed(m);
   return rc;
 }
 
 LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_lock);
-  if (lh_pass())
-    return real_pthread_mutex_lock(m);
+  if (lh_pass()) return real_pthread_mutex_lock(m);
   struct lh_acquire a;
   lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, 0, LH_W_pthread_mutex_lock, LH_PC);
   int rc = real_pthread_mutex_trylock(m);
@@ -48,8 +44,7 @@ LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
 
 LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_trylock);
-  if (lh_pass())
-    return real_pthread_mutex_trylock(m);
+  if (lh_pass()) return real_pthread_mutex_trylock(m);
   int rc = real_pthread_mutex_trylock(m);
   lh_acquire_tried(m, LH_LOCK_MUTEX, LH_MODE_WRITE, mutex_ok(rc), rc == EBUSY, LH_PC);
   return rc;
@@ -57,10 +52,10 @@ LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
 
 LH_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t) {
   LH_COUNT(pthread_mutex_timedlock);
-  if (lh_pass())
-    return real_pthread_mutex_timedlock(m, t);
+  if (lh_pass()) return real_pthread_mutex_timedlock(m, t);
   struct lh_acquire a;
-  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_mutex_timedlock, LH_PC);
+  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_mutex_timedlock,
+                   LH_PC);
   int rc = real_pthread_mutex_trylock(m);
   if (rc == EBUSY) {
     lh_acquire_wait(&a, LH_LOCK_MUTEX, LH_W_pthread_mutex_timedlock, true);
@@ -75,10 +70,10 @@ LH_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec 
 
 LH_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const struct timespec *t) {
   LH_COUNT(pthread_mutex_clocklock);
-  if (lh_pass())
-    return real_pthread_mutex_clocklock(m, c, t);
+  if (lh_pass()) return real_pthread_mutex_clocklock(m, c, t);
   struct lh_acquire a;
-  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_mutex_clocklock, LH_PC);
+  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_mutex_clocklock,
+                   LH_PC);
   int rc = real_pthread_mutex_trylock(m);
   if (rc == EBUSY) {
     lh_acquire_wait(&a, LH_LOCK_MUTEX, LH_W_pthread_mutex_clocklock, true);

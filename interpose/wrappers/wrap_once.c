@@ -34,8 +34,7 @@ LH_EXPORT int pthread_once(pthread_once_t *c, void (*routine)(void)) {
   int rc = real_pthread_once(c, once_trampoline);
   once_routine = saved_routine;
   once_control = saved_control;
-  if (rc == 0)
-    lh_race_acquire((uintptr_t)c);
+  if (rc == 0) lh_race_acquire((uintptr_t)c);
   return rc;
 }
 

@@ -10,26 +10,22 @@
 LH_EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *attr) {
   LH_COUNT(pthread_rwlock_init);
   int rc = (lh_real_ensure(), real_pthread_rwlock_init(l, attr));
-  if (rc == 0 && !lh_pass())
-    lh_lock_initialised(l, RW, LH_PC);
+  if (rc == 0 && !lh_pass()) lh_lock_initialised(l, RW, LH_PC);
   return rc;
 }
 
 LH_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_destroy);
   lh_real_ensure();
-  if (!lh_pass())
-    lh_misuse_destroy_lock(l, RW, LH_PC);
+  if (!lh_pass()) lh_misuse_destroy_lock(l, RW, LH_PC);
   int rc = real_pthread_rwlock_destroy(l);
-  if (rc == 0 && !lh_pass())
-    lh_lock_destroyed(l);
+  if (rc == 0 && !lh_pass()) lh_lock_destroyed(l);
   return rc;
 }
 
 LH_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_rdlock);
-  if (lh_pass())
-    return real_pthread_rwlock_rdlock(l);
+  if (lh_pass()) return real_pthread_rwlock_rdlock(l);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_READ, 0, LH_W_pthread_rwlock_rdlock, LH_PC);
   int rc = real_pthread_rwlock_tryrdlock(l);
@@ -46,8 +42,7 @@ LH_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l) {
 
 LH_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_tryrdlock);
-  if (lh_pass())
-    return real_pthread_rwlock_tryrdlock(l);
+  if (lh_pass()) return real_pthread_rwlock_tryrdlock(l);
   int rc = real_pthread_rwlock_tryrdlock(l);
   lh_acquire_tried(l, RW, LH_MODE_READ, rc == 0, rc == EBUSY, LH_PC);
   return rc;
@@ -55,8 +50,7 @@ LH_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
 
 LH_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *t) {
   LH_COUNT(pthread_rwlock_timedrdlock);
-  if (lh_pass())
-    return real_pthread_rwlock_timedrdlock(l, t);
+  if (lh_pass()) return real_pthread_rwlock_timedrdlock(l, t);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_READ, LH_ACQ_TIMED, LH_W_pthread_rwlock_timedrdlock, LH_PC);
   int rc = real_pthread_rwlock_tryrdlock(l);
@@ -74,8 +68,7 @@ LH_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct times
 LH_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c,
                                          const struct timespec *t) {
   LH_COUNT(pthread_rwlock_clockrdlock);
-  if (lh_pass())
-    return real_pthread_rwlock_clockrdlock(l, c, t);
+  if (lh_pass()) return real_pthread_rwlock_clockrdlock(l, c, t);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_READ, LH_ACQ_TIMED, LH_W_pthread_rwlock_clockrdlock, LH_PC);
   int rc = real_pthread_rwlock_tryrdlock(l);
@@ -92,8 +85,7 @@ LH_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c,
 
 LH_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_wrlock);
-  if (lh_pass())
-    return real_pthread_rwlock_wrlock(l);
+  if (lh_pass()) return real_pthread_rwlock_wrlock(l);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_WRITE, 0, LH_W_pthread_rwlock_wrlock, LH_PC);
   int rc = real_pthread_rwlock_trywrlock(l);
@@ -110,8 +102,7 @@ LH_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l) {
 
 LH_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_trywrlock);
-  if (lh_pass())
-    return real_pthread_rwlock_trywrlock(l);
+  if (lh_pass()) return real_pthread_rwlock_trywrlock(l);
   int rc = real_pthread_rwlock_trywrlock(l);
   lh_acquire_tried(l, RW, LH_MODE_WRITE, rc == 0, rc == EBUSY, LH_PC);
   return rc;
@@ -119,8 +110,7 @@ LH_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
 
 LH_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *t) {
   LH_COUNT(pthread_rwlock_timedwrlock);
-  if (lh_pass())
-    return real_pthread_rwlock_timedwrlock(l, t);
+  if (lh_pass()) return real_pthread_rwlock_timedwrlock(l, t);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_rwlock_timedwrlock, LH_PC);
   int rc = real_pthread_rwlock_trywrlock(l);
@@ -138,8 +128,7 @@ LH_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct times
 LH_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c,
                                          const struct timespec *t) {
   LH_COUNT(pthread_rwlock_clockwrlock);
-  if (lh_pass())
-    return real_pthread_rwlock_clockwrlock(l, c, t);
+  if (lh_pass()) return real_pthread_rwlock_clockwrlock(l, c, t);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_rwlock_clockwrlock, LH_PC);
   int rc = real_pthread_rwlock_trywrlock(l);

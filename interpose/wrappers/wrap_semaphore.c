@@ -15,19 +15,16 @@ LH_EXPORT int sem_init(sem_t *s, int pshared, unsigned value) {
   LH_COUNT(sem_init);
   lh_real_ensure();
   int rc = real_sem_init(s, pshared, value);
-  if (rc == 0 && !lh_pass())
-    lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, NULL);
+  if (rc == 0 && !lh_pass()) lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, NULL);
   return rc;
 }
 
 LH_EXPORT int sem_destroy(sem_t *s) {
   LH_COUNT(sem_destroy);
   lh_real_ensure();
-  if (!lh_pass())
-    lh_misuse_sem_destroy(s, LH_PC);
+  if (!lh_pass()) lh_misuse_sem_destroy(s, LH_PC);
   int rc = real_sem_destroy(s);
-  if (rc == 0 && !lh_pass())
-    lh_object_destroy_event(s);
+  if (rc == 0 && !lh_pass()) lh_object_destroy_event(s);
   return rc;
 }
 
@@ -45,8 +42,7 @@ LH_EXPORT sem_t *sem_open(const char *name, int oflag, ...) {
   } else {
     s = real_sem_open(name, oflag);
   }
-  if (s != SEM_FAILED && !lh_pass())
-    lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, name);
+  if (s != SEM_FAILED && !lh_pass()) lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, name);
   return s;
 }
 
@@ -58,8 +54,7 @@ LH_EXPORT int sem_close(sem_t *s) {
 
 /* A successful wait (rc 0) acquires what posters released (race mode); errno kept. */
 static int sem_taken(sem_t *s, int rc) {
-  if (rc == 0)
-    LH_RACE_EVENT(lh_race_acquire((uintptr_t)s));
+  if (rc == 0) LH_RACE_EVENT(lh_race_acquire((uintptr_t)s));
   return rc;
 }
 
@@ -73,10 +68,8 @@ static bool available(sem_t *s) {
 
 LH_EXPORT int sem_wait(sem_t *s) {
   LH_COUNT(sem_wait);
-  if (lh_pass())
-    return real_sem_wait(s);
-  if (available(s))
-    return sem_taken(s, 0);
+  if (lh_pass()) return real_sem_wait(s);
+  if (available(s)) return sem_taken(s, 0);
   lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC);
   int rc = real_sem_wait(s);
   lh_wait_end();
@@ -86,17 +79,14 @@ LH_EXPORT int sem_wait(sem_t *s) {
 
 LH_EXPORT int sem_trywait(sem_t *s) {
   LH_COUNT(sem_trywait);
-  if (lh_pass())
-    return real_sem_trywait(s);
+  if (lh_pass()) return real_sem_trywait(s);
   return sem_taken(s, real_sem_trywait(s));
 }
 
 LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
   LH_COUNT(sem_timedwait);
-  if (lh_pass())
-    return real_sem_timedwait(s, t);
-  if (available(s))
-    return sem_taken(s, 0);
+  if (lh_pass()) return real_sem_timedwait(s, t);
+  if (available(s)) return sem_taken(s, 0);
   lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC);
   int rc = real_sem_timedwait(s, t);
   lh_wait_end();
@@ -106,10 +96,8 @@ LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
 
 LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
   LH_COUNT(sem_clockwait);
-  if (lh_pass())
-    return real_sem_clockwait(s, c, t);
-  if (available(s))
-    return sem_taken(s, 0);
+  if (lh_pass()) return real_sem_clockwait(s, c, t);
+  if (available(s)) return sem_taken(s, 0);
   lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC);
   int rc = real_sem_clockwait(s, c, t);
   lh_wait_end();

@@ -18,15 +18,13 @@ LH_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *
   if (__builtin_expect(!real_sigaction, 0)) /* before the constructor (another library's) */
     lh_real_ensure();
   int rc = real_sigaction(sig, act, old);
-  if (rc == 0)
-    lh_fatal_signals_disguise(old);
+  if (rc == 0) lh_fatal_signals_disguise(old);
   return rc;
 }
 
 LH_EXPORT __sighandler_t signal(int sig, __sighandler_t handler) {
   LH_COUNT(signal);
-  if (__builtin_expect(!real_signal, 0))
-    lh_real_ensure();
+  if (__builtin_expect(!real_signal, 0)) lh_real_ensure();
   __sighandler_t previous = real_signal(sig, handler);
   return lh_fatal_signals_is_ours(previous) ? SIG_DFL : previous;
 }

@@ -31,11 +31,9 @@ static void *pthread_trampoline(void *p) {
 LH_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *),
                              void *arg) {
   LH_COUNT(pthread_create);
-  if (lh_pass())
-    return real_pthread_create(t, attr, fn, arg);
+  if (lh_pass()) return real_pthread_create(t, attr, fn, arg);
   struct lh_thread_start *s = lh_thread_prepare(LH_HOW_PTHREAD);
-  if (!s)
-    return real_pthread_create(t, attr, fn, arg);
+  if (!s) return real_pthread_create(t, attr, fn, arg);
   s->fn = fn;
   s->arg = arg;
   int32_t id = s->id;
@@ -56,8 +54,7 @@ static int joined(int rc, pthread_t t, uint16_t call, uintptr_t pc) {
 
 LH_EXPORT int pthread_join(pthread_t t, void **ret) {
   LH_COUNT(pthread_join);
-  if (lh_pass())
-    return real_pthread_join(t, ret);
+  if (lh_pass()) return real_pthread_join(t, ret);
   if (lh_misuse_join(t, LH_PC))
     return real_pthread_join(t, ret); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_join, false, LH_PC);
@@ -75,10 +72,10 @@ LH_EXPORT int pthread_tryjoin_np(pthread_t t, void **ret) {
 
 LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime) {
   LH_COUNT(pthread_timedjoin_np);
-  if (lh_pass())
-    return real_pthread_timedjoin_np(t, ret, abstime);
+  if (lh_pass()) return real_pthread_timedjoin_np(t, ret, abstime);
   if (lh_misuse_join(t, LH_PC))
-    return real_pthread_timedjoin_np(t, ret, abstime); /* reported: what the program asked for, nothing more */
+    return real_pthread_timedjoin_np(
+        t, ret, abstime); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_timedjoin_np, true, LH_PC);
   int rc = real_pthread_timedjoin_np(t, ret, abstime);
   lh_wait_done(&lh_self.cold->wait);
@@ -89,10 +86,10 @@ LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespe
 LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
                                    const struct timespec *abstime) {
   LH_COUNT(pthread_clockjoin_np);
-  if (lh_pass())
-    return real_pthread_clockjoin_np(t, ret, c, abstime);
+  if (lh_pass()) return real_pthread_clockjoin_np(t, ret, c, abstime);
   if (lh_misuse_join(t, LH_PC))
-    return real_pthread_clockjoin_np(t, ret, c, abstime); /* reported: what the program asked for, nothing more */
+    return real_pthread_clockjoin_np(
+        t, ret, c, abstime); /* reported: what the program asked for, nothing more */
   lh_wait_join_begin(t, LH_W_pthread_clockjoin_np, true, LH_PC);
   int rc = real_pthread_clockjoin_np(t, ret, c, abstime);
   lh_wait_done(&lh_self.cold->wait);

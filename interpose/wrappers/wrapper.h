@@ -11,21 +11,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lockorder/blocking.h"
 #include "base/call_counts.h"
-#include "lockorder/misuse.h"
-#include "race/race.h"
 #include "base/real_functions.h"
+#include "lockorder/blocking.h"
+#include "lockorder/misuse.h"
 #include "lockorder/recorder.h"
+#include "race/race.h"
 #include "registry/thread_state.h"
 
 #define LH_EXPORT __attribute__((visibility("default")))
 
-#define LH_COUNT(name)                                                                           \
-  do {                                                                                         \
-    uint64_t *lh_calls_ = lh_self.calls;                                                       \
-    if (__builtin_expect(lh_calls_ != NULL, 1))                                                \
-      lh_calls_[LH_W_##name]++;                                                                \
+#define LH_COUNT(name)                                                                             \
+  do {                                                                                             \
+    uint64_t *lh_calls_ = lh_self.calls;                                                           \
+    if (__builtin_expect(lh_calls_ != NULL, 1)) lh_calls_[LH_W_##name]++;                          \
   } while (0)
 /* The return address into the program: the call site that keys acquisition tuples. */
 #define LH_PC ((uintptr_t)__builtin_return_address(0))
@@ -63,28 +62,26 @@ static inline bool lh_pass(void) {
  * program's stack (own_stack.h: the wrapper's frame is all lockhound may take there). */
 #define LH_STEP __attribute__((always_inline)) static inline
 
-LH_STEP void lh_acquire_begin(struct lh_acquire *a, const void *obj, uint8_t kind,
-                                    uint8_t mode, uint8_t flags, uint16_t call, uintptr_t pc) {
+LH_STEP void lh_acquire_begin(struct lh_acquire *a, const void *obj, uint8_t kind, uint8_t mode,
+                              uint8_t flags, uint16_t call, uintptr_t pc) {
   lh_lock_request(a, obj, kind, mode, flags, pc);
   if (__builtin_expect(a->again, 0) && !(flags & LH_ACQ_TIMED))
     lh_self_deadlock_check(a, obj, kind, call, pc);
 }
 
-LH_STEP void lh_acquire_wait(const struct lh_acquire *a, uint8_t kind, uint16_t call,
-                                   bool timed) {
+LH_STEP void lh_acquire_wait(const struct lh_acquire *a, uint8_t kind, uint16_t call, bool timed) {
   lh_wait_lock_begin(a, kind, call, timed);
 }
 
 LH_STEP void lh_acquire_waited(const struct lh_acquire *a) {
   lh_wait_done(&lh_self.cold->wait);
-  if (__builtin_expect(lh_contention_on, 0))
-    lh_profile_waited(a->lock);
+  if (__builtin_expect(lh_contention_on, 0)) lh_profile_waited(a->lock);
 }
 
 /* ok: the lock is the caller's now; else rc, when an error the program made (EDEADLK, EINVAL),
  * is reported as an api-error. */
 LH_STEP void lh_acquire_end(const struct lh_acquire *a, const void *obj, bool ok, int rc,
-                                  uint16_t call, uintptr_t pc) {
+                            uint16_t call, uintptr_t pc) {
   if (ok) {
     lh_lock_acquired(a);
     LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj));
@@ -96,7 +93,7 @@ LH_STEP void lh_acquire_end(const struct lh_acquire *a, const void *obj, bool ok
 /* A trylock cannot block, so it is recorded only once it succeeded (ok); a failure because the
  * lock is taken (busy) is counted for livelock detection. */
 LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool ok, bool busy,
-                                    uintptr_t pc) {
+                              uintptr_t pc) {
   if (ok) {
     struct lh_acquire a;
     lh_lock_request(&a, obj, kind, mode, LH_ACQ_TRY, pc);
@@ -110,27 +107,24 @@ LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool 
 
 /* Before an unlock: the lock leaves the caller's held set, or the unlock is a misuse. */
 LH_STEP void lh_release(const void *obj, uint8_t kind, uintptr_t pc) {
-  if (lh_pass())
-    return;
+  if (lh_pass()) return;
   LH_RACE_EVENT(lh_race_lock_releasing((uintptr_t)obj));
-  if (!lh_lock_released(obj))
-    lh_misuse_unlock(obj, kind, pc);
+  if (!lh_lock_released(obj)) lh_misuse_unlock(obj, kind, pc);
 }
 
 /* A condition wait releases the mutex, waits (published for the watchdog), and takes the mutex
  * again before returning (relocked). The mutex must be the caller's, and the same for every
  * current waiter of the condvar (misuse.h). */
-LH_STEP void lh_cond_wait_begin(const void *cond, const void *mutex, uint8_t kind,
-                                      uint16_t call, bool timed, uintptr_t pc) {
-  if (!lh_lock_released(mutex))
-    lh_misuse_cond_unowned(cond, mutex, kind, pc);
+LH_STEP void lh_cond_wait_begin(const void *cond, const void *mutex, uint8_t kind, uint16_t call,
+                                bool timed, uintptr_t pc) {
+  if (!lh_lock_released(mutex)) lh_misuse_cond_unowned(cond, mutex, kind, pc);
   LH_RACE_EVENT(lh_race_cond_waiting((uintptr_t)cond, (uintptr_t)mutex));
   lh_misuse_cond_enter(cond, mutex, pc);
   lh_wait_cond_begin(cond, mutex, kind, call, timed, pc);
 }
 
-LH_STEP void lh_cond_wait_end(const void *cond, const void *mutex, uint8_t kind,
-                                    bool relocked, uintptr_t pc) {
+LH_STEP void lh_cond_wait_end(const void *cond, const void *mutex, uint8_t kind, bool relocked,
+                              uintptr_t pc) {
   lh_wait_done(&lh_self.cold->wait);
   lh_misuse_cond_leave(cond);
   LH_RACE_EVENT(lh_race_cond_woken((uintptr_t)cond));

@@ -77,63 +77,61 @@ static inline int mo_fail(int fail) {
 /* The success order, strengthened so that its load part is at least the failure order. */
 static inline int mo_success(int mo, int fail) {
   mo = mo_of(mo);
-  if (fail == MO_SEQ_CST)
-    return MO_SEQ_CST;
-  if (mo_acquires(fail) && !mo_acquires(mo))
-    return mo == MO_RELAXED ? fail : MO_ACQ_REL;
+  if (fail == MO_SEQ_CST) return MO_SEQ_CST;
+  if (mo_acquires(fail) && !mo_acquires(mo)) return mo == MO_RELAXED ? fail : MO_ACQ_REL;
   return mo;
 }
 
 /* ---- the reports around an operation (only when race detection is active) ---- */
 
 static void report_load(volatile void *a, size_t size, int mo, uintptr_t pc) {
-  if (mo_acquires(mo))
-    lh_race_acquire((uintptr_t)a);
+  if (mo_acquires(mo)) lh_race_acquire((uintptr_t)a);
   lh_race_access((uintptr_t)a, size, LH_RACE_ATOMIC | LH_RACE_READ, pc);
 }
 
 static void report_store(volatile void *a, size_t size, int mo, uintptr_t pc) {
   lh_race_access((uintptr_t)a, size, LH_RACE_ATOMIC | LH_RACE_WRITE, pc);
-  if (mo_releases(mo))
-    lh_race_release_store((uintptr_t)a);
+  if (mo_releases(mo)) lh_race_release_store((uintptr_t)a);
 }
 
 static void report_rmw_before(volatile void *a, size_t size, int mo, uintptr_t pc) {
   lh_race_access((uintptr_t)a, size, LH_RACE_ATOMIC | LH_RACE_WRITE, pc);
-  if (mo_releases(mo))
-    lh_race_release((uintptr_t)a);
+  if (mo_releases(mo)) lh_race_release((uintptr_t)a);
 }
 
 static void report_rmw_after(volatile void *a, int mo) {
-  if (mo_acquires(mo))
-    lh_race_acquire((uintptr_t)a);
+  if (mo_acquires(mo)) lh_race_acquire((uintptr_t)a);
 }
 
 #define ACTIVE __builtin_expect(lh_race_active(), 1)
 
 /* ---- the operations, by width ---- */
 
-#define LOAD_AS(o) r = __atomic_load_n(a, o); break;
-#define STORE_AS(o) __atomic_store_n(a, v, o); break;
+#define LOAD_AS(o)                                                                                 \
+  r = __atomic_load_n(a, o);                                                                       \
+  break;
+#define STORE_AS(o)                                                                                \
+  __atomic_store_n(a, v, o);                                                                       \
+  break;
 
 /* Loads and stores with a constant order, for the cheapest instruction. */
-#define DEFINE_LOAD_STORE(U)                                                                     \
-  static inline U load_##U(const volatile U *a, int mo) {                                       \
-    U r;                                                                                         \
-    switch (mo) {                                                                                \
-    case MO_RELAXED: LOAD_AS(__ATOMIC_RELAXED)                                                   \
-    case MO_CONSUME:                                                                             \
-    case MO_ACQUIRE: LOAD_AS(__ATOMIC_ACQUIRE)                                                   \
-    default: LOAD_AS(__ATOMIC_SEQ_CST)                                                           \
-    }                                                                                            \
-    return r;                                                                                    \
-  }                                                                                              \
-  static inline void store_##U(volatile U *a, U v, int mo) {                                    \
-    switch (mo) {                                                                                \
-    case MO_RELAXED: STORE_AS(__ATOMIC_RELAXED)                                                  \
-    case MO_RELEASE: STORE_AS(__ATOMIC_RELEASE)                                                  \
-    default: STORE_AS(__ATOMIC_SEQ_CST)                                                          \
-    }                                                                                            \
+#define DEFINE_LOAD_STORE(U)                                                                       \
+  static inline U load_##U(const volatile U *a, int mo) {                                          \
+    U r;                                                                                           \
+    switch (mo) {                                                                                  \
+    case MO_RELAXED: LOAD_AS(__ATOMIC_RELAXED)                                                     \
+    case MO_CONSUME:                                                                               \
+    case MO_ACQUIRE: LOAD_AS(__ATOMIC_ACQUIRE)                                                     \
+    default: LOAD_AS(__ATOMIC_SEQ_CST)                                                             \
+    }                                                                                              \
+    return r;                                                                                      \
+  }                                                                                                \
+  static inline void store_##U(volatile U *a, U v, int mo) {                                       \
+    switch (mo) {                                                                                  \
+    case MO_RELAXED: STORE_AS(__ATOMIC_RELAXED)                                                    \
+    case MO_RELEASE: STORE_AS(__ATOMIC_RELEASE)                                                    \
+    default: STORE_AS(__ATOMIC_SEQ_CST)                                                            \
+    }                                                                                              \
   }
 
 typedef uint8_t u8;
@@ -146,17 +144,15 @@ DEFINE_LOAD_STORE(u32)
 DEFINE_LOAD_STORE(u64)
 
 /* The read-modify-writes of widths 8 to 64: OP(a, v, mo) performs the operation. */
-#define RMW_ENTRY(bits, T, U, name, OP)                                                          \
-  LH_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo) {                        \
-    uintptr_t pc = LH_TSAN_PC;                                                                   \
-    mo = mo_of(mo);                                                                              \
-    bool active = ACTIVE;                                                                        \
-    if (active)                                                                                  \
-      report_rmw_before(a, sizeof(T), mo, pc);                                                   \
-    U r = OP((volatile U *)a, (U)v, mo);                                                         \
-    if (active)                                                                                  \
-      report_rmw_after(a, mo);                                                                   \
-    return (T)r;                                                                                 \
+#define RMW_ENTRY(bits, T, U, name, OP)                                                            \
+  LH_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo) {                           \
+    uintptr_t pc = LH_TSAN_PC;                                                                     \
+    mo = mo_of(mo);                                                                                \
+    bool active = ACTIVE;                                                                          \
+    if (active) report_rmw_before(a, sizeof(T), mo, pc);                                           \
+    U r = OP((volatile U *)a, (U)v, mo);                                                           \
+    if (active) report_rmw_after(a, mo);                                                           \
+    return (T)r;                                                                                   \
   }
 
 #define OP_EXCHANGE(p, v, mo) __atomic_exchange_n(p, v, mo)
@@ -169,65 +165,62 @@ DEFINE_LOAD_STORE(u64)
 
 /* A compare-exchange of widths 8 to 64: returns whether it succeeded, *expected updated on
  * failure as the builtin does. */
-#define DEFINE_CAS(U)                                                                            \
-  static bool cas_##U(volatile U *a, U *expected, U desired, bool weak, int mo, int fail,        \
-                      uintptr_t pc) {                                                            \
-    fail = mo_fail(fail);                                                                        \
-    mo = mo_success(mo, fail);                                                                   \
-    if (!ACTIVE)                                                                                 \
-      return __atomic_compare_exchange_n(a, expected, desired, weak, mo, fail);                 \
-    U seen = load_##U(a, fail);                                                                  \
-    if (seen != *expected) {                                                                     \
-      *expected = seen;                                                                          \
-      report_load(a, sizeof(U), fail, pc);                                                       \
-      return false;                                                                              \
-    }                                                                                            \
-    report_rmw_before(a, sizeof(U), mo, pc);                                                     \
-    bool ok = __atomic_compare_exchange_n(a, expected, desired, weak, mo, fail);                \
-    report_rmw_after(a, ok ? mo : fail);                                                         \
-    return ok;                                                                                   \
+#define DEFINE_CAS(U)                                                                              \
+  static bool cas_##U(volatile U *a, U *expected, U desired, bool weak, int mo, int fail,          \
+                      uintptr_t pc) {                                                              \
+    fail = mo_fail(fail);                                                                          \
+    mo = mo_success(mo, fail);                                                                     \
+    if (!ACTIVE) return __atomic_compare_exchange_n(a, expected, desired, weak, mo, fail);         \
+    U seen = load_##U(a, fail);                                                                    \
+    if (seen != *expected) {                                                                       \
+      *expected = seen;                                                                            \
+      report_load(a, sizeof(U), fail, pc);                                                         \
+      return false;                                                                                \
+    }                                                                                              \
+    report_rmw_before(a, sizeof(U), mo, pc);                                                       \
+    bool ok = __atomic_compare_exchange_n(a, expected, desired, weak, mo, fail);                   \
+    report_rmw_after(a, ok ? mo : fail);                                                           \
+    return ok;                                                                                     \
   }
 DEFINE_CAS(u8)
 DEFINE_CAS(u16)
 DEFINE_CAS(u32)
 DEFINE_CAS(u64)
 
-#define DEFINE_WIDTH(bits, T, U)                                                                 \
-  LH_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo) {                         \
-    uintptr_t pc = LH_TSAN_PC;                                                                   \
-    mo = mo_load(mo);                                                                            \
-    U r = load_##U((const volatile U *)a, mo);                                                   \
-    if (ACTIVE)                                                                                  \
-      report_load((volatile T *)a, sizeof(T), mo, pc);                                           \
-    return (T)r;                                                                                 \
-  }                                                                                              \
-  LH_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo) {                      \
-    uintptr_t pc = LH_TSAN_PC;                                                                   \
-    mo = mo_store(mo);                                                                           \
-    if (ACTIVE)                                                                                  \
-      report_store(a, sizeof(T), mo, pc);                                                        \
-    store_##U((volatile U *)a, (U)v, mo);                                                        \
-  }                                                                                              \
-  RMW_ENTRY(bits, T, U, exchange, OP_EXCHANGE)                                                   \
-  RMW_ENTRY(bits, T, U, fetch_add, OP_ADD)                                                       \
-  RMW_ENTRY(bits, T, U, fetch_sub, OP_SUB)                                                       \
-  RMW_ENTRY(bits, T, U, fetch_and, OP_AND)                                                       \
-  RMW_ENTRY(bits, T, U, fetch_or, OP_OR)                                                         \
-  RMW_ENTRY(bits, T, U, fetch_xor, OP_XOR)                                                       \
-  RMW_ENTRY(bits, T, U, fetch_nand, OP_NAND)                                                     \
-  LH_EXPORT int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *c, T v, int mo, \
-                                                               int fail) {                       \
-    return cas_##U((volatile U *)a, (U *)c, (U)v, false, mo, fail, LH_TSAN_PC);                 \
-  }                                                                                              \
-  LH_EXPORT int __tsan_atomic##bits##_compare_exchange_weak(volatile T *a, T *c, T v, int mo,   \
-                                                             int fail) {                         \
-    return cas_##U((volatile U *)a, (U *)c, (U)v, true, mo, fail, LH_TSAN_PC);                  \
-  }                                                                                              \
-  LH_EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T c, T v, int mo,       \
-                                                         int fail) {                             \
-    U expected = (U)c;                                                                           \
-    cas_##U((volatile U *)a, &expected, (U)v, false, mo, fail, LH_TSAN_PC);                     \
-    return (T)expected;                                                                          \
+#define DEFINE_WIDTH(bits, T, U)                                                                   \
+  LH_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo) {                            \
+    uintptr_t pc = LH_TSAN_PC;                                                                     \
+    mo = mo_load(mo);                                                                              \
+    U r = load_##U((const volatile U *)a, mo);                                                     \
+    if (ACTIVE) report_load((volatile T *)a, sizeof(T), mo, pc);                                   \
+    return (T)r;                                                                                   \
+  }                                                                                                \
+  LH_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo) {                         \
+    uintptr_t pc = LH_TSAN_PC;                                                                     \
+    mo = mo_store(mo);                                                                             \
+    if (ACTIVE) report_store(a, sizeof(T), mo, pc);                                                \
+    store_##U((volatile U *)a, (U)v, mo);                                                          \
+  }                                                                                                \
+  RMW_ENTRY(bits, T, U, exchange, OP_EXCHANGE)                                                     \
+  RMW_ENTRY(bits, T, U, fetch_add, OP_ADD)                                                         \
+  RMW_ENTRY(bits, T, U, fetch_sub, OP_SUB)                                                         \
+  RMW_ENTRY(bits, T, U, fetch_and, OP_AND)                                                         \
+  RMW_ENTRY(bits, T, U, fetch_or, OP_OR)                                                           \
+  RMW_ENTRY(bits, T, U, fetch_xor, OP_XOR)                                                         \
+  RMW_ENTRY(bits, T, U, fetch_nand, OP_NAND)                                                       \
+  LH_EXPORT int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *c, T v, int mo,    \
+                                                              int fail) {                          \
+    return cas_##U((volatile U *)a, (U *)c, (U)v, false, mo, fail, LH_TSAN_PC);                    \
+  }                                                                                                \
+  LH_EXPORT int __tsan_atomic##bits##_compare_exchange_weak(volatile T *a, T *c, T v, int mo,      \
+                                                            int fail) {                            \
+    return cas_##U((volatile U *)a, (U *)c, (U)v, true, mo, fail, LH_TSAN_PC);                     \
+  }                                                                                                \
+  LH_EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T c, T v, int mo,          \
+                                                         int fail) {                               \
+    U expected = (U)c;                                                                             \
+    cas_##U((volatile U *)a, &expected, (U)v, false, mo, fail, LH_TSAN_PC);                        \
+    return (T)expected;                                                                            \
   }
 
 DEFINE_WIDTH(8, char, u8)
@@ -259,21 +252,41 @@ static inline u128 cas128(volatile u128 *a, u128 expected, u128 desired) {
 #endif
 
 /* Replaces the value by f(old, v) until no other thread interfered; returns the old value. */
-#define RMW128(a, v, EXPR)                                                                       \
-  do {                                                                                           \
-    u128 old = cas128(a, 0, 0), seen;                                                            \
-    while ((seen = cas128(a, old, (EXPR))) != old)                                               \
-      old = seen;                                                                                \
-    return old;                                                                                  \
+#define RMW128(a, v, EXPR)                                                                         \
+  do {                                                                                             \
+    u128 old = cas128(a, 0, 0), seen;                                                              \
+    while ((seen = cas128(a, old, (EXPR))) != old) old = seen;                                     \
+    return old;                                                                                    \
   } while (0)
 
-static u128 exchange128(volatile u128 *a, u128 v, int mo) { (void)mo; RMW128(a, v, v); }
-static u128 add128(volatile u128 *a, u128 v, int mo) { (void)mo; RMW128(a, v, old + v); }
-static u128 sub128(volatile u128 *a, u128 v, int mo) { (void)mo; RMW128(a, v, old - v); }
-static u128 and128(volatile u128 *a, u128 v, int mo) { (void)mo; RMW128(a, v, old & v); }
-static u128 or128(volatile u128 *a, u128 v, int mo) { (void)mo; RMW128(a, v, old | v); }
-static u128 xor128(volatile u128 *a, u128 v, int mo) { (void)mo; RMW128(a, v, old ^ v); }
-static u128 nand128(volatile u128 *a, u128 v, int mo) { (void)mo; RMW128(a, v, ~(old & v)); }
+static u128 exchange128(volatile u128 *a, u128 v, int mo) {
+  (void)mo;
+  RMW128(a, v, v);
+}
+static u128 add128(volatile u128 *a, u128 v, int mo) {
+  (void)mo;
+  RMW128(a, v, old + v);
+}
+static u128 sub128(volatile u128 *a, u128 v, int mo) {
+  (void)mo;
+  RMW128(a, v, old - v);
+}
+static u128 and128(volatile u128 *a, u128 v, int mo) {
+  (void)mo;
+  RMW128(a, v, old & v);
+}
+static u128 or128(volatile u128 *a, u128 v, int mo) {
+  (void)mo;
+  RMW128(a, v, old | v);
+}
+static u128 xor128(volatile u128 *a, u128 v, int mo) {
+  (void)mo;
+  RMW128(a, v, old ^ v);
+}
+static u128 nand128(volatile u128 *a, u128 v, int mo) {
+  (void)mo;
+  RMW128(a, v, ~(old & v));
+}
 
 RMW_ENTRY(128, __int128, u128, exchange, exchange128)
 RMW_ENTRY(128, __int128, u128, fetch_add, add128)
@@ -286,20 +299,18 @@ RMW_ENTRY(128, __int128, u128, fetch_nand, nand128)
 LH_EXPORT __int128 __tsan_atomic128_load(const volatile __int128 *a, int mo) {
   uintptr_t pc = LH_TSAN_PC;
   u128 r = cas128((volatile u128 *)a, 0, 0);
-  if (ACTIVE)
-    report_load((volatile __int128 *)a, 16, mo_load(mo), pc);
+  if (ACTIVE) report_load((volatile __int128 *)a, 16, mo_load(mo), pc);
   return (__int128)r;
 }
 
 LH_EXPORT void __tsan_atomic128_store(volatile __int128 *a, __int128 v, int mo) {
   uintptr_t pc = LH_TSAN_PC;
-  if (ACTIVE)
-    report_store(a, 16, mo_store(mo), pc);
+  if (ACTIVE) report_store(a, 16, mo_store(mo), pc);
   exchange128((volatile u128 *)a, (u128)v, mo);
 }
 
 static bool cas_u128(volatile u128 *a, u128 *expected, int mo, int fail, u128 desired,
-                          uintptr_t pc) {
+                     uintptr_t pc) {
   fail = mo_fail(fail);
   mo = mo_success(mo, fail);
   bool active = ACTIVE;
@@ -315,8 +326,7 @@ static bool cas_u128(volatile u128 *a, u128 *expected, int mo, int fail, u128 de
   }
   u128 seen = cas128(a, want, desired);
   bool ok = seen == want;
-  if (active)
-    report_rmw_after(a, ok ? mo : fail);
+  if (active) report_rmw_after(a, ok ? mo : fail);
   *expected = seen;
   return ok;
 }
@@ -327,8 +337,8 @@ LH_EXPORT int __tsan_atomic128_compare_exchange_strong(volatile __int128 *a, __i
   return cas_u128((volatile u128 *)a, (u128 *)c, mo, fail, (u128)v, LH_TSAN_PC);
 }
 
-LH_EXPORT int __tsan_atomic128_compare_exchange_weak(volatile __int128 *a, __int128 *c,
-                                                     __int128 v, int mo, int fail) {
+LH_EXPORT int __tsan_atomic128_compare_exchange_weak(volatile __int128 *a, __int128 *c, __int128 v,
+                                                     int mo, int fail) {
   return cas_u128((volatile u128 *)a, (u128 *)c, mo, fail, (u128)v, LH_TSAN_PC);
 }
 
@@ -343,20 +353,12 @@ LH_EXPORT __int128 __tsan_atomic128_compare_exchange_val(volatile __int128 *a, _
 
 LH_EXPORT void __tsan_atomic_thread_fence(int mo) {
   switch (mo_of(mo)) {
-  case MO_RELAXED:
-    break;
+  case MO_RELAXED: break;
   case MO_CONSUME:
-  case MO_ACQUIRE:
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    break;
-  case MO_RELEASE:
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    break;
-  case MO_ACQ_REL:
-    __atomic_thread_fence(__ATOMIC_ACQ_REL);
-    break;
-  default:
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  case MO_ACQUIRE: __atomic_thread_fence(__ATOMIC_ACQUIRE); break;
+  case MO_RELEASE: __atomic_thread_fence(__ATOMIC_RELEASE); break;
+  case MO_ACQ_REL: __atomic_thread_fence(__ATOMIC_ACQ_REL); break;
+  default: __atomic_thread_fence(__ATOMIC_SEQ_CST);
   }
 }
 

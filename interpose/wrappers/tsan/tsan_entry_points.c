@@ -29,18 +29,17 @@ LH_EXPORT void __tsan_func_entry(void *caller_pc) { lh_race_func_entry((uintptr_
 LH_EXPORT void __tsan_func_exit(void) { lh_race_func_exit(); }
 
 static inline void observe(const void *addr, size_t size, unsigned flags, uintptr_t pc) {
-  if (__builtin_expect(lh_race_active(), 1))
-    lh_race_access((uintptr_t)addr, size, flags, pc);
+  if (__builtin_expect(lh_race_active(), 1)) lh_race_access((uintptr_t)addr, size, flags, pc);
 }
 
-#define LH_TSAN_ACCESS(name, size, flags)                                                        \
+#define LH_TSAN_ACCESS(name, size, flags)                                                          \
   LH_EXPORT void name(void *addr) { observe(addr, (size), (flags), LH_TSAN_PC); }
 
 /* Every size the compilers use, for one kind of access. */
-#define LH_TSAN_SIZES(prefix, flags)                                                             \
-  LH_TSAN_ACCESS(prefix##2, 2, flags)                                                            \
-  LH_TSAN_ACCESS(prefix##4, 4, flags)                                                            \
-  LH_TSAN_ACCESS(prefix##8, 8, flags)                                                            \
+#define LH_TSAN_SIZES(prefix, flags)                                                               \
+  LH_TSAN_ACCESS(prefix##2, 2, flags)                                                              \
+  LH_TSAN_ACCESS(prefix##4, 4, flags)                                                              \
+  LH_TSAN_ACCESS(prefix##8, 8, flags)                                                              \
   LH_TSAN_ACCESS(prefix##16, 16, flags)
 
 LH_TSAN_ACCESS(__tsan_read1, 1, LH_RACE_READ)
@@ -62,13 +61,11 @@ LH_TSAN_SIZES(__tsan_read_write, LH_RACE_WRITE)
 LH_TSAN_SIZES(__tsan_unaligned_read_write, LH_RACE_WRITE)
 
 LH_EXPORT void __tsan_read_range(void *addr, unsigned long size) {
-  if (size)
-    observe(addr, size, LH_RACE_READ, LH_TSAN_PC);
+  if (size) observe(addr, size, LH_RACE_READ, LH_TSAN_PC);
 }
 
 LH_EXPORT void __tsan_write_range(void *addr, unsigned long size) {
-  if (size)
-    observe(addr, size, LH_RACE_WRITE, LH_TSAN_PC);
+  if (size) observe(addr, size, LH_RACE_WRITE, LH_TSAN_PC);
 }
 
 LH_EXPORT void *__tsan_memcpy(void *dst, const void *src, size_t size) {
