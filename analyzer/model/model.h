@@ -25,7 +25,6 @@
 
 #define LH_NONE (-1)
 
-
 struct lh_run_file {
   char *path;
   long long pid, ppid;
@@ -96,7 +95,6 @@ struct lh_lock_profile {
   uint32_t lock; /* model index */
   uint64_t acquisitions, contended, wait_ns, max_wait_ns, hold_ns, max_hold_ns;
 };
-
 
 struct lh_object {
   char *key;     /* merge key, unique in the model (group-prefixed) */
