@@ -99,8 +99,7 @@ static pid_t owner_of(const void *obj, uint8_t kind) {
 void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc) {
   int saved = errno;
   lh_thread_ensure();
-  bool recursive;
-  uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
+  uint32_t lock = lh_lock_id(obj, kind, pc);
   if (lh_self.cold->try_failures == 0)
     __atomic_store_n(&lh_self.cold->try_fail_since_ns, lh_now_ns(), __ATOMIC_RELAXED);
   __atomic_store_n(&lh_self.cold->try_fail_lock, lock, __ATOMIC_RELAXED);

@@ -62,8 +62,7 @@ static inline void lh_wait_object_begin(uint8_t on, const void *obj, uint16_t ca
 static inline void lh_wait_cond_begin(const void *cond, const void *mutex, uint8_t kind,
                                       uint16_t call, bool timed, uintptr_t pc) {
   lh_thread_ensure();
-  bool recursive;
-  uint32_t lock = lh_lock_id(mutex, kind, pc, &recursive);
+  uint32_t lock = lh_lock_id(mutex, kind, pc);
   struct lh_wait *w = &lh_self.cold->wait;
   LH_WSET(w, on, LH_WAIT_COND);
   LH_WSET(w, addr, (uintptr_t)cond);

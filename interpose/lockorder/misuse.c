@@ -90,8 +90,7 @@ void lh_misuse_unlock(const void *obj, uint8_t kind, uintptr_t pc) {
   if (st == HELD_BY_SELF) /* taken before lockhound watched, or through a path it cannot see */
     return;
   lh_thread_ensure();
-  bool recursive;
-  uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
+  uint32_t lock = lh_lock_id(obj, kind, pc);
   enum lh_finding_kind kind_name =
       st == UNLOCKED ? LH_FINDING_UNLOCK_UNLOCKED : LH_FINDING_UNLOCK_UNOWNED;
   lh_recorder_lock();
@@ -108,8 +107,7 @@ void lh_misuse_destroy_lock(const void *obj, uint8_t kind, uintptr_t pc) {
   pid_t owner;
   if (state_of(obj, kind, &owner) == UNLOCKED) return;
   lh_thread_ensure();
-  bool recursive;
-  uint32_t lock = lh_lock_id(obj, kind, pc, &recursive);
+  uint32_t lock = lh_lock_id(obj, kind, pc);
   lh_recorder_lock();
   if (lh_finding_first_at(LH_FINDING_DESTROY_LOCKED, NULL, pc)) {
     struct lh_finding *f = begin(LH_FINDING_DESTROY_LOCKED, NULL);
@@ -125,8 +123,7 @@ void lh_misuse_cond_unowned(const void *cond, const void *mutex, uint8_t kind, u
   enum lock_state st = state_of(mutex, kind, &owner);
   if (st == HELD_BY_SELF) return;
   lh_thread_ensure();
-  bool recursive;
-  uint32_t lock = lh_lock_id(mutex, kind, pc, &recursive);
+  uint32_t lock = lh_lock_id(mutex, kind, pc);
   lh_recorder_lock();
   if (lh_finding_first_at(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, NULL, pc)) {
     struct lh_finding *f =
@@ -173,9 +170,8 @@ static __attribute__((noinline)) void report_two_mutexes(const void *cond, const
                                                          uintptr_t pc, uintptr_t other,
                                                          int32_t other_thread,
                                                          uint32_t other_stack) {
-  bool recursive; /* the ids first: looking one up may take the recorder lock */
-  uint32_t lock = lh_lock_id(mutex, LH_LOCK_MUTEX, pc, &recursive);
-  uint32_t other_lock = lh_lock_id((const void *)other, LH_LOCK_MUTEX, pc, &recursive);
+  uint32_t lock = lh_lock_id(mutex, LH_LOCK_MUTEX, pc);
+  uint32_t other_lock = lh_lock_id((const void *)other, LH_LOCK_MUTEX, pc);
   lh_recorder_lock();
   {
     struct lh_finding *f = begin(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL);

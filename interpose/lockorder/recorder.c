@@ -46,9 +46,7 @@ static void request_slow(void *p) {
    * call comes here again rather than trusting an id that no longer holds. */
   uint32_t epoch = lh_lock_epoch_of(a->addr);
   uint16_t code_gen = (uint16_t)lh_stack_epoch_now();
-  bool recursive;
-  a->lock = lh_lock_id((const void *)a->addr, a->kind, key.pc, &recursive);
-  (void)recursive; /* the holder re-taking any lock adds no order, recursive or not */
+  a->lock = lh_lock_id((const void *)a->addr, a->kind, key.pc);
   int i;
   while ((i = lh_held_find(&lh_self.held, a->addr)) >= 0 && lh_self.held.v[i].lock != a->lock) {
     /* The lock this thread took at that address was initialised again since (a new lock id):

@@ -18,7 +18,6 @@ struct lh_lock_cache_entry {
   uintptr_t addr;
   uint32_t id;
   uint32_t epoch;
-  uint8_t recursive; /* a recursive mutex: its holder may take it again */
 };
 
 struct lh_lock_cache {

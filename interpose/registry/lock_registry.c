@@ -189,7 +189,6 @@ static void cache(const struct lh_lock_rec *r) {
   e->addr = r->addr;
   e->id = r->id;
   e->epoch = lh_lock_epoch_of(r->addr);
-  e->recursive = r->recursive;
 }
 
 struct lookup_ctx {
@@ -197,7 +196,6 @@ struct lookup_ctx {
   uint8_t kind;
   uintptr_t pc;
   uint32_t id;
-  bool recursive;
 };
 
 static void look_up(void *p) { /* on lockhound's own stack (own_stack.h) */
@@ -209,21 +207,18 @@ static void look_up(void *p) { /* on lockhound's own stack (own_stack.h) */
   if (r) {
     cache(r);
     c->id = r->id;
-    c->recursive = r->recursive;
   }
 }
 
-uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive) {
+uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc) {
   struct lh_lock_cache_entry *e = lh_lock_cache_hit(lh_self.locks, (uintptr_t)obj);
   if (__builtin_expect(e != NULL, 1)) {
-    *recursive = e->recursive;
     return e->id;
   }
-  struct lookup_ctx c = {obj, kind, pc, UINT32_MAX, false};
+  struct lookup_ctx c = {obj, kind, pc, UINT32_MAX};
   lh_recorder_lock();
   lh_own_stack_call(look_up, &c); /* add() may retire a lock, which may write tuples */
   lh_recorder_unlock();
-  *recursive = c.recursive;
   return c.id;
 }
 

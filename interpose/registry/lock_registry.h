@@ -38,9 +38,8 @@ static inline bool lh_spin_is_free(int value) {
 }
 
 /* The id of the lock at obj, from the calling thread's cache or else the registry (which
- * registers it as statically initialised, first used at pc, when it is new). Sets *recursive
- * for a recursive mutex. */
-uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc, bool *recursive);
+ * registers it as statically initialised, first used at pc, when it is new). */
+uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc);
 /* After a successful init call at pc: a new lock at obj, replacing any earlier one there. */
 void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc);
 /* After a successful destroy call. */
