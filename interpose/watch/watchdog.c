@@ -219,7 +219,10 @@ static void fill_thread_entry(struct lh_finding_thread *e, const struct snap *s)
     e->wait = s->wait;
     if (s->wait.on != LH_WAIT_COND)
       e->wait.lock = s->wait.on == LH_WAIT_LOCK ? s->wait.lock : UINT32_MAX;
-    static const uint8_t object_kind[] = {0, LH_OBJECT_COND, LH_OBJECT_SEM, LH_OBJECT_BARRIER, 0};
+    static const uint8_t object_kind[LH_WAIT_ON_COUNT] = {
+        [LH_WAIT_COND] = LH_OBJECT_COND,
+        [LH_WAIT_SEM] = LH_OBJECT_SEM,
+        [LH_WAIT_BARRIER] = LH_OBJECT_BARRIER}; /* by name: the enums' order is not this table's */
     if (s->wait.on == LH_WAIT_COND || s->wait.on == LH_WAIT_SEM || s->wait.on == LH_WAIT_BARRIER)
       e->wait_object = lh_object_ref((const void *)s->wait.addr, object_kind[s->wait.on], 0);
   }

@@ -233,6 +233,27 @@ Test(stall, stall_timeout_option_reports_it_sooner)
     lh_child_result_free(&res);
 }
 
+/* What the watchdog saw is told with the object's own kind and state: a barrier that three
+ * threads must reach, two of which did (samples/stall/stall_barrier.c). */
+Test(stall, a_stall_on_a_barrier_names_the_barrier_and_its_count)
+{
+    skip_if_pending("stall/stall_barrier");
+    struct lh_child_result res;
+    double took;
+    json_t *report = run_sample("stall/stall_barrier", "--stall-timeout=0.5", &res, &took);
+    const json_t *f = lh_report_finding(report, "stall");
+    cr_assert_not_null(f, "no stall finding; stderr:\n%s", res.err);
+    const json_t *o = json_array_get(json_object_get(f, "objects"), 0);
+    cr_assert_not_null(o, "the stall names no object; stderr:\n%s", res.err);
+    cr_expect_str_eq(json_string_value(json_object_get(o, "kind")) ?: "(none)", "barrier");
+    cr_expect_eq(json_integer_value(json_object_get(o, "count")), 3);
+    cr_expect_eq(json_integer_value(json_object_get(o, "arrived")), 2);
+    cr_expect(strstr(res.err, "barrier start_line: 2 of 3 threads arrived") != NULL,
+              "the text does not tell the barrier:\n%s", res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 Test(livelock, livelock_timeout_option_reports_it_sooner)
 {
     skip_if_pending(LIVELOCKS);
