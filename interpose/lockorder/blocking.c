@@ -64,13 +64,13 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
     return;
   }
   if (!blocks_for_ever(obj, kind, a->mode, lh_self.held.v[i].mode)) return;
-  static struct lh_finding f; /* guarded by the recorder lock */
+  static struct lh_incident f; /* guarded by the recorder lock */
   lh_recorder_lock();
-  lh_finding_init(&f, LH_FINDING_SELF_DEADLOCK, lh_finding_end_action());
-  struct lh_finding_thread *t = &f.threads[f.nthreads++];
+  lh_incident_init(&f, LH_FINDING_SELF_DEADLOCK, lh_incident_end_action());
+  struct lh_incident_thread *t = &f.threads[f.nthreads++];
   t->thread = lh_self.id;
   t->stack = lh_stack_here();
-  t->nheld = lh_self.held.n < LH_FINDING_MAX_HELD ? lh_self.held.n : LH_FINDING_MAX_HELD;
+  t->nheld = lh_self.held.n < LH_INCIDENT_MAX_HELD ? lh_self.held.n : LH_INCIDENT_MAX_HELD;
   for (uint32_t k = 0; k < t->nheld; k++) t->held[k] = lh_self.held.v[k];
   t->has_wait = true;
   t->wait.on = LH_WAIT_LOCK;
@@ -83,8 +83,8 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
   t->wait.since_ns = lh_now_ns();
   f.lock = a->lock;
   f.related[f.nrelated++] =
-      (struct lh_finding_related){lh_self.id, lh_self.held.v[i].stack, "took it first here"};
-  lh_finding_write(&f);
+      (struct lh_incident_related){lh_self.id, lh_self.held.v[i].stack, "took it first here"};
+  lh_incident_write(&f);
   lh_recorder_unlock();
   lh_run_end_for("self-deadlock");
 }

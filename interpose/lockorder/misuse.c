@@ -21,16 +21,16 @@
 #include "watch/runtime_findings.h"
 
 /* The one finding being built: owned by the recorder lock. */
-static struct lh_finding finding;
+static struct lh_incident finding;
 
 /* Under the recorder lock: a finding about the calling thread at its current call. */
-static struct lh_finding *begin(enum lh_finding_kind kind, const char *detail) {
-  lh_finding_init(&finding, kind, "continue");
+static struct lh_incident *begin(enum lh_finding_kind kind, const char *detail) {
+  lh_incident_init(&finding, kind, "continue");
   finding.detail = detail;
-  struct lh_finding_thread *t = &finding.threads[finding.nthreads++];
+  struct lh_incident_thread *t = &finding.threads[finding.nthreads++];
   t->thread = lh_self.id;
   t->stack = lh_stack_here();
-  t->nheld = lh_self.held.n < LH_FINDING_MAX_HELD ? lh_self.held.n : LH_FINDING_MAX_HELD;
+  t->nheld = lh_self.held.n < LH_INCIDENT_MAX_HELD ? lh_self.held.n : LH_INCIDENT_MAX_HELD;
   for (uint32_t i = 0; i < t->nheld; i++) t->held[i] = lh_self.held.v[i];
   return &finding;
 }
@@ -59,11 +59,11 @@ static void look_for_holder(int32_t id, struct lh_thread *t, void *ctx) {
 }
 
 /* Adds "held by T, taken at ..." to the finding when the holder is found. */
-static void add_holder(struct lh_finding *f, uint32_t lock, pid_t tid, const char *what) {
+static void add_holder(struct lh_incident *f, uint32_t lock, pid_t tid, const char *what) {
   struct holder_search h = {lock, tid, -1, LH_NO_STACK};
   lh_threads_each(look_for_holder, &h);
-  if (h.id >= 0 && f->nrelated < LH_FINDING_MAX_RELATED)
-    f->related[f->nrelated++] = (struct lh_finding_related){h.id, h.stack, what};
+  if (h.id >= 0 && f->nrelated < LH_INCIDENT_MAX_RELATED)
+    f->related[f->nrelated++] = (struct lh_incident_related){h.id, h.stack, what};
 }
 
 enum lock_state { UNLOCKED, HELD_BY_SELF, HELD_BY_OTHER };
@@ -94,11 +94,11 @@ void lh_misuse_unlock(const void *obj, uint8_t kind, uintptr_t pc) {
   enum lh_finding_kind kind_name =
       st == UNLOCKED ? LH_FINDING_UNLOCK_UNLOCKED : LH_FINDING_UNLOCK_UNOWNED;
   lh_recorder_lock();
-  if (lh_finding_first_at(kind_name, NULL, pc)) {
-    struct lh_finding *f = begin(kind_name, NULL);
+  if (lh_incident_first_at(kind_name, NULL, pc)) {
+    struct lh_incident *f = begin(kind_name, NULL);
     f->lock = lock;
     if (st == HELD_BY_OTHER) add_holder(f, lock, owner, "holds it, taken here");
-    lh_finding_write(f);
+    lh_incident_write(f);
   }
   lh_recorder_unlock();
 }
@@ -109,11 +109,11 @@ void lh_misuse_destroy_lock(const void *obj, uint8_t kind, uintptr_t pc) {
   lh_thread_ensure();
   uint32_t lock = lh_lock_id(obj, kind, pc);
   lh_recorder_lock();
-  if (lh_finding_first_at(LH_FINDING_DESTROY_LOCKED, NULL, pc)) {
-    struct lh_finding *f = begin(LH_FINDING_DESTROY_LOCKED, NULL);
+  if (lh_incident_first_at(LH_FINDING_DESTROY_LOCKED, NULL, pc)) {
+    struct lh_incident *f = begin(LH_FINDING_DESTROY_LOCKED, NULL);
     f->lock = lock;
     add_holder(f, lock, owner, "holds it, taken here");
-    lh_finding_write(f);
+    lh_incident_write(f);
   }
   lh_recorder_unlock();
 }
@@ -125,13 +125,13 @@ void lh_misuse_cond_unowned(const void *cond, const void *mutex, uint8_t kind, u
   lh_thread_ensure();
   uint32_t lock = lh_lock_id(mutex, kind, pc);
   lh_recorder_lock();
-  if (lh_finding_first_at(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, NULL, pc)) {
-    struct lh_finding *f =
+  if (lh_incident_first_at(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, NULL, pc)) {
+    struct lh_incident *f =
         begin(LH_FINDING_COND_WAIT_UNOWNED_MUTEX, st == UNLOCKED ? "unlocked" : "other");
     f->lock = lock;
     f->object = lh_object_ref(cond, LH_OBJECT_COND, pc);
     if (st == HELD_BY_OTHER) add_holder(f, lock, owner, "holds the mutex, taken here");
-    lh_finding_write(f);
+    lh_incident_write(f);
   }
   lh_recorder_unlock();
 }
@@ -152,7 +152,7 @@ static void cond_enter(void *p) {
   struct cond_enter_ctx *c = p;
   c->other = lh_object_cond_enter(c->cond, c->mutex, c->pc, lh_self.id, c->here, &c->other_thread,
                                   &c->other_stack);
-  c->report = c->other && lh_finding_first_at(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL, c->pc);
+  c->report = c->other && lh_incident_first_at(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL, c->pc);
 }
 
 static void cond_leave(void *cond) { lh_object_cond_leave(cond); }
@@ -174,12 +174,12 @@ static __attribute__((noinline)) void report_two_mutexes(const void *cond, const
   uint32_t other_lock = lh_lock_id((const void *)other, LH_LOCK_MUTEX, pc);
   lh_recorder_lock();
   {
-    struct lh_finding *f = begin(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL);
+    struct lh_incident *f = begin(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL);
     f->object = lh_object_ref(cond, LH_OBJECT_COND, pc);
     f->lock = lock;
     /* the other waiters' mutex: the mutex of the wait this thread's entry shows */
-    struct lh_finding_thread *t = &f->threads[0];
-    if (t->nheld < LH_FINDING_MAX_HELD) {
+    struct lh_incident_thread *t = &f->threads[0];
+    if (t->nheld < LH_INCIDENT_MAX_HELD) {
       t->has_wait = true;
       t->wait.on = LH_WAIT_COND;
       t->wait.call = LH_W_pthread_cond_wait;
@@ -188,9 +188,9 @@ static __attribute__((noinline)) void report_two_mutexes(const void *cond, const
       t->wait_object = (uint32_t)f->object;
     }
     if (other_thread >= 0)
-      f->related[f->nrelated++] = (struct lh_finding_related){
+      f->related[f->nrelated++] = (struct lh_incident_related){
           other_thread, other_stack, "waits on it with the other mutex here"};
-    lh_finding_write(f);
+    lh_incident_write(f);
   }
   lh_recorder_unlock();
 }
@@ -198,13 +198,13 @@ static __attribute__((noinline)) void report_two_mutexes(const void *cond, const
 void lh_misuse_cond_leave(const void *cond) { lh_locked_on_own_stack(cond_leave, (void *)cond); }
 
 void lh_misuse_thread_exit(void) {
-  if (!lh_finding_first_at(LH_FINDING_EXIT_HOLDING_LOCK, NULL, (uintptr_t)lh_self.held.v[0].stack))
+  if (!lh_incident_first_at(LH_FINDING_EXIT_HOLDING_LOCK, NULL, (uintptr_t)lh_self.held.v[0].stack))
     return;
-  struct lh_finding *f = begin(LH_FINDING_EXIT_HOLDING_LOCK, NULL);
+  struct lh_incident *f = begin(LH_FINDING_EXIT_HOLDING_LOCK, NULL);
   f->threads[0].stack = LH_NO_STACK; /* where it ends is the thread machinery: the held locks'
                                         sites are what matters */
   f->lock = lh_self.held.v[0].lock;
-  lh_finding_write(f);
+  lh_incident_write(f);
 }
 
 struct waiter_count {
@@ -229,10 +229,10 @@ static unsigned waiters_on(const void *addr, uint8_t on) {
 
 static void object_misuse(enum lh_finding_kind kind, const char *detail, const void *obj,
                           uint8_t okind, uintptr_t pc) {
-  if (lh_finding_first_at(kind, detail, pc)) {
-    struct lh_finding *f = begin(kind, detail);
+  if (lh_incident_first_at(kind, detail, pc)) {
+    struct lh_incident *f = begin(kind, detail);
     f->object = lh_object_ref(obj, okind, pc);
-    lh_finding_write(f);
+    lh_incident_write(f);
   }
 }
 
@@ -264,7 +264,7 @@ void lh_misuse_sem_destroy(const void *s, uintptr_t pc) {
 
 void lh_misuse_sem_overflow(const void *s, uintptr_t pc) {
   /* sem_post may run in a signal handler: nothing may be written here */
-  lh_finding_defer(LH_FINDING_SEMAPHORE_MISUSE, "post-overflow", s, LH_OBJECT_SEM, pc);
+  lh_incident_defer(LH_FINDING_SEMAPHORE_MISUSE, "post-overflow", s, LH_OBJECT_SEM, pc);
 }
 
 bool lh_misuse_join(pthread_t t, uintptr_t pc) {
@@ -279,11 +279,11 @@ bool lh_misuse_join(pthread_t t, uintptr_t pc) {
    * lockhound's own bookkeeping sees it. */
   bool concurrent = !detail && known && lh_thread_claim_join(t, lh_self.id) >= 0;
   const char *what = concurrent ? "join-concurrent" : detail;
-  if (what && lh_finding_first_at(LH_FINDING_API_ERROR, what, pc)) {
-    struct lh_finding *f = begin(LH_FINDING_API_ERROR, what);
+  if (what && lh_incident_first_at(LH_FINDING_API_ERROR, what, pc)) {
+    struct lh_incident *f = begin(LH_FINDING_API_ERROR, what);
     int32_t target = lh_thread_of_handle(t);
     if (target >= 0) f->thread = target;
-    lh_finding_write(f);
+    lh_incident_write(f);
   }
   lh_recorder_unlock();
   return detail != NULL;
@@ -307,7 +307,7 @@ void lh_misuse_api_error(uint16_t call, int error, uintptr_t pc) {
   }
   lh_thread_ensure();
   lh_recorder_lock();
-  if (lh_finding_first_at(LH_FINDING_API_ERROR, detail, pc))
-    lh_finding_write(begin(LH_FINDING_API_ERROR, detail));
+  if (lh_incident_first_at(LH_FINDING_API_ERROR, detail, pc))
+    lh_incident_write(begin(LH_FINDING_API_ERROR, detail));
   lh_recorder_unlock();
 }

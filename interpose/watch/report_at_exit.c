@@ -156,7 +156,7 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
   if (how == LH_END_SIGNAL) {
     if (!lh_recorder_trylock_for(1000)) return false;
   } else {
-    lh_finding_write_deferred();
+    lh_incident_write_deferred();
     lh_recorder_lock();
   }
   if (lh_run_file_writing()) {

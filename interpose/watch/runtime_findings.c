@@ -24,14 +24,14 @@
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
 
-void lh_finding_init(struct lh_finding *f, enum lh_finding_kind kind, const char *action) {
+void lh_incident_init(struct lh_incident *f, enum lh_finding_kind kind, const char *action) {
   memset(f, 0, sizeof *f);
   f->kind = kind;
   f->action = action;
   f->lock = f->object = f->thread = -1;
 }
 
-const char *lh_finding_end_action(void) {
+const char *lh_incident_end_action(void) {
   switch (lh_options.on_deadlock) {
   case LH_ON_DEADLOCK_ABORT: return "abort";
   case LH_ON_DEADLOCK_WAIT: return "wait";
@@ -62,7 +62,7 @@ static int64_t realtime_of(uint64_t monotonic_ns) {
   return now_rt - (int64_t)(lh_now_ns() - monotonic_ns);
 }
 
-static void fill_wait(struct lh_json_line *jl, const struct lh_finding_thread *t) {
+static void fill_wait(struct lh_json_line *jl, const struct lh_incident_thread *t) {
   const struct lh_wait *w = &t->wait;
   lh_jl_key(jl, "waits");
   lh_jl_open(jl, '{');
@@ -83,7 +83,7 @@ static void fill_wait(struct lh_json_line *jl, const struct lh_finding_thread *t
   lh_jl_close(jl, '}');
 }
 
-static void fill_thread(struct lh_json_line *jl, const struct lh_finding_thread *t) {
+static void fill_thread(struct lh_json_line *jl, const struct lh_incident_thread *t) {
   lh_jl_open(jl, '{');
   lh_jl_kv_int(jl, "thread", t->thread);
   if (t->has_wait) fill_wait(jl, t);
@@ -111,7 +111,7 @@ static void fill_thread(struct lh_json_line *jl, const struct lh_finding_thread 
 }
 
 static void fill_finding(struct lh_json_line *jl, const void *p) {
-  const struct lh_finding *f = p;
+  const struct lh_incident *f = p;
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   lh_jl_kv_str(jl, "kind", rule_of(f->kind));
@@ -142,7 +142,7 @@ static void fill_finding(struct lh_json_line *jl, const void *p) {
     lh_jl_key(jl, "objects");
     lh_jl_open(jl, '[');
     for (uint32_t i = 0; i < f->nobjects; i++) {
-      const struct lh_finding_object_state *o = &f->objects[i];
+      const struct lh_object_state *o = &f->objects[i];
       lh_jl_open(jl, '{');
       lh_jl_kv_int(jl, "object", o->object);
       if (o->is_barrier) {
@@ -158,9 +158,9 @@ static void fill_finding(struct lh_json_line *jl, const void *p) {
 }
 
 /* Everything the record refers to goes first (docs/run-file-format.md). */
-static void write_referents(const struct lh_finding *f) {
+static void write_referents(const struct lh_incident *f) {
   for (uint32_t i = 0; i < f->nthreads; i++) {
-    const struct lh_finding_thread *t = &f->threads[i];
+    const struct lh_incident_thread *t = &f->threads[i];
     lh_thread_ensure_written(t->thread);
     for (uint32_t k = 0; k < t->nheld; k++) {
       lh_lock_ensure_written(t->held[k].lock);
@@ -193,7 +193,7 @@ static void write_referents(const struct lh_finding *f) {
   for (uint32_t i = 0; i < f->nobjects; i++) lh_object_ensure_written(f->objects[i].object);
 }
 
-void lh_finding_write(const struct lh_finding *f) {
+void lh_incident_write(const struct lh_incident *f) {
   if (!lh_run_file_active()) return;
   write_referents(f);
   lh_run_write("finding", fill_finding, f);
@@ -210,7 +210,7 @@ struct reported {
 };
 static struct reported *reported;
 
-bool lh_finding_first_at(enum lh_finding_kind kind, const char *detail, uintptr_t pc) {
+bool lh_incident_first_at(enum lh_finding_kind kind, const char *detail, uintptr_t pc) {
   struct reported probe, *r;
   memset(&probe, 0, sizeof probe);
   probe.key.kind = kind;
@@ -234,8 +234,8 @@ static uintptr_t deferred_obj, deferred_pc;
 static uint8_t deferred_okind;
 static int32_t deferred_thread = -1;
 
-void lh_finding_defer(enum lh_finding_kind kind, const char *detail, const void *obj, uint8_t okind,
-                      uintptr_t pc) {
+void lh_incident_defer(enum lh_finding_kind kind, const char *detail, const void *obj,
+                       uint8_t okind, uintptr_t pc) {
   uintptr_t expected = 0;
   if (__atomic_compare_exchange_n(&deferred_obj, &expected, (uintptr_t)obj, false, __ATOMIC_ACQ_REL,
                                   __ATOMIC_RELAXED)) {
@@ -248,9 +248,9 @@ void lh_finding_defer(enum lh_finding_kind kind, const char *detail, const void 
 }
 
 /* Owned by the recorder lock. */
-static struct lh_finding deferred;
+static struct lh_incident deferred;
 
-void lh_finding_write_deferred(void) {
+void lh_incident_write_deferred(void) {
   uintptr_t pc = __atomic_load_n(&deferred_pc, __ATOMIC_ACQUIRE);
   if (!pc) return;
   enum lh_finding_kind kind = __atomic_load_n(&deferred_kind, __ATOMIC_RELAXED);
@@ -259,14 +259,14 @@ void lh_finding_write_deferred(void) {
   uint8_t okind = __atomic_load_n(&deferred_okind, __ATOMIC_RELAXED);
   int32_t thread = __atomic_load_n(&deferred_thread, __ATOMIC_RELAXED);
   lh_recorder_lock();
-  if (lh_finding_first_at(kind, detail, pc) && thread >= 0) {
-    lh_finding_init(&deferred, kind, "continue");
+  if (lh_incident_first_at(kind, detail, pc) && thread >= 0) {
+    lh_incident_init(&deferred, kind, "continue");
     deferred.detail = detail;
-    struct lh_finding_thread *t = &deferred.threads[deferred.nthreads++];
+    struct lh_incident_thread *t = &deferred.threads[deferred.nthreads++];
     t->thread = thread;
     t->stack = lh_stack_of_site(pc);
     deferred.object = lh_object_ref((const void *)obj, okind, pc);
-    lh_finding_write(&deferred);
+    lh_incident_write(&deferred);
   }
   lh_recorder_unlock();
   __atomic_store_n(&deferred_pc, 0, __ATOMIC_RELAXED);

@@ -33,7 +33,7 @@ struct snap {
   struct lh_wait wait;
   uint32_t nheld;
   bool held_complete;
-  struct lh_held_entry held[LH_FINDING_MAX_HELD];
+  struct lh_held_entry held[LH_INCIDENT_MAX_HELD];
   uint32_t try_failures, try_lock;
   pid_t try_owner;
   uint64_t try_since;
@@ -75,8 +75,8 @@ static void copy_wait(struct lh_wait *dst, struct lh_wait *src) {
 static void copy_held(struct snap *s, struct lh_held_set *h) {
   struct lh_held_entry *v = __atomic_load_n(&h->v, __ATOMIC_ACQUIRE);
   uint32_t n = __atomic_load_n(&h->n, __ATOMIC_RELAXED);
-  s->held_complete = n <= LH_FINDING_MAX_HELD;
-  s->nheld = s->held_complete ? n : LH_FINDING_MAX_HELD;
+  s->held_complete = n <= LH_INCIDENT_MAX_HELD;
+  s->nheld = s->held_complete ? n : LH_INCIDENT_MAX_HELD;
   for (uint32_t i = 0; v && i < s->nheld; i++) {
     s->held[i].addr = __atomic_load_n(&v[i].addr, __ATOMIC_RELAXED);
     s->held[i].lock = __atomic_load_n(&v[i].lock, __ATOMIC_RELAXED);
@@ -208,7 +208,7 @@ static int blocker(const struct scan *sc, int i) {
   return -1;
 }
 
-static void fill_thread_entry(struct lh_finding_thread *e, const struct snap *s) {
+static void fill_thread_entry(struct lh_incident_thread *e, const struct snap *s) {
   memset(e, 0, sizeof *e);
   e->thread = s->id;
   e->stack = LH_NO_STACK;
@@ -231,11 +231,11 @@ static void fill_thread_entry(struct lh_finding_thread *e, const struct snap *s)
 /* Under the recorder lock: writes the finding about the threads cyc[0..n). */
 static void write_cycle(const struct scan *sc, const int *cyc, int n, enum lh_finding_kind kind,
                         const char *action) {
-  static struct lh_finding f;
-  lh_finding_init(&f, kind, action);
-  for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++)
+  static struct lh_incident f;
+  lh_incident_init(&f, kind, action);
+  for (int k = 0; k < n && f.nthreads < LH_INCIDENT_MAX_THREADS; k++)
     fill_thread_entry(&f.threads[f.nthreads++], &sc->t[cyc[k]]);
-  lh_finding_write(&f);
+  lh_incident_write(&f);
 }
 
 /* A cycle of blocked threads through cycle_next, found from start; its length or 0. */
@@ -293,7 +293,7 @@ static bool check_deadlock(struct scan *sc) {
     mark_reported(sc, cyc, n);
     lh_recorder_lock();
     write_cycle(sc, cyc, n, timed ? LH_FINDING_TIMED_WAIT_CYCLE : LH_FINDING_DEADLOCK,
-                timed ? "continue" : lh_finding_end_action());
+                timed ? "continue" : lh_incident_end_action());
     lh_recorder_unlock();
     if (!timed) {
       deadlock_reported = true;
@@ -483,12 +483,12 @@ static const char *wake_detail(unsigned from) {
   return from == WAKE_PROCESS ? "other-process" : from == WAKE_SIGNAL ? "signal-handler" : "timer";
 }
 
-static void add_object_state(struct lh_finding *f, const struct scan *sc, const struct snap *s,
+static void add_object_state(struct lh_incident *f, const struct scan *sc, const struct snap *s,
                              uint32_t object) {
   for (uint32_t i = 0; i < f->nobjects; i++)
     if (f->objects[i].object == object) return;
-  if (f->nobjects == LH_FINDING_MAX_OBJECTS) return;
-  struct lh_finding_object_state *o = &f->objects[f->nobjects++];
+  if (f->nobjects == LH_INCIDENT_MAX_OBJECTS) return;
+  struct lh_object_state *o = &f->objects[f->nobjects++];
   memset(o, 0, sizeof *o);
   o->object = object;
   if (s->wait.on == LH_WAIT_BARRIER) {
@@ -503,9 +503,9 @@ static void add_object_state(struct lh_finding *f, const struct scan *sc, const 
 }
 
 /* Under the recorder lock: the threads and the state of the objects they wait on. */
-static void fill_stall(struct lh_finding *f, const struct scan *sc) {
-  for (uint32_t i = 0; i < sc->n && f->nthreads < LH_FINDING_MAX_THREADS; i++) {
-    struct lh_finding_thread *e = &f->threads[f->nthreads++];
+static void fill_stall(struct lh_incident *f, const struct scan *sc) {
+  for (uint32_t i = 0; i < sc->n && f->nthreads < LH_INCIDENT_MAX_THREADS; i++) {
+    struct lh_incident_thread *e = &f->threads[f->nthreads++];
     fill_thread_entry(e, &sc->t[i]);
     if (sc->t[i].wait.on == LH_WAIT_SEM || sc->t[i].wait.on == LH_WAIT_BARRIER)
       add_object_state(f, sc, &sc->t[i], e->wait_object);
@@ -524,24 +524,24 @@ static bool check_stall(struct scan *sc) {
   }
   if (count_tasks() != (int)sc->n + 1) /* a thread lockhound does not know may still run */
     return false;
-  static struct lh_finding f;
+  static struct lh_incident f;
   unsigned from = outside_wakeup(sc, NULL);
   if (from != WAKE_NONE) {
     /* Not certain: a warning, and the program goes on. */
     if (warned) return false;
     warned = true;
     lh_recorder_lock();
-    lh_finding_init(&f, LH_FINDING_POSSIBLE_STALL, "continue");
+    lh_incident_init(&f, LH_FINDING_POSSIBLE_STALL, "continue");
     f.detail = wake_detail(from);
     fill_stall(&f, sc);
-    lh_finding_write(&f);
+    lh_incident_write(&f);
     lh_recorder_unlock();
     return false;
   }
   lh_recorder_lock();
-  lh_finding_init(&f, LH_FINDING_STALL, lh_finding_end_action());
+  lh_incident_init(&f, LH_FINDING_STALL, lh_incident_end_action());
   fill_stall(&f, sc);
-  lh_finding_write(&f);
+  lh_incident_write(&f);
   lh_recorder_unlock();
   reported = true;
   lh_run_end_for("stall");
@@ -588,13 +588,13 @@ static bool check_livelock(struct scan *sc) {
     if (n < 2) continue;
     bool certain = !others_may_progress(sc, next);
     if (!certain && warned) break;
-    static struct lh_finding f;
+    static struct lh_incident f;
     lh_recorder_lock();
-    lh_finding_init(&f, certain ? LH_FINDING_LIVELOCK : LH_FINDING_POSSIBLE_LIVELOCK,
-                    certain ? lh_finding_end_action() : "continue");
-    for (int k = 0; k < n && f.nthreads < LH_FINDING_MAX_THREADS; k++) {
+    lh_incident_init(&f, certain ? LH_FINDING_LIVELOCK : LH_FINDING_POSSIBLE_LIVELOCK,
+                     certain ? lh_incident_end_action() : "continue");
+    for (int k = 0; k < n && f.nthreads < LH_INCIDENT_MAX_THREADS; k++) {
       const struct snap *s = &sc->t[cyc[k]];
-      struct lh_finding_thread *e = &f.threads[f.nthreads++];
+      struct lh_incident_thread *e = &f.threads[f.nthreads++];
       memset(e, 0, sizeof *e);
       e->thread = s->id;
       e->stack = LH_NO_STACK;
@@ -604,7 +604,7 @@ static bool check_livelock(struct scan *sc) {
       e->try_holder = sc->t[cyc[(k + 1) % n]].id; /* by construction: the next in the cycle */
       e->try_since_ns = s->try_since;
     }
-    lh_finding_write(&f);
+    lh_incident_write(&f);
     lh_recorder_unlock();
     if (!certain) {
       warned = true;
@@ -640,7 +640,7 @@ static void *watchdog_main(void *arg) {
       ;
     period.tv_nsec = LH_WATCHDOG_PERIOD_MS * 1000000L;
     if (!__atomic_load_n(&lh_enabled, __ATOMIC_ACQUIRE)) continue;
-    lh_finding_write_deferred();
+    lh_incident_write_deferred();
     sc.n = 0;
     lh_recorder_lock();
     lh_threads_each(collect, &sc);
