@@ -10,8 +10,8 @@
 #include "registry/lock_registry.h"
 #include "registry/stack_capture.h"
 #include "registry/tuple_cache.h"
+#include "watch/incidents.h"
 #include "watch/report_at_exit.h"
-#include "watch/runtime_findings.h"
 
 /* glibc's mutex type (pthread_mutex_t.__data.__kind & 3), also under an mtx_t. */
 static int mutex_type(const void *obj) { return ((const pthread_mutex_t *)obj)->__data.__kind & 3; }

@@ -18,7 +18,7 @@
 #include "registry/object_registry.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
-#include "watch/runtime_findings.h"
+#include "watch/incidents.h"
 
 /* The one finding being built: owned by the recorder lock. */
 static struct lh_incident finding;

@@ -21,7 +21,7 @@
 #include "registry/thread_state.h"
 #include "runfile/run_file.h"
 #include "watch/contention.h"
-#include "watch/runtime_findings.h"
+#include "watch/incidents.h"
 
 extern char **environ;
 

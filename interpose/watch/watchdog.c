@@ -22,8 +22,8 @@
 #include "registry/recorder_lock.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
+#include "watch/incidents.h"
 #include "watch/report_at_exit.h"
-#include "watch/runtime_findings.h"
 
 struct snap {
   int32_t id;

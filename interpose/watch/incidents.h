@@ -1,11 +1,11 @@
-/* runtime_findings.h - findings the library makes while the program runs (ending the run after
- * one: report_at_exit.h).
+/* incidents.h - incidents: what the library sees happen while the program runs, written as the
+ * run file's `finding` records (ending the run after one: report_at_exit.h).
  *
- * A finding is built as a struct lh_incident, written as one `finding` record (with every lock,
+ * An incident is built as a struct lh_incident, written as one `finding` record (with every lock,
  * object, thread and stack it names written before it), and then acted on: a deadlock, stall or
  * livelock ends the run as LOCKHOUND_OPTIONS' on_deadlock says; misuse lets it go on. */
-#ifndef LH_RUNTIME_FINDINGS_H
-#define LH_RUNTIME_FINDINGS_H
+#ifndef LH_INCIDENTS_H
+#define LH_INCIDENTS_H
 
 #include <stdbool.h>
 #include <stdint.h>

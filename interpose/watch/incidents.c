@@ -1,9 +1,9 @@
-/* runtime_findings.c - see runtime_findings.h.
+/* incidents.c - see incidents.h.
  *
  * Ending the run: lh_run_end (report_at_exit.c) finishes the run file and reports, then the
  * process leaves with _exit: the program's own atexit handlers could take the very locks that
  * are deadlocked. */
-#include "watch/runtime_findings.h"
+#include "watch/incidents.h"
 
 #include <stdio.h>
 #include <stdlib.h>
