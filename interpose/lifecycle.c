@@ -1,4 +1,9 @@
-/* lifecycle.c - start-up, fork and shut-down of the preload library (lifecycle.h).
+/* lifecycle.c - the moments every engine takes part in (lifecycle.h), in one place: start-up,
+ * fork, a failed exec, a thread's prepare / created / begin / joined / end, and shut-down. Each
+ * calls the engines' own steps in order (thread table, watchdog, race detector, misuse checks,
+ * profile, run file); no engine calls another for these moments. Three steps are handed down
+ * at start-up as functions (the run file's first records, the thread key's destructor, a retired
+ * lock's graph node): the only calls that go up a layer (docs/architecture.md, "Layers").
  *
  * Start-up (constructor): read LOCKHOUND_OPTIONS, fill the real-function table, load the
  * unwinder, register the main thread, and open the run file when running under `lockhound run`
