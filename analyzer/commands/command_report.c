@@ -26,25 +26,27 @@ static bool saw_nothing(const struct lh_model *m) {
   return true;
 }
 
-/* Removes the findings the --suppressions files hide; returns how many. */
-static size_t suppress(const struct lh_options *o, const struct lh_report *r,
-                       struct lh_findings *findings) {
-  if (!o->nsuppressions) return 0;
+/* Removes the findings the --suppressions files hide, *hidden of them; returns the rules (with
+ * their use counts, for -v; caller frees), or NULL when there are none. */
+static struct lh_suppressions *suppress(const struct lh_options *o, const struct lh_report *r,
+                                        struct lh_findings *findings, size_t *hidden) {
+  *hidden = 0;
+  if (!o->nsuppressions) return NULL;
   struct lh_suppressions *s = lh_suppressions_new();
   for (size_t i = 0; i < o->nsuppressions; i++)
     lh_suppressions_load(s, o->suppressions[i], stderr); /* checked when the options were read */
   char **object_names = lh_object_names(r->sym, r->m);
-  size_t hidden = lh_suppressions_apply(s, r, findings, object_names);
+  *hidden = lh_suppressions_apply(s, r, findings, object_names);
   lh_lock_names_free(object_names, r->m->nobjects);
-  lh_suppressions_free(s);
-  return hidden;
+  return s;
 }
 
 /* Writes every report the options ask for; *errors gets the number of error findings. */
 static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, size_t *errors) {
   const struct lh_report *r = &a->report;
   int rc = 0;
-  size_t hidden = suppress(o, r, a->findings);
+  size_t hidden;
+  struct lh_suppressions *rules = suppress(o, r, a->findings, &hidden);
   fflush(stdout);
   lh_report_text_styled(stderr, r, (struct lh_text_style){o->lang, o->explain});
   char prefix[32];
@@ -52,6 +54,8 @@ static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, si
   if (hidden)
     fprintf(stderr, "%s lockhound: %zu finding%s suppressed (--suppressions)\n", prefix, hidden,
             hidden == 1 ? "" : "s");
+  if (o->verbose) lh_suppressions_tell_use(rules, stderr, prefix);
+  lh_suppressions_free(rules);
   if (o->contention) lh_report_contention(stderr, a->m, a->lock_names, prefix, o->lang);
   if (o->json_path && lh_report_json(o->json_path, r) != 0) rc = LH_EXIT_USAGE;
   if (o->html_path &&

@@ -18,9 +18,13 @@
 #include "base/input_file.h"
 
 struct rule {
-  char *kind; /* a rule id, or "*" */
-  char *pattern;
-  bool top; /* match only the innermost frame of each access (ThreadSanitizer's race_top) */
+  char *kind;    /* a rule id, or "*" */
+  char *text;    /* the rule as written, KIND:PATTERN, for -v */
+  char *pattern; /* for fnmatch: the brackets escaped (lh_suppression_pattern) */
+  bool top;      /* match only the innermost frame of each access (ThreadSanitizer's race_top) */
+  char *file;    /* where it was written */
+  unsigned line;
+  size_t used; /* findings it hid */
 };
 
 /* ThreadSanitizer's suppression kinds that have a lockhound kind. */
@@ -42,7 +46,9 @@ void lh_suppressions_free(struct lh_suppressions *s) {
   if (!s) return;
   for (size_t i = 0; i < s->n; i++) {
     free(s->rules[i].kind);
+    free(s->rules[i].text);
     free(s->rules[i].pattern);
+    free(s->rules[i].file);
   }
   free(s->rules);
   free(s);
@@ -132,9 +138,14 @@ static int load_rules(struct lh_suppressions *s, const char *path, struct lh_inp
       break;
     }
     struct rule *r = LH_PUSH(s->rules, s->n, s->cap);
+    memset(r, 0, sizeof *r);
     r->kind = lh_xstrdup(kind);
-    r->pattern = lh_xstrdup(pattern);
+    r->text = NULL;
+    if (asprintf(&r->text, "%s:%s", trim(text), pattern) < 0) r->text = lh_xstrdup(pattern);
+    r->pattern = lh_suppression_pattern(pattern);
     r->top = top;
+    r->file = lh_xstrdup(path);
+    r->line = no;
   }
   free(line);
   return rc;
@@ -202,18 +213,44 @@ static bool top_frame_matches(const char *pattern, json_t *finding) {
   return false;
 }
 
-static bool suppressed(const struct lh_suppressions *s, json_t *finding) {
+/* The first rule that hides finding (counted as used), or false. */
+static bool suppressed(struct lh_suppressions *s, json_t *finding) {
   const char *kind = json_string_value(json_object_get(finding, "kind"));
   for (size_t i = 0; i < s->n; i++) {
-    const struct rule *r = &s->rules[i];
+    struct rule *r = &s->rules[i];
     if (strcmp(r->kind, "*") != 0 && (!kind || strcmp(r->kind, kind) != 0)) continue;
-    if (r->top ? top_frame_matches(r->pattern, finding) : any_name_matches(r->pattern, finding))
+    if (r->top ? top_frame_matches(r->pattern, finding) : any_name_matches(r->pattern, finding)) {
+      r->used++;
       return true;
+    }
   }
   return false;
 }
 
-size_t lh_suppressions_apply(const struct lh_suppressions *s, const struct lh_report *r,
+char *lh_suppression_pattern(const char *pattern) {
+  size_t n = 0;
+  for (const char *p = pattern; *p; p++) n += (*p == '[' || *p == ']') ? 2 : 1;
+  char *out = lh_xcalloc(n + 1, 1), *o = out;
+  for (const char *p = pattern; *p; p++) {
+    if (*p == '[' || *p == ']') *o++ = '\\';
+    *o++ = *p;
+  }
+  return out;
+}
+
+void lh_suppressions_tell_use(const struct lh_suppressions *s, FILE *out, const char *prefix) {
+  for (size_t i = 0; s && i < s->n; i++) {
+    const struct rule *r = &s->rules[i];
+    if (r->used)
+      fprintf(out, "%s lockhound: suppression %s:%u: %s used %zu time%s\n", prefix, r->file,
+              r->line, r->text, r->used, r->used == 1 ? "" : "s");
+    else
+      fprintf(out, "%s lockhound: suppression %s:%u: %s matched nothing\n", prefix, r->file,
+              r->line, r->text);
+  }
+}
+
+size_t lh_suppressions_apply(struct lh_suppressions *s, const struct lh_report *r,
                              struct lh_findings *findings, char **object_names) {
   size_t removed = 0;
   for (size_t i = 0; s && s->n && i < findings->n;) {

@@ -39,6 +39,16 @@ static struct cli_result run_with_rules(const char *text) {
       (char *[]){(char *)cli_lockhound(), "run", run_dir_opt, supp_opt, "--", sample, NULL});
 }
 
+/* The dining philosophers' one finding: a cycle through forks[0] .. forks[4]. */
+static struct cli_result run_philosophers_with_rules(const char *text, const char *option) {
+  char philosophers[PATH_MAX + 64];
+  snprintf(philosophers, sizeof philosophers, "%s/samples/deadlock/dining_philosophers",
+           cli_build_dir());
+  write_rules(text);
+  return cli_run((char *[]){(char *)cli_lockhound(), "run", run_dir_opt, supp_opt,
+                            (char *)(option ? option : "--lang=en"), "--", philosophers, NULL});
+}
+
 TestSuite(suppressions, .init = setup, .fini = teardown);
 
 Test(suppressions, a_rule_naming_one_of_the_locks_hides_the_finding) {
@@ -47,6 +57,31 @@ Test(suppressions, a_rule_naming_one_of_the_locks_hides_the_finding) {
   cr_expect_eq(r.status, 0, "%s", r.err);
   cr_expect(strstr(r.err, "ERROR SUMMARY: 0 errors") != NULL, "%s", r.err);
   cr_expect(strstr(r.err, "1 finding suppressed (--suppressions)") != NULL, "%s", r.err);
+  cli_free(&r);
+}
+
+Test(suppressions, a_name_with_brackets_is_matched_as_the_report_prints_it) {
+  struct cli_result r = run_philosophers_with_rules("lock-order-inversion:forks[0]\n", NULL);
+  cr_expect_eq(r.status, 0, "%s", r.err);
+  cr_expect(strstr(r.err, "1 finding suppressed (--suppressions)") != NULL, "%s", r.err);
+  cli_free(&r);
+}
+
+Test(suppressions, a_star_between_brackets_stands_for_any_index) {
+  struct cli_result r = run_philosophers_with_rules("lock-order-inversion:forks[*]\n", NULL);
+  cr_expect_eq(r.status, 0, "%s", r.err);
+  cli_free(&r);
+}
+
+Test(suppressions, verbose_says_how_often_each_rule_was_used_and_which_matched_nothing) {
+  struct cli_result r = run_philosophers_with_rules("lock-order-inversion:forks[2]\n"
+                                                    "deadlock:no_such_lock\n",
+                                                    "-v");
+  cr_expect_eq(r.status, 0, "%s", r.err);
+  cr_expect(strstr(r.err, "supp.txt:1: lock-order-inversion:forks[2] used 1 time") != NULL, "%s",
+            r.err);
+  cr_expect(strstr(r.err, "supp.txt:2: deadlock:no_such_lock matched nothing") != NULL, "%s",
+            r.err);
   cli_free(&r);
 }
 
