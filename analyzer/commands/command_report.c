@@ -41,6 +41,15 @@ static struct lh_suppressions *suppress(const struct lh_options *o, const struct
   return s;
 }
 
+/* --gen-suppressions: the rules, unprefixed so that they can be copied into a file as they are. */
+static void gen_suppressions(const struct lh_report *r, const char *prefix) {
+  fprintf(stderr, "%s lockhound: a suppression for each finding above (--gen-suppressions):\n",
+          prefix);
+  char **object_names = lh_object_names(r->sym, r->m);
+  lh_suppressions_generate(r, object_names, stderr);
+  lh_lock_names_free(object_names, r->m->nobjects);
+}
+
 /* Writes every report the options ask for; *errors gets the number of error findings. */
 static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, size_t *errors) {
   const struct lh_report *r = &a->report;
@@ -56,6 +65,7 @@ static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, si
             hidden == 1 ? "" : "s");
   if (o->verbose) lh_suppressions_tell_use(rules, stderr, prefix);
   lh_suppressions_free(rules);
+  if (o->gen_suppressions && a->findings->n) gen_suppressions(r, prefix);
   if (o->contention) lh_report_contention(stderr, a->m, a->lock_names, prefix, o->lang);
   if (o->json_path && lh_report_json(o->json_path, r) != 0) rc = LH_EXIT_USAGE;
   if (o->html_path &&

@@ -44,7 +44,8 @@ enum {
   OPT_OUTPUT,
   OPT_FORMAT,
   OPT_TIMEOUT,
-  OPT_EXPECT
+  OPT_EXPECT,
+  OPT_GEN_SUPPRESSIONS
 };
 
 #define RUN (1u << LH_CMD_RUN)
@@ -74,6 +75,7 @@ static const struct option_row {
     {"explain", 0, no_argument, RUN | REPORT, OPT_EXPLAIN},
     {"contention", 0, no_argument, RUN | REPORT, OPT_CONTENTION},
     {"suppressions", 0, required_argument, RUN | REPORT, OPT_SUPPRESSIONS},
+    {"gen-suppressions", 0, no_argument, RUN | REPORT, OPT_GEN_SUPPRESSIONS},
     {"source-root", 0, required_argument, RUN | REPORT, OPT_SOURCE_ROOT},
     {"lang", 0, required_argument, RUN | REPORT, OPT_LANG},
     {"output", 'o', required_argument, GRAPH, OPT_OUTPUT},
@@ -112,6 +114,7 @@ void lh_usage(FILE *out) {
       "  --explain               explain each finding's kind for a student, with the schedule that "
       "fails\n"
       "  --suppressions=FILE     hide the findings FILE's KIND:PATTERN lines match (repeatable)\n"
+      "  --gen-suppressions      after the report, a ready KIND:PATTERN rule per finding\n"
       "  --contention            a per-lock profile: acquisitions, waits, wait and hold times\n"
       "                          (run: also measures them; costs a clock read per lock call)\n"
       "  --lang=LANG             language of the text report: en (default) or ru\n"
@@ -399,6 +402,7 @@ static int apply(enum lh_command cmd, int id, struct lh_options *o) {
     }
     break;
   case OPT_EXPECT: o->expect_path = optarg; break;
+  case OPT_GEN_SUPPRESSIONS: o->gen_suppressions = true; break;
   case OPT_HELP: command_usage(cmd, stdout); return -1;
   case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;
   }

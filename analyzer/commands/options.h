@@ -44,6 +44,7 @@ struct lh_options {
   enum lh_lang lang;            /* --lang=en|ru: the language of the text report */
   bool explain;                 /* --explain: explain each finding's kind for a student */
   bool contention;              /* --contention: the per-lock profile (run: also records it) */
+  bool gen_suppressions;        /* --gen-suppressions: a ready rule per finding, after the report */
 #define LH_MAX_SOURCE_ROOTS 16
   char *source_roots[LH_MAX_SOURCE_ROOTS]; /* --source-root=DIR, resolved by realpath (owned:
                                               they live as long as the command) */

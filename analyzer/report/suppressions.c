@@ -250,6 +250,47 @@ void lh_suppressions_tell_use(const struct lh_suppressions *s, FILE *out, const 
   }
 }
 
+/* The name of the first element of array key of o that has one, or NULL. */
+static const char *first_name(json_t *o, const char *key, const char *field) {
+  size_t i;
+  json_t *e;
+  json_array_foreach(json_object_get(o, key), i, e) {
+    const char *name = json_string_value(json_object_get(e, field));
+    if (name && *name) return name;
+  }
+  return NULL;
+}
+
+/* The innermost function of the first stack of a step or an access, or NULL. */
+static const char *first_function(json_t *finding) {
+  static const char *const lists[] = {"steps", "accesses", "threads"};
+  static const char *const stacks[] = {"acquired", "stack", "stack"};
+  for (size_t l = 0; l < 3; l++) {
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(finding, lists[l]), i, e) {
+      const char *f = first_name(e, stacks[l], "function");
+      if (f) return f;
+    }
+  }
+  return NULL;
+}
+
+void lh_suppressions_generate(const struct lh_report *r, char **object_names, FILE *out) {
+  for (size_t i = 0; i < r->findings->n; i++) {
+    if (r->findings->items[i].level == LH_LEVEL_NOTE && !r->verbose) continue; /* not shown */
+    json_t *j = lh_json_finding(r, object_names, &r->findings->items[i]);
+    const char *kind = json_string_value(json_object_get(j, "kind"));
+    const char *variable =
+        json_string_value(json_object_get(json_object_get(j, "variable"), "name"));
+    const char *name = variable ? variable : first_name(j, "locks", "name");
+    if (!name) name = first_name(j, "objects", "name");
+    if (!name) name = first_function(j);
+    if (kind && name) fprintf(out, "%s:%s\n", kind, name);
+    json_decref(j);
+  }
+}
+
 size_t lh_suppressions_apply(struct lh_suppressions *s, const struct lh_report *r,
                              struct lh_findings *findings, char **object_names) {
   size_t removed = 0;

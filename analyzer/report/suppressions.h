@@ -34,6 +34,10 @@ size_t lh_suppressions_apply(struct lh_suppressions *s, const struct lh_report *
 /* -v: each rule, where it was written, and how often it was used or that it matched nothing
  * (as valgrind's "used suppression" counts), one line each, each line starting with prefix. */
 void lh_suppressions_tell_use(const struct lh_suppressions *s, FILE *out, const char *prefix);
+/* --gen-suppressions: one ready rule per finding of r, on out - its kind and the name a reader
+ * knows it by (the raced variable, else its first lock, else its first object, else the innermost
+ * function of its first stack), written as the report prints it, which a rule matches. */
+void lh_suppressions_generate(const struct lh_report *r, char **object_names, FILE *out);
 /* A rule's pattern as fnmatch is given it: brackets escaped, so that they stand for themselves
  * (caller frees). */
 char *lh_suppression_pattern(const char *pattern);

@@ -85,6 +85,24 @@ Test(suppressions, verbose_says_how_often_each_rule_was_used_and_which_matched_n
   cli_free(&r);
 }
 
+/* --gen-suppressions prints a rule per finding after the report; that rule, put in a file, hides
+ * the finding it was made for. */
+Test(suppressions, a_generated_rule_hides_the_finding_it_was_made_for) {
+  struct cli_result r = run_philosophers_with_rules("# none yet\n", "--gen-suppressions");
+  const char *heading =
+      strstr(r.err, "a suppression for each finding above (--gen-suppressions):\n");
+  cr_assert_not_null(heading, "%s", r.err);
+  const char *rule = strchr(heading, '\n') + 1;
+  cr_assert(strncmp(rule, "lock-order-inversion:forks[", 27) == 0, "%s", rule);
+  char rules[256];
+  snprintf(rules, sizeof rules, "%.*s\n", (int)strcspn(rule, "\n"), rule);
+  cli_free(&r);
+  r = run_philosophers_with_rules(rules, NULL);
+  cr_expect_eq(r.status, 0, "%s", r.err);
+  cr_expect(strstr(r.err, "1 finding suppressed (--suppressions)") != NULL, "%s", r.err);
+  cli_free(&r);
+}
+
 Test(suppressions, a_glob_over_function_names_hides_the_finding) {
   struct cli_result r = run_with_rules("lock-order-inversion:move_*_to_?\n");
   cr_expect_eq(r.status, 0, "%s", r.err);
