@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "base/output_file.h"
 #include "commands/analysed_runs.h"
 #include "commands/commands.h"
 #include "model/model.h"
@@ -42,12 +43,30 @@ static struct lh_suppressions *suppress(const struct lh_options *o, const struct
 }
 
 /* --gen-suppressions: the rules, unprefixed so that they can be copied into a file as they are. */
-static void gen_suppressions(const struct lh_report *r, const char *prefix) {
-  fprintf(stderr, "%s lockhound: a suppression for each finding above (--gen-suppressions):\n",
+static void gen_suppressions(FILE *out, const struct lh_report *r, const char *prefix) {
+  fprintf(out, "%s lockhound: a suppression for each finding above (--gen-suppressions):\n",
           prefix);
   char **object_names = lh_object_names(r->sym, r->m);
-  lh_suppressions_generate(r, object_names, stderr);
+  lh_suppressions_generate(r, object_names, out);
   lh_lock_names_free(object_names, r->m->nobjects);
+}
+
+/* --log-file's PATH with %p replaced by pid and %% by % (valgrind's convention; caller frees). */
+static char *log_path_of(const char *pattern, long long pid) {
+  char *path = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&path, &len);
+  if (!out) abort();
+  for (const char *p = pattern; *p; p++) {
+    if (p[0] == '%' && p[1] == 'p')
+      fprintf(out, "%lld", pid), p++;
+    else if (p[0] == '%' && p[1] == '%')
+      fputc('%', out), p++;
+    else
+      fputc(*p, out);
+  }
+  fclose(out);
+  return path;
 }
 
 /* Writes every report the options ask for; *errors gets the number of error findings. */
@@ -56,17 +75,27 @@ static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, si
   int rc = 0;
   size_t hidden;
   struct lh_suppressions *rules = suppress(o, r, a->findings, &hidden);
+  long long pid = a->m->nfiles ? (long long)a->m->files[0].pid : 0LL;
+  char *log_path = o->log_path ? log_path_of(o->log_path, pid) : NULL;
+  FILE *text = log_path ? lh_output_open(log_path) : stderr;
+  if (!text) {
+    free(log_path);
+    lh_suppressions_free(rules);
+    return LH_EXIT_USAGE;
+  }
   fflush(stdout);
-  lh_report_text_styled(stderr, r, (struct lh_text_style){o->lang, o->explain});
+  lh_report_text_styled(text, r, (struct lh_text_style){o->lang, o->explain});
   char prefix[32];
-  snprintf(prefix, sizeof prefix, "==%lld==", a->m->nfiles ? (long long)a->m->files[0].pid : 0LL);
+  snprintf(prefix, sizeof prefix, "==%lld==", pid);
   if (hidden)
-    fprintf(stderr, "%s lockhound: %zu finding%s suppressed (--suppressions)\n", prefix, hidden,
+    fprintf(text, "%s lockhound: %zu finding%s suppressed (--suppressions)\n", prefix, hidden,
             hidden == 1 ? "" : "s");
-  if (o->verbose) lh_suppressions_tell_use(rules, stderr, prefix);
+  if (o->verbose) lh_suppressions_tell_use(rules, text, prefix);
   lh_suppressions_free(rules);
-  if (o->gen_suppressions && a->findings->n) gen_suppressions(r, prefix);
-  if (o->contention) lh_report_contention(stderr, a->m, a->lock_names, prefix, o->lang);
+  if (o->gen_suppressions && a->findings->n) gen_suppressions(text, r, prefix);
+  if (o->contention) lh_report_contention(text, a->m, a->lock_names, prefix, o->lang);
+  if (log_path && lh_output_close(text, log_path) != 0) rc = LH_EXIT_USAGE;
+  free(log_path);
   if (o->json_path && lh_report_json(o->json_path, r) != 0) rc = LH_EXIT_USAGE;
   if (o->html_path &&
       lh_report_html(o->html_path, r, (struct lh_text_style){o->lang, o->explain}) != 0)

@@ -45,7 +45,8 @@ enum {
   OPT_FORMAT,
   OPT_TIMEOUT,
   OPT_EXPECT,
-  OPT_GEN_SUPPRESSIONS
+  OPT_GEN_SUPPRESSIONS,
+  OPT_LOG_FILE
 };
 
 #define RUN (1u << LH_CMD_RUN)
@@ -76,6 +77,7 @@ static const struct option_row {
     {"contention", 0, no_argument, RUN | REPORT, OPT_CONTENTION},
     {"suppressions", 0, required_argument, RUN | REPORT, OPT_SUPPRESSIONS},
     {"gen-suppressions", 0, no_argument, RUN | REPORT, OPT_GEN_SUPPRESSIONS},
+    {"log-file", 0, required_argument, RUN | REPORT, OPT_LOG_FILE},
     {"source-root", 0, required_argument, RUN | REPORT, OPT_SOURCE_ROOT},
     {"lang", 0, required_argument, RUN | REPORT, OPT_LANG},
     {"output", 'o', required_argument, GRAPH, OPT_OUTPUT},
@@ -115,6 +117,7 @@ void lh_usage(FILE *out) {
       "fails\n"
       "  --suppressions=FILE     hide the findings FILE's KIND:PATTERN lines match (repeatable)\n"
       "  --gen-suppressions      after the report, a ready KIND:PATTERN rule per finding\n"
+      "  --log-file=PATH         the text report into PATH instead of stderr (%p: the pid)\n"
       "  --contention            a per-lock profile: acquisitions, waits, wait and hold times\n"
       "                          (run: also measures them; costs a clock read per lock call)\n"
       "  --lang=LANG             language of the text report: en (default) or ru\n"
@@ -403,6 +406,7 @@ static int apply(enum lh_command cmd, int id, struct lh_options *o) {
     break;
   case OPT_EXPECT: o->expect_path = optarg; break;
   case OPT_GEN_SUPPRESSIONS: o->gen_suppressions = true; break;
+  case OPT_LOG_FILE: o->log_path = optarg; break;
   case OPT_HELP: command_usage(cmd, stdout); return -1;
   case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;
   }

@@ -22,7 +22,8 @@ enum lh_command { LH_CMD_RUN, LH_CMD_REPORT, LH_CMD_GRAPH, LH_CMD_CHECK, LH_CMD_
  * inputs and stdout. */
 #define LH_MACHINE_OUTPUTS(X)                                                                      \
   X("--json", json_path)                                                                           \
-  X("--html", html_path)
+  X("--html", html_path)                                                                           \
+  X("--log-file", log_path)
 #define LH_MAX_OUTPUTS 8
 
 struct lh_options {
@@ -45,6 +46,7 @@ struct lh_options {
   bool explain;                 /* --explain: explain each finding's kind for a student */
   bool contention;              /* --contention: the per-lock profile (run: also records it) */
   bool gen_suppressions;        /* --gen-suppressions: a ready rule per finding, after the report */
+  const char *log_path;         /* --log-file=PATH: the text report there, %p the pid; or NULL */
 #define LH_MAX_SOURCE_ROOTS 16
   char *source_roots[LH_MAX_SOURCE_ROOTS]; /* --source-root=DIR, resolved by realpath (owned:
                                               they live as long as the command) */

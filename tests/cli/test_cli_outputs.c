@@ -1,5 +1,5 @@
-/* test_cli_outputs.c - the machine outputs of `lockhound report` and `lockhound run` (--json,
- * --html): outputs that would overwrite each other or an input, or put two documents (or the
+/* test_cli_outputs.c - the outputs of `lockhound report` and `lockhound run` (--json, --html,
+ * --log-file): outputs that would overwrite each other or an input, or put two documents (or the
  * program's output and a document) on one stream, are refused before anything is read or run;
  * a write that fails (a full disk: /dev/full) is reported once and the status is 2. */
 #include <criterion/criterion.h>
@@ -209,5 +209,41 @@ Test(cli_outputs, run_reports_a_failed_output_with_status_2) {
   cr_assert_eq(count(r.err, "lockhound: cannot write"), 1, "%s", r.err);
   cr_assert(strstr(r.err, "lockhound: cannot write /dev/full: No space left on device\n"), "%s",
             r.err);
+  cli_free(&r);
+}
+
+/* ---- --log-file: the text report into a file ---- */
+
+Test(cli_outputs, log_file_takes_the_text_report_with_the_pid_in_its_name) {
+  char pattern[256], log[256];
+  snprintf(pattern, sizeof pattern, "%s/report.%%p.txt", dir);
+  snprintf(log, sizeof log, "%s/report.3100.txt", dir); /* the fixture's pid */
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "report", "--log-file", pattern, RUN_FILE, NULL});
+  cr_expect_eq(r.status, 66, "%s", r.err);
+  cr_expect(strstr(r.err, "lock-order-inversion") == NULL, "the report went to stderr:\n%s", r.err);
+  char *text = cli_slurp(log);
+  cr_assert_not_null(text, "no %s", log);
+  cr_expect(strstr(text, "==3100== lockhound: lock-order-inversion") != NULL, "%s", text);
+  cr_expect(strstr(text, "ERROR SUMMARY: 1 error") != NULL, "%s", text);
+  free(text);
+  cli_free(&r);
+}
+
+Test(cli_outputs, a_log_file_that_cannot_be_written_is_one_message_and_status_2) {
+  struct cli_result r = cli_run(
+      (char *[]){LOCKHOUND, "report", "--log-file=/nonexistent/report.txt", RUN_FILE, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound: cannot write /nonexistent/report.txt: No such file or "
+                          "directory\n");
+  cli_free(&r);
+}
+
+Test(cli_outputs, a_log_file_that_is_the_json_file_is_refused) {
+  char *out = in_dir("report");
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "report", "--json", out, "--log-file", out, RUN_FILE, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect(strstr(r.err, "are the same file") != NULL, "%s", r.err);
   cli_free(&r);
 }
