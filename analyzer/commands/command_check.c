@@ -48,6 +48,7 @@ struct check_config {
   double timeout_s;        /* --timeout */
   const char *expect_path; /* --expect FILE, or NULL */
   bool verbose;
+  unsigned repeat;      /* --repeat: runs per program, each of which must match */
   char self[PATH_MAX];  /* this command, to run `lockhound run` */
   char build[PATH_MAX]; /* <build>: the parent of the directory holding this command */
   char work[PATH_MAX];  /* scratch directory, removed at the end */
@@ -489,6 +490,49 @@ static char *binary_of(const struct check_config *cfg, const char *path, bool is
                  expects_races(spec) || strstr(path, "/races/") != NULL);
 }
 
+/* "run 2 of 3: " when a program is run more than once (--repeat), else "". */
+static const char *run_label(const struct check_config *cfg, unsigned k, char *buf, size_t size) {
+  if (cfg->repeat <= 1) return "";
+  snprintf(buf, size, "run %u of %u: ", k, cfg->repeat);
+  return buf;
+}
+
+/* Runs binary cfg->repeat times under lockhound; every run must match spec (the first that does
+ * not is the verdict, named by its number). */
+static enum verdict check_runs(const struct check_config *cfg, const char *path, const char *binary,
+                               const struct lh_expect_spec *spec, struct run_result *r) {
+  char label[48], why[256];
+  for (unsigned k = 1; k <= cfg->repeat; k++) {
+    const char *run = run_label(cfg, k, label, sizeof label);
+    if (run_under_lockhound(cfg, binary, spec, r) != 0) {
+      snprintf(why, sizeof why, "%s%s", run, strerror(errno));
+      return fail(path, why);
+    }
+    if (r->timed_out) {
+      snprintf(why, sizeof why, "%sdid not end within %g s: killed (a hang lockhound did not end?)",
+               run, cfg->timeout_s);
+      fail(path, why);
+      if (cfg->verbose) show_output(r->out_path);
+      return CHECK_FAIL;
+    }
+    char *diff = compare_run(spec, r);
+    if (diff) {
+      char *labelled = NULL;
+      if (asprintf(&labelled, "%s%s", run, diff) < 0) abort();
+      fail(path, labelled);
+      free(labelled);
+      free(diff);
+      if (cfg->verbose) show_output(r->out_path);
+      return CHECK_FAIL;
+    }
+  }
+  if (cfg->repeat > 1)
+    printf("PASS %s (%u runs)\n", lh_shown(path), cfg->repeat);
+  else
+    printf("PASS %s\n", lh_shown(path));
+  return CHECK_PASS;
+}
+
 static enum verdict check_one(const struct check_config *cfg, const char *path) {
   bool is_source = ends_with(path, ".c");
   if (!is_source && access(path, X_OK) != 0)
@@ -526,24 +570,8 @@ static enum verdict check_one(const struct check_config *cfg, const char *path) 
     v = CHECK_SKIP;
   } else if (!(binary = binary_of(cfg, path, is_source, &spec))) {
     fail(path, "cannot compile it (the compiler's messages are above)");
-  } else if (run_under_lockhound(cfg, binary, &spec, &r) != 0) {
-    fail(path, strerror(errno));
-  } else if (r.timed_out) {
-    char why[128];
-    snprintf(why, sizeof why, "did not end within %g s: killed (a hang lockhound did not end?)",
-             cfg->timeout_s);
-    fail(path, why);
-    if (cfg->verbose) show_output(r.out_path);
   } else {
-    char *diff = compare_run(&spec, &r);
-    if (diff) {
-      fail(path, diff);
-      if (cfg->verbose) show_output(r.out_path);
-    } else {
-      printf("PASS %s\n", lh_shown(path));
-      v = CHECK_PASS;
-    }
-    free(diff);
+    v = check_runs(cfg, path, binary, &spec, &r);
   }
   fflush(stdout);
   free(binary);
@@ -589,6 +617,7 @@ int lh_command_check(const struct lh_options *o) {
   cfg.timeout_s = o->timeout_s;
   cfg.expect_path = o->expect_path;
   cfg.verbose = o->verbose;
+  cfg.repeat = o->repeat;
   size_t n;
   char **paths = expand_arguments(o->noperands, o->operands, &cfg, &n);
   if (!paths) return LH_EXIT_USAGE;

@@ -46,7 +46,8 @@ enum {
   OPT_TIMEOUT,
   OPT_EXPECT,
   OPT_GEN_SUPPRESSIONS,
-  OPT_LOG_FILE
+  OPT_LOG_FILE,
+  OPT_REPEAT
 };
 
 #define RUN (1u << LH_CMD_RUN)
@@ -55,6 +56,7 @@ enum {
 #define CHECK (1u << LH_CMD_CHECK)
 
 #define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
+#define LH_MAX_REPEAT 1000     /* runs of one program under check --repeat */
 
 static const struct option_row {
   const char *name;
@@ -84,6 +86,7 @@ static const struct option_row {
     {"format", 0, required_argument, GRAPH, OPT_FORMAT},
     {"timeout", 0, required_argument, CHECK, OPT_TIMEOUT},
     {"expect", 0, required_argument, CHECK, OPT_EXPECT},
+    {"repeat", 0, required_argument, CHECK, OPT_REPEAT},
     {"help", 'h', no_argument, RUN | REPORT | GRAPH | CHECK, OPT_HELP},
     {"version", 0, no_argument, RUN | REPORT, OPT_VERSION},
 };
@@ -165,6 +168,7 @@ static void check_usage(FILE *out) {
         "options:\n"
         "  --timeout=SECONDS  end a run that takes longer, and fail it (default 60)\n"
         "  --expect FILE      read the expectations from FILE instead of the program's source\n"
+        "  --repeat=N         run each program N times; every run must match (default 1)\n"
         "  -v, --verbose      show the output of a run that does not match\n"
         "  --help\n"
         "\n"
@@ -407,6 +411,14 @@ static int apply(enum lh_command cmd, int id, struct lh_options *o) {
   case OPT_EXPECT: o->expect_path = optarg; break;
   case OPT_GEN_SUPPRESSIONS: o->gen_suppressions = true; break;
   case OPT_LOG_FILE: o->log_path = optarg; break;
+  case OPT_REPEAT:
+    if (!number(optarg, 1, LH_MAX_REPEAT, &v)) {
+      fprintf(stderr, "lockhound check: --repeat needs a number of runs from 1 to %d, not '%s'\n",
+              LH_MAX_REPEAT, optarg);
+      return LH_EXIT_USAGE;
+    }
+    o->repeat = (unsigned)v;
+    break;
   case OPT_HELP: command_usage(cmd, stdout); return -1;
   case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;
   }
@@ -456,6 +468,7 @@ int lh_parse_options(enum lh_command cmd, int argc, char **argv, struct lh_optio
   o->error_exitcode = LH_DEFAULT_ERROR_EXITCODE;
   o->max_cycle_length = LH_DEFAULT_MAX_CYCLE_LENGTH;
   o->timeout_s = LH_DEFAULT_CHECK_TIMEOUT;
+  o->repeat = 1;
   struct option longs[NROWS + 1];
   char shorts[2 * NROWS + 3];
   tables_of(cmd, longs, shorts);

@@ -72,6 +72,57 @@ Test(cli_check, an_option_of_run_is_named_as_run_s) {
   cli_free(&r);
 }
 
+/* --repeat N: every one of the N runs must match. A program that takes its locks in opposite
+ * orders on its first run only (a marker file in the scratch directory remembers the run) is
+ * flaky as far as a checker is concerned. */
+Test(cli_check, repeat_passes_a_program_whose_every_run_matches) {
+  char *ab_ba = write_program(
+      "ab_ba.c", " * lockhound-expect: lock-order-inversion lock_a lock_b\n", ab_ba_body);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--repeat=3", ab_ba, NULL});
+  cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+  cr_expect(contains(r.out, "PASS") && contains(r.out, "(3 runs)"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, repeat_fails_a_program_that_differs_in_a_later_run) {
+  char body[4096];
+  snprintf(
+      body, sizeof body,
+      "#include <fcntl.h>\n#include <pthread.h>\n#include <semaphore.h>\n#include <unistd.h>\n"
+      "pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER, lock_b = PTHREAD_MUTEX_INITIALIZER;\n"
+      "sem_t turn;\n"
+      "static int first_run(void) {\n"
+      "  int fd = open(\"%s/marker\", O_CREAT | O_EXCL | O_WRONLY, 0600);\n"
+      "  if (fd < 0) return 0;\n"
+      "  close(fd);\n"
+      "  return 1; }\n"
+      "static void *ab(void *p) { pthread_mutex_lock(&lock_a); pthread_mutex_lock(&lock_b);\n"
+      "  pthread_mutex_unlock(&lock_b); pthread_mutex_unlock(&lock_a); sem_post(&turn); return p; "
+      "}\n"
+      "static void *ba(void *p) { sem_wait(&turn); pthread_mutex_lock(&lock_b);\n"
+      "  pthread_mutex_lock(&lock_a);\n"
+      "  pthread_mutex_unlock(&lock_a); pthread_mutex_unlock(&lock_b); return p; }\n"
+      "int main(void) { pthread_t t, u; sem_init(&turn, 0, 0);\n"
+      "  pthread_create(&t, 0, ab, 0);\n"
+      "  if (first_run()) { pthread_create(&u, 0, ba, 0); pthread_join(u, 0); }\n"
+      "  pthread_join(t, 0); return 0; }\n",
+      dir);
+  char *flaky =
+      write_program("flaky.c", " * lockhound-expect: lock-order-inversion lock_a lock_b\n", body);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--repeat=3", flaky, NULL});
+  cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+  cr_expect(contains(r.out, "FAIL") && contains(r.out, "run 2 of 3"), "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, a_repeat_that_is_not_a_count_is_a_usage_error) {
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--repeat=0", dir, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err,
+                   "lockhound check: --repeat needs a number of runs from 1 to 1000, not '0'\n");
+  cli_free(&r);
+}
+
 Test(cli_check, bad_options_are_usage_errors) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--timeout=soon", dir, NULL});
   cr_expect_eq(r.status, 2);
