@@ -43,6 +43,7 @@
 #include "base/text_escape.h"
 #include "commands/commands.h"
 #include "commands/library_path.h"
+#include "common/private_dir.h"
 #include "common/run_file_format.h"
 #include "model/run_loader.h"
 
@@ -224,41 +225,6 @@ static int refuse_dir(const char *dir, const char *why) {
   return -1;
 }
 
-/* Opens dir once without following a final symbolic link and checks what it opened (fstat on the
- * descriptor): a directory of this user that others cannot write to (own: the default directory,
- * which lockhound makes 0700 itself, that no one else may use at all). Returns the descriptor, or
- * -1 with *why set. */
-static int open_private_dir(const char *dir, bool own, const char **why) {
-  int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
-    struct stat st;
-    int err = errno;
-    if (err == ELOOP || (err == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)))
-      *why = "it is a symbolic link";
-    else
-      *why = err == ENOTDIR ? "it is not a directory" : strerror(err);
-    return -1;
-  }
-  struct stat st;
-  *why = NULL;
-  if (fstat(fd, &st) != 0)
-    *why = strerror(errno);
-  else if (!S_ISDIR(st.st_mode))
-    *why = "it is not a directory";
-  else if (st.st_uid != getuid())
-    *why = "it belongs to another user";
-  else if (st.st_mode & (S_IWGRP | S_IWOTH))
-    *why = "others can write to it";
-  else if (own && (st.st_mode & 077))
-    *why = "others can read or enter it (it is not mode 0700)";
-  if (*why) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 /* The default run directory cannot be used (why): a fresh private one beside it (mkdtemp), opened
  * and checked, said once on stderr; -1 after one message when none can be made. */
 static int open_fresh_dir(const char *dir, const char *why) {
@@ -269,7 +235,7 @@ static int open_fresh_dir(const char *dir, const char *why) {
   if (!mkdtemp(fresh))
     why_fresh = strerror(errno);
   else
-    fd = open_private_dir(fresh, true, &why_fresh);
+    fd = lh_open_private_dir(fresh, true, getuid(), &why_fresh);
   if (fd < 0)
     fprintf(stderr,
             "lockhound: cannot use run directory %s (%s) nor make another beside it (%s); "
@@ -283,7 +249,7 @@ static int open_fresh_dir(const char *dir, const char *why) {
 }
 
 /* Makes the run directory (mode 0700) or takes the existing one, checked through one descriptor
- * (open_private_dir), and puts in real the absolute path of the very directory checked (read back
+ * (lh_open_private_dir), and puts in real the absolute path of the very directory checked (read back
  * from the descriptor, not resolved again from dir: an entry of a world-writable TMPDIR without
  * the sticky bit can be swapped for a link at any moment). The library checks it again itself
  * before it creates its files there, relative to its own descriptor. The default directory
@@ -295,7 +261,7 @@ static int make_run_dir(const char *dir, bool is_default, char real[PATH_MAX]) {
     return -1;
   }
   const char *why;
-  int fd = open_private_dir(dir, is_default, &why);
+  int fd = lh_open_private_dir(dir, is_default, getuid(), &why);
   if (fd < 0 && !is_default) return refuse_dir(dir, why);
   if (fd < 0 && (fd = open_fresh_dir(dir, why)) < 0) return -1;
   char link[64];

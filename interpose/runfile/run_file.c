@@ -34,6 +34,7 @@
 
 #include "base/options.h"
 #include "base/raw_syscalls.h"
+#include "common/private_dir.h"
 #include "common/run_file_format.h"
 
 /* All owned by the recorder lock. */
@@ -85,40 +86,6 @@ void lh_run_file_start(void (*first)(void)) {
   if (supervised) lh_run_file_active();
 }
 
-/* Opens dir without following a final symbolic link and checks, on the descriptor, that it is a
- * directory of ours that no one else may write to (own: lockhound's own directory, which it makes
- * 0700, that no one else may use at all); -1 with *why set otherwise. */
-static int open_private_dir(const char *dir, bool own, const char **why) {
-  int fd = lh_sys_open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-  if (fd < 0) {
-    /* Linux says ENOTDIR for a link with O_DIRECTORY; lstat only chooses the words. */
-    struct stat st;
-    int err = errno;
-    if (err == ELOOP || (err == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)))
-      *why = "it is a symbolic link";
-    else
-      *why = err == ENOTDIR ? "it is not a directory" : strerror(err);
-    return -1;
-  }
-  struct stat st;
-  *why = NULL;
-  if (fstat(fd, &st) != 0)
-    *why = strerror(errno);
-  else if (!S_ISDIR(st.st_mode))
-    *why = "it is not a directory";
-  else if (st.st_uid != geteuid())
-    *why = "it belongs to another user";
-  else if (st.st_mode & 022)
-    *why = "others can write to it";
-  else if (own && (st.st_mode & 077))
-    *why = "others can read or enter it (it is not mode 0700)";
-  if (*why) {
-    lh_sys_close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 /* The default run directory cannot be used (why): a fresh private one beside it becomes the run
  * directory (for fork children too), said once; -1 after one message when none can be made. */
 static int open_fresh_dir(const char *why) {
@@ -131,7 +98,7 @@ static int open_fresh_dir(const char *why) {
   else if (!mkdtemp(fresh))
     why_fresh = strerror(errno);
   else
-    fd = open_private_dir(fresh, true, &why_fresh);
+    fd = lh_open_private_dir(fresh, true, geteuid(), &why_fresh);
   if (fd < 0) {
     lh_warn("the run directory %s cannot be used (%s) and no other can be made beside it (%s); "
             "nothing is recorded (set %s to a private directory)",
@@ -143,7 +110,7 @@ static int open_fresh_dir(const char *why) {
   return fd;
 }
 
-/* The run directory, created if missing, opened and checked (open_private_dir), or a fresh one
+/* The run directory, created if missing, opened and checked (lh_open_private_dir), or a fresh one
  * when the default one is taken (open_fresh_dir); -1 after one message on stderr. */
 static int open_run_dir(void) {
   if (mkdir(run_dir, 0700) != 0 && errno != EEXIST) {
@@ -153,7 +120,7 @@ static int open_run_dir(void) {
     return -1;
   }
   const char *why;
-  int fd = open_private_dir(run_dir, !run_dir_named, &why);
+  int fd = lh_open_private_dir(run_dir, !run_dir_named, geteuid(), &why);
   if (fd >= 0) return fd;
   if (!run_dir_named) return open_fresh_dir(why);
   lh_warn("refusing the run directory %s: %s; nothing is recorded (set %s to a private "
