@@ -8,6 +8,11 @@
 #define LH_RUN_FORMAT_VERSION 1
 #define LH_RUN_FILE_SUFFIX ".lhrun"
 
+/* In a stack's pcs, a Python frame (a `pyframe` record) stands as LH_PYFRAME_TAG | its id: the
+ * top 12 bits set, which no code address of a user-space program has. */
+#define LH_PYFRAME_TAG 0xfff0000000000000ull
+#define LH_PYFRAME_MAX 0xfffffffffffull
+
 /* Environment the command and the library use to talk to each other. */
 #define LH_ENV_RUN_DIR "LOCKHOUND_RUN_DIR"       /* where run files go */
 #define LH_ENV_SESSION "LOCKHOUND_SESSION"       /* session id shared by one `lockhound run` */

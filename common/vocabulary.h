@@ -11,7 +11,8 @@
   X(LH_LOCK_MUTEX, "mutex")                                                                        \
   X(LH_LOCK_RWLOCK, "rwlock")                                                                      \
   X(LH_LOCK_SPINLOCK, "spinlock")                                                                  \
-  X(LH_LOCK_C11_MUTEX, "c11_mutex")
+  X(LH_LOCK_C11_MUTEX, "c11_mutex")                                                                \
+  X(LH_LOCK_PYTHON, "python_lock")
 #define LH_OBJECT_KINDS(X)                                                                         \
   X(LH_OBJECT_SEM, "sem")                                                                          \
   X(LH_OBJECT_COND, "cond")                                                                        \

@@ -33,6 +33,7 @@
 #include "registry/lock_registry.h"
 #include "registry/module_map.h"
 #include "registry/object_registry.h"
+#include "registry/python_frames.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
 #include "runfile/run_file.h"
@@ -63,6 +64,7 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_recorder_lock();
   lh_stack_warm_up();
   lh_recorder_unlock();
+  lh_python_probe();
   lh_thread_key_init(thread_ended);
   lh_locks_on_retire(lh_leaf_lock_gone);
   lh_thread_init_main();

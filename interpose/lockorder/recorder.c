@@ -13,6 +13,7 @@
 #include "base/real_functions.h"
 #include "lockorder/leaf_tuples.h"
 #include "registry/object_registry.h"
+#include "registry/python_frames.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
 #include "runfile/run_file.h"
@@ -92,10 +93,15 @@ void lh_lock_request_slow(struct lh_acquire *a, uint8_t flags, uintptr_t pc,
     request_slow_shared(a, flags, pc, stale);
     return;
   }
+  /* A Python lock's stack starts with the Python frames, read before the recorder lock is taken
+   * (the walk runs the interpreter's code) */
+  bool python = a->kind == LH_LOCK_PYTHON;
+  if (python) lh_python_arm(a->addr);
   cold->request = (struct lh_slow_request){a, pc, stale, flags};
   lh_recorder_lock();
   lh_own_stack_call(request_slow, &lh_self.cold->request);
   lh_recorder_unlock();
+  if (python) lh_python_done();
 }
 
 /* Under the recorder lock: an entry is worth keeping while the lock at its address is still the

@@ -70,6 +70,15 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
   lh_lock_request_slow(a, flags, pc, s);
 }
 
+/* Whether the calling thread's tuple cache knows the acquisition lh_lock_request would make: no
+ * slow path then. */
+static inline bool lh_tuple_known(const void *obj, uint8_t mode, uint8_t flags, uintptr_t pc) {
+  struct lh_tuple_key key = {lh_self.held.hash, pc, (uintptr_t)obj,
+                             lh_tuple_meta(lh_self.seg, mode, flags)};
+  const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
+  return s && s->value.epoch == lh_lock_epoch_of((uintptr_t)obj);
+}
+
 static inline void lh_lock_acquired(const struct lh_acquire *a) {
   if (__builtin_expect(a->again, 0)) {
     lh_lock_again(a);

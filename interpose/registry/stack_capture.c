@@ -24,8 +24,10 @@
 
 #include "base/own_stack.h"
 #include "base/pointer_table.h"
+#include "common/run_file_format.h"
 #include "registry/lock_cache.h"
 #include "registry/module_map.h"
+#include "registry/python_frames.h"
 #include "runfile/run_file.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
@@ -119,14 +121,69 @@ static void walk(void *p) {
     if (!is_ours((uintptr_t)raw[i])) w->pcs[w->n++] = (uintptr_t)raw[i];
 }
 
+/* ---- Python frames ----
+ * A Python frame is interned by its text (function, file, line) and stands in a stack as the
+ * pseudo address LH_PYFRAME_TAG | id (run_file_format.h), which no code address can be; its
+ * `pyframe` record is written before the first stack record that needs it. Owned by the recorder
+ * lock, like the stacks. */
+struct py_frame {
+  uint32_t id;
+  bool written;
+  int32_t line;
+  char *function, *file;
+  UT_hash_handle hh; /* keyed by key[]: "function\0file\0line" */
+  char key[];
+};
+static struct py_frame *py_by_text;
+static struct lh_pointer_table py_by_id;
+static uint32_t npy;
+
+static uintptr_t py_frame_pc(const struct lh_py_frames *b, const struct lh_py_frame *f) {
+  const char *fn = b->text + f->function, *file = b->text + f->file;
+  size_t lf = strlen(fn), lp = strlen(file);
+  char key[LH_PY_TEXT + 16];
+  if (lf + lp + 14 > sizeof key) return 0;
+  memcpy(key, fn, lf + 1);
+  memcpy(key + lf + 1, file, lp + 1);
+  memcpy(key + lf + lp + 2, &f->line, sizeof f->line);
+  size_t klen = lf + lp + 2 + sizeof f->line;
+  struct py_frame *e;
+  HASH_FIND(hh, py_by_text, key, klen, e);
+  if (e) return LH_PYFRAME_TAG | e->id;
+  if (!lh_pointer_table_reserve(&py_by_id, npy)) return 0; /* ids stay far below LH_PYFRAME_MAX */
+  if (!(e = calloc(1, sizeof *e + klen))) return 0;
+  memcpy(e->key, key, klen);
+  e->function = e->key;
+  e->file = e->key + lf + 1;
+  e->line = f->line;
+  e->id = npy;
+  HASH_ADD(hh, py_by_text, key, klen, e);
+  py_by_id.v[npy++] = e;
+  return LH_PYFRAME_TAG | e->id;
+}
+
+/* The armed Python frames first (innermost first), then what the walk found. */
+static uint32_t with_python(const uintptr_t *pcs, uint32_t n) {
+  const struct lh_py_frames *b = lh_python_armed();
+  if (!b) return intern(pcs, n);
+  uintptr_t all[LH_STACK_MAX];
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < b->n && m < LH_STACK_MAX / 2; i++) {
+    uintptr_t pc = py_frame_pc(b, &b->f[i]);
+    if (pc) all[m++] = pc;
+  }
+  for (uint32_t i = 0; i < n && m < LH_STACK_MAX; i++) all[m++] = pcs[i];
+  return intern(all, m);
+}
+
 uint32_t lh_stack_here(void) {
   /* Owned by the recorder lock, like the private stack: kept off the program's stack. */
   static struct walk w;
   lh_own_stack_call(walk, &w);
-  return intern(w.pcs, w.n);
+  return with_python(w.pcs, w.n);
 }
 
-uint32_t lh_stack_of_site(uintptr_t pc) { return intern(&pc, 1); }
+uint32_t lh_stack_of_site(uintptr_t pc) { return with_python(&pc, 1); }
 
 uint32_t lh_stack_of_pcs(const uintptr_t *pcs, uint32_t n) {
   uintptr_t kept[LH_STACK_MAX];
@@ -146,15 +203,36 @@ static void fill_stack(struct lh_json_line *jl, const void *p) {
   lh_jl_close(jl, ']');
 }
 
+static void fill_py_frame(struct lh_json_line *jl, const void *p) {
+  const struct py_frame *e = p;
+  lh_jl_kv_int(jl, "id", e->id);
+  lh_jl_kv_str(jl, "function", e->function);
+  lh_jl_kv_str(jl, "file", e->file);
+  lh_jl_kv_int(jl, "line", e->line);
+}
+
+static void cover(uintptr_t pc, uint32_t gen) {
+  if ((pc & LH_PYFRAME_TAG) != LH_PYFRAME_TAG) {
+    lh_modules_cover(pc, gen);
+    return;
+  }
+  struct py_frame *e = (pc & ~LH_PYFRAME_TAG) < npy ? py_by_id.v[pc & ~LH_PYFRAME_TAG] : NULL;
+  if (e && !e->written) {
+    e->written = true;
+    lh_run_write("pyframe", fill_py_frame, e);
+  }
+}
+
 void lh_stack_ensure_written(uint32_t id) {
   if (id >= nstacks || stack_at(id)->written) return;
   struct lh_stack *s = stack_at(id);
   if (!lh_run_file_active()) return;
-  for (uint32_t i = 0; i < s->n; i++) lh_modules_cover(s->pcs[i], s->gen);
+  for (uint32_t i = 0; i < s->n; i++) cover(s->pcs[i], s->gen);
   s->written = true;
   lh_run_write("stack", fill_stack, s);
 }
 
 void lh_stacks_mark_unwritten(void) {
   for (uint32_t i = 0; i < nstacks; i++) stack_at(i)->written = false;
+  for (uint32_t i = 0; i < npy; i++) ((struct py_frame *)py_by_id.v[i])->written = false;
 }

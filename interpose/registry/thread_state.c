@@ -303,6 +303,19 @@ int32_t lh_thread_join_record(pthread_t handle) {
   return joined;
 }
 
+void lh_thread_joined_by_lock(int32_t id) {
+  if (id == lh_self.id) return;
+  lh_recorder_lock();
+  struct lh_thread_info *t = info_of(id);
+  if (t && t->written) {
+    struct seg_ctx c = {lh_self.id, t->id, lh_self.seg};
+    lh_thread_ensure_written(lh_self.id);
+    lh_run_write("join", fill_join, &c);
+  }
+  if (t) lh_self.seg++;
+  lh_recorder_unlock();
+}
+
 void lh_thread_detached(pthread_t handle) {
   lh_recorder_lock();
   struct lh_thread_info *t;
@@ -341,7 +354,10 @@ void lh_thread_exit_record(void) {
    * (other key destructors) go to the shared one. */
   struct lh_thread_cold *cold = lh_self.cold;
   lh_self.cold = &lh_thread_cold_none;
-  if (cold != &lh_thread_cold_none) free(cold);
+  if (cold != &lh_thread_cold_none) {
+    free(cold->py);
+    free(cold);
+  }
   lh_held_free(&lh_self.held);
   lh_tuple_cache_clear(&lh_self.tuples);
   free(lh_self.locks);

@@ -38,6 +38,7 @@ enum lh_thread_how { LH_HOW_MAIN, LH_HOW_PTHREAD, LH_HOW_THRD, LH_HOW_FORK, LH_H
  * registered threads are listed for the watchdog and for findings. */
 struct lh_acquire;
 struct lh_tuple_slot;
+struct lh_py_frames;
 /* A lock request on its way to the slow path (recorder.c): kept here rather than in the frames
  * left on the program's stack. */
 struct lh_slow_request {
@@ -57,6 +58,7 @@ struct lh_thread_cold {
   uint32_t try_fail_lock; /* the lock of the last failure */
   pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
   uint64_t try_fail_since_ns;
+  struct lh_py_frames *py; /* Python programs: the thread's Python stack (python_frames.h) */
 };
 extern struct lh_thread_cold lh_thread_cold_none;
 
@@ -133,6 +135,9 @@ struct lh_thread *lh_thread_ended_unseen(pthread_t handle);
 /* Under the recorder lock: records the join (and the end the joined thread did not record);
  * moves the joiner to its next segment; returns the joined thread's id, or -1 if unknown. */
 int32_t lh_thread_join_record(pthread_t handle);
+/* The calling thread took the lock that thread id released at its very end (a Python thread's
+ * join: python_frames.h): id's life comes before the caller's next segment, as after a join. */
+void lh_thread_joined_by_lock(int32_t id);
 /* Under the recorder lock, in an ending thread: its call counts and `exit` record; then frees its
  * cold block, held set, caches and counters. */
 void lh_thread_exit_record(void);

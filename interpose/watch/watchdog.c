@@ -19,6 +19,7 @@
 #include "base/real_functions.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
+#include "registry/python_frames.h"
 #include "registry/recorder_lock.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
@@ -322,7 +323,8 @@ static int count_tasks(void) {
  * A stall ends the program, so it is claimed only when no wake-up can come. Two can come from
  * outside the blocked threads:
  * - a signal handler: the one wake-up a handler may legally make is sem_post (the only
- *   async-signal-safe wake-up call), so a thread in sem_wait is not stuck while the program has a
+ *   async-signal-safe wake-up call; in a Python program a handler is Python code that the main
+ *   thread runs, interrupting its wait, and may release anything), so a thread in sem_wait is not stuck while the program has a
  *   handler for a signal that can arrive. A pending timer (alarm, setitimer(ITIMER_REAL),
  *   timer_create) whose signal the program catches is a wake-up already on its way. Signals with
  *   the default action or ignored wake nobody (a default action that ends the process ends it as it
@@ -352,9 +354,11 @@ static bool catches(int sig) {
   return sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN;
 }
 
+/* In a Python program, SIGINT's handler is the interpreter's own (it raises KeyboardInterrupt in
+ * the main thread, which wakes nothing the program waits for): it does not count. */
 static bool catches_async_signal(void) {
   for (int sig = 1; sig < NSIG; sig++)
-    if (!is_fault_signal(sig) && catches(sig)) return true;
+    if (!is_fault_signal(sig) && !(sig == SIGINT && lh_python_on) && catches(sig)) return true;
   return false;
 }
 
@@ -471,7 +475,9 @@ static unsigned outside_wakeup(const struct scan *sc, const bool *among) {
     const struct snap *s = &sc->t[i];
     if ((among && !among[i]) || !s->blocked) continue;
     if (pshared_attribute(&s->wait)) return WAKE_PROCESS;
-    sem_waits |= s->wait.on == LH_WAIT_SEM;
+    /* A Python signal handler is Python code run by the main thread, interrupting any wait of
+     * the interpreter's (a lock, a join), and may release whatever another thread waits for. */
+    sem_waits |= s->wait.on == LH_WAIT_SEM || lh_python_on;
   }
   if (sem_waits && catches_async_signal()) return WAKE_SIGNAL;
   struct shared_query q = {sc, among};

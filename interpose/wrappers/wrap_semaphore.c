@@ -3,25 +3,147 @@
  * watchdog (a stall: no thread left to post). The try comes first so that a semaphore with a
  * positive value costs no publication. sem_post is async-signal-safe and is called from signal
  * handlers: its wrapper touches nothing but a thread-local counter and, when the post overflows,
- * one atomic slot that the watchdog reports from (misuse.h). */
+ * one atomic slot that the watchdog reports from (misuse.h).
+ *
+ * CPython's locks are semaphores too (python_frames.h): a call made from the interpreter's lock
+ * functions is a lock step instead - created, tried, waited for, released, destroyed - with the
+ * rules of Python's locks: any thread may release one (a hand-over, never a misuse), its holder
+ * may wait on it again (for another thread to release it: a Condition's waiter), and one may be
+ * freed while held. */
 #include <fcntl.h>
 #include <semaphore.h>
 #include <stdarg.h>
 
 #include "registry/object_registry.h"
+#include "registry/python_frames.h"
 #include "wrappers/wrapper.h"
+
+/* A try first: only a semaphore at zero makes the thread wait. */
+static bool available(sem_t *s) {
+  int saved = errno;
+  bool ok = real_sem_trywait(s) == 0;
+  errno = saved;
+  return ok;
+}
+
+/* ---- Python's locks ----
+ * Every acquisition of a Python lock comes from the same few call sites inside the interpreter,
+ * so they share one key pc: tuples differ by lock, held set and kind of call, and the stack kept
+ * for one is the Python stack of the first acquisition seen (the walk costs only then). */
+static inline uintptr_t python_key_pc(void) { return lh_python_key_pc; }
+_Static_assert(sizeof(sem_t) >= LH_PY_TAG_OFFSET + 8, "a Python lock's tag fits in its sem_t");
+
+static void python_lock_made(sem_t *s, uintptr_t pc) {
+  lh_thread_ensure();
+  lh_python_arm((uintptr_t)s);
+  lh_lock_initialised(s, LH_LOCK_PYTHON, pc);
+  lh_python_check_sentinel(s, lh_self.id);
+  lh_python_done();
+}
+
+static void python_lock_freed(sem_t *s) {
+  lh_python_sem_gone(s);
+  lh_lock_released(s); /* freed while held: legal for a Python lock (a used-up waiter) */
+  lh_lock_destroyed(s);
+}
+
+/* A thread's end-of-life lock (python_frames.h) is no lock of the program: its thread holds it
+ * from its start to its end, and Thread.join waits for it. So it never enters a held set, a wait
+ * for it is published as a join of its thread, and taking it is joining that thread. errno kept
+ * (the record the join writes runs inside the runtime). */
+static void python_joined(int32_t thread, int rc) {
+  if (rc == 0 && thread != lh_self.id) lh_thread_joined_by_lock(thread);
+}
+
+static int python_join(sem_t *s, int32_t thread, uint16_t call, bool timed,
+                       const struct timespec *t, clockid_t clock, int how) {
+  if (available(s) || thread == lh_self.id) {
+    python_joined(thread, 0);
+    return 0;
+  }
+  lh_thread_ensure();
+  struct lh_wait *w = &lh_self.cold->wait;
+  LH_WSET(w, on, LH_WAIT_JOIN);
+  LH_WSET(w, joins, thread);
+  LH_WSET(w, addr, 0);
+  LH_WSET(w, lock, UINT32_MAX);
+  lh_wait_publish_watched(w, call, lh_wait_site_stack(python_key_pc()), timed);
+  int rc = how == 0   ? real_sem_wait(s)
+           : how == 1 ? real_sem_timedwait(s, t)
+                      : real_sem_clockwait(s, clock, t);
+  lh_wait_end();
+  python_joined(thread, rc);
+  return rc;
+}
+
+/* The first, non-blocking try of an acquisition (or a trylock), made holding the GIL. Python's
+ * `with lock:` and `lock.acquire()` start with it, and nothing at this level tells them from
+ * `acquire(blocking=False)`: a success is recorded as a blocking acquisition (the analyzer reads
+ * the source line to tell a trylock: analysis/python_sites.c). When it fails and the blocking wait that may follow is new to the thread, the Python stack is taken
+ * now, for the wait, which runs without the GIL. errno kept. */
+static int python_try(sem_t *s) {
+  int rc = real_sem_trywait(s);
+  int saved = errno;
+  int32_t thread = lh_python_sentinel_of(s);
+  if (thread >= 0) {
+    python_joined(thread, rc);
+    errno = saved;
+    return rc;
+  }
+  uintptr_t pc = python_key_pc();
+  if (rc == 0) { /* usually the first step of a blocking acquisition, which orders locks */
+    struct lh_acquire a;
+    lh_lock_request(&a, s, LH_LOCK_PYTHON, LH_MODE_WRITE, 0, pc);
+    lh_lock_acquired(&a);
+    lh_try_succeeded(&a);
+  } else if (saved == EAGAIN) {
+    lh_try_failed(s, LH_LOCK_PYTHON, pc);
+    if (!lh_tuple_known(s, LH_MODE_WRITE, 0, pc) ||
+        !lh_tuple_known(s, LH_MODE_WRITE, LH_ACQ_TIMED, pc))
+      lh_python_stash((uintptr_t)s);
+  }
+  errno = saved;
+  return rc;
+}
+
+/* A blocking acquisition: requested, tried once more, and only then published as a wait.
+ * Returns whether the try took it (no wait). */
+LH_STEP bool python_wait_begin(struct lh_acquire *a, sem_t *s, bool timed, uint16_t call) {
+  lh_acquire_begin(a, s, LH_LOCK_PYTHON, LH_MODE_WRITE, timed ? LH_ACQ_TIMED : 0, call,
+                   python_key_pc());
+  if (available(s)) return true;
+  lh_acquire_wait(a, LH_LOCK_PYTHON, call, timed);
+  return false;
+}
+
+LH_STEP int python_wait_end(const struct lh_acquire *a, sem_t *s, bool waited, int rc,
+                            uint16_t call) {
+  if (waited) lh_acquire_waited(a);
+  lh_acquire_end(a, s, rc == 0, 0, call, python_key_pc());
+  if (rc == 0) lh_try_succeeded(a);
+  return rc;
+}
 
 LH_EXPORT int sem_init(sem_t *s, int pshared, unsigned value) {
   LH_COUNT(sem_init);
   lh_real_ensure();
   int rc = real_sem_init(s, pshared, value);
-  if (rc == 0 && !lh_pass()) lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, NULL);
+  if (rc != 0 || lh_pass()) return rc;
+  if (lh_python_on && lh_python_sem_made(s, pshared, value, LH_PC))
+    python_lock_made(s, LH_PC);
+  else
+    lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, NULL);
   return rc;
 }
 
 LH_EXPORT int sem_destroy(sem_t *s) {
   LH_COUNT(sem_destroy);
   lh_real_ensure();
+  if (lh_python_lock(s) && !lh_pass()) {
+    int rc = real_sem_destroy(s);
+    if (rc == 0) python_lock_freed(s);
+    return rc;
+  }
   if (!lh_pass()) lh_misuse_sem_destroy(s, LH_PC);
   int rc = real_sem_destroy(s);
   if (rc == 0 && !lh_pass()) lh_object_destroy_event(s);
@@ -58,17 +180,17 @@ static int sem_taken(sem_t *s, int rc) {
   return rc;
 }
 
-/* A try first: only a semaphore at zero makes the thread wait. */
-static bool available(sem_t *s) {
-  int saved = errno;
-  bool ok = real_sem_trywait(s) == 0;
-  errno = saved;
-  return ok;
-}
-
 LH_EXPORT int sem_wait(sem_t *s) {
   LH_COUNT(sem_wait);
   if (lh_pass()) return real_sem_wait(s);
+  if (lh_python_lock(s)) {
+    int32_t thread = lh_python_sentinel_of(s);
+    if (thread >= 0) return python_join(s, thread, LH_W_sem_wait, false, NULL, 0, 0);
+    struct lh_acquire a;
+    if (python_wait_begin(&a, s, false, LH_W_sem_wait))
+      return python_wait_end(&a, s, false, 0, LH_W_sem_wait);
+    return python_wait_end(&a, s, true, real_sem_wait(s), LH_W_sem_wait);
+  }
   if (available(s)) return sem_taken(s, 0);
   lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC);
   int rc = real_sem_wait(s);
@@ -80,12 +202,21 @@ LH_EXPORT int sem_wait(sem_t *s) {
 LH_EXPORT int sem_trywait(sem_t *s) {
   LH_COUNT(sem_trywait);
   if (lh_pass()) return real_sem_trywait(s);
+  if (lh_python_lock(s)) return python_try(s);
   return sem_taken(s, real_sem_trywait(s));
 }
 
 LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
   LH_COUNT(sem_timedwait);
   if (lh_pass()) return real_sem_timedwait(s, t);
+  if (lh_python_lock(s)) {
+    int32_t thread = lh_python_sentinel_of(s);
+    if (thread >= 0) return python_join(s, thread, LH_W_sem_timedwait, true, t, 0, 1);
+    struct lh_acquire a;
+    if (python_wait_begin(&a, s, true, LH_W_sem_timedwait))
+      return python_wait_end(&a, s, false, 0, LH_W_sem_timedwait);
+    return python_wait_end(&a, s, true, real_sem_timedwait(s, t), LH_W_sem_timedwait);
+  }
   if (available(s)) return sem_taken(s, 0);
   lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC);
   int rc = real_sem_timedwait(s, t);
@@ -97,6 +228,14 @@ LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
 LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
   LH_COUNT(sem_clockwait);
   if (lh_pass()) return real_sem_clockwait(s, c, t);
+  if (lh_python_lock(s)) {
+    int32_t thread = lh_python_sentinel_of(s);
+    if (thread >= 0) return python_join(s, thread, LH_W_sem_clockwait, true, t, c, 2);
+    struct lh_acquire a;
+    if (python_wait_begin(&a, s, true, LH_W_sem_clockwait))
+      return python_wait_end(&a, s, false, 0, LH_W_sem_clockwait);
+    return python_wait_end(&a, s, true, real_sem_clockwait(s, c, t), LH_W_sem_clockwait);
+  }
   if (available(s)) return sem_taken(s, 0);
   lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC);
   int rc = real_sem_clockwait(s, c, t);
@@ -108,6 +247,11 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
 LH_EXPORT int sem_post(sem_t *s) {
   LH_COUNT(sem_post);
   lh_real_ensure();
+  if (lh_python_lock(s)) {
+    if (!lh_pass() && lh_python_sentinel_of(s) < 0)
+      lh_lock_released(s); /* else held by another thread: a hand-over */
+    return real_sem_post(s);
+  }
   if (!lh_pass()) /* what the poster did happens before what the taker does next */
     LH_RACE_EVENT(lh_race_release((uintptr_t)s));
   int rc = real_sem_post(s);

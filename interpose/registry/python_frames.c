@@ -1,0 +1,207 @@
+/* python_frames.c - see python_frames.h. */
+#include "registry/python_frames.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry/recorder_lock.h"
+#include "registry/thread_state.h"
+
+bool lh_python_on;
+uintptr_t lh_python_key_pc;
+/* The interpreter's object (the module holding PyThread_allocate_lock): its load base. */
+static void *interpreter_base;
+
+/* CPython's API, as this file uses it (PyObject is opaque here). Filled once by the probe. */
+typedef struct py_object py_object;
+static struct {
+  int (*gil_check)(void);
+  int (*is_initialized)(void);
+  int (*is_finalizing)(void);
+  py_object *(*get_frame)(void);
+  py_object *(*get_attr)(py_object *, const char *);
+  long (*as_long)(py_object *);
+  const char *(*as_utf8)(py_object *);
+  void (*incref)(py_object *);
+  void (*decref)(py_object *);
+  void (*err_fetch)(py_object **, py_object **, py_object **);
+  void (*err_restore)(py_object *, py_object *, py_object *);
+  void (*err_clear)(void);
+  int (*gc_disable)(void);
+  int (*gc_enable)(void);
+  py_object *none;
+  bool usable;
+  const char *unsupported;
+} py;
+
+#define RESOLVE(field, name) (*(void **)&py.field = dlsym(RTLD_DEFAULT, name))
+
+void lh_python_probe(void) {
+  void *allocate = dlsym(RTLD_DEFAULT, "PyThread_allocate_lock");
+  Dl_info info;
+  if (!allocate || !dladdr(allocate, &info)) return;
+  if (dlsym(RTLD_DEFAULT, "PyMutex_Lock")) { /* 3.13 and later: locks are PyMutex */
+    py.unsupported = "3.13";
+    return;
+  }
+  RESOLVE(gil_check, "PyGILState_Check");
+  RESOLVE(is_initialized, "Py_IsInitialized");
+  if (!RESOLVE(is_finalizing, "Py_IsFinalizing")) RESOLVE(is_finalizing, "_Py_IsFinalizing");
+  RESOLVE(get_frame, "PyEval_GetFrame");
+  RESOLVE(get_attr, "PyObject_GetAttrString");
+  RESOLVE(as_long, "PyLong_AsLong");
+  RESOLVE(as_utf8, "PyUnicode_AsUTF8");
+  RESOLVE(incref, "Py_IncRef");
+  RESOLVE(decref, "Py_DecRef");
+  RESOLVE(err_fetch, "PyErr_Fetch");
+  RESOLVE(err_restore, "PyErr_Restore");
+  RESOLVE(err_clear, "PyErr_Clear");
+  RESOLVE(gc_disable, "PyGC_Disable"); /* 3.10 and later; before, no walk allocates */
+  RESOLVE(gc_enable, "PyGC_Enable");
+  py.none = dlsym(RTLD_DEFAULT, "_Py_NoneStruct");
+  py.usable = py.gil_check && py.is_initialized && py.get_frame && py.get_attr && py.as_long &&
+              py.as_utf8 && py.incref && py.decref && py.err_fetch && py.err_restore &&
+              py.err_clear && py.none;
+  interpreter_base = info.dli_fbase;
+  lh_python_key_pc = (uintptr_t)allocate;
+  lh_python_on = true; /* locks are recognised even when stacks cannot be read */
+}
+
+static void tag(void *sem, uint64_t value) { memcpy((char *)sem + LH_PY_TAG_OFFSET, &value, 8); }
+
+bool lh_python_sem_made(void *sem, int pshared, unsigned value, uintptr_t pc) {
+  Dl_info info;
+  bool python =
+      pshared == 0 && value == 1 && dladdr((void *)pc, &info) && info.dli_fbase == interpreter_base;
+  tag(sem, python ? LH_PY_TAG_MAGIC ^ (uintptr_t)sem : 0);
+  return python;
+}
+
+void lh_python_sem_gone(void *sem) { tag(sem, 0); }
+
+void lh_python_check_sentinel(void *sem, int32_t thread) {
+  const struct lh_py_frames *b = lh_python_armed();
+  if (!b || b->n == 0) return;
+  const char *fn = b->text + b->f[0].function;
+  size_t n = strlen(fn), k = strlen("_set_tstate_lock");
+  if (n < k || strcmp(fn + n - k, "_set_tstate_lock") != 0) return;
+  memcpy((char *)sem + LH_PY_OWNER_OFFSET, &thread, sizeof thread);
+  tag(sem, LH_PY_TAG_SENTINEL ^ (uintptr_t)sem);
+}
+
+const char *lh_python_unsupported(void) { return py.unsupported; }
+
+/* ---- the walk ---- */
+
+static uint16_t copy_text(struct lh_py_frames *out, uint32_t *used, const char *s) {
+  size_t n = s ? strlen(s) : 0;
+  if (*used + n + 1 > LH_PY_TEXT) n = 0; /* full: an empty name */
+  if (*used + 1 > LH_PY_TEXT) return (uint16_t)(LH_PY_TEXT - 1);
+  uint16_t at = (uint16_t)*used;
+  memcpy(out->text + at, s ? s : "", n);
+  out->text[at + n] = 0;
+  *used += (uint32_t)n + 1;
+  return at;
+}
+
+/* A string attribute of obj as UTF-8, into out's text; "" when absent. */
+static uint16_t text_attr(struct lh_py_frames *out, uint32_t *used, py_object *obj,
+                          const char *name, const char *fallback) {
+  py_object *v = py.get_attr(obj, name);
+  if (!v && fallback) {
+    py.err_clear();
+    v = py.get_attr(obj, fallback);
+  }
+  const char *s = v ? py.as_utf8(v) : NULL;
+  if (!s) py.err_clear();
+  uint16_t at = copy_text(out, used, s);
+  if (v) py.decref(v);
+  return at;
+}
+
+static void walk(struct lh_py_frames *out) {
+  uint32_t used = 0;
+  out->n = 0;
+  py_object *f = py.get_frame();
+  if (f) py.incref(f);
+  while (f && f != py.none && out->n < LH_PY_MAX_FRAMES) {
+    struct lh_py_frame *e = &out->f[out->n];
+    py_object *code = py.get_attr(f, "f_code");
+    py_object *line = py.get_attr(f, "f_lineno");
+    e->line = line && line != py.none ? (int32_t)py.as_long(line) : 0;
+    if (code) {
+      e->function = text_attr(out, &used, code, "co_qualname", "co_name");
+      e->file = text_attr(out, &used, code, "co_filename", NULL);
+      py.decref(code);
+      out->n++;
+    }
+    if (line) py.decref(line);
+    py.err_clear();
+    py_object *back = py.get_attr(f, "f_back");
+    py.decref(f);
+    f = back;
+  }
+  if (f) py.decref(f);
+  py.err_clear();
+}
+
+/* The calling thread's frame buffer, made on first use (NULL: none can be had). */
+static struct lh_py_frames *buffer(void) {
+  struct lh_thread_cold *cold = lh_self.cold;
+  if (cold == &lh_thread_cold_none) return NULL; /* shared by unregistered threads */
+  if (!cold->py) {
+    lh_runtime_enter();
+    cold->py = calloc(1, sizeof *cold->py);
+    lh_runtime_leave();
+  }
+  return cold->py;
+}
+
+static bool can_walk(void) {
+  return py.usable && py.is_initialized() && !(py.is_finalizing && py.is_finalizing()) &&
+         py.gil_check();
+}
+
+/* The walk, with the program's errno and pending exception kept, the collector paused. */
+static bool take(struct lh_py_frames *b) {
+  if (b->busy || !can_walk()) return false;
+  int saved_errno = errno;
+  b->busy = true;
+  py_object *type, *value, *trace;
+  py.err_fetch(&type, &value, &trace);
+  int gc_was_on = py.gc_disable ? py.gc_disable() : 0;
+  walk(b);
+  if (gc_was_on && py.gc_enable) py.gc_enable();
+  py.err_restore(type, value, trace);
+  b->busy = false;
+  errno = saved_errno;
+  return true;
+}
+
+void lh_python_arm(uintptr_t addr) {
+  struct lh_py_frames *b = buffer();
+  if (!b || b->busy) return;
+  if (take(b))
+    b->ready = true;
+  else
+    b->ready = b->for_addr == addr && b->n > 0; /* the stash of the failed try before */
+  b->for_addr = 0;
+}
+
+void lh_python_done(void) {
+  struct lh_py_frames *b = lh_self.cold->py;
+  if (b) b->ready = false;
+}
+
+void lh_python_stash(uintptr_t addr) {
+  struct lh_py_frames *b = buffer();
+  if (b && !b->busy && take(b)) b->for_addr = addr;
+}
+
+const struct lh_py_frames *lh_python_armed(void) {
+  const struct lh_py_frames *b = lh_self.cold->py;
+  return b && b->ready && !b->busy ? b : NULL;
+}
