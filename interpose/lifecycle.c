@@ -132,8 +132,10 @@ void lh_fork_child(void) {
 
 struct lh_thread_start *lh_thread_prepare(uint8_t how) {
   lh_thread_ensure();
-  lh_watchdog_ensure(); /* a second thread: now something can deadlock */
+  lh_watchdog_ensure();               /* a second thread: now something can deadlock */
+  if (lh_python_on) lh_python_arm(0); /* Thread.start(): the creation stack in Python terms */
   struct lh_thread_start *s = lh_thread_start_block(how);
+  if (lh_python_on) lh_python_done();
   if (s) LH_RACE_EVENT(lh_race_thread_prepare(s));
   return s;
 }

@@ -72,8 +72,8 @@ void lh_key_append_site(char **buf, size_t *len, size_t *cap, const struct lh_mo
   }
   const struct lh_frame *f = &m->stacks[stack].frames[0];
   char num[32];
-  lh_key_append(buf, len, cap, f->module == LH_NONE ? "?" : m->modules[f->module].path);
-  snprintf(num, sizeof num, "+%" PRIx64, f->rel);
+  lh_key_append(buf, len, cap, lh_model_frame_origin(m, f));
+  snprintf(num, sizeof num, "+%" PRIx64, lh_model_frame_offset(m, f));
   lh_key_append(buf, len, cap, num);
 }
 

@@ -1,5 +1,6 @@
 /* analysed_runs.c - see analysed_runs.h. */
 #include "commands/analysed_runs.h"
+#include "symbols/frames.h"
 
 #include <string.h>
 
@@ -18,6 +19,7 @@ void lh_analysed_runs_analyse(struct lh_analysed_runs *a, const struct lh_option
   struct lh_analysis_options ao = {o->max_cycle_length};
   a->findings = lh_analyse(a->m, &ao, &a->stats);
   a->sym = lh_sym_new();
+  lh_frames_show_interpreter(o->verbose);
   lh_sym_set_source_roots(a->sym, (const char *const *)o->source_roots, o->nsource_roots);
   a->lock_names = lh_lock_names(a->sym, a->m);
   a->report = (struct lh_report){a->m,   a->findings, &a->stats,        a->lock_names,

@@ -24,7 +24,7 @@ struct stack_entry {
 };
 
 struct lh_model_index {
-  struct str_entry *groups, *modules, *locks, *objects;
+  struct str_entry *groups, *modules, *locks, *objects, *pyframes;
   struct stack_entry *stacks;
 };
 
@@ -49,6 +49,7 @@ void lh_model_free(struct lh_model *m) {
   free_str_table(&m->index->modules);
   free_str_table(&m->index->locks);
   free_str_table(&m->index->objects);
+  free_str_table(&m->index->pyframes);
   struct stack_entry *se, *stmp;
   HASH_ITER(hh, m->index->stacks, se, stmp) {
     HASH_DEL(m->index->stacks, se);
@@ -63,6 +64,11 @@ void lh_model_free(struct lh_model *m) {
   }
   for (size_t i = 0; i < m->ngroups; i++) free(m->groups[i].key);
   for (size_t i = 0; i < m->nmodules; i++) free(m->modules[i].path);
+  for (size_t i = 0; i < m->npyframes; i++) {
+    free(m->pyframes[i].function);
+    free(m->pyframes[i].file);
+  }
+  free(m->pyframes);
   for (size_t i = 0; i < m->nstacks; i++) free(m->stacks[i].frames);
   for (size_t i = 0; i < m->nthreads; i++) free(m->threads[i].how);
   for (size_t i = 0; i < m->nlocks; i++) {
@@ -123,6 +129,34 @@ uint32_t lh_model_module(struct lh_model *m, const char *path) {
   uint32_t i = intern(&m->index->modules, path, (uint32_t)m->nmodules, &added);
   if (added) LH_PUSH(m->modules, m->nmodules, m->cap_modules)->path = lh_xstrdup(path);
   return i;
+}
+
+uint32_t lh_model_pyframe(struct lh_model *m, const char *function, const char *file,
+                          int32_t line) {
+  size_t len = strlen(function) + strlen(file) + 16;
+  char *key = lh_xmalloc(len);
+  snprintf(key, len, "%s\x1f%s\x1f%d", function, file, line);
+  bool added;
+  uint32_t i = intern(&m->index->pyframes, key, (uint32_t)m->npyframes, &added);
+  free(key);
+  if (added) {
+    struct lh_pyframe *f = LH_PUSH(m->pyframes, m->npyframes, m->cap_pyframes);
+    f->function = lh_xstrdup(function);
+    f->file = lh_xstrdup(file);
+    f->line = line;
+  }
+  return i;
+}
+
+const char *lh_model_frame_origin(const struct lh_model *m, const struct lh_frame *f) {
+  if (f->module == LH_PYFRAME_MODULE) return f->rel < m->npyframes ? m->pyframes[f->rel].file : "?";
+  return f->module == LH_NONE ? "?" : m->modules[f->module].path;
+}
+
+uint64_t lh_model_frame_offset(const struct lh_model *m, const struct lh_frame *f) {
+  if (f->module == LH_PYFRAME_MODULE)
+    return f->rel < m->npyframes ? (uint64_t)m->pyframes[f->rel].line : 0;
+  return f->rel;
 }
 
 uint32_t lh_model_stack(struct lh_model *m, const struct lh_frame *frames, uint32_t n) {

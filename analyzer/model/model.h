@@ -53,8 +53,16 @@ struct lh_module {
   char *path;
 };
 
+/* A frame of a Python program (a `pyframe` record), merged by content. */
+struct lh_pyframe {
+  char *function, *file;
+  int32_t line;
+};
+
+#define LH_PYFRAME_MODULE (-2)
 struct lh_frame {
-  int32_t module; /* LH_NONE: the address lies in no known module; rel is then absolute */
+  int32_t module; /* LH_NONE: the address lies in no known module; rel is then absolute;
+                   * LH_PYFRAME_MODULE: a Python frame, rel its index in model->pyframes */
   uint64_t rel;   /* return address relative to the module's load bias */
 };
 
@@ -222,6 +230,8 @@ struct lh_model {
   size_t nmodules, cap_modules;
   struct lh_stack *stacks;
   size_t nstacks, cap_stacks;
+  struct lh_pyframe *pyframes;
+  size_t npyframes, cap_pyframes;
   struct lh_thread *threads;
   size_t nthreads, cap_threads;
   struct lh_lock *locks;
@@ -246,6 +256,11 @@ void lh_model_free(struct lh_model *m);
 uint32_t lh_model_group(struct lh_model *m, const char *exe, const char *lineage);
 uint32_t lh_model_module(struct lh_model *m, const char *path);
 uint32_t lh_model_stack(struct lh_model *m, const struct lh_frame *frames, uint32_t n);
+uint32_t lh_model_pyframe(struct lh_model *m, const char *function, const char *file, int32_t line);
+/* Where a frame's code lies, for keys that must survive a run: the module's path ("?" outside
+ * any) and the module-relative address, or a Python frame's file and line. */
+const char *lh_model_frame_origin(const struct lh_model *m, const struct lh_frame *f);
+uint64_t lh_model_frame_offset(const struct lh_model *m, const struct lh_frame *f);
 /* Returns the lock with this key, or adds *proto (taking ownership of its strings) under it.
  * *added tells which happened. */
 uint32_t lh_model_lock(struct lh_model *m, const char *key, struct lh_lock *proto, bool *added);

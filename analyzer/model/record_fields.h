@@ -53,7 +53,7 @@ struct loader {
   char why[256];               /* what is wrong with the current record */
   struct file_module *modules; /* indexed by position, looked up through module_ids */
   size_t nmodules, cap_modules;
-  struct id_map module_ids, stack_ids, thread_ids, lock_ids, object_ids;
+  struct id_map module_ids, stack_ids, thread_ids, lock_ids, object_ids, pyframe_ids;
   struct site_count *sites;
   struct site_count **stack_sites; /* memo: model stack index + 1 -> its site entry */
   size_t cap_stack_sites;

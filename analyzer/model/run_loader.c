@@ -88,10 +88,34 @@ static bool rec_stack(struct loader *ld, json_t *rec) {
       free(frames);
       return false;
     }
+    if ((pc & LH_PYFRAME_TAG) == LH_PYFRAME_TAG) {
+      uint32_t index;
+      if (!lh_rf_find_id(&ld->pyframe_ids, (int64_t)(pc & LH_PYFRAME_MAX), &index)) {
+        free(frames);
+        return lh_rf_fail(ld, "Python frame %llu has no pyframe record before it",
+                          (unsigned long long)(pc & LH_PYFRAME_MAX));
+      }
+      frames[i] = (struct lh_frame){LH_PYFRAME_MODULE, index};
+      continue;
+    }
     frames[i] = lh_rf_frame_of(ld, pc);
   }
   lh_rf_add_id(&ld->stack_ids, id, lh_model_stack(ld->m, frames, (uint32_t)n));
   free(frames);
+  return true;
+}
+
+/* A frame of a Python program: function, file and line, merged by content. */
+static bool rec_pyframe(struct loader *ld, json_t *rec) {
+  int64_t id, line;
+  if (!lh_rf_new_id(ld, rec, &ld->pyframe_ids, &id)) return false;
+  const char *function = lh_rf_get_str(ld, rec, "function", NULL);
+  const char *file = function ? lh_rf_get_str(ld, rec, "file", NULL) : NULL;
+  if (!file || !lh_rf_get_int(ld, rec, "line", 0, INT32_MAX, true, 0, &line)) return false;
+  char *f = lh_text_escaped(function), *p = lh_text_escaped(file);
+  lh_rf_add_id(&ld->pyframe_ids, id, lh_model_pyframe(ld->m, f, p, (int32_t)line));
+  free(f);
+  free(p);
   return true;
 }
 
@@ -165,8 +189,8 @@ static struct site_count *site_of(struct loader *ld, int32_t stack) {
     const struct lh_stack *s = &ld->m->stacks[stack];
     for (uint32_t i = 0; i < s->n; i++) {
       const struct lh_frame *f = &s->frames[i];
-      append(&site, &slen, &scap, f->module == LH_NONE ? "?" : ld->m->modules[f->module].path);
-      snprintf(num, sizeof num, "+%" PRIx64 ";", f->rel);
+      append(&site, &slen, &scap, lh_model_frame_origin(ld->m, f));
+      snprintf(num, sizeof num, "+%" PRIx64 ";", lh_model_frame_offset(ld->m, f));
       append(&site, &slen, &scap, num);
     }
   }
@@ -402,13 +426,21 @@ static const struct {
   const char *type;
   bool (*handle)(struct loader *, json_t *);
 } handlers[] = {
-    {"module", rec_module},   {"stack", rec_stack},
-    {"thread", rec_thread},   {"join", rec_join},
-    {"exit", rec_exit},       {"lock", rec_lock},
-    {"destroy", rec_destroy}, {"acq", rec_acq},
-    {"calls", rec_calls},     {"contention", rec_contention},
-    {"end", rec_end},         {"run", rec_run_again},
-    {"object", rec_object},   {"finding", lh_rec_finding},
+    {"module", rec_module},
+    {"stack", rec_stack},
+    {"pyframe", rec_pyframe},
+    {"thread", rec_thread},
+    {"join", rec_join},
+    {"exit", rec_exit},
+    {"lock", rec_lock},
+    {"destroy", rec_destroy},
+    {"acq", rec_acq},
+    {"calls", rec_calls},
+    {"contention", rec_contention},
+    {"end", rec_end},
+    {"run", rec_run_again},
+    {"object", rec_object},
+    {"finding", lh_rec_finding},
 };
 
 /* ---- lines ---- */
@@ -489,6 +521,7 @@ static void loader_free(struct loader *ld) {
   free(ld->modules);
   lh_rf_free_ids(&ld->module_ids);
   lh_rf_free_ids(&ld->stack_ids);
+  lh_rf_free_ids(&ld->pyframe_ids);
   lh_rf_free_ids(&ld->thread_ids);
   lh_rf_free_ids(&ld->lock_ids);
   lh_rf_free_ids(&ld->object_ids);

@@ -73,7 +73,8 @@ const char *lh_incident_default_call(const struct lh_model *m, const struct lh_w
   }
 }
 
-/* "pthread_mutex_lock(lock_b)", "pthread_join(T2)", "sem_wait(items)". */
+/* "pthread_mutex_lock(lock_b)", "pthread_join(T2)", "sem_wait(items)"; in Python
+ * "lock_b.acquire()", "T2.join()". */
 static char *wait_call(const struct lh_text *x, const struct lh_wait *w) {
   const char *call = w->call ? w->call : lh_incident_default_call(x->r->m, w);
   const char *what = "?";
@@ -85,6 +86,14 @@ static char *wait_call(const struct lh_text *x, const struct lh_wait *w) {
   else
     what = object_name(x, w->object);
   char *s;
+  /* Python's locks and joins are semaphore calls of the interpreter: said as the program says them */
+  bool python_lock = w->on == LH_WAIT_LOCK && x->r->m->locks[w->lock].kind == LH_LOCK_PYTHON;
+  bool python_join = w->on == LH_WAIT_JOIN && strncmp(call, "sem_", 4) == 0;
+  if (python_lock || python_join) {
+    if (asprintf(&s, "%s.%s()", what, python_lock ? "acquire" : "join") < 0)
+      return lh_xstrdup(call);
+    return s;
+  }
   if (asprintf(&s, "%s(%s)", call, what) < 0) return lh_xstrdup(call);
   return s;
 }

@@ -51,11 +51,13 @@ void lh_text_thread_origin(const struct lh_text *x, uint32_t thread) {
     fputs(lh_msg(x->lang, LH_MSG_FORK_THREAD), x->out);
     return;
   }
-  struct lh_shown_frame f[1];
-  if (lh_frames_of_stack(x->r->sym, x->r->m, t->stack, f, 1) == 0) {
+  struct lh_shown_frame all[TEXT_FRAMES];
+  size_t n = lh_frames_of_stack(x->r->sym, x->r->m, t->stack, all, TEXT_FRAMES);
+  if (n == 0) {
     fputs(lh_msg(x->lang, LH_MSG_CREATED_UNKNOWN), x->out);
     return;
   }
+  const struct lh_shown_frame *f = &all[lh_frames_first_own(all, n)]; /* Thread.start's caller */
   char where[512];
   int len;
   if (f[0].function)

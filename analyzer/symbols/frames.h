@@ -15,13 +15,23 @@ struct lh_shown_frame {
   int line;             /* 0 when unknown */
   const char *module;   /* module path, NULL when the address lies in no known module */
   uint64_t offset;      /* module-relative return address (absolute without a module) */
+  bool python;          /* a Python frame: function, file and line, no module */
 };
+
+/* Whether a Python program's stacks show the interpreter's C frames under its Python frames
+ * (-v); off by default. */
+void lh_frames_show_interpreter(bool on);
 
 /* The frames of stack (LH_NONE gives none), innermost first, inlined calls expanded, cut after
  * main or start_thread (what lies below is the C library starting the program or the thread) and
  * after max frames. Returns how many were written to out. */
 size_t lh_frames_of_stack(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
                           struct lh_shown_frame *out, size_t max);
+
+/* A Python frame of Python's own library (its lib directory, not site- or dist-packages; frozen
+ * modules); and the first frame of n that is not one (0 when all are). */
+bool lh_frame_in_python_library(const struct lh_shown_frame *f);
+size_t lh_frames_first_own(const struct lh_shown_frame *f, size_t n);
 
 /* The part of a path after its last '/'. */
 const char *lh_basename(const char *path);

@@ -23,6 +23,7 @@
 
 #include "base/grow.h"
 #include "symbols/frames.h"
+#include "symbols/python_names.h"
 
 #define MAX_FRAMES 16
 
@@ -92,9 +93,19 @@ static char *count_key(const struct lh_model *m, uint32_t file, const char *name
   return key;
 }
 
+/* A list's name gets "[]" appended, for names_of to number. */
 static char *lock_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i,
                             struct memo **memo) {
   const struct lh_lock *l = &m->locks[i];
+  if (l->kind == LH_LOCK_PYTHON) {
+    bool indexed;
+    char *name = lh_python_lock_name(sym, m, l->stack, &indexed), *listed;
+    if (name && indexed && asprintf(&listed, "%s[]", name) >= 0) {
+      free(name);
+      name = listed;
+    }
+    if (name) return name;
+  }
   return base_name(sym, m, l->module, l->rel, lh_lock_kind_word(l->kind), (int32_t)l->kind, l->init,
                    l->stack, memo);
 }
@@ -134,7 +145,14 @@ static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size
   }
   for (size_t i = 0; i < n; i++) {
     HASH_FIND_STR(counts, keys[i], c);
-    if (c->total > 1) {
+    size_t len = strlen(names[i]);
+    if (len > 2 && strcmp(names[i] + len - 2, "[]") == 0) { /* a list's: numbered from 0 */
+      char *numbered;
+      if (asprintf(&numbered, "%.*s[%" PRIu32 "]", (int)(len - 2), names[i], c->next++) >= 0) {
+        free(names[i]);
+        names[i] = numbered;
+      }
+    } else if (c->total > 1) {
       char *numbered;
       if (asprintf(&numbered, "%s #%" PRIu32, names[i], ++c->next) >= 0) {
         free(names[i]);

@@ -187,7 +187,7 @@ void lh_python_arm(uintptr_t addr) {
   if (take(b))
     b->ready = true;
   else
-    b->ready = b->for_addr == addr && b->n > 0; /* the stash of the failed try before */
+    b->ready = addr && b->for_addr == addr && b->n > 0; /* the failed try's stash */
   b->for_addr = 0;
 }
 

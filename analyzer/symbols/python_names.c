@@ -1,0 +1,144 @@
+/* python_names.c - see python_names.h. */
+#include "symbols/python_names.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/grow.h"
+#include "symbols/frames.h"
+
+#define MAX_FRAMES 32
+
+/* The text of line `line` of file (trailing newline and leading blanks dropped), or NULL. The
+ * path is the code object's co_filename, as the program was started (relative to its working
+ * directory, which `lockhound run` shares). */
+static char *source_line(const char *file, int line) {
+  FILE *f = strncmp(file, "/proc/", 6) && strncmp(file, "/dev/", 5) ? fopen(file, "r") : NULL;
+  if (!f || line <= 0) {
+    if (f) fclose(f);
+    return NULL;
+  }
+  char *buf = NULL;
+  size_t cap = 0;
+  ssize_t len = 0;
+  for (int i = 0; i < line && (len = getline(&buf, &cap, f)) >= 0; i++) {
+  }
+  fclose(f);
+  if (len < 0) {
+    free(buf);
+    return NULL;
+  }
+  while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) buf[--len] = 0;
+  char *start = buf;
+  while (*start == ' ' || *start == '\t') start++;
+  char *text = lh_xstrdup(start);
+  free(buf);
+  return text;
+}
+
+static bool name_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+/* The length of a target at s: names joined by '.', each maybe followed by [...]; 0 if none. */
+static size_t target_length(const char *s) {
+  size_t i = 0;
+  for (;;) {
+    if (!(isalpha((unsigned char)s[i]) || s[i] == '_')) return 0;
+    while (name_char(s[i])) i++;
+    while (s[i] == '[') {
+      int depth = 0;
+      do {
+        depth += s[i] == '[' ? 1 : s[i] == ']' ? -1 : 0;
+        i++;
+      } while (s[i] && depth > 0);
+      if (depth) return 0;
+    }
+    if (s[i] != '.') return i;
+    i++;
+  }
+}
+
+/* `TARGET = ...` (not ==, not a keyword argument): the target and where its value starts. */
+static char *assignment_target(const char *text, const char **value) {
+  size_t n = target_length(text);
+  if (n == 0) return NULL;
+  const char *p = text + n;
+  while (*p == ' ') p++;
+  if (p[0] != '=' || p[1] == '=') return NULL;
+  p++;
+  while (*p == ' ') p++;
+  *value = p;
+  char *t = lh_xmalloc(n + 1);
+  memcpy(t, text, n);
+  t[n] = 0;
+  return t;
+}
+
+/* The first call of a method on the line, `x.m(`, as "x.m()"; NULL if none. */
+static char *method_call(const char *text) {
+  for (const char *p = text; *p; p++) {
+    if (p > text && (name_char(p[-1]) || p[-1] == '.' || p[-1] == ']')) continue;
+    size_t n = target_length(p);
+    if (n == 0) continue;
+    const char *dot = NULL;
+    for (size_t i = 0; i < n; i++)
+      if (p[i] == '.') dot = p + i;
+    if (dot && p[n] == '(') {
+      char *call = lh_xmalloc(n + 3);
+      memcpy(call, p, n);
+      memcpy(call + n, "()", 3);
+      return call;
+    }
+    p += n - 1;
+  }
+  return NULL;
+}
+
+/* `self.x` in a method of class C ("C.method" as the frame's function) reads "C.x". */
+static char *qualified(char *target, const char *function) {
+  const char *dot = function ? strrchr(function, '.') : NULL;
+  if (strncmp(target, "self.", 5) != 0 || !dot || strstr(function, "<locals>")) return target;
+  size_t cls = (size_t)(dot - function);
+  const char *start = function;
+  for (const char *q = function; q < dot; q++)
+    if (*q == '.') start = q + 1; /* nested classes: the innermost */
+  cls = (size_t)(dot - start);
+  char *name = lh_xmalloc(cls + strlen(target + 4) + 1);
+  memcpy(name, start, cls);
+  strcpy(name + cls, target + 4);
+  free(target);
+  return name;
+}
+
+char *lh_python_lock_name(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
+                          bool *indexed) {
+  struct lh_shown_frame frames[MAX_FRAMES];
+  *indexed = false;
+  size_t n = lh_frames_of_stack(sym, m, stack, frames, MAX_FRAMES);
+  size_t user = 0;
+  while (user < n && lh_frame_in_python_library(&frames[user])) user++;
+  if (user == n || !frames[user].python) return NULL;
+  const struct lh_shown_frame *u = &frames[user];
+  char *text = source_line(u->file, u->line);
+  char *name = NULL;
+  if (text) {
+    /* Made inside a wait of the library (a Condition's waiter): named by the call that waits. */
+    bool waiter = user > 0 && frames[0].function && strstr(frames[0].function, "wait");
+    const char *value = NULL;
+    char *target = waiter ? NULL : assignment_target(text, &value);
+    if (target) {
+      *indexed = value[0] == '[';
+      name = qualified(target, u->function);
+    } else {
+      name = method_call(text);
+    }
+    free(text);
+  }
+  if (!name) {
+    size_t len = strlen(lh_basename(u->file)) + 32;
+    name = lh_xmalloc(len);
+    snprintf(name, len, "lock created at %s:%d", lh_basename(u->file), u->line);
+  }
+  return name;
+}
