@@ -34,7 +34,8 @@ static int push(char ***items, size_t *count, char *item) {
   return 0;
 }
 
-/* kind + sorted names, names with a space quoted. Takes ownership of nothing. */
+/* kind + sorted names, names with a space quoted, a name that repeats once (Python's waits: two
+ * threads in barrier.wait() wait on two locks of that name). Takes ownership of nothing. */
 static char *make_key(const char *kind, char **names, size_t n) {
   lh_sort(names, n, sizeof *names, compare_strings);
   size_t len = strlen(kind) + 1;
@@ -43,6 +44,7 @@ static char *make_key(const char *kind, char **names, size_t n) {
   if (!key) return NULL;
   strcpy(key, kind);
   for (size_t i = 0; i < n; i++) {
+    if (i > 0 && strcmp(names[i], names[i - 1]) == 0) continue;
     int quote = strchr(names[i], ' ') != NULL;
     strcat(key, quote ? " \"" : " ");
     strcat(key, names[i]);

@@ -4,7 +4,7 @@
  * module), so that the two can never disagree about what a sample expects.
  *
  * A finding is reduced to its key: the kind, then the names of its locks and of its objects
- * (semaphores, condition variables, barriers) together, sorted, each written as in a
+ * (semaphores, condition variables, barriers) together, sorted, each once, written as in a
  * `lockhound-expect:` line (a name containing a space in double quotes), separated by single
  * spaces - e.g. `lock-order-inversion lock_a lock_b`, `stall start_line`. A data race is keyed
  * by its variable alone, named as the report names it: a global's DWARF path (`data-race counter`,

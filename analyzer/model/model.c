@@ -148,6 +148,11 @@ uint32_t lh_model_pyframe(struct lh_model *m, const char *function, const char *
   return i;
 }
 
+bool lh_model_stack_is_python(const struct lh_model *m, int32_t stack) {
+  return stack >= 0 && (size_t)stack < m->nstacks && m->stacks[stack].n > 0 &&
+         m->stacks[stack].frames[0].module == LH_PYFRAME_MODULE;
+}
+
 const char *lh_model_frame_origin(const struct lh_model *m, const struct lh_frame *f) {
   if (f->module == LH_PYFRAME_MODULE) return f->rel < m->npyframes ? m->pyframes[f->rel].file : "?";
   return f->module == LH_NONE ? "?" : m->modules[f->module].path;

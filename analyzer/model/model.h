@@ -259,6 +259,9 @@ uint32_t lh_model_stack(struct lh_model *m, const struct lh_frame *frames, uint3
 uint32_t lh_model_pyframe(struct lh_model *m, const char *function, const char *file, int32_t line);
 /* Where a frame's code lies, for keys that must survive a run: the module's path ("?" outside
  * any) and the module-relative address, or a Python frame's file and line. */
+/* The stack starts with Python frames: it was taken in a Python program (lockhound's Python
+ * locks, waits and threads). */
+bool lh_model_stack_is_python(const struct lh_model *m, int32_t stack);
 const char *lh_model_frame_origin(const struct lh_model *m, const struct lh_frame *f);
 uint64_t lh_model_frame_offset(const struct lh_model *m, const struct lh_frame *f);
 /* Returns the lock with this key, or adds *proto (taking ownership of its strings) under it.

@@ -23,8 +23,10 @@ struct phrase lh_incident_object_phrase(const struct lh_text *x, int32_t o) {
   const char *shown = o == LH_NONE ? lh_msg(x->lang, LH_MSG_OBJECT)
                                    : lh_object_kind_word_in(x->lang, x->r->m->objects[o].kind);
   const char *name = object_name(x, o);
-  /* names are English ("barrier initialised at b.c:9"): they carry their kind already */
-  if (strncmp(name, word, strlen(word)) == 0)
+  /* names are English ("barrier initialised at b.c:9"): they carry their kind already; a Python
+   * wait is named by its call ("jobs.get()"), which says what it is */
+  if (strncmp(name, word, strlen(word)) == 0 ||
+      (o != LH_NONE && lh_model_stack_is_python(x->r->m, x->r->m->objects[o].stack)))
     snprintf(p.s, sizeof p.s, "%s", name);
   else if (x->lang != LH_LANG_EN)
     snprintf(p.s, sizeof p.s, "%s %s", shown, name);
@@ -89,6 +91,9 @@ static char *wait_call(const struct lh_text *x, const struct lh_wait *w) {
   /* Python's locks and joins are semaphore calls of the interpreter: said as the program says them */
   bool python_lock = w->on == LH_WAIT_LOCK && x->r->m->locks[w->lock].kind == LH_LOCK_PYTHON;
   bool python_join = w->on == LH_WAIT_JOIN && strncmp(call, "sem_", 4) == 0;
+  if (w->on == LH_WAIT_SEM && w->object != LH_NONE &&
+      lh_model_stack_is_python(x->r->m, x->r->m->objects[w->object].stack))
+    return lh_xstrdup(what); /* a Python wait: "jobs.get()" */
   if (python_lock || python_join) {
     if (asprintf(&s, "%s.%s()", what, python_lock ? "acquire" : "join") < 0)
       return lh_xstrdup(call);

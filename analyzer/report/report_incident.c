@@ -145,8 +145,11 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
   lh_incident_thread_intro(x, t->thread);
   fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_LOCKS_AGAIN), lh_incident_lock_name(x, lock));
   fprintf(x->out, "\n%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_NON_RECURSIVE),
-          lh_lock_kind_word_in(x->lang, l->kind), l->type ? l->type : "default");
+  if (l->kind == LH_LOCK_PYTHON)
+    fputs(lh_msg(x->lang, LH_MSG_SELF_PYTHON), x->out);
+  else
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_NON_RECURSIVE),
+            lh_lock_kind_word_in(x->lang, l->kind), l->type ? l->type : "default");
   fprintf(x->out, "\n%s   ", x->prefix);
   fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_TOOK_FIRST), lh_incident_lock_name(x, lock));
   fputc('\n', x->out);
@@ -156,7 +159,7 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
   fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_SELF_TAKES_AGAIN));
   lh_text_stack(x, t->waits.stack != LH_NONE ? t->waits.stack : t->stack);
   lh_incident_blank(x);
-  lh_incident_fix_line(x, LH_MSG_FIX_SELF);
+  lh_incident_fix_line(x, l->kind == LH_LOCK_PYTHON ? LH_MSG_FIX_SELF_PYTHON : LH_MSG_FIX_SELF);
   lh_incident_action_line(x, in);
 }
 
@@ -186,7 +189,10 @@ static void stall_reason(const struct lh_text *x, const struct lh_incident *in,
       fprintf(x->out, lh_msg(lang, LH_MSG_STALL_BARRIER), o);
     break;
   case LH_WAIT_SEM:
-    if (st && st->has_value)
+    if (w->object != LH_NONE &&
+        lh_model_stack_is_python(x->r->m, x->r->m->objects[w->object].stack))
+      fprintf(x->out, lh_msg(lang, LH_MSG_STALL_PYTHON_WAIT), o);
+    else if (st && st->has_value)
       fprintf(x->out, lh_msg(lang, LH_MSG_STALL_SEM_VALUE), o, st->value);
     else
       fprintf(x->out, lh_msg(lang, LH_MSG_STALL_SEM), o);

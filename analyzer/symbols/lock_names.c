@@ -114,6 +114,10 @@ static char *object_base_name(struct lh_symbolizer *sym, const struct lh_model *
                               struct memo **memo) {
   const struct lh_object *o = &m->objects[i];
   char *name;
+  bool indexed;
+  if (lh_model_stack_is_python(m, o->stack) &&
+      (name = lh_python_lock_name(sym, m, o->stack, &indexed)))
+    return name; /* a Condition's waiter: the call that waits */
   if (o->name) {
     if (asprintf(&name, "%s %s", lh_object_kind_word(o->kind), o->name) < 0)
       name = lh_xstrdup(o->name);
@@ -152,7 +156,8 @@ static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size
         free(names[i]);
         names[i] = numbered;
       }
-    } else if (c->total > 1) {
+    } else if (c->total > 1 && !(len > 2 && strcmp(names[i] + len - 2, "()") == 0)) {
+      /* not a Python wait ("jobs.get()"): many threads wait in one call */
       char *numbered;
       if (asprintf(&numbered, "%s #%" PRIu32, names[i], ++c->next) >= 0) {
         free(names[i]);

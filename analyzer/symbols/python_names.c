@@ -95,6 +95,34 @@ static char *method_call(const char *text) {
   return NULL;
 }
 
+/* The call of method `method` on the line, with the expression it is called on:
+ * "pool.submit(outer).result()" for method "result"; NULL when the line has no `.method(`. */
+static char *named_call(const char *text, const char *method) {
+  size_t ml = strlen(method);
+  for (const char *p = strchr(text, '.'); p; p = strchr(p + 1, '.')) {
+    if (strncmp(p + 1, method, ml) != 0 || p[1 + ml] != '(') continue;
+    const char *start = p;
+    int depth = 0;
+    while (start > text) {
+      char c = start[-1];
+      if (c == ')' || c == ']')
+        depth++;
+      else if ((c == '(' || c == '[') && depth > 0)
+        depth--;
+      else if (depth == 0 && !name_char(c) && c != '.')
+        break;
+      start--;
+    }
+    if (start == p) continue;
+    size_t n = (size_t)(p - start) + 1 + ml;
+    char *call = lh_xmalloc(n + 3);
+    memcpy(call, start, n);
+    memcpy(call + n, "()", 3);
+    return call;
+  }
+  return NULL;
+}
+
 /* `self.x` in a method of class C ("C.method" as the frame's function) reads "C.x". */
 static char *qualified(char *target, const char *function) {
   const char *dot = function ? strrchr(function, '.') : NULL;
@@ -131,7 +159,12 @@ char *lh_python_lock_name(struct lh_symbolizer *sym, const struct lh_model *m, i
       *indexed = value[0] == '[';
       name = qualified(target, u->function);
     } else {
-      name = method_call(text);
+      /* the library function the line called: "Future.result" -> the call of .result( */
+      const char *called = frames[user - (user > 0)].function;
+      const char *method = called ? strrchr(called, '.') : NULL;
+      method = method ? method + 1 : called;
+      name = user > 0 && method ? named_call(text, method) : NULL;
+      if (!name) name = method_call(text);
     }
     free(text);
   }

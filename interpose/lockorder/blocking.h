@@ -10,6 +10,7 @@
 
 #include "lockorder/recorder.h"
 #include "registry/lock_registry.h"
+#include "registry/stack_capture.h"
 #include "registry/thread_state.h"
 #include "registry/wait_state.h"
 #include "watch/watchdog.h"
@@ -48,15 +49,20 @@ static inline void lh_wait_lock_begin(const struct lh_acquire *a, uint8_t kind, 
   lh_wait_publish_watched(w, call, a->stack, timed);
 }
 
-/* Waits that are not lock acquisitions: condvars, semaphores, barriers, joins. */
-static inline void lh_wait_object_begin(uint8_t on, const void *obj, uint16_t call, bool timed,
-                                        uintptr_t pc) {
+/* Waits that are not lock acquisitions: condvars, semaphores, barriers, joins. The stack is the
+ * wait site's (first seen at pc), or the one given (LH_NO_STACK: the site's). */
+static inline void lh_wait_object_begin_at(uint8_t on, const void *obj, uint16_t call, bool timed,
+                                           uintptr_t pc, uint32_t stack) {
   lh_thread_ensure(); /* registering replaces `cold`: before the wait is written there */
   struct lh_wait *w = &lh_self.cold->wait;
   LH_WSET(w, on, on);
   LH_WSET(w, addr, (uintptr_t)obj);
   LH_WSET(w, lock, UINT32_MAX);
-  lh_wait_publish_watched(w, call, lh_wait_site_stack(pc), timed);
+  lh_wait_publish_watched(w, call, stack != LH_NO_STACK ? stack : lh_wait_site_stack(pc), timed);
+}
+static inline void lh_wait_object_begin(uint8_t on, const void *obj, uint16_t call, bool timed,
+                                        uintptr_t pc) {
+  lh_wait_object_begin_at(on, obj, call, timed, pc, LH_NO_STACK);
 }
 
 static inline void lh_wait_cond_begin(const void *cond, const void *mutex, uint8_t kind,

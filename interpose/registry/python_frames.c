@@ -82,12 +82,26 @@ bool lh_python_sem_made(void *sem, int pshared, unsigned value, uintptr_t pc) {
 
 void lh_python_sem_gone(void *sem) { tag(sem, 0); }
 
+static bool ends_with(const char *s, const char *end) {
+  size_t n = strlen(s), k = strlen(end);
+  return n >= k && strcmp(s + n - k, end) == 0;
+}
+
+bool lh_python_armed_waiter(void) {
+  const struct lh_py_frames *b = lh_python_armed();
+  return b && b->n > 0 && ends_with(b->text + b->f[0].file, "threading.py") &&
+         ends_with(b->text + b->f[0].function, "wait");
+}
+
+void lh_python_mark_waiter(void *sem, uint32_t stack) {
+  memcpy((char *)sem + LH_PY_OWNER_OFFSET, &stack, sizeof stack);
+  tag(sem, LH_PY_TAG_WAITER ^ (uintptr_t)sem);
+}
+
 void lh_python_check_sentinel(void *sem, int32_t thread) {
   const struct lh_py_frames *b = lh_python_armed();
   if (!b || b->n == 0) return;
-  const char *fn = b->text + b->f[0].function;
-  size_t n = strlen(fn), k = strlen("_set_tstate_lock");
-  if (n < k || strcmp(fn + n - k, "_set_tstate_lock") != 0) return;
+  if (!ends_with(b->text + b->f[0].function, "_set_tstate_lock")) return;
   memcpy((char *)sem + LH_PY_OWNER_OFFSET, &thread, sizeof thread);
   tag(sem, LH_PY_TAG_SENTINEL ^ (uintptr_t)sem);
 }
@@ -184,11 +198,17 @@ static bool take(struct lh_py_frames *b) {
 void lh_python_arm(uintptr_t addr) {
   struct lh_py_frames *b = buffer();
   if (!b || b->busy) return;
-  if (take(b))
+  if (take(b)) {
     b->ready = true;
-  else
+    b->for_addr = 0;
+  } else {
     b->ready = addr && b->for_addr == addr && b->n > 0; /* the failed try's stash */
-  b->for_addr = 0;
+  }
+}
+
+void lh_python_unstash(void) {
+  struct lh_py_frames *b = lh_self.cold->py;
+  if (b) b->for_addr = 0;
 }
 
 void lh_python_done(void) {

@@ -43,6 +43,7 @@ extern bool lh_python_on;
 #define LH_PY_OWNER_OFFSET 16
 #define LH_PY_TAG_MAGIC 0x6c6b68505954484full
 #define LH_PY_TAG_SENTINEL 0x6c6b6853454e5449ull
+#define LH_PY_TAG_WAITER 0x6c6b685741495445ull
 
 static inline uint64_t lh_python_tag(const void *sem) {
   uint64_t tag;
@@ -54,6 +55,23 @@ static inline bool lh_python_lock(const void *sem) {
   uint64_t tag = lh_python_tag(sem);
   return tag == LH_PY_TAG_MAGIC || tag == LH_PY_TAG_SENTINEL;
 }
+/* A Condition's waiter (python_frames.c): a one-shot signal, made in Condition.wait, taken by the
+ * waiting thread and then waited on until a notify releases it. It is a semaphore to lockhound,
+ * not a lock; the stack that made it (Condition.wait, under the program's call that waits) is kept
+ * with it, for its waits. */
+static inline bool lh_python_waiter(const void *sem) {
+  return __builtin_expect(lh_python_on, 0) && lh_python_tag(sem) == LH_PY_TAG_WAITER;
+}
+static inline uint32_t lh_python_waiter_stack(const void *sem) {
+  uint32_t stack;
+  memcpy(&stack, (const char *)sem + LH_PY_OWNER_OFFSET, sizeof stack);
+  return stack;
+}
+/* The armed frames (lh_python_arm) are inside threading's Condition.wait: the lock being made is
+ * a waiter, which lh_python_mark_waiter tags, with the stack that made it. */
+bool lh_python_armed_waiter(void);
+void lh_python_mark_waiter(void *sem, uint32_t stack);
+
 /* A thread's end-of-life lock ("sentinel": threading's Thread._tstate_lock, which the thread
  * holds while it lives and the interpreter releases as it ends; Thread.join takes it): the
  * thread it belongs to, else -1. */
@@ -104,6 +122,8 @@ void lh_python_done(void);
 /* At a failed first try on the lock at addr (the GIL is held): keeps the stack for the blocking
  * wait that follows without the GIL. */
 void lh_python_stash(uintptr_t addr);
+/* The wait the stash was for is over. */
+void lh_python_unstash(void);
 /* The calling thread's armed frames, or NULL (stack_capture.c, under the recorder lock). */
 const struct lh_py_frames *lh_python_armed(void);
 

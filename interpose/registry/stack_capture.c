@@ -28,6 +28,7 @@
 #include "registry/lock_cache.h"
 #include "registry/module_map.h"
 #include "registry/python_frames.h"
+#include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
@@ -184,6 +185,22 @@ uint32_t lh_stack_here(void) {
 }
 
 uint32_t lh_stack_of_site(uintptr_t pc) { return with_python(&pc, 1); }
+
+struct site_ctx {
+  uintptr_t pc;
+  uint32_t stack;
+};
+
+static void site_locked(void *p) {
+  struct site_ctx *c = p;
+  c->stack = lh_stack_of_site(c->pc);
+}
+
+uint32_t lh_stack_of_site_now(uintptr_t pc) {
+  struct site_ctx c = {pc, LH_NO_STACK};
+  lh_locked_on_own_stack(site_locked, &c);
+  return c.stack;
+}
 
 uint32_t lh_stack_of_pcs(const uintptr_t *pcs, uint32_t n) {
   uintptr_t kept[LH_STACK_MAX];

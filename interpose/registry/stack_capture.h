@@ -27,8 +27,11 @@ static inline uint32_t lh_stack_epoch_now(void) {
 
 /* Takes the caller's stack and returns its id (its record is written when first referred to). */
 uint32_t lh_stack_here(void);
-/* A one-frame stack: just the call site pc, without walking the stack. */
+/* A one-frame stack: just the call site pc, without walking the stack (in a Python program,
+ * under the armed Python frames: python_frames.h). */
 uint32_t lh_stack_of_site(uintptr_t pc);
+/* The same, taking the recorder lock itself (on lockhound's own stack). */
+uint32_t lh_stack_of_site_now(uintptr_t pc);
 /* A stack known by its pcs, innermost first (the race detector's shadow stacks); at most
  * LH_STACK_MAX are kept. */
 uint32_t lh_stack_of_pcs(const uintptr_t *pcs, uint32_t n);

@@ -518,6 +518,34 @@ static void fill_stall(struct lh_incident *f, const struct scan *sc) {
   }
 }
 
+/* A Python lock may be released by any thread, so its holder waiting on it again is no
+ * self-deadlock at the call (it may wait for another thread to release it, the way a Condition's
+ * waiter does). Once every thread is stuck, nobody will: it is one. The thread of the stall that
+ * waits on a Python lock it holds itself, or -1. */
+static int python_self_wait(const struct scan *sc) {
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    if (s->blocked && s->wait.on == LH_WAIT_LOCK && s->wait.kind == LH_LOCK_PYTHON &&
+        holds(s, s->wait.lock, false))
+      return (int)i;
+  }
+  return -1;
+}
+
+/* Under the recorder lock: the self-deadlock of thread s, as blocking.c reports one at the call. */
+static void write_python_self_deadlock(struct lh_incident *f, const struct snap *s) {
+  lh_incident_init(f, LH_FINDING_SELF_DEADLOCK, lh_incident_end_action());
+  struct lh_incident_thread *t = &f->threads[f->nthreads++];
+  fill_thread_entry(t, s);
+  t->stack = s->wait.stack;
+  f->lock = s->wait.lock;
+  for (uint32_t i = 0; i < s->nheld; i++)
+    if (s->held[i].lock == s->wait.lock)
+      f->related[f->nrelated++] =
+          (struct lh_incident_related){s->id, s->held[i].stack, "took it first here"};
+  lh_incident_write(f);
+}
+
 static bool check_stall(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one stall report is enough */
   static bool warned;   /* one possible-stall warning per run is enough */
@@ -545,6 +573,14 @@ static bool check_stall(struct scan *sc) {
     return false;
   }
   lh_recorder_lock();
+  int self = python_self_wait(sc);
+  if (self >= 0) {
+    write_python_self_deadlock(&f, &sc->t[self]);
+    lh_recorder_unlock();
+    reported = true;
+    lh_run_end_for("self-deadlock");
+    return true;
+  }
   lh_incident_init(&f, LH_FINDING_STALL, lh_incident_end_action());
   fill_stall(&f, sc);
   lh_incident_write(&f);

@@ -16,6 +16,7 @@
 
 #include "registry/object_registry.h"
 #include "registry/python_frames.h"
+#include "registry/stack_capture.h"
 #include "wrappers/wrapper.h"
 
 /* A try first: only a semaphore at zero makes the thread wait. */
@@ -33,12 +34,25 @@ static bool available(sem_t *s) {
 static inline uintptr_t python_key_pc(void) { return lh_python_key_pc; }
 _Static_assert(sizeof(sem_t) >= LH_PY_TAG_OFFSET + 8, "a Python lock's tag fits in its sem_t");
 
+/* A lock made by the interpreter: a lock, or a Condition's waiter (a semaphore to lockhound:
+ * python_frames.h), or a thread's end-of-life lock (python_join below). */
 static void python_lock_made(sem_t *s, uintptr_t pc) {
   lh_thread_ensure();
   lh_python_arm((uintptr_t)s);
-  lh_lock_initialised(s, LH_LOCK_PYTHON, pc);
-  lh_python_check_sentinel(s, lh_self.id);
+  if (lh_python_armed_waiter()) {
+    lh_python_mark_waiter(s, lh_stack_of_site_now(pc));
+    lh_object_init_event(s, LH_OBJECT_SEM, pc, 0, NULL);
+  } else {
+    lh_lock_initialised(s, LH_LOCK_PYTHON, pc);
+    lh_python_check_sentinel(s, lh_self.id);
+  }
   lh_python_done();
+}
+
+/* A wait on a semaphore is published with the wait site's stack, a waiter's with the stack that
+ * made it (the program's call that waits, in Python terms). */
+static inline uint32_t wait_stack(sem_t *s) {
+  return lh_python_waiter(s) ? lh_python_waiter_stack(s) : LH_NO_STACK;
 }
 
 static void python_lock_freed(sem_t *s) {
@@ -67,11 +81,15 @@ static int python_join(sem_t *s, int32_t thread, uint16_t call, bool timed,
   LH_WSET(w, joins, thread);
   LH_WSET(w, addr, 0);
   LH_WSET(w, lock, UINT32_MAX);
-  lh_wait_publish_watched(w, call, lh_wait_site_stack(python_key_pc()), timed);
+  lh_python_arm((uintptr_t)s); /* the failed try's stash: Thread.join's caller */
+  uint32_t stack = lh_stack_of_site_now(python_key_pc());
+  lh_python_done();
+  lh_wait_publish_watched(w, call, stack, timed);
   int rc = how == 0   ? real_sem_wait(s)
            : how == 1 ? real_sem_timedwait(s, t)
                       : real_sem_clockwait(s, clock, t);
   lh_wait_end();
+  lh_python_unstash();
   python_joined(thread, rc);
   return rc;
 }
@@ -87,6 +105,7 @@ static int python_try(sem_t *s) {
   int32_t thread = lh_python_sentinel_of(s);
   if (thread >= 0) {
     python_joined(thread, rc);
+    if (rc != 0 && saved == EAGAIN && thread != lh_self.id) lh_python_stash((uintptr_t)s);
     errno = saved;
     return rc;
   }
@@ -99,7 +118,8 @@ static int python_try(sem_t *s) {
   } else if (saved == EAGAIN) {
     lh_try_failed(s, LH_LOCK_PYTHON, pc);
     if (!lh_tuple_known(s, LH_MODE_WRITE, 0, pc) ||
-        !lh_tuple_known(s, LH_MODE_WRITE, LH_ACQ_TIMED, pc))
+        !lh_tuple_known(s, LH_MODE_WRITE, LH_ACQ_TIMED, pc) ||
+        lh_held_find(&lh_self.held, (uintptr_t)s) >= 0) /* its holder waits on it */
       lh_python_stash((uintptr_t)s);
   }
   errno = saved;
@@ -112,6 +132,11 @@ LH_STEP bool python_wait_begin(struct lh_acquire *a, sem_t *s, bool timed, uint1
   lh_acquire_begin(a, s, LH_LOCK_PYTHON, LH_MODE_WRITE, timed ? LH_ACQ_TIMED : 0, call,
                    python_key_pc());
   if (available(s)) return true;
+  if (__builtin_expect(a->again, 0)) { /* the wait's own stack, not the first hold's */
+    lh_python_arm(a->addr);
+    a->stack = lh_stack_of_site_now(python_key_pc());
+    lh_python_done();
+  }
   lh_acquire_wait(a, LH_LOCK_PYTHON, call, timed);
   return false;
 }
@@ -119,6 +144,7 @@ LH_STEP bool python_wait_begin(struct lh_acquire *a, sem_t *s, bool timed, uint1
 LH_STEP int python_wait_end(const struct lh_acquire *a, sem_t *s, bool waited, int rc,
                             uint16_t call) {
   if (waited) lh_acquire_waited(a);
+  lh_python_unstash();
   lh_acquire_end(a, s, rc == 0, 0, call, python_key_pc());
   if (rc == 0) lh_try_succeeded(a);
   return rc;
@@ -145,6 +171,7 @@ LH_EXPORT int sem_destroy(sem_t *s) {
     return rc;
   }
   if (!lh_pass()) lh_misuse_sem_destroy(s, LH_PC);
+  if (lh_python_waiter(s)) lh_python_sem_gone(s);
   int rc = real_sem_destroy(s);
   if (rc == 0 && !lh_pass()) lh_object_destroy_event(s);
   return rc;
@@ -192,7 +219,7 @@ LH_EXPORT int sem_wait(sem_t *s) {
     return python_wait_end(&a, s, true, real_sem_wait(s), LH_W_sem_wait);
   }
   if (available(s)) return sem_taken(s, 0);
-  lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC);
+  lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC, wait_stack(s));
   int rc = real_sem_wait(s);
   lh_wait_end();
   sem_taken(s, rc);
@@ -218,7 +245,7 @@ LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
     return python_wait_end(&a, s, true, real_sem_timedwait(s, t), LH_W_sem_timedwait);
   }
   if (available(s)) return sem_taken(s, 0);
-  lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC);
+  lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC, wait_stack(s));
   int rc = real_sem_timedwait(s, t);
   lh_wait_end();
   sem_taken(s, rc);
@@ -237,7 +264,7 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
     return python_wait_end(&a, s, true, real_sem_clockwait(s, c, t), LH_W_sem_clockwait);
   }
   if (available(s)) return sem_taken(s, 0);
-  lh_wait_object_begin(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC);
+  lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC, wait_stack(s));
   int rc = real_sem_clockwait(s, c, t);
   lh_wait_end();
   sem_taken(s, rc);

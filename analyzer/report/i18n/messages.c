@@ -168,6 +168,18 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_SELF_NON_RECURSIVE] =
         {"it is a non-recursive %s (type %s), so the thread waits for itself for ever",
          "это нерекурсивная блокировка (%s, тип %s), поэтому поток вечно ждёт сам себя"},
+    [LH_MSG_SELF_PYTHON] = {"it is a threading.Lock, which its holder cannot take again, and no "
+                            "other thread is left to release it: the thread waits for itself for "
+                            "ever",
+                            "это threading.Lock: владелец не может захватить его повторно, а "
+                            "освободить его больше некому, поэтому поток вечно ждёт сам себя"},
+    [LH_MSG_FIX_SELF_PYTHON] = {"do not take again what the thread already holds (split the "
+                                "function into a part that locks and a part that expects the lock "
+                                "to be held), or, if re-entry is intended, use a threading.RLock",
+                                "не захватывайте снова то, что поток уже удерживает (разделите "
+                                "функцию на часть, которая захватывает блокировку, и часть, "
+                                "которая ожидает её уже захваченной), или, если повторный вход "
+                                "задуман, используйте threading.RLock"},
     [LH_MSG_SELF_TOOK_FIRST] = {"it took %s first at", "впервые он захватил блокировку %s здесь:"},
     [LH_MSG_SELF_TAKES_AGAIN] = {"and takes it again at", "и захватывает её снова здесь:"},
     [LH_MSG_FIX_SELF] =
@@ -189,6 +201,9 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                                 "; не осталось потока, который вызвал бы sem_post"},
     [LH_MSG_STALL_SEM] = {"%s: no thread is left to post it",
                           "%s: не осталось потока, который вызвал бы sem_post"},
+    [LH_MSG_STALL_PYTHON_WAIT] = {"%s: no thread is left to wake it (notify, set, put, release)",
+                                  "%s: не осталось потока, который бы его разбудил "
+                                  "(notify, set, put, release)"},
     [LH_MSG_STALL_COND_MUTEX] = {"%s (with %s): no thread is left to signal it",
                                  "%s (%s): не осталось потока, который подал бы сигнал"},
     [LH_MSG_STALL_COND] = {"%s: no thread is left to signal it",
