@@ -8,7 +8,10 @@
 # timeout (the test sends SIGTERM 30 s after "ready"): main waits for its SIGTERM handler, either
 # in Event.wait() (argument "event", the default) or in signal.pause() ("pause"), while two queue
 # workers wait in get() for jobs that come only at shutdown. The handler sets the Event (and a
-# flag); main then stops the workers, prints "clean shutdown" and exits 0.
+# flag); main then stops the workers, prints "clean shutdown" and exits 0. (CPython runs a Python
+# signal handler between bytecodes, so a signal that came in the instant between the flag's check
+# and pause() would wait for the next one: the test's SIGTERM comes 30 s after "ready", when main
+# has long been waiting, and a time limit ends the run if it ever did not.)
 import concurrent.futures
 import multiprocessing
 import os
