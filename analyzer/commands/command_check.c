@@ -13,8 +13,9 @@
  *    A binary's expectations come from FILE.c next to it, or from --expect FILE. A Python
  *    program (*.py) is run as `PYTHON FILE.py`, its expectations read from its `#` comments.
  * 3. Each run is this very command (/proc/self/exe) as `lockhound run --json F --run-dir=D
- *    OPTIONS -- BINARY` (or `-- PYTHON FILE.py`), in a process group of its own, output captured to a file, stdin from
- *    /dev/null. A run that outlives --timeout has its whole group killed (SIGKILL) and fails.
+ *    OPTIONS -- BINARY` (or `-- PYTHON FILE.py`), in a process group of its own, output captured
+ *    to a file, stdin from /dev/null. A run that outlives --timeout has its whole group killed
+ *    (SIGKILL) and fails.
  * 4. The keys of the error- and warning-level findings are compared as multisets with the
  *    expectation lines, the exit code with `lockhound-exit:`; `lockhound-pending:` skips a check.
  * Output: one line per program (PASS / FAIL with the missing and unexpected findings / SKIP),
