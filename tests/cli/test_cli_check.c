@@ -625,4 +625,11 @@ Test(cli_check, verbose_says_which_python_runs_the_programs) {
   cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
   cr_expect(contains(r.err, want), "%s", r.err);
   cli_free(&r);
+  /* --python with a name and no '/' is searched on PATH too */
+  r = cli_run_env((char *[]){LOCKHOUND, "check", "-v", "--python=python3", ok, NULL},
+                  (char *[]){path_env, NULL});
+  snprintf(want, sizeof want, "lockhound check: Python programs run with %s (--python)\n", link);
+  cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+  cr_expect(contains(r.err, want), "%s", r.err);
+  cli_free(&r);
 }
