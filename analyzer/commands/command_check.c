@@ -3,15 +3,19 @@
  * source declares (`lockhound-expect:` lines, parsed by expectations.c, the parser the
  * integration tests use too).
  *
- * 1. Arguments: a directory stands for every *.c below it (hidden entries skipped), in sorted
- *    order; every argument must exist before anything runs (else a usage error, 2).
+ * 1. Arguments: a directory stands for every *.c and *.py below it (hidden entries skipped), in
+ *    sorted order; every argument must exist before anything runs (else a usage error, 2), and
+ *    so must the Python interpreter when a *.py is among them (--python=PATH, else the python3
+ *    found on PATH).
  * 2. A C source is checked through its binary: the sample build's <build>/samples/<topic>/<name>
  *    when the source is samples/<topic>/<name>.c and that binary is not older than it, else the
  *    source is compiled into a scratch directory with `cc -g -pthread -O1` (said on stderr).
- *    A binary's expectations come from FILE.c next to it, or from --expect FILE.
+ *    A binary's expectations come from FILE.c next to it, or from --expect FILE. A Python
+ *    program (*.py) is run as `PYTHON FILE.py`, its expectations read from its `#` comments.
  * 3. Each run is this very command (/proc/self/exe) as `lockhound run --json F --run-dir=D
- *    OPTIONS -- BINARY`, in a process group of its own, output captured to a file, stdin from
- *    /dev/null. A run that outlives --timeout has its whole group killed (SIGKILL) and fails.
+ *    OPTIONS -- BINARY` (or `-- PYTHON FILE.py`), in a process group of its own, output captured
+ *    to a file, stdin from /dev/null. A run that outlives --timeout has its whole group killed
+ *    (SIGKILL) and fails.
  * 4. The keys of the error- and warning-level findings are compared as multisets with the
  *    expectation lines, the exit code with `lockhound-exit:`; `lockhound-pending:` skips a check.
  * Output: one line per program (PASS / FAIL with the missing and unexpected findings / SKIP),
@@ -48,10 +52,12 @@ struct check_config {
   double timeout_s;        /* --timeout */
   const char *expect_path; /* --expect FILE, or NULL */
   bool verbose;
-  unsigned repeat;      /* --repeat: runs per program, each of which must match */
-  char self[PATH_MAX];  /* this command, to run `lockhound run` */
-  char build[PATH_MAX]; /* <build>: the parent of the directory holding this command */
-  char work[PATH_MAX];  /* scratch directory, removed at the end */
+  unsigned repeat;           /* --repeat: runs per program, each of which must match */
+  const char *python_option; /* --python, or NULL */
+  char python[PATH_MAX];     /* the interpreter of *.py programs, found before anything runs */
+  char self[PATH_MAX];       /* this command, to run `lockhound run` */
+  char build[PATH_MAX];      /* <build>: the parent of the directory holding this command */
+  char work[PATH_MAX];       /* scratch directory, removed at the end */
 };
 
 /* The process group of the run in progress (0: none). Written only by run_program around its
@@ -83,7 +89,12 @@ static int path_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every *.c below dir, recursively, appended to *paths. */
+/* A program lockhound check runs: a C source or a Python program. */
+static bool is_checked_source(const char *name) {
+  return ends_with(name, ".c") || ends_with(name, ".py");
+}
+
+/* Every *.c and *.py below dir, recursively, appended to *paths. */
 /* Below a directory given, links to directories are not followed (a link to '.' or to a parent
  * would make the walk endless), as find does without -L; a link to a source is taken. */
 static void collect_sources(const char *dir, char ***paths, size_t *n, size_t *cap) {
@@ -99,7 +110,7 @@ static void collect_sources(const char *dir, char ***paths, size_t *n, size_t *c
     } else if (S_ISDIR(st.st_mode) && !link) {
       collect_sources(path, paths, n, cap);
       free(path);
-    } else if (S_ISREG(st.st_mode) && ends_with(e->d_name, ".c")) {
+    } else if (S_ISREG(st.st_mode) && is_checked_source(e->d_name)) {
       *LH_PUSH(*paths, *n, *cap) = path;
     } else {
       free(path);
@@ -118,8 +129,8 @@ static char **expand_arguments(int argc, char **argv, const struct check_config 
     struct stat st;
     if (stat(argv[i], &st) != 0) {
       fprintf(stderr,
-              "lockhound check: cannot check '%s': %s; give a program, a C source or a "
-              "directory of sources\n",
+              "lockhound check: cannot check '%s': %s; give a program, a C source, a Python "
+              "program or a directory of sources\n",
               argv[i], strerror(errno));
       goto usage_error;
     }
@@ -137,7 +148,7 @@ static char **expand_arguments(int argc, char **argv, const struct check_config 
     size_t first = *n;
     collect_sources(argv[i], &paths, n, &cap);
     if (*n == first) {
-      fprintf(stderr, "lockhound check: no *.c file below the directory '%s'\n", argv[i]);
+      fprintf(stderr, "lockhound check: no *.c or *.py file below the directory '%s'\n", argv[i]);
       goto usage_error;
     }
     lh_sort(paths + first, *n - first, sizeof *paths, path_cmp);
@@ -147,6 +158,62 @@ usage_error:
   for (size_t i = 0; i < *n; i++) free(paths[i]);
   free(paths);
   return NULL;
+}
+
+/* ---- the Python interpreter ---- */
+
+static bool executable_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* name itself when it holds a '/', else the first executable PATH/name, searched as execvp
+ * searches (an empty entry is the current directory; no PATH: /bin:/usr/bin). */
+static bool find_program(const char *name, char out[PATH_MAX]) {
+  if (strchr(name, '/')) {
+    snprintf(out, PATH_MAX, "%s", name);
+    return executable_file(out);
+  }
+  const char *p = getenv("PATH");
+  if (!p) p = "/bin:/usr/bin";
+  for (;;) {
+    size_t n = strcspn(p, ":");
+    int len = snprintf(out, PATH_MAX, "%.*s%s%s", (int)n, p, n ? "/" : "./", name);
+    if (len > 0 && len < PATH_MAX && executable_file(out)) return true;
+    if (!p[n]) break;
+    p += n + 1;
+  }
+  out[0] = '\0';
+  return false;
+}
+
+/* Finds the interpreter that runs the *.py among paths, before anything runs: --python (checked
+ * even when no *.py is given: a typo should not wait for the day one is), else the python3 on
+ * PATH. Returns false after one message saying what is wrong and what to do. */
+static bool find_python(struct check_config *cfg, char *const *paths, size_t n) {
+  const char *first = NULL;
+  for (size_t i = 0; i < n && !first; i++)
+    if (ends_with(paths[i], ".py")) first = paths[i];
+  if (cfg->python_option && !find_program(cfg->python_option, cfg->python)) {
+    fprintf(stderr,
+            "lockhound check: --python=%s: no such executable file; give the path of a "
+            "Python 3 interpreter (--python=/usr/bin/python3)\n",
+            cfg->python_option);
+    return false;
+  }
+  if (!first) return true;
+  if (!cfg->python_option && !find_program("python3", cfg->python)) {
+    fprintf(stderr,
+            "lockhound check: cannot run the Python program %s: no python3 on PATH; install "
+            "Python 3 (Debian: apt install python3) or name the interpreter with "
+            "--python=PATH\n",
+            first);
+    return false;
+  }
+  if (cfg->verbose)
+    fprintf(stderr, "lockhound check: Python programs run with %s (%s)\n", cfg->python,
+            cfg->python_option ? "--python" : "the python3 found on PATH");
+  return true;
 }
 
 /* ---- finding or making the binary ---- */
@@ -261,14 +328,17 @@ static double now_s(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Runs binary (with script as its one argument when not NULL: a Python program) under
+ * `lockhound run`. */
 static int run_under_lockhound(const struct check_config *cfg, const char *binary,
-                               const struct lh_expect_spec *spec, struct run_result *r) {
+                               const char *script, const struct lh_expect_spec *spec,
+                               struct run_result *r) {
   char run_dir[PATH_MAX + 32];
   snprintf(r->out_path, sizeof r->out_path, "%s/output.txt", cfg->work);
   snprintf(r->json_path, sizeof r->json_path, "%s/findings.json", cfg->work);
   snprintf(run_dir, sizeof run_dir, "--run-dir=%s/runs", cfg->work);
   unlink(r->json_path);
-  char **argv = lh_xcalloc(spec->option_count + 8, sizeof *argv);
+  char **argv = lh_xcalloc(spec->option_count + 9, sizeof *argv);
   size_t argc = 0;
   argv[argc++] = (char *)cfg->self;
   argv[argc++] = "run";
@@ -278,6 +348,7 @@ static int run_under_lockhound(const struct check_config *cfg, const char *binar
   for (size_t i = 0; i < spec->option_count; i++) argv[argc++] = spec->options[i];
   argv[argc++] = "--";
   argv[argc++] = (char *)binary;
+  if (script) argv[argc++] = (char *)script;
   fflush(NULL);
   pid_t pid = fork();
   if (pid == 0) {
@@ -484,6 +555,7 @@ static bool expects_races(const struct lh_expect_spec *spec) {
 static char *binary_of(const struct check_config *cfg, const char *path, bool is_source,
                        const struct lh_expect_spec *spec) {
   if (!is_source) return lh_xstrdup(path);
+  if (ends_with(path, ".py")) return lh_xstrdup(cfg->python);
   char *binary = sample_binary(cfg, path);
   if (binary) return binary;
   return compile(cfg, path, "no up-to-date built binary for",
@@ -502,9 +574,10 @@ static const char *run_label(const struct check_config *cfg, unsigned k, char *b
 static enum verdict check_runs(const struct check_config *cfg, const char *path, const char *binary,
                                const struct lh_expect_spec *spec, struct run_result *r) {
   char label[48], why[256];
+  const char *script = ends_with(path, ".py") ? path : NULL;
   for (unsigned k = 1; k <= cfg->repeat; k++) {
     const char *run = run_label(cfg, k, label, sizeof label);
-    if (run_under_lockhound(cfg, binary, spec, r) != 0) {
+    if (run_under_lockhound(cfg, binary, script, spec, r) != 0) {
       snprintf(why, sizeof why, "%s%s", run, strerror(errno));
       return fail(path, why);
     }
@@ -534,9 +607,10 @@ static enum verdict check_runs(const struct check_config *cfg, const char *path,
 }
 
 static enum verdict check_one(const struct check_config *cfg, const char *path) {
-  bool is_source = ends_with(path, ".c");
+  bool is_source = is_checked_source(path);
   if (!is_source && access(path, X_OK) != 0)
-    return fail(path, "not a program (not executable) and not a C source (*.c)");
+    return fail(path,
+                "not a program (not executable), a C source (*.c) or a Python program (*.py)");
   char *spec_path = spec_path_of(cfg, path, is_source), *error = NULL;
   if (!is_source && !cfg->expect_path && access(spec_path, R_OK) != 0) {
     char *why;
@@ -618,9 +692,15 @@ int lh_command_check(const struct lh_options *o) {
   cfg.expect_path = o->expect_path;
   cfg.verbose = o->verbose;
   cfg.repeat = o->repeat;
+  cfg.python_option = o->python;
   size_t n;
   char **paths = expand_arguments(o->noperands, o->operands, &cfg, &n);
   if (!paths) return LH_EXIT_USAGE;
+  if (!find_python(&cfg, paths, n)) {
+    for (size_t i = 0; i < n; i++) free(paths[i]);
+    free(paths);
+    return LH_EXIT_USAGE;
+  }
   if (locate_self(&cfg) != 0) return LH_EXIT_USAGE;
   signal(SIGINT, stop_running_group);
   signal(SIGTERM, stop_running_group);

@@ -23,6 +23,10 @@
  *                              verdict: command_check.c)
  *   lockhound-pending: REASON  the tools cannot give the expected findings yet: the check is
  *                              skipped with REASON, the sample still builds
+ * The tags read the same in a C comment and in a Python program's `#` comment lines (`#
+ * lockhound-expect: stall jobs.get()`): a line ends at its end or at a `*` `/` that closes a
+ * comment, so a second `#` on the line is part of it (quote a name that holds one: "Account.lock
+ * #2").
  * Limits: the tags are found anywhere in the file (not only in the top comment), and only the
  * first `lockhound-exit:` and `lockhound-pending:` lines count. */
 #ifndef LH_EXPECTATIONS_H

@@ -47,7 +47,8 @@ enum {
   OPT_EXPECT,
   OPT_GEN_SUPPRESSIONS,
   OPT_LOG_FILE,
-  OPT_REPEAT
+  OPT_REPEAT,
+  OPT_PYTHON
 };
 
 #define RUN (1u << LH_CMD_RUN)
@@ -87,6 +88,7 @@ static const struct option_row {
     {"timeout", 0, required_argument, CHECK, OPT_TIMEOUT},
     {"expect", 0, required_argument, CHECK, OPT_EXPECT},
     {"repeat", 0, required_argument, CHECK, OPT_REPEAT},
+    {"python", 0, required_argument, CHECK, OPT_PYTHON},
     {"help", 'h', no_argument, RUN | REPORT | GRAPH | CHECK, OPT_HELP},
     {"version", 0, no_argument, RUN | REPORT, OPT_VERSION},
 };
@@ -163,12 +165,14 @@ static void check_usage(FILE *out) {
   fputs("usage: lockhound check [options] PROGRAM-or-SOURCE-or-DIR...\n"
         "run each program under 'lockhound run' and say whether its findings match the\n"
         "lockhound-expect: lines of its source (docs/samples.md); a directory stands for every\n"
-        "*.c below it, a source without a built binary is compiled with cc -g -pthread -O1\n"
+        "*.c and *.py below it, a source without a built binary is compiled with cc -g -pthread\n"
+        "-O1, a Python program (*.py) is run as 'python3 FILE' (docs/python.md)\n"
         "\n"
         "options:\n"
         "  --timeout=SECONDS  end a run that takes longer, and fail it (default 60)\n"
         "  --expect FILE      read the expectations from FILE instead of the program's source\n"
         "  --repeat=N         run each program N times; every run must match (default 1)\n"
+        "  --python=PATH      the interpreter that runs *.py programs (default: python3 on PATH)\n"
         "  -v, --verbose      show the output of a run that does not match\n"
         "  --help\n"
         "\n"
@@ -409,6 +413,15 @@ static int apply(enum lh_command cmd, int id, struct lh_options *o) {
     }
     break;
   case OPT_EXPECT: o->expect_path = optarg; break;
+  case OPT_PYTHON:
+    if (!*optarg) {
+      fputs("lockhound check: --python needs the path of a Python interpreter "
+            "(--python=/usr/bin/python3)\n",
+            stderr);
+      return LH_EXIT_USAGE;
+    }
+    o->python = optarg; /* found and checked by command_check.c, before anything runs */
+    break;
   case OPT_GEN_SUPPRESSIONS: o->gen_suppressions = true; break;
   case OPT_LOG_FILE: o->log_path = optarg; break;
   case OPT_REPEAT:
@@ -447,8 +460,8 @@ static int finish(enum lh_command cmd, struct lh_options *o) {
             "[--format dot|svg|png] RUNFILE...\n",
             stderr);
     else
-      fputs("lockhound check: nothing to check: give programs, C sources or directories of "
-            "sources (lockhound check samples/)\n",
+      fputs("lockhound check: nothing to check: give programs, C sources, Python programs or "
+            "directories of sources (lockhound check samples/)\n",
             stderr);
     return LH_EXIT_USAGE;
   }

@@ -58,6 +58,7 @@ struct lh_options {
   double timeout_s;        /* --timeout=SECONDS */
   const char *expect_path; /* --expect FILE, or NULL */
   unsigned repeat;         /* --repeat=N: runs per program, each of which must match (1) */
+  const char *python;      /* --python=PATH: the interpreter of *.py programs, or NULL: python3 */
   char **operands;         /* run: PROG ARGS...; report, graph: run files; check: what to check */
   int noperands;
 };

@@ -51,8 +51,8 @@ static bool contains(const char *text, const char *part) { return strstr(text, p
 Test(cli_check, nothing_to_check_is_a_usage_error) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", NULL});
   cr_expect_eq(r.status, 2);
-  cr_expect_str_eq(r.err, "lockhound check: nothing to check: give programs, C sources or "
-                          "directories of sources (lockhound check samples/)\n");
+  cr_expect_str_eq(r.err, "lockhound check: nothing to check: give programs, C sources, Python "
+                          "programs or directories of sources (lockhound check samples/)\n");
   cli_free(&r);
 }
 
@@ -141,7 +141,7 @@ Test(cli_check, bad_options_are_usage_errors) {
 Test(cli_check, a_directory_without_sources_is_a_usage_error) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", dir, NULL});
   cr_expect_eq(r.status, 2);
-  cr_expect(contains(r.err, "no *.c file below the directory"), "%s", r.err);
+  cr_expect(contains(r.err, "no *.c or *.py file below the directory"), "%s", r.err);
   cli_free(&r);
 }
 
@@ -371,8 +371,9 @@ Test(cli_check, a_file_that_is_neither_a_program_nor_a_source_fails) {
   char *notes = write_program("notes.txt", " * lockhound-expect: none\n", "");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", notes, NULL});
   cr_expect_eq(r.status, 1);
-  cr_expect(contains(r.out, "not a program (not executable) and not a C source (*.c)"), "%s",
-            r.out);
+  cr_expect(contains(r.out, "not a program (not executable), a C source (*.c) or a Python "
+                            "program (*.py)"),
+            "%s", r.out);
   cli_free(&r);
 }
 
@@ -489,5 +490,146 @@ Test(cli_check, options_that_tune_the_run_are_taken_in_both_forms) {
   snprintf(want, sizeof want, "PASS %s\n1 passed, 0 failed\n", src);
   cr_expect_eq(r.status, 0, "%s", r.out);
   cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
+/* ---- Python programs ---- */
+
+/* Debian's interpreter: tests never use whatever python3 comes first on PATH (a pyenv shim on a
+ * developer's machine is a shell script that starts other processes). */
+#define PYTHON "/usr/bin/python3"
+
+/* Writes dir/name: `expectations` as `#` comment lines, then `body`; returns its path. */
+static char *write_python(const char *name, const char *expectations, const char *body) {
+  static char path[4][128]; /* the last four paths stay valid */
+  static int which;
+  which = (which + 1) % 4;
+  snprintf(path[which], sizeof path[which], "%s/%s", dir, name);
+  FILE *f = fopen(path[which], "w");
+  cr_assert_not_null(f);
+  fprintf(f, "# a student's program\n%s%s", expectations, body);
+  fclose(f);
+  return path[which];
+}
+
+static void skip_without_python(void) {
+  if (access(PYTHON, X_OK) != 0) cr_skip_test(PYTHON " is not installed (.ci/install-deps)");
+}
+
+Test(cli_check, a_python_program_is_run_by_python_with_its_hash_comment_expectations) {
+  skip_without_python();
+  char *ok = write_python("ok.py", "# lockhound-expect: none\n",
+                          "import threading\nlock = threading.Lock()\nwith lock:\n"
+                          "    print('inside')\n");
+  char *three = write_python("three.py", "# lockhound-expect: none\n# lockhound-exit: 3\n",
+                             "import sys\nsys.exit(3)\n");
+  char *wrong = write_python("wrong.py", "# lockhound-expect: none\n", "raise SystemExit(4)\n");
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "check", "--python=" PYTHON, ok, three, wrong, NULL});
+  char want[512];
+  snprintf(want, sizeof want,
+           "PASS %s\nPASS %s\nFAIL %s: exit code 4, expected 0\n2 passed, 1 failed\n", ok, three,
+           wrong);
+  cr_expect_eq(r.status, 1);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
+Test(cli_check, a_directory_takes_its_python_programs_sorted_with_the_c_sources) {
+  skip_without_python();
+  write_program("b.c", " * lockhound-expect: none\n", "int main(void) { return 0; }\n");
+  write_python("a.py", "# lockhound-expect: none\n", "print('a')\n");
+  write_python("c.py", "# lockhound-expect: none\n# lockhound-pending: not yet\n", "");
+  write_python("notes.txt", "# lockhound-expect: none\n", "");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "--python=" PYTHON, dir, NULL});
+  char want[512];
+  snprintf(want, sizeof want,
+           "PASS %s/a.py\nPASS %s/b.c\nSKIP %s/c.py: lockhound-pending: not yet\n"
+           "1 skipped (lockhound-pending)\n2 passed, 0 failed\n",
+           dir, dir, dir);
+  cr_expect_eq(r.status, 0);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
+Test(cli_check, a_python_program_gets_its_options_lines_and_fails_on_a_finding_it_did_not_expect) {
+  skip_without_python();
+  /* a lockhound-options: line reaches `lockhound run` (--lang is accepted and changes nothing
+   * here), a refused one fails the program before it runs */
+  char *tuned = write_python(
+      "tuned.py", "# lockhound-expect: none\n# lockhound-options: --lang=ru\n", "print('ok')\n");
+  char *refused =
+      write_python("refused.py", "# lockhound-expect: none\n# lockhound-options: --json=x\n", "");
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "check", "--python=" PYTHON, tuned, refused, NULL});
+  cr_expect_eq(r.status, 1);
+  char want[512];
+  snprintf(want, sizeof want, "PASS %s\nFAIL %s: %s:3: lockhound-options: '--json' is refused",
+           tuned, refused, refused);
+  cr_expect(strncmp(r.out, want, strlen(want)) == 0, "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_check, without_python3_on_path_a_python_program_is_a_usage_error_saying_what_to_do) {
+  char *ok = write_python("ok.py", "# lockhound-expect: none\n", "print('ok')\n");
+  char path_env[96];
+  snprintf(path_env, sizeof path_env, "PATH=%s", dir); /* a directory without python3 */
+  struct cli_result r =
+      cli_run_env((char *[]){LOCKHOUND, "check", ok, NULL}, (char *[]){path_env, NULL});
+  char want[512];
+  snprintf(want, sizeof want,
+           "lockhound check: cannot run the Python program %s: no python3 on PATH; install "
+           "Python 3 (Debian: apt install python3) or name the interpreter with --python=PATH\n",
+           ok);
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, want);
+  cr_expect_str_eq(r.out, "", "nothing ran");
+  cli_free(&r);
+}
+
+Test(cli_check, a_python_that_is_not_an_executable_file_is_a_usage_error) {
+  char *ok = write_python("ok.py", "# lockhound-expect: none\n", "print('ok')\n");
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "check", "--python=/nonexistent/python3", ok, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound check: --python=/nonexistent/python3: no such executable "
+                          "file; give the path of a Python 3 interpreter "
+                          "(--python=/usr/bin/python3)\n");
+  cr_expect_str_eq(r.out, "");
+  cli_free(&r);
+  r = cli_run((char *[]){LOCKHOUND, "check", "--python=", ok, NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound check: --python needs the path of a Python interpreter "
+                          "(--python=/usr/bin/python3)\n");
+  cli_free(&r);
+}
+
+Test(cli_check, verbose_says_which_python_runs_the_programs) {
+  skip_without_python();
+  char *ok = write_python("ok.py", "# lockhound-expect: none\n", "print('ok')\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", "-v", "--python=" PYTHON, ok, NULL});
+  cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+  cr_expect(contains(r.err, "lockhound check: Python programs run with " PYTHON " (--python)\n"),
+            "%s", r.err);
+  cli_free(&r);
+  /* found on PATH: a directory holding a link named python3 */
+  char bin[96], link[128], path_env[128], want[256];
+  snprintf(bin, sizeof bin, "%s/bin", dir);
+  snprintf(link, sizeof link, "%s/python3", bin);
+  cr_assert_eq(mkdir(bin, 0700), 0);
+  cr_assert_eq(symlink(PYTHON, link), 0);
+  snprintf(path_env, sizeof path_env, "PATH=/nonexistent:%s", bin);
+  r = cli_run_env((char *[]){LOCKHOUND, "check", "-v", ok, NULL}, (char *[]){path_env, NULL});
+  snprintf(want, sizeof want,
+           "lockhound check: Python programs run with %s (the python3 found on PATH)\n", link);
+  cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+  cr_expect(contains(r.err, want), "%s", r.err);
+  cli_free(&r);
+  /* --python with a name and no '/' is searched on PATH too */
+  r = cli_run_env((char *[]){LOCKHOUND, "check", "-v", "--python=python3", ok, NULL},
+                  (char *[]){path_env, NULL});
+  snprintf(want, sizeof want, "lockhound check: Python programs run with %s (--python)\n", link);
+  cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+  cr_expect(contains(r.err, want), "%s", r.err);
   cli_free(&r);
 }

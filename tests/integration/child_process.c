@@ -181,6 +181,13 @@ static int run_child(const struct lh_child_spec *spec, double limit_s, const str
         fprintf(stderr, "cannot write %s: %s\n", in, strerror(errno));
         return -1;
     }
+    /* Emptied here, before the child exists: a file the child truncates only once it runs would
+     * still show an earlier child's "ready <pid>" to carry_out, which would signal that pid (ended,
+     * or by now another process) instead of this child's. */
+    if (write_file(out, "", 0) != 0 || write_file(err, "", 0) != 0) {
+        fprintf(stderr, "cannot empty %s or %s: %s\n", out, err, strerror(errno));
+        return -1;
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {

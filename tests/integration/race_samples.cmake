@@ -8,9 +8,10 @@
 # `lockhound check`, analyzer/commands/expectations.c); a mismatch prints the findings missing and those not
 # expected, with the run's output (-v).
 #
-# Also sets LH_CHECK_ALL_SAMPLES_DIRS, what integration.check_all_samples checks: the whole samples/
-# tree when the race samples are built, else every topic but races/ (whose sources would be
-# compiled without instrumentation and could not give their races).
+# Also sets LH_CHECK_ALL_SAMPLES_DIRS, what integration.check_all_samples checks: every topic of
+# samples/ but python/ (integration.check_python_samples checks it, with Debian's interpreter), and
+# races/ only when the race samples are built (else its sources would be compiled without
+# instrumentation and could not give their races).
 get_property(LH_RACE_SAMPLE_BUILDS GLOBAL PROPERTY LH_RACE_SAMPLE_BUILDS)
 foreach(build ${LH_RACE_SAMPLE_BUILDS})
   get_filename_component(name ${build} NAME)
@@ -21,14 +22,13 @@ foreach(build ${LH_RACE_SAMPLE_BUILDS})
   set_tests_properties(integration.race_sample.${build} PROPERTIES TIMEOUT 120)
 endforeach()
 
-if(LH_RACE_SAMPLE_BUILDS)
-  set(LH_CHECK_ALL_SAMPLES_DIRS ${PROJECT_SOURCE_DIR}/samples)
-else()
-  file(GLOB entries LIST_DIRECTORIES true ${PROJECT_SOURCE_DIR}/samples/*)
-  set(LH_CHECK_ALL_SAMPLES_DIRS)
-  foreach(entry ${entries})
-    if(IS_DIRECTORY ${entry} AND NOT entry MATCHES "/races$")
-      list(APPEND LH_CHECK_ALL_SAMPLES_DIRS ${entry})
-    endif()
-  endforeach()
-endif()
+file(GLOB entries LIST_DIRECTORIES true ${PROJECT_SOURCE_DIR}/samples/*)
+set(LH_CHECK_ALL_SAMPLES_DIRS)
+foreach(entry ${entries})
+  if(NOT IS_DIRECTORY ${entry} OR entry MATCHES "/python$")
+    continue()
+  endif()
+  if(LH_RACE_SAMPLE_BUILDS OR NOT entry MATCHES "/races$")
+    list(APPEND LH_CHECK_ALL_SAMPLES_DIRS ${entry})
+  endif()
+endforeach()

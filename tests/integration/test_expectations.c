@@ -96,6 +96,42 @@ Test(expectations, warnings_options_exit_code_and_pending_are_read)
     lh_expect_spec_free(&spec);
 }
 
+/* A Python program's tags are in `#` comments: each line ends at the line's end, and a quoted
+ * name keeps its `#` (a name given to the second of two locks with one name). */
+Test(expectations, the_tags_of_a_python_program_are_read_from_its_hash_comments)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/sample.py", work_dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs("# bank.py - a transfer\n"
+          "#\n"
+          "# lockhound-expect: stall jobs.get()\n"
+          "# lockhound-expect: lock-order-inversion \"Account.lock #2\" \"Account.lock #1\"\n"
+          "# lockhound-expect-warning: possible-stall done.wait()\n"
+          "# lockhound-options: --stall-timeout=1\n"
+          "# lockhound-exit: 66\n"
+          "# lockhound-pending: Python locks are recognised (issue 9)\n"
+          "import threading\n",
+          f);
+    fclose(f);
+    struct lh_expect_spec spec;
+    char *error = NULL;
+    cr_assert_eq(lh_expect_read_spec(path, &spec, &error), 0, "%s", error);
+    cr_assert_eq(spec.errors.count, 2);
+    cr_expect_str_eq(spec.errors.keys[0],
+                     "lock-order-inversion \"Account.lock #1\" \"Account.lock #2\"");
+    cr_expect_str_eq(spec.errors.keys[1], "stall jobs.get()");
+    cr_assert_eq(spec.warnings.count, 1);
+    cr_expect_str_eq(spec.warnings.keys[0], "possible-stall done.wait()");
+    cr_assert_eq(spec.option_count, 1);
+    cr_expect_str_eq(spec.options[0], "--stall-timeout=1");
+    cr_expect_eq(spec.option_lines[0], 6);
+    cr_expect_eq(spec.exit_code, 66);
+    cr_expect_str_eq(spec.pending, "Python locks are recognised (issue 9)");
+    lh_expect_spec_free(&spec);
+}
+
 Test(expectations, only_a_warning_leaves_the_default_exit_code_at_0)
 {
     struct lh_expect_spec spec;

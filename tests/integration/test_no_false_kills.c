@@ -196,29 +196,15 @@ Test(wakeup, caught_alarm_on_its_way_lets_the_program_end_as_natively)
     lh_child_result_free(&res);
 }
 
-/* The real python3 binary (the one on PATH may be a wrapper script), or "" when there is none. */
-static void find_python(char *buf, size_t size)
-{
-    buf[0] = 0;
-    FILE *p = popen("python3 -c 'import sys; print(sys.executable)' 2>/dev/null", "r");
-    if (!p)
-        return;
-    if (!fgets(buf, (int)size, p))
-        buf[0] = 0;
-    pclose(p);
-    buf[strcspn(buf, "\n")] = 0;
-    if (buf[0] && access(buf, X_OK) != 0)
-        buf[0] = 0;
-}
-
-/* Queue workers and main in Event.wait() until SIGTERM: CPython's locks are semaphores. */
+/* Queue workers and main in Event.wait() until SIGTERM: CPython's locks are semaphores. The
+ * interpreter is LH_TEST_PYTHON (CMake: Debian's /usr/bin/python3), not whatever python3 comes
+ * first on PATH. */
 Test(wakeup, python_service_waiting_for_sigterm_is_not_ended)
 {
-    char python[4096];
-    find_python(python, sizeof python);
-    cr_assert(python[0], "python3 is not installed (.ci/install-deps installs it)");
+    cr_assert(access(LH_TEST_PYTHON, X_OK) == 0,
+              LH_TEST_PYTHON " is not installed (.ci/install-deps installs python3)");
     struct lh_child_result res;
-    const char *args[] = {"--stall-timeout=0.5", "--", python,
+    const char *args[] = {"--stall-timeout=0.5", "--", LH_TEST_PYTHON,
                           LH_TEST_PROGRAM_SOURCE_DIR "/python_service.py", NULL};
     json_t *report = run_json(args, "ready ", 2.0, &res);
     cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
