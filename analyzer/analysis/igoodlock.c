@@ -301,8 +301,9 @@ done:
   return found;
 }
 
-/* Two steps with condition 3. Members of different files always run in parallel (unless they are
- * the main threads of two runs of one program: the same thread); within a file, a sweep. */
+/* Two steps with condition 3. Members of different files run in parallel unless they are the
+ * main threads of two runs of one program (the same thread) or one file is a fork descendant of
+ * the other and the member there came before the fork (segments.c); within a file, a sweep. */
 static bool pick_pair_parallel(struct check *c) {
   const struct candidate *a = c->chosen[0], *b = c->chosen[1];
   bool one_file = true;
@@ -318,7 +319,9 @@ static bool pick_pair_parallel(struct check *c) {
           return false;
         }
         c->pair_budget--;
-        if (x->file == y->file || same_thread(c->m, x->thread, y->thread)) continue;
+        if (x->file == y->file || same_thread(c->m, x->thread, y->thread) ||
+            !lh_segments_parallel(c->sg, x->thread, x->seg, y->thread, y->seg))
+          continue;
         c->picked[0] = x;
         c->picked[1] = y;
         return true;
@@ -347,7 +350,8 @@ static bool pick_pair_parallel(struct check *c) {
 }
 
 /* Marks in has[] the members of a that run in parallel with some member of b (b's members in
- * other files count as parallel: only one file is swept). Two sweeps in the topological order of
+ * other files are asked one by one - parallel unless ordered by a fork: segments.c -, only one
+ * file is swept). Two sweeps in the topological order of
  * segments: forwards, a member has an earlier partner unless it comes after all of b's maximal
  * members seen so far; backwards, a later one unless it comes before all of b's minimal members
  * seen so far. False when the budget ran out. */
@@ -361,7 +365,9 @@ static bool mark_partners(struct check *c, const struct candidate *a, const stru
     const struct member *x = &a->members[i];
     bool elsewhere = false;
     for (size_t j = 0; j < b->nmembers && !elsewhere; j++)
-      elsewhere = b->members[j].file != x->file;
+      elsewhere =
+          b->members[j].file != x->file &&
+          lh_segments_parallel(c->sg, x->thread, x->seg, b->members[j].thread, b->members[j].seg);
     has[i] = elsewhere;
     v[k++] = (struct swept){x, lh_segments_order(c->sg, x->thread, x->seg), true};
   }
