@@ -7,6 +7,9 @@
 #define LH_RUN_FORMAT_NAME "lockhound-run"
 #define LH_RUN_FORMAT_VERSION 1
 #define LH_RUN_FILE_SUFFIX ".lhrun"
+/* SESSION.PID.lhwait: a process's waits for locks in shared mappings, published beside the run
+ * files while they last (interpose/watch/shared_waits.h); `lockhound run` removes them at the end. */
+#define LH_WAIT_FILE_SUFFIX ".lhwait"
 
 /* Environment the command and the library use to talk to each other. */
 #define LH_ENV_RUN_DIR "LOCKHOUND_RUN_DIR"       /* where run files go */

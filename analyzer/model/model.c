@@ -217,6 +217,7 @@ void lh_incident_free(struct lh_incident *x) {
   }
   free(x->action);
   free(x->detail);
+  free(x->cycle);
   memset(x, 0, sizeof *x);
 }
 
@@ -256,7 +257,73 @@ static int32_t fork_parent_of(const struct lh_model *m, const struct lh_run_file
   return LH_NONE;
 }
 
+/* The threads of a deadlock in cycle order: each waits for a lock the next one holds (the parts
+ * of a cycle across processes come one process after the other). Threads that follow no such
+ * chain stay at the end, in their order. */
+static void cycle_order(struct lh_incident *x) {
+  uint32_t n = x->nthreads;
+  if (n < 3) return;
+  struct lh_incident_thread *v = lh_xcalloc(n, sizeof *v);
+  bool *used = lh_xcalloc(n, sizeof *used);
+  uint32_t k = 0, cur = 0;
+  v[k++] = x->threads[0];
+  used[0] = true;
+  for (bool more = true; more && k < n;) {
+    more = false;
+    int32_t want = x->threads[cur].waits.lock;
+    for (uint32_t j = 0; j < n && !more && want != LH_NONE; j++) {
+      if (used[j]) continue;
+      for (uint32_t h = 0; h < x->threads[j].nholds && !more; h++)
+        if ((int32_t)x->threads[j].holds[h].lock == want) more = true;
+      if (more) {
+        v[k++] = x->threads[j];
+        used[j] = true;
+        cur = j;
+      }
+    }
+  }
+  for (uint32_t j = 0; j < n; j++)
+    if (!used[j]) v[k++] = x->threads[j];
+  free(x->threads);
+  free(used);
+  x->threads = v;
+}
+
+/* Joins the parts of each deadlock across processes (the same cycle name, in files of one
+ * session) into the first part: its threads, then the others', in cycle order. */
+static void join_cycle_parts(struct lh_model *m) {
+  size_t kept = 0;
+  bool *gone = NULL;
+  for (size_t i = 0; i < m->nincidents; i++) {
+    struct lh_incident *x = &m->incidents[i];
+    if (!x->cycle || (gone && gone[i])) continue;
+    for (size_t j = i + 1; j < m->nincidents; j++) {
+      struct lh_incident *y = &m->incidents[j];
+      if (!y->cycle || strcmp(x->cycle, y->cycle) != 0 ||
+          strcmp(m->files[x->file].session, m->files[y->file].session) != 0)
+        continue;
+      struct lh_incident_thread *v = lh_xcalloc(x->nthreads + y->nthreads, sizeof *v);
+      memcpy(v, x->threads, x->nthreads * sizeof *v);
+      memcpy(v + x->nthreads, y->threads, y->nthreads * sizeof *v);
+      free(x->threads);
+      x->threads = v;
+      x->nthreads += y->nthreads;
+      y->nthreads = 0; /* its threads are x's now */
+      lh_incident_free(y);
+      if (!gone) gone = lh_xcalloc(m->nincidents, sizeof *gone);
+      gone[j] = true;
+    }
+    cycle_order(x);
+  }
+  if (!gone) return;
+  for (size_t i = 0; i < m->nincidents; i++)
+    if (!gone[i]) m->incidents[kept++] = m->incidents[i];
+  m->nincidents = kept;
+  free(gone);
+}
+
 void lh_model_finish(struct lh_model *m) {
+  join_cycle_parts(m);
   for (size_t i = 0; i < m->nfiles; i++) {
     struct lh_run_file *f = &m->files[i];
     f->fork_parent = fork_parent_of(m, f);

@@ -213,6 +213,8 @@ struct lh_incident {
   int64_t ns;
   char *action;     /* "exit", "abort", "wait" or "continue" */
   char *detail;     /* sub-kind, or NULL */
+  char *cycle;      /* a deadlock across processes: the cycle's name, the same in each process's
+                     * part; lh_model_finish joins the parts of one session into one incident */
   int64_t exitcode; /* the exit code the library ended the run with, -1 when not given */
   uint32_t nthreads;
   struct lh_incident_thread *threads;

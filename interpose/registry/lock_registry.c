@@ -394,3 +394,11 @@ bool lh_lock_may_be_shared(uint32_t id) {
   learn_sharing(r);
   return r->shared;
 }
+
+bool lh_lock_backing(uint32_t id, struct lh_backing *out) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r) return false;
+  learn_sharing(r);
+  if (r->has_backing) *out = r->backing;
+  return r->has_backing;
+}

@@ -131,6 +131,10 @@ static int open_run_dir(void) {
   return -1;
 }
 
+int lh_run_dir_open(void) { return run_disabled ? -1 : open_run_dir(); }
+
+const char *lh_run_session(void) { return session; }
+
 static const char *program_name(char *exe, size_t cap) {
   ssize_t n = readlink("/proc/self/exe", exe, cap - 1);
   exe[n > 0 ? n : 0] = 0;

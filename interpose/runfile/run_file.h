@@ -44,5 +44,10 @@ bool lh_run_file_owner(void);
  * (the child's records come after everything the parent's thread did up to there). */
 void lh_run_file_fork_child(unsigned fork_number, pid_t parent, int32_t thread, uint32_t seg);
 bool lh_run_supervised(void);
+/* The run directory, opened and checked as for the run file (a descriptor the caller closes), or
+ * -1 (said on stderr); and the session id: for files beside the run files (watch/shared_waits.c).
+ * Under the recorder lock. */
+int lh_run_dir_open(void);
+const char *lh_run_session(void);
 
 #endif

@@ -234,3 +234,42 @@ Test(model_merge, shared_locks_taken_before_a_fork_do_not_invert_with_the_child)
   lh_findings_free(f);
   lh_model_free(m);
 }
+
+/* ---- a deadlock across processes: each process writes its part ---- */
+
+/* The part of process rb's thread 0: it holds lock `holds` and waits for lock `wants`. */
+static void deadlock_part(struct rb *rb, const char *cycle, int holds, int wants) {
+  rb_add(rb,
+         "{'t':'finding','kind':'deadlock','ns':5,'action':'exit','detail':'cross-process',"
+         "'cycle':'%s','threads':[{'thread':0,'waits':{'call':'pthread_mutex_lock','on':'lock',"
+         "'lock':%d,'mode':'w','stack':1,'since_ns':1,'timed':false},'holds':[[%d,'w',0]]}]}",
+         cycle, wants, holds);
+}
+
+Test(model_merge, the_parts_of_a_deadlock_across_processes_are_one_incident) {
+  struct rb rb[2] = {{0}, {0}};
+  shared_process(&rb[0], 100, "s1", "/f1", 0, 0, 0x7f0000001000, 0, 1);
+  shared_process(&rb[1], 200, "s1", "/f2", 0, 0, 0x7f5500002000, 1, 0);
+  deadlock_part(&rb[0], "c0ffee", 0, 1);
+  deadlock_part(&rb[1], "c0ffee", 1, 0);
+  struct lh_model *m = load_two(rb);
+  cr_assert_eq(m->nincidents, 1);
+  const struct lh_incident *x = &m->incidents[0];
+  cr_assert_eq(x->nthreads, 2);
+  cr_expect_neq(m->threads[x->threads[0].thread].file, m->threads[x->threads[1].thread].file);
+  cr_expect_eq(x->threads[0].waits.lock, (int32_t)x->threads[1].holds[0].lock,
+               "each step waits for a lock the next one holds (one lock in both files)");
+  lh_model_free(m);
+}
+
+Test(model_merge, parts_of_other_cycles_or_sessions_stay_apart) {
+  struct rb rb[2] = {{0}, {0}};
+  shared_process(&rb[0], 100, "s1", "", 0, 0, 0x7f0000001000, 0, 1);
+  shared_process(&rb[1], 200, "s2", "", 0, 0, 0x7f5500002000, 1, 0);
+  deadlock_part(&rb[0], "c0ffee", 0, 1);
+  deadlock_part(&rb[1], "c0ffee", 1, 0); /* same name, another session */
+  deadlock_part(&rb[1], "beef", 1, 0);
+  struct lh_model *m = load_two(rb);
+  cr_assert_eq(m->nincidents, 3);
+  lh_model_free(m);
+}
