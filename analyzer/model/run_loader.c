@@ -259,6 +259,7 @@ static bool rec_lock(struct loader *ld, json_t *rec) {
     l.module = (int32_t)mod->model_index;
     l.rel = l.addr - mod->base;
   }
+  l.shared = key != NULL;
   if (!key) key = lock_key(ld, &l, mod);
   bool added;
   uint32_t index = lh_model_lock(ld->m, key, &l, &added);
