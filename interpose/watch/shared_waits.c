@@ -7,8 +7,9 @@
  * the first node that holds what it wants, and a walk of at most n steps from each of ours finds
  * the cycle it runs into. The cycle's name is a hash of its sorted (pid, tid, seq) triples, the
  * same in every process that finds it; two scans finding the same name confirm it.
- * Everything runs on the watchdog thread, with raw system calls for the files; it allocates
- * (its own thread, never the program's). */
+ * Everything runs on the watchdog thread (lh_shared_waits_withdraw: on the thread ending the run),
+ * with raw system calls for the files; it allocates (its own thread, never the program's). The
+ * run directory is opened under the recorder lock, since its name may change. */
 #include "watch/shared_waits.h"
 
 #include <dirent.h>
@@ -22,6 +23,7 @@
 #include "base/raw_syscalls.h"
 #include "common/run_file_format.h"
 #include "common/vocabulary.h"
+#include "registry/recorder_lock.h"
 #include "runfile/run_file.h"
 
 #define WAIT_SUFFIX LH_WAIT_FILE_SUFFIX
@@ -88,7 +90,9 @@ static bool file_name(char *buf, size_t cap, pid_t pid, const char *tail) {
 
 static int open_dir(void) {
   if (dir_failed) return -1;
+  lh_recorder_lock(); /* the run directory's name may change (run_file.c: a fresh one) */
   int fd = lh_run_dir_open();
+  lh_recorder_unlock();
   if (fd < 0) dir_failed = true;
   return fd;
 }
@@ -112,7 +116,7 @@ static void publish(const char *text, size_t len) {
     if (fd >= 0) {
       size_t done = 0;
       while (done < len) {
-        ssize_t w = write(fd, text + done, len - done);
+        ssize_t w = lh_sys_write(fd, text + done, len - done);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) break;
         done += (size_t)w;
