@@ -273,3 +273,17 @@ Test(model_merge, parts_of_other_cycles_or_sessions_stay_apart) {
   cr_assert_eq(m->nincidents, 3);
   lh_model_free(m);
 }
+
+Test(model_merge, a_semaphore_in_a_shared_mapping_is_one_object_in_every_process) {
+  struct rb rb[2] = {{0}, {0}};
+  shared_process(&rb[0], 100, "s1", "/f1", 0, 0, 0x7f0000001000, 0, 1);
+  shared_process(&rb[1], 200, "s1", "/f2", 0, 0, 0x7f5500002000, 1, 0);
+  for (int i = 0; i < 2; i++)
+    rb_add(&rb[i],
+           "{'t':'object','id':0,'kind':'sem','addr':'0x%x','stack':0,'name':'/jobs',"
+           "'backing':{'dev':'00:1b','ino':4242,'off':'0x0'}}",
+           0x7000 + 0x1000 * i);
+  struct lh_model *m = load_two(rb);
+  cr_assert_eq(m->nobjects, 1);
+  lh_model_free(m);
+}
