@@ -287,3 +287,46 @@ Test(model_merge, a_semaphore_in_a_shared_mapping_is_one_object_in_every_process
   cr_assert_eq(m->nobjects, 1);
   lh_model_free(m);
 }
+
+/* Process pid of session s1 whose thread 0 holds shared lock `holds` (of three, at offsets 0x0,
+ * 0x28 and 0x50 of one mapping) and waits for lock `wants`: its part of a cycle named c3. */
+static void ring_part(struct rb *rb, int pid, int holds, int wants) {
+  rb_add(rb,
+         "{'t':'run','format':'lockhound-run','version':1,'pid':%d,'ppid':1,'exe':'/bin/p%d',"
+         "'argv':['p'],'session':'s1','lineage':'','start_ns':1}",
+         pid, pid);
+  rb_add(rb, "{'t':'stack','id':0,'pcs':['0x1100']}");
+  rb_add(rb, "{'t':'thread','id':0,'tid':%d,'parent':-1,'parent_seg':0,'stack':-1,'how':'main'}",
+         pid);
+  for (int l = 0; l < 3; l++)
+    rb_add(rb,
+           "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','how':'init','stack':0,"
+           "'backing':{'dev':'00:01','ino':777,'off':'0x%x'}}",
+           l, 0x7000 + 0x28 * l + 0x100 * pid, 0x28 * l);
+  rb_add(rb,
+         "{'t':'finding','kind':'deadlock','ns':5,'action':'exit','detail':'cross-process',"
+         "'cycle':'c3','threads':[{'thread':0,'waits':{'call':'pthread_mutex_lock','on':'lock',"
+         "'lock':%d,'mode':'w','stack':0,'since_ns':1,'timed':false},'holds':[[%d,'w',0]]}]}",
+         wants, holds);
+}
+
+Test(model_merge, a_deadlock_through_three_processes_is_joined_in_cycle_order) {
+  struct rb rb[3] = {{0}, {0}, {0}};
+  ring_part(&rb[0], 1, 0, 1); /* read in the order 1, 3, 2: the cycle is 1 -> 2 -> 3 -> 1 */
+  ring_part(&rb[1], 3, 2, 0);
+  ring_part(&rb[2], 2, 1, 2);
+  struct lh_model *m = lh_model_new();
+  char *diag;
+  cr_assert_eq(rb_load_all(m, rb, 3, &diag), 0, "%s", diag);
+  lh_model_finish(m);
+  cr_assert_eq(m->nincidents, 1, "%s", diag);
+  const struct lh_incident *x = &m->incidents[0];
+  cr_assert_eq(x->nthreads, 3);
+  long long pids[3];
+  for (int k = 0; k < 3; k++) pids[k] = m->files[m->threads[x->threads[k].thread].file].pid;
+  cr_expect(pids[0] == 1 && pids[1] == 2 && pids[2] == 3, "steps in the order %lld %lld %lld",
+            pids[0], pids[1], pids[2]);
+  free(diag);
+  for (int i = 0; i < 3; i++) free(rb[i].buf);
+  lh_model_free(m);
+}
