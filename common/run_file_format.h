@@ -7,6 +7,9 @@
 #define LH_RUN_FORMAT_NAME "lockhound-run"
 #define LH_RUN_FORMAT_VERSION 1
 #define LH_RUN_FILE_SUFFIX ".lhrun"
+/* SESSION.PID.lhwait: a process's waits for locks in shared mappings, published beside the run
+ * files while they last (interpose/watch/shared_waits.h); `lockhound run` removes them at the end. */
+#define LH_WAIT_FILE_SUFFIX ".lhwait"
 
 /* In a stack's pcs, a Python frame (a `pyframe` record) stands as LH_PYFRAME_TAG | its id: the
  * top 12 bits set, which no code address of a user-space program has. */

@@ -104,15 +104,22 @@ void lh_run_resume(void) {
 
 /* Forks made by this process: names the children's lineage. Owned by the recorder lock. */
 static unsigned fork_count;
+/* The forking process, for the child's fork point; written by the forking thread under the
+ * recorder lock (which it holds across the fork). */
+static pid_t forking_pid;
 
 void lh_fork_prepare(void) {
   lh_race_fork_prepare();
   lh_thread_ensure();
   lh_recorder_lock();
   fork_count++;
+  forking_pid = getpid();
 }
 
 void lh_fork_parent(void) {
+  /* The parent's later work may run alongside the child: a new segment, so that the child's
+   * records come after exactly what the parent's thread did before the fork (its fork point). */
+  lh_self.seg++;
   lh_recorder_unlock();
   lh_race_fork_parent();
 }
@@ -123,7 +130,7 @@ void lh_fork_child(void) {
   lh_thread_fork_child();
   lh_leaf_fork_child();
   forget_written();
-  lh_run_file_fork_child(fork_count);
+  lh_run_file_fork_child(fork_count, forking_pid, lh_self.id, lh_self.seg);
   fork_count = 0;
   lh_recorder_lock_fork_child();
   lh_watchdog_fork_child(); /* the parent's watchdog does not exist here */

@@ -80,6 +80,7 @@ struct check {
   const struct candidate **chosen;
   const struct member **picked; /* per step, once every step has a candidate */
   bool parallel;                /* enforce condition 3 */
+  bool all_shared;              /* every lock of the cycle lies in a shared mapping */
   size_t budget;
   size_t pair_budget;
 };
@@ -190,12 +191,18 @@ static bool can_block(const struct check *c, const struct candidate *from,
 
 /* Condition 1. Threads of different files are different threads, except the main threads of two
  * runs of the same program (same lineage group): they run the same code, one after the other, and
- * a single-threaded program run twice must not deadlock with itself. */
-static bool same_thread(const struct lh_model *m, uint32_t a, uint32_t b) {
+ * a single-threaded program run twice must not deadlock with itself. On a cycle whose every lock
+ * lies in a shared mapping (one lock in every process: model.h), two processes of one session
+ * are what the cycle is about: their main threads are different threads, unless they are one
+ * process (the same pid: a program and the one it exec'd). */
+static bool same_thread(const struct check *c, uint32_t a, uint32_t b) {
+  const struct lh_model *m = c->m;
   if (a == b) return true;
   const struct lh_thread *x = &m->threads[a], *y = &m->threads[b];
-  return x->file != y->file && m->files[x->file].group == m->files[y->file].group &&
-         strcmp(x->how, "main") == 0 && strcmp(y->how, "main") == 0;
+  const struct lh_run_file *fx = &m->files[x->file], *fy = &m->files[y->file];
+  if (c->all_shared && fx->pid != fy->pid && strcmp(fx->session, fy->session) == 0) return false;
+  return x->file != y->file && fx->group == fy->group && strcmp(x->how, "main") == 0 &&
+         strcmp(y->how, "main") == 0;
 }
 
 /* Conditions 2 and 4 for candidate x at step k, against the candidates of steps 0..k-1. */
@@ -211,7 +218,7 @@ static bool compatible(struct check *c, size_t k, const struct candidate *x) {
 static bool member_compatible(struct check *c, size_t k, const struct member *x) {
   for (size_t i = 0; i < k; i++) {
     const struct member *y = c->picked[i];
-    if (same_thread(c->m, x->thread, y->thread)) return false;
+    if (same_thread(c, x->thread, y->thread)) return false;
     if (c->parallel && !lh_segments_parallel(c->sg, x->thread, x->seg, y->thread, y->seg))
       return false;
   }
@@ -231,7 +238,7 @@ static bool pick_pair_any(struct check *c) {
         return false;
       }
       c->pair_budget--;
-      if (!y->thread_first || same_thread(c->m, x->thread, y->thread)) continue;
+      if (!y->thread_first || same_thread(c, x->thread, y->thread)) continue;
       c->picked[0] = x;
       c->picked[1] = y;
       return true;
@@ -301,8 +308,9 @@ done:
   return found;
 }
 
-/* Two steps with condition 3. Members of different files always run in parallel (unless they are
- * the main threads of two runs of one program: the same thread); within a file, a sweep. */
+/* Two steps with condition 3. Members of different files run in parallel unless they are the
+ * main threads of two runs of one program (the same thread) or one file is a fork descendant of
+ * the other and the member there came before the fork (segments.c); within a file, a sweep. */
 static bool pick_pair_parallel(struct check *c) {
   const struct candidate *a = c->chosen[0], *b = c->chosen[1];
   bool one_file = true;
@@ -318,7 +326,9 @@ static bool pick_pair_parallel(struct check *c) {
           return false;
         }
         c->pair_budget--;
-        if (x->file == y->file || same_thread(c->m, x->thread, y->thread)) continue;
+        if (x->file == y->file || same_thread(c, x->thread, y->thread) ||
+            !lh_segments_parallel(c->sg, x->thread, x->seg, y->thread, y->seg))
+          continue;
         c->picked[0] = x;
         c->picked[1] = y;
         return true;
@@ -347,7 +357,8 @@ static bool pick_pair_parallel(struct check *c) {
 }
 
 /* Marks in has[] the members of a that run in parallel with some member of b (b's members in
- * other files count as parallel: only one file is swept). Two sweeps in the topological order of
+ * other files are asked one by one - parallel unless ordered by a fork: segments.c -, only one
+ * file is swept). Two sweeps in the topological order of
  * segments: forwards, a member has an earlier partner unless it comes after all of b's maximal
  * members seen so far; backwards, a later one unless it comes before all of b's minimal members
  * seen so far. False when the budget ran out. */
@@ -361,7 +372,9 @@ static bool mark_partners(struct check *c, const struct candidate *a, const stru
     const struct member *x = &a->members[i];
     bool elsewhere = false;
     for (size_t j = 0; j < b->nmembers && !elsewhere; j++)
-      elsewhere = b->members[j].file != x->file;
+      elsewhere =
+          b->members[j].file != x->file &&
+          lh_segments_parallel(c->sg, x->thread, x->seg, b->members[j].thread, b->members[j].seg);
     has[i] = elsewhere;
     v[k++] = (struct swept){x, lh_segments_order(c->sg, x->thread, x->seg), true};
   }
@@ -510,7 +523,12 @@ enum lh_verdict lh_igoodlock_check(const struct lh_model *m, const struct lh_loc
   c.ncands = lh_xcalloc(len, sizeof *c.ncands);
   c.chosen = lh_xcalloc(len, sizeof *c.chosen);
   c.picked = lh_xcalloc(len, sizeof *c.picked);
-  for (size_t i = 0; i < len; i++) c.cands[i] = candidates(m, &g->edges[edges[i]], &c.ncands[i]);
+  c.all_shared = true;
+  for (size_t i = 0; i < len; i++) {
+    c.cands[i] = candidates(m, &g->edges[edges[i]], &c.ncands[i]);
+    c.all_shared = c.all_shared && m->locks[g->edges[edges[i]].from].shared &&
+                   m->locks[g->edges[edges[i]].to].shared;
+  }
   if (!budget) budget = DEFAULT_BUDGET;
   enum lh_verdict v = LH_VERDICT_NONE;
   if (search(&c, true, budget, witness))

@@ -16,7 +16,15 @@
  * lh_segments_order numbers all segments once in a topological order (Kahn's algorithm over the
  * segment graph, O(segments + threads + joins)), and lh_segments_before_once answers one query
  * by a backward search that stops as soon as it reaches its target, latest joins first (a few
- * steps for threads created and joined one after another; O(threads + joins) at worst). */
+ * steps for threads created and joined one after another; O(threads + joins) at worst).
+ *
+ * Across files: a fork child's file comes after its fork point, the parent's forking thread in
+ * its segment at the fork (the parent goes on in the next one): everything the child's threads
+ * do comes after what came before that point in the parent, and after the parent's own fork
+ * point in its parent, and so on up. So (a) in file F comes before (b) in another file exactly
+ * when F is an ancestor of b's file and (a) comes before the fork point, in F, of the child of F
+ * on the way down to b's file. Files of processes not related by fork (started by exec, or
+ * siblings) are never ordered: waitpid, pipes and the like are not seen. */
 #include "analysis/segments.h"
 
 #include <stdlib.h>
@@ -126,9 +134,25 @@ static const int32_t *clock_of(struct lh_segments *sg, uint32_t thread, int32_t 
   return latest;
 }
 
+/* When file is an ancestor of thread *tb's file by fork, moves (*tb, *sb) up to the fork point
+ * in file that everything in *tb's file comes after, and returns true; false when it is not
+ * (the chain is bounded by the number of files: a damaged file cannot make it loop). */
+static bool lift_to_file(const struct lh_model *m, uint32_t file, uint32_t *tb, int32_t *sb) {
+  uint32_t f = m->threads[*tb].file;
+  for (size_t depth = 0; f != file; depth++) {
+    const struct lh_run_file *rf = &m->files[f];
+    if (rf->fork_parent == LH_NONE || rf->fork_thread == LH_NONE || depth >= m->nfiles)
+      return false;
+    *tb = (uint32_t)rf->fork_thread;
+    *sb = rf->fork_seg;
+    f = (uint32_t)rf->fork_parent;
+  }
+  return true;
+}
+
 bool lh_segments_before(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_t tb, int32_t sb) {
   const struct lh_model *m = sg->m;
-  if (m->threads[ta].file != m->threads[tb].file) return false;
+  if (!lift_to_file(m, m->threads[ta].file, &tb, &sb)) return false;
   const int32_t *latest = clock_of(sg, tb, sb);
   return latest[ta - m->files[m->threads[tb].file].thread_begin] >= sa;
 }
@@ -274,7 +298,7 @@ static bool reach_once(struct lh_segments *sg, uint32_t u, int32_t seg) {
 bool lh_segments_before_once(struct lh_segments *sg, uint32_t ta, int32_t sa, uint32_t tb,
                              int32_t sb) {
   const struct lh_model *m = sg->m;
-  if (m->threads[ta].file != m->threads[tb].file) return false;
+  if (!lift_to_file(m, m->threads[ta].file, &tb, &sb)) return false;
   if (!sg->stamp) {
     sg->stamp = lh_xcalloc(m->nthreads ? m->nthreads : 1, sizeof *sg->stamp);
     sg->reached = lh_xcalloc(m->nthreads ? m->nthreads : 1, sizeof *sg->reached);

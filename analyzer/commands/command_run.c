@@ -457,9 +457,27 @@ static bool program_left_a_file(char **files, size_t n, pid_t pid, const char *s
   return false;
 }
 
+/* The waits the session's processes published beside their run files (SESSION.PID.lhwait, and
+ * a temporary SESSION.PID.lhwait.tmp): a process ended by a deadlock across processes leaves its
+ * own for the others to find; once the program has ended nobody needs them. */
+static void remove_published_waits(const char *dir, const char *session) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  size_t slen = strlen(session);
+  while (d && (e = readdir(d))) {
+    if (strncmp(e->d_name, session, slen) != 0 || e->d_name[slen] != '.') continue;
+    const char *suffix = strstr(e->d_name + slen, LH_WAIT_FILE_SUFFIX);
+    if (suffix && (strcmp(suffix, LH_WAIT_FILE_SUFFIX) == 0 ||
+                   strcmp(suffix, LH_WAIT_FILE_SUFFIX ".tmp") == 0))
+      unlinkat(dirfd(d), e->d_name, 0);
+  }
+  if (d) closedir(d);
+}
+
 static int report_session(const struct lh_options *o, const char *dir, const char *session,
                           int program_status) {
   size_t n;
+  remove_published_waits(dir, session);
   char **files = session_files(dir, session, &n);
   if (started_pid > 0 && !program_left_a_file(files, n, started_pid, session)) {
     /* Never the program's status: that would say it was checked. */

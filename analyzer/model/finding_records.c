@@ -124,8 +124,11 @@ static bool finding_kind(struct loader *ld, json_t *rec, struct lh_incident *x) 
     return lh_rf_fail(ld, "field 'action' is not \"exit\", \"abort\", \"wait\" or \"continue\"");
   const char *detail = lh_rf_get_str(ld, rec, "detail", "");
   if (!detail) return false;
+  const char *cycle = lh_rf_get_str(ld, rec, "cycle", "");
+  if (!cycle) return false;
   x->action = lh_text_escaped(action);
   x->detail = *detail ? lh_text_escaped(detail) : NULL;
+  x->cycle = *cycle && x->kind == LH_FINDING_DEADLOCK ? lh_xstrdup(cycle) : NULL;
   return true;
 }
 

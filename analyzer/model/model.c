@@ -5,6 +5,7 @@
  * expected O(1), so loading stays linear in the size of the input. */
 #include "model/model.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,7 @@ struct lh_run_file *lh_model_add_file(struct lh_model *m, const char *path) {
   struct lh_run_file *f = LH_PUSH(m->files, m->nfiles, m->cap_files);
   f->path = lh_xstrdup(path);
   f->thread_begin = f->thread_end = (uint32_t)m->nthreads;
+  f->fork_thread_id = f->fork_parent = f->fork_thread = LH_NONE;
   return f;
 }
 
@@ -254,6 +256,7 @@ void lh_incident_free(struct lh_incident *x) {
   }
   free(x->action);
   free(x->detail);
+  free(x->cycle);
   memset(x, 0, sizeof *x);
 }
 
@@ -264,7 +267,111 @@ static int join_cmp(const void *a, const void *b) {
   return (x->joined > y->joined) - (x->joined < y->joined);
 }
 
+char *lh_model_backed_key(const char *session, const char *what, unsigned dev_major,
+                          unsigned dev_minor, uint64_t ino, uint64_t off) {
+  char *key;
+  /* "\x1d" never begins a group key (an executable's path, or "?"): no clash with lock_key's */
+  if (asprintf(&key, "\x1dshared\x1e%s\x1e%s:%x:%x:%" PRIu64 "+%" PRIx64, session, what, dev_major,
+               dev_minor, ino, off) < 0)
+    abort();
+  return key;
+}
+
+/* The file of the fork child f's parent, or LH_NONE: a file of the same session whose pid is
+ * f's forked_from and whose lineage is f's without its last "/fN" (a pid reused by a later
+ * process of the session has another lineage). Among several (a failed exec starts a second
+ * file of one process), the one holding the forking thread. */
+static int32_t fork_parent_of(const struct lh_model *m, const struct lh_run_file *f) {
+  if (!f->forked_from || f->fork_thread_id == LH_NONE) return LH_NONE;
+  const char *slash = strrchr(f->lineage, '/');
+  size_t plen = slash ? (size_t)(slash - f->lineage) : 0;
+  for (size_t i = 0; i < m->nfiles; i++) {
+    const struct lh_run_file *p = &m->files[i];
+    if (p == f || p->pid != f->forked_from || strcmp(p->session, f->session) != 0 ||
+        strlen(p->lineage) != plen || strncmp(p->lineage, f->lineage, plen) != 0)
+      continue;
+    for (uint32_t t = p->thread_begin; t < p->thread_end; t++)
+      if (m->threads[t].id == f->fork_thread_id) return (int32_t)i;
+  }
+  return LH_NONE;
+}
+
+/* The threads of a deadlock in cycle order: each waits for a lock the next one holds (the parts
+ * of a cycle across processes come one process after the other). Threads that follow no such
+ * chain stay at the end, in their order. */
+static void cycle_order(struct lh_incident *x) {
+  uint32_t n = x->nthreads;
+  if (n < 3) return;
+  struct lh_incident_thread *v = lh_xcalloc(n, sizeof *v);
+  bool *used = lh_xcalloc(n, sizeof *used);
+  uint32_t k = 0, cur = 0;
+  v[k++] = x->threads[0];
+  used[0] = true;
+  for (bool more = true; more && k < n;) {
+    more = false;
+    int32_t want = x->threads[cur].waits.lock;
+    for (uint32_t j = 0; j < n && !more && want != LH_NONE; j++) {
+      if (used[j]) continue;
+      for (uint32_t h = 0; h < x->threads[j].nholds && !more; h++)
+        if ((int32_t)x->threads[j].holds[h].lock == want) more = true;
+      if (more) {
+        v[k++] = x->threads[j];
+        used[j] = true;
+        cur = j;
+      }
+    }
+  }
+  for (uint32_t j = 0; j < n; j++)
+    if (!used[j]) v[k++] = x->threads[j];
+  free(x->threads);
+  free(used);
+  x->threads = v;
+}
+
+/* Joins the parts of each deadlock across processes (the same cycle name, in files of one
+ * session) into the first part: its threads, then the others', in cycle order. */
+static void join_cycle_parts(struct lh_model *m) {
+  size_t kept = 0;
+  bool *gone = NULL;
+  for (size_t i = 0; i < m->nincidents; i++) {
+    struct lh_incident *x = &m->incidents[i];
+    if (!x->cycle || (gone && gone[i])) continue;
+    for (size_t j = i + 1; j < m->nincidents; j++) {
+      struct lh_incident *y = &m->incidents[j];
+      if (!y->cycle || strcmp(x->cycle, y->cycle) != 0 ||
+          strcmp(m->files[x->file].session, m->files[y->file].session) != 0)
+        continue;
+      struct lh_incident_thread *v = lh_xcalloc(x->nthreads + y->nthreads, sizeof *v);
+      memcpy(v, x->threads, x->nthreads * sizeof *v);
+      memcpy(v + x->nthreads, y->threads, y->nthreads * sizeof *v);
+      free(x->threads);
+      x->threads = v;
+      x->nthreads += y->nthreads;
+      y->nthreads = 0; /* its threads are x's now */
+      lh_incident_free(y);
+      if (!gone) gone = lh_xcalloc(m->nincidents, sizeof *gone);
+      gone[j] = true;
+    }
+    cycle_order(x);
+  }
+  if (!gone) return;
+  for (size_t i = 0; i < m->nincidents; i++)
+    if (!gone[i]) m->incidents[kept++] = m->incidents[i];
+  m->nincidents = kept;
+  free(gone);
+}
+
 void lh_model_finish(struct lh_model *m) {
+  join_cycle_parts(m);
+  for (size_t i = 0; i < m->nfiles; i++) {
+    struct lh_run_file *f = &m->files[i];
+    f->fork_parent = fork_parent_of(m, f);
+    f->fork_thread = LH_NONE;
+    if (f->fork_parent == LH_NONE) continue;
+    const struct lh_run_file *p = &m->files[f->fork_parent];
+    for (uint32_t t = p->thread_begin; t < p->thread_end; t++)
+      if (m->threads[t].id == f->fork_thread_id) f->fork_thread = (int32_t)t;
+  }
   lh_sort(m->joins, m->njoins, sizeof *m->joins, join_cmp);
   for (size_t i = 0; i < m->nthreads; i++) m->threads[i].first_join = m->threads[i].njoins = 0;
   for (size_t i = m->njoins; i-- > 0;) {

@@ -6,10 +6,15 @@
  *    address), so the same code in two processes gives the same frame;
  *  - stacks are merged by content, so equal stack indices mean equal call paths;
  *  - threads are never merged across files: each belongs to exactly one file;
- *  - locks merge across the files of one lineage group by their lock key (see lh_model_lock_key
- *    in run_loader.c): a global lock by its module and offset, any other lock by the stack that
- *    created it and its rank among the locks created there. Locks of different groups never merge.
+ *  - locks merge across the files of one lineage group by their lock key (see lock_key in
+ *    run_loader.c): a global lock by its module and offset, any other lock by the stack that
+ *    created it and its rank among the locks created there. Locks of different groups never
+ *    merge - except a lock in a shared mapping whose record names its backing object: it merges
+ *    across every file of the session by that identity (lh_model_backed_key), so that one
+ *    process-shared lock is one lock in every process of a run;
  *  - objects (semaphores, condition variables, barriers) merge like locks, by an object key;
+ *  - a fork child's file knows its fork point: the parent's file and the thread and segment that
+ *    forked (lh_model_finish finds them), which order the child after what came before;
  *  - incidents, the library's `finding` records (what it saw happen at run time), are kept as
  *    recorded, one per record; findings.c turns them into findings and removes duplicates. A
  *    data race is an incident too, with its two accesses and the memory in `race`.
@@ -43,6 +48,12 @@ struct lh_run_file {
   uint32_t threads_created;          /* thread records other than the main thread */
   bool fork_child; /* its first thread came from fork(): leaving with _exit is normal */
   uint32_t bad_records;
+  /* The fork point of a fork child (run record): the parent's pid, the forking thread's id there
+   * and its segment at the fork (LH_NONE / 0 when not given); and, after lh_model_finish, the
+   * parent's file and that thread's model index (LH_NONE when the parent's file is not loaded). */
+  long long forked_from;
+  int32_t fork_thread_id, fork_seg;
+  int32_t fork_parent, fork_thread;
 };
 
 struct lh_group {
@@ -95,6 +106,8 @@ struct lh_lock {
   int32_t stack;      /* init or first-use stack, or LH_NONE */
   bool prefer_writer; /* rwlock that makes new readers wait behind a waiting writer */
   bool robust;        /* a robust mutex: its owner's death hands it on with EOWNERDEAD */
+  bool shared;        /* in a shared mapping, keyed by its backing object: one lock in every
+                       * process of the session (lh_model_backed_key) */
   char *type;
 };
 
@@ -210,6 +223,8 @@ struct lh_incident {
   int64_t ns;
   char *action;     /* "exit", "abort", "wait" or "continue" */
   char *detail;     /* sub-kind, or NULL */
+  char *cycle;      /* a deadlock across processes: the cycle's name, the same in each process's
+                     * part; lh_model_finish joins the parts of one session into one incident */
   int64_t exitcode; /* the exit code the library ended the run with, -1 when not given */
   uint32_t nthreads;
   struct lh_incident_thread *threads;
@@ -271,6 +286,12 @@ uint32_t lh_model_lock(struct lh_model *m, const char *key, struct lh_lock *prot
 /* The same for objects. */
 uint32_t lh_model_object(struct lh_model *m, const char *key, struct lh_object *proto, bool *added);
 
+/* The merge key of a lock or object in a shared mapping, by its identity: the session, what it
+ * is ("mutex", "O:sem"...), the backing object's device and inode, and the offset in it. The
+ * same in every file of one session, whatever the lineage group (a string the caller frees). */
+char *lh_model_backed_key(const char *session, const char *what, unsigned dev_major,
+                          unsigned dev_minor, uint64_t ino, uint64_t off);
+
 /* Appending records that are never merged. */
 struct lh_run_file *lh_model_add_file(struct lh_model *m, const char *path);
 uint32_t lh_model_add_thread(struct lh_model *m, const struct lh_thread *t);
@@ -279,7 +300,9 @@ void lh_model_add_join(struct lh_model *m, const struct lh_join *j);
 void lh_model_add_incident(struct lh_model *m, const struct lh_incident *x); /* takes its arrays */
 void lh_incident_free(struct lh_incident *x);
 
-/* Called once after the last file: sorts joins by thread and fills first_join/njoins. */
+/* Called once after the last file: sorts joins by thread and fills first_join/njoins; finds each
+ * fork child's parent file (same session, the parent's pid, the lineage without its last /fN)
+ * and forking thread. */
 void lh_model_finish(struct lh_model *m);
 
 /* Names for the record vocabulary (common/vocabulary.h): a mode as "write" / "read"; a kind as

@@ -15,6 +15,11 @@
  * both prefixed by the file's lineage group (exe and lineage), so locks of different programs or
  * of a fork child and its parent never merge. Objects (semaphores, condition variables,
  * barriers) get keys the same way, with O:<kind>: before the G: or S: part and their own ranks.
+ * A lock or object whose record names its `backing` (it lies in a shared mapping: the object
+ * that backs it, and its offset there) is one lock in every process that maps those bytes,
+ * wherever each maps them: its key is that identity, prefixed by the session instead of the
+ * group, so it merges across every file of one `lockhound run` (lh_model_backed_key). Limit: a
+ * shared lock destroyed and initialised again at the same place is the same lock.
  *
  * `finding` records (the library's run-time findings) become model incidents in
  * finding_records.c; the validators and the file's state are in record_fields.{c,h}.
@@ -210,6 +215,27 @@ static struct site_count *site_of(struct loader *ld, int32_t stack) {
   return sc;
 }
 
+/* The optional field `backing` of a lock or object record: *key gets the merge key its identity
+ * gives (NULL when the field is absent); false when it is malformed. */
+static bool backing_key(struct loader *ld, json_t *rec, const char *what, char **key) {
+  *key = NULL;
+  json_t *b = json_object_get(rec, "backing");
+  if (!b) return true;
+  if (!json_is_object(b)) return lh_rf_fail(ld, "field 'backing' is not an object");
+  const char *dev = lh_rf_get_str(ld, b, "dev", NULL);
+  int64_t ino;
+  uint64_t off;
+  unsigned major, minor;
+  char tail;
+  if (!dev || !lh_rf_get_int(ld, b, "ino", 1, INT64_MAX, true, 0, &ino) ||
+      !lh_rf_get_hex(ld, b, "off", &off))
+    return false;
+  if (sscanf(dev, "%x:%x%c", &major, &minor, &tail) != 2)
+    return lh_rf_fail(ld, "field 'backing.dev' is not a device MAJOR:MINOR in hex");
+  *key = lh_model_backed_key(ld->file->session, what, major, minor, (uint64_t)ino, off);
+  return true;
+}
+
 /* The merge key of a lock (see the top of this file). */
 static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct file_module *mod) {
   char *key = NULL, num[64];
@@ -249,13 +275,16 @@ static bool rec_lock(struct loader *ld, json_t *rec) {
   l.init = strcmp(how, "init") == 0;
   l.prefer_writer = strcmp(prefer, "writer") == 0;
   l.robust = json_is_true(json_object_get(rec, "robust"));
+  char *key;
+  if (!backing_key(ld, rec, lh_lock_kind_name(l.kind), &key)) return false;
   l.type = lh_text_escaped(type);
   const struct file_module *mod = lh_rf_module_of(ld, l.addr);
   if (mod) {
     l.module = (int32_t)mod->model_index;
     l.rel = l.addr - mod->base;
   }
-  char *key = lock_key(ld, &l, mod);
+  l.shared = key != NULL;
+  if (!key) key = lock_key(ld, &l, mod);
   bool added;
   uint32_t index = lh_model_lock(ld->m, key, &l, &added);
   free(key);
@@ -347,6 +376,10 @@ static bool rec_object(struct loader *ld, json_t *rec) {
   const char *how = lh_rf_get_str(ld, rec, "how", o.kind == LH_OBJECT_COND ? "static" : "init");
   const char *name = lh_rf_get_str(ld, rec, "name", "");
   if (!how || !name) return false;
+  char *key;
+  char what[32];
+  snprintf(what, sizeof what, "O:%s", lh_object_kind_name(o.kind));
+  if (!backing_key(ld, rec, what, &key)) return false;
   o.init = strcmp(how, "init") == 0;
   o.count = count;
   o.name = *name ? lh_text_escaped(name) : NULL; /* shown in reports: text_escape.h */
@@ -355,7 +388,7 @@ static bool rec_object(struct loader *ld, json_t *rec) {
     o.module = (int32_t)mod->model_index;
     o.rel = o.addr - mod->base;
   }
-  char *key = object_key(ld, &o, mod, gen);
+  if (!key) key = object_key(ld, &o, mod, gen);
   bool added;
   lh_rf_add_id(&ld->object_ids, id, lh_model_object(ld->m, key, &o, &added));
   free(key);
@@ -503,11 +536,19 @@ static int first_record(struct loader *ld, const char *text, size_t len) {
   lh_rf_get_int(ld, rec, "pid", 0, INT64_MAX, false, 0, &pid);
   lh_rf_get_int(ld, rec, "ppid", 0, INT64_MAX, false, 0, &ppid);
   lh_rf_get_int(ld, rec, "start_ns", 0, INT64_MAX, false, 0, &start_ns);
+  /* A fork child's fork point (absent in files of older libraries: then unordered) */
+  int64_t forked_from = 0, fork_thread = LH_NONE, fork_seg = 0;
+  lh_rf_get_int(ld, rec, "forked_from", 0, INT64_MAX, false, 0, &forked_from);
+  lh_rf_get_int(ld, rec, "fork_thread", LH_NONE, LH_MAX_ID, false, LH_NONE, &fork_thread);
+  lh_rf_get_int(ld, rec, "fork_seg", 0, LH_MAX_SEG, false, 0, &fork_seg);
   ld->file = lh_model_add_file(ld->m, ld->name);
   ld->file_index = (uint32_t)(ld->m->nfiles - 1);
   ld->file->pid = pid;
   ld->file->ppid = ppid;
   ld->file->start_ns = start_ns;
+  ld->file->forked_from = forked_from;
+  ld->file->fork_thread_id = (int32_t)fork_thread;
+  ld->file->fork_seg = (int32_t)fork_seg;
   ld->file->exe = lh_xstrdup(exe ? exe : "?");
   ld->file->lineage = lh_xstrdup(lineage ? lineage : "");
   ld->file->session = lh_xstrdup(session ? session : "");

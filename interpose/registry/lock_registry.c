@@ -19,6 +19,7 @@
 #include "registry/lock_cache.h"
 #include "registry/module_map.h"
 #include "registry/recorder_lock.h"
+#include "registry/shared_mappings.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
 #include "runfile/run_file.h"
@@ -37,6 +38,8 @@ struct lh_lock_rec {
   bool in_addr, in_id;       /* in by_addr, in by_id: freed when in neither */
   bool named_at_retire;      /* still named when it went: kept for ever (still_named) */
   bool shared_known, shared; /* may be shared with another process (lh_lock_may_be_shared) */
+  bool has_backing;          /* in a shared mapping with a backing object: backing is set */
+  struct lh_backing backing;
   uint32_t cls;  /* interned class (kind, attributes, site), LH_NO_CLASS until asked for */
   uint32_t node; /* its node in the lock graph (leaf_tuples.h), LH_LOCK_NO_NODE if none */
   uint32_t refs; /* kept-back tuples naming it: its id stays valid while they are there */
@@ -294,6 +297,8 @@ static const char *type_name(const struct lh_lock_rec *r) {
   return NULL;
 }
 
+static void learn_sharing(struct lh_lock_rec *r);
+
 static void fill_lock(struct lh_json_line *jl, const void *p) {
   const struct lh_lock_rec *r = p;
   lh_jl_kv_int(jl, "id", r->id);
@@ -307,12 +312,14 @@ static void fill_lock(struct lh_json_line *jl, const void *p) {
   if (r->robust) lh_jl_kv_bool(jl, "robust", true);
   if (r->pshared) lh_jl_kv_bool(jl, "pshared", true);
   if (r->kind == LH_LOCK_RWLOCK) lh_jl_kv_str(jl, "prefer", r->prefer_writer ? "writer" : "reader");
+  if (r->has_backing) lh_backing_write(jl, &r->backing);
 }
 
 void lh_lock_ensure_written(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
   if (!r || r->written || !lh_run_file_active()) return;
   lh_stack_ensure_written(r->stack);
+  learn_sharing(r);
   r->written = true;
   lh_run_write("lock", fill_lock, r);
 }
@@ -368,86 +375,30 @@ void lh_lock_unref(uint32_t id) {
 
 /* ---- may a lock be shared with another process? ----
  * The pshared attribute says so; a lock in a MAP_SHARED mapping may be too (glibc's plain
- * mutexes work across processes in practice). The mappings are read from /proc/self/maps
- * (raw system calls: no cancellation point) into a sorted table, read again only when an address
- * falls outside every mapping known: a new mapping, or the heap grown. Limit: a private mapping
- * unmapped and replaced by a shared one at the same address after the last reading is taken for
- * private. Owned by the recorder lock. */
-struct mapping {
-  uintptr_t lo, hi;
-  bool shared;
-};
-static struct mapping *maps;
-static uint32_t nmaps, cap_maps;
-
-static void maps_add(const char *line) {
-  char *end;
-  uintptr_t lo = strtoul(line, &end, 16);
-  if (*end != '-') return;
-  uintptr_t hi = strtoul(end + 1, &end, 16);
-  if (*end != ' ' || strlen(end) < 5) return;
-  if (nmaps == cap_maps) {
-    uint32_t cap = cap_maps ? 2 * cap_maps : 64;
-    struct mapping *v = realloc(maps, cap * sizeof *v);
-    if (!v) return;
-    maps = v;
-    cap_maps = cap;
-  }
-  maps[nmaps++] = (struct mapping){lo, hi, end[4] == 's'};
-}
-
-static void maps_read(void) {
-  nmaps = 0;
-  int fd = lh_sys_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0) return;
-  char buf[4096];
-  size_t have = 0;
-  for (;;) {
-    ssize_t got = lh_sys_read(fd, buf + have, sizeof buf - 1 - have);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    have += (size_t)got;
-    buf[have] = 0;
-    char *start = buf, *nl;
-    while ((nl = strchr(start, '\n'))) {
-      *nl = 0;
-      maps_add(start);
-      start = nl + 1;
-    }
-    have -= (size_t)(start - buf);
-    memmove(buf, start, have);
-    if (have == sizeof buf - 1)
-      have = 0; /* a line longer than the buffer: its range was read with its start */
-  }
-  lh_sys_close(fd);
-}
-
-/* The mapping holding addr, or NULL (the kernel lists mappings in address order). */
-static const struct mapping *maps_find(uintptr_t addr) {
-  uint32_t lo = 0, hi = nmaps;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (addr < maps[mid].lo)
-      hi = mid;
-    else if (addr >= maps[mid].hi)
-      lo = mid + 1;
-    else
-      return &maps[mid];
-  }
-  return NULL;
+ * mutexes work across processes in practice); an address in no mapping known is taken for
+ * shared (assume the worst). A lock in a shared mapping backed by an object also gets that
+ * object's identity (shared_mappings.h), written in its record, by which the analyzer makes it
+ * one lock across the processes of a run. Asked once per lock (a new lock's tuple, its record). */
+static void learn_sharing(struct lh_lock_rec *r) {
+  if (r->shared_known) return;
+  bool has_backing;
+  enum lh_mapping_kind k = lh_mapping_of(r->addr, &r->backing, &has_backing);
+  r->shared = r->pshared || k != LH_MAPPING_PRIVATE;
+  r->has_backing = has_backing;
+  r->shared_known = true;
 }
 
 bool lh_lock_may_be_shared(uint32_t id) {
   struct lh_lock_rec *r = lock_at(id);
   if (!r) return true;
-  if (!r->shared_known) {
-    const struct mapping *m = maps_find(r->addr);
-    if (!m) {
-      maps_read();
-      m = maps_find(r->addr);
-    }
-    r->shared = r->pshared || !m || m->shared; /* not found at all: assume the worst */
-    r->shared_known = true;
-  }
+  learn_sharing(r);
   return r->shared;
+}
+
+bool lh_lock_backing(uint32_t id, struct lh_backing *out) {
+  struct lh_lock_rec *r = lock_at(id);
+  if (!r) return false;
+  learn_sharing(r);
+  if (r->has_backing) *out = r->backing;
+  return r->has_backing;
 }

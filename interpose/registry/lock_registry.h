@@ -67,6 +67,10 @@ void lh_lock_unref(uint32_t id);
 /* The lock may be shared with another process (pshared, or in a MAP_SHARED mapping), which can
  * close a cycle lockhound does not see: its tuples are never kept back. */
 bool lh_lock_may_be_shared(uint32_t id);
+/* Under the recorder lock: the identity of the object backing the lock's shared mapping
+ * (shared_mappings.h), false when it has none (not in a shared mapping, or an unknown id). */
+struct lh_backing;
+bool lh_lock_backing(uint32_t id, struct lh_backing *out);
 /* In a fork child, under the recorder lock: the new run file has no lock records yet. */
 void lh_locks_mark_unwritten(void);
 

@@ -12,6 +12,7 @@
 
 #include "base/id_pool.h"
 #include "base/pointer_table.h"
+#include "registry/shared_mappings.h"
 #include "registry/stack_capture.h"
 #include "runfile/run_file.h"
 
@@ -25,7 +26,9 @@ struct lh_object {
   unsigned count;
   char *name;
   bool written;
-  bool initialised;     /* seen in its init call (else first seen in use) */
+  bool initialised; /* seen in its init call (else first seen in use) */
+  bool has_backing; /* in a shared mapping backed by an object (shared_mappings.h) */
+  struct lh_backing backing;
   uintptr_t cond_mutex; /* condvars: the mutex of the current waiters */
   uint32_t cond_waiters;
   int32_t cond_thread; /* the waiter that brought cond_mutex, and where it waits */
@@ -131,12 +134,16 @@ static void fill_object(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_int(jl, "stack", o->stack == LH_NO_STACK ? -1 : (int64_t)o->stack);
   if (o->kind == LH_OBJECT_BARRIER && o->count) lh_jl_kv_int(jl, "count", o->count);
   if (o->name) lh_jl_kv_str(jl, "name", o->name);
+  if (o->has_backing) lh_backing_write(jl, &o->backing);
 }
 
 void lh_object_ensure_written(uint32_t id) {
   struct lh_object *o = object_at(id);
   if (!o || o->written || !lh_run_file_active()) return;
   lh_stack_ensure_written(o->stack);
+  /* Asked once, as it is first written: the identity that makes it one object across the
+   * processes of a run (the analyzer keys it by that). */
+  lh_mapping_of(o->addr, &o->backing, &o->has_backing);
   o->written = true;
   lh_run_write("object", fill_object, o);
 }

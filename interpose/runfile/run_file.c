@@ -48,6 +48,8 @@ static char run_path[4096];
 static char session[64];
 static char lineage[256];
 static pid_t forked_from;
+static int32_t fork_thread; /* the fork point in the parent (fork children only) */
+static uint32_t fork_seg;
 static pid_t owner_pid; /* the process the file belongs to: set at start-up and in a fork child */
 static void (*first_records)(void); /* set once at start-up, before any other thread */
 
@@ -129,6 +131,10 @@ static int open_run_dir(void) {
   return -1;
 }
 
+int lh_run_dir_open(void) { return run_disabled ? -1 : open_run_dir(); }
+
+const char *lh_run_session(void) { return session; }
+
 static const char *program_name(char *exe, size_t cap) {
   ssize_t n = readlink("/proc/self/exe", exe, cap - 1);
   exe[n > 0 ? n : 0] = 0;
@@ -186,7 +192,11 @@ static void fill_header(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_str(jl, "session", session);
   lh_jl_kv_str(jl, "lineage", lineage);
   lh_jl_kv_int(jl, "start_ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-  if (forked_from) lh_jl_kv_int(jl, "forked_from", forked_from);
+  if (forked_from) {
+    lh_jl_kv_int(jl, "forked_from", forked_from);
+    lh_jl_kv_int(jl, "fork_thread", fork_thread);
+    lh_jl_kv_int(jl, "fork_seg", fork_seg);
+  }
 }
 
 static void write_header(void) {
@@ -296,13 +306,15 @@ void lh_run_file_resume(void) {
   start_afresh();
 }
 
-void lh_run_file_fork_child(unsigned fork_number) {
+void lh_run_file_fork_child(unsigned fork_number, pid_t parent, int32_t thread, uint32_t seg) {
   owner_pid = getpid();
   if (run_fd >= 0) lh_sys_close(run_fd);
   run_fd = -1;
   run_finished = false;
   size_t n = strlen(lineage);
   snprintf(lineage + n, sizeof lineage - n, "/f%u", fork_number);
-  forked_from = getppid();
+  forked_from = parent;
+  fork_thread = thread;
+  fork_seg = seg;
   start_afresh();
 }

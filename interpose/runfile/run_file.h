@@ -10,6 +10,8 @@
 #define LH_RUN_FILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "base/warnings.h" /* lh_warn: many writers of records warn too */
 #include "runfile/json_line.h"
@@ -38,7 +40,14 @@ void lh_run_file_resume(void);
  * that shares lockhound's memory without going through the fork wrapper). */
 bool lh_run_file_owner(void);
 /* In a fork child: forgets the parent's file; the child's own file starts at its next record. */
-void lh_run_file_fork_child(unsigned fork_number);
+/* The fork point: the parent's pid, and the thread that forked with its segment at the fork
+ * (the child's records come after everything the parent's thread did up to there). */
+void lh_run_file_fork_child(unsigned fork_number, pid_t parent, int32_t thread, uint32_t seg);
 bool lh_run_supervised(void);
+/* The run directory, opened and checked as for the run file (a descriptor the caller closes), or
+ * -1 (said on stderr); and the session id: for files beside the run files (watch/shared_waits.c).
+ * Under the recorder lock. */
+int lh_run_dir_open(void);
+const char *lh_run_session(void);
 
 #endif

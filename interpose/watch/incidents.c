@@ -119,6 +119,7 @@ static void fill_finding(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_str(jl, "action", f->action);
   if (strcmp(f->action, "exit") == 0) lh_jl_kv_int(jl, "exitcode", lh_options.exitcode);
   if (f->detail) lh_jl_kv_str(jl, "detail", f->detail);
+  if (f->cycle) lh_jl_kv_str(jl, "cycle", f->cycle);
   lh_jl_key(jl, "threads");
   lh_jl_open(jl, '[');
   for (uint32_t i = 0; i < f->nthreads; i++) fill_thread(jl, &f->threads[i]);

@@ -49,6 +49,7 @@ struct lh_object_state {
 struct lh_incident {
   enum lh_finding_kind kind; /* written as its rule id */
   const char *detail;        /* NULL: none */
+  const char *cycle;         /* a deadlock across processes: the cycle's name (shared_waits.h) */
   const char *action;        /* "exit", "abort", "wait", "continue" */
   uint32_t nthreads;
   struct lh_incident_thread threads[LH_INCIDENT_MAX_THREADS];

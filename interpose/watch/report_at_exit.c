@@ -22,6 +22,7 @@
 #include "runfile/run_file.h"
 #include "watch/contention.h"
 #include "watch/incidents.h"
+#include "watch/shared_waits.h"
 
 extern char **environ;
 
@@ -164,6 +165,7 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
       lh_contention_write(&lh_self.contention);
     lh_threads_write_calls();
   }
+  if (how != LH_END_SIGNAL) lh_shared_waits_withdraw(); /* the waits published end here */
   const char *path = lh_run_file_finish(end_names[how], sig);
   static char copy[PATH_MAX]; /* the path outlives the recorder lock */
   if (path) snprintf(copy, sizeof copy, "%s", path);

@@ -25,6 +25,7 @@
 #include "registry/thread_state.h"
 #include "watch/incidents.h"
 #include "watch/report_at_exit.h"
+#include "watch/shared_waits.h"
 
 struct snap {
   int32_t id;
@@ -306,6 +307,79 @@ out:
   free(next);
   free(cyc);
   return ended;
+}
+
+/* ---- deadlocks across processes (shared_waits.h) ----
+ * This process's part: its threads blocked, unchanged since the last snapshot, in an untimed wait
+ * for a lock in a shared mapping (one with a backing object) that is not free and not robust (a
+ * robust mutex's owner dying hands it on), with the shared locks each holds. When the session's
+ * published waits close a cycle through them and another process's, confirmed at the next scan,
+ * this process writes its threads of the cycle as a `deadlock` (detail `cross-process`, the
+ * cycle's name) and ends like any deadlock; every other process of the cycle does the same with
+ * its own, and the analyzer joins the parts. Before reporting, glibc's owner field of each lock
+ * this process waits for must name the thread the cycle says holds it (a kernel tid: the same
+ * across processes). */
+static bool robust_mutex(const struct lh_wait *w) {
+  return (w->kind == LH_LOCK_MUTEX || w->kind == LH_LOCK_C11_MUTEX) &&
+         (((const volatile pthread_mutex_t *)w->addr)->__data.__kind & 16) != 0;
+}
+
+static bool check_shared_deadlock(struct scan *sc) {
+  static struct lh_shared_wait *own;
+  static int *index; /* own[k] is the snapshot's thread index[k] */
+  static uint32_t cap;
+  if (deadlock_reported) return false;
+  uint32_t n = 0;
+  bool any = false;
+  for (uint32_t i = 0; i < sc->n && !any; i++) {
+    const struct snap *s = &sc->t[i];
+    any = s->blocked && s->wait.on == LH_WAIT_LOCK && !s->wait.timed && unchanged(s);
+  }
+  if (any && cap < sc->n) {
+    struct lh_shared_wait *w = realloc(own, sc->n * sizeof *w);
+    if (w) own = w;
+    int *x = realloc(index, sc->n * sizeof *x);
+    if (x) index = x;
+    if (w && x) cap = sc->n;
+  }
+  if (any && cap >= sc->n) {
+    lh_recorder_lock();
+    for (uint32_t i = 0; i < sc->n; i++) {
+      const struct snap *s = &sc->t[i];
+      struct lh_shared_wait *w = &own[n];
+      if (!s->blocked || s->wait.on != LH_WAIT_LOCK || s->wait.timed || !unchanged(s) ||
+          !wait_can_last(sc, s) || robust_mutex(&s->wait) ||
+          !lh_lock_backing(s->wait.lock, &w->wants))
+        continue;
+      w->thread = s->id;
+      w->tid = s->tid;
+      w->seq = s->seq;
+      w->mode = s->wait.mode;
+      w->nheld = 0;
+      for (uint32_t h = 0; h < s->nheld && w->nheld < LH_SHARED_WAIT_MAX_HELD; h++)
+        if (lh_lock_backing(s->held[h].lock, &w->held[w->nheld]))
+          w->held_mode[w->nheld++] = s->held[h].mode;
+      index[n++] = (int)i;
+    }
+    lh_recorder_unlock();
+  }
+  static struct lh_shared_cycle cycle;
+  if (!lh_shared_waits_scan(own, n, &cycle)) return false;
+  for (uint32_t k = 0; k < cycle.n; k++)
+    if (!owner_agrees(&sc->t[index[cycle.own[k]]].wait, cycle.holder_tid[k])) return false;
+  static struct lh_incident f;
+  lh_recorder_lock();
+  lh_incident_init(&f, LH_FINDING_DEADLOCK, lh_incident_end_action());
+  f.detail = "cross-process";
+  f.cycle = cycle.id;
+  for (uint32_t k = 0; k < cycle.n && f.nthreads < LH_INCIDENT_MAX_THREADS; k++)
+    fill_thread_entry(&f.threads[f.nthreads++], &sc->t[index[cycle.own[k]]]);
+  lh_incident_write(&f);
+  lh_recorder_unlock();
+  deadlock_reported = true;
+  lh_shared_waits_keep(); /* the other processes of the cycle must still find our part */
+  lh_run_end_for("deadlock");
+  return true;
 }
 
 static int count_tasks(void) {
@@ -689,7 +763,8 @@ static void *watchdog_main(void *arg) {
     lh_recorder_unlock();
     sc.now = lh_now_ns();
     /* Each check ends the run, or, with on_deadlock=wait, reports once and lets it hang. */
-    if (!check_deadlock(&sc) && !check_stall(&sc)) check_livelock(&sc);
+    if (!check_deadlock(&sc) && !check_shared_deadlock(&sc) && !check_stall(&sc))
+      check_livelock(&sc);
     remember(&sc);
   }
   return NULL;
@@ -708,7 +783,10 @@ void lh_watchdog_start_slow(void) {
 
 bool lh_watchdog_running(void) { return __atomic_load_n(&running, __ATOMIC_ACQUIRE); }
 
-void lh_watchdog_fork_child(void) { __atomic_store_n(&running, false, __ATOMIC_RELEASE); }
+void lh_watchdog_fork_child(void) {
+  __atomic_store_n(&running, false, __ATOMIC_RELEASE);
+  lh_shared_waits_fork_child();
+}
 
 void lh_watchdog_start(void) {
   sigset_t all, old;

@@ -346,6 +346,25 @@ Test(resources, an_inversion_in_a_fork_child_through_its_kept_back_chain_tuple_i
     lh_child_result_free(&res);
 }
 
+/* Two programs (the second exec'd) sharing two process-shared mutexes through a shm_open object,
+ * mapped at different addresses, take them in opposite orders: one lock each across the two run
+ * files, by the object and offset (before: two locks per process, no cycle). */
+Test(resources, an_inversion_between_two_programs_sharing_a_shm_object_is_reported,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("shm_exec_inversion"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect(strncmp(errors, "lock-order-inversion ", 21) == 0 && strchr(errors, '\n') &&
+                  strchr(errors, '\n')[1] == 0,
+              "not one lock-order-inversion: %s; stderr:\n%s", errors, res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* Three threads, one call site: the second pair is kept back (the first stands for it) until the
  * third closes the ring. */
 Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = make_work_dir,

@@ -11,6 +11,7 @@
 #include "commands/expectations.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #define LOCKHOUND LH_BIN_DIR "/lockhound"
 #define PRELOAD "LD_PRELOAD=" LH_LIB_DIR "/liblockhound.so"
 #define REALLY_DEADLOCKS "deadlock/really_deadlocks"
+#define PROCESSES_DEADLOCK "deadlock/process_shared_deadlock"
 #define STALLS "stall/stall_semaphore"
 #define LIVELOCKS "livelock/livelock"
 #define RUN_LIMIT_S 30.0
@@ -115,6 +117,58 @@ Test(deadlock, is_reported_and_ended_with_exit_code_66_within_seconds)
     cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
                  res.err);
     cr_expect_lt(took, DEADLOCK_LIMIT_S, "the deadlock took %.2f s to end", took);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* The files in dir (recursively) whose name ends with suffix. */
+static int count_files_ending(const char *dir, const char *suffix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t len = strlen(e->d_name), slen = strlen(suffix);
+        if (e->d_type == DT_DIR)
+            n += count_files_ending(path, suffix);
+        else if (len > slen && strcmp(e->d_name + len - slen, suffix) == 0)
+            n++;
+    }
+    if (d) closedir(d);
+    return n;
+}
+
+Test(deadlock, across_two_processes_is_one_deadlock_with_a_pid_per_step_and_ends_them)
+{
+    skip_if_pending(PROCESSES_DEADLOCK);
+    struct lh_child_result res;
+    double took;
+    json_t *report = run_sample(PROCESSES_DEADLOCK, NULL, &res, &took);
+    json_t *findings = json_object_get(report, "findings");
+    size_t i, ndeadlocks = 0, nstalls = 0;
+    json_t *f, *dl = NULL;
+    json_array_foreach(findings, i, f) {
+        const char *kind = json_string_value(json_object_get(f, "kind")) ?: "";
+        if (strcmp(kind, "deadlock") == 0) ndeadlocks++, dl = f;
+        nstalls += strstr(kind, "stall") != NULL;
+    }
+    cr_assert_eq(ndeadlocks, 1, "%zu deadlock findings; stderr:\n%s", ndeadlocks, res.err);
+    cr_expect_eq(nstalls, 0, "the deadlocked processes were reported as stalls too:\n%s", res.err);
+    cr_expect_str_eq(json_string_value(json_object_get(dl, "detail")) ?: "(none)", "cross-process");
+    json_t *threads = json_object_get(dl, "threads");
+    cr_assert_eq(json_array_size(threads), 2, "stderr:\n%s", res.err);
+    json_int_t pid0 = json_integer_value(json_object_get(json_array_get(threads, 0), "pid"));
+    json_int_t pid1 = json_integer_value(json_object_get(json_array_get(threads, 1), "pid"));
+    cr_expect(pid0 > 0 && pid1 > 0 && pid0 != pid1, "the steps name pids %lld and %lld",
+              (long long)pid0, (long long)pid1);
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s",
+                 res.exit_code, res.err);
+    cr_expect_lt(took, DEADLOCK_LIMIT_S, "the deadlock took %.2f s to end", took);
+    cr_expect_eq(count_files_ending(work_dir, ".lhwait"), 0,
+                 "the published waits were left in the run directory");
     json_decref(report);
     lh_child_result_free(&res);
 }

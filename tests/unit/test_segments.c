@@ -125,3 +125,72 @@ Test(segments, the_sweep_tools_agree_with_the_pairwise_test) {
   check_sweep_tools_agree(m);
   lh_model_free(m);
 }
+
+/* A parent (pid 100, session s1) whose main thread creates T1 in seg 0 and forks in seg 1 (then
+ * goes on in seg 2); its fork child (pid 101, lineage /f1) with its one thread 0, which forks a
+ * grandchild (pid 102, /f1/f1) in its seg 1; and an unrelated process (pid 103). */
+static struct lh_model *fork_family(void) {
+  struct rb rb[4] = {{0}, {0}, {0}, {0}};
+  static const struct {
+    int pid, parent, fork_seg;
+    const char *lineage;
+  } p[4] = {{100, 0, 0, ""}, {101, 100, 1, "/f1"}, {102, 101, 1, "/f1/f1"}, {103, 0, 0, ""}};
+  for (int i = 0; i < 4; i++) {
+    char fork_point[128] = "";
+    if (p[i].parent)
+      snprintf(fork_point, sizeof fork_point, ",'forked_from':%d,'fork_thread':0,'fork_seg':%d",
+               p[i].parent, p[i].fork_seg);
+    rb_add(&rb[i],
+           "{'t':'run','format':'lockhound-run','version':1,'pid':%d,'ppid':1,'exe':'/bin/prog',"
+           "'argv':['prog'],'session':'s1','lineage':'%s','start_ns':1%s}",
+           p[i].pid, p[i].lineage, fork_point);
+    rb_add(&rb[i],
+           "{'t':'thread','id':0,'tid':%d,'parent':-1,'parent_seg':0,'stack':-1,'how':'%s'}",
+           p[i].pid, p[i].parent ? "fork" : "main");
+  }
+  rb_add(&rb[0],
+         "{'t':'thread','id':1,'tid':105,'parent':0,'parent_seg':0,'how':'pthread_create'}");
+  struct lh_model *m = lh_model_new();
+  char *diag;
+  cr_assert_eq(rb_load_all(m, rb, 4, &diag), 0, "%s", diag);
+  lh_model_finish(m);
+  free(diag);
+  for (int i = 0; i < 4; i++) free(rb[i].buf);
+  return m;
+}
+
+/* Model thread indices in fork_family: parent main 0, parent's T1 1, child 2, grandchild 3,
+ * unrelated 4. */
+Test(segments, what_a_process_did_before_a_fork_precedes_its_child) {
+  struct lh_model *m = fork_family();
+  cr_assert_eq(m->nthreads, 5);
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert(lh_segments_before(sg, 0, 1, 2, 0), "the parent's segment of the fork");
+  cr_assert(lh_segments_before(sg, 0, 0, 2, 5), "and the ones before it");
+  cr_assert(lh_segments_before_once(sg, 0, 1, 2, 3));
+  cr_assert_not(lh_segments_before(sg, 2, 0, 0, 1), "never the other way");
+  lh_segments_free(sg);
+  lh_model_free(m);
+}
+
+Test(segments, a_parent_after_its_fork_runs_alongside_the_child) {
+  struct lh_model *m = fork_family();
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert(lh_segments_parallel(sg, 0, 2, 2, 0));
+  cr_assert(lh_segments_parallel(sg, 1, 0, 2, 0), "the parent's other thread, not joined");
+  cr_assert_not(lh_segments_before_once(sg, 0, 2, 2, 0));
+  lh_segments_free(sg);
+  lh_model_free(m);
+}
+
+Test(segments, a_fork_orders_down_to_grandchildren_and_nothing_else) {
+  struct lh_model *m = fork_family();
+  struct lh_segments *sg = lh_segments_new(m);
+  cr_assert(lh_segments_before(sg, 0, 1, 3, 0), "the grandparent before its fork");
+  cr_assert(lh_segments_before(sg, 2, 1, 3, 0), "the child before its own fork");
+  cr_assert(lh_segments_parallel(sg, 2, 2, 3, 0), "the child after it");
+  cr_assert(lh_segments_parallel(sg, 0, 0, 4, 0), "an unrelated process");
+  cr_assert(lh_segments_parallel(sg, 3, 0, 4, 0));
+  lh_segments_free(sg);
+  lh_model_free(m);
+}
