@@ -16,7 +16,6 @@
 # only makes this run harmless.
 #
 # lockhound-expect: lock-order-inversion lock_a lock_b
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 lock_a = threading.Lock()

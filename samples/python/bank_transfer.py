@@ -17,7 +17,6 @@
 #     first, second = sorted((src, dst), key=lambda account: account.number)
 #
 # lockhound-expect: lock-order-inversion "Account.lock #1" "Account.lock #2"
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 

@@ -16,7 +16,6 @@
 # BrokenBarrierError.)
 #
 # lockhound-expect: stall start_line.wait()
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 RUNNERS = 2  # was 3

@@ -14,7 +14,6 @@
 # forks[0] before forks[4]), which breaks the circle.
 #
 # lockhound-expect: lock-order-inversion forks[0] forks[1] forks[2] forks[3] forks[4]
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 SEATS = 5

@@ -14,7 +14,6 @@
 # done.wait(timeout=...), and handle False.
 #
 # lockhound-expect: stall done.wait()
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 done = threading.Event()

@@ -14,7 +14,6 @@
 # thread may need: join first, then lock.
 #
 # lockhound-expect: deadlock results_lock
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 results_lock = threading.Lock()

@@ -15,7 +15,6 @@
 # but hides who holds what (see rlock_reentry.py).
 #
 # lockhound-expect: self-deadlock log_lock
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 log_lock = threading.Lock()

@@ -13,7 +13,6 @@
 # one per consumer), or let the consumer give up: jobs.get(timeout=...) raises queue.Empty.
 #
 # lockhound-expect: stall jobs.get()
-# lockhound-pending: Python locks are recognised (issue 9)
 import queue
 import threading
 

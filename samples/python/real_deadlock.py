@@ -15,7 +15,6 @@
 #
 # lockhound-expect: deadlock lock_a lock_b
 # lockhound-expect: lock-order-inversion lock_a lock_b
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 lock_a = threading.Lock()

@@ -14,7 +14,6 @@
 # included (or try/finally around the work).
 #
 # lockhound-expect: stall slots.acquire()
-# lockhound-pending: Python locks are recognised (issue 9)
 import threading
 
 slots = threading.Semaphore(1)

@@ -15,7 +15,6 @@
 # a pool of its own.
 #
 # lockhound-expect: stall future.result() report.result()
-# lockhound-pending: Python locks are recognised (issue 9)
 from concurrent.futures import ThreadPoolExecutor
 
 
