@@ -127,6 +127,7 @@ void lh_fork_parent(void) {
 void lh_fork_child(void) {
   /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
    * consistent state. */
+  if (lh_python_on) lh_python_fork_child();
   lh_thread_fork_child();
   lh_leaf_fork_child();
   forget_written();

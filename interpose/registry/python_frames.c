@@ -82,9 +82,28 @@ bool lh_python_sem_made(void *sem, int pshared, unsigned value, uintptr_t pc) {
 
 void lh_python_sem_gone(void *sem) { tag(sem, 0); }
 
+bool lh_python_sem_opened(void *sem, bool created, unsigned value, uintptr_t pc) {
+  uint64_t raw;
+  memcpy(&raw, (const char *)sem + LH_PY_TAG_OFFSET, sizeof raw);
+  if (raw == LH_PY_TAG_SHARED) return true;
+  Dl_info info;
+  if (!created || value != 1 || !dladdr((void *)pc, &info)) return false;
+  if (info.dli_fbase != interpreter_base &&
+      !(info.dli_fname && strstr(info.dli_fname, "_multiprocessing")))
+    return false;
+  tag(sem, LH_PY_TAG_SHARED);
+  return true;
+}
+
 static bool ends_with(const char *s, const char *end) {
   size_t n = strlen(s), k = strlen(end);
   return n >= k && strcmp(s + n - k, end) == 0;
+}
+
+void lh_python_fork_child(void) {
+  struct lh_held_set *h = &lh_self.held;
+  for (uint32_t i = h->n; i-- > 0;)
+    if (lh_python_lock((const void *)h->v[i].addr)) lh_held_remove(h, (int)i);
 }
 
 bool lh_python_armed_waiter(void) {
@@ -101,7 +120,8 @@ void lh_python_mark_waiter(void *sem, uint32_t stack) {
 void lh_python_check_sentinel(void *sem, int32_t thread) {
   const struct lh_py_frames *b = lh_python_armed();
   if (!b || b->n == 0) return;
-  if (!ends_with(b->text + b->f[0].function, "_set_tstate_lock")) return;
+  const char *fn = b->text + b->f[0].function;
+  if (!ends_with(fn, "_set_tstate_lock") && !ends_with(fn, "_reset_internal_locks")) return;
   memcpy((char *)sem + LH_PY_OWNER_OFFSET, &thread, sizeof thread);
   tag(sem, LH_PY_TAG_SENTINEL ^ (uintptr_t)sem);
 }

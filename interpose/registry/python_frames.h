@@ -44,6 +44,9 @@ extern bool lh_python_on;
 #define LH_PY_TAG_MAGIC 0x6c6b68505954484full
 #define LH_PY_TAG_SENTINEL 0x6c6b6853454e5449ull
 #define LH_PY_TAG_WAITER 0x6c6b685741495445ull
+/* Kept as is (not mixed with the address, which differs from process to process): a
+ * multiprocessing lock, a named semaphore in a file every process of the program maps. */
+#define LH_PY_TAG_SHARED 0x6c6b68534852454dull
 
 static inline uint64_t lh_python_tag(const void *sem) {
   uint64_t tag;
@@ -53,8 +56,14 @@ static inline uint64_t lh_python_tag(const void *sem) {
 static inline bool lh_python_lock(const void *sem) {
   if (__builtin_expect(!lh_python_on, 1)) return false;
   uint64_t tag = lh_python_tag(sem);
-  return tag == LH_PY_TAG_MAGIC || tag == LH_PY_TAG_SENTINEL;
+  return tag == LH_PY_TAG_MAGIC || tag == LH_PY_TAG_SENTINEL ||
+         (tag ^ (uintptr_t)sem) == LH_PY_TAG_SHARED;
 }
+/* At sem_open: a multiprocessing.Lock or RLock (a named semaphore of value 1 that
+ * _multiprocessing creates; the tag lives in the shared file, so a process that opens it by
+ * name - a spawned child - knows it too), which becomes a Python lock; returns whether it is one.
+ * The lock's identity across processes is its place in the file (lock_registry.h). */
+bool lh_python_sem_opened(void *sem, bool created, unsigned value, uintptr_t pc);
 /* A Condition's waiter (python_frames.c): a one-shot signal, made in Condition.wait, taken by the
  * waiting thread and then waited on until a notify releases it. It is a semaphore to lockhound,
  * not a lock; the stack that made it (Condition.wait, under the program's call that waits) is kept
@@ -81,8 +90,15 @@ static inline int32_t lh_python_sentinel_of(const void *sem) {
   memcpy(&owner, (const char *)sem + LH_PY_OWNER_OFFSET, sizeof owner);
   return owner;
 }
+/* In a fork child: CPython makes its own locks afresh after a fork (_PyThread_at_fork_reinit:
+ * the import lock, each thread's locks), leaving the copies the forking thread held taken for
+ * ever; the child's thread holds no Python lock. (A program's own lock held across fork() is
+ * forgotten with them: Python programs fork from multiprocessing, holding none.) */
+void lh_python_fork_child(void);
+
 /* Marks the Python lock the calling thread just made as its own sentinel when the Python code
- * making it is threading's Thread._set_tstate_lock (its armed frames say so). */
+ * making it is threading's Thread._set_tstate_lock, or _reset_internal_locks, which makes it
+ * again in a fork child (its armed frames say so). */
 void lh_python_check_sentinel(void *sem, int32_t thread);
 /* At sem_init (value and pshared as given, pc its return address): marks the semaphore as a
  * Python lock or clears any mark its memory kept; returns whether it is one. */

@@ -181,23 +181,34 @@ LH_EXPORT sem_t *sem_open(const char *name, int oflag, ...) {
   LH_COUNT(sem_open);
   lh_real_ensure();
   sem_t *s;
+  unsigned value = 0;
   if (oflag & O_CREAT) {
     va_list ap;
     va_start(ap, oflag);
     mode_t mode = va_arg(ap, mode_t);
-    unsigned value = va_arg(ap, unsigned);
+    value = va_arg(ap, unsigned);
     va_end(ap);
     s = real_sem_open(name, oflag, mode, value);
   } else {
     s = real_sem_open(name, oflag);
   }
-  if (s != SEM_FAILED && !lh_pass()) lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, name);
+  if (s == SEM_FAILED || lh_pass()) return s;
+  int saved = errno;
+  if (lh_python_on && lh_python_sem_opened(s, oflag & O_CREAT, value, LH_PC))
+    python_lock_made(s, LH_PC); /* a multiprocessing lock */
+  else
+    lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, name);
+  errno = saved;
   return s;
 }
 
 LH_EXPORT int sem_close(sem_t *s) {
   LH_COUNT(sem_close);
   lh_real_ensure();
+  if (lh_python_lock(s) && !lh_pass()) { /* unmapped here; its tag stays for other processes */
+    lh_lock_released(s);
+    lh_lock_destroyed(s);
+  }
   return real_sem_close(s);
 }
 

@@ -13,7 +13,6 @@
 # How to fix: one global order ("lock_a before lock_b") in every process, as for threads.
 #
 # lockhound-expect: lock-order-inversion lock_a lock_b
-# lockhound-pending: multiprocessing locks are one lock across the processes of a run (issue 9)
 import multiprocessing
 
 
