@@ -4,13 +4,16 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/warnings.h"
 #include "registry/recorder_lock.h"
 #include "registry/thread_state.h"
 
 bool lh_python_on;
+bool lh_python_interpreter;
 uintptr_t lh_python_key_pc;
 /* The interpreter's object (the module holding PyThread_allocate_lock): its load base. */
 static void *interpreter_base;
@@ -30,11 +33,13 @@ static struct {
   void (*err_fetch)(py_object **, py_object **, py_object **);
   void (*err_restore)(py_object *, py_object *, py_object *);
   void (*err_clear)(void);
+  py_object *(*seq_item)(py_object *, long);
+  py_object *(*dict_item)(py_object *, const char *);
+  py_object *(*type_of)(py_object *);
   int (*gc_disable)(void);
   int (*gc_enable)(void);
   py_object *none;
   bool usable;
-  const char *unsupported;
 } py;
 
 #define RESOLVE(field, name) (*(void **)&py.field = dlsym(RTLD_DEFAULT, name))
@@ -43,8 +48,12 @@ void lh_python_probe(void) {
   void *allocate = dlsym(RTLD_DEFAULT, "PyThread_allocate_lock");
   Dl_info info;
   if (!allocate || !dladdr(allocate, &info)) return;
+  lh_python_interpreter = true;
   if (dlsym(RTLD_DEFAULT, "PyMutex_Lock")) { /* 3.13 and later: locks are PyMutex */
-    py.unsupported = "3.13";
+    lh_warn("this Python (3.13 or later) takes its locks inside the interpreter, where a "
+            "preloaded library cannot see them: lock-order inversions, deadlocks and Python stacks "
+            "will be missing (a stall is still seen); run the program with Python 3.8 to 3.12 "
+            "(Debian 12's python3 is 3.11)");
     return;
   }
   RESOLVE(gil_check, "PyGILState_Check");
@@ -59,12 +68,15 @@ void lh_python_probe(void) {
   RESOLVE(err_fetch, "PyErr_Fetch");
   RESOLVE(err_restore, "PyErr_Restore");
   RESOLVE(err_clear, "PyErr_Clear");
+  RESOLVE(seq_item, "PySequence_GetItem");
+  RESOLVE(dict_item, "PyDict_GetItemString");
+  RESOLVE(type_of, "PyObject_Type");
   RESOLVE(gc_disable, "PyGC_Disable"); /* 3.10 and later; before, no walk allocates */
   RESOLVE(gc_enable, "PyGC_Enable");
   py.none = dlsym(RTLD_DEFAULT, "_Py_NoneStruct");
   py.usable = py.gil_check && py.is_initialized && py.get_frame && py.get_attr && py.as_long &&
               py.as_utf8 && py.incref && py.decref && py.err_fetch && py.err_restore &&
-              py.err_clear && py.none;
+              py.err_clear && py.none && py.seq_item && py.dict_item && py.type_of;
   interpreter_base = info.dli_fbase;
   lh_python_key_pc = (uintptr_t)allocate;
   lh_python_on = true; /* locks are recognised even when stacks cannot be read */
@@ -126,8 +138,6 @@ void lh_python_check_sentinel(void *sem, int32_t thread) {
   tag(sem, LH_PY_TAG_SENTINEL ^ (uintptr_t)sem);
 }
 
-const char *lh_python_unsupported(void) { return py.unsupported; }
-
 /* ---- the walk ---- */
 
 static uint16_t copy_text(struct lh_py_frames *out, uint32_t *used, const char *s) {
@@ -156,6 +166,53 @@ static uint16_t text_attr(struct lh_py_frames *out, uint32_t *used, py_object *o
   return at;
 }
 
+/* The class of the frame's `self` (its first argument, when so named), as a new reference to its
+ * __name__, or NULL. */
+static py_object *class_of_self(py_object *f, py_object *code) {
+  py_object *names = py.get_attr(code, "co_varnames");
+  py_object *first = names ? py.seq_item(names, 0) : NULL;
+  const char *s = first ? py.as_utf8(first) : NULL;
+  py_object *cls = NULL;
+  if (s && strcmp(s, "self") == 0) {
+    py_object *locals = py.get_attr(f, "f_locals");
+    py_object *self = locals ? py.dict_item(locals, "self") : NULL; /* borrowed */
+    py_object *type = self ? py.type_of(self) : NULL;
+    cls = type ? py.get_attr(type, "__name__") : NULL;
+    if (type) py.decref(type);
+    if (locals) py.decref(locals);
+  }
+  if (first) py.decref(first);
+  if (names) py.decref(names);
+  py.err_clear();
+  return cls;
+}
+
+/* The function's qualified name ("Account.transfer"): co_qualname from 3.11 on; before, co_name
+ * after the class of `self` when the function has one. */
+static uint16_t function_name(struct lh_py_frames *out, uint32_t *used, py_object *f,
+                              py_object *code) {
+  py_object *q = py.get_attr(code, "co_qualname");
+  if (q) {
+    const char *s = py.as_utf8(q);
+    uint16_t at = copy_text(out, used, s);
+    py.decref(q);
+    py.err_clear();
+    return at;
+  }
+  py.err_clear();
+  py_object *name = py.get_attr(code, "co_name");
+  const char *n = name ? py.as_utf8(name) : NULL;
+  py_object *cls = n ? class_of_self(f, code) : NULL;
+  const char *c = cls ? py.as_utf8(cls) : NULL;
+  char both[256];
+  if (c && n && (size_t)snprintf(both, sizeof both, "%s.%s", c, n) < sizeof both) n = both;
+  uint16_t at = copy_text(out, used, n);
+  if (cls) py.decref(cls);
+  if (name) py.decref(name);
+  py.err_clear();
+  return at;
+}
+
 static void walk(struct lh_py_frames *out) {
   uint32_t used = 0;
   out->n = 0;
@@ -167,7 +224,7 @@ static void walk(struct lh_py_frames *out) {
     py_object *line = py.get_attr(f, "f_lineno");
     e->line = line && line != py.none ? (int32_t)py.as_long(line) : 0;
     if (code) {
-      e->function = text_attr(out, &used, code, "co_qualname", "co_name");
+      e->function = function_name(out, &used, f, code);
       e->file = text_attr(out, &used, code, "co_filename", NULL);
       py.decref(code);
       out->n++;

@@ -23,7 +23,7 @@
  * on slow paths: a new lock, a new acquisition tuple.
  *
  * Limits: CPython 3.13 made threading.Lock a PyMutex, taken with atomic instructions inside the
- * interpreter: no call a preload library sees (lh_python_unsupported says so once). An
+ * interpreter: no call a preload library sees (the probe warns once, and stalls are still seen). An
  * interpreter loaded later with dlopen (a C program embedding Python) is not probed. A C
  * extension that makes a private semaphore with value 1 gets it treated as a Python lock only if
  * its code lies in the interpreter's own object. */
@@ -37,6 +37,8 @@
 /* Set once by lh_python_probe before lockhound is enabled: the process runs a CPython whose
  * locks lockhound sees. */
 extern bool lh_python_on;
+/* The process runs CPython, whichever version (3.13 and later: lh_python_on stays false). */
+extern bool lh_python_interpreter;
 
 /* In a sem_t, the bytes glibc leaves alone: the tag, and a thread's end-of-life lock's thread. */
 #define LH_PY_TAG_OFFSET 24
@@ -110,8 +112,6 @@ extern uintptr_t lh_python_key_pc;
 
 /* Finds the interpreter, once, at start-up. */
 void lh_python_probe(void);
-/* "3.13" when the process runs a CPython whose locks lockhound cannot see, else NULL. */
-const char *lh_python_unsupported(void);
 
 /* A Python stack, innermost frame first, copied out of the interpreter. */
 #define LH_PY_MAX_FRAMES 32

@@ -432,7 +432,8 @@ static bool catches(int sig) {
  * the main thread, which wakes nothing the program waits for): it does not count. */
 static bool catches_async_signal(void) {
   for (int sig = 1; sig < NSIG; sig++)
-    if (!is_fault_signal(sig) && !(sig == SIGINT && lh_python_on) && catches(sig)) return true;
+    if (!is_fault_signal(sig) && !(sig == SIGINT && lh_python_interpreter) && catches(sig))
+      return true;
   return false;
 }
 
@@ -551,7 +552,7 @@ static unsigned outside_wakeup(const struct scan *sc, const bool *among) {
     if (pshared_attribute(&s->wait)) return WAKE_PROCESS;
     /* A Python signal handler is Python code run by the main thread, interrupting any wait of
      * the interpreter's (a lock, a join), and may release whatever another thread waits for. */
-    sem_waits |= s->wait.on == LH_WAIT_SEM || lh_python_on;
+    sem_waits |= s->wait.on == LH_WAIT_SEM || lh_python_interpreter;
   }
   if (sem_waits && catches_async_signal()) return WAKE_SIGNAL;
   struct shared_query q = {sc, among};
