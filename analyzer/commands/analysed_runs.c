@@ -6,6 +6,7 @@
 
 #include "model/run_loader.h"
 #include "symbols/lock_names.h"
+#include "symbols/python_names.h"
 
 int lh_analysed_runs_load(struct lh_analysed_runs *a, char *const *files, size_t nfiles,
                           FILE *diag) {
@@ -17,9 +18,10 @@ int lh_analysed_runs_load(struct lh_analysed_runs *a, char *const *files, size_t
 void lh_analysed_runs_analyse(struct lh_analysed_runs *a, const struct lh_options *o) {
   lh_model_finish(a->m);
   struct lh_analysis_options ao = {o->max_cycle_length};
-  a->findings = lh_analyse(a->m, &ao, &a->stats);
   a->sym = lh_sym_new();
   lh_frames_show_interpreter(o->verbose);
+  lh_python_mark_acquisitions(a->sym, a->m); /* before the analysis: tries order nothing */
+  a->findings = lh_analyse(a->m, &ao, &a->stats);
   lh_sym_set_source_roots(a->sym, (const char *const *)o->source_roots, o->nsource_roots);
   a->lock_names = lh_lock_names(a->sym, a->m);
   a->report = (struct lh_report){a->m,   a->findings, &a->stats,        a->lock_names,

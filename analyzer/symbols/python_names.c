@@ -175,3 +175,36 @@ char *lh_python_lock_name(struct lh_symbolizer *sym, const struct lh_model *m, i
   }
   return name;
 }
+
+/* What the line of an acquisition says about it: 1 a try (acquire(blocking=False),
+ * acquire(False), acquire(0)), 2 a wait with a timeout (timeout=), 0 neither. */
+static int acquisition_form(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack) {
+  struct lh_shown_frame f[1];
+  if (lh_frames_of_stack(sym, m, stack, f, 1) == 0 || !f[0].python || !f[0].file) return 0;
+  char *text = source_line(f[0].file, f[0].line);
+  if (!text) return 0;
+  int form = 0;
+  if (strstr(text, "blocking=False") || strstr(text, "acquire(False") || strstr(text, "acquire(0)"))
+    form = 1;
+  else if (strstr(text, "timeout="))
+    form = 2;
+  free(text);
+  return form;
+}
+
+void lh_python_mark_acquisitions(struct lh_symbolizer *sym, struct lh_model *m) {
+  int8_t *form = NULL; /* per stack: -1 not read yet */
+  for (size_t i = 0; i < m->ntuples; i++) {
+    struct lh_tuple *t = &m->tuples[i];
+    if (m->locks[t->lock].kind != LH_LOCK_PYTHON || !lh_model_stack_is_python(m, t->stack))
+      continue;
+    if (!form) {
+      form = lh_xmalloc(m->nstacks ? m->nstacks : 1);
+      memset(form, -1, m->nstacks);
+    }
+    if (form[t->stack] < 0) form[t->stack] = (int8_t)acquisition_form(sym, m, t->stack);
+    t->is_try |= form[t->stack] == 1;
+    t->timed |= form[t->stack] == 2;
+  }
+  free(form);
+}

@@ -27,4 +27,11 @@
 char *lh_python_lock_name(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
                           bool *indexed);
 
+/* The library cannot tell `lock.acquire(blocking=False)` from `with lock:` (both start with the
+ * same non-blocking try, and a success ends both), so it records a Python lock's acquisitions as
+ * blocking ones. The source line tells: an acquisition written acquire(blocking=False),
+ * acquire(False) or acquire(0) is made a try (it orders no locks), one with timeout= a timed one.
+ * Limit: a non-blocking acquire written otherwise (a variable as its argument) stays blocking. */
+void lh_python_mark_acquisitions(struct lh_symbolizer *sym, struct lh_model *m);
+
 #endif
