@@ -106,6 +106,7 @@ struct lh_lock {
   int32_t stack;      /* init or first-use stack, or LH_NONE */
   bool prefer_writer; /* rwlock that makes new readers wait behind a waiting writer */
   bool robust;        /* a robust mutex: its owner's death hands it on with EOWNERDEAD */
+  int64_t made;       /* its creation order in its process (Python locks), -1 unknown */
   bool shared;        /* in a shared mapping, keyed by its backing object: one lock in every
                        * process of the session (lh_model_backed_key) */
   char *type;

@@ -257,13 +257,15 @@ static char *lock_key(struct loader *ld, const struct lh_lock *l, const struct f
 }
 
 static bool rec_lock(struct loader *ld, json_t *rec) {
-  int64_t id, gen;
+  int64_t id, gen, made;
   struct lh_lock l = {.file = ld->file_index, .module = LH_NONE, .stack = LH_NONE};
   if (!lh_rf_new_id(ld, rec, &ld->lock_ids, &id)) return false;
   const char *kind = lh_rf_get_str(ld, rec, "kind", NULL);
   if (!kind || !lock_kind(ld, kind, &l.kind) || !lh_rf_get_hex(ld, rec, "addr", &l.addr) ||
-      !lh_rf_get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen))
+      !lh_rf_get_int(ld, rec, "gen", 0, LH_MAX_ID, false, 0, &gen) ||
+      !lh_rf_get_int(ld, rec, "made", -1, INT64_MAX, false, -1, &made))
     return false;
+  l.made = made;
   json_t *stack = json_object_get(rec, "stack");
   if (stack && !lh_rf_ref_id(ld, stack, "stack", &ld->stack_ids, true, &l.stack)) return false;
   const char *how = lh_rf_get_str(ld, rec, "how", "static");

@@ -6,7 +6,10 @@
  * FILE:LINE" when it was statically initialised, with FILE:LINE from the innermost frame of that
  * stack that has a source line. Without any line: the function, else module and offset. When
  * several locks of one run (lineage group) end up with the same name, each gets " #N", N
- * counting from 1 in lock order, so names stay unique within a report.
+ * counting from 1 in lock order (in creation order for Python's locks, whose records say it), so
+ * names stay unique within a report. A Python lock is named from its source (python_names.h); a
+ * list's locks are numbered as its items ("forks[0]"), and many threads waiting in one call
+ * ("jobs.get()") share its name.
  * Objects (semaphores, condition variables, barriers) are named the same way ("start_line",
  * "barrier initialised at FILE:LINE", "condition variable first used at FILE:LINE"), a named
  * semaphore by its name ("semaphore /jobs").
@@ -127,11 +130,34 @@ static char *object_base_name(struct lh_symbolizer *sym, const struct lh_model *
                    o->init, o->stack, memo);
 }
 
+/* The order in which things with one name are numbered: by creation where it is known (Python
+ * locks: `made`) - the file, then the creation - else by model index. */
+struct numbering {
+  const struct lh_model *m;
+  bool locks;
+};
+
+static int64_t made_of(const struct numbering *x, size_t i) {
+  return x->locks ? x->m->locks[i].made : -1;
+}
+
+static int by_creation(const void *a, const void *b, void *arg) {
+  const struct numbering *x = arg;
+  size_t i = *(const size_t *)a, j = *(const size_t *)b;
+  int64_t mi = made_of(x, i), mj = made_of(x, j);
+  if (mi >= 0 && mj >= 0) {
+    uint32_t fi = x->m->locks[i].file, fj = x->m->locks[j].file;
+    if (fi != fj) return fi < fj ? -1 : 1;
+    if (mi != mj) return mi < mj ? -1 : 1;
+  }
+  return (i > j) - (i < j);
+}
+
 /* Names for n things (locks or objects), numbered " #N" where a name repeats within a group. */
 static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size_t n,
                        char *(*base)(struct lh_symbolizer *, const struct lh_model *, size_t,
                                      struct memo **),
-                       uint32_t (*file_of)(const struct lh_model *, size_t)) {
+                       uint32_t (*file_of)(const struct lh_model *, size_t), bool locks) {
   char **names = lh_xcalloc(n ? n : 1, sizeof *names);
   struct memo *memo = NULL;
   struct name_count *counts = NULL, *c, *tmp;
@@ -147,7 +173,12 @@ static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size
     }
     c->total++;
   }
-  for (size_t i = 0; i < n; i++) {
+  size_t *order = lh_xcalloc(n ? n : 1, sizeof *order);
+  for (size_t i = 0; i < n; i++) order[i] = i;
+  struct numbering x = {m, locks};
+  lh_sort_r(order, n, sizeof *order, by_creation, &x);
+  for (size_t k = 0; k < n; k++) {
+    size_t i = order[k];
     HASH_FIND_STR(counts, keys[i], c);
     size_t len = strlen(names[i]);
     if (len > 2 && strcmp(names[i] + len - 2, "[]") == 0) { /* a list's: numbered from 0 */
@@ -166,6 +197,7 @@ static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size
     }
     free(keys[i]);
   }
+  free(order);
   free(keys);
   HASH_ITER(hh, counts, c, tmp) {
     HASH_DEL(counts, c);
@@ -185,11 +217,11 @@ static uint32_t lock_file(const struct lh_model *m, size_t i) { return m->locks[
 static uint32_t object_file(const struct lh_model *m, size_t i) { return m->objects[i].file; }
 
 char **lh_lock_names(struct lh_symbolizer *sym, const struct lh_model *m) {
-  return names_of(sym, m, m->nlocks, lock_base_name, lock_file);
+  return names_of(sym, m, m->nlocks, lock_base_name, lock_file, true);
 }
 
 char **lh_object_names(struct lh_symbolizer *sym, const struct lh_model *m) {
-  return names_of(sym, m, m->nobjects, object_base_name, object_file);
+  return names_of(sym, m, m->nobjects, object_base_name, object_file, false);
 }
 
 void lh_lock_names_free(char **names, size_t n) {

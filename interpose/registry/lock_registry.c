@@ -44,6 +44,7 @@ struct lh_lock_rec {
   uint32_t node; /* its node in the lock graph (leaf_tuples.h), LH_LOCK_NO_NODE if none */
   uint32_t refs; /* kept-back tuples naming it: its id stays valid while they are there */
   bool recursive, robust, pshared, prefer_writer;
+  uint64_t made; /* how many locks were initialised in this process before it */
   UT_hash_handle hh;
 };
 
@@ -51,6 +52,7 @@ struct lh_lock_rec {
 static struct lh_lock_rec *by_addr;   /* the latest lock at each address: alive, or a tombstone */
 static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id; NULL once forgotten */
 static struct lh_id_pool ids; /* forgotten ids that were never written are handed out again */
+static uint64_t made_count;   /* locks added so far: their creation order, which ids are not */
 
 static struct lh_lock_rec *lock_at(uint32_t id) { return id < ids.next ? by_id.v[id] : NULL; }
 
@@ -162,6 +164,7 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   r->id = id;
   r->kind = kind;
   r->how = how;
+  r->made = made_count++;
   r->alive = true;
   r->cls = LH_NO_CLASS;
   r->node = LH_LOCK_NO_NODE;
@@ -313,6 +316,9 @@ static void fill_lock(struct lh_json_line *jl, const void *p) {
   if (r->pshared) lh_jl_kv_bool(jl, "pshared", true);
   if (r->kind == LH_LOCK_RWLOCK) lh_jl_kv_str(jl, "prefer", r->prefer_writer ? "writer" : "reader");
   if (r->has_backing) lh_backing_write(jl, &r->backing);
+  /* Python locks are named after the source line that made them, several by one line (a list,
+   * a class's instances): the analyzer numbers those in creation order */
+  if (r->kind == LH_LOCK_PYTHON) lh_jl_kv_int(jl, "made", (int64_t)r->made);
 }
 
 void lh_lock_ensure_written(uint32_t id) {
