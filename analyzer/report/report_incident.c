@@ -209,6 +209,13 @@ static void stall_reason(const struct lh_text *x, const struct lh_incident *in,
   fputc('\n', x->out);
 }
 
+/* A stall of a Python program: some thread waits in Python terms (a wait's stack is Python's). */
+static bool python_stall(const struct lh_model *m, const struct lh_incident *in) {
+  for (uint32_t i = 0; i < in->nthreads; i++)
+    if (lh_model_stack_is_python(m, in->threads[i].waits.stack)) return true;
+  return false;
+}
+
 static void stall(const struct lh_text *x, const struct lh_incident *in) {
   fprintf(x->out, "%s   ", x->prefix);
   fprintf(x->out, lh_msg(x->lang, LH_MSG_STALL_SUMMARY), in->nthreads,
@@ -222,7 +229,7 @@ static void stall(const struct lh_text *x, const struct lh_incident *in) {
     lh_incident_holds_lines(x, t);
     lh_incident_blank(x);
   }
-  lh_incident_fix_line(x, LH_MSG_FIX_STALL);
+  lh_incident_fix_line(x, python_stall(x->r->m, in) ? LH_MSG_FIX_STALL_PYTHON : LH_MSG_FIX_STALL);
   lh_incident_action_line(x, in);
 }
 

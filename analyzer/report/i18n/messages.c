@@ -213,6 +213,18 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_STALL_SUMMARY] =
         {"every thread is blocked and none can wake the others (%u %s)",
          "все потоки заблокированы, и ни один не может разбудить остальные (%u %s)"},
+    [LH_MSG_FIX_STALL_PYTHON] =
+        {"make sure that whatever a thread waits for still happens: a put for every get (or a "
+         "sentinel that tells the consumer to stop), an Event set on every path (try/finally), "
+         "a release for every acquire of a Semaphore (use `with`), a Barrier made for as many "
+         "threads as reach it, no task waiting for a future that only its own full pool could "
+         "run, no thread joined that cannot end",
+         "сделайте так, чтобы то, чего ждёт поток, всё-таки произошло: на каждый get есть put "
+         "(или особое значение, по которому потребитель завершается), Event устанавливается на "
+         "любом пути (try/finally), на каждый acquire семафора есть release (используйте `with`), "
+         "Barrier рассчитан ровно на столько потоков, сколько до него доходит, задача не ждёт "
+         "future, который может выполнить только её же занятый пул, никто не ждёт через join "
+         "поток, который не может завершиться"},
     [LH_MSG_FIX_STALL] =
         {"make sure that whatever a thread waits for still happens: every barrier waited for by "
          "as many threads as its count, a post for every wait, the condition set and signalled "
