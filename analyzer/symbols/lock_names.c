@@ -96,14 +96,14 @@ static char *count_key(const struct lh_model *m, uint32_t file, const char *name
   return key;
 }
 
-/* A list's name gets "[]" appended, for names_of to number. */
+/* A list's name has "[]" where its index goes (forks[], accounts[].lock), for names_of to number. */
 static char *lock_base_name(struct lh_symbolizer *sym, const struct lh_model *m, size_t i,
                             struct memo **memo) {
   const struct lh_lock *l = &m->locks[i];
   if (l->kind == LH_LOCK_PYTHON) {
     bool indexed;
     char *name = lh_python_lock_name(sym, m, l->stack, &indexed), *listed;
-    if (name && indexed && asprintf(&listed, "%s[]", name) >= 0) {
+    if (name && indexed && !strstr(name, "[]") && asprintf(&listed, "%s[]", name) >= 0) {
       free(name);
       name = listed;
     }
@@ -181,9 +181,11 @@ static char **names_of(struct lh_symbolizer *sym, const struct lh_model *m, size
     size_t i = order[k];
     HASH_FIND_STR(counts, keys[i], c);
     size_t len = strlen(names[i]);
-    if (len > 2 && strcmp(names[i] + len - 2, "[]") == 0) { /* a list's: numbered from 0 */
+    const char *item = strstr(names[i], "[]");
+    if (item) { /* a list's (forks[], accounts[].lock): numbered from 0 */
       char *numbered;
-      if (asprintf(&numbered, "%.*s[%" PRIu32 "]", (int)(len - 2), names[i], c->next++) >= 0) {
+      int at = (int)(item - names[i]);
+      if (asprintf(&numbered, "%.*s[%" PRIu32 "]%s", at, names[i], c->next++, item + 2) >= 0) {
         free(names[i]);
         names[i] = numbered;
       }

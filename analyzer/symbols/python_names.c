@@ -139,6 +139,40 @@ static char *qualified(char *target, const char *function) {
   return name;
 }
 
+/* `self.lock = ...` in C.__init__, called from `accounts = [C(...), ...]` in the frame below:
+ * "accounts[].lock" (indexed), or from `a = C(...)`: "a.lock". NULL when the caller says nothing. */
+static char *instance_name(const struct lh_shown_frame *caller, const char *target,
+                           const char *function, bool *indexed) {
+  const char *dot = function ? strrchr(function, '.') : NULL;
+  if (strncmp(target, "self.", 5) != 0 || !dot || strcmp(dot, ".__init__") != 0 ||
+      !caller->python || lh_frame_in_python_library(caller))
+    return NULL;
+  char *text = source_line(caller->file, caller->line);
+  const char *value = NULL;
+  char *outer = text ? assignment_target(text, &value) : NULL;
+  char cls[128];
+  size_t cl = (size_t)(dot - function);
+  const char *start = function;
+  for (const char *q = function; q < dot; q++)
+    if (*q == '.') start = q + 1;
+  cl = (size_t)(dot - start);
+  char *name = NULL;
+  if (outer && cl + 2 < sizeof cls) {
+    memcpy(cls, start, cl);
+    memcpy(cls + cl, "(", 2);
+    if (strstr(value, cls)) { /* the value makes instances of the class */
+      bool list = value[0] == '[';
+      size_t len = strlen(outer) + strlen(target + 4) + 3;
+      name = lh_xmalloc(len);
+      snprintf(name, len, "%s%s%s", outer, list ? "[]" : "", target + 4);
+      *indexed = list;
+    }
+  }
+  free(outer);
+  free(text);
+  return name;
+}
+
 char *lh_python_lock_name(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
                           bool *indexed) {
   struct lh_shown_frame frames[MAX_FRAMES];
@@ -157,7 +191,11 @@ char *lh_python_lock_name(struct lh_symbolizer *sym, const struct lh_model *m, i
     char *target = waiter ? NULL : assignment_target(text, &value);
     if (target) {
       *indexed = value[0] == '[';
-      name = qualified(target, u->function);
+      if (user + 1 < n) name = instance_name(&frames[user + 1], target, u->function, indexed);
+      if (name)
+        free(target);
+      else
+        name = qualified(target, u->function);
     } else {
       /* the library function the line called: "Future.result" -> the call of .result( */
       const char *called = frames[user - (user > 0)].function;

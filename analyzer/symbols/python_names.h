@@ -3,7 +3,9 @@
  * A Python lock is named from the stack that made it, at the first frame outside Python's own
  * library (the user's line), whose source line is read:
  * - an assignment names the lock by its target: `lock_a = threading.Lock()` -> "lock_a";
- *   `self.lock = threading.Lock()` in a method of class Account -> "Account.lock"; a lock made by
+ *   `self.lock = threading.Lock()` in a method of class Account -> "Account.lock", and in
+ *   Account.__init__ called from `accounts = [Account(0), Account(1)]` -> "accounts[].lock",
+ *   numbered "accounts[0].lock"... in creation order (from `a = Account()`: "a.lock"); a lock made by
  *   the library on behalf of that line (`cond = threading.Condition()`) the same way;
  * - a list built on that line (`forks = [threading.Lock() for _ in range(5)]`) gives "forks",
  *   marked indexed: lock_names.c numbers such locks forks[0], forks[1]... in creation order;

@@ -8,15 +8,16 @@
 # opposite transfers at the same moment deadlock. An Event sequences the two threads, so this run
 # never hangs.
 #
-# What to look for: a lock-order inversion between the two Account.lock locks (one name for two
-# locks: lockhound numbers them, "Account.lock #1" and "Account.lock #2", in the order they were
-# made); both steps point at the same two lines of transfer(), reached with different arguments.
+# What to look for: a lock-order inversion between accounts[0].lock and accounts[1].lock (lockhound
+# names each lock by the line that made it, self.lock in Account.__init__, and the instance by the
+# line that made that: the list accounts, in creation order); both steps point at the same two
+# lines of transfer(), reached with different arguments.
 #
 # How to fix: lock the two accounts in a fixed order that does not depend on the direction of the
 # transfer, e.g. the lower account number first:
 #     first, second = sorted((src, dst), key=lambda account: account.number)
 #
-# lockhound-expect: lock-order-inversion "Account.lock #1" "Account.lock #2"
+# lockhound-expect: lock-order-inversion accounts[0].lock accounts[1].lock
 import threading
 
 

@@ -20,6 +20,8 @@ static const char *const source[] = {
     "    with lock_a:",                               /* 9 */
     "    got = lock_a.acquire(timeout=2)",            /* 10 */
     "make_locks(",                                    /* 11 */
+    "accounts = [Account(0, 100), Account(1, 100)]",  /* 12 */
+    "savings = Account(2, 0)",                        /* 13 */
 };
 static char prog[64];
 
@@ -127,6 +129,47 @@ Test(python_names, an_assignment_names_the_lock_by_its_target) {
 Test(python_names, self_in_a_method_reads_as_the_class) {
   expect_named(1, (const char *[]){"Account.__init__"}, (const char *[]){NULL}, (int[]){3},
                "Account.lock");
+}
+
+/* Locks 10, 11 made at stack 16: Account.__init__'s self.lock, called from the caller's line. */
+static char **instance_names(int caller_line, struct lh_model **m) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 0);
+  char *json = frames(2, (const char *[]){"Account.__init__", "<module>"},
+                      (const char *[]){NULL, NULL}, (int[]){3, caller_line});
+  rb_raw(&rb, json);
+  free(json);
+  for (int k = 0; k < 2; k++)
+    rb_add(&rb,
+           "{'t':'lock','id':%d,'kind':'python_lock','addr':'0x%x','gen':0,'how':'init',"
+           "'stack':16,'made':%d}",
+           11 - k, 0xb000 + 0x40 * k, 5 + k);
+  rb_end(&rb);
+  *m = lh_model_new();
+  char *diag;
+  rb_load_all(*m, &rb, 1, &diag);
+  free(diag);
+  free(rb.buf);
+  lh_model_finish(*m);
+  return lh_lock_names(NULL, *m);
+}
+
+Test(python_names, a_lock_of_each_instance_in_a_list_is_named_by_the_list_and_its_index) {
+  struct lh_model *m;
+  char **names = instance_names(12, &m);
+  /* lock 11 was made first ('made' 5): accounts[0] */
+  cr_assert_str_eq(names[lock_index(m, 11)], "accounts[0].lock");
+  cr_assert_str_eq(names[lock_index(m, 10)], "accounts[1].lock");
+  lh_lock_names_free(names, m->nlocks);
+  lh_model_free(m);
+}
+
+Test(python_names, a_lock_of_an_instance_assigned_to_a_name_is_named_by_it) {
+  struct lh_model *m;
+  char **names = instance_names(13, &m);
+  cr_assert_str_eq(names[lock_index(m, 11)], "savings.lock #1");
+  lh_lock_names_free(names, m->nlocks);
+  lh_model_free(m);
 }
 
 Test(python_names, a_lock_made_by_the_library_is_named_by_the_users_line) {
