@@ -21,7 +21,8 @@ static void *interpreter_base;
 /* CPython's API, as this file uses it (PyObject is opaque here). Filled once by the probe. */
 typedef struct py_object py_object;
 static struct {
-  int (*gil_check)(void);
+  void *(*current)(void);     /* the thread state holding the GIL (NULL: none) */
+  void *(*this_thread)(void); /* the calling thread's own (main interpreter) thread state */
   int (*is_initialized)(void);
   int (*is_finalizing)(void);
   py_object *(*get_frame)(void);
@@ -56,7 +57,8 @@ void lh_python_probe(void) {
             "(Debian 12's python3 is 3.11)");
     return;
   }
-  RESOLVE(gil_check, "PyGILState_Check");
+  RESOLVE(current, "_PyThreadState_UncheckedGet");
+  RESOLVE(this_thread, "PyGILState_GetThisThreadState");
   RESOLVE(is_initialized, "Py_IsInitialized");
   if (!RESOLVE(is_finalizing, "Py_IsFinalizing")) RESOLVE(is_finalizing, "_Py_IsFinalizing");
   RESOLVE(get_frame, "PyEval_GetFrame");
@@ -74,9 +76,10 @@ void lh_python_probe(void) {
   RESOLVE(gc_disable, "PyGC_Disable"); /* 3.10 and later; before, no walk allocates */
   RESOLVE(gc_enable, "PyGC_Enable");
   py.none = dlsym(RTLD_DEFAULT, "_Py_NoneStruct");
-  py.usable = py.gil_check && py.is_initialized && py.get_frame && py.get_attr && py.as_long &&
-              py.as_utf8 && py.incref && py.decref && py.err_fetch && py.err_restore &&
-              py.err_clear && py.none && py.seq_item && py.dict_item && py.type_of;
+  py.usable = py.current && py.this_thread && py.is_initialized && py.get_frame && py.get_attr &&
+              py.as_long && py.as_utf8 && py.incref && py.decref && py.err_fetch &&
+              py.err_restore && py.err_clear && py.none && py.seq_item && py.dict_item &&
+              py.type_of;
   interpreter_base = info.dli_fbase;
   lh_python_key_pc = (uintptr_t)allocate;
   lh_python_on = true; /* locks are recognised even when stacks cannot be read */
@@ -251,9 +254,13 @@ static struct lh_py_frames *buffer(void) {
   return cold->py;
 }
 
+/* The calling thread holds the GIL, in the main interpreter. Not PyGILState_Check, which answers
+ * yes for every thread once a subinterpreter exists: the thread state holding the GIL must be the
+ * caller's own. */
 static bool can_walk(void) {
-  return py.usable && py.is_initialized() && !(py.is_finalizing && py.is_finalizing()) &&
-         py.gil_check();
+  if (!py.usable || !py.is_initialized() || (py.is_finalizing && py.is_finalizing())) return false;
+  void *holder = py.current();
+  return holder && holder == py.this_thread();
 }
 
 /* The walk, with the program's errno and pending exception kept, the collector paused. */

@@ -16,7 +16,9 @@
  * exports it for extension modules): PyEval_GetFrame, then each frame's f_code, f_lineno and
  * f_back, and the code's co_qualname (co_name before 3.11) and co_filename. That is only safe
  * while the calling thread holds the GIL, which CPython holds around lock creation, the first
- * (non-blocking) try of an acquisition and a release; a blocking wait runs without it, so the
+ * (non-blocking) try of an acquisition and a release (the thread state holding the GIL must be the
+ * caller's own, in the main interpreter: a subinterpreter's threads get C stacks); a blocking
+ * wait runs without it, so the
  * stack for it is taken at the failed try just before (lh_python_stash). The walk allocates no
  * object the garbage collector tracks (the collector is paused around it where the API can:
  * 3.11 makes frame objects on demand), keeps the pending exception, and keeps errno. It runs only

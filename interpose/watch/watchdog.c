@@ -8,6 +8,7 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -747,6 +748,36 @@ static void remember(const struct scan *sc) {
   }
 }
 
+/* The threads of the process that have not ended: a main thread that called pthread_exit stays
+ * listed, as a zombie, until the process ends. -1 when /proc cannot say. */
+static int running_tasks(void) {
+  DIR *d = opendir("/proc/self/task");
+  if (!d) return -1;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char path[300], buf[256];
+    snprintf(path, sizeof path, "/proc/self/task/%s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (got <= 0) continue; /* gone meanwhile */
+    buf[got] = 0;
+    const char *state = strrchr(buf, ')'); /* "tid (comm) S ...": comm may hold spaces */
+    n += !(state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X'));
+  }
+  closedir(d);
+  return n;
+}
+
+/* Every thread of the program has ended (its main thread with pthread_exit, or a fork child's one
+ * thread returning): natively the last one to go runs exit(0) (glibc counts its threads), but this
+ * thread counts too, so the process would live on. It does what the last thread would have done:
+ * exit(0), which runs the program's atexit handlers and flushes its streams (and lockhound's end of
+ * run, from its destructor). */
+static void last_thread_gone(void) { exit(0); }
+
 static void *watchdog_main(void *arg) {
   (void)arg;
   lh_self.in_runtime = 1; /* everything this thread calls passes through the wrappers */
@@ -763,6 +794,7 @@ static void *watchdog_main(void *arg) {
     lh_threads_each(collect, &sc);
     lh_recorder_unlock();
     sc.now = lh_now_ns();
+    if (sc.n == 0 && running_tasks() == 1) last_thread_gone();
     /* Each check ends the run, or, with on_deadlock=wait, reports once and lets it hang. */
     if (!check_deadlock(&sc) && !check_shared_deadlock(&sc) && !check_stall(&sc))
       check_livelock(&sc);

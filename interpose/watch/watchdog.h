@@ -17,6 +17,9 @@
  *   success, for longer than the livelock timeout (10 s by default), while no other thread can
  *   progress; if one may, the warning possible-livelock is written once and the program goes on.
  * A cycle with a timed wait in it gives a warning once and does not end the run.
+ * - the end of the program's last thread (a main thread that called pthread_exit, a fork child's
+ *   one thread returning): natively glibc then runs exit(0); the watchdog, a thread that glibc
+ *   counts, does it instead, so that the process ends as it would without lockhound.
  *
  * The thread is created with every signal blocked (the program's signals are never delivered to
  * it), named "lockhound", calls only real functions, and is created again in a fork child when it needs one. */

@@ -308,3 +308,21 @@ Test(ending, an_uncatchable_kill_is_named_under_run, .init = make_work_dir,
                        "the kill is not named:\n%s", res.err);
     lh_child_result_free(&res);
 }
+
+/* ---- the last thread ends by pthread_exit ---- */
+
+/* glibc ends a process when its last thread ends (exit(0): atexit handlers, streams flushed);
+ * lockhound's watchdog thread must not keep it alive (it did: both hung until killed). */
+Test(ending, the_last_thread_ending_by_pthread_exit_ends_the_process_as_natively,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("last_thread_exit"), "main", NULL};
+    check_as_native(argv);
+}
+
+Test(ending, a_fork_childs_last_thread_returning_ends_the_child_as_natively,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("last_thread_exit"), "fork_child", NULL};
+    check_as_native(argv);
+}
