@@ -127,7 +127,7 @@ void lh_fork_parent(void) {
 void lh_fork_child(void) {
   /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
    * consistent state. */
-  if (lh_python_on) lh_python_fork_child();
+  if (lh_python_on) lh_python_forget_held();
   lh_thread_fork_child();
   lh_leaf_fork_child();
   forget_written();
@@ -176,6 +176,7 @@ void lh_thread_joined(pthread_t handle) {
 /* Under the recorder lock, on lockhound's own stack (records, frees): a thread's end. */
 static void thread_ended_locked(void *p) {
   (void)p;
+  if (lh_python_on) lh_python_forget_held();
   if (lh_self.held.n > 0) lh_misuse_thread_exit();
   lh_contention_thread_done(&lh_self.contention);
   lh_thread_exit_record();

@@ -115,7 +115,7 @@ static bool ends_with(const char *s, const char *end) {
   return n >= k && strcmp(s + n - k, end) == 0;
 }
 
-void lh_python_fork_child(void) {
+void lh_python_forget_held(void) {
   struct lh_held_set *h = &lh_self.held;
   for (uint32_t i = h->n; i-- > 0;)
     if (lh_python_lock((const void *)h->v[i].addr)) lh_held_remove(h, (int)i);

@@ -94,11 +94,13 @@ static inline int32_t lh_python_sentinel_of(const void *sem) {
   memcpy(&owner, (const char *)sem + LH_PY_OWNER_OFFSET, sizeof owner);
   return owner;
 }
-/* In a fork child: CPython makes its own locks afresh after a fork (_PyThread_at_fork_reinit:
- * the import lock, each thread's locks), leaving the copies the forking thread held taken for
- * ever; the child's thread holds no Python lock. (A program's own lock held across fork() is
- * forgotten with them: Python programs fork from multiprocessing, holding none.) */
-void lh_python_fork_child(void);
+/* Drops the Python locks from the calling thread's held set: in a fork child, whose thread holds
+ * copies CPython abandons (it makes its own locks afresh after a fork, _PyThread_at_fork_reinit:
+ * the import lock, each thread's locks; a program's own lock held across fork() is forgotten with
+ * them, Python programs fork from multiprocessing, holding none), and as a thread ends: a Python
+ * thread may end holding a Lock that another thread will release (a hand-over), and a daemon
+ * thread is stopped wherever it is when the interpreter shuts down - no exit-holding-lock. */
+void lh_python_forget_held(void);
 
 /* Marks the Python lock the calling thread just made as its own sentinel when the Python code
  * making it is threading's Thread._set_tstate_lock, or _reset_internal_locks, which makes it

@@ -39,8 +39,8 @@ TestSuite(python_locks, .init = make_work_dir, .fini = remove_work_dir, .timeout
 static char *run(const char *program, const char *mode, struct lh_child_result *res) {
   char run_dir[4200];
   snprintf(run_dir, sizeof run_dir, "--run-dir=%s", work_dir);
-  const char *argv[] = {LOCKHOUND, "run",   "--json", json_path, "--stall-timeout=0.5",
-                        run_dir,   "--",    program,  mode,      NULL};
+  const char *argv[] = {LOCKHOUND, "run", "--json", json_path, "--stall-timeout=0.5",
+                        run_dir,   "--",  program,  mode,      NULL};
   struct lh_child_spec spec = {.argv = argv, .work_dir = work_dir};
   cr_assert_eq(lh_run_child_limited(&spec, 30.0, res), 0);
   json_error_t err;
@@ -74,6 +74,27 @@ Test(python_locks, a_release_by_another_thread_and_a_free_while_held_are_no_misu
   cr_expect_str_eq(kinds, "", "stderr:\n%s", res.err);
   cr_expect_eq(res.exit_code, 0);
   cr_expect_str_eq(res.out, "done\n");
+  free(kinds);
+  lh_child_result_free(&res);
+}
+
+Test(python_locks, a_thread_that_ends_holding_a_python_lock_is_no_misuse) {
+  struct lh_child_result res;
+  char *kinds = run(FAKE, "exit", &res);
+  cr_expect_str_eq(kinds, "", "stderr:\n%s", res.err);
+  cr_expect_eq(res.exit_code, 0);
+  free(kinds);
+  lh_child_result_free(&res);
+}
+
+/* Once a subinterpreter exists, PyGILState_Check says yes for every thread: reading Python stacks
+ * on that answer crashed the interpreter (seen: SIGSEGV in each of 3 runs). */
+Test(python_locks, threads_of_a_subinterpreter_run_unchanged) {
+  struct lh_child_result res;
+  char *kinds = run(LH_TEST_PYTHON, LH_TEST_PYTHON_SOURCE_DIR "/subinterpreter_threads.py", &res);
+  cr_expect_str_eq(kinds, "", "stderr:\n%s", res.err);
+  cr_expect_eq(res.exit_code, 0, "stderr:\n%s", res.err);
+  cr_expect_str_eq(res.out, "subinterpreter done\n");
   free(kinds);
   lh_child_result_free(&res);
 }

@@ -11,7 +11,9 @@
  *        fake_cpython handover  main takes a lock, a thread releases it (legal in Python), main
  *                               takes it again and frees it while held: no finding
  *        fake_cpython self      a thread takes a lock it holds and nobody else can release it:
- *                               a self-deadlock once every thread is stuck (lockhound ends it) */
+ *                               a self-deadlock once every thread is stuck (lockhound ends it)
+ *        fake_cpython exit      a thread ends holding a lock, which main then releases (legal in
+ *                               Python, as is a daemon thread stopped holding one): no finding */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
@@ -78,6 +80,12 @@ static void *release_a(void *arg) {
   return NULL;
 }
 
+static void *take_a_and_end(void *arg) {
+  (void)arg;
+  PyThread_acquire_lock(lock_a, 1);
+  return NULL; /* holding lock_a */
+}
+
 static void *take_a_twice(void *arg) {
   (void)arg;
   PyThread_acquire_lock(lock_a, 1);
@@ -103,11 +111,15 @@ int main(int argc, char **argv) {
     PyThread_acquire_lock(lock_a, 1); /* free again: taken at once */
     PyThread_free_lock(lock_a);       /* freed while held: legal too */
     lock_a = NULL;
+  } else if (strcmp(mode, "exit") == 0) {
+    pthread_create(&t1, NULL, take_a_and_end, NULL);
+    pthread_join(t1, NULL);
+    PyThread_release_lock(lock_a);
   } else if (strcmp(mode, "self") == 0) {
     pthread_create(&t1, NULL, take_a_twice, NULL);
     pthread_join(t1, NULL);
   } else {
-    fprintf(stderr, "usage: fake_cpython abba|handover|self\n");
+    fprintf(stderr, "usage: fake_cpython abba|handover|self|exit\n");
     return 2;
   }
   puts("done");
