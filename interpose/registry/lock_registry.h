@@ -30,10 +30,6 @@ static inline bool lh_spin_is_free(int value) {
   return value > 0;
 #else
   return value == 0;
-  /* From now on some engine keeps lock ids of any age (the contention profile, written at exit;
- * the race detector's locksets): a destroyed lock is never forgotten. */
-  void lh_locks_named_forever(void);
-
 #endif
 }
 
