@@ -43,6 +43,7 @@ struct lh_run_file {
                          * status `lockhound run` saw), 0: none known */
   bool truncated; /* the last line was cut short */
   bool stopped;   /* lockhound itself ended or aborted the program (a finding's action) */
+  bool races;     /* the race detector ran in it (built with `lockhound cc`): its `end` says so */
   uint32_t thread_begin, thread_end; /* this file's threads: [begin, end) */
   uint32_t locks_seen;               /* lock records accepted */
   uint32_t threads_created;          /* thread records other than the main thread */

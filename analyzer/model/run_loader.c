@@ -431,7 +431,7 @@ static bool rec_end(struct loader *ld, json_t *rec) {
   ld->file->ended = true;
   int64_t sig = 0; /* absent in files of older libraries, and when no signal ended it */
   if (lh_rf_get_int(ld, rec, "signal", 1, 64, false, 0, &sig)) ld->file->signal = (int)sig;
-  return true;
+  return lh_rf_get_bool(ld, rec, "races", &ld->file->races);
 }
 
 /* Set by `lockhound run` from the wait status: the program (this pid) was killed by sig. */

@@ -87,6 +87,19 @@ static void finding(const struct text *x, const struct lh_finding *f) {
   }
 }
 
+/* With -v or --explain, once: a run in which no process looked for data races (none built with
+ * `lockhound cc`, and every one ended in order, so its `end` record would have said) found none
+ * because none were looked for. Not said of a Python program, which `lockhound cc` cannot build. */
+static void races_not_looked_for(const struct text *x) {
+  const struct lh_model *m = x->r->m;
+  if (m->nfiles == 0 || m->npyframes) return; /* a Python program: python.md says what to do */
+  for (size_t i = 0; i < m->nfiles; i++)
+    if (m->files[i].races || !m->files[i].ended ||
+        (m->files[i].exe && strstr(lh_basename(m->files[i].exe), "python")))
+      return;
+  fprintf(x->out, "%s lockhound: %s\n", x->prefix, lh_msg(x->lang, LH_MSG_RACES_NEED_CC));
+}
+
 static void summary(const struct text *x) {
   const struct lh_findings *fs = x->r->findings;
   size_t errors = lh_findings_count(fs, LH_LEVEL_ERROR),
@@ -101,6 +114,7 @@ static void summary(const struct text *x) {
             notes);
     fputc('\n', x->out);
   }
+  if (x->r->verbose || x->explain) races_not_looked_for(x);
   /* The summary line stays English in every language: like valgrind's, scripts and CI parse it. */
   fprintf(x->out, "%s ERROR SUMMARY: %zu error%s from %zu context%s", x->prefix, errors,
           errors == 1 ? "" : "s", errors, errors == 1 ? "" : "s");

@@ -17,6 +17,7 @@
  * threads past the 8191st are not checked, and a thread that used up its 2^23 epochs (releases
  * with accesses in between) is checked no more. */
 #include "race/race.h"
+#include "runfile/run_file.h"
 
 #include "base/options.h"
 #include "race/race_clocks.h"
@@ -57,6 +58,7 @@ void lh_race_init(void) {
   track(&lh_self.race);
   lh_locks_named_forever(); /* locksets name locks by id in reports of any age */
   __atomic_store_n(&lh_race_on, true, __ATOMIC_RELEASE);
+  lh_run_file_note_races();
 }
 
 /* The thread's state, ready for an event; NULL when this thread is not checked. */

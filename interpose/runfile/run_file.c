@@ -271,6 +271,13 @@ struct end_ctx {
   int sig;
 };
 
+/* The race detector ran in this process (a program built with `lockhound cc`): said in the `end`
+ * record, so that a report without races can tell "none found" from "none looked for". Set once
+ * by the race runtime, read at the end. */
+static bool races_checked;
+
+void lh_run_file_note_races(void) { __atomic_store_n(&races_checked, true, __ATOMIC_RELAXED); }
+
 static void fill_end(struct lh_json_line *jl, const void *p) {
   const struct end_ctx *e = p;
   struct timespec ts;
@@ -278,6 +285,7 @@ static void fill_end(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_int(jl, "ns", (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
   lh_jl_kv_str(jl, "how", e->how);
   if (e->sig > 0) lh_jl_kv_int(jl, "signal", e->sig);
+  if (__atomic_load_n(&races_checked, __ATOMIC_RELAXED)) lh_jl_kv_bool(jl, "races", true);
 }
 
 bool lh_run_file_writing(void) { return run_fd >= 0 && !run_finished; }

@@ -29,6 +29,8 @@ bool lh_run_file_active(void);
 void lh_run_write(const char *type, lh_record_fill fill, const void *ctx);
 /* Whether records written now go into a file that is open and not finished. */
 bool lh_run_file_writing(void);
+/* The race detector runs in this process: the `end` record will say so ("races": true). */
+void lh_run_file_note_races(void);
 /* Writes the `end` record and closes the file; returns its path, or NULL if none was made.
  * how is how the process ends ("exit", "_exit", "exec", "signal"), sig the fatal signal (0: none):
  * the `end` record says both. The records before it (call counts, profile) are the caller's. */

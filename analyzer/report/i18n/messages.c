@@ -213,6 +213,13 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_STALL_SUMMARY] =
         {"every thread is blocked and none can wake the others (%u %s)",
          "все потоки заблокированы, и ни один не может разбудить остальные (%u %s)"},
+    [LH_MSG_RACES_NEED_CC] =
+        {"data races were not looked for: the program was not built with `lockhound cc` (rebuild "
+         "it with `lockhound cc -g prog.c -o prog` and run it again to find unprotected shared "
+         "writes)",
+         "гонки данных не искались: программа собрана не через `lockhound cc` (пересоберите её "
+         "командой `lockhound cc -g prog.c -o prog` и запустите снова, чтобы найти незащищённые "
+         "записи в общие данные)"},
     [LH_MSG_FIX_STALL_PYTHON] =
         {"make sure that whatever a thread waits for still happens: a put for every get (or a "
          "sentinel that tells the consumer to stop), an Event set on every path (try/finally), "
