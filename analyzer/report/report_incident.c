@@ -133,6 +133,13 @@ static void cycle(const struct lh_text *x, const struct lh_incident *in) {
 
 /* ---- self-deadlock ---- */
 
+/* The thread holds lock for reading (a read lock asked for again for writing: an upgrade). */
+static bool held_for_reading(const struct lh_incident_thread *t, uint32_t lock) {
+  for (uint32_t h = 0; h < t->nholds; h++)
+    if (t->holds[h].lock == lock) return t->holds[h].mode == LH_MODE_READ;
+  return false;
+}
+
 static void self_deadlock(const struct lh_text *x, const struct lh_incident *in) {
   const struct lh_incident_thread *t = in->nthreads ? &in->threads[0] : NULL;
   int32_t lock = in->lock != LH_NONE ? in->lock : t ? t->waits.lock : LH_NONE;
@@ -145,7 +152,11 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
   lh_incident_thread_intro(x, t->thread);
   fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_LOCKS_AGAIN), lh_incident_lock_name(x, lock));
   fprintf(x->out, "\n%s   ", x->prefix);
-  if (l->kind == LH_LOCK_PYTHON)
+  bool upgrade = l->kind == LH_LOCK_RWLOCK && t->waits.mode == LH_MODE_WRITE &&
+                 held_for_reading(t, (uint32_t)lock);
+  if (upgrade)
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_RW_UPGRADE), lh_incident_lock_name(x, lock));
+  else if (l->kind == LH_LOCK_PYTHON)
     fputs(lh_msg(x->lang, LH_MSG_SELF_PYTHON), x->out);
   else
     fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_NON_RECURSIVE),
@@ -159,7 +170,9 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
   fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_SELF_TAKES_AGAIN));
   lh_text_stack(x, t->waits.stack != LH_NONE ? t->waits.stack : t->stack);
   lh_incident_blank(x);
-  lh_incident_fix_line(x, l->kind == LH_LOCK_PYTHON ? LH_MSG_FIX_SELF_PYTHON : LH_MSG_FIX_SELF);
+  lh_incident_fix_line(x, upgrade                     ? LH_MSG_FIX_SELF_RW_UPGRADE
+                          : l->kind == LH_LOCK_PYTHON ? LH_MSG_FIX_SELF_PYTHON
+                                                      : LH_MSG_FIX_SELF);
   lh_incident_action_line(x, in);
 }
 

@@ -219,6 +219,20 @@ Test(report_runtime, a_self_deadlock_shows_both_acquisitions_and_why) {
   out_free(&x);
 }
 
+Test(report_runtime, a_read_lock_asked_again_for_writing_says_an_rwlock_cannot_be_upgraded) {
+  struct out x = report_with(
+      "{'t':'lock','id':5,'kind':'rwlock','addr':'0x8400','gen':0,'how':'static','stack':5}\n"
+      "{'t':'finding','kind':'self-deadlock','action':'exit','lock':5,'threads':[{'thread':1,"
+      "'waits':{'call':'pthread_rwlock_wrlock','on':'lock','lock':5,'mode':'w','stack':3},"
+      "'holds':[[5,'r',2]]}]}");
+  HAS(x, "it holds rwlock first used at 0x150 (prog) for reading and asks for it for writing: a "
+         "write lock waits until every reader has let go, itself included");
+  HAS(x, "How to fix it: an rwlock cannot be upgraded: release the read lock, take the write "
+         "lock, then check again what you read");
+  cr_assert_null(strstr(x.text, "recursive mutex"), "%s", x.text);
+  out_free(&x);
+}
+
 /* ---- stall ---- */
 
 static const char *stall_record =

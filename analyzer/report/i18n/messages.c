@@ -168,6 +168,18 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_SELF_NON_RECURSIVE] =
         {"it is a non-recursive %s (type %s), so the thread waits for itself for ever",
          "это нерекурсивная блокировка (%s, тип %s), поэтому поток вечно ждёт сам себя"},
+    [LH_MSG_SELF_RW_UPGRADE] =
+        {"it holds %s for reading and asks for it for writing: a write lock waits until every "
+         "reader has let go, itself included, so the thread waits for itself for ever",
+         "он удерживает %s для чтения и запрашивает её для записи: запись ждёт, пока все читатели "
+         "отпустят блокировку, включая его самого, поэтому поток вечно ждёт сам себя"},
+    [LH_MSG_FIX_SELF_RW_UPGRADE] =
+        {"an rwlock cannot be upgraded: release the read lock, take the write lock, then check "
+         "again what you read (another writer may have changed it in between); or take the "
+         "write lock from the start when the function may write",
+         "rwlock нельзя «повысить»: отпустите блокировку чтения, захватите блокировку записи и "
+         "снова проверьте прочитанное (между этими шагами его мог изменить другой писатель); или "
+         "сразу берите блокировку записи, если функция может писать"},
     [LH_MSG_SELF_PYTHON] = {"it is a threading.Lock, which its holder cannot take again, and no "
                             "other thread is left to release it: the thread waits for itself for "
                             "ever",
