@@ -104,6 +104,7 @@ void lh_try_failed(const void *obj, uint8_t kind, uintptr_t pc) {
     __atomic_store_n(&lh_self.cold->try_fail_since_ns, lh_now_ns(), __ATOMIC_RELAXED);
   __atomic_store_n(&lh_self.cold->try_fail_lock, lock, __ATOMIC_RELAXED);
   __atomic_store_n(&lh_self.cold->try_fail_owner, owner_of(obj, kind), __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_self.cold->try_fail_pc, pc, __ATOMIC_RELAXED);
   __atomic_store_n(&lh_self.cold->try_failures, lh_self.cold->try_failures + 1, __ATOMIC_RELAXED);
   errno = saved;
 }

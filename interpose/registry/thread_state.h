@@ -57,6 +57,7 @@ struct lh_thread_cold {
   uint32_t try_failures;
   uint32_t try_fail_lock; /* the lock of the last failure */
   pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
+  uintptr_t try_fail_pc;  /* where the last failure was (the trylock's call site) */
   uint64_t try_fail_since_ns;
   struct lh_py_frames *py; /* Python programs: the thread's Python stack (python_frames.h) */
 };

@@ -38,6 +38,7 @@ struct snap {
   bool held_complete;
   struct lh_held_entry held[LH_INCIDENT_MAX_HELD];
   uint32_t try_failures, try_lock;
+  uintptr_t try_pc;
   pid_t try_owner;
   uint64_t try_since;
 };
@@ -105,6 +106,7 @@ static void collect(int32_t id, struct lh_thread *t, void *ctx) {
   s->try_failures = __atomic_load_n(&t->cold->try_failures, __ATOMIC_RELAXED);
   s->try_lock = __atomic_load_n(&t->cold->try_fail_lock, __ATOMIC_RELAXED);
   s->try_owner = __atomic_load_n(&t->cold->try_fail_owner, __ATOMIC_RELAXED);
+  s->try_pc = __atomic_load_n(&t->cold->try_fail_pc, __ATOMIC_RELAXED);
   s->try_since = __atomic_load_n(&t->cold->try_fail_since_ns, __ATOMIC_RELAXED);
   uint32_t seq = __atomic_load_n(&t->cold->wait.seq, __ATOMIC_ACQUIRE);
   if (!(seq & 1)) return;
@@ -715,7 +717,8 @@ static bool check_livelock(struct scan *sc) {
       struct lh_incident_thread *e = &f.threads[f.nthreads++];
       memset(e, 0, sizeof *e);
       e->thread = s->id;
-      e->stack = LH_NO_STACK;
+      /* where it keeps failing: the trylock's call site, as one frame (under the recorder lock) */
+      e->stack = s->try_pc ? lh_stack_of_site(s->try_pc) : LH_NO_STACK;
       e->has_tries = true;
       e->try_lock = s->try_lock;
       e->try_failures = s->try_failures;

@@ -322,3 +322,26 @@ Test(livelock, livelock_timeout_option_reports_it_sooner)
     json_decref(report);
     lh_child_result_free(&res);
 }
+
+/* Where each thread keeps failing: the trylock's file:line, in the text and the JSON. */
+Test(livelock, each_thread_says_where_its_trylock_keeps_failing)
+{
+    skip_if_pending(LIVELOCKS);
+    struct lh_child_result res;
+    double took;
+    json_t *report = run_sample(LIVELOCKS, "--livelock-timeout=0.5", &res, &took);
+    const json_t *f = lh_report_finding(report, "livelock");
+    cr_assert_not_null(f, "no livelock finding; stderr:\n%s", res.err);
+    const json_t *threads = json_object_get(f, "threads");
+    cr_assert_eq(json_array_size(threads), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *frame = json_array_get(json_object_get(json_array_get(threads, i), "stack"), 0);
+        cr_expect_str_eq(json_string_value(json_object_get(frame, "function")), "polite_worker");
+        cr_expect_eq(json_integer_value(json_object_get(frame, "line")), 40, "%s", res.err);
+    }
+    cr_expect(strstr(res.err, "without one success\n") &&
+                  strstr(res.err, "     at\n") && strstr(res.err, "#0 polite_worker livelock.c:40"),
+              "the text does not say where:\n%s", res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
