@@ -98,8 +98,11 @@ static void cycle(const struct lh_text *x, const struct lh_incident *in) {
   bool timed = in->kind == LH_FINDING_TIMED_WAIT_CYCLE;
   const char *threads = lh_word(x->lang, LH_WORD_THREAD, in->nthreads);
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, timed ? LH_MSG_TIMED_CYCLE_1 : LH_MSG_DEADLOCKED), in->nthreads,
-          threads);
+  if (!timed && in->nthreads == 1) /* one process's part of a deadlock across processes */
+    fputs(lh_msg(x->lang, LH_MSG_DEADLOCKED_PART), x->out);
+  else
+    fprintf(x->out, lh_msg(x->lang, timed ? LH_MSG_TIMED_CYCLE_1 : LH_MSG_DEADLOCKED), in->nthreads,
+            threads);
   fputc('\n', x->out);
   if (timed)
     fprintf(x->out, "%s   %s\n%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_TIMED_CYCLE_2),

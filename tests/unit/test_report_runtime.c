@@ -198,6 +198,19 @@ Test(report_runtime, warnings_are_counted_after_the_errors) {
   out_free(&x);
 }
 
+/* Preloaded by hand, each process of a deadlock across processes reports its own part: one
+ * thread. */
+Test(report_runtime, one_process_part_of_a_deadlock_across_processes_is_said_as_such) {
+  struct out x = report_with(
+      "{'t':'finding','kind':'deadlock','action':'exit','detail':'cross-process','threads':[{"
+      "'thread':1,'waits':{'call':'pthread_mutex_lock','on':'lock','lock':1,'stack':3},"
+      "'holds':[[0,'w',2]]}]}");
+  HAS(x, "1 thread of this process is deadlocked with threads of other processes: it waits for a "
+         "lock one of them holds");
+  cr_assert_null(strstr(x.text, "1 thread are"), "%s", x.text);
+  out_free(&x);
+}
+
 /* ---- self-deadlock ---- */
 
 Test(report_runtime, a_self_deadlock_shows_both_acquisitions_and_why) {

@@ -140,6 +140,13 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "holds",
          "%u %s во взаимной блокировке: каждый ждёт блокировку, которую удерживает следующий "
          "(или завершения следующего потока)"},
+    [LH_MSG_DEADLOCKED_PART] =
+        {"1 thread of this process is deadlocked with threads of other processes: it waits for a "
+         "lock one of them holds (`lockhound report` on every run file of the run shows the whole "
+         "cycle)",
+         "1 поток этого процесса во взаимной блокировке с потоками других процессов: он ждёт "
+         "блокировку, которую удерживает один из них (`lockhound report` по всем файлам запуска "
+         "покажет весь цикл)"},
     [LH_MSG_FIX_TIMED] =
         {"as for a deadlock: take the locks in one global order, or do not hold a lock while "
          "waiting for another thread; a timeout only turns the hang into a failure",
