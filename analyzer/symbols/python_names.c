@@ -124,14 +124,24 @@ static char *named_call(const char *text, const char *method) {
 }
 
 /* `self.x` in a method of class C ("C.method" as the frame's function) reads "C.x". */
+/* The class of a method's qualified name ("Outer.Account.__init__": "Account", the innermost),
+ * as its start and length; false for a plain function. *dot is the '.' before the method. */
+static bool class_of(const char *function, const char **start, size_t *len, const char **dot) {
+  *dot = function ? strrchr(function, '.') : NULL;
+  if (!*dot) return false;
+  *start = function;
+  for (const char *q = function; q < *dot; q++)
+    if (*q == '.') *start = q + 1;
+  *len = (size_t)(*dot - *start);
+  return true;
+}
+
 static char *qualified(char *target, const char *function) {
-  const char *dot = function ? strrchr(function, '.') : NULL;
-  if (strncmp(target, "self.", 5) != 0 || !dot || strstr(function, "<locals>")) return target;
-  size_t cls = (size_t)(dot - function);
-  const char *start = function;
-  for (const char *q = function; q < dot; q++)
-    if (*q == '.') start = q + 1; /* nested classes: the innermost */
-  cls = (size_t)(dot - start);
+  const char *start, *dot;
+  size_t cls;
+  if (strncmp(target, "self.", 5) != 0 || !class_of(function, &start, &cls, &dot) ||
+      strstr(function, "<locals>"))
+    return target;
   char *name = lh_xmalloc(cls + strlen(target + 4) + 1);
   memcpy(name, start, cls);
   strcpy(name + cls, target + 4);
@@ -143,19 +153,15 @@ static char *qualified(char *target, const char *function) {
  * "accounts[].lock" (indexed), or from `a = C(...)`: "a.lock". NULL when the caller says nothing. */
 static char *instance_name(const struct lh_shown_frame *caller, const char *target,
                            const char *function, bool *indexed) {
-  const char *dot = function ? strrchr(function, '.') : NULL;
-  if (strncmp(target, "self.", 5) != 0 || !dot || strcmp(dot, ".__init__") != 0 ||
-      !caller->python || lh_frame_in_python_library(caller))
+  const char *start, *dot;
+  size_t cl;
+  if (strncmp(target, "self.", 5) != 0 || !class_of(function, &start, &cl, &dot) ||
+      strcmp(dot, ".__init__") != 0 || !caller->python || lh_frame_in_python_library(caller))
     return NULL;
   char *text = source_line(caller->file, caller->line);
   const char *value = NULL;
   char *outer = text ? assignment_target(text, &value) : NULL;
   char cls[128];
-  size_t cl = (size_t)(dot - function);
-  const char *start = function;
-  for (const char *q = function; q < dot; q++)
-    if (*q == '.') start = q + 1;
-  cl = (size_t)(dot - start);
   char *name = NULL;
   if (outer && cl + 2 < sizeof cls) {
     memcpy(cls, start, cl);

@@ -3,7 +3,6 @@
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,12 +155,8 @@ static uint16_t copy_text(struct lh_py_frames *out, uint32_t *used, const char *
 
 /* A string attribute of obj as UTF-8, into out's text; "" when absent. */
 static uint16_t text_attr(struct lh_py_frames *out, uint32_t *used, py_object *obj,
-                          const char *name, const char *fallback) {
+                          const char *name) {
   py_object *v = py.get_attr(obj, name);
-  if (!v && fallback) {
-    py.err_clear();
-    v = py.get_attr(obj, fallback);
-  }
   const char *s = v ? py.as_utf8(v) : NULL;
   if (!s) py.err_clear();
   uint16_t at = copy_text(out, used, s);
@@ -228,7 +223,7 @@ static void walk(struct lh_py_frames *out) {
     e->line = line && line != py.none ? (int32_t)py.as_long(line) : 0;
     if (code) {
       e->function = function_name(out, &used, f, code);
-      e->file = text_attr(out, &used, code, "co_filename", NULL);
+      e->file = text_attr(out, &used, code, "co_filename");
       py.decref(code);
       out->n++;
     }

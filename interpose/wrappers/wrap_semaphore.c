@@ -5,8 +5,8 @@
  * handlers: its wrapper touches nothing but a thread-local counter and, when the post overflows,
  * one atomic slot that the watchdog reports from (misuse.h).
  *
- * CPython's locks are semaphores too (python_frames.h): a call made from the interpreter's lock
- * functions is a lock step instead - created, tried, waited for, released, destroyed - with the
+ * CPython's locks are semaphores too (python_frames.h): a call on a semaphore tagged as one of
+ * them is a lock step instead - created, tried, waited for, released, destroyed - with the
  * rules of Python's locks: any thread may release one (a hand-over, never a misuse), its holder
  * may wait on it again (for another thread to release it: a Condition's waiter), and one may be
  * freed while held. */
@@ -97,7 +97,8 @@ static int python_join(sem_t *s, int32_t thread, uint16_t call, bool timed,
 /* The first, non-blocking try of an acquisition (or a trylock), made holding the GIL. Python's
  * `with lock:` and `lock.acquire()` start with it, and nothing at this level tells them from
  * `acquire(blocking=False)`: a success is recorded as a blocking acquisition (the analyzer reads
- * the source line to tell a trylock: analysis/python_sites.c). When it fails and the blocking wait that may follow is new to the thread, the Python stack is taken
+ * the source line to tell a trylock: symbols/python_names.c). When it fails and the blocking wait
+ * that may follow is new to the thread (or the thread holds the lock), the Python stack is taken
  * now, for the wait, which runs without the GIL. errno kept. */
 static int python_try(sem_t *s) {
   int rc = real_sem_trywait(s);
