@@ -83,7 +83,7 @@ struct lh_findings *lh_analyse(const struct lh_model *m, const struct lh_analysi
   stats->edges = g->nedges;
   lh_cycle_search(g, &limits, check_cycle, &p, &stats->cycles);
   for (size_t i = 0; i < m->nincidents; i++) lh_findings_add_incident(p.findings, m, (uint32_t)i);
-  lh_findings_sort(p.findings);
+  lh_findings_sort(p.findings, m);
   lh_segments_free(p.sg);
   free(p.in_error);
   free(p.in_finding);

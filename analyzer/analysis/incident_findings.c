@@ -10,7 +10,7 @@
  * Deduplication: the key is the kind, the detail, the keys of those locks and objects, and per
  * thread entry what it waits on, holds and tried, each with its site (the first frame of the
  * stack, module path + offset), those lines sorted so that a cycle recorded from another thread
- * is the same key. Thread numbers, counts and times are left out: the same deadlock in two runs is
+ * is the same key. The id text is the same in stable words (finding_ids.c). Thread numbers, counts and times are left out: the same deadlock in two runs is
  * one finding. A data race is keyed by its two code sites instead (race_findings.c). */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -81,29 +81,29 @@ static void about(const struct lh_model *m, const struct lh_incident *x, struct 
 static const char *const wait_names[] = {"-", "lock", "cond", "sem", "barrier", "join"};
 
 /* One line of the key per thread entry. */
-static char *entry_line(const struct lh_model *m, const struct lh_incident_thread *t) {
+static char *entry_line(const struct lh_key_words *w, const struct lh_incident_thread *t) {
   char *s = NULL;
   size_t len = 0, cap = 0;
   lh_key_append(&s, &len, &cap, "W");
   lh_key_append(&s, &len, &cap, wait_names[t->waits.on]);
   lh_key_append(&s, &len, &cap, "\x1f");
-  lh_key_append(&s, &len, &cap, lock_key(m, t->waits.lock));
+  lh_key_append(&s, &len, &cap, lh_key_lock(w, t->waits.lock));
   lh_key_append(&s, &len, &cap, "\x1f");
-  lh_key_append(&s, &len, &cap, object_key(m, t->waits.object));
+  lh_key_append(&s, &len, &cap, lh_key_object(w, t->waits.object));
   lh_key_append(&s, &len, &cap, "\x1f");
-  lh_key_append(&s, &len, &cap, lock_key(m, t->waits.mutex));
+  lh_key_append(&s, &len, &cap, lh_key_lock(w, t->waits.mutex));
   lh_key_append(&s, &len, &cap, "\x1f");
-  if (t->waits.on != LH_WAIT_NONE) lh_key_append_site(&s, &len, &cap, m, t->waits.stack);
+  if (t->waits.on != LH_WAIT_NONE) lh_key_site(w, &s, &len, &cap, t->waits.stack);
   for (uint32_t h = 0; h < t->nholds; h++) {
     lh_key_append(&s, &len, &cap, "\x1fH");
-    lh_key_append(&s, &len, &cap, m->locks[t->holds[h].lock].key);
+    lh_key_append(&s, &len, &cap, lh_key_lock(w, (int32_t)t->holds[h].lock));
     lh_key_append(&s, &len, &cap, "@");
-    lh_key_append_site(&s, &len, &cap, m, t->holds[h].stack);
+    lh_key_site(w, &s, &len, &cap, t->holds[h].stack);
   }
   lh_key_append(&s, &len, &cap, "\x1fS");
-  if (t->stack != LH_NONE) lh_key_append_site(&s, &len, &cap, m, t->stack);
+  if (t->stack != LH_NONE) lh_key_site(w, &s, &len, &cap, t->stack);
   lh_key_append(&s, &len, &cap, "\x1fT");
-  lh_key_append(&s, &len, &cap, lock_key(m, t->tries.lock));
+  lh_key_append(&s, &len, &cap, lh_key_lock(w, t->tries.lock));
   return s;
 }
 
@@ -111,7 +111,7 @@ static int str_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *incident_key(const struct lh_model *m, const struct lh_incident *x,
+static char *incident_key(const struct lh_key_words *w, const struct lh_incident *x,
                           const uint32_t *locks, size_t nlocks, const uint32_t *objects,
                           size_t nobjects) {
   char *key = NULL;
@@ -121,20 +121,20 @@ static char *incident_key(const struct lh_model *m, const struct lh_incident *x,
   lh_key_append(&key, &len, &cap, x->detail ? x->detail : "");
   for (size_t i = 0; i < nlocks; i++) {
     lh_key_append(&key, &len, &cap, "\nL");
-    lh_key_append(&key, &len, &cap, m->locks[locks[i]].key);
+    lh_key_append(&key, &len, &cap, lh_key_lock(w, (int32_t)locks[i]));
   }
   for (size_t i = 0; i < nobjects; i++) {
     lh_key_append(&key, &len, &cap, "\nO");
-    lh_key_append(&key, &len, &cap, m->objects[objects[i]].key);
+    lh_key_append(&key, &len, &cap, lh_key_object(w, (int32_t)objects[i]));
   }
   char **lines = lh_xcalloc(x->nthreads + x->nrelated + 1, sizeof *lines);
   size_t n = 0;
-  for (uint32_t i = 0; i < x->nthreads; i++) lines[n++] = entry_line(m, &x->threads[i]);
+  for (uint32_t i = 0; i < x->nthreads; i++) lines[n++] = entry_line(w, &x->threads[i]);
   for (uint32_t i = 0; i < x->nrelated; i++) {
     char *s = NULL;
     size_t sl = 0, sc = 0;
     lh_key_append(&s, &sl, &sc, "R");
-    lh_key_append_site(&s, &sl, &sc, m, x->related[i].stack);
+    lh_key_site(w, &s, &sl, &sc, x->related[i].stack);
     lines[n++] = s;
   }
   lh_sort(lines, n, sizeof *lines, str_cmp);
@@ -159,7 +159,9 @@ bool lh_findings_add_incident(struct lh_findings *f, const struct lh_model *m, u
                           .nobjects = objects.n};
   fx.about = set_sorted(&locks);
   fx.objects = set_sorted(&objects);
-  fx.key = incident_key(m, x, fx.about, fx.nabout, fx.objects, fx.nobjects);
+  struct lh_key_words exact = {f, m, false}, stable = {f, m, true};
+  fx.key = incident_key(&exact, x, fx.about, fx.nabout, fx.objects, fx.nobjects);
+  fx.id_text = incident_key(&stable, x, fx.about, fx.nabout, fx.objects, fx.nobjects);
   free(locks.items);
   free(objects.items);
   return lh_findings_insert(f, &fx);

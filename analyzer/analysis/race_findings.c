@@ -27,21 +27,6 @@
 /* The symbolizer of race keys. Owned by this file: created on the first data race, kept for the
  * life of the process so that every later analysis reuses its open modules, freed at exit. The
  * analyzer is single-threaded. */
-static struct lh_symbolizer *key_sym;
-
-static void free_key_sym(void) {
-  lh_sym_free(key_sym);
-  key_sym = NULL;
-}
-
-static struct lh_symbolizer *race_key_symbolizer(void) {
-  if (!key_sym) {
-    key_sym = lh_sym_new();
-    atexit(free_key_sym);
-  }
-  return key_sym;
-}
-
 char *lh_race_site(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack) {
   struct lh_shown_frame top[1];
   char *site = NULL;
@@ -54,9 +39,27 @@ char *lh_race_site(struct lh_symbolizer *sym, const struct lh_model *m, int32_t 
   return site;
 }
 
+/* The kind and the two sites in stable words, in order. */
+static char *race_id_text(struct lh_findings *f, const struct lh_model *m,
+                          const struct lh_race *r) {
+  char *a = NULL, *b = NULL, *text = NULL;
+  size_t la = 0, ca = 0, lb = 0, cb = 0, len = 0, cap = 0;
+  lh_stable_site(f, m, r->access[0].stack, &a, &la, &ca);
+  lh_stable_site(f, m, r->access[1].stack, &b, &lb, &cb);
+  bool swap = strcmp(a, b) > 0;
+  lh_key_append(&text, &len, &cap, lh_kind_rule(LH_FINDING_DATA_RACE));
+  lh_key_append(&text, &len, &cap, "\n");
+  lh_key_append(&text, &len, &cap, swap ? b : a);
+  lh_key_append(&text, &len, &cap, "\n");
+  lh_key_append(&text, &len, &cap, swap ? a : b);
+  free(a);
+  free(b);
+  return text;
+}
+
 bool lh_findings_add_race(struct lh_findings *f, const struct lh_model *m, uint32_t i) {
   const struct lh_race *r = m->incidents[i].race;
-  struct lh_symbolizer *sym = race_key_symbolizer();
+  struct lh_symbolizer *sym = lh_key_symbolizer();
   char *a = lh_race_site(sym, m, r->access[0].stack), *b = lh_race_site(sym, m, r->access[1].stack);
   if (strcmp(a, b) > 0) {
     char *t = a;
@@ -75,6 +78,7 @@ bool lh_findings_add_race(struct lh_findings *f, const struct lh_model *m, uint3
   struct lh_finding x = {.kind = LH_FINDING_DATA_RACE,
                          .level = lh_kind_level(LH_FINDING_DATA_RACE),
                          .key = key,
+                         .id_text = race_id_text(f, m, r),
                          .incident = (int32_t)i};
   return lh_findings_insert(f, &x);
 }

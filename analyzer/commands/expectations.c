@@ -233,6 +233,20 @@ static int push_names(const json_t *finding, const char *field, char ***names, s
   return 0;
 }
 
+/* Appends the strings of a finding's array of names ("lock_instances": the locks of every cycle a
+ * lock-order finding groups), when it has one. */
+static int push_strings(const json_t *finding, const char *field, char ***names, size_t *n) {
+  const json_t *items = json_object_get(finding, field);
+  if (!items) return 0;
+  if (!json_is_array(items)) return -1;
+  for (size_t i = 0; i < json_array_size(items); i++) {
+    const char *name = json_string_value(json_array_get(items, i));
+    if (!name) return -1;
+    push(names, n, (char *)name);
+  }
+  return 0;
+}
+
 /* Appends the name of a finding's "variable" (data races), when it has one. */
 static int push_variable(const json_t *finding, char ***names, size_t *n) {
   const json_t *variable = json_object_get(finding, "variable");
@@ -244,7 +258,8 @@ static int push_variable(const json_t *finding, char ***names, size_t *n) {
 }
 
 /* A finding's key: its kind, then the names of its locks, its objects and its variable. "locks"
- * is required by the JSON contract; "objects" appears on findings about semaphores, condvars and
+ * is required by the JSON contract; "lock_instances" appears on lock-order findings (the locks of
+ * every cycle through the same lines), "objects" on findings about semaphores, condvars and
  * barriers, "variable" on data races (whose "locks" is empty). */
 static int key_of_finding(const json_t *finding, char **key) {
   const char *kind = json_string_value(json_object_get(finding, "kind"));
@@ -252,6 +267,7 @@ static int key_of_finding(const json_t *finding, char **key) {
   size_t n = 0;
   if (!kind || !json_is_array(json_object_get(finding, "locks")) ||
       push_names(finding, "locks", &names, &n) != 0 ||
+      push_strings(finding, "lock_instances", &names, &n) != 0 ||
       push_names(finding, "objects", &names, &n) != 0 || push_variable(finding, &names, &n) != 0) {
     free(names);
     return -1;

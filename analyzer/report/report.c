@@ -5,10 +5,13 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "base/text_escape.h"
 #include "symbols/frames.h"
+#include "symbols/lock_names.h"
 
 #define TEXT_FRAMES 8
 #define JSON_FRAMES 16
@@ -86,4 +89,26 @@ json_t *lh_json_frames(const struct lh_report *r, int32_t stack) {
     json_array_append_new(a, f);
   }
   return a;
+}
+
+char *lh_cycle_group_sentence(const struct lh_report *r, enum lh_lang lang,
+                              const struct lh_finding *f) {
+  if (f->cycles < 2) return NULL;
+  const char **names = lh_xcalloc(f->nabout + 1, sizeof *names);
+  for (size_t i = 0; i < f->nabout; i++) names[i] = r->lock_names[f->about[i]];
+  char *locks = lh_names_compact(names, f->nabout), *s = NULL;
+  free(names);
+  if (asprintf(&s, lh_msg(lang, LH_MSG_SAME_SITES_CYCLES), f->cycles,
+               lh_word(lang, LH_WORD_CYCLE, (long long)f->cycles), locks) < 0)
+    s = NULL;
+  free(locks);
+  return s;
+}
+
+void lh_json_cycle_group(json_t *o, const struct lh_report *r, const struct lh_finding *f) {
+  json_t *names = json_array();
+  for (size_t i = 0; i < f->nabout; i++)
+    json_array_append_new(names, json_string(r->lock_names[f->about[i]]));
+  json_object_set_new(o, "cycles", json_integer((json_int_t)(f->cycles ? f->cycles : 1)));
+  json_object_set_new(o, "lock_instances", names);
 }

@@ -72,6 +72,13 @@ void lh_scenario_rows(FILE *out, const char *prefix, const char *title,
 /* "lock(lock_a);", "read_lock(rw);": the call of a lock in a scenario table (caller frees). */
 char *lh_scenario_call(const struct lh_report *r, uint32_t lock, uint8_t mode);
 
+/* A lock-order finding that groups cycles through the same lines: "the same lines make 10 cycles
+ * over the locks accounts[0..4].mtx; one is shown." (caller frees); NULL for a single cycle. */
+char *lh_cycle_group_sentence(const struct lh_report *r, enum lh_lang lang,
+                              const struct lh_finding *f);
+/* Its JSON: "cycles" and "lock_instances" (the names of every grouped cycle's locks) added to o. */
+void lh_json_cycle_group(json_t *o, const struct lh_report *r, const struct lh_finding *f);
+
 /* "T1", or "T1@4242" when the report covers several processes (thread numbers repeat). */
 void lh_thread_label(const struct lh_model *m, uint32_t thread, char *buf, size_t size);
 

@@ -134,6 +134,7 @@ static json_t *cycle_json(const struct lh_report *r, const struct lh_finding *f)
   json_object_set_new(o, "threads", threads);
   json_object_set_new(o, "locks", locks);
   json_object_set_new(o, "steps", steps);
+  lh_json_cycle_group(o, r, f);
   return o;
 }
 
@@ -359,6 +360,9 @@ static void cycle_sentence(struct html *h, const struct lh_finding *f) {
           lh_msg(lang, f->n == 2 ? LH_MSG_IN_OPPOSITE_ORDERS : LH_MSG_IN_A_CYCLE));
   for (size_t i = 0; i <= f->n; i++)
     fprintf(mem, "%s%s", i ? " -> " : "", h->r->lock_names[f->locks[i % f->n]]);
+  char *group = lh_cycle_group_sentence(h->r, lang, f);
+  if (group) fprintf(mem, "\n%s", group);
+  free(group);
   if (f->level == LH_LEVEL_NOTE)
     fprintf(mem, "\n%s %s", lh_msg(lang, LH_MSG_NOTE_APART_1), lh_msg(lang, LH_MSG_NOTE_APART_2));
   fclose(mem);

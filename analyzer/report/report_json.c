@@ -66,6 +66,7 @@ json_t *lh_json_finding(const struct lh_report *r, char **object_names,
   json_object_set_new(o, "threads", threads);
   json_object_set_new(o, "locks", locks);
   json_object_set_new(o, "steps", steps);
+  lh_json_cycle_group(o, r, f);
   return o;
 }
 

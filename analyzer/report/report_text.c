@@ -76,6 +76,9 @@ static void finding(const struct text *x, const struct lh_finding *f) {
           lh_msg(lang, f->n == 2 ? LH_MSG_IN_OPPOSITE_ORDERS : LH_MSG_IN_A_CYCLE));
   chain(x, f);
   fputc('\n', x->out);
+  char *group = lh_cycle_group_sentence(x->r, lang, f);
+  if (group) fprintf(x->out, "%s   %s\n", x->prefix, group);
+  free(group);
   if (note)
     fprintf(x->out, "%s   %s\n%s   %s\n", x->prefix, lh_msg(lang, LH_MSG_NOTE_APART_1), x->prefix,
             lh_msg(lang, LH_MSG_NOTE_APART_2));

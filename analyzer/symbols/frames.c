@@ -56,7 +56,7 @@ size_t lh_frames_of_stack(struct lh_symbolizer *sym, const struct lh_model *m, i
     const struct lh_frame *f = &s->frames[i];
     if (f->module == LH_PYFRAME_MODULE && f->rel < m->npyframes) {
       const struct lh_pyframe *p = &m->pyframes[f->rel];
-      out[n++] = (struct lh_shown_frame){p->function, p->file, p->line, NULL, 0, true};
+      out[n++] = (struct lh_shown_frame){p->function, p->file, p->line, 0, NULL, 0, true};
       continue;
     }
     if (python_only) break; /* the interpreter's own C frames follow */
@@ -65,13 +65,14 @@ size_t lh_frames_of_stack(struct lh_symbolizer *sym, const struct lh_model *m, i
     const char *module = f->module == LH_NONE ? NULL : m->modules[f->module].path;
     if (module && sym && f->rel > 0) nlocs = lh_sym_code(sym, module, f->rel - 1, locs, MAX_INLINE);
     if (nlocs == 0) {
-      out[n++] = (struct lh_shown_frame){NULL, NULL, 0, module, f->rel, false};
+      out[n++] = (struct lh_shown_frame){NULL, NULL, 0, 0, module, f->rel, false};
       continue;
     }
     bool bottom = false;
     for (size_t k = 0; k < nlocs && n < max; k++) {
-      out[n++] = (struct lh_shown_frame){locs[k].function, locs[k].file, locs[k].line,
-                                         module,           f->rel,       false};
+      out[n++] = (struct lh_shown_frame){
+          locs[k].function, locs[k].file, locs[k].line, locs[k].function_line,
+          module,           f->rel,       false};
       bottom |= is_bottom(locs[k].function);
     }
     if (bottom) break;

@@ -13,6 +13,8 @@ struct lh_shown_frame {
   const char *function; /* NULL when unknown; strings belong to the symbolizer or the model */
   const char *file;     /* as in the debug info; NULL when unknown */
   int line;             /* 0 when unknown */
+  int function_line;    /* where the function is declared: line - function_line is a position
+                         * that survives edits above the function (stable ids); 0 unknown */
   const char *module;   /* module path, NULL when the address lies in no known module */
   uint64_t offset;      /* module-relative return address (absolute without a module) */
   bool python;          /* a Python frame: function, file and line, no module */

@@ -231,3 +231,77 @@ void lh_lock_names_free(char **names, size_t n) {
   for (size_t i = 0; i < n; i++) free(names[i]);
   free(names);
 }
+
+/* ---- many names in a few words ---- */
+
+/* The position of the first "[digits]" of name, or -1. */
+static int index_at(const char *name, unsigned long *value, size_t *end) {
+  for (const char *p = strchr(name, '['); p; p = strchr(p + 1, '[')) {
+    char *stop;
+    if (p[1] < '0' || p[1] > '9') continue;
+    unsigned long v = strtoul(p + 1, &stop, 10);
+    if (*stop != ']') continue;
+    *value = v;
+    *end = (size_t)(stop - name);
+    return (int)(p - name);
+  }
+  return -1;
+}
+
+static int ulong_cmp(const void *a, const void *b) {
+  unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+  return (x > y) - (x < y);
+}
+
+/* The indices of a list, "0..4" for three or more in a row, else "0,2". */
+static void append_indices(FILE *out, unsigned long *v, size_t n) {
+  lh_sort(v, n, sizeof *v, ulong_cmp);
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j + 1 < n && v[j + 1] == v[j] + 1) j++;
+    if (i) fputc(',', out);
+    if (j - i >= 2)
+      fprintf(out, "%lu..%lu", v[i], v[j]);
+    else if (j > i)
+      fprintf(out, "%lu,%lu", v[i], v[j]);
+    else
+      fprintf(out, "%lu", v[i]);
+    i = j + 1;
+  }
+}
+
+char *lh_names_compact(const char *const *names, size_t n) {
+  char *s = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&s, &len);
+  if (!out) return lh_xstrdup("");
+  bool *done = lh_xcalloc(n + 1, sizeof *done);
+  unsigned long *values = lh_xcalloc(n + 1, sizeof *values);
+  for (size_t i = 0; i < n; i++) {
+    if (done[i]) continue;
+    if (ftell(out) > 0) fputs(", ", out);
+    size_t end, end_j;
+    unsigned long v;
+    int at = index_at(names[i], &v, &end);
+    if (at < 0) {
+      fputs(names[i], out);
+      continue;
+    }
+    size_t nv = 0;
+    for (size_t j = i; j < n; j++) { /* the same list: same text before and after the index */
+      int at_j = done[j] ? -1 : index_at(names[j], &values[nv], &end_j);
+      if (at_j == at && strncmp(names[j], names[i], (size_t)at) == 0 &&
+          strcmp(names[j] + end_j, names[i] + end) == 0) {
+        done[j] = true;
+        nv++;
+      }
+    }
+    fprintf(out, "%.*s[", at, names[i]);
+    append_indices(out, values, nv);
+    fprintf(out, "%s", names[i] + end);
+  }
+  free(done);
+  free(values);
+  fclose(out);
+  return s;
+}

@@ -11,4 +11,9 @@ char **lh_lock_names(struct lh_symbolizer *sym, const struct lh_model *m);
 char **lh_object_names(struct lh_symbolizer *sym, const struct lh_model *m);
 void lh_lock_names_free(char **names, size_t n);
 
+/* Names in a few words, for a sentence: the items of one list share one name with their indices
+ * ("accounts[0..4].mtx", "forks[0,2]"), the others as they are, separated by ", ", in the order
+ * of their first appearance. Caller frees. */
+char *lh_names_compact(const char *const *names, size_t n);
+
 #endif

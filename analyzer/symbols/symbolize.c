@@ -432,6 +432,8 @@ static size_t resolve_code(struct lh_symbolizer *sym, struct sym_module *m, Dwar
   for (size_t i = 0; i < count; i++) {
     bool inlined = dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
     locs[i].function = intern(sym, function_name(&chain[i]));
+    int decl = 0;
+    locs[i].function_line = dwarf_decl_line(&chain[i], &decl) == 0 && decl > 0 ? decl : 0;
     locs[i].inlined = inlined && i + 1 < count;
     if (inlined && i + 1 < count) call_site(sym, &chain[i], files, nfiles, &locs[i + 1]);
   }

@@ -20,6 +20,7 @@ struct lh_source_loc {
   const char *file;     /* source file as recorded in DWARF (may be relative to comp_dir) */
   int line;             /* 0 when unknown */
   int column;           /* 0 when unknown */
+  int function_line;    /* the line the function is declared on (DW_AT_decl_line); 0 unknown */
   bool inlined;         /* this frame was inlined into the next one */
 };
 

@@ -56,10 +56,17 @@ Test(findings, the_same_cycle_added_twice_is_kept_once) {
   lh_model_free(m);
 }
 
-Test(findings, the_report_starts_with_the_earliest_thread_and_the_key_with_the_smallest_lock) {
+static char *site_of(struct lh_findings *f, const struct lh_model *m, int32_t stack) {
+  char *s = NULL;
+  size_t len = 0, cap = 0;
+  lh_stable_site(f, m, stack, &s, &len, &cap);
+  return s;
+}
+
+Test(findings, the_report_starts_with_the_earliest_thread_and_the_key_with_the_smallest_sites) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 2);
-  /* T1 holds lock 1 and wants lock 0; T2 the reverse */
+  /* T1 holds lock 1 (taken at stack 4) and wants lock 0; T2 holds lock 0 (stack 2) and wants 1 */
   rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
   rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
   struct lh_model *m;
@@ -68,11 +75,100 @@ Test(findings, the_report_starts_with_the_earliest_thread_and_the_key_with_the_s
   const struct lh_finding *x = &f->items[0];
   cr_assert_eq(m->threads[m->tuples[x->steps[0].tuple].thread].id, 1);
   cr_assert_eq(x->locks[0], 1, "T1 holds lock 1");
-  char *lock0 = strstr(x->key, m->locks[0].key), *lock1 = strstr(x->key, m->locks[1].key);
-  cr_assert(lock0 && lock1 && lock0 < lock1, "the key lists lock 0 (smaller key) first");
+  char *s2 = site_of(f, m, 2), *s4 = site_of(f, m, 4);
+  char *at2 = strstr(x->key, s2), *at4 = strstr(x->key, s4);
+  cr_assert(at2 && at4 && at2 < at4, "the key starts with the step whose sites are smallest: %s",
+            x->key);
+  cr_assert_null(strstr(x->key, m->locks[0].key), "locks are not part of a cycle's key");
+  free(s2);
+  free(s4);
   lh_findings_free(f);
   lh_model_free(m);
   free(rb.buf);
+}
+
+/* Locks 0..5; T1 takes (0,1), (2,3), (4,5) in that order at stacks 2 then 3, T2 the reverse
+ * orders at stacks 4 then 5: three inversions through the same two lines of each thread. */
+static struct lh_findings *three_pairs_one_place(struct lh_model **m) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 6);
+  for (int a = 0; a < 6; a += 2) {
+    rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}",
+           a + 1, a);
+    rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':%d,'mode':'w','stack':5,'held':[[%d,'w',4]]}",
+           a, a + 1);
+  }
+  struct lh_findings *f = rb_findings(&rb, m);
+  free(rb.buf);
+  return f;
+}
+
+Test(findings, cycles_through_the_same_lines_are_one_finding_that_lists_every_lock) {
+  struct lh_model *m;
+  struct lh_findings *f = three_pairs_one_place(&m);
+  cr_assert_eq(f->n, 1, "one bug at one pair of lines");
+  const struct lh_finding *x = &f->items[0];
+  cr_assert_eq(x->cycles, 3);
+  cr_assert_eq(x->n, 2, "one example cycle");
+  cr_assert_eq(x->nabout, 6, "the locks of all three cycles, each once");
+  for (size_t i = 1; i < x->nabout; i++)
+    cr_assert_lt(strcmp(m->locks[x->about[i - 1]].key, m->locks[x->about[i]].key), 0);
+  lh_findings_free(f);
+  lh_model_free(m);
+}
+
+/* The standard run with the program at path exe, its module mapped at base. */
+static struct lh_findings *inversion_of(const char *exe, unsigned long base, struct lh_model **m) {
+  struct rb rb = {0};
+  rb_run(&rb, 4242, exe, "");
+  rb_add(&rb, "{'t':'module','id':0,'path':'%s','base':'0x%lx','segs':[['0x%lx','0x%lx']]}", exe,
+         base, base, base + 0x8000);
+  for (int s = 0; s < 16; s++)
+    rb_add(&rb, "{'t':'stack','id':%d,'pcs':['0x%lx']}", s, base + 0x100 + 0x10 * (unsigned)s);
+  rb_add(&rb, "{'t':'thread','id':0,'tid':100,'parent':-1,'parent_seg':0,'stack':-1,'how':'main'}");
+  for (int t = 1; t <= 2; t++)
+    rb_add(&rb,
+           "{'t':'thread','id':%d,'tid':%d,'parent':0,'parent_seg':%d,'stack':0,"
+           "'how':'pthread_create'}",
+           t, 100 + t, t - 1);
+  for (int l = 0; l < 2; l++)
+    rb_add(&rb,
+           "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','gen':0,'how':'init',"
+           "'stack':%d,'type':'normal'}",
+           l, 0x90000 + 0x40 * l, 10 + l);
+  rb_add(&rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(&rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  struct lh_findings *f = rb_findings(&rb, m);
+  free(rb.buf);
+  return f;
+}
+
+Test(findings, the_id_does_not_depend_on_the_build_folder_nor_the_load_address) {
+  struct lh_model *m1, *m2;
+  struct lh_findings *a = inversion_of("/home/ann/build/prog", 0x1000, &m1),
+                     *b = inversion_of("/tmp/ci-42/out/prog", 0x555500001000ul, &m2);
+  cr_assert_eq(a->n, 1);
+  cr_assert_eq(b->n, 1);
+  cr_assert_str_eq(a->items[0].id, b->items[0].id);
+  lh_findings_free(a);
+  lh_findings_free(b);
+  lh_model_free(m1);
+  lh_model_free(m2);
+}
+
+Test(findings, two_findings_with_the_same_stable_words_get_different_ids) {
+  struct lh_findings *f = lh_findings_new();
+  for (int i = 0; i < 3; i++) {
+    struct lh_finding x = {.kind = LH_FINDING_STALL, .level = LH_LEVEL_ERROR, .incident = 0};
+    if (asprintf(&x.key, "stall\n%d", i) < 0) cr_assert_fail();
+    x.id_text = strdup("stall\nthe same words");
+    cr_assert(lh_findings_insert(f, &x));
+  }
+  lh_findings_unique_ids(f);
+  cr_assert_str_neq(f->items[0].id, f->items[1].id);
+  cr_assert_str_neq(f->items[1].id, f->items[2].id);
+  cr_assert_str_neq(f->items[0].id, f->items[2].id);
+  lh_findings_free(f);
 }
 
 Test(findings, kind_names_come_from_the_one_list) {

@@ -146,3 +146,19 @@ Test(lock_names, a_lock_without_a_stack_is_named_by_its_kind_only) {
   cr_assert_str_eq(names[0], "mutex first used at an unknown place");
   done(names, m, sym);
 }
+
+Test(lock_names, the_items_of_one_list_are_named_once_with_their_indices) {
+  const char *names[] = {"accounts[0].mtx", "accounts[1].mtx", "accounts[2].mtx",
+                         "accounts[4].mtx", "log_lock",        "forks[3]",
+                         "forks[1]",        "accounts[5].mtx", "table[2].rows[7]"};
+  char *s = lh_names_compact(names, sizeof names / sizeof *names);
+  cr_assert_str_eq(s, "accounts[0..2,4,5].mtx, log_lock, forks[1,3], table[2].rows[7]");
+  free(s);
+}
+
+Test(lock_names, names_without_a_list_stay_as_they_are) {
+  const char *names[] = {"lock_a", "mutex initialised at bank.c:12 #2", "lock_b"};
+  char *s = lh_names_compact(names, 3);
+  cr_assert_str_eq(s, "lock_a, mutex initialised at bank.c:12 #2, lock_b");
+  free(s);
+}

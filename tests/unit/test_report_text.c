@@ -148,15 +148,19 @@ Test(report_text, past_a_thousand_findings_the_rest_are_only_counted) {
   for (int l = 0; l < 50; l++)
     rb_add(&rb, "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','how':'static','stack':1}", l,
            0x8000 + 0x40 * l);
+  /* Each lock is taken and wanted at its own lines, by each thread (stacks 16 + 50 * role + l),
+   * so that no two cycles go through the same lines (those would be one finding). */
+  for (int s = 16; s < 16 + 4 * 50; s++)
+    rb_add(&rb, "{'t':'stack','id':%d,'pcs':['0x%x']}", s, 0x1100 + 0x10 * s);
   /* T1 takes every pair in increasing order, T2 in decreasing order: 50 * 49 / 2 = 1225 inversions */
   for (int a = 0; a < 50; a++)
     for (int b = a + 1; b < 50; b++) {
       rb_add(&rb,
-             "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}", b,
-             a);
+             "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':%d,'held':[[%d,'w',%d]]}",
+             b, 16 + b, a, 66 + a);
       rb_add(&rb,
-             "{'t':'acq','thread':2,'seg':0,'lock':%d,'mode':'w','stack':5,'held':[[%d,'w',4]]}", a,
-             b);
+             "{'t':'acq','thread':2,'seg':0,'lock':%d,'mode':'w','stack':%d,'held':[[%d,'w',%d]]}",
+             a, 116 + a, b, 166 + b);
     }
   char *t = report_of(&rb, false);
   size_t shown = 0;
@@ -170,5 +174,33 @@ Test(report_text, past_a_thousand_findings_the_rest_are_only_counted) {
       "%.300s", strstr(t, "more than") ? strstr(t, "more than") : "");
   cr_assert(strstr(
       t, "==4242== ERROR SUMMARY: 1225 errors from 1225 contexts (lock-order-inversion: 1225)\n"));
+  free(t);
+}
+
+Test(report_text, cycles_through_the_same_lines_are_told_once_with_every_lock) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 0);
+  for (int l = 0; l < 5; l++)
+    rb_add(&rb,
+           "{'t':'lock','id':%d,'kind':'mutex','addr':'0x%x','gen':0,'how':'init','stack':1,"
+           "'type':'normal'}",
+           l, 0x20000 + 0x40 * l);
+  /* T1 takes every pair (a, b), a < b, at stacks 2 then 3; T2 every pair reversed at 4 then 5 */
+  for (int a = 0; a < 5; a++)
+    for (int b = a + 1; b < 5; b++) {
+      rb_add(&rb,
+             "{'t':'acq','thread':1,'seg':0,'lock':%d,'mode':'w','stack':3,'held':[[%d,'w',2]]}", b,
+             a);
+      rb_add(&rb,
+             "{'t':'acq','thread':2,'seg':0,'lock':%d,'mode':'w','stack':5,'held':[[%d,'w',4]]}", a,
+             b);
+    }
+  char *t = report_of(&rb, false);
+  size_t shown = 0;
+  for (const char *p = t; (p = strstr(p, "[id ")); p++) shown++;
+  cr_assert_eq(shown, 1, "%s", t);
+  cr_assert(strstr(t, "the same lines make 10 cycles over the locks "), "%s", t);
+  cr_assert(strstr(t, "#1, "), "every lock is listed: %s", t);
+  cr_assert(strstr(t, "#5; one is shown.\n"), "%s", t);
   free(t);
 }

@@ -34,6 +34,9 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_TAKE_LOCKS] = {"%zu %s take %zu %s %s: ", "%zu %s захватывают %zu %s %s: "},
     [LH_MSG_IN_OPPOSITE_ORDERS] = {"in opposite orders", "в противоположном порядке"},
     [LH_MSG_IN_A_CYCLE] = {"in a cycle", "по кругу"},
+    [LH_MSG_SAME_SITES_CYCLES] = {"the same lines make %zu %s over the locks %s; one is shown.",
+                                  "те же строки программы дают %zu %s на блокировках %s; "
+                                  "показан один."},
     [LH_MSG_NOTE_APART_1] =
         {"but never at the same time: thread creation or join orders them, so this run",
          "но никогда одновременно: создание или join потоков упорядочивает их, поэтому"},
