@@ -3,7 +3,8 @@
  * lock_graph.c builds the graph from the tuples, cycle_search.c hands each elementary cycle (up
  * to the length limit) to check_cycle below, which asks igoodlock.c whether some choice of
  * acquisitions can really deadlock and records the verdict as a finding: an error for a potential
- * deadlock, a note for a cycle that only thread creation/join ordering prevents. Limits on the
+ * deadlock, a note for a cycle that only thread creation/join ordering prevents, a warning of its
+ * own kind (single-thread-lock-order) for a cycle one thread makes alone. Limits on the
  * number of cycles and on search steps keep a pathological graph from running for ever.
  *
  * Against floods of reports: cycles arrive shortest first, and a cycle all of whose edges already
@@ -51,6 +52,7 @@ static bool check_cycle(void *ctx, const uint32_t *edges, size_t len) {
     return true;
   }
   bool error = v == LH_VERDICT_DEADLOCK;
+  /* a cycle one thread makes is told only when no finding covers it already */
   if (all_covered(error ? p->in_error : p->in_finding, edges, len)) {
     p->stats->covered++;
     return true;
@@ -60,8 +62,12 @@ static bool check_cycle(void *ctx, const uint32_t *edges, size_t len) {
     p->in_finding[edges[i]] = true;
     if (error) p->in_error[edges[i]] = true;
   }
-  lh_findings_add_cycle(p->findings, p->m, error ? LH_LEVEL_ERROR : LH_LEVEL_NOTE, locks, witness,
-                        len);
+  if (v == LH_VERDICT_ONE_THREAD)
+    lh_findings_add_cycle(p->findings, p->m, LH_FINDING_SINGLE_THREAD_LOCK_ORDER, LH_LEVEL_WARNING,
+                          locks, witness, len);
+  else
+    lh_findings_add_cycle(p->findings, p->m, LH_FINDING_LOCK_ORDER_INVERSION,
+                          error ? LH_LEVEL_ERROR : LH_LEVEL_NOTE, locks, witness, len);
   return true;
 }
 

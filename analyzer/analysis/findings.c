@@ -73,14 +73,14 @@ static char *step_words(const struct lh_key_words *w, const struct lh_step *step
 
 /* kind (and level, when with_level), then the steps' sites from the rotation that gives the
  * smallest text. */
-static char *cycle_key(const struct lh_key_words *w, bool with_level, enum lh_level level,
-                       const struct lh_step *steps, size_t n) {
+static char *cycle_key(const struct lh_key_words *w, enum lh_finding_kind kind, bool with_level,
+                       enum lh_level level, const struct lh_step *steps, size_t n) {
   char *words[LH_MAX_CYCLE_LENGTH_LIMIT], *best = NULL;
   for (size_t i = 0; i < n; i++) words[i] = step_words(w, &steps[i]);
   for (size_t r = 0; r < n; r++) {
     char *key = NULL;
     size_t len = 0, cap = 0;
-    lh_key_append(&key, &len, &cap, lh_kind_rule(LH_FINDING_LOCK_ORDER_INVERSION));
+    lh_key_append(&key, &len, &cap, lh_kind_rule(kind));
     if (with_level) lh_key_append(&key, &len, &cap, lh_level_name(level));
     for (size_t i = 0; i < n; i++) {
       lh_key_append(&key, &len, &cap, "\n");
@@ -105,12 +105,13 @@ static void group_cycle(struct lh_finding *g, const uint32_t *locks, size_t n) {
   g->nabout += n;
 }
 
-bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum lh_level level,
-                           const uint32_t *locks, const struct lh_step *steps, size_t n) {
+bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m,
+                           enum lh_finding_kind kind, enum lh_level level, const uint32_t *locks,
+                           const struct lh_step *steps, size_t n) {
   /* Sites in stable words, so that a call inlined or unrolled into several copies (clang -O2)
    * is still one site. */
   struct lh_key_words stable = {f, m, true};
-  char *key = cycle_key(&stable, true, level, steps, n);
+  char *key = cycle_key(&stable, kind, true, level, steps, n);
   struct key_entry *e;
   HASH_FIND_STR(f->index->keys, key, e);
   if (e) {
@@ -119,12 +120,14 @@ bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum
     return false;
   }
   /* The example starts with the earliest thread (the one a reader of the program meets first),
-   * which reads more naturally. */
+   * which reads more naturally; one thread's steps in the order they were first recorded. */
   size_t lead = 0;
   for (size_t i = 1; i < n; i++) {
     const struct lh_thread *a = &m->threads[m->tuples[steps[i].tuple].thread];
     const struct lh_thread *b = &m->threads[m->tuples[steps[lead].tuple].thread];
-    if (a->file < b->file || (a->file == b->file && a->id < b->id)) lead = i;
+    if (a->file < b->file || (a->file == b->file && a->id < b->id) ||
+        (a == b && steps[i].tuple < steps[lead].tuple)) /* one thread: in the order it went */
+      lead = i;
   }
   uint32_t *rl = lh_xcalloc(n, sizeof *rl);
   struct lh_step *rs = lh_xcalloc(n, sizeof *rs);
@@ -132,10 +135,10 @@ bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum
     rl[i] = locks[(lead + i) % n];
     rs[i] = steps[(lead + i) % n];
   }
-  struct lh_finding x = {.kind = LH_FINDING_LOCK_ORDER_INVERSION,
+  struct lh_finding x = {.kind = kind,
                          .level = level,
                          .key = key,
-                         .id_text = cycle_key(&stable, false, level, steps, n),
+                         .id_text = cycle_key(&stable, kind, false, level, steps, n),
                          .n = n,
                          .locks = rl,
                          .steps = rs,

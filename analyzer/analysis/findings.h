@@ -64,8 +64,9 @@ void lh_findings_free(struct lh_findings *f);
  * level whose steps have the same sites (the same lines, reached with other locks: one bug) are
  * one finding: the first is its example, the others add their locks to it. Returns whether a
  * new finding was made. */
-bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m, enum lh_level level,
-                           const uint32_t *locks, const struct lh_step *steps, size_t n);
+bool lh_findings_add_cycle(struct lh_findings *f, const struct lh_model *m,
+                           enum lh_finding_kind kind, enum lh_level level, const uint32_t *locks,
+                           const struct lh_step *steps, size_t n);
 
 /* Adds *x (its key set, and its id text or NULL; taking ownership of them and of its arrays)
  * unless a finding with the same key is present, in which case x's parts are freed. Sets the id.

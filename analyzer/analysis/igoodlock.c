@@ -29,7 +29,9 @@
  *     no member of some other step.
  * It stops at the first valid assignment. When none exists, the search is repeated without
  * condition 3: success then means the cycle is prevented only by create/join ordering (reported
- * as a note). The number of choices tried (groups, and members of cycles of three locks or more)
+ * as a note). When that fails too, once more with condition 1 reversed - every step by one thread,
+ * conditions 2 and 4 kept: one thread takes the locks in the cycle's orders with no gate lock, so
+ * the same code run by two threads could deadlock (reported as a warning of its own kind). The number of choices tried (groups, and members of cycles of three locks or more)
  * is bounded (budget), and so is the number of member pairs tested in a two-lock cycle; past
  * either the cycle is UNDECIDED, which the report says (it is never silently taken for "no
  * deadlock"). */
@@ -80,6 +82,7 @@ struct check {
   const struct candidate **chosen;
   const struct member **picked; /* per step, once every step has a candidate */
   bool parallel;                /* enforce condition 3 */
+  bool one_thread;              /* condition 1 reversed: every step by the same thread */
   bool all_shared;              /* every lock of the cycle lies in a shared mapping */
   size_t budget;
   size_t pair_budget;
@@ -218,6 +221,10 @@ static bool compatible(struct check *c, size_t k, const struct candidate *x) {
 static bool member_compatible(struct check *c, size_t k, const struct member *x) {
   for (size_t i = 0; i < k; i++) {
     const struct member *y = c->picked[i];
+    if (c->one_thread) {
+      if (!same_thread(c, x->thread, y->thread)) return false;
+      continue;
+    }
     if (same_thread(c, x->thread, y->thread)) return false;
     if (c->parallel && !lh_segments_parallel(c->sg, x->thread, x->seg, y->thread, y->seg))
       return false;
@@ -491,6 +498,7 @@ static bool pick_members(struct check *c, size_t k) {
 
 static bool assign(struct check *c, size_t k) {
   if (k == c->len) {
+    if (c->one_thread) return pick_members(c, 0);
     if (c->len != 2) return c->parallel ? pick_members_parallel(c) : pick_members(c, 0);
     return c->parallel ? pick_pair_parallel(c) : pick_pair_any(c);
   }
@@ -506,8 +514,10 @@ static bool assign(struct check *c, size_t k) {
   return false;
 }
 
-static bool search(struct check *c, bool parallel, size_t budget, struct lh_step *witness) {
+static bool search(struct check *c, bool parallel, bool one_thread, size_t budget,
+                   struct lh_step *witness) {
   c->parallel = parallel;
+  c->one_thread = one_thread;
   c->budget = budget;
   c->pair_budget = PAIR_BUDGET;
   if (!assign(c, 0)) return false;
@@ -531,12 +541,14 @@ enum lh_verdict lh_igoodlock_check(const struct lh_model *m, const struct lh_loc
   }
   if (!budget) budget = DEFAULT_BUDGET;
   enum lh_verdict v = LH_VERDICT_NONE;
-  if (search(&c, true, budget, witness))
+  if (search(&c, true, false, budget, witness))
     v = LH_VERDICT_DEADLOCK;
   else if (c.budget == 0)
     v = LH_VERDICT_UNDECIDED;
-  else if (search(&c, false, budget, witness))
+  else if (search(&c, false, false, budget, witness))
     v = LH_VERDICT_ORDERED;
+  else if (c.budget > 0 && search(&c, false, true, budget, witness))
+    v = LH_VERDICT_ONE_THREAD;
   for (size_t i = 0; i < len; i++) {
     for (size_t k = 0; k < c.ncands[i]; k++) {
       free(c.cands[i][k].key);

@@ -17,13 +17,16 @@ struct lh_step {
 };
 
 enum lh_verdict {
-  LH_VERDICT_NONE,      /* no choice of acquisitions can deadlock */
-  LH_VERDICT_DEADLOCK,  /* a potential deadlock: threads, held sets, timing and modes allow it */
-  LH_VERDICT_ORDERED,   /* it would be one, but thread creation/join orders the acquisitions */
-  LH_VERDICT_UNDECIDED, /* the search ran out of budget before finding an answer */
+  LH_VERDICT_NONE,       /* no choice of acquisitions can deadlock */
+  LH_VERDICT_DEADLOCK,   /* a potential deadlock: threads, held sets, timing and modes allow it */
+  LH_VERDICT_ORDERED,    /* it would be one, but thread creation/join orders the acquisitions */
+  LH_VERDICT_UNDECIDED,  /* the search ran out of budget before finding an answer */
+  LH_VERDICT_ONE_THREAD, /* no deadlock, but one thread takes the locks in the cycle's orders
+                          * (with no gate lock): two threads running that code could deadlock */
 };
 
-/* Checks the cycle given as `len` edge indices of g. On DEADLOCK or ORDERED, witness[0..len)
+/* Checks the cycle given as `len` edge indices of g. On DEADLOCK, ORDERED or ONE_THREAD,
+ * witness[0..len)
  * holds the first valid choice of acquisitions (deterministic for a given input). budget bounds
  * the backtracking (choices tried); 0 means a default. */
 enum lh_verdict lh_igoodlock_check(const struct lh_model *m, const struct lh_lock_graph *g,

@@ -65,17 +65,25 @@ static void finding(const struct text *x, const struct lh_finding *f) {
     return;
   }
   bool note = f->level == LH_LEVEL_NOTE;
+  bool one_thread = f->kind == LH_FINDING_SINGLE_THREAD_LOCK_ORDER;
   enum lh_lang lang = x->lang;
-  fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix,
-          note ? lh_msg(lang, LH_MSG_NOTE_PREFIX) : "", lh_kind_rule(f->kind),
+  const char *prefix = note                           ? lh_msg(lang, LH_MSG_NOTE_PREFIX)
+                       : f->level == LH_LEVEL_WARNING ? lh_msg(lang, LH_MSG_WARNING_PREFIX)
+                                                      : "";
+  fprintf(x->out, "%s lockhound: %s%s: %s [id %s]\n", x->prefix, prefix, lh_kind_rule(f->kind),
           note ? lh_msg(lang, LH_MSG_NOTE_TITLE) : lh_kind_title_in(lang, f->kind), f->id);
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(lang, LH_MSG_TAKE_LOCKS), f->n,
-          lh_word(lang, LH_WORD_THREAD, (long long)f->n), f->n,
-          lh_word(lang, LH_WORD_LOCK, (long long)f->n),
-          lh_msg(lang, f->n == 2 ? LH_MSG_IN_OPPOSITE_ORDERS : LH_MSG_IN_A_CYCLE));
+  if (one_thread)
+    fprintf(x->out, lh_msg(lang, LH_MSG_ONE_THREAD_TAKES), f->n,
+            lh_word(lang, LH_WORD_LOCK, (long long)f->n));
+  else
+    fprintf(x->out, lh_msg(lang, LH_MSG_TAKE_LOCKS), f->n,
+            lh_word(lang, LH_WORD_THREAD, (long long)f->n), f->n,
+            lh_word(lang, LH_WORD_LOCK, (long long)f->n),
+            lh_msg(lang, f->n == 2 ? LH_MSG_IN_OPPOSITE_ORDERS : LH_MSG_IN_A_CYCLE));
   chain(x, f);
   fputc('\n', x->out);
+  if (one_thread) fprintf(x->out, "%s   %s\n", x->prefix, lh_msg(lang, LH_MSG_ONE_THREAD_WHY));
   char *group = lh_cycle_group_sentence(x->r, lang, f);
   if (group) fprintf(x->out, "%s   %s\n", x->prefix, group);
   free(group);
@@ -84,7 +92,7 @@ static void finding(const struct text *x, const struct lh_finding *f) {
             lh_msg(lang, LH_MSG_NOTE_APART_2));
   fprintf(x->out, "%s\n", x->prefix);
   for (size_t i = 0; i < f->n; i++) step_lines(x, f, i);
-  if (!note) {
+  if (!note && !one_thread) {
     lh_scenario_table(x, f);
     fprintf(x->out, "%s\n", x->prefix);
   }

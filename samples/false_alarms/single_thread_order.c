@@ -1,17 +1,17 @@
-/* single_thread_order.c - one thread takes two locks in both orders: no deadlock is possible.
+/* single_thread_order.c - one thread takes two locks in both orders: no deadlock in this run.
  *
  * What it shows: the main thread takes lock_a then lock_b, and later lock_b then lock_a. A
  * deadlock needs at least two threads, each holding a lock the other wants; one thread cannot
  * wait for itself this way (it holds neither lock when it starts the second sequence). Tools
  * that only build a graph of "taken while holding" edges see a cycle here and raise a false alarm.
  *
- * What to look for: nothing. lockhound requires the steps of a cycle to come from different
- * threads.
- *
- * But beware: the moment a second thread runs either sequence, the danger is real - see
- * ../deadlock/ab_ba.c.
+ * What to look for: no error - a deadlock needs the steps of a cycle to come from different
+ * threads - but a warning, single-thread-lock-order: the moment a second thread runs either
+ * sequence, the danger is real (see ../deadlock/ab_ba.c). If only one thread will ever run this
+ * code, the warning can be suppressed (`single-thread-lock-order:lock_a`).
  *
  * lockhound-expect: none
+ * lockhound-expect-warning: single-thread-lock-order lock_a lock_b
  */
 #include <pthread.h>
 #include <stdio.h>

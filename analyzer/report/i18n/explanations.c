@@ -126,6 +126,12 @@ static const struct lh_explanation *const english[LH_FINDING_KIND_COUNT] = {
          "phase looks like this for a while. lockhound let the program run.", NULL},
         {"back off for a random, growing delay after a failed trylock",
          "better: take the locks in one global order, so that no trylock is needed", NULL}},
+    E(LH_FINDING_SINGLE_THREAD_LOCK_ORDER){
+        {"One thread takes the same locks in opposite orders at two places of the code.", NULL},
+        {"A thread never waits for itself this way, so this run was safe. But the moment two",
+         "threads run these two places at once, each can hold the lock the other wants.", NULL},
+        {"take the locks in one global order at every place, as if two threads ran them",
+         "if only one thread will ever run this code, suppress the warning and say why", NULL}},
 };
 
 static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
@@ -265,6 +271,17 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
          NULL},
         {"после неудачного trylock выждите случайную, растущую паузу",
          "лучше: захватывайте блокировки в одном порядке, тогда trylock не нужен", NULL}},
+    E(LH_FINDING_SINGLE_THREAD_LOCK_ORDER){
+        {"Один поток захватывает одни и те же блокировки в противоположном порядке в двух местах.",
+         NULL},
+        {"Сам себя поток так не заблокирует, поэтому этот запуск безопасен. Но как только два",
+         "потока выполнят эти два места одновременно, каждый может держать то, что нужно другому.",
+         NULL},
+        {"захватывайте блокировки в одном порядке во всех местах, как будто их выполняют два "
+         "потока",
+         "если этот код всегда выполняет только один поток, подавите предупреждение и объясните "
+         "почему",
+         NULL}},
 };
 
 static const struct lh_explanation *const *const tables[LH_LANG_COUNT] = {english, russian};
@@ -281,5 +298,6 @@ const struct lh_explanation *lh_explanation(enum lh_lang lang, enum lh_finding_k
 
 bool lh_explain_has_steps(enum lh_finding_kind kind) {
   return kind == LH_FINDING_LOCK_ORDER_INVERSION || kind == LH_FINDING_DEADLOCK ||
-         kind == LH_FINDING_TIMED_WAIT_CYCLE || kind == LH_FINDING_DATA_RACE;
+         kind == LH_FINDING_SINGLE_THREAD_LOCK_ORDER || kind == LH_FINDING_TIMED_WAIT_CYCLE ||
+         kind == LH_FINDING_DATA_RACE;
 }

@@ -34,6 +34,12 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_TAKE_LOCKS] = {"%zu %s take %zu %s %s: ", "%zu %s захватывают %zu %s %s: "},
     [LH_MSG_IN_OPPOSITE_ORDERS] = {"in opposite orders", "в противоположном порядке"},
     [LH_MSG_IN_A_CYCLE] = {"in a cycle", "по кругу"},
+    [LH_MSG_ONE_THREAD_TAKES] = {"one thread takes %zu %s in opposite orders: ",
+                                 "один поток захватывает %zu %s в противоположном порядке: "},
+    [LH_MSG_ONE_THREAD_WHY] = {"It cannot deadlock with itself, but two threads running these "
+                               "code paths at the same time can.",
+                               "Сам с собой он не заблокируется, но два потока, одновременно "
+                               "выполняющие эти участки кода, - могут."},
     [LH_MSG_SAME_SITES_CYCLES] = {"the same lines make %zu %s over the locks %s; one is shown.",
                                   "те же строки программы дают %zu %s на блокировках %s; "
                                   "показан один."},
@@ -556,6 +562,8 @@ static const char *const titles_ru[LH_FINDING_KIND_COUNT] = {
     [LH_FINDING_DATA_RACE] = "гонка данных",
     [LH_FINDING_POSSIBLE_STALL] =
         "все потоки заблокированы, но их ещё может разбудить что-то извне",
+    [LH_FINDING_SINGLE_THREAD_LOCK_ORDER] =
+        "один поток захватывает блокировки в противоположном порядке",
     [LH_FINDING_POSSIBLE_LIVELOCK] =
         "потоки раз за разом безуспешно вызывают trylock, но программа ещё может продвинуться",
 };
