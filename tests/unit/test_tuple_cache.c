@@ -113,3 +113,44 @@ Test(tuple_cache, rebuilding_drops_what_keep_rejects_so_the_table_stays_the_size
   cr_expect_not_null(lh_tuple_cache_get(&c, &last));
   lh_tuple_cache_clear(&c);
 }
+
+Test(tuple_cache, a_lock_taken_under_ten_thousand_held_sets_keeps_them_all) {
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 10000; i++) {
+    struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
+    struct lh_tuple_value v = value(i);
+    cr_assert(lh_tuple_cache_put(&c, &k, &v));
+  }
+  cr_expect_gt(c.far_n, 0, "its window overflows into the far table");
+  for (uint32_t i = 0; i < 10000; i++) {
+    struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
+    struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &k);
+    cr_assert_not_null(s, "variant %u lost", i);
+    cr_assert_eq(s->value.stack, i);
+  }
+  struct lh_tuple_key other = key(0x7000, 0x400000, 0x99999999);
+  cr_expect_null(lh_tuple_cache_get(&c, &other));
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, neighbouring_locks_have_neighbouring_slots) {
+  /* 100 mutexes of 40 bytes in a row: their tuples lie within 256 slots of each other, so that
+   * walking the array walks the table in order (the reason for the near table). */
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 100000; i++) {
+    struct lh_tuple_key k = key(0x10000000 + 40 * (uintptr_t)i, 0x400000, 0);
+    struct lh_tuple_value v = value(i);
+    cr_assert(lh_tuple_cache_put(&c, &k, &v));
+  }
+  for (uint32_t i = 0; i + 1 < 100; i++) {
+    struct lh_tuple_key a = key(0x10000000 + 40 * (uintptr_t)i, 0x400000, 0),
+                        b = key(0x10000000 + 40 * (uintptr_t)(i + 1), 0x400000, 0);
+    struct lh_tuple_slot *sa = lh_tuple_cache_get(&c, &a), *sb = lh_tuple_cache_get(&c, &b);
+    cr_assert(sa && sb);
+    long d = (long)(sb - sa);
+    if (sa >= c.slots && sa < c.slots + c.cap && sb >= c.slots && sb < c.slots + c.cap &&
+        (0x10000000 + 40 * (i + 1)) / 4096 == (0x10000000 + 40 * i) / 4096)
+      cr_assert(d > 0 && d <= 8, "slots %ld apart", d);
+  }
+  lh_tuple_cache_clear(&c);
+}
