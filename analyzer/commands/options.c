@@ -48,7 +48,8 @@ enum {
   OPT_GEN_SUPPRESSIONS,
   OPT_LOG_FILE,
   OPT_REPEAT,
-  OPT_PYTHON
+  OPT_PYTHON,
+  OPT_SARIF
 };
 
 #define RUN (1u << LH_CMD_RUN)
@@ -68,6 +69,7 @@ static const struct option_row {
 } rows[] = {
     {"json", 0, required_argument, RUN | REPORT, OPT_JSON},
     {"html", 0, required_argument, RUN | REPORT, OPT_HTML},
+    {"sarif", 0, required_argument, RUN | REPORT | CHECK, OPT_SARIF},
     {"error-exitcode", 0, required_argument, RUN | REPORT, OPT_ERROR_EXITCODE},
     {"max-cycle-length", 0, required_argument, RUN | REPORT | GRAPH, OPT_MAX_CYCLE},
     {"verbose", 'v', no_argument, RUN | REPORT | CHECK, OPT_VERBOSE},
@@ -113,8 +115,11 @@ void lh_usage(FILE *out) {
       "  --json FILE             also write the findings as JSON to FILE (report: - for stdout)\n"
       "  --html FILE             also write the findings as one HTML page to FILE (report: - for "
       "stdout)\n"
+      "  --sarif FILE            also write the findings as SARIF 2.1.0 to FILE (code scanning;\n"
+      "                          report: - for stdout)\n"
       "  --source-root=DIR       the page shows source lines only of files under DIR (repeatable;\n"
-      "                          default: the directories the program was built in)\n"
+      "                          default: the directories the program was built in); SARIF\n"
+      "                          paths are relative to the first (default: the current directory)\n"
       "  --error-exitcode=N      exit status when something is found (default 66)\n"
       "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
       "  -v, --verbose           also show notes and statistics\n"
@@ -334,6 +339,7 @@ static int apply(enum lh_command cmd, int id, struct lh_options *o) {
     break;
   }
   case OPT_HTML: o->html_path = optarg; break;
+  case OPT_SARIF: o->sarif_path = optarg; break;
   case OPT_SOURCE_ROOT: {
     char real[PATH_MAX];
     struct stat st;
