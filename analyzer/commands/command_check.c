@@ -8,18 +8,24 @@
  *    so must the Python interpreter when a *.py is among them (--python=PATH, else the python3
  *    found on PATH).
  * 2. A C source is checked through its binary: the sample build's <build>/samples/<topic>/<name>
- *    when the source is samples/<topic>/<name>.c and that binary is not older than it, else the
- *    source is compiled into a scratch directory with `cc -g -pthread -O1` (said on stderr).
+ *    when the source is samples/<topic>/<name>.c and that binary is not older than it, else
+ *    DIR/NAME next to DIR/NAME.c when it is executable and not older (built beforehand: by
+ *    `lockhound cc` in CI), else the source is compiled into a scratch directory with
+ *    `cc -g -pthread -O1` (said on stderr; `lockhound cc -O0` when it expects data races).
  *    A binary's expectations come from FILE.c next to it, or from --expect FILE. A Python
  *    program (*.py) is run as `PYTHON FILE.py`, its expectations read from its `#` comments.
  * 3. Each run is this very command (/proc/self/exe) as `lockhound run --json F --run-dir=D
- *    OPTIONS -- BINARY` (or `-- PYTHON FILE.py`), in a process group of its own, output captured
+ *    [--suppressions=FILE...] OPTIONS -- BINARY ARGS` (or `-- PYTHON FILE.py ARGS`; ARGS from
+ *    `lockhound-args:`), in a process group of its own, output captured
  *    to a file, stdin from /dev/null. A run that outlives --timeout has its whole group killed
  *    (SIGKILL) and fails.
- * 4. The keys of the error- and warning-level findings are compared as multisets with the
- *    expectation lines, the exit code with `lockhound-exit:`; `lockhound-pending:` skips a check.
+ * 4. The keys of the error- and warning-level findings are matched with the expectation lines
+ *    (lh_expect_match: exact lines as multisets, then at-least and one-of), the exit code with
+ *    `lockhound-exit:`; `lockhound-pending:` skips a check.
  * Output: one line per program (PASS / FAIL with the missing and unexpected findings / SKIP),
- * then "N passed, M failed". Exit 0 when all matched, 1 on any mismatch, 2 on a usage error.
+ * then "N passed, M failed"; then --json, --junit and --sarif (check_outputs.c) of every program.
+ * Exit 0 when all matched, 1 on any mismatch or a program not checked, 2 on a usage error or an
+ * output that could not be written.
  * Limits: runs one program at a time; timings of the programs are never judged. */
 #include <dirent.h>
 #include <errno.h>
@@ -610,12 +616,23 @@ static bool expects_races(const struct lh_expect_spec *spec) {
   return races;
 }
 
+/* DIR/NAME for DIR/NAME.c when it is an executable file not older than the source: a program
+ * built beforehand (by a Makefile, or `lockhound cc` in CI, docs/ci.md) is checked as built. */
+static char *binary_next_to(const char *source) {
+  char *binary = strndup(source, strlen(source) - 2);
+  if (!binary) abort();
+  if (executable_file(binary) && newer_or_same(binary, source)) return binary;
+  free(binary);
+  return NULL;
+}
+
 static char *binary_of(const struct check_config *cfg, const char *path, bool is_source,
                        const struct lh_expect_spec *spec) {
   if (!is_source) return lh_xstrdup(path);
   if (ends_with(path, ".py")) return lh_xstrdup(cfg->python);
   char *binary = sample_binary(cfg, path);
   if (binary) return binary;
+  if ((binary = binary_next_to(path))) return binary;
   return compile(cfg, path, "no up-to-date built binary for",
                  expects_races(spec) || strstr(path, "/races/") != NULL);
 }

@@ -303,3 +303,24 @@ Test(cli_check_ci, an_output_that_cannot_be_written_is_status_2_after_the_verdic
             r.err);
   cli_free(&r);
 }
+
+/* --sarif is one more row of the machine outputs: under `run` stdout is the program's. */
+Test(cli_check_ci, run_refuses_sarif_on_stdout_or_on_the_json_file) {
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "run", "--sarif", "-", "--", "/bin/echo", "ran", NULL});
+  cr_expect_eq(r.status, 2);
+  cr_expect_str_eq(r.err, "lockhound: --sarif - would mix the findings with the program's own "
+                          "output on stdout; under 'lockhound run' give --sarif a file (or run "
+                          "'lockhound report --sarif - RUNFILE' afterwards)\n");
+  cr_expect_str_eq(r.out, "", "the program did not run");
+  cli_free(&r);
+  char *out = scratch("both.out");
+  r = cli_run((char *[]){LOCKHOUND, "run", "--json", out, "--sarif", out, "--", "/bin/true", NULL});
+  cr_expect_eq(r.status, 2);
+  char want[256];
+  snprintf(want, sizeof want,
+           "lockhound: --json %s and --sarif %s are the same file; give each output its own file\n",
+           out, out);
+  cr_expect_str_eq(r.err, want);
+  cli_free(&r);
+}
