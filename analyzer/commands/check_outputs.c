@@ -110,8 +110,10 @@ int lh_check_write_sarif(const char *path, const struct lh_check_result *results
 /* Length of the valid UTF-8 sequence at s that XML 1.0 allows, or 0. */
 static size_t xml_char(const unsigned char *s) {
   if (s[0] < 0x80) return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
-  size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-  if (s[0] >= 0xf8) len = 0;
+  size_t len = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+               : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+               : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                              : 0; /* 0x80-0xc1, 0xf5-0xff never start one */
   for (size_t i = 1; i < len; i++)
     if ((s[i] & 0xc0) != 0x80) return 0;
   if (len == 3) {

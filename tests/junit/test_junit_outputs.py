@@ -2,7 +2,7 @@
 """test_junit_outputs.py - `lockhound check --junit` validated against junit-10.xsd (what Jenkins
 reads; GitLab reads the same elements), on every verdict: a program that passes, one that fails
 with an unexpected finding and a missing one, a pending one (skipped) and one that does not
-build (error). The programs are written into a scratch directory; the AB/BA threads take turns
+build (error), and one whose output holds bytes XML cannot hold. The programs are written into a scratch directory; the AB/BA threads take turns
 through a semaphore, so no result depends on the schedule.
 
 Usage: test_junit_outputs.py LOCKHOUND"""
@@ -35,6 +35,11 @@ PROGRAMS = {
     "skip.c": ("lockhound-expect: none\n * lockhound-pending: not yet <&>",
                "int main(void) { return 0; }\n"),
     "broken.c": ("lockhound-expect: none", "int main(void) {\n"),
+    # prints what XML 1.0 cannot hold (control characters, bytes that are not UTF-8) and exits
+    # with 3: the exit-code failure's body is the run's output, which must stay valid XML
+    "odd.c": ("lockhound-expect: none",
+              "#include <stdio.h>\nint main(void) { fputs(\"\\001\\033[1m\\377\\365\\200\\200 "
+              "\\xc3\\xa9 <&>\\n\", stdout); return 3; }\n"),
 }
 
 
@@ -60,7 +65,7 @@ def main(argv):
             raise SystemExit("junit.xml: %s" % e)
         suite = tree.find("testsuite")
         counts = {k: suite.get(k) for k in ("tests", "failures", "errors", "skipped")}
-        if counts != {"tests": "4", "failures": "1", "errors": "1", "skipped": "1"}:
+        if counts != {"tests": "5", "failures": "2", "errors": "1", "skipped": "1"}:
             raise SystemExit("counts %s" % counts)
         cases = {c.get("name"): c for c in suite.iter("testcase")}
         if any(c.get("classname") != "student" for c in cases.values()):
@@ -73,7 +78,11 @@ def main(argv):
             raise SystemExit("skipped message not kept")
         if cases["broken.c"].find("error") is None or len(list(cases["pass.c"])) != 0:
             raise SystemExit("error or pass case wrong")
-        print("ok junit.xml: 4 testcases, valid against junit-10.xsd")
+        odd = [f.get("message") for f in cases["odd.c"].iter("failure")]
+        if odd != ["exit code 3, expected 0"] or "\u00e9 <&>" not in \
+                cases["odd.c"].find("failure").text:
+            raise SystemExit("odd.c: %s" % odd)
+        print("ok junit.xml: 5 testcases, valid against junit-10.xsd")
     return 0
 
 
