@@ -15,7 +15,10 @@ XSD_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "junit-10.xs
 
 def validate(path):
     schema = etree.XMLSchema(etree.parse(XSD_PATH))
-    tree = etree.parse(path)
+    try:
+        tree = etree.parse(path)
+    except etree.XMLSyntaxError as e:
+        raise ValueError("not well-formed XML: %s" % e) from e
     if not schema.validate(tree):
         raise ValueError(str(schema.error_log.last_error))
     for case in tree.iter("testcase"):
