@@ -324,3 +324,18 @@ Test(cli_check_ci, run_refuses_sarif_on_stdout_or_on_the_json_file) {
   cr_expect_str_eq(r.err, want);
   cli_free(&r);
 }
+
+Test(cli_check_ci, an_output_over_the_expect_file_is_refused) {
+  char *spec = write_program("spec.c", " * lockhound-expect: none\n", "");
+  struct cli_result r =
+      cli_run((char *[]){LOCKHOUND, "check", "--expect", spec, "--json", spec, "/bin/true", NULL});
+  cr_expect_eq(r.status, 2);
+  char want[512];
+  snprintf(want, sizeof want,
+           "lockhound: --json %s is also the --expect file: writing it would destroy it; give "
+           "--json another file\n",
+           spec);
+  cr_expect_str_eq(r.err, want);
+  cr_expect_str_eq(r.out, "");
+  cli_free(&r);
+}
