@@ -8,18 +8,24 @@
  *    so must the Python interpreter when a *.py is among them (--python=PATH, else the python3
  *    found on PATH).
  * 2. A C source is checked through its binary: the sample build's <build>/samples/<topic>/<name>
- *    when the source is samples/<topic>/<name>.c and that binary is not older than it, else the
- *    source is compiled into a scratch directory with `cc -g -pthread -O1` (said on stderr).
+ *    when the source is samples/<topic>/<name>.c and that binary is not older than it, else
+ *    DIR/NAME next to DIR/NAME.c when it is executable and not older (built beforehand: by
+ *    `lockhound cc` in CI), else the source is compiled into a scratch directory with
+ *    `cc -g -pthread -O1` (said on stderr; `lockhound cc -O0` when it expects data races).
  *    A binary's expectations come from FILE.c next to it, or from --expect FILE. A Python
  *    program (*.py) is run as `PYTHON FILE.py`, its expectations read from its `#` comments.
  * 3. Each run is this very command (/proc/self/exe) as `lockhound run --json F --run-dir=D
- *    OPTIONS -- BINARY` (or `-- PYTHON FILE.py`), in a process group of its own, output captured
+ *    [--suppressions=FILE...] OPTIONS -- BINARY ARGS` (or `-- PYTHON FILE.py ARGS`; ARGS from
+ *    `lockhound-args:`), in a process group of its own, output captured
  *    to a file, stdin from /dev/null. A run that outlives --timeout has its whole group killed
  *    (SIGKILL) and fails.
- * 4. The keys of the error- and warning-level findings are compared as multisets with the
- *    expectation lines, the exit code with `lockhound-exit:`; `lockhound-pending:` skips a check.
+ * 4. The keys of the error- and warning-level findings are matched with the expectation lines
+ *    (lh_expect_match: exact lines as multisets, then at-least and one-of), the exit code with
+ *    `lockhound-exit:`; `lockhound-pending:` skips a check.
  * Output: one line per program (PASS / FAIL with the missing and unexpected findings / SKIP),
- * then "N passed, M failed". Exit 0 when all matched, 1 on any mismatch, 2 on a usage error.
+ * then "N passed, M failed"; then --json, --junit and --sarif (check_outputs.c) of every program.
+ * Exit 0 when all matched, 1 on any mismatch or a program not checked, 2 on a usage error or an
+ * output that could not be written.
  * Limits: runs one program at a time; timings of the programs are never judged. */
 #include <dirent.h>
 #include <errno.h>
@@ -39,6 +45,7 @@
 
 #include "base/grow.h"
 #include "base/text_escape.h"
+#include "commands/check_outputs.h"
 #include "commands/command_check.h"
 #include "commands/expectations.h"
 #include "commands/options.h"
@@ -46,18 +53,20 @@
 #define CHECK_EXIT_MISMATCH 1
 #define COMPILER "cc"
 
-enum verdict { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
+#define MAX_KEPT_OUTPUT (1u << 20) /* of a run's text kept for --junit: 1 MiB */
 
 struct check_config {
   double timeout_s;        /* --timeout */
   const char *expect_path; /* --expect FILE, or NULL */
   bool verbose;
-  unsigned repeat;           /* --repeat: runs per program, each of which must match */
-  const char *python_option; /* --python, or NULL */
-  char python[PATH_MAX];     /* the interpreter of *.py programs, found before anything runs */
-  char self[PATH_MAX];       /* this command, to run `lockhound run` */
-  char build[PATH_MAX];      /* <build>: the parent of the directory holding this command */
-  char work[PATH_MAX];       /* scratch directory, removed at the end */
+  unsigned repeat;                 /* --repeat: runs per program, each of which must match */
+  const char *python_option;       /* --python, or NULL */
+  const char *const *suppressions; /* --suppressions files, given to every run */
+  size_t nsuppressions;
+  char python[PATH_MAX]; /* the interpreter of *.py programs, found before anything runs */
+  char self[PATH_MAX];   /* this command, to run `lockhound run` */
+  char build[PATH_MAX];  /* <build>: the parent of the directory holding this command */
+  char work[PATH_MAX];   /* scratch directory, removed at the end */
 };
 
 /* The process group of the run in progress (0: none). Written only by run_program around its
@@ -338,17 +347,23 @@ static int run_under_lockhound(const struct check_config *cfg, const char *binar
   snprintf(r->json_path, sizeof r->json_path, "%s/findings.json", cfg->work);
   snprintf(run_dir, sizeof run_dir, "--run-dir=%s/runs", cfg->work);
   unlink(r->json_path);
-  char **argv = lh_xcalloc(spec->option_count + 9, sizeof *argv);
+  char **argv =
+      lh_xcalloc(spec->option_count + spec->arg_count + cfg->nsuppressions + 9, sizeof *argv);
+  char **suppress = lh_xcalloc(cfg->nsuppressions + 1, sizeof *suppress);
+  for (size_t i = 0; i < cfg->nsuppressions; i++)
+    if (asprintf(&suppress[i], "--suppressions=%s", cfg->suppressions[i]) < 0) abort();
   size_t argc = 0;
   argv[argc++] = (char *)cfg->self;
   argv[argc++] = "run";
   argv[argc++] = "--json";
   argv[argc++] = r->json_path;
   argv[argc++] = run_dir;
+  for (size_t i = 0; i < cfg->nsuppressions; i++) argv[argc++] = suppress[i];
   for (size_t i = 0; i < spec->option_count; i++) argv[argc++] = spec->options[i];
   argv[argc++] = "--";
   argv[argc++] = (char *)binary;
   if (script) argv[argc++] = (char *)script;
+  for (size_t i = 0; i < spec->arg_count; i++) argv[argc++] = spec->args[i];
   fflush(NULL);
   pid_t pid = fork();
   if (pid == 0) {
@@ -361,6 +376,8 @@ static int run_under_lockhound(const struct check_config *cfg, const char *binar
     _exit(127);
   }
   free(argv);
+  for (size_t i = 0; i < cfg->nsuppressions; i++) free(suppress[i]);
+  free(suppress);
   if (pid < 0) return -1;
   setpgid(pid, pid); /* also here: the group must exist before a timeout kills it */
   running_group = pid;
@@ -426,8 +443,16 @@ static bool compare_level(FILE *out, const char *level, const struct lh_expect_k
   return true;
 }
 
-/* The mismatches between a run and its expectations, or NULL when they match. */
-static char *compare_run(const struct lh_expect_spec *spec, const struct run_result *r) {
+/* "a, b", or "none". */
+static void print_list(FILE *out, const struct lh_expect_keys *keys) {
+  print_keys(out, keys, "", "none");
+}
+
+/* The mismatches between a run and its expectations, or NULL when they match. res gets the run's
+ * report, exit code, and the keys missing and unexpected (check_outputs.h); *no_report says that
+ * the run wrote no report at all (it did not run, not a mismatch). */
+static char *compare_run(const struct lh_expect_spec *spec, const struct run_result *r,
+                         struct lh_check_result *res, bool *no_report) {
   char *text = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&text, &len);
@@ -436,30 +461,60 @@ static char *compare_run(const struct lh_expect_spec *spec, const struct run_res
   json_t *report = json_load_file(r->json_path, 0, &jerr);
   struct lh_expect_keys errors = {0}, warnings = {0};
   char *error = NULL;
+  bool loose = spec->at_least.count > 0 || spec->one_of_count > 0;
+  *no_report = false;
+  json_decref(res->report);
+  lh_expect_keys_free(&res->missing);
+  lh_expect_keys_free(&res->unexpected);
+  res->report = report;
+  res->exit_code = r->status;
+  res->expected_exit = -1;
   if (!report) {
     fprintf(out, "lockhound run wrote no report (exit code %d)", r->status);
-    differs = true;
+    differs = *no_report = true;
   } else if (lh_expect_from_report(report, "error", &errors, &error) != 0 ||
              lh_expect_from_report(report, "warning", &warnings, &error) != 0) {
     fprintf(out, "%s", error);
-    differs = true;
+    differs = *no_report = true;
   } else {
-    differs = compare_level(out, "error", &spec->errors, &errors, true);
-    differs |= compare_level(out, "warning", &spec->warnings, &warnings, !differs);
-    if (r->status != spec->exit_code) {
-      fprintf(out, "%sexit code %d, expected %d", differs ? "; " : "", r->status, spec->exit_code);
+    lh_expect_match(spec, &errors, &warnings, &res->missing, &res->unexpected);
+    res->expected_exit = lh_expect_exit_code(spec, &errors);
+    if (!loose) {
+      differs = compare_level(out, "error", &spec->errors, &errors, true);
+      differs |= compare_level(out, "warning", &spec->warnings, &warnings, !differs);
+    } else if (res->missing.count || res->unexpected.count) {
+      /* the looser forms: what is missing and what nothing accounts for, as the keys say */
+      fputs("missing ", out);
+      print_list(out, &res->missing);
+      fputs("; unexpected ", out);
+      print_list(out, &res->unexpected);
+      differs = true;
+    }
+    if (r->status != res->expected_exit) {
+      fprintf(out, "%sexit code %d, expected %d", differs ? "; " : "", r->status,
+              res->expected_exit);
       differs = true;
     }
   }
   free(error);
   lh_expect_keys_free(&errors);
   lh_expect_keys_free(&warnings);
-  json_decref(report);
   fclose(out);
   if (!differs) {
     free(text);
     return NULL;
   }
+  return text;
+}
+
+/* The text a run printed (at most MAX_KEPT_OUTPUT bytes), for --junit; NULL when unreadable. */
+static char *read_output(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return NULL;
+  char *text = lh_xcalloc(MAX_KEPT_OUTPUT + 1, 1);
+  size_t n = fread(text, 1, MAX_KEPT_OUTPUT, f);
+  text[n] = '\0';
+  fclose(f);
   return text;
 }
 
@@ -528,10 +583,15 @@ static char *refused_option(const struct lh_expect_spec *spec, const char *spec_
 
 /* ---- one program ---- */
 
-static enum verdict fail(const char *path, const char *why) {
-  printf("FAIL %s: %s\n", lh_shown(path),
+/* Prints "FAIL path: why" and records it as res's verdict (FAIL, or ERROR: not checked). */
+static enum lh_check_verdict fail(struct lh_check_result *res, enum lh_check_verdict verdict,
+                                  const char *why) {
+  printf("FAIL %s: %s\n", lh_shown(res->path),
          lh_shown(why)); /* a file name must not forge a PASS line */
-  return CHECK_FAIL;
+  free(res->message);
+  res->message = lh_xstrdup(why);
+  res->verdict = verdict;
+  return verdict;
 }
 
 /* Where the expectations of path are: --expect, the source itself, or FILE.c next to a binary. */
@@ -543,13 +603,27 @@ static char *spec_path_of(const struct check_config *cfg, const char *path, bool
   return spec;
 }
 
-/* Whether a program declares data races among its expected findings. */
-static bool expects_races(const struct lh_expect_spec *spec) {
-  for (size_t i = 0; i < spec->errors.count; i++)
-    if (strncmp(spec->errors.keys[i], "data-race", 9) == 0) return true;
-  for (size_t i = 0; i < spec->warnings.count; i++)
-    if (strncmp(spec->warnings.keys[i], "data-race", 9) == 0) return true;
+static bool race_key(const struct lh_expect_keys *keys) {
+  for (size_t i = 0; i < keys->count; i++)
+    if (strncmp(keys->keys[i], "data-race", 9) == 0) return true;
   return false;
+}
+
+/* Whether a program declares data races among its expected findings (in any form). */
+static bool expects_races(const struct lh_expect_spec *spec) {
+  bool races = race_key(&spec->errors) || race_key(&spec->warnings) || race_key(&spec->at_least);
+  for (size_t i = 0; i < spec->one_of_count; i++) races |= race_key(&spec->one_of[i].alternatives);
+  return races;
+}
+
+/* DIR/NAME for DIR/NAME.c when it is an executable file not older than the source: a program
+ * built beforehand (by a Makefile, or `lockhound cc` in CI, docs/ci.md) is checked as built. */
+static char *binary_next_to(const char *source) {
+  char *binary = strndup(source, strlen(source) - 2);
+  if (!binary) abort();
+  if (executable_file(binary) && newer_or_same(binary, source)) return binary;
+  free(binary);
+  return NULL;
 }
 
 static char *binary_of(const struct check_config *cfg, const char *path, bool is_source,
@@ -558,6 +632,7 @@ static char *binary_of(const struct check_config *cfg, const char *path, bool is
   if (ends_with(path, ".py")) return lh_xstrdup(cfg->python);
   char *binary = sample_binary(cfg, path);
   if (binary) return binary;
+  if ((binary = binary_next_to(path))) return binary;
   return compile(cfg, path, "no up-to-date built binary for",
                  expects_races(spec) || strstr(path, "/races/") != NULL);
 }
@@ -570,47 +645,61 @@ static const char *run_label(const struct check_config *cfg, unsigned k, char *b
 }
 
 /* Runs binary cfg->repeat times under lockhound; every run must match spec (the first that does
- * not is the verdict, named by its number). */
-static enum verdict check_runs(const struct check_config *cfg, const char *path, const char *binary,
-                               const struct lh_expect_spec *spec, struct run_result *r) {
+ * not is the verdict, named by its number). res keeps the deciding run (check_outputs.h). */
+static enum lh_check_verdict check_runs(const struct check_config *cfg, const char *binary,
+                                        const struct lh_expect_spec *spec, struct run_result *r,
+                                        struct lh_check_result *res) {
   char label[48], why[256];
-  const char *script = ends_with(path, ".py") ? path : NULL;
+  const char *path = res->path, *script = ends_with(path, ".py") ? path : NULL;
   for (unsigned k = 1; k <= cfg->repeat; k++) {
     const char *run = run_label(cfg, k, label, sizeof label);
+    res->runs = k;
     if (run_under_lockhound(cfg, binary, script, spec, r) != 0) {
       snprintf(why, sizeof why, "%s%s", run, strerror(errno));
-      return fail(path, why);
+      return fail(res, LH_CHECK_ERROR, why);
     }
     if (r->timed_out) {
       snprintf(why, sizeof why, "%sdid not end within %g s: killed (a hang lockhound did not end?)",
                run, cfg->timeout_s);
-      fail(path, why);
+      fail(res, LH_CHECK_ERROR, why);
+      res->output = read_output(r->out_path);
       if (cfg->verbose) show_output(r->out_path);
-      return CHECK_FAIL;
+      return LH_CHECK_ERROR;
     }
-    char *diff = compare_run(spec, r);
+    bool no_report;
+    char *diff = compare_run(spec, r, res, &no_report);
     if (diff) {
       char *labelled = NULL;
       if (asprintf(&labelled, "%s%s", run, diff) < 0) abort();
-      fail(path, labelled);
+      fail(res, no_report ? LH_CHECK_ERROR : LH_CHECK_FAIL, labelled);
       free(labelled);
       free(diff);
+      res->output = read_output(r->out_path);
       if (cfg->verbose) show_output(r->out_path);
-      return CHECK_FAIL;
+      return res->verdict;
     }
   }
   if (cfg->repeat > 1)
     printf("PASS %s (%u runs)\n", lh_shown(path), cfg->repeat);
   else
     printf("PASS %s\n", lh_shown(path));
-  return CHECK_PASS;
+  res->verdict = LH_CHECK_PASS;
+  return LH_CHECK_PASS;
 }
 
-static enum verdict check_one(const struct check_config *cfg, const char *path) {
+static double elapsed_since(double start) { return now_s() - start; }
+
+/* Checks one program into res (res->path set). */
+static void check_one(const struct check_config *cfg, struct lh_check_result *res) {
+  const char *path = res->path;
+  double start = now_s();
   bool is_source = is_checked_source(path);
-  if (!is_source && access(path, X_OK) != 0)
-    return fail(path,
-                "not a program (not executable), a C source (*.c) or a Python program (*.py)");
+  res->exit_code = res->expected_exit = -1;
+  if (!is_source && access(path, X_OK) != 0) {
+    fail(res, LH_CHECK_ERROR,
+         "not a program (not executable), a C source (*.c) or a Python program (*.py)");
+    return;
+  }
   char *spec_path = spec_path_of(cfg, path, is_source), *error = NULL;
   if (!is_source && !cfg->expect_path && access(spec_path, R_OK) != 0) {
     char *why;
@@ -619,10 +708,10 @@ static enum verdict check_one(const struct check_config *cfg, const char *path) 
                  "with --expect FILE",
                  spec_path) < 0)
       abort();
-    fail(path, why);
+    fail(res, LH_CHECK_ERROR, why);
     free(why);
     free(spec_path);
-    return CHECK_FAIL;
+    return;
   }
   struct lh_expect_spec spec;
   int rc = lh_expect_read_spec(spec_path, &spec, &error);
@@ -632,25 +721,25 @@ static enum verdict check_one(const struct check_config *cfg, const char *path) 
   }
   free(spec_path);
   if (rc != 0) {
-    fail(path, error);
+    fail(res, LH_CHECK_ERROR, error);
     free(error);
-    return CHECK_FAIL;
+    return;
   }
-  enum verdict v = CHECK_FAIL;
   char *binary = NULL;
   struct run_result r;
   if (spec.pending) {
     printf("SKIP %s: lockhound-pending: %s\n", lh_shown(path), lh_shown(spec.pending));
-    v = CHECK_SKIP;
+    if (asprintf(&res->message, "lockhound-pending: %s", spec.pending) < 0) abort();
+    res->verdict = LH_CHECK_SKIP;
   } else if (!(binary = binary_of(cfg, path, is_source, &spec))) {
-    fail(path, "cannot compile it (the compiler's messages are above)");
+    fail(res, LH_CHECK_ERROR, "cannot compile it (the compiler's messages are above)");
   } else {
-    v = check_runs(cfg, path, binary, &spec, &r);
+    check_runs(cfg, binary, &spec, &r, res);
   }
   fflush(stdout);
   free(binary);
   lh_expect_spec_free(&spec);
-  return v;
+  res->time_s = elapsed_since(start);
 }
 
 /* ---- the command ---- */
@@ -686,6 +775,20 @@ static int locate_self(struct check_config *cfg) {
   return 0;
 }
 
+/* --json, --junit and --sarif, each when asked for; returns whether all were written. */
+static bool write_outputs(const struct lh_options *o, const struct lh_check_result *results,
+                          size_t n) {
+  bool ok = true;
+  if (o->json_path) ok &= lh_check_write_json(o->json_path, results, n) == 0;
+  if (o->junit_path) ok &= lh_check_write_junit(o->junit_path, results, n) == 0;
+  if (o->sarif_path) {
+    char cwd[PATH_MAX];
+    const char *root = o->nsource_roots ? o->source_roots[0] : getcwd(cwd, sizeof cwd);
+    ok &= lh_check_write_sarif(o->sarif_path, results, n, root ? root : "/") == 0;
+  }
+  return ok;
+}
+
 int lh_command_check(const struct lh_options *o) {
   struct check_config cfg = {0};
   cfg.timeout_s = o->timeout_s;
@@ -693,6 +796,8 @@ int lh_command_check(const struct lh_options *o) {
   cfg.verbose = o->verbose;
   cfg.repeat = o->repeat;
   cfg.python_option = o->python;
+  cfg.suppressions = o->suppressions;
+  cfg.nsuppressions = o->nsuppressions;
   size_t n;
   char **paths = expand_arguments(o->noperands, o->operands, &cfg, &n);
   if (!paths) return LH_EXIT_USAGE;
@@ -704,17 +809,23 @@ int lh_command_check(const struct lh_options *o) {
   if (locate_self(&cfg) != 0) return LH_EXIT_USAGE;
   signal(SIGINT, stop_running_group);
   signal(SIGTERM, stop_running_group);
+  struct lh_check_result *results = lh_xcalloc(n ? n : 1, sizeof *results);
   size_t passed = 0, failed = 0, skipped = 0;
   for (size_t i = 0; i < n; i++) {
-    enum verdict v = check_one(&cfg, paths[i]);
-    passed += v == CHECK_PASS;
-    failed += v == CHECK_FAIL;
-    skipped += v == CHECK_SKIP;
-    free(paths[i]);
+    results[i].path = paths[i]; /* owned by the result from here */
+    check_one(&cfg, &results[i]);
+    passed += results[i].verdict == LH_CHECK_PASS;
+    failed += results[i].verdict == LH_CHECK_FAIL || results[i].verdict == LH_CHECK_ERROR;
+    skipped += results[i].verdict == LH_CHECK_SKIP;
   }
   free(paths);
   nftw(cfg.work, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   if (skipped) printf("%zu skipped (lockhound-pending)\n", skipped);
   printf("%zu passed, %zu failed\n", passed, failed);
+  fflush(stdout);
+  bool written = write_outputs(o, results, n);
+  for (size_t i = 0; i < n; i++) lh_check_result_free(&results[i]);
+  free(results);
+  if (!written) return LH_EXIT_USAGE;
   return failed ? CHECK_EXIT_MISMATCH : 0;
 }

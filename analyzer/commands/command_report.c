@@ -5,9 +5,11 @@
  * its process exits, when no `lockhound run` supervises it) a run that saw no thread and no lock
  * prints nothing at all, and the status is always 0 so that the program's own exit status is
  * not disturbed. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/output_file.h"
 #include "commands/analysed_runs.h"
@@ -16,6 +18,7 @@
 #include "report/report.h"
 #include "report/report_contention.h"
 #include "report/report_html.h"
+#include "report/report_sarif.h"
 #include "report/suppressions.h"
 #include "symbols/lock_names.h"
 #include "symbols/symbolize.h"
@@ -69,6 +72,17 @@ static char *log_path_of(const char *pattern, long long pid) {
   return path;
 }
 
+/* --sarif: the findings converted from their JSON form, paths relative to the first
+ * --source-root, else to the current directory. */
+static int report_sarif(const struct lh_options *o, const struct lh_report *r) {
+  char cwd[PATH_MAX];
+  const char *root = o->nsource_roots ? o->source_roots[0] : getcwd(cwd, sizeof cwd);
+  json_t *doc = lh_report_json_document(r);
+  int rc = lh_report_sarif(o->sarif_path, &doc, 1, root ? root : "/");
+  json_decref(doc);
+  return rc;
+}
+
 /* Writes every report the options ask for; *errors gets the number of error findings. */
 static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, size_t *errors) {
   const struct lh_report *r = &a->report;
@@ -100,6 +114,7 @@ static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, si
   if (o->html_path &&
       lh_report_html(o->html_path, r, (struct lh_text_style){o->lang, o->explain}) != 0)
     rc = LH_EXIT_USAGE;
+  if (o->sarif_path && report_sarif(o, r) != 0) rc = LH_EXIT_USAGE;
   /* The text report is an output too: when stderr could not take it (a full disk, a closed
    * descriptor), nobody can be told, but the status must not say all went well. */
   if (ferror(stderr)) rc = LH_EXIT_USAGE;

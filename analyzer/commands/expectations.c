@@ -1,5 +1,5 @@
 /* expectations.c - parse a program's expectation lines (`lockhound-expect:`, `-expect-warning:`,
- * `-exit:`, `-options:`, `-pending:`) and a report's findings into sorted key lists (see
+ * `-exit:`, `-options:`, `-pending:`, `-expect-at-least:`, `-expect-one-of:`, `-args:`) and a report's findings into sorted key lists (see
  * expectations.h for the key format), and compare two lists as multisets.
  *
  * Algorithm: plain string search for each tag over the whole file, a tokenizer for the rest of
@@ -21,6 +21,9 @@
 #define EXIT_TAG "lockhound-exit:"
 #define OPTIONS_TAG "lockhound-options:"
 #define PENDING_TAG "lockhound-pending:"
+#define AT_LEAST_TAG "lockhound-expect-at-least:"
+#define ONE_OF_TAG "lockhound-expect-one-of:"
+#define ARGS_TAG "lockhound-args:"
 
 static int compare_strings(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -125,15 +128,67 @@ static int read_finding_lines(const char *text, const char *tag, struct lh_expec
   return 0;
 }
 
-static int read_exit_line(const char *text, int *exit_code) {
+static int read_exit_line(const char *text, int *exit_code, int *given) {
   const char *line = strstr(text, EXIT_TAG);
   if (!line) return 0;
+  *given = 1;
   char *value = rest_of_line(line + strlen(EXIT_TAG)), *end;
   long code = strtol(value, &end, 10);
   int ok = *value && !*end && code >= 0 && code <= 255;
   free(value);
   if (!ok) return -1;
   *exit_code = (int)code;
+  return 0;
+}
+
+/* Every `lockhound-args:` line's words appended to spec->args. */
+static int read_args_lines(const char *text, struct lh_expect_spec *spec) {
+  for (const char *line = strstr(text, ARGS_TAG); line; line = strstr(line + 1, ARGS_TAG)) {
+    char **tokens;
+    size_t n;
+    if (tokenize(line + strlen(ARGS_TAG), &tokens, &n) != 0 || n == 0) return -1;
+    for (size_t i = 0; i < n; i++)
+      if (push(&spec->args, &spec->arg_count, tokens[i]) != 0) abort();
+    free(tokens);
+  }
+  return 0;
+}
+
+/* Every `lockhound-expect-one-of:` line: keys separated by `|` (a word of its own), `none` an
+ * alternative of its own; at least two alternatives, each a kind and names, none empty. */
+static int read_one_of_lines(const char *text, struct lh_expect_spec *spec) {
+  for (const char *line = strstr(text, ONE_OF_TAG); line; line = strstr(line + 1, ONE_OF_TAG)) {
+    char **tokens;
+    size_t n;
+    if (tokenize(line + strlen(ONE_OF_TAG), &tokens, &n) != 0) return -1;
+    struct lh_expect_one_of group = {{NULL, 0}, 0};
+    size_t start = 0, alternatives = 0;
+    int bad = n == 0;
+    for (size_t i = 0; i <= n && !bad; i++) {
+      if (i < n && strcmp(tokens[i], "|") != 0) continue;
+      size_t len = i - start;
+      if (len == 0) {
+        bad = 1;
+      } else if (len == 1 && strcmp(tokens[start], "none") == 0) {
+        bad = group.none;
+        group.none = 1;
+      } else {
+        push(&group.alternatives.keys, &group.alternatives.count,
+             make_key(tokens[start], tokens + start + 1, len - 1));
+      }
+      alternatives++;
+      start = i + 1;
+    }
+    free_strings(tokens, n);
+    lh_sort(group.alternatives.keys, group.alternatives.count, sizeof *group.alternatives.keys,
+            compare_strings);
+    struct lh_expect_one_of *bigger =
+        realloc(spec->one_of, (spec->one_of_count + 1) * sizeof *spec->one_of);
+    if (!bigger) abort();
+    spec->one_of = bigger;
+    spec->one_of[spec->one_of_count++] = group; /* kept even when bad: freed with the spec */
+    if (bad || alternatives < 2) return -1;
+  }
   return 0;
 }
 
@@ -161,22 +216,34 @@ static int read_option_lines(const char *text, struct lh_expect_spec *spec) {
 
 /* Parses text (NUL-terminated; freed here) as the expectations of path. */
 static int parse_spec(const char *path, char *text, struct lh_expect_spec *spec, char **error) {
-  int lines = 0, saw_none = 0, warning_lines = 0, no_warning = 0;
+  int lines = 0, saw_none = 0, warning_lines = 0, no_warning = 0, at_least_lines = 0,
+      at_least_none = 0;
   const char *problem = NULL;
   if (read_finding_lines(text, EXPECT_TAG, &spec->errors, &lines, &saw_none) != 0)
     problem = "malformed lockhound-expect line";
+  else if (read_finding_lines(text, AT_LEAST_TAG, &spec->at_least, &at_least_lines,
+                              &at_least_none) != 0 ||
+           at_least_none)
+    problem = "malformed lockhound-expect-at-least line (want a kind and names: "
+              "lockhound-expect-at-least: deadlock lock_a lock_b)";
+  else if (read_one_of_lines(text, spec) != 0)
+    problem = "malformed lockhound-expect-one-of line (want two or more keys or none between "
+              "| signs: lockhound-expect-one-of: deadlock lock_a lock_b | none)";
+  else if (read_args_lines(text, spec) != 0)
+    problem = "malformed lockhound-args line (want the program's arguments: "
+              "lockhound-args: --threads 4)";
   else if (read_finding_lines(text, WARNING_TAG, &spec->warnings, &warning_lines, &no_warning) !=
                0 ||
            no_warning)
     problem = "malformed lockhound-expect-warning line (no warning expected: leave it out)";
-  else if (lines == 0)
+  else if (lines == 0 && at_least_lines == 0 && spec->one_of_count == 0)
     problem = "no lockhound-expect line in the top comment";
   else if (saw_none && spec->errors.count > 0)
     problem = "lockhound-expect: none together with expected findings";
   else if (read_option_lines(text, spec) != 0)
     problem = "malformed lockhound-options line";
   spec->exit_code = spec->errors.count ? LH_EXPECT_FOUND_EXIT_CODE : 0;
-  if (!problem && read_exit_line(text, &spec->exit_code) != 0)
+  if (!problem && read_exit_line(text, &spec->exit_code, &spec->exit_given) != 0)
     problem = "malformed lockhound-exit line (want a number from 0 to 255)";
   const char *pending = strstr(text, PENDING_TAG);
   if (!problem && pending) spec->pending = rest_of_line(pending + strlen(PENDING_TAG));
@@ -214,6 +281,11 @@ int lh_expect_read_spec_text(const char *name, const char *text, size_t len,
 void lh_expect_spec_free(struct lh_expect_spec *spec) {
   lh_expect_keys_free(&spec->errors);
   lh_expect_keys_free(&spec->warnings);
+  lh_expect_keys_free(&spec->at_least);
+  for (size_t i = 0; i < spec->one_of_count; i++)
+    lh_expect_keys_free(&spec->one_of[i].alternatives);
+  free(spec->one_of);
+  free_strings(spec->args, spec->arg_count);
   free_strings(spec->options, spec->option_count);
   free(spec->option_lines);
   free(spec->pending);
@@ -261,7 +333,7 @@ static int push_variable(const json_t *finding, char ***names, size_t *n) {
  * is required by the JSON contract; "lock_instances" appears on lock-order findings (the locks of
  * every cycle through the same lines), "objects" on findings about semaphores, condvars and
  * barriers, "variable" on data races (whose "locks" is empty). */
-static int key_of_finding(const json_t *finding, char **key) {
+int lh_expect_key_of_finding(const json_t *finding, char **key) {
   const char *kind = json_string_value(json_object_get(finding, "kind"));
   char **names = NULL;
   size_t n = 0;
@@ -292,7 +364,7 @@ int lh_expect_from_report(const json_t *report, const char *level, struct lh_exp
       return fail(error, "report", "a finding has no \"level\"");
     }
     if (strcmp(found_level, level) != 0) continue;
-    if (key_of_finding(f, &key) != 0) {
+    if (lh_expect_key_of_finding(f, &key) != 0) {
       lh_expect_keys_free(list);
       return fail(error, "report",
                   "a finding has no \"kind\", no \"locks\" array, or a lock, object or variable "
@@ -346,4 +418,109 @@ void lh_expect_keys_free(struct lh_expect_keys *list) {
   free_strings(list->keys, list->count);
   list->keys = NULL;
   list->count = 0;
+}
+
+/* ---- matching ---- */
+
+/* Removes one key equal to key from list (sorted, owned); returns whether there was one. */
+static int take(struct lh_expect_keys *list, const char *key) {
+  for (size_t i = 0; i < list->count; i++) {
+    if (strcmp(list->keys[i], key) != 0) continue;
+    free(list->keys[i]);
+    memmove(list->keys + i, list->keys + i + 1, (list->count - i - 1) * sizeof *list->keys);
+    list->count--;
+    return 1;
+  }
+  return 0;
+}
+
+static int has(const struct lh_expect_keys *list, const char *key) {
+  for (size_t i = 0; i < list->count; i++)
+    if (strcmp(list->keys[i], key) == 0) return 1;
+  return 0;
+}
+
+/* Whether key's kind (its first word) is that of one of the at-least keys. */
+static int kind_listed(const struct lh_expect_keys *at_least, const char *key) {
+  size_t len = strcspn(key, " ");
+  for (size_t i = 0; i < at_least->count; i++)
+    if (strcspn(at_least->keys[i], " ") == len && strncmp(at_least->keys[i], key, len) == 0)
+      return 1;
+  return 0;
+}
+
+/* "one of: A | B | none" (prefix: "one of" or "more than one of"). Caller frees. */
+static char *one_of_text(const char *prefix, const struct lh_expect_one_of *g) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  if (!out) abort();
+  fprintf(out, "%s:", prefix);
+  for (size_t i = 0; i < g->alternatives.count; i++)
+    fprintf(out, "%s %s", i ? " |" : "", g->alternatives.keys[i]);
+  if (g->none) fputs(" | none", out);
+  fclose(out);
+  return text;
+}
+
+static void copy_keys(const struct lh_expect_keys *from, const char *prefix,
+                      struct lh_expect_keys *to) {
+  for (size_t i = 0; i < from->count; i++) {
+    char *key;
+    if (asprintf(&key, "%s%s", prefix, from->keys[i]) < 0) abort();
+    push(&to->keys, &to->count, key);
+  }
+}
+
+void lh_expect_match(const struct lh_expect_spec *spec, const struct lh_expect_keys *errors,
+                     const struct lh_expect_keys *warnings, struct lh_expect_keys *missing,
+                     struct lh_expect_keys *unexpected) {
+  struct lh_expect_keys rest_errors, rest_warnings, missing_warnings;
+  unexpected->keys = NULL;
+  unexpected->count = 0;
+  lh_expect_keys_minus(&spec->errors, errors, missing);
+  lh_expect_keys_minus(&spec->warnings, warnings, &missing_warnings);
+  lh_expect_keys_minus(errors, &spec->errors, &rest_errors);
+  lh_expect_keys_minus(warnings, &spec->warnings, &rest_warnings);
+  copy_keys(&missing_warnings, "warning ", missing);
+  lh_expect_keys_free(&missing_warnings);
+  /* one-of: exactly one alternative among what is left (at either level) */
+  for (size_t g = 0; g < spec->one_of_count; g++) {
+    const struct lh_expect_one_of *group = &spec->one_of[g];
+    size_t present = 0;
+    for (size_t i = 0; i < group->alternatives.count; i++)
+      present += has(&rest_errors, group->alternatives.keys[i]) ||
+                 has(&rest_warnings, group->alternatives.keys[i]);
+    if (present == 0 && !group->none)
+      push(&missing->keys, &missing->count, one_of_text("one of", group));
+    if (present > 1)
+      push(&unexpected->keys, &unexpected->count, one_of_text("more than one of", group));
+    for (size_t i = 0; i < group->alternatives.count && present; i++)
+      if (!take(&rest_errors, group->alternatives.keys[i]))
+        take(&rest_warnings, group->alternatives.keys[i]);
+  }
+  /* at-least: each key there once; then anything else of their kinds */
+  for (size_t i = 0; i < spec->at_least.count; i++)
+    if (!take(&rest_errors, spec->at_least.keys[i]) &&
+        !take(&rest_warnings, spec->at_least.keys[i]))
+      push(&missing->keys, &missing->count, lh_xstrdup(spec->at_least.keys[i]));
+  for (size_t i = 0; i < rest_errors.count; i++)
+    if (!kind_listed(&spec->at_least, rest_errors.keys[i]))
+      push(&unexpected->keys, &unexpected->count, lh_xstrdup(rest_errors.keys[i]));
+  for (size_t i = 0; i < rest_warnings.count; i++)
+    if (!kind_listed(&spec->at_least, rest_warnings.keys[i])) {
+      char *key;
+      if (asprintf(&key, "warning %s", rest_warnings.keys[i]) < 0) abort();
+      push(&unexpected->keys, &unexpected->count, key);
+    }
+  lh_expect_keys_free(&rest_errors);
+  lh_expect_keys_free(&rest_warnings);
+  lh_sort(missing->keys, missing->count, sizeof *missing->keys, compare_strings);
+  lh_sort(unexpected->keys, unexpected->count, sizeof *unexpected->keys, compare_strings);
+}
+
+int lh_expect_exit_code(const struct lh_expect_spec *spec, const struct lh_expect_keys *errors) {
+  if (spec->exit_given || (spec->at_least.count == 0 && spec->one_of_count == 0))
+    return spec->exit_code;
+  return errors->count ? LH_EXPECT_FOUND_EXIT_CODE : 0;
 }

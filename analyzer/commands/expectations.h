@@ -15,9 +15,20 @@
  * the sorted keys of its level-"error" findings equal those of its `lockhound-expect:` lines and
  * the keys of its level-"warning" findings those of its `lockhound-expect-warning:` lines.
  *
+ * Two looser forms, for a program whose findings depend on the schedule (one that deadlocks only
+ * on some runs), matched against the findings of both levels that the exact lines above left:
+ *   lockhound-expect-at-least: KEY  KEY must be found; further findings of KEY's kind (other
+ *                              names, the same names again) are allowed
+ *   lockhound-expect-one-of: KEY | KEY ...   exactly one of the alternatives is found; an
+ *                              alternative `none` allows none of them (an optional finding)
+ * Whatever no line accounts for is unexpected. Each run is judged alone: under --repeat a
+ * one-of may be met by a different alternative in each run. A spec needs at least one
+ * expect, expect-at-least or expect-one-of line.
+ *
  * The other lines of a program's top comment:
- *   lockhound-exit: N          the exit code of `lockhound run` (default: 66 when an error is
- *                              expected, else 0)
+ *   lockhound-exit: N          the exit code of `lockhound run` (default: 66 when the run
+ *                              has an error-level finding, else 0)
+ *   lockhound-args: ARG...     the program's arguments (after its name; lines add up)
  *   lockhound-options: OPT...  extra options for `lockhound run`, before the `--` (lockhound
  *                              check takes only those that cannot write files or change the
  *                              verdict: command_check.c)
@@ -42,12 +53,24 @@ struct lh_expect_keys {
 
 #define LH_EXPECT_FOUND_EXIT_CODE 66 /* lockhound's default --error-exitcode */
 
+/* One lockhound-expect-one-of: line. */
+struct lh_expect_one_of {
+  struct lh_expect_keys alternatives; /* sorted; `none` is not among them */
+  int none;                           /* `none` is an alternative */
+};
+
 struct lh_expect_spec {
-  struct lh_expect_keys errors;   /* lockhound-expect: */
-  struct lh_expect_keys warnings; /* lockhound-expect-warning: */
-  int exit_code;                  /* lockhound-exit:, or the default */
-  char **options;                 /* lockhound-options:, in order */
-  int *option_lines;              /* the line of the file each option is on */
+  struct lh_expect_keys errors;    /* lockhound-expect: */
+  struct lh_expect_keys warnings;  /* lockhound-expect-warning: */
+  struct lh_expect_keys at_least;  /* lockhound-expect-at-least: */
+  struct lh_expect_one_of *one_of; /* lockhound-expect-one-of:, in file order */
+  size_t one_of_count;
+  int exit_code;  /* lockhound-exit:, or the default for a run matching the exact lines */
+  int exit_given; /* a lockhound-exit: line gave it (else: 66 iff error findings, see above) */
+  char **args;    /* lockhound-args:, in order */
+  size_t arg_count;
+  char **options;    /* lockhound-options:, in order */
+  int *option_lines; /* the line of the file each option is on */
   size_t option_count;
   char *pending; /* lockhound-pending: reason, or NULL */
 };
@@ -67,6 +90,23 @@ void lh_expect_spec_free(struct lh_expect_spec *spec);
  * contract. */
 int lh_expect_from_report(const json_t *report, const char *level, struct lh_expect_keys *list,
                           char **error);
+
+/* Matches a run's error and warning keys against spec: *missing gets what the spec wants and the
+ * run lacks (an exact key, an at-least key, "one of: A | B" when none is there), *unexpected what
+ * the run has and nothing accounts for ("more than one of: A | B" when several are there); a
+ * warning-level key is written "warning KEY". Both sorted; empty when the run matches. Caller
+ * frees both. */
+void lh_expect_match(const struct lh_expect_spec *spec, const struct lh_expect_keys *errors,
+                     const struct lh_expect_keys *warnings, struct lh_expect_keys *missing,
+                     struct lh_expect_keys *unexpected);
+/* The exit code a run with these error findings must have: lockhound-exit:; else, for a spec of
+ * exact lines only, 66 when it expects an error, else 0 (spec->exit_code); else 66 when the run
+ * has error findings, else 0. */
+int lh_expect_exit_code(const struct lh_expect_spec *spec, const struct lh_expect_keys *errors);
+
+/* The key of one finding of a --json document (its kind and sorted names). Returns 0, or -1 when
+ * the finding lacks what the contract requires. Caller frees *key. */
+int lh_expect_key_of_finding(const json_t *finding, char **key);
 
 /* One line per key, for failure messages; "(none)" for an empty list. Caller frees. */
 char *lh_expect_keys_format(const struct lh_expect_keys *list);

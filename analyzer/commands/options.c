@@ -48,7 +48,9 @@ enum {
   OPT_GEN_SUPPRESSIONS,
   OPT_LOG_FILE,
   OPT_REPEAT,
-  OPT_PYTHON
+  OPT_PYTHON,
+  OPT_SARIF,
+  OPT_JUNIT
 };
 
 #define RUN (1u << LH_CMD_RUN)
@@ -66,8 +68,10 @@ static const struct option_row {
   unsigned commands;
   int id;
 } rows[] = {
-    {"json", 0, required_argument, RUN | REPORT, OPT_JSON},
+    {"json", 0, required_argument, RUN | REPORT | CHECK, OPT_JSON},
     {"html", 0, required_argument, RUN | REPORT, OPT_HTML},
+    {"sarif", 0, required_argument, RUN | REPORT | CHECK, OPT_SARIF},
+    {"junit", 0, required_argument, CHECK, OPT_JUNIT},
     {"error-exitcode", 0, required_argument, RUN | REPORT, OPT_ERROR_EXITCODE},
     {"max-cycle-length", 0, required_argument, RUN | REPORT | GRAPH, OPT_MAX_CYCLE},
     {"verbose", 'v', no_argument, RUN | REPORT | CHECK, OPT_VERBOSE},
@@ -78,10 +82,10 @@ static const struct option_row {
     {"livelock-timeout", 0, required_argument, RUN, OPT_LIVELOCK_TIMEOUT},
     {"explain", 0, no_argument, RUN | REPORT, OPT_EXPLAIN},
     {"contention", 0, no_argument, RUN | REPORT, OPT_CONTENTION},
-    {"suppressions", 0, required_argument, RUN | REPORT, OPT_SUPPRESSIONS},
+    {"suppressions", 0, required_argument, RUN | REPORT | CHECK, OPT_SUPPRESSIONS},
     {"gen-suppressions", 0, no_argument, RUN | REPORT, OPT_GEN_SUPPRESSIONS},
     {"log-file", 0, required_argument, RUN | REPORT, OPT_LOG_FILE},
-    {"source-root", 0, required_argument, RUN | REPORT, OPT_SOURCE_ROOT},
+    {"source-root", 0, required_argument, RUN | REPORT | CHECK, OPT_SOURCE_ROOT},
     {"lang", 0, required_argument, RUN | REPORT, OPT_LANG},
     {"output", 'o', required_argument, GRAPH, OPT_OUTPUT},
     {"format", 0, required_argument, GRAPH, OPT_FORMAT},
@@ -113,8 +117,11 @@ void lh_usage(FILE *out) {
       "  --json FILE             also write the findings as JSON to FILE (report: - for stdout)\n"
       "  --html FILE             also write the findings as one HTML page to FILE (report: - for "
       "stdout)\n"
+      "  --sarif FILE            also write the findings as SARIF 2.1.0 to FILE (code scanning;\n"
+      "                          report: - for stdout)\n"
       "  --source-root=DIR       the page shows source lines only of files under DIR (repeatable;\n"
-      "                          default: the directories the program was built in)\n"
+      "                          default: the directories the program was built in); SARIF\n"
+      "                          paths are relative to the first (default: the current directory)\n"
       "  --error-exitcode=N      exit status when something is found (default 66)\n"
       "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
       "  -v, --verbose           also show notes and statistics\n"
@@ -173,10 +180,19 @@ static void check_usage(FILE *out) {
         "  --expect FILE      read the expectations from FILE instead of the program's source\n"
         "  --repeat=N         run each program N times; every run must match (default 1)\n"
         "  --python=PATH      the interpreter that runs *.py programs (default: python3 on PATH)\n"
+        "  --suppressions=FILE  hide the findings FILE's rules match, in every run (repeatable):\n"
+        "                     a suppressed finding is not expected\n"
+        "  --json FILE        every program's verdict and findings as JSON\n"
+        "  --junit FILE       JUnit XML (GitLab, Jenkins): a testcase per program, a failure per\n"
+        "                     missing or unexpected finding\n"
+        "  --sarif FILE       every program's findings as SARIF 2.1.0 (GitHub code scanning)\n"
+        "  --source-root=DIR  SARIF paths are relative to DIR (default: the current directory)\n"
         "  -v, --verbose      show the output of a run that does not match\n"
         "  --help\n"
         "\n"
-        "exit status: 0 all matched, 1 a mismatch, 2 usage error\n",
+        "exit status: 0 all matched (or were skipped), 1 a program did not match or could not\n"
+        "be checked (no expectations, did not build, run or end), 2 usage error or an output\n"
+        "that could not be written\n",
         out);
 }
 
@@ -334,6 +350,8 @@ static int apply(enum lh_command cmd, int id, struct lh_options *o) {
     break;
   }
   case OPT_HTML: o->html_path = optarg; break;
+  case OPT_SARIF: o->sarif_path = optarg; break;
+  case OPT_JUNIT: o->junit_path = optarg; break;
   case OPT_SOURCE_ROOT: {
     char real[PATH_MAX];
     struct stat st;
@@ -470,7 +488,7 @@ static int finish(enum lh_command cmd, struct lh_options *o) {
     if (o->output && ends_with(o->output, ".svg")) o->format = "svg";
     if (o->output && ends_with(o->output, ".png")) o->format = "png";
   }
-  if (cmd == LH_CMD_RUN || cmd == LH_CMD_REPORT)
+  if (cmd == LH_CMD_RUN || cmd == LH_CMD_REPORT || cmd == LH_CMD_CHECK)
     return lh_outputs_check(o, cmd); /* outputs.c: before anything runs or is read */
   return 0;
 }

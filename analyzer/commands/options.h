@@ -23,7 +23,9 @@ enum lh_command { LH_CMD_RUN, LH_CMD_REPORT, LH_CMD_GRAPH, LH_CMD_CHECK, LH_CMD_
 #define LH_MACHINE_OUTPUTS(X)                                                                      \
   X("--json", json_path)                                                                           \
   X("--html", html_path)                                                                           \
-  X("--log-file", log_path)
+  X("--log-file", log_path)                                                                        \
+  X("--sarif", sarif_path)                                                                         \
+  X("--junit", junit_path)
 #define LH_MAX_OUTPUTS 8
 
 struct lh_options {
@@ -47,6 +49,8 @@ struct lh_options {
   bool contention;              /* --contention: the per-lock profile (run: also records it) */
   bool gen_suppressions;        /* --gen-suppressions: a ready rule per finding, after the report */
   const char *log_path;         /* --log-file=PATH: the text report there, %p the pid; or NULL */
+  const char *sarif_path;       /* --sarif FILE: SARIF 2.1.0 (report_sarif.c), or NULL */
+  const char *junit_path;       /* --junit FILE (check only): JUnit XML, or NULL */
 #define LH_MAX_SOURCE_ROOTS 16
   char *source_roots[LH_MAX_SOURCE_ROOTS]; /* --source-root=DIR, resolved by realpath (owned:
                                               they live as long as the command) */

@@ -66,6 +66,21 @@ static bool same(const struct identity *a, const struct identity *b) {
   return false;
 }
 
+/* Under `check` stdout has its PASS/FAIL lines, and no program's output ever reaches it. */
+static int refuse_stdout_under_check(const struct lh_output *out) {
+  if (strcmp(out->path, "-") == 0)
+    fprintf(stderr,
+            "lockhound check: %s - would mix the document with check's PASS and FAIL lines on "
+            "stdout; give %s a file\n",
+            out->option, out->option);
+  else
+    fprintf(stderr,
+            "lockhound check: %s %s is this command's stdout, where check writes its PASS and "
+            "FAIL lines; give %s another file\n",
+            out->option, out->path, out->option);
+  return LH_EXIT_USAGE;
+}
+
 static int refuse_stdout_under_run(const struct lh_output *out) {
   if (strcmp(out->path, "-") == 0)
     fprintf(stderr,
@@ -116,6 +131,10 @@ int lh_outputs_check(const struct lh_options *o, enum lh_command cmd) {
       rc = refuse_stdout_under_run(&outs[i]);
       break;
     }
+    if (cmd == LH_CMD_CHECK && (dash || same(&ids[i], &out_stream))) {
+      rc = refuse_stdout_under_check(&outs[i]);
+      break;
+    }
     for (size_t j = 0; j < i && rc == 0; j++) {
       bool either_dash = dash || strcmp(outs[j].path, "-") == 0;
       if (either_dash && (same(&ids[i], &ids[j]) || (dash && strcmp(outs[j].path, "-") == 0))) {
@@ -134,6 +153,11 @@ int lh_outputs_check(const struct lh_options *o, enum lh_command cmd) {
     if (rc == 0 && cmd == LH_CMD_REPORT)
       rc = check_against_inputs(&outs[i], &ids[i], "a run file to read",
                                 (const char *const *)o->operands, (size_t)o->noperands);
+    if (rc == 0 && cmd == LH_CMD_CHECK)
+      rc = check_against_inputs(&outs[i], &ids[i], "a program or source to check",
+                                (const char *const *)o->operands, (size_t)o->noperands);
+    if (rc == 0 && cmd == LH_CMD_CHECK && o->expect_path)
+      rc = check_against_inputs(&outs[i], &ids[i], "the --expect file", &o->expect_path, 1);
     if (rc == 0)
       rc = check_against_inputs(&outs[i], &ids[i], "a --suppressions file", o->suppressions,
                                 o->nsuppressions);

@@ -103,6 +103,9 @@ void lh_scenario_columns_free(struct lh_scenario_column *cols, size_t n);
 /* --explain for a run-time cycle: the steps of what happened (report_incident.c). */
 void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f);
 
+/* The JSON report as a document (the --json contract of docs/usage.md; caller decrefs): what
+ * report_sarif.c converts. */
+json_t *lh_report_json_document(const struct lh_report *r);
 /* The JSON report into path (report_json.c). Returns 0, or -1 after a message on stderr. */
 int lh_report_json(const char *path, const struct lh_report *r);
 

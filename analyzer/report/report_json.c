@@ -101,7 +101,7 @@ static json_t *summary_json(const struct lh_findings *fs) {
   return o;
 }
 
-int lh_report_json(const char *path, const struct lh_report *r) {
+json_t *lh_report_json_document(const struct lh_report *r) {
   json_t *root = json_object(), *tool = json_object(), *findings = json_array();
   json_object_set_new(tool, "name", json_string("lockhound"));
   json_object_set_new(tool, "version", json_string(LH_VERSION));
@@ -113,6 +113,11 @@ int lh_report_json(const char *path, const struct lh_report *r) {
   lh_lock_names_free(object_names, r->m->nobjects);
   json_object_set_new(root, "findings", findings);
   json_object_set_new(root, "summary", summary_json(r->findings));
+  return root;
+}
+
+int lh_report_json(const char *path, const struct lh_report *r) {
+  json_t *root = lh_report_json_document(r);
   size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER;
   FILE *out = lh_output_open(path);
   int rc = -1;

@@ -4,12 +4,15 @@
  * One Criterion test per sample, suite = topic, name = sample, generated from samples.def, which
  * CMake writes from the glob of samples/<topic>/<name>.c: adding a sample adds its test. Each test
  * reads the sample's expectation lines (see expectations.h), runs it with its
- * `lockhound-options:`, and checks that
+ * `lockhound-options:` and `lockhound-args:`, and checks that
  *   - the run ends within RUN_LIMIT_S (a sample that really deadlocks, stalls or livelocks must
  *     be ended by lockhound: without it, it would hang for ever),
- *   - the keys of the level-"error" findings equal the `lockhound-expect:` lines, and those of
- *     the level-"warning" findings the `lockhound-expect-warning:` lines,
- *   - the exit code is the sample's `lockhound-exit:` (66 when an error is expected, else 0),
+ *   - the findings match the expectation lines as `lockhound check` matches them
+ *     (lh_expect_match: the keys of the level-"error" findings equal the `lockhound-expect:`
+ *     lines, those of the level-"warning" findings the `lockhound-expect-warning:` lines, and
+ *     `-expect-at-least:` and `-expect-one-of:` lines account for the rest),
+ *   - the exit code is the sample's `lockhound-exit:` (by default 66 when an error is expected
+ *     or found, else 0: lh_expect_exit_code),
  *   - the sample's process shut down in order, unless lockhound ended it by abort().
  * A sample marked `lockhound-pending:` is skipped with its reason, unless LH_RUN_PENDING is set in
  * the environment (to see how far the tools are from the expectation). */
@@ -49,7 +52,8 @@ static json_t *run_sample(const char *program, const struct lh_expect_spec *spec
     size_t argc = 0;
     snprintf(json_path, sizeof json_path, "%s/findings.json", work_dir);
     snprintf(tmpdir_env, sizeof tmpdir_env, "TMPDIR=%s", work_dir);
-    cr_assert_lt(spec->option_count, MAX_ARGS - 8, "too many lockhound-options");
+    cr_assert_lt(spec->option_count + spec->arg_count, MAX_ARGS - 8,
+                 "too many lockhound-options and lockhound-args");
     argv[argc++] = LH_BIN_DIR "/lockhound";
     argv[argc++] = "run";
     argv[argc++] = "--json";
@@ -58,6 +62,8 @@ static json_t *run_sample(const char *program, const struct lh_expect_spec *spec
         argv[argc++] = spec->options[i];
     argv[argc++] = "--";
     argv[argc++] = program;
+    for (size_t i = 0; i < spec->arg_count; i++)
+        argv[argc++] = spec->args[i];
     argv[argc] = NULL;
     const char *env[] = {tmpdir_env, NULL};
     struct lh_child_spec child = {.argv = argv, .env_set = env, .work_dir = work_dir};
@@ -96,27 +102,39 @@ static void check_a_run_is_complete(const json_t *report, const struct lh_expect
     cr_expect_geq(complete, 1, "no run file is complete (the library never shut down in order)");
 }
 
-static void check_level(const char *topic, const char *name, const json_t *report,
-                        const char *level, const struct lh_expect_keys *expected, const char *tag,
-                        const char *err_text)
+/* The findings against the expectation lines, as `lockhound check` matches them
+ * (lh_expect_match: exact lines, then one-of and at-least); the exit code the run must have goes
+ * to *exit_code. */
+static void check_findings(const char *topic, const char *name, const json_t *report,
+                           const struct lh_expect_spec *spec, int *exit_code, const char *err_text)
 {
-    struct lh_expect_keys found;
+    struct lh_expect_keys errors, warnings, missing, unexpected;
     char *error = NULL;
-    cr_assert_eq(lh_expect_from_report(report, level, &found, &error), 0, "%s", error);
-    char *want = lh_expect_keys_format(expected), *got = lh_expect_keys_format(&found);
-    cr_expect(lh_expect_keys_equal(expected, &found),
-              "%s/%s: %s findings differ from the %s lines\n  expected: %s\n  found: %s\n"
-              "stderr of lockhound run:\n%s", topic, name, level, tag, want, got, err_text);
-    free(want);
-    free(got);
-    lh_expect_keys_free(&found);
+    cr_assert_eq(lh_expect_from_report(report, "error", &errors, &error), 0, "%s", error);
+    cr_assert_eq(lh_expect_from_report(report, "warning", &warnings, &error), 0, "%s", error);
+    lh_expect_match(spec, &errors, &warnings, &missing, &unexpected);
+    char *m = lh_expect_keys_format(&missing), *u = lh_expect_keys_format(&unexpected);
+    char *e = lh_expect_keys_format(&errors), *w = lh_expect_keys_format(&warnings);
+    cr_expect(missing.count == 0 && unexpected.count == 0,
+              "%s/%s: the findings differ from the lockhound-expect lines\n  missing: %s\n"
+              "  unexpected: %s\n  found errors: %s\n  found warnings: %s\n"
+              "stderr of lockhound run:\n%s", topic, name, m, u, e, w, err_text);
+    *exit_code = lh_expect_exit_code(spec, &errors);
+    free(m);
+    free(u);
+    free(e);
+    free(w);
+    lh_expect_keys_free(&errors);
+    lh_expect_keys_free(&warnings);
+    lh_expect_keys_free(&missing);
+    lh_expect_keys_free(&unexpected);
 }
 
 static void check_sample(const char *topic, const char *name)
 {
     char source[4096], program[4096], *error = NULL, *err_text;
     struct lh_expect_spec spec;
-    int exit_code;
+    int exit_code, expected_exit;
     snprintf(source, sizeof source, "%s/%s/%s.c", LH_SAMPLES_SOURCE_DIR, topic, name);
     snprintf(program, sizeof program, "%s/%s/%s", LH_SAMPLES_BUILD_DIR, topic, name);
     cr_assert_eq(lh_expect_read_spec(source, &spec, &error), 0, "%s", error);
@@ -124,12 +142,10 @@ static void check_sample(const char *topic, const char *name)
         cr_skip_test("lockhound-pending: %s/%s: %s", topic, name, spec.pending);
 
     json_t *report = run_sample(program, &spec, &exit_code, &err_text);
-    check_level(topic, name, report, "error", &spec.errors, "lockhound-expect", err_text);
-    check_level(topic, name, report, "warning", &spec.warnings, "lockhound-expect-warning",
-                err_text);
+    check_findings(topic, name, report, &spec, &expected_exit, err_text);
     check_a_run_is_complete(report, &spec, err_text);
-    cr_expect_eq(exit_code, spec.exit_code, "%s/%s: lockhound run exited with %d, expected %d\n"
-                 "stderr:\n%s", topic, name, exit_code, spec.exit_code, err_text);
+    cr_expect_eq(exit_code, expected_exit, "%s/%s: lockhound run exited with %d, expected %d\n"
+                 "stderr:\n%s", topic, name, exit_code, expected_exit, err_text);
     free(err_text);
     lh_expect_spec_free(&spec);
     json_decref(report);
