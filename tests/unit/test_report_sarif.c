@@ -141,3 +141,18 @@ Test(report_sarif, a_data_race_is_located_at_its_accesses) {
   cr_expect_eq(line_of(json_array_get(json_object_get(result, "relatedLocations"), 0)), 32);
   json_decref(log);
 }
+
+Test(report_sarif, a_finding_grouping_many_cycles_says_so_in_its_message) {
+  json_t *result,
+      *log = sarif_of(
+          "{\"runs\":[{\"exe\":\"/src/p\"}],\"findings\":[{\"kind\":\"lock-order-inversion\","
+          "\"level\":\"error\",\"title\":\"potential deadlock (lock order inversion)\","
+          "\"id\":\"0123456789abcdef\",\"locks\":[{\"name\":\"acct[0].mtx\"},"
+          "{\"name\":\"acct[1].mtx\"}],\"steps\":[],\"cycles\":3,\"lock_instances\":"
+          "[\"acct[0].mtx\",\"acct[1].mtx\",\"acct[2].mtx\"]}]}",
+          "/src/", &result);
+  cr_expect_str_eq(json_string_value(json_object_get(json_object_get(result, "message"), "text")),
+                   "potential deadlock (lock order inversion): acct[0].mtx, acct[1].mtx (the same "
+                   "lines make 3 cycles over acct[0..2].mtx)");
+  json_decref(log);
+}
