@@ -19,10 +19,11 @@
 #include "runfile/run_file.h"
 #include "watch/watchdog.h"
 
-/* Slow path: a tuple this thread has not seen yet; sets a->stack to its site. */
-static void record_tuple(struct lh_acquire *a, uint8_t flags) {
+/* Slow path: a tuple this thread has not seen yet; sets a->stack to its site (made at pc, with
+ * the program's stack pointer at sp: stack_capture.h). */
+static void record_tuple(struct lh_acquire *a, uint8_t flags, uintptr_t pc, uintptr_t sp) {
   lh_recorder_lock();
-  a->stack = lh_stack_here();
+  a->stack = lh_stack_here_from(pc, sp);
   /* Nothing held: no ordering edge, so nothing to write. The stack is still kept: it becomes the
    * held entry's site if a nested acquisition follows. */
   if (lh_self.held.n > 0 && lh_run_file_active()) {
@@ -63,7 +64,7 @@ static void request_slow(void *p) {
   else if (stale && stale->value.lock == a->lock && stale->value.code_gen == code_gen)
     a->stack = stale->value.stack; /* only the epoch moved (another address's destroy) */
   else
-    record_tuple(a, request->flags);
+    record_tuple(a, request->flags, request->pc, request->sp);
   a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
   struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again, code_gen};
   lh_tuple_remember(&key, &v);
@@ -78,7 +79,8 @@ static __attribute__((noinline)) void request_slow_shared(struct lh_acquire *a, 
                                                           uintptr_t pc,
                                                           const struct lh_tuple_slot *stale) {
   lh_recorder_lock();
-  request_shared = (struct lh_slow_request){a, pc, stale, flags};
+  request_shared =
+      (struct lh_slow_request){a, pc, (uintptr_t)__builtin_frame_address(0), stale, flags};
   lh_own_stack_call(request_slow, &request_shared);
   lh_recorder_unlock();
 }
@@ -97,7 +99,8 @@ void lh_lock_request_slow(struct lh_acquire *a, uint8_t flags, uintptr_t pc,
    * (the walk runs the interpreter's code) */
   bool python = a->kind == LH_LOCK_PYTHON;
   if (python) lh_python_arm(a->addr);
-  cold->request = (struct lh_slow_request){a, pc, stale, flags};
+  cold->request =
+      (struct lh_slow_request){a, pc, (uintptr_t)__builtin_frame_address(0), stale, flags};
   lh_recorder_lock();
   lh_own_stack_call(request_slow, &lh_self.cold->request);
   lh_recorder_unlock();

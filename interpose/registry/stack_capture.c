@@ -17,10 +17,13 @@
  * generation, and its record is written after the records of the modules of that generation. */
 #include "registry/stack_capture.h"
 
+#include <dlfcn.h>
 #include <execinfo.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unwind.h>
 
 #include "base/own_stack.h"
 #include "base/pointer_table.h"
@@ -29,6 +32,7 @@
 #include "registry/module_map.h"
 #include "registry/python_frames.h"
 #include "registry/recorder_lock.h"
+#include "registry/thread_state.h"
 #include "runfile/run_file.h"
 
 #define uthash_nonfatal_oom(e) ((void)0)
@@ -51,10 +55,25 @@ static uint32_t nstacks;
 static uintptr_t self_lo, self_hi;
 static bool self_known;
 
+/* libgcc's unwinder, for walks that also say where each return address lies (the memo below);
+ * NULL when it cannot be found (then every walk is a backtrace()). Set once at start-up. */
+static _Unwind_Reason_Code (*unwind_backtrace)(_Unwind_Trace_Fn, void *);
+static _Unwind_Ptr (*unwind_get_ip)(struct _Unwind_Context *);
+static _Unwind_Word (*unwind_get_cfa)(struct _Unwind_Context *);
+
 void lh_stack_warm_up(void) {
   void *pcs[4];
-  backtrace(pcs, 4);
+  backtrace(pcs, 4); /* loads libgcc_s, which glibc's backtrace() uses */
   self_known = lh_modules_self_range(&self_lo, &self_hi);
+#if defined(__x86_64__)
+  void *gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
+  if (gcc) {
+    *(void **)&unwind_backtrace = dlsym(gcc, "_Unwind_Backtrace");
+    *(void **)&unwind_get_ip = dlsym(gcc, "_Unwind_GetIP");
+    *(void **)&unwind_get_cfa = dlsym(gcc, "_Unwind_GetCFA");
+    if (!unwind_get_ip || !unwind_get_cfa) unwind_backtrace = NULL;
+  }
+#endif
 }
 
 static struct lh_stack *stack_at(uint32_t id) { return by_id.v[id]; }
@@ -182,6 +201,115 @@ uint32_t lh_stack_here(void) {
   static struct walk w;
   lh_own_stack_call(walk, &w);
   return with_python(w.pcs, w.n);
+}
+
+/* ---- Walks remembered by call site ----
+ * A program that takes 100,000 locks at one line from one caller makes 100,000 new tuples, and
+ * each walked the same stack again (70% of its time under lockhound, issue 11). So each thread
+ * remembers, for its last walks from a few wrapper call sites, the stack's id and the stack slots
+ * its return addresses were found in (the callee's CFA less one word: x86-64's call pushes the
+ * return address just below the caller's stack pointer, which is the callee's CFA). The next walk from the same call site
+ * first reads those slots: the same return addresses at the same places of the thread's stack
+ * are the same chain of calls, and the walk is skipped.
+ * Safety: a slot is read only if it lies between the program's stack pointer now and the top of
+ * the thread's stack (pthread_getattr_np, once per thread), memory that is mapped and in use; a
+ * program running on a stack of its own making (a coroutine) outside those bounds always walks.
+ * A walk whose slots do not hold its return addresses (a signal frame) is not remembered.
+ * Limits: x86-64 only; a stale copy of the same return addresses at the same places (a frame of
+ * another shape left exactly the old values there) would give the old stack, which is the stack a
+ * report shows, never a crash. Python stacks are not remembered (their frames are read anew). */
+#define MEMO_ENTRIES 8
+
+struct lh_walk_memo {
+  uintptr_t stack_lo, stack_hi; /* the thread's stack; hi 0 when unknown */
+  bool bounds_known;
+  struct memo_entry {
+    uintptr_t site; /* the wrapper's return address; 0 when the entry is free */
+    uint32_t stack; /* its stack id */
+    uint32_t epoch; /* lh_stack_epoch when taken */
+    uint32_t n;     /* slots */
+    uintptr_t slots[LH_STACK_MAX];
+  } e[MEMO_ENTRIES];
+};
+
+struct slot_walk {
+  uintptr_t pcs[LH_STACK_MAX], slots[LH_STACK_MAX];
+  uint32_t n;
+  bool ok;
+};
+
+/* libgcc hands each frame over as the context it unwound to: the return address into the frame
+ * (GetIP) and the CFA of the callee it returns from (GetCFA), just above that return address. */
+static _Unwind_Reason_Code slot_frame(struct _Unwind_Context *ctx, void *arg) {
+  struct slot_walk *w = arg;
+  uintptr_t ip = (uintptr_t)unwind_get_ip(ctx), cfa = (uintptr_t)unwind_get_cfa(ctx);
+  if (ip && !is_ours(ip) && w->n < LH_STACK_MAX) {
+    uintptr_t slot = cfa - sizeof(uintptr_t);
+    if (!cfa || *(const uintptr_t *)slot != ip) w->ok = false;
+    w->pcs[w->n] = ip;
+    w->slots[w->n++] = slot;
+  }
+  return _URC_NO_REASON;
+}
+
+static void walk_slots(void *p) {
+  struct slot_walk *w = p;
+  w->n = 0;
+  w->ok = true;
+  unwind_backtrace(slot_frame, w);
+}
+
+static struct lh_walk_memo *memo_of_thread(void) {
+  struct lh_thread_cold *cold = lh_self.cold;
+  if (cold == &lh_thread_cold_none) return NULL;
+  if (!cold->walks && !(cold->walks = calloc(1, sizeof *cold->walks))) return NULL;
+  struct lh_walk_memo *m = cold->walks;
+  if (!m->bounds_known) {
+    m->bounds_known = true;
+    pthread_attr_t a;
+    void *lo;
+    size_t size;
+    if (pthread_getattr_np(pthread_self(), &a) == 0) {
+      if (pthread_attr_getstack(&a, &lo, &size) == 0) {
+        m->stack_lo = (uintptr_t)lo;
+        m->stack_hi = (uintptr_t)lo + size;
+      }
+      pthread_attr_destroy(&a);
+    }
+  }
+  return m->stack_hi ? m : NULL;
+}
+
+static bool memo_holds(const struct memo_entry *e, uintptr_t sp, uintptr_t hi) {
+  if (e->epoch != lh_stack_epoch) return false;
+  const struct lh_stack *s = stack_at(e->stack);
+  if (s->n != e->n) return false;
+  for (uint32_t i = 0; i < e->n; i++)
+    if (e->slots[i] < sp || e->slots[i] + sizeof(uintptr_t) > hi ||
+        *(const volatile uintptr_t *)e->slots[i] != s->pcs[i])
+      return false;
+  return true;
+}
+
+uint32_t lh_stack_here_from(uintptr_t site, uintptr_t sp) {
+  struct lh_walk_memo *m = unwind_backtrace && !lh_python_armed() ? memo_of_thread() : NULL;
+  if (!m || sp < m->stack_lo || sp >= m->stack_hi) return lh_stack_here();
+  struct memo_entry *e = &m->e[(site * 0x9e3779b97f4a7c15ull) >> 61]; /* MEMO_ENTRIES 8 */
+  if (e->site == site && e->stack < nstacks && memo_holds(e, sp, m->stack_hi)) return e->stack;
+  static struct slot_walk w; /* owned by the recorder lock, like the private stack */
+  lh_own_stack_call(walk_slots, &w);
+  uint32_t id = intern(w.pcs, w.n);
+  e->site = 0;
+  if (id != LH_NO_STACK && w.ok) {
+    for (uint32_t i = 0; i < w.n; i++)
+      if (w.slots[i] < sp || w.slots[i] + sizeof(uintptr_t) > m->stack_hi) return id;
+    e->site = site;
+    e->stack = id;
+    e->epoch = lh_stack_epoch;
+    e->n = w.n;
+    memcpy(e->slots, w.slots, w.n * sizeof *w.slots);
+  }
+  return id;
 }
 
 uint32_t lh_stack_of_site(uintptr_t pc) { return with_python(&pc, 1); }

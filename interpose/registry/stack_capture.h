@@ -27,6 +27,10 @@ static inline uint32_t lh_stack_epoch_now(void) {
 
 /* Takes the caller's stack and returns its id (its record is written when first referred to). */
 uint32_t lh_stack_here(void);
+/* The same for a call made at `site` (the wrapper's return address) with the program's stack
+ * pointer at or below sp (an address in the wrapper's frame): when the thread's last walk from
+ * that site found return addresses that are still in place, its stack, without a walk. */
+uint32_t lh_stack_here_from(uintptr_t site, uintptr_t sp);
 /* A one-frame stack: just the call site pc, without walking the stack (in a Python program,
  * under the armed Python frames: python_frames.h). */
 uint32_t lh_stack_of_site(uintptr_t pc);

@@ -261,7 +261,10 @@ static void ended_unseen(struct lh_thread_info *t) {
   dead->calls = NULL;
   for (int i = 0; calls && i < LH_NWRAPPED; i++) calls_exited[i] += calls[i];
   free(calls);
-  if (dead->cold != &lh_thread_cold_none) free(dead->cold);
+  if (dead->cold != &lh_thread_cold_none) {
+    free(dead->cold->walks);
+    free(dead->cold);
+  }
   dead->cold = &lh_thread_cold_none;
   if (t->written) {
     struct seg_ctx c = {t->id, -1, dead->seg};
@@ -356,6 +359,7 @@ void lh_thread_exit_record(void) {
   lh_self.cold = &lh_thread_cold_none;
   if (cold != &lh_thread_cold_none) {
     free(cold->py);
+    free(cold->walks);
     free(cold);
   }
   lh_held_free(&lh_self.held);

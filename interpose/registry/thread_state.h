@@ -39,11 +39,13 @@ enum lh_thread_how { LH_HOW_MAIN, LH_HOW_PTHREAD, LH_HOW_THRD, LH_HOW_FORK, LH_H
 struct lh_acquire;
 struct lh_tuple_slot;
 struct lh_py_frames;
+struct lh_walk_memo;
 /* A lock request on its way to the slow path (recorder.c): kept here rather than in the frames
  * left on the program's stack. */
 struct lh_slow_request {
   struct lh_acquire *a;
   uintptr_t pc;
+  uintptr_t sp; /* the program's stack pointer (an address of the slow path's entry frame) */
   const struct lh_tuple_slot *stale;
   uint8_t flags;
 };
@@ -59,7 +61,8 @@ struct lh_thread_cold {
   pid_t try_fail_owner;   /* who held it then (kernel tid), 0 if unknown */
   uintptr_t try_fail_pc;  /* where the last failure was (the trylock's call site) */
   uint64_t try_fail_since_ns;
-  struct lh_py_frames *py; /* Python programs: the thread's Python stack (python_frames.h) */
+  struct lh_py_frames *py;    /* Python programs: the thread's Python stack (python_frames.h) */
+  struct lh_walk_memo *walks; /* stack walks remembered by call site (stack_capture.c) */
 };
 extern struct lh_thread_cold lh_thread_cold_none;
 

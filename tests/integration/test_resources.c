@@ -382,6 +382,49 @@ Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = m
     lh_child_result_free(&res);
 }
 
+/* Whether a JSON stack (array of frames) has a frame of function fn. */
+static bool stack_has(const json_t *stack, const char *fn)
+{
+    size_t i;
+    const json_t *frame;
+    json_array_foreach(stack, i, frame)
+    {
+        const char *f = json_string_value(json_object_get(frame, "function"));
+        if (f && strcmp(f, fn) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* One lock call reached from two callers whose frames have the same layout: the walk remembered
+ * for that call site (stack_capture.c) must not stand for the second caller's stack. */
+Test(resources, a_lock_call_reached_from_another_caller_gets_that_callers_stack,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("one_site_two_callers"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    const json_t *f = lh_report_finding(report, "lock-order-inversion");
+    cr_assert_not_null(f, "stderr:\n%s", res.err);
+    const json_t *steps = json_object_get(f, "steps");
+    cr_assert_eq(json_array_size(steps), 2);
+    int seen_first = 0, seen_second = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *step = json_array_get(steps, i);
+        const json_t *holds = json_object_get(json_object_get(step, "holds"), "stack");
+        const json_t *wants = json_object_get(json_object_get(step, "wants"), "stack");
+        bool second = stack_has(holds, "via_second");
+        cr_expect_eq(second, stack_has(wants, "via_second"), "stderr:\n%s", res.err);
+        cr_expect_neq(second, stack_has(holds, "via_first"), "stderr:\n%s", res.err);
+        seen_first += !second;
+        seen_second += second;
+    }
+    cr_expect_eq(seen_first, 1, "T1's step goes through via_first; stderr:\n%s", res.err);
+    cr_expect_eq(seen_second, 1, "T2's step goes through via_second; stderr:\n%s", res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* How many lines of the regular files in dir hold needle. */
 static long lines_with(const char *dir, const char *needle)
 {
