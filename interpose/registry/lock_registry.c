@@ -24,6 +24,8 @@
 #include "registry/thread_state.h"
 #include "runfile/run_file.h"
 
+#include "base/address_index.h"
+
 #define uthash_nonfatal_oom(e) ((void)0)
 #include <uthash.h>
 
@@ -45,12 +47,13 @@ struct lh_lock_rec {
   uint32_t refs; /* kept-back tuples naming it: its id stays valid while they are there */
   bool recursive, robust, pshared, prefer_writer;
   uint64_t made; /* how many locks were initialised in this process before it */
-  UT_hash_handle hh;
 };
 
 /* Owned by the recorder lock. */
-static struct lh_lock_rec *by_addr;   /* the latest lock at each address: alive, or a tombstone */
-static struct lh_pointer_table by_id; /* struct lh_lock_rec *, by id; NULL once forgotten */
+static struct lh_address_index by_addr; /* the latest lock at each address (struct lh_lock_rec *):
+                                          * alive, or a tombstone (address_index.h: neighbours
+                                          * together, so walking an array of locks stays cached) */
+static struct lh_pointer_table by_id;   /* struct lh_lock_rec *, by id; NULL once forgotten */
 static struct lh_id_pool ids; /* forgotten ids that were never written are handed out again */
 static uint64_t made_count;   /* locks added so far: their creation order, which ids are not */
 
@@ -144,7 +147,7 @@ static void forget(struct lh_lock_rec *r, bool named) {
     }
   }
   if (r->in_addr && !r->written && r->gen == 0 && !lh_modules_contains(r->addr)) {
-    HASH_DEL(by_addr, r);
+    lh_address_index_remove(&by_addr, r->addr);
     r->in_addr = false;
   }
   drop_if_unreferenced(r);
@@ -153,8 +156,7 @@ static void forget(struct lh_lock_rec *r, bool named) {
 /* A new lock at obj, replacing whatever was registered there. */
 static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintptr_t pc) {
   uintptr_t addr = (uintptr_t)obj;
-  struct lh_lock_rec *old;
-  HASH_FIND(hh, by_addr, &addr, sizeof addr, old);
+  struct lh_lock_rec *old = lh_address_index_find(&by_addr, addr);
   uint32_t id = lh_id_peek(&ids);
   if (id == UINT32_MAX || !lh_pointer_table_reserve(&by_id, id)) return NULL;
   struct lh_lock_rec *r = calloc(1, sizeof *r);
@@ -170,9 +172,12 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
   r->node = LH_LOCK_NO_NODE;
   r->stack = lh_stack_of_site(pc);
   read_attributes(r, obj);
+  /* The address names the new record before the old one may be freed. Without memory for the
+   * entry, it names nothing rather than the old record. */
+  r->in_addr = lh_address_index_put(&by_addr, addr, r);
+  if (!r->in_addr && old) lh_address_index_remove(&by_addr, addr);
   if (old) {
     r->gen = old->gen + 1;
-    HASH_DEL(by_addr, old);
     old->in_addr = false;
     lh_lock_epoch_bump(addr);
     if (old->alive)
@@ -180,8 +185,6 @@ static struct lh_lock_rec *add(const void *obj, uint8_t kind, uint8_t how, uintp
     else
       drop_if_unreferenced(old);
   }
-  HASH_ADD(hh, by_addr, addr, sizeof r->addr, r);
-  r->in_addr = true;
   by_id.v[id] = r;
   r->in_id = true;
   return r;
@@ -207,8 +210,7 @@ struct lookup_ctx {
 static void look_up(void *p) { /* on lockhound's own stack (own_stack.h) */
   struct lookup_ctx *c = p;
   uintptr_t addr = (uintptr_t)c->obj;
-  struct lh_lock_rec *r;
-  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  struct lh_lock_rec *r = lh_address_index_find(&by_addr, addr);
   if (!r || !r->alive || r->kind != c->kind) r = add(c->obj, c->kind, LH_LOCK_STATIC, c->pc);
   if (r) {
     cache(r);
@@ -267,8 +269,7 @@ static void fill_destroy(struct lh_json_line *jl, const void *p) {
 
 static void destroyed(void *obj) { /* on lockhound's own stack (own_stack.h) */
   uintptr_t addr = (uintptr_t)obj;
-  struct lh_lock_rec *r;
-  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  struct lh_lock_rec *r = lh_address_index_find(&by_addr, addr);
   if (r && r->alive) {
     lh_lock_epoch_bump(addr);
     if (r->written) {
@@ -336,8 +337,7 @@ void lh_locks_mark_unwritten(void) {
 }
 
 bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
-  struct lh_lock_rec *r;
-  HASH_FIND(hh, by_addr, &addr, sizeof addr, r);
+  struct lh_lock_rec *r = lh_address_index_find(&by_addr, addr);
   return r && r->alive && r->id == id;
 }
 
