@@ -140,9 +140,11 @@ void lh_race_thread_done(void) {
 
 /* Around fork, every table's lock is held so that the child never inherits one that another
  * thread held at the fork (it would wait for ever). Order: the heap first (free is called while
- * the others are taken), then stacks, locksets, sync clocks, reports. */
+ * the others are taken), then the shadow's extension arena (free gives extensions back),
+ * contexts, stacks, locksets, sync clocks, reports. */
 static void fork_lock_all(bool take) {
   lh_heap_fork_lock(take);
+  lh_shadow_fork_lock(take);
   lh_ctx_fork_lock(take);
   lh_race_stacks_fork_lock(take);
   lh_lockset_fork_lock(take);
