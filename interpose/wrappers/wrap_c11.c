@@ -160,18 +160,25 @@ LH_EXPORT int thrd_join(thrd_t t, int *res) {
   LH_COUNT(thrd_join);
   lh_real_ensure();
   if (lh_pass()) return real_thrd_join(t, res);
+  lh_thread_ensure();
+  int32_t target = lh_join_target((pthread_t)t); /* before: t may name a new thread after */
   lh_wait_join_begin((pthread_t)t, LH_W_thrd_join, false, LH_PC);
   int rc = real_thrd_join(t, res);
   lh_wait_done(&lh_self.cold->wait);
-  if (rc == thrd_success && !lh_pass()) lh_thread_joined((pthread_t)t);
+  if (rc == thrd_success && !lh_pass()) lh_thread_joined((pthread_t)t, target);
   return rc;
 }
 
 LH_EXPORT int thrd_detach(thrd_t t) {
   LH_COUNT(thrd_detach);
   lh_real_ensure();
+  int32_t target = -1;
+  if (!lh_pass()) {
+    lh_thread_ensure();
+    target = lh_join_target((pthread_t)t); /* before: t may name a new thread after */
+  }
   int rc = real_thrd_detach(t);
-  if (rc == thrd_success && !lh_pass()) lh_thread_detached((pthread_t)t);
+  if (rc == thrd_success && !lh_pass()) lh_thread_detached(target);
   return rc;
 }
 
