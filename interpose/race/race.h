@@ -55,17 +55,33 @@ void lh_race_acquire_last(uintptr_t sync);
 void lh_race_release(uintptr_t sync);
 void lh_race_release_store(uintptr_t sync);
 
-/* The pthread wrappers' events (race_sync.c), all no-ops unless lh_race_on. */
-void lh_race_lock_acquired(uintptr_t lock);                 /* after any successful lock / relock */
-void lh_race_lock_releasing(uintptr_t lock);                /* before the real unlock */
-void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex); /* before the real wait */
-void lh_race_cond_woken(uintptr_t cond);                    /* after the real wait returned */
-void lh_race_cond_signalling(uintptr_t cond); /* before the real signal or broadcast */
+/* The memory of a synchronisation object (a mutex, rwlock, spinlock, condvar, barrier or
+ * semaphore), as ThreadSanitizer models it: its init and its destroy are plain writes of it, and
+ * each use (lock, unlock, wait, signal, post, arrive) an atomic read of it, made before the use's
+ * own ordering edge. Uses never race with each other (reads, and atomic), but a destroy, a new
+ * init, a free of the memory or a plain store of the program races with a use that nothing
+ * orders. One byte stands for the object: the first, which every init, destroy, free and copy of
+ * it covers. pc: the program's call site. */
+void lh_race_object_used(uintptr_t obj, uintptr_t pc);
+void lh_race_object_written(uintptr_t obj, uintptr_t pc); /* after an init, before a destroy */
+/* free (and a realloc that gives the block up): a write of the whole block, checked against
+ * every access that nothing orders before it, then forgotten (race_heap.h). Checked only: the
+ * memory's history goes with the block; the first race found is reported. */
+void lh_race_freeing(uintptr_t addr, size_t size, uintptr_t pc);
+
+/* The pthread wrappers' events (race_sync.c), all no-ops unless lh_race_on; each use reads the
+ * object (lh_race_object_used) at pc first. */
+void lh_race_lock_acquired(uintptr_t lock, uintptr_t pc);  /* after any successful lock / relock */
+void lh_race_lock_releasing(uintptr_t lock, uintptr_t pc); /* before the real unlock */
+void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex, uintptr_t pc); /* before the real wait */
+void lh_race_cond_woken(uintptr_t cond); /* after the real wait returned */
+void lh_race_cond_signalling(uintptr_t cond,
+                             uintptr_t pc); /* before the real signal or broadcast */
 void lh_race_thread_exiting(void);
 /* Barriers (wrap_barrier.c): init gives the count; a wait arrives (returns its round) and
  * leaves. */
 void lh_race_barrier_init(uintptr_t b, unsigned count);
-uint64_t lh_race_barrier_arrive(uintptr_t b);
+uint64_t lh_race_barrier_arrive(uintptr_t b, uintptr_t pc);
 void lh_race_barrier_leave(uintptr_t b, uint64_t round); /* the thread's last event */
 void lh_race_thread_joined(int32_t id);                  /* after a successful join of thread id */
 /* Thread creation (thread_state.c): the creator's clock travels in the start block. */

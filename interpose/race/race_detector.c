@@ -351,6 +351,51 @@ void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t 
   r->busy--;
 }
 
+void lh_race_object_used(uintptr_t obj, uintptr_t pc) {
+  if (!lh_self.in_runtime) lh_race_access_slow(obj, 1, LH_RACE_READ | LH_RACE_ATOMIC, pc);
+}
+
+void lh_race_object_written(uintptr_t obj, uintptr_t pc) {
+  if (!lh_self.in_runtime) lh_race_access_slow(obj, 1, LH_RACE_WRITE, pc);
+}
+
+void lh_race_freeing(uintptr_t addr, size_t size, uintptr_t pc) {
+  if (!lh_self.registered) return; /* a thread's start, in lockhound's own code */
+  struct lh_race_thread *r = ready();
+  if (!r || size == 0) return;
+  r->busy++;
+  uint32_t lsid = current_lockset(r);
+  const uintptr_t chunk = (uintptr_t)1 << LH_SHADOW_CHUNK_BITS;
+  uintptr_t end = addr + size < addr ? UINTPTR_MAX : addr + size;
+  bool found = false;
+  for (uintptr_t a = addr; a < end && !found;) {
+    struct lh_race_granule *g = lh_shadow_granule_fast(a);
+    if (!g) { /* no shadow there: nothing was ever remembered in this chunk */
+      uintptr_t next = (a & ~(chunk - 1)) + chunk;
+      if (next <= a) break;
+      a = next;
+      continue;
+    }
+    unsigned off = (unsigned)(a & 7), len = 8 - off;
+    if (len > end - a) len = (unsigned)(end - a);
+    uint64_t cur = lh_cell_make(r->vc[r->slot], r->slot, off, len, LH_RACE_WRITE) |
+                   (lsid == 0 ? LH_CELL_LOCKLESS : 0);
+    struct view v;
+    view_load(g, &v, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < v.n && !found; i++) {
+      struct lh_race_ctx other;
+      if (conflicts(r, v.c[i], cur, lsid, &other)) {
+        struct lh_race_side now = {cur, lsid, lh_race_stack_here(r, pc)},
+                            before = {reported_part(v.c[i], cur), other.lsid, other.stack};
+        lh_race_report(a & ~(uintptr_t)7, &now, &before);
+        found = true;
+      }
+    }
+    a += len;
+  }
+  r->busy--;
+}
+
 void lh_race_acquire(uintptr_t sync) {
   struct lh_race_thread *r = ready();
   if (!r) return;

@@ -39,9 +39,12 @@ static void *allocated(void *p, size_t n, uintptr_t pc) {
   return p;
 }
 
-static void freeing(void *p) {
+/* A block given up at pc (free, or a realloc): written as a whole (lh_race_freeing: it races with
+ * what nothing orders before it), then forgotten. */
+static void freeing(void *p, uintptr_t pc) {
   if (p && watched()) {
     int saved = errno;
+    lh_race_freeing((uintptr_t)p, malloc_usable_size(p), pc);
     lh_self.race.busy++;
     lh_heap_freeing(p);
     lh_self.race.busy--;
@@ -56,7 +59,7 @@ LH_EXPORT void *calloc(size_t n, size_t size) {
 }
 
 LH_EXPORT void free(void *p) {
-  freeing(p);
+  freeing(p, LH_PC);
   __libc_free(p);
 }
 
@@ -64,7 +67,7 @@ LH_EXPORT void *realloc(void *p, size_t n) {
   if (!p) return allocated(__libc_malloc(n), n, LH_PC);
   if (!watched()) return __libc_realloc(p, n);
   /* Treated as a new block plus a free of the old one: the bytes moved keep no history. */
-  freeing(p);
+  freeing(p, LH_PC);
   void *q = __libc_realloc(p, n);
   if (!q && n) { /* failed: the old block is still there; it comes back as a new one */
     allocated(p, malloc_usable_size(p), LH_PC);

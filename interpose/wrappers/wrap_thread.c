@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "lifecycle.h"
+#include "race/race_alloc.h"
 #include "wrappers/wrapper.h"
 
 struct start_call {
@@ -13,10 +14,12 @@ struct start_call {
   void *arg;
 };
 
-/* Out of line: its frame is gone before the program's start routine runs. */
+/* Out of line: its frame is gone before the program's start routine runs. The start block is
+ * lockhound's own: freed past the malloc family's wrappers (in race mode free is a write of the
+ * block, checked for the calling thread, which is not registered yet). */
 static __attribute__((noinline)) struct start_call begin(void *p) {
   struct lh_thread_start s = *(struct lh_thread_start *)p;
-  free(p);
+  __libc_free(p);
   lh_thread_begin(&s);
   return (struct start_call){s.fn, s.arg};
 }
