@@ -5,7 +5,7 @@
  * gives the descriptor (the pthread_t) of the thread just joined: the moment at which a joiner
  * that looked the joined thread up by its handle only AFTER the join found the new thread instead.
  * On a loaded machine another thread's creation can fall in that window by chance; here it always
- * does. */
+ * does. pthread_detach gets the same treatment (detach_window_hook). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -13,6 +13,7 @@
 #include <pthread.h>
 
 __attribute__((visibility("default"))) void (*join_window_hook)(void);
+__attribute__((visibility("default"))) void (*detach_window_hook)(void);
 
 int pthread_join(pthread_t t, void **ret)
 {
@@ -21,6 +22,20 @@ int pthread_join(pthread_t t, void **ret)
     void (*hook)(void) = join_window_hook;
     if (rc == 0 && hook) {
         join_window_hook = 0; /* once per join: the hook joins threads too */
+        hook();
+    }
+    return rc;
+}
+
+/* The same window in pthread_detach: a thread that has already ended gives its descriptor back
+ * as soon as it is detached. */
+int pthread_detach(pthread_t t)
+{
+    int (*real)(pthread_t) = (int (*)(pthread_t))dlsym(RTLD_NEXT, "pthread_detach");
+    int rc = real(t);
+    void (*hook)(void) = detach_window_hook;
+    if (rc == 0 && hook) {
+        detach_window_hook = 0;
         hook();
     }
     return rc;

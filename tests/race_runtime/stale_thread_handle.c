@@ -20,9 +20,13 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define ROUNDS 50
 
@@ -52,6 +56,57 @@ static void create_waiter(void)
     sem_wait(&started); /* it has begun: lockhound knows it by its handle */
 }
 
+/* ---- the same after a detach: a thread that has ended gives its descriptor back when it is
+ * detached, and the next thread (created inside the detach by the shim) gets it. Before, the
+ * detach was recorded for the new thread, whose correct join was then a false api-error
+ * join-detached (and no join, for the race detector). ---- */
+
+static atomic_int ended_tid;
+
+static void *short_lived(void *arg)
+{
+    (void)arg;
+    atomic_store(&ended_tid, (int)gettid());
+    return NULL;
+}
+
+/* Until the kernel has removed the thread: then its descriptor only waits for the detach. */
+static void wait_until_gone(int tid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d", tid);
+    struct stat st;
+    while (stat(path, &st) == 0)
+        sched_yield();
+}
+
+static int detach_rounds(void)
+{
+    void (**hook)(void) = (void (**)(void))dlsym(RTLD_DEFAULT, "detach_window_hook");
+    int reused = 0;
+    for (int round = 0; round < ROUNDS && !reused; round++) {
+        pthread_t d;
+        waiter_handle = 0;
+        atomic_store(&ended_tid, 0);
+        pthread_create(&d, NULL, short_lived, NULL);
+        int tid;
+        while ((tid = atomic_load(&ended_tid)) == 0)
+            sched_yield();
+        wait_until_gone(tid);
+        if (hook)
+            *hook = create_waiter;
+        pthread_detach(d);
+        if (!hook)
+            create_waiter();
+        reused = pthread_equal(d, waiter_handle);
+        sem_post(&go);
+        pthread_join(waiter_handle, NULL); /* a correct join of the new thread */
+    }
+    printf("%s\n", hook ? (reused ? "a new thread got the detached thread's handle" : "no reuse")
+                        : "no shim");
+    return hook && !reused ? 3 : 0;
+}
+
 int main(void)
 {
     void (**hook)(void) = (void (**)(void))dlsym(RTLD_DEFAULT, "join_window_hook");
@@ -79,5 +134,7 @@ int main(void)
     }
     printf("%s\n", hook ? (reused ? "a new thread got the joined thread's handle" : "no reuse")
                         : "no shim");
-    return hook && !reused ? 3 : 0;
+    if (hook && !reused)
+        return 3;
+    return detach_rounds();
 }
