@@ -110,6 +110,17 @@ struct lh_race_thread *lh_race_ready(void);
     }                                                                                              \
   } while (0)
 
+/* The fast path's form of race_detector.c's stands_for: a lockless plain read c of another
+ * thread, not ordered before this one, covers the lockless read cur: nothing to store (a read
+ * shared by many threads keeps one cell). */
+static inline bool lh_read_stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur) {
+  if ((cur & LH_CELL_WRITE) || (c & (LH_CELL_WRITE | LH_CELL_ATOMIC)) || lh_cell_is_ext(c))
+    return false;
+  uint32_t slot = lh_cell_slot(c);
+  return slot != r->slot && (slot >= r->vc_len || lh_cell_epoch(c) > r->vc[slot]) &&
+         (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur);
+}
+
 /* The fast path of every access, inline in each entry point: an access within one granule, with
  * no lock held, that a lockless cell already covers (lh_cell_covers: this thread made it in this
  * epoch, or, for a read, wrote those bytes) is already known; nothing else to do. Everything else
@@ -123,9 +134,19 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
       (g = lh_shadow_granule_fast(addr))) {
     uint64_t cur = base | (uint64_t)(((1u << size) - 1) << (addr & 7)) |
                    ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
+    uint64_t c = 0;
     for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-      uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
-      if ((c & LH_CELL_LOCKLESS) && lh_cell_covers(c, cur)) return;
+      c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+      if ((c & LH_CELL_LOCKLESS) && (lh_cell_covers(c, cur) || lh_read_stands_for(r, c, cur)))
+        return;
+    }
+    if (__builtin_expect(lh_cell_is_ext(c), 0)) { /* the last cell names an extension */
+      const struct lh_race_ext *e = lh_shadow_ext(c);
+      for (int i = 0; i < LH_SHADOW_EXT_CELLS; i++) {
+        uint64_t x = __atomic_load_n(&e->cell[i], __ATOMIC_RELAXED);
+        if ((x & LH_CELL_LOCKLESS) && (lh_cell_covers(x, cur) || lh_read_stands_for(r, x, cur)))
+          return;
+      }
     }
   }
   lh_race_access_slow(addr, size, flags, pc);

@@ -176,6 +176,20 @@ static bool drops(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint
   return !(c & LH_CELL_LOCKLESS) && cell_lockset(r, c, &have) && have == lsid;
 }
 
+/* Whether the stored read c of another thread, which nothing orders before the read cur, stands
+ * for cur: it covers cur's bytes, plain if cur is, under no lock that cur did not hold. Then a
+ * later write unordered with both races with c and is found there, so a read shared by many
+ * threads keeps one cell, not one per reader. What is given up: a later write ordered after c but
+ * not after cur (c's thread handed over to the writer, cur's did not). */
+static bool stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid) {
+  if (c == 0 || lh_cell_is_ext(c) || (cur & LH_CELL_WRITE) || (c & LH_CELL_WRITE)) return false;
+  uint32_t slot = lh_cell_slot(c);
+  if (slot == r->slot || (slot < r->vc_len && lh_cell_epoch(c) <= r->vc[slot])) return false;
+  if ((lh_cell_mask(c) & lh_cell_mask(cur)) != lh_cell_mask(cur)) return false;
+  if ((c & LH_CELL_ATOMIC) && !(cur & LH_CELL_ATOMIC)) return false;
+  return locks_within(r, c, lsid);
+}
+
 #define KEEP (-1)   /* cur is covered: store nothing */
 #define EXTEND (-2) /* give the granule an extension, then choose again */
 
@@ -185,8 +199,9 @@ static bool drops(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint
  *    merged, its bytes joined (a loop over a char array keeps one cell, not one per byte);
  * 3. an empty cell;
  * 4. a cell that the access makes needless (drops);
- * 5. none of these: the granule gets an extension (when it has none and the arena has room);
- * 6. else, as the last resort, a cell forgotten: this thread's own of the same bytes, else one
+ * 5. nothing, for a read that another thread's unordered read stands for (stands_for);
+ * 6. none of these: the granule gets an extension (when it has none and the arena has room);
+ * 7. else, as the last resort, a cell forgotten: this thread's own of the same bytes, else one
  *    about some of the same bytes, else one picked by the site's address bits (a cheap,
  *    reproducible coin). A forgotten access may hide a race, never make one. */
 static int cell_for(const struct lh_race_thread *r, const struct view *v, uint64_t mine,
@@ -204,6 +219,8 @@ static int cell_for(const struct lh_race_thread *r, const struct view *v, uint64
     if (!v->c[i]) return i;
   for (int i = 0; i < v->n; i++)
     if (drops(r, v->c[i], mine, lsid)) return i;
+  for (int i = 0; i < v->n; i++)
+    if (stands_for(r, v->c[i], mine, lsid)) return KEEP;
   if (may_extend && !v->extended) return EXTEND;
   const uint64_t same = 0xffull | (uint64_t)LH_CELL_MAX_SLOT << LH_CELL_SLOT_SHIFT;
   for (int i = 0; i < v->n; i++)

@@ -63,15 +63,12 @@ struct lh_race_granule *lh_shadow_granule_slow(uintptr_t addr) {
  * (index 0 is never used, so that a marker is never 0). ext_arena is written once, under the lock,
  * before any marker names it; ext_live counts the extensions in use, read without the lock by
  * lh_shadow_forget, which looks for markers only when some extension is in use. */
-static struct lh_race_ext *ext_arena;
+struct lh_race_ext *lh_shadow_ext_arena;
+#define ext_arena lh_shadow_ext_arena
 static bool ext_unavailable;
 static lh_spin ext_lock;
 static uint32_t ext_next = 1, ext_free_head;
 static uint32_t ext_live;
-
-struct lh_race_ext *lh_shadow_ext(uint64_t marker) {
-  return &__atomic_load_n(&ext_arena, __ATOMIC_ACQUIRE)[lh_cell_ext_index(marker)];
-}
 
 uint64_t lh_shadow_ext_new(void) {
   uint32_t idx = 0;

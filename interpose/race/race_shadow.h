@@ -76,8 +76,14 @@ struct lh_race_ext {
 /* Whether cell c is an extension marker (no bytes, not empty) and the extension it names. */
 static inline bool lh_cell_is_ext(uint64_t c) { return c != 0 && (c & 0xff) == 0; }
 static inline uint32_t lh_cell_ext_index(uint64_t c) { return (uint32_t)(c >> 32); }
-/* The extension a marker names (its memory stays mapped for the life of the process). */
-struct lh_race_ext *lh_shadow_ext(uint64_t marker);
+/* The arena of extensions (race_shadow.c): set once, under its lock, before any marker names it;
+ * read without a lock. */
+extern struct lh_race_ext *lh_shadow_ext_arena __attribute__((visibility("hidden")));
+/* The extension a marker names (its memory stays mapped for the life of the process): inline,
+ * the access fast path looks into extensions too (race.h). */
+static inline struct lh_race_ext *lh_shadow_ext(uint64_t marker) {
+  return &__atomic_load_n(&lh_shadow_ext_arena, __ATOMIC_ACQUIRE)[lh_cell_ext_index(marker)];
+}
 /* A zeroed extension and its marker, or 0 when the arena is full (or cannot be mapped). */
 uint64_t lh_shadow_ext_new(void);
 /* Gives back the extension of a marker that no granule holds any more. */
