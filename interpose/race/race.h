@@ -110,11 +110,14 @@ struct lh_race_thread *lh_race_ready(void);
     }                                                                                              \
   } while (0)
 
-/* The fast path's form of race_detector.c's stands_for: a lockless plain read c of another
- * thread, not ordered before this one, covers the lockless read cur: nothing to store (a read
- * shared by many threads keeps one cell). */
-static inline bool lh_read_stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur) {
-  if ((cur & LH_CELL_WRITE) || (c & (LH_CELL_WRITE | LH_CELL_ATOMIC)) || lh_cell_is_ext(c))
+/* The fast path's form of race_detector.c's stands_for, for reads only and once the arena of
+ * extensions is full (until then every reader keeps a cell of its own): a lockless plain read c
+ * of another thread, not ordered before this one, covers the lockless read cur: nothing to store,
+ * and nothing to check (c never races with cur; what races with cur was checked against c when
+ * the later of the two came). A write is always checked (race_detector.c). */
+static inline bool lh_cell_stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur) {
+  if ((cur & LH_CELL_WRITE) || (c & (LH_CELL_WRITE | LH_CELL_ATOMIC)) || lh_cell_is_ext(c) ||
+      !lh_shadow_ext_full())
     return false;
   uint32_t slot = lh_cell_slot(c);
   return slot != r->slot && (slot >= r->vc_len || lh_cell_epoch(c) > r->vc[slot]) &&
@@ -137,15 +140,19 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
     uint64_t c = 0;
     for (int i = 0; i < LH_SHADOW_CELLS; i++) {
       c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
-      if ((c & LH_CELL_LOCKLESS) && (lh_cell_covers(c, cur) || lh_read_stands_for(r, c, cur)))
-        return;
+      if ((c & LH_CELL_LOCKLESS) && lh_cell_covers(c, cur)) return;
     }
     if (__builtin_expect(lh_cell_is_ext(c), 0)) { /* the last cell names an extension */
       const struct lh_race_ext *e = lh_shadow_ext(c);
       for (int i = 0; i < LH_SHADOW_EXT_CELLS; i++) {
         uint64_t x = __atomic_load_n(&e->cell[i], __ATOMIC_RELAXED);
-        if ((x & LH_CELL_LOCKLESS) && (lh_cell_covers(x, cur) || lh_read_stands_for(r, x, cur)))
+        if ((x & LH_CELL_LOCKLESS) && (lh_cell_covers(x, cur) || lh_cell_stands_for(r, x, cur)))
           return;
+      }
+    } else if (__builtin_expect(lh_shadow_ext_full(), 0) && !(flags & 1)) {
+      for (int i = 0; i < LH_SHADOW_CELLS; i++) {
+        c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+        if ((c & LH_CELL_LOCKLESS) && lh_cell_stands_for(r, c, cur)) return;
       }
     }
   }

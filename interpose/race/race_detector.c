@@ -122,7 +122,7 @@ struct view {
   bool extended;
 };
 
-static void view_load(struct lh_race_granule *g, struct view *v, int order) {
+static inline void view_load(struct lh_race_granule *g, struct view *v, int order) {
   v->n = 0;
   for (int i = 0; i < LH_SHADOW_CELLS - 1; i++) v->p[v->n++] = &g->cell[i];
   uint64_t last = __atomic_load_n(&g->cell[LH_SHADOW_CELLS - 1], __ATOMIC_ACQUIRE);
@@ -178,9 +178,12 @@ static bool drops(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint
 
 /* Whether the stored read c of another thread, which nothing orders before the read cur, stands
  * for cur: it covers cur's bytes, plain if cur is, under no lock that cur did not hold. Then a
- * later write unordered with both races with c and is found there, so a read shared by many
- * threads keeps one cell, not one per reader. What is given up: a later write ordered after c but
- * not after cur (c's thread handed over to the writer, cur's did not). */
+ * later write of a third thread, unordered with both, races with c and is found there. The last
+ * resort for a read, before forgetting an access, once a granule's extension (or the arena) is
+ * full - so that a read never takes the place of another thread's unordered read (what hid
+ * Helgrind's hg03_inherit). What is given up: a later write of c's own thread, or one ordered
+ * after c but not after cur (samples/races/reader_left_behind.c is the case that two cells and an
+ * extension keep). A write is never dropped so: it goes to the forgetting rule (7). */
 static bool stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid) {
   if (c == 0 || lh_cell_is_ext(c) || (cur & LH_CELL_WRITE) || (c & LH_CELL_WRITE)) return false;
   uint32_t slot = lh_cell_slot(c);
@@ -199,8 +202,9 @@ static bool stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur,
  *    merged, its bytes joined (a loop over a char array keeps one cell, not one per byte);
  * 3. an empty cell;
  * 4. a cell that the access makes needless (drops);
- * 5. nothing, for a read that another thread's unordered read stands for (stands_for);
- * 6. none of these: the granule gets an extension (when it has none and the arena has room);
+ * 5. none of these: the granule gets an extension (when it has none and the arena has room);
+ * 6. else (the extension full too, or the arena), nothing, for a read that another thread's
+ *    unordered read stands for (stands_for);
  * 7. else, as the last resort, a cell forgotten: this thread's own of the same bytes, else one
  *    about some of the same bytes, else one picked by the site's address bits (a cheap,
  *    reproducible coin). A forgotten access may hide a race, never make one. */
@@ -219,9 +223,9 @@ static int cell_for(const struct lh_race_thread *r, const struct view *v, uint64
     if (!v->c[i]) return i;
   for (int i = 0; i < v->n; i++)
     if (drops(r, v->c[i], mine, lsid)) return i;
+  if (may_extend && !v->extended && !lh_shadow_ext_full()) return EXTEND;
   for (int i = 0; i < v->n; i++)
     if (stands_for(r, v->c[i], mine, lsid)) return KEEP;
-  if (may_extend && !v->extended) return EXTEND;
   const uint64_t same = 0xffull | (uint64_t)LH_CELL_MAX_SLOT << LH_CELL_SLOT_SHIFT;
   for (int i = 0; i < v->n; i++)
     if ((v->c[i] & same) == (mine & same)) return i;
@@ -268,14 +272,48 @@ static uint64_t reported_part(uint64_t c, uint64_t cur) {
   return (c & ~0xffull) | (((1ull << (hi - lo + 1)) - 1) << lo);
 }
 
+/* The stack of the access being checked, computed at its first need (a report, or a store). */
+struct lazy_stack {
+  struct lh_race_thread *r;
+  uintptr_t pc;
+  uint32_t id;
+  bool known;
+};
+
+static uint32_t stack_of(struct lazy_stack *s) {
+  if (!s->known) {
+    s->id = lh_race_stack_here(s->r, s->pc);
+    s->known = true;
+  }
+  return s->id;
+}
+
 static void check_cell(struct lh_race_thread *r, uintptr_t base, uint64_t c, uint64_t cur,
-                       uint32_t lsid, uint32_t stack) {
+                       uint32_t lsid, struct lazy_stack *stack) {
   struct lh_race_ctx other;
   if (conflicts(r, c, cur, lsid, &other)) {
-    struct lh_race_side now = {cur, lsid, stack},
+    struct lh_race_side now = {cur, lsid, stack_of(stack)},
                         before = {reported_part(c, cur), other.lsid, other.stack};
     lh_race_report(base, &now, &before);
   }
+}
+
+/* Whether the access cur need not be stored, decided before its context is known (no stack, no
+ * context): a cell covers it (cell_for, 1), or, in a granule whose extension is full (or that can
+ * get none) with no empty or needless cell and none it could merge into, another thread's access
+ * stands for it (cell_for, 6). */
+static bool needs_no_store(const struct lh_race_thread *r, const struct view *v, uint64_t cur,
+                           uint32_t lsid) {
+  const uint64_t same_kind = ~(0xffull | LH_CELL_CTX_MASK);
+  bool stood_for = false;
+  for (int i = 0; i < v->n; i++) {
+    uint64_t c = v->c[i];
+    if (covers(r, c, cur, lsid)) return true;
+    if (!c || drops(r, c, cur, lsid) || (!lh_cell_is_ext(c) && ((c ^ cur) & same_kind) == 0))
+      return false;
+    stood_for = stood_for || stands_for(r, c, cur, lsid);
+  }
+  return stood_for && (v->extended || lh_shadow_ext_full());
 }
 
 static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uintptr_t base,
@@ -287,10 +325,20 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
     cur = (cur & ~((uint64_t)LH_CELL_MAX_EPOCH << LH_CELL_EPOCH_SHIFT)) |
           (uint64_t)r->vc[r->slot] << LH_CELL_EPOCH_SHIFT;
   }
-  uint32_t stack = lh_race_stack_here(r, pc);
-  uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack);
-  uint64_t mine = cur | (uint64_t)ctx << LH_CELL_CTX_SHIFT, val = 0;
+  struct lazy_stack stack = {r, pc, 0, false};
   struct view v;
+  view_load(g, &v, __ATOMIC_ACQUIRE);
+  for (int j = 0; j < v.n; j++) check_cell(r, base, v.c[j], cur, lsid, &stack);
+  if (needs_no_store(r, &v, cur, lsid)) {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* then every cell again, as below */
+    for (int j = 0; j < v.n; j++) {
+      uint64_t now = __atomic_load_n(v.p[j], __ATOMIC_ACQUIRE);
+      if (now != v.c[j]) check_cell(r, base, now, cur, lsid, &stack);
+    }
+    return;
+  }
+  uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack_of(&stack));
+  uint64_t mine = cur | (uint64_t)ctx << LH_CELL_CTX_SHIFT, val = 0;
   bool may_extend = true;
   int i = KEEP;
   /* Store-then-recheck: the chosen cell is written with a compare-and-swap, so that an access
@@ -298,8 +346,10 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
    * cell may have become an extension's marker); then (the CAS is a full fence) every other cell
    * again, so that of two accesses checked at the same moment at least one sees the other. */
   for (int tries = 0; tries < 16; tries++) {
-    view_load(g, &v, __ATOMIC_ACQUIRE);
-    for (int j = 0; j < v.n; j++) check_cell(r, base, v.c[j], cur, lsid, stack);
+    if (tries > 0) { /* the view above was checked already */
+      view_load(g, &v, __ATOMIC_ACQUIRE);
+      for (int j = 0; j < v.n; j++) check_cell(r, base, v.c[j], cur, lsid, &stack);
+    }
     i = cell_for(r, &v, mine, lsid, pc, may_extend, &val);
     if (i == EXTEND) {
       may_extend = extend(g);
@@ -321,20 +371,26 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
     if (j == i) continue;
     uint64_t now = __atomic_load_n(v.p[j], __ATOMIC_ACQUIRE);
     if (now != v.c[j])
-      check_cell(r, base, now, cur, lsid, stack);
+      check_cell(r, base, now, cur, lsid, &stack);
     else if (i != KEEP && drops(r, now, mine, lsid)) /* needless now: room for others */
       __atomic_compare_exchange_n(v.p[j], &now, 0, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
   }
 }
 
 /* Already remembered: a cell covers this access (lh_cell_covers) and was made under the same
- * locks - none (the inline fast path's case, race.h), or the same lockset. */
+ * locks - none (the inline fast path's case, race.h), or the same lockset -, or, for a read once
+ * the arena of extensions is full, another thread's read stands for it (stands_for: it was not
+ * stored, and will not be; a write is always checked, since the cell that stands for it may race
+ * with it). */
 static inline bool already_known(const struct lh_race_thread *r, struct lh_race_granule *g,
                                  uint64_t cur, uint32_t lsid) {
   struct view v;
   view_load(g, &v, __ATOMIC_RELAXED);
   for (int i = 0; i < v.n; i++) {
     uint64_t c = v.c[i];
+    if (!(cur & LH_CELL_WRITE) && !(c & LH_CELL_WRITE) && lh_shadow_ext_full() &&
+        stands_for(r, c, cur, lsid))
+      return true; /* arena full: a read for a read, as the inline fast path (race.h) */
     if (!lh_cell_covers(c, cur) || ((c ^ cur) & LH_CELL_LOCKLESS)) continue;
     uint32_t have;
     if (cur & LH_CELL_LOCKLESS) return true; /* both held no lock: no lockset to compare */

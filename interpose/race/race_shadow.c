@@ -65,6 +65,7 @@ struct lh_race_granule *lh_shadow_granule_slow(uintptr_t addr) {
  * lh_shadow_forget, which looks for markers only when some extension is in use. */
 struct lh_race_ext *lh_shadow_ext_arena;
 #define ext_arena lh_shadow_ext_arena
+bool lh_shadow_ext_exhausted; /* written under ext_lock, read anywhere */
 static bool ext_unavailable;
 static lh_spin ext_lock;
 static uint32_t ext_next = 1, ext_free_head;
@@ -90,6 +91,7 @@ uint64_t lh_shadow_ext_new(void) {
     }
     if (idx) __atomic_store_n(&ext_live, ext_live + 1, __ATOMIC_RELAXED);
   }
+  if (!idx) __atomic_store_n(&lh_shadow_ext_exhausted, true, __ATOMIC_RELAXED);
   lh_spin_unlock(&ext_lock);
   if (!idx) return 0;
   struct lh_race_ext *e = &ext_arena[idx];
@@ -104,6 +106,7 @@ void lh_shadow_ext_free(uint64_t marker) {
   __atomic_store_n(&ext_arena[idx].cell[0], ext_free_head, __ATOMIC_RELAXED);
   ext_free_head = idx;
   __atomic_store_n(&ext_live, ext_live - 1, __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_shadow_ext_exhausted, false, __ATOMIC_RELAXED);
   lh_spin_unlock(&ext_lock);
 }
 

@@ -25,7 +25,7 @@
  * cells: its last cell becomes a marker (a cell with no bytes, which no access matches and no
  * check conflicts with) holding the extension's index, and the cell it held moves into the
  * extension. Extensions come from one arena reserved at the first need (LH_SHADOW_EXT_MAX of
- * them: 64 MiB of address space, resident only as used), go back to it when the granule's memory
+ * them: 16 MiB of address space, resident only as used), go back to it when the granule's memory
  * is forgotten, and once it is full a granule that needs more room forgets an access as before.
  * So the shadow of memory that no two threads use is unchanged (2 cells), and the history kept is
  * bounded.
@@ -68,7 +68,7 @@ struct lh_race_granule {
 
 /* The extension of a granule (above): one cache line of cells. */
 #define LH_SHADOW_EXT_CELLS 8
-#define LH_SHADOW_EXT_MAX (1u << 20)
+#define LH_SHADOW_EXT_MAX (1u << 18)
 struct lh_race_ext {
   uint64_t cell[LH_SHADOW_EXT_CELLS];
 };
@@ -86,6 +86,12 @@ static inline struct lh_race_ext *lh_shadow_ext(uint64_t marker) {
 }
 /* A zeroed extension and its marker, or 0 when the arena is full (or cannot be mapped). */
 uint64_t lh_shadow_ext_new(void);
+/* Set when lh_shadow_ext_new found no room (cleared when an extension is given back): the
+ * detector then lets another thread's access stand for a new one (race_detector.c). */
+extern bool lh_shadow_ext_exhausted __attribute__((visibility("hidden")));
+static inline bool lh_shadow_ext_full(void) {
+  return __atomic_load_n(&lh_shadow_ext_exhausted, __ATOMIC_RELAXED);
+}
 /* Gives back the extension of a marker that no granule holds any more. */
 void lh_shadow_ext_free(uint64_t marker);
 /* Around fork: the arena's lock. */
