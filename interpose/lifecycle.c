@@ -162,13 +162,14 @@ void lh_thread_begin(const struct lh_thread_start *s) {
   LH_RACE_EVENT(lh_race_thread_begin(s));
 }
 
-void lh_thread_joined(pthread_t handle) {
+void lh_thread_joined(pthread_t handle, int32_t target) {
   lh_thread_ensure();
   lh_recorder_lock();
-  struct lh_thread *dead = lh_thread_ended_unseen(handle);
+  if (target < 0) target = lh_thread_of_handle(handle); /* not seen before the join: seen now? */
+  struct lh_thread *dead = lh_thread_ended_unseen(target);
   if (dead) /* its stack may be unmapped once the join returns: take its profile now */
     lh_contention_thread_done(&dead->contention);
-  int32_t joined = lh_thread_join_record(handle);
+  int32_t joined = lh_thread_join_record(target, handle);
   lh_recorder_unlock();
   if (joined >= 0) LH_RACE_EVENT(lh_race_thread_joined(joined));
 }

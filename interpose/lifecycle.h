@@ -19,8 +19,9 @@ struct lh_thread_start *lh_thread_prepare(uint8_t how);
 void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle);
 /* In the new thread, first thing. */
 void lh_thread_begin(const struct lh_thread_start *s);
-/* In a joiner whose join succeeded. */
-void lh_thread_joined(pthread_t handle);
+/* In a joiner whose join of handle succeeded; target: the thread's id looked up before the real
+ * join (lh_join_target), -1 if it was unknown then (thread_state.h: why not after). */
+void lh_thread_joined(pthread_t handle, int32_t target);
 
 /* Around fork(): prepare takes the recorder lock (the child's copy of the tables is then
  * consistent); the parent lets it go; the child forgets the other threads, starts a run file of

@@ -21,6 +21,7 @@
 #include "analysis/race_findings.h"
 #include "base/grow.h"
 #include "base/text_escape.h"
+#include "symbols/demangle.h"
 #include "symbols/frames.h"
 
 #define ALLOC_FRAMES 16
@@ -49,7 +50,7 @@ static bool is_allocator(const char *function) {
     }
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     if (strcmp(function, names[i]) == 0) return true;
-  return false;
+  return strncmp(function, "operator new", 12) == 0; /* C++: new T, new T[n], their variants */
 }
 
 /* The function that allocated a block: its stack's innermost frame that is not an allocator. */
@@ -58,7 +59,9 @@ static char *allocator_caller(struct lh_symbolizer *sym, const struct lh_model *
   size_t n = lh_frames_of_stack(sym, m, stack, frames, ALLOC_FRAMES);
   for (size_t i = 0; i < n; i++) {
     if (frames[i].function && is_allocator(frames[i].function)) continue;
-    if (frames[i].function) return lh_xstrdup(frames[i].function);
+    if (frames[i].function) /* a C++ name without its parameters: heap:make_meter */
+      return format("%.*s", (int)lh_name_without_parameters(frames[i].function),
+                    frames[i].function);
     return format("%s+0x%" PRIx64, frames[i].module ? lh_shown(lh_basename(frames[i].module)) : "?",
                   frames[i].offset);
   }

@@ -31,8 +31,9 @@
  * calls lockhound cc back.
  *
  * Limits: options are classified with a list of the gcc and clang options that take a separate
- * argument; @response files are not read (one counts as a source, which is harmless); C only
- * (C++ needs more of the runtime than C does).
+ * argument; @response files are not read (one counts as a source, which is harmless). C++ is
+ * built the same way by a C++ driver (--cc=g++, --cc=clang++, or one named first): the runtime
+ * has C++'s entry points too (interpose/wrappers/tsan/tsan_cxx.c).
  *
  * Strings made here are not freed: the process execs or exits right after building the command. */
 #include <errno.h>
@@ -99,7 +100,8 @@ static void cc_usage(FILE *out) {
         "(not the compiler's ThreadSanitizer runtime) when it links. The program then reports at\n"
         "its exit, run on its own or under 'lockhound run'.\n"
         "\n"
-        "  --cc=PATH         the compiler to run: gcc or clang, a name on PATH or a path\n"
+        "  --cc=PATH         the compiler to run: gcc or clang (g++ or clang++ for C++), a name\n"
+        "                    on PATH or a path\n"
         "  --print-command   print the compiler's command instead of running it\n"
         "  COMPILER          a compiler named first, as CMake's compiler launcher does\n"
         "                    (lockhound cc /usr/bin/clang -c a.c)\n"
@@ -109,6 +111,8 @@ static void cc_usage(FILE *out) {
         "With make:  make CC=\"lockhound cc\"\n"
         "With CMake: cmake -DCMAKE_C_COMPILER_LAUNCHER=\"lockhound;cc\" "
         "-DCMAKE_C_LINKER_LAUNCHER=\"lockhound;cc\"\n"
+        "C++:        lockhound cc --cc=g++ ..., make CXX=\"lockhound cc --cc=g++\", or the\n"
+        "            CMAKE_CXX_COMPILER_LAUNCHER and CMAKE_CXX_LINKER_LAUNCHER above\n"
         "\n"
         "exit status: the compiler's own; 2 no arguments, a flag that cannot work with race\n"
         "detection, or a compiler that is lockhound itself; 127 compiler not found; 126 compiler\n"
@@ -116,8 +120,9 @@ static void cc_usage(FILE *out) {
         out);
 }
 
-/* gcc, cc, clang, c89, c99, with a target prefix (x86_64-linux-gnu-gcc) or a version suffix
- * (gcc-12, clang-14): what a build system puts first when lockhound cc is its launcher. */
+/* gcc, cc, clang, c89, c99 and the C++ drivers g++, c++, clang++, with a target prefix
+ * (x86_64-linux-gnu-gcc) or a version suffix (gcc-12, clang-14): what a build system puts first
+ * when lockhound cc is its launcher. */
 static bool names_a_compiler(const char *arg) {
   if (arg[0] == '-' || arg[0] == '@') return false;
   const char *base = base_name(arg);
@@ -125,7 +130,7 @@ static bool names_a_compiler(const char *arg) {
   const char *dash = strrchr(base, '-');
   if (dash && dash[1] && strspn(dash + 1, "0123456789.") == strlen(dash + 1))
     len = (size_t)(dash - base);
-  static const char *const names[] = {"gcc", "cc", "clang", "c89", "c99"};
+  static const char *const names[] = {"gcc", "cc", "clang", "c89", "c99", "g++", "c++", "clang++"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     size_t n = strlen(names[i]);
     if (len < n || strncmp(base + len - n, names[i], n) != 0) continue;

@@ -40,6 +40,7 @@
 #include <uthash.h>
 
 #include "base/input_file.h"
+#include "symbols/demangle.h"
 #include "symbols/dwarf_functions.h"
 #include "symbols/dwarf_names.h"
 #include "symbols/dwarf_units.h"
@@ -343,14 +344,25 @@ static bool unit_at(struct sym_module *m, Dwarf_Addr addr, Dwarf_Die *cudie, Dwa
 
 /* ---- code ------------------------------------------------------------------------------- */
 
-/* Source name of a function DIE; abstract origins and specifications are followed. */
+/* Source name of a function DIE; abstract origins and specifications are followed. A C++
+ * function's linkage name comes first: demangled (intern_function), it is the qualified name
+ * (PeakMeter::record()), where DW_AT_name is only "record". */
 static const char *function_name(Dwarf_Die *die) {
   Dwarf_Attribute attr;
-  const char *name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
-  if (name == NULL) name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
+  const char *name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
   if (name == NULL)
     name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr));
-  return name;
+  if (name != NULL && strncmp(name, "_Z", 2) == 0) return name;
+  const char *plain = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
+  return plain != NULL ? plain : name;
+}
+
+/* A function's name, interned: a mangled C++ name demangled (symbols/demangle.c). */
+static const char *intern_function(struct lh_symbolizer *sym, const char *raw) {
+  char *demangled = lh_demangle(raw);
+  const char *s = intern(sym, demangled ? demangled : raw);
+  free(demangled);
+  return s;
 }
 
 /* The ELF function symbol holding addr, or NULL. */
@@ -423,7 +435,7 @@ static size_t resolve_code(struct lh_symbolizer *sym, struct sym_module *m, Dwar
   memset(locs, 0, sizeof *locs * (count ? count : 1));
   if (have_unit) line_of(sym, &cudie, addr - cubias, &locs[0]);
   if (count == 0) {
-    locs[0].function = intern(sym, function_symbol(m->mod, addr));
+    locs[0].function = intern_function(sym, function_symbol(m->mod, addr));
     return locs[0].function != NULL || locs[0].file != NULL ? 1 : 0;
   }
   Dwarf_Files *files = NULL;
@@ -431,14 +443,14 @@ static size_t resolve_code(struct lh_symbolizer *sym, struct sym_module *m, Dwar
   if (dwarf_getsrcfiles(&cudie, &files, &nfiles) != 0) files = NULL;
   for (size_t i = 0; i < count; i++) {
     bool inlined = dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine;
-    locs[i].function = intern(sym, function_name(&chain[i]));
+    locs[i].function = intern_function(sym, function_name(&chain[i]));
     int decl = 0;
     locs[i].function_line = dwarf_decl_line(&chain[i], &decl) == 0 && decl > 0 ? decl : 0;
     locs[i].inlined = inlined && i + 1 < count;
     if (inlined && i + 1 < count) call_site(sym, &chain[i], files, nfiles, &locs[i + 1]);
   }
   if (locs[count - 1].function == NULL)
-    locs[count - 1].function = intern(sym, function_symbol(m->mod, addr));
+    locs[count - 1].function = intern_function(sym, function_symbol(m->mod, addr));
   return count;
 }
 

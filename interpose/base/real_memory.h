@@ -10,6 +10,7 @@
 
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define X(name)
 #define X_MEMORY(name) extern __typeof__(name) *real_##name;

@@ -55,17 +55,33 @@ void lh_race_acquire_last(uintptr_t sync);
 void lh_race_release(uintptr_t sync);
 void lh_race_release_store(uintptr_t sync);
 
-/* The pthread wrappers' events (race_sync.c), all no-ops unless lh_race_on. */
-void lh_race_lock_acquired(uintptr_t lock);                 /* after any successful lock / relock */
-void lh_race_lock_releasing(uintptr_t lock);                /* before the real unlock */
-void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex); /* before the real wait */
-void lh_race_cond_woken(uintptr_t cond);                    /* after the real wait returned */
-void lh_race_cond_signalling(uintptr_t cond); /* before the real signal or broadcast */
+/* The memory of a synchronisation object (a mutex, rwlock, spinlock, condvar, barrier or
+ * semaphore), as ThreadSanitizer models it: its init and its destroy are plain writes of it, and
+ * each use (lock, unlock, wait, signal, post, arrive) an atomic read of it, made before the use's
+ * own ordering edge. Uses never race with each other (reads, and atomic), but a destroy, a new
+ * init, a free of the memory or a plain store of the program races with a use that nothing
+ * orders. One byte stands for the object: the first, which every init, destroy, free and copy of
+ * it covers. pc: the program's call site. */
+void lh_race_object_used(uintptr_t obj, uintptr_t pc);
+void lh_race_object_written(uintptr_t obj, uintptr_t pc); /* after an init, before a destroy */
+/* free (and a realloc that gives the block up): a write of the whole block, checked against
+ * every access that nothing orders before it, then forgotten (race_heap.h). Checked only: the
+ * memory's history goes with the block; the first race found is reported. */
+void lh_race_freeing(uintptr_t addr, size_t size, uintptr_t pc);
+
+/* The pthread wrappers' events (race_sync.c), all no-ops unless lh_race_on; each use reads the
+ * object (lh_race_object_used) at pc first. */
+void lh_race_lock_acquired(uintptr_t lock, uintptr_t pc);  /* after any successful lock / relock */
+void lh_race_lock_releasing(uintptr_t lock, uintptr_t pc); /* before the real unlock */
+void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex, uintptr_t pc); /* before the real wait */
+void lh_race_cond_woken(uintptr_t cond); /* after the real wait returned */
+void lh_race_cond_signalling(uintptr_t cond,
+                             uintptr_t pc); /* before the real signal or broadcast */
 void lh_race_thread_exiting(void);
 /* Barriers (wrap_barrier.c): init gives the count; a wait arrives (returns its round) and
  * leaves. */
 void lh_race_barrier_init(uintptr_t b, unsigned count);
-uint64_t lh_race_barrier_arrive(uintptr_t b);
+uint64_t lh_race_barrier_arrive(uintptr_t b, uintptr_t pc);
 void lh_race_barrier_leave(uintptr_t b, uint64_t round); /* the thread's last event */
 void lh_race_thread_joined(int32_t id);                  /* after a successful join of thread id */
 /* Thread creation (thread_state.c): the creator's clock travels in the start block. */
@@ -94,6 +110,20 @@ struct lh_race_thread *lh_race_ready(void);
     }                                                                                              \
   } while (0)
 
+/* The fast path's form of race_detector.c's stands_for, for reads only and once the arena of
+ * extensions is full (until then every reader keeps a cell of its own): a lockless plain read c
+ * of another thread, not ordered before this one, covers the lockless read cur: nothing to store,
+ * and nothing to check (c never races with cur; what races with cur was checked against c when
+ * the later of the two came). A write is always checked (race_detector.c). */
+static inline bool lh_cell_stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur) {
+  if ((cur & LH_CELL_WRITE) || (c & (LH_CELL_WRITE | LH_CELL_ATOMIC)) || lh_cell_is_ext(c) ||
+      !lh_shadow_ext_full())
+    return false;
+  uint32_t slot = lh_cell_slot(c);
+  return slot != r->slot && (slot >= r->vc_len || lh_cell_epoch(c) > r->vc[slot]) &&
+         (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur);
+}
+
 /* The fast path of every access, inline in each entry point: an access within one granule, with
  * no lock held, that a lockless cell already covers (lh_cell_covers: this thread made it in this
  * epoch, or, for a read, wrote those bytes) is already known; nothing else to do. Everything else
@@ -107,9 +137,23 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
       (g = lh_shadow_granule_fast(addr))) {
     uint64_t cur = base | (uint64_t)(((1u << size) - 1) << (addr & 7)) |
                    ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
+    uint64_t c = 0;
     for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-      uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+      c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
       if ((c & LH_CELL_LOCKLESS) && lh_cell_covers(c, cur)) return;
+    }
+    if (__builtin_expect(lh_cell_is_ext(c), 0)) { /* the last cell names an extension */
+      const struct lh_race_ext *e = lh_shadow_ext(c);
+      for (int i = 0; i < LH_SHADOW_EXT_CELLS; i++) {
+        uint64_t x = __atomic_load_n(&e->cell[i], __ATOMIC_RELAXED);
+        if ((x & LH_CELL_LOCKLESS) && (lh_cell_covers(x, cur) || lh_cell_stands_for(r, x, cur)))
+          return;
+      }
+    } else if (__builtin_expect(lh_shadow_ext_full(), 0) && !(flags & 1)) {
+      for (int i = 0; i < LH_SHADOW_CELLS; i++) {
+        c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+        if ((c & LH_CELL_LOCKLESS) && lh_cell_stands_for(r, c, cur)) return;
+      }
     }
   }
   lh_race_access_slow(addr, size, flags, pc);

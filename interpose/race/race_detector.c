@@ -112,24 +112,141 @@ static bool conflicts(const struct lh_race_thread *r, uint64_t c, uint64_t cur, 
   return !lh_lockset_protects(other->lsid, lsid);
 }
 
-/* Which cell the access goes to: its own earlier access of the same bytes (unless that was a
- * write and this a read: the write says more), else an empty cell, else a cell about some of the
- * same bytes (so that the history of the granule's other bytes survives: two variables often
- * share 8 bytes), else one picked by the site's address bits (a cheap, reproducible coin). A
- * forgotten access may hide a race, never make one. -1: keep what is there. */
-static int cell_for(const uint64_t c[LH_SHADOW_CELLS], uint64_t cur, uintptr_t pc) {
+/* The cells of a granule as the detector sees them: its own cells but the last, then the last
+ * one or, when that is an extension marker (race_shadow.h), the extension's cells. */
+#define VIEW_MAX (LH_SHADOW_CELLS - 1 + LH_SHADOW_EXT_CELLS)
+struct view {
+  uint64_t *p[VIEW_MAX];
+  uint64_t c[VIEW_MAX]; /* the values read */
+  int n;
+  bool extended;
+};
+
+static inline void view_load(struct lh_race_granule *g, struct view *v, int order) {
+  v->n = 0;
+  for (int i = 0; i < LH_SHADOW_CELLS - 1; i++) v->p[v->n++] = &g->cell[i];
+  uint64_t last = __atomic_load_n(&g->cell[LH_SHADOW_CELLS - 1], __ATOMIC_ACQUIRE);
+  v->extended = lh_cell_is_ext(last);
+  if (v->extended) {
+    struct lh_race_ext *e = lh_shadow_ext(last);
+    for (int i = 0; i < LH_SHADOW_EXT_CELLS; i++) v->p[v->n++] = &e->cell[i];
+  } else {
+    v->p[v->n++] = &g->cell[LH_SHADOW_CELLS - 1];
+  }
+  for (int i = 0; i < v->n; i++) v->c[i] = __atomic_load_n(v->p[i], order);
+  /* The last cell as it was when the view was chosen: if it has become a marker since, the
+   * compare-and-swap of a choice made on this view fails instead of overwriting the marker. */
+  if (!v->extended) v->c[v->n - 1] = last;
+}
+
+/* Whether the locks of cell c are among those of an access made with lockset lsid (a lockless
+ * cell's are): then whatever a lock of c protects against, that lock protected the access too. */
+static bool locks_within(const struct lh_race_thread *r, uint64_t c, uint32_t lsid) {
+  if (c & LH_CELL_LOCKLESS) return true;
+  uint32_t have;
+  return lsid != 0 && cell_lockset(r, c, &have) && have == lsid;
+}
+
+/* Whether the stored access c makes the access cur (made with lockset lsid) needless to store:
+ * whatever would race with cur races with c. So it is when c is this thread's, in this epoch (a
+ * later access of another thread is unordered with both or with neither), of at least cur's
+ * bytes, a write if cur is one, plain if cur is, and under no lock that cur did not hold. */
+static bool covers(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid) {
+  const uint64_t who = (uint64_t)LH_CELL_MAX_SLOT << LH_CELL_SLOT_SHIFT |
+                       (uint64_t)LH_CELL_MAX_EPOCH << LH_CELL_EPOCH_SHIFT;
+  if (c == 0 || lh_cell_is_ext(c) || ((c ^ cur) & who)) return false;
+  if ((lh_cell_mask(c) & lh_cell_mask(cur)) != lh_cell_mask(cur)) return false;
+  if ((cur & LH_CELL_WRITE) && !(c & LH_CELL_WRITE)) return false;
+  if ((c & LH_CELL_ATOMIC) && !(cur & LH_CELL_ATOMIC)) return false;
+  return locks_within(r, c, lsid);
+}
+
+/* Whether the access cur (lockset lsid), once stored, makes the stored access c needless: c
+ * happens before cur (so a later access unordered with c is unordered with cur too), cur touches
+ * all of c's bytes, is a write if c is one and plain if c is, and held no lock that c did not. */
+static bool drops(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid) {
+  if (c == 0 || lh_cell_is_ext(c)) return false;
+  uint32_t slot = lh_cell_slot(c);
+  if (slot != r->slot && !(slot < r->vc_len && lh_cell_epoch(c) <= r->vc[slot])) return false;
+  if ((lh_cell_mask(c) & lh_cell_mask(cur)) != lh_cell_mask(c)) return false;
+  if ((c & LH_CELL_WRITE) && !(cur & LH_CELL_WRITE)) return false;
+  if ((cur & LH_CELL_ATOMIC) && !(c & LH_CELL_ATOMIC)) return false;
+  if (cur & LH_CELL_LOCKLESS) return true;
+  uint32_t have;
+  return !(c & LH_CELL_LOCKLESS) && cell_lockset(r, c, &have) && have == lsid;
+}
+
+/* Whether the stored read c of another thread, which nothing orders before the read cur, stands
+ * for cur: it covers cur's bytes, plain if cur is, under no lock that cur did not hold. Then a
+ * later write of a third thread, unordered with both, races with c and is found there. The last
+ * resort for a read, before forgetting an access, once a granule's extension (or the arena) is
+ * full - so that a read never takes the place of another thread's unordered read (what hid
+ * Helgrind's hg03_inherit). What is given up: a later write of c's own thread, or one ordered
+ * after c but not after cur (samples/races/reader_left_behind.c is the case that two cells and an
+ * extension keep). A write is never dropped so: it goes to the forgetting rule (7). */
+static bool stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid) {
+  if (c == 0 || lh_cell_is_ext(c) || (cur & LH_CELL_WRITE) || (c & LH_CELL_WRITE)) return false;
+  uint32_t slot = lh_cell_slot(c);
+  if (slot == r->slot || (slot < r->vc_len && lh_cell_epoch(c) <= r->vc[slot])) return false;
+  if ((lh_cell_mask(c) & lh_cell_mask(cur)) != lh_cell_mask(cur)) return false;
+  if ((c & LH_CELL_ATOMIC) && !(cur & LH_CELL_ATOMIC)) return false;
+  return locks_within(r, c, lsid);
+}
+
+#define KEEP (-1)   /* cur is covered: store nothing */
+#define EXTEND (-2) /* give the granule an extension, then choose again */
+
+/* Which cell the access (mine: cur with its context) goes to, and what to write there (*val):
+ * 1. nothing, when a cell covers it;
+ * 2. a cell of this thread's same epoch, kind and context (the same site under the same locks):
+ *    merged, its bytes joined (a loop over a char array keeps one cell, not one per byte);
+ * 3. an empty cell;
+ * 4. a cell that the access makes needless (drops);
+ * 5. none of these: the granule gets an extension (when it has none and the arena has room);
+ * 6. else (the extension full too, or the arena), nothing, for a read that another thread's
+ *    unordered read stands for (stands_for);
+ * 7. else, as the last resort, a cell forgotten: this thread's own of the same bytes, else one
+ *    about some of the same bytes, else one picked by the site's address bits (a cheap,
+ *    reproducible coin). A forgotten access may hide a race, never make one. */
+static int cell_for(const struct lh_race_thread *r, const struct view *v, uint64_t mine,
+                    uint32_t lsid, uintptr_t pc, bool may_extend, uint64_t *val) {
+  const uint64_t same_ctx = ~0xffull;
+  *val = mine;
+  for (int i = 0; i < v->n; i++)
+    if (covers(r, v->c[i], mine, lsid)) return KEEP;
+  for (int i = 0; i < v->n; i++)
+    if (v->c[i] && !lh_cell_is_ext(v->c[i]) && ((v->c[i] ^ mine) & same_ctx) == 0) {
+      *val = v->c[i] | (mine & 0xff);
+      return i;
+    }
+  for (int i = 0; i < v->n; i++)
+    if (!v->c[i]) return i;
+  for (int i = 0; i < v->n; i++)
+    if (drops(r, v->c[i], mine, lsid)) return i;
+  if (may_extend && !v->extended && !lh_shadow_ext_full()) return EXTEND;
+  for (int i = 0; i < v->n; i++)
+    if (stands_for(r, v->c[i], mine, lsid)) return KEEP;
   const uint64_t same = 0xffull | (uint64_t)LH_CELL_MAX_SLOT << LH_CELL_SLOT_SHIFT;
-  for (int i = 0; i < LH_SHADOW_CELLS; i++)
-    if (c[i] && (c[i] & same) == (cur & same))
-      return (c[i] & LH_CELL_WRITE) && !(cur & LH_CELL_WRITE) &&
-                     lh_cell_epoch(c[i]) == lh_cell_epoch(cur)
-                 ? -1
-                 : i;
-  for (int i = 0; i < LH_SHADOW_CELLS; i++)
-    if (!c[i]) return i;
-  for (int i = 0; i < LH_SHADOW_CELLS; i++)
-    if (lh_cell_mask(c[i]) & lh_cell_mask(cur)) return i;
-  return (int)((pc >> 2) % LH_SHADOW_CELLS);
+  for (int i = 0; i < v->n; i++)
+    if ((v->c[i] & same) == (mine & same)) return i;
+  for (int i = 0; i < v->n; i++)
+    if (lh_cell_mask(v->c[i]) & lh_cell_mask(mine)) return i;
+  return (int)((pc >> 2) % (uintptr_t)v->n);
+}
+
+/* Gives granule g an extension: its last cell moves into the extension, and a marker naming the
+ * extension takes its place. False when the arena has no room; true when g has one now (perhaps
+ * another thread's). */
+static bool extend(struct lh_race_granule *g) {
+  uint64_t *last = &g->cell[LH_SHADOW_CELLS - 1];
+  uint64_t old = __atomic_load_n(last, __ATOMIC_ACQUIRE);
+  if (lh_cell_is_ext(old)) return true;
+  uint64_t m = lh_shadow_ext_new();
+  if (!m) return false;
+  __atomic_store_n(&lh_shadow_ext(m)->cell[0], old, __ATOMIC_RELAXED);
+  if (!__atomic_compare_exchange_n(last, &old, m, false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
+    lh_shadow_ext_free(m); /* the cell changed meanwhile: choose again */
+  return true;
 }
 
 /* A new epoch, when one is due (a release since the last store) and there is room for it. */
@@ -145,13 +262,58 @@ static inline bool next_epoch(struct lh_race_thread *r) {
   return true;
 }
 
+/* What a report says of a stored access c that races with cur: a merged cell (cell_for, 2) may
+ * hold several accesses of one site, so only its run of bytes that holds the first byte in common
+ * is given. */
+static uint64_t reported_part(uint64_t c, uint64_t cur) {
+  unsigned m = lh_cell_mask(c), lo = (unsigned)__builtin_ctz(m & lh_cell_mask(cur)), hi = lo;
+  while (lo > 0 && (m >> (lo - 1) & 1)) lo--;
+  while (hi < 7 && (m >> (hi + 1) & 1)) hi++;
+  return (c & ~0xffull) | (((1ull << (hi - lo + 1)) - 1) << lo);
+}
+
+/* The stack of the access being checked, computed at its first need (a report, or a store). */
+struct lazy_stack {
+  struct lh_race_thread *r;
+  uintptr_t pc;
+  uint32_t id;
+  bool known;
+};
+
+static uint32_t stack_of(struct lazy_stack *s) {
+  if (!s->known) {
+    s->id = lh_race_stack_here(s->r, s->pc);
+    s->known = true;
+  }
+  return s->id;
+}
+
 static void check_cell(struct lh_race_thread *r, uintptr_t base, uint64_t c, uint64_t cur,
-                       uint32_t lsid, uint32_t stack) {
+                       uint32_t lsid, struct lazy_stack *stack) {
   struct lh_race_ctx other;
   if (conflicts(r, c, cur, lsid, &other)) {
-    struct lh_race_side now = {cur, lsid, stack}, before = {c, other.lsid, other.stack};
+    struct lh_race_side now = {cur, lsid, stack_of(stack)},
+                        before = {reported_part(c, cur), other.lsid, other.stack};
     lh_race_report(base, &now, &before);
   }
+}
+
+/* Whether the access cur need not be stored, decided before its context is known (no stack, no
+ * context): a cell covers it (cell_for, 1), or, in a granule whose extension is full (or that can
+ * get none) with no empty or needless cell and none it could merge into, another thread's access
+ * stands for it (cell_for, 6). */
+static bool needs_no_store(const struct lh_race_thread *r, const struct view *v, uint64_t cur,
+                           uint32_t lsid) {
+  const uint64_t same_kind = ~(0xffull | LH_CELL_CTX_MASK);
+  bool stood_for = false;
+  for (int i = 0; i < v->n; i++) {
+    uint64_t c = v->c[i];
+    if (covers(r, c, cur, lsid)) return true;
+    if (!c || drops(r, c, cur, lsid) || (!lh_cell_is_ext(c) && ((c ^ cur) & same_kind) == 0))
+      return false;
+    stood_for = stood_for || stands_for(r, c, cur, lsid);
+  }
+  return stood_for && (v->extended || lh_shadow_ext_full());
 }
 
 static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uintptr_t base,
@@ -163,41 +325,72 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
     cur = (cur & ~((uint64_t)LH_CELL_MAX_EPOCH << LH_CELL_EPOCH_SHIFT)) |
           (uint64_t)r->vc[r->slot] << LH_CELL_EPOCH_SHIFT;
   }
-  uint32_t stack = lh_race_stack_here(r, pc);
-  uint64_t c[LH_SHADOW_CELLS];
-  for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-    c[i] = __atomic_load_n(&g->cell[i], __ATOMIC_ACQUIRE);
-    check_cell(r, base, c[i], cur, lsid, stack);
+  struct lazy_stack stack = {r, pc, 0, false};
+  struct view v;
+  view_load(g, &v, __ATOMIC_ACQUIRE);
+  for (int j = 0; j < v.n; j++) check_cell(r, base, v.c[j], cur, lsid, &stack);
+  if (needs_no_store(r, &v, cur, lsid)) {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* then every cell again, as below */
+    for (int j = 0; j < v.n; j++) {
+      uint64_t now = __atomic_load_n(v.p[j], __ATOMIC_ACQUIRE);
+      if (now != v.c[j]) check_cell(r, base, now, cur, lsid, &stack);
+    }
+    return;
   }
-  int i = cell_for(c, cur, pc);
-  if (i >= 0) {
-    uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack);
+  uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack_of(&stack));
+  uint64_t mine = cur | (uint64_t)ctx << LH_CELL_CTX_SHIFT, val = 0;
+  bool may_extend = true;
+  int i = KEEP;
+  /* Store-then-recheck: the chosen cell is written with a compare-and-swap, so that an access
+   * stored there since the check is seen, not overwritten (the whole choice is made again: the
+   * cell may have become an extension's marker); then (the CAS is a full fence) every other cell
+   * again, so that of two accesses checked at the same moment at least one sees the other. */
+  for (int tries = 0; tries < 16; tries++) {
+    if (tries > 0) { /* the view above was checked already */
+      view_load(g, &v, __ATOMIC_ACQUIRE);
+      for (int j = 0; j < v.n; j++) check_cell(r, base, v.c[j], cur, lsid, &stack);
+    }
+    i = cell_for(r, &v, mine, lsid, pc, may_extend, &val);
+    if (i == EXTEND) {
+      may_extend = extend(g);
+      continue;
+    }
+    if (i == KEEP || __atomic_compare_exchange_n(v.p[i], &v.c[i], val, false, __ATOMIC_SEQ_CST,
+                                                 __ATOMIC_ACQUIRE))
+      break;
+    i = KEEP; /* changed under us: choose again */
+  }
+  if (i == KEEP) {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  } else {
     r->last_ctx = ctx;
     r->last_ctx_lsid = lsid;
     r->dirty = true;
-    uint64_t mine = cur | (uint64_t)ctx << LH_CELL_CTX_SHIFT;
-    /* Store-then-recheck: a compare-and-swap, so that an access stored in the chosen cell since
-     * the check is seen, not overwritten; then (the CAS is a full fence) every other cell again,
-     * so that of two accesses checked at the same moment at least one sees the other. */
-    while (!__atomic_compare_exchange_n(&g->cell[i], &c[i], mine, false, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_ACQUIRE))
-      check_cell(r, base, c[i], cur, lsid, stack);
-  } else {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
   }
-  for (int j = 0; j < LH_SHADOW_CELLS; j++) {
+  for (int j = 0; j < v.n; j++) {
     if (j == i) continue;
-    uint64_t now = __atomic_load_n(&g->cell[j], __ATOMIC_ACQUIRE);
-    if (now != c[j]) check_cell(r, base, now, cur, lsid, stack);
+    uint64_t now = __atomic_load_n(v.p[j], __ATOMIC_ACQUIRE);
+    if (now != v.c[j])
+      check_cell(r, base, now, cur, lsid, &stack);
+    else if (i != KEEP && drops(r, now, mine, lsid)) /* needless now: room for others */
+      __atomic_compare_exchange_n(v.p[j], &now, 0, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
   }
 }
 
 /* Already remembered: a cell covers this access (lh_cell_covers) and was made under the same
- * locks - none (the inline fast path's case, race.h), or the same lockset. */
-static inline bool already_known(const struct lh_race_thread *r, const struct lh_race_granule *g,
+ * locks - none (the inline fast path's case, race.h), or the same lockset -, or, for a read once
+ * the arena of extensions is full, another thread's read stands for it (stands_for: it was not
+ * stored, and will not be; a write is always checked, since the cell that stands for it may race
+ * with it). */
+static inline bool already_known(const struct lh_race_thread *r, struct lh_race_granule *g,
                                  uint64_t cur, uint32_t lsid) {
-  for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-    uint64_t c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+  struct view v;
+  view_load(g, &v, __ATOMIC_RELAXED);
+  for (int i = 0; i < v.n; i++) {
+    uint64_t c = v.c[i];
+    if (!(cur & LH_CELL_WRITE) && !(c & LH_CELL_WRITE) && lh_shadow_ext_full() &&
+        stands_for(r, c, cur, lsid))
+      return true; /* arena full: a read for a read, as the inline fast path (race.h) */
     if (!lh_cell_covers(c, cur) || ((c ^ cur) & LH_CELL_LOCKLESS)) continue;
     uint32_t have;
     if (cur & LH_CELL_LOCKLESS) return true; /* both held no lock: no lockset to compare */
@@ -227,6 +420,51 @@ void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t 
     access_granule(r, addr, n, flags, pc);
     addr += n;
     size -= n;
+  }
+  r->busy--;
+}
+
+void lh_race_object_used(uintptr_t obj, uintptr_t pc) {
+  if (!lh_self.in_runtime) lh_race_access_slow(obj, 1, LH_RACE_READ | LH_RACE_ATOMIC, pc);
+}
+
+void lh_race_object_written(uintptr_t obj, uintptr_t pc) {
+  if (!lh_self.in_runtime) lh_race_access_slow(obj, 1, LH_RACE_WRITE, pc);
+}
+
+void lh_race_freeing(uintptr_t addr, size_t size, uintptr_t pc) {
+  if (!lh_self.registered) return; /* a thread's start, in lockhound's own code */
+  struct lh_race_thread *r = ready();
+  if (!r || size == 0) return;
+  r->busy++;
+  uint32_t lsid = current_lockset(r);
+  const uintptr_t chunk = (uintptr_t)1 << LH_SHADOW_CHUNK_BITS;
+  uintptr_t end = addr + size < addr ? UINTPTR_MAX : addr + size;
+  bool found = false;
+  for (uintptr_t a = addr; a < end && !found;) {
+    struct lh_race_granule *g = lh_shadow_granule_fast(a);
+    if (!g) { /* no shadow there: nothing was ever remembered in this chunk */
+      uintptr_t next = (a & ~(chunk - 1)) + chunk;
+      if (next <= a) break;
+      a = next;
+      continue;
+    }
+    unsigned off = (unsigned)(a & 7), len = 8 - off;
+    if (len > end - a) len = (unsigned)(end - a);
+    uint64_t cur = lh_cell_make(r->vc[r->slot], r->slot, off, len, LH_RACE_WRITE) |
+                   (lsid == 0 ? LH_CELL_LOCKLESS : 0);
+    struct view v;
+    view_load(g, &v, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < v.n && !found; i++) {
+      struct lh_race_ctx other;
+      if (conflicts(r, v.c[i], cur, lsid, &other)) {
+        struct lh_race_side now = {cur, lsid, lh_race_stack_here(r, pc)},
+                            before = {reported_part(v.c[i], cur), other.lsid, other.stack};
+        lh_race_report(a & ~(uintptr_t)7, &now, &before);
+        found = true;
+      }
+    }
+    a += len;
   }
   r->busy--;
 }

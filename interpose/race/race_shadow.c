@@ -1,9 +1,12 @@
-/* race_shadow.c - the two-level shadow table (race_shadow.h). */
+/* race_shadow.c - the two-level shadow table and the arena of granule extensions
+ * (race_shadow.h). */
 #include "race/race_shadow.h"
 
 #include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include "race/race_spin.h"
 
 #define L1_BITS LH_SHADOW_L1_BITS
 #define L2_BITS LH_SHADOW_L2_BITS
@@ -54,12 +57,79 @@ struct lh_race_granule *lh_shadow_granule_slow(uintptr_t addr) {
   return c ? &c[(addr >> 3) & (LH_SHADOW_GRANULES - 1)] : NULL;
 }
 
+/* The extension arena: LH_SHADOW_EXT_MAX extensions of address space, reserved at the first need
+ * and never unmapped (a late reader of a marker always reads mapped memory). Owned by ext_lock: the
+ * free list (indexes linked through a free extension's cell[0]) and the next never-used index
+ * (index 0 is never used, so that a marker is never 0). ext_arena is written once, under the lock,
+ * before any marker names it; ext_live counts the extensions in use, read without the lock by
+ * lh_shadow_forget, which looks for markers only when some extension is in use. */
+struct lh_race_ext *lh_shadow_ext_arena;
+#define ext_arena lh_shadow_ext_arena
+bool lh_shadow_ext_exhausted; /* written under ext_lock, read anywhere */
+static bool ext_unavailable;
+static lh_spin ext_lock;
+static uint32_t ext_next = 1, ext_free_head;
+static uint32_t ext_live;
+
+uint64_t lh_shadow_ext_new(void) {
+  uint32_t idx = 0;
+  lh_spin_lock(&ext_lock);
+  if (!ext_arena && !ext_unavailable) {
+    void *p = mmap(NULL, (size_t)LH_SHADOW_EXT_MAX * sizeof(struct lh_race_ext),
+                   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+      ext_unavailable = true;
+    else
+      __atomic_store_n(&ext_arena, p, __ATOMIC_RELEASE);
+  }
+  if (ext_arena) {
+    if (ext_free_head) {
+      idx = ext_free_head;
+      ext_free_head = (uint32_t)ext_arena[idx].cell[0];
+    } else if (ext_next < LH_SHADOW_EXT_MAX) {
+      idx = ext_next++;
+    }
+    if (idx) __atomic_store_n(&ext_live, ext_live + 1, __ATOMIC_RELAXED);
+  }
+  if (!idx) __atomic_store_n(&lh_shadow_ext_exhausted, true, __ATOMIC_RELAXED);
+  lh_spin_unlock(&ext_lock);
+  if (!idx) return 0;
+  struct lh_race_ext *e = &ext_arena[idx];
+  for (int i = 0; i < LH_SHADOW_EXT_CELLS; i++) __atomic_store_n(&e->cell[i], 0, __ATOMIC_RELAXED);
+  return (uint64_t)idx << 32;
+}
+
+void lh_shadow_ext_free(uint64_t marker) {
+  uint32_t idx = lh_cell_ext_index(marker);
+  if (!lh_cell_is_ext(marker) || idx == 0 || idx >= LH_SHADOW_EXT_MAX) return;
+  lh_spin_lock(&ext_lock);
+  __atomic_store_n(&ext_arena[idx].cell[0], ext_free_head, __ATOMIC_RELAXED);
+  ext_free_head = idx;
+  __atomic_store_n(&ext_live, ext_live - 1, __ATOMIC_RELAXED);
+  __atomic_store_n(&lh_shadow_ext_exhausted, false, __ATOMIC_RELAXED);
+  lh_spin_unlock(&ext_lock);
+}
+
+void lh_shadow_fork_lock(bool take) { take ? lh_spin_lock(&ext_lock) : lh_spin_unlock(&ext_lock); }
+
+/* Gives back the extensions of granules [first, last] of chunk c before they are cleared. */
+static void free_extensions(struct lh_race_granule *c, size_t first, size_t last) {
+  for (size_t i = first; i <= last; i++) {
+    uint64_t *cell = &c[i].cell[LH_SHADOW_CELLS - 1];
+    uint64_t m = __atomic_load_n(cell, __ATOMIC_RELAXED);
+    if (lh_cell_is_ext(m) &&
+        __atomic_compare_exchange_n(cell, &m, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+      lh_shadow_ext_free(m);
+  }
+}
+
 /* Clears the shadow of [lo, hi) inside one chunk; a whole chunk goes back to the kernel (it reads
  * as zeroes again, and costs no memory until touched). */
 static void forget_in_chunk(struct lh_race_granule *c, uintptr_t lo, uintptr_t hi) {
   size_t first = (lo >> 3) & (LH_SHADOW_GRANULES - 1);
   size_t last = ((hi - 1) >> 3) & (LH_SHADOW_GRANULES - 1);
   size_t bytes = (last - first + 1) * sizeof *c;
+  if (__atomic_load_n(&ext_live, __ATOMIC_RELAXED)) free_extensions(c, first, last);
   if (bytes == CHUNK_BYTES)
     madvise(c, CHUNK_BYTES, MADV_DONTNEED);
   else

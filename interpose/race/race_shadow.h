@@ -18,7 +18,21 @@
  * word 0 only when two threads write the same cell at the same moment, which means they already
  * race without a common lock.
  *
- * Limits: addresses above 2^47 (kernel space) and in the first 1 MiB are ignored. */
+ * Extensions: two cells are enough for almost every granule (one thread's accesses, or a writer
+ * and a reader), but not for a granule that several threads read without order, or whose bytes
+ * several threads use apart (a char array shared byte by byte): there, a new access would have to
+ * forget one that can still race. Such a granule gets an *extension* of LH_SHADOW_EXT_CELLS more
+ * cells: its last cell becomes a marker (a cell with no bytes, which no access matches and no
+ * check conflicts with) holding the extension's index, and the cell it held moves into the
+ * extension. Extensions come from one arena reserved at the first need (LH_SHADOW_EXT_MAX of
+ * them: 16 MiB of address space, resident only as used), go back to it when the granule's memory
+ * is forgotten, and once it is full a granule that needs more room forgets an access as before.
+ * So the shadow of memory that no two threads use is unchanged (2 cells), and the history kept is
+ * bounded.
+ *
+ * Limits: addresses above 2^47 (kernel space) and in the first 1 MiB are ignored. An access that
+ * races with the free of its memory may write into an extension that free gave back and another
+ * granule took (a use after free, itself reported when free is a write). */
 #ifndef LH_RACE_SHADOW_H
 #define LH_RACE_SHADOW_H
 
@@ -51,6 +65,37 @@
 struct lh_race_granule {
   uint64_t cell[LH_SHADOW_CELLS];
 };
+
+/* The extension of a granule (above): one cache line of cells. */
+#define LH_SHADOW_EXT_CELLS 8
+#define LH_SHADOW_EXT_MAX (1u << 18)
+struct lh_race_ext {
+  uint64_t cell[LH_SHADOW_EXT_CELLS];
+};
+
+/* Whether cell c is an extension marker (no bytes, not empty) and the extension it names. */
+static inline bool lh_cell_is_ext(uint64_t c) { return c != 0 && (c & 0xff) == 0; }
+static inline uint32_t lh_cell_ext_index(uint64_t c) { return (uint32_t)(c >> 32); }
+/* The arena of extensions (race_shadow.c): set once, under its lock, before any marker names it;
+ * read without a lock. */
+extern struct lh_race_ext *lh_shadow_ext_arena __attribute__((visibility("hidden")));
+/* The extension a marker names (its memory stays mapped for the life of the process): inline,
+ * the access fast path looks into extensions too (race.h). */
+static inline struct lh_race_ext *lh_shadow_ext(uint64_t marker) {
+  return &__atomic_load_n(&lh_shadow_ext_arena, __ATOMIC_ACQUIRE)[lh_cell_ext_index(marker)];
+}
+/* A zeroed extension and its marker, or 0 when the arena is full (or cannot be mapped). */
+uint64_t lh_shadow_ext_new(void);
+/* Set when lh_shadow_ext_new found no room (cleared when an extension is given back): the
+ * detector then lets another thread's access stand for a new one (race_detector.c). */
+extern bool lh_shadow_ext_exhausted __attribute__((visibility("hidden")));
+static inline bool lh_shadow_ext_full(void) {
+  return __atomic_load_n(&lh_shadow_ext_exhausted, __ATOMIC_RELAXED);
+}
+/* Gives back the extension of a marker that no granule holds any more. */
+void lh_shadow_ext_free(uint64_t marker);
+/* Around fork: the arena's lock. */
+void lh_shadow_fork_lock(bool take);
 
 /* The cell of an access to len bytes at offset off of its granule, without its context. */
 static inline uint64_t lh_cell_make(uint32_t epoch, uint32_t slot, unsigned off, unsigned len,
@@ -110,7 +155,7 @@ static inline struct lh_race_granule *lh_shadow_granule_fast(uintptr_t addr) {
 struct lh_race_granule *lh_shadow_granule_slow(uintptr_t addr);
 
 /* Forgets every access to [addr, addr + size): freed memory, a new thread's stack. Whole chunks
- * give their pages back to the system. */
+ * give their pages back to the system; the granules' extensions go back to the arena. */
 void lh_shadow_forget(uintptr_t addr, size_t size);
 
 /* The shadow of the whole chunks inside [addr, addr + size), a big block the program will likely

@@ -11,6 +11,8 @@
  *   *monitor*: from then on its unlock releases and its lock acquires, because the predicate it
  *   guards is how threads hand data over; a waiter that finds the predicate already true never
  *   waits, and is ordered only through the mutex. Plain mutexes never order (docs/races.md).
+ * - the objects' own memory: every use above reads the object first (an atomic read, before the
+ *   use's release or acquire), init and destroy write it (race.h, lh_race_object_used).
  * - fork: in the child, what the parent's other threads did is in the past.
  * Every function is a no-op unless the program is instrumented (lh_race_on). */
 #include "race/race_alloc.h"
@@ -29,7 +31,8 @@
 
 uint32_t lh_race_forked_below;
 
-void lh_race_lock_acquired(uintptr_t lock) {
+void lh_race_lock_acquired(uintptr_t lock, uintptr_t pc) {
+  lh_race_object_used(lock, pc);
   struct lh_race_thread *r = lh_race_ready();
   if (!r) return;
   r->busy++;
@@ -37,7 +40,8 @@ void lh_race_lock_acquired(uintptr_t lock) {
   r->busy--;
 }
 
-void lh_race_lock_releasing(uintptr_t lock) {
+void lh_race_lock_releasing(uintptr_t lock, uintptr_t pc) {
+  lh_race_object_used(lock, pc);
   struct lh_race_thread *r = lh_race_ready();
   if (!r) return;
   r->busy++;
@@ -45,15 +49,16 @@ void lh_race_lock_releasing(uintptr_t lock) {
   r->busy--;
 }
 
-void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex) {
-  (void)cond;
+void lh_race_cond_waiting(uintptr_t cond, uintptr_t mutex, uintptr_t pc) {
+  lh_race_object_used(cond, pc);
   lh_sync_mark_monitor(mutex);
-  lh_race_lock_releasing(mutex);
+  lh_race_lock_releasing(mutex, pc);
 }
 
 void lh_race_cond_woken(uintptr_t cond) { lh_race_acquire(cond); }
 
-void lh_race_cond_signalling(uintptr_t cond) {
+void lh_race_cond_signalling(uintptr_t cond, uintptr_t pc) {
+  lh_race_object_used(cond, pc);
   const struct lh_held_set *h = &lh_self.held;
   for (uint32_t i = 0; i < h->n; i++) lh_sync_mark_monitor(h->v[i].addr);
   lh_race_release(cond);
@@ -69,7 +74,8 @@ void lh_race_thread_joined(int32_t id) { lh_race_acquire_last(LH_SYNC_THREAD_EXI
 
 void lh_race_barrier_init(uintptr_t b, unsigned count) { lh_sync_barrier_init(b, count); }
 
-uint64_t lh_race_barrier_arrive(uintptr_t b) {
+uint64_t lh_race_barrier_arrive(uintptr_t b, uintptr_t pc) {
+  lh_race_object_used(b, pc);
   struct lh_race_thread *r = lh_race_ready();
   if (!r) return LH_SYNC_NO_ROUND;
   r->busy++;
@@ -140,9 +146,11 @@ void lh_race_thread_done(void) {
 
 /* Around fork, every table's lock is held so that the child never inherits one that another
  * thread held at the fork (it would wait for ever). Order: the heap first (free is called while
- * the others are taken), then stacks, locksets, sync clocks, reports. */
+ * the others are taken), then the shadow's extension arena (free gives extensions back),
+ * contexts, stacks, locksets, sync clocks, reports. */
 static void fork_lock_all(bool take) {
   lh_heap_fork_lock(take);
+  lh_shadow_fork_lock(take);
   lh_ctx_fork_lock(take);
   lh_race_stacks_fork_lock(take);
   lh_lockset_fork_lock(take);

@@ -275,16 +275,16 @@ static void ended_unseen(struct lh_thread_info *t) {
   t->tls = NULL;
 }
 
-struct lh_thread *lh_thread_ended_unseen(pthread_t handle) {
-  struct lh_thread_info *t;
-  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+struct lh_thread *lh_thread_ended_unseen(int32_t id) {
+  struct lh_thread_info *t = info_of(id);
   return t ? t->tls : NULL;
 }
 
-int32_t lh_thread_join_record(pthread_t handle) {
-  struct lh_thread_info *t;
+int32_t lh_thread_join_record(int32_t id, pthread_t handle) {
+  struct lh_thread_info *t = info_of(id), *now;
   int32_t joined = -1;
-  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  HASH_FIND(hh, by_handle, &handle, sizeof handle, now);
+  if (id < 0) t = now;
   if (t && t->tls) ended_unseen(t);
   if (t) {
     joined = t->id;
@@ -294,9 +294,10 @@ int32_t lh_thread_join_record(pthread_t handle) {
       lh_thread_ensure_written(lh_self.id);
       lh_run_write("join", fill_join, &c);
     }
-    HASH_DEL(by_handle, t);
+    if (t->in_map) HASH_DEL(by_handle, t);
     t->in_map = false;
-    struct joined_handle *j = calloc(1, sizeof *j);
+    /* The handle is joined, unless a thread created since the join returned has it already. */
+    struct joined_handle *j = now && now != t ? NULL : calloc(1, sizeof *j);
     if (j) {
       j->handle = handle;
       HASH_ADD(hh, joined_handles, handle, sizeof j->handle, j);
@@ -319,13 +320,12 @@ void lh_thread_joined_by_lock(int32_t id) {
   lh_recorder_unlock();
 }
 
-void lh_thread_detached(pthread_t handle) {
+void lh_thread_detached(int32_t id) {
   lh_recorder_lock();
-  struct lh_thread_info *t;
-  HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
+  struct lh_thread_info *t = info_of(id);
   if (t) {
     t->detached = true;
-    if (t->exited) {
+    if (t->exited && t->in_map) {
       HASH_DEL(by_handle, t);
       t->in_map = false;
     }

@@ -132,20 +132,28 @@ struct lh_thread_start *lh_thread_start_block(uint8_t how);
 void lh_thread_created_as(int32_t id, pthread_t handle);
 /* In the new thread, first thing: registers it and writes its record. */
 void lh_thread_register_start(const struct lh_thread_start *s);
-/* Under the recorder lock, in a joiner whose join of handle succeeded: the joined thread's state
- * if it ended without the key destructor (a raw exit system call) - still readable now, not
+/* Threads are known by their lockhound id, a generation of their pthread_t: glibc gives the
+ * descriptor (the pthread_t) of a joined thread to the next thread created, at once, so once a
+ * join or a detach has returned its handle may already name another thread. A join or detach
+ * therefore looks its thread up (lh_thread_of_handle) BEFORE the real call, while the handle can
+ * only be the thread the program means, and records it by that id afterwards. */
+/* Under the recorder lock, in a joiner whose join of thread id succeeded: the joined thread's
+ * state if it ended without the key destructor (a raw exit system call) - still readable now, not
  * after lh_thread_join_record - else NULL. */
-struct lh_thread *lh_thread_ended_unseen(pthread_t handle);
-/* Under the recorder lock: records the join (and the end the joined thread did not record);
- * moves the joiner to its next segment; returns the joined thread's id, or -1 if unknown. */
-int32_t lh_thread_join_record(pthread_t handle);
+struct lh_thread *lh_thread_ended_unseen(int32_t id);
+/* Under the recorder lock: records the join of thread id, whose handle was `handle` (and the end
+ * the joined thread did not record); moves the joiner to its next segment; returns the joined
+ * thread's id. id -1 (the handle was unknown at the call: a thread that had not yet been seen)
+ * looks the handle up now; -1 again if still unknown. */
+int32_t lh_thread_join_record(int32_t id, pthread_t handle);
 /* The calling thread took the lock that thread id released at its very end (a Python thread's
  * join: python_frames.h): id's life comes before the caller's next segment, as after a join. */
 void lh_thread_joined_by_lock(int32_t id);
 /* Under the recorder lock, in an ending thread: its call counts and `exit` record; then frees its
  * cold block, held set, caches and counters. */
 void lh_thread_exit_record(void);
-void lh_thread_detached(pthread_t handle);
+/* Thread id (looked up before the real detach) is detached. */
+void lh_thread_detached(int32_t id);
 /* Sums every thread's call counters (live and exited) into out. */
 void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
 /* Under the recorder lock: the run file's `calls` record, those sums by function name. */

@@ -14,6 +14,7 @@ LH_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierat
   int rc = real_pthread_barrier_init(b, attr, count);
   if (rc == 0 && !lh_pass()) {
     lh_object_init_event(b, LH_OBJECT_BARRIER, LH_PC, count, NULL);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)b, LH_PC));
     LH_RACE_EVENT(lh_race_barrier_init((uintptr_t)b, count));
   }
   return rc;
@@ -22,7 +23,10 @@ LH_EXPORT int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierat
 LH_EXPORT int pthread_barrier_destroy(pthread_barrier_t *b) {
   LH_COUNT(pthread_barrier_destroy);
   lh_real_ensure();
-  if (!lh_pass()) lh_misuse_barrier_destroy(b, LH_PC);
+  if (!lh_pass()) {
+    lh_misuse_barrier_destroy(b, LH_PC);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)b, LH_PC));
+  }
   int rc = real_pthread_barrier_destroy(b);
   if (rc == 0 && !lh_pass()) lh_object_destroy_event(b);
   return rc;
@@ -34,7 +38,7 @@ LH_EXPORT int pthread_barrier_wait(pthread_barrier_t *b) {
   /* Everything each thread did before a round of the barrier happens before what any does after
    * that round (and only that round: each has its own clock). */
   uint64_t round = LH_SYNC_NO_ROUND;
-  LH_RACE_EVENT(round = lh_race_barrier_arrive((uintptr_t)b));
+  LH_RACE_EVENT(round = lh_race_barrier_arrive((uintptr_t)b, LH_PC));
   lh_wait_object_begin(LH_WAIT_BARRIER, b, LH_W_pthread_barrier_wait, false, LH_PC);
   int rc = real_pthread_barrier_wait(b);
   lh_wait_end();

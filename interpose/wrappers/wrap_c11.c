@@ -14,14 +14,20 @@
 LH_EXPORT int mtx_init(mtx_t *m, int type) {
   LH_COUNT(mtx_init);
   int rc = (lh_real_ensure(), real_mtx_init(m, type));
-  if (rc == thrd_success && !lh_pass()) lh_lock_initialised(m, C11, LH_PC);
+  if (rc == thrd_success && !lh_pass()) {
+    lh_lock_initialised(m, C11, LH_PC);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)m, LH_PC));
+  }
   return rc;
 }
 
 LH_EXPORT void mtx_destroy(mtx_t *m) {
   LH_COUNT(mtx_destroy);
   lh_real_ensure();
-  if (!lh_pass()) lh_misuse_destroy_lock(m, C11, LH_PC);
+  if (!lh_pass()) {
+    lh_misuse_destroy_lock(m, C11, LH_PC);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)m, LH_PC));
+  }
   real_mtx_destroy(m);
   if (!lh_pass()) lh_lock_destroyed(m);
 }
@@ -78,13 +84,17 @@ LH_EXPORT int cnd_init(cnd_t *c) {
   LH_COUNT(cnd_init);
   lh_real_ensure();
   int rc = real_cnd_init(c);
-  if (rc == thrd_success && !lh_pass()) lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
+  if (rc == thrd_success && !lh_pass()) {
+    lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)c, LH_PC));
+  }
   return rc;
 }
 
 LH_EXPORT void cnd_destroy(cnd_t *c) {
   LH_COUNT(cnd_destroy);
   lh_real_ensure();
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_object_written((uintptr_t)c, LH_PC));
   real_cnd_destroy(c);
   if (!lh_pass()) lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
 }
@@ -92,14 +102,14 @@ LH_EXPORT void cnd_destroy(cnd_t *c) {
 LH_EXPORT int cnd_signal(cnd_t *c) {
   LH_COUNT(cnd_signal);
   lh_real_ensure();
-  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
   return real_cnd_signal(c);
 }
 
 LH_EXPORT int cnd_broadcast(cnd_t *c) {
   LH_COUNT(cnd_broadcast);
   lh_real_ensure();
-  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
   return real_cnd_broadcast(c);
 }
 
@@ -160,18 +170,25 @@ LH_EXPORT int thrd_join(thrd_t t, int *res) {
   LH_COUNT(thrd_join);
   lh_real_ensure();
   if (lh_pass()) return real_thrd_join(t, res);
+  lh_thread_ensure();
+  int32_t target = lh_join_target((pthread_t)t); /* before: t may name a new thread after */
   lh_wait_join_begin((pthread_t)t, LH_W_thrd_join, false, LH_PC);
   int rc = real_thrd_join(t, res);
   lh_wait_done(&lh_self.cold->wait);
-  if (rc == thrd_success && !lh_pass()) lh_thread_joined((pthread_t)t);
+  if (rc == thrd_success && !lh_pass()) lh_thread_joined((pthread_t)t, target);
   return rc;
 }
 
 LH_EXPORT int thrd_detach(thrd_t t) {
   LH_COUNT(thrd_detach);
   lh_real_ensure();
+  int32_t target = -1;
+  if (!lh_pass()) {
+    lh_thread_ensure();
+    target = lh_join_target((pthread_t)t); /* before: t may name a new thread after */
+  }
   int rc = real_thrd_detach(t);
-  if (rc == thrd_success && !lh_pass()) lh_thread_detached((pthread_t)t);
+  if (rc == thrd_success && !lh_pass()) lh_thread_detached(target);
   return rc;
 }
 

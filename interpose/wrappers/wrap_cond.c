@@ -14,13 +14,17 @@ LH_EXPORT int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *att
   LH_COUNT(pthread_cond_init);
   lh_real_ensure();
   int rc = real_pthread_cond_init(c, attr);
-  if (rc == 0 && !lh_pass()) lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
+  if (rc == 0 && !lh_pass()) {
+    lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)c, LH_PC));
+  }
   return rc;
 }
 
 LH_EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_destroy);
   lh_real_ensure();
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_object_written((uintptr_t)c, LH_PC));
   int rc = real_pthread_cond_destroy(c);
   if (rc == 0 && !lh_pass())
     lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
@@ -30,14 +34,14 @@ LH_EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
 LH_EXPORT int pthread_cond_signal(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_signal);
   lh_real_ensure();
-  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
   return real_pthread_cond_signal(c);
 }
 
 LH_EXPORT int pthread_cond_broadcast(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_broadcast);
   lh_real_ensure();
-  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c));
+  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
   return real_pthread_cond_broadcast(c);
 }
 

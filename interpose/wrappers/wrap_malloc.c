@@ -39,9 +39,12 @@ static void *allocated(void *p, size_t n, uintptr_t pc) {
   return p;
 }
 
-static void freeing(void *p) {
+/* A block given up at pc (free, or a realloc): written as a whole (lh_race_freeing: it races with
+ * what nothing orders before it), then forgotten. */
+static void freeing(void *p, uintptr_t pc) {
   if (p && watched()) {
     int saved = errno;
+    lh_race_freeing((uintptr_t)p, malloc_usable_size(p), pc);
     lh_self.race.busy++;
     lh_heap_freeing(p);
     lh_self.race.busy--;
@@ -56,7 +59,7 @@ LH_EXPORT void *calloc(size_t n, size_t size) {
 }
 
 LH_EXPORT void free(void *p) {
-  freeing(p);
+  freeing(p, LH_PC);
   __libc_free(p);
 }
 
@@ -64,7 +67,7 @@ LH_EXPORT void *realloc(void *p, size_t n) {
   if (!p) return allocated(__libc_malloc(n), n, LH_PC);
   if (!watched()) return __libc_realloc(p, n);
   /* Treated as a new block plus a free of the old one: the bytes moved keep no history. */
-  freeing(p);
+  freeing(p, LH_PC);
   void *q = __libc_realloc(p, n);
   if (!q && n) { /* failed: the old block is still there; it comes back as a new one */
     allocated(p, malloc_usable_size(p), LH_PC);
@@ -103,4 +106,34 @@ LH_EXPORT void *aligned_alloc(size_t align, size_t n) {
   static void *(*real)(size_t, size_t);
   if (!real) real = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
   return allocated(real(align, n), n, LH_PC);
+}
+
+/* ---- C++'s operator new (race mode) ----
+ * libstdc++'s operator new calls malloc, which the wrapper above records with a site inside
+ * libstdc++ (not compiled for race detection: no frame of the program's). The common forms,
+ * new T and new T[n], are wrapped too: the block is recorded again with the program's own call
+ * site, so that its name and stack are the program's (heap:make_widget). The real operator
+ * throws std::bad_alloc through this frame: the file is built with -fexceptions. Other forms
+ * (nothrow, aligned) keep libstdc++'s site. Looked up with dlsym at the first call, as the
+ * guard functions are (tsan/tsan_cxx.c): a C program never calls them. */
+typedef void *operator_new_fn(size_t);
+static void *real_new, *real_new_array;
+
+static operator_new_fn *real_operator(void **slot, const char *name) {
+  void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  if (!f) {
+    f = dlsym(RTLD_NEXT, name);
+    __atomic_store_n(slot, f, __ATOMIC_RELEASE);
+  }
+  return (operator_new_fn *)f;
+}
+
+LH_EXPORT void *_Znwm(size_t n) { /* operator new(size_t) */
+  operator_new_fn *f = real_operator(&real_new, "_Znwm");
+  return allocated(f ? f(n) : NULL, n, LH_PC);
+}
+
+LH_EXPORT void *_Znam(size_t n) { /* operator new[](size_t) */
+  operator_new_fn *f = real_operator(&real_new_array, "_Znam");
+  return allocated(f ? f(n) : NULL, n, LH_PC);
 }

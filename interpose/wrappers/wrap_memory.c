@@ -1,6 +1,9 @@
 /* wrap_memory.c - memcpy, memmove, memset and the common string functions, wrapped so that their
  * reads and writes are checked for races in a program built with `lockhound cc`
  * (docs/race-runtime.md). gcc 12 and clang 14 call these functions instead of instrumenting them.
+ * read(2) and write(2) too: read writes into the program's buffer what it returns, write reads
+ * the buffer it is given (ThreadSanitizer models them so). stdio (printf, puts, fwrite) is not
+ * wrapped: a FILE has a lock of its own, and its buffer is libc's, not the program's.
  *
  * Each wrapper reports the bytes the function reads and writes as ranges through lh_race_access
  * (a string function: the bytes it really looks at, the terminator included; a comparison: up
@@ -22,12 +25,14 @@
  * the real function used. */
 #undef _FORTIFY_SOURCE /* the wrappers define the functions that fortify turns into macros */
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/raw_syscalls.h"
 #include "base/real_memory.h"
 #include "wrappers/tsan/tsan_runtime.h"
 #include "wrappers/wrap_memory.h"
@@ -359,4 +364,24 @@ LH_EXPORT char *strndup(const char *s, size_t n) {
   if (RACE_MODE) report(s, bounded_extent(str_nlen(s, n), n), LH_RACE_READ, LH_TSAN_PC);
   __typeof__(strndup) *f = LH_REAL_MEMORY(strndup);
   return f ? f(s, n) : fallback_strndup(s, n);
+}
+
+/* ---- read(2) and write(2): the program's buffer ---- */
+
+LH_EXPORT ssize_t read(int fd, void *buf, size_t n) {
+  uintptr_t pc = LH_TSAN_PC;
+  __typeof__(read) *f = LH_REAL_MEMORY(read);
+  ssize_t got = f ? f(fd, buf, n) : lh_sys_read(fd, buf, n);
+  if (got > 0 && RACE_MODE) { /* the bytes it wrote; errno as the call left it */
+    int saved = errno;
+    report(buf, (size_t)got, LH_RACE_WRITE, pc);
+    errno = saved;
+  }
+  return got;
+}
+
+LH_EXPORT ssize_t write(int fd, const void *buf, size_t n) {
+  if (RACE_MODE) report(buf, n, LH_RACE_READ, LH_TSAN_PC);
+  __typeof__(write) *f = LH_REAL_MEMORY(write);
+  return f ? f(fd, buf, n) : lh_sys_write(fd, buf, n);
 }

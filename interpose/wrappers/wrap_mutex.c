@@ -12,14 +12,20 @@ static inline bool mutex_ok(int rc) { return rc == 0 || rc == EOWNERDEAD; }
 LH_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr) {
   LH_COUNT(pthread_mutex_init);
   int rc = (lh_real_ensure(), real_pthread_mutex_init(m, attr));
-  if (rc == 0 && !lh_pass()) lh_lock_initialised(m, LH_LOCK_MUTEX, LH_PC);
+  if (rc == 0 && !lh_pass()) {
+    lh_lock_initialised(m, LH_LOCK_MUTEX, LH_PC);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)m, LH_PC));
+  }
   return rc;
 }
 
 LH_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_destroy);
   lh_real_ensure();
-  if (!lh_pass()) lh_misuse_destroy_lock(m, LH_LOCK_MUTEX, LH_PC);
+  if (!lh_pass()) {
+    lh_misuse_destroy_lock(m, LH_LOCK_MUTEX, LH_PC);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)m, LH_PC));
+  }
   int rc = real_pthread_mutex_destroy(m);
   if (rc == 0 && !lh_pass()) lh_lock_destroyed(m);
   return rc;

@@ -10,14 +10,20 @@
 LH_EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *attr) {
   LH_COUNT(pthread_rwlock_init);
   int rc = (lh_real_ensure(), real_pthread_rwlock_init(l, attr));
-  if (rc == 0 && !lh_pass()) lh_lock_initialised(l, RW, LH_PC);
+  if (rc == 0 && !lh_pass()) {
+    lh_lock_initialised(l, RW, LH_PC);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)l, LH_PC));
+  }
   return rc;
 }
 
 LH_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l) {
   LH_COUNT(pthread_rwlock_destroy);
   lh_real_ensure();
-  if (!lh_pass()) lh_misuse_destroy_lock(l, RW, LH_PC);
+  if (!lh_pass()) {
+    lh_misuse_destroy_lock(l, RW, LH_PC);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)l, LH_PC));
+  }
   int rc = real_pthread_rwlock_destroy(l);
   if (rc == 0 && !lh_pass()) lh_lock_destroyed(l);
   return rc;

@@ -160,6 +160,7 @@ LH_EXPORT int sem_init(sem_t *s, int pshared, unsigned value) {
     python_lock_made(s, LH_PC);
   else
     lh_object_init_event(s, LH_OBJECT_SEM, LH_PC, 0, NULL);
+  LH_RACE_EVENT(lh_race_object_written((uintptr_t)s, LH_PC));
   return rc;
 }
 
@@ -171,7 +172,10 @@ LH_EXPORT int sem_destroy(sem_t *s) {
     if (rc == 0) python_lock_freed(s);
     return rc;
   }
-  if (!lh_pass()) lh_misuse_sem_destroy(s, LH_PC);
+  if (!lh_pass()) {
+    lh_misuse_sem_destroy(s, LH_PC);
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)s, LH_PC));
+  }
   if (lh_python_waiter(s)) lh_python_sem_gone(s);
   int rc = real_sem_destroy(s);
   if (rc == 0 && !lh_pass()) lh_object_destroy_event(s);
@@ -213,9 +217,13 @@ LH_EXPORT int sem_close(sem_t *s) {
   return real_sem_close(s);
 }
 
-/* A successful wait (rc 0) acquires what posters released (race mode); errno kept. */
-static int sem_taken(sem_t *s, int rc) {
-  if (rc == 0) LH_RACE_EVENT(lh_race_acquire((uintptr_t)s));
+/* A successful wait (rc 0) at pc reads the semaphore and acquires what posters released (race
+ * mode); errno kept. */
+static int sem_taken(sem_t *s, int rc, uintptr_t pc) {
+  if (rc == 0) {
+    LH_RACE_EVENT(lh_race_object_used((uintptr_t)s, pc));
+    LH_RACE_EVENT(lh_race_acquire((uintptr_t)s));
+  }
   return rc;
 }
 
@@ -230,11 +238,11 @@ LH_EXPORT int sem_wait(sem_t *s) {
       return python_wait_end(&a, s, false, 0, LH_W_sem_wait);
     return python_wait_end(&a, s, true, real_sem_wait(s), LH_W_sem_wait);
   }
-  if (available(s)) return sem_taken(s, 0);
+  if (available(s)) return sem_taken(s, 0, LH_PC);
   lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC, wait_stack(s));
   int rc = real_sem_wait(s);
   lh_wait_end();
-  sem_taken(s, rc);
+  sem_taken(s, rc, LH_PC);
   return rc;
 }
 
@@ -242,7 +250,7 @@ LH_EXPORT int sem_trywait(sem_t *s) {
   LH_COUNT(sem_trywait);
   if (lh_pass()) return real_sem_trywait(s);
   if (lh_python_lock(s)) return python_try(s);
-  return sem_taken(s, real_sem_trywait(s));
+  return sem_taken(s, real_sem_trywait(s), LH_PC);
 }
 
 LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
@@ -256,11 +264,11 @@ LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
       return python_wait_end(&a, s, false, 0, LH_W_sem_timedwait);
     return python_wait_end(&a, s, true, real_sem_timedwait(s, t), LH_W_sem_timedwait);
   }
-  if (available(s)) return sem_taken(s, 0);
+  if (available(s)) return sem_taken(s, 0, LH_PC);
   lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC, wait_stack(s));
   int rc = real_sem_timedwait(s, t);
   lh_wait_end();
-  sem_taken(s, rc);
+  sem_taken(s, rc, LH_PC);
   return rc;
 }
 
@@ -275,11 +283,11 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
       return python_wait_end(&a, s, false, 0, LH_W_sem_clockwait);
     return python_wait_end(&a, s, true, real_sem_clockwait(s, c, t), LH_W_sem_clockwait);
   }
-  if (available(s)) return sem_taken(s, 0);
+  if (available(s)) return sem_taken(s, 0, LH_PC);
   lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC, wait_stack(s));
   int rc = real_sem_clockwait(s, c, t);
   lh_wait_end();
-  sem_taken(s, rc);
+  sem_taken(s, rc, LH_PC);
   return rc;
 }
 
@@ -292,7 +300,10 @@ LH_EXPORT int sem_post(sem_t *s) {
     return real_sem_post(s);
   }
   if (!lh_pass()) /* what the poster did happens before what the taker does next */
+  {
+    LH_RACE_EVENT(lh_race_object_used((uintptr_t)s, LH_PC));
     LH_RACE_EVENT(lh_race_release((uintptr_t)s));
+  }
   int rc = real_sem_post(s);
   if (rc != 0 && errno == EOVERFLOW) /* only atomics: sem_post may run in a signal handler */
     lh_misuse_sem_overflow(s, LH_PC);

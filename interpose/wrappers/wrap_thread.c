@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "lifecycle.h"
+#include "race/race_alloc.h"
 #include "wrappers/wrapper.h"
 
 struct start_call {
@@ -13,10 +14,12 @@ struct start_call {
   void *arg;
 };
 
-/* Out of line: its frame is gone before the program's start routine runs. */
+/* Out of line: its frame is gone before the program's start routine runs. The start block is
+ * lockhound's own: freed past the malloc family's wrappers (in race mode free is a write of the
+ * block, checked for the calling thread, which is not registered yet). */
 static __attribute__((noinline)) struct start_call begin(void *p) {
   struct lh_thread_start s = *(struct lh_thread_start *)p;
-  free(p);
+  __libc_free(p);
   lh_thread_begin(&s);
   return (struct start_call){s.fn, s.arg};
 }
@@ -42,11 +45,20 @@ LH_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*f
   return rc;
 }
 
-/* After any join: a success moves the joiner to its next segment; an error that means misuse
- * (joining oneself, a thread that cannot be joined) is reported. */
-static int joined(int rc, pthread_t t, uint16_t call, uintptr_t pc) {
+/* The thread a join or detach of t means, looked up before the real call: once it returns, glibc
+ * may give t to a new thread (registry/thread_state.h). -1: unknown, or lockhound is passed
+ * through. */
+static int32_t target_of(pthread_t t) {
+  if (lh_pass()) return -1;
+  lh_thread_ensure();
+  return lh_join_target(t);
+}
+
+/* After any join of thread `target` (target_of): a success moves the joiner to its next segment;
+ * an error that means misuse (joining oneself, a thread that cannot be joined) is reported. */
+static int joined(int rc, pthread_t t, int32_t target, uint16_t call, uintptr_t pc) {
   if (rc == 0 && !lh_pass())
-    lh_thread_joined(t);
+    lh_thread_joined(t, target);
   else if (rc != 0 && rc != EBUSY && rc != ETIMEDOUT && !lh_pass())
     lh_misuse_api_error(call, rc, pc);
   return rc;
@@ -57,17 +69,19 @@ LH_EXPORT int pthread_join(pthread_t t, void **ret) {
   if (lh_pass()) return real_pthread_join(t, ret);
   if (lh_misuse_join(t, LH_PC))
     return real_pthread_join(t, ret); /* reported: what the program asked for, nothing more */
+  int32_t target = target_of(t);
   lh_wait_join_begin(t, LH_W_pthread_join, false, LH_PC);
   int rc = real_pthread_join(t, ret);
   lh_wait_done(&lh_self.cold->wait);
   lh_misuse_join_done(t);
-  return joined(rc, t, LH_W_pthread_join, LH_PC);
+  return joined(rc, t, target, LH_W_pthread_join, LH_PC);
 }
 
 LH_EXPORT int pthread_tryjoin_np(pthread_t t, void **ret) {
   LH_COUNT(pthread_tryjoin_np);
   lh_real_ensure();
-  return joined(real_pthread_tryjoin_np(t, ret), t, LH_W_pthread_tryjoin_np, LH_PC);
+  int32_t target = target_of(t);
+  return joined(real_pthread_tryjoin_np(t, ret), t, target, LH_W_pthread_tryjoin_np, LH_PC);
 }
 
 LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime) {
@@ -76,11 +90,12 @@ LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespe
   if (lh_misuse_join(t, LH_PC))
     return real_pthread_timedjoin_np(
         t, ret, abstime); /* reported: what the program asked for, nothing more */
+  int32_t target = target_of(t);
   lh_wait_join_begin(t, LH_W_pthread_timedjoin_np, true, LH_PC);
   int rc = real_pthread_timedjoin_np(t, ret, abstime);
   lh_wait_done(&lh_self.cold->wait);
   lh_misuse_join_done(t);
-  return joined(rc, t, LH_W_pthread_timedjoin_np, LH_PC);
+  return joined(rc, t, target, LH_W_pthread_timedjoin_np, LH_PC);
 }
 
 LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
@@ -90,19 +105,21 @@ LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
   if (lh_misuse_join(t, LH_PC))
     return real_pthread_clockjoin_np(
         t, ret, c, abstime); /* reported: what the program asked for, nothing more */
+  int32_t target = target_of(t);
   lh_wait_join_begin(t, LH_W_pthread_clockjoin_np, true, LH_PC);
   int rc = real_pthread_clockjoin_np(t, ret, c, abstime);
   lh_wait_done(&lh_self.cold->wait);
   lh_misuse_join_done(t);
-  return joined(rc, t, LH_W_pthread_clockjoin_np, LH_PC);
+  return joined(rc, t, target, LH_W_pthread_clockjoin_np, LH_PC);
 }
 
 LH_EXPORT int pthread_detach(pthread_t t) {
   LH_COUNT(pthread_detach);
   lh_real_ensure();
+  int32_t target = target_of(t);
   int rc = real_pthread_detach(t);
   if (rc == 0 && !lh_pass())
-    lh_thread_detached(t);
+    lh_thread_detached(target);
   else if (rc != 0 && !lh_pass())
     lh_misuse_api_error(LH_W_pthread_detach, rc, LH_PC);
   return rc;

@@ -84,7 +84,7 @@ LH_STEP void lh_acquire_end(const struct lh_acquire *a, const void *obj, bool ok
                             uint16_t call, uintptr_t pc) {
   if (ok) {
     lh_lock_acquired(a);
-    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj));
+    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj, pc));
   } else if (rc == EDEADLK || rc == EINVAL) {
     lh_misuse_api_error(call, rc, pc);
   }
@@ -99,7 +99,7 @@ LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool 
     lh_lock_request(&a, obj, kind, mode, LH_ACQ_TRY, pc);
     lh_lock_acquired(&a);
     lh_try_succeeded(&a);
-    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj));
+    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj, pc));
   } else if (busy) {
     lh_try_failed(obj, kind, pc);
   }
@@ -108,7 +108,7 @@ LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool 
 /* Before an unlock: the lock leaves the caller's held set, or the unlock is a misuse. */
 LH_STEP void lh_release(const void *obj, uint8_t kind, uintptr_t pc) {
   if (lh_pass()) return;
-  LH_RACE_EVENT(lh_race_lock_releasing((uintptr_t)obj));
+  LH_RACE_EVENT(lh_race_lock_releasing((uintptr_t)obj, pc));
   if (!lh_lock_released(obj)) lh_misuse_unlock(obj, kind, pc);
 }
 
@@ -118,7 +118,7 @@ LH_STEP void lh_release(const void *obj, uint8_t kind, uintptr_t pc) {
 LH_STEP void lh_cond_wait_begin(const void *cond, const void *mutex, uint8_t kind, uint16_t call,
                                 bool timed, uintptr_t pc) {
   if (!lh_lock_released(mutex)) lh_misuse_cond_unowned(cond, mutex, kind, pc);
-  LH_RACE_EVENT(lh_race_cond_waiting((uintptr_t)cond, (uintptr_t)mutex));
+  LH_RACE_EVENT(lh_race_cond_waiting((uintptr_t)cond, (uintptr_t)mutex, pc));
   lh_misuse_cond_enter(cond, mutex, pc);
   lh_wait_cond_begin(cond, mutex, kind, call, timed, pc);
 }
@@ -132,7 +132,7 @@ LH_STEP void lh_cond_wait_end(const void *cond, const void *mutex, uint8_t kind,
     struct lh_acquire a;
     lh_lock_request(&a, mutex, kind, LH_MODE_WRITE, LH_ACQ_COND, pc);
     lh_lock_acquired(&a);
-    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)mutex));
+    LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)mutex, pc));
   }
 }
 

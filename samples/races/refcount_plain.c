@@ -3,17 +3,18 @@
  * GIL).
  *
  * What it shows: a message is shared by main and two workers; each holds a reference, counted
- * in `refs`, and the last one to let go frees it. message_release() does `--m->refs`, which is a
- * read, a subtraction and a write: two threads letting go together can both read 3 and both
- * write 2, and then the count never reaches 0 and nobody frees the message (a leak). A lost
- * increment, a retain racing with a release, is worse: the count reaches 0 while a thread still
- * uses the object, which is then freed under its feet.
+ * in `refs`, and the last one to let go frees it (main, after joining the workers).
+ * message_release() does `--m->refs`, which is a read, a subtraction and a write: the two workers
+ * letting go together can both read 3 and both write 2, and then the count never reaches 0 and
+ * nobody frees the message (a leak). A lost increment, a retain racing with a release, is worse:
+ * the count reaches 0 while a thread still uses the object, which is then freed under its feet
+ * (free writes the whole block: lockhound reports a free racing with a use too).
  *
  * What to look for: lockhound reports a data race on the message's heap block, named after the
  * function that allocated it (`heap:message_new`): the report shows the block's size, the offset
  * of `refs` in it and where it was allocated, and both decrements in message_release(). The
  * increments in main are not reported: main does them before it creates the workers, and thread
- * creation orders them before anything the workers do.
+ * creation orders them before anything the workers do; main's own release comes after the joins.
  *
  * How to fix: make the count atomic (an atomic_int, with atomic_fetch_sub() returning the old
  * value: the thread that saw 1 frees), or guard it with a mutex.
@@ -77,9 +78,9 @@ int main(void)
     }
     for (int i = 0; i < WORKERS; i++)
         pthread_create(&t[i], NULL, worker, &jobs[i]);
-    message_release(m); /* main lets go of its own reference while the workers run */
     for (int i = 0; i < WORKERS; i++)
         pthread_join(t[i], NULL);
+    message_release(m); /* main lets go of its own reference last, after the joins */
     printf("the workers read a message of %zu and %zu characters\n", jobs[0].length_seen,
            jobs[1].length_seen);
     return 0;

@@ -235,6 +235,15 @@ Test(cli_cc, a_compiler_named_first_may_carry_a_target_and_a_version) {
                  "x86_64-linux-gnu-gcc-12 -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
 }
 
+Test(cli_cc, a_cxx_compiler_named_first_is_used_as_a_launcher_does) {
+  expect_command(CC("--print-command", "/usr/bin/g++", "-c", "a.cpp"),
+                 "/usr/bin/g++ -g -c a.cpp -fsanitize=thread " COMPILE_TAIL "\n");
+  expect_command(CC("--print-command", "clang++-14", "-c", "a.cpp"),
+                 "clang++-14 -g -c a.cpp -fsanitize=thread " CLANG_TAIL "\n");
+  expect_command(CC("--print-command", "x86_64-linux-gnu-g++-12", "-c", "a.cpp"),
+                 "x86_64-linux-gnu-g++-12 -g -c a.cpp -fsanitize=thread " COMPILE_TAIL "\n");
+}
+
 Test(cli_cc, the_compiler_named_first_beats_the_environment_and_cc_beats_both) {
   expect_command(CC_ENV("LOCKHOUND_CC=clang", "--print-command", "gcc", "-c", "a.c"),
                  "gcc -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");

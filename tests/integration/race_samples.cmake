@@ -15,9 +15,13 @@
 get_property(LH_RACE_SAMPLE_BUILDS GLOBAL PROPERTY LH_RACE_SAMPLE_BUILDS)
 foreach(build ${LH_RACE_SAMPLE_BUILDS})
   get_filename_component(name ${build} NAME)
+  set(source ${PROJECT_SOURCE_DIR}/samples/races/${name}.c)
+  if(NOT EXISTS ${source})
+    set(source ${PROJECT_SOURCE_DIR}/samples/races/${name}.cpp) # a C++ sample
+  endif()
   add_test(NAME integration.race_sample.${build}
            COMMAND lockhound check -v --timeout=60 --expect
-                   ${PROJECT_SOURCE_DIR}/samples/races/${name}.c
+                   ${source}
                    ${CMAKE_BINARY_DIR}/samples/races/${build})
   set_tests_properties(integration.race_sample.${build} PROPERTIES TIMEOUT 120)
 endforeach()

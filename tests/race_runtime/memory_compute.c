@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 static char a[256], b[256];
@@ -138,6 +139,20 @@ static void string_copies(void) {
   free(d);
 }
 
+/* ---- read(2) and write(2) through a pipe ---- */
+
+static void pipe_round_trip(void) {
+  int fds[2];
+  char out[16] = "through a pipe", in[16] = "";
+  if (pipe(fds) != 0)
+    return;
+  show("write", (long)write(fds[1], out, sizeof out));
+  show("read", (long)read(fds[0], in, sizeof in));
+  show_bytes("read bytes", in, 16);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 /* ---- four threads, each in its own buffer ---- */
 
 enum { THREADS = 4, ROUNDS = 2000 };
@@ -179,6 +194,7 @@ int main(void) {
   comparisons();
   searches();
   string_copies();
+  pipe_round_trip();
   threads();
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "tsan_abi.h"
 
@@ -128,6 +129,21 @@ ATOMICS(128, __int128)
  * unused would be dropped by the compiler. Only the worker writes it. */
 static volatile long sink;
 
+/* read(2) writes what it returns into the buffer; write(2) reads the buffer. */
+static void thread_fd_read(void) {
+  int fds[2];
+  if (pipe(fds) != 0 || write(fds[1], other, 8) != 8 || read(fds[0], target, 8) != 8)
+    abort();
+  close(fds[0]);
+  close(fds[1]);
+}
+static void thread_fd_write(void) {
+  int fds[2];
+  if (pipe(fds) != 0 || write(fds[1], target, 8) != 8)
+    abort();
+  close(fds[0]);
+  close(fds[1]);
+}
 static void thread_memcpy(void) { memcpy(target, other, 8); }
 static void thread_memcpy_src(void) { memcpy(other, target, 8); }
 static void thread_mempcpy(void) { mempcpy(target, other, 8); }

@@ -60,14 +60,12 @@ static json_t *load_run_dir(const char *dir) {
   DIR *d = opendir(dir);
   for (struct dirent *e; d && (e = readdir(d));) {
     size_t n = strlen(e->d_name), s = strlen(LH_RUN_FILE_SUFFIX);
-    if (n < s || strcmp(e->d_name + n - s, LH_RUN_FILE_SUFFIX) != 0)
-      continue;
+    if (n < s || strcmp(e->d_name + n - s, LH_RUN_FILE_SUFFIX) != 0) continue;
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
     load_run_file(path, records);
   }
-  if (d)
-    closedir(d);
+  if (d) closedir(d);
   return records;
 }
 
@@ -107,8 +105,7 @@ static char *races_text(const json_t *records) {
   size_t i;
   json_t *r;
   json_array_foreach(records, i, r) {
-    if (is_race(r))
-      json_array_append(races, r);
+    if (is_race(r)) json_array_append(races, r);
   }
   char *text = json_dumps(races, JSON_COMPACT);
   json_decref(races);
@@ -132,12 +129,10 @@ static void first_difference(const char *a, const char *b, char *out, size_t siz
     i++;
   }
   const char *la = a + i, *lb = b + i;
-  while (la > a && la[-1] != '\n')
-    la--;
-  while (lb > b && lb[-1] != '\n')
-    lb--;
-  snprintf(out, size, "line %zu: expected \"%.*s\", got \"%.*s\"", line,
-           (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
+  while (la > a && la[-1] != '\n') la--;
+  while (lb > b && lb[-1] != '\n') lb--;
+  snprintf(out, size, "line %zu: expected \"%.*s\", got \"%.*s\"", line, (int)strcspn(la, "\n"), la,
+           (int)strcspn(lb, "\n"), lb);
 }
 
 static void check_build(const char *program, const char *reference, size_t reference_len,
@@ -182,8 +177,7 @@ static void check_same_output(const char *program, const char *const *variants, 
     char variant[64];
     snprintf(variant, sizeof variant, "%s-plain", compilers[c]);
     check_build(program, ref.res.out, ref.res.out_len, variant, false);
-    if (preload)
-      check_build(program, ref.res.out, ref.res.out_len, variant, true);
+    if (preload) check_build(program, ref.res.out, ref.res.out_len, variant, true);
     for (const char *const *v = variants; *v; v++) {
       snprintf(variant, sizeof variant, "%s-%s", compilers[c], *v);
       check_build(program, ref.res.out, ref.res.out_len, variant, false);
@@ -220,8 +214,7 @@ struct names {
 
 static bool has_name(const struct names *s, const char *name) {
   for (size_t i = 0; i < s->n; i++)
-    if (strcmp(s->name[i], name) == 0)
-      return true;
+    if (strcmp(s->name[i], name) == 0) return true;
   return false;
 }
 
@@ -236,8 +229,7 @@ static void add_name(struct names *s, const char *name, size_t len) {
 }
 
 static void free_names(struct names *s) {
-  for (size_t i = 0; i < s->n; i++)
-    free(s->name[i]);
+  for (size_t i = 0; i < s->n; i++) free(s->name[i]);
   s->n = 0;
 }
 
@@ -266,8 +258,7 @@ static void undefined_in_objects(const char *const *programs, const char *const 
       for (const char *const *v = variants; *v; v++) {
         char obj[4096];
         snprintf(obj, sizeof obj, "%s/%s-%s-%s.o", LH_RACE_PROGRAM_DIR, *p, compilers[c], *v);
-        if (strcmp(*v, "volatile") == 0 && strcmp(*p, "accesses_compute") != 0)
-          continue;
+        if (strcmp(*v, "volatile") == 0 && strcmp(*p, "accesses_compute") != 0) continue;
         nm_symbols("-u", obj, 'U', out);
       }
 }
@@ -280,8 +271,7 @@ static const char *const emitted_by_newer_compilers[] = {"__tsan_memcpy", "__tsa
 
 static bool is_newer_only(const char *name) {
   for (const char *const *n = emitted_by_newer_compilers; *n; n++)
-    if (strcmp(*n, name) == 0)
-      return true;
+    if (strcmp(*n, name) == 0) return true;
   return false;
 }
 
@@ -290,14 +280,14 @@ Test(coverage, every_tsan_entry_point_is_called_by_compiled_code) {
     cr_skip_test("needs both gcc and clang: each emits entry points the other does not");
   struct names exported = {0}, called = {0};
   nm_symbols("-D", LH_LIB_DIR "/liblockhound.so", 'T', &exported);
-  const char *const programs[] = {"atomics_compute", "memory_compute", "accesses_compute", NULL};
+  const char *const programs[] = {"atomics_compute", "memory_compute", "accesses_compute",
+                                  "cxx_compute", NULL};
   const char *const variants[] = {"tsan", "volatile", NULL};
   undefined_in_objects(programs, variants, &called);
   size_t n = 0;
   for (size_t i = 0; i < exported.n; i++) {
     const char *name = exported.name[i];
-    if (strncmp(name, "__tsan_", 7) != 0)
-      continue;
+    if (strncmp(name, "__tsan_", 7) != 0) continue;
     n++;
     if (!is_newer_only(name))
       cr_expect(has_name(&called, name), "no compiled test code calls %s", name);
@@ -305,8 +295,10 @@ Test(coverage, every_tsan_entry_point_is_called_by_compiled_code) {
   cr_expect_geq(n, 100, "liblockhound exports only %zu __tsan_ symbols", n);
   for (size_t i = 0; i < called.n; i++)
     if (strncmp(called.name[i], "__tsan_", 7) == 0)
-      cr_expect(has_name(&exported, called.name[i]), "compiled code calls %s, which "
-                "liblockhound does not export", called.name[i]);
+      cr_expect(has_name(&exported, called.name[i]),
+                "compiled code calls %s, which "
+                "liblockhound does not export",
+                called.name[i]);
   free_names(&exported);
   free_names(&called);
 }
@@ -323,8 +315,7 @@ Test(coverage, every_memory_wrapper_is_called_by_compiled_code) {
   size_t n = 0;
   for (char *p = def; (p = strstr(p, "\nX_MEMORY(")); p++) {
     char name[64];
-    if (sscanf(p, "\nX_MEMORY(%63[a-z_0-9])", name) != 1)
-      continue;
+    if (sscanf(p, "\nX_MEMORY(%63[a-z_0-9])", name) != 1) continue;
     n++;
     cr_expect(has_name(&exported, name), "liblockhound does not export %s", name);
     cr_expect(has_name(&called, name), "memory_compute does not call %s", name);
@@ -363,8 +354,7 @@ static bool has_race_at(const json_t *records, unsigned long addr, enum expect e
   size_t i;
   json_t *r;
   json_array_foreach(records, i, r) {
-    if (!is_race(r) || strtoul(field(r, "addr"), NULL, 16) != addr)
-      continue;
+    if (!is_race(r) || strtoul(field(r, "addr"), NULL, 16) != addr) continue;
     const json_t *earlier = json_array_get(json_object_get(r, "accesses"), 1);
     if (json_is_true(json_object_get(earlier, "write")) == want_write &&
         json_is_true(json_object_get(earlier, "atomic")) == want_atomic &&
@@ -383,12 +373,12 @@ static void check_engagement(const char *scenario, enum expect e) {
     cr_assert_eq(run.res.exit_code, 0, "%s %s exited with %d; stderr:\n%s", program, scenario,
                  run.res.exit_code, run.res.err);
     unsigned long addr = 0;
-    cr_assert_eq(sscanf(run.res.out, "addr=%lx", &addr), 1, "%s %s printed no address: %s",
-                 program, scenario, run.res.out);
+    cr_assert_eq(sscanf(run.res.out, "addr=%lx", &addr), 1, "%s %s printed no address: %s", program,
+                 scenario, run.res.out);
     char *races = races_text(run.records);
     if (e == EXPECT_NONE)
-      cr_expect_eq(count_races(run.records), 0, "%s %s: the threads are ordered, yet: %s",
-                   program, scenario, races);
+      cr_expect_eq(count_races(run.records), 0, "%s %s: the threads are ordered, yet: %s", program,
+                   scenario, races);
     else
       cr_expect(has_race_at(run.records, addr, e),
                 "%s %s: no data-race at %#lx against %s with its stack; races: %s", program,
@@ -400,7 +390,7 @@ static void check_engagement(const char *scenario, enum expect e) {
 
 TestSuite(engage, .init = make_work_dir, .fini = remove_work_dir, .timeout = 60);
 
-#define ENGAGE(name, expect, offset, hook)                                                        \
+#define ENGAGE(name, expect, offset, hook)                                                         \
   Test(engage, name) { check_engagement(#name, EXPECT_##expect); }
 #include "engage_scenarios.def"
 #undef ENGAGE

@@ -79,6 +79,25 @@ Test(race_shadow, forgetting_whole_chunks_reads_back_as_empty) {
   free(p);
 }
 
+Test(race_shadow, an_extension_is_a_marker_no_access_matches_and_forgetting_gives_it_back) {
+  static long shared;
+  uint64_t m = lh_shadow_ext_new();
+  cr_assert_neq(m, 0);
+  cr_assert(lh_cell_is_ext(m));
+  cr_assert_eq(lh_cell_mask(m), 0, "a marker has no bytes: no access conflicts with it");
+  cr_assert_not(lh_cell_covers(m, lh_cell_make(1, 1, 0, 1, 0)));
+  struct lh_race_ext *e = lh_shadow_ext(m);
+  for (int i = 0; i < LH_SHADOW_EXT_CELLS; i++) cr_assert_eq(e->cell[i], 0);
+  e->cell[3] = lh_cell_make(1, 2, 0, 8, 1);
+  granule_of(&shared)->cell[LH_SHADOW_CELLS - 1] = m;
+  lh_shadow_forget((uintptr_t)&shared, sizeof shared);
+  cr_assert_eq(granule_of(&shared)->cell[LH_SHADOW_CELLS - 1], 0);
+  uint64_t again = lh_shadow_ext_new();
+  cr_assert_eq(again, m, "the extension of forgotten memory is used again");
+  cr_assert_eq(lh_shadow_ext(again)->cell[3], 0, "and comes back empty");
+  lh_shadow_ext_free(again);
+}
+
 Test(race_shadow, kernel_and_null_page_addresses_have_no_shadow) {
   cr_assert_null(lh_shadow_granule_slow(0x10));
   cr_assert_null(lh_shadow_granule_slow((uintptr_t)1 << 60));

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "registry/thread_state.h"
 
@@ -45,6 +46,8 @@
 #define strrchr lh_test_strrchr
 #define strdup lh_test_strdup
 #define strndup lh_test_strndup
+#define read lh_test_read
+#define write lh_test_write
 #include "wrappers/wrap_memory.c"
 #undef memcpy
 #undef mempcpy
@@ -68,6 +71,8 @@
 #undef strrchr
 #undef strdup
 #undef strndup
+#undef read
+#undef write
 
 /* ---- stubs: the real-function table, the thread, the detector ---- */
 
@@ -267,6 +272,24 @@ Test(memory_wrappers, report_the_bytes_copied_and_filled, .init = race_mode, .fi
   EXPECT("memset", W(d, 9));
   lh_test_bzero(d + 3, 2);
   EXPECT("bzero", W(d + 3, 2));
+}
+
+Test(memory_wrappers, read_writes_what_it_returns_and_write_reads_its_buffer, .init = race_mode,
+     .fini = normal_mode) {
+  int fds[2];
+  cr_assert_eq(pipe(fds), 0);
+  char out[8] = "abcdef", in[8] = "";
+  cr_expect_eq(lh_test_write(fds[1], out, 6), 6);
+  EXPECT("write", R(out, 6));
+  cr_expect_eq(lh_test_read(fds[0], in, sizeof in), 6, "read returns what was written");
+  EXPECT("read", W(in, 6));
+  cr_expect_str_eq(in, "abcdef");
+  close(fds[1]);
+  cr_expect_eq(lh_test_read(fds[0], in, sizeof in), 0);
+  EXPECT_NOTHING("read at the end of the file");
+  cr_expect_eq(lh_test_write(-1, out, 6), -1);
+  EXPECT("a failed write still read its buffer (it may have, in part)", R(out, 6));
+  close(fds[0]);
 }
 
 Test(memory_wrappers, report_the_bytes_compared_and_searched, .init = race_mode,

@@ -12,8 +12,8 @@
  * - __tsan_memcpy/memmove/memset (clang 16 and later) go to the memory wrappers' bodies, so
  *   they report exactly as a call of memcpy/memmove/memset does.
  *
- * Limits: the per-pc variants (__tsan_read1_pc ...) and the C++ ones (__tsan_vptr_*) are not
- * provided: no C compiler emits them. */
+ * Limits: the per-pc variants (__tsan_read1_pc ...) are not provided: no compiler emits them by
+ * default. The C++ ones (__tsan_vptr_*) are in tsan_cxx.c. */
 #include <stddef.h>
 #include <stdint.h>
 
