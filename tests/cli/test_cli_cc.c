@@ -36,14 +36,15 @@ static void remove_dir(void) { cli_scratch_remove(dir); }
 TestSuite(cli_cc, .init = make_dir, .fini = remove_dir, .timeout = 60);
 
 /* Runs `lockhound cc ARGS...` with LOCKHOUND_LIB and TMPDIR set, plus `extra` (NULL or one
- * "NAME=value"), and LOCKHOUND_CC and LOCKHOUND_CC_DEPTH cleared so that the caller's environment
- * cannot change the result. */
+ * "NAME=value"), LOCKHOUND_CC_DEPTH cleared so that the caller's environment cannot change the
+ * result, and LOCKHOUND_CC=gcc: the commands below are gcc's (the default, clang when installed,
+ * has tests of its own at the end). */
 static struct cli_result cc_env(const char *extra, char *const args[]) {
   char *argv[64] = {LOCKHOUND, "cc"};
   int n = 2;
   for (int i = 0; args[i] && n < 63; i++) argv[n++] = args[i];
   argv[n] = NULL;
-  char *env[] = {lib_env, tmp_env, "LOCKHOUND_CC=", "LOCKHOUND_CC_DEPTH=", (char *)extra, NULL};
+  char *env[] = {lib_env, tmp_env, "LOCKHOUND_CC=gcc", "LOCKHOUND_CC_DEPTH=", (char *)extra, NULL};
   return cli_run_env(argv, env);
 }
 
@@ -336,8 +337,10 @@ static char *path_with_lockhound_as_gcc(void) {
 
 Test(cli_cc, a_default_gcc_that_is_lockhound_is_refused) {
   char *path = path_with_lockhound_as_gcc();
+  char *argv[] = {LOCKHOUND, "cc", "-c", "a.c", NULL};
+  char *env[] = {lib_env, path, "LOCKHOUND_CC=", "LOCKHOUND_CC_DEPTH=", NULL};
   expect_refusal(
-      CC_ENV(path, "-c", "a.c"), 2,
+      cli_run_env(argv, env), 2,
       line("lockhound cc: the compiler gcc (the default) is lockhound itself (%s/bin/gcc); "
            "name the real compiler with --cc=PATH or LOCKHOUND_CC\n",
            dir));
@@ -459,4 +462,50 @@ Test(cli_cc, no_library_is_needed_to_compile) {
   expect_command(
       CC_ENV("LOCKHOUND_LIB=/nonexistent/liblockhound.so", "--print-command", "-c", "a.c"),
       "gcc -g -c a.c -fsanitize=thread " COMPILE_TAIL "\n");
+}
+
+/* ---- the default compiler ---- */
+
+/* A directory holding links to the given compilers of /usr/bin, as PATH. */
+static char *path_with(const char *const *compilers) {
+  static char env[128];
+  char bin[96], link[160], target[160];
+  snprintf(bin, sizeof bin, "%s/compilers", dir);
+  mkdir(bin, 0755);
+  for (int i = 0; compilers[i]; i++) {
+    snprintf(link, sizeof link, "%s/%s", bin, compilers[i]);
+    snprintf(target, sizeof target, "/usr/bin/%s", compilers[i]);
+    cr_assert_eq(symlink(target, link), 0);
+  }
+  snprintf(env, sizeof env, "PATH=%s", bin);
+  return env;
+}
+
+static struct cli_result default_cc(const char *path, const char *verbose) {
+  char *argv[] = {LOCKHOUND, "cc", "--print-command", "-c", "a.c", (char *)verbose, NULL};
+  char *env[] = {lib_env, tmp_env, (char *)path, "LOCKHOUND_CC=", "LOCKHOUND_CC_DEPTH=", NULL};
+  return cli_run_env(argv, env);
+}
+
+Test(cli_cc, the_default_compiler_is_clang_when_it_is_installed) {
+  struct cli_result r = default_cc(path_with((const char *[]){"gcc", "clang", NULL}), NULL);
+  cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+  cr_expect(strncmp(r.out, "clang -g ", 9) == 0, "%s", r.out);
+  cr_expect_str_eq(r.err, "", "quiet without -v");
+  cli_free(&r);
+}
+
+Test(cli_cc, without_clang_the_default_compiler_is_gcc) {
+  struct cli_result r = default_cc(path_with((const char *[]){"gcc", NULL}), NULL);
+  cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+  cr_expect(strncmp(r.out, "gcc -g ", 7) == 0, "%s", r.out);
+  cli_free(&r);
+}
+
+Test(cli_cc, with_v_the_default_compiler_is_named) {
+  struct cli_result r = default_cc(path_with((const char *[]){"gcc", "clang", NULL}), "-v");
+  cr_expect_str_eq(
+      r.err, "lockhound cc: compiling with clang (the default: clang when installed, its race "
+             "instrumentation runs faster; --cc=gcc or --cc=clang to choose)\n");
+  cli_free(&r);
 }
