@@ -33,8 +33,9 @@
 #define MAX_FRAMES 32
 
 /* The memo of one analysis (one model): owned by its struct lh_findings. */
+/* Sized by itself, not through the model: findings may outlive the model they were made from. */
 struct lh_stable_words {
-  const struct lh_model *m;
+  size_t nsites, nlocks, nobjects;
   char **sites;   /* per stack, or NULL until asked */
   char **locks;   /* per lock */
   char **objects; /* per object */
@@ -89,7 +90,9 @@ struct lh_symbolizer *lh_key_symbolizer(void) {
 static struct lh_stable_words *words_of(struct lh_findings *f, const struct lh_model *m) {
   if (!f->stable) {
     f->stable = lh_xcalloc(1, sizeof *f->stable);
-    f->stable->m = m;
+    f->stable->nsites = m->nstacks;
+    f->stable->nlocks = m->nlocks;
+    f->stable->nobjects = m->nobjects;
     f->stable->sites = lh_xcalloc(m->nstacks + 1, sizeof(char *));
     f->stable->locks = lh_xcalloc(m->nlocks + 1, sizeof(char *));
     f->stable->objects = lh_xcalloc(m->nobjects + 1, sizeof(char *));
@@ -99,9 +102,9 @@ static struct lh_stable_words *words_of(struct lh_findings *f, const struct lh_m
 
 void lh_stable_words_free(struct lh_stable_words *w) {
   if (!w) return;
-  for (size_t i = 0; i < w->m->nstacks; i++) free(w->sites[i]);
-  for (size_t i = 0; i < w->m->nlocks; i++) free(w->locks[i]);
-  for (size_t i = 0; i < w->m->nobjects; i++) free(w->objects[i]);
+  for (size_t i = 0; i < w->nsites; i++) free(w->sites[i]);
+  for (size_t i = 0; i < w->nlocks; i++) free(w->locks[i]);
+  for (size_t i = 0; i < w->nobjects; i++) free(w->objects[i]);
   free(w->sites);
   free(w->locks);
   free(w->objects);
