@@ -3,7 +3,7 @@
  * source declares (`lockhound-expect:` lines, parsed by expectations.c, the parser the
  * integration tests use too).
  *
- * 1. Arguments: a directory stands for every *.c and *.py below it (hidden entries skipped), in
+ * 1. Arguments: a directory stands for every *.c, *.cpp and *.py below it (hidden entries skipped), in
  *    sorted order; every argument must exist before anything runs (else a usage error, 2), and
  *    so must the Python interpreter when a *.py is among them (--python=PATH, else the python3
  *    found on PATH).
@@ -11,7 +11,8 @@
  *    when the source is samples/<topic>/<name>.c and that binary is not older than it, else
  *    DIR/NAME next to DIR/NAME.c when it is executable and not older (built beforehand: by
  *    `lockhound cc` in CI), else the source is compiled into a scratch directory with
- *    `cc -g -pthread -O1` (said on stderr; `lockhound cc -O0` when it expects data races).
+ *    `cc -g -pthread -O1` (said on stderr; `lockhound cc -O0` when it expects data races); a
+ *    C++ source (*.cpp) the same way with the C++ driver, c++.
  *    A binary's expectations come from FILE.c next to it, or from --expect FILE. A Python
  *    program (*.py) is run as `PYTHON FILE.py`, its expectations read from its `#` comments.
  * 3. Each run is this very command (/proc/self/exe) as `lockhound run --json F --run-dir=D
@@ -52,6 +53,7 @@
 
 #define CHECK_EXIT_MISMATCH 1
 #define COMPILER "cc"
+#define CXX_COMPILER "c++"
 
 #define MAX_KEPT_OUTPUT (1u << 20) /* of a run's text kept for --junit: 1 MiB */
 
@@ -98,12 +100,20 @@ static int path_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A program lockhound check runs: a C source or a Python program. */
+/* A program lockhound check runs: a C or C++ source or a Python program. */
 static bool is_checked_source(const char *name) {
-  return ends_with(name, ".c") || ends_with(name, ".py");
+  return ends_with(name, ".c") || ends_with(name, ".cpp") || ends_with(name, ".py");
 }
 
-/* Every *.c and *.py below dir, recursively, appended to *paths. */
+/* The length of name without its source suffix (.c, .cpp, .py): the binary's name. */
+static int stem_length(const char *name) {
+  size_t n = strlen(name);
+  if (ends_with(name, ".cpp")) return (int)(n - 4);
+  if (ends_with(name, ".py")) return (int)(n - 3);
+  return ends_with(name, ".c") ? (int)(n - 2) : (int)n;
+}
+
+/* Every *.c, *.cpp and *.py below dir, recursively, appended to *paths. */
 /* Below a directory given, links to directories are not followed (a link to '.' or to a parent
  * would make the walk endless), as find does without -L; a link to a source is taken. */
 static void collect_sources(const char *dir, char ***paths, size_t *n, size_t *cap) {
@@ -157,7 +167,8 @@ static char **expand_arguments(int argc, char **argv, const struct check_config 
     size_t first = *n;
     collect_sources(argv[i], &paths, n, &cap);
     if (*n == first) {
-      fprintf(stderr, "lockhound check: no *.c or *.py file below the directory '%s'\n", argv[i]);
+      fprintf(stderr, "lockhound check: no *.c, *.cpp or *.py file below the directory '%s'\n",
+              argv[i]);
       goto usage_error;
     }
     lh_sort(paths + first, *n - first, sizeof *paths, path_cmp);
@@ -248,8 +259,7 @@ static char *sample_binary(const struct check_config *cfg, const char *source) {
         prefix >= 8 ? strncmp(topic - 8, "samples/", 8) == 0 && (prefix == 8 || topic[-9] == '/')
                     : false;
     if (in_samples &&
-        asprintf(&result, "%s/samples/%s/%.*s", cfg->build, topic, (int)(strlen(name) - 2), name) >=
-            0 &&
+        asprintf(&result, "%s/samples/%s/%.*s", cfg->build, topic, stem_length(name), name) >= 0 &&
         !newer_or_same(result, source)) {
       free(result);
       result = NULL;
@@ -289,27 +299,35 @@ static int run_to_file(char *const argv[], const char *out_path, bool own_group)
 
 /* Compiles source into the scratch directory; returns the binary, or NULL (the compiler said
  * why on stderr). A program that expects data races is built for race detection, with this
- * lockhound's `cc` at -O0 (as samples/races are: optimisation moves accesses between lines). */
+ * lockhound's `cc` at -O0 (as samples/races are: optimisation moves accesses between lines); a
+ * C++ source (*.cpp) with the C++ driver (c++, and `lockhound cc --cc=c++`). */
 static char *compile(const struct check_config *cfg, const char *source, const char *why,
                      bool races) {
   const char *base = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
   char *binary;
-  if (asprintf(&binary, "%s/%.*s", cfg->work, (int)(strlen(base) - 2), base) < 0) abort();
+  if (asprintf(&binary, "%s/%.*s", cfg->work, stem_length(base), base) < 0) abort();
+  bool cxx = ends_with(source, ".cpp");
+  char *compiler = cxx ? CXX_COMPILER : COMPILER;
+  char *driver = cxx ? "--cc=" CXX_COMPILER : "--cc=" COMPILER;
   char self[PATH_MAX];
   ssize_t n = races ? readlink("/proc/self/exe", self, sizeof self - 1) : -1;
   self[n > 0 ? n : 0] = '\0';
   if (races && n > 0) {
     fprintf(stderr,
-            "lockhound check: %s %s: compiling it for race detection: lockhound cc -g "
+            "lockhound check: %s %s: compiling it for race detection: lockhound cc%s%s -g "
             "-pthread -O0 -o %s %s\n",
-            why, source, binary, source);
+            why, source, cxx ? " " : "", cxx ? driver : "", binary, source);
   } else {
-    fprintf(stderr, "lockhound check: %s %s: compiling it: " COMPILER " -g -pthread -O1 -o %s %s\n",
-            why, source, binary, source);
+    fprintf(stderr, "lockhound check: %s %s: compiling it: %s -g -pthread -O1 -o %s %s\n", why,
+            source, compiler, binary, source);
   }
-  char *plain[] = {COMPILER, "-g", "-pthread", "-O1", "-o", binary, (char *)source, NULL};
-  char *instrumented[] = {self, "cc", "-g", "-pthread", "-O0", "-o", binary, (char *)source, NULL};
-  if (run_to_file(races && n > 0 ? instrumented : plain, NULL, false) != 0) {
+  char *plain[] = {compiler, "-g", "-pthread", "-O1", "-o", binary, (char *)source, NULL};
+  char *c_instrumented[] = {self, "cc",   "-g",           "-pthread", "-O0",
+                            "-o", binary, (char *)source, NULL};
+  char *cxx_instrumented[] = {self,  "cc", driver, "-g",           "-pthread",
+                              "-O0", "-o", binary, (char *)source, NULL};
+  char **argv = !(races && n > 0) ? plain : cxx ? cxx_instrumented : c_instrumented;
+  if (run_to_file(argv, NULL, false) != 0) {
     free(binary);
     return NULL;
   }
@@ -594,12 +612,18 @@ static enum lh_check_verdict fail(struct lh_check_result *res, enum lh_check_ver
   return verdict;
 }
 
-/* Where the expectations of path are: --expect, the source itself, or FILE.c next to a binary. */
+/* Where the expectations of path are: --expect, the source itself, or FILE.c (else FILE.cpp)
+ * next to a binary. */
 static char *spec_path_of(const struct check_config *cfg, const char *path, bool is_source) {
   if (cfg->expect_path) return lh_xstrdup(cfg->expect_path);
   if (is_source) return lh_xstrdup(path);
-  char *spec;
-  if (asprintf(&spec, "%s.c", path) < 0) abort();
+  char *spec, *cxx;
+  if (asprintf(&spec, "%s.c", path) < 0 || asprintf(&cxx, "%s.cpp", path) < 0) abort();
+  if (access(spec, F_OK) != 0 && access(cxx, F_OK) == 0) {
+    free(spec);
+    return cxx;
+  }
+  free(cxx);
   return spec;
 }
 
@@ -619,7 +643,7 @@ static bool expects_races(const struct lh_expect_spec *spec) {
 /* DIR/NAME for DIR/NAME.c when it is an executable file not older than the source: a program
  * built beforehand (by a Makefile, or `lockhound cc` in CI, docs/ci.md) is checked as built. */
 static char *binary_next_to(const char *source) {
-  char *binary = strndup(source, strlen(source) - 2);
+  char *binary = strndup(source, (size_t)stem_length(source));
   if (!binary) abort();
   if (executable_file(binary) && newer_or_same(binary, source)) return binary;
   free(binary);
@@ -697,7 +721,8 @@ static void check_one(const struct check_config *cfg, struct lh_check_result *re
   res->exit_code = res->expected_exit = -1;
   if (!is_source && access(path, X_OK) != 0) {
     fail(res, LH_CHECK_ERROR,
-         "not a program (not executable), a C source (*.c) or a Python program (*.py)");
+         "not a program (not executable), a C or C++ source (*.c, *.cpp) or a Python program "
+         "(*.py)");
     return;
   }
   char *spec_path = spec_path_of(cfg, path, is_source), *error = NULL;

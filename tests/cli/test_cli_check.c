@@ -141,7 +141,7 @@ Test(cli_check, bad_options_are_usage_errors) {
 Test(cli_check, a_directory_without_sources_is_a_usage_error) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", dir, NULL});
   cr_expect_eq(r.status, 2);
-  cr_expect(contains(r.err, "no *.c or *.py file below the directory"), "%s", r.err);
+  cr_expect(contains(r.err, "no *.c, *.cpp or *.py file below the directory"), "%s", r.err);
   cli_free(&r);
 }
 
@@ -238,6 +238,52 @@ Test(cli_check, a_missing_finding_is_named) {
            "expected 66\n0 passed, 1 failed\n",
            src);
   cr_expect_eq(r.status, 1);
+  cr_expect_str_eq(r.out, want);
+  cli_free(&r);
+}
+
+/* A C++ race: two std::threads bump one counter; compiled by the C++ driver for race detection. */
+static const char *cxx_race_body = "#include <thread>\n"
+                                   "int counter;\n"
+                                   "int main() {\n"
+                                   "  std::thread a([] { counter++; }), b([] { counter++; });\n"
+                                   "  a.join();\n"
+                                   "  b.join();\n"
+                                   "  return 0;\n"
+                                   "}\n";
+
+Test(cli_check, a_directory_takes_its_cpp_sources_and_builds_them_with_the_cxx_driver) {
+  write_program("race.cpp", " * lockhound-expect: data-race counter\n", cxx_race_body);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", dir, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "PASS %s/race.cpp\n1 passed, 0 failed\n", dir);
+  cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+  cr_expect_str_eq(r.out, want);
+  cr_expect(contains(r.err, "compiling it for race detection: lockhound cc --cc=c++ -g"), "%s",
+            r.err);
+  cli_free(&r);
+}
+
+Test(cli_check, a_cpp_source_without_races_is_compiled_by_cxx) {
+  write_program("plain.cpp", " * lockhound-expect: none\n", "int main() { return 0; }\n");
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", dir, NULL});
+  cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+  cr_expect(contains(r.err, "compiling it: c++ -g -pthread -O1"), "%s", r.err);
+  cli_free(&r);
+}
+
+Test(cli_check, a_binary_takes_its_expectations_from_the_cpp_source_next_to_it) {
+  char *src =
+      write_program("prog.cpp", " * lockhound-expect: none\n", "int main() { return 0; }\n");
+  char binary[128];
+  snprintf(binary, sizeof binary, "%s/prog", dir);
+  struct cli_result cc = cli_run((char *[]){"/usr/bin/c++", "-g", "-o", binary, src, NULL});
+  cr_assert_eq(cc.status, 0, "%s", cc.err);
+  cli_free(&cc);
+  struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", binary, NULL});
+  char want[256];
+  snprintf(want, sizeof want, "PASS %s\n1 passed, 0 failed\n", binary);
+  cr_expect_eq(r.status, 0, "%s", r.err);
   cr_expect_str_eq(r.out, want);
   cli_free(&r);
 }
@@ -371,8 +417,8 @@ Test(cli_check, a_file_that_is_neither_a_program_nor_a_source_fails) {
   char *notes = write_program("notes.txt", " * lockhound-expect: none\n", "");
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "check", notes, NULL});
   cr_expect_eq(r.status, 1);
-  cr_expect(contains(r.out, "not a program (not executable), a C source (*.c) or a Python "
-                            "program (*.py)"),
+  cr_expect(contains(r.out, "not a program (not executable), a C or C++ source (*.c, *.cpp) "
+                            "or a Python program (*.py)"),
             "%s", r.out);
   cli_free(&r);
 }
