@@ -96,11 +96,16 @@ int lh_check_write_json(const char *path, const struct lh_check_result *results,
 int lh_check_write_sarif(const char *path, const struct lh_check_result *results, size_t n,
                          const char *source_root) {
   json_t **reports = calloc(n ? n : 1, sizeof *reports);
+  const char **programs = calloc(n ? n : 1, sizeof *programs);
   size_t k = 0;
-  if (!reports) abort();
-  for (size_t i = 0; i < n; i++)
-    if (results[i].report) reports[k++] = results[i].report;
-  int rc = lh_report_sarif(path, reports, k, source_root);
+  if (!reports || !programs) abort();
+  for (size_t i = 0; i < n; i++) {
+    if (!results[i].report) continue;
+    programs[k] = results[i].path;
+    reports[k++] = results[i].report;
+  }
+  int rc = lh_report_sarif(path, reports, programs, k, source_root);
+  free(programs);
   free(reports);
   return rc;
 }

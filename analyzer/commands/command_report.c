@@ -78,7 +78,7 @@ static int report_sarif(const struct lh_options *o, const struct lh_report *r) {
   char cwd[PATH_MAX];
   const char *root = o->nsource_roots ? o->source_roots[0] : getcwd(cwd, sizeof cwd);
   json_t *doc = lh_report_json_document(r);
-  int rc = lh_report_sarif(o->sarif_path, &doc, 1, root ? root : "/");
+  int rc = lh_report_sarif(o->sarif_path, &doc, NULL, 1, root ? root : "/");
   json_decref(doc);
   return rc;
 }

@@ -9,7 +9,8 @@
  *   shortDescription = title, defaultConfiguration.level = the kind's level, help = the --explain
  *   text (what, why, fixes) in English.
  * - one result per finding: ruleId, ruleIndex, level, message = "title: names" (its locks,
- *   objects, variable), partialFingerprints {"lockhound/v1": the finding's id} (the id
+ *   objects, variable; then " (in PROGRAM)" when the caller names the programs, as `lockhound
+ *   check` does: one log holds the findings of many programs), partialFingerprints {"lockhound/v1": the finding's id} (the id
  *   findings.c computes, as the text and JSON reports give it).
  * A finding is read as a list of events, each (thread, sentence, stack): a lock-order cycle or a
  * deadlock, its steps (holds, then wants: the wants are the steps); a data race, its accesses;
@@ -311,15 +312,18 @@ static json_t *code_flows(const struct events *e, const char *root) {
   return all;
 }
 
-static json_t *result_of(const json_t *finding, const char *exe, const char *root) {
+static json_t *result_of(const json_t *finding, const char *exe, const char *program,
+                         const char *root) {
   const char *kind = str(finding, "kind", "?");
   int index = lh_kind_of_rule(kind);
   json_t *res = json_object();
   json_object_set_new(res, "ruleId", json_string(kind));
   if (index >= 0) json_object_set_new(res, "ruleIndex", json_integer(index));
   json_object_set_new(res, "level", json_string(str(finding, "level", "error")));
-  char *summary = summary_of(finding);
-  json_object_set_new(res, "message", message(summary));
+  char *summary = summary_of(finding), *named = NULL;
+  if (program && asprintf(&named, "%s (in %s)", summary, program) < 0) abort();
+  json_object_set_new(res, "message", message(named ? named : summary));
+  free(named);
   free(summary);
   struct events e = {0};
   events_of(finding, &e);
@@ -387,7 +391,8 @@ static json_t *rule_of(enum lh_finding_kind kind) {
 
 /* ---- the log ---- */
 
-json_t *lh_sarif_log(json_t *const *reports, size_t nreports, const char *source_root) {
+json_t *lh_sarif_log(json_t *const *reports, const char *const *programs, size_t nreports,
+                     const char *source_root) {
   json_t *log = json_object(), *runs = json_array(), *run = json_object(), *tool = json_object(),
          *driver = json_object(), *rules = json_array(), *results = json_array();
   json_object_set_new(log, "$schema", json_string(SARIF_SCHEMA));
@@ -416,8 +421,8 @@ json_t *lh_sarif_log(json_t *const *reports, size_t nreports, const char *source
     const json_t *runs_of = json_object_get(reports[r], "runs"), *finding;
     const char *exe = str(json_array_get(runs_of, 0), "exe", NULL);
     size_t i;
-    json_array_foreach(json_object_get(reports[r], "findings"), i, finding)
-        json_array_append_new(results, result_of(finding, exe, source_root));
+    json_array_foreach(json_object_get(reports[r], "findings"), i, finding) json_array_append_new(
+        results, result_of(finding, exe, programs ? programs[r] : NULL, source_root));
   }
   json_object_set_new(run, "results", results);
   json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
@@ -426,9 +431,9 @@ json_t *lh_sarif_log(json_t *const *reports, size_t nreports, const char *source
   return log;
 }
 
-int lh_report_sarif(const char *path, json_t *const *reports, size_t nreports,
-                    const char *source_root) {
-  json_t *log = lh_sarif_log(reports, nreports, source_root);
+int lh_report_sarif(const char *path, json_t *const *reports, const char *const *programs,
+                    size_t nreports, const char *source_root) {
+  json_t *log = lh_sarif_log(reports, programs, nreports, source_root);
   FILE *out = lh_output_open(path);
   int rc = -1;
   if (out) {

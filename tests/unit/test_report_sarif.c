@@ -21,7 +21,7 @@ static json_t *load(const char *text) {
 /* The log of one document, and its first result. */
 static json_t *sarif_of(const char *text, const char *root, json_t **result) {
   json_t *doc = load(text);
-  json_t *log = lh_sarif_log(&doc, 1, root);
+  json_t *log = lh_sarif_log(&doc, NULL, 1, root);
   json_decref(doc);
   json_t *results = json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results");
   *result = json_array_get(results, 0);
@@ -154,5 +154,28 @@ Test(report_sarif, a_finding_grouping_many_cycles_says_so_in_its_message) {
   cr_expect_str_eq(json_string_value(json_object_get(json_object_get(result, "message"), "text")),
                    "potential deadlock (lock order inversion): acct[0].mtx, acct[1].mtx (the same "
                    "lines make 3 cycles over acct[0..2].mtx)");
+  json_decref(log);
+}
+
+Test(report_sarif, a_log_of_many_programs_names_each_findings_program_in_its_message) {
+  json_t *docs[2] = {
+      load("{\"runs\":[{\"exe\":\"/tmp/x/a\"}],\"findings\":[{\"kind\":\"deadlock\",\"level\":"
+           "\"error\",\"title\":\"threads wait for each other for ever\",\"id\":\"1\",\"locks\":"
+           "[{\"name\":\"lock_a\"}]}]}"),
+      load("{\"runs\":[{\"exe\":\"/tmp/x/b\"}],\"findings\":[{\"kind\":\"stall\",\"level\":"
+           "\"error\",\"title\":\"every thread is blocked\",\"id\":\"2\",\"objects\":"
+           "[{\"name\":\"done\"}]}]}")};
+  const char *programs[2] = {"samples/a.c", "samples/b.c"};
+  json_t *log = lh_sarif_log(docs, programs, 2, "/src/");
+  json_t *results = json_object_get(json_array_get(json_object_get(log, "runs"), 0), "results");
+  cr_assert_eq(json_array_size(results), 2);
+  cr_expect_str_eq(json_string_value(json_object_get(
+                       json_object_get(json_array_get(results, 0), "message"), "text")),
+                   "threads wait for each other for ever: lock_a (in samples/a.c)");
+  cr_expect_str_eq(json_string_value(json_object_get(
+                       json_object_get(json_array_get(results, 1), "message"), "text")),
+                   "every thread is blocked: done (in samples/b.c)");
+  json_decref(docs[0]);
+  json_decref(docs[1]);
   json_decref(log);
 }
