@@ -30,6 +30,13 @@
  * the process is secure (options.h: a setuid program records nothing). Written before the
  * program's threads exist; read everywhere with relaxed loads. */
 extern bool lh_race_on;
+/* The threads that may still make a checked access: counted by the creator before the real
+ * create (the new thread may start from a clock older than its creator's later accesses), or by
+ * a thread's first check when nobody counted it, and uncounted after its last event. When the
+ * only one is the caller, whatever happened before the caller can race with nothing any more
+ * (every later access is the caller's, or a thread's it creates from its clock):
+ * race_detector.c then drops such accesses from the shadow. Owned by race_sync.c. */
+extern uint32_t lh_race_live_threads __attribute__((visibility("hidden")));
 
 enum lh_race_access_flags {
   LH_RACE_READ = 0,
@@ -139,7 +146,7 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
                    ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
     uint64_t c = 0;
     for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-      c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+      c = __atomic_load_n(lh_granule_cell(g, i), __ATOMIC_RELAXED);
       if ((c & LH_CELL_LOCKLESS) && lh_cell_covers(c, cur)) return;
     }
     if (__builtin_expect(lh_cell_is_ext(c), 0)) { /* the last cell names an extension */
@@ -151,7 +158,7 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
       }
     } else if (__builtin_expect(lh_shadow_ext_full(), 0) && !(flags & 1)) {
       for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-        c = __atomic_load_n(&g->cell[i], __ATOMIC_RELAXED);
+        c = __atomic_load_n(lh_granule_cell(g, i), __ATOMIC_RELAXED);
         if ((c & LH_CELL_LOCKLESS) && lh_cell_stands_for(r, c, cur)) return;
       }
     }

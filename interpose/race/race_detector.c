@@ -29,6 +29,7 @@
 #include "registry/lock_registry.h"
 
 bool lh_race_on;
+uint32_t lh_race_live_threads;
 
 #define MAX_SLOT LH_CELL_MAX_SLOT
 
@@ -44,6 +45,10 @@ static bool track(struct lh_race_thread *r) {
     return false;
   }
   r->slot = (uint32_t)lh_self.id;
+  if (!r->counted) { /* a thread nobody counted: the first one, or one made behind our back */
+    r->counted = true;
+    __atomic_add_fetch(&lh_race_live_threads, 1, __ATOMIC_ACQ_REL);
+  }
   if (r->vc[r->slot] == 0) r->vc[r->slot] = 1;
   r->tracked = true;
   lh_race_rebase(r);
@@ -124,14 +129,14 @@ struct view {
 
 static inline void view_load(struct lh_race_granule *g, struct view *v, int order) {
   v->n = 0;
-  for (int i = 0; i < LH_SHADOW_CELLS - 1; i++) v->p[v->n++] = &g->cell[i];
-  uint64_t last = __atomic_load_n(&g->cell[LH_SHADOW_CELLS - 1], __ATOMIC_ACQUIRE);
+  for (int i = 0; i < LH_SHADOW_CELLS - 1; i++) v->p[v->n++] = lh_granule_cell(g, i);
+  uint64_t last = __atomic_load_n(lh_granule_cell(g, LH_SHADOW_CELLS - 1), __ATOMIC_ACQUIRE);
   v->extended = lh_cell_is_ext(last);
   if (v->extended) {
     struct lh_race_ext *e = lh_shadow_ext(last);
     for (int i = 0; i < LH_SHADOW_EXT_CELLS; i++) v->p[v->n++] = &e->cell[i];
   } else {
-    v->p[v->n++] = &g->cell[LH_SHADOW_CELLS - 1];
+    v->p[v->n++] = lh_granule_cell(g, LH_SHADOW_CELLS - 1);
   }
   for (int i = 0; i < v->n; i++) v->c[i] = __atomic_load_n(v->p[i], order);
   /* The last cell as it was when the view was chosen: if it has become a marker since, the
@@ -163,11 +168,16 @@ static bool covers(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uin
 
 /* Whether the access cur (lockset lsid), once stored, makes the stored access c needless: c
  * happens before cur (so a later access unordered with c is unordered with cur too), cur touches
- * all of c's bytes, is a write if c is one and plain if c is, and held no lock that c did not. */
-static bool drops(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid) {
+ * all of c's bytes, is a write if c is one and plain if c is, and held no lock that c did not.
+ * Or, when the caller is the only thread left (alone), c merely happens before cur: then it
+ * happens before every access still to come, and can race with none (main reading the results
+ * of the workers it joined keeps one cell per granule, not two: memory_heavy, issue 11). */
+static bool drops(const struct lh_race_thread *r, uint64_t c, uint64_t cur, uint32_t lsid,
+                  bool alone) {
   if (c == 0 || lh_cell_is_ext(c)) return false;
   uint32_t slot = lh_cell_slot(c);
   if (slot != r->slot && !(slot < r->vc_len && lh_cell_epoch(c) <= r->vc[slot])) return false;
+  if (alone) return true; /* c is before every access still to come (lh_race_live_threads) */
   if ((lh_cell_mask(c) & lh_cell_mask(cur)) != lh_cell_mask(c)) return false;
   if ((c & LH_CELL_WRITE) && !(cur & LH_CELL_WRITE)) return false;
   if ((cur & LH_CELL_ATOMIC) && !(c & LH_CELL_ATOMIC)) return false;
@@ -200,8 +210,10 @@ static bool stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur,
  * 1. nothing, when a cell covers it;
  * 2. a cell of this thread's same epoch, kind and context (the same site under the same locks):
  *    merged, its bytes joined (a loop over a char array keeps one cell, not one per byte);
- * 3. an empty cell;
- * 4. a cell that the access makes needless (drops);
+ * 3. a cell that the access makes needless (drops) - before an empty one, so that memory only
+ *    one thread uses keeps to cell 0 and the pages of the other cells' plane are never backed
+ *    (race_shadow.h);
+ * 4. an empty cell;
  * 5. none of these: the granule gets an extension (when it has none and the arena has room);
  * 6. else (the extension full too, or the arena), nothing, for a read that another thread's
  *    unordered read stands for (stands_for);
@@ -209,7 +221,7 @@ static bool stands_for(const struct lh_race_thread *r, uint64_t c, uint64_t cur,
  *    about some of the same bytes, else one picked by the site's address bits (a cheap,
  *    reproducible coin). A forgotten access may hide a race, never make one. */
 static int cell_for(const struct lh_race_thread *r, const struct view *v, uint64_t mine,
-                    uint32_t lsid, uintptr_t pc, bool may_extend, uint64_t *val) {
+                    uint32_t lsid, uintptr_t pc, bool may_extend, bool alone, uint64_t *val) {
   const uint64_t same_ctx = ~0xffull;
   *val = mine;
   for (int i = 0; i < v->n; i++)
@@ -220,9 +232,9 @@ static int cell_for(const struct lh_race_thread *r, const struct view *v, uint64
       return i;
     }
   for (int i = 0; i < v->n; i++)
-    if (!v->c[i]) return i;
+    if (drops(r, v->c[i], mine, lsid, alone)) return i;
   for (int i = 0; i < v->n; i++)
-    if (drops(r, v->c[i], mine, lsid)) return i;
+    if (!v->c[i]) return i;
   if (may_extend && !v->extended && !lh_shadow_ext_full()) return EXTEND;
   for (int i = 0; i < v->n; i++)
     if (stands_for(r, v->c[i], mine, lsid)) return KEEP;
@@ -238,7 +250,7 @@ static int cell_for(const struct lh_race_thread *r, const struct view *v, uint64
  * extension takes its place. False when the arena has no room; true when g has one now (perhaps
  * another thread's). */
 static bool extend(struct lh_race_granule *g) {
-  uint64_t *last = &g->cell[LH_SHADOW_CELLS - 1];
+  uint64_t *last = lh_granule_cell(g, LH_SHADOW_CELLS - 1);
   uint64_t old = __atomic_load_n(last, __ATOMIC_ACQUIRE);
   if (lh_cell_is_ext(old)) return true;
   uint64_t m = lh_shadow_ext_new();
@@ -303,13 +315,13 @@ static void check_cell(struct lh_race_thread *r, uintptr_t base, uint64_t c, uin
  * get none) with no empty or needless cell and none it could merge into, another thread's access
  * stands for it (cell_for, 6). */
 static bool needs_no_store(const struct lh_race_thread *r, const struct view *v, uint64_t cur,
-                           uint32_t lsid) {
+                           uint32_t lsid, bool alone) {
   const uint64_t same_kind = ~(0xffull | LH_CELL_CTX_MASK);
   bool stood_for = false;
   for (int i = 0; i < v->n; i++) {
     uint64_t c = v->c[i];
     if (covers(r, c, cur, lsid)) return true;
-    if (!c || drops(r, c, cur, lsid) || (!lh_cell_is_ext(c) && ((c ^ cur) & same_kind) == 0))
+    if (!c || drops(r, c, cur, lsid, alone) || (!lh_cell_is_ext(c) && ((c ^ cur) & same_kind) == 0))
       return false;
     stood_for = stood_for || stands_for(r, c, cur, lsid);
   }
@@ -329,7 +341,8 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
   struct view v;
   view_load(g, &v, __ATOMIC_ACQUIRE);
   for (int j = 0; j < v.n; j++) check_cell(r, base, v.c[j], cur, lsid, &stack);
-  if (needs_no_store(r, &v, cur, lsid)) {
+  bool alone = r->counted && __atomic_load_n(&lh_race_live_threads, __ATOMIC_ACQUIRE) == 1;
+  if (needs_no_store(r, &v, cur, lsid, alone)) {
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* then every cell again, as below */
     for (int j = 0; j < v.n; j++) {
       uint64_t now = __atomic_load_n(v.p[j], __ATOMIC_ACQUIRE);
@@ -350,7 +363,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
       view_load(g, &v, __ATOMIC_ACQUIRE);
       for (int j = 0; j < v.n; j++) check_cell(r, base, v.c[j], cur, lsid, &stack);
     }
-    i = cell_for(r, &v, mine, lsid, pc, may_extend, &val);
+    i = cell_for(r, &v, mine, lsid, pc, may_extend, alone, &val);
     if (i == EXTEND) {
       may_extend = extend(g);
       continue;
@@ -372,7 +385,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
     uint64_t now = __atomic_load_n(v.p[j], __ATOMIC_ACQUIRE);
     if (now != v.c[j])
       check_cell(r, base, now, cur, lsid, &stack);
-    else if (i != KEEP && drops(r, now, mine, lsid)) /* needless now: room for others */
+    else if (i != KEEP && drops(r, now, mine, lsid, alone)) /* needless now: room for others */
       __atomic_compare_exchange_n(v.p[j], &now, 0, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
   }
 }

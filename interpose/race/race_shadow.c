@@ -10,7 +10,8 @@
 
 #define L1_BITS LH_SHADOW_L1_BITS
 #define L2_BITS LH_SHADOW_L2_BITS
-#define CHUNK_BYTES ((size_t)LH_SHADOW_GRANULES * sizeof(struct lh_race_granule))
+#define PLANE_BYTES ((size_t)LH_SHADOW_GRANULES * sizeof(uint64_t))
+#define CHUNK_BYTES (PLANE_BYTES * LH_SHADOW_CELLS)
 #define L2_BYTES (((size_t)1 << L2_BITS) * sizeof(void *))
 
 /* The first level: written only by compare-and-swap from NULL to a mapped second level, never
@@ -18,7 +19,8 @@
 struct lh_race_granule **lh_shadow_l1[1u << L1_BITS];
 #define l1 lh_shadow_l1
 
-/* Maps n zeroed bytes aligned to n (a power of two), so that a chunk can be one huge page. */
+/* Maps n zeroed bytes aligned to n (a power of two), so that a chunk's plane 0 can be one huge
+ * page. */
 static void *map_zeroed(size_t n) {
   const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
   char *p = mmap(NULL, 2 * n, PROT_READ | PROT_WRITE, flags, -1, 0);
@@ -115,7 +117,7 @@ void lh_shadow_fork_lock(bool take) { take ? lh_spin_lock(&ext_lock) : lh_spin_u
 /* Gives back the extensions of granules [first, last] of chunk c before they are cleared. */
 static void free_extensions(struct lh_race_granule *c, size_t first, size_t last) {
   for (size_t i = first; i <= last; i++) {
-    uint64_t *cell = &c[i].cell[LH_SHADOW_CELLS - 1];
+    uint64_t *cell = lh_granule_cell(&c[i], LH_SHADOW_CELLS - 1);
     uint64_t m = __atomic_load_n(cell, __ATOMIC_RELAXED);
     if (lh_cell_is_ext(m) &&
         __atomic_compare_exchange_n(cell, &m, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
@@ -128,12 +130,13 @@ static void free_extensions(struct lh_race_granule *c, size_t first, size_t last
 static void forget_in_chunk(struct lh_race_granule *c, uintptr_t lo, uintptr_t hi) {
   size_t first = (lo >> 3) & (LH_SHADOW_GRANULES - 1);
   size_t last = ((hi - 1) >> 3) & (LH_SHADOW_GRANULES - 1);
-  size_t bytes = (last - first + 1) * sizeof *c;
+  size_t bytes = (last - first + 1) * sizeof(uint64_t);
   if (__atomic_load_n(&ext_live, __ATOMIC_RELAXED)) free_extensions(c, first, last);
-  if (bytes == CHUNK_BYTES)
+  if (bytes == PLANE_BYTES) {
     madvise(c, CHUNK_BYTES, MADV_DONTNEED);
-  else
-    memset(&c[first], 0, bytes);
+    return;
+  }
+  for (int i = 0; i < LH_SHADOW_CELLS; i++) memset(lh_granule_cell(&c[first], i), 0, bytes);
 }
 
 void lh_shadow_forget(uintptr_t addr, size_t size) {
@@ -155,6 +158,6 @@ void lh_shadow_prefer_huge_pages(uintptr_t addr, size_t size) {
   uintptr_t lo = (addr + chunk - 1) & ~(chunk - 1), end = addr + size;
   for (; lo + chunk <= end && lo + chunk > lo; lo += chunk) {
     struct lh_race_granule *c = chunk_of(lo, true);
-    if (c) madvise(c, CHUNK_BYTES, MADV_HUGEPAGE);
+    if (c) madvise(c, PLANE_BYTES, MADV_HUGEPAGE); /* plane 1 stays unbacked where unused */
   }
 }

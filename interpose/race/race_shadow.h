@@ -7,10 +7,14 @@
  * stack, race_contexts.h). Which access a new one replaces is decided in race_detector.c.
  *
  * Layout: a two-level table, like a page table. Address bits 46..32 index a static first level;
- * bits 31..20 index a second level (32 KiB, mapped on first use); each entry points to the
- * shadow of 1 MiB of program memory (2 MiB, aligned so that it can be one huge page, mapped on
- * first use). Only what the program
- * touches is ever backed by pages. New levels are installed with a compare-and-swap, so the
+ * bits 31..21 index a second level (16 KiB, mapped on first use); each entry points to the
+ * shadow of 2 MiB of program memory, mapped on first use as two *planes* of 2 MiB: plane i holds
+ * cell i of every granule of the chunk, so a granule's cells are 2 MiB apart, not side by side.
+ * That is what keeps memory that only one thread uses at 1x shadow, not 2x: such memory only ever
+ * fills cell 0 (a thread's later access replaces its own earlier one, race_detector.c), so the
+ * pages of plane 1 are never written and never backed (memory_heavy: 3.0x native before, issue
+ * 11). Plane 0 alone is aligned to be one huge page (lh_shadow_prefer_huge_pages). Only what the
+ * program touches is ever backed by pages. New levels are installed with a compare-and-swap, so the
  * lookup takes no lock; a thread keeps the last chunk it used (race_thread.h).
  *
  * Cells are two 64-bit words read and written with relaxed atomics: word 0 (who, when, which
@@ -40,10 +44,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LH_SHADOW_CHUNK_BITS 20 /* 1 MiB of program memory per chunk: 2 MiB of shadow */
+#define LH_SHADOW_CHUNK_BITS 21 /* 2 MiB of program memory per chunk: 2 planes of 2 MiB */
 #define LH_SHADOW_GRANULES (1u << (LH_SHADOW_CHUNK_BITS - 3))
 #define LH_SHADOW_L1_BITS 15                          /* address bits 46..32 */
-#define LH_SHADOW_L2_BITS (32 - LH_SHADOW_CHUNK_BITS) /* address bits 31..20 */
+#define LH_SHADOW_L2_BITS (32 - LH_SHADOW_CHUNK_BITS) /* address bits 31..21 */
 
 /* A cell: mask:8 | write:1 | atomic:1 | slot:13 | epoch:23 | lockless:1 | context:17. 0 = empty.
  * lockless says that the access held no lock, so that the fast path of the most common case needs
@@ -62,9 +66,16 @@
 
 #define LH_SHADOW_CELLS 2
 
+/* A granule is its cell in plane 0; its other cells are in the planes after it. */
 struct lh_race_granule {
-  uint64_t cell[LH_SHADOW_CELLS];
+  uint64_t cell0;
 };
+#define LH_SHADOW_PLANE_CELLS ((size_t)LH_SHADOW_GRANULES) /* cells from one plane to the next */
+
+/* Cell i (< LH_SHADOW_CELLS) of granule g. */
+static inline uint64_t *lh_granule_cell(const struct lh_race_granule *g, int i) {
+  return (uint64_t *)&g->cell0 + (size_t)i * LH_SHADOW_PLANE_CELLS;
+}
 
 /* The extension of a granule (above): one cache line of cells. */
 #define LH_SHADOW_EXT_CELLS 8

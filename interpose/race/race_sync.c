@@ -100,11 +100,15 @@ void lh_race_thread_prepare(struct lh_thread_start *s) {
   if (s->race_vc) {
     memcpy(s->race_vc, r->vc, r->vc_len * sizeof *r->vc);
     s->race_vc_len = r->vc_len;
+    __atomic_add_fetch(&lh_race_live_threads, 1, __ATOMIC_ACQ_REL); /* the new thread's */
   }
   lh_vc_new_epoch(r);
 }
 
-void lh_race_thread_start_failed(struct lh_thread_start *s) { __libc_free(s->race_vc); }
+void lh_race_thread_start_failed(struct lh_thread_start *s) {
+  if (s->race_vc) __atomic_sub_fetch(&lh_race_live_threads, 1, __ATOMIC_ACQ_REL);
+  __libc_free(s->race_vc);
+}
 
 /* Forgets what earlier threads did in the memory of this thread's stack and static TLS, which
  * glibc reuses from threads that ended. */
@@ -122,6 +126,7 @@ void lh_race_thread_begin(const struct lh_thread_start *s) {
   if (!s->race_vc) return;
   struct lh_race_thread *r = &lh_self.race;
   r->busy++;
+  r->counted = true; /* by its creator */
   if (lh_vc_reserve(r, s->race_vc_len)) lh_vc_join(r, s->race_vc, s->race_vc_len);
   __libc_free(s->race_vc);
   r->busy--;
@@ -139,6 +144,8 @@ void lh_race_thread_done(void) {
   r->tracked = false;
   r->gave_up = true;
   lh_race_rebase(r);
+  if (r->counted) __atomic_sub_fetch(&lh_race_live_threads, 1, __ATOMIC_ACQ_REL);
+  r->counted = false;
   __libc_free(r->vc);
   r->vc = NULL;
   r->vc_len = 0;
@@ -170,4 +177,6 @@ void lh_race_fork_child(int32_t next_thread_id) {
   if (!__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED)) return;
   fork_lock_all(false);
   lh_race_forked_below = (uint32_t)next_thread_id;
+  /* the forking thread is the child's only one */
+  __atomic_store_n(&lh_race_live_threads, lh_self.race.counted ? 1 : 0, __ATOMIC_RELEASE);
 }

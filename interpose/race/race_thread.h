@@ -27,6 +27,7 @@ struct lh_race_thread {
   uint32_t slot;       /* index in vector clocks (the lockhound thread id); valid when tracked */
   bool tracked;        /* false: not yet seen an access, or gave_up */
   bool gave_up;        /* too many threads (slots are 13 bits) or epochs used up: not checked */
+  bool counted;        /* counted in lh_race_live_threads (race.h) until its end */
   int busy;            /* >0 inside the detector: a signal handler's events are dropped */
   uint32_t *vc;
   uint32_t vc_len;

@@ -20,9 +20,11 @@ Test(race_shadow, a_granule_starts_empty_and_keeps_what_is_written) {
   static long var;
   struct lh_race_granule *g = granule_of(&var);
   cr_assert_not_null(g);
-  cr_assert_eq(g->cell[0], 0);
-  g->cell[0] = lh_cell_make(7, 3, 4, 4, 1);
-  cr_assert_eq(granule_of(&var)->cell[0], g->cell[0]);
+  cr_assert_eq(*lh_granule_cell(g, 0), 0);
+  cr_assert_eq(*lh_granule_cell(g, 1), 0);
+  *lh_granule_cell(g, 1) = lh_cell_make(7, 3, 4, 4, 1);
+  cr_assert_eq(*lh_granule_cell(granule_of(&var), 1), *lh_granule_cell(g, 1));
+  cr_assert_eq(*lh_granule_cell(g, 0), 0);
 }
 
 Test(race_shadow, a_cell_packs_bytes_kind_slot_epoch_and_context) {
@@ -62,20 +64,21 @@ Test(race_shadow, neighbouring_granules_have_their_own_shadow) {
 
 Test(race_shadow, forgetting_a_block_clears_its_granules_and_no_others) {
   static long block[1024], after;
-  for (int i = 0; i < 1024; i++) granule_of(&block[i])->cell[0] = 1;
-  granule_of(&after)->cell[0] = 1;
+  for (int i = 0; i < 1024; i++) (*lh_granule_cell(granule_of(&block[i]), 0)) = 1;
+  (*lh_granule_cell(granule_of(&after), 0)) = 1;
   lh_shadow_forget((uintptr_t)block, sizeof block);
-  for (int i = 0; i < 1024; i++) cr_assert_eq(granule_of(&block[i])->cell[0], 0, "granule %d", i);
-  cr_assert_eq(granule_of(&after)->cell[0], 1);
+  for (int i = 0; i < 1024; i++)
+    cr_assert_eq((*lh_granule_cell(granule_of(&block[i]), 0)), 0, "granule %d", i);
+  cr_assert_eq((*lh_granule_cell(granule_of(&after), 0)), 1);
 }
 
 Test(race_shadow, forgetting_whole_chunks_reads_back_as_empty) {
   size_t n = (size_t)4 << 16;
   char *p = aligned_alloc(1 << 16, n);
   cr_assert_not_null(p);
-  for (size_t i = 0; i < n; i += 8) granule_of(p + i)->cell[1] = 9;
+  for (size_t i = 0; i < n; i += 8) (*lh_granule_cell(granule_of(p + i), 1)) = 9;
   lh_shadow_forget((uintptr_t)p, n);
-  for (size_t i = 0; i < n; i += 4096) cr_assert_eq(granule_of(p + i)->cell[1], 0);
+  for (size_t i = 0; i < n; i += 4096) cr_assert_eq((*lh_granule_cell(granule_of(p + i), 1)), 0);
   free(p);
 }
 
@@ -89,9 +92,9 @@ Test(race_shadow, an_extension_is_a_marker_no_access_matches_and_forgetting_give
   struct lh_race_ext *e = lh_shadow_ext(m);
   for (int i = 0; i < LH_SHADOW_EXT_CELLS; i++) cr_assert_eq(e->cell[i], 0);
   e->cell[3] = lh_cell_make(1, 2, 0, 8, 1);
-  granule_of(&shared)->cell[LH_SHADOW_CELLS - 1] = m;
+  (*lh_granule_cell(granule_of(&shared), LH_SHADOW_CELLS - 1)) = m;
   lh_shadow_forget((uintptr_t)&shared, sizeof shared);
-  cr_assert_eq(granule_of(&shared)->cell[LH_SHADOW_CELLS - 1], 0);
+  cr_assert_eq((*lh_granule_cell(granule_of(&shared), LH_SHADOW_CELLS - 1)), 0);
   uint64_t again = lh_shadow_ext_new();
   cr_assert_eq(again, m, "the extension of forgotten memory is used again");
   cr_assert_eq(lh_shadow_ext(again)->cell[3], 0, "and comes back empty");
@@ -272,4 +275,30 @@ Test(race_clocks, a_barrier_round_orders_only_what_came_before_that_round) {
   cr_assert_eq(lh_sync_barrier_arrive(&a, bar), 1);
   lh_sync_barrier_leave(&b, bar, rb);
   cr_assert_eq(b.vc[1], 3, "b sees a's round-0 work, not what a did after it");
+}
+
+Test(race_shadow, a_granules_cells_lie_a_plane_apart_so_an_unused_plane_is_never_backed) {
+  static long var;
+  struct lh_race_granule *g = granule_of(&var);
+  cr_assert_not_null(g);
+  uintptr_t c0 = (uintptr_t)lh_granule_cell(g, 0), c1 = (uintptr_t)lh_granule_cell(g, 1);
+  cr_assert_eq(c1 - c0, LH_SHADOW_PLANE_CELLS * sizeof(uint64_t));
+  cr_assert_eq((uintptr_t)lh_granule_cell(granule_of(&var + 1), 0) - c0, sizeof(uint64_t),
+               "the next granule's cell 0 is the next word of plane 0");
+}
+
+Test(race_shadow, forgetting_a_whole_chunk_clears_every_plane) {
+  size_t chunk = (size_t)1 << LH_SHADOW_CHUNK_BITS;
+  char *p = aligned_alloc(chunk, 2 * chunk);
+  cr_assert_not_null(p);
+  for (size_t i = 0; i < 2 * chunk; i += 4096) {
+    *lh_granule_cell(granule_of(p + i), 0) = 5;
+    *lh_granule_cell(granule_of(p + i), 1) = 9;
+  }
+  lh_shadow_forget((uintptr_t)p, 2 * chunk);
+  for (size_t i = 0; i < 2 * chunk; i += 4096) {
+    cr_assert_eq(*lh_granule_cell(granule_of(p + i), 0), 0);
+    cr_assert_eq(*lh_granule_cell(granule_of(p + i), 1), 0);
+  }
+  free(p);
 }
