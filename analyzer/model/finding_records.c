@@ -185,6 +185,15 @@ static bool access_entry(struct loader *ld, json_t *v, size_t i, struct lh_acces
     return false;
   a->thread = (uint32_t)thread;
   a->size = (uint32_t)size;
+  const char *op = lh_rf_get_str(ld, v, "op", "");
+  static const char *const ops[] = {[LH_ACCESS_FREE] = "free",
+                                    [LH_ACCESS_SYNC_USE] = "sync-use",
+                                    [LH_ACCESS_SYNC_WRITE] = "sync-init-destroy"};
+  a->op = LH_ACCESS_PLAIN;
+  for (uint8_t k = 1; k < sizeof ops / sizeof *ops && *op; k++)
+    if (strcmp(op, ops[k]) == 0) a->op = k;
+  if (*op && a->op == LH_ACCESS_PLAIN)
+    return lh_rf_fail(ld, "access entry %zu: unknown op '%.40s'", i, op);
   LH_ARRAY_FIELD(ld, v, "locks", a->locks, a->nlocks, race_lock_entry);
   return true;
 }

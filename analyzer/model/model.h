@@ -199,11 +199,20 @@ struct lh_object_state { /* an object's state at the incident */
 
 /* ---- data races: a `finding` of kind data-race, with its two accesses ---- */
 
+/* What an access of a data race was, when not the program's own load or store (run file `op`). */
+enum lh_access_op {
+  LH_ACCESS_PLAIN,
+  LH_ACCESS_FREE,      /* "free": free or realloc of the block, a write of all of it */
+  LH_ACCESS_SYNC_USE,  /* "sync-use": a lock, unlock, wait or post on the object's memory */
+  LH_ACCESS_SYNC_WRITE /* "sync-init-destroy": an init or destroy of a synchronisation object */
+};
+
 struct lh_access { /* one of the two accesses of a data race */
   uint32_t thread;
   uint64_t addr; /* the bytes it touched: [addr, addr + size) */
   uint32_t size;
   bool write, atomic;
+  uint8_t op;    /* enum lh_access_op */
   int32_t stack; /* the access's site first, then its callers; or LH_NONE */
   uint32_t nlocks;
   struct lh_held *locks; /* held at the access, oldest first (their stack is LH_NONE) */

@@ -38,6 +38,9 @@ static void view_open(struct race_view *v, const struct lh_report *r, const stru
 static void view_close(struct race_view *v) { lh_race_variable_free(&v->var); }
 
 static enum lh_msg access_word(const struct lh_access *a) {
+  if (a->op == LH_ACCESS_FREE) return LH_MSG_RACE_FREEING;
+  if (a->op == LH_ACCESS_SYNC_USE) return LH_MSG_RACE_SYNC_USE;
+  if (a->op == LH_ACCESS_SYNC_WRITE) return LH_MSG_RACE_SYNC_WRITE;
   if (a->atomic) return a->write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ;
   return a->write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ;
 }
@@ -131,9 +134,13 @@ static void access_lines(const struct lh_text *x, const struct race_view *v, int
   else if (asprintf(&holding, lh_msg(x->lang, LH_MSG_RACE_HOLDING), locks) < 0)
     holding = lh_xstrdup("?");
   fprintf(x->out, "%s   ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, i == 0 ? LH_MSG_RACE_ACCESS : LH_MSG_RACE_EARLIER),
-          lh_msg(x->lang, access_word(a)), a->size, lh_word(x->lang, LH_WORD_BYTE, a->size),
-          v->label[i], origin, holding);
+  if (a->op != LH_ACCESS_PLAIN) /* a free or a pthread call: its size says nothing */
+    fprintf(x->out, lh_msg(x->lang, i == 0 ? LH_MSG_RACE_ACCESS_CALL : LH_MSG_RACE_EARLIER_CALL),
+            lh_msg(x->lang, access_word(a)), v->label[i], origin, holding);
+  else
+    fprintf(x->out, lh_msg(x->lang, i == 0 ? LH_MSG_RACE_ACCESS : LH_MSG_RACE_EARLIER),
+            lh_msg(x->lang, access_word(a)), a->size, lh_word(x->lang, LH_WORD_BYTE, a->size),
+            v->label[i], origin, holding);
   fputc('\n', x->out);
   lh_text_stack(x, a->stack);
   free(locks);
@@ -155,8 +162,12 @@ static void why_lines(const struct lh_text *x, const struct race_view *v) {
   fprintf(x->out, "\n%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_RACE_WHY_UNORDERED));
   blank(x);
   fprintf(x->out, "%s   ", x->prefix);
+  bool lifetime =
+      v->race->access[0].op != LH_ACCESS_PLAIN || v->race->access[1].op != LH_ACCESS_PLAIN;
   fprintf(x->out, lh_msg(x->lang, LH_MSG_HOW_TO_FIX),
-          lh_msg(x->lang, common == LH_NONE ? LH_MSG_FIX_RACE : LH_MSG_FIX_RACE_READERS));
+          lh_msg(x->lang, lifetime            ? LH_MSG_FIX_RACE_LIFETIME
+                          : common == LH_NONE ? LH_MSG_FIX_RACE
+                                              : LH_MSG_FIX_RACE_READERS));
   fputc('\n', x->out);
   free(l0);
   free(l1);
@@ -187,8 +198,9 @@ void lh_text_race(const struct lh_text *x, const struct lh_finding *f) {
 static char *step_text(const struct lh_text *x, const struct race_view *v,
                        const struct lh_access *a, bool write) {
   char *locks = lock_list(x, a), *s;
-  enum lh_msg what = a->atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
-                               : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
+  enum lh_msg what = a->op != LH_ACCESS_PLAIN ? access_word(a)
+                     : a->atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
+                                 : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
   if (asprintf(&s, lh_msg(x->lang, LH_MSG_RACE_STEP), lh_msg(x->lang, what), v->var.shown, locks) <
       0)
     s = lh_xstrdup("?");
@@ -283,6 +295,11 @@ static json_t *access_json(const struct lh_report *r, const struct race_view *v,
   json_object_set_new(o, "thread", json_string(v->label[i]));
   json_object_set_new(o, "access", json_string(a->write ? "write" : "read"));
   json_object_set_new(o, "atomic", json_boolean(a->atomic));
+  static const char *const ops[] = {[LH_ACCESS_FREE] = "free",
+                                    [LH_ACCESS_SYNC_USE] = "sync-use",
+                                    [LH_ACCESS_SYNC_WRITE] = "sync-init-destroy"};
+  if (a->op != LH_ACCESS_PLAIN && a->op < sizeof ops / sizeof *ops)
+    json_object_set_new(o, "op", json_string(ops[a->op]));
   json_object_set_new(o, "size", json_integer(a->size));
   for (uint32_t k = 0; k < a->nlocks; k++) {
     json_t *l = json_object();

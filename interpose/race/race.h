@@ -43,6 +43,15 @@ enum lh_race_access_flags {
   LH_RACE_WRITE = 1,
   LH_RACE_ATOMIC = 2,
 };
+/* What an access is, when it is not the program's own load or store (flags >> LH_RACE_OP_SHIFT):
+ * reports name it ("free of the block", "use of a lock or other synchronisation object"). */
+#define LH_RACE_OP_SHIFT 2
+enum lh_race_op {
+  LH_RACE_OP_ACCESS = 0,
+  LH_RACE_OP_FREE = 1,       /* free/realloc of a heap block: a write of all of it */
+  LH_RACE_OP_SYNC_USE = 2,   /* a lock, unlock, wait or post: an atomic read of the object */
+  LH_RACE_OP_SYNC_WRITE = 3, /* an init or destroy of a synchronisation object: a write */
+};
 
 /* __tsan_init: switches detection on (idempotent). */
 void lh_race_init(void);

@@ -20,7 +20,7 @@ static inline unsigned page_of(uint32_t id, uint32_t *offset) {
 #define MAX_SLOTS 8192
 
 struct cache_entry {
-  uint32_t lsid, stack, ctx;
+  uint32_t lsid, stack, op, ctx;
 };
 
 struct table {
@@ -47,7 +47,7 @@ static struct table *table_of(uint32_t slot, bool create) {
   return t;
 }
 
-static uint32_t append(struct table *t, uint32_t lsid, uint32_t stack) {
+static uint32_t append(struct table *t, uint32_t lsid, uint32_t stack, uint32_t op) {
   uint32_t id = t->next;
   if (id > LH_CTX_MAX) return 0;
   uint32_t offset;
@@ -58,22 +58,22 @@ static uint32_t append(struct table *t, uint32_t lsid, uint32_t stack) {
     if (!page) return 0;
     __atomic_store_n(&t->pages[k], page, __ATOMIC_RELEASE);
   }
-  page[offset] = (struct lh_race_ctx){lsid, stack};
+  page[offset] = (struct lh_race_ctx){lsid, stack, op};
   __atomic_thread_fence(__ATOMIC_RELEASE); /* the entry is visible before any cell names it */
   t->next = id + 1;
   return id;
 }
 
-uint32_t lh_ctx_intern(uint32_t slot, uint32_t lsid, uint32_t stack) {
+uint32_t lh_ctx_intern(uint32_t slot, uint32_t lsid, uint32_t stack, uint32_t op) {
   struct table *t = table_of(slot, true);
   if (!t) return 0;
   uint32_t h =
       (uint32_t)(((uint64_t)lsid * 0x9e3779b97f4a7c15ull ^ stack) * 0xff51afd7ed558ccdull >> 40);
   if (!t->cache) t->cache = __libc_calloc((size_t)1 << CACHE_BITS, sizeof *t->cache);
   struct cache_entry *e = t->cache ? &t->cache[h & ((1u << CACHE_BITS) - 1)] : NULL;
-  if (e && e->ctx && e->lsid == lsid && e->stack == stack) return e->ctx;
-  uint32_t id = append(t, lsid, stack);
-  if (id && e) *e = (struct cache_entry){lsid, stack, id};
+  if (e && e->ctx && e->lsid == lsid && e->stack == stack && e->op == op) return e->ctx;
+  uint32_t id = append(t, lsid, stack, op);
+  if (id && e) *e = (struct cache_entry){lsid, stack, op, id};
   return id;
 }
 

@@ -290,6 +290,7 @@ struct lazy_stack {
   uintptr_t pc;
   uint32_t id;
   bool known;
+  uint32_t op; /* what the access is (enum lh_race_op) */
 };
 
 static uint32_t stack_of(struct lazy_stack *s) {
@@ -304,8 +305,8 @@ static void check_cell(struct lh_race_thread *r, uintptr_t base, uint64_t c, uin
                        uint32_t lsid, struct lazy_stack *stack) {
   struct lh_race_ctx other;
   if (conflicts(r, c, cur, lsid, &other)) {
-    struct lh_race_side now = {cur, lsid, stack_of(stack)},
-                        before = {reported_part(c, cur), other.lsid, other.stack};
+    struct lh_race_side now = {cur, lsid, stack_of(stack), stack->op},
+                        before = {reported_part(c, cur), other.lsid, other.stack, other.op};
     lh_race_report(base, &now, &before);
   }
 }
@@ -329,7 +330,7 @@ static bool needs_no_store(const struct lh_race_thread *r, const struct view *v,
 }
 
 static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uintptr_t base,
-                        uint64_t cur, uint32_t lsid, uintptr_t pc) {
+                        uint64_t cur, uint32_t lsid, uintptr_t pc, uint32_t op) {
   if (r->pending) {
     r->pending = false;
     lh_race_rebase(r);
@@ -337,7 +338,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
     cur = (cur & ~((uint64_t)LH_CELL_MAX_EPOCH << LH_CELL_EPOCH_SHIFT)) |
           (uint64_t)r->vc[r->slot] << LH_CELL_EPOCH_SHIFT;
   }
-  struct lazy_stack stack = {r, pc, 0, false};
+  struct lazy_stack stack = {r, pc, 0, false, op};
   struct view v;
   view_load(g, &v, __ATOMIC_ACQUIRE);
   for (int j = 0; j < v.n; j++) check_cell(r, base, v.c[j], cur, lsid, &stack);
@@ -350,7 +351,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
     }
     return;
   }
-  uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack_of(&stack));
+  uint32_t ctx = lh_ctx_intern(r->slot, lsid, stack_of(&stack), op);
   uint64_t mine = cur | (uint64_t)ctx << LH_CELL_CTX_SHIFT, val = 0;
   bool may_extend = true;
   int i = KEEP;
@@ -420,7 +421,7 @@ static inline void access_granule(struct lh_race_thread *r, uintptr_t a, unsigne
   uint64_t cur =
       lh_cell_make(r->vc[r->slot], r->slot, a & 7, len, flags) | (lsid == 0 ? LH_CELL_LOCKLESS : 0);
   if (!r->pending && already_known(r, g, cur, lsid)) return;
-  slow_access(r, g, a & ~(uintptr_t)7, cur, lsid, pc);
+  slow_access(r, g, a & ~(uintptr_t)7, cur, lsid, pc, flags >> LH_RACE_OP_SHIFT);
 }
 
 void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t pc) {
@@ -438,11 +439,14 @@ void lh_race_access_slow(uintptr_t addr, size_t size, unsigned flags, uintptr_t 
 }
 
 void lh_race_object_used(uintptr_t obj, uintptr_t pc) {
-  if (!lh_self.in_runtime) lh_race_access_slow(obj, 1, LH_RACE_READ | LH_RACE_ATOMIC, pc);
+  if (!lh_self.in_runtime)
+    lh_race_access_slow(
+        obj, 1, LH_RACE_READ | LH_RACE_ATOMIC | LH_RACE_OP_SYNC_USE << LH_RACE_OP_SHIFT, pc);
 }
 
 void lh_race_object_written(uintptr_t obj, uintptr_t pc) {
-  if (!lh_self.in_runtime) lh_race_access_slow(obj, 1, LH_RACE_WRITE, pc);
+  if (!lh_self.in_runtime)
+    lh_race_access_slow(obj, 1, LH_RACE_WRITE | LH_RACE_OP_SYNC_WRITE << LH_RACE_OP_SHIFT, pc);
 }
 
 void lh_race_freeing(uintptr_t addr, size_t size, uintptr_t pc) {
@@ -471,8 +475,9 @@ void lh_race_freeing(uintptr_t addr, size_t size, uintptr_t pc) {
     for (int i = 0; i < v.n && !found; i++) {
       struct lh_race_ctx other;
       if (conflicts(r, v.c[i], cur, lsid, &other)) {
-        struct lh_race_side now = {cur, lsid, lh_race_stack_here(r, pc)},
-                            before = {reported_part(v.c[i], cur), other.lsid, other.stack};
+        struct lh_race_side now = {cur, lsid, lh_race_stack_here(r, pc), LH_RACE_OP_FREE},
+                            before = {reported_part(v.c[i], cur), other.lsid, other.stack,
+                                      other.op};
         lh_race_report(a & ~(uintptr_t)7, &now, &before);
         found = true;
       }

@@ -54,6 +54,7 @@ struct side_out {
   uintptr_t addr;
   unsigned size;
   bool write, atomic;
+  uint32_t op;    /* enum lh_race_op */
   uint32_t stack; /* lh stack id */
   const struct lh_lockset *locks;
 };
@@ -81,6 +82,7 @@ static void side_of(struct side_out *o, uintptr_t granule, const struct lh_race_
   o->size = lh_cell_len(s->w0);
   o->write = (s->w0 & LH_CELL_WRITE) != 0;
   o->atomic = (s->w0 & LH_CELL_ATOMIC) != 0;
+  o->op = s->op;
   o->stack = written_stack(s->stack);
   o->locks = lh_lockset_get(s->lsid);
   lh_thread_ensure_written(o->thread);
@@ -102,6 +104,11 @@ static void fill_side(struct lh_json_line *jl, const struct side_out *o) {
   lh_jl_kv_int(jl, "size", o->size);
   lh_jl_kv_bool(jl, "write", o->write);
   lh_jl_kv_bool(jl, "atomic", o->atomic);
+  /* the run file's names of what an access was (docs/run-file-format.md, `race`) */
+  static const char *const ops[] = {[LH_RACE_OP_FREE] = "free",
+                                    [LH_RACE_OP_SYNC_USE] = "sync-use",
+                                    [LH_RACE_OP_SYNC_WRITE] = "sync-init-destroy"};
+  if (o->op < sizeof ops / sizeof *ops && ops[o->op]) lh_jl_kv_str(jl, "op", ops[o->op]);
   fill_stack_field(jl, o->stack);
   lh_jl_key(jl, "locks");
   lh_jl_open(jl, '[');

@@ -16,6 +16,7 @@ struct lh_race_side {
   uint64_t w0;    /* the access's cell word 0 (race_shadow.h) */
   uint32_t lsid;  /* its lockset */
   uint32_t stack; /* its race stack id */
+  uint32_t op;    /* enum lh_race_op (race.h) */
 };
 
 /* granule: the 8-byte-aligned address both accesses lie in; now: the access that found the race. */

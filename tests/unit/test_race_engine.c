@@ -41,7 +41,8 @@ Test(race_shadow, a_cell_packs_bytes_kind_slot_epoch_and_context) {
 }
 
 Test(race_contexts, a_thread_numbers_its_lockset_and_stack_pairs_once) {
-  uint32_t a = lh_ctx_intern(7, 3, 100), b = lh_ctx_intern(7, 3, 100), c = lh_ctx_intern(7, 0, 100);
+  uint32_t a = lh_ctx_intern(7, 3, 100, 0), b = lh_ctx_intern(7, 3, 100, 0),
+           c = lh_ctx_intern(7, 0, 100, 0);
   cr_assert_neq(a, 0);
   cr_assert_eq(a, b);
   cr_assert_neq(a, c);
@@ -49,6 +50,16 @@ Test(race_contexts, a_thread_numbers_its_lockset_and_stack_pairs_once) {
   cr_assert(lh_ctx_get(7, c, &x));
   cr_assert_eq(x.lsid, 0);
   cr_assert_eq(x.stack, 100);
+}
+
+Test(race_contexts, a_free_or_a_use_of_a_lock_is_a_context_of_its_own) {
+  uint32_t plain = lh_ctx_intern(9, 0, 200, 0), freed = lh_ctx_intern(9, 0, 200, 1);
+  cr_assert_neq(plain, freed);
+  struct lh_race_ctx x;
+  cr_assert(lh_ctx_get(9, freed, &x));
+  cr_assert_eq(x.op, 1);
+  cr_assert(lh_ctx_get(9, plain, &x));
+  cr_assert_eq(x.op, 0);
 }
 
 Test(race_contexts, an_unknown_context_is_said_to_be_unknown) {

@@ -78,8 +78,8 @@ static void preamble(struct rb *rb) {
 /* T<later> reads at stack `rs`, after T<earlier> wrote at stack `ws`. */
 static void read_after_write(struct rb *rb, uintptr_t addr, int later, int rs, int earlier,
                              int ws) {
-  race_record(rb, addr, (struct race_access){later, addr, 4, 0, 0, rs, ""},
-              (struct race_access){earlier, addr, 4, 1, 0, ws, ""}, "");
+  race_record(rb, addr, (struct race_access){later, addr, 4, 0, 0, rs, "", NULL},
+              (struct race_access){earlier, addr, 4, 1, 0, ws, "", NULL}, "");
 }
 
 static struct lh_findings *findings_of(struct rb *rb, struct lh_model **m) {
@@ -123,8 +123,8 @@ Test(race_findings, the_pair_of_sites_is_unordered) {
   /* T2 reads after T1 wrote, and T1 writes after T2 read: one race seen both ways */
   read_after_write(&rb, (uintptr_t)&counter, 2, 2, 1, 1);
   race_record(&rb, (uintptr_t)&counter,
-              (struct race_access){1, (uintptr_t)&counter, 4, 1, 0, 1, ""},
-              (struct race_access){2, (uintptr_t)&counter, 4, 0, 0, 2, ""}, "");
+              (struct race_access){1, (uintptr_t)&counter, 4, 1, 0, 1, "", NULL},
+              (struct race_access){2, (uintptr_t)&counter, 4, 0, 0, 2, "", NULL}, "");
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
   cr_assert_eq(f->n, 1);
@@ -138,8 +138,8 @@ Test(race_findings, the_read_and_write_halves_of_one_line_are_one_site) {
   /* counter++ against counter++: read(T2) vs write(T1), and write(T2) vs read(T1) */
   read_after_write(&rb, (uintptr_t)&counter, 2, 5, 1, 6);
   race_record(&rb, (uintptr_t)&counter,
-              (struct race_access){2, (uintptr_t)&counter, 4, 1, 0, 6, ""},
-              (struct race_access){1, (uintptr_t)&counter, 4, 0, 0, 5, ""}, "");
+              (struct race_access){2, (uintptr_t)&counter, 4, 1, 0, 6, "", NULL},
+              (struct race_access){1, (uintptr_t)&counter, 4, 0, 0, 5, "", NULL}, "");
   struct lh_model *m;
   struct lh_findings *f = findings_of(&rb, &m);
   cr_assert_eq(f->n, 1, "two pcs of one source line are one site");

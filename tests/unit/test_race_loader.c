@@ -124,6 +124,29 @@ Test(race_loader, a_lock_both_hold_for_reading_does_not_keep_them_apart) {
   unload(&l);
 }
 
+Test(race_loader, a_free_and_a_use_of_a_lock_say_what_they_were) {
+  const char *acc =
+      "[{'thread':1,'addr':'0x8100','size':8,'write':true,'op':'free','stack':1},"
+      "{'thread':2,'addr':'0x8100','size':1,'atomic':true,'op':'sync-use','stack':2}]";
+  struct loaded l = load_race("0x8100", acc, "");
+  cr_assert_str_eq(l.diag, "", "%s", l.diag);
+  cr_assert_eq(l.m->incidents[0].race->access[0].op, LH_ACCESS_FREE);
+  cr_assert_eq(l.m->incidents[0].race->access[1].op, LH_ACCESS_SYNC_USE);
+  unload(&l);
+}
+
+Test(race_loader, an_access_without_op_is_the_programs_own) {
+  struct loaded l = load_race("0x8100", "[" W1 "," R2 "]", "");
+  cr_assert_eq(l.m->incidents[0].race->access[0].op, LH_ACCESS_PLAIN);
+  unload(&l);
+}
+
+Test(race_loader, an_unknown_op_skips_the_record) {
+  assert_skipped("[{'thread':1,'addr':'0x8100','size':4,'write':true,'op':'poke','stack':1},"
+                 "{'thread':2,'addr':'0x8100','size':4,'stack':2}]",
+                 "", "access entry 0: unknown op 'poke'");
+}
+
 Test(race_loader, other_finding_kinds_have_no_race) {
   struct rb rb = {0};
   rb_standard(&rb, 2, 2);

@@ -179,8 +179,8 @@ static void lost_update(struct rb *rb) {
          "','gen':0,'how':'static','stack':0}",
          (uintptr_t)&table_lock);
   uintptr_t a = (uintptr_t)&counter;
-  race_record(rb, a, (struct race_access){2, a, 4, 1, 0, 2, ""},
-              (struct race_access){1, a, 4, 0, 0, 1, "[0,'w']"}, "");
+  race_record(rb, a, (struct race_access){2, a, 4, 1, 0, 2, "", NULL},
+              (struct race_access){1, a, 4, 0, 0, 1, "[0,'w']", NULL}, "");
 }
 
 Test(race_report, a_global_is_named_with_its_definition_and_both_accesses_are_told) {
@@ -314,8 +314,8 @@ static void simple_race(struct rb *rb, uintptr_t addr, int size, const char *ext
   race_stack(rb, 1, w, 0, 0, 0);
   race_stack(rb, 2, r, 0, 0, 0);
   race_stack(rb, 3, (uintptr_t)libc_malloc() + 4, alloc, 0, 0);
-  race_record(rb, addr, (struct race_access){2, addr, size, 0, 0, 2, ""},
-              (struct race_access){1, addr, size, 1, 0, 1, ""}, extra);
+  race_record(rb, addr, (struct race_access){2, addr, size, 0, 0, 2, "", NULL},
+              (struct race_access){1, addr, size, 1, 0, 1, "", NULL}, extra);
 }
 
 Test(race_report, a_struct_member_is_named_by_its_path) {
@@ -380,8 +380,8 @@ Test(race_report, the_bytes_are_those_both_accesses_touch) {
   race_stack(&rb, 1, w, 0, 0, 0);
   race_stack(&rb, 2, r, 0, 0, 0);
   /* an 8-byte read of counts[0..1] against a 1-byte write of counts[1]'s first byte */
-  race_record(&rb, a, (struct race_access){2, a - 4, 8, 0, 0, 2, ""},
-              (struct race_access){1, a, 1, 1, 0, 1, ""}, "");
+  race_record(&rb, a, (struct race_access){2, a - 4, 8, 0, 0, 2, "", NULL},
+              (struct race_access){1, a, 1, 1, 0, 1, "", NULL}, "");
   struct out x = report_of(&rb, english);
   cr_assert_eq(json_integer_value(get(x.json, "findings.0.variable.bytes")), 1);
   HAS(x.text, "read of 8 bytes by T2");
@@ -427,8 +427,8 @@ Test(race_report, two_writes_lose_one_value) {
   race_standard(&rb, libc_malloc(), spawn());
   race_stack(&rb, 1, w, 0, 0, 0);
   race_stack(&rb, 2, r, 0, 0, 0);
-  race_record(&rb, a, (struct race_access){2, a, 4, 1, 0, 2, ""},
-              (struct race_access){1, a, 4, 1, 0, 1, ""}, "");
+  race_record(&rb, a, (struct race_access){2, a, 4, 1, 0, 2, "", NULL},
+              (struct race_access){1, a, 4, 1, 0, 1, "", NULL}, "");
   struct out x = report_of(&rb, explained);
   HAS(x.text, "3     the two writes land in an order nobody chose: one value is lost, or a torn "
               "mix of both stays");
@@ -441,8 +441,8 @@ Test(race_report, an_atomic_access_is_told_as_atomic) {
   race_standard(&rb, libc_malloc(), spawn());
   race_stack(&rb, 1, w, 0, 0, 0);
   race_stack(&rb, 2, r, 0, 0, 0);
-  race_record(&rb, a, (struct race_access){2, a, 4, 0, 0, 2, ""},
-              (struct race_access){1, a, 4, 1, 1, 1, ""}, "");
+  race_record(&rb, a, (struct race_access){2, a, 4, 0, 0, 2, "", NULL},
+              (struct race_access){1, a, 4, 1, 1, 1, "", NULL}, "");
   struct out x = report_of(&rb, english);
   HAS(x.text, "earlier, atomic write of 4 bytes by T1");
   cr_assert(json_is_true(get(x.json, "findings.0.accesses.1.atomic")));
@@ -459,8 +459,8 @@ Test(race_report, a_lock_both_hold_only_for_reading_is_named_as_the_reason) {
          "{'t':'lock','id':0,'kind':'rwlock','addr':'0x%" PRIxPTR
          "','gen':0,'how':'static','stack':0}",
          (uintptr_t)&table_lock);
-  race_record(&rb, a, (struct race_access){2, a, 4, 0, 0, 2, "[0,'r']"},
-              (struct race_access){1, a, 4, 1, 0, 1, "[0,'r']"}, "");
+  race_record(&rb, a, (struct race_access){2, a, 4, 0, 0, 2, "[0,'r']", NULL},
+              (struct race_access){1, a, 4, 1, 0, 1, "[0,'r']", NULL}, "");
   struct out x = report_of(&rb, english);
   HAS(x.text, "holding table_lock (for reading), at");
   HAS(x.text,
@@ -481,5 +481,53 @@ Test(race_report, each_thread_is_told_with_where_it_was_created) {
   HASF(x.text, "earlier, write of 4 bytes by T1 (created at spawn test_race_report.c:%d)",
        spawn_line);
   HASF(x.text, "#0 writer test_race_report.c:%d", writer_line);
+  out_free(&x);
+}
+
+/* ---- what the accesses were ---- */
+
+/* A heap block freed by T2 (writer's site) while T1 (reader's site) used a mutex inside it. */
+static void freed_while_locked(struct rb *rb, const char *freeing, const char *use) {
+  uintptr_t w = writer(), r = reader(), alloc = make_node();
+  race_standard(rb, libc_malloc(), spawn());
+  race_stack(rb, 1, w, 0, 0, 0);
+  race_stack(rb, 2, r, 0, 0, 0);
+  race_stack(rb, 3, (uintptr_t)libc_malloc() + 4, alloc, 0, 0);
+  uintptr_t addr = 0x7f0000001000;
+  char block[160];
+  snprintf(block, sizeof block, ",'block':{'addr':'0x%" PRIxPTR "','size':48,'thread':1,'stack':3}",
+           addr);
+  race_record(rb, addr, (struct race_access){2, addr, 8, 1, 0, 1, "", freeing},
+              (struct race_access){1, addr, 1, 0, 1, 2, "", use}, block);
+}
+
+Test(race_report, a_free_and_a_lock_call_are_named_as_such_with_the_lifetime_fix) {
+  struct rb rb = {0};
+  freed_while_locked(&rb, "free", "sync-use");
+  struct out x = report_of(&rb, english);
+  HAS(x.text, "freeing of the block (free writes all of it) by T2 (created at spawn");
+  HAS(x.text, "earlier, use of a lock or other synchronisation object (lock, unlock, wait or post: "
+              "an atomic read of its memory) by T1 (created at spawn");
+  HAS(x.text, "How to fix it: free or destroy an object only once no thread can use it any more");
+  cr_assert_null(strstr(x.text, "write of 8 bytes"), "%s", x.text);
+  cr_assert_str_eq(str(x.json, "findings.0.accesses.0.op"), "free");
+  cr_assert_str_eq(str(x.json, "findings.0.accesses.1.op"), "sync-use");
+  out_free(&x);
+}
+
+Test(race_report, a_destroy_is_named_in_russian_too) {
+  struct rb rb = {0};
+  freed_while_locked(&rb, "sync-init-destroy", "sync-use");
+  struct out x = report_of(&rb, russian);
+  HAS(x.text, "инициализация или уничтожение объекта синхронизации (запись его памяти), поток T2");
+  HAS(x.text, "освобождайте или уничтожайте объект только тогда");
+  out_free(&x);
+}
+
+Test(race_report, a_plain_access_has_no_op_in_the_json) {
+  struct rb rb = {0};
+  lost_update(&rb);
+  struct out x = report_of(&rb, english);
+  cr_assert_null(json_object_get(get(x.json, "findings.0.accesses.0"), "op"));
   out_free(&x);
 }

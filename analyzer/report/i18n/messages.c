@@ -477,6 +477,27 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_RACE_WRITE] = {"write", "запись"},
     [LH_MSG_RACE_ATOMIC_READ] = {"atomic read", "атомарное чтение"},
     [LH_MSG_RACE_ATOMIC_WRITE] = {"atomic write", "атомарная запись"},
+    [LH_MSG_RACE_FREEING] = {"freeing of the block (free writes all of it)",
+                             "освобождение блока (free записывает весь блок)"},
+    [LH_MSG_RACE_SYNC_USE] = {"use of a lock or other synchronisation object (lock, unlock, wait "
+                              "or post: an atomic read of its memory)",
+                              "обращение к блокировке или другому объекту синхронизации "
+                              "(lock, unlock, wait или post: атомарное чтение его памяти)"},
+    [LH_MSG_RACE_ACCESS_CALL] = {"%s by %s %s, %s, at", "%s, поток %s %s, %s; место:"},
+    [LH_MSG_RACE_EARLIER_CALL] = {"earlier, %s by %s %s, %s, at",
+                                  "раньше — %s, поток %s %s, %s; место:"},
+    [LH_MSG_FIX_RACE_LIFETIME] =
+        {"free or destroy an object only once no thread can use it any more: join the threads "
+         "that use it first (or count its users with an atomic counter and let the last one "
+         "free it), and initialise it before the threads that use it are created",
+         "освобождайте или уничтожайте объект только тогда, когда ни один поток уже не может им "
+         "воспользоваться: сначала дождитесь (join) потоков, которые им пользуются (или считайте "
+         "пользователей атомарным счётчиком, и пусть освобождает последний), а инициализируйте "
+         "его до создания этих потоков"},
+    [LH_MSG_RACE_SYNC_WRITE] = {"initialisation or destruction of a synchronisation object (a "
+                                "write of its memory)",
+                                "инициализация или уничтожение объекта синхронизации (запись его "
+                                "памяти)"},
     [LH_MSG_RACE_HOLDING] = {"holding %s", "удерживая %s"},
     [LH_MSG_RACE_HOLDING_NOTHING] = {"holding no lock", "не удерживая блокировок"},
     [LH_MSG_RACE_WHY_NO_COMMON_LOCK] =
