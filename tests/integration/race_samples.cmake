@@ -36,3 +36,10 @@ foreach(entry ${entries})
     list(APPEND LH_CHECK_ALL_SAMPLES_DIRS ${entry})
   endif()
 endforeach()
+
+# The real library names what an access was when it is a free or a lock call (race_access_ops.py).
+if(TARGET race_samples AND LH_RACE_SAMPLE_BUILDS MATCHES "gcc/free_while_in_use")
+  add_test(NAME integration.race_access_ops
+           COMMAND ${LH_TEST_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/race_access_ops.py
+                   $<TARGET_FILE:lockhound> ${CMAKE_BINARY_DIR}/samples/races/gcc/free_while_in_use)
+endif()
