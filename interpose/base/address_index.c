@@ -1,7 +1,7 @@
 /* address_index.c - see address_index.h. */
 #include "base/address_index.h"
 
-#include <stdlib.h>
+#include "base/table_memory.h"
 
 static uint32_t home(uintptr_t addr, uint32_t cap) {
   uint32_t page = (uint32_t)(((uint64_t)(addr >> 12) * 0x9e3779b97f4a7c15ull) >> 40);
@@ -23,11 +23,11 @@ void *lh_address_index_find(const struct lh_address_index *x, uintptr_t addr) {
 
 static bool grow(struct lh_address_index *x) {
   uint32_t cap = x->cap ? x->cap * 2 : 1024;
-  struct lh_address_slot *slots = calloc(cap, sizeof *slots);
+  struct lh_address_slot *slots = lh_table_alloc(cap, sizeof *slots);
   if (!slots) return false;
   for (uint32_t i = 0; i < x->cap; i++)
     if (x->slots[i].addr) *probe(slots, cap, x->slots[i].addr) = x->slots[i];
-  free(x->slots);
+  lh_table_free(x->slots, x->cap, sizeof *x->slots);
   x->slots = slots;
   x->cap = cap;
   return true;
@@ -63,4 +63,9 @@ void lh_address_index_remove(struct lh_address_index *x, uintptr_t addr) {
     i = j;
   }
   x->slots[i] = (struct lh_address_slot){0, NULL};
+}
+
+void lh_address_index_free(struct lh_address_index *x) {
+  lh_table_free(x->slots, x->cap, sizeof *x->slots);
+  *x = (struct lh_address_index){0};
 }

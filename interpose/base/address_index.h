@@ -33,5 +33,7 @@ void *lh_address_index_find(const struct lh_address_index *x, uintptr_t addr);
 bool lh_address_index_put(struct lh_address_index *x, uintptr_t addr, void *value);
 /* Removes addr (nothing when absent). */
 void lh_address_index_remove(struct lh_address_index *x, uintptr_t addr);
+/* Gives back its memory; the index is empty again. */
+void lh_address_index_free(struct lh_address_index *x);
 
 #endif

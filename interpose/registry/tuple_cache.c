@@ -1,7 +1,7 @@
 /* tuple_cache.c - see tuple_cache.h. */
 #include "registry/tuple_cache.h"
 
-#include <stdlib.h>
+#include "base/table_memory.h"
 
 /* Far table: the slot of key, or the free slot where it would go. */
 static struct lh_tuple_slot *probe_far(struct lh_tuple_slot *slots, uint32_t cap,
@@ -31,11 +31,11 @@ static struct lh_tuple_slot *probe_near(struct lh_tuple_slot *slots, uint32_t ca
 static bool grow_far(struct lh_tuple_cache *c) {
   if ((c->far_n + 1) * 2 <= c->far_cap) return true;
   uint32_t cap = c->far_cap ? c->far_cap * 2 : 64;
-  struct lh_tuple_slot *slots = calloc(cap, sizeof *slots);
+  struct lh_tuple_slot *slots = lh_table_alloc(cap, sizeof *slots);
   if (!slots) return false;
   for (uint32_t i = 0; i < c->far_cap; i++)
     if (c->far[i].used) *probe_far(slots, cap, &c->far[i].key) = c->far[i];
-  free(c->far);
+  lh_table_free(c->far, c->far_cap, sizeof *c->far);
   c->far = slots;
   c->far_cap = cap;
   return true;
@@ -74,7 +74,7 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
           kept++;
       }
   uint32_t cap = c->cap == 0 ? 64 : (kept + 1) * 4 > c->cap ? c->cap * 2 : c->cap;
-  struct lh_tuple_slot *slots = calloc(cap, sizeof *slots);
+  struct lh_tuple_slot *slots = lh_table_alloc(cap, sizeof *slots);
   if (!slots) return false;
   c->slots = slots;
   c->cap = cap;
@@ -91,8 +91,8 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
         else
           ok = false; /* forgotten: recorded again next time, which is harmless */
       }
-  free(tables[0]);
-  free(tables[1]);
+  lh_table_free(tables[0], caps[0], sizeof *tables[0]);
+  lh_table_free(tables[1], caps[1], sizeof *tables[1]);
   return ok || c->n > 0;
 }
 
@@ -106,7 +106,7 @@ bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_
 }
 
 void lh_tuple_cache_clear(struct lh_tuple_cache *c) {
-  free(c->slots);
-  free(c->far);
+  lh_table_free(c->slots, c->cap, sizeof *c->slots);
+  lh_table_free(c->far, c->far_cap, sizeof *c->far);
   *c = (struct lh_tuple_cache){0};
 }

@@ -18,7 +18,7 @@ Test(address_index, a_put_address_gives_back_its_value_and_a_second_put_replaces
   cr_assert(lh_address_index_put(&x, 0x1000, &b));
   cr_expect_eq(lh_address_index_find(&x, 0x1000), &b);
   cr_expect_eq(x.n, 1);
-  free(x.slots);
+  lh_address_index_free(&x);
 }
 
 /* 100,000 4-byte spinlocks side by side, 100,000 40-byte mutexes, and locks one per page: every
@@ -48,7 +48,7 @@ Test(address_index, every_layout_of_locks_is_found_and_removals_forget_only_thei
     }
   }
   cr_expect_eq(x.n, 150000);
-  free(x.slots);
+  lh_address_index_free(&x);
 }
 
 Test(address_index, neighbouring_addresses_have_neighbouring_slots) {
@@ -62,5 +62,5 @@ Test(address_index, neighbouring_addresses_have_neighbouring_slots) {
       cr_expect_lt(last - i, 1024, "100 mutexes of one page span %u slots", last - i + 1);
       break;
     }
-  free(x.slots);
+  lh_address_index_free(&x);
 }

@@ -1,5 +1,10 @@
 /* The tuple cache: an acquisition already recorded by this thread is recognised. */
 #include <criterion/criterion.h>
+#include <malloc.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "registry/tuple_cache.h"
 
@@ -153,4 +158,35 @@ Test(tuple_cache, neighbouring_locks_have_neighbouring_slots) {
       cr_assert(d > 0 && d <= 8, "slots %ld apart", d);
   }
   lh_tuple_cache_clear(&c);
+}
+
+/* glibc raises its mmap threshold to the size of any mmapped chunk that free() gives back: were
+ * the cache's tables from malloc, a table that grew past 128 KiB and was replaced would make the
+ * program's later big allocations come from the heap (memcached's 1 MiB slab pages went into
+ * arenas: +19 MB resident). Its tables must leave the program's allocator as it was. Checked in a
+ * fresh process (this test binary run again with LH_TABLE_PROBE set: the constructor below runs
+ * the scenario and exits before Criterion starts), since Criterion's own buffers have moved the
+ * threshold of this one already. */
+__attribute__((constructor)) static void table_probe(void) {
+  if (!getenv("LH_TABLE_PROBE")) return;
+  struct lh_tuple_cache c = {0};
+  struct lh_tuple_value v = value(1);
+  for (uint32_t i = 0; i < 200000; i++) {
+    struct lh_tuple_key k = key(0x100000 + (uintptr_t)i * 64, 0x400000, i % 7);
+    if (!lh_tuple_cache_put(&c, &k, &v)) _exit(2);
+  }
+  lh_tuple_cache_clear(&c);
+  size_t before = mallinfo2().hblks;
+  void *big = malloc(1 << 20); /* above glibc's first threshold (128 KiB): mapped on its own */
+  _exit(mallinfo2().hblks == before + 1 && big ? 0 : 3);
+}
+
+Test(tuple_cache, growing_and_clearing_big_tables_leaves_the_programs_malloc_as_it_was) {
+  char *argv[] = {"test_tuple_cache", NULL}, *envp[] = {"LH_TABLE_PROBE=1", NULL};
+  pid_t pid;
+  cr_assert_eq(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, envp), 0);
+  int status;
+  cr_assert_eq(waitpid(pid, &status, 0), pid);
+  cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+            "exit %d: 3 = a 1 MiB block no longer gets its own mapping", WEXITSTATUS(status));
 }

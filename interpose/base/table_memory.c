@@ -1,0 +1,27 @@
+/* table_memory.c - see table_memory.h. */
+#include "base/table_memory.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+static size_t bytes_of(size_t count, size_t size) {
+  return size && count > SIZE_MAX / size ? 0 : count * size;
+}
+
+void *lh_table_alloc(size_t count, size_t size) {
+  size_t bytes = bytes_of(count, size);
+  if (count && !bytes) return NULL;
+  if (bytes < LH_TABLE_MAPPED) return calloc(count, size);
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+void lh_table_free(void *p, size_t count, size_t size) {
+  if (!p) return;
+  size_t bytes = bytes_of(count, size);
+  if (bytes < LH_TABLE_MAPPED)
+    free(p);
+  else
+    munmap(p, bytes);
+}

@@ -1,0 +1,24 @@
+/* table_memory.h - the memory of lockhound's own growing tables (the tuple caches, the address
+ * index), mapped directly when large instead of taken from the program's malloc.
+ *
+ * Why: glibc raises its mmap threshold to the size of any mmapped chunk that free() gives back (up
+ * to 32 MiB). A lockhound table that outgrew the first threshold (128 KiB) and was replaced by a
+ * larger one would thus change how the *program's* later allocations are served: memcached's
+ * 1 MiB slab pages went into malloc arenas instead of mappings of their own, 19 MB more resident
+ * memory (issue 11). Large tables (LH_TABLE_MAPPED bytes and up) are therefore anonymous mappings
+ * of their own, zeroed by the kernel and resident only where written; small ones still come from
+ * calloc (their chunks never move glibc's threshold). The size decides both ways, so a table is
+ * freed with the size it was allocated with. Limits: no alignment beyond malloc's or a page's. */
+#ifndef LH_TABLE_MEMORY_H
+#define LH_TABLE_MEMORY_H
+
+#include <stddef.h>
+
+#define LH_TABLE_MAPPED ((size_t)64 << 10) /* below glibc's first mmap threshold */
+
+/* count zeroed elements of size bytes, or NULL (out of memory, or count * size overflows). */
+void *lh_table_alloc(size_t count, size_t size);
+/* Frees what lh_table_alloc(count, size) gave (NULL is ignored). */
+void lh_table_free(void *p, size_t count, size_t size);
+
+#endif
