@@ -70,6 +70,35 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
   lh_lock_request_slow(a, flags, pc, s);
 }
 
+/* The tuple-cache slot of a blocking acquisition that lh_lock_request would find on its fast path
+ * and that needs nothing more than a push once the lock is taken (the thread is registered, the
+ * lock is not held already): NULL otherwise. Inline and without calls, for wrappers whose fast
+ * path must save no registers (wrapper.h, lh_acquire_fast). */
+__attribute__((always_inline)) static inline const struct lh_tuple_slot *
+lh_lock_known_fresh(const void *obj, uint8_t mode, uintptr_t pc) {
+  if (__builtin_expect(!lh_self.registered, 0)) return 0;
+  struct lh_tuple_key key = {lh_self.held.hash, pc, (uintptr_t)obj,
+                             lh_tuple_meta(lh_self.seg, mode, 0)};
+  const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
+  if (__builtin_expect(!s || s->value.again || s->value.epoch != lh_lock_epoch_of((uintptr_t)obj),
+                       0))
+    return 0;
+  return s;
+}
+
+/* lh_lock_acquired for a slot lh_lock_known_fresh gave (the lock is now the caller's). */
+__attribute__((always_inline)) static inline void
+lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t mode) {
+  struct lh_held_entry *e = lh_held_push_slot(&lh_self.held, s->value.entry_hash);
+  if (__builtin_expect(!e, 0)) return;
+  e->addr = (uintptr_t)obj;
+  e->lock = s->value.lock;
+  e->stack = s->value.stack;
+  e->count = 1;
+  e->mode = mode;
+  e->since_ns = 0;
+}
+
 /* Whether the calling thread's tuple cache knows the acquisition lh_lock_request would make: no
  * slow path then. */
 static inline bool lh_tuple_known(const void *obj, uint8_t mode, uint8_t flags, uintptr_t pc) {

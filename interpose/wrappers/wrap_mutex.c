@@ -31,12 +31,14 @@ LH_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m) {
   return rc;
 }
 
-LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
-  LH_COUNT(pthread_mutex_lock);
-  if (lh_pass()) return real_pthread_mutex_lock(m);
+/* The whole path of a lock (wrapper.h's steps); tried: what the fast path's trylock returned
+ * (the tuple was known then, and recorded long before), or -1 when it made none. Out of line, so
+ * that the fast path below saves only what lives across its trylock. */
+__attribute__((noinline)) static int mutex_lock_slow(pthread_mutex_t *m, uintptr_t pc, int tried) {
+  if (tried < 0 && lh_pass()) return real_pthread_mutex_lock(m);
   struct lh_acquire a;
-  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, 0, LH_W_pthread_mutex_lock, LH_PC);
-  int rc = real_pthread_mutex_trylock(m);
+  lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, 0, LH_W_pthread_mutex_lock, pc);
+  int rc = tried >= 0 ? tried : real_pthread_mutex_trylock(m);
   if (rc == EBUSY) {
     lh_acquire_wait(&a, LH_LOCK_MUTEX, LH_W_pthread_mutex_lock, false);
     rc = real_pthread_mutex_lock(m);
@@ -44,8 +46,21 @@ LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
   } else if (!mutex_ok(rc)) {
     rc = real_pthread_mutex_lock(m);
   }
-  lh_acquire_end(&a, m, mutex_ok(rc), rc, LH_W_pthread_mutex_lock, LH_PC);
+  lh_acquire_end(&a, m, mutex_ok(rc), rc, LH_W_pthread_mutex_lock, pc);
   return rc;
+}
+
+/* The fast path: a tuple already recorded (lh_lock_known_fresh) whose lock the trylock takes. */
+LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
+  LH_COUNT(pthread_mutex_lock);
+  const struct lh_tuple_slot *s;
+  if (__builtin_expect(!lh_fast_path_open(), 0) ||
+      __builtin_expect(!(s = lh_lock_known_fresh(m, LH_MODE_WRITE, LH_PC)), 0))
+    return mutex_lock_slow(m, LH_PC, -1);
+  int rc = real_pthread_mutex_trylock(m);
+  if (__builtin_expect(rc != 0, 0)) return mutex_lock_slow(m, LH_PC, rc);
+  lh_lock_acquired_known(s, m, LH_MODE_WRITE);
+  return 0;
 }
 
 LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
@@ -92,10 +107,17 @@ LH_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const str
   return rc;
 }
 
+/* Everything but the common unlock (lh_release_fast): out of line, so that the wrapper's fast
+ * path needs no frame of its own. */
+__attribute__((noinline)) static int mutex_unlock_slow(pthread_mutex_t *m, uintptr_t pc) {
+  lh_release(m, LH_LOCK_MUTEX, pc);
+  return real_pthread_mutex_unlock(m);
+}
+
 LH_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_unlock);
-  lh_release(m, LH_LOCK_MUTEX, LH_PC);
-  return real_pthread_mutex_unlock(m);
+  if (__builtin_expect(lh_release_fast(m), 1)) return real_pthread_mutex_unlock(m);
+  return mutex_unlock_slow(m, LH_PC);
 }
 
 LH_EXPORT int pthread_mutex_consistent(pthread_mutex_t *m) {

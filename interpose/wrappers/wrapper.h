@@ -105,6 +105,33 @@ LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool 
   }
 }
 
+/* Whether a lock wrapper may take its fast path (lh_lock_known_fresh, recorder.h): lockhound is on,
+ * not running its own code on this thread, and neither race mode nor the contention profile (which
+ * have events of their own at every acquisition and release) is on. */
+LH_STEP bool lh_fast_path_open(void) {
+  return !(__builtin_expect(!__atomic_load_n(&lh_enabled, __ATOMIC_RELAXED), 0) ||
+           __builtin_expect(lh_self.in_runtime, 0) ||
+           __builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0) ||
+           __builtin_expect(lh_contention_on, 0));
+}
+
+/* The common unlock, whole: the lock is the caller's latest, taken once, and neither race mode nor
+ * the contention profile is on; its held entry is popped. False when anything else must happen
+ * (then lh_release). Inline and without calls, so that an unlock wrapper built as "if this,
+ * tail-call the real unlock, else a slow function of its own" saves and restores no registers on
+ * its fast path (measured: 91 instructions per pthread_mutex_unlock before, issue 11). */
+LH_STEP bool lh_release_fast(const void *obj) {
+  if (!lh_fast_path_open()) return false;
+  struct lh_held_set *h = &lh_self.held;
+  uint32_t n = h->n;
+  if (__builtin_expect(n == 0, 0)) return false;
+  struct lh_held_entry *e = &h->v[n - 1];
+  if (__builtin_expect(e->addr != (uintptr_t)obj || e->count != 1, 0)) return false;
+  h->hash -= e->hash;
+  h->n = n - 1;
+  return true;
+}
+
 /* Before an unlock: the lock leaves the caller's held set, or the unlock is a misuse. */
 LH_STEP void lh_release(const void *obj, uint8_t kind, uintptr_t pc) {
   if (lh_pass()) return;
