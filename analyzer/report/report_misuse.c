@@ -105,6 +105,10 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
       line_of(x, in, MSG(LH_MSG_TIMEOUT_RELATIVE_1), T);
       line_of(x, in, "%s", MSG(LH_MSG_TIMEOUT_RELATIVE_2));
     }
+    if (u->object != LH_NONE)
+      line_of(x, in, MSG(LH_MSG_TIMEOUT_ON), O);
+    else if (u->lock != LH_NONE)
+      line_of(x, in, MSG(LH_MSG_TIMEOUT_ON), L);
     break;
   case LH_FINDING_COND_SIGNAL_UNLOCKED:
     line_of(x, in, MSG(LH_MSG_SIGNAL_UNLOCKED_1), T, O, lh_incident_mutex_phrase(x, u->lock).s);

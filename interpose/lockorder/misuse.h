@@ -103,10 +103,14 @@ bool lh_misuse_cond_destroy(const void *c, uintptr_t pc);
 static inline void lh_misuse_destroyed(const void *obj) { lh_destroyed_add(obj); }
 
 /* A condvar call (wait, signal, broadcast) on memory glibc's destroy marked: cond-misuse,
- * use-after-destroy when lockhound saw the destroy, else uninitialised. */
+ * use-after-destroy when lockhound saw the destroy, else uninitialised. Returns whether it was
+ * marked: glibc may then block for ever inside a signal or broadcast (on garbage it waits for
+ * waiters that do not exist), so the caller publishes that call as a wait for the watchdog. */
 void lh_misuse_cond_marked(const void *c, uintptr_t pc);
-static inline void lh_misuse_cond_use(const void *c, uintptr_t pc) {
-  if (__builtin_expect((lh_cond_word(c) & 4) != 0, 0)) lh_misuse_cond_marked(c, pc);
+static inline bool lh_misuse_cond_use(const void *c, uintptr_t pc) {
+  if (__builtin_expect((lh_cond_word(c) & 4) == 0, 1)) return false;
+  lh_misuse_cond_marked(c, pc);
+  return true;
 }
 /* A semaphore call on a destroyed semaphore: semaphore-misuse use-after-destroy (sem_post's,
  * which may run in a signal handler, deferred like its overflow). */

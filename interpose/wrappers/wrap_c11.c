@@ -115,23 +115,33 @@ LH_EXPORT void cnd_destroy(cnd_t *c) {
 LH_EXPORT int cnd_signal(cnd_t *c) {
   LH_COUNT(cnd_signal);
   lh_real_ensure();
+  bool marked = false;
   if (!lh_pass()) {
-    lh_misuse_cond_use(c, LH_PC);
+    marked = lh_misuse_cond_use(c, LH_PC);
     lh_misuse_signal(c, LH_PC);
     LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
   }
-  return real_cnd_signal(c);
+  if (__builtin_expect(!marked, 1)) return real_cnd_signal(c);
+  lh_wait_object_begin(LH_WAIT_COND, c, LH_W_cnd_signal, false, LH_PC); /* may never return */
+  int rc = real_cnd_signal(c);
+  lh_wait_end();
+  return rc;
 }
 
 LH_EXPORT int cnd_broadcast(cnd_t *c) {
   LH_COUNT(cnd_broadcast);
   lh_real_ensure();
+  bool marked = false;
   if (!lh_pass()) {
-    lh_misuse_cond_use(c, LH_PC);
+    marked = lh_misuse_cond_use(c, LH_PC);
     lh_misuse_signal(c, LH_PC);
     LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
   }
-  return real_cnd_broadcast(c);
+  if (__builtin_expect(!marked, 1)) return real_cnd_broadcast(c);
+  lh_wait_object_begin(LH_WAIT_COND, c, LH_W_cnd_broadcast, false, LH_PC); /* may never return */
+  int rc = real_cnd_broadcast(c);
+  lh_wait_end();
+  return rc;
 }
 
 /* A wait that returned with the mutex taken again: it woke, or timed out. */

@@ -44,23 +44,35 @@ LH_EXPORT int pthread_cond_destroy(pthread_cond_t *c) {
 LH_EXPORT int pthread_cond_signal(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_signal);
   lh_real_ensure();
+  bool marked = false;
   if (!lh_pass()) {
-    lh_misuse_cond_use(c, LH_PC);
+    marked = lh_misuse_cond_use(c, LH_PC);
     lh_misuse_signal(c, LH_PC);
     LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
   }
-  return real_pthread_cond_signal(c);
+  if (__builtin_expect(!marked, 1)) return real_pthread_cond_signal(c);
+  lh_wait_object_begin(LH_WAIT_COND, c, LH_W_pthread_cond_signal, false,
+                       LH_PC); /* may never return */
+  int rc = real_pthread_cond_signal(c);
+  lh_wait_end();
+  return rc;
 }
 
 LH_EXPORT int pthread_cond_broadcast(pthread_cond_t *c) {
   LH_COUNT(pthread_cond_broadcast);
   lh_real_ensure();
+  bool marked = false;
   if (!lh_pass()) {
-    lh_misuse_cond_use(c, LH_PC);
+    marked = lh_misuse_cond_use(c, LH_PC);
     lh_misuse_signal(c, LH_PC);
     LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
   }
-  return real_pthread_cond_broadcast(c);
+  if (__builtin_expect(!marked, 1)) return real_pthread_cond_broadcast(c);
+  lh_wait_object_begin(LH_WAIT_COND, c, LH_W_pthread_cond_broadcast, false,
+                       LH_PC); /* may never return */
+  int rc = real_pthread_cond_broadcast(c);
+  lh_wait_end();
+  return rc;
 }
 
 LH_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {

@@ -471,6 +471,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "fails with EINVAL",
          "%s передаёт ожиданию с тайм-аутом время, у которого tv_nsec вне [0, 999999999]: вызов "
          "завершится с EINVAL"},
+    [LH_MSG_TIMEOUT_ON] = {"(the wait is for %s)", "(ожидание: %s)"},
     [LH_MSG_SIGNAL_UNLOCKED_1] =
         {"%s signals %s while nobody holds %s, the mutex its waiters use:",
          "%s сигналит %s, когда никто не удерживает %s — мьютекс, с которым её ждут:"},
