@@ -135,6 +135,7 @@ void lh_fork_child(void) {
   fork_count = 0;
   lh_recorder_lock_fork_child();
   lh_watchdog_fork_child(); /* the parent's watchdog does not exist here */
+  lh_misuse_fork_child();
   lh_race_fork_child(lh_thread_next_id());
 }
 

@@ -73,11 +73,46 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
   case LH_FINDING_SEMAPHORE_MISUSE:
     if (detail_is(u, "destroy-while-waited"))
       line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
+    else if (detail_is(u, "use-after-destroy"))
+      line_of(x, in, MSG(LH_MSG_USE_AFTER_DESTROY), T, O);
     else if (detail_is(u, "post-overflow")) {
       line_of(x, in, MSG(LH_MSG_SEM_OVERFLOW_1), T, O);
       line_of(x, in, "%s", MSG(LH_MSG_SEM_OVERFLOW_2));
     } else
       line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
+    break;
+  case LH_FINDING_REINIT_IN_USE:
+    if (detail_is(u, "held"))
+      line_of(x, in, MSG(LH_MSG_REINIT_HELD), T, L);
+    else
+      line_of(x, in, MSG(LH_MSG_REINIT_WAITED), T, O);
+    break;
+  case LH_FINDING_COND_MISUSE:
+    if (detail_is(u, "destroy-while-waited")) {
+      line_of(x, in, MSG(LH_MSG_DESTROY_WHILE_WAITED), T, O);
+      line_of(x, in, "%s", MSG(LH_MSG_COND_DESTROY_WAITED_2));
+    } else if (detail_is(u, "use-after-destroy"))
+      line_of(x, in, MSG(LH_MSG_USE_AFTER_DESTROY), T, O);
+    else if (detail_is(u, "uninitialised"))
+      line_of(x, in, MSG(LH_MSG_COND_UNINITIALISED), T, O);
+    else
+      line_of(x, in, MSG(LH_MSG_MISUSES), T, O, detail);
+    break;
+  case LH_FINDING_RELATIVE_TIMEOUT:
+    if (detail_is(u, "invalid-nsec"))
+      line_of(x, in, MSG(LH_MSG_TIMEOUT_INVALID), T);
+    else {
+      line_of(x, in, MSG(LH_MSG_TIMEOUT_RELATIVE_1), T);
+      line_of(x, in, "%s", MSG(LH_MSG_TIMEOUT_RELATIVE_2));
+    }
+    if (u->object != LH_NONE)
+      line_of(x, in, MSG(LH_MSG_TIMEOUT_ON), O);
+    else if (u->lock != LH_NONE)
+      line_of(x, in, MSG(LH_MSG_TIMEOUT_ON), L);
+    break;
+  case LH_FINDING_COND_SIGNAL_UNLOCKED:
+    line_of(x, in, MSG(LH_MSG_SIGNAL_UNLOCKED_1), T, O, lh_incident_mutex_phrase(x, u->lock).s);
+    line_of(x, in, "%s", MSG(LH_MSG_SIGNAL_UNLOCKED_2));
     break;
   case LH_FINDING_API_ERROR:
     if (detail_is(u, "join-detached"))
@@ -106,6 +141,10 @@ static enum lh_msg misuse_fix(enum lh_finding_kind kind) {
   case LH_FINDING_EXIT_HOLDING_LOCK: return LH_MSG_FIX_EXIT_HOLDING;
   case LH_FINDING_BARRIER_MISUSE: return LH_MSG_FIX_BARRIER;
   case LH_FINDING_SEMAPHORE_MISUSE: return LH_MSG_FIX_SEMAPHORE;
+  case LH_FINDING_REINIT_IN_USE: return LH_MSG_FIX_REINIT;
+  case LH_FINDING_COND_MISUSE: return LH_MSG_FIX_COND;
+  case LH_FINDING_RELATIVE_TIMEOUT: return LH_MSG_FIX_TIMEOUT;
+  case LH_FINDING_COND_SIGNAL_UNLOCKED: return LH_MSG_FIX_SIGNAL_UNLOCKED;
   default: return LH_MSG_FIX_API;
   }
 }
@@ -113,8 +152,8 @@ static enum lh_msg misuse_fix(enum lh_finding_kind kind) {
 /* The other places that matter: who holds the lock, who waits, the related stacks. */
 static void misuse_context(const struct lh_text *x, const struct misuse *u) {
   const struct lh_incident *in = u->in;
-  bool about_holder =
-      in->kind == LH_FINDING_UNLOCK_UNOWNED || in->kind == LH_FINDING_DESTROY_LOCKED;
+  bool about_holder = in->kind == LH_FINDING_UNLOCK_UNOWNED ||
+                      in->kind == LH_FINDING_DESTROY_LOCKED || in->kind == LH_FINDING_REINIT_IN_USE;
   bool holder_told = false;
   int32_t told_stack = LH_NONE;
   if (about_holder && u->lock != LH_NONE)

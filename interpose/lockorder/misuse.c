@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/call_counts.h"
+#include "base/clock.h"
 #include "lockorder/blocking.h"
 #include "lockorder/recorder.h"
 #include "registry/lock_registry.h"
@@ -150,6 +152,7 @@ struct cond_enter_ctx {
 /* Under the recorder lock, on lockhound's own stack: the condvar's table may allocate. */
 static void cond_enter(void *p) {
   struct cond_enter_ctx *c = p;
+  lh_cond_mutex_set(c->cond, c->mutex);
   c->other = lh_object_cond_enter(c->cond, c->mutex, c->pc, lh_self.id, c->here, &c->other_thread,
                                   &c->other_stack);
   c->report = c->other && lh_incident_first_at(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL, c->pc);
@@ -241,8 +244,8 @@ void lh_misuse_barrier_init(const void *b, unsigned count, uintptr_t pc) {
   lh_recorder_lock();
   if (count == 0)
     object_misuse(LH_FINDING_BARRIER_MISUSE, "count-zero", b, LH_OBJECT_BARRIER, pc);
-  else if (waiters_on(b, LH_WAIT_BARRIER))
-    object_misuse(LH_FINDING_BARRIER_MISUSE, "reinit-while-waited", b, LH_OBJECT_BARRIER, pc);
+  else if (waiters_on(b, LH_WAIT_BARRIER)) /* barrier-misuse reinit-while-waited before */
+    object_misuse(LH_FINDING_REINIT_IN_USE, "waited", b, LH_OBJECT_BARRIER, pc);
   lh_recorder_unlock();
 }
 
@@ -310,4 +313,143 @@ void lh_misuse_api_error(uint16_t call, int error, uintptr_t pc) {
   if (lh_incident_first_at(LH_FINDING_API_ERROR, detail, pc))
     lh_incident_write(begin(LH_FINDING_API_ERROR, detail));
   lh_recorder_unlock();
+}
+
+/* ---- life cycle ---- */
+
+static bool in_fork_child;
+
+void lh_misuse_fork_child(void) { in_fork_child = true; }
+
+struct addr_holder {
+  uintptr_t addr;
+  int32_t id;
+  uint32_t lock, stack;
+};
+
+static void holder_by_addr(int32_t id, struct lh_thread *t, void *ctx) {
+  struct addr_holder *h = ctx;
+  if (h->id >= 0) return;
+  struct lh_held_entry *v = __atomic_load_n(&t->held.v, __ATOMIC_ACQUIRE);
+  uint32_t n = __atomic_load_n(&t->held.n, __ATOMIC_RELAXED);
+  for (uint32_t i = 0; v && i < n; i++)
+    if (v[i].addr == h->addr) {
+      h->id = id, h->lock = v[i].lock, h->stack = v[i].stack;
+      return;
+    }
+}
+
+void lh_misuse_lock_reinit(const void *obj, uint8_t kind, uintptr_t pc) {
+  (void)kind;
+  lh_thread_ensure();
+  lh_recorder_lock();
+  /* glibc's word may be garbage (fresh heap memory): only a holder lockhound saw take the lock
+   * counts. In a fork child only the forking thread is left, and the locks it held at the fork
+   * are commonly repaired by initialising them again (pthread_atfork's child handlers, which run
+   * inside fork, are not even seen: lockhound's runtime is busy with the fork then). */
+  struct addr_holder h = {(uintptr_t)obj, -1, 0, LH_NO_STACK};
+  lh_threads_each(holder_by_addr, &h);
+  if (h.id >= 0 && !(in_fork_child && h.id == lh_self.id) &&
+      lh_incident_first_at(LH_FINDING_REINIT_IN_USE, "held", pc)) {
+    struct lh_incident *f = begin(LH_FINDING_REINIT_IN_USE, "held");
+    f->lock = h.lock;
+    f->related[f->nrelated++] = (struct lh_incident_related){h.id, h.stack, "holds it, taken here"};
+    lh_incident_write(f);
+  }
+  lh_recorder_unlock();
+}
+
+void lh_misuse_object_reinit(const void *obj, uint8_t on, uintptr_t pc) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  if (waiters_on(obj, on))
+    object_misuse(LH_FINDING_REINIT_IN_USE, "waited", obj,
+                  on == LH_WAIT_SEM ? LH_OBJECT_SEM : LH_OBJECT_COND, pc);
+  lh_recorder_unlock();
+}
+
+/* How long a destroy lets glibc's count of waiters fall before it calls them sleeping: threads a
+ * broadcast just woke leave the count before they even take their mutex again, so this is only
+ * the time for them to be scheduled. Spent only when glibc counts waiters at the destroy. */
+#define COND_DESTROY_GRACE_NS 500000000ull
+
+bool lh_misuse_cond_destroy(const void *c, uintptr_t pc) {
+  lh_destroyed_add(c);
+  lh_thread_ensure();
+  lh_recorder_lock();
+  lh_cond_mutex_forget_cond(c);
+  lh_recorder_unlock();
+  if ((lh_cond_word(c) >> 3) == 0) return false;
+  uint64_t until = lh_now_ns() + COND_DESTROY_GRACE_NS;
+  struct timespec a_moment = {0, 1000000};
+  while ((lh_cond_word(c) >> 3) != 0 && lh_now_ns() < until) nanosleep(&a_moment, NULL);
+  if ((lh_cond_word(c) >> 3) == 0) return false;
+  lh_recorder_lock();
+  bool waited = waiters_on(c, LH_WAIT_COND) != 0;
+  if (waited) object_misuse(LH_FINDING_COND_MISUSE, "destroy-while-waited", c, LH_OBJECT_COND, pc);
+  lh_recorder_unlock();
+  return waited;
+}
+
+void lh_misuse_cond_marked(const void *c, uintptr_t pc) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  object_misuse(LH_FINDING_COND_MISUSE,
+                lh_destroyed_find(c) ? "use-after-destroy" : "uninitialised", c, LH_OBJECT_COND,
+                pc);
+  lh_recorder_unlock();
+}
+
+void lh_misuse_sem_destroyed_use(const void *s, uintptr_t pc) {
+  lh_thread_ensure();
+  lh_recorder_lock();
+  object_misuse(LH_FINDING_SEMAPHORE_MISUSE, "use-after-destroy", s, LH_OBJECT_SEM, pc);
+  lh_recorder_unlock();
+}
+
+void lh_misuse_deadline_slow(const struct timespec *t, clockid_t clock, const void *obj,
+                             uint8_t kind, bool is_object, uintptr_t pc) {
+  const char *detail = NULL;
+  if ((unsigned long)t->tv_nsec >= 1000000000ul) {
+    detail = "invalid-nsec";
+  } else {
+    struct timespec now;
+    if (clock_gettime(clock, &now) != 0) return; /* a clock the call will refuse anyway */
+    /* CLOCK_REALTIME is decades past its epoch; the others (CLOCK_MONOTONIC starts at boot)
+     * may be young, so a deadline must also lie more than an hour in their past. */
+    if (clock == CLOCK_REALTIME || now.tv_sec - t->tv_sec > 3600) detail = "relative";
+  }
+  if (!detail) return;
+  lh_thread_ensure();
+  lh_recorder_lock();
+  if (lh_incident_first_at(LH_FINDING_RELATIVE_TIMEOUT, detail, pc)) {
+    struct lh_incident *f = begin(LH_FINDING_RELATIVE_TIMEOUT, detail);
+    if (obj && is_object)
+      f->object = lh_object_ref(obj, kind, pc);
+    else if (obj)
+      f->lock = lh_lock_id(obj, kind, pc);
+    lh_incident_write(f);
+  }
+  lh_recorder_unlock();
+}
+
+/* Call sites already told, so that a site that signals without the mutex in a loop takes the
+ * recorder lock once, not per call: a lossy direct-mapped set, read without a lock. */
+#define SIGNAL_SITES 256
+static uintptr_t signal_sites[SIGNAL_SITES];
+
+void lh_misuse_signal_unlocked(const void *c, uintptr_t mutex, uintptr_t pc) {
+  uintptr_t *site = &signal_sites[(pc >> 2) & (SIGNAL_SITES - 1)];
+  if (__atomic_load_n(site, __ATOMIC_RELAXED) == pc) return;
+  lh_thread_ensure();
+  uint32_t lock = lh_lock_id((const void *)mutex, LH_LOCK_MUTEX, pc);
+  lh_recorder_lock();
+  if (lh_incident_first_at(LH_FINDING_COND_SIGNAL_UNLOCKED, NULL, pc)) {
+    struct lh_incident *f = begin(LH_FINDING_COND_SIGNAL_UNLOCKED, NULL);
+    f->object = lh_object_ref(c, LH_OBJECT_COND, pc);
+    f->lock = lock;
+    lh_incident_write(f);
+  }
+  lh_recorder_unlock();
+  __atomic_store_n(site, pc, __ATOMIC_RELAXED);
 }

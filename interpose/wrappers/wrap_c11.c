@@ -13,7 +13,9 @@
 
 LH_EXPORT int mtx_init(mtx_t *m, int type) {
   LH_COUNT(mtx_init);
-  int rc = (lh_real_ensure(), real_mtx_init(m, type));
+  lh_real_ensure();
+  if (!lh_pass()) lh_misuse_lock_init(m, C11, LH_PC);
+  int rc = real_mtx_init(m, type);
   if (rc == thrd_success && !lh_pass()) {
     lh_lock_initialised(m, C11, LH_PC);
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)m, LH_PC));
@@ -52,6 +54,7 @@ LH_EXPORT int mtx_lock(mtx_t *m) {
 LH_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t) {
   LH_COUNT(mtx_timedlock);
   if (lh_pass()) return real_mtx_timedlock(m, t);
+  lh_misuse_deadline(t, CLOCK_REALTIME, m, C11, false, LH_PC);
   struct lh_acquire a;
   lh_acquire_begin(&a, m, C11, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_mtx_timedlock, LH_PC);
   int rc = real_mtx_trylock(m);
@@ -83,8 +86,10 @@ LH_EXPORT int mtx_unlock(mtx_t *m) {
 LH_EXPORT int cnd_init(cnd_t *c) {
   LH_COUNT(cnd_init);
   lh_real_ensure();
+  if (!lh_pass()) lh_misuse_cond_init(c, LH_PC);
   int rc = real_cnd_init(c);
   if (rc == thrd_success && !lh_pass()) {
+    lh_misuse_initialised(c);
     lh_object_init_event(c, LH_OBJECT_COND, LH_PC, 0, NULL);
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)c, LH_PC));
   }
@@ -94,23 +99,49 @@ LH_EXPORT int cnd_init(cnd_t *c) {
 LH_EXPORT void cnd_destroy(cnd_t *c) {
   LH_COUNT(cnd_destroy);
   lh_real_ensure();
-  if (!lh_pass()) LH_RACE_EVENT(lh_race_object_written((uintptr_t)c, LH_PC));
+  bool waited = false;
+  if (!lh_pass()) {
+    LH_RACE_EVENT(lh_race_object_written((uintptr_t)c, LH_PC));
+    waited = lh_misuse_cond_destroy(c, LH_PC);
+  }
+  if (waited)
+    lh_wait_object_begin(LH_WAIT_COND, c, LH_W_cnd_destroy, false, LH_PC); /* see
+                                                                   pthread_cond_destroy's */
   real_cnd_destroy(c);
+  if (waited) lh_wait_end();
   if (!lh_pass()) lh_object_destroy_event(c); /* forgotten: memory follows the live condvars */
 }
 
 LH_EXPORT int cnd_signal(cnd_t *c) {
   LH_COUNT(cnd_signal);
   lh_real_ensure();
-  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
-  return real_cnd_signal(c);
+  bool marked = false;
+  if (!lh_pass()) {
+    marked = lh_misuse_cond_use(c, LH_PC);
+    lh_misuse_signal(c, LH_PC);
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
+  }
+  if (__builtin_expect(!marked, 1)) return real_cnd_signal(c);
+  lh_wait_object_begin(LH_WAIT_COND, c, LH_W_cnd_signal, false, LH_PC); /* may never return */
+  int rc = real_cnd_signal(c);
+  lh_wait_end();
+  return rc;
 }
 
 LH_EXPORT int cnd_broadcast(cnd_t *c) {
   LH_COUNT(cnd_broadcast);
   lh_real_ensure();
-  if (!lh_pass()) LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
-  return real_cnd_broadcast(c);
+  bool marked = false;
+  if (!lh_pass()) {
+    marked = lh_misuse_cond_use(c, LH_PC);
+    lh_misuse_signal(c, LH_PC);
+    LH_RACE_EVENT(lh_race_cond_signalling((uintptr_t)c, LH_PC));
+  }
+  if (__builtin_expect(!marked, 1)) return real_cnd_broadcast(c);
+  lh_wait_object_begin(LH_WAIT_COND, c, LH_W_cnd_broadcast, false, LH_PC); /* may never return */
+  int rc = real_cnd_broadcast(c);
+  lh_wait_end();
+  return rc;
 }
 
 /* A wait that returned with the mutex taken again: it woke, or timed out. */
@@ -119,6 +150,7 @@ static inline bool c11_relocked(int rc) { return rc == thrd_success || rc == thr
 LH_EXPORT int cnd_wait(cnd_t *c, mtx_t *m) {
   LH_COUNT(cnd_wait);
   if (lh_pass()) return real_cnd_wait(c, m);
+  lh_misuse_cond_use(c, LH_PC);
   lh_cond_wait_begin(c, m, C11, LH_W_cnd_wait, false, LH_PC);
   int rc = real_cnd_wait(c, m);
   lh_cond_wait_end(c, m, C11, c11_relocked(rc), LH_PC);
@@ -129,6 +161,8 @@ LH_EXPORT int cnd_timedwait(cnd_t *restrict c, mtx_t *restrict m,
                             const struct timespec *restrict t) {
   LH_COUNT(cnd_timedwait);
   if (lh_pass()) return real_cnd_timedwait(c, m, t);
+  lh_misuse_cond_use(c, LH_PC);
+  lh_misuse_deadline(t, CLOCK_REALTIME, c, LH_OBJECT_COND, true, LH_PC);
   lh_cond_wait_begin(c, m, C11, LH_W_cnd_timedwait, true, LH_PC);
   int rc = real_cnd_timedwait(c, m, t);
   lh_cond_wait_end(c, m, C11, c11_relocked(rc), LH_PC);

@@ -11,7 +11,9 @@ static inline bool mutex_ok(int rc) { return rc == 0 || rc == EOWNERDEAD; }
 
 LH_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr) {
   LH_COUNT(pthread_mutex_init);
-  int rc = (lh_real_ensure(), real_pthread_mutex_init(m, attr));
+  lh_real_ensure();
+  if (!lh_pass()) lh_misuse_lock_init(m, LH_LOCK_MUTEX, LH_PC);
+  int rc = real_pthread_mutex_init(m, attr);
   if (rc == 0 && !lh_pass()) {
     lh_lock_initialised(m, LH_LOCK_MUTEX, LH_PC);
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)m, LH_PC));
@@ -74,6 +76,7 @@ LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
 LH_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t) {
   LH_COUNT(pthread_mutex_timedlock);
   if (lh_pass()) return real_pthread_mutex_timedlock(m, t);
+  lh_misuse_deadline(t, CLOCK_REALTIME, m, LH_LOCK_MUTEX, false, LH_PC);
   struct lh_acquire a;
   lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_mutex_timedlock,
                    LH_PC);
@@ -92,6 +95,7 @@ LH_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec 
 LH_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const struct timespec *t) {
   LH_COUNT(pthread_mutex_clocklock);
   if (lh_pass()) return real_pthread_mutex_clocklock(m, c, t);
+  lh_misuse_deadline(t, c, m, LH_LOCK_MUTEX, false, LH_PC);
   struct lh_acquire a;
   lh_acquire_begin(&a, m, LH_LOCK_MUTEX, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_mutex_clocklock,
                    LH_PC);

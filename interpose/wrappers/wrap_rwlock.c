@@ -9,7 +9,9 @@
 
 LH_EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *attr) {
   LH_COUNT(pthread_rwlock_init);
-  int rc = (lh_real_ensure(), real_pthread_rwlock_init(l, attr));
+  lh_real_ensure();
+  if (!lh_pass()) lh_misuse_lock_init(l, RW, LH_PC);
+  int rc = real_pthread_rwlock_init(l, attr);
   if (rc == 0 && !lh_pass()) {
     lh_lock_initialised(l, RW, LH_PC);
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)l, LH_PC));
@@ -57,6 +59,7 @@ LH_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
 LH_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *t) {
   LH_COUNT(pthread_rwlock_timedrdlock);
   if (lh_pass()) return real_pthread_rwlock_timedrdlock(l, t);
+  lh_misuse_deadline(t, CLOCK_REALTIME, l, RW, false, LH_PC);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_READ, LH_ACQ_TIMED, LH_W_pthread_rwlock_timedrdlock, LH_PC);
   int rc = real_pthread_rwlock_tryrdlock(l);
@@ -75,6 +78,7 @@ LH_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c,
                                          const struct timespec *t) {
   LH_COUNT(pthread_rwlock_clockrdlock);
   if (lh_pass()) return real_pthread_rwlock_clockrdlock(l, c, t);
+  lh_misuse_deadline(t, c, l, RW, false, LH_PC);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_READ, LH_ACQ_TIMED, LH_W_pthread_rwlock_clockrdlock, LH_PC);
   int rc = real_pthread_rwlock_tryrdlock(l);
@@ -117,6 +121,7 @@ LH_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
 LH_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *t) {
   LH_COUNT(pthread_rwlock_timedwrlock);
   if (lh_pass()) return real_pthread_rwlock_timedwrlock(l, t);
+  lh_misuse_deadline(t, CLOCK_REALTIME, l, RW, false, LH_PC);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_rwlock_timedwrlock, LH_PC);
   int rc = real_pthread_rwlock_trywrlock(l);
@@ -135,6 +140,7 @@ LH_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c,
                                          const struct timespec *t) {
   LH_COUNT(pthread_rwlock_clockwrlock);
   if (lh_pass()) return real_pthread_rwlock_clockwrlock(l, c, t);
+  lh_misuse_deadline(t, c, l, RW, false, LH_PC);
   struct lh_acquire a;
   lh_acquire_begin(&a, l, RW, LH_MODE_WRITE, LH_ACQ_TIMED, LH_W_pthread_rwlock_clockwrlock, LH_PC);
   int rc = real_pthread_rwlock_trywrlock(l);

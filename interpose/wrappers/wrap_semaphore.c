@@ -154,8 +154,10 @@ LH_STEP int python_wait_end(const struct lh_acquire *a, sem_t *s, bool waited, i
 LH_EXPORT int sem_init(sem_t *s, int pshared, unsigned value) {
   LH_COUNT(sem_init);
   lh_real_ensure();
+  if (!lh_pass()) lh_misuse_sem_init(s, LH_PC);
   int rc = real_sem_init(s, pshared, value);
   if (rc != 0 || lh_pass()) return rc;
+  lh_misuse_initialised(s);
   if (lh_python_on && lh_python_sem_made(s, pshared, value, LH_PC))
     python_lock_made(s, LH_PC);
   else
@@ -178,7 +180,10 @@ LH_EXPORT int sem_destroy(sem_t *s) {
   }
   if (lh_python_waiter(s)) lh_python_sem_gone(s);
   int rc = real_sem_destroy(s);
-  if (rc == 0 && !lh_pass()) lh_object_destroy_event(s);
+  if (rc == 0 && !lh_pass()) {
+    lh_object_destroy_event(s);
+    lh_misuse_destroyed(s);
+  }
   return rc;
 }
 
@@ -238,6 +243,7 @@ LH_EXPORT int sem_wait(sem_t *s) {
       return python_wait_end(&a, s, false, 0, LH_W_sem_wait);
     return python_wait_end(&a, s, true, real_sem_wait(s), LH_W_sem_wait);
   }
+  lh_misuse_sem_use(s, LH_PC);
   if (available(s)) return sem_taken(s, 0, LH_PC);
   lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_wait, false, LH_PC, wait_stack(s));
   int rc = real_sem_wait(s);
@@ -250,6 +256,7 @@ LH_EXPORT int sem_trywait(sem_t *s) {
   LH_COUNT(sem_trywait);
   if (lh_pass()) return real_sem_trywait(s);
   if (lh_python_lock(s)) return python_try(s);
+  lh_misuse_sem_use(s, LH_PC);
   return sem_taken(s, real_sem_trywait(s), LH_PC);
 }
 
@@ -264,6 +271,8 @@ LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
       return python_wait_end(&a, s, false, 0, LH_W_sem_timedwait);
     return python_wait_end(&a, s, true, real_sem_timedwait(s, t), LH_W_sem_timedwait);
   }
+  lh_misuse_sem_use(s, LH_PC);
+  lh_misuse_deadline(t, CLOCK_REALTIME, s, LH_OBJECT_SEM, true, LH_PC);
   if (available(s)) return sem_taken(s, 0, LH_PC);
   lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_timedwait, true, LH_PC, wait_stack(s));
   int rc = real_sem_timedwait(s, t);
@@ -283,6 +292,8 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
       return python_wait_end(&a, s, false, 0, LH_W_sem_clockwait);
     return python_wait_end(&a, s, true, real_sem_clockwait(s, c, t), LH_W_sem_clockwait);
   }
+  lh_misuse_sem_use(s, LH_PC);
+  lh_misuse_deadline(t, c, s, LH_OBJECT_SEM, true, LH_PC);
   if (available(s)) return sem_taken(s, 0, LH_PC);
   lh_wait_object_begin_at(LH_WAIT_SEM, s, LH_W_sem_clockwait, true, LH_PC, wait_stack(s));
   int rc = real_sem_clockwait(s, c, t);
@@ -301,6 +312,7 @@ LH_EXPORT int sem_post(sem_t *s) {
   }
   if (!lh_pass()) /* what the poster did happens before what the taker does next */
   {
+    lh_misuse_sem_post_use(s, LH_PC); /* atomics only, as the overflow below */
     LH_RACE_EVENT(lh_race_object_used((uintptr_t)s, LH_PC));
     LH_RACE_EVENT(lh_race_release((uintptr_t)s));
   }
@@ -308,4 +320,11 @@ LH_EXPORT int sem_post(sem_t *s) {
   if (rc != 0 && errno == EOVERFLOW) /* only atomics: sem_post may run in a signal handler */
     lh_misuse_sem_overflow(s, LH_PC);
   return rc;
+}
+
+LH_EXPORT int sem_getvalue(sem_t *restrict s, int *restrict value) {
+  LH_COUNT(sem_getvalue);
+  lh_real_ensure();
+  if (!lh_pass() && !lh_python_lock(s)) lh_misuse_sem_use(s, LH_PC);
+  return real_sem_getvalue(s, value);
 }

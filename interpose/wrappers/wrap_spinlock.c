@@ -6,7 +6,9 @@
 
 LH_EXPORT int pthread_spin_init(pthread_spinlock_t *l, int pshared) {
   LH_COUNT(pthread_spin_init);
-  int rc = (lh_real_ensure(), real_pthread_spin_init(l, pshared));
+  lh_real_ensure();
+  if (!lh_pass()) lh_misuse_lock_init((const void *)l, LH_LOCK_SPINLOCK, LH_PC);
+  int rc = real_pthread_spin_init(l, pshared);
   if (rc == 0 && !lh_pass()) {
     lh_lock_initialised((const void *)l, LH_LOCK_SPINLOCK, LH_PC);
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)l, LH_PC));

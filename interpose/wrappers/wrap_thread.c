@@ -87,6 +87,7 @@ LH_EXPORT int pthread_tryjoin_np(pthread_t t, void **ret) {
 LH_EXPORT int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime) {
   LH_COUNT(pthread_timedjoin_np);
   if (lh_pass()) return real_pthread_timedjoin_np(t, ret, abstime);
+  lh_misuse_deadline(abstime, CLOCK_REALTIME, NULL, 0, false, LH_PC);
   if (lh_misuse_join(t, LH_PC))
     return real_pthread_timedjoin_np(
         t, ret, abstime); /* reported: what the program asked for, nothing more */
@@ -102,6 +103,7 @@ LH_EXPORT int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t c,
                                    const struct timespec *abstime) {
   LH_COUNT(pthread_clockjoin_np);
   if (lh_pass()) return real_pthread_clockjoin_np(t, ret, c, abstime);
+  lh_misuse_deadline(abstime, c, NULL, 0, false, LH_PC);
   if (lh_misuse_join(t, LH_PC))
     return real_pthread_clockjoin_np(
         t, ret, c, abstime); /* reported: what the program asked for, nothing more */

@@ -8,11 +8,13 @@
  * not something a real program does).
  *
  * What to look for: a `semaphore-misuse` (destroyed while waited on) on requests, with the stack
- * of the destroy. The program goes on; lockhound exits 66.
+ * of the destroy, and a second one (used after it was destroyed) with the stack of the post that
+ * follows. The program goes on; lockhound exits 66.
  *
  * How to fix: wake and join every thread that may wait on a semaphore (post once per waiter,
  * with a "stop" flag they check) before destroying it.
  *
+ * lockhound-expect: semaphore-misuse requests
  * lockhound-expect: semaphore-misuse requests
  */
 #include <pthread.h>
@@ -68,7 +70,8 @@ int main(void)
         nanosleep(&a_moment, NULL);
     stop = 1;
     sem_destroy(&requests); /* the bug: the worker still waits on it */
-    sem_post(&requests);    /* works with glibc only because its sem_destroy does nothing */
+    sem_post(&requests);    /* works with glibc only because its sem_destroy does nothing: a
+                               use after the destroy */
     pthread_join(t, NULL);
     printf("worker stopped after %d requests\n", handled);
     return 0;

@@ -251,6 +251,9 @@ static int sem_unnamed(void)
     EXPECT(sem_timedwait(&s, &rt), 0);
     EXPECT(sem_post(&s), 0);
     EXPECT(sem_clockwait(&s, CLOCK_MONOTONIC, &mono), 0);
+    int value = -1;
+    EXPECT(sem_getvalue(&s, &value), 0);
+    EXPECT(value, 0); /* the wrapper returns the real value */
     EXPECT(sem_destroy(&s), 0);
     return 0;
 }
@@ -589,6 +592,7 @@ static const struct scenario {
     {"sem_timedwait", sem_unnamed},
     {"sem_clockwait", sem_unnamed},
     {"sem_post", sem_unnamed},
+    {"sem_getvalue", sem_unnamed},
     {"pthread_barrier_init", barrier_all},
     {"pthread_barrier_destroy", barrier_all},
     {"pthread_barrier_wait", barrier_all},

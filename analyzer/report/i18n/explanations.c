@@ -132,6 +132,38 @@ static const struct lh_explanation *const english[LH_FINDING_KIND_COUNT] = {
          "threads run these two places at once, each can hold the lock the other wants.", NULL},
         {"take the locks in one global order at every place, as if two threads ran them",
          "if only one thread will ever run this code, suppress the warning and say why", NULL}},
+    E(LH_FINDING_REINIT_IN_USE){
+        {"A lock, condition variable, barrier or semaphore is initialised again while in use:",
+         "a thread holds the lock, or threads wait on the object."},
+        {"Init writes a fresh object over the live one: the holder's unlock or the waiters'",
+         "wake-up then acts on an object that no longer knows them (undefined behaviour).", NULL},
+        {"initialise once, before the threads that use the object start",
+         "to reuse it: join its users, destroy it, then initialise it again",
+         "in a fork child, re-initialising the locks other threads held is fine (not reported)"}},
+    E(LH_FINDING_COND_MISUSE){
+        {"A condition variable is destroyed while threads wait on it, used after its destroy,",
+         "or used without ever being initialised."},
+        {"glibc's pthread_cond_destroy blocks until every waiter has been woken, so a destroy",
+         "with a sleeping waiter hangs; after a destroy the memory is no condition variable."},
+        {"wake the waiters (set the condition and broadcast), join them, then destroy",
+         "initialise with pthread_cond_init or PTHREAD_COND_INITIALIZER before the first use",
+         NULL}},
+    E(LH_FINDING_RELATIVE_TIMEOUT){
+        {"A timed wait is given a deadline that is a relative timeout (a few seconds after the",
+         "clock's epoch), or whose tv_nsec is not in [0, 999999999]."},
+        {"The timed calls take an absolute time: {5, 0} means 5 s after 1970, long past, so the",
+         "wait times out at once; a bad tv_nsec makes the call fail with EINVAL.", NULL},
+        {"deadline = now + timeout: clock_gettime(CLOCK_REALTIME, &t), t.tv_sec += seconds",
+         "use the wait's clock (pthread_condattr_setclock, pthread_cond_clockwait's argument)",
+         "carry: if (t.tv_nsec >= 1000000000) { t.tv_sec++; t.tv_nsec -= 1000000000; }"}},
+    E(LH_FINDING_COND_SIGNAL_UNLOCKED){
+        {"A condition variable is signalled while nobody holds the mutex its waiters use.", NULL},
+        {"Legal, and fine when the condition was changed under the mutex before the unlock. A bug",
+         "when the condition is changed without the mutex: a waiter that has just checked it",
+         "and not yet slept misses the signal for ever (the lost wake-up)."},
+        {"change the condition under the mutex; signal before or after the unlock",
+         "if the condition really is changed without the mutex, take the mutex for the change",
+         NULL}},
 };
 
 static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
@@ -281,6 +313,39 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
          "потока",
          "если этот код всегда выполняет только один поток, подавите предупреждение и объясните "
          "почему",
+         NULL}},
+    E(LH_FINDING_REINIT_IN_USE){
+        {"Блокировка, условная переменная, барьер или семафор повторно инициализируются во",
+         "время использования: блокировку удерживает поток или объект ждут потоки."},
+        {"Инициализация записывает новый объект поверх живого: разблокировка или пробуждение",
+         "ждущих действуют на объект, который о них уже не знает (неопределённое поведение).",
+         NULL},
+        {"инициализируйте один раз, до запуска потоков, которые используют объект",
+         "чтобы использовать заново: дождитесь пользователей, уничтожьте, инициализируйте снова",
+         "в дочернем процессе после fork повторная инициализация блокировок допустима"}},
+    E(LH_FINDING_COND_MISUSE){
+        {"Условную переменную уничтожают, пока её ждут потоки, используют после уничтожения",
+         "или используют, ни разу не инициализировав."},
+        {"pthread_cond_destroy в glibc блокируется, пока не разбудят всех ждущих, поэтому",
+         "уничтожение при спящем ожидающем зависает; после уничтожения память уже не объект."},
+        {"разбудите ждущих (установите условие и вызовите broadcast), дождитесь их, уничтожьте",
+         "инициализируйте через pthread_cond_init или PTHREAD_COND_INITIALIZER до использования",
+         NULL}},
+    E(LH_FINDING_RELATIVE_TIMEOUT){
+        {"Ожиданию с тайм-аутом передан относительный тайм-аут (несколько секунд от начала",
+         "отсчёта часов) или время, у которого tv_nsec вне [0, 999999999]."},
+        {"Такие вызовы принимают абсолютное время: {5, 0} — это 5 с после 1970 года, давно",
+         "прошедший момент, и ожидание сразу истекает; неверный tv_nsec даёт EINVAL.", NULL},
+        {"срок = сейчас + тайм-аут: clock_gettime(CLOCK_REALTIME, &t), t.tv_sec += секунды",
+         "используйте часы ожидания (pthread_condattr_setclock, аргумент pthread_cond_clockwait)",
+         "перенос: if (t.tv_nsec >= 1000000000) { t.tv_sec++; t.tv_nsec -= 1000000000; }"}},
+    E(LH_FINDING_COND_SIGNAL_UNLOCKED){
+        {"Условной переменной посылают сигнал, когда никто не удерживает мьютекс её ждущих.", NULL},
+        {"Это допустимо и правильно, если условие изменили под мьютексом до разблокировки.",
+         "Ошибка — если условие меняют без мьютекса: поток, который только что его проверил",
+         "и ещё не уснул, пропустит сигнал навсегда (потерянное пробуждение)."},
+        {"меняйте условие под мьютексом; сигнал можно послать до или после разблокировки",
+         "если условие действительно меняется без мьютекса, захватите мьютекс для изменения",
          NULL}},
 };
 

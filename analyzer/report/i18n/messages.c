@@ -440,6 +440,64 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_RELATED] = {"%s, at", "%s; место:"},
     [LH_MSG_RELATED_BY] = {"%s by %s, at", "%s (поток %s); место:"},
     [LH_MSG_DID_IT_AT] = {" did it at", " сделал это здесь:"},
+    [LH_MSG_REINIT_HELD] =
+        {"%s initialises %s again while a thread holds it: the holder's unlock then acts on a "
+         "new, unlocked lock",
+         "%s повторно инициализирует %s, пока её удерживает поток: разблокировка этим потоком "
+         "подействует уже на новую, свободную блокировку"},
+    [LH_MSG_REINIT_WAITED] =
+        {"%s initialises %s again while threads wait on it: they wait on memory that is no "
+         "longer the object they entered",
+         "%s повторно инициализирует %s, пока его ждут потоки: они ждут на памяти, которая уже "
+         "не тот объект, в который они вошли"},
+    [LH_MSG_COND_DESTROY_WAITED_2] =
+        {"(glibc's pthread_cond_destroy then blocks until every waiter has been woken)",
+         "(pthread_cond_destroy в glibc при этом блокируется, пока не разбудят всех ждущих)"},
+    [LH_MSG_USE_AFTER_DESTROY] = {"%s uses %s after it was destroyed",
+                                  "%s использует объект после его уничтожения: %s"},
+    [LH_MSG_COND_UNINITIALISED] =
+        {"%s uses %s, which was never initialised (its memory is not that of a fresh "
+         "condition variable)",
+         "%s использует %s, который не был инициализирован (его память не похожа на новую "
+         "условную переменную)"},
+    [LH_MSG_TIMEOUT_RELATIVE_1] =
+        {"%s gives a timed wait a deadline close to the clock's epoch: a relative timeout",
+         "%s передаёт ожиданию с тайм-аутом момент времени около начала отсчёта часов:"},
+    [LH_MSG_TIMEOUT_RELATIVE_2] =
+        {"where an absolute time is expected, so the wait times out at once",
+         "это относительный тайм-аут вместо абсолютного времени, и ожидание сразу истекает"},
+    [LH_MSG_TIMEOUT_INVALID] =
+        {"%s gives a timed wait a deadline whose tv_nsec is outside [0, 999999999]: the call "
+         "fails with EINVAL",
+         "%s передаёт ожиданию с тайм-аутом время, у которого tv_nsec вне [0, 999999999]: вызов "
+         "завершится с EINVAL"},
+    [LH_MSG_TIMEOUT_ON] = {"(the wait is for %s)", "(ожидание: %s)"},
+    [LH_MSG_SIGNAL_UNLOCKED_1] =
+        {"%s signals %s while nobody holds %s, the mutex its waiters use:",
+         "%s сигналит %s, когда никто не удерживает %s — мьютекс, с которым её ждут:"},
+    [LH_MSG_SIGNAL_UNLOCKED_2] =
+        {"a bug if the condition was changed without that mutex (the wake-up can be lost)",
+         "это ошибка, если условие изменили без этого мьютекса (пробуждение может потеряться)"},
+    [LH_MSG_FIX_REINIT] =
+        {"initialise an object once; to reuse it, make sure nobody holds or waits on it, "
+         "destroy it, then initialise it",
+         "инициализируйте объект один раз; чтобы использовать его заново, убедитесь, что его "
+         "никто не удерживает и не ждёт, уничтожьте и только потом инициализируйте"},
+    [LH_MSG_FIX_COND] =
+        {"initialise a condition variable before its first use, wake and join its waiters "
+         "before destroying it, and never use it after the destroy",
+         "инициализируйте условную переменную до первого использования, разбудите и дождитесь "
+         "ждущих до уничтожения и не используйте её после уничтожения"},
+    [LH_MSG_FIX_TIMEOUT] =
+        {"make the deadline absolute: clock_gettime on the wait's clock (CLOCK_REALTIME unless "
+         "the call or the condition variable names another), plus the timeout, carrying "
+         "nanoseconds past 999999999 into seconds",
+         "задавайте абсолютное время: clock_gettime по часам ожидания (CLOCK_REALTIME, если "
+         "вызов или условная переменная не задают другие) плюс тайм-аут, переносите "
+         "наносекунды сверх 999999999 в секунды"},
+    [LH_MSG_FIX_SIGNAL_UNLOCKED] =
+        {"change the condition under the mutex; signalling after the unlock is then fine",
+         "меняйте условие под мьютексом; тогда сигнал после разблокировки допустим"},
 
     [LH_MSG_RACE_SUMMARY] =
         {"%s and %s access the same memory, at least one of them writing, and nothing orders "
@@ -587,6 +645,12 @@ static const char *const titles_ru[LH_FINDING_KIND_COUNT] = {
         "один поток захватывает блокировки в противоположном порядке",
     [LH_FINDING_POSSIBLE_LIVELOCK] =
         "потоки раз за разом безуспешно вызывают trylock, но программа ещё может продвинуться",
+    [LH_FINDING_REINIT_IN_USE] = "повторная инициализация используемого объекта",
+    [LH_FINDING_COND_MISUSE] = "неправильное использование условной переменной",
+    [LH_FINDING_RELATIVE_TIMEOUT] =
+        "ожиданию с тайм-аутом передано относительное или неверное время",
+    [LH_FINDING_COND_SIGNAL_UNLOCKED] =
+        "сигнал условной переменной, когда её мьютекс никто не удерживает",
 };
 
 /* English: singular, plural. Russian: 1 (21, 31...), 2-4 (22-24...), 5-20 and the rest. The
