@@ -155,7 +155,7 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
                    ((flags & 1) ? LH_CELL_WRITE : 0) | ((flags & 2) ? LH_CELL_ATOMIC : 0);
     uint64_t c = 0;
     for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-      c = __atomic_load_n(lh_granule_cell(g, i), __ATOMIC_RELAXED);
+      c = lh_granule_load(g, i, __ATOMIC_RELAXED);
       if ((c & LH_CELL_LOCKLESS) && lh_cell_covers(c, cur)) return;
     }
     if (__builtin_expect(lh_cell_is_ext(c), 0)) { /* the last cell names an extension */
@@ -167,7 +167,7 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
       }
     } else if (__builtin_expect(lh_shadow_ext_full(), 0) && !(flags & 1)) {
       for (int i = 0; i < LH_SHADOW_CELLS; i++) {
-        c = __atomic_load_n(lh_granule_cell(g, i), __ATOMIC_RELAXED);
+        c = lh_granule_load(g, i, __ATOMIC_RELAXED);
         if ((c & LH_CELL_LOCKLESS) && lh_cell_stands_for(r, c, cur)) return;
       }
     }

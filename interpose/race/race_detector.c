@@ -125,12 +125,26 @@ struct view {
   uint64_t c[VIEW_MAX]; /* the values read */
   int n;
   bool extended;
+  const struct lh_race_granule *g;
 };
+
+/* Cell j of the view as it is now: a cell of plane 1 on a page never written is 0 unread
+ * (race_shadow.h: lh_plane1_used). */
+static inline uint64_t view_reload(const struct view *v, int j, int order) {
+  if (!v->extended && j == v->n - 1) return lh_granule_load(v->g, LH_SHADOW_CELLS - 1, order);
+  return __atomic_load_n(v->p[j], order);
+}
+
+/* Before a store into cell j of the view: its page of plane 1 is marked as written. */
+static inline void view_will_store(const struct view *v, int j) {
+  if (!v->extended && j == v->n - 1) lh_plane1_mark(v->g);
+}
 
 static inline void view_load(struct lh_race_granule *g, struct view *v, int order) {
   v->n = 0;
+  v->g = g;
   for (int i = 0; i < LH_SHADOW_CELLS - 1; i++) v->p[v->n++] = lh_granule_cell(g, i);
-  uint64_t last = __atomic_load_n(lh_granule_cell(g, LH_SHADOW_CELLS - 1), __ATOMIC_ACQUIRE);
+  uint64_t last = lh_granule_load(g, LH_SHADOW_CELLS - 1, __ATOMIC_ACQUIRE);
   v->extended = lh_cell_is_ext(last);
   if (v->extended) {
     struct lh_race_ext *e = lh_shadow_ext(last);
@@ -138,10 +152,10 @@ static inline void view_load(struct lh_race_granule *g, struct view *v, int orde
   } else {
     v->p[v->n++] = lh_granule_cell(g, LH_SHADOW_CELLS - 1);
   }
-  for (int i = 0; i < v->n; i++) v->c[i] = __atomic_load_n(v->p[i], order);
   /* The last cell as it was when the view was chosen: if it has become a marker since, the
    * compare-and-swap of a choice made on this view fails instead of overwriting the marker. */
-  if (!v->extended) v->c[v->n - 1] = last;
+  for (int i = 0; i < v->n; i++)
+    v->c[i] = !v->extended && i == v->n - 1 ? last : __atomic_load_n(v->p[i], order);
 }
 
 /* Whether the locks of cell c are among those of an access made with lockset lsid (a lockless
@@ -251,10 +265,11 @@ static int cell_for(const struct lh_race_thread *r, const struct view *v, uint64
  * another thread's). */
 static bool extend(struct lh_race_granule *g) {
   uint64_t *last = lh_granule_cell(g, LH_SHADOW_CELLS - 1);
-  uint64_t old = __atomic_load_n(last, __ATOMIC_ACQUIRE);
+  uint64_t old = lh_granule_load(g, LH_SHADOW_CELLS - 1, __ATOMIC_ACQUIRE);
   if (lh_cell_is_ext(old)) return true;
   uint64_t m = lh_shadow_ext_new();
   if (!m) return false;
+  lh_plane1_mark(g);
   __atomic_store_n(&lh_shadow_ext(m)->cell[0], old, __ATOMIC_RELAXED);
   if (!__atomic_compare_exchange_n(last, &old, m, false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
     lh_shadow_ext_free(m); /* the cell changed meanwhile: choose again */
@@ -346,7 +361,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
   if (needs_no_store(r, &v, cur, lsid, alone)) {
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* then every cell again, as below */
     for (int j = 0; j < v.n; j++) {
-      uint64_t now = __atomic_load_n(v.p[j], __ATOMIC_ACQUIRE);
+      uint64_t now = view_reload(&v, j, __ATOMIC_ACQUIRE);
       if (now != v.c[j]) check_cell(r, base, now, cur, lsid, &stack);
     }
     return;
@@ -369,6 +384,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
       may_extend = extend(g);
       continue;
     }
+    if (i != KEEP) view_will_store(&v, i);
     if (i == KEEP || __atomic_compare_exchange_n(v.p[i], &v.c[i], val, false, __ATOMIC_SEQ_CST,
                                                  __ATOMIC_ACQUIRE))
       break;
@@ -383,7 +399,7 @@ static void slow_access(struct lh_race_thread *r, struct lh_race_granule *g, uin
   }
   for (int j = 0; j < v.n; j++) {
     if (j == i) continue;
-    uint64_t now = __atomic_load_n(v.p[j], __ATOMIC_ACQUIRE);
+    uint64_t now = view_reload(&v, j, __ATOMIC_ACQUIRE);
     if (now != v.c[j])
       check_cell(r, base, now, cur, lsid, &stack);
     else if (i != KEEP && drops(r, now, mine, lsid, alone)) /* needless now: room for others */

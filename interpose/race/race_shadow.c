@@ -10,8 +10,9 @@
 
 #define L1_BITS LH_SHADOW_L1_BITS
 #define L2_BITS LH_SHADOW_L2_BITS
-#define PLANE_BYTES ((size_t)LH_SHADOW_GRANULES * sizeof(uint64_t))
-#define CHUNK_BYTES (PLANE_BYTES * LH_SHADOW_CELLS)
+#define PLANE_BYTES LH_SHADOW_PLANE_BYTES
+#define CHUNK_BYTES LH_SHADOW_CHUNK_BYTES
+#define CHUNK_MAP_BYTES (CHUNK_BYTES + LH_SHADOW_PAGE) /* the planes, then plane 1's page bits */
 #define L2_BYTES (((size_t)1 << L2_BITS) * sizeof(void *))
 
 /* The first level: written only by compare-and-swap from NULL to a mapped second level, never
@@ -19,24 +20,24 @@
 struct lh_race_granule **lh_shadow_l1[1u << L1_BITS];
 #define l1 lh_shadow_l1
 
-/* Maps n zeroed bytes aligned to n (a power of two), so that a chunk's plane 0 can be one huge
- * page. */
-static void *map_zeroed(size_t n) {
+/* Maps n zeroed bytes aligned to `align` (a power of two, at most n), so that a chunk's plane 0
+ * can be one huge page and a granule finds its chunk by rounding down. */
+static void *map_zeroed(size_t n, size_t align) {
   const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-  char *p = mmap(NULL, 2 * n, PROT_READ | PROT_WRITE, flags, -1, 0);
+  size_t len = n + align;
+  char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
   if (p == MAP_FAILED) return NULL;
-  char *aligned = (char *)(((uintptr_t)p + n - 1) & ~(uintptr_t)(n - 1));
+  char *aligned = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
   if (aligned > p) munmap(p, (size_t)(aligned - p));
-  if (aligned + n < p + 2 * n) munmap(aligned + n, (size_t)(p + 2 * n - (aligned + n)));
-  p = aligned;
-  return p;
+  if (aligned + n < p + len) munmap(aligned + n, (size_t)(p + len - (aligned + n)));
+  return aligned;
 }
 
 /* Installs a freshly mapped level in *slot unless another thread won the race to it. */
-static void *install(void **slot, size_t n) {
+static void *install(void **slot, size_t n, size_t align) {
   void *cur = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
   if (cur) return cur;
-  void *fresh = map_zeroed(n);
+  void *fresh = map_zeroed(n, align);
   if (!fresh) return NULL;
   if (__atomic_compare_exchange_n(slot, &cur, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
     return fresh;
@@ -48,10 +49,11 @@ static struct lh_race_granule *chunk_of(uintptr_t addr, bool create) {
   if (addr >> (L1_BITS + 32) || addr < ((uintptr_t)1 << LH_SHADOW_CHUNK_BITS)) return NULL;
   void **l1slot = (void **)&l1[addr >> 32];
   struct lh_race_granule **l2 =
-      create ? install(l1slot, L2_BYTES) : __atomic_load_n(l1slot, __ATOMIC_ACQUIRE);
+      create ? install(l1slot, L2_BYTES, L2_BYTES) : __atomic_load_n(l1slot, __ATOMIC_ACQUIRE);
   if (!l2) return NULL;
   void **l2slot = (void **)&l2[(addr >> LH_SHADOW_CHUNK_BITS) & ((1u << L2_BITS) - 1)];
-  return create ? install(l2slot, CHUNK_BYTES) : __atomic_load_n(l2slot, __ATOMIC_ACQUIRE);
+  return create ? install(l2slot, CHUNK_MAP_BYTES, CHUNK_BYTES)
+                : __atomic_load_n(l2slot, __ATOMIC_ACQUIRE);
 }
 
 struct lh_race_granule *lh_shadow_granule_slow(uintptr_t addr) {
@@ -118,7 +120,7 @@ void lh_shadow_fork_lock(bool take) { take ? lh_spin_lock(&ext_lock) : lh_spin_u
 static void free_extensions(struct lh_race_granule *c, size_t first, size_t last) {
   for (size_t i = first; i <= last; i++) {
     uint64_t *cell = lh_granule_cell(&c[i], LH_SHADOW_CELLS - 1);
-    uint64_t m = __atomic_load_n(cell, __ATOMIC_RELAXED);
+    uint64_t m = lh_granule_load(&c[i], LH_SHADOW_CELLS - 1, __ATOMIC_RELAXED);
     if (lh_cell_is_ext(m) &&
         __atomic_compare_exchange_n(cell, &m, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
       lh_shadow_ext_free(m);
@@ -134,9 +136,18 @@ static void forget_in_chunk(struct lh_race_granule *c, uintptr_t lo, uintptr_t h
   if (__atomic_load_n(&ext_live, __ATOMIC_RELAXED)) free_extensions(c, first, last);
   if (bytes == PLANE_BYTES) {
     madvise(c, CHUNK_BYTES, MADV_DONTNEED);
+    memset((char *)c + CHUNK_BYTES, 0, PLANE_BYTES / LH_SHADOW_PAGE / 8); /* no page written */
     return;
   }
-  for (int i = 0; i < LH_SHADOW_CELLS; i++) memset(lh_granule_cell(&c[first], i), 0, bytes);
+  memset(&c[first], 0, bytes);
+  /* plane 1 only where it was written: a page of it never written stays unbacked */
+  for (size_t g = first; g <= last;) {
+    size_t page_end = (g / (LH_SHADOW_PAGE / 8) + 1) * (LH_SHADOW_PAGE / 8);
+    size_t to = page_end <= last ? page_end : last + 1;
+    for (int i = 1; i < LH_SHADOW_CELLS; i++)
+      if (lh_plane1_used(&c[g])) memset(lh_granule_cell(&c[g], i), 0, (to - g) * sizeof(uint64_t));
+    g = to;
+  }
 }
 
 void lh_shadow_forget(uintptr_t addr, size_t size) {

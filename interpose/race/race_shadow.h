@@ -12,8 +12,8 @@
  * cell i of every granule of the chunk, so a granule's cells are 2 MiB apart, not side by side.
  * That is what keeps memory that only one thread uses at 1x shadow, not 2x: such memory only ever
  * fills cell 0 (a thread's later access replaces its own earlier one, race_detector.c), so the
- * pages of plane 1 are never written and never backed (memory_heavy: 3.0x native before, issue
- * 11). Plane 0 alone is aligned to be one huge page (lh_shadow_prefer_huge_pages). Only what the
+ * pages of plane 1 are never written, never read (lh_plane1_used, below) and never backed
+ * (memory_heavy: 3.0x native before, issue 11). Plane 0 alone is aligned to be one huge page (lh_shadow_prefer_huge_pages). Only what the
  * program touches is ever backed by pages. New levels are installed with a compare-and-swap, so the
  * lookup takes no lock; a thread keeps the last chunk it used (race_thread.h).
  *
@@ -75,6 +75,40 @@ struct lh_race_granule {
 /* Cell i (< LH_SHADOW_CELLS) of granule g. */
 static inline uint64_t *lh_granule_cell(const struct lh_race_granule *g, int i) {
   return (uint64_t *)&g->cell0 + (size_t)i * LH_SHADOW_PLANE_CELLS;
+}
+
+/* Which 4 KiB pages of a chunk's plane 1 were ever written: one bit each, in the page after the
+ * chunk's planes (a chunk is mapped aligned to CHUNK_BYTES, so a granule finds its chunk's start
+ * by rounding down). A cell of plane 1 whose page's bit is clear is zero and is not read: some
+ * kernels back even a read of never-written anonymous memory with a page of its own instead of
+ * the shared zero page (this project's CI machines: reading 64 MiB of it grows the resident set
+ * by 64 MiB), and there the fast path's look at cell 1 would back every page of plane 1. The bit
+ * is set before the cell is written, so a reader that finds it clear is simply ordered before the
+ * writer. */
+#define LH_SHADOW_PLANE_BYTES ((size_t)LH_SHADOW_GRANULES * sizeof(uint64_t))
+#define LH_SHADOW_CHUNK_BYTES (LH_SHADOW_PLANE_BYTES * LH_SHADOW_CELLS)
+#define LH_SHADOW_PAGE 4096u
+static inline uint64_t *lh_plane1_word(const struct lh_race_granule *g, size_t *bit) {
+  uintptr_t a = (uintptr_t)g, base = a & ~(uintptr_t)(LH_SHADOW_CHUNK_BYTES - 1);
+  size_t page = (a - base) / LH_SHADOW_PAGE;
+  *bit = page % 64;
+  return (uint64_t *)(base + LH_SHADOW_CHUNK_BYTES) + page / 64;
+}
+static inline bool lh_plane1_used(const struct lh_race_granule *g) {
+  size_t bit;
+  const uint64_t *w = lh_plane1_word(g, &bit);
+  return __atomic_load_n(w, __ATOMIC_ACQUIRE) >> bit & 1;
+}
+static inline void lh_plane1_mark(const struct lh_race_granule *g) {
+  size_t bit;
+  uint64_t *w = lh_plane1_word(g, &bit);
+  if (!(__atomic_load_n(w, __ATOMIC_RELAXED) >> bit & 1))
+    __atomic_fetch_or(w, 1ull << bit, __ATOMIC_SEQ_CST);
+}
+/* Cell i of granule g as a load (0 for a cell of plane 1 on a page never written). */
+static inline uint64_t lh_granule_load(const struct lh_race_granule *g, int i, int order) {
+  if (i > 0 && !lh_plane1_used(g)) return 0;
+  return __atomic_load_n(lh_granule_cell(g, i), order);
 }
 
 /* The extension of a granule (above): one cache line of cells. */
