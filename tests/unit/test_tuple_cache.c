@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <malloc.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -163,7 +164,10 @@ Test(tuple_cache, neighbouring_locks_have_neighbouring_slots) {
 /* glibc raises its mmap threshold to the size of any mmapped chunk that free() gives back: were
  * the cache's tables from malloc, a table that grew past 128 KiB and was replaced would make the
  * program's later big allocations come from the heap (memcached's 1 MiB slab pages went into
- * arenas: +19 MB resident). Its tables must leave the program's allocator as it was. Checked in a
+ * arenas: +19 MB resident). Its tables must leave the program's allocator as it was: no chunk of
+ * malloc's own mappings (mallinfo2's hblks) is taken for them while the cache grows, nor given back
+ * when it is cleared - the one way the threshold moves. (Asking whether a later 1 MiB malloc gets a
+ * mapping of its own depends on how big the heap's top happens to be: flaky in CI.) Checked in a
  * fresh process (this test binary run again with LH_TABLE_PROBE set: the constructor below runs
  * the scenario and exits before Criterion starts), since Criterion's own buffers have moved the
  * threshold of this one already. */
@@ -171,14 +175,18 @@ __attribute__((constructor)) static void table_probe(void) {
   if (!getenv("LH_TABLE_PROBE")) return;
   struct lh_tuple_cache c = {0};
   struct lh_tuple_value v = value(1);
+  size_t before = mallinfo2().hblks;
   for (uint32_t i = 0; i < 200000; i++) {
     struct lh_tuple_key k = key(0x100000 + (uintptr_t)i * 64, 0x400000, i % 7);
     if (!lh_tuple_cache_put(&c, &k, &v)) _exit(2);
   }
+  size_t grown = mallinfo2().hblks;
   lh_tuple_cache_clear(&c);
-  size_t before = mallinfo2().hblks;
-  void *big = malloc(1 << 20); /* above glibc's first threshold (128 KiB): mapped on its own */
-  _exit(mallinfo2().hblks == before + 1 && big ? 0 : 3);
+  size_t cleared = mallinfo2().hblks;
+  if (grown != before || cleared != before)
+    fprintf(stderr, "malloc's mapped chunks: %zu before, %zu grown, %zu cleared\n", before, grown,
+            cleared);
+  _exit(grown == before && cleared == before ? 0 : 3);
 }
 
 Test(tuple_cache, growing_and_clearing_big_tables_leaves_the_programs_malloc_as_it_was) {
@@ -188,5 +196,5 @@ Test(tuple_cache, growing_and_clearing_big_tables_leaves_the_programs_malloc_as_
   int status;
   cr_assert_eq(waitpid(pid, &status, 0), pid);
   cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-            "exit %d: 3 = a 1 MiB block no longer gets its own mapping", WEXITSTATUS(status));
+            "exit %d: 3 = the cache took its tables from malloc's mappings", WEXITSTATUS(status));
 }
