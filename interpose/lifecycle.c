@@ -30,6 +30,7 @@
 #include "lockorder/misuse.h"
 #include "lockorder/recorder.h"
 #include "race/race.h"
+#include "registry/cond_wait_sites.h"
 #include "registry/lock_registry.h"
 #include "registry/module_map.h"
 #include "registry/object_registry.h"
@@ -90,6 +91,7 @@ static void forget_written(void) {
   lh_locks_mark_unwritten();
   lh_leaf_start_afresh(); /* the new file has none of the (site, held site) pairs */
   lh_objects_mark_unwritten();
+  lh_cond_wait_sites_mark_unwritten();
   lh_stacks_mark_unwritten();
   lh_modules_mark_unwritten();
 }

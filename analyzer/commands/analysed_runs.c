@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/run_loader.h"
+#include "symbols/cond_wait_sites.h"
 #include "symbols/lock_names.h"
 #include "symbols/python_names.h"
 
@@ -20,9 +21,10 @@ void lh_analysed_runs_analyse(struct lh_analysed_runs *a, const struct lh_option
   struct lh_analysis_options ao = {o->max_cycle_length};
   a->sym = lh_sym_new();
   lh_frames_show_interpreter(o->verbose);
-  lh_python_mark_acquisitions(a->sym, a->m); /* before the analysis: tries order nothing */
-  a->findings = lh_analyse(a->m, &ao, &a->stats);
   lh_sym_set_source_roots(a->sym, (const char *const *)o->source_roots, o->nsource_roots);
+  lh_python_mark_acquisitions(a->sym, a->m); /* before the analysis: tries order nothing */
+  lh_cond_wait_sites_check(a->sym, a->m);    /* its findings are incidents */
+  a->findings = lh_analyse(a->m, &ao, &a->stats);
   a->lock_names = lh_lock_names(a->sym, a->m);
   a->report = (struct lh_report){a->m,   a->findings, &a->stats,        a->lock_names,
                                  a->sym, o->verbose,  o->error_exitcode};

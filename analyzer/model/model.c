@@ -93,6 +93,7 @@ void lh_model_free(struct lh_model *m) {
   free(m->locks);
   free(m->tuples);
   free(m->joins);
+  free(m->wait_sites);
   free(m);
 }
 
@@ -234,6 +235,10 @@ void lh_model_add_tuple(struct lh_model *m, const struct lh_tuple *t) {
 
 void lh_model_add_join(struct lh_model *m, const struct lh_join *j) {
   *LH_PUSH(m->joins, m->njoins, m->cap_joins) = *j;
+}
+
+void lh_model_add_wait_site(struct lh_model *m, const struct lh_cond_wait_site *w) {
+  *LH_PUSH(m->wait_sites, m->nwait_sites, m->cap_wait_sites) = *w;
 }
 
 void lh_model_add_incident(struct lh_model *m, const struct lh_incident *x) {

@@ -155,6 +155,15 @@ struct lh_join {
   uint32_t joined;
 };
 
+/* A place the program waits on a condition variable (`cond_wait_site` records): the analyzer reads
+ * the code around it (symbols/cond_wait_sites.c). */
+struct lh_cond_wait_site {
+  uint32_t file;
+  uint32_t thread; /* the first thread seen waiting there */
+  int32_t stack;
+  uint32_t object; /* the condition variable */
+};
+
 /* ---- incidents: the library's `finding` records ---- */
 
 struct lh_wait {      /* what a thread is blocked in */
@@ -270,6 +279,8 @@ struct lh_model {
   size_t nobjects, cap_objects;
   struct lh_incident *incidents;
   size_t nincidents, cap_incidents;
+  struct lh_cond_wait_site *wait_sites;
+  size_t nwait_sites, cap_wait_sites;
   struct lh_lock_profile *profiles;
   size_t nprofiles, cap_profiles; /* `contention` records */
   struct lh_model_index *index;   /* hash tables for merging (model.c) */
@@ -308,6 +319,7 @@ struct lh_run_file *lh_model_add_file(struct lh_model *m, const char *path);
 uint32_t lh_model_add_thread(struct lh_model *m, const struct lh_thread *t);
 void lh_model_add_tuple(struct lh_model *m, const struct lh_tuple *t); /* takes t->held */
 void lh_model_add_join(struct lh_model *m, const struct lh_join *j);
+void lh_model_add_wait_site(struct lh_model *m, const struct lh_cond_wait_site *w);
 void lh_model_add_incident(struct lh_model *m, const struct lh_incident *x); /* takes its arrays */
 void lh_incident_free(struct lh_incident *x);
 

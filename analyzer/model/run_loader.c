@@ -161,6 +161,17 @@ static bool rec_join(struct loader *ld, json_t *rec) {
   return true;
 }
 
+static bool rec_cond_wait_site(struct loader *ld, json_t *rec) {
+  int32_t thread, stack, object;
+  if (!lh_rf_ref_field(ld, rec, "thread", &ld->thread_ids, false, &thread) ||
+      !lh_rf_ref_field(ld, rec, "stack", &ld->stack_ids, false, &stack) ||
+      !lh_rf_ref_field(ld, rec, "object", &ld->object_ids, false, &object))
+    return false;
+  struct lh_cond_wait_site w = {ld->file_index, (uint32_t)thread, stack, (uint32_t)object};
+  lh_model_add_wait_site(ld->m, &w);
+  return true;
+}
+
 static bool rec_exit(struct loader *ld, json_t *rec) {
   int64_t seg;
   int32_t thread;
@@ -475,6 +486,7 @@ static const struct {
     {"end", rec_end},
     {"run", rec_run_again},
     {"object", rec_object},
+    {"cond_wait_site", rec_cond_wait_site},
     {"finding", lh_rec_finding},
 };
 

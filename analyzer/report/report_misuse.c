@@ -114,6 +114,10 @@ static void misuse_sentence(const struct lh_text *x, const struct misuse *u) {
     line_of(x, in, MSG(LH_MSG_SIGNAL_UNLOCKED_1), T, O, lh_incident_mutex_phrase(x, u->lock).s);
     line_of(x, in, "%s", MSG(LH_MSG_SIGNAL_UNLOCKED_2));
     break;
+  case LH_FINDING_COND_WAIT_NOT_IN_LOOP:
+    line_of(x, in, MSG(detail_is(u, "if") ? LH_MSG_WAIT_UNDER_IF : LH_MSG_WAIT_NO_LOOP), T, O);
+    line_of(x, in, "%s", MSG(LH_MSG_WAIT_NOT_IN_LOOP_2));
+    break;
   case LH_FINDING_API_ERROR:
     if (detail_is(u, "join-detached"))
       line_of(x, in, MSG(LH_MSG_JOIN_DETACHED), T, target.s);
@@ -145,6 +149,7 @@ static enum lh_msg misuse_fix(enum lh_finding_kind kind) {
   case LH_FINDING_COND_MISUSE: return LH_MSG_FIX_COND;
   case LH_FINDING_RELATIVE_TIMEOUT: return LH_MSG_FIX_TIMEOUT;
   case LH_FINDING_COND_SIGNAL_UNLOCKED: return LH_MSG_FIX_SIGNAL_UNLOCKED;
+  case LH_FINDING_COND_WAIT_NOT_IN_LOOP: return LH_MSG_FIX_WAIT_NOT_IN_LOOP;
   default: return LH_MSG_FIX_API;
   }
 }

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "lockorder/blocking.h"
 #include "lockorder/recorder.h"
+#include "registry/cond_wait_sites.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
 #include "registry/stack_capture.h"
@@ -153,6 +154,7 @@ struct cond_enter_ctx {
 static void cond_enter(void *p) {
   struct cond_enter_ctx *c = p;
   lh_cond_mutex_set(c->cond, c->mutex);
+  lh_cond_wait_site_seen(c->here, c->cond, c->pc);
   c->other = lh_object_cond_enter(c->cond, c->mutex, c->pc, lh_self.id, c->here, &c->other_thread,
                                   &c->other_stack);
   c->report = c->other && lh_incident_first_at(LH_FINDING_COND_MULTIPLE_MUTEXES, NULL, c->pc);

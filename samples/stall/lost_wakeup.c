@@ -9,6 +9,8 @@
  *
  * What to look for: after the stall timeout, a `stall`: the waiter in pthread_cond_wait on
  * data_ready with nobody left to signal it, main in pthread_join. Then lockhound ends the program.
+ * Also a `cond-wait-not-in-loop` warning on data_ready: the wait sits under an `if`, and nothing
+ * checks the flag again after it returns - the other half of the same bug.
  *
  * How to fix: check the flag under the mutex, in a loop around the wait:
  *     pthread_mutex_lock(&data_lock);
@@ -17,6 +19,7 @@
  * event_correct.c is this program, fixed, with the same unlucky order forced.
  *
  * lockhound-expect: stall data_ready
+ * lockhound-expect-warning: cond-wait-not-in-loop data_ready
  */
 #include <pthread.h>
 #include <semaphore.h>

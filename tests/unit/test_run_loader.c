@@ -346,3 +346,30 @@ Test(run_loader, warnings_stop_after_ten_and_the_rest_are_counted) {
   cr_assert_eq(l.m->files[0].bad_records, 25);
   unload(&l);
 }
+
+Test(run_loader, a_cond_wait_site_is_kept_for_the_source_check) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 1);
+  rb_objects(&rb);
+  rb_add(&rb, "{'t':'cond_wait_site','thread':1,'stack':3,'object':1}");
+  rb_end(&rb);
+  struct loaded l = load_rb(&rb);
+  cr_assert_eq(l.diag[0], '\0', "%s", l.diag);
+  cr_assert_eq(l.m->nwait_sites, 1);
+  cr_expect_eq(l.m->wait_sites[0].stack, 3);
+  cr_expect_eq(l.m->objects[l.m->wait_sites[0].object].kind, LH_OBJECT_COND);
+  unload(&l);
+}
+
+Test(run_loader, a_cond_wait_site_of_an_unknown_object_is_skipped) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 1);
+  rb_add(&rb, "{'t':'cond_wait_site','thread':1,'stack':3,'object':5}");
+  rb_add(&rb, "{'t':'cond_wait_site','thread':1,'object':5}");
+  rb_end(&rb);
+  struct loaded l = load_rb(&rb);
+  cr_assert(strstr(l.diag, "object 5 refers to no earlier record; record skipped"), "%s", l.diag);
+  cr_assert(strstr(l.diag, "'stack'"), "%s", l.diag);
+  cr_assert_eq(l.m->nwait_sites, 0);
+  unload(&l);
+}

@@ -164,6 +164,14 @@ static const struct lh_explanation *const english[LH_FINDING_KIND_COUNT] = {
         {"change the condition under the mutex; signal before or after the unlock",
          "if the condition really is changed without the mutex, take the mutex for the change",
          NULL}},
+    E(LH_FINDING_COND_WAIT_NOT_IN_LOOP){
+        {"A thread waits on a condition variable, and when the wait returns it goes on as if the",
+         "condition held, without checking it again: an if where a while belongs.", NULL},
+        {"A wait may return with no signal at all (a spurious wake-up, which POSIX allows), and a",
+         "signal or broadcast can wake several threads: the first to run takes the item, and the",
+         "others find the buffer empty again. Only a loop that checks again is safe."},
+        {"while (!condition) pthread_cond_wait(&cond, &mutex);  /* not if */",
+         "C++: cv.wait(lock, [&] { return condition; }) loops for you"}},
 };
 
 static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
@@ -347,6 +355,14 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
         {"меняйте условие под мьютексом; сигнал можно послать до или после разблокировки",
          "если условие действительно меняется без мьютекса, захватите мьютекс для изменения",
          NULL}},
+    E(LH_FINDING_COND_WAIT_NOT_IN_LOOP){
+        {"Поток ждёт условную переменную, а после возврата из ожидания продолжает так, будто",
+         "условие выполнено, не проверив его снова: if там, где нужен while.", NULL},
+        {"Ожидание может завершиться вообще без сигнала (ложное пробуждение, POSIX это",
+         "допускает), а signal или broadcast может разбудить несколько потоков: первый забирает",
+         "элемент, остальные снова находят буфер пустым. Безопасен только цикл с проверкой."},
+        {"while (!условие) pthread_cond_wait(&cond, &mutex);  /* не if */",
+         "C++: cv.wait(lock, [&] { return условие; }) сам проверяет условие в цикле"}},
 };
 
 static const struct lh_explanation *const *const tables[LH_LANG_COUNT] = {english, russian};

@@ -478,6 +478,21 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_SIGNAL_UNLOCKED_2] =
         {"a bug if the condition was changed without that mutex (the wake-up can be lost)",
          "это ошибка, если условие изменили без этого мьютекса (пробуждение может потеряться)"},
+    [LH_MSG_WAIT_UNDER_IF] =
+        {"%s waits on %s inside an if, not a while loop: when the wait returns, the condition is "
+         "not checked again",
+         "%s ждёт %s внутри if, а не в цикле while: после возврата из ожидания условие больше не "
+         "проверяется"},
+    [LH_MSG_WAIT_NO_LOOP] =
+        {"%s waits on %s once, in no loop: when the wait returns, nothing checks that the "
+         "condition holds",
+         "%s ждёт %s один раз, вне всякого цикла: после возврата из ожидания никто не проверяет, "
+         "выполнено ли условие"},
+    [LH_MSG_WAIT_NOT_IN_LOOP_2] =
+        {"a wait may return with no signal (a spurious wake-up), and another thread may make the "
+         "condition false again before this one runs",
+         "ожидание может завершиться и без сигнала (ложное пробуждение), а другой поток может "
+         "снова сделать условие ложным раньше, чем этот продолжит работу"},
     [LH_MSG_FIX_REINIT] =
         {"initialise an object once; to reuse it, make sure nobody holds or waits on it, "
          "destroy it, then initialise it",
@@ -498,6 +513,11 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_FIX_SIGNAL_UNLOCKED] =
         {"change the condition under the mutex; signalling after the unlock is then fine",
          "меняйте условие под мьютексом; тогда сигнал после разблокировки допустим"},
+    [LH_MSG_FIX_WAIT_NOT_IN_LOOP] =
+        {"wait in a loop that checks the condition: while (!condition) pthread_cond_wait(&cond, "
+         "&mutex);",
+         "ждите в цикле, который проверяет условие: while (!условие) pthread_cond_wait(&cond, "
+         "&mutex);"},
 
     [LH_MSG_RACE_SUMMARY] =
         {"%s and %s access the same memory, at least one of them writing, and nothing orders "
@@ -651,6 +671,8 @@ static const char *const titles_ru[LH_FINDING_KIND_COUNT] = {
         "ожиданию с тайм-аутом передано относительное или неверное время",
     [LH_FINDING_COND_SIGNAL_UNLOCKED] =
         "сигнал условной переменной, когда её мьютекс никто не удерживает",
+    [LH_FINDING_COND_WAIT_NOT_IN_LOOP] =
+        "ожидание условной переменной, после которого условие не проверяется снова",
 };
 
 /* English: singular, plural. Russian: 1 (21, 31...), 2-4 (22-24...), 5-20 and the rest. The
