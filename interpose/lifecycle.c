@@ -35,6 +35,7 @@
 #include "registry/module_map.h"
 #include "registry/object_registry.h"
 #include "registry/python_frames.h"
+#include "registry/recorder_lock.h"
 #include "registry/stack_capture.h"
 #include "registry/thread_state.h"
 #include "runfile/run_file.h"
@@ -58,6 +59,7 @@ __attribute__((constructor)) static void lh_start(void) {
   if (lh_secure_process() || is_lockhound_itself()) return;
   lh_options_parse(lh_getenv("LOCKHOUND_OPTIONS"));
   lh_contention_on = lh_options.contention;
+  lh_fast_off_set(LH_FAST_OFF_CONTENTION, lh_contention_on);
   if (lh_contention_on) /* the profile names locks by id at exit */
     lh_locks_named_forever();
   lh_report_remember_library();
@@ -75,6 +77,7 @@ __attribute__((constructor)) static void lh_start(void) {
   lh_recorder_unlock();
   if (report_here) lh_report_save_stderr();
   __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
+  lh_fast_off_set(LH_FAST_OFF_DISABLED, false);
   lh_fatal_signals_install();
   /* no watchdog yet: it starts with a second thread or a first wait (watchdog.h) */
 }
@@ -102,6 +105,7 @@ void lh_run_resume(void) {
   lh_run_file_resume();
   lh_recorder_unlock();
   __atomic_store_n(&lh_enabled, true, __ATOMIC_RELEASE);
+  lh_fast_off_set(LH_FAST_OFF_DISABLED, false);
 }
 
 /* Forks made by this process: names the children's lineage. Owned by the recorder lock. */

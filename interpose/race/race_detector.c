@@ -27,6 +27,7 @@
 #include "race/race_shadow.h"
 #include "race/race_stacks.h"
 #include "registry/lock_registry.h"
+#include "registry/recorder_lock.h"
 
 bool lh_race_on;
 uint32_t lh_race_live_threads;
@@ -62,6 +63,7 @@ void lh_race_init(void) {
     return;
   track(&lh_self.race);
   lh_locks_named_forever(); /* locksets name locks by id in reports of any age */
+  lh_fast_off_set(LH_FAST_OFF_RACES, true);
   __atomic_store_n(&lh_race_on, true, __ATOMIC_RELEASE);
   lh_run_file_note_races();
 }

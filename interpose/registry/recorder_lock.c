@@ -13,6 +13,7 @@
 #include "registry/thread_state.h"
 
 bool lh_enabled;
+uint8_t lh_fast_off = LH_FAST_OFF_DISABLED;
 /* The recorder lock itself; owned by whoever holds it. */
 static pthread_mutex_t recorder_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 

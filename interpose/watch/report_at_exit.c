@@ -171,6 +171,7 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
   if (path) snprintf(copy, sizeof copy, "%s", path);
   bool supervised = lh_run_supervised();
   lh_recorder_unlock();
+  lh_fast_off_set(LH_FAST_OFF_DISABLED, true);
   __atomic_store_n(&lh_enabled, false, __ATOMIC_RELEASE);
   /* Natively, exit flushes stdio and _exit, exec and a fatal signal do not: so only at exit is
    * it flushed here first (for the report to come after the program's output). */

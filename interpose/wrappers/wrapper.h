@@ -109,10 +109,8 @@ LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool 
  * not running its own code on this thread, and neither race mode nor the contention profile (which
  * have events of their own at every acquisition and release) is on. */
 LH_STEP bool lh_fast_path_open(void) {
-  return !(__builtin_expect(!__atomic_load_n(&lh_enabled, __ATOMIC_RELAXED), 0) ||
-           __builtin_expect(lh_self.in_runtime, 0) ||
-           __builtin_expect(__atomic_load_n(&lh_race_on, __ATOMIC_RELAXED), 0) ||
-           __builtin_expect(lh_contention_on, 0));
+  return !(__builtin_expect(__atomic_load_n(&lh_fast_off, __ATOMIC_RELAXED), 0) ||
+           __builtin_expect(lh_self.in_runtime, 0));
 }
 
 /* The common unlock, whole: the lock is the caller's latest, taken once, and neither race mode nor
