@@ -31,6 +31,7 @@
 #include "lockorder/recorder.h"
 #include "race/race.h"
 #include "registry/cond_wait_sites.h"
+#include "registry/fork_held_locks.h"
 #include "registry/lock_registry.h"
 #include "registry/module_map.h"
 #include "registry/object_registry.h"
@@ -134,6 +135,7 @@ void lh_fork_child(void) {
   /* Only the forking thread exists now; it holds the recorder lock, so the tables are in a
    * consistent state. */
   if (lh_python_on) lh_python_forget_held();
+  lh_fork_held_take(); /* what the other threads held, before they are forgotten */
   lh_thread_fork_child();
   lh_leaf_fork_child();
   forget_written();

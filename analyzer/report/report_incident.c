@@ -181,6 +181,13 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
 
 /* ---- stall ---- */
 
+/* A fork child waiting for a lock a thread of its parent held at the fork (watchdog.c): the
+ * record's detail, its lock, and the holder with where it took it as its first related entry. */
+static bool held_at_fork(const struct lh_incident *in) {
+  return in->detail && strcmp(in->detail, "held-at-fork") == 0 && in->lock != LH_NONE &&
+         in->nrelated > 0 && in->related[0].thread != LH_NONE;
+}
+
 static void stall_reason(const struct lh_text *x, const struct lh_incident *in,
                          const struct lh_incident_thread *t) {
   const struct lh_wait *w = &t->waits;
@@ -190,6 +197,22 @@ static void stall_reason(const struct lh_text *x, const struct lh_incident *in,
   enum lh_lang lang = x->lang;
   if (w->on == LH_WAIT_JOIN) {
     lh_incident_waits_for_end(x, w->joins);
+    return;
+  }
+  if (w->on == LH_WAIT_LOCK && held_at_fork(in) && w->lock == in->lock) {
+    /* the thread is the parent's: named with the parent's pid, as the parent's report names it */
+    const struct lh_model *m = x->r->m;
+    const struct lh_thread *ht = &m->threads[in->related[0].thread];
+    struct label holder;
+    if (m->files[ht->file].forked_from > 0)
+      snprintf(holder.s, sizeof holder.s, "T%d@%lld", ht->id, m->files[ht->file].forked_from);
+    else
+      holder = lh_incident_label_of(m, in->related[0].thread);
+    fprintf(x->out, "%s     ", x->prefix);
+    fprintf(x->out, lh_msg(lang, LH_MSG_HELD_AT_FORK), lh_incident_lock_name(x, in->lock), holder.s,
+            holder.s);
+    fputc('\n', x->out);
+    lh_text_stack(x, in->related[0].stack);
     return;
   }
   if (w->on == LH_WAIT_LOCK) {
@@ -245,7 +268,9 @@ static void stall(const struct lh_text *x, const struct lh_incident *in) {
     lh_incident_holds_lines(x, t);
     lh_incident_blank(x);
   }
-  lh_incident_fix_line(x, python_stall(x->r->m, in) ? LH_MSG_FIX_STALL_PYTHON : LH_MSG_FIX_STALL);
+  lh_incident_fix_line(x, held_at_fork(in)            ? LH_MSG_FIX_FORK_HELD
+                          : python_stall(x->r->m, in) ? LH_MSG_FIX_STALL_PYTHON
+                                                      : LH_MSG_FIX_STALL);
   lh_incident_action_line(x, in);
 }
 

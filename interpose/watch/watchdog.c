@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/options.h"
 #include "base/real_functions.h"
+#include "registry/fork_held_locks.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
 #include "registry/python_frames.h"
@@ -596,6 +597,24 @@ static void fill_stall(struct lh_incident *f, const struct scan *sc) {
   }
 }
 
+/* Under the recorder lock: the threads of a fork child that wait for a lock a thread of the
+ * parent held at the fork - a thread that does not exist here, so nobody will release it: the
+ * finding names it and where it took the lock (fork_held_locks.h), detail "held-at-fork". */
+static void add_fork_holders(struct lh_incident *f, const struct scan *sc) {
+  for (uint32_t i = 0; i < sc->n; i++) {
+    const struct snap *s = &sc->t[i];
+    if (!s->blocked || s->wait.on != LH_WAIT_LOCK || blocker(sc, (int)i) >= 0) continue;
+    const struct lh_fork_held *h = lh_fork_held_find(s->wait.addr);
+    if (!h || f->nrelated == LH_INCIDENT_MAX_RELATED) continue;
+    if (!f->detail) {
+      f->detail = "held-at-fork";
+      f->lock = h->lock;
+    }
+    f->related[f->nrelated++] =
+        (struct lh_incident_related){h->thread, h->stack, "held it when the process forked"};
+  }
+}
+
 /* A Python lock may be released by any thread, so its holder waiting on it again is no
  * self-deadlock at the call (it may wait for another thread to release it, the way a Condition's
  * waiter does). Once every thread is stuck, nobody will: it is one. The thread of the stall that
@@ -661,6 +680,7 @@ static bool check_stall(struct scan *sc) {
   }
   lh_incident_init(&f, LH_FINDING_STALL, lh_incident_end_action());
   fill_stall(&f, sc);
+  add_fork_holders(&f, sc);
   lh_incident_write(&f);
   lh_recorder_unlock();
   reported = true;

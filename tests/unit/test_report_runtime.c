@@ -301,6 +301,28 @@ Test(report_runtime, a_thread_of_a_stall_blocked_on_a_lock_is_told_who_holds_it)
   out_free(&x);
 }
 
+Test(report_runtime, a_fork_child_stuck_on_a_lock_its_parent_held_names_the_parent_thread) {
+  struct out x =
+      report_with("{'t':'finding','kind':'stall','action':'exit','detail':'held-at-fork','lock':1,"
+                  "'threads':[{'thread':1,'waits':{'on':'lock','lock':1,'stack':3}}],"
+                  "'related':[{'thread':2,'stack':4,'what':'held it when the process forked'}]}");
+  HAS(x, LOCK1 " was held by T2 of the parent process when this process was forked: only the "
+               "forking thread lives on in a fork child, so nobody will ever release it; T2 took "
+               "it at\n");
+  HAS(x, "How to fix it: in a program with threads, call only async-signal-safe functions "
+         "between fork and exec");
+  cr_assert_null(strstr(x.text, "does not show"), "%s", x.text);
+  out_free(&x);
+}
+
+Test(report_runtime, a_stall_on_a_lock_whose_holder_is_unknown_says_so) {
+  struct out x = report_with("{'t':'finding','kind':'stall','action':'exit','threads':["
+                             "{'thread':1,'waits':{'on':'lock','lock':1,'stack':3}}]}");
+  HAS(x, LOCK1 " is held by a thread this report does not show\n");
+  HAS(x, "How to fix it: make sure that whatever a thread waits for still happens");
+  out_free(&x);
+}
+
 /* ---- livelock ---- */
 
 Test(report_runtime, a_livelock_gives_the_failed_trylocks_and_the_way_out) {

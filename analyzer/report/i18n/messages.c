@@ -112,6 +112,11 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_IS_HELD_BY] = {"%s is held by %s", "блокировку %s удерживает %s"},
     [LH_MSG_IS_HELD_BY_UNSHOWN] = {"%s is held by a thread this report does not show",
                                    "блокировку %s удерживает поток, которого нет в этом отчёте"},
+    [LH_MSG_HELD_AT_FORK] =
+        {"%s was held by %s of the parent process when this process was forked: only the "
+         "forking thread lives on in a fork child, so nobody will ever release it; %s took it at",
+         "блокировку %s в момент fork удерживал %s родительского процесса: в дочернем процессе "
+         "есть только поток, вызвавший fork, и освободить её некому; %s захватил её здесь:"},
     [LH_MSG_WAITS_FOR_END] = {"waits for %s to end, but %s is blocked too",
                               "ждёт завершения %s, но %s тоже заблокирован"},
     [LH_MSG_ENDED_WITH_CODE] = {"lockhound ended the program (exit code %" PRId64
@@ -260,6 +265,13 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "Barrier рассчитан ровно на столько потоков, сколько до него доходит, задача не ждёт "
          "future, который может выполнить только её же занятый пул, никто не ждёт через join "
          "поток, который не может завершиться"},
+    [LH_MSG_FIX_FORK_HELD] =
+        {"in a program with threads, call only async-signal-safe functions between fork and exec "
+         "(or use posix_spawn); for a lock the child needs, take it in a pthread_atfork prepare "
+         "handler and release it in the parent and child handlers",
+         "в многопоточной программе между fork и exec вызывайте только async-signal-safe функции "
+         "(или используйте posix_spawn); блокировку, нужную дочернему процессу, захватывайте в "
+         "обработчике prepare из pthread_atfork и освобождайте в обработчиках parent и child"},
     [LH_MSG_FIX_STALL] =
         {"make sure that whatever a thread waits for still happens: every barrier waited for by "
          "as many threads as its count, a post for every wait, the condition set and signalled "
