@@ -269,7 +269,7 @@ static const struct lh_explanation *const russian[LH_FINDING_KIND_COUNT] = {
     E(LH_FINDING_SEMAPHORE_MISUSE){
         {"Семафор уничтожен, пока его ждут потоки, или sem_post превысил его максимум.", NULL},
         {"Ждущие уничтоженного семафора остаются в неопределённом состоянии; sem_post сверх",
-         "SEM_VALUE_MAX завершается с EOVERFLOW, и сигнал теряется.", NULL},
+         "SEM_VALUE_MAX завершается с EOVERFLOW, и этот sem_post теряется.", NULL},
         {"уничтожайте семафор после последнего ожидания; число sem_post должно соответствовать "
          "ожиданиям",
          NULL}},

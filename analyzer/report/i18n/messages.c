@@ -381,7 +381,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "%s вызывает sem_post (%s), но значение семафора уже наибольшее из возможных"},
     [LH_MSG_SEM_OVERFLOW_2] =
         {"(SEM_VALUE_MAX): sem_post fails with EOVERFLOW and the post is lost",
-         "(SEM_VALUE_MAX): sem_post завершается с EOVERFLOW, и сигнал теряется"},
+         "(SEM_VALUE_MAX): sem_post завершается с EOVERFLOW, и этот sem_post теряется"},
     [LH_MSG_JOIN_DETACHED] =
         {"%s joins %s, which is detached: a detached thread cannot be joined (EINVAL)",
          "%s вызывает join для %s, а тот отсоединён: отсоединённый (detached) поток нельзя "
@@ -485,9 +485,9 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "%s передаёт ожиданию с тайм-аутом время, у которого tv_nsec вне [0, 999999999]: вызов "
          "завершится с EINVAL"},
     [LH_MSG_TIMEOUT_ON] = {"(the wait is for %s)", "(ожидание: %s)"},
-    [LH_MSG_SIGNAL_UNLOCKED_1] =
-        {"%s signals %s while nobody holds %s, the mutex its waiters use:",
-         "%s сигналит %s, когда никто не удерживает %s — мьютекс, с которым её ждут:"},
+    [LH_MSG_SIGNAL_UNLOCKED_1] = {"%s signals %s while nobody holds %s, the mutex its waiters use:",
+                                  "%s посылает сигнал условной переменной %s, когда никто не "
+                                  "удерживает %s — мьютекс, с которым её ждут:"},
     [LH_MSG_SIGNAL_UNLOCKED_2] =
         {"a bug if the condition was changed without that mutex (the wake-up can be lost)",
          "это ошибка, если условие изменили без этого мьютекса (пробуждение может потеряться)"},
