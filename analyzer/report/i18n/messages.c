@@ -194,7 +194,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
         {"it holds %s for reading and asks for it for writing: a write lock waits until every "
          "reader has let go, itself included, so the thread waits for itself for ever",
          "поток держит %s на чтение и запрашивает её на запись: повысить блокировку чтения-записи "
-         "до записи нельзя - запись ждёт, пока все читатели, включая его самого, отпустят "
+         "до записи нельзя — запись ждёт, пока все читатели, включая его самого, отпустят "
          "блокировку, поэтому поток вечно ждёт сам себя"},
     [LH_MSG_SELF_RW_WRITE_AGAIN] =
         {"it holds %s for writing, and an rwlock held for writing cannot be taken again, even by "
