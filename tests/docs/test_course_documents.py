@@ -4,7 +4,7 @@
 Usage: test_course_documents.py SOURCE_DIR
 
 - docs/cheatsheet.md and docs/cheatsheet.ru.md have a row for every finding kind of
-  common/finding_kinds.def (the one list of kinds), each naming a program that exists;
+  common/finding_kinds.def (the one list of kinds), each naming a sample that exists;
   every path either sheet names exists.
 - docs/exercises/README.md and README.ru.md list the same exercises, each starting from a sample
   that exists and linking its solution; every solution in docs/exercises/solutions/ is linked
@@ -59,8 +59,8 @@ def check_cheatsheet(rel):
             continue
         if len(row) != 5 or not all(row):
             fail(f"{rel}: the row of {kind} needs level, meaning, fix and sample: {row}")
-        if not PATH.search(row[-1]):
-            fail(f"{rel}: the row of {kind} names no program that shows it")
+        if not re.search(r"`samples/[\w./-]+`", row[-1]):
+            fail(f"{rel}: the row of {kind} names no sample (samples/...) that shows it")
     for kind in rows:
         if kind not in kinds():
             fail(f"{rel}: a row for {kind}, which is no finding kind of common/finding_kinds.def")
