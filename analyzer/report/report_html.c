@@ -441,9 +441,13 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
   } else {
     o = cycle_json(h->r, f);
   }
-  fprintf(h->out,
-          "<section class=\"finding %s\" id=\"f-%s\">\n<h2><span class=\"badge %s\">%s</span>",
-          level, f->id, level, level);
+  enum lh_msg badge = f->level == LH_LEVEL_ERROR     ? LH_MSG_BADGE_ERROR
+                      : f->level == LH_LEVEL_WARNING ? LH_MSG_BADGE_WARNING
+                                                     : LH_MSG_BADGE_NOTE;
+  fprintf(h->out, "<section class=\"finding %s\" id=\"f-%s\">\n<h2><span class=\"badge %s\">",
+          level, f->id, level);
+  lh_html_esc(h->out, lh_msg(h->lang, badge)); /* the words of the page's language */
+  fputs("</span>", h->out);
   lh_html_esc(h->out, f->level == LH_LEVEL_NOTE && f->incident == LH_NONE
                           ? lh_msg(h->lang, LH_MSG_NOTE_TITLE)
                           : lh_kind_title_in(h->lang, f->kind));

@@ -161,6 +161,8 @@ static void self_deadlock(const struct lh_text *x, const struct lh_incident *in)
     fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_RW_UPGRADE), lh_incident_lock_name(x, lock));
   else if (l->kind == LH_LOCK_PYTHON)
     fputs(lh_msg(x->lang, LH_MSG_SELF_PYTHON), x->out);
+  else if (l->kind == LH_LOCK_RWLOCK) /* an rwlock has no type: held for writing, taken again */
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_RW_WRITE_AGAIN), lh_incident_lock_name(x, lock));
   else
     fprintf(x->out, lh_msg(x->lang, LH_MSG_SELF_NON_RECURSIVE),
             lh_lock_kind_word_in(x->lang, l->kind), l->type ? l->type : "default");

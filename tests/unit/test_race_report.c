@@ -281,7 +281,7 @@ Test(race_report, the_russian_report_tells_the_race_in_russian) {
        counter_line);
   HAS(x.text, "запись: 4 байта, поток T2 (создан в spawn");
   HAS(x.text, "раньше — чтение: 4 байта, поток T1");
-  HAS(x.text, "удерживая stats_lock; место:");
+  HAS(x.text, "под блокировкой stats_lock; место:");
   HAS(x.text, "T2 удерживал {}, T1 удерживал {stats_lock}");
   HAS(x.text, "Как исправить: защитите каждое обращение");
   HAS(x.text, "Что это значит (--explain):");

@@ -218,7 +218,7 @@ Test(report_runtime, a_self_deadlock_shows_both_acquisitions_and_why) {
       "{'t':'finding','kind':'self-deadlock','action':'exit','lock':0,'threads':[{'thread':1,"
       "'waits':{'call':'pthread_mutex_lock','on':'lock','lock':0,'stack':3},'holds':[[0,'w',2]]}]"
       "}");
-  HAS(x, "==4242== lockhound: self-deadlock: a thread locks a mutex it already holds [id ");
+  HAS(x, "==4242== lockhound: self-deadlock: a thread takes a lock it already holds [id ");
   HAS(x, "==4242==   T1 (created at 0x100) locks " LOCK0 ", which it already holds:\n"
          "==4242==   it is a non-recursive mutex (type normal), so the thread waits for itself for "
          "ever\n"

@@ -28,6 +28,9 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                              "и хочет захватить блокировку %s%s; место запроса:"},
     [LH_MSG_NOTE_PREFIX] = {"note: ", "примечание: "},
     [LH_MSG_WARNING_PREFIX] = {"warning: ", "предупреждение: "},
+    [LH_MSG_BADGE_ERROR] = {"error", "ошибка"},
+    [LH_MSG_BADGE_WARNING] = {"warning", "предупреждение"},
+    [LH_MSG_BADGE_NOTE] = {"note", "примечание"},
     [LH_MSG_NOTE_TITLE] =
         {"lock order inversion kept apart by thread creation/join",
          "нарушение порядка захвата блокировок, разведённое созданием/join потоков"},
@@ -58,10 +61,12 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "находок больше %d; ещё %zu не показаны (--json FILE перечисляет все)"},
     [LH_MSG_LONGER_CYCLE] =
         {"%zu longer cycle made only of lock pairs reported above is not shown",
-         "не показано более длинных циклов только из пар блокировок, названных выше: %zu"},
+         "ещё %zu более длинный цикл, составленный только из уже показанных пар блокировок, "
+         "не показан"},
     [LH_MSG_LONGER_CYCLES] =
         {"%zu longer cycles made only of lock pairs reported above are not shown",
-         "не показано более длинных циклов только из пар блокировок, названных выше: %zu"},
+         "не показаны более длинные циклы, составленные только из уже показанных пар "
+         "блокировок: %zu"},
     [LH_MSG_UNDECIDED_CYCLE] =
         {"%zu cycle had too many ways to choose their acquisitions to be checked fully; "
          "they are not reported, and may hide a deadlock",
@@ -97,7 +102,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
         {"How it goes wrong, step by step (time flows down, one column per thread):",
          "Как это случается, шаг за шагом (время идёт сверху вниз, по столбцу на поток):"},
     [LH_MSG_STEPS_STEP] = {"step", "шаг"},
-    [LH_MSG_STEPS_GOT_IT] = {"got it", "захвачено"},
+    [LH_MSG_STEPS_GOT_IT] = {"got it", "захвачена"},
     [LH_MSG_STEPS_WAITS_FOR] = {"waits for %s", "ждёт %s"},
     [LH_MSG_STEPS_BLOCKED_FOR_EVER] = {"(blocked for ever)", "(заблокирован навсегда)"},
     [LH_MSG_STEPS_UNTIL_TIMEOUT] = {"(waits until a timeout)", "(ждёт до тайм-аута)"},
@@ -123,12 +128,13 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                                 "); run with --on-deadlock=wait "
                                 "to keep it hanging for a debugger",
                                 "lockhound завершил программу (код выхода %" PRId64
-                                "); запустите с "
-                                "--on-deadlock=wait, чтобы она осталась висеть для отладчика"},
-    [LH_MSG_ENDED] = {"lockhound ended the program; run with --on-deadlock=wait to keep it hanging "
-                      "for a debugger",
-                      "lockhound завершил программу; запустите с --on-deadlock=wait, чтобы она "
-                      "осталась висеть для отладчика"},
+                                "); запустите с --on-deadlock=wait, чтобы программа не "
+                                "завершалась и к ней можно было подключить отладчик (gdb -p PID)"},
+    [LH_MSG_ENDED] =
+        {"lockhound ended the program; run with --on-deadlock=wait to keep it hanging "
+         "for a debugger",
+         "lockhound завершил программу; запустите с --on-deadlock=wait, чтобы программа не "
+         "завершалась и к ней можно было подключить отладчик (gdb -p PID)"},
     [LH_MSG_ABORTED] =
         {"lockhound aborted the program (SIGABRT: a core dump for the debugger, where core dumps "
          "are enabled), as --on-deadlock=abort asked",
@@ -183,7 +189,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
 
     [LH_MSG_SELF_UNKNOWN] =
         {"a thread locks a lock it already holds, and waits for itself for ever",
-         "поток захватывает блокировку, которую уже удерживает, и вечно ждёт сам себя"},
+         "поток повторно захватывает блокировку, которую уже удерживает, и вечно ждёт сам себя"},
     [LH_MSG_SELF_LOCKS_AGAIN] = {" locks %s, which it already holds:",
                                  " снова захватывает блокировку %s, которую уже удерживает:"},
     [LH_MSG_SELF_NON_RECURSIVE] =
@@ -192,8 +198,14 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_SELF_RW_UPGRADE] =
         {"it holds %s for reading and asks for it for writing: a write lock waits until every "
          "reader has let go, itself included, so the thread waits for itself for ever",
-         "он удерживает %s для чтения и запрашивает её для записи: запись ждёт, пока все читатели "
-         "отпустят блокировку, включая его самого, поэтому поток вечно ждёт сам себя"},
+         "поток держит %s на чтение и запрашивает её на запись: повысить блокировку чтения-записи "
+         "до записи нельзя — запись ждёт, пока все читатели, включая его самого, отпустят "
+         "блокировку, поэтому поток вечно ждёт сам себя"},
+    [LH_MSG_SELF_RW_WRITE_AGAIN] =
+        {"it holds %s for writing, and an rwlock held for writing cannot be taken again, even by "
+         "its holder, so the thread waits for itself for ever",
+         "поток держит %s на запись, а блокировку чтения-записи, захваченную на запись, нельзя "
+         "захватить снова даже её владельцу, поэтому поток вечно ждёт сам себя"},
     [LH_MSG_FIX_SELF_RW_UPGRADE] =
         {"an rwlock cannot be upgraded: release the read lock, take the write lock, then check "
          "again what you read (another writer may have changed it in between); or take the "
@@ -263,8 +275,8 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "(или особое значение, по которому потребитель завершается), Event устанавливается на "
          "любом пути (try/finally), на каждый acquire семафора есть release (используйте `with`), "
          "Barrier рассчитан ровно на столько потоков, сколько до него доходит, задача не ждёт "
-         "future, который может выполнить только её же занятый пул, никто не ждёт через join "
-         "поток, который не может завершиться"},
+         "future, который может выполнить только её же занятый пул, никто не вызывает join для "
+         "потока, который не может завершиться"},
     [LH_MSG_FIX_FORK_HELD] =
         {"in a program with threads, call only async-signal-safe functions between fork and exec "
          "(or use posix_spawn); for a lock the child needs, take it in a pthread_atfork prepare "
@@ -277,11 +289,11 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "as many threads as its count, a post for every wait, the condition set and signalled "
          "under the mutex (and waited for in a loop that checks it), no thread joined that "
          "cannot end",
-         "сделайте так, чтобы то, чего ждёт поток, всё-таки произошло: барьер ждут столько "
-         "потоков, "
-         "каков его счётчик, на каждое ожидание семафора есть sem_post, условие устанавливается и "
-         "сигнализируется под мьютексом (а ждут его в цикле с проверкой), никто не ждёт через join "
-         "поток, который не может завершиться"},
+         "сделайте так, чтобы то, чего ждёт поток, всё-таки произошло: до барьера доходит столько "
+         "потоков, сколько указано при его инициализации, на каждое ожидание семафора есть "
+         "sem_post, условие меняют под мьютексом и после этого посылают сигнал (signal/broadcast), "
+         "а ждут его в цикле с проверкой, никто не вызывает join для потока, который не может "
+         "завершиться"},
 
     [LH_MSG_POSSIBLE_STALL_SUMMARY] =
         {"every thread is blocked (%u %s), but a wake-up can still come from outside "
@@ -326,8 +338,9 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
         {"after a failed trylock, release what you hold and back off for a random, growing "
          "delay before trying again; or take the locks in one global order, so that no "
          "trylock is needed",
-         "после неудачного trylock освободите всё, что удерживаете, и выждите случайную, растущую "
-         "паузу перед новой попыткой; или захватывайте блокировки в едином глобальном порядке, "
+         "после неудачного trylock освободите всё, что удерживаете, и перед новой попыткой "
+         "сделайте паузу случайной и всё большей длины; или захватывайте блокировки в едином "
+         "глобальном порядке, "
          "чтобы trylock был не нужен"},
 
     [LH_MSG_UNLOCK_UNOWNED] = {"%s unlocks %s, which it does not hold",
@@ -380,7 +393,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "%s вызывает sem_post (%s), но значение семафора уже наибольшее из возможных"},
     [LH_MSG_SEM_OVERFLOW_2] =
         {"(SEM_VALUE_MAX): sem_post fails with EOVERFLOW and the post is lost",
-         "(SEM_VALUE_MAX): sem_post завершается с EOVERFLOW, и сигнал теряется"},
+         "(SEM_VALUE_MAX): sem_post завершается с EOVERFLOW, и этот sem_post теряется"},
     [LH_MSG_JOIN_DETACHED] =
         {"%s joins %s, which is detached: a detached thread cannot be joined (EINVAL)",
          "%s вызывает join для %s, а тот отсоединён: отсоединённый (detached) поток нельзя "
@@ -484,9 +497,9 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
          "%s передаёт ожиданию с тайм-аутом время, у которого tv_nsec вне [0, 999999999]: вызов "
          "завершится с EINVAL"},
     [LH_MSG_TIMEOUT_ON] = {"(the wait is for %s)", "(ожидание: %s)"},
-    [LH_MSG_SIGNAL_UNLOCKED_1] =
-        {"%s signals %s while nobody holds %s, the mutex its waiters use:",
-         "%s сигналит %s, когда никто не удерживает %s — мьютекс, с которым её ждут:"},
+    [LH_MSG_SIGNAL_UNLOCKED_1] = {"%s signals %s while nobody holds %s, the mutex its waiters use:",
+                                  "%s посылает сигнал условной переменной %s, когда никто не "
+                                  "удерживает %s — мьютекс, с которым её ждут:"},
     [LH_MSG_SIGNAL_UNLOCKED_2] =
         {"a bug if the condition was changed without that mutex (the wake-up can be lost)",
          "это ошибка, если условие изменили без этого мьютекса (пробуждение может потеряться)"},
@@ -588,13 +601,13 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
                                 "write of its memory)",
                                 "инициализация или уничтожение объекта синхронизации (запись его "
                                 "памяти)"},
-    [LH_MSG_RACE_HOLDING] = {"holding %s", "удерживая %s"},
-    [LH_MSG_RACE_HOLDING_NOTHING] = {"holding no lock", "не удерживая блокировок"},
+    [LH_MSG_RACE_HOLDING] = {"holding %s", "под блокировкой %s"},
+    [LH_MSG_RACE_HOLDING_NOTHING] = {"holding no lock", "без блокировок"},
     [LH_MSG_RACE_WHY_NO_COMMON_LOCK] =
         {"why nothing protects it: %s held {%s}, %s held {%s}: no lock was held at "
          "both accesses,",
          "почему её ничто не защищает: %s удерживал {%s}, %s удерживал {%s} — ни одна "
-         "блокировка не была захвачена при обоих обращениях,"},
+         "блокировка не удерживалась при обоих обращениях сразу,"},
     [LH_MSG_RACE_WHY_READERS] =
         {"why nothing protects it: %s held {%s}, %s held {%s}: the lock both held, %s, was "
          "held for reading by both, which lets them in together,",
@@ -603,7 +616,7 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_RACE_WHY_UNORDERED] =
         {"and no thread creation or join, semaphore, barrier, condition variable or atomic "
          "orders the two accesses",
-         "и никакие создание или join потока, семафор, барьер, условная переменная или "
+         "и ни создание или join потока, ни семафор, барьер, условная переменная или "
          "атомарная операция не упорядочивают эти обращения"},
     [LH_MSG_FIX_RACE] =
         {"protect every access to this memory, reads too, with the same mutex in every thread; or "
@@ -623,13 +636,13 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_RACE_READ_OUTCOME] =
         {"%s may read before, after or in the middle of the write of %s: nothing decides "
          "which",
-         "%s может прочитать до, после или посреди записи, которую делает %s: ничто не "
-         "решает, как будет"},
+         "%s может прочитать до, после или посреди записи, которую делает %s, и ничто не "
+         "определяет, что произойдёт раньше"},
     [LH_MSG_RACE_WRITE_OUTCOME] =
         {"the two writes land in an order nobody chose: one value is lost, or a torn mix "
          "of both stays",
          "две записи выполняются в порядке, который никто не выбирал: одно значение "
-         "теряется или остаётся смесь обоих"},
+         "теряется или остаётся смесь обоих значений"},
     [LH_MSG_CONTENTION_NONE] =
         {"no contention profile in these runs (record one with `lockhound run --contention`)",
          "в этих запусках нет профиля конкуренции за блокировки (запишите его: "
@@ -656,7 +669,7 @@ static const char *const titles_ru[LH_FINDING_KIND_COUNT] = {
         "возможная взаимная блокировка (нарушение порядка захвата блокировок)",
     [LH_FINDING_DEADLOCK] = "потоки вечно ждут друг друга (взаимная блокировка)",
     [LH_FINDING_TIMED_WAIT_CYCLE] = "потоки ждут друг друга до истечения тайм-аута",
-    [LH_FINDING_SELF_DEADLOCK] = "поток захватывает мьютекс, который уже удерживает",
+    [LH_FINDING_SELF_DEADLOCK] = "поток повторно захватывает блокировку, которую уже удерживает",
     [LH_FINDING_STALL] = "все потоки заблокированы",
     [LH_FINDING_LIVELOCK] =
         "потоки раз за разом безуспешно вызывают trylock (активная блокировка, livelock)",
