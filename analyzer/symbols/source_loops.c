@@ -114,13 +114,18 @@ static bool word_before_is(const struct code *k, size_t i, const char *w, size_t
   return word_is(k, *start, i + 1, w);
 }
 
-/* The bracket matching the closing one at i, scanning back; NONE when unbalanced. */
-static size_t match_back(const struct code *k, size_t i) {
+/* The bracket matching the one at i: scanning back from a closing one (dir -1), forward from an
+ * opening one (dir 1); NONE when unbalanced. */
+static size_t match_bracket(const struct code *k, size_t i, int dir) {
   int depth = 0;
-  for (size_t j = i + 1; j-- > 0;) {
+  for (size_t j = i; j < k->n; j += (size_t)(ptrdiff_t)dir) {
     char ch = k->c[j];
-    if (ch == ')' || ch == ']' || ch == '}') depth++;
-    if (ch == '(' || ch == '[' || ch == '{') {
+    bool away =
+        dir > 0 ? (ch == '(' || ch == '[' || ch == '{') : (ch == ')' || ch == ']' || ch == '}');
+    bool back =
+        dir > 0 ? (ch == ')' || ch == ']' || ch == '}') : (ch == '(' || ch == '[' || ch == '{');
+    if (away) depth++;
+    if (back) {
       if (--depth == 0) return j;
       if (depth < 0) return NONE;
     }
@@ -128,19 +133,8 @@ static size_t match_back(const struct code *k, size_t i) {
   return NONE;
 }
 
-/* The bracket matching the opening one at i, scanning forward; NONE when unbalanced. */
-static size_t match_forward(const struct code *k, size_t i) {
-  int depth = 0;
-  for (size_t j = i; j < k->n; j++) {
-    char ch = k->c[j];
-    if (ch == '(' || ch == '[' || ch == '{') depth++;
-    if (ch == ')' || ch == ']' || ch == '}') {
-      if (--depth == 0) return j;
-      if (depth < 0) return NONE;
-    }
-  }
-  return NONE;
-}
+static size_t match_back(const struct code *k, size_t i) { return match_bracket(k, i, -1); }
+static size_t match_forward(const struct code *k, size_t i) { return match_bracket(k, i, 1); }
 
 /* The `{` that opens the block holding position i, or NONE at file level. */
 static size_t open_brace_before(const struct code *k, size_t i) {
