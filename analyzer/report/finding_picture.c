@@ -421,7 +421,13 @@ char *lh_picture_dot(const json_t *f, enum lh_lang lang) {
   out = open_memstream(&s, &len);
   if (!out) abort();
   fputs("digraph finding {\n  graph [label=\"", out);
-  lh_dot_escaped(out, legend + (*legend == '\n'));
+  /* one legend line each, left-justified (\l ends a line flush left in a Graphviz label) */
+  for (char *line = legend + (*legend == '\n'), *end; line; line = end ? end + 1 : NULL) {
+    end = strchr(line, '\n');
+    if (end) *end = '\0';
+    lh_dot_escaped(out, line);
+    fputs("\\l", out);
+  }
   fputs("\", labelloc=b, labeljust=l, fontname=\"Helvetica\", fontsize=10];\n"
         "  node [fontname=\"Helvetica\", fontsize=11];\n"
         "  edge [fontname=\"Helvetica\", fontsize=9];\n",

@@ -1,7 +1,7 @@
-/* html_graph.c - the lock-order graph of the --html page: report_dot.c's DOT rendered to SVG by
- * graphviz's `dot` (a child process, DOT on its stdin) and inlined, without the XML prologue and
- * namespace URLs that an inline <svg> does not need; when dot cannot be run, the DOT itself is
- * shown with a note. */
+/* html_graph.c - the pictures of the --html page: the lock-order graph (report_dot.c's DOT) and
+ * each finding's picture (finding_picture.c), rendered to SVG by graphviz's `dot` (a child
+ * process, DOT on its stdin) and inlined, without the XML prologue and namespace URLs that an
+ * inline <svg> does not need; when dot cannot be run, the DOT itself is shown with a note. */
 #include "report/html_page.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "report/finding_picture.h"
 #include "report/report_dot.h"
 
 /* The SVG that `dot -Tsvg` draws from dot_text (caller frees), or NULL when dot cannot be run
@@ -63,16 +64,8 @@ static void drop(char *s, const char *attr) {
   for (char *p = strstr(s, attr); p; p = strstr(p, attr)) memmove(p, p + n, strlen(p + n) + 1);
 }
 
-void lh_html_graph(struct html *h) {
-  char *dot_text = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&dot_text, &len);
-  if (!mem) return;
-  lh_report_dot(mem, h->r);
-  fclose(mem);
-  fputs("<section class=\"graph\"><h2>", h->out);
-  lh_html_esc(h->out, lh_html_word(h->lang, W_GRAPH));
-  fputs("</h2>\n", h->out);
+/* dot_text as inline SVG, else as DOT in a <pre> after the note. */
+static void put_drawing(struct html *h, const char *dot_text) {
   char *svg = render_svg(dot_text);
   if (svg) {
     /* Inline SVG takes its namespace from the HTML parser; the page names no URL at all. */
@@ -82,12 +75,38 @@ void lh_html_graph(struct html *h) {
     fputs(start, h->out);
   } else {
     fputs("<p class=\"muted\">", h->out);
-    lh_html_esc(h->out, lh_html_word(h->lang, W_NO_DOT));
+    lh_html_prose(h->out, lh_html_word(h->lang, W_NO_DOT));
     fputs("</p>\n<pre class=\"dot\">", h->out);
     lh_html_esc(h->out, dot_text);
     fputs("</pre>\n", h->out);
   }
-  fputs("</section>\n", h->out);
   free(svg);
+}
+
+void lh_html_graph(struct html *h) {
+  char *dot_text = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&dot_text, &len);
+  if (!mem) return;
+  lh_report_dot_in(mem, h->r, h->lang);
+  fclose(mem);
+  fputs("<section class=\"graph\"><h2>", h->out);
+  lh_html_esc(h->out, lh_html_word(h->lang, W_GRAPH));
+  fputs("</h2>\n", h->out);
+  put_drawing(h, dot_text);
+  fputs("</section>\n", h->out);
+  free(dot_text);
+}
+
+void lh_html_picture(struct html *h, const json_t *finding) {
+  if (h->pictures == LH_HTML_MAX_PICTURES) return;
+  char *dot_text = lh_picture_dot(finding, h->lang);
+  if (!dot_text) return;
+  h->pictures++;
+  fputs("<h3>", h->out);
+  lh_html_esc(h->out, lh_html_word(h->lang, W_PICTURE));
+  fputs("</h3>\n<figure class=\"picture\">\n", h->out);
+  put_drawing(h, dot_text);
+  fputs("</figure>\n", h->out);
   free(dot_text);
 }
