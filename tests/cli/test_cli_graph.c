@@ -259,10 +259,12 @@ Test(cli_graph, a_self_deadlock_sample_draws_the_thread_holding_and_requesting_i
   char *d = graph_of_sample("deadlock/self_deadlock", NULL);
   cr_assert(strstr(d, "  f0t0 [shape=ellipse, label=\"T1\"];\n"), "%s", d);
   cr_assert(strstr(d, "  f0l0 [shape=box, style=rounded, label=\"log_lock\"];\n"), "%s", d);
-  cr_assert(strstr(d, "  f0t0 -> f0l0 [label=\"holds it, taken at flush_all self_deadlock.c:33\""),
-            "%s", d);
-  cr_assert(strstr(d, "  f0t0 -> f0l0 [label=\"requests it again at log_line self_deadlock.c:26\""),
-            "%s", d);
+  cr_assert(
+      strstr(d, "  f0t0 -> f0l0 [label=\"holds it, taken at\\nflush_all self_deadlock.c:33\""),
+      "%s", d);
+  cr_assert(
+      strstr(d, "  f0t0 -> f0l0 [label=\"requests it again at\\nlog_line self_deadlock.c:26\""),
+      "%s", d);
   cr_assert_null(strstr(d, "there is no lock order to draw"), "%s", d);
   free(d);
 }
@@ -274,7 +276,8 @@ Test(cli_graph, a_livelock_sample_draws_each_threads_failed_trylocks_and_who_hol
   cr_assert(strstr(d, "  f0t1 [shape=ellipse, label=\"T2\"];\n"), "%s", d);
   cr_assert(strstr(d, " [shape=box, style=rounded, label=\"lock_a\"];\n"), "%s", d);
   cr_assert(strstr(d, " [shape=box, style=rounded, label=\"lock_b\"];\n"), "%s", d);
-  cr_assert_eq(occurrences_of(d, " failed trylocks at polite_worker livelock.c:40\""), 2, "%s", d);
+  cr_assert_eq(occurrences_of(d, " failed trylocks at\\npolite_worker livelock.c:40\""), 2, "%s",
+               d);
   cr_assert_eq(occurrences_of(d, "[label=\"holds it (at the last failed try)\""), 2, "%s", d);
   cr_assert(strstr(d, "dotted orange arrow: the thread keeps failing trylocks on that lock"), "%s",
             d);

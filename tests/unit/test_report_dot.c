@@ -259,8 +259,8 @@ Test(report_dot, a_self_deadlock_draws_its_thread_its_lock_holds_and_requests_ag
             "%s", d);
   cr_assert(strstr(d, "  f0t0 [shape=ellipse, label=\"T1\"];\n"), "%s", d);
   cr_assert(strstr(d, "  f0l0 [shape=box, style=rounded, label=\"mutex "), "%s", d);
-  char *holds = line_with(d, "f0t0 -> f0l0 [label=\"holds it, taken at 0x120 (prog)\"");
-  char *again = line_with(d, "f0t0 -> f0l0 [label=\"requests it again at 0x130 (prog)\"");
+  char *holds = line_with(d, "f0t0 -> f0l0 [label=\"holds it, taken at\\n0x120 (prog)\"");
+  char *again = line_with(d, "f0t0 -> f0l0 [label=\"requests it again at\\n0x130 (prog)\"");
   cr_assert(holds && strstr(holds, "color=black"), "%s", d);
   cr_assert(again && strstr(again, "color=red") && strstr(again, "dashed"), "%s", d);
   cr_assert_null(strstr(d, "  note [shape=note"), "something is drawn: %s", d);
@@ -284,9 +284,9 @@ Test(report_dot, a_livelock_draws_each_threads_failing_tries_and_the_holder_of_e
   char *d = dot_of(&rb);
   cr_assert(strstr(d, "  f0t0 [shape=ellipse, label=\"T1\"];\n"), "%s", d);
   cr_assert(strstr(d, "  f0t1 [shape=ellipse, label=\"T2\"];\n"), "%s", d);
-  char *t1_tries = line_with(d, "f0t0 -> f0l0 [label=\"900 failed trylocks at 0x190 (prog)\"");
+  char *t1_tries = line_with(d, "f0t0 -> f0l0 [label=\"900 failed trylocks at\\n0x190 (prog)\"");
   char *t2_holds = line_with(d, "f0t1 -> f0l0 [label=\"holds it (at the last failed try)\"");
-  char *t2_tries = line_with(d, "f0t1 -> f0l1 [label=\"800 failed trylocks at 0x1a0 (prog)\"");
+  char *t2_tries = line_with(d, "f0t1 -> f0l1 [label=\"800 failed trylocks at\\n0x1a0 (prog)\"");
   char *t1_holds = line_with(d, "f0t0 -> f0l1 [label=\"holds it (at the last failed try)\"");
   cr_assert(t1_tries && strstr(t1_tries, "style=dotted"), "%s", d);
   cr_assert(t2_tries && t1_holds && t2_holds, "%s", d);
@@ -310,8 +310,8 @@ Test(report_dot, a_stall_draws_every_wait_for_a_thread_or_an_object) {
               "{'thread':1,'waits':{'call':'sem_wait','on':'sem','object':0,'stack':5,"
               "'since_ns':1,'timed':false}}],'objects':[{'object':0,'value':0}]}");
   char *d = dot_of(&rb);
-  char *join = line_with(d, "f0t0 -> f0t1 [label=\"waits in pthread_join at 0x140 (prog)\"");
-  char *sem = line_with(d, "f0t1 -> f0o0 [label=\"waits in sem_wait at 0x150 (prog)\"");
+  char *join = line_with(d, "f0t0 -> f0t1 [label=\"waits in pthread_join at\\n0x140 (prog)\"");
+  char *sem = line_with(d, "f0t1 -> f0o0 [label=\"waits in sem_wait at\\n0x150 (prog)\"");
   cr_assert(join && strstr(join, "dashed"), "%s", d);
   cr_assert(sem && strstr(sem, "dashed"), "%s", d);
   cr_assert(strstr(d, "  f0o0 [shape=hexagon, label=\""), "%s", d);
