@@ -63,8 +63,6 @@ static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
                            "*** АКТИВНАЯ БЛОКИРОВКА (LIVELOCK): никто не заблокирован, но никто "
                            "не продвигается ***"},
     [W_BANNER_STALL] = {"*** EVERY THREAD IS BLOCKED ***", "*** ВСЕ ПОТОКИ ЗАБЛОКИРОВАНЫ ***"},
-    [W_NO_LOCK_HELD] = {"holding no lock", "без блокировок"},
-    [W_HOLDING] = {"holding %s", "под блокировкой %s"},
     [W_RACE_AT_THE_SAME_TIME] = {"nothing orders it after the other access",
                                  "ничто не упорядочивает его с другим обращением"},
 };

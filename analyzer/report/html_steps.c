@@ -245,14 +245,20 @@ static void incident_schedule(struct html *h, const struct lh_finding *f, const 
 
 /* ---- a data race ---- */
 
+/* "write", "atomic read", "free": as report_race.c names an access (its "op" first). */
 static const char *access_word(struct html *h, const json_t *a) {
+  const char *op = lh_html_jstr(a, "op");
   bool write = strcmp(lh_html_jstr(a, "access"), "write") == 0,
        atomic = json_is_true(json_object_get(a, "atomic"));
-  return lh_msg(h->lang, atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
-                                : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ));
+  enum lh_msg id = strcmp(op, "free") == 0                ? LH_MSG_RACE_FREEING
+                   : strcmp(op, "sync-use") == 0          ? LH_MSG_RACE_SYNC_USE
+                   : strcmp(op, "sync-init-destroy") == 0 ? LH_MSG_RACE_SYNC_WRITE
+                   : atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
+                            : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
+  return lh_msg(h->lang, id);
 }
 
-/* "holding no lock", "holding a, b". */
+/* "holding no lock", "holding a, b": as the text report says it. */
 static char *access_locks(struct html *h, const json_t *a) {
   char *names = NULL;
   size_t len = 0, i;
@@ -263,13 +269,29 @@ static char *access_locks(struct html *h, const json_t *a) {
       fprintf(out, "%s%s", i ? ", " : "",
               json_is_string(l) ? json_string_value(l) : lh_html_jstr(l, "lock"));
   fclose(out);
-  char *s = *names ? printed(lh_html_word(h->lang, W_HOLDING), names)
-                   : lh_xstrdup(lh_html_word(h->lang, W_NO_LOCK_HELD));
+  char *s = *names ? printed(lh_msg(h->lang, LH_MSG_RACE_HOLDING), names)
+                   : lh_xstrdup(lh_msg(h->lang, LH_MSG_RACE_HOLDING_NOTHING));
   free(names);
   return s;
 }
 
-/* The two accesses as steps, the earlier (the JSON's second) first, each with its stack. */
+/* "(created at main prog.c:46)" of the thread labelled id among o's threads. */
+static char *origin(struct html *h, const json_t *o, const char *id) {
+  size_t i;
+  json_t *t;
+  json_array_foreach(json_object_get(o, "threads"), i, t) {
+    const json_t *created = json_object_get(t, "created_at");
+    if (strcmp(lh_html_jstr(t, "id"), id) != 0) continue;
+    if (json_array_size(created) == 0) break;
+    char *where = site(created), *s = printed(lh_msg(h->lang, LH_MSG_CREATED_AT), where);
+    free(where);
+    return s;
+  }
+  return lh_xstrdup(lh_msg(h->lang, LH_MSG_CREATED_UNKNOWN));
+}
+
+/* The two accesses as steps, the earlier (the JSON's second) first, each with its stack, told
+ * as the text report tells them. */
 static void race_steps(struct html *h, const json_t *o) {
   const json_t *accesses = json_object_get(o, "accesses");
   fputs("<h3>", h->out);
@@ -277,16 +299,19 @@ static void race_steps(struct html *h, const json_t *o) {
   fputs("</h3>\n<ol class=\"steps\">\n", h->out);
   for (size_t k = json_array_size(accesses); k-- > 0;) {
     const json_t *a = json_array_get(accesses, k);
-    char *locks = access_locks(h, a), *title;
-    long long size = (long long)json_integer_value(json_object_get(a, "size"));
-    if (asprintf(&title, "%s: %s, %lld %s, %s", lh_html_jstr(a, "thread"), access_word(h, a), size,
-                 lh_word(h->lang, LH_WORD_BYTE, size), locks) < 0)
+    const char *thread = lh_html_jstr(a, "thread");
+    char *locks = access_locks(h, a), *from = origin(h, o, thread), *title;
+    uint32_t size = (uint32_t)json_integer_value(json_object_get(a, "size"));
+    if (asprintf(&title, lh_msg(h->lang, k == 1 ? LH_MSG_RACE_EARLIER : LH_MSG_RACE_ACCESS),
+                 access_word(h, a), size, lh_word(h->lang, LH_WORD_BYTE, size), thread, from,
+                 locks) < 0)
       title = lh_xstrdup("?");
     fputs("<li class=\"step\">", h->out);
     lh_html_stack(h, title, json_object_get(a, "stack"), true);
     fputs("</li>\n", h->out);
     free(title);
     free(locks);
+    free(from);
   }
   fputs("</ol>\n", h->out);
   const json_t *block = json_object_get(json_object_get(o, "variable"), "block");
@@ -295,37 +320,75 @@ static void race_steps(struct html *h, const json_t *o) {
                   true);
 }
 
+/* A read and a write of one source line, neither atomic: both threads run a statement that reads
+ * then writes (`counter++`), so each can read before the other writes (report_race.c's rule). */
+static bool lost_update(const json_t *first, const json_t *then) {
+  bool w1 = strcmp(lh_html_jstr(first, "access"), "write") == 0,
+       w2 = strcmp(lh_html_jstr(then, "access"), "write") == 0;
+  if (w1 == w2 || json_is_true(json_object_get(first, "atomic")) ||
+      json_is_true(json_object_get(then, "atomic")))
+    return false;
+  const json_t *f1 = json_array_get(json_object_get(first, "stack"), 0),
+               *f2 = json_array_get(json_object_get(then, "stack"), 0);
+  return f1 && f2 && *lh_html_jstr(f1, "file") &&
+         strcmp(lh_html_jstr(f1, "file"), lh_html_jstr(f2, "file")) == 0 &&
+         json_integer_value(json_object_get(f1, "line")) > 0 &&
+         json_integer_value(json_object_get(f1, "line")) ==
+             json_integer_value(json_object_get(f2, "line"));
+}
+
+/* "read counter;" */
+static char *race_call(struct html *h, const char *var, bool write) {
+  char *s;
+  if (asprintf(&s, "%s(%s);", lh_msg(h->lang, write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ),
+               *var ? var : "?") < 0)
+    return lh_xstrdup("?");
+  return s;
+}
+
+/* "write(counter);", "free(counter);": what an access does, in a schedule cell. */
+static char *access_call(struct html *h, const char *var, const json_t *a) {
+  char *s;
+  if (asprintf(&s, "%s(%s);", access_word(h, a), *var ? var : "?") < 0) return lh_xstrdup("?");
+  return s;
+}
+
 static void race_schedule(struct html *h, const json_t *o) {
   const json_t *accesses = json_object_get(o, "accesses");
   if (json_array_size(accesses) != 2) return;
   const json_t *first = json_array_get(accesses, 1), *then = json_array_get(accesses, 0);
   const char *var = lh_html_jstr(json_object_get(o, "variable"), "name");
   const char *labels[2] = {lh_html_jstr(first, "thread"), lh_html_jstr(then, "thread")};
-  bool same = strcmp(labels[0], labels[1]) == 0;
-  struct lh_html_row rows[2];
-  const json_t *acc[2] = {first, then};
-  for (size_t i = 0; i < 2; i++) {
-    char *locks = access_locks(h, acc[i]), *call;
-    if (asprintf(&call, "%s(%s);", access_word(h, acc[i]), *var ? var : "?") < 0)
-      call = lh_xstrdup("?");
-    char *note = i == 0 ? locks : NULL;
-    if (i == 1) {
-      if (asprintf(&note, "%s; %s", locks, lh_html_word(h->lang, W_RACE_AT_THE_SAME_TIME)) < 0)
-        note = lh_xstrdup("?");
-      free(locks);
-    }
-    rows[i] = (struct lh_html_row){same ? 0 : i, call, note, "race"};
-  }
-  bool first_writes = strcmp(lh_html_jstr(first, "access"), "write") == 0,
-       then_writes = strcmp(lh_html_jstr(then, "access"), "write") == 0;
+  size_t then_col = strcmp(labels[0], labels[1]) == 0 ? 0 : 1;
+  struct lh_html_row rows[4];
+  size_t n = 0;
   char *outcome;
-  if (first_writes && then_writes)
-    outcome = lh_xstrdup(lh_msg(h->lang, LH_MSG_RACE_WRITE_OUTCOME));
-  else if (asprintf(&outcome, lh_msg(h->lang, LH_MSG_RACE_READ_OUTCOME),
-                    labels[first_writes ? 1 : 0], labels[first_writes ? 0 : 1]) < 0)
-    outcome = lh_xstrdup("?");
+  if (lost_update(first, then)) {
+    /* each reads, then each writes back what it read */
+    rows[n++] = (struct lh_html_row){0, race_call(h, var, false), access_locks(h, first), "race"};
+    rows[n++] =
+        (struct lh_html_row){then_col, race_call(h, var, false), access_locks(h, then), "race"};
+    rows[n++] = (struct lh_html_row){0, race_call(h, var, true), access_locks(h, first), "race"};
+    rows[n++] =
+        (struct lh_html_row){then_col, race_call(h, var, true), access_locks(h, then), "race"};
+    outcome = lh_xstrdup(lh_msg(h->lang, LH_MSG_RACE_LOST_UPDATE));
+  } else {
+    bool first_writes = strcmp(lh_html_jstr(first, "access"), "write") == 0,
+         then_writes = strcmp(lh_html_jstr(then, "access"), "write") == 0;
+    char *late = access_locks(h, then), *note;
+    if (asprintf(&note, "%s; %s", late, lh_html_word(h->lang, W_RACE_AT_THE_SAME_TIME)) < 0)
+      note = lh_xstrdup("?");
+    free(late);
+    rows[n++] = (struct lh_html_row){0, access_call(h, var, first), access_locks(h, first), "race"};
+    rows[n++] = (struct lh_html_row){then_col, access_call(h, var, then), note, "race"};
+    if (first_writes && then_writes)
+      outcome = lh_xstrdup(lh_msg(h->lang, LH_MSG_RACE_WRITE_OUTCOME));
+    else if (asprintf(&outcome, lh_msg(h->lang, LH_MSG_RACE_READ_OUTCOME),
+                      labels[first_writes ? 1 : 0], labels[first_writes ? 0 : 1]) < 0)
+      outcome = lh_xstrdup("?");
+  }
   const char *last[2] = {outcome, NULL};
-  lh_html_schedule(h, labels, same ? 1 : 2, rows, 2, last, NULL);
+  lh_html_schedule(h, labels, then_col + 1, rows, n, last, NULL);
   free(outcome);
 }
 
