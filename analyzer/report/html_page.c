@@ -35,7 +35,6 @@ static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
     [W_WHERE] = {"initialised or first used at", "инициализирован или впервые использован в"},
     [W_HOLDS] = {"holds", "удерживает"},
     [W_WAITS_IN] = {"blocked in", "заблокирован в"},
-    [W_WHAT_HAPPENED] = {"In the text report", "В текстовом отчёте"},
     [W_EXPLAIN] = {"What this means", "Что это значит"},
     [W_GRAPH] = {"Lock-order graph", "Граф порядка захвата блокировок"},
     [W_NO_DOT] =

@@ -32,7 +32,6 @@ enum page_word {
   W_WHERE,
   W_HOLDS,
   W_WAITS_IN,
-  W_WHAT_HAPPENED,
   W_EXPLAIN,
   W_GRAPH,
   W_NO_DOT,

@@ -3,19 +3,22 @@
  * means and the lock-order graph.
  *
  * The facts are those of the JSON report: a lock-order cycle is turned into the same threads,
- * locks and steps (cycle_json), a finding seen at run time comes from report_incident.c
- * (lh_json_incident), a data race from report_race.c (lh_json_race: its two accesses, each a
- * stack, and a heap block's allocation stack), and the page is drawn from that JSON, so both
- * reports say the same. The
- * sentences come from the message catalogue (messages.c) and explanations.c in the report's
- * language; the few words only the page uses (headings) are in page_words below, in every
- * language. Every stack is a <details> block, one frame per line, and under each frame whose
+ * locks and steps (cycle_json), a finding seen at run time or a data race is lh_json_finding's,
+ * and the page is drawn from that JSON, so both reports say the same. Every finding has the same
+ * parts: badge, title, rule id and id; what happened; the steps (a numbered list: each thread's
+ * holds and wants, or what it held and is blocked in, or the two accesses of a race) with their
+ * stacks; the schedule table; a picture of what it is about (finding_picture.c, drawn by
+ * graphviz); the threads, locks and objects; the explanation of the kind. The parts of run-time
+ * findings and races are html_steps.c's. The sentences come from the message catalogue
+ * (messages.c) and explanations.c in the report's language, `code` shown as <code>; the few
+ * words only the page uses (headings, badges) are html_page.c's page_words, in every language. Every stack is a <details> block, one frame per line, and under each frame whose
  * source file is on disk the lines around the site (CONTEXT_LINES either side, the site's line
  * highlighted); a file that is missing or too short is skipped silently (library frames), and so
  * is one that may not be shown: only regular files under the directories the module was built
  * from, or under --source-root (may_show), because debug info can name any file.
- * The lock-order graph is report_dot.c's DOT drawn by graphviz (html_graph.c); the page's own
- * words, escaping and the stacks with their source lines are html_page.c's.
+ * The lock-order graph is report_dot.c's DOT drawn by graphviz (html_graph.c), in the page's
+ * language; the page's own words, escaping and the stacks with their source lines are
+ * html_page.c's.
  *
  * Self-contained: inline CSS, no script, no font, image or link to fetch. Every text from the run
  * (names, paths, source lines) is escaped; control bytes become '?'. Deterministic: no dates, and
