@@ -224,6 +224,16 @@ static void steps_html(struct html *h, const json_t *steps, const json_t *locks)
   fputs("</ol>\n", h->out);
 }
 
+/* "mutex", "мьютекс"; "semaphore", "семафор": the JSON's kind of a lock or object in the page's
+ * language (the name itself when it is neither). */
+static const char *kind_word(struct html *h, const char *name) {
+  enum lh_lock_kind lock;
+  enum lh_object_kind object;
+  if (lh_lock_kind_of_name(name, &lock)) return lh_lock_kind_word_in(h->lang, lock);
+  if (lh_object_kind_of_name(name, &object)) return lh_object_kind_word_in(h->lang, object);
+  return name;
+}
+
 /* Locks or objects: name, kind (and a semaphore's value, a barrier's count), where it was made. */
 static void named_html(struct html *h, enum page_word heading, const json_t *items) {
   if (json_array_size(items) == 0) return;
@@ -236,7 +246,7 @@ static void named_html(struct html *h, enum page_word heading, const json_t *ite
     fputs("<div class=\"lock\"><code class=\"fn\">", h->out);
     lh_html_esc(h->out, lh_html_jstr(it, "name"));
     fputs("</code> <span class=\"muted\">", h->out);
-    lh_html_esc(h->out, lh_html_jstr(it, "kind"));
+    lh_html_esc(h->out, kind_word(h, lh_html_jstr(it, "kind")));
     if (json_object_get(it, "value"))
       lh_html_escf(h->out, ", %s %lld", lh_html_word(h->lang, W_VALUE),
                    (long long)json_integer_value(json_object_get(it, "value")));

@@ -209,6 +209,8 @@ Test(report_html, lang_ru_translates_the_badges_and_the_steps) {
   cr_assert(strstr(p, "<span class=\"badge warning\">предупреждение</span>"), "%s", p);
   cr_assert(strstr(p, "Что делал каждый поток"), "%s", p);
   cr_assert(strstr(p, "*** ВСЕ ПОТОКИ ЗАБЛОКИРОВАНЫ ***"), "%s", p);
+  cr_assert(strstr(p, "<span class=\"muted\">мьютекс</span>"), "kinds in Russian too: %s", p);
+  cr_assert_null(strstr(p, "<span class=\"muted\">mutex</span>"), "%s", p);
   cr_assert_null(strstr(p, ">error<"), "%s", p);
   free(p);
 }
