@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/run_file_format.h"
 #include "report/finding_picture.h"
 #include "report/report_dot.h"
 
@@ -33,6 +34,13 @@ static char *render_svg(const char *dot_text) {
     dup2(in, STDIN_FILENO);
     dup2(pipefd[1], STDOUT_FILENO);
     if (null >= 0) dup2(null, STDERR_FILENO); /* a failing dot is told by the note instead */
+    /* Under `lockhound run` this process has the preload library and the run's session in its
+     * environment (command_run.c sets them for the program): dot is no part of the program, and
+     * would otherwise be recorded into the run's directory, once per picture. */
+    unsetenv("LD_PRELOAD");
+    unsetenv(LH_ENV_RUN_DIR);
+    unsetenv(LH_ENV_SESSION);
+    unsetenv(LH_ENV_SUPERVISED);
     execlp("dot", "dot", "-Tsvg", (char *)NULL);
     _exit(127);
   }

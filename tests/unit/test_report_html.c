@@ -1,5 +1,7 @@
 /* test_report_html.c - the findings as one HTML page (report_html.c, --html FILE). */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -400,4 +402,33 @@ Test(html_sources, at_most_16_source_roots) {
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, "lockhound: at most 16 --source-root directories\n");
   cli_free(&r);
+}
+
+/* graphviz's dot, run to draw the page's pictures, is no part of the program: under `lockhound
+ * run` it must not be recorded into the run's directory (nor later merged into its report). */
+Test(html_sources, the_dot_that_draws_the_pictures_is_not_recorded_with_the_run) {
+  cr_assert_eq(access("/usr/bin/dot", X_OK), 0,
+               "graphviz's dot is needed: apt-get install graphviz");
+  char runs[96], run_dir[128], page[96], prog[PATH_MAX + 64];
+  snprintf(runs, sizeof runs, "%s/runs", html_dir);
+  snprintf(run_dir, sizeof run_dir, "--run-dir=%s", runs);
+  snprintf(page, sizeof page, "%s/page.html", html_dir);
+  snprintf(prog, sizeof prog, "%s/samples/deadlock/ab_ba", cli_build_dir());
+  struct cli_result r = cli_run_limited(
+      (char *[]){(char *)cli_lockhound(), "run", run_dir, "--html", page, "--", prog, NULL}, 60);
+  cr_assert_eq(r.status, 66, "%s", r.err);
+  cli_free(&r);
+  char *text = cli_slurp(page);
+  cr_assert(strstr(text, "<svg"), "the pictures were drawn by dot: %s", text);
+  free(text);
+  DIR *d = opendir(runs);
+  cr_assert_not_null(d);
+  size_t files = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    files++;
+    cr_expect(strncmp(e->d_name, "ab_ba.", 6) == 0, "a run file of another program: %s", e->d_name);
+  }
+  closedir(d);
+  cr_expect_eq(files, 1, "%zu run files", files);
 }
