@@ -59,7 +59,8 @@ static bool tries_entry(struct loader *ld, json_t *v, struct lh_tries *t) {
   if (!json_is_object(v)) return lh_rf_fail(ld, "field 'tries' is not an object");
   return lh_rf_ref_field(ld, v, "lock", &ld->lock_ids, false, &t->lock) &&
          lh_rf_get_int(ld, v, "failures", 0, INT64_MAX, false, 0, &t->failures) &&
-         lh_rf_get_int(ld, v, "since_ns", INT64_MIN, INT64_MAX, false, 0, &t->since_ns);
+         lh_rf_get_int(ld, v, "since_ns", INT64_MIN, INT64_MAX, false, 0, &t->since_ns) &&
+         opt_ref(ld, v, "holder", &ld->thread_ids, &t->holder);
 }
 
 static bool thread_entry(struct loader *ld, json_t *v, size_t i, struct lh_incident_thread *t) {
@@ -67,6 +68,7 @@ static bool thread_entry(struct loader *ld, json_t *v, size_t i, struct lh_incid
   t->waits = (struct lh_wait){
       .lock = LH_NONE, .object = LH_NONE, .mutex = LH_NONE, .joins = LH_NONE, .stack = LH_NONE};
   t->tries.lock = LH_NONE;
+  t->tries.holder = LH_NONE;
   t->stack = LH_NONE;
   if (!json_is_object(v)) return lh_rf_fail(ld, "thread entry %zu is not an object", i);
   if (!lh_rf_ref_field(ld, v, "thread", &ld->thread_ids, false, &thread) ||

@@ -182,6 +182,7 @@ struct lh_wait {      /* what a thread is blocked in */
 struct lh_tries { /* livelock: failed trylocks since the last success */
   int32_t lock;   /* LH_NONE: the entry has no `tries` */
   int64_t failures, since_ns;
+  int32_t holder; /* the thread that held the lock at the last failure, or LH_NONE */
 };
 
 struct lh_incident_thread {

@@ -35,7 +35,6 @@ static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
     [W_WHERE] = {"initialised or first used at", "инициализирован или впервые использован в"},
     [W_HOLDS] = {"holds", "удерживает"},
     [W_WAITS_IN] = {"blocked in", "заблокирован в"},
-    [W_WHAT_HAPPENED] = {"In the text report", "В текстовом отчёте"},
     [W_EXPLAIN] = {"What this means", "Что это значит"},
     [W_GRAPH] = {"Lock-order graph", "Граф порядка захвата блокировок"},
     [W_NO_DOT] =
@@ -49,6 +48,19 @@ static const char *const page_words[W_COUNT][LH_LANG_COUNT] = {
     [W_STACK] = {"stack", "стек"},
     [W_ACCESSES] = {"The two accesses", "Два обращения"},
     [W_ALLOCATED_AT] = {"the block was allocated at", "место выделения блока"},
+    [W_WHAT_EACH_DID] = {"What each thread did", "Что делал каждый поток"},
+    [W_PICTURE] = {"Picture", "Рисунок"},
+    [W_FACTS] = {"What lockhound saw", "Что увидел lockhound"},
+    [W_BLOCKED] = {"blocked", "заблокирован"},
+    [W_FAILS] = {"fails", "не удаётся"},
+    [W_FAILS_HELD_BY] = {"fails: %s holds it", "не удаётся: её удерживает %s"},
+    [W_FAILED_TIMES] = {"fails again and again: %lld times", "снова и снова неудача: %lld раз"},
+    [W_BANNER_LIVELOCK] = {"*** LIVELOCK: nobody is blocked, nobody gets anywhere ***",
+                           "*** АКТИВНАЯ БЛОКИРОВКА (LIVELOCK): никто не заблокирован, но никто "
+                           "не продвигается ***"},
+    [W_BANNER_STALL] = {"*** EVERY THREAD IS BLOCKED ***", "*** ВСЕ ПОТОКИ ЗАБЛОКИРОВАНЫ ***"},
+    [W_RACE_AT_THE_SAME_TIME] = {"nothing orders it after the other access",
+                                 "ничто не упорядочивает его с другим обращением"},
 };
 
 const char *lh_html_word(enum lh_lang lang, enum page_word w) {
@@ -67,6 +79,25 @@ void lh_html_esc(FILE *out, const char *text) {
     case '\t': fputc(*s, out); break;
     default: fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, out);
     }
+  }
+}
+
+void lh_html_prose(FILE *out, const char *text) {
+  for (const char *s = text; *s;) {
+    const char *open = strchr(s, '`'), *close = open ? strchr(open + 1, '`') : NULL;
+    if (!close) {
+      lh_html_esc(out, s);
+      return;
+    }
+    char *before = strndup(s, (size_t)(open - s)),
+         *code = strndup(open + 1, (size_t)(close - open - 1));
+    lh_html_esc(out, before);
+    fputs("<code>", out);
+    lh_html_esc(out, code);
+    fputs("</code>", out);
+    free(before);
+    free(code);
+    s = close + 1;
   }
 }
 

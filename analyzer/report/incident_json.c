@@ -59,6 +59,11 @@ static json_t *thread_json(const struct lh_report *r, char **object_names,
     json_t *tries = json_object();
     json_object_set_new(tries, "lock", json_string(r->lock_names[t->tries.lock]));
     json_object_set_new(tries, "failures", json_integer(t->tries.failures));
+    if (t->tries.holder != LH_NONE) {
+      char holder[64];
+      lh_thread_label(r->m, (uint32_t)t->tries.holder, holder, sizeof holder);
+      json_object_set_new(tries, "holder", json_string(holder));
+    }
     json_object_set_new(o, "tries", tries);
   }
   return o;

@@ -10,7 +10,12 @@
  * waiting thread holds to the lock it waits for, unless an edge already joins the two.
  *
  * Only locks taken while holding another (or part of a deadlock) are drawn: a lock that was never
- * nested orders nothing. A graph with nothing to draw gets one note node. Above LH_DOT_MAX_NODES
+ * nested orders nothing. Every other finding (a self-deadlock, a stall, a livelock, a data race,
+ * misuse, a deadlock that involves a join...) is drawn beside it as a cluster of its own, titled
+ * with its rule id and id: the threads, locks, objects or memory it is about and what each thread
+ * does to them (finding_picture.c), at most MAX_PICTURES of them. A graph with nothing to draw
+ * gets one note node. The title is followed by a legend of exactly what was drawn (red, grey,
+ * dashed; the shapes and arrows of the clusters), in the language asked for. Above LH_DOT_MAX_NODES
  * locks, a graph is unreadable: only the locks on a cycle (a strongly connected component of two
  * locks or more, found with Tarjan's algorithm), the red locks and the direct neighbours of all
  * those are drawn, and the title says how many were left out; when even that is too many, the
@@ -30,10 +35,13 @@
 
 #include "analysis/lock_graph.h"
 #include "base/grow.h"
+#include "report/finding_picture.h"
 #include "symbols/frames.h"
+#include "symbols/lock_names.h"
 
 #define MAX_SITES 4
 #define MAX_THREADS 4
+#define MAX_PICTURES 50
 
 struct wait_edge {
   uint32_t from, to;
@@ -52,49 +60,13 @@ struct dot {
   size_t nwaits, cap_waits;
   size_t left_out; /* locks not drawn because the graph is large */
   bool neighbours; /* the neighbours of cycles are drawn */
+  enum lh_lang lang;
+  size_t pictures_left_out; /* findings not drawn beyond MAX_PICTURES */
 };
-
-/* ---- escaping ---- */
-
-/* Length of the UTF-8 sequence starting at s, or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s) {
-  size_t n = s[0] >= 0xf0 && s[0] <= 0xf4  ? 4
-             : s[0] >= 0xe0                ? 3
-             : s[0] >= 0xc2 && s[0] < 0xe0 ? 2
-                                           : 0;
-  for (size_t i = 1; i < n; i++)
-    if ((s[i] & 0xc0) != 0x80) return 0;
-  return n;
-}
-
-/* text as the inside of a DOT "..." string; '\n' in text becomes a DOT line break. */
-static void put_escaped(FILE *out, const char *text) {
-  const unsigned char *s = (const unsigned char *)text;
-  while (*s) {
-    if (*s == '\n')
-      fputs("\\n", out);
-    else if (*s == '"' || *s == '\\')
-      fprintf(out, "\\%c", *s);
-    else if (*s < 0x20 || *s == 0x7f)
-      fputc('?', out);
-    else if (*s >= 0x80) {
-      size_t n = utf8_len(s);
-      if (n == 0)
-        fputc('?', out);
-      else {
-        fwrite(s, 1, n, out);
-        s += n;
-        continue;
-      }
-    } else
-      fputc(*s, out);
-    s++;
-  }
-}
 
 static void put_label(FILE *out, const char *text) {
   fputs("label=\"", out);
-  put_escaped(out, text);
+  lh_dot_escaped(out, text);
   fputc('"', out);
 }
 
@@ -388,23 +360,31 @@ static void put_programs(FILE *out, const struct lh_model *m) {
   }
 }
 
-static char *title(const struct dot *d, size_t nedges) {
-  char *s = NULL;
+/* The title and legend: the programs and counts, then one line per part drawn (used). */
+static char *title(const struct dot *d, size_t nedges, unsigned used) {
+  char *s = NULL, *programs = NULL;
   size_t len = 0;
-  FILE *out = open_memstream(&s, &len);
+  FILE *out = open_memstream(&programs, &len);
   if (!out) abort();
-  fputs("lock-order graph of ", out);
   put_programs(out, d->r->m);
-  fprintf(out, " (%zu lock%s, %zu order%s)\n", d->norder, d->norder == 1 ? "" : "s", nedges,
-          nedges == 1 ? "" : "s");
-  fputs("A -> B: a thread took B while holding A\n"
-        "red, bold: part of a reported potential deadlock",
-        out);
-  if (d->nwaits)
-    fputs("\ndashed: a thread waited for B while holding A in a deadlock that happened", out);
-  if (d->left_out)
-    fprintf(out, "\n%zu more locks not drawn: above %d locks only those on cycles%s are drawn",
-            d->left_out, LH_DOT_MAX_NODES, d->neighbours ? " and their neighbours" : "");
+  fclose(out);
+  out = open_memstream(&s, &len);
+  if (!out) abort();
+  fprintf(out, lh_msg(d->lang, LH_MSG_GRAPH_TITLE), programs, d->norder, nedges);
+  free(programs);
+  lh_picture_legend(out, used, d->lang);
+  if (d->left_out) {
+    fputc('\n', out);
+    fprintf(
+        out,
+        lh_msg(d->lang, d->neighbours ? LH_MSG_GRAPH_LEFT_OUT_NEIGHBOURS : LH_MSG_GRAPH_LEFT_OUT),
+        d->left_out, LH_DOT_MAX_NODES);
+  }
+  if (d->pictures_left_out) {
+    fputc('\n', out);
+    fprintf(out, lh_msg(d->lang, LH_MSG_GRAPH_FINDINGS_LEFT_OUT), d->pictures_left_out,
+            MAX_PICTURES);
+  }
   fclose(out);
   return s;
 }
@@ -479,8 +459,63 @@ static void put_waits(struct dot *d) {
   }
 }
 
-void lh_report_dot(FILE *out, const struct lh_report *r) {
-  struct dot d = {.out = out, .r = r, .g = lh_lock_graph_build(r->m)};
+/* ---- the findings beside the lock-order graph ---- */
+
+/* Whether f is drawn as a cluster of its own: every finding shown without -v, except those the
+ * lock-order graph already draws (lock-order inversions, and deadlocks whose every wait is for a
+ * lock: red and dashed arrows between their locks). */
+static bool gets_cluster(const struct lh_finding *f, const json_t *j) {
+  if (f->level == LH_LEVEL_NOTE || f->kind == LH_FINDING_LOCK_ORDER_INVERSION) return false;
+  if (f->kind != LH_FINDING_DEADLOCK) return true;
+  size_t i;
+  const json_t *t;
+  json_array_foreach(json_object_get(j, "threads"), i, t) {
+    const char *on = json_string_value(json_object_get(json_object_get(t, "waits"), "on"));
+    if (on && strcmp(on, "lock") != 0) return true;
+  }
+  return false;
+}
+
+/* A cluster per finding (at most MAX_PICTURES), titled with its rule id, title and id, into
+ * clusters; the parts drawn into *used. */
+static void put_clusters(struct dot *d, char **clusters, unsigned *used) {
+  size_t len = 0, drawn = 0;
+  FILE *out = open_memstream(clusters, &len);
+  if (!out) abort();
+  char **object_names = lh_object_names(d->r->sym, d->r->m);
+  const struct lh_findings *fs = d->r->findings;
+  for (size_t i = 0; i < fs->n; i++) {
+    const struct lh_finding *f = &fs->items[i];
+    if (f->level == LH_LEVEL_NOTE || f->kind == LH_FINDING_LOCK_ORDER_INVERSION) continue;
+    json_t *j = lh_json_finding(d->r, object_names, f);
+    if (gets_cluster(f, j)) {
+      if (drawn == MAX_PICTURES)
+        d->pictures_left_out++;
+      else {
+        char prefix[32], *title = NULL;
+        snprintf(prefix, sizeof prefix, "f%zu", drawn);
+        fprintf(out, "  subgraph cluster_%s {\n  label=\"", prefix);
+        if (asprintf(&title, "%s: %s [id %s]", lh_kind_rule(f->kind),
+                     lh_kind_title_in(d->lang, f->kind), f->id) < 0)
+          title = NULL;
+        lh_dot_escaped(out, title ? title : "?");
+        free(title);
+        fputs("\";\n  style=rounded; color=grey60; fontname=\"Helvetica\"; fontsize=11;\n", out);
+        lh_picture_body(out, j, prefix, d->lang, used);
+        fputs("  }\n", out);
+        drawn++;
+      }
+    }
+    json_decref(j);
+  }
+  lh_lock_names_free(object_names, d->r->m->nobjects);
+  fclose(out);
+}
+
+void lh_report_dot(FILE *out, const struct lh_report *r) { lh_report_dot_in(out, r, LH_LANG_EN); }
+
+void lh_report_dot_in(FILE *out, const struct lh_report *r, enum lh_lang lang) {
+  struct dot d = {.out = out, .r = r, .g = lh_lock_graph_build(r->m), .lang = lang};
   size_t n = d.g->nnodes ? d.g->nnodes : 1;
   d.rank = lh_xcalloc(n, sizeof *d.rank);
   d.red_node = lh_xcalloc(n, sizeof(bool));
@@ -489,9 +524,18 @@ void lh_report_dot(FILE *out, const struct lh_report *r) {
   mark_red(&d);
   number_nodes(&d);
   size_t drawn_edges = d.nwaits;
-  for (size_t i = 0; i < d.g->nedges; i++)
-    drawn_edges += d.rank[d.g->edges[i].from] != LH_NONE && d.rank[d.g->edges[i].to] != LH_NONE;
-  char *t = title(&d, drawn_edges);
+  unsigned used = d.norder ? LH_PIC_ORDER : 0;
+  for (size_t i = 0; i < d.g->nedges; i++) {
+    bool drawn = d.rank[d.g->edges[i].from] != LH_NONE && d.rank[d.g->edges[i].to] != LH_NONE;
+    drawn_edges += drawn;
+    if (drawn) used |= d.red_edge[i] ? LH_PIC_ORDER_RED : LH_PIC_ORDER_GREY;
+  }
+  for (size_t i = 0; i < d.norder; i++)
+    if (d.red_node[d.order[i]]) used |= LH_PIC_ORDER_RED;
+  if (d.nwaits) used |= LH_PIC_DEADLOCK_WAIT | LH_PIC_ORDER_RED;
+  char *clusters = NULL;
+  put_clusters(&d, &clusters, &used);
+  char *t = title(&d, drawn_edges, used);
   fputs("digraph lockhound {\n  graph [", out);
   put_label(out, t);
   fputs(", labelloc=t, fontname=\"Helvetica\", fontsize=12];\n"
@@ -499,14 +543,17 @@ void lh_report_dot(FILE *out, const struct lh_report *r) {
         "  edge [fontname=\"Helvetica\", fontsize=9];\n",
         out);
   free(t);
-  if (d.norder == 0)
-    fputs("  note [shape=note, label=\"no lock was taken while another was held:\\n"
-          "there is no lock order to draw\"];\n",
-          out);
+  if (d.norder == 0 && !*clusters) {
+    fputs("  note [shape=note, ", out);
+    put_label(out, lh_msg(lang, LH_MSG_GRAPH_NOTHING));
+    fputs("];\n", out);
+  }
   put_nodes(&d);
   put_edges(&d);
   put_waits(&d);
+  fputs(clusters, out);
   fputs("}\n", out);
+  free(clusters);
   for (size_t i = 0; i < d.nwaits; i++) free(d.waits[i].label);
   free(d.waits);
   free(d.order);

@@ -10,8 +10,11 @@
 #define LH_DOT_MAX_NODES 200
 
 /* Writes the graph of r's model as DOT on out: nodes named by r->lock_names, edges labelled
- * with threads and sites, the parts of error-level lock-order inversions and deadlocks in red.
+ * with threads and sites, the parts of error-level lock-order inversions and deadlocks in red;
+ * then a cluster per other finding (finding_picture.h), and a legend of what was drawn.
  * r->verbose and r->stats are not used. The same model gives the same bytes. */
 void lh_report_dot(FILE *out, const struct lh_report *r);
+/* The same with the title, legend and pictures' words in lang (the --html page). */
+void lh_report_dot_in(FILE *out, const struct lh_report *r, enum lh_lang lang);
 
 #endif

@@ -3,19 +3,22 @@
  * means and the lock-order graph.
  *
  * The facts are those of the JSON report: a lock-order cycle is turned into the same threads,
- * locks and steps (cycle_json), a finding seen at run time comes from report_incident.c
- * (lh_json_incident), a data race from report_race.c (lh_json_race: its two accesses, each a
- * stack, and a heap block's allocation stack), and the page is drawn from that JSON, so both
- * reports say the same. The
- * sentences come from the message catalogue (messages.c) and explanations.c in the report's
- * language; the few words only the page uses (headings) are in page_words below, in every
- * language. Every stack is a <details> block, one frame per line, and under each frame whose
+ * locks and steps (cycle_json), a finding seen at run time or a data race is lh_json_finding's,
+ * and the page is drawn from that JSON, so both reports say the same. Every finding has the same
+ * parts: badge, title, rule id and id; what happened; the steps (a numbered list: each thread's
+ * holds and wants, or what it held and is blocked in, or the two accesses of a race) with their
+ * stacks; the schedule table; a picture of what it is about (finding_picture.c, drawn by
+ * graphviz); the threads, locks and objects; the explanation of the kind. The parts of run-time
+ * findings and races are html_steps.c's. The sentences come from the message catalogue
+ * (messages.c) and explanations.c in the report's language, `code` shown as <code>; the few
+ * words only the page uses (headings, badges) are html_page.c's page_words, in every language. Every stack is a <details> block, one frame per line, and under each frame whose
  * source file is on disk the lines around the site (CONTEXT_LINES either side, the site's line
  * highlighted); a file that is missing or too short is skipped silently (library frames), and so
  * is one that may not be shown: only regular files under the directories the module was built
  * from, or under --source-root (may_show), because debug info can name any file.
- * The lock-order graph is report_dot.c's DOT drawn by graphviz (html_graph.c); the page's own
- * words, escaping and the stacks with their source lines are html_page.c's.
+ * The lock-order graph is report_dot.c's DOT drawn by graphviz (html_graph.c), in the page's
+ * language; the page's own words, escaping and the stacks with their source lines are
+ * html_page.c's.
  *
  * Self-contained: inline CSS, no script, no font, image or link to fetch. Every text from the run
  * (names, paths, source lines) is escaped; control bytes become '?'. Deterministic: no dates, and
@@ -33,7 +36,6 @@
 
 #include "base/grow.h"
 #include "report/i18n/explanations.h"
-#include "report/report_race.h"
 #include "symbols/frames.h"
 #include "symbols/lock_names.h"
 
@@ -76,6 +78,7 @@ static const char CSS[] =
     "table.grid th{background:#eef1f5;font-weight:600}\n"
     "table.scenario td.step{text-align:right;color:#667085;width:3em}\n"
     "table.scenario td.got{background:#ecfdf3}table.scenario td.waits{background:#fef3f2}\n"
+    "table.scenario td.race{background:#fff4ed}\n"
     "table.scenario td.stuck{background:#fee4e2;color:#912018;font-weight:600}\n"
     ".got-it{color:#067647;font-size:12px;display:block}.waits-for{color:#b42318;font-size:12px;"
     "display:block}\n"
@@ -97,7 +100,14 @@ static const char CSS[] =
     ".explain ul{margin:4px 0}.explain p{margin:4px 0}\n"
     ".thread,.lock{border-top:1px solid #eaecf0;padding:6px 0}\n"
     ".graph svg{max-width:100%;height:auto;display:block;margin:10px auto}\n"
-    ".muted{color:#667085}\n";
+    ".muted{color:#667085}\n"
+    "ol.steps{padding-left:1.6em;margin:6px 0 10px}ol.steps>li.step{margin:4px 0 8px}\n"
+    "ol.steps .thread{border-top:none;padding:0}\n"
+    "figure.picture{margin:8px 0 12px;padding:8px;border:1px solid #eaecf0;border-radius:8px;"
+    "background:#fcfcfd}\n"
+    "figure.picture svg{max-width:100%;height:auto;display:block;margin:0 auto}\n"
+    "ul.facts{margin:4px 0 10px}.fix{background:#ecfdf3;border:1px solid #abefc6;border-radius:"
+    "8px;padding:8px 14px}\n";
 
 /* ---- the facts of a finding ---- */
 
@@ -138,73 +148,33 @@ static json_t *cycle_json(const struct lh_report *r, const struct lh_finding *f)
   return o;
 }
 
-/* "lock(a);", "read_lock(rw);": as in the text report's scenario tables. */
-static char *call_text(const json_t *locks, const json_t *acq) {
-  const char *name = lh_html_jstr(acq, "lock"), *fn = "lock";
-  size_t i;
-  json_t *l;
-  json_array_foreach(locks, i, l) if (strcmp(lh_html_jstr(l, "name"), name) == 0 &&
-                                      strcmp(lh_html_jstr(l, "kind"), "rwlock") == 0) fn =
-      strcmp(lh_html_jstr(acq, "mode"), "read") == 0 ? "read_lock" : "write_lock";
-  char *s;
-  if (asprintf(&s, "%s(%s);", fn, name) < 0) return lh_xstrdup("?");
-  return s;
-}
-
-static void scenario_cell(struct html *h, const char *cls, const char *call, const char *note) {
-  fprintf(h->out, "<td class=\"%s\"><code>", cls);
-  lh_html_esc(h->out, call);
-  fprintf(h->out, "</code><span class=\"%s\">", strcmp(cls, "got") == 0 ? "got-it" : "waits-for");
-  lh_html_esc(h->out, note);
-  fputs("</span></td>", h->out);
-}
-
 /* The interleaving that hangs: one column per thread, time flowing down; every thread first takes
  * what it holds, then asks for what the next one holds; a last row where all are stuck. */
 static void scenario_html(struct html *h, const json_t *steps, const json_t *locks, bool timed) {
   size_t n = json_array_size(steps);
-  fputs("<h3>", h->out);
-  lh_html_esc(h->out, lh_msg(h->lang, LH_MSG_STEPS_TITLE));
-  fputs("</h3>\n<table class=\"grid scenario\"><thead><tr><th>", h->out);
-  lh_html_esc(h->out, lh_msg(h->lang, LH_MSG_STEPS_STEP));
-  fputs("</th>", h->out);
-  for (size_t i = 0; i < n; i++) {
-    fputs("<th>", h->out);
-    lh_html_esc(h->out, lh_html_jstr(json_array_get(steps, i), "thread"));
-    fputs("</th>", h->out);
-  }
-  fputs("</tr></thead>\n<tbody>\n", h->out);
+  const char **labels = lh_xcalloc(n, sizeof *labels), **last = lh_xcalloc(n, sizeof *last);
+  struct lh_html_row *rows = lh_xcalloc(2 * n, sizeof *rows);
   for (size_t row = 0; row < 2 * n; row++) {
     size_t col = row % n;
     const json_t *s = json_array_get(steps, col);
     bool held = row < n;
-    char *call = call_text(locks, json_object_get(s, held ? "holds" : "wants"));
     char *note = NULL;
     if (held)
       note = lh_xstrdup(lh_msg(h->lang, LH_MSG_STEPS_GOT_IT));
     else if (asprintf(&note, lh_msg(h->lang, LH_MSG_STEPS_WAITS_FOR),
                       lh_html_jstr(json_array_get(steps, (col + 1) % n), "thread")) < 0)
       note = lh_xstrdup("?");
-    fprintf(h->out, "<tr><td class=\"step\">%zu</td>", row + 1);
-    for (size_t c = 0; c < n; c++)
-      if (c == col)
-        scenario_cell(h, held ? "got" : "waits", call, note);
-      else
-        fputs("<td></td>", h->out);
-    fputs("</tr>\n", h->out);
-    free(call);
-    free(note);
+    rows[row] = (struct lh_html_row){
+        col, lh_html_call_text(locks, json_object_get(s, held ? "holds" : "wants")), note,
+        held ? "got" : "waits"};
+    labels[col] = lh_html_jstr(s, "thread");
+    last[col] = lh_msg(h->lang, timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER);
   }
-  fprintf(h->out, "<tr><td class=\"step\">%zu</td>", 2 * n + 1);
-  for (size_t c = 0; c < n; c++) {
-    fputs("<td class=\"stuck\">", h->out);
-    lh_html_esc(h->out, lh_msg(h->lang,
-                               timed ? LH_MSG_STEPS_UNTIL_TIMEOUT : LH_MSG_STEPS_BLOCKED_FOR_EVER));
-    fputs("</td>", h->out);
-  }
-  fputs("</tr>\n</tbody></table>\n<p class=\"banner\">", h->out);
-  lh_html_esc(h->out, lh_msg(h->lang, timed ? LH_MSG_BANNER_WAIT_CYCLE : LH_MSG_BANNER_DEADLOCK));
-  fputs("</p>\n", h->out);
+  lh_html_schedule(h, labels, n, rows, 2 * n, last,
+                   lh_msg(h->lang, timed ? LH_MSG_BANNER_WAIT_CYCLE : LH_MSG_BANNER_DEADLOCK));
+  free(rows);
+  free(labels);
+  free(last);
 }
 
 /* ---- the parts of a finding ---- */
@@ -237,10 +207,10 @@ static void steps_html(struct html *h, const json_t *steps, const json_t *locks)
   json_t *s;
   fputs("<h3>", h->out);
   lh_html_esc(h->out, lh_html_word(h->lang, W_STEPS));
-  fputs("</h3>\n", h->out);
+  fputs("</h3>\n<ol class=\"steps\">\n", h->out);
   json_array_foreach(steps, i, s) {
     const json_t *holds = json_object_get(s, "holds"), *wants = json_object_get(s, "wants");
-    fputs("<div class=\"thread\"><h4>", h->out);
+    fputs("<li class=\"step\"><div class=\"thread\"><h4>", h->out);
     lh_html_esc(h->out, lh_html_jstr(s, "thread"));
     fputs("</h4>\n", h->out);
     char *a = lock_sentence(h, LH_MSG_HOLDS_TAKEN_AT, locks, holds);
@@ -249,43 +219,19 @@ static void steps_html(struct html *h, const json_t *steps, const json_t *locks)
     lh_html_stack(h, b, json_object_get(wants, "stack"), true);
     free(a);
     free(b);
-    fputs("</div>\n", h->out);
+    fputs("</div></li>\n", h->out);
   }
+  fputs("</ol>\n", h->out);
 }
 
-static void thread_html(struct html *h, const json_t *t) {
-  fputs("<div class=\"thread\"><h4>", h->out);
-  lh_html_esc(h->out, lh_html_jstr(t, "id"));
-  fputs("</h4>\n", h->out);
-  const json_t *waits = json_object_get(t, "waits"), *tries = json_object_get(t, "tries");
-  if (waits) {
-    char *what;
-    if (asprintf(&what, "%s %s", lh_html_word(h->lang, W_WAITS_IN), lh_html_jstr(waits, "call")) <
-        0)
-      what = lh_xstrdup("?");
-    lh_html_stack(h, what, json_object_get(waits, "stack"), true);
-    free(what);
-  }
-  size_t i;
-  json_t *held;
-  json_array_foreach(json_object_get(t, "holds"), i, held) {
-    char *what;
-    if (asprintf(&what, "%s %s", lh_html_word(h->lang, W_HOLDS), lh_html_jstr(held, "lock")) < 0)
-      what = lh_xstrdup("?");
-    lh_html_stack(h, what, json_object_get(held, "stack"), true);
-    free(what);
-  }
-  if (json_object_get(t, "stack"))
-    lh_html_stack(h, lh_html_word(h->lang, W_STACK), json_object_get(t, "stack"), true);
-  if (tries) {
-    fputs("<p>", h->out);
-    lh_html_escf(h->out, "%lld %s %s",
-                 (long long)json_integer_value(json_object_get(tries, "failures")),
-                 lh_html_word(h->lang, W_TRIES), lh_html_jstr(tries, "lock"));
-    fputs("</p>\n", h->out);
-  }
-  lh_html_stack(h, lh_html_word(h->lang, W_CREATED_AT), json_object_get(t, "created_at"), false);
-  fputs("</div>\n", h->out);
+/* "mutex", "мьютекс"; "semaphore", "семафор": the JSON's kind of a lock or object in the page's
+ * language (the name itself when it is neither). */
+static const char *kind_word(struct html *h, const char *name) {
+  enum lh_lock_kind lock;
+  enum lh_object_kind object;
+  if (lh_lock_kind_of_name(name, &lock)) return lh_lock_kind_word_in(h->lang, lock);
+  if (lh_object_kind_of_name(name, &object)) return lh_object_kind_word_in(h->lang, object);
+  return name;
 }
 
 /* Locks or objects: name, kind (and a semaphore's value, a barrier's count), where it was made. */
@@ -300,7 +246,7 @@ static void named_html(struct html *h, enum page_word heading, const json_t *ite
     fputs("<div class=\"lock\"><code class=\"fn\">", h->out);
     lh_html_esc(h->out, lh_html_jstr(it, "name"));
     fputs("</code> <span class=\"muted\">", h->out);
-    lh_html_esc(h->out, lh_html_jstr(it, "kind"));
+    lh_html_esc(h->out, kind_word(h, lh_html_jstr(it, "kind")));
     if (json_object_get(it, "value"))
       lh_html_escf(h->out, ", %s %lld", lh_html_word(h->lang, W_VALUE),
                    (long long)json_integer_value(json_object_get(it, "value")));
@@ -321,7 +267,7 @@ static void lines_html(struct html *h, const char *const *lines, bool list) {
       fputs("<li>", h->out);
     else if (i)
       fputc(' ', h->out);
-    lh_html_esc(h->out, lines[i]);
+    lh_html_prose(h->out, lines[i]);
     if (list) fputs("</li>", h->out);
   }
   fputs(list ? "</ul>\n" : "</p>\n", h->out);
@@ -367,79 +313,20 @@ static void cycle_sentence(struct html *h, const struct lh_finding *f) {
     fprintf(mem, "\n%s %s", lh_msg(lang, LH_MSG_NOTE_APART_1), lh_msg(lang, LH_MSG_NOTE_APART_2));
   fclose(mem);
   fputs("<p class=\"sentence\">", h->out);
-  lh_html_esc(h->out, s);
+  lh_html_prose(h->out, s);
   fputs("</p>\n", h->out);
   free(s);
-}
-
-/* What the text report says of a run-time finding, in the report's language. */
-static void incident_text(struct html *h, const struct lh_finding *f) {
-  struct lh_text x = {.r = h->r, .object_names = h->object_names, .lang = h->lang};
-  char *s = NULL;
-  size_t len = 0;
-  x.out = open_memstream(&s, &len);
-  if (!x.out) return;
-  if (f->kind == LH_FINDING_DATA_RACE)
-    lh_text_race(&x, f);
-  else
-    lh_text_incident(&x, f);
-  fclose(x.out);
-  fputs("<details class=\"text\" open><summary>", h->out);
-  lh_html_esc(h->out, lh_html_word(h->lang, W_WHAT_HAPPENED));
-  fputs("</summary><pre class=\"text\">", h->out);
-  lh_html_esc(h->out, s);
-  fputs("</pre></details>\n", h->out);
-  free(s);
-}
-
-/* A data race: the interleaving (as the text report draws it with --explain), each access's stack
- * with its source lines, and where a heap block came from. */
-static void race_html(struct html *h, const struct lh_finding *f, const json_t *o) {
-  struct lh_text x = {.r = h->r, .object_names = h->object_names, .lang = h->lang};
-  char *steps = NULL;
-  size_t len = 0;
-  x.out = open_memstream(&steps, &len);
-  if (x.out) {
-    lh_text_race_steps(&x, f);
-    fclose(x.out);
-    fputs("<pre class=\"text\">", h->out);
-    lh_html_esc(h->out, steps);
-    fputs("</pre>\n", h->out);
-  }
-  free(steps);
-  fputs("<h3>", h->out);
-  lh_html_esc(h->out, lh_html_word(h->lang, W_ACCESSES));
-  fputs("</h3>\n", h->out);
-  size_t i;
-  json_t *a;
-  json_array_foreach(json_object_get(o, "accesses"), i, a) {
-    bool write = strcmp(lh_html_jstr(a, "access"), "write") == 0,
-         atomic = json_is_true(json_object_get(a, "atomic"));
-    enum lh_msg what = atomic ? (write ? LH_MSG_RACE_ATOMIC_WRITE : LH_MSG_RACE_ATOMIC_READ)
-                              : (write ? LH_MSG_RACE_WRITE : LH_MSG_RACE_READ);
-    char *title;
-    if (asprintf(&title, "%s: %s", lh_html_jstr(a, "thread"), lh_msg(h->lang, what)) < 0)
-      title = lh_xstrdup("?");
-    lh_html_stack(h, title, json_object_get(a, "stack"), true);
-    free(title);
-  }
-  const json_t *block = json_object_get(json_object_get(o, "variable"), "block");
-  if (block)
-    lh_html_stack(h, lh_html_word(h->lang, W_ALLOCATED_AT), json_object_get(block, "allocated_at"),
-                  true);
 }
 
 static void finding_html(struct html *h, const struct lh_finding *f) {
   const char *level = lh_level_name(f->level);
   json_t *o;
-  if (f->kind == LH_FINDING_DATA_RACE) {
-    o = json_object();
-    lh_json_race(o, h->r, f);
-  } else if (f->incident != LH_NONE) {
-    o = json_object();
-    lh_json_incident(o, h->r, h->object_names, f);
+  if (f->incident != LH_NONE) { /* a data race too */
+    o = lh_json_finding(h->r, h->object_names, f);
   } else {
     o = cycle_json(h->r, f);
+    json_object_set_new(o, "kind", json_string(lh_kind_rule(f->kind)));
+    json_object_set_new(o, "level", json_string(level));
   }
   enum lh_msg badge = f->level == LH_LEVEL_ERROR     ? LH_MSG_BADGE_ERROR
                       : f->level == LH_LEVEL_WARNING ? LH_MSG_BADGE_WARNING
@@ -454,21 +341,24 @@ static void finding_html(struct html *h, const struct lh_finding *f) {
   fputs("</h2>\n<p><code class=\"rule\">", h->out);
   lh_html_esc(h->out, lh_kind_rule(f->kind));
   fprintf(h->out, "</code> <span class=\"id\">id %s</span></p>\n", f->id);
-  if (f->incident != LH_NONE)
-    incident_text(h, f);
-  else
-    cycle_sentence(h, f);
   const json_t *steps = json_object_get(o, "steps"), *locks = json_object_get(o, "locks");
-  bool timed = f->kind == LH_FINDING_TIMED_WAIT_CYCLE;
-  if (json_array_size(steps) && f->level != LH_LEVEL_NOTE) scenario_html(h, steps, locks, timed);
-  if (f->incident == LH_NONE) steps_html(h, steps, locks);
-  if (f->kind == LH_FINDING_DATA_RACE) race_html(h, f, o);
-  fputs("<h3>", h->out);
-  lh_html_esc(h->out, lh_html_word(h->lang, W_THREADS));
-  fputs("</h3>\n", h->out);
-  size_t i;
-  json_t *t;
-  json_array_foreach(json_object_get(o, "threads"), i, t) thread_html(h, t);
+  if (f->incident != LH_NONE) {
+    lh_html_runtime(h, f, o);
+  } else {
+    cycle_sentence(h, f);
+    steps_html(h, steps, locks);
+    if (json_array_size(steps) && f->level != LH_LEVEL_NOTE) scenario_html(h, steps, locks, false);
+    lh_html_picture(h, o);
+  }
+  /* The threads' origins; a run-time finding's steps already show each thread's. */
+  if (f->incident == LH_NONE || f->kind == LH_FINDING_DATA_RACE) {
+    fputs("<h3>", h->out);
+    lh_html_esc(h->out, lh_html_word(h->lang, W_THREADS));
+    fputs("</h3>\n", h->out);
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(o, "threads"), i, t) lh_html_thread(h, t);
+  }
   named_html(h, W_LOCKS, locks);
   named_html(h, W_OBJECTS, json_object_get(o, "objects"));
   explanation_html(h, f->kind);
@@ -567,7 +457,7 @@ static void summary_html(struct html *h) {
 
 void lh_report_html_to(FILE *out, const struct lh_report *r, struct lh_text_style style) {
   struct html h = {out, r, style.lang < LH_LANG_COUNT ? style.lang : LH_LANG_EN,
-                   lh_object_names(r->sym, r->m)};
+                   lh_object_names(r->sym, r->m), 0};
   fprintf(out,
           "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",

@@ -22,7 +22,7 @@ Test(cli_graph, a_run_file_gives_dot_on_stdout_and_status_0) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "graph", AB_BA, NULL});
   cr_assert_eq(r.status, 0, "%s", r.err);
   cr_assert(strncmp(r.out, "digraph lockhound {\n", 20) == 0, "%s", r.out);
-  cr_assert(strstr(r.out, "lock-order graph of ab_ba (2 locks, 2 orders)"), "%s", r.out);
+  cr_assert(strstr(r.out, "lock-order graph of ab_ba (locks: 2, orders: 2)"), "%s", r.out);
   cr_assert(strstr(r.out, "[label=\"T1 at 0x1237 (ab_ba)\", color=red"), "%s", r.out);
   cr_assert_str_eq(r.err, "");
   cli_free(&r);
@@ -217,4 +217,69 @@ Test(cli_graph, lockhound_help_lists_the_graph_command) {
       strstr(r.out, "       lockhound graph [--output FILE] [--format dot|svg|png] RUNFILE...\n"),
       "%s", r.out);
   cli_free(&r);
+}
+
+/* ---- what a run-time finding draws: the real samples, run under lockhound ---- */
+
+static size_t occurrences_of(const char *text, const char *needle) {
+  size_t n = 0;
+  for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle)) n++;
+  return n;
+}
+
+/* Runs build/samples/<sample> under `lockhound run` with option (or NULL) in a scratch directory,
+ * then `lockhound graph` on its run file; returns the DOT. */
+static char *graph_of_sample(const char *sample, const char *option) {
+  char dir[64], run_dir[96], prog[PATH_MAX + 64], cmd[PATH_MAX + 256];
+  cli_scratch_make(dir, "graph-sample");
+  snprintf(run_dir, sizeof run_dir, "--run-dir=%s", dir);
+  snprintf(prog, sizeof prog, "%s/samples/%s", cli_build_dir(), sample);
+  struct cli_result r = cli_run_limited(
+      (char *[]){LOCKHOUND, "run", run_dir, (char *)(option ? option : "-v"), "--", prog, NULL},
+      60);
+  cr_assert_eq(r.status, 66, "%s", r.err);
+  cli_free(&r);
+  snprintf(cmd, sizeof cmd, "'%s' graph %s/*.lhrun", LOCKHOUND, dir);
+  FILE *p = popen(cmd, "r");
+  cr_assert_not_null(p);
+  char *dot = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&dot, &len);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) fwrite(buf, 1, n, out);
+  fclose(out);
+  cr_assert_eq(pclose(p), 0, "%s", dot);
+  cli_scratch_remove(dir);
+  return dot;
+}
+
+Test(cli_graph, a_self_deadlock_sample_draws_the_thread_holding_and_requesting_its_lock_again,
+     .timeout = 90) {
+  char *d = graph_of_sample("deadlock/self_deadlock", NULL);
+  cr_assert(strstr(d, "  f0t0 [shape=ellipse, label=\"T1\"];\n"), "%s", d);
+  cr_assert(strstr(d, "  f0l0 [shape=box, style=rounded, label=\"log_lock\"];\n"), "%s", d);
+  cr_assert(
+      strstr(d, "  f0t0 -> f0l0 [label=\"holds it, taken at\\nflush_all self_deadlock.c:33\""),
+      "%s", d);
+  cr_assert(
+      strstr(d, "  f0t0 -> f0l0 [label=\"requests it again at\\nlog_line self_deadlock.c:26\""),
+      "%s", d);
+  cr_assert_null(strstr(d, "there is no lock order to draw"), "%s", d);
+  free(d);
+}
+
+Test(cli_graph, a_livelock_sample_draws_each_threads_failed_trylocks_and_who_holds_the_lock,
+     .timeout = 90) {
+  char *d = graph_of_sample("livelock/livelock", "--livelock-timeout=1");
+  cr_assert(strstr(d, "  f0t0 [shape=ellipse, label=\"T1\"];\n"), "%s", d);
+  cr_assert(strstr(d, "  f0t1 [shape=ellipse, label=\"T2\"];\n"), "%s", d);
+  cr_assert(strstr(d, " [shape=box, style=rounded, label=\"lock_a\"];\n"), "%s", d);
+  cr_assert(strstr(d, " [shape=box, style=rounded, label=\"lock_b\"];\n"), "%s", d);
+  cr_assert_eq(occurrences_of(d, " failed trylocks at\\npolite_worker livelock.c:40\""), 2, "%s",
+               d);
+  cr_assert_eq(occurrences_of(d, "[label=\"holds it (at the last failed try)\""), 2, "%s", d);
+  cr_assert(strstr(d, "dotted orange arrow: the thread keeps failing trylocks on that lock"), "%s",
+            d);
+  free(d);
 }

@@ -63,7 +63,7 @@ Test(report_dot, the_ab_ba_fixture_draws_both_locks_and_both_orders_in_red) {
   char **names;
   char *d = dot_of_fixture("ab_ba.lhrun", &names);
   cr_assert(strncmp(d, "digraph lockhound {\n", 20) == 0, "%s", d);
-  cr_assert(strstr(d, "lock-order graph of ab_ba (2 locks, 2 orders)"), "%s", d);
+  cr_assert(strstr(d, "lock-order graph of ab_ba (locks: 2, orders: 2)"), "%s", d);
   for (int l = 0; l < 2; l++) {
     char node[512];
     snprintf(node, sizeof node,
@@ -77,6 +77,8 @@ Test(report_dot, the_ab_ba_fixture_draws_both_locks_and_both_orders_in_red) {
   cr_assert(t1 && strstr(t1, "color=red") && strstr(t1, "style=bold"), "%s", d);
   cr_assert(t2 && strstr(t2, "color=red") && strstr(t2, "style=bold"), "%s", d);
   cr_assert_eq(occurrences(d, " -> n"), 2, "%s", d);
+  cr_assert(strstr(d, "\\nred, bold: part of a reported potential deadlock"), "%s", d);
+  cr_assert_null(strstr(d, "grey"), "nothing is grey, so the legend says nothing of grey: %s", d);
   cr_assert(strcmp(d + strlen(d) - 2, "}\n") == 0, "%s", d);
   lh_lock_names_free(names, 2);
   free(t1);
@@ -96,10 +98,14 @@ Test(report_dot, locks_held_around_both_orders_leave_every_edge_grey) {
       &rb,
       "{'t':'acq','thread':2,'seg':0,'lock':1,'mode':'w','stack':7,'held':[[0,'w',5],[2,'w',6]]}");
   char *d = dot_of(&rb);
-  cr_assert(strstr(d, "(3 locks, 4 orders)"), "%s", d);
+  cr_assert(strstr(d, "(locks: 3, orders: 4)"), "%s", d);
   cr_assert_eq(occurrences(d, " -> n"), 4, "%s", d);
   cr_assert_eq(occurrences(d, "color=red"), 0, "%s", d);
   cr_assert_eq(occurrences(d, "color=grey45"), 4, "%s", d);
+  cr_assert(strstr(d, "\\ngrey: an order that cannot deadlock"), "the legend says what grey is: %s",
+            d);
+  cr_assert_null(strstr(d, "red, bold"), "nothing is red, so the legend says nothing of red: %s",
+                 d);
   free(d);
 }
 
@@ -146,11 +152,11 @@ Test(report_dot, a_run_without_nested_locks_is_a_graph_with_a_note) {
   struct rb rb = {0};
   rb_standard(&rb, 1, 2);
   char *d = dot_of(&rb);
-  cr_assert(strstr(d, "(0 locks, 0 orders)"), "%s", d);
+  cr_assert(strstr(d, "(locks: 0, orders: 0)"), "%s", d);
   cr_assert(strstr(d, "  note [shape=note, label=\"no lock was taken while another was held:\\n"
                       "there is no lock order to draw\"];\n"),
             "%s", d);
-  cr_assert_eq(occurrences(d, "->"), 1, "only the legend's arrow: %s", d);
+  cr_assert_eq(occurrences(d, "->"), 0, "nothing drawn, so no legend of arrows: %s", d);
   free(d);
 }
 
@@ -230,11 +236,97 @@ Test(report_dot, above_200_locks_only_cycles_and_their_neighbours_are_drawn) {
   struct rb rb = {0};
   big_graph(&rb);
   char *d = dot_of(&rb);
-  cr_assert(strstr(d, "(3 locks, 3 orders)"), "%s", d);
+  cr_assert(strstr(d, "(locks: 3, orders: 3)"), "%s", d);
   cr_assert(strstr(d, "\\n249 more locks not drawn: above 200 locks only those on cycles and their "
                       "neighbours are drawn"),
             "%s", d);
   cr_assert_eq(occurrences(d, "[label=\"mutex "), 3, "%s", d);
   cr_assert_eq(occurrences(d, "style=bold]"), 2, "the cycle is red: %s", d);
+  free(d);
+}
+
+/* ---- the findings that are no lock order: each drawn as a cluster of its own ---- */
+
+Test(report_dot, a_self_deadlock_draws_its_thread_its_lock_holds_and_requests_again) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 1);
+  rb_add(&rb, "{'t':'finding','kind':'self-deadlock','ns':5,'action':'exit','lock':0,'threads':["
+              "{'thread':1,'waits':{'call':'pthread_mutex_lock','on':'lock','lock':0,'mode':'w',"
+              "'stack':3,'since_ns':1,'timed':false},'holds':[[0,'w',2]]}]}");
+  char *d = dot_of(&rb);
+  cr_assert(strstr(d, "  subgraph cluster_f0 {\n  label=\"self-deadlock: a thread takes a lock it "
+                      "already holds [id "),
+            "%s", d);
+  cr_assert(strstr(d, "  f0t0 [shape=ellipse, label=\"T1\"];\n"), "%s", d);
+  cr_assert(strstr(d, "  f0l0 [shape=box, style=rounded, label=\"mutex "), "%s", d);
+  char *holds = line_with(d, "f0t0 -> f0l0 [label=\"holds it, taken at\\n0x120 (prog)\"");
+  char *again = line_with(d, "f0t0 -> f0l0 [label=\"requests it again at\\n0x130 (prog)\"");
+  cr_assert(holds && strstr(holds, "color=black"), "%s", d);
+  cr_assert(again && strstr(again, "color=red") && strstr(again, "dashed"), "%s", d);
+  cr_assert_null(strstr(d, "  note [shape=note"), "something is drawn: %s", d);
+  cr_assert(strstr(d, "\\nellipse: a thread\\nbox: a lock\\nsolid black arrow from a thread: it "
+                      "holds that lock\\ndashed red arrow to a lock the thread holds: it requests "
+                      "it again and waits for itself\""),
+            "the legend explains exactly what is drawn: %s", d);
+  free(holds);
+  free(again);
+  free(d);
+}
+
+Test(report_dot, a_livelock_draws_each_threads_failing_tries_and_the_holder_of_each_lock) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  rb_add(&rb, "{'t':'finding','kind':'livelock','ns':5,'action':'exit','threads':["
+              "{'thread':1,'holds':[],'stack':9,'tries':{'lock':1,'failures':900,'since_ns':1,"
+              "'holder':2}},"
+              "{'thread':2,'holds':[],'stack':10,'tries':{'lock':0,'failures':800,'since_ns':1,"
+              "'holder':1}}]}");
+  char *d = dot_of(&rb);
+  cr_assert(strstr(d, "  f0t0 [shape=ellipse, label=\"T1\"];\n"), "%s", d);
+  cr_assert(strstr(d, "  f0t1 [shape=ellipse, label=\"T2\"];\n"), "%s", d);
+  char *t1_tries = line_with(d, "f0t0 -> f0l0 [label=\"900 failed trylocks at\\n0x190 (prog)\"");
+  char *t2_holds = line_with(d, "f0t1 -> f0l0 [label=\"holds it (at the last failed try)\"");
+  char *t2_tries = line_with(d, "f0t1 -> f0l1 [label=\"800 failed trylocks at\\n0x1a0 (prog)\"");
+  char *t1_holds = line_with(d, "f0t0 -> f0l1 [label=\"holds it (at the last failed try)\"");
+  cr_assert(t1_tries && strstr(t1_tries, "style=dotted"), "%s", d);
+  cr_assert(t2_tries && t1_holds && t2_holds, "%s", d);
+  cr_assert(strstr(d, "\\ndotted orange arrow: the thread keeps failing trylocks on that lock"),
+            "%s", d);
+  cr_assert_null(strstr(d, "dashed"), "nobody waits: %s", d);
+  free(t1_tries);
+  free(t2_holds);
+  free(t2_tries);
+  free(t1_holds);
+  free(d);
+}
+
+Test(report_dot, a_stall_draws_every_wait_for_a_thread_or_an_object) {
+  struct rb rb = {0};
+  rb_standard(&rb, 1, 0);
+  rb_objects(&rb);
+  rb_add(&rb, "{'t':'finding','kind':'stall','ns':5,'action':'exit','threads':["
+              "{'thread':0,'waits':{'call':'pthread_join','on':'join','joins':1,'stack':4,"
+              "'since_ns':1,'timed':false}},"
+              "{'thread':1,'waits':{'call':'sem_wait','on':'sem','object':0,'stack':5,"
+              "'since_ns':1,'timed':false}}],'objects':[{'object':0,'value':0}]}");
+  char *d = dot_of(&rb);
+  char *join = line_with(d, "f0t0 -> f0t1 [label=\"waits in pthread_join at\\n0x140 (prog)\"");
+  char *sem = line_with(d, "f0t1 -> f0o0 [label=\"waits in sem_wait at\\n0x150 (prog)\"");
+  cr_assert(join && strstr(join, "dashed"), "%s", d);
+  cr_assert(sem && strstr(sem, "dashed"), "%s", d);
+  cr_assert(strstr(d, "  f0o0 [shape=hexagon, label=\""), "%s", d);
+  cr_assert(strstr(d, "\\nvalue 0\"];"), "the semaphore's value is drawn: %s", d);
+  cr_assert(strstr(d, "\\nhexagon: a semaphore, condition variable or barrier"), "%s", d);
+  free(join);
+  free(sem);
+  free(d);
+}
+
+Test(report_dot, a_deadlock_of_locks_gets_no_cluster_as_the_lock_graph_draws_it) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  rb_deadlock(&rb, "deadlock", 1);
+  char *d = dot_of(&rb);
+  cr_assert_null(strstr(d, "subgraph"), "%s", d);
   free(d);
 }

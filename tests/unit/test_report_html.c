@@ -1,5 +1,7 @@
 /* test_report_html.c - the findings as one HTML page (report_html.c, --html FILE). */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -109,7 +111,116 @@ Test(report_html, without_graphviz_the_graph_is_its_dot_source) {
   char *p = page_of_ab_ba(NULL, LH_LANG_EN);
   cr_assert(strstr(p, "<pre class=\"dot\">digraph lockhound {"), "%s", p);
   cr_assert(strstr(p, "apt-get install graphviz"), "%s", p);
+  cr_assert(strstr(p, "<code>dot -Tsvg</code> draws it"), "code in a sentence is code: %s", p);
+  cr_assert_null(strchr(p, '`'), "no raw backtick: %s", p);
   cr_assert_null(strstr(p, "<svg"), "%s", p);
+  free(p);
+}
+
+/* ---- every kind gets the structured page: steps, stacks, the schedule and a picture ---- */
+
+/* The page of a fixture run file. */
+static char *page_of_fixture(const char *name, enum lh_lang lang) {
+  struct lh_model *m = lh_model_new();
+  FILE *diag = fopen("/dev/null", "w");
+  cr_assert_eq(lh_load_run_file(m, cli_fixture(name), diag), 0);
+  fclose(diag);
+  lh_model_finish(m);
+  struct rb_report made;
+  rb_report_make(&made, m, false);
+  struct lh_report r = made.r;
+  char *text = NULL;
+  size_t len;
+  FILE *out = open_memstream(&text, &len);
+  lh_report_html_to(out, &r, (struct lh_text_style){lang, false});
+  fclose(out);
+  rb_report_free(&made);
+  return text;
+}
+
+/* The <section> of the first finding of rule (a copy). */
+static char *section_of(const char *page, const char *rule) {
+  char needle[96];
+  snprintf(needle, sizeof needle, "<code class=\"rule\">%s</code>", rule);
+  const char *at = strstr(page, needle);
+  cr_assert(at, "no %s finding: %s", rule, page);
+  const char *start = at;
+  while (start > page && strncmp(start, "<section", 8) != 0) start--;
+  const char *end = strstr(at, "</section>");
+  cr_assert(end);
+  return strndup(start, (size_t)(end - start));
+}
+
+/* What every finding's section has: the steps, stacks with their frames, the schedule and a
+ * picture (inline SVG with graphviz, its DOT without), and no text-report dump. */
+static void assert_structured(const char *sec) {
+  cr_assert(strstr(sec, "<ol class=\"steps\">"), "%s", sec);
+  cr_assert(strstr(sec, "<li class=\"step\">"), "%s", sec);
+  cr_assert(strstr(sec, "<details class=\"stack\" open><summary>"), "%s", sec);
+  cr_assert(strstr(sec, "<table class=\"grid scenario\">"), "%s", sec);
+  cr_assert(strstr(sec, "<figure class=\"picture\">"), "%s", sec);
+  cr_assert_null(strstr(sec, "<pre class=\"text\">"), "no plain-text dump: %s", sec);
+  cr_assert_null(strchr(sec, '`'), "no raw backtick: %s", sec);
+}
+
+Test(report_html, a_stall_has_steps_a_schedule_and_its_wait_for_picture) {
+  setenv("PATH", "/usr/bin:/bin", 1);
+  char *p = page_of_fixture("runtime.lhrun", LH_LANG_EN), *sec = section_of(p, "stall");
+  assert_structured(sec);
+  cr_assert(strstr(sec, "<span class=\"waits-for\">"), "%s", sec);
+  cr_assert(strstr(sec, "*** EVERY THREAD IS BLOCKED ***"), "%s", sec);
+  cr_assert(strstr(sec, "<svg"), "the picture is drawn: %s", sec);
+  cr_assert(strstr(sec, "<p class=\"fix\"><strong>How to fix it: </strong>"), "%s", sec);
+  free(sec);
+  free(p);
+}
+
+Test(report_html, a_livelock_has_its_failing_trylocks_in_the_schedule) {
+  char *p = page_of_fixture("runtime.lhrun", LH_LANG_EN), *sec = section_of(p, "livelock");
+  assert_structured(sec);
+  cr_assert(strstr(sec, "<code>trylock("), "%s", sec);
+  cr_assert(strstr(sec, "fails again and again: 5000 times"), "%s", sec);
+  cr_assert(strstr(sec, "*** LIVELOCK"), "%s", sec);
+  free(sec);
+  free(p);
+}
+
+Test(report_html, a_self_deadlock_and_misuse_get_the_same_structure) {
+  char *p = page_of_fixture("runtime.lhrun", LH_LANG_EN);
+  const char *rules[] = {"self-deadlock", "deadlock", "unlock-unowned", "semaphore-misuse"};
+  for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+    char *sec = section_of(p, rules[i]);
+    assert_structured(sec);
+    free(sec);
+  }
+  free(p);
+}
+
+Test(report_html, a_data_race_has_its_two_accesses_as_steps_a_schedule_and_a_picture) {
+  char *p = page_of_fixture("races.lhrun", LH_LANG_EN), *sec = section_of(p, "data-race");
+  assert_structured(sec);
+  cr_assert(strstr(sec, "<td class=\"race\">"), "%s", sec);
+  cr_assert(strstr(sec, "colspan=\"2\""), "the outcome spans both threads: %s", sec);
+  free(sec);
+  free(p);
+}
+
+Test(report_html, lang_ru_translates_the_badges_and_the_steps) {
+  char *p = page_of_fixture("runtime.lhrun", LH_LANG_RU);
+  cr_assert(strstr(p, "<span class=\"badge error\">ошибка</span>"), "%s", p);
+  cr_assert(strstr(p, "<span class=\"badge warning\">предупреждение</span>"), "%s", p);
+  cr_assert(strstr(p, "Что делал каждый поток"), "%s", p);
+  cr_assert(strstr(p, "*** ВСЕ ПОТОКИ ЗАБЛОКИРОВАНЫ ***"), "%s", p);
+  cr_assert(strstr(p, "<span class=\"muted\">мьютекс</span>"), "kinds in Russian too: %s", p);
+  cr_assert_null(strstr(p, "<span class=\"muted\">mutex</span>"), "%s", p);
+  cr_assert_null(strstr(p, ">error<"), "%s", p);
+  free(p);
+}
+
+Test(report_html, a_lock_order_inversion_has_a_picture_of_its_cycle_too) {
+  char *p = page_of_ab_ba(NULL, LH_LANG_EN), *sec = section_of(p, "lock-order-inversion");
+  assert_structured(sec);
+  free(sec);
   free(p);
 }
 
@@ -291,4 +402,33 @@ Test(html_sources, at_most_16_source_roots) {
   cr_expect_eq(r.status, 2);
   cr_expect_str_eq(r.err, "lockhound: at most 16 --source-root directories\n");
   cli_free(&r);
+}
+
+/* graphviz's dot, run to draw the page's pictures, is no part of the program: under `lockhound
+ * run` it must not be recorded into the run's directory (nor later merged into its report). */
+Test(html_sources, the_dot_that_draws_the_pictures_is_not_recorded_with_the_run) {
+  cr_assert_eq(access("/usr/bin/dot", X_OK), 0,
+               "graphviz's dot is needed: apt-get install graphviz");
+  char runs[96], run_dir[128], page[96], prog[PATH_MAX + 64];
+  snprintf(runs, sizeof runs, "%s/runs", html_dir);
+  snprintf(run_dir, sizeof run_dir, "--run-dir=%s", runs);
+  snprintf(page, sizeof page, "%s/page.html", html_dir);
+  snprintf(prog, sizeof prog, "%s/samples/deadlock/ab_ba", cli_build_dir());
+  struct cli_result r = cli_run_limited(
+      (char *[]){(char *)cli_lockhound(), "run", run_dir, "--html", page, "--", prog, NULL}, 60);
+  cr_assert_eq(r.status, 66, "%s", r.err);
+  cli_free(&r);
+  char *text = cli_slurp(page);
+  cr_assert(strstr(text, "<svg"), "the pictures were drawn by dot: %s", text);
+  free(text);
+  DIR *d = opendir(runs);
+  cr_assert_not_null(d);
+  size_t files = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    files++;
+    cr_expect(strncmp(e->d_name, "ab_ba.", 6) == 0, "a run file of another program: %s", e->d_name);
+  }
+  closedir(d);
+  cr_expect_eq(files, 1, "%zu run files", files);
 }

@@ -661,6 +661,77 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_UNIT_MS] = {"ms", "мс"},
     [LH_MSG_UNIT_US] = {"us", "мкс"},
     [LH_MSG_UNIT_NS] = {"ns", "нс"},
+    /* pictures of findings and the lock-order graph (labels and legend lines of DOT) */
+    [LH_MSG_PIC_HOLDS_TAKEN_AT] = {"holds it, taken at\n%s", "удерживает её, захватил в\n%s"},
+    [LH_MSG_PIC_HOLDS_AT_FAILURE] = {"holds it (at the last failed try)",
+                                     "удерживает её (при последней неудачной попытке)"},
+    [LH_MSG_PIC_WAITS_IN] = {"waits in %s at\n%s", "ждёт в %s, место:\n%s"},
+    [LH_MSG_PIC_REQUESTS_AGAIN] = {"requests it again at\n%s", "запрашивает её снова в\n%s"},
+    [LH_MSG_PIC_TRIES] = {"%lld failed trylocks at\n%s", "неудачных trylock: %lld, место:\n%s"},
+    [LH_MSG_PIC_READ] = {"reads", "чтение"},
+    [LH_MSG_PIC_WRITE] = {"writes", "запись"},
+    [LH_MSG_PIC_ATOMIC_READ] = {"atomic read", "атомарное чтение"},
+    [LH_MSG_PIC_ATOMIC_WRITE] = {"atomic write", "атомарная запись"},
+    [LH_MSG_PIC_NO_LOCK] = {"no lock held", "без блокировок"},
+    [LH_MSG_PIC_HOLDING] = {"holding %s", "под блокировкой %s"},
+    [LH_MSG_PIC_AT] = {"%s at\n%s", "%s в\n%s"},
+    [LH_MSG_PIC_BYTES] = {"%s, %lld bytes", "%s, байт: %lld"},
+    [LH_MSG_PIC_VALUE] = {"value %lld", "значение %lld"},
+    [LH_MSG_LEGEND_THREAD] = {"ellipse: a thread", "эллипс: поток"},
+    [LH_MSG_LEGEND_LOCK] = {"box: a lock", "прямоугольник: блокировка"},
+    [LH_MSG_LEGEND_OBJECT] = {"hexagon: a semaphore, condition variable or barrier",
+                              "шестиугольник: семафор, условная переменная или барьер"},
+    [LH_MSG_LEGEND_MEMORY] = {"folded page: the memory both accesses touch",
+                              "листок с загнутым углом: память, к которой обращаются оба потока"},
+    [LH_MSG_LEGEND_HOLDS] = {"solid black arrow from a thread: it holds that lock",
+                             "сплошная чёрная стрелка от потока: он удерживает эту блокировку"},
+    [LH_MSG_LEGEND_WAITS] =
+        {"dashed red arrow: the thread is blocked there, waiting for that lock, "
+         "object or thread",
+         "красная пунктирная стрелка: поток заблокирован и ждёт эту "
+         "блокировку, объект или поток"},
+    [LH_MSG_LEGEND_AGAIN] = {"dashed red arrow to a lock the thread holds: it requests it again "
+                             "and waits for itself",
+                             "красная пунктирная стрелка к блокировке, которую поток уже "
+                             "удерживает: он запрашивает её снова и ждёт сам себя"},
+    [LH_MSG_LEGEND_TRIES] = {"dotted orange arrow: the thread keeps failing trylocks on that lock",
+                             "оранжевая точечная стрелка: попытки потока захватить эту "
+                             "блокировку через trylock раз за разом не удаются"},
+    [LH_MSG_LEGEND_ACCESS] = {"bold red arrow to the memory: one access of the race (read or "
+                              "write, where, the locks held)",
+                              "жирная красная стрелка к памяти: одно из двух обращений гонки "
+                              "(чтение или запись, место, удерживаемые блокировки)"},
+    [LH_MSG_LEGEND_CALL] = {"bold red arrow: the call the finding is about, and where it was made",
+                            "жирная красная стрелка: вызов, о котором эта находка, и его место"},
+    [LH_MSG_LEGEND_ORDER] = {"A -> B: a thread took B while holding A",
+                             "A -> B: поток захватил B, удерживая A"},
+    [LH_MSG_LEGEND_ORDER_RED] = {"red, bold: part of a reported potential deadlock",
+                                 "красное, жирное: часть найденной возможной взаимной блокировки"},
+    [LH_MSG_LEGEND_ORDER_GREY] =
+        {"grey: an order that cannot deadlock (taken the same way by every thread, or kept apart "
+         "by a gate lock, a single thread or thread creation/join)",
+         "серое: порядок, который не приводит к взаимной блокировке (все потоки соблюдают его, "
+         "или их разводят общая внешняя блокировка, один поток, создание/join потоков)"},
+    [LH_MSG_LEGEND_DEADLOCK_WAIT] = {"dashed: a thread waited for B while holding A in a deadlock "
+                                     "that happened",
+                                     "пунктир: поток ждал B, удерживая A, во взаимной "
+                                     "блокировке, которая произошла"},
+    [LH_MSG_GRAPH_TITLE] = {"lock-order graph of %s (locks: %zu, orders: %zu)",
+                            "граф порядка захвата блокировок, %s (блокировок: %zu, рёбер: %zu)"},
+    [LH_MSG_GRAPH_LEFT_OUT] = {"%zu more locks not drawn: above %d locks only those on cycles are "
+                               "drawn",
+                               "ещё блокировок не нарисовано: %zu; когда их больше %d, рисуются "
+                               "только блокировки на циклах"},
+    [LH_MSG_GRAPH_LEFT_OUT_NEIGHBOURS] = {"%zu more locks not drawn: above %d locks only those on "
+                                          "cycles and their neighbours are drawn",
+                                          "ещё блокировок не нарисовано: %zu; когда их больше %d, "
+                                          "рисуются только блокировки на циклах и их соседи"},
+    [LH_MSG_GRAPH_NOTHING] = {"no lock was taken while another was held:\nthere is no lock order "
+                              "to draw",
+                              "ни одна блокировка не захватывалась при удержании другой:\n"
+                              "порядка захвата, который можно нарисовать, нет"},
+    [LH_MSG_GRAPH_FINDINGS_LEFT_OUT] = {"%zu more findings not drawn (at most %d are)",
+                                        "ещё находок не нарисовано: %zu (рисуется не больше %d)"},
 };
 
 /* [kind][lang]; English is finding_kinds.def's title. */
