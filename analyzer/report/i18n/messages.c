@@ -101,6 +101,10 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_STEPS_WAITS_FOR] = {"waits for %s", "ждёт %s"},
     [LH_MSG_STEPS_BLOCKED_FOR_EVER] = {"(blocked for ever)", "(заблокирован навсегда)"},
     [LH_MSG_STEPS_UNTIL_TIMEOUT] = {"(waits until a timeout)", "(ждёт до тайм-аута)"},
+    [LH_MSG_STEPS_EVERY_THREAD] = {"every thread: %s", "каждый поток: %s"},
+    [LH_MSG_EXPLAINED_ABOVE] = {"What this means (--explain): %s is explained above, under "
+                                "finding #%zu",
+                                "Что это значит (--explain): %s объяснено выше, у находки №%zu"},
 
     [LH_MSG_OBJECT] = {"object", "объект"},
     [LH_MSG_MUTEX] = {"mutex", "мьютекс"},

@@ -65,6 +65,8 @@ enum lh_msg {
   LH_MSG_STEPS_WAITS_FOR,
   LH_MSG_STEPS_BLOCKED_FOR_EVER,
   LH_MSG_STEPS_UNTIL_TIMEOUT,
+  LH_MSG_STEPS_EVERY_THREAD,
+  LH_MSG_EXPLAINED_ABOVE,
   /* report_incident.c: threads, locks and waits */
   LH_MSG_OBJECT,
   LH_MSG_MUTEX,
