@@ -365,10 +365,25 @@ void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_
   if (r->verbose && r->stats) {
     const struct lh_model *m = r->m;
     size_t cycles = r->stats->cycles.cycles;
+    /* what the run saw, from the `calls` records: every lock, not only those the run file
+     * describes (the nested ones); files of older libraries have only the lock records */
+    bool counted = m->nfiles > 0;
+    unsigned long long taken = 0, used = 0;
+    for (size_t i = 0; i < m->nfiles; i++) {
+      const struct lh_run_file *rf = &m->files[i];
+      counted &= rf->counted;
+      taken += rf->lock_calls > rf->failed_locks ? rf->lock_calls - rf->failed_locks : 0;
+      used += rf->locks_used;
+    }
     fprintf(out, "%s lockhound: ", x.prefix);
-    fprintf(out, lh_msg(lang, LH_MSG_STATISTICS), m->nfiles,
-            lh_word(lang, LH_WORD_RUN_FILE, (long long)m->nfiles), m->nthreads, m->nlocks,
-            r->stats->edges, cycles, lh_word(lang, LH_WORD_CYCLE, (long long)cycles));
+    if (counted)
+      fprintf(out, lh_msg(lang, LH_MSG_STATISTICS_SEEN), m->nfiles,
+              lh_word(lang, LH_WORD_RUN_FILE, (long long)m->nfiles), m->nthreads, taken, used,
+              m->nlocks, r->stats->edges, cycles, lh_word(lang, LH_WORD_CYCLE, (long long)cycles));
+    else
+      fprintf(out, lh_msg(lang, LH_MSG_STATISTICS), m->nfiles,
+              lh_word(lang, LH_WORD_RUN_FILE, (long long)m->nfiles), m->nthreads, m->nlocks,
+              r->stats->edges, cycles, lh_word(lang, LH_WORD_CYCLE, (long long)cycles));
     fputc('\n', out);
   }
   summary(&x);

@@ -78,6 +78,11 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_STATISTICS] =
         {"%zu %s, %zu threads, %zu locks, %zu lock-order edges, %zu %s checked",
          "%zu %s; потоков: %zu, блокировок: %zu, рёбер порядка захвата: %zu; проверено: %zu %s"},
+    [LH_MSG_STATISTICS_SEEN] =
+        {"%zu %s, %zu threads, lock acquisitions: %llu, locks: %llu (nested ones, in the lock "
+         "graph: %zu), %zu lock-order edges, %zu %s checked",
+         "%zu %s; потоков: %zu, захватов блокировок: %llu, блокировок: %llu (вложенных, в графе "
+         "порядка захвата: %zu), рёбер порядка захвата: %zu; проверено: %zu %s"},
 
     [LH_MSG_SCENARIO_TITLE] = {"Possible unsafe locking scenario:",
                                "Возможный сценарий взаимной блокировки:"},

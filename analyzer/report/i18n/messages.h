@@ -47,6 +47,7 @@ enum lh_msg {
   LH_MSG_UNDECIDED_CYCLES,
   LH_MSG_SEARCH_TRUNCATED,
   LH_MSG_STATISTICS,
+  LH_MSG_STATISTICS_SEEN,
   /* scenario tables (scenario_table.c, report_incident.c) */
   LH_MSG_SCENARIO_TITLE,
   LH_MSG_HAPPENED_TITLE,
