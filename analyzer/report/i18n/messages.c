@@ -110,6 +110,9 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_EXPLAINED_ABOVE] = {"What this means (--explain): %s is explained above, under "
                                 "finding #%zu",
                                 "Что это значит (--explain): %s объяснено выше, у находки №%zu"},
+    [LH_MSG_REPLAY_FINDING] = {"Finding #%zu, %s: %s [id %s]", "Находка №%zu, %s: %s [id %s]"},
+    [LH_MSG_REPLAY_STEP] = {"Step %zu of %zu:", "Шаг %zu из %zu:"},
+    [LH_MSG_REPLAY_PROMPT] = {"(Enter: the next step) ", "(Enter: следующий шаг) "},
 
     [LH_MSG_OBJECT] = {"object", "объект"},
     [LH_MSG_MUTEX] = {"mutex", "мьютекс"},

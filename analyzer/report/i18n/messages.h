@@ -68,6 +68,10 @@ enum lh_msg {
   LH_MSG_STEPS_UNTIL_TIMEOUT,
   LH_MSG_STEPS_EVERY_THREAD,
   LH_MSG_EXPLAINED_ABOVE,
+  /* lockhound replay (command_replay.c) */
+  LH_MSG_REPLAY_FINDING,
+  LH_MSG_REPLAY_STEP,
+  LH_MSG_REPLAY_PROMPT,
   /* report_incident.c: threads, locks and waits */
   LH_MSG_OBJECT,
   LH_MSG_MUTEX,
