@@ -261,6 +261,44 @@ void lh_text_race_steps(const struct lh_text *x, const struct lh_finding *f) {
   lh_schedule_free(&s);
 }
 
+/* ---- --explain: a known pattern ---- */
+
+/* The innermost frame of a stack: function and file, NULL when unknown. */
+static void innermost(const struct lh_text *x, int32_t stack, const char **function,
+                      const char **file) {
+  struct lh_shown_frame fr;
+  *function = *file = NULL;
+  if (lh_frames_of_stack(x->r->sym, x->r->m, stack, &fr, 1) == 1) {
+    *function = fr.function;
+    *file = fr.file;
+  }
+}
+
+bool lh_race_double_checked(const struct lh_text *x, const struct lh_finding *f, char *name,
+                            size_t size) {
+  if (f->kind != LH_FINDING_DATA_RACE || f->incident == LH_NONE) return false;
+  const struct lh_race *r = x->r->m->incidents[f->incident].race;
+  if (!r) return false;
+  const struct lh_access *read = NULL, *write = NULL;
+  for (int i = 0; i < 2; i++) {
+    const struct lh_access *a = &r->access[i];
+    if (a->op != LH_ACCESS_PLAIN || a->atomic) return false;
+    if (a->write && a->nlocks > 0) write = a;
+    if (!a->write && a->nlocks == 0) read = a;
+  }
+  if (!read || !write) return false;
+  const char *rf, *rfile, *wf, *wfile;
+  innermost(x, read->stack, &rf, &rfile);
+  innermost(x, write->stack, &wf, &wfile);
+  if (!rf || !wf || strcmp(rf, wf) != 0 || !rfile || !wfile || strcmp(rfile, wfile) != 0)
+    return false;
+  struct race_view v;
+  view_open(&v, x->r, f);
+  snprintf(name, size, "%s", v.var.shown);
+  view_close(&v);
+  return true;
+}
+
 /* ---- JSON ---- */
 
 static json_t *hex(uint64_t value) {

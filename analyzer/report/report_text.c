@@ -209,6 +209,27 @@ static void explanation(struct text *x, const struct lh_finding *f) {
       paragraph(x, "       - ", "         ", &e->fixes[i], 1);
     fprintf(x->out, "%s\n", p);
   }
+  char name[256];
+  if (lh_race_double_checked(x, f, name, sizeof name)) {
+    fprintf(x->out, "%s   ", p);
+    if (x->explained_dcl) {
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_PATTERN_DCL_ABOVE), name, x->explained_dcl);
+      fprintf(x->out, "\n%s\n", p);
+    } else {
+      const struct lh_explanation *d = lh_explanation_double_checked(x->lang);
+      x->explained_dcl = x->number;
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_PATTERN_DCL), name);
+      fputc('\n', x->out);
+      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHAT));
+      paragraph(x, "       ", "       ", d->what, LH_EXPLAIN_LINES);
+      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHY));
+      paragraph(x, "       ", "       ", d->why, LH_EXPLAIN_LINES);
+      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_FIXES));
+      for (size_t i = 0; i < LH_EXPLAIN_LINES && d->fixes[i]; i++)
+        paragraph(x, "       - ", "         ", &d->fixes[i], 1);
+      fprintf(x->out, "%s\n", p);
+    }
+  }
   struct lh_schedule s;
   if (lh_schedule_of_finding(x, f, &s)) {
     lh_schedule_print(x, &s, s.nrows + 1, 0, NULL);

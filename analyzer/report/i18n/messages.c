@@ -110,6 +110,12 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_EXPLAINED_ABOVE] = {"What this means (--explain): %s is explained above, under "
                                 "finding #%zu",
                                 "Что это значит (--explain): %s объяснено выше, у находки №%zu"},
+    [LH_MSG_PATTERN_DCL] = {"The pattern: double-checked locking on %s (--explain):",
+                            "Шаблон: блокировка с двойной проверкой для %s (--explain):"},
+    [LH_MSG_PATTERN_DCL_ABOVE] = {"The pattern: double-checked locking on %s, explained above, "
+                                  "under finding #%zu",
+                                  "Шаблон: блокировка с двойной проверкой для %s; объяснено выше, "
+                                  "у находки №%zu"},
     [LH_MSG_REPLAY_FINDING] = {"Finding #%zu, %s: %s [id %s]", "Находка №%zu, %s: %s [id %s]"},
     [LH_MSG_REPLAY_STEP] = {"Step %zu of %zu:", "Шаг %zu из %zu:"},
     [LH_MSG_REPLAY_PROMPT] = {"(Enter: the next step) ", "(Enter: следующий шаг) "},
