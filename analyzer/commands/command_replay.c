@@ -24,6 +24,10 @@
 #include "report/report.h"
 #include "symbols/lock_names.h"
 
+/* The kinds whose findings have a schedule (lh_explain_has_steps), as the messages name them. */
+#define WITH_SCHEDULE                                                                              \
+  "lock-order-inversion, single-thread-lock-order, deadlock, timed-wait-cycle and data-race"
+
 /* The findings the text report numbers (report_text.c): all but the notes it hides. */
 static bool numbered(const struct lh_finding *f) { return f->level != LH_LEVEL_NOTE; }
 
@@ -59,10 +63,11 @@ static const struct lh_finding *chosen(const struct lh_options *o, const struct 
     }
   }
   if (!want)
-    fprintf(stderr,
-            "lockhound: none of the run's %zu finding%s has a schedule to replay (only "
-            "lock-order-inversion, deadlock, timed-wait-cycle and data-race findings have one)\n",
-            total, total == 1 ? "" : "s");
+    fprintf(
+        stderr,
+        "lockhound: none of the run's %zu finding%s has a schedule to replay (only " WITH_SCHEDULE
+        " findings have one)\n",
+        total, total == 1 ? "" : "s");
   else
     fprintf(stderr,
             "lockhound: no finding '%s' in the run: give a number from 1 to %zu (the order of "
@@ -98,8 +103,8 @@ static int replay(const struct lh_options *o, const struct lh_analysed_runs *a) 
     rc = LH_EXIT_USAGE;
   } else if (!lh_schedule_of_finding(&x, f, &s)) {
     fprintf(stderr,
-            "lockhound: finding #%zu (%s) has no schedule to replay: only lock-order-inversion, "
-            "deadlock, timed-wait-cycle and data-race findings have one\n",
+            "lockhound: finding #%zu (%s) has no schedule to replay: only " WITH_SCHEDULE
+            " findings have one\n",
             number, lh_kind_rule(f->kind));
     rc = LH_EXIT_USAGE;
   } else {

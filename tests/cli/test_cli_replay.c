@@ -117,8 +117,8 @@ Test(cli_replay, a_finding_without_a_schedule_says_which_kinds_have_one) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "replay", "--finding", "1", RUNTIME, NULL});
   cr_assert_eq(r.status, 2);
   cr_assert_str_eq(r.err, "lockhound: finding #1 (api-error) has no schedule to replay: only "
-                          "lock-order-inversion, deadlock, timed-wait-cycle and data-race "
-                          "findings have one\n");
+                          "lock-order-inversion, single-thread-lock-order, deadlock, "
+                          "timed-wait-cycle and data-race findings have one\n");
   cli_free(&r);
 }
 
