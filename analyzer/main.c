@@ -4,6 +4,7 @@
  * lockhound report [options] RUNFILE...         (commands/command_report.c)
  * lockhound graph [options] RUNFILE...          (commands/command_graph.c)
  * lockhound check [options] SOURCE-OR-PROGRAM-OR-DIR...  (commands/command_check.c)
+ * lockhound replay [options] RUNFILE...         (commands/command_replay.c)
  * lockhound cc [--cc=PATH] [COMPILER] ARGS...   (commands/command_cc.c)
  * Every command but cc reads its options through one parser (commands/options.c); cc's
  * arguments are a compiler's, which it passes on. docs/usage.md describes them all. */
@@ -19,11 +20,9 @@ static const struct command {
   enum lh_command id;
   int (*run)(const struct lh_options *o); /* NULL: takes its raw arguments (cc) */
 } commands[] = {
-    {"run", LH_CMD_RUN, lh_command_run},
-    {"report", LH_CMD_REPORT, lh_command_report},
-    {"graph", LH_CMD_GRAPH, lh_command_graph},
-    {"check", LH_CMD_CHECK, lh_command_check},
-    {"cc", LH_CMD_CC, NULL},
+    {"run", LH_CMD_RUN, lh_command_run},          {"report", LH_CMD_REPORT, lh_command_report},
+    {"graph", LH_CMD_GRAPH, lh_command_graph},    {"check", LH_CMD_CHECK, lh_command_check},
+    {"replay", LH_CMD_REPLAY, lh_command_replay}, {"cc", LH_CMD_CC, NULL},
 };
 
 int main(int argc, char **argv) {
@@ -53,7 +52,7 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr,
           "lockhound: unknown command '%s'; the commands are 'run', 'report', "
-          "'check', 'graph' and 'cc' ('lockhound --help' shows how to use them)\n",
+          "'check', 'graph', 'replay' and 'cc' ('lockhound --help' shows how to use them)\n",
           cmd);
   return LH_EXIT_USAGE;
 }

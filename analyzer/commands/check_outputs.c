@@ -180,6 +180,10 @@ static char *finding_text(const char *output, const char *id) {
   const char *at = strstr(output, mark);
   if (!at) return NULL;
   while (at > output && at[-1] != '\n') at--;
+  /* a header too long for the line has its id on the next line (report_text.c): start above */
+  const char *eq = strstr(at, "==   [id ");
+  if (at > output && eq && eq < strchr(at, '\n'))
+    for (at--; at > output && at[-1] != '\n';) at--;
   const char *end = strchr(at, '\n');
   while (end && end[1]) {
     const char *line = end + 1, *rest = strstr(line, "== ");

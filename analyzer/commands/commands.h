@@ -16,6 +16,10 @@ int lh_command_graph(const struct lh_options *o);
  * compiler, or returns the exit status. */
 int lh_command_cc(int argc, char **argv);
 
+/* `lockhound replay [--finding ID|N] [--no-wait] RUNFILE...` (command_replay.c): a finding's
+ * schedule one step at a time; returns the exit status. */
+int lh_command_replay(const struct lh_options *o);
+
 /* `lockhound run`: returns the exit status. */
 int lh_command_run(const struct lh_options *o);
 

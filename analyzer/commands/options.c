@@ -50,13 +50,16 @@ enum {
   OPT_REPEAT,
   OPT_PYTHON,
   OPT_SARIF,
-  OPT_JUNIT
+  OPT_JUNIT,
+  OPT_FINDING,
+  OPT_NO_WAIT
 };
 
 #define RUN (1u << LH_CMD_RUN)
 #define REPORT (1u << LH_CMD_REPORT)
 #define GRAPH (1u << LH_CMD_GRAPH)
 #define CHECK (1u << LH_CMD_CHECK)
+#define REPLAY (1u << LH_CMD_REPLAY)
 
 #define LH_MAX_TIMEOUT 86400.0 /* a day: longer is surely a typo */
 #define LH_MAX_REPEAT 1000     /* runs of one program under check --repeat */
@@ -73,7 +76,7 @@ static const struct option_row {
     {"sarif", 0, required_argument, RUN | REPORT | CHECK, OPT_SARIF},
     {"junit", 0, required_argument, CHECK, OPT_JUNIT},
     {"error-exitcode", 0, required_argument, RUN | REPORT, OPT_ERROR_EXITCODE},
-    {"max-cycle-length", 0, required_argument, RUN | REPORT | GRAPH, OPT_MAX_CYCLE},
+    {"max-cycle-length", 0, required_argument, RUN | REPORT | GRAPH | REPLAY, OPT_MAX_CYCLE},
     {"verbose", 'v', no_argument, RUN | REPORT | CHECK, OPT_VERBOSE},
     {"at-exit", 0, no_argument, REPORT, OPT_AT_EXIT},
     {"run-dir", 0, required_argument, RUN, OPT_RUN_DIR},
@@ -86,19 +89,21 @@ static const struct option_row {
     {"gen-suppressions", 0, no_argument, RUN | REPORT, OPT_GEN_SUPPRESSIONS},
     {"log-file", 0, required_argument, RUN | REPORT, OPT_LOG_FILE},
     {"source-root", 0, required_argument, RUN | REPORT | CHECK, OPT_SOURCE_ROOT},
-    {"lang", 0, required_argument, RUN | REPORT, OPT_LANG},
+    {"lang", 0, required_argument, RUN | REPORT | REPLAY, OPT_LANG},
+    {"finding", 0, required_argument, REPLAY, OPT_FINDING},
+    {"no-wait", 0, no_argument, REPLAY, OPT_NO_WAIT},
     {"output", 'o', required_argument, GRAPH, OPT_OUTPUT},
     {"format", 0, required_argument, GRAPH, OPT_FORMAT},
     {"timeout", 0, required_argument, CHECK, OPT_TIMEOUT},
     {"expect", 0, required_argument, CHECK, OPT_EXPECT},
     {"repeat", 0, required_argument, CHECK, OPT_REPEAT},
     {"python", 0, required_argument, CHECK, OPT_PYTHON},
-    {"help", 'h', no_argument, RUN | REPORT | GRAPH | CHECK, OPT_HELP},
+    {"help", 'h', no_argument, RUN | REPORT | GRAPH | CHECK | REPLAY, OPT_HELP},
     {"version", 0, no_argument, RUN | REPORT, OPT_VERSION},
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
-static const char *const command_names[] = {"run", "report", "graph", "check", "cc"};
+static const char *const command_names[] = {"run", "report", "graph", "check", "cc", "replay"};
 
 void lh_usage(FILE *out) {
   fputs(
@@ -110,6 +115,10 @@ void lh_usage(FILE *out) {
       "       lockhound check [--timeout=SECONDS] SOURCE-OR-PROGRAM-OR-DIR...\n"
       "                                                   check programs against their declared\n"
       "                                                   findings (check --help)\n"
+      "       lockhound replay [--finding ID|N] [--no-wait] RUNFILE...\n"
+      "                                                   a finding's schedule, one step at a "
+      "time\n"
+      "                                                   (replay --help)\n"
       "       lockhound cc [--cc=PATH] [COMPILER] ARGS...  compile and link for race detection\n"
       "                                                   (cc --help)\n"
       "\n"
@@ -197,8 +206,28 @@ static void check_usage(FILE *out) {
         out);
 }
 
+static void replay_usage(FILE *out) {
+  fputs("usage: lockhound replay [--finding ID|N] [--no-wait] [--lang=LANG] RUNFILE...\n"
+        "shows the schedule of one finding of the run files (merged as by 'lockhound report')\n"
+        "one step at a time, as a slide: the threads' columns, the new step marked '>'. On a\n"
+        "terminal each step waits for Enter; otherwise the steps follow one another.\n"
+        "\n"
+        "  --finding ID|N          the finding: its number in the order of 'lockhound report'\n"
+        "                          (from 1), or its id; default: the first with a schedule\n"
+        "                          (lock-order-inversion, single-thread-lock-order, deadlock,\n"
+        "                          timed-wait-cycle, data-race)\n"
+        "  --no-wait               print every step at once, even on a terminal\n"
+        "  --lang=LANG             en (default) or ru\n"
+        "  --max-cycle-length=N    longest lock cycle looked for, 2 to 64 (default 8)\n"
+        "  --help\n"
+        "exit status: 0 shown, 2 usage error, unreadable input, or no such finding.\n",
+        out);
+}
+
 static void command_usage(enum lh_command cmd, FILE *out) {
-  if (cmd == LH_CMD_GRAPH)
+  if (cmd == LH_CMD_REPLAY)
+    replay_usage(out);
+  else if (cmd == LH_CMD_GRAPH)
     graph_usage(out);
   else if (cmd == LH_CMD_CHECK)
     check_usage(out);
@@ -214,9 +243,10 @@ static const char *prefix(enum lh_command cmd) {
 
 /* Where to find a command's options: 'lockhound --help' for run and report, which it covers. */
 static const char *help_of(enum lh_command cmd) {
-  return cmd == LH_CMD_GRAPH   ? "'lockhound graph --help'"
-         : cmd == LH_CMD_CHECK ? "'lockhound check --help'"
-                               : "'lockhound --help'";
+  return cmd == LH_CMD_GRAPH    ? "'lockhound graph --help'"
+         : cmd == LH_CMD_CHECK  ? "'lockhound check --help'"
+         : cmd == LH_CMD_REPLAY ? "'lockhound replay --help'"
+                                : "'lockhound --help'";
 }
 
 static bool number(const char *s, long min, long max, long *out) {
@@ -281,7 +311,7 @@ static int bad_option(enum lh_command cmd, char **argv) {
     if (strlen(rows[i].name) != len || strncmp(rows[i].name, arg + 2, len) != 0) continue;
     unsigned others = rows[i].commands;
     int only = -1, n = 0;
-    for (int c = 0; c <= LH_CMD_CHECK; c++)
+    for (int c = 0; c <= LH_CMD_REPLAY; c++)
       if (others & (1u << c)) only = c, n++;
     if (n == 1)
       fprintf(stderr, "%s--%s only applies to 'lockhound %s'\n", prefix(cmd), rows[i].name,
@@ -451,6 +481,16 @@ static int apply(enum lh_command cmd, int id, struct lh_options *o) {
     }
     o->repeat = (unsigned)v;
     break;
+  case OPT_FINDING:
+    if (!*optarg || strspn(optarg, "0") == strlen(optarg)) {
+      fprintf(stderr,
+              "lockhound: --finding needs a finding's number (from 1) or its id, not '%s'\n",
+              optarg);
+      return LH_EXIT_USAGE;
+    }
+    o->finding = optarg;
+    break;
+  case OPT_NO_WAIT: o->no_wait = true; break;
   case OPT_HELP: command_usage(cmd, stdout); return -1;
   case OPT_VERSION: printf("lockhound %s\n", LH_VERSION); return -1;
   }
@@ -472,6 +512,10 @@ static int finish(enum lh_command cmd, struct lh_options *o) {
     else if (cmd == LH_CMD_REPORT)
       fputs("lockhound: 'lockhound report' needs at least one run file: lockhound report [options] "
             "RUNFILE...\n",
+            stderr);
+    else if (cmd == LH_CMD_REPLAY)
+      fputs("lockhound: 'lockhound replay' needs a run file: lockhound replay [--finding ID|N] "
+            "[--no-wait] RUNFILE...\n",
             stderr);
     else if (cmd == LH_CMD_GRAPH)
       fputs("lockhound: 'lockhound graph' needs at least one run file: lockhound graph [--output "

@@ -10,7 +10,7 @@
 
 #include "report/i18n/messages.h"
 
-enum lh_command { LH_CMD_RUN, LH_CMD_REPORT, LH_CMD_GRAPH, LH_CMD_CHECK, LH_CMD_CC };
+enum lh_command { LH_CMD_RUN, LH_CMD_REPORT, LH_CMD_GRAPH, LH_CMD_CHECK, LH_CMD_CC, LH_CMD_REPLAY };
 
 #define LH_DEFAULT_ERROR_EXITCODE 66
 #define LH_DEFAULT_MAX_CYCLE_LENGTH 8
@@ -63,7 +63,10 @@ struct lh_options {
   const char *expect_path; /* --expect FILE, or NULL */
   unsigned repeat;         /* --repeat=N: runs per program, each of which must match (1) */
   const char *python;      /* --python=PATH: the interpreter of *.py programs, or NULL: python3 */
-  char **operands;         /* run: PROG ARGS...; report, graph: run files; check: what to check */
+  /* replay */
+  const char *finding; /* --finding ID|N, or NULL: the first finding with a schedule */
+  bool no_wait;        /* --no-wait: every step at once, even on a terminal */
+  char **operands; /* run: PROG ARGS...; report, graph, replay: run files; check: what to check */
   int noperands;
 };
 

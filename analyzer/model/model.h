@@ -46,8 +46,13 @@ struct lh_run_file {
   bool races;     /* the race detector ran in it (built with `lockhound cc`): its `end` says so */
   uint32_t thread_begin, thread_end; /* this file's threads: [begin, end) */
   uint32_t locks_seen;               /* lock records accepted */
-  uint32_t threads_created;          /* thread records other than the main thread */
-  bool fork_child; /* its first thread came from fork(): leaving with _exit is normal */
+  /* What the run saw, from its `calls` record (counted: the record had these fields, written by
+   * libraries since -v counts them): calls of the lock functions, those that failed, and the locks
+   * the process registered, nested or not (the run file has lock records for nested ones only). */
+  bool counted;
+  uint64_t lock_calls, failed_locks, locks_used;
+  uint32_t threads_created; /* thread records other than the main thread */
+  bool fork_child;          /* its first thread came from fork(): leaving with _exit is normal */
   uint32_t bad_records;
   /* The fork point of a fork child (run record): the parent's pid, the forking thread's id there
    * and its segment at the fork (LH_NONE / 0 when not given); and, after lh_model_finish, the

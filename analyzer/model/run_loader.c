@@ -432,9 +432,44 @@ static bool rec_contention(struct loader *ld, json_t *rec) {
   return true;
 }
 
+/* The wrappers that take a lock (interpose/base/wrapped_functions.def): their calls, less the
+ * failed ones, are the run's acquisitions. A condition wait's re-lock is not among them. */
+static const char *const lock_functions[] = {"pthread_mutex_lock",
+                                             "pthread_mutex_trylock",
+                                             "pthread_mutex_timedlock",
+                                             "pthread_mutex_clocklock",
+                                             "pthread_rwlock_rdlock",
+                                             "pthread_rwlock_tryrdlock",
+                                             "pthread_rwlock_timedrdlock",
+                                             "pthread_rwlock_clockrdlock",
+                                             "pthread_rwlock_wrlock",
+                                             "pthread_rwlock_trywrlock",
+                                             "pthread_rwlock_timedwrlock",
+                                             "pthread_rwlock_clockwrlock",
+                                             "pthread_spin_lock",
+                                             "pthread_spin_trylock",
+                                             "mtx_lock",
+                                             "mtx_trylock",
+                                             "mtx_timedlock"};
+
 static bool rec_calls(struct loader *ld, json_t *rec) {
-  if (!json_is_object(json_object_get(rec, "counts")))
-    return lh_rf_fail(ld, "field 'counts' is missing or not an object");
+  json_t *counts = json_object_get(rec, "counts");
+  if (!json_is_object(counts)) return lh_rf_fail(ld, "field 'counts' is missing or not an object");
+  int64_t failed = 0, locks = 0;
+  if (!json_object_get(rec, "failed_locks") || !json_object_get(rec, "locks"))
+    return true; /* an older library: -v counts the lock records instead */
+  if (!lh_rf_get_int(ld, rec, "failed_locks", 0, INT64_MAX, true, 0, &failed) ||
+      !lh_rf_get_int(ld, rec, "locks", 0, INT64_MAX, true, 0, &locks))
+    return false;
+  uint64_t calls = 0;
+  for (size_t i = 0; i < sizeof lock_functions / sizeof *lock_functions; i++) {
+    json_t *n = json_object_get(counts, lock_functions[i]);
+    if (json_is_integer(n) && json_integer_value(n) > 0) calls += (uint64_t)json_integer_value(n);
+  }
+  ld->file->counted = true;
+  ld->file->lock_calls = calls;
+  ld->file->failed_locks = (uint64_t)failed;
+  ld->file->locks_used = (uint64_t)locks;
   return true;
 }
 

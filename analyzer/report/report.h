@@ -31,7 +31,16 @@ struct lh_text {
   char **object_names; /* per model object */
   enum lh_lang lang;   /* --lang: the language of every sentence (messages.h) */
   bool explain;        /* --explain: each finding's kind explained for a student */
+  size_t number;       /* the finding being written, counted from 1 in the report's order */
+  /* --explain: the number of the finding under which each kind (and the double-checked locking
+   * pattern) was explained, 0 while not yet: a kind is explained once per report. */
+  size_t explained[LH_FINDING_KIND_COUNT];
+  size_t explained_dcl;
 };
+
+/* The widest line of a text report, in characters (prefix included): tables are laid out and
+ * sentences wrapped to fit it. */
+#define LH_TEXT_COLUMNS 100
 
 /* How the text report is written: in which language, with explanations or not. */
 struct lh_text_style {
@@ -90,6 +99,42 @@ void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_
 /* The "Possible unsafe locking scenario" table of a finding (scenario_table.c); every line
  * starts with prefix. */
 void lh_scenario_table(const struct lh_text *x, const struct lh_finding *f);
+
+/* A schedule told step by step (--explain, `lockhound replay`): one column per thread, one row
+ * per step in the column of the thread that acts, then a last row: stuck in every column (each
+ * thread blocked for ever, or until a timeout), or outcome across the columns (a data race). */
+struct lh_schedule_row {
+  size_t column;
+  char *text;
+};
+struct lh_schedule {
+  char **labels;
+  size_t ncols;
+  struct lh_schedule_row *rows;
+  size_t nrows;
+  char *stuck;   /* per column, or NULL */
+  char *outcome; /* across the columns, or NULL */
+};
+/* The schedule of a cycle's columns (scenario_table.c). */
+void lh_schedule_of_columns(const struct lh_text *x, const struct lh_scenario_column *cols,
+                            size_t n, bool timed, struct lh_schedule *s);
+/* The schedule of a lock-order inversion. */
+void lh_schedule_of_inversion(const struct lh_text *x, const struct lh_finding *f,
+                              struct lh_schedule *s);
+/* The schedule of a run-time deadlock or timed wait cycle (report_incident.c); false for other
+ * incidents. */
+bool lh_schedule_of_incident(const struct lh_text *x, const struct lh_finding *f,
+                             struct lh_schedule *s);
+/* The schedule of any finding that has one (report_text.c: inversions, deadlocks, timed wait
+ * cycles, data races); false, with s empty, for the others. */
+bool lh_schedule_of_finding(const struct lh_text *x, const struct lh_finding *f,
+                            struct lh_schedule *s);
+void lh_schedule_free(struct lh_schedule *s);
+/* The table of s with its first upto rows (s->nrows + 1 for all, the last row included), the row
+ * numbered highlight (from 1; 0 for none) marked with '>', under title (NULL: the steps title).
+ * The columns shrink, or the table becomes a list, so that every line fits LH_TEXT_COLUMNS. */
+void lh_schedule_print(const struct lh_text *x, const struct lh_schedule *s, size_t upto,
+                       size_t highlight, const char *title);
 
 /* --explain's step-by-step interleaving (scenario_table.c): a numbered row per call, time flowing
  * down, one column per thread; each held call "got it", each wanted call waits for the thread in

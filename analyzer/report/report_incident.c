@@ -85,13 +85,23 @@ static void cycle_scenario(const struct lh_text *x, const struct lh_incident *in
   cycle_columns_free(cols, labels, in->nthreads);
 }
 
-void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f) {
+bool lh_schedule_of_incident(const struct lh_text *x, const struct lh_finding *f,
+                             struct lh_schedule *s) {
   const struct lh_incident *in = lh_incident_of(x->r, f);
-  if (in->kind != LH_FINDING_DEADLOCK && in->kind != LH_FINDING_TIMED_WAIT_CYCLE) return;
+  *s = (struct lh_schedule){0};
+  if (in->kind != LH_FINDING_DEADLOCK && in->kind != LH_FINDING_TIMED_WAIT_CYCLE) return false;
   struct label *labels;
   struct lh_scenario_column *cols = cycle_columns(x, in, &labels);
-  lh_scenario_steps(x, cols, in->nthreads, in->kind == LH_FINDING_TIMED_WAIT_CYCLE);
+  lh_schedule_of_columns(x, cols, in->nthreads, in->kind == LH_FINDING_TIMED_WAIT_CYCLE, s);
   cycle_columns_free(cols, labels, in->nthreads);
+  return true;
+}
+
+void lh_text_incident_steps(const struct lh_text *x, const struct lh_finding *f) {
+  struct lh_schedule s;
+  if (!lh_schedule_of_incident(x, f, &s)) return;
+  lh_schedule_print(x, &s, s.nrows + 1, 0, NULL);
+  lh_schedule_free(&s);
 }
 
 static void cycle(const struct lh_text *x, const struct lh_incident *in) {
@@ -121,8 +131,10 @@ static void cycle(const struct lh_text *x, const struct lh_incident *in) {
       lh_incident_waits_for_end(x, t->waits.joins);
     lh_incident_blank(x);
   }
-  cycle_scenario(x, in, timed);
-  lh_incident_blank(x);
+  if (!x->explain) { /* --explain shows the same schedule step by step: once is enough */
+    cycle_scenario(x, in, timed);
+    lh_incident_blank(x);
+  }
   if (timed)
     lh_incident_fix_line(x, LH_MSG_FIX_TIMED);
   else if (locks && joins)

@@ -221,35 +221,82 @@ static bool lost_update(const struct lh_text *x, const struct lh_race *r) {
   return same;
 }
 
-void lh_text_race_steps(const struct lh_text *x, const struct lh_finding *f) {
+void lh_race_schedule(const struct lh_text *x, const struct lh_finding *f, struct lh_schedule *s) {
   struct race_view v;
   view_open(&v, x->r, f);
   /* the earlier access's thread on the left: time flows down and to the right */
   const struct lh_access *first = &v.race->access[1], *then = &v.race->access[0];
-  const char *labels[2] = {v.label[1], v.label[0]};
-  struct lh_race_step rows[4];
+  *s = (struct lh_schedule){0};
+  s->ncols = 2;
+  s->labels = lh_xcalloc(2, sizeof *s->labels);
+  s->labels[0] = lh_xstrdup(v.label[1]);
+  s->labels[1] = lh_xstrdup(v.label[0]);
+  s->rows = lh_xcalloc(4, sizeof *s->rows);
+  struct lh_schedule_row *rows = s->rows;
   size_t n = 0;
-  char *outcome;
   if (lost_update(x, v.race)) {
-    rows[n++] = (struct lh_race_step){0, step_text(x, &v, first, false)};
-    rows[n++] = (struct lh_race_step){1, step_text(x, &v, then, false)};
-    rows[n++] = (struct lh_race_step){0, step_text(x, &v, first, true)};
-    rows[n++] = (struct lh_race_step){1, step_text(x, &v, then, true)};
-    outcome = lh_xstrdup(lh_msg(x->lang, LH_MSG_RACE_LOST_UPDATE));
+    rows[n++] = (struct lh_schedule_row){0, step_text(x, &v, first, false)};
+    rows[n++] = (struct lh_schedule_row){1, step_text(x, &v, then, false)};
+    rows[n++] = (struct lh_schedule_row){0, step_text(x, &v, first, true)};
+    rows[n++] = (struct lh_schedule_row){1, step_text(x, &v, then, true)};
+    s->outcome = lh_xstrdup(lh_msg(x->lang, LH_MSG_RACE_LOST_UPDATE));
   } else {
-    rows[n++] = (struct lh_race_step){0, step_text(x, &v, first, first->write)};
-    rows[n++] = (struct lh_race_step){1, step_text(x, &v, then, then->write)};
+    rows[n++] = (struct lh_schedule_row){0, step_text(x, &v, first, first->write)};
+    rows[n++] = (struct lh_schedule_row){1, step_text(x, &v, then, then->write)};
     bool reader_first = !first->write;
     if (first->write && then->write)
-      outcome = lh_xstrdup(lh_msg(x->lang, LH_MSG_RACE_WRITE_OUTCOME));
-    else if (asprintf(&outcome, lh_msg(x->lang, LH_MSG_RACE_READ_OUTCOME),
-                      labels[reader_first ? 0 : 1], labels[reader_first ? 1 : 0]) < 0)
-      outcome = lh_xstrdup("?");
+      s->outcome = lh_xstrdup(lh_msg(x->lang, LH_MSG_RACE_WRITE_OUTCOME));
+    else if (asprintf(&s->outcome, lh_msg(x->lang, LH_MSG_RACE_READ_OUTCOME),
+                      s->labels[reader_first ? 0 : 1], s->labels[reader_first ? 1 : 0]) < 0)
+      s->outcome = lh_xstrdup("?");
   }
-  lh_race_steps_table(x, labels, 2, rows, n, outcome);
-  for (size_t i = 0; i < n; i++) free(rows[i].text);
-  free(outcome);
+  s->nrows = n;
   view_close(&v);
+}
+
+void lh_text_race_steps(const struct lh_text *x, const struct lh_finding *f) {
+  struct lh_schedule s;
+  lh_race_schedule(x, f, &s);
+  lh_schedule_print(x, &s, s.nrows + 1, 0, NULL);
+  lh_schedule_free(&s);
+}
+
+/* ---- --explain: a known pattern ---- */
+
+/* The innermost frame of a stack: function and file, NULL when unknown. */
+static void innermost(const struct lh_text *x, int32_t stack, const char **function,
+                      const char **file) {
+  struct lh_shown_frame fr;
+  *function = *file = NULL;
+  if (lh_frames_of_stack(x->r->sym, x->r->m, stack, &fr, 1) == 1) {
+    *function = fr.function;
+    *file = fr.file;
+  }
+}
+
+bool lh_race_double_checked(const struct lh_text *x, const struct lh_finding *f, char *name,
+                            size_t size) {
+  if (f->kind != LH_FINDING_DATA_RACE || f->incident == LH_NONE) return false;
+  const struct lh_race *r = x->r->m->incidents[f->incident].race;
+  if (!r) return false;
+  const struct lh_access *read = NULL, *write = NULL;
+  for (int i = 0; i < 2; i++) {
+    const struct lh_access *a = &r->access[i];
+    if (a->op != LH_ACCESS_PLAIN || a->atomic) return false;
+    if (a->write && a->nlocks > 0) write = a;
+    if (!a->write && a->nlocks == 0) read = a;
+  }
+  if (!read || !write) return false;
+  const char *rf, *rfile, *wf, *wfile;
+  innermost(x, read->stack, &rf, &rfile);
+  innermost(x, write->stack, &wf, &wfile);
+  if (!rf || !wf || strcmp(rf, wf) != 0 || !rfile || !wfile || strcmp(rfile, wfile) != 0)
+    return false;
+  struct race_view v;
+  view_open(&v, x->r, f);
+  snprintf(name, size, "%s", v.var.shown);
+  view_close(&v);
+  return true;
 }
 
 /* ---- JSON ---- */

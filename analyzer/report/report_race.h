@@ -1,5 +1,5 @@
-/* report_race.h - how reports tell a data race (report_race.c), and the --explain interleaving
- * table of a race (scenario_table.c). */
+/* report_race.h - how reports tell a data race (report_race.c), and its schedule for --explain
+ * and `lockhound replay`. */
 #ifndef LH_REPORT_RACE_H
 #define LH_REPORT_RACE_H
 
@@ -14,15 +14,15 @@ void lh_text_race_steps(const struct lh_text *x, const struct lh_finding *f);
 /* Its JSON fields (action, variable, accesses, threads, locks, objects) added to o. */
 void lh_json_race(json_t *o, const struct lh_report *r, const struct lh_finding *f);
 
-/* One row of a race's interleaving: the text goes in the column of the thread that acts. */
-struct lh_race_step {
-  size_t column;
-  char *text;
-};
-
-/* The table (scenario_table.c): title, a column per label, a numbered row per step, time flowing
- * down, then a last numbered row with the outcome across the columns. */
-void lh_race_steps_table(const struct lh_text *x, const char *const *labels, size_t ncols,
-                         const struct lh_race_step *rows, size_t nrows, const char *outcome);
+/* Whether the race has the shape of double-checked locking: one access a plain read holding no
+ * lock, the other a plain write holding a lock, both in the same function of the same file (the
+ * innermost frame of each stack). The function tests the variable outside the lock and stores it
+ * under one; the second test, under the lock, races with nothing and is not in the finding. The
+ * variable's name goes into name (size bytes). */
+bool lh_race_double_checked(const struct lh_text *x, const struct lh_finding *f, char *name,
+                            size_t size);
+/* --explain and `lockhound replay`: the two accesses as a schedule (caller frees it with
+ * lh_schedule_free). */
+void lh_race_schedule(const struct lh_text *x, const struct lh_finding *f, struct lh_schedule *s);
 
 #endif

@@ -92,7 +92,7 @@ static void finding(const struct text *x, const struct lh_finding *f) {
             lh_msg(lang, LH_MSG_NOTE_APART_2));
   fprintf(x->out, "%s\n", x->prefix);
   for (size_t i = 0; i < f->n; i++) step_lines(x, f, i);
-  if (!note && !one_thread) {
+  if (!note && !one_thread && !x->explain) { /* --explain shows it step by step, once */
     lh_scenario_table(x, f);
     fprintf(x->out, "%s\n", x->prefix);
   }
@@ -140,55 +140,191 @@ static void summary(const struct text *x) {
   fputc('\n', x->out);
 }
 
-/* One finding, formatted in memory and written at once: stderr is unbuffered, and a report of
- * thousands of lines would otherwise cost one write(2) per piece of a line. */
-/* --explain: the kind told for a student, and for a cycle the schedule that hangs, step by step. */
-static void explanation(const struct text *x, const struct lh_finding *f) {
+bool lh_schedule_of_finding(const struct lh_text *x, const struct lh_finding *f,
+                            struct lh_schedule *s) {
+  *s = (struct lh_schedule){0};
+  if (!lh_explain_has_steps(f->kind)) return false;
+  if (f->kind == LH_FINDING_DATA_RACE) {
+    lh_race_schedule(x, f, s);
+    return true;
+  }
+  if (f->incident != LH_NONE) return lh_schedule_of_incident(x, f, s);
+  if (f->n == 0) return false;
+  lh_schedule_of_inversion(x, f, s);
+  return true;
+}
+
+/* The lines of a part of an explanation (at most n, NULL-ended) as one paragraph filled to the
+ * width of the line: first before its first line, then before the others. The catalogue's lines
+ * are short, but the pid prefix and the indentation vary; filled, no line ends in one word. */
+static void paragraph(const struct text *x, const char *first, const char *then,
+                      const char *const *lines, size_t n) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&text, &len);
+  if (!mem) return;
+  for (size_t i = 0; i < n && lines[i]; i++) fprintf(mem, "%s%s", i ? " " : "", lines[i]);
+  fclose(mem);
+  size_t lead = lh_text_width(x->prefix) + lh_text_width(first);
+  size_t room = lead + 20 < LH_TEXT_COLUMNS ? LH_TEXT_COLUMNS - lead : 20;
+  const char *at = text, *mark = first;
+  while (*at) {
+    size_t cut = 0, w = 0, i = 0;
+    for (; at[i]; i++) {
+      if (at[i] == ' ') {
+        if (w > room && cut) break;
+        cut = i;
+      }
+      if (((unsigned char)at[i] & 0xC0) != 0x80) w++;
+    }
+    if ((!at[i] && w <= room) || !cut) cut = i;
+    fprintf(x->out, "%s%s%.*s\n", x->prefix, mark, (int)cut, at);
+    at += cut;
+    while (*at == ' ') at++;
+    mark = then;
+  }
+  free(text);
+}
+
+/* --explain: the kind told for a student, once per report (a later finding of the kind refers to
+ * the first), and for a cycle or a race the schedule that goes wrong, step by step. */
+static void explanation(struct text *x, const struct lh_finding *f) {
   const struct lh_explanation *e = lh_explanation(x->lang, f->kind);
   if (!e) return;
   const char *p = x->prefix;
-  fprintf(x->out, "%s   %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_TITLE));
-  fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHAT));
-  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->what[i]; i++)
-    fprintf(x->out, "%s       %s\n", p, e->what[i]);
-  fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHY));
-  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->why[i]; i++)
-    fprintf(x->out, "%s       %s\n", p, e->why[i]);
-  fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_FIXES));
-  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->fixes[i]; i++)
-    fprintf(x->out, "%s       - %s\n", p, e->fixes[i]);
-  fprintf(x->out, "%s\n", p);
-  if (!lh_explain_has_steps(f->kind)) return;
-  if (f->kind == LH_FINDING_DATA_RACE) {
-    lh_text_race_steps(x, f);
-  } else if (f->incident != LH_NONE) {
-    lh_text_incident_steps(x, f);
+  if (x->explained[f->kind]) {
+    fprintf(x->out, "%s   ", p);
+    fprintf(x->out, lh_msg(x->lang, LH_MSG_EXPLAINED_ABOVE), lh_kind_rule(f->kind),
+            x->explained[f->kind]);
+    fprintf(x->out, "\n%s\n", p);
   } else {
-    struct lh_scenario_column *cols = lh_scenario_columns(x->r, f);
-    lh_scenario_steps(x, cols, f->n, false);
-    lh_scenario_columns_free(cols, f->n);
+    x->explained[f->kind] = x->number;
+    fprintf(x->out, "%s   %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_TITLE));
+    fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHAT));
+    paragraph(x, "       ", "       ", e->what, LH_EXPLAIN_LINES);
+    fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHY));
+    paragraph(x, "       ", "       ", e->why, LH_EXPLAIN_LINES);
+    fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_FIXES));
+    for (size_t i = 0; i < LH_EXPLAIN_LINES && e->fixes[i]; i++)
+      paragraph(x, "       - ", "         ", &e->fixes[i], 1);
+    fprintf(x->out, "%s\n", p);
+  }
+  char name[256];
+  if (lh_race_double_checked(x, f, name, sizeof name)) {
+    fprintf(x->out, "%s   ", p);
+    if (x->explained_dcl) {
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_PATTERN_DCL_ABOVE), name, x->explained_dcl);
+      fprintf(x->out, "\n%s\n", p);
+    } else {
+      const struct lh_explanation *d = lh_explanation_double_checked(x->lang);
+      x->explained_dcl = x->number;
+      fprintf(x->out, lh_msg(x->lang, LH_MSG_PATTERN_DCL), name);
+      fputc('\n', x->out);
+      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHAT));
+      paragraph(x, "       ", "       ", d->what, LH_EXPLAIN_LINES);
+      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHY));
+      paragraph(x, "       ", "       ", d->why, LH_EXPLAIN_LINES);
+      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_FIXES));
+      for (size_t i = 0; i < LH_EXPLAIN_LINES && d->fixes[i]; i++)
+        paragraph(x, "       - ", "         ", &d->fixes[i], 1);
+      fprintf(x->out, "%s\n", p);
+    }
+  }
+  struct lh_schedule s;
+  if (lh_schedule_of_finding(x, f, &s)) {
+    lh_schedule_print(x, &s, s.nrows + 1, 0, NULL);
+    lh_schedule_free(&s);
   }
 }
 
-static void finding_explained(struct text *x, const struct lh_finding *f) {
-  finding(x, f);
-  if (x->explain) explanation(x, f);
+/* ---- fitting lines into LH_TEXT_COLUMNS ----
+ * Tables are laid out to fit (scenario_table.c); a sentence longer than the line is wrapped here,
+ * at spaces, each continuation with the line's prefix and its indentation plus two. Never broken:
+ * "[id ...]" (kept whole for searches), a `quoted command` (to be copied), and the ERROR SUMMARY
+ * line (scripts parse it, as valgrind's). A word longer than a line stays whole on a line of its
+ * own. */
+
+/* Whether s[i] is a space where a line may break. */
+static bool breakable(const char *s, size_t i, bool quoted) {
+  return s[i] == ' ' && !quoted && !(i >= 3 && strncmp(s + i - 3, "[id", 3) == 0);
 }
 
+static void wrapped_line(FILE *out, const char *prefix, const char *line, size_t len) {
+  char *l = strndup(line, len);
+  if (!l) abort();
+  size_t plen = strlen(prefix);
+  if (lh_text_width(l) <= LH_TEXT_COLUMNS || strstr(l, "ERROR SUMMARY") ||
+      strncmp(l, prefix, plen) != 0) {
+    fprintf(out, "%s\n", l);
+    free(l);
+    return;
+  }
+  const char *at = l + plen;
+  size_t indent = strspn(at, " ");
+  at += indent;
+  size_t width = lh_text_width(prefix) + indent, room = LH_TEXT_COLUMNS - width;
+  bool quoted = false;
+  fprintf(out, "%s%*s", prefix, (int)indent, "");
+  while (*at) {
+    /* the longest run of whole words that fits room; a word longer than room alone */
+    size_t i = 0, w = 0, cut = 0;
+    bool q = quoted, q_cut = quoted, found = false;
+    for (; at[i]; i++) {
+      if (breakable(at, i, q)) {
+        if (w > room) break;
+        cut = i, q_cut = q, found = true;
+      }
+      if (at[i] == '`') q = !q;
+      if (((unsigned char)at[i] & 0xC0) != 0x80) w++;
+    }
+    if ((!at[i] && w <= room) || !found) cut = i, q_cut = q;
+    fwrite(at, 1, cut, out);
+    fputc('\n', out);
+    quoted = q_cut;
+    at += cut;
+    while (*at == ' ') at++;
+    if (*at) {
+      fprintf(out, "%s%*s", prefix, (int)indent + 2, "");
+      room = width + 2 < LH_TEXT_COLUMNS ? LH_TEXT_COLUMNS - width - 2 : 1;
+    }
+  }
+  free(l);
+}
+
+/* buf (whole lines) onto out, every line fitted to LH_TEXT_COLUMNS. */
+static void wrapped_write(FILE *out, const char *prefix, const char *buf, size_t len) {
+  const char *end = buf + len;
+  while (buf < end) {
+    const char *nl = memchr(buf, '\n', (size_t)(end - buf));
+    size_t n = nl ? (size_t)(nl - buf) : (size_t)(end - buf);
+    wrapped_line(out, prefix, buf, n);
+    buf += n + (nl != NULL);
+  }
+}
+
+/* One finding, formatted in memory and written at once: stderr is unbuffered, and a report of
+ * thousands of lines would otherwise cost one write(2) per piece of a line. The lines this file
+ * writes (a lock-order finding, the explanation) are fitted to the line; the families' own
+ * (report_incident.c, report_race.c) are written as they are. */
 static void finding_at_once(struct text *x, const struct lh_finding *f) {
   char *buf = NULL;
   size_t len = 0;
   FILE *mem = open_memstream(&buf, &len);
   if (!mem) {
-    finding_explained(x, f);
+    finding(x, f);
+    if (x->explain) explanation(x, f);
     return;
   }
   FILE *out = x->out;
   x->out = mem;
-  finding_explained(x, f);
+  finding(x, f);
+  fflush(mem);
+  size_t own = f->kind == LH_FINDING_DATA_RACE || f->incident != LH_NONE ? len : 0;
+  if (x->explain) explanation(x, f);
   fclose(mem);
   x->out = out;
-  fwrite(buf, 1, len, out);
+  fwrite(buf, 1, own, out);
+  wrapped_write(out, x->prefix, buf + own, len - own);
   free(buf);
 }
 
@@ -197,6 +333,7 @@ void lh_report_text(FILE *out, const struct lh_report *r) {
 }
 
 void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_style style) {
+  FILE *real_out = out;
   struct text x = {.out = out,
                    .r = r,
                    .object_names = lh_object_names(r->sym, r->m),
@@ -217,9 +354,14 @@ void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_
       unshown++;
       continue;
     }
+    x.number = ++shown;
     finding_at_once(&x, f);
-    shown++;
   }
+  /* the closing lines, fitted to the line too */
+  char *tail = NULL;
+  size_t tail_len = 0;
+  FILE *mem = open_memstream(&tail, &tail_len);
+  if (mem) out = x.out = mem;
   if (unshown) {
     fprintf(out, "%s lockhound: ", x.prefix);
     fprintf(out, lh_msg(lang, LH_MSG_MORE_FINDINGS), LH_MAX_SHOWN_FINDINGS, unshown);
@@ -244,12 +386,33 @@ void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_
   if (r->verbose && r->stats) {
     const struct lh_model *m = r->m;
     size_t cycles = r->stats->cycles.cycles;
+    /* what the run saw, from the `calls` records: every lock, not only those the run file
+     * describes (the nested ones); files of older libraries have only the lock records */
+    bool counted = m->nfiles > 0;
+    unsigned long long taken = 0, used = 0;
+    for (size_t i = 0; i < m->nfiles; i++) {
+      const struct lh_run_file *rf = &m->files[i];
+      counted &= rf->counted;
+      taken += rf->lock_calls > rf->failed_locks ? rf->lock_calls - rf->failed_locks : 0;
+      used += rf->locks_used;
+    }
     fprintf(out, "%s lockhound: ", x.prefix);
-    fprintf(out, lh_msg(lang, LH_MSG_STATISTICS), m->nfiles,
-            lh_word(lang, LH_WORD_RUN_FILE, (long long)m->nfiles), m->nthreads, m->nlocks,
-            r->stats->edges, cycles, lh_word(lang, LH_WORD_CYCLE, (long long)cycles));
+    if (counted)
+      fprintf(out, lh_msg(lang, LH_MSG_STATISTICS_SEEN), m->nfiles,
+              lh_word(lang, LH_WORD_RUN_FILE, (long long)m->nfiles), m->nthreads, taken, used,
+              m->nlocks, r->stats->edges, cycles, lh_word(lang, LH_WORD_CYCLE, (long long)cycles));
+    else
+      fprintf(out, lh_msg(lang, LH_MSG_STATISTICS), m->nfiles,
+              lh_word(lang, LH_WORD_RUN_FILE, (long long)m->nfiles), m->nthreads, m->nlocks,
+              r->stats->edges, cycles, lh_word(lang, LH_WORD_CYCLE, (long long)cycles));
     fputc('\n', out);
   }
   summary(&x);
+  if (mem) {
+    fclose(mem);
+    out = x.out = real_out;
+    wrapped_write(out, x.prefix, tail, tail_len);
+    free(tail);
+  }
   lh_lock_names_free(x.object_names, r->m->nobjects);
 }

@@ -1,5 +1,5 @@
 /* call_counts.h - how often each wrapper ran, per thread, summed into the run file's `calls`
- * record at exit. Counting is a plain increment of a thread-local counter (no shared cache line
+ * record at exit, with the failed lock calls. Counting is a plain increment of a thread-local counter (no shared cache line
  * on the hot path); counters of exited threads are folded into lh_calls_exited. */
 #ifndef LH_CALL_COUNTS_H
 #define LH_CALL_COUNTS_H
@@ -12,6 +12,13 @@ enum lh_wrapped {
 #undef X
   LH_NWRAPPED
 };
+
+/* Besides one counter per wrapper, each thread counts its lock calls that failed (a trylock
+ * that found the lock taken, a timed lock that timed out, an error): the analyzer takes them from
+ * the lock calls to count the acquisitions a run made (docs/run-file-format.md, `calls`). Counted
+ * on the failure branches only, so the lock fast path is unchanged. */
+#define LH_CALLS_FAILED_LOCKS LH_NWRAPPED
+#define LH_NCOUNTERS (LH_NWRAPPED + 1)
 
 extern const char *const lh_wrapped_names[LH_NWRAPPED];
 

@@ -336,6 +336,8 @@ void lh_locks_mark_unwritten(void) {
     if (lock_at(i)) lock_at(i)->written = false;
 }
 
+uint64_t lh_locks_made(void) { return made_count; }
+
 bool lh_lock_is_live(uintptr_t addr, uint32_t id) {
   struct lh_lock_rec *r = lh_address_index_find(&by_addr, addr);
   return r && r->alive && r->id == id;

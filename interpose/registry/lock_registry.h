@@ -42,6 +42,9 @@ void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc);
 void lh_lock_destroyed(const void *obj);
 /* Under the recorder lock: writes the lock's record (and its stack) if not yet written. */
 void lh_lock_ensure_written(uint32_t id);
+/* Under the recorder lock: how many locks were registered so far (each lock the program used,
+ * a lock initialised again at the same address counted again), written or not. */
+uint64_t lh_locks_made(void);
 /* Under the recorder lock: whether the lock registered at addr is still lock id, alive. */
 bool lh_lock_is_live(uintptr_t addr, uint32_t id);
 /* Under the recorder lock, for leaf_tuples.c: ---- */

@@ -59,7 +59,7 @@ static void forget_joined(pthread_t handle) {
     free(j);
   }
 }
-static uint64_t calls_exited[LH_NWRAPPED];
+static uint64_t calls_exited[LH_NCOUNTERS];
 static int32_t next_id = 1;
 static pthread_key_t exit_key;
 
@@ -118,7 +118,7 @@ static void register_on_own_stack(void *p) {
   uint8_t how = c->how;
   struct lh_thread_info *t = info_get(id);
   if (!lh_self.calls) /* before t->tls is set: others read the counters through it */
-    lh_self.calls = calloc(LH_NWRAPPED, sizeof *lh_self.calls);
+    lh_self.calls = calloc(LH_NCOUNTERS, sizeof *lh_self.calls);
   if (lh_self.cold == &lh_thread_cold_none) { /* without memory, the shared block will do */
     struct lh_thread_cold *cold = calloc(1, sizeof *cold);
     if (cold) lh_self.cold = cold;
@@ -259,7 +259,7 @@ static void ended_unseen(struct lh_thread_info *t) {
   struct lh_thread *dead = t->tls;
   uint64_t *calls = dead->calls;
   dead->calls = NULL;
-  for (int i = 0; calls && i < LH_NWRAPPED; i++) calls_exited[i] += calls[i];
+  for (int i = 0; calls && i < LH_NCOUNTERS; i++) calls_exited[i] += calls[i];
   free(calls);
   if (dead->cold != &lh_thread_cold_none) {
     free(dead->cold->walks);
@@ -338,7 +338,7 @@ void lh_thread_exit_record(void) {
   /* Counts made after this (other key destructors) are dropped: the block goes now. */
   uint64_t *calls = lh_self.calls;
   lh_self.calls = NULL;
-  for (int i = 0; calls && i < LH_NWRAPPED; i++) calls_exited[i] += calls[i];
+  for (int i = 0; calls && i < LH_NCOUNTERS; i++) calls_exited[i] += calls[i];
   free(calls);
   if (t) {
     if (t->written) {
@@ -370,18 +370,24 @@ void lh_thread_exit_record(void) {
 
 int32_t lh_thread_next_id(void) { return next_id; }
 
-void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]) {
+void lh_thread_sum_calls(uint64_t out[LH_NCOUNTERS]) {
   memcpy(out, calls_exited, sizeof calls_exited);
   for (uint32_t id = 0; id < infos.cap; id++) {
     struct lh_thread_info *t = infos.v[id];
     const uint64_t *calls = t && t->tls ? t->tls->calls : NULL;
-    for (int i = 0; calls && i < LH_NWRAPPED; i++)
+    for (int i = 0; calls && i < LH_NCOUNTERS; i++)
       out[i] += __atomic_load_n(&calls[i], __ATOMIC_RELAXED);
   }
 }
 
+struct calls_ctx {
+  const uint64_t *counts;
+  uint64_t locks;
+};
+
 static void fill_calls(struct lh_json_line *jl, const void *p) {
-  const uint64_t *counts = p;
+  const struct calls_ctx *c = p;
+  const uint64_t *counts = c->counts;
   lh_jl_key(jl, "counts");
   lh_jl_open(jl, '{');
   for (int i = 0; i < LH_NWRAPPED; i++) {
@@ -391,13 +397,19 @@ static void fill_calls(struct lh_json_line *jl, const void *p) {
     }
   }
   lh_jl_close(jl, '}');
+  /* what -v counts: the acquisitions are the lock calls less these failures */
+  lh_jl_key(jl, "failed_locks");
+  lh_jl_uint(jl, counts[LH_CALLS_FAILED_LOCKS]);
+  lh_jl_key(jl, "locks");
+  lh_jl_uint(jl, c->locks);
 }
 
-void lh_threads_write_calls(void) {
+void lh_threads_write_calls(uint64_t locks) {
   static uint64_t
-      counts[LH_NWRAPPED]; /* owned by the recorder lock; a signal handler's stack is small */
+      counts[LH_NCOUNTERS]; /* owned by the recorder lock; a signal handler's stack is small */
   lh_thread_sum_calls(counts);
-  lh_run_write("calls", fill_calls, counts);
+  struct calls_ctx c = {counts, locks};
+  lh_run_write("calls", fill_calls, &c);
 }
 
 void lh_threads_mark_unwritten(void) {
@@ -423,7 +435,7 @@ void lh_thread_fork_child(void) {
     }
   }
   memset(calls_exited, 0, sizeof calls_exited);
-  if (lh_self.calls) memset(lh_self.calls, 0, LH_NWRAPPED * sizeof *lh_self.calls);
+  if (lh_self.calls) memset(lh_self.calls, 0, LH_NCOUNTERS * sizeof *lh_self.calls);
   lh_tuple_cache_clear(&lh_self.tuples);
   lh_self.cold->tid = gettid();
   struct lh_thread_info *self = info_of(lh_self.id);

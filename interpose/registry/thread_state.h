@@ -155,9 +155,10 @@ void lh_thread_exit_record(void);
 /* Thread id (looked up before the real detach) is detached. */
 void lh_thread_detached(int32_t id);
 /* Sums every thread's call counters (live and exited) into out. */
-void lh_thread_sum_calls(uint64_t out[LH_NWRAPPED]);
-/* Under the recorder lock: the run file's `calls` record, those sums by function name. */
-void lh_threads_write_calls(void);
+void lh_thread_sum_calls(uint64_t out[LH_NCOUNTERS]);
+/* Under the recorder lock: the run file's `calls` record, those sums by function name, the
+ * failed lock calls, and locks: how many locks the process registered (lh_locks_made). */
+void lh_threads_write_calls(uint64_t locks);
 /* Under the recorder lock: writes the thread's record (and its creator's) if not yet written. */
 void lh_thread_ensure_written(int32_t id);
 /* In a fork child, under the recorder lock: forget every other thread, keep the caller. */

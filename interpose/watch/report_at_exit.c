@@ -17,6 +17,7 @@
 #include "base/options.h"
 #include "base/raw_syscalls.h"
 #include "common/run_file_format.h"
+#include "registry/lock_registry.h"
 #include "registry/recorder_lock.h"
 #include "registry/thread_state.h"
 #include "runfile/run_file.h"
@@ -163,7 +164,7 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
   if (lh_run_file_writing()) {
     if (sig == 0) /* merging the profiles may allocate: not in a fatal signal's handler */
       lh_contention_write(&lh_self.contention);
-    lh_threads_write_calls();
+    lh_threads_write_calls(lh_locks_made());
   }
   if (how != LH_END_SIGNAL) lh_shared_waits_withdraw(); /* the waits published end here */
   const char *path = lh_run_file_finish(end_names[how], sig);

@@ -78,6 +78,11 @@ LH_STEP void lh_acquire_waited(const struct lh_acquire *a) {
   if (__builtin_expect(lh_contention_on, 0)) lh_profile_waited(a->lock);
 }
 
+/* A lock call that failed, counted in the thread's counters (call_counts.h): off the fast path. */
+LH_STEP void lh_count_failed_lock(void) {
+  if (lh_self.calls) lh_self.calls[LH_CALLS_FAILED_LOCKS]++;
+}
+
 /* ok: the lock is the caller's now; else rc, when an error the program made (EDEADLK, EINVAL),
  * is reported as an api-error. */
 LH_STEP void lh_acquire_end(const struct lh_acquire *a, const void *obj, bool ok, int rc,
@@ -85,8 +90,9 @@ LH_STEP void lh_acquire_end(const struct lh_acquire *a, const void *obj, bool ok
   if (ok) {
     lh_lock_acquired(a);
     LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj, pc));
-  } else if (rc == EDEADLK || rc == EINVAL) {
-    lh_misuse_api_error(call, rc, pc);
+  } else {
+    lh_count_failed_lock();
+    if (rc == EDEADLK || rc == EINVAL) lh_misuse_api_error(call, rc, pc);
   }
 }
 
@@ -100,8 +106,9 @@ LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool 
     lh_lock_acquired(&a);
     lh_try_succeeded(&a);
     LH_RACE_EVENT(lh_race_lock_acquired((uintptr_t)obj, pc));
-  } else if (busy) {
-    lh_try_failed(obj, kind, pc);
+  } else {
+    lh_count_failed_lock();
+    if (busy) lh_try_failed(obj, kind, pc);
   }
 }
 

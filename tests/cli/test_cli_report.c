@@ -26,8 +26,9 @@ Test(cli_report, no_command_is_a_usage_error) {
 Test(cli_report, an_unknown_command_names_the_real_ones) {
   struct cli_result r = cli_run((char *[]){LOCKHOUND, "analyse", "x", NULL});
   cr_assert_eq(r.status, 2);
-  cr_assert_str_eq(r.err, "lockhound: unknown command 'analyse'; the commands are 'run', 'report', "
-                          "'check', 'graph' and 'cc' ('lockhound --help' shows how to use them)\n");
+  cr_assert_str_eq(
+      r.err, "lockhound: unknown command 'analyse'; the commands are 'run', 'report', "
+             "'check', 'graph', 'replay' and 'cc' ('lockhound --help' shows how to use them)\n");
   cli_free(&r);
 }
 

@@ -99,18 +99,16 @@ Test(explain, explain_shows_the_inversion_step_by_step_until_both_threads_are_bl
   struct rb rb = {0};
   ab_ba(&rb);
   char *t = report_of(&rb, english_explained, NULL);
+  /* the columns shrink so that the widest row fits 100 columns; a cell runs on to its right */
   HAS(t, "==4242==   How it goes wrong, step by step (time flows down, one column per "
          "thread):\n==4242==\n"
-         "==4242==     step  T1                                                       T2\n"
-         "==4242==     ----  ----                                                     ----\n"
+         "==4242==     step  T1                          T2\n"
+         "==4242==     ----  ----                        ----\n"
          "==4242==     1     lock(" LOCK0 ");  got it\n"
-         "==4242==     2                                                              lock(" LOCK1
-         ");  got it\n"
+         "==4242==     2                                 lock(" LOCK1 ");  got it\n"
          "==4242==     3     lock(" LOCK1 ");  waits for T2\n"
-         "==4242==     4                                                              lock(" LOCK0
-         ");  waits for T1\n"
-         "==4242==     5     (blocked for ever)                                       (blocked for "
-         "ever)\n");
+         "==4242==     4                                 lock(" LOCK0 ");  waits for T1\n"
+         "==4242==     5     (blocked for ever)          (blocked for ever)\n");
   free(t);
 }
 
@@ -166,10 +164,11 @@ Test(explain, russian_inversion_report_has_russian_titles_and_sentences) {
   ab_ba(&rb);
   char *t = report_of(&rb, russian, NULL);
   HAS(t, "==4242== lockhound: lock-order-inversion: возможная взаимная блокировка (нарушение "
-         "порядка захвата "
-         "блокировок) [id ");
-  HAS(t, "==4242==   2 потока захватывают 2 блокировки в противоположном порядке: " LOCK0 " -> ");
-  HAS(t, "==4242==   T1 (создан в 0x100) удерживает блокировку " LOCK0 "; место захвата:\n");
+         "порядка захвата\n==4242==   блокировок) [id ");
+  HAS(t, "==4242==   2 потока захватывают 2 блокировки в противоположном порядке: mutex first "
+         "used at 0x100\n==4242==     (prog) -> ");
+  HAS(t, "==4242==   T1 (создан в 0x100) удерживает блокировку " LOCK0 "; место\n"
+         "==4242==     захвата:\n");
   HAS(t, "==4242==     и хочет захватить блокировку " LOCK1 "; место запроса:\n");
   HAS(t, "==4242==   Возможный сценарий взаимной блокировки:\n");
   HAS(t, "==4242==    *** ВЗАИМНАЯ БЛОКИРОВКА ***\n");
@@ -286,4 +285,100 @@ Test(explain, run_explain_lang_ru_explains_a_real_program) {
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- each kind explained once, each schedule told once ---- */
+
+/* Two inversions of one kind: T1/T2 over locks 0 and 1, T3/T4 over locks 2 and 3. */
+static void two_inversions(struct rb *rb) {
+  rb_standard(rb, 4, 4);
+  rb_add(rb, "{'t':'acq','thread':1,'seg':0,'lock':1,'mode':'w','stack':3,'held':[[0,'w',2]]}");
+  rb_add(rb, "{'t':'acq','thread':2,'seg':0,'lock':0,'mode':'w','stack':5,'held':[[1,'w',4]]}");
+  rb_add(rb, "{'t':'acq','thread':3,'seg':0,'lock':3,'mode':'w','stack':7,'held':[[2,'w',6]]}");
+  rb_add(rb, "{'t':'acq','thread':4,'seg':0,'lock':2,'mode':'w','stack':9,'held':[[3,'w',8]]}");
+}
+
+static size_t count(const char *text, const char *what) {
+  size_t n = 0;
+  for (const char *p = strstr(text, what); p; p = strstr(p + 1, what)) n++;
+  return n;
+}
+
+Test(explain, a_kind_is_explained_under_its_first_finding_and_later_ones_refer_to_it) {
+  struct rb rb = {0};
+  two_inversions(&rb);
+  char *t = report_of(&rb, english_explained, NULL);
+  cr_assert_eq(count(t, "lockhound: lock-order-inversion:"), 2, "%s", t);
+  cr_assert_eq(count(t, "Two threads take the same locks in opposite orders."), 1, "%s", t);
+  cr_assert_eq(count(t, "Usual fixes:"), 1, "%s", t);
+  HAS(t, "==4242==   What this means (--explain): lock-order-inversion is explained above, under "
+         "finding #1\n");
+  /* the reference comes after the explanation it points to */
+  cr_assert(strstr(t, "is explained above") > strstr(t, "Usual fixes:"), "%s", t);
+  /* each finding still shows its own schedule */
+  cr_assert_eq(count(t, "How it goes wrong, step by step"), 2, "%s", t);
+  free(t);
+}
+
+Test(explain, the_reference_to_an_earlier_explanation_is_russian_too) {
+  struct rb rb = {0};
+  two_inversions(&rb);
+  char *t = report_of(&rb, (struct lh_text_style){LH_LANG_RU, true}, NULL);
+  HAS(t, "Что это значит (--explain): lock-order-inversion объяснено выше, у находки №1\n");
+  free(t);
+}
+
+Test(explain, explain_tells_the_schedule_of_an_inversion_once) {
+  struct rb rb = {0};
+  ab_ba(&rb);
+  char *t = report_of(&rb, english_explained, NULL);
+  cr_assert_null(strstr(t, "Possible unsafe locking scenario"), "%s", t);
+  cr_assert_eq(count(t, "How it goes wrong, step by step"), 1, "%s", t);
+  cr_assert_eq(count(t, "lock(" LOCK0 ");"), 2, "%s", t); /* taken by T1, wanted by T2 */
+  free(t);
+}
+
+Test(explain, explain_tells_the_schedule_of_a_run_time_deadlock_once) {
+  struct rb rb = {0};
+  rb_standard(&rb, 2, 2);
+  rb_deadlock(&rb, "deadlock", 1);
+  char *t = report_of(&rb, english_explained, NULL);
+  cr_assert_null(strstr(t, "What happened, one column per thread"), "%s", t);
+  cr_assert_eq(count(t, "How it goes wrong, step by step"), 1, "%s", t);
+  free(t);
+}
+
+/* ---- every line fits 100 columns ---- */
+
+/* Five threads in a ring over five locks (the dining philosophers). */
+static void ring_of_five(struct rb *rb) {
+  rb_standard(rb, 5, 5);
+  for (int i = 0; i < 5; i++)
+    rb_add(rb,
+           "{'t':'acq','thread':%d,'seg':0,'lock':%d,'mode':'w','stack':%d,'held':[[%d,'w',%d]]}",
+           i + 1, (i + 1) % 5, 6 + i, i, 11 + (i % 5));
+}
+
+static size_t widest_line(const char *t) {
+  size_t widest = 0;
+  while (*t) {
+    size_t n = strcspn(t, "\n");
+    char *line = strndup(t, n);
+    if (lh_text_width(line) > widest) widest = lh_text_width(line);
+    free(line);
+    t += n + (t[n] == '\n');
+  }
+  return widest;
+}
+
+Test(explain, a_five_thread_cycle_fits_100_columns_in_every_language) {
+  for (int lang = 0; lang < LH_LANG_COUNT; lang++)
+    for (int explain = 0; explain < 2; explain++) {
+      struct rb rb = {0};
+      ring_of_five(&rb);
+      char *t = report_of(&rb, (struct lh_text_style){(enum lh_lang)lang, explain}, NULL);
+      cr_assert_leq(widest_line(t), 100, "%s", t);
+      HAS(t, "lock(" LOCK0 ");");
+      free(t);
+    }
 }

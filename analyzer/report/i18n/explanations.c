@@ -385,3 +385,31 @@ bool lh_explain_has_steps(enum lh_finding_kind kind) {
          kind == LH_FINDING_SINGLE_THREAD_LOCK_ORDER || kind == LH_FINDING_TIMED_WAIT_CYCLE ||
          kind == LH_FINDING_DATA_RACE;
 }
+
+/* The patterns --explain names beyond a finding's kind (report_race.c recognises them). */
+static const struct lh_explanation dcl_english = {
+    {"A first test of the variable without the lock, then the lock, a second test and the store",
+     "under it: double-checked locking. The first test reads what the store writes, unordered.",
+     NULL},
+    {"A plain store under the lock orders nothing for a reader that takes no lock: it may see the",
+     "pointer set before the fields written before it, and the compiler may keep or move the load.",
+     NULL},
+    {"pthread_once(&once, init): init runs exactly once, and every caller sees what it wrote",
+     "or make the pointer _Atomic and test it with atomic_load_explicit(&p, memory_order_acquire)",
+     "and publish it with atomic_store_explicit(&p, v, memory_order_release), after the fields"}};
+
+static const struct lh_explanation dcl_russian = {
+    {"Сначала переменная проверяется без блокировки, затем берётся блокировка, проверка",
+     "повторяется и значение записывается под ней: блокировка с двойной проверкой. Первая",
+     "проверка читает то, что пишет запись, и ничто их не упорядочивает."},
+    {"Обычная запись под блокировкой ничего не упорядочивает для читателя без блокировки: он может",
+     "увидеть указатель раньше, чем поля, записанные до него, а компилятор может держать чтение в",
+     "регистре или переставить его."},
+    {"pthread_once(&once, init): init выполнится ровно один раз, и каждый увидит, что она записала",
+     "или сделайте указатель _Atomic и проверяйте его через atomic_load_explicit(&p, "
+     "memory_order_acquire)",
+     "а публикуйте через atomic_store_explicit(&p, v, memory_order_release) после записи полей"}};
+
+const struct lh_explanation *lh_explanation_double_checked(enum lh_lang lang) {
+  return lang == LH_LANG_RU ? &dcl_russian : &dcl_english;
+}

@@ -19,6 +19,9 @@ struct lh_explanation {
 const struct lh_explanation *lh_explanation(enum lh_lang lang, enum lh_finding_kind kind);
 /* The table entry itself, NULL when missing (for the completeness test). */
 const struct lh_explanation *lh_explanation_raw(enum lh_lang lang, enum lh_finding_kind kind);
+/* The pattern double-checked locking (a data race that report_race.c recognises as one): what it
+ * is, why it races, and its fixes (pthread_once; an acquire load and a release store). */
+const struct lh_explanation *lh_explanation_double_checked(enum lh_lang lang);
 /* Whether --explain shows an interleaving table for kind (the cycles). */
 bool lh_explain_has_steps(enum lh_finding_kind kind);
 

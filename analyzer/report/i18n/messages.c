@@ -83,6 +83,11 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_STATISTICS] =
         {"%zu %s, %zu threads, %zu locks, %zu lock-order edges, %zu %s checked",
          "%zu %s; потоков: %zu, блокировок: %zu, рёбер порядка захвата: %zu; проверено: %zu %s"},
+    [LH_MSG_STATISTICS_SEEN] =
+        {"%zu %s, %zu threads, lock acquisitions: %llu, locks: %llu (nested ones, in the lock "
+         "graph: %zu), %zu lock-order edges, %zu %s checked",
+         "%zu %s; потоков: %zu, захватов блокировок: %llu, блокировок: %llu (вложенных, в графе "
+         "порядка захвата: %zu), рёбер порядка захвата: %zu; проверено: %zu %s"},
 
     [LH_MSG_SCENARIO_TITLE] = {"Possible unsafe locking scenario:",
                                "Возможный сценарий взаимной блокировки:"},
@@ -106,6 +111,19 @@ static const char *const messages[LH_MSG_COUNT][LH_LANG_COUNT] = {
     [LH_MSG_STEPS_WAITS_FOR] = {"waits for %s", "ждёт %s"},
     [LH_MSG_STEPS_BLOCKED_FOR_EVER] = {"(blocked for ever)", "(заблокирован навсегда)"},
     [LH_MSG_STEPS_UNTIL_TIMEOUT] = {"(waits until a timeout)", "(ждёт до тайм-аута)"},
+    [LH_MSG_STEPS_EVERY_THREAD] = {"every thread: %s", "каждый поток: %s"},
+    [LH_MSG_EXPLAINED_ABOVE] = {"What this means (--explain): %s is explained above, under "
+                                "finding #%zu",
+                                "Что это значит (--explain): %s объяснено выше, у находки №%zu"},
+    [LH_MSG_PATTERN_DCL] = {"The pattern: double-checked locking on %s (--explain):",
+                            "Шаблон: блокировка с двойной проверкой для %s (--explain):"},
+    [LH_MSG_PATTERN_DCL_ABOVE] = {"The pattern: double-checked locking on %s, explained above, "
+                                  "under finding #%zu",
+                                  "Шаблон: блокировка с двойной проверкой для %s; объяснено выше, "
+                                  "у находки №%zu"},
+    [LH_MSG_REPLAY_FINDING] = {"Finding #%zu, %s: %s [id %s]", "Находка №%zu, %s: %s [id %s]"},
+    [LH_MSG_REPLAY_STEP] = {"Step %zu of %zu:", "Шаг %zu из %zu:"},
+    [LH_MSG_REPLAY_PROMPT] = {"(Enter: the next step) ", "(Enter: следующий шаг) "},
 
     [LH_MSG_OBJECT] = {"object", "объект"},
     [LH_MSG_MUTEX] = {"mutex", "мьютекс"},

@@ -50,6 +50,7 @@ enum lh_msg {
   LH_MSG_UNDECIDED_CYCLES,
   LH_MSG_SEARCH_TRUNCATED,
   LH_MSG_STATISTICS,
+  LH_MSG_STATISTICS_SEEN,
   /* scenario tables (scenario_table.c, report_incident.c) */
   LH_MSG_SCENARIO_TITLE,
   LH_MSG_HAPPENED_TITLE,
@@ -68,6 +69,14 @@ enum lh_msg {
   LH_MSG_STEPS_WAITS_FOR,
   LH_MSG_STEPS_BLOCKED_FOR_EVER,
   LH_MSG_STEPS_UNTIL_TIMEOUT,
+  LH_MSG_STEPS_EVERY_THREAD,
+  LH_MSG_EXPLAINED_ABOVE,
+  LH_MSG_PATTERN_DCL,
+  LH_MSG_PATTERN_DCL_ABOVE,
+  /* lockhound replay (command_replay.c) */
+  LH_MSG_REPLAY_FINDING,
+  LH_MSG_REPLAY_STEP,
+  LH_MSG_REPLAY_PROMPT,
   /* report_incident.c: threads, locks and waits */
   LH_MSG_OBJECT,
   LH_MSG_MUTEX,
