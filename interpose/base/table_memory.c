@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 static size_t bytes_of(size_t count, size_t size) {
@@ -15,6 +16,22 @@ void *lh_table_alloc(size_t count, size_t size) {
   if (bytes < LH_TABLE_MAPPED) return calloc(count, size);
   void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   return p == MAP_FAILED ? NULL : p;
+}
+
+void *lh_table_grow(void *p, size_t count, size_t more, size_t size) {
+  if (!p) return lh_table_alloc(more, size);
+  if (more <= count) return p;
+  size_t old = bytes_of(count, size), bytes = bytes_of(more, size);
+  if (!bytes) return NULL;
+  if (old >= LH_TABLE_MAPPED) { /* and so is the new one: anonymous pages come zeroed */
+    void *q = mremap(p, old, bytes, MREMAP_MAYMOVE);
+    return q == MAP_FAILED ? NULL : q;
+  }
+  void *q = lh_table_alloc(more, size);
+  if (!q) return NULL;
+  memcpy(q, p, old);
+  lh_table_free(p, count, size);
+  return q;
 }
 
 void lh_table_free(void *p, size_t count, size_t size) {

@@ -18,6 +18,12 @@
 
 /* count zeroed elements of size bytes, or NULL (out of memory, or count * size overflows). */
 void *lh_table_alloc(size_t count, size_t size);
+/* Makes a table of count elements (from lh_table_alloc, or NULL with count 0) hold more: the
+ * first count elements kept, the rest zeroed; NULL when memory runs out (the old table then
+ * stays as it was). A mapped table grows with mremap, in place or moved by the kernel without a
+ * copy, so the old and the new table are never both resident (the peak of a growing table is
+ * its new size, not old + new). */
+void *lh_table_grow(void *p, size_t count, size_t more, size_t size);
 /* Frees what lh_table_alloc(count, size) gave (NULL is ignored). */
 void lh_table_free(void *p, size_t count, size_t size);
 

@@ -1,21 +1,22 @@
 /* tuple_cache.c - see tuple_cache.h. */
 #include "registry/tuple_cache.h"
 
+#include <stdlib.h>
+
 #include "base/table_memory.h"
 
-/* Far table: the slot of key, or the free slot where it would go. */
-static struct lh_tuple_slot *probe_far(struct lh_tuple_slot *slots, uint32_t cap,
-                                       const struct lh_tuple_key *k) {
-  uint32_t i = (uint32_t)lh_tuple_key_hash(k) & (cap - 1);
-  while (slots[i].used && !lh_tuple_key_eq(&slots[i].key, k)) i = (i + 1) & (cap - 1);
-  return &slots[i];
+/* Far table: the index word of key, or the free one where it would go. */
+static uint32_t *probe_far(const struct lh_tuple_far *f, const struct lh_tuple_key *k) {
+  uint32_t mask = f->index_cap - 1, i = (uint32_t)lh_tuple_key_hash(k) & mask;
+  while (f->index[i] && !lh_tuple_key_eq(&f->entries[f->index[i] - 1].key, k)) i = (i + 1) & mask;
+  return &f->index[i];
 }
 
 struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c,
                                              const struct lh_tuple_key *key) {
-  if (c->far_cap == 0) return NULL;
-  struct lh_tuple_slot *s = probe_far(c->far, c->far_cap, key);
-  return s->used ? s : NULL;
+  if (!c->far || c->far->index_cap == 0) return NULL;
+  uint32_t at = *probe_far(c->far, key);
+  return at ? &c->far->entries[at - 1] : NULL;
 }
 
 /* Near table: the slot of key, or a free slot of its window, or NULL when the window is full. */
@@ -27,17 +28,34 @@ static struct lh_tuple_slot *probe_near(struct lh_tuple_slot *slots, uint32_t ca
   return NULL;
 }
 
-/* Makes room for one more far entry: twice the table at half load. */
+static void free_far(struct lh_tuple_far *f) {
+  if (!f) return;
+  lh_table_free(f->index, f->index_cap, sizeof *f->index);
+  lh_table_free(f->entries, f->room, sizeof *f->entries);
+  free(f);
+}
+
+/* Makes room for one more far entry: the dense array twice as large when full (grown in place),
+ * the index twice as large at half load (rebuilt from the array: 4 bytes an entry to write). */
 static bool grow_far(struct lh_tuple_cache *c) {
-  if ((c->far_n + 1) * 2 <= c->far_cap) return true;
-  uint32_t cap = c->far_cap ? c->far_cap * 2 : 64;
-  struct lh_tuple_slot *slots = lh_table_alloc(cap, sizeof *slots);
-  if (!slots) return false;
-  for (uint32_t i = 0; i < c->far_cap; i++)
-    if (c->far[i].used) *probe_far(slots, cap, &c->far[i].key) = c->far[i];
-  lh_table_free(c->far, c->far_cap, sizeof *c->far);
-  c->far = slots;
-  c->far_cap = cap;
+  struct lh_tuple_far *f = c->far;
+  if (!f && !(f = c->far = calloc(1, sizeof *f))) return false;
+  if (f->n == f->room) {
+    uint32_t room = f->room ? f->room * 2 : 32;
+    struct lh_tuple_slot *e = lh_table_grow(f->entries, f->room, room, sizeof *e);
+    if (!e) return false;
+    f->entries = e;
+    f->room = room;
+  }
+  if ((f->n + 1) * 2 > f->index_cap) {
+    uint32_t cap = f->index_cap ? f->index_cap * 2 : 64, *old = f->index, old_cap = f->index_cap;
+    uint32_t *index = lh_table_alloc(cap, sizeof *index);
+    if (!index) return false;
+    f->index = index;
+    f->index_cap = cap;
+    for (uint32_t j = 0; j < f->n; j++) *probe_far(f, &f->entries[j].key) = j + 1;
+    lh_table_free(old, old_cap, sizeof *old);
+  }
   return true;
 }
 
@@ -45,11 +63,12 @@ static bool grow_far(struct lh_tuple_cache *c) {
 static struct lh_tuple_slot *place(struct lh_tuple_cache *c, const struct lh_tuple_key *key) {
   struct lh_tuple_slot *s = probe_near(c->slots, c->cap, key);
   if (!s) {
-    s = c->far_cap ? probe_far(c->far, c->far_cap, key) : NULL;
-    if (!s || !s->used) {
+    s = lh_tuple_cache_get_far(c, key);
+    if (!s) {
       if (!grow_far(c)) return NULL;
-      s = probe_far(c->far, c->far_cap, key);
-      c->far_n++;
+      uint32_t *at = probe_far(c->far, key);
+      *at = ++c->far->n;
+      s = &c->far->entries[*at - 1]; /* zeroed: the array only ever grows between rebuilds */
     }
   }
   if (!s->used) {
@@ -63,8 +82,9 @@ static struct lh_tuple_slot *place(struct lh_tuple_cache *c, const struct lh_tup
 /* Drops the entries keep rejects, then lays the rest out again in new tables, the near one twice
  * as large when they still fill more than a quarter of it. */
 static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
-  struct lh_tuple_slot *tables[2] = {c->slots, c->far};
-  uint32_t caps[2] = {c->cap, c->far_cap}, kept = 0;
+  struct lh_tuple_far *far = c->far;
+  struct lh_tuple_slot *tables[2] = {c->slots, far ? far->entries : NULL};
+  uint32_t caps[2] = {c->cap, far ? far->n : 0}, kept = 0;
   for (int t = 0; t < 2; t++)
     for (uint32_t i = 0; i < caps[t]; i++)
       if (tables[t][i].used) {
@@ -80,7 +100,6 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   c->cap = cap;
   c->n = 0;
   c->far = NULL;
-  c->far_cap = c->far_n = 0;
   bool ok = true;
   for (int t = 0; t < 2; t++)
     for (uint32_t i = 0; i < caps[t]; i++)
@@ -92,7 +111,7 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
           ok = false; /* forgotten: recorded again next time, which is harmless */
       }
   lh_table_free(tables[0], caps[0], sizeof *tables[0]);
-  lh_table_free(tables[1], caps[1], sizeof *tables[1]);
+  free_far(far);
   return ok || c->n > 0;
 }
 
@@ -107,6 +126,6 @@ bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_
 
 void lh_tuple_cache_clear(struct lh_tuple_cache *c) {
   lh_table_free(c->slots, c->cap, sizeof *c->slots);
-  lh_table_free(c->far, c->far_cap, sizeof *c->far);
+  free_far(c->far);
   *c = (struct lh_tuple_cache){0};
 }

@@ -21,7 +21,16 @@
  *   - a tuple whose near window is full (a lock taken under many different held sets: a log lock
  *     under each of 10,000 account locks) goes to the far table, hashed on the whole key. A window
  *     with a free slot proves the key absent from both (nothing is removed between rebuilds), so
- *     a new tuple costs one window.
+ *     a new tuple costs one window. The far table is an index of 4-byte positions (open
+ *     addressing, at most half full) into a dense array of slots, filled in order and grown in
+ *     place (lh_table_grow): its memory is what it holds, 64 bytes a tuple plus 8 of index,
+ *     where a table of whole slots at half load took 128 to 256 bytes a tuple, all of them
+ *     resident since a hash spreads the writes over every page, and twice that while it grew
+ *     (old and new tables at once). memcached's workers reach 50,000 far tuples each (a
+ *     statistics or LRU lock under each of its item locks): 8 MiB of far table per worker, 20 of
+ *     the 34 MB lockhound added to the server's peak, before (docs/benchmarks.md, section 5).
+ *     The price is one more load on a far hit; near hits, the lock fast path of most programs,
+ *     do not change.
  * At half load of the near table both are rebuilt: first without the entries the caller's `keep`
  * function rejects (those of locks destroyed since: their addresses will hold other locks, so the
  * entries can never be hit again), then at twice the capacity only if the rest still fills more
@@ -68,11 +77,18 @@ struct lh_tuple_slot {
 
 #define LH_TUPLE_NEAR_PROBES 8
 
+/* The far table, on the heap (made at the first overflow): index[hash & (index_cap - 1)] and on
+ * by linear probing holds 1 + the position of a key's slot in entries, 0 where free. */
+struct lh_tuple_far {
+  uint32_t *index;
+  struct lh_tuple_slot *entries; /* n used, room allocated (zeroed beyond n) */
+  uint32_t index_cap, n, room;
+};
+
 struct lh_tuple_cache {
   struct lh_tuple_slot *slots; /* near: by address */
   uint32_t cap, n;             /* n counts both tables' entries */
-  struct lh_tuple_slot *far;   /* overflow: by the whole key */
-  uint32_t far_cap, far_n;
+  struct lh_tuple_far *far;    /* overflow: by the whole key; NULL until needed */
 };
 
 static inline uint64_t lh_tuple_key_hash(const struct lh_tuple_key *k) {
