@@ -186,6 +186,19 @@ static void paragraph(const struct text *x, const char *first, const char *then,
   free(text);
 }
 
+/* What goes wrong, why, and the usual fixes: the three parts of an explanation. */
+static void explanation_parts(const struct text *x, const struct lh_explanation *e) {
+  const char *p = x->prefix;
+  fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHAT));
+  paragraph(x, "       ", "       ", e->what, LH_EXPLAIN_LINES);
+  fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHY));
+  paragraph(x, "       ", "       ", e->why, LH_EXPLAIN_LINES);
+  fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_FIXES));
+  for (size_t i = 0; i < LH_EXPLAIN_LINES && e->fixes[i]; i++)
+    paragraph(x, "       - ", "         ", &e->fixes[i], 1);
+  fprintf(x->out, "%s\n", p);
+}
+
 /* --explain: the kind told for a student, once per report (a later finding of the kind refers to
  * the first), and for a cycle or a race the schedule that goes wrong, step by step. */
 static void explanation(struct text *x, const struct lh_finding *f) {
@@ -200,14 +213,7 @@ static void explanation(struct text *x, const struct lh_finding *f) {
   } else {
     x->explained[f->kind] = x->number;
     fprintf(x->out, "%s   %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_TITLE));
-    fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHAT));
-    paragraph(x, "       ", "       ", e->what, LH_EXPLAIN_LINES);
-    fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHY));
-    paragraph(x, "       ", "       ", e->why, LH_EXPLAIN_LINES);
-    fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_FIXES));
-    for (size_t i = 0; i < LH_EXPLAIN_LINES && e->fixes[i]; i++)
-      paragraph(x, "       - ", "         ", &e->fixes[i], 1);
-    fprintf(x->out, "%s\n", p);
+    explanation_parts(x, e);
   }
   char name[256];
   if (lh_race_double_checked(x, f, name, sizeof name)) {
@@ -220,14 +226,7 @@ static void explanation(struct text *x, const struct lh_finding *f) {
       x->explained_dcl = x->number;
       fprintf(x->out, lh_msg(x->lang, LH_MSG_PATTERN_DCL), name);
       fputc('\n', x->out);
-      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHAT));
-      paragraph(x, "       ", "       ", d->what, LH_EXPLAIN_LINES);
-      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_WHY));
-      paragraph(x, "       ", "       ", d->why, LH_EXPLAIN_LINES);
-      fprintf(x->out, "%s     %s\n", p, lh_msg(x->lang, LH_MSG_EXPLAIN_FIXES));
-      for (size_t i = 0; i < LH_EXPLAIN_LINES && d->fixes[i]; i++)
-        paragraph(x, "       - ", "         ", &d->fixes[i], 1);
-      fprintf(x->out, "%s\n", p);
+      explanation_parts(x, d);
     }
   }
   struct lh_schedule s;

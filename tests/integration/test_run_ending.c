@@ -308,6 +308,21 @@ static double stuck_for_s(const char *run_dir, const char *kind_wanted, const ch
     return blocked;
 }
 
+/* Runs sample under `lockhound run` with option, its run files in work_dir/runs, and returns
+ * stuck_for_s of its record of kind. */
+static double run_and_time_stuck(const char *sample, const char *option, const char *kind,
+                                 const char *part, struct lh_child_result *res)
+{
+    char program[4096], run_dir[4096], dir_option[4200];
+    sample_path(program, sizeof program, sample);
+    snprintf(run_dir, sizeof run_dir, "%s/runs", work_dir);
+    snprintf(dir_option, sizeof dir_option, "--run-dir=%s", run_dir);
+    const char *argv[] = {LOCKHOUND, "run", dir_option, option, "--", program, NULL};
+    run_timed(argv, NULL, NULL, RUN_LIMIT_S, res);
+    cr_assert(!res->timed_out, "did not end within %.0f s; stderr:\n%s", RUN_LIMIT_S, res->err);
+    return stuck_for_s(run_dir, kind, part);
+}
+
 /* The option is used: the watchdog wrote the stall once the threads had been blocked for 0.5 s,
  * not the default 2 s. Measured by the library's own clock in the run file, not by the wall time
  * of the whole command (which includes start-up and the analysis: over 2 s under the sanitizers
@@ -316,15 +331,8 @@ static double stuck_for_s(const char *run_dir, const char *kind_wanted, const ch
 Test(stall, stall_timeout_option_reports_it_sooner)
 {
     skip_if_pending(STALLS);
-    char program[4096], run_dir[4096], dir_option[4200];
-    sample_path(program, sizeof program, STALLS);
-    snprintf(run_dir, sizeof run_dir, "%s/runs", work_dir);
-    snprintf(dir_option, sizeof dir_option, "--run-dir=%s", run_dir);
-    const char *argv[] = {LOCKHOUND, "run", dir_option, "--stall-timeout=0.5", "--", program, NULL};
     struct lh_child_result res;
-    run_timed(argv, NULL, NULL, RUN_LIMIT_S, &res);
-    cr_assert(!res.timed_out, "did not end within %.0f s; stderr:\n%s", RUN_LIMIT_S, res.err);
-    double blocked = stuck_for_s(run_dir, "stall", "waits");
+    double blocked = run_and_time_stuck(STALLS, "--stall-timeout=0.5", "stall", "waits", &res);
     cr_expect_geq(blocked, 0.5, "the stall was written after %.2f s of blocking, before its "
                                 "timeout (-1: no stall record); stderr:\n%s",
                   blocked, res.err);
@@ -361,16 +369,9 @@ Test(stall, a_stall_on_a_barrier_names_the_barrier_and_its_count)
 Test(livelock, livelock_timeout_option_reports_it_sooner)
 {
     skip_if_pending(LIVELOCKS);
-    char program[4096], run_dir[4096], dir_option[4200];
-    sample_path(program, sizeof program, LIVELOCKS);
-    snprintf(run_dir, sizeof run_dir, "%s/runs", work_dir);
-    snprintf(dir_option, sizeof dir_option, "--run-dir=%s", run_dir);
-    const char *argv[] = {LOCKHOUND, "run", dir_option, "--livelock-timeout=0.5", "--", program,
-                          NULL};
     struct lh_child_result res;
-    run_timed(argv, NULL, NULL, RUN_LIMIT_S, &res);
-    cr_assert(!res.timed_out, "did not end within %.0f s; stderr:\n%s", RUN_LIMIT_S, res.err);
-    double failing = stuck_for_s(run_dir, "livelock", "tries");
+    double failing =
+        run_and_time_stuck(LIVELOCKS, "--livelock-timeout=0.5", "livelock", "tries", &res);
     cr_expect_geq(failing, 0.5, "the livelock was written after %.2f s of failing trylocks, before "
                                 "its timeout (-1: no livelock record); stderr:\n%s",
                   failing, res.err);
