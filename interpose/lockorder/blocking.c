@@ -118,13 +118,13 @@ struct site_ctx {
 /* Under the recorder lock, on lockhound's own stack: the cache may allocate. */
 static void site_stack(void *p) {
   struct site_ctx *c = p;
-  struct lh_tuple_value v = {0, UINT32_MAX, lh_stack_here(), 0, false, c->code_gen};
+  struct lh_tuple_value v = {UINT32_MAX, lh_stack_here(), 0, c->code_gen, false};
   lh_tuple_remember(c->key, &v);
   c->stack = v.stack;
 }
 
 uint32_t lh_wait_site_stack(uintptr_t pc) {
-  struct lh_tuple_key key = {0, pc, 0, lh_tuple_meta(0, 0, LH_ACQ_SITE)};
+  struct lh_tuple_key key = {0, pc, LH_TUPLE_NO_ADDR, lh_tuple_meta(0, 0, LH_ACQ_SITE)};
   const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
   uint16_t code_gen = (uint16_t)lh_stack_epoch_now();
   if (s && s->value.code_gen == code_gen) /* else a library at this pc was replaced */

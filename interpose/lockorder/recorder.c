@@ -65,8 +65,7 @@ static void request_slow(void *p) {
     a->stack = stale->value.stack; /* only the epoch moved (another address's destroy) */
   else
     record_tuple(a, request->flags, request->pc, request->sp);
-  a->hash = a->again ? lh_self.held.v[i].hash : lh_held_entry_hash(a->lock, a->mode, a->stack);
-  struct lh_tuple_value v = {a->hash, a->lock, a->stack, epoch, a->again, code_gen};
+  struct lh_tuple_value v = {a->lock, a->stack, epoch, code_gen, a->again};
   lh_tuple_remember(&key, &v);
   /* Room for the push that follows the acquisition, made here, on our stack and with
    * cancellation off: the fast path then never allocates (a cached tuple implies the same
@@ -112,9 +111,8 @@ void lh_lock_request_slow(struct lh_acquire *a, uint8_t flags, uintptr_t pc,
  * site, while no library was replaced. */
 static bool tuple_worth_keeping(const struct lh_tuple_slot *s) {
   if (s->value.code_gen != (uint16_t)lh_stack_epoch_now()) return false;
-  if (lh_tuple_flags(&s->key) & LH_ACQ_SITE) return true;
-  return s->value.epoch == lh_lock_epoch_of(s->key.addr) ||
-         lh_lock_is_live(s->key.addr, s->value.lock);
+  if (s->addr == LH_TUPLE_NO_ADDR) return true; /* a wait site's (blocking.c) */
+  return s->value.epoch == lh_lock_epoch_of(s->addr) || lh_lock_is_live(s->addr, s->value.lock);
 }
 
 void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value) {

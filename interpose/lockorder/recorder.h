@@ -27,7 +27,6 @@ enum lh_acq_flags { LH_ACQ_TRY = 1, LH_ACQ_TIMED = 2, LH_ACQ_COND = 4, LH_ACQ_SI
 
 struct lh_acquire {
   uintptr_t addr;
-  uint64_t hash; /* the held entry's hash */
   uint32_t lock;
   uint32_t stack;
   uint8_t mode;
@@ -57,13 +56,11 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
   a->addr = (uintptr_t)obj;
   a->mode = mode;
   a->kind = kind;
-  struct lh_tuple_key key = {lh_self.held.hash, pc, a->addr,
-                             lh_tuple_meta(lh_self.seg, mode, flags)};
-  const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
+  uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, flags));
+  const struct lh_tuple_slot *s = lh_tuple_cache_find(&lh_self.tuples, a->addr, fp);
   if (__builtin_expect(s && s->value.epoch == lh_lock_epoch_of(a->addr), 1)) {
     a->lock = s->value.lock;
     a->stack = s->value.stack;
-    a->hash = s->value.entry_hash;
     a->again = s->value.again;
     return;
   }
@@ -77,19 +74,21 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
 __attribute__((always_inline)) static inline const struct lh_tuple_slot *
 lh_lock_known_fresh(const void *obj, uint8_t mode, uintptr_t pc) {
   if (__builtin_expect(!lh_self.registered, 0)) return 0;
-  struct lh_tuple_key key = {lh_self.held.hash, pc, (uintptr_t)obj,
-                             lh_tuple_meta(lh_self.seg, mode, 0)};
-  const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
+  uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, 0));
+  const struct lh_tuple_slot *s = lh_tuple_cache_find(&lh_self.tuples, (uintptr_t)obj, fp);
   if (__builtin_expect(!s || s->value.again || s->value.epoch != lh_lock_epoch_of((uintptr_t)obj),
                        0))
     return 0;
   return s;
 }
 
-/* lh_lock_acquired for a slot lh_lock_known_fresh gave (the lock is now the caller's). */
+/* lh_lock_acquired for a slot lh_lock_known_fresh gave (the lock is now the caller's), whose held
+ * entry hash (lh_held_entry_hash of the slot's lock and stack) the caller made before taking the
+ * lock: outside the program's critical section. */
 __attribute__((always_inline)) static inline void
-lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t mode) {
-  struct lh_held_entry *e = lh_held_push_slot(&lh_self.held, s->value.entry_hash);
+lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t mode,
+                       uint64_t hash) {
+  struct lh_held_entry *e = lh_held_push_slot(&lh_self.held, hash);
   if (__builtin_expect(!e, 0)) return;
   e->addr = (uintptr_t)obj;
   e->lock = s->value.lock;
@@ -102,9 +101,8 @@ lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t m
 /* Whether the calling thread's tuple cache knows the acquisition lh_lock_request would make: no
  * slow path then. */
 static inline bool lh_tuple_known(const void *obj, uint8_t mode, uint8_t flags, uintptr_t pc) {
-  struct lh_tuple_key key = {lh_self.held.hash, pc, (uintptr_t)obj,
-                             lh_tuple_meta(lh_self.seg, mode, flags)};
-  const struct lh_tuple_slot *s = lh_tuple_cache_get(&lh_self.tuples, &key);
+  uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, flags));
+  const struct lh_tuple_slot *s = lh_tuple_cache_find(&lh_self.tuples, (uintptr_t)obj, fp);
   return s && s->value.epoch == lh_lock_epoch_of((uintptr_t)obj);
 }
 
@@ -114,7 +112,8 @@ static inline void lh_lock_acquired(const struct lh_acquire *a) {
     return;
   }
   /* Made in place, not copied from a local: the wrapper's frame stays small. */
-  struct lh_held_entry *e = lh_held_push_slot(&lh_self.held, a->hash);
+  struct lh_held_entry *e =
+      lh_held_push_slot(&lh_self.held, lh_held_entry_hash(a->lock, a->mode, a->stack));
   if (__builtin_expect(!e, 0)) return;
   e->addr = a->addr;
   e->lock = a->lock;

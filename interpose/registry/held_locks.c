@@ -23,14 +23,6 @@ void lh_held_free(struct lh_held_set *s) {
 }
 
 /* A 64-bit mix (splitmix64 finaliser): entries are summed, so each must spread its bits. */
-uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack) {
-  uint64_t x = ((uint64_t)lock << 32) ^ ((uint64_t)stack << 1) ^ mode;
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 bool lh_held_grow(struct lh_held_set *s) {
   uint32_t cap = s->v ? s->cap * 2 : LH_HELD_FIRST;
   struct lh_held_entry *v = malloc(cap * sizeof *v);

@@ -45,7 +45,15 @@ void lh_held_init(struct lh_held_set *s);
 void lh_held_free(struct lh_held_set *s);
 /* Makes room for one more entry; false only when memory runs out. */
 bool lh_held_grow(struct lh_held_set *s);
-uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack);
+/* A 64-bit mix of the entry (splitmix64's finaliser): sums of them tell held sets apart. Inline:
+ * the lock fast path makes it from the tuple cache's slot (tuple_cache.h). */
+static inline uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack) {
+  uint64_t x = ((uint64_t)lock << 32) ^ ((uint64_t)stack << 1) ^ mode;
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
 
 /* Index of the most recent entry for addr, or -1. */
 static inline int lh_held_find(const struct lh_held_set *s, uintptr_t addr) {

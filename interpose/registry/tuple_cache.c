@@ -6,25 +6,30 @@
 #include "base/table_memory.h"
 
 /* Far table: the index word of key, or the free one where it would go. */
-static uint32_t *probe_far(const struct lh_tuple_far *f, const struct lh_tuple_key *k) {
-  uint32_t mask = f->index_cap - 1, i = (uint32_t)lh_tuple_key_hash(k) & mask;
-  while (f->index[i] && !lh_tuple_key_eq(&f->entries[f->index[i] - 1].key, k)) i = (i + 1) & mask;
+static uint32_t *probe_far(const struct lh_tuple_far *f, uintptr_t addr, uint64_t fp) {
+  uint32_t mask = f->index_cap - 1, i = lh_tuple_far_hash(addr, fp) & mask;
+  while (f->index[i]) {
+    const struct lh_tuple_slot *s = &f->entries[f->index[i] - 1];
+    if (s->fp == fp && s->addr == addr) break;
+    i = (i + 1) & mask;
+  }
   return &f->index[i];
 }
 
-struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c,
-                                             const struct lh_tuple_key *key) {
+struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uintptr_t addr,
+                                             uint64_t fp) {
   if (!c->far || c->far->index_cap == 0) return NULL;
-  uint32_t at = *probe_far(c->far, key);
+  uint32_t at = *probe_far(c->far, addr, fp);
   return at ? &c->far->entries[at - 1] : NULL;
 }
 
-/* Near table: the slot of key, or a free slot of its window, or NULL when the window is full. */
-static struct lh_tuple_slot *probe_near(struct lh_tuple_slot *slots, uint32_t cap,
-                                        const struct lh_tuple_key *k) {
-  uint32_t i = lh_tuple_near_index(k->addr, cap);
+/* Near table: the slot of the key, or a free slot of its window, or NULL when the window is
+ * full. */
+static struct lh_tuple_slot *probe_near(struct lh_tuple_slot *slots, uint32_t cap, uintptr_t addr,
+                                        uint64_t fp) {
+  uint32_t i = lh_tuple_near_index(addr, cap);
   for (int p = 0; p < LH_TUPLE_NEAR_PROBES; p++, i = (i + 1) & (cap - 1))
-    if (!slots[i].used || lh_tuple_key_eq(&slots[i].key, k)) return &slots[i];
+    if (!slots[i].addr || (slots[i].fp == fp && slots[i].addr == addr)) return &slots[i];
   return NULL;
 }
 
@@ -53,27 +58,27 @@ static bool grow_far(struct lh_tuple_cache *c) {
     if (!index) return false;
     f->index = index;
     f->index_cap = cap;
-    for (uint32_t j = 0; j < f->n; j++) *probe_far(f, &f->entries[j].key) = j + 1;
+    for (uint32_t j = 0; j < f->n; j++) *probe_far(f, f->entries[j].addr, f->entries[j].fp) = j + 1;
     lh_table_free(old, old_cap, sizeof *old);
   }
   return true;
 }
 
-/* The slot for key (found, or free and marked used), or NULL when memory runs out. */
-static struct lh_tuple_slot *place(struct lh_tuple_cache *c, const struct lh_tuple_key *key) {
-  struct lh_tuple_slot *s = probe_near(c->slots, c->cap, key);
+/* The slot of (addr, fp) (found, or free and taken), or NULL when memory runs out. */
+static struct lh_tuple_slot *place(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp) {
+  struct lh_tuple_slot *s = probe_near(c->slots, c->cap, addr, fp);
   if (!s) {
-    s = lh_tuple_cache_get_far(c, key);
+    s = lh_tuple_cache_get_far(c, addr, fp);
     if (!s) {
       if (!grow_far(c)) return NULL;
-      uint32_t *at = probe_far(c->far, key);
+      uint32_t *at = probe_far(c->far, addr, fp);
       *at = ++c->far->n;
       s = &c->far->entries[*at - 1]; /* zeroed: the array only ever grows between rebuilds */
     }
   }
-  if (!s->used) {
-    s->used = true;
-    s->key = *key;
+  if (!s->addr) {
+    s->addr = addr;
+    s->fp = fp;
     c->n++;
   }
   return s;
@@ -87,9 +92,9 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   uint32_t caps[2] = {c->cap, far ? far->n : 0}, kept = 0;
   for (int t = 0; t < 2; t++)
     for (uint32_t i = 0; i < caps[t]; i++)
-      if (tables[t][i].used) {
+      if (tables[t][i].addr) {
         if (keep && !keep(&tables[t][i]))
-          tables[t][i].used = false; /* the old tables are only read from now on */
+          tables[t][i].addr = 0; /* the old tables are only read from now on */
         else
           kept++;
       }
@@ -103,8 +108,8 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   bool ok = true;
   for (int t = 0; t < 2; t++)
     for (uint32_t i = 0; i < caps[t]; i++)
-      if (tables[t][i].used) {
-        struct lh_tuple_slot *s = place(c, &tables[t][i].key);
+      if (tables[t][i].addr) {
+        struct lh_tuple_slot *s = place(c, tables[t][i].addr, tables[t][i].fp);
         if (s)
           s->value = tables[t][i].value;
         else
@@ -118,7 +123,7 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
 bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
                                 const struct lh_tuple_value *value, lh_tuple_keep_fn keep) {
   if (lh_tuple_cache_will_rebuild(c) && !rebuild(c, keep)) return false;
-  struct lh_tuple_slot *s = place(c, key);
+  struct lh_tuple_slot *s = place(c, key->addr, lh_tuple_fp(key->held_hash, key->pc, key->meta));
   if (!s) return false;
   s->value = *value;
   return true;

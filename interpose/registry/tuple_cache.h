@@ -3,11 +3,14 @@
  * The hot path of every lock call asks "has this thread already recorded this acquisition
  * tuple?" The key is what makes a tuple distinct (docs/run-file-format.md, `acq`): segment,
  * the lock's address, mode, flags, the call site (the wrapper's return address) and the hash of
- * the held set. The value is everything the hot path then needs, so that one probe replaces
- * every other look-up: the lock's id, the stack id recorded for the tuple (it becomes the held
- * entry's site), the held entry's hash, whether the caller already holds the lock, and the
- * address epoch (lock_cache.h) under which the lock id was valid — a lock destroyed and created
- * again at the same address changes the epoch, and the entry no longer counts.
+ * the held set. A slot keeps the address and a 64-bit fingerprint of the rest (lh_tuple_fp),
+ * and the value: everything the hot path then needs, so that one probe replaces every other
+ * look-up: the lock's id, the stack id recorded for the tuple (it becomes the held entry's site),
+ * whether the caller already holds the lock, and the address epoch (lock_cache.h) under which the
+ * lock id was valid — a lock destroyed and created again at the same address changes the epoch,
+ * and the entry no longer counts. 32 bytes a slot (it was 64 with the whole key and the held
+ * entry's hash): a program with more tuples than the caches hold (lock_pairs: 200,000 a thread)
+ * walks half the memory on every lock call, and memcached's far tables take half as much.
  *
  * Two open-addressing tables, power-of-two capacities:
  *   - the near table is indexed by the lock's address only, so that locks next to each other in
@@ -19,11 +22,11 @@
  *     the page number, so arrays of any stride spread over the table. The tuples of one address
  *     (other call sites, other held sets) are found by linear probing, at most NEAR_PROBES slots;
  *   - a tuple whose near window is full (a lock taken under many different held sets: a log lock
- *     under each of 10,000 account locks) goes to the far table, hashed on the whole key. A window
+ *     under each of 10,000 account locks) goes to the far table, hashed on address and fingerprint. A window
  *     with a free slot proves the key absent from both (nothing is removed between rebuilds), so
  *     a new tuple costs one window. The far table is an index of 4-byte positions (open
  *     addressing, at most half full) into a dense array of slots, filled in order and grown in
- *     place (lh_table_grow): its memory is what it holds, 64 bytes a tuple plus 8 of index,
+ *     place (lh_table_grow): its memory is what it holds, 32 bytes a tuple plus 8 of index,
  *     where a table of whole slots at half load took 128 to 256 bytes a tuple, all of them
  *     resident since a hash spreads the writes over every page, and twice that while it grew
  *     (old and new tables at once). memcached's workers reach 50,000 far tuples each (a
@@ -43,8 +46,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* seg, mode and flags share one word (lh_tuple_meta): the key is built and compared as whole
- * 64-bit words, since narrow stores read back as a wide load stall the store buffer. */
+/* What a look-up is made from: seg, mode and flags share one word (lh_tuple_meta). The table does
+ * not store it whole: a slot keeps the address and a fingerprint of the rest (lh_tuple_fp). */
 struct lh_tuple_key {
   uint64_t held_hash;
   uintptr_t pc;
@@ -56,24 +59,34 @@ static inline uint64_t lh_tuple_meta(uint32_t seg, uint8_t mode, uint8_t flags) 
   return (uint64_t)seg | ((uint64_t)mode << 32) | ((uint64_t)flags << 40);
 }
 
-static inline uint8_t lh_tuple_flags(const struct lh_tuple_key *k) {
-  return (uint8_t)(k->meta >> 40);
+/* The held set's hash, the call site and the meta word in one word. The held-set hash is already
+ * a sum of 64-bit mixes (held_locks.h), and for a given site and meta word the fingerprint is a
+ * one-to-one function of it: two tuples of one address share a fingerprint with the odds of two
+ * held sets sharing a hash, about 2^-64, which is what makes the fingerprint stand for the key. */
+static inline uint64_t lh_tuple_fp(uint64_t held_hash, uintptr_t pc, uint64_t meta) {
+  return held_hash ^ (pc * 0x9e3779b97f4a7c15ull) ^ (meta * 0xc4ceb9fe1a85ec53ull);
 }
 
+/* What the fast path needs of a recorded tuple. The held entry's hash is not kept: it is made
+ * again from lock, mode and stack (lh_held_entry_hash), which keeps a slot at 32 bytes, two to a
+ * cache line. */
 struct lh_tuple_value {
-  uint64_t entry_hash;
   uint32_t lock;
   uint32_t stack;
   uint32_t epoch;
-  bool again;
   uint16_t code_gen; /* low bits of the stack epoch the stack was taken in (stack_capture.h) */
+  bool again;
 };
 
+/* addr == 0: free. Entries that name no lock (a wait site's stack: blocking.c) have the address
+ * LH_TUPLE_NO_ADDR, where no lock can be. */
+#define LH_TUPLE_NO_ADDR ((uintptr_t)1)
 struct lh_tuple_slot {
-  struct lh_tuple_key key;
+  uintptr_t addr;
+  uint64_t fp;
   struct lh_tuple_value value;
-  bool used;
 };
+_Static_assert(sizeof(struct lh_tuple_slot) == 32, "two slots to a cache line");
 
 #define LH_TUPLE_NEAR_PROBES 8
 
@@ -91,16 +104,10 @@ struct lh_tuple_cache {
   struct lh_tuple_far *far;    /* overflow: by the whole key; NULL until needed */
 };
 
-static inline uint64_t lh_tuple_key_hash(const struct lh_tuple_key *k) {
-  uint64_t h = k->held_hash ^ (k->addr * 0x9e3779b97f4a7c15ull) ^ (k->pc * 0xff51afd7ed558ccdull);
-  h ^= k->meta * 0xc4ceb9fe1a85ec53ull;
-  /* The high half: products mix every input bit upwards, while the low bits of aligned
-   * addresses and call sites barely vary (indexing by them made one probe in four collide). */
-  return h >> 32;
-}
-
-static inline bool lh_tuple_key_eq(const struct lh_tuple_key *a, const struct lh_tuple_key *b) {
-  return a->held_hash == b->held_hash && a->pc == b->pc && a->addr == b->addr && a->meta == b->meta;
+/* The far table's hash of a slot's key. */
+static inline uint32_t lh_tuple_far_hash(uintptr_t addr, uint64_t fp) {
+  /* The high half: products mix every input bit upwards. */
+  return (uint32_t)((fp ^ (addr * 0xff51afd7ed558ccdull)) * 0x9e3779b97f4a7c15ull >> 32);
 }
 
 /* The first slot of an address's window in a near table of capacity cap. */
@@ -109,19 +116,26 @@ static inline uint32_t lh_tuple_near_index(uintptr_t addr, uint32_t cap) {
   return ((page << 8) + (uint32_t)((addr >> 4) & 0xff)) & (cap - 1);
 }
 
-struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c,
-                                             const struct lh_tuple_key *key);
+struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uintptr_t addr,
+                                             uint64_t fp);
+
+/* The slot of (addr, fp), or NULL when the tuple is new. */
+static inline struct lh_tuple_slot *lh_tuple_cache_find(const struct lh_tuple_cache *c,
+                                                        uintptr_t addr, uint64_t fp) {
+  if (__builtin_expect(c->cap == 0, 0)) return 0;
+  uint32_t i = lh_tuple_near_index(addr, c->cap);
+  for (int p = 0; p < LH_TUPLE_NEAR_PROBES; p++, i = (i + 1) & (c->cap - 1)) {
+    const struct lh_tuple_slot *s = &c->slots[i];
+    if (s->fp == fp && s->addr == addr) return &c->slots[i];
+    if (!s->addr) return 0; /* a free slot in the window: absent from both tables */
+  }
+  return lh_tuple_cache_get_far(c, addr, fp);
+}
 
 /* The slot for key, or NULL when the key is new. */
 static inline struct lh_tuple_slot *lh_tuple_cache_get(const struct lh_tuple_cache *c,
                                                        const struct lh_tuple_key *key) {
-  if (__builtin_expect(c->cap == 0, 0)) return 0;
-  uint32_t i = lh_tuple_near_index(key->addr, c->cap);
-  for (int p = 0; p < LH_TUPLE_NEAR_PROBES; p++, i = (i + 1) & (c->cap - 1)) {
-    if (!c->slots[i].used) return 0; /* a free slot in the window: absent from both tables */
-    if (lh_tuple_key_eq(&c->slots[i].key, key)) return &c->slots[i];
-  }
-  return lh_tuple_cache_get_far(c, key);
+  return lh_tuple_cache_find(c, key->addr, lh_tuple_fp(key->held_hash, key->pc, key->meta));
 }
 
 /* Remembers key -> value (replacing an older value); false when memory runs out (the tuple is
