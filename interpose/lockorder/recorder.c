@@ -19,10 +19,10 @@
 #include "runfile/run_file.h"
 #include "watch/watchdog.h"
 
-/* Slow path: a tuple this thread has not seen yet; sets a->stack to its site (made at pc, with
- * the program's stack pointer at sp: stack_capture.h). */
+/* Slow path, under the recorder lock (request_slow's caller took it): a tuple this thread has
+ * not seen yet; sets a->stack to its site (made at pc, with the program's stack pointer at sp:
+ * stack_capture.h). */
 static void record_tuple(struct lh_acquire *a, uint8_t flags, uintptr_t pc, uintptr_t sp) {
-  lh_recorder_lock();
   a->stack = lh_stack_here_from(pc, sp);
   /* Nothing held: no ordering edge, so nothing to write. The stack is still kept: it becomes the
    * held entry's site if a nested acquisition follows. */
@@ -30,7 +30,6 @@ static void record_tuple(struct lh_acquire *a, uint8_t flags, uintptr_t pc, uint
     lh_thread_ensure_written(lh_self.id); /* even if the tuple is kept back: its joins matter */
     lh_leaf_record(a->lock, a->mode, flags, a->stack); /* written or kept back (leaf_tuples.h) */
   }
-  lh_recorder_unlock();
 }
 
 /* The request of a thread whose cold block is the shared one (no memory for its own: thread_state.h),
