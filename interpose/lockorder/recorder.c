@@ -58,6 +58,7 @@ static void request_slow(void *p) {
     stale = NULL;
   }
   a->again = i >= 0;
+  a->hash = lh_tuple_entry_hash(lh_tuple_fp(key.held_hash, key.pc, key.meta), a->lock);
   if (a->again)
     a->stack = lh_self.held.v[i].stack;
   else if (stale && stale->value.lock == a->lock && stale->value.code_gen == code_gen)

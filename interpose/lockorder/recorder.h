@@ -27,6 +27,7 @@ enum lh_acq_flags { LH_ACQ_TRY = 1, LH_ACQ_TIMED = 2, LH_ACQ_COND = 4, LH_ACQ_SI
 
 struct lh_acquire {
   uintptr_t addr;
+  uint64_t hash; /* the held entry's (lh_tuple_entry_hash) */
   uint32_t lock;
   uint32_t stack;
   uint8_t mode;
@@ -62,6 +63,7 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
     a->lock = s->value.lock;
     a->stack = s->value.stack;
     a->again = s->value.again;
+    a->hash = lh_tuple_entry_hash(fp, a->lock);
     return;
   }
   lh_lock_request_slow(a, flags, pc, s);
@@ -69,22 +71,23 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
 
 /* The tuple-cache slot of a blocking acquisition that lh_lock_request would find on its fast path
  * and that needs nothing more than a push once the lock is taken (the thread is registered, the
- * lock is not held already): NULL otherwise. Inline and without calls, for wrappers whose fast
- * path must save no registers (wrapper.h, lh_acquire_fast). */
+ * lock is not held already), and in *hash the held entry's hash, made before the lock is taken
+ * (outside the program's critical section): NULL otherwise. Inline and without calls, for
+ * wrappers whose fast path must save no registers. */
 __attribute__((always_inline)) static inline const struct lh_tuple_slot *
-lh_lock_known_fresh(const void *obj, uint8_t mode, uintptr_t pc) {
+lh_lock_known_fresh(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *hash) {
   if (__builtin_expect(!lh_self.registered, 0)) return 0;
   uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, 0));
   const struct lh_tuple_slot *s = lh_tuple_cache_find(&lh_self.tuples, (uintptr_t)obj, fp);
   if (__builtin_expect(!s || s->value.again || s->value.epoch != lh_lock_epoch_of((uintptr_t)obj),
                        0))
     return 0;
+  *hash = lh_tuple_entry_hash(fp, s->value.lock);
   return s;
 }
 
-/* lh_lock_acquired for a slot lh_lock_known_fresh gave (the lock is now the caller's), whose held
- * entry hash (lh_held_entry_hash of the slot's lock and stack) the caller made before taking the
- * lock: outside the program's critical section. */
+/* lh_lock_acquired for a slot lh_lock_known_fresh gave (the lock is now the caller's), with the
+ * held entry hash it made. */
 __attribute__((always_inline)) static inline void
 lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t mode,
                        uint64_t hash) {
@@ -112,8 +115,7 @@ static inline void lh_lock_acquired(const struct lh_acquire *a) {
     return;
   }
   /* Made in place, not copied from a local: the wrapper's frame stays small. */
-  struct lh_held_entry *e =
-      lh_held_push_slot(&lh_self.held, lh_held_entry_hash(a->lock, a->mode, a->stack));
+  struct lh_held_entry *e = lh_held_push_slot(&lh_self.held, a->hash);
   if (__builtin_expect(!e, 0)) return;
   e->addr = a->addr;
   e->lock = a->lock;

@@ -3,9 +3,10 @@
  * Each entry remembers the lock's address (unlock finds entries by address, so it needs no
  * registry look-up), its lockhound id, the mode, where it was taken (the stack id of its
  * acquisition tuple), a recursion count (a recursive mutex or a read lock taken again by its
- * holder) and its hash. The set keeps the sum of its entries' hashes, updated in O(1) on push
- * and remove, so that the tuple cache can key acquisitions by "what is held" (locks, modes and
- * sites, in any order) without walking the list.
+ * holder) and its hash (made by whoever pushes it: the recorder's is lh_tuple_entry_hash, which
+ * names the acquisition that took it). The set keeps the sum of its entries' hashes, updated in
+ * O(1) on push and remove, so that the tuple cache (and the race detector's lockset cache) can key
+ * on "what is held" without walking the list.
  *
  * The entries are in a heap array (4 at first, doubled as needed, without any fixed cap), none
  * inside the set: the set lives in static TLS, which glibc carves out of every thread's stack
@@ -26,7 +27,7 @@
 
 struct lh_held_entry {
   uintptr_t addr;
-  uint64_t hash;     /* lh_held_entry_hash(lock, mode, stack) */
+  uint64_t hash;     /* the pusher's: tells this entry from others (tuple_cache.h) */
   uint32_t lock;     /* lockhound lock id */
   uint32_t stack;    /* where it was taken: stack id */
   uint32_t count;    /* times taken by this thread without release */
@@ -45,15 +46,6 @@ void lh_held_init(struct lh_held_set *s);
 void lh_held_free(struct lh_held_set *s);
 /* Makes room for one more entry; false only when memory runs out. */
 bool lh_held_grow(struct lh_held_set *s);
-/* A 64-bit mix of the entry (splitmix64's finaliser): sums of them tell held sets apart. Inline:
- * the lock fast path makes it from the tuple cache's slot (tuple_cache.h). */
-static inline uint64_t lh_held_entry_hash(uint32_t lock, uint8_t mode, uint32_t stack) {
-  uint64_t x = ((uint64_t)lock << 32) ^ ((uint64_t)stack << 1) ^ mode;
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 /* Index of the most recent entry for addr, or -1. */
 static inline int lh_held_find(const struct lh_held_set *s, uintptr_t addr) {

@@ -56,10 +56,10 @@ __attribute__((noinline)) static int mutex_lock_slow(pthread_mutex_t *m, uintptr
 LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_lock);
   const struct lh_tuple_slot *s;
+  uint64_t hash;
   if (__builtin_expect(!lh_fast_path_open(), 0) ||
-      __builtin_expect(!(s = lh_lock_known_fresh(m, LH_MODE_WRITE, LH_PC)), 0))
+      __builtin_expect(!(s = lh_lock_known_fresh(m, LH_MODE_WRITE, LH_PC, &hash)), 0))
     return mutex_lock_slow(m, LH_PC, -1);
-  uint64_t hash = lh_held_entry_hash(s->value.lock, LH_MODE_WRITE, s->value.stack);
   int rc = real_pthread_mutex_trylock(m);
   if (__builtin_expect(rc != 0, 0)) return mutex_lock_slow(m, LH_PC, rc);
   lh_lock_acquired_known(s, m, LH_MODE_WRITE, hash);

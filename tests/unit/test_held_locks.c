@@ -3,9 +3,14 @@
 
 #include "registry/held_locks.h"
 
+/* An entry's hash, as a pusher would make one (any 64-bit mix: the set only sums them). */
+static uint64_t mix(uint32_t lock, uint32_t stack) {
+  uint64_t x = ((uint64_t)lock << 32 | stack) * 0x9e3779b97f4a7c15ull;
+  return (x ^ (x >> 29)) * 0xbf58476d1ce4e5b9ull;
+}
+
 static struct lh_held_entry entry(uintptr_t addr, uint32_t lock, uint32_t stack) {
-  struct lh_held_entry e = {
-      addr, lh_held_entry_hash(lock, LH_MODE_WRITE, stack), lock, stack, 1, LH_MODE_WRITE, 0};
+  struct lh_held_entry e = {addr, mix(lock, stack), lock, stack, 1, LH_MODE_WRITE, 0};
   return e;
 }
 
