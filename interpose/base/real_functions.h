@@ -18,12 +18,15 @@
 #include <threads.h>
 #include <unistd.h>
 
-#define X(name) extern __typeof__(name) *real_##name;
+/* Hidden, like every global the wrappers read on their fast paths (lh_fast_off, lh_lock_epochs...):
+ * the compiler then addresses them directly instead of through an address it loads first, an
+ * instruction fewer at every use (issue 11). */
+#define X(name) extern __typeof__(name) *real_##name __attribute__((visibility("hidden")));
 #include "base/wrapped_functions.def"
 #undef X
 
 /* True once every pointer is set. */
-extern bool lh_real_ready;
+extern bool lh_real_ready __attribute__((visibility("hidden")));
 void lh_real_resolve(void);
 
 static inline void lh_real_ensure(void) {

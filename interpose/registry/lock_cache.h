@@ -25,7 +25,7 @@ struct lh_lock_cache {
 };
 
 /* Written under the recorder lock (lock_cache.c), read by every thread without it. */
-extern uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
+extern uint32_t lh_lock_epochs[LH_LOCK_EPOCHS] __attribute__((visibility("hidden")));
 
 /* Under the recorder lock: the lock at addr was destroyed or initialised again - every thread's
  * cache entry for it (and for the other addresses of its bucket) is stale. */

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 /* False before the constructor finished and after the destructor: wrappers pass through. */
-extern bool lh_enabled;
+extern bool lh_enabled __attribute__((visibility("hidden")));
 
 /* Why the lock wrappers' fast path (wrapper.h, lh_fast_path_open) is closed, a bit per reason, 0
  * when it is open: lockhound is not on (set until the constructor ends, and again when a run
@@ -22,7 +22,7 @@ extern bool lh_enabled;
  * or the contention profile (lh_contention_on). One byte, so that every lock and unlock asks one
  * question instead of three (issue 11). Each bit is changed with the flag it mirrors. */
 enum { LH_FAST_OFF_DISABLED = 1, LH_FAST_OFF_RACES = 2, LH_FAST_OFF_CONTENTION = 4 };
-extern uint8_t lh_fast_off;
+extern uint8_t lh_fast_off __attribute__((visibility("hidden")));
 static inline void lh_fast_off_set(uint8_t bit, bool on) {
   if (on)
     __atomic_fetch_or(&lh_fast_off, bit, __ATOMIC_SEQ_CST);

@@ -15,8 +15,12 @@
 #include <uthash.h>
 
 /* Each thread's copy starts with `cold` on the shared block (thread_state.h). */
-__thread struct lh_thread lh_self
-    __attribute__((tls_model("initial-exec"))) = {.cold = &lh_thread_cold_none};
+uint64_t lh_calls_discard[LH_NCOUNTERS];
+__thread struct lh_thread lh_self __attribute__((tls_model("initial-exec"))) = {
+    .calls = lh_calls_discard, .cold = &lh_thread_cold_none};
+
+/* Whether c is a thread's own counters (not lh_calls_discard). */
+static bool own_calls(const uint64_t *c) { return c && c != lh_calls_discard; }
 struct lh_thread_cold lh_thread_cold_none;
 
 const char *const lh_wrapped_names[LH_NWRAPPED] = {
@@ -117,8 +121,10 @@ static void register_on_own_stack(void *p) {
   uint32_t parent_seg = c->parent_seg, stack = c->stack;
   uint8_t how = c->how;
   struct lh_thread_info *t = info_get(id);
-  if (!lh_self.calls) /* before t->tls is set: others read the counters through it */
-    lh_self.calls = calloc(LH_NCOUNTERS, sizeof *lh_self.calls);
+  if (!own_calls(lh_self.calls)) { /* before t->tls is set: others read the counters through it */
+    uint64_t *calls = calloc(LH_NCOUNTERS, sizeof *calls);
+    if (calls) lh_self.calls = calls;
+  }
   if (lh_self.cold == &lh_thread_cold_none) { /* without memory, the shared block will do */
     struct lh_thread_cold *cold = calloc(1, sizeof *cold);
     if (cold) lh_self.cold = cold;
@@ -257,8 +263,8 @@ static void fill_exit(struct lh_json_line *jl, const void *p) {
  * what is kept of it is taken now, while it is still mapped, and nobody reads it again. */
 static void ended_unseen(struct lh_thread_info *t) {
   struct lh_thread *dead = t->tls;
-  uint64_t *calls = dead->calls;
-  dead->calls = NULL;
+  uint64_t *calls = own_calls(dead->calls) ? dead->calls : NULL;
+  dead->calls = lh_calls_discard;
   for (int i = 0; calls && i < LH_NCOUNTERS; i++) calls_exited[i] += calls[i];
   free(calls);
   if (dead->cold != &lh_thread_cold_none) {
@@ -336,8 +342,8 @@ void lh_thread_detached(int32_t id) {
 void lh_thread_exit_record(void) {
   struct lh_thread_info *t = info_of(lh_self.id);
   /* Counts made after this (other key destructors) are dropped: the block goes now. */
-  uint64_t *calls = lh_self.calls;
-  lh_self.calls = NULL;
+  uint64_t *calls = own_calls(lh_self.calls) ? lh_self.calls : NULL;
+  lh_self.calls = lh_calls_discard;
   for (int i = 0; calls && i < LH_NCOUNTERS; i++) calls_exited[i] += calls[i];
   free(calls);
   if (t) {
@@ -374,7 +380,7 @@ void lh_thread_sum_calls(uint64_t out[LH_NCOUNTERS]) {
   memcpy(out, calls_exited, sizeof calls_exited);
   for (uint32_t id = 0; id < infos.cap; id++) {
     struct lh_thread_info *t = infos.v[id];
-    const uint64_t *calls = t && t->tls ? t->tls->calls : NULL;
+    const uint64_t *calls = t && t->tls && own_calls(t->tls->calls) ? t->tls->calls : NULL;
     for (int i = 0; calls && i < LH_NCOUNTERS; i++)
       out[i] += __atomic_load_n(&calls[i], __ATOMIC_RELAXED);
   }
@@ -435,7 +441,7 @@ void lh_thread_fork_child(void) {
     }
   }
   memset(calls_exited, 0, sizeof calls_exited);
-  if (lh_self.calls) memset(lh_self.calls, 0, LH_NCOUNTERS * sizeof *lh_self.calls);
+  if (own_calls(lh_self.calls)) memset(lh_self.calls, 0, LH_NCOUNTERS * sizeof *lh_self.calls);
   lh_tuple_cache_clear(&lh_self.tuples);
   lh_self.cold->tid = gettid();
   struct lh_thread_info *self = info_of(lh_self.id);

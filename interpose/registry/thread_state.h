@@ -94,7 +94,7 @@ struct lh_thread {
   /* On the heap, made at the thread's first lock look-up. */
   struct lh_lock_cache *locks;
   /* Per-wrapper call counts, on the heap (LH_NWRAPPED counters are 700 bytes): made when the
-   * thread registers, NULL before and after its end (counts then dropped). */
+   * thread registers; lh_calls_discard before and after its end (counts then dropped). */
   uint64_t *calls;
   struct lh_thread_cold *cold;           /* never NULL */
   struct lh_contention_table contention; /* this thread's per-lock profile, when on */
@@ -102,6 +102,12 @@ struct lh_thread {
 };
 
 extern __thread struct lh_thread lh_self __attribute__((tls_model("initial-exec")));
+
+/* Where a thread counts its calls while it has no counters of its own (before it registers, after
+ * its end, or when they could not be allocated): an array nobody reads, so that a count is one
+ * load and one add, with no test (issue 11: the test cost every lock and unlock 3 instructions).
+ * Threads in that state write it without synchronisation; what it holds means nothing. */
+extern uint64_t lh_calls_discard[LH_NCOUNTERS] __attribute__((visibility("hidden")));
 
 /* What a creating thread hands to the thread it creates. */
 struct lh_thread_start {

@@ -29,7 +29,7 @@ struct lh_contention_table {
 };
 
 /* Set once at start-up from the options; read on every lock call. */
-extern bool lh_contention_on;
+extern bool lh_contention_on __attribute__((visibility("hidden")));
 
 /* The entry for lock in t, created if new; NULL when memory runs out. */
 struct lh_lock_stats *lh_contention_entry(struct lh_contention_table *t, uint32_t lock);

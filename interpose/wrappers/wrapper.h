@@ -21,11 +21,8 @@
 
 #define LH_EXPORT __attribute__((visibility("default")))
 
-#define LH_COUNT(name)                                                                             \
-  do {                                                                                             \
-    uint64_t *lh_calls_ = lh_self.calls;                                                           \
-    if (__builtin_expect(lh_calls_ != NULL, 1)) lh_calls_[LH_W_##name]++;                          \
-  } while (0)
+/* Never NULL: lh_calls_discard when the thread has no counters (thread_state.h). */
+#define LH_COUNT(name) (lh_self.calls[LH_W_##name]++)
 /* The return address into the program: the call site that keys acquisition tuples. */
 #define LH_PC ((uintptr_t)__builtin_return_address(0))
 
@@ -79,9 +76,7 @@ LH_STEP void lh_acquire_waited(const struct lh_acquire *a) {
 }
 
 /* A lock call that failed, counted in the thread's counters (call_counts.h): off the fast path. */
-LH_STEP void lh_count_failed_lock(void) {
-  if (lh_self.calls) lh_self.calls[LH_CALLS_FAILED_LOCKS]++;
-}
+LH_STEP void lh_count_failed_lock(void) { lh_self.calls[LH_CALLS_FAILED_LOCKS]++; }
 
 /* ok: the lock is the caller's now; else rc, when an error the program made (EDEADLK, EINVAL),
  * is reported as an api-error. */
