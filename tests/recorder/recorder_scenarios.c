@@ -44,6 +44,33 @@ static int reuse_address(void) {
   return 0;
 }
 
+/* One address, two locks, each taken as the outer lock of `outer` from the same call site: the
+ * second (slot, gen 1) must make a held set of its own, else taking `outer` under it would look
+ * like the tuple recorded under the first and its edge would be lost. Then the other way round,
+ * `outer` before slot: a cycle through the second lock, which writes every tuple on it. */
+__attribute__((noinline)) static void take_slot_then_outer(pthread_mutex_t *slot) {
+  pthread_mutex_lock(slot);
+  pthread_mutex_lock(&outer);
+  pthread_mutex_unlock(&outer);
+  pthread_mutex_unlock(slot);
+}
+
+static int reuse_outer_address(void) {
+  static pthread_mutex_t slot;
+  for (volatile int round = 0; round < 2; round++) { /* one loop body: the same call sites */
+    pthread_mutex_init(&slot, NULL);
+    take_slot_then_outer(&slot);
+    if (round == 1) {
+      pthread_mutex_lock(&outer);
+      pthread_mutex_lock(&slot);
+      pthread_mutex_unlock(&slot);
+      pthread_mutex_unlock(&outer);
+    }
+    pthread_mutex_destroy(&slot);
+  }
+  return 0;
+}
+
 /* A global mutex initialised, used alone and destroyed five times (nothing is recorded for
  * those), then a sixth time taken under `outer`: its generation still counts the five. */
 static int reinit_global(void) {
@@ -349,6 +376,7 @@ int main(int argc, char **argv) {
     int (*run)(void);
   } scenarios[] = {
       {"hold_a_thousand", hold_a_thousand},   {"reuse_address", reuse_address}, {"reinit_global", reinit_global},
+      {"reuse_outer_address", reuse_outer_address},
       {"static_initialiser", static_initialiser}, {"killed_while_holding", killed_while_holding},
       {"fork_child_records", fork_child_records}, {"trylock_and_cond", trylock_and_cond},
       {"rwlock_modes", rwlock_modes},         {"recursive_relock", recursive_relock},

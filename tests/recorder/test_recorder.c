@@ -175,6 +175,34 @@ Test(recorder, a_lock_destroyed_and_initialised_again_at_one_address_is_a_new_lo
   cr_expect_eq(count(records, "destroy"), 2);
 }
 
+/* The tuple cache keys an acquisition by the held set's hash, and a held entry's hash names the
+ * lock it holds: a lock made again at an address, taken as the outer lock from the same place,
+ * is a new held set, and the tuple under it is not mistaken for the one under the old lock. */
+Test(recorder, a_lock_made_again_at_one_address_is_a_new_held_lock_for_what_it_guards,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  struct run run;
+  run_scenario("reuse_outer_address", &run);
+  json_t *records = run.records[0];
+  json_int_t gen1 = -1, outer_id = -1;
+  size_t i;
+  json_t *r;
+  json_array_foreach(records, i, r) if (strcmp(type_of(r), "lock") == 0 && int_of(r, "gen") == 1)
+      gen1 = int_of(r, "id");
+  cr_assert_geq(gen1, 0, "no second lock at the slot's address");
+  json_array_foreach(records, i, r) if (strcmp(type_of(r), "acq") == 0 && int_of(r, "lock") == gen1)
+      outer_id = json_integer_value(json_array_get(json_array_get(json_object_get(r, "held"), 0), 0));
+  cr_assert_geq(outer_id, 0, "the second lock was never taken under `outer`");
+  bool under_gen1 = false;
+  json_array_foreach(records, i, r) {
+    json_t *held = json_object_get(r, "held");
+    if (strcmp(type_of(r), "acq") == 0 && int_of(r, "lock") == outer_id &&
+        json_integer_value(json_array_get(json_array_get(held, 0), 0)) == gen1)
+      under_gen1 = true;
+  }
+  cr_expect(under_gen1, "`outer` taken under the second lock was not recorded: the cycle through "
+                        "it is lost");
+}
+
 /* Locks that were never recorded are forgotten, but at a global address every one still counts
  * in the generation (the analyzer merges global locks of several runs by address and gen). */
 Test(recorder, a_global_lock_counts_every_earlier_lock_at_its_address_recorded_or_not,

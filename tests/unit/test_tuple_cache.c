@@ -66,6 +66,16 @@ Test(tuple_cache, every_field_of_the_key_tells_tuples_apart) {
   lh_tuple_cache_clear(&c);
 }
 
+/* A held entry's hash names the acquisition that pushed it (its fingerprint) and the lock: a lock
+ * destroyed and made again at the same address (another id), taken from the same place under the
+ * same held set, makes another held set, so the tuples under it are recorded again. */
+Test(tuple_cache, an_entry_hash_tells_the_lock_ids_of_one_acquisition_apart) {
+  uint64_t fp = lh_tuple_fp(0x1234, 0x400000, lh_tuple_meta(0, 0, 0));
+  cr_expect_neq(lh_tuple_entry_hash(fp, 7), lh_tuple_entry_hash(fp, 8));
+  uint64_t other = lh_tuple_fp(0x1234, 0x400004, lh_tuple_meta(0, 0, 0));
+  cr_expect_neq(lh_tuple_entry_hash(fp, 7), lh_tuple_entry_hash(other, 7));
+}
+
 Test(tuple_cache, it_grows_past_many_tuples_and_forgets_none) {
   struct lh_tuple_cache c = {0};
   for (uint32_t i = 0; i < 100000; i++) {
