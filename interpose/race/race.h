@@ -175,9 +175,6 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
   lh_race_access_slow(addr, size, flags, pc);
 }
 
-/* Bits 0..46 of a cell: everything but its context (bytes, kind, slot, epoch, lockless). */
-#define LH_CELL_BUT_CTX ((1ull << LH_CELL_CTX_SHIFT) - 1)
-
 /* The first test of the plain `__tsan_read*`/`__tsan_write*` entry points, inline in each with its
  * size and kind as constants: the common case of lh_race_access's fast path, in a dozen
  * instructions. True when cell 0 of the granule is this very access (this thread, this epoch,
@@ -192,16 +189,19 @@ static inline __attribute__((always_inline)) bool
 lh_race_known_inline(uintptr_t addr, unsigned size, unsigned flags) {
   uint64_t base = lh_self.race.cell_base;
   unsigned off = addr & 7;
+  /* user space only; size 8: aligned, in the same test (then off is 0, the mask a constant) */
+  const uintptr_t outside = ~(uintptr_t)0 << LH_SHADOW_ADDR_BITS | (size == 8 ? 7 : 0);
   if (__builtin_expect(base == 0, 0) || __builtin_expect(lh_self.held.n != 0, 0) ||
-      __builtin_expect(off > 8 - size, 0)) /* size 8: off is 0, the mask a constant */
+      __builtin_expect((addr & outside) != 0, 0) || __builtin_expect(off > 8 - size, 0))
     return false;
-  const struct lh_race_granule *g = lh_shadow_granule_fast(addr);
+  const struct lh_race_granule *g = lh_shadow_granule_reserved(addr); /* base: reserved */
   if (__builtin_expect(!g, 0)) return false;
   uint64_t cur = base | ((uint64_t)(((1u << size) - 1) << off) |
                          ((flags & LH_RACE_WRITE) ? LH_CELL_WRITE : 0));
   /* a read: the write bit may differ (cur has none, so then c is a plain write of these bytes) */
-  uint64_t compared = (flags & LH_RACE_WRITE) ? LH_CELL_BUT_CTX : LH_CELL_BUT_CTX & ~LH_CELL_WRITE;
-  return ((__atomic_load_n(&g->cell0, __ATOMIC_RELAXED) ^ cur) & compared) == 0;
+  uint64_t diff = (__atomic_load_n(&g->cell0, __ATOMIC_RELAXED) ^ cur) &
+                  ((flags & LH_RACE_WRITE) ? ~0ull : ~LH_CELL_WRITE);
+  return diff << (64 - LH_CELL_CTX_SHIFT) == 0; /* the context bits aside */
 }
 
 /* The shadow call stack, fed by __tsan_func_entry/__tsan_func_exit: every access gets its full
