@@ -194,8 +194,10 @@ lh_race_known_inline(uintptr_t addr, unsigned size, unsigned flags) {
   if (__builtin_expect(base == 0, 0) || __builtin_expect(lh_self.held.n != 0, 0) ||
       __builtin_expect((addr & outside) != 0, 0) || __builtin_expect(off > 8 - size, 0))
     return false;
-  const struct lh_race_granule *g = lh_shadow_granule_reserved(addr); /* base: reserved */
-  if (__builtin_expect(!g, 0)) return false;
+  uintptr_t e = lh_shadow_entry_reserved(addr); /* base is set: the table is reserved */
+  if (__builtin_expect(!e, 0)) return false;
+  const struct lh_race_granule *g =
+      (const struct lh_race_granule *)(e + (size == 8 ? addr : addr & ~(uintptr_t)7));
   uint64_t cur = base | ((uint64_t)(((1u << size) - 1) << off) |
                          ((flags & LH_RACE_WRITE) ? LH_CELL_WRITE : 0));
   /* a read: the write bit may differ (cur has none, so then c is a plain write of these bytes) */

@@ -14,7 +14,7 @@
 #define TABLE_BYTES (((size_t)1 << LH_SHADOW_TABLE_BITS) * sizeof(void *))
 
 /* The table: NULL until reserved, then never changed (race_shadow.h). */
-struct lh_race_granule **lh_shadow_table;
+uintptr_t *lh_shadow_table;
 
 /* Maps n zeroed bytes aligned to `align` (a power of two, at most n), so that a chunk's plane 0
  * can be one huge page and a granule finds its chunk by rounding down. */
@@ -29,37 +29,40 @@ static void *map_zeroed(size_t n, size_t align) {
   return aligned;
 }
 
-/* Installs a freshly mapped level in *slot unless another thread won the race to it. */
-static void *install(void **slot, size_t n, size_t align) {
-  void *cur = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-  if (cur) return cur;
-  void *fresh = map_zeroed(n, align);
-  if (!fresh) return NULL;
-  if (__atomic_compare_exchange_n(slot, &cur, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-    return fresh;
-  munmap(fresh, n);
-  return cur;
-}
-
 bool lh_shadow_reserve(void) {
   if (__atomic_load_n(&lh_shadow_table, __ATOMIC_ACQUIRE)) return true;
   void *fresh = mmap(NULL, TABLE_BYTES, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (fresh == MAP_FAILED) return false;
-  struct lh_race_granule **none = NULL;
-  if (!__atomic_compare_exchange_n(&lh_shadow_table, &none, (struct lh_race_granule **)fresh, false,
+  uintptr_t *none = NULL;
+  if (!__atomic_compare_exchange_n(&lh_shadow_table, &none, (uintptr_t *)fresh, false,
                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
     munmap(fresh, TABLE_BYTES); /* another thread's came first */
   return true;
 }
 
+/* The shadow of the chunk that holds addr; with create, mapped if it has none yet (a thread that
+ * loses the race to install it takes the winner's). */
 static struct lh_race_granule *chunk_of(uintptr_t addr, bool create) {
   if (addr >> LH_SHADOW_ADDR_BITS || addr < ((uintptr_t)1 << LH_SHADOW_CHUNK_BITS)) return NULL;
   if (create ? !lh_shadow_reserve() : !__atomic_load_n(&lh_shadow_table, __ATOMIC_ACQUIRE))
     return NULL;
-  void **slot = (void **)&lh_shadow_table[addr >> LH_SHADOW_CHUNK_BITS];
-  return create ? install(slot, CHUNK_MAP_BYTES, CHUNK_BYTES)
-                : __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  uintptr_t at = addr & ~(((uintptr_t)1 << LH_SHADOW_CHUNK_BITS) - 1);
+  uintptr_t *slot = &lh_shadow_table[addr >> LH_SHADOW_CHUNK_BITS];
+  uintptr_t e = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  if (e || !create) return e ? (struct lh_race_granule *)(e + at) : NULL;
+  char *fresh = map_zeroed(CHUNK_MAP_BYTES, CHUNK_BYTES);
+  if ((uintptr_t)fresh == at) { /* its entry would be 0 (race_shadow.h): take another place */
+    char *other = map_zeroed(CHUNK_MAP_BYTES, CHUNK_BYTES);
+    munmap(fresh, CHUNK_MAP_BYTES);
+    fresh = other;
+  }
+  if (!fresh) return NULL;
+  if (__atomic_compare_exchange_n(slot, &e, (uintptr_t)fresh - at, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE))
+    return (struct lh_race_granule *)fresh;
+  munmap(fresh, CHUNK_MAP_BYTES);
+  return (struct lh_race_granule *)(e + at);
 }
 
 struct lh_race_granule *lh_shadow_granule_slow(uintptr_t addr) {

@@ -182,30 +182,32 @@ struct lh_race_granule;
 /* The table (race_shadow.c): one entry per 2 MiB chunk of the user address space (2^26 entries,
  * 512 MiB of address space reserved with MAP_NORESERVE at the first need: a page of it is backed
  * only once a chunk of the 1 GiB it covers has a shadow, so a process backs a few pages). NULL
- * until then; written once, by compare-and-swap, never unmapped. Entries go from NULL to a
- * chunk's shadow once, by compare-and-swap, and never change again; read without a lock. */
-extern struct lh_race_granule **lh_shadow_table __attribute__((visibility("hidden")));
+ * until then; written once, by compare-and-swap, never unmapped. An entry is 0 until its chunk
+ * has a shadow, then the shadow's address less the chunk's own, so that a granule's cell 0 is at
+ * entry + the granule's address (an 8-byte access needs no masking); a shadow is never mapped at
+ * the address of the chunk it is for, so no entry of a shadow is 0. Entries go from 0 to their
+ * value once, by compare-and-swap, and never change again; read without a lock. */
+extern uintptr_t *lh_shadow_table __attribute__((visibility("hidden")));
 /* Reserves the table if it is not yet; false when it cannot be (no access is then checked). */
 bool lh_shadow_reserve(void);
 
-/* The shadow granule of addr's 8 bytes in a table known to be reserved (a tracked thread's
- * accesses: track() reserves it before cell_base can be set, race_detector.c), NULL when its
- * chunk has no shadow yet. One load for the chunk: inline in every entry point (race.h). addr
- * must be below 2^47. */
-static inline struct lh_race_granule *lh_shadow_granule_reserved(uintptr_t addr) {
-  struct lh_race_granule *c = __atomic_load_n(
-      &__atomic_load_n(&lh_shadow_table, __ATOMIC_RELAXED)[addr >> LH_SHADOW_CHUNK_BITS],
+/* The table's entry for the chunk of address at (below 2^47), in a table known to be reserved (a
+ * tracked thread's accesses: track() reserves it before cell_base can be set, race_detector.c):
+ * 0 when the chunk has no shadow yet, else what to add to a granule's address (8-byte aligned)
+ * for its shadow granule. One load: inline in every entry point (race.h). */
+static inline uintptr_t lh_shadow_entry_reserved(uintptr_t at) {
+  return __atomic_load_n(
+      &__atomic_load_n(&lh_shadow_table, __ATOMIC_RELAXED)[at >> LH_SHADOW_CHUNK_BITS],
       __ATOMIC_ACQUIRE);
-  return c ? (struct lh_race_granule *)((char *)c +
-                                        (addr & (((uintptr_t)1 << LH_SHADOW_CHUNK_BITS) - 8)))
-           : NULL;
 }
 
 /* The shadow granule of addr's 8 bytes if it is mapped already, else NULL. */
 static inline struct lh_race_granule *lh_shadow_granule_fast(uintptr_t addr) {
-  struct lh_race_granule **t = __atomic_load_n(&lh_shadow_table, __ATOMIC_ACQUIRE);
-  if (__builtin_expect(!t || addr >> LH_SHADOW_ADDR_BITS, 0)) return NULL;
-  return lh_shadow_granule_reserved(addr);
+  if (__builtin_expect(
+          !__atomic_load_n(&lh_shadow_table, __ATOMIC_ACQUIRE) || addr >> LH_SHADOW_ADDR_BITS, 0))
+    return NULL;
+  uintptr_t e = lh_shadow_entry_reserved(addr);
+  return e ? (struct lh_race_granule *)(e + (addr & ~(uintptr_t)7)) : NULL;
 }
 
 /* The shadow granule of addr's 8 bytes (mapping it if needed), or NULL (out of range, or out of
