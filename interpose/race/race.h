@@ -140,7 +140,8 @@ static inline bool lh_cell_stands_for(const struct lh_race_thread *r, uint64_t c
          (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur);
 }
 
-/* The fast path of every access, inline in each entry point: an access within one granule, with
+/* The fast path of every access (the plain entry points ask lh_race_known_inline, below, first,
+ * and call this from one out-of-line copy): an access within one granule, with
  * no lock held, that a lockless cell already covers (lh_cell_covers: this thread made it in this
  * epoch, or, for a read, wrote those bytes) is already known; nothing else to do. Everything else
  * goes to race_detector.c, which asks the same question with locksets. */
