@@ -140,7 +140,8 @@ static inline bool lh_cell_stands_for(const struct lh_race_thread *r, uint64_t c
          (lh_cell_mask(c) & lh_cell_mask(cur)) == lh_cell_mask(cur);
 }
 
-/* The fast path of every access, inline in each entry point: an access within one granule, with
+/* The fast path of every access (the plain entry points ask lh_race_known_inline, below, first,
+ * and call this from one out-of-line copy): an access within one granule, with
  * no lock held, that a lockless cell already covers (lh_cell_covers: this thread made it in this
  * epoch, or, for a read, wrote those bytes) is already known; nothing else to do. Everything else
  * goes to race_detector.c, which asks the same question with locksets. */
@@ -173,6 +174,37 @@ static inline void lh_race_access(uintptr_t addr, size_t size, unsigned flags, u
     }
   }
   lh_race_access_slow(addr, size, flags, pc);
+}
+
+/* The first test of the plain `__tsan_read*`/`__tsan_write*` entry points, inline in each with its
+ * size and kind as constants: the common case of lh_race_access's fast path, in a dozen
+ * instructions. True when cell 0 of the granule is this very access (this thread, this epoch,
+ * these bytes, this kind, no lock then and none now) or, for a read, this thread's plain write of
+ * the same bytes in this epoch: both cases of lh_cell_covers, so nothing to check or store. False
+ * sends the access to lh_race_access, which asks again in full (other cells, extensions, wider
+ * writes, locks). Neither lh_race_on, nor in_runtime, nor busy is looked at: when one of them says
+ * "ignore this access", an access already known needs nothing either, and the full path looks at
+ * all three (cell_base is 0 until the thread is tracked, so a program that is only preloaded
+ * never gets here with a cell to match). */
+static inline __attribute__((always_inline)) bool
+lh_race_known_inline(uintptr_t addr, unsigned size, unsigned flags) {
+  uint64_t base = lh_self.race.cell_base;
+  unsigned off = addr & 7;
+  /* user space only; size 8: aligned, in the same test (then off is 0, the mask a constant) */
+  const uintptr_t outside = ~(uintptr_t)0 << LH_SHADOW_ADDR_BITS | (size == 8 ? 7 : 0);
+  if (__builtin_expect(base == 0, 0) || __builtin_expect(lh_self.held.n != 0, 0) ||
+      __builtin_expect((addr & outside) != 0, 0) || __builtin_expect(off > 8 - size, 0))
+    return false;
+  uintptr_t e = lh_shadow_entry_reserved(addr); /* base is set: the table is reserved */
+  if (__builtin_expect(!e, 0)) return false;
+  const struct lh_race_granule *g =
+      (const struct lh_race_granule *)(e + (size == 8 ? addr : addr & ~(uintptr_t)7));
+  uint64_t cur = base | ((uint64_t)(((1u << size) - 1) << off) |
+                         ((flags & LH_RACE_WRITE) ? LH_CELL_WRITE : 0));
+  /* a read: the write bit may differ (cur has none, so then c is a plain write of these bytes) */
+  uint64_t diff = (__atomic_load_n(&g->cell0, __ATOMIC_RELAXED) ^ cur) &
+                  ((flags & LH_RACE_WRITE) ? ~0ull : ~LH_CELL_WRITE);
+  return diff << (64 - LH_CELL_CTX_SHIFT) == 0; /* the context bits aside */
 }
 
 /* The shadow call stack, fed by __tsan_func_entry/__tsan_func_exit: every access gets its full

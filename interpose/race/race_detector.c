@@ -38,7 +38,8 @@ static bool track(struct lh_race_thread *r) {
   if (r->gave_up) return false;
   lh_thread_ensure();
   r->busy++;
-  bool room = lh_self.id >= 0 && (uint32_t)lh_self.id <= MAX_SLOT &&
+  /* the shadow table first: a thread with a cell_base may look a chunk up in it (race.h) */
+  bool room = lh_self.id >= 0 && (uint32_t)lh_self.id <= MAX_SLOT && lh_shadow_reserve() &&
               lh_vc_reserve(r, (uint32_t)lh_self.id + 1);
   r->busy--;
   if (!room) {

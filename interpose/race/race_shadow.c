@@ -1,4 +1,4 @@
-/* race_shadow.c - the two-level shadow table and the arena of granule extensions
+/* race_shadow.c - the shadow table and the arena of granule extensions
  * (race_shadow.h). */
 #include "race/race_shadow.h"
 
@@ -8,17 +8,13 @@
 
 #include "race/race_spin.h"
 
-#define L1_BITS LH_SHADOW_L1_BITS
-#define L2_BITS LH_SHADOW_L2_BITS
 #define PLANE_BYTES LH_SHADOW_PLANE_BYTES
 #define CHUNK_BYTES LH_SHADOW_CHUNK_BYTES
 #define CHUNK_MAP_BYTES (CHUNK_BYTES + LH_SHADOW_PAGE) /* the planes, then plane 1's page bits */
-#define L2_BYTES (((size_t)1 << L2_BITS) * sizeof(void *))
+#define TABLE_BYTES (((size_t)1 << LH_SHADOW_TABLE_BITS) * sizeof(void *))
 
-/* The first level: written only by compare-and-swap from NULL to a mapped second level, never
- * changed again; read by every thread without a lock. */
-struct lh_race_granule **lh_shadow_l1[1u << L1_BITS];
-#define l1 lh_shadow_l1
+/* The table: NULL until reserved, then never changed (race_shadow.h). */
+uintptr_t *lh_shadow_table;
 
 /* Maps n zeroed bytes aligned to `align` (a power of two, at most n), so that a chunk's plane 0
  * can be one huge page and a granule finds its chunk by rounding down. */
@@ -33,27 +29,40 @@ static void *map_zeroed(size_t n, size_t align) {
   return aligned;
 }
 
-/* Installs a freshly mapped level in *slot unless another thread won the race to it. */
-static void *install(void **slot, size_t n, size_t align) {
-  void *cur = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-  if (cur) return cur;
-  void *fresh = map_zeroed(n, align);
-  if (!fresh) return NULL;
-  if (__atomic_compare_exchange_n(slot, &cur, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-    return fresh;
-  munmap(fresh, n);
-  return cur;
+bool lh_shadow_reserve(void) {
+  if (__atomic_load_n(&lh_shadow_table, __ATOMIC_ACQUIRE)) return true;
+  void *fresh = mmap(NULL, TABLE_BYTES, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (fresh == MAP_FAILED) return false;
+  uintptr_t *none = NULL;
+  if (!__atomic_compare_exchange_n(&lh_shadow_table, &none, (uintptr_t *)fresh, false,
+                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    munmap(fresh, TABLE_BYTES); /* another thread's came first */
+  return true;
 }
 
+/* The shadow of the chunk that holds addr; with create, mapped if it has none yet (a thread that
+ * loses the race to install it takes the winner's). */
 static struct lh_race_granule *chunk_of(uintptr_t addr, bool create) {
-  if (addr >> (L1_BITS + 32) || addr < ((uintptr_t)1 << LH_SHADOW_CHUNK_BITS)) return NULL;
-  void **l1slot = (void **)&l1[addr >> 32];
-  struct lh_race_granule **l2 =
-      create ? install(l1slot, L2_BYTES, L2_BYTES) : __atomic_load_n(l1slot, __ATOMIC_ACQUIRE);
-  if (!l2) return NULL;
-  void **l2slot = (void **)&l2[(addr >> LH_SHADOW_CHUNK_BITS) & ((1u << L2_BITS) - 1)];
-  return create ? install(l2slot, CHUNK_MAP_BYTES, CHUNK_BYTES)
-                : __atomic_load_n(l2slot, __ATOMIC_ACQUIRE);
+  if (addr >> LH_SHADOW_ADDR_BITS || addr < ((uintptr_t)1 << LH_SHADOW_CHUNK_BITS)) return NULL;
+  if (create ? !lh_shadow_reserve() : !__atomic_load_n(&lh_shadow_table, __ATOMIC_ACQUIRE))
+    return NULL;
+  uintptr_t at = addr & ~(((uintptr_t)1 << LH_SHADOW_CHUNK_BITS) - 1);
+  uintptr_t *slot = &lh_shadow_table[addr >> LH_SHADOW_CHUNK_BITS];
+  uintptr_t e = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  if (e || !create) return e ? (struct lh_race_granule *)(e + at) : NULL;
+  char *fresh = map_zeroed(CHUNK_MAP_BYTES, CHUNK_BYTES);
+  if ((uintptr_t)fresh == at) { /* its entry would be 0 (race_shadow.h): take another place */
+    char *other = map_zeroed(CHUNK_MAP_BYTES, CHUNK_BYTES);
+    munmap(fresh, CHUNK_MAP_BYTES);
+    fresh = other;
+  }
+  if (!fresh) return NULL;
+  if (__atomic_compare_exchange_n(slot, &e, (uintptr_t)fresh - at, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE))
+    return (struct lh_race_granule *)fresh;
+  munmap(fresh, CHUNK_MAP_BYTES);
+  return (struct lh_race_granule *)(e + at);
 }
 
 struct lh_race_granule *lh_shadow_granule_slow(uintptr_t addr) {

@@ -6,16 +6,17 @@
  * who (thread slot) and when (epoch), and what the thread was doing (its context id: lockset and
  * stack, race_contexts.h). Which access a new one replaces is decided in race_detector.c.
  *
- * Layout: a two-level table, like a page table. Address bits 46..32 index a static first level;
- * bits 31..21 index a second level (16 KiB, mapped on first use); each entry points to the
- * shadow of 2 MiB of program memory, mapped on first use as two *planes* of 2 MiB: plane i holds
- * cell i of every granule of the chunk, so a granule's cells are 2 MiB apart, not side by side.
- * That is what keeps memory that only one thread uses at 1x shadow, not 2x: such memory only ever
- * fills cell 0 (a thread's later access replaces its own earlier one, race_detector.c), so the
- * pages of plane 1 are never written, never read (lh_plane1_used, below) and never backed
- * (memory_heavy: 3.0x native before, issue 11). Plane 0 alone is aligned to be one huge page (lh_shadow_prefer_huge_pages). Only what the
- * program touches is ever backed by pages. New levels are installed with a compare-and-swap, so the
- * lookup takes no lock; a thread keeps the last chunk it used (race_thread.h).
+ * Layout: a flat table indexed by address bits 46..21 (lh_shadow_table, below: one load finds a
+ * chunk, where a two-level table took two loads and twice the instructions on every access);
+ * each entry points to the shadow of 2 MiB of program memory, mapped on first use as two
+ * *planes* of 2 MiB: plane i holds cell i of every granule of the chunk, so a granule's cells are
+ * 2 MiB apart, not side by side. That is what keeps memory that only one thread uses at 1x
+ * shadow, not 2x: such memory only ever fills cell 0 (a thread's later access replaces its own
+ * earlier one, race_detector.c), so the pages of plane 1 are never written, never read
+ * (lh_plane1_used, below) and never backed (memory_heavy: 3.0x native before, issue 11). Plane 0
+ * alone is aligned to be one huge page (lh_shadow_prefer_huge_pages). Only what the program
+ * touches is ever backed by pages. The table and chunks are installed with a compare-and-swap, so
+ * the lookup takes no lock.
  *
  * Cells are two 64-bit words read and written with relaxed atomics: word 0 (who, when, which
  * bytes, how) is always consistent on its own; word 1 (lockset, stack) may pair with another
@@ -46,8 +47,8 @@
 
 #define LH_SHADOW_CHUNK_BITS 21 /* 2 MiB of program memory per chunk: 2 planes of 2 MiB */
 #define LH_SHADOW_GRANULES (1u << (LH_SHADOW_CHUNK_BITS - 3))
-#define LH_SHADOW_L1_BITS 15                          /* address bits 46..32 */
-#define LH_SHADOW_L2_BITS (32 - LH_SHADOW_CHUNK_BITS) /* address bits 31..21 */
+#define LH_SHADOW_ADDR_BITS 47 /* user space: addresses below 2^47 */
+#define LH_SHADOW_TABLE_BITS (LH_SHADOW_ADDR_BITS - LH_SHADOW_CHUNK_BITS) /* bits 46..21 */
 
 /* A cell: mask:8 | write:1 | atomic:1 | slot:13 | epoch:23 | lockless:1 | context:17. 0 = empty.
  * lockless says that the access held no lock, so that the fast path of the most common case needs
@@ -178,21 +179,35 @@ static inline bool lh_cell_covers(uint64_t c, uint64_t cur) {
 }
 
 struct lh_race_granule;
-/* The first level of the table (race_shadow.c): entries go from NULL to a second level once,
- * by compare-and-swap, and never change again; read without a lock. */
-extern struct lh_race_granule **lh_shadow_l1[1u << LH_SHADOW_L1_BITS]
-    __attribute__((visibility("hidden")));
+/* The table (race_shadow.c): one entry per 2 MiB chunk of the user address space (2^26 entries,
+ * 512 MiB of address space reserved with MAP_NORESERVE at the first need: a page of it is backed
+ * only once a chunk of the 1 GiB it covers has a shadow, so a process backs a few pages). NULL
+ * until then; written once, by compare-and-swap, never unmapped. An entry is 0 until its chunk
+ * has a shadow, then the shadow's address less the chunk's own, so that a granule's cell 0 is at
+ * entry + the granule's address (an 8-byte access needs no masking); a shadow is never mapped at
+ * the address of the chunk it is for, so no entry of a shadow is 0. Entries go from 0 to their
+ * value once, by compare-and-swap, and never change again; read without a lock. */
+extern uintptr_t *lh_shadow_table __attribute__((visibility("hidden")));
+/* Reserves the table if it is not yet; false when it cannot be (no access is then checked). */
+bool lh_shadow_reserve(void);
 
-/* The shadow granule of addr's 8 bytes if it is mapped already, else NULL: two loads, inline on
- * every access. */
+/* The table's entry for the chunk of address at (below 2^47), in a table known to be reserved (a
+ * tracked thread's accesses: track() reserves it before cell_base can be set, race_detector.c):
+ * 0 when the chunk has no shadow yet, else what to add to a granule's address (8-byte aligned)
+ * for its shadow granule. One load: inline in every entry point (race.h). */
+static inline uintptr_t lh_shadow_entry_reserved(uintptr_t at) {
+  return __atomic_load_n(
+      &__atomic_load_n(&lh_shadow_table, __ATOMIC_RELAXED)[at >> LH_SHADOW_CHUNK_BITS],
+      __ATOMIC_ACQUIRE);
+}
+
+/* The shadow granule of addr's 8 bytes if it is mapped already, else NULL. */
 static inline struct lh_race_granule *lh_shadow_granule_fast(uintptr_t addr) {
-  uintptr_t i = addr >> 32;
-  if (__builtin_expect(i >= (1u << LH_SHADOW_L1_BITS), 0)) return NULL;
-  struct lh_race_granule **l2 = __atomic_load_n(&lh_shadow_l1[i], __ATOMIC_ACQUIRE);
-  if (__builtin_expect(!l2, 0)) return NULL;
-  struct lh_race_granule *c = __atomic_load_n(
-      &l2[(addr >> LH_SHADOW_CHUNK_BITS) & ((1u << LH_SHADOW_L2_BITS) - 1)], __ATOMIC_ACQUIRE);
-  return c ? c + ((addr >> 3) & (LH_SHADOW_GRANULES - 1)) : NULL;
+  if (__builtin_expect(
+          !__atomic_load_n(&lh_shadow_table, __ATOMIC_ACQUIRE) || addr >> LH_SHADOW_ADDR_BITS, 0))
+    return NULL;
+  uintptr_t e = lh_shadow_entry_reserved(addr);
+  return e ? (struct lh_race_granule *)(e + (addr & ~(uintptr_t)7)) : NULL;
 }
 
 /* The shadow granule of addr's 8 bytes (mapping it if needed), or NULL (out of range, or out of

@@ -125,6 +125,27 @@ Test(race_shadow, kernel_and_null_page_addresses_have_no_shadow) {
   cr_assert_null(lh_shadow_granule_slow((uintptr_t)1 << 60));
 }
 
+Test(race_shadow, the_inline_look_up_finds_the_granules_the_slow_one_mapped) {
+  /* The entry points look a chunk up in the table inline (race.h): entry + the granule's address.
+   * It must name the very granules the slow path mapped, across a chunk boundary too. */
+  size_t chunk = (size_t)1 << LH_SHADOW_CHUNK_BITS;
+  char *p = aligned_alloc(chunk, 2 * chunk);
+  cr_assert_not_null(p);
+  cr_assert_null(lh_shadow_granule_fast((uintptr_t)p + chunk), "no shadow before the first need");
+  for (size_t off = 0; off < 2 * chunk; off += chunk / 2 + 8) {
+    struct lh_race_granule *g = granule_of(p + off);
+    cr_assert_not_null(g);
+    uintptr_t at = (uintptr_t)p + off;
+    cr_assert_eq(lh_shadow_granule_fast(at + 5), g, "any byte of the granule");
+    cr_assert_neq(lh_shadow_entry_reserved(at), 0);
+    cr_assert_eq((struct lh_race_granule *)(lh_shadow_entry_reserved(at) + at), g);
+  }
+  cr_assert_neq((uintptr_t)granule_of(p + chunk) - (uintptr_t)granule_of(p + chunk - 8),
+                sizeof(uint64_t), "the next chunk has a shadow of its own, after plane 1");
+  lh_shadow_forget((uintptr_t)p, 2 * chunk);
+  free(p);
+}
+
 static void hold(struct lh_held_set *h, uint32_t lock, uint8_t mode) {
   struct lh_held_entry e = {0};
   e.addr = 0x1000 + lock;

@@ -28,12 +28,33 @@ LH_EXPORT void __tsan_init(void) { lh_race_init(); }
 LH_EXPORT void __tsan_func_entry(void *caller_pc) { lh_race_func_entry((uintptr_t)caller_pc); }
 LH_EXPORT void __tsan_func_exit(void) { lh_race_func_exit(); }
 
-static inline void observe(const void *addr, size_t size, unsigned flags, uintptr_t pc) {
+#if defined(__GNUC__) && !defined(__clang__)
+#define LH_TSAN_ONE_COPY __attribute__((noinline, noclone))
+#else
+#define LH_TSAN_ONE_COPY __attribute__((noinline))
+#endif
+
+/* Everything after the inline first test: one copy, out of line, so that each entry point stays
+ * a few instructions and its own frame is set up only here. */
+LH_TSAN_ONE_COPY static void observe(const void *addr, size_t size, unsigned flags, uintptr_t pc) {
   if (__builtin_expect(lh_race_active(), 1)) lh_race_access((uintptr_t)addr, size, flags, pc);
 }
 
+/* The entry points need no frame of their own: the common case returns after a dozen
+ * instructions (lh_race_known_inline), and the others tail-call observe, which makes its own.
+ * gcc's -fno-omit-frame-pointer (the library's flags) would otherwise push and pop %rbp around
+ * every access; clang sets the frame up only on the path that calls. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define LH_TSAN_NO_FRAME __attribute__((optimize("omit-frame-pointer")))
+#else
+#define LH_TSAN_NO_FRAME
+#endif
+
 #define LH_TSAN_ACCESS(name, size, flags)                                                          \
-  LH_EXPORT void name(void *addr) { observe(addr, (size), (flags), LH_TSAN_PC); }
+  LH_EXPORT LH_TSAN_NO_FRAME void name(void *addr) {                                               \
+    if (__builtin_expect(lh_race_known_inline((uintptr_t)addr, (size), (flags)), 1)) return;       \
+    observe(addr, (size), (flags), LH_TSAN_PC);                                                    \
+  }
 
 /* Every size the compilers use, for one kind of access. */
 #define LH_TSAN_SIZES(prefix, flags)                                                               \
