@@ -29,16 +29,20 @@ static int hold_a_thousand(void) {
   return 0;
 }
 
+static void take_outer_then_slot(pthread_mutex_t *slot) {
+  pthread_mutex_lock(&outer);
+  pthread_mutex_lock(slot);
+  pthread_mutex_unlock(slot);
+  pthread_mutex_unlock(&outer);
+}
+
 /* One address, two locks: `slot` is initialised, used under `outer`, destroyed, initialised
  * again and used again. */
 static int reuse_address(void) {
   static pthread_mutex_t slot;
   for (int round = 0; round < 2; round++) {
     pthread_mutex_init(&slot, NULL);
-    pthread_mutex_lock(&outer);
-    pthread_mutex_lock(&slot);
-    pthread_mutex_unlock(&slot);
-    pthread_mutex_unlock(&outer);
+    take_outer_then_slot(&slot);
     pthread_mutex_destroy(&slot);
   }
   return 0;
@@ -60,12 +64,8 @@ static int reuse_outer_address(void) {
   for (volatile int round = 0; round < 2; round++) { /* one loop body: the same call sites */
     pthread_mutex_init(&slot, NULL);
     take_slot_then_outer(&slot);
-    if (round == 1) {
-      pthread_mutex_lock(&outer);
-      pthread_mutex_lock(&slot);
-      pthread_mutex_unlock(&slot);
-      pthread_mutex_unlock(&outer);
-    }
+    if (round == 1)
+      take_outer_then_slot(&slot);
     pthread_mutex_destroy(&slot);
   }
   return 0;
