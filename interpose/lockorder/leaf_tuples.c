@@ -137,7 +137,9 @@ static uint32_t shape_here(uint8_t mode, uint8_t flags, uint32_t stack) {
   }
   if (!(s = calloc(1, size))) return UINT32_MAX;
   fill_shape_key(&s->key, n, mode, flags, stack);
-  HASH_FIND(hh, by_key, &s->key, key_len, old);
+  old = NULL;
+  if (n > SHAPE_HELD_ON_STACK) /* else the probe above looked already */
+    HASH_FIND(hh, by_key, &s->key, key_len, old);
   if (old) {
     free(s);
     return old->id;
