@@ -5,22 +5,50 @@
 
 #include "base/table_memory.h"
 
-/* Far table: the index word of key, or the free one where it would go. */
+static uint64_t entry_fp(const struct lh_tuple_far_entry *e) {
+  return (uint64_t)e->fp_hi << 32 | e->fp_lo;
+}
+
+/* A far record's hash: its address and every field of its value. */
+static uint32_t record_hash(uintptr_t addr, const struct lh_tuple_value *v) {
+  uint64_t h = (addr ^ v->lock) * 0xff51afd7ed558ccdull;
+  h = (h ^ ((uint64_t)v->stack << 32 | v->epoch)) * 0x9e3779b97f4a7c15ull;
+  h = (h ^ ((uint64_t)v->code_gen << 8 | v->again)) * 0xc4ceb9fe1a85ec53ull;
+  return (uint32_t)(h >> 32);
+}
+
+static bool same_record(const struct lh_tuple_slot *r, uintptr_t addr,
+                        const struct lh_tuple_value *v) {
+  return r->addr == addr && r->value.lock == v->lock && r->value.stack == v->stack &&
+         r->value.epoch == v->epoch && r->value.code_gen == v->code_gen &&
+         r->value.again == v->again;
+}
+
+/* Far table: the index word of (addr, fp), or the free one where it would go. */
 static uint32_t *probe_far(const struct lh_tuple_far *f, uintptr_t addr, uint64_t fp) {
   uint32_t mask = f->index_cap - 1, i = lh_tuple_far_hash(addr, fp) & mask;
-  while (f->index[i]) {
-    const struct lh_tuple_slot *s = &f->entries[f->index[i] - 1];
-    if (s->fp == fp && s->addr == addr) break;
-    i = (i + 1) & mask;
+  for (; f->index[i]; i = (i + 1) & mask) {
+    const struct lh_tuple_far_entry *e = &f->entries[f->index[i] - 1];
+    if (entry_fp(e) == fp && f->values[e->value].addr == addr) break;
   }
   return &f->index[i];
 }
 
+/* The records' index word of (addr, v), or the free one where it would go. */
+static uint32_t *probe_record(const struct lh_tuple_far *f, uintptr_t addr,
+                              const struct lh_tuple_value *v) {
+  uint32_t mask = f->values_index_cap - 1, i = record_hash(addr, v) & mask;
+  while (f->values_index[i] && !same_record(&f->values[f->values_index[i] - 1], addr, v))
+    i = (i + 1) & mask;
+  return &f->values_index[i];
+}
+
 struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uintptr_t addr,
                                              uint64_t fp) {
-  if (!c->far || c->far->index_cap == 0) return NULL;
-  uint32_t at = *probe_far(c->far, addr, fp);
-  return at ? &c->far->entries[at - 1] : NULL;
+  const struct lh_tuple_far *f = c->far;
+  if (!f || f->index_cap == 0) return NULL;
+  uint32_t at = *probe_far(f, addr, fp);
+  return at ? &f->values[f->entries[at - 1].value] : NULL;
 }
 
 /* Near table: the slot of the key, or a free slot of its window, or NULL when the window is
@@ -37,96 +65,151 @@ static void free_far(struct lh_tuple_far *f) {
   if (!f) return;
   lh_table_free(f->index, f->index_cap, sizeof *f->index);
   lh_table_free(f->entries, f->room, sizeof *f->entries);
+  lh_table_free(f->values_index, f->values_index_cap, sizeof *f->values_index);
+  lh_table_free(f->values, f->values_room, sizeof *f->values);
   free(f);
 }
 
-/* Makes room for one more far entry: the dense array twice as large when full (grown in place),
- * the index twice as large at half load (rebuilt from the array: 4 bytes an entry to write). */
-static bool grow_far(struct lh_tuple_cache *c) {
-  struct lh_tuple_far *f = c->far;
-  if (!f && !(f = c->far = calloc(1, sizeof *f))) return false;
-  if (f->n == f->room) {
-    uint32_t room = f->room ? f->room * 2 : 32;
-    struct lh_tuple_slot *e = lh_table_grow(f->entries, f->room, room, sizeof *e);
-    if (!e) return false;
-    f->entries = e;
-    f->room = room;
-  }
-  if ((f->n + 1) * 2 > f->index_cap) {
-    uint32_t cap = f->index_cap ? f->index_cap * 2 : 64, *old = f->index, old_cap = f->index_cap;
-    uint32_t *index = lh_table_alloc(cap, sizeof *index);
-    if (!index) return false;
-    f->index = index;
-    f->index_cap = cap;
-    for (uint32_t j = 0; j < f->n; j++) *probe_far(f, f->entries[j].addr, f->entries[j].fp) = j + 1;
-    lh_table_free(old, old_cap, sizeof *old);
+/* Room for one more element of a dense array of n: twice as large when full, grown in place. */
+static bool array_room(void **v, uint32_t *room, uint32_t n, size_t size) {
+  if (n < *room) return true;
+  if (*room > UINT32_MAX / 4) return false;
+  uint32_t more = *room ? *room * 2 : 32;
+  void *p = lh_table_grow(*v, *room, more, size);
+  if (!p) return false;
+  *v = p;
+  *room = more;
+  return true;
+}
+
+static uint32_t entry_hash_at(const struct lh_tuple_far *f, uint32_t j) {
+  const struct lh_tuple_far_entry *e = &f->entries[j];
+  return lh_tuple_far_hash(f->values[e->value].addr, entry_fp(e));
+}
+
+static uint32_t record_hash_at(const struct lh_tuple_far *f, uint32_t j) {
+  return record_hash(f->values[j].addr, &f->values[j].value);
+}
+
+/* Room in an index of n positions for one more: at one more than half load, a new index twice
+ * as large, filled from the dense array (hash_at gives the hash of a position's key). */
+static bool index_room(uint32_t **index, uint32_t *cap, uint32_t n, const struct lh_tuple_far *f,
+                       uint32_t (*hash_at)(const struct lh_tuple_far *, uint32_t)) {
+  if ((n + 1) * 2 <= *cap) return true;
+  if (*cap > UINT32_MAX / 4) return false;
+  uint32_t new_cap = *cap ? *cap * 2 : 64, mask = new_cap - 1;
+  uint32_t *v = lh_table_alloc(new_cap, sizeof *v);
+  if (!v) return false;
+  lh_table_free(*index, *cap, sizeof **index);
+  *index = v;
+  *cap = new_cap;
+  for (uint32_t j = 0; j < n; j++) {
+    uint32_t i = hash_at(f, j) & mask;
+    while (v[i]) i = (i + 1) & mask;
+    v[i] = j + 1;
   }
   return true;
 }
 
-/* The slot of (addr, fp) (found, or free and taken), or NULL when memory runs out. */
-static struct lh_tuple_slot *place(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp) {
-  struct lh_tuple_slot *s = probe_near(c->slots, c->cap, addr, fp);
-  if (!s) {
-    s = lh_tuple_cache_get_far(c, addr, fp);
-    if (!s) {
-      if (!grow_far(c)) return NULL;
-      uint32_t *at = probe_far(c->far, addr, fp);
-      *at = ++c->far->n;
-      s = &c->far->entries[*at - 1]; /* zeroed: the array only ever grows between rebuilds */
-    }
+/* The position of the record (addr, v), added when new; UINT32_MAX when memory runs out. */
+static uint32_t intern_record(struct lh_tuple_far *f, uintptr_t addr,
+                              const struct lh_tuple_value *v) {
+  if (f->values_index_cap) {
+    uint32_t at = *probe_record(f, addr, v);
+    if (at) return at - 1;
   }
+  if (!array_room((void **)&f->values, &f->values_room, f->nvalues, sizeof *f->values) ||
+      !index_room(&f->values_index, &f->values_index_cap, f->nvalues, f, record_hash_at))
+    return UINT32_MAX;
+  f->values[f->nvalues] = (struct lh_tuple_slot){.addr = addr, .value = *v};
+  *probe_record(f, addr, v) = ++f->nvalues;
+  return f->nvalues - 1;
+}
+
+/* (addr, fp) -> v in the far table, the entry made when new; false when memory runs out. */
+static bool place_far(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp,
+                      const struct lh_tuple_value *v) {
+  struct lh_tuple_far *f = c->far;
+  if (!f && !(f = c->far = calloc(1, sizeof *f))) return false;
+  uint32_t value = intern_record(f, addr, v);
+  if (value == UINT32_MAX) return false;
+  uint32_t at = f->index_cap ? *probe_far(f, addr, fp) : 0;
+  if (at) {
+    f->entries[at - 1].value = value; /* the old record stays for the others that share it */
+    return true;
+  }
+  if (!array_room((void **)&f->entries, &f->room, f->n, sizeof *f->entries) ||
+      !index_room(&f->index, &f->index_cap, f->n, f, entry_hash_at))
+    return false;
+  f->entries[f->n] = (struct lh_tuple_far_entry){(uint32_t)fp, (uint32_t)(fp >> 32), value};
+  *probe_far(f, addr, fp) = ++f->n;
+  c->n++;
+  return true;
+}
+
+/* (addr, fp) -> v: in its near window while the window has room, else in the far table. */
+static bool place(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp,
+                  const struct lh_tuple_value *v) {
+  struct lh_tuple_slot *s = probe_near(c->slots, c->cap, addr, fp);
+  if (!s) return place_far(c, addr, fp, v);
   if (!s->addr) {
     s->addr = addr;
     s->fp = fp;
     c->n++;
   }
-  return s;
+  s->value = *v;
+  return true;
+}
+
+/* Which of the far table's records keep accepts (NULL with keep NULL or no memory: all). */
+static bool *records_kept(const struct lh_tuple_far *f, lh_tuple_keep_fn keep) {
+  bool *kept = keep && f && f->nvalues ? malloc(f->nvalues) : NULL;
+  if (kept)
+    for (uint32_t r = 0; r < f->nvalues; r++) kept[r] = keep(&f->values[r]);
+  return kept;
 }
 
 /* Drops the entries keep rejects, then lays the rest out again in new tables, the near one twice
  * as large when they still fill more than a quarter of it. */
 static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   struct lh_tuple_far *far = c->far;
-  struct lh_tuple_slot *tables[2] = {c->slots, far ? far->entries : NULL};
-  uint32_t caps[2] = {c->cap, far ? far->n : 0}, kept = 0;
-  for (int t = 0; t < 2; t++)
-    for (uint32_t i = 0; i < caps[t]; i++)
-      if (tables[t][i].addr) {
-        if (keep && !keep(&tables[t][i]))
-          tables[t][i].addr = 0; /* the old tables are only read from now on */
-        else
-          kept++;
-      }
+  struct lh_tuple_slot *old = c->slots;
+  uint32_t old_cap = c->cap, kept = 0;
+  for (uint32_t i = 0; i < old_cap; i++)
+    if (old[i].addr) {
+      if (keep && !keep(&old[i]))
+        old[i].addr = 0; /* the old table is only read from now on */
+      else
+        kept++;
+    }
+  bool *records = records_kept(far, keep);
+  for (uint32_t j = 0; far && j < far->n; j++) kept += !records || records[far->entries[j].value];
   uint32_t cap = c->cap == 0 ? 64 : (kept + 1) * 4 > c->cap ? c->cap * 2 : c->cap;
   struct lh_tuple_slot *slots = lh_table_alloc(cap, sizeof *slots);
-  if (!slots) return false;
-  c->slots = slots;
-  c->cap = cap;
-  c->n = 0;
-  c->far = NULL;
+  if (!slots) {
+    free(records);
+    return false;
+  }
+  *c = (struct lh_tuple_cache){.slots = slots, .cap = cap};
   bool ok = true;
-  for (int t = 0; t < 2; t++)
-    for (uint32_t i = 0; i < caps[t]; i++)
-      if (tables[t][i].addr) {
-        struct lh_tuple_slot *s = place(c, tables[t][i].addr, tables[t][i].fp);
-        if (s)
-          s->value = tables[t][i].value;
-        else
-          ok = false; /* forgotten: recorded again next time, which is harmless */
-      }
-  lh_table_free(tables[0], caps[0], sizeof *tables[0]);
+  for (uint32_t i = 0; i < old_cap; i++)
+    if (old[i].addr) ok &= place(c, old[i].addr, old[i].fp, &old[i].value);
+  for (uint32_t j = 0; far && j < far->n; j++) {
+    const struct lh_tuple_far_entry *e = &far->entries[j];
+    if (!records || records[e->value])
+      ok &= place(c, far->values[e->value].addr, entry_fp(e), &far->values[e->value].value);
+  }
+  /* What place could not keep for want of memory is recorded again next time: harmless. */
+  lh_table_free(old, old_cap, sizeof *old);
   free_far(far);
+  free(records);
   return ok || c->n > 0;
 }
 
 bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
                                 const struct lh_tuple_value *value, lh_tuple_keep_fn keep) {
   if (lh_tuple_cache_will_rebuild(c) && !rebuild(c, keep)) return false;
-  struct lh_tuple_slot *s = place(c, key->addr, lh_tuple_fp(key->held_hash, key->pc, key->meta));
-  if (!s) return false;
-  s->value = *value;
-  return true;
+  return place(c, key->addr, lh_tuple_fp(key->held_hash, key->pc, key->meta), value);
 }
 
 void lh_tuple_cache_clear(struct lh_tuple_cache *c) {

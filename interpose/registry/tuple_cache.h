@@ -25,15 +25,14 @@
  *     under each of 10,000 account locks) goes to the far table, hashed on address and fingerprint. A window
  *     with a free slot proves the key absent from both (nothing is removed between rebuilds), so
  *     a new tuple costs one window. The far table is an index of 4-byte positions (open
- *     addressing, at most half full) into a dense array of slots, filled in order and grown in
- *     place (lh_table_grow): its memory is what it holds, 32 bytes a tuple plus 8 of index,
- *     where a table of whole slots at half load took 128 to 256 bytes a tuple, all of them
- *     resident since a hash spreads the writes over every page, and twice that while it grew
- *     (old and new tables at once). memcached's workers reach 50,000 far tuples each (a
- *     statistics or LRU lock under each of its item locks): 8 MiB of far table per worker, 20 of
- *     the 34 MB lockhound added to the server's peak, before (docs/benchmarks.md, section 5).
- *     The price is one more load on a far hit; near hits, the lock fast path of most programs,
- *     do not change.
+ *     addressing, at most half full) into a dense array of 12-byte entries, filled in order and
+ *     grown in place (lh_table_grow), each the fingerprint and the position of a shared record
+ *     of address and value (struct lh_tuple_far below): its memory is what it holds, about 20
+ *     bytes a tuple. memcached's workers reach 60,000 far tuples each (an LRU or statistics lock
+ *     under each of its item locks): a table of whole slots at half load took 8 MiB per worker,
+ *     all resident since a hash spreads the writes over every page; dense slots of 32 bytes
+ *     took 2.3 MiB; entries of 12 take 1.2 (docs/benchmarks.md, section 5). The price is two
+ *     more loads on a far hit; near hits, the lock fast path of most programs, do not change.
  * At half load of the near table both are rebuilt: first without the entries the caller's `keep`
  * function rejects (those of locks destroyed since: their addresses will hold other locks, so the
  * entries can never be hit again), then at twice the capacity only if the rest still fills more
@@ -100,12 +99,29 @@ _Static_assert(sizeof(struct lh_tuple_slot) == 32, "two slots to a cache line");
 
 #define LH_TUPLE_NEAR_PROBES 8
 
-/* The far table, on the heap (made at the first overflow): index[hash & (index_cap - 1)] and on
- * by linear probing holds 1 + the position of a key's slot in entries, 0 where free. */
+/* The far table, on the heap (made at the first overflow). A far tuple is an entry of 12 bytes:
+ * its fingerprint and the position of its record, the (address, value) it stands for, in
+ * `values`, where each distinct record is kept once (found again through values_index). The
+ * tuples of a lock taken under many held sets differ in their fingerprints only (memcached's
+ * workers: an LRU lock under each of a thousand item locks, one record per LRU lock and call
+ * stack), so a far tuple costs its entry and its share of the index, 12 + 4 to 8 bytes, where a
+ * whole slot each cost 32 + 4 to 8. index[hash & (index_cap - 1)] and on by linear probing holds
+ * 1 + the position of a key's entry, 0 where free; values_index likewise for records. A record
+ * is a slot whose fp is not used: a far look-up gives it, with its addr and value, like a near
+ * one. Replacing a far tuple's value points its entry at another record (records are shared);
+ * records no entry points at any more go at the next rebuild. */
+struct lh_tuple_far_entry {
+  uint32_t fp_lo, fp_hi; /* two words, not one: 12 bytes an entry, not 16 */
+  uint32_t value;        /* position in values */
+};
+
 struct lh_tuple_far {
   uint32_t *index;
-  struct lh_tuple_slot *entries; /* n used, room allocated (zeroed beyond n) */
+  struct lh_tuple_far_entry *entries; /* n used, room allocated (zeroed beyond n) */
   uint32_t index_cap, n, room;
+  struct lh_tuple_slot *values; /* nvalues used, values_room allocated */
+  uint32_t *values_index;
+  uint32_t nvalues, values_room, values_index_cap;
 };
 
 struct lh_tuple_cache {
@@ -129,7 +145,8 @@ static inline uint32_t lh_tuple_near_index(uintptr_t addr, uint32_t cap) {
 struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uintptr_t addr,
                                              uint64_t fp);
 
-/* The slot of (addr, fp), or NULL when the tuple is new. */
+/* The slot of (addr, fp) (of a far tuple: its record, whose fp is not the tuple's), or NULL when
+ * the tuple is new. */
 static inline struct lh_tuple_slot *lh_tuple_cache_find(const struct lh_tuple_cache *c,
                                                         uintptr_t addr, uint64_t fp) {
   if (__builtin_expect(c->cap == 0, 0)) return 0;
@@ -150,7 +167,8 @@ static inline struct lh_tuple_slot *lh_tuple_cache_get(const struct lh_tuple_cac
 
 /* Remembers key -> value (replacing an older value); false when memory runs out (the tuple is
  * then recorded again the next time, which is harmless: the analyzer deduplicates). When the
- * table is rebuilt, entries for which keep (if not NULL) returns false are dropped. */
+ * table is rebuilt, entries for which keep (if not NULL) returns false are dropped (far tuples
+ * are asked once per record: keep may look at a slot's addr and value only). */
 typedef bool (*lh_tuple_keep_fn)(const struct lh_tuple_slot *slot);
 bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
                                 const struct lh_tuple_value *value, lh_tuple_keep_fn keep);

@@ -162,31 +162,100 @@ static size_t resident_bytes(const void *p, size_t bytes) {
   return n * page;
 }
 
-Test(tuple_cache, far_tuples_cost_their_slot_and_a_few_bytes_of_index_each) {
-  /* memcached's workers: a statistics lock under each of 50,000 held sets. A table of whole slots
-   * at half load had 8 MiB resident for them (128 to 256 bytes a tuple); the dense array is
-   * resident only as far as it is filled, and the index is 4 bytes a slot at half load or less. */
+Test(tuple_cache, far_tuples_cost_twelve_bytes_and_a_few_of_index_each) {
+  /* memcached's workers: an LRU lock under each of 60,000 held sets, from one call stack. A table
+   * of whole slots at half load had 8 MiB resident for them (128 to 256 bytes a tuple), a dense
+   * array of slots 32 bytes a tuple; an entry is the fingerprint and the position of the one
+   * (address, value) record they share, and the index is 4 bytes a position at half load or
+   * less. */
   struct lh_tuple_cache c = {0};
-  const uint32_t tuples = 50000;
+  const uint32_t tuples = 60000;
   for (uint32_t i = 0; i < tuples; i++) {
     struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
-    struct lh_tuple_value v = value(i);
+    struct lh_tuple_value v = value(3);
     cr_assert(lh_tuple_cache_put(&c, &k, &v));
   }
   cr_assert_not_null(c.far);
   struct lh_tuple_far *f = c.far;
   cr_expect_geq(f->n, tuples - LH_TUPLE_NEAR_PROBES);
+  cr_expect_eq(f->nvalues, 1, "one record for them all, not %u", f->nvalues);
   size_t entries = resident_bytes(f->entries, (size_t)f->room * sizeof *f->entries),
          index = resident_bytes(f->index, (size_t)f->index_cap * sizeof *f->index);
-  size_t per_tuple = sizeof(struct lh_tuple_slot) + 4 * sizeof(uint32_t);
+  size_t per_tuple = sizeof(struct lh_tuple_far_entry) + 4 * sizeof(uint32_t);
+  cr_expect_eq(sizeof(struct lh_tuple_far_entry), 12);
   cr_expect_leq(entries + index, (size_t)f->n * per_tuple + 2 * 4096,
-                "%zu bytes resident for %u far tuples (%zu of slots, %zu of index)",
+                "%zu bytes resident for %u far tuples (%zu of entries, %zu of index)",
                 entries + index, f->n, entries, index);
   for (uint32_t i = 0; i < tuples; i++) {
     struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
     struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &k);
     cr_assert_not_null(s, "variant %u lost", i);
-    cr_assert_eq(s->value.stack, i);
+    cr_assert_eq(s->addr, 0x7000);
+    cr_assert_eq(s->value.stack, 3);
+  }
+  lh_tuple_cache_clear(&c);
+}
+
+/* Keys of one lock under held sets 0x1000 + i, enough of them that most are far. */
+static void put_far_tuples(struct lh_tuple_cache *c, uint32_t n, uint32_t stack) {
+  for (uint32_t i = 0; i < n; i++) {
+    struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
+    struct lh_tuple_value v = value(stack);
+    cr_assert(lh_tuple_cache_put(c, &k, &v));
+  }
+}
+
+Test(tuple_cache, a_far_tuple_given_a_new_value_leaves_the_others_of_its_record_alone) {
+  struct lh_tuple_cache c = {0};
+  put_far_tuples(&c, 100, 7);
+  struct lh_tuple_key last = key(0x7000, 0x400000, 0x1000 + 99);
+  cr_assert_eq(lh_tuple_cache_get(&c, &last)->value.stack, 7);
+  struct lh_tuple_value v = value(8);
+  lh_tuple_cache_put(&c, &last, &v);
+  cr_expect_eq(lh_tuple_cache_get(&c, &last)->value.stack, 8);
+  struct lh_tuple_key before = key(0x7000, 0x400000, 0x1000 + 98);
+  cr_expect_eq(lh_tuple_cache_get(&c, &before)->value.stack, 7);
+  cr_expect_eq(c.n, 100);
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, far_tuples_of_two_locks_with_equal_values_stay_apart) {
+  /* Same held sets, site and value; only the address differs: the records tell them apart. */
+  struct lh_tuple_cache c = {0};
+  put_far_tuples(&c, 50, 7);
+  struct lh_tuple_key other = key(0x8000, 0x400000, 0x1000 + 40);
+  cr_expect_null(lh_tuple_cache_get(&c, &other));
+  struct lh_tuple_value v = value(7);
+  lh_tuple_cache_put(&c, &other, &v);
+  cr_expect_eq(lh_tuple_cache_get(&c, &other)->addr, 0x8000);
+  struct lh_tuple_key mine = key(0x7000, 0x400000, 0x1000 + 40);
+  cr_expect_eq(lh_tuple_cache_get(&c, &mine)->addr, 0x7000);
+  lh_tuple_cache_clear(&c);
+}
+
+static bool keep_not_stack_9(const struct lh_tuple_slot *s) { return s->value.stack != 9; }
+
+Test(tuple_cache, rebuilding_drops_the_far_tuples_whose_record_keep_rejects) {
+  struct lh_tuple_cache c = {0};
+  put_far_tuples(&c, 20, 9); /* a lock destroyed since, say */
+  for (uint32_t i = 0; i < 20; i++) {
+    struct lh_tuple_key k = key(0x9000, 0x400000, 0x1000 + i);
+    struct lh_tuple_value v = value(4);
+    cr_assert(lh_tuple_cache_put(&c, &k, &v));
+  }
+  uint32_t cap = c.cap;
+  /* new locks, enough that the table is rebuilt (at half load) */
+  for (uint32_t i = 0; i < cap; i++) {
+    struct lh_tuple_key k = key(0x100000 + 64 * (uintptr_t)i, 0x400000, 0);
+    struct lh_tuple_value v = value(4);
+    cr_assert(lh_tuple_cache_put_pruning(&c, &k, &v, keep_not_stack_9));
+  }
+  for (uint32_t i = 0; i < 20; i++) {
+    struct lh_tuple_key gone = key(0x7000, 0x400000, 0x1000 + i),
+                        kept = key(0x9000, 0x400000, 0x1000 + i);
+    cr_expect_null(lh_tuple_cache_get(&c, &gone), "rejected tuple %u still there", i);
+    cr_assert_not_null(lh_tuple_cache_get(&c, &kept), "kept tuple %u lost", i);
+    cr_expect_eq(lh_tuple_cache_get(&c, &kept)->value.stack, 4);
   }
   lh_tuple_cache_clear(&c);
 }
