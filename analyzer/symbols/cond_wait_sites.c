@@ -28,10 +28,17 @@ static enum lh_loop_context frame_context(struct lh_symbolizer *sym,
   return c;
 }
 
+/* Frames whose source may be the program's: a system library's never is, and its debug
+ * information (libc6-dbg's for the thread's start_thread, say) took 100 ms to load in every
+ * report, findings or not (issue 11). */
+static bool may_be_readable(const char *module_path) {
+  return !lh_module_is_system_library(module_path);
+}
+
 /* "if", "no-loop", or NULL when the wait at this stack is fine or cannot be judged. */
 static const char *judge(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack) {
   struct lh_shown_frame f[MAX_FRAMES];
-  size_t n = lh_frames_of_stack(sym, m, stack, f, MAX_FRAMES);
+  size_t n = lh_frames_of_stack_where(sym, m, stack, f, MAX_FRAMES, may_be_readable);
   bool read_one = false;
   for (size_t i = 0; i < n; i++) {
     if (!f[i].file || f[i].line <= 0 || f[i].python) {

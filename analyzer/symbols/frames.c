@@ -46,8 +46,21 @@ static bool has_python(const struct lh_stack *s) {
   return s->n > 0 && s->frames[0].module == LH_PYFRAME_MODULE;
 }
 
+bool lh_module_is_system_library(const char *module_path) {
+  static const char *const dirs[] = {"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/"};
+  for (size_t i = 0; module_path && i < sizeof dirs / sizeof *dirs; i++)
+    if (strncmp(module_path, dirs[i], strlen(dirs[i])) == 0) return true;
+  return false;
+}
+
 size_t lh_frames_of_stack(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
                           struct lh_shown_frame *out, size_t max) {
+  return lh_frames_of_stack_where(sym, m, stack, out, max, NULL);
+}
+
+size_t lh_frames_of_stack_where(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
+                                struct lh_shown_frame *out, size_t max,
+                                bool (*wanted)(const char *module_path)) {
   if (stack == LH_NONE || stack < 0 || (size_t)stack >= m->nstacks) return 0;
   const struct lh_stack *s = &m->stacks[stack];
   bool python_only = has_python(s) && !show_interpreter;
@@ -63,7 +76,8 @@ size_t lh_frames_of_stack(struct lh_symbolizer *sym, const struct lh_model *m, i
     struct lh_source_loc locs[MAX_INLINE];
     size_t nlocs = 0;
     const char *module = f->module == LH_NONE ? NULL : m->modules[f->module].path;
-    if (module && sym && f->rel > 0) nlocs = lh_sym_code(sym, module, f->rel - 1, locs, MAX_INLINE);
+    if (module && sym && f->rel > 0 && (!wanted || wanted(module)))
+      nlocs = lh_sym_code(sym, module, f->rel - 1, locs, MAX_INLINE);
     if (nlocs == 0) {
       out[n++] = (struct lh_shown_frame){NULL, NULL, 0, 0, module, f->rel, false};
       continue;

@@ -29,6 +29,16 @@ void lh_frames_show_interpreter(bool on);
  * after max frames. Returns how many were written to out. */
 size_t lh_frames_of_stack(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
                           struct lh_shown_frame *out, size_t max);
+/* The same, with the frames of modules `wanted` rejects left unsymbolized (module and offset
+ * only, no function or file: nor is the cut after main or start_thread then seen there); a
+ * check that can use only some modules' frames so never loads the others' debug information. */
+size_t lh_frames_of_stack_where(struct lh_symbolizer *sym, const struct lh_model *m, int32_t stack,
+                                struct lh_shown_frame *out, size_t max,
+                                bool (*wanted)(const char *module_path));
+
+/* Whether a module is a library of the system (under /lib, /lib64, /usr/lib or /usr/lib64): code
+ * that the distribution built, whose source is not on this machine, not the program's. */
+bool lh_module_is_system_library(const char *module_path);
 
 /* A Python frame of Python's own library (its lib directory, not site- or dist-packages; frozen
  * modules); and the first frame of n that is not one (0 when all are). */
