@@ -37,8 +37,9 @@ static struct lh_model *run_with_a_libc_frame(void) {
   uintptr_t rel = (uintptr_t)dlsym(RTLD_DEFAULT, "getpid") - (uintptr_t)di.dli_fbase;
   struct rb rb = {0};
   rb_standard(&rb, 1, 0);
-  rb_add(&rb, "{'t':'module','id':1,'path':'%s','base':'0x7f0000000000','segs':[['0x7f0000000000',"
-              "'0x7f0001000000']]}",
+  rb_add(&rb,
+         "{'t':'module','id':1,'path':'%s','base':'0x7f0000000000','segs':[['0x7f0000000000',"
+         "'0x7f0001000000']]}",
          di.dli_fname);
   rb_add(&rb, "{'t':'stack','id':16,'pcs':['0x%lx']}", 0x7f0000000000ul + rel + 1);
   rb_end(&rb);
