@@ -2,6 +2,7 @@
 #include "registry/tuple_cache.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/table_memory.h"
 
@@ -169,8 +170,64 @@ static bool *records_kept(const struct lh_tuple_far *f, lh_tuple_keep_fn keep) {
   return kept;
 }
 
-/* Drops the entries keep rejects, then lays the rest out again in new tables, the near one twice
- * as large when they still fill more than a quarter of it. */
+/* A new index for the far table's n entries, at most half full. */
+static bool index_rebuild(struct lh_tuple_far *f) {
+  lh_table_free(f->index, f->index_cap, sizeof *f->index);
+  f->index = NULL;
+  f->index_cap = 0;
+  uint32_t cap = 64;
+  while (cap < 2 * (f->n + 1)) cap *= 2;
+  if (!(f->index = lh_table_alloc(cap, sizeof *f->index))) return false;
+  f->index_cap = cap;
+  for (uint32_t j = 0; j < f->n; j++) {
+    uint32_t i = entry_hash_at(f, j) & (cap - 1);
+    while (f->index[i]) i = (i + 1) & (cap - 1);
+    f->index[i] = j + 1;
+  }
+  return true;
+}
+
+/* The far table's entries, in place: those whose record keep rejected (records[r] false) go,
+ * those whose window in c's new near table has room move there, the rest stay, with their
+ * records copied into new, smaller arrays and a new index. In place, so that a rebuild never has
+ * two far tables at once (memcached's workers: 0.7 MB each, issue 11). An entry left here had a
+ * full window when it was looked at, and windows only fill up until the next rebuild, so a free
+ * slot in a window still proves a key absent from both tables. */
+static void far_compact(struct lh_tuple_cache *c, struct lh_tuple_far *f, const bool *records) {
+  struct lh_tuple_far kept_records = {0};
+  uint32_t j = 0;
+  for (uint32_t i = 0; i < f->n; i++) {
+    struct lh_tuple_far_entry e = f->entries[i];
+    if (records && !records[e.value]) continue;
+    const struct lh_tuple_slot *r = &f->values[e.value];
+    struct lh_tuple_slot *s = probe_near(c->slots, c->cap, r->addr, entry_fp(&e));
+    if (s) {
+      *s = (struct lh_tuple_slot){.addr = r->addr, .fp = entry_fp(&e), .value = r->value};
+      c->n++;
+      continue;
+    }
+    e.value = intern_record(&kept_records, r->addr, &r->value);
+    if (e.value == UINT32_MAX) continue; /* no memory: recorded again next time, harmless */
+    f->entries[j++] = e;
+    c->n++;
+  }
+  memset(&f->entries[j], 0, (size_t)(f->n - j) * sizeof *f->entries);
+  f->n = j;
+  lh_table_free(f->values_index, f->values_index_cap, sizeof *f->values_index);
+  lh_table_free(f->values, f->values_room, sizeof *f->values);
+  f->values = kept_records.values;
+  f->values_room = kept_records.values_room;
+  f->values_index = kept_records.values_index;
+  f->values_index_cap = kept_records.values_index_cap;
+  f->nvalues = kept_records.nvalues;
+  if (!index_rebuild(f)) { /* no memory: the entries cannot be found, so they go */
+    c->n -= f->n;
+    f->n = 0;
+  }
+}
+
+/* Drops the entries keep rejects, then lays the rest out again: a new near table, twice as large
+ * when they still fill more than a quarter of it, and the far table compacted in place. */
 static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   struct lh_tuple_far *far = c->far;
   struct lh_tuple_slot *old = c->slots;
@@ -190,19 +247,14 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
     free(records);
     return false;
   }
-  *c = (struct lh_tuple_cache){.slots = slots, .cap = cap};
+  *c = (struct lh_tuple_cache){.slots = slots, .cap = cap, .far = far};
+  if (far) far_compact(c, far, records);
+  free(records);
   bool ok = true;
   for (uint32_t i = 0; i < old_cap; i++)
     if (old[i].addr) ok &= place(c, old[i].addr, old[i].fp, &old[i].value);
-  for (uint32_t j = 0; far && j < far->n; j++) {
-    const struct lh_tuple_far_entry *e = &far->entries[j];
-    if (!records || records[e->value])
-      ok &= place(c, far->values[e->value].addr, entry_fp(e), &far->values[e->value].value);
-  }
   /* What place could not keep for want of memory is recorded again next time: harmless. */
   lh_table_free(old, old_cap, sizeof *old);
-  free_far(far);
-  free(records);
   return ok || c->n > 0;
 }
 

@@ -35,8 +35,9 @@
  *     more loads on a far hit; near hits, the lock fast path of most programs, do not change.
  * At half load of the near table both are rebuilt: first without the entries the caller's `keep`
  * function rejects (those of locks destroyed since: their addresses will hold other locks, so the
- * entries can never be hit again), then at twice the capacity only if the rest still fills more
- * than a quarter of it. So a thread that goes through millions of short-lived locks at ever new
+ * entries can never be hit again), then the near table anew, at twice the capacity only if the
+ * rest still fills more than a quarter of it, and the far table compacted in place (two far
+ * tables at once made memcached's peak 0.7 MB higher). So a thread that goes through millions of short-lived locks at ever new
  * addresses keeps tables the size of what it uses now, at O(1) amortised cost per insertion. A
  * fork child empties its cache. Owned by one thread; never shared, so no atomics. */
 #ifndef LH_TUPLE_CACHE_H

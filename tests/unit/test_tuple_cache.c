@@ -319,3 +319,28 @@ Test(tuple_cache, growing_and_clearing_big_tables_leaves_the_programs_malloc_as_
   cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
             "exit %d: 3 = the cache took its tables from malloc's mappings", WEXITSTATUS(status));
 }
+
+Test(tuple_cache, a_rebuild_compacts_the_far_table_where_it_is) {
+  /* Two far tables at once (the one being read and the new one) made memcached's peak 1.2 MB
+   * higher for each worker that rebuilt. */
+  struct lh_tuple_cache c = {0};
+  put_far_tuples(&c, 1000, 5);
+  const struct lh_tuple_far *f = c.far;
+  const struct lh_tuple_far_entry *entries = f->entries;
+  uint32_t far_n = f->n, cap = c.cap;
+  for (uint32_t i = 0; c.cap == cap; i++) { /* other locks, each in its own window */
+    struct lh_tuple_key k = key(0x100000 + 64 * (uintptr_t)i, 0x400000, 0);
+    struct lh_tuple_value v = value(6);
+    cr_assert(lh_tuple_cache_put(&c, &k, &v));
+  }
+  cr_expect_eq(c.far, f, "the same far table");
+  cr_expect_eq(c.far->entries, entries, "its entries where they were");
+  cr_expect_leq(c.far->n, far_n, "no tuple added to it");
+  for (uint32_t i = 0; i < 1000; i++) {
+    struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
+    struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &k);
+    cr_assert_not_null(s, "tuple %u lost", i);
+    cr_assert_eq(s->value.stack, 5);
+  }
+  lh_tuple_cache_clear(&c);
+}
