@@ -87,10 +87,10 @@ static inline void lh_wait_join_begin(pthread_t handle, uint16_t call, bool time
   lh_wait_publish_watched(w, call, lh_wait_site_stack(pc), timed);
 }
 
-static inline void lh_try_succeeded(const struct lh_acquire *a) {
-  if (__builtin_expect(lh_self.cold->try_failures != 0, 0) &&
-      a->lock == lh_self.cold->try_fail_lock)
+static inline void lh_try_succeeded_on(uint32_t lock) {
+  if (__builtin_expect(lh_self.cold->try_failures != 0, 0) && lock == lh_self.cold->try_fail_lock)
     __atomic_store_n(&lh_self.cold->try_failures, 0, __ATOMIC_RELAXED);
 }
+static inline void lh_try_succeeded(const struct lh_acquire *a) { lh_try_succeeded_on(a->lock); }
 
 #endif

@@ -100,9 +100,7 @@ static int python_join(sem_t *s, int32_t thread, uint16_t call, bool timed,
  * the source line to tell a trylock: symbols/python_names.c). When it fails and the blocking wait
  * that may follow is new to the thread (or the thread holds the lock), the Python stack is taken
  * now, for the wait, which runs without the GIL. errno kept. */
-static int python_try(sem_t *s) {
-  int rc = real_sem_trywait(s);
-  int saved = errno;
+__attribute__((noinline)) static int python_try_slow(sem_t *s, int rc, int saved) {
   int32_t thread = lh_python_sentinel_of(s);
   if (thread >= 0) {
     python_joined(thread, rc);
@@ -125,6 +123,26 @@ static int python_try(sem_t *s) {
   }
   errno = saved;
   return rc;
+}
+
+/* The fast path, as a mutex's (wrap_mutex.c): a tuple already recorded, on a lock that is no
+ * thread's end-of-life sentinel, which the try takes; errno is then as the successful call left
+ * it, untouched. Everything else: python_try_slow. CPython makes this call for every acquire
+ * of every lock (issue 11: 130 instructions a round before). */
+static int python_try(sem_t *s) {
+  const struct lh_tuple_slot *t;
+  uint64_t hash;
+  if (__builtin_expect(!lh_fast_path_open() || lh_python_sentinel_of(s) >= 0 ||
+                           !(t = lh_lock_known_fresh(s, LH_MODE_WRITE, python_key_pc(), &hash)),
+                       0)) {
+    int rc = real_sem_trywait(s);
+    return python_try_slow(s, rc, errno);
+  }
+  int rc = real_sem_trywait(s);
+  if (__builtin_expect(rc != 0, 0)) return python_try_slow(s, rc, errno);
+  lh_lock_acquired_known(t, s, LH_MODE_WRITE, hash);
+  lh_try_succeeded_on(t->value.lock);
+  return 0;
 }
 
 /* A blocking acquisition: requested, tried once more, and only then published as a wait.
@@ -302,24 +320,33 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
   return rc;
 }
 
-LH_EXPORT int sem_post(sem_t *s) {
-  LH_COUNT(sem_post);
-  lh_real_ensure();
-  if (lh_python_lock(s)) {
-    if (!lh_pass() && lh_python_sentinel_of(s) < 0)
-      lh_lock_released(s); /* else held by another thread: a hand-over */
-    return real_sem_post(s);
-  }
+/* Any semaphore but a Python lock (pc: the program's call site): out of line, so that a Python
+ * lock's release, which CPython makes for every lock it releases, is a pop and a tail call. */
+__attribute__((noinline)) static int sem_post_checked(sem_t *s, uintptr_t pc) {
   if (!lh_pass()) /* what the poster did happens before what the taker does next */
   {
-    lh_misuse_sem_post_use(s, LH_PC); /* atomics only, as the overflow below */
-    LH_RACE_EVENT(lh_race_object_used((uintptr_t)s, LH_PC));
+    lh_misuse_sem_post_use(s, pc); /* atomics only, as the overflow below */
+    LH_RACE_EVENT(lh_race_object_used((uintptr_t)s, pc));
     LH_RACE_EVENT(lh_race_release((uintptr_t)s));
   }
   int rc = real_sem_post(s);
   if (rc != 0 && errno == EOVERFLOW) /* only atomics: sem_post may run in a signal handler */
-    lh_misuse_sem_overflow(s, LH_PC);
+    lh_misuse_sem_overflow(s, pc);
   return rc;
+}
+
+/* A Python lock's release that is not the common one (lh_release_fast): held more than once,
+ * not the latest, or by another thread (a hand-over: nothing to pop), or a thread's sentinel. */
+__attribute__((noinline)) static void python_released(sem_t *s) {
+  if (!lh_pass() && lh_python_sentinel_of(s) < 0) lh_lock_released(s);
+}
+
+LH_EXPORT int sem_post(sem_t *s) {
+  LH_COUNT(sem_post);
+  lh_real_ensure();
+  if (!lh_python_lock(s)) return sem_post_checked(s, LH_PC);
+  if (__builtin_expect(!lh_release_fast(s), 0)) python_released(s);
+  return real_sem_post(s);
 }
 
 LH_EXPORT int sem_getvalue(sem_t *restrict s, int *restrict value) {
