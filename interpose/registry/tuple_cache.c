@@ -92,14 +92,13 @@ static uint32_t record_hash_at(const struct lh_tuple_far *f, uint32_t j) {
   return record_hash(f->values[j].addr, &f->values[j].value);
 }
 
-/* Room in an index of n positions for one more: at one more than half load, a new index twice
- * as large, filled from the dense array (hash_at gives the hash of a position's key). */
-static bool index_room(uint32_t **index, uint32_t *cap, uint32_t n, const struct lh_tuple_far *f,
-                       uint32_t (*hash_at)(const struct lh_tuple_far *, uint32_t)) {
-  if ((n + 1) * 2 <= *cap) return true;
-  if (*cap > UINT32_MAX / 4) return false;
-  uint32_t new_cap = *cap ? *cap * 2 : 64, mask = new_cap - 1;
-  uint32_t *v = lh_table_alloc(new_cap, sizeof *v);
+/* A new index of cap words (a power of two, more than twice n) for the first n positions of a
+ * dense array (hash_at gives the hash of a position's key), in place of the old one; false, and
+ * the old one kept, when memory runs out. */
+static bool index_remake(uint32_t **index, uint32_t *cap, uint32_t new_cap, uint32_t n,
+                         const struct lh_tuple_far *f,
+                         uint32_t (*hash_at)(const struct lh_tuple_far *, uint32_t)) {
+  uint32_t *v = lh_table_alloc(new_cap, sizeof *v), mask = new_cap - 1;
   if (!v) return false;
   lh_table_free(*index, *cap, sizeof **index);
   *index = v;
@@ -110,6 +109,15 @@ static bool index_room(uint32_t **index, uint32_t *cap, uint32_t n, const struct
     v[i] = j + 1;
   }
   return true;
+}
+
+/* Room in an index of n positions for one more: at one more than half load, a new index twice
+ * as large. */
+static bool index_room(uint32_t **index, uint32_t *cap, uint32_t n, const struct lh_tuple_far *f,
+                       uint32_t (*hash_at)(const struct lh_tuple_far *, uint32_t)) {
+  if ((n + 1) * 2 <= *cap) return true;
+  if (*cap > UINT32_MAX / 4) return false;
+  return index_remake(index, cap, *cap ? *cap * 2 : 64, n, f, hash_at);
 }
 
 /* The position of the record (addr, v), added when new; UINT32_MAX when memory runs out. */
@@ -172,19 +180,9 @@ static bool *records_kept(const struct lh_tuple_far *f, lh_tuple_keep_fn keep) {
 
 /* A new index for the far table's n entries, at most half full. */
 static bool index_rebuild(struct lh_tuple_far *f) {
-  lh_table_free(f->index, f->index_cap, sizeof *f->index);
-  f->index = NULL;
-  f->index_cap = 0;
   uint32_t cap = 64;
   while (cap < 2 * (f->n + 1)) cap *= 2;
-  if (!(f->index = lh_table_alloc(cap, sizeof *f->index))) return false;
-  f->index_cap = cap;
-  for (uint32_t j = 0; j < f->n; j++) {
-    uint32_t i = entry_hash_at(f, j) & (cap - 1);
-    while (f->index[i]) i = (i + 1) & (cap - 1);
-    f->index[i] = j + 1;
-  }
-  return true;
+  return index_remake(&f->index, &f->index_cap, cap, f->n, f, entry_hash_at);
 }
 
 /* The far table's entries, in place: those whose record keep rejected (records[r] false) go,
@@ -221,6 +219,9 @@ static void far_compact(struct lh_tuple_cache *c, struct lh_tuple_far *f, const 
   f->values_index_cap = kept_records.values_index_cap;
   f->nvalues = kept_records.nvalues;
   if (!index_rebuild(f)) { /* no memory: the entries cannot be found, so they go */
+    lh_table_free(f->index, f->index_cap, sizeof *f->index); /* it names the old positions */
+    f->index = NULL;
+    f->index_cap = 0;
     c->n -= f->n;
     f->n = 0;
   }
