@@ -321,7 +321,7 @@ LH_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *t) {
 }
 
 /* Any semaphore but a Python lock (pc: the program's call site): out of line, so that a Python
- * lock's release, which CPython makes for every lock it releases, is a pop and a tail call. */
+ * lock's release, which CPython makes for every lock it releases, is a pop and the real call. */
 __attribute__((noinline)) static int sem_post_checked(sem_t *s, uintptr_t pc) {
   if (!lh_pass()) /* what the poster did happens before what the taker does next */
   {
