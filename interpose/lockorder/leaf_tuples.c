@@ -382,6 +382,22 @@ static bool add_edges(uint32_t lock, const uint32_t *held, uint32_t n, uint32_t 
   return may_keep && (keeping != KEEP_LEAVES || graph.nodes[to].nout == 0);
 }
 
+/* Whether a tuple (lock under held[0..n-1]) is written now: its edges go into the graph first. A
+ * try adds no edge (it never waits, so the analyzer orders nothing by it either: a maintainer
+ * that holds an LRU lock and tries item locks closes no cycle with the workers that take the LRU
+ * lock under each item lock), so it lies on no cycle and is written only as the first of its
+ * pair. */
+static bool written_now(uint32_t lock, uint8_t flags, uint32_t shape, const uint32_t *held,
+                        uint32_t n) {
+  bool first = keeping == KEEP_NOTHING || first_of_pair(lock, shape);
+  if (flags & LH_ACQ_TRY) return first;
+  uint32_t edge = LH_ORDER_NONE;
+  bool may_keep = keeping != KEEP_NOTHING && add_edges(lock, held, n, &edge);
+  for (uint32_t i = 0; i < n && may_keep; i++) may_keep = !lh_lock_may_be_shared(held[i]);
+  may_keep = may_keep && !lh_lock_may_be_shared(lock);
+  return !(may_keep && !first && edge != LH_ORDER_NONE && keep(edge, lock, shape, held));
+}
+
 void lh_leaf_record(uint32_t lock, uint8_t mode, uint8_t flags, uint32_t stack) {
   uint32_t n = lh_self.held.n, on_stack[HELD_ON_STACK];
   uint32_t *held = n <= HELD_ON_STACK ? on_stack : malloc(n * sizeof *held);
@@ -393,13 +409,7 @@ void lh_leaf_record(uint32_t lock, uint8_t mode, uint8_t flags, uint32_t stack) 
     return;
   }
   for (uint32_t i = 0; i < n; i++) held[i] = lh_self.held.v[i].lock;
-  uint32_t edge = LH_ORDER_NONE;
-  bool may_keep = keeping != KEEP_NOTHING && add_edges(lock, held, n, &edge);
-  for (uint32_t i = 0; i < n && may_keep; i++) may_keep = !lh_lock_may_be_shared(held[i]);
-  may_keep = may_keep && !lh_lock_may_be_shared(lock);
-  bool first = keeping == KEEP_NOTHING || first_of_pair(lock, shape);
-  if (!(may_keep && !first && edge != LH_ORDER_NONE && keep(edge, lock, shape, held)))
-    write_tuple(shape, lock, held);
+  if (written_now(lock, flags, shape, held, n)) write_tuple(shape, lock, held);
   if (held != on_stack) free(held);
 }
 

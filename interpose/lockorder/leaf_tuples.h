@@ -12,7 +12,10 @@
  *     share one pair;
  *   - the first tuple of each pair is written at once, as before: it stands for the others, and a
  *     crash loses nothing of the lock graph's shape;
- *   - every tuple's edges go into the lock graph (lock_order.h), written or not;
+ *   - every tuple's edges go into the lock graph (lock_order.h), written or not, but a try's:
+ *     it never waits, so it orders nothing (the analyzer ignores it too), and is written only as
+ *     the first of its pair (memcached's LRU maintainer tries item locks under an LRU lock that
+ *     workers take under each item lock: as edges, those tries put every item lock on a cycle);
  *   - a later tuple of a pair already written whose edges lie on no cycle of the graph is kept
  *     back, in memory, on one of its edges (its shape - the tuple without its lock ids, interned
  *     - and its lock ids: a few words);
