@@ -6,9 +6,21 @@
 
 #include "base/table_memory.h"
 
-static uint64_t entry_fp(const struct lh_tuple_far_entry *e) {
-  return (uint64_t)e->fp_hi << 32 | e->fp_lo;
+static uint64_t slot_key(const struct lh_tuple_far_slot *s) {
+  return (uint64_t)s->key_hi << 32 | s->key_lo;
 }
+
+/* Where the slot of a key of hash h would be alone: the hash's high half scaled to cap. */
+static uint32_t home_of(uint64_t h, uint32_t cap) {
+  return (uint32_t)(((h >> 32) * (uint64_t)cap) >> 32);
+}
+
+static uint64_t slot_hash(const struct lh_tuple_far_slot *s) {
+  return lh_tuple_far_hash(slot_key(s));
+}
+
+/* The slots a table of cap homes has: runs that start at the last homes spill past them. */
+static uint32_t alloc_for(uint32_t cap) { return cap + cap / 16 + 16; }
 
 /* A far record's hash: its address and every field of its value. */
 static uint32_t record_hash(uintptr_t addr, const struct lh_tuple_value *v) {
@@ -25,16 +37,6 @@ static bool same_record(const struct lh_tuple_slot *r, uintptr_t addr,
          r->value.again == v->again;
 }
 
-/* Far table: the index word of (addr, fp), or the free one where it would go. */
-static uint32_t *probe_far(const struct lh_tuple_far *f, uintptr_t addr, uint64_t fp) {
-  uint32_t mask = f->index_cap - 1, i = lh_tuple_far_hash(addr, fp) & mask;
-  for (; f->index[i]; i = (i + 1) & mask) {
-    const struct lh_tuple_far_entry *e = &f->entries[f->index[i] - 1];
-    if (entry_fp(e) == fp && f->values[e->value].addr == addr) break;
-  }
-  return &f->index[i];
-}
-
 /* The records' index word of (addr, v), or the free one where it would go. */
 static uint32_t *probe_record(const struct lh_tuple_far *f, uintptr_t addr,
                               const struct lh_tuple_value *v) {
@@ -44,12 +46,21 @@ static uint32_t *probe_record(const struct lh_tuple_far *f, uintptr_t addr,
   return &f->values_index[i];
 }
 
+/* The slot of (addr, key) in the far table, or the first free one after its home. */
+static struct lh_tuple_far_slot *probe_far(const struct lh_tuple_far *f, uintptr_t addr,
+                                           uint64_t key) {
+  struct lh_tuple_far_slot *s = &f->slots[home_of(lh_tuple_far_hash(key), f->cap)];
+  for (; s->record; s++)
+    if (slot_key(s) == key && f->values[s->record - 1].addr == addr) break;
+  return s;
+}
+
 struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uintptr_t addr,
                                              uint64_t fp) {
   const struct lh_tuple_far *f = c->far;
-  if (!f || f->index_cap == 0) return NULL;
-  uint32_t at = *probe_far(f, addr, fp);
-  return at ? &f->values[f->entries[at - 1].value] : NULL;
+  if (!f || f->cap == 0) return NULL;
+  const struct lh_tuple_far_slot *s = probe_far(f, addr, lh_tuple_far_key(addr, fp));
+  return s->record ? &f->values[s->record - 1] : NULL;
 }
 
 /* Near table: the slot of the key, or a free slot of its window, or NULL when the window is
@@ -64,8 +75,7 @@ static struct lh_tuple_slot *probe_near(struct lh_tuple_slot *slots, uint32_t ca
 
 static void free_far(struct lh_tuple_far *f) {
   if (!f) return;
-  lh_table_free(f->index, f->index_cap, sizeof *f->index);
-  lh_table_free(f->entries, f->room, sizeof *f->entries);
+  lh_table_free(f->slots, f->alloc, sizeof *f->slots);
   lh_table_free(f->values_index, f->values_index_cap, sizeof *f->values_index);
   lh_table_free(f->values, f->values_room, sizeof *f->values);
   free(f);
@@ -83,41 +93,27 @@ static bool array_room(void **v, uint32_t *room, uint32_t n, size_t size) {
   return true;
 }
 
-static uint32_t entry_hash_at(const struct lh_tuple_far *f, uint32_t j) {
-  const struct lh_tuple_far_entry *e = &f->entries[j];
-  return lh_tuple_far_hash(f->values[e->value].addr, entry_fp(e));
-}
-
 static uint32_t record_hash_at(const struct lh_tuple_far *f, uint32_t j) {
   return record_hash(f->values[j].addr, &f->values[j].value);
 }
 
-/* A new index of cap words (a power of two, more than twice n) for the first n positions of a
- * dense array (hash_at gives the hash of a position's key), in place of the old one; false, and
- * the old one kept, when memory runs out. */
-static bool index_remake(uint32_t **index, uint32_t *cap, uint32_t new_cap, uint32_t n,
-                         const struct lh_tuple_far *f,
-                         uint32_t (*hash_at)(const struct lh_tuple_far *, uint32_t)) {
-  uint32_t *v = lh_table_alloc(new_cap, sizeof *v), mask = new_cap - 1;
+/* Room in the records' index for one more: at one more than half load, a new index twice as
+ * large. */
+static bool records_index_room(struct lh_tuple_far *f) {
+  if ((f->nvalues + 1) * 2 <= f->values_index_cap) return true;
+  if (f->values_index_cap > UINT32_MAX / 4) return false;
+  uint32_t cap = f->values_index_cap ? f->values_index_cap * 2 : 64, mask = cap - 1;
+  uint32_t *v = lh_table_alloc(cap, sizeof *v);
   if (!v) return false;
-  lh_table_free(*index, *cap, sizeof **index);
-  *index = v;
-  *cap = new_cap;
-  for (uint32_t j = 0; j < n; j++) {
-    uint32_t i = hash_at(f, j) & mask;
+  lh_table_free(f->values_index, f->values_index_cap, sizeof *f->values_index);
+  f->values_index = v;
+  f->values_index_cap = cap;
+  for (uint32_t j = 0; j < f->nvalues; j++) {
+    uint32_t i = record_hash_at(f, j) & mask;
     while (v[i]) i = (i + 1) & mask;
     v[i] = j + 1;
   }
   return true;
-}
-
-/* Room in an index of n positions for one more: at one more than half load, a new index twice
- * as large. */
-static bool index_room(uint32_t **index, uint32_t *cap, uint32_t n, const struct lh_tuple_far *f,
-                       uint32_t (*hash_at)(const struct lh_tuple_far *, uint32_t)) {
-  if ((n + 1) * 2 <= *cap) return true;
-  if (*cap > UINT32_MAX / 4) return false;
-  return index_remake(index, cap, *cap ? *cap * 2 : 64, n, f, hash_at);
 }
 
 /* The position of the record (addr, v), added when new; UINT32_MAX when memory runs out. */
@@ -128,30 +124,83 @@ static uint32_t intern_record(struct lh_tuple_far *f, uintptr_t addr,
     if (at) return at - 1;
   }
   if (!array_room((void **)&f->values, &f->values_room, f->nvalues, sizeof *f->values) ||
-      !index_room(&f->values_index, &f->values_index_cap, f->nvalues, f, record_hash_at))
+      !records_index_room(f))
     return UINT32_MAX;
   f->values[f->nvalues] = (struct lh_tuple_slot){.addr = addr, .value = *v};
   *probe_record(f, addr, v) = ++f->nvalues;
   return f->nvalues - 1;
 }
 
-/* (addr, fp) -> v in the far table, the entry made when new; false when memory runs out. */
+/* The far table with cap homes, in place. In the order of their hashes, each slot goes to its
+ * new home or right after the slot before, which is never before where it is (a home grows with
+ * the capacity, and a run only lengthens): the table grows (lh_table_grow), the slots move to its
+ * end, last first (each to a place at or after its own, and free), then forward to their places,
+ * first first (each to a place at or before the one it leaves, which the ones before have left).
+ * false, the table as it was, when memory runs out. */
+static bool far_grow(struct lh_tuple_far *f, uint32_t cap) {
+  if (cap > UINT32_MAX / 2) return false;
+  uint32_t alloc = alloc_for(cap), next = 0;
+  for (uint32_t i = 0; i < f->alloc; i++) /* where the last slot will be: within alloc? */
+    if (f->slots[i].record) {
+      uint32_t home = home_of(slot_hash(&f->slots[i]), cap);
+      next = (home > next ? home : next) + 1;
+    }
+  if (next + 1 > alloc) alloc = next + 1; /* the last slot stays free */
+  struct lh_tuple_far_slot *v = lh_table_grow(f->slots, f->alloc, alloc, sizeof *v);
+  if (!v) return false;
+  uint32_t to = alloc - 1;
+  for (uint32_t i = f->alloc; i-- > 0;)
+    if (v[i].record && --to != i) {
+      v[to] = v[i];
+      v[i] = (struct lh_tuple_far_slot){0};
+    }
+  next = 0;
+  for (uint32_t i = to; i < alloc - 1; i++) {
+    struct lh_tuple_far_slot s = v[i];
+    v[i] = (struct lh_tuple_far_slot){0};
+    uint32_t at = home_of(slot_hash(&s), cap);
+    at = at > next ? at : next;
+    v[at] = s;
+    next = at + 1;
+  }
+  f->slots = v;
+  f->cap = cap;
+  f->alloc = alloc;
+  return true;
+}
+
+/* Puts s in its place in the order of hashes, the slots after it up to the first free one moved
+ * up by one; false when that free slot is the last (the table must grow first). */
+static bool far_insert(struct lh_tuple_far *f, struct lh_tuple_far_slot s) {
+  uint64_t h = slot_hash(&s);
+  uint32_t i = home_of(h, f->cap), j;
+  while (f->slots[i].record && slot_hash(&f->slots[i]) <= h) i++;
+  for (j = i; f->slots[j].record; j++) {
+  }
+  if (j + 1 >= f->alloc) return false;
+  memmove(&f->slots[i + 1], &f->slots[i], (size_t)(j - i) * sizeof s);
+  f->slots[i] = s;
+  return true;
+}
+
+/* (addr, fp) -> v in the far table, the slot made when new; false when memory runs out. */
 static bool place_far(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp,
                       const struct lh_tuple_value *v) {
   struct lh_tuple_far *f = c->far;
   if (!f && !(f = c->far = calloc(1, sizeof *f))) return false;
   uint32_t value = intern_record(f, addr, v);
   if (value == UINT32_MAX) return false;
-  uint32_t at = f->index_cap ? *probe_far(f, addr, fp) : 0;
-  if (at) {
-    f->entries[at - 1].value = value; /* the old record stays for the others that share it */
+  uint64_t key = lh_tuple_far_key(addr, fp);
+  struct lh_tuple_far_slot *at = f->cap ? probe_far(f, addr, key) : NULL;
+  if (at && at->record) {
+    at->record = value + 1; /* the old record stays for the others that share it */
     return true;
   }
-  if (!array_room((void **)&f->entries, &f->room, f->n, sizeof *f->entries) ||
-      !index_room(&f->index, &f->index_cap, f->n, f, entry_hash_at))
-    return false;
-  f->entries[f->n] = (struct lh_tuple_far_entry){(uint32_t)fp, (uint32_t)(fp >> 32), value};
-  *probe_far(f, addr, fp) = ++f->n;
+  struct lh_tuple_far_slot s = {(uint32_t)key, (uint32_t)(key >> 32), value + 1};
+  if ((f->n + 1) * 4 > f->cap * 3 && !far_grow(f, f->cap ? f->cap + f->cap / 2 : 64)) return false;
+  while (!far_insert(f, s)) /* a run reached the end: more homes shorten it */
+    if (!far_grow(f, f->cap + f->cap / 2)) return false;
+  f->n++;
   c->n++;
   return true;
 }
@@ -178,39 +227,40 @@ static bool *records_kept(const struct lh_tuple_far *f, lh_tuple_keep_fn keep) {
   return kept;
 }
 
-/* A new index for the far table's n entries, at most half full. */
-static bool index_rebuild(struct lh_tuple_far *f) {
-  uint32_t cap = 64;
-  while (cap < 2 * (f->n + 1)) cap *= 2;
-  return index_remake(&f->index, &f->index_cap, cap, f->n, f, entry_hash_at);
-}
-
-/* The far table's entries, in place: those whose record keep rejected (records[r] false) go,
- * those whose window in c's new near table has room move there, the rest stay, with their
- * records copied into new, smaller arrays and a new index. In place, so that a rebuild never has
- * two far tables at once (memcached's workers: 0.7 MB each, issue 11). An entry left here had a
- * full window when it was looked at, and windows only fill up until the next rebuild, so a free
- * slot in a window still proves a key absent from both tables. */
+/* The far table's slots, in place: those whose record keep rejected (records[r] false) go,
+ * those whose window in c's new near table has room move there, the rest move back, in order,
+ * to their home or right after the slot before (never after where they were), with their records
+ * copied into new, smaller arrays. In place, so that a rebuild never has two far tables at once
+ * (memcached's workers: 0.7 MB each, issue 11). A slot left here had a full window when it was
+ * looked at, and windows only fill up until the next rebuild, so a free slot in a window still
+ * proves a key absent from both tables. */
 static void far_compact(struct lh_tuple_cache *c, struct lh_tuple_far *f, const bool *records) {
   struct lh_tuple_far kept_records = {0};
-  uint32_t j = 0;
-  for (uint32_t i = 0; i < f->n; i++) {
-    struct lh_tuple_far_entry e = f->entries[i];
-    if (records && !records[e.value]) continue;
-    const struct lh_tuple_slot *r = &f->values[e.value];
-    struct lh_tuple_slot *s = probe_near(c->slots, c->cap, r->addr, entry_fp(&e));
+  uint32_t next = 0, n = 0;
+  for (uint32_t i = 0; i < f->alloc; i++) {
+    struct lh_tuple_far_slot e = f->slots[i];
+    if (!e.record) continue;
+    f->slots[i] = (struct lh_tuple_far_slot){0};
+    if (records && !records[e.record - 1]) continue;
+    const struct lh_tuple_slot *r = &f->values[e.record - 1];
+    uint64_t fp = lh_tuple_far_key(r->addr, slot_key(&e)); /* the key's xor undone */
+    struct lh_tuple_slot *s = probe_near(c->slots, c->cap, r->addr, fp);
     if (s) {
-      *s = (struct lh_tuple_slot){.addr = r->addr, .fp = entry_fp(&e), .value = r->value};
+      *s = (struct lh_tuple_slot){.addr = r->addr, .fp = fp, .value = r->value};
       c->n++;
       continue;
     }
-    e.value = intern_record(&kept_records, r->addr, &r->value);
-    if (e.value == UINT32_MAX) continue; /* no memory: recorded again next time, harmless */
-    f->entries[j++] = e;
+    uint32_t value = intern_record(&kept_records, r->addr, &r->value);
+    if (value == UINT32_MAX) continue; /* no memory: recorded again next time, harmless */
+    e.record = value + 1;
+    uint32_t at = home_of(slot_hash(&e), f->cap);
+    at = at > next ? at : next;
+    f->slots[at] = e;
+    next = at + 1;
+    n++;
     c->n++;
   }
-  memset(&f->entries[j], 0, (size_t)(f->n - j) * sizeof *f->entries);
-  f->n = j;
+  f->n = n;
   lh_table_free(f->values_index, f->values_index_cap, sizeof *f->values_index);
   lh_table_free(f->values, f->values_room, sizeof *f->values);
   f->values = kept_records.values;
@@ -218,13 +268,6 @@ static void far_compact(struct lh_tuple_cache *c, struct lh_tuple_far *f, const 
   f->values_index = kept_records.values_index;
   f->values_index_cap = kept_records.values_index_cap;
   f->nvalues = kept_records.nvalues;
-  if (!index_rebuild(f)) { /* no memory: the entries cannot be found, so they go */
-    lh_table_free(f->index, f->index_cap, sizeof *f->index); /* it names the old positions */
-    f->index = NULL;
-    f->index_cap = 0;
-    c->n -= f->n;
-    f->n = 0;
-  }
 }
 
 /* Drops the entries keep rejects, then lays the rest out again: a new near table, twice as large
@@ -241,7 +284,8 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
         kept++;
     }
   bool *records = records_kept(far, keep);
-  for (uint32_t j = 0; far && j < far->n; j++) kept += !records || records[far->entries[j].value];
+  for (uint32_t j = 0; far && j < far->alloc; j++)
+    kept += far->slots[j].record && (!records || records[far->slots[j].record - 1]);
   uint32_t cap = c->cap == 0 ? 64 : (kept + 1) * 4 > c->cap ? c->cap * 2 : c->cap;
   struct lh_tuple_slot *slots = lh_table_alloc(cap, sizeof *slots);
   if (!slots) {

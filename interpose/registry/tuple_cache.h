@@ -22,17 +22,20 @@
  *     the page number, so arrays of any stride spread over the table. The tuples of one address
  *     (other call sites, other held sets) are found by linear probing, at most NEAR_PROBES slots;
  *   - a tuple whose near window is full (a lock taken under many different held sets: a log lock
- *     under each of 10,000 account locks) goes to the far table, hashed on address and fingerprint. A window
- *     with a free slot proves the key absent from both (nothing is removed between rebuilds), so
- *     a new tuple costs one window. The far table is an index of 4-byte positions (open
- *     addressing, at most half full) into a dense array of 12-byte entries, filled in order and
- *     grown in place (lh_table_grow), each the fingerprint and the position of a shared record
- *     of address and value (struct lh_tuple_far below): its memory is what it holds, about 20
- *     bytes a tuple. memcached's workers reach 60,000 far tuples each (an LRU or statistics lock
- *     under each of its item locks): a table of whole slots at half load took 8 MiB per worker,
- *     all resident since a hash spreads the writes over every page; dense slots of 32 bytes
- *     took 2.3 MiB; entries of 12 take 1.2 (docs/benchmarks.md, section 5). The price is two
- *     more loads on a far hit; near hits, the lock fast path of most programs, do not change.
+ *     under each of 10,000 account locks) goes to the far table, hashed on address and
+ *     fingerprint. A window with a free slot proves the key absent from both (nothing is removed
+ *     between rebuilds), so a new tuple costs one window. The far table's slots are 12 bytes, a
+ *     64-bit key (the fingerprint with the address mixed in) and the position of a record of
+ *     address and value shared by the tuples that have them (struct lh_tuple_far below), at most
+ *     three quarters full: about 20 bytes a tuple, all resident since a hash spreads the writes
+ *     over every page. A far hit reads one slot, nearly always in its home's cache line, and its
+ *     record (few: cached). memcached's workers reach 60,000 far tuples each (an LRU or
+ *     statistics lock under each of its item locks): a table of whole slots at half load took
+ *     8 MiB per worker, dense slots of 32 bytes 2.3 MiB, entries of 12 behind an index of
+ *     positions 1.2 MiB but two cache misses a hit, the index word and then the entry (`perf
+ *     annotate`: 80% of the look-up's samples on those two loads); these slots take 1.1 to 1.6
+ *     MiB and one miss (docs/benchmarks.md, section 5). Near hits, the lock fast path of most
+ *     programs, do not change.
  * At half load of the near table both are rebuilt: first without the entries the caller's `keep`
  * function rejects (those of locks destroyed since: their addresses will hold other locks, so the
  * entries can never be hit again), then the near table anew, at twice the capacity only if the
@@ -100,26 +103,32 @@ _Static_assert(sizeof(struct lh_tuple_slot) == 32, "two slots to a cache line");
 
 #define LH_TUPLE_NEAR_PROBES 8
 
-/* The far table, on the heap (made at the first overflow). A far tuple is an entry of 12 bytes:
- * its fingerprint and the position of its record, the (address, value) it stands for, in
- * `values`, where each distinct record is kept once (found again through values_index). The
- * tuples of a lock taken under many held sets differ in their fingerprints only (memcached's
- * workers: an LRU lock under each of a thousand item locks, one record per LRU lock and call
- * stack), so a far tuple costs its entry and its share of the index, 12 + 4 to 8 bytes, where a
- * whole slot each cost 32 + 4 to 8. index[hash & (index_cap - 1)] and on by linear probing holds
- * 1 + the position of a key's entry, 0 where free; values_index likewise for records. A record
- * is a slot whose fp is not used: a far look-up gives it, with its addr and value, like a near
- * one. Replacing a far tuple's value points its entry at another record (records are shared);
- * records no entry points at any more go at the next rebuild. */
-struct lh_tuple_far_entry {
-  uint32_t fp_lo, fp_hi; /* two words, not one: 12 bytes an entry, not 16 */
-  uint32_t value;        /* position in values */
+/* The far table, on the heap (made at the first overflow). A far tuple is a slot of 12 bytes: its
+ * key, lh_tuple_far_key (the fingerprint and the address: as unique as the fingerprint), and
+ * 1 + the position of its record, the (address, value) it stands for, in `values`, where each
+ * distinct record is kept once (found again through values_index, 1 + positions by open
+ * addressing, 0 where free). The tuples of a lock taken under many held sets differ in their
+ * fingerprints only (memcached's workers: an LRU lock under each of a thousand item locks, one
+ * record per LRU lock and call stack), so a far tuple costs its slot. A record is a slot of the
+ * near table's kind whose fp is not used: a far look-up gives it, with its addr and value, like a
+ * near one. Replacing a far tuple's value points its slot at another record (records are
+ * shared); records no slot points at any more go at the next rebuild.
+ *
+ * The slots are linear probing without wrap-around, kept in the order of their keys' hashes
+ * (lh_tuple_far_hash): a slot is at or after its home, the hash scaled to the capacity, and
+ * before every slot of a larger hash. The capacity is any number (homes are a multiply and a
+ * shift, not a mask), followed by spill slots for the last homes' runs, the last slot always
+ * free so that a probe ends. The order lets the table grow by half in place (lh_table_grow, then
+ * every slot moves forward or stays: no second table while it grows) and be compacted in place
+ * at a rebuild (every slot moves back or stays). */
+struct lh_tuple_far_slot {
+  uint32_t key_lo, key_hi; /* two words, not one: 12 bytes a slot, not 16 */
+  uint32_t record;         /* 1 + position in values; 0: free */
 };
 
 struct lh_tuple_far {
-  uint32_t *index;
-  struct lh_tuple_far_entry *entries; /* n used, room allocated (zeroed beyond n) */
-  uint32_t index_cap, n, room;
+  struct lh_tuple_far_slot *slots; /* alloc of them: cap homes and the spill */
+  uint32_t cap, alloc, n;
   struct lh_tuple_slot *values; /* nvalues used, values_room allocated */
   uint32_t *values_index;
   uint32_t nvalues, values_room, values_index_cap;
@@ -131,11 +140,14 @@ struct lh_tuple_cache {
   struct lh_tuple_far *far;    /* overflow: by the whole key; NULL until needed */
 };
 
-/* The far table's hash of a slot's key. */
-static inline uint32_t lh_tuple_far_hash(uintptr_t addr, uint64_t fp) {
-  /* The high half: products mix every input bit upwards. */
-  return (uint32_t)((fp ^ (addr * 0xff51afd7ed558ccdull)) * 0x9e3779b97f4a7c15ull >> 32);
+/* A far tuple's key: the fingerprint with the address mixed in (a multiply by an odd number is
+ * one-to-one, so two keys of one address differ as their fingerprints do). */
+static inline uint64_t lh_tuple_far_key(uintptr_t addr, uint64_t fp) {
+  return fp ^ (addr * 0xff51afd7ed558ccdull);
 }
+
+/* The hash that orders the far slots: one-to-one too, its high half mixed from every key bit. */
+static inline uint64_t lh_tuple_far_hash(uint64_t key) { return key * 0x9e3779b97f4a7c15ull; }
 
 /* The first slot of an address's window in a near table of capacity cap. */
 static inline uint32_t lh_tuple_near_index(uintptr_t addr, uint32_t cap) {

@@ -162,12 +162,14 @@ static size_t resident_bytes(const void *p, size_t bytes) {
   return n * page;
 }
 
-Test(tuple_cache, far_tuples_cost_twelve_bytes_and_a_few_of_index_each) {
+static bool keep_not_stack_9(const struct lh_tuple_slot *s) { return s->value.stack != 9; }
+
+Test(tuple_cache, far_tuples_cost_a_twelve_byte_slot_at_half_load_or_more) {
   /* memcached's workers: an LRU lock under each of 60,000 held sets, from one call stack. A table
    * of whole slots at half load had 8 MiB resident for them (128 to 256 bytes a tuple), a dense
-   * array of slots 32 bytes a tuple; an entry is the fingerprint and the position of the one
-   * (address, value) record they share, and the index is 4 bytes a position at half load or
-   * less. */
+   * array of slots 32 bytes a tuple; a far slot is the key and the position of the one
+   * (address, value) record they share, at least half full (it grows by half at three
+   * quarters). */
   struct lh_tuple_cache c = {0};
   const uint32_t tuples = 60000;
   for (uint32_t i = 0; i < tuples; i++) {
@@ -179,19 +181,64 @@ Test(tuple_cache, far_tuples_cost_twelve_bytes_and_a_few_of_index_each) {
   struct lh_tuple_far *f = c.far;
   cr_expect_geq(f->n, tuples - LH_TUPLE_NEAR_PROBES);
   cr_expect_eq(f->nvalues, 1, "one record for them all, not %u", f->nvalues);
-  size_t entries = resident_bytes(f->entries, (size_t)f->room * sizeof *f->entries),
-         index = resident_bytes(f->index, (size_t)f->index_cap * sizeof *f->index);
-  size_t per_tuple = sizeof(struct lh_tuple_far_entry) + 4 * sizeof(uint32_t);
-  cr_expect_eq(sizeof(struct lh_tuple_far_entry), 12);
-  cr_expect_leq(entries + index, (size_t)f->n * per_tuple + 2 * 4096,
-                "%zu bytes resident for %u far tuples (%zu of entries, %zu of index)",
-                entries + index, f->n, entries, index);
+  cr_expect_eq(sizeof(struct lh_tuple_far_slot), 12);
+  size_t slots = resident_bytes(f->slots, (size_t)f->alloc * sizeof *f->slots);
+  cr_expect_leq(slots, (size_t)f->n * 2 * sizeof *f->slots + 2 * 4096,
+                "%zu bytes resident for %u far tuples (%u homes)", slots, f->n, f->cap);
   for (uint32_t i = 0; i < tuples; i++) {
     struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
     struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &k);
     cr_assert_not_null(s, "variant %u lost", i);
     cr_assert_eq(s->addr, 0x7000);
     cr_assert_eq(s->value.stack, 3);
+  }
+  lh_tuple_cache_clear(&c);
+}
+
+/* What growing and compacting in place rely on, and a look-up too: each far slot at or after its
+ * home, no free slot between (a probe would stop there), in the order of the hashes, the last
+ * slot free. */
+static void expect_far_order(const struct lh_tuple_far *f) {
+  uint64_t last = 0;
+  uint32_t used = 0;
+  for (uint32_t i = 0; i < f->alloc; i++) {
+    const struct lh_tuple_far_slot *s = &f->slots[i];
+    if (!s->record) continue;
+    uint64_t h = lh_tuple_far_hash((uint64_t)s->key_hi << 32 | s->key_lo);
+    uint32_t home = (uint32_t)(((h >> 32) * (uint64_t)f->cap) >> 32);
+    cr_assert_leq(home, i, "slot %u before its home %u", i, home);
+    for (uint32_t j = home; j < i; j++) cr_assert_neq(f->slots[j].record, 0, "a hole at %u", j);
+    cr_assert(used == 0 || h >= last, "slot %u out of order", i);
+    last = h;
+    used++;
+  }
+  cr_expect_eq(used, f->n);
+  cr_expect_eq(f->slots[f->alloc - 1].record, 0, "the last slot taken");
+}
+
+Test(tuple_cache, far_slots_keep_their_order_as_the_table_grows_and_is_compacted) {
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 20000; i++) { /* four locks, many held sets: it grows many times */
+    struct lh_tuple_key k = key(0x7000 + 64 * (uintptr_t)(i % 4), 0x400000, 0x1000 + i);
+    struct lh_tuple_value v = value(i % 4 == 3 ? 9 : 2);
+    cr_assert(lh_tuple_cache_put(&c, &k, &v));
+    if (i % 1999 == 1998) expect_far_order(c.far);
+  }
+  expect_far_order(c.far);
+  uint32_t cap = c.cap;
+  for (uint32_t i = 0; c.cap == cap || i < cap; i++) { /* a rebuild drops the fourth lock's */
+    struct lh_tuple_key k = key(0x100000 + 64 * (uintptr_t)i, 0x400000, 0);
+    struct lh_tuple_value v = value(4);
+    cr_assert(lh_tuple_cache_put_pruning(&c, &k, &v, keep_not_stack_9));
+  }
+  expect_far_order(c.far);
+  for (uint32_t i = 0; i < 20000; i++) {
+    struct lh_tuple_key k = key(0x7000 + 64 * (uintptr_t)(i % 4), 0x400000, 0x1000 + i);
+    struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &k);
+    if (i % 4 == 3)
+      cr_assert_null(s, "rejected tuple %u still there", i);
+    else
+      cr_assert(s && s->value.stack == 2, "tuple %u lost", i);
   }
   lh_tuple_cache_clear(&c);
 }
@@ -232,8 +279,6 @@ Test(tuple_cache, far_tuples_of_two_locks_with_equal_values_stay_apart) {
   cr_expect_eq(lh_tuple_cache_get(&c, &mine)->addr, 0x7000);
   lh_tuple_cache_clear(&c);
 }
-
-static bool keep_not_stack_9(const struct lh_tuple_slot *s) { return s->value.stack != 9; }
 
 Test(tuple_cache, rebuilding_drops_the_far_tuples_whose_record_keep_rejects) {
   struct lh_tuple_cache c = {0};
@@ -326,7 +371,7 @@ Test(tuple_cache, a_rebuild_compacts_the_far_table_where_it_is) {
   struct lh_tuple_cache c = {0};
   put_far_tuples(&c, 1000, 5);
   const struct lh_tuple_far *f = c.far;
-  const struct lh_tuple_far_entry *entries = f->entries;
+  const struct lh_tuple_far_slot *slots = f->slots;
   uint32_t far_n = f->n, cap = c.cap;
   for (uint32_t i = 0; c.cap == cap; i++) { /* other locks, each in its own window */
     struct lh_tuple_key k = key(0x100000 + 64 * (uintptr_t)i, 0x400000, 0);
@@ -334,7 +379,7 @@ Test(tuple_cache, a_rebuild_compacts_the_far_table_where_it_is) {
     cr_assert(lh_tuple_cache_put(&c, &k, &v));
   }
   cr_expect_eq(c.far, f, "the same far table");
-  cr_expect_eq(c.far->entries, entries, "its entries where they were");
+  cr_expect_eq(c.far->slots, slots, "its slots where they were");
   cr_expect_leq(c.far->n, far_n, "no tuple added to it");
   for (uint32_t i = 0; i < 1000; i++) {
     struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
