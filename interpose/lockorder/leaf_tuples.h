@@ -27,7 +27,8 @@
  *     with its edges, and the tuples kept back on them are dropped (their pair is in the file);
  *     the rest are dropped when the run ends;
  *   - tuples naming a lock that another process may share (pshared, or in a MAP_SHARED mapping)
- *     are always written: a process lockhound does not see could close the cycle;
+ *     are always written, but for tries (above): a process lockhound does not see could close
+ *     the cycle;
  *   - when a search of the graph runs past its budget (its own, or the run's: lock_order.h),
  *     whether the edge closed a cycle is unknown: every kept-back tuple whose lock is not a leaf
  *     (has an out-edge) is written, and from then on only leaves' tuples are kept back, each
