@@ -101,6 +101,65 @@ lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t m
   e->since_ns = 0;
 }
 
+/* The fast path of a blocking acquisition, made *before* the lock is tried, in two steps so that
+ * the common one has no call in it: lh_lock_push_near looks in the near table (tuple_cache.h) and,
+ * when the thread has recorded the acquisition lh_lock_request would make (lh_lock_known_fresh's
+ * conditions: registered, not holding the lock already, the lock's epoch unchanged) and the held
+ * set has room, pushes its held entry: LH_PUSHED. LH_PUSH_FAR: only the far table can tell; the
+ * wrapper's out-of-line far path then calls lh_lock_push_far with the fingerprint (*fp). Else
+ * LH_PUSH_NONE, and nothing is pushed. The caller then tries the lock and, when the try does not
+ * take it, takes the entry back (lh_lock_unpush) before its slow path.
+ * Pushing first means that nothing of the look-up lives across the try (the wrapper saves no
+ * registers) and that the push is not in the program's critical section. Between the push and
+ * the try's return the set names a lock the thread may not hold yet: the try never blocks, a
+ * signal handler's acquisitions in between are pushed above the entry and popped again, and the
+ * watchdog describes only threads that have been blocked for a while (a thread here is not). */
+enum lh_push { LH_PUSH_NONE, LH_PUSHED, LH_PUSH_FAR };
+
+__attribute__((always_inline)) static inline bool
+lh_lock_push_slot(const struct lh_tuple_slot *s, const void *obj, uint8_t mode, uint64_t fp) {
+  if (__builtin_expect(!s || s->value.again || s->value.epoch != lh_lock_epoch_of((uintptr_t)obj),
+                       0))
+    return false;
+  struct lh_held_set *h = &lh_self.held;
+  uint64_t hash = lh_tuple_entry_hash(fp, s->value.lock);
+  struct lh_held_entry *e = &h->v[h->n];
+  e->addr = (uintptr_t)obj;
+  e->hash = hash;
+  e->lock = s->value.lock;
+  e->stack = s->value.stack;
+  e->count = 1;
+  e->mode = mode;
+  e->since_ns = 0;
+  h->n++;
+  h->hash += hash;
+  return true;
+}
+
+__attribute__((always_inline)) static inline enum lh_push
+lh_lock_push_near(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *fp) {
+  struct lh_held_set *h = &lh_self.held;
+  if (__builtin_expect(!lh_self.registered || h->n == h->cap, 0))
+    return LH_PUSH_NONE; /* the slow path grows the set */
+  *fp = lh_tuple_fp(h->hash, pc, lh_tuple_meta(lh_self.seg, mode, 0));
+  const struct lh_tuple_slot *s = lh_tuple_cache_find_near(&lh_self.tuples, (uintptr_t)obj, *fp);
+  if (__builtin_expect(s == LH_TUPLE_FAR_NEXT, 0)) return LH_PUSH_FAR;
+  return lh_lock_push_slot(s, obj, mode, *fp) ? LH_PUSHED : LH_PUSH_NONE;
+}
+
+static inline bool lh_lock_push_far(const void *obj, uint8_t mode, uint64_t fp) {
+  return lh_lock_push_slot(lh_tuple_cache_get_far(&lh_self.tuples, (uintptr_t)obj, fp), obj, mode,
+                           fp);
+}
+
+/* Takes back the entry lh_lock_push_near or lh_lock_push_far pushed (the latest) and returns its lock's address. */
+static inline uintptr_t lh_lock_unpush(void) {
+  struct lh_held_set *h = &lh_self.held;
+  struct lh_held_entry *e = &h->v[--h->n];
+  h->hash -= e->hash;
+  return e->addr;
+}
+
 /* Whether the calling thread's tuple cache knows the acquisition lh_lock_request would make: no
  * slow path then. */
 static inline bool lh_tuple_known(const void *obj, uint8_t mode, uint8_t flags, uintptr_t pc) {

@@ -160,18 +160,31 @@ static inline uint32_t lh_tuple_near_index(uintptr_t addr, uint32_t cap) {
 struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uintptr_t addr,
                                              uint64_t fp);
 
-/* The slot of (addr, fp) (of a far tuple: its record, whose fp is not the tuple's), or NULL when
- * the tuple is new. */
-static inline struct lh_tuple_slot *lh_tuple_cache_find(const struct lh_tuple_cache *c,
-                                                        uintptr_t addr, uint64_t fp) {
+/* What lh_tuple_cache_find_near returns when the address's near window is full without the
+ * tuple: it may be in the far table. */
+#define LH_TUPLE_FAR_NEXT ((struct lh_tuple_slot *)1)
+
+/* The near table's slot of (addr, fp); NULL when the tuple is new (a free slot in the window
+ * proves it absent from both tables), LH_TUPLE_FAR_NEXT when only the far table can tell.
+ * Without calls, for fast paths that must save no registers. */
+static inline struct lh_tuple_slot *lh_tuple_cache_find_near(const struct lh_tuple_cache *c,
+                                                             uintptr_t addr, uint64_t fp) {
   if (__builtin_expect(c->cap == 0, 0)) return 0;
   uint32_t i = lh_tuple_near_index(addr, c->cap);
   for (int p = 0; p < LH_TUPLE_NEAR_PROBES; p++, i = (i + 1) & (c->cap - 1)) {
     const struct lh_tuple_slot *s = &c->slots[i];
     if (s->fp == fp && s->addr == addr) return &c->slots[i];
-    if (!s->addr) return 0; /* a free slot in the window: absent from both tables */
+    if (!s->addr) return 0;
   }
-  return lh_tuple_cache_get_far(c, addr, fp);
+  return LH_TUPLE_FAR_NEXT;
+}
+
+/* The slot of (addr, fp) (of a far tuple: its record, whose fp is not the tuple's), or NULL when
+ * the tuple is new. */
+static inline struct lh_tuple_slot *lh_tuple_cache_find(const struct lh_tuple_cache *c,
+                                                        uintptr_t addr, uint64_t fp) {
+  struct lh_tuple_slot *s = lh_tuple_cache_find_near(c, addr, fp);
+  return s == LH_TUPLE_FAR_NEXT ? lh_tuple_cache_get_far(c, addr, fp) : s;
 }
 
 /* The slot for key, or NULL when the key is new. */

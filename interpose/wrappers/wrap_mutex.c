@@ -52,17 +52,31 @@ __attribute__((noinline)) static int mutex_lock_slow(pthread_mutex_t *m, uintptr
   return rc;
 }
 
-/* The fast path: a tuple already recorded (lh_lock_known_fresh) whose lock the trylock takes. */
+/* The fast path's try did not take the lock (busy, or an error for the real call to decide): its
+ * held entry is taken back, and the slow path goes on with what the try returned. */
+__attribute__((noinline)) static int mutex_lock_untaken(int rc, uintptr_t pc) {
+  return mutex_lock_slow((pthread_mutex_t *)lh_lock_unpush(), pc, rc);
+}
+
+/* The fast path of a tuple in the far table (recorder.h, lh_lock_push_near). */
+__attribute__((noinline)) static int mutex_lock_far(pthread_mutex_t *m, uintptr_t pc, uint64_t fp) {
+  if (!lh_lock_push_far(m, LH_MODE_WRITE, fp)) return mutex_lock_slow(m, pc, -1);
+  int rc = real_pthread_mutex_trylock(m);
+  if (__builtin_expect(rc != 0, 0)) return mutex_lock_untaken(rc, pc);
+  return 0;
+}
+
+/* The fast path: a tuple already recorded, pushed before the try (lh_lock_push_near), which the
+ * try then takes. Nothing but the return address lives across the try. */
 LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
   LH_COUNT(pthread_mutex_lock);
-  const struct lh_tuple_slot *s;
-  uint64_t hash;
-  if (__builtin_expect(!lh_fast_path_open(), 0) ||
-      __builtin_expect(!(s = lh_lock_known_fresh(m, LH_MODE_WRITE, LH_PC, &hash)), 0))
-    return mutex_lock_slow(m, LH_PC, -1);
+  uint64_t fp;
+  enum lh_push k =
+      lh_fast_path_open() ? lh_lock_push_near(m, LH_MODE_WRITE, LH_PC, &fp) : LH_PUSH_NONE;
+  if (__builtin_expect(k != LH_PUSHED, 0))
+    return k == LH_PUSH_FAR ? mutex_lock_far(m, LH_PC, fp) : mutex_lock_slow(m, LH_PC, -1);
   int rc = real_pthread_mutex_trylock(m);
-  if (__builtin_expect(rc != 0, 0)) return mutex_lock_slow(m, LH_PC, rc);
-  lh_lock_acquired_known(s, m, LH_MODE_WRITE, hash);
+  if (__builtin_expect(rc != 0, 0)) return mutex_lock_untaken(rc, LH_PC);
   return 0;
 }
 

@@ -86,7 +86,7 @@ static void sample_path(char *buf, size_t size, const char *sample)
     snprintf(buf, size, "%s/%s", LH_SAMPLES_BUILD_DIR, sample);
 }
 
-/* `lockhound run --json FILE --run-dir=DIR [option] -- sample`: the exit code, the time taken, the
+/* `lockhound run --json FILE --run-dir=DIR [option] -- program`: the exit code, the time taken, the
  * report; the run files are in run_dir(). */
 static const char *run_dir(void)
 {
@@ -95,11 +95,10 @@ static const char *run_dir(void)
     return dir;
 }
 
-static json_t *run_sample(const char *sample, const char *option, struct lh_child_result *res,
-                          double *took)
+static json_t *run_program(const char *program, const char *option, struct lh_child_result *res,
+                           double *took)
 {
-    char program[4096], json_path[4096], dir_option[4200];
-    sample_path(program, sizeof program, sample);
+    char json_path[4096], dir_option[4200];
     snprintf(json_path, sizeof json_path, "%s/findings.json", work_dir);
     snprintf(dir_option, sizeof dir_option, "--run-dir=%s", run_dir());
     const char *with_option[] = {LOCKHOUND, "run", "--json", json_path, dir_option, option, "--",
@@ -107,12 +106,20 @@ static json_t *run_sample(const char *sample, const char *option, struct lh_chil
     const char *without[] = {LOCKHOUND, "run", "--json", json_path, dir_option, "--", program,
                              NULL};
     *took = run_timed(option ? with_option : without, NULL, NULL, RUN_LIMIT_S, res);
-    cr_assert(!res->timed_out, "%s did not end within %.0f s; stderr:\n%s", sample, RUN_LIMIT_S,
+    cr_assert(!res->timed_out, "%s did not end within %.0f s; stderr:\n%s", program, RUN_LIMIT_S,
               res->err);
     json_error_t jerr;
     json_t *report = json_load_file(json_path, 0, &jerr);
     cr_assert_not_null(report, "no readable JSON report (%s); stderr:\n%s", jerr.text, res->err);
     return report;
+}
+
+static json_t *run_sample(const char *sample, const char *option, struct lh_child_result *res,
+                          double *took)
+{
+    char program[4096];
+    sample_path(program, sizeof program, sample);
+    return run_program(program, option, res, took);
 }
 
 /* The watchdog wrote the deadlock within DEADLOCK_LIMIT_S of the last of its threads blocking,
@@ -138,6 +145,23 @@ Test(deadlock, is_reported_and_ended_with_exit_code_66_within_seconds)
     const json_t *f = lh_report_finding(report, "deadlock");
     cr_expect_not_null(f, "no deadlock finding; stderr:\n%s", res.err);
     cr_expect_str_eq(json_string_value(json_object_get(f, "action")) ?: "(none)", "exit");
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
+                 res.err);
+    expect_reported_soon_after_the_deadlock(&res);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* The same deadlock on acquisitions the threads have made before (their blocking calls take the
+ * fast path, whose try finds the lock taken: programs/deadlock_on_known_acquisitions.c). */
+Test(deadlock, on_acquisitions_made_before_is_reported_and_ended_too)
+{
+    struct lh_child_result res;
+    double took;
+    json_t *report =
+        run_program(LH_TEST_PROGRAM_DIR "/deadlock_on_known_acquisitions", NULL, &res, &took);
+    const json_t *f = lh_report_finding(report, "deadlock");
+    cr_expect_not_null(f, "no deadlock finding; stderr:\n%s", res.err);
     cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
                  res.err);
     expect_reported_soon_after_the_deadlock(&res);
