@@ -64,10 +64,17 @@ struct pair {
   UT_hash_handle hh;
 };
 
-/* Tuples kept back on an edge of the graph: records of 2 + nheld words. The commonest case, one
- * tuple with one held lock, takes no memory of its own: the edge's data is then its shape, tagged
- * (shape << 1 | 1), and its locks are the owners of the edge's nodes (they keep their ids while
- * the tuple names them). */
+/* Tuples kept back on an edge of the graph. A tuple of the edge itself (one held lock, the
+ * edge's source; its lock, the edge's target: the locks are the owners of the edge's nodes, which
+ * keep their ids while the tuple names them) needs only its shape. The commonest case, one such
+ * tuple on an edge, takes no memory of its own: the edge's data is then its shape, tagged
+ * (shape << 1 | 1). More tuples go into a list of records: a tuple of the edge is one word, its
+ * shape with KEPT_OF_EDGE set; any other is lock, shape and its nheld held locks (2 + nheld
+ * words, the lock below KEPT_OF_EDGE). memcached keeps three or four tuples on each of 37,000
+ * edges (an LRU lock under an item lock, taken by two workers at a few call sites): a record of
+ * three words each made the lists 2.4 MB (issue 11). Ids from KEPT_OF_EDGE up are not kept back
+ * (written at once: no real program makes two thousand million locks or shapes). */
+#define KEPT_OF_EDGE 0x80000000u
 struct kept {
   uint32_t n, cap;
   uint32_t w[];
@@ -227,7 +234,13 @@ static void release_kept(struct lh_order_edge *e, bool write, bool write_shared)
     return;
   }
   struct kept *k = data;
+  uint32_t edge_held = graph.nodes[e->from].owner, edge_lock = graph.nodes[e->to].owner;
   for (uint32_t i = 0; i < k->n;) {
+    if (k->w[i] & KEPT_OF_EDGE) {
+      release_one(edge_lock, k->w[i] & ~KEPT_OF_EDGE, &edge_held, write);
+      i++;
+      continue;
+    }
     uint32_t lock = k->w[i], shape = k->w[i + 1], nheld = shape_at(shape)->nheld;
     release_one(lock, shape, &k->w[i + 2], write || (write_shared && nheld > 1));
     i += 2 + nheld;
@@ -243,12 +256,16 @@ static void edge_gone(void *ctx, struct lh_order_edge *e, bool to_gone) {
   release_kept(e, false, !to_gone);
 }
 
-static bool append(struct kept **kp, uint32_t lock, uint32_t shape, const uint32_t *held) {
-  uint32_t nheld = shape_at(shape)->nheld, need = 2 + nheld;
+/* Appends a record of the words head[0..nhead) and tail[0..ntail) to the list *kp (made when
+ * NULL); false when memory runs out. */
+static bool append(struct kept **kp, const uint32_t *head, uint32_t nhead, const uint32_t *tail,
+                   uint32_t ntail) {
   struct kept *k = *kp;
-  uint32_t n = k ? k->n : 0, cap = k ? k->cap : 0;
+  uint32_t n = k ? k->n : 0, cap = k ? k->cap : 0, need = nhead + ntail;
   if (n + need > cap) {
-    uint32_t c = cap ? 2 * cap : 2 * need; /* a list is made for a second tuple: room for a third */
+    /* A list is made for a second tuple: room for a third, and for 4 words at least (a malloc
+     * chunk's smallest payload, 24 bytes, holds them with the header). */
+    uint32_t c = cap ? 2 * cap : (2 * need > 4 ? 2 * need : 4);
     while (c < n + need) c *= 2;
     struct kept *v = realloc(k, sizeof *k + c * sizeof(uint32_t));
     if (!v) return false;
@@ -256,29 +273,30 @@ static bool append(struct kept **kp, uint32_t lock, uint32_t shape, const uint32
     v->cap = c;
     *kp = k = v;
   }
-  k->w[k->n++] = lock;
-  k->w[k->n++] = shape;
-  memcpy(&k->w[k->n], held, nheld * sizeof *held);
-  k->n += nheld;
+  memcpy(&k->w[k->n], head, nhead * sizeof *head);
+  if (ntail) memcpy(&k->w[k->n + nhead], tail, ntail * sizeof *tail);
+  k->n += need;
   return true;
 }
 
 static bool keep(uint32_t edge, uint32_t lock, uint32_t shape, const uint32_t *held) {
+  if ((lock | shape) & KEPT_OF_EDGE) return false; /* not encodable: written at once */
   struct lh_order_edge *e = &graph.edges[edge];
   uint32_t nheld = shape_at(shape)->nheld;
-  if (!e->data && nheld == 1 && graph.nodes[e->to].owner == lock &&
-      graph.nodes[e->from].owner == held[0] && (shape >> 31) == 0) {
+  bool of_edge =
+      nheld == 1 && graph.nodes[e->to].owner == lock && graph.nodes[e->from].owner == held[0];
+  if (!e->data && of_edge) {
     e->data = (void *)((uintptr_t)shape << 1 | 1);
   } else {
     struct kept *k = NULL;
     if (tagged(e->data)) { /* a second tuple on this edge: the first moves into a list */
-      uint32_t first_held = graph.nodes[e->from].owner;
-      if (!append(&k, graph.nodes[e->to].owner, (uint32_t)((uintptr_t)e->data >> 1), &first_held))
-        return false;
+      uint32_t first = (uint32_t)((uintptr_t)e->data >> 1) | KEPT_OF_EDGE;
+      if (!append(&k, &first, 1, NULL, 0)) return false;
     } else {
       k = e->data;
     }
-    if (!append(&k, lock, shape, held)) {
+    uint32_t head[2] = {of_edge ? shape | KEPT_OF_EDGE : lock, shape};
+    if (!(of_edge ? append(&k, head, 1, NULL, 0) : append(&k, head, 2, held, nheld))) {
       if (tagged(e->data)) free(k);
       return false;
     }

@@ -19,8 +19,11 @@ static uint64_t slot_hash(const struct lh_tuple_far_slot *s) {
   return lh_tuple_far_hash(slot_key(s));
 }
 
-/* The slots a table of cap homes has: runs that start at the last homes spill past them. */
-static uint32_t alloc_for(uint32_t cap) { return cap + cap / 16 + 16; }
+/* The slots a table of cap homes has: runs that start at the last homes spill past them (a run at
+ * seven eighths load is some tens of slots, rarely a few hundred; one that reaches the end makes
+ * the table grow). Every slot is resident once the table has grown (its slots move through all
+ * of it), so the spill is kept small: cap / 16 made memcached's tables 6% larger. */
+static uint32_t alloc_for(uint32_t cap) { return cap + cap / 128 + 64; }
 
 /* A far record's hash: its address and every field of its value. */
 static uint32_t record_hash(uintptr_t addr, const struct lh_tuple_value *v) {
@@ -169,6 +172,12 @@ static bool far_grow(struct lh_tuple_far *f, uint32_t cap) {
   return true;
 }
 
+/* The far table's next capacity: a quarter more (it grows at seven eighths full, so it is 70% to
+ * 87.5% full: ordered slots keep a look-up short at that load, a hit 3 slots on average and a
+ * miss stopping at the first larger hash, where growing by half at three quarters left it half
+ * full, 0.7 MB more for memcached's three tables). */
+static uint32_t far_grown(uint32_t cap) { return cap ? cap + cap / 4 + 1 : 64; }
+
 /* Puts s in its place in the order of hashes, the slots after it up to the first free one moved
  * up by one; false when that free slot is the last (the table must grow first). */
 static bool far_insert(struct lh_tuple_far *f, struct lh_tuple_far_slot s) {
@@ -197,9 +206,10 @@ static bool place_far(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp,
     return true;
   }
   struct lh_tuple_far_slot s = {(uint32_t)key, (uint32_t)(key >> 32), value + 1};
-  if ((f->n + 1) * 4 > f->cap * 3 && !far_grow(f, f->cap ? f->cap + f->cap / 2 : 64)) return false;
+  if ((uint64_t)(f->n + 1) * 8 > (uint64_t)f->cap * 7 && !far_grow(f, far_grown(f->cap)))
+    return false;
   while (!far_insert(f, s)) /* a run reached the end: more homes shorten it */
-    if (!far_grow(f, f->cap + f->cap / 2)) return false;
+    if (!far_grow(f, far_grown(f->cap))) return false;
   f->n++;
   c->n++;
   return true;

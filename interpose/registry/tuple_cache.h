@@ -27,9 +27,9 @@
  *     between rebuilds), so a new tuple costs one window. The far table's slots are 12 bytes, a
  *     64-bit key (the fingerprint with the address mixed in) and the position of a record of
  *     address and value shared by the tuples that have them (struct lh_tuple_far below), at most
- *     three quarters full: about 20 bytes a tuple, all resident since a hash spreads the writes
- *     over every page. A far hit reads one slot, nearly always in its home's cache line, and its
- *     record (few: cached). memcached's workers reach 60,000 far tuples each (an LRU or
+ *     seven eighths full: about 15 bytes a tuple, all resident since a hash spreads the writes
+ *     over every page. A far hit reads a few slots (3 on average when full), nearly always in
+ *     its home's cache line or the next, and its record (few: cached). memcached's workers reach 60,000 far tuples each (an LRU or
  *     statistics lock under each of its item locks): a table of whole slots at half load took
  *     8 MiB per worker, dense slots of 32 bytes 2.3 MiB, entries of 12 behind an index of
  *     positions 1.2 MiB but two cache misses a hit, the index word and then the entry (`perf
@@ -120,7 +120,8 @@ _Static_assert(sizeof(struct lh_tuple_slot) == 32, "two slots to a cache line");
  * (lh_tuple_far_hash): a slot is at or after its home, the hash scaled to the capacity, and
  * before every slot of a larger hash. The capacity is any number (homes are a multiply and a
  * shift, not a mask), followed by spill slots for the last homes' runs, the last slot always
- * free so that a probe ends. The order lets the table grow by half in place (lh_table_grow, then
+ * free so that a probe ends. It grows by a quarter at seven eighths full (tuple_cache.c,
+ * far_grown). The order lets the table grow in place (lh_table_grow, then
  * every slot moves forward or stays: no second table while it grows) and be compacted in place
  * at a rebuild (every slot moves back or stays). */
 struct lh_tuple_far_slot {

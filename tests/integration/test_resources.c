@@ -465,6 +465,19 @@ static long lines_with(const char *dir, const char *needle)
     return count;
 }
 
+/* Tuples kept back on the edges into item[1] - two as one-word records of the edge table -> item[1]
+ * (site_a's, then site_b's), one with two held locks as a whole record (site_c's) - are all
+ * written once another thread closes a cycle through item[1]: 8 acq records, what a run that
+ * kept nothing back would write (programs/kept_tuples_of_many_sites.c). */
+Test(resources, every_tuple_kept_back_on_an_edge_is_written_when_the_edge_joins_a_cycle,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    long long bytes;
+    run_preloaded(PROGRAM("kept_tuples_of_many_sites"), NULL, NULL, &bytes);
+    long acq = lines_with(last_run_dir, "\"t\":\"acq\"");
+    cr_expect_eq(acq, 8, "%ld acq records", acq);
+}
+
 /* Another process could close a cycle through a lock it shares: the tuples of a chain of
  * process-shared locks, or of locks in a MAP_SHARED mapping, are all written; a private chain's
  * are kept back after the first. */

@@ -164,12 +164,12 @@ static size_t resident_bytes(const void *p, size_t bytes) {
 
 static bool keep_not_stack_9(const struct lh_tuple_slot *s) { return s->value.stack != 9; }
 
-Test(tuple_cache, far_tuples_cost_a_twelve_byte_slot_at_half_load_or_more) {
+Test(tuple_cache, far_tuples_cost_a_twelve_byte_slot_at_seven_tenths_load_or_more) {
   /* memcached's workers: an LRU lock under each of 60,000 held sets, from one call stack. A table
    * of whole slots at half load had 8 MiB resident for them (128 to 256 bytes a tuple), a dense
    * array of slots 32 bytes a tuple; a far slot is the key and the position of the one
-   * (address, value) record they share, at least half full (it grows by half at three
-   * quarters). */
+   * (address, value) record they share, at least 70% full (it grows by a quarter at seven
+   * eighths: at half load, memcached's three far tables took 0.7 MB more). */
   struct lh_tuple_cache c = {0};
   const uint32_t tuples = 60000;
   for (uint32_t i = 0; i < tuples; i++) {
@@ -183,7 +183,7 @@ Test(tuple_cache, far_tuples_cost_a_twelve_byte_slot_at_half_load_or_more) {
   cr_expect_eq(f->nvalues, 1, "one record for them all, not %u", f->nvalues);
   cr_expect_eq(sizeof(struct lh_tuple_far_slot), 12);
   size_t slots = resident_bytes(f->slots, (size_t)f->alloc * sizeof *f->slots);
-  cr_expect_leq(slots, (size_t)f->n * 2 * sizeof *f->slots + 2 * 4096,
+  cr_expect_leq(slots, (size_t)f->n * 10 / 7 * sizeof *f->slots + 2 * 4096,
                 "%zu bytes resident for %u far tuples (%u homes)", slots, f->n, f->cap);
   for (uint32_t i = 0; i < tuples; i++) {
     struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
