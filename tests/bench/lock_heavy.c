@@ -10,7 +10,11 @@
  * pair (t, t + 1 mod 4) in one consistent order (the lower-numbered first), so neighbours wait for
  * each other and the wrappers' waiting path is measured too.
  *
- * Usage: lock_heavy [--shared] [ITERATIONS_PER_THREAD]
+ * With --threads=N (1 to 4), only the first N threads run: one thread alone measures the wrappers'
+ * cost without another core in the way (docs/benchmarks.md: the variants of the library timed
+ * against each other).
+ *
+ * Usage: lock_heavy [--shared] [--threads=N] [ITERATIONS_PER_THREAD]
  * Prints the iterations, the time between the first create and the last join (measured inside
  * the program, so a tool's start-up and final report are left out) and that time divided by the
  * number of lock+unlock pairs of all threads together: a whole-program cost per pair, which can
@@ -57,8 +61,19 @@ static double now_seconds(void)
 int main(int argc, char **argv)
 {
     static struct worker workers[THREADS];
-    int contended = argc > 1 && strcmp(argv[1], "--shared") == 0;
-    long iterations = argc > 1 + contended ? atol(argv[1 + contended]) : DEFAULT_ITERATIONS;
+    int contended = 0, threads = THREADS, arg = 1;
+    for (; arg < argc && strncmp(argv[arg], "--", 2) == 0; arg++) {
+        if (strcmp(argv[arg], "--shared") == 0)
+            contended = 1;
+        else if (strncmp(argv[arg], "--threads=", 10) == 0 && atoi(argv[arg] + 10) >= 1 &&
+                 atoi(argv[arg] + 10) <= THREADS)
+            threads = atoi(argv[arg] + 10);
+        else {
+            fprintf(stderr, "usage: lock_heavy [--shared] [--threads=1..%d] [ITERATIONS]\n", THREADS);
+            return 2;
+        }
+    }
+    long iterations = arg < argc ? atol(argv[arg]) : DEFAULT_ITERATIONS;
     long total = 0;
     for (int i = 0; i < THREADS; i++) {
         pthread_mutex_init(&shared[i], NULL);
@@ -70,9 +85,9 @@ int main(int argc, char **argv)
         workers[i].iterations = iterations;
     }
     double start = now_seconds();
-    for (int i = 0; i < THREADS; i++)
+    for (int i = 0; i < threads; i++)
         pthread_create(&workers[i].thread, NULL, run_worker, &workers[i]);
-    for (int i = 0; i < THREADS; i++)
+    for (int i = 0; i < threads; i++)
         pthread_join(workers[i].thread, NULL);
     double elapsed = now_seconds() - start;
     for (int i = 0; i < THREADS; i++)
@@ -80,7 +95,7 @@ int main(int argc, char **argv)
     long pairs = 2 * total; /* two lock+unlock pairs per iteration */
     printf("lock_heavy: threads=%d locks=%s iterations=%ld pairs=%ld elapsed=%.3f "
            "ns_per_pair=%.2f\n",
-           THREADS, contended ? "shared" : "own", iterations, pairs, elapsed,
+           threads, contended ? "shared" : "own", iterations, pairs, elapsed,
            pairs ? elapsed * 1e9 / (double)pairs : 0.0);
     return 0;
 }
