@@ -132,7 +132,7 @@ static void register_on_own_stack(void *p) {
   lh_self.registered = true;
   lh_self.id = id;
   lh_self.seg = 0;
-  lh_self.cold->tid = gettid();
+  lh_self.cold->tid = lh_self.tid = gettid();
   if (!t) return;
   t->parent = parent;
   t->parent_seg = parent_seg;
@@ -443,7 +443,7 @@ void lh_thread_fork_child(void) {
   memset(calls_exited, 0, sizeof calls_exited);
   if (own_calls(lh_self.calls)) memset(lh_self.calls, 0, LH_NCOUNTERS * sizeof *lh_self.calls);
   lh_tuple_cache_clear(&lh_self.tuples);
-  lh_self.cold->tid = gettid();
+  lh_self.cold->tid = lh_self.tid = gettid();
   struct lh_thread_info *self = info_of(lh_self.id);
   if (self) {
     self->how = LH_HOW_FORK;

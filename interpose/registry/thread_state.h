@@ -73,6 +73,8 @@ extern struct lh_thread_cold lh_thread_cold_none;
  * - registered, id, seg, in_runtime (16 bytes): read by every wrapper (lh_pass, the tuple key);
  *   saved_errno and the saved cancel state (12): written by lh_runtime_enter, which runs before
  *   a thread is registered (registering takes the recorder lock), so they cannot be on the heap;
+ *   tid (4, where the alignment of `held` left a hole): what a mutex's fast path writes as its
+ *   owner (wrap_mutex.c);
  * - held (32: the array itself is on the heap, grown on the slow path before the push that needs
  *   it), tuples (16): the lock fast path's probe and push;
  * - calls (8): the per-wrapper counters, one increment per call;
@@ -89,6 +91,7 @@ struct lh_thread {
   int saved_errno; /* the program's errno while the recorder lock is held */
   int saved_cancel_state; /* the program's cancel state and type while in the runtime */
   int saved_cancel_type;
+  pid_t tid; /* the kernel's id (cold->tid's copy): a plain mutex's owner (wrap_mutex.c) */
   struct lh_held_set held;
   struct lh_tuple_cache tuples;
   /* On the heap, made at the thread's first lock look-up. */

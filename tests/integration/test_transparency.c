@@ -1,7 +1,8 @@
 /* test_transparency.c - lockhound does not change what a program does: its stdout bytes, what it
  * reads from stdin, its exit code and its death by a signal are the same natively, under
  * `lockhound run` and under a plain LD_PRELOAD of liblockhound.so; a program with one thread has
- * exactly one (lockhound's watchdog starts when first needed). */
+ * exactly one (lockhound's watchdog starts when first needed); a plain mutex that the fast path
+ * takes inline holds what glibc would have written in it. */
 #include "child_process.h"
 
 #include <criterion/criterion.h>
@@ -239,4 +240,29 @@ Test(signal, fault_signals_read_as_default_under_run, .init = make_work_dir,
      .fini = remove_work_dir, .timeout = 60)
 {
     check_signal_query(UNDER_RUN);
+}
+
+/* wrap_mutex.c takes a plain mutex on its fast path itself, as glibc's trylock would: the mutex's
+ * lock word, owner (the kernel id, a fork child's own) and user count are glibc's, an
+ * error-checking mutex still says EDEADLK, and threads that wait on each other count exactly
+ * (programs/plain_mutex_fields.c; natively too). */
+static void check_plain_mutex_fields(enum how how)
+{
+    struct lh_child_result res;
+    run_program(how, LH_TEST_PROGRAM_DIR "/plain_mutex_fields", NULL, NULL, 0, &res);
+    cr_expect_str_eq(res.out, "ok\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 0, "exit code %d; stderr:\n%s", res.exit_code, res.err);
+    lh_child_result_free(&res);
+}
+
+Test(plain_mutex, taken_on_the_fast_path_holds_glibcs_fields_natively, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    check_plain_mutex_fields(NATIVE);
+}
+
+Test(plain_mutex, taken_on_the_fast_path_holds_glibcs_fields_under_preload, .init = make_work_dir,
+     .fini = remove_work_dir, .timeout = 60)
+{
+    check_plain_mutex_fields(UNDER_PRELOAD);
 }
