@@ -70,20 +70,22 @@ __attribute__((noinline)) static int mutex_lock_slow(pthread_mutex_t *m, uintptr
  * Written once by the library's constructor, before lockhound is enabled. */
 static int plain_kind = INT_MIN;
 
-/* What glibc's trylock does to a plain mutex: true when it took it. */
-static inline bool plain_mutex_take(pthread_mutex_t *m) {
+/* What glibc's trylock does to a plain mutex, for the thread of kernel id tid: true when it took
+ * it. */
+static inline bool plain_mutex_take(pthread_mutex_t *m, pid_t tid) {
   int unlocked = 0;
   if (!__atomic_compare_exchange_n(&m->__data.__lock, &unlocked, 1, false, __ATOMIC_ACQUIRE,
                                    __ATOMIC_RELAXED))
     return false;
-  m->__data.__owner = lh_self.tid;
+  m->__data.__owner = tid;
   ++m->__data.__nusers;
   return true;
 }
 
 /* The fast path's try: inline for a plain mutex, else glibc's. */
 static inline int mutex_try(pthread_mutex_t *m) {
-  if (__builtin_expect(m->__data.__kind == plain_kind, 1)) return plain_mutex_take(m) ? 0 : EBUSY;
+  if (__builtin_expect(m->__data.__kind == plain_kind, 1))
+    return plain_mutex_take(m, lh_self.tid) ? 0 : EBUSY;
   return real_pthread_mutex_trylock(m);
 }
 
@@ -114,14 +116,10 @@ static bool plain_mutex_works(void) {
   ok = ok && real_pthread_mutex_unlock(&m) == 0 && m.__data.__lock == 0 && m.__data.__owner == 0 &&
        m.__data.__nusers == 0;
   if (ok) { /* taken inline, given back by glibc, taken by glibc */
-    int unlocked = 0;
-    ok = __atomic_compare_exchange_n(&m.__data.__lock, &unlocked, 1, false, __ATOMIC_ACQUIRE,
-                                     __ATOMIC_RELAXED);
-    m.__data.__owner = tid;
-    ++m.__data.__nusers;
-    ok = ok && real_pthread_mutex_trylock(&m) == EBUSY && real_pthread_mutex_unlock(&m) == 0 &&
-         m.__data.__lock == 0 && m.__data.__owner == 0 && m.__data.__nusers == 0 &&
-         real_pthread_mutex_trylock(&m) == 0 && real_pthread_mutex_unlock(&m) == 0;
+    ok = plain_mutex_take(&m, tid) && real_pthread_mutex_trylock(&m) == EBUSY &&
+         real_pthread_mutex_unlock(&m) == 0 && m.__data.__lock == 0 && m.__data.__owner == 0 &&
+         m.__data.__nusers == 0 && real_pthread_mutex_trylock(&m) == 0 &&
+         real_pthread_mutex_unlock(&m) == 0;
   }
   real_pthread_mutex_destroy(&m);
   return ok;
