@@ -109,8 +109,8 @@ lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t m
  * wrapper's out-of-line far path then calls lh_lock_push_far with the fingerprint (*fp). Else
  * LH_PUSH_NONE, and nothing is pushed. The caller then tries the lock and, when the try does not
  * take it, takes the entry back (lh_lock_unpush) before its slow path.
- * Pushing first means that nothing of the look-up lives across the try (the wrapper saves no
- * registers) and that the push is not in the program's critical section. Between the push and
+ * Pushing first means that nothing of the look-up lives across the try (the mutex wrapper saves
+ * one register, not five) and that the push is not in the program's critical section. Between the push and
  * the try's return the set names a lock the thread may not hold yet: the try never blocks, a
  * signal handler's acquisitions in between are pushed above the entry and popped again, and the
  * watchdog describes only threads that have been blocked for a while (a thread here is not). */
@@ -152,7 +152,8 @@ static inline bool lh_lock_push_far(const void *obj, uint8_t mode, uint64_t fp) 
                            fp);
 }
 
-/* Takes back the entry lh_lock_push_near or lh_lock_push_far pushed (the latest) and returns its lock's address. */
+/* Takes back the entry lh_lock_push_near or lh_lock_push_far pushed (the latest) and returns its
+ * lock's address. */
 static inline uintptr_t lh_lock_unpush(void) {
   struct lh_held_set *h = &lh_self.held;
   struct lh_held_entry *e = &h->v[--h->n];

@@ -183,8 +183,8 @@ static bool far_grow(struct lh_tuple_far *f, uint32_t cap) {
 }
 
 /* The far table's next capacity: a quarter more (it grows at seven eighths full, so it is 70% to
- * 87.5% full: ordered slots keep a look-up short at that load, a hit 3 slots on average and a
- * miss stopping at the first larger hash, where growing by half at three quarters left it half
+ * 87.5% full: ordered slots keep a look-up short at that load, a hit 4 or 5 slots on average and
+ * a miss stopping at the first larger hash, where growing by half at three quarters left it half
  * full, 0.7 MB more for memcached's three tables). */
 static uint32_t far_grown(uint32_t cap) { return cap ? cap + cap / 4 + 1 : 64; }
 

@@ -28,8 +28,9 @@
  *     64-bit key (the fingerprint with the address mixed in) and the position of a record of
  *     address and value shared by the tuples that have them (struct lh_tuple_far below), at most
  *     seven eighths full: about 15 bytes a tuple, all resident since a hash spreads the writes
- *     over every page. A far hit reads a few slots (3 on average when full), nearly always in
- *     its home's cache line or the next, and its record (few: cached). memcached's workers reach 60,000 far tuples each (an LRU or
+ *     over every page. A far hit reads a few slots (4 or 5 on average when full), nearly always
+ *     in its home's cache line or the next, and its record (few: cached); a miss stops at the
+ *     first slot of a larger hash. memcached's workers reach 60,000 far tuples each (an LRU or
  *     statistics lock under each of its item locks): a table of whole slots at half load took
  *     8 MiB per worker, dense slots of 32 bytes 2.3 MiB, entries of 12 behind an index of
  *     positions 1.2 MiB but two cache misses a hit, the index word and then the entry (`perf
