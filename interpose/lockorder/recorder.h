@@ -110,10 +110,11 @@ lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t m
  * LH_PUSH_NONE, and nothing is pushed. The caller then tries the lock and, when the try does not
  * take it, takes the entry back (lh_lock_unpush) before its slow path.
  * Pushing first means that nothing of the look-up lives across the try (the mutex wrapper saves
- * one register, not five) and that the push is not in the program's critical section. Between the push and
- * the try's return the set names a lock the thread may not hold yet: the try never blocks, a
- * signal handler's acquisitions in between are pushed above the entry and popped again, and the
- * watchdog describes only threads that have been blocked for a while (a thread here is not). */
+ * one register, not five) and that the push is not in the program's critical section. Between
+ * the push and the try's return the set names a lock the thread may not hold yet: the try never
+ * blocks, a signal handler's acquisitions in between are pushed above the entry and popped again,
+ * and the watchdog describes only threads that have been blocked for a while (a thread here is
+ * not). */
 enum lh_push { LH_PUSH_NONE, LH_PUSHED, LH_PUSH_FAR };
 
 __attribute__((always_inline)) static inline bool
