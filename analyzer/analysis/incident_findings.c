@@ -10,7 +10,8 @@
  * Deduplication: the key is the kind, the detail, the keys of those locks and objects, and per
  * thread entry what it waits on, holds and tried, each with its site (the first frame of the
  * stack, module path + offset), those lines sorted so that a cycle recorded from another thread
- * is the same key. The id text is the same in stable words (finding_ids.c). Thread numbers, counts and times are left out: the same deadlock in two runs is
+ * is the same key (a condvar used with two mutexes: each waiter's site alone, so that the key is
+ * the same whichever waiter reported it). The id text is the same in stable words (finding_ids.c). Thread numbers, counts and times are left out: the same deadlock in two runs is
  * one finding. A data race is keyed by its two code sites instead (race_findings.c). */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -107,6 +108,24 @@ static char *entry_line(const struct lh_key_words *w, const struct lh_incident_t
   return s;
 }
 
+/* One line of the key for a related entry: its site. */
+static char *related_line(const struct lh_key_words *w, const struct lh_related *r) {
+  char *s = NULL;
+  size_t len = 0, cap = 0;
+  lh_key_append(&s, &len, &cap, "R");
+  lh_key_site(w, &s, &len, &cap, r->stack);
+  return s;
+}
+
+/* One line of the key for a thread of a finding keyed by sites alone. */
+static char *site_line(const struct lh_key_words *w, int32_t stack) {
+  char *s = NULL;
+  size_t len = 0, cap = 0;
+  lh_key_append(&s, &len, &cap, "S");
+  if (stack != LH_NONE) lh_key_site(w, &s, &len, &cap, stack);
+  return s;
+}
+
 static int str_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -129,14 +148,15 @@ static char *incident_key(const struct lh_key_words *w, const struct lh_incident
   }
   char **lines = lh_xcalloc(x->nthreads + x->nrelated + 1, sizeof *lines);
   size_t n = 0;
-  for (uint32_t i = 0; i < x->nthreads; i++) lines[n++] = entry_line(w, &x->threads[i]);
-  for (uint32_t i = 0; i < x->nrelated; i++) {
-    char *s = NULL;
-    size_t sl = 0, sc = 0;
-    lh_key_append(&s, &sl, &sc, "R");
-    lh_key_site(w, &s, &sl, &sc, x->related[i].stack);
-    lines[n++] = s;
-  }
+  /* A condvar with two mutexes is reported by whichever waiter comes second, naming its own mutex
+   * and the other's: its threads are keyed by their wait sites alone, the reporter's like the
+   * other's, so that the key does not depend on which came second (the mutexes are in the L
+   * lines). */
+  bool by_site = x->kind == LH_FINDING_COND_MULTIPLE_MUTEXES;
+  for (uint32_t i = 0; i < x->nthreads; i++)
+    lines[n++] = by_site ? site_line(w, x->threads[i].stack) : entry_line(w, &x->threads[i]);
+  for (uint32_t i = 0; i < x->nrelated; i++)
+    lines[n++] = by_site ? site_line(w, x->related[i].stack) : related_line(w, &x->related[i]);
   lh_sort(lines, n, sizeof *lines, str_cmp);
   for (size_t i = 0; i < n; i++) {
     lh_key_append(&key, &len, &cap, "\n");
