@@ -69,42 +69,10 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
   lh_lock_request_slow(a, flags, pc, s);
 }
 
-/* The tuple-cache slot of a blocking acquisition that lh_lock_request would find on its fast path
- * and that needs nothing more than a push once the lock is taken (the thread is registered, the
- * lock is not held already), and in *hash the held entry's hash, made before the lock is taken
- * (outside the program's critical section): NULL otherwise. Inline and without calls, for
- * wrappers whose fast path must save no registers. */
-__attribute__((always_inline)) static inline const struct lh_tuple_slot *
-lh_lock_known_fresh(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *hash) {
-  if (__builtin_expect(!lh_self.registered, 0)) return 0;
-  uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, 0));
-  const struct lh_tuple_slot *s = lh_tuple_cache_find(&lh_self.tuples, (uintptr_t)obj, fp);
-  if (__builtin_expect(!s || s->value.again || s->value.epoch != lh_lock_epoch_of((uintptr_t)obj),
-                       0))
-    return 0;
-  *hash = lh_tuple_entry_hash(fp, s->value.lock);
-  return s;
-}
-
-/* lh_lock_acquired for a slot lh_lock_known_fresh gave (the lock is now the caller's), with the
- * held entry hash it made. */
-__attribute__((always_inline)) static inline void
-lh_lock_acquired_known(const struct lh_tuple_slot *s, const void *obj, uint8_t mode,
-                       uint64_t hash) {
-  struct lh_held_entry *e = lh_held_push_slot(&lh_self.held, hash);
-  if (__builtin_expect(!e, 0)) return;
-  e->addr = (uintptr_t)obj;
-  e->lock = s->value.lock;
-  e->stack = s->value.stack;
-  e->count = 1;
-  e->mode = mode;
-  e->since_ns = 0;
-}
-
 /* The fast path of a blocking acquisition, made *before* the lock is tried, in two steps so that
  * the common one has no call in it: lh_lock_push_near looks in the near table (tuple_cache.h) and,
- * when the thread has recorded the acquisition lh_lock_request would make (lh_lock_known_fresh's
- * conditions: registered, not holding the lock already, the lock's epoch unchanged) and the held
+ * when the thread has recorded the acquisition lh_lock_request would make (the thread is
+ * registered, does not hold the lock already, and the lock's epoch is unchanged) and the held
  * set has room, pushes its held entry: LH_PUSHED. LH_PUSH_FAR: only the far table can tell; the
  * wrapper's out-of-line far path then calls lh_lock_push_far with the fingerprint (*fp). Else
  * LH_PUSH_NONE, and nothing is pushed. The caller then tries the lock and, when the try does not

@@ -126,22 +126,26 @@ __attribute__((noinline)) static int python_try_slow(sem_t *s, int rc, int saved
 }
 
 /* The fast path, as a mutex's (wrap_mutex.c): a tuple already recorded, on a lock that is no
- * thread's end-of-life sentinel, which the try takes; errno is then as the successful call left
- * it, untouched. Everything else: python_try_slow. CPython makes this call for every acquire
- * of every lock (issue 11: 130 instructions a round before). */
+ * thread's end-of-life sentinel, pushed before the try (lh_lock_push_near, recorder.h), which the
+ * try then takes; errno is then as the successful call left it, untouched. A try that fails takes
+ * the entry back. Everything else: python_try_slow. CPython makes this call for every acquire of
+ * every lock (issue 11: 130 instructions a round before). */
 static int python_try(sem_t *s) {
-  const struct lh_tuple_slot *t;
-  uint64_t hash;
-  if (__builtin_expect(!lh_fast_path_open() || lh_python_sentinel_of(s) >= 0 ||
-                           !(t = lh_lock_known_fresh(s, LH_MODE_WRITE, python_key_pc(), &hash)),
-                       0)) {
-    int rc = real_sem_trywait(s);
-    return python_try_slow(s, rc, errno);
+  uint64_t fp;
+  enum lh_push k = LH_PUSH_NONE;
+  if (__builtin_expect(lh_fast_path_open() && lh_python_sentinel_of(s) < 0, 1)) {
+    k = lh_lock_push_near(s, LH_MODE_WRITE, python_key_pc(), &fp);
+    if (__builtin_expect(k == LH_PUSH_FAR, 0))
+      k = lh_lock_push_far(s, LH_MODE_WRITE, fp) ? LH_PUSHED : LH_PUSH_NONE;
   }
   int rc = real_sem_trywait(s);
-  if (__builtin_expect(rc != 0, 0)) return python_try_slow(s, rc, errno);
-  lh_lock_acquired_known(t, s, LH_MODE_WRITE, hash);
-  lh_try_succeeded_on(t->value.lock);
+  if (__builtin_expect(k != LH_PUSHED, 0)) return python_try_slow(s, rc, errno);
+  if (__builtin_expect(rc != 0, 0)) {
+    int saved = errno;
+    lh_lock_unpush();
+    return python_try_slow(s, rc, saved);
+  }
+  lh_try_succeeded_on(lh_self.held.v[lh_self.held.n - 1].lock);
   return 0;
 }
 

@@ -107,7 +107,7 @@ LH_STEP void lh_acquire_tried(const void *obj, uint8_t kind, uint8_t mode, bool 
   }
 }
 
-/* Whether a lock wrapper may take its fast path (lh_lock_known_fresh, recorder.h): lockhound is on,
+/* Whether a lock wrapper may take its fast path (lh_lock_push_near, recorder.h): lockhound is on,
  * not running its own code on this thread, and neither race mode nor the contention profile (which
  * have events of their own at every acquisition and release) is on. */
 LH_STEP bool lh_fast_path_open(void) {
