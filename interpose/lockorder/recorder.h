@@ -97,9 +97,7 @@ lh_lock_push_slot(const struct lh_tuple_slot *s, const void *obj, uint8_t mode, 
   e->hash = hash;
   e->lock = s->value.lock;
   e->stack = s->value.stack;
-  e->count = 1;
-  e->mode = mode;
-  e->since_ns = 0;
+  lh_held_entry_first(e, mode); /* since_ns is not written: the contention profile is off */
   h->n++;
   h->hash += hash;
   return true;
@@ -149,9 +147,7 @@ static inline void lh_lock_acquired(const struct lh_acquire *a) {
   e->addr = a->addr;
   e->lock = a->lock;
   e->stack = a->stack;
-  e->count = 1;
-  e->mode = a->mode;
-  e->since_ns = 0;
+  lh_held_entry_first(e, a->mode);
   if (__builtin_expect(lh_contention_on, 0)) e->since_ns = lh_profile_acquired(a->lock);
 }
 

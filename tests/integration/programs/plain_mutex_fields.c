@@ -5,14 +5,17 @@
  * the next ones take the fast path) and checks glibc's fields while it holds it: locked, owned by
  * its kernel id, one user; and free, unowned, no user after the unlock. An error-checking mutex
  * taken again by its holder still fails with EDEADLK. A fork child does the same with its own
- * kernel id. Then four threads add to a counter under one plain mutex, 200,000 times each, by
- * turns that make them wait on each other: the total must be exact. Prints "ok" and exits 0, or
- * says what was wrong and exits 1. */
+ * kernel id. An unlock (lockhound releases a plain mutex inline too) wakes a thread asleep on the
+ * mutex, and leaves errno as it was. Then four threads add to a counter under one plain mutex,
+ * 200,000 times each, by turns that make them wait on each other: the total must be exact. Prints
+ * "ok" and exits 0, or says what was wrong and exits 1 (never hangs: a waiter not woken is given
+ * ten seconds). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_mutex_t plain = PTHREAD_MUTEX_INITIALIZER;
@@ -64,6 +67,31 @@ static void *add(void *arg) {
   return NULL;
 }
 
+static void *take_plain(void *arg) {
+  (void)arg;
+  pthread_mutex_lock(&plain); /* sleeps: main holds it */
+  pthread_mutex_unlock(&plain);
+  return NULL;
+}
+
+/* main holds the mutex until a second thread sleeps on it (glibc marks the lock word 2 before it
+ * sleeps), then releases it: the sleeper must wake. */
+static void check_wake(void) {
+  pthread_t t;
+  pthread_mutex_lock(&plain);
+  pthread_create(&t, NULL, take_plain, NULL);
+  while (__atomic_load_n(&plain.__data.__lock, __ATOMIC_ACQUIRE) != 2) usleep(1000);
+  usleep(20000); /* well into its sleep */
+  errno = 1234;
+  pthread_mutex_unlock(&plain);
+  if (errno != 1234) fail("unlock: errno changed");
+  struct timespec deadline;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += 10;
+  if (pthread_timedjoin_np(t, NULL, &deadline) != 0)
+    fail("unlock: the sleeping waiter was not woken");
+}
+
 int main(void) {
   pthread_t t[4];
   pthread_create(&t[0], NULL, fields, NULL);
@@ -76,6 +104,7 @@ int main(void) {
   int status;
   if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     fail("the fork child found something wrong");
+  check_wake();
   for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, add, NULL);
   for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
   if (counter != 4 * 200000) fail("the counter is wrong");
