@@ -241,3 +241,37 @@ bool lh_modules_self_range(uintptr_t *lo, uintptr_t *hi) {
   }
   return false;
 }
+
+struct span_search {
+  uintptr_t addr;
+  const char *part;
+  struct lh_module_span *out;
+  bool found;
+};
+
+static int span_one(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  struct span_search *q = data;
+  uintptr_t lo = UINTPTR_MAX, hi = 0;
+  bool inside = false;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD) continue;
+    uintptr_t a = info->dlpi_addr + ph->p_vaddr, b = a + ph->p_memsz;
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
+    inside = inside || (q->addr >= a && q->addr < b);
+  }
+  if (!inside) return 0;
+  q->out->lo = lo;
+  q->out->hi = hi;
+  q->out->has_part = q->part && info->dlpi_name && strstr(info->dlpi_name, q->part);
+  q->found = true;
+  return 1;
+}
+
+bool lh_module_span_of(uintptr_t addr, const char *part, struct lh_module_span *out) {
+  struct span_search q = {addr, part, out, false};
+  dl_iterate_phdr(span_one, &q);
+  return q.found;
+}

@@ -8,14 +8,17 @@
 #include <string.h>
 
 #include "base/warnings.h"
+#include "registry/module_map.h"
 #include "registry/recorder_lock.h"
 #include "registry/thread_state.h"
 
 bool lh_python_on;
 bool lh_python_interpreter;
 uintptr_t lh_python_key_pc;
-/* The interpreter's object (the module holding PyThread_allocate_lock): its load base. */
-static void *interpreter_base;
+/* The interpreter's object (the module holding PyThread_allocate_lock): where it is loaded. */
+static struct lh_module_span interpreter;
+
+static bool in_interpreter(uintptr_t pc) { return pc >= interpreter.lo && pc < interpreter.hi; }
 
 /* CPython's API, as this file uses it (PyObject is opaque here). Filled once by the probe. */
 typedef struct py_object py_object;
@@ -46,8 +49,7 @@ static struct {
 
 void lh_python_probe(void) {
   void *allocate = dlsym(RTLD_DEFAULT, "PyThread_allocate_lock");
-  Dl_info info;
-  if (!allocate || !dladdr(allocate, &info)) return;
+  if (!allocate || !lh_module_span_of((uintptr_t)allocate, NULL, &interpreter)) return;
   lh_python_interpreter = true;
   if (dlsym(RTLD_DEFAULT, "PyMutex_Lock")) { /* 3.13 and later: locks are PyMutex */
     lh_warn("this Python (3.13 or later) takes its locks inside the interpreter, where a "
@@ -79,7 +81,6 @@ void lh_python_probe(void) {
               py.as_long && py.as_utf8 && py.incref && py.decref && py.err_fetch &&
               py.err_restore && py.err_clear && py.none && py.seq_item && py.dict_item &&
               py.type_of;
-  interpreter_base = info.dli_fbase;
   lh_python_key_pc = (uintptr_t)allocate;
   lh_python_on = true; /* locks are recognised even when stacks cannot be read */
 }
@@ -87,9 +88,7 @@ void lh_python_probe(void) {
 static void tag(void *sem, uint64_t value) { memcpy((char *)sem + LH_PY_TAG_OFFSET, &value, 8); }
 
 bool lh_python_sem_made(void *sem, int pshared, unsigned value, uintptr_t pc) {
-  Dl_info info;
-  bool python =
-      pshared == 0 && value == 1 && dladdr((void *)pc, &info) && info.dli_fbase == interpreter_base;
+  bool python = pshared == 0 && value == 1 && in_interpreter(pc);
   tag(sem, python ? LH_PY_TAG_MAGIC ^ (uintptr_t)sem : 0);
   return python;
 }
@@ -100,10 +99,10 @@ bool lh_python_sem_opened(void *sem, bool created, unsigned value, uintptr_t pc)
   uint64_t raw;
   memcpy(&raw, (const char *)sem + LH_PY_TAG_OFFSET, sizeof raw);
   if (raw == LH_PY_TAG_SHARED) return true;
-  Dl_info info;
-  if (!created || value != 1 || !dladdr((void *)pc, &info)) return false;
-  if (info.dli_fbase != interpreter_base &&
-      !(info.dli_fname && strstr(info.dli_fname, "_multiprocessing")))
+  if (!created || value != 1) return false;
+  struct lh_module_span module;
+  if (!in_interpreter(pc) &&
+      !(lh_module_span_of(pc, "_multiprocessing", &module) && module.has_part))
     return false;
   tag(sem, LH_PY_TAG_SHARED);
   return true;
