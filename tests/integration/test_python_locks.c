@@ -87,6 +87,18 @@ Test(python_locks, a_thread_that_ends_holding_a_python_lock_is_no_misuse) {
   lh_child_result_free(&res);
 }
 
+/* A Python lock taken and released on the library's fast path keeps the semaphore's value as
+ * glibc's calls leave it; a release wakes a thread asleep on the lock and keeps errno. */
+Test(python_locks, a_lock_taken_and_released_on_the_fast_path_keeps_its_semaphore_right) {
+  struct lh_child_result res;
+  char *kinds = run(FAKE, "wake", &res);
+  cr_expect_str_eq(res.out, "done\n", "stderr:\n%s", res.err);
+  cr_expect_str_eq(kinds, "", "stderr:\n%s", res.err);
+  cr_expect_eq(res.exit_code, 0);
+  free(kinds);
+  lh_child_result_free(&res);
+}
+
 /* Once a subinterpreter exists, PyGILState_Check says yes for every thread: reading Python stacks
  * on that answer crashed the interpreter (seen: SIGSEGV in each of 3 runs). */
 Test(python_locks, threads_of_a_subinterpreter_run_unchanged) {

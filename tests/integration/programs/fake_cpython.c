@@ -13,12 +13,22 @@
  *        fake_cpython self      a thread takes a lock it holds and nobody else can release it:
  *                               a self-deadlock once every thread is stuck (lockhound ends it)
  *        fake_cpython exit      a thread ends holding a lock, which main then releases (legal in
- *                               Python, as is a daemon thread stopped holding one): no finding */
+ *                               Python, as is a daemon thread stopped holding one): no finding
+ *        fake_cpython wake      main takes and releases a lock three times (the later ones on the
+ *                               library's fast path: the value must be 0 while held, 1 after),
+ *                               then holds it until a thread sleeps in
+ *                               sem_wait on it (glibc counts sleepers in the high half of its
+ *                               first word) and releases it: the sleeper must wake (ten seconds)
+ *                               and errno must not change. Prints "done" or what was wrong. */
+#include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 typedef void *PyThread_type_lock;
 
@@ -93,6 +103,47 @@ static void *take_a_twice(void *arg) {
   return NULL;
 }
 
+static int value_of(PyThread_type_lock lock) {
+  int v = -1;
+  sem_getvalue(lock, &v);
+  return v;
+}
+
+static void *take_a_once(void *arg) {
+  (void)arg;
+  PyThread_acquire_lock(lock_a, 1); /* sleeps: main holds it */
+  PyThread_release_lock(lock_a);
+  return NULL;
+}
+
+static const char *check_wake(void) {
+  for (int i = 0; i < 3; i++) {
+    PyThread_acquire_lock(lock_a, 1);
+    if (value_of(lock_a) != 0) return "held: value not 0";
+    PyThread_release_lock(lock_a);
+    if (value_of(lock_a) != 1) return "released: value not 1";
+  }
+  PyThread_acquire_lock(lock_a, 1);
+  pthread_t t;
+  pthread_create(&t, NULL, take_a_once, NULL);
+  for (;;) {
+    uint64_t word;
+    memcpy(&word, lock_a, sizeof word);
+    if (word >> 32) break; /* a sleeper */
+    usleep(1000);
+  }
+  usleep(20000); /* well into its sleep */
+  errno = 1234;
+  PyThread_release_lock(lock_a);
+  if (errno != 1234) return "release: errno changed";
+  struct timespec deadline;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += 10;
+  if (pthread_timedjoin_np(t, NULL, &deadline) != 0) return "release: the sleeper was not woken";
+  if (value_of(lock_a) != 1) return "after the sleeper: value not 1";
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "abba";
   lock_a = PyThread_allocate_lock();
@@ -115,11 +166,17 @@ int main(int argc, char **argv) {
     pthread_create(&t1, NULL, take_a_and_end, NULL);
     pthread_join(t1, NULL);
     PyThread_release_lock(lock_a);
+  } else if (strcmp(mode, "wake") == 0) {
+    const char *wrong = check_wake();
+    if (wrong) {
+      puts(wrong);
+      return 1;
+    }
   } else if (strcmp(mode, "self") == 0) {
     pthread_create(&t1, NULL, take_a_twice, NULL);
     pthread_join(t1, NULL);
   } else {
-    fprintf(stderr, "usage: fake_cpython abba|handover|self|exit\n");
+    fprintf(stderr, "usage: fake_cpython abba|handover|self|exit|wake\n");
     return 2;
   }
   puts("done");
