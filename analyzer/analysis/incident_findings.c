@@ -126,6 +126,16 @@ static char *site_line(const struct lh_key_words *w, int32_t stack) {
   return s;
 }
 
+/* Findings reported by whichever of two threads comes second, naming the other as related: a
+ * condvar with two mutexes (each waiter's own mutex and the other's are in the L lines), two
+ * joins of one thread at once. Their threads are keyed by their sites alone, the reporter's like
+ * the other's, so that the key does not depend on which came second. */
+static bool keyed_by_sites(const struct lh_incident *x) {
+  return x->kind == LH_FINDING_COND_MULTIPLE_MUTEXES ||
+         (x->kind == LH_FINDING_API_ERROR && x->detail &&
+          strcmp(x->detail, "join-concurrent") == 0);
+}
+
 static int str_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -148,11 +158,7 @@ static char *incident_key(const struct lh_key_words *w, const struct lh_incident
   }
   char **lines = lh_xcalloc(x->nthreads + x->nrelated + 1, sizeof *lines);
   size_t n = 0;
-  /* A condvar with two mutexes is reported by whichever waiter comes second, naming its own mutex
-   * and the other's: its threads are keyed by their wait sites alone, the reporter's like the
-   * other's, so that the key does not depend on which came second (the mutexes are in the L
-   * lines). */
-  bool by_site = x->kind == LH_FINDING_COND_MULTIPLE_MUTEXES;
+  bool by_site = keyed_by_sites(x);
   for (uint32_t i = 0; i < x->nthreads; i++)
     lines[n++] = by_site ? site_line(w, x->threads[i].stack) : entry_line(w, &x->threads[i]);
   for (uint32_t i = 0; i < x->nrelated; i++)

@@ -281,13 +281,19 @@ bool lh_misuse_join(pthread_t t, uintptr_t pc) {
                        : !known && lh_thread_was_joined(t) ? "join-joined"
                                                            : NULL;
   /* Two joins of one thread at once: glibc lets the second one wait (and time out), so only
-   * lockhound's own bookkeeping sees it. */
-  bool concurrent = !detail && known && lh_thread_claim_join(t, lh_self.id) >= 0;
-  const char *what = concurrent ? "join-concurrent" : detail;
+   * lockhound's own bookkeeping sees it. The other join is named with its call site: which of the
+   * two comes second, and reports, is the schedule's choice, so the finding shows (and is keyed
+   * by) both. */
+  uintptr_t other_pc = 0;
+  int32_t other = !detail && known ? lh_thread_claim_join(t, lh_self.id, pc, &other_pc) : -1;
+  const char *what = other >= 0 ? "join-concurrent" : detail;
   if (what && lh_incident_first_at(LH_FINDING_API_ERROR, what, pc)) {
     struct lh_incident *f = begin(LH_FINDING_API_ERROR, what);
     int32_t target = lh_thread_of_handle(t);
     if (target >= 0) f->thread = target;
+    if (other >= 0 && f->nrelated < LH_INCIDENT_MAX_RELATED)
+      f->related[f->nrelated++] =
+          (struct lh_incident_related){other, lh_stack_of_site(other_pc), "the other join, made"};
     lh_incident_write(f);
   }
   lh_recorder_unlock();

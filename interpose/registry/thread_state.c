@@ -41,6 +41,7 @@ struct lh_thread_info {
   bool alive, detached, in_map;
   bool exited;           /* it ran and ended (alive is also false before it first runs) */
   int32_t joiner;        /* the thread joining it right now, -1: none */
+  uintptr_t joiner_pc;   /* where that join was called */
   struct lh_thread *tls; /* the live thread's own state, NULL once it has exited */
   UT_hash_handle hh;     /* in `by_handle`, keyed by handle, while it can still be joined */
 };
@@ -482,12 +483,16 @@ bool lh_thread_was_joined(pthread_t handle) {
   return j != NULL;
 }
 
-int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner) {
+int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner, uintptr_t pc, uintptr_t *other_pc) {
   struct lh_thread_info *t;
   HASH_FIND(hh, by_handle, &handle, sizeof handle, t);
   if (!t) return -1;
   int32_t previous = t->joiner;
-  if (previous < 0) t->joiner = joiner;
+  *other_pc = t->joiner_pc;
+  if (previous < 0) {
+    t->joiner = joiner;
+    t->joiner_pc = pc;
+  }
   return previous;
 }
 

@@ -182,9 +182,10 @@ void lh_threads_each(void (*fn)(int32_t id, struct lh_thread *t, void *ctx), voi
 int32_t lh_thread_of_handle(pthread_t handle);
 /* Under the recorder lock: whether a handle is a detached thread (*known: a thread we track). */
 bool lh_thread_is_detached(pthread_t handle, bool *known);
-/* Under the recorder lock: records that `joiner` joins the thread; returns who else already
- * does (-1: nobody). Released when the join returns. */
-int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner);
+/* Under the recorder lock: records that `joiner` joins the thread, from the call site pc; returns
+ * who else already does (-1: nobody), with *other_pc set to that join's call site. Released when
+ * the join returns. */
+int32_t lh_thread_claim_join(pthread_t handle, int32_t joiner, uintptr_t pc, uintptr_t *other_pc);
 void lh_thread_release_join(pthread_t handle, int32_t joiner);
 /* Under the recorder lock: a handle that lockhound saw joined (and not reused since). */
 bool lh_thread_was_joined(pthread_t handle);

@@ -10,8 +10,9 @@
  * for a demo.)
  *
  * What to look for: an `api-error`: one thread "joins T1 while another thread is joining it",
- * with the stack of that second join (main's or the supervisor's: whichever came second). The
- * program goes on; lockhound exits 66.
+ * with the stack of that second join (main's or the supervisor's: whichever came second) and the
+ * call site of the other one ("the other join, made by ..."). The program goes on; lockhound
+ * exits 66.
  *
  * How to fix: give each thread exactly one owner that joins it; anyone else who needs to know
  * that it has finished waits for a semaphore or condition variable that the owner signals.
