@@ -254,6 +254,17 @@ static struct lh_findings *findings_of(struct rb *rb, struct lh_model **m) {
   return f;
 }
 
+/* The id of the one finding a run of records makes. */
+static char *only_finding_id(struct rb *rb) {
+  struct lh_model *m;
+  struct lh_findings *f = findings_of(rb, &m);
+  cr_assert_eq(f->n, 1);
+  char *id = strdup(f->items[0].id);
+  lh_findings_free(f);
+  lh_model_free(m);
+  return id;
+}
+
 /* The id of a cond-multiple-mutexes finding reported by the waiter holding `lock` (at `stack`)
  * while the other waits with `mutex` (at `other_stack`). */
 static char *cond_multiple_mutexes_id(int lock, int mutex, int stack, int other_stack) {
@@ -266,13 +277,7 @@ static char *cond_multiple_mutexes_id(int lock, int mutex, int stack, int other_
          "'mutex':%d,'stack':%d},'holds':[],'stack':%d}],"
          "'related':[{'thread':1,'stack':%d,'what':'waits on it with the other mutex here'}]}",
          lock, mutex, stack, stack, other_stack);
-  struct lh_model *m;
-  struct lh_findings *f = findings_of(&rb, &m);
-  cr_assert_eq(f->n, 1);
-  char *id = strdup(f->items[0].id);
-  lh_findings_free(f);
-  lh_model_free(m);
-  return id;
+  return only_finding_id(&rb);
 }
 
 /* Which of two waiters on one condvar with two mutexes comes second, and so reports, depends on
@@ -295,13 +300,7 @@ static char *join_concurrent_id(int reporter, int stack, int other, int other_st
          "'threads':[{'thread':%d,'holds':[],'stack':%d}],"
          "'related':[{'thread':%d,'stack':%d,'what':'the other join, made'}]}",
          reporter, stack, other, other_stack);
-  struct lh_model *m;
-  struct lh_findings *f = findings_of(&rb, &m);
-  cr_assert_eq(f->n, 1);
-  char *id = strdup(f->items[0].id);
-  lh_findings_free(f);
-  lh_model_free(m);
-  return id;
+  return only_finding_id(&rb);
 }
 
 /* Which of two threads joining one thread at once comes second, and so reports, depends on the
