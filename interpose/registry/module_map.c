@@ -9,7 +9,6 @@
  * symbolised with the modules live when it is reported, not when its frames ran. */
 #include "registry/module_map.h"
 
-#include <dlfcn.h>
 #include <link.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -223,23 +222,11 @@ void lh_modules_mark_unwritten(void) {
 }
 
 bool lh_modules_self_range(uintptr_t *lo, uintptr_t *hi) {
-  Dl_info di;
-  if (!dladdr((void *)lh_modules_self_range, &di) || !di.dli_fbase) return false;
-  if (nmods == 0) scan();
-  for (size_t i = 0; i < nmods; i++) {
-    struct lh_module *m = &mods[i];
-    if (m->gone == LIVE && (m->base == (uintptr_t)di.dli_fbase ||
-                            module_contains(m, (uintptr_t)lh_modules_self_range))) {
-      *lo = m->lo[0];
-      *hi = m->lo[0];
-      for (int s = 0; s < m->nsegs; s++) {
-        if (m->lo[s] < *lo) *lo = m->lo[s];
-        if (m->hi[s] > *hi) *hi = m->hi[s];
-      }
-      return true;
-    }
-  }
-  return false;
+  struct lh_module_span self;
+  if (!lh_module_span_of((uintptr_t)lh_modules_self_range, NULL, &self)) return false;
+  *lo = self.lo;
+  *hi = self.hi;
+  return true;
 }
 
 struct span_search {
