@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DUPLICATE_LOOK 8 /* out-edges of u looked at for an edge already there */
+#define DUPLICATE_LOOK 8 /* out-edges of u looked at when the index has no memory */
 
 static bool grow(void **v, uint32_t *cap, uint32_t need, size_t size) {
   if (need < *cap) return true;
@@ -19,6 +19,78 @@ static bool grow(void **v, uint32_t *cap, uint32_t need, size_t size) {
   *v = p;
   *cap = n;
   return true;
+}
+
+/* The edge index: open addressing of 1 + edge, keyed by (from, to), linear probing, at most half
+ * full; removal shifts the run back (no tombstones), so a miss stops at the first free slot. */
+static uint32_t pair_home(uint32_t from, uint32_t to, uint32_t cap) {
+  uint64_t h = ((uint64_t)from << 32 | to) * 0x9e3779b97f4a7c15ull;
+  return (uint32_t)(h >> 32) & (cap - 1);
+}
+
+static uint32_t *index_slot(const struct lh_order_graph *g, uint32_t from, uint32_t to) {
+  uint32_t mask = g->index_cap - 1, i = pair_home(from, to, g->index_cap);
+  for (; g->index[i]; i = (i + 1) & mask) {
+    const struct lh_order_edge *x = &g->edges[g->index[i] - 1];
+    if (x->from == from && x->to == to) break;
+  }
+  return &g->index[i];
+}
+
+/* Room for one more edge in the index; false (and no index from then on) when memory runs out. */
+static bool index_room(struct lh_order_graph *g) {
+  if (g->index_off) return false;
+  if ((g->live_edges + 1) * 2 <= g->index_cap) return true;
+  uint32_t cap = g->index_cap ? g->index_cap * 2 : 64, *old = g->index, old_cap = g->index_cap;
+  uint32_t *v = cap <= UINT32_MAX / 2 ? calloc(cap, sizeof *v) : NULL;
+  if (!v) {
+    free(g->index);
+    g->index = NULL;
+    g->index_cap = 0;
+    g->index_off = true;
+    return false;
+  }
+  g->index = v;
+  g->index_cap = cap;
+  for (uint32_t i = 0; i < old_cap; i++)
+    if (old[i]) {
+      const struct lh_order_edge *x = &g->edges[old[i] - 1];
+      *index_slot(g, x->from, x->to) = old[i];
+    }
+  free(old);
+  return true;
+}
+
+static void index_remove(struct lh_order_graph *g, uint32_t e) {
+  if (!g->index_cap) return;
+  uint32_t mask = g->index_cap - 1;
+  uint32_t *at = index_slot(g, g->edges[e].from, g->edges[e].to);
+  if (!*at) return;
+  uint32_t hole = (uint32_t)(at - g->index);
+  for (uint32_t i = (hole + 1) & mask; g->index[i]; i = (i + 1) & mask) {
+    const struct lh_order_edge *x = &g->edges[g->index[i] - 1];
+    uint32_t home = pair_home(x->from, x->to, g->index_cap);
+    /* the entry at i may fill the hole if its home is not in (hole, i] (cyclically) */
+    if (((i - home) & mask) >= ((i - hole) & mask)) {
+      g->index[hole] = g->index[i];
+      hole = i;
+    }
+  }
+  g->index[hole] = 0;
+}
+
+/* The edge from -> to, or LH_ORDER_NONE. Through the index; without one (no memory), a look at
+ * u's latest out-edges, which may miss it (a duplicate then costs memory, never an answer). */
+static uint32_t edge_between(const struct lh_order_graph *g, uint32_t from, uint32_t to) {
+  if (g->index_cap) {
+    uint32_t v = *index_slot(g, from, to);
+    return v ? v - 1 : LH_ORDER_NONE;
+  }
+  uint32_t look = 0;
+  for (uint32_t e = g->nodes[from].out; e != LH_ORDER_NONE && look < DUPLICATE_LOOK;
+       e = g->edges[e].next_out, look++)
+    if (g->edges[e].to == to) return e;
+  return LH_ORDER_NONE;
 }
 
 uint32_t lh_order_node_add(struct lh_order_graph *g, uint32_t owner) {
@@ -41,6 +113,7 @@ uint32_t lh_order_node_add(struct lh_order_graph *g, uint32_t owner) {
 
 static uint32_t new_edge(struct lh_order_graph *g, uint32_t from, uint32_t to) {
   uint32_t e;
+  bool indexed = index_room(g);
   if (g->nedges > 0 && g->free_edges != LH_ORDER_NONE) {
     e = g->free_edges;
     g->free_edges = g->edges[e].next_out;
@@ -60,10 +133,12 @@ static uint32_t new_edge(struct lh_order_graph *g, uint32_t from, uint32_t to) {
   t->in = e;
   t->nin++;
   g->live_edges++;
+  if (indexed) *index_slot(g, from, to) = e + 1;
   return e;
 }
 
 static void unlink_edge(struct lh_order_graph *g, uint32_t e) {
+  index_remove(g, e);
   struct lh_order_edge *x = &g->edges[e];
   struct lh_order_node *f = &g->nodes[x->from], *t = &g->nodes[x->to];
   if (x->prev_out != LH_ORDER_NONE)
@@ -232,15 +307,11 @@ static enum lh_order_verdict verdict(struct lh_order_graph *g, uint32_t u, uint3
 enum lh_order_verdict lh_order_edge_add(struct lh_order_graph *g, uint32_t from, uint32_t to,
                                         uint32_t *edge) {
   g->nfound = 0;
-  *edge = LH_ORDER_NONE;
-  uint32_t look = 0;
-  for (uint32_t e = g->nodes[from].out; e != LH_ORDER_NONE && look < DUPLICATE_LOOK;
-       e = g->edges[e].next_out, look++)
-    if (g->edges[e].to == to) { /* there already: on a cycle only if both are in one component */
-      *edge = e;
-      bool cyclic = g->nodes[from].comp != 0 && g->nodes[from].comp == g->nodes[to].comp;
-      return cyclic ? LH_ORDER_CYCLIC : LH_ORDER_ACYCLIC;
-    }
+  *edge = edge_between(g, from, to);
+  if (*edge != LH_ORDER_NONE) { /* there already: on a cycle only if both are in one component */
+    bool cyclic = g->nodes[from].comp != 0 && g->nodes[from].comp == g->nodes[to].comp;
+    return cyclic ? LH_ORDER_CYCLIC : LH_ORDER_ACYCLIC;
+  }
   enum lh_order_verdict r = verdict(g, from, to);
   *edge = new_edge(g, from, to);
   if (*edge == LH_ORDER_NONE) return LH_ORDER_UNKNOWN;
@@ -249,11 +320,9 @@ enum lh_order_verdict lh_order_edge_add(struct lh_order_graph *g, uint32_t from,
 }
 
 uint32_t lh_order_edge_put(struct lh_order_graph *g, uint32_t from, uint32_t to) {
-  uint32_t look = 0;
-  for (uint32_t e = g->nodes[from].out; e != LH_ORDER_NONE && look < DUPLICATE_LOOK;
-       e = g->edges[e].next_out, look++)
-    if (g->edges[e].to == to) return e;
-  uint32_t e = new_edge(g, from, to);
+  uint32_t e = edge_between(g, from, to);
+  if (e != LH_ORDER_NONE) return e;
+  e = new_edge(g, from, to);
   if (e != LH_ORDER_NONE) g->added++;
   return e;
 }
@@ -294,6 +363,7 @@ void lh_order_free(struct lh_order_graph *g) {
   free(g->stack);
   free(g->stack2);
   free(g->found);
+  free(g->index);
   uint32_t budget = g->budget, per_edge = g->per_edge;
   uint64_t base = g->base;
   void (*edge_gone)(void *, struct lh_order_edge *, bool) = g->edge_gone;

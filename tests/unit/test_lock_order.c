@@ -58,6 +58,68 @@ Test(lock_order, an_edge_already_there_is_not_added_again) {
   lh_order_free(&g);
 }
 
+/* memcached's item locks each come before every LRU lock: a pair seen again after many other
+ * out-edges of its lock is still the one edge, found without walking them. */
+Test(lock_order, an_edge_already_there_behind_many_others_is_not_added_again) {
+  struct lh_order_graph g = {0};
+  uint32_t a = nodes(&g, 101);
+  uint32_t first[100];
+  for (uint32_t i = 0; i < 100; i++) lh_order_edge_add(&g, a, a + 1 + i, &first[i]);
+  for (uint32_t i = 0; i < 100; i++) {
+    uint32_t e;
+    cr_expect_eq(add(&g, a, a + 1 + i), LH_ORDER_ACYCLIC);
+    lh_order_edge_add(&g, a, a + 1 + i, &e);
+    cr_expect_eq(e, first[i], "edge %u", i);
+    cr_expect_eq(lh_order_edge_put(&g, a, a + 1 + i), first[i], "edge %u", i);
+  }
+  cr_expect_eq(g.live_edges, 100);
+  lh_order_free(&g);
+}
+
+/* Edges removed with their locks leave no trace: the same pairs added again are new edges, once
+ * each, and the pairs still there are found. */
+Test(lock_order, an_edge_removed_with_its_lock_is_made_anew_once) {
+  struct lh_order_graph g = {0};
+  uint32_t a = nodes(&g, 40);
+  for (uint32_t i = 1; i < 40; i++) add(&g, a, a + i);                /* a before 39 leaves */
+  for (uint32_t i = 1; i < 40; i += 2) lh_order_node_dead(&g, a + i); /* no out-edge: they go */
+  cr_expect_eq(g.live_edges, 19);
+  uint32_t again[40];
+  for (uint32_t i = 1; i < 40; i += 2) {
+    again[i] = lh_order_node_add(&g, 500 + i);
+    add(&g, a, again[i]);
+    add(&g, a, again[i]);
+  }
+  for (uint32_t i = 2; i < 40; i += 2) add(&g, a, a + i);
+  cr_expect_eq(g.live_edges, 39);
+  lh_order_free(&g);
+}
+
+/* Many pairs added, many removed with their locks, in a scrambled order: every pair still there
+ * is found as the edge it was, every pair removed is made anew, and nothing is counted twice. */
+Test(lock_order, the_edges_of_a_churning_graph_are_each_found_once) {
+  struct lh_order_graph g = {0};
+  enum { N = 300 };
+  uint32_t a = nodes(&g, N), hub = a, at[N] = {0};
+  uint64_t x = 88172645463325252ull;
+  for (uint32_t round = 0; round < 20; round++) {
+    for (uint32_t i = 1; i < N; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      uint32_t leaf = 1 + (uint32_t)(x % (N - 1));
+      if (g.nodes[a + leaf].used) at[leaf] = lh_order_edge_put(&g, hub, a + leaf);
+    }
+    for (uint32_t i = 1; i < N; i += 3 + round % 5) lh_order_node_dead(&g, a + i);
+    uint32_t live = 0;
+    for (uint32_t i = 1; i < N; i++)
+      if (g.nodes[a + i].used && g.nodes[a + i].nin > 0) {
+        live++;
+        cr_expect_eq(lh_order_edge_put(&g, hub, a + i), at[i], "round %u, leaf %u", round, i);
+      }
+    cr_expect_eq(g.live_edges, live, "round %u", round);
+  }
+  lh_order_free(&g);
+}
+
 /* x -> u and v -> y: u -> v needs a search (u has an in-edge, v an out-edge), which finds no
  * way back from v to u. */
 Test(lock_order, an_edge_against_the_order_without_a_way_back_closes_no_cycle) {
