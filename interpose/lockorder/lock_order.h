@@ -37,13 +37,14 @@
  * in turn (a chain destroyed from one end goes entirely). A dead node with both in- and
  * out-edges stays (it may still join two live locks in a cycle); cyclic nodes never go.
  *
- * Memory: 32 bytes a node and 32 an edge, in two arrays with free lists, and an index of the
- * edges by (u, v), 8 to 16 bytes an edge, which finds an edge already there however many other
- * out-edges u has. It used to be a look at u's eight latest out-edges: memcached's item locks
- * each come before some hundred LRU and statistics locks, so a third of its edges were duplicates
- * (15,000 of 45,000, 32 bytes each, every one with its own list of kept-back tuples) and each
- * look walked eight edges far apart in memory. Without memory for the index, the look is what is
- * left, and a duplicate costs memory, never a wrong answer. Searches use a stack grown on demand.
+ * Memory: 32 bytes a node and 32 an edge, in two arrays with free lists. An edge already there is
+ * found in u's list of out-edges when u has at most eight, else in an index of the edges of such
+ * locks by (u, v), 8 to 16 bytes an edge. It used to be a look at u's eight latest out-edges
+ * whatever their number: memcached's item locks each come before some hundred LRU and statistics
+ * locks, so a third of its edges were duplicates (15,000 of 45,000, 32 bytes each, every one with
+ * its own list of kept-back tuples) and each look walked eight edges far apart in memory. Without
+ * memory for the index, that look is what is left, and a duplicate costs memory, never a wrong
+ * answer. Searches use a stack grown on demand.
  * No locking: the caller serialises (the recorder lock). */
 #ifndef LH_LOCK_ORDER_H
 #define LH_LOCK_ORDER_H
@@ -91,8 +92,8 @@ struct lh_order_graph {
   uint32_t *stack, cap_stack, *stack2, cap_stack2; /* the searches' */
   uint32_t *found, nfound, cap_found; /* the component the last CYCLIC verdict formed, if new */
   uint32_t live_nodes, live_edges;
-  uint32_t *index, index_cap; /* 1 + edge by (from, to); 0: free (lock_order.c) */
-  bool index_off;             /* it ran out of memory once: u's latest out-edges are looked at */
+  uint32_t *index, index_cap, index_n; /* 1 + edge by (from, to); 0: free (lock_order.c) */
+  bool index_off; /* it ran out of memory once: u's latest out-edges are looked at */
   /* Called for each edge removed with its node, before it is freed; `to_gone` says whether it
    * went because its target did (then no edge of a tuple acquiring that lock is left). */
   void (*edge_gone)(void *ctx, struct lh_order_edge *e, bool to_gone);
