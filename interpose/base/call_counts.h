@@ -18,7 +18,10 @@ enum lh_wrapped {
  * the lock calls to count the acquisitions a run made (docs/run-file-format.md, `calls`). Counted
  * on the failure branches only, so the lock fast path is unchanged. */
 #define LH_CALLS_FAILED_LOCKS LH_NWRAPPED
-#define LH_NCOUNTERS (LH_NWRAPPED + 1)
+/* And the stacks it walked (the unwinder ran; a walk remembered by call site is not counted): how
+ * a test sees that a new lock from an already-seen chain of calls did not walk again (issue 11). */
+#define LH_CALLS_STACK_WALKS (LH_NWRAPPED + 1)
+#define LH_NCOUNTERS (LH_NWRAPPED + 2)
 
 extern const char *const lh_wrapped_names[LH_NWRAPPED];
 

@@ -200,17 +200,25 @@ uint32_t lh_stack_here(void) {
   /* Owned by the recorder lock, like the private stack: kept off the program's stack. */
   static struct walk w;
   lh_own_stack_call(walk, &w);
+  lh_self.calls[LH_CALLS_STACK_WALKS]++;
   return with_python(w.pcs, w.n);
 }
 
 /* ---- Walks remembered by call site ----
  * A program that takes 100,000 locks at one line from one caller makes 100,000 new tuples, and
  * each walked the same stack again (70% of its time under lockhound, issue 11). So each thread
- * remembers, for its last walks from a few wrapper call sites, the stack's id and the stack slots
- * its return addresses were found in (the callee's CFA less one word: x86-64's call pushes the
- * return address just below the caller's stack pointer, which is the callee's CFA). The next walk from the same call site
- * first reads those slots: the same return addresses at the same places of the thread's stack
- * are the same chain of calls, and the walk is skipped.
+ * remembers, for its last walks from the wrapper call sites it uses, the stack's id and the stack
+ * slots its return addresses were found in (the callee's CFA less one word: x86-64's call pushes
+ * the return address just below the caller's stack pointer, which is the callee's CFA). The next
+ * walk from the same call site first reads those slots: the same return addresses at the same
+ * places of the thread's stack are the same chain of calls, and the walk is skipped.
+ * The memo is set-associative: MEMO_SETS sets chosen by the call site, MEMO_WAYS entries each,
+ * any of which may hold any site of its set, so that a site reached from several callers (a
+ * program's own lock helper) keeps a walk for each, and sites that share a set do not push each
+ * other out. memcached's workers have some twenty lock call sites, several behind helpers: with
+ * 8 entries, one per site, 14,000 of their 155,000 new tuples walked; with 32 in 4 ways, 120
+ * (run-bench's memcslap load). A slot is kept as its distance below the top of the stack,
+ * 4 bytes: an entry is 216 bytes, the memo 7 KiB, made for a thread at its first walk.
  * Safety: a slot is read only if it lies between the program's stack pointer now and the top of
  * the thread's stack (pthread_getattr_np, once per thread), memory that is mapped and in use; a
  * program running on a stack of its own making (a coroutine) outside those bounds always walks.
@@ -218,18 +226,21 @@ uint32_t lh_stack_here(void) {
  * Limits: x86-64 only; a stale copy of the same return addresses at the same places (a frame of
  * another shape left exactly the old values there) would give the old stack, which is the stack a
  * report shows, never a crash. Python stacks are not remembered (their frames are read anew). */
-#define MEMO_ENTRIES 8
+#define MEMO_SETS 8
+#define MEMO_WAYS 4
+_Static_assert(MEMO_SETS == 8, "a set is the top 3 bits of the site's hash");
 
 struct lh_walk_memo {
   uintptr_t stack_lo, stack_hi; /* the thread's stack; hi 0 when unknown */
   bool bounds_known;
+  uint8_t next[MEMO_SETS]; /* the way each set fills next, round robin */
   struct memo_entry {
-    uintptr_t site; /* the wrapper's return address; 0 when the entry is free */
-    uint32_t stack; /* its stack id */
-    uint32_t epoch; /* lh_stack_epoch when taken */
-    uint32_t n;     /* slots */
-    uintptr_t slots[LH_STACK_MAX];
-  } e[MEMO_ENTRIES];
+    uintptr_t site;               /* the wrapper's return address; 0 when the entry is free */
+    uint32_t stack;               /* its stack id */
+    uint32_t epoch;               /* lh_stack_epoch when taken */
+    uint32_t n;                   /* slots */
+    uint32_t below[LH_STACK_MAX]; /* each slot's distance below stack_hi */
+  } e[MEMO_SETS][MEMO_WAYS];
 };
 
 struct slot_walk {
@@ -270,7 +281,7 @@ static struct lh_walk_memo *memo_of_thread(void) {
     void *lo;
     size_t size;
     if (pthread_getattr_np(pthread_self(), &a) == 0) {
-      if (pthread_attr_getstack(&a, &lo, &size) == 0) {
+      if (pthread_attr_getstack(&a, &lo, &size) == 0 && size <= UINT32_MAX) {
         m->stack_lo = (uintptr_t)lo;
         m->stack_hi = (uintptr_t)lo + size;
       }
@@ -280,35 +291,46 @@ static struct lh_walk_memo *memo_of_thread(void) {
   return m->stack_hi ? m : NULL;
 }
 
+/* Whether entry e's slots, read now, hold its stack's return addresses (every slot lies in
+ * [sp, hi): the stack's part in use). */
 static bool memo_holds(const struct memo_entry *e, uintptr_t sp, uintptr_t hi) {
   if (e->epoch != lh_stack_epoch) return false;
   const struct lh_stack *s = stack_at(e->stack);
   if (s->n != e->n) return false;
-  for (uint32_t i = 0; i < e->n; i++)
-    if (e->slots[i] < sp || e->slots[i] + sizeof(uintptr_t) > hi ||
-        *(const volatile uintptr_t *)e->slots[i] != s->pcs[i])
-      return false;
+  for (uint32_t i = 0; i < e->n; i++) {
+    if (e->below[i] > hi - sp || e->below[i] < sizeof(uintptr_t)) return false;
+    if (*(const volatile uintptr_t *)(hi - e->below[i]) != s->pcs[i]) return false;
+  }
   return true;
+}
+
+/* Remembers walk w (stack id) from site in set `set`, unless a slot lies outside [sp, hi). */
+static void memo_keep(struct lh_walk_memo *m, uint32_t set, uintptr_t site, uint32_t id,
+                      const struct slot_walk *w, uintptr_t sp) {
+  for (uint32_t i = 0; i < w->n; i++)
+    if (w->slots[i] < sp || w->slots[i] + sizeof(uintptr_t) > m->stack_hi) return;
+  struct memo_entry *e = &m->e[set][m->next[set]];
+  m->next[set] = (uint8_t)((m->next[set] + 1) % MEMO_WAYS);
+  e->site = site;
+  e->stack = id;
+  e->epoch = lh_stack_epoch;
+  e->n = w->n;
+  for (uint32_t i = 0; i < w->n; i++) e->below[i] = (uint32_t)(m->stack_hi - w->slots[i]);
 }
 
 uint32_t lh_stack_here_from(uintptr_t site, uintptr_t sp) {
   struct lh_walk_memo *m = unwind_backtrace && !lh_python_armed() ? memo_of_thread() : NULL;
   if (!m || sp < m->stack_lo || sp >= m->stack_hi) return lh_stack_here();
-  struct memo_entry *e = &m->e[(site * 0x9e3779b97f4a7c15ull) >> 61]; /* MEMO_ENTRIES 8 */
-  if (e->site == site && e->stack < nstacks && memo_holds(e, sp, m->stack_hi)) return e->stack;
+  uint32_t set = (uint32_t)((site * 0x9e3779b97f4a7c15ull) >> 61); /* MEMO_SETS 8 */
+  for (uint32_t way = 0; way < MEMO_WAYS; way++) {
+    const struct memo_entry *e = &m->e[set][way];
+    if (e->site == site && e->stack < nstacks && memo_holds(e, sp, m->stack_hi)) return e->stack;
+  }
   static struct slot_walk w; /* owned by the recorder lock, like the private stack */
   lh_own_stack_call(walk_slots, &w);
+  lh_self.calls[LH_CALLS_STACK_WALKS]++;
   uint32_t id = intern(w.pcs, w.n);
-  e->site = 0;
-  if (id != LH_NO_STACK && w.ok) {
-    for (uint32_t i = 0; i < w.n; i++)
-      if (w.slots[i] < sp || w.slots[i] + sizeof(uintptr_t) > m->stack_hi) return id;
-    e->site = site;
-    e->stack = id;
-    e->epoch = lh_stack_epoch;
-    e->n = w.n;
-    memcpy(e->slots, w.slots, w.n * sizeof *w.slots);
-  }
+  if (id != LH_NO_STACK && w.ok) memo_keep(m, set, site, id, &w, sp);
   return id;
 }
 
