@@ -92,32 +92,61 @@ Test(resources, memory_and_run_file_do_not_grow_with_short_lived_locks,
                  small_file);
 }
 
+/* Calls fn(line, ctx) for each line of the regular files in dir (a line ends in its newline). */
+static void each_line(const char *dir, void (*fn)(const char *line, void *ctx), void *ctx)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char path[4608];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = e->d_name[0] == '.' ? NULL : fopen(path, "r");
+        if (!f)
+            continue;
+        char *line = NULL;
+        size_t cap = 0;
+        while (getline(&line, &cap, f) > 0)
+            fn(line, ctx);
+        free(line);
+        fclose(f);
+    }
+    closedir(d);
+}
+
+struct needle_count {
+    const char *needle;
+    long count;
+};
+
+static void count_needle(const char *line, void *ctx)
+{
+    struct needle_count *c = ctx;
+    c->count += strstr(line, c->needle) != NULL;
+}
+
+/* How many lines of the regular files in dir hold needle. */
+static long lines_with(const char *dir, const char *needle)
+{
+    struct needle_count c = {needle, 0};
+    each_line(dir, count_needle, &c);
+    return c.count;
+}
+
+static void take_stack_walks(const char *line, void *ctx)
+{
+    json_t *record = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
+    const char *type = json_string_value(json_object_get(record, "t"));
+    if (type && strcmp(type, "calls") == 0)
+        *(long *)ctx = (long)json_integer_value(json_object_get(record, "stack_walks"));
+    json_decref(record);
+}
+
 /* The `stack_walks` of the `calls` record of the one run file in last_run_dir; -1 if none. */
 static long stack_walks_of_last_run(void)
 {
-    DIR *d = opendir(last_run_dir);
-    cr_assert_not_null(d, "cannot open %s", last_run_dir);
     long walks = -1;
-    for (struct dirent *e; (e = readdir(d));) {
-        char path[4608];
-        size_t len;
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", last_run_dir, e->d_name);
-        char *text = lh_read_file(path, &len);
-        for (char *line = text, *next; line && *line; line = next) {
-            next = strchr(line, '\n');
-            if (next)
-                *next++ = '\0';
-            json_t *record = json_loads(line, 0, NULL);
-            const char *type = json_string_value(json_object_get(record, "t"));
-            if (type && strcmp(type, "calls") == 0)
-                walks = (long)json_integer_value(json_object_get(record, "stack_walks"));
-            json_decref(record);
-        }
-        free(text);
-    }
-    closedir(d);
+    each_line(last_run_dir, take_stack_walks, &walks);
     return walks;
 }
 
@@ -485,29 +514,6 @@ Test(resources, a_lock_call_reached_from_another_caller_gets_that_callers_stack,
     lh_child_result_free(&res);
 }
 
-/* How many lines of the regular files in dir hold needle. */
-static long lines_with(const char *dir, const char *needle)
-{
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d, "cannot open %s", dir);
-    long count = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        char path[4608];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = e->d_name[0] == '.' ? NULL : fopen(path, "r");
-        if (!f)
-            continue;
-        char *line = NULL;
-        size_t cap = 0;
-        while (getline(&line, &cap, f) > 0)
-            count += strstr(line, needle) != NULL;
-        free(line);
-        fclose(f);
-    }
-    closedir(d);
-    return count;
-}
 
 /* Tuples kept back on the edges into item[1] - two as one-word records of the edge table -> item[1]
  * (site_a's, then site_b's), one with two held locks as a whole record (site_c's) - are all
