@@ -126,6 +126,18 @@ void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_val
   lh_recorder_unlock();
 }
 
+/* As lockhound's own code (lh_runtime_enter): a signal handler's lock calls pass through instead of
+ * reading the tables half moved, and a cancel cannot stop it half way. The far tuple's slot
+ * again when it could not move (its record may have moved). */
+const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp) {
+  struct lh_tuple_cache *c = &lh_self.tuples;
+  lh_runtime_enter();
+  const struct lh_tuple_slot *s = lh_tuple_cache_promote(c, (uintptr_t)obj, fp);
+  if (!s) s = lh_tuple_cache_get_far(c, (uintptr_t)obj, fp);
+  lh_runtime_leave();
+  return s;
+}
+
 /* Whether glibc lets the holder of a lock take it again: a recursive mutex, a read lock over a
  * read lock. Any other acquisition that succeeds shows that the thread did not hold it. */
 static bool reentrant(const struct lh_acquire *a, uint8_t held_mode) {

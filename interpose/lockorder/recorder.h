@@ -114,9 +114,13 @@ lh_lock_push_near(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *fp) {
   return lh_lock_push_slot(s, obj, mode, *fp) ? LH_PUSHED : LH_PUSH_NONE;
 }
 
+/* A far hit now and then moves its tuple near (tuple_cache.h, LH_TUPLE_PROMOTE_EVERY). */
+const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp);
+
 static inline bool lh_lock_push_far(const void *obj, uint8_t mode, uint64_t fp) {
-  return lh_lock_push_slot(lh_tuple_cache_get_far(&lh_self.tuples, (uintptr_t)obj, fp), obj, mode,
-                           fp);
+  const struct lh_tuple_slot *s = lh_tuple_cache_get_far(&lh_self.tuples, (uintptr_t)obj, fp);
+  if (s && __builtin_expect(lh_tuple_far_hit(&lh_self.tuples), 0)) s = lh_tuple_promote(obj, fp);
+  return lh_lock_push_slot(s, obj, mode, fp);
 }
 
 /* Takes back the entry lh_lock_push_near or lh_lock_push_far pushed (the latest) and returns its

@@ -329,6 +329,54 @@ bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_
   return place(c, key->addr, lh_tuple_fp(key->held_hash, key->pc, key->meta), value);
 }
 
+/* Takes slot d out of the far table: the slots after it that are past their homes move back by
+ * one, so that the order of hashes and the runs from each home stay as probe_far needs them. */
+static void far_remove(struct lh_tuple_far *f, uint32_t d) {
+  uint32_t j = d + 1;
+  for (; f->slots[j].record && home_of(slot_hash(&f->slots[j]), f->cap) < j; j++)
+    f->slots[j - 1] = f->slots[j];
+  f->slots[j - 1] = (struct lh_tuple_far_slot){0};
+  f->n--;
+}
+
+/* Whether the near window that starts at slot i is full. */
+static bool window_full(const struct lh_tuple_cache *c, uint32_t i) {
+  for (int p = 0; p < LH_TUPLE_NEAR_PROBES; p++, i = (i + 1) & (c->cap - 1))
+    if (!c->slots[i].addr) return false;
+  return true;
+}
+
+/* A slot of addr's (full) window whose tuple may go to the far table: its own window is full too,
+ * so that its look-ups still end there. The window's first slot always qualifies (its tuple's
+ * window starts at or before it, and every slot from that start up to it was taken when the tuple
+ * was placed, nothing being freed between rebuilds); the search starts at a slot that turns with
+ * the promotions, so that no one slot is always the one given up. */
+static struct lh_tuple_slot *promotion_victim(const struct lh_tuple_cache *c, uintptr_t addr) {
+  uint32_t first = lh_tuple_near_index(addr, c->cap), turn = c->far->hits / LH_TUPLE_PROMOTE_EVERY;
+  for (uint32_t k = 0; k < LH_TUPLE_NEAR_PROBES; k++) {
+    uint32_t i = (first + (turn + k) % LH_TUPLE_NEAR_PROBES) & (c->cap - 1);
+    if (window_full(c, lh_tuple_near_index(c->slots[i].addr, c->cap))) return &c->slots[i];
+  }
+  return &c->slots[first];
+}
+
+struct lh_tuple_slot *lh_tuple_cache_promote(struct lh_tuple_cache *c, uintptr_t addr,
+                                             uint64_t fp) {
+  struct lh_tuple_far *f = c->far;
+  uint64_t key = lh_tuple_far_key(addr, fp);
+  struct lh_tuple_far_slot *at = f && f->cap && c->cap ? probe_far(f, addr, key) : NULL;
+  if (!at || !window_full(c, lh_tuple_near_index(addr, c->cap))) return NULL;
+  struct lh_tuple_slot *v = promotion_victim(c, addr);
+  struct lh_tuple_slot hot = {.addr = addr, .fp = fp, .value = f->values[at->record - 1].value};
+  struct lh_tuple_slot cold = *v;
+  if (!place_far(c, cold.addr, cold.fp, &cold.value)) return NULL; /* counted in c->n again */
+  c->n--;
+  at = probe_far(f, addr, key); /* the far table may have grown */
+  far_remove(f, (uint32_t)(at - f->slots));
+  *v = hot;
+  return v;
+}
+
 void lh_tuple_cache_clear(struct lh_tuple_cache *c) {
   lh_table_free(c->slots, c->cap, sizeof *c->slots);
   free_far(c->far);

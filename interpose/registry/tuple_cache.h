@@ -136,6 +136,7 @@ struct lh_tuple_far {
   struct lh_tuple_slot *values; /* nvalues used, values_room allocated */
   uint32_t *values_index;
   uint32_t nvalues, values_room, values_index_cap;
+  uint32_t hits; /* far hits counted by lh_tuple_far_hit, for promotions */
 };
 
 struct lh_tuple_cache {
@@ -211,5 +212,27 @@ static inline bool lh_tuple_cache_put(struct lh_tuple_cache *c, const struct lh_
   return lh_tuple_cache_put_pruning(c, key, value, 0);
 }
 void lh_tuple_cache_clear(struct lh_tuple_cache *c);
+
+/* Far tuples that are hit often move to their near window. A window full of a lock's other
+ * tuples, or of its neighbours' (sqlite3's static mutexes lie 48 bytes apart, 3 slots), sends
+ * every later tuple of that address to the far table, hot or not: sqlite3's memory mutex went
+ * there for half of its 207,842 acquisitions, 8 near probes and a far look-up, 210 instructions
+ * where a near hit costs 40 (docs/benchmarks.md, section 5). So every LH_TUPLE_PROMOTE_EVERY-th
+ * far hit of a thread (lh_tuple_far_hit says which) moves the tuple into its window, in the place
+ * of a tuple that goes to the far table: one whose own window is full, so that its look-ups still
+ * end in the far table, and no slot is freed, so that a window with a free slot still proves a
+ * tuple absent. Tuples that are hit stay near; those that are not drift far. */
+#define LH_TUPLE_PROMOTE_EVERY 16
+
+/* Counts a far hit; whether this one should promote its tuple. */
+static inline bool lh_tuple_far_hit(struct lh_tuple_cache *c) {
+  return ++c->far->hits % LH_TUPLE_PROMOTE_EVERY == 0;
+}
+
+/* Moves the far tuple (addr, fp) into its near window; its near slot, or NULL when the tuple is
+ * not in the far table, its window has a free slot, or memory ran out (the tables then as they
+ * were, but for a record that no slot may point at, dropped at the next rebuild). Far records
+ * returned before may move. */
+struct lh_tuple_slot *lh_tuple_cache_promote(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp);
 
 #endif

@@ -413,3 +413,104 @@ Test(tuple_cache, a_rebuild_compacts_the_far_table_where_it_is) {
   }
   lh_tuple_cache_clear(&c);
 }
+
+/* The near window's slot of (addr, key), or NULL when only the far table has it. */
+static struct lh_tuple_slot *near_slot(const struct lh_tuple_cache *c, struct lh_tuple_key k) {
+  struct lh_tuple_slot *s =
+      lh_tuple_cache_find_near(c, k.addr, lh_tuple_fp(k.held_hash, k.pc, k.meta));
+  return s == LH_TUPLE_FAR_NEXT ? NULL : s;
+}
+
+static uint64_t fp_of(struct lh_tuple_key k) { return lh_tuple_fp(k.held_hash, k.pc, k.meta); }
+
+/* 100 tuples of one lock (held sets 0x1000 + i, value stack i): 8 near, the rest far. */
+static void put_numbered_tuples(struct lh_tuple_cache *c) {
+  for (uint32_t i = 0; i < 100; i++) {
+    struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
+    struct lh_tuple_value v = value(i);
+    cr_assert(lh_tuple_cache_put(c, &k, &v));
+  }
+}
+
+static void expect_numbered_tuples(const struct lh_tuple_cache *c) {
+  for (uint32_t i = 0; i < 100; i++) {
+    struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
+    struct lh_tuple_slot *s = lh_tuple_cache_get(c, &k);
+    cr_assert(s && s->value.stack == i, "tuple %u lost", i);
+  }
+  struct lh_tuple_key never = key(0x7000, 0x400000, 0x1000 + 100);
+  cr_expect_null(lh_tuple_cache_get(c, &never));
+  cr_expect_eq(c->n, 100, "no tuple counted twice or lost");
+}
+
+Test(tuple_cache, a_promoted_far_tuple_is_found_in_its_window_and_the_one_it_displaced_far) {
+  struct lh_tuple_cache c = {0};
+  put_numbered_tuples(&c);
+  struct lh_tuple_key hot = key(0x7000, 0x400000, 0x1000 + 99);
+  cr_assert_null(near_slot(&c, hot), "the 100th tuple starts far");
+  struct lh_tuple_slot *s = lh_tuple_cache_promote(&c, hot.addr, fp_of(hot));
+  cr_assert_not_null(s);
+  cr_expect_eq(near_slot(&c, hot), s);
+  cr_expect_eq(s->value.stack, 99);
+  uint32_t near = 0;
+  for (uint32_t i = 0; i < 99; i++) near += near_slot(&c, key(0x7000, 0x400000, 0x1000 + i)) != 0;
+  cr_expect_eq(near, 7, "one of the eight near tuples went far");
+  expect_numbered_tuples(&c);
+  expect_far_order(c.far);
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, promoting_every_far_tuple_in_turn_loses_none_and_keeps_the_far_order) {
+  struct lh_tuple_cache c = {0};
+  put_numbered_tuples(&c);
+  for (uint32_t round = 0; round < 3; round++)
+    for (uint32_t i = 0; i < 100; i++) {
+      struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
+      c.far->hits += LH_TUPLE_PROMOTE_EVERY; /* turns the victim's place, as far hits do */
+      if (!near_slot(&c, k)) cr_assert_not_null(lh_tuple_cache_promote(&c, k.addr, fp_of(k)));
+      cr_assert_not_null(near_slot(&c, k), "tuple %u not near after its promotion", i);
+    }
+  expect_numbered_tuples(&c);
+  expect_far_order(c.far);
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, a_near_tuple_or_a_new_one_is_not_promoted) {
+  struct lh_tuple_cache c = {0};
+  put_numbered_tuples(&c);
+  struct lh_tuple_key first = key(0x7000, 0x400000, 0x1000);
+  cr_assert_not_null(near_slot(&c, first));
+  cr_expect_null(lh_tuple_cache_promote(&c, first.addr, fp_of(first)));
+  struct lh_tuple_key never = key(0x7000, 0x400000, 0x1000 + 100);
+  cr_expect_null(lh_tuple_cache_promote(&c, never.addr, fp_of(never)));
+  expect_numbered_tuples(&c);
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, a_promotion_leaves_no_free_slot_so_a_later_new_tuple_is_still_seen_as_new) {
+  /* Neighbours fill the window of 0x7000: a promotion must not free a slot of it, or a tuple of
+   * 0x7000 put far later would be taken for absent. */
+  struct lh_tuple_cache c = {0};
+  put_numbered_tuples(&c);
+  for (uint32_t i = 1; i <= 8; i++) {
+    struct lh_tuple_key k = key(0x7000 + 16 * (uintptr_t)i, 0x400000, 0);
+    struct lh_tuple_value v = value(1000 + i);
+    cr_assert(lh_tuple_cache_put(&c, &k, &v));
+  }
+  for (uint32_t i = 8; i < 100; i += 7) {
+    struct lh_tuple_key k = key(0x7000, 0x400000, 0x1000 + i);
+    c.far->hits += LH_TUPLE_PROMOTE_EVERY;
+    cr_assert_not_null(lh_tuple_cache_promote(&c, k.addr, fp_of(k)));
+  }
+  struct lh_tuple_key late = key(0x7000, 0x400000, 0x5000);
+  struct lh_tuple_value v = value(5000);
+  cr_assert(lh_tuple_cache_put(&c, &late, &v));
+  struct lh_tuple_slot *s = lh_tuple_cache_get(&c, &late);
+  cr_expect(s && s->value.stack == 5000);
+  for (uint32_t i = 1; i <= 8; i++) {
+    struct lh_tuple_key k = key(0x7000 + 16 * (uintptr_t)i, 0x400000, 0);
+    s = lh_tuple_cache_get(&c, &k);
+    cr_expect(s && s->value.stack == 1000 + i, "neighbour %u lost", i);
+  }
+  lh_tuple_cache_clear(&c);
+}
