@@ -2,6 +2,7 @@
 #include "race/race_contexts.h"
 #include "race/race_alloc.h"
 
+#include "race/race_cache.h"
 #include "race/race_spin.h"
 
 /* Pages that double: page k holds FIRST_PAGE << k contexts, so a thread that used a few dozen
@@ -16,7 +17,6 @@ static inline unsigned page_of(uint32_t id, uint32_t *offset) {
   *offset = id - (((1u << k) - 1) << FIRST_PAGE_BITS);
   return k;
 }
-#define CACHE_BITS 12
 #define MAX_SLOTS 8192
 
 struct cache_entry {
@@ -26,7 +26,7 @@ struct cache_entry {
 struct table {
   struct lh_race_ctx *pages[NPAGES]; /* published with release stores; never moved or freed */
   uint32_t next;                     /* owner only */
-  struct cache_entry *cache;         /* owner only: made at its first miss, freed at its end */
+  struct lh_rcache cache;            /* owner only: freed at its end */
 };
 
 /* tables[slot]: created by the slot's thread under `lock`, then never changed or freed. */
@@ -67,21 +67,20 @@ static uint32_t append(struct table *t, uint32_t lsid, uint32_t stack, uint32_t 
 uint32_t lh_ctx_intern(uint32_t slot, uint32_t lsid, uint32_t stack, uint32_t op) {
   struct table *t = table_of(slot, true);
   if (!t) return 0;
-  uint32_t h =
-      (uint32_t)(((uint64_t)lsid * 0x9e3779b97f4a7c15ull ^ stack) * 0xff51afd7ed558ccdull >> 40);
-  if (!t->cache) t->cache = __libc_calloc((size_t)1 << CACHE_BITS, sizeof *t->cache);
-  struct cache_entry *e = t->cache ? &t->cache[h & ((1u << CACHE_BITS) - 1)] : NULL;
+  uint64_t h = ((uint64_t)lsid * 0x9e3779b97f4a7c15ull ^ stack) * 0xff51afd7ed558ccdull;
+  struct cache_entry *e = lh_rcache_slot(&t->cache, h, sizeof *e);
   if (e && e->ctx && e->lsid == lsid && e->stack == stack && e->op == op) return e->ctx;
   uint32_t id = append(t, lsid, stack, op);
-  if (id && e) *e = (struct cache_entry){lsid, stack, op, id};
+  if (e) lh_rcache_missed(&t->cache, sizeof *e);
+  if (id && e && (e = lh_rcache_slot(&t->cache, h, sizeof *e)))
+    *e = (struct cache_entry){lsid, stack, op, id};
   return id;
 }
 
 void lh_ctx_thread_done(uint32_t slot) {
   struct table *t = table_of(slot, false);
   if (t) {
-    __libc_free(t->cache);
-    t->cache = NULL;
+    lh_rcache_free(&t->cache, sizeof(struct cache_entry));
   }
 }
 

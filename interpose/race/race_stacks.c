@@ -8,7 +8,6 @@
 
 #define PAGE_BITS 14
 #define NPAGES (1u << 18)
-#define CACHE_SIZE 4096
 #define MAX_FRAMES (1u << 20)
 
 struct node {
@@ -58,22 +57,21 @@ static uint32_t intern_global(uint32_t parent, uintptr_t pc) {
   return id;
 }
 
-static uint32_t child(struct lh_race_thread *r, uint32_t parent, uintptr_t pc) {
-  struct cache_entry *c = r->stack_cache;
-  if (!c) c = r->stack_cache = __libc_calloc(CACHE_SIZE, sizeof *c);
-  struct cache_entry *e = NULL;
-  if (c) {
-    uint64_t h = ((uint64_t)pc ^ (uint64_t)parent * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
-    e = &c[h >> (64 - 12)];
-    if (e->id && e->pc == pc && e->parent == parent) return e->id;
-  }
+/* A miss: out of line, so that a hit saves no registers. */
+__attribute__((noinline)) static uint32_t child_missed(struct lh_race_thread *r, uint32_t parent,
+                                                       uintptr_t pc, uint64_t h) {
   uint32_t id = intern_global(parent, pc);
-  if (e && id != parent) {
-    e->pc = pc;
-    e->parent = parent;
-    e->id = id;
-  }
+  lh_rcache_missed(&r->stack_cache, sizeof(struct cache_entry));
+  struct cache_entry *e = lh_rcache_slot(&r->stack_cache, h, sizeof *e);
+  if (e && id != parent) *e = (struct cache_entry){pc, parent, id};
   return id;
+}
+
+static uint32_t child(struct lh_race_thread *r, uint32_t parent, uintptr_t pc) {
+  uint64_t h = ((uint64_t)pc ^ (uint64_t)parent * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull;
+  const struct cache_entry *e = lh_rcache_slot(&r->stack_cache, h, sizeof *e);
+  if (__builtin_expect(e && e->id && e->pc == pc && e->parent == parent, 1)) return e->id;
+  return child_missed(r, parent, pc, h);
 }
 
 uint32_t lh_race_stack_here(struct lh_race_thread *r, uintptr_t pc) {
@@ -99,8 +97,7 @@ uint32_t lh_race_stack_pcs(uint32_t id, uintptr_t *pcs, uint32_t max) {
 void lh_race_stacks_fork_lock(bool take) { take ? lh_spin_lock(&lock) : lh_spin_unlock(&lock); }
 
 void lh_race_stacks_thread_done(struct lh_race_thread *r) {
-  __libc_free(r->stack_cache);
-  r->stack_cache = NULL;
+  lh_rcache_free(&r->stack_cache, sizeof(struct cache_entry));
   /* The shadow call stack: a late func_entry (a destructor run after this) grows it again. */
   __libc_free(r->frames);
   r->frames = NULL;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "race/race_cache.h"
 #include "race/race_shadow.h"
 
 struct lh_race_frame {
@@ -34,10 +35,10 @@ struct lh_race_thread {
   uint64_t ls_hash; /* the held set's hash for which lsid is valid */
   uint32_t lsid;    /* lockset id of the held set (0: no locks) */
   bool ls_valid;
-  void *stack_cache; /* (parent, pc) -> stack id, direct-mapped (race_stacks.c) */
-  uint64_t reported; /* races this thread reported (for tests and the run's summary) */
-  bool dirty;        /* a cell was stored in the current epoch */
-  bool pending;      /* released while clean: start a new epoch before the next store */
+  struct lh_rcache stack_cache; /* (parent, pc) -> stack id (race_stacks.c) */
+  uint64_t reported;            /* races this thread reported (for tests and the run's summary) */
+  bool dirty;                   /* a cell was stored in the current epoch */
+  bool pending;                 /* released while clean: start a new epoch before the next store */
   uint32_t last_ctx, last_ctx_lsid; /* the context of the last store and its lockset */
   /* The slot, epoch and lockless bits of this thread's cells now (race_shadow.h), or 0 when the
    * inline fast path must not run (not tracked, or a new epoch is pending). Kept by
