@@ -109,18 +109,17 @@ lh_lock_push_near(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *fp) {
   if (__builtin_expect(!lh_self.registered || h->n == h->cap, 0))
     return LH_PUSH_NONE; /* the slow path grows the set */
   *fp = lh_tuple_fp(h->hash, pc, lh_tuple_meta(lh_self.seg, mode, 0));
-  const struct lh_tuple_slot *s = lh_tuple_cache_find_near(&lh_self.tuples, (uintptr_t)obj, *fp);
+  const struct lh_tuple_slot *s = lh_tuple_cache_find_fast(&lh_self.tuples, (uintptr_t)obj, *fp);
   if (__builtin_expect(s == LH_TUPLE_FAR_NEXT, 0)) return LH_PUSH_FAR;
   return lh_lock_push_slot(s, obj, mode, *fp) ? LH_PUSHED : LH_PUSH_NONE;
 }
 
-/* A far hit now and then moves its tuple near (tuple_cache.h, LH_TUPLE_PROMOTE_EVERY). */
-const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp);
+/* The tuple lh_lock_push_near did not find in the first slots of its window: further in (then
+ * moved forward), or in the far table (tuple_cache.h); NULL when it is new. */
+const struct lh_tuple_slot *lh_tuple_find_beyond(const void *obj, uint64_t fp);
 
 static inline bool lh_lock_push_far(const void *obj, uint8_t mode, uint64_t fp) {
-  const struct lh_tuple_slot *s = lh_tuple_cache_get_far(&lh_self.tuples, (uintptr_t)obj, fp);
-  if (s && __builtin_expect(lh_tuple_far_hit(&lh_self.tuples), 0)) s = lh_tuple_promote(obj, fp);
-  return lh_lock_push_slot(s, obj, mode, fp);
+  return lh_lock_push_slot(lh_tuple_find_beyond(obj, fp), obj, mode, fp);
 }
 
 /* Takes back the entry lh_lock_push_near or lh_lock_push_far pushed (the latest) and returns its

@@ -20,7 +20,10 @@
  *     outgrows the caches (measured: 11x native instead of 1.5x at 100,000 locks, issue 11). A
  *     4 KiB page of locks maps to a run of 256 slots ((addr >> 4) & 255) at a place hashed from
  *     the page number, so arrays of any stride spread over the table. The tuples of one address
- *     (other call sites, other held sets) are found by linear probing, at most NEAR_PROBES slots;
+ *     (other call sites, other held sets) are found by linear probing, at most NEAR_PROBES slots
+ *     (the window); the lock fast path looks at its first FAST_PROBES only, and a tuple found
+ *     further in, out of line, is swapped forward with one that may move (lh_tuple_cache_
+ *     find_deep), so that the tuples a thread uses most settle where the fast path looks;
  *   - a tuple whose near window is full (a lock taken under many different held sets: a log lock
  *     under each of 10,000 account locks) goes to the far table, hashed on address and
  *     fingerprint. A window with a free slot proves the key absent from both (nothing is removed
@@ -167,20 +170,49 @@ struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uin
  * tuple: it may be in the far table. */
 #define LH_TUPLE_FAR_NEXT ((struct lh_tuple_slot *)1)
 
-/* The near table's slot of (addr, fp); NULL when the tuple is new (a free slot in the window
- * proves it absent from both tables), LH_TUPLE_FAR_NEXT when only the far table can tell.
- * Without calls, for fast paths that must save no registers. */
-static inline struct lh_tuple_slot *lh_tuple_cache_find_near(const struct lh_tuple_cache *c,
-                                                             uintptr_t addr, uint64_t fp) {
+/* How many slots of a window the lock fast path looks at (lh_tuple_cache_find_fast): a tuple
+ * further in is moved forward by lh_tuple_cache_find_deep, out of line. */
+#define LH_TUPLE_FAST_PROBES 4
+
+/* The near table's slot of (addr, fp) among the first `probes` slots of its window; NULL when the
+ * tuple is new (a free slot in the window proves it absent from both tables), LH_TUPLE_FAR_NEXT
+ * when the slots looked at are all taken by others. Without calls, for fast paths that must save
+ * no registers. */
+static inline struct lh_tuple_slot *lh_tuple_cache_probe(const struct lh_tuple_cache *c,
+                                                         uintptr_t addr, uint64_t fp, int probes) {
   if (__builtin_expect(c->cap == 0, 0)) return 0;
   uint32_t i = lh_tuple_near_index(addr, c->cap);
-  for (int p = 0; p < LH_TUPLE_NEAR_PROBES; p++, i = (i + 1) & (c->cap - 1)) {
+  for (int p = 0; p < probes; p++, i = (i + 1) & (c->cap - 1)) {
     const struct lh_tuple_slot *s = &c->slots[i];
     if (s->fp == fp && s->addr == addr) return &c->slots[i];
     if (!s->addr) return 0;
   }
   return LH_TUPLE_FAR_NEXT;
 }
+
+/* The whole window: LH_TUPLE_FAR_NEXT means that only the far table can tell. */
+static inline struct lh_tuple_slot *lh_tuple_cache_find_near(const struct lh_tuple_cache *c,
+                                                             uintptr_t addr, uint64_t fp) {
+  return lh_tuple_cache_probe(c, addr, fp, LH_TUPLE_NEAR_PROBES);
+}
+
+/* The lock fast path's look-up: LH_TUPLE_FAR_NEXT sends it to lh_tuple_cache_find_deep. A
+ * window shared by neighbouring locks and a lock's other tuples (sqlite3's static mutexes lie
+ * 40 bytes apart, 2.5 slots) had its hot tuple 5 to 6 slots in, some 60 instructions of every
+ * lock call (docs/benchmarks.md, section 5); four probes, then out of line. */
+static inline struct lh_tuple_slot *lh_tuple_cache_find_fast(const struct lh_tuple_cache *c,
+                                                             uintptr_t addr, uint64_t fp) {
+  return lh_tuple_cache_probe(c, addr, fp, LH_TUPLE_FAST_PROBES);
+}
+
+/* What the fast look-up left: the tuple's near slot, moved to one of the window's first
+ * LH_TUPLE_FAST_PROBES slots when it was further in (swapped with a tuple that may go where it
+ * was: that slot is still in its own window; `turn` says which of the first slots is tried
+ * first, so that the tuples of a window that the fast slots cannot all hold settle without
+ * chasing each other); NULL when the tuple is new; LH_TUPLE_FAR_NEXT when the window is full
+ * without it. Slots returned before may hold other tuples after it. */
+struct lh_tuple_slot *lh_tuple_cache_find_deep(struct lh_tuple_cache *c, uintptr_t addr,
+                                               uint64_t fp, uint32_t turn);
 
 /* The slot of (addr, fp) (of a far tuple: its record, whose fp is not the tuple's), or NULL when
  * the tuple is new. */

@@ -514,3 +514,90 @@ Test(tuple_cache, a_promotion_leaves_no_free_slot_so_a_later_new_tuple_is_still_
   }
   lh_tuple_cache_clear(&c);
 }
+
+/* The slot the lock fast path finds for (addr, held), or NULL when it must go out of line. */
+static struct lh_tuple_slot *fast_slot(const struct lh_tuple_cache *c, uintptr_t addr,
+                                       uint64_t held) {
+  struct lh_tuple_slot *s = lh_tuple_cache_find_fast(c, addr, fp_of(key(addr, 0x400000, held)));
+  return s == LH_TUPLE_FAR_NEXT ? NULL : s;
+}
+
+static void put_tuple(struct lh_tuple_cache *c, uintptr_t addr, uint64_t held, uint32_t stack) {
+  struct lh_tuple_key k = key(addr, 0x400000, held);
+  struct lh_tuple_value v = value(stack);
+  cr_assert(lh_tuple_cache_put(c, &k, &v));
+}
+
+static void expect_tuple(const struct lh_tuple_cache *c, uintptr_t addr, uint64_t held,
+                         uint32_t stack) {
+  struct lh_tuple_key k = key(addr, 0x400000, held);
+  struct lh_tuple_slot *s = lh_tuple_cache_get(c, &k);
+  cr_expect(s && s->value.stack == stack, "tuple (%#lx, %lu) lost", (unsigned long)addr,
+            (unsigned long)held);
+}
+
+Test(tuple_cache, a_tuple_deep_in_its_window_moves_to_where_the_fast_look_up_finds_it) {
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 8; i++) put_tuple(&c, 0x7000, i, i);
+  cr_assert_null(fast_slot(&c, 0x7000, 6), "the seventh tuple is beyond the fast slots");
+  struct lh_tuple_slot *s =
+      lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 6)), 0);
+  cr_assert(s && s != LH_TUPLE_FAR_NEXT && s->value.stack == 6);
+  cr_expect_eq(fast_slot(&c, 0x7000, 6), s);
+  for (uint32_t i = 0; i < 8; i++) expect_tuple(&c, 0x7000, i, i);
+  cr_expect_eq(c.n, 8);
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, a_deep_look_up_tells_a_new_tuple_and_a_full_window_apart) {
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 6; i++) put_tuple(&c, 0x7000, i, i);
+  cr_expect_null(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 99)), 0));
+  for (uint32_t i = 6; i < 12; i++) put_tuple(&c, 0x7000, i, i);
+  cr_expect_eq(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 99)), 0),
+               LH_TUPLE_FAR_NEXT);
+  cr_expect_eq(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 10)), 0),
+               LH_TUPLE_FAR_NEXT, "a far tuple is the far table's to find");
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, a_neighbours_tuple_is_never_moved_out_of_its_own_window) {
+  /* The neighbour's window starts five slots before this lock's: its tuples fill the first three
+   * fast slots of this lock's window, and none of them may move seven slots further. */
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 8; i++) put_tuple(&c, 0x7000, i, 100 + i);
+  for (uint32_t i = 0; i < 5; i++) put_tuple(&c, 0x7050, i, i);
+  for (uint32_t turn = 0; turn < 4; turn++) {
+    struct lh_tuple_slot *s =
+        lh_tuple_cache_find_deep(&c, 0x7050, fp_of(key(0x7050, 0x400000, 4)), turn);
+    cr_assert(s && s != LH_TUPLE_FAR_NEXT && s->value.stack == 4);
+    cr_expect_not_null(fast_slot(&c, 0x7050, 4));
+    for (uint32_t i = 0; i < 8; i++) {
+      cr_expect_not_null(
+          fast_slot(&c, 0x7000, i)
+              ? fast_slot(&c, 0x7000, i)
+              : lh_tuple_cache_find_near(&c, 0x7000, fp_of(key(0x7000, 0x400000, i))),
+          "the neighbour's tuple %u left its window", i);
+      expect_tuple(&c, 0x7000, i, 100 + i);
+    }
+    for (uint32_t i = 0; i < 5; i++) expect_tuple(&c, 0x7050, i, i);
+  }
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, four_hot_tuples_of_a_crowded_window_settle_in_its_fast_slots) {
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 8; i++) put_tuple(&c, 0x7000, i, i);
+  uint32_t turn = 0, out_of_line = 0;
+  for (uint32_t round = 0; round < 100; round++)
+    for (uint32_t hot = 4; hot < 8; hot++) {
+      if (fast_slot(&c, 0x7000, hot)) continue;
+      out_of_line++;
+      lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, hot)), turn++);
+    }
+  for (uint32_t hot = 4; hot < 8; hot++)
+    cr_expect_not_null(fast_slot(&c, 0x7000, hot), "hot tuple %u still deep", hot);
+  cr_expect_lt(out_of_line, 40, "they settled (%u look-ups out of line)", out_of_line);
+  for (uint32_t i = 0; i < 8; i++) expect_tuple(&c, 0x7000, i, i);
+  lh_tuple_cache_clear(&c);
+}
