@@ -129,29 +129,26 @@ void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_val
 /* As lockhound's own code (lh_runtime_enter): a signal handler's lock calls pass through instead of
  * reading the tables half moved, and a cancel cannot stop it half way. The far tuple's slot
  * again when it could not move (its record may have moved). */
-static const struct lh_tuple_slot *promote(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp) {
+const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp) {
+  struct lh_tuple_cache *c = &lh_self.tuples;
   lh_runtime_enter();
-  const struct lh_tuple_slot *s = lh_tuple_cache_promote(c, addr, fp);
-  if (!s) s = lh_tuple_cache_get_far(c, addr, fp);
+  const struct lh_tuple_slot *s = lh_tuple_cache_promote(c, (uintptr_t)obj, fp);
+  if (!s) s = lh_tuple_cache_get_far(c, (uintptr_t)obj, fp);
   lh_runtime_leave();
   return s;
 }
 
-const struct lh_tuple_slot *lh_tuple_find_beyond(const void *obj, uint64_t fp) {
-  struct lh_tuple_cache *c = &lh_self.tuples;
-  /* A swap of two slots: no call that could be a cancellation point or fail, but a signal
-   * handler's lock call in its middle would find a slot half copied, so the wrappers pass
-   * through until it is done. */
+/* A swap of two slots: no call that could be a cancellation point or fail, but a signal handler's
+ * lock call in its middle would find a slot half copied, so the wrappers pass through until it
+ * is done. */
+const struct lh_tuple_slot *lh_tuple_deep(const void *obj, uint64_t fp) {
   lh_self.in_runtime++;
   __atomic_signal_fence(__ATOMIC_SEQ_CST);
   const struct lh_tuple_slot *s =
-      lh_tuple_cache_find_deep(c, (uintptr_t)obj, fp, lh_self.cold->turns++);
+      lh_tuple_cache_find_deep(&lh_self.tuples, (uintptr_t)obj, fp, &lh_self.cold->turns);
   __atomic_signal_fence(__ATOMIC_SEQ_CST);
   lh_self.in_runtime--;
-  if (s != LH_TUPLE_FAR_NEXT) return s;
-  s = lh_tuple_cache_get_far(c, (uintptr_t)obj, fp);
-  if (s && __builtin_expect(lh_tuple_far_hit(c), 0)) s = promote(c, (uintptr_t)obj, fp);
-  return s;
+  return s == LH_TUPLE_FAR_NEXT ? NULL : s;
 }
 
 /* Whether glibc lets the holder of a lock take it again: a recursive mutex, a read lock over a

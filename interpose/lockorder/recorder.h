@@ -73,8 +73,9 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
  * the common one has no call in it: lh_lock_push_near looks in the near table (tuple_cache.h) and,
  * when the thread has recorded the acquisition lh_lock_request would make (the thread is
  * registered, does not hold the lock already, and the lock's epoch is unchanged) and the held
- * set has room, pushes its held entry: LH_PUSHED. LH_PUSH_FAR: only the far table can tell; the
- * wrapper's out-of-line far path then calls lh_lock_push_far with the fingerprint (*fp). Else
+ * set has room, pushes its held entry: LH_PUSHED. LH_PUSH_FAR: the tuple is in the far table or
+ * deep in its window, or new; the wrapper's out-of-line path then calls lh_lock_push_far with the
+ * fingerprint (*fp). Else
  * LH_PUSH_NONE, and nothing is pushed. The caller then tries the lock and, when the try does not
  * take it, takes the entry back (lh_lock_unpush) before its slow path.
  * Pushing first means that nothing of the look-up lives across the try (the mutex wrapper saves
@@ -114,12 +115,20 @@ lh_lock_push_near(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *fp) {
   return lh_lock_push_slot(s, obj, mode, *fp) ? LH_PUSHED : LH_PUSH_NONE;
 }
 
-/* The tuple lh_lock_push_near did not find in the first slots of its window: further in (then
- * moved forward), or in the far table (tuple_cache.h); NULL when it is new. */
-const struct lh_tuple_slot *lh_tuple_find_beyond(const void *obj, uint64_t fp);
+/* A tuple deep in its window, moved forward (tuple_cache.h, lh_tuple_cache_find_deep); a far tuple
+ * sampled twice in a row, moved near (lh_tuple_far_hit). Their slots, or NULL. */
+const struct lh_tuple_slot *lh_tuple_deep(const void *obj, uint64_t fp);
+const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp);
 
+/* The push of a tuple lh_lock_push_near sent out of line: a far tuple (the common case: a lock
+ * taken under many held sets), else one deep in its window. */
 static inline bool lh_lock_push_far(const void *obj, uint8_t mode, uint64_t fp) {
-  return lh_lock_push_slot(lh_tuple_find_beyond(obj, fp), obj, mode, fp);
+  const struct lh_tuple_slot *s = lh_tuple_cache_get_far(&lh_self.tuples, (uintptr_t)obj, fp);
+  if (__builtin_expect(!s, 0))
+    s = lh_tuple_deep(obj, fp);
+  else if (__builtin_expect(lh_tuple_far_hit(&lh_self.tuples, (uintptr_t)obj, fp), 0))
+    s = lh_tuple_promote(obj, fp);
+  return lh_lock_push_slot(s, obj, mode, fp);
 }
 
 /* Takes back the entry lh_lock_push_near or lh_lock_push_far pushed (the latest) and returns its

@@ -334,18 +334,17 @@ static uint32_t window_offset(const struct lh_tuple_cache *c, uint32_t i) {
   return (i - lh_tuple_near_index(c->slots[i].addr, c->cap)) & (c->cap - 1);
 }
 
-struct lh_tuple_slot *lh_tuple_cache_find_deep(struct lh_tuple_cache *c, uintptr_t addr,
-                                               uint64_t fp, uint32_t turn) {
-  struct lh_tuple_slot *s = lh_tuple_cache_find_near(c, addr, fp);
-  if (!s || s == LH_TUPLE_FAR_NEXT) return s;
-  uint32_t first = lh_tuple_near_index(addr, c->cap), mask = c->cap - 1;
-  uint32_t at = (uint32_t)(s - c->slots), p = (at - first) & mask;
-  for (uint32_t k = 0; p >= LH_TUPLE_FAST_PROBES && k < LH_TUPLE_FAST_PROBES; k++) {
-    uint32_t q = (turn + k) % LH_TUPLE_FAST_PROBES, to = (first + q) & mask;
+struct lh_tuple_slot *lh_tuple_cache_move_forward(struct lh_tuple_cache *c, struct lh_tuple_slot *s,
+                                                  uint32_t *turns) {
+  uint32_t first = lh_tuple_near_index(s->addr, c->cap), mask = c->cap - 1;
+  uint32_t p = ((uint32_t)(s - c->slots) - first) & mask;
+  for (uint32_t k = 0; k < LH_TUPLE_FAST_PROBES; k++) {
+    uint32_t q = (*turns + k) % LH_TUPLE_FAST_PROBES, to = (first + q) & mask;
     if (window_offset(c, to) + (p - q) >= LH_TUPLE_NEAR_PROBES) continue;
     struct lh_tuple_slot hot = *s;
     *s = c->slots[to];
     c->slots[to] = hot;
+    ++*turns;
     return &c->slots[to];
   }
   return s;

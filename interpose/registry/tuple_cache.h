@@ -139,7 +139,8 @@ struct lh_tuple_far {
   struct lh_tuple_slot *values; /* nvalues used, values_room allocated */
   uint32_t *values_index;
   uint32_t nvalues, values_room, values_index_cap;
-  uint32_t hits; /* far hits counted by lh_tuple_far_hit, for promotions */
+  uint32_t hits;    /* far hits counted by lh_tuple_far_hit, for promotions */
+  uint64_t sampled; /* the far key of the hit it last sampled */
 };
 
 struct lh_tuple_cache {
@@ -174,15 +175,16 @@ struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uin
  * further in is moved forward by lh_tuple_cache_find_deep, out of line. */
 #define LH_TUPLE_FAST_PROBES 4
 
-/* The near table's slot of (addr, fp) among the first `probes` slots of its window; NULL when the
+/* The near table's slot of (addr, fp) among the slots from..probes-1 of its window; NULL when the
  * tuple is new (a free slot in the window proves it absent from both tables), LH_TUPLE_FAR_NEXT
  * when the slots looked at are all taken by others. Without calls, for fast paths that must save
  * no registers. */
 static inline struct lh_tuple_slot *lh_tuple_cache_probe(const struct lh_tuple_cache *c,
-                                                         uintptr_t addr, uint64_t fp, int probes) {
+                                                         uintptr_t addr, uint64_t fp, int from,
+                                                         int probes) {
   if (__builtin_expect(c->cap == 0, 0)) return 0;
-  uint32_t i = lh_tuple_near_index(addr, c->cap);
-  for (int p = 0; p < probes; p++, i = (i + 1) & (c->cap - 1)) {
+  uint32_t i = (lh_tuple_near_index(addr, c->cap) + (uint32_t)from) & (c->cap - 1);
+  for (int p = from; p < probes; p++, i = (i + 1) & (c->cap - 1)) {
     const struct lh_tuple_slot *s = &c->slots[i];
     if (s->fp == fp && s->addr == addr) return &c->slots[i];
     if (!s->addr) return 0;
@@ -193,26 +195,56 @@ static inline struct lh_tuple_slot *lh_tuple_cache_probe(const struct lh_tuple_c
 /* The whole window: LH_TUPLE_FAR_NEXT means that only the far table can tell. */
 static inline struct lh_tuple_slot *lh_tuple_cache_find_near(const struct lh_tuple_cache *c,
                                                              uintptr_t addr, uint64_t fp) {
-  return lh_tuple_cache_probe(c, addr, fp, LH_TUPLE_NEAR_PROBES);
+  return lh_tuple_cache_probe(c, addr, fp, 0, LH_TUPLE_NEAR_PROBES);
 }
 
-/* The lock fast path's look-up: LH_TUPLE_FAR_NEXT sends it to lh_tuple_cache_find_deep. A
- * window shared by neighbouring locks and a lock's other tuples (sqlite3's static mutexes lie
- * 40 bytes apart, 2.5 slots) had its hot tuple 5 to 6 slots in, some 60 instructions of every
- * lock call (docs/benchmarks.md, section 5); four probes, then out of line. */
+/* The lock fast path's look-up: the slot when it is among the first LH_TUPLE_FAST_PROBES of its
+ * window, NULL when the tuple is new, LH_TUPLE_FAR_NEXT when it is further in or in the far
+ * table (the out-of-line path looks in the far table first, then in the rest of the window, and
+ * moves a tuple it finds there forward: lh_tuple_cache_find_deep). A window shared by
+ * neighbouring locks and a lock's other tuples (sqlite3's static mutexes lie 40 bytes apart,
+ * 2.5 slots) had its hot tuple 5 to 6 slots in, some 60 instructions of every lock call
+ * (docs/benchmarks.md, section 5). Two loops, so that a hit costs what it did, and a far tuple
+ * is sent out of line after the same 8 probes. */
 static inline struct lh_tuple_slot *lh_tuple_cache_find_fast(const struct lh_tuple_cache *c,
                                                              uintptr_t addr, uint64_t fp) {
-  return lh_tuple_cache_probe(c, addr, fp, LH_TUPLE_FAST_PROBES);
+  if (__builtin_expect(c->cap == 0, 0)) return 0;
+  uint32_t i = lh_tuple_near_index(addr, c->cap);
+  int p = 0;
+  for (; p < LH_TUPLE_FAST_PROBES; p++, i = (i + 1) & (c->cap - 1)) {
+    const struct lh_tuple_slot *s = &c->slots[i];
+    if (s->fp == fp && s->addr == addr) return &c->slots[i];
+    if (!s->addr) return 0;
+  }
+  for (; p < LH_TUPLE_NEAR_PROBES; p++, i = (i + 1) & (c->cap - 1)) {
+    const struct lh_tuple_slot *s = &c->slots[i];
+    if (s->fp == fp && s->addr == addr) break;
+    if (!s->addr) return 0;
+  }
+  return LH_TUPLE_FAR_NEXT;
 }
 
-/* What the fast look-up left: the tuple's near slot, moved to one of the window's first
- * LH_TUPLE_FAST_PROBES slots when it was further in (swapped with a tuple that may go where it
- * was: that slot is still in its own window; `turn` says which of the first slots is tried
- * first, so that the tuples of a window that the fast slots cannot all hold settle without
- * chasing each other); NULL when the tuple is new; LH_TUPLE_FAR_NEXT when the window is full
- * without it. Slots returned before may hold other tuples after it. */
-struct lh_tuple_slot *lh_tuple_cache_find_deep(struct lh_tuple_cache *c, uintptr_t addr,
-                                               uint64_t fp, uint32_t turn);
+/* The rest of the window, after its first LH_TUPLE_FAST_PROBES slots (taken by other tuples). */
+static inline struct lh_tuple_slot *lh_tuple_cache_find_rest(const struct lh_tuple_cache *c,
+                                                             uintptr_t addr, uint64_t fp) {
+  return lh_tuple_cache_probe(c, addr, fp, LH_TUPLE_FAST_PROBES, LH_TUPLE_NEAR_PROBES);
+}
+
+/* Moves the tuple of slot s, found by lh_tuple_cache_find_rest, to one of the first slots of
+ * its window, swapped with a tuple that may go where it was (that slot is still in its own
+ * window); its slot then (s when none may). *turns, counted up at each move, says which of the
+ * first slots is tried first, so that the tuples of a window that the fast slots cannot all hold
+ * settle without chasing each other. Slots returned before may hold other tuples after it. */
+struct lh_tuple_slot *lh_tuple_cache_move_forward(struct lh_tuple_cache *c, struct lh_tuple_slot *s,
+                                                  uint32_t *turns);
+
+/* Both: the tuple's slot, moved forward; NULL when it is new; LH_TUPLE_FAR_NEXT when the window
+ * is full without it. */
+static inline struct lh_tuple_slot *
+lh_tuple_cache_find_deep(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp, uint32_t *turns) {
+  struct lh_tuple_slot *s = lh_tuple_cache_find_rest(c, addr, fp);
+  return s && s != LH_TUPLE_FAR_NEXT ? lh_tuple_cache_move_forward(c, s, turns) : s;
+}
 
 /* The slot of (addr, fp) (of a far tuple: its record, whose fp is not the tuple's), or NULL when
  * the tuple is new. */
@@ -250,15 +282,21 @@ void lh_tuple_cache_clear(struct lh_tuple_cache *c);
  * every later tuple of that address to the far table, hot or not: sqlite3's memory mutex went
  * there for half of its 207,842 acquisitions, 8 near probes and a far look-up, 210 instructions
  * where a near hit costs 40 (docs/benchmarks.md, section 5). So every LH_TUPLE_PROMOTE_EVERY-th
- * far hit of a thread (lh_tuple_far_hit says which) moves the tuple into its window, in the place
- * of a tuple that goes to the far table: one whose own window is full, so that its look-ups still
- * end in the far table, and no slot is freed, so that a window with a free slot still proves a
- * tuple absent. Tuples that are hit stay near; those that are not drift far. */
+ * far hit of a thread is sampled, and a tuple sampled twice in a row (lh_tuple_far_hit) moves
+ * into its window, in the place of a tuple that goes to the far table: one whose own window is
+ * full, so that its look-ups still end in the far table, and no slot is freed, so that a window
+ * with a free slot still proves a tuple absent. A tuple that takes a large share of the far hits
+ * is soon sampled twice in a row; a thousand tuples hit in turn (memcached's LRU lock under each
+ * item lock) seldom are, and do not pay a promotion (some 1,000 instructions) every 16 hits. */
 #define LH_TUPLE_PROMOTE_EVERY 16
 
-/* Counts a far hit; whether this one should promote its tuple. */
-static inline bool lh_tuple_far_hit(struct lh_tuple_cache *c) {
-  return ++c->far->hits % LH_TUPLE_PROMOTE_EVERY == 0;
+/* Counts a far hit of (addr, fp); whether it should promote its tuple. */
+static inline bool lh_tuple_far_hit(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp) {
+  struct lh_tuple_far *f = c->far;
+  if (__builtin_expect(++f->hits % LH_TUPLE_PROMOTE_EVERY != 0, 1)) return false;
+  uint64_t key = lh_tuple_far_key(addr, fp), last = f->sampled;
+  f->sampled = key;
+  return key == last;
 }
 
 /* Moves the far tuple (addr, fp) into its near window; its near slot, or NULL when the tuple is

@@ -119,7 +119,8 @@ __attribute__((noinline)) static int mutex_lock_untaken(int rc, uintptr_t pc) {
   return mutex_lock_slow((pthread_mutex_t *)lh_lock_unpush(), pc, rc);
 }
 
-/* The fast path of a tuple in the far table (recorder.h, lh_lock_push_near). */
+/* The fast path of a tuple in the far table or deep in its window (recorder.h,
+ * lh_lock_push_near). */
 __attribute__((noinline)) static int mutex_lock_far(pthread_mutex_t *m, uintptr_t pc, uint64_t fp) {
   if (!lh_lock_push_far(m, LH_MODE_WRITE, fp)) return mutex_lock_slow(m, pc, -1);
   int rc = mutex_try(m);

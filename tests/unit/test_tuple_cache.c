@@ -538,10 +538,11 @@ static void expect_tuple(const struct lh_tuple_cache *c, uintptr_t addr, uint64_
 
 Test(tuple_cache, a_tuple_deep_in_its_window_moves_to_where_the_fast_look_up_finds_it) {
   struct lh_tuple_cache c = {0};
+  uint32_t turn = 0;
   for (uint32_t i = 0; i < 8; i++) put_tuple(&c, 0x7000, i, i);
   cr_assert_null(fast_slot(&c, 0x7000, 6), "the seventh tuple is beyond the fast slots");
   struct lh_tuple_slot *s =
-      lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 6)), 0);
+      lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 6)), &turn);
   cr_assert(s && s != LH_TUPLE_FAR_NEXT && s->value.stack == 6);
   cr_expect_eq(fast_slot(&c, 0x7000, 6), s);
   for (uint32_t i = 0; i < 8; i++) expect_tuple(&c, 0x7000, i, i);
@@ -551,38 +552,39 @@ Test(tuple_cache, a_tuple_deep_in_its_window_moves_to_where_the_fast_look_up_fin
 
 Test(tuple_cache, a_deep_look_up_tells_a_new_tuple_and_a_full_window_apart) {
   struct lh_tuple_cache c = {0};
+  uint32_t turn = 0;
   for (uint32_t i = 0; i < 6; i++) put_tuple(&c, 0x7000, i, i);
-  cr_expect_null(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 99)), 0));
+  cr_expect_null(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 99)), &turn));
   for (uint32_t i = 6; i < 12; i++) put_tuple(&c, 0x7000, i, i);
-  cr_expect_eq(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 99)), 0),
+  cr_expect_eq(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 99)), &turn),
                LH_TUPLE_FAR_NEXT);
-  cr_expect_eq(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 10)), 0),
+  cr_expect_eq(lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, 10)), &turn),
                LH_TUPLE_FAR_NEXT, "a far tuple is the far table's to find");
   lh_tuple_cache_clear(&c);
 }
 
 Test(tuple_cache, a_neighbours_tuple_is_never_moved_out_of_its_own_window) {
   /* The neighbour's window starts five slots before this lock's: its tuples fill the first three
-   * fast slots of this lock's window, and none of them may move seven slots further. */
-  struct lh_tuple_cache c = {0};
-  for (uint32_t i = 0; i < 8; i++) put_tuple(&c, 0x7000, i, 100 + i);
-  for (uint32_t i = 0; i < 5; i++) put_tuple(&c, 0x7050, i, i);
-  for (uint32_t turn = 0; turn < 4; turn++) {
+   * fast slots of this lock's window, and none of them may move seven slots further, whichever
+   * slot is tried first. */
+  for (uint32_t first_tried = 0; first_tried < LH_TUPLE_FAST_PROBES; first_tried++) {
+    struct lh_tuple_cache c = {0};
+    for (uint32_t i = 0; i < 8; i++) put_tuple(&c, 0x7000, i, 100 + i);
+    for (uint32_t i = 0; i < 5; i++) put_tuple(&c, 0x7050, i, i);
+    uint32_t turn = first_tried;
     struct lh_tuple_slot *s =
-        lh_tuple_cache_find_deep(&c, 0x7050, fp_of(key(0x7050, 0x400000, 4)), turn);
+        lh_tuple_cache_find_deep(&c, 0x7050, fp_of(key(0x7050, 0x400000, 4)), &turn);
     cr_assert(s && s != LH_TUPLE_FAR_NEXT && s->value.stack == 4);
     cr_expect_not_null(fast_slot(&c, 0x7050, 4));
     for (uint32_t i = 0; i < 8; i++) {
-      cr_expect_not_null(
-          fast_slot(&c, 0x7000, i)
-              ? fast_slot(&c, 0x7000, i)
-              : lh_tuple_cache_find_near(&c, 0x7000, fp_of(key(0x7000, 0x400000, i))),
-          "the neighbour's tuple %u left its window", i);
-      expect_tuple(&c, 0x7000, i, 100 + i);
+      struct lh_tuple_slot *n =
+          lh_tuple_cache_find_near(&c, 0x7000, fp_of(key(0x7000, 0x400000, i)));
+      cr_expect(n && n != LH_TUPLE_FAR_NEXT && n->value.stack == 100 + i,
+                "the neighbour's tuple %u left its window (first tried: %u)", i, first_tried);
     }
     for (uint32_t i = 0; i < 5; i++) expect_tuple(&c, 0x7050, i, i);
+    lh_tuple_cache_clear(&c);
   }
-  lh_tuple_cache_clear(&c);
 }
 
 Test(tuple_cache, four_hot_tuples_of_a_crowded_window_settle_in_its_fast_slots) {
@@ -593,11 +595,47 @@ Test(tuple_cache, four_hot_tuples_of_a_crowded_window_settle_in_its_fast_slots) 
     for (uint32_t hot = 4; hot < 8; hot++) {
       if (fast_slot(&c, 0x7000, hot)) continue;
       out_of_line++;
-      lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, hot)), turn++);
+      lh_tuple_cache_find_deep(&c, 0x7000, fp_of(key(0x7000, 0x400000, hot)), &turn);
     }
   for (uint32_t hot = 4; hot < 8; hot++)
     cr_expect_not_null(fast_slot(&c, 0x7000, hot), "hot tuple %u still deep", hot);
   cr_expect_lt(out_of_line, 40, "they settled (%u look-ups out of line)", out_of_line);
   for (uint32_t i = 0; i < 8; i++) expect_tuple(&c, 0x7000, i, i);
+  lh_tuple_cache_clear(&c);
+}
+
+/* How many of n far hits on the tuples `held` chooses (held sets 0x1000 + i) ask for a
+ * promotion. */
+static uint32_t promotions_asked(struct lh_tuple_cache *c, uint32_t n, uint64_t (*held)(uint32_t)) {
+  uint32_t asked = 0;
+  for (uint32_t i = 0; i < n; i++)
+    asked += lh_tuple_far_hit(c, 0x7000, fp_of(key(0x7000, 0x400000, 0x1000 + held(i))));
+  return asked;
+}
+
+static uint64_t always_the_same(uint32_t i) { return 50 + 0 * i; }
+static uint64_t ninety_in_turn(uint32_t i) { return 8 + i % 90; }
+static uint64_t one_in_two_the_same(uint32_t i) { return i % 2 ? 50 : 8 + i % 90; }
+
+Test(tuple_cache, a_far_tuple_sampled_twice_in_a_row_asks_for_its_promotion) {
+  struct lh_tuple_cache c = {0};
+  put_numbered_tuples(&c);
+  cr_expect_eq(promotions_asked(&c, 2 * LH_TUPLE_PROMOTE_EVERY, always_the_same), 1);
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, far_tuples_hit_in_turn_ask_for_no_promotion) {
+  /* memcached's LRU lock under each of its item locks: every far tuple hit once in a while. */
+  struct lh_tuple_cache c = {0};
+  put_numbered_tuples(&c);
+  cr_expect_eq(promotions_asked(&c, 90 * LH_TUPLE_PROMOTE_EVERY, ninety_in_turn), 0);
+  lh_tuple_cache_clear(&c);
+}
+
+Test(tuple_cache, a_far_tuple_that_takes_half_the_far_hits_soon_asks_for_its_promotion) {
+  /* sqlite3's memory mutex: half of the far hits, the rest spread. */
+  struct lh_tuple_cache c = {0};
+  put_numbered_tuples(&c);
+  cr_expect_gt(promotions_asked(&c, 64 * LH_TUPLE_PROMOTE_EVERY + 1, one_in_two_the_same), 0);
   lh_tuple_cache_clear(&c);
 }
