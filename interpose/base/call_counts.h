@@ -21,7 +21,10 @@ enum lh_wrapped {
 /* And the stacks it walked (the unwinder ran; a walk remembered by call site is not counted): how
  * a test sees that a new lock from an already-seen chain of calls did not walk again (issue 11). */
 #define LH_CALLS_STACK_WALKS (LH_NWRAPPED + 1)
-#define LH_NCOUNTERS (LH_NWRAPPED + 2)
+/* And the tuples it moved in its tuple cache (a deep tuple swapped forward, a far tuple promoted
+ * near: tuple_cache.h): how a test sees that a tuple is moved once, not at every call. */
+#define LH_CALLS_TUPLE_MOVES (LH_NWRAPPED + 2)
+#define LH_NCOUNTERS (LH_NWRAPPED + 3)
 
 extern const char *const lh_wrapped_names[LH_NWRAPPED];
 

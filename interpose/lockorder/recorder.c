@@ -133,7 +133,10 @@ const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp) {
   struct lh_tuple_cache *c = &lh_self.tuples;
   lh_runtime_enter();
   const struct lh_tuple_slot *s = lh_tuple_cache_promote(c, (uintptr_t)obj, fp);
-  if (!s) s = lh_tuple_cache_get_far(c, (uintptr_t)obj, fp);
+  if (s)
+    lh_self.calls[LH_CALLS_TUPLE_MOVES]++;
+  else
+    s = lh_tuple_cache_get_far(c, (uintptr_t)obj, fp);
   lh_runtime_leave();
   return s;
 }
@@ -144,8 +147,10 @@ const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp) {
 const struct lh_tuple_slot *lh_tuple_deep(const void *obj, uint64_t fp) {
   lh_self.in_runtime++;
   __atomic_signal_fence(__ATOMIC_SEQ_CST);
+  uint32_t turns = lh_self.cold->turns;
   const struct lh_tuple_slot *s =
       lh_tuple_cache_find_deep(&lh_self.tuples, (uintptr_t)obj, fp, &lh_self.cold->turns);
+  lh_self.calls[LH_CALLS_TUPLE_MOVES] += lh_self.cold->turns - turns;
   __atomic_signal_fence(__ATOMIC_SEQ_CST);
   lh_self.in_runtime--;
   return s == LH_TUPLE_FAR_NEXT ? NULL : s;

@@ -409,6 +409,8 @@ static void fill_calls(struct lh_json_line *jl, const void *p) {
   lh_jl_uint(jl, counts[LH_CALLS_FAILED_LOCKS]);
   lh_jl_key(jl, "stack_walks");
   lh_jl_uint(jl, counts[LH_CALLS_STACK_WALKS]);
+  lh_jl_key(jl, "tuple_moves");
+  lh_jl_uint(jl, counts[LH_CALLS_TUPLE_MOVES]);
   lh_jl_key(jl, "locks");
   lh_jl_uint(jl, c->locks);
 }

@@ -133,21 +133,29 @@ static long lines_with(const char *dir, const char *needle)
     return c.count;
 }
 
-static void take_stack_walks(const char *line, void *ctx)
+struct calls_count {
+    const char *key;
+    long value;
+};
+
+static void take_calls_count(const char *line, void *ctx)
 {
+    struct calls_count *c = ctx;
     json_t *record = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
     const char *type = json_string_value(json_object_get(record, "t"));
-    if (type && strcmp(type, "calls") == 0)
-        *(long *)ctx = (long)json_integer_value(json_object_get(record, "stack_walks"));
+    json_t *value = json_object_get(record, c->key);
+    if (type && strcmp(type, "calls") == 0 && json_is_integer(value))
+        c->value = (long)json_integer_value(value);
     json_decref(record);
 }
 
-/* The `stack_walks` of the `calls` record of the one run file in last_run_dir; -1 if none. */
-static long stack_walks_of_last_run(void)
+/* A count (key: stack_walks, tuple_moves) of the `calls` record of the one run file in
+ * last_run_dir; -1 if none. */
+static long calls_count_of_last_run(const char *key)
 {
-    long walks = -1;
-    each_line(last_run_dir, take_stack_walks, &walks);
-    return walks;
+    struct calls_count c = {key, -1};
+    each_line(last_run_dir, take_calls_count, &c);
+    return c.value;
 }
 
 /* A lock helper called in turn by three callers on fresh locks: every lock call is a new tuple,
@@ -159,10 +167,36 @@ Test(resources, a_helper_called_from_several_callers_walks_each_chain_of_calls_o
 {
     long long file_bytes;
     run_preloaded(PROGRAM("helper_for_three_callers"), "2000", "nested", &file_bytes);
-    long walks = stack_walks_of_last_run();
+    long walks = calls_count_of_last_run("stack_walks");
     cr_assert_geq(walks, 6, "the run file has no stack_walks count, or too few (%ld)", walks);
     cr_expect_leq(walks, 40, "%ld stack walks for 12,000 new tuples from six chains of calls",
                   walks);
+}
+
+/* A lock taken 20,000 times under a held set whose tuple is the last of its window of 8 (the fast
+ * path takes a hit in the first 4 only): it is moved forward once, then found by the fast path.
+ * Without the move it would go out of line at every call; moved at every call, 20,000 moves. */
+Test(resources, a_tuple_deep_in_its_window_is_moved_forward_once,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    long long file_bytes;
+    run_preloaded(PROGRAM("crowded_window"), "20000", "deep", &file_bytes);
+    long moves = calls_count_of_last_run("tuple_moves");
+    cr_assert_geq(moves, 1, "the run file has no tuple_moves count, or no move (%ld)", moves);
+    cr_expect_leq(moves, 2, "%ld moves for one tuple taken 20,000 times", moves);
+}
+
+/* The same tuple in the far table (its lock's window full of the tuples of 99 other held sets):
+ * promoted near once (a far hit sampled twice in a row), perhaps moved forward after, and then
+ * found by the fast path. */
+Test(resources, a_far_tuple_taken_again_and_again_is_moved_near_once,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    long long file_bytes;
+    run_preloaded(PROGRAM("crowded_window"), "20000", "far", &file_bytes);
+    long moves = calls_count_of_last_run("tuple_moves");
+    cr_assert_geq(moves, 1, "the run file has no tuple_moves count, or no move (%ld)", moves);
+    cr_expect_leq(moves, 3, "%ld moves for one tuple taken 20,000 times", moves);
 }
 
 /* Runs `lockhound run --json REPORT -- program args...` with TMPDIR in the scratch directory;
