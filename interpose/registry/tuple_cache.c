@@ -390,8 +390,8 @@ struct lh_tuple_slot *lh_tuple_cache_promote(struct lh_tuple_cache *c, uintptr_t
   struct lh_tuple_slot *v = promotion_victim(c, addr);
   struct lh_tuple_slot hot = {.addr = addr, .fp = fp, .value = f->values[at->record - 1].value};
   struct lh_tuple_slot cold = *v;
-  if (!place_far(c, cold.addr, cold.fp, &cold.value)) return NULL; /* counted in c->n again */
-  c->n--;
+  if (!place_far(c, cold.addr, cold.fp, &cold.value)) return NULL;
+  c->n--;                       /* place_far counted cold as a new tuple; it was counted near */
   at = probe_far(f, addr, key); /* the far table may have grown */
   far_remove(f, (uint32_t)(at - f->slots));
   *v = hot;
