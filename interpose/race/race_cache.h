@@ -11,8 +11,8 @@
  * not fit grows it within a few thousand look-ups. The table is a mapping of its own, resident
  * only where written, and never the program's malloc (which race mode tracks).
  *
- * Owned by one thread; no atomics. Limit: an entry is at most 64 bytes (the table's page holds
- * LH_RCACHE_MIN_BITS entries of 16). */
+ * Owned by one thread; no atomics. Both users' entries are 16 bytes, so the first table is one
+ * page; larger entries would make it larger, nothing else. */
 #ifndef LH_RACE_CACHE_H
 #define LH_RACE_CACHE_H
 

@@ -63,7 +63,7 @@ struct lh_thread_cold {
   uint64_t try_fail_since_ns;
   struct lh_py_frames *py;    /* Python programs: the thread's Python stack (python_frames.h) */
   struct lh_walk_memo *walks; /* stack walks remembered by call site (stack_capture.c) */
-  uint32_t turns;             /* tuples moved forward in their windows (lh_tuple_find_beyond) */
+  uint32_t turns; /* tuples moved forward in their windows (recorder.c, lh_tuple_deep) */
 };
 extern struct lh_thread_cold lh_thread_cold_none;
 

@@ -278,7 +278,7 @@ static inline bool lh_tuple_cache_put(struct lh_tuple_cache *c, const struct lh_
 void lh_tuple_cache_clear(struct lh_tuple_cache *c);
 
 /* Far tuples that are hit often move to their near window. A window full of a lock's other
- * tuples, or of its neighbours' (sqlite3's static mutexes lie 48 bytes apart, 3 slots), sends
+ * tuples, or of its neighbours' (sqlite3's static mutexes lie 40 bytes apart, 2.5 slots), sends
  * every later tuple of that address to the far table, hot or not: sqlite3's memory mutex went
  * there for half of its 207,842 acquisitions, 8 near probes and a far look-up, 210 instructions
  * where a near hit costs 40 (docs/benchmarks.md, section 5). So every LH_TUPLE_PROMOTE_EVERY-th
