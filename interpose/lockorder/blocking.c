@@ -119,7 +119,7 @@ struct site_ctx {
 static void site_stack(void *p) {
   struct site_ctx *c = p;
   struct lh_tuple_value v = {UINT32_MAX, lh_stack_here(), 0, c->code_gen, false};
-  lh_tuple_remember(c->key, &v);
+  lh_tuple_remember(c->key, &v, 0); /* a wait site: no held set in its key */
   c->stack = v.stack;
 }
 

@@ -66,7 +66,8 @@ static void request_slow(void *p) {
   else
     record_tuple(a, request->flags, request->pc, request->sp);
   struct lh_tuple_value v = {a->lock, a->stack, epoch, code_gen, a->again};
-  lh_tuple_remember(&key, &v);
+  struct lh_tuple_top top;
+  lh_tuple_remember(&key, &v, lh_held_top(&top)); /* key.held_hash is this set's hash */
   /* Room for the push that follows the acquisition, made here, on our stack and with
    * cancellation off: the fast path then never allocates (a cached tuple implies the same
    * held set, and the array never shrinks). */
@@ -115,27 +116,29 @@ static bool tuple_worth_keeping(const struct lh_tuple_slot *s) {
   return s->value.epoch == lh_lock_epoch_of(s->addr) || lh_lock_is_live(s->addr, s->value.lock);
 }
 
-void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value) {
+void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value,
+                       const struct lh_tuple_top *top) {
   struct lh_tuple_cache *c = &lh_self.tuples;
   if (!lh_tuple_cache_will_rebuild(c)) {
-    lh_tuple_cache_put(c, key, value);
+    lh_tuple_cache_put_held(c, key, value, top, 0);
     return;
   }
   lh_recorder_lock();
-  lh_tuple_cache_put_pruning(c, key, value, tuple_worth_keeping);
+  lh_tuple_cache_put_held(c, key, value, top, tuple_worth_keeping);
   lh_recorder_unlock();
 }
 
 /* As lockhound's own code (lh_runtime_enter): a signal handler's lock calls pass through instead of
  * reading the tables half moved, and a cancel cannot stop it half way. The far tuple's slot
  * again when it could not move (its record may have moved). */
-const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp) {
+const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp,
+                                             const struct lh_tuple_top *top) {
   struct lh_tuple_cache *c = &lh_self.tuples;
   lh_runtime_enter();
-  const struct lh_tuple_slot *s = lh_tuple_cache_promote(c, (uintptr_t)obj, fp);
+  const struct lh_tuple_slot *s = lh_tuple_cache_promote_held(c, (uintptr_t)obj, fp, top);
   if (s)
     lh_self.calls[LH_CALLS_TUPLE_MOVES]++;
-  else
+  else if (!top || !(s = lh_tuple_family_get(c->families, (uintptr_t)obj, fp, top)))
     s = lh_tuple_cache_get_far(c, (uintptr_t)obj, fp);
   lh_runtime_leave();
   return s;

@@ -21,6 +21,7 @@
 #include "registry/recorder_lock.h"
 #include "registry/thread_state.h"
 #include "registry/tuple_cache.h"
+#include "registry/tuple_families.h"
 
 /* LH_ACQ_SITE marks tuple-cache entries that remember a wait site's stack (blocking.c). */
 enum lh_acq_flags { LH_ACQ_TRY = 1, LH_ACQ_TIMED = 2, LH_ACQ_COND = 4, LH_ACQ_SITE = 0x80 };
@@ -43,11 +44,22 @@ void lh_lock_request_slow(struct lh_acquire *a, uint8_t flags, uintptr_t pc,
 void lh_lock_again(const struct lh_acquire *a);
 /* Puts key -> value in the calling thread's tuple cache; when that rebuilds the table, drops the
  * entries of locks destroyed since (under the recorder lock, which the check needs). */
-void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value);
+void lh_tuple_remember(const struct lh_tuple_key *key, const struct lh_tuple_value *value,
+                       const struct lh_tuple_top *top);
 /* The contention profile's events (contention.h): out of line, only when it is on. */
 uint64_t lh_profile_acquired(uint32_t lock);
 void lh_profile_waited(uint32_t lock);
 void lh_profile_released(const struct lh_held_entry *e);
+
+/* The calling thread's held set as a family look-up sees it (tuple_families.h), in *t; NULL
+ * when it is empty. */
+static inline const struct lh_tuple_top *lh_held_top(struct lh_tuple_top *t) {
+  const struct lh_held_set *h = &lh_self.held;
+  if (!h->n) return 0;
+  const struct lh_held_entry *e = &h->v[h->n - 1];
+  *t = (struct lh_tuple_top){h->hash, e->hash, e->lock};
+  return t;
+}
 
 __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acquire *a,
                                                                   const void *obj, uint8_t kind,
@@ -58,7 +70,9 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
   a->mode = mode;
   a->kind = kind;
   uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, flags));
-  const struct lh_tuple_slot *s = lh_tuple_cache_find(&lh_self.tuples, a->addr, fp);
+  struct lh_tuple_top t;
+  const struct lh_tuple_slot *s =
+      lh_tuple_cache_find_held(&lh_self.tuples, a->addr, fp, lh_held_top(&t));
   if (__builtin_expect(s && s->value.epoch == lh_lock_epoch_of(a->addr), 1)) {
     a->lock = s->value.lock;
     a->stack = s->value.stack;
@@ -118,16 +132,23 @@ lh_lock_push_near(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *fp) {
 /* A tuple deep in its window, moved forward (tuple_cache.h, lh_tuple_cache_find_deep); a far tuple
  * sampled twice in a row, moved near (lh_tuple_far_hit). Their slots, or NULL. */
 const struct lh_tuple_slot *lh_tuple_deep(const void *obj, uint64_t fp);
-const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp);
+const struct lh_tuple_slot *lh_tuple_promote(const void *obj, uint64_t fp,
+                                             const struct lh_tuple_top *top);
 
-/* The push of a tuple lh_lock_push_near sent out of line: a far tuple (the common case: a lock
- * taken under many held sets), else one deep in its window. */
+/* The push of a tuple lh_lock_push_near sent out of line: one of a family (a lock taken under
+ * each of many locks: tuple_families.h) or of the far table (a lock taken under many held sets),
+ * else one deep in its window. The family first: its table and bitmap are in cache, a far look-up
+ * is a miss. */
 static inline bool lh_lock_push_far(const void *obj, uint8_t mode, uint64_t fp) {
-  const struct lh_tuple_slot *s = lh_tuple_cache_get_far(&lh_self.tuples, (uintptr_t)obj, fp);
+  struct lh_tuple_top t;
+  const struct lh_tuple_top *top = lh_held_top(&t);
+  const struct lh_tuple_slot *s =
+      top ? lh_tuple_family_get(lh_self.tuples.families, (uintptr_t)obj, fp, top) : 0;
+  if (__builtin_expect(!s, 0)) s = lh_tuple_cache_get_far(&lh_self.tuples, (uintptr_t)obj, fp);
   if (__builtin_expect(!s, 0))
     s = lh_tuple_deep(obj, fp);
   else if (__builtin_expect(lh_tuple_far_hit(&lh_self.tuples, (uintptr_t)obj, fp), 0))
-    s = lh_tuple_promote(obj, fp);
+    s = lh_tuple_promote(obj, fp, top);
   return lh_lock_push_slot(s, obj, mode, fp);
 }
 
@@ -144,7 +165,9 @@ static inline uintptr_t lh_lock_unpush(void) {
  * slow path then. */
 static inline bool lh_tuple_known(const void *obj, uint8_t mode, uint8_t flags, uintptr_t pc) {
   uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, flags));
-  const struct lh_tuple_slot *s = lh_tuple_cache_find(&lh_self.tuples, (uintptr_t)obj, fp);
+  struct lh_tuple_top t;
+  const struct lh_tuple_slot *s =
+      lh_tuple_cache_find_held(&lh_self.tuples, (uintptr_t)obj, fp, lh_held_top(&t));
   return s && s->value.epoch == lh_lock_epoch_of((uintptr_t)obj);
 }
 

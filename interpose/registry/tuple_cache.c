@@ -1,6 +1,8 @@
 /* tuple_cache.c - see tuple_cache.h. */
 #include "registry/tuple_cache.h"
 
+#include "registry/tuple_families.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,11 +227,32 @@ static bool place_far(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp,
   return true;
 }
 
-/* (addr, fp) -> v: in its near window while the window has room, else in the far table. */
+/* (addr, fp) -> v for a tuple whose near window is full: in its family (held set top) when it
+ * is one or may join one, else in the far table. A member whose value changed leaves its family
+ * for the far table; a tuple already far stays there. */
+static bool place_beyond(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp,
+                         const struct lh_tuple_value *v, const struct lh_tuple_top *top) {
+  if (top) {
+    struct lh_tuple_family *f =
+        lh_tuple_family_of(c->families, addr, lh_tuple_family_key(fp, top), top->lock);
+    if (f) {
+      if (same_record(&f->record, addr, v)) return true;
+      lh_tuple_family_leave(c->families, f, top->lock);
+      c->n--;
+    } else if (!lh_tuple_cache_get_far(c, addr, fp) &&
+               lh_tuple_family_join(&c->families, addr, fp, top, v)) {
+      c->n++;
+      return true;
+    }
+  }
+  return place_far(c, addr, fp, v);
+}
+
+/* (addr, fp) -> v: in its near window while the window has room, else beyond it. */
 static bool place(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp,
-                  const struct lh_tuple_value *v) {
+                  const struct lh_tuple_value *v, const struct lh_tuple_top *top) {
   struct lh_tuple_slot *s = probe_near(c->slots, c->cap, addr, fp);
-  if (!s) return place_far(c, addr, fp, v);
+  if (!s) return place_beyond(c, addr, fp, v, top);
   if (!s->addr) {
     s->addr = addr;
     s->fp = fp;
@@ -290,6 +313,18 @@ static void far_compact(struct lh_tuple_cache *c, struct lh_tuple_far *f, const 
   f->nvalues = kept_records.nvalues;
 }
 
+/* A family member offered by lh_tuple_families_compact: into the new near table when its window
+ * there has room. */
+static bool place_near_if_room(void *ctx, uintptr_t addr, uint64_t fp,
+                               const struct lh_tuple_value *v) {
+  struct lh_tuple_cache *c = ctx;
+  struct lh_tuple_slot *s = probe_near(c->slots, c->cap, addr, fp);
+  if (!s) return false;
+  if (!s->addr) c->n++;
+  *s = (struct lh_tuple_slot){.addr = addr, .fp = fp, .value = *v};
+  return true;
+}
+
 /* Drops the entries keep rejects, then lays the rest out again: a new near table, twice as large
  * when they still fill more than a quarter of it, and the far table compacted in place. */
 static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
@@ -306,27 +341,31 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   bool *records = records_kept(far, keep);
   for (uint32_t j = 0; far && j < far->alloc; j++)
     kept += far->slots[j].record && (!records || records[far->slots[j].record - 1]);
+  struct lh_tuple_families *families = c->families;
+  kept += families ? families->members : 0; /* before keep: an upper bound is enough here */
   uint32_t cap = c->cap == 0 ? 64 : (kept + 1) * 4 > c->cap ? c->cap * 2 : c->cap;
   struct lh_tuple_slot *slots = lh_table_alloc(cap, sizeof *slots);
   if (!slots) {
     free(records);
     return false;
   }
-  *c = (struct lh_tuple_cache){.slots = slots, .cap = cap, .far = far};
+  *c = (struct lh_tuple_cache){.slots = slots, .cap = cap, .far = far, .families = families};
   if (far) far_compact(c, far, records);
   free(records);
+  c->n += lh_tuple_families_compact(families, keep, place_near_if_room, c);
   bool ok = true;
   for (uint32_t i = 0; i < old_cap; i++)
-    if (old[i].addr) ok &= place(c, old[i].addr, old[i].fp, &old[i].value);
+    if (old[i].addr) ok &= place(c, old[i].addr, old[i].fp, &old[i].value, 0);
   /* What place could not keep for want of memory is recorded again next time: harmless. */
   lh_table_free(old, old_cap, sizeof *old);
   return ok || c->n > 0;
 }
 
-bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
-                                const struct lh_tuple_value *value, lh_tuple_keep_fn keep) {
+bool lh_tuple_cache_put_held(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
+                             const struct lh_tuple_value *value, const struct lh_tuple_top *top,
+                             lh_tuple_keep_fn keep) {
   if (lh_tuple_cache_will_rebuild(c) && !rebuild(c, keep)) return false;
-  return place(c, key->addr, lh_tuple_fp(key->held_hash, key->pc, key->meta), value);
+  return place(c, key->addr, lh_tuple_fp(key->held_hash, key->pc, key->meta), value, top);
 }
 
 /* How far slot i is from the start of its tuple's window. */
@@ -373,7 +412,8 @@ static bool window_full(const struct lh_tuple_cache *c, uint32_t i) {
  * was placed, nothing being freed between rebuilds); the search starts at a slot that turns with
  * the promotions, so that no one slot is always the one given up. */
 static struct lh_tuple_slot *promotion_victim(const struct lh_tuple_cache *c, uintptr_t addr) {
-  uint32_t first = lh_tuple_near_index(addr, c->cap), turn = c->far->hits / LH_TUPLE_PROMOTE_EVERY;
+  uint32_t first = lh_tuple_near_index(addr, c->cap);
+  uint32_t turn = c->far ? c->far->hits / LH_TUPLE_PROMOTE_EVERY : 0;
   for (uint32_t k = 0; k < LH_TUPLE_NEAR_PROBES; k++) {
     uint32_t i = (first + (turn + k) % LH_TUPLE_NEAR_PROBES) & (c->cap - 1);
     if (window_full(c, lh_tuple_near_index(c->slots[i].addr, c->cap))) return &c->slots[i];
@@ -381,19 +421,28 @@ static struct lh_tuple_slot *promotion_victim(const struct lh_tuple_cache *c, ui
   return &c->slots[first];
 }
 
-struct lh_tuple_slot *lh_tuple_cache_promote(struct lh_tuple_cache *c, uintptr_t addr,
-                                             uint64_t fp) {
+struct lh_tuple_slot *lh_tuple_cache_promote_held(struct lh_tuple_cache *c, uintptr_t addr,
+                                                  uint64_t fp, const struct lh_tuple_top *top) {
   struct lh_tuple_far *f = c->far;
   uint64_t key = lh_tuple_far_key(addr, fp);
   struct lh_tuple_far_slot *at = f && f->cap && c->cap ? probe_far(f, addr, key) : NULL;
-  if (!at || !window_full(c, lh_tuple_near_index(addr, c->cap))) return NULL;
+  struct lh_tuple_family *fam =
+      !at && top && c->cap
+          ? lh_tuple_family_of(c->families, addr, lh_tuple_family_key(fp, top), top->lock)
+          : NULL;
+  if ((!at && !fam) || !window_full(c, lh_tuple_near_index(addr, c->cap))) return NULL;
   struct lh_tuple_slot *v = promotion_victim(c, addr);
-  struct lh_tuple_slot hot = {.addr = addr, .fp = fp, .value = f->values[at->record - 1].value};
+  struct lh_tuple_value value = at ? f->values[at->record - 1].value : fam->record.value;
+  struct lh_tuple_slot hot = {.addr = addr, .fp = fp, .value = value};
   struct lh_tuple_slot cold = *v;
   if (!place_far(c, cold.addr, cold.fp, &cold.value)) return NULL;
-  c->n--;                       /* place_far counted cold as a new tuple; it was counted near */
-  at = probe_far(f, addr, key); /* the far table may have grown */
-  far_remove(f, (uint32_t)(at - f->slots));
+  c->n--; /* place_far counted cold as a new tuple; it was counted near */
+  if (at) {
+    at = probe_far(c->far, addr, key); /* the far table may have grown */
+    far_remove(c->far, (uint32_t)(at - c->far->slots));
+  } else {
+    lh_tuple_family_leave(c->families, fam, top->lock);
+  }
   *v = hot;
   return v;
 }
@@ -401,5 +450,6 @@ struct lh_tuple_slot *lh_tuple_cache_promote(struct lh_tuple_cache *c, uintptr_t
 void lh_tuple_cache_clear(struct lh_tuple_cache *c) {
   lh_table_free(c->slots, c->cap, sizeof *c->slots);
   free_far(c->far);
+  lh_tuple_families_free(c->families);
   *c = (struct lh_tuple_cache){0};
 }

@@ -55,57 +55,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* What a look-up is made from: seg, mode and flags share one word (lh_tuple_meta). The table does
- * not store it whole: a slot keeps the address and a fingerprint of the rest (lh_tuple_fp). */
-struct lh_tuple_key {
-  uint64_t held_hash;
-  uintptr_t pc;
-  uintptr_t addr;
-  uint64_t meta;
-};
-
-static inline uint64_t lh_tuple_meta(uint32_t seg, uint8_t mode, uint8_t flags) {
-  return (uint64_t)seg | ((uint64_t)mode << 32) | ((uint64_t)flags << 40);
-}
-
-/* The held set's hash, the call site and the meta word in one word. The held-set hash is already
- * a sum of 64-bit mixes (held_locks.h), and for a given site and meta word the fingerprint is a
- * one-to-one function of it: two tuples of one address share a fingerprint with the odds of two
- * held sets sharing a hash, about 2^-64, which is what makes the fingerprint stand for the key. */
-static inline uint64_t lh_tuple_fp(uint64_t held_hash, uintptr_t pc, uint64_t meta) {
-  return held_hash ^ (pc * 0x9e3779b97f4a7c15ull) ^ (meta * 0xc4ceb9fe1a85ec53ull);
-}
-
-/* The hash of the held entry an acquisition pushes (held_locks.h: a held set's hash is the sum of
- * its entries'): the acquisition's fingerprint, which names the held set before it, the call site,
- * mode and flags, mixed with the lock's id, which names the lock at that address now (one
- * destroyed and made again there has another). Two held sets then share a hash only when they
- * were built by the same acquisitions, or by chance (about 2^-64); the same locks taken in another
- * order make another hash, which only means another tuple-cache entry. A multiply, where a mix of
- * lock, mode and stack of its own took 19 instructions of every lock call (issue 11). */
-static inline uint64_t lh_tuple_entry_hash(uint64_t fp, uint32_t lock) {
-  return (fp ^ lock) * 0xbf58476d1ce4e5b9ull;
-}
-
-/* What the fast path needs of a recorded tuple: 16 bytes, which keeps a slot at 32, two to a
- * cache line. */
-struct lh_tuple_value {
-  uint32_t lock;
-  uint32_t stack;
-  uint32_t epoch;
-  uint16_t code_gen; /* low bits of the stack epoch the stack was taken in (stack_capture.h) */
-  bool again;
-};
-
-/* addr == 0: free. Entries that name no lock (a wait site's stack: blocking.c) have the address
- * LH_TUPLE_NO_ADDR, where no lock can be. */
-#define LH_TUPLE_NO_ADDR ((uintptr_t)1)
-struct lh_tuple_slot {
-  uintptr_t addr;
-  uint64_t fp;
-  struct lh_tuple_value value;
-};
-_Static_assert(sizeof(struct lh_tuple_slot) == 32, "two slots to a cache line");
+#include "registry/tuple_families.h"
+#include "registry/tuple_key.h"
 
 #define LH_TUPLE_NEAR_PROBES 8
 
@@ -144,9 +95,10 @@ struct lh_tuple_far {
 };
 
 struct lh_tuple_cache {
-  struct lh_tuple_slot *slots; /* near: by address */
-  uint32_t cap, n;             /* n counts both tables' entries */
-  struct lh_tuple_far *far;    /* overflow: by the whole key; NULL until needed */
+  struct lh_tuple_slot *slots;        /* near: by address */
+  uint32_t cap, n;                    /* n counts the entries of all three */
+  struct lh_tuple_far *far;           /* overflow: by the whole key; NULL until needed */
+  struct lh_tuple_families *families; /* overflow by held lock: NULL until needed */
 };
 
 /* A far tuple's key: the fingerprint with the address mixed in (a multiply by an odd number is
@@ -246,6 +198,17 @@ lh_tuple_cache_find_deep(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp, 
   return s && s != LH_TUPLE_FAR_NEXT ? lh_tuple_cache_move_forward(c, s, turns) : s;
 }
 
+/* The cache's look-up of the tuple (addr, fp) made under held set t (NULL: empty): its near
+ * window, then its family, then the far table. */
+static inline struct lh_tuple_slot *lh_tuple_cache_find_held(const struct lh_tuple_cache *c,
+                                                             uintptr_t addr, uint64_t fp,
+                                                             const struct lh_tuple_top *t) {
+  struct lh_tuple_slot *s = lh_tuple_cache_find_near(c, addr, fp);
+  if (s != LH_TUPLE_FAR_NEXT) return s;
+  s = t ? lh_tuple_family_get(c->families, addr, fp, t) : 0;
+  return s ? s : lh_tuple_cache_get_far(c, addr, fp);
+}
+
 /* The slot of (addr, fp) (of a far tuple: its record, whose fp is not the tuple's), or NULL when
  * the tuple is new. */
 static inline struct lh_tuple_slot *lh_tuple_cache_find(const struct lh_tuple_cache *c,
@@ -265,8 +228,18 @@ static inline struct lh_tuple_slot *lh_tuple_cache_get(const struct lh_tuple_cac
  * table is rebuilt, entries for which keep (if not NULL) returns false are dropped (far tuples
  * are asked once per record: keep may look at a slot's addr and value only). */
 typedef bool (*lh_tuple_keep_fn)(const struct lh_tuple_slot *slot);
-bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
-                                const struct lh_tuple_value *value, lh_tuple_keep_fn keep);
+/* top: the held set the key's held_hash is the hash of (tuple_families.h), so that a tuple whose
+ * window is full can join its family; NULL when the held set is empty or the key is not made
+ * from one (then only the far table). */
+bool lh_tuple_cache_put_held(struct lh_tuple_cache *c, const struct lh_tuple_key *key,
+                             const struct lh_tuple_value *value, const struct lh_tuple_top *top,
+                             lh_tuple_keep_fn keep);
+static inline bool lh_tuple_cache_put_pruning(struct lh_tuple_cache *c,
+                                              const struct lh_tuple_key *key,
+                                              const struct lh_tuple_value *value,
+                                              lh_tuple_keep_fn keep) {
+  return lh_tuple_cache_put_held(c, key, value, 0, keep);
+}
 /* Whether the next put rebuilds the table (and so calls keep on every entry). */
 static inline bool lh_tuple_cache_will_rebuild(const struct lh_tuple_cache *c) {
   return (c->n + 1) * 2 > c->cap;
@@ -290,9 +263,10 @@ void lh_tuple_cache_clear(struct lh_tuple_cache *c);
  * item lock) seldom are, and do not pay a promotion (some 1,000 instructions) every 16 hits. */
 #define LH_TUPLE_PROMOTE_EVERY 16
 
-/* Counts a far hit of (addr, fp); whether it should promote its tuple. */
+/* Counts a far hit of (addr, fp), or a family member's; whether it should promote its tuple. */
 static inline bool lh_tuple_far_hit(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp) {
   struct lh_tuple_far *f = c->far;
+  if (__builtin_expect(!f, 0)) return false; /* families only: no far table to count in yet */
   if (__builtin_expect(++f->hits % LH_TUPLE_PROMOTE_EVERY != 0, 1)) return false;
   uint64_t key = lh_tuple_far_key(addr, fp), last = f->sampled;
   f->sampled = key;
@@ -303,6 +277,13 @@ static inline bool lh_tuple_far_hit(struct lh_tuple_cache *c, uintptr_t addr, ui
  * not in the far table, its window has a free slot, or memory ran out (the tables then as they
  * were, but for a record that no slot may point at, dropped at the next rebuild). Far records
  * returned before may move. */
-struct lh_tuple_slot *lh_tuple_cache_promote(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp);
+struct lh_tuple_slot *lh_tuple_cache_promote_held(struct lh_tuple_cache *c, uintptr_t addr,
+                                                  uint64_t fp, const struct lh_tuple_top *top);
+/* A family member (tuple_families.h) moves the same way, given the held set it was made under
+ * (top; NULL: the far table only); it leaves its family. */
+static inline struct lh_tuple_slot *lh_tuple_cache_promote(struct lh_tuple_cache *c, uintptr_t addr,
+                                                           uint64_t fp) {
+  return lh_tuple_cache_promote_held(c, addr, fp, 0);
+}
 
 #endif

@@ -390,6 +390,23 @@ Test(resources, an_inversion_through_a_kept_back_leaf_is_reported, .init = make_
     lh_child_result_free(&res);
 }
 
+/* A lock taken under each of a thousand item locks has its tuples in one family of the thread's
+ * tuple cache (a bitmap over the item locks' ids): a tuple under an item lock it has not been
+ * taken under before is still new, recorded, and closes the inversion another thread makes. */
+Test(resources, a_tuple_new_to_its_family_is_recorded_and_makes_its_inversion,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("inversion_through_a_family"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, "lock-order-inversion item[777] lru\n", "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* Before: chained nested locks (i, i+1) are no leaves - each is held *and* taken under another -
  * so every pair was written (about 250 bytes a lock: 200,000 wrote 50 MB). Now a tuple whose
  * (lock site, held site) pair is in the file already is kept back while its edges lie on no cycle
