@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 static size_t bytes_of(size_t count, size_t size) {
   return size && count > SIZE_MAX / size ? 0 : count * size;
@@ -41,4 +42,15 @@ void lh_table_free(void *p, size_t count, size_t size) {
     free(p);
   else
     munmap(p, bytes);
+}
+
+unsigned char *lh_table_resident_pages(const void *p, size_t count, size_t size) {
+  size_t bytes = bytes_of(count, size);
+  if (!p || bytes < LH_TABLE_MAPPED || sysconf(_SC_PAGESIZE) != 4096) return NULL;
+  unsigned char *v = malloc((bytes + 4095) / 4096);
+  if (v && mincore((void *)p, bytes, v) != 0) {
+    free(v);
+    return NULL;
+  }
+  return v;
 }

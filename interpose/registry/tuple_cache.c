@@ -331,8 +331,9 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   struct lh_tuple_far *far = c->far;
   struct lh_tuple_slot *old = c->slots;
   uint32_t old_cap = c->cap, kept = 0;
+  unsigned char *written = lh_table_resident_pages(old, old_cap, sizeof *old);
   for (uint32_t i = 0; i < old_cap; i++)
-    if (old[i].addr) {
+    if (lh_table_page_resident(written, i * sizeof *old) && old[i].addr) {
       if (keep && !keep(&old[i]))
         old[i].addr = 0; /* the old table is only read from now on */
       else
@@ -347,6 +348,7 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   struct lh_tuple_slot *slots = lh_table_alloc(cap, sizeof *slots);
   if (!slots) {
     free(records);
+    free(written);
     return false;
   }
   *c = (struct lh_tuple_cache){.slots = slots, .cap = cap, .far = far, .families = families};
@@ -355,7 +357,9 @@ static bool rebuild(struct lh_tuple_cache *c, lh_tuple_keep_fn keep) {
   c->n += lh_tuple_families_compact(families, keep, place_near_if_room, c);
   bool ok = true;
   for (uint32_t i = 0; i < old_cap; i++)
-    if (old[i].addr) ok &= place(c, old[i].addr, old[i].fp, &old[i].value, 0);
+    if (lh_table_page_resident(written, i * sizeof *old) && old[i].addr)
+      ok &= place(c, old[i].addr, old[i].fp, &old[i].value, 0);
+  free(written);
   /* What place could not keep for want of memory is recorded again next time: harmless. */
   lh_table_free(old, old_cap, sizeof *old);
   return ok || c->n > 0;

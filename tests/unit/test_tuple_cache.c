@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/table_memory.h"
 #include "registry/tuple_cache.h"
 
 static struct lh_tuple_key key(uintptr_t addr, uintptr_t pc, uint64_t held) {
@@ -638,4 +639,18 @@ Test(tuple_cache, a_far_tuple_that_takes_half_the_far_hits_soon_asks_for_its_pro
   put_numbered_tuples(&c);
   cr_expect_gt(promotions_asked(&c, 64 * LH_TUPLE_PROMOTE_EVERY + 1, one_in_two_the_same), 0);
   lh_tuple_cache_clear(&c);
+}
+
+/* A table scanned whole (a rebuild) can skip the pages it never wrote. */
+Test(tuple_cache, a_mapped_table_tells_its_written_pages_from_the_others) {
+  size_t count = (4u << 20) / 32;
+  char *t = lh_table_alloc(count, 32);
+  cr_assert_not_null(t);
+  t[3 * 4096 + 8] = 1;
+  unsigned char *resident = lh_table_resident_pages(t, count, 32);
+  cr_assert_not_null(resident);
+  cr_expect(lh_table_page_resident(resident, 3 * 4096 + 100));
+  cr_expect_not(lh_table_page_resident(resident, 10 * 4096));
+  free(resident);
+  lh_table_free(t, count, 32);
 }
