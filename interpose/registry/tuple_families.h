@@ -72,7 +72,7 @@ _Static_assert(sizeof(struct lh_tuple_family) == 64, "one cache line a family");
 #define LH_FAMILY_AFTER 3 /* far tuples a filter bucket sees before its keys get families */
 
 struct lh_tuple_families {
-  struct lh_tuple_family *v; /* open addressing, at most half full; record.addr 0: free */
+  struct lh_tuple_family *v; /* open addressing, at most 3/4 full; record.addr 0: free */
   uint32_t cap, n;
   uint32_t members;
   uint8_t filter[LH_FAMILY_FILTER]; /* far tuples seen by bucket of (address, family key) */
