@@ -25,13 +25,12 @@ void lh_analysed_runs_analyse(struct lh_analysed_runs *a, const struct lh_option
   lh_python_mark_acquisitions(a->sym, a->m); /* before the analysis: tries order nothing */
   lh_cond_wait_sites_check(a->sym, a->m);    /* its findings are incidents */
   a->findings = lh_analyse(a->m, &ao, &a->stats);
-  a->lock_names = lh_lock_names(a->sym, a->m);
-  a->report = (struct lh_report){a->m,   a->findings, &a->stats,        a->lock_names,
+  a->report = (struct lh_report){a->m,   a->findings, &a->stats,        &a->lock_names,
                                  a->sym, o->verbose,  o->error_exitcode};
 }
 
 void lh_analysed_runs_free(struct lh_analysed_runs *a) {
-  if (a->lock_names) lh_lock_names_free(a->lock_names, a->m->nlocks);
+  if (a->lock_names.names) lh_lock_names_free(a->lock_names.names, a->m->nlocks);
   if (a->sym) lh_sym_free(a->sym);
   if (a->findings) lh_findings_free(a->findings);
   if (a->m) lh_model_free(a->m);

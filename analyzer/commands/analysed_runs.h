@@ -17,8 +17,8 @@ struct lh_analysed_runs {
   struct lh_findings *findings; /* NULL until analysed */
   struct lh_analysis_stats stats;
   struct lh_symbolizer *sym;
-  char **lock_names;
-  struct lh_report report; /* over all of the above, once analysed */
+  struct lh_lock_name_memo lock_names; /* made when a report first names a lock */
+  struct lh_report report;             /* over all of the above, once analysed */
 };
 
 /* Loads files into a new model, messages on diag. Returns 0, or LH_EXIT_USAGE when a file

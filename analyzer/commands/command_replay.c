@@ -93,7 +93,7 @@ static bool next_step(bool wait, enum lh_lang lang) {
 static int replay(const struct lh_options *o, const struct lh_analysed_runs *a) {
   struct lh_text x = {.out = stdout,
                       .r = &a->report,
-                      .object_names = lh_object_names(a->sym, a->m),
+                      .object_names = lh_report_object_names(&a->report),
                       .lang = o->lang};
   size_t number = 0;
   const struct lh_finding *f = chosen(o, &x, &number);

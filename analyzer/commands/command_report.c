@@ -39,7 +39,7 @@ static struct lh_suppressions *suppress(const struct lh_options *o, const struct
   struct lh_suppressions *s = lh_suppressions_new();
   for (size_t i = 0; i < o->nsuppressions; i++)
     lh_suppressions_load(s, o->suppressions[i], stderr); /* checked when the options were read */
-  char **object_names = lh_object_names(r->sym, r->m);
+  char **object_names = findings->n ? lh_object_names(r->sym, r->m) : NULL;
   *hidden = lh_suppressions_apply(s, r, findings, object_names);
   lh_lock_names_free(object_names, r->m->nobjects);
   return s;
@@ -49,7 +49,7 @@ static struct lh_suppressions *suppress(const struct lh_options *o, const struct
 static void gen_suppressions(FILE *out, const struct lh_report *r, const char *prefix) {
   fprintf(out, "%s lockhound: a suppression for each finding above (--gen-suppressions):\n",
           prefix);
-  char **object_names = lh_object_names(r->sym, r->m);
+  char **object_names = lh_report_object_names(r);
   lh_suppressions_generate(r, object_names, out);
   lh_lock_names_free(object_names, r->m->nobjects);
 }
@@ -107,7 +107,8 @@ static int report_all(const struct lh_options *o, struct lh_analysed_runs *a, si
   if (o->verbose) lh_suppressions_tell_use(rules, text, prefix);
   lh_suppressions_free(rules);
   if (o->gen_suppressions && a->findings->n) gen_suppressions(text, r, prefix);
-  if (o->contention) lh_report_contention(text, a->m, a->lock_names, prefix, o->lang);
+  if (o->contention)
+    lh_report_contention(text, a->m, lh_report_lock_names(&a->report), prefix, o->lang);
   if (log_path && lh_output_close(text, log_path) != 0) rc = LH_EXIT_USAGE;
   free(log_path);
   if (o->json_path && lh_report_json(o->json_path, r) != 0) rc = LH_EXIT_USAGE;

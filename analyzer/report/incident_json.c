@@ -8,7 +8,7 @@
 
 static json_t *held_json(const struct lh_report *r, const struct lh_held *h) {
   json_t *o = json_object();
-  json_object_set_new(o, "lock", json_string(r->lock_names[h->lock]));
+  json_object_set_new(o, "lock", json_string(lh_report_lock_names(r)[h->lock]));
   json_object_set_new(o, "mode", json_string(lh_mode_name((enum lh_mode)h->mode)));
   json_object_set_new(o, "stack", lh_json_frames(r, h->stack));
   return o;
@@ -22,11 +22,12 @@ static json_t *waits_json(const struct lh_report *r, char **object_names, const 
                       json_string(w->call ? w->call : lh_incident_default_call(r->m, w)));
   json_object_set_new(o, "on", json_string(on_names[w->on]));
   if (w->lock != LH_NONE) {
-    json_object_set_new(o, "lock", json_string(r->lock_names[w->lock]));
+    json_object_set_new(o, "lock", json_string(lh_report_lock_names(r)[w->lock]));
     json_object_set_new(o, "mode", json_string(lh_mode_name((enum lh_mode)w->mode)));
   }
   if (w->object != LH_NONE) json_object_set_new(o, "object", json_string(object_names[w->object]));
-  if (w->mutex != LH_NONE) json_object_set_new(o, "mutex", json_string(r->lock_names[w->mutex]));
+  if (w->mutex != LH_NONE)
+    json_object_set_new(o, "mutex", json_string(lh_report_lock_names(r)[w->mutex]));
   if (w->joins != LH_NONE) {
     char label[64];
     lh_thread_label(r->m, (uint32_t)w->joins, label, sizeof label);
@@ -57,7 +58,7 @@ static json_t *thread_json(const struct lh_report *r, char **object_names,
   if (t->stack != LH_NONE) json_object_set_new(o, "stack", lh_json_frames(r, t->stack));
   if (t->tries.lock != LH_NONE) {
     json_t *tries = json_object();
-    json_object_set_new(tries, "lock", json_string(r->lock_names[t->tries.lock]));
+    json_object_set_new(tries, "lock", json_string(lh_report_lock_names(r)[t->tries.lock]));
     json_object_set_new(tries, "failures", json_integer(t->tries.failures));
     if (t->tries.holder != LH_NONE) {
       char holder[64];
@@ -115,7 +116,7 @@ void lh_json_incident(json_t *o, const struct lh_report *r, char **object_names,
   for (size_t i = 0; i < f->nabout; i++) {
     const struct lh_lock *l = &r->m->locks[f->about[i]];
     json_t *lj = json_object();
-    json_object_set_new(lj, "name", json_string(r->lock_names[f->about[i]]));
+    json_object_set_new(lj, "name", json_string(lh_report_lock_names(r)[f->about[i]]));
     json_object_set_new(lj, "kind", json_string(lh_lock_kind_name(l->kind)));
     json_object_set_new(lj, "where", lh_json_frames(r, l->stack));
     json_array_append_new(locks, lj);

@@ -11,7 +11,7 @@
 /* ---- names ---- */
 
 const char *lh_incident_lock_name(const struct lh_text *x, int32_t l) {
-  return l == LH_NONE ? "?" : x->r->lock_names[l];
+  return l == LH_NONE ? "?" : lh_report_lock_names(x->r)[l];
 }
 static const char *object_name(const struct lh_text *x, int32_t o) {
   return o == LH_NONE ? "?" : x->object_names[o];

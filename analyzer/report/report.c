@@ -95,7 +95,7 @@ char *lh_cycle_group_sentence(const struct lh_report *r, enum lh_lang lang,
                               const struct lh_finding *f) {
   if (f->cycles < 2) return NULL;
   const char **names = lh_xcalloc(f->nabout + 1, sizeof *names);
-  for (size_t i = 0; i < f->nabout; i++) names[i] = r->lock_names[f->about[i]];
+  for (size_t i = 0; i < f->nabout; i++) names[i] = lh_report_lock_names(r)[f->about[i]];
   char *locks = lh_names_compact(names, f->nabout), *s = NULL;
   free(names);
   if (asprintf(&s, lh_msg(lang, LH_MSG_SAME_SITES_CYCLES), f->cycles,
@@ -108,7 +108,16 @@ char *lh_cycle_group_sentence(const struct lh_report *r, enum lh_lang lang,
 void lh_json_cycle_group(json_t *o, const struct lh_report *r, const struct lh_finding *f) {
   json_t *names = json_array();
   for (size_t i = 0; i < f->nabout; i++)
-    json_array_append_new(names, json_string(r->lock_names[f->about[i]]));
+    json_array_append_new(names, json_string(lh_report_lock_names(r)[f->about[i]]));
   json_object_set_new(o, "cycles", json_integer((json_int_t)(f->cycles ? f->cycles : 1)));
   json_object_set_new(o, "lock_instances", names);
+}
+
+char **lh_report_lock_names(const struct lh_report *r) {
+  if (!r->lock_names->names) r->lock_names->names = lh_lock_names(r->sym, r->m);
+  return r->lock_names->names;
+}
+
+char **lh_report_object_names(const struct lh_report *r) {
+  return r->findings && r->findings->n ? lh_object_names(r->sym, r->m) : NULL;
 }

@@ -12,16 +12,30 @@
 #include "report/i18n/messages.h"
 #include "symbols/symbolize.h"
 
+/* The names of a model's locks (lock_names.c), made at the first lh_report_lock_names: naming
+ * reads every module's DWARF variables, 45% of the report of a run without findings (which names
+ * no lock). */
+struct lh_lock_name_memo {
+  char **names; /* per model lock; NULL until asked for */
+};
+
 struct lh_report {
   const struct lh_model *m;
   const struct lh_findings *findings;
   const struct lh_analysis_stats *stats;
-  char **lock_names; /* per model lock (lock_names.c) */
+  struct lh_lock_name_memo *lock_names; /* read through lh_report_lock_names */
   struct lh_symbolizer *sym;
   bool verbose;       /* also show notes */
   int error_exitcode; /* the exit code a run ended by lockhound had, when the record does
                                  not say; 0 when unknown */
 };
+
+/* The names of r's locks, one per model lock, made when first asked for. */
+char **lh_report_lock_names(const struct lh_report *r);
+/* The names of r's objects (lock_names.c) for a writer about to name its findings' objects, or
+ * NULL when r has no finding (then nothing names one, and no module's DWARF variables are read).
+ * The caller frees them with lh_lock_names_free. */
+char **lh_report_object_names(const struct lh_report *r);
 
 /* The text report being written (report_text.c): where, with which line prefix, and the names. */
 struct lh_text {

@@ -329,7 +329,7 @@ static void choose_nodes(struct dot *d, bool *drawn) {
 static int lock_cmp(const void *a, const void *b, void *ctx) {
   const struct lh_report *r = ctx;
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  int c = strverscmp(r->lock_names[x], r->lock_names[y]);
+  int c = strverscmp(lh_report_lock_names(r)[x], lh_report_lock_names(r)[y]);
   return c ? c : strcmp(r->m->locks[x].key, r->m->locks[y].key);
 }
 
@@ -401,7 +401,7 @@ static void put_nodes(struct dot *d) {
   for (size_t i = 0; i < d->norder; i++) {
     uint32_t v = d->order[i];
     fprintf(d->out, "  n%zu [", i);
-    put_label(d->out, d->r->lock_names[v]);
+    put_label(d->out, lh_report_lock_names(d->r)[v]);
     if (d->red_node[v]) fprintf(d->out, ", %s, style=\"rounded,bold\"", RED);
     fputs("];\n", d->out);
   }
@@ -482,7 +482,7 @@ static void put_clusters(struct dot *d, char **clusters, unsigned *used) {
   size_t len = 0, drawn = 0;
   FILE *out = open_memstream(clusters, &len);
   if (!out) abort();
-  char **object_names = lh_object_names(d->r->sym, d->r->m);
+  char **object_names = lh_report_object_names(d->r);
   const struct lh_findings *fs = d->r->findings;
   for (size_t i = 0; i < fs->n; i++) {
     const struct lh_finding *f = &fs->items[i];

@@ -9,7 +9,7 @@
 /* Above this many locks, only the locks on cycles and their neighbours are drawn. */
 #define LH_DOT_MAX_NODES 200
 
-/* Writes the graph of r's model as DOT on out: nodes named by r->lock_names, edges labelled
+/* Writes the graph of r's model as DOT on out: nodes named as lh_report_lock_names says, edges labelled
  * with threads and sites, the parts of error-level lock-order inversions and deadlocks in red;
  * then a cluster per other finding (finding_picture.h), and a legend of what was drawn.
  * r->verbose and r->stats are not used. The same model gives the same bytes. */

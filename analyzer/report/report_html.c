@@ -126,14 +126,14 @@ static json_t *cycle_json(const struct lh_report *r, const struct lh_finding *f)
     json_object_set_new(tj, "id", json_string(label));
     json_object_set_new(tj, "created_at", lh_json_frames(r, m->threads[t->thread].stack));
     json_array_append_new(threads, tj);
-    json_object_set_new(lj, "name", json_string(r->lock_names[f->locks[i]]));
+    json_object_set_new(lj, "name", json_string(lh_report_lock_names(r)[f->locks[i]]));
     json_object_set_new(lj, "kind", json_string(lh_lock_kind_name(l->kind)));
     json_object_set_new(lj, "where", lh_json_frames(r, l->stack));
     json_array_append_new(locks, lj);
-    json_object_set_new(hj, "lock", json_string(r->lock_names[held->lock]));
+    json_object_set_new(hj, "lock", json_string(lh_report_lock_names(r)[held->lock]));
     json_object_set_new(hj, "mode", json_string(lh_mode_name((enum lh_mode)held->mode)));
     json_object_set_new(hj, "stack", lh_json_frames(r, held->stack));
-    json_object_set_new(wj, "lock", json_string(r->lock_names[t->lock]));
+    json_object_set_new(wj, "lock", json_string(lh_report_lock_names(r)[t->lock]));
     json_object_set_new(wj, "mode", json_string(lh_mode_name((enum lh_mode)t->mode)));
     json_object_set_new(wj, "stack", lh_json_frames(r, t->stack));
     json_object_set_new(sj, "thread", json_string(label));
@@ -305,7 +305,7 @@ static void cycle_sentence(struct html *h, const struct lh_finding *f) {
           lh_word(lang, LH_WORD_LOCK, (long long)f->n),
           lh_msg(lang, f->n == 2 ? LH_MSG_IN_OPPOSITE_ORDERS : LH_MSG_IN_A_CYCLE));
   for (size_t i = 0; i <= f->n; i++)
-    fprintf(mem, "%s%s", i ? " -> " : "", h->r->lock_names[f->locks[i % f->n]]);
+    fprintf(mem, "%s%s", i ? " -> " : "", lh_report_lock_names(h->r)[f->locks[i % f->n]]);
   char *group = lh_cycle_group_sentence(h->r, lang, f);
   if (group) fprintf(mem, "\n%s", group);
   free(group);
@@ -457,7 +457,7 @@ static void summary_html(struct html *h) {
 
 void lh_report_html_to(FILE *out, const struct lh_report *r, struct lh_text_style style) {
   struct html h = {out, r, style.lang < LH_LANG_COUNT ? style.lang : LH_LANG_EN,
-                   lh_object_names(r->sym, r->m), 0};
+                   lh_report_object_names(r), 0};
   fprintf(out,
           "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",

@@ -19,7 +19,7 @@
 static json_t *acquisition_json(const struct lh_report *r, uint32_t lock, uint8_t mode,
                                 int32_t stack) {
   json_t *o = json_object();
-  json_object_set_new(o, "lock", json_string(r->lock_names[lock]));
+  json_object_set_new(o, "lock", json_string(lh_report_lock_names(r)[lock]));
   json_object_set_new(o, "mode", json_string(lh_mode_name(mode)));
   json_object_set_new(o, "stack", lh_json_frames(r, stack));
   return o;
@@ -54,7 +54,7 @@ json_t *lh_json_finding(const struct lh_report *r, char **object_names,
     json_object_set_new(tj, "pid", json_integer(m->files[th->file].pid));
     json_object_set_new(tj, "created_at", lh_json_frames(r, th->stack));
     json_array_append_new(threads, tj);
-    json_object_set_new(lj, "name", json_string(r->lock_names[f->locks[i]]));
+    json_object_set_new(lj, "name", json_string(lh_report_lock_names(r)[f->locks[i]]));
     json_object_set_new(lj, "kind", json_string(lh_lock_kind_name(l->kind)));
     json_object_set_new(lj, "where", lh_json_frames(r, l->stack));
     json_array_append_new(locks, lj);
@@ -107,7 +107,7 @@ json_t *lh_report_json_document(const struct lh_report *r) {
   json_object_set_new(tool, "version", json_string(LH_VERSION));
   json_object_set_new(root, "tool", tool);
   json_object_set_new(root, "runs", runs_json(r->m));
-  char **object_names = lh_object_names(r->sym, r->m);
+  char **object_names = lh_report_object_names(r);
   for (size_t i = 0; i < r->findings->n; i++)
     json_array_append_new(findings, lh_json_finding(r, object_names, &r->findings->items[i]));
   lh_lock_names_free(object_names, r->m->nobjects);

@@ -57,7 +57,7 @@ static char *lock_list(const struct lh_text *x, const struct lh_access *a) {
                            ? ""
                            : lh_msg(x->lang, a->locks[i].mode == LH_MODE_READ ? LH_MSG_FOR_READING
                                                                               : LH_MSG_FOR_WRITING);
-    fprintf(mem, "%s%s%s", i ? ", " : "", x->r->lock_names[lock], mode);
+    fprintf(mem, "%s%s%s", i ? ", " : "", lh_report_lock_names(x->r)[lock], mode);
   }
   fclose(mem);
   return s;
@@ -158,7 +158,7 @@ static void why_lines(const struct lh_text *x, const struct race_view *v) {
             l1);
   else
     fprintf(x->out, lh_msg(x->lang, LH_MSG_RACE_WHY_READERS), v->label[0], l0, v->label[1], l1,
-            x->r->lock_names[common]);
+            lh_report_lock_names(x->r)[common]);
   fprintf(x->out, "\n%s   %s\n", x->prefix, lh_msg(x->lang, LH_MSG_RACE_WHY_UNORDERED));
   blank(x);
   fprintf(x->out, "%s   ", x->prefix);
@@ -350,7 +350,7 @@ static json_t *access_json(const struct lh_report *r, const struct race_view *v,
   json_object_set_new(o, "size", json_integer(a->size));
   for (uint32_t k = 0; k < a->nlocks; k++) {
     json_t *l = json_object();
-    json_object_set_new(l, "lock", json_string(r->lock_names[a->locks[k].lock]));
+    json_object_set_new(l, "lock", json_string(lh_report_lock_names(r)[a->locks[k].lock]));
     json_object_set_new(l, "mode", json_string(lh_mode_name((enum lh_mode)a->locks[k].mode)));
     json_array_append_new(locks, l);
   }

@@ -38,12 +38,12 @@ static void step_lines(const struct text *x, const struct lh_finding *f, size_t 
   lh_thread_label(r->m, t->thread, label, sizeof label);
   fprintf(x->out, "%s   %s ", x->prefix, label);
   lh_text_thread_origin(x, t->thread);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_HOLDS_TAKEN_AT), r->lock_names[h->lock],
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_HOLDS_TAKEN_AT), lh_report_lock_names(r)[h->lock],
           mode_note(x, h->lock, h->mode));
   fputc('\n', x->out);
   lh_text_stack(x, h->stack);
   fprintf(x->out, "%s     ", x->prefix);
-  fprintf(x->out, lh_msg(x->lang, LH_MSG_AND_WANTS_AT), r->lock_names[t->lock],
+  fprintf(x->out, lh_msg(x->lang, LH_MSG_AND_WANTS_AT), lh_report_lock_names(r)[t->lock],
           mode_note(x, t->lock, t->mode));
   fputc('\n', x->out);
   lh_text_stack(x, t->stack);
@@ -52,7 +52,7 @@ static void step_lines(const struct text *x, const struct lh_finding *f, size_t 
 
 static void chain(const struct text *x, const struct lh_finding *f) {
   for (size_t i = 0; i <= f->n; i++)
-    fprintf(x->out, "%s%s", i ? " -> " : "", x->r->lock_names[f->locks[i % f->n]]);
+    fprintf(x->out, "%s%s", i ? " -> " : "", lh_report_lock_names(x->r)[f->locks[i % f->n]]);
 }
 
 static void finding(const struct text *x, const struct lh_finding *f) {
@@ -335,7 +335,7 @@ void lh_report_text_styled(FILE *out, const struct lh_report *r, struct lh_text_
   FILE *real_out = out;
   struct text x = {.out = out,
                    .r = r,
-                   .object_names = lh_object_names(r->sym, r->m),
+                   .object_names = lh_report_object_names(r),
                    .lang = style.lang,
                    .explain = style.explain};
   enum lh_lang lang = style.lang;

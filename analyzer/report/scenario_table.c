@@ -24,7 +24,7 @@ char *lh_scenario_call(const struct lh_report *r, uint32_t lock, uint8_t mode) {
   if (r->m->locks[lock].kind == LH_LOCK_RWLOCK)
     fn = mode == LH_MODE_READ ? "read_lock" : "write_lock";
   char *s;
-  if (asprintf(&s, "%s(%s);", fn, r->lock_names[lock]) < 0) return lh_xstrdup("?");
+  if (asprintf(&s, "%s(%s);", fn, lh_report_lock_names(r)[lock]) < 0) return lh_xstrdup("?");
   return s;
 }
 

@@ -538,6 +538,12 @@ static const struct object_symbol *object_at(struct lh_symbolizer *sym, struct s
   return best;
 }
 
+size_t lh_sym_variable_indexes(const struct lh_symbolizer *sym) {
+  size_t n = 0;
+  for (const struct sym_module *m = sym->modules; m; m = m->hh.next) n += m->vars_loaded;
+  return n;
+}
+
 static void load_vars(struct sym_module *m) {
   m->vars_loaded = true;
   if (module_dwarf(m) != NULL) m->vars = lh_dwarf_vars_new(m->dwarf);

@@ -54,6 +54,9 @@ const char *const *lh_sym_source_dirs(struct lh_symbolizer *sym, const char *mod
 
 /* Sets the --source-root directories (resolved by realpath; copied). */
 void lh_sym_set_source_roots(struct lh_symbolizer *sym, const char *const *roots, size_t count);
+/* How many modules have had their DWARF variables indexed (for lh_sym_data): the costly part of
+ * naming a lock or an object, which a report without findings never needs. */
+size_t lh_sym_variable_indexes(const struct lh_symbolizer *sym);
 
 /* Whether path (already resolved by realpath) lies under one of dirs (resolved too). */
 bool lh_path_under(const char *path, const char *const *dirs, size_t count);

@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct lh_analysis_stats stats;
     struct lh_findings *f = lh_analyse(m, &o, &stats);
     char **names = lh_lock_names(sym, m);
-    struct lh_report r = {m, f, &stats, names, sym, true};
+    struct lh_lock_name_memo memo = {names};
+    struct lh_report r = {m, f, &stats, &memo, sym, true};
     lh_report_text(null_out, &r);
     lh_report_json("/dev/null", &r);
     lh_lock_names_free(names, m->nlocks);

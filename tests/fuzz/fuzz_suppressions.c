@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct lh_analysis_stats stats;
     struct lh_findings *f = lh_analyse(model, &o, &stats);
     char **names = lh_lock_names(sym, model);
-    struct lh_report r = {model, f, &stats, names, sym, true, 66};
+    struct lh_lock_name_memo memo = {names};
+    struct lh_report r = {model, f, &stats, &memo, sym, true, 66};
     char **object_names = lh_object_names(sym, model);
     lh_suppressions_apply(s, &r, f, object_names);
     lh_lock_names_free(object_names, model->nobjects);

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "../fixtures/runs/run_text.h"
+#include "report/report.h"
 #include "symbols/lock_names.h"
 
 pthread_mutex_t named_global_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t named_global_cond = PTHREAD_COND_INITIALIZER;
 
 static __attribute__((noinline)) uintptr_t return_address(void) {
   return (uintptr_t)__builtin_return_address(0);
@@ -161,4 +163,71 @@ Test(lock_names, names_without_a_list_stay_as_they_are) {
   char *s = lh_names_compact(names, 3);
   cr_assert_str_eq(s, "lock_a, mutex initialised at bank.c:12 #2, lock_b");
   free(s);
+}
+
+/* A report of this program's run with a global lock, a global condition variable and no finding, the lock names left to be
+ * made when first asked for (as `lockhound report` leaves them). */
+struct lazy_report {
+  struct lh_model *m;
+  struct lh_symbolizer *sym;
+  struct lh_findings *f;
+  struct lh_analysis_stats stats;
+  struct lh_lock_name_memo memo;
+  struct lh_report r;
+};
+
+static void lazy_report_of_a_global_lock(struct lazy_report *x) {
+  struct rb rb = {0};
+  self_run(&rb);
+  rb_add(&rb,
+         "{'t':'lock','id':0,'kind':'mutex','addr':'0x%" PRIxPTR "','how':'static','stack':-1}",
+         (uintptr_t)&named_global_lock);
+  rb_add(&rb, "{'t':'object','id':0,'kind':'cond','addr':'0x%" PRIxPTR "','stack':-1}",
+         (uintptr_t)&named_global_cond);
+  x->m = rb_model(&rb, NULL);
+  free(rb.buf);
+  struct lh_analysis_options o = {8};
+  x->f = lh_analyse(x->m, &o, &x->stats);
+  x->sym = lh_sym_new();
+  x->memo = (struct lh_lock_name_memo){NULL};
+  x->r = (struct lh_report){x->m, x->f, &x->stats, &x->memo, x->sym, false, 66};
+}
+
+static void lazy_report_free(struct lazy_report *x) {
+  lh_lock_names_free(x->memo.names, x->m->nlocks);
+  lh_findings_free(x->f);
+  lh_sym_free(x->sym);
+  lh_model_free(x->m);
+}
+
+/* Naming reads a module's DWARF variables (all of a large program's: 45% of the report of a
+ * Python run whose interpreter has debug information); a report without findings names nothing. */
+Test(lock_names, a_report_without_findings_reads_no_debug_variables) {
+  struct lazy_report x;
+  lazy_report_of_a_global_lock(&x);
+  cr_assert_eq(x.f->n, 0);
+  char *text = NULL;
+  size_t len;
+  FILE *out = open_memstream(&text, &len);
+  lh_report_text(out, &x.r);
+  fclose(out);
+  char json[] = "/tmp/lh-lock-names-XXXXXX";
+  int fd = mkstemp(json);
+  cr_assert_geq(fd, 0);
+  close(fd);
+  cr_expect_eq(lh_report_json(json, &x.r), 0);
+  unlink(json);
+  cr_expect_eq(lh_sym_variable_indexes(x.sym), 0);
+  cr_expect_null(x.memo.names);
+  free(text);
+  lazy_report_free(&x);
+}
+
+Test(lock_names, the_first_lock_name_asked_for_names_them_all_from_debug_variables) {
+  struct lazy_report x;
+  lazy_report_of_a_global_lock(&x);
+  cr_assert_str_eq(lh_report_lock_names(&x.r)[0], "named_global_lock");
+  cr_expect_eq(lh_sym_variable_indexes(x.sym), 1);
+  cr_expect_eq(lh_report_lock_names(&x.r), x.memo.names); /* made once */
+  lazy_report_free(&x);
 }

@@ -243,7 +243,8 @@ static size_t suppressed_by(const char *rules) {
   struct lh_findings *f = findings_of(&rb, &m);
   struct lh_symbolizer *sym = lh_sym_new();
   char **names = lh_lock_names(sym, m), **objects = lh_object_names(sym, m);
-  struct lh_report r = {m, f, NULL, names, sym, false, 66};
+  struct lh_lock_name_memo memo = {names};
+  struct lh_report r = {m, f, NULL, &memo, sym, false, 66};
   struct lh_suppressions *s = lh_suppressions_new();
   char *diag = NULL;
   size_t len;

@@ -69,7 +69,8 @@ static size_t survive(const char *text, size_t len) {
     struct lh_analysis_stats stats;
     struct lh_findings *f = lh_analyse(m, &o, &stats);
     char **names = lh_lock_names(sym, m);
-    struct lh_report r = {m, f, &stats, names, sym, false, 66};
+    struct lh_lock_name_memo memo = {names};
+    struct lh_report r = {m, f, &stats, &memo, sym, false, 66};
     char *out = NULL;
     size_t olen;
     FILE *mem = open_memstream(&out, &olen);

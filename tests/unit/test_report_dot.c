@@ -10,7 +10,8 @@
 static char *dot_of_model(struct lh_model *m, char **names) {
   struct rb_report made;
   rb_report_make(&made, m, false);
-  if (names) made.r.lock_names = names;
+  struct lh_lock_name_memo given = {names};
+  if (names) made.r.lock_names = &given;
   struct lh_report r = made.r;
   char *text = NULL;
   size_t len;

@@ -20,7 +20,8 @@ static char *page_of_ab_ba(char **names, enum lh_lang lang) {
   lh_model_finish(m);
   struct rb_report made;
   rb_report_make(&made, m, false);
-  if (names) made.r.lock_names = names;
+  struct lh_lock_name_memo given = {names};
+  if (names) made.r.lock_names = &given;
   struct lh_report r = made.r;
   char *text = NULL;
   size_t len;

@@ -97,7 +97,8 @@ static void survive(const char *text, size_t len) {
     struct lh_analysis_stats stats;
     struct lh_findings *f = lh_analyse(m, &o, &stats);
     char **names = lh_lock_names(sym, m);
-    struct lh_report r = {m, f, &stats, names, sym, true, 66};
+    struct lh_lock_name_memo memo = {names};
+    struct lh_report r = {m, f, &stats, &memo, sym, true, 66};
     lh_report_text(null, &r);
     lh_report_json("/dev/null", &r);
     lh_lock_names_free(names, m->nlocks);
