@@ -244,6 +244,20 @@ static char *findings_of_level(json_t *report, const char *level)
     return out;
 }
 
+/* Runs argv under `lockhound run --json`: its error-level findings must be exactly `expected` (a
+ * line "kind lock lock..." each) and its exit code 66. */
+static void expect_errors(const char *const *argv, const char *expected)
+{
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    char *errors = findings_of_level(report, "error");
+    cr_expect_str_eq(errors, expected, "stderr:\n%s", res.err);
+    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
+    free(errors);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* Before: with 900 short-lived threads ordered by create/join on the same two locks, the
  * search's budget ran out on the 450 x 450 choices, the cycle was "undecided" (one warning) and
  * the real inversion of the last two threads went unreported: exit 0. */
@@ -380,14 +394,7 @@ Test(resources, an_inversion_through_a_kept_back_leaf_is_reported, .init = make_
      .fini = remove_work_dir, .timeout = 200)
 {
     const char *argv[] = {PROGRAM("inversion_through_kept_back_leaf"), NULL};
-    struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    char *errors = findings_of_level(report, "error");
-    cr_expect_str_eq(errors, "lock-order-inversion table item[1]\n", "stderr:\n%s", res.err);
-    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
-    free(errors);
-    json_decref(report);
-    lh_child_result_free(&res);
+    expect_errors(argv, "lock-order-inversion table item[1]\n");
 }
 
 /* A lock taken under each of a thousand item locks has its tuples in one family of the thread's
@@ -397,14 +404,7 @@ Test(resources, a_tuple_new_to_its_family_is_recorded_and_makes_its_inversion,
      .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
 {
     const char *argv[] = {PROGRAM("inversion_through_a_family"), NULL};
-    struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    char *errors = findings_of_level(report, "error");
-    cr_expect_str_eq(errors, "lock-order-inversion item[777] lru\n", "stderr:\n%s", res.err);
-    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
-    free(errors);
-    json_decref(report);
-    lh_child_result_free(&res);
+    expect_errors(argv, "lock-order-inversion item[777] lru\n");
 }
 
 /* Before: chained nested locks (i, i+1) are no leaves - each is held *and* taken under another -
@@ -428,14 +428,7 @@ Test(resources, an_inversion_through_a_kept_back_chain_tuple_is_reported, .init 
      .fini = remove_work_dir, .timeout = 200)
 {
     const char *argv[] = {PROGRAM("inversion_through_kept_back_chain"), NULL};
-    struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    char *errors = findings_of_level(report, "error");
-    cr_expect_str_eq(errors, "lock-order-inversion chain[2] chain[3]\n", "stderr:\n%s", res.err);
-    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
-    free(errors);
-    json_decref(report);
-    lh_child_result_free(&res);
+    expect_errors(argv, "lock-order-inversion chain[2] chain[3]\n");
 }
 
 /* The same with a chain of 30,000 links: the search from chain[2] runs past its budget, so
@@ -444,14 +437,7 @@ Test(resources, an_inversion_past_the_search_budget_is_reported, .init = make_wo
      .fini = remove_work_dir, .timeout = 200)
 {
     const char *argv[] = {PROGRAM("inversion_through_kept_back_chain"), "30000", NULL};
-    struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    char *errors = findings_of_level(report, "error");
-    cr_expect_str_eq(errors, "lock-order-inversion chain[2] chain[3]\n", "stderr:\n%s", res.err);
-    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
-    free(errors);
-    json_decref(report);
-    lh_child_result_free(&res);
+    expect_errors(argv, "lock-order-inversion chain[2] chain[3]\n");
 }
 
 /* After a search ran past its budget, leaves' tuples are still kept back, and written when their
@@ -460,14 +446,7 @@ Test(resources, after_the_search_budget_a_kept_back_leaf_still_makes_its_inversi
      .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
 {
     const char *argv[] = {PROGRAM("leaf_inversion_after_budget"), NULL};
-    struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    char *errors = findings_of_level(report, "error");
-    cr_expect_str_eq(errors, "lock-order-inversion table item[1]\n", "stderr:\n%s", res.err);
-    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
-    free(errors);
-    json_decref(report);
-    lh_child_result_free(&res);
+    expect_errors(argv, "lock-order-inversion table item[1]\n");
 }
 
 /* A fork child keeps its parent's lock graph but not its kept-back tuples; its own are written
@@ -477,14 +456,7 @@ Test(resources, an_inversion_in_a_fork_child_through_its_kept_back_chain_tuple_i
      .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
 {
     const char *argv[] = {PROGRAM("fork_chain_inversion"), NULL};
-    struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    char *errors = findings_of_level(report, "error");
-    cr_expect_str_eq(errors, "lock-order-inversion chain[3] chain[2]\n", "stderr:\n%s", res.err);
-    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
-    free(errors);
-    json_decref(report);
-    lh_child_result_free(&res);
+    expect_errors(argv, "lock-order-inversion chain[3] chain[2]\n");
 }
 
 /* Two programs (the second exec'd) sharing two process-shared mutexes through a shm_open object,
@@ -512,15 +484,7 @@ Test(resources, a_ring_of_three_locks_taken_from_one_site_is_reported, .init = m
      .fini = remove_work_dir, .timeout = 200)
 {
     const char *argv[] = {PROGRAM("ring_from_one_site"), NULL};
-    struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    char *errors = findings_of_level(report, "error");
-    cr_expect_str_eq(errors, "lock-order-inversion ring[0] ring[1] ring[2]\n", "stderr:\n%s",
-                     res.err);
-    cr_expect_eq(res.exit_code, 66, "exit %d; stderr:\n%s", res.exit_code, res.err);
-    free(errors);
-    json_decref(report);
-    lh_child_result_free(&res);
+    expect_errors(argv, "lock-order-inversion ring[0] ring[1] ring[2]\n");
 }
 
 /* Whether a JSON stack (array of frames) has a frame of function fn. */

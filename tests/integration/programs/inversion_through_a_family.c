@@ -6,15 +6,15 @@
  * only if that last tuple of T1 was recorded, not taken for one of its family's. A semaphore
  * hand-off lets the run end. */
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
+
+#include "hand_off.h"
 
 #define ITEMS 1000
 #define LATE 777
 
 static pthread_mutex_t lru = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t item[ITEMS];
-static sem_t first_done;
 
 static void lru_under_item(int i) {
   pthread_mutex_lock(&item[i]);
@@ -45,12 +45,7 @@ static void *second(void *arg) {
 
 int main(void) {
   for (int i = 0; i < ITEMS; i++) pthread_mutex_init(&item[i], NULL);
-  sem_init(&first_done, 0, 0);
-  pthread_t t1, t2;
-  pthread_create(&t1, NULL, first, NULL);
-  pthread_create(&t2, NULL, second, NULL);
-  pthread_join(t1, NULL);
-  pthread_join(t2, NULL);
+  run_first_then_second(first, second);
   puts("done");
   return 0;
 }

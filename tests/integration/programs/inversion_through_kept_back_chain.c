@@ -7,15 +7,15 @@
  * With an argument, the chain has that many links (at most 40,000): past lockhound's search
  * budget, the edge's search cannot tell, and everything kept back must be written. */
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
+
+#include "hand_off.h"
 #include <stdlib.h>
 
 #define MAX_LINKS 40000
 
 static pthread_mutex_t chain[MAX_LINKS];
 static int links = 8;
-static sem_t first_done;
 
 static void take_pair(int i) {
   pthread_mutex_lock(&chain[i]);
@@ -49,12 +49,7 @@ int main(int argc, char **argv) {
     return 2;
   for (int i = 0; i < links; i++)
     pthread_mutex_init(&chain[i], NULL);
-  sem_init(&first_done, 0, 0);
-  pthread_t t1, t2;
-  pthread_create(&t1, NULL, first, NULL);
-  pthread_create(&t2, NULL, second, NULL);
-  pthread_join(t1, NULL);
-  pthread_join(t2, NULL);
+  run_first_then_second(first, second);
   puts("done");
   return 0;
 }

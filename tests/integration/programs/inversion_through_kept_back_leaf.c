@@ -4,12 +4,12 @@
  * leaf any more and its kept-back tuple must be written, or the inversion table -> item[1] ->
  * table would be missed. A semaphore hand-off lets the run end. */
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
+
+#include "hand_off.h"
 
 static pthread_mutex_t table = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t item[2];
-static sem_t first_done;
 
 static void take_under_table(int i) {
   pthread_mutex_lock(&table);
@@ -39,12 +39,7 @@ static void *second(void *arg) {
 int main(void) {
   for (int i = 0; i < 2; i++)
     pthread_mutex_init(&item[i], NULL);
-  sem_init(&first_done, 0, 0);
-  pthread_t t1, t2;
-  pthread_create(&t1, NULL, first, NULL);
-  pthread_create(&t2, NULL, second, NULL);
-  pthread_join(t1, NULL);
-  pthread_join(t2, NULL);
+  run_first_then_second(first, second);
   puts("done");
   return 0;
 }

@@ -5,13 +5,13 @@
  * samples/deadlock/ab_ba): a potential deadlock that must be reported, once, however many
  * ordered threads took the same edges before. */
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hand_off.h"
+
 static pthread_mutex_t lock_a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock_b = PTHREAD_MUTEX_INITIALIZER;
-static sem_t first_done;
 static long counter;
 
 static void a_then_b(void) {
@@ -60,12 +60,7 @@ int main(int argc, char **argv) {
       return 1;
     pthread_join(t, NULL);
   }
-  sem_init(&first_done, 0, 0);
-  pthread_t t1, t2;
-  pthread_create(&t1, NULL, first, NULL);
-  pthread_create(&t2, NULL, second, NULL);
-  pthread_join(t1, NULL);
-  pthread_join(t2, NULL);
+  run_first_then_second(first, second);
   printf("%ld\n", counter);
   return 0;
 }

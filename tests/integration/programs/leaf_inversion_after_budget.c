@@ -6,15 +6,15 @@
  * T2 holds item[1] while it takes `table`: item[1] is a leaf no more, and its tuple must be
  * written. Semaphores order the threads so that the run cannot hang. */
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
+
+#include "hand_off.h"
 
 #define LINKS 30000
 
 static pthread_mutex_t chain[LINKS];
 static pthread_mutex_t table = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t item[2];
-static sem_t first_done;
 
 static void take_pair(pthread_mutex_t *outer, pthread_mutex_t *inner) {
   pthread_mutex_lock(outer);
@@ -49,12 +49,7 @@ int main(void) {
     pthread_mutex_init(&chain[i], NULL);
   for (int i = 0; i < 2; i++)
     pthread_mutex_init(&item[i], NULL);
-  sem_init(&first_done, 0, 0);
-  pthread_t t1, t2;
-  pthread_create(&t1, NULL, first, NULL);
-  pthread_create(&t2, NULL, second, NULL);
-  pthread_join(t1, NULL);
-  pthread_join(t2, NULL);
+  run_first_then_second(first, second);
   puts("done");
   return 0;
 }
