@@ -41,12 +41,18 @@
  *     MiB (94,479 homes for 60,000 tuples, computed, not read from the process) and one miss
  *     (docs/benchmarks.md, section 5). The table grows but never shrinks: a rebuild that drops
  *     far tuples leaves it emptier. Near hits, the lock fast path of most programs, do not
- *     change.
- * At half load of the near table both are rebuilt: first without the entries the caller's `keep`
+ *     change;
+ *   - a tuple whose window is full and which differs from others only in the held set's last
+ *     lock (memcached's LRU lock under each item lock: most of its far tuples) joins their
+ *     *family* instead (tuple_families.h): one key and a bitmap over that lock's id, asked before
+ *     the far table. Families hold part of the overflow; the far table keeps the rest.
+ * At half load of the near table all are rebuilt: first without the entries the caller's `keep`
  * function rejects (those of locks destroyed since: their addresses will hold other locks, so the
  * entries can never be hit again), then the near table anew, at twice the capacity only if the
- * rest still fills more than a quarter of it, and the far table compacted in place (two far
- * tables at once made memcached's peak 0.7 MB higher). So a thread that goes through millions of short-lived locks at ever new
+ * rest still fills more than a quarter of it, the far table compacted in place (two far
+ * tables at once made memcached's peak 0.7 MB higher) and the families laid out again (members
+ * whose window now has room move near). The rebuild reads only the pages of the old near table
+ * that were written (table_memory.h: reading the others can make them resident). So a thread that goes through millions of short-lived locks at ever new
  * addresses keeps tables the size of what it uses now, at O(1) amortised cost per insertion. A
  * fork child empties its cache. Owned by one thread; never shared, so no atomics. */
 #ifndef LH_TUPLE_CACHE_H
