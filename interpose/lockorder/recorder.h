@@ -61,6 +61,15 @@ static inline const struct lh_tuple_top *lh_held_top(struct lh_tuple_top *t) {
   return t;
 }
 
+/* The calling thread's look-up of the tuple (addr, fp) made under its held set: the near window,
+ * and only when that is full, the held set's top for the family, then the far table. */
+static inline const struct lh_tuple_slot *lh_tuple_lookup(uintptr_t addr, uint64_t fp) {
+  const struct lh_tuple_slot *s = lh_tuple_cache_find_near(&lh_self.tuples, addr, fp);
+  if (__builtin_expect(s != LH_TUPLE_FAR_NEXT, 1)) return s;
+  struct lh_tuple_top t;
+  return lh_tuple_cache_find_beyond(&lh_self.tuples, addr, fp, lh_held_top(&t));
+}
+
 __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acquire *a,
                                                                   const void *obj, uint8_t kind,
                                                                   uint8_t mode, uint8_t flags,
@@ -70,9 +79,7 @@ __attribute__((always_inline)) static inline void lh_lock_request(struct lh_acqu
   a->mode = mode;
   a->kind = kind;
   uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, flags));
-  struct lh_tuple_top t;
-  const struct lh_tuple_slot *s =
-      lh_tuple_cache_find_held(&lh_self.tuples, a->addr, fp, lh_held_top(&t));
+  const struct lh_tuple_slot *s = lh_tuple_lookup(a->addr, fp);
   if (__builtin_expect(s && s->value.epoch == lh_lock_epoch_of(a->addr), 1)) {
     a->lock = s->value.lock;
     a->stack = s->value.stack;
@@ -165,9 +172,7 @@ static inline uintptr_t lh_lock_unpush(void) {
  * slow path then. */
 static inline bool lh_tuple_known(const void *obj, uint8_t mode, uint8_t flags, uintptr_t pc) {
   uint64_t fp = lh_tuple_fp(lh_self.held.hash, pc, lh_tuple_meta(lh_self.seg, mode, flags));
-  struct lh_tuple_top t;
-  const struct lh_tuple_slot *s =
-      lh_tuple_cache_find_held(&lh_self.tuples, (uintptr_t)obj, fp, lh_held_top(&t));
+  const struct lh_tuple_slot *s = lh_tuple_lookup((uintptr_t)obj, fp);
   return s && s->value.epoch == lh_lock_epoch_of((uintptr_t)obj);
 }
 

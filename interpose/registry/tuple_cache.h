@@ -204,15 +204,22 @@ lh_tuple_cache_find_deep(struct lh_tuple_cache *c, uintptr_t addr, uint64_t fp, 
   return s && s != LH_TUPLE_FAR_NEXT ? lh_tuple_cache_move_forward(c, s, turns) : s;
 }
 
-/* The cache's look-up of the tuple (addr, fp) made under held set t (NULL: empty): its near
- * window, then its family, then the far table. */
+/* Beyond a full near window: the tuple (addr, fp) made under held set t (NULL: empty) in its
+ * family, then in the far table. */
+static inline struct lh_tuple_slot *lh_tuple_cache_find_beyond(const struct lh_tuple_cache *c,
+                                                               uintptr_t addr, uint64_t fp,
+                                                               const struct lh_tuple_top *t) {
+  struct lh_tuple_slot *s = t ? lh_tuple_family_get(c->families, addr, fp, t) : 0;
+  return s ? s : lh_tuple_cache_get_far(c, addr, fp);
+}
+
+/* The cache's look-up of the tuple (addr, fp) made under held set t: its near window, then
+ * beyond it. */
 static inline struct lh_tuple_slot *lh_tuple_cache_find_held(const struct lh_tuple_cache *c,
                                                              uintptr_t addr, uint64_t fp,
                                                              const struct lh_tuple_top *t) {
   struct lh_tuple_slot *s = lh_tuple_cache_find_near(c, addr, fp);
-  if (s != LH_TUPLE_FAR_NEXT) return s;
-  s = t ? lh_tuple_family_get(c->families, addr, fp, t) : 0;
-  return s ? s : lh_tuple_cache_get_far(c, addr, fp);
+  return s != LH_TUPLE_FAR_NEXT ? s : lh_tuple_cache_find_beyond(c, addr, fp, t);
 }
 
 /* The slot of (addr, fp) (of a far tuple: its record, whose fp is not the tuple's), or NULL when
