@@ -125,28 +125,49 @@ __attribute__((noinline)) static int python_try_slow(sem_t *s, int rc, int saved
   return rc;
 }
 
-/* The fast path, as a mutex's (wrap_mutex.c): a tuple already recorded, on a lock that is no
- * thread's end-of-life sentinel, pushed before the try (lh_lock_push_near, recorder.h), which the
- * try then takes; errno is then as the successful call left it, untouched. A try that fails takes
- * the entry back. Everything else: python_try_slow. CPython makes this call for every acquire of
- * every lock (issue 11: 130 instructions a round before). */
-static int python_try(sem_t *s) {
-  uint64_t fp;
-  enum lh_push k = LH_PUSH_NONE;
-  if (__builtin_expect(lh_fast_path_open() && lh_python_sentinel_of(s) < 0, 1)) {
-    k = lh_lock_push_near(s, LH_MODE_WRITE, python_key_pc(), &fp);
-    if (__builtin_expect(k == LH_PUSH_FAR, 0))
-      k = lh_lock_push_far(s, LH_MODE_WRITE, fp) ? LH_PUSHED : LH_PUSH_NONE;
-  }
+/* A try with nothing pushed (the lock is a thread's end-of-life sentinel, the fast path is
+ * closed, or the tuple is new): python_try_slow does the rest. */
+__attribute__((noinline)) static int python_try_unpushed(sem_t *s) {
   int rc = real_sem_trywait(s);
-  if (__builtin_expect(k != LH_PUSHED, 0)) return python_try_slow(s, rc, errno);
-  if (__builtin_expect(rc != 0, 0)) {
-    int saved = errno;
-    lh_lock_unpush();
-    return python_try_slow(s, rc, saved);
-  }
+  return python_try_slow(s, rc, errno);
+}
+
+/* A try that did not take the lock its entry was pushed for: the entry is taken back (it names
+ * the semaphore), and python_try_slow goes on with what the try returned. */
+__attribute__((noinline)) static int python_try_untaken(int rc) {
+  int saved = errno;
+  sem_t *s = (sem_t *)lh_lock_unpush();
+  return python_try_slow(s, rc, saved);
+}
+
+/* The try of a pushed entry; errno is then as the successful call left it, untouched. */
+LH_STEP int python_try_pushed(sem_t *s) {
+  int rc = real_sem_trywait(s);
+  if (__builtin_expect(rc != 0, 0)) return python_try_untaken(rc);
   lh_try_succeeded_on(lh_self.held.v[lh_self.held.n - 1].lock);
   return 0;
+}
+
+/* A tuple in its family or the far table, or deep in its window (recorder.h, lh_lock_push_far). */
+__attribute__((noinline)) static int python_try_far(sem_t *s, uint64_t fp) {
+  if (!lh_lock_push_far(s, LH_MODE_WRITE, fp)) return python_try_unpushed(s);
+  return python_try_pushed(s);
+}
+
+/* The fast path, as a mutex's (wrap_mutex.c): a tuple already recorded, on a lock that is no
+ * thread's end-of-life sentinel, pushed before the try (lh_lock_push_near, recorder.h), which the
+ * try then takes. A try that fails takes the entry back. Every other case is out of line, so
+ * that nothing but the return address lives across the try on this path: the wrapper saved and
+ * restored five registers a call when all of it was one function. CPython makes this call for
+ * every acquire of every lock (issue 11: 130 instructions a round before). */
+LH_STEP int python_try(sem_t *s) {
+  uint64_t fp;
+  if (__builtin_expect(!lh_fast_path_open() || lh_python_sentinel_of(s) >= 0, 0))
+    return python_try_unpushed(s);
+  enum lh_push k = lh_lock_push_near(s, LH_MODE_WRITE, python_key_pc(), &fp);
+  if (__builtin_expect(k != LH_PUSHED, 0))
+    return k == LH_PUSH_FAR ? python_try_far(s, fp) : python_try_unpushed(s);
+  return python_try_pushed(s);
 }
 
 /* A blocking acquisition: requested, tried once more, and only then published as a wait.
@@ -274,12 +295,18 @@ LH_EXPORT int sem_wait(sem_t *s) {
   return rc;
 }
 
+/* A semaphore that is no Python lock: out of line, so that the Python lock's path saves no
+ * registers for it. */
+__attribute__((noinline)) static int sem_trywait_plain(sem_t *s, uintptr_t pc) {
+  lh_misuse_sem_use(s, pc);
+  return sem_taken(s, real_sem_trywait(s), pc);
+}
+
 LH_EXPORT int sem_trywait(sem_t *s) {
   LH_COUNT(sem_trywait);
   if (lh_pass()) return real_sem_trywait(s);
   if (lh_python_lock(s)) return python_try(s);
-  lh_misuse_sem_use(s, LH_PC);
-  return sem_taken(s, real_sem_trywait(s), LH_PC);
+  return sem_trywait_plain(s, LH_PC);
 }
 
 LH_EXPORT int sem_timedwait(sem_t *s, const struct timespec *t) {
