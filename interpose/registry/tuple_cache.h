@@ -213,15 +213,6 @@ static inline struct lh_tuple_slot *lh_tuple_cache_find_beyond(const struct lh_t
   return s ? s : lh_tuple_cache_get_far(c, addr, fp);
 }
 
-/* The cache's look-up of the tuple (addr, fp) made under held set t: its near window, then
- * beyond it. */
-static inline struct lh_tuple_slot *lh_tuple_cache_find_held(const struct lh_tuple_cache *c,
-                                                             uintptr_t addr, uint64_t fp,
-                                                             const struct lh_tuple_top *t) {
-  struct lh_tuple_slot *s = lh_tuple_cache_find_near(c, addr, fp);
-  return s != LH_TUPLE_FAR_NEXT ? s : lh_tuple_cache_find_beyond(c, addr, fp, t);
-}
-
 /* The slot of (addr, fp) (of a far tuple: its record, whose fp is not the tuple's), or NULL when
  * the tuple is new. */
 static inline struct lh_tuple_slot *lh_tuple_cache_find(const struct lh_tuple_cache *c,
