@@ -1,8 +1,8 @@
 /* frames.c - turning a recorded stack into the frames a report shows.
  *
  * A Python program's stack starts with its Python frames (innermost first), then the
- * interpreter's C frames under the call that lockhound saw; only the Python frames are shown,
- * unless -v asks for the interpreter's too.
+ * interpreter's C frame that made the call lockhound saw (the library walks no further:
+ * stack_capture.c); only the Python frames are shown, unless -v asks for the interpreter's too.
  *
  * Recorded pcs are return addresses; the call instruction lies just before, so the symbolizer is
  * asked about pc - 1 (otherwise a call that ends a function would be attributed to the next

@@ -18,6 +18,10 @@
 #include <threads.h>
 #include <unistd.h>
 
+/* glibc's start of a program (wrap_program_start.c); no public header declares it. */
+int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv, void (*init)(void),
+                      void (*fini)(void), void (*rtld_fini)(void), void *stack_end);
+
 /* Hidden, like every global the wrappers read on their fast paths (lh_fast_off, lh_lock_epochs...):
  * the compiler then addresses them directly instead of through an address it loads first, an
  * instruction fewer at every use (issue 11). */

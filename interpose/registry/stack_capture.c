@@ -60,20 +60,26 @@ static bool self_known;
 static _Unwind_Reason_Code (*unwind_backtrace)(_Unwind_Trace_Fn, void *);
 static _Unwind_Ptr (*unwind_get_ip)(struct _Unwind_Context *);
 static _Unwind_Word (*unwind_get_cfa)(struct _Unwind_Context *);
+static _Unwind_Ptr (*unwind_get_region_start)(struct _Unwind_Context *);
 
 void lh_stack_warm_up(void) {
-  void *pcs[4];
-  backtrace(pcs, 4); /* loads libgcc_s, which glibc's backtrace() uses */
   self_known = lh_modules_self_range(&self_lo, &self_hi);
+  /* Loaded by hand rather than by a first backtrace(), whose walk starts in libc's own frame
+   * (backtrace itself) and so would read libc's unwind tables (wrap_program_start.c). */
+  void *gcc = dlopen("libgcc_s.so.1", RTLD_NOW);
 #if defined(__x86_64__)
-  void *gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD);
   if (gcc) {
     *(void **)&unwind_backtrace = dlsym(gcc, "_Unwind_Backtrace");
     *(void **)&unwind_get_ip = dlsym(gcc, "_Unwind_GetIP");
     *(void **)&unwind_get_cfa = dlsym(gcc, "_Unwind_GetCFA");
-    if (!unwind_get_ip || !unwind_get_cfa) unwind_backtrace = NULL;
+    *(void **)&unwind_get_region_start = dlsym(gcc, "_Unwind_GetRegionStart");
+    if (!unwind_get_ip || !unwind_get_cfa || !unwind_get_region_start) unwind_backtrace = NULL;
   }
 #endif
+  if (!unwind_backtrace) { /* every walk is a backtrace(): its dlopen of libgcc_s happens now */
+    void *pcs[4];
+    backtrace(pcs, 4);
+  }
 }
 
 static struct lh_stack *stack_at(uint32_t id) { return by_id.v[id]; }
@@ -124,20 +130,60 @@ static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
   return s->id;
 }
 
-/* The walk itself, on whichever stack it is called: writes the program's pcs into out. Our
- * frames are dropped wherever they are: the wrapper on top, the stack switch, and the thread
- * trampoline near the bottom, which the program never wrote. */
-struct walk {
-  uintptr_t pcs[LH_STACK_MAX];
-  uint32_t n;
+/* The walk itself, on whichever stack it is called: writes the program's pcs into w, with the
+ * stack slots they were read from (slot_frame below). Our frames are dropped wherever they are:
+ * the wrapper on top and the stack switch. It stops at the thread's entry (lh_thread_cold, the
+ * start routine or main): the C library's frames under it are never shown, and looking up their
+ * unwind information would make libc's .eh_frame resident (wrap_program_start.c). */
+/* Under armed Python frames (a CPython lock call), the C part of a stack is the interpreter's
+ * frame that made the call, nothing below: the report shows Python frames only (-v adds this
+ * one), and the eval loop's frames under it say again what the Python frames say. Walking them
+ * looked up their unwind information at every new tuple (python_lock_heavy own 200000 under
+ * callgrind: 171.5 million instructions added before this and the walk's end at the thread's
+ * entry, 163.8 million after both). A new tuple then needs no
+ * walk at all (the call site is the frame: lh_stack_here_from). Limit: the interpreter's own C
+ * locks (the GIL's mutex) still walk its frames, which keeps its unwind tables resident. */
+#define PYTHON_C_FRAMES 1
+
+struct slot_walk {
+  uintptr_t pcs[LH_STACK_MAX], slots[LH_STACK_MAX];
+  uintptr_t entry; /* the function the walk ends at; 0: walk to the end */
+  uint32_t n, max;
+  bool ok; /* every slot holds its pc: the walk may be remembered (below) */
 };
 
+/* libgcc hands each frame over as the context it unwound to: the return address into the frame
+ * (GetIP) and the CFA of the callee it returns from (GetCFA), just above that return address;
+ * GetRegionStart is the start of the frame's function, from the unwind information libgcc has
+ * just read for it. Returning anything but _URC_NO_REASON ends the walk before libgcc looks up
+ * the next frame's. */
+static _Unwind_Reason_Code slot_frame(struct _Unwind_Context *ctx, void *arg) {
+  struct slot_walk *w = arg;
+  uintptr_t ip = (uintptr_t)unwind_get_ip(ctx), cfa = (uintptr_t)unwind_get_cfa(ctx);
+  if (!ip || is_ours(ip)) return _URC_NO_REASON;
+  uintptr_t slot = cfa - sizeof(uintptr_t);
+  if (!cfa || *(const uintptr_t *)slot != ip) w->ok = false;
+  w->pcs[w->n] = ip;
+  w->slots[w->n++] = slot;
+  if (w->n == w->max || (w->entry && (uintptr_t)unwind_get_region_start(ctx) == w->entry))
+    return _URC_END_OF_STACK;
+  return _URC_NO_REASON;
+}
+
 static void walk(void *p) {
-  struct walk *w = p;
+  struct slot_walk *w = p;
+  w->n = 0;
+  w->ok = true;
+  w->entry = lh_self.cold->entry;
+  w->max = lh_python_armed() ? PYTHON_C_FRAMES : LH_STACK_MAX;
+  if (unwind_backtrace) {
+    unwind_backtrace(slot_frame, w);
+    return;
+  }
   void *raw[LH_STACK_MAX + 16];
   int n = backtrace(raw, LH_STACK_MAX + 16);
-  w->n = 0;
-  for (int i = 0; i < n && w->n < LH_STACK_MAX; i++)
+  w->ok = false;
+  for (int i = 0; i < n && w->n < w->max; i++)
     if (!is_ours((uintptr_t)raw[i])) w->pcs[w->n++] = (uintptr_t)raw[i];
 }
 
@@ -198,7 +244,7 @@ static uint32_t with_python(const uintptr_t *pcs, uint32_t n) {
 
 uint32_t lh_stack_here(void) {
   /* Owned by the recorder lock, like the private stack: kept off the program's stack. */
-  static struct walk w;
+  static struct slot_walk w;
   lh_own_stack_call(walk, &w);
   lh_self.calls[LH_CALLS_STACK_WALKS]++;
   return with_python(w.pcs, w.n);
@@ -242,33 +288,6 @@ struct lh_walk_memo {
     uint32_t below[LH_STACK_MAX]; /* each slot's distance below stack_hi */
   } e[MEMO_SETS][MEMO_WAYS];
 };
-
-struct slot_walk {
-  uintptr_t pcs[LH_STACK_MAX], slots[LH_STACK_MAX];
-  uint32_t n;
-  bool ok;
-};
-
-/* libgcc hands each frame over as the context it unwound to: the return address into the frame
- * (GetIP) and the CFA of the callee it returns from (GetCFA), just above that return address. */
-static _Unwind_Reason_Code slot_frame(struct _Unwind_Context *ctx, void *arg) {
-  struct slot_walk *w = arg;
-  uintptr_t ip = (uintptr_t)unwind_get_ip(ctx), cfa = (uintptr_t)unwind_get_cfa(ctx);
-  if (ip && !is_ours(ip) && w->n < LH_STACK_MAX) {
-    uintptr_t slot = cfa - sizeof(uintptr_t);
-    if (!cfa || *(const uintptr_t *)slot != ip) w->ok = false;
-    w->pcs[w->n] = ip;
-    w->slots[w->n++] = slot;
-  }
-  return _URC_NO_REASON;
-}
-
-static void walk_slots(void *p) {
-  struct slot_walk *w = p;
-  w->n = 0;
-  w->ok = true;
-  unwind_backtrace(slot_frame, w);
-}
 
 static struct lh_walk_memo *memo_of_thread(void) {
   struct lh_thread_cold *cold = lh_self.cold;
@@ -319,7 +338,8 @@ static void memo_keep(struct lh_walk_memo *m, uint32_t set, uintptr_t site, uint
 }
 
 uint32_t lh_stack_here_from(uintptr_t site, uintptr_t sp) {
-  struct lh_walk_memo *m = unwind_backtrace && !lh_python_armed() ? memo_of_thread() : NULL;
+  if (lh_python_armed()) return with_python(&site, 1); /* PYTHON_C_FRAMES */
+  struct lh_walk_memo *m = unwind_backtrace ? memo_of_thread() : NULL;
   if (!m || sp < m->stack_lo || sp >= m->stack_hi) return lh_stack_here();
   uint32_t set = (uint32_t)((site * 0x9e3779b97f4a7c15ull) >> 61); /* MEMO_SETS 8 */
   for (uint32_t way = 0; way < MEMO_WAYS; way++) {
@@ -327,7 +347,7 @@ uint32_t lh_stack_here_from(uintptr_t site, uintptr_t sp) {
     if (e->site == site && e->stack < nstacks && memo_holds(e, sp, m->stack_hi)) return e->stack;
   }
   static struct slot_walk w; /* owned by the recorder lock, like the private stack */
-  lh_own_stack_call(walk_slots, &w);
+  lh_own_stack_call(walk, &w);
   lh_self.calls[LH_CALLS_STACK_WALKS]++;
   uint32_t id = intern(w.pcs, w.n);
   if (id != LH_NO_STACK && w.ok) memo_keep(m, set, site, id, &w, sp);

@@ -217,6 +217,8 @@ void lh_thread_register_start(const struct lh_thread_start *s) {
    * thread that never nests locks. */
   register_self(s->id, s->parent, s->parent_seg, s->stack, s->how, true);
   lh_recorder_unlock();
+  if (lh_self.cold != &lh_thread_cold_none)
+    lh_self.cold->entry = s->fn ? (uintptr_t)s->fn : (uintptr_t)s->thrd_fn;
   pthread_setspecific(exit_key, &lh_self);
 }
 

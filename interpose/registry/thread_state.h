@@ -64,6 +64,9 @@ struct lh_thread_cold {
   struct lh_py_frames *py;    /* Python programs: the thread's Python stack (python_frames.h) */
   struct lh_walk_memo *walks; /* stack walks remembered by call site (stack_capture.c) */
   uint32_t turns; /* tuples moved forward in their windows (recorder.c, lh_tuple_deep) */
+  /* The function the thread's own frames begin at: its start routine, or main; 0 when unknown
+   * (a thread lockhound did not see created). A stack walk stops there (stack_capture.c). */
+  uintptr_t entry;
 };
 extern struct lh_thread_cold lh_thread_cold_none;
 

@@ -19,6 +19,7 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,48 @@ Test(python_programs, an_ordinary_program_idle_in_event_wait_runs_unchanged_and_
         cr_expect_str_eq(kind, "possible-stall", "findings:\n%sstderr:\n%s", list, res.err);
     }
     free(list);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
+/* Whether a JSON frame is a Python frame (a .py file or a frozen module), not a C one. */
+static bool is_python_frame(const json_t *frame)
+{
+    const char *file = json_string_value(json_object_get(frame, "file"));
+    size_t n = file ? strlen(file) : 0;
+    return file && (file[0] == '<' || (n > 3 && strcmp(file + n - 3, ".py") == 0));
+}
+
+/* Under a Python lock's Python frames, the library keeps one C frame: the interpreter's call of
+ * the sem_* function, which -v shows. The eval loop's frames below it are not walked: they say
+ * again what the Python frames say, and walking them cost every new tuple (stack_capture.c). */
+Test(python_programs, a_python_locks_stack_is_its_python_frames_over_one_interpreter_frame)
+{
+    const char *argv[] = {LOCKHOUND, "run", "-v", "--json", json_path, "--", LH_TEST_PYTHON,
+                          LH_SAMPLES_SOURCE_DIR "/python/ab_ba.py", NULL};
+    const char *env[] = {tmpdir_env, NULL};
+    struct lh_child_spec spec = {.argv = argv, .env_set = env, .work_dir = work_dir};
+    struct lh_child_result res;
+    cr_assert_eq(lh_run_child_limited(&spec, RUN_LIMIT_S, &res), 0);
+    json_error_t jerr;
+    json_t *report = json_load_file(json_path, 0, &jerr);
+    cr_assert_not_null(report, "no readable JSON report (%s); stderr:\n%s", jerr.text, res.err);
+    const json_t *f = json_array_get(json_object_get(report, "findings"), 0);
+    const json_t *steps = json_object_get(f, "steps");
+    cr_assert_eq(json_array_size(steps), 2, "stderr:\n%s", res.err);
+    const char *sides[] = {"holds", "wants"};
+    for (size_t i = 0; i < 2; i++) {
+        for (size_t k = 0; k < 2; k++) {
+            const json_t *step = json_array_get(steps, i);
+            const json_t *stack = json_object_get(json_object_get(step, sides[k]), "stack");
+            size_t n = json_array_size(stack), python = 0;
+            while (python < n && is_python_frame(json_array_get(stack, python)))
+                python++;
+            cr_expect_gt(python, 0, "no Python frame; stderr:\n%s", res.err);
+            cr_expect_eq(n - python, 1, "%zu C frames under the Python ones; stderr:\n%s",
+                         n - python, res.err);
+        }
+    }
     json_decref(report);
     lh_child_result_free(&res);
 }

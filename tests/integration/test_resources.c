@@ -501,6 +501,62 @@ static bool stack_has(const json_t *stack, const char *fn)
     return false;
 }
 
+/* The frame a step's stack ends with (its outermost), or NULL. */
+static const json_t *outermost_frame(const json_t *stack)
+{
+    size_t n = json_array_size(stack);
+    return n ? json_array_get(stack, n - 1) : NULL;
+}
+
+/* Whether every frame of the stack lies in the module whose path ends with /name. */
+static bool stack_all_in(const json_t *stack, const char *name)
+{
+    size_t i;
+    const json_t *frame;
+    json_array_foreach(stack, i, frame)
+    {
+        const char *module = json_string_value(json_object_get(frame, "module"));
+        const char *base = module ? strrchr(module, '/') : NULL;
+        if (!base || strcmp(base + 1, name) != 0)
+            return false;
+    }
+    return json_array_size(stack) > 0;
+}
+
+/* A walk stops at the function the thread's own frames begin at: main for the main thread
+ * (wrap_program_start.c), the start routine for a thread lockhound saw created. The C library's
+ * frames under them (start_thread, __libc_start_call_main) are not walked: looking up their
+ * unwind information made libc's .eh_frame resident, 180 KiB of pigz's peak. */
+Test(resources, a_stack_walk_ends_at_main_or_at_the_threads_start_routine,
+     .init = make_work_dir, .fini = remove_work_dir, .timeout = 200)
+{
+    const char *argv[] = {PROGRAM("inversion_with_main"), NULL};
+    struct lh_child_result res;
+    json_t *report = run_under_lockhound(argv, &res);
+    const json_t *f = lh_report_finding(report, "lock-order-inversion");
+    cr_assert_not_null(f, "stderr:\n%s", res.err);
+    const json_t *steps = json_object_get(f, "steps");
+    cr_assert_eq(json_array_size(steps), 2);
+    int ends_at_main = 0, ends_at_worker = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *step = json_array_get(steps, i);
+        const char *sides[] = {"holds", "wants"};
+        for (size_t k = 0; k < 2; k++) {
+            const json_t *stack = json_object_get(json_object_get(step, sides[k]), "stack");
+            cr_expect(stack_all_in(stack, "inversion_with_main"),
+                      "a frame outside the program; stderr:\n%s", res.err);
+            const char *last =
+                json_string_value(json_object_get(outermost_frame(stack), "function"));
+            ends_at_main += last && strcmp(last, "main") == 0;
+            ends_at_worker += last && strcmp(last, "worker") == 0;
+        }
+    }
+    cr_expect_eq(ends_at_main, 2, "main's two stacks end at main; stderr:\n%s", res.err);
+    cr_expect_eq(ends_at_worker, 2, "the thread's two end at worker; stderr:\n%s", res.err);
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* One lock call reached from two callers whose frames have the same layout: the walk remembered
  * for that call site (stack_capture.c) must not stand for the second caller's stack. */
 Test(resources, a_lock_call_reached_from_another_caller_gets_that_callers_stack,

@@ -501,6 +501,12 @@ static int c11_call_once(void)
 
 /* ---- processes ---- */
 
+/* glibc's _start called __libc_start_main, which called this main: nothing more to do. */
+static int process_start(void)
+{
+    return 0;
+}
+
 static int process_fork(void)
 {
     int status;
@@ -622,6 +628,7 @@ static const struct scenario {
     {"pthread_cancel", thread_cancel},
     {"pthread_once", thread_once},
     {"call_once", c11_call_once},
+    {"__libc_start_main", process_start},
     {"fork", process_fork},
     {"_exit", process_underscore_exit},
     {"_Exit", process_underscore_capital_exit},
