@@ -501,6 +501,18 @@ static bool stack_has(const json_t *stack, const char *fn)
     return false;
 }
 
+/* Runs argv under lockhound; the steps of its lock-order inversion, which must have two. */
+static const json_t *two_step_inversion(const char *const *argv, struct lh_child_result *res,
+                                        json_t **report)
+{
+    *report = run_under_lockhound(argv, res);
+    const json_t *f = lh_report_finding(*report, "lock-order-inversion");
+    cr_assert_not_null(f, "stderr:\n%s", res->err);
+    const json_t *steps = json_object_get(f, "steps");
+    cr_assert_eq(json_array_size(steps), 2, "stderr:\n%s", res->err);
+    return steps;
+}
+
 /* The frame a step's stack ends with (its outermost), or NULL. */
 static const json_t *outermost_frame(const json_t *stack)
 {
@@ -532,11 +544,8 @@ Test(resources, a_stack_walk_ends_at_main_or_at_the_threads_start_routine,
 {
     const char *argv[] = {PROGRAM("inversion_with_main"), NULL};
     struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    const json_t *f = lh_report_finding(report, "lock-order-inversion");
-    cr_assert_not_null(f, "stderr:\n%s", res.err);
-    const json_t *steps = json_object_get(f, "steps");
-    cr_assert_eq(json_array_size(steps), 2);
+    json_t *report;
+    const json_t *steps = two_step_inversion(argv, &res, &report);
     int ends_at_main = 0, ends_at_worker = 0;
     for (size_t i = 0; i < 2; i++) {
         const json_t *step = json_array_get(steps, i);
@@ -564,11 +573,8 @@ Test(resources, a_lock_call_reached_from_another_caller_gets_that_callers_stack,
 {
     const char *argv[] = {PROGRAM("one_site_two_callers"), NULL};
     struct lh_child_result res;
-    json_t *report = run_under_lockhound(argv, &res);
-    const json_t *f = lh_report_finding(report, "lock-order-inversion");
-    cr_assert_not_null(f, "stderr:\n%s", res.err);
-    const json_t *steps = json_object_get(f, "steps");
-    cr_assert_eq(json_array_size(steps), 2);
+    json_t *report;
+    const json_t *steps = two_step_inversion(argv, &res, &report);
     int seen_first = 0, seen_second = 0;
     for (size_t i = 0; i < 2; i++) {
         const json_t *step = json_array_get(steps, i);
