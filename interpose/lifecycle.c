@@ -147,11 +147,11 @@ void lh_fork_child(void) {
   lh_race_fork_child(lh_thread_next_id());
 }
 
-struct lh_thread_start *lh_thread_prepare(uint8_t how) {
+struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc) {
   lh_thread_ensure();
   lh_watchdog_ensure();               /* a second thread: now something can deadlock */
   if (lh_python_on) lh_python_arm(0); /* Thread.start(): the creation stack in Python terms */
-  struct lh_thread_start *s = lh_thread_start_block(how);
+  struct lh_thread_start *s = lh_thread_start_block(how, pc);
   if (lh_python_on) lh_python_done();
   if (s) LH_RACE_EVENT(lh_race_thread_prepare(s));
   return s;

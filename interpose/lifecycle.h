@@ -13,7 +13,7 @@
 /* A thread's life, as the create and join wrappers see it. In the creator before the real
  * create: a heap block for the new thread, or NULL (and the watchdog starts: now something can
  * deadlock). */
-struct lh_thread_start *lh_thread_prepare(uint8_t how);
+struct lh_thread_start *lh_thread_prepare(uint8_t how, uintptr_t pc);
 /* In the creator after the real create (ok: it succeeded; handle: the new thread's); frees s on
  * failure. */
 void lh_thread_created(struct lh_thread_start *s, int32_t id, bool ok, pthread_t handle);

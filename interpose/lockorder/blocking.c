@@ -118,7 +118,7 @@ struct site_ctx {
 /* Under the recorder lock, on lockhound's own stack: the cache may allocate. */
 static void site_stack(void *p) {
   struct site_ctx *c = p;
-  struct lh_tuple_value v = {UINT32_MAX, lh_stack_here(), 0, c->code_gen, false};
+  struct lh_tuple_value v = {UINT32_MAX, lh_stack_here_at(c->key->pc), 0, c->code_gen, false};
   lh_tuple_remember(c->key, &v, 0); /* a wait site: no held set in its key */
   c->stack = v.stack;
 }

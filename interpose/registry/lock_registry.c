@@ -267,13 +267,19 @@ static void fill_destroy(struct lh_json_line *jl, const void *p) {
   lh_jl_kv_int(jl, "stack", d->stack == LH_NO_STACK ? -1 : (int64_t)d->stack);
 }
 
-static void destroyed(void *obj) { /* on lockhound's own stack (own_stack.h) */
-  uintptr_t addr = (uintptr_t)obj;
+struct destroyed_ctx {
+  const void *obj;
+  uintptr_t pc;
+};
+
+static void destroyed(void *p) { /* on lockhound's own stack (own_stack.h) */
+  const struct destroyed_ctx *c = p;
+  uintptr_t addr = (uintptr_t)c->obj;
   struct lh_lock_rec *r = lh_address_index_find(&by_addr, addr);
   if (r && r->alive) {
     lh_lock_epoch_bump(addr);
     if (r->written) {
-      struct destroy_ctx d = {r->id, lh_self.id, lh_stack_here()};
+      struct destroy_ctx d = {r->id, lh_self.id, lh_stack_here_at(c->pc)};
       lh_thread_ensure_written(lh_self.id);
       lh_stack_ensure_written(d.stack);
       lh_run_write("destroy", fill_destroy, &d);
@@ -282,9 +288,10 @@ static void destroyed(void *obj) { /* on lockhound's own stack (own_stack.h) */
   }
 }
 
-void lh_lock_destroyed(const void *obj) {
+void lh_lock_destroyed(const void *obj, uintptr_t pc) {
+  struct destroyed_ctx c = {obj, pc};
   lh_recorder_lock();
-  lh_own_stack_call(destroyed, (void *)obj);
+  lh_own_stack_call(destroyed, &c);
   lh_recorder_unlock();
 }
 

@@ -38,8 +38,8 @@ static inline bool lh_spin_is_free(int value) {
 uint32_t lh_lock_id(const void *obj, uint8_t kind, uintptr_t pc);
 /* After a successful init call at pc: a new lock at obj, replacing any earlier one there. */
 void lh_lock_initialised(const void *obj, uint8_t kind, uintptr_t pc);
-/* After a successful destroy call. */
-void lh_lock_destroyed(const void *obj);
+/* After a successful destroy call made at pc. */
+void lh_lock_destroyed(const void *obj, uintptr_t pc);
 /* Under the recorder lock: writes the lock's record (and its stack) if not yet written. */
 void lh_lock_ensure_written(uint32_t id);
 /* Under the recorder lock: how many locks were registered so far (each lock the program used,

@@ -20,6 +20,8 @@ static struct lh_module_span interpreter;
 
 static bool in_interpreter(uintptr_t pc) { return pc >= interpreter.lo && pc < interpreter.hi; }
 
+bool lh_python_code(uintptr_t pc) { return lh_python_interpreter && in_interpreter(pc); }
+
 /* CPython's API, as this file uses it (PyObject is opaque here). Filled once by the probe. */
 typedef struct py_object py_object;
 static struct {

@@ -114,6 +114,9 @@ void lh_python_sem_gone(void *sem);
 /* The key pc of Python lock acquisitions (see wrap_semaphore.c). */
 extern uintptr_t lh_python_key_pc;
 
+/* Whether pc lies in the CPython interpreter's own object (false in a process without one). */
+bool lh_python_code(uintptr_t pc);
+
 /* Finds the interpreter, once, at start-up. */
 void lh_python_probe(void);
 

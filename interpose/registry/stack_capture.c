@@ -130,21 +130,25 @@ static uint32_t intern(const uintptr_t *pcs, uint32_t n) {
   return s->id;
 }
 
+/* Under armed Python frames (a CPython lock call), the C part of a stack is the interpreter's
+ * frame that made the call, nothing below: the report shows Python frames only (-v adds this
+ * one), and the eval loop's frames under it say again what the Python frames say. So is the stack
+ * of a call the interpreter's own code makes without them, when the caller knows the call site
+ * (lh_stack_here_at, lh_stack_here_from): the GIL's mutex and condition variable, its start-up
+ * locks, a Python lock's free. Such a stack needs no walk. A walk through python3.11's frames
+ * looks up each one's unwind information: a binary search of its 80 KiB .eh_frame_hdr and entries
+ * all over its 400 KiB .eh_frame, which stayed resident, 320 KiB of them (memory-floor on
+ * python_lock_heavy), and cost every new tuple (python_lock_heavy own 200000 under callgrind:
+ * 171.5 million instructions added before this and the walk's end at the thread's entry, 163.8
+ * million after both, with the armed case only). Walks that still cross the interpreter: those
+ * from a C extension's own locks, and the stacks of findings. */
+#define PYTHON_C_FRAMES 1
+
 /* The walk itself, on whichever stack it is called: writes the program's pcs into w, with the
  * stack slots they were read from (slot_frame below). Our frames are dropped wherever they are:
  * the wrapper on top and the stack switch. It stops at the thread's entry (lh_thread_cold, the
  * start routine or main): the C library's frames under it are never shown, and looking up their
  * unwind information would make libc's .eh_frame resident (wrap_program_start.c). */
-/* Under armed Python frames (a CPython lock call), the C part of a stack is the interpreter's
- * frame that made the call, nothing below: the report shows Python frames only (-v adds this
- * one), and the eval loop's frames under it say again what the Python frames say. Walking them
- * looked up their unwind information at every new tuple (python_lock_heavy own 200000 under
- * callgrind: 171.5 million instructions added before this and the walk's end at the thread's
- * entry, 163.8 million after both). A new tuple then needs no
- * walk at all (the call site is the frame: lh_stack_here_from). Limit: the interpreter's own C
- * locks (the GIL's mutex) still walk its frames, which keeps its unwind tables resident. */
-#define PYTHON_C_FRAMES 1
-
 struct slot_walk {
   uintptr_t pcs[LH_STACK_MAX], slots[LH_STACK_MAX];
   uintptr_t entry; /* the function the walk ends at; 0: walk to the end */
@@ -337,8 +341,18 @@ static void memo_keep(struct lh_walk_memo *m, uint32_t set, uintptr_t site, uint
   for (uint32_t i = 0; i < w->n; i++) e->below[i] = (uint32_t)(m->stack_hi - w->slots[i]);
 }
 
+/* A call made at site by the CPython interpreter: under armed Python frames, or from the
+ * interpreter's own code (the GIL's mutex, its start-up locks, a Python lock's free). */
+static bool python_site(uintptr_t site) {
+  return site && (lh_python_armed() || lh_python_code(site));
+}
+
+uint32_t lh_stack_here_at(uintptr_t site) {
+  return python_site(site) ? with_python(&site, 1) : lh_stack_here();
+}
+
 uint32_t lh_stack_here_from(uintptr_t site, uintptr_t sp) {
-  if (lh_python_armed()) return with_python(&site, 1); /* PYTHON_C_FRAMES */
+  if (python_site(site)) return with_python(&site, 1); /* PYTHON_C_FRAMES */
   struct lh_walk_memo *m = unwind_backtrace ? memo_of_thread() : NULL;
   if (!m || sp < m->stack_lo || sp >= m->stack_hi) return lh_stack_here();
   uint32_t set = (uint32_t)((site * 0x9e3779b97f4a7c15ull) >> 61); /* MEMO_SETS 8 */

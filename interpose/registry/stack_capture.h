@@ -27,6 +27,10 @@ static inline uint32_t lh_stack_epoch_now(void) {
 
 /* Takes the caller's stack and returns its id (its record is written when first referred to). */
 uint32_t lh_stack_here(void);
+/* The same for a call made at `site` (the wrapper's return address, 0 if unknown): in a CPython
+ * process, a call the interpreter made (from its own code, or under armed Python frames) gets
+ * the Python frames and the call site, without a walk. */
+uint32_t lh_stack_here_at(uintptr_t site);
 /* The same for a call made at `site` (the wrapper's return address) with the program's stack
  * pointer at or below sp (an address in the wrapper's frame): when the thread's last walk from
  * that site found return addresses that are still in place, its stack, without a walk. */

@@ -176,6 +176,7 @@ void lh_thread_adopt(void) {
 
 struct prepare_ctx {
   uint8_t how;
+  uintptr_t pc;
   struct lh_thread_start *s;
 };
 
@@ -189,12 +190,12 @@ static void prepare(void *p) {
   s->id = next_id++;
   s->parent = lh_self.id;
   s->parent_seg = lh_self.seg;
-  s->stack = lh_stack_here();
+  s->stack = lh_stack_here_at(c->pc);
   s->how = c->how;
 }
 
-struct lh_thread_start *lh_thread_start_block(uint8_t how) {
-  struct prepare_ctx c = {how, NULL};
+struct lh_thread_start *lh_thread_start_block(uint8_t how, uintptr_t pc) {
+  struct prepare_ctx c = {how, pc, NULL};
   lh_recorder_lock();
   lh_own_stack_call(prepare, &c);
   lh_recorder_unlock();

@@ -137,9 +137,9 @@ static inline void lh_thread_ensure(void) {
 void lh_thread_init_main(void);
 /* The steps of a thread's life in the thread table; lifecycle.c strings them together with the
  * other engines' steps (lh_thread_prepare, lh_thread_created... in lifecycle.h). */
-/* In the creator, before the real create: a heap block for the new thread (its id, creator and
- * creation stack), or NULL. */
-struct lh_thread_start *lh_thread_start_block(uint8_t how);
+/* In the creator, before the real create called at pc: a heap block for the new thread (its id,
+ * creator and creation stack), or NULL. */
+struct lh_thread_start *lh_thread_start_block(uint8_t how, uintptr_t pc);
 /* In the creator, after a successful create of thread `id`: moves the creator to its next
  * segment and makes the new thread's handle known. */
 void lh_thread_created_as(int32_t id, pthread_t handle);

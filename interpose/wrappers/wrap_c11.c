@@ -31,7 +31,7 @@ LH_EXPORT void mtx_destroy(mtx_t *m) {
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)m, LH_PC));
   }
   real_mtx_destroy(m);
-  if (!lh_pass()) lh_lock_destroyed(m);
+  if (!lh_pass()) lh_lock_destroyed(m, LH_PC);
 }
 
 LH_EXPORT int mtx_lock(mtx_t *m) {
@@ -190,7 +190,7 @@ static int thrd_trampoline(void *p) {
 LH_EXPORT int thrd_create(thrd_t *t, thrd_start_t fn, void *arg) {
   LH_COUNT(thrd_create);
   if (lh_pass()) return real_thrd_create(t, fn, arg);
-  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_THRD);
+  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_THRD, LH_PC);
   if (!s) return real_thrd_create(t, fn, arg);
   s->thrd_fn = fn;
   s->arg = arg;

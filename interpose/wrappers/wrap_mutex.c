@@ -49,7 +49,7 @@ LH_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m) {
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)m, LH_PC));
   }
   int rc = real_pthread_mutex_destroy(m);
-  if (rc == 0 && !lh_pass()) lh_lock_destroyed(m);
+  if (rc == 0 && !lh_pass()) lh_lock_destroyed(m, LH_PC);
   return rc;
 }
 

@@ -27,7 +27,7 @@ LH_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l) {
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)l, LH_PC));
   }
   int rc = real_pthread_rwlock_destroy(l);
-  if (rc == 0 && !lh_pass()) lh_lock_destroyed(l);
+  if (rc == 0 && !lh_pass()) lh_lock_destroyed(l, LH_PC);
   return rc;
 }
 

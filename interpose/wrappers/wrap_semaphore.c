@@ -55,10 +55,10 @@ static inline uint32_t wait_stack(sem_t *s) {
   return lh_python_waiter(s) ? lh_python_waiter_stack(s) : LH_NO_STACK;
 }
 
-static void python_lock_freed(sem_t *s) {
+static void python_lock_freed(sem_t *s, uintptr_t pc) {
   lh_python_sem_gone(s);
   lh_lock_released(s); /* freed while held: legal for a Python lock (a used-up waiter) */
-  lh_lock_destroyed(s);
+  lh_lock_destroyed(s, pc);
 }
 
 /* A thread's end-of-life lock (python_frames.h) is no lock of the program: its thread holds it
@@ -214,7 +214,7 @@ LH_EXPORT int sem_destroy(sem_t *s) {
   lh_real_ensure();
   if (lh_python_lock(s) && !lh_pass()) {
     int rc = real_sem_destroy(s);
-    if (rc == 0) python_lock_freed(s);
+    if (rc == 0) python_lock_freed(s, LH_PC);
     return rc;
   }
   if (!lh_pass()) {
@@ -260,7 +260,7 @@ LH_EXPORT int sem_close(sem_t *s) {
   lh_real_ensure();
   if (lh_python_lock(s) && !lh_pass()) { /* unmapped here; its tag stays for other processes */
     lh_lock_released(s);
-    lh_lock_destroyed(s);
+    lh_lock_destroyed(s, LH_PC);
   }
   return real_sem_close(s);
 }

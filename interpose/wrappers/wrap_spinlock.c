@@ -24,7 +24,7 @@ LH_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l) {
     LH_RACE_EVENT(lh_race_object_written((uintptr_t)l, LH_PC));
   }
   int rc = real_pthread_spin_destroy(l);
-  if (rc == 0 && !lh_pass()) lh_lock_destroyed((const void *)l);
+  if (rc == 0 && !lh_pass()) lh_lock_destroyed((const void *)l, LH_PC);
   return rc;
 }
 

@@ -35,7 +35,7 @@ LH_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*f
                              void *arg) {
   LH_COUNT(pthread_create);
   if (lh_pass()) return real_pthread_create(t, attr, fn, arg);
-  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_PTHREAD);
+  struct lh_thread_start *s = lh_thread_prepare(LH_HOW_PTHREAD, LH_PC);
   if (!s) return real_pthread_create(t, attr, fn, arg);
   s->fn = fn;
   s->arg = arg;
