@@ -359,6 +359,37 @@ Test(symbolize, fully_stripped_binary_gives_no_names_and_no_crash) {
   free(copy);
 }
 
+static int count_object(struct dl_phdr_info *info, size_t size, void *count) {
+  (void)info;
+  (void)size;
+  ++*(int *)count;
+  return 0;
+}
+
+static int loaded_objects(void) {
+  int n = 0;
+  dl_iterate_phdr(count_object, &n);
+  return n;
+}
+
+/* libdw 0.188's standard search dlopens libdebuginfod (and libcurl, GnuTLS, Kerberos...) for a
+ * module it finds no debug information for, server or not: 15 ms of a report. Without
+ * DEBUGINFOD_URLS the search stops before it (symbolize.c, find_debuginfo). Meaningful where
+ * libdebuginfod1 is installed (gdb brings it; .ci/install-deps installs it). */
+Test(symbolize, a_module_without_debug_info_loads_no_debuginfod_client_without_a_server) {
+  unsetenv("DEBUGINFOD_URLS");
+  char *copy = copy_through("strip", "--strip-debug");
+  int line = 0;
+  uintptr_t ra = code_marker(&line);
+  int before = loaded_objects();
+  struct lh_source_loc loc[4];
+  cr_assert_eq(lh_sym_code(sym, copy, rel(&self, (void *)(ra - 1)), loc, 4), 1);
+  cr_assert_str_eq(loc[0].function, "code_marker");
+  cr_assert_eq(loaded_objects(), before, "symbolizing loaded %d more objects",
+               loaded_objects() - before);
+  free(copy);
+}
+
 Test(symbolize, without_a_symbol_the_dwarf_variable_alone_names_the_lock) {
   char *copy = copy_through("objcopy", "--strip-symbol=bank --strip-symbol=accounts");
   cr_assert_str_eq(lh_sym_data(sym, copy, rel(&self, &bank.lock), NULL, NULL), "bank.lock");
