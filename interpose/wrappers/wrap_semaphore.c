@@ -155,15 +155,16 @@ __attribute__((noinline)) static int python_try_far(sem_t *s, uint64_t fp) {
 }
 
 /* The fast path, as a mutex's (wrap_mutex.c): a tuple already recorded, on a lock that is no
- * thread's end-of-life sentinel, pushed before the try (lh_lock_push_near, recorder.h), which the
- * try then takes. A try that fails takes the entry back. Every other case is out of line, so
+ * thread's end-of-life sentinel (sem_trywait sends those elsewhere, with the tag it read once:
+ * 10 instructions a call fewer than reading it again here), pushed before the try
+ * (lh_lock_push_near, recorder.h), which the try then takes. A try that fails takes the entry
+ * back. Every other case is out of line, so
  * that nothing but the return address lives across the try on this path: the wrapper saved and
  * restored five registers a call when all of it was one function. CPython makes this call for
  * every acquire of every lock (issue 11: 130 instructions a round before). */
 LH_STEP int python_try(sem_t *s) {
   uint64_t fp;
-  if (__builtin_expect(!lh_fast_path_open() || lh_python_sentinel_of(s) >= 0, 0))
-    return python_try_unpushed(s);
+  if (__builtin_expect(!lh_fast_path_open(), 0)) return python_try_unpushed(s);
   enum lh_push k = lh_lock_push_near(s, LH_MODE_WRITE, python_key_pc(), &fp);
   if (__builtin_expect(k != LH_PUSHED, 0))
     return k == LH_PUSH_FAR ? python_try_far(s, fp) : python_try_unpushed(s);
@@ -305,7 +306,13 @@ __attribute__((noinline)) static int sem_trywait_plain(sem_t *s, uintptr_t pc) {
 LH_EXPORT int sem_trywait(sem_t *s) {
   LH_COUNT(sem_trywait);
   if (lh_pass()) return real_sem_trywait(s);
-  if (lh_python_lock(s)) return python_try(s);
+  if (__builtin_expect(lh_python_on, 0)) { /* lh_python_lock, its tag read once */
+    uint64_t tag = lh_python_tag(s);
+    if (__builtin_expect(tag == LH_PY_TAG_MAGIC, 1)) return python_try(s);
+    if (tag == LH_PY_TAG_SENTINEL) /* a thread's: python_try_slow makes it a join */
+      return lh_python_sentinel_of(s) >= 0 ? python_try_unpushed(s) : python_try(s);
+    if ((tag ^ (uintptr_t)s) == LH_PY_TAG_SHARED) return python_try(s);
+  }
   return sem_trywait_plain(s, LH_PC);
 }
 
