@@ -11,7 +11,8 @@
  * Limits: a program whose main glibc's __libc_start_main does not call (another C library; a
  * static binary is never preloaded anyway) walks to the end of its stacks, as before; so does a
  * lock taken in a part of main the compiler split off (main.cold), whose frame does not start at
- * main. */
+ * main. A main or start routine that calls itself ends the walk at its innermost call: the
+ * outer calls of that recursion are not shown. */
 #include "wrappers/wrapper.h"
 
 LH_EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
