@@ -1,7 +1,7 @@
 /* stack_capture.c - see stack_capture.h.
  *
- * The walk runs on lockhound's own stack (own_stack.h): backtrace() runs libgcc's DWARF
- * unwinder, which needs about 6 KiB of stack, and a program thread with a 16 KiB stack deep in a
+ * The walk runs on lockhound's own stack (own_stack.h): libgcc's DWARF unwinder needs about
+ * 6 KiB of stack, and a program thread with a 16 KiB stack deep in a
  * recursion has far less than that left. The unwinder steps from our stack back onto the
  * program's through the stack switch's unwind information, so the stack it returns is the same
  * as before; it only *reads* the program's stack.

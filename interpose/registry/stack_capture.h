@@ -1,14 +1,16 @@
 /* stack_capture.h - capturing call stacks and giving identical stacks one id.
  *
  * Stacks are taken only on slow paths (a new lock, a new acquisition tuple, a new thread), with
- * glibc's backtrace(), which works on code built without frame pointers (libc itself); it costs
- * a few microseconds, which is why the hot path never calls it. lockhound's own frames are
- * dropped (the wrapper on top, the thread trampoline below), so the first address is the return
- * address into the program's caller. Stacks are
- * interned in a uthash table keyed by their addresses; ids are dense from 0. All functions here
- * run under the recorder lock.
+ * libgcc's DWARF unwinder (_Unwind_Backtrace; glibc's backtrace() where it cannot be found),
+ * which works on code built without frame pointers (libc itself); it costs a few microseconds,
+ * which is why the hot path never calls it. lockhound's own frames are dropped (the wrapper on
+ * top, the stack switch), so the first address is the return address into the program's caller;
+ * the walk ends at the thread's entry (its start routine, or main). In a CPython process a call
+ * the interpreter made keeps its call site as its one C frame, under its Python frames, with no
+ * walk. Stacks are interned in a uthash table keyed by their addresses; ids are dense from 0. All
+ * functions here run under the recorder lock.
  *
- * Limit: at most LH_STACK_MAX frames are kept (the outermost are dropped). */
+ * Limit: at most LH_STACK_MAX frames are kept (the walk stops there). */
 #ifndef LH_STACK_CAPTURE_H
 #define LH_STACK_CAPTURE_H
 
