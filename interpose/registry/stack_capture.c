@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <unwind.h>
 
 #include "base/own_stack.h"
@@ -293,6 +295,35 @@ struct lh_walk_memo {
   } e[MEMO_SETS][MEMO_WAYS];
 };
 
+extern void *__libc_stack_end; /* ld.so's: the stack pointer the program started with */
+
+/* The calling thread's stack as [lo, hi), hi 0 when unknown. For the main thread, hi is where
+ * the program's first frame began and lo that less the stack's size limit: glibc's
+ * pthread_getattr_np finds the same by reading /proc/self/maps with fopen and sscanf, which
+ * would map pages of libc's stdio and scanf into programs that never use them (64 KiB windows:
+ * docs/benchmarks.md, section 5). Other threads' stacks are glibc's own record, no reading. */
+static void thread_stack(uintptr_t *lo, uintptr_t *hi) {
+  if (getpid() == gettid()) {
+    struct rlimit r;
+    uintptr_t top = (uintptr_t)__libc_stack_end;
+    if (!top || getrlimit(RLIMIT_STACK, &r) != 0) return;
+    uintptr_t size =
+        r.rlim_cur == RLIM_INFINITY || r.rlim_cur > UINT32_MAX ? UINT32_MAX : r.rlim_cur;
+    *lo = top > size ? top - size : 0;
+    *hi = top;
+    return;
+  }
+  pthread_attr_t a;
+  void *base;
+  size_t size;
+  if (pthread_getattr_np(pthread_self(), &a) != 0) return;
+  if (pthread_attr_getstack(&a, &base, &size) == 0 && size <= UINT32_MAX) {
+    *lo = (uintptr_t)base;
+    *hi = (uintptr_t)base + size;
+  }
+  pthread_attr_destroy(&a);
+}
+
 static struct lh_walk_memo *memo_of_thread(void) {
   struct lh_thread_cold *cold = lh_self.cold;
   if (cold == &lh_thread_cold_none) return NULL;
@@ -300,16 +331,7 @@ static struct lh_walk_memo *memo_of_thread(void) {
   struct lh_walk_memo *m = cold->walks;
   if (!m->bounds_known) {
     m->bounds_known = true;
-    pthread_attr_t a;
-    void *lo;
-    size_t size;
-    if (pthread_getattr_np(pthread_self(), &a) == 0) {
-      if (pthread_attr_getstack(&a, &lo, &size) == 0 && size <= UINT32_MAX) {
-        m->stack_lo = (uintptr_t)lo;
-        m->stack_hi = (uintptr_t)lo + size;
-      }
-      pthread_attr_destroy(&a);
-    }
+    thread_stack(&m->stack_lo, &m->stack_hi);
   }
   return m->stack_hi ? m : NULL;
 }

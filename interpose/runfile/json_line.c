@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "base/bounded_text.h"
+
 void lh_jl_init(struct lh_json_line *jl, char *buf, size_t cap) {
   jl->buf = buf;
   jl->cap = cap;
@@ -54,12 +56,8 @@ void lh_jl_end(struct lh_json_line *jl) {
 
 /* Writes the digits of v (base 10 or 16) without the C library's stdio, which may lock. */
 static void put_digits(struct lh_json_line *jl, uint64_t v, unsigned base) {
-  char tmp[24];
-  size_t n = 0;
-  do {
-    tmp[sizeof tmp - 1 - n++] = "0123456789abcdef"[v % base];
-    v /= base;
-  } while (v);
+  char tmp[64];
+  size_t n = lh_digits(tmp + sizeof tmp, v, base, 1);
   put(jl, tmp + sizeof tmp - n, n);
 }
 

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/bounded_text.h"
 #include "base/options.h"
 #include "base/raw_syscalls.h"
 #include "common/private_dir.h"
@@ -67,7 +68,9 @@ static void make_session(void) {
   clock_gettime(CLOCK_REALTIME, &ts);
   uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
   x *= 0x9e3779b97f4a7c15ull;
-  snprintf(session, sizeof session, "%08x", (unsigned)(x >> 32));
+  struct lh_text t;
+  lh_text_init(&t, session, sizeof session);
+  lh_text_uint(&t, x >> 32, 16, 8);
 }
 
 void lh_run_file_start(void (*first)(void)) {
@@ -77,12 +80,15 @@ void lh_run_file_start(void (*first)(void)) {
   supervised = s && strcmp(s, "1") == 0;
   const char *dir = lh_getenv(LH_ENV_RUN_DIR);
   run_dir_named = dir && *dir;
+  struct lh_text t;
+  lh_text_init(&t, run_dir, sizeof run_dir);
   if (run_dir_named) {
-    snprintf(run_dir, sizeof run_dir, "%s", dir);
+    lh_text_str(&t, dir);
   } else {
     const char *tmp = lh_getenv("TMPDIR");
-    snprintf(run_dir, sizeof run_dir, "%s/lockhound-%u", tmp && *tmp ? tmp : "/tmp",
-             (unsigned)getuid());
+    lh_text_str(&t, tmp && *tmp ? tmp : "/tmp");
+    lh_text_str(&t, "/lockhound-");
+    lh_text_uint(&t, getuid(), 10, 1);
   }
   make_session();
   if (supervised) lh_run_file_active();
@@ -94,8 +100,11 @@ static int open_fresh_dir(const char *why) {
   char fresh[sizeof run_dir];
   const char *why_fresh = NULL;
   int fd = -1;
-  int n = snprintf(fresh, sizeof fresh, "%s-XXXXXX", run_dir);
-  if (n < 0 || (size_t)n >= sizeof fresh)
+  struct lh_text t;
+  lh_text_init(&t, fresh, sizeof fresh);
+  lh_text_str(&t, run_dir);
+  lh_text_str(&t, "-XXXXXX");
+  if (!lh_text_fits(&t))
     why_fresh = strerror(ENAMETOOLONG);
   else if (!mkdtemp(fresh))
     why_fresh = strerror(errno);
@@ -108,7 +117,7 @@ static int open_fresh_dir(const char *why) {
     return -1;
   }
   lh_warn("the run directory %s cannot be used: %s; recording in %s instead", run_dir, why, fresh);
-  memcpy(run_dir, fresh, (size_t)n + 1);
+  memcpy(run_dir, fresh, t.len + 1);
   return fd;
 }
 
@@ -149,11 +158,21 @@ static bool open_file(void) {
   const char *prog = program_name(exe, sizeof exe);
   size_t dir_len = strlen(run_dir);
   for (int attempt = 0; attempt < 100; attempt++) {
-    char suffix[16] = "";
-    if (attempt > 0) snprintf(suffix, sizeof suffix, "-%d", attempt);
-    int n = snprintf(run_path, sizeof run_path, "%s/%s.%d.%s%s%s", run_dir, prog, (int)getpid(),
-                     session, suffix, LH_RUN_FILE_SUFFIX);
-    if (n < 0 || (size_t)n >= sizeof run_path) {
+    struct lh_text t; /* DIR/PROG.PID.SESSION[-ATTEMPT].SUFFIX */
+    lh_text_init(&t, run_path, sizeof run_path);
+    lh_text_str(&t, run_dir);
+    lh_text_str(&t, "/");
+    lh_text_str(&t, prog);
+    lh_text_str(&t, ".");
+    lh_text_int(&t, getpid());
+    lh_text_str(&t, ".");
+    lh_text_str(&t, session);
+    if (attempt > 0) {
+      lh_text_str(&t, "-");
+      lh_text_int(&t, attempt);
+    }
+    lh_text_str(&t, LH_RUN_FILE_SUFFIX);
+    if (!lh_text_fits(&t)) {
       errno = ENAMETOOLONG;
       break;
     }
@@ -319,8 +338,11 @@ void lh_run_file_fork_child(unsigned fork_number, pid_t parent, int32_t thread, 
   if (run_fd >= 0) lh_sys_close(run_fd);
   run_fd = -1;
   run_finished = false;
+  struct lh_text t;
   size_t n = strlen(lineage);
-  snprintf(lineage + n, sizeof lineage - n, "/f%u", fork_number);
+  lh_text_init(&t, lineage + n, sizeof lineage - n);
+  lh_text_str(&t, "/f");
+  lh_text_uint(&t, fork_number, 10, 1);
   forked_from = parent;
   fork_thread = thread;
   fork_seg = seg;

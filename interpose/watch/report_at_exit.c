@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/bounded_text.h"
 #include "base/options.h"
 #include "base/raw_syscalls.h"
 #include "common/run_file_format.h"
@@ -65,20 +66,28 @@ void lh_report_remember_library(void) {
     return;
   char *slash = strrchr(real, '/');
   if (slash) *slash = 0;
-  snprintf(lib_dir, sizeof lib_dir, "%s", real);
+  struct lh_text t;
+  lh_text_init(&t, lib_dir, sizeof lib_dir);
+  lh_text_str(&t, real);
 }
 
 static bool find_command(char *out, size_t cap) {
   const char *env = lh_getenv(LH_ENV_BIN);
+  struct lh_text t;
+  lh_text_init(&t, out, cap);
   if (env && *env) {
-    snprintf(out, cap, "%s", env);
+    lh_text_str(&t, env);
     return access(out, X_OK) == 0;
   }
   if (!*lib_dir) return false;
   const char *relations[] = {LH_BUILD_LIB_TO_BIN, LH_LIB_TO_BIN};
   for (size_t i = 0; i < sizeof relations / sizeof *relations; i++) {
-    int n = snprintf(out, cap, "%s/%s/lockhound", lib_dir, relations[i]);
-    if (n > 0 && (size_t)n < cap && access(out, X_OK) == 0) return true;
+    lh_text_init(&t, out, cap);
+    lh_text_str(&t, lib_dir);
+    lh_text_str(&t, "/");
+    lh_text_str(&t, relations[i]);
+    lh_text_str(&t, "/lockhound");
+    if (lh_text_fits(&t) && access(out, X_OK) == 0) return true;
   }
   return false;
 }
@@ -169,7 +178,11 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
   if (how != LH_END_SIGNAL) lh_shared_waits_withdraw(); /* the waits published end here */
   const char *path = lh_run_file_finish(end_names[how], sig);
   static char copy[PATH_MAX]; /* the path outlives the recorder lock */
-  if (path) snprintf(copy, sizeof copy, "%s", path);
+  if (path) {
+    struct lh_text t;
+    lh_text_init(&t, copy, sizeof copy);
+    lh_text_str(&t, path);
+  }
   bool supervised = lh_run_supervised();
   lh_recorder_unlock();
   lh_fast_off_set(LH_FAST_OFF_DISABLED, true);

@@ -804,6 +804,9 @@ static void last_thread_gone(void) { exit(0); }
 static void *watchdog_main(void *arg) {
   (void)arg;
   lh_self.in_runtime = 1; /* everything this thread calls passes through the wrappers */
+  /* Named by itself: naming another thread, glibc formats its /proc path with sprintf, whose
+   * pages of libc a program may never touch otherwise. */
+  pthread_setname_np(pthread_self(), "lockhound");
   struct scan sc = {0};
   struct timespec period = {0, LH_WATCHDOG_PERIOD_MS * 1000000L};
   for (;;) {
@@ -853,7 +856,7 @@ void lh_watchdog_start(void) {
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&attr, 256 * 1024);
-  if (real_pthread_create(&t, &attr, watchdog_main, NULL) == 0) pthread_setname_np(t, "lockhound");
+  real_pthread_create(&t, &attr, watchdog_main, NULL);
   pthread_attr_destroy(&attr);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/bounded_text.h"
 #include "base/options.h"
 #include "lifecycle.h"
 #include "runfile/run_file.h"
@@ -75,8 +76,12 @@ static bool runnable_in_path(const char *file) {
   for (const char *p = path;; p++) {
     const char *end = strchr(p, ':');
     size_t n = end ? (size_t)(end - p) : strlen(p);
-    int len = snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", file);
-    if (len > 0 && (size_t)len < sizeof buf && runnable(buf)) return true;
+    struct lh_text t;
+    lh_text_init(&t, buf, sizeof buf);
+    lh_text_mem(&t, p, n);
+    if (n) lh_text_str(&t, "/");
+    lh_text_str(&t, file);
+    if (lh_text_fits(&t) && runnable(buf)) return true;
     if (!end) return false;
     p = end;
   }
