@@ -6,6 +6,7 @@
 
 #include "base/call_counts.h"
 #include "base/clock.h"
+#include "base/cold_data.h"
 #include "base/own_stack.h"
 #include "registry/lock_registry.h"
 #include "registry/stack_capture.h"
@@ -64,7 +65,7 @@ void lh_self_deadlock_check(struct lh_acquire *a, const void *obj, uint8_t kind,
     return;
   }
   if (!blocks_for_ever(obj, kind, a->mode, lh_self.held.v[i].mode)) return;
-  static struct lh_incident f; /* guarded by the recorder lock */
+  LH_COLD_DATA static struct lh_incident f; /* guarded by the recorder lock */
   lh_recorder_lock();
   lh_incident_init(&f, LH_FINDING_SELF_DEADLOCK, lh_incident_end_action());
   struct lh_incident_thread *t = &f.threads[f.nthreads++];

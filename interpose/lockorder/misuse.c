@@ -14,6 +14,7 @@
 
 #include "base/call_counts.h"
 #include "base/clock.h"
+#include "base/cold_data.h"
 #include "lockorder/blocking.h"
 #include "lockorder/recorder.h"
 #include "registry/cond_wait_sites.h"
@@ -24,7 +25,7 @@
 #include "watch/incidents.h"
 
 /* The one finding being built: owned by the recorder lock. */
-static struct lh_incident finding;
+LH_COLD_DATA static struct lh_incident finding;
 
 /* Under the recorder lock: a finding about the calling thread at its current call. */
 static struct lh_incident *begin(enum lh_finding_kind kind, const char *detail) {

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "base/bounded_text.h"
+#include "base/cold_data.h"
 #include "base/options.h"
 #include "base/raw_syscalls.h"
 #include "common/private_dir.h"
@@ -43,9 +44,9 @@ static int run_fd = -1;
 static bool run_disabled; /* recording is off for good in this process */
 static bool run_finished; /* the end record was written */
 static bool supervised;
-static char run_dir[4096];
+LH_COLD_DATA static char run_dir[4096];
 static bool run_dir_named; /* by LOCKHOUND_RUN_DIR: refused rather than replaced */
-static char run_path[4096];
+LH_COLD_DATA static char run_path[4096];
 static char session[64];
 static char lineage[256];
 static pid_t forked_from;
@@ -224,7 +225,7 @@ static void write_header(void) {
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   exe[n > 0 ? n : 0] = 0;
   h.exe = exe;
-  static char cmdline[65536];
+  LH_COLD_DATA static char cmdline[65536];
   int fd = lh_sys_open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC, 0);
   ssize_t len = fd >= 0 ? lh_sys_read(fd, cmdline, sizeof cmdline - 1) : 0;
   if (fd >= 0) lh_sys_close(fd);

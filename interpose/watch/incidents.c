@@ -13,6 +13,7 @@
 
 #include "base/call_counts.h"
 #include "base/clock.h"
+#include "base/cold_data.h"
 #include "base/options.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
@@ -249,7 +250,7 @@ void lh_incident_defer(enum lh_finding_kind kind, const char *detail, const void
 }
 
 /* Owned by the recorder lock. */
-static struct lh_incident deferred;
+LH_COLD_DATA static struct lh_incident deferred;
 
 void lh_incident_write_deferred(void) {
   uintptr_t pc = __atomic_load_n(&deferred_pc, __ATOMIC_ACQUIRE);

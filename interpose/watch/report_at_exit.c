@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/bounded_text.h"
+#include "base/cold_data.h"
 #include "base/options.h"
 #include "base/raw_syscalls.h"
 #include "common/run_file_format.h"
@@ -29,7 +30,7 @@
 extern char **environ;
 
 /* Set once at start-up, read at exit. */
-static char lib_dir[PATH_MAX];
+LH_COLD_DATA static char lib_dir[PATH_MAX];
 /* A close-on-exec copy of the stderr the program started with, and what it was: programs like
  * xz and coreutils close stderr before exit, and the report must still reach the user. */
 static int saved_stderr = -1;
@@ -96,7 +97,7 @@ static bool find_command(char *out, size_t cap) {
  * array: this also runs in a signal handler, where malloc may be the thing that crashed. Past
  * its size the environment is passed whole (a preloaded lockhound switches itself off). */
 static char **environment_without_preload(void) {
-  static char *env[4096];
+  LH_COLD_DATA static char *env[4096];
   size_t m = 0;
   for (size_t i = 0; environ && environ[i]; i++) {
     if (m + 1 >= sizeof env / sizeof *env) return environ;
@@ -177,7 +178,7 @@ bool lh_run_end_as(enum lh_end_how how, int sig) {
   }
   if (how != LH_END_SIGNAL) lh_shared_waits_withdraw(); /* the waits published end here */
   const char *path = lh_run_file_finish(end_names[how], sig);
-  static char copy[PATH_MAX]; /* the path outlives the recorder lock */
+  LH_COLD_DATA static char copy[PATH_MAX]; /* the path outlives the recorder lock */
   if (path) {
     struct lh_text t;
     lh_text_init(&t, copy, sizeof copy);

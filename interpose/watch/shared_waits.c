@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/cold_data.h"
 #include "base/raw_syscalls.h"
 #include "common/run_file_format.h"
 #include "common/vocabulary.h"
@@ -43,7 +44,7 @@ struct node {
 };
 
 /* Owned by the watchdog thread (published, kept: read by the exiting thread too, atomically). */
-static char published_text[MAX_FILE];
+LH_COLD_DATA static char published_text[MAX_FILE];
 static size_t published_len;
 static bool published, kept;
 static uint64_t last_cycle; /* the cycle found at the previous scan, 0: none */
@@ -196,7 +197,7 @@ static uint32_t read_others(struct node *v, uint32_t n, uint32_t cap) {
   }
   const char *session = lh_run_session();
   size_t slen = strlen(session), sufl = strlen(WAIT_SUFFIX);
-  static char text[MAX_FILE + 1];
+  LH_COLD_DATA static char text[MAX_FILE + 1];
   struct dirent *e;
   while (n < cap && (e = readdir(d))) {
     size_t len = strlen(e->d_name);
@@ -268,7 +269,7 @@ static uint64_t cycle_hash(const struct node *v, const int *cyc, int len) {
 
 bool lh_shared_waits_scan(const struct lh_shared_wait *own, uint32_t n,
                           struct lh_shared_cycle *cycle) {
-  static char text[MAX_FILE];
+  LH_COLD_DATA static char text[MAX_FILE];
   if (__atomic_load_n(&kept, __ATOMIC_ACQUIRE)) return false;
   publish(text, n ? format_waits(own, n, text, sizeof text) : 0);
   if (n == 0) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/cold_data.h"
 #include "base/options.h"
 #include "base/real_functions.h"
 #include "registry/fork_held_locks.h"
@@ -237,7 +238,7 @@ static void fill_thread_entry(struct lh_incident_thread *e, const struct snap *s
 /* Under the recorder lock: writes the finding about the threads cyc[0..n). */
 static void write_cycle(const struct scan *sc, const int *cyc, int n, enum lh_finding_kind kind,
                         const char *action) {
-  static struct lh_incident f;
+  LH_COLD_DATA static struct lh_incident f;
   lh_incident_init(&f, kind, action);
   for (int k = 0; k < n && f.nthreads < LH_INCIDENT_MAX_THREADS; k++)
     fill_thread_entry(&f.threads[f.nthreads++], &sc->t[cyc[k]]);
@@ -371,7 +372,7 @@ static bool check_shared_deadlock(struct scan *sc) {
   if (!lh_shared_waits_scan(own, n, &cycle)) return false;
   for (uint32_t k = 0; k < cycle.n; k++)
     if (!owner_agrees(&sc->t[index[cycle.own[k]]].wait, cycle.holder_tid[k])) return false;
-  static struct lh_incident f;
+  LH_COLD_DATA static struct lh_incident f;
   lh_recorder_lock();
   lh_incident_init(&f, LH_FINDING_DEADLOCK, lh_incident_end_action());
   f.detail = "cross-process";
@@ -655,7 +656,7 @@ static bool check_stall(struct scan *sc) {
   }
   if (count_tasks() != (int)sc->n + 1) /* a thread lockhound does not know may still run */
     return false;
-  static struct lh_incident f;
+  LH_COLD_DATA static struct lh_incident f;
   unsigned from = outside_wakeup(sc, NULL);
   if (from != WAKE_NONE) {
     /* Not certain: a warning, and the program goes on. */
@@ -728,7 +729,7 @@ static bool check_livelock(struct scan *sc) {
     if (n < 2) continue;
     bool certain = !others_may_progress(sc, next);
     if (!certain && warned) break;
-    static struct lh_incident f;
+    LH_COLD_DATA static struct lh_incident f;
     lh_recorder_lock();
     lh_incident_init(&f, certain ? LH_FINDING_LIVELOCK : LH_FINDING_POSSIBLE_LIVELOCK,
                      certain ? lh_incident_end_action() : "continue");
