@@ -17,7 +17,7 @@ static bool active;
  * information is that of an ordinary %rbp frame (the caller's frame is at %rbp + 16), which is
  * exactly what lets the unwinder return to the caller's stack. */
 void lh_call_on_stack(void (*fn)(void *), void *arg, void *top);
-__asm__(".text\n"
+__asm__(".pushsection .text.lh_call_on_stack, \"ax\", @progbits\n"
         ".p2align 4\n"
         ".hidden lh_call_on_stack\n"
         ".type lh_call_on_stack, @function\n"
@@ -37,7 +37,8 @@ __asm__(".text\n"
         ".cfi_def_cfa %rsp, 8\n"
         "  ret\n"
         ".cfi_endproc\n"
-        ".size lh_call_on_stack, .-lh_call_on_stack\n");
+        ".size lh_call_on_stack, .-lh_call_on_stack\n"
+        ".popsection\n");
 #define HAVE_CALL_ON_STACK 1
 #endif
 
