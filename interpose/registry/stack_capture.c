@@ -272,7 +272,7 @@ uint32_t lh_stack_here(void) {
  * (run-bench's memcslap load). A slot is kept as its distance below the top of the stack,
  * 4 bytes: an entry is 216 bytes, the memo 7 KiB, made for a thread at its first walk.
  * Safety: a slot is read only if it lies between the program's stack pointer now and the top of
- * the thread's stack (pthread_getattr_np, once per thread), memory that is mapped and in use; a
+ * the thread's stack (thread_stack, once per thread), memory that is mapped and in use; a
  * program running on a stack of its own making (a coroutine) outside those bounds always walks.
  * A walk whose slots do not hold its return addresses (a signal frame) is not remembered.
  * Limits: x86-64 only; a stale copy of the same return addresses at the same places (a frame of
