@@ -43,6 +43,15 @@ static struct {
   py_object *(*type_of)(py_object *);
   int (*gc_disable)(void);
   int (*gc_enable)(void);
+  /* 3.9 and later: a frame's parts without looking up attributes by name (PyObject_GetAttrString
+   * makes a string of the name at every call: 30,000 instructions a walk of importlib's frames,
+   * 110 walks as python3 starts). Code attributes by names made once (intern). */
+  py_object *(*frame_code)(py_object *);
+  py_object *(*frame_back)(py_object *);
+  int (*frame_line)(py_object *);
+  py_object *(*get_attr_obj)(py_object *, py_object *);
+  py_object *(*intern)(const char *);
+  py_object *co_qualname, *co_filename; /* interned names, made at the first walk */
   py_object *none;
   bool usable;
 } py;
@@ -78,6 +87,11 @@ void lh_python_probe(void) {
   RESOLVE(type_of, "PyObject_Type");
   RESOLVE(gc_disable, "PyGC_Disable"); /* 3.10 and later; before, no walk allocates */
   RESOLVE(gc_enable, "PyGC_Enable");
+  RESOLVE(frame_code, "PyFrame_GetCode");
+  RESOLVE(frame_back, "PyFrame_GetBack");
+  RESOLVE(frame_line, "PyFrame_GetLineNumber");
+  RESOLVE(get_attr_obj, "PyObject_GetAttr");
+  RESOLVE(intern, "PyUnicode_InternFromString");
   py.none = dlsym(RTLD_DEFAULT, "_Py_NoneStruct");
   py.usable = py.current && py.this_thread && py.is_initialized && py.get_frame && py.get_attr &&
               py.as_long && py.as_utf8 && py.incref && py.decref && py.err_fetch &&
@@ -154,10 +168,15 @@ static uint16_t copy_text(struct lh_py_frames *out, uint32_t *used, const char *
   return at;
 }
 
+/* Attribute name of obj, by its interned name when there is one. */
+static py_object *attr(py_object *obj, const char *name, py_object *interned) {
+  return interned && py.get_attr_obj ? py.get_attr_obj(obj, interned) : py.get_attr(obj, name);
+}
+
 /* A string attribute of obj as UTF-8, into out's text; "" when absent. */
 static uint16_t text_attr(struct lh_py_frames *out, uint32_t *used, py_object *obj,
-                          const char *name) {
-  py_object *v = py.get_attr(obj, name);
+                          const char *name, py_object *interned) {
+  py_object *v = attr(obj, name, interned);
   const char *s = v ? py.as_utf8(v) : NULL;
   if (!s) py.err_clear();
   uint16_t at = copy_text(out, used, s);
@@ -190,7 +209,7 @@ static py_object *class_of_self(py_object *f, py_object *code) {
  * after the class of `self` when the function has one. */
 static uint16_t function_name(struct lh_py_frames *out, uint32_t *used, py_object *f,
                               py_object *code) {
-  py_object *q = py.get_attr(code, "co_qualname");
+  py_object *q = attr(code, "co_qualname", py.co_qualname);
   if (q) {
     const char *s = py.as_utf8(q);
     uint16_t at = copy_text(out, used, s);
@@ -212,25 +231,45 @@ static uint16_t function_name(struct lh_py_frames *out, uint32_t *used, py_objec
   return at;
 }
 
+/* A frame's line: PyFrame_GetLineNumber, else its f_lineno; 0 when unknown. */
+static int32_t frame_line(py_object *f) {
+  if (py.frame_line) {
+    int n = py.frame_line(f);
+    return n > 0 ? n : 0;
+  }
+  py_object *line = py.get_attr(f, "f_lineno");
+  int32_t n = line && line != py.none ? (int32_t)py.as_long(line) : 0;
+  if (line) py.decref(line);
+  return n;
+}
+
+/* Interns the code attributes' names once (under the GIL, as every walk runs). */
+static void intern_names(void) {
+  if (!py.intern || py.co_filename) return;
+  py.co_qualname = py.intern("co_qualname");
+  py.co_filename = py.intern("co_filename");
+  py.err_clear();
+}
+
 static void walk(struct lh_py_frames *out) {
   uint32_t used = 0;
+  bool parts = py.frame_code && py.frame_back; /* 3.9 and later */
+  intern_names();
   out->n = 0;
   py_object *f = py.get_frame();
   if (f) py.incref(f);
   while (f && f != py.none && out->n < LH_PY_MAX_FRAMES) {
     struct lh_py_frame *e = &out->f[out->n];
-    py_object *code = py.get_attr(f, "f_code");
-    py_object *line = py.get_attr(f, "f_lineno");
-    e->line = line && line != py.none ? (int32_t)py.as_long(line) : 0;
+    py_object *code = parts ? py.frame_code(f) : py.get_attr(f, "f_code");
+    e->line = frame_line(f);
     if (code) {
       e->function = function_name(out, &used, f, code);
-      e->file = text_attr(out, &used, code, "co_filename");
+      e->file = text_attr(out, &used, code, "co_filename", py.co_filename);
       py.decref(code);
       out->n++;
     }
-    if (line) py.decref(line);
     py.err_clear();
-    py_object *back = py.get_attr(f, "f_back");
+    py_object *back = parts ? py.frame_back(f) : py.get_attr(f, "f_back");
     py.decref(f);
     f = back;
   }
