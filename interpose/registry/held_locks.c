@@ -28,6 +28,7 @@ bool lh_held_grow(struct lh_held_set *s) {
   struct lh_held_entry *v = malloc(cap * sizeof *v);
   if (!v) return false;
   if (s->v) memcpy(v, s->v, s->n * sizeof *v);
+  memset(v + s->n, 0, (cap - s->n) * sizeof *v); /* nothing above n to reuse (recorder.h) */
   /* The old array is retired, not freed: the watchdog may be reading it (it reads held sets of
    * blocked threads without stopping them). Retired arrays go with the set, at thread exit. */
   if (s->v) {

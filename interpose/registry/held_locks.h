@@ -32,17 +32,21 @@ struct lh_held_entry {
   uint32_t stack;    /* where it was taken: stack id */
   uint32_t count;    /* times taken by this thread without release */
   uint8_t mode;      /* enum lh_mode */
+  uint8_t reuse;     /* pushed by the fast path: may be pushed again as it is (recorder.h) */
+  uint32_t epoch;    /* with reuse: the lock's epoch (lock_cache.h) when it was pushed */
   uint64_t since_ns; /* when taken (CLOCK_MONOTONIC), written only with the contention profile on */
 };
 
-/* A new entry's count (1) and mode, written as one word: one store, not two. With since_ns left
- * unwritten on the fast path, 8.7 instead of 9.1 ns a lock+unlock pair on the Zen 4 EPYC of
- * docs/benchmarks.md (one thread, medians of 11 runs by turns). */
-static inline void lh_held_entry_first(struct lh_held_entry *e, uint8_t mode) {
+/* A new entry's count (1), mode and `reuse`, written as one word: one store, not three. With
+ * since_ns left unwritten on the fast path, 8.7 instead of 9.1 ns a lock+unlock pair on the Zen 4
+ * EPYC of docs/benchmarks.md (one thread, medians of 11 runs by turns). */
+static inline void lh_held_entry_first(struct lh_held_entry *e, uint8_t mode, bool reuse) {
   _Static_assert(__builtin_offsetof(struct lh_held_entry, mode) ==
-                     __builtin_offsetof(struct lh_held_entry, count) + 4,
-                 "count and mode in one word");
-  uint64_t word = 1 | (uint64_t)mode << 32;
+                         __builtin_offsetof(struct lh_held_entry, count) + 4 &&
+                     __builtin_offsetof(struct lh_held_entry, reuse) ==
+                         __builtin_offsetof(struct lh_held_entry, mode) + 1,
+                 "count, mode and reuse in one word");
+  uint64_t word = 1 | (uint64_t)mode << 32 | (uint64_t)reuse << 40;
   memcpy(&e->count, &word, sizeof word);
 }
 
@@ -82,6 +86,11 @@ static inline struct lh_held_entry *lh_held_push_slot(struct lh_held_set *s, uin
   s->hash += hash;
   return e;
 }
+/* Forgets every entry's reuse (a fork child records its tuples afresh). */
+static inline void lh_held_forget_reuse(struct lh_held_set *s) {
+  for (uint32_t i = 0; i < s->cap; i++) s->v[i].reuse = 0;
+}
+
 /* Removes entry i, keeping the others in acquisition order. */
 static inline void lh_held_remove(struct lh_held_set *s, int i) {
   struct lh_held_entry *e = &s->v[i];

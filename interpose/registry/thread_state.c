@@ -451,6 +451,7 @@ void lh_thread_fork_child(void) {
   memset(calls_exited, 0, sizeof calls_exited);
   if (own_calls(lh_self.calls)) memset(lh_self.calls, 0, LH_NCOUNTERS * sizeof *lh_self.calls);
   lh_tuple_cache_clear(&lh_self.tuples);
+  lh_held_forget_reuse(&lh_self.held); /* the parent's tuples are not in the child's file */
   lh_self.cold->tid = lh_self.tid = gettid();
   struct lh_thread_info *self = info_of(lh_self.id);
   if (self) {

@@ -29,19 +29,21 @@ static int hold_a_thousand(void) {
   return 0;
 }
 
-static void take_outer_then_slot(pthread_mutex_t *slot) {
+__attribute__((noinline)) static void take_outer_then_slot(pthread_mutex_t *slot) {
   pthread_mutex_lock(&outer);
   pthread_mutex_lock(slot);
   pthread_mutex_unlock(slot);
   pthread_mutex_unlock(&outer);
 }
 
-/* One address, two locks: `slot` is initialised, used under `outer`, destroyed, initialised
- * again and used again. */
+/* One address, two locks: `slot` is initialised, used under `outer` (twice, so that the second
+ * push leaves a held entry that a push of the same tuple may reuse: recorder.h), destroyed,
+ * initialised again and used again the same way. */
 static int reuse_address(void) {
   static pthread_mutex_t slot;
   for (int round = 0; round < 2; round++) {
     pthread_mutex_init(&slot, NULL);
+    take_outer_then_slot(&slot);
     take_outer_then_slot(&slot);
     pthread_mutex_destroy(&slot);
   }
@@ -122,6 +124,29 @@ static int fork_child_records(void) {
   int status;
   waitpid(pid, &status, 0);
   pthread_mutex_unlock(&held);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+/* The parent takes `inner` under `first` (twice: the second push reuses the held entry, recorder.h),
+ * then its child takes it the same way: the child's own file must have that acquisition. */
+__attribute__((noinline)) static void take_inner_under_first(void) {
+  static pthread_mutex_t first = PTHREAD_MUTEX_INITIALIZER, inner = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_lock(&first);
+  pthread_mutex_lock(&inner);
+  pthread_mutex_unlock(&inner);
+  pthread_mutex_unlock(&first);
+}
+
+static int fork_child_takes_again(void) {
+  take_inner_under_first();
+  take_inner_under_first();
+  pid_t pid = fork();
+  if (pid == 0) {
+    take_inner_under_first();
+    exit(0);
+  }
+  int status;
+  waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
@@ -379,6 +404,7 @@ int main(int argc, char **argv) {
       {"reuse_outer_address", reuse_outer_address},
       {"static_initialiser", static_initialiser}, {"killed_while_holding", killed_while_holding},
       {"fork_child_records", fork_child_records}, {"trylock_and_cond", trylock_and_cond},
+      {"fork_child_takes_again", fork_child_takes_again},
       {"rwlock_modes", rwlock_modes},         {"recursive_relock", recursive_relock},
       {"create_and_join", create_and_join},   {"errno_preserved", errno_preserved},
       {"closes_stderr", closes_stderr},       {"cancel_at_start", cancel_at_start},

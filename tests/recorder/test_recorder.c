@@ -173,6 +173,11 @@ Test(recorder, a_lock_destroyed_and_initialised_again_at_one_address_is_a_new_lo
   cr_expect_eq(int_of(second, "gen"), 1);
   cr_expect_str_eq(json_string_value(json_object_get(second, "how")), "init");
   cr_expect_eq(count(records, "destroy"), 2);
+  /* Each is taken under `outer` from the same place: two acquisitions, one of each lock (the
+   * second push may not reuse the first's held entry, recorder.h). */
+  cr_expect_eq(count(records, "acq"), 2);
+  cr_expect_eq(int_of(nth(records, "acq", 0), "lock"), int_of(first, "id"));
+  cr_expect_eq(int_of(nth(records, "acq", 1), "lock"), int_of(second, "id"));
 }
 
 /* The tuple cache keys an acquisition by the held set's hash, and a held entry's hash names the
@@ -264,6 +269,23 @@ Test(recorder, a_fork_child_records_into_its_own_file_and_keeps_its_held_lock,
   cr_expect_not_null(by_id(child, "lock", json_integer_value(held_lock)),
                      "the child's file describes the inherited lock itself");
   cr_expect_str_eq(json_string_value(json_object_get(nth(child, "thread", 0), "how")), "fork");
+}
+
+/* A fork child records its acquisitions afresh, those its parent made at the same depth and
+ * pushed from its held set's reusable entries included. */
+Test(recorder, a_fork_child_records_what_its_parent_took_the_same_way,
+     .init = make_work_dir, .fini = remove_work_dir) {
+  struct run run;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in("fork_child_takes_again", dir, true, &run);
+  cr_assert_eq(run.child.exit_code, 0);
+  cr_assert_eq(run.nfiles, 2);
+  for (int i = 0; i < 2; i++) {
+    bool forked = json_object_get(json_array_get(run.records[i], 0), "forked_from") != NULL;
+    cr_expect_eq(count(run.records[i], "acq"), 1, "the %s's file: `inner` under `first`, once",
+                 forked ? "child" : "parent");
+  }
 }
 
 Test(recorder, a_trylock_is_flagged_and_a_condvar_wait_retakes_its_mutex, .init = make_work_dir,

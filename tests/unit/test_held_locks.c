@@ -10,7 +10,12 @@ static uint64_t mix(uint32_t lock, uint32_t stack) {
 }
 
 static struct lh_held_entry entry(uintptr_t addr, uint32_t lock, uint32_t stack) {
-  struct lh_held_entry e = {addr, mix(lock, stack), lock, stack, 1, LH_MODE_WRITE, 0};
+  struct lh_held_entry e = {.addr = addr,
+                            .hash = mix(lock, stack),
+                            .lock = lock,
+                            .stack = stack,
+                            .count = 1,
+                            .mode = LH_MODE_WRITE};
   return e;
 }
 
