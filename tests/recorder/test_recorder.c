@@ -247,19 +247,26 @@ Test(recorder, a_run_killed_by_sigkill_keeps_everything_recorded_before, .init =
   cr_expect_eq(count(records, "end"), 0, "no orderly end after SIGKILL");
 }
 
+/* Runs a scenario whose process forks once; the records of the child's file (the one whose
+ * header says it was forked) and, in *parent, the parent's. */
+static json_t *run_forking(const char *scenario, struct run *run, json_t **parent) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/runs", work_dir);
+  run_in(scenario, dir, true, run);
+  cr_assert_eq(run->child.exit_code, 0);
+  cr_assert_eq(run->nfiles, 2);
+  bool first_forked = json_object_get(json_array_get(run->records[0], 0), "forked_from") != NULL;
+  json_t *child = run->records[first_forked ? 0 : 1];
+  cr_assert_not_null(json_object_get(json_array_get(child, 0), "forked_from"),
+                     "no run file says it was forked");
+  if (parent) *parent = run->records[first_forked ? 1 : 0];
+  return child;
+}
+
 Test(recorder, a_fork_child_records_into_its_own_file_and_keeps_its_held_lock,
      .init = make_work_dir, .fini = remove_work_dir) {
   struct run run;
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/runs", work_dir);
-  run_in("fork_child_records", dir, true, &run);
-  cr_assert_eq(run.child.exit_code, 0);
-  cr_assert_eq(run.nfiles, 2);
-  json_t *child = NULL;
-  for (int i = 0; i < 2; i++)
-    if (json_object_get(json_array_get(run.records[i], 0), "forked_from"))
-      child = run.records[i];
-  cr_assert_not_null(child, "no run file says it was forked");
+  json_t *child = run_forking("fork_child_records", &run, NULL);
   json_t *header = json_array_get(child, 0);
   cr_expect_str_eq(json_string_value(json_object_get(header, "lineage")), "/f1");
   json_t *acq = nth(child, "acq", 0);
@@ -276,16 +283,10 @@ Test(recorder, a_fork_child_records_into_its_own_file_and_keeps_its_held_lock,
 Test(recorder, a_fork_child_records_what_its_parent_took_the_same_way,
      .init = make_work_dir, .fini = remove_work_dir) {
   struct run run;
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/runs", work_dir);
-  run_in("fork_child_takes_again", dir, true, &run);
-  cr_assert_eq(run.child.exit_code, 0);
-  cr_assert_eq(run.nfiles, 2);
-  for (int i = 0; i < 2; i++) {
-    bool forked = json_object_get(json_array_get(run.records[i], 0), "forked_from") != NULL;
-    cr_expect_eq(count(run.records[i], "acq"), 1, "the %s's file: `inner` under `first`, once",
-                 forked ? "child" : "parent");
-  }
+  json_t *parent;
+  json_t *child = run_forking("fork_child_takes_again", &run, &parent);
+  cr_expect_eq(count(parent, "acq"), 1, "the parent's file: `inner` under `first`, once");
+  cr_expect_eq(count(child, "acq"), 1, "the child's file: `inner` under `first`, once");
 }
 
 Test(recorder, a_trylock_is_flagged_and_a_condvar_wait_retakes_its_mutex, .init = make_work_dir,
