@@ -6,7 +6,9 @@
  * holder) and its hash (made by whoever pushes it: the recorder's is lh_tuple_entry_hash, which
  * names the acquisition that took it). The set keeps the sum of its entries' hashes, updated in
  * O(1) on push and remove, so that the tuple cache (and the race detector's lockset cache) can key
- * on "what is held" without walking the list.
+ * on "what is held" without walking the list. A pop only lowers the count: the entry just above
+ * the set is the thread's last one at that depth, which the recorder's fast path may push again
+ * as it is (`reuse`, with the lock's epoch: recorder.h, lh_lock_push_reuse).
  *
  * The entries are in a heap array (4 at first, doubled as needed, without any fixed cap), none
  * inside the set: the set lives in static TLS, which glibc carves out of every thread's stack
