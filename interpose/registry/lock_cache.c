@@ -1,7 +1,7 @@
 /* lock_cache.c - the global epochs that make threads' lock caches stale (lock_cache.h). */
 #include "registry/lock_cache.h"
 
-uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
+uint32_t lh_lock_epochs[LH_LOCK_EPOCHS] __attribute__((aligned(4096)));
 
 void lh_lock_epoch_bump(uintptr_t addr) {
   __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,

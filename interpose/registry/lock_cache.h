@@ -12,7 +12,10 @@
 #include <stdint.h>
 
 #define LH_LOCK_CACHE_SIZE 128 /* entries per thread, power of two */
-#define LH_LOCK_EPOCHS 4096    /* global epoch buckets, power of two */
+/* Global epoch buckets, a power of two: one page. Every lock's init and destroy bumps one, at
+ * addresses the hash spreads, so a program with short-lived locks (pigz: one per job) writes every
+ * page of the array; more buckets would only make fewer cache entries stale at each bump. */
+#define LH_LOCK_EPOCHS 1024
 
 struct lh_lock_cache_entry {
   uintptr_t addr;
