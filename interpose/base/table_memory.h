@@ -16,6 +16,13 @@
 
 #define LH_TABLE_MAPPED ((size_t)64 << 10) /* below glibc's first mmap threshold */
 
+/* The least count of size-byte elements that lh_table_alloc maps rather than takes from calloc:
+ * for a table that must never be malloc's (the watchdog's: its thread's first malloc would create
+ * a malloc arena of its own). The pages of a mapping are resident only where written. */
+static inline size_t lh_table_mapped_count(size_t size) {
+  return (LH_TABLE_MAPPED + size - 1) / size;
+}
+
 /* count zeroed elements of size bytes, or NULL (out of memory, or count * size overflows). */
 void *lh_table_alloc(size_t count, size_t size);
 /* Makes a table of count elements (from lh_table_alloc, or NULL with count 0) hold more: the

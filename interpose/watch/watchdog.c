@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "base/cold_data.h"
 #include "base/options.h"
 #include "base/real_functions.h"
+#include "base/table_memory.h"
 #include "registry/fork_held_locks.h"
 #include "registry/lock_registry.h"
 #include "registry/object_registry.h"
@@ -45,21 +47,32 @@ struct snap {
   uint64_t try_since;
 };
 
+/* A scan's memory: the snapshots, and per snapshot the checks' scratch (next, cyc, others), all in
+ * one anonymous mapping (scan_reserve); what it remembers of threads (seen) is mapped too. A scan
+ * never calls malloc: the watchdog thread's first malloc would create a malloc arena of its own,
+ * pages the program never had (only the rare paths that write a report or read /proc's task list
+ * allocate). */
 struct scan {
   struct snap *t;
+  int *next, *cyc; /* the thread each snapshot's waits for; a cycle's snapshots */
+  bool *others;    /* the snapshots outside a livelock's cycle */
   uint32_t n, cap;
+  size_t bytes; /* of the mapping at t */
   uint64_t now;
 };
 
-/* What the previous scan saw, by thread id: owned by the watchdog thread. */
-struct memory {
-  uint32_t *seq;
-  uint32_t *failures;
-  uint32_t *reported_seq; /* a wait already reported (timed-wait-cycle), +1; 0: none */
-  uint32_t cap;
+/* What the previous scan saw of a thread. */
+struct seen_thread {
+  uint32_t seq;
+  uint32_t failures;
+  uint32_t reported_seq; /* a wait already reported (timed-wait-cycle), +1; 0: none */
 };
 
-static struct memory seen;
+/* By thread id, from lh_table_alloc at mapped sizes (seen_grow); owned by the watchdog thread. */
+static struct {
+  struct seen_thread *v;
+  uint32_t cap;
+} seen;
 /* A deadlock was reported and the program left hanging (on_deadlock=wait): the same blocked
  * threads are not reported again as a stall. Owned by the watchdog thread. */
 static bool deadlock_reported;
@@ -91,16 +104,31 @@ static void copy_held(struct snap *s, struct lh_held_set *h) {
   }
 }
 
+/* Makes sc's mapping hold cap snapshots and their scratch (at least a page's worth), keeping the
+ * snapshots taken; false when the kernel has no memory (sc is then as it was). */
+static bool scan_reserve(struct scan *sc, uint32_t cap) {
+  size_t per = sizeof(struct snap) + 2 * sizeof(int) + sizeof(bool);
+  if (cap < 64) cap = 64;
+  size_t bytes = (cap * per + 4095) & ~(size_t)4095;
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return false;
+  if (sc->t) {
+    memcpy(p, sc->t, sc->n * sizeof *sc->t);
+    munmap(sc->t, sc->bytes);
+  }
+  sc->t = p;
+  sc->next = (int *)(sc->t + cap);
+  sc->cyc = sc->next + cap;
+  sc->others = (bool *)(sc->cyc + cap);
+  sc->cap = cap;
+  sc->bytes = bytes;
+  return true;
+}
+
 /* Called under the recorder lock for each live thread. */
 static void collect(int32_t id, struct lh_thread *t, void *ctx) {
   struct scan *sc = ctx;
-  if (sc->n == sc->cap) {
-    uint32_t cap = sc->cap ? sc->cap * 2 : 64;
-    struct snap *v = realloc(sc->t, cap * sizeof *v);
-    if (!v) return;
-    sc->t = v;
-    sc->cap = cap;
-  }
+  if (sc->n == sc->cap && !scan_reserve(sc, sc->cap * 2)) return;
   struct snap *s = &sc->t[sc->n++];
   memset(s, 0, offsetof(struct snap, held));
   s->id = id;
@@ -121,24 +149,18 @@ static void collect(int32_t id, struct lh_thread *t, void *ctx) {
 
 static void remember_grow(int32_t id) {
   if ((uint32_t)id < seen.cap) return;
-  uint32_t cap = seen.cap ? seen.cap : 64;
+  /* a mapping from the start (lh_table_mapped_count), resident where written */
+  uint32_t cap = seen.cap ? seen.cap : (uint32_t)lh_table_mapped_count(sizeof *seen.v);
   while (cap <= (uint32_t)id) cap *= 2;
-  uint32_t *a = realloc(seen.seq, cap * sizeof *a), *b, *c;
-  if (a) seen.seq = a;
-  b = realloc(seen.failures, cap * sizeof *b);
-  if (b) seen.failures = b;
-  c = realloc(seen.reported_seq, cap * sizeof *c);
-  if (c) seen.reported_seq = c;
-  if (!a || !b || !c) return;
-  memset(seen.seq + seen.cap, 0, (cap - seen.cap) * sizeof *a);
-  memset(seen.failures + seen.cap, 0, (cap - seen.cap) * sizeof *b);
-  memset(seen.reported_seq + seen.cap, 0, (cap - seen.cap) * sizeof *c);
+  struct seen_thread *v = lh_table_grow(seen.v, seen.cap, cap, sizeof *v);
+  if (!v) return;
+  seen.v = v;
   seen.cap = cap;
 }
 
 /* Same wait, same thread, as in the previous scan: it has not moved for a whole period. */
 static bool unchanged(const struct snap *s) {
-  return (uint32_t)s->id < seen.cap && seen.seq[s->id] == s->seq;
+  return (uint32_t)s->id < seen.cap && seen.v[s->id].seq == s->seq;
 }
 
 static int index_of(const struct scan *sc, int32_t id) {
@@ -275,7 +297,7 @@ static bool cycle_confirmed(const struct scan *sc, const int *cyc, int n, bool *
 static bool already_reported(const struct scan *sc, const int *cyc, int n) {
   for (int k = 0; k < n; k++) {
     const struct snap *s = &sc->t[cyc[k]];
-    if ((uint32_t)s->id >= seen.cap || seen.reported_seq[s->id] != s->seq + 1) return false;
+    if ((uint32_t)s->id >= seen.cap || seen.v[s->id].reported_seq != s->seq + 1) return false;
   }
   return true;
 }
@@ -283,14 +305,13 @@ static bool already_reported(const struct scan *sc, const int *cyc, int n) {
 static void mark_reported(const struct scan *sc, const int *cyc, int n) {
   for (int k = 0; k < n; k++)
     if ((uint32_t)sc->t[cyc[k]].id < seen.cap)
-      seen.reported_seq[sc->t[cyc[k]].id] = sc->t[cyc[k]].seq + 1;
+      seen.v[sc->t[cyc[k]].id].reported_seq = sc->t[cyc[k]].seq + 1;
 }
 
 /* Returns true when the run was ended (or is left hanging on purpose). */
 static bool check_deadlock(struct scan *sc) {
-  int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
+  int *next = sc->next, *cyc = sc->cyc;
   bool ended = false;
-  if (!next || !cyc) goto out;
   for (uint32_t i = 0; i < sc->n; i++) next[i] = sc->t[i].blocked ? blocker(sc, (int)i) : -1;
   for (uint32_t i = 0; i < sc->n && !ended; i++) {
     int n = find_cycle(sc, next, (int)i, cyc);
@@ -308,9 +329,6 @@ static bool check_deadlock(struct scan *sc) {
       ended = true;
     }
   }
-out:
-  free(next);
-  free(cyc);
   return ended;
 }
 
@@ -694,31 +712,27 @@ static bool check_stall(struct scan *sc) {
  * thread lockhound does not know, or a wake-up from outside (outside_wakeup). A livelock ends the
  * program only when nothing may: a polling phase that another thread ends is no livelock. */
 static bool others_may_progress(const struct scan *sc, const int *next) {
-  bool *others = calloc(sc->n ? sc->n : 1, sizeof *others);
-  if (!others) return true;
+  bool *others = sc->others;
   bool may = count_tasks() != (int)sc->n + 1;
   for (uint32_t i = 0; i < sc->n && !may; i++) {
     const struct snap *s = &sc->t[i];
     others[i] = next[i] < 0;
     may = others[i] && (!s->blocked || s->wait.timed || !unchanged(s));
   }
-  may = may || outside_wakeup(sc, others) != WAKE_NONE;
-  free(others);
-  return may;
+  return may || outside_wakeup(sc, others) != WAKE_NONE;
 }
 
 static bool check_livelock(struct scan *sc) {
   static bool reported; /* with on_deadlock=wait, one livelock report is enough */
   static bool warned;   /* one possible-livelock warning per run is enough */
   if (reported) return false;
-  int *next = malloc(sc->n * sizeof *next), *cyc = malloc(sc->n * sizeof *cyc);
+  int *next = sc->next, *cyc = sc->cyc;
   bool ended = false;
-  if (!next || !cyc) goto out;
   for (uint32_t i = 0; i < sc->n; i++) {
     const struct snap *s = &sc->t[i];
     bool failing = s->try_failures >= 2 &&
                    sc->now - s->try_since >= lh_options.livelock_timeout_ns &&
-                   (uint32_t)s->id < seen.cap && s->try_failures != seen.failures[s->id];
+                   (uint32_t)s->id < seen.cap && s->try_failures != seen.v[s->id].failures;
     next[i] = failing ? index_of_tid(sc, s->try_owner) : -1;
   }
   for (uint32_t i = 0; i < sc->n && !ended; i++)
@@ -756,9 +770,6 @@ static bool check_livelock(struct scan *sc) {
     lh_run_end_for("livelock");
     ended = true;
   }
-out:
-  free(next);
-  free(cyc);
   return ended;
 }
 
@@ -766,8 +777,8 @@ static void remember(const struct scan *sc) {
   for (uint32_t i = 0; i < sc->n; i++) {
     remember_grow(sc->t[i].id);
     if ((uint32_t)sc->t[i].id < seen.cap) {
-      seen.seq[sc->t[i].id] = sc->t[i].blocked ? sc->t[i].seq : 0;
-      seen.failures[sc->t[i].id] = sc->t[i].try_failures;
+      seen.v[sc->t[i].id].seq = sc->t[i].blocked ? sc->t[i].seq : 0;
+      seen.v[sc->t[i].id].failures = sc->t[i].try_failures;
     }
   }
 }
@@ -809,6 +820,7 @@ static void *watchdog_main(void *arg) {
    * pages of libc a program may never touch otherwise. */
   pthread_setname_np(pthread_self(), "lockhound");
   struct scan sc = {0};
+  if (!scan_reserve(&sc, 64)) return NULL; /* no memory: the run goes on unwatched */
   struct timespec period = {0, LH_WATCHDOG_PERIOD_MS * 1000000L};
   for (;;) {
     while (nanosleep(&period, &period) != 0 && errno == EINTR)
