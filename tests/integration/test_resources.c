@@ -336,6 +336,17 @@ static long run_native(const char *program, const char *arg)
     return printed;
 }
 
+/* Before: the watchdog's scans took their snapshots from malloc, whose first call in the
+ * watchdog's thread created a malloc arena that the program never had natively (16 KiB of pigz's
+ * peak). Now its memory is mapped: a program has as many arenas as without lockhound. */
+Test(resources, the_watchdog_makes_no_malloc_arena, .init = make_work_dir, .fini = remove_work_dir)
+{
+    long long file_bytes;
+    long native = run_native(PROGRAM("malloc_arenas"), NULL);
+    cr_assert_gt(native, 0);
+    cr_expect_eq(run_preloaded(PROGRAM("malloc_arenas"), NULL, NULL, &file_bytes), native);
+}
+
 /* Before: each thread's tuple cache kept an entry per lock address it ever took, destroyed or
  * not: 1,000,000 short-lived locks at distinct addresses cost 94 MB more than natively, 100,000
  * cost 23 MB. Now its rebuilds drop the entries of destroyed locks. */
