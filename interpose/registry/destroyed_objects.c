@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <sys/mman.h>
 
+#include "base/cold_data.h"
+
 int lh_destroyed_any;
 /* The first level, page-aligned so that it is one page; the second, mapped once by the first add
  * that needs it and never unmapped (a signal handler may be reading it). */
-static uintptr_t small_slots[LH_DESTROYED_SMALL] __attribute__((aligned(4096)));
+LH_PAGE_TABLE static uintptr_t small_slots[LH_DESTROYED_SMALL];
 static uintptr_t *large_slots;
 
 struct level {

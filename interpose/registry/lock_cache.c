@@ -1,7 +1,9 @@
 /* lock_cache.c - the global epochs that make threads' lock caches stale (lock_cache.h). */
 #include "registry/lock_cache.h"
 
-uint32_t lh_lock_epochs[LH_LOCK_EPOCHS] __attribute__((aligned(4096)));
+#include "base/cold_data.h"
+
+LH_PAGE_TABLE uint32_t lh_lock_epochs[LH_LOCK_EPOCHS];
 
 void lh_lock_epoch_bump(uintptr_t addr) {
   __atomic_fetch_add(&lh_lock_epochs[lh_addr_hash(addr) & (LH_LOCK_EPOCHS - 1)], 1,

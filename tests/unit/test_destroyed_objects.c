@@ -79,8 +79,7 @@ Test(cond_mutexes, a_condvar_gives_the_mutex_of_its_last_wait_until_its_destroy)
   cr_expect_eq(lh_cond_mutex_get(cond), 0);
 }
 
-/* Two condvars on one slot: the later one wins, and the other one gets nothing - never the
- * other's mutex. */
+/* More condvars than the tables hold: a condvar gets its own mutex or nothing - never another's. */
 Test(cond_mutexes, condvars_sharing_a_slot_never_get_each_others_mutex) {
   static char conds[4096 * 48];
   static int mutexes[4096];
@@ -93,6 +92,20 @@ Test(cond_mutexes, condvars_sharing_a_slot_never_get_each_others_mutex) {
   }
   cr_expect_gt(known, 0);
   for (int i = 0; i < 4096; i++) lh_cond_mutex_forget_cond(conds + 48 * i);
+}
+
+/* pigz waits on two dozen condvars at once: they stay in the first level's page (a direct-mapped
+ * page overflowed at the first two condvars on one slot, and pigz's waits wrote 48 KiB of the
+ * second level). */
+Test(cond_mutexes, a_few_dozen_condvars_stay_in_one_page) {
+  enum { N = 24 }; /* a window of 8 then overflows with a chance under 1e-6 (48: 2e-4) */
+  static char conds[N * 48];
+  static int mutexes[N];
+  for (int i = 0; i < N; i++) lh_cond_mutex_set(conds + 48 * i, &mutexes[i]);
+  cr_expect_not(lh_cond_mutex_large());
+  for (int i = 0; i < N; i++)
+    cr_expect_eq(lh_cond_mutex_get(conds + 48 * i), (uintptr_t)&mutexes[i], "condvar %d", i);
+  for (int i = 0; i < N; i++) lh_cond_mutex_forget_cond(conds + 48 * i);
 }
 
 /* A condvar whose pair was in the first level and that waits again with another mutex once the
