@@ -3,9 +3,11 @@
 
 #include "base/table_memory.h"
 
+/* A page's addresses take a run of 1024 slots at a place hashed from the page number; in a table
+ * of 1024 slots or fewer, where every run would start at slot 0, the page's hash still moves it. */
 static uint32_t home(uintptr_t addr, uint32_t cap) {
   uint32_t page = (uint32_t)(((uint64_t)(addr >> 12) * 0x9e3779b97f4a7c15ull) >> 40);
-  return ((page << 10) + (uint32_t)((addr >> 2) & 0x3ff)) & (cap - 1);
+  return ((cap > 1024 ? page << 10 : page) + (uint32_t)((addr >> 2) & 0x3ff)) & (cap - 1);
 }
 
 /* The slot of addr, or the free slot where it would go. */
@@ -22,7 +24,8 @@ void *lh_address_index_find(const struct lh_address_index *x, uintptr_t addr) {
 }
 
 static bool grow(struct lh_address_index *x) {
-  uint32_t cap = x->cap ? x->cap * 2 : 1024;
+  /* one page at first: a hash spreads a program's first locks over all of the first table */
+  uint32_t cap = x->cap ? x->cap * 2 : (uint32_t)(4096 / sizeof *x->slots);
   struct lh_address_slot *slots = lh_table_alloc(cap, sizeof *slots);
   if (!slots) return false;
   for (uint32_t i = 0; i < x->cap; i++)

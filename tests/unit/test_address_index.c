@@ -53,14 +53,28 @@ Test(address_index, every_layout_of_locks_is_found_and_removals_forget_only_thei
 
 Test(address_index, neighbouring_addresses_have_neighbouring_slots) {
   struct lh_address_index x = {0};
+  /* locks elsewhere first, so that the table is past the 1024 slots of a page's run */
+  for (uintptr_t i = 0; i < 1500; i++)
+    cr_assert(lh_address_index_put(&x, 0x40000000 + 8192 * i, &x));
   for (uintptr_t i = 0; i < 100; i++) cr_assert(lh_address_index_put(&x, 0x20000000 + 40 * i, &x));
+  cr_assert_geq(x.cap, 2048);
+  uint32_t first = x.cap, last = 0;
   for (uint32_t i = 0; i < x.cap; i++)
-    if (x.slots[i].addr) {
-      uint32_t last = i;
-      for (uint32_t j = i; j < x.cap; j++)
-        if (x.slots[j].addr) last = j;
-      cr_expect_lt(last - i, 1024, "100 mutexes of one page span %u slots", last - i + 1);
-      break;
+    if (x.slots[i].addr >> 12 == 0x20000) {
+      first = first < i ? first : i;
+      last = i;
     }
+  cr_expect_lt(last - first, 1024, "100 mutexes of one page span %u slots", last - first + 1);
+  lh_address_index_free(&x);
+}
+
+/* The first table is one page: a program's first locks write no more than that. */
+Test(address_index, the_first_table_is_one_page) {
+  struct lh_address_index x = {0};
+  for (uintptr_t i = 0; i < 100; i++)
+    cr_assert(lh_address_index_put(&x, 0x30000000 + 4096 * i, &x));
+  cr_expect_eq(x.cap * sizeof *x.slots, 4096);
+  for (uintptr_t i = 0; i < 100; i++)
+    cr_expect_eq(lh_address_index_find(&x, 0x30000000 + 4096 * i), &x, "lock %u", (unsigned)i);
   lh_address_index_free(&x);
 }
