@@ -68,7 +68,7 @@ struct seen_thread {
   uint32_t reported_seq; /* a wait already reported (timed-wait-cycle), +1; 0: none */
 };
 
-/* By thread id, from lh_table_alloc at mapped sizes (seen_grow); owned by the watchdog thread. */
+/* By thread id, from lh_table_grow at mapped sizes (remember_grow); owned by the watchdog thread. */
 static struct {
   struct seen_thread *v;
   uint32_t cap;
