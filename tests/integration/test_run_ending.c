@@ -169,6 +169,21 @@ Test(deadlock, on_acquisitions_made_before_is_reported_and_ended_too)
     lh_child_result_free(&res);
 }
 
+/* What the program printed before the deadlock is still in its stdout buffer when lockhound ends
+ * the run (with _exit, which flushes nothing): lockhound flushes it first. */
+Test(deadlock, output_the_program_buffered_is_flushed_when_the_run_is_ended)
+{
+    struct lh_child_result res;
+    double took;
+    json_t *report =
+        run_program(LH_TEST_PROGRAM_DIR "/deadlock_on_known_acquisitions", NULL, &res, &took);
+    cr_expect_eq(res.exit_code, LH_EXPECT_FOUND_EXIT_CODE, "exit code %d; stderr:\n%s", res.exit_code,
+                 res.err);
+    cr_expect_str_eq(res.out, "moving money\n");
+    json_decref(report);
+    lh_child_result_free(&res);
+}
+
 /* The files in dir (recursively) whose name ends with suffix. */
 static int count_files_ending(const char *dir, const char *suffix)
 {

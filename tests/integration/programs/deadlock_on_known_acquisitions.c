@@ -7,7 +7,10 @@
  * for ever. The second round's lock calls are tuples the threads have already recorded, so they
  * take the wrappers' fast path, which pushes the held entry before trying the lock (recorder.h,
  * lh_lock_push_near): the try finds the lock taken, the entry is taken back and the slow path
- * publishes the wait. lockhound must report the deadlock and end the program. */
+ * publishes the wait. lockhound must report the deadlock and end the program.
+ *
+ * main prints a line first, which stays in stdout's buffer (a pipe under test: fully buffered):
+ * natively the program would hang with it there; ended by lockhound, it must be flushed. */
 #include <pthread.h>
 #include <stdio.h>
 
@@ -49,6 +52,7 @@ static void *move_b_to_a(void *arg) {
 
 int main(void) {
   pthread_t t1, t2;
+  printf("moving money\n");
   pthread_barrier_init(&first_done, NULL, 2);
   pthread_barrier_init(&second_done, NULL, 2);
   pthread_barrier_init(&both_hold_one, NULL, 2);
