@@ -155,7 +155,14 @@ static void report_now(const char *run_file, bool dying) {
 
 void lh_report_at_exit(const char *run_file) { report_now(run_file, false); }
 
+/* Flushes what the program left in a stream's buffer, unless another thread holds the stream. A
+ * stream with nothing buffered (an unbuffered stderr; the stdout of a program that writes with
+ * write(2), as pigz does) is left without a call: stdio's functions are pages of libc's code that
+ * such a program never maps, two 64 KiB windows at its exit. */
 static void flush_if_free(FILE *stream) {
+  if (__atomic_load_n(&stream->_IO_write_ptr, __ATOMIC_RELAXED) <=
+      __atomic_load_n(&stream->_IO_write_base, __ATOMIC_RELAXED))
+    return;
   if (ftrylockfile(stream) == 0) {
     fflush_unlocked(stream);
     funlockfile(stream);
