@@ -4,18 +4,20 @@
  * same thread would find a NULL pointer; the wrappers then pretend success (wrapper.h), which is
  * only sound because resolution happens before the program has created any thread. */
 #include "base/real_functions.h"
+#include "base/read_mostly.h"
 #include "base/real_memory.h"
 
 #include <dlfcn.h>
 #include <string.h>
 
-#define X(name) __typeof__(name) *real_##name;
+/* Written once at start-up (or by a wrapper that finds them unset), read by every wrapper. */
+#define X(name) __typeof__(name) *real_##name LH_READ_MOSTLY;
 #define X_MEMORY(name) X(name) /* declared in real_memory.h */
 #include "base/wrapped_functions.def"
 #undef X_MEMORY
 #undef X
 
-bool lh_real_ready;
+bool lh_real_ready LH_READ_MOSTLY;
 
 /* The condvar functions exist in two versions; the default one is GLIBC_2.3.2. */
 static void *lookup(const char *name) {

@@ -20,6 +20,7 @@
 #include "runfile/run_file.h"
 
 #include "base/options.h"
+#include "base/read_mostly.h"
 #include "race/race_clocks.h"
 #include "race/race_contexts.h"
 #include "race/race_locksets.h"
@@ -29,7 +30,7 @@
 #include "registry/lock_registry.h"
 #include "registry/recorder_lock.h"
 
-bool lh_race_on;
+bool lh_race_on LH_READ_MOSTLY;
 uint32_t lh_race_live_threads;
 
 #define MAX_SLOT LH_CELL_MAX_SLOT

@@ -7,13 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/read_mostly.h"
 #include "base/warnings.h"
 #include "registry/module_map.h"
 #include "registry/recorder_lock.h"
 #include "registry/thread_state.h"
 
-bool lh_python_on;
-bool lh_python_interpreter;
+bool lh_python_on LH_READ_MOSTLY;
+bool lh_python_interpreter LH_READ_MOSTLY;
 uintptr_t lh_python_key_pc;
 /* The interpreter's object (the module holding PyThread_allocate_lock): where it is loaded. */
 static struct lh_module_span interpreter;

@@ -9,11 +9,12 @@
 #include <unistd.h>
 
 #include "base/own_stack.h"
+#include "base/read_mostly.h"
 #include "base/real_functions.h"
 #include "registry/thread_state.h"
 
-bool lh_enabled;
-uint8_t lh_fast_off = LH_FAST_OFF_DISABLED;
+bool lh_enabled LH_READ_MOSTLY;
+uint8_t lh_fast_off LH_READ_MOSTLY = LH_FAST_OFF_DISABLED;
 /* The recorder lock itself; owned by whoever holds it. */
 static pthread_mutex_t recorder_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 

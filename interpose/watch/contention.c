@@ -4,10 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/read_mostly.h"
 #include "registry/lock_registry.h"
 #include "runfile/run_file.h"
 
-bool lh_contention_on;
+bool lh_contention_on LH_READ_MOSTLY;
 /* The process's profile, from threads that have ended: owned by the recorder lock. */
 static struct lh_contention_table ended;
 

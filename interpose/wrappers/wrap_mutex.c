@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/read_mostly.h"
 #include "registry/lock_registry.h"
 #include "wrappers/wrapper.h"
 
@@ -75,7 +76,7 @@ __attribute__((noinline)) static int mutex_lock_slow(pthread_mutex_t *m, uintptr
 /* The kind a mutex must have for the wrapper to try it inline: 0 (plain) once plain_mutex_check
  * passed, else INT_MIN, no mutex's kind (kinds are flags; glibc marks a destroyed mutex -1).
  * Written once by the library's constructor, before lockhound is enabled. */
-static int plain_kind = INT_MIN;
+static int plain_kind LH_READ_MOSTLY = INT_MIN;
 
 /* What glibc's trylock does to a plain mutex, for the thread of kernel id tid: true when it took
  * it. */
