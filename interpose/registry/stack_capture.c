@@ -17,8 +17,6 @@
  * generation, and its record is written after the records of the modules of that generation. */
 #include "registry/stack_capture.h"
 
-#include <dlfcn.h>
-#include <execinfo.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -57,32 +55,12 @@ static uint32_t nstacks;
 static uintptr_t self_lo, self_hi;
 static bool self_known;
 
-/* libgcc's unwinder, for walks that also say where each return address lies (the memo below);
- * NULL when it cannot be found (then every walk is a backtrace()). Set once at start-up. */
-static _Unwind_Reason_Code (*unwind_backtrace)(_Unwind_Trace_Fn, void *);
-static _Unwind_Ptr (*unwind_get_ip)(struct _Unwind_Context *);
-static _Unwind_Word (*unwind_get_cfa)(struct _Unwind_Context *);
-static _Unwind_Ptr (*unwind_get_region_start)(struct _Unwind_Context *);
-
-void lh_stack_warm_up(void) {
-  self_known = lh_modules_self_range(&self_lo, &self_hi);
-  /* Loaded by hand rather than by a first backtrace(), whose walk starts in libc's own frame
-   * (backtrace itself) and so would read libc's unwind tables (wrap_program_start.c). */
-  void *gcc = dlopen("libgcc_s.so.1", RTLD_NOW);
-#if defined(__x86_64__)
-  if (gcc) {
-    *(void **)&unwind_backtrace = dlsym(gcc, "_Unwind_Backtrace");
-    *(void **)&unwind_get_ip = dlsym(gcc, "_Unwind_GetIP");
-    *(void **)&unwind_get_cfa = dlsym(gcc, "_Unwind_GetCFA");
-    *(void **)&unwind_get_region_start = dlsym(gcc, "_Unwind_GetRegionStart");
-    if (!unwind_get_ip || !unwind_get_cfa || !unwind_get_region_start) unwind_backtrace = NULL;
-  }
-#endif
-  if (!unwind_backtrace) { /* every walk is a backtrace(): its dlopen of libgcc_s happens now */
-    void *pcs[4];
-    backtrace(pcs, 4);
-  }
-}
+/* The walk is libgcc's unwinder, linked into the library from libgcc_eh.a (interpose/
+ * CMakeLists.txt) and kept local to it: loading libgcc_s.so.1 for it mapped 128 KB of a
+ * program's memory (pigz's peak is 3.8 MB), where the unwinder's code in the library is about 25
+ * KB, resident only where a walk runs. Its symbols are not exported, so that the program's own
+ * exceptions and cancellations still go through the program's libgcc_s. */
+void lh_stack_warm_up(void) { self_known = lh_modules_self_range(&self_lo, &self_hi); }
 
 static struct lh_stack *stack_at(uint32_t id) { return by_id.v[id]; }
 
@@ -165,13 +143,13 @@ struct slot_walk {
  * the next frame's. */
 static _Unwind_Reason_Code slot_frame(struct _Unwind_Context *ctx, void *arg) {
   struct slot_walk *w = arg;
-  uintptr_t ip = (uintptr_t)unwind_get_ip(ctx), cfa = (uintptr_t)unwind_get_cfa(ctx);
+  uintptr_t ip = (uintptr_t)_Unwind_GetIP(ctx), cfa = (uintptr_t)_Unwind_GetCFA(ctx);
   if (!ip || is_ours(ip)) return _URC_NO_REASON;
   uintptr_t slot = cfa - sizeof(uintptr_t);
   if (!cfa || *(const uintptr_t *)slot != ip) w->ok = false;
   w->pcs[w->n] = ip;
   w->slots[w->n++] = slot;
-  if (w->n == w->max || (w->entry && (uintptr_t)unwind_get_region_start(ctx) == w->entry))
+  if (w->n == w->max || (w->entry && (uintptr_t)_Unwind_GetRegionStart(ctx) == w->entry))
     return _URC_END_OF_STACK;
   return _URC_NO_REASON;
 }
@@ -182,15 +160,7 @@ static void walk(void *p) {
   w->ok = true;
   w->entry = lh_self.cold->entry;
   w->max = lh_python_armed() ? PYTHON_C_FRAMES : LH_STACK_MAX;
-  if (unwind_backtrace) {
-    unwind_backtrace(slot_frame, w);
-    return;
-  }
-  void *raw[LH_STACK_MAX + 16];
-  int n = backtrace(raw, LH_STACK_MAX + 16);
-  w->ok = false;
-  for (int i = 0; i < n && w->n < w->max; i++)
-    if (!is_ours((uintptr_t)raw[i])) w->pcs[w->n++] = (uintptr_t)raw[i];
+  _Unwind_Backtrace(slot_frame, w);
 }
 
 /* ---- Python frames ----
@@ -375,7 +345,7 @@ uint32_t lh_stack_here_at(uintptr_t site) {
 
 uint32_t lh_stack_here_from(uintptr_t site, uintptr_t sp) {
   if (python_site(site)) return with_python(&site, 1); /* PYTHON_C_FRAMES */
-  struct lh_walk_memo *m = unwind_backtrace ? memo_of_thread() : NULL;
+  struct lh_walk_memo *m = memo_of_thread();
   if (!m || sp < m->stack_lo || sp >= m->stack_hi) return lh_stack_here();
   uint32_t set = (uint32_t)((site * 0x9e3779b97f4a7c15ull) >> 61); /* MEMO_SETS 8 */
   for (uint32_t way = 0; way < MEMO_WAYS; way++) {

@@ -1,7 +1,7 @@
 /* stack_capture.h - capturing call stacks and giving identical stacks one id.
  *
  * Stacks are taken only on slow paths (a new lock, a new acquisition tuple, a new thread), with
- * libgcc's DWARF unwinder (_Unwind_Backtrace; glibc's backtrace() where it cannot be found),
+ * libgcc's DWARF unwinder (_Unwind_Backtrace, linked into the library: no libgcc_s is loaded),
  * which works on code built without frame pointers (libc itself); it costs a few microseconds,
  * which is why the hot path never calls it. lockhound's own frames are dropped (the wrapper on
  * top, the stack switch), so the first address is the return address into the program's caller;
@@ -48,7 +48,7 @@ uint32_t lh_stack_of_pcs(const uintptr_t *pcs, uint32_t n);
 /* Writes the stack's record (and any module it needs) if not yet in the run file. */
 void lh_stack_ensure_written(uint32_t id);
 void lh_stacks_mark_unwritten(void);
-/* Loads the unwinder once, early, so that backtrace() never runs dlopen inside a wrapper. */
+/* Learns the library's own code range, whose frames walks drop; once, at start-up. */
 void lh_stack_warm_up(void);
 
 #endif

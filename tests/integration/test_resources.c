@@ -347,6 +347,21 @@ Test(resources, the_watchdog_makes_no_malloc_arena, .init = make_work_dir, .fini
     cr_expect_eq(run_preloaded(PROGRAM("malloc_arenas"), NULL, NULL, &file_bytes), native);
 }
 
+/* Before: the library loaded libgcc_s for its stack walks (its unwinder), 128 KB of a small
+ * program's memory (pigz: 3.8 MB). Now the unwinder is linked into the library: a run that walks
+ * stacks maps one shared object more than natively, lockhound's own. */
+Test(resources, walking_stacks_loads_no_library, .init = make_work_dir, .fini = remove_work_dir)
+{
+    long long file_bytes;
+    long native = run_native(PROGRAM("mapped_libraries"), NULL);
+    cr_assert_gt(native, 0);
+    long preloaded = run_preloaded(PROGRAM("mapped_libraries"), NULL, NULL, &file_bytes);
+    long walks = calls_count_of_last_run("stack_walks");
+    cr_assert_gt(walks, 0, "no stack was walked (%ld)", walks);
+    cr_expect_eq(preloaded, native + 1, "%ld shared objects natively, %ld preloaded", native,
+                 preloaded);
+}
+
 /* Before: each thread's tuple cache kept an entry per lock address it ever took, destroyed or
  * not: 1,000,000 short-lived locks at distinct addresses cost 94 MB more than natively, 100,000
  * cost 23 MB. Now its rebuilds drop the entries of destroyed locks. */
