@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "base/read_mostly.h"
 #include "race/race_spin.h"
 
 #define PLANE_BYTES LH_SHADOW_PLANE_BYTES
@@ -13,8 +14,9 @@
 #define CHUNK_MAP_BYTES (CHUNK_BYTES + LH_SHADOW_PAGE) /* the planes, then plane 1's page bits */
 #define TABLE_BYTES (((size_t)1 << LH_SHADOW_TABLE_BITS) * sizeof(void *))
 
-/* The table: NULL until reserved, then never changed (race_shadow.h). */
-uintptr_t *lh_shadow_table;
+/* The table: NULL until reserved, then never changed (race_shadow.h). Read by every instrumented
+ * access: on a line of its own (read_mostly.h), not beside the extension arena's lock. */
+uintptr_t *lh_shadow_table LH_READ_MOSTLY;
 
 /* Maps n zeroed bytes aligned to `align` (a power of two, at most n), so that a chunk's plane 0
  * can be one huge page and a granule finds its chunk by rounding down. */

@@ -12,10 +12,12 @@ import subprocess
 import sys
 
 LINE = 64
-# Read on the fast path of every lock call (wrapper.h, wrap_mutex.c, real_functions.h).
+# Read on the fast path of every lock call (wrapper.h, wrap_mutex.c, real_functions.h) and of
+# every instrumented access in race mode (race_shadow.h).
 FAST_PATH_GLOBALS = ["lh_enabled", "lh_fast_off", "plain_kind", "lh_real_ready",
                      "real_pthread_mutex_trylock", "real_pthread_mutex_unlock",
-                     "real_pthread_rwlock_rdlock", "real_sem_post", "lh_race_on"]
+                     "real_pthread_rwlock_rdlock", "real_sem_post", "lh_race_on",
+                     "lh_shadow_table"]
 
 
 def section(library, name):
