@@ -7,27 +7,16 @@ benchmarks.md, section 5). This fails when the list names a function the library
 (a rename: run tests/bench/hot-functions again), or when the listed functions are not the first
 of the library's own code in the list's order (the ordering stopped working)."""
 import re
-import subprocess
 import sys
 
-
-def functions(library):
-    """{name: [addresses]} of the library's code symbols (static functions may share a name)."""
-    nm = subprocess.run(["nm", "--defined-only", library], capture_output=True, text=True,
-                        check=True).stdout
-    found = {}
-    for line in nm.splitlines():
-        fields = line.split()
-        if len(fields) == 3 and fields[1] in "tT":
-            found.setdefault(fields[2], []).append(int(fields[0], 16))
-    return found
+from library_symbols import defined_symbols
 
 
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: check_hot_functions.py LIST LIBRARY")
     listed = [l.strip() for l in open(sys.argv[1]) if re.match(r"^[A-Za-z_]", l)]
-    found = functions(sys.argv[2])
+    found = defined_symbols(sys.argv[2], "tT")
     missing = [f for f in listed if f not in found]
     if missing:
         sys.exit("check_hot_functions: %s lists functions the library does not have: %s\n"

@@ -11,6 +11,8 @@ when one of the fast path's globals is not in it."""
 import subprocess
 import sys
 
+from library_symbols import defined_symbols
+
 LINE = 64
 # Read on the fast path of every lock call (wrapper.h, wrap_mutex.c, real_functions.h) and of
 # every instrumented access in race mode (race_shadow.h).
@@ -30,17 +32,6 @@ def section(library, name):
     return None
 
 
-def symbols(library):
-    out = subprocess.run(["nm", "--defined-only", library], capture_output=True, text=True,
-                         check=True).stdout
-    found = {}
-    for line in out.splitlines():
-        fields = line.split()
-        if len(fields) == 3:
-            found.setdefault(fields[2], []).append(int(fields[0], 16))
-    return found
-
-
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: check_read_mostly.py LIBRARY")
@@ -52,7 +43,7 @@ def main():
     if start % LINE or size % LINE:
         sys.exit("check_read_mostly: lh_read_mostly at 0x%x, %d bytes: not whole %d-byte lines"
                  % (start, size, LINE))
-    found = symbols(library)
+    found = defined_symbols(library)
     outside = [n for n in FAST_PATH_GLOBALS
                if not any(start <= a < start + size for a in found.get(n, []))]
     if outside:
