@@ -14,7 +14,7 @@
  * thread pays for a stack of its own; a call made while already on it runs directly.
  * lh_call_on_stack (x86-64 assembly in own_stack.c) keeps the caller's stack pointer in %rbp and
  * describes its frame as an ordinary %rbp frame in its unwind information, so the unwinder,
- * walking up from the private stack, steps back onto the program's stack: backtrace() taken
+ * walking up from the private stack, steps back onto the program's stack: a walk taken
  * there returns the program's frames as before.
  *
  * Limits: x86-64 only; elsewhere, or if the mapping failed, fn runs on the caller's stack. */

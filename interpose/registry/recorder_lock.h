@@ -5,7 +5,7 @@
  * wrapper, and recursive (code under it that looks up a lock may need it again, and a nested take
  * must never hang the program). Code holding it never waits for a program lock, so it cannot take
  * part in the program's deadlocks. While it is held the thread is "inside the runtime": lock
- * calls made by libraries we call (the unwinder behind backtrace() takes a mutex) pass straight
+ * calls made by code we call (the unwinder of a stack walk takes a mutex) pass straight
  * through, and the thread cannot be cancelled (recorder_lock.c says why and how). */
 #ifndef LH_RECORDER_LOCK_H
 #define LH_RECORDER_LOCK_H
