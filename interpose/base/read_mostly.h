@@ -1,4 +1,5 @@
-/* read_mostly.h - the globals that every lock call reads and that almost nothing writes.
+/* read_mostly.h - the globals that every lock call (or, in race mode, every instrumented access)
+ * reads and that almost nothing writes.
  *
  * A cache line that one core writes is taken from every other core's cache. The library's small
  * globals are packed together by the linker, so a flag that every lock call reads (lh_fast_off,
