@@ -148,16 +148,23 @@ __attribute__((always_inline)) static inline bool lh_lock_push_reuse(const void 
   return true;
 }
 
+/* flags: those lh_lock_request would be given (enum lh_acq_flags): 0 for a blocking lock,
+ * LH_ACQ_TRY for a trylock, whose tuple is another one. */
 __attribute__((always_inline)) static inline enum lh_push
-lh_lock_push_near(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *fp) {
+lh_lock_push_near_as(const void *obj, uint8_t mode, uint8_t flags, uintptr_t pc, uint64_t *fp) {
   struct lh_held_set *h = &lh_self.held;
   if (__builtin_expect(!lh_self.registered || h->n == h->cap, 0))
     return LH_PUSH_NONE; /* the slow path grows the set */
-  *fp = lh_tuple_fp(h->hash, pc, lh_tuple_meta(lh_self.seg, mode, 0));
+  *fp = lh_tuple_fp(h->hash, pc, lh_tuple_meta(lh_self.seg, mode, flags));
   if (lh_lock_push_reuse(obj, *fp)) return LH_PUSHED;
   const struct lh_tuple_slot *s = lh_tuple_cache_find_fast(&lh_self.tuples, (uintptr_t)obj, *fp);
   if (__builtin_expect(s == LH_TUPLE_FAR_NEXT, 0)) return LH_PUSH_FAR;
   return lh_lock_push_slot(s, obj, mode, *fp) ? LH_PUSHED : LH_PUSH_NONE;
+}
+
+__attribute__((always_inline)) static inline enum lh_push
+lh_lock_push_near(const void *obj, uint8_t mode, uintptr_t pc, uint64_t *fp) {
+  return lh_lock_push_near_as(obj, mode, 0, pc, fp);
 }
 
 /* A tuple deep in its window, moved forward (tuple_cache.h, lh_tuple_cache_find_deep); a far tuple

@@ -177,12 +177,49 @@ LH_EXPORT int pthread_mutex_lock(pthread_mutex_t *m) {
   return 0;
 }
 
-LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
-  LH_COUNT(pthread_mutex_trylock);
+/* A trylock that did not take the fast path: tried, then recorded if it took the lock. */
+__attribute__((noinline)) static int mutex_trylock_slow(pthread_mutex_t *m, uintptr_t pc) {
   if (lh_pass()) return real_pthread_mutex_trylock(m);
   int rc = real_pthread_mutex_trylock(m);
-  lh_acquire_tried(m, LH_LOCK_MUTEX, LH_MODE_WRITE, mutex_ok(rc), rc == EBUSY, LH_PC);
+  lh_acquire_tried(m, LH_LOCK_MUTEX, LH_MODE_WRITE, mutex_ok(rc), rc == EBUSY, pc);
   return rc;
+}
+
+/* The fast path's try failed (busy: counted for livelock detection), or said what only the real
+ * call can (a robust mutex's EOWNERDEAD takes the lock): its entry is taken back, and the try's
+ * result recorded as the slow path records it. */
+__attribute__((noinline)) static int mutex_trylock_untaken(int rc, uintptr_t pc) {
+  pthread_mutex_t *m = (pthread_mutex_t *)lh_lock_unpush();
+  lh_acquire_tried(m, LH_LOCK_MUTEX, LH_MODE_WRITE, mutex_ok(rc), rc == EBUSY, pc);
+  return rc;
+}
+
+/* The trylock's tuple far or deep (recorder.h, lh_lock_push_far); the slow path when new. */
+__attribute__((noinline)) static int mutex_trylock_far(pthread_mutex_t *m, uintptr_t pc,
+                                                       uint64_t fp) {
+  if (!lh_lock_push_far(m, LH_MODE_WRITE, fp)) return mutex_trylock_slow(m, pc);
+  int rc = mutex_try(m);
+  if (__builtin_expect(rc != 0, 0)) return mutex_trylock_untaken(rc, pc);
+  lh_try_succeeded_on(lh_self.held.v[lh_self.held.n - 1].lock);
+  return 0;
+}
+
+/* The fast path of pthread_mutex_lock's, for a trylock's own tuple (flag try): pushed before the
+ * try, taken back when the try fails. A success ends a run of failed tries of the same lock
+ * (livelock detection, blocking.h). memcached's threads make 580,000 trylocks in run-bench's
+ * load: 145 instructions each in the library before (callgrind), against 85 for a lock. */
+LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
+  LH_COUNT(pthread_mutex_trylock);
+  uint64_t fp;
+  enum lh_push k = lh_fast_path_open()
+                       ? lh_lock_push_near_as(m, LH_MODE_WRITE, LH_ACQ_TRY, LH_PC, &fp)
+                       : LH_PUSH_NONE;
+  if (__builtin_expect(k != LH_PUSHED, 0))
+    return k == LH_PUSH_FAR ? mutex_trylock_far(m, LH_PC, fp) : mutex_trylock_slow(m, LH_PC);
+  int rc = mutex_try(m);
+  if (__builtin_expect(rc != 0, 0)) return mutex_trylock_untaken(rc, LH_PC);
+  lh_try_succeeded_on(lh_self.held.v[lh_self.held.n - 1].lock);
+  return 0;
 }
 
 LH_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t) {

@@ -14,7 +14,11 @@
  * cost without another core in the way (docs/benchmarks.md: the variants of the library timed
  * against each other).
  *
- * Usage: lock_heavy [--shared] [--threads=N] [ITERATIONS_PER_THREAD]
+ * With --try, the inner lock is taken by pthread_mutex_trylock (by pthread_mutex_lock after it when
+ * the try finds it taken, which only --shared can make happen): a trylock's own path, measured
+ * with tests/bench/instruction-count (docs/benchmarks.md, section 1).
+ *
+ * Usage: lock_heavy [--shared] [--threads=N] [--try] [ITERATIONS_PER_THREAD]
  * Prints the iterations, the time between the first create and the last join (measured inside
  * the program, so a tool's start-up and final report are left out) and that time divided by the
  * number of lock+unlock pairs of all threads together: a whole-program cost per pair, which can
@@ -41,13 +45,15 @@ struct __attribute__((aligned(128))) worker {
 };
 
 static pthread_mutex_t shared[THREADS];
+static int try_inner; /* --try: set by main before the threads start */
 
 static void *run_worker(void *arg)
 {
     struct worker *w = arg;
     for (long i = 0; i < w->iterations; i++) {
         pthread_mutex_lock(w->outer);
-        pthread_mutex_lock(w->inner);
+        if (!try_inner || pthread_mutex_trylock(w->inner) != 0)
+            pthread_mutex_lock(w->inner);
         w->work++;
         pthread_mutex_unlock(w->inner);
         pthread_mutex_unlock(w->outer);
@@ -72,8 +78,11 @@ int main(int argc, char **argv)
         else if (strncmp(argv[arg], "--threads=", 10) == 0 && atoi(argv[arg] + 10) >= 1 &&
                  atoi(argv[arg] + 10) <= THREADS)
             threads = atoi(argv[arg] + 10);
+        else if (strcmp(argv[arg], "--try") == 0)
+            try_inner = 1;
         else {
-            fprintf(stderr, "usage: lock_heavy [--shared] [--threads=1..%d] [ITERATIONS]\n", THREADS);
+            fprintf(stderr, "usage: lock_heavy [--shared] [--threads=1..%d] [--try] [ITERATIONS]\n",
+                    THREADS);
             return 2;
         }
     }
