@@ -21,9 +21,10 @@
  *     4 KiB page of locks maps to a run of 256 slots ((addr >> 4) & 255) at a place hashed from
  *     the page number, so arrays of any stride spread over the table. The tuples of one address
  *     (other call sites, other held sets) are found by linear probing, at most NEAR_PROBES slots
- *     (the window); the lock fast path looks at its first FAST_PROBES only, and a tuple found
- *     further in, out of line, is swapped forward with one that may move (lh_tuple_cache_
- *     find_deep), so that the tuples a thread uses most settle where the fast path looks;
+ *     (the window); the lock fast path looks at its first FAST_PROBES first, and a tuple found
+ *     further in is, at one hit in MOVE_EVERY, swapped forward out of line with one that may move
+ *     (lh_tuple_cache_find_deep), so that the tuples a thread uses most settle where the fast
+ *     path looks first;
  *   - a tuple whose near window is full (a lock taken under many different held sets: a log lock
  *     under each of 10,000 account locks) goes to the far table, hashed on address and
  *     fingerprint. A window with a free slot proves the key absent from both (nothing is removed
@@ -105,6 +106,7 @@ struct lh_tuple_cache {
   uint32_t cap, n;                    /* n counts the entries of all three */
   struct lh_tuple_far *far;           /* overflow: by the whole key; NULL until needed */
   struct lh_tuple_families *families; /* overflow by held lock: NULL until needed */
+  uint32_t deep_hits;                 /* the fast look-up's hits past its first slots */
 };
 
 /* A far tuple's key: the fingerprint with the address mixed in (a multiply by an odd number is
@@ -129,9 +131,11 @@ struct lh_tuple_slot *lh_tuple_cache_get_far(const struct lh_tuple_cache *c, uin
  * tuple: it may be in the far table. */
 #define LH_TUPLE_FAR_NEXT ((struct lh_tuple_slot *)1)
 
-/* How many slots of a window the lock fast path looks at (lh_tuple_cache_find_fast): a tuple
- * further in is moved forward by lh_tuple_cache_find_deep, out of line. */
+/* How many slots of a window the lock fast path looks at first (lh_tuple_cache_find_fast): a
+ * tuple further in is found there too, and every LH_TUPLE_MOVE_EVERY-th such hit of a thread is
+ * sent out of line, where lh_tuple_cache_find_deep moves the tuple forward. */
 #define LH_TUPLE_FAST_PROBES 4
+#define LH_TUPLE_MOVE_EVERY 16
 
 /* The near table's slot of (addr, fp) among the slots from..probes-1 of its window; NULL when the
  * tuple is new (a free slot in the window proves it absent from both tables), LH_TUPLE_FAR_NEXT
@@ -156,15 +160,19 @@ static inline struct lh_tuple_slot *lh_tuple_cache_find_near(const struct lh_tup
   return lh_tuple_cache_probe(c, addr, fp, 0, LH_TUPLE_NEAR_PROBES);
 }
 
-/* The lock fast path's look-up: the slot when it is among the first LH_TUPLE_FAST_PROBES of its
- * window, NULL when the tuple is new, LH_TUPLE_FAR_NEXT when it is further in or in the far
- * table (the out-of-line path looks in the far table first, then in the rest of the window, and
- * moves a tuple it finds there forward: lh_tuple_cache_find_deep). A window shared by
- * neighbouring locks and a lock's other tuples (sqlite3's static mutexes lie 40 bytes apart,
- * 2.5 slots) had its hot tuple 5 to 6 slots in, some 60 instructions of every lock call
- * (docs/benchmarks.md, section 5). Two loops, so that a hit costs what it did, and a far tuple
- * is sent out of line after the same 8 probes. */
-static inline struct lh_tuple_slot *lh_tuple_cache_find_fast(const struct lh_tuple_cache *c,
+/* The lock fast path's look-up: the slot of the tuple in its window, NULL when the tuple is new,
+ * LH_TUPLE_FAR_NEXT when it is in the far table, or deep in the window at a sampled hit (the
+ * out-of-line path looks in the far table first, then in the rest of the window, and moves a
+ * tuple it finds there forward: lh_tuple_cache_find_deep). A window shared by neighbouring locks
+ * and a lock's other tuples (sqlite3's static mutexes lie 40 bytes apart, 2.5 slots) had its hot
+ * tuple 5 to 6 slots in, some 60 instructions of every lock call when every deep hit went out of
+ * line (docs/benchmarks.md, section 5): moved forward, it settles where the first loop finds it.
+ * But a window with more hot tuples than fast slots (memcached's item locks, taken at five or six
+ * call sites and tried by the LRU maintainer) made them chase each other: 540,000 moves out of
+ * line in run-bench's load, one lock call in nine. So a deep hit is taken where it is, and only
+ * every LH_TUPLE_MOVE_EVERY-th is sent out of line to move. Two loops, so that a hit in the first
+ * slots costs what it did, and a far tuple is sent out of line after the same 8 probes. */
+static inline struct lh_tuple_slot *lh_tuple_cache_find_fast(struct lh_tuple_cache *c,
                                                              uintptr_t addr, uint64_t fp) {
   if (__builtin_expect(c->cap == 0, 0)) return 0;
   uint32_t i = lh_tuple_near_index(addr, c->cap);
@@ -176,7 +184,10 @@ static inline struct lh_tuple_slot *lh_tuple_cache_find_fast(const struct lh_tup
   }
   for (; p < LH_TUPLE_NEAR_PROBES; p++, i = (i + 1) & (c->cap - 1)) {
     const struct lh_tuple_slot *s = &c->slots[i];
-    if (s->fp == fp && s->addr == addr) break;
+    if (s->fp == fp && s->addr == addr) {
+      if (__builtin_expect(++c->deep_hits % LH_TUPLE_MOVE_EVERY != 0, 1)) return &c->slots[i];
+      break;
+    }
     if (!s->addr) return 0;
   }
   return LH_TUPLE_FAR_NEXT;

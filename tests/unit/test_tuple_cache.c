@@ -516,10 +516,12 @@ Test(tuple_cache, a_promotion_leaves_no_free_slot_so_a_later_new_tuple_is_still_
   lh_tuple_cache_clear(&c);
 }
 
-/* The slot the lock fast path finds for (addr, held), or NULL when it must go out of line. */
+/* The slot of (addr, held) when it is among the first slots of its window, where the lock fast
+ * path looks first; else NULL. */
 static struct lh_tuple_slot *fast_slot(const struct lh_tuple_cache *c, uintptr_t addr,
                                        uint64_t held) {
-  struct lh_tuple_slot *s = lh_tuple_cache_find_fast(c, addr, fp_of(key(addr, 0x400000, held)));
+  struct lh_tuple_slot *s =
+      lh_tuple_cache_probe(c, addr, fp_of(key(addr, 0x400000, held)), 0, LH_TUPLE_FAST_PROBES);
   return s == LH_TUPLE_FAR_NEXT ? NULL : s;
 }
 
@@ -535,6 +537,25 @@ static void expect_tuple(const struct lh_tuple_cache *c, uintptr_t addr, uint64_
   struct lh_tuple_slot *s = lh_tuple_cache_get(c, &k);
   cr_expect(s && s->value.stack == stack, "tuple (%#lx, %lu) lost", (unsigned long)addr,
             (unsigned long)held);
+}
+
+Test(tuple_cache, a_deep_tuple_is_found_by_the_fast_look_up_and_sent_to_move_at_one_hit_in_16) {
+  struct lh_tuple_cache c = {0};
+  for (uint32_t i = 0; i < 8; i++) put_tuple(&c, 0x7000, i, i);
+  uint64_t fp = fp_of(key(0x7000, 0x400000, 6));
+  uint32_t found = 0, sent = 0;
+  for (uint32_t i = 0; i < 2 * LH_TUPLE_MOVE_EVERY; i++) {
+    struct lh_tuple_slot *s = lh_tuple_cache_find_fast(&c, 0x7000, fp);
+    if (s == LH_TUPLE_FAR_NEXT)
+      sent++;
+    else if (s && s->value.stack == 6)
+      found++;
+  }
+  cr_expect_eq(sent, 2, "%u of %u hits sent out of line", sent, 2 * LH_TUPLE_MOVE_EVERY);
+  cr_expect_eq(found, 2 * LH_TUPLE_MOVE_EVERY - 2);
+  cr_expect_eq(lh_tuple_cache_find_fast(&c, 0x7000, fp_of(key(0x7000, 0x400000, 99))),
+               LH_TUPLE_FAR_NEXT, "a tuple absent from a full window may be far");
+  lh_tuple_cache_clear(&c);
 }
 
 Test(tuple_cache, a_tuple_deep_in_its_window_moves_to_where_the_fast_look_up_finds_it) {
