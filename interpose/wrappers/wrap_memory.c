@@ -11,9 +11,12 @@
  * Where the result tells the extent (strlen, strchr, memchr, strnlen), the report comes after
  * the call, from the result, instead of scanning twice.
  *
- * The wrappers are in the library for every program, instrumented or not, and for lockhound's
- * own code: with races off they cost one branch, one load of the real pointer and the indirect
- * call. They may run before the real pointers are set (another library's constructor, or
+ * The functions are in the library for every program, instrumented or not, and for lockhound's
+ * own code. On x86-64 each exported one is a single jump through a route (end of the file): to
+ * libc's function while race detection is off, to the checking body here once it is on or while
+ * the real pointers are unknown; elsewhere the checking bodies are the exported functions, and
+ * with races off cost one branch, one load of the real pointer and the indirect call. The bodies
+ * may run before the real pointers are set (another library's constructor, or
  * lh_real_resolve itself, whose lookup compares names with strncmp): then they use the small
  * byte loops below, which call nothing. Those loops go through volatile pointers so that the
  * compiler cannot turn them back into calls of memcpy or memset, which would be these very
@@ -33,6 +36,8 @@
 #include <strings.h>
 
 #include "base/raw_syscalls.h"
+#include "base/read_mostly.h"
+#include "base/real_functions.h"
 #include "base/real_memory.h"
 #include "wrappers/tsan/tsan_runtime.h"
 #include "wrappers/wrap_memory.h"
@@ -155,6 +160,18 @@ SLOW_PATH static void report_search(const void *s, const void *found, size_t non
   report(s, n, LH_RACE_READ, pc);
 }
 
+/* The bodies below check and report. On x86-64 they are hidden, lh_checked_NAME, and the exported
+ * NAME is one jump through a route (end of file), to them or straight to libc's function; elsewhere
+ * they are the exported functions themselves. */
+#if defined(__x86_64__) && !defined(LH_MEMORY_NO_ROUTES) /* the unit test calls the bodies */
+#define LH_MEMORY_ROUTES 1
+#define CHECKED(name) lh_checked_##name
+#define CHECKED_EXPORT __attribute__((visibility("hidden")))
+#else
+#define CHECKED(name) name
+#define CHECKED_EXPORT LH_EXPORT
+#endif
+
 #define RACE_MODE __builtin_expect(lh_race_active(), 0)
 /* For the wrappers that report after the call (from its result): with races off and the real
  * function known, a tail call and nothing else. They kept a frame and the result across the
@@ -185,36 +202,36 @@ __attribute__((noinline)) void *lh_memory_set(void *dst, int c, size_t n, uintpt
  * sqlite3 makes millions of small copies, issue 11); anything else goes to the bodies above, out
  * of line. */
 #ifdef __clang__ /* no optimize attribute: a frame, as before */
-#define HOT_WRAPPER LH_EXPORT
+#define HOT_CHECKED CHECKED_EXPORT
 #else
-#define HOT_WRAPPER LH_EXPORT __attribute__((optimize("omit-frame-pointer")))
+#define HOT_CHECKED CHECKED_EXPORT __attribute__((optimize("omit-frame-pointer")))
 #endif
 
-HOT_WRAPPER void *memcpy(void *restrict dst, const void *restrict src, size_t n) {
+HOT_CHECKED void *CHECKED(memcpy)(void *restrict dst, const void *restrict src, size_t n) {
   __typeof__(memcpy) *f = LH_REAL_MEMORY(memcpy);
   if (RACES_OFF(f)) return f(dst, src, n);
   return lh_memory_copy(dst, src, n, LH_TSAN_PC);
 }
 
-HOT_WRAPPER void *memmove(void *dst, const void *src, size_t n) {
+HOT_CHECKED void *CHECKED(memmove)(void *dst, const void *src, size_t n) {
   __typeof__(memmove) *f = LH_REAL_MEMORY(memmove);
   if (RACES_OFF(f)) return f(dst, src, n);
   return lh_memory_move(dst, src, n, LH_TSAN_PC);
 }
 
-HOT_WRAPPER void *memset(void *dst, int c, size_t n) {
+HOT_CHECKED void *CHECKED(memset)(void *dst, int c, size_t n) {
   __typeof__(memset) *f = LH_REAL_MEMORY(memset);
   if (RACES_OFF(f)) return f(dst, c, n);
   return lh_memory_set(dst, c, n, LH_TSAN_PC);
 }
 
-LH_EXPORT void *mempcpy(void *restrict dst, const void *restrict src, size_t n) {
+CHECKED_EXPORT void *CHECKED(mempcpy)(void *restrict dst, const void *restrict src, size_t n) {
   if (RACE_MODE) report_copy(dst, src, n, LH_TSAN_PC);
   __typeof__(mempcpy) *f = LH_REAL_MEMORY(mempcpy);
   return f ? f(dst, src, n) : (char *)fallback_copy(dst, src, n) + n;
 }
 
-LH_EXPORT void bcopy(const void *src, void *dst, size_t n) {
+CHECKED_EXPORT void CHECKED(bcopy)(const void *src, void *dst, size_t n) {
   if (RACE_MODE) report_copy(dst, src, n, LH_TSAN_PC);
   __typeof__(bcopy) *f = LH_REAL_MEMORY(bcopy);
   if (f)
@@ -223,7 +240,7 @@ LH_EXPORT void bcopy(const void *src, void *dst, size_t n) {
     fallback_copy(dst, src, n);
 }
 
-LH_EXPORT void bzero(void *dst, size_t n) {
+CHECKED_EXPORT void CHECKED(bzero)(void *dst, size_t n) {
   if (RACE_MODE) report(dst, n, LH_RACE_WRITE, LH_TSAN_PC);
   __typeof__(bzero) *f = LH_REAL_MEMORY(bzero);
   if (f)
@@ -234,19 +251,19 @@ LH_EXPORT void bzero(void *dst, size_t n) {
 
 /* ---- comparisons and searches ---- */
 
-LH_EXPORT int memcmp(const void *a, const void *b, size_t n) {
+CHECKED_EXPORT int CHECKED(memcmp)(const void *a, const void *b, size_t n) {
   if (RACE_MODE) report_compare(a, b, n, false, LH_TSAN_PC);
   __typeof__(memcmp) *f = LH_REAL_MEMORY(memcmp);
   return f ? f(a, b, n) : fallback_compare(a, b, n, false);
 }
 
-LH_EXPORT int strcmp(const char *a, const char *b) {
+CHECKED_EXPORT int CHECKED(strcmp)(const char *a, const char *b) {
   if (RACE_MODE) report_compare(a, b, SIZE_MAX, true, LH_TSAN_PC);
   __typeof__(strcmp) *f = LH_REAL_MEMORY(strcmp);
   return f ? f(a, b) : fallback_compare(a, b, SIZE_MAX, true);
 }
 
-LH_EXPORT int strncmp(const char *a, const char *b, size_t n) {
+CHECKED_EXPORT int CHECKED(strncmp)(const char *a, const char *b, size_t n) {
   if (RACE_MODE) report_compare(a, b, n, true, LH_TSAN_PC);
   __typeof__(strncmp) *f = LH_REAL_MEMORY(strncmp);
   return f ? f(a, b, n) : fallback_compare(a, b, n, true);
@@ -263,7 +280,7 @@ __attribute__((noinline)) static void *memchr_checked(const void *s, int c, size
   return r;
 }
 
-LH_EXPORT void *memchr(const void *s, int c, size_t n) {
+CHECKED_EXPORT void *CHECKED(memchr)(const void *s, int c, size_t n) {
   __typeof__(memchr) *f = LH_REAL_MEMORY(memchr);
   if (RACES_OFF(f)) return f(s, c, n);
   return memchr_checked(s, c, n, LH_TSAN_PC);
@@ -276,14 +293,14 @@ __attribute__((noinline)) static char *strchr_checked(const char *s, int c, uint
   return r;
 }
 
-LH_EXPORT char *strchr(const char *s, int c) {
+CHECKED_EXPORT char *CHECKED(strchr)(const char *s, int c) {
   __typeof__(strchr) *f = LH_REAL_MEMORY(strchr);
   if (RACES_OFF(f)) return f(s, c);
   return strchr_checked(s, c, LH_TSAN_PC);
 }
 
 /* The last occurrence: the whole string is read whatever is found. */
-LH_EXPORT char *strrchr(const char *s, int c) {
+CHECKED_EXPORT char *CHECKED(strrchr)(const char *s, int c) {
   if (RACE_MODE) report(s, str_len(s) + 1, LH_RACE_READ, LH_TSAN_PC);
   __typeof__(strrchr) *f = LH_REAL_MEMORY(strrchr);
   if (f) return f(s, c);
@@ -301,7 +318,7 @@ __attribute__((noinline)) static size_t strlen_checked(const char *s, uintptr_t 
   return n;
 }
 
-LH_EXPORT size_t strlen(const char *s) {
+CHECKED_EXPORT size_t CHECKED(strlen)(const char *s) {
   __typeof__(strlen) *f = LH_REAL_MEMORY(strlen);
   if (RACES_OFF(f)) return f(s);
   return strlen_checked(s, LH_TSAN_PC);
@@ -313,7 +330,7 @@ __attribute__((noinline)) static size_t strnlen_checked(const char *s, size_t ma
   return n;
 }
 
-LH_EXPORT size_t strnlen(const char *s, size_t max) {
+CHECKED_EXPORT size_t CHECKED(strnlen)(const char *s, size_t max) {
   __typeof__(strnlen) *f = LH_REAL_MEMORY(strnlen);
   if (RACES_OFF(f)) return f(s, max);
   return strnlen_checked(s, max, LH_TSAN_PC);
@@ -321,13 +338,13 @@ LH_EXPORT size_t strnlen(const char *s, size_t max) {
 
 /* ---- string copies ---- */
 
-LH_EXPORT char *strcpy(char *restrict dst, const char *restrict src) {
+CHECKED_EXPORT char *CHECKED(strcpy)(char *restrict dst, const char *restrict src) {
   if (RACE_MODE) report_copy(dst, src, str_len(src) + 1, LH_TSAN_PC);
   __typeof__(strcpy) *f = LH_REAL_MEMORY(strcpy);
   return f ? f(dst, src) : copy_bytes(dst, src, str_len(src) + 1);
 }
 
-LH_EXPORT char *stpcpy(char *restrict dst, const char *restrict src) {
+CHECKED_EXPORT char *CHECKED(stpcpy)(char *restrict dst, const char *restrict src) {
   if (RACE_MODE) report_copy(dst, src, str_len(src) + 1, LH_TSAN_PC);
   __typeof__(stpcpy) *f = LH_REAL_MEMORY(stpcpy);
   if (f) return f(dst, src);
@@ -350,7 +367,7 @@ SLOW_PATH static void report_ncopy(char *dst, const char *src, size_t n, uintptr
   report(dst, n, LH_RACE_WRITE, pc);
 }
 
-LH_EXPORT char *strncpy(char *restrict dst, const char *restrict src, size_t n) {
+CHECKED_EXPORT char *CHECKED(strncpy)(char *restrict dst, const char *restrict src, size_t n) {
   if (RACE_MODE) report_ncopy(dst, src, n, LH_TSAN_PC);
   __typeof__(strncpy) *f = LH_REAL_MEMORY(strncpy);
   if (f) return f(dst, src, n);
@@ -358,7 +375,7 @@ LH_EXPORT char *strncpy(char *restrict dst, const char *restrict src, size_t n) 
   return dst;
 }
 
-LH_EXPORT char *stpncpy(char *restrict dst, const char *restrict src, size_t n) {
+CHECKED_EXPORT char *CHECKED(stpncpy)(char *restrict dst, const char *restrict src, size_t n) {
   if (RACE_MODE) report_ncopy(dst, src, n, LH_TSAN_PC);
   __typeof__(stpncpy) *f = LH_REAL_MEMORY(stpncpy);
   return f ? f(dst, src, n) : fallback_stpncpy(dst, src, n);
@@ -381,13 +398,13 @@ static char *fallback_strncat(char *dst, const char *src, size_t n) {
   return dst;
 }
 
-LH_EXPORT char *strcat(char *restrict dst, const char *restrict src) {
+CHECKED_EXPORT char *CHECKED(strcat)(char *restrict dst, const char *restrict src) {
   if (RACE_MODE) report_cat(dst, src, SIZE_MAX, LH_TSAN_PC);
   __typeof__(strcat) *f = LH_REAL_MEMORY(strcat);
   return f ? f(dst, src) : fallback_strncat(dst, src, SIZE_MAX);
 }
 
-LH_EXPORT char *strncat(char *restrict dst, const char *restrict src, size_t n) {
+CHECKED_EXPORT char *CHECKED(strncat)(char *restrict dst, const char *restrict src, size_t n) {
   if (RACE_MODE) report_cat(dst, src, n, LH_TSAN_PC);
   __typeof__(strncat) *f = LH_REAL_MEMORY(strncat);
   return f ? f(dst, src, n) : fallback_strncat(dst, src, n);
@@ -405,13 +422,13 @@ static char *fallback_strndup(const char *s, size_t n) {
   return d;
 }
 
-LH_EXPORT char *strdup(const char *s) {
+CHECKED_EXPORT char *CHECKED(strdup)(const char *s) {
   if (RACE_MODE) report(s, str_len(s) + 1, LH_RACE_READ, LH_TSAN_PC);
   __typeof__(strdup) *f = LH_REAL_MEMORY(strdup);
   return f ? f(s) : fallback_strndup(s, SIZE_MAX);
 }
 
-LH_EXPORT char *strndup(const char *s, size_t n) {
+CHECKED_EXPORT char *CHECKED(strndup)(const char *s, size_t n) {
   if (RACE_MODE) report(s, bounded_extent(str_nlen(s, n), n), LH_RACE_READ, LH_TSAN_PC);
   __typeof__(strndup) *f = LH_REAL_MEMORY(strndup);
   return f ? f(s, n) : fallback_strndup(s, n);
@@ -419,7 +436,7 @@ LH_EXPORT char *strndup(const char *s, size_t n) {
 
 /* ---- read(2) and write(2): the program's buffer ---- */
 
-LH_EXPORT ssize_t read(int fd, void *buf, size_t n) {
+CHECKED_EXPORT ssize_t CHECKED(read)(int fd, void *buf, size_t n) {
   uintptr_t pc = LH_TSAN_PC;
   __typeof__(read) *f = LH_REAL_MEMORY(read);
   ssize_t got = f ? f(fd, buf, n) : lh_sys_read(fd, buf, n);
@@ -431,8 +448,64 @@ LH_EXPORT ssize_t read(int fd, void *buf, size_t n) {
   return got;
 }
 
-LH_EXPORT ssize_t write(int fd, const void *buf, size_t n) {
+CHECKED_EXPORT ssize_t CHECKED(write)(int fd, const void *buf, size_t n) {
   if (RACE_MODE) report(buf, n, LH_RACE_READ, LH_TSAN_PC);
   __typeof__(write) *f = LH_REAL_MEMORY(write);
   return f ? f(fd, buf, n) : lh_sys_write(fd, buf, n);
 }
+
+/* ---- routes (x86-64) ----
+ * A program that is only preloaded (no `lockhound cc`) never has race detection on, yet every
+ * memcpy and strlen it makes came through a wrapper above: 9 instructions of checks before the tail
+ * call (sqlite3: 13.5 million, a quarter of all that lockhound added to it; CPython's strchr at
+ * every `lock.acquire()`). So the exported function is a single jump through its route: the
+ * checked body while the real functions are not known yet (its fallbacks call nothing), libc's
+ * function once they are, the checked body again for good once race detection is on
+ * (__tsan_init). lh_memory_route sets them; a route read half-way through is either value, both
+ * right. The jumps have CFI, so that a stack walk from a signal taken on one goes on. */
+#ifdef LH_MEMORY_ROUTES
+#ifdef __CET__
+#define ROUTE_ENDBR "endbr64\n"
+#else
+#define ROUTE_ENDBR ""
+#endif
+
+#define X(name)
+#define X_MEMORY(name)                                                                             \
+  __attribute__((used)) static __typeof__(name) *lh_route_##name LH_READ_MOSTLY = CHECKED(name);   \
+  __asm__(".pushsection .text." #name ",\"ax\",@progbits\n"                                        \
+          ".globl " #name "\n"                                                                     \
+          ".type " #name ",@function\n"                                                            \
+          ".p2align 4\n" #name ":\n"                                                               \
+          ".cfi_startproc\n" ROUTE_ENDBR "jmp *lh_route_" #name "(%rip)\n"                         \
+          ".cfi_endproc\n"                                                                         \
+          ".size " #name ",.-" #name "\n"                                                          \
+          ".popsection\n");
+#include "base/wrapped_functions.def"
+#undef X_MEMORY
+#undef X
+
+void lh_memory_route(void) {
+  bool on;
+  do { /* again if races came on meanwhile: their route must be the last one stored */
+    on = __atomic_load_n(&lh_race_on, __ATOMIC_ACQUIRE);
+#define X(name)
+#define X_MEMORY(name)                                                                             \
+  {                                                                                                \
+    __typeof__(name) *real = LH_REAL_MEMORY(name);                                                 \
+    __atomic_store_n(&lh_route_##name, on || !real ? CHECKED(name) : real, __ATOMIC_RELAXED);      \
+  }
+#include "base/wrapped_functions.def"
+#undef X_MEMORY
+#undef X
+  } while (on != __atomic_load_n(&lh_race_on, __ATOMIC_ACQUIRE));
+}
+
+/* The library's constructors run before the program's, which may call __tsan_init. */
+__attribute__((constructor)) static void memory_routes_start(void) {
+  lh_real_ensure();
+  lh_memory_route();
+}
+#else
+void lh_memory_route(void) {}
+#endif

@@ -11,4 +11,9 @@ void *lh_memory_copy(void *dst, const void *src, size_t n, uintptr_t pc);
 void *lh_memory_move(void *dst, const void *src, size_t n, uintptr_t pc);
 void *lh_memory_set(void *dst, int c, size_t n, uintptr_t pc);
 
+/* Points each exported memory function at libc's own or, once race detection is on (or while the
+ * real functions are unknown), at its checking wrapper (wrap_memory.c, routes). Called once the
+ * real functions are known and after __tsan_init. */
+void lh_memory_route(void);
+
 #endif

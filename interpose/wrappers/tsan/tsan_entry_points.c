@@ -21,7 +21,10 @@
 #include "wrappers/tsan/tsan_runtime.h"
 #include "wrappers/wrap_memory.h"
 
-LH_EXPORT void __tsan_init(void) { lh_race_init(); }
+LH_EXPORT void __tsan_init(void) {
+  lh_race_init();
+  lh_memory_route(); /* the memory functions now check what they touch */
+}
 
 /* Always, even before lh_race_on and inside lockhound's code: entries and exits must pair up, and
  * they touch only the thread's own frame array. */
