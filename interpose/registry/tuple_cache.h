@@ -167,8 +167,8 @@ static inline struct lh_tuple_slot *lh_tuple_cache_find_near(const struct lh_tup
  * and a lock's other tuples (sqlite3's static mutexes lie 40 bytes apart, 2.5 slots) had its hot
  * tuple 5 to 6 slots in, some 60 instructions of every lock call when every deep hit went out of
  * line (docs/benchmarks.md, section 5): moved forward, it settles where the first loop finds it.
- * But a window with more hot tuples than fast slots (memcached's item locks, taken at five or six
- * call sites and tried by the LRU maintainer) made them chase each other: 540,000 moves out of
+ * But a window with more hot tuples than fast slots (memcached's item locks, taken at several
+ * call sites and tried by the LRU maintainer) made them chase each other: 589,385 moves out of
  * line in run-bench's load, one lock call in nine. So a deep hit is taken where it is, and only
  * every LH_TUPLE_MOVE_EVERY-th is sent out of line to move. Two loops, so that a hit in the first
  * slots costs what it did, and a far tuple is sent out of line after the same 8 probes. */
