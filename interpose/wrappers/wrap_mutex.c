@@ -216,6 +216,9 @@ LH_EXPORT int pthread_mutex_trylock(pthread_mutex_t *m) {
                        : LH_PUSH_NONE;
   if (__builtin_expect(k != LH_PUSHED, 0))
     return k == LH_PUSH_FAR ? mutex_trylock_far(m, LH_PC, fp) : mutex_trylock_slow(m, LH_PC);
+  /* mutex_trylock_far's tail, written again: a helper taking the call site kept it in a saved
+   * register across the try (2 instructions a call more, callgrind); here it is read only when
+   * the try fails. */
   int rc = mutex_try(m);
   if (__builtin_expect(rc != 0, 0)) return mutex_trylock_untaken(rc, LH_PC);
   lh_try_succeeded_on(lh_self.held.v[lh_self.held.n - 1].lock);
